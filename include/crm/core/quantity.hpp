@@ -1,0 +1,67 @@
+// crm-metrics: result types that keep their meaning: rate, money, multiple, periods.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// A rate is always a fraction (0.125), never a bare number that is sometimes x100; percent() gives
+// 12.5 on request and the fmt formatter prints "12.5%". Money stays money. Durations measured in
+// wall-clock time use std::chrono::duration<T, ...>; durations in the user's own periods (months,
+// weeks: whatever the churn or margin was measured per) use crm::periods<T>.
+#pragma once
+
+#include <crm/core/number.hpp>
+
+#include <chrono>
+#include <compare>
+#include <ratio>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// A share or rate as a fraction: 0.125 means 12.5 %. May exceed 1 or be negative where the metric
+/// allows it (ROI, growth rates).
+template <number T>
+struct rate {
+  T fraction{};
+  /// The same rate in percent: fraction x 100.
+  [[nodiscard]] constexpr T percent() const { return fraction * T(100); }
+  [[nodiscard]] constexpr const T& value() const noexcept { return fraction; }
+  friend constexpr bool operator==(const rate&, const rate&) = default;
+  friend constexpr auto operator<=>(const rate& a, const rate& b) { return a.fraction <=> b.fraction; }
+};
+
+/// An amount of money in the currency of the inputs.
+template <number T>
+struct money {
+  T amount{};
+  [[nodiscard]] constexpr const T& value() const noexcept { return amount; }
+  friend constexpr bool operator==(const money&, const money&) = default;
+  friend constexpr auto operator<=>(const money& a, const money& b) { return a.amount <=> b.amount; }
+};
+
+/// A dimensionless ratio that is not a share: LTV:CAC = 3.2x, purchases per customer = 1.7.
+template <number T>
+struct multiple {
+  T value_{};
+  [[nodiscard]] constexpr const T& value() const noexcept { return value_; }
+  friend constexpr bool operator==(const multiple&, const multiple&) = default;
+  friend constexpr auto operator<=>(const multiple& a, const multiple& b) { return a.value_ <=> b.value_; }
+};
+
+/// A length of time counted in the caller's own period (the period churn, margin or frequency was
+/// measured per: a month, a week, a year).
+template <number T>
+struct periods {
+  T count{};
+  [[nodiscard]] constexpr const T& value() const noexcept { return count; }
+  friend constexpr bool operator==(const periods&, const periods&) = default;
+  friend constexpr auto operator<=>(const periods& a, const periods& b) { return a.count <=> b.count; }
+};
+
+/// Wall-clock durations with a number-type representation.
+template <number T>
+using seconds = std::chrono::duration<T>;
+template <number T>
+using hours = std::chrono::duration<T, std::ratio<3600>>;
+template <number T>
+using days = std::chrono::duration<T, std::ratio<86400>>;
+
+CRM_METRICS_END_NAMESPACE

@@ -1,0 +1,113 @@
+// crm-metrics: fmt formatters for rate, money, multiple and periods (opt-in; needs {fmt} >= 9).
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Format spec (the same for all four types): [.precision]
+//   rate     "{}" -> "12.5%"    (percent, up to 2 decimals, trailing zeros trimmed)
+//            "{:.2}" -> "12.50%" (exactly 2 decimals)
+//   money    "{}" -> "250000.00" (2 decimals),  "{:.0}" -> "250000"
+//   multiple "{}" -> "3.2x",     periods "{}" -> "4 periods"
+// Works for every number type for which crm::detail::to_fixed has an overload: built-in floating
+// point here, Boost.Multiprecision in <crm/multiprecision.hpp>.
+#pragma once
+
+#include <crm/core/quantity.hpp>
+
+#include <fmt/format.h>
+
+#include <string>
+#include <type_traits>
+
+CRM_METRICS_BEGIN_NAMESPACE
+namespace detail {
+
+/// Fixed notation with `decimals` digits after the point.
+template <class T>
+  requires std::is_floating_point_v<T>
+[[nodiscard]] inline std::string to_fixed(T v, int decimals) {
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
+/// Any type with Boost.Multiprecision's str(digits, flags) member.
+template <class T>
+  requires(!std::is_floating_point_v<T>) && requires(const T& v) { v.str(0, std::ios_base::fixed); }
+[[nodiscard]] inline std::string to_fixed(const T& v, int decimals) {
+  return v.str(decimals, std::ios_base::fixed);
+}
+
+/// "12.50" -> "12.5", "150.00" -> "150", "-0.00" -> "0".
+[[nodiscard]] inline std::string trim_zeros(std::string s) {
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+/// Parses "[.N]" and remembers N (or -1 when absent).
+struct precision_spec {
+  int precision = -1;
+  template <class ParseContext>
+  constexpr auto parse(ParseContext& ctx) {
+    auto it = ctx.begin();
+    const auto end = ctx.end();
+    if (it != end && *it == '.') {
+      ++it;
+      int p = 0;
+      bool digits = false;
+      while (it != end && *it >= '0' && *it <= '9') {
+        p = p * 10 + (*it - '0');
+        ++it;
+        digits = true;
+      }
+      if (!digits) throw fmt::format_error("crm: expected digits after '.' in format spec");
+      precision = p;
+    }
+    if (it != end && *it != '}') throw fmt::format_error("crm: format spec is [.precision]");
+    return it;
+  }
+  /// fixed with the given precision, or `fallback` decimals with trailing zeros trimmed.
+  template <class T>
+  [[nodiscard]] std::string render(const T& v, int fallback, bool trim) const {
+    if (precision >= 0) return to_fixed(v, precision);
+    std::string s = to_fixed(v, fallback);
+    return trim ? trim_zeros(std::move(s)) : s;
+  }
+};
+
+}  // namespace detail
+CRM_METRICS_END_NAMESPACE
+
+template <class T>
+struct fmt::formatter<crm::rate<T>> : crm::detail::precision_spec {
+  template <class FormatContext>
+  auto format(const crm::rate<T>& r, FormatContext& ctx) const {
+    const T pct = r.percent();
+    return fmt::format_to(ctx.out(), "{}%", render(pct, 2, true));
+  }
+};
+
+template <class T>
+struct fmt::formatter<crm::money<T>> : crm::detail::precision_spec {
+  template <class FormatContext>
+  auto format(const crm::money<T>& m, FormatContext& ctx) const {
+    return fmt::format_to(ctx.out(), "{}", render(m.amount, 2, false));
+  }
+};
+
+template <class T>
+struct fmt::formatter<crm::multiple<T>> : crm::detail::precision_spec {
+  template <class FormatContext>
+  auto format(const crm::multiple<T>& m, FormatContext& ctx) const {
+    return fmt::format_to(ctx.out(), "{}x", render(m.value(), 2, true));
+  }
+};
+
+template <class T>
+struct fmt::formatter<crm::periods<T>> : crm::detail::precision_spec {
+  template <class FormatContext>
+  auto format(const crm::periods<T>& p, FormatContext& ctx) const {
+    return fmt::format_to(ctx.out(), "{} periods", render(p.count, 2, true));
+  }
+};

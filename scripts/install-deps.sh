@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what crm-metrics needs on Debian bookworm / Ubuntu (apt-get), only what is missing.
+#   compiler + cmake, fmt 9 (libfmt-dev), Boost 1.81 headers (libboost1.81-dev), Catch2 (catch2),
+#   Google Benchmark (libbenchmark-dev, for benchmarks/), pkg-config (for the pkg-config check).
+set -euo pipefail
+pkgs=(g++ cmake make libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  echo "crm-metrics: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
