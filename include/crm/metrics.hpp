@@ -12,4 +12,10 @@
 #include <crm/core/number.hpp>
 #include <crm/core/quantity.hpp>
 #include <crm/core/result.hpp>
+#include <crm/metrics/acquisition.hpp>
+#include <crm/metrics/email.hpp>
+#include <crm/metrics/engagement.hpp>
+#include <crm/metrics/loyalty.hpp>
+#include <crm/metrics/retention.hpp>
 #include <crm/metrics/revenue.hpp>
+#include <crm/metrics/service.hpp>

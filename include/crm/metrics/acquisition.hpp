@@ -1,0 +1,12 @@
+// crm-metrics: acquisition and funnel metrics: conversion, funnel steps, lead conversion, new customers, growth, CAC per channel.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+#pragma once
+
+#include <crm/core/quantity.hpp>
+#include <crm/core/result.hpp>
+#include <crm/detail/check.hpp>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+CRM_METRICS_END_NAMESPACE

@@ -1,0 +1,12 @@
+// crm-metrics: retention and churn metrics: retention, churn, repeat-purchase share, lifetime from churn, time between purchases.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+#pragma once
+
+#include <crm/core/quantity.hpp>
+#include <crm/core/result.hpp>
+#include <crm/detail/check.hpp>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+CRM_METRICS_END_NAMESPACE

@@ -1,0 +1,12 @@
+// crm-metrics: service and sales-team metrics: response and lead processing time, unresolved share, per-manager revenue and deals, lost-deal reasons.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+#pragma once
+
+#include <crm/core/quantity.hpp>
+#include <crm/core/result.hpp>
+#include <crm/detail/check.hpp>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+CRM_METRICS_END_NAMESPACE
