@@ -1,0 +1,10 @@
+# Checks that CHANGELOG.md's newest release heading names the version of include/crm/version.hpp.
+file(READ "${SOURCE_DIR}/CHANGELOG.md" _log)
+string(REGEX MATCH "## \\[([0-9]+\\.[0-9]+\\.[0-9]+)\\]" _m "${_log}")
+if(NOT _m)
+  message(FATAL_ERROR "CHANGELOG.md has no '## [x.y.z]' heading")
+endif()
+if(NOT CMAKE_MATCH_1 STREQUAL PROJECT_VERSION)
+  message(FATAL_ERROR "CHANGELOG.md says ${CMAKE_MATCH_1}, version.hpp says ${PROJECT_VERSION}")
+endif()
+message(STATUS "version ${PROJECT_VERSION}: version.hpp, CMake and CHANGELOG.md agree")
