@@ -1,0 +1,15 @@
+// crm-metrics: umbrella header of the customer-base ("buy till you die") models.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Transaction models (BG/NBD, modified BG/NBD, Pareto/NBD), spend (Gamma-Gamma), discrete
+// opportunities (BG/BB), customer lifetime value, their data, fits and generators.
+#pragma once
+
+#include <crm/models/data.hpp>
+#include <crm/models/fit.hpp>
+#include <crm/models/generate.hpp>
+
+#include <crm/models/bg_bb.hpp>
+#include <crm/models/clv.hpp>
+#include <crm/models/gamma_gamma.hpp>

@@ -1,0 +1,152 @@
+// crm-metrics: a small strict CSV reader for model inputs: fields by header name, exact numbers.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+// IWYU pragma: private, include <crm/models.hpp>
+//
+// Reads comma-separated files with a header line (RFC 4180 subset: optional double quotes around
+// a field, "" inside quotes, CRLF or LF line ends, a UTF-8 byte-order mark). Numbers are parsed with
+// std::from_chars over the whole field (surrounding spaces allowed): "12abc", "", "1,5" are errors.
+// Every error is a crm::data_error naming the file, the 1-based line and the field. Blank lines are
+// skipped (they hold no customer); no other line is ever dropped.
+#pragma once
+
+#include <crm/core/error.hpp>
+
+#include <charconv>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+namespace detail {
+
+/// Streaming reader: construct on a file, look columns up by name, then `while (r.next())` and
+/// read fields of the current line with `r.number<T>(column, name)`.
+class csv_reader {
+ public:
+  explicit csv_reader(const std::filesystem::path& file) : source_(file.string()), in_(file, std::ios::binary) {
+    if (!in_) fail(0, "", "cannot open the file");
+    if (!read_line()) fail(1, "", "the file is empty (a header line is required)");
+    if (line_.size() >= 3 && line_.compare(0, 3, "\xEF\xBB\xBF") == 0) line_.erase(0, 3);
+    split();
+    header_.reserve(fields_.size());
+    for (const std::string& f : fields_) header_.emplace_back(trim(f));
+    width_ = header_.size();
+  }
+
+  /// The index of the column named `name`; data_error at line 1 when the header lacks it.
+  [[nodiscard]] std::size_t column(std::string_view name) const {
+    for (std::size_t i = 0; i < header_.size(); ++i)
+      if (header_[i] == name) return i;
+    fail(1, std::string(name), "no such column in the header");
+  }
+  [[nodiscard]] bool has_column(std::string_view name) const noexcept {
+    for (const std::string& h : header_)
+      if (h == name) return true;
+    return false;
+  }
+
+  /// Advances to the next non-blank line; false at end of file. A line with a different number of
+  /// fields than the header is an error.
+  bool next() {
+    while (read_line()) {
+      if (trim(line_).empty()) continue;
+      split();
+      if (fields_.size() != width_)
+        fail(line_no_, "", "expected " + std::to_string(width_) + " fields as in the header, found " +
+                               std::to_string(fields_.size()));
+      return true;
+    }
+    return false;
+  }
+
+  /// The raw text of field `col` of the current line, without surrounding spaces.
+  [[nodiscard]] std::string_view text(std::size_t col) const { return trim(fields_.at(col)); }
+
+  /// Field `col` of the current line as a number: the whole field must parse; `name` is used in
+  /// the error message.
+  template <class T>
+  [[nodiscard]] T number(std::size_t col, std::string_view name) const {
+    const std::string_view s = text(col);
+    if (s.empty()) fail(line_no_, std::string(name), "empty field where a number is required");
+    T v{};
+    const char* first = s.data();
+    if (*first == '+') ++first;  // from_chars rejects a leading '+'
+    const auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), v);
+    if (ec == std::errc::result_out_of_range)
+      fail(line_no_, std::string(name), "number out of range: '" + std::string(s) + "'");
+    if (ec != std::errc{} || ptr != s.data() + s.size())
+      fail(line_no_, std::string(name), "not a number: '" + std::string(s) + "'");
+    return v;
+  }
+
+  /// The 1-based line number of the current line.
+  [[nodiscard]] long long line() const noexcept { return line_no_; }
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+
+  /// Throws crm::data_error(source, line, field, what).
+  [[noreturn]] void fail(long long line, const std::string& field, const std::string& what) const {
+#if CRM_METRICS_HAS_EXCEPTIONS
+    throw data_error(source_, line, field, what);
+#else
+    (void)line, (void)field, (void)what;
+    std::abort();
+#endif
+  }
+
+ private:
+  static std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+  }
+  bool read_line() {
+    if (!std::getline(in_, line_)) return false;
+    ++line_no_;
+    if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    return true;
+  }
+  void split() {
+    fields_.clear();
+    std::string cur;
+    bool quoted = false;
+    for (std::size_t i = 0; i < line_.size(); ++i) {
+      const char c = line_[i];
+      if (quoted) {
+        if (c == '"' && i + 1 < line_.size() && line_[i + 1] == '"') {
+          cur += '"';
+          ++i;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          cur += c;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        fields_.push_back(std::move(cur));
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    if (quoted) fail(line_no_, "", "unterminated quoted field");
+    fields_.push_back(std::move(cur));
+  }
+
+  std::string source_;
+  std::ifstream in_;
+  std::string line_;
+  long long line_no_ = 0;
+  std::vector<std::string> header_;
+  std::vector<std::string> fields_;
+  std::size_t width_ = 0;
+};
+
+}  // namespace detail
+CRM_METRICS_END_NAMESPACE

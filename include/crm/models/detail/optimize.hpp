@@ -1,0 +1,341 @@
+// crm-metrics: a small dense BFGS minimiser with a strong-Wolfe line search, numerical Hessians.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+// IWYU pragma: private, include <crm/models.hpp>
+//
+// The models have 2 to 4 parameters, so a dense BFGS with an N x N inverse-Hessian approximation on
+// std::array is all that is needed: no allocation, no dependency. Algorithms: Nocedal & Wright,
+// "Numerical Optimization" (2nd ed., 2006): BFGS update (6.17), initial scaling (6.20), strong-Wolfe
+// line search (Algorithms 3.5 and 3.6) with safeguarded cubic interpolation (3.59).
+// See docs/models.md for why this rather than LBFGS++/Eigen or Boost.Math.
+#pragma once
+
+#include <crm/core/result.hpp>
+#include <crm/models/fit.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <optional>
+
+CRM_METRICS_BEGIN_NAMESPACE
+namespace detail {
+
+template <std::size_t N>
+using vec = std::array<double, N>;
+template <std::size_t N>
+using mat = std::array<std::array<double, N>, N>;
+
+template <std::size_t N>
+[[nodiscard]] constexpr double dot(const vec<N>& a, const vec<N>& b) noexcept {
+  double s = 0.0;
+  for (std::size_t i = 0; i < N; ++i) s += a[i] * b[i];
+  return s;
+}
+template <std::size_t N>
+[[nodiscard]] constexpr double max_abs(const vec<N>& a) noexcept {
+  double m = 0.0;
+  for (double v : a) m = std::max(m, v < 0 ? -v : v);
+  return m;
+}
+template <std::size_t N>
+[[nodiscard]] constexpr bool all_finite(const vec<N>& a) noexcept {
+  for (double v : a)
+    if (!(v - v == 0.0)) return false;  // false for NaN and +-inf
+  return true;
+}
+template <std::size_t N>
+[[nodiscard]] constexpr mat<N> identity() noexcept {
+  mat<N> m{};
+  for (std::size_t i = 0; i < N; ++i) m[i][i] = 1.0;
+  return m;
+}
+
+/// Result of minimize_bfgs.
+template <std::size_t N>
+struct minimum {
+  vec<N> x{};
+  double value = 0.0;
+  vec<N> gradient{};
+  convergence report{};
+};
+
+/**
+ * Minimises f over R^N with BFGS. `f(x, grad)` returns the objective and writes its gradient; it may
+ * return NaN or +inf where the objective is undefined (the line search then shortens the step).
+ * Stops with gradient_small when max|grad| <= gradient_tolerance, with function_change_small when
+ * an iteration changes f by at most function_tolerance * max(|f|, 1) (both "converged"), else with
+ * max_iterations, line_search_failed or not_finite (at the start point).
+ */
+template <std::size_t N, class F>
+[[nodiscard]] minimum<N> minimize_bfgs(F&& f, const vec<N>& start, const fit_options& opt) {
+  constexpr double c1 = 1e-4, c2 = 0.9;
+  minimum<N> m;
+  convergence& rep = m.report;
+  vec<N> x = start, g{};
+  double fx = f(x, g);
+  rep.function_evaluations = 1;
+  if (!std::isfinite(fx) || !all_finite(g)) {
+    m.x = x, m.value = fx, m.gradient = g;
+    rep.reason = stop_reason::not_finite;
+    rep.gradient_norm = max_abs(g);
+    return m;
+  }
+  mat<N> H = identity<N>();
+  bool h_is_identity = true;
+  bool first_step = true;
+
+  // One trial point of the line search.
+  struct point {
+    double a, f, d;  // step, objective, directional derivative
+    vec<N> x, g;
+  };
+  const auto eval = [&](const vec<N>& x0, const vec<N>& dir, double a) {
+    point p{a, 0.0, 0.0, {}, {}};
+    for (std::size_t i = 0; i < N; ++i) p.x[i] = x0[i] + a * dir[i];
+    p.f = f(p.x, p.g);
+    ++rep.function_evaluations;
+    if (!std::isfinite(p.f) || !all_finite(p.g)) {
+      p.f = std::numeric_limits<double>::infinity();
+      p.d = std::numeric_limits<double>::quiet_NaN();
+    } else {
+      p.d = dot(p.g, dir);
+    }
+    return p;
+  };
+  // Safeguarded cubic interpolation of the minimiser between lo and hi; bisection as fallback.
+  const auto interpolate = [](const point& lo, const point& hi) {
+    const double mid = 0.5 * (lo.a + hi.a);
+    if (!std::isfinite(hi.f) || !std::isfinite(hi.d)) return mid;
+    const double d1 = lo.d + hi.d - 3.0 * (lo.f - hi.f) / (lo.a - hi.a);
+    const double rad = d1 * d1 - lo.d * hi.d;
+    if (!(rad >= 0.0)) return mid;
+    const double d2 = (hi.a > lo.a ? 1.0 : -1.0) * std::sqrt(rad);
+    const double a = hi.a - (hi.a - lo.a) * (hi.d + d2 - d1) / (hi.d - lo.d + 2.0 * d2);
+    const double lo_b = std::min(lo.a, hi.a), hi_b = std::max(lo.a, hi.a), w = hi_b - lo_b;
+    if (!std::isfinite(a) || a < lo_b + 0.1 * w || a > hi_b - 0.1 * w) return mid;
+    return a;
+  };
+  // Strong-Wolfe line search; returns the accepted point, or nullopt.
+  const auto line_search = [&](const vec<N>& dir, double f0, double d0, double a_init) -> std::optional<point> {
+    point prev{0.0, f0, d0, x, g};
+    double a = a_init;
+    const auto zoom = [&](point lo, point hi) -> std::optional<point> {
+      for (int j = 0; j < 60; ++j) {
+        const double aj = interpolate(lo, hi);
+        if (!(std::abs(hi.a - lo.a) > 1e-16 * std::max(1.0, std::abs(lo.a)))) break;
+        point p = eval(x, dir, aj);
+        if (p.f > f0 + c1 * aj * d0 || p.f >= lo.f) {
+          hi = p;
+        } else {
+          if (std::abs(p.d) <= -c2 * d0) return p;
+          if (p.d * (hi.a - lo.a) >= 0) hi = lo;
+          lo = p;
+        }
+      }
+      // The interval collapsed: accept lo when it decreased the objective (Armijo holds for it).
+      if (lo.a > 0.0 && lo.f < f0) return lo;
+      return std::nullopt;
+    };
+    for (int i = 0; i < 60; ++i) {
+      point p = eval(x, dir, a);
+      if (p.f > f0 + c1 * a * d0 || (i > 0 && p.f >= prev.f)) return zoom(prev, p);
+      if (std::abs(p.d) <= -c2 * d0) return p;
+      if (p.d >= 0) return zoom(p, prev);
+      prev = p;
+      a *= 2.0;
+    }
+    return std::nullopt;
+  };
+
+  while (true) {
+    rep.gradient_norm = max_abs(g);
+    if (rep.gradient_norm <= opt.gradient_tolerance) {
+      rep.converged = true, rep.reason = stop_reason::gradient_small;
+      break;
+    }
+    if (rep.iterations >= opt.max_iterations) {
+      rep.reason = stop_reason::max_iterations;
+      break;
+    }
+    vec<N> dir{};
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) dir[i] -= H[i][j] * g[j];
+    double d0 = dot(g, dir);
+    if (!(d0 < 0.0)) {  // not a descent direction: restart from steepest descent
+      H = identity<N>(), h_is_identity = true;
+      for (std::size_t i = 0; i < N; ++i) dir[i] = -g[i];
+      d0 = dot(g, dir);
+    }
+    const double a_init = first_step ? std::min(1.0, 1.0 / max_abs(g)) : 1.0;
+    std::optional<point> p = line_search(dir, fx, d0, a_init);
+    if (!p && !h_is_identity) {  // retry once along steepest descent with a fresh approximation
+      H = identity<N>(), h_is_identity = true;
+      for (std::size_t i = 0; i < N; ++i) dir[i] = -g[i];
+      d0 = dot(g, dir);
+      p = line_search(dir, fx, d0, std::min(1.0, 1.0 / max_abs(g)));
+    }
+    if (!p) {
+      rep.reason = stop_reason::line_search_failed;
+      break;
+    }
+    ++rep.iterations;
+    vec<N> s{}, y{};
+    for (std::size_t i = 0; i < N; ++i) s[i] = p->x[i] - x[i], y[i] = p->g[i] - g[i];
+    const double f_old = fx;
+    x = p->x, g = p->g, fx = p->f;
+    const double sy = dot(s, y);
+    if (sy > 1e-12 * std::sqrt(dot(s, s) * dot(y, y))) {
+      if (first_step || h_is_identity) {  // Nocedal & Wright (6.20): scale before the first update
+        const double scale = sy / dot(y, y);
+        H = identity<N>();
+        for (std::size_t i = 0; i < N; ++i) H[i][i] = scale;
+      }
+      const double rho = 1.0 / sy;
+      vec<N> hy{};
+      for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = 0; j < N; ++j) hy[i] += H[i][j] * y[j];
+      const double yhy = dot(y, hy);
+      for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = 0; j < N; ++j)
+          H[i][j] += -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
+      h_is_identity = false;
+    }
+    first_step = false;
+    if (std::abs(f_old - fx) <= opt.function_tolerance * std::max({std::abs(f_old), std::abs(fx), 1.0})) {
+      rep.gradient_norm = max_abs(g);
+      if (rep.gradient_norm <= opt.gradient_tolerance) {
+        rep.converged = true, rep.reason = stop_reason::gradient_small;
+      } else {
+        rep.converged = true, rep.reason = stop_reason::function_change_small;
+      }
+      break;
+    }
+  }
+  m.x = x, m.value = fx, m.gradient = g;
+  return m;
+}
+
+/// The Hessian of a function from its analytic gradient by central differences,
+/// H[i][j] = (g_j(x + h_i e_i) - g_j(x - h_i e_i)) / (2 h_i), symmetrised. h_i = step * |x_i| (step
+/// itself when x_i == 0). `grad(x, g)` writes the gradient (its return value is ignored).
+template <std::size_t N, class G>
+[[nodiscard]] mat<N> hessian_from_gradient(G&& grad, const vec<N>& x, double step = 1e-5) {
+  mat<N> h{};
+  for (std::size_t i = 0; i < N; ++i) {
+    const double hi = x[i] != 0.0 ? step * std::abs(x[i]) : step;
+    vec<N> xp = x, xm = x, gp{}, gm{};
+    xp[i] += hi, xm[i] -= hi;
+    (void)grad(xp, gp);
+    (void)grad(xm, gm);
+    for (std::size_t j = 0; j < N; ++j) h[i][j] = (gp[j] - gm[j]) / (2.0 * hi);
+  }
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < i; ++j) h[i][j] = h[j][i] = 0.5 * (h[i][j] + h[j][i]);
+  return h;
+}
+
+/// The inverse of a symmetric positive-definite matrix by Cholesky factorisation; nullopt when the
+/// matrix is not (numerically) positive definite or not finite.
+template <std::size_t N>
+[[nodiscard]] std::optional<mat<N>> invert_spd(const mat<N>& a) {
+  mat<N> l{};
+  double max_diag = 0.0;
+  for (std::size_t i = 0; i < N; ++i) max_diag = std::max(max_diag, std::abs(a[i][i]));
+  if (!(max_diag > 0.0) || !std::isfinite(max_diag)) return std::nullopt;
+  for (std::size_t j = 0; j < N; ++j) {
+    double d = a[j][j];
+    for (std::size_t k = 0; k < j; ++k) d -= l[j][k] * l[j][k];
+    if (!(d > 1e-13 * max_diag) || !std::isfinite(d)) return std::nullopt;
+    l[j][j] = std::sqrt(d);
+    for (std::size_t i = j + 1; i < N; ++i) {
+      double s = a[i][j];
+      for (std::size_t k = 0; k < j; ++k) s -= l[i][k] * l[j][k];
+      l[i][j] = s / l[j][j];
+    }
+  }
+  // inv(L), lower triangular, then inv(A) = inv(L)^T inv(L).
+  mat<N> li{};
+  for (std::size_t i = 0; i < N; ++i) {
+    li[i][i] = 1.0 / l[i][i];
+    for (std::size_t j = 0; j < i; ++j) {
+      double s = 0.0;
+      for (std::size_t k = j; k < i; ++k) s -= l[i][k] * li[k][j];
+      li[i][j] = s / l[i][i];
+    }
+  }
+  mat<N> inv{};
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      double s = 0.0;
+      for (std::size_t k = std::max(i, j); k < N; ++k) s += li[k][i] * li[k][j];
+      inv[i][j] = s;
+    }
+  return inv;
+}
+
+/// What fit_positive returns: parameters, standard errors, log-likelihood, report.
+template <std::size_t N>
+struct positive_fit {
+  vec<N> theta{};
+  vec<N> standard_errors{};
+  double log_likelihood = 0.0;
+  double customers = 0.0;
+  convergence report{};
+};
+
+/**
+ * The maximum-likelihood fit shared by every model with N positive parameters.
+ * `nll(theta, grad)` returns the total (weighted, unpenalised) negative log-likelihood and writes
+ * its gradient with respect to theta; NaN/inf where undefined. Minimises
+ * nll(exp(u)) / customers + penalizer * sum(exp(u)^2) over u = log(theta) from log(theta0).
+ * Errors (naming `model`): not_converged (field "parameters", detail = the stop reason);
+ * not_identifiable when the Hessian of nll at the optimum is not positive definite.
+ */
+template <std::size_t N, class NLL>
+[[nodiscard]] result<positive_fit<N>> fit_positive(NLL&& nll, const vec<N>& theta0, double customers,
+                                                   const fit_options& opt, const char* model) {
+  if (auto e = check_fit_options(model, opt)) return e;
+  const double pen = opt.penalizer;
+  const auto objective = [&](const vec<N>& u, vec<N>& gu) {
+    vec<N> th{}, gt{};
+    for (std::size_t i = 0; i < N; ++i) th[i] = std::exp(u[i]);
+    if (!all_finite(th)) return std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < N; ++i)
+      if (!(th[i] > 0.0)) return std::numeric_limits<double>::infinity();
+    double v = nll(th, gt) / customers;
+    for (std::size_t i = 0; i < N; ++i) {
+      v += pen * th[i] * th[i];
+      gu[i] = (gt[i] / customers + 2.0 * pen * th[i]) * th[i];
+    }
+    return v;
+  };
+  vec<N> u0{};
+  for (std::size_t i = 0; i < N; ++i) u0[i] = std::log(theta0[i]);
+  const minimum<N> m = minimize_bfgs<N>(objective, u0, opt);
+  positive_fit<N> out;
+  out.report = m.report;
+  out.customers = customers;
+  if (!m.report.converged) {
+    if (m.report.reason == stop_reason::not_finite)
+      return error_info{errc::not_finite, model, "log-likelihood", "not finite at the start point"};
+    return error_info{errc::not_converged, model, "parameters", describe(m.report.reason)};
+  }
+  for (std::size_t i = 0; i < N; ++i) out.theta[i] = std::exp(m.x[i]);
+  vec<N> g{};
+  out.log_likelihood = -nll(out.theta, g);
+  if (!std::isfinite(out.log_likelihood))
+    return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
+  const mat<N> h = hessian_from_gradient<N>(nll, out.theta);
+  const std::optional<mat<N>> cov = invert_spd<N>(h);
+  if (!cov)
+    return error_info{errc::not_identifiable, model, "parameters",
+                      "the Hessian of the log-likelihood is not positive definite at the optimum"};
+  for (std::size_t i = 0; i < N; ++i) out.standard_errors[i] = std::sqrt((*cov)[i][i]);
+  return out;
+}
+
+}  // namespace detail
+CRM_METRICS_END_NAMESPACE

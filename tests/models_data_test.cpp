@@ -1,0 +1,165 @@
+// crm-metrics tests: per-customer RFM summaries: CSV reading, validation, compression.
+#include <crm/models/data.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "data_path.hpp"
+
+namespace {
+// A temporary CSV file removed at scope exit.
+struct temp_csv {
+  std::filesystem::path path;
+  explicit temp_csv(const std::string& text, const std::string& name = "crm_models_data_test.csv") {
+    path = std::filesystem::temp_directory_path() / name;
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  ~temp_csv() { std::filesystem::remove(path); }
+};
+
+// The line and field of the data_error a read raises.
+struct caught {
+  long long line = -1;
+  std::string field;
+};
+caught read_error(const std::filesystem::path& p, std::string_view weight = "") {
+  try {
+    (void)crm::read_rfm_csv<double>(p, "frequency", "recency", "T", weight);
+  } catch (const crm::data_error& e) {
+    return {e.line(), e.field()};
+  }
+  return {};
+}
+}  // namespace
+
+TEST_CASE("read_rfm_csv: reads the CDNOW summary, all 2357 customers", "[models][data]") {
+  const auto f = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(f);
+  const auto rows = crm::read_rfm_csv(f);
+  // Fader, Hardie & Lee (2005) "Counting your customers the easy way", section 3: the CDNOW
+  // cohort of 2357 customers; first data row: ID 1, frequency 2, recency 30.43, T 38.86.
+  REQUIRE(rows.size() == 2357);
+  CHECK(rows[0] == crm::rfm_row<double>{2.0, 30.43, 38.86, 1.0});
+  CHECK(rows[2] == crm::rfm_row<double>{0.0, 0.0, 38.86, 1.0});
+  CHECK_FALSE(crm::validate(std::span<const crm::rfm_row<double>>(rows), "test"));
+  // Compression keeps the total weight and loses no customer.
+  const auto c = crm::compress(rows);
+  double w = 0.0;
+  for (const auto& r : c) w += r.weight;
+  CHECK(w == 2357.0);
+  CHECK(c.size() < rows.size());
+}
+
+TEST_CASE("read_rfm_csv: reads the donations file with weights and other column names", "[models][data]") {
+  const auto f = crm_test::data_file("donations/donations.csv");
+  CRM_REQUIRE_DATA(f);
+  const auto rows = crm::read_rfm_csv<long double>(f, "frequency", "recency", "periods", "weights");
+  REQUIRE(!rows.empty());
+  // First line of donations.csv: 0,0,6,3464 (Fader, Hardie & Shang 2010, the 1995 cohort: 11 104 donors).
+  CHECK(rows[0].frequency == 0.0L);
+  CHECK(rows[0].age == 6.0L);
+  CHECK(rows[0].weight == 3464.0L);
+  long double total = 0;
+  for (const auto& r : rows) total += r.weight;
+  CHECK(total == 11104.0L);
+}
+
+TEST_CASE("read_rfm_csv: quoted header, CRLF, BOM, extra columns and blank lines are accepted", "[models][data]") {
+  temp_csv t("\xEF\xBB\xBF\"id\",\"T\",\"frequency\",\"recency\"\r\n7,10.5,3,4.25\r\n\r\n8, 10.5 ,0,0\r\n");
+  const auto rows = crm::read_rfm_csv(t.path);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0] == crm::rfm_row<double>{3.0, 4.25, 10.5, 1.0});
+  CHECK(rows[1] == crm::rfm_row<double>{0.0, 0.0, 10.5, 1.0});
+}
+
+TEST_CASE("read_rfm_csv: every malformed or invalid row is an error naming line and field", "[models][data]") {
+  SECTION("missing column") {
+    temp_csv t("frequency,recency\n1,2\n");
+    const caught c = read_error(t.path);
+    CHECK(c.line == 1);
+    CHECK(c.field == "T");
+  }
+  SECTION("not a number") {
+    temp_csv t("frequency,recency,T\n1,2,3\n1,2x,3\n");
+    const caught c = read_error(t.path);
+    CHECK(c.line == 3);
+    CHECK(c.field == "recency");
+  }
+  SECTION("empty field") {
+    temp_csv t("frequency,recency,T\n,2,3\n");
+    CHECK(read_error(t.path).field == "frequency");
+  }
+  SECTION("wrong number of fields") {
+    temp_csv t("frequency,recency,T\n1,2,3\n1,2\n");
+    CHECK(read_error(t.path).line == 3);
+  }
+  SECTION("recency larger than T") {
+    temp_csv t("frequency,recency,T\n1,4,3\n");
+    const caught c = read_error(t.path);
+    CHECK(c.line == 2);
+    CHECK(c.field == "recency");
+  }
+  SECTION("fractional frequency") {
+    temp_csv t("frequency,recency,T\n1.5,2,3\n");
+    CHECK(read_error(t.path).field == "frequency");
+  }
+  SECTION("negative frequency") {
+    temp_csv t("frequency,recency,T\n-1,0,3\n");
+    CHECK(read_error(t.path).field == "frequency");
+  }
+  SECTION("recency without repeat purchases") {
+    temp_csv t("frequency,recency,T\n0,1,3\n");
+    CHECK(read_error(t.path).field == "recency");
+  }
+  SECTION("nan") {
+    temp_csv t("frequency,recency,T\n1,nan,3\n");
+    CHECK(read_error(t.path).field == "recency");
+  }
+  SECTION("zero weight") {
+    temp_csv t("frequency,recency,T,w\n1,1,3,0\n");
+    const caught c = read_error(t.path, "w");
+    CHECK(c.line == 2);
+    CHECK(c.field == "w");
+  }
+  SECTION("unterminated quote") {
+    temp_csv t("frequency,recency,T\n\"1,1,3\n");
+    CHECK(read_error(t.path).line == 2);
+  }
+  SECTION("missing file") {
+    CHECK(read_error("/nonexistent/dir/x.csv").line == 0);
+  }
+  SECTION("empty file") {
+    temp_csv t("");
+    CHECK(read_error(t.path).line == 1);
+  }
+}
+
+TEST_CASE("validate: names the model, field and row of the first bad customer", "[models][data]") {
+  using row = crm::rfm_row<double>;
+  const std::vector<row> good = {{2, 30.43, 38.86, 1}, {0, 0, 38.86, 3}};
+  CHECK_FALSE(crm::validate(std::span<const row>(good), "bg_nbd"));
+  CHECK(crm::validate(std::span<const row>(), "bg_nbd").code == crm::errc::empty_input);
+  std::vector<row> bad = good;
+  bad.push_back({1, 5, 4, 1});
+  std::size_t at = 99;
+  const crm::error_info e = crm::validate(std::span<const row>(bad), "bg_nbd", &at);
+  CHECK(e.code == crm::errc::part_exceeds_whole);
+  CHECK(std::string(e.metric) == "bg_nbd");
+  CHECK(std::string(e.field) == "recency > age");
+  CHECK(at == 2);
+  CHECK(crm::validate(std::span<const row>(std::vector<row>{{1, 1, 2, -1}}), "m").code == crm::errc::negative);
+  CHECK(crm::validate(std::span<const row>(std::vector<row>{{1, 1, INFINITY, 1}}), "m").code == crm::errc::not_finite);
+}
+
+TEST_CASE("compress: merges identical rows and sums weights", "[models][data]") {
+  using row = crm::rfm_row<float>;
+  const std::vector<row> in = {{1, 2, 5, 1}, {0, 0, 5, 1}, {1, 2, 5, 2}, {0, 0, 5, 1}, {0, 0, 4, 1}};
+  const auto out = crm::compress(in);
+  REQUIRE(out.size() == 3);
+  CHECK(out[0] == row{0, 0, 4, 1});
+  CHECK(out[1] == row{0, 0, 5, 2});
+  CHECK(out[2] == row{1, 2, 5, 3});
+}

@@ -1,0 +1,162 @@
+// crm-metrics tests: the BFGS minimiser, numerical Hessian and SPD inverse behind every model fit.
+#include <crm/models/detail/optimize.hpp>
+
+#include <cmath>
+
+#include "catch.hpp"
+#if defined(CRM_METRICS_CATCH2_V3)
+using Catch::Approx;
+#endif
+
+using crm::detail::vec;
+
+TEST_CASE("optimize: Rosenbrock from (-1.2, 1) reaches (1, 1)", "[models][optimize]") {
+  // f = 100 (y - x^2)^2 + (1 - x)^2, minimum 0 at (1, 1) (Nocedal & Wright, exercise 2.1).
+  const auto rosen = [](const vec<2>& p, vec<2>& g) {
+    const double x = p[0], y = p[1];
+    g[0] = -400.0 * x * (y - x * x) - 2.0 * (1.0 - x);
+    g[1] = 200.0 * (y - x * x);
+    return 100.0 * (y - x * x) * (y - x * x) + (1.0 - x) * (1.0 - x);
+  };
+  crm::fit_options o;
+  o.function_tolerance = 0.0;  // only the gradient test may stop it
+  o.gradient_tolerance = 1e-9;
+  const auto m = crm::detail::minimize_bfgs<2>(rosen, {-1.2, 1.0}, o);
+  CHECK(m.report.converged);
+  CHECK(m.report.reason == crm::stop_reason::gradient_small);
+  CHECK(m.x[0] == Approx(1.0).epsilon(1e-7));
+  CHECK(m.x[1] == Approx(1.0).epsilon(1e-7));
+  CHECK(m.report.iterations < 100);
+  CHECK(m.report.function_evaluations >= m.report.iterations);
+}
+
+TEST_CASE("optimize: a 4-d quadratic reaches its known minimum", "[models][optimize]") {
+  // f = 1/2 (x - c)' A (x - c) with A symmetric positive definite; minimum at c.
+  constexpr double A[4][4] = {{4, 1, 0, 0.5}, {1, 3, 0.2, 0}, {0, 0.2, 2, 0.1}, {0.5, 0, 0.1, 1}};
+  constexpr double c[4] = {1.5, -2.0, 0.25, 3.0};
+  const auto quad = [&](const vec<4>& x, vec<4>& g) {
+    double f = 0.0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      g[i] = 0.0;
+      for (std::size_t j = 0; j < 4; ++j) g[i] += A[i][j] * (x[j] - c[j]);
+      f += 0.5 * (x[i] - c[i]) * g[i];
+    }
+    return f;
+  };
+  crm::fit_options o;
+  o.function_tolerance = 0.0;
+  const auto m = crm::detail::minimize_bfgs<4>(quad, {0, 0, 0, 0}, o);
+  REQUIRE(m.report.converged);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(m.x[i] == Approx(c[i]).margin(1e-7));
+  // BFGS with exact-enough line searches finds a quadratic's minimum in about N iterations.
+  CHECK(m.report.iterations <= 12);
+
+  // The numerical Hessian of this quadratic is A, and its inverse times A is the identity.
+  const auto h = crm::detail::hessian_from_gradient<4>(quad, m.x);
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j) CHECK(h[i][j] == Approx(A[i][j]).margin(1e-6));
+  const auto inv = crm::detail::invert_spd<4>(h);
+  REQUIRE(inv.has_value());
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j) {
+      double s = 0.0;
+      for (std::size_t k = 0; k < 4; ++k) s += (*inv)[i][k] * A[k][j];
+      CHECK(s == Approx(i == j ? 1.0 : 0.0).margin(1e-6));
+    }
+}
+
+TEST_CASE("optimize: invert_spd rejects indefinite, singular and non-finite matrices", "[models][optimize]") {
+  CHECK_FALSE(crm::detail::invert_spd<2>({{{1.0, 2.0}, {2.0, 1.0}}}).has_value());   // eigenvalues 3, -1
+  CHECK_FALSE(crm::detail::invert_spd<2>({{{1.0, 1.0}, {1.0, 1.0}}}).has_value());   // singular
+  CHECK_FALSE(crm::detail::invert_spd<2>({{{NAN, 0.0}, {0.0, 1.0}}}).has_value());
+  CHECK_FALSE(crm::detail::invert_spd<2>({{{0.0, 0.0}, {0.0, 0.0}}}).has_value());
+  const auto inv = crm::detail::invert_spd<2>({{{2.0, 0.0}, {0.0, 4.0}}});
+  REQUIRE(inv.has_value());
+  CHECK((*inv)[0][0] == Approx(0.5).epsilon(1e-15));
+  CHECK((*inv)[1][1] == Approx(0.25).epsilon(1e-15));
+}
+
+TEST_CASE("optimize: an unbounded objective stops without claiming convergence", "[models][optimize]") {
+  // f = -x0 - x1 has no minimum: iterations run out (or the line search fails), never "converged".
+  const auto lin = [](const vec<2>& x, vec<2>& g) {
+    g = {-1.0, -1.0};
+    return -x[0] - x[1];
+  };
+  crm::fit_options o;
+  o.max_iterations = 20;
+  const auto m = crm::detail::minimize_bfgs<2>(lin, {0.0, 0.0}, o);
+  CHECK_FALSE(m.report.converged);
+  CHECK((m.report.reason == crm::stop_reason::max_iterations ||
+         m.report.reason == crm::stop_reason::line_search_failed));
+}
+
+TEST_CASE("optimize: too few iterations is reported as max_iterations", "[models][optimize]") {
+  const auto rosen = [](const vec<2>& p, vec<2>& g) {
+    const double x = p[0], y = p[1];
+    g[0] = -400.0 * x * (y - x * x) - 2.0 * (1.0 - x);
+    g[1] = 200.0 * (y - x * x);
+    return 100.0 * (y - x * x) * (y - x * x) + (1.0 - x) * (1.0 - x);
+  };
+  crm::fit_options o;
+  o.max_iterations = 3;
+  const auto m = crm::detail::minimize_bfgs<2>(rosen, {-1.2, 1.0}, o);
+  CHECK_FALSE(m.report.converged);
+  CHECK(m.report.reason == crm::stop_reason::max_iterations);
+  CHECK(m.report.iterations == 3);
+  CHECK(std::string(crm::describe(m.report.reason)) == "maximum number of iterations reached");
+}
+
+TEST_CASE("optimize: a NaN at the start point is reported as not_finite", "[models][optimize]") {
+  const auto bad = [](const vec<2>&, vec<2>& g) {
+    g = {0.0, 0.0};
+    return std::nan("");
+  };
+  const auto m = crm::detail::minimize_bfgs<2>(bad, {0.0, 0.0}, crm::fit_options{});
+  CHECK_FALSE(m.report.converged);
+  CHECK(m.report.reason == crm::stop_reason::not_finite);
+}
+
+TEST_CASE("optimize: the line search backs off from regions where f is undefined", "[models][optimize]") {
+  // f = x - log(x) - log(2 - x) is +inf outside (0, 2); minimum where 1 - 1/x + 1/(2 - x) = 0,
+  // i.e. x^2 - 4x + 2 = 0, x = 2 - sqrt(2).
+  const auto barrier = [](const vec<1>& p, vec<1>& g) {
+    const double x = p[0];
+    if (!(x > 0.0 && x < 2.0)) return std::numeric_limits<double>::infinity();
+    g[0] = 1.0 - 1.0 / x + 1.0 / (2.0 - x);
+    return x - std::log(x) - std::log(2.0 - x);
+  };
+  const auto m = crm::detail::minimize_bfgs<1>(barrier, {1.9}, crm::fit_options{});
+  REQUIRE(m.report.converged);
+  CHECK(m.x[0] == Approx(2.0 - std::sqrt(2.0)).epsilon(1e-6));
+}
+
+TEST_CASE("optimize: fit_positive reports SEs of a known likelihood", "[models][optimize]") {
+  // Exponential sample with sum of times S over n customers: -log L(lambda) = -n log(lambda) + lambda S;
+  // MLE n/S, observed information n/lambda^2, SE = lambda/sqrt(n).
+  const double n = 400.0, S = 250.0;
+  const auto nll = [&](const vec<1>& th, vec<1>& g) {
+    g[0] = -n / th[0] + S;
+    return -n * std::log(th[0]) + th[0] * S;
+  };
+  const auto r = crm::detail::fit_positive<1>(nll, {1.0}, n, crm::fit_options{}, "exponential");
+  REQUIRE(r.has_value());
+  CHECK(r->theta[0] == Approx(n / S).epsilon(1e-7));
+  CHECK(r->standard_errors[0] == Approx((n / S) / std::sqrt(n)).epsilon(1e-5));
+  CHECK(r->log_likelihood == Approx(n * std::log(n / S) - n).epsilon(1e-12));
+
+  crm::fit_options bad;
+  bad.penalizer = -1.0;
+  const auto e = crm::detail::fit_positive<1>(nll, {1.0}, n, bad, "exponential");
+  REQUIRE_FALSE(e.has_value());
+  CHECK(e.error().code == crm::errc::out_of_range);
+  CHECK(std::string(e.error().field) == "fit_options.penalizer");
+
+  // A likelihood flat in theta (no information): the Hessian is singular -> not_identifiable.
+  const auto flat = [](const vec<1>&, vec<1>& g) {
+    g[0] = 0.0;
+    return 1.0;
+  };
+  const auto f = crm::detail::fit_positive<1>(flat, {1.0}, n, crm::fit_options{}, "flat");
+  REQUIRE_FALSE(f.has_value());
+  CHECK(f.error().code == crm::errc::not_identifiable);
+}
