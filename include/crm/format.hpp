@@ -111,3 +111,20 @@ struct fmt::formatter<crm::periods<T>> : crm::detail::precision_spec {
     return fmt::format_to(ctx.out(), "{} periods", render(p.count, 2, true));
   }
 };
+
+// --- NPS (appended by the loyalty metrics) -------------------------------------------------------
+// nps_score "{}" -> "NPS +32", "NPS -12.5", "NPS 0" (points, up to 2 decimals, trailing zeros
+// trimmed, an explicit sign when not zero); "{:.1}" -> "NPS +32.0".
+#include <crm/metrics/loyalty.hpp>
+
+template <class T>
+struct fmt::formatter<crm::nps_score<T>> : crm::detail::precision_spec {
+  template <class FormatContext>
+  auto format(const crm::nps_score<T>& s, FormatContext& ctx) const {
+    std::string p = render(s.points(), 2, true);
+    const bool zero = p.find_first_of("123456789") == std::string::npos;
+    if (zero && !p.empty() && p.front() == '-') p.erase(0, 1);  // "-0.0" -> "0.0"
+    const char* sign = (!zero && p.front() != '-') ? "+" : "";
+    return fmt::format_to(ctx.out(), "NPS {}{}", sign, p);
+  }
+};
