@@ -1,0 +1,429 @@
+// crm-metrics: the Gamma-Gamma spend model: expected average spend per transaction, fit, generator.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves for customer base analysis",
+// Journal of Marketing Research 42(4), 415-430, section "Adding monetary value"; and Fader & Hardie
+// (2013), "The Gamma-Gamma model of monetary value" (note). The value z of each transaction of a
+// customer is Gamma(p, nu); nu varies across customers as Gamma(q, gamma). The model is independent
+// of the transaction model: combine it with BG/NBD, Pareto/NBD or BG/BB for a lifetime value
+// (crm/models/clv.hpp).
+//
+// Customization points: none (T is any std::floating_point type).
+#pragma once
+
+#include <crm/core/error.hpp>
+#include <crm/core/number.hpp>
+#include <crm/core/result.hpp>
+#include <crm/models/detail/csv.hpp>
+#include <crm/models/detail/optimize.hpp>
+#include <crm/models/fit.hpp>
+#include <crm/models/generate.hpp>
+
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// One customer (or `weight` identical customers) of the spend model.
+template <std::floating_point T = double>
+struct spend_row {
+  T frequency{};      ///< x: number of transactions whose values are averaged (integer-valued)
+  T average_spend{};  ///< zbar: mean value of those x transactions (money per transaction)
+  T weight{1};        ///< number of identical customers this row stands for (> 0)
+  friend constexpr bool operator==(const spend_row&, const spend_row&) = default;
+};
+
+namespace detail {
+// Special functions that report trouble through their value (checked by the caller) instead of
+// throwing, and evaluate double in double (Boost's default promotes to long double).
+using spend_math_policy = boost::math::policies::policy<
+    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+    boost::math::policies::pole_error<boost::math::policies::ignore_error>,
+    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
+    boost::math::policies::promote_double<false>>;
+template <class T>
+[[nodiscard]] inline T spend_lgamma(T v) {
+  return boost::math::lgamma(v, spend_math_policy());
+}
+template <class T>
+[[nodiscard]] inline T spend_digamma(T v) {
+  return boost::math::digamma(v, spend_math_policy());
+}
+template <class T>
+[[nodiscard]] constexpr bool spend_finite(T v) noexcept {
+  return v == v && v <= std::numeric_limits<T>::max() && v >= std::numeric_limits<T>::lowest();
+}
+template <class T>
+[[nodiscard]] constexpr error_info check_spend_row(const spend_row<T>& c, const char* model) noexcept {
+  if (!spend_finite(c.frequency)) return {errc::not_finite, model, "frequency"};
+  if (!spend_finite(c.average_spend)) return {errc::not_finite, model, "average_spend"};
+  if (!spend_finite(c.weight)) return {errc::not_finite, model, "weight"};
+  if (c.frequency < T(0)) return {errc::negative, model, "frequency"};
+  if (c.frequency < T(1e18) && c.frequency != static_cast<T>(static_cast<long long>(c.frequency)))
+    return {errc::malformed, model, "frequency", "must be a whole number of transactions"};
+  if (c.frequency == T(0))
+    return {errc::out_of_range, model, "frequency",
+            "must be >= 1: the spend model needs the value of at least one transaction; "
+            "select the repeat customers first (crm::repeat_customers)"};
+  if (c.average_spend < T(0)) return {errc::negative, model, "average_spend"};
+  if (c.average_spend == T(0)) return {errc::out_of_range, model, "average_spend", "must be > 0 (Gamma-distributed values)"};
+  if (c.weight < T(0)) return {errc::negative, model, "weight"};
+  if (c.weight == T(0)) return {errc::zero_denominator, model, "weight"};
+  return {};
+}
+}  // namespace detail
+
+/**
+ * @brief The first invalid row of spend data, as an error naming `model` and the field.
+ * Rules: all fields finite; frequency a whole number >= 1; average_spend > 0; weight > 0. An empty
+ * span is `errc::empty_input`. `row` (optional) receives the 0-based index of the row.
+ */
+template <std::floating_point T>
+[[nodiscard]] constexpr error_info validate(std::span<const spend_row<T>> rows, const char* model,
+                                            std::size_t* row = nullptr) noexcept {
+  if (rows.empty()) return {errc::empty_input, model, "customers"};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (const error_info e = detail::check_spend_row(rows[i], model)) {
+      if (row != nullptr) *row = i;
+      return e;
+    }
+  }
+  return {};
+}
+
+/// The rows with frequency > 0: the customers whose spend the model can learn from (Fader, Hardie
+/// & Lee 2005 fit it on the 946 CDNOW customers with at least one repeat purchase). Explicit, so
+/// that no row is ever dropped behind the caller's back. Allocates the result.
+template <std::floating_point T>
+[[nodiscard]] std::vector<spend_row<T>> repeat_customers(std::span<const spend_row<T>> rows) {
+  std::vector<spend_row<T>> out;
+  for (const spend_row<T>& c : rows)
+    if (c.frequency > T(0)) out.push_back(c);
+  return out;
+}
+template <std::floating_point T>
+[[nodiscard]] std::vector<spend_row<T>> repeat_customers(const std::vector<spend_row<T>>& rows) {
+  return repeat_customers(std::span<const spend_row<T>>(rows));
+}
+
+/**
+ * @brief Reads (frequency, average spend[, weight]) rows from a CSV file with a header line.
+ * Columns are found by name (defaults: the published CDNOW file `x`, `zbar`); `weight_col` empty
+ * means weight 1. Rows with frequency 0 are kept (their average_spend must then be 0): pass the
+ * result through crm::repeat_customers before fitting. Any malformed row, negative or non-finite
+ * value, fractional frequency, or positive frequency with average_spend <= 0 raises
+ * crm::data_error(file, line, field, what).
+ */
+template <std::floating_point T = double>
+[[nodiscard]] std::vector<spend_row<T>> read_spend_csv(const std::filesystem::path& file,
+                                                       std::string_view frequency_col = "x",
+                                                       std::string_view average_spend_col = "zbar",
+                                                       std::string_view weight_col = "") {
+  detail::csv_reader in(file);
+  const std::size_t fx = in.column(frequency_col);
+  const std::size_t fz = in.column(average_spend_col);
+  const bool weighted = !weight_col.empty();
+  const std::size_t fw = weighted ? in.column(weight_col) : 0;
+  std::vector<spend_row<T>> rows;
+  while (in.next()) {
+    spend_row<T> c;
+    c.frequency = in.number<T>(fx, frequency_col);
+    c.average_spend = in.number<T>(fz, average_spend_col);
+    if (weighted) c.weight = in.number<T>(fw, weight_col);
+    if (c.frequency == T(0)) {
+      if (c.average_spend != T(0))
+        in.fail(in.line(), std::string(average_spend_col), "must be 0 when " + std::string(frequency_col) + " is 0");
+      if (!detail::spend_finite(c.weight) || !(c.weight > T(0)))
+        in.fail(in.line(), std::string(weight_col), "must be a finite number > 0");
+    } else if (const error_info e = detail::check_spend_row(c, "read_spend_csv")) {
+      const std::string_view f = e.field;
+      const std::string_view col = f == "frequency" ? frequency_col : f == "average_spend" ? average_spend_col : weight_col;
+      std::string what = describe(e.code);
+      if (e.detail != nullptr && *e.detail != '\0') what = what + " (" + e.detail + ")";
+      in.fail(in.line(), std::string(col), what);
+    }
+    rows.push_back(c);
+  }
+  return rows;
+}
+
+/**
+ * @brief The Gamma-Gamma spend model with shape p of the transaction values and a Gamma(q, gamma)
+ * distribution of their rate across customers.
+ * Source: Fader, Hardie & Lee (2005) JMR 42(4), section "Adding monetary value"; Fader & Hardie (2013) note.
+ * On CDNOW they report p = 6.25, q = 3.74, gamma = 15.44.
+ *
+ * **Example**
+ *     crm::gamma_gamma<> m{.p = 6.25, .q = 3.74, .gamma = 15.44};
+ *     m.conditional_expected_average_spend(2, 22.35);  // 24.66 dollars per future transaction
+ */
+template <std::floating_point T = double>
+struct gamma_gamma {
+  T p{};      ///< shape of the Gamma distribution of one transaction's value (> 0)
+  T q{};      ///< shape of the Gamma distribution of the value rate nu across customers (> 0)
+  T gamma{};  ///< scale of that distribution (money, > 0)
+
+  /// All parameters finite and > 0.
+  [[nodiscard]] constexpr bool ok() const noexcept { return !check("gamma_gamma"); }
+
+  /**
+   * @brief Log density of one customer's average spend zbar given x transactions:
+   * ln f(zbar | x) = ln G(px+q) - ln G(px) - ln G(q) + q ln gamma + (px-1) ln zbar + px ln x
+   *                  - (px+q) ln(gamma + x zbar).
+   * Unweighted (the row's weight is ignored). Source: Fader & Hardie (2013) note, the marginal
+   * density of zbar; the likelihood Fader, Hardie & Lee (2005) maximize.
+   * Errors: invalid parameters; an invalid row (see crm::validate); a non-finite result.
+   */
+  [[nodiscard]] result<T> try_log_likelihood(const spend_row<T>& c) const noexcept {
+    if (const error_info e = check("gamma_gamma.log_likelihood")) return e;
+    if (const error_info e = detail::check_spend_row(c, "gamma_gamma.log_likelihood")) return e;
+    const T px = p * c.frequency;
+    const T ll = detail::spend_lgamma(px + q) - detail::spend_lgamma(px) - detail::spend_lgamma(q) +
+                 q * std::log(gamma) + (px - T(1)) * std::log(c.average_spend) + px * std::log(c.frequency) -
+                 (px + q) * std::log(gamma + c.frequency * c.average_spend);
+    if (!detail::spend_finite(ll)) return error_info{errc::not_finite, "gamma_gamma.log_likelihood", "result"};
+    return ll;
+  }
+  /// Throwing form of try_log_likelihood (crm::metric_error).
+  [[nodiscard]] T log_likelihood(const spend_row<T>& c) const { return try_log_likelihood(c).value(); }
+
+  /**
+   * @brief Mean value of a transaction across all customers: E[Z] = p gamma / (q - 1) (money).
+   * Source: Fader & Hardie (2013) note; Fader, Hardie & Lee (2005).
+   * Errors: invalid parameters; q <= 1 (the mean is infinite), `errc::out_of_range` on field "q".
+   */
+  [[nodiscard]] constexpr result<T> try_expected_average_spend() const noexcept {
+    if (const error_info e = check("gamma_gamma.expected_average_spend")) return e;
+    if (!(q > T(1))) return error_info{errc::out_of_range, "gamma_gamma.expected_average_spend", "q", "the mean spend is infinite unless q > 1"};
+    return p * gamma / (q - T(1));
+  }
+  /// Throwing form of try_expected_average_spend (crm::metric_error).
+  [[nodiscard]] constexpr T expected_average_spend() const { return try_expected_average_spend().value(); }
+
+  /**
+   * @brief Expected value of a future transaction of a customer whose x past transactions averaged
+   * zbar: E[Z | x, zbar] = p (gamma + x zbar) / (p x + q - 1) (money), a weighted average of the
+   * population mean p gamma / (q - 1) and zbar with weight p x / (p x + q - 1) on zbar.
+   * x = 0 gives the population mean (zbar must then be 0).
+   * Source: Fader, Hardie & Lee (2005) JMR 42(4); Fader & Hardie (2013) note.
+   * Errors: invalid parameters; x negative, fractional or not finite; zbar <= 0 when x > 0, or
+   * != 0 when x = 0; p x + q <= 1 (infinite expectation), `errc::out_of_range` on field "q".
+   */
+  [[nodiscard]] constexpr result<T> try_conditional_expected_average_spend(T frequency, T average_spend) const noexcept {
+    constexpr const char* name = "gamma_gamma.conditional_expected_average_spend";
+    if (const error_info e = check(name)) return e;
+    if (frequency == T(0)) {
+      if (!detail::spend_finite(average_spend)) return error_info{errc::not_finite, name, "average_spend"};
+      if (average_spend != T(0)) return error_info{errc::malformed, name, "average_spend", "must be 0 when frequency is 0"};
+    } else if (const error_info e = detail::check_spend_row(spend_row<T>{frequency, average_spend, T(1)}, name)) {
+      return e;
+    }
+    const T px = p * frequency;
+    if (!(px + q > T(1))) return error_info{errc::out_of_range, name, "q", "the expected spend is infinite unless p*frequency + q > 1"};
+    // Weighted-average form: no overflow of gamma + x zbar for large x.
+    const T w = px / (px + q - T(1));
+    const T population = p * gamma / (px + q - T(1));
+    const T v = population + w * average_spend;
+    if (!detail::spend_finite(v)) return error_info{errc::not_finite, name, "result"};
+    return v;
+  }
+  /// Throwing form of try_conditional_expected_average_spend (crm::metric_error).
+  [[nodiscard]] constexpr T conditional_expected_average_spend(T frequency, T average_spend) const {
+    return try_conditional_expected_average_spend(frequency, average_spend).value();
+  }
+
+  friend constexpr bool operator==(const gamma_gamma&, const gamma_gamma&) = default;
+
+  /// The first parameter that is not finite and > 0, as an error naming `name` and the parameter.
+  [[nodiscard]] constexpr error_info check(const char* name) const noexcept {
+    const T* v[3] = {&p, &q, &gamma};
+    const char* f[3] = {"p", "q", "gamma"};
+    for (int i = 0; i < 3; ++i) {
+      if (!detail::spend_finite(*v[i])) return {errc::not_finite, name, f[i]};
+      if (!(*v[i] > T(0))) return {errc::out_of_range, name, f[i], "model parameters must be > 0"};
+    }
+    return {};
+  }
+};
+
+namespace detail {
+// The likelihood in the form a fit evaluates fast: terms that depend only on x are computed once
+// per distinct x, sums of ln zbar once per data set; one log and one division per row remain.
+template <class T>
+class gamma_gamma_objective {
+ public:
+  explicit gamma_gamma_objective(std::span<const spend_row<T>> rows) {
+    std::vector<std::pair<T, T>> xw;  // (x, weight)
+    xw.reserve(rows.size());
+    x_.reserve(rows.size());
+    s_.reserve(rows.size());
+    w_.reserve(rows.size());
+    for (const spend_row<T>& c : rows) {
+      x_.push_back(c.frequency);
+      s_.push_back(c.frequency * c.average_spend);
+      w_.push_back(c.weight);
+      const T lz = std::log(c.average_spend);
+      sum_w_ += c.weight;
+      sum_w_lz_ += c.weight * lz;
+      sum_wx_lz_ += c.weight * c.frequency * lz;
+      xw.emplace_back(c.frequency, c.weight);
+    }
+    std::sort(xw.begin(), xw.end());
+    for (const auto& [x, w] : xw) {
+      if (!gx_.empty() && gx_.back() == x)
+        gw_.back() += w;
+      else
+        gx_.push_back(x), gw_.push_back(w);
+    }
+    for (std::size_t i = 0; i < gx_.size(); ++i) glx_.push_back(std::log(gx_[i]));
+  }
+  [[nodiscard]] T customers() const noexcept { return sum_w_; }
+
+  /// Weighted log-likelihood at (p, q, gamma); `grad` receives d/dp, d/dq, d/dgamma.
+  T operator()(T p, T q, T g, std::array<T, 3>* grad) const {
+    T ll = sum_w_ * (q * std::log(g) - spend_lgamma(q)) + p * sum_wx_lz_ - sum_w_lz_;
+    T dp = sum_wx_lz_, dq = sum_w_ * (std::log(g) - spend_digamma(q)), dg = sum_w_ * q / g;
+    for (std::size_t i = 0; i < gx_.size(); ++i) {
+      const T px = p * gx_[i];
+      ll += gw_[i] * (spend_lgamma(px + q) - spend_lgamma(px) + px * glx_[i]);
+      if (grad != nullptr) {
+        const T d = spend_digamma(px + q);
+        dp += gw_[i] * gx_[i] * (d - spend_digamma(px) + glx_[i]);
+        dq += gw_[i] * d;
+      }
+    }
+    T a = 0, b = 0, c = 0, e = 0;  // sums of w x L, w L, w x / (g + s), w / (g + s)
+    for (std::size_t i = 0; i < x_.size(); ++i) {
+      const T lg = std::log(g + s_[i]);
+      const T wx = w_[i] * x_[i];
+      a += wx * lg;
+      b += w_[i] * lg;
+      if (grad != nullptr) {
+        const T r = T(1) / (g + s_[i]);
+        c += wx * r;
+        e += w_[i] * r;
+      }
+    }
+    ll -= p * a + q * b;
+    if (grad != nullptr) {
+      (*grad)[0] = dp - a;
+      (*grad)[1] = dq - b;
+      (*grad)[2] = dg - (p * c + q * e);
+    }
+    return ll;
+  }
+
+ private:
+  std::vector<T> x_, s_, w_, gx_, gw_, glx_;
+  T sum_w_ = 0, sum_w_lz_ = 0, sum_wx_lz_ = 0;
+};
+}  // namespace detail
+
+/**
+ * @brief Maximum-likelihood fit of the Gamma-Gamma spend model to (frequency, average spend, weight)
+ * rows of customers with at least one transaction (crm::repeat_customers).
+ * Maximises sum_i w_i ln f(zbar_i | x_i) (see gamma_gamma::log_likelihood) over (p, q, gamma), as
+ * Fader, Hardie & Lee (2005) JMR 42(4) (p = 6.25, q = 3.74, gamma = 15.44 on the 946 CDNOW
+ * repeat customers), with the optional L2 penalty of crm::fit_options. Standard errors come from
+ * the inverse Hessian of -ln L. Deterministic (start point p = q = gamma = 1).
+ * Errors: an invalid row (crm::validate, naming the row's field); every average_spend equal
+ * (`errc::not_identifiable`: a spread of spends is needed); invalid options; `errc::not_converged`
+ * when the optimizer stops without meeting its tolerance; `errc::not_identifiable` when the
+ * Hessian at the optimum is not positive definite.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<fit_result<gamma_gamma<T>>> try_fit_gamma_gamma(std::span<const spend_row<T>> rows,
+                                                                    const fit_options& options = {}) {
+  constexpr const char* name = "fit_gamma_gamma";
+  if (const error_info e = validate(rows, name)) return e;
+  bool spread = false;
+  for (const spend_row<T>& c : rows) spread = spread || c.average_spend != rows.front().average_spend;
+  if (!spread)
+    return error_info{errc::not_identifiable, name, "average_spend",
+                      "every customer has the same average spend: the spread of spends identifies p and q"};
+  const detail::gamma_gamma_objective<T> objective(rows);
+  const auto nll = [&objective](const detail::vec<3>& th, detail::vec<3>& grad) -> double {
+    std::array<T, 3> g{};
+    const T ll = objective(static_cast<T>(th[0]), static_cast<T>(th[1]), static_cast<T>(th[2]), &g);
+    for (std::size_t i = 0; i < 3; ++i) grad[i] = -static_cast<double>(g[i]);
+    return -static_cast<double>(ll);
+  };
+  const result<detail::positive_fit<3>> f =
+      detail::fit_positive<3>(nll, {1.0, 1.0, 1.0}, static_cast<double>(objective.customers()), options, name);
+  if (!f) return f.error();
+  fit_result<gamma_gamma<T>> out;
+  out.params = {static_cast<T>(f->theta[0]), static_cast<T>(f->theta[1]), static_cast<T>(f->theta[2])};
+  out.standard_errors = {static_cast<T>(f->standard_errors[0]), static_cast<T>(f->standard_errors[1]),
+                         static_cast<T>(f->standard_errors[2])};
+  out.log_likelihood = f->log_likelihood;
+  out.customers = f->customers;
+  out.report = f->report;
+  return out;
+}
+template <std::floating_point T>
+[[nodiscard]] result<fit_result<gamma_gamma<T>>> try_fit_gamma_gamma(const std::vector<spend_row<T>>& rows,
+                                                                    const fit_options& options = {}) {
+  return try_fit_gamma_gamma(std::span<const spend_row<T>>(rows), options);
+}
+/// Throwing form of try_fit_gamma_gamma (crm::metric_error).
+template <std::floating_point T>
+[[nodiscard]] fit_result<gamma_gamma<T>> fit_gamma_gamma(std::span<const spend_row<T>> rows, const fit_options& options = {}) {
+  return try_fit_gamma_gamma(rows, options).value();
+}
+template <std::floating_point T>
+[[nodiscard]] fit_result<gamma_gamma<T>> fit_gamma_gamma(const std::vector<spend_row<T>>& rows, const fit_options& options = {}) {
+  return try_fit_gamma_gamma(std::span<const spend_row<T>>(rows), options).value();
+}
+
+/**
+ * @brief Draws the spend of customers with the given numbers of transactions from the model:
+ * for each customer nu ~ Gamma(q, rate gamma), then each of its x transactions z ~ Gamma(p, rate
+ * nu), every transaction drawn; the row holds x and the mean of the x values (0 when x = 0), weight 1.
+ * Deterministic for a seed (std::mt19937_64 and the portable samplers of crm/models/generate.hpp).
+ * Errors: invalid parameters; a negative frequency (field "frequencies").
+ */
+template <std::floating_point T>
+[[nodiscard]] result<std::vector<spend_row<T>>> try_generate_spend(const gamma_gamma<T>& model,
+                                                                   std::span<const count_t> frequencies,
+                                                                   std::uint64_t seed) {
+  constexpr const char* name = "generate_spend";
+  if (const error_info e = model.check(name)) return e;
+  for (const count_t x : frequencies)
+    if (x < 0) return error_info{errc::negative, name, "frequencies"};
+  std::mt19937_64 g(seed);
+  const double p = static_cast<double>(model.p), q = static_cast<double>(model.q), gm = static_cast<double>(model.gamma);
+  std::vector<spend_row<T>> rows;
+  rows.reserve(frequencies.size());
+  for (const count_t x : frequencies) {
+    const double nu = detail::draw_gamma(g, q, gm);
+    double sum = 0.0;
+    for (count_t j = 0; j < x; ++j) sum += detail::draw_gamma(g, p, nu);
+    const T avg = x > 0 ? static_cast<T>(sum / static_cast<double>(x)) : T(0);
+    rows.push_back(spend_row<T>{static_cast<T>(x), avg, T(1)});
+  }
+  return rows;
+}
+/// Throwing form of try_generate_spend (crm::metric_error).
+template <std::floating_point T>
+[[nodiscard]] std::vector<spend_row<T>> generate_spend(const gamma_gamma<T>& model, std::span<const count_t> frequencies,
+                                                       std::uint64_t seed) {
+  return try_generate_spend(model, frequencies, seed).value();
+}
+
+CRM_METRICS_END_NAMESPACE
