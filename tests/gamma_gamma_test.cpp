@@ -1,0 +1,233 @@
+// Tests of <crm/models/gamma_gamma.hpp>: the Gamma-Gamma spend model (Fader, Hardie & Lee 2005).
+//
+// Reference values marked "SciPy" come from scripts/reference_spend_discrete.py (run with
+// PY=$(bash scripts/scipy-env.sh)), which integrates the individual-level model over the Gamma
+// mixing distribution with scipy.integrate.quad (epsrel 1e-12) and fits the likelihood with
+// scipy.optimize.minimize: an implementation independent of the closed forms tested here.
+#include "catch.hpp"
+#include "data_path.hpp"
+
+#include <crm/models/gamma_gamma.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+const crm::gamma_gamma<double> published{.p = 6.25, .q = 3.74, .gamma = 15.44};  // FHL 2005, CDNOW
+
+std::filesystem::path write_temp(const char* name, const char* text) {
+  const std::filesystem::path p = std::filesystem::temp_directory_path() / name;
+  std::ofstream(p) << text;
+  return p;
+}
+}  // namespace
+
+// E[Z] = p gamma / (q - 1) is constexpr for double.
+static_assert(crm::gamma_gamma<double>{.p = 2.0, .q = 3.0, .gamma = 10.0}.expected_average_spend() == 10.0);
+static_assert(crm::gamma_gamma<double>{.p = 2.0, .q = 3.0, .gamma = 10.0}.conditional_expected_average_spend(0.0, 0.0) == 10.0);
+static_assert(!crm::gamma_gamma<double>{.p = 2.0, .q = 0.0, .gamma = 10.0}.ok());
+static_assert(std::is_trivially_copyable_v<crm::gamma_gamma<double>>);
+static_assert(std::is_trivially_copyable_v<crm::spend_row<double>>);
+
+TEMPLATE_TEST_CASE("gamma_gamma: closed forms equal the integrated individual-level model", "[gamma_gamma]", double,
+                   long double) {
+  using T = TestType;
+  const crm::gamma_gamma<T> m{.p = T(6.25), .q = T(3.74), .gamma = T(15.44)};
+  // SciPy: log(quad(lambda nu: x*gamma(a=p*x, scale=1/nu).pdf(x*zbar)*gamma(a=q, scale=1/g).pdf(nu), 0, inf))
+  CHECK_THAT(static_cast<double>(m.log_likelihood({T(2), T(22.35), T(1)})), WithinRel(-3.55131675973171, 1e-10));
+  CHECK_THAT(static_cast<double>(m.log_likelihood({T(1), T(11.77), T(1)})), WithinRel(-3.73770967874084, 1e-10));
+  // SciPy: quad(lambda nu: p/nu * gamma(a=q, scale=1/g).pdf(nu), 0, inf)
+  CHECK_THAT(static_cast<double>(m.expected_average_spend()), WithinRel(35.2189781021898, 1e-12));
+  // SciPy: E[p/nu | x, zbar] by quad over the posterior of nu
+  CHECK_THAT(static_cast<double>(m.conditional_expected_average_spend(T(2), T(22.35))), WithinRel(24.6637139107612, 1e-11));
+  CHECK_THAT(static_cast<double>(m.conditional_expected_average_spend(T(1), T(11.77))), WithinRel(18.916852057842, 1e-11));
+  CHECK_THAT(static_cast<double>(m.conditional_expected_average_spend(T(20), T(80))), WithinRel(79.0394551432597, 1e-11));
+}
+
+TEST_CASE("gamma_gamma: the conditional expectation is a weighted average of population mean and own mean",
+          "[gamma_gamma]") {
+  // Fader, Hardie & Lee (2005): E[Z|x,zbar] = (q-1)/(px+q-1) * p gamma/(q-1) + px/(px+q-1) * zbar.
+  const double x = 3, zbar = 50;
+  const double w = published.p * x / (published.p * x + published.q - 1);
+  CHECK_THAT(published.conditional_expected_average_spend(x, zbar),
+             WithinRel((1 - w) * published.expected_average_spend() + w * zbar, 1e-14));
+  // More transactions: more weight on the customer's own mean.
+  CHECK(std::abs(published.conditional_expected_average_spend(100, zbar) - zbar) <
+        std::abs(published.conditional_expected_average_spend(1, zbar) - zbar));
+}
+
+TEST_CASE("gamma_gamma: extremes stay finite and sensible", "[gamma_gamma][extremes]") {
+  // Large frequency (x > 1000): the prediction converges to the customer's own mean.
+  const double e = published.conditional_expected_average_spend(5000, 40.0);
+  CHECK(std::isfinite(e));
+  CHECK_THAT(e, WithinRel(40.0, 1e-3));
+  CHECK(std::isfinite(published.log_likelihood({5000, 40.0, 1})));
+  CHECK(std::isfinite(published.log_likelihood({1e6, 40.0, 1})));
+  // Tiny and huge parameters and spends.
+  const crm::gamma_gamma<double> tiny{.p = 1e-8, .q = 1e-8, .gamma = 1e-8};
+  CHECK(std::isfinite(tiny.log_likelihood({3, 1e-6, 1})));
+  const crm::gamma_gamma<double> huge{.p = 1e8, .q = 1e8, .gamma = 1e10};
+  CHECK(std::isfinite(huge.log_likelihood({3, 100.0, 1})));
+  CHECK_THAT(huge.expected_average_spend(), WithinRel(1e10, 1e-7));
+  CHECK(std::isfinite(published.conditional_expected_average_spend(1, 1e300)));
+}
+
+TEST_CASE("gamma_gamma: bad parameters and rows are errors naming the field, in both forms",
+          "[gamma_gamma][errors]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH(crm::gamma_gamma<double>({.p = 1, .q = 1, .gamma = 2}).expected_average_spend(),
+                    Catch::Matchers::Contains("crm::gamma_gamma.expected_average_spend: q is out of range"));
+  CHECK(crm::gamma_gamma<double>({.p = -1, .q = 2, .gamma = 2}).try_expected_average_spend().error().field ==
+        std::string("p"));
+  CHECK(crm::gamma_gamma<double>({.p = 1, .q = 2, .gamma = nan}).try_expected_average_spend().error().code ==
+        crm::errc::not_finite);
+  CHECK(published.try_log_likelihood({0, 10, 1}).error().code == crm::errc::out_of_range);
+  CHECK(published.try_log_likelihood({1.5, 10, 1}).error().code == crm::errc::malformed);
+  CHECK(published.try_log_likelihood({2, -10, 1}).error().field == std::string("average_spend"));
+  CHECK_THROWS_AS(published.log_likelihood({2, 0, 1}), crm::metric_error);
+  CHECK(published.try_conditional_expected_average_spend(0, 5).error().code == crm::errc::malformed);
+  CHECK(published.try_conditional_expected_average_spend(-1, 5).error().code == crm::errc::negative);
+  CHECK(published.try_conditional_expected_average_spend(2, nan).error().code == crm::errc::not_finite);
+  CHECK_THROWS_AS(published.conditional_expected_average_spend(2, -1), crm::metric_error);
+  // p x + q <= 1: the posterior mean is infinite.
+  const crm::gamma_gamma<double> heavy{.p = 0.1, .q = 0.5, .gamma = 1};
+  CHECK(heavy.try_conditional_expected_average_spend(1, 5).error().field == std::string("q"));
+  CHECK(heavy.try_conditional_expected_average_spend(10, 5).has_value());
+}
+
+TEST_CASE("gamma_gamma: published CDNOW fit (Fader, Hardie & Lee 2005) within 1%", "[gamma_gamma][data]") {
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary_with_transactions.csv");
+  CRM_REQUIRE_DATA(file);
+  const std::vector<crm::spend_row<double>> all = crm::read_spend_csv(file);
+  REQUIRE(all.size() == 2357);
+  const std::vector<crm::spend_row<double>> rows = crm::repeat_customers(all);
+  REQUIRE(rows.size() == 946);  // FHL 2005: 946 of the 2,357 customers made a repeat purchase
+  const crm::fit_result<crm::gamma_gamma<double>> f = crm::fit_gamma_gamma(rows);
+  CHECK(f.report.converged);
+  CHECK_THAT(f.params.p, WithinRel(6.25, 0.01));
+  CHECK_THAT(f.params.q, WithinRel(3.74, 0.01));
+  CHECK_THAT(f.params.gamma, WithinRel(15.44, 0.01));
+  // SciPy: minimize(nll, zeros(3), 'Nelder-Mead') then 'BFGS' (gtol 1e-8) on the same likelihood:
+  // p, q, gamma = 6.24880269, 3.74458844, 15.44774722; LL = -4055.9232435029.
+  CHECK_THAT(f.log_likelihood, WithinRel(-4055.9232435029, 1e-9));
+  CHECK_THAT(f.params.p, WithinRel(6.24880269, 1e-5));
+  CHECK_THAT(f.params.q, WithinRel(3.74458844, 1e-5));
+  CHECK_THAT(f.params.gamma, WithinRel(15.44774722, 1e-5));
+  CHECK(f.customers == 946.0);
+  CHECK(f.standard_errors.p > 0);
+  CHECK(f.standard_errors.p < f.params.p);
+  // Fitting with the x = 0 rows is refused, not silently filtered.
+  CHECK(crm::try_fit_gamma_gamma(all).error().field == std::string("frequency"));
+  // The mean of the data itself (a sanity check of the reader): 35.0786 per transaction.
+  double s = 0;
+  for (const auto& r : rows) s += r.average_spend;
+  CHECK_THAT(s / 946.0, WithinRel(35.07855179704017, 1e-12));
+}
+
+TEST_CASE("gamma_gamma: fit in long double agrees with double", "[gamma_gamma][data]") {
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary_with_transactions.csv");
+  CRM_REQUIRE_DATA(file);
+  const auto rows = crm::repeat_customers(crm::read_spend_csv<long double>(file));
+  const auto f = crm::fit_gamma_gamma(rows);
+  CHECK_THAT(static_cast<double>(f.params.p), WithinRel(6.24880269, 1e-5));
+  CHECK_THAT(static_cast<double>(f.params.gamma), WithinRel(15.44774722, 1e-5));
+}
+
+TEST_CASE("gamma_gamma: weights equal repeated rows; the penalizer shrinks", "[gamma_gamma]") {
+  const std::vector<crm::count_t> freq{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  std::vector<crm::count_t> many;
+  for (int k = 0; k < 300; ++k) many.insert(many.end(), freq.begin(), freq.end());
+  const std::vector<crm::spend_row<double>> rows = crm::generate_spend(published, many, 7);
+  // Doubling every row's weight changes the log-likelihood by a factor 2, not the estimates.
+  std::vector<crm::spend_row<double>> doubled = rows;
+  for (auto& r : doubled) r.weight = 2;
+  std::vector<crm::spend_row<double>> repeated = rows;
+  repeated.insert(repeated.end(), rows.begin(), rows.end());
+  const auto a = crm::fit_gamma_gamma(doubled), b = crm::fit_gamma_gamma(repeated);
+  CHECK_THAT(a.params.p, WithinRel(b.params.p, 1e-4));  // optimizer tolerance
+  CHECK_THAT(a.params.q, WithinRel(b.params.q, 1e-4));
+  CHECK_THAT(a.log_likelihood, WithinRel(b.log_likelihood, 1e-9));
+  CHECK(a.customers == 6000.0);
+  const auto plain = crm::fit_gamma_gamma(rows);
+  const auto shrunk = crm::fit_gamma_gamma(rows, {.penalizer = 0.01});
+  CHECK(shrunk.params.p * shrunk.params.p + shrunk.params.q * shrunk.params.q + shrunk.params.gamma * shrunk.params.gamma <
+        plain.params.p * plain.params.p + plain.params.q * plain.params.q + plain.params.gamma * plain.params.gamma);
+  CHECK(shrunk.log_likelihood < plain.log_likelihood);
+}
+
+TEST_CASE("gamma_gamma: fit errors: empty, unidentifiable, not converged, bad options", "[gamma_gamma][errors]") {
+  CHECK(crm::try_fit_gamma_gamma(std::vector<crm::spend_row<double>>{}).error().code == crm::errc::empty_input);
+  const std::vector<crm::spend_row<double>> same{{1, 10, 1}, {2, 10, 1}, {3, 10, 1}};
+  CHECK(crm::try_fit_gamma_gamma(same).error().code == crm::errc::not_identifiable);
+  CHECK_THROWS_AS(crm::fit_gamma_gamma(same), crm::metric_error);
+  const std::vector<crm::spend_row<double>> bad{{1, 10, 1}, {2, 12, -1}};
+  CHECK(crm::try_fit_gamma_gamma(bad).error().field == std::string("weight"));
+  const std::vector<crm::count_t> freq(200, 3);
+  const auto rows = crm::generate_spend(published, freq, 1);
+  const auto r = crm::try_fit_gamma_gamma(rows, {.max_iterations = 2});
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().code == crm::errc::not_converged);
+  CHECK(std::string(r.error().detail) == crm::describe(crm::stop_reason::max_iterations));
+  CHECK(crm::try_fit_gamma_gamma(rows, {.penalizer = -1}).error().code == crm::errc::out_of_range);
+}
+
+TEST_CASE("gamma_gamma: CSV reader names file, line and field", "[gamma_gamma][errors]") {
+  const auto ok = write_temp("crm_gg_ok.csv", "ID,x,zbar\n1,2,10.5\n2,0,0\n\n3,1,4\n");
+  const auto rows = crm::read_spend_csv(ok);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[1].frequency == 0);
+  CHECK(crm::repeat_customers(rows).size() == 2);
+  const auto bad = write_temp("crm_gg_bad.csv", "ID,x,zbar\n1,2,10.5\n2,1,-3\n");
+  try {
+    (void)crm::read_spend_csv(bad);
+    FAIL("no error");
+  } catch (const crm::data_error& e) {
+    CHECK(e.line() == 3);
+    CHECK(e.field() == "zbar");
+  }
+  const auto zero = write_temp("crm_gg_zero.csv", "x,zbar\n0,5\n");
+  CHECK_THROWS_AS(crm::read_spend_csv(zero), crm::data_error);
+  const auto frac = write_temp("crm_gg_frac.csv", "x,zbar\n1.5,5\n");
+  CHECK_THROWS_AS(crm::read_spend_csv(frac), crm::data_error);
+  CHECK_THROWS_AS(crm::read_spend_csv(ok, "x", "spend"), crm::data_error);
+  std::filesystem::remove(ok), std::filesystem::remove(bad), std::filesystem::remove(zero), std::filesystem::remove(frac);
+}
+
+TEST_CASE("gamma_gamma: generator is deterministic and draws every transaction", "[gamma_gamma][generate]") {
+  const std::vector<crm::count_t> freq{0, 1, 5, 1000};
+  const auto a = crm::generate_spend(published, freq, 11), b = crm::generate_spend(published, freq, 11);
+  CHECK(a == b);
+  CHECK(a != crm::generate_spend(published, freq, 12));
+  CHECK(a[0].average_spend == 0);
+  CHECK(a[3].frequency == 1000);
+  CHECK(a[3].average_spend > 0);
+  CHECK(crm::try_generate_spend(published, std::vector<crm::count_t>{-1}, 1).error().code == crm::errc::negative);
+  CHECK(crm::try_generate_spend(crm::gamma_gamma<double>{.p = 0, .q = 1, .gamma = 1}, freq, 1).error().field ==
+        std::string("p"));
+  CHECK_THROWS_AS(crm::generate_spend(published, std::vector<crm::count_t>{-1}, 1), crm::metric_error);
+}
+
+TEST_CASE("gamma_gamma: parameter recovery on 1M generated customers within 3 standard errors",
+          "[gamma_gamma][recovery]") {
+  const crm::gamma_gamma<double> truth{.p = 6.25, .q = 3.74, .gamma = 15.44};
+  std::vector<crm::count_t> freq(1'000'000);
+  for (std::size_t i = 0; i < freq.size(); ++i) freq[i] = 1 + static_cast<crm::count_t>(i % 7);
+  for (const std::uint64_t seed : {101u, 202u, 303u}) {
+    const auto f = crm::fit_gamma_gamma(crm::generate_spend(truth, freq, seed));
+    INFO("seed " << seed << ": p " << f.params.p << " +- " << f.standard_errors.p << ", q " << f.params.q << " +- "
+                 << f.standard_errors.q << ", gamma " << f.params.gamma << " +- " << f.standard_errors.gamma);
+    CHECK(f.report.converged);
+    CHECK(std::abs(f.params.p - truth.p) < 3 * f.standard_errors.p);
+    CHECK(std::abs(f.params.q - truth.q) < 3 * f.standard_errors.q);
+    CHECK(std::abs(f.params.gamma - truth.gamma) < 3 * f.standard_errors.gamma);
+    CHECK(f.standard_errors.p < 0.05 * truth.p);  // 1M customers pin the parameters down
+  }
+}
