@@ -320,7 +320,7 @@ template <number T = double>
 namespace detail {
 /// bounced / sent after checking sent > 0, delivered <= sent and delivered + bounces <= sent.
 template <number T>
-[[nodiscard]] constexpr result<rate<T>> email_bounce_share(const char* metric, const char* part_field, count_t part,
+[[nodiscard]] constexpr result<rate<T>> email_bounce_share(const char* metric, count_t part,
                                                            count_t sent, count_t delivered, count_t hard_bounces,
                                                            count_t soft_bounces) noexcept(std::is_arithmetic_v<T>) {
   if (auto e = first_error({check_count_positive(metric, "sent", sent), check_count(metric, "delivered", delivered),
@@ -347,8 +347,7 @@ template <number T>
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_email_bounce_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
-  return detail::email_bounce_share<T>("email_bounce_rate", "hard_bounces + soft_bounces",
-                                       c.hard_bounces + c.soft_bounces, c.sent, c.delivered, c.hard_bounces,
+  return detail::email_bounce_share<T>("email_bounce_rate", c.hard_bounces + c.soft_bounces, c.sent, c.delivered, c.hard_bounces,
                                        c.soft_bounces);
 }
 template <number T = double>
@@ -365,7 +364,7 @@ template <number T = double>
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_email_hard_bounce_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
-  return detail::email_bounce_share<T>("email_hard_bounce_rate", "hard_bounces", c.hard_bounces, c.sent,
+  return detail::email_bounce_share<T>("email_hard_bounce_rate", c.hard_bounces, c.sent,
                                        c.delivered, c.hard_bounces, c.soft_bounces);
 }
 template <number T = double>
@@ -382,7 +381,7 @@ template <number T = double>
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_email_soft_bounce_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
-  return detail::email_bounce_share<T>("email_soft_bounce_rate", "soft_bounces", c.soft_bounces, c.sent,
+  return detail::email_bounce_share<T>("email_soft_bounce_rate", c.soft_bounces, c.sent,
                                        c.delivered, c.hard_bounces, c.soft_bounces);
 }
 template <number T = double>
