@@ -1,17 +1,79 @@
-// Tests of <crm/metrics/revenue.hpp>: ROI, ROMI, average check, LTV/CLV, CAC.
+// Tests of <crm/metrics/revenue.hpp>: ROI, ROMI, average check, purchase frequency, LTV/CLV forms,
+// CAC payback, LTV:CAC, cost-to-revenue, profit per acquired customer.
+// Seeds (../shared/seeds): 000 = 000_9949ba3a3098aa87.txt, 001 = 001_15fb4e46a87cf176.txt,
+// 002 = 002_16fc3440f7c5e33f.txt, 003 = 003_f1c74d43239c9d2b.txt, 004 = 004_27df46bff09b8c6f.txt.
 #include "catch.hpp"
+#include "data_path.hpp"
 
 #include <crm/metrics.hpp>
 #include <crm/multiprecision.hpp>
 
+#include <cmath>
+#include <fstream>
 #include <limits>
+#include <set>
+#include <sstream>
+#include <string>
+#include <type_traits>
 
 using Catch::Matchers::WithinRel;
 
+namespace {
+/// |a - b| <= 64 epsilon of T, relative to max(1, |b|). cpp_dec_float division (e.g. 90 / 3) is not
+/// exact in its guard digits, so exact == is used only where the arithmetic is exact in T.
+template <class T>
+bool approx_equal(const T& a, const T& b) {
+  using std::abs;
+  const T diff = abs(T(a - b));
+  const T scale = abs(b) < T(1) ? T(1) : T(abs(b));
+  return diff <= T(std::numeric_limits<T>::epsilon() * 64) * scale;
+}
+template <class T>
+T parse(const char* s) {
+  if constexpr (std::is_floating_point_v<T>)
+    return static_cast<T>(std::stold(s));
+  else
+    return T(s);
+}
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+const double kInf = std::numeric_limits<double>::infinity();
+}  // namespace
+
+// --- compile-time evaluation of the double forms ----------------------------------------------------
 // 004_27df46bff09b8c6f.txt line 111: invested 100 000 RUB, income 250 000 RUB -> ROI 150 %.
 static_assert(crm::roi({.revenue = 250'000.0, .cost = 100'000.0}).percent() == 150.0);
 // 004_27df46bff09b8c6f.txt line 269 (and the table at lines 278-282): 100 000 -> 150 000 is 50 %.
 static_assert(crm::roi({.revenue = 150'000.0, .cost = 100'000.0}).fraction == 0.5);
+static_assert(crm::romi({.revenue = 125'000.0, .marketing_cost = 100'000.0}).percent() == 25.0);
+static_assert(crm::average_check({.revenue = 125'000.0, .orders = 50}).amount == 2'500.0);
+static_assert(crm::average_order_value({.revenue = 125'000.0, .orders = 50}).amount == 2'500.0);
+static_assert(crm::purchase_frequency({.orders = 300, .customers = 200}).value() == 1.5);
+static_assert(crm::ltv({.average_check = 40.0, .purchase_frequency = 6.0, .relationship_length = 3.0}).amount == 720.0);
+static_assert(crm::clv({.average_check = 40.0, .purchases = 4.0, .customer_lifetime = 3.0}).amount == 480.0);
+static_assert(crm::gross_margin_ltv({.average_check = 40.0, .purchase_frequency = 6.0, .relationship_length = 3.0,
+                                     .gross_margin = 0.25})
+                  .amount == 180.0);
+static_assert(crm::ltv_from_churn({.average_check = 40.0, .purchase_frequency = 1.0, .churn_rate = 0.25}).amount == 160.0);
+static_assert(crm::discounted_ltv({.margin = 100.0, .retention_rate = 0.5, .discount_rate = 0.0}).amount == 100.0);
+static_assert(crm::cac_payback_period({.acquisition_cost = 300.0, .margin_per_period = 25.0}).count == 12.0);
+static_assert(crm::ltv_to_cac({.lifetime_value = 1'000.0, .acquisition_cost = 100.0}).value() == 10.0);
+static_assert(crm::cost_to_revenue({.cost = 20'000.0, .revenue = 80'000.0}).percent() == 25.0);
+static_assert(crm::profit_per_acquired_customer({.gross_profit = 50'000.0, .acquisition_cost = 10'000.0, .customers = 100})
+                  .amount == 400.0);
+static_assert(!crm::try_romi({.revenue = 1.0, .marketing_cost = 0.0}).has_value());
+static_assert(crm::acquisition_loses_money(crm::ltv_to_cac({.lifetime_value = 80.0, .acquisition_cost = 100.0})));
+
+// House style 9: the input structs are trivially copyable aggregates for T = double.
+static_assert(std::is_trivially_copyable_v<crm::marketing_investment<double>> &&
+              std::is_aggregate_v<crm::marketing_investment<double>>);
+static_assert(std::is_trivially_copyable_v<crm::order_totals<double>> && std::is_aggregate_v<crm::ltv_inputs<double>>);
+static_assert(std::is_trivially_copyable_v<crm::churn_ltv_inputs<double>> &&
+              std::is_trivially_copyable_v<crm::discounted_ltv_inputs<double>>);
+static_assert(std::is_same_v<decltype(crm::cac_payback_period({.acquisition_cost = 1.0, .margin_per_period = 1.0})),
+                             crm::periods<double>>);
+static_assert(std::is_same_v<decltype(crm::ltv_to_cac({.lifetime_value = 1.0, .acquisition_cost = 1.0})), crm::multiple<double>>);
+
+// --- ROI ----------------------------------------------------------------------------------------
 
 TEMPLATE_TEST_CASE("roi: worked examples of 004 for every number type", "[revenue]", float, double,
                    long double, crm::decimal50, crm::quad) {
@@ -22,14 +84,395 @@ TEMPLATE_TEST_CASE("roi: worked examples of 004 for every number type", "[revenu
 }
 
 TEST_CASE("roi: bad input is an error naming metric and field, in both forms", "[revenue][errors]") {
-  const double nan = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_WITH(crm::roi({.revenue = 1.0, .cost = 0.0}), "crm::roi: cost is zero (zero denominator)");
   CHECK_THROWS_WITH(crm::roi({.revenue = -1.0, .cost = 5.0}), "crm::roi: revenue is negative");
-  CHECK_THROWS_AS(crm::roi({.revenue = nan, .cost = 5.0}), crm::metric_error);
+  CHECK_THROWS_AS(crm::roi({.revenue = kNaN, .cost = 5.0}), crm::metric_error);
   CHECK(crm::try_roi({.revenue = 1.0, .cost = -2.0}).error().code == crm::errc::negative);
-  CHECK(crm::try_roi({.revenue = nan, .cost = 2.0}).error().code == crm::errc::not_finite);
-  CHECK(crm::try_roi({.revenue = 1.0, .cost = std::numeric_limits<double>::infinity()}).error().code ==
-        crm::errc::not_finite);
+  CHECK(crm::try_roi({.revenue = kNaN, .cost = 2.0}).error().code == crm::errc::not_finite);
+  CHECK(crm::try_roi({.revenue = 1.0, .cost = kInf}).error().code == crm::errc::not_finite);
   CHECK_FALSE(crm::investment<double>{.revenue = 1.0, .cost = 0.0}.ok());
   CHECK(crm::investment<double>{.revenue = 1.0, .cost = 2.0}.ok());
+}
+
+// --- ROMI ---------------------------------------------------------------------------------------
+
+TEMPLATE_TEST_CASE("romi: 001 line 54 ((revenue - costs) / costs) for every number type", "[revenue]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: (125 000 - 100 000) / 100 000 = 0.25 = 25 %.
+  CHECK(crm::romi(crm::marketing_investment<T>{.revenue = T(125000), .marketing_cost = T(100000)}).percent() == T(25));
+  // A campaign that brought back only 40 000 of 100 000: (40 000 - 100 000) / 100 000 = -60 %.
+  CHECK(approx_equal(crm::romi(crm::marketing_investment<T>{.revenue = T(40000), .marketing_cost = T(100000)}).percent(), T(-60)));
+}
+
+TEST_CASE("romi: same arithmetic as roi on the same numbers (001 line 54 vs 000 line 86), separate names", "[revenue]") {
+  CHECK(crm::romi({.revenue = 250'000.0, .marketing_cost = 100'000.0}) == crm::roi({.revenue = 250'000.0, .cost = 100'000.0}));
+}
+
+TEST_CASE("romi: bad input, both forms, message names metric and field", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::romi({.revenue = 10.0, .marketing_cost = 0.0}),
+                    "crm::romi: marketing_cost is zero (zero denominator)");
+  CHECK_THROWS_WITH(crm::romi({.revenue = -10.0, .marketing_cost = 1.0}), "crm::romi: revenue is negative");
+  const auto r = crm::try_romi({.revenue = kNaN, .marketing_cost = 1.0});
+  CHECK(r.error().code == crm::errc::not_finite);
+  CHECK(std::string(r.error().field) == "revenue");
+  CHECK(crm::try_romi({.revenue = 1.0, .marketing_cost = -kInf}).error().code == crm::errc::not_finite);
+  CHECK(crm::try_romi({.revenue = 1.0, .marketing_cost = -3.0}).error().code == crm::errc::negative);
+  CHECK_FALSE(crm::marketing_investment<double>{.revenue = 1.0, .marketing_cost = 0.0}.ok());
+}
+
+// --- average check and purchase frequency ------------------------------------------------------------
+
+TEMPLATE_TEST_CASE("average_check: 001 line 30 and 000 line 78 (revenue / orders) for every number type", "[revenue]",
+                   float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: 125 000 / 50 orders = 2 500 per order.
+  CHECK(crm::average_check(crm::order_totals<T>{.revenue = T(125000), .orders = 50}).amount == T(2500));
+  CHECK(crm::average_order_value(crm::order_totals<T>{.revenue = T(125000), .orders = 50}).amount == T(2500));
+  // 1 000 / 3 orders = 333.33...
+  CHECK(approx_equal(crm::average_check(crm::order_totals<T>{.revenue = T(1000), .orders = 3}).amount, T(T(1000) / T(3))));
+  CHECK(crm::average_check(crm::order_totals<T>{.revenue = T(0), .orders = 7}).amount == T(0));
+}
+
+TEST_CASE("average_check: decimal money is exactly 0.10-granular in decimal50, not in double", "[revenue]") {
+  // Ten orders of 0.10: revenue summed order by order, then divided by 10.
+  crm::decimal50 revenue_dec = 0;
+  double revenue_dbl = 0;
+  for (int i = 0; i < 10; ++i) {
+    revenue_dec += crm::decimal50("0.10");
+    revenue_dbl += 0.10;
+  }
+  CHECK(crm::average_check(crm::order_totals<crm::decimal50>{.revenue = revenue_dec, .orders = 10}).amount ==
+        crm::decimal50("0.10"));
+  CHECK(crm::average_check({.revenue = revenue_dbl, .orders = 10}).amount != 0.10);  // binary rounding shows
+  // 1 234.50 over 10 orders is exactly 123.45 in decimal50.
+  CHECK(crm::average_check(crm::order_totals<crm::decimal50>{.revenue = crm::decimal50("1234.50"), .orders = 10}).amount ==
+        crm::decimal50("123.45"));
+}
+
+TEST_CASE("average_check: bad input, both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::average_check({.revenue = 100.0, .orders = 0}),
+                    "crm::average_check: orders is zero (zero denominator)");
+  CHECK_THROWS_WITH(crm::average_order_value({.revenue = 100.0, .orders = -2}), "crm::average_check: orders is negative");
+  CHECK(crm::try_average_check({.revenue = -1.0, .orders = 2}).error().code == crm::errc::negative);
+  CHECK(crm::try_average_check({.revenue = kInf, .orders = 2}).error().code == crm::errc::not_finite);
+  CHECK(crm::try_average_order_value({.revenue = kNaN, .orders = 2}).error().code == crm::errc::not_finite);
+  CHECK_FALSE(crm::order_totals<double>{.revenue = 1.0, .orders = 0}.ok());
+}
+
+TEMPLATE_TEST_CASE("purchase_frequency: orders / customers (000 line 32, standard definition) for every number type",
+                   "[revenue]", float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: 300 orders by 200 customers = 1.5 purchases per customer.
+  CHECK(crm::purchase_frequency<T>({.orders = 300, .customers = 200}).value() == T(3) / T(2));
+  CHECK(approx_equal(crm::purchase_frequency<T>({.orders = 170, .customers = 100}).value(), parse<T>("1.7")));
+  CHECK(crm::purchase_frequency<T>({.orders = 0, .customers = 5}).value() == T(0));
+}
+
+TEST_CASE("purchase_frequency: bad input, both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::purchase_frequency({.orders = 3, .customers = 0}),
+                    "crm::purchase_frequency: customers is zero (zero denominator)");
+  CHECK(crm::try_purchase_frequency({.orders = -1, .customers = 3}).error().code == crm::errc::negative);
+  CHECK(crm::try_purchase_frequency<float>({.orders = 1, .customers = -3}).error().code == crm::errc::negative);
+  CHECK_FALSE(crm::purchase_counts{.orders = 1, .customers = 0}.ok());
+}
+
+TEST_CASE("purchase_frequency: CDNOW 1/10 sample, 6 919 purchases by 2 357 customers (data README)", "[revenue][data]") {
+  // Published size of the sample (Fader & Hardie; ../shared/data/README.md): 2 357 customers, 6 919
+  // purchases over 1997-01 .. 1998-06. Columns: master id, sample id, date, CDs, dollar value.
+  const auto f = crm_test::data_file("cdnow/CDNOW_sample.txt");
+  CRM_REQUIRE_DATA(f);
+  std::ifstream in(f);
+  REQUIRE(in);
+  std::set<long long> customers;
+  crm::count_t orders = 0;
+  double revenue = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream row(line);
+    long long master = 0, id = 0, date = 0, cds = 0;
+    double value = 0;
+    if (!(row >> master >> id >> date >> cds >> value)) continue;
+    customers.insert(id);
+    ++orders;
+    revenue += value;
+  }
+  REQUIRE(orders == 6919);
+  REQUIRE(customers.size() == 2357);
+  CHECK_THAT(crm::purchase_frequency({.orders = orders, .customers = static_cast<crm::count_t>(customers.size())}).value(),
+             WithinRel(6919.0 / 2357.0, 1e-15));
+  // Average check over the same purchases is revenue / 6 919.
+  CHECK_THAT(crm::average_check({.revenue = revenue, .orders = orders}).amount, WithinRel(revenue / 6919.0, 1e-15));
+}
+
+// --- LTV / CLV -----------------------------------------------------------------------------------
+
+TEMPLATE_TEST_CASE("ltv: 001 line 24 (average check x purchase frequency x relationship length) for every number type",
+                   "[revenue]", float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: 40 per order x 6 orders a year x 3 years = 720.
+  CHECK(crm::ltv(crm::ltv_inputs<T>{.average_check = T(40), .purchase_frequency = T(6), .relationship_length = T(3)}).amount ==
+        T(720));
+  // 19.99 x 2.5 x 4 = 199.9
+  CHECK(approx_equal(crm::ltv(crm::ltv_inputs<T>{.average_check = parse<T>("19.99"), .purchase_frequency = parse<T>("2.5"),
+                                          .relationship_length = T(4)})
+                  .amount,
+              parse<T>("199.9")));
+}
+
+TEMPLATE_TEST_CASE("clv: 002 line 10 (average check x number of purchases x customer lifetime) for every number type",
+                   "[revenue]", float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: 40 x 4 purchases x 3 = 480.
+  CHECK(crm::clv(crm::clv_inputs<T>{.average_check = T(40), .purchases = T(4), .customer_lifetime = T(3)}).amount == T(480));
+}
+
+TEST_CASE("ltv vs clv: 001 and 002 differ on the same customer (12 purchases in 3 years at 40)", "[revenue][variants]") {
+  // 001 line 24: frequency = 12 / 3 = 4 a year, so 40 x 4 x 3 = 480 (= the customer's revenue 12 x 40).
+  const double by_001 = crm::ltv({.average_check = 40.0, .purchase_frequency = 12.0 / 3.0, .relationship_length = 3.0}).amount;
+  // 002 line 10 taken literally with the number of purchases (12): 40 x 12 x 3 = 1 440.
+  const double by_002 = crm::clv({.average_check = 40.0, .purchases = 12.0, .customer_lifetime = 3.0}).amount;
+  CHECK(by_001 == 480.0);
+  CHECK(by_002 == 1440.0);
+  CHECK(by_001 != by_002);
+  // They agree only when 002's "number of purchases" is a count per period of the lifetime.
+  CHECK(crm::clv({.average_check = 40.0, .purchases = 4.0, .customer_lifetime = 3.0}).amount == by_001);
+}
+
+TEST_CASE("ltv, clv: bad input, both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::ltv({.average_check = -1.0, .purchase_frequency = 1.0, .relationship_length = 1.0}),
+                    "crm::ltv: average_check is negative");
+  CHECK_THROWS_WITH(crm::clv({.average_check = 1.0, .purchases = 1.0, .customer_lifetime = kNaN}),
+                    "crm::clv: customer_lifetime is not finite (NaN or infinity)");
+  CHECK(crm::try_ltv({.average_check = 1.0, .purchase_frequency = -2.0, .relationship_length = 1.0}).error().code ==
+        crm::errc::negative);
+  CHECK(crm::try_ltv({.average_check = 1.0, .purchase_frequency = 2.0, .relationship_length = kInf}).error().code ==
+        crm::errc::not_finite);
+  CHECK(crm::try_clv({.average_check = 1.0, .purchases = -1.0, .customer_lifetime = 1.0}).error().code == crm::errc::negative);
+  CHECK(std::string(crm::try_clv({.average_check = 1.0, .purchases = -1.0, .customer_lifetime = 1.0}).error().field) ==
+        "purchases");
+  CHECK_FALSE(crm::ltv_inputs<double>{.average_check = kNaN}.ok());
+  CHECK(crm::clv_inputs<double>{}.ok());  // all zero: a worthless customer, not an error
+}
+
+TEMPLATE_TEST_CASE("gross_margin_ltv: ltv x gross margin (standard margin form) for every number type", "[revenue]", float,
+                   double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: 40 x 6 x 3 = 720 of revenue; at a 25 % gross margin, 180 of profit.
+  const crm::money<T> v = crm::gross_margin_ltv(crm::margin_ltv_inputs<T>{
+      .average_check = T(40), .purchase_frequency = T(6), .relationship_length = T(3), .gross_margin = T(1) / T(4)});
+  CHECK(v.amount == T(180));
+  // A margin of 1 gives back the revenue form of 001.
+  CHECK(crm::gross_margin_ltv(crm::margin_ltv_inputs<T>{.average_check = T(40), .purchase_frequency = T(6),
+                                                        .relationship_length = T(3), .gross_margin = T(1)}) ==
+        crm::ltv(crm::ltv_inputs<T>{.average_check = T(40), .purchase_frequency = T(6), .relationship_length = T(3)}));
+}
+
+TEST_CASE("gross_margin_ltv: revenue LTV and margin LTV differ on the same input", "[revenue][variants]") {
+  const double revenue_ltv = crm::ltv({.average_check = 40.0, .purchase_frequency = 6.0, .relationship_length = 3.0}).amount;
+  const double margin_ltv =
+      crm::gross_margin_ltv({.average_check = 40.0, .purchase_frequency = 6.0, .relationship_length = 3.0, .gross_margin = 0.3})
+          .amount;
+  CHECK(revenue_ltv == 720.0);
+  CHECK_THAT(margin_ltv, WithinRel(216.0, 1e-15));  // 720 x 0.3
+}
+
+TEST_CASE("gross_margin_ltv: bad input, both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(
+      crm::gross_margin_ltv({.average_check = 1.0, .purchase_frequency = 1.0, .relationship_length = 1.0, .gross_margin = 1.5}),
+      "crm::gross_margin_ltv: gross_margin is out of range (must lie in [0, 1])");
+  CHECK(crm::try_gross_margin_ltv({.average_check = 1.0, .purchase_frequency = 1.0, .relationship_length = 1.0,
+                                   .gross_margin = -0.1})
+            .error()
+            .code == crm::errc::out_of_range);
+  CHECK(crm::try_gross_margin_ltv({.average_check = 1.0, .purchase_frequency = 1.0, .relationship_length = -1.0,
+                                   .gross_margin = 0.5})
+            .error()
+            .code == crm::errc::negative);
+  CHECK(crm::try_gross_margin_ltv({.average_check = 1.0, .purchase_frequency = kNaN, .relationship_length = 1.0,
+                                   .gross_margin = 0.5})
+            .error()
+            .code == crm::errc::not_finite);
+}
+
+TEMPLATE_TEST_CASE("ltv_from_churn: lifetime 1 / churn replaces the relationship length of 001 line 24", "[revenue]", float,
+                   double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: 40 x 1 purchase a month / 0.05 churn a month = 40 x 20 months = 800.
+  const T churn = parse<T>("0.05");
+  const crm::money<T> v =
+      crm::ltv_from_churn(crm::churn_ltv_inputs<T>{.average_check = T(40), .purchase_frequency = T(1), .churn_rate = churn});
+  CHECK(approx_equal(v.amount, T(800)));
+  // The same as ltv() with relationship_length = crm::customer_lifetime(churn).
+  const T lifetime = crm::customer_lifetime(crm::churn_per_period<T>{.churn_rate = churn}).count;
+  CHECK(approx_equal(v.amount,
+              crm::ltv(crm::ltv_inputs<T>{.average_check = T(40), .purchase_frequency = T(1), .relationship_length = lifetime})
+                  .amount));
+  // With a 25 % gross margin: 200.
+  CHECK(approx_equal(crm::ltv_from_churn(crm::churn_ltv_inputs<T>{.average_check = T(40), .purchase_frequency = T(1),
+                                                            .churn_rate = churn, .gross_margin = T(1) / T(4)})
+                  .amount,
+              T(200)));
+}
+
+TEST_CASE("ltv_from_churn: zero churn is an infinite lifetime, an error in both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::ltv_from_churn({.average_check = 40.0, .purchase_frequency = 1.0, .churn_rate = 0.0}),
+                    "crm::ltv_from_churn: churn_rate is zero (zero denominator) (zero churn means an infinite lifetime)");
+  CHECK(crm::try_ltv_from_churn({.average_check = 40.0, .purchase_frequency = 1.0, .churn_rate = 1.2}).error().code ==
+        crm::errc::out_of_range);
+  CHECK(crm::try_ltv_from_churn({.average_check = 40.0, .purchase_frequency = 1.0, .churn_rate = 0.1, .gross_margin = 2.0})
+            .error()
+            .code == crm::errc::out_of_range);
+  CHECK(crm::try_ltv_from_churn({.average_check = -40.0, .purchase_frequency = 1.0, .churn_rate = 0.1}).error().code ==
+        crm::errc::negative);
+  CHECK(crm::try_ltv_from_churn({.average_check = 40.0, .purchase_frequency = 1.0, .churn_rate = kNaN}).error().code ==
+        crm::errc::not_finite);
+}
+
+TEMPLATE_TEST_CASE("discounted_ltv: Gupta & Lehmann 2003, m r / (1 + d - r), for every number type", "[revenue]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: 100 x 0.8 / (1 + 0.12 - 0.8) = 80 / 0.32 = 250 (margin multiple 2.5).
+  CHECK(approx_equal(crm::discounted_ltv(crm::discounted_ltv_inputs<T>{.margin = T(100), .retention_rate = parse<T>("0.8"),
+                                                                .discount_rate = parse<T>("0.12")})
+                  .amount,
+              T(250)));
+  // 100 x 0.9 / (1 + 0.1 - 0.9) = 90 / 0.2 = 450 (margin multiple 4.5).
+  CHECK(approx_equal(crm::discounted_ltv(crm::discounted_ltv_inputs<T>{.margin = T(100), .retention_rate = parse<T>("0.9"),
+                                                                .discount_rate = parse<T>("0.1")})
+                  .amount,
+              T(450)));
+  // No retention: the customer never comes back, the value is 0.
+  CHECK(crm::discounted_ltv(crm::discounted_ltv_inputs<T>{.margin = T(100), .retention_rate = T(0), .discount_rate = T(0)})
+            .amount == T(0));
+}
+
+TEST_CASE("discounted_ltv: equals the discounted sum of retained margins, computed independently", "[revenue]") {
+  // Independent check: sum over t = 1..4000 of m r^t / (1 + d)^t, term by term in long double
+  // (the closed form is the limit of this geometric series).
+  for (const double r : {0.6, 0.7, 0.8, 0.9}) {
+    for (const double d : {0.10, 0.12, 0.14, 0.16}) {
+      long double sum = 0, term = 1;
+      for (int t = 1; t <= 4000; ++t) {
+        term *= static_cast<long double>(r) / (1.0L + static_cast<long double>(d));
+        sum += 100.0L * term;
+      }
+      CHECK_THAT(crm::discounted_ltv({.margin = 100.0, .retention_rate = r, .discount_rate = d}).amount,
+                 WithinRel(static_cast<double>(sum), 1e-12));
+    }
+  }
+}
+
+TEST_CASE("discounted_ltv vs ltv_from_churn: discounting and end-of-period margins make them differ", "[revenue][variants]") {
+  // Same customer: margin 100 a period, churn 20 % (retention 80 %).
+  const double churn_form = crm::ltv_from_churn({.average_check = 100.0, .purchase_frequency = 1.0, .churn_rate = 0.2}).amount;
+  const double gl_undiscounted = crm::discounted_ltv({.margin = 100.0, .retention_rate = 0.8, .discount_rate = 0.0}).amount;
+  const double gl_discounted = crm::discounted_ltv({.margin = 100.0, .retention_rate = 0.8, .discount_rate = 0.1}).amount;
+  CHECK_THAT(churn_form, WithinRel(500.0, 1e-15));       // 100 / 0.2: margin of the first period included
+  CHECK_THAT(gl_undiscounted, WithinRel(400.0, 1e-14));  // 100 x 0.8 / 0.2: first margin after one retention
+  CHECK_THAT(gl_discounted, WithinRel(80.0 / 0.3, 1e-14));
+  CHECK(gl_discounted < gl_undiscounted);
+  CHECK(gl_undiscounted < churn_form);
+}
+
+TEST_CASE("discounted_ltv: bad input, both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::discounted_ltv({.margin = 100.0, .retention_rate = 1.0, .discount_rate = 0.0}),
+                    "crm::discounted_ltv: 1 + discount_rate - retention_rate is zero (zero denominator) (full retention "
+                    "without discounting sums to infinity)");
+  CHECK(crm::try_discounted_ltv({.margin = 100.0, .retention_rate = 1.1, .discount_rate = 0.1}).error().code ==
+        crm::errc::out_of_range);
+  CHECK(crm::try_discounted_ltv({.margin = 100.0, .retention_rate = 0.5, .discount_rate = -0.1}).error().code ==
+        crm::errc::negative);
+  CHECK(crm::try_discounted_ltv({.margin = kInf, .retention_rate = 0.5, .discount_rate = 0.1}).error().code ==
+        crm::errc::not_finite);
+  // A negative margin is meaningful (a customer who costs money): a negative value, not an error.
+  CHECK_THAT(crm::discounted_ltv({.margin = -10.0, .retention_rate = 0.5, .discount_rate = 0.0}).amount, WithinRel(-10.0, 1e-15));
+  CHECK(crm::discounted_ltv({.margin = 1.0, .retention_rate = 1.0, .discount_rate = 0.1}).amount > 0.0);
+}
+
+// --- payback, LTV:CAC, cost-to-revenue, profit per customer ----------------------------------------
+
+TEMPLATE_TEST_CASE("cac_payback_period: CAC / margin per period, in periods, for every number type", "[revenue]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Standard unit-economics definition. Hand arithmetic: 300 / 25 a month = 12 months.
+  CHECK(crm::cac_payback_period(crm::payback_inputs<T>{.acquisition_cost = T(300), .margin_per_period = T(25)}).count == T(12));
+  CHECK(approx_equal(crm::cac_payback_period(crm::payback_inputs<T>{.acquisition_cost = T(100), .margin_per_period = T(30)}).count,
+              T(T(10) / T(3))));
+}
+
+TEST_CASE("cac_payback_period: a customer who brings no margin never pays back: an error", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::cac_payback_period({.acquisition_cost = 300.0, .margin_per_period = 0.0}),
+                    "crm::cac_payback_period: margin_per_period is zero (zero denominator)");
+  CHECK(crm::try_cac_payback_period({.acquisition_cost = 300.0, .margin_per_period = -5.0}).error().code == crm::errc::negative);
+  CHECK(crm::try_cac_payback_period({.acquisition_cost = -3.0, .margin_per_period = 5.0}).error().code == crm::errc::negative);
+  CHECK(crm::try_cac_payback_period({.acquisition_cost = kNaN, .margin_per_period = 5.0}).error().code == crm::errc::not_finite);
+  CHECK_FALSE(crm::payback_inputs<double>{.acquisition_cost = 1.0}.ok());
+}
+
+TEMPLATE_TEST_CASE("ltv_to_cac: 003 lines 32-34, $10 or $100 CAC against $1000 profit a year", "[revenue]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // 003 line 33: the customer brought $1000 profit in a year; line 34: a CAC of $10 or of $100 is acceptable.
+  const crm::multiple<T> at_10 = crm::ltv_to_cac(crm::unit_economics<T>{.lifetime_value = T(1000), .acquisition_cost = T(10)});
+  const crm::multiple<T> at_100 = crm::ltv_to_cac(crm::unit_economics<T>{.lifetime_value = T(1000), .acquisition_cost = T(100)});
+  CHECK(at_10.value() == T(100));
+  CHECK(at_100.value() == T(10));
+  CHECK_FALSE(crm::acquisition_loses_money(at_10));
+  CHECK_FALSE(crm::acquisition_loses_money(at_100));
+}
+
+TEST_CASE("ltv_to_cac: 001 line 46, CAC above LTV means marketing loses money", "[revenue]") {
+  const crm::multiple<double> r = crm::ltv_to_cac({.lifetime_value = 80.0, .acquisition_cost = 100.0});
+  CHECK(r.value() == 0.8);
+  CHECK(crm::acquisition_loses_money(r));
+  CHECK(r < crm::multiple<double>{1.0});
+  CHECK_FALSE(crm::acquisition_loses_money(crm::ltv_to_cac({.lifetime_value = 100.0, .acquisition_cost = 100.0})));
+}
+
+TEST_CASE("ltv_to_cac: bad input, both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::ltv_to_cac({.lifetime_value = 100.0, .acquisition_cost = 0.0}),
+                    "crm::ltv_to_cac: acquisition_cost is zero (zero denominator)");
+  CHECK(crm::try_ltv_to_cac({.lifetime_value = -100.0, .acquisition_cost = 1.0}).error().code == crm::errc::negative);
+  CHECK(crm::try_ltv_to_cac({.lifetime_value = 100.0, .acquisition_cost = kInf}).error().code == crm::errc::not_finite);
+}
+
+TEMPLATE_TEST_CASE("cost_to_revenue: cost / revenue (000 line 188, standard definition) for every number type", "[revenue]", float,
+                   double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: 20 000 spent for 80 000 of revenue = 0.25 = 25 %.
+  CHECK(crm::cost_to_revenue(crm::cost_and_revenue<T>{.cost = T(20000), .revenue = T(80000)}).percent() == T(25));
+  // Spending more than the revenue: 150 %.
+  CHECK(crm::cost_to_revenue(crm::cost_and_revenue<T>{.cost = T(3), .revenue = T(2)}).fraction == T(3) / T(2));
+}
+
+TEST_CASE("cost_to_revenue: bad input, both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::cost_to_revenue({.cost = 10.0, .revenue = 0.0}),
+                    "crm::cost_to_revenue: revenue is zero (zero denominator)");
+  CHECK(crm::try_cost_to_revenue({.cost = -10.0, .revenue = 1.0}).error().code == crm::errc::negative);
+  CHECK(crm::try_cost_to_revenue({.cost = 10.0, .revenue = kNaN}).error().code == crm::errc::not_finite);
+}
+
+TEMPLATE_TEST_CASE("profit_per_acquired_customer: (gross profit - acquisition cost) / customers (003 line 16)", "[revenue]",
+                   float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // Hand arithmetic: (50 000 - 10 000) / 100 = 400 per customer.
+  CHECK(crm::profit_per_acquired_customer(
+            crm::acquired_customers<T>{.gross_profit = T(50000), .acquisition_cost = T(10000), .customers = 100})
+            .amount == T(400));
+  // (5 000 - 10 000) / 100 = -50: acquisition cost more than the customers brought.
+  CHECK(crm::profit_per_acquired_customer(
+            crm::acquired_customers<T>{.gross_profit = T(5000), .acquisition_cost = T(10000), .customers = 100})
+            .amount == T(-50));
+}
+
+TEST_CASE("profit_per_acquired_customer: bad input, both forms", "[revenue][errors]") {
+  CHECK_THROWS_WITH(crm::profit_per_acquired_customer({.gross_profit = 10.0, .acquisition_cost = 1.0, .customers = 0}),
+                    "crm::profit_per_acquired_customer: customers is zero (zero denominator)");
+  CHECK(crm::try_profit_per_acquired_customer({.gross_profit = 10.0, .acquisition_cost = -1.0, .customers = 3}).error().code ==
+        crm::errc::negative);
+  CHECK(crm::try_profit_per_acquired_customer({.gross_profit = kNaN, .acquisition_cost = 1.0, .customers = 3}).error().code ==
+        crm::errc::not_finite);
+  CHECK(crm::try_profit_per_acquired_customer({.gross_profit = 1.0, .acquisition_cost = 1.0, .customers = -3}).error().code ==
+        crm::errc::negative);
 }
