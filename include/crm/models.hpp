@@ -10,6 +10,10 @@
 #include <crm/models/fit.hpp>
 #include <crm/models/generate.hpp>
 
+#include <crm/models/bg_nbd.hpp>
+#include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/pareto_nbd.hpp>
+
 #include <crm/models/bg_bb.hpp>
 #include <crm/models/clv.hpp>
 #include <crm/models/gamma_gamma.hpp>

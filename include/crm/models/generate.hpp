@@ -12,12 +12,17 @@
 
 #include <crm/core/error.hpp>
 #include <crm/core/number.hpp>
+#include <crm/core/result.hpp>
+#include <crm/models/bg_nbd.hpp>
 #include <crm/models/data.hpp>
+#include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/pareto_nbd.hpp>
 
 #include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <random>
+#include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
 
@@ -91,4 +96,103 @@ template <std::floating_point T>
 }
 
 }  // namespace detail
+namespace detail {
+/// Draws one customer of the BG/NBD family (Shift 0: BG/NBD, 1: modified BG/NBD): lambda ~
+/// Gamma(r, alpha), p ~ Beta(a, b); with Shift 1 the customer drops out right after the first
+/// purchase with probability p; then exponential inter-purchase times, and after each repeat purchase
+/// a drop-out with probability p.
+template <std::floating_point T, int Shift>
+[[nodiscard]] rfm_row<T> draw_bgnbd_customer(std::mt19937_64& g, double r, double alpha, double a, double b, T age) {
+  const double lambda = draw_gamma(g, r, alpha), p = draw_beta(g, a, b);
+  const double window = static_cast<double>(age);
+  double t = 0.0, last = 0.0, x = 0.0;
+  bool alive = !(Shift == 1 && uniform01(g) < p);
+  while (alive) {
+    t += draw_exponential(g, lambda);
+    if (t > window) break;
+    x += 1.0, last = t;
+    if (uniform01(g) < p) alive = false;
+  }
+  return {static_cast<T>(x), static_cast<T>(last), age, T(1)};
+}
+}  // namespace detail
+
+/**
+ * @brief Draws customers from a BG/NBD model, simulating every purchase in continuous time.
+ * Returns one row per customer (weight 1; compress() merges identical rows). Deterministic for a seed.
+ * Errors: invalid parameters or options.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const bg_nbd<T>& m, const generate_options<T>& o) {
+  constexpr const char* name = "generate(bg_nbd)";
+  if (auto e = detail::bgnbd_core<T, 0>{m.r, m.alpha, m.a, m.b}.check(name)) return e;
+  if (auto e = detail::check_generate_options(name, o)) return e;
+  std::mt19937_64 g(o.seed);
+  std::vector<rfm_row<T>> out;
+  out.reserve(static_cast<std::size_t>(o.customers));
+  for (count_t i = 0; i < o.customers; ++i)
+    out.push_back(detail::draw_bgnbd_customer<T, 0>(g, static_cast<double>(m.r), static_cast<double>(m.alpha),
+                                                    static_cast<double>(m.a), static_cast<double>(m.b), detail::draw_age(g, o)));
+  return out;
+}
+template <std::floating_point T>
+[[nodiscard]] std::vector<rfm_row<T>> generate(const bg_nbd<T>& m, const generate_options<T>& o) {
+  return try_generate(m, o).value();
+}
+
+/**
+ * @brief Draws customers from a modified BG/NBD model (drop-out also possible at the first purchase),
+ * simulating every purchase in continuous time. Deterministic for a seed. Errors: as above.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const modified_bg_nbd<T>& m, const generate_options<T>& o) {
+  constexpr const char* name = "generate(modified_bg_nbd)";
+  if (auto e = detail::bgnbd_core<T, 1>{m.r, m.alpha, m.a, m.b}.check(name)) return e;
+  if (auto e = detail::check_generate_options(name, o)) return e;
+  std::mt19937_64 g(o.seed);
+  std::vector<rfm_row<T>> out;
+  out.reserve(static_cast<std::size_t>(o.customers));
+  for (count_t i = 0; i < o.customers; ++i)
+    out.push_back(detail::draw_bgnbd_customer<T, 1>(g, static_cast<double>(m.r), static_cast<double>(m.alpha),
+                                                    static_cast<double>(m.a), static_cast<double>(m.b), detail::draw_age(g, o)));
+  return out;
+}
+template <std::floating_point T>
+[[nodiscard]] std::vector<rfm_row<T>> generate(const modified_bg_nbd<T>& m, const generate_options<T>& o) {
+  return try_generate(m, o).value();
+}
+
+/**
+ * @brief Draws customers from a Pareto/NBD model: lambda ~ Gamma(r, alpha), death rate mu ~ Gamma(s,
+ * beta), lifetime ~ Exponential(mu), Poisson purchases at rate lambda while alive, each simulated in
+ * continuous time. Deterministic for a seed. Errors: invalid parameters or options.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const pareto_nbd<T>& m, const generate_options<T>& o) {
+  constexpr const char* name = "generate(pareto_nbd)";
+  if (auto e = m.check(name)) return e;
+  if (auto e = detail::check_generate_options(name, o)) return e;
+  std::mt19937_64 g(o.seed);
+  std::vector<rfm_row<T>> out;
+  out.reserve(static_cast<std::size_t>(o.customers));
+  for (count_t i = 0; i < o.customers; ++i) {
+    const T age = detail::draw_age(g, o);
+    const double lambda = detail::draw_gamma(g, static_cast<double>(m.r), static_cast<double>(m.alpha));
+    const double mu = detail::draw_gamma(g, static_cast<double>(m.s), static_cast<double>(m.beta));
+    const double end = std::min(detail::draw_exponential(g, mu), static_cast<double>(age));
+    double t = 0.0, last = 0.0, x = 0.0;
+    while (true) {
+      t += detail::draw_exponential(g, lambda);
+      if (t > end) break;
+      x += 1.0, last = t;
+    }
+    out.push_back({static_cast<T>(x), static_cast<T>(last), age, T(1)});
+  }
+  return out;
+}
+template <std::floating_point T>
+[[nodiscard]] std::vector<rfm_row<T>> generate(const pareto_nbd<T>& m, const generate_options<T>& o) {
+  return try_generate(m, o).value();
+}
+
 CRM_METRICS_END_NAMESPACE
