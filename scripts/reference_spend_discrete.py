@@ -87,3 +87,17 @@ def bb_nll(lp):
 r = optimize.minimize(bb_nll, np.zeros(4), method="Nelder-Mead", options=dict(xatol=1e-10, fatol=1e-10, maxfev=40000))
 r = optimize.minimize(bb_nll, r.x, method="BFGS", options=dict(gtol=1e-6))
 print("bb donations fit (alpha, beta, gamma, delta), LL: %s %.10f" % (np.exp(r.x), -r.fun))
+
+# ---- CLV (tests/clv_test.cpp): lifetimes' discounted form with BG/NBD (FHL 2005 eq. for E[Y(t)|x,t_x,T],
+# scipy.special.hyp2f1) and the Gamma-Gamma conditional spend, both with the published CDNOW parameters.
+r_, al_, a_, b_ = 0.243, 4.414, 0.793, 2.426
+def bgnbd_cond(t, x, tx, T):
+    h = special.hyp2f1(r_ + x, b_ + x, a_ + b_ + x - 1, t / (al_ + T + t))
+    num = (a_ + b_ + x - 1) / (a_ - 1) * (1 - ((al_ + T) / (al_ + T + t)) ** (r_ + x) * h)
+    return num / (1 + (x > 0) * a_ / (b_ + x - 1) * ((al_ + T) / (al_ + tx)) ** (r_ + x))
+def clv(x, tx, T, zbar, months=12, weeks_per_month=4.345, d=0.01):
+    spend = (G + x * zbar) * P / (P * x + QQ - 1)
+    return sum(spend * (bgnbd_cond(i * weeks_per_month, x, tx, T) - bgnbd_cond((i - 1) * weeks_per_month, x, tx, T)) / (1 + d) ** i
+               for i in range(1, months + 1))
+for c in [(2, 30.43, 38.86, 22.35), (1, 1.71, 38.86, 11.77), (0, 0.0, 38.86, 0.0), (29, 37.71, 38.00, 26.26)]:
+    print("clv BG/NBD+GG CDNOW %s: %.15g" % (c, clv(*c)))
