@@ -1,0 +1,231 @@
+// crm-metrics tests: the BG/NBD model: published CDNOW fit, predictions vs SciPy, errors, extremes,
+// parameter recovery on 1M simulated customers.
+#include <crm/models/bg_nbd.hpp>
+#include <crm/models/generate.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "data_path.hpp"
+#if defined(CRM_METRICS_CATCH2_V3)
+using Catch::Approx;
+#endif
+
+namespace {
+using row = crm::rfm_row<double>;
+// FHL 2005 (Marketing Science 24(2)), section 4, CDNOW: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426.
+constexpr crm::bg_nbd<double> cdnow{0.243, 4.414, 0.793, 2.426};
+
+double rel(double got, double want) { return std::abs(got - want) / std::abs(want); }
+}  // namespace
+
+TEST_CASE("fit_bg_nbd: reproduces the published CDNOW estimates (FHL 2005)", "[models][bg_nbd][data]") {
+  const auto f = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(f);
+  const auto rows = crm::read_rfm_csv(f);
+  const auto fit = crm::fit_bg_nbd(rows);
+  // Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way", section 4:
+  // r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, log-likelihood -9582.4. Within 1 % relative.
+  CHECK(rel(fit.params.r, 0.243) < 0.01);
+  CHECK(rel(fit.params.alpha, 4.414) < 0.01);
+  CHECK(rel(fit.params.a, 0.793) < 0.01);
+  CHECK(rel(fit.params.b, 2.426) < 0.01);
+  CHECK(fit.log_likelihood == Approx(-9582.4).margin(0.05));
+  CHECK(fit.customers == 2357.0);
+  CHECK(fit.report.converged);
+  CHECK(fit.report.gradient_norm <= crm::fit_options{}.gradient_tolerance);
+  // Standard errors: finite, positive, and small against the estimates for 2357 customers.
+  CHECK(fit.standard_errors.r > 0.0);
+  CHECK(fit.standard_errors.r < 0.1 * fit.params.r);
+  CHECK(fit.standard_errors.alpha > 0.0);
+  CHECK(fit.standard_errors.a > 0.0);
+  CHECK(fit.standard_errors.b > 0.0);
+
+  SECTION("compressed input gives the same fit") {
+    const auto c = crm::compress(rows);
+    const auto fc = crm::fit_bg_nbd(c);
+    CHECK(fc.params.r == Approx(fit.params.r).epsilon(1e-6));
+    CHECK(fc.params.b == Approx(fit.params.b).epsilon(1e-6));
+    CHECK(fc.log_likelihood == Approx(fit.log_likelihood).epsilon(1e-10));
+  }
+  SECTION("long double fit agrees") {
+    const auto rl = crm::read_rfm_csv<long double>(f);
+    const auto fl = crm::fit_bg_nbd(rl);
+    CHECK(static_cast<double>(fl.params.alpha) == Approx(fit.params.alpha).epsilon(1e-5));
+    CHECK(static_cast<double>(fl.params.a) == Approx(fit.params.a).epsilon(1e-5));
+  }
+  SECTION("the log-likelihood is the sum of the per-customer log-likelihoods") {
+    double s = 0.0;
+    for (const row& c : rows) s += fit.params.log_likelihood(c);
+    CHECK(s == Approx(fit.log_likelihood).epsilon(1e-10));
+  }
+  SECTION("a penalizer shrinks the parameters (L2 penalty, as lifetimes' penalizer_coef)") {
+    crm::fit_options o;
+    o.penalizer = 0.1;
+    const auto fp = crm::fit_bg_nbd(rows, o);
+    const double sq = fp.params.r * fp.params.r + fp.params.alpha * fp.params.alpha + fp.params.a * fp.params.a +
+                      fp.params.b * fp.params.b;
+    const double sq0 = fit.params.r * fit.params.r + fit.params.alpha * fit.params.alpha +
+                       fit.params.a * fit.params.a + fit.params.b * fit.params.b;
+    CHECK(sq < sq0);
+    CHECK(fp.log_likelihood < fit.log_likelihood);
+  }
+}
+
+TEMPLATE_TEST_CASE("bg_nbd: predictions match SciPy at the CDNOW estimates", "[models][bg_nbd]", double, long double) {
+  using T = TestType;
+  const crm::bg_nbd<T> m{T(0.243), T(4.414), T(0.793), T(2.426)};
+  // Reference values: scripts/models_reference.py bg_nbd, with SciPy 1.10:
+  //   palive = 1/(1 + a/(b+x-1) ((alpha+T)/(alpha+tx))**(r+x))
+  //   conditional = (a+b+x-1)/(a-1) (1 - ((alpha+T)/(alpha+T+t))**(r+x)
+  //                 scipy.special.hyp2f1(r+x, b+x, a+b+x-1, t/(alpha+T+t))) palive
+  //   expected = (a+b-1)/(a-1) (1 - (alpha/(alpha+t))**r scipy.special.hyp2f1(r, b, a+b-1, t/(alpha+t)))
+  //   pmf = exp(betaln(a,b+n)-betaln(a,b)) nbinom.pmf(n,r,p) + exp(betaln(a+1,b+n-1)-betaln(a,b)) nbinom.sf(n-1,r,p)
+  const T eps = T(1e-12);
+  const crm::rfm_row<T> c1{2, T(30.43), T(38.86)}, c0{0, 0, T(38.86)}, c7{7, T(29.43), T(35.0)}, c1b{1, T(1.71), T(38.86)};
+  CHECK(double(m.probability_alive(c1)) == Approx(0.726578570080673).epsilon(eps));
+  CHECK(double(m.probability_alive(c0)) == 1.0);
+  CHECK(double(m.probability_alive(c7)) == Approx(0.778977117406475).epsilon(eps));
+  CHECK(double(m.probability_alive(c1b)) == Approx(0.2121009853773791).epsilon(eps));
+  CHECK(double(m.log_likelihood(c1)) == Approx(-9.45860630706627).epsilon(eps));
+  CHECK(double(m.log_likelihood(c0)) == Approx(-0.5547132764381584).epsilon(eps));
+  CHECK(double(m.log_likelihood(c7)) == Approx(-21.380329155953554).epsilon(eps));
+  // FHL 2005 section 5 quotes 1.226 for this customer (ID 1: x = 2, t_x = 30.43, T = 38.86, next 39 weeks).
+  CHECK(double(m.conditional_expected_purchases(c1, T(39))) == Approx(1.226028174767135).epsilon(1e-11));
+  CHECK(double(m.conditional_expected_purchases(c0, T(39))) == Approx(0.19509805201125396).epsilon(1e-11));
+  CHECK(double(m.conditional_expected_purchases(c7, T(39))) == Approx(4.369281948518567).epsilon(1e-11));
+  CHECK(double(m.conditional_expected_purchases(c1b, T(39))) == Approx(0.20318698707975108).epsilon(1e-11));
+  CHECK(double(m.expected_purchases(T(1))) == Approx(0.05326789117165627).epsilon(1e-11));
+  CHECK(double(m.expected_purchases(T(39))) == Approx(1.1967231933207985).epsilon(1e-11));
+  CHECK(double(m.expected_purchases(T(78))) == Approx(1.8605190579427455).epsilon(1e-11));
+  CHECK(double(m.probability_of_purchases(0, T(39))) == Approx(0.5737863520960094).epsilon(1e-11));
+  CHECK(double(m.probability_of_purchases(1, T(39))) == Approx(0.19939528083591151).epsilon(1e-11));
+  CHECK(double(m.probability_of_purchases(2, T(39))) == Approx(0.08542975953906079).epsilon(1e-11));
+  CHECK(double(m.probability_of_purchases(5, T(39))) == Approx(0.017965493866579047).epsilon(1e-11));
+  CHECK(m.expected_purchases(T(0)) == T(0));
+  CHECK(m.conditional_expected_purchases(c1, T(0)) == T(0));
+}
+
+TEST_CASE("bg_nbd: P(X(t) = n) is a distribution whose mean is E[X(t)]", "[models][bg_nbd]") {
+  double total = 0.0, mean = 0.0;
+  for (crm::count_t n = 0; n < 400; ++n) {
+    const double p = cdnow.probability_of_purchases(n, 39.0);
+    CHECK(p >= 0.0);
+    total += p;
+    mean += static_cast<double>(n) * p;
+  }
+  CHECK(total == Approx(1.0).epsilon(1e-9));
+  CHECK(mean == Approx(cdnow.expected_purchases(39.0)).epsilon(1e-6));
+}
+
+TEST_CASE("bg_nbd: the analytic gradient of the likelihood matches central differences", "[models][bg_nbd]") {
+  const std::vector<row> rows = {{2, 30.43, 38.86}, {0, 0, 38.86}, {7, 29.43, 35}, {1, 1.71, 38.86, 3}, {40, 38, 38.5}};
+  const crm::detail::grouped_rfm<double> d(rows);
+  const crm::detail::vec<4> th = {0.5, 3.0, 1.3, 2.0};
+  crm::detail::vec<4> g{}, gp{}, gm{};
+  (void)crm::detail::bgnbd_nll<double, 0>(d, th, g);
+  for (std::size_t i = 0; i < 4; ++i) {
+    auto tp = th, tm = th;
+    const double h = 1e-6 * th[i];
+    tp[i] += h, tm[i] -= h;
+    const double fd = (crm::detail::bgnbd_nll<double, 0>(d, tp, gp) - crm::detail::bgnbd_nll<double, 0>(d, tm, gm)) / (2 * h);
+    CHECK(g[i] == Approx(fd).epsilon(1e-6));
+  }
+}
+
+TEST_CASE("bg_nbd: bad input is an error naming the field, never NaN", "[models][bg_nbd]") {
+  SECTION("parameters") {
+    const crm::bg_nbd<double> bad{0.0, 4.414, 0.793, 2.426};
+    const auto e = bad.try_probability_alive({2, 30, 38});
+    REQUIRE_FALSE(e.has_value());
+    CHECK(e.error().code == crm::errc::out_of_range);
+    CHECK(std::string(e.error().field) == "r");
+    CHECK_THROWS_AS(bad.probability_alive({2, 30, 38}), crm::metric_error);
+    const crm::bg_nbd<double> nan_b{0.243, 4.414, 0.793, NAN};
+    CHECK(std::string(nan_b.try_expected_purchases(1.0).error().field) == "b");
+  }
+  SECTION("customer rows") {
+    CHECK(cdnow.try_probability_alive({2, 40, 38}).error().code == crm::errc::part_exceeds_whole);
+    CHECK(cdnow.try_log_likelihood({-1, 0, 38}).error().code == crm::errc::negative);
+    CHECK(cdnow.try_conditional_expected_purchases({1.5, 3, 38}, 1.0).error().code == crm::errc::malformed);
+    CHECK_THROWS_AS(cdnow.log_likelihood({2, NAN, 38}), crm::metric_error);
+  }
+  SECTION("horizons and counts") {
+    CHECK(cdnow.try_expected_purchases(-1.0).error().code == crm::errc::negative);
+    CHECK(cdnow.try_expected_purchases(INFINITY).error().code == crm::errc::not_finite);
+    CHECK(cdnow.try_conditional_expected_purchases({2, 30, 38}, -1.0).error().code == crm::errc::negative);
+    CHECK(cdnow.try_probability_of_purchases(-1, 1.0).error().code == crm::errc::negative);
+    CHECK_THROWS_AS(cdnow.expected_purchases(-1.0), crm::metric_error);
+    const crm::bg_nbd<double> a_one{0.243, 4.414, 1.0, 2.426};
+    CHECK(a_one.try_expected_purchases(10.0).error().code == crm::errc::out_of_range);
+  }
+  SECTION("fits") {
+    const std::vector<row> nobody = {{0, 0, 30}, {0, 0, 20, 5}};
+    const auto e = crm::try_fit_bg_nbd(nobody);
+    REQUIRE_FALSE(e.has_value());
+    CHECK(e.error().code == crm::errc::not_identifiable);
+    CHECK(std::string(e.error().metric) == "fit_bg_nbd");
+    CHECK_THROWS_AS(crm::fit_bg_nbd(nobody), crm::metric_error);
+    CHECK(crm::try_fit_bg_nbd(std::vector<row>{}).error().code == crm::errc::empty_input);
+    CHECK(crm::try_fit_bg_nbd(std::vector<row>{{1, 2, 1}}).error().code == crm::errc::part_exceeds_whole);
+    const std::vector<row> some = {{2, 30.43, 38.86}, {0, 0, 38.86}, {7, 29.43, 35}, {1, 1.71, 38.86, 3}, {0, 0, 30, 6}};
+    crm::fit_options few;
+    few.max_iterations = 2;
+    const auto nc = crm::try_fit_bg_nbd(some, few);
+    REQUIRE_FALSE(nc.has_value());
+    CHECK(nc.error().code == crm::errc::not_converged);
+    CHECK(std::string(nc.error().detail) == "maximum number of iterations reached");
+    crm::fit_options neg;
+    neg.gradient_tolerance = -1;
+    CHECK(std::string(crm::try_fit_bg_nbd(some, neg).error().field) == "fit_options.gradient_tolerance");
+  }
+}
+
+TEST_CASE("bg_nbd: extremes stay finite: x > 1000, long histories, tiny and huge parameters", "[models][bg_nbd]") {
+  const std::vector<crm::bg_nbd<double>> models = {cdnow, {1e-3, 1e-3, 1e-3, 1e-3}, {50.0, 1e4, 200.0, 1e3},
+                                                   {0.243, 4.414, 1e-4, 1e4}, {1e3, 1e-2, 0.5, 0.5}};
+  const std::vector<row> customers = {{5000, 9000, 10000}, {2000, 30, 31}, {1, 1e5, 1e6}, {0, 0, 1e7}, {1e4, 1e-3, 1e-3}};
+  for (const auto& m : models)
+    for (const row& c : customers) {
+      const double pa = m.probability_alive(c);
+      CHECK(pa >= 0.0);
+      CHECK(pa <= 1.0);
+      CHECK(std::isfinite(m.log_likelihood(c)));
+      const auto ce = m.try_conditional_expected_purchases(c, 52.0);
+      if (ce) {
+        CHECK(std::isfinite(*ce));
+        CHECK(*ce >= 0.0);
+      } else {
+        CHECK(ce.error().code != crm::errc::ok);  // reported, not NaN
+      }
+    }
+  // A heavy buyer seen recently is almost surely alive; one silent for very long is almost surely not.
+  CHECK(cdnow.probability_alive({5000, 9999, 10000}) > 0.99);
+  CHECK(cdnow.probability_alive({5000, 100, 10000}) < 1e-100);
+  CHECK(cdnow.probability_alive({5000, 100, 10000}) >= 0.0);
+  // The likelihood of x = 5000 matches lgamma-based evaluation in long double.
+  const crm::bg_nbd<long double> ml{0.243L, 4.414L, 0.793L, 2.426L};
+  CHECK(cdnow.log_likelihood({5000, 9000, 10000}) ==
+        Approx(static_cast<double>(ml.log_likelihood({5000, 9000, 10000}))).epsilon(1e-12));
+}
+
+TEST_CASE("fit_bg_nbd: recovers the parameters of 1M simulated customers within 3 standard errors",
+          "[models][bg_nbd][recovery]") {
+  const crm::bg_nbd<double> truth{0.243, 4.414, 0.793, 2.426};
+  for (const std::uint64_t seed : {1ULL, 2ULL, 3ULL}) {
+    CAPTURE(seed);
+    const crm::generate_options<double> o{.customers = 1'000'000, .first_age = 27.0, .last_age = 39.0, .seed = seed};
+    const auto fit = crm::fit_bg_nbd(crm::compress(crm::generate(truth, o)));
+    REQUIRE(fit.report.converged);
+    CHECK(fit.customers == 1e6);
+    CHECK(std::abs(fit.params.r - truth.r) < 3 * fit.standard_errors.r);
+    CHECK(std::abs(fit.params.alpha - truth.alpha) < 3 * fit.standard_errors.alpha);
+    CHECK(std::abs(fit.params.a - truth.a) < 3 * fit.standard_errors.a);
+    CHECK(std::abs(fit.params.b - truth.b) < 3 * fit.standard_errors.b);
+    // The standard errors shrink like 1/sqrt(n): for 1M customers, well under 2 % of each parameter.
+    CHECK(fit.standard_errors.r < 0.02 * truth.r);
+    CHECK(fit.standard_errors.b < 0.05 * truth.b);
+  }
+}
