@@ -46,7 +46,7 @@ template <class Rep, class Period>
   const R t = static_cast<R>(total.count());
   if (auto e = first_error({check_non_negative(metric, total_field, t), check_count_positive(metric, count_field, count)}))
     return e;
-  return average_duration_t<Rep, Period>{t / to_number<R>(count)};
+  return average_duration_t<Rep, Period>{R(t / to_number<R>(count))};
 }
 
 /// The mean of a range of durations, each finite and >= 0; the range must not be empty.
@@ -64,7 +64,7 @@ template <class Range>
     ++n;
   }
   if (n == 0) return result<out>(error_info{errc::empty_input, metric, field});
-  return result<out>(out{sum / to_number<R>(n)});
+  return result<out>(out{R(sum / to_number<R>(n))});
 }
 
 }  // namespace detail
