@@ -190,6 +190,11 @@ TEST_CASE("repeat_purchase_share: CDNOW 1/10 sample, counted from the purchase l
   }
   REQUIRE(customers == 2357);
   CHECK(repeaters == with_repeat);
+  // Fader, Hardie & Lee (2005, Marketing Science 24(2)): 1 411 of the 2 357 made no repeat purchase in
+  // the 39-week calibration period, so 946 did: 946 / 2 357 = 40.1 %.
+  CHECK(repeaters == 2357 - 1411);
+  CHECK_THAT(crm::repeat_purchase_share({.repeat_customers = repeaters, .customers = 2357}).percent(),
+             WithinRel(100.0 * 946.0 / 2357.0, 1e-15));
   CHECK(crm::repeat_purchase_share({.repeat_customers = repeaters, .customers = 2357}) ==
         crm::repeat_purchase_share({.repeat_customers = with_repeat, .customers = customers}));
 }
