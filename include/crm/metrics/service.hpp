@@ -323,7 +323,7 @@ template <number T = double>
     if (auto e = detail::check_count(m, "lost_by_reason", n)) return e;
     total += n;
   }
-  if (total == 0) return error_info{errc::zero_denominator, m, "lost_by_reason", "no lost deals"};
+  if (total == 0) return error_info{errc::zero_denominator, m, "sum of lost_by_reason"};
   const T whole = to_number<T>(total);
   for (std::size_t i = 0; i < lost_by_reason.size(); ++i) shares[i] = rate<T>{to_number<T>(lost_by_reason[i]) / whole};
   return total;
