@@ -56,8 +56,8 @@ struct modified_bg_nbd {
   /// E[Y(t) | x, t_x, T] = (a+b+x)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
   ///   2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] P(alive): a live customer has p ~ Beta(a, b+x+1)
   /// (she survived x+1 drop-out chances) and then buys 1/p times on average, as in BG/NBD.
-  /// Note: lifetimes 0.11 uses (b+x)/(a-1) here; tests/modified_bg_nbd_test.cpp checks this form by
-  /// simulation. Needs a != 1.
+  /// tests/modified_bg_nbd_test.cpp checks this form against a simulation of the process (a variant
+  /// with (b+x)/(a-1) in front, seen in some implementations, fails it). Needs a != 1.
   [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
     constexpr const char* m = "modified_bg_nbd.conditional_expected_purchases";
     if (auto e = core().check_row(c, m)) return e;
