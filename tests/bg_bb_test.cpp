@@ -178,7 +178,7 @@ TEST_CASE("bg_bb: fit errors: empty, nobody repeats, everyone always buys, not c
   const std::vector<crm::discrete_row<double>> bad{{1, 1, 6, 1}, {2, 1, 6, 1}};
   CHECK(crm::try_fit_bg_bb(bad).error().code == crm::errc::part_exceeds_whole);
   const crm::bg_bb<double> m{.alpha = 1.204, .beta = 0.750, .gamma = 0.657, .delta = 2.783};
-  const auto rows = crm::compress(crm::generate_bg_bb(m, {.customers = 2000, .periods = 6, .seed = 3}));
+  const auto rows = crm::compress(crm::generate(m, {.customers = 2000, .periods = 6, .seed = 3}));
   const auto nc = crm::try_fit_bg_bb(rows, {.max_iterations = 2});
   CHECK(nc.error().code == crm::errc::not_converged);
   CHECK(crm::try_fit_bg_bb(rows, {.gradient_tolerance = 0}).error().code == crm::errc::out_of_range);
@@ -186,7 +186,7 @@ TEST_CASE("bg_bb: fit errors: empty, nobody repeats, everyone always buys, not c
 
 TEST_CASE("bg_bb: compress keeps the fit; weights equal repeated rows", "[bg_bb]") {
   const crm::bg_bb<double> m{.alpha = 1.204, .beta = 0.750, .gamma = 0.657, .delta = 2.783};
-  const auto raw = crm::generate_bg_bb(m, {.customers = 3000, .periods = 8, .seed = 5});
+  const auto raw = crm::generate(m, {.customers = 3000, .periods = 8, .seed = 5});
   const auto packed = crm::compress(raw);
   CHECK(packed.size() < 50);
   double w = 0;
@@ -223,9 +223,9 @@ TEST_CASE("bg_bb: CSV reader names file, line and field", "[bg_bb][errors]") {
 
 TEST_CASE("bg_bb: generator is deterministic and consistent with the model", "[bg_bb][generate]") {
   const crm::bg_bb<double> m{.alpha = 1.204, .beta = 0.750, .gamma = 0.657, .delta = 2.783};
-  const auto a = crm::generate_bg_bb(m, {.customers = 100'000, .periods = 6, .seed = 9});
-  CHECK(a == crm::generate_bg_bb(m, {.customers = 100'000, .periods = 6, .seed = 9}));
-  CHECK(a != crm::generate_bg_bb(m, {.customers = 100'000, .periods = 6, .seed = 10}));
+  const auto a = crm::generate(m, {.customers = 100'000, .periods = 6, .seed = 9});
+  CHECK(a == crm::generate(m, {.customers = 100'000, .periods = 6, .seed = 9}));
+  CHECK(a != crm::generate(m, {.customers = 100'000, .periods = 6, .seed = 10}));
   CHECK(!crm::validate(std::span<const crm::discrete_row<double>>(a), "test"));
   // Share with 0 and with 6 repeat transactions vs P(X(6) = x): binomial SE at 100k is < 0.0015.
   double zero = 0, six = 0, mean = 0;
@@ -233,15 +233,15 @@ TEST_CASE("bg_bb: generator is deterministic and consistent with the model", "[b
   CHECK_THAT(zero / 1e5, WithinAbs(m.probability_of_purchases(0, 6), 0.005));
   CHECK_THAT(six / 1e5, WithinAbs(m.probability_of_purchases(6, 6), 0.005));
   CHECK_THAT(mean / 1e5, WithinRel(m.expected_purchases(6), 0.01));
-  CHECK(crm::try_generate_bg_bb(m, {.customers = 0}).error().field == std::string("customers"));
-  CHECK(crm::try_generate_bg_bb(m, {.customers = 5, .periods = -1}).error().code == crm::errc::negative);
-  CHECK_THROWS_AS(crm::generate_bg_bb(crm::bg_bb<double>{}, {}), crm::metric_error);
+  CHECK(crm::try_generate(m, {.customers = 0}).error().field == std::string("customers"));
+  CHECK(crm::try_generate(m, {.customers = 5, .periods = -1}).error().code == crm::errc::negative);
+  CHECK_THROWS_AS(crm::generate(crm::bg_bb<double>{}, {}), crm::metric_error);
 }
 
 TEST_CASE("bg_bb: parameter recovery on 1M generated customers within 3 standard errors", "[bg_bb][recovery]") {
   const crm::bg_bb<double> truth{.alpha = 1.204, .beta = 0.750, .gamma = 0.657, .delta = 2.783};
   for (const std::uint64_t seed : {11u, 22u, 33u}) {
-    const auto rows = crm::compress(crm::generate_bg_bb(truth, {.customers = 1'000'000, .periods = 10, .seed = seed}));
+    const auto rows = crm::compress(crm::generate(truth, {.customers = 1'000'000, .periods = 10, .seed = seed}));
     const auto f = crm::fit_bg_bb(rows);
     INFO("seed " << seed << ": alpha " << f.params.alpha << " +- " << f.standard_errors.alpha << ", beta " << f.params.beta
                  << " +- " << f.standard_errors.beta << ", gamma " << f.params.gamma << " +- " << f.standard_errors.gamma

@@ -145,7 +145,7 @@ TEST_CASE("gamma_gamma: weights equal repeated rows; the penalizer shrinks", "[g
   const std::vector<crm::count_t> freq{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
   std::vector<crm::count_t> many;
   for (int k = 0; k < 300; ++k) many.insert(many.end(), freq.begin(), freq.end());
-  const std::vector<crm::spend_row<double>> rows = crm::generate_spend(published, many, 7);
+  const std::vector<crm::spend_row<double>> rows = crm::generate(published, many, 7);
   // Doubling every row's weight changes the log-likelihood by a factor 2, not the estimates.
   std::vector<crm::spend_row<double>> doubled = rows;
   for (auto& r : doubled) r.weight = 2;
@@ -171,7 +171,7 @@ TEST_CASE("gamma_gamma: fit errors: empty, unidentifiable, not converged, bad op
   const std::vector<crm::spend_row<double>> bad{{1, 10, 1}, {2, 12, -1}};
   CHECK(crm::try_fit_gamma_gamma(bad).error().field == std::string("weight"));
   const std::vector<crm::count_t> freq(200, 3);
-  const auto rows = crm::generate_spend(published, freq, 1);
+  const auto rows = crm::generate(published, freq, 1);
   const auto r = crm::try_fit_gamma_gamma(rows, {.max_iterations = 2});
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().code == crm::errc::not_converged);
@@ -203,16 +203,16 @@ TEST_CASE("gamma_gamma: CSV reader names file, line and field", "[gamma_gamma][e
 
 TEST_CASE("gamma_gamma: generator is deterministic and draws every transaction", "[gamma_gamma][generate]") {
   const std::vector<crm::count_t> freq{0, 1, 5, 1000};
-  const auto a = crm::generate_spend(published, freq, 11), b = crm::generate_spend(published, freq, 11);
+  const auto a = crm::generate(published, freq, 11), b = crm::generate(published, freq, 11);
   CHECK(a == b);
-  CHECK(a != crm::generate_spend(published, freq, 12));
+  CHECK(a != crm::generate(published, freq, 12));
   CHECK(a[0].average_spend == 0);
   CHECK(a[3].frequency == 1000);
   CHECK(a[3].average_spend > 0);
-  CHECK(crm::try_generate_spend(published, std::vector<crm::count_t>{-1}, 1).error().code == crm::errc::negative);
-  CHECK(crm::try_generate_spend(crm::gamma_gamma<double>{.p = 0, .q = 1, .gamma = 1}, freq, 1).error().field ==
+  CHECK(crm::try_generate(published, std::vector<crm::count_t>{-1}, 1).error().code == crm::errc::negative);
+  CHECK(crm::try_generate(crm::gamma_gamma<double>{.p = 0, .q = 1, .gamma = 1}, freq, 1).error().field ==
         std::string("p"));
-  CHECK_THROWS_AS(crm::generate_spend(published, std::vector<crm::count_t>{-1}, 1), crm::metric_error);
+  CHECK_THROWS_AS(crm::generate(published, std::vector<crm::count_t>{-1}, 1), crm::metric_error);
 }
 
 TEST_CASE("gamma_gamma: parameter recovery on 1M generated customers within 3 standard errors",
@@ -221,7 +221,7 @@ TEST_CASE("gamma_gamma: parameter recovery on 1M generated customers within 3 st
   std::vector<crm::count_t> freq(1'000'000);
   for (std::size_t i = 0; i < freq.size(); ++i) freq[i] = 1 + static_cast<crm::count_t>(i % 7);
   for (const std::uint64_t seed : {101u, 202u, 303u}) {
-    const auto f = crm::fit_gamma_gamma(crm::generate_spend(truth, freq, seed));
+    const auto f = crm::fit_gamma_gamma(crm::generate(truth, freq, seed));
     INFO("seed " << seed << ": p " << f.params.p << " +- " << f.standard_errors.p << ", q " << f.params.q << " +- "
                  << f.standard_errors.q << ", gamma " << f.params.gamma << " +- " << f.standard_errors.gamma);
     CHECK(f.report.converged);

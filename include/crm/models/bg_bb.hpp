@@ -539,9 +539,9 @@ struct discrete_generate_options {
  * Errors: invalid parameters; customers <= 0; periods < 0.
  */
 template <std::floating_point T>
-[[nodiscard]] result<std::vector<discrete_row<T>>> try_generate_bg_bb(const bg_bb<T>& model,
+[[nodiscard]] result<std::vector<discrete_row<T>>> try_generate(const bg_bb<T>& model,
                                                                       const discrete_generate_options& options) {
-  constexpr const char* name = "generate_bg_bb";
+  constexpr const char* name = "generate(bg_bb)";
   if (const error_info e = model.check(name)) return e;
   if (options.customers <= 0) return error_info{errc::out_of_range, name, "customers", "must be > 0"};
   if (options.periods < 0) return error_info{errc::negative, name, "periods"};
@@ -561,10 +561,10 @@ template <std::floating_point T>
   }
   return rows;
 }
-/// Throwing form of try_generate_bg_bb (crm::metric_error).
+/// Throwing form of try_generate (crm::metric_error).
 template <std::floating_point T>
-[[nodiscard]] std::vector<discrete_row<T>> generate_bg_bb(const bg_bb<T>& model, const discrete_generate_options& options) {
-  return try_generate_bg_bb(model, options).value();
+[[nodiscard]] std::vector<discrete_row<T>> generate(const bg_bb<T>& model, const discrete_generate_options& options) {
+  return try_generate(model, options).value();
 }
 
 CRM_METRICS_END_NAMESPACE

@@ -399,10 +399,10 @@ template <std::floating_point T>
  * Errors: invalid parameters; a negative frequency (field "frequencies").
  */
 template <std::floating_point T>
-[[nodiscard]] result<std::vector<spend_row<T>>> try_generate_spend(const gamma_gamma<T>& model,
+[[nodiscard]] result<std::vector<spend_row<T>>> try_generate(const gamma_gamma<T>& model,
                                                                    std::span<const count_t> frequencies,
                                                                    std::uint64_t seed) {
-  constexpr const char* name = "generate_spend";
+  constexpr const char* name = "generate(gamma_gamma)";
   if (const error_info e = model.check(name)) return e;
   for (const count_t x : frequencies)
     if (x < 0) return error_info{errc::negative, name, "frequencies"};
@@ -419,11 +419,11 @@ template <std::floating_point T>
   }
   return rows;
 }
-/// Throwing form of try_generate_spend (crm::metric_error).
+/// Throwing form of try_generate (crm::metric_error).
 template <std::floating_point T>
-[[nodiscard]] std::vector<spend_row<T>> generate_spend(const gamma_gamma<T>& model, std::span<const count_t> frequencies,
+[[nodiscard]] std::vector<spend_row<T>> generate(const gamma_gamma<T>& model, std::span<const count_t> frequencies,
                                                        std::uint64_t seed) {
-  return try_generate_spend(model, frequencies, seed).value();
+  return try_generate(model, frequencies, seed).value();
 }
 
 CRM_METRICS_END_NAMESPACE
