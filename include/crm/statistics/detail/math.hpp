@@ -1,0 +1,85 @@
+// crm-metrics: statistics internals: the Boost.Math error policy and shared quantile helpers.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+// IWYU pragma: private, include <crm/statistics.hpp>
+#pragma once
+
+#include <crm/core/error.hpp>
+#include <crm/core/number.hpp>
+#include <crm/detail/check.hpp>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/policies/policy.hpp>
+
+CRM_METRICS_BEGIN_NAMESPACE
+namespace detail {
+
+// Boost.Math reports its own errors through errno instead of throwing: every input is validated
+// before it reaches Boost, and each result is checked for finiteness, so a failure inside Boost
+// becomes a crm error naming the metric rather than a boost exception from a try_* function.
+using stat_policy = boost::math::policies::policy<
+    boost::math::policies::domain_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::pole_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::overflow_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::evaluation_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::rounding_error<boost::math::policies::errno_on_error>,
+    boost::math::policies::indeterminate_result_error<boost::math::policies::errno_on_error>>;
+
+/// A confidence level strictly inside (0, 1).
+template <number T>
+[[nodiscard]] constexpr error_info check_level(const char* metric, const char* field, const T& level) {
+  if (!number_traits<T>::is_finite(level)) return {errc::not_finite, metric, field};
+  if (!(number_traits<T>::zero() < level && level < number_traits<T>::one()))
+    return {errc::out_of_range, metric, field, "must lie strictly between 0 and 1"};
+  return {};
+}
+
+/// A probability strictly inside (0, 1) (alpha, power, a baseline rate).
+template <number T>
+[[nodiscard]] constexpr error_info check_open_unit(const char* metric, const char* field, const T& v) {
+  if (!number_traits<T>::is_finite(v)) return {errc::not_finite, metric, field};
+  if (!(number_traits<T>::zero() < v && v < number_traits<T>::one()))
+    return {errc::out_of_range, metric, field, "must lie strictly between 0 and 1"};
+  return {};
+}
+
+/// successes and trials: trials > 0, 0 <= successes <= trials.
+[[nodiscard]] constexpr error_info check_binomial(const char* metric, const char* successes_field,
+                                                  const char* trials_field, const char* relation,
+                                                  count_t successes, count_t trials) noexcept {
+  return first_error({check_count(metric, successes_field, successes),
+                      check_count_positive(metric, trials_field, trials),
+                      check_part(metric, relation, successes, trials)});
+}
+
+/// z with P(Z > z) = upper_tail for the standard normal.
+template <number T>
+[[nodiscard]] T normal_upper_quantile(const T& upper_tail) {
+  const boost::math::normal_distribution<T, stat_policy> n01;
+  return T(quantile(complement(n01, upper_tail)));
+}
+
+/// The two-sided critical value z_{1-(1-level)/2}.
+template <number T>
+[[nodiscard]] T normal_critical(const T& level) {
+  const T half_alpha = (T(1) - level) / T(2);
+  return normal_upper_quantile(half_alpha);
+}
+
+/// P(Z > z) for the standard normal.
+template <number T>
+[[nodiscard]] T normal_upper_tail(const T& z) {
+  const boost::math::normal_distribution<T, stat_policy> n01;
+  return T(cdf(complement(n01, z)));
+}
+
+/// Phi(z) for the standard normal.
+template <number T>
+[[nodiscard]] T normal_cdf(const T& z) {
+  const boost::math::normal_distribution<T, stat_policy> n01;
+  return T(cdf(n01, z));
+}
+
+}  // namespace detail
+CRM_METRICS_END_NAMESPACE
