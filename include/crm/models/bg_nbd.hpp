@@ -90,11 +90,11 @@ struct bgnbd_core {
     if (a == T(1)) return error_info{errc::out_of_range, model, "a", "the expectation needs a != 1 (it is infinite for a <= 1 in the limit a -> 1)"};
     const T k = static_cast<T>(Shift);
     const T z = t / (alpha + age + t);
-    const hyp2f1_value<T> h = hyp2f1_series<T>(r + x, b + x + k, a + b + x + k - T(1), z);
+    const hyp2f1_value<T> h = log_hyp2f1<T>(r + x, b + x + k, a + b + x + k - T(1), z);
     if (!h.converged) return error_info{errc::not_converged, model, "t", "hypergeometric series (horizon too long)"};
     const T log_ratio = (r + x) * (std::log(alpha + age) - std::log(alpha + age + t));
     // 1 - ratio * 2F1, computed as -expm1(log(ratio) + log(2F1)) to keep precision for small t
-    const T bracket = -std::expm1(log_ratio + std::log(h.value));
+    const T bracket = -std::expm1(log_ratio + h.log_value);
     const T e = (a + b + x + k - T(1)) / (a - T(1)) * bracket * probability_alive(x, tx, age);
     if (!std::isfinite(e) || e < T(0)) return error_info{errc::out_of_range, model, "a", "the expectation is infinite for a <= 1"};
     return e;
@@ -267,10 +267,10 @@ struct bg_nbd {
     if (t == T(0)) return T(0);
     if (a == T(1)) return error_info{errc::out_of_range, "bg_nbd.expected_purchases", "a", "must differ from 1"};
     const T z = t / (alpha + t);
-    const detail::hyp2f1_value<T> h = detail::hyp2f1_series<T>(r, b, a + b - T(1), z);
+    const detail::hyp2f1_value<T> h = detail::log_hyp2f1<T>(r, b, a + b - T(1), z);
     if (!h.converged || !(a + b > T(1)))
       return error_info{errc::not_converged, "bg_nbd.expected_purchases", "t", "hypergeometric series"};
-    const T e = (a + b - T(1)) / (a - T(1)) * -std::expm1(r * (std::log(alpha) - std::log(alpha + t)) + std::log(h.value));
+    const T e = (a + b - T(1)) / (a - T(1)) * -std::expm1(r * (std::log(alpha) - std::log(alpha + t)) + h.log_value);
     return e;
   }
   [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }

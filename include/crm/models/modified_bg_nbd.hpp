@@ -47,9 +47,9 @@ struct modified_bg_nbd {
     if (auto e = core().check(m)) return e;
     if (t == T(0)) return T(0);
     if (a == T(1)) return error_info{errc::out_of_range, m, "a", "must differ from 1"};
-    const detail::hyp2f1_value<T> h = detail::hyp2f1_series<T>(r, b + T(1), a + b, t / (alpha + t));
+    const detail::hyp2f1_value<T> h = detail::log_hyp2f1<T>(r, b + T(1), a + b, t / (alpha + t));
     if (!h.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series"};
-    return b / (a - T(1)) * -std::expm1(r * (std::log(alpha) - std::log(alpha + t)) + std::log(h.value));
+    return b / (a - T(1)) * -std::expm1(r * (std::log(alpha) - std::log(alpha + t)) + h.log_value);
   }
   [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
 

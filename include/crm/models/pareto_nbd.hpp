@@ -29,34 +29,45 @@
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
 
+/// F(t) of the Pareto/NBD likelihood (see pareto_nbd_loglik), as log 2F1 with derivatives.
+template <std::floating_point T>
+[[nodiscard]] hyp2f1_value<T> pareto_nbd_f(T r, T alpha, T s, T beta, T x, T t, bool derivatives) noexcept {
+  const bool alpha_ge = alpha >= beta;
+  const T a = r + s + x;
+  const T d = alpha_ge ? alpha : beta;
+  const T diff = alpha_ge ? alpha - beta : beta - alpha;
+  return log_hyp2f1<T>(a, alpha_ge ? s + T(1) : r + x, a + T(1), diff / (d + t), derivatives);
+}
+
 /// One customer's Pareto/NBD log-likelihood and, when `grad` is not null, its gradient in
-/// (r, alpha, s, beta). lgr_x = lgamma(r+x) - lgamma(r), dgr_x = digamma(r+x) - digamma(r).
+/// (r, alpha, s, beta). lgr_x = lgamma(r+x) - lgamma(r), dgr_x = digamma(r+x) - digamma(r);
+/// f2 = pareto_nbd_f(..., age, grad != nullptr) (shared by customers of equal x and age).
 /// Fader & Hardie (2005) eq. (22): L = G(r+x) alpha^r beta^s / G(r) [ 1/((alpha+T)^(r+x) (beta+T)^s)
 ///   + s/(r+s+x) A0 ], A0 = F(t_x)/(D+t_x)^(r+s+x) - F(T)/(D+T)^(r+s+x), with (alpha >= beta)
 /// D = alpha, F(t) = 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+t)), else D = beta,
 /// F(t) = 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+t)).
 template <std::floating_point T>
-[[nodiscard]] T pareto_nbd_loglik(T r, T alpha, T s, T beta, T x, T tx, T age, T lgr_x, T dgr_x, T* grad, bool* ok) {
+[[nodiscard]] T pareto_nbd_loglik(T r, T alpha, T s, T beta, T x, T tx, T age, T lgr_x, T dgr_x, const hyp2f1_value<T>& f2,
+                                  T* grad, bool* ok) {
   const bool alpha_ge = alpha >= beta;
-  const T a = r + s + x, c = a + T(1);
-  const T bb = alpha_ge ? s + T(1) : r + x;
+  const T a = r + s + x;
   const T d = alpha_ge ? alpha : beta;
-  const T diff = alpha_ge ? alpha - beta : beta - alpha;
   const T l1 = std::log(d + tx), l2 = std::log(d + age);
   const bool need = grad != nullptr;
-  const hyp2f1_value<T> f1 = hyp2f1_series<T>(a, bb, c, diff / (d + tx), need);
-  const hyp2f1_value<T> f2 = hyp2f1_series<T>(a, bb, c, diff / (d + age), need);
+  const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, tx, need);
   if (!f1.converged || !f2.converged) *ok = false;
-  const T u1 = std::log(f1.value) - a * l1, u2 = std::log(f2.value) - a * l2;
+  const T u1 = f1.log_value - a * l1, u2 = f2.log_value - a * l2;
   const T la = std::log(alpha + age), lb = std::log(beta + age);
   const T term1 = -(r + x) * la - s * lb;
   const T lc = std::log(s) - std::log(a);
-  const T m = std::max(term1, lc + u1);
-  const T e1 = std::exp(term1 - m), eu1 = std::exp(lc + u1 - m), eu2 = std::exp(lc + u2 - m);
-  const T total = e1 + (eu1 - eu2);
+  // log(s/a A0) = lc + u1 + log(1 - exp(u2 - u1)); -inf when t_x == T (A0 = 0)
+  const T log_a0 = u2 < u1 ? lc + u1 + std::log(-std::expm1(u2 - u1)) : -std::numeric_limits<T>::infinity();
+  const T m = std::max(term1, log_a0);
+  const T e1 = std::exp(term1 - m), ea = std::exp(log_a0 - m);
+  const T total = e1 + ea;
   const T ll = lgr_x + r * std::log(alpha) + s * std::log(beta) + m + std::log(total);
   if (need) {
-    // d u_i = dF_i / F_i - da l_i - a dl_i; a = r+s+x (da/dr = da/ds = 1), c = a + 1.
+    // d u_i = d log F_i - da l_i - a dl_i; a = r+s+x (da/dr = da/ds = 1) and c = a + 1 move together.
     T du1[4], du2[4];
     const T tpts[2] = {tx, age};
     const hyp2f1_value<T>* fs[2] = {&f1, &f2};
@@ -64,7 +75,7 @@ template <std::floating_point T>
     for (int i = 0; i < 2; ++i) {
       const hyp2f1_value<T>& f = *fs[i];
       const T t = tpts[i], li = i == 0 ? l1 : l2;
-      const T fac = f.d_a + f.d_c;  // a and c move together
+      const T fac = f.dlog_a + f.dlog_c;
       T dz_dalpha, dz_dbeta, dl_dalpha, dl_dbeta;
       if (alpha_ge) {
         dz_dalpha = (beta + t) / ((alpha + t) * (alpha + t)), dz_dbeta = -T(1) / (alpha + t);
@@ -75,16 +86,19 @@ template <std::floating_point T>
       }
       const T db_dr = alpha_ge ? T(0) : T(1), db_ds = alpha_ge ? T(1) : T(0);
       T* du = dus[i];
-      du[0] = (fac + f.d_b * db_dr) / f.value - li;
-      du[1] = f.d_z * dz_dalpha / f.value - a * dl_dalpha;
-      du[2] = (fac + f.d_b * db_ds) / f.value - li;
-      du[3] = f.d_z * dz_dbeta / f.value - a * dl_dbeta;
+      du[0] = fac + f.dlog_b * db_dr - li;
+      du[1] = f.dlog_z * dz_dalpha - a * dl_dalpha;
+      du[2] = fac + f.dlog_b * db_ds - li;
+      du[3] = f.dlog_z * dz_dbeta - a * dl_dbeta;
     }
+    // s/a A0 = s/a (e^u1 - e^u2): its weights relative to m are eu1 - eu2 = ea
+    const T eu1 = log_a0 > -std::numeric_limits<T>::infinity() ? std::exp(lc + u1 - m) : T(0);
+    const T eu2 = log_a0 > -std::numeric_limits<T>::infinity() ? std::exp(lc + u2 - m) : T(0);
     const T dt1[4] = {-la, -(r + x) / (alpha + age), -lb, -s / (beta + age)};
     const T dlc[4] = {-T(1) / a, T(0), T(1) / s - T(1) / a, T(0)};
     const T dconst[4] = {dgr_x + std::log(alpha), r / alpha, std::log(beta), s / beta};
     for (int j = 0; j < 4; ++j)
-      grad[j] = dconst[j] + (e1 * dt1[j] + (eu1 - eu2) * dlc[j] + eu1 * du1[j] - eu2 * du2[j]) / total;
+      grad[j] = dconst[j] + (e1 * dt1[j] + ea * dlc[j] + eu1 * du1[j] - eu2 * du2[j]) / total;
   }
   return ll;
 }
@@ -92,15 +106,12 @@ template <std::floating_point T>
 /// log of the odds dead : alive, log( s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0 ).
 template <std::floating_point T>
 [[nodiscard]] T pareto_nbd_log_odds_dead(T r, T alpha, T s, T beta, T x, T tx, T age, bool* ok) {
-  const bool alpha_ge = alpha >= beta;
-  const T a = r + s + x, c = a + T(1);
-  const T bb = alpha_ge ? s + T(1) : r + x;
-  const T d = alpha_ge ? alpha : beta;
-  const T diff = alpha_ge ? alpha - beta : beta - alpha;
-  const hyp2f1_value<T> f1 = hyp2f1_series<T>(a, bb, c, diff / (d + tx));
-  const hyp2f1_value<T> f2 = hyp2f1_series<T>(a, bb, c, diff / (d + age));
+  const T a = r + s + x;
+  const T d = alpha >= beta ? alpha : beta;
+  const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, tx, false);
+  const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, age, false);
   if (!f1.converged || !f2.converged) *ok = false;
-  const T u1 = std::log(f1.value) - a * std::log(d + tx), u2 = std::log(f2.value) - a * std::log(d + age);
+  const T u1 = f1.log_value - a * std::log(d + tx), u2 = f2.log_value - a * std::log(d + age);
   if (!(u1 > u2)) return -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
   const T log_a0 = u1 + std::log(-std::expm1(u2 - u1));
   return std::log(s) - std::log(a) + (r + x) * std::log(alpha + age) + s * std::log(beta + age) + log_a0;
@@ -132,8 +143,9 @@ struct pareto_nbd {
     constexpr const char* m = "pareto_nbd.log_likelihood";
     if (auto e = check_row(c, m)) return e;
     bool ok = true;
-    const T ll = detail::pareto_nbd_loglik<T>(r, alpha, s, beta, c.frequency, c.recency, c.age,
-                                              std::lgamma(r + c.frequency) - std::lgamma(r), T(0), nullptr, &ok);
+    const T ll = detail::pareto_nbd_loglik<T>(
+        r, alpha, s, beta, c.frequency, c.recency, c.age, std::lgamma(r + c.frequency) - std::lgamma(r), T(0),
+        detail::pareto_nbd_f<T>(r, alpha, s, beta, c.frequency, c.age, false), nullptr, &ok);
     if (!ok) return error_info{errc::not_converged, m, "parameters", "hypergeometric series"};
     return ll;
   }
@@ -195,17 +207,17 @@ struct pareto_nbd {
     const T first = std::exp(std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + r * (std::log(alpha) - std::log(alpha + t)) +
                              n * (std::log(t) - std::log(alpha + t)) + s * (std::log(beta) - std::log(beta + t)));
     // Everything inside the braces is scaled by d^(r+s) to keep it near 1.
-    const detail::hyp2f1_value<T> h1 = detail::hyp2f1_series<T>(r + s, bb, cc, diff / d);
+    const detail::hyp2f1_value<T> h1 = detail::log_hyp2f1<T>(r + s, bb, cc, diff / d);
     if (!h1.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series"};
-    T braces = h1.value;
+    T braces = std::exp(h1.log_value);
     const T log_ratio = std::log(d) - std::log(d + t);  // log(d/(d+t))
     for (count_t j = 0; j <= n_count; ++j) {
       const T jj = to_number<T>(j);
-      const detail::hyp2f1_value<T> h2 = detail::hyp2f1_series<T>(r + s + jj, bb, cc, diff / (d + t));
+      const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, diff / (d + t));
       if (!h2.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series"};
       const T log_coef = std::lgamma(r + s + jj) - std::lgamma(r + s) - std::lgamma(jj + T(1)) + (r + s) * log_ratio +
                          jj * (std::log(t) - std::log(d + t));
-      braces -= std::exp(log_coef) * h2.value;
+      braces -= std::exp(log_coef + h2.log_value);
     }
     const T log_pref = r * std::log(alpha) + s * std::log(beta) - (r + s) * std::log(d) + detail::log_beta(r + n, s + T(1)) -
                        detail::log_beta(r, s);
@@ -244,10 +256,13 @@ template <std::floating_point T>
   const T lg_r = std::lgamma(r), dg_r = digamma(r);
   for (const auto& grp : d.groups) {
     const T lgr_x = std::lgamma(r + grp.x) - lg_r, dgr_x = digamma(r + grp.x) - dg_r;
+    hyp2f1_value<T> f2{};
+    T f2_age = -1;  // rows are sorted by (x, recency, age): reuse F(T) while the age repeats
     for (std::size_t i = grp.begin; i < grp.end; ++i) {
       T gi[4];
       const T w = d.weight[i];
-      ll += w * pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, gi, &ok);
+      if (d.age[i] != f2_age) f2 = pareto_nbd_f<T>(r, alpha, s, beta, grp.x, d.age[i], true), f2_age = d.age[i];
+      ll += w * pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, f2, gi, &ok);
       for (int j = 0; j < 4; ++j) g[j] += w * gi[j];
     }
   }

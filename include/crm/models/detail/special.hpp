@@ -47,61 +47,87 @@ template <std::floating_point T>
   return T(1) / (T(1) + std::exp(x));
 }
 
-/// The Gauss hypergeometric series and, optionally, its partial derivatives.
+/// log 2F1(a, b; c; z) and, optionally, the partial derivatives of that logarithm.
 template <std::floating_point T>
 struct hyp2f1_value {
-  T value{};                   ///< 2F1(a, b; c; z)
-  T d_a{}, d_b{}, d_c{}, d_z{};  ///< partial derivatives (when requested)
-  bool converged = false;      ///< false when the term limit was reached before the bound held
+  T log_value{};                         ///< log 2F1(a, b; c; z) (the value itself may not fit in T)
+  T dlog_a{}, dlog_b{}, dlog_c{}, dlog_z{};  ///< d log 2F1 / d a, ... (when requested)
+  bool converged = false;                ///< false when the term limit was reached before the bound held
 };
 
 /**
- * 2F1(a, b; c; z) = sum_n (a)_n (b)_n / ((c)_n n!) z^n for a, b, c > 0 and |z| < 1, summed until a
- * proven bound on the remainder is below `rel` times the partial sum. With term ratio
- * rho_n = (a+n)(b+n) / ((c+n)(n+1)) z, both (a+n)/(c+n) and (b+n)/(n+1) are monotone in n, so for
- * n >= N: |rho_n| <= Q_N = |z| max(1, (a+N)/(c+N)) max(1, (b+N)/(N+1)); once Q_N < 1 the remainder
- * after term t_N is at most |t_N| Q_N / (1 - Q_N) (a geometric majorant). With `derivatives`, also
- * sums the term-wise derivatives (d/da log t_n = sum_{k<n} 1/(a+k), likewise b and -c; d/dz = n t_n / z).
+ * log 2F1(a, b; c; z) by the series sum_n (a)_n (b)_n / ((c)_n n!) z^n, for a, b, c > 0 and
+ * |z| < 1, summed until a proven bound on the remainder is below machine epsilon times the partial
+ * sum. With term ratio rho_n = (a+n)(b+n) / ((c+n)(n+1)) z, both (a+n)/(c+n) and (b+n)/(n+1) are
+ * monotone in n, so for n >= N: |rho_n| <= Q_N = |z| max(1, (a+N)/(c+N)) max(1, (b+N)/(N+1)); once
+ * Q_N < 1 the remainder after term t_N is at most |t_N| Q_N / (1 - Q_N) (a geometric majorant).
+ * The partial sums are rescaled as they grow, so the value may exceed the range of T. With
+ * `derivatives`, also sums the term-wise derivatives (d/da log t_n = sum_{k<n} 1/(a+k), likewise b
+ * and -c; d/dz t_n = n t_n / z), with the remainder test widened by their extra log-size factor.
  */
 template <std::floating_point T>
 [[nodiscard]] hyp2f1_value<T> hyp2f1_series(T a, T b, T c, T z, bool derivatives = false,
                                             long long max_terms = 10'000'000) noexcept {
   const T eps = std::numeric_limits<T>::epsilon();
+  const T big = T(1e150), small = T(1e-150), log_big = std::log(big);
   hyp2f1_value<T> out;
-  T term = 1, sum = 1;
+  T term = 1, sum = 1, log_scale = 0;
   T sa = 0, sb = 0, sc = 0;  // running sum_{k<n} 1/(a+k) etc.
   T ga = 0, gb = 0, gc = 0, gz = 0;
   const T az = std::abs(z);
   for (long long n = 0; n < max_terms; ++n) {
     const T nn = static_cast<T>(n);
-    // derivatives of the current term t_n
     if (derivatives) {
       ga += term * sa, gb += term * sb, gc -= term * sc;
       if (n > 0) gz += nn * term;
       sa += T(1) / (a + nn), sb += T(1) / (b + nn), sc += T(1) / (c + nn);
     }
-    const T ratio = (a + nn) * (b + nn) / ((c + nn) * (nn + T(1))) * z;
-    const T next = term * ratio;
-    const T q = az * std::max(T(1), (a + nn + 1) / (c + nn + 1)) * std::max(T(1), (b + nn + 1) / (nn + 2));
-    term = next;
+    term *= (a + nn) * (b + nn) / ((c + nn) * (nn + T(1))) * z;
     sum += term;
+    if (std::abs(sum) > big) {
+      term *= small, sum *= small, ga *= small, gb *= small, gc *= small, gz *= small;
+      log_scale += log_big;
+    }
+    const T q = az * std::max(T(1), (a + nn + 1) / (c + nn + 1)) * std::max(T(1), (b + nn + 1) / (nn + 2));
     if (q < T(1)) {
       const T tail = std::abs(term) * q / (T(1) - q);
-      // the derivative series carry an extra factor of order log(n) + 1: demand that margin too
       const T margin = derivatives ? T(1) + sa + sb + sc + nn : T(1);
       if (tail * margin <= eps * std::abs(sum) || term == T(0)) {
-        if (derivatives) {
-          ga += term * sa, gb += term * sb, gc -= term * sc, gz += (nn + 1) * term;
-        }
+        if (derivatives) ga += term * sa, gb += term * sb, gc -= term * sc, gz += (nn + 1) * term;
         out.converged = true;
         break;
       }
     }
   }
-  out.value = sum;
+  out.log_value = log_scale + std::log(sum);
   if (derivatives) {
-    out.d_a = ga, out.d_b = gb, out.d_c = gc;
-    out.d_z = z != T(0) ? gz / z : a * b / c;
+    out.dlog_a = ga / sum, out.dlog_b = gb / sum, out.dlog_c = gc / sum;
+    out.dlog_z = z != T(0) ? gz / z / sum : a * b / c;
+  }
+  return out;
+}
+
+/**
+ * log 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1 (or |z| < 1 without the transformation).
+ * When c - a > 0 and c - b > 0 and the transformed series starts smaller, uses Euler's
+ * transformation 2F1(a, b; c; z) = (1 - z)^(c-a-b) 2F1(c-a, c-b; c; z) (Abramowitz & Stegun
+ * 15.3.3), which turns the slowly converging, huge series of large a or b near z = 1 into one with
+ * small terms. Derivatives (optional) are those of log 2F1 in the original a, b, c, z.
+ */
+template <std::floating_point T>
+[[nodiscard]] hyp2f1_value<T> log_hyp2f1(T a, T b, T c, T z, bool derivatives = false) noexcept {
+  const T ca = c - a, cb = c - b;
+  if (!(z >= T(0) && ca > T(0) && cb > T(0) && ca * cb < a * b)) return hyp2f1_series<T>(a, b, c, z, derivatives);
+  const hyp2f1_value<T> g = hyp2f1_series<T>(ca, cb, c, z, derivatives);
+  const T l1z = std::log1p(-z);
+  hyp2f1_value<T> out;
+  out.converged = g.converged;
+  out.log_value = (c - a - b) * l1z + g.log_value;
+  if (derivatives) {
+    out.dlog_a = -l1z - g.dlog_a;
+    out.dlog_b = -l1z - g.dlog_b;
+    out.dlog_c = l1z + g.dlog_a + g.dlog_b + g.dlog_c;
+    out.dlog_z = -(c - a - b) / (T(1) - z) + g.dlog_z;
   }
   return out;
 }

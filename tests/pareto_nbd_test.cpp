@@ -1,0 +1,196 @@
+// crm-metrics tests: the Pareto/NBD model: CDNOW fit against an independent SciPy fit, predictions,
+// the 2F1 series, errors, extremes, parameter recovery.
+#include <crm/models/generate.hpp>
+#include <crm/models/pareto_nbd.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "data_path.hpp"
+#if defined(CRM_METRICS_CATCH2_V3)
+using Catch::Approx;
+#endif
+
+namespace {
+using row = crm::rfm_row<double>;
+constexpr crm::pareto_nbd<double> ref{0.553, 10.578, 0.606, 11.669};
+double rel(double got, double want) { return std::abs(got - want) / std::abs(want); }
+}  // namespace
+
+TEST_CASE("fit_pareto_nbd: CDNOW matches an independent SciPy fit and the published estimates",
+          "[models][pareto_nbd][data]") {
+  const auto f = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(f);
+  const auto fit = crm::fit_pareto_nbd(crm::read_rfm_csv(f));
+  REQUIRE(fit.report.converged);
+  // Independent reference: `$(bash scripts/scipy-env.sh) scripts/models_reference.py pareto_fit`
+  // (SciPy 1.10: the likelihood of Fader & Hardie 2005 eq. (22) written with scipy.special.hyp2f1,
+  // minimised by scipy.optimize.minimize(method="Nelder-Mead") then method="BFGS" over log-parameters)
+  // printed: r = 0.553275, alpha = 10.577612, s = 0.606214, beta = 11.667913, loglik -9594.973930.
+  CHECK(fit.params.r == Approx(0.553275).epsilon(1e-4));
+  CHECK(fit.params.alpha == Approx(10.577612).epsilon(1e-4));
+  CHECK(fit.params.s == Approx(0.606214).epsilon(1e-4));
+  CHECK(fit.params.beta == Approx(11.667913).epsilon(1e-3));  // beta is the flattest direction (SE 6.2)
+  CHECK(fit.log_likelihood == Approx(-9594.973930).margin(1e-4));
+  // Published (Fader, Hardie & Lee 2005, section 4; lifetimes ParetoNBDFitter docs):
+  // r = 0.55, alpha = 10.58, s = 0.61, beta = 11.67 (rounded), log-likelihood -9595.0.
+  CHECK(rel(fit.params.r, 0.553) < 0.01);
+  CHECK(rel(fit.params.alpha, 10.58) < 0.01);
+  CHECK(rel(fit.params.s, 0.606) < 0.01);
+  CHECK(rel(fit.params.beta, 11.67) < 0.01);
+  CHECK(fit.standard_errors.beta > 0.0);
+  CHECK(fit.standard_errors.r < fit.params.r);
+}
+
+TEMPLATE_TEST_CASE("pareto_nbd: predictions match SciPy", "[models][pareto_nbd]", double, long double) {
+  using T = TestType;
+  // scripts/models_reference.py pareto_nbd (SciPy 1.10, scipy.special.hyp2f1, Fader & Hardie 2005
+  // eqs. (18), (22), (24); Schmittlein et al. 1987 eq. (17) for E[X(t)]).
+  const crm::pareto_nbd<T> m{T(0.553), T(10.578), T(0.606), T(11.669)};  // alpha < beta branch
+  const crm::rfm_row<T> c2{2, T(30.43), T(38.86)}, c0{0, 0, T(38.86)}, c7{7, T(29.43), T(35)};
+  const double eps = 1e-11;
+  CHECK(double(m.probability_alive(c2)) == Approx(0.8691675591530111).epsilon(eps));
+  CHECK(double(m.probability_alive(c0)) == Approx(0.29528660461689427).epsilon(eps));
+  CHECK(double(m.probability_alive(c7)) == Approx(0.879390250094546).epsilon(eps));
+  CHECK(double(m.log_likelihood(c2)) == Approx(-9.554283245150407).epsilon(eps));
+  CHECK(double(m.log_likelihood(c0)) == Approx(-0.5210462940808909).epsilon(eps));
+  CHECK(double(m.log_likelihood(c7)) == Approx(-21.092291402493125).epsilon(eps));
+  CHECK(double(m.conditional_expected_purchases(c2, T(39))) == Approx(1.4551231932576025).epsilon(eps));
+  CHECK(double(m.conditional_expected_purchases(c0, T(39))) == Approx(0.10708146821530891).epsilon(eps));
+  CHECK(double(m.conditional_expected_purchases(c7, T(39))) == Approx(4.667244062814583).epsilon(eps));
+  CHECK(double(m.expected_purchases(T(1))) == Approx(0.050979843245990884).epsilon(eps));
+  CHECK(double(m.expected_purchases(T(39))) == Approx(1.2130028442810157).epsilon(eps));
+  const crm::pareto_nbd<T> q{T(0.553), T(10.578), T(0.606), T(5.0)};  // alpha >= beta branch
+  CHECK(double(q.probability_alive(c2)) == Approx(0.848849220352826).epsilon(eps));
+  CHECK(double(q.probability_alive(c0)) == Approx(0.16962095598801147).epsilon(eps));
+  CHECK(double(q.log_likelihood(c2)) == Approx(-9.95843650551992).epsilon(eps));
+  CHECK(double(q.log_likelihood(c0)) == Approx(-0.3944737569063599).epsilon(eps));
+}
+
+TEST_CASE("pareto_nbd: P(X(t) = n) sums to 1 with mean E[X(t)], on both branches", "[models][pareto_nbd]") {
+  for (const crm::pareto_nbd<double>& m : {ref, crm::pareto_nbd<double>{0.553, 10.578, 0.606, 5.0},
+                                           crm::pareto_nbd<double>{2.0, 30.0, 1.5, 30.0}}) {
+    double total = 0.0, mean = 0.0;
+    for (crm::count_t n = 0; n < 150; ++n) {
+      const double p = m.probability_of_purchases(n, 39.0);
+      CHECK(p >= 0.0);
+      total += p;
+      mean += static_cast<double>(n) * p;
+    }
+    CHECK(total == Approx(1.0).epsilon(1e-8));
+    CHECK(mean == Approx(m.expected_purchases(39.0)).epsilon(1e-5));
+  }
+  CHECK(ref.probability_of_purchases(0, 0.0) == 1.0);
+  CHECK(ref.probability_of_purchases(3, 0.0) == 0.0);
+}
+
+TEST_CASE("pareto_nbd: the likelihood is continuous where alpha crosses beta", "[models][pareto_nbd]") {
+  const row c{3, 20.0, 38.86};
+  const crm::pareto_nbd<double> below{0.55, 10.0 - 1e-9, 0.6, 10.0}, at{0.55, 10.0, 0.6, 10.0}, above{0.55, 10.0 + 1e-9, 0.6, 10.0};
+  CHECK(below.log_likelihood(c) == Approx(at.log_likelihood(c)).epsilon(1e-9));
+  CHECK(above.log_likelihood(c) == Approx(at.log_likelihood(c)).epsilon(1e-9));
+  // s = 1 exactly uses the limit r beta / alpha log(1 + t/beta) of E[X(t)].
+  const crm::pareto_nbd<double> s1{0.5, 10.0, 1.0, 12.0}, s1e{0.5, 10.0, 1.0 + 1e-7, 12.0};
+  CHECK(s1.expected_purchases(39.0) == Approx(0.5 * 12.0 / 10.0 * std::log1p(39.0 / 12.0)).epsilon(1e-14));
+  CHECK(s1e.expected_purchases(39.0) == Approx(s1.expected_purchases(39.0)).epsilon(1e-6));
+}
+
+TEST_CASE("pareto_nbd: the analytic gradient matches central differences on both branches", "[models][pareto_nbd]") {
+  const std::vector<row> rows = {{2, 30.43, 38.86}, {0, 0, 38.86}, {7, 29.43, 35}, {1, 1.71, 38.86, 3}, {40, 38, 38.5}, {3, 38.5, 38.5}};
+  const crm::detail::grouped_rfm<double> d(rows);
+  for (const crm::detail::vec<4> th : {crm::detail::vec<4>{0.55, 10.6, 0.6, 11.7}, crm::detail::vec<4>{0.8, 12.0, 1.7, 4.0}}) {
+    crm::detail::vec<4> g{}, gp{}, gm{};
+    (void)crm::detail::pareto_nbd_nll<double>(d, th, g);
+    for (std::size_t i = 0; i < 4; ++i) {
+      auto tp = th, tm = th;
+      const double h = 1e-6 * th[i];
+      tp[i] += h, tm[i] -= h;
+      const double fd = (crm::detail::pareto_nbd_nll<double>(d, tp, gp) - crm::detail::pareto_nbd_nll<double>(d, tm, gm)) / (2 * h);
+      CAPTURE(i);
+      CHECK(g[i] == Approx(fd).epsilon(1e-6).margin(1e-8));
+    }
+  }
+}
+
+TEST_CASE("hyp2f1: closed forms, derivatives, the Euler transformation and the error bound", "[models][pareto_nbd]") {
+  // 2F1(1, 1; 2; z) = -log(1 - z) / z;  2F1(a, b; b; z) = (1 - z)^(-a)  (Abramowitz & Stegun 15.1.3, 15.1.8).
+  for (const double z : {-0.9, -0.3, 0.0, 0.2, 0.5, 0.9, 0.99}) {
+    CAPTURE(z);
+    const auto h = crm::detail::hyp2f1_series(1.0, 1.0, 2.0, z);
+    REQUIRE(h.converged);
+    CHECK(std::exp(h.log_value) == Approx(z == 0.0 ? 1.0 : -std::log1p(-z) / z).epsilon(1e-14));
+    for (const bool euler : {false, true}) {
+      const auto g = euler ? crm::detail::log_hyp2f1(2.5, 3.0, 3.0, z, true) : crm::detail::hyp2f1_series(2.5, 3.0, 3.0, z, true);
+      CHECK(g.log_value == Approx(-2.5 * std::log1p(-z)).epsilon(1e-13).margin(1e-15));
+      // d/dz log = a / (1 - z); d/da log = -log(1 - z); b = c: moving both leaves it unchanged
+      CHECK(g.dlog_z == Approx(2.5 / (1.0 - z)).epsilon(1e-10));
+      CHECK(g.dlog_a == Approx(-std::log1p(-z)).epsilon(1e-10).margin(1e-14));
+      CHECK(g.dlog_b + g.dlog_c == Approx(0.0).margin(1e-9));
+    }
+  }
+  // Huge values stay in log space: 2F1(a, b; b; z) = (1 - z)^(-a) with a = 5000, z = 0.9: log = 11512.9.
+  const auto huge = crm::detail::hyp2f1_series(5000.0, 3.0, 3.0, 0.9);
+  REQUIRE(huge.converged);
+  CHECK(huge.log_value == Approx(-5000.0 * std::log(0.1)).epsilon(1e-12));
+  // The Euler transformation agrees with the direct series where both converge, and derivatives agree.
+  const auto d1 = crm::detail::hyp2f1_series(40.6, 39.6, 41.6, 0.6, true);
+  const auto d2 = crm::detail::log_hyp2f1(40.6, 39.6, 41.6, 0.6, true);
+  CHECK(d2.log_value == Approx(d1.log_value).epsilon(1e-13));
+  CHECK(d2.dlog_a == Approx(d1.dlog_a).epsilon(1e-9));
+  CHECK(d2.dlog_b == Approx(d1.dlog_b).epsilon(1e-9));
+  CHECK(d2.dlog_c == Approx(d1.dlog_c).epsilon(1e-9));
+  CHECK(d2.dlog_z == Approx(d1.dlog_z).epsilon(1e-9));
+  // scipy.special.hyp2f1(40.6, 39.6, 41.6, 0.6) = 2362540827268027.5 (SciPy 1.10)
+  CHECK(std::exp(d2.log_value) == Approx(2362540827268027.5).epsilon(1e-12));
+  // A term limit too small to meet the bound is reported, not hidden.
+  CHECK_FALSE(crm::detail::hyp2f1_series(1.0, 1.0, 2.0, 0.999, false, 50).converged);
+}
+
+TEST_CASE("pareto_nbd: errors, never NaN", "[models][pareto_nbd]") {
+  const crm::pareto_nbd<double> bad{0.55, 10.0, 0.0, 11.0};
+  CHECK(std::string(bad.try_probability_alive({1, 1, 2}).error().field) == "s");
+  CHECK_THROWS_AS(bad.log_likelihood({1, 1, 2}), crm::metric_error);
+  CHECK(ref.try_conditional_expected_purchases({2, 3, 2}, 1.0).error().code == crm::errc::part_exceeds_whole);
+  CHECK(ref.try_expected_purchases(NAN).error().code == crm::errc::not_finite);
+  CHECK(ref.try_probability_of_purchases(-2, 1.0).error().code == crm::errc::negative);
+  CHECK(crm::try_fit_pareto_nbd(std::vector<row>{{0, 0, 10}, {0, 0, 12}}).error().code == crm::errc::not_identifiable);
+  CHECK_THROWS_AS(crm::fit_pareto_nbd(std::vector<row>{}), crm::metric_error);
+}
+
+TEST_CASE("pareto_nbd: extremes stay finite: x > 1000, long histories, tiny and huge parameters", "[models][pareto_nbd]") {
+  const std::vector<crm::pareto_nbd<double>> models = {ref, {1e-3, 1e-3, 1e-3, 1e-3}, {50.0, 1e4, 20.0, 1e3},
+                                                       {0.5, 10.0, 1e-4, 1e4}, {1e3, 1e-2, 0.5, 0.5}};
+  const std::vector<row> customers = {{5000, 9000, 10000}, {2000, 30, 31}, {1, 1e5, 1e6}, {0, 0, 1e7}, {1e4, 1e-3, 1e-3}};
+  for (const auto& m : models)
+    for (const row& c : customers) {
+      CAPTURE(m.r, m.alpha, m.s, m.beta, c.frequency, c.recency, c.age);
+      const auto pa = m.try_probability_alive(c);
+      const auto ll = m.try_log_likelihood(c);
+      if (pa) {
+        CHECK(*pa >= 0.0);
+        CHECK(*pa <= 1.0);
+      } else {
+        CHECK(pa.error().code == crm::errc::not_converged);
+      }
+      if (ll) CHECK(std::isfinite(*ll));
+      else CHECK(ll.error().code == crm::errc::not_converged);
+    }
+  CHECK(ref.probability_alive({5000, 9999, 10000}) > 0.99);
+  CHECK(ref.probability_alive({5000, 100, 10000}) < 1e-100);
+}
+
+TEST_CASE("fit_pareto_nbd: recovers the parameters of simulated customers within 3 standard errors",
+          "[models][pareto_nbd][recovery]") {
+  for (const std::uint64_t seed : {21ULL, 22ULL}) {
+    CAPTURE(seed);
+    const crm::generate_options<double> o{.customers = 1'000'000, .first_age = 39.0, .last_age = 39.0, .seed = seed};
+    const auto fit = crm::fit_pareto_nbd(crm::compress(crm::generate(ref, o)));
+    REQUIRE(fit.report.converged);
+    CHECK(std::abs(fit.params.r - ref.r) < 3 * fit.standard_errors.r);
+    CHECK(std::abs(fit.params.alpha - ref.alpha) < 3 * fit.standard_errors.alpha);
+    CHECK(std::abs(fit.params.s - ref.s) < 3 * fit.standard_errors.s);
+    CHECK(std::abs(fit.params.beta - ref.beta) < 3 * fit.standard_errors.beta);
+  }
+}
