@@ -8,3 +8,5 @@
 
 #include <crm/statistics/estimate.hpp>
 #include <crm/statistics/proportion.hpp>
+#include <crm/statistics/mean.hpp>
+#include <crm/statistics/nps.hpp>

@@ -1,0 +1,86 @@
+// Tests of <crm/statistics/nps.hpp>: standard error and interval of an NPS, comparison of two NPS.
+//
+// NPS = % promoters - % detractors (001_15fb4e46a87cf176.txt line 84; promoters 9-10, detractors
+// 0-6, line 82). Reference values from R 4.2.2, computed from the raw answers scored +1/0/-1 (not
+// from our count formula), digits = 17:
+//   sc  <- function(P, Pa, D) c(rep(1, P), rep(0, Pa), rep(-1, D))
+//   nps <- function(s, conf = .95) { m <- mean(s); se <- sqrt(mean((s - m)^2) / length(s));
+//                                    c(100*m, 100*se, 100*(m + c(-1, 1)*qnorm(1 - (1 - conf)/2)*se)) }
+// Tolerance 1e-12 relative: closed forms in double; R's qnorm is accurate to a few ulps.
+#include "catch.hpp"
+
+#include <crm/statistics.hpp>
+
+#include <limits>
+#include <string>
+
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+TEMPLATE_TEST_CASE("nps_interval: matches R on the +1/0/-1 scores", "[statistics][nps]", double, long double) {
+  using T = TestType;
+  const crm::nps_counts c{.promoters = 60, .passives = 25, .detractors = 15};
+  // nps(sc(60, 25, 15)) -> 45, 7.399324293474371, 30.497590874857956, 59.502409125142044
+  CHECK_THAT(static_cast<double>(crm::nps_standard_error<T>(c)), WithinRel(7.399324293474371, 1e-12));
+  const auto e = crm::nps_interval(c, T(95) / T(100));
+  CHECK_THAT(static_cast<double>(e.point), WithinRel(45.0, 1e-12));
+  CHECK_THAT(static_cast<double>(e.lower), WithinRel(30.497590874857956, 1e-12));
+  CHECK_THAT(static_cast<double>(e.upper), WithinRel(59.502409125142044, 1e-12));
+  // nps(sc(60, 25, 15), .999) -> 20.652325617344978, 69.347674382655029
+  const auto wide = crm::nps_interval(c, T(999) / T(1000));
+  CHECK_THAT(static_cast<double>(wide.lower), WithinRel(20.652325617344978, 1e-12));
+  CHECK_THAT(static_cast<double>(wide.upper), WithinRel(69.347674382655029, 1e-12));
+  // nps(sc(3, 1, 1), .5) -> 40, 35.777087639996630, 15.868721094955355, 64.131278905044653
+  const auto small = crm::nps_interval({.promoters = 3, .passives = 1, .detractors = 1}, T(1) / T(2));
+  CHECK_THAT(static_cast<double>(small.lower), WithinRel(15.868721094955355, 1e-12));
+  CHECK_THAT(static_cast<double>(small.upper), WithinRel(64.131278905044653, 1e-12));
+}
+
+TEST_CASE("nps_interval: n = 1 and unanimous answers collapse honestly, and the interval stays in [-100, 100]",
+          "[statistics][nps]") {
+  const auto one = crm::nps_interval({.promoters = 1, .passives = 0, .detractors = 0});
+  CHECK(one.point == 100.0);
+  CHECK(one.lower == 100.0);  // SE 0: every answer (the only one) is a promoter
+  CHECK(crm::nps_standard_error({.promoters = 0, .passives = 7, .detractors = 0}) == 0.0);
+  // One promoter, one detractor: NPS 0, SE 100 sqrt(1/2): the Wald limits -138.6 / +138.6 are clipped.
+  const auto split = crm::nps_interval({.promoters = 1, .passives = 0, .detractors = 1});
+  CHECK(split.lower == -100.0);
+  CHECK(split.upper == 100.0);
+  // 10^12 respondents (P = 5e11, passives = D = 2.5e11) do not overflow:
+  // p_P + p_D - (p_P - p_D)^2 = 0.75 - 0.0625 = 0.6875, SE = 100 sqrt(0.6875 / 10^12).
+  const crm::nps_counts huge{.promoters = 500'000'000'000, .passives = 250'000'000'000, .detractors = 250'000'000'000};
+  CHECK_THAT(crm::nps_standard_error(huge), WithinRel(100.0 * std::sqrt(0.6875 / 1e12), 1e-12));
+}
+
+TEST_CASE("compare_nps: difference, interval and p-value match R", "[statistics][nps]") {
+  // a <- sc(60, 25, 15); b <- sc(140, 40, 20); se_x <- sqrt(mean((x - mean(x))^2) / length(x));
+  // d <- mean(b) - mean(a); se <- sqrt(sa^2 + sb^2); z <- d / se
+  // c(100*d, 100*(d + c(-1, 1)*qnorm(.975)*se), z, 2*pnorm(-abs(z)))
+  //   -> 15, -2.170671637658036612, 32.170671637658031727, 1.712190436606048083, 0.086861579274437634
+  const auto r = crm::compare_nps({.promoters = 60, .passives = 25, .detractors = 15},
+                                  {.promoters = 140, .passives = 40, .detractors = 20});
+  CHECK_THAT(r.difference.point, WithinRel(15.0, 1e-12));
+  CHECK_THAT(r.difference.lower, WithinRel(-2.170671637658036612, 1e-11));
+  CHECK_THAT(r.difference.upper, WithinRel(32.170671637658031727, 1e-12));
+  CHECK_THAT(r.z, WithinRel(1.712190436606048083, 1e-12));
+  CHECK_THAT(r.p_value, WithinRel(0.086861579274437634, 1e-11));
+}
+
+TEST_CASE("nps statistics: bad input is an error naming the field, in both forms", "[statistics][nps][errors]") {
+  CHECK_THROWS_WITH(crm::nps_interval({.promoters = 0, .passives = 0, .detractors = 0}),
+                    "crm::nps_interval: respondents is empty (no answers)");
+  CHECK_THROWS_WITH(crm::nps_standard_error({.promoters = 1, .passives = -1, .detractors = 0}),
+                    "crm::nps_standard_error: passives is negative");
+  CHECK(crm::try_nps_interval({.promoters = 1, .passives = 0, .detractors = 0}, 1.0).error().code ==
+        crm::errc::out_of_range);
+  CHECK(crm::try_nps_interval({.promoters = 1, .passives = 0, .detractors = 0}, std::numeric_limits<double>::infinity())
+            .error()
+            .code == crm::errc::not_finite);
+  const auto same = crm::try_compare_nps({.promoters = 5, .passives = 0, .detractors = 0},
+                                         {.promoters = 0, .passives = 0, .detractors = 9});
+  CHECK(same.error().code == crm::errc::zero_denominator);
+  CHECK(std::string(same.error().field) == "standard error");
+  CHECK_THROWS_AS(crm::compare_nps({.promoters = -1, .passives = 0, .detractors = 0},
+                                   {.promoters = 1, .passives = 0, .detractors = 0}),
+                  crm::metric_error);
+}
