@@ -240,17 +240,31 @@ T bg_bb_row_ll(T a, T b, T g, T d, count_t x_, count_t tx_, count_t n_, std::arr
   return mx + std::log(sum);
 }
 
-/// sum_{k=0}^{count-1} prod_{j<k} (d + s + j) / (g + d + s + j) * z^k: survival ratios of the
-/// dropout process, discounted by z^k (z = 1: plain sums). O(count).
+/// sum_{k=0}^{count-1} prod_{j<k} (d + s + j) / (g + d + s + j) = sum_k (a)_k / (c)_k with a = d + s,
+/// c = g + d + s: the survival ratios of the dropout process. Up to 1e6 terms it is summed directly;
+/// beyond, the closed form (c-1)/(g-1) [1 - (a)_K / (c-1)_K] (a telescoping sum, valid for g != 1)
+/// is used with log-gamma functions; nullopt-like NaN when g is within 1e-3 of 1 and K > 1e6.
 template <class T>
-[[nodiscard]] T bb_survival_sum(T g, T d, T s, count_t count, T z) noexcept {
-  T term = 1, sum = 0;
-  for (count_t k = 0; k < count; ++k) {
-    sum += term;
-    const T j = static_cast<T>(k);
-    term *= z * (d + s + j) / (g + d + s + j);
+[[nodiscard]] T bb_survival_sum(T g, T d, T s, count_t count) noexcept {
+  if (count <= 1'000'000) {
+    T term = 1, sum = 0;
+    for (count_t k = 0; k < count; ++k) {
+      sum += term;
+      const T j = static_cast<T>(k);
+      term *= (d + s + j) / (g + d + s + j);
+    }
+    return sum;
   }
-  return sum;
+  if (!(std::abs(g - T(1)) >= T(1e-3))) return std::numeric_limits<T>::quiet_NaN();
+  const T a = d + s, c = g + d + s, K = static_cast<T>(count);
+  // (a)_K / (c-1)_K = [G(a+K)/G(a+K+g-1)] / [G(a)/G(a+g-1)]: Boost's tgamma_delta_ratio keeps each
+  // ratio accurate to a few ulp where a difference of log-gammas near 1e9 would lose 7 digits.
+  const T r1 = boost::math::tgamma_delta_ratio(a + K, g - T(1), bb_math_policy());
+  const T r2 = boost::math::tgamma_delta_ratio(a, g - T(1), bb_math_policy());
+  const T log_ratio = r1 > T(0) && r2 > T(0) && bb_finite(r1) && bb_finite(r2)
+                          ? std::log(r1) - std::log(r2)
+                          : bb_lgamma(a + K) - bb_lgamma(a) + bb_lgamma(c - T(1)) - bb_lgamma(c - T(1) + K);
+  return (c - T(1)) / (g - T(1)) * -std::expm1(log_ratio);
 }
 }  // namespace detail
 
@@ -331,8 +345,9 @@ struct bg_bb {
    * @brief Expected number of transactions of a new customer in its first n opportunities:
    * E[X(n)] = alpha/(alpha+beta) * sum_{t=1}^{n} B(g, d+t)/B(g,d), which equals Fader, Hardie & Shang
    * (2010)'s closed form alpha/(alpha+beta) * delta/(gamma-1) * [1 - G(g+d) G(1+d+n) / (G(g+d+n) G(1+d))]
-   * and, unlike it, has no removable singularity at gamma = 1. Computed in O(n).
-   * Unit: transactions. Errors: invalid parameters; n negative, fractional or not finite.
+   * and, unlike it, has no removable singularity at gamma = 1. Summed in O(n) up to n = 1e6, by
+   * that closed form beyond. Unit: transactions. Errors: invalid parameters; n negative, fractional
+   * or not finite; n > 1e6 with gamma within 1e-3 of 1 (`errc::out_of_range`, field "gamma").
    */
   [[nodiscard]] result<T> try_expected_purchases(T n) const noexcept {
     constexpr const char* name = "bg_bb.expected_purchases";
@@ -340,7 +355,9 @@ struct bg_bb {
     const result<count_t> k = whole(n, name, "periods");
     if (!k) return k.error();
     // S_1 = B(g, d+1)/B(g, d) = d / (g + d); S_{t+1} / S_t = (d + t) / (g + d + t).
-    const T v = alpha / (alpha + beta) * delta / (gamma + delta) * detail::bb_survival_sum(gamma, delta, T(1), *k, T(1));
+    if (*k > 1'000'000 && !(std::abs(gamma - T(1)) >= T(1e-3)))
+      return error_info{errc::out_of_range, name, "gamma", "within 1e-3 of 1, where more than 1e6 periods cannot be summed accurately"};
+    const T v = alpha / (alpha + beta) * delta / (gamma + delta) * detail::bb_survival_sum(gamma, delta, T(1), *k);
     if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
     return v;
   }
@@ -351,8 +368,9 @@ struct bg_bb {
    * @brief Expected number of transactions in the next n* opportunities (n, n + n*] of a customer
    * with history (x, t_x, n):
    * E = B(a+x+1, b+n-x)/B(a,b) / L * sum_{t=n+1}^{n+n*} B(g, d+t)/B(g,d), the summed form of
-   * the closed-form conditional expectation of Fader, Hardie & Shang (2010). Unit: transactions. O(n*).
-   * Errors: invalid parameters or row; n* negative, fractional or not finite; not finite.
+   * the closed-form conditional expectation of Fader, Hardie & Shang (2010). Unit: transactions.
+   * O(n*) up to n* = 1e6, closed form beyond. Errors: invalid parameters or row; n* negative,
+   * fractional or not finite; n* > 1e6 with gamma within 1e-3 of 1; not finite.
    */
   [[nodiscard]] result<T> try_conditional_expected_purchases(const discrete_row<T>& c, T future_periods) const noexcept {
     constexpr const char* name = "bg_bb.conditional_expected_purchases";
@@ -360,8 +378,10 @@ struct bg_bb {
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
     const result<count_t> k = whole(future_periods, name, "future_periods");
     if (!k) return k.error();
+    if (*k > 1'000'000 && !(std::abs(gamma - T(1)) >= T(1e-3)))
+      return error_info{errc::out_of_range, name, "gamma", "within 1e-3 of 1, where more than 1e6 periods cannot be summed accurately"};
     const T v = std::exp(log_next_transaction(c)) *
-                detail::bb_survival_sum(gamma, delta, static_cast<T>(c.periods + 1), *k, T(1));
+                detail::bb_survival_sum(gamma, delta, static_cast<T>(c.periods + 1), *k);
     if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
     return v;
   }
