@@ -10,3 +10,4 @@
 #include <crm/statistics/proportion.hpp>
 #include <crm/statistics/mean.hpp>
 #include <crm/statistics/nps.hpp>
+#include <crm/statistics/ab_test.hpp>

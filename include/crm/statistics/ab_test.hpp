@@ -1,0 +1,272 @@
+// crm-metrics: A/B comparison of two rates: difference and lift with intervals, z test, chi-square,
+// Fisher's exact test.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Each variant is a proportion_sample (successes of trials): conversions of visitors, opens of
+// delivered, clicks of delivered. `a` is the control, `b` the variant under test; differences and
+// lifts are b relative to a. Customization points: none.
+#pragma once
+
+#include <crm/core/quantity.hpp>
+#include <crm/core/result.hpp>
+#include <crm/detail/check.hpp>
+#include <crm/statistics/detail/math.hpp>
+#include <crm/statistics/estimate.hpp>
+#include <crm/statistics/proportion.hpp>
+
+#include <boost/math/distributions/chi_squared.hpp>
+
+#include <cmath>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// How the interval of a difference of two rates is computed.
+enum class difference_method {
+  newcombe,  ///< Newcombe (1998) hybrid score interval from the two Wilson intervals: the default
+  wald,      ///< p_b - p_a -/+ z sqrt(p_a q_a / n_a + p_b q_b / n_b): R's prop.test(correct = FALSE)
+};
+
+/// A test statistic with its p-value.
+template <number T = double>
+struct test_result {
+  T statistic{};  ///< z for the z test, X^2 for chi-square; 0 for Fisher's exact test
+  T p_value{};    ///< two-sided p-value
+  friend constexpr bool operator==(const test_result&, const test_result&) = default;
+};
+
+namespace detail {
+
+[[nodiscard]] constexpr error_info check_two_samples(const char* metric, const proportion_sample& a,
+                                                     const proportion_sample& b) noexcept {
+  return first_error({check_binomial(metric, "a.successes", "a.trials", "a.successes > a.trials", a.successes, a.trials),
+                      check_binomial(metric, "b.successes", "b.trials", "b.successes > b.trials", b.successes, b.trials)});
+}
+
+}  // namespace detail
+
+/**
+ * @brief Difference of two rates, b - a, with its confidence interval.
+ *
+ * Newcombe (1998, Statist. Med. 17, method 10), with Wilson limits (l, u) of each rate:
+ * lower = d - sqrt((p_b - l_b)^2 + (u_a - p_a)^2), upper = d + sqrt((u_b - p_b)^2 + (p_a - l_a)^2).
+ * Wald: d -/+ z sqrt(p_a (1 - p_a) / n_a + p_b (1 - p_b) / n_b).
+ * @returns a rate in percentage points as a fraction (0.012 = +1.2 points), within [-1, 1].
+ * Errors: either sample invalid (fields a.trials, b.successes, ...); level not in (0, 1).
+ */
+template <number T = double>
+[[nodiscard]] result<rate_estimate<T>> try_rate_difference(const proportion_sample& a, const proportion_sample& b,
+                                                           const T& level = T(0.95),
+                                                           difference_method method = difference_method::newcombe) {
+  using std::sqrt;
+  constexpr const char* metric = "rate_difference";
+  if (auto e = detail::first_error({detail::check_two_samples(metric, a, b), detail::check_level(metric, "level", level)}))
+    return e;
+  const T pa = a.observed<T>().fraction;
+  const T pb = b.observed<T>().fraction;
+  const T d = pb - pa;
+  T lo{};
+  T hi{};
+  if (method == difference_method::wald) {
+    const T half = detail::normal_critical(level) *
+                   T(sqrt(T(pa * (T(1) - pa) / to_number<T>(a.trials) + pb * (T(1) - pb) / to_number<T>(b.trials))));
+    lo = d - half;
+    hi = d + half;
+  } else {
+    const auto wa = detail::proportion_interval_unchecked(metric, a.successes, a.trials, level, interval_method::wilson);
+    const auto wb = detail::proportion_interval_unchecked(metric, b.successes, b.trials, level, interval_method::wilson);
+    if (!wa) return wa.error();
+    if (!wb) return wb.error();
+    const T la = wa->lower.fraction, ua = wa->upper.fraction;
+    const T lb = wb->lower.fraction, ub = wb->upper.fraction;
+    lo = d - T(sqrt(T((pb - lb) * (pb - lb) + (ua - pa) * (ua - pa))));
+    hi = d + T(sqrt(T((ub - pb) * (ub - pb) + (pa - la) * (pa - la))));
+  }
+  if (lo < T(-1)) lo = T(-1);
+  if (T(1) < hi) hi = T(1);
+  return rate_estimate<T>{rate<T>{d}, rate<T>{lo}, rate<T>{hi}, level};
+}
+/// Throwing form of try_rate_difference.
+template <number T = double>
+[[nodiscard]] rate_estimate<T> rate_difference(const proportion_sample& a, const proportion_sample& b,
+                                               const T& level = T(0.95),
+                                               difference_method method = difference_method::newcombe) {
+  return try_rate_difference(a, b, level, method).value();
+}
+
+/**
+ * @brief Relative lift of b over a, p_b / p_a - 1, with the log risk-ratio interval.
+ *
+ * exp(ln(p_b / p_a) -/+ z sqrt(1/x_b - 1/n_b + 1/x_a - 1/n_a)) - 1 (Katz et al. 1978, Biometrics 34).
+ * @returns a rate (0.15 = B converts 15 % better than A); the interval is not symmetric.
+ * Errors: either sample invalid; no successes in a or in b (errc::zero_denominator on a.successes
+ * or b.successes: the log ratio is undefined); level not in (0, 1).
+ */
+template <number T = double>
+[[nodiscard]] result<rate_estimate<T>> try_relative_lift(const proportion_sample& a, const proportion_sample& b,
+                                                         const T& level = T(0.95)) {
+  using std::exp;
+  using std::log;
+  using std::sqrt;
+  constexpr const char* metric = "relative_lift";
+  if (auto e = detail::first_error({detail::check_two_samples(metric, a, b), detail::check_level(metric, "level", level)}))
+    return e;
+  constexpr const char* why = "the log risk ratio needs at least one success in each variant";
+  if (a.successes == 0) return error_info{errc::zero_denominator, metric, "a.successes", why};
+  if (b.successes == 0) return error_info{errc::zero_denominator, metric, "b.successes", why};
+  const T ratio = b.observed<T>().fraction / a.observed<T>().fraction;
+  const T se = sqrt(T(T(1) / to_number<T>(b.successes) - T(1) / to_number<T>(b.trials) +
+                      T(1) / to_number<T>(a.successes) - T(1) / to_number<T>(a.trials)));
+  const T half = detail::normal_critical(level) * se;
+  const T log_ratio = log(ratio);
+  const T lo = T(exp(T(log_ratio - half))) - T(1);
+  const T hi = T(exp(T(log_ratio + half))) - T(1);
+  return rate_estimate<T>{rate<T>{T(ratio - T(1))}, rate<T>{lo}, rate<T>{hi}, level};
+}
+/// Throwing form of try_relative_lift.
+template <number T = double>
+[[nodiscard]] rate_estimate<T> relative_lift(const proportion_sample& a, const proportion_sample& b,
+                                             const T& level = T(0.95)) {
+  return try_relative_lift(a, b, level).value();
+}
+
+/**
+ * @brief Two-proportion z test (pooled), two-sided.
+ *
+ * z = (p_b - p_a) / sqrt(p (1 - p) (1/n_a + 1/n_b)), p = (x_a + x_b) / (n_a + n_b);
+ * p-value = 2 P(Z > |z|). z^2 equals the chi-square statistic without continuity correction
+ * (R: prop.test(correct = FALSE)).
+ * Errors: either sample invalid; pooled rate 0 or 1 (no variation: errc::zero_denominator on
+ * "pooled rate").
+ */
+template <number T = double>
+[[nodiscard]] result<test_result<T>> try_two_proportion_z_test(const proportion_sample& a, const proportion_sample& b) {
+  using std::abs;
+  using std::sqrt;
+  constexpr const char* metric = "two_proportion_z_test";
+  if (auto e = detail::check_two_samples(metric, a, b)) return e;
+  const count_t total_successes = a.successes + b.successes;
+  const count_t total_trials = a.trials + b.trials;
+  if (total_successes == 0 || total_successes == total_trials)
+    return error_info{errc::zero_denominator, metric, "pooled rate", "all trials failed or all succeeded"};
+  const T na = to_number<T>(a.trials);
+  const T nb = to_number<T>(b.trials);
+  const T p = to_number<T>(total_successes) / to_number<T>(total_trials);
+  const T se = sqrt(T(p * (T(1) - p) * (T(1) / na + T(1) / nb)));
+  const T z = (b.observed<T>().fraction - a.observed<T>().fraction) / se;
+  return test_result<T>{z, T(T(2) * detail::normal_upper_tail(T(abs(z))))};
+}
+/// Throwing form of try_two_proportion_z_test.
+template <number T = double>
+[[nodiscard]] test_result<T> two_proportion_z_test(const proportion_sample& a, const proportion_sample& b) {
+  return try_two_proportion_z_test<T>(a, b).value();
+}
+
+/**
+ * @brief Pearson's chi-square test of the 2x2 table (successes, failures) x (a, b), 1 degree of freedom.
+ *
+ * X^2 = sum (|O - E| - c)^2 / E over the four cells, E = row total x column total / grand total;
+ * c = 0, or with Yates' continuity correction c = min(1/2, |O - E|) (as R's chisq.test).
+ * p-value = P(chi^2_1 > X^2) (Boost.Math chi_squared).
+ * Errors: either sample invalid; a zero row or column total (an expected count of 0:
+ * errc::zero_denominator on "pooled rate").
+ */
+template <number T = double>
+[[nodiscard]] result<test_result<T>> try_chi_square_test(const proportion_sample& a, const proportion_sample& b,
+                                                         bool yates_correction = false) {
+  using std::abs;
+  constexpr const char* metric = "chi_square_test";
+  if (auto e = detail::check_two_samples(metric, a, b)) return e;
+  const count_t successes = a.successes + b.successes;
+  const count_t trials = a.trials + b.trials;
+  if (successes == 0 || successes == trials)
+    return error_info{errc::zero_denominator, metric, "pooled rate", "an expected count is zero"};
+  const T n = to_number<T>(trials);
+  const T column[2] = {to_number<T>(successes), to_number<T>(trials - successes)};
+  const proportion_sample* rows[2] = {&a, &b};
+  T x2 = T(0);
+  for (const proportion_sample* r : rows) {
+    const T observed[2] = {to_number<T>(r->successes), to_number<T>(r->trials - r->successes)};
+    for (int j = 0; j < 2; ++j) {
+      const T expected = to_number<T>(r->trials) * column[j] / n;
+      T deviation = abs(T(observed[j] - expected));
+      if (yates_correction) deviation -= deviation < T(0.5) ? deviation : T(0.5);
+      x2 += deviation * deviation / expected;
+    }
+  }
+  const boost::math::chi_squared_distribution<T, detail::stat_policy> chi2(T(1));
+  return test_result<T>{x2, T(cdf(complement(chi2, x2)))};
+}
+/// Throwing form of try_chi_square_test.
+template <number T = double>
+[[nodiscard]] test_result<T> chi_square_test(const proportion_sample& a, const proportion_sample& b,
+                                             bool yates_correction = false) {
+  return try_chi_square_test<T>(a, b, yates_correction).value();
+}
+
+/// Largest support (number of possible tables) fisher_exact_test sums over.
+inline constexpr count_t fisher_exact_max_support = 10'000'000;
+
+/**
+ * @brief Fisher's exact test of the 2x2 table (successes, failures) x (a, b), two-sided.
+ *
+ * Conditional on the margins, the successes of a follow the hypergeometric distribution; the
+ * p-value sums the probabilities of every table no more likely than the observed one, with R's
+ * relative tolerance 1 + 1e-7 (R fisher.test, SciPy fisher_exact). Probabilities are built by the
+ * ratio recurrence P(k + 1) / P(k) = (K - k)(m - k) / ((k + 1)(N - K - m + k + 1)) in log space,
+ * so no factorial overflows; the support has min(K, m) - max(0, m - (N - K)) + 1 points.
+ * @returns statistic 0 and the two-sided p-value.
+ * Errors: either sample invalid; a support larger than fisher_exact_max_support tables
+ * (errc::out_of_range on "trials": use chi_square_test or two_proportion_z_test for counts that large).
+ */
+template <number T = double>
+[[nodiscard]] result<test_result<T>> try_fisher_exact_test(const proportion_sample& a, const proportion_sample& b) {
+  using std::exp;
+  using std::log;
+  using std::log1p;
+  constexpr const char* metric = "fisher_exact_test";
+  if (auto e = detail::check_two_samples(metric, a, b)) return e;
+  // Hypergeometric: population N = all trials, K = all successes, draws m = a.trials, k = a.successes.
+  const count_t big_k = a.successes + b.successes;
+  const count_t big_n = a.trials + b.trials;
+  const count_t m = a.trials;
+  const count_t lo = m - (big_n - big_k) > 0 ? m - (big_n - big_k) : 0;
+  const count_t hi = big_k < m ? big_k : m;
+  if (hi - lo >= fisher_exact_max_support)
+    return error_info{errc::out_of_range, metric, "trials", "too many tables to sum; use chi_square_test"};
+  // log P(k) - log P(lo), by the recurrence; first pass: the maximum and the observed value.
+  const auto log_ratio = [&](count_t k) {
+    return T(log(T(to_number<T>(big_k - k) * to_number<T>(m - k))) -
+             log(T(to_number<T>(k + 1) * to_number<T>(big_n - big_k - m + k + 1))));
+  };
+  T lp = T(0);
+  T lp_max = T(0);
+  T lp_obs = T(0);
+  for (count_t k = lo;; ++k) {
+    if (k == a.successes) lp_obs = lp;
+    if (lp_max < lp) lp_max = lp;
+    if (k == hi) break;
+    lp += log_ratio(k);
+  }
+  const T threshold = lp_obs + T(log1p(T(1e-7)));
+  T total = T(0);
+  T tail = T(0);
+  lp = T(0);
+  for (count_t k = lo;; ++k) {
+    const T w = exp(T(lp - lp_max));
+    total += w;
+    if (lp <= threshold) tail += w;
+    if (k == hi) break;
+    lp += log_ratio(k);
+  }
+  T p = tail / total;
+  if (T(1) < p) p = T(1);
+  return test_result<T>{T(0), p};
+}
+/// Throwing form of try_fisher_exact_test.
+template <number T = double>
+[[nodiscard]] test_result<T> fisher_exact_test(const proportion_sample& a, const proportion_sample& b) {
+  return try_fisher_exact_test<T>(a, b).value();
+}
+
+CRM_METRICS_END_NAMESPACE

@@ -1,0 +1,140 @@
+// Tests of <crm/statistics/ab_test.hpp>: difference and lift of two rates, z test, chi-square, Fisher.
+//
+// Reference values from R 4.2.2 (digits = 17); a = control (xa of na), b = variant (xb of nb),
+// tab <- matrix(c(xa, na-xa, xb, nb-xb), nrow = 2, byrow = TRUE):
+//   Wald difference:   prop.test(c(xb, xa), c(nb, na), correct = FALSE)$conf.int
+//   Newcombe:          wil <- function(x, n) prop.test(x, n, correct = FALSE)$conf.int;
+//                      d - sqrt((pb - lb)^2 + (ua - pa)^2), d + sqrt((ub - pb)^2 + (pa - la)^2)
+//                      (base R has no Newcombe function; this builds it from R's own Wilson limits)
+//   z test:            prop.test(c(xa, xb), c(na, nb), correct = FALSE): X-squared = z^2, p.value
+//   Yates chi-square:  chisq.test(tab, correct = TRUE)$statistic, $p.value
+//   Fisher:            fisher.test(tab)$p.value  (SciPy 1.10 fisher_exact agrees to 3e-15 relative)
+//   lift:              rr <- (xb/nb)/(xa/na); se <- sqrt(1/xb - 1/nb + 1/xa - 1/na);
+//                      c(rr - 1, exp(log(rr) -/+ qnorm(.975)*se) - 1)
+// Tolerances: closed forms 1e-12 relative; normal and chi-square tail probabilities 1e-10 relative
+// (Boost's erfc vs R's pnorm, both accurate to a few ulps, amplified by the statistic's rounding);
+// Fisher 1e-10 relative (R adds dhyper terms; we use the ratio recurrence in log space).
+#include "catch.hpp"
+
+#include <crm/statistics.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+struct ab_reference {
+  crm::proportion_sample a, b;
+  double wald_lower, wald_upper;
+  double newcombe_lower, newcombe_upper;
+  double x2, z_p;
+  double yates_x2, yates_p;
+  double fisher_p;
+};
+constexpr ab_reference ab_references[] = {
+    {{120, 2400}, {150, 2400}, -0.00053128881701680272, 0.02553128881701679717, -0.00055995260202275354,
+     0.02563573920490604466, 3.5320088300220753, 0.060194816159114137, 3.30046602894285, 0.069260230886081256,
+     0.069083973842777674},
+    {{3, 40}, {9, 41}, -0.0062021835318521734, 0.2952265737757546749, -0.014181807497209875, 0.300025917666518427,
+     3.3504838282078468, 0.067185263402414347, 2.3032227598091186, 0.1291058761510471, 0.11566657521763916},
+    {{0, 20}, {4, 20}, 0.024695491884683701, 0.375304508115316349, -0.00050912712009726357, 0.41601743225189352637,
+     4.4444444444444446, 0.035014981019662543, 2.5, 0.11384629800665812, 0.10602910602910603},
+    {{480, 4000}, {560, 4000}, 0.0052676402647363549, 0.0347323597352636806, 0.0052604402146697888,
+     0.0347452584488306404, 7.0733863837312114, 0.0078237247262729209, 6.8976569407603892, 0.0086308792723736975,
+     0.0086069610918707261},
+};
+}  // namespace
+
+TEST_CASE("rate_difference, z test, chi-square and Fisher match R on four A/B tables", "[statistics][ab_test]") {
+  for (const ab_reference& r : ab_references) {
+    INFO(r.a.successes << "/" << r.a.trials << " vs " << r.b.successes << "/" << r.b.trials);
+    const double d = r.b.observed().fraction - r.a.observed().fraction;
+    const auto wald = crm::rate_difference(r.a, r.b, 0.95, crm::difference_method::wald);
+    CHECK(wald.point.fraction == d);
+    CHECK_THAT(wald.lower.fraction, WithinRel(r.wald_lower, 1e-11));
+    CHECK_THAT(wald.upper.fraction, WithinRel(r.wald_upper, 1e-12));
+    const auto newcombe = crm::rate_difference(r.a, r.b);  // Newcombe is the default
+    CHECK_THAT(newcombe.lower.fraction, WithinRel(r.newcombe_lower, 1e-11));
+    CHECK_THAT(newcombe.upper.fraction, WithinRel(r.newcombe_upper, 1e-12));
+    const auto z = crm::two_proportion_z_test(r.a, r.b);
+    CHECK(z.statistic > 0);  // b converts better in every case
+    CHECK_THAT(z.statistic * z.statistic, WithinRel(r.x2, 1e-12));
+    CHECK_THAT(z.p_value, WithinRel(r.z_p, 1e-10));
+    const auto chi2 = crm::chi_square_test(r.a, r.b);
+    CHECK_THAT(chi2.statistic, WithinRel(r.x2, 1e-12));
+    CHECK_THAT(chi2.p_value, WithinRel(r.z_p, 1e-10));
+    const auto yates = crm::chi_square_test(r.a, r.b, true);
+    CHECK_THAT(yates.statistic, WithinRel(r.yates_x2, 1e-12));
+    CHECK_THAT(yates.p_value, WithinRel(r.yates_p, 1e-10));
+    CHECK_THAT(crm::fisher_exact_test(r.a, r.b).p_value, WithinRel(r.fisher_p, 1e-10));
+  }
+}
+
+TEMPLATE_TEST_CASE("relative_lift: log risk-ratio interval matches R", "[statistics][ab_test]", double, long double) {
+  using T = TestType;
+  const T level = T(95) / T(100);
+  // 120/2400 vs 150/2400 -> 0.25, -0.01008759937704462, 0.57842249376481525
+  const auto l = crm::relative_lift({120, 2400}, {150, 2400}, level);
+  CHECK_THAT(static_cast<double>(l.point.fraction), WithinRel(0.25, 1e-12));
+  CHECK_THAT(static_cast<double>(l.lower.fraction), WithinRel(-0.01008759937704462, 1e-10));
+  CHECK_THAT(static_cast<double>(l.upper.fraction), WithinRel(0.57842249376481525, 1e-12));
+  // 3/40 vs 9/41 -> 1.9268292682926829, -0.1461357856359180, 9.0324260246864672
+  const auto s = crm::relative_lift({3, 40}, {9, 41}, level);
+  CHECK_THAT(static_cast<double>(s.point.fraction), WithinRel(1.9268292682926829, 1e-12));
+  CHECK_THAT(static_cast<double>(s.lower.fraction), WithinRel(-0.1461357856359180, 1e-11));
+  CHECK_THAT(static_cast<double>(s.upper.fraction), WithinRel(9.0324260246864672, 1e-12));
+  // 480/4000 vs 560/4000 -> 0.1666..., 0.041214182037069946, 0.307234510048819187
+  const auto b = crm::relative_lift({480, 4000}, {560, 4000}, level);
+  CHECK_THAT(static_cast<double>(b.lower.fraction), WithinRel(0.041214182037069946, 1e-11));
+  CHECK_THAT(static_cast<double>(b.upper.fraction), WithinRel(0.307234510048819187, 1e-12));
+}
+
+TEST_CASE("fisher_exact_test: extreme tables and large counts match R", "[statistics][ab_test]") {
+  // fisher.test(matrix(c(1, 0, 0, 1), 2, byrow = TRUE))$p.value -> 1
+  CHECK_THAT(crm::fisher_exact_test({1, 1}, {0, 1}).p_value, WithinRel(1.0, 1e-12));
+  // fisher.test(matrix(c(0, 500, 60, 440), 2, byrow = TRUE))$p.value -> 2.6384685627647022e-19
+  // (SciPy: fisher_exact([[0, 500], [60, 440]]) -> 2.6384685627647094e-19)
+  CHECK_THAT(crm::fisher_exact_test({0, 500}, {60, 500}).p_value, WithinRel(2.6384685627647022e-19, 1e-9));
+  // fisher.test(matrix(c(1200, 23800, 1320, 23680), 2, byrow = TRUE))$p.value -> 0.01497477191638364
+  CHECK_THAT(crm::fisher_exact_test({1200, 25000}, {1320, 25000}).p_value, WithinRel(0.01497477191638364, 1e-9));
+  CHECK_THAT(crm::fisher_exact_test<long double>({1200, 25000}, {1320, 25000}).p_value,
+             WithinRel(0.01497477191638364, 1e-9));
+}
+
+TEST_CASE("A/B tests: counts of 10^12 do not overflow", "[statistics][ab_test]") {
+  const crm::proportion_sample a{100'000'000'000, 1'000'000'000'000};
+  const crm::proportion_sample b{100'000'100'000, 1'000'000'000'000};
+  // z = 1e-7 / sqrt(p(1-p) 2e-12), p = 0.10000005: an independent closed form in double.
+  const double p = 0.10000005;
+  const double z = 1e-7 / std::sqrt(p * (1 - p) * 2e-12);
+  CHECK_THAT(crm::two_proportion_z_test(a, b).statistic, WithinRel(z, 1e-6));
+  CHECK_THAT(crm::chi_square_test(a, b).statistic, WithinRel(z * z, 1e-6));
+  const auto d = crm::rate_difference(a, b);
+  CHECK_THAT(d.point.fraction, WithinRel(1e-7, 1e-4));
+  CHECK(d.lower.fraction < 1e-7);
+  CHECK(d.upper.fraction > 1e-7);
+  // Fisher's exact test refuses a support of 2e11 tables instead of running for hours.
+  const auto f = crm::try_fisher_exact_test(a, b);
+  CHECK(f.error().code == crm::errc::out_of_range);
+  CHECK(std::string(f.error().field) == "trials");
+}
+
+TEST_CASE("A/B tests: bad input is an error naming the field, in both forms", "[statistics][ab_test][errors]") {
+  using crm::errc;
+  CHECK_THROWS_WITH(crm::rate_difference({1, 0}, {1, 2}), "crm::rate_difference: a.trials is zero (zero denominator)");
+  CHECK_THROWS_WITH(crm::two_proportion_z_test({1, 2}, {3, 2}),
+                    "crm::two_proportion_z_test: b.successes > b.trials is larger than its whole");
+  CHECK(crm::try_rate_difference({1, 2}, {1, 2}, 1.5).error().code == errc::out_of_range);
+  CHECK(crm::try_relative_lift({0, 20}, {4, 20}).error().code == errc::zero_denominator);
+  CHECK(std::string(crm::try_relative_lift({0, 20}, {4, 20}).error().field) == "a.successes");
+  CHECK(std::string(crm::try_relative_lift({3, 20}, {0, 20}).error().field) == "b.successes");
+  CHECK(crm::try_two_proportion_z_test({0, 20}, {0, 30}).error().code == errc::zero_denominator);
+  CHECK(crm::try_chi_square_test({20, 20}, {30, 30}).error().code == errc::zero_denominator);
+  CHECK(crm::try_fisher_exact_test({-1, 20}, {3, 30}).error().code == errc::negative);
+  CHECK_THROWS_AS(crm::fisher_exact_test({1, 0}, {3, 30}), crm::metric_error);
+  CHECK_THROWS_AS(crm::chi_square_test({1, 2}, {3, -30}), crm::metric_error);
+  CHECK_THROWS_AS(crm::relative_lift({1, 2}, {0, 30}), crm::metric_error);
+}
