@@ -2,6 +2,7 @@
 // parameter recovery on 1M simulated customers.
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/generate.hpp>
+#include <crm/models/modified_bg_nbd.hpp>
 
 #include <cmath>
 #include <string>
@@ -228,4 +229,27 @@ TEST_CASE("fit_bg_nbd: recovers the parameters of 1M simulated customers within 
     CHECK(fit.standard_errors.r < 0.02 * truth.r);
     CHECK(fit.standard_errors.b < 0.05 * truth.b);
   }
+}
+
+TEST_CASE("bg_nbd: batch predictions equal the per-customer ones and reject a bad row", "[models][bg_nbd]") {
+  const auto rows = crm::generate(cdnow, {.customers = 3000, .first_age = 27.0, .last_age = 39.0, .age_step = 1.0 / 7.0, .seed = 5});
+  const std::span<const row> all(rows);
+  const auto pa = cdnow.probability_alive(all);
+  const auto ce = cdnow.conditional_expected_purchases(all, 39.0);
+  REQUIRE(pa.size() == rows.size());
+  REQUIRE(ce.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CHECK(pa[i] == cdnow.probability_alive(rows[i]));
+    CHECK(ce[i] == cdnow.conditional_expected_purchases(rows[i], 39.0));
+  }
+  const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
+  const auto mce = mbg.conditional_expected_purchases(all, 10.0);
+  for (std::size_t i = 0; i < rows.size(); i += 7) CHECK(mce[i] == mbg.conditional_expected_purchases(rows[i], 10.0));
+  std::vector<row> bad = rows;
+  bad[1234].recency = bad[1234].age + 1.0;
+  const auto e = cdnow.try_conditional_expected_purchases(std::span<const row>(bad), 39.0);
+  REQUIRE_FALSE(e.has_value());
+  CHECK(e.error().code == crm::errc::part_exceeds_whole);
+  CHECK(cdnow.try_probability_alive(std::span<const row>(bad)).error().code == crm::errc::part_exceeds_whole);
+  CHECK(cdnow.try_conditional_expected_purchases(all, -1.0).error().code == crm::errc::negative);
 }

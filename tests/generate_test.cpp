@@ -138,3 +138,22 @@ TEST_CASE("generate: bad parameters and options are errors naming the field", "[
   const auto rl = crm::generate(crm::pareto_nbd<long double>{0.5L, 1.0L, 0.5L, 1.0L}, ol);
   CHECK(rl.size() == 10);
 }
+
+TEST_CASE("generate: ages on a day grid (age_step) with purchases still in continuous time", "[models][generate]") {
+  const crm::pareto_nbd<double> m{0.553, 10.578, 0.606, 11.669};
+  const auto rows = crm::generate(m, {.customers = 5000, .first_age = 27.0, .last_age = 39.0, .age_step = 1.0 / 7.0, .seed = 8});
+  std::size_t off_grid = 0;
+  double lo = 1e9, hi = 0;
+  for (const row& c : rows) {
+    const double k = (39.0 - c.age) * 7.0;
+    off_grid += std::abs(k - std::round(k)) > 1e-9 ? 1 : 0;
+    lo = std::min(lo, c.age), hi = std::max(hi, c.age);
+  }
+  CHECK(off_grid == 0);
+  CHECK(hi == 39.0);
+  CHECK(lo == Approx(27.0).margin(1.0 / 7.0));
+  CHECK(lo >= 27.0);
+  crm::generate_options<double> o;
+  o.age_step = -1.0;
+  CHECK(std::string(crm::try_generate(m, o).error().field) == "age_step");
+}

@@ -27,6 +27,8 @@
 #include <cmath>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -83,22 +85,28 @@ struct bgnbd_core {
     if (x + static_cast<T>(Shift) == T(0)) return T(1);
     return logistic_complement(log_odds_dead(x, tx, age));
   }
-  /// E[Y(t) | history]: (a+b+x+k-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
-  ///   2F1(r+x, b+x+k; a+b+x+k-1; t/(alpha+T+t))] P(alive).
-  [[nodiscard]] result<T> conditional_expected(T x, T tx, T age, T t, const char* model) const {
+  /// The part of E[Y(t) | history] that depends on (x, T) only:
+  /// (a+b+x+k-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+k; a+b+x+k-1; t/(alpha+T+t))].
+  [[nodiscard]] result<T> conditional_bracket(T x, T age, T t, const char* model) const {
     if (t == T(0)) return T(0);
-    if (a == T(1)) return error_info{errc::out_of_range, model, "a", "the expectation needs a != 1 (it is infinite for a <= 1 in the limit a -> 1)"};
+    if (a == T(1)) return error_info{errc::out_of_range, model, "a", "must differ from 1"};
     const T k = static_cast<T>(Shift);
     const T z = t / (alpha + age + t);
     const hyp2f1_value<T> h = log_hyp2f1<T>(r + x, b + x + k, a + b + x + k - T(1), z);
     if (!h.converged) return error_info{errc::not_converged, model, "t", "hypergeometric series (horizon too long)"};
     const T log_ratio = (r + x) * (std::log(alpha + age) - std::log(alpha + age + t));
     // 1 - ratio * 2F1, computed as -expm1(log(ratio) + log(2F1)) to keep precision for small t
-    const T bracket = -std::expm1(log_ratio + h.log_value);
-    const T e = (a + b + x + k - T(1)) / (a - T(1)) * bracket * probability_alive(x, tx, age);
+    const T e = (a + b + x + k - T(1)) / (a - T(1)) * -std::expm1(log_ratio + h.log_value);
     if (!std::isfinite(e) || e < T(0)) return error_info{errc::out_of_range, model, "a", "the expectation is infinite for a <= 1"};
     return e;
   }
+  /// E[Y(t) | history] = conditional_bracket(x, T, t) P(alive | x, t_x, T)   (FHL 2005 eq. 10 for k = 0).
+  [[nodiscard]] result<T> conditional_expected(T x, T tx, T age, T t, const char* model) const {
+    const result<T> br = conditional_bracket(x, age, t, model);
+    if (!br) return br;
+    return *br * probability_alive(x, tx, age);
+  }
+
   /// P(X(t) = n) for a new customer: B(a, b+n+k)/B(a,b) NB(n) + [n+k > 0] B(a+1, b+n+k-1)/B(a,b)
   /// P(N >= n), with N ~ NBD(r, alpha/(alpha+t)) (FHL 2005 eq. 8 for k = 0).
   [[nodiscard]] T probability_of_purchases(count_t n_count, T t) const {
@@ -147,6 +155,98 @@ struct grouped_rfm {
     return w;
   }
 };
+
+/// A small open-addressing memo keyed by two numbers (x, T), for the batch predictions: the
+/// (x, T)-only part of a prediction is computed once per distinct pair.
+template <std::floating_point T>
+class pair_memo {
+ public:
+  /// The slot of key (x, y); `found` tells whether it held a value.
+  T* find_or_insert(T x, T y, bool& found) {
+    if (2 * (used_ + 1) > keys_.size()) grow();
+    std::size_t i = hash(x, y) & (keys_.size() - 1);
+    while (true) {
+      slot& s = keys_[i];
+      if (!s.used) {
+        s = {x, y, true};
+        ++used_;
+        found = false;
+        return &values_[i];
+      }
+      if (s.x == x && s.y == y) {
+        found = true;
+        return &values_[i];
+      }
+      i = (i + 1) & (keys_.size() - 1);
+    }
+  }
+
+ private:
+  struct slot {
+    T x{}, y{};
+    bool used = false;
+  };
+  static std::size_t hash(T x, T y) noexcept {
+    const double dx = static_cast<double>(x), dy = static_cast<double>(y);
+    std::uint64_t ux = 0, uy = 0;
+    std::memcpy(&ux, &dx, sizeof ux);
+    std::memcpy(&uy, &dy, sizeof uy);
+    std::uint64_t h = ux * 0x9E3779B97F4A7C15ULL ^ (uy + 0x632BE59BD9B4E019ULL + (ux << 6) + (ux >> 2));
+    h ^= h >> 29, h *= 0xBF58476D1CE4E5B9ULL, h ^= h >> 32;
+    return static_cast<std::size_t>(h);
+  }
+  void grow() {
+    std::vector<slot> old_keys = std::move(keys_);
+    std::vector<T> old_values = std::move(values_);
+    const std::size_t n = old_keys.empty() ? 1024 : 2 * old_keys.size();
+    keys_.assign(n, slot{});
+    values_.assign(n, T(0));
+    used_ = 0;
+    for (std::size_t i = 0; i < old_keys.size(); ++i)
+      if (old_keys[i].used) {
+        bool found = false;
+        *find_or_insert(old_keys[i].x, old_keys[i].y, found) = old_values[i];
+      }
+  }
+  std::vector<slot> keys_;
+  std::vector<T> values_;
+  std::size_t used_ = 0;
+};
+
+/// Batch P(alive) of the BG/NBD family: validates all rows first, then one formula per row.
+template <std::floating_point T, int Shift>
+[[nodiscard]] result<std::vector<T>> batch_probability_alive(const bgnbd_core<T, Shift>& m, std::span<const rfm_row<T>> rows,
+                                                             const char* model) {
+  if (auto e = m.check(model)) return e;
+  if (auto e = validate(rows, model)) return e;
+  std::vector<T> out(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) out[i] = m.probability_alive(rows[i].frequency, rows[i].recency, rows[i].age);
+  return out;
+}
+
+/// Batch E[Y(t) | history] of the BG/NBD family: the (x, T)-only factor (with its 2F1) is computed
+/// once per distinct (x, T); P(alive) per row.
+template <std::floating_point T, int Shift>
+[[nodiscard]] result<std::vector<T>> batch_conditional_expected(const bgnbd_core<T, Shift>& m, std::span<const rfm_row<T>> rows,
+                                                                T t, const char* model) {
+  if (auto e = m.check(model)) return e;
+  if (auto e = bgnbd_core<T, Shift>::check_horizon(t, model)) return e;
+  if (auto e = validate(rows, model)) return e;
+  std::vector<T> out(rows.size());
+  pair_memo<T> memo;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const rfm_row<T>& c = rows[i];
+    bool found = false;
+    T* br = memo.find_or_insert(c.frequency, c.age, found);
+    if (!found) {
+      const result<T> v = m.conditional_bracket(c.frequency, c.age, t, model);
+      if (!v) return v.error();
+      *br = *v;
+    }
+    out[i] = *br * m.probability_alive(c.frequency, c.recency, c.age);
+  }
+  return out;
+}
 
 /// Total negative log-likelihood of the BG/NBD family and its gradient in (r, alpha, a, b).
 template <std::floating_point T, int Shift>
@@ -286,6 +386,23 @@ struct bg_nbd {
   }
   [[nodiscard]] T conditional_expected_purchases(const rfm_row<T>& c, T t) const {
     return try_conditional_expected_purchases(c, t).value();
+  }
+
+  /// P(alive) for every customer of a summary (same formula; all rows validated first).
+  [[nodiscard]] result<std::vector<T>> try_probability_alive(std::span<const rfm_row<T>> rows) const {
+    return detail::batch_probability_alive(core(), rows, "bg_nbd.probability_alive");
+  }
+  [[nodiscard]] std::vector<T> probability_alive(std::span<const rfm_row<T>> rows) const {
+    return try_probability_alive(rows).value();
+  }
+  /// E[Y(t) | x, t_x, T] for every customer of a summary; the factor that depends on (x, T) only
+  /// (and holds the 2F1) is computed once per distinct pair, so summaries with ages in whole days
+  /// cost about one P(alive) per customer.
+  [[nodiscard]] result<std::vector<T>> try_conditional_expected_purchases(std::span<const rfm_row<T>> rows, T t) const {
+    return detail::batch_conditional_expected(core(), rows, t, "bg_nbd.conditional_expected_purchases");
+  }
+  [[nodiscard]] std::vector<T> conditional_expected_purchases(std::span<const rfm_row<T>> rows, T t) const {
+    return try_conditional_expected_purchases(rows, t).value();
   }
 
   /// P(X(t) = n): probability that a new customer makes exactly n repeat purchases in (0, t];

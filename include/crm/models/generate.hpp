@@ -18,6 +18,7 @@
 #include <crm/models/modified_bg_nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <cstdint>
@@ -32,6 +33,10 @@ struct generate_options {
   count_t customers = 1000;  ///< number of customers (> 0)
   T first_age{52};           ///< shortest observation window T (time since the first purchase)
   T last_age{52};            ///< longest; each customer's age is uniform in [first_age, last_age]
+  /// 0: ages continuous. > 0: ages on the grid last_age - k * age_step (k = 0, 1, ...) within
+  /// [first_age, last_age], as when customers are acquired on calendar days (CDNOW: 1/7 week).
+  /// Purchases are simulated in continuous time either way.
+  T age_step{0};
   std::uint64_t seed = 42;   ///< std::mt19937_64 seed
 };
 
@@ -86,12 +91,19 @@ template <std::floating_point T>
   if (!std::isfinite(o.first_age) || !std::isfinite(o.last_age)) return {errc::not_finite, model, "age"};
   if (!(o.first_age > T(0))) return {errc::out_of_range, model, "first_age", "must be > 0"};
   if (o.last_age < o.first_age) return {errc::part_exceeds_whole, model, "first_age > last_age"};
+  if (!std::isfinite(o.age_step)) return {errc::not_finite, model, "age_step"};
+  if (o.age_step < T(0)) return {errc::negative, model, "age_step"};
   return {};
 }
 /// The age of the next customer.
 template <std::floating_point T>
 [[nodiscard]] T draw_age(std::mt19937_64& g, const generate_options<T>& o) noexcept {
   if (o.last_age == o.first_age) return o.first_age;
+  if (o.age_step > T(0)) {
+    const double steps = std::floor(static_cast<double>((o.last_age - o.first_age) / o.age_step)) + 1.0;
+    const double k = std::min(std::floor(uniform01(g) * steps), steps - 1.0);
+    return o.last_age - static_cast<T>(k) * o.age_step;
+  }
   return o.first_age + static_cast<T>(uniform01(g)) * (o.last_age - o.first_age);
 }
 

@@ -68,6 +68,21 @@ struct modified_bg_nbd {
     return try_conditional_expected_purchases(c, t).value();
   }
 
+  /// P(alive) for every customer of a summary (all rows validated first).
+  [[nodiscard]] result<std::vector<T>> try_probability_alive(std::span<const rfm_row<T>> rows) const {
+    return detail::batch_probability_alive(core(), rows, "modified_bg_nbd.probability_alive");
+  }
+  [[nodiscard]] std::vector<T> probability_alive(std::span<const rfm_row<T>> rows) const {
+    return try_probability_alive(rows).value();
+  }
+  /// E[Y(t) | x, t_x, T] for every customer of a summary, the (x, T)-only factor computed once per pair.
+  [[nodiscard]] result<std::vector<T>> try_conditional_expected_purchases(std::span<const rfm_row<T>> rows, T t) const {
+    return detail::batch_conditional_expected(core(), rows, t, "modified_bg_nbd.conditional_expected_purchases");
+  }
+  [[nodiscard]] std::vector<T> conditional_expected_purchases(std::span<const rfm_row<T>> rows, T t) const {
+    return try_conditional_expected_purchases(rows, t).value();
+  }
+
   /// P(X(t) = n) = B(a, b+n+1)/B(a,b) NB(n) + B(a+1, b+n)/B(a,b) P(N >= n), N ~ NBD(r, alpha/(alpha+t)).
   [[nodiscard]] result<T> try_probability_of_purchases(count_t n, T t) const {
     constexpr const char* m = "modified_bg_nbd.probability_of_purchases";
