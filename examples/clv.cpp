@@ -19,7 +19,7 @@
 namespace {
 std::filesystem::path data_dir() {
   if (const char* env = std::getenv("CRM_METRICS_DATA_DIR"); env != nullptr && *env != '\0') return env;
-  for (const char* p : {"../shared/data", "../../shared/data", "../../../shared/data", "/work/shared/data"})
+  for (const char* p : {"../shared/data", "../../shared/data", "../../../shared/data"})
     if (std::filesystem::exists(std::filesystem::path(p) / "cdnow")) return p;
   return {};
 }
