@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: MIT
 //
 // Reads the published CDNOW and donations files when they are found ($CRM_METRICS_DATA_DIR, or
-// ../shared/data beside the checkout), else fits the same models on customers drawn from the
+// ../shared/data beside the checkout, seen from the checkout or from build/<dir>/examples), else fits the same models on customers drawn from the
 // generators, so the example always runs.
 #include <crm/models/bg_bb.hpp>
 #include <crm/models/bg_nbd.hpp>
@@ -19,7 +19,7 @@
 namespace {
 std::filesystem::path data_dir() {
   if (const char* env = std::getenv("CRM_METRICS_DATA_DIR"); env != nullptr && *env != '\0') return env;
-  for (const char* p : {"../shared/data", "../../shared/data", "../../../shared/data"})
+  for (const char* p : {"../shared/data", "../../shared/data", "../../../shared/data", "../../../../shared/data"})
     if (std::filesystem::exists(std::filesystem::path(p) / "cdnow")) return p;
   return {};
 }
