@@ -3,8 +3,8 @@
 // SPDX-License-Identifier: MIT
 //
 // Reads the published CDNOW and donations files when they are found ($CRM_METRICS_DATA_DIR, or
-// ../shared/data beside the checkout, seen from the checkout or from build/<dir>/examples), else fits the same models on customers drawn from the
-// generators, so the example always runs.
+// ../shared/data beside the checkout, seen from the checkout or from build/<dir>/examples), else
+// fits the same models on customers drawn from the generators, so the example always runs.
 #include <crm/models/bg_bb.hpp>
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/clv.hpp>

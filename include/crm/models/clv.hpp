@@ -59,9 +59,11 @@ struct clv_horizon {
  * where E[X(t)] is the model's expected number of purchases of this customer in the next t time
  * units (conditional on its history), L the period length, d the discount rate per period and
  * `expected_spend` the expected value of one purchase (e.g.
- * gamma_gamma::conditional_expected_average_spend). This is the discounted-cash-flow form of
- * Fader, Hardie & Lee (2005), "RFM and CLV", and of lifetimes' `customer_lifetime_value`
- * (period i's increment of expected purchases discounted by (1 + d)^i). It refines the
+ * gamma_gamma::conditional_expected_average_spend). Fader, Hardie & Lee (2005), "RFM and CLV",
+ * value a customer as margin x expected spend x discounted expected transactions; this is that
+ * value over a finite horizon with per-period discounting, the form of the Python package
+ * lifetimes' `customer_lifetime_value` (period i's increment of expected purchases discounted by
+ * (1 + d)^i). It refines the
  * "average check x purchase frequency x relationship length" of 001_15fb4e46a87cf176.txt line 24
  * and 002_16fc3440f7c5e33f.txt line 10 with predicted, discounted purchases.
  * Errors: invalid horizon (crm::clv_horizon::check); expected_spend negative or not finite; any
