@@ -101,3 +101,17 @@ def clv(x, tx, T, zbar, months=12, weeks_per_month=4.345, d=0.01):
                for i in range(1, months + 1))
 for c in [(2, 30.43, 38.86, 22.35), (1, 1.71, 38.86, 11.77), (0, 0.0, 38.86, 0.0), (29, 37.71, 38.00, 26.26)]:
     print("clv BG/NBD+GG CDNOW %s: %.15g" % (c, clv(*c)))
+
+# ---- Standard errors: inverse of a central-difference Hessian (numpy, step 1e-4 relative) of the
+# negative log-likelihood in the natural parameters, at the SciPy optimum.
+def hessian(f, th, h=1e-4):
+    k = len(th); H = np.zeros((k, k))
+    for i in range(k):
+        for j in range(k):
+            ei = np.zeros(k); ej = np.zeros(k); ei[i] = h * th[i]; ej[j] = h * th[j]
+            H[i, j] = (f(th + ei + ej) - f(th + ei - ej) - f(th - ei + ej) + f(th - ei - ej)) / (4 * ei[i] * ej[j])
+    return H
+gg_theta = np.exp(optimize.minimize(gg_nll, np.log([6.25, 3.74, 15.44]), method="BFGS", options=dict(gtol=1e-9)).x)
+print("gg CDNOW standard errors (p, q, gamma): %s" % np.sqrt(np.diag(np.linalg.inv(hessian(lambda t: gg_nll(np.log(t)), gg_theta)))))
+bb_theta = np.exp(r.x)
+print("bb donations standard errors (alpha, beta, gamma, delta): %s" % np.sqrt(np.diag(np.linalg.inv(hessian(lambda t: bb_nll(np.log(t)), bb_theta)))))
