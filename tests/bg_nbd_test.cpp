@@ -5,6 +5,7 @@
 #include <crm/models/modified_bg_nbd.hpp>
 
 #include <cmath>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -252,4 +253,13 @@ TEST_CASE("bg_nbd: batch predictions equal the per-customer ones and reject a ba
   CHECK(e.error().code == crm::errc::part_exceeds_whole);
   CHECK(cdnow.try_probability_alive(std::span<const row>(bad)).error().code == crm::errc::part_exceeds_whole);
   CHECK(cdnow.try_conditional_expected_purchases(all, -1.0).error().code == crm::errc::negative);
+}
+
+TEST_CASE("bg_nbd: the model types are trivially copyable aggregates", "[models][bg_nbd]") {
+  STATIC_REQUIRE(std::is_aggregate_v<crm::bg_nbd<double>>);
+  STATIC_REQUIRE(std::is_trivially_copyable_v<crm::bg_nbd<double>>);
+  STATIC_REQUIRE(std::is_trivially_copyable_v<crm::modified_bg_nbd<double>>);
+  STATIC_REQUIRE(std::is_trivially_copyable_v<crm::pareto_nbd<double>>);
+  STATIC_REQUIRE(std::is_trivially_copyable_v<crm::fit_result<crm::bg_nbd<double>>>);
+  STATIC_REQUIRE(cdnow.r == 0.243);  // constexpr construction
 }

@@ -1,5 +1,8 @@
 // crm-metrics tests: per-customer RFM summaries: CSV reading, validation, compression.
 #include <crm/models/data.hpp>
+#include <crm/models/fit.hpp>
+
+#include <type_traits>
 
 #include <filesystem>
 #include <fstream>
@@ -162,4 +165,15 @@ TEST_CASE("compress: merges identical rows and sums weights", "[models][data]") 
   CHECK(out[0] == row{0, 0, 4, 1});
   CHECK(out[1] == row{0, 0, 5, 2});
   CHECK(out[2] == row{1, 2, 5, 3});
+}
+
+TEST_CASE("models: value types are plain aggregates, trivially copyable for double", "[models][data]") {
+  STATIC_REQUIRE(std::is_aggregate_v<crm::rfm_row<double>>);
+  STATIC_REQUIRE(std::is_trivially_copyable_v<crm::rfm_row<double>>);
+  STATIC_REQUIRE(std::is_trivially_copyable_v<crm::fit_options>);
+  STATIC_REQUIRE(std::is_trivially_copyable_v<crm::convergence>);
+  STATIC_REQUIRE(crm::rfm_row<double>{}.weight == 1.0);
+  STATIC_REQUIRE(crm::describe(crm::stop_reason::gradient_small)[0] == 'g');
+  STATIC_REQUIRE(!crm::detail::check_fit_options("m", crm::fit_options{}));
+  STATIC_REQUIRE(crm::detail::check_fit_options("m", crm::fit_options{.penalizer = -1.0}).code == crm::errc::out_of_range);
 }

@@ -81,8 +81,12 @@ struct bgnbd_core {
     const T k = static_cast<T>(Shift);
     return std::log(a) - std::log(b + x + k - T(1)) + (r + x) * (std::log(alpha + age) - std::log(alpha + tx));
   }
+  /// 1 / (1 + a/(b+x+k-1) exp((r+x) log((alpha+T)/(alpha+t_x)))): an overflowing exp gives 0 and an
+  /// underflowing one 1, the right limits; inf * 0 (absurd parameters) falls back to the log-odds form.
   [[nodiscard]] T probability_alive(T x, T tx, T age) const {
     if (x + static_cast<T>(Shift) == T(0)) return T(1);
+    const T odds = a / (b + x + static_cast<T>(Shift) - T(1)) * std::exp((r + x) * std::log((alpha + age) / (alpha + tx)));
+    if (odds == odds) return T(1) / (T(1) + odds);
     return logistic_complement(log_odds_dead(x, tx, age));
   }
   /// The part of E[Y(t) | history] that depends on (x, T) only:
@@ -135,17 +139,26 @@ struct grouped_rfm {
   };
   std::vector<group> groups;
   std::vector<T> recency, age, weight;
+  std::vector<T> ages;                  ///< distinct ages, sorted
+  std::vector<std::uint32_t> age_index;  ///< per row: its age's index in `ages`
+  mutable std::vector<T> scratch;       ///< per-evaluation table of age terms (one per distinct age)
   T customers = 0;
 
   explicit grouped_rfm(std::span<const rfm_row<T>> rows) {
     std::vector<rfm_row<T>> v = compress(rows);  // sorted by frequency
-    recency.reserve(v.size()), age.reserve(v.size()), weight.reserve(v.size());
+    recency.reserve(v.size()), age.reserve(v.size()), weight.reserve(v.size()), age_index.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (groups.empty() || groups.back().x != v[i].frequency) groups.push_back({v[i].frequency, i, i});
       groups.back().end = i + 1;
       recency.push_back(v[i].recency), age.push_back(v[i].age), weight.push_back(v[i].weight);
       customers += v[i].weight;
     }
+    ages = age;
+    std::sort(ages.begin(), ages.end());
+    ages.erase(std::unique(ages.begin(), ages.end()), ages.end());
+    for (const T a : age)
+      age_index.push_back(static_cast<std::uint32_t>(std::lower_bound(ages.begin(), ages.end(), a) - ages.begin()));
+    scratch.resize(2 * ages.size());
   }
   [[nodiscard]] T repeaters() const noexcept {
     T w = 0;
@@ -255,6 +268,11 @@ template <std::floating_point T, int Shift>
   const T k = static_cast<T>(Shift);
   const T log_alpha = std::log(alpha), dg_ab = digamma(a + b), dg_b = digamma(b), dg_r = digamma(r);
   const T lg_ab = log_gamma(a + b), lg_b = log_gamma(b), lg_r = log_gamma(r), log_a = std::log(a);
+  // log(alpha + T) and 1 / (alpha + T) once per distinct age
+  const std::size_t n_ages = d.ages.size();
+  T* const log_age = d.scratch.data();
+  T* const inv_age = log_age + n_ages;
+  for (std::size_t j = 0; j < n_ages; ++j) log_age[j] = std::log(alpha + d.ages[j]), inv_age[j] = T(1) / (alpha + d.ages[j]);
   T ll = 0, gr = 0, galpha = 0, ga = 0, gb = 0;
   for (const auto& g : d.groups) {
     const T x = g.x;
@@ -269,7 +287,8 @@ template <std::floating_point T, int Shift>
     T sw = 0, s_r = 0, s_alpha = 0, s_a = 0, s_b = 0, s_ll = 0;
     for (std::size_t i = g.begin; i < g.end; ++i) {
       const T w = d.weight[i];
-      const T l_age = std::log(alpha + d.age[i]);
+      const std::uint32_t ai = d.age_index[i];
+      const T l_age = log_age[ai];
       const T a3 = -(r + x) * l_age;
       T w3 = 1, w4 = 0, lse = a3;
       T l_tx = 0;
@@ -288,7 +307,7 @@ template <std::floating_point T, int Shift>
       sw += w;
       s_ll += w * lse;
       s_r += w * (-w3 * l_age - w4 * l_tx);
-      s_alpha += w * (-(r + x) * (w3 / (alpha + d.age[i]) + (two ? w4 / (alpha + d.recency[i]) : T(0))));
+      s_alpha += w * (-(r + x) * (w3 * inv_age[ai] + (two ? w4 / (alpha + d.recency[i]) : T(0))));
       s_a += w * w4;
       s_b += w * w4;
     }
