@@ -177,10 +177,11 @@ namespace detail {
 /// summed in log space (log-sum-exp); A_{i+1}/A_i and the digamma terms follow by recurrence, so a
 /// row costs O(n - t_x) flops and a fixed number of special functions.
 template <class T>
-T bg_bb_row_ll(T a, T b, T g, T d, count_t x_, count_t tx_, count_t n_, std::array<T, 4>* grad) {
+T bg_bb_row_ll(T a, T b, T g, T d, count_t x_, count_t tx_, count_t n_, std::array<T, 4>* grad, T* log_alive = nullptr) {
   const T x = static_cast<T>(x_), tx = static_cast<T>(tx_), n = static_cast<T>(n_);
   const T lb_ab = bb_lbeta(a, b), lb_gd = bb_lbeta(g, d);
   const T l_alive = bb_lbeta(a + x, b + n - x) - lb_ab + bb_lbeta(g, d + n) - lb_gd;
+  if (log_alive != nullptr) *log_alive = l_alive;
   const count_t m = n_ - tx_;  // number of "dropped out" terms
   // log-sum-exp over the terms, first pass for the maximum
   T l_i = bb_lbeta(a + x, b + tx - x) - lb_ab + bb_lbeta(g + T(1), d + tx) - lb_gd;
@@ -238,6 +239,14 @@ T bg_bb_row_ll(T a, T b, T g, T d, count_t x_, count_t tx_, count_t n_, std::arr
     (*grad)[3] = acc[3] / sum - base_d;
   }
   return mx + std::log(sum);
+}
+
+/// prod_{j<count} (d + j) / (g + d + j) = B(g, d + count) / B(g, d), for small counts.
+template <class T>
+[[nodiscard]] constexpr T bb_survival_ratio(T g, T d, count_t count) noexcept {
+  T r = 1;
+  for (count_t j = 0; j < count; ++j) r *= (d + static_cast<T>(j)) / (g + d + static_cast<T>(j));
+  return r;
 }
 
 /// sum_{k=0}^{count-1} prod_{j<k} (d + s + j) / (g + d + s + j) = sum_k (a)_k / (c)_k with a = d + s,
@@ -328,11 +337,13 @@ struct bg_bb {
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
     if (ahead < 0) return error_info{errc::negative, name, "ahead"};
-    const T x = static_cast<T>(c.frequency), n = static_cast<T>(c.periods);
-    const T ll = detail::bg_bb_row_ll<T>(alpha, beta, gamma, delta, c.frequency, c.recency, c.periods, nullptr);
-    const T la = detail::bb_lbeta(alpha + x, beta + n - x) - detail::bb_lbeta(alpha, beta) +
-                 detail::bb_lbeta(gamma, delta + n + static_cast<T>(ahead)) - detail::bb_lbeta(gamma, delta);
-    const T pa = std::exp(la - ll);
+    const T n = static_cast<T>(c.periods);
+    T alive_n = 0;  // ln of the "still active after n" term of L
+    const T ll = detail::bg_bb_row_ll<T>(alpha, beta, gamma, delta, c.frequency, c.recency, c.periods, nullptr, &alive_n);
+    // B(g, d+n+ahead) / B(g, d+n) = prod_{j<ahead} (d+n+j) / (g+d+n+j)
+    const T survive = ahead <= 16 ? std::log(detail::bb_survival_ratio(gamma, delta + n, ahead))
+                                  : detail::bb_lbeta(gamma, delta + n + static_cast<T>(ahead)) - detail::bb_lbeta(gamma, delta + n);
+    const T pa = std::exp(alive_n + survive - ll);
     if (!detail::bb_finite(pa)) return error_info{errc::not_finite, name, "result"};
     return std::min(pa, T(1));
   }
@@ -461,11 +472,11 @@ struct bg_bb {
   // ln [ B(a+x+1, b+n-x)/B(a,b) B(g, d+n+1)/B(g,d) / L ]: the probability of a transaction at
   // opportunity n+1 given the history; later opportunities scale it by survival ratios.
   [[nodiscard]] T log_next_transaction(const discrete_row<T>& c) const noexcept {
-    using detail::bb_lbeta;
     const T x = static_cast<T>(c.frequency), n = static_cast<T>(c.periods);
-    const T ll = detail::bg_bb_row_ll<T>(alpha, beta, gamma, delta, c.frequency, c.recency, c.periods, nullptr);
-    return bb_lbeta(alpha + x + T(1), beta + n - x) - bb_lbeta(alpha, beta) + bb_lbeta(gamma, delta + n + T(1)) -
-           bb_lbeta(gamma, delta) - ll;
+    T alive_n = 0;
+    const T ll = detail::bg_bb_row_ll<T>(alpha, beta, gamma, delta, c.frequency, c.recency, c.periods, nullptr, &alive_n);
+    // B(a+x+1, b+n-x) / B(a+x, b+n-x) = (a+x)/(a+b+n); B(g, d+n+1) / B(g, d+n) = (d+n)/(g+d+n).
+    return alive_n + std::log((alpha + x) / (alpha + beta + n) * (delta + n) / (gamma + delta + n)) - ll;
   }
   [[nodiscard]] static constexpr result<count_t> whole(T v, const char* name, const char* field) noexcept {
     if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, field};
