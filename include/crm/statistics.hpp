@@ -11,3 +11,4 @@
 #include <crm/statistics/mean.hpp>
 #include <crm/statistics/nps.hpp>
 #include <crm/statistics/ab_test.hpp>
+#include <crm/statistics/bayes.hpp>
