@@ -313,3 +313,36 @@ TEST_CASE("channel_breakdown: bad input, both forms", "[acquisition][errors]") {
             .error()
             .code == crm::errc::empty_input);
 }
+
+// --- ok() agrees with the try_ forms ------------------------------------------------------------------
+
+TEMPLATE_TEST_CASE("acquisition inputs: ok() is true exactly when the try_ form has a value (fast path = full checks)",
+                   "[acquisition][errors]", float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  const std::array<crm::count_t, 6> n{-1, 0, 1, 2, 5, 9};
+  for (const crm::count_t a : n) {
+    for (const crm::count_t b : n) {
+      const crm::conversion_counts c{.actions = a, .audience = b};
+      CHECK(c.ok() == crm::try_conversion_rate<T>(c).has_value());
+      const crm::lead_counts l{.new_customers = a, .leads = b};
+      CHECK(l.ok() == crm::try_lead_conversion<T>(l).has_value());
+      const crm::visitor_counts v{.leads = a, .visitors = b};
+      CHECK(v.ok() == crm::try_visitor_to_lead<T>(v).has_value());
+      const crm::customer_base g{.customers_at_start = a, .customers_at_end = b};
+      CHECK(g.ok() == crm::try_customer_base_growth<T>(g).has_value());
+      const crm::channel_counts s{.channel_new_customers = a, .all_new_customers = b};
+      CHECK(s.ok() == crm::try_channel_share<T>(s).has_value());
+      for (const crm::count_t k : n) {
+        const crm::customer_flow f{.customers_at_start = a, .customers_at_end = b, .customers_lost = k};
+        CHECK(f.ok() == crm::try_new_customers(f).has_value());
+      }
+    }
+  }
+  const std::array<T, 6> money{T(-1), T(0), T(5), std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
+                               -std::numeric_limits<T>::infinity()};
+  for (const T& m : money)
+    for (const crm::count_t k : n) {
+      const crm::acquisition_costs<T> c{.marketing_and_sales_cost = m, .new_customers = k};
+      CHECK(c.ok() == crm::try_cac(c).has_value());
+    }
+}

@@ -367,3 +367,46 @@ TEST_CASE("cohort_retention: bad input is an error in both forms", "[retention][
             .code == crm::errc::empty_input);
   CHECK(crm::try_cohort_retention_curve<double>(0, too_many, curve).error().code == crm::errc::zero_denominator);
 }
+
+// --- ok() agrees with the try_ forms ------------------------------------------------------------------
+
+TEMPLATE_TEST_CASE("retention inputs: ok() is true exactly when the try_ form has a value (fast path = full checks)",
+                   "[retention][errors]", float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  const std::array<crm::count_t, 6> n{-1, 0, 1, 2, 5, 9};
+  for (const crm::count_t a : n) {
+    for (const crm::count_t b : n) {
+      const crm::churn_counts c{.customers_at_start = a, .customers_lost = b};
+      CHECK(c.ok() == crm::try_churn_rate<T>(c).has_value());
+      const crm::repeat_counts r{.repeat_customers = a, .customers = b};
+      CHECK(r.ok() == crm::try_repeat_purchase_share<T>(r).has_value());
+      const crm::cohort_counts h{.cohort_size = a, .active_in_period = b};
+      CHECK(h.ok() == crm::try_cohort_retention<T>(h).has_value());
+      for (const crm::count_t k : n) {
+        const crm::retention_counts t{.customers_at_start = a, .customers_at_end = b, .new_customers = k};
+        CHECK(t.ok() == crm::try_retention_rate<T>(t).has_value());
+      }
+    }
+  }
+  const std::array<T, 8> v{T(-1),
+                           T(0),
+                           T(1) / T(2),
+                           T(1),
+                           T(3),
+                           std::numeric_limits<T>::quiet_NaN(),
+                           std::numeric_limits<T>::infinity(),
+                           -std::numeric_limits<T>::infinity()};
+  using days = crm::days<T>;
+  for (const T& a : v) {
+    const crm::churn_per_period<T> c{.churn_rate = a};
+    CHECK(c.ok() == crm::try_customer_lifetime(c).has_value());
+    for (const crm::count_t k : n) {
+      const crm::purchase_gaps<T> g{.sum_of_gaps = days(a), .gaps = k};
+      CHECK(g.ok() == crm::try_average_time_between_purchases(g).has_value());
+      for (const T& b : v) {
+        const crm::purchase_dates<T> d{.first_purchase = days(a), .last_purchase = days(b), .purchases = k};
+        CHECK(d.ok() == crm::try_average_time_between_purchases(d).has_value());
+      }
+    }
+  }
+}

@@ -8,6 +8,7 @@
 #include <crm/metrics.hpp>
 #include <crm/multiprecision.hpp>
 
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -475,4 +476,59 @@ TEST_CASE("profit_per_acquired_customer: bad input, both forms", "[revenue][erro
         crm::errc::not_finite);
   CHECK(crm::try_profit_per_acquired_customer({.gross_profit = 1.0, .acquisition_cost = 1.0, .customers = -3}).error().code ==
         crm::errc::negative);
+}
+
+// --- ok() agrees with the try_ forms ------------------------------------------------------------------
+
+TEMPLATE_TEST_CASE("revenue inputs: ok() is true exactly when the try_ form has a value (fast path = full checks)",
+                   "[revenue][errors]", float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  const std::array<T, 9> v{T(-1),
+                           T(0),
+                           T(1) / T(2),
+                           T(1),
+                           T(2),
+                           std::numeric_limits<T>::quiet_NaN(),
+                           std::numeric_limits<T>::infinity(),
+                           -std::numeric_limits<T>::infinity(),
+                           std::numeric_limits<T>::max()};
+  const std::array<crm::count_t, 3> n{-1, 0, 3};
+  for (const T& a : v) {
+    for (const T& b : v) {
+      const crm::investment<T> i{.revenue = a, .cost = b};
+      CHECK(i.ok() == crm::try_roi(i).has_value());
+      const crm::marketing_investment<T> m{.revenue = a, .marketing_cost = b};
+      CHECK(m.ok() == crm::try_romi(m).has_value());
+      const crm::payback_inputs<T> p{.acquisition_cost = a, .margin_per_period = b};
+      CHECK(p.ok() == crm::try_cac_payback_period(p).has_value());
+      const crm::unit_economics<T> u{.lifetime_value = a, .acquisition_cost = b};
+      CHECK(u.ok() == crm::try_ltv_to_cac(u).has_value());
+      const crm::cost_and_revenue<T> c{.cost = a, .revenue = b};
+      CHECK(c.ok() == crm::try_cost_to_revenue(c).has_value());
+      for (const T& c3 : v) {
+        const crm::ltv_inputs<T> l{.average_check = a, .purchase_frequency = b, .relationship_length = c3};
+        CHECK(l.ok() == crm::try_ltv(l).has_value());
+        const crm::clv_inputs<T> k{.average_check = a, .purchases = b, .customer_lifetime = c3};
+        CHECK(k.ok() == crm::try_clv(k).has_value());
+        const crm::margin_ltv_inputs<T> g{.average_check = T(1), .purchase_frequency = a, .relationship_length = b,
+                                          .gross_margin = c3};
+        CHECK(g.ok() == crm::try_gross_margin_ltv(g).has_value());
+        const crm::churn_ltv_inputs<T> h{.average_check = T(1), .purchase_frequency = a, .churn_rate = b, .gross_margin = c3};
+        CHECK(h.ok() == crm::try_ltv_from_churn(h).has_value());
+        const crm::discounted_ltv_inputs<T> d{.margin = a, .retention_rate = b, .discount_rate = c3};
+        CHECK(d.ok() == crm::try_discounted_ltv(d).has_value());
+      }
+      for (const crm::count_t k : n) {
+        const crm::order_totals<T> o{.revenue = a, .orders = k};
+        CHECK(o.ok() == crm::try_average_check(o).has_value());
+        const crm::acquired_customers<T> q{.gross_profit = a, .acquisition_cost = b, .customers = k};
+        CHECK(q.ok() == crm::try_profit_per_acquired_customer(q).has_value());
+      }
+    }
+  }
+  for (const crm::count_t a : n)
+    for (const crm::count_t b : n) {
+      const crm::purchase_counts pc{.orders = a, .customers = b};
+      CHECK(pc.ok() == crm::try_purchase_frequency<T>(pc).has_value());
+    }
 }

@@ -19,10 +19,51 @@
 
 #include <array>
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
+
+#ifndef CRM_METRICS_DETAIL_FAST_CHECKS
+#define CRM_METRICS_DETAIL_FAST_CHECKS
+namespace detail {
+// Fast paths of the checks of <crm/detail/check.hpp>, used by ok() and by the happy path of the
+// try_ forms: two comparisons for built-in floating point (NaN fails every comparison, an infinity
+// fails the bound), the full checks for other number types. Whenever a fast path fails, the try_
+// forms run the full checks, so every error is reported the same way. A fast path may be stricter
+// than the full checks, never looser. (Defined identically, under this guard, in
+// acquisition.hpp, retention.hpp and revenue.hpp.)
+template <number T>
+[[nodiscard]] constexpr bool fast_non_negative(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= T(0)) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v) && !(v < number_traits<T>::zero());
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_positive(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v > T(0)) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v) && number_traits<T>::zero() < v;
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_finite(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= std::numeric_limits<T>::lowest()) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v);
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_unit_interval(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= T(0)) && (v <= T(1));
+  else
+    return number_traits<T>::is_finite(v) && !(v < number_traits<T>::zero()) && !(number_traits<T>::one() < v);
+}
+}  // namespace detail
+#endif
 
 // --- conversion ----------------------------------------------------------------------------------
 
@@ -47,10 +88,12 @@ struct conversion_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_conversion_rate(const conversion_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_count("conversion_rate", "actions", in.actions),
-                                    detail::check_count_positive("conversion_rate", "audience", in.audience),
-                                    detail::check_part("conversion_rate", "actions > audience", in.actions, in.audience)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_count("conversion_rate", "actions", in.actions),
+                                      detail::check_count_positive("conversion_rate", "audience", in.audience),
+                                      detail::check_part("conversion_rate", "actions > audience", in.actions, in.audience)}))
+      return e;
+  }
   return rate<T>{to_number<T>(in.actions) / to_number<T>(in.audience)};
 }
 template <number T = double>
@@ -77,10 +120,12 @@ struct lead_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_lead_conversion(const lead_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_count("lead_conversion", "new_customers", in.new_customers),
-                                    detail::check_count_positive("lead_conversion", "leads", in.leads),
-                                    detail::check_part("lead_conversion", "new_customers > leads", in.new_customers, in.leads)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_count("lead_conversion", "new_customers", in.new_customers),
+                                      detail::check_count_positive("lead_conversion", "leads", in.leads),
+                                      detail::check_part("lead_conversion", "new_customers > leads", in.new_customers, in.leads)}))
+      return e;
+  }
   return rate<T>{to_number<T>(in.new_customers) / to_number<T>(in.leads)};
 }
 template <number T = double>
@@ -108,10 +153,12 @@ struct visitor_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_visitor_to_lead(const visitor_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_count("visitor_to_lead", "leads", in.leads),
-                                    detail::check_count_positive("visitor_to_lead", "visitors", in.visitors),
-                                    detail::check_part("visitor_to_lead", "leads > visitors", in.leads, in.visitors)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_count("visitor_to_lead", "leads", in.leads),
+                                      detail::check_count_positive("visitor_to_lead", "visitors", in.visitors),
+                                      detail::check_part("visitor_to_lead", "leads > visitors", in.leads, in.visitors)}))
+      return e;
+  }
   return rate<T>{to_number<T>(in.leads) / to_number<T>(in.visitors)};
 }
 template <number T = double>
@@ -221,17 +268,18 @@ struct customer_flow {
  *     crm::new_customers({.customers_at_start = 1'000, .customers_at_end = 1'100, .customers_lost = 50}) == 150
  */
 [[nodiscard]] constexpr result<count_t> try_new_customers(const customer_flow& in) noexcept {
-  if (auto e = detail::first_error(
-          {detail::check_count("new_customers", "customers_at_start", in.customers_at_start),
-           detail::check_count("new_customers", "customers_at_end", in.customers_at_end),
-           detail::check_count("new_customers", "customers_lost", in.customers_lost),
-           detail::check_part("new_customers", "customers_lost > customers_at_start", in.customers_lost, in.customers_at_start)}))
-    return e;
-  const count_t kept = in.customers_at_start - in.customers_lost;
-  if (in.customers_at_end < kept)
-    return error_info{errc::part_exceeds_whole, "new_customers", "customers_at_start - customers_lost > customers_at_end",
-                      "the counts are inconsistent: new customers would be negative"};
-  return in.customers_at_end - kept;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_count("new_customers", "customers_at_start", in.customers_at_start),
+             detail::check_count("new_customers", "customers_at_end", in.customers_at_end),
+             detail::check_count("new_customers", "customers_lost", in.customers_lost),
+             detail::check_part("new_customers", "customers_lost > customers_at_start", in.customers_lost, in.customers_at_start)}))
+      return e;
+    if (in.customers_at_end < in.customers_at_start - in.customers_lost)
+      return error_info{errc::part_exceeds_whole, "new_customers", "customers_at_start - customers_lost > customers_at_end",
+                        "the counts are inconsistent: new customers would be negative"};
+  }
+  return in.customers_at_end - in.customers_at_start + in.customers_lost;
 }
 [[nodiscard]] constexpr count_t new_customers(const customer_flow& in) { return try_new_customers(in).value(); }
 
@@ -254,10 +302,11 @@ struct customer_base {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_customer_base_growth(const customer_base& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_count_positive("customer_base_growth", "customers_at_start", in.customers_at_start),
-           detail::check_count("customer_base_growth", "customers_at_end", in.customers_at_end)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_count_positive("customer_base_growth", "customers_at_start", in.customers_at_start),
+             detail::check_count("customer_base_growth", "customers_at_end", in.customers_at_end)})) return e;
+  }
   return rate<T>{(to_number<T>(in.customers_at_end) - to_number<T>(in.customers_at_start)) / to_number<T>(in.customers_at_start)};
 }
 template <number T = double>
@@ -272,7 +321,9 @@ template <number T = double>
 struct acquisition_costs {
   T marketing_and_sales_cost{};  ///< all marketing and sales costs of the period (money, >= 0)
   count_t new_customers = 0;     ///< new customers of the same period (> 0)
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_cac(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(marketing_and_sales_cost) && new_customers > 0;
+  }
 };
 
 /**
@@ -288,9 +339,11 @@ struct acquisition_costs {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<money<T>> try_cac(const acquisition_costs<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("cac", "marketing_and_sales_cost", in.marketing_and_sales_cost),
-                                    detail::check_count_positive("cac", "new_customers", in.new_customers)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("cac", "marketing_and_sales_cost", in.marketing_and_sales_cost),
+                                      detail::check_count_positive("cac", "new_customers", in.new_customers)}))
+      return e;
+  }
   return money<T>{in.marketing_and_sales_cost / to_number<T>(in.new_customers)};
 }
 template <number T = double>
@@ -321,12 +374,13 @@ struct channel_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_channel_share(const channel_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_count("channel_share", "channel_new_customers", in.channel_new_customers),
-           detail::check_count_positive("channel_share", "all_new_customers", in.all_new_customers),
-           detail::check_part("channel_share", "channel_new_customers > all_new_customers", in.channel_new_customers,
-                              in.all_new_customers)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_count("channel_share", "channel_new_customers", in.channel_new_customers),
+             detail::check_count_positive("channel_share", "all_new_customers", in.all_new_customers),
+             detail::check_part("channel_share", "channel_new_customers > all_new_customers", in.channel_new_customers,
+                                in.all_new_customers)})) return e;
+  }
   return rate<T>{to_number<T>(in.channel_new_customers) / to_number<T>(in.all_new_customers)};
 }
 template <number T = double>
@@ -375,9 +429,11 @@ template <number T = double>
   count_t all_new = 0;
   T all_cost = number_traits<T>::zero();
   for (const acquisition_channel<T>& c : channels) {
-    if (auto e = detail::first_error({detail::check_non_negative("channel_breakdown", "cost", c.cost),
-                                      detail::check_count_positive("channel_breakdown", "new_customers", c.new_customers)}))
-      return e;
+    if (!(detail::fast_non_negative(c.cost) && c.new_customers > 0)) [[unlikely]] {
+      if (auto e = detail::first_error({detail::check_non_negative("channel_breakdown", "cost", c.cost),
+                                        detail::check_count_positive("channel_breakdown", "new_customers", c.new_customers)}))
+        return e;
+    }
     all_new += c.new_customers;
     all_cost += c.cost;
   }

@@ -18,11 +18,52 @@
 
 #include <chrono>
 #include <cstddef>
+#include <limits>
 #include <ratio>
 #include <span>
 #include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
+
+#ifndef CRM_METRICS_DETAIL_FAST_CHECKS
+#define CRM_METRICS_DETAIL_FAST_CHECKS
+namespace detail {
+// Fast paths of the checks of <crm/detail/check.hpp>, used by ok() and by the happy path of the
+// try_ forms: two comparisons for built-in floating point (NaN fails every comparison, an infinity
+// fails the bound), the full checks for other number types. Whenever a fast path fails, the try_
+// forms run the full checks, so every error is reported the same way. A fast path may be stricter
+// than the full checks, never looser. (Defined identically, under this guard, in
+// acquisition.hpp, retention.hpp and revenue.hpp.)
+template <number T>
+[[nodiscard]] constexpr bool fast_non_negative(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= T(0)) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v) && !(v < number_traits<T>::zero());
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_positive(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v > T(0)) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v) && number_traits<T>::zero() < v;
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_finite(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= std::numeric_limits<T>::lowest()) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v);
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_unit_interval(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= T(0)) && (v <= T(1));
+  else
+    return number_traits<T>::is_finite(v) && !(v < number_traits<T>::zero()) && !(number_traits<T>::one() < v);
+}
+}  // namespace detail
+#endif
 
 // --- retention and churn -------------------------------------------------------------------------
 
@@ -51,16 +92,18 @@ struct retention_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_retention_rate(const retention_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_count_positive("retention_rate", "customers_at_start", in.customers_at_start),
-           detail::check_count("retention_rate", "customers_at_end", in.customers_at_end),
-           detail::check_count("retention_rate", "new_customers", in.new_customers),
-           detail::check_part("retention_rate", "new_customers > customers_at_end", in.new_customers, in.customers_at_end)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_count_positive("retention_rate", "customers_at_start", in.customers_at_start),
+             detail::check_count("retention_rate", "customers_at_end", in.customers_at_end),
+             detail::check_count("retention_rate", "new_customers", in.new_customers),
+             detail::check_part("retention_rate", "new_customers > customers_at_end", in.new_customers, in.customers_at_end)}))
+      return e;
+    if (auto e = detail::check_part("retention_rate", "customers_at_end - new_customers > customers_at_start",
+                                    in.customers_at_end - in.new_customers, in.customers_at_start))
+      return e;
+  }
   const count_t retained = in.customers_at_end - in.new_customers;
-  if (auto e = detail::check_part("retention_rate", "customers_at_end - new_customers > customers_at_start", retained,
-                                  in.customers_at_start))
-    return e;
   return rate<T>{to_number<T>(retained) / to_number<T>(in.customers_at_start)};
 }
 template <number T = double>
@@ -89,11 +132,13 @@ struct churn_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_churn_rate(const churn_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_count_positive("churn_rate", "customers_at_start", in.customers_at_start),
-           detail::check_count("churn_rate", "customers_lost", in.customers_lost),
-           detail::check_part("churn_rate", "customers_lost > customers_at_start", in.customers_lost, in.customers_at_start)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_count_positive("churn_rate", "customers_at_start", in.customers_at_start),
+             detail::check_count("churn_rate", "customers_lost", in.customers_lost),
+             detail::check_part("churn_rate", "customers_lost > customers_at_start", in.customers_lost, in.customers_at_start)}))
+      return e;
+  }
   return rate<T>{to_number<T>(in.customers_lost) / to_number<T>(in.customers_at_start)};
 }
 template <number T = double>
@@ -122,11 +167,13 @@ struct repeat_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_repeat_purchase_share(const repeat_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_count("repeat_purchase_share", "repeat_customers", in.repeat_customers),
-           detail::check_count_positive("repeat_purchase_share", "customers", in.customers),
-           detail::check_part("repeat_purchase_share", "repeat_customers > customers", in.repeat_customers, in.customers)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_count("repeat_purchase_share", "repeat_customers", in.repeat_customers),
+             detail::check_count_positive("repeat_purchase_share", "customers", in.customers),
+             detail::check_part("repeat_purchase_share", "repeat_customers > customers", in.repeat_customers, in.customers)}))
+      return e;
+  }
   return rate<T>{to_number<T>(in.repeat_customers) / to_number<T>(in.customers)};
 }
 template <number T = double>
@@ -140,7 +187,9 @@ template <number T = double>
 template <number T = double>
 struct churn_per_period {
   T churn_rate{};  ///< share of customers lost per period, in (0, 1]
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_customer_lifetime(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_unit_interval(churn_rate) && churn_rate != T(0);
+  }
 };
 
 /**
@@ -156,9 +205,11 @@ struct churn_per_period {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<periods<T>> try_customer_lifetime(const churn_per_period<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::check_unit_interval("customer_lifetime", "churn_rate", in.churn_rate)) return e;
-  if (in.churn_rate == number_traits<T>::zero())
-    return error_info{errc::zero_denominator, "customer_lifetime", "churn_rate", "zero churn means an infinite lifetime"};
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::check_unit_interval("customer_lifetime", "churn_rate", in.churn_rate)) return e;
+    if (in.churn_rate == number_traits<T>::zero())
+      return error_info{errc::zero_denominator, "customer_lifetime", "churn_rate", "zero churn means an infinite lifetime"};
+  }
   return periods<T>{number_traits<T>::one() / in.churn_rate};
 }
 template <number T = double>
@@ -176,7 +227,8 @@ struct purchase_dates {
   std::chrono::duration<T, Period> last_purchase{};   ///< time of the last purchase (>= first_purchase)
   count_t purchases = 0;                              ///< purchases, first and last included (>= 2)
   [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
-    return try_average_time_between_purchases(*this).has_value();
+    return detail::fast_finite(first_purchase.count()) && detail::fast_finite(last_purchase.count()) && purchases >= 2 &&
+           !(last_purchase.count() < first_purchase.count());
   }
 };
 
@@ -198,16 +250,17 @@ struct purchase_dates {
 template <number T = double, class Period = std::ratio<86400>>
 [[nodiscard]] constexpr result<std::chrono::duration<T, Period>> try_average_time_between_purchases(
     const purchase_dates<T, Period>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_finite("average_time_between_purchases", "first_purchase", in.first_purchase.count()),
-           detail::check_finite("average_time_between_purchases", "last_purchase", in.last_purchase.count()),
-           detail::check_count("average_time_between_purchases", "purchases", in.purchases)}))
-    return e;
-  if (in.purchases < 2)
-    return error_info{errc::out_of_range, "average_time_between_purchases", "purchases", "needs at least 2 purchases"};
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_finite("average_time_between_purchases", "first_purchase", in.first_purchase.count()),
+             detail::check_finite("average_time_between_purchases", "last_purchase", in.last_purchase.count()),
+             detail::check_count("average_time_between_purchases", "purchases", in.purchases)})) return e;
+    if (in.purchases < 2)
+      return error_info{errc::out_of_range, "average_time_between_purchases", "purchases", "needs at least 2 purchases"};
+    if (in.last_purchase.count() < in.first_purchase.count())
+      return error_info{errc::negative, "average_time_between_purchases", "last_purchase - first_purchase"};
+  }
   const T elapsed = in.last_purchase.count() - in.first_purchase.count();
-  if (elapsed < number_traits<T>::zero())
-    return error_info{errc::negative, "average_time_between_purchases", "last_purchase - first_purchase"};
   return std::chrono::duration<T, Period>(T(elapsed / to_number<T>(in.purchases - 1)));
 }
 template <number T = double, class Period = std::ratio<86400>>
@@ -221,7 +274,7 @@ struct purchase_gaps {
   std::chrono::duration<T, Period> sum_of_gaps{};  ///< total time between consecutive purchases (>= 0)
   count_t gaps = 0;                                ///< number of gaps: purchases - 1 per customer (> 0)
   [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
-    return try_average_time_between_purchases(*this).has_value();
+    return detail::fast_non_negative(sum_of_gaps.count()) && gaps > 0;
   }
 };
 
@@ -239,10 +292,11 @@ struct purchase_gaps {
 template <number T = double, class Period = std::ratio<86400>>
 [[nodiscard]] constexpr result<std::chrono::duration<T, Period>> try_average_time_between_purchases(
     const purchase_gaps<T, Period>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_non_negative("average_time_between_purchases", "sum_of_gaps", in.sum_of_gaps.count()),
-           detail::check_count_positive("average_time_between_purchases", "gaps", in.gaps)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_non_negative("average_time_between_purchases", "sum_of_gaps", in.sum_of_gaps.count()),
+             detail::check_count_positive("average_time_between_purchases", "gaps", in.gaps)})) return e;
+  }
   return std::chrono::duration<T, Period>(T(in.sum_of_gaps.count() / to_number<T>(in.gaps)));
 }
 template <number T = double, class Period = std::ratio<86400>>
@@ -274,11 +328,13 @@ struct cohort_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_cohort_retention(const cohort_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_count_positive("cohort_retention", "cohort_size", in.cohort_size),
-           detail::check_count("cohort_retention", "active_in_period", in.active_in_period),
-           detail::check_part("cohort_retention", "active_in_period > cohort_size", in.active_in_period, in.cohort_size)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_count_positive("cohort_retention", "cohort_size", in.cohort_size),
+             detail::check_count("cohort_retention", "active_in_period", in.active_in_period),
+             detail::check_part("cohort_retention", "active_in_period > cohort_size", in.active_in_period, in.cohort_size)}))
+      return e;
+  }
   return rate<T>{to_number<T>(in.active_in_period) / to_number<T>(in.cohort_size)};
 }
 template <number T = double>

@@ -17,9 +17,50 @@
 #include <crm/core/result.hpp>
 #include <crm/detail/check.hpp>
 
+#include <limits>
 #include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
+
+#ifndef CRM_METRICS_DETAIL_FAST_CHECKS
+#define CRM_METRICS_DETAIL_FAST_CHECKS
+namespace detail {
+// Fast paths of the checks of <crm/detail/check.hpp>, used by ok() and by the happy path of the
+// try_ forms: two comparisons for built-in floating point (NaN fails every comparison, an infinity
+// fails the bound), the full checks for other number types. Whenever a fast path fails, the try_
+// forms run the full checks, so every error is reported the same way. A fast path may be stricter
+// than the full checks, never looser. (Defined identically, under this guard, in
+// acquisition.hpp, retention.hpp and revenue.hpp.)
+template <number T>
+[[nodiscard]] constexpr bool fast_non_negative(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= T(0)) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v) && !(v < number_traits<T>::zero());
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_positive(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v > T(0)) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v) && number_traits<T>::zero() < v;
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_finite(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= std::numeric_limits<T>::lowest()) && (v <= std::numeric_limits<T>::max());
+  else
+    return number_traits<T>::is_finite(v);
+}
+template <number T>
+[[nodiscard]] constexpr bool fast_unit_interval(const T& v) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (std::is_floating_point_v<T>)
+    return (v >= T(0)) && (v <= T(1));
+  else
+    return number_traits<T>::is_finite(v) && !(v < number_traits<T>::zero()) && !(number_traits<T>::one() < v);
+}
+}  // namespace detail
+#endif
 
 // --- ROI and ROMI ----------------------------------------------------------------------------------
 
@@ -29,8 +70,7 @@ struct investment {
   T revenue{};  ///< income the investment brought (money, >= 0)
   T cost{};     ///< the investment itself (money, > 0)
   [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
-    return !detail::first_error({detail::check_non_negative("roi", "revenue", revenue),
-                                 detail::check_positive("roi", "cost", cost)});
+    return detail::fast_non_negative(revenue) && detail::fast_positive(cost);
   }
 };
 
@@ -46,9 +86,10 @@ struct investment {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_roi(const investment<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("roi", "revenue", in.revenue),
-                                    detail::check_positive("roi", "cost", in.cost)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("roi", "revenue", in.revenue),
+                                      detail::check_positive("roi", "cost", in.cost)})) return e;
+  }
   return rate<T>{(in.revenue - in.cost) / in.cost};
 }
 template <number T = double>
@@ -61,7 +102,9 @@ template <number T = double>
 struct marketing_investment {
   T revenue{};         ///< revenue attributed to the marketing (money, >= 0)
   T marketing_cost{};  ///< marketing spend (money, > 0)
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_romi(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(revenue) && detail::fast_positive(marketing_cost);
+  }
 };
 
 /**
@@ -77,9 +120,10 @@ struct marketing_investment {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_romi(const marketing_investment<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("romi", "revenue", in.revenue),
-                                    detail::check_positive("romi", "marketing_cost", in.marketing_cost)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("romi", "revenue", in.revenue),
+                                      detail::check_positive("romi", "marketing_cost", in.marketing_cost)})) return e;
+  }
   return rate<T>{(in.revenue - in.marketing_cost) / in.marketing_cost};
 }
 template <number T = double>
@@ -94,7 +138,9 @@ template <number T = double>
 struct order_totals {
   T revenue{};     ///< total revenue of the period (money, >= 0)
   count_t orders = 0;  ///< orders (purchases) in the same period (> 0)
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_average_check(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(revenue) && (orders > 0);
+  }
 };
 
 /**
@@ -109,9 +155,10 @@ struct order_totals {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<money<T>> try_average_check(const order_totals<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("average_check", "revenue", in.revenue),
-                                    detail::check_count_positive("average_check", "orders", in.orders)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("average_check", "revenue", in.revenue),
+                                      detail::check_count_positive("average_check", "orders", in.orders)})) return e;
+  }
   return money<T>{in.revenue / to_number<T>(in.orders)};
 }
 template <number T = double>
@@ -147,9 +194,11 @@ struct purchase_counts {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<multiple<T>> try_purchase_frequency(const purchase_counts& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_count("purchase_frequency", "orders", in.orders),
-                                    detail::check_count_positive("purchase_frequency", "customers", in.customers)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_count("purchase_frequency", "orders", in.orders),
+                                      detail::check_count_positive("purchase_frequency", "customers", in.customers)}))
+      return e;
+  }
   return multiple<T>{to_number<T>(in.orders) / to_number<T>(in.customers)};
 }
 template <number T = double>
@@ -165,7 +214,10 @@ struct ltv_inputs {
   T average_check{};        ///< money per order (>= 0)
   T purchase_frequency{};   ///< orders per customer per period (>= 0)
   T relationship_length{};  ///< average length of the relationship, in the same periods (>= 0)
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_ltv(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(average_check) && detail::fast_non_negative(purchase_frequency) &&
+           detail::fast_non_negative(relationship_length);
+  }
 };
 
 /**
@@ -181,10 +233,12 @@ struct ltv_inputs {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<money<T>> try_ltv(const ltv_inputs<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("ltv", "average_check", in.average_check),
-                                    detail::check_non_negative("ltv", "purchase_frequency", in.purchase_frequency),
-                                    detail::check_non_negative("ltv", "relationship_length", in.relationship_length)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("ltv", "average_check", in.average_check),
+                                      detail::check_non_negative("ltv", "purchase_frequency", in.purchase_frequency),
+                                      detail::check_non_negative("ltv", "relationship_length", in.relationship_length)}))
+      return e;
+  }
   return money<T>{in.average_check * in.purchase_frequency * in.relationship_length};
 }
 template <number T = double>
@@ -198,7 +252,10 @@ struct clv_inputs {
   T average_check{};      ///< money per purchase (>= 0)
   T purchases{};          ///< "number of purchases" (>= 0)
   T customer_lifetime{};  ///< "customer lifetime" (>= 0)
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_clv(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(average_check) && detail::fast_non_negative(purchases) &&
+           detail::fast_non_negative(customer_lifetime);
+  }
 };
 
 /**
@@ -216,10 +273,12 @@ struct clv_inputs {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<money<T>> try_clv(const clv_inputs<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("clv", "average_check", in.average_check),
-                                    detail::check_non_negative("clv", "purchases", in.purchases),
-                                    detail::check_non_negative("clv", "customer_lifetime", in.customer_lifetime)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("clv", "average_check", in.average_check),
+                                      detail::check_non_negative("clv", "purchases", in.purchases),
+                                      detail::check_non_negative("clv", "customer_lifetime", in.customer_lifetime)}))
+      return e;
+  }
   return money<T>{in.average_check * in.purchases * in.customer_lifetime};
 }
 template <number T = double>
@@ -236,7 +295,10 @@ struct margin_ltv_inputs {
   T purchase_frequency{};   ///< orders per customer per period (>= 0)
   T relationship_length{};  ///< periods (>= 0)
   T gross_margin{};         ///< gross margin as a fraction of revenue, in [0, 1]
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_gross_margin_ltv(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(average_check) && detail::fast_non_negative(purchase_frequency) &&
+           detail::fast_non_negative(relationship_length) && detail::fast_unit_interval(gross_margin);
+  }
 };
 
 /**
@@ -254,12 +316,13 @@ struct margin_ltv_inputs {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<money<T>> try_gross_margin_ltv(const margin_ltv_inputs<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_non_negative("gross_margin_ltv", "average_check", in.average_check),
-           detail::check_non_negative("gross_margin_ltv", "purchase_frequency", in.purchase_frequency),
-           detail::check_non_negative("gross_margin_ltv", "relationship_length", in.relationship_length),
-           detail::check_unit_interval("gross_margin_ltv", "gross_margin", in.gross_margin)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_non_negative("gross_margin_ltv", "average_check", in.average_check),
+             detail::check_non_negative("gross_margin_ltv", "purchase_frequency", in.purchase_frequency),
+             detail::check_non_negative("gross_margin_ltv", "relationship_length", in.relationship_length),
+             detail::check_unit_interval("gross_margin_ltv", "gross_margin", in.gross_margin)})) return e;
+  }
   return money<T>{in.average_check * in.purchase_frequency * in.relationship_length * in.gross_margin};
 }
 template <number T = double>
@@ -274,7 +337,10 @@ struct churn_ltv_inputs {
   T purchase_frequency{};  ///< orders per customer per period (>= 0)
   T churn_rate{};          ///< share of customers lost per period, in (0, 1]
   T gross_margin = T(1);   ///< gross margin in [0, 1]; 1 (the default) gives the revenue form
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_ltv_from_churn(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(average_check) && detail::fast_non_negative(purchase_frequency) &&
+           detail::fast_unit_interval(churn_rate) && (churn_rate != T(0)) && detail::fast_unit_interval(gross_margin);
+  }
 };
 
 /**
@@ -292,14 +358,15 @@ struct churn_ltv_inputs {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<money<T>> try_ltv_from_churn(const churn_ltv_inputs<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_non_negative("ltv_from_churn", "average_check", in.average_check),
-           detail::check_non_negative("ltv_from_churn", "purchase_frequency", in.purchase_frequency),
-           detail::check_unit_interval("ltv_from_churn", "churn_rate", in.churn_rate),
-           detail::check_unit_interval("ltv_from_churn", "gross_margin", in.gross_margin)}))
-    return e;
-  if (in.churn_rate == number_traits<T>::zero())
-    return error_info{errc::zero_denominator, "ltv_from_churn", "churn_rate", "zero churn means an infinite lifetime"};
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_non_negative("ltv_from_churn", "average_check", in.average_check),
+             detail::check_non_negative("ltv_from_churn", "purchase_frequency", in.purchase_frequency),
+             detail::check_unit_interval("ltv_from_churn", "churn_rate", in.churn_rate),
+             detail::check_unit_interval("ltv_from_churn", "gross_margin", in.gross_margin)})) return e;
+    if (in.churn_rate == number_traits<T>::zero())
+      return error_info{errc::zero_denominator, "ltv_from_churn", "churn_rate", "zero churn means an infinite lifetime"};
+  }
   return money<T>{in.average_check * in.purchase_frequency * in.gross_margin / in.churn_rate};
 }
 template <number T = double>
@@ -313,7 +380,10 @@ struct discounted_ltv_inputs {
   T margin{};          ///< margin per customer per period, received at the end of each period (money; may be negative)
   T retention_rate{};  ///< share of customers kept from one period to the next, in [0, 1]
   T discount_rate{};   ///< discount rate per period (0.1 = 10 %), >= 0
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_discounted_ltv(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_finite(margin) && detail::fast_unit_interval(retention_rate) &&
+           detail::fast_non_negative(discount_rate) && ((retention_rate != T(1)) || (discount_rate != T(0)));
+  }
 };
 
 /**
@@ -331,10 +401,12 @@ struct discounted_ltv_inputs {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<money<T>> try_discounted_ltv(const discounted_ltv_inputs<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_finite("discounted_ltv", "margin", in.margin),
-                                    detail::check_unit_interval("discounted_ltv", "retention_rate", in.retention_rate),
-                                    detail::check_non_negative("discounted_ltv", "discount_rate", in.discount_rate)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_finite("discounted_ltv", "margin", in.margin),
+                                      detail::check_unit_interval("discounted_ltv", "retention_rate", in.retention_rate),
+                                      detail::check_non_negative("discounted_ltv", "discount_rate", in.discount_rate)}))
+      return e;
+  }
   const T denominator = number_traits<T>::one() + in.discount_rate - in.retention_rate;
   if (denominator == number_traits<T>::zero())
     return error_info{errc::zero_denominator, "discounted_ltv", "1 + discount_rate - retention_rate",
@@ -353,7 +425,9 @@ template <number T = double>
 struct payback_inputs {
   T acquisition_cost{};   ///< CAC: money spent to acquire one customer (>= 0)
   T margin_per_period{};  ///< gross margin one customer brings per period (money, > 0)
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_cac_payback_period(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(acquisition_cost) && detail::fast_positive(margin_per_period);
+  }
 };
 
 /**
@@ -370,9 +444,11 @@ struct payback_inputs {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<periods<T>> try_cac_payback_period(const payback_inputs<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("cac_payback_period", "acquisition_cost", in.acquisition_cost),
-                                    detail::check_positive("cac_payback_period", "margin_per_period", in.margin_per_period)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("cac_payback_period", "acquisition_cost", in.acquisition_cost),
+                                      detail::check_positive("cac_payback_period", "margin_per_period", in.margin_per_period)}))
+      return e;
+  }
   return periods<T>{in.acquisition_cost / in.margin_per_period};
 }
 template <number T = double>
@@ -385,7 +461,9 @@ template <number T = double>
 struct unit_economics {
   T lifetime_value{};    ///< LTV per customer (money, >= 0)
   T acquisition_cost{};  ///< CAC per customer (money, > 0)
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_ltv_to_cac(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(lifetime_value) && detail::fast_positive(acquisition_cost);
+  }
 };
 
 /**
@@ -401,9 +479,11 @@ struct unit_economics {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<multiple<T>> try_ltv_to_cac(const unit_economics<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("ltv_to_cac", "lifetime_value", in.lifetime_value),
-                                    detail::check_positive("ltv_to_cac", "acquisition_cost", in.acquisition_cost)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("ltv_to_cac", "lifetime_value", in.lifetime_value),
+                                      detail::check_positive("ltv_to_cac", "acquisition_cost", in.acquisition_cost)}))
+      return e;
+  }
   return multiple<T>{in.lifetime_value / in.acquisition_cost};
 }
 template <number T = double>
@@ -423,7 +503,9 @@ template <number T = double>
 struct cost_and_revenue {
   T cost{};     ///< spend (money, >= 0)
   T revenue{};  ///< revenue obtained with it (money, > 0)
-  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) { return try_cost_to_revenue(*this).has_value(); }
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(cost) && detail::fast_positive(revenue);
+  }
 };
 
 /**
@@ -439,9 +521,10 @@ struct cost_and_revenue {
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_cost_to_revenue(const cost_and_revenue<T>& in) noexcept(std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error({detail::check_non_negative("cost_to_revenue", "cost", in.cost),
-                                    detail::check_positive("cost_to_revenue", "revenue", in.revenue)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error({detail::check_non_negative("cost_to_revenue", "cost", in.cost),
+                                      detail::check_positive("cost_to_revenue", "revenue", in.revenue)})) return e;
+  }
   return rate<T>{in.cost / in.revenue};
 }
 template <number T = double>
@@ -456,7 +539,7 @@ struct acquired_customers {
   T acquisition_cost{};   ///< total spent to acquire them (money, >= 0)
   count_t customers = 0;  ///< customers acquired (> 0)
   [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
-    return try_profit_per_acquired_customer(*this).has_value();
+    return detail::fast_finite(gross_profit) && detail::fast_non_negative(acquisition_cost) && (customers > 0);
   }
 };
 
@@ -475,11 +558,12 @@ struct acquired_customers {
 template <number T = double>
 [[nodiscard]] constexpr result<money<T>> try_profit_per_acquired_customer(const acquired_customers<T>& in) noexcept(
     std::is_arithmetic_v<T>) {
-  if (auto e = detail::first_error(
-          {detail::check_finite("profit_per_acquired_customer", "gross_profit", in.gross_profit),
-           detail::check_non_negative("profit_per_acquired_customer", "acquisition_cost", in.acquisition_cost),
-           detail::check_count_positive("profit_per_acquired_customer", "customers", in.customers)}))
-    return e;
+  if (!in.ok()) [[unlikely]] {
+    if (auto e = detail::first_error(
+            {detail::check_finite("profit_per_acquired_customer", "gross_profit", in.gross_profit),
+             detail::check_non_negative("profit_per_acquired_customer", "acquisition_cost", in.acquisition_cost),
+             detail::check_count_positive("profit_per_acquired_customer", "customers", in.customers)})) return e;
+  }
   return money<T>{(in.gross_profit - in.acquisition_cost) / to_number<T>(in.customers)};
 }
 template <number T = double>
