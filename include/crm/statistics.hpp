@@ -12,3 +12,4 @@
 #include <crm/statistics/nps.hpp>
 #include <crm/statistics/ab_test.hpp>
 #include <crm/statistics/bayes.hpp>
+#include <crm/statistics/planning.hpp>

@@ -1,0 +1,181 @@
+// crm-metrics: planning an A/B test of a rate: sample size per arm, power, minimum detectable effect.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// All three solve the same equation, the one of R's power.prop.test (strict = FALSE): for rates p1
+// (baseline) and p2 (variant), n trials per arm and a two-sided test at significance alpha,
+//   power = Phi((sqrt(n) |p2 - p1| - z_{1-alpha/2} sqrt((p1 + p2)(q1 + q2) / 2)) / sqrt(p1 q1 + p2 q2)),
+// q = 1 - p. (p1 + p2)(q1 + q2) / 2 = 2 pbar qbar, so this is the classic pooled-variance
+// normal-approximation formula (Fleiss, Levin & Paik 2003, eq. 4.14, without their continuity
+// correction). Customization points: none.
+#pragma once
+
+#include <crm/core/quantity.hpp>
+#include <crm/core/result.hpp>
+#include <crm/detail/check.hpp>
+#include <crm/statistics/detail/math.hpp>
+
+#include <boost/math/tools/roots.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// What an A/B test must be able to detect.
+template <number T = double>
+struct sample_size_plan {
+  T baseline{};                   ///< rate of the control, a fraction in (0, 1)
+  T minimum_detectable_effect{};  ///< absolute change of the rate to detect (0.01 = one point), != 0
+  T alpha = T(0.05);              ///< two-sided significance level, in (0, 1)
+  T power = T(0.8);               ///< probability of detecting the effect, in (0, 1)
+};
+
+/// An A/B test of a given size: what can it detect?
+template <number T = double>
+struct detection_plan {
+  T baseline{};              ///< rate of the control, a fraction in (0, 1)
+  count_t trials_per_arm{};  ///< trials (recipients, visitors) in each arm, > 0
+  T alpha = T(0.05);         ///< two-sided significance level, in (0, 1)
+  T power = T(0.8);          ///< probability of detecting the effect, in (0, 1)
+};
+
+/// An A/B test of a given size and true effect: how likely is it to detect it?
+template <number T = double>
+struct power_plan {
+  T baseline{};              ///< rate of the control, in (0, 1)
+  T variant{};               ///< true rate of the variant, in (0, 1)
+  count_t trials_per_arm{};  ///< trials in each arm, > 0
+  T alpha = T(0.05);         ///< two-sided significance level, in (0, 1)
+};
+
+namespace detail {
+
+template <number T>
+[[nodiscard]] T power_of(const T& p1, const T& p2, const T& n, const T& z_alpha) {
+  using std::abs;
+  using std::sqrt;
+  const T q1 = T(1) - p1;
+  const T q2 = T(1) - p2;
+  const T numerator = T(sqrt(n)) * T(abs(T(p2 - p1))) - z_alpha * T(sqrt(T((p1 + p2) * (q1 + q2) / T(2))));
+  return normal_cdf(T(numerator / T(sqrt(T(p1 * q1 + p2 * q2)))));
+}
+
+}  // namespace detail
+
+/**
+ * @brief Trials needed in each arm to detect `minimum_detectable_effect` from `baseline`.
+ *
+ * n = ((z_{1-alpha/2} sqrt((p1 + p2)(q1 + q2) / 2) + z_power sqrt(p1 q1 + p2 q2)) / (p2 - p1))^2,
+ * p2 = p1 + effect, rounded up: the closed-form solution of R's power.prop.test equation (see the
+ * file comment; R finds the same n with uniroot).
+ * @returns trials per arm (a count; the test needs twice as many in total).
+ * Errors: baseline, alpha or power not in (0, 1) or not finite; effect zero or not finite, or
+ * baseline + effect outside (0, 1) (errc::out_of_range on minimum_detectable_effect); a result
+ * beyond count_t (errc::out_of_range on minimum_detectable_effect: the effect is too small).
+ *
+ * **Example**
+ *     crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01})  // 8158
+ */
+template <number T = double>
+[[nodiscard]] result<count_t> try_sample_size_per_arm(const sample_size_plan<T>& plan) {
+  using std::ceil;
+  using std::sqrt;
+  constexpr const char* metric = "sample_size_per_arm";
+  if (auto e = detail::first_error({detail::check_open_unit(metric, "baseline", plan.baseline),
+                                    detail::check_finite(metric, "minimum_detectable_effect", plan.minimum_detectable_effect),
+                                    detail::check_open_unit(metric, "alpha", plan.alpha),
+                                    detail::check_open_unit(metric, "power", plan.power)}))
+    return e;
+  const T p1 = plan.baseline;
+  const T p2 = plan.baseline + plan.minimum_detectable_effect;
+  if (plan.minimum_detectable_effect == T(0))
+    return error_info{errc::zero_denominator, metric, "minimum_detectable_effect"};
+  if (!(T(0) < p2 && p2 < T(1)))
+    return error_info{errc::out_of_range, metric, "minimum_detectable_effect",
+                      "baseline + effect must lie strictly between 0 and 1"};
+  const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
+  const T z_power = detail::normal_upper_quantile(T(T(1) - plan.power));
+  const T q1 = T(1) - p1;
+  const T q2 = T(1) - p2;
+  const T root = (z_alpha * T(sqrt(T((p1 + p2) * (q1 + q2) / T(2)))) + z_power * T(sqrt(T(p1 * q1 + p2 * q2)))) /
+                 plan.minimum_detectable_effect;
+  const T n = T(ceil(T(root * root)));
+  // Largest count_t that T represents with room to spare (2^62).
+  const T limit = T(static_cast<double>(std::int64_t{1} << 62));
+  if (!number_traits<T>::is_finite(n) || limit < n)
+    return error_info{errc::out_of_range, metric, "minimum_detectable_effect", "too small: trials per arm overflow"};
+  return n < T(1) ? count_t{1} : static_cast<count_t>(n);
+}
+/// Throwing form of try_sample_size_per_arm.
+template <number T = double>
+[[nodiscard]] count_t sample_size_per_arm(const sample_size_plan<T>& plan) {
+  return try_sample_size_per_arm(plan).value();
+}
+
+/**
+ * @brief Probability that a two-sided two-proportion test at `alpha` detects the change from
+ * `baseline` to `variant` with `trials_per_arm` trials in each arm (R: power.prop.test(n, p1, p2)).
+ * @returns a probability (fraction).
+ * Errors: baseline, variant or alpha not in (0, 1) or not finite; trials_per_arm not positive.
+ */
+template <number T = double>
+[[nodiscard]] result<T> try_statistical_power(const power_plan<T>& plan) {
+  constexpr const char* metric = "statistical_power";
+  if (auto e = detail::first_error({detail::check_open_unit(metric, "baseline", plan.baseline),
+                                    detail::check_open_unit(metric, "variant", plan.variant),
+                                    detail::check_count_positive(metric, "trials_per_arm", plan.trials_per_arm),
+                                    detail::check_open_unit(metric, "alpha", plan.alpha)}))
+    return e;
+  const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
+  return detail::power_of(plan.baseline, plan.variant, to_number<T>(plan.trials_per_arm), z_alpha);
+}
+/// Throwing form of try_statistical_power.
+template <number T = double>
+[[nodiscard]] T statistical_power(const power_plan<T>& plan) {
+  return try_statistical_power(plan).value();
+}
+
+/**
+ * @brief Smallest upward change of the rate that a test of `trials_per_arm` per arm detects with
+ * the requested power: the p2 > baseline solving the power equation (R: power.prop.test(n, p1,
+ * power)$p2 - p1), found with Boost.Math's TOMS 748 root finder to full precision.
+ * @returns the absolute effect p2 - baseline as a rate (0.0101 = 1.01 points).
+ * Errors: baseline, alpha or power not in (0, 1) or not finite; trials_per_arm not positive; a test
+ * too small to reach the power for any variant rate below 1 (errc::out_of_range on trials_per_arm).
+ */
+template <number T = double>
+[[nodiscard]] result<rate<T>> try_minimum_detectable_effect(const detection_plan<T>& plan) {
+  constexpr const char* metric = "minimum_detectable_effect";
+  if (auto e = detail::first_error({detail::check_open_unit(metric, "baseline", plan.baseline),
+                                    detail::check_count_positive(metric, "trials_per_arm", plan.trials_per_arm),
+                                    detail::check_open_unit(metric, "alpha", plan.alpha),
+                                    detail::check_open_unit(metric, "power", plan.power)}))
+    return e;
+  const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
+  const T n = to_number<T>(plan.trials_per_arm);
+  const T p1 = plan.baseline;
+  const auto gap = [&](const T& p2) { return T(detail::power_of(p1, p2, n, z_alpha) - plan.power); };
+  const T hi = T(1);
+  if (gap(hi) < T(0))
+    return error_info{errc::out_of_range, metric, "trials_per_arm", "too few trials to reach the power"};
+  const T gap_at_baseline = gap(p1);
+  if (!(gap_at_baseline < T(0)))  // the power at no effect is about alpha / 2
+    return error_info{errc::out_of_range, metric, "power", "must exceed the power at no effect"};
+  std::uintmax_t iterations = 200;
+  const boost::math::tools::eps_tolerance<T> tolerance(std::numeric_limits<T>::digits - 3);
+  const std::pair<T, T> root =
+      boost::math::tools::toms748_solve(gap, p1, hi, gap_at_baseline, T(gap(hi)), tolerance, iterations, detail::stat_policy());
+  const T p2 = (root.first + root.second) / T(2);
+  if (!number_traits<T>::is_finite(p2))
+    return error_info{errc::not_converged, metric, "minimum_detectable_effect"};
+  return rate<T>{T(p2 - p1)};
+}
+/// Throwing form of try_minimum_detectable_effect.
+template <number T = double>
+[[nodiscard]] rate<T> minimum_detectable_effect(const detection_plan<T>& plan) {
+  return try_minimum_detectable_effect(plan).value();
+}
+
+CRM_METRICS_END_NAMESPACE

@@ -1,0 +1,88 @@
+// Tests of <crm/statistics/planning.hpp>: sample size per arm, power, minimum detectable effect.
+//
+// Reference values from R 4.2.2 power.prop.test (two-sided, strict = FALSE), with tol = 1e-14 so
+// that R's uniroot solves to full precision (its default tol is only 1.2e-4), digits = 17:
+//   power.prop.test(p1 = .05, p2 = .06, power = .8, tol = 1e-14)$n                     -> 8157.7314478492781
+//   power.prop.test(p1 = .2, p2 = .15, sig.level = .01, power = .9, tol = 1e-14)$n    -> 1716.0957116386073
+//   power.prop.test(p1 = .5, p2 = .9, sig.level = .05, power = .5, tol = 1e-14)$n     -> 10.083829404322083
+//   power.prop.test(p1 = .1, p2 = .1001, sig.level = .001, power = .999, tol = 1e-14)$n -> 733179228.61144459
+//   power.prop.test(n = 8000, p1 = .05, power = .8, tol = 1e-14)$p2                   -> 0.060102517054625389
+//   power.prop.test(n = 40, p1 = .3, sig.level = .1, power = .5, tol = 1e-14)$p2      -> 0.47936841297188454
+//   power.prop.test(n = 1000, p1 = .1, p2 = .13)$power                                -> 0.55682912556324682
+//   power.prop.test(n = 1e12, p1 = .1, p2 = .100001)$power                            -> 0.654335951857555
+// Sample sizes are whole trials: ours must be R's n rounded up (which checks n to better than 1e-9
+// relative for the 7e8 case). Power and effects: 1e-10 relative (uniroot to 1e-14; pnorm exact).
+#include "catch.hpp"
+
+#include <crm/statistics.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+using Catch::Matchers::WithinRel;
+
+TEMPLATE_TEST_CASE("sample_size_per_arm: R's power.prop.test n, rounded up", "[statistics][planning]", double,
+                   long double) {
+  using T = TestType;
+  const T five = T(5) / T(100);
+  CHECK(crm::sample_size_per_arm<T>({.baseline = five, .minimum_detectable_effect = T(1) / T(100)}) == 8158);
+  CHECK(crm::sample_size_per_arm<T>({.baseline = T(2) / T(10),
+                                     .minimum_detectable_effect = -five,
+                                     .alpha = T(1) / T(100),
+                                     .power = T(9) / T(10)}) == 1717);
+  CHECK(crm::sample_size_per_arm<T>({.baseline = T(1) / T(2), .minimum_detectable_effect = T(4) / T(10), .power = T(1) / T(2)}) ==
+        11);
+  // alpha and power at the extremes asked for: 0.001 and 0.999.
+  CHECK(crm::sample_size_per_arm<T>({.baseline = T(1) / T(10),
+                                     .minimum_detectable_effect = T(1) / T(10000),
+                                     .alpha = T(1) / T(1000),
+                                     .power = T(999) / T(1000)}) == 733179229);
+}
+
+TEST_CASE("statistical_power and minimum_detectable_effect match R", "[statistics][planning]") {
+  CHECK_THAT(crm::statistical_power({.baseline = 0.1, .variant = 0.13, .trials_per_arm = 1000}),
+             WithinRel(0.55682912556324682, 1e-10));
+  CHECK_THAT(crm::statistical_power({.baseline = 0.1, .variant = 0.100001, .trials_per_arm = 1'000'000'000'000}),
+             WithinRel(0.654335951857555, 1e-9));
+  CHECK_THAT(crm::minimum_detectable_effect({.baseline = 0.05, .trials_per_arm = 8000}).fraction,
+             WithinRel(0.060102517054625389 - 0.05, 1e-10));
+  CHECK_THAT(crm::minimum_detectable_effect({.baseline = 0.3, .trials_per_arm = 40, .alpha = 0.1, .power = 0.5}).fraction,
+             WithinRel(0.47936841297188454 - 0.3, 1e-10));
+  // Round trip: the planned size detects the effect with at least the planned power.
+  const crm::count_t n = crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01});
+  CHECK(crm::statistical_power({.baseline = 0.05, .variant = 0.06, .trials_per_arm = n}) >= 0.8);
+  CHECK(crm::statistical_power({.baseline = 0.05, .variant = 0.06, .trials_per_arm = n - 1}) < 0.8);
+}
+
+TEST_CASE("planning: alpha, power and rates out of range are errors naming the field", "[statistics][planning][errors]") {
+  using crm::errc;
+  const auto field = [](const auto& r) { return std::string(r.error().field); };
+  for (double bad : {0.0, 1.0, -0.1, 1.5}) {
+    const auto a = crm::try_sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01, .alpha = bad});
+    CHECK(a.error().code == errc::out_of_range);
+    CHECK(field(a) == "alpha");
+    const auto p = crm::try_sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01, .power = bad});
+    CHECK(field(p) == "power");
+    CHECK(field(crm::try_sample_size_per_arm({.baseline = bad, .minimum_detectable_effect = 0.01})) == "baseline");
+    CHECK(field(crm::try_minimum_detectable_effect({.baseline = 0.05, .trials_per_arm = 100, .power = bad})) == "power");
+    CHECK(field(crm::try_statistical_power({.baseline = 0.05, .variant = bad, .trials_per_arm = 100})) == "variant");
+  }
+  CHECK_THROWS_WITH(crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.0}),
+                    "crm::sample_size_per_arm: minimum_detectable_effect is zero (zero denominator)");
+  CHECK(crm::try_sample_size_per_arm({.baseline = 0.95, .minimum_detectable_effect = 0.05}).error().code ==
+        errc::out_of_range);
+  CHECK(crm::try_sample_size_per_arm({.baseline = 0.5, .minimum_detectable_effect = std::numeric_limits<double>::quiet_NaN()})
+            .error()
+            .code == errc::not_finite);
+  // An effect of 1e-12 needs ~10^24 trials per arm: reported, not wrapped around.
+  const auto tiny = crm::try_sample_size_per_arm({.baseline = 0.5, .minimum_detectable_effect = 1e-12});
+  CHECK(tiny.error().code == errc::out_of_range);
+  CHECK(field(crm::try_minimum_detectable_effect({.baseline = 0.5, .trials_per_arm = 2, .power = 0.999})) ==
+        "trials_per_arm");
+  CHECK(crm::try_statistical_power({.baseline = 0.5, .variant = 0.6, .trials_per_arm = 0}).error().code ==
+        errc::zero_denominator);
+  CHECK_THROWS_AS(crm::minimum_detectable_effect({.baseline = 0.5, .trials_per_arm = -5}), crm::metric_error);
+  CHECK_THROWS_AS(crm::statistical_power({.baseline = 0.5, .variant = 0.6, .trials_per_arm = 10, .alpha = 2.0}),
+                  crm::metric_error);
+}
