@@ -13,7 +13,7 @@
 #include <crm/core/quantity.hpp>
 #include <crm/core/result.hpp>
 #include <crm/detail/check.hpp>
-#include <crm/metrics/service.hpp>  // detail::mean_duration, duration_range
+#include <crm/detail/duration.hpp>
 
 #include <chrono>
 #include <ratio>

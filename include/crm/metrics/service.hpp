@@ -12,6 +12,7 @@
 #include <crm/core/quantity.hpp>
 #include <crm/core/result.hpp>
 #include <crm/detail/check.hpp>
+#include <crm/detail/duration.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -21,57 +22,6 @@
 #include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
-
-namespace detail {
-
-template <class D>
-inline constexpr bool is_duration_v = false;
-template <class Rep, class Period>
-inline constexpr bool is_duration_v<std::chrono::duration<Rep, Period>> = true;
-
-/// The representation of an average of durations: Rep when it is a crm::number, else double.
-template <class Rep>
-using average_rep_t = std::conditional_t<number<Rep>, Rep, double>;
-
-/// An average duration in the unit of the input.
-template <class Rep, class Period>
-using average_duration_t = std::chrono::duration<average_rep_t<Rep>, Period>;
-
-/// total / count, both checked: total finite and >= 0, count > 0.
-template <class Rep, class Period>
-[[nodiscard]] constexpr result<average_duration_t<Rep, Period>> mean_duration(
-    const char* metric, const char* total_field, std::chrono::duration<Rep, Period> total, const char* count_field,
-    count_t count) noexcept(std::is_arithmetic_v<average_rep_t<Rep>>) {
-  using R = average_rep_t<Rep>;
-  const R t = static_cast<R>(total.count());
-  if (auto e = first_error({check_non_negative(metric, total_field, t), check_count_positive(metric, count_field, count)}))
-    return e;
-  return average_duration_t<Rep, Period>{R(t / to_number<R>(count))};
-}
-
-/// The mean of a range of durations, each finite and >= 0; the range must not be empty.
-template <class Range>
-[[nodiscard]] constexpr auto mean_duration_of(const char* metric, const char* field, const Range& durations) {
-  using D = std::ranges::range_value_t<Range>;
-  using R = average_rep_t<typename D::rep>;
-  using out = std::chrono::duration<R, typename D::period>;
-  R sum = number_traits<R>::zero();
-  count_t n = 0;
-  for (const D& d : durations) {
-    const R v = static_cast<R>(d.count());
-    if (auto e = check_non_negative(metric, field, v)) return result<out>(e);
-    sum += v;
-    ++n;
-  }
-  if (n == 0) return result<out>(error_info{errc::empty_input, metric, field});
-  return result<out>(out{R(sum / to_number<R>(n))});
-}
-
-}  // namespace detail
-
-/// A range of std::chrono::duration values (std::span, std::vector, std::array, ...).
-template <class Range>
-concept duration_range = std::ranges::input_range<Range> && detail::is_duration_v<std::ranges::range_value_t<Range>>;
 
 /// Time the team spent answering customer requests, and how many requests it answered.
 template <class Rep = double, class Period = std::ratio<1>>
