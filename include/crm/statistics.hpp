@@ -13,3 +13,4 @@
 #include <crm/statistics/ab_test.hpp>
 #include <crm/statistics/bayes.hpp>
 #include <crm/statistics/planning.hpp>
+#include <crm/statistics/samples.hpp>
