@@ -72,12 +72,14 @@ class running_stats {
     if (n_ == 0) return error_info{errc::empty_input, "running_stats::mean", "count", "no values added"};
     return mean_;
   }
+  /// Throwing form of try_mean.
   [[nodiscard]] constexpr T mean() const { return try_mean().value(); }
   /// Sample variance M2 / (n - 1) (unit of the data, squared); needs at least 2 values.
   [[nodiscard]] constexpr result<T> try_variance() const {
     if (n_ < 2) return error_info{errc::empty_input, "running_stats::variance", "count", "needs at least 2 values"};
     return m2_ / to_number<T>(n_ - 1);
   }
+  /// Throwing form of try_variance.
   [[nodiscard]] constexpr T variance() const { return try_variance().value(); }
   /// Sample standard deviation sqrt(variance()); needs at least 2 values.
   [[nodiscard]] T standard_deviation() const {

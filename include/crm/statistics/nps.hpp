@@ -87,7 +87,7 @@ template <number T = double>
  * Errors: as nps_standard_error; level not in (0, 1) or not finite.
  *
  * **Example**
- *     crm::nps_interval({.promoters = 60, .passives = 25, .detractors = 15})  // 45 [35.1, 54.9] 95% CI
+ *     crm::nps_interval({.promoters = 60, .passives = 25, .detractors = 15})  // 45 [30.5, 59.5] 95% CI
  */
 template <number T = double>
 [[nodiscard]] result<value_estimate<T>> try_nps_interval(const nps_counts& counts, const T& level = T(0.95)) {

@@ -143,7 +143,7 @@ template <number T>
  * finite; errc::not_converged if a Boost.Math quantile fails (not expected for valid input).
  *
  * **Example**
- *     crm::proportion_interval({.successes = 81, .trials = 263})  // 30.8% [25.5%, 36.7%] 95% CI
+ *     crm::proportion_interval({.successes = 81, .trials = 263})  // 30.8% [25.53%, 36.62%] 95% CI
  */
 template <number T = double>
 [[nodiscard]] result<rate_estimate<T>> try_proportion_interval(const proportion_sample& sample, const T& level = T(0.95),
