@@ -176,6 +176,7 @@ TEST_CASE("funnel: bad input, both forms", "[acquisition][errors]") {
   const std::array<crm::count_t, 3> widening{100, 10, 20};
   CHECK_THROWS_WITH(crm::funnel<double>(widening, steps), "crm::funnel: stage > previous stage is larger than its whole");
   CHECK(crm::try_funnel(std::array<crm::count_t, 3>{100, 10, 20}).error().code == crm::errc::part_exceeds_whole);
+  CHECK_THROWS_AS(crm::funnel(std::array<crm::count_t, 3>{100, 10, 20}), crm::metric_error);
   const std::array<crm::count_t, 3> negative{100, -10, -20};
   CHECK(crm::try_funnel<double>(negative, steps).error().code == crm::errc::negative);
   const std::array<crm::count_t, 3> empty_middle{100, 0, 0};  // 0 leads, then 0 customers: 0 / 0
