@@ -25,46 +25,6 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 
-#ifndef CRM_METRICS_DETAIL_FAST_CHECKS
-#define CRM_METRICS_DETAIL_FAST_CHECKS
-namespace detail {
-// Fast paths of the checks of <crm/detail/check.hpp>, used by ok() and by the happy path of the
-// try_ forms: two comparisons for built-in floating point (NaN fails every comparison, an infinity
-// fails the bound), the full checks for other number types. Whenever a fast path fails, the try_
-// forms run the full checks, so every error is reported the same way. A fast path may be stricter
-// than the full checks, never looser. (Defined identically, under this guard, in
-// acquisition.hpp, retention.hpp and revenue.hpp.)
-template <number T>
-[[nodiscard]] constexpr bool fast_non_negative(const T& v) noexcept(std::is_arithmetic_v<T>) {
-  if constexpr (std::is_floating_point_v<T>)
-    return (v >= T(0)) && (v <= std::numeric_limits<T>::max());
-  else
-    return number_traits<T>::is_finite(v) && !(v < number_traits<T>::zero());
-}
-template <number T>
-[[nodiscard]] constexpr bool fast_positive(const T& v) noexcept(std::is_arithmetic_v<T>) {
-  if constexpr (std::is_floating_point_v<T>)
-    return (v > T(0)) && (v <= std::numeric_limits<T>::max());
-  else
-    return number_traits<T>::is_finite(v) && number_traits<T>::zero() < v;
-}
-template <number T>
-[[nodiscard]] constexpr bool fast_finite(const T& v) noexcept(std::is_arithmetic_v<T>) {
-  if constexpr (std::is_floating_point_v<T>)
-    return (v >= std::numeric_limits<T>::lowest()) && (v <= std::numeric_limits<T>::max());
-  else
-    return number_traits<T>::is_finite(v);
-}
-template <number T>
-[[nodiscard]] constexpr bool fast_unit_interval(const T& v) noexcept(std::is_arithmetic_v<T>) {
-  if constexpr (std::is_floating_point_v<T>)
-    return (v >= T(0)) && (v <= T(1));
-  else
-    return number_traits<T>::is_finite(v) && !(v < number_traits<T>::zero()) && !(number_traits<T>::one() < v);
-}
-}  // namespace detail
-#endif
-
 // --- retention and churn -------------------------------------------------------------------------
 
 /// Customer counts of one period, for the retention rate.
