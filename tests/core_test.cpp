@@ -70,6 +70,16 @@ TEST_CASE("format: rates print as percent, money with two decimals", "[core][for
   CHECK(fmt::format("{}", crm::periods<double>{4.0}) == "4 periods");
 }
 
+TEST_CASE("format: fill, alignment and width for table columns", "[core][format]") {
+  CHECK(fmt::format("{:>8}", crm::rate<double>{0.125}) == "   12.5%");
+  CHECK(fmt::format("{:8.1}", crm::rate<double>{0.125}) == "   12.5%");
+  CHECK(fmt::format("{:<8}|", crm::rate<double>{0.125}) == "12.5%   |");
+  CHECK(fmt::format("{:*^9}", crm::money<double>{1.5}) == "**1.50***");
+  CHECK(fmt::format("{:3}", crm::money<double>{1234.5}) == "1234.50");  // never truncates
+  CHECK_THROWS_AS(fmt::format(fmt::runtime("{:.}"), crm::rate<double>{0.1}), fmt::format_error);
+  CHECK_THROWS_AS(fmt::format(fmt::runtime("{:.2f}"), crm::rate<double>{0.1}), fmt::format_error);
+}
+
 TEST_CASE("format: Boost.Multiprecision rates and money, with and without expression templates", "[core][format]") {
   using crm::decimal50;
   using dec_et_off = boost::multiprecision::number<boost::multiprecision::cpp_dec_float<50>,

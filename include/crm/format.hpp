@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 //
-// Format spec (the same for all four types): [.precision]
+// Format spec (the same for all of them): [[fill]align][width][.precision], e.g. "{:>8.1}"
 //   rate     "{}" -> "12.5%"    (percent, up to 2 decimals, trailing zeros trimmed)
 //            "{:.2}" -> "12.50%" (exactly 2 decimals)
 //   money    "{}" -> "250000.00" (2 decimals),  "{:.0}" -> "250000"
@@ -45,13 +45,26 @@ template <class T>
   return s;
 }
 
-/// Parses "[.N]" and remembers N (or -1 when absent).
+/// Parses "[[fill]align][width][.precision]" (align: '<' left, '>' right, '^' centre; fill: one
+/// ASCII character) and remembers them; precision is -1 when absent.
 struct precision_spec {
   int precision = -1;
+  int width = 0;
+  char fill = ' ';
+  char align = '\0';
   template <class ParseContext>
   constexpr auto parse(ParseContext& ctx) {
     auto it = ctx.begin();
     const auto end = ctx.end();
+    auto is_align = [](char c) { return c == '<' || c == '>' || c == '^'; };
+    if (it != end && it + 1 != end && *it != '}' && is_align(static_cast<char>(*(it + 1)))) {
+      fill = static_cast<char>(*it);
+      align = static_cast<char>(*(it + 1));
+      it += 2;
+    } else if (it != end && is_align(static_cast<char>(*it))) {
+      align = static_cast<char>(*it++);
+    }
+    while (it != end && *it >= '0' && *it <= '9') width = width * 10 + (*it++ - '0');
     if (it != end && *it == '.') {
       ++it;
       int p = 0;
@@ -64,8 +77,20 @@ struct precision_spec {
       if (!digits) throw fmt::format_error("crm: expected digits after '.' in format spec");
       precision = p;
     }
-    if (it != end && *it != '}') throw fmt::format_error("crm: format spec is [.precision]");
+    if (it != end && *it != '}') throw fmt::format_error("crm: format spec is [[fill]align][width][.precision]");
     return it;
+  }
+  /// Writes `s` padded to the requested width (right-aligned by default, like numbers).
+  template <class FormatContext>
+  auto emit(FormatContext& ctx, const std::string& s) const {
+    auto out = ctx.out();
+    const int len = static_cast<int>(s.size());
+    const int pad = width > len ? width - len : 0;
+    const int left = align == '<' ? 0 : align == '^' ? pad / 2 : pad;
+    for (int i = 0; i < left; ++i) *out++ = fill;
+    for (char c : s) *out++ = c;
+    for (int i = 0; i < pad - left; ++i) *out++ = fill;
+    return out;
   }
   /// fixed with the given precision, or `fallback` decimals with trailing zeros trimmed.
   template <class T>
@@ -84,7 +109,7 @@ struct fmt::formatter<crm::rate<T>> : crm::detail::precision_spec {
   template <class FormatContext>
   auto format(const crm::rate<T>& r, FormatContext& ctx) const {
     const T pct = r.percent();
-    return fmt::format_to(ctx.out(), "{}%", render(pct, 2, true));
+    return emit(ctx, render(pct, 2, true) + "%");
   }
 };
 
@@ -92,7 +117,7 @@ template <class T>
 struct fmt::formatter<crm::money<T>> : crm::detail::precision_spec {
   template <class FormatContext>
   auto format(const crm::money<T>& m, FormatContext& ctx) const {
-    return fmt::format_to(ctx.out(), "{}", render(m.amount, 2, false));
+    return emit(ctx, render(m.amount, 2, false));
   }
 };
 
@@ -100,7 +125,7 @@ template <class T>
 struct fmt::formatter<crm::multiple<T>> : crm::detail::precision_spec {
   template <class FormatContext>
   auto format(const crm::multiple<T>& m, FormatContext& ctx) const {
-    return fmt::format_to(ctx.out(), "{}x", render(m.value(), 2, true));
+    return emit(ctx, render(m.value(), 2, true) + "x");
   }
 };
 
@@ -108,7 +133,7 @@ template <class T>
 struct fmt::formatter<crm::periods<T>> : crm::detail::precision_spec {
   template <class FormatContext>
   auto format(const crm::periods<T>& p, FormatContext& ctx) const {
-    return fmt::format_to(ctx.out(), "{} periods", render(p.count, 2, true));
+    return emit(ctx, render(p.count, 2, true) + " periods");
   }
 };
 
@@ -125,6 +150,6 @@ struct fmt::formatter<crm::nps_score<T>> : crm::detail::precision_spec {
     const bool zero = p.find_first_of("123456789") == std::string::npos;
     if (zero && !p.empty() && p.front() == '-') p.erase(0, 1);  // "-0.0" -> "0.0"
     const char* sign = (!zero && p.front() != '-') ? "+" : "";
-    return fmt::format_to(ctx.out(), "NPS {}{}", sign, p);
+    return emit(ctx, std::string("NPS ") + sign + p);
   }
 };
