@@ -47,14 +47,18 @@ template <std::floating_point T>
 /// D = alpha, F(t) = 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+t)), else D = beta,
 /// F(t) = 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+t)).
 template <std::floating_point T>
+struct pareto_group_series;
+
+template <std::floating_point T>
 [[nodiscard]] T pareto_nbd_loglik(T r, T alpha, T s, T beta, T x, T tx, T age, T lgr_x, T dgr_x, const hyp2f1_value<T>& f2,
-                                  T* grad, bool* ok) {
+                                  T* grad, bool* ok, const pareto_group_series<T>* poly = nullptr) {
   const bool alpha_ge = alpha >= beta;
   const T a = r + s + x;
   const T d = alpha_ge ? alpha : beta;
   const T l1 = std::log(d + tx), l2 = std::log(d + age);
   const bool need = grad != nullptr;
-  const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, tx, need);
+  const hyp2f1_value<T> f1 = poly != nullptr ? poly->at((alpha_ge ? alpha - beta : beta - alpha) / (d + tx))
+                                             : pareto_nbd_f<T>(r, alpha, s, beta, x, tx, need);
   if (!f1.converged || !f2.converged) *ok = false;
   const T u1 = f1.log_value - a * l1, u2 = f2.log_value - a * l2;
   const T la = std::log(alpha + age), lb = std::log(beta + age);
@@ -247,6 +251,61 @@ struct pareto_nbd {
 };
 
 namespace detail {
+/// F(t) of one frequency group as polynomials in z, for every row of the group at once.
+/// With a = r+s+x and c = a+1, Euler's transformation gives F = (1-z)^(1-b) G(z),
+/// G = 2F1(1, c-b; c; z) = sum_n g_n z^n with g_0 = 1, g_{n+1} = g_n (c-b+n)/(c+n) < g_n, so for
+/// 0 <= z <= z_max < 1 the remainder after the z^N term is at most g_{N+1} z_max^(N+1) / (1 - z_max);
+/// N is chosen so that this is below epsilon, relative since G >= 1 (more than 4000 terms: the group
+/// falls back to the per-row series).
+/// The coefficients, and those of dG/d(c-b), dG/dc and dG/dz, are computed once per group and
+/// evaluation; each row then costs four Horner evaluations and no division.
+template <std::floating_point T>
+struct pareto_group_series {
+  T b{}, cb{}, c{};
+  std::vector<T> g, gb, gc, gz;  // coefficients of G, dG/dcb, dG/dc (with sign), dG/dz
+  bool usable = false;
+
+  void build(T a, T b_, T z_max) {
+    b = b_, c = a + T(1), cb = c - b_;
+    g.clear(), gb.clear(), gc.clear(), gz.clear();
+    usable = false;
+    if (!(z_max >= T(0) && z_max < T(1) && cb > T(0))) return;
+    const T eps = std::numeric_limits<T>::epsilon();
+    T coef = 1, sb = 0, sc = 0, zn1 = z_max;  // coef = g_n, zn1 = z_max^(n+1)
+    for (std::size_t n = 0; n < 4000; ++n) {
+      const T nn = static_cast<T>(n);
+      g.push_back(coef), gb.push_back(coef * sb), gc.push_back(-coef * sc);
+      sb += T(1) / (cb + nn), sc += T(1) / (c + nn);
+      coef *= (cb + nn) / (c + nn);  // g_{n+1}
+      gz.push_back((nn + T(1)) * coef);  // coefficient of z^n in dG/dz
+      // remainder of G after z^n: sum_{k>n} g_k z^k <= g_{n+1} z^(n+1) / (1 - z); the derivative
+      // series carry at most the extra factor (1 + sb + sc + n + 1)
+      if (coef * zn1 / (T(1) - z_max) * (T(2) + sb + sc + nn) <= eps) {
+        usable = true;
+        return;
+      }
+      zn1 *= z_max;
+    }
+  }
+  /// log F and its derivatives at z, as log_hyp2f1 would give them with c = a + 1 tied to a:
+  /// dlog_a holds the derivative along a and c together, dlog_c = 0.
+  [[nodiscard]] hyp2f1_value<T> at(T z) const noexcept {
+    T p0 = 0, pb = 0, pc = 0, pz = 0;
+    for (std::size_t n = g.size(); n-- > 0;) {
+      p0 = p0 * z + g[n], pb = pb * z + gb[n], pc = pc * z + gc[n], pz = pz * z + gz[n];
+    }
+    hyp2f1_value<T> out;
+    const T l1z = std::log1p(-z);
+    out.log_value = (T(1) - b) * l1z + std::log(p0);
+    out.dlog_a = (pb + pc) / p0;  // cb = a+1-b and c = a+1 both move with a
+    out.dlog_b = -l1z - pb / p0;
+    out.dlog_c = 0;
+    out.dlog_z = -(T(1) - b) / (T(1) - z) + pz / p0;
+    out.converged = true;
+    return out;
+  }
+};
+
 /// Total negative log-likelihood of Pareto/NBD and its gradient in (r, alpha, s, beta).
 template <std::floating_point T>
 [[nodiscard]] double pareto_nbd_nll(const grouped_rfm<T>& d, const vec<4>& th, vec<4>& grad) {
@@ -254,15 +313,24 @@ template <std::floating_point T>
   T ll = 0, g[4] = {0, 0, 0, 0};
   bool ok = true;
   const T lg_r = std::lgamma(r), dg_r = digamma(r);
+  const bool alpha_ge = alpha >= beta;
+  const T dd = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
+  pareto_group_series<T> poly;
   for (const auto& grp : d.groups) {
     const T lgr_x = std::lgamma(r + grp.x) - lg_r, dgr_x = digamma(r + grp.x) - dg_r;
+    // rows are sorted by recency within the group: the first has the largest z
+    poly.build(r + s + grp.x, alpha_ge ? s + T(1) : r + grp.x, diff / (dd + d.recency[grp.begin]));
+    const auto f_at = [&](T t) {
+      return poly.usable ? poly.at(diff / (dd + t)) : pareto_nbd_f<T>(r, alpha, s, beta, grp.x, t, true);
+    };
     hyp2f1_value<T> f2{};
-    T f2_age = -1;  // rows are sorted by (x, recency, age): reuse F(T) while the age repeats
+    T f2_age = -1;  // reuse F(T) while the age repeats
     for (std::size_t i = grp.begin; i < grp.end; ++i) {
       T gi[4];
       const T w = d.weight[i];
-      if (d.age[i] != f2_age) f2 = pareto_nbd_f<T>(r, alpha, s, beta, grp.x, d.age[i], true), f2_age = d.age[i];
-      ll += w * pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, f2, gi, &ok);
+      if (d.age[i] != f2_age) f2 = f_at(d.age[i]), f2_age = d.age[i];
+      ll += w * pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, f2, gi, &ok,
+                                     poly.usable ? &poly : nullptr);
       for (int j = 0; j < 4; ++j) g[j] += w * gi[j];
     }
   }

@@ -88,6 +88,8 @@ template <std::floating_point T>
       term *= small, sum *= small, ga *= small, gb *= small, gc *= small, gz *= small;
       log_scale += log_big;
     }
+    // The bound is evaluated only once the terms are small (it can prove convergence only then).
+    if (std::abs(term) > T(1e-3) * std::abs(sum)) continue;
     const T q = az * std::max(T(1), (a + nn + 1) / (c + nn + 1)) * std::max(T(1), (b + nn + 1) / (nn + 2));
     if (q < T(1)) {
       const T tail = std::abs(term) * q / (T(1) - q);
