@@ -94,7 +94,7 @@ TEMPLATE_TEST_CASE("bg_nbd: predictions match SciPy at the CDNOW estimates", "[m
   CHECK(double(m.log_likelihood(c1)) == Approx(-9.45860630706627).epsilon(eps));
   CHECK(double(m.log_likelihood(c0)) == Approx(-0.5547132764381584).epsilon(eps));
   CHECK(double(m.log_likelihood(c7)) == Approx(-21.380329155953554).epsilon(eps));
-  // FHL 2005 section 5 quotes 1.226 for this customer (ID 1: x = 2, t_x = 30.43, T = 38.86, next 39 weeks).
+  // CDNOW customer ID 1 (x = 2, t_x = 30.43, T = 38.86), the next 39 weeks.
   CHECK(double(m.conditional_expected_purchases(c1, T(39))) == Approx(1.226028174767135).epsilon(1e-11));
   CHECK(double(m.conditional_expected_purchases(c0, T(39))) == Approx(0.19509805201125396).epsilon(1e-11));
   CHECK(double(m.conditional_expected_purchases(c7, T(39))) == Approx(4.369281948518567).epsilon(1e-11));
