@@ -74,7 +74,7 @@ def section_mbg_nbd():
 
 
 def pareto_ll(r, alpha, s, beta, x, tx, T):
-    """Fader & Hardie (2005) eq. (22), vectorised with scipy.special.hyp2f1 (no log-space tricks)."""
+    """The Pareto/NBD likelihood of Fader & Hardie (2005), vectorised with scipy.special.hyp2f1 (no log-space tricks)."""
     x, tx, T = np.asarray(x, float), np.asarray(tx, float), np.asarray(T, float)
     if alpha >= beta:
         F1 = hyp2f1(r + s + x, s + 1, r + s + x + 1, (alpha - beta) / (alpha + tx))

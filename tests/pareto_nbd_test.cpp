@@ -26,7 +26,7 @@ TEST_CASE("fit_pareto_nbd: CDNOW matches an independent SciPy fit and the publis
   const auto fit = crm::fit_pareto_nbd(crm::read_rfm_csv(f));
   REQUIRE(fit.report.converged);
   // Independent reference: `$(bash scripts/scipy-env.sh) scripts/models_reference.py pareto_fit`
-  // (SciPy 1.10: the likelihood of Fader & Hardie 2005 eq. (22) written with scipy.special.hyp2f1,
+  // (SciPy 1.10: the Pareto/NBD likelihood of Fader & Hardie 2005 written with scipy.special.hyp2f1,
   // minimised by scipy.optimize.minimize(method="Nelder-Mead") then method="BFGS" over log-parameters)
   // printed: r = 0.553275, alpha = 10.577612, s = 0.606214, beta = 11.667913, loglik -9594.973930.
   CHECK(fit.params.r == Approx(0.553275).epsilon(1e-4));
@@ -47,7 +47,7 @@ TEST_CASE("fit_pareto_nbd: CDNOW matches an independent SciPy fit and the publis
 TEMPLATE_TEST_CASE("pareto_nbd: predictions match SciPy", "[models][pareto_nbd]", double, long double) {
   using T = TestType;
   // scripts/models_reference.py pareto_nbd (SciPy 1.10, scipy.special.hyp2f1, Fader & Hardie 2005
-  // eqs. (18), (22), (24); Schmittlein et al. 1987 eq. (17) for E[X(t)]).
+  // P(alive), likelihood, conditional expectation; Schmittlein et al. 1987 for E[X(t)]).
   const crm::pareto_nbd<T> m{T(0.553), T(10.578), T(0.606), T(11.669)};  // alpha < beta branch
   const crm::rfm_row<T> c2{2, T(30.43), T(38.86)}, c0{0, 0, T(38.86)}, c7{7, T(29.43), T(35)};
   const double eps = 1e-11;

@@ -371,7 +371,7 @@ struct bg_nbd {
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
 
   /// P(alive | x, t_x, T) = 1 / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)), a probability;
-  /// FHL 2005 eq. (11) and the note "Computing P(alive) using the BG/NBD model" (2008).
+  /// Fader, Hardie & Lee, "Computing P(alive) using the BG/NBD model" (note, 2008).
   [[nodiscard]] result<T> try_probability_alive(const rfm_row<T>& c) const {
     if (auto e = core().check_row(c, "bg_nbd.probability_alive")) return e;
     return core().probability_alive(c.frequency, c.recency, c.age);

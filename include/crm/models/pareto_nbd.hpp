@@ -42,7 +42,7 @@ template <std::floating_point T>
 /// One customer's Pareto/NBD log-likelihood and, when `grad` is not null, its gradient in
 /// (r, alpha, s, beta). lgr_x = lgamma(r+x) - lgamma(r), dgr_x = digamma(r+x) - digamma(r);
 /// f2 = pareto_nbd_f(..., age, grad != nullptr) (shared by customers of equal x and age).
-/// Fader & Hardie (2005) eq. (22): L = G(r+x) alpha^r beta^s / G(r) [ 1/((alpha+T)^(r+x) (beta+T)^s)
+/// Fader & Hardie (2005), the Pareto/NBD likelihood: L = G(r+x) alpha^r beta^s / G(r) [ 1/((alpha+T)^(r+x) (beta+T)^s)
 ///   + s/(r+s+x) A0 ], A0 = F(t_x)/(D+t_x)^(r+s+x) - F(T)/(D+T)^(r+s+x), with (alpha >= beta)
 /// D = alpha, F(t) = 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+t)), else D = beta,
 /// F(t) = 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+t)).
@@ -142,7 +142,7 @@ struct pareto_nbd {
     return {};
   }
 
-  /// log L of one customer (weight ignored), Fader & Hardie (2005) eq. (22); nats.
+  /// log L of one customer (weight ignored), Fader & Hardie (2005), the Pareto/NBD likelihood; nats.
   [[nodiscard]] result<T> try_log_likelihood(const rfm_row<T>& c) const {
     constexpr const char* m = "pareto_nbd.log_likelihood";
     if (auto e = check_row(c, m)) return e;
@@ -156,7 +156,7 @@ struct pareto_nbd {
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
 
   /// P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0), a probability;
-  /// Fader & Hardie (2005) eq. (18).
+  /// Fader & Hardie (2005).
   [[nodiscard]] result<T> try_probability_alive(const rfm_row<T>& c) const {
     constexpr const char* m = "pareto_nbd.probability_alive";
     if (auto e = check_row(c, m)) return e;
@@ -168,7 +168,7 @@ struct pareto_nbd {
   [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
 
   /// E[X(t)] = r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] (r beta/alpha log(1 + t/beta) when
-  /// s = 1): expected purchases of a new customer in (0, t]; Schmittlein et al. (1987) eq. (17).
+  /// s = 1): expected purchases of a new customer in (0, t]; Schmittlein et al. (1987).
   [[nodiscard]] result<T> try_expected_purchases(T t) const {
     constexpr const char* m = "pareto_nbd.expected_purchases";
     if (auto e = check(m)) return e;
@@ -178,7 +178,7 @@ struct pareto_nbd {
   [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
 
   /// E[Y(t) | x, t_x, T] = (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive);
-  /// Fader & Hardie (2005) eq. (24).
+  /// Fader & Hardie (2005).
   [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
     constexpr const char* m = "pareto_nbd.conditional_expected_purchases";
     if (auto e = check_row(c, m)) return e;
@@ -191,7 +191,7 @@ struct pareto_nbd {
     return try_conditional_expected_purchases(c, t).value();
   }
 
-  /// P(X(t) = n) for a new customer (Fader & Hardie 2006, eq. (14)):
+  /// P(X(t) = n) for a new customer (Fader & Hardie 2006):
   ///   G(r+n)/(G(r) n!) (alpha/(alpha+t))^r (t/(alpha+t))^n (beta/(beta+t))^s
   ///   + alpha^r beta^s B(r+n, s+1)/B(r,s) [ B1 - sum_{j=0..n} G(r+s+j)/(G(r+s) j!) t^j B2_j ],
   /// B1 = 2F1(r+s, s+1; r+s+n+1; (alpha-beta)/alpha) / alpha^(r+s) and
