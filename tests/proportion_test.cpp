@@ -15,6 +15,7 @@
 // 1e-10 relative (Boost's and R's inverse incomplete beta are independent iterative solvers).
 #include "catch.hpp"
 
+#include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
 
 #include <limits>
@@ -99,9 +100,34 @@ TEST_CASE("proportion_interval: Wilson is the default method and 95 % the defaul
   CHECK_THAT(e.lower.fraction, WithinRel(0.25528851987827428, 1e-12));
 }
 
-// Boost.Multiprecision types are not tested here: Boost.Math instantiated for them calls libquadmath
-// (__float128) functions under CMake's default -std=gnu++20, and the test targets do not link
-// libquadmath. docs/statistics.md says how to use them (-lquadmath or CXX_EXTENSIONS OFF).
+// Boost.Multiprecision types: the same R references (doubles, so compared at 1e-12 relative: R's
+// values carry ~16 digits, and our decimal50/quad limits are more precise than that). The test
+// targets are compiled with CXX_EXTENSIONS OFF (-std=c++20): under -std=gnu++20 Boost.Math
+// instantiated for these types needs libquadmath (docs/statistics.md).
+TEMPLATE_TEST_CASE("proportion_interval: Boost.Multiprecision decimal50 and quad", "[statistics][proportion]",
+                   crm::decimal50, crm::quad) {
+  using T = TestType;
+  const T level = T(95) / T(100);
+  const crm::proportion_sample s{.successes = 81, .trials = 263};
+  const auto w = crm::proportion_interval(s, level);
+  CHECK_THAT(static_cast<double>(w.lower.fraction), WithinRel(0.25528851987827428, 1e-12));
+  CHECK_THAT(static_cast<double>(w.upper.fraction), WithinRel(0.36620957698280016, 1e-12));
+  const auto cp = crm::proportion_interval(s, level, m::clopper_pearson);
+  CHECK_THAT(static_cast<double>(cp.lower.fraction), WithinRel(0.25273674558527121, 1e-10));
+  CHECK_THAT(static_cast<double>(cp.upper.fraction), WithinRel(0.36762192260135140, 1e-10));
+  const auto j = crm::proportion_interval(s, level, m::jeffreys);
+  CHECK_THAT(static_cast<double>(j.lower.fraction), WithinRel(0.25452193499102344, 1e-10));
+  CHECK_THAT(static_cast<double>(j.upper.fraction), WithinRel(0.36564749917408246, 1e-10));
+  const auto ac = crm::proportion_interval(s, level, m::agresti_coull);
+  CHECK_THAT(static_cast<double>(ac.lower.fraction), WithinRel(0.25522066518999675, 1e-12));
+  CHECK_THAT(static_cast<double>(ac.upper.fraction), WithinRel(0.36627743167107751, 1e-12));
+  // 3 of 10, Wilson: scipy.stats.binomtest(3, 10).proportion_ci(method='wilson') (SciPy 1.10.1)
+  // = (0.10779126740630102, 0.6032218525388546)
+  const auto small = crm::proportion_interval(crm::proportion_sample{.successes = 3, .trials = 10}, level);
+  CHECK_THAT(static_cast<double>(small.lower.fraction), WithinRel(0.10779126740630102, 1e-12));
+  CHECK_THAT(static_cast<double>(small.upper.fraction), WithinRel(0.6032218525388546, 1e-12));
+}
+
 TEMPLATE_TEST_CASE("proportion_interval: float, double and long double", "[statistics][proportion]", float, double,
                    long double) {
   using T = TestType;
