@@ -180,17 +180,19 @@ template <number T = double>
  * errc::out_of_range, field "answers"). An empty span gives all-zero counts (not an error here).
  */
 [[nodiscard]] constexpr result<nps_counts> try_tally_nps_answers(std::span<const int> answers) noexcept {
-  nps_counts c;
+  // One branch-free pass (the compiler vectorizes it); the range check is folded into a flag that is
+  // looked at once, after the loop.
+  count_t promoters = 0;
+  count_t detractors = 0;
+  count_t invalid = 0;
   for (const int a : answers) {
-    if (a < 0 || a > 10) return error_info{errc::out_of_range, "tally_nps_answers", "answers", detail::nps_scale_text};
-    if (a >= 9)
-      ++c.promoters;
-    else if (a >= 7)
-      ++c.passives;
-    else
-      ++c.detractors;
+    invalid += static_cast<unsigned>(a) > 10U;
+    promoters += a >= 9;
+    detractors += a <= 6;
   }
-  return c;
+  if (invalid != 0) return error_info{errc::out_of_range, "tally_nps_answers", "answers", detail::nps_scale_text};
+  const count_t n = static_cast<count_t>(answers.size());
+  return nps_counts{.promoters = promoters, .passives = n - promoters - detractors, .detractors = detractors};
 }
 [[nodiscard]] constexpr nps_counts tally_nps_answers(std::span<const int> answers) {
   return detail::answers_value(try_tally_nps_answers(answers), answers, 0, 10);
@@ -273,12 +275,17 @@ template <number T = double>
   if (!scale.ok())
     return error_info{errc::out_of_range, m, "scale", "needs lowest < satisfied_from <= highest"};
   if (answers.empty()) return error_info{errc::empty_input, m, "answers"};
+  // Branch-free pass; the range check is a flag looked at once, after the loop.
   count_t satisfied = 0;
+  count_t invalid = 0;
+  const int lowest = scale.lowest;
+  const int highest = scale.highest;
+  const int from = scale.satisfied_from;
   for (const int a : answers) {
-    if (a < scale.lowest || a > scale.highest)
-      return error_info{errc::out_of_range, m, "answers", "must lie in the scale lowest..highest"};
-    if (a >= scale.satisfied_from) ++satisfied;
+    invalid += (a < lowest) | (a > highest);
+    satisfied += a >= from;
   }
+  if (invalid != 0) return error_info{errc::out_of_range, m, "answers", "must lie in the scale lowest..highest"};
   return rate<T>{to_number<T>(satisfied) / to_number<T>(static_cast<count_t>(answers.size()))};
 }
 template <number T = double>
