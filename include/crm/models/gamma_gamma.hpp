@@ -17,6 +17,7 @@
 #include <crm/core/result.hpp>
 #include <crm/models/detail/csv.hpp>
 #include <crm/models/detail/optimize.hpp>
+#include <crm/models/detail/rows.hpp>
 #include <crm/models/fit.hpp>
 #include <crm/models/generate.hpp>
 
@@ -97,14 +98,8 @@ template <class T>
 template <std::floating_point T>
 [[nodiscard]] constexpr error_info validate(std::span<const spend_row<T>> rows, const char* model,
                                             std::size_t* row = nullptr) noexcept {
-  if (rows.empty()) return {errc::empty_input, model, "customers"};
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (const error_info e = detail::check_spend_row(rows[i], model)) {
-      if (row != nullptr) *row = i;
-      return e;
-    }
-  }
-  return {};
+  return detail::first_invalid_row(rows, model, row,
+                                   [](const spend_row<T>& c, const char* m) { return detail::check_spend_row(c, m); });
 }
 
 /// The rows with frequency > 0: the customers whose spend the model can learn from (Fader, Hardie
