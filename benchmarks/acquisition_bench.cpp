@@ -5,7 +5,7 @@
 // expression, no checks), each over 1024 different valid inputs so nothing constant-folds.
 #include <crm/metrics/acquisition.hpp>
 
-#include <benchmark/benchmark.h>
+#include "metric_bench.hpp"
 
 #include <array>
 #include <cstddef>
@@ -36,37 +36,11 @@ const std::array<period, n_inputs>& periods() {
   return all;
 }
 
-template <class F>
-void run(benchmark::State& state, F f) {
-  const auto& in = periods();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const double r = f(in[i]);
-    benchmark::DoNotOptimize(r);
-    i = (i + 1) % n_inputs;
-  }
-}
 }  // namespace
 
 // Each metric: (name, inputs expression over `p`, member of the result, hand-written expression).
-#define CRM_ACQUISITION_BENCH(metric, inputs, member, hand_expr)                                \
-  void BM_##metric##_library(benchmark::State& st) {                                            \
-    run(st, [](const period& p) { return crm::metric(inputs).member; });                        \
-  }                                                                                             \
-  void BM_##metric##_try(benchmark::State& st) {                                                \
-    run(st, [](const period& p) {                                                               \
-      const auto r = crm::try_##metric(inputs);                                                 \
-      return r ? r->member : -1.0;                                                              \
-    });                                                                                         \
-  }                                                                                             \
-  void BM_##metric##_hand(benchmark::State& st) {                                               \
-    run(st, [](const period& p) { return hand_expr; });                                         \
-  }                                                                                             \
-  BENCHMARK(BM_##metric##_library);                                                             \
-  BENCHMARK(BM_##metric##_try);                                                                 \
-  BENCHMARK(BM_##metric##_hand)
-
-#define CRM_ARGS(...) __VA_ARGS__
+#define CRM_ACQUISITION_BENCH(metric, inputs, member, hand_expr) \
+  CRM_METRIC_BENCH(metric, period, periods, p, CRM_ARGS(inputs), member, hand_expr)
 
 CRM_ACQUISITION_BENCH(conversion_rate, CRM_ARGS({.actions = p.customers, .audience = p.visitors}), fraction,
                       static_cast<double>(p.customers) / static_cast<double>(p.visitors));
@@ -81,19 +55,19 @@ CRM_ACQUISITION_BENCH(cac, CRM_ARGS({.marketing_and_sales_cost = p.cost, .new_cu
 
 // The funnel (3 stages, std::array form): the overall rate and both stage rates are computed.
 void BM_funnel_library(benchmark::State& st) {
-  run(st, [](const period& p) {
+  crm_bench::run_inputs(st, periods(), [](const period& p) {
     const crm::funnel_conversion<double, 3> f = crm::funnel(std::array<crm::count_t, 3>{p.visitors, p.leads, p.customers});
     return f.overall.fraction + f.stage_rates[0].fraction + f.stage_rates[1].fraction;
   });
 }
 void BM_funnel_try(benchmark::State& st) {
-  run(st, [](const period& p) {
+  crm_bench::run_inputs(st, periods(), [](const period& p) {
     const auto f = crm::try_funnel(std::array<crm::count_t, 3>{p.visitors, p.leads, p.customers});
     return f ? f->overall.fraction + f->stage_rates[0].fraction + f->stage_rates[1].fraction : -1.0;
   });
 }
 void BM_funnel_hand(benchmark::State& st) {
-  run(st, [](const period& p) {
+  crm_bench::run_inputs(st, periods(), [](const period& p) {
     const double v = static_cast<double>(p.visitors), l = static_cast<double>(p.leads), c = static_cast<double>(p.customers);
     return c / v + l / v + c / l;
   });

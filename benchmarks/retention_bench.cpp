@@ -5,7 +5,7 @@
 // expression, no checks), each over 1024 different valid inputs so nothing constant-folds.
 #include <crm/metrics/retention.hpp>
 
-#include <benchmark/benchmark.h>
+#include "metric_bench.hpp"
 
 #include <array>
 #include <cstddef>
@@ -40,37 +40,11 @@ const std::array<period, n_inputs>& periods() {
   return all;
 }
 
-template <class F>
-void run(benchmark::State& state, F f) {
-  const auto& in = periods();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const double r = f(in[i]);
-    benchmark::DoNotOptimize(r);
-    i = (i + 1) % n_inputs;
-  }
-}
 }  // namespace
 
 // Each metric: (name, inputs expression over `p`, accessor of the result value, hand-written expression).
-#define CRM_RETENTION_BENCH(metric, inputs, member, hand_expr)                                  \
-  void BM_##metric##_library(benchmark::State& st) {                                            \
-    run(st, [](const period& p) { return crm::metric(inputs).member; });                        \
-  }                                                                                             \
-  void BM_##metric##_try(benchmark::State& st) {                                                \
-    run(st, [](const period& p) {                                                               \
-      const auto r = crm::try_##metric(inputs);                                                 \
-      return r ? r->member : -1.0;                                                              \
-    });                                                                                         \
-  }                                                                                             \
-  void BM_##metric##_hand(benchmark::State& st) {                                               \
-    run(st, [](const period& p) { return hand_expr; });                                         \
-  }                                                                                             \
-  BENCHMARK(BM_##metric##_library);                                                             \
-  BENCHMARK(BM_##metric##_try);                                                                 \
-  BENCHMARK(BM_##metric##_hand)
-
-#define CRM_ARGS(...) __VA_ARGS__
+#define CRM_RETENTION_BENCH(metric, inputs, member, hand_expr) \
+  CRM_METRIC_BENCH(metric, period, periods, p, CRM_ARGS(inputs), member, hand_expr)
 
 CRM_RETENTION_BENCH(retention_rate,
                     CRM_ARGS({.customers_at_start = p.at_start, .customers_at_end = p.at_end, .new_customers = p.fresh}),

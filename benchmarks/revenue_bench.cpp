@@ -5,7 +5,7 @@
 // expression, no checks), each over 1024 different valid inputs so nothing constant-folds.
 #include <crm/metrics/revenue.hpp>
 
-#include <benchmark/benchmark.h>
+#include "metric_bench.hpp"
 
 #include <array>
 #include <cstddef>
@@ -40,37 +40,11 @@ const std::array<segment, n_inputs>& segments() {
   return all;
 }
 
-template <class F>
-void run(benchmark::State& state, F f) {
-  const auto& in = segments();
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const double r = f(in[i]);
-    benchmark::DoNotOptimize(r);
-    i = (i + 1) % n_inputs;
-  }
-}
 }  // namespace
 
 // Each metric: (name, inputs expression over `s`, member of the result, hand-written expression).
-#define CRM_REVENUE_BENCH(metric, inputs, member, hand_expr)                                    \
-  void BM_##metric##_library(benchmark::State& st) {                                            \
-    run(st, [](const segment& s) { return crm::metric(inputs).member; });                       \
-  }                                                                                             \
-  void BM_##metric##_try(benchmark::State& st) {                                                \
-    run(st, [](const segment& s) {                                                              \
-      const auto r = crm::try_##metric(inputs);                                                 \
-      return r ? r->member : -1.0;                                                              \
-    });                                                                                         \
-  }                                                                                             \
-  void BM_##metric##_hand(benchmark::State& st) {                                               \
-    run(st, [](const segment& s) { return hand_expr; });                                        \
-  }                                                                                             \
-  BENCHMARK(BM_##metric##_library);                                                             \
-  BENCHMARK(BM_##metric##_try);                                                                 \
-  BENCHMARK(BM_##metric##_hand)
-
-#define CRM_ARGS(...) __VA_ARGS__
+#define CRM_REVENUE_BENCH(metric, inputs, member, hand_expr) \
+  CRM_METRIC_BENCH(metric, segment, segments, s, CRM_ARGS(inputs), member, hand_expr)
 
 CRM_REVENUE_BENCH(roi, CRM_ARGS({.revenue = s.revenue, .cost = s.cost}), fraction, (s.revenue - s.cost) / s.cost);
 CRM_REVENUE_BENCH(romi, CRM_ARGS({.revenue = s.revenue, .marketing_cost = s.cost}), fraction, (s.revenue - s.cost) / s.cost);
