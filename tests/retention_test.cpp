@@ -3,6 +3,7 @@
 // Seeds (../shared/seeds): 000 = 000_9949ba3a3098aa87.txt, 001 = 001_15fb4e46a87cf176.txt,
 // 003 = 003_f1c74d43239c9d2b.txt, 004 = 004_27df46bff09b8c6f.txt.
 #include "catch.hpp"
+#include "number_helpers.hpp"
 #include "data_path.hpp"
 
 #include <crm/metrics.hpp>
@@ -22,24 +23,10 @@
 using Catch::Matchers::WithinRel;
 
 namespace {
-/// |a - b| <= 64 epsilon of T, relative to max(1, |b|) (cpp_dec_float division is not exact in its
-/// guard digits: 90 / 3 is not == 30).
-template <class T>
-bool approx_equal(const T& a, const T& b) {
-  using std::abs;
-  const T diff = abs(T(a - b));
-  const T scale = abs(b) < T(1) ? T(1) : T(abs(b));
-  return diff <= T(std::numeric_limits<T>::epsilon() * 64) * scale;
-}
-template <class T>
-T parse(const char* s) {
-  if constexpr (std::is_floating_point_v<T>)
-    return static_cast<T>(std::stold(s));
-  else
-    return T(s);
-}
-const double kNaN = std::numeric_limits<double>::quiet_NaN();
-const double kInf = std::numeric_limits<double>::infinity();
+using crm_test::approx_equal;
+using crm_test::kInf;
+using crm_test::kNaN;
+using crm_test::parse;
 }  // namespace
 
 // --- compile-time evaluation of the double forms ----------------------------------------------------
