@@ -18,6 +18,7 @@
 #include <crm/models/detail/csv.hpp>
 #include <crm/models/detail/optimize.hpp>
 #include <crm/models/detail/rows.hpp>
+#include <crm/models/detail/special.hpp>
 #include <crm/models/fit.hpp>
 #include <crm/models/generate.hpp>
 
@@ -51,24 +52,10 @@ struct discrete_row {
 };
 
 namespace detail {
-using bb_math_policy = boost::math::policies::policy<
-    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-    boost::math::policies::pole_error<boost::math::policies::ignore_error>,
-    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
-    boost::math::policies::promote_double<false>>;
-template <class T>
-[[nodiscard]] inline T bb_lgamma(T v) {
-  return boost::math::lgamma(v, bb_math_policy());
-}
-template <class T>
-[[nodiscard]] inline T bb_digamma(T v) {
-  return boost::math::digamma(v, bb_math_policy());
-}
 /// ln B(a, b)
 template <class T>
 [[nodiscard]] inline T bb_lbeta(T a, T b) {
-  return bb_lgamma(a) + bb_lgamma(b) - bb_lgamma(a + b);
+  return quiet_lgamma(a) + quiet_lgamma(b) - quiet_lgamma(a + b);
 }
 template <class T>
 [[nodiscard]] constexpr bool bb_finite(T v) noexcept {
@@ -193,18 +180,18 @@ T bg_bb_row_ll(T a, T b, T g, T d, count_t x_, count_t tx_, count_t n_, std::arr
   std::array<T, 4> acc{};
   if (grad != nullptr) {
     const T w = sum;
-    acc[0] = w * (bb_digamma(a + x) - bb_digamma(a + b + n));
-    acc[1] = w * (bb_digamma(b + n - x) - bb_digamma(a + b + n));
-    acc[2] = w * (bb_digamma(g) - bb_digamma(g + d + n));
-    acc[3] = w * (bb_digamma(d + n) - bb_digamma(g + d + n));
+    acc[0] = w * (quiet_digamma(a + x) - quiet_digamma(a + b + n));
+    acc[1] = w * (quiet_digamma(b + n - x) - quiet_digamma(a + b + n));
+    acc[2] = w * (quiet_digamma(g) - quiet_digamma(g + d + n));
+    acc[3] = w * (quiet_digamma(d + n) - quiet_digamma(g + d + n));
   }
   if (m > 0) {
-    const T psi_ax = grad != nullptr ? bb_digamma(a + x) : T(0);
-    const T psi_g1 = grad != nullptr ? bb_digamma(g + T(1)) : T(0);
-    T psi_b = grad != nullptr ? bb_digamma(b + tx - x) : T(0);
-    T psi_ab = grad != nullptr ? bb_digamma(a + b + tx) : T(0);
-    T psi_d = grad != nullptr ? bb_digamma(d + tx) : T(0);
-    T psi_gd = grad != nullptr ? bb_digamma(g + d + T(1) + tx) : T(0);
+    const T psi_ax = grad != nullptr ? quiet_digamma(a + x) : T(0);
+    const T psi_g1 = grad != nullptr ? quiet_digamma(g + T(1)) : T(0);
+    T psi_b = grad != nullptr ? quiet_digamma(b + tx - x) : T(0);
+    T psi_ab = grad != nullptr ? quiet_digamma(a + b + tx) : T(0);
+    T psi_d = grad != nullptr ? quiet_digamma(d + tx) : T(0);
+    T psi_gd = grad != nullptr ? quiet_digamma(g + d + T(1) + tx) : T(0);
     T l = l_i;
     for (count_t i = 0; i < m; ++i) {
       const T k = static_cast<T>(i);
@@ -224,10 +211,10 @@ T bg_bb_row_ll(T a, T b, T g, T d, count_t x_, count_t tx_, count_t n_, std::arr
     }
   }
   if (grad != nullptr) {
-    const T base_ab = bb_digamma(a + b);
-    const T base_a = bb_digamma(a) - base_ab, base_b = bb_digamma(b) - base_ab;
-    const T base_gd = bb_digamma(g + d);
-    const T base_g = bb_digamma(g) - base_gd, base_d = bb_digamma(d) - base_gd;
+    const T base_ab = quiet_digamma(a + b);
+    const T base_a = quiet_digamma(a) - base_ab, base_b = quiet_digamma(b) - base_ab;
+    const T base_gd = quiet_digamma(g + d);
+    const T base_g = quiet_digamma(g) - base_gd, base_d = quiet_digamma(d) - base_gd;
     (*grad)[0] = acc[0] / sum - base_a;
     (*grad)[1] = acc[1] / sum - base_b;
     (*grad)[2] = acc[2] / sum - base_g;
@@ -263,11 +250,11 @@ template <class T>
   const T a = d + s, c = g + d + s, K = static_cast<T>(count);
   // (a)_K / (c-1)_K = [G(a+K)/G(a+K+g-1)] / [G(a)/G(a+g-1)]: Boost's tgamma_delta_ratio keeps each
   // ratio accurate to a few ulp where a difference of log-gammas near 1e9 would lose 7 digits.
-  const T r1 = boost::math::tgamma_delta_ratio(a + K, g - T(1), bb_math_policy());
-  const T r2 = boost::math::tgamma_delta_ratio(a, g - T(1), bb_math_policy());
+  const T r1 = boost::math::tgamma_delta_ratio(a + K, g - T(1), quiet_math_policy());
+  const T r2 = boost::math::tgamma_delta_ratio(a, g - T(1), quiet_math_policy());
   const T log_ratio = r1 > T(0) && r2 > T(0) && bb_finite(r1) && bb_finite(r2)
                           ? std::log(r1) - std::log(r2)
-                          : bb_lgamma(a + K) - bb_lgamma(a) + bb_lgamma(c - T(1)) - bb_lgamma(c - T(1) + K);
+                          : quiet_lgamma(a + K) - quiet_lgamma(a) + quiet_lgamma(c - T(1)) - quiet_lgamma(c - T(1) + K);
   return (c - T(1)) / (g - T(1)) * -std::expm1(log_ratio);
 }
 }  // namespace detail
@@ -410,10 +397,10 @@ struct bg_bb {
     if (n < 0) return error_info{errc::negative, name, "periods"};
     if (x > n) return error_info{errc::part_exceeds_whole, name, "purchases > periods"};
     using detail::bb_lbeta;
-    using detail::bb_lgamma;
+    using detail::quiet_lgamma;
     const T tx = static_cast<T>(x), tn = static_cast<T>(n);
     const T lb_ab = bb_lbeta(alpha, beta), lb_gd = bb_lbeta(gamma, delta);
-    const auto lchoose = [](T top, T k) { return bb_lgamma(top + T(1)) - bb_lgamma(k + T(1)) - bb_lgamma(top - k + T(1)); };
+    const auto lchoose = [](T top, T k) { return quiet_lgamma(top + T(1)) - quiet_lgamma(k + T(1)) - quiet_lgamma(top - k + T(1)); };
     T v = std::exp(lchoose(tn, tx) + bb_lbeta(alpha + tx, beta + tn - tx) - lb_ab + bb_lbeta(gamma, delta + tn) - lb_gd);
     for (count_t i = x; i < n; ++i) {
       const T ti = static_cast<T>(i);

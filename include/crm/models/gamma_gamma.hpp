@@ -18,6 +18,7 @@
 #include <crm/models/detail/csv.hpp>
 #include <crm/models/detail/optimize.hpp>
 #include <crm/models/detail/rows.hpp>
+#include <crm/models/detail/special.hpp>
 #include <crm/models/fit.hpp>
 #include <crm/models/generate.hpp>
 
@@ -50,22 +51,6 @@ struct spend_row {
 };
 
 namespace detail {
-// Special functions that report trouble through their value (checked by the caller) instead of
-// throwing, and evaluate double in double (Boost's default promotes to long double).
-using spend_math_policy = boost::math::policies::policy<
-    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
-    boost::math::policies::pole_error<boost::math::policies::ignore_error>,
-    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
-    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
-    boost::math::policies::promote_double<false>>;
-template <class T>
-[[nodiscard]] inline T spend_lgamma(T v) {
-  return boost::math::lgamma(v, spend_math_policy());
-}
-template <class T>
-[[nodiscard]] inline T spend_digamma(T v) {
-  return boost::math::digamma(v, spend_math_policy());
-}
 template <class T>
 [[nodiscard]] constexpr bool spend_finite(T v) noexcept {
   return v == v && v <= std::numeric_limits<T>::max() && v >= std::numeric_limits<T>::lowest();
@@ -189,7 +174,7 @@ struct gamma_gamma {
     if (const error_info e = check("gamma_gamma.log_likelihood")) return e;
     if (const error_info e = detail::check_spend_row(c, "gamma_gamma.log_likelihood")) return e;
     const T px = p * c.frequency;
-    const T ll = detail::spend_lgamma(px + q) - detail::spend_lgamma(px) - detail::spend_lgamma(q) +
+    const T ll = detail::quiet_lgamma(px + q) - detail::quiet_lgamma(px) - detail::quiet_lgamma(q) +
                  q * std::log(gamma) + (px - T(1)) * std::log(c.average_spend) + px * std::log(c.frequency) -
                  (px + q) * std::log(gamma + c.frequency * c.average_spend);
     if (!detail::spend_finite(ll)) return error_info{errc::not_finite, "gamma_gamma.log_likelihood", "result"};
@@ -292,14 +277,14 @@ class gamma_gamma_objective {
 
   /// Weighted log-likelihood at (p, q, gamma); `grad` receives d/dp, d/dq, d/dgamma.
   T operator()(T p, T q, T g, std::array<T, 3>* grad) const {
-    T ll = sum_w_ * (q * std::log(g) - spend_lgamma(q)) + p * sum_wx_lz_ - sum_w_lz_;
-    T dp = sum_wx_lz_, dq = sum_w_ * (std::log(g) - spend_digamma(q)), dg = sum_w_ * q / g;
+    T ll = sum_w_ * (q * std::log(g) - quiet_lgamma(q)) + p * sum_wx_lz_ - sum_w_lz_;
+    T dp = sum_wx_lz_, dq = sum_w_ * (std::log(g) - quiet_digamma(q)), dg = sum_w_ * q / g;
     for (std::size_t i = 0; i < gx_.size(); ++i) {
       const T px = p * gx_[i];
-      ll += gw_[i] * (spend_lgamma(px + q) - spend_lgamma(px) + px * glx_[i]);
+      ll += gw_[i] * (quiet_lgamma(px + q) - quiet_lgamma(px) + px * glx_[i]);
       if (grad != nullptr) {
-        const T d = spend_digamma(px + q);
-        dp += gw_[i] * gx_[i] * (d - spend_digamma(px) + glx_[i]);
+        const T d = quiet_digamma(px + q);
+        dp += gw_[i] * gx_[i] * (d - quiet_digamma(px) + glx_[i]);
         dq += gw_[i] * d;
       }
     }

@@ -8,6 +8,8 @@
 
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/policies/policy.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +18,24 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
+
+/// Boost.Math policy for model likelihoods: special functions report trouble through their value
+/// (checked by the caller, who raises a named crm error) instead of throwing, and evaluate double in
+/// double (Boost's default promotes to long double).
+using quiet_math_policy = boost::math::policies::policy<
+    boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+    boost::math::policies::pole_error<boost::math::policies::ignore_error>,
+    boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+    boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
+    boost::math::policies::promote_double<false>>;
+template <class T>
+[[nodiscard]] inline T quiet_lgamma(T v) {
+  return boost::math::lgamma(v, quiet_math_policy());
+}
+template <class T>
+[[nodiscard]] inline T quiet_digamma(T v) {
+  return boost::math::digamma(v, quiet_math_policy());
+}
 
 template <std::floating_point T>
 [[nodiscard]] inline T log_gamma(T x) noexcept {
