@@ -10,6 +10,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "../tests/data_path.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,15 +21,7 @@
 #include <vector>
 
 namespace {
-std::filesystem::path data_file(const char* rel) {
-  if (const char* env = std::getenv("CRM_METRICS_DATA_DIR"); env != nullptr && *env != '\0')
-    return std::filesystem::path(env) / rel;
-#ifdef CRM_METRICS_DATA_DIR_DEFAULT
-  return std::filesystem::path(CRM_METRICS_DATA_DIR_DEFAULT) / rel;
-#else
-  return rel;
-#endif
-}
+using crm_test::data_file;  // $CRM_METRICS_DATA_DIR, else ../shared/data beside the checkout
 constexpr crm::bg_nbd<double> cdnow_bg{0.243, 4.414, 0.793, 2.426};
 
 /// 1M customers from the CDNOW estimates, acquired on one of the 12 weeks' days as CDNOW's cohort

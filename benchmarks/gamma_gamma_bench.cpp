@@ -9,20 +9,14 @@
 
 #include <benchmark/benchmark.h>
 
+#include "../tests/data_path.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
 
 namespace {
-std::filesystem::path data_file(const char* rel) {
-  if (const char* env = std::getenv("CRM_METRICS_DATA_DIR"); env != nullptr && *env != '\0')
-    return std::filesystem::path(env) / rel;
-#ifdef CRM_METRICS_DATA_DIR_DEFAULT
-  return std::filesystem::path(CRM_METRICS_DATA_DIR_DEFAULT) / rel;
-#else
-  return rel;
-#endif
-}
+using crm_test::data_file;  // $CRM_METRICS_DATA_DIR, else ../shared/data beside the checkout
 const crm::gamma_gamma<double> cdnow_gg{.p = 6.25, .q = 3.74, .gamma = 15.44};
 const crm::bg_bb<double> donations_bb{.alpha = 1.204, .beta = 0.750, .gamma = 0.657, .delta = 2.783};
 

@@ -9,20 +9,14 @@
 
 #include <benchmark/benchmark.h>
 
+#include "../tests/data_path.hpp"
+
 #include <cstdlib>
 #include <filesystem>
 #include <vector>
 
 namespace {
-std::filesystem::path data_file(const char* rel) {
-  if (const char* env = std::getenv("CRM_METRICS_DATA_DIR"); env != nullptr && *env != '\0')
-    return std::filesystem::path(env) / rel;
-#ifdef CRM_METRICS_DATA_DIR_DEFAULT
-  return std::filesystem::path(CRM_METRICS_DATA_DIR_DEFAULT) / rel;
-#else
-  return rel;
-#endif
-}
+using crm_test::data_file;  // $CRM_METRICS_DATA_DIR, else ../shared/data beside the checkout
 constexpr crm::pareto_nbd<double> cdnow_pnbd{0.553, 10.578, 0.606, 11.669};
 
 void pareto_nbd_fit_cdnow(benchmark::State& state) {

@@ -127,6 +127,22 @@ template <std::floating_point T, int Shift>
   }
   return {static_cast<T>(x), static_cast<T>(last), age, T(1)};
 }
+/// The BG/NBD family's generator (K = 0: BG/NBD, K = 1: modified BG/NBD, which may also drop out at
+/// the first purchase): validates, then draws o.customers customers with the seeded engine.
+template <std::floating_point T, int K>
+[[nodiscard]] result<std::vector<rfm_row<T>>> generate_bgnbd_family(const char* name, T r, T alpha, T a, T b,
+                                                                   const generate_options<T>& o) {
+  if (auto e = bgnbd_core<T, K>{r, alpha, a, b}.check(name)) return e;
+  if (auto e = check_generate_options(name, o)) return e;
+  std::mt19937_64 g(o.seed);
+  std::vector<rfm_row<T>> out;
+  out.reserve(static_cast<std::size_t>(o.customers));
+  for (count_t i = 0; i < o.customers; ++i)
+    out.push_back(draw_bgnbd_customer<T, K>(g, static_cast<double>(r), static_cast<double>(alpha),
+                                            static_cast<double>(a), static_cast<double>(b), draw_age(g, o)));
+  return out;
+}
+
 }  // namespace detail
 
 /**
@@ -136,16 +152,7 @@ template <std::floating_point T, int Shift>
  */
 template <std::floating_point T>
 [[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const bg_nbd<T>& m, const generate_options<T>& o) {
-  constexpr const char* name = "generate(bg_nbd)";
-  if (auto e = detail::bgnbd_core<T, 0>{m.r, m.alpha, m.a, m.b}.check(name)) return e;
-  if (auto e = detail::check_generate_options(name, o)) return e;
-  std::mt19937_64 g(o.seed);
-  std::vector<rfm_row<T>> out;
-  out.reserve(static_cast<std::size_t>(o.customers));
-  for (count_t i = 0; i < o.customers; ++i)
-    out.push_back(detail::draw_bgnbd_customer<T, 0>(g, static_cast<double>(m.r), static_cast<double>(m.alpha),
-                                                    static_cast<double>(m.a), static_cast<double>(m.b), detail::draw_age(g, o)));
-  return out;
+  return detail::generate_bgnbd_family<T, 0>("generate(bg_nbd)", m.r, m.alpha, m.a, m.b, o);
 }
 template <std::floating_point T>
 [[nodiscard]] std::vector<rfm_row<T>> generate(const bg_nbd<T>& m, const generate_options<T>& o) {
@@ -158,16 +165,7 @@ template <std::floating_point T>
  */
 template <std::floating_point T>
 [[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const modified_bg_nbd<T>& m, const generate_options<T>& o) {
-  constexpr const char* name = "generate(modified_bg_nbd)";
-  if (auto e = detail::bgnbd_core<T, 1>{m.r, m.alpha, m.a, m.b}.check(name)) return e;
-  if (auto e = detail::check_generate_options(name, o)) return e;
-  std::mt19937_64 g(o.seed);
-  std::vector<rfm_row<T>> out;
-  out.reserve(static_cast<std::size_t>(o.customers));
-  for (count_t i = 0; i < o.customers; ++i)
-    out.push_back(detail::draw_bgnbd_customer<T, 1>(g, static_cast<double>(m.r), static_cast<double>(m.alpha),
-                                                    static_cast<double>(m.a), static_cast<double>(m.b), detail::draw_age(g, o)));
-  return out;
+  return detail::generate_bgnbd_family<T, 1>("generate(modified_bg_nbd)", m.r, m.alpha, m.a, m.b, o);
 }
 template <std::floating_point T>
 [[nodiscard]] std::vector<rfm_row<T>> generate(const modified_bg_nbd<T>& m, const generate_options<T>& o) {
