@@ -1,0 +1,241 @@
+// crm-report: reading the input files through crm's CSV reader, with layout detection.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+#include "report.hpp"
+
+#include <crm/aggregate/csv.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <string_view>
+
+namespace crm_report {
+namespace {
+
+/// The first two non-blank lines of a file (header and first row); empty when unreadable.
+std::array<std::string, 2> first_lines(const std::string& file) {
+  std::array<std::string, 2> out;
+  std::ifstream in(file, std::ios::binary);
+  std::string line;
+  std::size_t k = 0;
+  while (k < 2 && std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (k == 0 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    out[k++] = line;
+  }
+  return out;
+}
+
+bool has_letter(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+}
+
+/// The layout options of crm::csv_format from --delimiter / detection on the first line.
+void set_delimiter(crm::csv_format& f, const std::string& opt, std::string_view first) {
+  if (opt == "space" || opt == "whitespace") {
+    f.whitespace_separated = true;
+  } else if (opt == "tab") {
+    f.delimiter = '\t';
+  } else if (opt.size() == 1) {
+    f.delimiter = opt[0];
+  } else if (!opt.empty()) {
+    throw input_error("--delimiter must be one character, 'tab' or 'space', not '" + opt + "'");
+  } else {
+    for (const char c : {',', ';', '\t', '|'})
+      if (first.find(c) != std::string_view::npos) {
+        f.delimiter = c;
+        return;
+      }
+    f.whitespace_separated = true;
+  }
+}
+
+/// Splits a line the way the format does (enough for detection: no quotes inside fields).
+std::vector<std::string> split(std::string_view line, const crm::csv_format& f) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  auto flush = [&] {
+    const auto b = cur.find_first_not_of(" \t"), e = cur.find_last_not_of(" \t");
+    out.push_back(b == std::string::npos ? std::string() : cur.substr(b, e - b + 1));
+    cur.clear();
+  };
+  if (f.whitespace_separated) {
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      if (i == line.size()) break;
+      const std::size_t j = line.find_first_of(" \t", i);
+      out.emplace_back(line.substr(i, j == std::string_view::npos ? line.size() - i : j - i));
+      i = j == std::string_view::npos ? line.size() : j;
+    }
+    return out;
+  }
+  for (const char c : line) {
+    if (c == f.quote) quoted = !quoted;
+    else if (c == f.delimiter && !quoted) flush();
+    else cur += c;
+  }
+  flush();
+  return out;
+}
+
+crm::time_format parse_time_format(const std::string& s) {
+  if (s == "iso") return crm::time_format::iso_date;
+  if (s == "iso-datetime") return crm::time_format::iso_date_time;
+  if (s == "yyyymmdd") return crm::time_format::yyyymmdd;
+  if (s == "epoch") return crm::time_format::epoch_seconds;
+  throw input_error("--date-format must be iso, iso-datetime, yyyymmdd or epoch, not '" + s + "'");
+}
+
+/// The time format a sample field is written in.
+crm::time_format detect_time_format(std::string_view v) {
+  const bool digits = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) return v.size() == 8 ? crm::time_format::yyyymmdd : crm::time_format::epoch_seconds;
+  if (v.size() > 10) return crm::time_format::iso_date_time;
+  return crm::time_format::iso_date;
+}
+
+/// Case-insensitive search of the header for the first of `candidates`; "" when none is there.
+std::string find_column(const std::vector<std::string>& header, std::initializer_list<std::string_view> candidates) {
+  const auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const std::string_view want : candidates)
+    for (const std::string& h : header)
+      if (lower(h) == want) return h;
+  return {};
+}
+
+/// The file's layout: delimiter, header, names of the wanted columns (positions "1", "2", ... in a
+/// file without a header), time format detected on the first data row.
+struct layout {
+  crm::csv_format format;
+  std::vector<std::string> columns;  ///< in the order asked
+};
+
+layout detect(const std::string& file, const orders_layout& opt,
+              const std::vector<std::pair<std::string, std::initializer_list<std::string_view>>>& wanted,
+              const std::vector<std::string>& positional, std::size_t time_index, bool skip_bad_rows) {
+  layout l;
+  const auto lines = first_lines(file);
+  set_delimiter(l.format, opt.delimiter, lines[0]);
+  l.format.header = opt.header.value_or(has_letter(lines[0]) || lines[0].empty());
+  l.format.on_bad_row = skip_bad_rows ? crm::bad_rows::collect : crm::bad_rows::fail;
+  l.format.keep_rejections = 5;
+  const std::vector<std::string> header = split(lines[0], l.format);
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    std::string name = wanted[i].first;
+    if (name.empty() && l.format.header) name = find_column(header, wanted[i].second);
+    if (name.empty() && !l.format.header) name = positional[i] == "last" ? std::to_string(header.size()) : positional[i];
+    l.columns.push_back(name);  // "" for a header without a known name: the reader reports it
+  }
+  if (!opt.date_format.empty()) {
+    l.format.time = parse_time_format(opt.date_format);
+  } else if (time_index < l.columns.size()) {
+    const std::vector<std::string> row = split(l.format.header ? lines[1] : lines[0], l.format);
+    std::size_t col = row.size();
+    if (l.format.header) {
+      for (std::size_t c = 0; c < header.size(); ++c)
+        if (header[c] == l.columns[time_index]) col = c;
+    } else if (!l.columns[time_index].empty()) {
+      col = static_cast<std::size_t>(std::stoul(l.columns[time_index])) - 1;
+    }
+    if (col < row.size()) l.format.time = detect_time_format(row[col]);
+  }
+  return l;
+}
+
+/// The message of a rejection: "file:line: column c 'name' reason", or "file: reason" for the whole file.
+std::string describe(const crm::csv_rejection& r) {
+  if (r.line == 0) return r.source + ": " + (r.field.empty() ? "" : "'" + r.field + "' ") + r.reason;
+  return r.message();
+}
+
+/// Turns a read's summary into an input_file, or throws input_error when the read stopped.
+template <class Records>
+input_file check_read(const std::string& role, const Records& got) {
+  const crm::csv_summary& s = got.summary;
+  if (s.stopped) throw input_error(describe(s.rejections.front()));
+  input_file f{role, s.source, s.rows, s.used, s.rejected, {}};
+  for (const crm::csv_rejection& r : s.rejections) f.first_rejections.push_back(describe(r));
+  return f;
+}
+
+void require_named(const std::string& file, const std::string& what, const std::string& name, const char* option) {
+  if (name.empty())
+    throw input_error(file + ":1: no column for the " + what + " in the header; name it with " + option);
+}
+
+}  // namespace
+
+std::chrono::sys_days parse_date_option(const std::string& s, const char* option) {
+  using namespace std::chrono;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  const bool parsed = (std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3 ||
+                       std::sscanf(s.c_str(), "%4d%2u%2u%c", &y, &m, &d, &tail) == 3);
+  const year_month_day ymd{year{y}, month{m}, day{d}};
+  if (!parsed || !ymd.ok() || y < 1900 || y > 2199)
+    throw input_error(std::string(option) + " '" + s + "' is not a date (write it as 2024-03-31)");
+  return sys_days{ymd};
+}
+
+report_input read_inputs(const report_options& o) {
+  report_input in;
+  {
+    const layout l = detect(o.orders_file, o.layout,
+                            {{o.layout.customer_column, {"customer_id", "customer", "client_id", "user_id", "customerid", "id"}},
+                             {o.layout.date_column, {"date", "order_date", "time", "timestamp", "datetime", "created_at"}},
+                             {o.layout.amount_column, {"amount", "dollar_value", "revenue", "value", "total", "price", "sum"}}},
+                            {"1", "2", "last"}, 1, o.skip_bad_rows);
+    const auto lines = first_lines(o.orders_file);
+    if (!lines[0].empty() && l.format.header) {
+      require_named(o.orders_file, "customer id", l.columns[0], "--customer-column");
+      require_named(o.orders_file, "order date", l.columns[1], "--date-column");
+      require_named(o.orders_file, "amount", l.columns[2], "--amount-column");
+    }
+    auto got = crm::try_read_orders_csv<double>(
+        crm::csv_input(o.orders_file), {.customer = l.columns[0], .time = l.columns[1], .amount = l.columns[2]}, l.format);
+    in.files.push_back(check_read("orders", got));
+    in.orders = std::move(got.records);
+  }
+  const orders_layout plain{};
+  if (!o.email_file.empty()) {
+    const layout l = detect(o.email_file, plain, {{"", {"recipient"}}, {"", {"time"}}}, {"1", "4"}, 1, o.skip_bad_rows);
+    crm::email_columns c;
+    const auto lines = first_lines(o.email_file);
+    const std::vector<std::string> header = split(lines[0], l.format);
+    if (!find_column(header, {"revenue"}).empty()) c.revenue = "revenue";
+    auto got = crm::try_read_email_events_csv<double>(crm::csv_input(o.email_file), c, l.format);
+    in.files.push_back(check_read("email", got));
+    in.email_events = std::move(got.records);
+  }
+  if (!o.nps_file.empty()) {
+    const layout l = detect(o.nps_file, plain, {{"", {"respondent"}}, {"", {"time"}}}, {"1", "2"}, 1, o.skip_bad_rows);
+    crm::survey_columns c;
+    const auto lines = first_lines(o.nps_file);
+    if (find_column(split(lines[0], l.format), {"time"}).empty()) c.time.clear();
+    auto got = crm::try_read_survey_answers_csv(crm::csv_input(o.nps_file), c, l.format);
+    in.files.push_back(check_read("nps", got));
+    in.nps_answers = std::move(got.records);
+  }
+  if (!o.costs_file.empty()) {
+    const layout l = detect(o.costs_file, plain, {{"", {"date"}}}, {"1"}, 0, o.skip_bad_rows);
+    crm::spend_columns c;
+    const auto lines = first_lines(o.costs_file);
+    if (find_column(split(lines[0], l.format), {"channel"}).empty()) c.channel.clear();
+    auto got = crm::try_read_spend_records_csv<double>(crm::csv_input(o.costs_file), c, l.format);
+    in.files.push_back(check_read("costs", got));
+    in.costs = std::move(got.records);
+  }
+  return in;
+}
+
+}  // namespace crm_report

@@ -1,0 +1,148 @@
+// crm-report: every figure as JSON, with nlohmann::json. The schema is documented in docs/report.md
+// ("JSON schema"); "schema_version" changes when a field changes meaning or disappears.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+#include "report.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace crm_report {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json of(const interval& i) { return {{"value", i.point}, {"lower", i.lower}, {"upper", i.upper}}; }
+template <class T>
+json opt(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  if constexpr (std::is_same_v<T, interval>) return of(*v);
+  else return *v;
+}
+json params(const std::vector<parameter>& ps) {
+  json o = json::object();
+  for (const parameter& p : ps) o[p.name] = {{"value", p.value}, {"standard_error", p.standard_error}};
+  return o;
+}
+
+}  // namespace
+
+std::string to_json_text(const report& r) {
+  json j;
+  j["schema_version"] = 1;
+  j["generator"] = "crm-report " + r.version;
+  j["currency"] = r.currency;
+  j["period"] = r.period;
+  j["confidence_level"] = r.level;
+  j["first_date"] = r.first_date;
+  j["last_date"] = r.last_date;
+  j["sample"] = r.sample;
+  j["partial"] = r.partial;
+  j["inputs"] = json::array();
+  for (const input_file& f : r.inputs)
+    j["inputs"].push_back({{"role", f.role}, {"source", f.source}, {"rows", f.rows}, {"used", f.used},
+                           {"rejected", f.rejected}, {"first_rejections", f.first_rejections}});
+  j["notes"] = r.notes;
+  const headline& h = r.head;
+  j["headline"] = {{"customers", h.customers},
+                   {"orders", h.orders},
+                   {"returns", h.returns},
+                   {"revenue", h.revenue},
+                   {"average_check", of(h.average_check)},
+                   {"purchase_frequency", of(h.purchase_frequency)},
+                   {"repeat_customers", h.repeat_customers},
+                   {"repeat_purchase_share", of(h.repeat_share)},
+                   {"mean_days_between_purchases", opt(h.mean_days_between_purchases)}};
+  j["periods"] = json::array();
+  for (const period_row& p : r.periods)
+    j["periods"].push_back({{"period", p.label},
+                            {"customers_at_start", p.at_start},
+                            {"new_customers", p.new_customers},
+                            {"customers_lost", p.lost},
+                            {"customers_at_end", p.at_end},
+                            {"active_customers", p.active},
+                            {"orders", p.orders},
+                            {"revenue", p.revenue},
+                            {"retention_rate", opt(p.retention)},
+                            {"churn_rate", opt(p.churn)},
+                            {"base_growth", opt(p.growth)}});
+  j["cohorts"] = json::array();
+  for (const cohort_row& c : r.cohorts)
+    j["cohorts"].push_back({{"cohort", c.label}, {"size", c.size}, {"active", c.active}, {"retention", c.retention},
+                            {"revenue", c.revenue}});
+  if (r.email) {
+    const funnel_figures& f = *r.email;
+    j["email"] = {{"campaigns", f.campaigns},
+                  {"sent", f.sent},
+                  {"delivered", f.delivered},
+                  {"unique_opens", f.opens},
+                  {"unique_clicks", f.clicks},
+                  {"conversions", f.conversions},
+                  {"unsubscribed", f.unsubscribed},
+                  {"spam_complaints", f.spam},
+                  {"hard_bounces", f.hard_bounces},
+                  {"soft_bounces", f.soft_bounces},
+                  {"revenue", f.revenue},
+                  {"delivery_rate", of(f.delivery)},
+                  {"open_rate", of(f.open)},
+                  {"click_through_rate", of(f.click_through)},
+                  {"click_to_open_rate", of(f.click_to_open)},
+                  {"conversion_rate", of(f.conversion)},
+                  {"unsubscribe_rate", of(f.unsubscribe)}};
+  } else {
+    j["email"] = nullptr;
+  }
+  if (r.nps)
+    j["nps"] = {{"promoters", r.nps->promoters}, {"passives", r.nps->passives}, {"detractors", r.nps->detractors},
+                {"score", of(r.nps->score)}};
+  else
+    j["nps"] = nullptr;
+  if (r.costs)
+    j["costs"] = {{"spend", r.costs->spend},           {"new_customers", r.costs->new_customers},
+                  {"revenue", r.costs->revenue},       {"cac", opt(r.costs->cac)},
+                  {"romi", opt(r.costs->romi)},        {"ltv", opt(r.costs->ltv)},
+                  {"ltv_to_cac", opt(r.costs->ltv_to_cac)}, {"ltv_basis", r.costs->ltv_basis}};
+  else
+    j["costs"] = nullptr;
+  if (r.forecast) {
+    const forecast_figures& f = *r.forecast;
+    json top = json::array();
+    for (const customer_forecast& c : f.top)
+      top.push_back({{"customer", c.id}, {"frequency", c.frequency}, {"recency", c.recency}, {"age", c.age},
+                     {"average_spend", c.average_spend}, {"p_alive", c.p_alive},
+                     {"expected_purchases_next_period", c.expected_purchases}, {"clv", c.clv}});
+    json holdout = nullptr;
+    if (f.holdout_length) {
+      json rows = json::array();
+      for (const holdout_row& x : f.holdout)
+        rows.push_back({{"frequency", x.frequency}, {"customers", x.customers}, {"predicted", x.predicted},
+                        {"actual", x.actual}});
+      holdout = {{"length", *f.holdout_length}, {"predicted_total", f.holdout_predicted_total},
+                 {"actual_total", f.holdout_actual_total}, {"by_frequency", rows}};
+    }
+    j["forecast"] = {{"model", f.model},
+                     {"time_unit", f.time_unit},
+                     {"calibration_end", f.calibration_end},
+                     {"customers", f.customers},
+                     {"parameters", params(f.parameters)},
+                     {"log_likelihood", f.log_likelihood},
+                     {"converged", f.converged},
+                     {"spend_model", f.spend_parameters.empty() ? json(nullptr) : params(f.spend_parameters)},
+                     {"spend_note", f.spend_note},
+                     {"horizon", f.horizon},
+                     {"expected_purchases_next_period", f.expected_purchases_next_period},
+                     {"mean_p_alive", f.mean_p_alive},
+                     {"p_alive_histogram", f.p_alive_histogram},
+                     {"clv_periods", f.clv_horizon_periods},
+                     {"clv_discount_rate", f.clv_discount_rate},
+                     {"mean_clv", opt(f.mean_clv)},
+                     {"top_customers", top},
+                     {"holdout", holdout}};
+    j["forecast_error"] = nullptr;
+  } else {
+    j["forecast"] = nullptr;
+    j["forecast_error"] = opt(r.forecast_error);
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace crm_report
