@@ -1,0 +1,455 @@
+// crm-metrics: the RFM summary of an order log, for the customer-base models (BG/NBD, Pareto/NBD,
+// Gamma-Gamma), as the `lifetimes` Python package computes it.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Per customer, over the calibration period (up to and including calibration_end):
+//   frequency  x   = distinct purchase days - 1 (same-day purchases count once, their values add)
+//   recency    t_x = (last purchase day - first purchase day) / time_unit
+//   age        T   = (calibration_end - first purchase day) / time_unit
+//   monetary_value = mean value of the x repeat purchase days (0 when x = 0): "zbar"
+// and, when an observation_end after calibration_end is given, over the holdout period
+// (calibration_end, observation_end]: holdout_frequency = distinct purchase days, holdout value =
+// mean value per holdout purchase day, holdout duration = (observation_end - calibration_end) /
+// time_unit. Customers whose first purchase falls in the holdout are not in the summary (counted
+// by holdout_only_customers()). These are the definitions of lifetimes'
+// summary_data_from_transaction_data and calibration_and_holdout_data (freq 'D'), and of Fader,
+// Hardie & Lee (2005) for x, t_x, T.
+// Returns (negative amounts) are not purchases and are left out of the summary: counted by
+// returns(), no other effect.
+// Customization points: none.
+#pragma once
+
+#include <crm/aggregate/customer_table.hpp>
+#include <crm/aggregate/detail/bytes.hpp>
+#include <crm/aggregate/orders.hpp>
+#include <crm/aggregate/periods.hpp>
+#include <crm/aggregate/records.hpp>
+#include <crm/aggregate/report.hpp>
+#include <crm/core/result.hpp>
+#include <crm/models/data.hpp>
+#include <crm/models/gamma_gamma.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// Where the calibration period ends, where observation ends, and the time unit of recency and T.
+struct rfm_options {
+  std::chrono::sys_days calibration_end{};                ///< last day of the calibration period (inclusive)
+  std::optional<std::chrono::sys_days> observation_end{};  ///< last day of the holdout (inclusive); none: no holdout
+  std::chrono::days time_unit{1};                          ///< e.g. std::chrono::weeks{1} for weeks (days / 7)
+  friend constexpr bool operator==(const rfm_options&, const rfm_options&) = default;
+};
+
+/// One customer of the summary. `T` is the money type of the orders.
+template <number T = double>
+struct rfm_summary_row {
+  customer_id customer{};
+  count_t frequency = 0;       ///< x: repeat purchase days in the calibration period
+  double recency = 0;          ///< t_x, in time units
+  double age = 0;              ///< T, in time units
+  T monetary_value{};          ///< mean value of the repeat purchase days; 0 when frequency == 0
+  count_t holdout_frequency = 0;  ///< purchase days in the holdout
+  T holdout_monetary_value{};     ///< mean value per holdout purchase day; 0 when none
+  friend bool operator==(const rfm_summary_row&, const rfm_summary_row&) = default;
+};
+
+/**
+ * @brief Builds the RFM summary (see the header comment) from orders, one record at a time.
+ * State per customer: a 64-byte slot (first and last calibration and holdout day, distinct-day
+ * counts, first-day value, calibration and holdout value), plus an 8-byte entry per distinct
+ * purchase day of a customer (the "day log"): it makes merge() exact when two parts hold purchases
+ * of the same customer on interleaved days. Counts need the log only for such customers (and for
+ * out-of-order records that fall strictly between a customer's first and last day seen so far).
+ * Errors (per record): amount NaN/inf ("amount"); time outside 1900..2199 or after the observation
+ * end (out_of_range, "time"); a value sum that overflows T (overflow, "value"). Options: time_unit
+ * not positive, observation_end before calibration_end, calibration_end out of range (out_of_range,
+ * field "time_unit", "observation_end" or "calibration_end").
+ *
+ * **Example**
+ *     crm::rfm_accumulator<double> acc({.calibration_end = 2024y / 12 / 31d, .time_unit = std::chrono::weeks{1}});
+ *     acc.add(orders);
+ *     auto fit = crm::fit_bg_nbd(acc.model_rows());
+ */
+template <number T = double>
+class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, order<T>, T> {
+ public:
+  using detail::accumulator_base<rfm_accumulator<T>, order<T>, T>::add;
+  static constexpr detail::state_kind kind = detail::state_kind::rfm;
+  static constexpr const char* name = "rfm_accumulator";
+  struct state {
+    static constexpr std::int32_t none_first = std::numeric_limits<std::int32_t>::max();
+    static constexpr std::int32_t none_last = std::numeric_limits<std::int32_t>::min();
+    std::int32_t first = none_first;  ///< first calibration purchase day
+    std::int32_t last = none_last;    ///< last calibration purchase day
+    std::int32_t hold_first = none_first;
+    std::int32_t hold_last = none_last;
+    std::uint32_t days = 0;       ///< distinct calibration purchase days (exact unless inexact & 1)
+    std::uint32_t hold_days = 0;  ///< distinct holdout purchase days (exact unless inexact & 2)
+    std::uint32_t index = 0;      ///< position in the day log
+    std::uint8_t inexact = 0;
+    T first_value{};  ///< value of the first calibration day
+    T value{};        ///< value of all calibration days
+    T hold_value{};   ///< value of all holdout days
+  };
+
+  rfm_accumulator() = default;
+  /// Throws crm::metric_error for invalid options (see try_create).
+  explicit rfm_accumulator(const rfm_options& o) : opt_(o) {
+    if (const error_info e = check_options(o)) detail::throw_metric_error(e);
+    set_days();
+  }
+  [[nodiscard]] static result<rfm_accumulator> try_create(const rfm_options& o) {
+    if (const error_info e = check_options(o)) return e;
+    rfm_accumulator a;
+    a.opt_ = o;
+    a.set_days();
+    return a;
+  }
+  [[nodiscard]] static constexpr error_info check_options(const rfm_options& o) noexcept {
+    if (o.time_unit.count() <= 0) return {errc::out_of_range, name, "time_unit", "must be at least one day"};
+    if (check_time(name, time_point{o.calibration_end}))
+      return {errc::out_of_range, name, "calibration_end", "must lie in 1900-01-01 .. 2199-12-31"};
+    if (o.observation_end && *o.observation_end < o.calibration_end)
+      return {errc::out_of_range, name, "observation_end", "must not be before calibration_end"};
+    if (o.observation_end && check_time(name, time_point{*o.observation_end}))
+      return {errc::out_of_range, name, "observation_end", "must lie in 1900-01-01 .. 2199-12-31"};
+    return {};
+  }
+  [[nodiscard]] const rfm_options& options() const noexcept { return opt_; }
+  /// Reserves room for `customers` customers.
+  void reserve(std::size_t customers) { table_.reserve(customers); }
+
+  error_info try_add(const order<T>& o) {
+    if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
+    const std::int32_t d = day_number(o.time);
+    if (d > end_day_) [[unlikely]]
+      return {errc::out_of_range, name, "time", opt_.observation_end ? "is after observation_end" : "is after calibration_end (no holdout asked for)"};
+    if (o.amount < number_traits<T>::zero()) {
+      ++returns_;
+      return {};
+    }
+    auto [s, created] = table_.try_emplace(o.customer);
+    if (created) s->index = next_index_++;
+    if (d <= cal_day_) {
+      T v = s->value;
+      if (!detail::add_finite(v, o.amount)) [[unlikely]] return overflow();
+      s->value = v;
+      add_day(*s, d, o.amount, s->first, s->last, s->days, 1);
+    } else {
+      T v = s->hold_value;
+      if (!detail::add_finite(v, o.amount)) [[unlikely]] return overflow();
+      s->hold_value = v;
+      T unused{};
+      add_day(*s, d, unused, s->hold_first, s->hold_last, s->hold_days, 2);
+    }
+    return {};
+  }
+  add_report try_add(std::span<const order<T>> records, on_bad_record policy = on_bad_record::stop) {
+    return detail::add_prefetched(table_, records, policy, [this](const order<T>& o) { return try_add(o); });
+  }
+
+  /// Customers in the summary (a purchase in the calibration period).
+  [[nodiscard]] count_t customers() const {
+    count_t n = 0;
+    table_.for_each([&n](customer_id, const state& s) { n += s.first != state::none_first; });
+    return n;
+  }
+  /// Customers whose purchases all fall in the holdout (not in the summary).
+  [[nodiscard]] count_t holdout_only_customers() const {
+    count_t n = 0;
+    table_.for_each([&n](customer_id, const state& s) { n += s.first == state::none_first && s.hold_days > 0; });
+    return n;
+  }
+  /// Records with a negative amount (returns), left out of the summary.
+  [[nodiscard]] count_t returns() const noexcept { return returns_; }
+  /// (observation_end - calibration_end) / time_unit; 0 without a holdout.
+  [[nodiscard]] double holdout_duration() const noexcept {
+    return static_cast<double>(end_day_ - cal_day_) / static_cast<double>(opt_.time_unit.count());
+  }
+  /// Bytes held: the table and the day log.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return table_.memory_bytes() + log_.capacity() * sizeof(std::uint64_t) + sizeof(*this) - sizeof(table_);
+  }
+  /// Entries in the day log.
+  [[nodiscard]] std::size_t day_log_size() const noexcept { return log_.size(); }
+
+  /// The summary, one row per customer with a calibration purchase, sorted by customer id.
+  [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const {
+    const exact_days fix = recount();
+    std::vector<std::pair<customer_id, const state*>> v;
+    v.reserve(table_.size());
+    table_.for_each([&v](customer_id c, const state& s) {
+      if (s.first != state::none_first) v.emplace_back(c, &s);
+    });
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<rfm_summary_row<T>> out;
+    out.reserve(v.size());
+    const double unit = static_cast<double>(opt_.time_unit.count());
+    for (const auto& [c, s] : v) {
+      const std::uint32_t days = (s->inexact & 1) ? fix.days[s->index] : s->days;
+      const std::uint32_t hold = (s->inexact & 2) ? fix.hold_days[s->index] : s->hold_days;
+      rfm_summary_row<T> r;
+      r.customer = c;
+      r.frequency = static_cast<count_t>(days) - 1;
+      r.recency = static_cast<double>(s->last - s->first) / unit;
+      r.age = static_cast<double>(cal_day_ - s->first) / unit;
+      if (r.frequency > 0) r.monetary_value = T(T(s->value - s->first_value) / to_number<T>(r.frequency));
+      r.holdout_frequency = hold;
+      if (hold > 0) r.holdout_monetary_value = T(s->hold_value / to_number<T>(static_cast<count_t>(hold)));
+      out.push_back(r);
+    }
+    return out;
+  }
+  /// The (frequency, recency, T) rows of rows(), same order, for crm::fit_bg_nbd and the other
+  /// transaction models.
+  template <std::floating_point F = double>
+  [[nodiscard]] std::vector<rfm_row<F>> model_rows() const {
+    std::vector<rfm_row<F>> out;
+    for (const auto& r : rows()) out.push_back({F(r.frequency), F(r.recency), F(r.age), F(1)});
+    return out;
+  }
+  /// The (frequency, monetary value) rows of rows(), same order, every customer (x = 0 included:
+  /// pass them through crm::repeat_customers before crm::fit_gamma_gamma).
+  template <std::floating_point F = double>
+  [[nodiscard]] std::vector<spend_row<F>> spend_rows() const {
+    std::vector<spend_row<F>> out;
+    for (const auto& r : rows()) out.push_back({F(r.frequency), static_cast<F>(r.monetary_value), F(1)});
+    return out;
+  }
+
+  /// Adds the records of `other`. Errors: different options (malformed, "options"); a value sum
+  /// overflows T.
+  error_info try_merge(const rfm_accumulator& other) {
+    if (!(opt_ == other.opt_)) return {errc::malformed, name, "options", "differ between the merged accumulators"};
+    std::vector<std::uint32_t> remap(other.next_index_, 0);
+    error_info err;
+    other.table_.for_each([&](customer_id c, const state& o) {
+      if (err) return;
+      auto [s, created] = table_.try_emplace(c);
+      if (created) {
+        *s = o;
+        s->index = next_index_++;
+        remap[o.index] = s->index;
+        return;
+      }
+      remap[o.index] = s->index;
+      T v = s->value, h = s->hold_value;
+      if (!detail::add_finite(v, o.value) || !detail::add_finite(h, o.hold_value)) {
+        err = overflow();
+        return;
+      }
+      if (o.days > 0) {
+        if (s->days == 0 || o.first < s->first) s->first_value = o.first_value;
+        else if (o.first == s->first) s->first_value = T(s->first_value + o.first_value);  // <= value: finite
+      }
+      merge_range(*s, o.first, o.last, o.days, o.inexact & 1, 1, s->first, s->last, s->days);
+      merge_range(*s, o.hold_first, o.hold_last, o.hold_days, o.inexact & 2, 2, s->hold_first, s->hold_last, s->hold_days);
+      s->value = v;
+      s->hold_value = h;
+    });
+    if (err) return err;
+    log_.reserve(log_.size() + other.log_.size());
+    for (const std::uint64_t e : other.log_) log_.push_back(pack(remap[static_cast<std::uint32_t>(e >> 32)], unpack_day(e)));
+    returns_ += other.returns_;
+    return {};
+  }
+
+  void write_payload(detail::byte_writer& w) const {
+    w.put(static_cast<std::int32_t>(cal_day_));
+    w.put(static_cast<std::uint8_t>(opt_.observation_end ? 1 : 0));
+    w.put(static_cast<std::int32_t>(end_day_));
+    w.put(static_cast<std::int32_t>(opt_.time_unit.count()));
+    w.put(static_cast<std::int64_t>(returns_));
+    w.put(static_cast<std::uint64_t>(table_.size()));
+    std::vector<std::uint32_t> position(next_index_, 0);
+    std::uint32_t pos = 0;
+    table_.for_each([&](customer_id c, const state& s) {
+      position[s.index] = pos++;
+      w.put(c);
+      w.put(s.first);
+      w.put(s.last);
+      w.put(s.hold_first);
+      w.put(s.hold_last);
+      w.put(s.days);
+      w.put(s.hold_days);
+      w.put(s.inexact);
+      w.put_number(s.first_value);
+      w.put_number(s.value);
+      w.put_number(s.hold_value);
+    });
+    w.put(static_cast<std::uint64_t>(log_.size()));
+    for (const std::uint64_t e : log_) w.put(pack(position[static_cast<std::uint32_t>(e >> 32)], unpack_day(e)));
+  }
+  void read_payload(detail::byte_reader& r) {
+    rfm_options o;
+    const auto cal = r.get<std::int32_t>("calibration_end");
+    const auto has_obs = r.get<std::uint8_t>("observation_end");
+    const auto obs = r.get<std::int32_t>("observation_end");
+    const auto unit = r.get<std::int32_t>("time_unit");
+    const auto returns = r.get<std::int64_t>("returns");
+    if (!r.ok()) return;
+    o.calibration_end = std::chrono::sys_days{std::chrono::days{cal}};
+    if (has_obs > 1 || (has_obs == 0 && obs != cal)) return r.fail(errc::malformed, "observation_end", "is inconsistent (corrupted state)");
+    if (has_obs == 1) o.observation_end = std::chrono::sys_days{std::chrono::days{obs}};
+    o.time_unit = std::chrono::days{unit};
+    if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)");
+    if (returns < 0) return r.fail(errc::malformed, "returns", "is negative (corrupted state)");
+    opt_ = o;
+    set_days();
+    returns_ = returns;
+    const std::uint64_t n = r.get_count("customers", 33);
+    if (n > std::numeric_limits<std::uint32_t>::max()) return r.fail(errc::malformed, "customers", "is too large");
+    table_.reserve(static_cast<std::size_t>(n));
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      const auto c = r.get<std::uint64_t>("customer");
+      state s;
+      s.first = r.get<std::int32_t>("first");
+      s.last = r.get<std::int32_t>("last");
+      s.hold_first = r.get<std::int32_t>("hold_first");
+      s.hold_last = r.get<std::int32_t>("hold_last");
+      s.days = r.get<std::uint32_t>("days");
+      s.hold_days = r.get<std::uint32_t>("hold_days");
+      s.inexact = r.get<std::uint8_t>("inexact");
+      s.first_value = r.template get_number<T>("first_value");
+      s.value = r.template get_number<T>("value");
+      s.hold_value = r.template get_number<T>("hold_value");
+      if (!r.ok()) return;
+      if (!valid(s)) return r.fail(errc::malformed, "customer", "has an impossible state (corrupted state)");
+      s.index = static_cast<std::uint32_t>(i);
+      auto [slot, created] = table_.try_emplace(c);
+      if (!created) return r.fail(errc::malformed, "customer", "appears twice (corrupted state)");
+      *slot = s;
+    }
+    next_index_ = static_cast<std::uint32_t>(n);
+    const std::uint64_t m = r.get_count("day_log", 8);
+    log_.reserve(static_cast<std::size_t>(m));
+    for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
+      const auto entry = r.get<std::uint64_t>("day_log");
+      if (!r.ok()) return;
+      const std::int32_t d = unpack_day(entry);
+      if ((entry >> 32) >= n || d > end_day_ || d < day_number(earliest_time))
+        return r.fail(errc::malformed, "day_log", "has an entry out of range (corrupted state)");
+      log_.push_back(entry);
+    }
+  }
+
+  /// Same options, same summary (rows()), same holdout-only customers and returns.
+  friend bool operator==(const rfm_accumulator& a, const rfm_accumulator& b) {
+    return a.opt_ == b.opt_ && a.returns_ == b.returns_ && a.holdout_only_customers() == b.holdout_only_customers() &&
+           a.rows() == b.rows();
+  }
+
+ private:
+  struct exact_days {
+    std::vector<std::uint32_t> days, hold_days;
+  };
+  static constexpr std::uint64_t pack(std::uint32_t index, std::int32_t day) noexcept {
+    return (std::uint64_t(index) << 32) | std::uint64_t(static_cast<std::uint32_t>(day) ^ 0x80000000U);
+  }
+  static constexpr std::int32_t unpack_day(std::uint64_t e) noexcept {
+    return static_cast<std::int32_t>(static_cast<std::uint32_t>(e) ^ 0x80000000U);
+  }
+  error_info overflow() const noexcept { return {errc::overflow, name, "value", "the sum of a customer's amounts is too large"}; }
+  void set_days() {
+    cal_day_ = static_cast<std::int32_t>(opt_.calibration_end.time_since_epoch().count());
+    end_day_ = opt_.observation_end ? static_cast<std::int32_t>(opt_.observation_end->time_since_epoch().count()) : cal_day_;
+  }
+  // One purchase day into a [first, last] range with a distinct-day count; `value_of_first` is
+  // the first-day value to update (calibration only).
+  void add_day(state& s, std::int32_t d, const T& amount, std::int32_t& first, std::int32_t& last, std::uint32_t& days,
+               std::uint8_t bit) {
+    const bool calibration = bit == 1;
+    if (d == last || d == first) {
+      if (calibration && d == first) s.first_value += amount;
+      return;
+    }
+    log_.push_back(pack(s.index, d));
+    if (d > last) {
+      if (first == state::none_first) {
+        first = d;
+        if (calibration) s.first_value = amount;
+      }
+      last = d;
+      ++days;
+    } else if (d < first) {
+      first = d;
+      if (calibration) s.first_value = amount;
+      ++days;
+    } else {
+      s.inexact |= bit;  // strictly between first and last: maybe a day seen before
+    }
+  }
+  // Merges the range of another part into this one (see docs/aggregation.md, "Exact merges").
+  static void merge_range(state& s, std::int32_t of, std::int32_t ol, std::uint32_t od, int o_inexact, std::uint8_t bit,
+                          std::int32_t& first, std::int32_t& last, std::uint32_t& days) {
+    if (od == 0) return;
+    if (days == 0) {
+      first = of;
+      last = ol;
+      days = od;
+      if (o_inexact) s.inexact |= bit;
+      return;
+    }
+    if (o_inexact) s.inexact |= bit;
+    if (last < of || ol < first) days += od;
+    else if (last == of || ol == first) days += od - 1;
+    else s.inexact |= bit;
+    first = std::min(first, of);
+    last = std::max(last, ol);
+  }
+  // Exact distinct-day counts, from the day log, of the customers whose counts are inexact.
+  exact_days recount() const {
+    exact_days out;
+    std::vector<unsigned char> need(next_index_, 0);
+    bool any = false;
+    table_.for_each([&](customer_id, const state& s) {
+      if (s.inexact) {
+        need[s.index] = s.inexact;
+        any = true;
+      }
+    });
+    if (!any) return out;
+    out.days.assign(next_index_, 0);
+    out.hold_days.assign(next_index_, 0);
+    std::vector<std::uint64_t> sel;
+    for (const std::uint64_t e : log_)
+      if (need[static_cast<std::uint32_t>(e >> 32)]) sel.push_back(e);
+    std::sort(sel.begin(), sel.end());
+    sel.erase(std::unique(sel.begin(), sel.end()), sel.end());
+    for (const std::uint64_t e : sel) {
+      const auto i = static_cast<std::uint32_t>(e >> 32);
+      if (unpack_day(e) <= cal_day_) ++out.days[i];
+      else ++out.hold_days[i];
+    }
+    return out;
+  }
+  bool valid(const state& s) const {
+    const bool cal = s.days == 0 ? (s.first == state::none_first && s.last == state::none_last)
+                                 : (s.first <= s.last && s.last <= cal_day_ && s.first >= day_number(earliest_time));
+    const bool hold = s.hold_days == 0 ? (s.hold_first == state::none_first && s.hold_last == state::none_last)
+                                       : (s.hold_first <= s.hold_last && s.hold_first > cal_day_ && s.hold_last <= end_day_);
+    return cal && hold && (s.days > 0 || s.hold_days > 0) && s.inexact < 4 && detail::fast_non_negative(s.first_value) &&
+           detail::fast_non_negative(s.value) && detail::fast_non_negative(s.hold_value) && !(s.value < s.first_value);
+  }
+
+  rfm_options opt_{};
+  std::int32_t cal_day_ = 0;
+  std::int32_t end_day_ = 0;
+  customer_table<state> table_;
+  std::vector<std::uint64_t> log_;
+  std::uint32_t next_index_ = 0;
+  count_t returns_ = 0;
+};
+
+CRM_METRICS_END_NAMESPACE

@@ -1,0 +1,206 @@
+// crm-metrics tests: order accumulators (revenue and orders; per-customer repeat share, purchase
+// frequency, time between purchases), the per-customer table, and bad records.
+#include <crm/aggregate/orders.hpp>
+#include <crm/metrics/retention.hpp>
+#include <crm/metrics/revenue.hpp>
+#include <crm/multiprecision.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "catch.hpp"
+#if defined(CRM_METRICS_CATCH2_V3)
+using Catch::Approx;
+#endif
+#include "number_helpers.hpp"
+
+using namespace std::chrono;
+using crm::order;
+
+namespace {
+crm::time_point at(year_month_day d, int hour = 0) { return crm::to_time(sys_days{d}) + hours{hour}; }
+}  // namespace
+
+TEST_CASE("customer_accumulator: a small log by hand", "[aggregate][orders]") {
+  // Customer 7: 3 purchases (Jan 1, Jan 11, Jan 31) and a return; customer 0: one free order;
+  // customer 2^64-1: 2 purchases on the same day; customer 9: only a return (not a customer).
+  const std::vector<order<double>> log = {
+      {7, at(2024y / 1 / 1), 10.0},   {0, at(2024y / 1 / 2), 0.0},     {7, at(2024y / 1 / 11), 20.0},
+      {~0ULL, at(2024y / 1 / 5, 9), 5.0}, {~0ULL, at(2024y / 1 / 5, 21), 7.0}, {7, at(2024y / 1 / 31), 30.0},
+      {7, at(2024y / 2 / 1), -20.0},  {9, at(2024y / 2 / 2), -1.0}};
+  crm::customer_accumulator<double> acc;
+  const crm::add_report rep = acc.add(log);
+  CHECK(rep.used == 8);
+  CHECK(rep.records() == 8);
+  CHECK(acc.customers() == 3);
+  CHECK(acc.repeat().repeat_customers == 2);
+  CHECK(acc.repeat().customers == 3);
+  CHECK(acc.purchases().orders == 6);
+  CHECK(acc.purchases().customers == 3);
+  // Net revenue 72 - 21 = 51 over 6 orders.
+  CHECK(acc.totals().revenue == 51.0);
+  CHECK(acc.totals().orders == 6);
+  CHECK(acc.order_totals_state().returns() == 2);
+  CHECK(acc.order_totals_state().returned() == 21.0);
+  CHECK(crm::average_check(acc.totals()).amount == 8.5);
+  // Gaps: customer 7: 30 days over 2 gaps; customer ~0: 12 hours over 1 gap: 30.5 days / 3.
+  const auto g = acc.gaps();
+  CHECK(g.gaps == 3);
+  CHECK(g.sum_of_gaps.count() == 30.5);
+  CHECK(crm::average_time_between_purchases(g).count() == Approx(30.5 / 3));
+  CHECK(crm::repeat_purchase_share(acc.repeat()).fraction == Approx(2.0 / 3.0));
+  REQUIRE(acc.find(9) == nullptr);
+  REQUIRE(acc.find(0) != nullptr);
+  CHECK(acc.find(0)->orders == 1);
+}
+
+TEMPLATE_TEST_CASE("order_totals_accumulator: sums in the number type; exact in decimal", "[aggregate][orders]", float,
+                   double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  crm::order_totals_accumulator<T> acc;
+  for (int i = 0; i < 1000; ++i) acc.add(order<T>{1, at(2024y / 1 / 1), crm_test::parse<T>("0.10")});
+  acc.add(order<T>{1, at(2024y / 1 / 1), crm_test::parse<T>("-0.30")});
+  CHECK(acc.orders() == 1000);
+  CHECK(acc.returns() == 1);
+  // 1000 additions of 0.10 in binary drift by up to ~1000 ulp of 100; in decimal they are exact.
+  const double got = static_cast<double>(T(acc.totals().revenue));
+  CHECK_THAT(got, Catch::Matchers::WithinRel(99.70, std::is_same_v<T, float> ? 1e-4 : 1e-12));
+  if constexpr (std::is_same_v<T, crm::decimal50>) CHECK(acc.totals().revenue == crm::decimal50("99.7"));
+}
+
+TEST_CASE("customer_accumulator: random logs against a plain std::map count", "[aggregate][orders]") {
+  std::mt19937_64 rng(42);
+  for (int round = 0; round < 40; ++round) {
+    const int customers = 1 + static_cast<int>(rng() % 300);
+    const int n = static_cast<int>(rng() % 3000);
+    std::vector<order<double>> log;
+    for (int i = 0; i < n; ++i) {
+      const auto c = static_cast<crm::customer_id>(rng() % static_cast<unsigned>(customers)) * 0x9E3779B97F4A7C15ULL;
+      const auto t = at(2023y / 1 / 1) + seconds{static_cast<long long>(rng() % (86400ULL * 700))};
+      const double amount = (rng() % 10 == 0) ? -double(rng() % 50) : double(rng() % 10000) / 100.0;
+      log.push_back({c, t, amount});
+    }
+    struct ref {
+      long long orders = 0;
+      crm::time_point first = crm::time_point::max(), last = crm::time_point::min();
+    };
+    std::map<crm::customer_id, ref> m;
+    long long orders = 0;
+    for (const auto& o : log) {
+      if (o.amount < 0) continue;
+      ref& r = m[o.customer];
+      ++r.orders;
+      ++orders;
+      r.first = std::min(r.first, o.time);
+      r.last = std::max(r.last, o.time);
+    }
+    long long repeat = 0, gaps = 0, secs = 0;
+    for (const auto& [c, r] : m) {
+      repeat += r.orders >= 2;
+      if (r.orders >= 2) {
+        gaps += r.orders - 1;
+        secs += (r.last - r.first).count();
+      }
+    }
+    crm::customer_accumulator<double> acc;
+    REQUIRE(acc.add(log).used == n);
+    CHECK(acc.customers() == static_cast<long long>(m.size()));
+    CHECK(acc.repeat().repeat_customers == repeat);
+    CHECK(acc.purchases().orders == orders);
+    CHECK(acc.gaps().gaps == gaps);
+    CHECK(acc.gaps().sum_of_gaps.count() == Approx(double(secs) / 86400.0).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("customer_table: agrees with std::unordered_map on adversarial ids", "[aggregate][orders]") {
+  std::mt19937_64 rng(7);
+  const std::vector<std::uint64_t> strides = {1, 2, 1ULL << 32, 1ULL << 40, 0x9E3779B97F4A7C15ULL, 0};
+  for (const std::uint64_t stride : strides) {
+    crm::customer_table<long long> t;
+    std::unordered_map<std::uint64_t, long long> ref;
+    for (int i = 0; i < 20000; ++i) {
+      const std::uint64_t key = stride == 0 ? rng() : static_cast<std::uint64_t>(rng() % 5000) * stride;
+      ++*t.try_emplace(key).first;
+      ++ref[key];
+    }
+    REQUIRE(t.size() == ref.size());
+    for (const auto& [k, v] : ref) {
+      REQUIRE(t.find(k) != nullptr);
+      CHECK(*t.find(k) == v);
+    }
+    CHECK(t.find(123456789123ULL * 3 + 1) == (ref.count(123456789123ULL * 3 + 1) ? t.find(123456789123ULL * 3 + 1) : nullptr));
+    CHECK(t.size() <= t.capacity() * 3 / 4);
+  }
+}
+
+TEST_CASE("order accumulators: bad records are rejected by index and field; counts add up", "[aggregate][orders]") {
+  const double nan = crm_test::kNaN, inf = crm_test::kInf;
+  const std::vector<order<double>> log = {{1, at(2024y / 1 / 1), 10.0},
+                                          {2, at(2024y / 1 / 1), nan},
+                                          {3, at(2024y / 1 / 1), 5.0},
+                                          {4, at(1899y / 12 / 31), 5.0},
+                                          {5, at(2024y / 1 / 1), -inf},
+                                          {6, crm::to_time(sys_days{2200y / 1 / 1}), 1.0},
+                                          {7, at(2024y / 1 / 2), 1.0}};
+  SECTION("stop at the first bad record") {
+    crm::customer_accumulator<double> acc;
+    const crm::add_report r = acc.try_add(log);
+    CHECK(r.used == 1);
+    CHECK(r.rejected == 1);
+    CHECK(r.unread == 5);
+    CHECK(r.records() == 7);
+    CHECK(r.first_error().index == 1);
+    CHECK(r.first_error().error.code == crm::errc::not_finite);
+    CHECK(std::string(r.first_error().error.field) == "amount");
+    CHECK(crm::message(r.first_error()) == "crm::customer_accumulator: amount is not finite (NaN or infinity) (record 1)");
+    CHECK(acc.customers() == 1);
+  }
+  SECTION("skip and count") {
+    crm::customer_accumulator<double> acc;
+    const crm::add_report r = acc.try_add(log, crm::on_bad_record::skip);
+    CHECK(r.used == 3);
+    CHECK(r.rejected == 4);
+    CHECK(r.unread == 0);
+    CHECK(r.records() == 7);
+    CHECK(r.first_rejections[1].index == 3);
+    CHECK(std::string(r.first_rejections[1].error.field) == "time");
+    CHECK(r.first_rejections[1].error.code == crm::errc::out_of_range);
+    CHECK(r.first_rejections[2].index == 4);
+    CHECK(r.first_rejections[3].index == 5);
+    CHECK(acc.customers() == 3);
+    CHECK(acc.totals().revenue == 16.0);
+  }
+  SECTION("throwing form names the record") {
+    crm::order_totals_accumulator<double> acc;
+    try {
+      acc.add(log);
+      FAIL("no exception");
+    } catch (const crm::bad_record& e) {
+      CHECK(e.index() == 1);
+      CHECK(std::string(e.what()) == "crm::order_totals_accumulator: amount is not finite (NaN or infinity) (record 1)");
+      CHECK(e.code() == crm::errc::not_finite);
+    }
+    CHECK(acc.orders() == 1);
+  }
+  SECTION("overflowing sums are refused, the state unchanged") {
+    crm::order_totals_accumulator<double> acc;
+    acc.add(order<double>{1, at(2024y / 1 / 1), std::numeric_limits<double>::max()});
+    const crm::error_info e = acc.try_add(order<double>{1, at(2024y / 1 / 1), std::numeric_limits<double>::max()});
+    CHECK(e.code == crm::errc::overflow);
+    CHECK(std::string(e.field) == "revenue");
+    CHECK(acc.orders() == 1);
+  }
+  SECTION("empty input: nothing used, metrics report the zero denominator") {
+    crm::customer_accumulator<double> acc;
+    const crm::add_report r = acc.add(std::vector<order<double>>{});
+    CHECK(r.records() == 0);
+    CHECK(crm::try_repeat_purchase_share(acc.repeat()).error().code == crm::errc::zero_denominator);
+    CHECK(crm::try_average_check(acc.totals()).error().code == crm::errc::zero_denominator);
+  }
+}

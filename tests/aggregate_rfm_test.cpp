@@ -1,0 +1,147 @@
+// crm-metrics tests: the RFM summary of an order log (crm::rfm_accumulator): CDNOW reproduced
+// exactly from its transactions, then fitted; definitions on small logs; holdout; errors.
+#include <crm/aggregate/rfm.hpp>
+#include <crm/models/bg_nbd.hpp>
+#include <crm/models/gamma_gamma.hpp>
+#include <crm/multiprecision.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "data_path.hpp"
+#include "number_helpers.hpp"
+
+using namespace std::chrono;
+
+namespace {
+// A minimal private reader of CDNOW_sample.txt (whitespace-separated: master id, sample id 1..2357,
+// yyyymmdd, number of CDs, dollar value). The customer id is the sample id, as in the summary files.
+template <class T>
+std::vector<crm::order<T>> read_cdnow_sample(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<crm::order<T>> out;
+  std::string master, sample, date, qty, amount;
+  while (in >> master >> sample >> date >> qty >> amount) {
+    const int y = std::stoi(date.substr(0, 4)), m = std::stoi(date.substr(4, 2)), d = std::stoi(date.substr(6, 2));
+    out.push_back({.customer = std::stoull(sample),
+                   .time = crm::to_time(sys_days{year{y} / m / d}),
+                   .amount = crm_test::parse<T>(amount.c_str())});
+  }
+  return out;
+}
+
+struct published_row {
+  long long x;
+  long long t_x_cents, T_cents, zbar_cents;  // the files' two decimals, as integers
+};
+long long cents(const std::string& s) { return std::llround(std::stod(s) * 100.0); }
+
+// ID,frequency,recency,T  and  ID,x,t_x,T,zbar
+std::map<long long, published_row> read_published(const std::filesystem::path& summary, const std::filesystem::path& with_zbar) {
+  std::map<long long, published_row> out;
+  std::ifstream a(summary), b(with_zbar);
+  std::string line;
+  std::getline(a, line);
+  while (std::getline(a, line)) {
+    std::stringstream ss(line);
+    std::string id, f, r, t;
+    std::getline(ss, id, ',');
+    std::getline(ss, f, ',');
+    std::getline(ss, r, ',');
+    std::getline(ss, t, ',');
+    out[std::stoll(id)] = {std::stoll(f), cents(r), cents(t), -1};
+  }
+  std::getline(b, line);
+  while (std::getline(b, line)) {
+    std::stringstream ss(line);
+    std::string id, x, tx, t, z;
+    std::getline(ss, id, ',');
+    std::getline(ss, x, ',');
+    std::getline(ss, tx, ',');
+    std::getline(ss, t, ',');
+    std::getline(ss, z, ',');
+    published_row& p = out.at(std::stoll(id));
+    REQUIRE(p.x == std::stoll(x));
+    REQUIRE(p.t_x_cents == cents(tx));
+    REQUIRE(p.T_cents == cents(t));
+    p.zbar_cents = cents(z);
+  }
+  return out;
+}
+// Rounds half up to cents. The mean of x amounts in cents is S / x cents: a tie (fraction exactly
+// 1/2) or at least 1 / (2x) away from one; decimal50 division is within 1e-45 of S / x but not
+// always on the tie itself (35.175 comes out as 35.17499...), so 1e-30 is added: exact rounding of
+// S / x for any x below 1e20.
+long long to_cents(const crm::decimal50& v) {
+  const crm::decimal50 c = floor(v * 100 + crm::decimal50("0.5") + crm::decimal50("1e-30"));
+  return static_cast<long long>(c);
+}
+}  // namespace
+
+TEST_CASE("rfm_accumulator: reproduces the CDNOW summaries exactly and the published BG/NBD and Gamma-Gamma fits",
+          "[aggregate][rfm][data]") {
+  const auto sample = crm_test::data_file("cdnow/CDNOW_sample.txt");
+  const auto summary = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  const auto with_zbar = crm_test::data_file("cdnow/cdnow_customers_summary_with_transactions.csv");
+  CRM_REQUIRE_DATA(sample);
+  CRM_REQUIRE_DATA(summary);
+  CRM_REQUIRE_DATA(with_zbar);
+  const auto orders = read_cdnow_sample<crm::decimal50>(sample);
+  REQUIRE(orders.size() == 6919);
+  const auto published = read_published(summary, with_zbar);
+  REQUIRE(published.size() == 2357);
+
+  crm::rfm_accumulator<crm::decimal50> acc({.calibration_end = 1997y / September / 30d, .time_unit = weeks{1} / 1});
+  // Purchases after 1997-09-30 are refused without a holdout; with one they are kept apart.
+  CHECK(acc.try_add(orders).rejected == 1);
+  crm::rfm_accumulator<crm::decimal50> cal({.calibration_end = 1997y / September / 30d,
+                                            .observation_end = 1998y / June / 30d,
+                                            .time_unit = days{7}});
+  const crm::add_report rep = cal.add(orders);
+  CHECK(rep.used == 6919);
+  CHECK(rep.rejected == 0);
+
+  const auto rows = cal.rows();
+  REQUIRE(rows.size() == 2357);
+  long long mismatches = 0;
+  for (const auto& r : rows) {
+    const published_row& p = published.at(static_cast<long long>(r.customer));
+    const bool same = r.frequency == p.x && std::llround(r.recency * 100) == p.t_x_cents &&
+                      std::llround(r.age * 100) == p.T_cents && to_cents(r.monetary_value) == p.zbar_cents;
+    if (!same) {
+      ++mismatches;
+      UNSCOPED_INFO("customer " << r.customer << ": x " << r.frequency << " t_x " << r.recency << " T " << r.age
+                                << " zbar " << r.monetary_value);
+    }
+  }
+  CHECK(mismatches == 0);
+
+  // FHL 2005 section 4: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL -9582.4 (as in bg_nbd_test).
+  const auto bg = crm::fit_bg_nbd(cal.model_rows());
+  CHECK_THAT(bg.params.r, Catch::Matchers::WithinRel(0.243, 0.01));
+  CHECK_THAT(bg.params.alpha, Catch::Matchers::WithinRel(4.414, 0.01));
+  CHECK_THAT(bg.params.a, Catch::Matchers::WithinRel(0.793, 0.01));
+  CHECK_THAT(bg.params.b, Catch::Matchers::WithinRel(2.426, 0.01));
+  CHECK_THAT(bg.log_likelihood, Catch::Matchers::WithinAbs(-9582.4, 0.05));
+  // Fader, Hardie & Lee (2005, JMR 42(4)): p = 6.25, q = 3.74, gamma = 15.44 on the 946 repeat
+  // customers.
+  const auto spend = crm::repeat_customers(cal.spend_rows());
+  REQUIRE(spend.size() == 946);
+  const auto gg = crm::fit_gamma_gamma(spend);
+  CHECK_THAT(gg.params.p, Catch::Matchers::WithinRel(6.25, 0.01));
+  CHECK_THAT(gg.params.q, Catch::Matchers::WithinRel(3.74, 0.01));
+  CHECK_THAT(gg.params.gamma, Catch::Matchers::WithinRel(15.44, 0.01));
+  // Rounded to cents as the published file is, the rows give the file's likelihood: SciPy on the
+  // file, LL -4055.9232435029 (gamma_gamma_test.cpp).
+  std::vector<crm::spend_row<double>> rounded;
+  for (const auto& r : cal.rows())
+    if (r.frequency > 0)
+      rounded.push_back({double(r.frequency), static_cast<double>(to_cents(r.monetary_value)) / 100.0, 1.0});
+  CHECK_THAT(crm::fit_gamma_gamma(rounded).log_likelihood, Catch::Matchers::WithinRel(-4055.9232435029, 1e-9));
+}
