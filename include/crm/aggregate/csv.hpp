@@ -1,0 +1,662 @@
+// crm-metrics: reading orders, e-mail events, survey answers and spend from CSV and
+// whitespace-separated files, fast, with every bad row reported.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Customization points: the number type T of amounts (crm::number; built-in floating types are
+// parsed with std::from_chars, any other T through its string constructor, exactly).
+//
+// Dialect: RFC 4180 fields (a field may be quoted with '"', "" is a quote inside quotes) with a
+// delimiter of the caller's choice, or fields separated by runs of blanks (the CDNOW files); LF or
+// CRLF line ends; a UTF-8 byte-order mark is skipped; blanks around fields are trimmed; blank lines
+// are not rows. A line break inside quotes is not supported (it is reported as an unterminated
+// quote): that is what lets a file be cut at line breaks and parsed by several threads.
+//
+// Nothing is dropped silently: every data line is a row, and every row is either used (turned into
+// a record) or rejected with its file, line, column, field and reason. Under bad_rows::fail
+// (default) the first rejection ends the read (crm::csv_error from read_*, or a summary with
+// complete() == false from try_read_*); under bad_rows::collect reading goes on, rows == used +
+// rejected, and the first few rejections are kept for the message.
+#pragma once
+
+#include <crm/aggregate/detail/csv_fields.hpp>
+#include <crm/aggregate/detail/csv_scan.hpp>
+#include <crm/aggregate/records.hpp>
+#include <crm/core/error.hpp>
+#include <crm/core/number.hpp>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <iterator>
+#include <span>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// What to do with a row that cannot be read.
+enum class bad_rows : std::uint8_t {
+  fail,     ///< stop at the first bad row and report it
+  collect,  ///< reject it, count it, keep going (the first `keep_rejections` are kept)
+};
+
+/// The layout of a file and the reading policy.
+struct csv_format {
+  char delimiter = ',';        ///< field separator (ignored when whitespace_separated)
+  bool whitespace_separated = false;  ///< fields separated by runs of spaces/tabs, as in CDNOW_master.txt
+  char quote = '"';            ///< quote character
+  bool header = true;          ///< the first line names the columns
+  /// Column names for a file without a header (header == false). Left empty, the columns are named
+  /// by their 1-based position: "1", "2", ... With names, every row must have that many fields.
+  std::vector<std::string> names{};
+  time_format time = time_format::iso_date;  ///< how the time column is written
+  detail::date_range dates{};  ///< accepted dates, inclusive (default 1900-01-01 .. 2199-12-31)
+  bad_rows on_bad_row = bad_rows::fail;
+  std::size_t keep_rejections = 8;  ///< how many rejections a summary keeps (all are counted)
+  /// Threads that parse (the file is cut at line breaks). 1 = the calling thread only; the reader
+  /// starts threads only when asked. Inputs under 1 MiB are parsed by one thread.
+  unsigned threads = 1;
+};
+
+/// One rejected row (or a problem with the whole input: line 0 = the file, column 0 = no column).
+struct csv_rejection {
+  std::string source;      ///< file name, or the name given to an in-memory text
+  std::uint64_t line = 0;  ///< 1-based line number in the file (the header is line 1)
+  std::size_t column = 0;  ///< 1-based column number, 0 when the problem is not in one column
+  std::string field;       ///< the column's name ("" when not in one column)
+  errc code = errc::ok;    ///< malformed, not_finite, out_of_range, negative, empty_input
+  std::string reason;      ///< e.g. "is not a number: '12x'"
+
+  /// "orders.csv:12: column 3 'amount' is not a number: '12x'"
+  [[nodiscard]] std::string message() const {
+    std::string s = source + ":" + std::to_string(line) + ": ";
+    if (column != 0) s += "column " + std::to_string(column) + " '" + field + "' ";
+    else if (!field.empty()) s += "'" + field + "' ";
+    return s + reason;
+  }
+};
+
+/// Thrown by the read_* functions: a crm::data_error (source, line, field) that also carries the
+/// column number and the error code.
+class csv_error : public data_error {
+ public:
+  explicit csv_error(const csv_rejection& r)
+      : data_error(r.source, static_cast<long long>(r.line), r.field,
+                   (r.column != 0 ? "column " + std::to_string(r.column) + ": " : std::string()) + r.reason),
+        rejection_(r) {}
+  [[nodiscard]] std::size_t column() const noexcept { return rejection_.column; }
+  [[nodiscard]] errc code() const noexcept { return rejection_.code; }
+  [[nodiscard]] const csv_rejection& rejection() const noexcept { return rejection_; }
+
+ private:
+  csv_rejection rejection_;
+};
+
+/// What a read did: rows seen, used and rejected, and the first rejections.
+struct csv_summary {
+  std::string source;
+  std::uint64_t rows = 0;      ///< data rows read (blank lines and the header are not rows)
+  std::uint64_t used = 0;      ///< rows turned into records
+  std::uint64_t rejected = 0;  ///< rows rejected; rows == used + rejected
+  std::vector<csv_rejection> rejections;  ///< the first format.keep_rejections of them, in file order
+  /// Set when reading stopped early (a bad row under bad_rows::fail, or a problem with the whole
+  /// input such as a missing file, a missing column or no data rows); then it is rejections[0].
+  bool stopped = false;
+
+  /// Every row was read (nothing stopped the read).
+  [[nodiscard]] bool complete() const noexcept { return !stopped; }
+  /// Every row was read and none was rejected.
+  [[nodiscard]] bool ok() const noexcept { return !stopped && rejected == 0; }
+  /// "orders.csv: 1000 rows, 998 used, 2 rejected; first: orders.csv:12: column 3 'amount' ..."
+  [[nodiscard]] std::string message() const {
+    std::string s = source + ": " + std::to_string(rows) + " rows, " + std::to_string(used) + " used, " +
+                    std::to_string(rejected) + " rejected";
+    if (stopped) s += ", reading stopped";
+    for (std::size_t i = 0; i < rejections.size(); ++i) s += (i == 0 ? "; " : " | ") + rejections[i].message();
+    if (rejected > rejections.size()) s += " | ...";
+    return s;
+  }
+};
+
+/// Records read into memory, in file order, with the summary of the read.
+template <class Record>
+struct csv_records {
+  std::vector<Record> records;
+  csv_summary summary;
+};
+
+/// Where the bytes come from: a file (memory-mapped), or text in memory with a name for messages.
+struct csv_input {
+  csv_input(const std::filesystem::path& file) : path(file), source(file.string()) {}  // NOLINT: implicit
+  csv_input(const char* file) : csv_input(std::filesystem::path(file)) {}              // NOLINT
+  csv_input(const std::string& file) : csv_input(std::filesystem::path(file)) {}       // NOLINT
+  /// In-memory text; `name` stands for the file name in messages.
+  [[nodiscard]] static csv_input from_text(std::string_view text, std::string name = "<text>") {
+    csv_input in{std::filesystem::path{}};
+    in.text = text;
+    in.is_text = true;
+    in.source = std::move(name);
+    return in;
+  }
+  std::filesystem::path path;
+  std::string_view text;
+  bool is_text = false;
+  std::string source;
+};
+
+/// Which columns hold an order. Empty names are columns the file does not have (optional ones only).
+struct order_columns {
+  std::string customer = "customer_id";  ///< unsigned 64-bit id
+  std::string time = "date";             ///< in csv_format::time
+  std::string amount = "amount";         ///< in T; negative = a return
+  std::string channel{};                 ///< optional unsigned 32-bit id
+  std::string campaign{};                ///< optional unsigned 32-bit id
+};
+
+/// Which columns hold an e-mail event.
+struct email_columns {
+  std::string recipient = "recipient";
+  std::string campaign = "campaign";
+  std::string kind = "event";  ///< sent, delivered, hard_bounce, soft_bounce, open, click, unsubscribe,
+                               ///< spam_complaint, conversion (any case; '-' or ' ' for '_')
+  std::string time = "time";
+  std::string revenue{};  ///< optional; non-zero only on conversions, an empty field is zero
+};
+
+/// Which columns hold a survey answer (the score is a whole number; its scale is checked where
+/// the answers are tallied).
+struct survey_columns {
+  std::string respondent = "respondent";
+  std::string time = "time";
+  std::string score = "score";
+};
+
+/// Which columns hold a spend record (amounts must not be negative).
+struct spend_columns {
+  std::string time = "date";
+  std::string channel = "channel";  ///< optional
+  std::string amount = "amount";
+};
+
+namespace detail {
+
+/// A record kind's columns: names, which are required, how a field fills the record.
+template <class Record>
+struct csv_schema;
+
+template <number T>
+struct csv_schema<order<T>> {
+  static constexpr std::size_t roles = 5;
+  std::array<std::string_view, roles> names;
+  static constexpr std::array<bool, roles> required{true, true, true, false, false};
+  explicit csv_schema(const order_columns& c) : names{c.customer, c.time, c.amount, c.channel, c.campaign} {}
+  field_failure parse(std::size_t role, std::string_view s, order<T>& r, const csv_format& f) const {
+    switch (role) {
+      case 0: return parse_unsigned(s, r.customer);
+      case 1: return parse_time(s, f.time, f.dates, r.time);
+      case 2: return parse_amount(s, r.amount);
+      case 3: return s.empty() ? field_failure{} : parse_unsigned(s, r.channel);
+      default: return s.empty() ? field_failure{} : parse_unsigned(s, r.campaign);
+    }
+  }
+  static line_failure check(const order<T>&) noexcept { return {}; }
+};
+
+template <number T>
+struct csv_schema<email_event<T>> {
+  static constexpr std::size_t roles = 5;
+  std::array<std::string_view, roles> names;
+  static constexpr std::array<bool, roles> required{true, true, true, true, false};
+  explicit csv_schema(const email_columns& c) : names{c.recipient, c.campaign, c.kind, c.time, c.revenue} {}
+  field_failure parse(std::size_t role, std::string_view s, email_event<T>& r, const csv_format& f) const {
+    switch (role) {
+      case 0: return parse_unsigned(s, r.recipient);
+      case 1: return parse_unsigned(s, r.campaign);
+      case 2: return parse_email_kind(s, r.kind);
+      case 3: return parse_time(s, f.time, f.dates, r.time);
+      default: {
+        if (s.empty()) return {};
+        const field_failure x = parse_amount(s, r.revenue);
+        if (x.ok() && r.revenue < T(0)) return {errc::negative, "is negative"};
+        return x;
+      }
+    }
+  }
+  line_failure check(const email_event<T>& r) const {
+    if (r.kind != email_event_kind::conversion && r.revenue != T(0))
+      return {{errc::out_of_range, "is not zero on an event that is not a conversion"}, 4};
+    return {};
+  }
+};
+
+template <>
+struct csv_schema<survey_answer> {
+  static constexpr std::size_t roles = 3;
+  std::array<std::string_view, roles> names;
+  static constexpr std::array<bool, roles> required{true, false, true};
+  explicit csv_schema(const survey_columns& c) : names{c.respondent, c.time, c.score} {}
+  field_failure parse(std::size_t role, std::string_view s, survey_answer& r, const csv_format& f) const {
+    switch (role) {
+      case 0: return parse_unsigned(s, r.respondent);
+      case 1: return parse_time(s, f.time, f.dates, r.time);
+      default: return parse_signed(s, r.score);
+    }
+  }
+  static line_failure check(const survey_answer&) noexcept { return {}; }
+};
+
+template <number T>
+struct csv_schema<spend_record<T>> {
+  static constexpr std::size_t roles = 3;
+  std::array<std::string_view, roles> names;
+  static constexpr std::array<bool, roles> required{true, false, true};
+  explicit csv_schema(const spend_columns& c) : names{c.time, c.channel, c.amount} {}
+  field_failure parse(std::size_t role, std::string_view s, spend_record<T>& r, const csv_format& f) const {
+    switch (role) {
+      case 0: return parse_time(s, f.time, f.dates, r.time);
+      case 1: return s.empty() ? field_failure{} : parse_unsigned(s, r.channel);
+      default: {
+        const field_failure x = parse_amount(s, r.amount);
+        if (x.ok() && r.amount < T(0)) return {errc::negative, "is negative"};
+        return x;
+      }
+    }
+  }
+  static line_failure check(const spend_record<T>&) noexcept { return {}; }
+};
+
+/// A rejection inside one chunk, before line numbers are made global.
+struct local_rejection {
+  std::uint64_t line = 0;  ///< 1-based within the chunk
+  std::size_t column = 0;  ///< 0-based; npos = not in a column
+  field_failure why{};
+  std::string text;  ///< the offending field (shortened)
+};
+
+struct chunk_state {
+  std::uint64_t lines = 0, rows = 0, used = 0, rejected = 0;
+  std::vector<local_rejection> rejections;
+  bool stopped = false;
+};
+
+inline std::string quote_text(std::string_view s) {
+  constexpr std::size_t max = 40;
+  std::string out = "'";
+  out.append(s.substr(0, max));
+  if (s.size() > max) out += "...";
+  return out + "'";
+}
+
+/// The column layout after the header: for each column, the role it fills (-1 = none).
+struct csv_plan {
+  std::vector<std::string> names;    ///< column names (from the header, the format, or positions)
+  std::vector<int> role_of;          ///< per column
+  std::size_t width = 0;             ///< exact field count required (0 = at least min_width)
+  std::size_t min_width = 0;         ///< 1 + the last column used
+};
+
+/// Parses the lines of [b, e), emitting records in batches to sink(worker, span).
+template <class Record, class Schema, class Sink>
+void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_plan& plan, const csv_format& fmt,
+                 unsigned worker, std::size_t chunk, const std::atomic<std::size_t>& first_failed_chunk,
+                 const csv_bytes& bytes, Sink& sink, chunk_state& st) {
+  constexpr std::ptrdiff_t release_every = std::ptrdiff_t{16} << 20;  // bytes parsed between page releases
+  const char* released = b;
+  const csv_dialect dialect{fmt.delimiter, fmt.quote, fmt.whitespace_separated};
+  constexpr std::size_t batch_size = 4096;
+  std::vector<Record> batch;
+  batch.reserve(batch_size);
+  const bool fail_fast = fmt.on_bad_row == bad_rows::fail;
+  const std::size_t keep = std::max<std::size_t>(fmt.keep_rejections, 1);
+  const int* roles = plan.role_of.data();
+  const std::size_t ncols = plan.role_of.size();
+  while (b < e) {
+    const auto [le, next] = line_at(b, e);
+    ++st.lines;
+    const char* x = (le > b && le[-1] == '\r') ? le - 1 : le;
+    const char* line = b;
+    b = next;
+    if (x == line || blank_line(line, x)) continue;
+    ++st.rows;
+    Record r{};
+    std::size_t count = 0;
+    auto on_field = [&](std::size_t col, std::string_view s) -> field_failure {
+      if (col < ncols && roles[col] >= 0) return schema.parse(static_cast<std::size_t>(roles[col]), s, r, fmt);
+      return {};
+    };
+    line_failure lf = split_line(line, x, dialect, on_field, count);
+    std::string_view bad_text;
+    const bool field_error = !lf.why.ok();
+    if (field_error) {
+      // recover the offending field's text for the message
+      std::size_t n = 0;
+      auto grab = [&](std::size_t col, std::string_view s) -> field_failure {
+        if (col == lf.column) bad_text = s;
+        return {};
+      };
+      (void)split_line(line, x, dialect, grab, n);
+    } else if (count < plan.min_width || (plan.width != 0 && count != plan.width)) {
+      const std::size_t expected = plan.width != 0 ? plan.width : plan.min_width;
+      lf = count < expected ? line_failure{{errc::malformed, "is missing (the row has too few fields)"}, count}
+                            : line_failure{{errc::malformed, "is an extra field (the row has too many fields)"},
+                                           expected};
+    } else {
+      lf = schema.check(r);
+      if (!lf.why.ok()) {
+        for (std::size_t c = 0; c < ncols; ++c)
+          if (roles[c] == static_cast<int>(lf.column)) {
+            lf.column = c;
+            break;
+          }
+      }
+    }
+    if (lf.why.ok()) {
+      ++st.used;
+      batch.push_back(std::move(r));
+      if (batch.size() == batch_size) {
+        sink(worker, std::span<const Record>(batch));
+        batch.clear();
+        if (b - released >= release_every) {
+          bytes.release(released, b);
+          released = b;
+        }
+        if (fail_fast && first_failed_chunk.load(std::memory_order_relaxed) < chunk) break;
+      }
+      continue;
+    }
+    ++st.rejected;
+    if (st.rejections.size() < keep) {
+      std::string text = field_error && !bad_text.empty() ? quote_text(bad_text) : std::string();
+      st.rejections.push_back({st.lines, lf.column, lf.why, std::move(text)});
+    }
+    if (fail_fast) {
+      st.stopped = true;
+      break;
+    }
+  }
+  if (!batch.empty()) sink(worker, std::span<const Record>(batch));
+}
+
+inline csv_rejection whole_input_problem(const std::string& source, std::uint64_t line, std::string field, errc code,
+                                         std::string reason) {
+  return {source, line, 0, std::move(field), code, std::move(reason)};
+}
+
+/// Reads `in` with the schema for Record, handing records to sink(worker, std::span<const Record>)
+/// (called from `fmt.threads` threads at once when threads > 1; each worker's batches in file order,
+/// worker w's rows before worker w+1's). Never throws by itself (sink and allocation aside).
+template <class Record, class Columns, class Sink>
+csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_format& fmt, Sink&& sink) {
+  csv_summary sum;
+  sum.source = in.source;
+  auto stop = [&](csv_rejection r) {
+    sum.stopped = true;
+    sum.rejections.insert(sum.rejections.begin(), std::move(r));
+    return sum;
+  };
+  csv_bytes bytes;
+  if (in.is_text) {
+    bytes = csv_bytes(in.text);
+  } else {
+    const char* why = "";
+    if (!bytes.open(in.path, why)) return stop(whole_input_problem(in.source, 0, "", errc::malformed, why));
+  }
+  std::string_view all = bytes.view();
+  if (all.size() >= 3 && all.substr(0, 3) == "\xEF\xBB\xBF") all.remove_prefix(3);
+  const char* b = all.data();
+  const char* e = b + all.size();
+  if (blank_line(b, e) || all.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return stop(whole_input_problem(in.source, 0, "", errc::empty_input, "is empty (no rows)"));
+
+  const csv_schema<Record> schema(columns);
+  const csv_dialect dialect{fmt.delimiter, fmt.quote, fmt.whitespace_separated};
+  csv_plan plan;
+  std::uint64_t header_lines = 0;
+  if (fmt.header) {
+    const auto [le, next] = line_at(b, e);
+    const char* x = (le > b && le[-1] == '\r') ? le - 1 : le;
+    std::size_t n = 0;
+    const line_failure lf = split_line(
+        b, x, dialect,
+        [&](std::size_t, std::string_view s) {
+          plan.names.emplace_back(s);
+          return field_failure{};
+        },
+        n);
+    if (!lf.why.ok()) return stop({in.source, 1, lf.column + 1, "", lf.why.code, std::string("header ") + lf.why.reason});
+    plan.width = plan.names.size();
+    b = next;
+    header_lines = 1;
+  } else if (!fmt.names.empty()) {
+    plan.names = fmt.names;
+    plan.width = plan.names.size();
+  }
+  plan.role_of.assign(plan.names.size(), -1);
+  for (std::size_t role = 0; role < csv_schema<Record>::roles; ++role) {
+    const std::string_view name = schema.names[role];
+    if (name.empty()) {
+      if (csv_schema<Record>::required[role])
+        return stop(whole_input_problem(in.source, 0, "", errc::malformed, "a required column has no name"));
+      continue;
+    }
+    std::size_t col = plan.names.size();
+    for (std::size_t c = 0; c < plan.names.size(); ++c)
+      if (plan.names[c] == name) {
+        col = c;
+        break;
+      }
+    if (col == plan.names.size() && fmt.header == false && fmt.names.empty()) {
+      // positional names "1", "2", ...
+      std::size_t pos = 0;
+      const auto [p, ec] = std::from_chars(name.data(), name.data() + name.size(), pos);
+      if (ec == std::errc{} && p == name.data() + name.size() && pos >= 1) {
+        col = pos - 1;
+        if (plan.role_of.size() <= col) {
+          plan.role_of.resize(col + 1, -1);
+          while (plan.names.size() <= col) plan.names.push_back(std::to_string(plan.names.size() + 1));
+        }
+      }
+    }
+    if (col == plan.names.size() || col >= plan.role_of.size())
+      return stop(whole_input_problem(in.source, fmt.header ? 1 : 0, std::string(name), errc::malformed,
+                                      fmt.header ? "is not a column of the header"
+                                                 : "is not one of the column names given"));
+    if (plan.role_of[col] >= 0)
+      return stop(whole_input_problem(in.source, fmt.header ? 1 : 0, std::string(name), errc::malformed,
+                                      "is mapped to two fields"));
+    plan.role_of[col] = static_cast<int>(role);
+    plan.min_width = std::max(plan.min_width, col + 1);
+  }
+
+  const std::size_t body = static_cast<std::size_t>(e - b);
+  const unsigned threads = body < (std::size_t{1} << 20) ? 1u : std::max(1u, fmt.threads);
+  const auto chunks = line_chunks(b, e, threads);
+  std::vector<chunk_state> states(chunks.size());
+  std::atomic<std::size_t> first_failed{static_cast<std::size_t>(-1)};
+  auto work = [&](std::size_t k) {
+    parse_chunk<Record>(chunks[k].first, chunks[k].second, schema, plan, fmt, static_cast<unsigned>(k), k,
+                        first_failed, bytes, sink, states[k]);
+    if (states[k].stopped) {
+      std::size_t cur = first_failed.load();
+      while (k < cur && !first_failed.compare_exchange_weak(cur, k)) {
+      }
+    }
+  };
+  if (chunks.size() == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    pool.reserve(chunks.size() - 1);
+    for (std::size_t k = 1; k < chunks.size(); ++k) pool.emplace_back(work, k);
+    work(0);
+    for (std::thread& t : pool) t.join();
+  }
+
+  const std::size_t keep = std::max<std::size_t>(fmt.keep_rejections, 1);
+  std::uint64_t line0 = header_lines;
+  for (const chunk_state& st : states) {
+    sum.rows += st.rows;
+    sum.used += st.used;
+    sum.rejected += st.rejected;
+    for (const local_rejection& r : st.rejections) {
+      if (sum.rejections.size() >= keep) break;
+      std::string name = r.column < plan.names.size() ? plan.names[r.column] : std::string();
+      std::string reason = r.why.reason;
+      if (!r.text.empty()) reason += ": " + r.text;
+      sum.rejections.push_back({in.source, line0 + r.line, r.column + 1, std::move(name), r.why.code,
+                                std::move(reason)});
+    }
+    if (st.stopped) {
+      sum.stopped = true;
+      break;  // later chunks are not part of the answer
+    }
+    line0 += st.lines;
+  }
+  if (!sum.stopped && sum.rows == 0)
+    return stop(whole_input_problem(in.source, line0, "", errc::empty_input, "has no data rows"));
+  return sum;
+}
+
+[[noreturn]] inline void throw_csv_error(const csv_rejection& r) {
+#if CRM_METRICS_HAS_EXCEPTIONS
+  throw csv_error(r);
+#else
+  (void)r;
+  std::abort();
+#endif
+}
+
+template <class Record, class Columns>
+csv_records<Record> try_read_csv(const csv_input& in, const Columns& columns, const csv_format& fmt) {
+  csv_records<Record> out;
+  std::vector<std::vector<Record>> parts(std::max(1u, fmt.threads));
+  auto sink = [&](unsigned w, std::span<const Record> batch) {
+    parts[w].insert(parts[w].end(), batch.begin(), batch.end());
+  };
+  out.summary = run_csv<Record>(in, columns, fmt, sink);
+  std::size_t n = 0;
+  for (const auto& p : parts) n += p.size();
+  out.records.reserve(n);
+  for (auto& p : parts) {
+    out.records.insert(out.records.end(), std::make_move_iterator(p.begin()), std::make_move_iterator(p.end()));
+    std::vector<Record>().swap(p);
+  }
+  return out;
+}
+
+template <class Record, class Columns>
+csv_records<Record> read_csv(const csv_input& in, const Columns& columns, const csv_format& fmt) {
+  csv_records<Record> r = try_read_csv<Record>(in, columns, fmt);
+  if (r.summary.stopped) throw_csv_error(r.summary.rejections.front());
+  return r;
+}
+
+}  // namespace detail
+
+/**
+ * @brief Reads orders (customer id, time, amount; optional channel and campaign) from a CSV or
+ * whitespace-separated file, or from text (csv_input::from_text).
+ * @tparam T number type of the amounts (double: std::from_chars; a decimal type: exact).
+ * @returns the orders in file order and the summary (rows, used, rejected, first rejections).
+ * @throws crm::csv_error (a crm::data_error: file, line, column, field, reason) at the first bad row
+ * under bad_rows::fail, or when the input cannot be read at all: missing file, a mapped column not
+ * in the header, no data rows (errc::empty_input). Under bad_rows::collect bad rows do not throw.
+ *
+ * **Example** (the CDNOW master file: blanks between fields, dates as YYYYMMDD)
+ *
+ *     crm::csv_format f{.whitespace_separated = true, .time = crm::time_format::yyyymmdd};
+ *     auto r = crm::read_orders_csv("CDNOW_master.txt",
+ *                                   {.customer = "customer_id", .time = "date", .amount = "dollar_value"}, f);
+ *     // r.records.size() == 69659, r.summary.used == 69659
+ */
+template <number T = double>
+[[nodiscard]] csv_records<order<T>> read_orders_csv(const csv_input& in, const order_columns& columns = {},
+                                                    const csv_format& format = {}) {
+  return detail::read_csv<order<T>>(in, columns, format);
+}
+/// read_orders_csv without exceptions: a problem is in summary (stopped, rejections); never throws
+/// (allocation failure aside), usable with -fno-exceptions.
+template <number T = double>
+[[nodiscard]] csv_records<order<T>> try_read_orders_csv(const csv_input& in, const order_columns& columns = {},
+                                                        const csv_format& format = {}) {
+  return detail::try_read_csv<order<T>>(in, columns, format);
+}
+
+/// Reads e-mail events (recipient, campaign, kind, time; optional revenue, only on conversions).
+/// Errors as read_orders_csv, plus errc::out_of_range for revenue on an event that is not a
+/// conversion and errc::negative for negative revenue.
+template <number T = double>
+[[nodiscard]] csv_records<email_event<T>> read_email_events_csv(const csv_input& in, const email_columns& columns = {},
+                                                                const csv_format& format = {}) {
+  return detail::read_csv<email_event<T>>(in, columns, format);
+}
+/// read_email_events_csv without exceptions.
+template <number T = double>
+[[nodiscard]] csv_records<email_event<T>> try_read_email_events_csv(const csv_input& in,
+                                                                    const email_columns& columns = {},
+                                                                    const csv_format& format = {}) {
+  return detail::try_read_csv<email_event<T>>(in, columns, format);
+}
+
+/// Reads survey answers (respondent, optional time, whole-number score). Errors as read_orders_csv.
+[[nodiscard]] inline csv_records<survey_answer> read_survey_answers_csv(const csv_input& in,
+                                                                        const survey_columns& columns = {},
+                                                                        const csv_format& format = {}) {
+  return detail::read_csv<survey_answer>(in, columns, format);
+}
+/// read_survey_answers_csv without exceptions.
+[[nodiscard]] inline csv_records<survey_answer> try_read_survey_answers_csv(const csv_input& in,
+                                                                            const survey_columns& columns = {},
+                                                                            const csv_format& format = {}) {
+  return detail::try_read_csv<survey_answer>(in, columns, format);
+}
+
+/// Reads marketing spend records (time, optional channel, amount >= 0). Errors as read_orders_csv,
+/// plus errc::negative for a negative amount.
+template <number T = double>
+[[nodiscard]] csv_records<spend_record<T>> read_spend_records_csv(const csv_input& in,
+                                                                  const spend_columns& columns = {},
+                                                                  const csv_format& format = {}) {
+  return detail::read_csv<spend_record<T>>(in, columns, format);
+}
+/// read_spend_records_csv without exceptions.
+template <number T = double>
+[[nodiscard]] csv_records<spend_record<T>> try_read_spend_records_csv(const csv_input& in,
+                                                                      const spend_columns& columns = {},
+                                                                      const csv_format& format = {}) {
+  return detail::try_read_csv<spend_record<T>>(in, columns, format);
+}
+
+/**
+ * @brief Streams records to `sink(unsigned worker, std::span<const Record> batch)` without
+ * holding the file's records in memory: the way to feed accumulators, one per worker, then merge.
+ * @tparam Record order<T>, email_event<T>, survey_answer or spend_record<T>; Columns is the
+ * matching order_columns, email_columns, survey_columns or spend_columns.
+ * With format.threads = k > 1 the file is cut at line breaks into k chunks parsed at once: worker w
+ * gets the rows of chunk w in file order, and the sink is called from k threads concurrently (give
+ * each worker its own state). Under bad_rows::fail the sink may already have seen rows of other
+ * chunks when a bad row stops the read: treat the whole scan as failed.
+ * @returns the summary; never throws by itself (the sink may).
+ */
+template <class Record, class Columns, class Sink>
+csv_summary try_scan_csv(const csv_input& in, const Columns& columns, const csv_format& format, Sink&& sink) {
+  return detail::run_csv<Record>(in, columns, format, sink);
+}
+/// try_scan_csv that throws crm::csv_error when the read stopped (see read_orders_csv).
+template <class Record, class Columns, class Sink>
+csv_summary scan_csv(const csv_input& in, const Columns& columns, const csv_format& format, Sink&& sink) {
+  csv_summary s = detail::run_csv<Record>(in, columns, format, sink);
+  if (s.stopped) detail::throw_csv_error(s.rejections.front());
+  return s;
+}
+
+CRM_METRICS_END_NAMESPACE

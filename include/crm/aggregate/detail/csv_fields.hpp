@@ -1,0 +1,278 @@
+// crm-metrics: field parsers of the CSV reader: ids, amounts, dates and times, e-mail event kinds.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+// IWYU pragma: private, include <crm/aggregate/csv.hpp>
+//
+// Each parser takes the whole field (already trimmed and unquoted) and either fills its output or
+// returns a field_failure (an errc and a static reason). They never throw and never allocate for
+// the built-in types, so the reader's hot loop has no exceptions in it.
+#pragma once
+
+#include <crm/aggregate/records.hpp>
+#include <crm/core/error.hpp>
+#include <crm/core/number.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// How a time column is written. Every form is read as UTC.
+enum class time_format : std::uint8_t {
+  iso_date,       ///< 2023-07-14 (midnight)
+  iso_date_time,  ///< 2023-07-14T08:30:00 or with a space, optional :SS, .fraction (dropped), Z or
+                  ///< ±HH:MM (converted to UTC); a date alone is its midnight
+  yyyymmdd,       ///< 20230714, as in the CDNOW files
+  epoch_seconds,  ///< seconds since 1970-01-01T00:00:00Z, an integer (may be negative)
+};
+
+namespace detail {
+
+/// Why a field was rejected; code == errc::ok means it was accepted.
+struct field_failure {
+  errc code = errc::ok;
+  const char* reason = "";
+  [[nodiscard]] constexpr bool ok() const noexcept { return code == errc::ok; }
+};
+
+constexpr bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+constexpr bool all_digits(const char* p, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!is_digit(p[i])) return false;
+  return true;
+}
+constexpr int digits_value(const char* p, std::size_t n) noexcept {
+  int v = 0;
+  for (std::size_t i = 0; i < n; ++i) v = v * 10 + (p[i] - '0');
+  return v;
+}
+
+/// An unsigned whole number (customer ids, campaign and channel ids); a leading '+' is allowed.
+template <class U>
+constexpr field_failure parse_unsigned(std::string_view s, U& out) noexcept {
+  static_assert(std::is_unsigned_v<U>);
+  if (s.empty()) return {errc::malformed, "is empty where a whole number is required"};
+  const char* b = s.data();
+  const char* e = b + s.size();
+  if (*b == '-') return {errc::negative, "is a negative id"};
+  if (*b == '+') ++b;
+  if (b == e || !is_digit(*b)) return {errc::malformed, "is not a whole number"};
+  U v = 0;
+  for (; b != e; ++b) {
+    if (!is_digit(*b)) return {errc::malformed, "is not a whole number"};
+    const auto d = static_cast<U>(*b - '0');
+    if (v > static_cast<U>((static_cast<U>(-1) - d) / 10)) return {errc::out_of_range, "is too large for its type"};
+    v = static_cast<U>(v * 10 + d);
+  }
+  out = v;
+  return {};
+}
+
+/// A signed int (survey scores, epoch seconds).
+template <class I>
+constexpr field_failure parse_signed(std::string_view s, I& out) noexcept {
+  if (s.empty()) return {errc::malformed, "is empty where a whole number is required"};
+  const char* b = s.data();
+  const char* e = b + s.size();
+  if (*b == '+' && ++b != e && *b == '-') return {errc::malformed, "is not a whole number"};
+  const auto [p, ec] = std::from_chars(b, e, out);
+  if (ec == std::errc::result_out_of_range) return {errc::out_of_range, "is too large for its type"};
+  if (ec != std::errc{} || p != e) return {errc::malformed, "is not a whole number"};
+  return {};
+}
+
+/// true for nan, inf, infinity in any case and with a sign: reported as not finite, not malformed.
+constexpr bool names_non_finite(std::string_view s) noexcept {
+  if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
+  auto lower_eq = [](std::string_view a, std::string_view lit) {
+    if (a.size() != lit.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      char c = a[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c != lit[i]) return false;
+    }
+    return true;
+  };
+  return lower_eq(s, "nan") || lower_eq(s, "inf") || lower_eq(s, "infinity");
+}
+
+/// A plain decimal: [+-]digits[.digits][e[+-]digits], at least one digit before the exponent.
+constexpr bool plain_decimal(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+  std::size_t digits = 0;
+  while (i < n && is_digit(s[i])) ++i, ++digits;
+  if (i < n && s[i] == '.') {
+    ++i;
+    while (i < n && is_digit(s[i])) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < n && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == n;
+}
+
+/// An amount in T. Built-in floating types: std::from_chars (the nearest value; see
+/// docs/aggregation.md for why not fast_float). Other types (decimal money): validated as a plain
+/// decimal, then T's string constructor, so "19.99" is exactly 19.99 in cpp_dec_float_50.
+template <number T>
+field_failure parse_amount(std::string_view s, T& out) {
+  if (s.empty()) return {errc::malformed, "is empty where an amount is required"};
+  if constexpr (std::is_floating_point_v<T>) {
+    const char* b = s.data();
+    const char* e = b + s.size();
+    if (*b == '+' && ++b != e && *b == '-') return {errc::malformed, "is not a number"};
+    const auto [p, ec] = std::from_chars(b, e, out, std::chars_format::general);
+    if (ec == std::errc::result_out_of_range) return {errc::out_of_range, "is outside the range of the number type"};
+    if (ec != std::errc{} || p != e) return {errc::malformed, "is not a number"};
+    if (!std::isfinite(out)) return {errc::not_finite, "is not finite (NaN or infinity)"};
+  } else {
+    if (names_non_finite(s)) return {errc::not_finite, "is not finite (NaN or infinity)"};
+    if (!plain_decimal(s)) return {errc::malformed, "is not a number"};
+    out = T(std::string(s));
+    if (!number_traits<T>::is_finite(out)) return {errc::out_of_range, "is outside the range of the number type"};
+  }
+  return {};
+}
+
+/// The accepted range of dates, inclusive.
+struct date_range {
+  std::chrono::sys_days earliest{std::chrono::year{1900} / 1 / 1};
+  std::chrono::sys_days latest{std::chrono::year{2199} / 12 / 31};
+};
+
+constexpr field_failure make_day(int y, int m, int d, std::chrono::sys_days& out) noexcept {
+  using namespace std::chrono;
+  if (m < 1 || m > 12) return {errc::out_of_range, "has a month outside 1..12"};
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return {errc::out_of_range, "is not a calendar date (no such day in that month)"};
+  out = sys_days{ymd};
+  return {};
+}
+
+/// "2023-07-14" at p (10 characters).
+constexpr field_failure parse_iso_day(const char* p, std::chrono::sys_days& out) noexcept {
+  if (!all_digits(p, 4) || p[4] != '-' || !all_digits(p + 5, 2) || p[7] != '-' || !all_digits(p + 8, 2))
+    return {errc::malformed, "is not an ISO date (YYYY-MM-DD)"};
+  return make_day(digits_value(p, 4), digits_value(p + 5, 2), digits_value(p + 8, 2), out);
+}
+
+/// A time field in format f, checked against the date range.
+constexpr field_failure parse_time(std::string_view s, time_format f, const date_range& range,
+                                   time_point& out) noexcept {
+  using namespace std::chrono;
+  if (s.empty()) return {errc::malformed, "is empty where a date or time is required"};
+  sys_days day{};
+  seconds in_day{0};
+  switch (f) {
+    case time_format::iso_date: {
+      if (s.size() != 10) return {errc::malformed, "is not an ISO date (YYYY-MM-DD)"};
+      if (const field_failure r = parse_iso_day(s.data(), day); !r.ok()) return r;
+      break;
+    }
+    case time_format::yyyymmdd: {
+      if (s.size() != 8 || !all_digits(s.data(), 8)) return {errc::malformed, "is not a date in the form YYYYMMDD"};
+      const char* p = s.data();
+      if (const field_failure r = make_day(digits_value(p, 4), digits_value(p + 4, 2), digits_value(p + 6, 2), day);
+          !r.ok())
+        return r;
+      break;
+    }
+    case time_format::iso_date_time: {
+      if (s.size() < 10) return {errc::malformed, "is not an ISO date-time (YYYY-MM-DDTHH:MM:SS)"};
+      if (const field_failure r = parse_iso_day(s.data(), day); !r.ok()) return r;
+      std::string_view t = s.substr(10);
+      if (!t.empty()) {
+        constexpr field_failure bad{errc::malformed, "is not an ISO date-time (YYYY-MM-DDTHH:MM:SS)"};
+        if ((t[0] != 'T' && t[0] != ' ') || t.size() < 6 || !all_digits(t.data() + 1, 2) || t[3] != ':' ||
+            !all_digits(t.data() + 4, 2))
+          return bad;
+        const int hh = digits_value(t.data() + 1, 2);
+        const int mm = digits_value(t.data() + 4, 2);
+        int ss = 0;
+        t.remove_prefix(6);
+        if (!t.empty() && t[0] == ':') {
+          if (t.size() < 3 || !all_digits(t.data() + 1, 2)) return bad;
+          ss = digits_value(t.data() + 1, 2);
+          t.remove_prefix(3);
+          if (!t.empty() && (t[0] == '.' || t[0] == ',')) {  // fraction of a second: dropped
+            t.remove_prefix(1);
+            if (t.empty() || !is_digit(t[0])) return bad;
+            while (!t.empty() && is_digit(t[0])) t.remove_prefix(1);
+          }
+        }
+        if (hh > 23 || mm > 59 || ss > 60) return {errc::out_of_range, "has a time of day outside 00:00:00..23:59:60"};
+        int offset_min = 0;
+        if (t == "Z") {
+          t = {};
+        } else if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
+          if (t.size() != 6 || !all_digits(t.data() + 1, 2) || t[3] != ':' || !all_digits(t.data() + 4, 2)) return bad;
+          offset_min = digits_value(t.data() + 1, 2) * 60 + digits_value(t.data() + 4, 2);
+          if (t[0] == '-') offset_min = -offset_min;
+          t = {};
+        }
+        if (!t.empty()) return bad;
+        in_day = hours{hh} + minutes{mm} + seconds{ss} - minutes{offset_min};
+      }
+      break;
+    }
+    case time_format::epoch_seconds: {
+      long long v = 0;
+      if (const field_failure r = parse_signed(s, v); !r.ok())
+        return r.code == errc::out_of_range ? field_failure{errc::out_of_range, "is outside the accepted date range"}
+                                            : field_failure{errc::malformed, "is not a whole number of seconds"};
+      // Range check before building a time point, so no arithmetic can overflow.
+      const long long lo = range.earliest.time_since_epoch().count() * 86400LL;
+      const long long hi = range.latest.time_since_epoch().count() * 86400LL + 86399LL;
+      if (v < lo || v > hi) return {errc::out_of_range, "is outside the accepted date range"};
+      out = time_point{seconds{v}};
+      return {};
+    }
+  }
+  if (day < range.earliest || day > range.latest) return {errc::out_of_range, "is outside the accepted date range"};
+  out = time_point{day} + in_day;
+  return {};
+}
+
+/// An e-mail event kind by name: sent, delivered, hard_bounce, soft_bounce, open, click,
+/// unsubscribe, spam_complaint, conversion; any case, '-' or ' ' in place of '_'.
+constexpr field_failure parse_email_kind(std::string_view s, email_event_kind& out) noexcept {
+  constexpr std::string_view names[] = {"sent",  "delivered", "hard_bounce", "soft_bounce",   "open",
+                                        "click", "unsubscribe", "spam_complaint", "conversion"};
+  for (std::size_t k = 0; k < std::size(names); ++k) {
+    const std::string_view n = names[k];
+    if (n.size() != s.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < n.size() && same; ++i) {
+      char c = s[i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      if (c == '-' || c == ' ') c = '_';
+      same = c == n[i];
+    }
+    if (same) {
+      out = static_cast<email_event_kind>(k);
+      return {};
+    }
+  }
+  if (s.empty()) return {errc::malformed, "is empty where an e-mail event kind is required"};
+  return {errc::malformed,
+          "is not an e-mail event kind (sent, delivered, hard_bounce, soft_bounce, open, click, unsubscribe, "
+          "spam_complaint, conversion)"};
+}
+
+}  // namespace detail
+CRM_METRICS_END_NAMESPACE

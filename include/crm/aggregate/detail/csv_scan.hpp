@@ -1,0 +1,260 @@
+// crm-metrics: the mechanics of the CSV reader: the input bytes (a read-only memory map), lines,
+// fields, and the split of a file into line-aligned chunks for parallel parsing.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+// IWYU pragma: private, include <crm/aggregate/csv.hpp>
+#pragma once
+
+#include <crm/aggregate/detail/csv_fields.hpp>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#if __has_include(<sys/mman.h>) && __has_include(<unistd.h>) && __has_include(<fcntl.h>)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#define CRM_METRICS_CSV_MMAP 1
+#else
+#define CRM_METRICS_CSV_MMAP 0
+#endif
+
+CRM_METRICS_BEGIN_NAMESPACE
+namespace detail {
+
+/// The bytes of one input: a read-only private memory map of a file (POSIX), the file read into a
+/// string (elsewhere), or a view of the caller's text. Move-only.
+class csv_bytes {
+ public:
+  csv_bytes() = default;
+  explicit csv_bytes(std::string_view text) noexcept : view_(text) {}
+  csv_bytes(const csv_bytes&) = delete;
+  csv_bytes& operator=(const csv_bytes&) = delete;
+  csv_bytes(csv_bytes&& o) noexcept { swap(o); }
+  csv_bytes& operator=(csv_bytes&& o) noexcept {
+    if (this != &o) {
+      release();
+      swap(o);
+    }
+    return *this;
+  }
+  ~csv_bytes() { release(); }
+
+  /// Maps (or reads) the file; on failure returns false and sets `why` (a static phrase).
+  bool open(const std::filesystem::path& file, const char*& why) {
+    release();
+#if CRM_METRICS_CSV_MMAP
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      why = errno == ENOENT ? "cannot open the file (no such file)" : "cannot open the file";
+      return false;
+    }
+    struct stat st{};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      return read_stream(file, why);  // a pipe or device: read it instead
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    if (size == 0) {
+      ::close(fd);
+      view_ = {};
+      return true;
+    }
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) return read_stream(file, why);
+    ::madvise(p, size, MADV_SEQUENTIAL);
+    map_ = p;
+    map_size_ = size;
+    view_ = {static_cast<const char*>(p), size};
+    return true;
+#else
+    return read_stream(file, why);
+#endif
+  }
+
+  [[nodiscard]] std::string_view view() const noexcept { return view_; }
+
+  /// Gives back to the system the mapped pages wholly inside [b, e) that were already parsed, so a
+  /// large file does not stay resident (the mapping is read-only and private: a page touched again
+  /// is simply read again). No effect on text or on a file that was read into memory.
+  void release(const char* b, const char* e) const noexcept {
+#if CRM_METRICS_CSV_MMAP
+    if (map_ == nullptr || e <= b) return;
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const std::uintptr_t lo = (reinterpret_cast<std::uintptr_t>(b) + page - 1) & ~(page - 1);
+    const std::uintptr_t hi = reinterpret_cast<std::uintptr_t>(e) & ~(page - 1);
+    if (hi > lo) ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+#else
+    (void)b, (void)e;
+#endif
+  }
+
+ private:
+  bool read_stream(const std::filesystem::path& file, const char*& why) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      why = "cannot open the file";
+      return false;
+    }
+    owned_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) {
+      why = "cannot read the file";
+      return false;
+    }
+    view_ = owned_;
+    return true;
+  }
+  void release() noexcept {
+#if CRM_METRICS_CSV_MMAP
+    if (map_ != nullptr) ::munmap(map_, map_size_);
+#endif
+    map_ = nullptr;
+    map_size_ = 0;
+    owned_.clear();
+    view_ = {};
+  }
+  void swap(csv_bytes& o) noexcept {
+    std::swap(map_, o.map_);
+    std::swap(map_size_, o.map_size_);
+    owned_.swap(o.owned_);
+    std::swap(view_, o.view_);
+    // a view of owned_ must follow its string (small-string storage moves with the object)
+    if (!owned_.empty()) view_ = owned_;
+    if (!o.owned_.empty()) o.view_ = o.owned_;
+  }
+
+  void* map_ = nullptr;
+  std::size_t map_size_ = 0;
+  std::string owned_;
+  std::string_view view_;
+};
+
+/// How fields are separated and quoted.
+struct csv_dialect {
+  char delimiter = ',';
+  char quote = '"';
+  bool whitespace = false;  ///< fields separated by runs of spaces and tabs (CDNOW); leading blanks ignored
+};
+
+/// A failure inside one line, with the 0-based column it happened in.
+struct line_failure {
+  field_failure why{};
+  std::size_t column = 0;
+};
+
+/// Splits the line [b, e) (without its line break) into fields and calls on_field(column, text)
+/// for each, left to right; text is trimmed of surrounding blanks and of its quotes ("" inside
+/// quotes stays doubled: no numeric or date field can contain a quote). Stops at the first failure
+/// of on_field or of the quoting; `count` receives the number of fields seen.
+template <class OnField>
+line_failure split_line(const char* b, const char* e, const csv_dialect& d, OnField&& on_field, std::size_t& count) {
+  std::size_t col = 0;
+  const char* p = b;
+  const char delim = d.delimiter;
+  auto quoted = [&](const char*& q) -> bool {  // q at the opening quote; true and q past the closing one
+    const char* s = q + 1;
+    for (;;) {
+      const auto* c = static_cast<const char*>(std::memchr(s, d.quote, static_cast<std::size_t>(e - s)));
+      if (c == nullptr) return false;
+      if (c + 1 < e && c[1] == d.quote) {
+        s = c + 2;
+        continue;
+      }
+      q = c + 1;
+      return true;
+    }
+  };
+  constexpr field_failure unterminated{errc::malformed,
+                                       "has an unterminated quote (a line break inside quotes is not supported)"};
+  constexpr field_failure after_quote{errc::malformed, "has text after its closing quote"};
+  if (d.whitespace) {
+    for (;;) {
+      while (p < e && is_blank(*p)) ++p;
+      if (p >= e) break;
+      std::string_view field;
+      if (*p == d.quote) {
+        const char* q = p;
+        if (!quoted(q)) return {unterminated, col};
+        field = {p + 1, static_cast<std::size_t>(q - 1 - (p + 1))};
+        if (q < e && !is_blank(*q)) return {after_quote, col};
+        p = q;
+      } else {
+        const char* s = p;
+        while (p < e && !is_blank(*p)) ++p;
+        field = {s, static_cast<std::size_t>(p - s)};
+      }
+      if (const field_failure f = on_field(col, field); !f.ok()) return {f, col};
+      ++col;
+    }
+    count = col;
+    return {};
+  }
+  for (;;) {
+    while (p < e && *p != delim && is_blank(*p)) ++p;
+    std::string_view field;
+    if (p < e && *p == d.quote) {
+      const char* q = p;
+      if (!quoted(q)) return {unterminated, col};
+      field = {p + 1, static_cast<std::size_t>(q - 1 - (p + 1))};
+      p = q;
+      while (p < e && *p != delim && is_blank(*p)) ++p;
+      if (p < e && *p != delim) return {after_quote, col};
+    } else {
+      const char* s = p;
+      while (p < e && *p != delim) ++p;
+      const char* t = p;
+      while (t > s && is_blank(t[-1])) --t;
+      field = {s, static_cast<std::size_t>(t - s)};
+    }
+    if (const field_failure f = on_field(col, field); !f.ok()) return {f, col};
+    ++col;
+    if (p >= e) break;
+    ++p;  // the delimiter
+  }
+  count = col;
+  return {};
+}
+
+/// true when [b, e) holds only blanks.
+inline bool blank_line(const char* b, const char* e) noexcept {
+  for (; b < e; ++b)
+    if (!is_blank(*b)) return false;
+  return true;
+}
+
+/// The end of the line starting at b (the '\n', or e) and the start of the next line.
+inline std::pair<const char*, const char*> line_at(const char* b, const char* e) noexcept {
+  const auto* nl = static_cast<const char*>(std::memchr(b, '\n', static_cast<std::size_t>(e - b)));
+  if (nl == nullptr) return {e, e};
+  return {nl, nl + 1};
+}
+
+/// Splits [b, e) into at most `parts` ranges that start at the beginning of a line.
+inline std::vector<std::pair<const char*, const char*>> line_chunks(const char* b, const char* e, unsigned parts) {
+  std::vector<std::pair<const char*, const char*>> out;
+  if (parts < 1) parts = 1;
+  const auto size = static_cast<std::size_t>(e - b);
+  const char* start = b;
+  for (unsigned k = 1; k < parts && start < e; ++k) {
+    const char* cut = b + size / parts * k;
+    if (cut <= start) continue;
+    cut = line_at(cut, e).second;  // just after the next line break
+    out.emplace_back(start, cut);
+    start = cut;
+  }
+  if (start < e || out.empty()) out.emplace_back(start, e);
+  return out;
+}
+
+}  // namespace detail
+CRM_METRICS_END_NAMESPACE

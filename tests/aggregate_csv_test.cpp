@@ -1,0 +1,475 @@
+// crm-metrics tests: the CSV reader of the aggregation layer (<crm/aggregate/csv.hpp>).
+#include <crm/aggregate/csv.hpp>
+#include <crm/multiprecision.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "data_path.hpp"
+#include "number_helpers.hpp"
+
+using namespace std::chrono;
+using crm::bad_rows;
+using crm::csv_format;
+using crm::csv_input;
+using crm::errc;
+using crm::time_format;
+
+namespace {
+struct temp_file {
+  std::filesystem::path path;
+  explicit temp_file(const std::string& text, const std::string& name = "crm_aggregate_csv_test.csv") {
+    path = std::filesystem::temp_directory_path() / name;
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  ~temp_file() { std::filesystem::remove(path); }
+};
+
+crm::time_point ymd(int y, unsigned m, unsigned d) { return crm::to_time(sys_days{year{y} / month{m} / day{d}}); }
+
+csv_input text(const std::string& s) { return csv_input::from_text(s, "t.csv"); }
+
+// The one rejection a read of `s` (one bad row) must produce, through both forms.
+struct expect_bad {
+  std::uint64_t line;
+  std::size_t column;
+  std::string field;
+  errc code;
+};
+void check_bad_orders(const std::string& s, const expect_bad& x, const csv_format& f = {},
+                      const crm::order_columns& cols = {}) {
+  INFO(s);
+  const auto t = crm::try_read_orders_csv(text(s), cols, f);
+  REQUIRE(t.summary.stopped);
+  REQUIRE(t.summary.rejections.size() == 1);
+  const crm::csv_rejection& r = t.summary.rejections[0];
+  CHECK(r.source == "t.csv");
+  CHECK(r.line == x.line);
+  CHECK(r.column == x.column);
+  CHECK(r.field == x.field);
+  CHECK(r.code == x.code);
+  CHECK(!r.reason.empty());
+  try {
+    (void)crm::read_orders_csv(text(s), cols, f);
+    FAIL("no csv_error thrown");
+  } catch (const crm::csv_error& e) {
+    CHECK(e.source() == "t.csv");
+    CHECK(static_cast<std::uint64_t>(e.line()) == x.line);
+    CHECK(e.column() == x.column);
+    CHECK(e.field() == x.field);
+    CHECK(e.code() == x.code);
+    CHECK(std::string(e.what()).find("t.csv:" + std::to_string(x.line)) == 0);
+  }
+  // collect: the same rejection, and every row counted
+  csv_format c = f;
+  c.on_bad_row = bad_rows::collect;
+  const auto k = crm::try_read_orders_csv(text(s), cols, c);
+  if (!k.summary.stopped) {  // a whole-input problem stops under both policies
+    CHECK(k.summary.rejected >= 1);
+    CHECK(k.summary.used + k.summary.rejected == k.summary.rows);
+    CHECK(k.records.size() == k.summary.used);
+    CHECK(k.summary.rejections.at(0).line == x.line);
+    CHECK(k.summary.rejections.at(0).column == x.column);
+  }
+}
+}  // namespace
+
+TEST_CASE("csv: orders with a header, any delimiter, header or names", "[aggregate][csv]") {
+  for (const char d : {',', ';', '\t', '|'}) {
+    const std::string D(1, d);
+    const std::string body = "18446744073709551615" + D + "2023-07-14" + D + "19.99\n" +  // max uint64
+                             "42" + D + "1997-01-01" + D + "-5.5\n" + "7" + D + "2199-12-31" + D + "+0\n";
+    for (const bool header : {true, false}) {
+      INFO("delimiter " << int(d) << " header " << header);
+      csv_format f{.delimiter = d, .header = header};
+      if (!header) f.names = {"customer_id", "date", "amount"};
+      const std::string s = header ? "customer_id" + D + "date" + D + "amount\n" + body : body;
+      const auto r = crm::read_orders_csv(text(s), {}, f);
+      REQUIRE(r.records.size() == 3);
+      CHECK(r.summary.ok());
+      CHECK(r.summary.rows == 3);
+      CHECK(r.records[0].customer == 18446744073709551615ULL);
+      CHECK(r.records[0].time == ymd(2023, 7, 14));
+      CHECK(r.records[0].amount == 19.99);
+      CHECK(r.records[1].customer == 42);
+      CHECK(r.records[1].time == ymd(1997, 1, 1));
+      CHECK(r.records[1].amount == -5.5);  // a return
+      CHECK(r.records[2].time == ymd(2199, 12, 31));
+      CHECK(r.records[2].amount == 0.0);
+    }
+  }
+}
+
+TEST_CASE("csv: columns by name in any order, extra columns, optional channel and campaign", "[aggregate][csv]") {
+  const auto r = crm::read_orders_csv(text("note,amt,when,who,ch,camp\n"
+                                           "\"hello, world\",10.5,2023-01-02,99,3,\n"
+                                           "x,1,2023-01-03,100,,7\n"),
+                                      {.customer = "who", .time = "when", .amount = "amt", .channel = "ch",
+                                       .campaign = "camp"});
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[0].customer == 99);
+  CHECK(r.records[0].amount == 10.5);
+  CHECK(r.records[0].channel == 3);
+  CHECK(r.records[0].campaign == 0);  // empty optional field: none
+  CHECK(r.records[1].channel == 0);
+  CHECK(r.records[1].campaign == 7);
+  // no header and no names: columns are named by position
+  const auto p = crm::read_orders_csv(text("x,5,2023-01-02,1.25\n"), {.customer = "2", .time = "3", .amount = "4"},
+                                      {.header = false});
+  REQUIRE(p.records.size() == 1);
+  CHECK(p.records[0].customer == 5);
+  CHECK(p.records[0].amount == 1.25);
+}
+
+TEST_CASE("csv: every time format", "[aggregate][csv]") {
+  struct row {
+    time_format f;
+    const char* text;
+    crm::time_point want;
+  };
+  // epoch values: date -u -d '2023-07-14T08:30:00Z' +%s -> 1689323400; date -u -d '1997-01-01' +%s -> 852076800
+  const std::vector<row> rows = {
+      {time_format::iso_date, "2023-07-14", ymd(2023, 7, 14)},
+      {time_format::iso_date, "2024-02-29", ymd(2024, 2, 29)},
+      {time_format::yyyymmdd, "19970101", ymd(1997, 1, 1)},
+      {time_format::yyyymmdd, "19980630", ymd(1998, 6, 30)},
+      {time_format::iso_date_time, "2023-07-14T08:30:00", ymd(2023, 7, 14) + hours{8} + minutes{30}},
+      {time_format::iso_date_time, "2023-07-14 08:30", ymd(2023, 7, 14) + hours{8} + minutes{30}},
+      {time_format::iso_date_time, "2023-07-14T08:30:15.250Z", ymd(2023, 7, 14) + hours{8} + minutes{30} + seconds{15}},
+      {time_format::iso_date_time, "2023-07-14T10:30:15+02:00", crm::time_point{seconds{1689323415}}},
+      {time_format::iso_date_time, "2023-07-14T06:30:00-02:00", crm::time_point{seconds{1689323400}}},
+      {time_format::iso_date_time, "2023-07-14", ymd(2023, 7, 14)},
+      {time_format::epoch_seconds, "1689323400", crm::time_point{seconds{1689323400}}},
+      {time_format::epoch_seconds, "852076800", ymd(1997, 1, 1)},
+      {time_format::epoch_seconds, "-86400", ymd(1969, 12, 31)},
+  };
+  for (const row& x : rows) {
+    INFO(x.text);
+    const auto r = crm::read_orders_csv(text(std::string("customer_id,date,amount\n1,") + x.text + ",1\n"), {},
+                                        {.time = x.f});
+    REQUIRE(r.records.size() == 1);
+    CHECK(r.records[0].time == x.want);
+  }
+}
+
+TEST_CASE("csv: quoting, blanks, CRLF, byte-order mark, blank lines, no final line break", "[aggregate][csv]") {
+  const std::string s =
+      "\xEF\xBB\xBF"
+      "customer_id , \"date\",amount,comment\r\n"
+      "  1 ,  2023-01-01 , 2.50 ,\"say \"\"hi\"\", twice\"\r\n"
+      "\r\n"
+      "   \n"
+      "\"2\",\"2023-01-02\", \"3\" ,\"\"\r\n"
+      "3,2023-01-03,4,plain";
+  const auto r = crm::read_orders_csv(text(s));
+  REQUIRE(r.records.size() == 3);
+  CHECK(r.summary.rows == 3);  // blank lines are not rows
+  CHECK(r.records[0].amount == 2.5);
+  CHECK(r.records[1].customer == 2);
+  CHECK(r.records[1].amount == 3.0);
+  CHECK(r.records[2].time == ymd(2023, 1, 3));
+  // a bad row after the blank lines is reported on its own line of the file
+  check_bad_orders("customer_id,date,amount\r\n\r\n1,2023-01-01,1\r\n\r\n2,2023-01-01,zz\r\n", {5, 3, "amount", errc::malformed});
+  // quoting errors
+  check_bad_orders("customer_id,date,amount\n1,\"2023-01-01,1\n", {2, 2, "date", errc::malformed});
+  check_bad_orders("customer_id,date,amount\n1,\"2023-01-01\"x,1\n", {2, 2, "date", errc::malformed});
+}
+
+TEST_CASE("csv: whitespace-separated files with and without a header", "[aggregate][csv]") {
+  const auto r = crm::read_orders_csv(text(" id  day\tn  value\r\n 00001 19970101  1   11.77\r\n\t00002 19970112  5   77.00\r\n"),
+                                      {.customer = "id", .time = "day", .amount = "value"},
+                                      {.whitespace_separated = true, .time = time_format::yyyymmdd});
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[0].customer == 1);
+  CHECK(r.records[1].amount == 77.0);
+  const auto q = crm::read_orders_csv(text("1 \"19970101\"  11.77\n"), {.customer = "1", .time = "2", .amount = "3"},
+                                      {.whitespace_separated = true, .header = false, .time = time_format::yyyymmdd});
+  REQUIRE(q.records.size() == 1);
+  CHECK(q.records[0].time == ymd(1997, 1, 1));
+  check_bad_orders("a b c\n1 19970101\n", {2, 3, "c", errc::malformed}, {.whitespace_separated = true, .time = time_format::yyyymmdd},
+                   {.customer = "a", .time = "b", .amount = "c"});
+}
+
+// Independent reference figures for the CDNOW files (awk over the raw text, not this reader):
+//   awk 'NR>1 && NF>0 {n++; s+=$4} END {printf "%d %.2f\n", n, s}' CDNOW_master.txt   -> 69659 2500315.63
+//   awk 'NR>1 && NF>0 {c[$1]=1; if ($2<mn||mn=="") mn=$2; if ($2>mx) mx=$2} END {print length(c), mn, mx}'
+//       CDNOW_master.txt                                                              -> 23570 19970101 19980630
+//   awk 'NF>0 {n++; s+=$5; c[$1]=1} END {printf "%d %.2f %d\n", n, s, length(c)}' CDNOW_sample.txt -> 6919 244091.94 2357
+TEST_CASE("csv: the CDNOW files (whitespace-separated, YYYYMMDD dates)", "[aggregate][csv][data]") {
+  const auto master = crm_test::data_file("cdnow/CDNOW_master.txt");
+  const auto sample = crm_test::data_file("cdnow/CDNOW_sample.txt");
+  CRM_REQUIRE_DATA(master);
+  CRM_REQUIRE_DATA(sample);
+  for (const unsigned threads : {1u, 2u}) {
+    const csv_format f{.whitespace_separated = true, .time = time_format::yyyymmdd, .threads = threads};
+    const auto m = crm::read_orders_csv<crm::decimal50>(master, {.customer = "customer_id", .time = "date",
+                                                                  .amount = "dollar_value"}, f);
+    CHECK(m.summary.ok());
+    CHECK(m.summary.rows == 69659);
+    CHECK(m.records.size() == 69659);
+    crm::decimal50 sum = 0;
+    std::set<std::uint64_t> ids;
+    crm::time_point lo = m.records.front().time, hi = lo;
+    for (const auto& o : m.records) {
+      sum += o.amount;
+      ids.insert(o.customer);
+      lo = std::min(lo, o.time);
+      hi = std::max(hi, o.time);
+    }
+    CHECK(sum == crm::decimal50("2500315.63"));  // exact: decimal amounts, decimal sum
+    CHECK(ids.size() == 23570);
+    CHECK(lo == ymd(1997, 1, 1));
+    CHECK(hi == ymd(1998, 6, 30));
+
+    csv_format g = f;
+    g.header = false;
+    g.names = {"customer_id", "sample_id", "date", "cds", "amount"};
+    const auto s = crm::read_orders_csv<crm::decimal50>(sample, {}, g);
+    CHECK(s.summary.ok());
+    CHECK(s.records.size() == 6919);
+    crm::decimal50 ssum = 0;
+    std::set<std::uint64_t> sids;
+    for (const auto& o : s.records) ssum += o.amount, sids.insert(o.customer);
+    CHECK(ssum == crm::decimal50("244091.94"));
+    CHECK(sids.size() == 2357);
+  }
+}
+
+TEMPLATE_TEST_CASE("csv: amounts in every number type", "[aggregate][csv]", float, double, long double, crm::decimal50) {
+  using T = TestType;
+  const auto r = crm::read_orders_csv<T>(text("customer_id,date,amount\n1,2023-01-01,0.10\n1,2023-01-02,0.20\n"
+                                              "2,2023-01-03,1e3\n3,2023-01-04,-0.05\n"));
+  REQUIRE(r.records.size() == 4);
+  CHECK(r.records[0].amount == crm_test::parse<T>("0.10"));
+  CHECK(r.records[2].amount == T(1000));
+  if constexpr (std::is_same_v<T, crm::decimal50>) {
+    CHECK(r.records[0].amount + r.records[1].amount == T("0.30"));  // exact decimal money
+    CHECK(r.records[3].amount == T("-0.05"));
+  }
+  check_bad_orders("customer_id,date,amount\n1,2023-01-01,nan\n", {2, 3, "amount", errc::not_finite});
+  const auto bad = crm::try_read_orders_csv<T>(text("customer_id,date,amount\n1,2023-01-01,-inf\n"));
+  REQUIRE(bad.summary.stopped);
+  CHECK(bad.summary.rejections[0].code == errc::not_finite);
+  const auto junk = crm::try_read_orders_csv<T>(text("customer_id,date,amount\n1,2023-01-01,1.2.3\n"));
+  REQUIRE(junk.summary.stopped);
+  CHECK(junk.summary.rejections[0].code == errc::malformed);
+}
+
+TEST_CASE("csv: every bad field names its line, column, field and reason", "[aggregate][csv]") {
+  const std::string h = "customer_id,date,amount\n1,2023-01-01,1\n";  // line 2 is good; the bad row is line 3
+  struct row {
+    const char* line;
+    std::size_t column;
+    const char* field;
+    errc code;
+  };
+  const std::vector<row> rows = {
+      {",2023-01-01,1", 1, "customer_id", errc::malformed},            // missing id
+      {"abc,2023-01-01,1", 1, "customer_id", errc::malformed},         // unparsable id
+      {"-4,2023-01-01,1", 1, "customer_id", errc::negative},           // negative id
+      {"18446744073709551616,2023-01-01,1", 1, "customer_id", errc::out_of_range},  // 2^64
+      {"1.5,2023-01-01,1", 1, "customer_id", errc::malformed},
+      {"1,,1", 2, "date", errc::malformed},                            // missing date
+      {"1,2023/01/01,1", 2, "date", errc::malformed},
+      {"1,2023-1-01,1", 2, "date", errc::malformed},
+      {"1,2023-01-01T10:00,1", 2, "date", errc::malformed},            // a time where a date is expected
+      {"1,2023-13-01,1", 2, "date", errc::out_of_range},
+      {"1,2023-02-29,1", 2, "date", errc::out_of_range},               // not a leap year
+      {"1,2023-04-31,1", 2, "date", errc::out_of_range},
+      {"1,1899-12-31,1", 2, "date", errc::out_of_range},               // before the accepted range
+      {"1,2200-01-01,1", 2, "date", errc::out_of_range},               // after it
+      {"1,2023-01-01,", 3, "amount", errc::malformed},                 // missing amount
+      {"1,2023-01-01,12abc", 3, "amount", errc::malformed},
+      {"1,2023-01-01,1,5", 4, "", errc::malformed},                    // "1,5" decimal comma: an extra field
+      {"1,2023-01-01,+-1", 3, "amount", errc::malformed},
+      {"1,2023-01-01,NaN", 3, "amount", errc::not_finite},
+      {"1,2023-01-01,inf", 3, "amount", errc::not_finite},
+      {"1,2023-01-01,-Infinity", 3, "amount", errc::not_finite},
+      {"1,2023-01-01,1e400", 3, "amount", errc::out_of_range},         // overflows double
+      {"1,2023-01-01", 3, "amount", errc::malformed},                  // too few fields
+      {"1", 2, "date", errc::malformed},
+  };
+  for (const row& x : rows) check_bad_orders(h + x.line + "\n3,2023-01-02,2\n", {3, x.column, x.field, x.code});
+
+  struct time_row {
+    time_format f;
+    const char* text;
+    errc code;
+  };
+  const std::vector<time_row> times = {
+      {time_format::yyyymmdd, "1997011", errc::malformed},       {time_format::yyyymmdd, "19970132", errc::out_of_range},
+      {time_format::yyyymmdd, "1997-01-01", errc::malformed},    {time_format::iso_date_time, "2023-07-14T25:00", errc::out_of_range},
+      {time_format::iso_date_time, "2023-07-14T08:3", errc::malformed}, {time_format::iso_date_time, "2023-07-14T08:30+2", errc::malformed},
+      {time_format::epoch_seconds, "12.5", errc::malformed},     {time_format::epoch_seconds, "99999999999999", errc::out_of_range},
+      {time_format::epoch_seconds, "-2208988801", errc::out_of_range},  // one second before 1900-01-01
+  };
+  for (const time_row& x : times)
+    check_bad_orders(std::string("customer_id,date,amount\n1,") + x.text + ",1\n", {2, 2, "date", x.code}, {.time = x.f});
+  // a narrower accepted range
+  const csv_format narrow{.dates = {sys_days{year{2022} / 1 / 1}, sys_days{year{2023} / 12 / 31}}};
+  check_bad_orders("customer_id,date,amount\n1,2021-12-31,1\n", {2, 2, "date", errc::out_of_range}, narrow);
+  CHECK(crm::read_orders_csv(text("customer_id,date,amount\n1,2022-01-01,1\n"), {}, narrow).summary.ok());
+}
+
+TEST_CASE("csv: problems with the whole input", "[aggregate][csv]") {
+  const expect_bad empty{0, 0, "", errc::empty_input};
+  check_bad_orders("", empty);
+  check_bad_orders("\n \r\n", empty);
+  check_bad_orders("customer_id,date,amount\n", {1, 0, "", errc::empty_input});   // header only: no data rows
+  check_bad_orders("customer_id,date,amount\n\n\n", {3, 0, "", errc::empty_input});
+  check_bad_orders("customer_id,day,amount\n1,2023-01-01,1\n", {1, 0, "date", errc::malformed});  // no such column
+  check_bad_orders("customer_id,date,amount\n1,2023-01-01,1\n", {0, 0, "x", errc::malformed}, {.header = false, .names = {"a", "b", "c"}},
+                   {.customer = "x"});
+  check_bad_orders("customer_id,date,amount\n1,2023-01-01,1\n", {1, 0, "amount", errc::malformed}, {},
+                   {.customer = "amount", .time = "date", .amount = "amount"});  // one column mapped twice
+  const auto missing = crm::try_read_orders_csv("/nonexistent/crm_orders.csv");
+  REQUIRE(missing.summary.stopped);
+  CHECK(missing.summary.rejections[0].line == 0);
+  CHECK(missing.summary.rejections[0].reason.find("cannot open") != std::string::npos);
+  CHECK_THROWS_AS(crm::read_orders_csv("/nonexistent/crm_orders.csv"), crm::data_error);
+  // a real file, empty
+  const temp_file f("");
+  const auto r = crm::try_read_orders_csv(f.path);
+  REQUIRE(r.summary.stopped);
+  CHECK(r.summary.rejections[0].code == errc::empty_input);
+  CHECK(r.summary.rejections[0].source == f.path.string());
+}
+
+TEST_CASE("csv: collect and continue counts every row and keeps the first rejections", "[aggregate][csv]") {
+  std::string s = "customer_id,date,amount\n";
+  std::uint64_t good = 0, bad = 0;
+  std::vector<std::uint64_t> bad_lines;
+  for (int i = 0; i < 200; ++i) {
+    if (i % 7 == 3) {
+      s += std::to_string(i) + ",2023-01-01,oops\n";
+      ++bad;
+      bad_lines.push_back(static_cast<std::uint64_t>(i) + 2);
+    } else {
+      s += std::to_string(i) + ",2023-01-01," + std::to_string(i) + ".5\n";
+      ++good;
+    }
+  }
+  for (const std::size_t keep : {std::size_t{1}, std::size_t{3}, std::size_t{100}}) {
+    const auto r = crm::read_orders_csv(text(s), {}, {.on_bad_row = bad_rows::collect, .keep_rejections = keep});
+    CHECK(r.summary.complete());
+    CHECK(!r.summary.ok());
+    CHECK(r.summary.rows == 200);
+    CHECK(r.summary.used == good);
+    CHECK(r.summary.rejected == bad);
+    CHECK(r.summary.used + r.summary.rejected == r.summary.rows);
+    CHECK(r.records.size() == good);
+    REQUIRE(r.summary.rejections.size() == std::min<std::size_t>(keep, bad));
+    for (std::size_t i = 0; i < r.summary.rejections.size(); ++i) CHECK(r.summary.rejections[i].line == bad_lines[i]);
+    CHECK(r.summary.message().find("200 rows, " + std::to_string(good) + " used, " + std::to_string(bad) + " rejected") !=
+          std::string::npos);
+  }
+  // fail (default): stops at the first
+  const auto f = crm::try_read_orders_csv(text(s));
+  CHECK(f.summary.stopped);
+  CHECK(f.summary.rejections.at(0).line == 5);
+  CHECK(f.summary.rejected == 1);
+}
+
+TEST_CASE("csv: two threads read exactly what one reads, with the same line numbers", "[aggregate][csv]") {
+  std::string s = "customer_id,date,amount\n";
+  const int n = 120000;  // about 3 MB: above the 1 MiB threshold for parallel parsing
+  for (int i = 0; i < n; ++i) {
+    if (i == 100000) s += "\n";  // a blank line in the second half shifts later line numbers
+    s += std::to_string(1000003ULL * static_cast<unsigned long long>(i)) + ",2023-" + (i % 12 < 9 ? "0" : "") +
+         std::to_string(i % 12 + 1) + "-1" + std::to_string(i % 10) + "," + std::to_string(i % 997) + ".25\n";
+  }
+  const std::string bad = s + "1,2023-01-01,x\n";
+  const std::uint64_t bad_line = static_cast<std::uint64_t>(n) + 3;  // header + n rows + one blank line
+  const auto one = crm::read_orders_csv(text(s), {}, {.threads = 1});
+  for (const unsigned t : {2u, 3u, 8u}) {
+    const auto many = crm::read_orders_csv(text(s), {}, {.threads = t});
+    REQUIRE(many.records.size() == one.records.size());
+    bool same = true;
+    for (std::size_t i = 0; i < one.records.size(); ++i)
+      same = same && one.records[i].customer == many.records[i].customer && one.records[i].time == many.records[i].time &&
+             one.records[i].amount == many.records[i].amount;
+    CHECK(same);
+    const auto b = crm::try_read_orders_csv(text(bad), {}, {.threads = t});
+    REQUIRE(b.summary.stopped);
+    CHECK(b.summary.rejections.at(0).line == bad_line);
+    const auto c = crm::try_read_orders_csv(text(bad), {}, {.on_bad_row = bad_rows::collect, .threads = t});
+    CHECK(c.summary.rows == static_cast<std::uint64_t>(n) + 1);
+    CHECK(c.summary.used + c.summary.rejected == c.summary.rows);
+    CHECK(c.summary.rejections.at(0).line == bad_line);
+  }
+  // streaming with a per-worker sink: every row arrives once
+  std::vector<std::uint64_t> per_worker(2, 0);
+  const crm::csv_summary sum = crm::scan_csv<crm::order<double>>(
+      text(s), crm::order_columns{}, csv_format{.threads = 2},
+      [&](unsigned w, std::span<const crm::order<double>> batch) { per_worker.at(w) += batch.size(); });
+  CHECK(sum.used == static_cast<std::uint64_t>(n));
+  CHECK(per_worker[0] + per_worker[1] == static_cast<std::uint64_t>(n));
+  CHECK(per_worker[1] > 0);
+}
+
+TEST_CASE("csv: e-mail events", "[aggregate][csv]") {
+  const std::string h = "recipient,campaign,event,time,revenue\n";
+  const auto r = crm::read_email_events_csv(
+      text(h + "1,7,sent,2023-01-01T10:00:00Z,\n1,7,Delivered,2023-01-01T10:00:05Z,\n1,7,hard-bounce,2023-01-01T10:00:05Z,\n"
+               "1,7,soft bounce,2023-01-01T10:00:05Z,\n1,7,OPEN,2023-01-01T11:00:00Z,\n1,7,click,2023-01-01T11:00:01Z,\n"
+               "1,7,unsubscribe,2023-01-02T00:00:00Z,\n1,7,spam_complaint,2023-01-02T00:00:00Z,\n"
+               "1,7,conversion,2023-01-03T00:00:00Z,49.90\n"),
+      {.revenue = "revenue"}, {.time = time_format::iso_date_time});
+  REQUIRE(r.records.size() == 9);
+  using k = crm::email_event_kind;
+  const k kinds[] = {k::sent, k::delivered, k::hard_bounce, k::soft_bounce, k::open, k::click, k::unsubscribe,
+                     k::spam_complaint, k::conversion};
+  for (std::size_t i = 0; i < 9; ++i) CHECK(r.records[i].kind == kinds[i]);
+  CHECK(r.records[8].revenue == 49.9);
+  CHECK(r.records[0].revenue == 0.0);
+  CHECK(r.records[4].time == ymd(2023, 1, 1) + hours{11});
+  const csv_format f{.time = time_format::iso_date_time};
+  auto bad = [&](const std::string& line, std::size_t col, const char* field, errc code) {
+    INFO(line);
+    const auto t = crm::try_read_email_events_csv(text(h + line + "\n"), {.revenue = "revenue"}, f);
+    REQUIRE(t.summary.stopped);
+    CHECK(t.summary.rejections[0].line == 2);
+    CHECK(t.summary.rejections[0].column == col);
+    CHECK(t.summary.rejections[0].field == field);
+    CHECK(t.summary.rejections[0].code == code);
+    CHECK_THROWS_AS(crm::read_email_events_csv(text(h + line + "\n"), {.revenue = "revenue"}, f), crm::csv_error);
+  };
+  bad("1,7,bounce,2023-01-01,", 3, "event", errc::malformed);
+  bad("1,7,,2023-01-01,", 3, "event", errc::malformed);
+  bad("1,x,open,2023-01-01,", 2, "campaign", errc::malformed);
+  bad("1,7,open,2023-01-01,5", 5, "revenue", errc::out_of_range);  // revenue on a non-conversion
+  bad("1,7,conversion,2023-01-01,-5", 5, "revenue", errc::negative);
+  bad("1,7,conversion,2023-01-01,nan", 5, "revenue", errc::not_finite);
+  bad("1,7,open,2023-02-30,", 4, "time", errc::out_of_range);
+}
+
+TEST_CASE("csv: survey answers and spend records", "[aggregate][csv]") {
+  const auto s = crm::read_survey_answers_csv(text("respondent;time;score\n1;1689323400;10\n2;1689323401;0\n"),
+                                              {}, {.delimiter = ';', .time = time_format::epoch_seconds});
+  REQUIRE(s.records.size() == 2);
+  CHECK(s.records[0].score == 10);
+  CHECK(s.records[1].time == crm::time_point{seconds{1689323401}});
+  const auto nt = crm::read_survey_answers_csv(text("respondent,score\n5,7\n"), {.time = ""});
+  REQUIRE(nt.records.size() == 1);
+  CHECK(nt.records[0].score == 7);
+  const auto bs = crm::try_read_survey_answers_csv(text("respondent,score\n5,7.5\n"), {.time = ""});
+  REQUIRE(bs.summary.stopped);
+  CHECK(bs.summary.rejections[0].column == 2);
+  CHECK(bs.summary.rejections[0].code == errc::malformed);
+
+  const auto p = crm::read_spend_records_csv<crm::decimal50>(text("date,channel,amount\n2023-01-01,2,1000.10\n2023-02-01,,0\n"));
+  REQUIRE(p.records.size() == 2);
+  CHECK(p.records[0].amount == crm::decimal50("1000.10"));
+  CHECK(p.records[0].channel == 2);
+  CHECK(p.records[1].channel == 0);
+  const auto bp = crm::try_read_spend_records_csv(text("date,channel,amount\n2023-01-01,2,-1\n"));
+  REQUIRE(bp.summary.stopped);
+  CHECK(bp.summary.rejections[0].code == errc::negative);
+  CHECK(bp.summary.rejections[0].field == "amount");
+}
