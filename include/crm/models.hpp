@@ -3,7 +3,8 @@
 // Copyright (c) 2026 crm-metrics contributors
 //
 // Transaction models (BG/NBD, modified BG/NBD, Pareto/NBD), spend (Gamma-Gamma), discrete
-// opportunities (BG/BB), customer lifetime value, their data, fits and generators.
+// opportunities (BG/BB), customer lifetime value, contractual retention (sBG, BdW), their data, fits
+// and generators.
 #pragma once
 
 #include <crm/models/data.hpp>
@@ -16,4 +17,5 @@
 
 #include <crm/models/bg_bb.hpp>
 #include <crm/models/clv.hpp>
+#include <crm/models/contractual.hpp>
 #include <crm/models/gamma_gamma.hpp>

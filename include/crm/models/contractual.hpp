@@ -1,0 +1,626 @@
+// crm-metrics: contractual retention: the shifted-beta-geometric (sBG) and beta-discrete-Weibull (BdW) models.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Subscriptions, memberships, contracts renewed once per period: a customer's churn is observed.
+// sBG (P. S. Fader & B. G. S. Hardie, "How to Project Customer Retention", Journal of Interactive
+// Marketing 21(1), 2007): at the end of each period an active customer cancels with probability
+// theta, constant over time for that customer; theta ~ Beta(alpha, beta) across customers. BdW
+// (Fader, Hardie, Liu, Davin & Steenburgh, "'How to Project Customer Retention' Revisited: The Role
+// of Duration Dependence", Journal of Interactive Marketing 43, 2018): an individual survives t
+// periods with probability (1 - theta)^(t^c), so churn rises (c > 1) or falls (c < 1) with tenure;
+// c = 1 is sBG. Both give the survivor function
+//     S(t) = B(alpha, beta + t^c) / B(alpha, beta)          (sBG: c = 1),
+// P(T = t) = S(t-1) - S(t) (the customer's last paid period is t) and the retention rate
+// r(t) = S(t) / S(t-1) (sBG: (beta + t - 1) / (alpha + beta + t - 1), rising with t: the
+// heterogeneity the source documents' per-period retention (001_15fb4e46a87cf176.txt lines 24 and
+// 36-42) hides). Valuation follows Fader & Hardie (2010), "Customer-Base Valuation in a Contractual
+// Setting: The Perils of Ignoring Heterogeneity", Marketing Science 29(1): DEL and DERL below.
+//
+// Data: per cohort, the number of customers still active at periods 0, 1, ..., k (a row of a cohort
+// retention matrix, in customers, cut at the cohort's last observed period); cohorts may be
+// observed for different numbers of periods.
+//
+// Customization points: none (T is any std::floating_point type).
+#pragma once
+
+#include <crm/core/error.hpp>
+#include <crm/core/number.hpp>
+#include <crm/core/result.hpp>
+#include <crm/models/detail/optimize.hpp>
+#include <crm/models/detail/special.hpp>
+#include <crm/models/fit.hpp>
+#include <crm/models/generate.hpp>
+
+#include <boost/math/special_functions/gamma.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+namespace detail {
+
+template <class T>
+[[nodiscard]] constexpr bool contract_finite(T v) noexcept {
+  return v == v && v <= std::numeric_limits<T>::max() && v >= std::numeric_limits<T>::lowest();
+}
+
+/// Most terms any lifetime sum may take (bounded work): 1e7 survivor evaluations.
+inline constexpr count_t contract_max_terms = 10'000'000;
+
+/// The shared model: S(t) = B(alpha, beta + t^c) / B(alpha, beta), c == 1 for sBG.
+template <std::floating_point T>
+struct contract_core {
+  T alpha, beta, c;
+
+  [[nodiscard]] constexpr error_info check(const char* name) const noexcept {
+    const T v[3] = {alpha, beta, c};
+    const char* f[3] = {"alpha", "beta", "c"};
+    for (int i = 0; i < 3; ++i) {
+      if (!contract_finite(v[i])) return {errc::not_finite, name, f[i]};
+      if (!(v[i] > T(0))) return {errc::out_of_range, name, f[i], "model parameters must be > 0"};
+    }
+    return {};
+  }
+  /// t^c, exact for c == 1.
+  [[nodiscard]] T power(T t) const noexcept { return c == T(1) ? t : std::pow(t, c); }
+  /// ln S(t) = ln [G(y)/G(y+alpha)] - ln [G(beta)/G(beta+alpha)], y = beta + t^c; Boost's
+  /// tgamma_delta_ratio keeps each ratio accurate where a difference of log-gammas of large
+  /// arguments would cancel. -inf when t^c overflows (nobody survives that long).
+  [[nodiscard]] T log_survival(T t) const noexcept {
+    if (t == T(0)) return T(0);
+    const T tc = power(t);
+    if (!contract_finite(tc)) return -std::numeric_limits<T>::infinity();
+    const T y = beta + tc;
+    const T r1 = boost::math::tgamma_delta_ratio(y, alpha, quiet_math_policy());
+    const T r2 = boost::math::tgamma_delta_ratio(beta, alpha, quiet_math_policy());
+    if (r1 > T(0) && r2 > T(0) && contract_finite(r1) && contract_finite(r2)) return std::log(r1) - std::log(r2);
+    return quiet_lgamma(y) - quiet_lgamma(y + alpha) - quiet_lgamma(beta) + quiet_lgamma(alpha + beta);
+  }
+  /// d ln S(t) / d(alpha, beta, c).
+  [[nodiscard]] std::array<T, 3> log_survival_gradient(T t) const noexcept {
+    if (t == T(0)) return {T(0), T(0), T(0)};
+    const T tc = power(t), y = beta + tc;
+    const T common = quiet_digamma(alpha + beta);
+    const T dy = quiet_digamma(y) - quiet_digamma(y + alpha);
+    return {common - quiet_digamma(y + alpha), dy - quiet_digamma(beta) + common, dy * tc * std::log(t)};
+  }
+  /// ln P(T = t) = ln (S(t-1) - S(t)) from the two logarithms.
+  [[nodiscard]] static T log_churn(T ls_prev, T ls) noexcept {
+    if (ls_prev == -std::numeric_limits<T>::infinity()) return ls_prev;
+    return ls_prev + std::log(-std::expm1(ls - ls_prev));
+  }
+
+  /// sum_{j >= 0} S(first + j) / S(first - 1) z^j for first >= 1, 0 < z < 1. S decreases, so the
+  /// tail after term j is at most term_j z / (1 - z); stops when that is below epsilon/2 of the sum.
+  /// More than contract_max_terms terms: not_converged.
+  [[nodiscard]] result<T> residual_sum(count_t first, T z, const char* name) const noexcept {
+    const T base = log_survival(static_cast<T>(first - 1));
+    T sum = 0;
+    // sBG: S(t+1)/S(t) = (beta + t)/(alpha + beta + t), a recurrence instead of special functions.
+    T term = std::exp(log_survival(static_cast<T>(first)) - base);
+    for (count_t j = 0; j < contract_max_terms; ++j) {
+      sum += term;
+      if (term * z / (T(1) - z) <= std::numeric_limits<T>::epsilon() / T(2) * sum) return sum;
+      const T t = static_cast<T>(first + j);
+      if (c == T(1))
+        term *= z * (beta + t) / (alpha + beta + t);
+      else
+        term = std::exp(log_survival(t + T(1)) - base + static_cast<T>(j + 1) * std::log(z));
+    }
+    return error_info{errc::not_converged, name, "discount_rate",
+                      "the discounted sum needs more than 1e7 periods (discount rate too small)"};
+  }
+  [[nodiscard]] static error_info check_discount(T d, const char* name) noexcept {
+    if (!contract_finite(d)) return {errc::not_finite, name, "discount_rate"};
+    if (!(d > T(0))) return {errc::out_of_range, name, "discount_rate", "must be > 0 (without discounting use expected_lifetime)"};
+    return {};
+  }
+
+  [[nodiscard]] result<T> survival(count_t t, const char* name) const noexcept {
+    if (auto e = check(name)) return e;
+    if (t < 0) return error_info{errc::negative, name, "period"};
+    return std::exp(log_survival(static_cast<T>(t)));
+  }
+  [[nodiscard]] result<T> churn_probability(count_t t, const char* name) const noexcept {
+    if (auto e = check(name)) return e;
+    if (t < 1) return error_info{errc::out_of_range, name, "period", "must be >= 1"};
+    return std::exp(log_churn(log_survival(static_cast<T>(t - 1)), log_survival(static_cast<T>(t))));
+  }
+  [[nodiscard]] result<T> retention_rate(count_t t, const char* name) const noexcept {
+    if (auto e = check(name)) return e;
+    if (t < 1) return error_info{errc::out_of_range, name, "period", "must be >= 1"};
+    const T lp = log_survival(static_cast<T>(t - 1));
+    if (lp == -std::numeric_limits<T>::infinity())
+      return error_info{errc::zero_denominator, name, "period", "nobody survives to the previous period in type T"};
+    return std::exp(log_survival(static_cast<T>(t)) - lp);
+  }
+  [[nodiscard]] result<std::vector<T>> survival_curve(count_t periods, const char* name) const {
+    if (auto e = check(name)) return e;
+    if (periods < 0) return error_info{errc::negative, name, "periods"};
+    if (periods > contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
+    std::vector<T> out(static_cast<std::size_t>(periods) + 1);
+    for (std::size_t t = 0; t < out.size(); ++t) out[t] = std::exp(log_survival(static_cast<T>(t)));
+    return out;
+  }
+  [[nodiscard]] result<std::vector<T>> retention_curve(count_t periods, const char* name) const {
+    if (auto e = check(name)) return e;
+    if (periods < 1) return error_info{errc::out_of_range, name, "periods", "must be >= 1"};
+    if (periods > contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
+    std::vector<T> out(static_cast<std::size_t>(periods));
+    T prev = 0;
+    for (std::size_t t = 1; t <= out.size(); ++t) {
+      const T ls = log_survival(static_cast<T>(t));
+      if (prev == -std::numeric_limits<T>::infinity())
+        return error_info{errc::zero_denominator, name, "periods", "nobody survives that long in type T"};
+      out[t - 1] = std::exp(ls - prev);
+      prev = ls;
+    }
+    return out;
+  }
+  /// E[T] = sum_{t >= 0} S(t). sBG: (alpha + beta - 1)/(alpha - 1). BdW: summed with the bound
+  /// S(u) <= G(alpha+beta)/G(beta) (beta - 1 + u^c)^-alpha (from (1-theta)^(y-1) <= e^(-theta (y-1))),
+  /// so sum_{t > K} S(t) <= int_K^inf S <= G(alpha+beta)/G(beta) f K^(1 - c alpha) / (c alpha - 1),
+  /// f = 1 for beta >= 1, else (1 - (1 - beta)/K^c)^-alpha; stops when that is below 1e-10 of the sum.
+  [[nodiscard]] result<T> expected_lifetime(const char* name) const noexcept {
+    if (auto e = check(name)) return e;
+    if (c == T(1)) {
+      if (!(alpha > T(1))) return error_info{errc::out_of_range, name, "alpha", "the expected lifetime is infinite unless alpha > 1"};
+      const T v = (alpha + beta - T(1)) / (alpha - T(1));
+      if (!contract_finite(v)) return error_info{errc::not_finite, name, "result"};
+      return v;
+    }
+    const T ca = c * alpha;
+    if (!(ca > T(1))) return error_info{errc::out_of_range, name, "alpha", "the expected lifetime is infinite unless c * alpha > 1"};
+    const T log_scale = quiet_lgamma(alpha + beta) - quiet_lgamma(beta);
+    T sum = 0;
+    for (count_t k = 0; k < contract_max_terms; ++k) {
+      const T K = static_cast<T>(k);
+      sum += std::exp(log_survival(K));
+      if (k < 1) continue;
+      const T kc = power(K);
+      if (beta < T(1) && !(kc > T(1) - beta)) continue;
+      const T f = beta >= T(1) ? T(0) : -alpha * std::log1p(-(T(1) - beta) / kc);
+      const T bound = std::exp(log_scale + f + (T(1) - ca) * std::log(K)) / (ca - T(1));
+      if (bound <= T(1e-10) * sum) return sum;
+      // The total is at most sum + bound and f >= 0, so the bound can be met no earlier than at
+      // K' = (G(alpha+beta)/G(beta) / ((c alpha - 1) 1e-10 (sum + bound)))^(1/(c alpha - 1)):
+      // give up at once when that is beyond the term limit.
+      if ((k & (k - 1)) == 0 && k >= 1024) {
+        const T log_needed = (log_scale - std::log(ca - T(1)) - std::log(T(1e-10) * (sum + bound))) / (ca - T(1));
+        if (log_needed > std::log(static_cast<T>(contract_max_terms))) break;
+      }
+    }
+    return error_info{errc::not_converged, name, "c",
+                      "c * alpha is too close to 1: the lifetime sum is not within 1e-10 after 1e7 periods"};
+  }
+  /// sum_{t=0}^{H-1} S(t): expected periods of a new customer within the first H periods.
+  [[nodiscard]] result<T> expected_lifetime(count_t horizon, const char* name) const noexcept {
+    if (auto e = check(name)) return e;
+    if (horizon < 0) return error_info{errc::negative, name, "horizon"};
+    if (horizon > contract_max_terms) return error_info{errc::out_of_range, name, "horizon", "at most 1e7 periods"};
+    T sum = 0;
+    for (count_t t = 0; t < horizon; ++t) sum += std::exp(log_survival(static_cast<T>(t)));
+    return sum;
+  }
+  /// DEL(d) = sum_{t >= 0} S(t) / (1+d)^t = 1 + DERL(d | 0 renewals) / (1+d).
+  [[nodiscard]] result<T> discounted_expected_lifetime(T d, const char* name) const noexcept {
+    if (auto e = check(name)) return e;
+    if (auto e = check_discount(d, name)) return e;
+    const T z = T(1) / (T(1) + d);
+    const result<T> s = residual_sum(1, z, name);
+    if (!s) return s;
+    return T(1) + z * *s;
+  }
+  /// DERL(d | n-1 renewals) = sum_{t >= n} S(t)/S(n-1) / (1+d)^(t-n), n = renewals + 1.
+  [[nodiscard]] result<T> discounted_expected_residual_lifetime(count_t renewals, T d, const char* name) const noexcept {
+    if (auto e = check(name)) return e;
+    if (renewals < 0) return error_info{errc::negative, name, "renewals"};
+    if (auto e = check_discount(d, name)) return e;
+    if (log_survival(static_cast<T>(renewals)) == -std::numeric_limits<T>::infinity())
+      return error_info{errc::out_of_range, name, "renewals", "nobody survives that many renewals in type T"};
+    return residual_sum(renewals + 1, T(1) / (T(1) + d), name);
+  }
+  [[nodiscard]] result<T> residual_lifetime_value(count_t renewals, T d, T margin, const char* name) const noexcept {
+    if (!contract_finite(margin)) return error_info{errc::not_finite, name, "margin"};
+    if (margin < T(0)) return error_info{errc::negative, name, "margin"};
+    const result<T> derl = discounted_expected_residual_lifetime(renewals, d, name);
+    if (!derl) return derl;
+    const T v = margin * *derl;
+    if (!contract_finite(v)) return error_info{errc::not_finite, name, "result"};
+    return v;
+  }
+};
+
+/// Survivor counts of all cohorts summed per period: churned[t] customers had t as their last
+/// period (t >= 1), censored[k] were still active at their cohort's last observed period k.
+template <std::floating_point T>
+struct contract_counts {
+  std::vector<T> churned, censored;
+  T customers = 0;
+  count_t periods = 0;  ///< the longest observation (largest k)
+};
+
+/// Validates cohorts of survivor counts and tallies them (see contract_counts).
+template <std::floating_point T>
+[[nodiscard]] result<contract_counts<T>> tally_cohorts(std::span<const std::vector<count_t>> cohorts, const char* name) {
+  if (cohorts.empty()) return error_info{errc::empty_input, name, "cohorts"};
+  contract_counts<T> out;
+  for (const std::vector<count_t>& n : cohorts) {
+    if (n.empty()) return error_info{errc::empty_input, name, "survivors", "a cohort needs its size at period 0"};
+    for (const count_t v : n)
+      if (v < 0) return error_info{errc::negative, name, "survivors"};
+    if (n.front() == 0) return error_info{errc::empty_input, name, "survivors", "a cohort must start with at least one customer"};
+    for (std::size_t t = 1; t < n.size(); ++t)
+      if (n[t] > n[t - 1]) return error_info{errc::part_exceeds_whole, name, "survivors", "must not increase from one period to the next"};
+    if (n.size() - 1 > static_cast<std::size_t>(contract_max_terms)) return error_info{errc::out_of_range, name, "survivors", "at most 1e7 periods"};
+    out.periods = std::max(out.periods, static_cast<count_t>(n.size() - 1));
+  }
+  const std::size_t width = static_cast<std::size_t>(out.periods) + 1;
+  out.churned.assign(width, T(0));
+  out.censored.assign(width, T(0));
+  for (const std::vector<count_t>& n : cohorts) {
+    out.customers += static_cast<T>(n.front());
+    for (std::size_t t = 1; t < n.size(); ++t) out.churned[t] += static_cast<T>(n[t - 1] - n[t]);
+    out.censored[n.size() - 1] += static_cast<T>(n.back());
+  }
+  return out;
+}
+
+/// -ln L and its gradient in (alpha, beta, c):
+/// ln L = sum_t churned[t] ln (S(t-1) - S(t)) + sum_k censored[k] ln S(k).
+template <std::floating_point T>
+[[nodiscard]] double contract_nll(const contract_counts<T>& d, const contract_core<T>& m, std::array<double, 3>& grad,
+                                  std::vector<T>& ls, std::vector<std::array<T, 3>>& dls) {
+  const std::size_t width = d.churned.size();
+  ls.resize(width), dls.resize(width);
+  for (std::size_t t = 0; t < width; ++t) {
+    ls[t] = m.log_survival(static_cast<T>(t));
+    dls[t] = m.log_survival_gradient(static_cast<T>(t));
+  }
+  T ll = 0;
+  std::array<T, 3> g{};
+  for (std::size_t t = 0; t < width; ++t) {
+    if (d.censored[t] > T(0)) {
+      ll += d.censored[t] * ls[t];
+      for (std::size_t i = 0; i < 3; ++i) g[i] += d.censored[t] * dls[t][i];
+    }
+    if (t == 0 || !(d.churned[t] > T(0))) continue;
+    ll += d.churned[t] * contract_core<T>::log_churn(ls[t - 1], ls[t]);
+    // d ln(S(t-1) - S(t)) = (dls(t-1) - e dls(t)) / (1 - e), e = S(t)/S(t-1)
+    const T e = std::exp(ls[t] - ls[t - 1]);
+    for (std::size_t i = 0; i < 3; ++i) g[i] += d.churned[t] * (dls[t - 1][i] - e * dls[t][i]) / (T(1) - e);
+  }
+  for (std::size_t i = 0; i < 3; ++i) grad[i] = -static_cast<double>(g[i]);
+  const double v = -static_cast<double>(ll);
+  return v == v ? v : std::numeric_limits<double>::infinity();
+}
+
+/// Checks what the data can identify, then fits N = 2 (sBG, c = 1) or N = 3 (BdW) parameters.
+template <std::floating_point T, std::size_t N>
+[[nodiscard]] result<positive_fit<N>> fit_contract_parameters(std::span<const std::vector<count_t>> cohorts,
+                                                              const fit_options& opt, const char* name) {
+  const result<contract_counts<T>> counts = tally_cohorts<T>(cohorts, name);
+  if (!counts) return counts.error();
+  const contract_counts<T>& d = *counts;
+  if (d.periods < static_cast<count_t>(N))
+    return error_info{errc::not_identifiable, name, "survivors",
+                      N == 2 ? "2 parameters need at least 2 observed periods after period 0"
+                             : "3 parameters need at least 3 observed periods after period 0"};
+  T churned = 0, later = 0;
+  for (std::size_t t = 1; t < d.churned.size(); ++t) churned += d.churned[t];
+  for (std::size_t t = 1; t < d.censored.size(); ++t) later += d.censored[t];
+  for (std::size_t t = 2; t < d.churned.size(); ++t) later += d.churned[t];
+  if (!(churned > T(0)))
+    return error_info{errc::not_identifiable, name, "survivors", "nobody churned: the churn probabilities cannot be estimated"};
+  if (!(later > T(0)))
+    return error_info{errc::not_identifiable, name, "survivors", "everybody churned at period 1: later retention cannot be estimated"};
+  std::vector<T> ls;
+  std::vector<std::array<T, 3>> dls;
+  const auto nll = [&](const vec<N>& th, vec<N>& grad) -> double {
+    const contract_core<T> m{static_cast<T>(th[0]), static_cast<T>(th[1]), N == 3 ? static_cast<T>(th[N - 1]) : T(1)};
+    std::array<double, 3> g{};
+    const double v = contract_nll<T>(d, m, g, ls, dls);
+    for (std::size_t i = 0; i < N; ++i) grad[i] = g[i];
+    return v;
+  };
+  vec<N> start{};
+  start.fill(1.0);
+  return fit_positive<N>(nll, start, static_cast<double>(d.customers), opt, name);
+}
+
+/// ln L of cohorts under a model (weights are the counts).
+template <std::floating_point T>
+[[nodiscard]] result<T> contract_log_likelihood(const contract_core<T>& m, std::span<const std::vector<count_t>> cohorts,
+                                                const char* name) {
+  if (auto e = m.check(name)) return e;
+  const result<contract_counts<T>> counts = tally_cohorts<T>(cohorts, name);
+  if (!counts) return counts.error();
+  std::array<double, 3> g{};
+  std::vector<T> ls;
+  std::vector<std::array<T, 3>> dls;
+  const double v = contract_nll<T>(*counts, m, g, ls, dls);
+  if (!contract_finite(v)) return error_info{errc::not_finite, name, "result", "the data are impossible under the model"};
+  return static_cast<T>(-v);
+}
+
+/// Survivors at periods 0..periods of a simulated cohort: theta ~ Beta(alpha, beta), U uniform, and
+/// the last paid period T = min{t >= 1 : (1-theta)^(t^c) < U} = floor((ln U / ln(1-theta))^(1/c)) + 1.
+template <std::floating_point T>
+[[nodiscard]] std::vector<count_t> simulate_cohort(const contract_core<T>& m, count_t customers, count_t periods,
+                                                   std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  const double a = static_cast<double>(m.alpha), b = static_cast<double>(m.beta), c = static_cast<double>(m.c);
+  std::vector<count_t> last(static_cast<std::size_t>(periods) + 2, 0);  // last[t]: customers whose T = t (periods+1: later)
+  for (count_t i = 0; i < customers; ++i) {
+    const double theta = draw_beta(g, a, b), u = uniform01(g);
+    const double l1 = std::log1p(-theta);
+    const double v = l1 < 0.0 ? std::log(u) / l1 : std::numeric_limits<double>::infinity();
+    const double root = c == 1.0 ? v : std::pow(v, 1.0 / c);
+    const double lifetime = std::floor(root) + 1.0;
+    const std::size_t k = lifetime > static_cast<double>(periods) ? static_cast<std::size_t>(periods) + 1 : static_cast<std::size_t>(lifetime);
+    ++last[k];
+  }
+  std::vector<count_t> survivors(static_cast<std::size_t>(periods) + 1);
+  count_t alive = customers;
+  for (std::size_t t = 0; t < survivors.size(); ++t) {
+    alive -= last[t];
+    survivors[t] = alive;
+  }
+  return survivors;
+}
+
+}  // namespace detail
+
+/// How many customers to simulate in one cohort, over how many periods, with which seed.
+struct contract_generate_options {
+  count_t customers = 1000;  ///< cohort size at period 0 (> 0)
+  count_t periods = 8;       ///< periods observed after period 0 (>= 0, at most 1e7)
+  std::uint64_t seed = 42;   ///< std::mt19937_64 seed
+};
+
+/// sBG has no shape parameter: its `c` is this empty placeholder (c = 1).
+struct no_shape {
+  friend constexpr bool operator==(no_shape, no_shape) noexcept = default;
+};
+
+/**
+ * @brief A contractual retention model: crm::sbg (Weibull = false) or crm::bdw (Weibull = true).
+ * sBG (Fader & Hardie 2007, "How to Project Customer Retention", J. Interactive Marketing 21(1)):
+ * each customer cancels at the end of each period with probability theta ~ Beta(alpha, beta).
+ * BdW (Fader, Hardie, Liu, Davin & Steenburgh 2018, J. Interactive Marketing 43): an individual
+ * survives t periods with probability (1-theta)^(t^c); c > 1: churn rises with tenure, c < 1: it
+ * falls, c = 1: sBG. S(t) = B(alpha, beta + t^c)/B(alpha, beta). Valuation (DEL, DERL) as defined
+ * by Fader & Hardie (2010), Marketing Science 29(1). Periods are the contract periods of the data
+ * (years, months). Every member has a throwing form and a `try_` form; errors: a parameter not
+ * finite or <= 0 (field "alpha", "beta" or "c"), and those listed per member.
+ *
+ * **Example**
+ *     crm::sbg<> m{.alpha = 0.704, .beta = 1.182};   // the "regular" segment of Fader & Hardie (2007)
+ *     m.survival(12);                                  // share of a cohort still active after 12 periods
+ *     m.residual_lifetime_value(4, 0.1, 100.0);       // value of a customer who renewed 4 times
+ *     crm::bdw<> w{.alpha = 0.456, .beta = 0.779, .c = 1.283};
+ *     w.retention_curve(12);
+ */
+template <std::floating_point T, bool Weibull>
+struct contractual_model {
+  T alpha{};  ///< Beta(alpha, beta) distribution of the churn probability theta (> 0)
+  T beta{};   ///< (> 0)
+  /// BdW: Weibull shape, the duration dependence of churn (> 0; 1 = sBG). sBG: empty.
+  [[no_unique_address]] std::conditional_t<Weibull, T, no_shape> c{};
+
+  /// All parameters finite and > 0.
+  [[nodiscard]] constexpr bool ok() const noexcept { return !check("contractual_model"); }
+  /// The first parameter that is not finite and > 0, as an error naming `name` and the parameter.
+  [[nodiscard]] constexpr error_info check(const char* name) const noexcept { return core().check(name); }
+
+  /// S(t) = B(alpha, beta + t^c)/B(alpha, beta): probability that a new customer is still active
+  /// after t periods (t >= 0; S(0) = 1). Unit: probability. Errors: t < 0 ("period").
+  [[nodiscard]] result<T> try_survival(count_t t) const noexcept { return core().survival(t, name("sbg.survival", "bdw.survival")); }
+  [[nodiscard]] T survival(count_t t) const { return try_survival(t).value(); }
+  /// P(T = t) = S(t-1) - S(t) (sBG: B(alpha+1, beta+t-1)/B(alpha, beta)): probability that a new
+  /// customer's last period is t (she cancels at its end). Unit: probability. Errors: t < 1.
+  [[nodiscard]] result<T> try_churn_probability(count_t t) const noexcept {
+    return core().churn_probability(t, name("sbg.churn_probability", "bdw.churn_probability"));
+  }
+  [[nodiscard]] T churn_probability(count_t t) const { return try_churn_probability(t).value(); }
+  /// r(t) = S(t)/S(t-1) (sBG: (beta + t - 1)/(alpha + beta + t - 1)): share of the customers active
+  /// in period t-1 who renew for period t (t >= 1). Unit: probability. Errors: t < 1.
+  [[nodiscard]] result<T> try_retention_rate(count_t t) const noexcept {
+    return core().retention_rate(t, name("sbg.retention_rate", "bdw.retention_rate"));
+  }
+  [[nodiscard]] T retention_rate(count_t t) const { return try_retention_rate(t).value(); }
+  /// S(0), S(1), ..., S(periods): the projected survival curve (periods + 1 values; multiply by a
+  /// cohort's size for projected survivors). Errors: periods < 0 or > 1e7.
+  [[nodiscard]] result<std::vector<T>> try_survival_curve(count_t periods) const {
+    return core().survival_curve(periods, name("sbg.survival_curve", "bdw.survival_curve"));
+  }
+  [[nodiscard]] std::vector<T> survival_curve(count_t periods) const { return try_survival_curve(periods).value(); }
+  /// r(1), ..., r(periods): the projected retention curve. Errors: periods < 1 or > 1e7.
+  [[nodiscard]] result<std::vector<T>> try_retention_curve(count_t periods) const {
+    return core().retention_curve(periods, name("sbg.retention_curve", "bdw.retention_curve"));
+  }
+  [[nodiscard]] std::vector<T> retention_curve(count_t periods) const { return try_retention_curve(periods).value(); }
+  /// E[T] = sum_{t>=0} S(t): expected number of periods a new customer pays for. sBG: E[1/theta] =
+  /// (alpha + beta - 1)/(alpha - 1). BdW: summed until a proven tail bound (S(u) <= G(alpha+beta)/G(beta)
+  /// (beta - 1 + u^c)^-alpha) is below 1e-10 of the sum. Unit: periods. Errors: alpha <= 1 (sBG)
+  /// or c alpha <= 1 (BdW): infinite, `errc::out_of_range` on "alpha" (use the horizon or discounted
+  /// forms); BdW bound not met within 1e7 terms: `errc::not_converged` on "c".
+  [[nodiscard]] result<T> try_expected_lifetime() const noexcept {
+    return core().expected_lifetime(name("sbg.expected_lifetime", "bdw.expected_lifetime"));
+  }
+  [[nodiscard]] T expected_lifetime() const { return try_expected_lifetime().value(); }
+  /// sum_{t=0}^{H-1} S(t): expected number of the first H periods a new customer pays for. Unit:
+  /// periods. O(H). Errors: H < 0 or > 1e7 ("horizon").
+  [[nodiscard]] result<T> try_expected_lifetime(count_t horizon) const noexcept {
+    return core().expected_lifetime(horizon, name("sbg.expected_lifetime", "bdw.expected_lifetime"));
+  }
+  [[nodiscard]] T expected_lifetime(count_t horizon) const { return try_expected_lifetime(horizon).value(); }
+  /// DEL(d) = sum_{t>=0} S(t)/(1+d)^t (sBG: 2F1(1, beta; alpha+beta; 1/(1+d))): discounted expected
+  /// lifetime of a new customer who pays at the start of each period (Fader & Hardie 2010); times
+  /// the margin per period, the CLV of a new customer. Unit: discounted periods. Summed until the
+  /// tail bound term z/(1-z), z = 1/(1+d), is below half an ulp of the sum, at most 1e7 terms.
+  /// Errors: d <= 0 or not finite ("discount_rate"); more than 1e7 terms (`errc::not_converged`).
+  [[nodiscard]] result<T> try_discounted_expected_lifetime(T discount_rate) const noexcept {
+    return core().discounted_expected_lifetime(discount_rate, name("sbg.discounted_expected_lifetime", "bdw.discounted_expected_lifetime"));
+  }
+  [[nodiscard]] T discounted_expected_lifetime(T discount_rate) const { return try_discounted_expected_lifetime(discount_rate).value(); }
+  /// DERL(d | n-1 renewals) = sum_{t>=n} S(t)/S(n-1) / (1+d)^(t-n), n - 1 = renewals (sBG:
+  /// (beta+n-1)/(alpha+beta+n-1) 2F1(1, beta+n; alpha+beta+n; 1/(1+d))): discounted expected residual
+  /// lifetime of a customer who has renewed `renewals` times, valued just before her next renewal
+  /// decision (that period, if she renews, is not discounted). Fader & Hardie (2010). Unit:
+  /// discounted periods. Errors: renewals < 0; d <= 0 or not finite; more than 1e7 terms.
+  [[nodiscard]] result<T> try_discounted_expected_residual_lifetime(count_t renewals, T discount_rate) const noexcept {
+    return core().discounted_expected_residual_lifetime(
+        renewals, discount_rate, name("sbg.discounted_expected_residual_lifetime", "bdw.discounted_expected_residual_lifetime"));
+  }
+  [[nodiscard]] T discounted_expected_residual_lifetime(count_t renewals, T discount_rate) const {
+    return try_discounted_expected_residual_lifetime(renewals, discount_rate).value();
+  }
+  /// E[RLV] = margin * DERL(d | renewals): expected residual lifetime value (CLV) of an active
+  /// subscriber who has renewed `renewals` times, with `margin` money per period (Fader & Hardie
+  /// 2010). Unit: money. Errors: those of DERL; margin negative or not finite; a non-finite result.
+  [[nodiscard]] result<T> try_residual_lifetime_value(count_t renewals, T discount_rate, T margin) const noexcept {
+    return core().residual_lifetime_value(renewals, discount_rate, margin,
+                                          name("sbg.residual_lifetime_value", "bdw.residual_lifetime_value"));
+  }
+  [[nodiscard]] T residual_lifetime_value(count_t renewals, T discount_rate, T margin) const {
+    return try_residual_lifetime_value(renewals, discount_rate, margin).value();
+  }
+  /// ln L of cohorts of survivor counts (see crm::fit_sbg). Unit: nats. Errors: invalid cohorts
+  /// (as crm::fit_sbg); data impossible under the model (`errc::not_finite`).
+  [[nodiscard]] result<T> try_log_likelihood(std::span<const std::vector<count_t>> cohorts) const {
+    return detail::contract_log_likelihood(core(), cohorts, name("sbg.log_likelihood", "bdw.log_likelihood"));
+  }
+  [[nodiscard]] T log_likelihood(std::span<const std::vector<count_t>> cohorts) const { return try_log_likelihood(cohorts).value(); }
+
+  friend constexpr bool operator==(const contractual_model&, const contractual_model&) = default;
+
+ private:
+  [[nodiscard]] static constexpr const char* name(const char* s, const char* w) noexcept { return Weibull ? w : s; }
+  [[nodiscard]] constexpr detail::contract_core<T> core() const noexcept {
+    if constexpr (Weibull)
+      return {alpha, beta, c};
+    else
+      return {alpha, beta, T(1)};
+  }
+};
+
+/// The shifted-beta-geometric model: crm::contractual_model without a shape parameter.
+template <std::floating_point T = double>
+using sbg = contractual_model<T, false>;
+/// The beta-discrete-Weibull model: crm::contractual_model with the shape parameter c.
+template <std::floating_point T = double>
+using bdw = contractual_model<T, true>;
+
+namespace detail {
+/// The fit of crm::sbg (Weibull = false) or crm::bdw, as a fit_result of that model.
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] result<fit_result<contractual_model<T, Weibull>>> fit_contract(std::span<const std::vector<count_t>> cohorts,
+                                                                            const fit_options& opt) {
+  constexpr std::size_t N = Weibull ? 3 : 2;
+  const result<positive_fit<N>> f = fit_contract_parameters<T, N>(cohorts, opt, Weibull ? "fit_bdw" : "fit_sbg");
+  if (!f) return f.error();
+  fit_result<contractual_model<T, Weibull>> out;
+  contractual_model<T, Weibull>* const dst[2] = {&out.params, &out.standard_errors};
+  const vec<N>* const src[2] = {&f->theta, &f->standard_errors};
+  for (int i = 0; i < 2; ++i) {
+    dst[i]->alpha = static_cast<T>((*src[i])[0]), dst[i]->beta = static_cast<T>((*src[i])[1]);
+    if constexpr (Weibull) dst[i]->c = static_cast<T>((*src[i])[2]);
+  }
+  out.log_likelihood = f->log_likelihood, out.customers = f->customers, out.report = f->report;
+  return out;
+}
+/// One cohort as a list of cohorts.
+[[nodiscard]] inline std::vector<std::vector<count_t>> one_cohort(std::span<const count_t> survivors) {
+  return {std::vector<count_t>(survivors.begin(), survivors.end())};
+}
+}  // namespace detail
+
+/**
+ * @brief Maximum-likelihood fit of the sBG model to cohorts of survivor counts.
+ * `cohorts[i][t]` = customers of cohort i still active at period t = 0..k_i (k_i may differ; the
+ * overload on one span is a single cohort).
+ * ln L = sum_i [ sum_{t=1}^{k_i} (n_{i,t-1} - n_{i,t}) ln P(T = t) + n_{i,k_i} ln S(k_i) ]
+ * (Fader & Hardie 2007), maximised with analytic gradients (crm::fit_options; start alpha = beta =
+ * 1); standard errors from the inverse Hessian. `customers` in the result is the sum of the cohort
+ * sizes. Errors: no cohorts or an empty cohort (`errc::empty_input`); a negative count
+ * (`errc::negative`); survivors increasing (`errc::part_exceeds_whole`), all on field "survivors";
+ * fewer than 2 observed periods, nobody churning, or everybody churning at period 1
+ * (`errc::not_identifiable`); `errc::not_converged`; a Hessian that is not positive definite.
+ */
+template <std::floating_point T = double>
+[[nodiscard]] result<fit_result<sbg<T>>> try_fit_sbg(std::span<const std::vector<count_t>> cohorts, const fit_options& opt = {}) {
+  return detail::fit_contract<T, false>(cohorts, opt);
+}
+template <std::floating_point T = double>
+[[nodiscard]] result<fit_result<sbg<T>>> try_fit_sbg(std::span<const count_t> survivors, const fit_options& opt = {}) {
+  return detail::fit_contract<T, false>(detail::one_cohort(survivors), opt);
+}
+/// Throwing forms of try_fit_sbg (crm::metric_error).
+template <std::floating_point T = double>
+[[nodiscard]] fit_result<sbg<T>> fit_sbg(std::span<const std::vector<count_t>> cohorts, const fit_options& opt = {}) {
+  return try_fit_sbg<T>(cohorts, opt).value();
+}
+template <std::floating_point T = double>
+[[nodiscard]] fit_result<sbg<T>> fit_sbg(std::span<const count_t> survivors, const fit_options& opt = {}) {
+  return try_fit_sbg<T>(survivors, opt).value();
+}
+
+/**
+ * @brief Maximum-likelihood fit of the BdW model (alpha, beta, c) to cohorts of survivor counts,
+ * as crm::try_fit_sbg with S(t) = B(alpha, beta + t^c)/B(alpha, beta) (Fader et al. 2018).
+ * Errors as crm::try_fit_sbg, with at least 3 observed periods needed.
+ */
+template <std::floating_point T = double>
+[[nodiscard]] result<fit_result<bdw<T>>> try_fit_bdw(std::span<const std::vector<count_t>> cohorts, const fit_options& opt = {}) {
+  return detail::fit_contract<T, true>(cohorts, opt);
+}
+template <std::floating_point T = double>
+[[nodiscard]] result<fit_result<bdw<T>>> try_fit_bdw(std::span<const count_t> survivors, const fit_options& opt = {}) {
+  return detail::fit_contract<T, true>(detail::one_cohort(survivors), opt);
+}
+/// Throwing forms of try_fit_bdw (crm::metric_error).
+template <std::floating_point T = double>
+[[nodiscard]] fit_result<bdw<T>> fit_bdw(std::span<const std::vector<count_t>> cohorts, const fit_options& opt = {}) {
+  return try_fit_bdw<T>(cohorts, opt).value();
+}
+template <std::floating_point T = double>
+[[nodiscard]] fit_result<bdw<T>> fit_bdw(std::span<const count_t> survivors, const fit_options& opt = {}) {
+  return try_fit_bdw<T>(survivors, opt).value();
+}
+
+/**
+ * @brief Simulates one cohort under the sBG or BdW model: per customer theta ~ Beta(alpha, beta),
+ * then the number of paid periods (geometric for sBG, discrete Weibull for BdW); returns the
+ * survivors at periods 0..periods (a valid input of crm::fit_sbg / crm::fit_bdw). Deterministic for
+ * a seed (std::mt19937_64 and the portable samplers of crm/models/generate.hpp).
+ * Errors: invalid parameters; customers <= 0; periods < 0 or > 1e7.
+ */
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] result<std::vector<count_t>> try_generate(const contractual_model<T, Weibull>& m, const contract_generate_options& o) {
+  const char* const name = Weibull ? "generate(bdw)" : "generate(sbg)";
+  detail::contract_core<T> core{m.alpha, m.beta, T(1)};
+  if constexpr (Weibull) core.c = m.c;
+  if (auto e = core.check(name)) return e;
+  if (o.customers <= 0) return error_info{errc::out_of_range, name, "customers", "must be > 0"};
+  if (o.periods < 0) return error_info{errc::negative, name, "periods"};
+  if (o.periods > detail::contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
+  return detail::simulate_cohort(core, o.customers, o.periods, o.seed);
+}
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] std::vector<count_t> generate(const contractual_model<T, Weibull>& m, const contract_generate_options& o) {
+  return try_generate(m, o).value();
+}
+
+CRM_METRICS_END_NAMESPACE
