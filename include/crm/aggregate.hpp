@@ -7,6 +7,7 @@
 // records to one accumulator) and serialize to a versioned byte format. docs/aggregation.md.
 #pragma once
 
+#include <crm/aggregate/cohort.hpp>          // IWYU pragma: export
 #include <crm/aggregate/customer_table.hpp>  // IWYU pragma: export
 #include <crm/aggregate/orders.hpp>          // IWYU pragma: export
 #include <crm/aggregate/periods.hpp>         // IWYU pragma: export

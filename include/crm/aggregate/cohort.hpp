@@ -1,0 +1,557 @@
+// crm-metrics: customers per calendar period (at start, new, returning, lost, at end: retention,
+// churn, growth) and the acquisition-cohort retention matrix, from orders.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// The accumulator covers a fixed range of periods (the horizon: `periods` periods of `unit` from the
+// one that contains `first`) and keeps, per customer, the set of periods with a purchase and the set
+// with two or more: one bit each per period (a 40-byte slot for a horizon of up to 64 periods; 16
+// more bytes per customer for every further 64). Merging ORs the sets, so it is exact.
+//
+// "Lost" in order data (001_15fb4e46a87cf176.txt line 40 defines churn as the share of customers
+// who stopped dealing with the company during the period, line 42 the formula): a customer is a
+// customer at the end of period p when they bought in one of the last `inactive_periods` periods
+// (p - inactive_periods, p]; a customer at the end of p - 1 who is not one at the end of p is lost
+// in p. A customer who buys again after being lost is "returning" in that period, not new. So, per
+// period: at_end = at_start + new + returning - lost, at_start(p) = at_end(p - 1).
+// Returns (negative amounts) are not purchases: they neither make a customer active nor count as
+// orders; they reduce the period's net revenue (see docs/aggregation.md, "Returns").
+// Customization points: none.
+#pragma once
+
+#include <crm/aggregate/customer_table.hpp>
+#include <crm/aggregate/detail/bytes.hpp>
+#include <crm/aggregate/orders.hpp>
+#include <crm/aggregate/periods.hpp>
+#include <crm/aggregate/records.hpp>
+#include <crm/aggregate/report.hpp>
+#include <crm/core/result.hpp>
+#include <crm/metrics/acquisition.hpp>
+#include <crm/metrics/retention.hpp>
+#include <crm/metrics/revenue.hpp>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// The periods an accumulator covers and its inactivity rule.
+struct period_options {
+  period_unit unit = period_unit::month;
+  std::chrono::sys_days first{};    ///< any day of the first period of the horizon
+  std::int32_t periods = 0;         ///< number of periods covered (1..4096)
+  std::int32_t inactive_periods = 1;  ///< a customer with no purchase in this many periods is lost (>= 1)
+  bool cohort_revenue = false;      ///< also keep revenue per cohort cell (memory: one entry per customer and active period)
+  friend constexpr bool operator==(const period_options&, const period_options&) = default;
+};
+
+/// What happened in one period. Feed the members to the metrics: retention(), churn(), flow(),
+/// base(), purchases(), totals(), repeat().
+template <number T = double>
+struct period_stats {
+  std::int32_t period = 0;  ///< period number (crm::period_label gives its name)
+  count_t customers_at_start = 0;
+  count_t new_customers = 0;        ///< first purchase ever in this period
+  count_t returning_customers = 0;  ///< bought again after having been lost
+  count_t lost_customers = 0;
+  count_t customers_at_end = 0;
+  count_t active_customers = 0;  ///< bought in this period
+  count_t repeat_customers = 0;  ///< bought at least twice in this period
+  count_t orders = 0;            ///< purchases in this period
+  T revenue{};                   ///< net revenue: purchases minus refunds of this period
+
+  /// {at start, at end, new + returning}: the retention rate of 001 line 36 counts as retained the
+  /// customers at the end who did not join during the period, so returning customers join here.
+  [[nodiscard]] constexpr retention_counts retention() const noexcept {
+    return {.customers_at_start = customers_at_start, .customers_at_end = customers_at_end,
+            .new_customers = new_customers + returning_customers};
+  }
+  [[nodiscard]] constexpr churn_counts churn() const noexcept {
+    return {.customers_at_start = customers_at_start, .customers_lost = lost_customers};
+  }
+  [[nodiscard]] constexpr customer_flow flow() const noexcept {
+    return {.customers_at_start = customers_at_start, .customers_at_end = customers_at_end, .customers_lost = lost_customers};
+  }
+  [[nodiscard]] constexpr customer_base base() const noexcept {
+    return {.customers_at_start = customers_at_start, .customers_at_end = customers_at_end};
+  }
+  /// {orders, active customers}: purchase frequency of the period.
+  [[nodiscard]] constexpr purchase_counts purchases() const noexcept { return {.orders = orders, .customers = active_customers}; }
+  /// {net revenue, orders}: average check of the period.
+  [[nodiscard]] order_totals<T> totals() const { return {.revenue = revenue, .orders = orders}; }
+  /// {customers with >= 2 purchases in the period, active customers}.
+  [[nodiscard]] constexpr repeat_counts repeat() const noexcept {
+    return {.repeat_customers = repeat_customers, .customers = active_customers};
+  }
+};
+
+/**
+ * @brief The acquisition-cohort matrix: cohort c = customers whose first purchase is in period
+ * first_period + c; column k = k periods later. cell(c, k) = {cohort size, customers of the cohort
+ * who bought in period c + k} (a crm::cohort_counts, so crm::cohort_retention gives the rate);
+ * revenue(c, k) = their purchases in that period (when kept). Row c has periods - c columns.
+ */
+template <number T = double>
+struct cohort_matrix {
+  period_unit unit = period_unit::month;
+  std::int32_t first_period = 0;
+  std::int32_t periods = 0;
+  std::vector<count_t> sizes;   ///< per cohort
+  std::vector<count_t> active;  ///< periods x periods, row-major; cells with c + k >= periods are 0
+  std::vector<T> revenues;      ///< same shape; empty when cohort revenue was not kept
+
+  [[nodiscard]] std::size_t columns(std::int32_t c) const noexcept { return static_cast<std::size_t>(periods - c); }
+  [[nodiscard]] cohort_counts cell(std::int32_t c, std::int32_t k) const {
+    return {.cohort_size = sizes[static_cast<std::size_t>(c)], .active_in_period = active[at(c, k)]};
+  }
+  [[nodiscard]] const T& revenue(std::int32_t c, std::int32_t k) const { return revenues[at(c, k)]; }
+  [[nodiscard]] std::size_t at(std::int32_t c, std::int32_t k) const noexcept {
+    return static_cast<std::size_t>(c) * static_cast<std::size_t>(periods) + static_cast<std::size_t>(k);
+  }
+};
+
+/**
+ * @brief Per-period customer counts and the acquisition-cohort matrix (see the header comment).
+ * Errors (per record): amount NaN/inf ("amount"); time outside 1900..2199 or outside the horizon
+ * (out_of_range, "time"); a revenue sum that overflows T (overflow, "revenue"). Options: periods
+ * outside 1..4096, inactive_periods < 1, first out of range (out_of_range naming the option).
+ *
+ * **Example**
+ *     crm::period_accumulator<double> acc({.unit = crm::period_unit::month, .first = 2024y / 1 / 1d, .periods = 24});
+ *     acc.add(orders);
+ *     for (const auto& p : acc.stats()) if (p.customers_at_start > 0) crm::churn_rate(p.churn());
+ *     crm::cohort_matrix<double> m = acc.cohorts();
+ */
+template <number T = double>
+class period_accumulator : public detail::accumulator_base<period_accumulator<T>, order<T>, T> {
+ public:
+  using detail::accumulator_base<period_accumulator<T>, order<T>, T>::add;
+  static constexpr const char* name = "period_accumulator";
+  static constexpr detail::state_kind kind = detail::state_kind::periods;
+  static constexpr std::int32_t max_periods = 4096;
+  struct state {
+    std::uint64_t active = 0;  ///< periods 0..63 with a purchase
+    std::uint64_t multi = 0;   ///< periods 0..63 with two or more
+    std::uint32_t index = 0;   ///< position in the overflow words and the revenue log
+    std::int32_t period = -1;  ///< period of `revenue` (cohort revenue only)
+    T revenue{};               ///< revenue of this customer in `period`, not yet in the log
+  };
+
+  period_accumulator() = default;
+  explicit period_accumulator(const period_options& o) : opt_(o) {
+    if (const error_info e = check_options(o)) detail::throw_metric_error(e);
+    init();
+  }
+  [[nodiscard]] static result<period_accumulator> try_create(const period_options& o) {
+    if (const error_info e = check_options(o)) return e;
+    period_accumulator a;
+    a.opt_ = o;
+    a.init();
+    return a;
+  }
+  [[nodiscard]] static constexpr error_info check_options(const period_options& o) noexcept {
+    if (o.periods < 1 || o.periods > max_periods) return {errc::out_of_range, name, "periods", "must lie in 1..4096"};
+    if (o.inactive_periods < 1) return {errc::out_of_range, name, "inactive_periods", "must be at least 1"};
+    if (check_time(name, time_point{o.first})) return {errc::out_of_range, name, "first", "must lie in 1900-01-01 .. 2199-12-31"};
+    return {};
+  }
+  [[nodiscard]] const period_options& options() const noexcept { return opt_; }
+  /// Number of the first period of the horizon.
+  [[nodiscard]] std::int32_t first_period() const noexcept { return first_; }
+  void reserve(std::size_t customers) { table_.reserve(customers); }
+
+  error_info try_add(const order<T>& o) {
+    if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
+    const std::int32_t d = day_number(o.time);
+    if (d != last_day_) {
+      last_day_ = d;
+      last_rel_ = period_of_day(opt_.unit, d) - first_;
+    }
+    const std::int32_t p = last_rel_;
+    if (p < 0 || p >= opt_.periods) [[unlikely]]
+      return {errc::out_of_range, name, "time", "is outside the periods of the accumulator"};
+    const auto pi = static_cast<std::size_t>(p);
+    if (o.amount < number_traits<T>::zero()) {
+      T r = revenue_[pi];
+      if (!detail::add_finite(r, o.amount)) return overflow();
+      revenue_[pi] = r;
+      ++returns_[pi];
+      return {};
+    }
+    T r = revenue_[pi];
+    if (!detail::add_finite(r, o.amount)) [[unlikely]] return overflow();
+    auto [s, created] = table_.try_emplace(o.customer);
+    if (created) {
+      s->index = next_index_++;
+      if (words_ > 1) extra_.resize(extra_.size() + 2 * (words_ - 1), 0);
+    }
+    revenue_[pi] = r;
+    ++orders_[pi];
+    std::uint64_t* act;
+    std::uint64_t* mul;
+    const std::uint64_t bit = std::uint64_t{1} << (pi & 63);
+    if (pi < 64) {
+      act = &s->active;
+      mul = &s->multi;
+    } else {
+      std::uint64_t* w = &extra_[static_cast<std::size_t>(s->index) * 2 * (words_ - 1)];
+      act = w + (pi / 64 - 1);
+      mul = w + (words_ - 1) + (pi / 64 - 1);
+    }
+    *mul |= *act & bit;
+    *act |= bit;
+    if (opt_.cohort_revenue) {
+      if (s->period == p) {
+        s->revenue = T(s->revenue + o.amount);
+      } else {
+        if (s->period >= 0) log_.push_back({s->index, s->period, s->revenue});
+        s->period = p;
+        s->revenue = o.amount;
+      }
+    }
+    return {};
+  }
+  add_report try_add(std::span<const order<T>> records, on_bad_record policy = on_bad_record::stop) {
+    return detail::add_prefetched(table_, records, policy, [this](const order<T>& o) { return try_add(o); });
+  }
+
+  /// Customers with a purchase in the horizon.
+  [[nodiscard]] count_t customers() const noexcept { return static_cast<count_t>(table_.size()); }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    return table_.memory_bytes() + extra_.capacity() * 8 + log_.capacity() * sizeof(log_entry) +
+           revenue_.capacity() * sizeof(T) + 2 * orders_.capacity() * sizeof(count_t) + sizeof(*this) - sizeof(table_);
+  }
+
+  /// One entry per period of the horizon, in order.
+  [[nodiscard]] std::vector<period_stats<T>> stats() const {
+    const auto n = static_cast<std::size_t>(opt_.periods);
+    std::vector<count_t> at_end(n, 0), fresh(n, 0), returning(n, 0), lost(n, 0), active(n, 0), multi(n, 0);
+    const std::size_t W = words_;
+    std::array<std::uint64_t, 64> a{}, m{}, e{}, shifted{};
+    table_.for_each([&](customer_id, const state& s) {
+      load(s, a.data(), m.data());
+      // e = OR of a << j for j < inactive_periods: a customer at the end of each period.
+      spread(a.data(), e.data(), shifted.data());
+      const std::size_t f = lowest(a.data());
+      ++fresh[f];
+      count_bits(a.data(), active);
+      count_bits(m.data(), multi);
+      count_bits(e.data(), at_end);
+      // lost: at the end of p - 1 and not of p; returning: at the end of p, not of p - 1, p != f.
+      shift1(e.data(), shifted.data());
+      for (std::size_t k = 0; k < W; ++k) {
+        const std::uint64_t prev = shifted[k];
+        const std::uint64_t l = prev & ~e[k] & mask(k);
+        std::uint64_t r = e[k] & ~prev;
+        if (f / 64 == k) r &= ~(std::uint64_t{1} << (f & 63));
+        count_word(l, k, lost);
+        count_word(r, k, returning);
+      }
+    });
+    std::vector<period_stats<T>> out(n);
+    for (std::size_t p = 0; p < n; ++p) {
+      period_stats<T>& s = out[p];
+      s.period = first_ + static_cast<std::int32_t>(p);
+      s.customers_at_start = p == 0 ? 0 : at_end[p - 1];
+      s.new_customers = fresh[p];
+      s.returning_customers = returning[p];
+      s.lost_customers = lost[p];
+      s.customers_at_end = at_end[p];
+      s.active_customers = active[p];
+      s.repeat_customers = multi[p];
+      s.orders = orders_[p];
+      s.revenue = revenue_[p];
+    }
+    return out;
+  }
+
+  /// The acquisition-cohort matrix over the horizon.
+  [[nodiscard]] cohort_matrix<T> cohorts() const {
+    cohort_matrix<T> c;
+    const auto n = static_cast<std::size_t>(opt_.periods);
+    c.unit = opt_.unit;
+    c.first_period = first_;
+    c.periods = opt_.periods;
+    c.sizes.assign(n, 0);
+    c.active.assign(n * n, 0);
+    std::vector<std::uint32_t> cohort_of;
+    if (opt_.cohort_revenue) cohort_of.assign(next_index_, 0);
+    std::array<std::uint64_t, 64> a{}, m{};
+    table_.for_each([&](customer_id, const state& s) {
+      load(s, a.data(), m.data());
+      const std::size_t f = lowest(a.data());
+      ++c.sizes[f];
+      count_t* row = &c.active[f * n];
+      for (std::size_t k = 0; k < words_; ++k)
+        for (std::uint64_t w = a[k]; w != 0; w &= w - 1) ++row[k * 64 + static_cast<std::size_t>(std::countr_zero(w)) - f];
+      if (opt_.cohort_revenue) cohort_of[s.index] = static_cast<std::uint32_t>(f);
+    });
+    if (opt_.cohort_revenue) {
+      c.revenues.assign(n * n, T(0));
+      const auto put = [&](std::uint32_t idx, std::int32_t p, const T& v) {
+        const std::size_t f = cohort_of[idx];
+        T& cell = c.revenues[f * n + static_cast<std::size_t>(p) - f];
+        cell = T(cell + v);
+      };
+      for (const log_entry& e : log_) put(e.index, e.period, e.revenue);
+      table_.for_each([&](customer_id, const state& s) {
+        if (s.period >= 0) put(s.index, s.period, s.revenue);
+      });
+    }
+    return c;
+  }
+
+  error_info try_merge(const period_accumulator& other) {
+    if (!(opt_ == other.opt_)) return {errc::malformed, name, "options", "differ between the merged accumulators"};
+    std::vector<T> rev = revenue_;
+    for (std::size_t p = 0; p < rev.size(); ++p)
+      if (!detail::add_finite(rev[p], other.revenue_[p])) return overflow();
+    revenue_ = std::move(rev);
+    for (std::size_t p = 0; p < orders_.size(); ++p) {
+      orders_[p] += other.orders_[p];
+      returns_[p] += other.returns_[p];
+    }
+    std::vector<std::uint32_t> remap(other.next_index_, 0);
+    const std::size_t X = 2 * (words_ - 1);
+    other.table_.for_each([&](customer_id c, const state& o) {
+      auto [s, created] = table_.try_emplace(c);
+      if (created) {
+        s->index = next_index_++;
+        if (X > 0) extra_.resize(extra_.size() + X, 0);
+      }
+      remap[o.index] = s->index;
+      s->multi |= o.multi | (s->active & o.active);
+      s->active |= o.active;
+      if (X > 0) {
+        std::uint64_t* w = &extra_[std::size_t{s->index} * X];
+        const std::uint64_t* v = &other.extra_[std::size_t{o.index} * X];
+        const std::size_t h = words_ - 1;
+        for (std::size_t k = 0; k < h; ++k) {
+          w[h + k] |= v[h + k] | (w[k] & v[k]);
+          w[k] |= v[k];
+        }
+      }
+      if (opt_.cohort_revenue && o.period >= 0) log_.push_back({s->index, o.period, o.revenue});
+    });
+    for (const log_entry& e : other.log_) log_.push_back({remap[e.index], e.period, e.revenue});
+    last_day_ = none_day;
+    return {};
+  }
+
+  void write_payload(detail::byte_writer& w) const {
+    w.put(static_cast<std::uint8_t>(opt_.unit));
+    w.put(first_);
+    w.put(opt_.periods);
+    w.put(opt_.inactive_periods);
+    w.put(static_cast<std::uint8_t>(opt_.cohort_revenue ? 1 : 0));
+    for (std::size_t p = 0; p < orders_.size(); ++p) {
+      w.put(static_cast<std::int64_t>(orders_[p]));
+      w.put(static_cast<std::int64_t>(returns_[p]));
+      w.put_number(revenue_[p]);
+    }
+    w.put(static_cast<std::uint64_t>(table_.size()));
+    std::vector<std::uint32_t> position(next_index_, 0);
+    std::uint32_t pos = 0;
+    const std::size_t X = 2 * (words_ - 1);
+    table_.for_each([&](customer_id c, const state& s) {
+      position[s.index] = pos++;
+      w.put(c);
+      w.put(s.active);
+      w.put(s.multi);
+      for (std::size_t k = 0; k < X; ++k) w.put(extra_[std::size_t{s.index} * X + k]);
+      w.put(s.period);
+      if (opt_.cohort_revenue) w.put_number(s.revenue);
+    });
+    w.put(static_cast<std::uint64_t>(log_.size()));
+    for (const log_entry& e : log_) {
+      w.put(position[e.index]);
+      w.put(e.period);
+      w.put_number(e.revenue);
+    }
+  }
+  void read_payload(detail::byte_reader& r) {
+    period_options o;
+    const auto unit = r.get<std::uint8_t>("unit");
+    const auto first = r.get<std::int32_t>("first");
+    o.periods = r.get<std::int32_t>("periods");
+    o.inactive_periods = r.get<std::int32_t>("inactive_periods");
+    const auto rev = r.get<std::uint8_t>("cohort_revenue");
+    if (!r.ok()) return;
+    if (unit > static_cast<std::uint8_t>(period_unit::year) || rev > 1) return r.fail(errc::malformed, "unit", "is invalid (corrupted state)");
+    o.unit = static_cast<period_unit>(unit);
+    o.cohort_revenue = rev == 1;
+    o.first = period_start(o.unit, first);
+    if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)");
+    opt_ = o;
+    init();
+    if (first_ != first) return r.fail(errc::malformed, "first", "is invalid (corrupted state)");
+    for (std::size_t p = 0; p < orders_.size() && r.ok(); ++p) {
+      orders_[p] = r.get<std::int64_t>("orders");
+      returns_[p] = r.get<std::int64_t>("returns");
+      revenue_[p] = r.template get_number<T>("revenue");
+      if (r.ok() && (orders_[p] < 0 || returns_[p] < 0 || !number_traits<T>::is_finite(revenue_[p])))
+        return r.fail(errc::malformed, "orders", "is invalid (corrupted state)");
+    }
+    const std::size_t X = 2 * (words_ - 1);
+    const std::uint64_t n = r.get_count("customers", 28 + 8 * X);
+    if (n > std::numeric_limits<std::uint32_t>::max()) return r.fail(errc::malformed, "customers", "is too large");
+    table_.reserve(static_cast<std::size_t>(n));
+    extra_.assign(static_cast<std::size_t>(n) * X, 0);
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      const auto c = r.get<std::uint64_t>("customer");
+      state s;
+      s.active = r.get<std::uint64_t>("active");
+      s.multi = r.get<std::uint64_t>("multi");
+      for (std::size_t k = 0; k < X; ++k) extra_[static_cast<std::size_t>(i) * X + k] = r.get<std::uint64_t>("active");
+      s.period = r.get<std::int32_t>("period");
+      if (opt_.cohort_revenue) s.revenue = r.template get_number<T>("revenue");
+      if (!r.ok()) return;
+      s.index = static_cast<std::uint32_t>(i);
+      if (!valid(s)) return r.fail(errc::malformed, "customer", "has an impossible state (corrupted state)");
+      auto [slot, created] = table_.try_emplace(c);
+      if (!created) return r.fail(errc::malformed, "customer", "appears twice (corrupted state)");
+      *slot = s;
+    }
+    next_index_ = static_cast<std::uint32_t>(n);
+    const std::uint64_t m = r.get_count("revenue_log", 10);
+    if (!opt_.cohort_revenue && m != 0) return r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");
+    for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
+      log_entry e;
+      e.index = r.get<std::uint32_t>("revenue_log");
+      e.period = r.get<std::int32_t>("revenue_log");
+      e.revenue = r.template get_number<T>("revenue_log");
+      if (!r.ok()) return;
+      if (e.index >= n || e.period < 0 || e.period >= opt_.periods || !number_traits<T>::is_finite(e.revenue))
+        return r.fail(errc::malformed, "revenue_log", "has an entry out of range (corrupted state)");
+      log_.push_back(e);
+    }
+  }
+
+  /// Same options, same per-period statistics, same cohort matrix.
+  friend bool operator==(const period_accumulator& a, const period_accumulator& b) {
+    if (!(a.opt_ == b.opt_) || a.table_.size() != b.table_.size() || a.returns_ != b.returns_) return false;
+    const auto sa = a.stats(), sb = b.stats();
+    for (std::size_t p = 0; p < sa.size(); ++p)
+      if (!same(sa[p], sb[p])) return false;
+    const auto ca = a.cohorts(), cb = b.cohorts();
+    return ca.sizes == cb.sizes && ca.active == cb.active && ca.revenues == cb.revenues;
+  }
+
+ private:
+  struct log_entry {
+    std::uint32_t index = 0;
+    std::int32_t period = 0;
+    T revenue{};
+  };
+  static constexpr std::int32_t none_day = std::numeric_limits<std::int32_t>::min();
+  static bool same(const period_stats<T>& x, const period_stats<T>& y) {
+    return x.customers_at_start == y.customers_at_start && x.new_customers == y.new_customers &&
+           x.returning_customers == y.returning_customers && x.lost_customers == y.lost_customers &&
+           x.customers_at_end == y.customers_at_end && x.active_customers == y.active_customers &&
+           x.repeat_customers == y.repeat_customers && x.orders == y.orders && x.revenue == y.revenue;
+  }
+  error_info overflow() const noexcept { return {errc::overflow, name, "revenue", "the period's sum of amounts is too large"}; }
+  void init() {
+    first_ = period_of(opt_.unit, time_point{opt_.first});
+    opt_.first = period_start(opt_.unit, first_);  // any day of the period names it: keep its first day
+    words_ = (static_cast<std::size_t>(opt_.periods) + 63) / 64;
+    const auto n = static_cast<std::size_t>(opt_.periods);
+    orders_.assign(n, 0);
+    returns_.assign(n, 0);
+    revenue_.assign(n, T(0));
+    last_day_ = none_day;
+  }
+  [[nodiscard]] std::uint64_t mask(std::size_t k) const noexcept {
+    const std::size_t bits = static_cast<std::size_t>(opt_.periods) - 64 * k;
+    return bits >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
+  }
+  void load(const state& s, std::uint64_t* a, std::uint64_t* m) const noexcept {
+    a[0] = s.active;
+    m[0] = s.multi;
+    if (words_ > 1) {
+      const std::uint64_t* w = &extra_[std::size_t{s.index} * 2 * (words_ - 1)];
+      for (std::size_t k = 1; k < words_; ++k) {
+        a[k] = w[k - 1];
+        m[k] = w[words_ - 1 + k - 1];
+      }
+    }
+  }
+  [[nodiscard]] std::size_t lowest(const std::uint64_t* a) const noexcept {
+    for (std::size_t k = 0; k < words_; ++k)
+      if (a[k] != 0) return 64 * k + static_cast<std::size_t>(std::countr_zero(a[k]));
+    return 0;  // unreachable: every customer has a purchase
+  }
+  // out = in << 1 (towards later periods), across words.
+  void shift1(const std::uint64_t* in, std::uint64_t* out) const noexcept {
+    std::uint64_t carry = 0;
+    for (std::size_t k = 0; k < words_; ++k) {
+      out[k] = (in[k] << 1) | carry;
+      carry = in[k] >> 63;
+    }
+  }
+  // e = a | a << 1 | ... | a << (inactive_periods - 1), clipped to the horizon.
+  void spread(const std::uint64_t* a, std::uint64_t* e, std::uint64_t* tmp) const noexcept {
+    for (std::size_t k = 0; k < words_; ++k) e[k] = a[k];
+    const auto w = static_cast<std::size_t>(std::min(opt_.inactive_periods, opt_.periods));
+    // doubling: after the step with span s, e covers shifts 0..s-1
+    std::size_t span = 1;
+    while (span < w) {
+      const std::size_t step = std::min(span, w - span);
+      shift_by(e, tmp, step);
+      for (std::size_t k = 0; k < words_; ++k) e[k] |= tmp[k];
+      span += step;
+    }
+    for (std::size_t k = 0; k < words_; ++k) e[k] &= mask(k);
+  }
+  void shift_by(const std::uint64_t* in, std::uint64_t* out, std::size_t by) const noexcept {
+    const std::size_t wq = by / 64, bq = by % 64;
+    for (std::size_t k = 0; k < words_; ++k) {
+      std::uint64_t v = 0;
+      if (k >= wq) {
+        v = in[k - wq] << bq;
+        if (bq != 0 && k >= wq + 1) v |= in[k - wq - 1] >> (64 - bq);
+      }
+      out[k] = v;
+    }
+  }
+  void count_bits(const std::uint64_t* a, std::vector<count_t>& into) const noexcept {
+    for (std::size_t k = 0; k < words_; ++k) count_word(a[k], k, into);
+  }
+  static void count_word(std::uint64_t w, std::size_t k, std::vector<count_t>& into) noexcept {
+    for (; w != 0; w &= w - 1) ++into[64 * k + static_cast<std::size_t>(std::countr_zero(w))];
+  }
+  [[nodiscard]] bool valid(const state& s) const noexcept {
+    std::array<std::uint64_t, 64> a{}, m{};
+    load(s, a.data(), m.data());
+    bool any = false;
+    for (std::size_t k = 0; k < words_; ++k) {
+      if ((a[k] & ~mask(k)) != 0 || (m[k] & ~a[k]) != 0) return false;
+      any = any || a[k] != 0;
+    }
+    if (!any) return false;
+    if (!opt_.cohort_revenue) return s.period == -1;
+    if (s.period == -1) return true;
+    return s.period >= 0 && s.period < opt_.periods && ((a[static_cast<std::size_t>(s.period) / 64] >> (s.period % 64)) & 1) != 0 &&
+           detail::fast_non_negative(s.revenue);
+  }
+
+  period_options opt_{};
+  std::int32_t first_ = 0;
+  std::size_t words_ = 1;
+  customer_table<state> table_;
+  std::vector<std::uint64_t> extra_;  // per customer: words 1.. of active, then of multi
+  std::vector<log_entry> log_;
+  std::vector<count_t> orders_, returns_;
+  std::vector<T> revenue_;
+  std::uint32_t next_index_ = 0;
+  std::int32_t last_day_ = none_day;  // cache of the last day's period
+  std::int32_t last_rel_ = 0;
+};
+
+CRM_METRICS_END_NAMESPACE
