@@ -1,0 +1,245 @@
+// crm-metrics: survey answers -> NPS and CSAT counts; marketing spend -> totals per channel. Both
+// in constant memory (a tally per answer value; a sum per channel).
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Every answer is counted (a respondent who answers twice counts twice: surveys are analysed per
+// answer; deduplicate upstream if the survey allows one answer per person).
+// Customization points: none.
+#pragma once
+
+#include <crm/aggregate/detail/bytes.hpp>
+#include <crm/aggregate/orders.hpp>
+#include <crm/aggregate/periods.hpp>
+#include <crm/aggregate/records.hpp>
+#include <crm/aggregate/report.hpp>
+#include <crm/core/result.hpp>
+#include <crm/metrics/acquisition.hpp>
+#include <crm/metrics/loyalty.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+namespace detail {
+/// A tally of integer answers lowest..highest.
+template <class Derived>
+class answer_tally : public accumulator_base<Derived, survey_answer, double> {
+ public:
+  error_info try_add(const survey_answer& a) {
+    if (const error_info e = check_time(Derived::name, a.time)) [[unlikely]] return e;
+    if (a.score < lowest_ || a.score > highest_) [[unlikely]] return {errc::out_of_range, Derived::name, "score", Derived::range_text};
+    ++counts_[static_cast<std::size_t>(a.score - lowest_)];
+    return {};
+  }
+  add_report try_add(std::span<const survey_answer> records, on_bad_record policy = on_bad_record::stop) {
+    return add_batch(records, policy, [this](const survey_answer& a) { return try_add(a); });
+  }
+  /// Answers with each score, lowest first.
+  [[nodiscard]] std::span<const count_t> counts() const noexcept { return counts_; }
+  [[nodiscard]] count_t respondents() const noexcept {
+    count_t n = 0;
+    for (const count_t c : counts_) n += c;
+    return n;
+  }
+  error_info try_merge(const Derived& other) {
+    if (other.lowest_ != lowest_ || other.highest_ != highest_ || other.extra() != static_cast<const Derived&>(*this).extra())
+      return {errc::malformed, Derived::name, "scale", "differs between the merged accumulators"};
+    for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+    return {};
+  }
+  void write_payload(byte_writer& w) const {
+    w.put(static_cast<std::int32_t>(lowest_));
+    w.put(static_cast<std::int32_t>(highest_));
+    w.put(static_cast<std::int32_t>(static_cast<const Derived&>(*this).extra()));
+    for (const count_t c : counts_) w.put(static_cast<std::int64_t>(c));
+  }
+  void read_payload(byte_reader& r) {
+    const auto lo = r.get<std::int32_t>("lowest");
+    const auto hi = r.get<std::int32_t>("highest");
+    const auto ex = r.get<std::int32_t>("scale");
+    if (!r.ok()) return;
+    if (!static_cast<Derived&>(*this).configure(lo, hi, ex)) return r.fail(errc::malformed, "scale", "is invalid (corrupted state)");
+    for (count_t& c : counts_) {
+      c = r.get<std::int64_t>("counts");
+      if (r.ok() && c < 0) return r.fail(errc::malformed, "counts", "is negative (corrupted state)");
+    }
+  }
+  friend bool operator==(const Derived& a, const Derived& b) {
+    return a.lowest_ == b.lowest_ && a.highest_ == b.highest_ && a.extra() == b.extra() && a.counts_ == b.counts_;
+  }
+
+ protected:
+  void set_range(int lowest, int highest) {
+    lowest_ = lowest;
+    highest_ = highest;
+    counts_.assign(static_cast<std::size_t>(highest - lowest + 1), 0);
+  }
+  [[nodiscard]] count_t sum(int from, int to) const noexcept {
+    count_t n = 0;
+    for (int s = std::max(from, lowest_); s <= std::min(to, highest_); ++s) n += counts_[static_cast<std::size_t>(s - lowest_)];
+    return n;
+  }
+
+ private:
+  int lowest_ = 0;
+  int highest_ = 0;
+  std::vector<count_t> counts_;
+};
+}  // namespace detail
+
+/**
+ * @brief NPS answers (0..10) -> crm::nps_counts: promoters 9-10, passives 7-8, detractors 0-6
+ * (001_15fb4e46a87cf176.txt line 82). Constant memory: 11 counters.
+ * Errors (per record): a score outside 0..10 (out_of_range, "score"); time outside 1900..2199.
+ */
+class nps_accumulator final : public detail::answer_tally<nps_accumulator> {
+ public:
+  using detail::accumulator_base<nps_accumulator, survey_answer, double>::add;
+  static constexpr const char* name = "nps_accumulator";
+  static constexpr detail::state_kind kind = detail::state_kind::nps;
+  nps_accumulator() { set_range(0, 10); }
+  /// The input of crm::nps.
+  [[nodiscard]] nps_counts tally() const noexcept {
+    return {.promoters = sum(9, 10), .passives = sum(7, 8), .detractors = sum(0, 6)};
+  }
+  [[nodiscard]] int extra() const noexcept { return 0; }
+  bool configure(int lo, int hi, int ex) {
+    if (lo != 0 || hi != 10 || ex != 0) return false;
+    set_range(0, 10);
+    return true;
+  }
+  static constexpr const char* range_text = "must lie in 0..10";
+};
+
+/**
+ * @brief CSAT answers on a crm::csat_scale -> crm::csat_counts (satisfied = answers from
+ * satisfied_from up). Constant memory: one counter per scale value.
+ * Errors: an invalid scale (out_of_range, "scale"); per record, a score outside the scale
+ * (out_of_range, "score"), time outside 1900..2199.
+ */
+class csat_accumulator final : public detail::answer_tally<csat_accumulator> {
+ public:
+  using detail::accumulator_base<csat_accumulator, survey_answer, double>::add;
+  static constexpr const char* name = "csat_accumulator";
+  static constexpr detail::state_kind kind = detail::state_kind::csat;
+  static constexpr int max_scale_width = 1000;
+  csat_accumulator() { configure(1, 5, 4); }
+  explicit csat_accumulator(const csat_scale& s) {
+    if (!configure(s.lowest, s.highest, s.satisfied_from))
+      detail::throw_metric_error({errc::out_of_range, name, "scale", "must have lowest < satisfied_from <= highest, at most 1000 values"});
+  }
+  [[nodiscard]] static result<csat_accumulator> try_create(const csat_scale& s) {
+    csat_accumulator a;
+    if (!a.configure(s.lowest, s.highest, s.satisfied_from))
+      return error_info{errc::out_of_range, name, "scale", "must have lowest < satisfied_from <= highest, at most 1000 values"};
+    return a;
+  }
+  /// The input of crm::csat.
+  [[nodiscard]] csat_counts tally() const noexcept { return {.satisfied = sum(scale_.satisfied_from, scale_.highest), .respondents = respondents()}; }
+  [[nodiscard]] const csat_scale& scale() const noexcept { return scale_; }
+  [[nodiscard]] int extra() const noexcept { return scale_.satisfied_from; }
+  bool configure(int lo, int hi, int from) {
+    const csat_scale s{lo, hi, from};
+    if (!s.ok() || static_cast<long long>(hi) - lo >= max_scale_width) return false;
+    scale_ = s;
+    set_range(lo, hi);
+    return true;
+  }
+  static constexpr const char* range_text = "must lie on the survey's scale";
+
+ private:
+  csat_scale scale_{};
+};
+
+/**
+ * @brief Marketing and sales spend -> totals overall and per channel: with the new customers of a
+ * period (crm::period_accumulator) the input of crm::cac (001_15fb4e46a87cf176.txt line 48).
+ * Errors (per record): amount NaN/inf or negative ("amount"); time outside 1900..2199; a sum that
+ * overflows T.
+ */
+template <number T = double>
+class spend_accumulator : public detail::accumulator_base<spend_accumulator<T>, spend_record<T>, T> {
+ public:
+  using detail::accumulator_base<spend_accumulator<T>, spend_record<T>, T>::add;
+  static constexpr const char* name = "spend_accumulator";
+  static constexpr detail::state_kind kind = detail::state_kind::spend;
+
+  error_info try_add(const spend_record<T>& s) {
+    if (const error_info e = detail::check_non_negative(name, "amount", s.amount)) [[unlikely]] return e;
+    if (const error_info e = check_time(name, s.time)) [[unlikely]] return e;
+    T total = total_;
+    if (!detail::add_finite(total, s.amount)) return {errc::overflow, name, "amount", "the sum of spend is too large"};
+    total_ = total;
+    T& c = channel_ref(s.channel);
+    c = T(c + s.amount);  // <= total: finite
+    return {};
+  }
+  add_report try_add(std::span<const spend_record<T>> records, on_bad_record policy = on_bad_record::stop) {
+    return detail::add_batch(records, policy, [this](const spend_record<T>& s) { return try_add(s); });
+  }
+  [[nodiscard]] const T& total() const noexcept { return total_; }
+  /// Spend of one channel (0 when none was recorded).
+  [[nodiscard]] T channel(tag_id c) const {
+    const auto it = std::lower_bound(channels_.begin(), channels_.end(), c, [](const auto& p, tag_id v) { return p.first < v; });
+    return it != channels_.end() && it->first == c ? it->second : T(0);
+  }
+  /// Every channel with spend, sorted by id.
+  [[nodiscard]] const std::vector<std::pair<tag_id, T>>& channels() const noexcept { return channels_; }
+  /// {total spend, new customers}: the input of crm::cac.
+  [[nodiscard]] acquisition_costs<T> costs(count_t new_customers) const {
+    return {.marketing_and_sales_cost = total_, .new_customers = new_customers};
+  }
+
+  error_info try_merge(const spend_accumulator& other) {
+    T total = total_;
+    if (!detail::add_finite(total, other.total_)) return {errc::overflow, name, "amount", "the sum of spend is too large"};
+    total_ = total;
+    for (const auto& [c, v] : other.channels_) {
+      T& mine = channel_ref(c);
+      mine = T(mine + v);
+    }
+    return {};
+  }
+  void write_payload(detail::byte_writer& w) const {
+    w.put_number(total_);
+    w.put(static_cast<std::uint64_t>(channels_.size()));
+    for (const auto& [c, v] : channels_) {
+      w.put(c);
+      w.put_number(v);
+    }
+  }
+  void read_payload(detail::byte_reader& r) {
+    total_ = r.template get_number<T>("total");
+    const std::uint64_t n = r.get_count("channels", 8);
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      const auto c = r.get<tag_id>("channel");
+      const T v = r.template get_number<T>("channel");
+      if (!r.ok()) return;
+      if ((!channels_.empty() && channels_.back().first >= c) || !detail::fast_non_negative(v))
+        return r.fail(errc::malformed, "channel", "is invalid (corrupted state)");
+      channels_.emplace_back(c, v);
+    }
+    if (r.ok() && !detail::fast_non_negative(total_)) r.fail(errc::malformed, "total", "is invalid (corrupted state)");
+  }
+  friend bool operator==(const spend_accumulator& a, const spend_accumulator& b) {
+    return a.total_ == b.total_ && a.channels_ == b.channels_;
+  }
+
+ private:
+  T& channel_ref(tag_id c) {
+    auto it = std::lower_bound(channels_.begin(), channels_.end(), c, [](const auto& p, tag_id v) { return p.first < v; });
+    if (it == channels_.end() || it->first != c) it = channels_.insert(it, {c, T(0)});
+    return it->second;
+  }
+  T total_{};
+  std::vector<std::pair<tag_id, T>> channels_;
+};
+
+CRM_METRICS_END_NAMESPACE

@@ -1,0 +1,133 @@
+// crm-metrics tests: e-mail events counted unique per recipient per campaign (crm::email_accumulator).
+#include <crm/aggregate/email.hpp>
+#include <crm/metrics/email.hpp>
+
+#include <chrono>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+
+using namespace std::chrono;
+using K = crm::email_event_kind;
+using ev = crm::email_event<double>;
+
+namespace {
+const crm::time_point t0 = crm::to_time(sys_days{2024y / 5 / 1});
+}
+
+TEST_CASE("email_accumulator: unique counts of a small campaign by hand", "[aggregate][email]") {
+  // r1: sent, delivered, opened 3 times, clicked twice, bought twice (40 + 60).
+  // r2: sent, soft bounce, then delivered on retry, opened.
+  // r3: sent, hard bounce.       r4: sent, soft bounce only.
+  // r5: a click with no open and no delivered event (tracking pixel blocked), then unsubscribed.
+  // r6: sent, delivered, spam complaint.
+  std::vector<ev> e = {{1, 7, K::sent, t0, 0},       {1, 7, K::delivered, t0, 0}, {1, 7, K::open, t0, 0},
+                       {1, 7, K::open, t0, 0},       {1, 7, K::open, t0, 0},      {1, 7, K::click, t0, 0},
+                       {1, 7, K::click, t0, 0},      {1, 7, K::conversion, t0, 40}, {1, 7, K::conversion, t0, 60},
+                       {2, 7, K::sent, t0, 0},       {2, 7, K::soft_bounce, t0, 0}, {2, 7, K::delivered, t0, 0},
+                       {2, 7, K::open, t0, 0},       {3, 7, K::sent, t0, 0},      {3, 7, K::hard_bounce, t0, 0},
+                       {4, 7, K::sent, t0, 0},       {4, 7, K::soft_bounce, t0, 0}, {5, 7, K::click, t0, 0},
+                       {5, 7, K::unsubscribe, t0, 0}, {6, 7, K::sent, t0, 0},     {6, 7, K::delivered, t0, 0},
+                       {6, 7, K::spam_complaint, t0, 0}, {1, 8, K::sent, t0, 0}};
+  crm::email_accumulator<double> acc;
+  acc.declare(7, 25.0);
+  acc.declare(8);
+  CHECK(acc.add(e).used == static_cast<long long>(e.size()));
+  const crm::email_campaign<double> c = acc.campaign(7);
+  CHECK(c.sent == 6);
+  CHECK(c.delivered == 4);  // r1, r2, r5, r6
+  CHECK(c.hard_bounces == 1);
+  CHECK(c.soft_bounces == 1);  // r4 only: r2 was delivered on retry
+  CHECK(c.unique_opens == 3);  // r1, r2, r5 (click)
+  CHECK(c.unique_clicks == 2);
+  CHECK(c.conversions == 1);
+  CHECK(c.unsubscribed == 1);
+  CHECK(c.spam_complaints == 1);
+  CHECK(c.revenue == 100.0);
+  CHECK(c.cost == 25.0);
+  CHECK(c.ok());
+  CHECK(crm::open_rate(c).fraction == 0.75);
+  CHECK(acc.campaign(8).sent == 1);
+  CHECK(acc.campaigns().size() == 2);
+  CHECK(acc.campaign(99).sent == 0);
+}
+
+TEST_CASE("email_accumulator: random event logs against brute-force sets; relations always hold", "[aggregate][email]") {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 30; ++round) {
+    std::vector<ev> e;
+    const int recipients = 1 + static_cast<int>(rng() % 400);
+    for (int i = 0; i < 3000; ++i) {
+      const auto k = static_cast<K>(rng() % 9);
+      e.push_back({rng() % static_cast<unsigned>(recipients), static_cast<crm::tag_id>(rng() % 3), k, t0,
+                   k == K::conversion ? double(rng() % 100) : 0.0});
+    }
+    crm::email_accumulator<double> acc;
+    REQUIRE(acc.add(e).used == 3000);
+    std::map<crm::tag_id, std::map<crm::customer_id, std::set<K>>> seen;
+    std::map<crm::tag_id, double> revenue;
+    for (const ev& x : e) {
+      seen[x.campaign][x.recipient].insert(x.kind);
+      revenue[x.campaign] += x.revenue;
+    }
+    for (const auto& [id, who] : seen) {
+      crm::email_campaign<double> want;
+      for (const auto& [r, kinds] : who) {
+        const auto has = [&](K k) { return kinds.count(k) > 0; };
+        const bool delivered = has(K::delivered) || has(K::open) || has(K::click) || has(K::unsubscribe) || has(K::spam_complaint);
+        ++want.sent;
+        want.delivered += delivered;
+        want.hard_bounces += !delivered && has(K::hard_bounce);
+        want.soft_bounces += !delivered && !has(K::hard_bounce) && has(K::soft_bounce);
+        want.unique_opens += has(K::open) || has(K::click);
+        want.unique_clicks += has(K::click);
+        want.unsubscribed += has(K::unsubscribe);
+        want.spam_complaints += has(K::spam_complaint);
+        want.conversions += has(K::conversion);
+      }
+      const auto got = acc.campaign(id);
+      CHECK(got.sent == want.sent);
+      CHECK(got.delivered == want.delivered);
+      CHECK(got.hard_bounces == want.hard_bounces);
+      CHECK(got.soft_bounces == want.soft_bounces);
+      CHECK(got.unique_opens == want.unique_opens);
+      CHECK(got.unique_clicks == want.unique_clicks);
+      CHECK(got.unsubscribed == want.unsubscribed);
+      CHECK(got.spam_complaints == want.spam_complaints);
+      CHECK(got.conversions == want.conversions);
+      CHECK(got.revenue == revenue[id]);
+      CHECK(got.ok());
+      CHECK(got.unique_clicks <= got.unique_opens);
+    }
+  }
+}
+
+TEST_CASE("email_accumulator: bad events", "[aggregate][email]") {
+  crm::email_accumulator<double> acc;
+  acc.declare(7);
+  CHECK(acc.try_declare(7).field == std::string("campaign"));
+  CHECK(acc.try_declare(9, -1.0).code == crm::errc::negative);
+  const std::vector<ev> e = {{1, 7, K::sent, t0, 0},
+                             {1, 8, K::sent, t0, 0},
+                             {1, 7, K::open, t0, 5.0},
+                             {1, 7, K::conversion, t0, -5.0},
+                             {1, 7, K::conversion, t0, std::numeric_limits<double>::quiet_NaN()},
+                             {1, 7, static_cast<K>(12), t0, 0},
+                             {1, 7, K::open, crm::to_time(sys_days{1899y / 1 / 1}), 0}};
+  const auto r = acc.try_add(e, crm::on_bad_record::skip);
+  CHECK(r.used == 1);
+  CHECK(r.rejected == 6);
+  CHECK(r.records() == 7);
+  CHECK(crm::message(r.first_rejections[0]) == "crm::email_accumulator: campaign is out of range (is not a declared campaign) (record 1)");
+  CHECK(crm::message(r.first_rejections[1]) ==
+        "crm::email_accumulator: revenue is malformed (only conversion events carry revenue) (record 2)");
+  CHECK(r.first_rejections[2].error.code == crm::errc::negative);
+  CHECK(r.first_rejections[3].error.code == crm::errc::not_finite);
+  CHECK(std::string(r.first_rejections[4].error.field) == "kind");
+  CHECK(std::string(r.first_rejections[5].error.field) == "time");
+  CHECK_THROWS_AS(acc.add(e), crm::bad_record);
+}

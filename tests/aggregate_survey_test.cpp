@@ -1,0 +1,73 @@
+// crm-metrics tests: survey answers -> NPS and CSAT counts; spend totals per channel.
+#include <crm/aggregate/survey.hpp>
+#include <crm/metrics/acquisition.hpp>
+#include <crm/metrics/loyalty.hpp>
+#include <crm/multiprecision.hpp>
+
+#include <chrono>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+
+using namespace std::chrono;
+
+namespace {
+const crm::time_point t0 = crm::to_time(sys_days{2024y / 5 / 1});
+}
+
+TEST_CASE("nps_accumulator: equals crm::tally_nps_answers on every answer mix", "[aggregate][survey]") {
+  std::mt19937 rng(5);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<int> scores;
+    std::vector<crm::survey_answer> answers;
+    const int n = static_cast<int>(rng() % 500);
+    for (int i = 0; i < n; ++i) {
+      scores.push_back(static_cast<int>(rng() % 11));
+      answers.push_back({static_cast<crm::customer_id>(i), t0, scores.back()});
+    }
+    crm::nps_accumulator acc;
+    CHECK(acc.add(answers).used == n);
+    const crm::nps_counts want = crm::tally_nps_answers(scores);
+    CHECK(acc.tally().promoters == want.promoters);
+    CHECK(acc.tally().passives == want.passives);
+    CHECK(acc.tally().detractors == want.detractors);
+    CHECK(acc.respondents() == n);
+  }
+  // 001 line 84: 50 promoters, 32 passives, 18 detractors -> NPS 32.
+  crm::nps_accumulator acc;
+  for (int i = 0; i < 50; ++i) acc.add(crm::survey_answer{1, t0, 9 + i % 2});
+  for (int i = 0; i < 32; ++i) acc.add(crm::survey_answer{1, t0, 7 + i % 2});
+  for (int i = 0; i < 18; ++i) acc.add(crm::survey_answer{1, t0, i % 7});
+  CHECK(crm::nps(acc.tally()).points == 32.0);
+}
+
+TEST_CASE("csat_accumulator and spend_accumulator: tallies, sums, bad records", "[aggregate][survey]") {
+  crm::csat_accumulator five;
+  for (const int s : {1, 2, 3, 4, 5, 5, 4}) five.add(crm::survey_answer{1, t0, s});
+  CHECK(five.tally().satisfied == 4);
+  CHECK(five.tally().respondents == 7);
+  crm::csat_accumulator ten({.lowest = 0, .highest = 10, .satisfied_from = 8});
+  const std::vector<crm::survey_answer> a = {{1, t0, 8}, {1, t0, 11}, {1, t0, -1}, {1, t0, 10}, {1, t0, 7}};
+  const auto r = ten.try_add(a, crm::on_bad_record::skip);
+  CHECK(r.used == 3);
+  CHECK(r.rejected == 2);
+  CHECK(crm::message(r.first_error()) == "crm::csat_accumulator: score is out of range (must lie on the survey's scale) (record 1)");
+  CHECK(ten.tally().satisfied == 2);
+  CHECK(crm::csat_accumulator::try_create({.lowest = 5, .highest = 1, .satisfied_from = 3}).error().field == std::string("scale"));
+  crm::nps_accumulator nps;
+  CHECK(nps.try_add(crm::survey_answer{1, t0, 11}).code == crm::errc::out_of_range);
+  CHECK(crm::try_nps(nps.tally()).error().code == crm::errc::zero_denominator);  // empty input
+
+  crm::spend_accumulator<crm::decimal50> spend;
+  const std::vector<crm::spend_record<crm::decimal50>> s = {
+      {t0, 1, crm::decimal50("0.10")}, {t0, 2, crm::decimal50("0.20")}, {t0, 1, crm::decimal50("0.10")}, {t0, 3, crm::decimal50("-1")}};
+  const auto rs = spend.try_add(s, crm::on_bad_record::skip);
+  CHECK(rs.used == 3);
+  CHECK(rs.first_error().error.code == crm::errc::negative);
+  CHECK(spend.total() == crm::decimal50("0.4"));
+  CHECK(spend.channel(1) == crm::decimal50("0.2"));
+  CHECK(spend.channel(3) == 0);
+  CHECK(crm::cac(spend.costs(4)).amount == crm::decimal50("0.1"));
+}
