@@ -23,7 +23,7 @@ int main() {
   fmt::print("     relative lift           {:.1}\n", crm::relative_lift(a, b));
   fmt::print("     z test p-value          {:.4f}\n", crm::two_proportion_z_test(a, b).p_value);
   fmt::print("     Fisher exact p-value    {:.4f}\n", crm::fisher_exact_test(a, b).p_value);
-  fmt::print("     P(B beats A)            {:.4f}\n", crm::probability_b_beats_a(a, b).probability_b_beats_a);
+  fmt::print("     P(B beats A)            {:.4f}\n", crm::probability_b_beats_a(a, b).probability);
 
   // Planning: how many recipients per arm to detect 5 % -> 6 % with 80 % power at alpha 0.05?
   const crm::count_t n = crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01});

@@ -126,7 +126,7 @@ TEST_CASE("A/B tests: bad input is an error naming the field, in both forms", "[
   using crm::errc;
   CHECK_THROWS_WITH(crm::rate_difference({1, 0}, {1, 2}), "crm::rate_difference: a.trials is zero (zero denominator)");
   CHECK_THROWS_WITH(crm::two_proportion_z_test({1, 2}, {3, 2}),
-                    "crm::two_proportion_z_test: b.successes > b.trials is larger than its whole");
+                    "crm::two_proportion_z_test: b.successes is larger than its whole (must not exceed b.trials)");
   CHECK(crm::try_rate_difference({1, 2}, {1, 2}, 1.5).error().code == errc::out_of_range);
   CHECK(crm::try_relative_lift({0, 20}, {4, 20}).error().code == errc::zero_denominator);
   CHECK(std::string(crm::try_relative_lift({0, 20}, {4, 20}).error().field) == "a.successes");

@@ -181,7 +181,7 @@ TEST_CASE("proportion_interval: bad input is an error naming the field, in both 
   CHECK_THROWS_WITH(crm::proportion_interval({.successes = 0, .trials = 0}),
                     "crm::proportion_interval: trials is zero (zero denominator)");
   CHECK_THROWS_WITH(crm::proportion_interval({.successes = 5, .trials = 4}),
-                    "crm::proportion_interval: successes > trials is larger than its whole");
+                    "crm::proportion_interval: successes is larger than its whole (must not exceed trials)");
   CHECK_THROWS_AS(crm::proportion_interval({.successes = -1, .trials = 4}), crm::metric_error);
   CHECK(crm::try_proportion_interval({.successes = 1, .trials = -4}).error().code == errc::negative);
   CHECK(crm::try_proportion_interval({.successes = -1, .trials = 4}).error().code == errc::negative);

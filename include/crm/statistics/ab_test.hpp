@@ -35,16 +35,6 @@ struct test_result {
   friend constexpr bool operator==(const test_result&, const test_result&) = default;
 };
 
-namespace detail {
-
-[[nodiscard]] constexpr error_info check_two_samples(const char* metric, const proportion_sample& a,
-                                                     const proportion_sample& b) noexcept {
-  return first_error({check_binomial(metric, "a.successes", "a.trials", "a.successes > a.trials", a.successes, a.trials),
-                      check_binomial(metric, "b.successes", "b.trials", "b.successes > b.trials", b.successes, b.trials)});
-}
-
-}  // namespace detail
-
 /**
  * @brief Difference of two rates, b - a, with its confidence interval.
  *

@@ -56,6 +56,14 @@ struct proportion_sample {
 
 namespace detail {
 
+/// Both samples of an A/B comparison (fields a.successes, a.trials, b.successes, b.trials).
+[[nodiscard]] constexpr error_info check_two_samples(const char* metric, const proportion_sample& a,
+                                                     const proportion_sample& b) noexcept {
+  return first_error(
+      {check_binomial(metric, "a.successes", "a.trials", "must not exceed a.trials", a.successes, a.trials),
+       check_binomial(metric, "b.successes", "b.trials", "must not exceed b.trials", b.successes, b.trials)});
+}
+
 template <number T>
 [[nodiscard]] constexpr T clamp_unit(const T& v) {
   if (v < T(0)) return T(0);
@@ -149,7 +157,7 @@ template <number T = double>
 [[nodiscard]] result<rate_estimate<T>> try_proportion_interval(const proportion_sample& sample, const T& level = T(0.95),
                                                                interval_method method = interval_method::wilson) {
   constexpr const char* metric = "proportion_interval";
-  if (auto e = detail::first_error({detail::check_binomial(metric, "successes", "trials", "successes > trials", sample.successes,
+  if (auto e = detail::first_error({detail::check_binomial(metric, "successes", "trials", "must not exceed trials", sample.successes,
                                                     sample.trials),
                             detail::check_level(metric, "level", level)}))
     return e;

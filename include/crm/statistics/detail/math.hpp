@@ -44,13 +44,16 @@ template <number T>
   return {};
 }
 
-/// successes and trials: trials > 0, 0 <= successes <= trials.
+/// successes and trials: trials > 0, 0 <= successes <= trials. `whole` is the detail of the
+/// part_exceeds_whole error, e.g. "must not exceed a.trials".
 [[nodiscard]] constexpr error_info check_binomial(const char* metric, const char* successes_field,
-                                                  const char* trials_field, const char* relation,
+                                                  const char* trials_field, const char* whole,
                                                   count_t successes, count_t trials) noexcept {
-  return first_error({check_count(metric, successes_field, successes),
-                      check_count_positive(metric, trials_field, trials),
-                      check_part(metric, relation, successes, trials)});
+  if (auto e = first_error({check_count(metric, successes_field, successes),
+                            check_count_positive(metric, trials_field, trials)}))
+    return e;
+  if (trials < successes) return {errc::part_exceeds_whole, metric, successes_field, whole};
+  return {};
 }
 
 /// z with P(Z > z) = upper_tail for the standard normal.
