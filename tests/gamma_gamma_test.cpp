@@ -15,6 +15,7 @@
 #include <fstream>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <vector>
 
 using Catch::Matchers::WithinAbs;
@@ -202,6 +203,45 @@ TEST_CASE("gamma_gamma: CSV reader names file, line and field", "[gamma_gamma][e
   CHECK_THROWS_AS(crm::read_spend_csv(frac), crm::data_error);
   CHECK_THROWS_AS(crm::read_spend_csv(ok, "x", "spend"), crm::data_error);
   std::filesystem::remove(ok), std::filesystem::remove(bad), std::filesystem::remove(zero), std::filesystem::remove(frac);
+}
+
+TEST_CASE("gamma_gamma: repeat customers with zero spend are refused by default, skipped and counted on request",
+          "[gamma_gamma][errors]") {
+  // line 1 header; 2 ok; 3 refund (x 2, zbar 0); 4 non-repeater; 5 ok; 6 refund standing for 3 customers
+  const auto file = write_temp("crm_gg_zero_spend.csv", "x,zbar,w\n2,10.5,1\n2,0,1\n0,0,2\n1,4,1\n3,0.0,3\n");
+  try {
+    (void)crm::read_spend_csv(file, "x", "zbar", "w");
+    FAIL("no error");
+  } catch (const crm::data_error& e) {
+    CHECK(e.line() == 3);
+    CHECK(e.field() == "zbar");
+    CHECK(std::string(e.what()).find("zero_spend_rows::skip") != std::string::npos);
+  }
+  CHECK_THROWS_AS(crm::read_spend_csv(file, {.weight_col = "w"}), crm::data_error);  // refuse is the default
+  const auto d = crm::read_spend_csv(file, {.weight_col = "w", .zero_spend = crm::zero_spend_rows::skip});
+  REQUIRE(d.rows.size() == 3);
+  CHECK(d.rows[0] == crm::spend_row<double>{2, 10.5, 1});
+  CHECK(d.rows[1] == crm::spend_row<double>{0, 0, 2});
+  CHECK(d.rows[2] == crm::spend_row<double>{1, 4, 1});
+  CHECK(d.skipped_zero_spend == 2);
+  CHECK(d.skipped_zero_spend_weight == 4.0);
+  CHECK(d.skipped_lines == std::vector<long long>{3, 6});
+  // nothing else is skipped: negative spend, bad weights and frequency-0 rows with spend still fail
+  const char* still_bad[] = {"x,zbar,w\n2,-1,1\n", "x,zbar,w\n2,0,0\n", "x,zbar,w\n2,0,-1\n", "x,zbar,w\n0,5,1\n",
+                             "x,zbar,w\n1.5,0,1\n", "x,zbar,w\n2,nan,1\n"};
+  for (const char* text : still_bad) {
+    INFO(text);
+    const auto f = write_temp("crm_gg_still_bad.csv", text);
+    CHECK_THROWS_AS(crm::read_spend_csv(f, {.weight_col = "w", .zero_spend = crm::zero_spend_rows::skip}), crm::data_error);
+    std::filesystem::remove(f);
+  }
+  // a clean file reports nothing skipped and the same rows as the plain reader
+  const auto clean = write_temp("crm_gg_clean.csv", "x,zbar\n2,10.5\n0,0\n");
+  const auto c = crm::read_spend_csv(clean, {.zero_spend = crm::zero_spend_rows::skip});
+  CHECK(c.skipped_zero_spend == 0);
+  CHECK(c.skipped_lines.empty());
+  CHECK(c.rows == crm::read_spend_csv(clean));
+  std::filesystem::remove(file), std::filesystem::remove(clean);
 }
 
 TEST_CASE("gamma_gamma: generator is deterministic and draws every transaction", "[gamma_gamma][generate]") {

@@ -102,45 +102,90 @@ template <std::floating_point T>
   return repeat_customers(std::span<const spend_row<T>>(rows));
 }
 
+/// What read_spend_csv does with a repeat customer (frequency > 0) whose average spend is exactly 0
+/// (in exported summaries typically refunds that cancelled the purchases' value).
+enum class zero_spend_rows {
+  refuse,  ///< crm::data_error naming the line (the default: the model needs spend > 0)
+  skip,    ///< leave the row out and count it in spend_csv_data::skipped_zero_spend
+};
+
+/// Columns and the zero-spend policy of read_spend_csv.
+struct spend_csv_options {
+  std::string_view frequency_col = "x";         ///< number of transactions
+  std::string_view average_spend_col = "zbar";  ///< their mean value
+  std::string_view weight_col = "";             ///< empty: weight 1
+  zero_spend_rows zero_spend = zero_spend_rows::refuse;
+};
+
+/// The rows read, and what was left out on request (never silently).
+template <std::floating_point T = double>
+struct spend_csv_data {
+  std::vector<spend_row<T>> rows;
+  count_t skipped_zero_spend = 0;             ///< repeat-customer rows with average spend 0 left out
+  T skipped_zero_spend_weight{0};             ///< their total weight (customers they stood for)
+  std::vector<long long> skipped_lines;       ///< their 1-based line numbers in the file
+};
+
 /**
  * @brief Reads (frequency, average spend[, weight]) rows from a CSV file with a header line.
- * Columns are found by name (defaults: the published CDNOW file `x`, `zbar`); `weight_col` empty
- * means weight 1. Rows with frequency 0 are kept (their average_spend must then be 0): pass the
- * result through crm::repeat_customers before fitting. Any malformed row, negative or non-finite
- * value, fractional frequency, or positive frequency with average_spend <= 0 raises
+ * Columns are found by name (defaults: the published CDNOW file `x`, `zbar`); an empty weight
+ * column means weight 1. Rows with frequency 0 are kept (their average_spend must then be 0): pass
+ * the rows through crm::repeat_customers before fitting. A repeat customer with average spend
+ * exactly 0 is refused unless `options.zero_spend` is `zero_spend_rows::skip`: then the row is left
+ * out and counted, with its weight and line, in the result. Any malformed row, negative or
+ * non-finite value, fractional frequency, or (refused) zero spend raises
  * crm::data_error(file, line, field, what).
+ *
+ * **Example**
+ *     auto data = crm::read_spend_csv(file, {.zero_spend = crm::zero_spend_rows::skip});
+ *     // data.rows, and data.skipped_zero_spend customers left out (data.skipped_lines)
  */
+template <std::floating_point T = double>
+[[nodiscard]] spend_csv_data<T> read_spend_csv(const std::filesystem::path& file, const spend_csv_options& options) {
+  detail::csv_reader in(file);
+  const std::size_t fx = in.column(options.frequency_col);
+  const std::size_t fz = in.column(options.average_spend_col);
+  const bool weighted = !options.weight_col.empty();
+  const std::size_t fw = weighted ? in.column(options.weight_col) : 0;
+  spend_csv_data<T> out;
+  while (in.next()) {
+    spend_row<T> c;
+    c.frequency = in.number<T>(fx, options.frequency_col);
+    c.average_spend = in.number<T>(fz, options.average_spend_col);
+    if (weighted) c.weight = in.number<T>(fw, options.weight_col);
+    if (c.frequency == T(0)) {
+      if (c.average_spend != T(0))
+        in.fail(in.line(), std::string(options.average_spend_col), "must be 0 when " + std::string(options.frequency_col) + " is 0");
+      if (!detail::spend_finite(c.weight) || !(c.weight > T(0)))
+        in.fail(in.line(), std::string(options.weight_col), "must be a finite number > 0");
+    } else if (const error_info e = detail::check_spend_row(c, "read_spend_csv")) {
+      const std::string_view f = e.field;
+      const bool zero_spend = f == "average_spend" && e.code == errc::out_of_range;  // finite x > 0, zbar == 0
+      if (zero_spend && options.zero_spend == zero_spend_rows::skip) {
+        if (!detail::spend_finite(c.weight) || !(c.weight > T(0)))
+          in.fail(in.line(), std::string(options.weight_col), "must be a finite number > 0");
+        ++out.skipped_zero_spend;
+        out.skipped_zero_spend_weight += c.weight;
+        out.skipped_lines.push_back(in.line());
+        continue;
+      }
+      const std::string_view col = f == "frequency" ? options.frequency_col : f == "average_spend" ? options.average_spend_col : options.weight_col;
+      std::string what = describe(e.code);
+      if (e.detail != nullptr && *e.detail != '\0') what = what + " (" + e.detail + ")";
+      if (zero_spend) what += "; to leave such rows out and count them, read with zero_spend_rows::skip";
+      in.fail(in.line(), std::string(col), what);
+    }
+    out.rows.push_back(c);
+  }
+  return out;
+}
+/// read_spend_csv with these columns, refusing zero spend: the rows only.
 template <std::floating_point T = double>
 [[nodiscard]] std::vector<spend_row<T>> read_spend_csv(const std::filesystem::path& file,
                                                        std::string_view frequency_col = "x",
                                                        std::string_view average_spend_col = "zbar",
                                                        std::string_view weight_col = "") {
-  detail::csv_reader in(file);
-  const std::size_t fx = in.column(frequency_col);
-  const std::size_t fz = in.column(average_spend_col);
-  const bool weighted = !weight_col.empty();
-  const std::size_t fw = weighted ? in.column(weight_col) : 0;
-  std::vector<spend_row<T>> rows;
-  while (in.next()) {
-    spend_row<T> c;
-    c.frequency = in.number<T>(fx, frequency_col);
-    c.average_spend = in.number<T>(fz, average_spend_col);
-    if (weighted) c.weight = in.number<T>(fw, weight_col);
-    if (c.frequency == T(0)) {
-      if (c.average_spend != T(0))
-        in.fail(in.line(), std::string(average_spend_col), "must be 0 when " + std::string(frequency_col) + " is 0");
-      if (!detail::spend_finite(c.weight) || !(c.weight > T(0)))
-        in.fail(in.line(), std::string(weight_col), "must be a finite number > 0");
-    } else if (const error_info e = detail::check_spend_row(c, "read_spend_csv")) {
-      const std::string_view f = e.field;
-      const std::string_view col = f == "frequency" ? frequency_col : f == "average_spend" ? average_spend_col : weight_col;
-      std::string what = describe(e.code);
-      if (e.detail != nullptr && *e.detail != '\0') what = what + " (" + e.detail + ")";
-      in.fail(in.line(), std::string(col), what);
-    }
-    rows.push_back(c);
-  }
-  return rows;
+  return read_spend_csv<T>(file, spend_csv_options{frequency_col, average_spend_col, weight_col, zero_spend_rows::refuse}).rows;
 }
 
 /**
