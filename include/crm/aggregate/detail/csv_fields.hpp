@@ -156,11 +156,11 @@ struct date_range {
 };
 
 constexpr field_failure make_day(int y, int m, int d, std::chrono::sys_days& out) noexcept {
-  using namespace std::chrono;
   if (m < 1 || m > 12) return {errc::out_of_range, "has a month outside 1..12"};
-  const year_month_day ymd{year{y}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+                                        std::chrono::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return {errc::out_of_range, "is not a calendar date (no such day in that month)"};
-  out = sys_days{ymd};
+  out = std::chrono::sys_days{ymd};
   return {};
 }
 
@@ -174,10 +174,9 @@ constexpr field_failure parse_iso_day(const char* p, std::chrono::sys_days& out)
 /// A time field in format f, checked against the date range.
 constexpr field_failure parse_time(std::string_view s, time_format f, const date_range& range,
                                    time_point& out) noexcept {
-  using namespace std::chrono;
   if (s.empty()) return {errc::malformed, "is empty where a date or time is required"};
-  sys_days day{};
-  seconds in_day{0};
+  std::chrono::sys_days day{};
+  std::chrono::seconds in_day{0};
   switch (f) {
     case time_format::iso_date: {
       if (s.size() != 10) return {errc::malformed, "is not an ISO date (YYYY-MM-DD)"};
@@ -226,7 +225,8 @@ constexpr field_failure parse_time(std::string_view s, time_format f, const date
           t = {};
         }
         if (!t.empty()) return bad;
-        in_day = hours{hh} + minutes{mm} + seconds{ss} - minutes{offset_min};
+        in_day = std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss} -
+                 std::chrono::minutes{offset_min};
       }
       break;
     }
@@ -239,7 +239,7 @@ constexpr field_failure parse_time(std::string_view s, time_format f, const date
       const long long lo = range.earliest.time_since_epoch().count() * 86400LL;
       const long long hi = range.latest.time_since_epoch().count() * 86400LL + 86399LL;
       if (v < lo || v > hi) return {errc::out_of_range, "is outside the accepted date range"};
-      out = time_point{seconds{v}};
+      out = time_point{std::chrono::seconds{v}};
       return {};
     }
   }

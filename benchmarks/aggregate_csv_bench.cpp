@@ -1,0 +1,425 @@
+// crm-metrics benchmarks: reading order logs (the CSV reader against fast-cpp-csv-parser, number
+// parsing with std::from_chars against fast_float and strtod), and the C++ side of the DuckDB /
+// pandas comparison (benchmarks/compare_duckdb_pandas.py).
+//
+//   aggregate_csv_bench                       Google Benchmark: parsers on 1M generated orders
+//   aggregate_csv_bench --write-orders FILE N M [seed]     writes the generated order log
+//   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R]
+//       times the comparison tasks (average check, repeat share, RFM, monthly cohort matrix) and
+//       prints one JSON object: times in seconds per repetition and the results to cross-check.
+#include <crm/aggregate.hpp>
+#include <crm/aggregate/csv.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if __has_include(<fast_float/fast_float.h>)
+#include <fast_float/fast_float.h>
+#define CRM_BENCH_FAST_FLOAT 1
+#endif
+#if __has_include(<libfccp/csv.h>)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpragmas"
+#pragma GCC diagnostic ignored "-Wunknown-warning-option"
+#pragma GCC diagnostic ignored "-Wstringop-truncation"
+#include <libfccp/csv.h>
+#pragma GCC diagnostic pop
+#define CRM_BENCH_FCCP 1
+#endif
+
+#include "generate_orders.hpp"
+
+namespace {
+
+using order = crm::order<double>;
+
+// ---------------------------------------------------------------------------------------------
+// Google Benchmark part: one generated file of 1M orders (about 30 MB), read several ways.
+
+const std::string& bench_file() {
+  static const std::string path = [] {
+    const std::string p = (std::filesystem::temp_directory_path() / "crm_aggregate_csv_bench_1M.csv").string();
+    if (!std::filesystem::exists(p)) crm_bench::write_orders_csv(crm_bench::generate_orders(1'000'000, 100'000), p);
+    return p;
+  }();
+  return path;
+}
+
+// The reader as a library user calls it: one pass, a sum so nothing is optimised away.
+void BM_read_crm(benchmark::State& st) {
+  const crm::csv_format f{.threads = static_cast<unsigned>(st.range(0))};
+  for (auto _ : st) {
+    std::vector<double> sums(f.threads, 0.0);
+    const crm::csv_summary s = crm::scan_csv<order>(bench_file(), crm::order_columns{}, f,
+                                                    [&](unsigned w, std::span<const order> b) {
+                                                      for (const order& o : b) sums[w] += o.amount;
+                                                    });
+    benchmark::DoNotOptimize(sums.data());
+    if (!s.ok()) st.SkipWithError(s.message().c_str());
+  }
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) *
+                       static_cast<std::int64_t>(std::filesystem::file_size(bench_file())));
+}
+BENCHMARK(BM_read_crm)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+#ifdef CRM_BENCH_FCCP
+// fast-cpp-csv-parser (Debian libfccp-dev): its own line reader (a background thread reads ahead)
+// and number parser; the date as text, converted with the same ISO-day function as ours.
+void BM_read_fccp(benchmark::State& st) {
+  for (auto _ : st) {
+    io::CSVReader<3> in(bench_file());
+    in.read_header(io::ignore_extra_column, "customer_id", "date", "amount");
+    std::uint64_t id = 0;
+    char* date = nullptr;
+    double amount = 0, sum = 0;
+    std::int64_t days = 0;
+    while (in.read_row(id, date, amount)) {
+      std::chrono::sys_days d{};
+      if (!crm::detail::parse_iso_day(date, d).ok()) st.SkipWithError("bad date");
+      days += d.time_since_epoch().count();
+      sum += amount + static_cast<double>(id & 1);
+    }
+    benchmark::DoNotOptimize(sum);
+    benchmark::DoNotOptimize(days);
+  }
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) *
+                       static_cast<std::int64_t>(std::filesystem::file_size(bench_file())));
+}
+BENCHMARK(BM_read_fccp)->UseRealTime()->Unit(benchmark::kMillisecond);
+#endif
+
+// The line-splitting floor: memchr for every line break of the mapped file, nothing parsed.
+void BM_read_lines_only(benchmark::State& st) {
+  crm::detail::csv_bytes bytes;
+  const char* why = "";
+  if (!bytes.open(bench_file(), why)) st.SkipWithError(why);
+  for (auto _ : st) {
+    const std::string_view v = bytes.view();
+    const char* b = v.data();
+    const char* e = b + v.size();
+    std::size_t n = 0;
+    while (b < e) b = crm::detail::line_at(b, e).second, ++n;
+    benchmark::DoNotOptimize(n);
+  }
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) * static_cast<std::int64_t>(bytes.view().size()));
+}
+BENCHMARK(BM_read_lines_only)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// Amount fields alone: std::from_chars (g++ 12), fast_float, strtod.
+const std::vector<std::string>& amount_texts() {
+  static const std::vector<std::string> v = [] {
+    std::vector<std::string> out;
+    for (const auto& o : crm_bench::generate_orders(200'000, 20'000)) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%" PRId64 ".%02d", o.cents / 100, static_cast<int>(o.cents % 100));
+      out.emplace_back(buf);
+    }
+    return out;
+  }();
+  return v;
+}
+void BM_amount_from_chars(benchmark::State& st) {
+  for (auto _ : st) {
+    double sum = 0;
+    for (const std::string& s : amount_texts()) {
+      double x = 0;
+      std::from_chars(s.data(), s.data() + s.size(), x);
+      sum += x;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * amount_texts().size()));
+}
+BENCHMARK(BM_amount_from_chars);
+#ifdef CRM_BENCH_FAST_FLOAT
+void BM_amount_fast_float(benchmark::State& st) {
+  for (auto _ : st) {
+    double sum = 0;
+    for (const std::string& s : amount_texts()) {
+      double x = 0;
+      fast_float::from_chars(s.data(), s.data() + s.size(), x);
+      sum += x;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * amount_texts().size()));
+}
+BENCHMARK(BM_amount_fast_float);
+#endif
+void BM_amount_strtod(benchmark::State& st) {
+  for (auto _ : st) {
+    double sum = 0;
+    for (const std::string& s : amount_texts()) sum += std::strtod(s.c_str(), nullptr);
+    benchmark::DoNotOptimize(sum);
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * amount_texts().size()));
+}
+BENCHMARK(BM_amount_strtod);
+void BM_amount_crm_parse_amount(benchmark::State& st) {  // the reader's checked parser
+  for (auto _ : st) {
+    double sum = 0;
+    for (const std::string& s : amount_texts()) {
+      double x = 0;
+      (void)crm::detail::parse_amount(std::string_view(s), x);
+      sum += x;
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  st.SetItemsProcessed(static_cast<std::int64_t>(st.iterations() * amount_texts().size()));
+}
+BENCHMARK(BM_amount_crm_parse_amount);
+
+// ---------------------------------------------------------------------------------------------
+// The comparison side (see compare_duckdb_pandas.py for what each task means).
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Runs f(part, [begin, end)) on k threads over a vector split in k contiguous parts.
+template <class F>
+void on_parts(std::size_t n, unsigned k, F&& f) {
+  std::vector<std::thread> pool;
+  for (unsigned p = 1; p < k; ++p) pool.emplace_back([&, p] { f(p, n * p / k, n * (p + 1) / k); });
+  f(0u, std::size_t{0}, n / k);
+  for (auto& t : pool) t.join();
+}
+
+// Monthly acquisition cohorts: per customer the first month and the set of active months (a bit
+// per month since 2022-01; the generated log spans 24 months). Thin adapter until the library's
+// cohort accumulator lands: same per-customer table, merge = min of first, OR of months.
+struct cohort_state {
+  std::uint64_t months = 0;
+};
+struct cohort_adapter {
+  static constexpr int base_month = (2022 - 1970) * 12;
+  crm::customer_table<cohort_state> table;
+  explicit cohort_adapter(std::size_t customers) : table(customers) {}
+  void add(std::span<const order> orders) {
+    for (const order& o : orders) {
+      const int m = crm::period_of_day(crm::period_unit::month, crm::day_number(o.time)) - base_month;
+      table.try_emplace(o.customer).first->months |= std::uint64_t{1} << (m & 63);
+    }
+  }
+  void merge(const cohort_adapter& other) {
+    other.table.for_each([&](crm::customer_id c, const cohort_state& s) { table.try_emplace(c).first->months |= s.months; });
+  }
+  // cells[cohort][k] = customers of the cohort active k months later
+  std::vector<std::vector<std::uint64_t>> matrix() const {
+    std::vector<std::vector<std::uint64_t>> cells(64, std::vector<std::uint64_t>(64, 0));
+    table.for_each([&](crm::customer_id, const cohort_state& s) {
+      const int first = std::countr_zero(s.months);
+      for (std::uint64_t m = s.months; m != 0; m &= m - 1) ++cells[first][std::countr_zero(m) - first];
+    });
+    return cells;
+  }
+};
+
+struct results {
+  std::uint64_t orders = 0;
+  double revenue = 0;
+  std::uint64_t customers = 0, repeat_customers = 0;
+  std::uint64_t rfm_rows = 0, sum_frequency = 0, sum_recency = 0, sum_age = 0, rfm_hash = 0;
+  double sum_monetary = 0;
+  std::vector<std::vector<std::uint64_t>> cohort;
+};
+
+std::uint64_t rfm_hash(const std::vector<crm::rfm_summary_row<double>>& rows, results& r) {
+  std::uint64_t h = 0;
+  for (const auto& x : rows) {
+    const auto f = static_cast<std::uint64_t>(x.frequency), rec = static_cast<std::uint64_t>(x.recency),
+               age = static_cast<std::uint64_t>(x.age);
+    r.sum_frequency += f;
+    r.sum_recency += rec;
+    r.sum_age += age;
+    r.sum_monetary += x.monetary_value;
+    h += (x.customer % 1000003) * (f + 7 * rec + 13 * age);  // mod 2^64
+  }
+  r.rfm_rows = rows.size();
+  return h;
+}
+
+// The tasks over a source of orders: `feed(make_sink)` hands every order to per-worker sinks.
+struct task_runner {
+  unsigned threads;
+  std::size_t customers_hint;
+  crm::rfm_options rfm_opt;
+  std::function<void(const std::function<void(unsigned, std::span<const order>)>&)> feed;
+
+  template <class Acc, class Make>
+  Acc accumulate(Make make) {
+    std::vector<Acc> part;
+    for (unsigned w = 0; w < threads; ++w) part.push_back(make());
+    feed([&](unsigned w, std::span<const order> b) { part[w].add(b); });
+    for (unsigned w = 1; w < threads; ++w) part[0].merge(part[w]);
+    return std::move(part[0]);
+  }
+  void average_check(results& r) {
+    auto acc = accumulate<crm::order_totals_accumulator<double>>([] { return crm::order_totals_accumulator<double>{}; });
+    const auto t = acc.totals();
+    r.orders = t.orders;
+    r.revenue = t.revenue;
+  }
+  void repeat_share(results& r) {
+    const std::size_t hint = customers_hint / threads;
+    auto acc = accumulate<crm::customer_accumulator<double>>([&] { return crm::customer_accumulator<double>(hint); });
+    const auto rep = acc.repeat();
+    r.customers = rep.customers;
+    r.repeat_customers = rep.repeat_customers;
+  }
+  void rfm(results& r) {
+    const std::size_t hint = customers_hint / threads;
+    auto acc = accumulate<crm::rfm_accumulator<double>>([&] {
+      crm::rfm_accumulator<double> a(rfm_opt);
+      a.reserve(hint);
+      return a;
+    });
+    r.rfm_hash = rfm_hash(acc.rows(), r);
+  }
+  void cohorts(results& r) {
+    const std::size_t hint = customers_hint / threads;
+    auto acc = accumulate<cohort_adapter>([&] { return cohort_adapter(hint); });
+    r.cohort = acc.matrix();
+  }
+};
+
+void print_json(const char* side, unsigned threads, const std::map<std::string, std::vector<double>>& times,
+                const results& r, double floor_sum) {
+  std::printf("{\"side\": \"%s\", \"threads\": %u, \"times\": {", side, threads);
+  bool first = true;
+  for (const auto& [k, v] : times) {
+    std::printf("%s\"%s\": [", first ? "" : ", ", k.c_str());
+    for (std::size_t i = 0; i < v.size(); ++i) std::printf("%s%.6f", i ? ", " : "", v[i]);
+    std::printf("]");
+    first = false;
+  }
+  std::printf("}, \"results\": {\"orders\": %" PRIu64 ", \"revenue\": %.4f, \"customers\": %" PRIu64
+              ", \"repeat_customers\": %" PRIu64 ", \"rfm_rows\": %" PRIu64 ", \"sum_frequency\": %" PRIu64
+              ", \"sum_recency\": %" PRIu64 ", \"sum_age\": %" PRIu64 ", \"rfm_hash\": \"%" PRIu64
+              "\", \"sum_monetary\": %.6f, \"floor_sum\": %.4f, \"cohort\": [",
+              r.orders, r.revenue, r.customers, r.repeat_customers, r.rfm_rows, r.sum_frequency, r.sum_recency,
+              r.sum_age, r.rfm_hash, r.sum_monetary, floor_sum);
+  bool firstc = true;
+  for (std::size_t c = 0; c < r.cohort.size(); ++c)
+    for (std::size_t k = 0; k < r.cohort[c].size(); ++k)
+      if (r.cohort[c][k] != 0) {
+        std::printf("%s[%zu, %zu, %" PRIu64 "]", firstc ? "" : ", ", c + cohort_adapter::base_month, k,
+                    r.cohort[c][k]);  // cohort as months since 1970-01
+        firstc = false;
+      }
+  std::printf("]}}\n");
+}
+
+int compare_main(int argc, char** argv) {
+  std::string file, side = "memory";
+  unsigned threads = 2, reps = 5;
+  std::size_t customers_hint = 1'000'000;  // room reserved in the per-customer tables
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--compare" && i + 1 < argc) file = argv[++i];
+    else if (a == "--side" && i + 1 < argc) side = argv[++i];
+    else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::atoi(argv[++i]));
+    else if (a == "--reps" && i + 1 < argc) reps = static_cast<unsigned>(std::atoi(argv[++i]));
+    else if (a == "--customers" && i + 1 < argc) customers_hint = std::strtoull(argv[++i], nullptr, 10);
+  }
+  threads = std::max(1u, threads);
+  // One pass to learn the last date (the calibration end) and the number of lines.
+  crm::detail::csv_bytes bytes;
+  const char* why = "";
+  if (!bytes.open(file, why)) return std::fprintf(stderr, "%s: %s\n", file.c_str(), why), 2;
+  std::size_t lines = 0;
+  for (const char* b = bytes.view().data(); b < bytes.view().data() + bytes.view().size();)
+    b = crm::detail::line_at(b, bytes.view().data() + bytes.view().size()).second, ++lines;
+  std::string_view tail = bytes.view();
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.remove_suffix(1);
+  tail = tail.substr(tail.rfind('\n') + 1);  // the log is sorted by date: the last line has the last date
+  const std::string_view last_date = tail.substr(tail.find(',') + 1, 10);
+  crm::time_point end{};
+  if (!crm::detail::parse_time(last_date, crm::time_format::iso_date, {}, end).ok())
+    return std::fprintf(stderr, "cannot read the last date\n"), 2;
+  bytes = crm::detail::csv_bytes();
+
+  const crm::rfm_options opt{.calibration_end = std::chrono::floor<std::chrono::days>(end)};
+  std::map<std::string, std::vector<double>> times;
+  results r;
+  double floor_sum = 0;
+  std::vector<order> orders;
+  task_runner run{threads, customers_hint, opt, {}};
+  if (side == "memory" || side == "floor") {
+    orders.reserve(lines);
+    const crm::csv_summary s = crm::scan_csv<order>(file, crm::order_columns{}, crm::csv_format{},
+                                                    [&](unsigned, std::span<const order> b) {
+                                                      orders.insert(orders.end(), b.begin(), b.end());
+                                                    });
+    if (!s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
+    run.feed = [&](const std::function<void(unsigned, std::span<const order>)>& sink) {
+      on_parts(orders.size(), threads, [&](unsigned p, std::size_t b, std::size_t e) {
+        sink(p, std::span<const order>(orders.data() + b, e - b));
+      });
+    };
+  } else {
+    run.feed = [&](const std::function<void(unsigned, std::span<const order>)>& sink) {
+      const crm::csv_summary s = crm::scan_csv<order>(file, crm::order_columns{}, crm::csv_format{.threads = threads}, sink);
+      if (!s.ok()) std::fprintf(stderr, "%s\n", s.message().c_str()), std::exit(2);
+    };
+  }
+  auto timed = [&](const char* name, auto&& task) {
+    for (unsigned i = 0; i < reps; ++i) {
+      results tmp;
+      const auto t0 = std::chrono::steady_clock::now();
+      task(tmp);
+      times[name].push_back(seconds_since(t0));
+      if (i == 0) task(r);  // keep the results (outside the timing)
+    }
+  };
+  if (side == "floor") {
+    timed("floor", [&](results&) {
+      std::vector<double> part(threads, 0.0);
+      on_parts(orders.size(), threads, [&](unsigned p, std::size_t b, std::size_t e) {
+        double s = 0;
+        for (std::size_t i = b; i < e; ++i) s += orders[i].amount;
+        part[p] = s;
+      });
+      floor_sum = 0;
+      for (double x : part) floor_sum += x;
+    });
+  } else {
+    timed("average_check", [&](results& x) { run.average_check(x); });
+    timed("repeat_share", [&](results& x) { run.repeat_share(x); });
+    timed("rfm", [&](results& x) { run.rfm(x); });
+    timed("cohort", [&](results& x) { run.cohorts(x); });
+  }
+  print_json(side == "memory" ? "crm-memory" : side == "csv" ? "crm-csv" : "floor", threads, times, r, floor_sum);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 5 && std::strcmp(argv[1], "--write-orders") == 0) {
+    const auto n = std::strtoull(argv[3], nullptr, 10), m = std::strtoull(argv[4], nullptr, 10);
+    const std::uint64_t seed = argc >= 6 ? std::strtoull(argv[5], nullptr, 10) : 20240601;
+    return crm_bench::write_orders_csv(crm_bench::generate_orders(n, m, seed), argv[2]) ? 0 : 1;
+  }
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--compare") == 0) return compare_main(argc, argv);
+  (void)bench_file();  // generate the data before any timing
+  (void)amount_texts();
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
