@@ -10,7 +10,9 @@
 #include <crm/aggregate/cohort.hpp>          // IWYU pragma: export
 #include <crm/aggregate/customer_table.hpp>  // IWYU pragma: export
 #include <crm/aggregate/email.hpp>           // IWYU pragma: export
+#include <crm/aggregate/ids.hpp>             // IWYU pragma: export
 #include <crm/aggregate/orders.hpp>          // IWYU pragma: export
+#include <crm/aggregate/parallel.hpp>        // IWYU pragma: export
 #include <crm/aggregate/periods.hpp>         // IWYU pragma: export
 #include <crm/aggregate/records.hpp>         // IWYU pragma: export
 #include <crm/aggregate/report.hpp>          // IWYU pragma: export

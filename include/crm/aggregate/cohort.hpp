@@ -162,6 +162,13 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     return {};
   }
   [[nodiscard]] const period_options& options() const noexcept { return opt_; }
+  /// An accumulator with the same options and no records.
+  [[nodiscard]] period_accumulator fresh() const {
+    period_accumulator a;
+    a.opt_ = opt_;
+    a.init();
+    return a;
+  }
   /// Number of the first period of the horizon.
   [[nodiscard]] std::int32_t first_period() const noexcept { return first_; }
   void reserve(std::size_t customers) { table_.reserve(customers); }

@@ -32,6 +32,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <span>
@@ -189,6 +190,27 @@ struct spend_columns {
 
 namespace detail {
 
+/// The last time field read and its value: logs are sorted by time, so most rows repeat the
+/// previous row's date and skip the calendar arithmetic. One per worker.
+struct time_cache {
+  std::array<char, 32> text{};
+  std::size_t size = 0;  ///< 0: empty
+  time_point value{};
+  field_failure parse(std::string_view s, const csv_format& f, time_point& out) {
+    if (s.size() == size && std::memcmp(s.data(), text.data(), size) == 0) {
+      out = value;
+      return {};
+    }
+    const field_failure r = parse_time(s, f.time, f.dates, out);
+    if (r.ok() && s.size() <= text.size()) {
+      std::memcpy(text.data(), s.data(), s.size());
+      size = s.size();
+      value = out;
+    }
+    return r;
+  }
+};
+
 /// A record kind's columns: names, which are required, how a field fills the record.
 template <class Record>
 struct csv_schema;
@@ -199,10 +221,10 @@ struct csv_schema<order<T>> {
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, true, true, false, false};
   explicit csv_schema(const order_columns& c) : names{c.customer, c.time, c.amount, c.channel, c.campaign} {}
-  field_failure parse(std::size_t role, std::string_view s, order<T>& r, const csv_format& f) const {
+  field_failure parse(std::size_t role, std::string_view s, order<T>& r, const csv_format& f, time_cache& c) const {
     switch (role) {
       case 0: return parse_unsigned(s, r.customer);
-      case 1: return parse_time(s, f.time, f.dates, r.time);
+      case 1: return c.parse(s, f, r.time);
       case 2: return parse_amount(s, r.amount);
       case 3: return s.empty() ? field_failure{} : parse_unsigned(s, r.channel);
       default: return s.empty() ? field_failure{} : parse_unsigned(s, r.campaign);
@@ -217,12 +239,12 @@ struct csv_schema<email_event<T>> {
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, true, true, true, false};
   explicit csv_schema(const email_columns& c) : names{c.recipient, c.campaign, c.kind, c.time, c.revenue} {}
-  field_failure parse(std::size_t role, std::string_view s, email_event<T>& r, const csv_format& f) const {
+  field_failure parse(std::size_t role, std::string_view s, email_event<T>& r, const csv_format& f, time_cache& c) const {
     switch (role) {
       case 0: return parse_unsigned(s, r.recipient);
       case 1: return parse_unsigned(s, r.campaign);
       case 2: return parse_email_kind(s, r.kind);
-      case 3: return parse_time(s, f.time, f.dates, r.time);
+      case 3: return c.parse(s, f, r.time);
       default: {
         if (s.empty()) return {};
         const field_failure x = parse_amount(s, r.revenue);
@@ -244,10 +266,10 @@ struct csv_schema<survey_answer> {
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, false, true};
   explicit csv_schema(const survey_columns& c) : names{c.respondent, c.time, c.score} {}
-  field_failure parse(std::size_t role, std::string_view s, survey_answer& r, const csv_format& f) const {
+  field_failure parse(std::size_t role, std::string_view s, survey_answer& r, const csv_format& f, time_cache& c) const {
     switch (role) {
       case 0: return parse_unsigned(s, r.respondent);
-      case 1: return parse_time(s, f.time, f.dates, r.time);
+      case 1: return c.parse(s, f, r.time);
       default: return parse_signed(s, r.score);
     }
   }
@@ -260,9 +282,9 @@ struct csv_schema<spend_record<T>> {
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, false, true};
   explicit csv_schema(const spend_columns& c) : names{c.time, c.channel, c.amount} {}
-  field_failure parse(std::size_t role, std::string_view s, spend_record<T>& r, const csv_format& f) const {
+  field_failure parse(std::size_t role, std::string_view s, spend_record<T>& r, const csv_format& f, time_cache& c) const {
     switch (role) {
-      case 0: return parse_time(s, f.time, f.dates, r.time);
+      case 0: return c.parse(s, f, r.time);
       case 1: return s.empty() ? field_failure{} : parse_unsigned(s, r.channel);
       default: {
         const field_failure x = parse_amount(s, r.amount);
@@ -318,6 +340,7 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
   const bool fail_fast = fmt.on_bad_row == bad_rows::fail;
   const std::size_t keep = std::max<std::size_t>(fmt.keep_rejections, 1);
   const int* roles = plan.role_of.data();
+  time_cache cache;
   const std::size_t ncols = plan.role_of.size();
   while (b < e) {
     const auto [le, next] = line_at(b, e);
@@ -330,7 +353,7 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
     Record r{};
     std::size_t count = 0;
     auto on_field = [&](std::size_t col, std::string_view s) -> field_failure {
-      if (col < ncols && roles[col] >= 0) return schema.parse(static_cast<std::size_t>(roles[col]), s, r, fmt);
+      if (col < ncols && roles[col] >= 0) return schema.parse(static_cast<std::size_t>(roles[col]), s, r, fmt, cache);
       return {};
     };
     line_failure lf = split_line(line, x, dialect, on_field, count);

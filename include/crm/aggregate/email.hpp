@@ -72,6 +72,19 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
     if (const error_info e = try_declare(campaign, cost)) detail::throw_metric_error(e);
   }
 
+  /// An accumulator with the same declared campaigns and no events.
+  [[nodiscard]] email_accumulator fresh() const {
+    email_accumulator a;
+    a.declared_ = declared_;
+    for (const campaign_state& c : campaigns_)
+      if (c.declared) {
+        campaign_state& n = a.insert(c.id);
+        n.declared = true;
+        n.cost = c.cost;
+      }
+    return a;
+  }
+
   error_info try_add(const email_event<T>& ev) {
     if (static_cast<unsigned>(ev.kind) > static_cast<unsigned>(email_event_kind::conversion)) [[unlikely]]
       return {errc::malformed, name, "kind", "is not an e-mail event kind"};

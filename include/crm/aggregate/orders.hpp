@@ -93,6 +93,8 @@ class order_totals_accumulator : public detail::accumulator_base<order_totals_ac
     return detail::add_batch(records, policy, [this](const order<T>& o) { return try_add(o); });
   }
 
+  /// An accumulator with the same options and no records (what crm::add_parallel gives each thread).
+  [[nodiscard]] order_totals_accumulator fresh() const { return {}; }
   /// {net revenue = purchases - refunds, orders}: the input of crm::average_check.
   [[nodiscard]] order_totals<T> totals() const { return {.revenue = T(revenue_ - returned_), .orders = orders_}; }
   /// {revenue of purchases only, orders}.
@@ -198,6 +200,7 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
     return detail::add_prefetched(table_, records, policy, [this](const order<T>& o) { return try_add(o); });
   }
 
+  [[nodiscard]] customer_accumulator fresh() const { return {}; }
   /// Customers with at least one purchase.
   [[nodiscard]] count_t customers() const {
     count_t n = 0;

@@ -36,18 +36,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
 
+/// The observation_end of an RFM summary without a holdout period.
+inline constexpr std::chrono::sys_days no_holdout = std::chrono::sys_days::min();
+
 /// Where the calibration period ends, where observation ends, and the time unit of recency and T.
 struct rfm_options {
-  std::chrono::sys_days calibration_end{};                ///< last day of the calibration period (inclusive)
-  std::optional<std::chrono::sys_days> observation_end{};  ///< last day of the holdout (inclusive); none: no holdout
-  std::chrono::days time_unit{1};                          ///< e.g. std::chrono::weeks{1} for weeks (days / 7)
+  std::chrono::sys_days calibration_end{};          ///< last day of the calibration period (inclusive)
+  std::chrono::sys_days observation_end = no_holdout;  ///< last day of the holdout (inclusive), or no_holdout
+  std::chrono::days time_unit{1};                   ///< e.g. std::chrono::weeks{1} for weeks (days / 7)
+  [[nodiscard]] constexpr bool has_holdout() const noexcept { return observation_end != no_holdout; }
   friend constexpr bool operator==(const rfm_options&, const rfm_options&) = default;
 };
 
@@ -120,13 +123,20 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     if (o.time_unit.count() <= 0) return {errc::out_of_range, name, "time_unit", "must be at least one day"};
     if (check_time(name, time_point{o.calibration_end}))
       return {errc::out_of_range, name, "calibration_end", "must lie in 1900-01-01 .. 2199-12-31"};
-    if (o.observation_end && *o.observation_end < o.calibration_end)
+    if (o.has_holdout() && o.observation_end < o.calibration_end)
       return {errc::out_of_range, name, "observation_end", "must not be before calibration_end"};
-    if (o.observation_end && check_time(name, time_point{*o.observation_end}))
+    if (o.has_holdout() && check_time(name, time_point{o.observation_end}))
       return {errc::out_of_range, name, "observation_end", "must lie in 1900-01-01 .. 2199-12-31"};
     return {};
   }
   [[nodiscard]] const rfm_options& options() const noexcept { return opt_; }
+  /// An accumulator with the same options and no records.
+  [[nodiscard]] rfm_accumulator fresh() const {
+    rfm_accumulator a;
+    a.opt_ = opt_;
+    a.set_days();
+    return a;
+  }
   /// Reserves room for `customers` customers.
   void reserve(std::size_t customers) { table_.reserve(customers); }
 
@@ -134,7 +144,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
     const std::int32_t d = day_number(o.time);
     if (d > end_day_) [[unlikely]]
-      return {errc::out_of_range, name, "time", opt_.observation_end ? "is after observation_end" : "is after calibration_end (no holdout asked for)"};
+      return {errc::out_of_range, name, "time", opt_.has_holdout() ? "is after observation_end" : "is after calibration_end (no holdout asked for)"};
     if (o.amount < number_traits<T>::zero()) {
       ++returns_;
       return {};
@@ -267,7 +277,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
 
   void write_payload(detail::byte_writer& w) const {
     w.put(static_cast<std::int32_t>(cal_day_));
-    w.put(static_cast<std::uint8_t>(opt_.observation_end ? 1 : 0));
+    w.put(static_cast<std::uint8_t>(opt_.has_holdout() ? 1 : 0));
     w.put(static_cast<std::int32_t>(end_day_));
     w.put(static_cast<std::int32_t>(opt_.time_unit.count()));
     w.put(static_cast<std::int64_t>(returns_));
@@ -301,7 +311,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     if (!r.ok()) return;
     o.calibration_end = std::chrono::sys_days{std::chrono::days{cal}};
     if (has_obs > 1 || (has_obs == 0 && obs != cal)) return r.fail(errc::malformed, "observation_end", "is inconsistent (corrupted state)");
-    if (has_obs == 1) o.observation_end = std::chrono::sys_days{std::chrono::days{obs}};
+    o.observation_end = has_obs == 1 ? std::chrono::sys_days{std::chrono::days{obs}} : no_holdout;
     o.time_unit = std::chrono::days{unit};
     if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)");
     if (returns < 0) return r.fail(errc::malformed, "returns", "is negative (corrupted state)");
@@ -363,7 +373,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   error_info overflow() const noexcept { return {errc::overflow, name, "value", "the sum of a customer's amounts is too large"}; }
   void set_days() {
     cal_day_ = static_cast<std::int32_t>(opt_.calibration_end.time_since_epoch().count());
-    end_day_ = opt_.observation_end ? static_cast<std::int32_t>(opt_.observation_end->time_since_epoch().count()) : cal_day_;
+    end_day_ = opt_.has_holdout() ? static_cast<std::int32_t>(opt_.observation_end.time_since_epoch().count()) : cal_day_;
   }
   // One purchase day into a [first, last] range with a distinct-day count; `value_of_first` is
   // the first-day value to update (calibration only).

@@ -41,6 +41,12 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
   add_report try_add(std::span<const survey_answer> records, on_bad_record policy = on_bad_record::stop) {
     return add_batch(records, policy, [this](const survey_answer& a) { return try_add(a); });
   }
+  /// An accumulator with the same scale and no answers.
+  [[nodiscard]] Derived fresh() const {
+    Derived d = static_cast<const Derived&>(*this);
+    for (count_t& c : d.counts_) c = 0;
+    return d;
+  }
   /// Answers with each score, lowest first.
   [[nodiscard]] std::span<const count_t> counts() const noexcept { return counts_; }
   [[nodiscard]] count_t respondents() const noexcept {
@@ -184,6 +190,7 @@ class spend_accumulator : public detail::accumulator_base<spend_accumulator<T>, 
   add_report try_add(std::span<const spend_record<T>> records, on_bad_record policy = on_bad_record::stop) {
     return detail::add_batch(records, policy, [this](const spend_record<T>& s) { return try_add(s); });
   }
+  [[nodiscard]] spend_accumulator fresh() const { return {}; }
   [[nodiscard]] const T& total() const noexcept { return total_; }
   /// Spend of one channel (0 when none was recorded).
   [[nodiscard]] T channel(tag_id c) const {

@@ -1,0 +1,192 @@
+// crm-metrics tests: merge() is exact for every accumulator: random data split at random into 1..16
+// parts (customers in several parts, purchase days interleaved, records shuffled), merged in random
+// order and grouping, some parts passed through serialize/deserialize on the way, equals the whole,
+// bit for bit (decimal money). And the multi-threaded driver reports exactly as one thread.
+#include <crm/aggregate.hpp>
+#include <crm/aggregate/parallel.hpp>
+#include <crm/multiprecision.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+
+using namespace std::chrono;
+using dec = crm::decimal50;
+
+namespace {
+std::mt19937_64 rng(2026);
+
+template <class T>
+std::vector<crm::order<T>> random_orders(int n, int customers, int day_span) {
+  std::vector<crm::order<T>> v;
+  const sys_days start = 2023y / 1 / 1d;
+  for (int i = 0; i < n; ++i) {
+    const auto day = start + days{static_cast<long long>(rng() % static_cast<unsigned>(day_span))};
+    const long long cents = (rng() % 10 == 0) ? -static_cast<long long>(rng() % 5000) : static_cast<long long>(rng() % 20000);
+    v.push_back({.customer = (rng() % static_cast<unsigned>(customers)) * 0x9E3779B97F4A7C15ULL,
+                 .time = crm::to_time(day) + seconds{static_cast<long long>(rng() % 86400)},
+                 .amount = T(cents) / T(100)});
+  }
+  return v;
+}
+
+// Splits at random into 1..16 parts, adds each (shuffled), merges in random grouping; every other
+// state goes through serialize/deserialize first.
+template <class Acc, class Rec>
+Acc split_and_merge(const Acc& proto, std::vector<Rec> recs) {
+  const std::size_t k = 1 + rng() % 16;
+  std::vector<std::vector<Rec>> parts(k);
+  for (const Rec& r : recs) parts[rng() % k].push_back(r);
+  std::vector<Acc> states;
+  for (auto& p : parts) {
+    std::shuffle(p.begin(), p.end(), rng);
+    Acc a = proto.fresh();
+    REQUIRE(a.try_add(std::span<const Rec>(p)).rejected == 0);
+    if (rng() % 2 == 0) {
+      const auto bytes = a.serialize();
+      a = Acc::deserialize(bytes);
+    }
+    states.push_back(std::move(a));
+  }
+  while (states.size() > 1) {
+    const std::size_t i = rng() % states.size();
+    std::size_t j = rng() % (states.size() - 1);
+    if (j >= i) ++j;
+    states[i].merge(states[j]);
+    states.erase(states.begin() + static_cast<std::ptrdiff_t>(j));
+  }
+  return states.front();
+}
+
+template <class Acc, class Rec>
+void check_merges(const Acc& proto, const std::vector<Rec>& recs, int trials = 12) {
+  Acc whole = proto.fresh();
+  REQUIRE(whole.try_add(std::span<const Rec>(recs)).rejected == 0);
+  for (int t = 0; t < trials; ++t) {
+    const Acc merged = split_and_merge(proto, recs);
+    CHECK(merged == whole);
+  }
+}
+}  // namespace
+
+TEST_CASE("merge: order accumulators, exact in decimal", "[aggregate][merge]") {
+  for (int round = 0; round < 4; ++round) {
+    const auto orders = random_orders<dec>(1500, 1 + static_cast<int>(rng() % 200), 60 + static_cast<int>(rng() % 700));
+    check_merges(crm::order_totals_accumulator<dec>{}, orders);
+    check_merges(crm::customer_accumulator<dec>{}, orders);
+    check_merges(crm::spend_accumulator<dec>{}, [&] {
+      std::vector<crm::spend_record<dec>> s;
+      for (const auto& o : orders) s.push_back({o.time, static_cast<crm::tag_id>(o.customer % 5), abs(o.amount)});
+      return s;
+    }());
+  }
+}
+
+TEST_CASE("merge: RFM summary with holdout, interleaved and same-day purchases", "[aggregate][merge][rfm]") {
+  for (int round = 0; round < 6; ++round) {
+    // Few customers and few days: most customers buy several times on the same days, in every part.
+    const auto orders = random_orders<dec>(1200, 1 + static_cast<int>(rng() % 60), 30 + static_cast<int>(rng() % 120));
+    crm::rfm_accumulator<dec> proto({.calibration_end = 2023y / 2 / 15d, .observation_end = 2023y / 12 / 31d, .time_unit = days{7}});
+    check_merges(proto, orders);
+    // The double version: counts and times bit for bit (money may differ in the last bits).
+    std::vector<crm::order<double>> od;
+    for (const auto& o : orders) od.push_back({o.customer, o.time, static_cast<double>(o.amount)});
+    crm::rfm_accumulator<double> pd({.calibration_end = 2023y / 2 / 15d, .observation_end = 2023y / 12 / 31d, .time_unit = days{7}});
+    crm::rfm_accumulator<double> whole = pd.fresh();
+    whole.add(od);
+    const auto want = whole.rows();
+    for (int t = 0; t < 6; ++t) {
+      const auto got = split_and_merge(pd, od).rows();
+      REQUIRE(got.size() == want.size());
+      bool same = true;
+      for (std::size_t i = 0; i < got.size(); ++i)
+        same = same && got[i].customer == want[i].customer && got[i].frequency == want[i].frequency &&
+               got[i].recency == want[i].recency && got[i].age == want[i].age && got[i].holdout_frequency == want[i].holdout_frequency;
+      CHECK(same);
+    }
+  }
+}
+
+TEST_CASE("merge: per-period counts and cohorts, horizons of one and several words", "[aggregate][merge][cohort]") {
+  for (int round = 0; round < 3; ++round) {
+    const auto orders = random_orders<dec>(1500, 1 + static_cast<int>(rng() % 150), 700);
+    check_merges(crm::period_accumulator<dec>(
+                     {.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .inactive_periods = 2, .cohort_revenue = true}),
+                 orders);
+    check_merges(crm::period_accumulator<dec>({.unit = crm::period_unit::week, .first = 2023y / 1 / 1d, .periods = 105, .inactive_periods = 3}),
+                 orders);
+  }
+}
+
+TEST_CASE("merge: e-mail events and survey answers", "[aggregate][merge]") {
+  using K = crm::email_event_kind;
+  std::vector<crm::email_event<dec>> ev;
+  for (int i = 0; i < 3000; ++i) {
+    const auto k = static_cast<K>(rng() % 9);
+    ev.push_back({rng() % 300, static_cast<crm::tag_id>(1 + rng() % 3), k, crm::to_time(sys_days{2024y / 1 / 1}),
+                  k == K::conversion ? dec(static_cast<long long>(rng() % 9999)) / 100 : dec(0)});
+  }
+  check_merges(crm::email_accumulator<dec>{}, ev);
+  crm::email_accumulator<dec> declared;
+  for (crm::tag_id c = 1; c <= 3; ++c) declared.declare(c, dec(c) / 10);
+  check_merges(declared, ev);
+  std::vector<crm::survey_answer> answers;
+  for (int i = 0; i < 2000; ++i) answers.push_back({rng() % 100, crm::to_time(sys_days{2024y / 1 / 1}), static_cast<int>(rng() % 11)});
+  check_merges(crm::nps_accumulator{}, answers);
+  check_merges(crm::csat_accumulator({.lowest = 0, .highest = 10, .satisfied_from = 9}), answers);
+}
+
+TEST_CASE("merge: different options are refused", "[aggregate][merge]") {
+  crm::rfm_accumulator<double> a({.calibration_end = 2023y / 2 / 15d});
+  crm::rfm_accumulator<double> b({.calibration_end = 2023y / 2 / 16d});
+  CHECK(a.try_merge(b).field == std::string("options"));
+  CHECK_THROWS_AS(a.merge(b), crm::metric_error);
+  crm::period_accumulator<double> p({.first = 2023y / 1 / 1d, .periods = 3});
+  crm::period_accumulator<double> q({.first = 2023y / 1 / 1d, .periods = 4});
+  CHECK(p.try_merge(q).code == crm::errc::malformed);
+  // Any day of the same first period names the same horizon.
+  crm::period_accumulator<double> r({.first = 2023y / 1 / 20d, .periods = 3});
+  CHECK(!p.try_merge(r));
+  crm::email_accumulator<double> e1, e2;
+  e1.declare(1);
+  CHECK(e1.try_merge(e2).field == std::string("campaign"));
+  crm::csat_accumulator c5, c10({.lowest = 0, .highest = 10, .satisfied_from = 9});
+  CHECK(c5.try_merge(c10).field == std::string("scale"));
+}
+
+TEST_CASE("add_parallel: same state and same report as one thread", "[aggregate][merge][parallel]") {
+  auto orders = random_orders<dec>(5000, 300, 700);
+  crm::rfm_accumulator<dec> proto({.calibration_end = 2024y / 12 / 31d, .time_unit = days{1}});
+  crm::rfm_accumulator<dec> one = proto.fresh();
+  one.add(orders);
+  for (const unsigned threads : {1U, 2U, 3U, 7U}) {
+    crm::rfm_accumulator<dec> many = proto.fresh();
+    const crm::add_report r = crm::add_parallel(many, orders, {.threads = threads, .min_records_per_thread = 100});
+    CHECK(r.used == 5000);
+    CHECK(many == one);
+  }
+  // A bad record at 3210: with stop, the report and the state are those of one thread.
+  orders[3210].amount = dec(std::numeric_limits<double>::quiet_NaN());
+  orders[4500].time = crm::to_time(sys_days{2300y / 1 / 1});
+  for (const auto policy : {crm::on_bad_record::stop, crm::on_bad_record::skip}) {
+    crm::rfm_accumulator<dec> seq = proto.fresh();
+    const crm::add_report want = seq.try_add(orders, policy);
+    crm::rfm_accumulator<dec> par = proto.fresh();
+    const crm::add_report got = crm::try_add_parallel(par, std::span<const crm::order<dec>>(orders),
+                                                      {.threads = 4, .policy = policy, .min_records_per_thread = 100})
+                                    .value();
+    CHECK(got.used == want.used);
+    CHECK(got.rejected == want.rejected);
+    CHECK(got.unread == want.unread);
+    CHECK(got.records() == 5000);
+    CHECK(got.first_error().index == 3210);
+    CHECK(got.first_rejections[1].index == want.first_rejections[1].index);
+    CHECK(par == seq);
+  }
+  crm::customer_accumulator<dec> c;
+  CHECK_THROWS_AS(crm::add_parallel(c, orders, {.threads = 2, .min_records_per_thread = 100}), crm::bad_record);
+}
