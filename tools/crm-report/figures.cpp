@@ -3,10 +3,13 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 #include "report.hpp"
-#include "shim.hpp"
 
+#include <crm/aggregate/cohort.hpp>
+#include <crm/aggregate/email.hpp>
 #include <crm/aggregate/orders.hpp>
 #include <crm/aggregate/periods.hpp>
+#include <crm/aggregate/rfm.hpp>
+#include <crm/aggregate/survey.hpp>
 #include <crm/metrics.hpp>
 #include <crm/models.hpp>
 #include <crm/statistics.hpp>
@@ -103,32 +106,66 @@ void headline_figures(report& rep, const report_input& in, double level) {
     h.mean_days_between_purchases = crm::average_time_between_purchases(gaps).count();
 }
 
-void period_figures(report& rep, const report_input& in, const report_options& o) {
+/// Adds every record to an accumulator; a rejected record is bad input naming the file and record.
+template <class Acc, class Record>
+void add_all(Acc& acc, const std::vector<Record>& records, const std::string& source) {
+  const crm::add_report r = acc.try_add(std::span<const Record>(records), crm::on_bad_record::stop);
+  if (r.rejected != 0)
+    throw input_error(source + ": data row " + std::to_string(r.first_error().index + 1) + ": " +
+                      crm::message(r.first_error().error));
+}
+
+const std::string& source_of(const report& rep, const char* role) {
+  return std::find_if(rep.inputs.begin(), rep.inputs.end(), [&](const input_file& f) { return f.role == role; })->source;
+}
+
+/// Per-period counts and the cohort matrix (crm::period_accumulator); returns the accumulator's
+/// cohort matrix for the cost figures.
+crm::cohort_matrix<double> period_figures(report& rep, const report_input& in, const report_options& o, sys_days first,
+                                          sys_days last) {
   const crm::period_unit u = unit_of(o.period);
-  for (const shim::period_counts& p : shim::periods(in.orders, u, lapse_of(o.period))) {
-    period_row r{crm::period_label(u, p.period), p.at_start, p.new_customers, p.lost, p.at_end, p.active, p.orders,
-                 p.revenue, {}, {}, {}};
-    if (p.at_start > 0) {
-      const crm::retention_counts rc{.customers_at_start = p.at_start, .customers_at_end = p.at_end,
-                                     .new_customers = p.new_customers};
-      r.retention = proportion(crm::retention_sample(rc), o.level);
-      r.churn = proportion(crm::churn_sample({.customers_at_start = p.at_start, .customers_lost = p.lost}), o.level);
-      r.growth = crm::customer_base_growth({.customers_at_start = p.at_start, .customers_at_end = p.at_end}).value();
+  const std::int32_t p0 = crm::period_of(u, sys_seconds{first}), p1 = crm::period_of(u, sys_seconds{last});
+  crm::period_accumulator<double> acc({.unit = u, .first = first, .periods = p1 - p0 + 1,
+                                       .inactive_periods = lapse_of(o.period), .cohort_revenue = true});
+  add_all(acc, in.orders, source_of(rep, "orders"));
+  for (const crm::period_stats<double>& p : acc.stats()) {
+    period_row r{crm::period_label(u, p.period), p.customers_at_start, p.new_customers, p.returning_customers,
+                 p.lost_customers, p.customers_at_end, p.active_customers, p.orders, p.revenue, {}, {}, {}};
+    if (p.customers_at_start > 0) {
+      r.retention = proportion(crm::retention_sample(p.retention()), o.level);
+      r.churn = proportion(crm::churn_sample(p.churn()), o.level);
+      r.growth = crm::customer_base_growth(p.base()).value();
     }
     rep.periods.push_back(std::move(r));
   }
-  for (shim::cohort& c : shim::cohorts(in.orders, u)) {
-    cohort_row r{crm::period_label(u, c.period), c.size, c.active, c.revenue, {}};
-    for (const std::int64_t a : c.active)
-      r.retention.push_back(crm::cohort_retention({.cohort_size = c.size, .active_in_period = a}).value());
+  crm::cohort_matrix<double> m = acc.cohorts();
+  for (std::int32_t c = 0; c < m.periods; ++c) {
+    if (m.sizes[static_cast<std::size_t>(c)] == 0) continue;
+    cohort_row r{crm::period_label(u, m.first_period + c), m.sizes[static_cast<std::size_t>(c)], {}, {}, {}};
+    for (std::int32_t k = 0; k < static_cast<std::int32_t>(m.columns(c)); ++k) {
+      const crm::cohort_counts cell = m.cell(c, k);
+      r.active.push_back(cell.active_in_period);
+      r.revenue.push_back(m.revenue(c, k));
+      r.retention.push_back(crm::cohort_retention(cell).value());
+    }
     rep.cohorts.push_back(std::move(r));
   }
+  return m;
 }
 
 void email_figures(report& rep, const report_input& in, double level) {
   if (in.email_events.empty()) return;
+  crm::email_accumulator<double> acc;
+  add_all(acc, in.email_events, source_of(rep, "email"));
+  // The funnel of all campaigns together: counts per campaign (unique recipients) added up.
+  crm::email_campaign<double> c{};
   funnel_figures f;
-  const crm::email_campaign<double> c = shim::email_totals(in.email_events, &f.campaigns);
+  for (const auto& [id, x] : acc.campaigns()) {
+    ++f.campaigns;
+    c.sent += x.sent, c.delivered += x.delivered, c.unique_opens += x.unique_opens, c.unique_clicks += x.unique_clicks;
+    c.conversions += x.conversions, c.unsubscribed += x.unsubscribed, c.spam_complaints += x.spam_complaints;
+    c.hard_bounces += x.hard_bounces, c.soft_bounces += x.soft_bounces, c.revenue += x.revenue;
+  }
   f.sent = c.sent, f.delivered = c.delivered, f.opens = c.unique_opens, f.clicks = c.unique_clicks;
   f.conversions = c.conversions, f.unsubscribed = c.unsubscribed, f.spam = c.spam_complaints;
   f.hard_bounces = c.hard_bounces, f.soft_bounces = c.soft_bounces, f.revenue = c.revenue;
@@ -144,19 +181,9 @@ void email_figures(report& rep, const report_input& in, double level) {
 
 void nps_figures_of(report& rep, const report_input& in, double level) {
   if (in.nps_answers.empty()) return;
-  std::vector<int> scores;
-  scores.reserve(in.nps_answers.size());
-  for (const auto& a : in.nps_answers) scores.push_back(a.score);
-  const std::size_t bad = crm::first_invalid_nps_answer(scores);
-  if (bad != scores.size()) {
-    const std::string src = std::find_if(rep.inputs.begin(), rep.inputs.end(), [](const input_file& f) {
-                              return f.role == "nps";
-                            })->source;
-    throw input_error(src + ": answer " + std::to_string(bad + 1) + " (respondent " +
-                      std::to_string(in.nps_answers[bad].respondent) + ") has score " + std::to_string(scores[bad]) +
-                      ", outside the NPS scale 0..10");
-  }
-  const crm::nps_counts c = crm::tally_nps_answers(scores);
+  crm::nps_accumulator acc;
+  add_all(acc, in.nps_answers, source_of(rep, "nps"));
+  const crm::nps_counts c = acc.tally();
   rep.nps = nps_figures{c.promoters, c.passives, c.detractors, of(crm::nps_interval(c, level))};
 }
 
@@ -166,14 +193,14 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   forecast_figures f;
   f.time_unit = "weeks";
   f.calibration_end = iso(cal_end);
-  const auto hist = shim::histories(in.orders);
-  const auto end_day = static_cast<std::int32_t>(cal_end.time_since_epoch().count());
-  const auto last_day = static_cast<std::int32_t>(last.time_since_epoch().count());
-  const auto cal = shim::rfm_summary(hist, end_day);
+  // The RFM summary to the calibration end, in weeks, with the rest of the data as holdout.
+  const bool holdout = last > cal_end;
+  crm::rfm_accumulator<double> calibration({.calibration_end = cal_end, .observation_end = last,
+                                            .time_unit = std::chrono::weeks{1}});
+  add_all(calibration, in.orders, source_of(rep, "orders"));
+  const auto cal = calibration.rows();
   f.customers = static_cast<std::int64_t>(cal.size());
-  std::vector<crm::rfm_row<double>> rows;
-  for (const auto& c : cal) rows.push_back(c.row);
-  const auto compressed = crm::compress(rows);
+  const auto compressed = crm::compress(calibration.model_rows());
 
   // Either model behind one prediction interface.
   std::optional<crm::bg_nbd<double>> bg;
@@ -207,11 +234,8 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   };
 
   // Gamma-Gamma on the calibration repeat customers' mean repeat-purchase values.
-  std::vector<crm::spend_row<double>> spend;
-  for (const auto& c : cal)
-    if (c.row.frequency > 0 && c.repeat_mean > 0) spend.push_back({c.row.frequency, c.repeat_mean, 1.0});
   std::optional<crm::gamma_gamma<double>> gg;
-  if (const auto fit = crm::try_fit_gamma_gamma(spend)) {
+  if (const auto fit = crm::try_fit_gamma_gamma(crm::repeat_customers(calibration.spend_rows()))) {
     gg = fit->params;
     f.spend_parameters = {{"p", fit->params.p, fit->standard_errors.p},
                           {"q", fit->params.q, fit->standard_errors.q},
@@ -222,20 +246,25 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
 
   // Predictions from the whole history (ages to the last day of the data).
   f.horizon = weeks_per(o.period);
-  const auto now = shim::rfm_summary(hist, last_day);
+  // observation_end = calibration_end: no holdout (an engaged optional also keeps g++ 12 from a false
+  // maybe-uninitialized warning on the empty one).
+  crm::rfm_accumulator<double> whole({.calibration_end = last, .observation_end = last, .time_unit = std::chrono::weeks{1}});
+  add_all(whole, in.orders, source_of(rep, "orders"));
+  const auto now = whole.rows();
   f.p_alive_histogram.assign(10, 0);
   std::vector<customer_forecast> all;
   double sum_alive = 0, sum_clv = 0;
   const crm::clv_horizon<double> horizon{.periods = 12, .period_length = f.horizon, .discount_rate = 0.01, .margin = 1.0};
   for (const auto& c : now) {
-    customer_forecast cf{c.id, c.row.frequency, c.row.recency, c.row.age, c.repeat_mean, alive(c.row),
-                         expected(c.row, f.horizon), 0};
+    const crm::rfm_row<double> row{static_cast<double>(c.frequency), c.recency, c.age, 1.0};
+    customer_forecast cf{c.customer, row.frequency, c.recency, c.age, c.monetary_value, alive(row),
+                         expected(row, f.horizon), 0};
     sum_alive += cf.p_alive;
     f.expected_purchases_next_period += cf.expected_purchases;
     f.p_alive_histogram[std::min<std::size_t>(9, static_cast<std::size_t>(cf.p_alive * 10.0))] += 1;
     if (gg) {
-      const double s = gg->conditional_expected_average_spend(c.repeat_mean > 0 ? c.row.frequency : 0.0, c.repeat_mean);
-      cf.clv = bg ? crm::customer_lifetime_value(*bg, c.row, s, horizon) : crm::customer_lifetime_value(*pn, c.row, s, horizon);
+      const double s = gg->conditional_expected_average_spend(c.monetary_value > 0 ? row.frequency : 0.0, c.monetary_value);
+      cf.clv = bg ? crm::customer_lifetime_value(*bg, row, s, horizon) : crm::customer_lifetime_value(*pn, row, s, horizon);
       sum_clv += cf.clv;
     }
     all.push_back(cf);
@@ -251,17 +280,18 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   f.top = std::move(all);
 
   // Holdout: purchases after the calibration end, predicted vs actual, by calibration frequency.
-  if (last_day > end_day) {
-    const double length = (last_day - end_day) / 7.0;
+  if (holdout) {
+    const double length = calibration.holdout_duration();
     f.holdout_length = length;
     constexpr int groups = 8;
     std::vector<holdout_row> h(groups);
     for (int k = 0; k < groups; ++k) h[static_cast<std::size_t>(k)].frequency = k + 1 < groups ? std::to_string(k) : std::to_string(k) + "+";
     for (const auto& c : cal) {
-      const double predicted = expected(c.row, length);
-      holdout_row& g = h[std::min<std::size_t>(groups - 1, static_cast<std::size_t>(c.row.frequency))];
-      g.customers += 1, g.actual += c.holdout_purchases, g.predicted += predicted;
-      f.holdout_actual_total += c.holdout_purchases, f.holdout_predicted_total += predicted;
+      const double predicted = expected({static_cast<double>(c.frequency), c.recency, c.age, 1.0}, length);
+      const auto actual = static_cast<double>(c.holdout_frequency);
+      holdout_row& g = h[std::min<std::size_t>(groups - 1, static_cast<std::size_t>(c.frequency))];
+      g.customers += 1, g.actual += actual, g.predicted += predicted;
+      f.holdout_actual_total += actual, f.holdout_predicted_total += predicted;
     }
     for (holdout_row& g : h)
       if (g.customers > 0) g.actual /= static_cast<double>(g.customers), g.predicted /= static_cast<double>(g.customers);
@@ -270,31 +300,28 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   rep.forecast = std::move(f);
 }
 
-void cost_figures_of(report& rep, const report_input& in, const report_options& o) {
+/// CAC, ROMI and LTV:CAC: the spend of the costs file against the customers acquired in the periods
+/// it covers (their first purchase in one of them) and those customers' revenue to the end of the data.
+void cost_figures_of(report& rep, const report_input& in, const report_options& o, const crm::cohort_matrix<double>& m) {
   if (in.costs.empty()) return;
   const crm::period_unit u = unit_of(o.period);
-  cost_figures c;
+  crm::spend_accumulator<double> spend;
+  add_all(spend, in.costs, source_of(rep, "costs"));
   std::int32_t lo = INT32_MAX, hi = INT32_MIN;
   for (const auto& s : in.costs) {
-    c.spend += s.amount;
     const std::int32_t p = crm::period_of(u, s.time);
     lo = std::min(lo, p), hi = std::max(hi, p);
   }
-  // New customers: first purchase in a period the costs cover; their revenue to the end of the data.
-  std::unordered_map<crm::customer_id, std::int32_t> first;
-  for (const auto& ord : in.orders) {
-    if (ord.amount < 0) continue;
-    const std::int32_t p = crm::period_of(u, ord.time);
-    auto [it, created] = first.try_emplace(ord.customer, p);
-    if (!created) it->second = std::min(it->second, p);
-  }
-  for (const auto& [id, p] : first) c.new_customers += p >= lo && p <= hi;
-  for (const auto& ord : in.orders) {
-    const std::int32_t p = first.count(ord.customer) != 0 ? first[ord.customer] : INT32_MIN;
-    if (p >= lo && p <= hi) c.revenue += ord.amount;
+  cost_figures c;
+  c.spend = spend.total();
+  for (std::int32_t k = 0; k < m.periods; ++k) {
+    const std::int32_t p = m.first_period + k;
+    if (p < lo || p > hi) continue;
+    c.new_customers += m.sizes[static_cast<std::size_t>(k)];
+    for (std::int32_t j = 0; j < static_cast<std::int32_t>(m.columns(k)); ++j) c.revenue += m.revenue(k, j);
   }
   if (c.new_customers > 0) {
-    const double cac = crm::cac({.marketing_and_sales_cost = c.spend, .new_customers = c.new_customers}).value();
+    const double cac = crm::cac(spend.costs(c.new_customers)).value();
     c.cac = cac;
     if (rep.forecast && rep.forecast->mean_clv && cac > 0) {
       c.ltv = *rep.forecast->mean_clv;
@@ -302,8 +329,7 @@ void cost_figures_of(report& rep, const report_input& in, const report_options& 
       c.ltv_to_cac = crm::ltv_to_cac({.lifetime_value = *c.ltv, .acquisition_cost = cac}).value();
     }
   }
-  if (c.spend > 0 && c.revenue >= 0)
-    c.romi = crm::romi({.revenue = c.revenue, .marketing_cost = c.spend}).value();
+  if (c.spend > 0 && c.revenue >= 0) c.romi = crm::romi({.revenue = c.revenue, .marketing_cost = c.spend}).value();
   rep.costs = c;
 }
 
@@ -315,6 +341,7 @@ report compute_report(const report_input& in, const report_options& o) {
                 std::to_string(CRM_METRICS_VERSION_PATCH);
   rep.currency = o.currency;
   rep.period = name_of(o.period);
+  rep.inactive_periods = lapse_of(o.period);
   rep.level = o.level;
   rep.sample = in.sample;
   rep.inputs = in.files;
@@ -340,7 +367,7 @@ report compute_report(const report_input& in, const report_options& o) {
   }
 
   headline_figures(rep, in, o.level);
-  period_figures(rep, in, o);
+  const crm::cohort_matrix<double> cohorts = period_figures(rep, in, o, first, last);
   email_figures(rep, in, o.level);
   nps_figures_of(rep, in, o.level);
   try {
@@ -348,7 +375,7 @@ report compute_report(const report_input& in, const report_options& o) {
   } catch (const std::exception& e) {
     rep.forecast_error = e.what();
   }
-  cost_figures_of(rep, in, o);
+  cost_figures_of(rep, in, o, cohorts);
   return rep;
 }
 

@@ -271,12 +271,13 @@ std::string to_html(const report& r) {
   s += "</table>\n";
 
   s += "<h2>Customer base per " + esc(r.period) + "</h2>\n<table id=\"periods\">" +
-       th_row({r.period, "at start", "new", "lost", "at end", "retention", "retention CI", "churn", "growth", "revenue"});
+       th_row({r.period, "at start", "new", "returning", "lost", "at end", "retention", "retention CI", "churn", "growth", "revenue"});
   for (std::size_t i = 0; i < r.periods.size(); ++i) {
     const period_row& p = r.periods[i];
     const std::string ptr = "/periods/" + std::to_string(i);
     s += "<tr>" + td(p.label) + cell(count_text(p.at_start), ptr + "/customers_at_start", p.at_start) +
          cell(count_text(p.new_customers), ptr + "/new_customers", p.new_customers) +
+         cell(count_text(p.returning), ptr + "/returning_customers", p.returning) +
          cell(count_text(p.lost), ptr + "/customers_lost", p.lost) + cell(count_text(p.at_end), ptr + "/customers_at_end", p.at_end);
     s += p.retention ? cell(percent(p.retention->point), ptr + "/retention_rate/value", p.retention->point) + td(ci_text(*p.retention))
                      : td("–") + td("");

@@ -32,6 +32,7 @@ std::string to_json_text(const report& r) {
   j["generator"] = "crm-report " + r.version;
   j["currency"] = r.currency;
   j["period"] = r.period;
+  j["inactive_periods"] = r.inactive_periods;
   j["confidence_level"] = r.level;
   j["first_date"] = r.first_date;
   j["last_date"] = r.last_date;
@@ -57,6 +58,7 @@ std::string to_json_text(const report& r) {
     j["periods"].push_back({{"period", p.label},
                             {"customers_at_start", p.at_start},
                             {"new_customers", p.new_customers},
+                            {"returning_customers", p.returning},
                             {"customers_lost", p.lost},
                             {"customers_at_end", p.at_end},
                             {"active_customers", p.active},

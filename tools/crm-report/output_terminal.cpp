@@ -78,14 +78,15 @@ void print_terminal(const report& r, bool color) {
   if (h.mean_days_between_purchases) rows.push_back({"days between purchases", fixed(*h.mean_days_between_purchases, 1), "mean"});
   p.table({"figure", "value", ci}, rows);
 
-  p.title(fmt::format("Customer base per {} (lost: no purchase for the lapse window)", r.period));
+  p.title(fmt::format("Customer base per {} (back: bought again after being lost; lost: no purchase in {} {}s)", r.period,
+                      r.inactive_periods, r.period));
   rows.clear();
   for (const period_row& x : r.periods)
-    rows.push_back({x.label, count_text(x.at_start), count_text(x.new_customers), count_text(x.lost),
+    rows.push_back({x.label, count_text(x.at_start), count_text(x.new_customers), count_text(x.returning), count_text(x.lost),
                     count_text(x.at_end), x.retention ? percent(x.retention->point) + " " + interval_text(*x.retention) : "-",
                     x.churn ? percent(x.churn->point) : "-", x.growth ? signed_percent(*x.growth) : "-",
                     money_text(x.revenue, cur)});
-  p.table({r.period, "start", "new", "lost", "end", "retention [" + ci + "]", "churn", "growth", "revenue"}, rows);
+  p.table({r.period, "start", "new", "back", "lost", "end", "retention [" + ci + "]", "churn", "growth", "revenue"}, rows);
 
   p.title("Acquisition cohorts: share of the cohort buying k periods after the first purchase");
   std::size_t width = 0;

@@ -94,7 +94,7 @@ struct interval {
 
 struct period_row {
   std::string label;  ///< "1997-03", "1997-W10", "1997-Q1"
-  std::int64_t at_start = 0, new_customers = 0, lost = 0, at_end = 0, active = 0, orders = 0;
+  std::int64_t at_start = 0, new_customers = 0, returning = 0, lost = 0, at_end = 0, active = 0, orders = 0;
   double revenue = 0;
   std::optional<interval> retention, churn;  ///< none when no customers at the start
   std::optional<double> growth;              ///< customer-base growth (end - start) / start
@@ -181,6 +181,7 @@ struct report {
   std::string version;
   std::string currency;
   std::string period;  ///< "week", "month", "quarter"
+  int inactive_periods = 3;  ///< periods without a purchase after which a customer counts as lost
   double level = 0.95;
   std::string first_date, last_date;
   bool sample = false;
