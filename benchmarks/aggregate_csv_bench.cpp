@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -170,6 +171,12 @@ BENCHMARK(BM_amount_crm_parse_amount);
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
+// CPU seconds of the whole process (every thread): the work done, whatever else runs on the machine.
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 // Runs f(part, [begin, end)) on k threads over a vector split in k contiguous parts.
 template <class F>
@@ -278,9 +285,9 @@ struct task_runner {
   }
 };
 
-void print_json(const char* side, unsigned threads, const std::map<std::string, std::vector<double>>& times,
-                const results& r, double floor_sum) {
-  std::printf("{\"side\": \"%s\", \"threads\": %u, \"times\": {", side, threads);
+using timings = std::map<std::string, std::vector<double>>;
+void print_timings(const char* key, const timings& times) {
+  std::printf("\"%s\": {", key);
   bool first = true;
   for (const auto& [k, v] : times) {
     std::printf("%s\"%s\": [", first ? "" : ", ", k.c_str());
@@ -288,7 +295,14 @@ void print_json(const char* side, unsigned threads, const std::map<std::string, 
     std::printf("]");
     first = false;
   }
-  std::printf("}, \"results\": {\"orders\": %" PRIu64 ", \"revenue\": %.4f, \"customers\": %" PRIu64
+  std::printf("}, ");
+}
+void print_json(const char* side, unsigned threads, const timings& times, const timings& cpu, const results& r,
+                double floor_sum) {
+  std::printf("{\"side\": \"%s\", \"threads\": %u, ", side, threads);
+  print_timings("times", times);
+  print_timings("cpu", cpu);
+  std::printf("\"results\": {\"orders\": %" PRIu64 ", \"revenue\": %.4f, \"customers\": %" PRIu64
               ", \"repeat_customers\": %" PRIu64 ", \"rfm_rows\": %" PRIu64 ", \"sum_frequency\": %" PRIu64
               ", \"sum_recency\": %" PRIu64 ", \"sum_age\": %" PRIu64 ", \"rfm_hash\": \"%" PRIu64
               "\", \"sum_monetary\": %.6f, \"floor_sum\": %.4f, \"cohort\": [",
@@ -335,7 +349,7 @@ int compare_main(int argc, char** argv) {
   bytes = crm::detail::csv_bytes();
 
   const crm::rfm_options opt{.calibration_end = std::chrono::floor<std::chrono::days>(end)};
-  std::map<std::string, std::vector<double>> times;
+  std::map<std::string, std::vector<double>> times, cpu;
   results r;
   double floor_sum = 0;
   std::vector<order> orders;
@@ -361,9 +375,11 @@ int compare_main(int argc, char** argv) {
   auto timed = [&](const char* name, auto&& task) {
     for (unsigned i = 0; i < reps; ++i) {
       results tmp;
+      const double c0 = process_cpu_seconds();
       const auto t0 = std::chrono::steady_clock::now();
       task(tmp);
       times[name].push_back(seconds_since(t0));
+      cpu[name].push_back(process_cpu_seconds() - c0);
       if (i == 0) task(r);  // keep the results (outside the timing)
     }
   };
@@ -384,7 +400,7 @@ int compare_main(int argc, char** argv) {
     timed("rfm", [&](results& x) { run.rfm(x); });
     timed("cohort", [&](results& x) { run.cohorts(x); });
   }
-  print_json(side == "memory" ? "crm-memory" : side == "csv" ? "crm-csv" : "floor", threads, times, r, floor_sum);
+  print_json(side == "memory" ? "crm-memory" : side == "csv" ? "crm-csv" : "floor", threads, times, cpu, r, floor_sum);
   return 0;
 }
 

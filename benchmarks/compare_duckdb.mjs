@@ -35,13 +35,18 @@ const tasks = {
 };
 
 const times = {};
+const cpu = {};  // CPU seconds of the process (every thread)
 for (const [name, sql] of Object.entries(tasks)) {
   times[name] = [];
+  cpu[name] = [];
   for (let i = 0; i < reps; ++i) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     if (name === 'average_check' || name === 'repeat_share') await con.runAndReadAll(sql);
     else await con.run(sql);
     times[name].push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu[name].push((c.user + c.system) / 1e6);
   }
 }
 
@@ -58,4 +63,4 @@ const results = {
   rfm_hash: (big(h) % (1n << 64n)).toString(), sum_monetary: Number(sm),
   cohort: cells.map(([c, k, m]) => [Number(c), Number(k), Number(m)]),
 };
-console.log(JSON.stringify({ side: `duckdb-${mode}`, threads: Number(threadsArg || 2), times, results }));
+console.log(JSON.stringify({ side: `duckdb-${mode}`, threads: Number(threadsArg || 2), times, cpu, results }));

@@ -34,10 +34,11 @@ def pandas_worker(path, end_date, reps):
     import numpy as np
     import pandas as pd
 
-    times = {}
-    t0 = time.perf_counter()
+    times, cpu = {}, {}
+    t0, c0 = time.perf_counter(), time.process_time()
     df = pd.read_csv(path, dtype={"customer_id": "int64", "amount": "float64"}, parse_dates=["date"])
     times["read_csv"] = [time.perf_counter() - t0]
+    cpu["read_csv"] = [time.process_time() - c0]
     end = pd.Timestamp(end_date)
     res = {}
 
@@ -70,11 +71,12 @@ def pandas_worker(path, end_date, reps):
         res["cohort"] = m.groupby(["cohort", "k"]).size()
 
     for name, f in [("average_check", average_check), ("repeat_share", repeat_share), ("rfm", rfm), ("cohort", cohort)]:
-        times[name] = []
+        times[name], cpu[name] = [], []
         for _ in range(reps):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             f()
             times[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)
     r = res["rfm"]
     ids = r.index.to_numpy(dtype=np.uint64)
     w = (r["frequency"] + 7 * r["recency"] + 13 * r["age"]).to_numpy(dtype=np.uint64)
@@ -86,7 +88,7 @@ def pandas_worker(path, end_date, reps):
         "sum_age": int(r["age"].sum()), "rfm_hash": str(h), "sum_monetary": float(r["monetary"].sum()),
         "cohort": [[int(c), int(k), int(n)] for (c, k), n in res["cohort"].items()],
     }
-    print(json.dumps({"side": "pandas", "threads": 1, "times": times, "results": results}))
+    print(json.dumps({"side": "pandas", "threads": 1, "times": times, "cpu": cpu, "results": results}))
 
 
 def run_side(cmd, env=None):
@@ -174,35 +176,39 @@ def main():
           f"({ref['repeat_customers']} repeat), RFM rows {ref['rfm_rows']} (hash {ref['rfm_hash']}), "
           f"{len(ref['cohort'])} cohort cells")
 
-    med = {s: {k: statistics.median(v) for k, v in out[s]["times"].items()} for s in sides}
     tasks = ["average_check", "repeat_share", "rfm", "cohort"]
-    print()
-    print(f"{'median seconds':16}" + "".join(f"{s:>15}" for s in sides if s != "floor"))
-    for t in tasks:
-        print(f"{t:16}" + "".join(f"{med[s].get(t, float('nan')):15.4f}" for s in sides if s != "floor"))
-    if "pandas" in med:
-        print(f"{'pandas read_csv':16}{med['pandas']['read_csv']:15.4f}")
-    if "floor" in med:
-        print(f"{'floor (sum)':16}{med['floor']['floor']:15.4f}")
-    print(f"{'peak MiB':16}" + "".join(f"{peak[s]:15.0f}" for s in sides if s != "floor")
-          + (f"   (floor process {peak['floor']:.0f})" if "floor" in peak else ""))
-    print()
-    print("ratios (greater than 1: the library is faster / smaller)")
-    for t in tasks:
-        row = [f"{t:16}"]
-        if "duckdb-memory" in med:
-            row.append(f"duckdb-memory/crm-memory {med['duckdb-memory'][t] / med['crm-memory'][t]:7.2f}")
-        if "duckdb-csv" in med and "crm-csv" in med:
-            row.append(f"duckdb-csv/crm-csv {med['duckdb-csv'][t] / med['crm-csv'][t]:7.2f}")
+    shown = [s for s in sides if s != "floor"]
+    summary = {"peak_mib": peak}
+    for kind, title in [("times", "wall-clock seconds (median)"), ("cpu", "CPU seconds, all threads (median)")]:
+        med = {s: {k: statistics.median(v) for k, v in out[s][kind].items()} for s in sides}
+        summary[kind] = med
+        print()
+        print(f"{title:34}" + "".join(f"{s:>14}" for s in shown))
+        for t in tasks:
+            print(f"{t:34}" + "".join(f"{med[s].get(t, float('nan')):14.4f}" for s in shown))
         if "pandas" in med:
-            row.append(f"pandas/crm-memory {med['pandas'][t] / med['crm-memory'][t]:7.2f}")
+            print(f"{'pandas read_csv':34}{'':>{14 * (len(shown) - 1)}}{med['pandas']['read_csv']:14.4f}")
         if "floor" in med:
-            row.append(f"crm-memory/floor {med['crm-memory'][t] / med['floor']['floor']:7.2f}")
-        print("  ".join(row))
+            print(f"{'floor: streaming sum, in memory':34}{med['floor']['floor']:14.4f}")
+        print(f"ratios ({kind}; above 1: the library is faster)")
+        for t in tasks:
+            row = [f"  {t:14}"]
+            if "duckdb-memory" in med:
+                row.append(f"duckdb-memory/crm-memory {med['duckdb-memory'][t] / med['crm-memory'][t]:6.2f}")
+            if "duckdb-csv" in med and "crm-csv" in med:
+                row.append(f"duckdb-csv/crm-csv {med['duckdb-csv'][t] / med['crm-csv'][t]:6.2f}")
+            if "pandas" in med:
+                row.append(f"pandas/crm-memory {med['pandas'][t] / med['crm-memory'][t]:6.2f}")
+            if "floor" in med:
+                row.append(f"crm-memory/floor {med['crm-memory'][t] / med['floor']['floor']:6.2f}")
+            print("  ".join(row))
+    print()
+    print(f"{'peak resident MiB':34}" + "".join(f"{peak[s]:14.0f}" for s in shown)
+          + (f"   (floor process {peak['floor']:.0f})" if "floor" in peak else ""))
     if "duckdb-memory" in peak:
-        print(f"{'peak memory':16}duckdb-memory/crm-memory {peak['duckdb-memory'] / peak['crm-memory']:7.2f}"
-              + (f"  duckdb-csv/crm-csv {peak['duckdb-csv'] / peak['crm-csv']:7.2f}" if "duckdb-csv" in peak and "crm-csv" in peak else ""))
-    print(json.dumps({"medians": med, "peak_mib": peak}), file=sys.stderr)
+        print(f"  duckdb-memory/crm-memory {peak['duckdb-memory'] / peak['crm-memory']:6.2f}"
+              + (f"  duckdb-csv/crm-csv {peak['duckdb-csv'] / peak['crm-csv']:6.2f}" if "duckdb-csv" in peak and "crm-csv" in peak else ""))
+    print(json.dumps(summary), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -66,6 +67,14 @@ constexpr field_failure parse_unsigned(std::string_view s, U& out) noexcept {
   if (*b == '+') ++b;
   if (b == e || !is_digit(*b)) return {errc::malformed, "is not a whole number"};
   U v = 0;
+  if (static_cast<std::size_t>(e - b) < std::numeric_limits<U>::digits10) {  // cannot overflow: no checks
+    for (; b != e; ++b) {
+      if (!is_digit(*b)) return {errc::malformed, "is not a whole number"};
+      v = static_cast<U>(v * 10 + static_cast<U>(*b - '0'));
+    }
+    out = v;
+    return {};
+  }
   for (; b != e; ++b) {
     if (!is_digit(*b)) return {errc::malformed, "is not a whole number"};
     const auto d = static_cast<U>(*b - '0');
@@ -126,12 +135,41 @@ constexpr bool plain_decimal(std::string_view s) noexcept {
   return i == n;
 }
 
+/// Clinger's fast path: a plain decimal [-+]digits[.digits] with at most 15 significant digits
+/// and at most 22 digits after the point is m / 10^k with m and 10^k exact doubles, so one
+/// correctly rounded division gives the same double as std::from_chars. false: not that shape
+/// (the caller falls back to std::from_chars).
+inline bool exact_decimal_double(std::string_view s, double& out) noexcept {
+  static constexpr double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const char* p = s.data();
+  const char* e = p + s.size();
+  const bool neg = *p == '-';
+  if (*p == '-' || *p == '+') ++p;
+  std::uint64_t m = 0;
+  int digits = 0, frac = 0;
+  const char* start = p;
+  for (; p != e && is_digit(*p); ++p, ++digits) m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+  if (p == start) return false;
+  if (p != e && *p == '.') {
+    ++p;
+    for (; p != e && is_digit(*p); ++p, ++digits, ++frac) m = m * 10 + static_cast<std::uint64_t>(*p - '0');
+  }
+  if (p != e || digits > 15 || frac > 22) return false;
+  const double v = static_cast<double>(m) / pow10[frac];
+  out = neg ? -v : v;
+  return true;
+}
+
 /// An amount in T. Built-in floating types: std::from_chars (the nearest value; see
 /// docs/aggregation.md for why not fast_float). Other types (decimal money): validated as a plain
 /// decimal, then T's string constructor, so "19.99" is exactly 19.99 in cpp_dec_float_50.
 template <number T>
 field_failure parse_amount(std::string_view s, T& out) {
   if (s.empty()) return {errc::malformed, "is empty where an amount is required"};
+  if constexpr (std::is_same_v<T, double>) {
+    if (exact_decimal_double(s, out)) return {};
+  }
   if constexpr (std::is_floating_point_v<T>) {
     const char* b = s.data();
     const char* e = b + s.size();
