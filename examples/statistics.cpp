@@ -26,8 +26,8 @@ int main() {
   fmt::print("     P(B beats A)            {:.4f}\n", crm::probability_b_beats_a(a, b).probability);
 
   // Planning: how many recipients per arm to detect 5 % -> 6 % with 80 % power at alpha 0.05?
-  const crm::count_t n = crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01});
-  fmt::print("\nplanning: 5% -> 6% needs {} recipients per arm\n", n);
+  const crm::sample_size<double> n = crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01});
+  fmt::print("\nplanning: 5% -> 6% needs {} recipients per arm (n = {:.1f})\n", n.per_arm, n.exact);
   const crm::rate<double> mde = crm::minimum_detectable_effect({.baseline = 0.05, .trials_per_arm = 2'400});
   fmt::print("          2 400 per arm detect +{:.2f} points from 5%\n", mde.percent());
 

@@ -53,7 +53,7 @@ TEST_CASE("rate_difference, z test, chi-square and Fisher match R on four A/B ta
     INFO(r.a.successes << "/" << r.a.trials << " vs " << r.b.successes << "/" << r.b.trials);
     const double d = r.b.observed().fraction - r.a.observed().fraction;
     const auto wald = crm::rate_difference(r.a, r.b, 0.95, crm::difference_method::wald);
-    CHECK(wald.point.fraction == d);
+    CHECK_THAT(wald.point.fraction, WithinRel(d, 1e-15));
     CHECK_THAT(wald.lower.fraction, WithinRel(r.wald_lower, 1e-11));
     CHECK_THAT(wald.upper.fraction, WithinRel(r.wald_upper, 1e-12));
     const auto newcombe = crm::rate_difference(r.a, r.b);  // Newcombe is the default
@@ -137,4 +137,61 @@ TEST_CASE("A/B tests: bad input is an error naming the field, in both forms", "[
   CHECK_THROWS_AS(crm::fisher_exact_test({1, 0}, {3, 30}), crm::metric_error);
   CHECK_THROWS_AS(crm::chi_square_test({1, 2}, {3, -30}), crm::metric_error);
   CHECK_THROWS_AS(crm::relative_lift({1, 2}, {0, 30}), crm::metric_error);
+}
+
+// A/B tests at the limits of count_t (2^63 - 1): sums of two counts overflow long long, and used
+// to give a NaN z or a negative chi-square. mpmath at 50 digits from the exact counts
+// (scripts/statistics_reference.py part 1): z, z p-value, chi-square = z^2, Wald interval; Fisher
+// by summing hypergeometric probabilities from mpmath.binomial.
+TEMPLATE_TEST_CASE("A/B tests: counts up to 2^63 - 1 in both arms, against mpmath", "[statistics][ab_test]", double,
+                   long double) {
+  using T = TestType;
+  struct ref {
+    crm::proportion_sample a, b;
+    double z, z_p, x2, wald_lower, wald_upper;
+  };
+  constexpr crm::count_t max = std::numeric_limits<crm::count_t>::max();
+  const ref refs[] = {
+      {{2500000000000000000, 5000000000000000000}, {2500000010000000000, 5000000000000000000}, 6.3245553203367587,
+       2.5396285894708648e-10, 40.0, 1.3802049676954384e-9, 2.6197950323045616e-9},
+      {{1, 9000000000000000000}, {40, 9200000000000000000}, 6.0207762515625639, 1.7358257281241753e-9,
+       36.249746671379757, 2.8718488128754982e-18, 5.601581138815323e-18},
+      {{max - 20, max}, {max - 2, max}, 3.8376128944009878, 0.00012423612343122095, 14.727272727272727,
+       9.5485187012257051e-19, 2.9482759508252455e-18},
+      {{0, max}, {3, max}, 1.7320508075688773, 0.083264516663550402, 3.0, -4.2799661626045608e-20,
+       6.9332096511734827e-19},
+      {{4000000000000000000, max}, {4000000005000000000, max}, 2.349061539513135, 0.018820795900228683,
+       5.5180901164198198, 8.9793393513659642e-11, 9.9440877897184479e-10},
+  };
+  for (const ref& r : refs) {
+    INFO(r.a.successes << "/" << r.a.trials << " vs " << r.b.successes << "/" << r.b.trials);
+    const auto z = crm::two_proportion_z_test<T>(r.a, r.b);
+    CHECK_THAT(static_cast<double>(z.statistic), WithinRel(r.z, 1e-12));
+    CHECK_THAT(static_cast<double>(z.p_value), WithinRel(r.z_p, 1e-10));
+    const auto chi2 = crm::chi_square_test<T>(r.a, r.b);
+    CHECK_THAT(static_cast<double>(chi2.statistic), WithinRel(r.x2, 1e-9));
+    CHECK(chi2.statistic >= T(0));
+    const auto yates = crm::chi_square_test<T>(r.a, r.b, true);
+    CHECK(yates.statistic >= T(0));
+    CHECK(yates.statistic <= chi2.statistic);
+    const auto wald = crm::rate_difference<T>(r.a, r.b, T(95) / T(100), crm::difference_method::wald);
+    CHECK_THAT(static_cast<double>(wald.lower.fraction), WithinRel(r.wald_lower, 1e-9));
+    CHECK_THAT(static_cast<double>(wald.upper.fraction), WithinRel(r.wald_upper, 1e-9));
+    const auto newcombe = crm::rate_difference<T>(r.a, r.b);
+    CHECK(newcombe.lower.fraction <= newcombe.point.fraction);
+    CHECK(newcombe.point.fraction <= newcombe.upper.fraction);
+  }
+  // Fisher: few successes (or few failures) give a small support however large the trials.
+  // {0 of max} vs {3 of max} -> 0.25; {max - 2 of max} vs {max of max} -> 0.5;
+  // {1 of 9e18} vs {6 of 9.2e18} -> 0.12515849535003262.
+  CHECK_THAT(static_cast<double>(crm::fisher_exact_test<T>({0, max}, {3, max}).p_value), WithinRel(0.25, 1e-12));
+  CHECK_THAT(static_cast<double>(crm::fisher_exact_test<T>({max - 2, max}, {max, max}).p_value), WithinRel(0.5, 1e-12));
+  CHECK_THAT(static_cast<double>(crm::fisher_exact_test<T>({1, 9'000'000'000'000'000'000}, {6, 9'200'000'000'000'000'000})
+                                     .p_value),
+             WithinRel(0.12515849535003262, 1e-10));
+  // A support of 2^63 tables is refused, not wrapped around.
+  CHECK(crm::try_fisher_exact_test<T>({max / 2, max}, {max / 2, max}).error().code == crm::errc::out_of_range);
+  // All succeeded / all failed in both arms of 2^63 - 1: no variation, an error (not 0 / 0).
+  CHECK(crm::try_two_proportion_z_test<T>({max, max}, {max, max}).error().code == crm::errc::zero_denominator);
+  CHECK(crm::try_chi_square_test<T>({0, max}, {0, max}).error().code == crm::errc::zero_denominator);
 }

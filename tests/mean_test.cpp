@@ -11,9 +11,11 @@
 // of this size; the t quantiles (Boost vs R's qt) agree to a few ulps.
 #include "catch.hpp"
 #include "data_path.hpp"
+#include "number_helpers.hpp"
 
 #include <crm/statistics.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <string>
@@ -128,4 +130,136 @@ TEST_CASE("running_stats and mean_interval: bad input is an error, nothing is ad
   CHECK(crm::try_mean_interval(s, 0.0).error().code == crm::errc::out_of_range);
   CHECK(crm::try_mean_interval(s, 1.0).error().code == crm::errc::out_of_range);
   CHECK(crm::try_mean_interval(s, 0.9).has_value());
+}
+
+TEST_CASE("mean_interval: from a summary and from a range of values, against mpmath and SciPy", "[statistics][mean]") {
+  // scripts/statistics_reference.py part 2: SciPy 1.10 stats.t.interval(level, n - 1, loc=mean,
+  // scale=sd / sqrt(n)), and the same interval with mpmath's t quantile (30 digits), used here:
+  // SciPy's t.ppf is up to 2.5e-10 relative off at small df (SciPy's value in the comment).
+  struct ref {
+    crm::count_t n;
+    double mean, sd, level, lower, upper;
+  };
+  const ref refs[] = {
+      {30, 1094.0, 250.0, 0.95, 1000.648465810475, 1187.351534189525},  // SciPy: the same
+      {69659, 35.89364805696321, 36.28194235, 0.99, 35.539544009278687, 36.247752104647729},  // SciPy: the same
+      {5, -3.5, 0.001, 0.5, -3.5003312498061624, -3.4996687501938376},  // SciPy -3.5003312498061527, -3.4996687501938473
+  };
+  for (const ref& r : refs) {
+    INFO("n = " << r.n << ", level " << r.level);
+    const crm::mean_summary<double> s{.count = r.n, .mean = r.mean, .standard_deviation = r.sd};
+    CHECK(s.ok());
+    const auto ci = crm::mean_interval(s, r.level);
+    CHECK(ci.point == r.mean);
+    CHECK_THAT(ci.lower, WithinRel(r.lower, 1e-12));
+    CHECK_THAT(ci.upper, WithinRel(r.upper, 1e-12));
+    const auto cl = crm::mean_interval(crm::mean_summary<long double>{r.n, r.mean, r.sd}, static_cast<long double>(r.level));
+    CHECK_THAT(static_cast<double>(cl.lower), WithinRel(r.lower, 1e-12));
+  }
+  // The summary's default type is double, so braced initialisation works without naming it.
+  CHECK_THAT(crm::mean_interval({.count = 30, .mean = 1094.0, .standard_deviation = 250.0}).upper,
+             WithinRel(1187.351534189525, 1e-12));
+  // A range: values = [1200, 850, 990, 1430, 760, 1105, 1320]; mpmath: mean 1093.5714285714286,
+  // sd 244.00673292818318, 95 % interval 867.90283906182263, 1319.2400180810345 (SciPy
+  // stats.t.interval(0.95, 6, loc=mean, scale=std(ddof=1)/sqrt(7)) -> 867.9028392788568, 1319.2400178640005).
+  const std::vector<double> checks{1200, 850, 990, 1430, 760, 1105, 1320};
+  const auto v = crm::mean_interval(checks);
+  CHECK_THAT(v.point, WithinRel(1093.5714285714286, 1e-14));
+  CHECK_THAT(v.lower, WithinRel(867.90283906182263, 1e-12));
+  CHECK_THAT(v.upper, WithinRel(1319.2400180810345, 1e-12));
+  const float floats[] = {1200.f, 850.f, 990.f, 1430.f, 760.f, 1105.f, 1320.f};
+  CHECK_THAT(static_cast<double>(crm::mean_interval(floats).upper), WithinRel(1319.2400180810345, 1e-5));
+}
+
+TEST_CASE("mean_interval: summary and range errors name the field", "[statistics][mean][errors]") {
+  using crm::errc;
+  const auto field = [](const auto& r) { return std::string(r.error().field); };
+  CHECK(crm::try_mean_interval(crm::mean_summary<double>{.count = 1, .mean = 1.0, .standard_deviation = 1.0}).error().code ==
+        errc::empty_input);
+  CHECK(field(crm::try_mean_interval(crm::mean_summary<double>{.count = 5, .mean = crm_test::kNaN, .standard_deviation = 1.0})) ==
+        "mean");
+  CHECK(field(crm::try_mean_interval(crm::mean_summary<double>{.count = 5, .mean = 1.0, .standard_deviation = -1.0})) ==
+        "standard_deviation");
+  CHECK_FALSE((crm::mean_summary<double>{.count = 5, .mean = 1.0, .standard_deviation = -1.0}.ok()));
+  CHECK_FALSE((crm::mean_summary<double>{.count = 1, .mean = 1.0, .standard_deviation = 1.0}.ok()));
+  CHECK_THROWS_WITH(crm::mean_interval(std::vector<double>{1.0, crm_test::kInf}),
+                    "crm::mean_interval: values is not finite (NaN or infinity)");
+  CHECK(crm::try_mean_interval(std::vector<double>{1.0}).error().code == errc::empty_input);
+  // Limits beyond the type: mean 1e308, sd 1e308, n = 2 -> half-width 12.7e308.
+  const auto over = crm::try_mean_interval(crm::mean_summary<double>{.count = 2, .mean = 1e308, .standard_deviation = 1e308});
+  CHECK(over.error().code == errc::overflow);
+  CHECK(field(over) == "interval");
+}
+
+// Exact mean, sample variance and standard deviation of the binary values (mpmath on fractions,
+// scripts/statistics_reference.py part 3); for +/-v by hand: mean 0, variance 2 v^2, sd sqrt(2) v.
+TEST_CASE("running_stats: values near the limits of double, float and long double", "[statistics][mean]") {
+  using crm::errc;
+  {
+    crm::running_stats<double> s;
+    s.add(1e308);
+    s.add(-1e308);
+    CHECK(s.mean() == 0.0);
+    CHECK(s.try_variance().error().code == errc::overflow);  // 2e616
+    CHECK(s.try_sum_of_squares().error().code == errc::overflow);
+    CHECK_THAT(s.standard_deviation(), WithinRel(1.4142135623730951e308, 1e-15));
+    CHECK(crm::try_mean_interval(s).error().code == errc::overflow);  // sd 1.4e308 x t(1) = 12.7
+  }
+  {
+    const double max = std::numeric_limits<double>::max();
+    crm::running_stats<double> s;
+    for (double v : {max, max / 2, max / 4, -max}) s.add(v);
+    CHECK_THAT(s.mean(), WithinRel(3.370674627866842e307, 1e-15));
+    CHECK_THAT(s.standard_deviation(), WithinRel(1.5295805259517894e308, 1e-15));
+    crm::running_stats<double> t;
+    for (double v : {max, max, -max}) t.add(v);
+    CHECK_THAT(t.mean(), WithinRel(5.9923104495410524e307, 1e-15));
+    CHECK(t.try_standard_deviation().error().code == errc::overflow);  // 2.08e308
+    // Merged halves give the same.
+    crm::running_stats<double> a, b;
+    a.add(max);
+    a.add(max / 2);
+    b.add(max / 4);
+    b.add(-max);
+    a.merge(b);
+    CHECK_THAT(a.mean(), WithinRel(3.370674627866842e307, 1e-15));
+    CHECK_THAT(a.standard_deviation(), WithinRel(1.5295805259517894e308, 1e-15));
+  }
+  {
+    crm::running_stats<double> tiny;  // squares of 1e-300 underflow; the scaled update keeps them
+    for (double v : {1e-300, 3e-300, 2e-300}) tiny.add(v);
+    CHECK_THAT(tiny.mean(), WithinRel(2e-300, 1e-15));
+    CHECK_THAT(tiny.standard_deviation(), WithinRel(1e-300, 1e-15));
+  }
+  {
+    const float max = std::numeric_limits<float>::max();
+    crm::running_stats<float> s;
+    s.add(max);
+    s.add(-max);
+    CHECK(s.mean() == 0.0f);
+    CHECK(s.try_standard_deviation().error().code == errc::overflow);  // 4.81e38
+    crm::running_stats<float> t;
+    for (float v : {3e38f, 3e38f, 1e38f}) t.add(v);
+    CHECK_THAT(static_cast<double>(t.mean()), WithinRel(2.3333333263413603e38, 1e-6));
+    CHECK_THAT(static_cast<double>(t.standard_deviation()), WithinRel(1.1547005600120964e38, 1e-6));
+    CHECK(t.try_variance().error().code == errc::overflow);
+  }
+  {
+    crm::running_stats<long double> s;
+    s.add(5e4931L);
+    s.add(-5e4931L);
+    CHECK(s.mean() == 0.0L);
+    CHECK(s.try_variance().error().code == errc::overflow);
+    const long double sd = s.standard_deviation();
+    CHECK(std::abs(sd / (1.41421356237309504880L * 5e4931L) - 1.0L) < 1e-17L);
+  }
+  // The count itself: 2^63 - 1 values at most. Merging an accumulator with itself doubles it.
+  crm::running_stats<double> doubling;
+  doubling.add(1.0);
+  for (int k = 0; k < 62; ++k) doubling.merge(doubling);
+  CHECK(doubling.count() == crm::count_t{1} << 62);
+  const crm::error_info e = doubling.try_merge(doubling);
+  CHECK(e.code == errc::overflow);
+  CHECK(std::string(e.field) == "count");
+  CHECK(doubling.count() == crm::count_t{1} << 62);  // nothing merged
 }

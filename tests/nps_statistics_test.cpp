@@ -79,8 +79,22 @@ TEST_CASE("nps statistics: bad input is an error naming the field, in both forms
   const auto same = crm::try_compare_nps({.promoters = 5, .passives = 0, .detractors = 0},
                                          {.promoters = 0, .passives = 0, .detractors = 9});
   CHECK(same.error().code == crm::errc::zero_denominator);
-  CHECK(std::string(same.error().field) == "standard error");
+  CHECK(std::string(same.error().field) == "standard_error");
   CHECK_THROWS_AS(crm::compare_nps({.promoters = -1, .passives = 0, .detractors = 0},
                                    {.promoters = 1, .passives = 0, .detractors = 0}),
                   crm::metric_error);
+  // Counts whose sum exceeds count_t: an overflow error, not a negative number of respondents.
+  constexpr crm::count_t max = std::numeric_limits<crm::count_t>::max();
+  for (const crm::nps_counts& c : {crm::nps_counts{max, 1, 0}, crm::nps_counts{1, max, 0}, crm::nps_counts{max / 2, max / 2, 2},
+                                   crm::nps_counts{0, 0, max}}) {
+    const auto r = crm::try_nps_interval(c);
+    if (c.detractors == max) {
+      CHECK(r.has_value());  // max respondents fits
+      continue;
+    }
+    CHECK(r.error().code == crm::errc::overflow);
+    CHECK(std::string(r.error().field) == "respondents");
+    CHECK(crm::try_compare_nps(crm::nps_counts{1, 1, 1}, c).error().code == crm::errc::overflow);
+  }
 }
+

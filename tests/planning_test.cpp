@@ -22,22 +22,31 @@
 
 using Catch::Matchers::WithinRel;
 
-TEMPLATE_TEST_CASE("sample_size_per_arm: R's power.prop.test n, rounded up", "[statistics][planning]", double,
+TEMPLATE_TEST_CASE("sample_size_per_arm: R's power.prop.test n, exact and rounded up", "[statistics][planning]", double,
                    long double) {
   using T = TestType;
+  struct ref {
+    T baseline, effect, alpha, power;
+    double r_n;  // R's power.prop.test(...)$n, see the top of the file
+    crm::count_t per_arm;
+  };
   const T five = T(5) / T(100);
-  CHECK(crm::sample_size_per_arm<T>({.baseline = five, .minimum_detectable_effect = T(1) / T(100)}) == 8158);
-  CHECK(crm::sample_size_per_arm<T>({.baseline = T(2) / T(10),
-                                     .minimum_detectable_effect = -five,
-                                     .alpha = T(1) / T(100),
-                                     .power = T(9) / T(10)}) == 1717);
-  CHECK(crm::sample_size_per_arm<T>({.baseline = T(1) / T(2), .minimum_detectable_effect = T(4) / T(10), .power = T(1) / T(2)}) ==
-        11);
-  // alpha and power at the extremes asked for: 0.001 and 0.999.
-  CHECK(crm::sample_size_per_arm<T>({.baseline = T(1) / T(10),
-                                     .minimum_detectable_effect = T(1) / T(10000),
-                                     .alpha = T(1) / T(1000),
-                                     .power = T(999) / T(1000)}) == 733179229);
+  const ref refs[] = {
+      {five, T(1) / T(100), five, T(8) / T(10), 8157.7314478492781, 8158},
+      {T(2) / T(10), -five, T(1) / T(100), T(9) / T(10), 1716.0957116386073, 1717},
+      {T(1) / T(2), T(4) / T(10), five, T(1) / T(2), 10.083829404322083, 11},
+      // alpha and power at the extremes asked for: 0.001 and 0.999.
+      {T(1) / T(10), T(1) / T(10000), T(1) / T(1000), T(999) / T(1000), 733179228.61144459, 733179229},
+  };
+  for (const ref& r : refs) {
+    INFO("n = " << r.r_n);
+    const crm::sample_size_plan<T> plan{r.baseline, r.effect, r.alpha, r.power};
+    CHECK(plan.ok());
+    const crm::sample_size<T> n = crm::sample_size_per_arm(plan);
+    CHECK(n.per_arm == r.per_arm);
+    CHECK(n.value() == r.per_arm);
+    CHECK_THAT(static_cast<double>(n.exact), WithinRel(r.r_n, 1e-10));
+  }
 }
 
 TEST_CASE("statistical_power and minimum_detectable_effect match R", "[statistics][planning]") {
@@ -50,7 +59,7 @@ TEST_CASE("statistical_power and minimum_detectable_effect match R", "[statistic
   CHECK_THAT(crm::minimum_detectable_effect({.baseline = 0.3, .trials_per_arm = 40, .alpha = 0.1, .power = 0.5}).fraction,
              WithinRel(0.47936841297188454 - 0.3, 1e-10));
   // Round trip: the planned size detects the effect with at least the planned power.
-  const crm::count_t n = crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01});
+  const crm::count_t n = crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01}).per_arm;
   CHECK(crm::statistical_power({.baseline = 0.05, .variant = 0.06, .trials_per_arm = n}) >= 0.8);
   CHECK(crm::statistical_power({.baseline = 0.05, .variant = 0.06, .trials_per_arm = n - 1}) < 0.8);
 }
@@ -77,7 +86,8 @@ TEST_CASE("planning: alpha, power and rates out of range are errors naming the f
             .code == errc::not_finite);
   // An effect of 1e-12 needs ~10^24 trials per arm: reported, not wrapped around.
   const auto tiny = crm::try_sample_size_per_arm({.baseline = 0.5, .minimum_detectable_effect = 1e-12});
-  CHECK(tiny.error().code == errc::out_of_range);
+  CHECK(tiny.error().code == errc::overflow);
+  CHECK(field(tiny) == "minimum_detectable_effect");
   CHECK(field(crm::try_minimum_detectable_effect({.baseline = 0.5, .trials_per_arm = 2, .power = 0.999})) ==
         "trials_per_arm");
   CHECK(crm::try_statistical_power({.baseline = 0.5, .variant = 0.6, .trials_per_arm = 0}).error().code ==
@@ -85,4 +95,29 @@ TEST_CASE("planning: alpha, power and rates out of range are errors naming the f
   CHECK_THROWS_AS(crm::minimum_detectable_effect({.baseline = 0.5, .trials_per_arm = -5}), crm::metric_error);
   CHECK_THROWS_AS(crm::statistical_power({.baseline = 0.5, .variant = 0.6, .trials_per_arm = 10, .alpha = 2.0}),
                   crm::metric_error);
+}
+
+TEST_CASE("planning: ok() agrees with the functions' validation over a grid of plans", "[statistics][planning]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double values[] = {-0.5, 0.0, 1e-9, 0.05, 0.5, 0.95, 1.0, 1.5, nan};
+  const double effects[] = {-0.2, -0.01, 0.0, 0.01, 0.5, nan};
+  const crm::count_t trials[] = {-1, 0, 1, 1000};
+  for (double p : values)
+    for (double q : values) {
+      for (double d : effects) {
+        const crm::sample_size_plan<double> s{.baseline = p, .minimum_detectable_effect = d, .alpha = q, .power = q};
+        CHECK(s.ok() == crm::try_sample_size_per_arm(s).has_value());
+      }
+      for (crm::count_t n : trials) {
+        const crm::detection_plan<double> m{.baseline = p, .trials_per_arm = n, .alpha = q, .power = 0.8};
+        const auto mde = crm::try_minimum_detectable_effect(m);
+        // ok() checks the inputs; the function may still find the test too small for the power.
+        CHECK(m.ok() == (mde.has_value() || mde.error().code == crm::errc::out_of_range &&
+                                               std::string(mde.error().field) == "trials_per_arm"));
+        const crm::power_plan<double> w{.baseline = p, .variant = q, .trials_per_arm = n};
+        CHECK(w.ok() == crm::try_statistical_power(w).has_value());
+      }
+    }
+  STATIC_REQUIRE(crm::sample_size_plan<double>{.baseline = 0.05, .minimum_detectable_effect = 0.01}.ok());
+  STATIC_REQUIRE_FALSE(crm::power_plan<double>{}.ok());
 }

@@ -4,6 +4,8 @@
 #include <crm/metrics.hpp>
 #include <crm/statistics.hpp>
 
+#include <limits>
+
 TEST_CASE("samples: the observed rate of each sample equals the library's metric", "[statistics][samples]") {
   crm::email_campaign<double> c;
   c.sent = 10'000;
@@ -39,4 +41,11 @@ TEST_CASE("samples: the observed rate of each sample equals the library's metric
   // Invalid counts reach the interval function, which names them.
   const crm::churn_counts bad{.customers_at_start = 0, .customers_lost = 0};
   CHECK(crm::try_proportion_interval(crm::churn_sample(bad)).error().code == crm::errc::zero_denominator);
+  // A negative (invalid) count whose difference would overflow count_t: no wrap-around; the
+  // interval reports successes larger than the trials.
+  const crm::retention_counts wild{.customers_at_start = 10,
+                                   .customers_at_end = std::numeric_limits<crm::count_t>::max(),
+                                   .new_customers = -5};
+  CHECK(crm::try_proportion_interval(crm::retention_sample(wild)).error().code == crm::errc::part_exceeds_whole);
 }
+

@@ -54,12 +54,18 @@ template <number T = double>
     return e;
   const T pa = a.observed<T>().fraction;
   const T pb = b.observed<T>().fraction;
-  const T d = pb - pa;
+  // (x_b n_a - x_a n_b) / (n_a n_b): exact numerator, so a difference of 1e-9 between rates of
+  // 5e18 trials keeps its digits.
+  const T d = detail::cross_difference<T>(b.successes, a.trials, a.successes, b.trials) / to_number<T>(a.trials) /
+              to_number<T>(b.trials);
   T lo{};
   T hi{};
   if (method == difference_method::wald) {
+    // 1 - p from the failures, so that a rate of (2^63 - 21) / (2^63 - 1) keeps its variance.
+    const T qa = to_number<T>(a.trials - a.successes) / to_number<T>(a.trials);
+    const T qb = to_number<T>(b.trials - b.successes) / to_number<T>(b.trials);
     const T half = detail::normal_critical(level) *
-                   T(sqrt(T(pa * (T(1) - pa) / to_number<T>(a.trials) + pb * (T(1) - pb) / to_number<T>(b.trials))));
+                   T(sqrt(T(pa * qa / to_number<T>(a.trials) + pb * qb / to_number<T>(b.trials))));
     lo = d - half;
     hi = d + half;
   } else {
@@ -125,9 +131,10 @@ template <number T = double>
  *
  * z = (p_b - p_a) / sqrt(p (1 - p) (1/n_a + 1/n_b)), p = (x_a + x_b) / (n_a + n_b);
  * p-value = 2 P(Z > |z|). z^2 equals the chi-square statistic without continuity correction
- * (R: prop.test(correct = FALSE)).
+ * (R: prop.test(correct = FALSE)). Sums of counts are formed in T, so counts up to the largest
+ * count_t (2^63 - 1) in both arms give a finite z, never an overflow or NaN.
  * Errors: either sample invalid; pooled rate 0 or 1 (no variation: errc::zero_denominator on
- * "pooled rate").
+ * "standard_error").
  */
 template <number T = double>
 [[nodiscard]] result<test_result<T>> try_two_proportion_z_test(const proportion_sample& a, const proportion_sample& b) {
@@ -135,15 +142,19 @@ template <number T = double>
   using std::sqrt;
   constexpr const char* metric = "two_proportion_z_test";
   if (auto e = detail::check_two_samples(metric, a, b)) return e;
-  const count_t total_successes = a.successes + b.successes;
-  const count_t total_trials = a.trials + b.trials;
-  if (total_successes == 0 || total_successes == total_trials)
-    return error_info{errc::zero_denominator, metric, "pooled rate", "all trials failed or all succeeded"};
+  if ((a.successes == 0 && b.successes == 0) || (a.successes == a.trials && b.successes == b.trials))
+    return error_info{errc::zero_denominator, metric, "standard_error", "all trials failed or all succeeded: no variation"};
+  // Sums of counts are formed in T (two counts of 5e18 overflow count_t), the pooled rate and its
+  // complement each from their own counts (so 1 - p is never rounded to 0), and p_b - p_a from the
+  // exact cross difference (x_b n_a - x_a n_b) / (n_a n_b).
   const T na = to_number<T>(a.trials);
   const T nb = to_number<T>(b.trials);
-  const T p = to_number<T>(total_successes) / to_number<T>(total_trials);
-  const T se = sqrt(T(p * (T(1) - p) * (T(1) / na + T(1) / nb)));
-  const T z = (b.observed<T>().fraction - a.observed<T>().fraction) / se;
+  const T n = na + nb;
+  const T p = T(to_number<T>(a.successes) + to_number<T>(b.successes)) / n;
+  const T q = T(to_number<T>(a.trials - a.successes) + to_number<T>(b.trials - b.successes)) / n;
+  const T se = sqrt(T(p * q * (T(1) / na + T(1) / nb)));
+  const T difference = detail::cross_difference<T>(b.successes, a.trials, a.successes, b.trials) / na / nb;
+  const T z = difference / se;
   return test_result<T>{z, T(T(2) * detail::normal_upper_tail(T(abs(z))))};
 }
 /// Throwing form of try_two_proportion_z_test.
@@ -158,8 +169,10 @@ template <number T = double>
  * X^2 = sum (|O - E| - c)^2 / E over the four cells, E = row total x column total / grand total;
  * c = 0, or with Yates' continuity correction c = min(1/2, |O - E|) (as R's chisq.test).
  * p-value = P(chi^2_1 > X^2) (Boost.Math chi_squared).
+ * |O - E| is the same in all four cells, |x_a n_b - x_b n_a| / N, formed from the exact cross
+ * difference; totals are formed in T: counts up to 2^63 - 1 in both arms give a finite X^2 >= 0.
  * Errors: either sample invalid; a zero row or column total (an expected count of 0:
- * errc::zero_denominator on "pooled rate").
+ * errc::zero_denominator on "expected_count").
  */
 template <number T = double>
 [[nodiscard]] result<test_result<T>> try_chi_square_test(const proportion_sample& a, const proportion_sample& b,
@@ -167,23 +180,23 @@ template <number T = double>
   using std::abs;
   constexpr const char* metric = "chi_square_test";
   if (auto e = detail::check_two_samples(metric, a, b)) return e;
-  const count_t successes = a.successes + b.successes;
-  const count_t trials = a.trials + b.trials;
-  if (successes == 0 || successes == trials)
-    return error_info{errc::zero_denominator, metric, "pooled rate", "an expected count is zero"};
-  const T n = to_number<T>(trials);
-  const T column[2] = {to_number<T>(successes), to_number<T>(trials - successes)};
+  if ((a.successes == 0 && b.successes == 0) || (a.successes == a.trials && b.successes == b.trials))
+    return error_info{errc::zero_denominator, metric, "expected_count", "all trials failed or all succeeded"};
+  // Totals in T: two counts of 5e18 overflow count_t.
+  const T n = to_number<T>(a.trials) + to_number<T>(b.trials);
+  const T column[2] = {T(to_number<T>(a.successes) + to_number<T>(b.successes)),
+                       T(to_number<T>(a.trials - a.successes) + to_number<T>(b.trials - b.successes))};
+  // |O - E| is the same in all four cells: |x_a n_b - x_b n_a| / N, from the exact cross difference
+  // (O - E formed cell by cell cancels to nothing at 4e18 trials).
+  T deviation = abs(T(detail::cross_difference<T>(b.successes, a.trials, a.successes, b.trials) / n));
+  if (yates_correction) deviation -= deviation < T(0.5) ? deviation : T(0.5);
   const proportion_sample* rows[2] = {&a, &b};
   T x2 = T(0);
-  for (const proportion_sample* r : rows) {
-    const T observed[2] = {to_number<T>(r->successes), to_number<T>(r->trials - r->successes)};
-    for (int j = 0; j < 2; ++j) {
-      const T expected = to_number<T>(r->trials) * column[j] / n;
-      T deviation = abs(T(observed[j] - expected));
-      if (yates_correction) deviation -= deviation < T(0.5) ? deviation : T(0.5);
-      x2 += deviation * deviation / expected;
+  for (const proportion_sample* r : rows)
+    for (const T& c : column) {
+      const T expected = to_number<T>(r->trials) * T(c / n);
+      x2 += deviation / expected * deviation;
     }
-  }
   const boost::math::chi_squared_distribution<T, detail::stat_policy> chi2(T(1));
   return test_result<T>{x2, T(cdf(complement(chi2, x2)))};
 }
@@ -204,7 +217,9 @@ inline constexpr count_t fisher_exact_max_support = 10'000'000;
  * p-value sums the probabilities of every table no more likely than the observed one, with R's
  * relative tolerance 1 + 1e-7 (R fisher.test, SciPy fisher_exact). Probabilities are built by the
  * ratio recurrence P(k + 1) / P(k) = (K - k)(m - k) / ((k + 1)(N - K - m + k + 1)) in log space,
- * so no factorial overflows; the support has min(K, m) - max(0, m - (N - K)) + 1 points.
+ * so no factorial overflows; the support has min(K, m) - max(0, m - (N - K)) + 1 points. N and K
+ * are held in unsigned 64 bits, so counts up to 2^63 - 1 in both arms are fine (few successes or
+ * few failures give a small support however large the trials).
  * @returns statistic 0 and the two-sided p-value.
  * Errors: either sample invalid; a support larger than fisher_exact_max_support tables
  * (errc::out_of_range on "trials": use chi_square_test or two_proportion_z_test for counts that large).
@@ -216,24 +231,29 @@ template <number T = double>
   using std::log1p;
   constexpr const char* metric = "fisher_exact_test";
   if (auto e = detail::check_two_samples(metric, a, b)) return e;
-  // Hypergeometric: population N = all trials, K = all successes, draws m = a.trials, k = a.successes.
-  const count_t big_k = a.successes + b.successes;
-  const count_t big_n = a.trials + b.trials;
-  const count_t m = a.trials;
-  const count_t lo = m - (big_n - big_k) > 0 ? m - (big_n - big_k) : 0;
-  const count_t hi = big_k < m ? big_k : m;
-  if (hi - lo >= fisher_exact_max_support)
+  // Hypergeometric: population N = all trials, K = all successes, F = N - K all failures, draws
+  // m = a.trials, k = a.successes. K and F are sums of two counts: unsigned 64-bit, where they fit
+  // (each count is below 2^63); every other quantity is a cell count of some table.
+  using u64 = unsigned long long;
+  const u64 big_k = static_cast<u64>(a.successes) + static_cast<u64>(b.successes);
+  const u64 big_f = static_cast<u64>(a.trials - a.successes) + static_cast<u64>(b.trials - b.successes);
+  const u64 m = static_cast<u64>(a.trials);
+  const u64 lo = m > big_f ? m - big_f : 0;
+  const u64 hi = big_k < m ? big_k : m;
+  if (hi - lo >= static_cast<u64>(fisher_exact_max_support))
     return error_info{errc::out_of_range, metric, "trials", "too many tables to sum; use chi_square_test"};
-  // log P(k) - log P(lo), by the recurrence; first pass: the maximum and the observed value.
-  const auto log_ratio = [&](count_t k) {
-    return T(log(T(to_number<T>(big_k - k) * to_number<T>(m - k))) -
-             log(T(to_number<T>(k + 1) * to_number<T>(big_n - big_k - m + k + 1))));
+  // log P(k + 1) - log P(k) = log((K - k)(m - k)) - log((k + 1)(F - (m - k) + 1)); first pass: the
+  // maximum and the observed value.
+  const auto log_ratio = [&](u64 k) {
+    return T(log(T(detail::from_unsigned<T>(big_k - k) * detail::from_unsigned<T>(m - k))) -
+             log(T(detail::from_unsigned<T>(k + 1) * detail::from_unsigned<T>(big_f - (m - k) + 1))));
   };
+  const u64 observed = static_cast<u64>(a.successes);
   T lp = T(0);
   T lp_max = T(0);
   T lp_obs = T(0);
-  for (count_t k = lo;; ++k) {
-    if (k == a.successes) lp_obs = lp;
+  for (u64 k = lo;; ++k) {
+    if (k == observed) lp_obs = lp;
     if (lp_max < lp) lp_max = lp;
     if (k == hi) break;
     lp += log_ratio(k);
@@ -242,7 +262,7 @@ template <number T = double>
   T total = T(0);
   T tail = T(0);
   lp = T(0);
-  for (count_t k = lo;; ++k) {
+  for (u64 k = lo;; ++k) {
     const T w = exp(T(lp - lp_max));
     total += w;
     if (lp <= threshold) tail += w;

@@ -298,22 +298,6 @@ template <number T>
   return bounded<T>{p, T(error + T(2) * tail + rounding)};
 }
 
-/// x_b n_a - x_a n_b, exactly where the compiler has 128-bit integers (rounded once to T).
-template <number T>
-[[nodiscard]] T cross_difference(count_t xb, count_t na, count_t xa, count_t nb) {
-#if defined(__SIZEOF_INT128__)
-  __extension__ using i128 = __int128;
-  __extension__ using u128 = unsigned __int128;
-  const i128 d = static_cast<i128>(xb) * na - static_cast<i128>(xa) * nb;
-  const u128 mag = d < 0 ? static_cast<u128>(-d) : static_cast<u128>(d);
-  const T two64 = T(18446744073709551616.0);
-  const T v = T(static_cast<unsigned long long>(mag >> 64)) * two64 + T(static_cast<unsigned long long>(mag));
-  return d < 0 ? T(-v) : v;
-#else
-  return to_number<T>(xb) * to_number<T>(na) - to_number<T>(xa) * to_number<T>(nb);
-#endif
-}
-
 /// Mean, variance, third and fourth cumulant of Beta(a, b), written with a / s and b / s (s = a + b)
 /// so that nothing overflows for parameters up to 10^19.
 template <number T>

@@ -12,6 +12,7 @@
 #include <crm/statistics/estimate.hpp>
 
 #include <cmath>
+#include <limits>
 
 CRM_METRICS_BEGIN_NAMESPACE
 
@@ -30,6 +31,9 @@ namespace detail {
   if (auto e = first_error({check_count(metric, "promoters", c.promoters), check_count(metric, "passives", c.passives),
                             check_count(metric, "detractors", c.detractors)}))
     return e;
+  constexpr count_t max = std::numeric_limits<count_t>::max();
+  if (c.promoters > max - c.passives || c.detractors > max - c.passives - c.promoters)
+    return {errc::overflow, metric, "respondents", "promoters + passives + detractors exceeds count_t"};
   if (c.respondents() == 0) return {errc::empty_input, metric, "respondents", "no answers"};
   return {};
 }
@@ -64,7 +68,8 @@ template <number T>
  * standard error is 100 sqrt((p_P + p_D - (p_P - p_D)^2) / n), with p_P, p_D the promoter and
  * detractor shares of n respondents (the multinomial variance of the score, divided by n).
  * @returns points (0..100); 0 when every respondent gave the same kind of answer.
- * Errors: a negative count (field promoters, passives or detractors); no respondents (empty_input).
+ * Errors: a negative count (field promoters, passives or detractors); no respondents (empty_input);
+ * counts whose sum exceeds count_t (errc::overflow on "respondents").
  */
 template <number T = double>
 [[nodiscard]] result<T> try_nps_standard_error(const nps_counts& counts) {
@@ -115,7 +120,7 @@ template <number T = double>
  * z = difference / SE and the two-sided p-value 2 P(Z > |z|) (normal approximation).
  * @returns the difference in points with its interval, z and p.
  * Errors: as nps_interval for either survey; both standard errors 0 (every answer of one kind in
- * both surveys): errc::zero_denominator on "standard error".
+ * both surveys): errc::zero_denominator on "standard_error".
  */
 template <number T = double>
 [[nodiscard]] result<nps_comparison<T>> try_compare_nps(const nps_counts& a, const nps_counts& b, const T& level = T(0.95)) {
@@ -129,7 +134,7 @@ template <number T = double>
   const detail::nps_moments<T> mb = detail::nps_moments_of<T>(b);
   const T se = sqrt(T(ma.standard_error * ma.standard_error + mb.standard_error * mb.standard_error));
   if (!(T(0) < se))
-    return error_info{errc::zero_denominator, metric, "standard error", "every answer in both surveys is of one kind"};
+    return error_info{errc::zero_denominator, metric, "standard_error", "every answer in both surveys is of one kind"};
   const T diff = mb.score - ma.score;
   const T half = detail::normal_critical(level) * se;
   const T z = diff / se;

@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
 
@@ -27,9 +28,11 @@ CRM_METRICS_BEGIN_NAMESPACE
 template <number T = double>
 struct sample_size_plan {
   T baseline{};                   ///< rate of the control, a fraction in (0, 1)
-  T minimum_detectable_effect{};  ///< absolute change of the rate to detect (0.01 = one point), != 0
+  T minimum_detectable_effect{};  ///< absolute change of the rate to detect (0.01 = one point), != 0,
+                                  ///< with baseline + effect in (0, 1)
   T alpha = T(0.05);              ///< two-sided significance level, in (0, 1)
   T power = T(0.8);               ///< probability of detecting the effect, in (0, 1)
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>);
 };
 
 /// An A/B test of a given size: what can it detect?
@@ -39,6 +42,7 @@ struct detection_plan {
   count_t trials_per_arm{};  ///< trials (recipients, visitors) in each arm, > 0
   T alpha = T(0.05);         ///< two-sided significance level, in (0, 1)
   T power = T(0.8);          ///< probability of detecting the effect, in (0, 1)
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>);
 };
 
 /// An A/B test of a given size and true effect: how likely is it to detect it?
@@ -48,9 +52,46 @@ struct power_plan {
   T variant{};               ///< true rate of the variant, in (0, 1)
   count_t trials_per_arm{};  ///< trials in each arm, > 0
   T alpha = T(0.05);         ///< two-sided significance level, in (0, 1)
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>);
+};
+
+/// The size of an A/B test: trials per arm rounded up, and the unrounded solution (R's
+/// power.prop.test()$n).
+template <number T = double>
+struct sample_size {
+  count_t per_arm{};  ///< trials in each arm, rounded up (the test needs twice as many in total)
+  T exact{};          ///< the unrounded n of the power equation
+  /// The count to plan with: per_arm.
+  [[nodiscard]] constexpr count_t value() const noexcept { return per_arm; }
+  friend constexpr bool operator==(const sample_size&, const sample_size&) = default;
 };
 
 namespace detail {
+
+template <number T>
+[[nodiscard]] constexpr error_info check_plan(const char* metric, const sample_size_plan<T>& plan) {
+  if (auto e = first_error({check_open_unit(metric, "baseline", plan.baseline),
+                            check_finite(metric, "minimum_detectable_effect", plan.minimum_detectable_effect),
+                            check_open_unit(metric, "alpha", plan.alpha), check_open_unit(metric, "power", plan.power)}))
+    return e;
+  if (plan.minimum_detectable_effect == T(0)) return {errc::zero_denominator, metric, "minimum_detectable_effect"};
+  const T p2 = plan.baseline + plan.minimum_detectable_effect;
+  if (!(T(0) < p2 && p2 < T(1)))
+    return {errc::out_of_range, metric, "minimum_detectable_effect", "baseline + effect must lie strictly between 0 and 1"};
+  return {};
+}
+template <number T>
+[[nodiscard]] constexpr error_info check_plan(const char* metric, const detection_plan<T>& plan) {
+  return first_error({check_open_unit(metric, "baseline", plan.baseline),
+                      check_count_positive(metric, "trials_per_arm", plan.trials_per_arm),
+                      check_open_unit(metric, "alpha", plan.alpha), check_open_unit(metric, "power", plan.power)});
+}
+template <number T>
+[[nodiscard]] constexpr error_info check_plan(const char* metric, const power_plan<T>& plan) {
+  return first_error({check_open_unit(metric, "baseline", plan.baseline), check_open_unit(metric, "variant", plan.variant),
+                      check_count_positive(metric, "trials_per_arm", plan.trials_per_arm),
+                      check_open_unit(metric, "alpha", plan.alpha)});
+}
 
 template <number T>
 [[nodiscard]] T power_of(const T& p1, const T& p2, const T& n, const T& z_alpha) {
@@ -64,53 +105,61 @@ template <number T>
 
 }  // namespace detail
 
+template <number T>
+constexpr bool sample_size_plan<T>::ok() const noexcept(std::is_arithmetic_v<T>) {
+  return !detail::check_plan("sample_size_plan", *this);
+}
+template <number T>
+constexpr bool detection_plan<T>::ok() const noexcept(std::is_arithmetic_v<T>) {
+  return !detail::check_plan("detection_plan", *this);
+}
+template <number T>
+constexpr bool power_plan<T>::ok() const noexcept(std::is_arithmetic_v<T>) {
+  return !detail::check_plan("power_plan", *this);
+}
+
 /**
  * @brief Trials needed in each arm to detect `minimum_detectable_effect` from `baseline`.
  *
  * n = ((z_{1-alpha/2} sqrt((p1 + p2)(q1 + q2) / 2) + z_power sqrt(p1 q1 + p2 q2)) / (p2 - p1))^2,
- * p2 = p1 + effect, rounded up: the closed-form solution of R's power.prop.test equation (see the
- * file comment; R finds the same n with uniroot).
- * @returns trials per arm (a count; the test needs twice as many in total).
+ * p2 = p1 + effect: the closed-form solution of R's power.prop.test equation (see the file
+ * comment; R finds the same n with uniroot).
+ * @returns trials per arm: `per_arm`, n rounded up (a count; the test needs twice as many in total;
+ * also `value()`), and `exact`, n itself (R's power.prop.test()$n).
  * Errors: baseline, alpha or power not in (0, 1) or not finite; effect zero or not finite, or
- * baseline + effect outside (0, 1) (errc::out_of_range on minimum_detectable_effect); a result
- * beyond count_t (errc::out_of_range on minimum_detectable_effect: the effect is too small).
+ * baseline + effect outside (0, 1) (errc::out_of_range on minimum_detectable_effect); an effect so
+ * small that the trials per arm exceed 2^62 (errc::overflow on minimum_detectable_effect).
  *
  * **Example**
- *     crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01})  // 8158
+ *     crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01})
+ *         // .per_arm 8158, .exact 8157.73 (R: power.prop.test(p1 = .05, p2 = .06, power = .8)$n)
  */
 template <number T = double>
-[[nodiscard]] result<count_t> try_sample_size_per_arm(const sample_size_plan<T>& plan) {
+[[nodiscard]] result<sample_size<T>> try_sample_size_per_arm(const sample_size_plan<T>& plan) {
   using std::ceil;
   using std::sqrt;
   constexpr const char* metric = "sample_size_per_arm";
-  if (auto e = detail::first_error({detail::check_open_unit(metric, "baseline", plan.baseline),
-                                    detail::check_finite(metric, "minimum_detectable_effect", plan.minimum_detectable_effect),
-                                    detail::check_open_unit(metric, "alpha", plan.alpha),
-                                    detail::check_open_unit(metric, "power", plan.power)}))
-    return e;
+  if (auto e = detail::check_plan(metric, plan)) return e;
   const T p1 = plan.baseline;
   const T p2 = plan.baseline + plan.minimum_detectable_effect;
-  if (plan.minimum_detectable_effect == T(0))
-    return error_info{errc::zero_denominator, metric, "minimum_detectable_effect"};
-  if (!(T(0) < p2 && p2 < T(1)))
-    return error_info{errc::out_of_range, metric, "minimum_detectable_effect",
-                      "baseline + effect must lie strictly between 0 and 1"};
   const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
   const T z_power = detail::normal_upper_quantile(T(T(1) - plan.power));
   const T q1 = T(1) - p1;
   const T q2 = T(1) - p2;
   const T root = (z_alpha * T(sqrt(T((p1 + p2) * (q1 + q2) / T(2)))) + z_power * T(sqrt(T(p1 * q1 + p2 * q2)))) /
                  plan.minimum_detectable_effect;
-  const T n = T(ceil(T(root * root)));
+  const T exact = root * root;
+  const T n = T(ceil(exact));
   // Largest count_t that T represents with room to spare (2^62).
   const T limit = T(static_cast<double>(std::int64_t{1} << 62));
   if (!number_traits<T>::is_finite(n) || limit < n)
-    return error_info{errc::out_of_range, metric, "minimum_detectable_effect", "too small: trials per arm overflow"};
-  return n < T(1) ? count_t{1} : static_cast<count_t>(n);
+    return error_info{errc::overflow, metric, "minimum_detectable_effect",
+                      "so small that the trials per arm exceed 2^62"};
+  return sample_size<T>{n < T(1) ? count_t{1} : static_cast<count_t>(n), exact};
 }
 /// Throwing form of try_sample_size_per_arm.
 template <number T = double>
-[[nodiscard]] count_t sample_size_per_arm(const sample_size_plan<T>& plan) {
+[[nodiscard]] sample_size<T> sample_size_per_arm(const sample_size_plan<T>& plan) {
   return try_sample_size_per_arm(plan).value();
 }
 
@@ -123,11 +172,7 @@ template <number T = double>
 template <number T = double>
 [[nodiscard]] result<T> try_statistical_power(const power_plan<T>& plan) {
   constexpr const char* metric = "statistical_power";
-  if (auto e = detail::first_error({detail::check_open_unit(metric, "baseline", plan.baseline),
-                                    detail::check_open_unit(metric, "variant", plan.variant),
-                                    detail::check_count_positive(metric, "trials_per_arm", plan.trials_per_arm),
-                                    detail::check_open_unit(metric, "alpha", plan.alpha)}))
-    return e;
+  if (auto e = detail::check_plan(metric, plan)) return e;
   const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
   return detail::power_of(plan.baseline, plan.variant, to_number<T>(plan.trials_per_arm), z_alpha);
 }
@@ -148,11 +193,7 @@ template <number T = double>
 template <number T = double>
 [[nodiscard]] result<rate<T>> try_minimum_detectable_effect(const detection_plan<T>& plan) {
   constexpr const char* metric = "minimum_detectable_effect";
-  if (auto e = detail::first_error({detail::check_open_unit(metric, "baseline", plan.baseline),
-                                    detail::check_count_positive(metric, "trials_per_arm", plan.trials_per_arm),
-                                    detail::check_open_unit(metric, "alpha", plan.alpha),
-                                    detail::check_open_unit(metric, "power", plan.power)}))
-    return e;
+  if (auto e = detail::check_plan(metric, plan)) return e;
   const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
   const T n = to_number<T>(plan.trials_per_arm);
   const T p1 = plan.baseline;

@@ -14,6 +14,8 @@
 #include <crm/metrics/retention.hpp>
 #include <crm/statistics/proportion.hpp>
 
+#include <limits>
+
 CRM_METRICS_BEGIN_NAMESPACE
 
 /// Open rate (001_15fb4e46a87cf176.txt line 74): unique opens of delivered.
@@ -50,8 +52,15 @@ template <number T>
   return {.successes = c.customers_lost, .trials = c.customers_at_start};
 }
 /// Retention rate (001 line 36): customers at the end minus new customers, of customers at the start.
+/// A difference that would overflow count_t (only possible with a negative, invalid count) becomes
+/// the largest count, which the statistics function reports as larger than the trials.
 [[nodiscard]] constexpr proportion_sample retention_sample(const retention_counts& c) noexcept {
-  return {.successes = c.customers_at_end - c.new_customers, .trials = c.customers_at_start};
+  constexpr count_t max = std::numeric_limits<count_t>::max();
+  constexpr count_t min = std::numeric_limits<count_t>::min();
+  count_t retained = max;
+  if (c.new_customers >= 0 ? c.customers_at_end >= min + c.new_customers : c.customers_at_end <= max + c.new_customers)
+    retained = c.customers_at_end - c.new_customers;
+  return {.successes = retained, .trials = c.customers_at_start};
 }
 /// Repeat-purchase share (001 line 66): customers with >= 2 purchases of all customers.
 [[nodiscard]] constexpr proportion_sample repeat_purchase_sample(const repeat_counts& c) noexcept {

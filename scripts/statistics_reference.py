@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Reference values for the statistics tests that are not in R's output already.
+
+1. A/B tests at the limits of count_t (2^63 - 1 = 9223372036854775807), for tests/ab_test_test.cpp:
+   mpmath (Debian python3-mpmath 1.2.1) at 50 digits, from the counts exactly:
+     p = (x_a + x_b) / (n_a + n_b), z = (x_b/n_b - x_a/n_a) / sqrt(p (1 - p) (1/n_a + 1/n_b)),
+     z-test p-value = erfc(|z| / sqrt(2)), chi-square = z^2 (Pearson, uncorrected),
+     Wald difference interval d -/+ qnorm(0.975) sqrt(p_a q_a / n_a + p_b q_b / n_b),
+     Fisher two-sided p = sum of hypergeometric P(k) <= P(observed) (1 + 1e-7), by mpmath.binomial.
+2. Student's t intervals of a mean from a summary (n, mean, sd) and from raw values, for
+   tests/mean_test.cpp: SciPy 1.10 (Debian python3-scipy, see scripts/scipy-env.sh)
+     scipy.stats.t.interval(level, n - 1, loc=mean, scale=sd / sqrt(n))
+   and the same interval from mpmath at 30 digits, with the t quantile solved from
+   betainc(nu/2, 1/2, 0, nu/(nu + t^2), regularized=True) / 2 = (1 - level) / 2 (mpmath.findroot
+   started at SciPy's t). SciPy's t.ppf is off by up to 2.5e-10 relative at small df (df = 1: tan(0.475 pi)
+   is 12.706204736174698, which R and mpmath give), so the tests use the mpmath values; for raw
+   values the mean and sd are computed exactly first.
+3. Mean and sample variance of values near the limits of float, double and long double, for
+   tests/mean_test.cpp: mpmath exactly (fractions of the binary values).
+
+Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
+(part 2 is skipped with a note if SciPy is not importable).
+"""
+from fractions import Fraction
+import mpmath as mp
+
+mp.mp.dps = 50
+MAX = 2**63 - 1
+
+
+def ab(xa, na, xb, nb):
+    xa, na, xb, nb = map(mp.mpf, (xa, na, xb, nb))
+    p = (xa + xb) / (na + nb)
+    pa, pb = xa / na, xb / nb
+    z = (pb - pa) / mp.sqrt(p * (1 - p) * (1 / na + 1 / nb))
+    half = mp.sqrt(2) * mp.erfinv(mp.mpf("0.95")) * mp.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
+    return z, mp.erfc(abs(z) / mp.sqrt(2)), z * z, pb - pa - half, pb - pa + half
+
+
+def fisher(xa, na, xb, nb):
+    big_k, big_n, m = xa + xb, na + nb, na
+    lo, hi = max(0, m - (big_n - big_k)), min(big_k, m)
+    prob = lambda k: mp.binomial(big_k, k) * mp.binomial(big_n - big_k, m - k) / mp.binomial(big_n, m)
+    obs = prob(xa)
+    return mp.fsum(prob(k) for k in range(lo, hi + 1) if prob(k) <= obs * (1 + mp.mpf("1e-7")))
+
+
+AB_CASES = [
+    (2_500_000_000_000_000_000, 5_000_000_000_000_000_000, 2_500_000_010_000_000_000, 5_000_000_000_000_000_000),
+    (1, 9_000_000_000_000_000_000, 40, 9_200_000_000_000_000_000),
+    (MAX - 20, MAX, MAX - 2, MAX),
+    (0, MAX, 3, MAX),
+    (4_000_000_000_000_000_000, MAX, 4_000_000_005_000_000_000, MAX),
+]
+FISHER_CASES = [(0, MAX, 3, MAX), (MAX - 2, MAX, MAX, MAX), (1, 9_000_000_000_000_000_000, 6, 9_200_000_000_000_000_000)]
+
+
+def part1():
+    print("// A/B at the limits of count_t: {a}, {b}, z, z p-value, chi-square, Wald lower, Wald upper")
+    for xa, na, xb, nb in AB_CASES:
+        vals = ", ".join(mp.nstr(v, 17) for v in ab(xa, na, xb, nb))
+        print("    {{%d, %d}, {%d, %d}, %s}," % (xa, na, xb, nb, vals))
+    print("// Fisher at the limits: {a}, {b}, p")
+    for xa, na, xb, nb in FISHER_CASES:
+        print("    {{%d, %d}, {%d, %d}, %s}," % (xa, na, xb, nb, mp.nstr(fisher(xa, na, xb, nb), 17)))
+
+
+T_CASES = [  # (n, mean, sd, level); n = 2 is in tests/mean_test.cpp from R (SciPy's df = 1 quantile
+    # is 4e-11 off tan(0.475 pi) = 12.706204736174698, which R and mpmath give)
+    (30, 1094.0, 250.0, 0.95),
+    (69659, 35.893648056963208, 36.28194235, 0.99),
+    (5, -3.5, 0.001, 0.5),
+]
+VALUES = [1200.0, 850.0, 990.0, 1430.0, 760.0, 1105.0, 1320.0]
+
+
+def t_interval_mp(n, mean, sd, level, t_start):
+    nu = mp.mpf(n - 1)
+    upper = (1 - mp.mpf(level)) / 2
+    f = lambda t: mp.betainc(nu / 2, mp.mpf(1) / 2, 0, nu / (nu + t * t), regularized=True) / 2 - upper
+    t = mp.findroot(f, mp.mpf(t_start))
+    half = t * mp.mpf(sd) / mp.sqrt(n)
+    return mp.mpf(mean) - half, mp.mpf(mean) + half
+
+
+def part2():
+    try:
+        import numpy as np
+        from scipy import stats
+    except ImportError:
+        print("// part 2 skipped: SciPy not importable (use scripts/scipy-env.sh)")
+        return
+    print("// t intervals: n, mean, sd, level -> lower, upper (mpmath); SciPy's lower, upper")
+    for n, mean, sd, level in T_CASES:
+        lo, hi = stats.t.interval(level, n - 1, loc=mean, scale=sd / np.sqrt(n))
+        mlo, mhi = t_interval_mp(n, mean, sd, level, stats.t.ppf(1 - (1 - level) / 2, n - 1))
+        print("    {%d, %r, %r, %r, %s, %s},  // SciPy %r, %r" % (n, mean, sd, level, mp.nstr(mlo, 17), mp.nstr(mhi, 17), lo, hi))
+    v = np.array(VALUES)
+    lo, hi = stats.t.interval(0.95, len(v) - 1, loc=v.mean(), scale=v.std(ddof=1) / np.sqrt(len(v)))
+    fr = [mp.mpf(x) for x in VALUES]
+    m = mp.fsum(fr) / len(fr)
+    sd = mp.sqrt(mp.fsum((x - m) ** 2 for x in fr) / (len(fr) - 1))
+    mlo, mhi = t_interval_mp(len(fr), m, sd, 0.95, stats.t.ppf(0.975, len(v) - 1))
+    print("// values %s: mean %s, sd %s, 95%% interval %s, %s (SciPy %r, %r)"
+          % (VALUES, mp.nstr(m, 17), mp.nstr(sd, 17), mp.nstr(mlo, 17), mp.nstr(mhi, 17), lo, hi))
+
+
+def exact_stats(values):
+    fr = [Fraction(v) for v in values]
+    n = len(fr)
+    mean = sum(fr) / n
+    var = sum((x - mean) ** 2 for x in fr) / (n - 1)
+    return mp.mpf(mean.numerator) / mean.denominator, mp.mpf(var.numerator) / var.denominator
+
+
+def part3():
+    import numpy as np
+    f_max = float(np.finfo(np.float32).max)
+    d_max = float.fromhex("0x1.fffffffffffffp+1023")
+    cases = {
+        "double {1e308, -1e308}": [1e308, -1e308],
+        "double {max, max, -max}": [d_max, d_max, -d_max],
+        "double {max, max/2, max/4, -max}": [d_max, d_max / 2, d_max / 4, -d_max],
+        "float {max, -max}": [f_max, -f_max],
+        "float {3e38, 3e38, 1e38}": [float(np.float32(3e38)), float(np.float32(3e38)), float(np.float32(1e38))],
+        "double {1e-300, 3e-300, 2e-300}": [1e-300, 3e-300, 2e-300],
+    }
+    print("// running_stats near the limits: exact mean and sample variance of the binary values")
+    for name, vals in cases.items():
+        m, v = exact_stats(vals)
+        print("//   %s: mean %s, variance %s, sd %s" % (name, mp.nstr(m, 17), mp.nstr(v, 17), mp.nstr(mp.sqrt(v), 17)))
+
+
+if __name__ == "__main__":
+    part1()
+    part2()
+    part3()
