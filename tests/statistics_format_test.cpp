@@ -6,6 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
 TEST_CASE("statistics format: a rate estimate prints in percent with its interval and level", "[statistics][format]") {
   // Wilson interval of 81 of 263 (R: 0.25528851987827428, 0.36620957698280016).
   const auto e = crm::proportion_interval({.successes = 81, .trials = 263});
@@ -25,4 +30,62 @@ TEST_CASE("statistics format: NPS and mean estimates print in their own units", 
   CHECK(fmt::format("{:.2}", nps) == "45.00 [30.50, 59.50] 95% CI");
   const auto lift = crm::rate_difference({.successes = 120, .trials = 2400}, {.successes = 150, .trials = 2400});
   CHECK(fmt::format("{:.2}", lift) == "1.25% [-0.06%, 2.56%] 95% CI");
+}
+
+namespace {
+// The lines of the first ```text block after `heading` in docs/statistics.md.
+std::vector<std::string> docs_block(const std::string& heading) {
+  const std::filesystem::path docs = std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" / "statistics.md";
+  std::ifstream in(docs);
+  std::vector<std::string> lines;
+  std::string line;
+  bool after_heading = false;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line == heading) after_heading = true;
+    if (inside && line == "```") break;
+    if (inside) lines.push_back(line);
+    if (after_heading && line == "```text") inside = true;
+  }
+  return lines;
+}
+}  // namespace
+
+TEST_CASE("statistics format: the outputs quoted in docs/statistics.md and the headers' examples", "[statistics][format][docs]") {
+  // The worked example, formatted as examples/statistics.cpp does, equals the block in the docs.
+  const crm::proportion_sample a{.successes = 120, .trials = 2'400};
+  const crm::proportion_sample b{.successes = 150, .trials = 2'400};
+  const std::vector<std::string> printed{
+      fmt::format("A/B: difference B - A        {:.2}", crm::rate_difference(a, b)),
+      fmt::format("     relative lift           {:.1}", crm::relative_lift(a, b)),
+      fmt::format("     z test p-value          {:.4f}", crm::two_proportion_z_test(a, b).p_value),
+      fmt::format("     Fisher exact p-value    {:.4f}", crm::fisher_exact_test(a, b).p_value),
+      fmt::format("     P(B beats A)            {:.4f}", crm::probability_b_beats_a(a, b).probability),
+  };
+  CHECK(docs_block("## Worked example") == printed);
+  // Inline outputs of docs/statistics.md (and of the headers' **Example** comments).
+  CHECK(fmt::format("{}", crm::mean_interval({.count = 30, .mean = 1094.0, .standard_deviation = 250.0})) ==
+        "1094 [1000.65, 1187.35] 95% CI");
+  CHECK(fmt::format("{}", crm::mean_interval(std::vector<double>{1200, 850, 990, 1430, 760, 1105, 1320})) ==
+        "1093.57 [867.9, 1319.24] 95% CI");
+  const auto n = crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01});
+  CHECK(n.per_arm == 8158);
+  CHECK(fmt::format("{:.2f}", n.exact) == "8157.73");
+  CHECK(crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.0125}).per_arm == 5333);
+  CHECK(fmt::format("+{:.2f} points",
+                    crm::minimum_detectable_effect({.baseline = 0.05, .trials_per_arm = 2'400}).percent()) ==
+        "+1.91 points");
+  CHECK(fmt::format("{:.3f}", crm::statistical_power({.baseline = 0.1, .variant = 0.13, .trials_per_arm = 1000})) ==
+        "0.557");
+  CHECK(fmt::format("{:.4f}", crm::probability_b_beats_a(a, b).probability) == "0.9698");
+  CHECK_THROWS_WITH(crm::proportion_interval({.successes = 1, .trials = 0}),
+                    "crm::proportion_interval: trials is zero (zero denominator)");
+  CHECK_THROWS_WITH(crm::rate_difference({.successes = 3, .trials = 2}, {.successes = 1, .trials = 2}),
+                    "crm::rate_difference: a.successes is larger than its whole (must not exceed a.trials)");
+  crm::running_stats<double> extreme;
+  extreme.add(1e308);
+  extreme.add(-1e308);
+  CHECK(extreme.mean() == 0.0);
+  CHECK(fmt::format("{:.3g}", extreme.standard_deviation()) == "1.41e+308");
+  CHECK(extreme.try_variance().error().code == crm::errc::overflow);
 }

@@ -3,9 +3,12 @@
 // Copyright (c) 2026 crm-metrics contributors
 //
 // Format spec: [.precision], applied to the estimate and both limits (the level prints as is):
-//   rate_estimate  "{}"    -> "30.8% [25.5%, 36.6%] 95% CI"   (percent, up to 2 decimals, trimmed)
-//                  "{:.1}" -> "30.8% [25.5%, 36.6%] 95% CI"   (exactly 1 decimal)
-//   value_estimate "{}"    -> "45 [30.5, 59.5] 95% CI"        (NPS points, a mean in data units)
+//   rate_estimate  "{}"    -> "30.8% [25.53%, 36.62%] 95% CI"  (percent, up to 2 decimals, trailing 0s trimmed)
+//                  "{:.1}" -> "30.8% [25.5%, 36.6%] 95% CI"    (exactly 1 decimal)
+//   value_estimate "{}"    -> "45 [30.5, 59.5] 95% CI"         (NPS points, a mean in data units)
+//                  "{:.2}" -> "45.00 [30.50, 59.50] 95% CI"
+// (Wilson interval of 81 of 263; nps_interval of 60 / 25 / 15: tests/statistics_format_test.cpp
+// checks these lines.)
 // Works for every number type crm/format.hpp can render (built-in floating point; Boost
 // multiprecision with <crm/multiprecision.hpp>).
 #pragma once
