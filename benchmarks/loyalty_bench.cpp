@@ -77,12 +77,12 @@ constexpr crm::csat_scale ten_point{.lowest = 0, .highest = 10, .satisfied_from 
 }  // namespace
 
 void BM_nps_library(benchmark::State& s) {
-  run(s, counts(), [](const crm::nps_counts& c) { return crm::nps(c).points(); });
+  run(s, counts(), [](const crm::nps_counts& c) { return crm::nps(c).points; });
 }
 void BM_nps_try(benchmark::State& s) {
   run(s, counts(), [](const crm::nps_counts& c) {
     const auto r = crm::try_nps(c);
-    return r ? r->points() : -1000.0;
+    return r ? r->points : -1000.0;
   });
 }
 void BM_nps_hand(benchmark::State& s) { run(s, counts(), hand_nps); }
@@ -91,12 +91,12 @@ BENCHMARK(BM_nps_try);
 BENCHMARK(BM_nps_hand);
 
 void BM_nps_of_answers_library(benchmark::State& s) {
-  run(s, surveys(), [](const std::vector<int>& a) { return crm::nps_of_answers(a).points(); });
+  run(s, surveys(), [](const std::vector<int>& a) { return crm::nps_of_answers(a).points; });
 }
 void BM_nps_of_answers_try(benchmark::State& s) {
   run(s, surveys(), [](const std::vector<int>& a) {
     const auto r = crm::try_nps_of_answers(a);
-    return r ? r->points() : -1000.0;
+    return r ? r->points : -1000.0;
   });
 }
 void BM_nps_of_answers_hand(benchmark::State& s) { run(s, surveys(), hand_nps_of_answers); }

@@ -61,7 +61,7 @@ CRM_REVENUE_BENCH(discounted_ltv, CRM_ARGS({.margin = s.margin, .retention_rate 
                   amount, s.margin * s.retention / (1.0 + s.discount - s.retention));
 CRM_REVENUE_BENCH(cac_payback_period, CRM_ARGS({.acquisition_cost = s.cost / 100.0, .margin_per_period = s.margin}), count,
                   s.cost / 100.0 / s.margin);
-CRM_REVENUE_BENCH(ltv_to_cac, CRM_ARGS({.lifetime_value = s.revenue / 50.0, .acquisition_cost = s.cost / 100.0}), value_,
+CRM_REVENUE_BENCH(ltv_to_cac, CRM_ARGS({.lifetime_value = s.revenue / 50.0, .acquisition_cost = s.cost / 100.0}), factor,
                   s.revenue / 50.0 / (s.cost / 100.0));
 
 BENCHMARK_MAIN();

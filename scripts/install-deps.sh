@@ -2,9 +2,10 @@
 # Installs what crm-metrics needs on Debian bookworm / Ubuntu (apt-get), only what is missing.
 #   compiler + cmake, fmt 9 (libfmt-dev), Boost 1.81 headers (libboost1.81-dev), Catch2 (catch2),
 #   CLI11 and nlohmann-json (libcli11-dev, nlohmann-json3-dev: tools/crm-report),
-#   Google Benchmark (libbenchmark-dev, for benchmarks/), pkg-config (for the pkg-config check).
+#   Google Benchmark (libbenchmark-dev, for benchmarks/), pkg-config (for the pkg-config check),
+#   clang 14 with its sanitizer runtime (clang-14, libclang-rt-14-dev: the clang preset).
 set -euo pipefail
-pkgs=(g++ cmake make libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config
+pkgs=(g++ clang-14 libclang-rt-14-dev cmake make libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config
       libcli11-dev nlohmann-json3-dev)
 missing=()
 for p in "${pkgs[@]}"; do

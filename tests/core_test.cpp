@@ -67,7 +67,7 @@ TEST_CASE("format: rates print as percent, money with two decimals", "[core][for
   CHECK(fmt::format("{}", crm::money<double>{250000.0}) == "250000.00");
   CHECK(fmt::format("{:.0}", crm::money<double>{1234.5678}) == "1235");
   CHECK(fmt::format("{}", crm::multiple<double>{3.25}) == "3.25x");
-  CHECK(fmt::format("{}", crm::periods<double>{4.0}) == "4 periods");
+  CHECK(fmt::format("{}", crm::period_count<double>{4.0}) == "4 periods");
 }
 
 TEST_CASE("format: fill, alignment and width for table columns", "[core][format]") {

@@ -38,9 +38,9 @@ static_assert(crm::nps_category(6) == crm::nps_group::detractor);
 static_assert(crm::nps_category(0) == crm::nps_group::detractor);
 static_assert(!crm::try_nps_category(11).has_value() && !crm::try_nps_category(-1).has_value());
 // 001 line 84: 50 % promoters - 18 % detractors = NPS +32.
-static_assert(crm::nps({.promoters = 50, .passives = 32, .detractors = 18}).points() == 32.0);
+static_assert(crm::nps({.promoters = 50, .passives = 32, .detractors = 18}).points == 32.0);
 // 3 promoters (10, 9, 10), 1 passive (8), 1 detractor (6) of 5: 60 % - 20 % = +40.
-static_assert(crm::nps_of_answers(five_answers).points() == 40.0);
+static_assert(crm::nps_of_answers(five_answers).points == 40.0);
 static_assert(crm::tally_nps_answers(five_answers).promoters == 3);
 // CSAT: 172 satisfied of 200 = 86 %.
 static_assert(crm::csat({.satisfied = 172, .respondents = 200}).fraction == 0.86);
@@ -52,22 +52,22 @@ TEMPLATE_TEST_CASE("nps: % promoters - % detractors (001 line 84), every number 
   using T = TestType;
   // 50 promoters, 32 passives, 18 detractors of 100: 50 % - 18 % = +32.
   const crm::nps_score<T> s = crm::nps<T>({.promoters = 50, .passives = 32, .detractors = 18});
-  CHECK(close(s.points(), T(32)));
+  CHECK(close(s.points, T(32)));
   CHECK(close(s.promoter_share.fraction, T(1) / T(2)));
   CHECK(close(s.detractor_share.fraction, T(18) / T(100)));
   CHECK(close(s.net().percent(), T(32)));
   // 10 promoters, 20 passives, 70 detractors: 10 % - 70 % = -60.
-  CHECK(close(crm::nps<T>({.promoters = 10, .passives = 20, .detractors = 70}).points(), T(-60)));
+  CHECK(close(crm::nps<T>({.promoters = 10, .passives = 20, .detractors = 70}).points, T(-60)));
   // Extremes: everybody a promoter is +100, everybody a detractor is -100, only passives is 0.
-  CHECK(close(crm::nps<T>({.promoters = 7}).points(), T(100)));
-  CHECK(close(crm::nps<T>({.detractors = 3}).points(), T(-100)));
-  CHECK(crm::nps<T>({.passives = 4}).points() == T(0));
+  CHECK(close(crm::nps<T>({.promoters = 7}).points, T(100)));
+  CHECK(close(crm::nps<T>({.detractors = 3}).points, T(-100)));
+  CHECK(crm::nps<T>({.passives = 4}).points == T(0));
   // 2 promoters, 1 passive of 3: 200 / 3 = 66.666...
-  CHECK(close(crm::nps<T>({.promoters = 2, .passives = 1}).points(), T(200) / T(3)));
+  CHECK(close(crm::nps<T>({.promoters = 2, .passives = 1}).points, T(200) / T(3)));
   // Raw answers, 001 line 82: {10, 9, 8, 6, 10} -> 3 promoters, 1 detractor of 5 -> +40.
-  CHECK(close(crm::nps_of_answers<T>(five_answers).points(), T(40)));
-  CHECK(crm::try_nps_of_answers<T>(five_answers)->points() == crm::nps_of_answers<T>(five_answers).points());
-  CHECK(crm::try_nps<T>({.promoters = 1})->points() == T(100));
+  CHECK(close(crm::nps_of_answers<T>(five_answers).points, T(40)));
+  CHECK(crm::try_nps_of_answers<T>(five_answers)->points == crm::nps_of_answers<T>(five_answers).points);
+  CHECK(crm::try_nps<T>({.promoters = 1})->points == T(100));
 }
 
 TEST_CASE("nps: raw answers and counts agree; every score 0..10 lands in its group", "[loyalty]") {
@@ -79,7 +79,7 @@ TEST_CASE("nps: raw answers and counts agree; every score 0..10 lands in its gro
   CHECK(c.passives == 2);
   CHECK(c.detractors == 7);
   // (2 - 7) / 11 x 100 = -45.4545...
-  CHECK_THAT(crm::nps_of_answers(all).points(), Catch::Matchers::WithinRel(-500.0 / 11.0, 1e-15));
+  CHECK_THAT(crm::nps_of_answers(all).points, Catch::Matchers::WithinRel(-500.0 / 11.0, 1e-15));
   CHECK(crm::nps_of_answers(all) == crm::nps(c));
 }
 

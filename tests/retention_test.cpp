@@ -50,7 +50,7 @@ static_assert([] {
 
 static_assert(std::is_trivially_copyable_v<crm::retention_counts> && std::is_aggregate_v<crm::churn_counts>);
 static_assert(std::is_trivially_copyable_v<crm::purchase_dates<double>> && std::is_aggregate_v<crm::purchase_gaps<double>>);
-static_assert(std::is_same_v<decltype(crm::customer_lifetime({.churn_rate = 0.5})), crm::periods<double>>);
+static_assert(std::is_same_v<decltype(crm::customer_lifetime({.churn_rate = 0.5})), crm::period_count<double>>);
 static_assert(std::is_same_v<decltype(crm::average_time_between_purchases({.sum_of_gaps = crm::days<double>(1), .gaps = 1})),
                              std::chrono::duration<double, std::ratio<86400>>>);
 

@@ -58,7 +58,7 @@ static_assert(std::is_trivially_copyable_v<crm::order_totals<double>> && std::is
 static_assert(std::is_trivially_copyable_v<crm::churn_ltv_inputs<double>> &&
               std::is_trivially_copyable_v<crm::discounted_ltv_inputs<double>>);
 static_assert(std::is_same_v<decltype(crm::cac_payback_period({.acquisition_cost = 1.0, .margin_per_period = 1.0})),
-                             crm::periods<double>>);
+                             crm::period_count<double>>);
 static_assert(std::is_same_v<decltype(crm::ltv_to_cac({.lifetime_value = 1.0, .acquisition_cost = 1.0})), crm::multiple<double>>);
 
 // --- ROI ----------------------------------------------------------------------------------------

@@ -74,10 +74,10 @@ struct precision_spec {
         ++it;
         digits = true;
       }
-      if (!digits) throw fmt::format_error("crm: expected digits after '.' in format spec");
+      if (!digits) FMT_THROW(fmt::format_error("crm: expected digits after '.' in format spec"));
       precision = p;
     }
-    if (it != end && *it != '}') throw fmt::format_error("crm: format spec is [[fill]align][width][.precision]");
+    if (it != end && *it != '}') FMT_THROW(fmt::format_error("crm: format spec is [[fill]align][width][.precision]"));
     return it;
   }
   /// Writes `s` padded to the requested width (right-aligned by default, like numbers).
@@ -130,9 +130,9 @@ struct fmt::formatter<crm::multiple<T>> : crm::detail::precision_spec {
 };
 
 template <class T>
-struct fmt::formatter<crm::periods<T>> : crm::detail::precision_spec {
+struct fmt::formatter<crm::period_count<T>> : crm::detail::precision_spec {
   template <class FormatContext>
-  auto format(const crm::periods<T>& p, FormatContext& ctx) const {
+  auto format(const crm::period_count<T>& p, FormatContext& ctx) const {
     return emit(ctx, render(p.count, 2, true) + " periods");
   }
 };
@@ -146,7 +146,7 @@ template <class T>
 struct fmt::formatter<crm::nps_score<T>> : crm::detail::precision_spec {
   template <class FormatContext>
   auto format(const crm::nps_score<T>& s, FormatContext& ctx) const {
-    std::string p = render(s.points(), 2, true);
+    std::string p = render(s.points, 2, true);
     const bool zero = p.find_first_of("123456789") == std::string::npos;
     if (zero && !p.empty() && p.front() == '-') p.erase(0, 1);  // "-0.0" -> "0.0"
     const char* sign = (!zero && p.front() != '-') ? "+" : "";

@@ -40,7 +40,7 @@ struct fmt::formatter<boost::multiprecision::number<Backend, ET>> {
       precision = p;
     }
     if (it != end && (*it == 'f' || *it == 'e' || *it == 'g')) type = *it++;
-    if (it != end && *it != '}') throw fmt::format_error("crm: Boost.Multiprecision spec is [.N][f|e|g]");
+    if (it != end && *it != '}') FMT_THROW(fmt::format_error("crm: Boost.Multiprecision spec is [.N][f|e|g]"));
     return it;
   }
   template <class FormatContext>

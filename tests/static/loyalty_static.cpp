@@ -13,8 +13,8 @@ static_assert(crm::nps_category(7) == crm::nps_group::passive);
 static_assert(crm::nps_category(6) == crm::nps_group::detractor);
 static_assert(crm::try_nps_category(11).error().code == crm::errc::out_of_range);
 static_assert(crm::tally_nps_answers(answers).passives == 2);
-static_assert(crm::nps_of_answers(answers).points() == 0.0);  // (2 - 2) / 6
-static_assert(crm::nps({.promoters = 3, .passives = 1}).points() == 75.0);  // 001 line 84: 75 % - 0 %
+static_assert(crm::nps_of_answers(answers).points == 0.0);  // (2 - 2) / 6
+static_assert(crm::nps({.promoters = 3, .passives = 1}).points == 75.0);  // 001 line 84: 75 % - 0 %
 static_assert(crm::first_invalid_nps_answer(bad) == 1);
 static_assert(crm::try_nps_of_answers(bad).error().code == crm::errc::out_of_range);
 static_assert(crm::csat({.satisfied = 3, .respondents = 4}).fraction == 0.75);

@@ -9,7 +9,7 @@
 namespace {
 static_assert(std::is_same_v<decltype(crm::churn_rate({.customers_at_start = 1, .customers_lost = 0})), crm::rate<double>>);
 static_assert(std::is_same_v<decltype(crm::customer_lifetime(crm::churn_per_period<crm::decimal50>{})),
-                             crm::periods<crm::decimal50>>);
+                             crm::period_count<crm::decimal50>>);
 // Time between purchases keeps the unit of its inputs.
 using hours_ld = std::chrono::duration<long double, std::ratio<3600>>;
 static_assert(std::is_same_v<decltype(crm::average_time_between_purchases(crm::purchase_dates<long double, std::ratio<3600>>{})),

@@ -13,7 +13,7 @@ static_assert(std::is_same_v<decltype(crm::purchase_frequency({.orders = 1, .cus
 static_assert(std::is_same_v<decltype(crm::purchase_frequency<float>({.orders = 1, .customers = 1})), crm::multiple<float>>);
 static_assert(std::is_same_v<decltype(crm::ltv(crm::ltv_inputs<decimal50>{})), crm::money<decimal50>>);
 static_assert(std::is_same_v<decltype(crm::try_cac_payback_period(crm::payback_inputs<long double>{})),
-                             crm::result<crm::periods<long double>>>);
+                             crm::result<crm::period_count<long double>>>);
 static_assert(std::is_same_v<decltype(crm::ltv_to_cac(crm::unit_economics<float>{})), crm::multiple<float>>);
 static_assert(std::is_same_v<decltype(crm::cost_to_revenue({.cost = 1.0, .revenue = 1.0})), crm::rate<double>>);
 // The try_ forms never throw for built-in types; for Boost numbers (which may allocate) they are not noexcept.

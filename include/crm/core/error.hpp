@@ -30,6 +30,7 @@ enum class errc : int {
   malformed,           ///< a row or field that cannot be parsed
   not_converged,       ///< an iterative fit stopped without meeting its tolerance
   not_identifiable,    ///< the data cannot determine the model (e.g. nobody repeats)
+  overflow,            ///< finite inputs whose result (or an intermediate sum) exceeds the number type
 };
 
 /// A short English phrase for an error code.
@@ -45,6 +46,7 @@ enum class errc : int {
     case errc::malformed: return "is malformed";
     case errc::not_converged: return "did not converge";
     case errc::not_identifiable: return "cannot identify the model";
+    case errc::overflow: return "overflows the number type";
   }
   return "unknown error";
 }
@@ -54,8 +56,8 @@ enum class errc : int {
 struct error_info {
   errc code = errc::ok;
   const char* metric = "";  ///< e.g. "roi"
-  const char* field = "";   ///< e.g. "cost"; for a relation "opens > delivered"
-  const char* detail = "";  ///< optional extra words
+  const char* field = "";   ///< one field name, e.g. "cost" ("result" for an overflowing result); never a relation
+  const char* detail = "";  ///< optional words, e.g. the relation that failed: "must not exceed delivered"
 
   [[nodiscard]] constexpr explicit operator bool() const noexcept { return code != errc::ok; }
   [[nodiscard]] constexpr bool ok() const noexcept { return code == errc::ok; }
@@ -64,7 +66,8 @@ struct error_info {
   }
 };
 
-/// "crm::roi: cost is zero (zero denominator)"
+/// "crm::roi: cost is zero (zero denominator)"; with a detail,
+/// "crm::open_rate: unique_opens is larger than its whole (must not exceed delivered)".
 [[nodiscard]] inline std::string message(const error_info& e) {
   std::string s = "crm::";
   s += e.metric;
@@ -88,6 +91,7 @@ class metric_error : public std::domain_error {
   [[nodiscard]] errc code() const noexcept { return info_.code; }
   [[nodiscard]] const char* metric() const noexcept { return info_.metric; }
   [[nodiscard]] const char* field() const noexcept { return info_.field; }
+  [[nodiscard]] const char* detail() const noexcept { return info_.detail; }
 
  private:
   error_info info_;

@@ -5,7 +5,7 @@
 // A rate is always a fraction (0.125), never a bare number that is sometimes x100; percent() gives
 // 12.5 on request and the fmt formatter prints "12.5%". Money stays money. Durations measured in
 // wall-clock time use std::chrono::duration<T, ...>; durations in the user's own periods (months,
-// weeks: whatever the churn or margin was measured per) use crm::periods<T>.
+// weeks: whatever the churn or margin was measured per) use crm::period_count<T>.
 #pragma once
 
 #include <crm/core/number.hpp>
@@ -40,20 +40,20 @@ struct money {
 /// A dimensionless ratio that is not a share: LTV:CAC = 3.2x, purchases per customer = 1.7.
 template <number T>
 struct multiple {
-  T value_{};
-  [[nodiscard]] constexpr const T& value() const noexcept { return value_; }
+  T factor{};
+  [[nodiscard]] constexpr const T& value() const noexcept { return factor; }
   friend constexpr bool operator==(const multiple&, const multiple&) = default;
-  friend constexpr auto operator<=>(const multiple& a, const multiple& b) { return a.value_ <=> b.value_; }
+  friend constexpr auto operator<=>(const multiple& a, const multiple& b) { return a.factor <=> b.factor; }
 };
 
 /// A length of time counted in the caller's own period (the period churn, margin or frequency was
 /// measured per: a month, a week, a year).
 template <number T>
-struct periods {
+struct period_count {
   T count{};
   [[nodiscard]] constexpr const T& value() const noexcept { return count; }
-  friend constexpr bool operator==(const periods&, const periods&) = default;
-  friend constexpr auto operator<=>(const periods& a, const periods& b) { return a.count <=> b.count; }
+  friend constexpr bool operator==(const period_count&, const period_count&) = default;
+  friend constexpr auto operator<=>(const period_count& a, const period_count& b) { return a.count <=> b.count; }
 };
 
 /// Wall-clock durations with a number-type representation.

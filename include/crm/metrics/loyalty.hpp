@@ -43,9 +43,9 @@ template <number T = double>
 struct nps_score {
   rate<T> promoter_share{};   ///< promoters / respondents
   rate<T> detractor_share{};  ///< detractors / respondents
-  T points_{};                ///< 100 x (promoters - detractors) / respondents, rounded once
-  /// The score in points, -100..+100: % promoters - % detractors.
-  [[nodiscard]] constexpr const T& points() const noexcept { return points_; }
+  T points{};                 ///< -100..+100: 100 x (promoters - detractors) / respondents, rounded once
+  /// The score in points (the same as `points`), for code generic over the result types.
+  [[nodiscard]] constexpr const T& value() const noexcept { return points; }
   /// The same score as a rate (0.32 for NPS +32).
   [[nodiscard]] constexpr rate<T> net() const { return rate<T>{promoter_share.fraction - detractor_share.fraction}; }
   friend constexpr bool operator==(const nps_score&, const nps_score&) = default;
@@ -142,13 +142,13 @@ inline constexpr const char* nps_scale_text = "must lie in 0..10";
 /**
  * @brief Net Promoter Score from the counts of promoters, passives and detractors.
  * Formula: NPS = % promoters - % detractors = 100 x (promoters - detractors) / respondents.
- * @returns an nps_score: points() in -100..+100 and the two shares.
+ * @returns an nps_score: points in -100..+100 and the two shares.
  * Source: 001_15fb4e46a87cf176.txt line 84 "% промоутеров − % критиков" and line 82 (groups).
  * Errors: a negative count (field promoters, passives or detractors); no respondents (field
  * "respondents", zero denominator).
  *
  * **Example**
- *     crm::nps({.promoters = 50, .passives = 32, .detractors = 18}).points() == 32.0
+ *     crm::nps({.promoters = 50, .passives = 32, .detractors = 18}).points == 32.0
  */
 template <number T = double>
 [[nodiscard]] constexpr result<nps_score<T>> try_nps(const nps_counts& c) noexcept(std::is_arithmetic_v<T>) {
@@ -161,7 +161,7 @@ template <number T = double>
   const T n = to_number<T>(c.respondents());
   return nps_score<T>{.promoter_share = rate<T>{to_number<T>(c.promoters) / n},
                       .detractor_share = rate<T>{to_number<T>(c.detractors) / n},
-                      .points_ = T(100) * to_number<T>(c.promoters - c.detractors) / n};
+                      .points = T(100) * to_number<T>(c.promoters - c.detractors) / n};
 }
 template <number T = double>
 [[nodiscard]] constexpr nps_score<T> nps(const nps_counts& c) {
@@ -208,7 +208,7 @@ template <number T = double>
  *
  * **Example**
  *     const int answers[] = {10, 9, 8, 6, 10};
- *     crm::nps_of_answers(answers).points() == 40.0   // 3 promoters, 1 detractor of 5
+ *     crm::nps_of_answers(answers).points == 40.0   // 3 promoters, 1 detractor of 5
  */
 template <number T = double>
 [[nodiscard]] constexpr result<nps_score<T>> try_nps_of_answers(std::span<const int> answers) noexcept(

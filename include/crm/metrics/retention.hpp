@@ -154,7 +154,7 @@ struct churn_per_period {
 
 /**
  * @brief Expected customer lifetime from churn: 1 / churn_rate.
- * @returns crm::periods<T>, in the period the churn was measured per (churn 5 % a month: 20 months).
+ * @returns crm::period_count<T>, in the period the churn was measured per (churn 5 % a month: 20 months).
  * Source: 003_f1c74d43239c9d2b.txt line 15 and 004_27df46bff09b8c6f.txt line 417 name customer
  * lifetime without a formula; this is the standard expected lifetime under a constant churn rate c
  * (the lifetime in periods is geometric with mean 1 / c).
@@ -164,16 +164,16 @@ struct churn_per_period {
  *     crm::customer_lifetime({.churn_rate = 0.05}).count == 20.0
  */
 template <number T = double>
-[[nodiscard]] constexpr result<periods<T>> try_customer_lifetime(const churn_per_period<T>& in) noexcept(std::is_arithmetic_v<T>) {
+[[nodiscard]] constexpr result<period_count<T>> try_customer_lifetime(const churn_per_period<T>& in) noexcept(std::is_arithmetic_v<T>) {
   if (!in.ok()) [[unlikely]] {
     if (auto e = detail::check_unit_interval("customer_lifetime", "churn_rate", in.churn_rate)) return e;
     if (in.churn_rate == number_traits<T>::zero())
       return error_info{errc::zero_denominator, "customer_lifetime", "churn_rate", "zero churn means an infinite lifetime"};
   }
-  return periods<T>{number_traits<T>::one() / in.churn_rate};
+  return period_count<T>{number_traits<T>::one() / in.churn_rate};
 }
 template <number T = double>
-[[nodiscard]] constexpr periods<T> customer_lifetime(const churn_per_period<T>& in) {
+[[nodiscard]] constexpr period_count<T> customer_lifetime(const churn_per_period<T>& in) {
   return try_customer_lifetime(in).value();
 }
 

@@ -392,7 +392,7 @@ struct payback_inputs {
 
 /**
  * @brief CAC payback period: acquisition_cost / margin_per_period.
- * @returns crm::periods<T>: how many periods of margin repay the acquisition cost (months when the
+ * @returns crm::period_count<T>: how many periods of margin repay the acquisition cost (months when the
  *          margin is monthly).
  * Source: the standard unit-economics definition (CAC payback = CAC / monthly gross margin per
  * customer); CAC as in 001_15fb4e46a87cf176.txt line 48 (crm::cac in <crm/metrics/acquisition.hpp>).
@@ -403,16 +403,16 @@ struct payback_inputs {
  *     crm::cac_payback_period({.acquisition_cost = 300.0, .margin_per_period = 25.0}).count == 12.0
  */
 template <number T = double>
-[[nodiscard]] constexpr result<periods<T>> try_cac_payback_period(const payback_inputs<T>& in) noexcept(std::is_arithmetic_v<T>) {
+[[nodiscard]] constexpr result<period_count<T>> try_cac_payback_period(const payback_inputs<T>& in) noexcept(std::is_arithmetic_v<T>) {
   if (!in.ok()) [[unlikely]] {
     if (auto e = detail::first_error({detail::check_non_negative("cac_payback_period", "acquisition_cost", in.acquisition_cost),
                                       detail::check_positive("cac_payback_period", "margin_per_period", in.margin_per_period)}))
       return e;
   }
-  return periods<T>{in.acquisition_cost / in.margin_per_period};
+  return period_count<T>{in.acquisition_cost / in.margin_per_period};
 }
 template <number T = double>
-[[nodiscard]] constexpr periods<T> cac_payback_period(const payback_inputs<T>& in) {
+[[nodiscard]] constexpr period_count<T> cac_payback_period(const payback_inputs<T>& in) {
   return try_cac_payback_period(in).value();
 }
 
