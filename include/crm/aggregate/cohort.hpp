@@ -372,15 +372,21 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       w.put(s.active);
       w.put(s.multi);
       for (std::size_t k = 0; k < X; ++k) w.put(extra_[std::size_t{s.index} * X + k]);
-      w.put(s.period);
-      if (opt_.cohort_revenue) w.put_number(s.revenue);
     });
-    w.put(static_cast<std::uint64_t>(log_.size()));
-    for (const log_entry& e : log_) {
-      w.put(position[e.index]);
-      w.put(e.period);
-      w.put_number(e.revenue);
-    }
+    // The revenue log, then each customer's revenue not yet in it, in the order cohorts() adds them
+    // (so a round trip gives the same sums to the last bit in binary floating point too).
+    std::uint64_t buffered = 0;
+    table_.for_each([&](customer_id, const state& s) { buffered += s.period >= 0; });
+    w.put(static_cast<std::uint64_t>(log_.size() + buffered));
+    const auto put = [&](std::uint32_t index, std::int32_t period, const T& revenue) {
+      w.put(position[index]);
+      w.put(period);
+      w.put_number(revenue);
+    };
+    for (const log_entry& e : log_) put(e.index, e.period, e.revenue);
+    table_.for_each([&](customer_id, const state& s) {
+      if (s.period >= 0) put(s.index, s.period, s.revenue);
+    });
   }
   void read_payload(detail::byte_reader& r) {
     period_options o;
@@ -406,24 +412,26 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
         return r.fail(errc::malformed, "orders", "is invalid (corrupted state)");
     }
     const std::size_t X = 2 * (words_ - 1);
-    const std::uint64_t n = r.get_count("customers", 28 + 8 * X);
+    const std::uint64_t n = r.get_count("customers", 24 + 8 * X);
     if (n > std::numeric_limits<std::uint32_t>::max()) return r.fail(errc::malformed, "customers", "is too large");
     table_.reserve(static_cast<std::size_t>(n));
     extra_.assign(static_cast<std::size_t>(n) * X, 0);
+    std::vector<std::int32_t> first_active(static_cast<std::size_t>(n), 0);
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
       const auto c = r.get<std::uint64_t>("customer");
       state s;
       s.active = r.get<std::uint64_t>("active");
       s.multi = r.get<std::uint64_t>("multi");
       for (std::size_t k = 0; k < X; ++k) extra_[static_cast<std::size_t>(i) * X + k] = r.get<std::uint64_t>("active");
-      s.period = r.get<std::int32_t>("period");
-      if (opt_.cohort_revenue) s.revenue = r.template get_number<T>("revenue");
       if (!r.ok()) return;
       s.index = static_cast<std::uint32_t>(i);
       if (!valid(s)) return r.fail(errc::malformed, "customer", "has an impossible state (corrupted state)");
       auto [slot, created] = table_.try_emplace(c);
       if (!created) return r.fail(errc::malformed, "customer", "appears twice (corrupted state)");
       *slot = s;
+      std::array<std::uint64_t, 64> a{}, m{};
+      load(s, a.data(), m.data());
+      first_active[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(lowest(a.data()));
     }
     next_index_ = static_cast<std::uint32_t>(n);
     const std::uint64_t m = r.get_count("revenue_log", 10);
@@ -434,7 +442,8 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       e.period = r.get<std::int32_t>("revenue_log");
       e.revenue = r.template get_number<T>("revenue_log");
       if (!r.ok()) return;
-      if (e.index >= n || e.period < 0 || e.period >= opt_.periods || !number_traits<T>::is_finite(e.revenue))
+      // (a period before the customer's first would index before the cohort's row)
+      if (e.index >= n || e.period < first_active[e.index] || e.period >= opt_.periods || !detail::fast_non_negative(e.revenue))
         return r.fail(errc::malformed, "revenue_log", "has an entry out of range (corrupted state)");
       log_.push_back(e);
     }

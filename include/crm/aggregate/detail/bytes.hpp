@@ -154,18 +154,13 @@ class byte_reader {
         if (r.ec != std::errc() || r.ptr != s + n) fail(errc::malformed, field, "is not a number");
         return v;
       } else {
-        for (std::size_t k = 0; k < n; ++k) {
-          const char c = s[k];
-          if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
-            fail(errc::malformed, field, "is not a number");
-            return T(0);
-          }
-        }
-        if (n == 0) {
+        if (!is_scientific(s, n)) {
           fail(errc::malformed, field, "is not a number");
           return T(0);
         }
-        return T(std::string(s, n));
+        T v(std::string(s, n));
+        if (!number_traits<T>::is_finite(v)) fail(errc::malformed, field, "is not a finite number");
+        return v;
       }
     }
   }
@@ -188,6 +183,32 @@ class byte_reader {
   [[nodiscard]] bool at_end() const noexcept { return pos_ == in_.size(); }
 
  private:
+  // -d+(.d+)?e[+-]d{1,4} with |exponent| <= 4000: the text put_number writes, and nothing a number
+  // type's string constructor could refuse (so deserializing never throws).
+  static bool is_scientific(const char* s, std::size_t n) noexcept {
+    std::size_t i = 0;
+    const auto digits = [&] {
+      const std::size_t b = i;
+      while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+      return i - b;
+    };
+    if (i < n && s[i] == '-') ++i;
+    if (digits() == 0) return false;
+    if (i < n && s[i] == '.') {
+      ++i;
+      if (digits() == 0) return false;
+    }
+    if (i >= n || (s[i] != 'e' && s[i] != 'E')) return false;
+    ++i;
+    if (i >= n || (s[i] != '+' && s[i] != '-')) return false;
+    ++i;
+    const std::size_t b = i;
+    const std::size_t e = digits();
+    if (e == 0 || e > 4 || i != n) return false;
+    int exponent = 0;
+    for (std::size_t k = b; k < n; ++k) exponent = exponent * 10 + (s[k] - '0');
+    return exponent <= 4000;
+  }
   bool need(std::size_t n, const char* field) {
     if (err_) return false;
     if (remaining() < n) {
