@@ -73,10 +73,32 @@ std::optional<interval> proportion(const crm::proportion_sample& s, double level
   return of(*r);
 }
 
-void headline_figures(report& rep, const report_input& in, double level) {
+/// Adds every record to an accumulator. A refused record is bad input named by file, line and column;
+/// with --skip-bad-rows it is skipped instead, and (when `count`: once per file) counted as rejected.
+template <class Acc, class Record>
+void add_all(Acc& acc, const std::vector<Record>& records, report& rep, const char* role, bool skip, bool count = true) {
+  const auto policy = skip ? crm::on_bad_record::skip : crm::on_bad_record::stop;
+  const crm::add_report r = acc.try_add(std::span<const Record>(records), policy);
+  if (r.rejected == 0) return;
+  input_file& f = *std::find_if(rep.inputs.begin(), rep.inputs.end(), [&](const input_file& x) { return x.role == role; });
+  const auto describe = [&](const crm::rejected_record& x) {
+    const crm::error_info& e = x.error;
+    std::string why = crm::describe(e.code);
+    if (e.detail != nullptr && *e.detail != '\0') why += std::string(" (") + e.detail + ")";
+    return locate(f, x.index, e.field != nullptr ? e.field : "", why);
+  };
+  if (!skip) throw input_error(describe(r.first_error()));
+  if (!count) return;
+  f.used -= static_cast<std::uint64_t>(r.rejected);
+  f.rejected += static_cast<std::uint64_t>(r.rejected);
+  for (std::size_t k = 0; k < std::min<std::size_t>(r.first_rejections.size(), static_cast<std::size_t>(r.rejected)); ++k)
+    if (f.first_rejections.size() < 5) f.first_rejections.push_back(describe(r.first_rejections[k]));
+  rep.partial = true;
+}
+
+void headline_figures(report& rep, const report_input& in, double level, bool skip) {
   crm::customer_accumulator<double> acc;
-  const crm::add_report added = acc.try_add(std::span<const crm::order<double>>(in.orders), crm::on_bad_record::stop);
-  if (added.rejected != 0) throw input_error(rep.inputs.front().source + ": " + crm::message(added.first_error()));
+  add_all(acc, in.orders, rep, "orders", skip);
   headline& h = rep.head;
   h.customers = acc.customers();
   h.orders = acc.order_totals_state().orders();
@@ -106,18 +128,6 @@ void headline_figures(report& rep, const report_input& in, double level) {
     h.mean_days_between_purchases = crm::average_time_between_purchases(gaps).count();
 }
 
-/// Adds every record to an accumulator; a rejected record is bad input naming the file and record.
-template <class Acc, class Record>
-void add_all(Acc& acc, const std::vector<Record>& records, const std::string& source) {
-  const crm::add_report r = acc.try_add(std::span<const Record>(records), crm::on_bad_record::stop);
-  if (r.rejected != 0)
-    throw input_error(source + ": data row " + std::to_string(r.first_error().index + 1) + ": " +
-                      crm::message(r.first_error().error));
-}
-
-const std::string& source_of(const report& rep, const char* role) {
-  return std::find_if(rep.inputs.begin(), rep.inputs.end(), [&](const input_file& f) { return f.role == role; })->source;
-}
 
 /// Per-period counts and the cohort matrix (crm::period_accumulator); returns the accumulator's
 /// cohort matrix for the cost figures.
@@ -127,7 +137,7 @@ crm::cohort_matrix<double> period_figures(report& rep, const report_input& in, c
   const std::int32_t p0 = crm::period_of(u, sys_seconds{first}), p1 = crm::period_of(u, sys_seconds{last});
   crm::period_accumulator<double> acc({.unit = u, .first = first, .periods = p1 - p0 + 1,
                                        .inactive_periods = lapse_of(o.period), .cohort_revenue = true});
-  add_all(acc, in.orders, source_of(rep, "orders"));
+  add_all(acc, in.orders, rep, "orders", o.skip_bad_rows, false);
   for (const crm::period_stats<double>& p : acc.stats()) {
     period_row r{crm::period_label(u, p.period), p.customers_at_start, p.new_customers, p.returning_customers,
                  p.lost_customers, p.customers_at_end, p.active_customers, p.orders, p.revenue, {}, {}, {}};
@@ -153,10 +163,10 @@ crm::cohort_matrix<double> period_figures(report& rep, const report_input& in, c
   return m;
 }
 
-void email_figures(report& rep, const report_input& in, double level) {
+void email_figures(report& rep, const report_input& in, double level, bool skip) {
   if (in.email_events.empty()) return;
   crm::email_accumulator<double> acc;
-  add_all(acc, in.email_events, source_of(rep, "email"));
+  add_all(acc, in.email_events, rep, "email", skip);
   // The funnel of all campaigns together: counts per campaign (unique recipients) added up.
   crm::email_campaign<double> c{};
   funnel_figures f;
@@ -179,10 +189,10 @@ void email_figures(report& rep, const report_input& in, double level) {
   rep.email = f;
 }
 
-void nps_figures_of(report& rep, const report_input& in, double level) {
+void nps_figures_of(report& rep, const report_input& in, double level, bool skip) {
   if (in.nps_answers.empty()) return;
   crm::nps_accumulator acc;
-  add_all(acc, in.nps_answers, source_of(rep, "nps"));
+  add_all(acc, in.nps_answers, rep, "nps", skip);
   const crm::nps_counts c = acc.tally();
   rep.nps = nps_figures{c.promoters, c.passives, c.detractors, of(crm::nps_interval(c, level))};
 }
@@ -197,7 +207,7 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   const bool holdout = last > cal_end;
   crm::rfm_accumulator<double> calibration({.calibration_end = cal_end, .observation_end = last,
                                             .time_unit = std::chrono::weeks{1}});
-  add_all(calibration, in.orders, source_of(rep, "orders"));
+  add_all(calibration, in.orders, rep, "orders", o.skip_bad_rows, false);
   const auto cal = calibration.rows();
   f.customers = static_cast<std::int64_t>(cal.size());
   const auto compressed = crm::compress(calibration.model_rows());
@@ -249,7 +259,7 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   // observation_end = calibration_end: no holdout (an engaged optional also keeps g++ 12 from a false
   // maybe-uninitialized warning on the empty one).
   crm::rfm_accumulator<double> whole({.calibration_end = last, .observation_end = last, .time_unit = std::chrono::weeks{1}});
-  add_all(whole, in.orders, source_of(rep, "orders"));
+  add_all(whole, in.orders, rep, "orders", o.skip_bad_rows, false);
   const auto now = whole.rows();
   f.p_alive_histogram.assign(10, 0);
   std::vector<customer_forecast> all;
@@ -306,7 +316,7 @@ void cost_figures_of(report& rep, const report_input& in, const report_options& 
   if (in.costs.empty()) return;
   const crm::period_unit u = unit_of(o.period);
   crm::spend_accumulator<double> spend;
-  add_all(spend, in.costs, source_of(rep, "costs"));
+  add_all(spend, in.costs, rep, "costs", o.skip_bad_rows);
   std::int32_t lo = INT32_MAX, hi = INT32_MIN;
   for (const auto& s : in.costs) {
     const std::int32_t p = crm::period_of(u, s.time);
@@ -366,10 +376,10 @@ report compute_report(const report_input& in, const report_options& o) {
     rep.notes.push_back("calibration end " + iso(cal_end) + " (two thirds into the data; set it with --calibration-end)");
   }
 
-  headline_figures(rep, in, o.level);
+  headline_figures(rep, in, o.level, o.skip_bad_rows);
   const crm::cohort_matrix<double> cohorts = period_figures(rep, in, o, first, last);
-  email_figures(rep, in, o.level);
-  nps_figures_of(rep, in, o.level);
+  email_figures(rep, in, o.level, o.skip_bad_rows);
+  nps_figures_of(rep, in, o.level, o.skip_bad_rows);
   try {
     forecast_figures_of(rep, in, o, cal_end, last);
   } catch (const std::exception& e) {

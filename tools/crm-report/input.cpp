@@ -9,6 +9,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string_view>
 
@@ -18,6 +19,8 @@ namespace {
 /// The first two non-blank lines of a file (header and first row); empty when unreadable.
 std::array<std::string, 2> first_lines(const std::string& file) {
   std::array<std::string, 2> out;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return out;  // the CSV reader reports it
   std::ifstream in(file, std::ios::binary);
   std::string line;
   std::size_t k = 0;
@@ -159,10 +162,12 @@ std::string describe(const crm::csv_rejection& r) {
 
 /// Turns a read's summary into an input_file, or throws input_error when the read stopped.
 template <class Records>
-input_file check_read(const std::string& role, const Records& got) {
+input_file check_read(const std::string& role, const Records& got, const crm::csv_format& format,
+                      std::vector<std::pair<std::string, std::string>> fields) {
   const crm::csv_summary& s = got.summary;
   if (s.stopped) throw input_error(describe(s.rejections.front()));
-  input_file f{role, s.source, s.rows, s.used, s.rejected, {}};
+  input_file f{role, s.source, s.rows, s.used, s.rejected, {}, format.header,
+               format.whitespace_separated ? "space" : std::string(1, format.delimiter), std::move(fields)};
   for (const crm::csv_rejection& r : s.rejections) f.first_rejections.push_back(describe(r));
   return f;
 }
@@ -187,7 +192,57 @@ std::chrono::sys_days parse_date_option(const std::string& s, const char* option
   return sys_days{ymd};
 }
 
+std::string locate(const input_file& f, std::size_t row, const std::string& field, const std::string& reason) {
+  const std::string fallback = f.source + ": data row " + std::to_string(row + 1) + ": '" + field + "' " + reason;
+  std::ifstream in(f.source, std::ios::binary);
+  if (!in) return fallback;
+  crm::csv_format format;
+  set_delimiter(format, f.delimiter, "");
+  std::string line, header;
+  std::uint64_t number = 0;
+  std::size_t seen = 0;
+  bool first = true;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (first && f.header) {
+      header = line;
+      first = false;
+      continue;
+    }
+    first = false;
+    if (seen++ != row) continue;
+    std::string where = f.source + ":" + std::to_string(number) + ": ";
+    const auto it = std::find_if(f.field_columns.begin(), f.field_columns.end(), [&](const auto& p) { return p.first == field; });
+    if (it == f.field_columns.end() || it->second.empty()) return where + "'" + field + "' " + reason;
+    std::size_t column = 0;
+    if (f.header) {
+      const auto names = split(header, format);
+      column = static_cast<std::size_t>(std::find(names.begin(), names.end(), it->second) - names.begin()) + 1;
+      if (column > names.size()) return where + "'" + field + "' " + reason;
+    } else {
+      column = static_cast<std::size_t>(std::stoul(it->second));
+    }
+    const auto fields = split(line, format);
+    where += "column " + std::to_string(column) + " '" + it->second + "' " + reason;
+    if (column <= fields.size()) where += ": '" + fields[column - 1] + "'";
+    return where;
+  }
+  return fallback;
+}
+
+namespace {
+/// A directory is not a file: said plainly (the reader would fail to read it).
+void require_file(const std::string& file) {
+  std::error_code ec;
+  if (!file.empty() && std::filesystem::is_directory(file, ec))
+    throw input_error(file + ": is a directory, not a file");
+}
+}  // namespace
+
 report_input read_inputs(const report_options& o) {
+  for (const std::string* f : {&o.orders_file, &o.email_file, &o.nps_file, &o.costs_file}) require_file(*f);
   report_input in;
   {
     const layout l = detect(o.orders_file, o.layout,
@@ -203,7 +258,8 @@ report_input read_inputs(const report_options& o) {
     }
     auto got = crm::try_read_orders_csv<double>(
         crm::csv_input(o.orders_file), {.customer = l.columns[0], .time = l.columns[1], .amount = l.columns[2]}, l.format);
-    in.files.push_back(check_read("orders", got));
+    in.files.push_back(check_read("orders", got, l.format,
+                                  {{"customer", l.columns[0]}, {"time", l.columns[1]}, {"amount", l.columns[2]}}));
     in.orders = std::move(got.records);
   }
   const orders_layout plain{};
@@ -214,7 +270,9 @@ report_input read_inputs(const report_options& o) {
     const std::vector<std::string> header = split(lines[0], l.format);
     if (!find_column(header, {"revenue"}).empty()) c.revenue = "revenue";
     auto got = crm::try_read_email_events_csv<double>(crm::csv_input(o.email_file), c, l.format);
-    in.files.push_back(check_read("email", got));
+    in.files.push_back(check_read("email", got, l.format,
+                                  {{"recipient", c.recipient}, {"campaign", c.campaign}, {"kind", c.kind},
+                                   {"time", c.time}, {"revenue", c.revenue}}));
     in.email_events = std::move(got.records);
   }
   if (!o.nps_file.empty()) {
@@ -223,7 +281,7 @@ report_input read_inputs(const report_options& o) {
     const auto lines = first_lines(o.nps_file);
     if (find_column(split(lines[0], l.format), {"time"}).empty()) c.time.clear();
     auto got = crm::try_read_survey_answers_csv(crm::csv_input(o.nps_file), c, l.format);
-    in.files.push_back(check_read("nps", got));
+    in.files.push_back(check_read("nps", got, l.format, {{"respondent", c.respondent}, {"time", c.time}, {"score", c.score}}));
     in.nps_answers = std::move(got.records);
   }
   if (!o.costs_file.empty()) {
@@ -232,7 +290,7 @@ report_input read_inputs(const report_options& o) {
     const auto lines = first_lines(o.costs_file);
     if (find_column(split(lines[0], l.format), {"channel"}).empty()) c.channel.clear();
     auto got = crm::try_read_spend_records_csv<double>(crm::csv_input(o.costs_file), c, l.format);
-    in.files.push_back(check_read("costs", got));
+    in.files.push_back(check_read("costs", got, l.format, {{"time", c.time}, {"channel", c.channel}, {"amount", c.amount}}));
     in.costs = std::move(got.records);
   }
   return in;

@@ -91,11 +91,12 @@ int main(int argc, char** argv) {
                  "into the data, at the end of a period)");
   std::map<std::string, period_kind> periods{{"week", period_kind::week}, {"month", period_kind::month},
                                              {"quarter", period_kind::quarter}};
-  app.add_option("--period", o.period, "Reporting period: week, month (default) or quarter, e.g. --period week")
-      ->transform(CLI::CheckedTransformer(periods, CLI::ignore_case));
+  std::string period = "month", model = "bgnbd", color = "auto";
+  app.add_option("--period", period, "Reporting period: week, month (default) or quarter, e.g. --period week")
+      ->check(CLI::IsMember({"week", "month", "quarter"}));
   std::map<std::string, model_kind> models{{"bgnbd", model_kind::bg_nbd}, {"pareto", model_kind::pareto_nbd}};
-  app.add_option("--model", o.model, "Forecast model: bgnbd (BG/NBD, default) or pareto (Pareto/NBD)")
-      ->transform(CLI::CheckedTransformer(models, CLI::ignore_case));
+  app.add_option("--model", model, "Forecast model: bgnbd (BG/NBD, default) or pareto (Pareto/NBD)")
+      ->check(CLI::IsMember({"bgnbd", "pareto"}));
   app.add_option("--currency", o.currency, "Currency shown before amounts, e.g. --currency EUR (default $)");
   app.add_option("--top", o.top, "How many top customers by CLV to list, e.g. --top 20 (default 10)")
       ->check(CLI::Range(0, 100000));
@@ -108,8 +109,8 @@ int main(int argc, char** argv) {
   app.add_option("--json", o.json_file, "Write every figure as JSON (schema: docs/report.md), e.g. --json report.json");
   std::map<std::string, color_mode> colors{{"auto", color_mode::automatic}, {"always", color_mode::always},
                                            {"never", color_mode::never}};
-  app.add_option("--color", o.color, "auto (default: on a terminal unless NO_COLOR is set), always or never")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  app.add_option("--color", color, "auto (default: on a terminal unless NO_COLOR is set), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -121,6 +122,9 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
   if (header || no_header) o.layout.header = header;
+  o.period = periods.at(period);
+  o.model = models.at(model);
+  o.color = colors.at(color);
 
   try {
     const bool with_files = !o.email_file.empty() || !o.nps_file.empty() || !o.costs_file.empty();

@@ -67,6 +67,10 @@ struct input_file {
   std::string source;  ///< file name, or "built-in sample"
   std::uint64_t rows = 0, used = 0, rejected = 0;
   std::vector<std::string> first_rejections;  ///< "file:line: column c 'name' reason"
+  // How the file was read, to name the line and column of a record an accumulator refuses.
+  bool header = true;
+  std::string delimiter;  ///< "space" for whitespace-separated, else the character
+  std::vector<std::pair<std::string, std::string>> field_columns;  ///< record field -> column name
 };
 
 /// One row of a per-campaign funnel file (already counted per campaign).
@@ -201,6 +205,9 @@ struct report {
 // input.cpp
 [[nodiscard]] report_input read_inputs(const report_options& o);
 [[nodiscard]] std::chrono::sys_days parse_date_option(const std::string& s, const char* option);
+/// "file:line: column c 'name' <reason>: 'value'" for data row `row` (0-based) and record field
+/// `field` of a file read by read_inputs ("file: data row n: ..." when it cannot be read again).
+[[nodiscard]] std::string locate(const input_file& f, std::size_t row, const std::string& field, const std::string& reason);
 // sample.cpp
 [[nodiscard]] report_input builtin_sample();
 // figures.cpp

@@ -119,10 +119,15 @@ report_input builtin_sample() {
     in.costs.push_back({sys_days{year{2024} / month{m} / 1}, 1, 6000.0 + 500.0 * m});
     in.costs.push_back({sys_days{year{2024} / month{m} / 1}, 2, 2500.0});
   }
-  in.files.push_back({"orders", "built-in sample", in.orders.size(), in.orders.size(), 0, {}});
-  in.files.push_back({"email", "built-in sample", in.email_events.size(), in.email_events.size(), 0, {}});
-  in.files.push_back({"nps", "built-in sample", in.nps_answers.size(), in.nps_answers.size(), 0, {}});
-  in.files.push_back({"costs", "built-in sample", in.costs.size(), in.costs.size(), 0, {}});
+  const auto file = [](const char* role, std::size_t n) {
+    input_file f;
+    f.role = role;
+    f.source = "built-in sample";
+    f.rows = f.used = n;
+    return f;
+  };
+  in.files = {file("orders", in.orders.size()), file("email", in.email_events.size()),
+              file("nps", in.nps_answers.size()), file("costs", in.costs.size())};
   return in;
 }
 
