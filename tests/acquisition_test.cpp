@@ -4,6 +4,7 @@
 // 002 = 002_16fc3440f7c5e33f.txt, 003 = 003_f1c74d43239c9d2b.txt.
 #include "catch.hpp"
 #include "number_helpers.hpp"
+#include "limits_helpers.hpp"
 
 #include <crm/metrics.hpp>
 #include <crm/multiprecision.hpp>
@@ -79,7 +80,7 @@ TEST_CASE("conversion_rate: the same actions over different audiences (001 line 
 
 TEST_CASE("conversion_rate: bad input, both forms, message names metric and field", "[acquisition][errors]") {
   CHECK_THROWS_WITH(crm::conversion_rate({.actions = 11, .audience = 10}),
-                    "crm::conversion_rate: actions > audience is larger than its whole");
+                    "crm::conversion_rate: actions is larger than its whole (must not exceed audience)");
   CHECK_THROWS_WITH(crm::conversion_rate({.actions = 1, .audience = 0}),
                     "crm::conversion_rate: audience is zero (zero denominator)");
   CHECK(crm::try_conversion_rate({.actions = -1, .audience = 10}).error().code == crm::errc::negative);
@@ -105,7 +106,7 @@ TEST_CASE("lead_conversion (002 line 7) and conversion over visitors (000 line 7
 
 TEST_CASE("lead_conversion: bad input, both forms", "[acquisition][errors]") {
   CHECK_THROWS_WITH(crm::lead_conversion({.new_customers = 5, .leads = 4}),
-                    "crm::lead_conversion: new_customers > leads is larger than its whole");
+                    "crm::lead_conversion: new_customers is larger than its whole (must not exceed leads)");
   CHECK(crm::try_lead_conversion({.new_customers = 1, .leads = 0}).error().code == crm::errc::zero_denominator);
   CHECK(crm::try_lead_conversion({.new_customers = -1, .leads = 3}).error().code == crm::errc::negative);
 }
@@ -119,7 +120,7 @@ TEMPLATE_TEST_CASE("visitor_to_lead: leads / visitors (000 line 198, standard de
 
 TEST_CASE("visitor_to_lead: bad input, both forms", "[acquisition][errors]") {
   CHECK_THROWS_WITH(crm::visitor_to_lead({.leads = 5, .visitors = 4}),
-                    "crm::visitor_to_lead: leads > visitors is larger than its whole");
+                    "crm::visitor_to_lead: leads is larger than its whole (must not exceed visitors)");
   CHECK(crm::try_visitor_to_lead({.leads = 0, .visitors = 0}).error().code == crm::errc::zero_denominator);
   CHECK(crm::try_visitor_to_lead({.leads = -2, .visitors = 4}).error().code == crm::errc::negative);
 }
@@ -161,7 +162,7 @@ TEST_CASE("funnel: span form writes into the caller's buffer; five stages", "[ac
 TEST_CASE("funnel: bad input, both forms", "[acquisition][errors]") {
   std::array<crm::rate<double>, 2> steps{};
   const std::array<crm::count_t, 3> widening{100, 10, 20};
-  CHECK_THROWS_WITH(crm::funnel<double>(widening, steps), "crm::funnel: stage > previous stage is larger than its whole");
+  CHECK_THROWS_WITH(crm::funnel<double>(widening, steps), "crm::funnel: stages is larger than its whole (each stage must not exceed the stage before it)");
   CHECK(crm::try_funnel(std::array<crm::count_t, 3>{100, 10, 20}).error().code == crm::errc::part_exceeds_whole);
   CHECK_THROWS_AS(crm::funnel(std::array<crm::count_t, 3>{100, 10, 20}), crm::metric_error);
   const std::array<crm::count_t, 3> negative{100, -10, -20};
@@ -193,8 +194,8 @@ TEST_CASE("new_customers: end - start + lost, consistent with 001 line 36 and li
 
 TEST_CASE("new_customers: inconsistent counts are an error in both forms", "[acquisition][errors]") {
   CHECK_THROWS_WITH(crm::new_customers({.customers_at_start = 10, .customers_at_end = 3, .customers_lost = 2}),
-                    "crm::new_customers: customers_at_start - customers_lost > customers_at_end is larger than its whole "
-                    "(the counts are inconsistent: new customers would be negative)");
+                    "crm::new_customers: customers_at_end is out of range (must be at least customers_at_start - "
+                    "customers_lost, or new customers would be negative)");
   CHECK(crm::try_new_customers({.customers_at_start = 10, .customers_at_end = 30, .customers_lost = 12}).error().code ==
         crm::errc::part_exceeds_whole);
   CHECK(crm::try_new_customers({.customers_at_start = -1, .customers_at_end = 3, .customers_lost = 0}).error().code ==
@@ -255,7 +256,7 @@ TEMPLATE_TEST_CASE("channel_share: channel new customers / all new customers (00
 
 TEST_CASE("channel_share: bad input, both forms", "[acquisition][errors]") {
   CHECK_THROWS_WITH(crm::channel_share({.channel_new_customers = 130, .all_new_customers = 120}),
-                    "crm::channel_share: channel_new_customers > all_new_customers is larger than its whole");
+                    "crm::channel_share: channel_new_customers is larger than its whole (must not exceed all_new_customers)");
   CHECK(crm::try_channel_share({.channel_new_customers = 0, .all_new_customers = 0}).error().code ==
         crm::errc::zero_denominator);
   CHECK(crm::try_channel_share({.channel_new_customers = -1, .all_new_customers = 10}).error().code == crm::errc::negative);
@@ -333,4 +334,68 @@ TEMPLATE_TEST_CASE("acquisition inputs: ok() is true exactly when the try_ form 
       const crm::acquisition_costs<T> c{.marketing_and_sales_cost = m, .new_customers = k};
       CHECK(c.ok() == crm::try_cac(c).has_value());
     }
+}
+
+// --- exact decimal division and the limits of the number types -----------------------------------------
+
+TEST_CASE("acquisition: money and counts per count are exact in decimal50 whenever the quotient terminates",
+          "[acquisition][exact]") {
+  using D = crm::decimal50;
+  // Hand arithmetic; each divisor has a factor 3, so dividing through D(n) (a rounded reciprocal) would miss.
+  CHECK(crm::cac(crm::acquisition_costs<D>{.marketing_and_sales_cost = D("0.30"), .new_customers = 3}).amount == D("0.10"));
+  CHECK(crm::cac(crm::acquisition_costs<D>{.marketing_and_sales_cost = D("2000.01"), .new_customers = 3}).amount ==
+        D("666.67"));
+  CHECK(crm::cac(crm::acquisition_costs<D>{.marketing_and_sales_cost = D("123.45"), .new_customers = 15}).amount == D("8.23"));
+  CHECK(crm::conversion_rate<D>({.actions = 3, .audience = 30}).fraction == D("0.1"));
+  CHECK(crm::lead_conversion<D>({.new_customers = 9, .leads = 36}).fraction == D("0.25"));
+  CHECK(crm::visitor_to_lead<D>({.leads = 3, .visitors = 12}).fraction == D("0.25"));
+  CHECK(crm::channel_share<D>({.channel_new_customers = 33, .all_new_customers = 330}).fraction == D("0.1"));
+  CHECK(crm::customer_base_growth<D>({.customers_at_start = 30, .customers_at_end = 33}).fraction == D("0.1"));
+  CHECK(crm::customer_base_growth<D>({.customers_at_start = 30, .customers_at_end = 27}).fraction == D("-0.1"));
+  const auto f = crm::funnel<D>(std::array<crm::count_t, 3>{300, 30, 3});
+  CHECK(f.stage_rates[0].fraction == D("0.1"));
+  CHECK(f.stage_rates[1].fraction == D("0.1"));
+  CHECK(f.overall.fraction == D("0.01"));
+  const std::array<crm::acquisition_channel<D>, 2> ch{{{.cost = D("0.90"), .new_customers = 3}, {.cost = D("0.30"), .new_customers = 3}}};
+  std::array<crm::channel_result<D>, 2> out{};
+  CHECK(crm::channel_breakdown<D>(ch, out).amount == D("0.20"));  // 1.20 / 6
+  CHECK(out[0].cac.amount == D("0.30"));
+  CHECK(out[1].cac.amount == D("0.10"));
+  CHECK(out[0].share.fraction == D("0.5"));
+}
+
+TEMPLATE_TEST_CASE("acquisition: counts and money at the limits of the number types", "[acquisition][limits]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  using crm_test::kMaxCount;
+  const T big = crm_test::largest<T>();
+  // Ratios of counts never overflow: the largest counts give finite, correct rates.
+  CHECK(crm::conversion_rate<T>({.actions = kMaxCount, .audience = kMaxCount}).fraction == T(1));
+  CHECK(crm::conversion_rate<T>({.actions = 1, .audience = kMaxCount}).fraction > T(0));
+  CHECK(crm::funnel<T>(std::array<crm::count_t, 3>{kMaxCount, kMaxCount, 0}).overall.fraction == T(0));
+  CHECK(crm::customer_base_growth<T>({.customers_at_start = 1, .customers_at_end = kMaxCount}).fraction ==
+        T(T(kMaxCount) - T(1)));
+  // Money per count cannot exceed the money.
+  CHECK(crm::cac(crm::acquisition_costs<T>{.marketing_and_sales_cost = big, .new_customers = 1}).amount == big);
+  // Channel costs that sum beyond T: the blended CAC, big / 2 + big / 2, still fits.
+  const std::array<crm::acquisition_channel<T>, 2> costly{{{.cost = big, .new_customers = 1}, {.cost = big, .new_customers = 1}}};
+  std::array<crm::channel_result<T>, 2> out{};
+  CHECK(crm_test::approx_equal(crm::channel_breakdown<T>(costly, out).amount, big));
+  CHECK(out[1].share.fraction == T(1) / T(2));
+  CHECK(out[1].cac.amount == big);
+  // New customers that sum beyond count_t: errc::overflow, never a wrapped (undefined) sum.
+  const std::array<crm::acquisition_channel<T>, 2> crowded{{{.cost = T(1), .new_customers = kMaxCount},
+                                                           {.cost = T(1), .new_customers = 1}}};
+  crm_test::check_overflow(crm::try_channel_breakdown<T>(crowded, out), [&] { return crm::channel_breakdown<T>(crowded, out); },
+                           "channel_breakdown", "new_customers");
+}
+
+TEST_CASE("new_customers: the largest counts give the balance without overflowing", "[acquisition][limits]") {
+  using crm_test::kMaxCount;
+  CHECK(crm::new_customers({.customers_at_start = kMaxCount, .customers_at_end = kMaxCount, .customers_lost = kMaxCount}) ==
+        kMaxCount);
+  CHECK(crm::new_customers({.customers_at_start = kMaxCount, .customers_at_end = 0, .customers_lost = kMaxCount}) == 0);
+  CHECK(crm::new_customers({.customers_at_start = 0, .customers_at_end = kMaxCount, .customers_lost = 0}) == kMaxCount);
+  CHECK(crm::try_new_customers({.customers_at_start = kMaxCount, .customers_at_end = 0, .customers_lost = 1}).error().code ==
+        crm::errc::out_of_range);
 }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <string>
 #include <type_traits>
 
@@ -100,4 +101,88 @@ TEST_CASE("decimal money: ten times 0.10 is exactly 1.00 with cpp_dec_float_50, 
   }
   CHECK(d == 1);
   CHECK(x != 1.0);
+}
+
+// --- division by a count: number_traits<T>::divide ----------------------------------------------------
+
+TEST_CASE("number_traits::divide: a decimal divided by a count is exact when the quotient terminates", "[core][exact]") {
+  using D = crm::decimal50;
+  using dec_et_off = boost::multiprecision::number<boost::multiprecision::cpp_dec_float<50>, boost::multiprecision::et_off>;
+  // Hand arithmetic: each quotient terminates. cpp_dec_float divides D by D through a rounded
+  // reciprocal, so dividing by D(n) misses the ones whose divisor has a factor 3 or 7; the trait
+  // divides by the integer (long division), which is exact.
+  struct row {
+    const char* x;
+    crm::count_t n;
+    const char* q;
+  };
+  const row grid[] = {{"0.30", 3, "0.10"}, {"90", 3, "30"},   {"0.99", 9, "0.11"}, {"7.77", 7, "1.11"},
+                      {"2000.01", 3, "666.67"}, {"1.00", 8, "0.125"}, {"123.45", 5, "24.69"}, {"0.000006", 6, "0.000001"},
+                      {"-0.30", 3, "-0.10"}, {"36", 12, "3"}};
+  int reciprocal_misses = 0;
+  for (const row& r : grid) {
+    INFO(r.x << " / " << r.n);
+    CHECK(crm::number_traits<D>::divide(D(r.x), r.n) == D(r.q));
+    CHECK(crm::divide_by_count(D(r.x), r.n) == D(r.q));
+    CHECK(crm::number_traits<dec_et_off>::divide(dec_et_off(r.x), r.n) == dec_et_off(r.q));
+    if (D(D(r.x) / D(r.n)) != D(r.q)) ++reciprocal_misses;
+  }
+  CHECK(reciprocal_misses >= 3);  // the grid would catch a division through T(n)
+  // Counts of 10^8 and more: cpp_dec_float's own integer division goes through the reciprocal
+  // there, so the trait divides in exact steps (factors 2 and 5, odd factors up to 10^5, the rest).
+  // (0.30 n) / n must give 0.30 and (100 n) / n must give 100 for every such count.
+  const crm::count_t big_counts[] = {99'999'999,      100'000'000,   300'000'000,   1'000'000'000,
+                                     123'456'789,     4'294'967'297, 3'000'000'000'000,
+                                     std::numeric_limits<crm::count_t>::max(), 6'700'417LL * 641 * 3};
+  for (const crm::count_t n : big_counts) {
+    INFO("n = " << n);
+    CHECK(crm::number_traits<D>::divide(D(D(n) * D("0.30")), n) == D("0.30"));
+    CHECK(crm::number_traits<D>::divide(D(D(n) * D(100)), n) == D(100));
+    CHECK(crm::count_ratio<D>(n, n) == D(1));
+  }
+  // Boost's own division by such counts (through the reciprocal) would miss: the steps matter.
+  CHECK(D(D(D(300'000'000) * D("0.30")) / D(300'000'000)) != D("0.30"));
+  CHECK(D(D("0.30") / D(3)) != D("0.10"));
+  // Ratios of counts: 30 of 300 is exactly 0.1.
+  CHECK(crm::count_ratio<D>(30, 300) == D("0.1"));
+  CHECK(crm::count_ratio<D>(7, 21) != D("0.33"));  // 1/3 does not terminate
+  // Built-in types: the same as dividing by T(n).
+  for (const crm::count_t n : {1LL, 3LL, 7LL, 1000LL, std::numeric_limits<crm::count_t>::max()}) {
+    CHECK(crm::number_traits<double>::divide(0.3, n) == 0.3 / static_cast<double>(n));
+    CHECK(crm::number_traits<float>::divide(0.3f, n) == 0.3f / static_cast<float>(n));
+  }
+  static_assert(crm::number_traits<double>::divide(1.0, 8) == 0.125);
+  static_assert(crm::count_ratio<double>(1, 4) == 0.25);
+}
+
+TEST_CASE("error_info: the field is a field name, the relation is in the detail; the message reads as a sentence", "[core]") {
+  const crm::error_info part = crm::detail::check_part("open_rate", "unique_opens", 201LL, 200LL, "must not exceed delivered");
+  CHECK(part.code == crm::errc::part_exceeds_whole);
+  CHECK(std::string(part.field) == "unique_opens");
+  CHECK(crm::message(part) == "crm::open_rate: unique_opens is larger than its whole (must not exceed delivered)");
+  CHECK_FALSE(crm::detail::check_part("open_rate", "unique_opens", 200LL, 200LL, "must not exceed delivered"));
+  const crm::error_info over = crm::detail::overflow_error("roi", "result", "revenue is too large for so small a cost");
+  CHECK(crm::message(over) == "crm::roi: result overflows the number type (revenue is too large for so small a cost)");
+  try {
+    crm::detail::throw_metric_error(over);
+  } catch (const crm::metric_error& e) {
+    CHECK(std::string(e.detail()) == "revenue is too large for so small a cost");
+  }
+}
+
+TEST_CASE("detail::sum_overflows and ordered_product at the limits", "[core][limits]") {
+  constexpr crm::count_t max = std::numeric_limits<crm::count_t>::max();
+  constexpr crm::count_t min = std::numeric_limits<crm::count_t>::min();
+  static_assert(!crm::detail::sum_overflows(max - 1, 1) && crm::detail::sum_overflows(max, 1));
+  static_assert(!crm::detail::sum_overflows(min, 0) && crm::detail::sum_overflows(min, -1));
+  static_assert(crm::detail::sum_overflows(max / 2 + 1, max / 2 + 1) && !crm::detail::sum_overflows(max / 2, max / 2));
+  // 1e200 x 1e200 x 1e-300 = 1e100: left to right the first product overflows.
+  using Catch::Matchers::WithinRel;
+  const double ordered = crm::detail::ordered_product<double, 3>({1e200, 1e200, 1e-300});
+  CHECK_THAT(ordered, WithinRel(1e100, 1e-14));
+  CHECK_THAT(crm::detail::product_of_non_negative(1e200, 1e200, 1e-300), WithinRel(1e100, 1e-14));
+  CHECK(crm::detail::product_of_non_negative(1e300, 1e300, 0.0) == 0.0);
+  CHECK_FALSE(crm::number_traits<double>::is_finite(crm::detail::product_of_non_negative(1e300, 1e300, 1e-200)));
+  CHECK_THAT(crm::detail::product_of_non_negative(1e-300, 1e200, 1e200, 1e200), WithinRel(1e300, 1e-14));
+  static_assert(crm::detail::product_of_non_negative(2.0, 3.0, 4.0) == 24.0);
 }

@@ -4,6 +4,7 @@
 // The seeds state the e-mail formulas but give no worked numbers, so every reference value below is
 // the seed's formula applied by hand to one campaign, written out in the comment.
 #include "catch.hpp"
+#include "limits_helpers.hpp"
 
 #include <crm/format.hpp>
 #include <crm/metrics/email.hpp>
@@ -134,7 +135,7 @@ TEST_CASE("email: a click without a tracked open is allowed except in click-to-o
   CHECK(crm::click_through_rate(c).percent() == 30.0);
   CHECK(crm::try_click_to_open_rate(c).error().code == crm::errc::part_exceeds_whole);
   CHECK_THROWS_WITH(crm::click_to_open_rate(c),
-                    "crm::click_to_open_rate: unique_clicks is larger than its whole (unique_clicks > unique_opens)");
+                    "crm::click_to_open_rate: unique_clicks is larger than its whole (must not exceed unique_opens)");
 }
 
 namespace {
@@ -217,7 +218,7 @@ TEST_CASE("email: zero denominators, negative counts and parts larger than their
   check_error(refusal, zero_delivered, errc::zero_denominator, "delivered");
   check_error(refusal, with([](auto& c) { c.spam_complaints = -1; }), errc::negative, "spam_complaints");
   check_error(refusal, with([](auto& c) { c.unsubscribed = 500; c.spam_complaints = 461; }),
-              errc::part_exceeds_whole, "unsubscribed + spam_complaints");
+              errc::part_exceeds_whole, "unsubscribed");
 
   const metric_case unsub = CRM_EMAIL_METRIC(unsubscribe_rate);
   check_error(unsub, zero_delivered, errc::zero_denominator, "delivered");
@@ -244,9 +245,11 @@ TEST_CASE("email: zero denominators, negative counts and parts larger than their
     check_error(bounce, delivered_gt_sent, errc::part_exceeds_whole, "delivered");
     check_error(bounce, with([](auto& c) { c.hard_bounces = -1; }), errc::negative, "hard_bounces");
     check_error(bounce, with([](auto& c) { c.soft_bounces = -1; }), errc::negative, "soft_bounces");
-    // 960 delivered + 10 + 31 bounced = 1001 > 1000 sent.
-    check_error(bounce, with([](auto& c) { c.soft_bounces = 31; }), errc::part_exceeds_whole,
-                "hard_bounces + soft_bounces");
+    // 960 delivered + 10 + 31 bounced = 1001 > 1000 sent: the soft bounces are one too many.
+    check_error(bounce, with([](auto& c) { c.soft_bounces = 31; }), errc::part_exceeds_whole, "soft_bounces");
+    // 960 delivered + 41 hard bounces = 1001 > 1000 sent.
+    check_error(bounce, with([](auto& c) { c.hard_bounces = 41; c.soft_bounces = 0; }), errc::part_exceeds_whole,
+                "hard_bounces");
   }
 }
 
@@ -283,4 +286,65 @@ TEST_CASE("email: rates print as percents", "[email][format]") {
   CHECK(fmt::format("{}", crm::click_through_rate_of_sent(c)) == "4.8%");
   CHECK(fmt::format("{:.3}", crm::email_refusal_rate(c)) == "0.833%");
   CHECK(fmt::format("{}", crm::email_roi(campaign<crm::decimal50>())) == "200%");
+}
+
+// --- exact decimal division and the limits of the number types -----------------------------------------
+
+TEST_CASE("email: every rate is exact in decimal50 whenever it terminates", "[email][exact]") {
+  using D = crm::decimal50;
+  // Hand arithmetic on a campaign whose bases (3000 sent, 2400 delivered, 600 opens) have a factor 3,
+  // where a division through D(n) (a rounded reciprocal) would miss.
+  const crm::email_campaign<D> c{.sent = 3000, .delivered = 2400, .unique_opens = 600, .unique_clicks = 120,
+                                 .conversions = 30, .unsubscribed = 12, .spam_complaints = 6, .hard_bounces = 150,
+                                 .soft_bounces = 450, .revenue = D("0.75"), .cost = D("0.25")};
+  REQUIRE(c.ok());
+  CHECK(crm::open_rate(c).fraction == D("0.25"));
+  CHECK(crm::open_rate_of_sent(c).fraction == D("0.2"));
+  CHECK(crm::click_through_rate(c).fraction == D("0.05"));
+  CHECK(crm::click_through_rate_of_sent(c).fraction == D("0.04"));
+  CHECK(crm::click_to_open_rate(c).fraction == D("0.2"));
+  CHECK(crm::email_conversion_rate(c).fraction == D("0.01"));
+  CHECK(crm::email_refusal_rate(c).fraction == D("0.0075"));
+  CHECK(crm::unsubscribe_rate(c).fraction == D("0.005"));
+  CHECK(crm::unsubscribe_rate_of_sent(c).fraction == D("0.004"));
+  CHECK(crm::spam_complaint_rate(c).fraction == D("0.0025"));
+  CHECK(crm::delivery_rate(c).fraction == D("0.8"));
+  CHECK(crm::email_bounce_rate(c).fraction == D("0.2"));
+  CHECK(crm::email_hard_bounce_rate(c).fraction == D("0.05"));
+  CHECK(crm::email_soft_bounce_rate(c).fraction == D("0.15"));
+  // Money / money goes through cpp_dec_float's rounded reciprocal (docs/metrics/revenue.md): exact
+  // here because 1 / 0.25 terminates.
+  CHECK(crm::email_roi(c).fraction == D(2));
+}
+
+TEMPLATE_TEST_CASE("email: counts and money at the limits of the number types", "[email][limits]", float, double, long double,
+                   crm::decimal50, crm::quad) {
+  using T = TestType;
+  using crm_test::kMaxCount;
+  const crm::email_campaign<T> all{.sent = kMaxCount, .delivered = kMaxCount, .unique_opens = kMaxCount,
+                                   .unique_clicks = kMaxCount, .conversions = kMaxCount, .unsubscribed = kMaxCount,
+                                   .spam_complaints = 0};
+  CHECK(all.ok());
+  CHECK(crm::open_rate(all).fraction == T(1));
+  CHECK(crm::click_to_open_rate(all).fraction == T(1));
+  CHECK(crm::email_refusal_rate(all).fraction == T(1));
+  // Bounces whose sum (or sum with delivered) exceeds count_t: a clear error and ok() false, never a
+  // wrapped (undefined) sum.
+  const crm::email_campaign<T> bounced{.sent = kMaxCount, .delivered = 0, .hard_bounces = kMaxCount, .soft_bounces = kMaxCount};
+  CHECK_FALSE(bounced.ok());
+  const auto b = crm::try_email_bounce_rate(bounced);
+  CHECK(b.error().code == crm::errc::part_exceeds_whole);
+  CHECK(std::string(b.error().field) == "soft_bounces");
+  CHECK(crm::email_hard_bounce_rate(crm::email_campaign<T>{.sent = kMaxCount, .delivered = 0, .hard_bounces = kMaxCount})
+            .fraction == T(1));
+  const crm::email_campaign<T> refused{.sent = kMaxCount, .delivered = kMaxCount, .unsubscribed = kMaxCount,
+                                       .spam_complaints = kMaxCount};
+  CHECK(refused.ok());  // each count is within delivered; only their sum is not
+  CHECK_FALSE(crm::try_email_refusal_rate(refused).has_value());
+  CHECK(crm::message(crm::try_email_refusal_rate(refused).error()) ==
+        "crm::email_refusal_rate: unsubscribed is larger than its whole (unsubscribed + spam_complaints must not exceed "
+        "delivered)");
+  // email_roi reports crm::roi's overflow under its own name.
+  const crm::email_campaign<T> huge{.revenue = crm_test::largest<T>(), .cost = crm_test::smallest<T>()};
+  crm_test::check_overflow(crm::try_email_roi(huge), [&] { return crm::email_roi(huge); }, "email_roi", "result");
 }

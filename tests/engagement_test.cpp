@@ -7,6 +7,7 @@
 // line 229). The tests follow the standard web and social-media analytics definitions (named at
 // each test); every expected value is hand arithmetic written out beside it.
 #include "catch.hpp"
+#include "limits_helpers.hpp"
 
 #include <crm/format.hpp>
 #include <crm/metrics/engagement.hpp>
@@ -118,7 +119,7 @@ TEST_CASE("engagement: bad input is an error naming metric and field, both forms
   using crm::errc;
   CHECK_THROWS_WITH(crm::web_bounce_rate({.sessions = 0}), "crm::web_bounce_rate: sessions is zero (zero denominator)");
   CHECK_THROWS_WITH(crm::web_bounce_rate({.sessions = 10, .single_page_sessions = 11}),
-                    "crm::web_bounce_rate: single_page_sessions is larger than its whole (single_page_sessions > sessions)");
+                    "crm::web_bounce_rate: single_page_sessions is larger than its whole (must not exceed sessions)");
   CHECK(crm::try_web_bounce_rate({.sessions = 10, .single_page_sessions = -1}).error().code == errc::negative);
   CHECK(crm::try_web_bounce_rate({.sessions = -10}).error().code == errc::negative);
 
@@ -140,7 +141,7 @@ TEST_CASE("engagement: bad input is an error naming metric and field, both forms
   CHECK_THROWS_AS(crm::reach_rate({}), crm::metric_error);
 
   CHECK_THROWS_WITH(crm::post_click_through_rate({.impressions = 10, .clicks = 11}),
-                    "crm::post_click_through_rate: clicks is larger than its whole (clicks > impressions)");
+                    "crm::post_click_through_rate: clicks is larger than its whole (must not exceed impressions)");
   CHECK(crm::try_post_click_through_rate({.impressions = 0}).error().code == errc::zero_denominator);
   CHECK(crm::try_post_click_through_rate({.impressions = 5, .clicks = -1}).error().code == errc::negative);
 
@@ -170,4 +171,48 @@ TEST_CASE("engagement: rates print as percents, durations keep their count", "[e
   CHECK(fmt::format("{}", crm::web_bounce_rate(traffic)) == "42%");
   CHECK(fmt::format("{}", crm::engagement_rate_by_followers(post)) == "1.25%");
   CHECK(fmt::format("{:.1}", crm::subscriber_growth_rate(audience)) == "7.5%");
+}
+
+// --- exact decimal division and the limits of the number types -----------------------------------------
+
+TEST_CASE("engagement: rates and average times are exact in decimal50 whenever they terminate", "[engagement][exact]") {
+  using D = crm::decimal50;
+  // Hand arithmetic; bases with a factor 3, where a division through D(n) would round.
+  CHECK(crm::web_bounce_rate<D>({.sessions = 300, .single_page_sessions = 126}).fraction == D("0.42"));
+  CHECK(crm::returning_visitor_share<D>({.unique_visitors = 3200, .returning_visitors = 800}).fraction == D("0.25"));
+  const crm::social_stats post{.followers = 6000, .reach = 1200, .impressions = 3000, .likes = 54, .comments = 3, .shares = 3,
+                               .clicks = 90};
+  CHECK(crm::engagement_rate_by_reach<D>(post).fraction == D("0.05"));
+  CHECK(crm::engagement_rate_by_followers<D>(post).fraction == D("0.01"));
+  CHECK(crm::reach_rate<D>(post).fraction == D("0.2"));
+  CHECK(crm::post_click_through_rate<D>(post).fraction == D("0.03"));
+  CHECK(crm::subscriber_growth_rate<D>({.at_start = 300, .at_end = 330, .new_subscribers = 60}).fraction == D("0.1"));
+  CHECK(crm::new_subscriber_rate<D>({.at_start = 300, .at_end = 330, .new_subscribers = 60}).fraction == D("0.2"));
+  const crm::interaction_times<D> times{.total_interaction_time = crm::seconds<D>(D("0.30")), .interactions = 3};
+  CHECK(crm::average_interaction_time(times).count() == D("0.10"));
+  const std::array<crm::seconds<D>, 3> each{crm::seconds<D>(D("0.10")), crm::seconds<D>(D("0.15")), crm::seconds<D>(D("0.05"))};
+  CHECK(crm::average_interaction_time(each).count() == D("0.10"));
+}
+
+TEMPLATE_TEST_CASE("engagement: counts and times at the limits of the number types", "[engagement][limits]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  using crm_test::kMaxCount;
+  // Interactions beyond count_t: errc::overflow naming "interactions", never a wrapped sum.
+  const crm::social_stats viral{.followers = 1, .reach = 1, .likes = kMaxCount, .comments = 1};
+  crm_test::check_overflow(crm::try_engagement_rate_by_reach<T>(viral), [&] { return crm::engagement_rate_by_reach<T>(viral); },
+                           "engagement_rate_by_reach", "interactions");
+  crm_test::check_overflow(crm::try_engagement_rate_by_followers<T>(viral),
+                           [&] { return crm::engagement_rate_by_followers<T>(viral); }, "engagement_rate_by_followers",
+                           "interactions");
+  const crm::social_stats most{.followers = 1, .reach = 1, .likes = kMaxCount};
+  CHECK(crm::engagement_rate_by_reach<T>(most).fraction == T(kMaxCount));
+  CHECK(crm::web_bounce_rate<T>({.sessions = kMaxCount, .single_page_sessions = kMaxCount}).fraction == T(1));
+  // Times that sum beyond T: errc::overflow for the range form; a total of big over 1 is big.
+  const T big = crm_test::largest<T>();
+  const std::array<crm::seconds<T>, 2> long_ones{crm::seconds<T>(big), crm::seconds<T>(big)};
+  crm_test::check_overflow(crm::try_average_interaction_time(long_ones), [&] { return crm::average_interaction_time(long_ones); },
+                           "average_interaction_time", "interaction_times");
+  const crm::interaction_times<T> total{.total_interaction_time = crm::seconds<T>(big), .interactions = 1};
+  CHECK(crm::average_interaction_time(total).count() == big);
 }

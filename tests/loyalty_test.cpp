@@ -6,6 +6,8 @@
 // applied by hand, written out in the comment. CSAT follows the standard definition (share of
 // satisfied answers, 4-5 on a 1-5 scale).
 #include "catch.hpp"
+#include "limits_helpers.hpp"
+#include "number_helpers.hpp"
 
 #include <crm/format.hpp>
 #include <crm/metrics/loyalty.hpp>
@@ -158,7 +160,7 @@ TEST_CASE("csat: bad counts, answers and scales are errors, both forms", "[loyal
   using crm::errc;
   CHECK_THROWS_WITH(crm::csat({.satisfied = 5, .respondents = 0}), "crm::csat: respondents is zero (zero denominator)");
   CHECK_THROWS_WITH(crm::csat({.satisfied = 5, .respondents = 4}),
-                    "crm::csat: satisfied is larger than its whole (satisfied > respondents)");
+                    "crm::csat: satisfied is larger than its whole (must not exceed respondents)");
   CHECK(crm::try_csat({.satisfied = -1, .respondents = 4}).error().code == errc::negative);
   CHECK(crm::try_csat({.satisfied = 1, .respondents = -4}).error().code == errc::negative);
   CHECK(crm::try_csat({.satisfied = 5, .respondents = 4}).error().code == errc::part_exceeds_whole);
@@ -181,4 +183,38 @@ TEST_CASE("csat: bad counts, answers and scales are errors, both forms", "[loyal
                     "crm::csat_of_answers: scale is out of range (needs lowest < satisfied_from <= highest)");
   CHECK_FALSE(crm::csat_scale{.lowest = 1, .highest = 5, .satisfied_from = 1}.ok());
   CHECK(crm::csat_scale{}.ok());
+}
+
+// --- exact decimal division and the limits of the number types -----------------------------------------
+
+TEST_CASE("loyalty: NPS and CSAT are exact in decimal50 whenever they terminate", "[loyalty][exact]") {
+  using D = crm::decimal50;
+  // Hand arithmetic over 30 and 12 respondents (factor 3: a division through D(n) would round).
+  const auto s = crm::nps<D>({.promoters = 15, .passives = 12, .detractors = 3});  // 50 % - 10 % = +40
+  CHECK(s.points == D(40));
+  CHECK(s.promoter_share.fraction == D("0.5"));
+  CHECK(s.detractor_share.fraction == D("0.1"));
+  CHECK(crm::nps<D>({.promoters = 3, .passives = 6, .detractors = 3}).points == D(0));
+  CHECK(crm::nps<D>({.promoters = 9, .passives = 0, .detractors = 3}).points == D(50));
+  CHECK(crm::csat<D>({.satisfied = 27, .respondents = 30}).fraction == D("0.9"));
+  const int half[] = {5, 1, 4, 3, 5, 1};  // 3 of 6 satisfied: exactly 0.5
+  CHECK(crm::csat_of_answers<D>(half).fraction == D("0.5"));
+  const int answers[] = {5, 5, 4, 3, 5, 1, 4, 5, 2, 5, 4, 3};  // 8 of 12: 2/3 does not terminate, close only
+  CHECK(crm_test::approx_equal(crm::csat_of_answers<D>(answers).fraction, D(2) / D(3)));
+}
+
+TEMPLATE_TEST_CASE("nps: counts at the limits of count_t", "[loyalty][limits]", float, double, long double, crm::decimal50,
+                   crm::quad) {
+  using T = TestType;
+  using crm_test::kMaxCount;
+  CHECK(crm::nps<T>({.promoters = kMaxCount}).points == T(100));
+  CHECK(crm::nps<T>({.detractors = kMaxCount}).points == T(-100));
+  // Respondents beyond count_t: errc::overflow (and ok() false), never a wrapped sum.
+  const crm::nps_counts many{.promoters = kMaxCount, .passives = kMaxCount};
+  CHECK_FALSE(many.ok());
+  crm_test::check_overflow(crm::try_nps<T>(many), [&] { return crm::nps<T>(many); }, "nps", "respondents");
+  const crm::nps_counts last{.promoters = kMaxCount - 1, .passives = 0, .detractors = 2};
+  CHECK_FALSE(last.ok());
+  CHECK(crm::try_nps<T>(last).error().code == crm::errc::overflow);
+  CHECK(crm::csat<T>({.satisfied = kMaxCount, .respondents = kMaxCount}).fraction == T(1));
 }

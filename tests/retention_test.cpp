@@ -5,6 +5,7 @@
 #include "catch.hpp"
 #include "number_helpers.hpp"
 #include "data_path.hpp"
+#include "limits_helpers.hpp"
 
 #include <crm/metrics.hpp>
 #include <crm/multiprecision.hpp>
@@ -74,10 +75,12 @@ TEMPLATE_TEST_CASE("retention_rate: 001 line 36 ((end - new) / start) for every 
 TEST_CASE("retention_rate: new customers > end, or more retained than at start, is an error in both forms",
           "[retention][errors]") {
   CHECK_THROWS_WITH(crm::retention_rate({.customers_at_start = 100, .customers_at_end = 50, .new_customers = 60}),
-                    "crm::retention_rate: new_customers > customers_at_end is larger than its whole");
+                    "crm::retention_rate: new_customers is larger than its whole (must not exceed customers_at_end)");
   const auto more = crm::try_retention_rate({.customers_at_start = 100, .customers_at_end = 200, .new_customers = 50});
   CHECK(more.error().code == crm::errc::part_exceeds_whole);
-  CHECK(std::string(more.error().field) == "customers_at_end - new_customers > customers_at_start");
+  CHECK(std::string(more.error().field) == "customers_at_end");
+  CHECK(crm::message(more.error()) == "crm::retention_rate: customers_at_end is larger than its whole (customers_at_end - "
+                                      "new_customers, the customers retained, must not exceed customers_at_start)");
   CHECK_THROWS_AS(crm::retention_rate({.customers_at_start = 100, .customers_at_end = 200, .new_customers = 50}),
                   crm::metric_error);
   CHECK(crm::try_retention_rate({.customers_at_start = 0, .customers_at_end = 5, .new_customers = 5}).error().code ==
@@ -101,7 +104,7 @@ TEMPLATE_TEST_CASE("churn_rate: 001 line 42 (lost / start) for every number type
 
 TEST_CASE("churn_rate: lost > start is an error in both forms", "[retention][errors]") {
   CHECK_THROWS_WITH(crm::churn_rate({.customers_at_start = 10, .customers_lost = 11}),
-                    "crm::churn_rate: customers_lost > customers_at_start is larger than its whole");
+                    "crm::churn_rate: customers_lost is larger than its whole (must not exceed customers_at_start)");
   CHECK_THROWS_WITH(crm::churn_rate({.customers_at_start = 0, .customers_lost = 0}),
                     "crm::churn_rate: customers_at_start is zero (zero denominator)");
   CHECK(crm::try_churn_rate({.customers_at_start = 10, .customers_lost = -1}).error().code == crm::errc::negative);
@@ -131,7 +134,7 @@ TEMPLATE_TEST_CASE("repeat_purchase_share: 001 line 66 (customers with >= 2 purc
 
 TEST_CASE("repeat_purchase_share: repeat customers > customers is an error in both forms", "[retention][errors]") {
   CHECK_THROWS_WITH(crm::repeat_purchase_share({.repeat_customers = 5, .customers = 4}),
-                    "crm::repeat_purchase_share: repeat_customers > customers is larger than its whole");
+                    "crm::repeat_purchase_share: repeat_customers is larger than its whole (must not exceed customers)");
   CHECK(crm::try_repeat_purchase_share({.repeat_customers = 1, .customers = 0}).error().code == crm::errc::zero_denominator);
   CHECK(crm::try_repeat_purchase_share({.repeat_customers = -1, .customers = 3}).error().code == crm::errc::negative);
 }
@@ -305,7 +308,7 @@ TEST_CASE("average_time_between_purchases: bad input is an error in both forms",
       "crm::average_time_between_purchases: purchases is out of range (needs at least 2 purchases)");
   CHECK_THROWS_WITH(
       crm::average_time_between_purchases({.first_purchase = days(9.0), .last_purchase = days(5.0), .purchases = 3}),
-      "crm::average_time_between_purchases: last_purchase - first_purchase is negative");
+      "crm::average_time_between_purchases: last_purchase is out of range (must not be before first_purchase)");
   CHECK(crm::try_average_time_between_purchases({.first_purchase = days(1.0), .last_purchase = days(5.0), .purchases = -2})
             .error()
             .code == crm::errc::negative);
@@ -340,7 +343,7 @@ TEMPLATE_TEST_CASE("cohort_retention: active in period k / cohort size (standard
 
 TEST_CASE("cohort_retention: bad input is an error in both forms", "[retention][errors]") {
   CHECK_THROWS_WITH(crm::cohort_retention({.cohort_size = 10, .active_in_period = 11}),
-                    "crm::cohort_retention: active_in_period > cohort_size is larger than its whole");
+                    "crm::cohort_retention: active_in_period is larger than its whole (must not exceed cohort_size)");
   CHECK(crm::try_cohort_retention({.cohort_size = 0, .active_in_period = 0}).error().code == crm::errc::zero_denominator);
   CHECK(crm::try_cohort_retention({.cohort_size = 5, .active_in_period = -1}).error().code == crm::errc::negative);
   std::array<crm::rate<double>, 2> curve{};
@@ -396,4 +399,61 @@ TEMPLATE_TEST_CASE("retention inputs: ok() is true exactly when the try_ form ha
       }
     }
   }
+}
+
+// --- exact decimal division and the limits of the number types -----------------------------------------
+
+TEST_CASE("retention: rates and durations per count are exact in decimal50 whenever the quotient terminates",
+          "[retention][exact]") {
+  using D = crm::decimal50;
+  using ddays = crm::days<D>;
+  // Hand arithmetic; the divisors have a factor 3, where a division through D(n) would round.
+  CHECK(crm::retention_rate<D>({.customers_at_start = 30, .customers_at_end = 30, .new_customers = 3}).fraction == D("0.9"));
+  CHECK(crm::churn_rate<D>({.customers_at_start = 30, .customers_lost = 3}).fraction == D("0.1"));
+  CHECK(crm::repeat_purchase_share<D>({.repeat_customers = 9, .customers = 36}).fraction == D("0.25"));
+  CHECK(crm::cohort_retention<D>({.cohort_size = 300, .active_in_period = 33}).fraction == D("0.11"));
+  const std::array<crm::count_t, 3> active{300, 30, 3};
+  std::array<crm::rate<D>, 3> curve{};
+  CHECK(crm::cohort_retention_curve<D>(300, active, curve) == 3);
+  CHECK(curve[1].fraction == D("0.1"));
+  CHECK(curve[2].fraction == D("0.01"));
+  // (0.40 - 0.10) days over 3 gaps = 0.10 days; 0.30 days of gaps over 3 gaps = 0.10.
+  CHECK(crm::average_time_between_purchases(crm::purchase_dates<D>{.first_purchase = ddays(D("0.10")),
+                                                                   .last_purchase = ddays(D("0.40")), .purchases = 4})
+            .count() == D("0.10"));
+  CHECK(crm::average_time_between_purchases(crm::purchase_gaps<D>{.sum_of_gaps = ddays(D("0.30")), .gaps = 3}).count() ==
+        D("0.10"));
+  CHECK(crm::average_time_between_purchases(crm::purchase_gaps<D>{.sum_of_gaps = ddays(D("2000.01")), .gaps = 3}).count() ==
+        D("666.67"));
+}
+
+TEMPLATE_TEST_CASE("retention: at the limits of the number types", "[retention][limits]", float, double, long double,
+                   crm::decimal50, crm::quad) {
+  using T = TestType;
+  using tdays = crm::days<T>;
+  using crm_test::kMaxCount;
+  const T big = crm_test::largest<T>();
+  CHECK(crm::churn_rate<T>({.customers_at_start = kMaxCount, .customers_lost = kMaxCount}).fraction == T(1));
+  CHECK(crm::retention_rate<T>({.customers_at_start = kMaxCount, .customers_at_end = kMaxCount, .new_customers = 0}).fraction ==
+        T(1));
+  // 1 / churn for the smallest normal churn fits in T for every type here (binary: 2^-k -> 2^k;
+  // decimal50: 1e-67108864 -> 1e67108864).
+  CHECK(crm::number_traits<T>::is_finite(crm::customer_lifetime(crm::churn_per_period<T>{.churn_rate = crm_test::smallest<T>()}).count));
+  // Times near both limits: last - first overflows, the gap per purchase does not (with 2 gaps).
+  const crm::purchase_dates<T> wide{.first_purchase = tdays(T(-big)), .last_purchase = tdays(big), .purchases = 3};
+  CHECK(crm_test::approx_equal(crm::average_time_between_purchases(wide).count(), big));
+  // With one gap it does: errc::overflow.
+  const crm::purchase_dates<T> too_wide{.first_purchase = tdays(T(-big)), .last_purchase = tdays(big), .purchases = 2};
+  crm_test::check_overflow(crm::try_average_time_between_purchases(too_wide),
+                           [&] { return crm::average_time_between_purchases(too_wide); }, "average_time_between_purchases",
+                           "result");
+  CHECK(crm::average_time_between_purchases(crm::purchase_gaps<T>{.sum_of_gaps = tdays(big), .gaps = 1}).count() == big);
+}
+
+TEMPLATE_TEST_CASE("customer_lifetime: a subnormal churn whose reciprocal exceeds the type is errc::overflow",
+                   "[retention][limits]", float, double, long double) {
+  using T = TestType;
+  const crm::churn_per_period<T> in{.churn_rate = std::numeric_limits<T>::denorm_min()};
+  crm_test::check_overflow(crm::try_customer_lifetime(in), [&] { return crm::customer_lifetime(in); }, "customer_lifetime",
+                           "result");
 }

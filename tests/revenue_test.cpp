@@ -5,6 +5,7 @@
 #include "catch.hpp"
 #include "number_helpers.hpp"
 #include "data_path.hpp"
+#include "limits_helpers.hpp"
 
 #include <crm/metrics.hpp>
 #include <crm/multiprecision.hpp>
@@ -365,8 +366,8 @@ TEST_CASE("discounted_ltv vs ltv_from_churn: discounting and end-of-period margi
 
 TEST_CASE("discounted_ltv: bad input, both forms", "[revenue][errors]") {
   CHECK_THROWS_WITH(crm::discounted_ltv({.margin = 100.0, .retention_rate = 1.0, .discount_rate = 0.0}),
-                    "crm::discounted_ltv: 1 + discount_rate - retention_rate is zero (zero denominator) (full retention "
-                    "without discounting sums to infinity)");
+                    "crm::discounted_ltv: discount_rate is zero (zero denominator) (must be positive when retention_rate "
+                    "is 1: the sum is infinite)");
   CHECK(crm::try_discounted_ltv({.margin = 100.0, .retention_rate = 1.1, .discount_rate = 0.1}).error().code ==
         crm::errc::out_of_range);
   CHECK(crm::try_discounted_ltv({.margin = 100.0, .retention_rate = 0.5, .discount_rate = -0.1}).error().code ==
@@ -467,7 +468,17 @@ TEST_CASE("profit_per_acquired_customer: bad input, both forms", "[revenue][erro
 
 // --- ok() agrees with the try_ forms ------------------------------------------------------------------
 
-TEMPLATE_TEST_CASE("revenue inputs: ok() is true exactly when the try_ form has a value (fast path = full checks)",
+namespace {
+// ok() checks the inputs: false exactly when the try_ form reports a bad input; true when it has a
+// value or when valid inputs give a result beyond the number type (errc::overflow).
+template <class R>
+bool agrees(bool ok, const crm::result<R>& r) {
+  if (!ok) return !r.has_value() && r.error().code != crm::errc::overflow;
+  return r.has_value() || r.error().code == crm::errc::overflow;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("revenue inputs: ok() is true exactly when the inputs are valid (fast path = full checks)",
                    "[revenue][errors]", float, double, long double, crm::decimal50, crm::quad) {
   using T = TestType;
   const std::array<T, 9> v{T(-1),
@@ -483,39 +494,183 @@ TEMPLATE_TEST_CASE("revenue inputs: ok() is true exactly when the try_ form has 
   for (const T& a : v) {
     for (const T& b : v) {
       const crm::investment<T> i{.revenue = a, .cost = b};
-      CHECK(i.ok() == crm::try_roi(i).has_value());
+      CHECK(agrees(i.ok(), crm::try_roi(i)));
       const crm::marketing_investment<T> m{.revenue = a, .marketing_cost = b};
-      CHECK(m.ok() == crm::try_romi(m).has_value());
+      CHECK(agrees(m.ok(), crm::try_romi(m)));
       const crm::payback_inputs<T> p{.acquisition_cost = a, .margin_per_period = b};
-      CHECK(p.ok() == crm::try_cac_payback_period(p).has_value());
+      CHECK(agrees(p.ok(), crm::try_cac_payback_period(p)));
       const crm::unit_economics<T> u{.lifetime_value = a, .acquisition_cost = b};
-      CHECK(u.ok() == crm::try_ltv_to_cac(u).has_value());
+      CHECK(agrees(u.ok(), crm::try_ltv_to_cac(u)));
       const crm::cost_and_revenue<T> c{.cost = a, .revenue = b};
-      CHECK(c.ok() == crm::try_cost_to_revenue(c).has_value());
+      CHECK(agrees(c.ok(), crm::try_cost_to_revenue(c)));
       for (const T& c3 : v) {
         const crm::ltv_inputs<T> l{.average_check = a, .purchase_frequency = b, .relationship_length = c3};
-        CHECK(l.ok() == crm::try_ltv(l).has_value());
+        CHECK(agrees(l.ok(), crm::try_ltv(l)));
         const crm::clv_inputs<T> k{.average_check = a, .purchases = b, .customer_lifetime = c3};
-        CHECK(k.ok() == crm::try_clv(k).has_value());
+        CHECK(agrees(k.ok(), crm::try_clv(k)));
         const crm::margin_ltv_inputs<T> g{.average_check = T(1), .purchase_frequency = a, .relationship_length = b,
                                           .gross_margin = c3};
-        CHECK(g.ok() == crm::try_gross_margin_ltv(g).has_value());
+        CHECK(agrees(g.ok(), crm::try_gross_margin_ltv(g)));
         const crm::churn_ltv_inputs<T> h{.average_check = T(1), .purchase_frequency = a, .churn_rate = b, .gross_margin = c3};
-        CHECK(h.ok() == crm::try_ltv_from_churn(h).has_value());
+        CHECK(agrees(h.ok(), crm::try_ltv_from_churn(h)));
         const crm::discounted_ltv_inputs<T> d{.margin = a, .retention_rate = b, .discount_rate = c3};
-        CHECK(d.ok() == crm::try_discounted_ltv(d).has_value());
+        CHECK(agrees(d.ok(), crm::try_discounted_ltv(d)));
       }
       for (const crm::count_t k : n) {
         const crm::order_totals<T> o{.revenue = a, .orders = k};
-        CHECK(o.ok() == crm::try_average_check(o).has_value());
+        CHECK(agrees(o.ok(), crm::try_average_check(o)));
         const crm::acquired_customers<T> q{.gross_profit = a, .acquisition_cost = b, .customers = k};
-        CHECK(q.ok() == crm::try_profit_per_acquired_customer(q).has_value());
+        CHECK(agrees(q.ok(), crm::try_profit_per_acquired_customer(q)));
       }
     }
   }
   for (const crm::count_t a : n)
     for (const crm::count_t b : n) {
       const crm::purchase_counts pc{.orders = a, .customers = b};
-      CHECK(pc.ok() == crm::try_purchase_frequency<T>(pc).has_value());
+      CHECK(agrees(pc.ok(), crm::try_purchase_frequency<T>(pc)));
     }
+}
+
+// --- exact decimal money: division by a count (number_traits<T>::divide) --------------------------------
+
+TEST_CASE("money per count is exact in decimal50 whenever the quotient terminates", "[revenue][exact]") {
+  using D = crm::decimal50;
+  // Hand arithmetic; every quotient terminates. Dividing by D(n) instead multiplies by a rounded
+  // reciprocal and misses the first row (0.30 / D(3) = 0.0999...9): see core_test.
+  struct row {
+    const char* money;
+    crm::count_t n;
+    const char* exact;
+  };
+  const row grid[] = {{"0.30", 3, "0.10"},   {"1.00", 8, "0.125"},     {"123.45", 5, "24.69"},
+                      {"90", 3, "30"},       {"1234.50", 10, "123.45"}, {"0.99", 9, "0.11"},
+                      {"7.77", 7, "1.11"},   {"2000.01", 3, "666.67"},  {"0.000006", 6, "0.000001"},
+                      {"1000000.00", 64, "15625"}, {"0.01", 1000, "0.00001"}};
+  for (const row& r : grid) {
+    INFO(r.money << " / " << r.n);
+    const D m(r.money);
+    const D exact(r.exact);
+    CHECK(crm::average_check(crm::order_totals<D>{.revenue = m, .orders = r.n}).amount == exact);
+    CHECK(crm::average_order_value(crm::order_totals<D>{.revenue = m, .orders = r.n}).amount == exact);
+    // (gross profit - acquisition cost) / customers with a cost of 1.00 added to both sides.
+    CHECK(crm::profit_per_acquired_customer(crm::acquired_customers<D>{
+                                                .gross_profit = D(m + D("1.00")), .acquisition_cost = D("1.00"), .customers = r.n})
+              .amount == exact);
+    // A loss: (0 - m) / n = -exact.
+    CHECK(crm::profit_per_acquired_customer(crm::acquired_customers<D>{.gross_profit = D(0), .acquisition_cost = m, .customers = r.n})
+              .amount == D(-exact));
+  }
+  // Purchases per customer: 3 of 30 customers, 1 of 8, 7 of 20, 100 of 3 (not terminating: close only).
+  CHECK(crm::purchase_frequency<D>({.orders = 3, .customers = 30}).value() == D("0.1"));
+  CHECK(crm::purchase_frequency<D>({.orders = 1, .customers = 8}).value() == D("0.125"));
+  CHECK(crm::purchase_frequency<D>({.orders = 7, .customers = 20}).value() == D("0.35"));
+  CHECK(crm::purchase_frequency<D>({.orders = 36, .customers = 3}).value() == D(12));
+  CHECK(crm_test::approx_equal(crm::purchase_frequency<D>({.orders = 100, .customers = 3}).value(), D(100) / D(3)));
+  // Money / money has no integer divisor: cpp_dec_float's own division, through a rounded
+  // reciprocal (docs/metrics/revenue.md): exact for 1 / 0.25, not for 1 / 0.30.
+  CHECK(crm::roi<D>({.revenue = D("0.75"), .cost = D("0.25")}).fraction == D(2));
+  const D roi = crm::roi<D>({.revenue = D("0.90"), .cost = D("0.30")}).fraction;
+  CHECK(roi != D(2));
+  CHECK(roi < D(2));
+  CHECK(D(D(2) - roi) < D("1e-60"));
+}
+
+// --- overflow: finite inputs whose result exceeds the number type ----------------------------------------
+
+TEMPLATE_TEST_CASE("revenue: a result beyond the number type is errc::overflow naming the metric, in both forms",
+                   "[revenue][errors][limits]", float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  using crm_test::check_overflow;
+  const T big = crm_test::largest<T>();
+  const T tiny = crm_test::smallest<T>();
+  const T half = T(1) / T(2);
+  // A huge revenue on a tiny cost: (big - tiny) / tiny is far beyond big.
+  const crm::investment<T> huge_roi{.revenue = big, .cost = tiny};
+  check_overflow(crm::try_roi(huge_roi), [&] { return crm::roi(huge_roi); }, "roi", "result");
+  const crm::marketing_investment<T> huge_romi{.revenue = big, .marketing_cost = tiny};
+  check_overflow(crm::try_romi(huge_romi), [&] { return crm::romi(huge_romi); }, "romi", "result");
+  const crm::ltv_inputs<T> huge_ltv{.average_check = big, .purchase_frequency = T(2), .relationship_length = T(1)};
+  check_overflow(crm::try_ltv(huge_ltv), [&] { return crm::ltv(huge_ltv); }, "ltv", "result");
+  const crm::clv_inputs<T> huge_clv{.average_check = big, .purchases = T(3), .customer_lifetime = T(1)};
+  check_overflow(crm::try_clv(huge_clv), [&] { return crm::clv(huge_clv); }, "clv", "result");
+  const crm::margin_ltv_inputs<T> huge_margin{.average_check = big, .purchase_frequency = T(2), .relationship_length = T(2),
+                                              .gross_margin = half};
+  check_overflow(crm::try_gross_margin_ltv(huge_margin), [&] { return crm::gross_margin_ltv(huge_margin); },
+                 "gross_margin_ltv", "result");
+  const crm::churn_ltv_inputs<T> huge_churn{.average_check = big, .purchase_frequency = T(1), .churn_rate = half};
+  check_overflow(crm::try_ltv_from_churn(huge_churn), [&] { return crm::ltv_from_churn(huge_churn); }, "ltv_from_churn",
+                 "result");
+  const crm::discounted_ltv_inputs<T> huge_discounted{.margin = big, .retention_rate = T(1), .discount_rate = tiny};
+  check_overflow(crm::try_discounted_ltv(huge_discounted), [&] { return crm::discounted_ltv(huge_discounted); },
+                 "discounted_ltv", "result");
+  const crm::payback_inputs<T> huge_payback{.acquisition_cost = big, .margin_per_period = tiny};
+  check_overflow(crm::try_cac_payback_period(huge_payback), [&] { return crm::cac_payback_period(huge_payback); },
+                 "cac_payback_period", "result");
+  const crm::unit_economics<T> huge_ratio{.lifetime_value = big, .acquisition_cost = tiny};
+  check_overflow(crm::try_ltv_to_cac(huge_ratio), [&] { return crm::ltv_to_cac(huge_ratio); }, "ltv_to_cac", "result");
+  const crm::cost_and_revenue<T> huge_cost{.cost = big, .revenue = tiny};
+  check_overflow(crm::try_cost_to_revenue(huge_cost), [&] { return crm::cost_to_revenue(huge_cost); }, "cost_to_revenue",
+                 "result");
+  // A loss of 2 x big on one customer.
+  const crm::acquired_customers<T> huge_loss{.gross_profit = T(-big), .acquisition_cost = big, .customers = 1};
+  check_overflow(crm::try_profit_per_acquired_customer(huge_loss), [&] { return crm::profit_per_acquired_customer(huge_loss); },
+                 "profit_per_acquired_customer", "result");
+}
+
+TEMPLATE_TEST_CASE("revenue: results at the limits of the number type that fit are computed, not refused",
+                   "[revenue][limits]", float, double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  const T big = crm_test::largest<T>();
+  const T half = T(1) / T(2);
+  const T quarter = T(1) / T(4);
+  // Results that are exactly big, big / 2 or big / 4 (scaling by powers of 2 and 10 is exact here
+  // for binary types; decimal50 rounds big / 4 the same way in every order, compared approximately).
+  CHECK(crm::roi(crm::investment<T>{.revenue = big, .cost = T(1)}).fraction == T(big - T(1)));
+  CHECK(crm::average_check(crm::order_totals<T>{.revenue = big, .orders = crm_test::kMaxCount}).amount > T(0));
+  CHECK(crm::average_check(crm::order_totals<T>{.revenue = big, .orders = 1}).amount == big);
+  // The left-to-right product big x 2 overflows; the product itself (big x 2 x 1/4 = big / 2) does not.
+  CHECK(crm_test::approx_equal(
+      crm::ltv(crm::ltv_inputs<T>{.average_check = big, .purchase_frequency = T(2), .relationship_length = quarter}).amount,
+      T(big / T(2))));
+  CHECK(crm_test::approx_equal(
+      crm::clv(crm::clv_inputs<T>{.average_check = T(2), .purchases = big, .customer_lifetime = quarter}).amount,
+      T(big / T(2))));
+  CHECK(crm_test::approx_equal(crm::gross_margin_ltv(crm::margin_ltv_inputs<T>{.average_check = big, .purchase_frequency = T(2),
+                                                                              .relationship_length = T(2), .gross_margin = quarter})
+                                   .amount,
+                               big));
+  // A zero factor gives zero, not 0 x inf = NaN, even when the other factors overflow together.
+  CHECK(crm::ltv(crm::ltv_inputs<T>{.average_check = big, .purchase_frequency = big, .relationship_length = T(0)}).amount == T(0));
+  CHECK(crm::gross_margin_ltv(crm::margin_ltv_inputs<T>{.average_check = big, .purchase_frequency = big,
+                                                        .relationship_length = big, .gross_margin = T(0)})
+            .amount == T(0));
+  CHECK(crm_test::approx_equal(
+      crm::ltv_from_churn(crm::churn_ltv_inputs<T>{.average_check = T(big / T(4)), .purchase_frequency = T(1), .churn_rate = half})
+          .amount,
+      T(big / T(2))));
+  // A huge loss spread over two customers: (-big - big) / 2 overflows only before the division.
+  CHECK(crm_test::approx_equal(
+      crm::profit_per_acquired_customer(crm::acquired_customers<T>{.gross_profit = T(-big), .acquisition_cost = big, .customers = 2})
+          .amount,
+      T(-big)));
+  CHECK(crm::ltv_to_cac(crm::unit_economics<T>{.lifetime_value = big, .acquisition_cost = T(1)}).value() == big);
+}
+
+TEST_CASE("discounted_ltv: full retention with a tiny discount is a large finite value, not a zero denominator",
+          "[revenue][limits]") {
+  // m r / ((1 - r) + d) with r = 1: m / d. In double 1 + 1e-20 - 1 is 0; (1 - 1) + 1e-20 is 1e-20.
+  CHECK_THAT(crm::discounted_ltv({.margin = 1.0, .retention_rate = 1.0, .discount_rate = 1e-20}).amount, WithinRel(1e20, 1e-15));
+  CHECK_THAT(crm::discounted_ltv<float>({.margin = 1.0f, .retention_rate = 1.0f, .discount_rate = 1e-20f}).amount,
+             WithinRel(1e20f, 1e-6f));
+}
+
+TEST_CASE("revenue: a braced call computes in double unless the number type is named", "[revenue][types]") {
+  // 0.3f and 0.1f converted to double: (0.30000001192... - 0.10000000149...) / 0.10000000149... in
+  // double, not the float quotient. crm::roi<float> computes in float.
+  const auto in_double = crm::roi({.revenue = 0.3f, .cost = 0.1f});
+  const auto in_float = crm::roi<float>({.revenue = 0.3f, .cost = 0.1f});
+  STATIC_REQUIRE(std::is_same_v<decltype(in_double), const crm::rate<double>>);
+  STATIC_REQUIRE(std::is_same_v<decltype(in_float), const crm::rate<float>>);
+  CHECK(in_double.fraction == (static_cast<double>(0.3f) - static_cast<double>(0.1f)) / static_cast<double>(0.1f));
+  CHECK(in_float.fraction == (0.3f - 0.1f) / 0.1f);
 }

@@ -5,6 +5,7 @@
 // 002_16fc3440f7c5e33f.txt line 11; 003_f1c74d43239c9d2b.txt lines 13 and 28). They are plain means
 // and shares; every expected value is hand arithmetic written out beside it.
 #include "catch.hpp"
+#include "limits_helpers.hpp"
 
 #include <crm/format.hpp>
 #include <crm/metrics/service.hpp>
@@ -136,7 +137,7 @@ TEST_CASE("service: bad input is an error naming metric and field, both forms", 
   CHECK_THROWS_AS(crm::average_lead_processing_time(negative), crm::metric_error);
 
   CHECK_THROWS_WITH(crm::unresolved_request_share({.requests = 10, .unresolved = 11}),
-                    "crm::unresolved_request_share: unresolved is larger than its whole (unresolved > requests)");
+                    "crm::unresolved_request_share: unresolved is larger than its whole (must not exceed requests)");
   CHECK(crm::try_unresolved_request_share({.requests = 0}).error().code == errc::zero_denominator);
   CHECK(crm::try_unresolved_request_share({.requests = 5, .unresolved = -1}).error().code == errc::negative);
   CHECK_FALSE(crm::request_counts{.requests = 0}.ok());
@@ -150,7 +151,7 @@ TEST_CASE("service: bad input is an error naming metric and field, both forms", 
   CHECK_FALSE(crm::sales_team<double>{.revenue = 1.0, .managers = 0}.ok());
 
   CHECK_THROWS_WITH(crm::lost_deal_share({.lost_for_reason = 6, .lost_deals = 5}),
-                    "crm::lost_deal_share: lost_for_reason is larger than its whole (lost_for_reason > lost_deals)");
+                    "crm::lost_deal_share: lost_for_reason is larger than its whole (must not exceed lost_deals)");
   CHECK(crm::try_lost_deal_share({.lost_for_reason = 0, .lost_deals = 0}).error().code == errc::zero_denominator);
   CHECK(crm::try_lost_deal_share({.lost_for_reason = -1, .lost_deals = 3}).error().code == errc::negative);
 
@@ -160,7 +161,7 @@ TEST_CASE("service: bad input is an error naming metric and field, both forms", 
                     "crm::lost_deal_shares: shares is out of range (must have as many elements as lost_by_reason)");
   const std::array<crm::count_t, 2> zeros{0, 0};
   CHECK_THROWS_WITH(crm::lost_deal_shares(zeros, two),
-                    "crm::lost_deal_shares: sum of lost_by_reason is zero (zero denominator)");
+                    "crm::lost_deal_shares: lost_by_reason is zero (zero denominator) (the counts sum to zero)");
   const std::array<crm::count_t, 2> neg{4, -1};
   CHECK(crm::try_lost_deal_shares(neg, two).error().code == errc::negative);
   CHECK(crm::try_lost_deal_shares(std::span<const crm::count_t>{}, std::span<crm::rate<double>>{}).error().code ==
@@ -168,4 +169,49 @@ TEST_CASE("service: bad input is an error naming metric and field, both forms", 
   // On error the caller's shares are left unchanged.
   CHECK(two[0].fraction == 0.5);
   CHECK(two[1].fraction == 0.5);
+}
+
+// --- exact decimal division and the limits of the number types -----------------------------------------
+
+TEST_CASE("service: money, counts and times per count are exact in decimal50 whenever they terminate", "[service][exact]") {
+  using D = crm::decimal50;
+  using dminutes = std::chrono::duration<D, std::ratio<60>>;
+  // Hand arithmetic; divisors with a factor 3, where a division through D(n) would round.
+  CHECK(crm::revenue_per_manager(crm::sales_team<D>{.revenue = D("0.30"), .managers = 3}).amount == D("0.10"));
+  CHECK(crm::revenue_per_manager(crm::sales_team<D>{.revenue = D("2000.01"), .managers = 3}).amount == D("666.67"));
+  CHECK(crm::deals_per_manager(crm::sales_team<D>{.deals = 45, .managers = 6}).value() == D("7.5"));
+  CHECK(crm::unresolved_request_share<D>({.requests = 300, .unresolved = 27}).fraction == D("0.09"));
+  CHECK(crm::lost_deal_share<D>({.lost_for_reason = 9, .lost_deals = 36}).fraction == D("0.25"));
+  const crm::count_t lost[] = {18, 9, 3};  // of 30
+  crm::rate<D> shares[3];
+  CHECK(crm::lost_deal_shares<D>(lost, shares) == 30);
+  CHECK(shares[0].fraction == D("0.6"));
+  CHECK(shares[1].fraction == D("0.3"));
+  CHECK(shares[2].fraction == D("0.1"));
+  const crm::response_times<D, std::ratio<60>> replies{.total_response_time = dminutes(D("22.5")), .responses = 3};
+  CHECK(crm::average_response_time(replies).count() == D("7.5"));
+  const std::array<dminutes, 3> each{dminutes(D("0.10")), dminutes(D("0.15")), dminutes(D("0.05"))};
+  CHECK(crm::average_response_time(each).count() == D("0.10"));
+  const crm::lead_processing_times<D, std::ratio<3600>> leads{.total_processing_time = crm::hours<D>(D("0.90")), .leads = 12};
+  CHECK(crm::average_lead_processing_time(leads).count() == D("0.075"));
+}
+
+TEMPLATE_TEST_CASE("service: counts, money and times at the limits of the number types", "[service][limits]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  using crm_test::kMaxCount;
+  const T big = crm_test::largest<T>();
+  CHECK(crm::revenue_per_manager(crm::sales_team<T>{.revenue = big, .managers = 1}).amount == big);
+  CHECK(crm::deals_per_manager(crm::sales_team<T>{.deals = kMaxCount, .managers = kMaxCount}).value() == T(1));
+  // Lost deals that sum beyond count_t: errc::overflow, never a wrapped sum.
+  const crm::count_t lost[] = {kMaxCount, 1};
+  crm::rate<T> shares[2];
+  crm_test::check_overflow(crm::try_lost_deal_shares<T>(lost, shares), [&] { return crm::lost_deal_shares<T>(lost, shares); },
+                           "lost_deal_shares", "lost_by_reason");
+  const std::array<crm::seconds<T>, 2> long_ones{crm::seconds<T>(big), crm::seconds<T>(big)};
+  crm_test::check_overflow(crm::try_average_response_time(long_ones), [&] { return crm::average_response_time(long_ones); },
+                           "average_response_time", "response_times");
+  crm_test::check_overflow(crm::try_average_lead_processing_time(long_ones),
+                           [&] { return crm::average_lead_processing_time(long_ones); }, "average_lead_processing_time",
+                           "processing_times");
 }

@@ -24,4 +24,15 @@ static_assert(!noexcept(crm::romi(crm::marketing_investment<double>{})));
 // Default member initializers: an empty churn_ltv_inputs has gross_margin 1 (revenue form).
 static_assert(crm::churn_ltv_inputs<double>{}.gross_margin == 1.0);
 static_assert(!crm::churn_ltv_inputs<double>{}.ok());  // churn 0: infinite lifetime
+// The number type of a braced call (docs/metrics.md, "Which number type?"): a braced list cannot
+// deduce T, so it is the default, double, whatever the fields hold; naming T or passing a typed
+// struct computes in that type.
+static_assert(std::is_same_v<decltype(crm::roi({.revenue = 0.3f, .cost = 0.1f})), crm::rate<double>>);
+static_assert(std::is_same_v<decltype(crm::roi<float>({.revenue = 0.3f, .cost = 0.1f})), crm::rate<float>>);
+static_assert(std::is_same_v<decltype(crm::roi(crm::investment<float>{.revenue = 0.3f, .cost = 0.1f})), crm::rate<float>>);
+static_assert(std::is_same_v<decltype(crm::ltv<long double>({.average_check = 1.0L})), crm::money<long double>>);
+static_assert(std::is_same_v<decltype(crm::average_check<float>({.revenue = 0.3f, .orders = 3})), crm::money<float>>);
+// Computed in float, 0.3f - 0.1f over 0.1f is float arithmetic, not double arithmetic.
+static_assert(crm::roi<float>({.revenue = 0.3f, .cost = 0.1f}).fraction == (0.3f - 0.1f) / 0.1f);
+static_assert(crm::roi({.revenue = 0.3f, .cost = 0.1f}).fraction == (double(0.3f) - double(0.1f)) / double(0.1f));
 }  // namespace

@@ -1,4 +1,4 @@
-// crm-metrics: result types that keep their meaning: rate, money, multiple, periods.
+// crm-metrics: result types that keep their meaning: rate, money, multiple, period_count.
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 //
@@ -21,7 +21,7 @@ CRM_METRICS_BEGIN_NAMESPACE
 template <number T>
 struct rate {
   T fraction{};
-  /// The same rate in percent: fraction x 100.
+  /// The same rate in percent: fraction x 100 (not finite for a fraction beyond max / 100 of T).
   [[nodiscard]] constexpr T percent() const { return fraction * T(100); }
   [[nodiscard]] constexpr const T& value() const noexcept { return fraction; }
   friend constexpr bool operator==(const rate&, const rate&) = default;

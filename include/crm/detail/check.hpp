@@ -7,6 +7,9 @@
 #include <crm/core/error.hpp>
 #include <crm/core/number.hpp>
 
+#include <array>
+#include <concepts>
+#include <cstddef>
 #include <initializer_list>
 #include <limits>
 #include <type_traits>
@@ -49,11 +52,25 @@ template <number T>
   return {};
 }
 
-/// part <= whole; `relation` names both, e.g. "opens > delivered".
+/// part <= whole. `field` names the part, `detail` the relation in words, e.g. field "opens",
+/// detail "must not exceed delivered": "crm::open_rate: opens is larger than its whole (must not
+/// exceed delivered)".
 template <class A>
-[[nodiscard]] constexpr error_info check_part(const char* metric, const char* relation, const A& part, const A& whole) {
-  if (whole < part) return {errc::part_exceeds_whole, metric, relation};
+[[nodiscard]] constexpr error_info check_part(const char* metric, const char* field, const A& part, const A& whole,
+                                              const char* detail) {
+  if (whole < part) return {errc::part_exceeds_whole, metric, field, detail};
   return {};
+}
+
+/// true when a + b does not fit count_t (then a + b must not be evaluated: signed overflow).
+[[nodiscard]] constexpr bool sum_overflows(count_t a, count_t b) noexcept {
+  return b > 0 ? a > std::numeric_limits<count_t>::max() - b : a < std::numeric_limits<count_t>::min() - b;
+}
+
+/// errc::overflow for a value computed from finite inputs that is not finite: `field` is "result"
+/// or the sum that overflowed, `detail` the expression, e.g. "revenue / cost is too large".
+[[nodiscard]] constexpr error_info overflow_error(const char* metric, const char* field, const char* detail) noexcept {
+  return {errc::overflow, metric, field, detail};
 }
 
 /// A fraction in [0, 1].
@@ -70,6 +87,38 @@ template <number T>
   for (const error_info& e : errors)
     if (e) return e;
   return {};
+}
+
+/// The product of finite factors >= 0, multiplied in an order that overflows only when the
+/// product itself does: while the running product is at least 1 the smallest factor left comes
+/// next, below 1 the largest (so 1e200 * 1e200 * 1e-300 gives 1e100, not infinity). A zero factor
+/// gives zero, never 0 * inf = NaN.
+template <number T, std::size_t N>
+[[nodiscard]] constexpr T ordered_product(std::array<T, N> f) {
+  for (std::size_t i = 1; i < N; ++i)  // insertion sort: N is 3 or 4
+    for (std::size_t j = i; j > 0 && f[j] < f[j - 1]; --j) {
+      T t = f[j];
+      f[j] = f[j - 1];
+      f[j - 1] = t;
+    }
+  std::size_t lo = 0;
+  std::size_t hi = N;
+  T p = number_traits<T>::one();
+  while (lo < hi) p = number_traits<T>::one() < p || p == number_traits<T>::one() ? T(p * f[lo++]) : T(p * f[--hi]);
+  return p;
+}
+
+/// first * rest... for finite factors >= 0: the plain left-to-right product, and only when that is
+/// not finite (an overflowing intermediate or result) the ordered product above. The result is
+/// not finite only when the product overflows T.
+template <number T, class... F>
+  requires(std::same_as<F, T> && ...)
+[[nodiscard]] constexpr T product_of_non_negative(const T& first, const F&... rest) noexcept(std::is_arithmetic_v<T>) {
+  T p = first;
+  ((p = T(p * rest)), ...);
+  if (number_traits<T>::is_finite(p)) [[likely]]
+    return p;
+  return ordered_product<T, 1 + sizeof...(F)>({first, rest...});
 }
 
 // Fast paths of the checks of <crm/detail/check.hpp>, used by ok() and by the happy path of the

@@ -29,6 +29,13 @@ using average_rep_t = std::conditional_t<number<Rep>, Rep, double>;
 template <class Rep, class Period>
 using average_duration_t = std::chrono::duration<average_rep_t<Rep>, Period>;
 
+/// The fast check behind ok() of the duration inputs: total finite and >= 0, count > 0.
+template <class Rep, class Period>
+[[nodiscard]] constexpr bool duration_total_ok(std::chrono::duration<Rep, Period> total, count_t count) noexcept(
+    std::is_arithmetic_v<average_rep_t<Rep>>) {
+  return fast_non_negative(static_cast<average_rep_t<Rep>>(total.count())) && count > 0;
+}
+
 /// total / count, both checked: total finite and >= 0, count > 0.
 template <class Rep, class Period>
 [[nodiscard]] constexpr result<average_duration_t<Rep, Period>> mean_duration(
@@ -38,10 +45,11 @@ template <class Rep, class Period>
   const R t = static_cast<R>(total.count());
   if (auto e = first_error({check_non_negative(metric, total_field, t), check_count_positive(metric, count_field, count)}))
     return e;
-  return average_duration_t<Rep, Period>{R(t / to_number<R>(count))};
+  return average_duration_t<Rep, Period>{divide_by_count(t, count)};
 }
 
-/// The mean of a range of durations, each finite and >= 0; the range must not be empty.
+/// The mean of a range of durations, each finite and >= 0; the range must not be empty. A sum beyond
+/// the representation is errc::overflow (a single pass: the range may be an input range).
 template <class Range>
 [[nodiscard]] constexpr auto mean_duration_of(const char* metric, const char* field, const Range& durations) {
   using D = std::ranges::range_value_t<Range>;
@@ -56,7 +64,8 @@ template <class Range>
     ++n;
   }
   if (n == 0) return result<out>(error_info{errc::empty_input, metric, field});
-  return result<out>(out{R(sum / to_number<R>(n))});
+  if (!fast_finite(sum)) return result<out>(overflow_error(metric, field, "their sum exceeds the number type"));
+  return result<out>(out{divide_by_count(sum, n)});
 }
 
 }  // namespace detail

@@ -51,10 +51,10 @@ template <number T = double>
   if (!in.ok()) [[unlikely]] {
     if (auto e = detail::first_error({detail::check_count("conversion_rate", "actions", in.actions),
                                       detail::check_count_positive("conversion_rate", "audience", in.audience),
-                                      detail::check_part("conversion_rate", "actions > audience", in.actions, in.audience)}))
+                                      detail::check_part("conversion_rate", "actions", in.actions, in.audience, "must not exceed audience")}))
       return e;
   }
-  return rate<T>{to_number<T>(in.actions) / to_number<T>(in.audience)};
+  return rate<T>{count_ratio<T>(in.actions, in.audience)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> conversion_rate(const conversion_counts& in) {
@@ -83,10 +83,10 @@ template <number T = double>
   if (!in.ok()) [[unlikely]] {
     if (auto e = detail::first_error({detail::check_count("lead_conversion", "new_customers", in.new_customers),
                                       detail::check_count_positive("lead_conversion", "leads", in.leads),
-                                      detail::check_part("lead_conversion", "new_customers > leads", in.new_customers, in.leads)}))
+                                      detail::check_part("lead_conversion", "new_customers", in.new_customers, in.leads, "must not exceed leads")}))
       return e;
   }
-  return rate<T>{to_number<T>(in.new_customers) / to_number<T>(in.leads)};
+  return rate<T>{count_ratio<T>(in.new_customers, in.leads)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> lead_conversion(const lead_counts& in) {
@@ -116,10 +116,10 @@ template <number T = double>
   if (!in.ok()) [[unlikely]] {
     if (auto e = detail::first_error({detail::check_count("visitor_to_lead", "leads", in.leads),
                                       detail::check_count_positive("visitor_to_lead", "visitors", in.visitors),
-                                      detail::check_part("visitor_to_lead", "leads > visitors", in.leads, in.visitors)}))
+                                      detail::check_part("visitor_to_lead", "leads", in.leads, in.visitors, "must not exceed visitors")}))
       return e;
   }
-  return rate<T>{to_number<T>(in.leads) / to_number<T>(in.visitors)};
+  return rate<T>{count_ratio<T>(in.leads, in.visitors)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> visitor_to_lead(const visitor_counts& in) {
@@ -156,14 +156,15 @@ template <number T = double>
     return error_info{errc::out_of_range, "funnel", "stage_rates", "must hold stages.size() - 1 rates"};
   for (std::size_t i = 0; i < stages.size(); ++i) {
     if (stages[i] < 0) return error_info{errc::negative, "funnel", "stages"};
-    if (i > 0 && stages[i - 1] < stages[i]) return error_info{errc::part_exceeds_whole, "funnel", "stage > previous stage"};
+    if (i > 0 && stages[i - 1] < stages[i])
+      return error_info{errc::part_exceeds_whole, "funnel", "stages", "each stage must not exceed the stage before it"};
   }
   for (std::size_t i = 0; i + 1 < stages.size(); ++i) {
     if (stages[i] == 0)
       return error_info{errc::zero_denominator, "funnel", "stages", "a stage with zero count has a following stage"};
-    stage_rates[i] = rate<T>{to_number<T>(stages[i + 1]) / to_number<T>(stages[i])};
+    stage_rates[i] = rate<T>{count_ratio<T>(stages[i + 1], stages[i])};
   }
-  return rate<T>{to_number<T>(stages.back()) / to_number<T>(stages.front())};
+  return rate<T>{count_ratio<T>(stages.back(), stages.front())};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> funnel(std::span<const count_t> stages, std::span<rate<T>> stage_rates) {
@@ -221,8 +222,9 @@ struct customer_flow {
  * Source: 000_9949ba3a3098aa87.txt lines 18-20 name it (counted by acquisition source) without a
  * formula; when new customers are not counted directly this is the balance of the customer base
  * (end = start - lost + new), the same balance that underlies the retention rate of 001 line 36.
- * Errors: a negative count; customers_lost > customers_at_start; a negative result (the end count
- * is below start - lost: the three counts are inconsistent).
+ * Errors: a negative count; customers_lost > customers_at_start; customers_at_end below
+ * customers_at_start - customers_lost (errc::out_of_range, field "customers_at_end": the three
+ * counts are inconsistent and new customers would be negative). The result never overflows.
  *
  * **Example**
  *     crm::new_customers({.customers_at_start = 1'000, .customers_at_end = 1'100, .customers_lost = 50}) == 150
@@ -233,13 +235,15 @@ struct customer_flow {
             {detail::check_count("new_customers", "customers_at_start", in.customers_at_start),
              detail::check_count("new_customers", "customers_at_end", in.customers_at_end),
              detail::check_count("new_customers", "customers_lost", in.customers_lost),
-             detail::check_part("new_customers", "customers_lost > customers_at_start", in.customers_lost, in.customers_at_start)}))
+             detail::check_part("new_customers", "customers_lost", in.customers_lost, in.customers_at_start,
+                                "must not exceed customers_at_start")}))
       return e;
     if (in.customers_at_end < in.customers_at_start - in.customers_lost)
-      return error_info{errc::part_exceeds_whole, "new_customers", "customers_at_start - customers_lost > customers_at_end",
-                        "the counts are inconsistent: new customers would be negative"};
+      return error_info{errc::out_of_range, "new_customers", "customers_at_end",
+                        "must be at least customers_at_start - customers_lost, or new customers would be negative"};
   }
-  return in.customers_at_end - in.customers_at_start + in.customers_lost;
+  // end - (start - lost): start - lost is in [0, start] and at most end, so nothing overflows.
+  return in.customers_at_end - (in.customers_at_start - in.customers_lost);
 }
 [[nodiscard]] constexpr count_t new_customers(const customer_flow& in) { return try_new_customers(in).value(); }
 
@@ -267,7 +271,7 @@ template <number T = double>
             {detail::check_count_positive("customer_base_growth", "customers_at_start", in.customers_at_start),
              detail::check_count("customer_base_growth", "customers_at_end", in.customers_at_end)})) return e;
   }
-  return rate<T>{(to_number<T>(in.customers_at_end) - to_number<T>(in.customers_at_start)) / to_number<T>(in.customers_at_start)};
+  return rate<T>{divide_by_count(T(to_number<T>(in.customers_at_end) - to_number<T>(in.customers_at_start)), in.customers_at_start)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> customer_base_growth(const customer_base& in) {
@@ -288,7 +292,7 @@ struct acquisition_costs {
 
 /**
  * @brief Customer acquisition cost: marketing_and_sales_cost / new_customers.
- * @returns money per new customer.
+ * @returns money per new customer; exact in a decimal type whenever the quotient terminates.
  * Source: 001_15fb4e46a87cf176.txt line 48, "Все затраты на маркетинг и продажи ÷ Количество
  * новых клиентов". Per channel: pass the channel's costs and the channel's new customers, or use
  * crm::channel_breakdown.
@@ -304,7 +308,7 @@ template <number T = double>
                                       detail::check_count_positive("cac", "new_customers", in.new_customers)}))
       return e;
   }
-  return money<T>{in.marketing_and_sales_cost / to_number<T>(in.new_customers)};
+  return money<T>{divide_by_count(in.marketing_and_sales_cost, in.new_customers)};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> cac(const acquisition_costs<T>& in) {
@@ -338,10 +342,10 @@ template <number T = double>
     if (auto e = detail::first_error(
             {detail::check_count("channel_share", "channel_new_customers", in.channel_new_customers),
              detail::check_count_positive("channel_share", "all_new_customers", in.all_new_customers),
-             detail::check_part("channel_share", "channel_new_customers > all_new_customers", in.channel_new_customers,
-                                in.all_new_customers)})) return e;
+             detail::check_part("channel_share", "channel_new_customers", in.channel_new_customers, in.all_new_customers,
+                                "must not exceed all_new_customers")})) return e;
   }
-  return rate<T>{to_number<T>(in.channel_new_customers) / to_number<T>(in.all_new_customers)};
+  return rate<T>{count_ratio<T>(in.channel_new_customers, in.all_new_customers)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> channel_share(const channel_counts& in) {
@@ -353,6 +357,9 @@ template <number T = double>
 struct acquisition_channel {
   T cost{};                   ///< spend on the channel (money, >= 0)
   count_t new_customers = 0;  ///< new customers from the channel (> 0)
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>) {
+    return detail::fast_non_negative(cost) && new_customers > 0;
+  }
 };
 
 /// Share of new customers and CAC of one channel.
@@ -371,7 +378,9 @@ struct channel_result {
  * Source: 001 line 48 (CAC) per channel, and 003_f1c74d43239c9d2b.txt lines 37-38 and 45 (channel
  * effectiveness, to spread investment over the best channels).
  * Errors: no channels (empty_input); out of the wrong size (out_of_range); a channel with zero
- * or negative new customers (its CAC is undefined); a cost negative or not finite.
+ * or negative new customers (its CAC is undefined); a cost negative or not finite; new customers
+ * whose sum exceeds count_t (errc::overflow, field "new_customers"). Costs whose sum exceeds T
+ * are not an error: the blended CAC is then summed per customer.
  * No allocation.
  *
  * **Example**
@@ -389,21 +398,26 @@ template <number T = double>
   count_t all_new = 0;
   T all_cost = number_traits<T>::zero();
   for (const acquisition_channel<T>& c : channels) {
-    if (!(detail::fast_non_negative(c.cost) && c.new_customers > 0)) [[unlikely]] {
+    if (!c.ok()) [[unlikely]] {
       if (auto e = detail::first_error({detail::check_non_negative("channel_breakdown", "cost", c.cost),
                                         detail::check_count_positive("channel_breakdown", "new_customers", c.new_customers)}))
         return e;
     }
+    if (detail::sum_overflows(all_new, c.new_customers)) [[unlikely]]
+      return detail::overflow_error("channel_breakdown", "new_customers", "their sum over the channels exceeds count_t");
     all_new += c.new_customers;
     all_cost += c.cost;
   }
-  const T all_new_t = to_number<T>(all_new);
   for (std::size_t i = 0; i < channels.size(); ++i) {
-    const T channel_new = to_number<T>(channels[i].new_customers);
-    out[i].share = rate<T>{channel_new / all_new_t};
-    out[i].cac = money<T>{channels[i].cost / channel_new};
+    out[i].share = rate<T>{count_ratio<T>(channels[i].new_customers, all_new)};
+    out[i].cac = money<T>{divide_by_count(channels[i].cost, channels[i].new_customers)};
   }
-  return money<T>{all_cost / all_new_t};
+  if (detail::fast_finite(all_cost)) [[likely]]
+    return money<T>{divide_by_count(all_cost, all_new)};
+  // The costs sum beyond T; their blended CAC does not: sum the costs per customer instead.
+  T blended = number_traits<T>::zero();
+  for (const acquisition_channel<T>& c : channels) blended += divide_by_count(c.cost, all_new);
+  return money<T>{blended};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> channel_breakdown(std::span<const acquisition_channel<T>> channels,

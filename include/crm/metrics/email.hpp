@@ -19,7 +19,9 @@
 // In 000 the "recipients" (получатели) of a mailing are the addresses it was sent to, so
 // "÷ all recipients" is computed over `sent`.
 //
-// Relations enforced (a violation is errc::part_exceeds_whole naming the field):
+// Relations enforced (a violation is errc::part_exceeds_whole naming the part as the field and the
+// relation in the detail: "crm::open_rate: unique_opens is larger than its whole (must not exceed
+// delivered)"):
 //   delivered <= sent; delivered + hard_bounces + soft_bounces <= sent;
 //   unique_opens, unique_clicks, unsubscribed, spam_complaints each <= delivered;
 //   unsubscribed + spam_complaints <= delivered (email_refusal_rate only);
@@ -53,13 +55,15 @@ struct email_campaign {
   T cost{};                     ///< cost of the mailing (money, > 0 for email_roi)
 
   /// true when every count is >= 0, every relation listed at the top of the header holds (except
-  /// the click-to-open one), and revenue and cost are finite and >= 0.
+  /// the two that a single metric requires: unsubscribed + spam_complaints <= delivered and
+  /// unique_clicks <= unique_opens), and revenue and cost are finite and >= 0.
   [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<T>);
 };
 
 namespace detail {
 
-/// part / whole for two counts of an e-mail campaign: both >= 0, whole > 0, part <= whole.
+/// part / whole for two counts of an e-mail campaign: both >= 0, whole > 0, part <= whole (else
+/// part_exceeds_whole with `relation` as the detail, e.g. "must not exceed delivered").
 template <number T>
 [[nodiscard]] constexpr result<rate<T>> email_share(const char* metric, const char* part_field, count_t part,
                                                     const char* whole_field, count_t whole,
@@ -67,19 +71,13 @@ template <number T>
   if (auto e = first_error({check_count(metric, part_field, part), check_count_positive(metric, whole_field, whole)}))
     return e;
   if (whole < part) return error_info{errc::part_exceeds_whole, metric, part_field, relation};
-  return rate<T>{to_number<T>(part) / to_number<T>(whole)};
-}
-
-[[nodiscard]] constexpr error_info email_relation(const char* metric, const char* part_field, count_t part,
-                                                  count_t whole, const char* relation) noexcept {
-  if (whole < part) return {errc::part_exceeds_whole, metric, part_field, relation};
-  return {};
+  return rate<T>{count_ratio<T>(part, whole)};
 }
 
 /// delivered <= sent, checked by every metric whose base is `sent` and that also reads delivered.
 [[nodiscard]] constexpr error_info email_check_delivery(const char* metric, count_t sent, count_t delivered) noexcept {
   return first_error({check_count(metric, "sent", sent), check_count(metric, "delivered", delivered),
-                      email_relation(metric, "delivered", delivered, sent, "delivered > sent")});
+                      check_part(metric, "delivered", delivered, sent, "must not exceed sent")});
 }
 
 }  // namespace detail
@@ -88,9 +86,11 @@ template <number T>
 constexpr bool email_campaign<T>::ok() const noexcept(std::is_arithmetic_v<T>) {
   constexpr const char* m = "email_campaign";
   if (sent < 0 || delivered < 0 || unique_opens < 0 || unique_clicks < 0 || conversions < 0 || unsubscribed < 0 ||
-      spam_complaints < 0 || hard_bounces < 0 || soft_bounces < 0)
+      spam_complaints < 0 || hard_bounces < 0 || soft_bounces < 0 || sent < delivered)
     return false;
-  return delivered <= sent && delivered + hard_bounces + soft_bounces <= sent && unique_opens <= delivered &&
+  // delivered + hard_bounces + soft_bounces <= sent, written so that no sum can overflow.
+  const count_t undelivered = sent - delivered;
+  return hard_bounces <= undelivered && soft_bounces <= undelivered - hard_bounces && unique_opens <= delivered &&
          unique_clicks <= delivered && conversions <= sent && unsubscribed <= delivered &&
          spam_complaints <= delivered && !detail::check_non_negative(m, "revenue", revenue) &&
          !detail::check_non_negative(m, "cost", cost);
@@ -110,7 +110,7 @@ constexpr bool email_campaign<T>::ok() const noexcept(std::is_arithmetic_v<T>) {
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_open_rate(const email_campaign<T>& c) noexcept(std::is_arithmetic_v<T>) {
   return detail::email_share<T>("open_rate", "unique_opens", c.unique_opens, "delivered", c.delivered,
-                                "unique_opens > delivered");
+                                "must not exceed delivered");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> open_rate(const email_campaign<T>& c) {
@@ -130,10 +130,10 @@ template <number T = double>
   constexpr const char* m = "open_rate_of_sent";
   if (auto e = detail::first_error({detail::email_check_delivery(m, c.sent, c.delivered),
                                     detail::check_count(m, "unique_opens", c.unique_opens),
-                                    detail::email_relation(m, "unique_opens", c.unique_opens, c.delivered,
-                                                           "unique_opens > delivered")}))
+                                    detail::check_part(m, "unique_opens", c.unique_opens, c.delivered,
+                                                           "must not exceed delivered")}))
     return e;
-  return detail::email_share<T>(m, "unique_opens", c.unique_opens, "sent", c.sent, "unique_opens > sent");
+  return detail::email_share<T>(m, "unique_opens", c.unique_opens, "sent", c.sent, "must not exceed sent");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> open_rate_of_sent(const email_campaign<T>& c) {
@@ -154,7 +154,7 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_click_through_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
   return detail::email_share<T>("click_through_rate", "unique_clicks", c.unique_clicks, "delivered", c.delivered,
-                                "unique_clicks > delivered");
+                                "must not exceed delivered");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> click_through_rate(const email_campaign<T>& c) {
@@ -174,10 +174,10 @@ template <number T = double>
   constexpr const char* m = "click_through_rate_of_sent";
   if (auto e = detail::first_error({detail::email_check_delivery(m, c.sent, c.delivered),
                                     detail::check_count(m, "unique_clicks", c.unique_clicks),
-                                    detail::email_relation(m, "unique_clicks", c.unique_clicks, c.delivered,
-                                                           "unique_clicks > delivered")}))
+                                    detail::check_part(m, "unique_clicks", c.unique_clicks, c.delivered,
+                                                           "must not exceed delivered")}))
     return e;
-  return detail::email_share<T>(m, "unique_clicks", c.unique_clicks, "sent", c.sent, "unique_clicks > sent");
+  return detail::email_share<T>(m, "unique_clicks", c.unique_clicks, "sent", c.sent, "must not exceed sent");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> click_through_rate_of_sent(const email_campaign<T>& c) {
@@ -195,7 +195,7 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_click_to_open_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
   return detail::email_share<T>("click_to_open_rate", "unique_clicks", c.unique_clicks, "unique_opens",
-                                c.unique_opens, "unique_clicks > unique_opens");
+                                c.unique_opens, "must not exceed unique_opens");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> click_to_open_rate(const email_campaign<T>& c) {
@@ -213,7 +213,7 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_email_conversion_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
   return detail::email_share<T>("email_conversion_rate", "conversions", c.conversions, "sent", c.sent,
-                                "conversions > sent");
+                                "must not exceed sent");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> email_conversion_rate(const email_campaign<T>& c) {
@@ -231,11 +231,13 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_email_refusal_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
   constexpr const char* m = "email_refusal_rate";
-  if (auto e = detail::first_error(
-          {detail::check_count(m, "unsubscribed", c.unsubscribed), detail::check_count(m, "spam_complaints", c.spam_complaints)}))
+  if (auto e = detail::first_error({detail::check_count(m, "unsubscribed", c.unsubscribed),
+                                    detail::check_count(m, "spam_complaints", c.spam_complaints),
+                                    detail::check_count_positive(m, "delivered", c.delivered)}))
     return e;
-  return detail::email_share<T>(m, "unsubscribed + spam_complaints", c.unsubscribed + c.spam_complaints, "delivered",
-                                c.delivered, "unsubscribed + spam_complaints > delivered");
+  if (c.delivered < c.unsubscribed || c.delivered - c.unsubscribed < c.spam_complaints)  // no sum: it could overflow
+    return error_info{errc::part_exceeds_whole, m, "unsubscribed", "unsubscribed + spam_complaints must not exceed delivered"};
+  return rate<T>{count_ratio<T>(c.unsubscribed + c.spam_complaints, c.delivered)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> email_refusal_rate(const email_campaign<T>& c) {
@@ -253,7 +255,7 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_unsubscribe_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
   return detail::email_share<T>("unsubscribe_rate", "unsubscribed", c.unsubscribed, "delivered", c.delivered,
-                                "unsubscribed > delivered");
+                                "must not exceed delivered");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> unsubscribe_rate(const email_campaign<T>& c) {
@@ -273,10 +275,10 @@ template <number T = double>
   constexpr const char* m = "unsubscribe_rate_of_sent";
   if (auto e = detail::first_error({detail::email_check_delivery(m, c.sent, c.delivered),
                                     detail::check_count(m, "unsubscribed", c.unsubscribed),
-                                    detail::email_relation(m, "unsubscribed", c.unsubscribed, c.delivered,
-                                                           "unsubscribed > delivered")}))
+                                    detail::check_part(m, "unsubscribed", c.unsubscribed, c.delivered,
+                                                           "must not exceed delivered")}))
     return e;
-  return detail::email_share<T>(m, "unsubscribed", c.unsubscribed, "sent", c.sent, "unsubscribed > sent");
+  return detail::email_share<T>(m, "unsubscribed", c.unsubscribed, "sent", c.sent, "must not exceed sent");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> unsubscribe_rate_of_sent(const email_campaign<T>& c) {
@@ -293,7 +295,7 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_spam_complaint_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
   return detail::email_share<T>("spam_complaint_rate", "spam_complaints", c.spam_complaints, "delivered",
-                                c.delivered, "spam_complaints > delivered");
+                                c.delivered, "must not exceed delivered");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> spam_complaint_rate(const email_campaign<T>& c) {
@@ -310,7 +312,7 @@ template <number T = double>
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_delivery_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
-  return detail::email_share<T>("delivery_rate", "delivered", c.delivered, "sent", c.sent, "delivered > sent");
+  return detail::email_share<T>("delivery_rate", "delivered", c.delivered, "sent", c.sent, "must not exceed sent");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> delivery_rate(const email_campaign<T>& c) {
@@ -318,19 +320,25 @@ template <number T = double>
 }
 
 namespace detail {
-/// bounced / sent after checking sent > 0, delivered <= sent and delivered + bounces <= sent.
+/// (hard bounces if count_hard) + (soft bounces if count_soft) over sent, after checking sent > 0,
+/// delivered <= sent and delivered + hard_bounces + soft_bounces <= sent (written so that no sum
+/// can overflow).
 template <number T>
-[[nodiscard]] constexpr result<rate<T>> email_bounce_share(const char* metric, count_t part,
+[[nodiscard]] constexpr result<rate<T>> email_bounce_share(const char* metric, bool count_hard, bool count_soft,
                                                            count_t sent, count_t delivered, count_t hard_bounces,
                                                            count_t soft_bounces) noexcept(std::is_arithmetic_v<T>) {
   if (auto e = first_error({check_count_positive(metric, "sent", sent), check_count(metric, "delivered", delivered),
                             check_count(metric, "hard_bounces", hard_bounces),
                             check_count(metric, "soft_bounces", soft_bounces),
-                            email_relation(metric, "delivered", delivered, sent, "delivered > sent"),
-                            email_relation(metric, "hard_bounces + soft_bounces", hard_bounces + soft_bounces,
-                                           sent - delivered, "delivered + hard_bounces + soft_bounces > sent")}))
+                            check_part(metric, "delivered", delivered, sent, "must not exceed sent")}))
     return e;
-  return rate<T>{to_number<T>(part) / to_number<T>(sent)};
+  const count_t undelivered = sent - delivered;
+  if (undelivered < hard_bounces)
+    return error_info{errc::part_exceeds_whole, metric, "hard_bounces", "delivered + hard_bounces + soft_bounces must not exceed sent"};
+  if (undelivered - hard_bounces < soft_bounces)
+    return error_info{errc::part_exceeds_whole, metric, "soft_bounces", "delivered + hard_bounces + soft_bounces must not exceed sent"};
+  const count_t bounced = (count_hard ? hard_bounces : 0) + (count_soft ? soft_bounces : 0);
+  return rate<T>{count_ratio<T>(bounced, sent)};
 }
 }  // namespace detail
 
@@ -347,7 +355,7 @@ template <number T>
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_email_bounce_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
-  return detail::email_bounce_share<T>("email_bounce_rate", c.hard_bounces + c.soft_bounces, c.sent, c.delivered, c.hard_bounces,
+  return detail::email_bounce_share<T>("email_bounce_rate", true, true, c.sent, c.delivered, c.hard_bounces,
                                        c.soft_bounces);
 }
 template <number T = double>
@@ -364,8 +372,8 @@ template <number T = double>
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_email_hard_bounce_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
-  return detail::email_bounce_share<T>("email_hard_bounce_rate", c.hard_bounces, c.sent,
-                                       c.delivered, c.hard_bounces, c.soft_bounces);
+  return detail::email_bounce_share<T>("email_hard_bounce_rate", true, false, c.sent, c.delivered, c.hard_bounces,
+                                       c.soft_bounces);
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> email_hard_bounce_rate(const email_campaign<T>& c) {
@@ -381,8 +389,8 @@ template <number T = double>
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_email_soft_bounce_rate(const email_campaign<T>& c) noexcept(
     std::is_arithmetic_v<T>) {
-  return detail::email_bounce_share<T>("email_soft_bounce_rate", c.soft_bounces, c.sent,
-                                       c.delivered, c.hard_bounces, c.soft_bounces);
+  return detail::email_bounce_share<T>("email_soft_bounce_rate", false, true, c.sent, c.delivered, c.hard_bounces,
+                                       c.soft_bounces);
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> email_soft_bounce_rate(const email_campaign<T>& c) {

@@ -42,7 +42,8 @@ struct social_stats {
   count_t comments = 0;
   count_t shares = 0;  ///< reposts
   count_t clicks = 0;  ///< clicks on the link of the post
-  /// Interactions: likes + comments + shares (004 line 374; 000 line 185).
+  /// Interactions: likes + comments + shares (004 line 374; 000 line 185). Precondition: the sum
+  /// fits count_t (the engagement metrics check it and report errc::overflow).
   [[nodiscard]] constexpr count_t interactions() const noexcept { return likes + comments + shares; }
   [[nodiscard]] constexpr bool ok() const noexcept {
     return followers >= 0 && reach >= 0 && impressions >= 0 && likes >= 0 && comments >= 0 && shares >= 0 &&
@@ -62,7 +63,8 @@ struct subscriber_counts {
 };
 
 namespace detail {
-/// part / whole for counts: part >= 0, whole > 0; part <= whole only when `relation` is not null.
+/// part / whole for counts: part >= 0, whole > 0; part <= whole only when `relation` (the detail of
+/// the error, e.g. "must not exceed sessions") is not null.
 template <number T>
 [[nodiscard]] constexpr result<rate<T>> engagement_share(const char* metric, const char* part_field, count_t part,
                                                          const char* whole_field, count_t whole,
@@ -70,7 +72,17 @@ template <number T>
   if (auto e = first_error({check_count(metric, part_field, part), check_count_positive(metric, whole_field, whole)}))
     return e;
   if (relation != nullptr && whole < part) return error_info{errc::part_exceeds_whole, metric, part_field, relation};
-  return rate<T>{to_number<T>(part) / to_number<T>(whole)};
+  return rate<T>{count_ratio<T>(part, whole)};
+}
+
+/// likes + comments + shares, each checked >= 0 and their sum checked against count_t.
+[[nodiscard]] constexpr error_info check_interactions(const char* metric, const social_stats& in) noexcept {
+  if (auto e = first_error({check_count(metric, "likes", in.likes), check_count(metric, "comments", in.comments),
+                            check_count(metric, "shares", in.shares)}))
+    return e;
+  if (sum_overflows(in.likes, in.comments) || sum_overflows(in.likes + in.comments, in.shares))
+    return overflow_error(metric, "interactions", "likes + comments + shares exceeds count_t");
+  return {};
 }
 }  // namespace detail
 
@@ -88,7 +100,7 @@ template <number T>
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_web_bounce_rate(const site_traffic& in) noexcept(std::is_arithmetic_v<T>) {
   return detail::engagement_share<T>("web_bounce_rate", "single_page_sessions", in.single_page_sessions, "sessions",
-                                     in.sessions, "single_page_sessions > sessions");
+                                     in.sessions, "must not exceed sessions");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> web_bounce_rate(const site_traffic& in) {
@@ -106,7 +118,7 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_returning_visitor_share(const site_traffic& in) noexcept(
     std::is_arithmetic_v<T>) {
   return detail::engagement_share<T>("returning_visitor_share", "returning_visitors", in.returning_visitors,
-                                     "unique_visitors", in.unique_visitors, "returning_visitors > unique_visitors");
+                                     "unique_visitors", in.unique_visitors, "must not exceed unique_visitors");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> returning_visitor_share(const site_traffic& in) {
@@ -118,7 +130,8 @@ template <number T = double>
  * @returns a rate; it may exceed 1, since one person can like, comment and share.
  * Source: the standard social-media definition (interactions / reach); 004_27df46bff09b8c6f.txt
  * lines 373-374 and 000_9949ba3a3098aa87.txt lines 185-186 name engagement and reach.
- * Errors: a negative count; reach zero.
+ * Errors: a negative count; reach zero; likes + comments + shares beyond count_t (errc::overflow,
+ * field "interactions").
  *
  * **Example**
  *     crm::engagement_rate_by_reach({.reach = 2000, .likes = 90, .comments = 6, .shares = 4}).percent() == 5.0
@@ -127,9 +140,7 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_engagement_rate_by_reach(const social_stats& in) noexcept(
     std::is_arithmetic_v<T>) {
   constexpr const char* m = "engagement_rate_by_reach";
-  if (auto e = detail::first_error({detail::check_count(m, "likes", in.likes), detail::check_count(m, "comments", in.comments),
-                                    detail::check_count(m, "shares", in.shares)}))
-    return e;
+  if (auto e = detail::check_interactions(m, in)) return e;
   return detail::engagement_share<T>(m, "interactions", in.interactions(), "reach", in.reach, nullptr);
 }
 template <number T = double>
@@ -143,15 +154,14 @@ template <number T = double>
  * Source: the standard social-media definition (interactions / followers); 000_9949ba3a3098aa87.txt
  * lines 184-185 (subscriber count, engagement). Differs from engagement_rate_by_reach whenever reach
  * differs from the follower count.
- * Errors: a negative count; followers zero.
+ * Errors: a negative count; followers zero; likes + comments + shares beyond count_t
+ * (errc::overflow, field "interactions").
  */
 template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_engagement_rate_by_followers(const social_stats& in) noexcept(
     std::is_arithmetic_v<T>) {
   constexpr const char* m = "engagement_rate_by_followers";
-  if (auto e = detail::first_error({detail::check_count(m, "likes", in.likes), detail::check_count(m, "comments", in.comments),
-                                    detail::check_count(m, "shares", in.shares)}))
-    return e;
+  if (auto e = detail::check_interactions(m, in)) return e;
   return detail::engagement_share<T>(m, "interactions", in.interactions(), "followers", in.followers, nullptr);
 }
 template <number T = double>
@@ -186,7 +196,7 @@ template <number T = double>
 [[nodiscard]] constexpr result<rate<T>> try_post_click_through_rate(const social_stats& in) noexcept(
     std::is_arithmetic_v<T>) {
   return detail::engagement_share<T>("post_click_through_rate", "clicks", in.clicks, "impressions", in.impressions,
-                                     "clicks > impressions");
+                                     "must not exceed impressions");
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> post_click_through_rate(const social_stats& in) {
@@ -210,7 +220,7 @@ template <number T = double>
   constexpr const char* m = "subscriber_growth_rate";
   if (auto e = detail::first_error({detail::check_count(m, "at_end", in.at_end), detail::check_count_positive(m, "at_start", in.at_start)}))
     return e;
-  return rate<T>{to_number<T>(in.at_end - in.at_start) / to_number<T>(in.at_start)};
+  return rate<T>{count_ratio<T>(in.at_end - in.at_start, in.at_start)};  // at_end >= 0, at_start > 0: no overflow
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> subscriber_growth_rate(const subscriber_counts& in) {
@@ -238,8 +248,11 @@ template <number T = double>
 /// Total time users spent interacting with content (on a page, watching a post) and the number of interactions.
 template <class Rep = double, class Period = std::ratio<1>>
 struct interaction_times {
-  std::chrono::duration<Rep, Period> total_interaction_time{};  ///< summed over interactions
-  count_t interactions = 0;                                     ///< visits or views measured
+  std::chrono::duration<Rep, Period> total_interaction_time{};  ///< summed over interactions (finite, >= 0)
+  count_t interactions = 0;                                     ///< visits or views measured (> 0)
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<detail::average_rep_t<Rep>>) {
+    return detail::duration_total_ok(total_interaction_time, interactions);
+  }
 };
 
 /**
@@ -274,7 +287,8 @@ template <class Rep, class Period>
 
 /**
  * @brief Average interaction time over individual interaction times: their mean, in their unit.
- * Errors: an empty range (errc::empty_input); a negative or non-finite time (field "interaction_times").
+ * Errors: an empty range (errc::empty_input); a negative or non-finite time (field "interaction_times");
+ * times whose sum exceeds the representation (errc::overflow, field "interaction_times").
  */
 template <duration_range Range>
 [[nodiscard]] constexpr auto try_average_interaction_time(const Range& times) {

@@ -17,6 +17,7 @@
 #include <crm/detail/check.hpp>
 
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -29,9 +30,12 @@ struct nps_counts {
   count_t promoters = 0;
   count_t passives = 0;
   count_t detractors = 0;
+  /// promoters + passives + detractors. Precondition: the sum fits count_t (ok() and crm::nps check it).
   [[nodiscard]] constexpr count_t respondents() const noexcept { return promoters + passives + detractors; }
   [[nodiscard]] constexpr bool ok() const noexcept {
-    return promoters >= 0 && passives >= 0 && detractors >= 0 && respondents() > 0;
+    constexpr count_t max = std::numeric_limits<count_t>::max();
+    return promoters >= 0 && passives >= 0 && detractors >= 0 && promoters <= max - passives &&
+           detractors <= max - passives - promoters && respondents() > 0;
   }
 };
 
@@ -145,7 +149,8 @@ inline constexpr const char* nps_scale_text = "must lie in 0..10";
  * @returns an nps_score: points in -100..+100 and the two shares.
  * Source: 001_15fb4e46a87cf176.txt line 84 "% промоутеров − % критиков" and line 82 (groups).
  * Errors: a negative count (field promoters, passives or detractors); no respondents (field
- * "respondents", zero denominator).
+ * "respondents", zero denominator); counts whose sum exceeds count_t (errc::overflow, field
+ * "respondents").
  *
  * **Example**
  *     crm::nps({.promoters = 50, .passives = 32, .detractors = 18}).points == 32.0
@@ -155,13 +160,15 @@ template <number T = double>
   constexpr const char* m = "nps";
   if (auto e = detail::first_error({detail::check_count(m, "promoters", c.promoters),
                                     detail::check_count(m, "passives", c.passives),
-                                    detail::check_count(m, "detractors", c.detractors),
-                                    detail::check_count_positive(m, "respondents", c.respondents())}))
+                                    detail::check_count(m, "detractors", c.detractors)}))
     return e;
-  const T n = to_number<T>(c.respondents());
-  return nps_score<T>{.promoter_share = rate<T>{to_number<T>(c.promoters) / n},
-                      .detractor_share = rate<T>{to_number<T>(c.detractors) / n},
-                      .points = T(100) * to_number<T>(c.promoters - c.detractors) / n};
+  if (detail::sum_overflows(c.promoters, c.passives) || detail::sum_overflows(c.promoters + c.passives, c.detractors))
+    return detail::overflow_error(m, "respondents", "promoters + passives + detractors exceeds count_t");
+  const count_t n = c.respondents();
+  if (auto e = detail::check_count_positive(m, "respondents", n)) return e;
+  return nps_score<T>{.promoter_share = rate<T>{count_ratio<T>(c.promoters, n)},
+                      .detractor_share = rate<T>{count_ratio<T>(c.detractors, n)},
+                      .points = divide_by_count(T(T(100) * to_number<T>(c.promoters - c.detractors)), n)};
 }
 template <number T = double>
 [[nodiscard]] constexpr nps_score<T> nps(const nps_counts& c) {
@@ -242,8 +249,8 @@ template <number T = double>
                                     detail::check_count_positive(m, "respondents", c.respondents)}))
     return e;
   if (c.respondents < c.satisfied)
-    return error_info{errc::part_exceeds_whole, m, "satisfied", "satisfied > respondents"};
-  return rate<T>{to_number<T>(c.satisfied) / to_number<T>(c.respondents)};
+    return error_info{errc::part_exceeds_whole, m, "satisfied", "must not exceed respondents"};
+  return rate<T>{count_ratio<T>(c.satisfied, c.respondents)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> csat(const csat_counts& c) {
@@ -286,7 +293,7 @@ template <number T = double>
     satisfied += a >= from;
   }
   if (invalid != 0) return error_info{errc::out_of_range, m, "answers", "must lie in the scale lowest..highest"};
-  return rate<T>{to_number<T>(satisfied) / to_number<T>(static_cast<count_t>(answers.size()))};
+  return rate<T>{count_ratio<T>(satisfied, static_cast<count_t>(answers.size()))};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> csat_of_answers(std::span<const int> answers, csat_scale scale = {}) {

@@ -57,14 +57,15 @@ template <number T = double>
             {detail::check_count_positive("retention_rate", "customers_at_start", in.customers_at_start),
              detail::check_count("retention_rate", "customers_at_end", in.customers_at_end),
              detail::check_count("retention_rate", "new_customers", in.new_customers),
-             detail::check_part("retention_rate", "new_customers > customers_at_end", in.new_customers, in.customers_at_end)}))
+             detail::check_part("retention_rate", "new_customers", in.new_customers, in.customers_at_end,
+                                "must not exceed customers_at_end")}))
       return e;
-    if (auto e = detail::check_part("retention_rate", "customers_at_end - new_customers > customers_at_start",
-                                    in.customers_at_end - in.new_customers, in.customers_at_start))
+    if (auto e = detail::check_part("retention_rate", "customers_at_end", in.customers_at_end - in.new_customers,
+                                    in.customers_at_start,
+                                    "customers_at_end - new_customers, the customers retained, must not exceed customers_at_start"))
       return e;
   }
-  const count_t retained = in.customers_at_end - in.new_customers;
-  return rate<T>{to_number<T>(retained) / to_number<T>(in.customers_at_start)};
+  return rate<T>{count_ratio<T>(in.customers_at_end - in.new_customers, in.customers_at_start)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> retention_rate(const retention_counts& in) {
@@ -96,10 +97,11 @@ template <number T = double>
     if (auto e = detail::first_error(
             {detail::check_count_positive("churn_rate", "customers_at_start", in.customers_at_start),
              detail::check_count("churn_rate", "customers_lost", in.customers_lost),
-             detail::check_part("churn_rate", "customers_lost > customers_at_start", in.customers_lost, in.customers_at_start)}))
+             detail::check_part("churn_rate", "customers_lost", in.customers_lost, in.customers_at_start,
+                                "must not exceed customers_at_start")}))
       return e;
   }
-  return rate<T>{to_number<T>(in.customers_lost) / to_number<T>(in.customers_at_start)};
+  return rate<T>{count_ratio<T>(in.customers_lost, in.customers_at_start)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> churn_rate(const churn_counts& in) {
@@ -131,10 +133,11 @@ template <number T = double>
     if (auto e = detail::first_error(
             {detail::check_count("repeat_purchase_share", "repeat_customers", in.repeat_customers),
              detail::check_count_positive("repeat_purchase_share", "customers", in.customers),
-             detail::check_part("repeat_purchase_share", "repeat_customers > customers", in.repeat_customers, in.customers)}))
+             detail::check_part("repeat_purchase_share", "repeat_customers", in.repeat_customers, in.customers,
+                                "must not exceed customers")}))
       return e;
   }
-  return rate<T>{to_number<T>(in.repeat_customers) / to_number<T>(in.customers)};
+  return rate<T>{count_ratio<T>(in.repeat_customers, in.customers)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> repeat_purchase_share(const repeat_counts& in) {
@@ -158,7 +161,8 @@ struct churn_per_period {
  * Source: 003_f1c74d43239c9d2b.txt line 15 and 004_27df46bff09b8c6f.txt line 417 name customer
  * lifetime without a formula; this is the standard expected lifetime under a constant churn rate c
  * (the lifetime in periods is geometric with mean 1 / c).
- * Errors: churn_rate zero (infinite lifetime: zero denominator), outside [0, 1] or not finite.
+ * Errors: churn_rate zero (infinite lifetime: zero denominator), outside [0, 1] or not finite; so
+ * small (a subnormal) that 1 / churn_rate exceeds the number type (errc::overflow, field "result").
  *
  * **Example**
  *     crm::customer_lifetime({.churn_rate = 0.05}).count == 20.0
@@ -170,7 +174,10 @@ template <number T = double>
     if (in.churn_rate == number_traits<T>::zero())
       return error_info{errc::zero_denominator, "customer_lifetime", "churn_rate", "zero churn means an infinite lifetime"};
   }
-  return period_count<T>{number_traits<T>::one() / in.churn_rate};
+  const T v = number_traits<T>::one() / in.churn_rate;
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("customer_lifetime", "result", "churn_rate is so small that 1 / churn_rate is too large");
+  return period_count<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr period_count<T> customer_lifetime(const churn_per_period<T>& in) {
@@ -199,8 +206,9 @@ struct purchase_dates {
  * inter-purchase time: n purchases make n - 1 gaps, whose sum is last - first.
  * Time points convert with .time_since_epoch(), e.g. for std::chrono::sys_days d:
  * crm::days<double>(d.time_since_epoch()).
- * Errors: purchases < 2 (out_of_range: there is no gap); last_purchase before first_purchase;
- * a time not finite.
+ * Errors: purchases < 2 (out_of_range: there is no gap); last_purchase before first_purchase
+ * (out_of_range, field "last_purchase"); a time not finite; a gap beyond the number type
+ * (errc::overflow, field "result": only with one gap between times near both limits of T).
  *
  * **Example**
  *     crm::average_time_between_purchases({.first_purchase = crm::days<double>(10),
@@ -218,10 +226,18 @@ template <number T = double, class Period = std::ratio<86400>>
     if (in.purchases < 2)
       return error_info{errc::out_of_range, "average_time_between_purchases", "purchases", "needs at least 2 purchases"};
     if (in.last_purchase.count() < in.first_purchase.count())
-      return error_info{errc::negative, "average_time_between_purchases", "last_purchase - first_purchase"};
+      return error_info{errc::out_of_range, "average_time_between_purchases", "last_purchase", "must not be before first_purchase"};
   }
   const T elapsed = in.last_purchase.count() - in.first_purchase.count();
-  return std::chrono::duration<T, Period>(T(elapsed / to_number<T>(in.purchases - 1)));
+  if (detail::fast_finite(elapsed)) [[likely]]
+    return std::chrono::duration<T, Period>(divide_by_count(elapsed, in.purchases - 1));
+  // last - first overflowed (times near the limits of T on both sides of zero): divide first.
+  const T v = divide_by_count(in.last_purchase.count(), in.purchases - 1) -
+              divide_by_count(in.first_purchase.count(), in.purchases - 1);
+  if (!detail::fast_finite(v))
+    return detail::overflow_error("average_time_between_purchases", "result",
+                                  "last_purchase - first_purchase is too large for purchases - 1 gaps");
+  return std::chrono::duration<T, Period>(v);
 }
 template <number T = double, class Period = std::ratio<86400>>
 [[nodiscard]] constexpr std::chrono::duration<T, Period> average_time_between_purchases(const purchase_dates<T, Period>& in) {
@@ -257,7 +273,7 @@ template <number T = double, class Period = std::ratio<86400>>
             {detail::check_non_negative("average_time_between_purchases", "sum_of_gaps", in.sum_of_gaps.count()),
              detail::check_count_positive("average_time_between_purchases", "gaps", in.gaps)})) return e;
   }
-  return std::chrono::duration<T, Period>(T(in.sum_of_gaps.count() / to_number<T>(in.gaps)));
+  return std::chrono::duration<T, Period>(divide_by_count(in.sum_of_gaps.count(), in.gaps));
 }
 template <number T = double, class Period = std::ratio<86400>>
 [[nodiscard]] constexpr std::chrono::duration<T, Period> average_time_between_purchases(const purchase_gaps<T, Period>& in) {
@@ -292,10 +308,11 @@ template <number T = double>
     if (auto e = detail::first_error(
             {detail::check_count_positive("cohort_retention", "cohort_size", in.cohort_size),
              detail::check_count("cohort_retention", "active_in_period", in.active_in_period),
-             detail::check_part("cohort_retention", "active_in_period > cohort_size", in.active_in_period, in.cohort_size)}))
+             detail::check_part("cohort_retention", "active_in_period", in.active_in_period, in.cohort_size,
+                                "must not exceed cohort_size")}))
       return e;
   }
-  return rate<T>{to_number<T>(in.active_in_period) / to_number<T>(in.cohort_size)};
+  return rate<T>{count_ratio<T>(in.active_in_period, in.cohort_size)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> cohort_retention(const cohort_counts& in) {
@@ -323,10 +340,10 @@ template <number T = double>
   for (const count_t active : active_by_period)
     if (auto e = detail::first_error(
             {detail::check_count("cohort_retention_curve", "active_by_period", active),
-             detail::check_part("cohort_retention_curve", "active_by_period > cohort_size", active, cohort_size)}))
+             detail::check_part("cohort_retention_curve", "active_by_period", active, cohort_size,
+                                "each count must not exceed cohort_size")}))
       return e;
-  const T size = to_number<T>(cohort_size);
-  for (std::size_t k = 0; k < active_by_period.size(); ++k) curve[k] = rate<T>{to_number<T>(active_by_period[k]) / size};
+  for (std::size_t k = 0; k < active_by_period.size(); ++k) curve[k] = rate<T>{count_ratio<T>(active_by_period[k], cohort_size)};
   return active_by_period.size();
 }
 /// Throwing form; returns the number of rates written.

@@ -8,6 +8,18 @@
 //     crm::ltv({.average_check = 40.0, .purchase_frequency = 6.0, .relationship_length = 3.0})
 // Money is in the currency of the inputs; "per period" quantities use one period of the caller's
 // choosing (a month, a year) throughout a call.
+//
+// The number type: a braced list cannot deduce a template argument, so a braced call computes in
+// the default, double, whatever its fields are: crm::roi({.revenue = 0.3f, .cost = 0.1f}) converts
+// both to double and returns rate<double>. Name the type to compute in another one:
+//     crm::roi<float>({.revenue = 0.3f, .cost = 0.1f})                       // rate<float>
+//     crm::roi<crm::decimal50>({.revenue = crm::decimal50("0.30"), .cost = crm::decimal50("0.10")})
+// or pass a typed struct: crm::roi(crm::investment<float>{...}). (tests/static/revenue_static.cpp
+// pins this behaviour.)
+//
+// Division by a count (orders, customers) goes through number_traits<T>::divide, exact in a decimal
+// type whenever the quotient terminates. A result (or intermediate) that exceeds the number type is
+// errc::overflow with the field "result", never infinity.
 // Customization points: none beyond crm::number_traits<T> (see <crm/core/number.hpp>).
 // Seeds: 000 = 000_9949ba3a3098aa87.txt, 001 = 001_15fb4e46a87cf176.txt, 002 = 002_16fc3440f7c5e33f.txt,
 // 003 = 003_f1c74d43239c9d2b.txt, 004 = 004_27df46bff09b8c6f.txt (in ../shared/seeds).
@@ -39,7 +51,8 @@ struct investment {
  * @returns a rate (1.5 = 150 %); negative when the investment lost money.
  * Source: 000 "ROI (Return on Investment)"; 004_27df46bff09b8c6f.txt line 111 (100 000 -> 250 000
  * gives 150 %) and line 267.
- * Errors: cost zero, negative or not finite; revenue negative or not finite.
+ * Errors: cost zero, negative or not finite; revenue negative or not finite; a result beyond the
+ * number type (errc::overflow, field "result": a huge revenue on a tiny cost).
  *
  * **Example**
  *     crm::roi({.revenue = 250'000.0, .cost = 100'000.0}).percent() == 150.0
@@ -50,7 +63,10 @@ template <number T = double>
     if (auto e = detail::first_error({detail::check_non_negative("roi", "revenue", in.revenue),
                                       detail::check_positive("roi", "cost", in.cost)})) return e;
   }
-  return rate<T>{(in.revenue - in.cost) / in.cost};
+  const T r = (in.revenue - in.cost) / in.cost;
+  if (!detail::fast_finite(r)) [[unlikely]]
+    return detail::overflow_error("roi", "result", "revenue is too large for so small a cost");
+  return rate<T>{r};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> roi(const investment<T>& in) {
@@ -73,7 +89,8 @@ struct marketing_investment {
  * Source: 001_15fb4e46a87cf176.txt line 54, "((Доход − Затраты) ÷ Затраты) × 100%". The arithmetic
  * is that of crm::roi; ROMI is kept as its own name because it is restricted to marketing spend and
  * the revenue attributed to it (a mailing, a segment, a trigger: 001 line 52).
- * Errors: marketing_cost zero, negative or not finite; revenue negative or not finite.
+ * Errors: marketing_cost zero, negative or not finite; revenue negative or not finite; a result
+ * beyond the number type (errc::overflow, field "result").
  *
  * **Example**
  *     crm::romi({.revenue = 125'000.0, .marketing_cost = 100'000.0}).percent() == 25.0
@@ -84,7 +101,10 @@ template <number T = double>
     if (auto e = detail::first_error({detail::check_non_negative("romi", "revenue", in.revenue),
                                       detail::check_positive("romi", "marketing_cost", in.marketing_cost)})) return e;
   }
-  return rate<T>{(in.revenue - in.marketing_cost) / in.marketing_cost};
+  const T r = (in.revenue - in.marketing_cost) / in.marketing_cost;
+  if (!detail::fast_finite(r)) [[unlikely]]
+    return detail::overflow_error("romi", "result", "revenue is too large for so small a marketing_cost");
+  return rate<T>{r};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> romi(const marketing_investment<T>& in) {
@@ -105,7 +125,8 @@ struct order_totals {
 
 /**
  * @brief Average check (average order value, AOV): revenue / orders.
- * @returns money per order.
+ * @returns money per order; exact in a decimal type whenever the quotient terminates (0.30 over 3
+ *          orders is exactly 0.10 in crm::decimal50). It cannot overflow (orders >= 1).
  * Source: 001_15fb4e46a87cf176.txt line 30, "Общий доход ÷ Количество заказов"; 000_9949ba3a3098aa87.txt
  * line 78 (total revenue divided by the number of purchases for a period).
  * Errors: orders zero or negative; revenue negative or not finite.
@@ -119,7 +140,7 @@ template <number T = double>
     if (auto e = detail::first_error({detail::check_non_negative("average_check", "revenue", in.revenue),
                                       detail::check_count_positive("average_check", "orders", in.orders)})) return e;
   }
-  return money<T>{in.revenue / to_number<T>(in.orders)};
+  return money<T>{divide_by_count(in.revenue, in.orders)};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> average_check(const order_totals<T>& in) {
@@ -159,7 +180,7 @@ template <number T = double>
                                       detail::check_count_positive("purchase_frequency", "customers", in.customers)}))
       return e;
   }
-  return multiple<T>{to_number<T>(in.orders) / to_number<T>(in.customers)};
+  return multiple<T>{count_ratio<T>(in.orders, in.customers)};
 }
 template <number T = double>
 [[nodiscard]] constexpr multiple<T> purchase_frequency(const purchase_counts& in) {
@@ -186,7 +207,8 @@ struct ltv_inputs {
  *          crm::gross_margin_ltv for the margin-based form.
  * Source: 001_15fb4e46a87cf176.txt line 24, "LTV = Средний чек × Частота покупок × Средняя
  * продолжительность отношений с клиентом". Frequency and length must use the same period.
- * Errors: any field negative or not finite.
+ * Errors: any field negative or not finite; a product beyond the number type (errc::overflow, field
+ * "result"; factors are reordered first, so only a product that itself overflows is an error).
  *
  * **Example**
  *     crm::ltv({.average_check = 40.0, .purchase_frequency = 6.0, .relationship_length = 3.0}).amount == 720.0
@@ -199,7 +221,10 @@ template <number T = double>
                                       detail::check_non_negative("ltv", "relationship_length", in.relationship_length)}))
       return e;
   }
-  return money<T>{in.average_check * in.purchase_frequency * in.relationship_length};
+  const T v = detail::product_of_non_negative(in.average_check, in.purchase_frequency, in.relationship_length);
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("ltv", "result", "average_check * purchase_frequency * relationship_length is too large");
+  return money<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> ltv(const ltv_inputs<T>& in) {
@@ -226,7 +251,8 @@ struct clv_inputs {
  * of `customer_lifetime`; fed the total number of purchases of the relationship it counts the
  * lifetime twice (12 purchases in 3 years at 40: ltv gives 480, clv gives 1440). Prefer crm::ltv
  * unless you follow 002.
- * Errors: any field negative or not finite.
+ * Errors: any field negative or not finite; a product beyond the number type (errc::overflow, field
+ * "result").
  *
  * **Example**
  *     crm::clv({.average_check = 40.0, .purchases = 4.0, .customer_lifetime = 3.0}).amount == 480.0
@@ -239,7 +265,10 @@ template <number T = double>
                                       detail::check_non_negative("clv", "customer_lifetime", in.customer_lifetime)}))
       return e;
   }
-  return money<T>{in.average_check * in.purchases * in.customer_lifetime};
+  const T v = detail::product_of_non_negative(in.average_check, in.purchases, in.customer_lifetime);
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("clv", "result", "average_check * purchases * customer_lifetime is too large");
+  return money<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> clv(const clv_inputs<T>& in) {
@@ -268,7 +297,8 @@ struct margin_ltv_inputs {
  * Source: the standard margin form of LTV (e.g. Farris et al., "Marketing Metrics", ch. 5: customer
  * value counts contribution margin, not revenue); it is crm::ltv times the gross margin.
  * Errors: average_check, purchase_frequency or relationship_length negative or not finite;
- * gross_margin outside [0, 1] or not finite.
+ * gross_margin outside [0, 1] or not finite; a product beyond the number type (errc::overflow, field
+ * "result").
  *
  * **Example**
  *     crm::gross_margin_ltv({.average_check = 40.0, .purchase_frequency = 6.0,
@@ -283,7 +313,12 @@ template <number T = double>
              detail::check_non_negative("gross_margin_ltv", "relationship_length", in.relationship_length),
              detail::check_unit_interval("gross_margin_ltv", "gross_margin", in.gross_margin)})) return e;
   }
-  return money<T>{in.average_check * in.purchase_frequency * in.relationship_length * in.gross_margin};
+  const T v = detail::product_of_non_negative(in.average_check, in.purchase_frequency, in.relationship_length,
+                                              in.gross_margin);
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("gross_margin_ltv", "result",
+                                  "average_check * purchase_frequency * relationship_length * gross_margin is too large");
+  return money<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> gross_margin_ltv(const margin_ltv_inputs<T>& in) {
@@ -311,7 +346,8 @@ struct churn_ltv_inputs {
  * 1 / churn (periods) of a constant per-period churn (geometric lifetime; see
  * crm::customer_lifetime in <crm/metrics/retention.hpp>).
  * Errors: churn_rate zero (infinite lifetime: zero denominator), outside [0, 1] or not finite;
- * gross_margin outside [0, 1]; average_check or purchase_frequency negative or not finite.
+ * gross_margin outside [0, 1]; average_check or purchase_frequency negative or not finite; a
+ * result beyond the number type (errc::overflow, field "result").
  *
  * **Example**
  *     crm::ltv_from_churn({.average_check = 40.0, .purchase_frequency = 1.0, .churn_rate = 0.05}).amount == 800.0
@@ -327,7 +363,11 @@ template <number T = double>
     if (in.churn_rate == number_traits<T>::zero())
       return error_info{errc::zero_denominator, "ltv_from_churn", "churn_rate", "zero churn means an infinite lifetime"};
   }
-  return money<T>{in.average_check * in.purchase_frequency * in.gross_margin / in.churn_rate};
+  const T v = T(detail::product_of_non_negative(in.average_check, in.purchase_frequency, in.gross_margin) / in.churn_rate);
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("ltv_from_churn", "result",
+                                  "average_check * purchase_frequency * gross_margin is too large for so small a churn_rate");
+  return money<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> ltv_from_churn(const churn_ltv_inputs<T>& in) {
@@ -354,7 +394,8 @@ struct discounted_ltv_inputs {
  * the sum over t >= 1 of m r^t / (1 + d)^t = m r / (1 + d - r). The factor r / (1 + d - r) is
  * their "margin multiple".
  * Errors: retention_rate outside [0, 1]; discount_rate negative; any field not finite;
- * retention_rate 1 with discount_rate 0 (zero denominator: an infinite sum).
+ * retention_rate 1 with discount_rate 0 (zero denominator, field "discount_rate": an infinite sum);
+ * a result beyond the number type (errc::overflow, field "result").
  *
  * **Example**
  *     crm::discounted_ltv({.margin = 100.0, .retention_rate = 0.8, .discount_rate = 0.12}).amount // 250
@@ -367,11 +408,16 @@ template <number T = double>
                                       detail::check_non_negative("discounted_ltv", "discount_rate", in.discount_rate)}))
       return e;
   }
-  const T denominator = number_traits<T>::one() + in.discount_rate - in.retention_rate;
+  // (1 - r) + d, not 1 + d - r: 1 - r is exact for r >= 1/2, so a small d survives (1 + 1e-20 - 1
+  // would be 0 in double); the denominator is zero only for r = 1 and d = 0.
+  const T denominator = T(number_traits<T>::one() - in.retention_rate) + in.discount_rate;
   if (denominator == number_traits<T>::zero())
-    return error_info{errc::zero_denominator, "discounted_ltv", "1 + discount_rate - retention_rate",
-                      "full retention without discounting sums to infinity"};
-  return money<T>{in.margin * in.retention_rate / denominator};
+    return error_info{errc::zero_denominator, "discounted_ltv", "discount_rate",
+                      "must be positive when retention_rate is 1: the sum is infinite"};
+  const T v = in.margin * in.retention_rate / denominator;
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("discounted_ltv", "result", "margin is too large for so small a 1 + discount_rate - retention_rate");
+  return money<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> discounted_ltv(const discounted_ltv_inputs<T>& in) {
@@ -397,7 +443,8 @@ struct payback_inputs {
  * Source: the standard unit-economics definition (CAC payback = CAC / monthly gross margin per
  * customer); CAC as in 001_15fb4e46a87cf176.txt line 48 (crm::cac in <crm/metrics/acquisition.hpp>).
  * Errors: margin_per_period zero (never pays back: zero denominator), negative or not finite;
- * acquisition_cost negative or not finite.
+ * acquisition_cost negative or not finite; a result beyond the number type (errc::overflow, field
+ * "result").
  *
  * **Example**
  *     crm::cac_payback_period({.acquisition_cost = 300.0, .margin_per_period = 25.0}).count == 12.0
@@ -409,7 +456,10 @@ template <number T = double>
                                       detail::check_positive("cac_payback_period", "margin_per_period", in.margin_per_period)}))
       return e;
   }
-  return period_count<T>{in.acquisition_cost / in.margin_per_period};
+  const T v = in.acquisition_cost / in.margin_per_period;
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("cac_payback_period", "result", "acquisition_cost is too large for so small a margin_per_period");
+  return period_count<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr period_count<T> cac_payback_period(const payback_inputs<T>& in) {
@@ -432,7 +482,8 @@ struct unit_economics {
  * Source: 003_f1c74d43239c9d2b.txt lines 32-34 (a customer acquired for $10 or $100 who brings $1000
  * profit a year: either cost is acceptable, 100x and 10x); 001_15fb4e46a87cf176.txt line 46 ("if
  * the acquisition cost is greater than LTV, marketing loses money": see crm::acquisition_loses_money).
- * Errors: acquisition_cost zero, negative or not finite; lifetime_value negative or not finite.
+ * Errors: acquisition_cost zero, negative or not finite; lifetime_value negative or not finite; a
+ * result beyond the number type (errc::overflow, field "result").
  *
  * **Example**
  *     crm::ltv_to_cac({.lifetime_value = 1'000.0, .acquisition_cost = 100.0}).value() == 10.0
@@ -444,7 +495,10 @@ template <number T = double>
                                       detail::check_positive("ltv_to_cac", "acquisition_cost", in.acquisition_cost)}))
       return e;
   }
-  return multiple<T>{in.lifetime_value / in.acquisition_cost};
+  const T v = in.lifetime_value / in.acquisition_cost;
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("ltv_to_cac", "result", "lifetime_value is too large for so small an acquisition_cost");
+  return multiple<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr multiple<T> ltv_to_cac(const unit_economics<T>& in) {
@@ -474,7 +528,8 @@ struct cost_and_revenue {
  * Source: 000_9949ba3a3098aa87.txt line 188 names it for social media ("how much the company spent
  * on marketing in social networks and how much it received") without a formula; this is the
  * standard definition (spend as a share of revenue; the reciprocal of ROAS).
- * Errors: revenue zero, negative or not finite; cost negative or not finite.
+ * Errors: revenue zero, negative or not finite; cost negative or not finite; a result beyond the
+ * number type (errc::overflow, field "result").
  *
  * **Example**
  *     crm::cost_to_revenue({.cost = 20'000.0, .revenue = 80'000.0}).percent() == 25.0
@@ -485,7 +540,10 @@ template <number T = double>
     if (auto e = detail::first_error({detail::check_non_negative("cost_to_revenue", "cost", in.cost),
                                       detail::check_positive("cost_to_revenue", "revenue", in.revenue)})) return e;
   }
-  return rate<T>{in.cost / in.revenue};
+  const T v = in.cost / in.revenue;
+  if (!detail::fast_finite(v)) [[unlikely]]
+    return detail::overflow_error("cost_to_revenue", "result", "cost is too large for so small a revenue");
+  return rate<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> cost_to_revenue(const cost_and_revenue<T>& in) {
@@ -509,7 +567,8 @@ struct acquired_customers {
  * Source: 003_f1c74d43239c9d2b.txt line 16 names it ("what profit the business gets from each
  * acquired customer") without a formula; this is the standard unit-economics reading: the
  * customers' gross profit net of their acquisition cost, per customer (= profit per customer - CAC).
- * Errors: customers zero or negative; acquisition_cost negative or not finite; gross_profit not finite.
+ * Errors: customers zero or negative; acquisition_cost negative or not finite; gross_profit not
+ * finite; a loss per customer beyond the number type (errc::overflow, field "result").
  *
  * **Example**
  *     crm::profit_per_acquired_customer({.gross_profit = 50'000.0, .acquisition_cost = 10'000.0,
@@ -524,7 +583,15 @@ template <number T = double>
              detail::check_non_negative("profit_per_acquired_customer", "acquisition_cost", in.acquisition_cost),
              detail::check_count_positive("profit_per_acquired_customer", "customers", in.customers)})) return e;
   }
-  return money<T>{(in.gross_profit - in.acquisition_cost) / to_number<T>(in.customers)};
+  const T net = in.gross_profit - in.acquisition_cost;
+  if (detail::fast_finite(net)) [[likely]]
+    return money<T>{divide_by_count(net, in.customers)};
+  // gross_profit - acquisition_cost overflowed (a huge loss): divide first.
+  const T v = divide_by_count(in.gross_profit, in.customers) - divide_by_count(in.acquisition_cost, in.customers);
+  if (!detail::fast_finite(v))
+    return detail::overflow_error("profit_per_acquired_customer", "result",
+                                  "gross_profit - acquisition_cost per customer is too large a loss");
+  return money<T>{v};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> profit_per_acquired_customer(const acquired_customers<T>& in) {

@@ -26,15 +26,21 @@ CRM_METRICS_BEGIN_NAMESPACE
 /// Time the team spent answering customer requests, and how many requests it answered.
 template <class Rep = double, class Period = std::ratio<1>>
 struct response_times {
-  std::chrono::duration<Rep, Period> total_response_time{};  ///< sum over requests of (first answer - request)
-  count_t responses = 0;                                     ///< requests answered
+  std::chrono::duration<Rep, Period> total_response_time{};  ///< sum over requests of (first answer - request), >= 0
+  count_t responses = 0;                                     ///< requests answered (> 0)
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<detail::average_rep_t<Rep>>) {
+    return detail::duration_total_ok(total_response_time, responses);
+  }
 };
 
 /// Time from a lead's arrival to its processing (first contact or qualification), summed, and the number of leads.
 template <class Rep = double, class Period = std::ratio<1>>
 struct lead_processing_times {
-  std::chrono::duration<Rep, Period> total_processing_time{};  ///< sum over leads of (processed - arrived)
-  count_t leads = 0;                                           ///< leads processed
+  std::chrono::duration<Rep, Period> total_processing_time{};  ///< sum over leads of (processed - arrived), >= 0
+  count_t leads = 0;                                           ///< leads processed (> 0)
+  [[nodiscard]] constexpr bool ok() const noexcept(std::is_arithmetic_v<detail::average_rep_t<Rep>>) {
+    return detail::duration_total_ok(total_processing_time, leads);
+  }
 };
 
 /**
@@ -70,7 +76,8 @@ template <class Rep, class Period>
 /**
  * @brief Average response time over individual response times: their mean, in their unit.
  * Source: as above (the arithmetic mean).
- * Errors: an empty range (errc::empty_input); a negative or non-finite time (field "response_times").
+ * Errors: an empty range (errc::empty_input); a negative or non-finite time (field "response_times");
+ * times whose sum exceeds the representation (errc::overflow, field "response_times").
  */
 template <duration_range Range>
 [[nodiscard]] constexpr auto try_average_response_time(const Range& times) {
@@ -114,7 +121,8 @@ template <class Rep, class Period>
 
 /**
  * @brief Average lead processing time over individual processing times: their mean, in their unit.
- * Errors: an empty range (errc::empty_input); a negative or non-finite time (field "processing_times").
+ * Errors: an empty range (errc::empty_input); a negative or non-finite time (field "processing_times");
+ * times whose sum exceeds the representation (errc::overflow, field "processing_times").
  */
 template <duration_range Range>
 [[nodiscard]] constexpr auto try_average_lead_processing_time(const Range& times) {
@@ -149,8 +157,8 @@ template <number T = double>
   if (auto e = detail::first_error(
           {detail::check_count(m, "unresolved", in.unresolved), detail::check_count_positive(m, "requests", in.requests)}))
     return e;
-  if (in.requests < in.unresolved) return error_info{errc::part_exceeds_whole, m, "unresolved", "unresolved > requests"};
-  return rate<T>{to_number<T>(in.unresolved) / to_number<T>(in.requests)};
+  if (in.requests < in.unresolved) return error_info{errc::part_exceeds_whole, m, "unresolved", "must not exceed requests"};
+  return rate<T>{count_ratio<T>(in.unresolved, in.requests)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> unresolved_request_share(const request_counts& in) {
@@ -172,7 +180,7 @@ struct sales_team {
 
 /**
  * @brief Revenue per manager: revenue / managers.
- * @returns money per manager.
+ * @returns money per manager; exact in a decimal type whenever the quotient terminates.
  * Source: the plain average; 003_f1c74d43239c9d2b.txt line 28 (the CRM "shows the volume of deals by
  * manager and the income each employee brings").
  * Errors: revenue negative or not finite; managers zero or negative.
@@ -187,7 +195,7 @@ template <number T = double>
   if (auto e = detail::first_error(
           {detail::check_non_negative(m, "revenue", in.revenue), detail::check_count_positive(m, "managers", in.managers)}))
     return e;
-  return money<T>{in.revenue / to_number<T>(in.managers)};
+  return money<T>{divide_by_count(in.revenue, in.managers)};
 }
 template <number T = double>
 [[nodiscard]] constexpr money<T> revenue_per_manager(const sales_team<T>& in) {
@@ -207,7 +215,7 @@ template <number T = double>
   if (auto e = detail::first_error(
           {detail::check_count(m, "deals", in.deals), detail::check_count_positive(m, "managers", in.managers)}))
     return e;
-  return multiple<T>{to_number<T>(in.deals) / to_number<T>(in.managers)};
+  return multiple<T>{count_ratio<T>(in.deals, in.managers)};
 }
 template <number T = double>
 [[nodiscard]] constexpr multiple<T> deals_per_manager(const sales_team<T>& in) {
@@ -238,8 +246,8 @@ template <number T = double>
                                     detail::check_count_positive(m, "lost_deals", in.lost_deals)}))
     return e;
   if (in.lost_deals < in.lost_for_reason)
-    return error_info{errc::part_exceeds_whole, m, "lost_for_reason", "lost_for_reason > lost_deals"};
-  return rate<T>{to_number<T>(in.lost_for_reason) / to_number<T>(in.lost_deals)};
+    return error_info{errc::part_exceeds_whole, m, "lost_for_reason", "must not exceed lost_deals"};
+  return rate<T>{count_ratio<T>(in.lost_for_reason, in.lost_deals)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> lost_deal_share(const lost_deal_counts& in) {
@@ -253,7 +261,8 @@ template <number T = double>
  * Source: as lost_deal_share (003_f1c74d43239c9d2b.txt line 13).
  * Errors: shares.size() != lost_by_reason.size() (errc::out_of_range, field "shares"); no reasons
  * (errc::empty_input); a negative count (field "lost_by_reason"); no lost deals at all (zero
- * denominator). On error `shares` is left unchanged.
+ * denominator, field "lost_by_reason"); counts whose sum exceeds count_t (errc::overflow). On error
+ * `shares` is left unchanged.
  *
  * **Example**
  *     const crm::count_t lost[] = {30, 15, 5};   // price, competitor, no answer
@@ -271,11 +280,11 @@ template <number T = double>
   count_t total = 0;
   for (const count_t n : lost_by_reason) {
     if (auto e = detail::check_count(m, "lost_by_reason", n)) return e;
+    if (detail::sum_overflows(total, n)) return detail::overflow_error(m, "lost_by_reason", "their sum exceeds count_t");
     total += n;
   }
-  if (total == 0) return error_info{errc::zero_denominator, m, "sum of lost_by_reason"};
-  const T whole = to_number<T>(total);
-  for (std::size_t i = 0; i < lost_by_reason.size(); ++i) shares[i] = rate<T>{to_number<T>(lost_by_reason[i]) / whole};
+  if (total == 0) return error_info{errc::zero_denominator, m, "lost_by_reason", "the counts sum to zero"};
+  for (std::size_t i = 0; i < lost_by_reason.size(); ++i) shares[i] = rate<T>{count_ratio<T>(lost_by_reason[i], total)};
   return total;
 }
 template <number T = double>
