@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cinttypes>
@@ -21,7 +22,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <string>
 #include <thread>
@@ -187,43 +187,13 @@ void on_parts(std::size_t n, unsigned k, F&& f) {
   for (auto& t : pool) t.join();
 }
 
-// Monthly acquisition cohorts: per customer the first month and the set of active months (a bit
-// per month since 2022-01; the generated log spans 24 months). Thin adapter until the library's
-// cohort accumulator lands: same per-customer table, merge = min of first, OR of months.
-struct cohort_state {
-  std::uint64_t months = 0;
-};
-struct cohort_adapter {
-  static constexpr int base_month = (2022 - 1970) * 12;
-  crm::customer_table<cohort_state> table;
-  explicit cohort_adapter(std::size_t customers) : table(customers) {}
-  void add(std::span<const order> orders) {
-    for (const order& o : orders) {
-      const int m = crm::period_of_day(crm::period_unit::month, crm::day_number(o.time)) - base_month;
-      table.try_emplace(o.customer).first->months |= std::uint64_t{1} << (m & 63);
-    }
-  }
-  void merge(const cohort_adapter& other) {
-    other.table.for_each([&](crm::customer_id c, const cohort_state& s) { table.try_emplace(c).first->months |= s.months; });
-  }
-  // cells[cohort][k] = customers of the cohort active k months later
-  std::vector<std::vector<std::uint64_t>> matrix() const {
-    std::vector<std::vector<std::uint64_t>> cells(64, std::vector<std::uint64_t>(64, 0));
-    table.for_each([&](crm::customer_id, const cohort_state& s) {
-      const int first = std::countr_zero(s.months);
-      for (std::uint64_t m = s.months; m != 0; m &= m - 1) ++cells[first][std::countr_zero(m) - first];
-    });
-    return cells;
-  }
-};
-
 struct results {
   std::uint64_t orders = 0;
   double revenue = 0;
   std::uint64_t customers = 0, repeat_customers = 0;
   std::uint64_t rfm_rows = 0, sum_frequency = 0, sum_recency = 0, sum_age = 0, rfm_hash = 0;
   double sum_monetary = 0;
-  std::vector<std::vector<std::uint64_t>> cohort;
+  std::vector<std::array<std::uint64_t, 3>> cohort;  // {cohort as months since 1970-01, k, customers}
 };
 
 std::uint64_t rfm_hash(const std::vector<crm::rfm_summary_row<double>>& rows, results& r) {
@@ -241,47 +211,63 @@ std::uint64_t rfm_hash(const std::vector<crm::rfm_summary_row<double>>& rows, re
   return h;
 }
 
-// The tasks over a source of orders: `feed(make_sink)` hands every order to per-worker sinks.
+// The tasks, on the library's accumulators: from memory through crm::add_parallel (contiguous
+// chunks, one per thread, merged in order); from the CSV through crm::scan_csv with one accumulator
+// per parsing thread (acc.fresh()), merged in file order.
 struct task_runner {
   unsigned threads;
   std::size_t customers_hint;
+  const std::vector<order>* orders;  // null: read `file`
+  std::string file;
   crm::rfm_options rfm_opt;
-  std::function<void(const std::function<void(unsigned, std::span<const order>)>&)> feed;
+  crm::period_options period_opt;
 
-  template <class Acc, class Make>
-  Acc accumulate(Make make) {
+  template <class Acc>
+  void accumulate(Acc& acc) {
+    if (orders != nullptr) {
+      (void)crm::add_parallel(acc, std::span<const order>(*orders), {.threads = threads});
+      return;
+    }
     std::vector<Acc> part;
-    for (unsigned w = 0; w < threads; ++w) part.push_back(make());
-    feed([&](unsigned w, std::span<const order> b) { part[w].add(b); });
-    for (unsigned w = 1; w < threads; ++w) part[0].merge(part[w]);
-    return std::move(part[0]);
+    for (unsigned w = 1; w < threads; ++w) part.push_back(acc.fresh());
+    const crm::csv_summary s = crm::scan_csv<order>(file, crm::order_columns{}, crm::csv_format{.threads = threads},
+                                                    [&](unsigned w, std::span<const order> b) {
+                                                      (void)(w == 0 ? acc : part[w - 1]).add(b);
+                                                    });
+    if (!s.ok()) std::fprintf(stderr, "%s\n", s.message().c_str()), std::exit(2);
+    for (Acc& p : part) acc.merge(p);
   }
   void average_check(results& r) {
-    auto acc = accumulate<crm::order_totals_accumulator<double>>([] { return crm::order_totals_accumulator<double>{}; });
+    crm::order_totals_accumulator<double> acc;
+    accumulate(acc);
     const auto t = acc.totals();
     r.orders = t.orders;
     r.revenue = t.revenue;
   }
   void repeat_share(results& r) {
-    const std::size_t hint = customers_hint / threads;
-    auto acc = accumulate<crm::customer_accumulator<double>>([&] { return crm::customer_accumulator<double>(hint); });
+    crm::customer_accumulator<double> acc(customers_hint);
+    accumulate(acc);
     const auto rep = acc.repeat();
     r.customers = rep.customers;
     r.repeat_customers = rep.repeat_customers;
   }
   void rfm(results& r) {
-    const std::size_t hint = customers_hint / threads;
-    auto acc = accumulate<crm::rfm_accumulator<double>>([&] {
-      crm::rfm_accumulator<double> a(rfm_opt);
-      a.reserve(hint);
-      return a;
-    });
+    crm::rfm_accumulator<double> acc(rfm_opt);
+    acc.reserve(customers_hint);
+    accumulate(acc);
     r.rfm_hash = rfm_hash(acc.rows(), r);
   }
   void cohorts(results& r) {
-    const std::size_t hint = customers_hint / threads;
-    auto acc = accumulate<cohort_adapter>([&] { return cohort_adapter(hint); });
-    r.cohort = acc.matrix();
+    crm::period_accumulator<double> acc(period_opt);
+    acc.reserve(customers_hint);
+    accumulate(acc);
+    const crm::cohort_matrix<double> m = acc.cohorts();
+    r.cohort.clear();
+    for (std::int32_t c = 0; c < m.periods; ++c)
+      for (std::int32_t k = 0; c + k < m.periods; ++k)
+        if (const crm::count_t n = m.cell(c, k).active_in_period; n != 0)
+          r.cohort.push_back(
+              {static_cast<std::uint64_t>(m.first_period + c), static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(n)});
   }
 };
 
@@ -308,14 +294,8 @@ void print_json(const char* side, unsigned threads, const timings& times, const 
               "\", \"sum_monetary\": %.6f, \"floor_sum\": %.4f, \"cohort\": [",
               r.orders, r.revenue, r.customers, r.repeat_customers, r.rfm_rows, r.sum_frequency, r.sum_recency,
               r.sum_age, r.rfm_hash, r.sum_monetary, floor_sum);
-  bool firstc = true;
-  for (std::size_t c = 0; c < r.cohort.size(); ++c)
-    for (std::size_t k = 0; k < r.cohort[c].size(); ++k)
-      if (r.cohort[c][k] != 0) {
-        std::printf("%s[%zu, %zu, %" PRIu64 "]", firstc ? "" : ", ", c + cohort_adapter::base_month, k,
-                    r.cohort[c][k]);  // cohort as months since 1970-01
-        firstc = false;
-      }
+  for (std::size_t i = 0; i < r.cohort.size(); ++i)
+    std::printf("%s[%" PRIu64 ", %" PRIu64 ", %" PRIu64 "]", i ? ", " : "", r.cohort[i][0], r.cohort[i][1], r.cohort[i][2]);
   std::printf("]}}\n");
 }
 
@@ -339,21 +319,27 @@ int compare_main(int argc, char** argv) {
   std::size_t lines = 0;
   for (const char* b = bytes.view().data(); b < bytes.view().data() + bytes.view().size();)
     b = crm::detail::line_at(b, bytes.view().data() + bytes.view().size()).second, ++lines;
+  const std::string_view head = bytes.view().substr(bytes.view().find('\n') + 1);  // first data line
+  const std::string_view first_date = head.substr(head.find(',') + 1, 10);
   std::string_view tail = bytes.view();
   while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.remove_suffix(1);
   tail = tail.substr(tail.rfind('\n') + 1);  // the log is sorted by date: the last line has the last date
   const std::string_view last_date = tail.substr(tail.find(',') + 1, 10);
-  crm::time_point end{};
-  if (!crm::detail::parse_time(last_date, crm::time_format::iso_date, {}, end).ok())
-    return std::fprintf(stderr, "cannot read the last date\n"), 2;
+  crm::time_point begin{}, end{};
+  if (!crm::detail::parse_time(first_date, crm::time_format::iso_date, {}, begin).ok() ||
+      !crm::detail::parse_time(last_date, crm::time_format::iso_date, {}, end).ok())
+    return std::fprintf(stderr, "cannot read the first and last dates\n"), 2;
   bytes = crm::detail::csv_bytes();
+  const auto month_of = [](crm::time_point t) { return crm::period_of_day(crm::period_unit::month, crm::day_number(t)); };
 
   const crm::rfm_options opt{.calibration_end = std::chrono::floor<std::chrono::days>(end)};
+  const crm::period_options popt{.unit = crm::period_unit::month, .first = std::chrono::floor<std::chrono::days>(begin),
+                                 .periods = month_of(end) - month_of(begin) + 1};
   std::map<std::string, std::vector<double>> times, cpu;
   results r;
   double floor_sum = 0;
   std::vector<order> orders;
-  task_runner run{threads, customers_hint, opt, {}};
+  task_runner run{threads, customers_hint, nullptr, file, opt, popt};
   if (side == "memory" || side == "floor") {
     orders.reserve(lines);
     const crm::csv_summary s = crm::scan_csv<order>(file, crm::order_columns{}, crm::csv_format{},
@@ -361,16 +347,7 @@ int compare_main(int argc, char** argv) {
                                                       orders.insert(orders.end(), b.begin(), b.end());
                                                     });
     if (!s.ok()) return std::fprintf(stderr, "%s\n", s.message().c_str()), 2;
-    run.feed = [&](const std::function<void(unsigned, std::span<const order>)>& sink) {
-      on_parts(orders.size(), threads, [&](unsigned p, std::size_t b, std::size_t e) {
-        sink(p, std::span<const order>(orders.data() + b, e - b));
-      });
-    };
-  } else {
-    run.feed = [&](const std::function<void(unsigned, std::span<const order>)>& sink) {
-      const crm::csv_summary s = crm::scan_csv<order>(file, crm::order_columns{}, crm::csv_format{.threads = threads}, sink);
-      if (!s.ok()) std::fprintf(stderr, "%s\n", s.message().c_str()), std::exit(2);
-    };
+    run.orders = &orders;
   }
   auto timed = [&](const char* name, auto&& task) {
     for (unsigned i = 0; i < reps; ++i) {
