@@ -244,8 +244,15 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   };
 
   // Gamma-Gamma on the calibration repeat customers' mean repeat-purchase values.
+  // Gamma-Gamma needs positive values: repeat customers whose repeat purchases were all free (amount
+  // 0) are left out of the spend fit (and counted).
+  std::vector<crm::spend_row<double>> spend;
+  for (const crm::spend_row<double>& s : crm::repeat_customers(calibration.spend_rows())) {
+    if (s.average_spend > 0) spend.push_back(s);
+    else ++f.spend_rows_left_out;
+  }
   std::optional<crm::gamma_gamma<double>> gg;
-  if (const auto fit = crm::try_fit_gamma_gamma(crm::repeat_customers(calibration.spend_rows()))) {
+  if (const auto fit = crm::try_fit_gamma_gamma(spend)) {
     gg = fit->params;
     f.spend_parameters = {{"p", fit->params.p, fit->standard_errors.p},
                           {"q", fit->params.q, fit->standard_errors.q},

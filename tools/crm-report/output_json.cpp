@@ -130,6 +130,7 @@ std::string to_json_text(const report& r) {
                      {"converged", f.converged},
                      {"spend_model", f.spend_parameters.empty() ? json(nullptr) : params(f.spend_parameters)},
                      {"spend_note", f.spend_note},
+                     {"spend_rows_left_out", f.spend_rows_left_out},
                      {"horizon", f.horizon},
                      {"expected_purchases_next_period", f.expected_purchases_next_period},
                      {"mean_p_alive", f.mean_p_alive},

@@ -145,6 +145,9 @@ void print_terminal(const report& r, bool color) {
     p.table({"parameter", "estimate", "std. error"}, rows);
     if (!f.converged) p.note("the fit did not converge: read the parameters with care");
     if (!f.spend_note.empty()) p.note("no spend model: " + f.spend_note);
+    if (f.spend_rows_left_out > 0)
+      fmt::print("  spend model fitted without {} repeat customers whose repeat purchases were all free\n",
+                 f.spend_rows_left_out);
     fmt::print("  log-likelihood {:.1f}\n", f.log_likelihood);
     fmt::print("  expected purchases next {} ({:.2f} weeks): {:.1f}\n", r.period, f.horizon, f.expected_purchases_next_period);
     fmt::print("  mean P(alive): {}\n", percent(f.mean_p_alive));

@@ -159,6 +159,7 @@ struct forecast_figures {
   double log_likelihood = 0;
   bool converged = false;
   std::string spend_note;  ///< why no Gamma-Gamma, if so
+  std::int64_t spend_rows_left_out = 0;  ///< repeat customers with a zero mean repeat value (not in the spend fit)
   double horizon = 0;      ///< next period, in weeks
   double expected_purchases_next_period = 0;
   double mean_p_alive = 0;

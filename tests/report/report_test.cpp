@@ -1,0 +1,423 @@
+// crm-metrics tests: the crm-report program, run as users run it, its JSON checked against the
+// library's results computed here through the public API, and against values read from the data
+// files without the library; every bad-input case with its message and exit code.
+#include "../catch.hpp"
+#include "../data_path.hpp"
+
+#include <crm/aggregate/cohort.hpp>
+#include <crm/aggregate/csv.hpp>
+#include <crm/aggregate/orders.hpp>
+#include <crm/aggregate/rfm.hpp>
+#include <crm/models.hpp>
+#include <crm/statistics.hpp>
+#include <crm/version.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+/// The build-tree directory this test writes into (its own subdirectory of the test's binary dir).
+fs::path work_dir() {
+  const fs::path d = fs::path(CRM_REPORT_TEST_DIR) / "work";
+  fs::create_directories(d);
+  return d;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct run_result {
+  int code = -1;
+  std::string out, err;
+};
+
+/// Runs crm-report with `args` (a shell-quoted string) and an optional environment prefix.
+run_result run(const std::string& args, const std::string& env = "NO_COLOR=1", const std::string& subdir = "") {
+  static int counter = 0;
+  const fs::path dir = work_dir() / subdir;
+  const std::string tag = std::to_string(++counter);
+  const fs::path out = dir / ("run" + tag + ".out"), err = dir / ("run" + tag + ".err");
+  const std::string cmd = "cd '" + dir.string() + "' && " + env + " '" CRM_REPORT_EXE "' " + args + " > '" +
+                          out.string() + "' 2> '" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  run_result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+void write(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+bool near(double a, double b, double rel = 1e-9) { return std::fabs(a - b) <= rel * std::max(1.0, std::fabs(b)); }
+
+/// What CDNOW_master.txt holds, read without the library: id, yyyymmdd, CDs, dollars per line.
+struct raw_cdnow {
+  std::int64_t orders = 0;
+  double revenue = 0;
+  std::map<std::string, int> orders_per_customer;
+};
+raw_cdnow read_raw_cdnow(const fs::path& file) {
+  raw_cdnow r;
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string id, date;
+    int cds = 0;
+    double dollars = 0;
+    if (!(f >> id >> date >> cds >> dollars)) continue;
+    ++r.orders;
+    r.revenue += dollars;
+    ++r.orders_per_customer[id];
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("crm-report: the report on CDNOW_master.txt agrees with the library and with the raw file", "[report][data]") {
+  const fs::path file = crm_test::data_file("cdnow/CDNOW_master.txt");
+  CRM_REQUIRE_DATA(file);
+  const run_result r = run("'" + file.string() + "' --calibration-end 1997-09-30 --json master.json");
+  REQUIRE(r.code == 0);
+  REQUIRE(r.err.empty());
+  const json j = json::parse(slurp(work_dir() / "master.json"));
+  CHECK(j["partial"] == false);
+  CHECK(j["first_date"] == "1997-01-01");
+  CHECK(j["last_date"] == "1998-06-30");
+
+  // Independent of the library: counts and sums read with iostreams (69659 orders, 23570 customers
+  // are the published size of the CDNOW master file).
+  const raw_cdnow raw = read_raw_cdnow(file);
+  CHECK(raw.orders == 69659);
+  CHECK(raw.orders_per_customer.size() == 23570);
+  std::int64_t repeaters = 0;
+  for (const auto& [id, n] : raw.orders_per_customer) repeaters += n >= 2;
+  const json& h = j["headline"];
+  CHECK(h["orders"] == raw.orders);
+  CHECK(h["customers"] == static_cast<std::int64_t>(raw.orders_per_customer.size()));
+  CHECK(h["repeat_customers"] == repeaters);
+  CHECK(near(h["revenue"].get<double>(), raw.revenue, 1e-12));
+  CHECK(near(h["average_check"]["value"].get<double>(), raw.revenue / static_cast<double>(raw.orders), 1e-12));
+
+  // Through the library's API, as a user would compute the same figures.
+  const auto read = crm::read_orders_csv<double>(crm::csv_input(file),
+                                                 {.customer = "customer_id", .time = "date", .amount = "dollar_value"},
+                                                 {.whitespace_separated = true, .time = crm::time_format::yyyymmdd});
+  crm::customer_accumulator<double> customers;
+  customers.add(read.records);
+  const auto share = crm::proportion_interval(crm::repeat_purchase_sample(customers.repeat()));
+  CHECK(near(h["repeat_purchase_share"]["value"].get<double>(), share.point.value()));
+  CHECK(near(h["repeat_purchase_share"]["lower"].get<double>(), share.lower.value()));
+  CHECK(near(h["repeat_purchase_share"]["upper"].get<double>(), share.upper.value()));
+  CHECK(near(h["purchase_frequency"]["value"].get<double>(), crm::purchase_frequency(customers.purchases()).value()));
+  crm::running_stats<double> checks;
+  for (const auto& o : read.records) checks.add(o.amount);
+  const auto check = crm::mean_interval(checks);
+  CHECK(near(h["average_check"]["lower"].get<double>(), check.lower));
+  CHECK(near(h["average_check"]["upper"].get<double>(), check.upper));
+
+  // Periods (months, lost after 3 months without a purchase, as docs/report.md says) and cohorts.
+  using namespace std::chrono;
+  crm::period_accumulator<double> periods({.unit = crm::period_unit::month, .first = sys_days{year{1997} / 1 / 1},
+                                           .periods = 18, .inactive_periods = 3, .cohort_revenue = true});
+  periods.add(read.records);
+  const auto stats = periods.stats();
+  REQUIRE(j["periods"].size() == stats.size());
+  for (std::size_t i = 0; i < stats.size(); ++i) {
+    const json& p = j["periods"][i];
+    INFO("period " << p["period"]);
+    CHECK(p["period"] == crm::period_label(crm::period_unit::month, stats[i].period));
+    CHECK(p["customers_at_start"] == stats[i].customers_at_start);
+    CHECK(p["new_customers"] == stats[i].new_customers);
+    CHECK(p["returning_customers"] == stats[i].returning_customers);
+    CHECK(p["customers_lost"] == stats[i].lost_customers);
+    CHECK(p["customers_at_end"] == stats[i].customers_at_end);
+    CHECK(near(p["revenue"].get<double>(), stats[i].revenue));
+    if (stats[i].customers_at_start > 0) {
+      const auto ret = crm::proportion_interval(crm::retention_sample(stats[i].retention()));
+      CHECK(near(p["retention_rate"]["value"].get<double>(), ret.point.value()));
+      CHECK(near(p["retention_rate"]["lower"].get<double>(), ret.lower.value()));
+      CHECK(near(p["churn_rate"]["value"].get<double>(), crm::churn_rate(stats[i].churn()).value()));
+    } else {
+      CHECK(p["retention_rate"].is_null());
+    }
+  }
+  const auto m = periods.cohorts();
+  std::size_t row = 0;
+  for (std::int32_t c = 0; c < m.periods; ++c) {
+    if (m.sizes[static_cast<std::size_t>(c)] == 0) continue;
+    const json& cj = j["cohorts"][row++];
+    CHECK(cj["size"] == m.sizes[static_cast<std::size_t>(c)]);
+    for (std::int32_t k = 0; k < static_cast<std::int32_t>(m.columns(c)); ++k)
+      CHECK(cj["active"][static_cast<std::size_t>(k)] == m.cell(c, k).active_in_period);
+  }
+  CHECK(row == j["cohorts"].size());
+  CHECK(row == 3);  // CDNOW customers were all acquired in 1997-Q1
+
+  // The forecast: the same fits on the library's RFM summary (weeks, holdout to 1998-06-30).
+  crm::rfm_accumulator<double> rfm({.calibration_end = sys_days{year{1997} / 9 / 30},
+                                    .observation_end = sys_days{year{1998} / 6 / 30}, .time_unit = weeks{1}});
+  rfm.add(read.records);
+  const auto bg = crm::fit_bg_nbd(crm::compress(rfm.model_rows()));
+  const json& f = j["forecast"];
+  CHECK(f["model"] == "BG/NBD");
+  CHECK(f["customers"] == 23570);
+  CHECK(near(f["parameters"]["r"]["value"].get<double>(), bg.params.r, 1e-9));
+  CHECK(near(f["parameters"]["alpha"]["value"].get<double>(), bg.params.alpha, 1e-9));
+  CHECK(near(f["parameters"]["a"]["value"].get<double>(), bg.params.a, 1e-9));
+  CHECK(near(f["parameters"]["b"]["value"].get<double>(), bg.params.b, 1e-9));
+  CHECK(near(f["parameters"]["r"]["standard_error"].get<double>(), bg.standard_errors.r, 1e-9));
+  CHECK(near(f["log_likelihood"].get<double>(), bg.log_likelihood, 1e-12));
+  // Gamma-Gamma needs positive values: repeat customers whose repeat purchases were all $0 are left out.
+  std::vector<crm::spend_row<double>> spend;
+  for (const auto& s : crm::repeat_customers(rfm.spend_rows()))
+    if (s.average_spend > 0) spend.push_back(s);
+  CHECK(f["spend_rows_left_out"] == crm::repeat_customers(rfm.spend_rows()).size() - spend.size());
+  CHECK(f["spend_rows_left_out"].get<int>() > 0);
+  const auto gg = crm::fit_gamma_gamma(spend);
+  CHECK(near(f["spend_model"]["p"]["value"].get<double>(), gg.params.p, 1e-9));
+  CHECK(near(f["spend_model"]["q"]["value"].get<double>(), gg.params.q, 1e-9));
+  CHECK(near(f["spend_model"]["gamma"]["value"].get<double>(), gg.params.gamma, 1e-9));
+  // Holdout: 39 weeks; actual purchase days after the calibration end, predicted by E[Y(t) | x, t_x, T].
+  CHECK(near(f["holdout"]["length"].get<double>(), 273.0 / 7.0));
+  double actual = 0, predicted = 0;
+  for (const auto& c : rfm.rows()) {
+    actual += static_cast<double>(c.holdout_frequency);
+    predicted += bg.params.conditional_expected_purchases({static_cast<double>(c.frequency), c.recency, c.age, 1.0},
+                                                          273.0 / 7.0);
+  }
+  CHECK(f["holdout"]["actual_total"].get<double>() == actual);
+  CHECK(near(f["holdout"]["predicted_total"].get<double>(), predicted, 1e-9));
+  std::int64_t in_hist = 0;
+  for (const auto& b : f["p_alive_histogram"]) in_hist += b.get<std::int64_t>();
+  CHECK(in_hist == 23570);
+}
+
+TEST_CASE("crm-report: the published BG/NBD and Gamma-Gamma estimates appear for the CDNOW 2357-customer sample",
+          "[report][data]") {
+  // Fader, Hardie & Lee (2005), "Counting your customers the easy way", section 4: r = 0.243,
+  // alpha = 4.414, a = 0.793, b = 2.426, log L = -9582.4; "RFM and CLV" (2005): p = 6.25, q = 3.74,
+  // gamma = 15.44. CDNOW_sample.txt: original id, sample id, yyyymmdd, CDs, dollars; no header.
+  const fs::path file = crm_test::data_file("cdnow/CDNOW_sample.txt");
+  CRM_REQUIRE_DATA(file);
+  const run_result r = run("'" + file.string() +
+                           "' --customer-column 1 --date-column 3 --amount-column 5 --calibration-end 1997-09-30 "
+                           "--json sample2357.json");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("r                 0.243") != std::string::npos);
+  const json j = json::parse(slurp(work_dir() / "sample2357.json"));
+  const json& f = j["forecast"];
+  CHECK(f["customers"] == 2357);
+  const auto published = [&](const json& v, double value, double half_unit) {
+    CHECK(std::fabs(v["value"].get<double>() - value) <= half_unit);
+  };
+  published(f["parameters"]["r"], 0.243, 0.0005);
+  published(f["parameters"]["alpha"], 4.414, 0.0005);
+  published(f["parameters"]["a"], 0.793, 0.0005);
+  published(f["parameters"]["b"], 2.426, 0.0005);
+  CHECK(std::fabs(f["log_likelihood"].get<double>() - -9582.4) <= 0.05);
+  published(f["spend_model"]["p"], 6.25, 0.005);
+  published(f["spend_model"]["q"], 3.74, 0.005);
+  published(f["spend_model"]["gamma"], 15.44, 0.005);
+  // And close to a fit on the published per-customer summary file (whose t_x and T are rounded to
+  // two decimals of a week, hence the tolerance).
+  const auto summary = crm::read_rfm_csv<double>(crm_test::data_file("cdnow/cdnow_customers_summary.csv"));
+  const auto fit = crm::fit_bg_nbd(crm::compress(summary));
+  CHECK(near(f["parameters"]["r"]["value"].get<double>(), fit.params.r, 2e-3));
+  CHECK(near(f["parameters"]["alpha"]["value"].get<double>(), fit.params.alpha, 2e-3));
+  CHECK(near(f["parameters"]["a"]["value"].get<double>(), fit.params.a, 2e-3));
+  CHECK(near(f["parameters"]["b"]["value"].get<double>(), fit.params.b, 2e-3));
+}
+
+TEST_CASE("crm-report: the built-in sample is complete, deterministic and reported on the terminal", "[report]") {
+  const run_result a = run("--json sample_a.json");
+  const run_result b = run("--json sample_b.json");
+  REQUIRE(a.code == 0);
+  CHECK(a.err.empty());
+  CHECK(a.out == b.out);
+  CHECK(slurp(work_dir() / "sample_a.json") == slurp(work_dir() / "sample_b.json"));
+  const json j = json::parse(slurp(work_dir() / "sample_a.json"));
+  CHECK(j["sample"] == true);
+  CHECK(j["partial"] == false);
+  CHECK(j["headline"]["customers"] == 2000);
+  for (const char* part : {"email", "nps", "costs", "forecast"}) {
+    INFO(part);
+    CHECK(j[part].is_object());
+  }
+  CHECK(j["forecast"]["holdout"].is_object());
+  for (const char* section : {"Headline", "Customer base per month", "Acquisition cohorts", "E-mail", "NPS",
+                              "Acquisition economics", "Forecast: BG/NBD", "Top customers by CLV", "Holdout"}) {
+    INFO(section);
+    CHECK(a.out.find(section) != std::string::npos);
+  }
+  CHECK(a.out.find('\x1b') == std::string::npos);  // not a terminal: no colour
+  const run_result c = run("--color always", "");
+  CHECK(c.out.find("\x1b[") != std::string::npos);
+  const run_result pareto = run("--model pareto --period quarter --top 3 --json pareto.json");
+  REQUIRE(pareto.code == 0);
+  const json p = json::parse(slurp(work_dir() / "pareto.json"));
+  CHECK(p["forecast"]["model"] == "Pareto/NBD");
+  CHECK(p["forecast"]["top_customers"].size() == 3);
+  CHECK(p["periods"][0]["period"] == "2024-Q1");
+}
+
+TEST_CASE("crm-report: every number of the HTML page is the JSON's, and the page loads nothing", "[report]") {
+  const run_result r = run("--html page.html --json page.json");
+  REQUIRE(r.code == 0);
+  const std::string html = slurp(work_dir() / "page.html");
+  const json j = json::parse(slurp(work_dir() / "page.json"));
+  const std::regex cell("data-json=\"([^\"]+)\" data-value=\"([^\"]+)\"");
+  std::size_t checked = 0;
+  std::set<std::string> sections;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), cell); it != std::sregex_iterator(); ++it) {
+    const std::string pointer = (*it)[1], value = (*it)[2];
+    INFO(pointer << " = " << value);
+    const json::json_pointer ptr(pointer);
+    REQUIRE(j.contains(ptr));
+    CHECK(std::stod(value) == j.at(ptr).get<double>());
+    sections.insert(pointer.substr(1, pointer.find('/', 1) - 1));
+    ++checked;
+  }
+  CHECK(checked > 200);
+  CHECK(sections == std::set<std::string>{"cohorts", "costs", "email", "forecast", "headline", "inputs", "nps", "periods"});
+  for (const char* chart : {"chart-cohort-heatmap", "chart-retention-curves", "chart-funnel", "chart-p-alive", "chart-holdout"}) {
+    INFO(chart);
+    CHECK(html.find(std::string("id=\"") + chart + "\"") != std::string::npos);
+  }
+  // The visible text of a few cells: grouped thousands, money and per cent as on the terminal.
+  CHECK(html.find("data-json=\"/headline/customers\" data-value=\"2000\">2 000</td>") != std::string::npos);
+  for (const char* remote : {"<script", "http://", "https://", "@import", "url(", "<link", "<img"}) {
+    INFO(remote);
+    CHECK(html.find(remote) == std::string::npos);
+  }
+  CHECK(html.find("Content-Security-Policy\" content=\"default-src 'none'") != std::string::npos);
+}
+
+TEST_CASE("crm-report: bad input stops with exit code 2 and names the file, line and column", "[report]") {
+  const fs::path d = work_dir() / "bad";
+  fs::create_directories(d);
+  const std::string ok = "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n";
+  write(d / "good.csv", ok);
+  write(d / "empty.csv", "");
+  write(d / "header_only.csv", "customer_id,date,amount\n");
+  write(d / "wrong_columns.csv", "client,when,total\n1,2024-01-05,3\n");
+  write(d / "short_row.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05\n");
+  write(d / "bad_date.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-13-45,3\n");
+  write(d / "bad_amount.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12x\n");
+  write(d / "bad_id.csv", "customer_id,date,amount\n1,2024-01-05,10.00\nx7,2024-02-05,1\n");
+  write(d / "nan_amount.csv", "customer_id,date,amount\n1,2024-01-05,nan\n");
+  write(d / "negative_cost.csv", "date,amount\n2024-01-01,100\n2024-02-01,-5\n");
+  write(d / "bad_nps.csv", "respondent,score\n1,9\n\n2,11\n");
+  write(d / "bad_email.csv", "recipient,campaign,event,time\n1,1,sent,2024-01-01\n1,1,bought,2024-01-01\n");
+  fs::create_directories(d / "a_directory.csv");
+  struct bad_case {
+    const char* args;
+    const char* message;
+  };
+  const bad_case cases[] = {
+      {"missing.csv", "missing.csv: cannot open the file (no such file)"},
+      {"a_directory.csv", "a_directory.csv: is a directory, not a file"},
+      {"empty.csv", "empty.csv: is empty (no rows)"},
+      {"header_only.csv", "header_only.csv:1: has no data rows"},
+      {"wrong_columns.csv", "wrong_columns.csv:1: no column for the customer id in the header; name it with --customer-column"},
+      {"good.csv --amount-column price", "good.csv:1: 'price' is not a column of the header"},
+      {"short_row.csv", "short_row.csv:3: column 3 'amount' is missing (the row has too few fields)"},
+      {"bad_date.csv", "bad_date.csv:3: column 2 'date' has a month outside 1..12: '2024-13-45'"},
+      {"bad_amount.csv", "bad_amount.csv:3: column 3 'amount' is not a number: '12x'"},
+      {"bad_id.csv", "bad_id.csv:3: column 1 'customer_id'"},
+      {"nan_amount.csv", "nan_amount.csv:2: column 3 'amount'"},
+      {"good.csv --costs negative_cost.csv", "negative_cost.csv:3: column 2 'amount' is negative: '-5'"},
+      {"good.csv --nps bad_nps.csv", "bad_nps.csv:4: column 2 'score' is out of range (must lie in 0..10): '11'"},
+      {"good.csv --emails bad_email.csv", "bad_email.csv:3: column 3 'event'"},
+      {"good.csv --nps missing_nps.csv", "missing_nps.csv: cannot open the file (no such file)"},
+      {"good.csv --calibration-end 2023-12-31",
+       "--calibration-end 2023-12-31 is outside the data of good.csv (2024-01-05 .. 2024-03-01)"},
+      {"good.csv --calibration-end 2024-03-02",
+       "--calibration-end 2024-03-02 is outside the data of good.csv (2024-01-05 .. 2024-03-01)"},
+      {"good.csv --calibration-end 2024-02-30", "--calibration-end '2024-02-30' is not a date"},
+  };
+  for (const bad_case& c : cases) {
+    INFO(c.args);
+    const run_result x = run(c.args, "NO_COLOR=1", "bad");
+    CHECK(x.code == 2);
+    CHECK(x.err.find(std::string("crm-report: ") + c.message) != std::string::npos);
+    CHECK(x.out.empty());  // never a partial report presented as complete
+  }
+}
+
+TEST_CASE("crm-report: --skip-bad-rows counts the rejected rows, shows the first ones and marks the report partial",
+          "[report]") {
+  const fs::path d = work_dir() / "skip";
+  fs::create_directories(d);
+  write(d / "mixed.csv",
+        "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12x\n3,2024-02-07,5\n4,2024-22-07,5\n1,2024-03-01,8\n");
+  write(d / "nps.csv", "respondent,score\n1,9\n2,11\n3,10\n");
+  const run_result r = run("skip/mixed.csv --nps skip/nps.csv --skip-bad-rows --json skip/out.json --html skip/out.html");
+  REQUIRE(r.code == 0);
+  CHECK(r.err.find("skip/mixed.csv: 2 of 5 rows rejected (--skip-bad-rows); the report is partial") != std::string::npos);
+  CHECK(r.err.find("skip/mixed.csv:3: column 3 'amount' is not a number: '12x'") != std::string::npos);
+  CHECK(r.err.find("skip/mixed.csv:5: column 2 'date' has a month outside 1..12: '2024-22-07'") != std::string::npos);
+  CHECK(r.err.find("skip/nps.csv: 1 of 3 rows rejected") != std::string::npos);
+  CHECK(r.out.find("PARTIAL REPORT") != std::string::npos);
+  const json j = json::parse(slurp(work_dir() / "skip/out.json"));
+  CHECK(j["partial"] == true);
+  CHECK(j["inputs"][0]["rows"] == 5);
+  CHECK(j["inputs"][0]["used"] == 3);
+  CHECK(j["inputs"][0]["rejected"] == 2);
+  CHECK(j["inputs"][1]["rejected"] == 1);
+  CHECK(j["headline"]["orders"] == 3);
+  CHECK(j["nps"]["promoters"] == 2);
+  CHECK(slurp(work_dir() / "skip/out.html").find("id=\"partial\"") != std::string::npos);
+  // Without the flag the same file stops at its first bad row.
+  const run_result stop = run("skip/mixed.csv");
+  CHECK(stop.code == 2);
+  CHECK(stop.err == "crm-report: skip/mixed.csv:3: column 3 'amount' is not a number: '12x'\n");
+}
+
+TEST_CASE("crm-report: --help explains every option with examples, --version, bad options, unwritable output", "[report]") {
+  const run_result help = run("--help");
+  CHECK(help.code == 0);
+  for (const char* opt : {"--emails", "--nps", "--costs", "--customer-column", "--date-column", "--amount-column",
+                          "--delimiter", "--date-format", "--header", "--no-header", "--calibration-end", "--period",
+                          "--model", "--currency", "--top", "--level", "--skip-bad-rows", "--html", "--json", "--color",
+                          "--version", "Examples:", "Exit codes:", "NO_COLOR"}) {
+    INFO(opt);
+    CHECK(help.out.find(opt) != std::string::npos);
+  }
+  const run_result version = run("--version");
+  CHECK(version.code == 0);
+  CHECK(version.out == "crm-report " + std::to_string(CRM_METRICS_VERSION_MAJOR) + "." +
+                           std::to_string(CRM_METRICS_VERSION_MINOR) + "." + std::to_string(CRM_METRICS_VERSION_PATCH) +
+                           " (crm-metrics)\n");
+  const run_result bad_option = run("--period year");
+  CHECK(bad_option.code == 64);
+  CHECK(bad_option.err.find("--period: year not in {week,month,quarter}") != std::string::npos);
+  CHECK(run("--no-such-option").code == 64);
+  const run_result unwritable = run("--json no/such/dir/out.json");
+  CHECK(unwritable.code == 3);
+  CHECK(unwritable.err.find("cannot write the JSON file 'no/such/dir/out.json'") != std::string::npos);
+}
