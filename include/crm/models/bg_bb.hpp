@@ -67,8 +67,8 @@ template <class T>
   if (c.frequency < 0) return {errc::negative, model, "frequency"};
   if (c.recency < 0) return {errc::negative, model, "recency"};
   if (c.periods < 0) return {errc::negative, model, "periods"};
-  if (c.recency > c.periods) return {errc::part_exceeds_whole, model, "recency > periods"};
-  if (c.frequency > c.recency) return {errc::part_exceeds_whole, model, "frequency > recency", "x transactions need x opportunities up to the last one"};
+  if (c.recency > c.periods) return {errc::part_exceeds_whole, model, "recency", "must not exceed periods"};
+  if (c.frequency > c.recency) return {errc::part_exceeds_whole, model, "frequency", "must not exceed recency: x transactions need x opportunities up to the last one"};
   if (c.frequency == 0 && c.recency != 0) return {errc::malformed, model, "recency", "must be 0 when frequency is 0"};
   if (c.weight < T(0)) return {errc::negative, model, "weight"};
   if (c.weight == T(0)) return {errc::zero_denominator, model, "weight"};
@@ -115,14 +115,18 @@ template <std::floating_point T = double>
     if (weighted) c.weight = in.number<T>(fw, weight_col);
     if (const error_info e = detail::check_discrete_row(c, "read_discrete_csv")) {
       const std::string_view f = e.field;
-      const std::string_view col = f == "frequency" || f == "frequency > recency" ? frequency_col
-                                   : f == "recency" || f == "recency > periods"   ? recency_col
-                                   : f == "periods"                               ? periods_col
-                                                                                  : weight_col;
+      const std::string_view col = f == "frequency" ? frequency_col
+                                   : f == "recency" ? recency_col
+                                   : f == "periods" ? periods_col
+                                                    : weight_col;
       std::string what = describe(e.code);
-      if (f == "recency > periods") what = "is larger than " + std::string(periods_col);
-      if (f == "frequency > recency") what = "is larger than " + std::string(recency_col);
-      if (e.detail != nullptr && *e.detail != '\0') what = what + " (" + e.detail + ")";
+      std::string_view detail = e.detail;
+      if (e.code == errc::part_exceeds_whole) {  // name the whole's column; keep the reason after ": "
+        what = "is larger than " + std::string(f == "recency" ? periods_col : recency_col);
+        const std::size_t reason = detail.find(": ");
+        detail = reason == std::string_view::npos ? std::string_view() : detail.substr(reason + 2);
+      }
+      if (!detail.empty()) what = what + " (" + std::string(detail) + ")";
       in.fail(in.line(), std::string(col), what);
     }
     rows.push_back(c);
@@ -395,7 +399,7 @@ struct bg_bb {
     if (const error_info e = check(name)) return e;
     if (x < 0) return error_info{errc::negative, name, "purchases"};
     if (n < 0) return error_info{errc::negative, name, "periods"};
-    if (x > n) return error_info{errc::part_exceeds_whole, name, "purchases > periods"};
+    if (x > n) return error_info{errc::part_exceeds_whole, name, "purchases", "must not exceed periods"};
     using detail::bb_lbeta;
     using detail::quiet_lgamma;
     const T tx = static_cast<T>(x), tn = static_cast<T>(n);

@@ -53,7 +53,7 @@ template <std::floating_point T>
     else if (c.frequency != std::floor(c.frequency)) e = {errc::malformed, model, "frequency", "must be a whole number of repeat purchases"};
     else if (c.recency < T(0)) e = {errc::negative, model, "recency"};
     else if (c.age < T(0)) e = {errc::negative, model, "age"};
-    else if (c.age < c.recency) e = {errc::part_exceeds_whole, model, "recency > age"};
+    else if (c.age < c.recency) e = {errc::part_exceeds_whole, model, "recency", "must not exceed age"};
     else if (c.frequency == T(0) && c.recency != T(0)) e = {errc::malformed, model, "recency", "must be 0 when frequency is 0"};
     else if (c.weight < T(0)) e = {errc::negative, model, "weight"};
     else if (c.weight == T(0)) e = {errc::zero_denominator, model, "weight", "a row must stand for at least part of a customer"};
@@ -95,13 +95,13 @@ template <std::floating_point T = double>
     if (const error_info e = validate(std::span<const rfm_row<T>>(one), "read_rfm_csv")) {
       const std::string_view f = e.field;
       const std::string_view col = f == "frequency" ? frequency_col
-                                   : f == "recency" || f == "recency > age" ? recency_col
+                                   : f == "recency" ? recency_col
                                    : f == "age" ? age_col
                                    : f == "weight" ? weight_col
                                                    : f;
       std::string what = describe(e.code);
       if (e.detail != nullptr && *e.detail != '\0') what = what + " (" + e.detail + ")";
-      if (f == "recency > age") what = "is larger than " + std::string(age_col);
+      if (e.code == errc::part_exceeds_whole) what = "is larger than " + std::string(age_col);
       in.fail(in.line(), std::string(col), what);
     }
     rows.push_back(c);

@@ -90,7 +90,7 @@ template <std::floating_point T>
   if (o.customers <= 0) return {errc::out_of_range, model, "customers", "must be > 0"};
   if (!std::isfinite(o.first_age) || !std::isfinite(o.last_age)) return {errc::not_finite, model, "age"};
   if (!(o.first_age > T(0))) return {errc::out_of_range, model, "first_age", "must be > 0"};
-  if (o.last_age < o.first_age) return {errc::part_exceeds_whole, model, "first_age > last_age"};
+  if (o.last_age < o.first_age) return {errc::part_exceeds_whole, model, "first_age", "must not exceed last_age"};
   if (!std::isfinite(o.age_step)) return {errc::not_finite, model, "age_step"};
   if (o.age_step < T(0)) return {errc::negative, model, "age_step"};
   return {};
