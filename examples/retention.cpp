@@ -17,11 +17,11 @@ int main() {
 
   // Average time between purchases, from calendar dates: 4 purchases from 1 Jan to 1 Mar 2024.
   using namespace std::chrono;
-  const sys_days first = year{2024} / January / 1;
-  const sys_days last = year{2024} / March / 1;
+  const sys_days first_day = year{2024} / January / 1;
+  const sys_days final_day = year{2024} / March / 1;
   const crm::days<double> gap = crm::average_time_between_purchases(
-      {.first_purchase = crm::days<double>(first.time_since_epoch()),
-       .last_purchase = crm::days<double>(last.time_since_epoch()), .purchases = 4});
+      {.first_purchase = crm::days<double>(first_day.time_since_epoch()),
+       .last_purchase = crm::days<double>(final_day.time_since_epoch()), .purchases = 4});
   fmt::print("time between purchases         {} days\n", gap.count());
 
   // Cohort retention curve: a cohort of 400, active in months 0..3.
