@@ -1,0 +1,624 @@
+// crm_metrics PostgreSQL extension: the C++ side. Calls the library only; never calls PostgreSQL.
+// Every function of core.h catches every exception (guard()) and reports through crm_pg_error.
+// Memory: the accumulators use the C++ heap; their owners are PostgreSQL memory contexts (glue.c
+// registers a reset callback that calls crm_pg_state_free / crm_pg_rows_free).
+// SPDX-License-Identifier: MIT
+#include "core.h"
+#include "metric_table.h"
+
+#include <crm/aggregate.hpp>
+#include <crm/metrics.hpp>
+#include <crm/models/bg_nbd.hpp>
+#include <crm/multiprecision.hpp>
+#include <crm/statistics.hpp>
+
+#include <boost/preprocessor/cat.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <map>
+#include <new>
+#include <span>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace {
+
+void set_error(crm_pg_error* err, int status, const std::string& text) noexcept {
+  err->status = status;
+  std::snprintf(err->message, sizeof err->message, "%s", text.c_str());
+}
+void set_error(crm_pg_error* err, const crm::error_info& e, int status = CRM_PG_BAD_INPUT) noexcept {
+  try {
+    set_error(err, status, crm::message(e));
+  } catch (...) {
+    set_error(err, status, std::string());
+  }
+}
+
+// Runs f (returning bool) with every exception turned into an error.
+template <class F>
+bool guard(crm_pg_error* err, F&& f) noexcept {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    set_error(err, CRM_PG_OUT_OF_MEMORY, "crm_metrics: out of memory");
+  } catch (const crm::metric_error& e) {
+    set_error(err, CRM_PG_BAD_INPUT, e.what());
+  } catch (const std::exception& e) {
+    set_error(err, CRM_PG_INTERNAL, std::string("crm_metrics: ") + e.what());
+  } catch (...) {
+    set_error(err, CRM_PG_INTERNAL, "crm_metrics: unknown C++ exception");
+  }
+  return false;
+}
+
+// ---- formula metrics ----------------------------------------------------------------------------
+template <class T>
+T number_arg(const crm_pg_arg& a) {
+  if constexpr (std::is_same_v<T, double>) {
+    return a.f;
+  } else {
+    // PostgreSQL's numeric text: digits, '.', or NaN / Infinity / -Infinity.
+    const std::string s(a.text);
+    if (s == "NaN") return std::numeric_limits<T>::quiet_NaN();
+    if (s == "Infinity") return std::numeric_limits<T>::infinity();
+    if (s == "-Infinity") return -std::numeric_limits<T>::infinity();
+    return T(s);
+  }
+}
+
+#define CRM_PG_GET_M(at) number_arg<T>(args[at])
+#define CRM_PG_GET_C(at) static_cast<crm::count_t>(args[at].i)
+#define CRM_PG_ASSIGN_(r, data, at, F) \
+  in.CRM_PG_FIELD_NAME(F) = BOOST_PP_CAT(CRM_PG_GET_, CRM_PG_FIELD_KIND(F))(at);
+#define CRM_PG_EVAL_(name, type, fields)                            \
+  case CRM_PG_METRIC_##name: {                                      \
+    using namespace crm;                                            \
+    type in{};                                                      \
+    BOOST_PP_SEQ_FOR_EACH_I(CRM_PG_ASSIGN_, ~, fields)              \
+    const auto r = crm::try_##name<T>(in);                          \
+    if (!r) return r.error();                                       \
+    out = T(r->value());                                            \
+    return {};                                                      \
+  }
+
+template <class T>
+crm::error_info eval_metric(int metric, const crm_pg_arg* args, T& out) {
+  switch (metric) {
+    CRM_PG_METRICS(CRM_PG_EVAL_)
+    default: break;
+  }
+  return {crm::errc::out_of_range, "crm_metrics", "metric", "is not a known metric"};
+}
+
+// ---- accumulator states ---------------------------------------------------------------------------
+using clock_seconds = std::chrono::seconds;
+crm::time_point to_time(int64_t s) { return crm::time_point{clock_seconds{s}}; }
+std::chrono::sys_days to_day(int32_t d) { return std::chrono::sys_days{std::chrono::days{d}}; }
+
+struct state_base {
+  int kind = 0;
+  std::vector<std::byte> flat;
+  virtual ~state_base() = default;
+  virtual crm::error_info add(const crm_pg_record& r) = 0;
+  virtual crm::error_info merge(const state_base& o) = 0;
+  virtual std::vector<std::byte> serialize() const = 0;
+  virtual crm::error_info check_options(const crm_pg_options&) const { return {}; }
+};
+
+template <class Acc, int K>
+struct acc_state final : state_base {
+  Acc acc;
+  explicit acc_state(Acc a) : acc(std::move(a)) { kind = K; }
+  crm::error_info add(const crm_pg_record& r) override {
+    if constexpr (K == CRM_PG_NPS) {
+      return acc.try_add(crm::survey_answer{.respondent = r.customer, .time = to_time(r.seconds), .score = r.score});
+    } else if constexpr (K == CRM_PG_EMAIL) {
+      return acc.try_add(crm::email_event<double>{.recipient = r.customer, .campaign = 0,
+                                                  .kind = static_cast<crm::email_event_kind>(r.score),
+                                                  .time = to_time(r.seconds), .revenue = r.amount});
+    } else {
+      return acc.try_add(crm::order<double>{.customer = r.customer, .time = to_time(r.seconds), .amount = r.amount});
+    }
+  }
+  crm::error_info merge(const state_base& o) override {
+    return acc.try_merge(static_cast<const acc_state&>(o).acc);
+  }
+  std::vector<std::byte> serialize() const override { return acc.serialize(); }
+  crm::error_info check_options(const crm_pg_options& o) const override {
+    if constexpr (K == CRM_PG_RFM) {
+      const auto& p = acc.options();
+      if (p.calibration_end != to_day(o.day) || p.time_unit.count() != o.unit)
+        return {crm::errc::out_of_range, Acc::name, "calibration_end", "and time_unit must be the same on every row"};
+    } else if constexpr (K == CRM_PG_PERIODS) {
+      const auto& p = acc.options();
+      if (static_cast<int>(p.unit) != o.unit || p.periods != o.periods || p.inactive_periods != o.inactive ||
+          crm::period_of(p.unit, crm::time_point{p.first}) != crm::period_of(p.unit, crm::time_point{to_day(o.day)}))
+        return {crm::errc::out_of_range, Acc::name, "first", "and the other period options must be the same on every row"};
+    }
+    return {};
+  }
+};
+
+using totals_state = acc_state<crm::order_totals_accumulator<double>, CRM_PG_TOTALS>;
+using customers_state = acc_state<crm::customer_accumulator<double>, CRM_PG_CUSTOMERS>;
+using rfm_state = acc_state<crm::rfm_accumulator<double>, CRM_PG_RFM>;
+using periods_state = acc_state<crm::period_accumulator<double>, CRM_PG_PERIODS>;
+using email_state = acc_state<crm::email_accumulator<double>, CRM_PG_EMAIL>;
+using nps_state = acc_state<crm::nps_accumulator, CRM_PG_NPS>;
+
+// The model-fit state: (x, t_x, T) -> weight, sorted; the library's frame with kind 100.
+constexpr const char* fit_name = "bg_nbd_fit_state";
+struct fit_state final : state_base {
+  std::map<std::tuple<double, double, double>, double> rows;
+  fit_state() { kind = CRM_PG_FIT; }
+  static crm::error_info check(double x, double tx, double age) {
+    if (!std::isfinite(x) || x < 0 || x != std::floor(x)) return {crm::errc::out_of_range, fit_name, "frequency", "must be a whole number >= 0"};
+    if (!std::isfinite(tx) || tx < 0) return {crm::errc::out_of_range, fit_name, "recency", "must be finite and >= 0"};
+    if (!std::isfinite(age) || age < tx) return {crm::errc::out_of_range, fit_name, "T", "must be finite and >= recency"};
+    if (x == 0 && tx != 0) return {crm::errc::out_of_range, fit_name, "recency", "must be 0 when frequency is 0"};
+    return {};
+  }
+  crm::error_info add(const crm_pg_record& r) override {
+    if (auto e = check(r.x, r.tx, r.age)) return e;
+    rows[{r.x, r.tx, r.age}] += 1.0;
+    return {};
+  }
+  crm::error_info merge(const state_base& o) override {
+    for (const auto& [k, w] : static_cast<const fit_state&>(o).rows) rows[k] += w;
+    return {};
+  }
+  std::vector<std::byte> serialize() const override {
+    std::vector<std::byte> out;
+    crm::detail::byte_writer w(out);
+    const std::size_t at = crm::detail::begin_state<double>(w, static_cast<crm::detail::state_kind>(CRM_PG_FIT));
+    w.put(static_cast<std::uint64_t>(rows.size()));
+    for (const auto& [k, wt] : rows) {
+      w.put_number(std::get<0>(k));
+      w.put_number(std::get<1>(k));
+      w.put_number(std::get<2>(k));
+      w.put_number(wt);
+    }
+    crm::detail::end_state(w, at);
+    return out;
+  }
+  static crm::result<fit_state> read(std::span<const std::byte> in) {
+    crm::error_info e;
+    const auto payload = crm::detail::open_state<double>(in, static_cast<crm::detail::state_kind>(CRM_PG_FIT), fit_name, e);
+    if (e) return e;
+    crm::detail::byte_reader r(payload, fit_name);
+    fit_state s;
+    const std::uint64_t n = r.get_count("rows", 32);
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      const double x = r.get_number<double>("frequency"), tx = r.get_number<double>("recency"),
+                   age = r.get_number<double>("T"), wt = r.get_number<double>("weight");
+      if (!r.ok()) break;
+      if (check(x, tx, age) || !(wt > 0) || !std::isfinite(wt)) {
+        r.fail(crm::errc::malformed, "rows", "has an impossible row (corrupted state)");
+        break;
+      }
+      if (!s.rows.emplace(std::tuple{x, tx, age}, wt).second) {
+        r.fail(crm::errc::malformed, "rows", "has a row twice (corrupted state)");
+        break;
+      }
+    }
+    if (r.ok() && !r.at_end()) r.fail(crm::errc::malformed, "payload", "has bytes after the state");
+    if (!r.ok()) return r.error();
+    return s;
+  }
+};
+
+template <class S>
+state_base* read_as(std::span<const std::byte> bytes, crm_pg_error* err) {
+  auto r = decltype(S::acc)::try_deserialize(bytes);
+  if (!r) {
+    set_error(err, r.error(), CRM_PG_BAD_STATE);
+    return nullptr;
+  }
+  return new S(std::move(*r));
+}
+
+const state_base* base(const void* p) { return static_cast<const state_base*>(p); }
+
+template <class S>
+const S* as(const void* p, int kind, const char* what, crm_pg_error* err) {
+  if (base(p)->kind != kind) {
+    set_error(err, CRM_PG_BAD_STATE, std::string("crm_metrics: state is not ") + what + " (another kind of state)");
+    return nullptr;
+  }
+  return static_cast<const S*>(p);
+}
+
+// Builds a crm_pg_row column by column.
+struct row_builder {
+  crm_pg_row& row;
+  explicit row_builder(crm_pg_row& r) : row(r) { row.n = 0; }
+  row_builder& put(int type, int64_t i, double f) {
+    if (row.n < CRM_PG_MAX_COLS) row.col[row.n++] = crm_pg_col{type, i, f};
+    return *this;
+  }
+  row_builder& i8(int64_t v) { return put(CRM_PG_INT8, v, 0); }
+  row_builder& i4(int32_t v) { return put(CRM_PG_INT4, v, 0); }
+  row_builder& f8(double v) { return put(CRM_PG_FLOAT8, 0, v); }
+  row_builder& date(int64_t days) { return put(CRM_PG_DATE, days, 0); }
+  row_builder& null() { return put(CRM_PG_NULL, 0, 0); }
+  // The value of a metric, or NULL when the library says it is undefined (e.g. zero orders).
+  template <class R>
+  row_builder& value_or_null(const R& r) { return r ? f8(static_cast<double>(r->value())) : null(); }
+  template <class E>
+  row_builder& estimate(const E& e) {
+    return f8(static_cast<double>(e.point)).f8(static_cast<double>(e.lower)).f8(static_cast<double>(e.upper)).f8(e.level);
+  }
+};
+// point, lower, upper of a rate estimate as plain numbers
+template <class T>
+crm::value_estimate<T> plain(const crm::rate_estimate<T>& e) {
+  return {e.point.value(), e.lower.value(), e.upper.value(), e.level};
+}
+
+struct row_set {
+  std::vector<crm_pg_row> rows;
+};
+
+}  // namespace
+
+extern "C" {
+
+bool crm_pg_metric(int metric, int numeric, const crm_pg_arg* args, double* out_f, char* out_text, size_t out_cap,
+                   crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    if (numeric == 0) {
+      double v = 0;
+      if (const auto e = eval_metric<double>(metric, args, v)) return set_error(err, e), false;
+      *out_f = v;
+      return true;
+    }
+    crm::decimal50 v;
+    if (const auto e = eval_metric<crm::decimal50>(metric, args, v)) return set_error(err, e), false;
+    const std::string s = v.str(0, std::ios_base::scientific);
+    if (s.size() + 1 > out_cap) return set_error(err, CRM_PG_INTERNAL, "crm_metrics: result text too long"), false;
+    std::memcpy(out_text, s.c_str(), s.size() + 1);
+    return true;
+  });
+}
+
+bool crm_pg_proportion_interval(int64_t successes, int64_t trials, double level, const char* method, crm_pg_row* out,
+                                crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    crm::interval_method m;
+    const std::string name(method);
+    if (name == "wilson") m = crm::interval_method::wilson;
+    else if (name == "agresti_coull") m = crm::interval_method::agresti_coull;
+    else if (name == "clopper_pearson") m = crm::interval_method::clopper_pearson;
+    else if (name == "jeffreys") m = crm::interval_method::jeffreys;
+    else
+      return set_error(err, {crm::errc::out_of_range, "proportion_interval", "method",
+                             "must be wilson, agresti_coull, clopper_pearson or jeffreys"}),
+             false;
+    const auto r = crm::try_proportion_interval<double>({.successes = successes, .trials = trials}, level, m);
+    if (!r) return set_error(err, r.error()), false;
+    row_builder(*out).estimate(plain(*r));
+    return true;
+  });
+}
+
+bool crm_pg_nps_interval(int64_t promoters, int64_t passives, int64_t detractors, double level, crm_pg_row* out,
+                         crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    const auto r = crm::try_nps_interval<double>({.promoters = promoters, .passives = passives, .detractors = detractors}, level);
+    if (!r) return set_error(err, r.error()), false;
+    row_builder(*out).estimate(*r);
+    return true;
+  });
+}
+
+bool crm_pg_ab_test(int64_t a_successes, int64_t a_trials, int64_t b_successes, int64_t b_trials, double level,
+                    crm_pg_row* out, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    const crm::proportion_sample a{.successes = a_successes, .trials = a_trials};
+    const crm::proportion_sample b{.successes = b_successes, .trials = b_trials};
+    const auto d = crm::try_rate_difference<double>(a, b, level);
+    if (!d) return set_error(err, d.error()), false;
+    const auto z = crm::try_two_proportion_z_test<double>(a, b);
+    if (!z) return set_error(err, z.error()), false;
+    const auto c = crm::try_chi_square_test<double>(a, b);
+    if (!c) return set_error(err, c.error()), false;
+    const auto p = crm::try_probability_b_beats_a<double>(a, b);
+    if (!p) return set_error(err, p.error()), false;
+    const auto l = crm::try_relative_lift<double>(a, b, level);     // undefined when rate a is 0: NULL
+    const auto f = crm::try_fisher_exact_test<double>(a, b);        // beyond fisher_exact_max_support: NULL
+    row_builder r(*out);
+    r.f8(a.observed<double>().value()).f8(b.observed<double>().value());
+    const auto de = plain(*d);
+    r.f8(de.point).f8(de.lower).f8(de.upper);
+    if (l) {
+      const auto le = plain(*l);
+      r.f8(le.point).f8(le.lower).f8(le.upper);
+    } else {
+      r.null().null().null();
+    }
+    r.f8(z->statistic).f8(z->p_value).f8(c->statistic).f8(c->p_value);
+    if (f) r.f8(f->p_value);
+    else r.null();
+    r.f8(p->probability).f8(level);
+    return true;
+  });
+}
+
+void* crm_pg_state_new(int kind, const crm_pg_options* opt, crm_pg_error* err) noexcept {
+  state_base* s = nullptr;
+  guard(err, [&] {
+    switch (kind) {
+      case CRM_PG_TOTALS: s = new totals_state({}); break;
+      case CRM_PG_CUSTOMERS: s = new customers_state({}); break;
+      case CRM_PG_NPS: s = new nps_state({}); break;
+      case CRM_PG_EMAIL: s = new email_state({}); break;
+      case CRM_PG_FIT: s = new fit_state(); break;
+      case CRM_PG_RFM: {
+        auto a = crm::rfm_accumulator<double>::try_create(
+            {.calibration_end = to_day(opt->day), .time_unit = std::chrono::days{opt->unit}});
+        if (!a) return set_error(err, a.error()), false;
+        s = new rfm_state(std::move(*a));
+        break;
+      }
+      case CRM_PG_PERIODS: {
+        if (opt->unit < 0 || opt->unit > 4)
+          return set_error(err, {crm::errc::out_of_range, "period_accumulator", "unit",
+                                 "must be day, week, month, quarter or year"}),
+                 false;
+        auto a = crm::period_accumulator<double>::try_create({.unit = static_cast<crm::period_unit>(opt->unit),
+                                                              .first = to_day(opt->day), .periods = opt->periods,
+                                                              .inactive_periods = opt->inactive, .cohort_revenue = true});
+        if (!a) return set_error(err, a.error()), false;
+        s = new periods_state(std::move(*a));
+        break;
+      }
+      default: return set_error(err, CRM_PG_INTERNAL, "crm_metrics: unknown state kind"), false;
+    }
+    return true;
+  });
+  return s;
+}
+
+void crm_pg_state_free(void* state) noexcept { delete static_cast<state_base*>(state); }
+int crm_pg_state_kind(const void* state) noexcept { return base(state)->kind; }
+
+bool crm_pg_state_check_options(const void* state, const crm_pg_options* opt, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    if (const auto e = base(state)->check_options(*opt)) return set_error(err, e), false;
+    return true;
+  });
+}
+
+bool crm_pg_state_add(void* state, const crm_pg_record* rec, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    auto* s = static_cast<state_base*>(state);
+    if (!s->flat.empty()) std::vector<std::byte>().swap(s->flat);
+    if (const auto e = s->add(*rec)) return set_error(err, e), false;
+    return true;
+  });
+}
+
+bool crm_pg_state_merge(void* state, const void* other, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    auto* s = static_cast<state_base*>(state);
+    if (s->kind != base(other)->kind)
+      return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: the merged states are of different kinds"), false;
+    if (!s->flat.empty()) std::vector<std::byte>().swap(s->flat);
+    if (const auto e = s->merge(*base(other))) return set_error(err, e), false;
+    return true;
+  });
+}
+
+void* crm_pg_state_read(int kind, const void* bytes, size_t size, crm_pg_error* err) noexcept {
+  state_base* s = nullptr;
+  guard(err, [&] {
+    const std::span<const std::byte> in(static_cast<const std::byte*>(bytes), size);
+    int k = 0;
+    if (size >= 8) k = std::to_integer<int>(in[6]) | (std::to_integer<int>(in[7]) << 8);
+    if (kind != 0 && size >= 8 && k != kind) {
+      set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state names another kind of accumulator (kind field)");
+      return false;
+    }
+    switch (k) {
+      case CRM_PG_TOTALS: s = read_as<totals_state>(in, err); break;
+      case CRM_PG_CUSTOMERS: s = read_as<customers_state>(in, err); break;
+      case CRM_PG_RFM: s = read_as<rfm_state>(in, err); break;
+      case CRM_PG_PERIODS: s = read_as<periods_state>(in, err); break;
+      case CRM_PG_EMAIL: s = read_as<email_state>(in, err); break;
+      case CRM_PG_NPS: s = read_as<nps_state>(in, err); break;
+      case CRM_PG_FIT: {
+        auto r = fit_state::read(in);
+        if (!r) return set_error(err, r.error(), CRM_PG_BAD_STATE), false;
+        s = new fit_state(std::move(*r));
+        break;
+      }
+      default: {
+        // Let the library name what is wrong with the frame (too short, magic, kind).
+        auto r = crm::order_totals_accumulator<double>::try_deserialize(in);
+        if (!r) return set_error(err, r.error(), CRM_PG_BAD_STATE), false;
+        set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is of an unknown kind");
+        return false;
+      }
+    }
+    return s != nullptr;
+  });
+  return s;
+}
+
+bool crm_pg_state_flatten(void* state, size_t* size, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    auto* s = static_cast<state_base*>(state);
+    if (s->flat.empty()) s->flat = s->serialize();
+    *size = s->flat.size();
+    return true;
+  });
+}
+
+void crm_pg_state_copy_flat(const void* state, void* dest, size_t size) noexcept {
+  std::memcpy(dest, base(state)->flat.data(), size);
+}
+
+}  // extern "C"
+
+namespace {
+bool orders_row(const state_base* st, row_builder& out, crm_pg_error* err) {
+  const crm::order_totals_accumulator<double>* t = nullptr;
+  const crm::customer_accumulator<double>* c = nullptr;
+  if (st->kind == CRM_PG_CUSTOMERS) {
+    c = &static_cast<const customers_state*>(st)->acc;
+    t = &c->order_totals_state();
+  } else if (st->kind == CRM_PG_TOTALS) {
+    t = &static_cast<const totals_state*>(st)->acc;
+  } else {
+    return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not an order state (another kind of state)"), false;
+  }
+  out.i8(t->orders()).i8(t->returns());
+  const crm::repeat_counts rc = c ? c->repeat() : crm::repeat_counts{};
+  if (c) out.i8(rc.customers).i8(rc.repeat_customers);
+  else out.null().null();
+  out.f8(t->revenue()).f8(t->returned()).f8(t->totals().revenue);
+  out.value_or_null(crm::try_average_check<double>(t->totals()));
+  if (c) {
+    out.value_or_null(crm::try_repeat_purchase_share<double>(rc));
+    out.value_or_null(crm::try_purchase_frequency<double>(c->purchases()));
+    const auto g = crm::try_average_time_between_purchases(c->gaps<double>());
+    if (g) out.f8(g->count());
+    else out.null();
+  } else {
+    out.null().null().null();
+  }
+  return true;
+}
+
+bool email_row(const crm::email_campaign<double>& c, row_builder& out) {
+  out.i8(c.sent).i8(c.delivered).i8(c.hard_bounces).i8(c.soft_bounces).i8(c.unique_opens).i8(c.unique_clicks);
+  out.i8(c.unsubscribed).i8(c.spam_complaints).i8(c.conversions).f8(c.revenue);
+  out.value_or_null(crm::try_delivery_rate(c)).value_or_null(crm::try_open_rate(c));
+  out.value_or_null(crm::try_click_through_rate(c)).value_or_null(crm::try_click_to_open_rate(c));
+  out.value_or_null(crm::try_unsubscribe_rate(c)).value_or_null(crm::try_email_bounce_rate(c));
+  return true;
+}
+
+bool bg_nbd_row(const state_base* st, row_builder& out, crm_pg_error* err) {
+  std::vector<crm::rfm_row<double>> rows;
+  if (st->kind == CRM_PG_FIT) {
+    for (const auto& [k, w] : static_cast<const fit_state*>(st)->rows)
+      rows.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), w});
+  } else if (st->kind == CRM_PG_RFM) {
+    rows = static_cast<const rfm_state*>(st)->acc.model_rows<double>();
+  } else {
+    return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not a fit or RFM state (another kind of state)"), false;
+  }
+  const auto f = crm::try_fit_bg_nbd<double>(rows);
+  if (!f) return set_error(err, f.error()), false;
+  const auto& p = f->params;
+  const auto& se = f->standard_errors;
+  out.f8(p.r).f8(p.alpha).f8(p.a).f8(p.b).f8(se.r).f8(se.alpha).f8(se.a).f8(se.b);
+  out.f8(f->log_likelihood).f8(f->customers).i4(f->report.iterations);
+  return true;
+}
+
+int32_t day_of(std::chrono::sys_days d) { return static_cast<int32_t>(d.time_since_epoch().count()); }
+
+void rfm_rows(const rfm_state& s, std::vector<crm_pg_row>& out) {
+  for (const auto& r : s.acc.rows()) {
+    crm_pg_row row{};
+    row_builder(row).i8(static_cast<int64_t>(r.customer)).i8(r.frequency).f8(r.recency).f8(r.age).f8(r.monetary_value);
+    out.push_back(row);
+  }
+}
+void cohort_rows(const periods_state& s, std::vector<crm_pg_row>& out) {
+  const crm::cohort_matrix<double> m = s.acc.cohorts();
+  for (std::int32_t c = 0; c < m.periods; ++c) {
+    if (m.sizes[static_cast<std::size_t>(c)] == 0) continue;
+    const int32_t start = day_of(crm::period_start(m.unit, m.first_period + c));
+    for (std::int32_t k = 0; c + k < m.periods; ++k) {
+      const crm::cohort_counts cc = m.cell(c, k);
+      crm_pg_row row{};
+      row_builder b(row);
+      b.date(start).i4(k).i8(cc.cohort_size).i8(cc.active_in_period).value_or_null(crm::try_cohort_retention<double>(cc));
+      if (m.revenues.empty()) b.null();
+      else b.f8(m.revenue(c, k));
+      out.push_back(row);
+    }
+  }
+}
+void period_rows(const periods_state& s, std::vector<crm_pg_row>& out) {
+  const auto unit = s.acc.options().unit;
+  for (const auto& p : s.acc.stats()) {
+    crm_pg_row row{};
+    row_builder(row).date(day_of(crm::period_start(unit, p.period))).i8(p.customers_at_start).i8(p.new_customers)
+        .i8(p.returning_customers).i8(p.lost_customers).i8(p.customers_at_end).i8(p.active_customers)
+        .i8(p.repeat_customers).i8(p.orders).f8(p.revenue);
+    out.push_back(row);
+  }
+}
+}  // namespace
+
+extern "C" {
+
+bool crm_pg_state_result(const void* state, int what, double param, crm_pg_row* out, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    row_builder row(*out);
+    switch (what) {
+      case CRM_PG_RESULT_ORDERS: return orders_row(base(state), row, err);
+      case CRM_PG_RESULT_BG_NBD: return bg_nbd_row(base(state), row, err);
+      case CRM_PG_RESULT_EMAIL: {
+        const auto* s = as<email_state>(state, CRM_PG_EMAIL, "an e-mail state", err);
+        return s != nullptr && email_row(s->acc.campaign(0), row);
+      }
+      case CRM_PG_RESULT_NPS: {
+        const auto* s = as<nps_state>(state, CRM_PG_NPS, "an NPS state", err);
+        if (s == nullptr) return false;
+        const crm::nps_counts c = s->acc.tally();
+        const auto r = crm::try_nps_interval<double>(c, param);
+        if (!r) return set_error(err, r.error()), false;
+        row.i8(c.promoters).i8(c.passives).i8(c.detractors).i8(c.promoters + c.passives + c.detractors).estimate(*r);
+        return true;
+      }
+      default: return set_error(err, CRM_PG_INTERNAL, "crm_metrics: unknown result"), false;
+    }
+  });
+}
+
+void* crm_pg_state_rows(const void* state, int what, size_t* count, crm_pg_error* err) noexcept {
+  row_set* out = nullptr;
+  guard(err, [&] {
+    auto set = std::make_unique<row_set>();
+    if (what == CRM_PG_ROWS_RFM) {
+      const auto* s = as<rfm_state>(state, CRM_PG_RFM, "an RFM state", err);
+      if (s == nullptr) return false;
+      rfm_rows(*s, set->rows);
+    } else {
+      const auto* s = as<periods_state>(state, CRM_PG_PERIODS, "a period state", err);
+      if (s == nullptr) return false;
+      if (what == CRM_PG_ROWS_COHORT) cohort_rows(*s, set->rows);
+      else period_rows(*s, set->rows);
+    }
+    *count = set->rows.size();
+    out = set.release();
+    return true;
+  });
+  return out;
+}
+void crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out) noexcept { *out = static_cast<const row_set*>(rows)->rows[i]; }
+void crm_pg_rows_free(void* rows) noexcept { delete static_cast<row_set*>(rows); }
+
+bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx, double age, double t, double* out,
+                           crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    const crm::bg_nbd<double> model{params[0], params[1], params[2], params[3]};
+    const crm::rfm_row<double> row{x, tx, age, 1.0};
+    const auto r = what == 0 ? model.try_probability_alive(row) : model.try_conditional_expected_purchases(row, t);
+    if (!r) return set_error(err, r.error()), false;
+    *out = *r;
+    return true;
+  });
+}
+
+}  // extern "C"

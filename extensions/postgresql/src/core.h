@@ -1,0 +1,137 @@
+/* crm_metrics PostgreSQL extension: the C interface between the PostgreSQL glue (glue.c, plain C,
+ * the only code that calls PostgreSQL's API) and the C++ library work (core.cpp, never calls
+ * PostgreSQL). Every core function is noexcept: C++ exceptions are caught inside and come back as
+ * a crm_pg_error, which glue.c turns into ereport(ERROR) with no C++ frame on the stack, so no
+ * exception and no destructor ever meets PostgreSQL's longjmp.
+ * SPDX-License-Identifier: MIT */
+#ifndef CRM_PG_CORE_H
+#define CRM_PG_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define CRM_PG_NOEXCEPT noexcept
+extern "C" {
+#else
+#define CRM_PG_NOEXCEPT
+#include <stdbool.h>
+#endif
+
+/* What went wrong; glue.c maps it to a SQLSTATE. */
+enum crm_pg_status {
+  CRM_PG_OK = 0,
+  CRM_PG_BAD_INPUT = 1,     /* 22023 invalid_parameter_value */
+  CRM_PG_BAD_STATE = 2,     /* 22P02 invalid_text_representation: a malformed serialized state */
+  CRM_PG_OUT_OF_MEMORY = 3, /* 53200 */
+  CRM_PG_OVERFLOW = 4,      /* 22003 numeric_value_out_of_range */
+  CRM_PG_INTERNAL = 5       /* XX000 */
+};
+
+typedef struct crm_pg_error {
+  int status;
+  char message[480];
+} crm_pg_error;
+
+/* One argument of a metric: a float8, a bigint, or the text of a numeric. */
+typedef union crm_pg_arg {
+  double f;
+  int64_t i;
+  const char* text;
+} crm_pg_arg;
+
+/* ---- formula metrics (the table in metric_table.h) ---- */
+/* Evaluates metric `metric` (an index into CRM_PG_METRICS). numeric = 0: money fields are
+ * args[k].f and the result goes to *out_f; numeric = 1: money fields are args[k].text and the
+ * result is written as text to out_text (capacity out_cap). Count fields are args[k].i. */
+bool crm_pg_metric(int metric, int numeric, const crm_pg_arg* args, double* out_f, char* out_text, size_t out_cap,
+                   crm_pg_error* err) CRM_PG_NOEXCEPT;
+
+/* ---- result rows: every composite result crosses as one generic row ---- */
+enum crm_pg_col_type { CRM_PG_NULL = 0, CRM_PG_INT8 = 1, CRM_PG_FLOAT8 = 2, CRM_PG_DATE = 3, CRM_PG_INT4 = 4 };
+typedef struct crm_pg_col {
+  int type;  /* crm_pg_col_type; CRM_PG_DATE counts days since 1970-01-01 in i */
+  int64_t i;
+  double f;
+} crm_pg_col;
+#define CRM_PG_MAX_COLS 16
+typedef struct crm_pg_row {
+  int n;
+  crm_pg_col col[CRM_PG_MAX_COLS];
+} crm_pg_row;
+
+/* ---- statistics (rows in the column order of the SQL types crm_estimate and crm_ab_result) ---- */
+bool crm_pg_proportion_interval(int64_t successes, int64_t trials, double level, const char* method, crm_pg_row* out,
+                                crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_nps_interval(int64_t promoters, int64_t passives, int64_t detractors, double level, crm_pg_row* out,
+                         crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_ab_test(int64_t a_successes, int64_t a_trials, int64_t b_successes, int64_t b_trials, double level,
+                    crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+
+/* ---- accumulator states (aggregates) ---- */
+enum crm_pg_kind {
+  CRM_PG_TOTALS = 1,    /* crm::order_totals_accumulator<double> */
+  CRM_PG_CUSTOMERS = 2, /* crm::customer_accumulator<double> */
+  CRM_PG_RFM = 3,       /* crm::rfm_accumulator<double> */
+  CRM_PG_PERIODS = 4,   /* crm::period_accumulator<double> */
+  CRM_PG_EMAIL = 5,     /* crm::email_accumulator<double> */
+  CRM_PG_NPS = 6,       /* crm::nps_accumulator */
+  CRM_PG_FIT = 100      /* the extension's (x, t_x, T) -> weight table for model fits */
+};
+
+/* Options fixed for a whole aggregate (taken from the first row, checked on every row). */
+typedef struct crm_pg_options {
+  int32_t day;        /* rfm: calibration end; periods: first day of the horizon (days since 1970-01-01) */
+  int32_t unit;       /* rfm: time unit in days; periods: 0 day, 1 week, 2 month, 3 quarter, 4 year */
+  int32_t periods;    /* periods: number of periods */
+  int32_t inactive;   /* periods: inactivity window in periods */
+} crm_pg_options;
+
+/* One input row. */
+typedef struct crm_pg_record {
+  uint64_t customer;
+  int64_t seconds; /* since 1970-01-01 UTC */
+  double amount;   /* order amount, or e-mail revenue */
+  int32_t score;   /* NPS answer; e-mail event kind */
+  double x, tx, age; /* model fits */
+} crm_pg_record;
+
+void* crm_pg_state_new(int kind, const crm_pg_options* opt, crm_pg_error* err) CRM_PG_NOEXCEPT;
+void crm_pg_state_free(void* state) CRM_PG_NOEXCEPT;
+int crm_pg_state_kind(const void* state) CRM_PG_NOEXCEPT;
+/* 0 when the options equal the state's, else fills err. */
+bool crm_pg_state_check_options(const void* state, const crm_pg_options* opt, crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_state_add(void* state, const crm_pg_record* rec, crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_state_merge(void* state, const void* other, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* The state read from the library's byte format; kind 0 accepts any kind. */
+void* crm_pg_state_read(int kind, const void* bytes, size_t size, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* Serializes into a buffer kept with the state (until the next add/merge) and returns its size. */
+bool crm_pg_state_flatten(void* state, size_t* size, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* Copies the bytes made by crm_pg_state_flatten. */
+void crm_pg_state_copy_flat(const void* state, void* dest, size_t size) CRM_PG_NOEXCEPT;
+
+/* ---- results of states (rows in the column order of the SQL result types) ---- */
+enum crm_pg_result {
+  CRM_PG_RESULT_ORDERS = 1, /* crm_orders_summary, from an order or totals state */
+  CRM_PG_RESULT_NPS = 2,    /* crm_nps_result; param = confidence level */
+  CRM_PG_RESULT_EMAIL = 3,  /* crm_email_result */
+  CRM_PG_RESULT_BG_NBD = 4, /* crm_bg_nbd, fitted from a fit or RFM state */
+  CRM_PG_ROWS_RFM = 11,     /* crm_rfm_row per customer */
+  CRM_PG_ROWS_COHORT = 12,  /* crm_cohort_cell per cohort and period offset */
+  CRM_PG_ROWS_PERIOD = 13   /* crm_period_row per period */
+};
+bool crm_pg_state_result(const void* state, int what, double param, crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* Row sets: made by the core, read row by row by the glue, freed with crm_pg_rows_free. */
+void* crm_pg_state_rows(const void* state, int what, size_t* count, crm_pg_error* err) CRM_PG_NOEXCEPT;
+void crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out) CRM_PG_NOEXCEPT;
+void crm_pg_rows_free(void* rows) CRM_PG_NOEXCEPT;
+
+/* ---- BG/NBD predictions: params = r, alpha, a, b; what: 0 P(alive), 1 conditional expected
+ * purchases in the next t ---- */
+bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx, double age, double t, double* out,
+                           crm_pg_error* err) CRM_PG_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

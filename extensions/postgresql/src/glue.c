@@ -1,0 +1,585 @@
+/* crm_metrics PostgreSQL extension: the PostgreSQL side (fmgr entry points, errors, memory,
+ * aggregate states). Plain C: no C++ object lives in any frame that can meet ereport's longjmp.
+ * The C++ work happens in core.cpp behind the noexcept functions of core.h; an error comes back as
+ * a crm_pg_error and is raised here (crm_raise) after the C++ call has returned.
+ *
+ * Aggregate states are bytea values in the library's serialized format (docs/aggregation.md,
+ * "Serialized states"). While an aggregate runs, the state is a PostgreSQL *expanded object* of
+ * type bytea: a C++ accumulator updated in place, row after row; whenever PostgreSQL needs the
+ * bytes (a parallel worker hands its partial state to the leader, Citus ships a partial state, the
+ * user selects the state) the object is flattened to the library's bytes (flatten_into). So the
+ * state type is a plain bytea (what Citus needs to push an aggregate down) without paying for a
+ * serialization per row.
+ * SPDX-License-Identifier: MIT */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "utils/tuplestore.h"
+
+#include "core.h"
+#include "metric_table.h"
+
+PG_MODULE_MAGIC;
+
+#define CRM_UNIX_EPOCH_DAYS (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) /* 10957: days from 1970-01-01 to 2000-01-01 */
+
+/* ---- errors ---------------------------------------------------------------------------------- */
+static int crm_sqlstate(int status) {
+  switch (status) {
+    case CRM_PG_BAD_INPUT: return ERRCODE_INVALID_PARAMETER_VALUE;        /* 22023 */
+    case CRM_PG_BAD_STATE: return ERRCODE_INVALID_TEXT_REPRESENTATION;    /* 22P02 */
+    case CRM_PG_OUT_OF_MEMORY: return ERRCODE_OUT_OF_MEMORY;
+    case CRM_PG_OVERFLOW: return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+    default: return ERRCODE_INTERNAL_ERROR;
+  }
+}
+static void crm_raise(const crm_pg_error* err) pg_attribute_noreturn();
+static void crm_raise(const crm_pg_error* err) {
+  ereport(ERROR, (errcode(crm_sqlstate(err->status)), errmsg("%s", err->message)));
+  pg_unreachable();
+}
+static void crm_bad_input(const char* message) pg_attribute_noreturn();
+static void crm_bad_input(const char* message) {
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s", message)));
+  pg_unreachable();
+}
+
+/* ---- formula metrics ------------------------------------------------------------------------- */
+#define CRM_PG_METRIC_INFO_(name, type, fields) {CRM_PG_KINDS(fields)},
+static const struct {
+  const char* kinds;
+} crm_metric_info[] = {CRM_PG_METRICS(CRM_PG_METRIC_INFO_)};
+
+static Datum crm_metric_call(FunctionCallInfo fcinfo, int metric, int numeric) {
+  crm_pg_arg args[8];
+  const char* kinds = crm_metric_info[metric].kinds;
+  crm_pg_error err;
+  double f = 0;
+  char text[160];
+  int k;
+  for (k = 0; kinds[k] != '\0'; ++k) {
+    if (kinds[k] == 'C') args[k].i = PG_GETARG_INT64(k);
+    else if (numeric) args[k].text = DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(k)));
+    else args[k].f = PG_GETARG_FLOAT8(k);
+  }
+  if (!crm_pg_metric(metric, numeric, args, &f, text, sizeof text, &err)) crm_raise(&err);
+  if (numeric)
+    PG_RETURN_DATUM(DirectFunctionCall3(numeric_in, CStringGetDatum(text), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+  PG_RETURN_FLOAT8(f);
+}
+
+#define CRM_PG_METRIC_FN_(name, type, fields)                                                          \
+  PG_FUNCTION_INFO_V1(crm_##name##_float8);                                                            \
+  Datum crm_##name##_float8(PG_FUNCTION_ARGS) { return crm_metric_call(fcinfo, CRM_PG_METRIC_##name, 0); } \
+  PG_FUNCTION_INFO_V1(crm_##name##_numeric);                                                           \
+  Datum crm_##name##_numeric(PG_FUNCTION_ARGS) { return crm_metric_call(fcinfo, CRM_PG_METRIC_##name, 1); }
+CRM_PG_METRICS(CRM_PG_METRIC_FN_)
+
+/* ---- composite results: a crm_pg_row from the core as a tuple of the function's result type ---- */
+static void crm_row_values(const crm_pg_row* row, Datum* v, bool* n) {
+  int i;
+  for (i = 0; i < row->n; ++i) {
+    const crm_pg_col* c = &row->col[i];
+    n[i] = c->type == CRM_PG_NULL;
+    switch (c->type) {
+      case CRM_PG_INT8: v[i] = Int64GetDatum(c->i); break;
+      case CRM_PG_INT4: v[i] = Int32GetDatum((int32)c->i); break;
+      case CRM_PG_FLOAT8: v[i] = Float8GetDatum(c->f); break;
+      case CRM_PG_DATE: v[i] = DateADTGetDatum((DateADT)(c->i - CRM_UNIX_EPOCH_DAYS)); break;
+      default: v[i] = (Datum)0; break;
+    }
+  }
+}
+static Datum crm_row_tuple(FunctionCallInfo fcinfo, const crm_pg_row* row) {
+  TupleDesc td;
+  Datum v[CRM_PG_MAX_COLS];
+  bool n[CRM_PG_MAX_COLS];
+  if (get_call_result_type(fcinfo, NULL, &td) != TYPEFUNC_COMPOSITE)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("crm_metrics: function returning a composite called in a context that cannot accept it")));
+  if (td->natts != row->n)
+    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("crm_metrics: result type has %d columns, the library gave %d", td->natts, row->n)));
+  td = BlessTupleDesc(td);
+  crm_row_values(row, v, n);
+  return HeapTupleGetDatum(heap_form_tuple(td, v, n));
+}
+
+/* ---- statistics ------------------------------------------------------------------------------ */
+PG_FUNCTION_INFO_V1(crm_proportion_interval_fn);
+Datum crm_proportion_interval_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_pg_error err;
+  char* method = text_to_cstring(PG_GETARG_TEXT_PP(3));
+  if (!crm_pg_proportion_interval(PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_FLOAT8(2), method, &r, &err)) crm_raise(&err);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+PG_FUNCTION_INFO_V1(crm_nps_interval_fn);
+Datum crm_nps_interval_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_pg_error err;
+  if (!crm_pg_nps_interval(PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_INT64(2), PG_GETARG_FLOAT8(3), &r, &err)) crm_raise(&err);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+PG_FUNCTION_INFO_V1(crm_ab_test_fn);
+Datum crm_ab_test_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_pg_error err;
+  if (!crm_pg_ab_test(PG_GETARG_INT64(0), PG_GETARG_INT64(1), PG_GETARG_INT64(2), PG_GETARG_INT64(3), PG_GETARG_FLOAT8(4), &r, &err))
+    crm_raise(&err);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+/* ---- states as expanded objects --------------------------------------------------------------- */
+typedef struct CrmState {
+  ExpandedObjectHeader hdr;
+  void* state; /* the C++ accumulator (core.h), freed by the context's reset callback */
+} CrmState;
+
+static Size crm_state_flat_size(ExpandedObjectHeader* eohptr) {
+  CrmState* s = (CrmState*)eohptr;
+  crm_pg_error err;
+  size_t n = 0;
+  if (!crm_pg_state_flatten(s->state, &n, &err)) crm_raise(&err);
+  if (n > MaxAllocSize - VARHDRSZ)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("crm_metrics: state of %zu bytes is larger than a bytea can hold (1 GB)", n)));
+  return VARHDRSZ + n;
+}
+static void crm_state_flatten_into(ExpandedObjectHeader* eohptr, void* result, Size allocated_size) {
+  CrmState* s = (CrmState*)eohptr;
+  SET_VARSIZE(result, allocated_size);
+  crm_pg_state_copy_flat(s->state, VARDATA(result), allocated_size - VARHDRSZ);
+}
+static const ExpandedObjectMethods crm_state_methods = {crm_state_flat_size, crm_state_flatten_into};
+
+static void crm_state_free_cb(void* arg) { crm_pg_state_free(arg); }
+static void crm_rows_free_cb(void* arg) { crm_pg_rows_free(arg); }
+
+/* Gives `obj` to `cxt`: freed by `fn` when the context is reset or deleted. The callback record is
+ * allocated before the C++ object is made (see crm_own_prepare), so no failure can leak it. */
+static MemoryContextCallback* crm_own_prepare(MemoryContext cxt) {
+  return (MemoryContextCallback*)MemoryContextAllocZero(cxt, sizeof(MemoryContextCallback));
+}
+static void crm_own(MemoryContext cxt, MemoryContextCallback* cb, void (*fn)(void*), void* obj) {
+  cb->func = fn;
+  cb->arg = obj;
+  MemoryContextRegisterResetCallback(cxt, cb);
+}
+
+/* A new expanded state in a child context of `parent`: a fresh accumulator (bytes == NULL) or one
+ * read from serialized bytes. */
+static CrmState* crm_state_make(MemoryContext parent, int kind, const crm_pg_options* opt, const void* bytes, size_t size) {
+  MemoryContext cxt = AllocSetContextCreate(parent, "crm_metrics state", ALLOCSET_SMALL_SIZES);
+  CrmState* s = (CrmState*)MemoryContextAllocZero(cxt, sizeof(CrmState));
+  MemoryContextCallback* cb = crm_own_prepare(cxt);
+  crm_pg_error err;
+  void* st;
+  EOH_init_header(&s->hdr, &crm_state_methods, cxt);
+  st = bytes != NULL ? crm_pg_state_read(kind, bytes, size, &err) : crm_pg_state_new(kind, opt, &err);
+  if (st == NULL) {
+    MemoryContextDelete(cxt);
+    crm_raise(&err);
+  }
+  crm_own(cxt, cb, crm_state_free_cb, st);
+  s->state = st;
+  return s;
+}
+
+/* Our expanded object behind a datum, or NULL for a flat bytea. */
+static CrmState* crm_state_object(Datum d) {
+  struct varlena* p = (struct varlena*)DatumGetPointer(d);
+  if (VARATT_IS_EXTERNAL_EXPANDED(p)) {
+    ExpandedObjectHeader* h = DatumGetEOHP(d);
+    if (h->eoh_methods == &crm_state_methods) return (CrmState*)h;
+    ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION), errmsg("crm_metrics: state is an expanded object of another type")));
+  }
+  return NULL;
+}
+
+/* The accumulator of a state argument, read-only: the expanded object's, or one read from the
+ * bytes into the current memory context (freed with it). */
+static const void* crm_state_arg(FunctionCallInfo fcinfo, int argno, int kind) {
+  Datum d = PG_GETARG_DATUM(argno);
+  CrmState* s = crm_state_object(d);
+  bytea* b;
+  MemoryContextCallback* cb;
+  crm_pg_error err;
+  void* st;
+  if (s != NULL) return s->state;
+  b = PG_GETARG_BYTEA_PP(argno);
+  cb = crm_own_prepare(CurrentMemoryContext);
+  st = crm_pg_state_read(kind, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &err);
+  if (st == NULL) crm_raise(&err);
+  crm_own(CurrentMemoryContext, cb, crm_state_free_cb, st);
+  return st;
+}
+
+static MemoryContext crm_agg_context(FunctionCallInfo fcinfo, const char* fn) {
+  MemoryContext agg;
+  if (!AggCheckCallContext(fcinfo, &agg))
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("crm_metrics: %s called outside an aggregate", fn)));
+  return agg;
+}
+
+/* The writable state of a transition: ours in place, or a new one (first row, or a flat bytea). */
+static CrmState* crm_state_for_update(FunctionCallInfo fcinfo, int kind, const crm_pg_options* opt) {
+  MemoryContext agg = crm_agg_context(fcinfo, "a crm_metrics transition function");
+  CrmState* s;
+  if (PG_ARGISNULL(0)) return crm_state_make(agg, kind, opt, NULL, 0);
+  s = crm_state_object(PG_GETARG_DATUM(0));
+  if (s != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0)))) {
+    if (opt != NULL) {
+      crm_pg_error err;
+      if (!crm_pg_state_check_options(s->state, opt, &err)) crm_raise(&err);
+    }
+    return s;
+  }
+  {
+    bytea* b = PG_GETARG_BYTEA_PP(0);
+    s = crm_state_make(agg, kind, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+    if (opt != NULL) {
+      crm_pg_error err;
+      if (!crm_pg_state_check_options(s->state, opt, &err)) crm_raise(&err);
+    }
+    return s;
+  }
+}
+
+static Datum crm_add_record(FunctionCallInfo fcinfo, int kind, const crm_pg_options* opt, const crm_pg_record* rec) {
+  CrmState* s = crm_state_for_update(fcinfo, kind, opt);
+  crm_pg_error err;
+  if (!crm_pg_state_add(s->state, rec, &err)) crm_raise(&err);
+  PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
+}
+
+/* A row with a NULL field is left out (as SQL aggregates leave out NULLs): the state is unchanged. */
+static Datum crm_skip_row(FunctionCallInfo fcinfo) {
+  if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+  PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}
+static bool crm_any_null(FunctionCallInfo fcinfo, int from, int to) {
+  int i;
+  for (i = from; i < to && i < PG_NARGS(); ++i)
+    if (PG_ARGISNULL(i)) return true;
+  return false;
+}
+
+/* ---- reading time arguments (date or timestamptz) -------------------------------------------- */
+#define CRM_OUT_OF_RANGE_SECONDS (-INT64CONST(100000000000000)) /* far before 1900: refused by the library */
+
+static Oid crm_arg_type(FunctionCallInfo fcinfo, int argno) {
+  /* cached per call site: fn_extra holds the type of the time argument */
+  if (fcinfo->flinfo->fn_extra == NULL) {
+    Oid* t = (Oid*)MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid));
+    *t = get_fn_expr_argtype(fcinfo->flinfo, argno);
+    fcinfo->flinfo->fn_extra = t;
+  }
+  return *(Oid*)fcinfo->flinfo->fn_extra;
+}
+static int64 crm_seconds_of(Datum d, Oid type) {
+  if (type == DATEOID) {
+    DateADT day = DatumGetDateADT(d);
+    if (DATE_NOT_FINITE(day)) return CRM_OUT_OF_RANGE_SECONDS;
+    return ((int64)day + CRM_UNIX_EPOCH_DAYS) * SECS_PER_DAY;
+  } else {
+    TimestampTz t = DatumGetTimestampTz(d);
+    int64 s;
+    if (TIMESTAMP_NOT_FINITE(t)) return CRM_OUT_OF_RANGE_SECONDS;
+    s = t / USECS_PER_SEC - (t % USECS_PER_SEC < 0 ? 1 : 0); /* floor */
+    return s + (int64)CRM_UNIX_EPOCH_DAYS * SECS_PER_DAY;
+  }
+}
+static int32 crm_day_option(Datum d, const char* what) {
+  DateADT day = DatumGetDateADT(d);
+  if (DATE_NOT_FINITE(day)) crm_bad_input(what);
+  return (int32)day + CRM_UNIX_EPOCH_DAYS;
+}
+
+/* ---- transition functions -------------------------------------------------------------------- */
+/* orders: (customer bigint, at date|timestamptz, amount float8) */
+static Datum crm_orders_trans_common(FunctionCallInfo fcinfo, int kind, int64 customer, Datum at, Oid at_type, double amount) {
+  crm_pg_record r;
+  memset(&r, 0, sizeof r);
+  r.customer = (uint64)customer;
+  r.seconds = crm_seconds_of(at, at_type);
+  r.amount = amount;
+  return crm_add_record(fcinfo, kind, NULL, &r);
+}
+
+PG_FUNCTION_INFO_V1(crm_orders_trans);
+Datum crm_orders_trans(PG_FUNCTION_ARGS) {
+  if (crm_any_null(fcinfo, 1, 4)) return crm_skip_row(fcinfo);
+  return crm_orders_trans_common(fcinfo, CRM_PG_CUSTOMERS, PG_GETARG_INT64(1), PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2),
+                                 PG_GETARG_FLOAT8(3));
+}
+
+/* the single-argument form: (o crm_order) with crm_order = (customer bigint, at timestamptz, amount float8) */
+/* The three fields of a composite argument (crm_order, crm_rfm_input); false when one is NULL. */
+static bool crm_row3(FunctionCallInfo fcinfo, Datum* f) {
+  HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(1);
+  int k;
+  for (k = 0; k < 3; ++k) {
+    bool null = false;
+    f[k] = GetAttributeByNum(t, (AttrNumber)(k + 1), &null);
+    if (null) return false;
+  }
+  return true;
+}
+PG_FUNCTION_INFO_V1(crm_orders_row_trans);
+Datum crm_orders_row_trans(PG_FUNCTION_ARGS) {
+  Datum f[3];
+  if (PG_ARGISNULL(1) || !crm_row3(fcinfo, f)) return crm_skip_row(fcinfo);
+  return crm_orders_trans_common(fcinfo, CRM_PG_CUSTOMERS, DatumGetInt64(f[0]), f[1], TIMESTAMPTZOID, DatumGetFloat8(f[2]));
+}
+
+/* one-column records: an amount (average check) or an answer (NPS); no customer, no time */
+static Datum crm_add_value(FunctionCallInfo fcinfo, int kind) {
+  crm_pg_record r;
+  if (PG_ARGISNULL(1)) return crm_skip_row(fcinfo);
+  memset(&r, 0, sizeof r);
+  if (kind == CRM_PG_NPS) r.score = PG_GETARG_INT32(1);
+  else r.amount = PG_GETARG_FLOAT8(1);
+  return crm_add_record(fcinfo, kind, NULL, &r);
+}
+PG_FUNCTION_INFO_V1(crm_totals_trans);
+Datum crm_totals_trans(PG_FUNCTION_ARGS) { return crm_add_value(fcinfo, CRM_PG_TOTALS); }
+PG_FUNCTION_INFO_V1(crm_nps_trans);
+Datum crm_nps_trans(PG_FUNCTION_ARGS) { return crm_add_value(fcinfo, CRM_PG_NPS); }
+
+/* e-mail events: (recipient bigint, kind text, revenue float8) */
+static const char* const crm_email_kinds[] = {"sent", "delivered", "hard_bounce", "soft_bounce", "open",
+                                              "click", "unsubscribe", "spam_complaint", "conversion"};
+PG_FUNCTION_INFO_V1(crm_email_trans);
+Datum crm_email_trans(PG_FUNCTION_ARGS) {
+  crm_pg_record r;
+  text* kind;
+  int k;
+  if (crm_any_null(fcinfo, 1, 3)) return crm_skip_row(fcinfo);
+  memset(&r, 0, sizeof r);
+  r.customer = (uint64)PG_GETARG_INT64(1);
+  kind = PG_GETARG_TEXT_PP(2);
+  r.score = -1;
+  for (k = 0; k < 9; ++k)
+    if (strlen(crm_email_kinds[k]) == VARSIZE_ANY_EXHDR(kind) && memcmp(crm_email_kinds[k], VARDATA_ANY(kind), VARSIZE_ANY_EXHDR(kind)) == 0)
+      r.score = k;
+  if (r.score < 0)
+    crm_bad_input("crm::email_accumulator: kind is not an e-mail event kind (sent, delivered, hard_bounce, soft_bounce, open, click, unsubscribe, spam_complaint, conversion)");
+  r.amount = (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_FLOAT8(3) : 0.0;
+  return crm_add_record(fcinfo, CRM_PG_EMAIL, NULL, &r);
+}
+
+/* RFM: (customer bigint, at date|timestamptz, amount float8, calibration_end date, time_unit_days int) */
+PG_FUNCTION_INFO_V1(crm_rfm_trans);
+Datum crm_rfm_trans(PG_FUNCTION_ARGS) {
+  crm_pg_options o;
+  crm_pg_record r;
+  if (crm_any_null(fcinfo, 1, 6)) return crm_skip_row(fcinfo);
+  memset(&o, 0, sizeof o);
+  memset(&r, 0, sizeof r);
+  o.day = crm_day_option(PG_GETARG_DATUM(4), "crm::rfm_accumulator: calibration_end must be a finite date");
+  o.unit = PG_GETARG_INT32(5);
+  r.customer = (uint64)PG_GETARG_INT64(1);
+  r.seconds = crm_seconds_of(PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2));
+  r.amount = PG_GETARG_FLOAT8(3);
+  return crm_add_record(fcinfo, CRM_PG_RFM, &o, &r);
+}
+
+/* periods and cohorts: (customer, at, amount, unit text, first date, periods int [, inactive_periods int]) */
+static int crm_period_unit(text* t) {
+  static const char* const units[] = {"day", "week", "month", "quarter", "year"};
+  int k;
+  for (k = 0; k < 5; ++k)
+    if (strlen(units[k]) == VARSIZE_ANY_EXHDR(t) && memcmp(units[k], VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) == 0) return k;
+  crm_bad_input("crm::period_accumulator: unit must be day, week, month, quarter or year");
+}
+PG_FUNCTION_INFO_V1(crm_periods_trans);
+Datum crm_periods_trans(PG_FUNCTION_ARGS) {
+  crm_pg_options o;
+  crm_pg_record r;
+  if (crm_any_null(fcinfo, 1, PG_NARGS())) return crm_skip_row(fcinfo);
+  memset(&o, 0, sizeof o);
+  memset(&r, 0, sizeof r);
+  o.unit = crm_period_unit(PG_GETARG_TEXT_PP(4));
+  o.day = crm_day_option(PG_GETARG_DATUM(5), "crm::period_accumulator: first must be a finite date");
+  o.periods = PG_GETARG_INT32(6);
+  o.inactive = PG_NARGS() > 7 ? PG_GETARG_INT32(7) : 1;
+  r.customer = (uint64)PG_GETARG_INT64(1);
+  r.seconds = crm_seconds_of(PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2));
+  r.amount = PG_GETARG_FLOAT8(3);
+  return crm_add_record(fcinfo, CRM_PG_PERIODS, &o, &r);
+}
+
+/* model fit: (frequency float8, recency float8, T float8) or one crm_rfm_input row */
+static Datum crm_fit_add(FunctionCallInfo fcinfo, double x, double tx, double age) {
+  crm_pg_record r;
+  memset(&r, 0, sizeof r);
+  r.x = x;
+  r.tx = tx;
+  r.age = age;
+  return crm_add_record(fcinfo, CRM_PG_FIT, NULL, &r);
+}
+PG_FUNCTION_INFO_V1(crm_fit_trans);
+Datum crm_fit_trans(PG_FUNCTION_ARGS) {
+  if (crm_any_null(fcinfo, 1, 4)) return crm_skip_row(fcinfo);
+  return crm_fit_add(fcinfo, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3));
+}
+PG_FUNCTION_INFO_V1(crm_fit_row_trans);
+Datum crm_fit_row_trans(PG_FUNCTION_ARGS) {
+  Datum f[3];
+  if (PG_ARGISNULL(1) || !crm_row3(fcinfo, f)) return crm_skip_row(fcinfo);
+  return crm_fit_add(fcinfo, DatumGetFloat8(f[0]), DatumGetFloat8(f[1]), DatumGetFloat8(f[2]));
+}
+
+/* ---- combine: merges two states of the same kind (also the transition of crm_state_merge) ---- */
+PG_FUNCTION_INFO_V1(crm_state_combine);
+Datum crm_state_combine(PG_FUNCTION_ARGS) {
+  MemoryContext agg = crm_agg_context(fcinfo, "crm_state_combine");
+  CrmState* s;
+  const void* other;
+  crm_pg_error err;
+  if (PG_ARGISNULL(1)) return crm_skip_row(fcinfo);
+  if (PG_ARGISNULL(0)) {
+    /* the first state: a copy of the second argument (flattened if it is an expanded object), owned
+     * by the aggregate */
+    bytea* b = PG_GETARG_BYTEA_PP(1);
+    s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+    PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
+  }
+  s = crm_state_object(PG_GETARG_DATUM(0));
+  if (s == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0)))) {
+    bytea* b = PG_GETARG_BYTEA_PP(0);
+    s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+  }
+  other = crm_state_arg(fcinfo, 1, crm_pg_state_kind(s->state));
+  if (!crm_pg_state_merge(s->state, other, &err)) crm_raise(&err);
+  PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
+}
+
+/* ---- results of states ----------------------------------------------------------------------- */
+static void crm_result_of(FunctionCallInfo fcinfo, int what, int kind, double param, crm_pg_row* row) {
+  crm_pg_error err;
+  if (!crm_pg_state_result(crm_state_arg(fcinfo, 0, kind), what, param, row, &err)) crm_raise(&err);
+}
+
+PG_FUNCTION_INFO_V1(crm_orders_result_fn);
+Datum crm_orders_result_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_result_of(fcinfo, CRM_PG_RESULT_ORDERS, 0, 0, &r);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+/* One float8 column of crm_orders_summary (NULL when undefined, e.g. no orders). */
+#define CRM_ORDERS_FIELD_FN(fname, column)                          \
+  PG_FUNCTION_INFO_V1(fname);                                       \
+  Datum fname(PG_FUNCTION_ARGS) {                                   \
+    crm_pg_row r;                                                   \
+    crm_result_of(fcinfo, CRM_PG_RESULT_ORDERS, 0, 0, &r);          \
+    if (r.col[column].type != CRM_PG_FLOAT8) PG_RETURN_NULL();      \
+    PG_RETURN_FLOAT8(r.col[column].f);                              \
+  }
+CRM_ORDERS_FIELD_FN(crm_average_check_final, 7)
+CRM_ORDERS_FIELD_FN(crm_repeat_purchase_share_final, 8)
+CRM_ORDERS_FIELD_FN(crm_purchase_frequency_final, 9)
+CRM_ORDERS_FIELD_FN(crm_days_between_purchases_final, 10)
+
+PG_FUNCTION_INFO_V1(crm_nps_result_fn);
+Datum crm_nps_result_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_result_of(fcinfo, CRM_PG_RESULT_NPS, CRM_PG_NPS, PG_NARGS() > 1 ? PG_GETARG_FLOAT8(1) : 0.95, &r);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+PG_FUNCTION_INFO_V1(crm_email_result_fn);
+Datum crm_email_result_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_result_of(fcinfo, CRM_PG_RESULT_EMAIL, CRM_PG_EMAIL, 0, &r);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+PG_FUNCTION_INFO_V1(crm_fit_bg_nbd_fn);
+Datum crm_fit_bg_nbd_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_result_of(fcinfo, CRM_PG_RESULT_BG_NBD, 0, 0, &r);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+/* Row sets of a state, owned by the current (per-call) context while they are read. */
+static void* crm_rows_of(FunctionCallInfo fcinfo, int what, int kind, size_t* count) {
+  const void* st = crm_state_arg(fcinfo, 0, kind);
+  MemoryContextCallback* cb = crm_own_prepare(CurrentMemoryContext);
+  crm_pg_error err;
+  void* rows = crm_pg_state_rows(st, what, count, &err);
+  if (rows == NULL) crm_raise(&err);
+  crm_own(CurrentMemoryContext, cb, crm_rows_free_cb, rows);
+  return rows;
+}
+
+/* A set-returning function: every row, materialized into a tuplestore. */
+static Datum crm_rows_srf(FunctionCallInfo fcinfo, int what, int kind) {
+  ReturnSetInfo* rsinfo = (ReturnSetInfo*)fcinfo->resultinfo;
+  size_t count = 0, i;
+  void* rows;
+  crm_pg_row r;
+  Datum v[CRM_PG_MAX_COLS];
+  bool n[CRM_PG_MAX_COLS];
+  InitMaterializedSRF(fcinfo, 0);
+  rows = crm_rows_of(fcinfo, what, kind, &count);
+  for (i = 0; i < count; ++i) {
+    crm_pg_rows_get(rows, i, &r);
+    crm_row_values(&r, v, n);
+    tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+  }
+  return (Datum)0;
+}
+PG_FUNCTION_INFO_V1(crm_rfm_rows_fn);
+Datum crm_rfm_rows_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_RFM, CRM_PG_RFM); }
+PG_FUNCTION_INFO_V1(crm_cohort_rows_fn);
+Datum crm_cohort_rows_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_COHORT, CRM_PG_PERIODS); }
+PG_FUNCTION_INFO_V1(crm_period_rows_fn);
+Datum crm_period_rows_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_PERIOD, CRM_PG_PERIODS); }
+
+/* The RFM row of a state holding one customer (the aggregate grouped by customer); NULL for none. */
+PG_FUNCTION_INFO_V1(crm_rfm_one_fn);
+Datum crm_rfm_one_fn(PG_FUNCTION_ARGS) {
+  size_t count = 0;
+  void* rows = crm_rows_of(fcinfo, CRM_PG_ROWS_RFM, CRM_PG_RFM, &count);
+  crm_pg_row r;
+  if (count == 0) PG_RETURN_NULL();
+  if (count > 1)
+    crm_bad_input("crm::rfm_accumulator: customer must be the same on every row of crm_rfm (group by the customer, or use crm_rfm_state and crm_rfm_rows)");
+  crm_pg_rows_get(rows, 0, &r);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+/* ---- BG/NBD predictions ------------------------------------------------------------------------ */
+static Datum crm_bg_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
+  HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(0);
+  static const char* const names[4] = {"r", "alpha", "a", "b"};
+  double params[4];
+  crm_pg_error err;
+  double out = 0;
+  int k;
+  for (k = 0; k < 4; ++k) {
+    bool null = false;
+    params[k] = DatumGetFloat8(GetAttributeByName(t, names[k], &null));
+    if (null) PG_RETURN_NULL();
+  }
+  if (!crm_pg_bg_nbd_predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
+                             what == 1 ? PG_GETARG_FLOAT8(4) : 0.0, &out, &err))
+    crm_raise(&err);
+  PG_RETURN_FLOAT8(out);
+}
+PG_FUNCTION_INFO_V1(crm_bg_nbd_p_alive_fn);
+Datum crm_bg_nbd_p_alive_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 0); }
+PG_FUNCTION_INFO_V1(crm_bg_nbd_expected_fn);
+Datum crm_bg_nbd_expected_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 1); }

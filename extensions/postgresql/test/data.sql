@@ -1,0 +1,32 @@
+-- Setup of the crm_metrics tests (run once by scripts/test-postgresql.sh before the numbered files):
+-- the extension, the tables the data is loaded into, and two assertion helpers.
+CREATE EXTENSION crm_metrics;
+
+-- CDNOW_sample.txt (customer = the sample id 1..2357 of the published summaries)
+CREATE TABLE cdnow (customer bigint NOT NULL, day date NOT NULL, cds int NOT NULL, amount float8 NOT NULL);
+-- cdnow_customers_summary_with_transactions.csv: the lifetimes summary at 1997-09-30 in weeks
+CREATE TABLE cdnow_summary (customer bigint PRIMARY KEY, x float8, t_x float8, big_t float8, zbar float8);
+
+-- check(ok, what): raises with `what` unless ok is true.
+CREATE FUNCTION check_that(ok boolean, what text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF ok IS NOT TRUE THEN RAISE EXCEPTION 'check failed: %', what; END IF;
+END $$;
+
+-- check_error(sql, sqlstate, message): `sql` must raise an error with this SQLSTATE and, when
+-- message is not NULL, exactly this message.
+CREATE FUNCTION check_error(sql text, state text, message text DEFAULT NULL) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  got_state text;
+  got_message text;
+BEGIN
+  BEGIN
+    EXECUTE sql;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS got_state = RETURNED_SQLSTATE, got_message = MESSAGE_TEXT;
+  END;
+  IF got_state IS NULL THEN RAISE EXCEPTION 'check failed: no error from %', sql; END IF;
+  IF got_state <> state OR (message IS NOT NULL AND got_message <> message) THEN
+    RAISE EXCEPTION 'check failed: % gave % "%", expected % "%"', sql, got_state, got_message, state, message;
+  END IF;
+END $$;
