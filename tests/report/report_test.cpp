@@ -263,6 +263,19 @@ TEST_CASE("crm-report: the built-in sample is complete, deterministic and report
   const json j = json::parse(slurp(work_dir() / "sample_a.json"));
   CHECK(j["sample"] == true);
   CHECK(j["partial"] == false);
+  CHECK(j["schema_version"] == 1);
+  CHECK(j["generator"] == "crm-report " + std::to_string(CRM_METRICS_VERSION_MAJOR) + "." +
+                              std::to_string(CRM_METRICS_VERSION_MINOR) + "." + std::to_string(CRM_METRICS_VERSION_PATCH));
+  // Every documented field is there (null when it does not apply), in every part.
+  for (const char* key : {"currency", "period", "inactive_periods", "confidence_level", "first_date", "last_date",
+                          "inputs", "notes", "headline", "periods", "cohorts", "email", "nps", "costs", "forecast",
+                          "forecast_error"}) {
+    INFO(key);
+    CHECK(j.contains(key));
+  }
+  CHECK(j["inactive_periods"] == 3);
+  CHECK(j["periods"][0]["retention_rate"].is_null());
+  CHECK(j["forecast_error"].is_null());
   CHECK(j["headline"]["customers"] == 2000);
   for (const char* part : {"email", "nps", "costs", "forecast"}) {
     INFO(part);

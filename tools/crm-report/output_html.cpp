@@ -61,6 +61,15 @@ std::string heat(double v) {
   return fmt::format("rgb({},{},{})", mix(247, 8), mix(251, 69), mix(255, 148));
 }
 
+/// The smallest "nice" axis top (4 steps of 1, 2, 2.5 or 5 x 10^k) at or above `top`.
+double nice_top(double top) {
+  const double raw = std::max(top, 1e-12) / 4.0;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double m : {1.0, 2.0, 2.5, 5.0, 10.0})
+    if (m * magnitude >= raw) return 4.0 * m * magnitude;
+  return 4.0 * 10.0 * magnitude;
+}
+
 const char* palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                          "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939"};
 
@@ -171,7 +180,7 @@ std::string p_alive_histogram(const forecast_figures& fc) {
   f.n = 10;
   std::int64_t top = 1;
   for (const std::int64_t v : fc.p_alive_histogram) top = std::max(top, v);
-  f.ymax = static_cast<double>(top);
+  f.ymax = nice_top(static_cast<double>(top));
   std::string s = svg_open("chart-p-alive", f.w, f.h, "Distribution of P(alive)");
   s += f.axes(false, "P(alive)");
   const double bw = (f.w - f.left - f.right) / 10.0;
@@ -182,9 +191,11 @@ std::string p_alive_histogram(const forecast_figures& fc) {
                      "data-json=\"/forecast/p_alive_histogram/{}\" data-value=\"{}\"><title>{:.1f}–{:.1f}: {}</title></rect>",
                      x + 2, f.y(v), bw - 4, f.y(0) - f.y(v), k, fc.p_alive_histogram[k], 0.1 * static_cast<double>(k),
                      0.1 * static_cast<double>(k + 1), fc.p_alive_histogram[k]);
-    s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{:.1f}</text>", x + bw / 2,
-                     f.h - f.bottom + 14, 0.1 * static_cast<double>(k) + 0.05);
+    s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{:.1f}</text>", x,
+                     f.h - f.bottom + 14, 0.1 * static_cast<double>(k));
   }
+  s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">1.0</text>", f.w - f.right,
+                   f.h - f.bottom + 14);
   return s + "</svg>";
 }
 
@@ -193,7 +204,7 @@ std::string holdout_chart(const forecast_figures& fc) {
   f.n = fc.holdout.size();
   double top = 0.1;
   for (const holdout_row& h : fc.holdout) top = std::max({top, h.actual, h.predicted});
-  f.ymax = std::ceil(top * 1.1 * 10.0) / 10.0;
+  f.ymax = nice_top(top);
   f.left = 70;
   std::string s = svg_open("chart-holdout", f.w, f.h, "Predicted vs actual holdout purchases by calibration frequency");
   s += f.axes(false, "repeat purchases in the calibration window");
