@@ -507,3 +507,34 @@ TEST_CASE("csv: the amount fast path gives exactly std::from_chars's double", "[
   CHECK_FALSE(crm::detail::exact_decimal_double("1e5", d));
   CHECK_FALSE(crm::detail::exact_decimal_double(".5", d));
 }
+
+TEST_CASE("csv: ids of every length, a wrong character at every place; delimiters at every offset", "[aggregate][csv]") {
+  const std::string digits = "9876543210123456789";
+  for (std::size_t n = 1; n <= 19; ++n) {
+    const std::string id = digits.substr(0, n);
+    std::uint64_t v = 0;
+    REQUIRE(crm::detail::parse_unsigned(std::string_view(id), v).ok());
+    CHECK(v == std::stoull(id));  // the standard library's reading of the same digits
+    for (std::size_t k = 0; k < n; ++k)
+      for (const char bad : {'a', '/', ':', ' ', '.', '\x80'}) {
+        std::string s = id;
+        s[k] = bad;
+        INFO(s);
+        CHECK_FALSE(crm::detail::parse_unsigned(std::string_view(s), v).ok());
+      }
+  }
+  std::uint64_t v = 0;
+  CHECK(crm::detail::parse_unsigned(std::string_view("18446744073709551615"), v).ok());
+  CHECK(v == 18446744073709551615ULL);
+  CHECK(crm::detail::parse_unsigned(std::string_view("18446744073709551616"), v).code == errc::out_of_range);
+  CHECK(crm::detail::parse_unsigned(std::string_view("000000000000000000000042"), v).ok());  // leading zeros
+  CHECK(v == 42);
+  // find_byte against a byte loop, every length and offset
+  for (std::size_t len = 0; len < 40; ++len)
+    for (std::size_t at = 0; at <= len; ++at) {
+      std::string s(len, 'x');
+      if (at < len) s[at] = ',';
+      const char* got = crm::detail::find_byte(s.data(), s.data() + s.size(), ',');
+      CHECK(static_cast<std::size_t>(got - s.data()) == at);
+    }
+}

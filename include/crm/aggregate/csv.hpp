@@ -197,7 +197,7 @@ struct time_cache {
   std::size_t size = 0;  ///< 0: empty
   time_point value{};
   field_failure parse(std::string_view s, const csv_format& f, time_point& out) {
-    if (s.size() == size && std::memcmp(s.data(), text.data(), size) == 0) {
+    if (s.size() == size && same_text(s)) {
       out = value;
       return {};
     }
@@ -208,6 +208,15 @@ struct time_cache {
       value = out;
     }
     return r;
+  }
+  bool same_text(std::string_view s) const noexcept {
+    if (size < 8 || size > 16) return std::memcmp(s.data(), text.data(), size) == 0;
+    std::uint64_t a = 0, b = 0, c = 0, d = 0;  // two overlapping words cover 8..16 bytes
+    std::memcpy(&a, s.data(), 8);
+    std::memcpy(&b, text.data(), 8);
+    std::memcpy(&c, s.data() + size - 8, 8);
+    std::memcpy(&d, text.data() + size - 8, 8);
+    return ((a ^ b) | (c ^ d)) == 0;
   }
 };
 

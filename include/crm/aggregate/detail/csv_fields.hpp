@@ -12,10 +12,12 @@
 #include <crm/core/error.hpp>
 #include <crm/core/number.hpp>
 
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -56,6 +58,19 @@ constexpr int digits_value(const char* p, std::size_t n) noexcept {
   return v;
 }
 
+/// Eight ASCII digits at p as a number, or -1 when they are not all digits (SWAR on a
+/// little-endian load; the classic shift-and-multiply reduction of simdjson and fast_float).
+inline std::int64_t eight_digits(const char* p) noexcept {
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, 8);
+  if ((((v & 0xF0F0F0F0F0F0F0F0ULL) | (((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
+       0x3333333333333333ULL))
+    return -1;
+  v = ((v & 0x0F0F0F0F0F0F0F0FULL) * 2561) >> 8;
+  v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
+  return static_cast<std::int64_t>(((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32);
+}
+
 /// An unsigned whole number (customer ids, campaign and channel ids); a leading '+' is allowed.
 template <class U>
 constexpr field_failure parse_unsigned(std::string_view s, U& out) noexcept {
@@ -68,6 +83,13 @@ constexpr field_failure parse_unsigned(std::string_view s, U& out) noexcept {
   if (b == e || !is_digit(*b)) return {errc::malformed, "is not a whole number"};
   U v = 0;
   if (static_cast<std::size_t>(e - b) < std::numeric_limits<U>::digits10) {  // cannot overflow: no checks
+    if constexpr (sizeof(U) == 8 && std::endian::native == std::endian::little) {
+      for (; e - b >= 8; b += 8) {
+        const std::int64_t d8 = eight_digits(b);
+        if (d8 < 0) return {errc::malformed, "is not a whole number"};
+        v = static_cast<U>(v * 100000000u + static_cast<U>(d8));
+      }
+    }
     for (; b != e; ++b) {
       if (!is_digit(*b)) return {errc::malformed, "is not a whole number"};
       v = static_cast<U>(v * 10 + static_cast<U>(*b - '0'));
