@@ -1,0 +1,65 @@
+-- Parallel aggregation: with max_parallel_workers_per_gather = 2 and the parallel costs forced low,
+-- the plan is Finalize Aggregate <- Gather <- Partial Aggregate with 2 workers (the states travel
+-- from the workers to the leader as bytea in the library's format and are merged by
+-- crm_state_combine), and the results equal those with parallelism off.
+CREATE TABLE big AS
+  SELECT (i * 2654435761 % 40009)::bigint AS customer,
+         ('2023-01-01'::date + (i * 7 % 730)) AS day,
+         ((i * 37 % 10000) / 100.0)::float8 AS amount,
+         (i * 13 % 11)::int AS score,
+         (ARRAY['sent','delivered','open','click','soft_bounce'])[1 + i % 5] AS kind
+  FROM generate_series(1, 300000) i;
+ALTER TABLE big SET (parallel_workers = 2);
+ANALYZE big;
+
+CREATE FUNCTION plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+  plan text := '';
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
+    plan := plan || line || E'\n';
+  END LOOP;
+  RETURN plan;
+END $$;
+
+-- q: a query returning one row per result, run without and with workers; results compared as text
+CREATE FUNCTION check_parallel(q text, what text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  serial text[];
+  parallel text[];
+  plan text;
+BEGIN
+  SET LOCAL max_parallel_workers_per_gather = 0;
+  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', q) INTO serial;
+  SET LOCAL max_parallel_workers_per_gather = 2;
+  SET LOCAL parallel_setup_cost = 0;
+  SET LOCAL parallel_tuple_cost = 0;
+  SET LOCAL min_parallel_table_scan_size = 0;
+  SET LOCAL parallel_leader_participation = on;
+  plan := plan_of(q);
+  PERFORM check_that(plan LIKE '%Finalize Aggregate%' AND plan LIKE '%Partial Aggregate%'
+                     AND plan LIKE '%Workers Planned: 2%' AND plan LIKE '%Workers Launched: 2%',
+                     what || ': parallel plan with 2 workers launched, got ' || plan);
+  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', q) INTO parallel;
+  PERFORM check_that(serial = parallel AND cardinality(serial) > 0, what || ': parallel result equals serial');
+END $$;
+
+-- Counts are exact in any grouping; float sums may differ in the last bits with the order of
+-- addition, so sums and means are compared rounded to 6 decimals (cents summed).
+SELECT check_parallel($$SELECT s.orders, s.customers, s.repeat_customers, round(s.revenue::numeric, 6),
+                               round(s.average_check::numeric, 9), s.repeat_purchase_share, s.purchase_frequency,
+                               round(s.days_between_purchases::numeric, 9)
+                        FROM (SELECT (crm_orders(customer, day, amount)).* FROM big) s$$, 'crm_orders');
+SELECT check_parallel($$SELECT customer, frequency, recency, "T", round(monetary_value::numeric, 6)
+                        FROM crm_rfm_rows((SELECT crm_rfm_state(customer, day, amount, '2024-12-31', 1) FROM big))$$, 'rfm');
+SELECT check_parallel($$SELECT cohort, period_offset, cohort_size, active, retention, round(revenue::numeric, 6)
+                        FROM crm_cohort_rows((SELECT crm_cohort_state(customer, day, amount, 'month', '2023-01-01', 24) FROM big))$$, 'cohorts');
+SELECT check_parallel($$SELECT crm_nps(score) FROM big$$, 'nps');
+SELECT check_parallel($$SELECT crm_email_funnel(customer, kind) FROM big$$, 'e-mail');
+-- the fit's compressed (x, t_x, T) -> weight table merges exactly; the fit runs on the merged table
+ALTER TABLE cdnow_summary SET (parallel_workers = 2);
+SELECT check_parallel($$SELECT round(r::numeric, 9), round(alpha::numeric, 9), round(a::numeric, 9), round(b::numeric, 9)
+                        FROM (SELECT (crm_fit_bg_nbd(x, t_x, big_t)).* FROM cdnow_summary) f$$, 'fit');
+SELECT check_parallel($$SELECT round(crm_average_check(amount)::numeric, 9) FROM big$$, 'average check');
+DROP TABLE big;

@@ -1,0 +1,107 @@
+-- NULL conventions, bad values, and truncated or corrupted states.
+-- NULLs: a row with a NULL argument is left out of an aggregate (as count(x) and avg(x) leave NULLs
+-- out); an aggregate over no rows (or only such rows) is NULL; scalar functions are STRICT.
+CREATE TABLE o AS SELECT * FROM cdnow WHERE customer <= 60;
+CREATE TABLE o_nulls AS
+  SELECT customer, day, amount FROM o
+  UNION ALL SELECT NULL, '1997-03-01', 10 UNION ALL SELECT 7, NULL, 10 UNION ALL SELECT 7, '1997-03-01', NULL;
+SELECT check_that((SELECT crm_orders(customer, day, amount) FROM o_nulls) = (SELECT crm_orders(customer, day, amount) FROM o),
+                  'rows with a NULL are left out');
+SELECT check_that((SELECT crm_orders(customer, day, amount) FROM o WHERE false) IS NULL, 'no rows: NULL');
+SELECT check_that((SELECT crm_orders_state(customer, day, amount) FROM o_nulls WHERE customer IS NULL) IS NULL, 'only NULL rows: NULL');
+SELECT check_that((SELECT crm_nps(s) FROM (VALUES (NULL::int), (NULL)) v(s)) IS NULL, 'nps of NULLs');
+SELECT check_that((SELECT crm_state_merge(s) FROM (VALUES (NULL::bytea), (NULL)) v(s)) IS NULL, 'merge of NULLs');
+SELECT check_that((SELECT crm_orders_result(crm_state_merge(s)) FROM (SELECT crm_orders_state(customer, day, amount) s FROM o
+                   UNION ALL SELECT NULL) v) = (SELECT crm_orders(customer, day, amount) FROM o), 'NULL states are left out of a merge');
+SELECT check_that(crm_orders_result(NULL) IS NULL AND crm_wilson_interval(NULL, 3) IS NULL, 'strict functions');
+-- undefined results are NULL, not a made-up zero: only returns -> no orders -> no average check
+SELECT check_that((SELECT (crm_orders(1, '1997-01-01'::date, -5.0))).average_check IS NULL, 'no purchases: average check NULL');
+-- timestamptz and date give the same days (UTC)
+SELECT check_that((SELECT crm_orders(customer, day::timestamp AT TIME ZONE 'UTC', amount) FROM o)
+                  = (SELECT crm_orders(customer, day, amount) FROM o), 'timestamptz = date');
+
+-- bad values: 22023 with the library's message (metric and field)
+SELECT check_error($$SELECT crm_orders(1, '1997-01-01'::date, 'NaN'::float8)$$, '22023',
+                   'crm::customer_accumulator: amount is not finite (NaN or infinity)');
+SELECT check_error($$SELECT crm_average_check('Infinity'::float8)$$, '22023');
+SELECT check_error($$SELECT crm_orders(1, '1850-01-01'::date, 1)$$, '22023');
+SELECT check_error($$SELECT crm_orders(1, 'infinity'::date, 1)$$, '22023');
+SELECT check_error('SELECT crm_nps(11)', '22023', 'crm::nps_accumulator: score is out of range (must lie in 0..10)');
+SELECT check_error('SELECT crm_nps(-1)', '22023');
+SELECT check_error($$SELECT crm_email_funnel(1, 'bounce')$$, '22023');
+SELECT check_error($$SELECT crm_email_funnel(1, 'open', 5.0)$$, '22023');
+SELECT check_error($$SELECT crm_rfm_state(1, '1997-10-01'::date, 1, '1997-09-30', 7)$$, '22023');
+SELECT check_error($$SELECT crm_rfm_state(1, '1997-01-01'::date, 1, '1997-09-30', 0)$$, '22023');
+SELECT check_error($$SELECT crm_rfm_state(c, '1997-01-01'::date, 1, d, 7) FROM (VALUES (1, '1997-09-30'::date), (2, '1997-10-31')) v(c, d)$$, '22023');
+SELECT check_error($$SELECT crm_cohort_state(1, '1997-01-01'::date, 1, 'fortnight', '1997-01-01', 12)$$, '22023');
+SELECT check_error($$SELECT crm_cohort_state(1, '1999-01-01'::date, 1, 'month', '1997-01-01', 12)$$, '22023');
+SELECT check_error('SELECT crm_fit_bg_nbd(-1, 0, 1)', '22023');
+SELECT check_error('SELECT crm_fit_bg_nbd(1, 2, 1)', '22023');
+SELECT check_error($$SELECT crm_rfm(customer, day, amount, '1997-09-30', 7) FROM o WHERE day <= '1997-09-30'$$, '22023');
+-- states of different kinds, or of different options, do not merge
+SELECT check_error($$SELECT crm_state_merge(s) FROM (SELECT crm_orders_state(customer, day, amount) s FROM o
+                     UNION ALL SELECT crm_nps_state(5)) v$$, '22P02');
+SELECT check_error($$SELECT crm_state_merge(s) FROM (SELECT crm_rfm_state(1, '1997-01-01'::date, 1, '1997-09-30', 7) s
+                     UNION ALL SELECT crm_rfm_state(1, '1997-01-01'::date, 1, '1997-09-30', 1)) v$$, '22023');
+SELECT check_error($$SELECT crm_nps_result(crm_orders_state(1, '1997-01-01'::date, 1))$$, '22P02');
+
+-- Fuzz: every truncation and every single bit flip of a state of each kind, given to a result
+-- function and to the combine function, is an ERROR with SQLSTATE 22P02, never a crash or a result.
+CREATE TABLE fuzz_states AS
+  SELECT 'orders' AS kind, crm_orders_state(customer, day, amount) AS s, 'crm_orders_result' AS fn FROM o WHERE customer <= 12
+  UNION ALL SELECT 'totals', crm_totals_state(amount), 'crm_orders_result' FROM o WHERE customer <= 12
+  UNION ALL SELECT 'rfm', crm_rfm_state(customer, day, amount, '1998-06-30', 7), 'crm_rfm_rows' FROM o WHERE customer <= 12
+  UNION ALL SELECT 'cohort', crm_cohort_state(customer, day, amount, 'quarter', '1997-01-01', 6), 'crm_cohort_rows' FROM o WHERE customer <= 12
+  UNION ALL SELECT 'nps', crm_nps_state((customer % 11)::int), 'crm_nps_result' FROM o WHERE customer <= 12
+  UNION ALL SELECT 'email', crm_email_state(customer, (ARRAY['sent','open','click','conversion'])[1 + customer % 4],
+                                            CASE WHEN customer % 4 = 3 THEN 2.5 ELSE 0 END), 'crm_email_result' FROM o WHERE customer <= 12
+  UNION ALL SELECT 'fit', crm_fit_state(x, t_x, big_t), 'crm_fit_bg_nbd' FROM cdnow_summary WHERE customer <= 12;
+
+CREATE FUNCTION expect_bad_state(sql text, what text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE st text;
+BEGIN
+  BEGIN
+    EXECUTE sql;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
+    IF st <> '22P02' THEN RAISE EXCEPTION 'check failed: % gave SQLSTATE %', what, st; END IF;
+    RETURN;
+  END;
+  RAISE EXCEPTION 'check failed: % was accepted', what;
+END $$;
+
+DO $$
+DECLARE
+  f record;
+  n int;
+  i int;
+  bad bytea;
+  tried int := 0;
+BEGIN
+  FOR f IN SELECT * FROM fuzz_states LOOP
+    n := length(f.s);
+    -- the intact state is accepted by both (a fit of 12 customers is not identifiable: 22023, not 22P02)
+    IF f.kind <> 'fit' THEN EXECUTE format('SELECT %I($1)', f.fn) USING f.s; END IF;
+    EXECUTE 'SELECT crm_state_merge(x) FROM (VALUES ($1), ($1)) v(x)' USING f.s;
+    FOR i IN 0 .. n - 1 LOOP  -- every truncation
+      bad := substring(f.s FROM 1 FOR i);
+      PERFORM expect_bad_state(format('SELECT %I(%L::bytea)', f.fn, bad), f.kind || ' cut to ' || i);
+      PERFORM expect_bad_state(format('SELECT crm_state_merge(x) FROM (VALUES (%L::bytea), (%L::bytea)) v(x)', f.s, bad),
+                               f.kind || ' cut to ' || i || ' (combine)');
+      tried := tried + 2;
+    END LOOP;
+    FOR i IN 0 .. 8 * n - 1 LOOP  -- every single bit flip
+      bad := set_bit(f.s, i, 1 - get_bit(f.s, i));
+      PERFORM expect_bad_state(format('SELECT %I(%L::bytea)', f.fn, bad), f.kind || ' bit ' || i);
+      IF i % 7 = 0 THEN
+        PERFORM expect_bad_state(format('SELECT crm_state_merge(x) FROM (VALUES (%L::bytea), (%L::bytea)) v(x)', f.s, bad),
+                                 f.kind || ' bit ' || i || ' (combine)');
+      END IF;
+      tried := tried + 1;
+    END LOOP;
+    -- the state with bytes appended, and garbage of the same length
+    PERFORM expect_bad_state(format('SELECT %I(%L::bytea)', f.fn, f.s || '\x00'::bytea), f.kind || ' padded');
+    PERFORM expect_bad_state(format('SELECT %I(%L::bytea)', f.fn, decode(repeat('ab', n), 'hex')), f.kind || ' garbage');
+  END LOOP;
+  RAISE NOTICE 'fuzz: % corrupted states refused', tried;
+END $$;
