@@ -2,6 +2,7 @@
 #include <crm/models/detail/optimize.hpp>
 
 #include <cmath>
+#include <string>
 
 #include "catch.hpp"
 #if defined(CRM_METRICS_CATCH2_V3)
@@ -159,4 +160,18 @@ TEST_CASE("optimize: fit_positive reports SEs of a known likelihood", "[models][
   const auto f = crm::detail::fit_positive<1>(flat, {1.0}, n, crm::fit_options{}, "flat");
   REQUIRE_FALSE(f.has_value());
   CHECK(f.error().code == crm::errc::not_identifiable);
+  CHECK(std::string(f.error().field) == "parameters");
+
+  // The optional boundary check names the boundary instead, when it recognises the point...
+  const auto boundary = [](const vec<1>& th) {
+    return th[0] == 1.0 ? crm::error_info{crm::errc::not_identifiable, "flat", "theta", "on the boundary"} : crm::error_info{};
+  };
+  const auto fb = crm::detail::fit_positive<1>(flat, {1.0}, n, crm::fit_options{}, "flat", boundary);
+  REQUIRE_FALSE(fb.has_value());
+  CHECK(std::string(fb.error().field) == "theta");
+  CHECK(std::string(fb.error().detail) == "on the boundary");
+  // ... and is never consulted for a fit that succeeds.
+  const auto ok = crm::detail::fit_positive<1>(nll, {1.0}, n, crm::fit_options{}, "exponential",
+                                               [](const vec<1>&) { return crm::error_info{crm::errc::not_identifiable, "x", "y"}; });
+  CHECK(ok.has_value());
 }

@@ -122,7 +122,7 @@ struct bgnbd_core {
                      n * (std::log(t) - std::log(alpha + t));
     T p = std::exp(log_beta(a, b + n + k) - lb + log_nb);
     if (n + k > T(0)) {
-      const T tail = n_count == 0 ? T(1) : boost::math::ibetac(r, n, alpha / (alpha + t));
+      const T tail = n_count == 0 ? T(1) : boost::math::ibetac(r, n, alpha / (alpha + t), quiet_math_policy());
       p += std::exp(log_beta(a + T(1), b + n + k - T(1)) - lb) * tail;
     }
     return p;
@@ -337,7 +337,22 @@ template <std::floating_point T, int Shift, class Model>
   for (std::size_t i = 0; i < d.age.size(); ++i) mean_age += static_cast<double>(d.age[i] * d.weight[i]);
   mean_age /= static_cast<double>(d.customers);
   const vec<4> start = {1.0, std::max(mean_age, 1e-6), 1.0, 1.0};
-  result<positive_fit<4>> f = fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model);
+  // Where the likelihood has no interior maximum the optimizer runs to the boundary of Beta(a, b).
+  const auto boundary = [model](const vec<4>& th) -> error_info {
+    constexpr double tiny = 1e-5;
+    if (th[2] < tiny && th[3] < tiny)
+      return {errc::not_identifiable, model, "a",
+              "the likelihood is maximised on the boundary a, b -> 0: every drop-out probability is 0 or 1 (a share "
+              "a/(a+b) of the customers drops out at the first chance, the rest never)"};
+    if (th[2] < tiny)
+      return {errc::not_identifiable, model, "a",
+              "the likelihood is maximised on the boundary a -> 0: no drop-out visible in the data (the NBD limit)"};
+    if (th[3] < tiny)
+      return {errc::not_identifiable, model, "b",
+              "the likelihood is maximised on the boundary b -> 0: every customer drops out at the first chance"};
+    return {};
+  };
+  result<positive_fit<4>> f = fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary);
   if (!f) return f.error();
   fit_result<Model> out;
   const auto& th = f->theta;
@@ -445,7 +460,9 @@ struct bg_nbd {
  * On CDNOW (2357 customers, weeks) it gives r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, log L =
  * -9582.4, as published in FHL 2005 section 4.
  * Errors: invalid rows (crm::validate), empty input, nobody repeats (errc::not_identifiable),
- * no convergence (errc::not_converged), singular Hessian (errc::not_identifiable).
+ * no convergence (errc::not_converged), singular Hessian (errc::not_identifiable); when the
+ * likelihood is maximised on the boundary of Beta(a, b) the error names it (errc::not_identifiable,
+ * field "a" or "b", detail "... boundary a, b -> 0 ...", "a -> 0" (the NBD limit) or "b -> 0").
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<bg_nbd<T>>> try_fit_bg_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {

@@ -55,8 +55,10 @@ template <class T>
   return v == v && v <= std::numeric_limits<T>::max() && v >= std::numeric_limits<T>::lowest();
 }
 
-/// Most terms any lifetime sum may take (bounded work): 1e7 survivor evaluations.
+/// Most terms any lifetime sum or curve may take (bounded work): 1e7 survivor evaluations.
 inline constexpr count_t contract_max_terms = 10'000'000;
+/// Most terms of BdW's infinite-horizon lifetime sum (each a special function): 1e6.
+inline constexpr count_t contract_lifetime_max_terms = 1'000'000;
 
 /// The shared model: S(t) = B(alpha, beta + t^c) / B(alpha, beta), c == 1 for sBG.
 template <std::floating_point T>
@@ -77,15 +79,19 @@ struct contract_core {
   /// ln S(t) = ln [G(y)/G(y+alpha)] - ln [G(beta)/G(beta+alpha)], y = beta + t^c; Boost's
   /// tgamma_delta_ratio keeps each ratio accurate where a difference of log-gammas of large
   /// arguments would cancel. -inf when t^c overflows (nobody survives that long).
-  [[nodiscard]] T log_survival(T t) const noexcept {
+  [[nodiscard]] T log_survival(T t) const noexcept { return log_survival(t, log_gamma_ratio(beta)); }
+  /// ln S(t) given norm = log_gamma_ratio(beta) (computed once per loop).
+  [[nodiscard]] T log_survival(T t, T norm) const noexcept {
     if (t == T(0)) return T(0);
     const T tc = power(t);
     if (!contract_finite(tc)) return -std::numeric_limits<T>::infinity();
-    const T y = beta + tc;
-    const T r1 = boost::math::tgamma_delta_ratio(y, alpha, quiet_math_policy());
-    const T r2 = boost::math::tgamma_delta_ratio(beta, alpha, quiet_math_policy());
-    if (r1 > T(0) && r2 > T(0) && contract_finite(r1) && contract_finite(r2)) return std::log(r1) - std::log(r2);
-    return quiet_lgamma(y) - quiet_lgamma(y + alpha) - quiet_lgamma(beta) + quiet_lgamma(alpha + beta);
+    return log_gamma_ratio(beta + tc) - norm;
+  }
+  /// ln [G(y)/G(y+alpha)].
+  [[nodiscard]] T log_gamma_ratio(T y) const noexcept {
+    const T r = boost::math::tgamma_delta_ratio(y, alpha, quiet_math_policy());
+    if (r > T(0) && contract_finite(r)) return std::log(r);
+    return quiet_lgamma(y) - quiet_lgamma(y + alpha);
   }
   /// d ln S(t) / d(alpha, beta, c).
   [[nodiscard]] std::array<T, 3> log_survival_gradient(T t) const noexcept {
@@ -103,23 +109,26 @@ struct contract_core {
 
   /// sum_{j >= 0} S(first + j) / S(first - 1) z^j for first >= 1, 0 < z < 1. S decreases, so the
   /// tail after term j is at most term_j z / (1 - z); stops when that is below epsilon/2 of the sum.
-  /// More than contract_max_terms terms: not_converged.
+  /// More than contract_max_terms terms (BdW: contract_lifetime_max_terms): not_converged.
   [[nodiscard]] result<T> residual_sum(count_t first, T z, const char* name) const noexcept {
-    const T base = log_survival(static_cast<T>(first - 1));
+    const T norm = log_gamma_ratio(beta);
+    const T base = log_survival(static_cast<T>(first - 1), norm);
     T sum = 0;
     // sBG: S(t+1)/S(t) = (beta + t)/(alpha + beta + t), a recurrence instead of special functions.
-    T term = std::exp(log_survival(static_cast<T>(first)) - base);
-    for (count_t j = 0; j < contract_max_terms; ++j) {
+    T term = std::exp(log_survival(static_cast<T>(first), norm) - base);
+    const count_t cap = c == T(1) ? contract_max_terms : contract_lifetime_max_terms;  // BdW: a special function per term
+    for (count_t j = 0; j < cap; ++j) {
       sum += term;
       if (term * z / (T(1) - z) <= std::numeric_limits<T>::epsilon() / T(2) * sum) return sum;
       const T t = static_cast<T>(first + j);
       if (c == T(1))
         term *= z * (beta + t) / (alpha + beta + t);
       else
-        term = std::exp(log_survival(t + T(1)) - base + static_cast<T>(j + 1) * std::log(z));
+        term = std::exp(log_survival(t + T(1), norm) - base + static_cast<T>(j + 1) * std::log(z));
     }
     return error_info{errc::not_converged, name, "discount_rate",
-                      "the discounted sum needs more than 1e7 periods (discount rate too small)"};
+                      c == T(1) ? "the discounted sum needs more than 1e7 periods (discount rate too small)"
+                                : "the discounted sum needs more than 1e6 periods (discount rate too small)"};
   }
   [[nodiscard]] static error_info check_discount(T d, const char* name) noexcept {
     if (!contract_finite(d)) return {errc::not_finite, name, "discount_rate"};
@@ -150,7 +159,8 @@ struct contract_core {
     if (periods < 0) return error_info{errc::negative, name, "periods"};
     if (periods > contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
     std::vector<T> out(static_cast<std::size_t>(periods) + 1);
-    for (std::size_t t = 0; t < out.size(); ++t) out[t] = std::exp(log_survival(static_cast<T>(t)));
+    const T norm = log_gamma_ratio(beta);
+    for (std::size_t t = 0; t < out.size(); ++t) out[t] = std::exp(log_survival(static_cast<T>(t), norm));
     return out;
   }
   [[nodiscard]] result<std::vector<T>> retention_curve(count_t periods, const char* name) const {
@@ -159,8 +169,9 @@ struct contract_core {
     if (periods > contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
     std::vector<T> out(static_cast<std::size_t>(periods));
     T prev = 0;
+    const T norm = log_gamma_ratio(beta);
     for (std::size_t t = 1; t <= out.size(); ++t) {
-      const T ls = log_survival(static_cast<T>(t));
+      const T ls = log_survival(static_cast<T>(t), norm);
       if (prev == -std::numeric_limits<T>::infinity())
         return error_info{errc::zero_denominator, name, "periods", "nobody survives that long in type T"};
       out[t - 1] = std::exp(ls - prev);
@@ -183,10 +194,11 @@ struct contract_core {
     const T ca = c * alpha;
     if (!(ca > T(1))) return error_info{errc::out_of_range, name, "alpha", "the expected lifetime is infinite unless c * alpha > 1"};
     const T log_scale = quiet_lgamma(alpha + beta) - quiet_lgamma(beta);
+    const T norm = log_gamma_ratio(beta);
     T sum = 0;
-    for (count_t k = 0; k < contract_max_terms; ++k) {
+    for (count_t k = 0; k < contract_lifetime_max_terms; ++k) {
       const T K = static_cast<T>(k);
-      sum += std::exp(log_survival(K));
+      sum += std::exp(log_survival(K, norm));
       if (k < 1) continue;
       const T kc = power(K);
       if (beta < T(1) && !(kc > T(1) - beta)) continue;
@@ -196,13 +208,14 @@ struct contract_core {
       // The total is at most sum + bound and f >= 0, so the bound can be met no earlier than at
       // K' = (G(alpha+beta)/G(beta) / ((c alpha - 1) 1e-10 (sum + bound)))^(1/(c alpha - 1)):
       // give up at once when that is beyond the term limit.
-      if ((k & (k - 1)) == 0 && k >= 1024) {
+      if ((k & (k - 1)) == 0 && k >= 64) {
         const T log_needed = (log_scale - std::log(ca - T(1)) - std::log(T(1e-10) * (sum + bound))) / (ca - T(1));
-        if (log_needed > std::log(static_cast<T>(contract_max_terms))) break;
+        if (log_needed > std::log(static_cast<T>(contract_lifetime_max_terms))) break;
       }
     }
     return error_info{errc::not_converged, name, "c",
-                      "c * alpha is too close to 1: the lifetime sum is not within 1e-10 after 1e7 periods"};
+                      "the lifetime sum is not provably within 1e-10 after 1e6 periods (c * alpha too close to 1); "
+                      "use expected_lifetime(horizon) or a discount rate"};
   }
   /// sum_{t=0}^{H-1} S(t): expected periods of a new customer within the first H periods.
   [[nodiscard]] result<T> expected_lifetime(count_t horizon, const char* name) const noexcept {
@@ -455,7 +468,7 @@ struct contractual_model {
   /// (alpha + beta - 1)/(alpha - 1). BdW: summed until a proven tail bound (S(u) <= G(alpha+beta)/G(beta)
   /// (beta - 1 + u^c)^-alpha) is below 1e-10 of the sum. Unit: periods. Errors: alpha <= 1 (sBG)
   /// or c alpha <= 1 (BdW): infinite, `errc::out_of_range` on "alpha" (use the horizon or discounted
-  /// forms); BdW bound not met within 1e7 terms: `errc::not_converged` on "c".
+  /// forms); BdW bound not met within 1e6 terms: `errc::not_converged` on "c".
   [[nodiscard]] result<T> try_expected_lifetime() const noexcept {
     return core().expected_lifetime(name("sbg.expected_lifetime", "bdw.expected_lifetime"));
   }
@@ -469,8 +482,9 @@ struct contractual_model {
   /// DEL(d) = sum_{t>=0} S(t)/(1+d)^t (sBG: 2F1(1, beta; alpha+beta; 1/(1+d))): discounted expected
   /// lifetime of a new customer who pays at the start of each period (Fader & Hardie 2010); times
   /// the margin per period, the CLV of a new customer. Unit: discounted periods. Summed until the
-  /// tail bound term z/(1-z), z = 1/(1+d), is below half an ulp of the sum, at most 1e7 terms.
-  /// Errors: d <= 0 or not finite ("discount_rate"); more than 1e7 terms (`errc::not_converged`).
+  /// tail bound term z/(1-z), z = 1/(1+d), is below half an ulp of the sum, at most 1e7 terms (BdW,
+  /// a special function per term: 1e6). Errors: d <= 0 or not finite ("discount_rate"); more terms
+  /// needed (`errc::not_converged`).
   [[nodiscard]] result<T> try_discounted_expected_lifetime(T discount_rate) const noexcept {
     return core().discounted_expected_lifetime(discount_rate, name("sbg.discounted_expected_lifetime", "bdw.discounted_expected_lifetime"));
   }
@@ -479,7 +493,7 @@ struct contractual_model {
   /// (beta+n-1)/(alpha+beta+n-1) 2F1(1, beta+n; alpha+beta+n; 1/(1+d))): discounted expected residual
   /// lifetime of a customer who has renewed `renewals` times, valued just before her next renewal
   /// decision (that period, if she renews, is not discounted). Fader & Hardie (2010). Unit:
-  /// discounted periods. Errors: renewals < 0; d <= 0 or not finite; more than 1e7 terms.
+  /// discounted periods. Errors: renewals < 0; d <= 0 or not finite; more than 1e7 (BdW 1e6) terms.
   [[nodiscard]] result<T> try_discounted_expected_residual_lifetime(count_t renewals, T discount_rate) const noexcept {
     return core().discounted_expected_residual_lifetime(
         renewals, discount_rate, name("sbg.discounted_expected_residual_lifetime", "bdw.discounted_expected_residual_lifetime"));

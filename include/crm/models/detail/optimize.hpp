@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <limits>
 #include <optional>
+#include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
@@ -292,11 +293,20 @@ struct positive_fit {
  * its gradient with respect to theta; NaN/inf where undefined. Minimises
  * nll(exp(u)) / customers + penalizer * sum(exp(u)^2) over u = log(theta) from log(theta0).
  * Errors (naming `model`): not_converged (field "parameters", detail = the stop reason);
- * not_identifiable when the Hessian of nll at the optimum is not positive definite.
+ * not_identifiable when the Hessian of nll at the optimum is not positive definite. When the fit
+ * fails that way, `boundary(theta)` (optional) may name the boundary of the parameter space the
+ * optimizer ran to; its error is returned instead.
  */
-template <std::size_t N, class NLL>
+template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
 [[nodiscard]] result<positive_fit<N>> fit_positive(NLL&& nll, const vec<N>& theta0, double customers,
-                                                   const fit_options& opt, const char* model) {
+                                                   const fit_options& opt, const char* model,
+                                                   Boundary&& boundary = nullptr) {
+  const auto on_boundary = [&](const vec<N>& theta) -> error_info {
+    if constexpr (std::is_same_v<std::remove_cvref_t<Boundary>, std::nullptr_t>)
+      return (void)theta, error_info{};
+    else
+      return boundary(theta);
+  };
   if (auto e = check_fit_options(model, opt)) return e;
   const double pen = opt.penalizer;
   const auto objective = [&](const vec<N>& u, vec<N>& gu) {
@@ -321,6 +331,9 @@ template <std::size_t N, class NLL>
   if (!m.report.converged) {
     if (m.report.reason == stop_reason::not_finite)
       return error_info{errc::not_finite, model, "log-likelihood", "not finite at the start point"};
+    vec<N> at{};
+    for (std::size_t i = 0; i < N; ++i) at[i] = std::exp(m.x[i]);
+    if (const error_info e = on_boundary(at)) return e;
     return error_info{errc::not_converged, model, "parameters", describe(m.report.reason)};
   }
   for (std::size_t i = 0; i < N; ++i) out.theta[i] = std::exp(m.x[i]);
@@ -330,9 +343,11 @@ template <std::size_t N, class NLL>
     return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
   const mat<N> h = hessian_from_gradient<N>(nll, out.theta);
   const std::optional<mat<N>> cov = invert_spd<N>(h);
-  if (!cov)
+  if (!cov) {
+    if (const error_info e = on_boundary(out.theta)) return e;
     return error_info{errc::not_identifiable, model, "parameters",
                       "the Hessian of the log-likelihood is not positive definite at the optimum"};
+  }
   for (std::size_t i = 0; i < N; ++i) out.standard_errors[i] = std::sqrt((*cov)[i][i]);
   return out;
 }

@@ -27,6 +27,7 @@ using quiet_math_policy = boost::math::policies::policy<
     boost::math::policies::pole_error<boost::math::policies::ignore_error>,
     boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
     boost::math::policies::evaluation_error<boost::math::policies::ignore_error>,
+    boost::math::policies::rounding_error<boost::math::policies::ignore_error>,
     boost::math::policies::promote_double<false>>;
 template <class T>
 [[nodiscard]] inline T quiet_lgamma(T v) {
@@ -41,9 +42,11 @@ template <std::floating_point T>
 [[nodiscard]] inline T log_gamma(T x) noexcept {
   return std::lgamma(x);
 }
+/// digamma through the quiet policy: a pole or overflow comes back as a value (inf/NaN) that the
+/// caller's finiteness checks turn into a named error; it never throws.
 template <std::floating_point T>
-[[nodiscard]] inline T digamma(T x) {
-  return boost::math::digamma(x);
+[[nodiscard]] inline T digamma(T x) noexcept {
+  return boost::math::digamma(x, quiet_math_policy());
 }
 /// log of the beta function B(a, b).
 template <std::floating_point T>
@@ -73,6 +76,7 @@ struct hyp2f1_value {
   T log_value{};                         ///< log 2F1(a, b; c; z) (the value itself may not fit in T)
   T dlog_a{}, dlog_b{}, dlog_c{}, dlog_z{};  ///< d log 2F1 / d a, ... (when requested)
   bool converged = false;                ///< false when the term limit was reached before the bound held
+  long long terms = 0;                   ///< series terms summed (the work done)
 };
 
 /**
@@ -85,9 +89,14 @@ struct hyp2f1_value {
  * `derivatives`, also sums the term-wise derivatives (d/da log t_n = sum_{k<n} 1/(a+k), likewise b
  * and -c; d/dz t_n = n t_n / z), with the remainder test widened by their extra log-size factor.
  */
+/// The most terms one 2F1 series may take (bounded work: about a millisecond with derivatives);
+/// a series that needs more is reported as not converged (the fits then treat that point as
+/// unusable, the predictions return errc::not_converged).
+inline constexpr long long hyp2f1_max_terms = 200'000;
+
 template <std::floating_point T>
 [[nodiscard]] hyp2f1_value<T> hyp2f1_series(T a, T b, T c, T z, bool derivatives = false,
-                                            long long max_terms = 10'000'000) noexcept {
+                                            long long max_terms = hyp2f1_max_terms) noexcept {
   const T eps = std::numeric_limits<T>::epsilon();
   const T big = T(1e150), small = T(1e-150), log_big = std::log(big);
   hyp2f1_value<T> out;
@@ -96,6 +105,7 @@ template <std::floating_point T>
   T ga = 0, gb = 0, gc = 0, gz = 0;
   const T az = std::abs(z);
   for (long long n = 0; n < max_terms; ++n) {
+    out.terms = n + 1;
     const T nn = static_cast<T>(n);
     if (derivatives) {
       ga += term * sa, gb += term * sb, gc -= term * sc;
@@ -144,6 +154,7 @@ template <std::floating_point T>
   const T l1z = std::log1p(-z);
   hyp2f1_value<T> out;
   out.converged = g.converged;
+  out.terms = g.terms;
   out.log_value = (c - a - b) * l1z + g.log_value;
   if (derivatives) {
     out.dlog_a = -l1z - g.dlog_a;
