@@ -13,7 +13,7 @@ Computed with mpmath (Debian python3-mpmath 1.2.1) at 60 significant digits, by 
 
 The quadrature is first checked against the sum on three integer-prior cases (agreement ~1e-51).
 
-Usage: /usr/bin/python3 scripts/bayes_reference.py        (about 4 minutes: the 10^6-term sums)
+Usage: /usr/bin/python3 scripts/bayes_reference.py        (about 8 minutes: the 10^6-term sums)
 Prints one C++ initializer per case: {{x_a, n_a}, {x_b, n_b}, alpha, beta, P} and the method.
 """
 import sys
@@ -96,6 +96,11 @@ CASES = [
     (999_998, 10**8, 100_100_000, 10**10, 1, 1),   # alpha_a = 999 999: quadrature
     (999_999, 10**8, 100_050_000, 10**10, 1, 1),   # alpha_a = 10^6: normal approximation
     (1_000_000, 5 * 10**6, 1_002_000, 5 * 10**6, 1, 1),  # balanced, normal approximation
+    # one arm of 10^11 to 10^17 successes, the other below 10^6: the narrow expansion
+    (999_998, 10**7, 10**17, 10**18, 1, 1),
+    (999_998, 10**7, 10**11, 10**12, 1, 1),
+    (200_000, 2 * 10**6, 10**11, 10**12, 1, 1),
+    (500_000, 10**9, 10**11, 2 * 10**14, 1, 1),
     # rates near 1: few failures (the sum over beta_a)
     (10**9 - 3, 10**9, 10**9 - 8, 10**9, 1, 1),
     # non-integer (Jeffreys) prior: quadrature

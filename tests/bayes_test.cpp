@@ -94,6 +94,12 @@ const grid_case grid[] = {
     {{999998, 100000000}, {100100000, 10000000000}, 1, 1, 0.84160470684177647433L, bm::numerical_integration},  // 999 999 terms
     {{999999, 100000000}, {100050000, 10000000000}, 1, 1, 0.69156671526057318038L, bm::normal_approximation},  // 10^6 terms
     {{1000000, 5000000}, {1002000, 5000000}, 1, 1, 0.94300907798842162816L, bm::normal_approximation},  // 10^6 + 1 terms
+    // One arm of 10^11 to 10^17 successes against one below 10^6: the narrow expansion (the
+    // quadrature's Beta functions give up at these parameters).
+    {{999998, 10000000}, {100000000000000000, 1000000000000000000}, 1, 1, 0.50061676558441548268L, bm::narrow_expansion},  // alpha_a (999 999 terms)
+    {{999998, 10000000}, {100000000000, 1000000000000}, 1, 1, 0.50061676474338517253L, bm::narrow_expansion},  // alpha_a (999 999 terms)
+    {{200000, 2000000}, {100000000000, 1000000000000}, 1, 1, 0.49949849999314204136L, bm::narrow_expansion},  // alpha_a (200 001 terms)
+    {{500000, 1000000000}, {100000000000, 200000000000000}, 1, 1, 0.49962415867944748519L, bm::narrow_expansion},  // alpha_a (500 001 terms)
     // Rates near 1: few failures, the sum over beta_a.
     {{999999997, 1000000000}, {999999992, 1000000000}, 1, 1, 0.072998046270751952974L, bm::exact_sum},  // beta_a (4 terms)
     // Jeffreys prior (no integer parameter): quadrature, also with few successes among 10^9 and
@@ -125,9 +131,9 @@ TEMPLATE_TEST_CASE("probability_b_beats_a: every method is within its error boun
       CHECK(std::abs(static_cast<long double>(r.probability) - g.p) < 1e-11L);
     // Every method forced, wherever it runs: its bound holds too (the normal approximation's is
     // large at small parameters, but true).
-    for (bm m : {bm::exact_sum, bm::numerical_integration, bm::normal_approximation}) {
+    for (bm m : {bm::exact_sum, bm::numerical_integration, bm::normal_approximation, bm::narrow_expansion}) {
       const auto f = crm::try_probability_b_beats_a<T>(g.a, g.b, prior, m);
-      if (!f) continue;  // no integer parameter within reach of the sum, or the quadrature refused
+      if (!f) continue;  // the method does not apply (sum, expansion) or the quadrature refused
       INFO("forced method " << static_cast<int>(m) << ": " << static_cast<double>(f->probability) << " +/- "
                             << static_cast<double>(f->error_bound));
       CHECK(std::abs(static_cast<long double>(f->probability) - g.p) <=
@@ -145,6 +151,17 @@ TEST_CASE("probability_b_beats_a: 10^12 trials use the normal approximation", "[
   CHECK(r.method == crm::bayes_method::normal_approximation);
   CHECK_THAT(r.probability, WithinAbs(0.76024979243863999, 1e-9));
   CHECK(r.error_bound < 1e-14);
+}
+
+TEST_CASE("probability_b_beats_a: the quadrature, forced, refuses parameters beyond 10^10 at once", "[statistics][bayes]") {
+  // Boost.Math's incomplete beta takes seconds and fails there; the refusal is immediate.
+  const auto q = crm::try_probability_b_beats_a<double>({999'998, 10'000'000}, {100'000'000'000, 1'000'000'000'000}, {},
+                                                        crm::bayes_method::numerical_integration);
+  CHECK(q.error().code == crm::errc::out_of_range);
+  CHECK(std::string(q.error().field) == "method");
+  // The narrow expansion, forced on two posteriors of the same width, is refused the same way.
+  const auto e = crm::try_probability_b_beats_a<double>({120, 2400}, {150, 2400}, {}, crm::bayes_method::narrow_expansion);
+  CHECK(e.error().code == crm::errc::out_of_range);
 }
 
 TEST_CASE("probability_b_beats_a: the exact sum, forced, refuses without an integer parameter", "[statistics][bayes]") {

@@ -37,10 +37,12 @@ struct beta_prior {
 enum class bayes_method {
   automatic,              ///< exact_sum if a posterior parameter is an integer <= bayes_exact_max_terms (and
                           ///< its bound is within bayes_automatic_max_error); else normal_approximation if
-                          ///< every posterior parameter is >= bayes_normal_min_parameter; else numerical_integration
+                          ///< every posterior parameter is >= bayes_normal_min_parameter; else
+                          ///< narrow_expansion if it applies; else numerical_integration
   exact_sum,              ///< Evan Miller's finite sum over an integer posterior parameter
   numerical_integration,  ///< adaptive Gauss-Kronrod quadrature with an error bound
   normal_approximation,   ///< Edgeworth-corrected normal approximation of p_b - p_a, for large parameters
+  narrow_expansion,       ///< Taylor expansion of the wider posterior's CDF over a much narrower posterior
 };
 
 /// Largest number of terms of the exact sum that bayes_method::automatic (and exact_sum) accepts.
@@ -56,7 +58,7 @@ template <number T = double>
 struct bayes_comparison {
   T probability{};  ///< P(p_B > p_A), in [0, 1]
   T error_bound{};  ///< |probability - exact posterior probability| <= error_bound (absolute)
-  bayes_method method = bayes_method::automatic;  ///< exact_sum, numerical_integration or normal_approximation
+  bayes_method method = bayes_method::automatic;  ///< the method used (never automatic)
 };
 
 namespace detail {
@@ -267,7 +269,9 @@ template <number T>
 /// mapped onto [0, 1] (Boost's error estimate is unreliable on intervals of width 1e-9), with
 /// Boost.Math's adaptive 31-point Gauss-Kronrod rule (relative tolerance 1e-10, at most 12 levels
 /// of bisection); its error estimate is added to the bound, and 1000 ulps of p for the incomplete
-/// beta functions' own rounding at large parameters.
+/// beta functions' own rounding at large parameters. Refuses (errc::out_of_range on "method") a
+/// narrower posterior with both parameters beyond 10^10, where Boost.Math's Beta functions take
+/// seconds and fail.
 template <number T>
 [[nodiscard]] result<bounded<T>> integrate_posteriors(const char* metric, const T& aa, const T& ba, const T& ab,
                                                       const T& bb) {
@@ -276,6 +280,9 @@ template <number T>
   const bool density_b = var_b <= var_a;  // integrate against the narrower posterior
   const T da = density_b ? ab : aa;
   const T db = density_b ? bb : ba;
+  if (T(1e10) < da && T(1e10) < db)
+    return error_info{errc::out_of_range, metric, "method",
+                      "the quadrature's Beta functions are not reliable with both parameters beyond 10^10"};
   const T tail = T(1e-15);
   const T lo = boost::math::ibeta_inv(da, db, tail, stat_policy());
   const T hi = boost::math::ibetac_inv(da, db, tail, stat_policy());
@@ -358,6 +365,62 @@ template <number T>
   return {p, bound};
 }
 
+/// When one posterior (n) is far narrower than the other (w): P(X_n > X_w) = E_n[F_w(X_n)], F_w
+/// expanded around the mean m of X_n: F_w(m) + f_w^(1)(m) mu2 / 2 + f_w^(2)(m) mu3 / 6 +
+/// f_w^(3)(m) mu4 / 24 (mu_k the central moments of X_n: mu2 = k2, mu3 = k3, mu4 = k4 + 3 k2^2; the
+/// derivatives of the Beta density from those of its logarithm). It applies when
+/// r = sd_n / L <= 10^-2, L the scale on which f_w varies at m: min(sd_w, m / |alpha_w - 1|^(1/5),
+/// (1 - m) / |beta_w - 1|^(1/5)) (the k-th log-derivative of f_w has terms (alpha_w - 1) / m^k and
+/// (beta_w - 1) / (1 - m)^k; k = 5 is the first omitted order). Error bound: 10 r^5 for the omitted terms (mu5 f_w^(4) / 120 and
+/// beyond, each about a factor r smaller than the one before), 1000 ulps for Boost.Math's
+/// incomplete beta at m. Needed where the narrow posterior comes from 10^11 or more trials, at which
+/// the quadrature's Beta functions give up: no Beta function of the narrow posterior is evaluated.
+/// Returns a negative value if it does not apply.
+template <number T>
+[[nodiscard]] bounded<T> narrow_expansion(const T& aa, const T& ba, const T& ab, const T& bb) {
+  using std::abs;
+  using std::sqrt;
+  using std::pow;
+  const beta_cumulants<T> ca = cumulants_of(aa, ba);
+  const beta_cumulants<T> cb = cumulants_of(ab, bb);
+  const bool b_narrow = cb.variance < ca.variance;
+  const T& an = b_narrow ? ab : aa;  // narrow
+  const T& bn = b_narrow ? bb : ba;
+  const T& aw = b_narrow ? aa : ab;  // wide
+  const T& bw = b_narrow ? ba : bb;
+  const beta_cumulants<T>& cn = b_narrow ? cb : ca;
+  const beta_cumulants<T>& cw = b_narrow ? ca : cb;
+  const T m = an / (an + bn);
+  const T one_minus_m = bn / (an + bn);
+  T scale = T(sqrt(cw.variance));
+  // (alpha_w - 1) / x^k and (beta_w - 1) / (1 - x)^k in the k-th log-derivative: scales
+  // x / |alpha_w - 1|^(1/k), at most k = 5 here (the first omitted term).
+  if (aw != T(1)) {
+    const T near0 = m / T(pow(T(abs(T(aw - T(1)))), T(0.2)));
+    if (near0 < scale) scale = near0;
+  }
+  if (bw != T(1)) {
+    const T near1 = one_minus_m / T(pow(T(abs(T(bw - T(1)))), T(0.2)));
+    if (near1 < scale) scale = near1;
+  }
+  const T r = T(sqrt(cn.variance)) / scale;
+  if (!(r <= T(1e-2))) return {T(-1), T(0)};
+  const T f = boost::math::ibeta_derivative(aw, bw, m, stat_policy());
+  const T g1 = (aw - T(1)) / m - (bw - T(1)) / one_minus_m;
+  const T g2 = -(aw - T(1)) / (m * m) - (bw - T(1)) / (one_minus_m * one_minus_m);
+  const T g3 = T(2) * (aw - T(1)) / (m * m * m) - T(2) * (bw - T(1)) / (one_minus_m * one_minus_m * one_minus_m);
+  const T mu2 = cn.variance;
+  const T mu3 = cn.third;
+  const T mu4 = cn.fourth + T(3) * cn.variance * cn.variance;
+  const T cdf = boost::math::ibeta(aw, bw, m, stat_policy());
+  // E_n[F_w(X_n)] = P(X_w < X_n).
+  T p = cdf + f * (g1 * mu2 / T(2) + (g1 * g1 + g2) * mu3 / T(6) + (g1 * g1 * g1 + T(3) * g1 * g2 + g3) * mu4 / T(24));
+  if (p < T(0)) p = T(0);
+  if (T(1) < p) p = T(1);
+  const T bound = T(10) * T(pow(r, T(5))) + T(1000) * T(std::numeric_limits<T>::epsilon());
+  return {b_narrow ? p : T(T(1) - p), bound};
+}
+
 template <number T>
 [[nodiscard]] result<bayes_comparison<T>> probability_b_beats_a_in(const char* metric, const proportion_sample& a,
                                                                    const proportion_sample& b, const T& alpha,
@@ -382,7 +445,18 @@ template <number T>
   if (method == bayes_method::normal_approximation ||
       (automatic && !(smallest < to_number<T>(bayes_normal_min_parameter))))
     return done(normal_posteriors(a, b, alpha, beta), bayes_method::normal_approximation);
+  if (automatic || method == bayes_method::narrow_expansion) {
+    const bounded<T> e = narrow_expansion(aa, ba, ab, bb);
+    if (!(e.value < T(0))) return done(e, bayes_method::narrow_expansion);
+    if (method == bayes_method::narrow_expansion)
+      return error_info{errc::out_of_range, metric, "method",
+                        "one posterior must be at least 100 times narrower than the other"};
+  }
   const result<bounded<T>> q = integrate_posteriors(metric, aa, ba, ab, bb);
+  if (!q && automatic) {  // the quadrature refused (both parameters of one posterior beyond 10^10)
+    const bounded<T> n = normal_posteriors(a, b, alpha, beta);
+    if (!(max_error < n.error)) return done(n, bayes_method::normal_approximation);
+  }
   if (!q) return q.error();
   if (automatic && max_error < q->error)
     return error_info{errc::not_converged, metric, "probability", "the error bound exceeds bayes_automatic_max_error"};
@@ -402,19 +476,25 @@ template <number T>
  *    uniform prior, whenever a variant has fewer than 10^5 successes or fewer than 10^5 failures;
  *  - else by the Edgeworth-corrected normal approximation of p_b - p_a when every posterior
  *    parameter is at least bayes_normal_min_parameter (10^6);
+ *  - else, when one posterior is at least 100 times narrower than the scale on which the other's
+ *    density varies (e.g. 10^11 trials against 10^7), by the Taylor expansion of the wider one's
+ *    CDF over the narrow one's moments (bayes_method::narrow_expansion);
  *  - else by adaptive Gauss-Kronrod integration over the narrower posterior.
  * Accuracy: |probability - exact posterior probability| <= error_bound. With
  * bayes_method::automatic, error_bound <= bayes_automatic_max_error = 10^-8 (a sum whose bound is
  * larger gives way to the next method; a quadrature whose bound is larger is errc::not_converged,
  * never seen in the tests). The bound of the sum and of the quadrature comes from the rounding of
- * every step and the quadrature's error estimate; that of the normal approximation is the size of
- * the omitted Edgeworth terms, 1 / (smallest parameter)^(3/2). Checked against 60-digit mpmath
+ * every step and the quadrature's error estimate; those of the normal approximation and of the
+ * narrow expansion are the size of their omitted terms, 1 / (smallest parameter)^(3/2) and
+ * 10 r^5 (r <= 10^-2 the width ratio, so at most 10^-9). Checked against 60-digit mpmath
  * values (scripts/bayes_reference.py) on a grid spanning both switches and 10^8 vs 10^10 trials.
  * float is computed in double.
  * @returns the probability (a fraction in [0, 1]), its absolute error bound and the method used.
  * Errors: either sample invalid; prior alpha or beta not positive or not finite; exact_sum requested
  * where no posterior parameter is an integer within bayes_exact_max_terms (errc::out_of_range on
- * "method"); errc::not_converged if the quadrature's error estimate exceeds 1e-6, or, with
+ * "method"), narrow_expansion where neither posterior is 100 times narrower (the same), or the
+ * quadrature, forced, where one posterior has both parameters beyond 10^10 (the same);
+ * errc::not_converged if the quadrature's error estimate exceeds 1e-6, or, with
  * automatic, if its bound exceeds bayes_automatic_max_error.
  *
  * **Example**
