@@ -48,7 +48,7 @@ template <number T>
 /// Batch add with the slot of record i + 8 prefetched while record i is added.
 template <class Table, class Rec, class One>
 add_report add_prefetched(const Table& table, std::span<const Rec> records, on_bad_record policy, One&& one) {
-  constexpr std::size_t ahead = 8;
+  constexpr std::size_t ahead = 16;
   return add_batch(records, policy, std::forward<One>(one), [&](std::size_t i) {
     if (i + ahead < records.size()) table.prefetch(records[i + ahead].customer);
   });
