@@ -5,7 +5,7 @@
 -- ROI = (revenue - cost) / cost; the README's example: 150 %.
 SELECT check_that(crm_roi(250000::float8, 100000::float8) = 1.5, 'roi float8');
 SELECT check_that(crm_roi(250000::numeric, 100000::numeric) = 1.5, 'roi numeric');
--- numeric is exact where float8 is not: (0.3 - 0.1) / 0.1 is 2 in decimal, 1.9999999999999996 in binary.
+-- numeric is exact where float8 is not: (0.3 - 0.1) / 0.1 is 2 in decimal, 1.9999999999999998 in binary.
 SELECT check_that(crm_roi(0.3::numeric, 0.1::numeric) = 2, 'roi numeric exact');
 SELECT check_that(crm_roi(0.3::float8, 0.1::float8) = (0.3::float8 - 0.1::float8) / 0.1::float8, 'roi float8 rounding');
 -- average check: revenue / orders, to the 50 digits of decimal50
@@ -45,3 +45,6 @@ SELECT check_error($$SELECT crm_roi('Infinity'::numeric, 1::numeric)$$, '22023',
 SELECT check_error('SELECT crm_churn_rate(-1, 0)', '22023');
 SELECT check_error('SELECT crm_repeat_purchase_share(5, 4)', '22023');
 SELECT check_error('SELECT crm_average_check(-1::float8, 2)', '22023');
+-- the examples of docs/postgresql.md
+SELECT check_that(crm_retention_rate(100, 90, 20) = 0.7, 'docs: retention rate');
+SELECT check_that(crm_roi(0.3::float8, 0.1::float8) = 1.9999999999999998, 'docs: float8 roi');

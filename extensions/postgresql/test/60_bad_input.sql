@@ -105,3 +105,7 @@ BEGIN
   END LOOP;
   RAISE NOTICE 'fuzz: % corrupted states refused', tried;
 END $$;
+-- the message quoted in docs/postgresql.md: a flipped payload bit
+SELECT check_error(format('SELECT crm_orders_result(%L::bytea)', set_bit(s, 8 * 30, 1 - get_bit(s, 8 * 30))), '22P02',
+                   'crm::customer_accumulator: checksum is malformed (does not match the payload (corrupted state))')
+FROM (SELECT crm_orders_state(customer, day, amount) s FROM o) x;
