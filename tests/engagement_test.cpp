@@ -180,12 +180,12 @@ TEST_CASE("engagement: rates and average times are exact in decimal50 whenever t
   // Hand arithmetic; bases with a factor 3, where a division through D(n) would round.
   CHECK(crm::web_bounce_rate<D>({.sessions = 300, .single_page_sessions = 126}).fraction == D("0.42"));
   CHECK(crm::returning_visitor_share<D>({.unique_visitors = 3200, .returning_visitors = 800}).fraction == D("0.25"));
-  const crm::social_stats post{.followers = 6000, .reach = 1200, .impressions = 3000, .likes = 54, .comments = 3, .shares = 3,
+  const crm::social_stats exact_post{.followers = 6000, .reach = 1200, .impressions = 3000, .likes = 54, .comments = 3, .shares = 3,
                                .clicks = 90};
-  CHECK(crm::engagement_rate_by_reach<D>(post).fraction == D("0.05"));
-  CHECK(crm::engagement_rate_by_followers<D>(post).fraction == D("0.01"));
-  CHECK(crm::reach_rate<D>(post).fraction == D("0.2"));
-  CHECK(crm::post_click_through_rate<D>(post).fraction == D("0.03"));
+  CHECK(crm::engagement_rate_by_reach<D>(exact_post).fraction == D("0.05"));
+  CHECK(crm::engagement_rate_by_followers<D>(exact_post).fraction == D("0.01"));
+  CHECK(crm::reach_rate<D>(exact_post).fraction == D("0.2"));
+  CHECK(crm::post_click_through_rate<D>(exact_post).fraction == D("0.03"));
   CHECK(crm::subscriber_growth_rate<D>({.at_start = 300, .at_end = 330, .new_subscribers = 60}).fraction == D("0.1"));
   CHECK(crm::new_subscriber_rate<D>({.at_start = 300, .at_end = 330, .new_subscribers = 60}).fraction == D("0.2"));
   const crm::interaction_times<D> times{.total_interaction_time = crm::seconds<D>(D("0.30")), .interactions = 3};

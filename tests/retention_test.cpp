@@ -251,10 +251,11 @@ TEST_CASE("average_time_between_purchases: keeps the unit; hours and conversion 
   CHECK(std::chrono::duration_cast<crm::days<double>>(h).count() == 2.0);
   // From calendar dates: 2024-01-01 and 2024-03-01 (60 days, 2024 is a leap year), 4 purchases -> 20 days.
   using namespace std::chrono;
-  const sys_days first = year{2024} / January / 1;
-  const sys_days last = year{2024} / March / 1;
+  const sys_days first_day = year{2024} / January / 1;
+  const sys_days last_day = year{2024} / March / 1;  // not `last`: that would shadow std::chrono::last
   const crm::days<double> d = crm::average_time_between_purchases(
-      {.first_purchase = crm::days<double>(first.time_since_epoch()), .last_purchase = crm::days<double>(last.time_since_epoch()),
+      {.first_purchase = crm::days<double>(first_day.time_since_epoch()),
+       .last_purchase = crm::days<double>(last_day.time_since_epoch()),
        .purchases = 4});
   CHECK(d.count() == 20.0);
 }
