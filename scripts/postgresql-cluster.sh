@@ -1,0 +1,70 @@
+# Sourced by scripts/test-postgresql.sh and benchmarks/postgresql/bench-postgresql.sh: PostgreSQL 15
+# from Debian, the crm_metrics extension built and installed, and a private cluster (initdb into a
+# temporary directory, Unix socket in that directory, no TCP, run as `nobody` when the caller is
+# root since PostgreSQL refuses root) that is stopped and removed on exit, failure included.
+# Sets pgbin, pg_tmp, PGHOST/PGUSER/PGDATABASE; defines as_pg and psql_.
+
+pgbin=/usr/lib/postgresql/15/bin
+
+pg_install_packages() {
+  if [ ! -x "$pgbin/postgres" ] || [ ! -f /usr/include/postgresql/15/server/postgres.h ]; then
+    echo "postgresql: installing postgresql-15 and postgresql-server-dev-15 from Debian"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends postgresql-15 postgresql-server-dev-15 >/dev/null
+  fi
+}
+
+# pg_build_extension ROOT BUILD_TYPE: configures ROOT/build/postgresql (only the extension) and
+# builds it; prints the stage directory (lib/crm_metrics.so, extension/*).
+pg_build_extension() {
+  local root=$1 type=${2:-RelWithDebInfo} build=$1/build/postgresql
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="$type" -DCRM_METRICS_BUILD_POSTGRESQL=ON \
+    -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_BENCHMARKS=OFF \
+    -DCRM_METRICS_BUILD_REPORT=OFF -DCRM_METRICS_INSTALL=OFF >/dev/null
+  cmake --build "$build" --target crm_metrics_pg -j "$(nproc 2>/dev/null || echo 2)" >&2
+  echo "$build/extensions/postgresql/stage"
+}
+
+# pg_install_extension STAGE: copies the built files where the server reads extensions (PostgreSQL 15
+# reads them from pg_config --pkglibdir and --sharedir/extension only).
+pg_install_extension() {
+  local stage=$1
+  [ -f "$stage/lib/crm_metrics.so" ] || { echo "postgresql: $stage/lib/crm_metrics.so not found" >&2; return 1; }
+  install -m 0755 "$stage/lib/crm_metrics.so" "$("$pgbin/pg_config" --pkglibdir)/crm_metrics.so"
+  install -m 0644 "$stage"/extension/crm_metrics.control "$stage"/extension/crm_metrics--*.sql \
+    "$("$pgbin/pg_config" --sharedir)/extension/"
+}
+
+# pg_start_cluster [postgres -c options...]: a private cluster; stopped by the EXIT trap.
+pg_start_cluster() {
+  pg_tmp=$(mktemp -d /tmp/crm-pg.XXXXXX)
+  if [ "$(id -u)" = 0 ]; then
+    chown nobody "$pg_tmp"
+    as_pg() { runuser -u nobody -- "$@"; }
+  else
+    as_pg() { "$@"; }
+  fi
+  chmod 700 "$pg_tmp"
+  trap pg_cleanup EXIT
+  trap 'exit 130' INT TERM
+  local opts="-k $pg_tmp -c listen_addresses= -c fsync=off"
+  for o in "$@"; do opts="$opts -c $o"; done
+  as_pg "$pgbin/initdb" -D "$pg_tmp/data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
+  as_pg "$pgbin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/server.log" -w -o "$opts" start >/dev/null
+  export PGHOST=$pg_tmp PGUSER=postgres PGDATABASE=postgres PGOPTIONS="-c client_min_messages=warning"
+}
+psql_() { as_pg "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+pg_cleanup() {
+  local status=$?
+  if [ -f "$pg_tmp/data/postmaster.pid" ]; then
+    as_pg "$pgbin/pg_ctl" -D "$pg_tmp/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  if [ "$status" != 0 ] && [ -f "$pg_tmp/server.log" ]; then
+    echo "--- server log (last 30 lines) ---" >&2
+    tail -n 30 "$pg_tmp/server.log" >&2 || true
+  fi
+  if [ "${pg_keep:-0}" = 1 ]; then echo "postgresql: kept $pg_tmp"; else rm -rf "$pg_tmp"; fi
+  exit "$status"
+}
