@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 #include <string_view>
 
 namespace crm_report {
@@ -233,6 +234,33 @@ std::string locate(const input_file& f, std::size_t row, const std::string& fiel
 }
 
 namespace {
+/// Reads the orders; for a large file (over 24 MiB, about a million rows) with standard error on a
+/// terminal, streams it through crm::try_scan_csv and draws a progress bar on standard error.
+crm::csv_records<crm::order<double>> read_orders_with_progress(const std::string& file, const crm::order_columns& columns,
+                                                              const crm::csv_format& format) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  constexpr std::uintmax_t large = std::uintmax_t{24} << 20;
+  if (ec || size < large || ::isatty(::fileno(stderr)) == 0) return crm::try_read_orders_csv<double>(crm::csv_input(file), columns, format);
+  const auto lines = first_lines(file);
+  const double bytes_per_row = static_cast<double>(std::max<std::size_t>(lines[1].size(), 8) + 1);
+  const double expected_rows = static_cast<double>(size) / bytes_per_row;
+  crm::csv_records<crm::order<double>> out;
+  int shown = -1;
+  out.summary = crm::try_scan_csv<crm::order<double>>(
+      crm::csv_input(file), columns, format, [&](unsigned, std::span<const crm::order<double>> batch) {
+        out.records.insert(out.records.end(), batch.begin(), batch.end());
+        const int pct = std::min(99, static_cast<int>(100.0 * static_cast<double>(out.records.size()) / expected_rows));
+        if (pct == shown) return;
+        shown = pct;
+        const int bar = pct / 4;
+        std::fprintf(stderr, "\rreading %s [%s%s] %d%%", file.c_str(), std::string(static_cast<std::size_t>(bar), '#').c_str(),
+                     std::string(static_cast<std::size_t>(25 - bar), ' ').c_str(), pct);
+      });
+  std::fprintf(stderr, "\r\033[Kread %zu orders from %s; computing the report...\n", out.records.size(), file.c_str());
+  return out;
+}
+
 /// A directory is not a file: said plainly (the reader would fail to read it).
 void require_file(const std::string& file) {
   std::error_code ec;
@@ -256,8 +284,8 @@ report_input read_inputs(const report_options& o) {
       require_named(o.orders_file, "order date", l.columns[1], "--date-column");
       require_named(o.orders_file, "amount", l.columns[2], "--amount-column");
     }
-    auto got = crm::try_read_orders_csv<double>(
-        crm::csv_input(o.orders_file), {.customer = l.columns[0], .time = l.columns[1], .amount = l.columns[2]}, l.format);
+    const crm::order_columns columns{.customer = l.columns[0], .time = l.columns[1], .amount = l.columns[2]};
+    auto got = read_orders_with_progress(o.orders_file, columns, l.format);
     in.files.push_back(check_read("orders", got, l.format,
                                   {{"customer", l.columns[0]}, {"time", l.columns[1]}, {"amount", l.columns[2]}}));
     in.orders = std::move(got.records);
