@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Timings of benchmarks/postgresql/bench-postgresql.sh (which starts the cluster and loads the
+orders table). Each task runs as the extension's aggregate and as plain SQL, R times per
+max_parallel_workers_per_gather setting; prints medians and the ratio plain / extension, and checks
+that the two sides (and DuckDB, when given) agree."""
+import argparse
+import json
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+
+END = "2023-12-31"  # the generator's last day: calibration end of the RFM summary
+TASKS = {
+    # name: (extension query, plain SQL query, checksum query over the result or None)
+    "average_check": (
+        "SELECT crm_average_check(amount) FROM orders",
+        "SELECT sum(amount) / count(*) FROM orders",
+        None),
+    "repeat_share": (
+        "SELECT (s).customers, (s).repeat_customers FROM (SELECT crm_orders(customer, day, amount) s FROM orders) x",
+        "SELECT count(*), sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END) FROM "
+        "(SELECT customer, count(*) AS n FROM orders GROUP BY customer) s",
+        None),
+    "rfm": (
+        f"CREATE TEMP TABLE r AS SELECT * FROM crm_rfm_rows((SELECT crm_rfm_state(customer, day, amount, '{END}', 1) FROM orders))",
+        "CREATE TEMP TABLE r AS "
+        "WITH d AS (SELECT customer, day, sum(amount) AS v FROM orders GROUP BY customer, day), "
+        "c AS (SELECT customer, count(*) - 1 AS frequency, min(day) AS first, max(day) AS last, sum(v) AS total, "
+        "(array_agg(v ORDER BY day))[1] AS first_v FROM d GROUP BY customer) "
+        f"SELECT customer, frequency, (last - first)::float8 AS recency, (DATE '{END}' - first)::float8 AS \"T\", "
+        "CASE WHEN frequency > 0 THEN (total - first_v) / frequency ELSE 0 END AS monetary_value FROM c",
+        "SELECT count(*), sum(frequency), sum(recency), sum(\"T\"), round(sum(monetary_value)::numeric, 2), "
+        "sum((customer % 1000003) * (frequency + 7 * recency + 13 * \"T\")) FROM r"),
+    "cohort": (
+        "CREATE TEMP TABLE c AS SELECT cohort, period_offset AS k, active AS n FROM "
+        "crm_cohort_rows((SELECT crm_cohort_state(customer, day, amount, 'month', '2022-01-01', 24) FROM orders)) WHERE active > 0",
+        "CREATE TEMP TABLE c AS "
+        "WITH m AS (SELECT DISTINCT customer, date_trunc('month', day)::date AS month FROM orders), "
+        "w AS (SELECT customer, month, min(month) OVER (PARTITION BY customer) AS cohort FROM m) "
+        "SELECT cohort, (12 * (extract(year FROM month) - extract(year FROM cohort)) "
+        "+ extract(month FROM month) - extract(month FROM cohort))::int AS k, count(*) AS n FROM w GROUP BY 1, 2",
+        "SELECT count(*), sum(n), sum(n * (k + 1)), sum(n * (extract(year FROM cohort) * 12 + extract(month FROM cohort))) FROM c"),
+}
+
+
+def psql(cmd, sql, settings=()):
+    script = "".join(f"SET {s};\n" for s in settings) + "\\timing on\n" + sql + ";\n"
+    p = subprocess.run(cmd + ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=script, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"psql failed: {p.stderr}\n{sql}")
+    times = [float(t) / 1000 for t in re.findall(r"^Time: ([0-9.]+) ms", p.stdout, re.M)]
+    rows = [l for l in p.stdout.splitlines() if l and not l.startswith("Time:") and not l.startswith("Timing is")]
+    return times[-1], rows
+
+
+def run(cmd, sql, check, workers):
+    settings = [f"max_parallel_workers_per_gather = {workers}"]
+    if check is None:
+        t, rows = psql(cmd, sql, settings)
+        return t, rows
+    # a temp table: create, checksum and drop within one session
+    script = sql + ";\n\\timing off\n" + check + ";\nDROP TABLE " + sql.split()[3]
+    t, rows = psql(cmd, script, settings)
+    return t, rows
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--psql", required=True)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--workers", default="0 1 2")
+    ap.add_argument("--orders", type=int)
+    ap.add_argument("--customers", type=int)
+    ap.add_argument("--csv")
+    ap.add_argument("--duckdb")
+    a = ap.parse_args()
+    cmd = shlex.split(a.psql)
+    workers = [int(w) for w in a.workers.split()]
+    print(f"PostgreSQL 15, {a.orders} orders over {a.customers} customers, median of {a.reps} runs (seconds)")
+    print(f"{'task':15} {'workers':>7} {'extension':>10} {'plain SQL':>10} {'plain/ext':>9}")
+    ok = True
+    results = {}
+    for name, (ext, plain, check) in TASKS.items():
+        for w in workers:
+            te, tp = [], []
+            for _ in range(a.reps):
+                t, re_ = run(cmd, ext, check, w)
+                te.append(t)
+                t, rp = run(cmd, plain, check, w)
+                tp.append(t)
+            me, mp = statistics.median(te), statistics.median(tp)
+            agree = agree_rows(name, re_, rp)
+            ok = ok and agree
+            results[name] = re_
+            print(f"{name:15} {w:>7} {me:>10.3f} {mp:>10.3f} {mp / me:>8.1f}x {'' if agree else 'RESULTS DIFFER: ' + str(re_) + ' vs ' + str(rp)}")
+    if a.duckdb:
+        for threads in (1, 2):
+            p = subprocess.run(["node", a.duckdb, a.csv, "memory", END, str(a.reps), str(threads)],
+                               capture_output=True, text=True, cwd=a.duckdb.rsplit("/", 1)[0])
+            if p.returncode != 0:
+                print(f"duckdb failed: {p.stderr.strip()[:300]}")
+                continue
+            d = json.loads(p.stdout.strip().splitlines()[-1])
+            med = {k: statistics.median(v) for k, v in d["times"].items()}
+            print(f"DuckDB in memory, {threads} thread(s): " + ", ".join(f"{k} {v:.3f}" for k, v in med.items()))
+            r = d["results"]
+            if results.get("repeat_share"):
+                c, rep = results["repeat_share"][0].split("|")
+                same = int(c) == r["customers"] and int(rep) == r["repeat_customers"]
+                ok = ok and same
+                print(f"  DuckDB agrees on customers and repeat customers: {same}")
+    print("all sides agree" if ok else "SIDES DISAGREE")
+    return 0 if ok else 1
+
+
+def agree_rows(name, a, b):
+    if name == "average_check":
+        return abs(float(a[0]) - float(b[0])) <= 1e-9 * abs(float(b[0]))
+    return a == b
+
+
+if __name__ == "__main__":
+    sys.exit(main())
