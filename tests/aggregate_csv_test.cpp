@@ -1,5 +1,6 @@
 // crm-metrics tests: the CSV reader of the aggregation layer (<crm/aggregate/csv.hpp>).
 #include <crm/aggregate/csv.hpp>
+#include <crm/aggregate/rfm.hpp>
 #include <crm/multiprecision.hpp>
 
 #include <charconv>
@@ -537,4 +538,43 @@ TEST_CASE("csv: ids of every length, a wrong character at every place; delimiter
       const char* got = crm::detail::find_byte(s.data(), s.data() + s.size(), ',');
       CHECK(static_cast<std::size_t>(got - s.data()) == at);
     }
+}
+
+// The messages quoted in docs/aggregation.md ("Reading CSV").
+TEST_CASE("csv: the messages quoted in docs/aggregation.md", "[aggregate][csv]") {
+  const auto in = csv_input::from_text("customer_id,date,amount\n1,2023-01-01,1\n2,2023-01-02,12x\n", "orders.csv");
+  try {
+    (void)crm::read_orders_csv(in);
+    FAIL("no csv_error");
+  } catch (const crm::csv_error& e) {
+    CHECK(std::string(e.what()) == "orders.csv:3: field 'amount': column 3: is not a number: '12x'");
+  }
+  const auto c = crm::try_read_orders_csv(in, {}, {.on_bad_row = bad_rows::collect});
+  CHECK(c.summary.message() == "orders.csv: 2 rows, 1 used, 1 rejected; orders.csv:3: column 3 'amount' is not a number: '12x'");
+  CHECK(c.summary.rejections[0].message() == "orders.csv:3: column 3 'amount' is not a number: '12x'");
+}
+
+// The streaming example of docs/aggregation.md ("Reading CSV"): one accumulator per parsing
+// thread, merged in order, equals one thread's accumulator.
+TEST_CASE("csv: scan_csv into one accumulator per thread, merged, equals one thread", "[aggregate][csv]") {
+  std::string s = "customer_id,date,amount\n";
+  for (int i = 0; i < 90000; ++i)  // about 2.5 MB, sorted by date, customers recurring across the file
+    s += std::to_string(1000000007ULL * static_cast<unsigned long long>(i % 5003)) + ",2023-" +
+         (i / 7500 < 9 ? "0" : "") + std::to_string(i / 7500 + 1) + "-" + (i % 28 < 9 ? "0" : "") +
+         std::to_string(i % 28 + 1) + "," + std::to_string(i % 991) + ".75\n";
+  const auto in = csv_input::from_text(s, "orders.csv");
+  const crm::rfm_options options{.calibration_end = sys_days{year{2023} / 12 / 31}};
+
+  crm::rfm_accumulator<double> acc(options);
+  std::vector<crm::rfm_accumulator<double>> more{acc.fresh()};  // one per extra thread
+  crm::scan_csv<crm::order<double>>(in, crm::order_columns{}, {.threads = 2},
+                                    [&](unsigned w, std::span<const crm::order<double>> batch) {
+                                      (void)(w == 0 ? acc : more[w - 1]).add(batch);
+                                    });
+  for (auto& m : more) acc.merge(m);
+
+  crm::rfm_accumulator<double> one(options);
+  (void)one.add(std::span<const crm::order<double>>(crm::read_orders_csv(in).records));
+  CHECK(acc.customers() == 5003);
+  CHECK(acc.rows() == one.rows());
 }
