@@ -152,11 +152,14 @@ void BM_repeat_share(benchmark::State& state) {
 }
 BENCHMARK(BM_repeat_share)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// range(1): 1 with the day log (exact merges of any split), 0 without (contiguous chunks only).
 void BM_rfm(benchmark::State& state) {
+  const bool day_log = state.range(1) != 0;
   accumulator_bench<crm::rfm_accumulator<double>>(
       state,
-      [] {
-        crm::rfm_accumulator<double> a({.calibration_end = std::chrono::sys_days{std::chrono::days{crm_bench::first_day_2022 + 729}}});
+      [day_log] {
+        crm::rfm_accumulator<double> a({.calibration_end = std::chrono::sys_days{std::chrono::days{crm_bench::first_day_2022 + 729}},
+                                        .day_log = day_log});
         a.reserve(log().customers / 2);
         return a;
       },
@@ -167,7 +170,7 @@ void BM_rfm(benchmark::State& state) {
         customers = static_cast<double>(rows.size());
       });
 }
-BENCHMARK(BM_rfm)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_rfm)->ArgsProduct({{1, 2}, {1, 0}})->ArgNames({"threads", "day_log"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_cohort_month(benchmark::State& state) {
   accumulator_bench<crm::period_accumulator<double>>(

@@ -204,3 +204,54 @@ TEST_CASE("order accumulators: bad records are rejected by index and field; coun
     CHECK(crm::try_average_check(acc.totals()).error().code == crm::errc::zero_denominator);
   }
 }
+
+// docs/aggregation.md quotes the output of examples/aggregate.cpp; these are the same records and
+// the values worked out by hand (the comments give the arithmetic).
+#include <crm/aggregate.hpp>
+TEST_CASE("docs/aggregation.md: the example's numbers, worked out by hand", "[aggregate][orders][docs]") {
+  const auto day = [](year_month_day d) { return crm::to_time(sys_days{d}); };
+  const std::vector<order<double>> orders = {
+      {101, day(2024y / 1 / 5), 30.00},  {102, day(2024y / 1 / 20), 12.50}, {101, day(2024y / 2 / 2), 45.00},
+      {103, day(2024y / 2 / 14), 80.00}, {101, day(2024y / 2 / 2), 5.00},   {104, day(2024y / 3 / 1), 20.00},
+      {102, day(2024y / 3 / 15), 17.50}, {103, day(2024y / 3 / 20), -80.00}, {105, day(2024y / 4 / 2), 60.00},
+      {101, day(2024y / 4 / 10), 25.00}};
+  crm::customer_accumulator<double> c;
+  CHECK(c.add(orders).used == 10);
+  CHECK(crm::repeat_purchase_share(c.repeat()).fraction == 0.4);   // 101 and 102 of 5
+  CHECK(crm::average_check(c.totals()).amount == Approx(215.0 / 9));  // (295 - 80) / 9 purchases = 23.89
+  CHECK(crm::purchase_frequency(c.purchases()).factor == 1.8);     // 9 / 5
+  crm::rfm_accumulator<double> rfm({.calibration_end = 2024y / 4 / 30d});
+  rfm.add(orders);
+  const auto rows = rfm.rows();
+  REQUIRE(rows.size() == 5);
+  // 101: days Jan 5, Feb 2 (two orders, 50), Apr 10 (25): x 2, t_x 96, T 116, value (50 + 25) / 2
+  CHECK(rows[0].frequency == 2);
+  CHECK(rows[0].recency == 96);
+  CHECK(rows[0].age == 116);
+  CHECK(rows[0].monetary_value == 37.5);
+  CHECK(rows[1].frequency == 1);  // 102: Jan 20, Mar 15
+  CHECK(rows[1].recency == 55);
+  CHECK(rows[1].age == 101);
+  CHECK(rows[2].frequency == 0);  // 103: Feb 14; the return is not a purchase
+  CHECK(rows[2].age == 76);
+  CHECK(rows[3].age == 60);
+  CHECK(rows[4].age == 28);
+  CHECK(rfm.returns() == 1);
+  crm::period_accumulator<double> m({.unit = crm::period_unit::month, .first = 2024y / 1 / 1d, .periods = 4});
+  m.add(orders);
+  const auto s = m.stats();
+  // buyers: Jan {101, 102}, Feb {101, 103}, Mar {102, 104}, Apr {101, 105}
+  CHECK(s[1].lost_customers == 1);
+  CHECK(s[2].new_customers == 1);
+  CHECK(s[2].returning_customers == 1);
+  CHECK(s[2].lost_customers == 2);
+  CHECK(s[3].returning_customers == 1);
+  CHECK(crm::churn_rate(s[2].churn()).fraction == 1.0);
+  const auto cm = m.cohorts();
+  CHECK(cm.sizes[0] == 2);
+  CHECK(cm.cell(0, 1).active_in_period == 1);
+  CHECK(cm.cell(0, 2).active_in_period == 1);
+  CHECK(cm.cell(0, 3).active_in_period == 1);
+  // 212 bytes: 24 header + 32 totals + 8 count + 5 x 28 per customer + 8 checksum
+  CHECK(c.serialize().size() == 212);
+}

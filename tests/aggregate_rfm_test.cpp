@@ -1,5 +1,6 @@
 // crm-metrics tests: the RFM summary of an order log (crm::rfm_accumulator): CDNOW reproduced
 // exactly from its transactions, then fitted; definitions on small logs; holdout; errors.
+#include <crm/aggregate/parallel.hpp>
 #include <crm/aggregate/rfm.hpp>
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/gamma_gamma.hpp>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -144,4 +146,83 @@ TEST_CASE("rfm_accumulator: reproduces the CDNOW summaries exactly and the publi
     if (r.frequency > 0)
       rounded.push_back({double(r.frequency), static_cast<double>(to_cents(r.monetary_value)) / 100.0, 1.0});
   CHECK_THAT(crm::fit_gamma_gamma(rounded).log_likelihood, Catch::Matchers::WithinRel(-4055.9232435029, 1e-9));
+}
+
+TEST_CASE("rfm_accumulator: small logs by the definitions; holdout; returns; without the day log", "[aggregate][rfm]") {
+  const auto at = [](year_month_day d) { return crm::to_time(sys_days{d}); };
+  // Customer 1: Jan 1 (10 + 5 the same day), Jan 8 (20), Jan 8 again (1), Jan 29 (30), a return on
+  // Feb 1, holdout purchases Feb 10 (7) and Feb 10 again (3), Feb 20 (4). Customer 2: only in the
+  // holdout. Customer 3: Jan 15 only.
+  const std::vector<crm::order<double>> log = {
+      {1, at(2024y / 1 / 1), 10}, {1, at(2024y / 1 / 1), 5},   {1, at(2024y / 1 / 8), 20}, {1, at(2024y / 1 / 8), 1},
+      {3, at(2024y / 1 / 15), 9}, {1, at(2024y / 1 / 29), 30}, {1, at(2024y / 2 / 1), -30}, {1, at(2024y / 2 / 10), 7},
+      {2, at(2024y / 2 / 12), 50}, {1, at(2024y / 2 / 10), 3},  {1, at(2024y / 2 / 20), 4}};
+  for (const bool keep : {true, false}) {
+    crm::rfm_accumulator<double> acc(
+        {.calibration_end = 2024y / 1 / 31d, .observation_end = 2024y / 2 / 29d, .time_unit = days{7}, .day_log = keep});
+    CHECK(acc.add(log).used == 11);
+    const auto rows = acc.rows();
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].customer == 1);
+    CHECK(rows[0].frequency == 2);                    // days Jan 1, 8, 29
+    CHECK(rows[0].recency == 4.0);                    // 28 days
+    CHECK(rows[0].age == 30.0 / 7.0);                 // Jan 1 .. Jan 31
+    CHECK(rows[0].monetary_value == (21.0 + 30.0) / 2);  // repeat days Jan 8 (21) and Jan 29 (30)
+    CHECK(rows[0].holdout_frequency == 2);            // Feb 10 and Feb 20
+    CHECK(rows[0].holdout_monetary_value == 7.0);     // (10 + 4) / 2
+    CHECK(rows[1].customer == 3);
+    CHECK(rows[1].frequency == 0);
+    CHECK(rows[1].monetary_value == 0.0);
+    CHECK(acc.holdout_only_customers() == 1);
+    CHECK(acc.returns() == 1);
+    CHECK(acc.holdout_duration() == 29.0 / 7.0);
+    CHECK((acc.day_log_size() > 0) == keep);
+  }
+  SECTION("without the day log: out-of-order days inside a customer's range and interleaved merges are refused") {
+    crm::rfm_options o{.calibration_end = 2024y / 12 / 31d, .day_log = false};
+    crm::rfm_accumulator<double> a(o);
+    a.add(crm::order<double>{1, at(2024y / 1 / 1), 1});
+    a.add(crm::order<double>{1, at(2024y / 1 / 20), 1});
+    CHECK(!a.try_add(crm::order<double>{1, at(2023y / 12 / 1), 1}));  // before the first: fine
+    CHECK(!a.try_add(crm::order<double>{1, at(2024y / 1 / 20), 1}));  // the last day again: fine
+    const crm::error_info e = a.try_add(crm::order<double>{1, at(2024y / 1 / 10), 1});
+    CHECK(e.code == crm::errc::out_of_range);
+    CHECK(std::string(e.field) == "time");
+    crm::rfm_accumulator<double> b(o);
+    b.add(crm::order<double>{1, at(2024y / 1 / 5), 1});
+    b.add(crm::order<double>{1, at(2024y / 1 / 25), 1});
+    const auto before = a.rows();
+    CHECK(std::string(a.try_merge(b).field) == "day_log");
+    CHECK(a.rows() == before);  // unchanged
+    crm::rfm_accumulator<double> c(o);  // touching ranges merge exactly
+    c.add(crm::order<double>{1, at(2024y / 1 / 20), 2});
+    c.add(crm::order<double>{1, at(2024y / 3 / 1), 2});
+    a.merge(c);
+    CHECK(a.rows()[0].frequency == 3);  // Dec 1, Jan 1, Jan 20, Mar 1
+  }
+}
+
+TEST_CASE("rfm_accumulator: time-sorted random logs, contiguous chunks, no day log: same rows as one pass", "[aggregate][rfm]") {
+  std::mt19937_64 rng(8);
+  std::vector<crm::order<double>> log;
+  for (int d = 0; d < 300; ++d)
+    for (int k = 0; k < 20; ++k)
+      log.push_back({rng() % 150, crm::to_time(sys_days{2023y / 1 / 1} + days{d}) + seconds{static_cast<long long>(rng() % 86400)},
+                     double(rng() % 10000) / 100});
+  const crm::rfm_options o{.calibration_end = 2023y / 8 / 31d, .observation_end = 2023y / 12 / 31d, .day_log = false};
+  crm::rfm_accumulator<double> one(o), with_log({.calibration_end = o.calibration_end, .observation_end = o.observation_end});
+  one.add(log);
+  with_log.add(log);
+  for (const unsigned threads : {2U, 3U, 5U}) {
+    crm::rfm_accumulator<double> many(o);
+    crm::add_parallel(many, log, {.threads = threads, .min_records_per_thread = 10});
+    const auto a = many.rows(), b = one.rows(), c = with_log.rows();
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].frequency == b[i].frequency);
+      CHECK(a[i].frequency == c[i].frequency);
+      CHECK(a[i].holdout_frequency == c[i].holdout_frequency);
+      CHECK(a[i].recency == c[i].recency);
+    }
+  }
 }

@@ -50,6 +50,12 @@ struct rfm_options {
   std::chrono::sys_days calibration_end{};          ///< last day of the calibration period (inclusive)
   std::chrono::sys_days observation_end = no_holdout;  ///< last day of the holdout (inclusive), or no_holdout
   std::chrono::days time_unit{1};                   ///< e.g. std::chrono::weeks{1} for weeks (days / 7)
+  /// Keep every customer's purchase days (8 bytes per distinct day) so that records in any order
+  /// and parts split in any way merge exactly. false: no day log; then a record strictly between a
+  /// customer's first and last purchase day seen so far, and a merge of parts whose days of one
+  /// customer interleave, are errors (a time-sorted log cut into contiguous chunks, as
+  /// crm::add_parallel cuts it, never meets either).
+  bool day_log = true;
   [[nodiscard]] constexpr bool has_holdout() const noexcept { return observation_end != no_holdout; }
   friend constexpr bool operator==(const rfm_options&, const rfm_options&) = default;
 };
@@ -70,10 +76,11 @@ struct rfm_summary_row {
 /**
  * @brief Builds the RFM summary (see the header comment) from orders, one record at a time.
  * State per customer: a 64-byte slot (first and last calibration and holdout day, distinct-day
- * counts, first-day value, calibration and holdout value), plus an 8-byte entry per distinct
- * purchase day of a customer (the "day log"): it makes merge() exact when two parts hold purchases
- * of the same customer on interleaved days. Counts need the log only for such customers (and for
- * out-of-order records that fall strictly between a customer's first and last day seen so far).
+ * counts, first-day value, calibration and holdout value), plus, with rfm_options::day_log (the
+ * default), an 8-byte entry per distinct purchase day of a customer: it makes merge() exact when
+ * two parts hold purchases of the same customer on interleaved days. Counts need the log only for
+ * such customers (and for out-of-order records that fall strictly between a customer's first and
+ * last day seen so far); without it those two cases are errors.
  * Errors (per record): amount NaN/inf ("amount"); time outside 1900..2199 or after the observation
  * end (out_of_range, "time"); a value sum that overflows T (overflow, "value"). Options: time_unit
  * not positive, observation_end before calibration_end, calibration_end out of range (out_of_range,
@@ -151,6 +158,12 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     }
     auto [s, created] = table_.try_emplace(o.customer);
     if (created) s->index = next_index_++;
+    if (!opt_.day_log) [[unlikely]] {
+      const bool cal = d <= cal_day_;
+      if (d > (cal ? s->first : s->hold_first) && d < (cal ? s->last : s->hold_last))
+        return {errc::out_of_range, name, "time",
+                "falls between the customer's first and last purchase days seen so far (counting distinct days out of order needs day_log)"};
+    }
     if (d <= cal_day_) {
       T v = s->value;
       if (!detail::add_finite(v, o.amount)) [[unlikely]] return overflow();
@@ -239,13 +252,23 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
 
   /// Adds the records of `other`. Errors: different options (malformed, "options"); a value sum
-  /// overflows T.
+  /// overflows T (overflow, "value"); without day_log, days of a customer that interleave between
+  /// the parts (malformed, "day_log"). A refused merge leaves the state unchanged.
   error_info try_merge(const rfm_accumulator& other) {
     if (!(opt_ == other.opt_)) return {errc::malformed, name, "options", "differ between the merged accumulators"};
-    std::vector<std::uint32_t> remap(other.next_index_, 0);
     error_info err;
+    other.table_.for_each([&](customer_id c, const state& o) {  // first the checks: nothing changes on error
+      const state* s = err ? nullptr : table_.find(c);
+      if (s == nullptr) return;
+      T v = s->value, h = s->hold_value;
+      if (!detail::add_finite(v, o.value) || !detail::add_finite(h, o.hold_value)) err = overflow();
+      else if (!opt_.day_log && (interleave(s->first, s->last, s->days, o.first, o.last, o.days) ||
+                                 interleave(s->hold_first, s->hold_last, s->hold_days, o.hold_first, o.hold_last, o.hold_days)))
+        err = {errc::malformed, name, "day_log", "is off, and a customer's purchase days interleave between the parts"};
+    });
+    if (err) return err;
+    std::vector<std::uint32_t> remap(other.next_index_, 0);
     other.table_.for_each([&](customer_id c, const state& o) {
-      if (err) return;
       auto [s, created] = table_.try_emplace(c);
       if (created) {
         *s = o;
@@ -254,21 +277,15 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
         return;
       }
       remap[o.index] = s->index;
-      T v = s->value, h = s->hold_value;
-      if (!detail::add_finite(v, o.value) || !detail::add_finite(h, o.hold_value)) {
-        err = overflow();
-        return;
-      }
+      s->value = T(s->value + o.value);  // checked above
+      s->hold_value = T(s->hold_value + o.hold_value);
       if (o.days > 0) {
         if (s->days == 0 || o.first < s->first) s->first_value = o.first_value;
         else if (o.first == s->first) s->first_value = T(s->first_value + o.first_value);  // <= value: finite
       }
       merge_range(*s, o.first, o.last, o.days, o.inexact & 1, 1, s->first, s->last, s->days);
       merge_range(*s, o.hold_first, o.hold_last, o.hold_days, o.inexact & 2, 2, s->hold_first, s->hold_last, s->hold_days);
-      s->value = v;
-      s->hold_value = h;
     });
-    if (err) return err;
     log_.reserve(log_.size() + other.log_.size());
     for (const std::uint64_t e : other.log_) log_.push_back(pack(remap[static_cast<std::uint32_t>(e >> 32)], unpack_day(e)));
     returns_ += other.returns_;
@@ -280,6 +297,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     w.put(static_cast<std::uint8_t>(opt_.has_holdout() ? 1 : 0));
     w.put(static_cast<std::int32_t>(end_day_));
     w.put(static_cast<std::int32_t>(opt_.time_unit.count()));
+    w.put(static_cast<std::uint8_t>(opt_.day_log ? 1 : 0));
     w.put(static_cast<std::int64_t>(returns_));
     w.put(static_cast<std::uint64_t>(table_.size()));
     std::vector<std::uint32_t> position(next_index_, 0);
@@ -307,12 +325,15 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     const auto has_obs = r.get<std::uint8_t>("observation_end");
     const auto obs = r.get<std::int32_t>("observation_end");
     const auto unit = r.get<std::int32_t>("time_unit");
+    const auto day_log = r.get<std::uint8_t>("day_log");
     const auto returns = r.get<std::int64_t>("returns");
     if (!r.ok()) return;
     o.calibration_end = std::chrono::sys_days{std::chrono::days{cal}};
     if (has_obs > 1 || (has_obs == 0 && obs != cal)) return r.fail(errc::malformed, "observation_end", "is inconsistent (corrupted state)");
     o.observation_end = has_obs == 1 ? std::chrono::sys_days{std::chrono::days{obs}} : no_holdout;
     o.time_unit = std::chrono::days{unit};
+    if (day_log > 1) return r.fail(errc::malformed, "day_log", "is invalid (corrupted state)");
+    o.day_log = day_log == 1;
     if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)");
     if (returns < 0) return r.fail(errc::malformed, "returns", "is negative (corrupted state)");
     opt_ = o;
@@ -343,6 +364,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     }
     next_index_ = static_cast<std::uint32_t>(n);
     const std::uint64_t m = r.get_count("day_log", 8);
+    if (!opt_.day_log && m != 0) return r.fail(errc::malformed, "day_log", "has entries but is off (corrupted state)");
     log_.reserve(static_cast<std::size_t>(m));
     for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
       const auto entry = r.get<std::uint64_t>("day_log");
@@ -377,6 +399,9 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   // One purchase day into a [first, last] range with a distinct-day count; `value_of_first` is
   // the first-day value to update (calibration only).
+  static bool interleave(std::int32_t af, std::int32_t al, std::uint32_t ad, std::int32_t bf, std::int32_t bl, std::uint32_t bd) noexcept {
+    return ad > 0 && bd > 0 && !(al < bf || bl < af || al == bf || bl == af);
+  }
   void add_day(state& s, std::int32_t d, const T& amount, std::int32_t& first, std::int32_t& last, std::uint32_t& days,
                std::uint8_t bit) {
     const bool calibration = bit == 1;
@@ -384,7 +409,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       if (calibration && d == first) s.first_value += amount;
       return;
     }
-    log_.push_back(pack(s.index, d));
+    if (opt_.day_log) log_.push_back(pack(s.index, d));
     if (d > last) {
       if (first == state::none_first) {
         first = d;
@@ -449,7 +474,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
                                  : (s.first <= s.last && s.last <= cal_day_ && s.first >= day_number(earliest_time));
     const bool hold = s.hold_days == 0 ? (s.hold_first == state::none_first && s.hold_last == state::none_last)
                                        : (s.hold_first <= s.hold_last && s.hold_first > cal_day_ && s.hold_last <= end_day_);
-    return cal && hold && (s.days > 0 || s.hold_days > 0) && s.inexact < 4 && detail::fast_non_negative(s.first_value) &&
+    return cal && hold && (s.days > 0 || s.hold_days > 0) && s.inexact < (opt_.day_log ? 4 : 1) && detail::fast_non_negative(s.first_value) &&
            detail::fast_non_negative(s.value) && detail::fast_non_negative(s.hold_value) && !(s.value < s.first_value);
   }
 
