@@ -9,6 +9,8 @@
 #include <crm/aggregate.hpp>
 #include <crm/metrics.hpp>
 #include <crm/models/bg_nbd.hpp>
+#include <crm/models/gamma_gamma.hpp>
+#include <crm/models/pareto_nbd.hpp>
 #include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
 
@@ -504,23 +506,45 @@ bool email_row(const crm::email_campaign<double>& c, row_builder& out) {
   return true;
 }
 
-bool bg_nbd_row(const state_base* st, row_builder& out, crm_pg_error* err) {
-  std::vector<crm::rfm_row<double>> rows;
+// The (x, t_x, T) rows of a fit or RFM state.
+bool model_rows(const state_base* st, std::vector<crm::rfm_row<double>>& rows, crm_pg_error* err) {
   if (st->kind == CRM_PG_FIT) {
     for (const auto& [k, w] : static_cast<const fit_state*>(st)->rows)
       rows.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), w});
-  } else if (st->kind == CRM_PG_RFM) {
-    rows = static_cast<const rfm_state*>(st)->acc.model_rows<double>();
-  } else {
-    return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not a fit or RFM state (another kind of state)"), false;
+    return true;
   }
-  const auto f = crm::try_fit_bg_nbd<double>(rows);
+  if (st->kind == CRM_PG_RFM) {
+    rows = static_cast<const rfm_state*>(st)->acc.model_rows<double>();
+    return true;
+  }
+  return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not a fit or RFM state (another kind of state)"), false;
+}
+
+// parameters, their standard errors (same order), log-likelihood, customers, iterations
+template <class Fit, class Params>
+bool fit_row(const crm::result<Fit>& f, Params params, row_builder& out, crm_pg_error* err) {
   if (!f) return set_error(err, f.error()), false;
-  const auto& p = f->params;
-  const auto& se = f->standard_errors;
-  out.f8(p.r).f8(p.alpha).f8(p.a).f8(p.b).f8(se.r).f8(se.alpha).f8(se.a).f8(se.b);
+  for (const double v : params(f->params)) out.f8(v);
+  for (const double v : params(f->standard_errors)) out.f8(v);
   out.f8(f->log_likelihood).f8(f->customers).i4(f->report.iterations);
   return true;
+}
+
+bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_error* err) {
+  if (what == CRM_PG_RESULT_GAMMA_GAMMA) {
+    if (st->kind != CRM_PG_RFM)
+      return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not an RFM state (another kind of state)"), false;
+    const auto spend = static_cast<const rfm_state*>(st)->acc.spend_rows<double>();
+    return fit_row(crm::try_fit_gamma_gamma<double>(crm::repeat_customers<double>(spend)),
+                   [](const crm::gamma_gamma<double>& m) { return std::vector<double>{m.p, m.q, m.gamma}; }, out, err);
+  }
+  std::vector<crm::rfm_row<double>> rows;
+  if (!model_rows(st, rows, err)) return false;
+  if (what == CRM_PG_RESULT_PARETO_NBD)
+    return fit_row(crm::try_fit_pareto_nbd<double>(rows),
+                   [](const crm::pareto_nbd<double>& m) { return std::vector<double>{m.r, m.alpha, m.s, m.beta}; }, out, err);
+  return fit_row(crm::try_fit_bg_nbd<double>(rows),
+                 [](const crm::bg_nbd<double>& m) { return std::vector<double>{m.r, m.alpha, m.a, m.b}; }, out, err);
 }
 
 int32_t day_of(std::chrono::sys_days d) { return static_cast<int32_t>(d.time_since_epoch().count()); }
@@ -567,7 +591,9 @@ bool crm_pg_state_result(const void* state, int what, double param, crm_pg_row* 
     row_builder row(*out);
     switch (what) {
       case CRM_PG_RESULT_ORDERS: return orders_row(base(state), row, err);
-      case CRM_PG_RESULT_BG_NBD: return bg_nbd_row(base(state), row, err);
+      case CRM_PG_RESULT_BG_NBD:
+      case CRM_PG_RESULT_PARETO_NBD:
+      case CRM_PG_RESULT_GAMMA_GAMMA: return model_fit_row(base(state), what, row, err);
       case CRM_PG_RESULT_EMAIL: {
         const auto* s = as<email_state>(state, CRM_PG_EMAIL, "an e-mail state", err);
         return s != nullptr && email_row(s->acc.campaign(0), row);
@@ -612,6 +638,13 @@ void crm_pg_rows_free(void* rows) noexcept { delete static_cast<row_set*>(rows);
 bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx, double age, double t, double* out,
                            crm_pg_error* err) noexcept {
   return guard(err, [&] {
+    if (what == 2) {
+      const crm::gamma_gamma<double> gg{params[0], params[1], params[2]};
+      const auto r = gg.try_conditional_expected_average_spend(x, tx);
+      if (!r) return set_error(err, r.error()), false;
+      *out = *r;
+      return true;
+    }
     const crm::bg_nbd<double> model{params[0], params[1], params[2], params[3]};
     const crm::rfm_row<double> row{x, tx, age, 1.0};
     const auto r = what == 0 ? model.try_probability_alive(row) : model.try_conditional_expected_purchases(row, t);

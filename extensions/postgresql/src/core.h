@@ -116,6 +116,8 @@ enum crm_pg_result {
   CRM_PG_RESULT_NPS = 2,    /* crm_nps_result; param = confidence level */
   CRM_PG_RESULT_EMAIL = 3,  /* crm_email_result */
   CRM_PG_RESULT_BG_NBD = 4, /* crm_bg_nbd, fitted from a fit or RFM state */
+  CRM_PG_RESULT_PARETO_NBD = 5,  /* crm_pareto_nbd, fitted from a fit or RFM state */
+  CRM_PG_RESULT_GAMMA_GAMMA = 6, /* crm_gamma_gamma, fitted from an RFM state (its repeat customers) */
   CRM_PG_ROWS_RFM = 11,     /* crm_rfm_row per customer */
   CRM_PG_ROWS_COHORT = 12,  /* crm_cohort_cell per cohort and period offset */
   CRM_PG_ROWS_PERIOD = 13   /* crm_period_row per period */
@@ -126,8 +128,9 @@ void* crm_pg_state_rows(const void* state, int what, size_t* count, crm_pg_error
 void crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out) CRM_PG_NOEXCEPT;
 void crm_pg_rows_free(void* rows) CRM_PG_NOEXCEPT;
 
-/* ---- BG/NBD predictions: params = r, alpha, a, b; what: 0 P(alive), 1 conditional expected
- * purchases in the next t ---- */
+/* ---- predictions. BG/NBD: params = r, alpha, a, b; what: 0 P(alive), 1 conditional expected
+ * purchases in the next t. Gamma-Gamma: params = p, q, gamma; what: 2 conditional expected average
+ * spend of a customer with x repeat purchases of mean value `tx` (age and t unused) ---- */
 bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx, double age, double t, double* out,
                            crm_pg_error* err) CRM_PG_NOEXCEPT;
 

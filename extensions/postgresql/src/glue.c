@@ -506,12 +506,16 @@ Datum crm_email_result_fn(PG_FUNCTION_ARGS) {
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
 }
 
-PG_FUNCTION_INFO_V1(crm_fit_bg_nbd_fn);
-Datum crm_fit_bg_nbd_fn(PG_FUNCTION_ARGS) {
-  crm_pg_row r;
-  crm_result_of(fcinfo, CRM_PG_RESULT_BG_NBD, 0, 0, &r);
-  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
-}
+#define CRM_RESULT_FN(fname, what, kind)             \
+  PG_FUNCTION_INFO_V1(fname);                        \
+  Datum fname(PG_FUNCTION_ARGS) {                    \
+    crm_pg_row r;                                    \
+    crm_result_of(fcinfo, what, kind, 0, &r);        \
+    PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));      \
+  }
+CRM_RESULT_FN(crm_fit_bg_nbd_fn, CRM_PG_RESULT_BG_NBD, 0)
+CRM_RESULT_FN(crm_fit_pareto_nbd_fn, CRM_PG_RESULT_PARETO_NBD, 0)
+CRM_RESULT_FN(crm_fit_gamma_gamma_fn, CRM_PG_RESULT_GAMMA_GAMMA, CRM_PG_RFM)
 
 /* Row sets of a state, owned by the current (per-call) context while they are read. */
 static void* crm_rows_of(FunctionCallInfo fcinfo, int what, int kind, size_t* count) {
@@ -564,17 +568,19 @@ Datum crm_rfm_one_fn(PG_FUNCTION_ARGS) {
 /* ---- BG/NBD predictions ------------------------------------------------------------------------ */
 static Datum crm_bg_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
   HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(0);
-  static const char* const names[4] = {"r", "alpha", "a", "b"};
-  double params[4];
+  static const char* const bg_names[4] = {"r", "alpha", "a", "b"};
+  static const char* const gg_names[3] = {"p", "q", "gamma"};
+  const char* const* names = what == 2 ? gg_names : bg_names;
+  double params[4] = {0, 0, 0, 0};
   crm_pg_error err;
   double out = 0;
   int k;
-  for (k = 0; k < 4; ++k) {
+  for (k = 0; k < (what == 2 ? 3 : 4); ++k) {
     bool null = false;
     params[k] = DatumGetFloat8(GetAttributeByName(t, names[k], &null));
     if (null) PG_RETURN_NULL();
   }
-  if (!crm_pg_bg_nbd_predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
+  if (!crm_pg_bg_nbd_predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), what == 2 ? 0.0 : PG_GETARG_FLOAT8(3),
                              what == 1 ? PG_GETARG_FLOAT8(4) : 0.0, &out, &err))
     crm_raise(&err);
   PG_RETURN_FLOAT8(out);
@@ -583,3 +589,5 @@ PG_FUNCTION_INFO_V1(crm_bg_nbd_p_alive_fn);
 Datum crm_bg_nbd_p_alive_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 0); }
 PG_FUNCTION_INFO_V1(crm_bg_nbd_expected_fn);
 Datum crm_bg_nbd_expected_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 1); }
+PG_FUNCTION_INFO_V1(crm_gamma_gamma_spend_fn);
+Datum crm_gamma_gamma_spend_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 2); }

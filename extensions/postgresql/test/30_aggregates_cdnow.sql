@@ -113,3 +113,22 @@ SELECT check_that(f.sent = ref.sent AND f.delivered = ref.delivered AND f.unique
                   AND f.revenue = (SELECT sum(revenue) FROM events) AND f.open_rate = ref.opens::float8 / ref.delivered,
                   'e-mail funnel equals the counting rules in SQL')
 FROM f, ref;
+
+-- Pareto/NBD on the summary: the independent SciPy fit recorded in tests/pareto_nbd_test.cpp
+-- (scripts/models_reference.py pareto_fit: r 0.553275, alpha 10.577612, s 0.606214, beta 11.667913,
+-- log-likelihood -9594.973930)
+SELECT check_that(abs(r / 0.553275 - 1) < 1e-4 AND abs(alpha / 10.577612 - 1) < 1e-4 AND abs(s / 0.606214 - 1) < 1e-4
+                  AND abs(beta / 11.667913 - 1) < 1e-3 AND abs(log_likelihood + 9594.973930) < 1e-3, 'pareto/nbd on the summary')
+FROM (SELECT (crm_fit_pareto_nbd(x, t_x, big_t)).* FROM cdnow_summary) f;
+-- Gamma-Gamma from the RFM state's repeat customers: the published p 6.25, q 3.74, gamma 15.44
+-- (Fader, Hardie & Lee 2005, CDNOW), within 1 %
+CREATE TEMP TABLE gg AS
+  SELECT (crm_fit_gamma_gamma(crm_rfm_state(customer, day, amount, '1997-09-30', 7))).* FROM cdnow WHERE day <= '1997-09-30';
+SELECT check_that(abs(p / 6.25 - 1) < 0.01 AND abs(q / 3.74 - 1) < 0.01 AND abs(gamma / 15.44 - 1) < 0.01
+                  AND customers = 946, 'gamma-gamma from the rfm state') FROM gg;
+-- E[Z | x, zbar] = (p x + q - 1)/(p x + q - 1) ... = (q - 1)/(p x + q - 1) gamma p/(q - 1) + p x/(p x + q - 1) zbar
+-- (Fader, Hardie & Lee 2005, eq. 5), every repeat customer of the summary
+SELECT check_that(bool_and(abs(crm_gamma_gamma_expected_spend(m, x, zbar)
+                   - (((m).q - 1) / ((m).p * x + (m).q - 1) * (m).gamma * (m).p / ((m).q - 1)
+                      + (m).p * x / ((m).p * x + (m).q - 1) * zbar)) < 1e-9), 'gamma-gamma expected spend')
+FROM cdnow_summary, (SELECT row(gg.*)::crm_gamma_gamma AS m FROM gg) g WHERE x > 0;
