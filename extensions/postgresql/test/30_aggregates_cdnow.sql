@@ -126,7 +126,7 @@ CREATE TEMP TABLE gg AS
   SELECT (crm_fit_gamma_gamma(crm_rfm_state(customer, day, amount, '1997-09-30', 7))).* FROM cdnow WHERE day <= '1997-09-30';
 SELECT check_that(abs(p / 6.25 - 1) < 0.01 AND abs(q / 3.74 - 1) < 0.01 AND abs(gamma / 15.44 - 1) < 0.01
                   AND customers = 946, 'gamma-gamma from the rfm state') FROM gg;
--- E[Z | x, zbar] = (p x + q - 1)/(p x + q - 1) ... = (q - 1)/(p x + q - 1) gamma p/(q - 1) + p x/(p x + q - 1) zbar
+-- E[Z | x, zbar] = (q - 1)/(p x + q - 1) * gamma p/(q - 1) + p x/(p x + q - 1) * zbar
 -- (Fader, Hardie & Lee 2005, eq. 5), every repeat customer of the summary
 SELECT check_that(bool_and(abs(crm_gamma_gamma_expected_spend(m, x, zbar)
                    - (((m).q - 1) / ((m).p * x + (m).q - 1) * (m).gamma * (m).p / ((m).q - 1)
