@@ -255,3 +255,17 @@ TEST_CASE("docs/aggregation.md: the example's numbers, worked out by hand", "[ag
   // 212 bytes: 24 header + 32 totals + 8 count + 5 x 28 per customer + 8 checksum
   CHECK(c.serialize().size() == 212);
 }
+
+TEST_CASE("docs/aggregation.md: slot sizes per customer for double", "[aggregate][orders][docs]") {
+  STATIC_REQUIRE(sizeof(crm::customer_table<crm::customer_accumulator<double>::state>::slot) == 32);
+  STATIC_REQUIRE(sizeof(crm::customer_table<crm::rfm_accumulator<double>::state>::slot) == 64);
+  STATIC_REQUIRE(sizeof(crm::customer_table<crm::period_accumulator<double>::state>::slot) == 40);
+  STATIC_REQUIRE(sizeof(crm::customer_table<std::uint16_t>::slot) == 16);  // e-mail: event kinds per recipient
+  // Between 4/3 and 8/3 slots per customer: at most 3/4 full, doubling.
+  crm::customer_table<int> t;
+  for (std::uint64_t k = 1; k <= 100000; ++k) {
+    t.try_emplace(k * 7919);
+    REQUIRE((4 * t.size() <= 3 * t.capacity()));
+    REQUIRE((t.capacity() <= 16 || 8 * t.size() > 3 * t.capacity()));
+  }
+}
