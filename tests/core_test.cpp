@@ -140,6 +140,15 @@ TEST_CASE("number_traits::divide: a decimal divided by a count is exact when the
     CHECK(crm::number_traits<D>::divide(D(D(n) * D(100)), n) == D(100));
     CHECK(crm::count_ratio<D>(n, n) == D(1));
   }
+  // A prime count above 10^8 (docs/how-to/custom-number-types.md): Boost's own division, correct to
+  // about 50 digits. Reference from Python: decimal.getcontext().prec = 80;
+  // decimal.Decimal(10**6) / decimal.Decimal(1000000007).
+  {
+    using std::abs;
+    const D q = crm::number_traits<D>::divide(D(1'000'000), 1'000'000'007);
+    const D ref("0.00099999999300000004899999965700000240099998319300011764899917645700576480095964639");
+    CHECK(D(abs(D(q - ref)) / ref) < D("1e-49"));
+  }
   // Boost's own division by such counts (through the reciprocal) would miss: the steps matter.
   CHECK(D(D(D(300'000'000) * D("0.30")) / D(300'000'000)) != D("0.30"));
   CHECK(D(D("0.30") / D(3)) != D("0.10"));

@@ -7,6 +7,9 @@
 // metrics that only take counts are templates whose number type defaults to double:
 //     crm::conversion_rate({.actions = 25, .audience = 1'000})            // rate<double>, 2.5 %
 //     crm::conversion_rate<crm::decimal50>({.actions = 25, .audience = 1'000})
+// Money inputs do not choose the type either: a braced list cannot deduce it, so
+// crm::cac({.marketing_and_sales_cost = 0.3f, .new_customers = 3}) computes in double; write
+// crm::cac<float>({...}) or pass a crm::acquisition_costs<float>.
 // Nothing here allocates: the funnel writes its stage rates into a caller's span or std::array.
 // Customization points: none beyond crm::number_traits<T> (see <crm/core/number.hpp>).
 // Seeds: 000 = 000_9949ba3a3098aa87.txt, 001 = 001_15fb4e46a87cf176.txt, 002 = 002_16fc3440f7c5e33f.txt,

@@ -4,7 +4,9 @@
 //
 // Every metric reads the fields of one crm::email_campaign<T> it needs, and checks only those
 // fields and the relations between them (so a caller who tracks opens but not bounces can still ask
-// for the open rate). email_campaign::ok() checks the whole campaign.
+// for the open rate). email_campaign::ok() checks the whole campaign. A braced campaign is an
+// email_campaign<double> (a braced list cannot deduce T): write crm::email_roi<float>({...}) or
+// pass a crm::email_campaign<float> to compute in another type.
 //
 // Which base? The documents disagree and the library keeps each definition under its own name:
 //   open rate      unique opens / delivered  (001 line 74, 000 line 166; industry default) -> open_rate

@@ -6,7 +6,9 @@
 // 13 and 23-28); the library follows the plain standard definitions written at each function.
 // Average times keep the unit of their input: a total in std::chrono::minutes gives an average in
 // minutes, with a floating (or Boost.Multiprecision) representation so nothing truncates: the
-// input's representation when it is a crm::number, else double.
+// input's representation when it is a crm::number, else double. For money (sales_team) a braced
+// list cannot deduce the type: crm::revenue_per_manager({...}) computes in double, whatever the
+// fields hold; write crm::revenue_per_manager<float>({...}) or pass a crm::sales_team<float>.
 #pragma once
 
 #include <crm/core/quantity.hpp>
