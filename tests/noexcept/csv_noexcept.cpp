@@ -1,0 +1,29 @@
+// Built with -fno-exceptions: the CSV reader's try_ forms read, reject and report without throwing.
+#include <crm/aggregate/csv.hpp>
+
+#include <cstdio>
+#include <string>
+
+namespace {
+int fail(const char* what, int code) {
+  std::printf("%s\n", what);
+  return code;
+}
+}  // namespace
+
+int main() {
+  const auto in = crm::csv_input::from_text(
+      "customer_id,date,amount\n1,2023-01-01,10.50\n2,2023-02-30,1\n3,2023-01-03,nan\n4,2023-01-04,2\n", "o.csv");
+  const auto stop = crm::try_read_orders_csv(in);  // bad_rows::fail: stops at line 3
+  if (!stop.summary.stopped || stop.summary.rejections.size() != 1) return fail("no stop", 1);
+  const crm::csv_rejection& r = stop.summary.rejections[0];
+  if (r.line != 3 || r.column != 2 || r.field != "date" || r.code != crm::errc::out_of_range) return fail("wrong rejection", 2);
+  const auto all = crm::try_read_orders_csv(in, {}, {.on_bad_row = crm::bad_rows::collect});
+  if (all.summary.rows != 4 || all.summary.used != 2 || all.summary.rejected != 2 || all.records.size() != 2)
+    return fail(all.summary.message().c_str(), 3);
+  if (all.summary.rejections[1].code != crm::errc::not_finite) return fail("nan not rejected", 4);
+  const auto missing = crm::try_read_orders_csv("/nonexistent/crm_orders.csv");
+  if (!missing.summary.stopped) return fail("missing file read", 5);
+  std::printf("%s\n", all.summary.message().c_str());
+  return 0;
+}
