@@ -3,7 +3,8 @@
 //
 // Reads the CDNOW summary (frequency, recency, T in weeks) when it is found ($CRM_METRICS_DATA_DIR or
 // ../shared/data), else draws 20 000 customers from the published CDNOW estimates; fits BG/NBD, prints
-// the parameters with standard errors and a few predictions.
+// the parameters with standard errors and a few predictions; then fits the sBG contractual retention
+// model to a published cohort and projects it.
 #include <crm/models.hpp>
 
 #include <cstdio>
@@ -57,5 +58,24 @@ int main() {
   // Errors name the model and the field instead of producing NaN:
   const auto bad = m.try_probability_alive({3, 40.0, 38.86});
   std::printf("recency after T: %s\n", crm::message(bad.error()).c_str());
+
+  // Contractual retention (sBG): the "regular" cohort of Fader & Hardie (2007), survivors at years
+  // 0-7, projected to years 8-12 and valued with DERL.
+  const std::vector<crm::count_t> regular = {1000, 631, 468, 382, 326, 289, 262, 241};
+  const std::vector<crm::count_t> later = {223, 207, 194, 183, 173};  // observed years 8-12
+  const auto sbg = crm::try_fit_sbg(regular);
+  if (!sbg) {
+    std::printf("sBG fit failed: %s\n", crm::message(sbg.error()).c_str());
+    return 1;
+  }
+  std::printf("sBG  alpha = %.3f (%.3f)  beta = %.3f (%.3f)\n", sbg->params.alpha, sbg->standard_errors.alpha,
+              sbg->params.beta, sbg->standard_errors.beta);
+  const std::vector<double> curve = sbg->params.survival_curve(12);
+  for (std::size_t t = 8; t <= 12; ++t)
+    std::printf("year %2zu: projected %5.0f, observed %3lld\n", t, 1000 * curve[t], later[t - 8]);
+  std::printf("a subscriber who renewed 4 times, margin 100 a year, 10 %% discount: worth %.0f\n",
+              sbg->params.residual_lifetime_value(4, 0.1, 100.0));
+  const auto lifetime = sbg->params.try_expected_lifetime();
+  std::printf("undiscounted expected lifetime: %s\n", lifetime ? "finite" : crm::message(lifetime.error()).c_str());
   return 0;
 }

@@ -60,14 +60,18 @@ std::vector<row> odd_rows(int kind, int n, std::mt19937_64& g) {
   return rows;
 }
 
+/// Every prediction of a transaction model for the first `max_rows` rows. At extreme parameters a
+/// single prediction may sum up to 1e7 series terms (its bound), so the odd-parameter sweeps use few rows.
 template <class Model>
-void predict_all(escapes& check, const Model& m, const std::vector<row>& rows, const std::string& label) {
+void predict_all(escapes& check, const Model& m, const std::vector<row>& rows, const std::string& label,
+                 std::size_t max_rows = 1000) {
   const double horizons[] = {0.0, 1.0, 52.0, 1e6};
   for (const double t : horizons) {
     check(label + " expected_purchases", [&] { return m.try_expected_purchases(t); });
     check(label + " probability_of_purchases", [&] { return m.try_probability_of_purchases(3, t); });
   }
-  for (const row& c : rows) {
+  for (std::size_t i = 0; i < rows.size() && i < max_rows; ++i) {
+    const row& c = rows[i];
     check(label + " log_likelihood", [&] { return m.try_log_likelihood(c); });
     check(label + " probability_alive", [&] { return m.try_probability_alive(c); });
     for (const double t : horizons) check(label + " conditional", [&] { return m.try_conditional_expected_purchases(c, t); });
@@ -114,13 +118,13 @@ TEST_CASE("models robustness: no try_ fit or prediction of a transaction model t
       return f;
     });
     check(label + " fit_bg_nbd penalized", [&] { return crm::try_fit_bg_nbd(rows, {.penalizer = 0.01}); });
-    if (k % 4 == 0) {
+    if (k % 6 == 0) {
       for (const auto& p : odd_params) {
-        predict_all(check, crm::bg_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd bg_nbd");
+        predict_all(check, crm::bg_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd bg_nbd", 2);
         predict_batch(check, crm::bg_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd bg_nbd");
-        predict_all(check, crm::modified_bg_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd mbg_nbd");
+        predict_all(check, crm::modified_bg_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd mbg_nbd", 2);
         predict_batch(check, crm::modified_bg_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd mbg_nbd");
-        predict_all(check, crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd pareto_nbd");
+        predict_all(check, crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd pareto_nbd", 2);
         const crm::bg_nbd<double> m{p[0], p[1], p[2], p[3]};
         check(label + " clv", [&] { return crm::try_customer_lifetime_value(m, rows.front(), 10.0, crm::clv_horizon<double>{}); });
       }

@@ -32,12 +32,13 @@ namespace detail {
 
 /// F(t) of the Pareto/NBD likelihood (see pareto_nbd_loglik), as log 2F1 with derivatives.
 template <std::floating_point T>
-[[nodiscard]] hyp2f1_value<T> pareto_nbd_f(T r, T alpha, T s, T beta, T x, T t, bool derivatives) noexcept {
+[[nodiscard]] hyp2f1_value<T> pareto_nbd_f(T r, T alpha, T s, T beta, T x, T t, bool derivatives,
+                                           long long max_terms = hyp2f1_max_terms) noexcept {
   const bool alpha_ge = alpha >= beta;
   const T a = r + s + x;
   const T d = alpha_ge ? alpha : beta;
   const T diff = alpha_ge ? alpha - beta : beta - alpha;
-  return log_hyp2f1<T>(a, alpha_ge ? s + T(1) : r + x, a + T(1), diff / (d + t), derivatives);
+  return log_hyp2f1<T>(a, alpha_ge ? s + T(1) : r + x, a + T(1), diff / (d + t), derivatives, max_terms);
 }
 
 /// One customer's Pareto/NBD log-likelihood and, when `grad` is not null, its gradient in
@@ -60,7 +61,8 @@ template <std::floating_point T>
   const T l1 = std::log(d + tx), l2 = std::log(d + age);
   const bool need = grad != nullptr;
   const hyp2f1_value<T> f1 = poly != nullptr ? poly->at((alpha_ge ? alpha - beta : beta - alpha) / (d + tx))
-                                             : pareto_nbd_f<T>(r, alpha, s, beta, x, tx, need);
+                                             : pareto_nbd_f<T>(r, alpha, s, beta, x, tx, need,
+                                                               terms != nullptr ? hyp2f1_fit_max_terms : hyp2f1_max_terms);
   if (!f1.converged || !f2.converged) *ok = false;
   if (terms != nullptr) *terms += f1.terms;
   const T u1 = f1.log_value - a * l1, u2 = f2.log_value - a * l2;
@@ -131,7 +133,7 @@ template <std::floating_point T>
  * (alpha, beta rates in the data's time unit). Each prediction has a throwing and a `try_` form;
  * errors: a parameter not finite or <= 0 (field "r", "alpha", "s", "beta"), an invalid customer row
  * (crm::validate), a negative or non-finite horizon t, a hypergeometric series that does not
- * converge within 200 000 terms (errc::not_converged).
+ * converge within 10^7 terms (errc::not_converged).
  */
 template <std::floating_point T = double>
 struct pareto_nbd {
@@ -329,7 +331,9 @@ template <std::floating_point T>
     // rows are sorted by recency within the group: the first has the largest z
     poly.build(r + s + grp.x, alpha_ge ? s + T(1) : r + grp.x, diff / (dd + d.recency[grp.begin]));
     const auto f_at = [&](T t) {
-      return poly.usable ? poly.at(diff / (dd + t)) : pareto_nbd_f<T>(r, alpha, s, beta, grp.x, t, true);
+      return poly.usable ? poly.at(diff / (dd + t))
+                         : pareto_nbd_f<T>(r, alpha, s, beta, grp.x, t, true,
+                                           terms != nullptr ? hyp2f1_fit_max_terms : hyp2f1_max_terms);
     };
     hyp2f1_value<T> f2{};
     T f2_age = -1;  // reuse F(T) while the age repeats

@@ -89,10 +89,12 @@ struct hyp2f1_value {
  * `derivatives`, also sums the term-wise derivatives (d/da log t_n = sum_{k<n} 1/(a+k), likewise b
  * and -c; d/dz t_n = n t_n / z), with the remainder test widened by their extra log-size factor.
  */
-/// The most terms one 2F1 series may take (bounded work: about a millisecond with derivatives);
-/// a series that needs more is reported as not converged (the fits then treat that point as
-/// unusable, the predictions return errc::not_converged).
-inline constexpr long long hyp2f1_max_terms = 200'000;
+/// The most terms one 2F1 series of a prediction may take (about 0.1 s); a series that needs more
+/// is reported as not converged (the predictions return errc::not_converged).
+inline constexpr long long hyp2f1_max_terms = 10'000'000;
+/// The most terms one 2F1 series inside a likelihood evaluation of a fit may take (about a
+/// millisecond with derivatives): a point that needs more is unusable for the optimizer.
+inline constexpr long long hyp2f1_fit_max_terms = 200'000;
 
 template <std::floating_point T>
 [[nodiscard]] hyp2f1_value<T> hyp2f1_series(T a, T b, T c, T z, bool derivatives = false,
@@ -147,10 +149,11 @@ template <std::floating_point T>
  * small terms. Derivatives (optional) are those of log 2F1 in the original a, b, c, z.
  */
 template <std::floating_point T>
-[[nodiscard]] hyp2f1_value<T> log_hyp2f1(T a, T b, T c, T z, bool derivatives = false) noexcept {
+[[nodiscard]] hyp2f1_value<T> log_hyp2f1(T a, T b, T c, T z, bool derivatives = false,
+                                         long long max_terms = hyp2f1_max_terms) noexcept {
   const T ca = c - a, cb = c - b;
-  if (!(z >= T(0) && ca > T(0) && cb > T(0) && ca * cb < a * b)) return hyp2f1_series<T>(a, b, c, z, derivatives);
-  const hyp2f1_value<T> g = hyp2f1_series<T>(ca, cb, c, z, derivatives);
+  if (!(z >= T(0) && ca > T(0) && cb > T(0) && ca * cb < a * b)) return hyp2f1_series<T>(a, b, c, z, derivatives, max_terms);
+  const hyp2f1_value<T> g = hyp2f1_series<T>(ca, cb, c, z, derivatives, max_terms);
   const T l1z = std::log1p(-z);
   hyp2f1_value<T> out;
   out.converged = g.converged;
