@@ -298,6 +298,31 @@ TEST_CASE("crm-report: the built-in sample is complete, deterministic and report
   CHECK(p["periods"][0]["period"] == "2024-Q1");
 }
 
+TEST_CASE("crm-report: a per-campaign funnel file gives the e-mail funnel with its intervals", "[report]") {
+  const fs::path d = work_dir() / "funnel";
+  fs::create_directories(d);
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n");
+  write(d / "campaigns.csv",
+        "campaign;sent;delivered;unique_opens;unique_clicks;conversions;unsubscribed;revenue\n"
+        "spring;1000;960;240;48;12;6;450.5\nsummer;2000;1900;500;90;20;9;800\n");
+  const run_result r = run("funnel/orders.csv --funnel funnel/campaigns.csv --json funnel/out.json");
+  REQUIRE(r.code == 0);
+  const json e = json::parse(slurp(work_dir() / "funnel/out.json"))["email"];
+  CHECK(e["campaigns"] == 2);
+  CHECK(e["sent"] == 3000);
+  CHECK(e["delivered"] == 2860);
+  CHECK(e["unique_opens"] == 740);
+  CHECK(e["unique_clicks"] == 138);
+  CHECK(e["conversions"] == 32);
+  CHECK(e["unsubscribed"] == 15);
+  CHECK(e["revenue"].get<double>() == 1250.5);
+  const auto open = crm::proportion_interval(crm::proportion_sample{.successes = 740, .trials = 2860});
+  CHECK(e["open_rate"]["value"].get<double>() == open.point.value());
+  CHECK(e["open_rate"]["lower"].get<double>() == open.lower.value());
+  const auto cto = crm::proportion_interval(crm::proportion_sample{.successes = 138, .trials = 740});
+  CHECK(e["click_to_open_rate"]["upper"].get<double>() == cto.upper.value());
+}
+
 TEST_CASE("crm-report: every number of the HTML page is the JSON's, and the page loads nothing", "[report]") {
   const run_result r = run("--html page.html --json page.json");
   REQUIRE(r.code == 0);
@@ -346,6 +371,9 @@ TEST_CASE("crm-report: bad input stops with exit code 2 and names the file, line
   write(d / "negative_cost.csv", "date,amount\n2024-01-01,100\n2024-02-01,-5\n");
   write(d / "bad_nps.csv", "respondent,score\n1,9\n\n2,11\n");
   write(d / "bad_email.csv", "recipient,campaign,event,time\n1,1,sent,2024-01-01\n1,1,bought,2024-01-01\n");
+  write(d / "funnel_opens.csv", "campaign,sent,delivered,opens,clicks,conversions\nspring,1000,960,980,48,12\n");
+  write(d / "funnel_text.csv", "campaign,sent,delivered,opens,clicks,conversions\nspring,1000,960,x,48,12\n");
+  write(d / "funnel_columns.csv", "campaign,sent,delivered,opens,conversions\nspring,1000,960,300,12\n");
   fs::create_directories(d / "a_directory.csv");
   struct bad_case {
     const char* args;
@@ -367,6 +395,12 @@ TEST_CASE("crm-report: bad input stops with exit code 2 and names the file, line
       {"good.csv --nps bad_nps.csv", "bad_nps.csv:4: column 2 'score' is out of range (must lie in 0..10): '11'"},
       {"good.csv --emails bad_email.csv", "bad_email.csv:3: column 3 'event'"},
       {"good.csv --nps missing_nps.csv", "missing_nps.csv: cannot open the file (no such file)"},
+      {"good.csv --funnel funnel_opens.csv",
+       "funnel_opens.csv:2: crm::open_rate: unique_opens is larger than its whole (must not exceed delivered)"},
+      {"good.csv --funnel funnel_text.csv", "funnel_text.csv:2: column 4 'opens' is not a whole number: 'x'"},
+      {"good.csv --funnel funnel_columns.csv", "funnel_columns.csv:1: 'clicks' is not a column of the header"},
+      {"good.csv --funnel missing_funnel.csv", "missing_funnel.csv: cannot open the file (no such file)"},
+      {"good.csv --funnel funnel_opens.csv --emails bad_email.csv", "--emails and --funnel are two forms"},
       {"good.csv --calibration-end 2023-12-31",
        "--calibration-end 2023-12-31 is outside the data of good.csv (2024-01-05 .. 2024-03-01)"},
       {"good.csv --calibration-end 2024-03-02",

@@ -164,13 +164,18 @@ crm::cohort_matrix<double> period_figures(report& rep, const report_input& in, c
 }
 
 void email_figures(report& rep, const report_input& in, double level, bool skip) {
-  if (in.email_events.empty()) return;
-  crm::email_accumulator<double> acc;
-  add_all(acc, in.email_events, rep, "email", skip);
-  // The funnel of all campaigns together: counts per campaign (unique recipients) added up.
+  if (in.email_events.empty() && in.funnel.empty()) return;
+  // Campaigns from the events (unique recipients per campaign) or from the funnel file.
+  std::vector<crm::email_campaign<double>> campaigns = in.funnel;
+  if (!in.email_events.empty()) {
+    crm::email_accumulator<double> acc;
+    add_all(acc, in.email_events, rep, "email", skip);
+    for (const auto& [id, x] : acc.campaigns()) campaigns.push_back(x);
+  }
+  // The funnel of all campaigns together: their counts added up.
   crm::email_campaign<double> c{};
   funnel_figures f;
-  for (const auto& [id, x] : acc.campaigns()) {
+  for (const auto& x : campaigns) {
     ++f.campaigns;
     c.sent += x.sent, c.delivered += x.delivered, c.unique_opens += x.unique_opens, c.unique_clicks += x.unique_clicks;
     c.conversions += x.conversions, c.unsubscribed += x.unsubscribed, c.spam_complaints += x.spam_complaints;

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -105,7 +107,7 @@ crm::time_format detect_time_format(std::string_view v) {
 }
 
 /// Case-insensitive search of the header for the first of `candidates`; "" when none is there.
-std::string find_column(const std::vector<std::string>& header, std::initializer_list<std::string_view> candidates) {
+std::string find_column(const std::vector<std::string>& header, const std::vector<std::string_view>& candidates) {
   const auto lower = [](std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
@@ -124,7 +126,7 @@ struct layout {
 };
 
 layout detect(const std::string& file, const orders_layout& opt,
-              const std::vector<std::pair<std::string, std::initializer_list<std::string_view>>>& wanted,
+              const std::vector<std::pair<std::string, std::vector<std::string_view>>>& wanted,
               const std::vector<std::string>& positional, std::size_t time_index, bool skip_bad_rows) {
   layout l;
   const auto lines = first_lines(file);
@@ -261,6 +263,101 @@ crm::csv_records<crm::order<double>> read_orders_with_progress(const std::string
   return out;
 }
 
+/// A whole number or an amount of a funnel file's field; "" when it is one, else the reason.
+template <class V>
+std::string parse_number(const std::string& text, V& out) {
+  if (text.empty()) return "is empty";
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    return std::is_integral_v<V> ? "is not a whole number" : "is not a number";
+  if (out < V(0)) return "is negative";
+  if constexpr (std::is_floating_point_v<V>)
+    if (!std::isfinite(out)) return "is not finite";
+  return {};
+}
+
+/// A per-campaign funnel CSV: campaign,sent,delivered,opens,clicks,conversions and optional
+/// unsubscribed, spam_complaints, hard_bounces, soft_bounces, revenue, cost. Each row is checked
+/// by the library's e-mail metrics (crm::try_open_rate, ...), so opens > delivered is refused with
+/// the metric's message.
+std::vector<crm::email_campaign<double>> read_funnel(const std::string& file, bool skip, input_file& info) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw input_error(file + ": cannot open the file (no such file)");
+  crm::csv_format format;
+  std::string line;
+  std::vector<std::string> header;
+  std::uint64_t number = 0;
+  std::vector<crm::email_campaign<double>> out;
+  info = input_file{};
+  info.role = "funnel";
+  info.source = file;
+  info.delimiter = ",";
+  struct col {
+    std::vector<std::string_view> names;
+    bool required;
+    std::size_t at = 0;
+  };
+  std::vector<col> cols = {{{"campaign"}, true},  {{"sent"}, true},        {{"delivered"}, true},
+                           {{"opens", "unique_opens"}, true},              {{"clicks", "unique_clicks"}, true},
+                           {{"conversions"}, true},                        {{"unsubscribed", "unsubscribes"}, false},
+                           {{"spam_complaints", "spam"}, false},           {{"hard_bounces"}, false},
+                           {{"soft_bounces"}, false},                      {{"revenue"}, false},
+                           {{"cost"}, false}};
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (header.empty()) {
+      set_delimiter(format, "", line);
+      info.delimiter = format.whitespace_separated ? "space" : std::string(1, format.delimiter);
+      header = split(line, format);
+      for (col& c : cols) {
+        const std::string name = find_column(header, c.names);
+        c.at = name.empty() ? header.size() : static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+        if (c.required && name.empty())
+          throw input_error(file + ":" + std::to_string(number) + ": '" + std::string(c.names[0]) + "' is not a column of the header");
+      }
+      continue;
+    }
+    ++info.rows;
+    const std::vector<std::string> f = split(line, format);
+    std::string problem;
+    crm::email_campaign<double> c{};
+    crm::count_t* counts[] = {nullptr, &c.sent, &c.delivered, &c.unique_opens, &c.unique_clicks, &c.conversions,
+                              &c.unsubscribed, &c.spam_complaints, &c.hard_bounces, &c.soft_bounces};
+    for (std::size_t k = 1; k < cols.size() && problem.empty(); ++k) {
+      if (cols[k].at >= header.size()) continue;
+      const std::string where = file + ":" + std::to_string(number) + ": column " + std::to_string(cols[k].at + 1) + " '" +
+                                header[cols[k].at] + "' ";
+      if (cols[k].at >= f.size()) {
+        problem = where + "is missing (the row has too few fields)";
+        break;
+      }
+      const std::string& text = f[cols[k].at];
+      const std::string why = k < 10 ? parse_number(text, *counts[k]) : parse_number(text, k == 10 ? c.revenue : c.cost);
+      if (!why.empty()) problem = where + why + ": '" + text + "'";
+    }
+    if (problem.empty()) {
+      for (const crm::error_info e : {crm::try_delivery_rate(c).error(), crm::try_open_rate(c).error(),
+                                      crm::try_click_to_open_rate(c).error(),
+                                      crm::try_email_conversion_rate(c).error(),
+                                      crm::try_unsubscribe_rate(c).error()})
+        if (e && problem.empty()) problem = file + ":" + std::to_string(number) + ": " + crm::message(e);
+    }
+    if (problem.empty()) {
+      ++info.used;
+      out.push_back(c);
+      continue;
+    }
+    if (!skip) throw input_error(problem);
+    ++info.rejected;
+    if (info.first_rejections.size() < 5) info.first_rejections.push_back(problem);
+  }
+  if (header.empty()) throw input_error(file + ": is empty (no rows)");
+  if (info.rows == 0) throw input_error(file + ":" + std::to_string(number) + ": has no data rows");
+  return out;
+}
+
 /// A directory is not a file: said plainly (the reader would fail to read it).
 void require_file(const std::string& file) {
   std::error_code ec;
@@ -270,7 +367,9 @@ void require_file(const std::string& file) {
 }  // namespace
 
 report_input read_inputs(const report_options& o) {
-  for (const std::string* f : {&o.orders_file, &o.email_file, &o.nps_file, &o.costs_file}) require_file(*f);
+  for (const std::string* f : {&o.orders_file, &o.email_file, &o.funnel_file, &o.nps_file, &o.costs_file}) require_file(*f);
+  if (!o.email_file.empty() && !o.funnel_file.empty())
+    throw input_error("--emails and --funnel are two forms of the same figures: give one of them");
   report_input in;
   {
     const layout l = detect(o.orders_file, o.layout,
@@ -302,6 +401,11 @@ report_input read_inputs(const report_options& o) {
                                   {{"recipient", c.recipient}, {"campaign", c.campaign}, {"kind", c.kind},
                                    {"time", c.time}, {"revenue", c.revenue}}));
     in.email_events = std::move(got.records);
+  }
+  if (!o.funnel_file.empty()) {
+    input_file info;
+    in.funnel = read_funnel(o.funnel_file, o.skip_bad_rows, info);
+    in.files.push_back(std::move(info));
   }
   if (!o.nps_file.empty()) {
     const layout l = detect(o.nps_file, plain, {{"", {"respondent"}}, {"", {"time"}}}, {"1", "2"}, 1, o.skip_bad_rows);

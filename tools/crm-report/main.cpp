@@ -31,6 +31,8 @@ constexpr const char* examples = R"(Examples:
   crm-report orders.csv --emails events.csv --nps answers.csv --costs spend.csv
       events: recipient,campaign,event,time[,revenue]; answers: respondent,score[,time];
       spend: date,amount[,channel]
+  crm-report orders.csv --funnel campaigns.csv
+      campaigns: campaign,sent,delivered,opens,clicks,conversions[,unsubscribed,...,revenue,cost]
   crm-report orders.csv --skip-bad-rows
       report rows that cannot be read and go on (the report is marked partial)
 
@@ -72,6 +74,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", version_text());
   app.add_option("orders", o.orders_file, "Orders file (CSV or whitespace-separated): customer id, date, amount");
   app.add_option("--emails", o.email_file, "E-mail events CSV: recipient,campaign,event,time[,revenue]");
+  app.add_option("--funnel", o.funnel_file,
+                 "Per-campaign e-mail funnel CSV (instead of --emails): campaign,sent,delivered,opens,clicks,"
+                 "conversions[,unsubscribed,spam_complaints,hard_bounces,soft_bounces,revenue,cost]");
   app.add_option("--nps", o.nps_file, "NPS answers CSV: respondent,score[,time] (scores 0..10)");
   app.add_option("--costs", o.costs_file, "Marketing and sales spend CSV: date,amount[,channel], for CAC, ROMI, LTV:CAC");
   app.add_option("--customer-column", o.layout.customer_column, "Name of the customer id column (e.g. client_id)");
@@ -127,8 +132,8 @@ int main(int argc, char** argv) {
   o.color = colors.at(color);
 
   try {
-    const bool with_files = !o.email_file.empty() || !o.nps_file.empty() || !o.costs_file.empty();
-    if (o.orders_file.empty() && with_files) throw input_error("--emails, --nps and --costs need an orders file");
+    const bool with_files = !o.email_file.empty() || !o.funnel_file.empty() || !o.nps_file.empty() || !o.costs_file.empty();
+    if (o.orders_file.empty() && with_files) throw input_error("--emails, --funnel, --nps and --costs need an orders file");
     const report_input in = o.orders_file.empty() ? builtin_sample() : read_inputs(o);
     const report r = compute_report(in, o);
     if (r.partial) {

@@ -70,9 +70,9 @@ void print_terminal(const report& r, bool color) {
       {"orders", count_text(h.orders), h.returns > 0 ? count_text(h.returns) + " returns not counted" : ""},
       {"revenue (net)", money_text(h.revenue, cur), ""},
       {"average check", money_text(h.average_check.point, cur),
-       "[" + money_text(h.average_check.lower, cur) + ", " + money_text(h.average_check.upper, cur) + "]"},
+       fmt::format("[{}, {}]", money_text(h.average_check.lower, cur), money_text(h.average_check.upper, cur))},
       {"purchase frequency", fixed(h.purchase_frequency.point, 2) + " orders/customer",
-       "[" + fixed(h.purchase_frequency.lower, 2) + ", " + fixed(h.purchase_frequency.upper, 2) + "]"},
+       fmt::format("[{:.2f}, {:.2f}]", h.purchase_frequency.lower, h.purchase_frequency.upper)},
       {"repeat-purchase share", percent(h.repeat_share.point), interval_text(h.repeat_share)},
   };
   if (h.mean_days_between_purchases) rows.push_back({"days between purchases", fixed(*h.mean_days_between_purchases, 1), "mean"});
@@ -93,7 +93,7 @@ void print_terminal(const report& r, bool color) {
   for (const cohort_row& c : r.cohorts) width = std::max(width, c.retention.size());
   width = std::min<std::size_t>(width, 13);
   std::vector<std::string> head = {"cohort", "size"};
-  for (std::size_t k = 0; k < width; ++k) head.push_back("+" + std::to_string(k));
+  for (std::size_t k = 0; k < width; ++k) head.push_back(fmt::format("+{}", k));
   rows.clear();
   for (const cohort_row& c : r.cohorts) {
     std::vector<std::string> row = {c.label, count_text(c.size)};
@@ -122,7 +122,7 @@ void print_terminal(const report& r, bool color) {
     p.title("NPS");
     p.table({"promoters", "passives", "detractors", "NPS", ci},
             {{count_text(n.promoters), count_text(n.passives), count_text(n.detractors), fixed(n.score.point, 1),
-              "[" + fixed(n.score.lower, 1) + ", " + fixed(n.score.upper, 1) + "]"}});
+              fmt::format("[{:.1f}, {:.1f}]", n.score.lower, n.score.upper)}});
   }
   if (r.costs) {
     const cost_figures& c = *r.costs;

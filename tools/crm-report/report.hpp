@@ -8,7 +8,9 @@
 // the exit codes and the JSON schema (output_json.cpp writes exactly that).
 #pragma once
 
+#include <crm/aggregate/periods.hpp>  // before any header that declares crm::days (see the report of issue 9)
 #include <crm/aggregate/records.hpp>
+#include <crm/metrics/email.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -73,18 +75,11 @@ struct input_file {
   std::vector<std::pair<std::string, std::string>> field_columns;  ///< record field -> column name
 };
 
-/// One row of a per-campaign funnel file (already counted per campaign).
-struct funnel_row {
-  std::string campaign;
-  std::int64_t sent = 0, delivered = 0, opens = 0, clicks = 0, conversions = 0, unsubscribed = 0, spam = 0;
-  double revenue = 0, cost = 0;
-};
-
 /// Everything the figures are computed from.
 struct report_input {
   std::vector<crm::order<double>> orders;
   std::vector<crm::email_event<double>> email_events;
-  std::vector<funnel_row> funnel;
+  std::vector<crm::email_campaign<double>> funnel;  ///< per-campaign funnel file, one per campaign
   std::vector<crm::survey_answer> nps_answers;
   std::vector<crm::spend_record<double>> costs;
   std::vector<input_file> files;
