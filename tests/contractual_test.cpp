@@ -198,7 +198,11 @@ TEST_CASE("contractual: cohorts observed for different numbers of periods equal 
   CHECK_THAT(w.params.beta, WithinRel(1.7075101594, 1e-5));
   CHECK_THAT(w.params.c, WithinRel(1.0843442382, 1e-5));
   CHECK_THAT(w.log_likelihood, WithinAbs(-3003.7951635651, 1e-7));
-  // The order of cohorts and splitting a cohort's data do not matter.
+  // long double models fit the same (the optimizer works in double)
+  const auto fl = crm::fit_sbg<long double>(cohorts);
+  CHECK_THAT(static_cast<double>(fl.params.alpha), WithinRel(0.7015509494, 1e-6));
+  CHECK_THAT(static_cast<double>(fl.params.beta), WithinRel(2.0821263473, 1e-6));
+  // The order of cohorts does not matter.
   const std::vector<counts> swapped = {first(high_end, 5), first(regular, 8)};
   CHECK_THAT(crm::fit_sbg(swapped).params.alpha, WithinRel(f.params.alpha, 1e-9));
 }
