@@ -400,6 +400,16 @@ TEST_CASE("csv: two threads read exactly what one reads, with the same line numb
     const auto b = crm::try_read_orders_csv(text(bad), {}, {.threads = t});
     REQUIRE(b.summary.stopped);
     CHECK(b.summary.rejections.at(0).line == bad_line);
+    CHECK(b.records.size() == static_cast<std::size_t>(n));  // every row before the bad one, no more
+    CHECK(b.summary.used == static_cast<std::uint64_t>(n));
+    // a bad row early in the file: the rows after it, read by other threads, are not returned
+    std::string early = s;
+    early.insert(early.find('\n') + 1, "1,2023-01-01,x\n");  // line 2
+    const auto e = crm::try_read_orders_csv(text(early), {}, {.threads = t});
+    REQUIRE(e.summary.stopped);
+    CHECK(e.summary.rejections.at(0).line == 2);
+    CHECK(e.records.empty());
+    CHECK(e.summary.used == 0);
     const auto c = crm::try_read_orders_csv(text(bad), {}, {.on_bad_row = bad_rows::collect, .threads = t});
     CHECK(c.summary.rows == static_cast<std::uint64_t>(n) + 1);
     CHECK(c.summary.used + c.summary.rejected == c.summary.rows);

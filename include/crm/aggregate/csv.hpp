@@ -62,7 +62,7 @@ struct csv_format {
   time_format time = time_format::iso_date;  ///< how the time column is written
   detail::date_range dates{};  ///< accepted dates, inclusive (default 1900-01-01 .. 2199-12-31)
   bad_rows on_bad_row = bad_rows::fail;
-  std::size_t keep_rejections = 8;  ///< how many rejections a summary keeps (all are counted)
+  std::size_t keep_rejections = 8;  ///< how many rejections a summary keeps, at least 1 (all are counted)
   /// Threads that parse (the file is cut at line breaks). 1 = the calling thread only; the reader
   /// starts threads only when asked. Inputs under 1 MiB are parsed by one thread.
   unsigned threads = 1;
@@ -575,11 +575,16 @@ csv_records<Record> try_read_csv(const csv_input& in, const Columns& columns, co
     parts[w].insert(parts[w].end(), batch.begin(), batch.end());
   };
   out.summary = run_csv<Record>(in, columns, fmt, sink);
+  // After a stop, keep the rows before the bad one: the first `used` in file order (threads that
+  // parsed later pieces of the file may have read more).
   std::size_t n = 0;
   for (const auto& p : parts) n += p.size();
+  if (out.summary.stopped) n = std::min(n, static_cast<std::size_t>(out.summary.used));
   out.records.reserve(n);
   for (auto& p : parts) {
-    out.records.insert(out.records.end(), std::make_move_iterator(p.begin()), std::make_move_iterator(p.end()));
+    const std::size_t take = std::min(p.size(), n - out.records.size());
+    out.records.insert(out.records.end(), std::make_move_iterator(p.begin()),
+                       std::make_move_iterator(p.begin() + static_cast<std::ptrdiff_t>(take)));
     std::vector<Record>().swap(p);
   }
   return out;
