@@ -178,7 +178,8 @@ brute brute_force(const std::vector<order<double>>& log, period_unit u, std::int
   b.rep.assign(N, 0);
   b.sizes.assign(N, 0);
   b.cells.assign(N * N, 0);
-  for (const auto& [c, m] : per) {
+  for (const auto& entry : per) {
+    const auto& m = entry.second;  // a named reference, not a structured binding: clang 14 cannot capture those
     const int f = m.begin()->first;
     ++b.sizes[static_cast<std::size_t>(f)];
     const auto in_end = [&](int p) {

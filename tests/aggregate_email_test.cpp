@@ -76,7 +76,8 @@ TEST_CASE("email_accumulator: random event logs against brute-force sets; relati
     }
     for (const auto& [id, who] : seen) {
       crm::email_campaign<double> want;
-      for (const auto& [r, kinds] : who) {
+      for (const auto& recipient : who) {
+        const auto& kinds = recipient.second;  // not a structured binding: clang 14 cannot capture those
         const auto has = [&](K k) { return kinds.count(k) > 0; };
         const bool delivered = has(K::delivered) || has(K::open) || has(K::click) || has(K::unsubscribe) || has(K::spam_complaint);
         ++want.sent;

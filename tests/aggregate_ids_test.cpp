@@ -24,7 +24,7 @@ TEST_CASE("customer_dictionary: dense ids in order of first use, names back, cop
   CHECK(d.id("bob") == 0);
   for (int i = 0; i < 10000; ++i) CHECK(d.id("c" + std::to_string(i)) == static_cast<crm::customer_id>(i + 2));
   CHECK(d.size() == 10002);
-  CHECK(d.name(1) == "alice");
+  CHECK(std::string(d.name(1)) == "alice");  // std::string: Catch2 2.13 built by clang 14 lacks StringMaker<string_view>
   CHECK(d.find("carol") == nullptr);
   crm::customer_dictionary copy;
   {
@@ -32,10 +32,10 @@ TEST_CASE("customer_dictionary: dense ids in order of first use, names back, cop
     copy = tmp;
   }
   CHECK(copy.id("alice") == 1);
-  CHECK(copy.name(9001) == "c8999");
+  CHECK(std::string(copy.name(9001)) == "c8999");  // std::string: Catch2 2.13 built by clang 14 lacks StringMaker<string_view>
   CHECK(copy.id("new") == 10002);
   CHECK(d.find("new") == nullptr);
   crm::customer_dictionary moved = std::move(copy);
   CHECK(moved.id("c5") == 7);
-  CHECK(moved.name(10002) == "new");
+  CHECK(std::string(moved.name(10002)) == "new");  // std::string: Catch2 2.13 built by clang 14 lacks StringMaker<string_view>
 }
