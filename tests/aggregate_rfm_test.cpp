@@ -6,6 +6,7 @@
 #include <crm/models/gamma_gamma.hpp>
 #include <crm/multiprecision.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -113,6 +114,7 @@ TEST_CASE("rfm_accumulator: reproduces the CDNOW summaries exactly and the publi
 
   const auto rows = cal.rows();
   REQUIRE(rows.size() == 2357);
+  CHECK(std::is_sorted(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.customer < b.customer; }));
   long long mismatches = 0;
   for (const auto& r : rows) {
     const published_row& p = published.at(static_cast<long long>(r.customer));

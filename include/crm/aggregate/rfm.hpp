@@ -210,29 +210,31 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   /// The summary, one row per customer with a calibration purchase, sorted by customer id.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const {
     const exact_days fix = recount();
-    std::vector<std::pair<customer_id, const state*>> v;
-    v.reserve(table_.size());
-    table_.for_each([&v](customer_id c, const state& s) {
-      if (s.first != state::none_first) v.emplace_back(c, &s);
-    });
-    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<rfm_summary_row<T>> out;
-    out.reserve(v.size());
+    out.reserve(table_.size());
     const double unit = static_cast<double>(opt_.time_unit.count());
-    for (const auto& [c, s] : v) {
-      const std::uint32_t days = (s->inexact & 1) ? fix.days[s->index] : s->days;
-      const std::uint32_t hold = (s->inexact & 2) ? fix.hold_days[s->index] : s->hold_days;
+    table_.for_each([&](customer_id c, const state& s) {  // in slot order: one pass over the table
+      if (s.first == state::none_first) return;
+      const std::uint32_t days = (s.inexact & 1) ? fix.days[s.index] : s.days;
+      const std::uint32_t hold = (s.inexact & 2) ? fix.hold_days[s.index] : s.hold_days;
       rfm_summary_row<T> r;
       r.customer = c;
       r.frequency = static_cast<count_t>(days) - 1;
-      r.recency = static_cast<double>(s->last - s->first) / unit;
-      r.age = static_cast<double>(cal_day_ - s->first) / unit;
-      if (r.frequency > 0) r.monetary_value = T(T(s->value - s->first_value) / to_number<T>(r.frequency));
+      r.recency = static_cast<double>(s.last - s.first) / unit;
+      r.age = static_cast<double>(cal_day_ - s.first) / unit;
+      if (r.frequency > 0) r.monetary_value = T(T(s.value - s.first_value) / to_number<T>(r.frequency));
       r.holdout_frequency = hold;
-      if (hold > 0) r.holdout_monetary_value = T(s->hold_value / to_number<T>(static_cast<count_t>(hold)));
+      if (hold > 0) r.holdout_monetary_value = T(s.hold_value / to_number<T>(static_cast<count_t>(hold)));
       out.push_back(r);
-    }
-    return out;
+    });
+    // Sort (id, position) pairs, then gather: moving 16-byte pairs is cheaper than moving rows.
+    std::vector<std::pair<customer_id, std::uint32_t>> order(out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) order[i] = {out[i].customer, static_cast<std::uint32_t>(i)};
+    detail::sort_by_customer(order, [](const std::pair<customer_id, std::uint32_t>& p) { return p.first; });
+    std::vector<rfm_summary_row<T>> sorted;
+    sorted.reserve(out.size());
+    for (const auto& [c, i] : order) sorted.push_back(std::move(out[i]));
+    return sorted;
   }
   /// The (frequency, recency, T) rows of rows(), same order, for crm::fit_bg_nbd and the other
   /// transaction models.
