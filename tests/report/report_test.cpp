@@ -49,20 +49,24 @@ struct run_result {
   std::string out, err;
 };
 
-/// Runs crm-report with `args` (a shell-quoted string) and an optional environment prefix.
-run_result run(const std::string& args, const std::string& env = "NO_COLOR=1", const std::string& subdir = "") {
+/// Runs a shell command line in the work directory (or its `subdir`), capturing its output.
+run_result run_command(const std::string& command, const std::string& subdir = "") {
   static int counter = 0;
   const fs::path dir = work_dir() / subdir;
   const std::string tag = std::to_string(++counter);
   const fs::path out = dir / ("run" + tag + ".out"), err = dir / ("run" + tag + ".err");
-  const std::string cmd = "cd '" + dir.string() + "' && " + env + " '" CRM_REPORT_EXE "' " + args + " > '" +
-                          out.string() + "' 2> '" + err.string() + "'";
+  const std::string cmd = "cd '" + dir.string() + "' && " + command + " > '" + out.string() + "' 2> '" + err.string() + "'";
   const int status = std::system(cmd.c_str());
   run_result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
+}
+
+/// Runs crm-report with `args` (a shell-quoted string) and an environment prefix.
+run_result run(const std::string& args, const std::string& env = "NO_COLOR=1", const std::string& subdir = "") {
+  return run_command(env + " '" CRM_REPORT_EXE "' " + args, subdir);
 }
 
 void write(const fs::path& p, const std::string& text) {
@@ -290,6 +294,17 @@ TEST_CASE("crm-report: the built-in sample is complete, deterministic and report
   CHECK(a.out.find('\x1b') == std::string::npos);  // not a terminal: no colour
   const run_result c = run("--color always", "");
   CHECK(c.out.find("\x1b[") != std::string::npos);
+  // On a terminal (script(1) gives the program one): colour by default, none under NO_COLOR.
+  if (std::system("command -v script > /dev/null 2>&1") == 0) {
+    const std::string tty = "script -qec \"'" CRM_REPORT_EXE "' --top 1\" /dev/null";
+    const run_result on_tty = run_command("env -u NO_COLOR " + tty);
+    const run_result no_color = run_command("NO_COLOR=1 " + tty);
+    CHECK(on_tty.code == 0);
+    CHECK(on_tty.out.find("\x1b[") != std::string::npos);
+    CHECK(no_color.code == 0);
+    CHECK(no_color.out.find("Headline") != std::string::npos);
+    CHECK(no_color.out.find("\x1b[") == std::string::npos);
+  }
   const run_result pareto = run("--model pareto --period quarter --top 3 --json pareto.json");
   REQUIRE(pareto.code == 0);
   const json p = json::parse(slurp(work_dir() / "pareto.json"));

@@ -394,6 +394,8 @@ report compute_report(const report_input& in, const report_options& o) {
   nps_figures_of(rep, in, o.level, o.skip_bad_rows);
   try {
     forecast_figures_of(rep, in, o, cal_end, last);
+  } catch (const input_error&) {
+    throw;
   } catch (const std::exception& e) {
     rep.forecast_error = e.what();
   }
