@@ -59,6 +59,11 @@ done
 cells_page=$(grep -o 'data-json=' "$out/report.html" | wc -l)
 cells_dom=$(grep -o 'data-json=' "$dom" | wc -l)
 check "the browser kept every figure cell ($cells_dom of $cells_page)" test "$cells_page" -gt 100 -a "$cells_dom" -eq "$cells_page"
+# The rendered page holds the very numbers of the page file, which report_test checks against the
+# JSON (every data-json pointer's data-value equals the JSON value).
+pairs='data-json="[^"]*" data-value="[^"]*"'
+check "the rendered figures are the page's (and so the JSON's)" \
+  bash -c "diff <(grep -o '$pairs' '$out/report.html') <(grep -o '$pairs' '$dom') > /dev/null"
 
 # Control: a request the policy refuses must show up as a console message.
 cat > "$out/control.html" <<'EOF'
