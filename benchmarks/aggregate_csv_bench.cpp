@@ -4,7 +4,8 @@
 //
 //   aggregate_csv_bench                       Google Benchmark: parsers on 1M generated orders
 //   aggregate_csv_bench --write-orders FILE N M [seed]     writes the generated order log
-//   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R]
+//   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M]
+//                       [--split input|customer]   (how add_parallel splits the orders in memory)
 //       times the comparison tasks (average check, repeat share, RFM, monthly cohort matrix) and
 //       prints one JSON object: times in seconds per repetition and the results to cross-check.
 #include <crm/aggregate.hpp>
@@ -211,6 +212,18 @@ std::uint64_t rfm_hash(const std::vector<crm::rfm_summary_row<double>>& rows, re
   return h;
 }
 
+// add_parallel's options; split by customer when asked and when the library has that split
+// (checked at compile time, so this file builds against either version of <crm/aggregate/parallel.hpp>).
+template <class Opt = crm::parallel_options>
+bool parallel_split_by_customer(Opt& o) {
+  if constexpr (requires(Opt x) { x.split = decltype(x.split)::customer; }) {
+    o.split = decltype(o.split)::customer;
+    return true;
+  } else {
+    return false;
+  }
+}
+
 // The tasks, on the library's accumulators: from memory through crm::add_parallel (contiguous
 // chunks, one per thread, merged in order); from the CSV through crm::scan_csv with one accumulator
 // per parsing thread (acc.fresh()), merged in file order.
@@ -218,6 +231,7 @@ struct task_runner {
   unsigned threads;
   std::size_t customers_hint;
   const std::vector<order>* orders;  // null: read `file`
+  crm::parallel_options popts;       // for add_parallel (from memory)
   std::string file;
   crm::rfm_options rfm_opt;
   crm::period_options period_opt;
@@ -225,7 +239,7 @@ struct task_runner {
   template <class Acc>
   void accumulate(Acc& acc) {
     if (orders != nullptr) {
-      (void)crm::add_parallel(acc, std::span<const order>(*orders), {.threads = threads});
+      (void)crm::add_parallel(acc, std::span<const order>(*orders), popts);
       return;
     }
     std::vector<Acc> part;
@@ -300,7 +314,7 @@ void print_json(const char* side, unsigned threads, const timings& times, const 
 }
 
 int compare_main(int argc, char** argv) {
-  std::string file, side = "memory";
+  std::string file, side = "memory", split = "input";
   unsigned threads = 2, reps = 5;
   std::size_t customers_hint = 1'000'000;  // room reserved in the per-customer tables
   for (int i = 1; i < argc; ++i) {
@@ -309,6 +323,7 @@ int compare_main(int argc, char** argv) {
     else if (a == "--side" && i + 1 < argc) side = argv[++i];
     else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::atoi(argv[++i]));
     else if (a == "--reps" && i + 1 < argc) reps = static_cast<unsigned>(std::atoi(argv[++i]));
+    else if (a == "--split" && i + 1 < argc) split = argv[++i];
     else if (a == "--customers" && i + 1 < argc) customers_hint = std::strtoull(argv[++i], nullptr, 10);
   }
   threads = std::max(1u, threads);
@@ -339,7 +354,10 @@ int compare_main(int argc, char** argv) {
   results r;
   double floor_sum = 0;
   std::vector<order> orders;
-  task_runner run{threads, customers_hint, nullptr, file, opt, popt};
+  task_runner run{threads, customers_hint, nullptr, {}, file, opt, popt};
+  run.popts.threads = threads;
+  if (split == "customer" && !parallel_split_by_customer(run.popts))
+    return std::fprintf(stderr, "this version of add_parallel has no split by customer\n"), 2;
   if (side == "memory" || side == "floor") {
     orders.reserve(lines);
     const crm::csv_summary s = crm::scan_csv<order>(file, crm::order_columns{}, crm::csv_format{},
@@ -377,6 +395,7 @@ int compare_main(int argc, char** argv) {
     timed("rfm", [&](results& x) { run.rfm(x); });
     timed("cohort", [&](results& x) { run.cohorts(x); });
   }
+  if (side == "memory") std::fprintf(stderr, "crm-memory: add_parallel split by %s\n", split.c_str());
   print_json(side == "memory" ? "crm-memory" : side == "csv" ? "crm-csv" : "floor", threads, times, cpu, r, floor_sum);
   return 0;
 }

@@ -130,6 +130,8 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data", default="build/bench-aggregate")
+    ap.add_argument("--split", default="input", choices=["input", "customer"],
+                    help="how crm-memory's add_parallel splits the orders between threads")
     ap.add_argument("--sides", default="crm-memory,crm-csv,floor,duckdb-memory,duckdb-csv,pandas")
     a = ap.parse_args()
     sides = a.sides.split(",")
@@ -143,11 +145,11 @@ def main():
         end_date = f.read().decode().strip().splitlines()[-1].split(",")[1]
     size_mb = os.path.getsize(path) / 2**20
     print(f"data: {path} ({size_mb:.0f} MiB), {a.orders} orders, {a.customers} customers, end {end_date}; "
-          f"{a.reps} repetitions, {a.threads} threads", flush=True)
+          f"{a.reps} repetitions, {a.threads} threads, crm-memory split by {a.split}", flush=True)
 
     here = os.path.dirname(os.path.abspath(__file__))
     cmds = {
-        "crm-memory": [a.bench, "--compare", path, "--side", "memory", "--threads", str(a.threads), "--reps", str(a.reps), "--customers", str(a.customers)],
+        "crm-memory": [a.bench, "--compare", path, "--side", "memory", "--threads", str(a.threads), "--reps", str(a.reps), "--customers", str(a.customers), "--split", a.split],
         "crm-csv": [a.bench, "--compare", path, "--side", "csv", "--threads", str(a.threads), "--reps", str(a.reps), "--customers", str(a.customers)],
         "floor": [a.bench, "--compare", path, "--side", "floor", "--threads", str(a.threads), "--reps", str(a.reps), "--customers", str(a.customers)],
         "duckdb-memory": ["node", os.path.join(here, "compare_duckdb.mjs"), path, "memory", end_date, str(a.reps), str(a.threads)],
