@@ -190,3 +190,16 @@ TEST_CASE("add_parallel: same state and same report as one thread", "[aggregate]
   crm::customer_accumulator<dec> c;
   CHECK_THROWS_AS(crm::add_parallel(c, orders, {.threads = 2, .min_records_per_thread = 100}), crm::bad_record);
 }
+
+TEST_CASE("merge into an empty accumulator: the table first grows to the other's size", "[aggregate][merge]") {
+  // Inserting keys in another table's slot order into a smaller table piles them into long runs.
+  crm::customer_table<int> big, empty;
+  for (std::uint64_t k = 1; k <= 50000; ++k) big.try_emplace(k * 0x9E3779B97F4A7C15ULL);
+  empty.prepare_merge(big);
+  CHECK(empty.capacity() >= big.capacity());
+  const auto orders = random_orders<double>(20000, 5000, 700);
+  crm::customer_accumulator<double> a, whole;
+  a.add(orders);
+  whole.merge(a);
+  CHECK(whole == a);
+}

@@ -326,6 +326,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     }
     std::vector<std::uint32_t> remap(other.next_index_, 0);
     const std::size_t X = 2 * (words_ - 1);
+    table_.prepare_merge(other.table_);
     other.table_.for_each([&](customer_id c, const state& o) {
       auto [s, created] = table_.try_emplace(c);
       if (created) {

@@ -139,6 +139,7 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
       campaign_state* c = find(o.id);
       if (c == nullptr) c = &insert(o.id);
       c->revenue = T(c->revenue + o.revenue);
+      c->recipients.prepare_merge(o.recipients);
       o.recipients.for_each([c](customer_id r, std::uint16_t m) { *c->recipients.try_emplace(r).first |= m; });
     }
     return {};

@@ -243,6 +243,7 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
   [[nodiscard]] std::size_t memory_bytes() const noexcept { return table_.memory_bytes() + sizeof(*this) - sizeof(table_); }
 
   error_info try_merge(const customer_accumulator& other) {
+    table_.prepare_merge(other.table_);
     error_info err;
     other.table_.for_each([&](customer_id c, const state& o) {
       if (err || o.orders == 0) return;

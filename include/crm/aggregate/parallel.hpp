@@ -29,7 +29,9 @@ struct parallel_options {
 /**
  * @brief Adds `records` to `acc` using up to `opt.threads` threads: the input is cut into equal
  * contiguous chunks; the calling thread adds the first into `acc`, each other thread its chunk
- * into acc.fresh(); the parts are then merged into `acc` in input order.
+ * into acc.fresh(); the parts are then merged into `acc` in input order. (Splitting by customer
+ * instead, every thread reading all records, was measured slower: the scan and the copies cost
+ * more than the smaller tables save.)
  * @returns the report of the whole batch, indices counted from the start of `records`, exactly as
  * acc.try_add(records, opt.policy) would report it (with on_bad_record::stop, the parts after the
  * first bad record are not merged and their records count as unread).

@@ -269,6 +269,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
         err = {errc::malformed, name, "day_log", "is off, and a customer's purchase days interleave between the parts"};
     });
     if (err) return err;
+    table_.prepare_merge(other.table_);
     std::vector<std::uint32_t> remap(other.next_index_, 0);
     other.table_.for_each([&](customer_id c, const state& o) {
       auto [s, created] = table_.try_emplace(c);
