@@ -45,14 +45,17 @@ std::vector<fs::path> pages() {
   return out;
 }
 
-/// Messages quoted in `text` between backticks or double quotes.
+/// Messages quoted in `text` between backticks (which may wrap across lines: the line break and
+/// indentation read as one space) or between double quotes on one line.
 std::vector<std::string> quoted_messages(const std::string& text) {
-  static const std::regex crm_message(R"([`"](crm::[a-z_.]+: [^`"\n]+)[`"])");
-  static const std::regex csv_message(R"(`([A-Za-z0-9_.-]+\.csv:[0-9]+: field '[^']*': [^`\n]+)`)");
+  static const std::regex in_backticks(R"(`(crm::[a-z_.]+: [^`]+)`)");
+  static const std::regex in_quotes(R"re("(crm::[a-z_.]+: [^"\n]+)")re");
+  static const std::regex csv_message(R"(`([A-Za-z0-9_.-]+\.csv:[0-9]+: field '[^']*': [^`]+)`)");
+  static const std::regex wrap(R"(\s*\n\s*)");
   std::vector<std::string> out;
-  for (const std::regex* re : {&crm_message, &csv_message})
+  for (const std::regex* re : {&in_backticks, &in_quotes, &csv_message})
     for (auto it = std::sregex_iterator(text.begin(), text.end(), *re); it != std::sregex_iterator(); ++it)
-      out.push_back((*it)[1].str());
+      out.push_back(std::regex_replace((*it)[1].str(), wrap, " "));
   return out;
 }
 
@@ -129,9 +132,12 @@ TEST_CASE("docs: every error message quoted in errors.md and metrics*.md is prin
 }
 
 TEST_CASE("docs: the extractor finds both message forms", "[docs]") {
-  const auto found = quoted_messages("a `crm::roi: cost is zero (zero denominator)` b \"crm::x: y\" `f.csv:3: field 'a': bad` `no`");
-  REQUIRE(found.size() == 3);
+  const auto found = quoted_messages(
+      "a `crm::roi: cost is zero (zero denominator)` b \"crm::x: y\" `f.csv:3: field 'a': bad` `no`\n"
+      "`crm::churn_rate: customers_lost is larger than its whole (must not\n  exceed customers_at_start)`");
+  REQUIRE(found.size() == 4);
   CHECK(found[0] == "crm::roi: cost is zero (zero denominator)");
-  CHECK(found[1] == "crm::x: y");
-  CHECK(found[2] == "f.csv:3: field 'a': bad");
+  CHECK(found[1] == "crm::churn_rate: customers_lost is larger than its whole (must not exceed customers_at_start)");
+  CHECK(found[2] == "crm::x: y");
+  CHECK(found[3] == "f.csv:3: field 'a': bad");
 }
