@@ -78,7 +78,7 @@ TEST_CASE("merge: order accumulators, exact in decimal", "[aggregate][merge]") {
     const auto orders = random_orders<dec>(1500, 1 + static_cast<int>(rng() % 200), 60 + static_cast<int>(rng() % 700));
     check_merges(crm::order_totals_accumulator<dec>{}, orders);
     check_merges(crm::customer_accumulator<dec>{}, orders);
-    check_merges(crm::spend_accumulator<dec>{}, [&] {
+    check_merges(crm::spend_accumulator<dec>(crm::period_unit::week), [&] {
       std::vector<crm::spend_record<dec>> s;
       for (const auto& o : orders) s.push_back({o.time, static_cast<crm::tag_id>(o.customer % 5), abs(o.amount)});
       return s;

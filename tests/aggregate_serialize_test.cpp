@@ -118,8 +118,9 @@ TEMPLATE_TEST_CASE("serialize: every accumulator round-trips and refuses damaged
   for (int i = 0; i < 200; ++i)
     email.add(crm::email_event<T>{rng() % 50, 3, static_cast<crm::email_event_kind>(rng() % 8), orders[0].time, T(0)});
   check_bytes(email);
-  crm::spend_accumulator<T> spend;
+  crm::spend_accumulator<T> spend(crm::period_unit::week);
   spend.add(crm::spend_record<T>{orders[0].time, 4, T(3)});
+  spend.add(crm::spend_record<T>{orders[5].time, 2, T(1)});
   check_bytes(spend);
   check_bytes(crm::order_totals_accumulator<T>{});  // empty states too
   check_bytes(crm::customer_accumulator<T>{});

@@ -70,4 +70,17 @@ TEST_CASE("csat_accumulator and spend_accumulator: tallies, sums, bad records", 
   CHECK(spend.channel(1) == crm::decimal50("0.2"));
   CHECK(spend.channel(3) == 0);
   CHECK(crm::cac(spend.costs(4)).amount == crm::decimal50("0.1"));
+
+  // Per month: CAC of a period = its spend / its new customers.
+  crm::spend_accumulator<double> monthly(crm::period_unit::month);
+  const auto jan = crm::to_time(sys_days{2024y / 1 / 10}), feb = crm::to_time(sys_days{2024y / 2 / 3});
+  monthly.add(std::vector<crm::spend_record<double>>{{jan, 1, 100.0}, {feb, 1, 40.0}, {jan, 2, 20.0}});
+  const std::int32_t p_jan = crm::period_of(crm::period_unit::month, jan);
+  CHECK(monthly.period(p_jan) == 120.0);
+  CHECK(monthly.period(p_jan + 1) == 40.0);
+  CHECK(monthly.periods().size() == 2);
+  CHECK(crm::cac(monthly.costs_in(p_jan, 30)).amount == 4.0);
+  CHECK(std::string(monthly.try_merge(crm::spend_accumulator<double>{}).field) == "unit");
+  const auto back = crm::spend_accumulator<double>::deserialize(monthly.serialize());
+  CHECK(back == monthly);
 }

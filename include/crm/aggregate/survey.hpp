@@ -165,10 +165,17 @@ class csat_accumulator final : public detail::answer_tally<csat_accumulator> {
 };
 
 /**
- * @brief Marketing and sales spend -> totals overall and per channel: with the new customers of a
- * period (crm::period_accumulator) the input of crm::cac (001_15fb4e46a87cf176.txt line 48).
+ * @brief Marketing and sales spend -> totals overall, per channel and (when constructed with a
+ * period unit) per calendar period: with the new customers of the same period
+ * (crm::period_accumulator) the input of crm::cac (001_15fb4e46a87cf176.txt line 48). Memory: one
+ * sum per channel and per period met.
  * Errors (per record): amount NaN/inf or negative ("amount"); time outside 1900..2199; a sum that
- * overflows T.
+ * overflows T. Merging accumulators with different period units is refused ("unit").
+ *
+ * **Example**
+ *     crm::spend_accumulator<double> spend(crm::period_unit::month);
+ *     spend.add(records);
+ *     crm::money<double> cac = crm::cac(spend.costs_in(p.period, p.new_customers));  // p: a period_stats
  */
 template <number T = double>
 class spend_accumulator : public detail::accumulator_base<spend_accumulator<T>, spend_record<T>, T> {
@@ -177,76 +184,115 @@ class spend_accumulator : public detail::accumulator_base<spend_accumulator<T>, 
   static constexpr const char* name = "spend_accumulator";
   static constexpr detail::state_kind kind = detail::state_kind::spend;
 
+  /// Totals overall and per channel only.
+  spend_accumulator() = default;
+  /// Also totals per period of `unit`.
+  explicit spend_accumulator(period_unit unit) : by_period_(true), unit_(unit) {}
+
   error_info try_add(const spend_record<T>& s) {
     if (const error_info e = detail::check_non_negative(name, "amount", s.amount)) [[unlikely]] return e;
     if (const error_info e = check_time(name, s.time)) [[unlikely]] return e;
     T total = total_;
     if (!detail::add_finite(total, s.amount)) return {errc::overflow, name, "amount", "the sum of spend is too large"};
     total_ = total;
-    T& c = channel_ref(s.channel);
-    c = T(c + s.amount);  // <= total: finite
+    add_to(channels_, s.channel, s.amount);  // each part <= total: finite
+    if (by_period_) add_to(periods_, period_of(unit_, s.time), s.amount);
     return {};
   }
   add_report try_add(std::span<const spend_record<T>> records, on_bad_record policy = on_bad_record::stop) {
     return detail::add_batch(records, policy, [this](const spend_record<T>& s) { return try_add(s); });
   }
-  [[nodiscard]] spend_accumulator fresh() const { return {}; }
+  [[nodiscard]] spend_accumulator fresh() const { return by_period_ ? spend_accumulator(unit_) : spend_accumulator(); }
   [[nodiscard]] const T& total() const noexcept { return total_; }
   /// Spend of one channel (0 when none was recorded).
-  [[nodiscard]] T channel(tag_id c) const {
-    const auto it = std::lower_bound(channels_.begin(), channels_.end(), c, [](const auto& p, tag_id v) { return p.first < v; });
-    return it != channels_.end() && it->first == c ? it->second : T(0);
-  }
+  [[nodiscard]] T channel(tag_id c) const { return find(channels_, c); }
   /// Every channel with spend, sorted by id.
   [[nodiscard]] const std::vector<std::pair<tag_id, T>>& channels() const noexcept { return channels_; }
+  /// Spend in period p (crm::period_of numbering; 0 when none, or without a period unit).
+  [[nodiscard]] T period(std::int32_t p) const { return find(periods_, p); }
+  /// Every period with spend, sorted (empty without a period unit).
+  [[nodiscard]] const std::vector<std::pair<std::int32_t, T>>& periods() const noexcept { return periods_; }
   /// {total spend, new customers}: the input of crm::cac.
   [[nodiscard]] acquisition_costs<T> costs(count_t new_customers) const {
     return {.marketing_and_sales_cost = total_, .new_customers = new_customers};
   }
+  /// {spend in period p, new customers of p}: CAC of one period.
+  [[nodiscard]] acquisition_costs<T> costs_in(std::int32_t p, count_t new_customers) const {
+    return {.marketing_and_sales_cost = period(p), .new_customers = new_customers};
+  }
 
   error_info try_merge(const spend_accumulator& other) {
+    if (by_period_ != other.by_period_ || (by_period_ && unit_ != other.unit_))
+      return {errc::malformed, name, "unit", "differs between the merged accumulators"};
     T total = total_;
     if (!detail::add_finite(total, other.total_)) return {errc::overflow, name, "amount", "the sum of spend is too large"};
     total_ = total;
-    for (const auto& [c, v] : other.channels_) {
-      T& mine = channel_ref(c);
-      mine = T(mine + v);
-    }
+    for (const auto& [c, v] : other.channels_) add_to(channels_, c, v);
+    for (const auto& [p, v] : other.periods_) add_to(periods_, p, v);
     return {};
   }
   void write_payload(detail::byte_writer& w) const {
+    w.put(static_cast<std::uint8_t>(by_period_ ? 1 : 0));
+    w.put(static_cast<std::uint8_t>(unit_));
     w.put_number(total_);
-    w.put(static_cast<std::uint64_t>(channels_.size()));
-    for (const auto& [c, v] : channels_) {
-      w.put(c);
-      w.put_number(v);
-    }
+    write_map(w, channels_);
+    write_map(w, periods_);
   }
   void read_payload(detail::byte_reader& r) {
+    const auto by = r.get<std::uint8_t>("unit");
+    const auto unit = r.get<std::uint8_t>("unit");
+    if (r.ok() && (by > 1 || unit > static_cast<std::uint8_t>(period_unit::year)))
+      return r.fail(errc::malformed, "unit", "is invalid (corrupted state)");
+    by_period_ = by == 1;
+    unit_ = static_cast<period_unit>(unit);
     total_ = r.template get_number<T>("total");
-    const std::uint64_t n = r.get_count("channels", 8);
-    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
-      const auto c = r.get<tag_id>("channel");
-      const T v = r.template get_number<T>("channel");
-      if (!r.ok()) return;
-      if ((!channels_.empty() && channels_.back().first >= c) || !detail::fast_non_negative(v))
-        return r.fail(errc::malformed, "channel", "is invalid (corrupted state)");
-      channels_.emplace_back(c, v);
-    }
-    if (r.ok() && !detail::fast_non_negative(total_)) r.fail(errc::malformed, "total", "is invalid (corrupted state)");
+    read_map(r, channels_, "channel");
+    read_map(r, periods_, "period");
+    if (r.ok() && (!detail::fast_non_negative(total_) || (!by_period_ && !periods_.empty())))
+      r.fail(errc::malformed, "total", "is invalid (corrupted state)");
   }
   friend bool operator==(const spend_accumulator& a, const spend_accumulator& b) {
-    return a.total_ == b.total_ && a.channels_ == b.channels_;
+    return a.by_period_ == b.by_period_ && a.unit_ == b.unit_ && a.total_ == b.total_ && a.channels_ == b.channels_ &&
+           a.periods_ == b.periods_;
   }
 
  private:
-  T& channel_ref(tag_id c) {
-    auto it = std::lower_bound(channels_.begin(), channels_.end(), c, [](const auto& p, tag_id v) { return p.first < v; });
-    if (it == channels_.end() || it->first != c) it = channels_.insert(it, {c, T(0)});
-    return it->second;
+  template <class K>
+  static void add_to(std::vector<std::pair<K, T>>& m, K k, const T& v) {
+    auto it = std::lower_bound(m.begin(), m.end(), k, [](const auto& p, K x) { return p.first < x; });
+    if (it == m.end() || it->first != k) it = m.insert(it, {k, T(0)});
+    it->second = T(it->second + v);
+  }
+  template <class K>
+  static T find(const std::vector<std::pair<K, T>>& m, K k) {
+    const auto it = std::lower_bound(m.begin(), m.end(), k, [](const auto& p, K x) { return p.first < x; });
+    return it != m.end() && it->first == k ? it->second : T(0);
+  }
+  template <class K>
+  static void write_map(detail::byte_writer& w, const std::vector<std::pair<K, T>>& m) {
+    w.put(static_cast<std::uint64_t>(m.size()));
+    for (const auto& [k, v] : m) {
+      w.put(k);
+      w.put_number(v);
+    }
+  }
+  template <class K>
+  static void read_map(detail::byte_reader& r, std::vector<std::pair<K, T>>& m, const char* field) {
+    const std::uint64_t n = r.get_count(field, 8);
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      const auto k = r.get<K>(field);
+      const T v = r.template get_number<T>(field);
+      if (!r.ok()) return;
+      if ((!m.empty() && m.back().first >= k) || !detail::fast_non_negative(v))
+        return r.fail(errc::malformed, field, "is invalid (corrupted state)");
+      m.emplace_back(k, v);
+    }
   }
   T total_{};
   std::vector<std::pair<tag_id, T>> channels_;
+  std::vector<std::pair<std::int32_t, T>> periods_;
+  bool by_period_ = false;
+  period_unit unit_ = period_unit::month;
 };
 
 CRM_METRICS_END_NAMESPACE
