@@ -60,7 +60,10 @@ def by_sum(aa, ba, ab, bb, limit=2_000_000):
 
 def by_quad(aa, ba, ab, bb):
     aa, ba, ab, bb = map(mp.mpf, (aa, ba, ab, bb))
-    mode = (ab - 1) / (ab + bb - 2) if ab > 1 else mp.mpf(0)
+    if ab > 1 and bb > 1:
+        mode = (ab - 1) / (ab + bb - 2)
+    else:
+        mode = mp.mpf(0) if ab <= 1 else mp.mpf(1)
     sd = mp.sqrt(ab * bb / ((ab + bb) ** 2 * (ab + bb + 1)))
     lb = mp.betaln(ab, bb) if hasattr(mp, "betaln") else mp.log(mp.beta(ab, bb))
     def f(x):
