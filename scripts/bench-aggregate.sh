@@ -12,11 +12,15 @@ cd "$(dirname "$0")/.."
 reps=${1:-5}
 shift || true
 bash scripts/install-deps.sh
-pkgs=(python3-pandas libfccp-dev libfast-float-dev nodejs npm)
+pkgs=(python3-pandas libfccp-dev libfast-float-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# node and npm by command, not by package: a Node.js from elsewhere (e.g. a nodejs package that
+# bundles npm) conflicts with Debian's npm package
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   echo "bench-aggregate: installing ${missing[*]}"
@@ -37,4 +41,4 @@ python3 benchmarks/compare_duckdb_pandas.py --bench "$bench" --node-dir "$out/no
   2>"$out/compare.json"
 echo
 echo "=== CSV parsers (1M orders, 30 MB): crm reader on 1 and 2 threads, fast-cpp-csv-parser, amount parsers ==="
-"$bench" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true 2>/dev/null | grep -E "median|Benchmark|---"
+"$bench" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true 2>/dev/null | grep -vE "_mean|_stddev|_cv"
