@@ -313,6 +313,55 @@ TEST_CASE("crm-report: the built-in sample is complete, deterministic and report
   CHECK(p["periods"][0]["period"] == "2024-Q1");
 }
 
+TEST_CASE("crm-report: delimiter, header, column names and date format are detected as docs/report.md says",
+          "[report]") {
+  // The same five orders written in every layout the detection covers must give the same figures.
+  const fs::path d = work_dir() / "layouts";
+  fs::create_directories(d);
+  struct order_row {
+    int customer;
+    const char *iso, *compact, *datetime;
+    long long epoch;
+    const char* amount;
+  };
+  // Times at midnight UTC (in the offset's local time for +02:00), so every format is the same day.
+  const order_row rows[] = {{11, "2024-01-05", "20240105", "2024-01-05T00:00:00Z", 1704412800, "10.00"},
+                            {12, "2024-02-05", "20240205", "2024-02-05T02:00:00+02:00", 1707091200, "12.50"},
+                            {11, "2024-03-01", "20240301", "2024-03-01T00:00:00Z", 1709251200, "8"},
+                            {13, "2024-03-02", "20240302", "2024-03-02T00:00:00", 1709337600, "20.25"},
+                            {12, "2024-04-30", "20240430", "2024-04-30T00:00Z", 1714435200, "5.5"}};
+  const char* headers[][3] = {{"customer_id", "date", "amount"}, {"Client_ID", "order_date", "total"},
+                              {"user_id", "created_at", "dollar_value"}};
+  const char* delimiters[] = {",", ";", "\t", "|", "  "};
+  json reference;
+  int variant = 0;
+  for (int format = 0; format < 4; ++format)
+    for (std::size_t h = 0; h < 4; ++h)  // h == 3: no header
+      for (const char* delim : delimiters) {
+        std::string text;
+        if (h < 3) text += std::string(headers[h][0]) + delim + headers[h][1] + delim + headers[h][2] + "\n";
+        for (const order_row& r : rows) {
+          const std::string when = format == 0   ? r.iso
+                                   : format == 1 ? r.compact
+                                   : format == 2 ? r.datetime
+                                                 : std::to_string(r.epoch);
+          text += std::to_string(r.customer) + delim + when + delim + r.amount + "\n";
+        }
+        const std::string name = "layout" + std::to_string(++variant);
+        write(d / (name + ".txt"), text);
+        const run_result x = run(name + ".txt --calibration-end 2024-03-31 --json " + name + ".json", "NO_COLOR=1", "layouts");
+        INFO(name << ":\n" << text << x.err);
+        REQUIRE(x.code == 0);
+        json j = json::parse(slurp(d / (name + ".json")));
+        const json figures = {j["headline"], j["periods"], j["cohorts"], j["forecast"], j["forecast_error"]};
+        if (reference.is_null()) reference = figures;
+        CHECK(figures == reference);
+      }
+  CHECK(reference[0]["customers"] == 3);
+  CHECK(reference[0]["orders"] == 5);
+  CHECK(reference[0]["revenue"].get<double>() == 56.25);
+}
+
 TEST_CASE("crm-report: a per-campaign funnel file gives the e-mail funnel with its intervals", "[report]") {
   const fs::path d = work_dir() / "funnel";
   fs::create_directories(d);

@@ -36,8 +36,13 @@ std::array<std::string, 2> first_lines(const std::string& file) {
   return out;
 }
 
-bool has_letter(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+/// A header names columns: one of its fields starts with a letter (a data row's ids, dates, times
+/// and amounts start with a digit, a sign or a dot; an ISO time's 'T' and 'Z' are inside a field).
+bool starts_with_letter(const std::vector<std::string>& fields) {
+  return std::any_of(fields.begin(), fields.end(), [](const std::string& f) {
+    const std::size_t i = f.find_first_not_of("\"' ");
+    return i != std::string::npos && std::isalpha(static_cast<unsigned char>(f[i])) != 0;
+  });
 }
 
 /// The layout options of crm::csv_format from --delimiter / detection on the first line.
@@ -131,7 +136,7 @@ layout detect(const std::string& file, const orders_layout& opt,
   layout l;
   const auto lines = first_lines(file);
   set_delimiter(l.format, opt.delimiter, lines[0]);
-  l.format.header = opt.header.value_or(has_letter(lines[0]) || lines[0].empty());
+  l.format.header = opt.header.value_or(lines[0].empty() || starts_with_letter(split(lines[0], l.format)));
   l.format.on_bad_row = skip_bad_rows ? crm::bad_rows::collect : crm::bad_rows::fail;
   l.format.keep_rejections = 5;
   const std::vector<std::string> header = split(lines[0], l.format);
