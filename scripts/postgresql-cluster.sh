@@ -15,11 +15,11 @@ pg_install_packages() {
   fi
 }
 
-# pg_build_extension ROOT BUILD_TYPE: configures ROOT/build/postgresql (only the extension) and
-# builds it; prints the stage directory (lib/crm_metrics.so, extension/*).
+# pg_build_extension ROOT: configures ROOT/build/postgresql (only the extension) and builds it;
+# prints the stage directory (lib/crm_metrics.so, extension/*).
 pg_build_extension() {
-  local root=$1 type=${2:-RelWithDebInfo} build=$1/build/postgresql
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="$type" -DCRM_METRICS_BUILD_POSTGRESQL=ON \
+  local root=$1 build=$1/build/postgresql
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRM_METRICS_BUILD_POSTGRESQL=ON \
     -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_BENCHMARKS=OFF \
     -DCRM_METRICS_BUILD_REPORT=OFF -DCRM_METRICS_INSTALL=OFF >/dev/null
   cmake --build "$build" --target crm_metrics_pg -j "$(nproc 2>/dev/null || echo 2)" >&2
