@@ -176,20 +176,31 @@ static void crm_own(MemoryContext cxt, MemoryContextCallback* cb, void (*fn)(voi
   MemoryContextRegisterResetCallback(cxt, cb);
 }
 
-/* A new expanded state in a child context of `parent`: a fresh accumulator (bytes == NULL) or one
- * read from serialized bytes. */
-static CrmState* crm_state_make(MemoryContext parent, int kind, const crm_pg_options* opt, const void* bytes, size_t size) {
-  MemoryContext cxt = AllocSetContextCreate(parent, "crm_metrics state", ALLOCSET_SMALL_SIZES);
+/* The context that holds the expanded states of one aggregate context: one child named
+ * CRM_STATES_NAME, shared by all its groups. A context per state would make a hashed aggregate
+ * quadratic (its memory accounting walks every child context whenever a group is added). States
+ * die with this context (reset or deleted with the aggregate context, e.g. after each group of a
+ * sorted aggregate); nodeAgg never deletes one of ours on its own, since every transition returns
+ * the same expanded object it was given. */
+#define CRM_STATES_NAME "crm_metrics states"
+static MemoryContext crm_states_context(MemoryContext agg) {
+  MemoryContext c;
+  for (c = agg->firstchild; c != NULL; c = c->nextchild)
+    if (strcmp(c->name, CRM_STATES_NAME) == 0) return c;
+  return AllocSetContextCreate(agg, CRM_STATES_NAME, ALLOCSET_DEFAULT_SIZES);
+}
+
+/* A new expanded state under the aggregate context `agg`: a fresh accumulator (bytes == NULL) or
+ * one read from serialized bytes. */
+static CrmState* crm_state_make(MemoryContext agg, int kind, const crm_pg_options* opt, const void* bytes, size_t size) {
+  MemoryContext cxt = crm_states_context(agg);
   CrmState* s = (CrmState*)MemoryContextAllocZero(cxt, sizeof(CrmState));
   MemoryContextCallback* cb = crm_own_prepare(cxt);
   crm_pg_error err;
   void* st;
   EOH_init_header(&s->hdr, &crm_state_methods, cxt);
   st = bytes != NULL ? crm_pg_state_read(kind, bytes, size, &err) : crm_pg_state_new(kind, opt, &err);
-  if (st == NULL) {
-    MemoryContextDelete(cxt);
-    crm_raise(&err);
-  }
+  if (st == NULL) crm_raise(&err);
   crm_own(cxt, cb, crm_state_free_cb, st);
   s->state = st;
   return s;

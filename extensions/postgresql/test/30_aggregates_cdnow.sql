@@ -132,3 +132,19 @@ SELECT check_that(bool_and(abs(crm_gamma_gamma_expected_spend(m, x, zbar)
                    - (((m).q - 1) / ((m).p * x + (m).q - 1) * (m).gamma * (m).p / ((m).q - 1)
                       + (m).p * x / ((m).p * x + (m).q - 1) * zbar)) < 1e-9), 'gamma-gamma expected spend')
 FROM cdnow_summary, (SELECT row(gg.*)::crm_gamma_gamma AS m FROM gg) g WHERE x > 0;
+
+-- grouped by customer in a hashed aggregate that spills to disk (work_mem 64kB, many batches): the
+-- same rows as the sorted plan and as crm_rfm_rows
+SET work_mem = '64kB';
+SET enable_sort = off;
+CREATE TEMP TABLE spilled AS
+  SELECT customer, crm_rfm(customer, day, amount, '1997-09-30', 7) AS r FROM cdnow WHERE day <= '1997-09-30' GROUP BY customer;
+RESET enable_sort;
+SET enable_hashagg = off;
+CREATE TEMP TABLE sorted AS
+  SELECT customer, crm_rfm(customer, day, amount, '1997-09-30', 7) AS r FROM cdnow WHERE day <= '1997-09-30' GROUP BY customer;
+RESET enable_hashagg;
+RESET work_mem;
+SELECT check_that((SELECT count(*) FROM spilled) = 2357 AND NOT EXISTS (SELECT * FROM spilled EXCEPT SELECT * FROM sorted)
+                  AND NOT EXISTS (SELECT * FROM sorted EXCEPT SELECT customer, row(rfm.*)::crm_rfm_row FROM rfm),
+                  'grouped crm_rfm: hashed with spills = sorted = crm_rfm_rows');
