@@ -335,6 +335,11 @@ TEST_CASE("csv: problems with the whole input", "[aggregate][csv]") {
   CHECK(missing.summary.rejections[0].line == 0);
   CHECK(missing.summary.rejections[0].reason.find("cannot open") != std::string::npos);
   CHECK_THROWS_AS(crm::read_orders_csv("/nonexistent/crm_orders.csv"), crm::data_error);
+  // a directory: refused by name, and the try_ form does not throw (libstdc++ would, reading it)
+  const auto dir = crm::try_read_orders_csv(std::filesystem::temp_directory_path());
+  REQUIRE(dir.summary.stopped);
+  CHECK(dir.summary.rejections[0].reason.find("is a directory") != std::string::npos);
+  CHECK_THROWS_AS(crm::read_orders_csv(std::filesystem::temp_directory_path()), crm::data_error);
   // a real file, empty
   const temp_file f("");
   const auto r = crm::try_read_orders_csv(f.path);

@@ -55,7 +55,7 @@ inline constexpr time_point end_of_time{std::chrono::sys_days{std::chrono::year{
     case period_unit::week: return static_cast<std::int32_t>((d + 3 >= 0) ? (d + 3) / 7 : -((-(d + 3) + 6) / 7));
     default: break;
   }
-  const year_month_day ymd{sys_days{days{d}}};
+  const year_month_day ymd{sys_days{std::chrono::days{d}}};
   const int y = static_cast<int>(ymd.year()) - 1970;
   const int m = static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
   switch (u) {
@@ -72,8 +72,8 @@ inline constexpr time_point end_of_time{std::chrono::sys_days{std::chrono::year{
   using namespace std::chrono;
   const auto floor_div = [](int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
   switch (u) {
-    case period_unit::day: return sys_days{days{p}};
-    case period_unit::week: return sys_days{days{static_cast<long long>(p) * 7 - 3}};
+    case period_unit::day: return sys_days{std::chrono::days{p}};
+    case period_unit::week: return sys_days{std::chrono::days{static_cast<long long>(p) * 7 - 3}};
     case period_unit::month: {
       const int y = floor_div(p, 12);
       return sys_days{year{1970 + y} / month{static_cast<unsigned>(p - 12 * y + 1)} / 1};
@@ -102,7 +102,7 @@ inline constexpr time_point end_of_time{std::chrono::sys_days{std::chrono::year{
       break;
     case period_unit::week: {
       // ISO 8601: the week belongs to the year of its Thursday; week 1 holds the year's first Thursday.
-      const sys_days thursday = start + days{3};
+      const sys_days thursday = start + std::chrono::days{3};
       const year ty = year_month_day{thursday}.year();
       const int week = static_cast<int>((thursday - sys_days{ty / 1 / 1}).count() / 7 + 1);
       std::snprintf(buf, sizeof buf, "%04d-W%02d", static_cast<int>(ty), week);

@@ -60,6 +60,11 @@ class csv_bytes {
       return false;
     }
     struct stat st{};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      why = "is a directory, not a file";  // reading it would make libstdc++ throw (or abort)
+      return false;
+    }
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
       ::close(fd);
       return read_stream(file, why);  // a pipe or device: read it instead
@@ -102,6 +107,11 @@ class csv_bytes {
 
  private:
   bool read_stream(const std::filesystem::path& file, const char*& why) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+      why = "is a directory, not a file";
+      return false;
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
       why = "cannot open the file";
