@@ -4,7 +4,12 @@
 #include <crm/models/generate.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
 
+#include <fmt/format.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <type_traits>
 #include <string>
 #include <vector>
@@ -22,6 +27,37 @@ constexpr crm::bg_nbd<double> cdnow{0.243, 4.414, 0.793, 2.426};
 
 double rel(double got, double want) { return std::abs(got - want) / std::abs(want); }
 }  // namespace
+
+// docs/models.md, "Worked example: CDNOW": every value quoted in the code block's comments is what the
+// library prints for the fitted model (the page is read here, so a drifted number fails this test).
+TEST_CASE("docs/models.md worked example: the quoted values are the fitted model's", "[models][bg_nbd][data][docs]") {
+  const auto f = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(f);
+  const auto m = crm::fit_bg_nbd(crm::read_rfm_csv(f)).params;
+  std::ifstream page(std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" / "models.md");
+  REQUIRE(page);
+  std::map<std::string, std::string> quoted;  // call -> value quoted after "//"
+  for (std::string line; std::getline(page, line);) {
+    const auto slash = line.find("// ");
+    if (line.rfind("m.", 0) != 0 || slash == std::string::npos) continue;
+    std::string call = line.substr(0, line.find(';'));
+    std::string value = line.substr(slash + 3);
+    value = value.substr(0, value.find_first_of(": "));
+    quoted[call] = value;
+  }
+  const crm::rfm_row<double> first{2, 30.43, 38.86};
+  const std::map<std::string, double> printed{
+      {"m.expected_purchases(39.0)", m.expected_purchases(39.0)},
+      {"m.probability_alive({2, 30.43, 38.86})", m.probability_alive(first)},
+      {"m.conditional_expected_purchases({2, 30.43, 38.86}, 39.0)", m.conditional_expected_purchases(first, 39.0)},
+      {"m.probability_of_purchases(0, 39.0)", m.probability_of_purchases(0, 39.0)}};
+  REQUIRE(quoted.size() == printed.size());
+  for (const auto& [call, value] : printed) {
+    INFO(call);
+    REQUIRE(quoted.count(call) == 1);
+    CHECK(quoted.at(call) == fmt::format("{:.3f}", value));
+  }
+}
 
 TEST_CASE("fit_bg_nbd: reproduces the published CDNOW estimates (FHL 2005)", "[models][bg_nbd][data]") {
   const auto f = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
