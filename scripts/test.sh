@@ -20,8 +20,7 @@ if [ "${CRM_TEST_POSTGRESQL:-1}" != 0 ]; then
 fi
 for p in $presets; do
   echo "=== crm-metrics: preset $p ==="
-  # CI time: the benchmarks are compiled by the release preset (scripts/bench-*.sh), not here.
-  cmake --preset "$p" -DCRM_METRICS_BUILD_BENCHMARKS=OFF >/dev/null
+  cmake --preset "$p" >/dev/null
   cmake --build --preset "$p" -j "$jobs"
   ctest --preset "$p" -j "$jobs" || status=1
 done
