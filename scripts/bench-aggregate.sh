@@ -11,23 +11,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-5}
 shift || true
-bash scripts/install-deps.sh
-pkgs=(python3-pandas libfccp-dev libfast-float-dev)
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+extra=(python3-pandas libfccp-dev libfast-float-dev)
 # node and npm by command, not by package: a Node.js from elsewhere (e.g. a nodejs package that
 # bundles npm) conflicts with Debian's npm package
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  echo "bench-aggregate: installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+command -v node >/dev/null || extra+=(nodejs)
+command -v npm >/dev/null || extra+=(npm)
+bash scripts/install-deps.sh "${extra[@]}"
 out=build/bench-aggregate
 mkdir -p "$out/node"
 cp benchmarks/package.json "$out/node/package.json"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what crm-metrics needs on Debian bookworm / Ubuntu (apt-get), only what is missing.
+# Installs what crm-metrics needs on Debian bookworm / Ubuntu (apt-get), only what is missing;
+# arguments name extra packages (the benchmark scripts pass theirs).
 #   compiler + cmake, fmt 9 (libfmt-dev), Boost 1.81 headers (libboost1.81-dev), Catch2 (catch2),
 #   CLI11 and nlohmann-json (libcli11-dev, nlohmann-json3-dev: tools/crm-report),
 #   Google Benchmark (libbenchmark-dev, for benchmarks/), pkg-config (for the pkg-config check),
@@ -8,6 +9,7 @@ set -euo pipefail
 pkgs=(g++ clang-14 libclang-rt-14-dev cmake make libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config
       libcli11-dev nlohmann-json3-dev)
 if [ -n "${CI:-}" ]; then pkgs+=(chromium); fi  # CI opens crm-report's HTML page in it (tests/report)
+pkgs+=("$@")  # extra packages a benchmark script needs (scripts/bench-*.sh), same install path
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
