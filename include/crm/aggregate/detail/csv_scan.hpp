@@ -60,12 +60,13 @@ class csv_bytes {
       return false;
     }
     struct stat st{};
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    const bool stat_ok = ::fstat(fd, &st) == 0;
+    if (stat_ok && S_ISDIR(st.st_mode)) {
       ::close(fd);
       why = "is a directory, not a file";  // reading it would make libstdc++ throw (or abort)
       return false;
     }
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (!stat_ok || !S_ISREG(st.st_mode)) {
       ::close(fd);
       return read_stream(file, why);  // a pipe or device: read it instead
     }
