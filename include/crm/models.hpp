@@ -4,7 +4,7 @@
 //
 // Transaction models (BG/NBD, modified BG/NBD, Pareto/NBD), spend (Gamma-Gamma), discrete
 // opportunities (BG/BB), customer lifetime value, contractual retention (sBG, BdW), their data, fits
-// and generators.
+// and generators; whole-base batch predictions (crm/models/batch.hpp).
 #pragma once
 
 #include <crm/models/data.hpp>
@@ -19,3 +19,5 @@
 #include <crm/models/clv.hpp>
 #include <crm/models/contractual.hpp>
 #include <crm/models/gamma_gamma.hpp>
+
+#include <crm/models/batch.hpp>
