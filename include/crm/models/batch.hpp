@@ -1,0 +1,978 @@
+// crm-metrics: whole-base predictions of every customer-base model, at the speed of the hardware.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// One call predicts for every row of a customer base: P(alive), conditional expected purchases,
+// P(X(t) = n), expected spend (Gamma-Gamma) and the lifetime value, for BG/NBD, modified BG/NBD,
+// Pareto/NBD, BG/BB and Gamma-Gamma. Each result equals what the model's scalar function returns for
+// that row (bit for bit on the default std:: path; within the ulp bound stated at each function when
+// CRM_METRICS_USE_SLEEF routes the logarithms and exponentials through SLEEF, see
+// crm/models/detail/vector_math.hpp). Errors are the scalar function's error for the first bad row,
+// with that row's 0-based index: never a NaN in the output.
+//
+// Why it is fast (docs/batch.md): parameter-only terms are computed once per call; the parts of a
+// prediction that depend on a few columns only (the 2F1 of BG/NBD's conditional expectation on
+// (x, T), Pareto/NBD's and BG/BB's whole prediction on the row) are computed once per distinct key;
+// the per-row logarithms and exponentials are gathered into blocks and evaluated together (where the
+// SLEEF path vectorises them); rows with nothing to compute (BG/NBD's x = 0) skip the transcendental
+// work. Threads only when asked: batch_options::threads splits the rows into contiguous chunks.
+//
+// Customization points: none (the models are the library's own).
+#pragma once
+
+#include <crm/core/error.hpp>
+#include <crm/core/number.hpp>
+#include <crm/core/result.hpp>
+#include <crm/models/bg_bb.hpp>
+#include <crm/models/bg_nbd.hpp>
+#include <crm/models/clv.hpp>
+#include <crm/models/data.hpp>
+#include <crm/models/detail/vector_math.hpp>
+#include <crm/models/gamma_gamma.hpp>
+#include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/pareto_nbd.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+#if CRM_METRICS_HAS_EXCEPTIONS
+#include <system_error>
+#endif
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// How a batch prediction runs.
+struct batch_options {
+  /// Threads to split the rows over: 1 (the default) runs on the calling thread only; 0 means one
+  /// per hardware thread (std::thread::hardware_concurrency()). Inputs under 2 x 16 384 rows per
+  /// thread use fewer threads. If a thread cannot be started its rows run on the calling thread.
+  unsigned threads = 1;
+};
+
+/// The row index of an error that belongs to no row (parameters, horizon, sizes, empty input).
+inline constexpr std::size_t no_row = static_cast<std::size_t>(-1);
+
+/// "crm::bg_nbd.probability_alive: recency is larger than its whole (must not exceed age) (row 17)";
+/// without the row suffix when `row` is crm::no_row.
+[[nodiscard]] inline std::string batch_message(const error_info& e, std::size_t row) {
+  std::string s = message(e);
+  if (row != no_row) s += " (row " + std::to_string(row) + ")";
+  return s;
+}
+
+/// Thrown by the throwing batch forms: a crm::metric_error that also names the 0-based row.
+class batch_error : public metric_error {
+ public:
+  batch_error(const error_info& e, std::size_t row) : metric_error(e), row_(row), what_(batch_message(e, row)) {}
+  /// The 0-based index of the first bad row, or crm::no_row.
+  [[nodiscard]] std::size_t row() const noexcept { return row_; }
+  [[nodiscard]] const char* what() const noexcept override { return what_.c_str(); }
+
+ private:
+  std::size_t row_;
+  std::string what_;
+};
+
+namespace detail {
+[[noreturn]] inline void throw_batch_error(const error_info& e, std::size_t row) {
+#if CRM_METRICS_HAS_EXCEPTIONS
+  throw batch_error(e, row);
+#else
+  (void)e, (void)row;
+  std::abort();
+#endif
+}
+}  // namespace detail
+
+/// The value of a batch prediction, or the error of its first bad row with that row's index.
+template <class R>
+class batch_result {
+ public:
+  using value_type = R;
+  batch_result(R v) noexcept(std::is_nothrow_move_constructible_v<R>) : value_(std::move(v)) {}  // NOLINT: implicit
+  batch_result(error_info e, std::size_t row) noexcept(std::is_nothrow_default_constructible_v<R>)
+      : value_(), error_(e), row_(row) {
+    CRM_METRICS_ASSERT(e.code != errc::ok, "crm::batch_result built from an error_info without error");
+  }
+  [[nodiscard]] bool has_value() const noexcept { return error_.code == errc::ok; }
+  [[nodiscard]] explicit operator bool() const noexcept { return has_value(); }
+  [[nodiscard]] const error_info& error() const noexcept { return error_; }
+  /// The 0-based index of the row the error belongs to (crm::no_row if none, or no error).
+  [[nodiscard]] std::size_t row() const noexcept { return row_; }
+  /// The value; throws crm::batch_error (aborts without exceptions) when there is none.
+  [[nodiscard]] const R& value() const& {
+    if (!has_value()) detail::throw_batch_error(error_, row_);
+    return value_;
+  }
+  [[nodiscard]] R&& value() && {
+    if (!has_value()) detail::throw_batch_error(error_, row_);
+    return std::move(value_);
+  }
+  [[nodiscard]] const R& operator*() const& noexcept {
+    CRM_METRICS_ASSERT(has_value(), "crm::batch_result: operator* on an error");
+    return value_;
+  }
+  [[nodiscard]] const R* operator->() const noexcept {
+    CRM_METRICS_ASSERT(has_value(), "crm::batch_result: operator-> on an error");
+    return &value_;
+  }
+
+ private:
+  R value_;
+  error_info error_{};
+  std::size_t row_ = no_row;
+};
+
+namespace detail {
+
+/// The first failure of a chunk of rows: the error and its absolute row index.
+struct batch_failure {
+  error_info error{};
+  std::size_t row = no_row;
+  [[nodiscard]] explicit operator bool() const noexcept { return error.code != errc::ok; }
+};
+
+/// Rows per block of the blocked kernels (arguments of the transcendentals are gathered per block).
+inline constexpr std::size_t batch_block = 256;
+/// Fewer rows than this per thread are not worth a thread.
+inline constexpr std::size_t batch_rows_per_thread = 16384;
+
+/// Runs kernel(begin, end) over [0, n), on opt.threads threads in contiguous chunks; returns the
+/// failure with the lowest row index.
+template <class Kernel>
+[[nodiscard]] batch_failure run_chunks(std::size_t n, const batch_options& opt, Kernel&& kernel) {
+  std::size_t threads = opt.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : opt.threads;
+  threads = std::min(threads, std::max<std::size_t>(1, n / (2 * batch_rows_per_thread)));
+  if (threads <= 1) return kernel(std::size_t{0}, n);
+  std::vector<batch_failure> failures(threads);
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  const auto bound = [&](std::size_t k) { return n / threads * k + std::min(k, n % threads); };
+  for (std::size_t k = 1; k < threads; ++k) {
+    const auto work = [&, k] { failures[k] = kernel(bound(k), bound(k + 1)); };
+#if CRM_METRICS_HAS_EXCEPTIONS
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      work();  // no thread: the calling thread does this chunk
+    }
+#else
+    pool.emplace_back(work);
+#endif
+  }
+  failures[0] = kernel(bound(0), bound(1));
+  for (std::thread& t : pool) t.join();
+  for (const batch_failure& f : failures)
+    if (f) return f;  // chunks are in row order: the first failing chunk has the lowest row
+  return {};
+}
+
+/// Open-addressing map from a key of K numbers to the insertion index (0, 1, 2, ...), for
+/// computing a prediction once per distinct key. E is a floating-point or integer type.
+template <class E, std::size_t K>
+class key_memo {
+ public:
+  using key = std::array<E, K>;
+  /// The index of `k`; `inserted` tells whether it is new (the caller then appends its value).
+  std::size_t find_or_insert(const key& k, bool& inserted) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash(k) & mask;; i = (i + 1) & mask) {
+      slot& s = slots_[i];
+      if (s.index == empty) {
+        s.k = k, s.index = size_++;
+        inserted = true;
+        return s.index;
+      }
+      if (s.k == k) {
+        inserted = false;
+        return s.index;
+      }
+    }
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+ private:
+  static constexpr std::size_t empty = static_cast<std::size_t>(-1);
+  struct slot {
+    key k{};
+    std::size_t index = empty;
+  };
+  static std::uint64_t bits(E v) noexcept {
+    if constexpr (std::is_floating_point_v<E>) {
+      const double d = static_cast<double>(v) + 0.0;  // -0 and +0 compare equal: hash them alike
+      std::uint64_t u = 0;
+      std::memcpy(&u, &d, sizeof u);
+      return u;
+    } else {
+      return static_cast<std::uint64_t>(v);
+    }
+  }
+  static std::size_t hash(const key& k) noexcept {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (const E v : k) {
+      h ^= bits(v) + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
+      h *= 0xBF58476D1CE4E5B9ULL;
+    }
+    h ^= h >> 31;
+    return static_cast<std::size_t>(h);
+  }
+  void grow() {
+    std::vector<slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : 2 * old.size(), slot{});
+    const std::size_t mask = slots_.size() - 1;
+    for (const slot& s : old) {
+      if (s.index == empty) continue;
+      std::size_t i = hash(s.k) & mask;
+      while (slots_[i].index != empty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+  std::vector<slot> slots_;
+  std::size_t size_ = 0;
+};
+
+/// crm::validate's rules for one row, branch-free (true: valid); the caller asks validate() for the
+/// named error when it is false.
+template <std::floating_point T>
+[[nodiscard]] inline bool rfm_row_ok(const rfm_row<T>& c) noexcept {
+  const T x = c.frequency, tx = c.recency, age = c.age, w = c.weight;
+  // v - v == 0 exactly when v is finite
+  const bool finite = (x - x == T(0)) & (tx - tx == T(0)) & (age - age == T(0)) & (w - w == T(0));
+  const bool whole = x == std::floor(x);
+  return finite & whole & (x >= T(0)) & (tx >= T(0)) & (tx <= age) & ((x != T(0)) | (tx == T(0))) & (w > T(0));
+}
+
+/// The first invalid row of rows[begin, end) with crm::validate's error, or none.
+template <std::floating_point T>
+[[nodiscard]] batch_failure check_rfm_rows(std::span<const rfm_row<T>> rows, std::size_t begin, std::size_t end,
+                                           const char* name) noexcept {
+  bool all = true;
+  for (std::size_t i = begin; i < end; ++i) all &= rfm_row_ok(rows[i]);
+  if (all) return {};
+  for (std::size_t i = begin; i < end; ++i)
+    if (!rfm_row_ok(rows[i]))
+      if (const error_info e = validate(rows.subspan(i, 1), name)) return {e, i};
+  return {};
+}
+
+/// Checks shared by every batch call: input not empty, output sized like the input.
+template <class Row, class T>
+[[nodiscard]] error_info check_batch_io(std::span<const Row> rows, std::span<T> out, const char* name) noexcept {
+  if (rows.empty()) return {errc::empty_input, name, "customers"};
+  if (out.size() != rows.size()) return {errc::malformed, name, "out", "must have one element per row"};
+  return {};
+}
+
+/// Fills a new vector through an into-span batch function.
+template <class T, class F>
+[[nodiscard]] batch_result<std::vector<T>> into_vector(std::size_t n, F&& fill) {
+  std::vector<T> out(n);
+  const batch_result<std::span<T>> r = fill(std::span<T>(out));
+  if (!r) return {r.error(), r.row()};
+  return out;
+}
+
+// ---- BG/NBD family ---------------------------------------------------------------------------
+
+template <class Model>
+struct bgnbd_traits;
+template <std::floating_point T>
+struct bgnbd_traits<bg_nbd<T>> {
+  static constexpr int shift = 0;
+  static constexpr const char* alive = "bg_nbd.probability_alive";
+  static constexpr const char* expected = "bg_nbd.conditional_expected_purchases";
+  static constexpr const char* distribution = "bg_nbd.probability_of_purchases";
+};
+template <std::floating_point T>
+struct bgnbd_traits<modified_bg_nbd<T>> {
+  static constexpr int shift = 1;
+  static constexpr const char* alive = "modified_bg_nbd.probability_alive";
+  static constexpr const char* expected = "modified_bg_nbd.conditional_expected_purchases";
+  static constexpr const char* distribution = "modified_bg_nbd.probability_of_purchases";
+};
+
+/// BG/NBD or modified BG/NBD, and its number type.
+template <class M>
+concept bgnbd_family = requires { bgnbd_traits<M>::shift; };
+template <class M>
+using bgnbd_number = std::remove_cvref_t<decltype(std::declval<const M&>().r)>;
+
+/// P(alive) of valid rows[begin, end) into out[begin, end): the same operations as
+/// bgnbd_core::probability_alive, with log and exp evaluated per block over the rows with x + k > 0.
+template <std::floating_point T, int K>
+void bgnbd_alive_rows(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, T* out, std::size_t begin, std::size_t end) noexcept {
+  T arg[batch_block];
+  std::uint32_t idx[batch_block];
+  const T k = static_cast<T>(K);
+  for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
+    const std::size_t len = std::min(batch_block, end - b0);
+    std::size_t cnt = 0;
+    for (std::size_t i = 0; i < len; ++i) {
+      const rfm_row<T>& c = rows[b0 + i];
+      if (c.frequency + k == T(0)) {
+        out[b0 + i] = T(1);
+      } else {
+        idx[cnt] = static_cast<std::uint32_t>(i);
+        arg[cnt++] = (m.alpha + c.age) / (m.alpha + c.recency);
+      }
+    }
+    vlog(arg, arg, cnt);
+    for (std::size_t j = 0; j < cnt; ++j) arg[j] = (m.r + rows[b0 + idx[j]].frequency) * arg[j];
+    vexp(arg, arg, cnt);
+    for (std::size_t j = 0; j < cnt; ++j) {
+      const rfm_row<T>& c = rows[b0 + idx[j]];
+      const T odds = m.a / (m.b + c.frequency + k - T(1)) * arg[j];
+      out[b0 + idx[j]] = odds == odds ? T(1) / (T(1) + odds)
+                                      : logistic_complement(m.log_odds_dead(c.frequency, c.recency, c.age));
+    }
+  }
+}
+
+template <class Model>
+[[nodiscard]] auto bgnbd_core_of(const Model& m) noexcept {
+  return bgnbd_core<std::remove_cvref_t<decltype(m.r)>, bgnbd_traits<Model>::shift>{m.r, m.alpha, m.a, m.b};
+}
+
+template <class Model, std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> bgnbd_batch_alive(const Model& model, std::span<const rfm_row<T>> rows,
+                                                           std::span<T> out, const batch_options& opt) {
+  using tr = bgnbd_traits<Model>;
+  const auto m = bgnbd_core_of(model);
+  if (auto e = m.check(tr::alive)) return {e, no_row};
+  if (auto e = check_batch_io(rows, out, tr::alive)) return {e, no_row};
+  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t b0 = begin; b0 < end; b0 += 16 * batch_block) {
+      const std::size_t b1 = std::min(end, b0 + 16 * batch_block);
+      if (const batch_failure bad = check_rfm_rows(rows, b0, b1, tr::alive)) return bad;
+      bgnbd_alive_rows(m, rows.data(), out.data(), b0, b1);
+    }
+    return batch_failure{};
+  });
+  if (f) return {f.error, f.row};
+  return out;
+}
+
+/// E[Y(t) | x, t_x, T] of the BG/NBD family: conditional_bracket once per distinct (x, T), P(alive)
+/// per row; the product in the scalar function's order.
+template <class Model, std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> bgnbd_batch_expected(const Model& model, std::span<const rfm_row<T>> rows, T t,
+                                                              std::span<T> out, const batch_options& opt) {
+  using tr = bgnbd_traits<Model>;
+  const auto m = bgnbd_core_of(model);
+  using core = std::remove_cvref_t<decltype(m)>;
+  if (auto e = m.check(tr::expected)) return {e, no_row};
+  if (auto e = core::check_horizon(t, tr::expected)) return {e, no_row};
+  if (auto e = check_batch_io(rows, out, tr::expected)) return {e, no_row};
+  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+    key_memo<T, 2> memo;
+    std::vector<T> brackets;
+    T br[batch_block];
+    for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
+      const std::size_t b1 = std::min(end, b0 + batch_block);
+      if (const batch_failure bad = check_rfm_rows(rows, b0, b1, tr::expected)) return bad;
+      for (std::size_t i = b0; i < b1; ++i) {
+        bool inserted = false;
+        const std::size_t j = memo.find_or_insert({rows[i].frequency, rows[i].age}, inserted);
+        if (inserted) {
+          const result<T> v = m.conditional_bracket(rows[i].frequency, rows[i].age, t, tr::expected);
+          if (!v) return {v.error(), i};
+          brackets.push_back(*v);
+        }
+        br[i - b0] = brackets[j];
+      }
+      bgnbd_alive_rows(m, rows.data(), out.data(), b0, b1);
+      for (std::size_t i = b0; i < b1; ++i) out[i] = br[i - b0] * out[i];
+    }
+    return {};
+  });
+  if (f) return {f.error, f.row};
+  return out;
+}
+
+// ---- checks shared by the CLV kernels ---------------------------------------------------------
+
+/// The scalar crm::try_customer_lifetime_value's check of one expected spend.
+template <std::floating_point T>
+[[nodiscard]] error_info check_clv_spend(T spend) noexcept {
+  if (!(spend == spend) || spend > std::numeric_limits<T>::max()) return {errc::not_finite, "customer_lifetime_value", "expected_spend"};
+  if (spend < T(0)) return {errc::negative, "customer_lifetime_value", "expected_spend"};
+  return {};
+}
+/// The discounted sum of crm::try_customer_lifetime_value for cumulative expectations c_i = f(i)
+/// (1-based), before the final "* margin * spend", in the scalar function's order of operations.
+template <std::floating_point T, class F>
+[[nodiscard]] T clv_sum(count_t periods, T discount_rate, F&& cumulative_at) {
+  T value = 0, previous = 0, discount = 1;
+  const T factor = T(1) / (T(1) + discount_rate);
+  for (count_t i = 1; i <= periods; ++i) {
+    const T cumulative = cumulative_at(i);
+    discount *= factor;
+    value += (cumulative - previous) * discount;
+    previous = cumulative;
+  }
+  return value;
+}
+template <std::floating_point T>
+[[nodiscard]] bool clv_finite(T v) noexcept {
+  return v == v && v <= std::numeric_limits<T>::max() && v >= std::numeric_limits<T>::lowest();
+}
+
+/// CLV of the BG/NBD family: the brackets at the H horizons once per distinct (x, T), P(alive) per
+/// row, then the scalar function's discounted sum.
+template <class Model, std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> bgnbd_batch_clv(const Model& model, std::span<const rfm_row<T>> rows,
+                                                         std::span<const T> spend, const clv_horizon<T>& h,
+                                                         std::span<T> out, const batch_options& opt) {
+  using tr = bgnbd_traits<Model>;
+  constexpr const char* name = "customer_lifetime_value";
+  const auto m = bgnbd_core_of(model);
+  using core = std::remove_cvref_t<decltype(m)>;
+  if (auto e = h.check(name)) return {e, no_row};
+  if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
+  if (spend.size() != rows.size()) return {error_info{errc::malformed, name, "expected_spend", "must have one element per row"}, no_row};
+  const std::size_t periods = static_cast<std::size_t>(h.periods);
+  std::vector<T> horizons(periods);
+  for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
+  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+    key_memo<T, 2> memo;
+    std::vector<T> brackets;  // periods values per distinct (x, T)
+    std::uint32_t at[batch_block];
+    for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
+      const std::size_t b1 = std::min(end, b0 + batch_block);
+      for (std::size_t i = b0; i < b1; ++i) {
+        if (auto e = check_clv_spend(spend[i])) return {e, i};
+        if (auto e = m.check(tr::expected)) return {e, i};
+        if (!rfm_row_ok(rows[i]))
+          if (auto e = validate(rows.subspan(i, 1), tr::expected)) return {e, i};
+        if (auto e = core::check_horizon(horizons.back(), tr::expected)) return {e, i};
+        bool inserted = false;
+        const std::size_t j = memo.find_or_insert({rows[i].frequency, rows[i].age}, inserted);
+        if (inserted) {
+          for (std::size_t p = 0; p < periods; ++p) {
+            const result<T> v = m.conditional_bracket(rows[i].frequency, rows[i].age, horizons[p], tr::expected);
+            if (!v) return {v.error(), i};
+            brackets.push_back(*v);
+          }
+        }
+        at[i - b0] = static_cast<std::uint32_t>(j);
+      }
+      bgnbd_alive_rows(m, rows.data(), out.data(), b0, b1);
+      for (std::size_t i = b0; i < b1; ++i) {
+        const T pa = out[i];
+        const T* br = brackets.data() + at[i - b0] * periods;
+        T v = clv_sum(h.periods, h.discount_rate, [&](count_t p) { return br[p - 1] * pa; });
+        v *= h.margin * spend[i];
+        if (!clv_finite(v)) return {error_info{errc::not_finite, name, "result"}, i};
+        out[i] = v;
+      }
+    }
+    return {};
+  });
+  if (f) return {f.error, f.row};
+  return out;
+}
+
+// ---- Pareto/NBD ---------------------------------------------------------------------------------
+
+/// (1 - exp(-(s-1) L)) / (s-1), L at s = 1: pareto_nbd's growth term, same operations.
+template <std::floating_point T>
+[[nodiscard]] T pareto_growth(T s, T L) noexcept {
+  const T e = s - T(1);
+  if (e == T(0)) return L;
+  return -std::expm1(-e * L) / e;
+}
+/// (r+x)/(alpha+T) (beta+T) growth(log1p(t/(beta+T))): the factor of P(alive) in pareto_nbd's
+/// conditional expectation, in its order of operations.
+template <std::floating_point T>
+[[nodiscard]] T pareto_expected_factor(const pareto_nbd<T>& m, T x, T age, T t) noexcept {
+  return (m.r + x) / (m.alpha + age) * (m.beta + age) * pareto_growth(m.s, std::log1p(t / (m.beta + age)));
+}
+
+/// P(alive) of Pareto/NBD once per distinct (x, t_x, T) (two 2F1 series each), by the scalar function.
+template <std::floating_point T>
+class pareto_alive_memo {
+ public:
+  explicit pareto_alive_memo(const pareto_nbd<T>& m) : m_(m) {}
+  [[nodiscard]] result<T> at(const rfm_row<T>& c) {
+    bool inserted = false;
+    const std::size_t j = memo_.find_or_insert({c.frequency, c.recency, c.age}, inserted);
+    if (inserted) {
+      const result<T> v = m_.try_probability_alive(c);
+      if (!v) return v;
+      values_.push_back(*v);
+    }
+    return values_[j];
+  }
+
+ private:
+  const pareto_nbd<T>& m_;
+  key_memo<T, 3> memo_;
+  std::vector<T> values_;
+};
+
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> pareto_batch_alive(const pareto_nbd<T>& m, std::span<const rfm_row<T>> rows,
+                                                            std::span<T> out, const batch_options& opt) {
+  constexpr const char* name = "pareto_nbd.probability_alive";
+  if (auto e = m.check(name)) return {e, no_row};
+  if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
+  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+    pareto_alive_memo<T> alive(m);
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!rfm_row_ok(rows[i]))
+        if (auto e = validate(rows.subspan(i, 1), name)) return {e, i};
+      const result<T> v = alive.at(rows[i]);
+      if (!v) return {v.error(), i};
+      out[i] = *v;
+    }
+    return {};
+  });
+  if (f) return {f.error, f.row};
+  return out;
+}
+
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> pareto_batch_expected(const pareto_nbd<T>& m, std::span<const rfm_row<T>> rows, T t,
+                                                               std::span<T> out, const batch_options& opt) {
+  constexpr const char* name = "pareto_nbd.conditional_expected_purchases";
+  if (auto e = m.check(name)) return {e, no_row};
+  if (!std::isfinite(t)) return {error_info{errc::not_finite, name, "t"}, no_row};
+  if (t < T(0)) return {error_info{errc::negative, name, "t"}, no_row};
+  if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
+  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+    pareto_alive_memo<T> alive(m);
+    key_memo<T, 2> memo;
+    std::vector<T> factors;
+    for (std::size_t i = begin; i < end; ++i) {
+      const rfm_row<T>& c = rows[i];
+      if (!rfm_row_ok(c))
+        if (auto e = validate(rows.subspan(i, 1), name)) return {e, i};
+      const result<T> pa = alive.at(c);
+      if (!pa) return {pa.error(), i};
+      bool inserted = false;
+      const std::size_t j = memo.find_or_insert({c.frequency, c.age}, inserted);
+      if (inserted) factors.push_back(pareto_expected_factor(m, c.frequency, c.age, t));
+      out[i] = factors[j] * *pa;
+    }
+    return {};
+  });
+  if (f) return {f.error, f.row};
+  return out;
+}
+
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> pareto_batch_clv(const pareto_nbd<T>& m, std::span<const rfm_row<T>> rows,
+                                                          std::span<const T> spend, const clv_horizon<T>& h,
+                                                          std::span<T> out, const batch_options& opt) {
+  constexpr const char* name = "customer_lifetime_value";
+  constexpr const char* expected = "pareto_nbd.conditional_expected_purchases";
+  if (auto e = h.check(name)) return {e, no_row};
+  if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
+  if (spend.size() != rows.size()) return {error_info{errc::malformed, name, "expected_spend", "must have one element per row"}, no_row};
+  const std::size_t periods = static_cast<std::size_t>(h.periods);
+  std::vector<T> horizons(periods);
+  for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
+  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+    pareto_alive_memo<T> alive(m);
+    key_memo<T, 2> memo;
+    std::vector<T> factors;  // periods values per distinct (x, T)
+    for (std::size_t i = begin; i < end; ++i) {
+      const rfm_row<T>& c = rows[i];
+      if (auto e = check_clv_spend(spend[i])) return {e, i};
+      if (auto e = m.check(expected)) return {e, i};
+      if (!rfm_row_ok(c))
+        if (auto e = validate(rows.subspan(i, 1), expected)) return {e, i};
+      if (!std::isfinite(horizons.back())) return {error_info{errc::not_finite, expected, "t"}, i};
+      const result<T> pa = alive.at(c);
+      if (!pa) return {pa.error(), i};
+      bool inserted = false;
+      const std::size_t j = memo.find_or_insert({c.frequency, c.age}, inserted);
+      if (inserted)
+        for (std::size_t p = 0; p < periods; ++p) factors.push_back(pareto_expected_factor(m, c.frequency, c.age, horizons[p]));
+      const T* fac = factors.data() + j * periods;
+      const T a = *pa;
+      T v = clv_sum(h.periods, h.discount_rate, [&](count_t p) { return fac[p - 1] * a; });
+      v *= h.margin * spend[i];
+      if (!clv_finite(v)) return {error_info{errc::not_finite, name, "result"}, i};
+      out[i] = v;
+    }
+    return {};
+  });
+  if (f) return {f.error, f.row};
+  return out;
+}
+
+// ---- any model: once per distinct key by the scalar function ----------------------------------
+
+/// out[i] = compute(i) through a memo keyed by key(i) (compute returns crm::result<T>); check(i)
+/// (an error_info) runs on every row first, for the inputs the key leaves out (the weight).
+template <class E, std::size_t K, std::floating_point T, class Check, class Key, class Compute>
+[[nodiscard]] batch_result<std::span<T>> memo_batch(std::size_t n, std::span<T> out, const batch_options& opt, Check&& check,
+                                                    Key&& key, Compute&& compute) {
+  const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+    key_memo<E, K> memo;
+    std::vector<T> values;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (const error_info e = check(i)) return {e, i};
+      bool inserted = false;
+      const std::size_t j = memo.find_or_insert(key(i), inserted);
+      if (inserted) {
+        const result<T> v = compute(i);
+        if (!v) {
+          // a later row with the same key would fail the same way; this is the first
+          return {v.error(), i};
+        }
+        values.push_back(*v);
+      }
+      out[i] = values[j];
+    }
+    return {};
+  });
+  if (f) return {f.error, f.row};
+  return out;
+}
+
+/// P(X(t_i) = n_i) for pairs, once per distinct pair, by the model's scalar function.
+template <class Model, std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> batch_distribution(const Model& m, std::span<const count_t> n, std::span<const T> t,
+                                                            std::span<T> out, const batch_options& opt, const char* name) {
+  if (n.empty()) return {error_info{errc::empty_input, name, "n"}, no_row};
+  if (t.size() != n.size()) return {error_info{errc::malformed, name, "t", "must have one element per n"}, no_row};
+  if (out.size() != n.size()) return {error_info{errc::malformed, name, "out", "must have one element per n"}, no_row};
+  return memo_batch<T, 2>(
+      n.size(), out, opt, [](std::size_t) { return error_info{}; }, [&](std::size_t i) { return std::array<T, 2>{static_cast<T>(n[i]), t[i]}; },
+      [&](std::size_t i) { return m.try_probability_of_purchases(n[i], t[i]); });
+}
+
+// ---- Gamma-Gamma --------------------------------------------------------------------------------
+
+/// E[Z | x, zbar] for rows[begin, end): gamma_gamma::try_conditional_expected_average_spend's
+/// formula and checks, branch-free per block; a block with a bad row is redone by the scalar function
+/// to find its error.
+template <std::floating_point T>
+[[nodiscard]] batch_failure spend_rows(const gamma_gamma<T>& m, std::span<const spend_row<T>> rows, T* out, std::size_t begin,
+                                       std::size_t end) noexcept {
+  const T p = m.p, q = m.q, pg = m.p * m.gamma;
+  const T big = T(1e18), hi = std::numeric_limits<T>::max(), lo = std::numeric_limits<T>::lowest();
+  for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
+    const std::size_t b1 = std::min(end, b0 + batch_block);
+    bool all = true;
+    for (std::size_t i = b0; i < b1; ++i) {
+      const T x = rows[i].frequency, z = rows[i].average_spend;
+      const T px = p * x;
+      const T w = px / (px + q - T(1));
+      const T population = pg / (px + q - T(1));
+      const T v = population + w * z;
+      const bool whole = (x >= big) | (x == std::trunc(x));
+      const bool ok = (x == x) & (x <= hi) & (z == z) & (z <= hi) & (z >= lo) & (x >= T(0)) & whole &
+                      (((x == T(0)) & (z == T(0))) | ((x > T(0)) & (z > T(0)))) & (px + q > T(1)) & (v == v) & (v <= hi) &
+                      (v >= lo);
+      all &= ok;
+      out[i] = v;
+    }
+    if (all) continue;
+    for (std::size_t i = b0; i < b1; ++i) {
+      const result<T> v = m.try_conditional_expected_average_spend(rows[i].frequency, rows[i].average_spend);
+      if (!v) return {v.error(), i};
+      out[i] = *v;
+    }
+  }
+  return {};
+}
+
+}  // namespace detail
+
+// =================================================================================================
+// Public API. Every function has an into-span form (no allocation; `out` has one element per row),
+// a `try_` form returning a new vector and a throwing form; errors are crm::batch_result /
+// crm::batch_error carrying the scalar function's error_info and the 0-based index of the first bad
+// row (crm::no_row for a bad parameter, horizon or size). Row weights are validated, never used.
+// =================================================================================================
+
+/**
+ * @brief P(alive | x, t_x, T) of every row (probabilities): BG/NBD and modified BG/NBD
+ * 1 / (1 + a/(b+x+k-1) ((alpha+T)/(alpha+t_x))^(r+x)) (Fader, Hardie & Lee 2008 note; Batislam et al.
+ * 2007), Pareto/NBD 1 / (1 + s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0) (Fader & Hardie 2005 note).
+ * Equal to the model's probability_alive(row). BG/NBD family: one log and one exp per row with
+ * x + k > 0 (none for BG/NBD's x = 0); with SLEEF each result is within (3 + 2|y|) ulp of the
+ * std:: one, y = (r+x) ln((alpha+T)/(alpha+t_x)) (the log's 1.5-ulp difference is multiplied by |y|
+ * in the exponent). Pareto/NBD: once per distinct (x, t_x, T) (two 2F1 series), bit-identical.
+ * Errors: the scalar function's for the first bad row (crm::validate's rules), a bad parameter
+ * (crm::no_row), empty input, `out` of another size.
+ */
+template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const M& m,
+                                                                     std::type_identity_t<std::span<const rfm_row<T>>> rows,
+                                                                     std::span<T> out, const batch_options& opt = {}) {
+  return detail::bgnbd_batch_alive(m, rows, out, opt);
+}
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const pareto_nbd<T>& m,
+                                                                     std::type_identity_t<std::span<const rfm_row<T>>> rows,
+                                                                     std::span<T> out, const batch_options& opt = {}) {
+  return detail::pareto_batch_alive(m, rows, out, opt);
+}
+/// BG/BB: P(active at opportunity n + ahead | x, t_x, n) of every row (Fader, Hardie & Shang 2010),
+/// equal to bg_bb::probability_alive(row, ahead); computed once per distinct (x, t_x, n).
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const bg_bb<T>& m,
+                                                                     std::type_identity_t<std::span<const discrete_row<T>>> rows,
+                                                                     std::span<T> out, count_t ahead = 1,
+                                                                     const batch_options& opt = {}) {
+  constexpr const char* name = "bg_bb.probability_alive";
+  if (auto e = m.check(name)) return {e, no_row};
+  if (ahead < 0) return {error_info{errc::negative, name, "ahead"}, no_row};
+  if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
+  return detail::memo_batch<count_t, 3>(
+      rows.size(), out, opt, [&](std::size_t i) { return detail::check_discrete_row(rows[i], name); },
+      [&](std::size_t i) { return std::array<count_t, 3>{rows[i].frequency, rows[i].recency, rows[i].periods}; },
+      [&](std::size_t i) { return m.try_probability_alive(rows[i], ahead); });
+}
+
+/// New-vector form of try_batch_probability_alive (same errors).
+template <class Model, class Row>
+[[nodiscard]] auto try_batch_probability_alive(const Model& m, const std::vector<Row>& rows, const batch_options& opt = {})
+    -> batch_result<std::vector<std::remove_cvref_t<decltype(rows[0].weight)>>> {
+  using T = std::remove_cvref_t<decltype(rows[0].weight)>;
+  return detail::into_vector<T>(rows.size(), [&](std::span<T> out) {
+    if constexpr (std::is_same_v<Row, discrete_row<T>>)
+      return try_batch_probability_alive(m, std::span<const Row>(rows), out, count_t{1}, opt);
+    else
+      return try_batch_probability_alive(m, std::span<const Row>(rows), out, opt);
+  });
+}
+/// Throwing form (crm::batch_error).
+template <class Model, class Row>
+[[nodiscard]] auto batch_probability_alive(const Model& m, const std::vector<Row>& rows, const batch_options& opt = {}) {
+  return try_batch_probability_alive(m, rows, opt).value();
+}
+
+/**
+ * @brief E[Y(t) | x, t_x, T], the expected purchases of every row in the next t (purchases; BG/BB:
+ * the next t opportunities), equal to the model's conditional_expected_purchases(row, t).
+ * BG/NBD family: (a+b+x+k-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(...)] x P(alive)
+ * (FHL 2005 eq. 10), the bracket with its 2F1 once per distinct (x, T), P(alive) per row as in
+ * try_batch_probability_alive (same SLEEF bound plus 0.5 ulp). Pareto/NBD: (r+x)(beta+T)/((alpha+T)
+ * (s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive), the factor once per (x, T), P(alive) once per
+ * distinct row, bit-identical. BG/BB: once per distinct (x, t_x, n), bit-identical.
+ * Errors: those of the scalar function, for the first bad row or for the parameters and t (no_row).
+ */
+template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(
+    const M& m, std::type_identity_t<std::span<const rfm_row<T>>> rows, std::type_identity_t<T> t, std::span<T> out,
+    const batch_options& opt = {}) {
+  return detail::bgnbd_batch_expected(m, rows, t, out, opt);
+}
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(
+    const pareto_nbd<T>& m, std::type_identity_t<std::span<const rfm_row<T>>> rows, std::type_identity_t<T> t,
+    std::span<T> out, const batch_options& opt = {}) {
+  return detail::pareto_batch_expected(m, rows, t, out, opt);
+}
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(
+    const bg_bb<T>& m, std::type_identity_t<std::span<const discrete_row<T>>> rows, std::type_identity_t<T> future_periods,
+    std::span<T> out, const batch_options& opt = {}) {
+  constexpr const char* name = "bg_bb.conditional_expected_purchases";
+  if (auto e = m.check(name)) return {e, no_row};
+  if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
+  return detail::memo_batch<count_t, 3>(
+      rows.size(), out, opt, [&](std::size_t i) { return detail::check_discrete_row(rows[i], name); },
+      [&](std::size_t i) { return std::array<count_t, 3>{rows[i].frequency, rows[i].recency, rows[i].periods}; },
+      [&](std::size_t i) { return m.try_conditional_expected_purchases(rows[i], future_periods); });
+}
+/// New-vector form of try_batch_conditional_expected_purchases.
+template <class Model, class Row, std::floating_point T>
+[[nodiscard]] batch_result<std::vector<T>> try_batch_conditional_expected_purchases(const Model& m, const std::vector<Row>& rows,
+                                                                                   T t, const batch_options& opt = {}) {
+  return detail::into_vector<T>(rows.size(), [&](std::span<T> out) {
+    return try_batch_conditional_expected_purchases(m, std::span<const Row>(rows), t, out, opt);
+  });
+}
+/// Throwing form (crm::batch_error).
+template <class Model, class Row, std::floating_point T>
+[[nodiscard]] std::vector<T> batch_conditional_expected_purchases(const Model& m, const std::vector<Row>& rows, T t,
+                                                                  const batch_options& opt = {}) {
+  return try_batch_conditional_expected_purchases(m, rows, t, opt).value();
+}
+
+/**
+ * @brief P(X(t_i) = n_i) for pairs (n_i, t_i): the probability that a new customer makes exactly
+ * n_i repeat purchases in (0, t_i] (for instance each customer's own x and age: how likely what it
+ * did was), equal to the model's probability_of_purchases(n_i, t_i) (BG/NBD: FHL 2005 eq. 8;
+ * Pareto/NBD: Fader & Hardie 2006 note), computed once per distinct pair, bit-identical.
+ * Errors: the scalar function's for the first bad pair; n and t (and out) of different sizes; empty.
+ */
+template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_of_purchases(const M& m, std::span<const count_t> n,
+                                                                            std::type_identity_t<std::span<const T>> t,
+                                                                            std::span<T> out, const batch_options& opt = {}) {
+  return detail::batch_distribution(m, n, t, out, opt, detail::bgnbd_traits<M>::distribution);
+}
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_of_purchases(const pareto_nbd<T>& m, std::span<const count_t> n,
+                                                                            std::type_identity_t<std::span<const T>> t,
+                                                                            std::span<T> out, const batch_options& opt = {}) {
+  return detail::batch_distribution(m, n, t, out, opt, "pareto_nbd.probability_of_purchases");
+}
+/// BG/BB: P(X(n_i) = x_i), x_i transactions in n_i opportunities (Fader, Hardie & Shang 2010), once
+/// per distinct (x, n), equal to bg_bb::probability_of_purchases(x_i, n_i).
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_of_purchases(const bg_bb<T>& m, std::span<const count_t> x,
+                                                                            std::span<const count_t> n, std::span<T> out,
+                                                                            const batch_options& opt = {}) {
+  constexpr const char* name = "bg_bb.probability_of_purchases";
+  if (x.empty()) return {error_info{errc::empty_input, name, "purchases"}, no_row};
+  if (n.size() != x.size()) return {error_info{errc::malformed, name, "periods", "must have one element per purchases"}, no_row};
+  if (out.size() != x.size()) return {error_info{errc::malformed, name, "out", "must have one element per purchases"}, no_row};
+  return detail::memo_batch<count_t, 2>(
+      x.size(), out, opt, [](std::size_t) { return error_info{}; }, [&](std::size_t i) { return std::array<count_t, 2>{x[i], n[i]}; },
+      [&](std::size_t i) { return m.try_probability_of_purchases(x[i], n[i]); });
+}
+/// New-vector form of try_batch_probability_of_purchases.
+template <class Model, class U>
+[[nodiscard]] auto try_batch_probability_of_purchases(const Model& m, const std::vector<count_t>& n, const std::vector<U>& t,
+                                                      const batch_options& opt = {}) {
+  using T = std::remove_cvref_t<decltype(m.probability_of_purchases(count_t{}, U{}))>;
+  return detail::into_vector<T>(n.size(), [&](std::span<T> out) {
+    return try_batch_probability_of_purchases(m, std::span<const count_t>(n), std::span<const U>(t), out, opt);
+  });
+}
+/// Throwing form (crm::batch_error).
+template <class Model, class U>
+[[nodiscard]] auto batch_probability_of_purchases(const Model& m, const std::vector<count_t>& n, const std::vector<U>& t,
+                                                  const batch_options& opt = {}) {
+  return try_batch_probability_of_purchases(m, n, t, opt).value();
+}
+
+/**
+ * @brief E[Z | x, zbar] of every row (money per transaction): p (gamma + x zbar) / (p x + q - 1) as
+ * gamma_gamma::conditional_expected_average_spend(x, zbar) computes it (Fader, Hardie & Lee 2005;
+ * Fader & Hardie 2013 note), bit-identical; x = 0 (with zbar = 0) gives the population mean. One
+ * branch-free pass (it vectorises); the weight column is ignored.
+ * Errors: the scalar function's for the first bad row; bad parameters (no_row); empty; `out` size.
+ */
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_average_spend(
+    const gamma_gamma<T>& m, std::type_identity_t<std::span<const spend_row<T>>> rows, std::span<T> out,
+    const batch_options& opt = {}) {
+  constexpr const char* name = "gamma_gamma.conditional_expected_average_spend";
+  if (auto e = m.check(name)) return {e, no_row};
+  if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
+  const detail::batch_failure f = detail::run_chunks(
+      rows.size(), opt, [&](std::size_t begin, std::size_t end) { return detail::spend_rows(m, rows, out.data(), begin, end); });
+  if (f) return {f.error, f.row};
+  return out;
+}
+/// New-vector form.
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::vector<T>> try_batch_conditional_expected_average_spend(const gamma_gamma<T>& m,
+                                                                                       const std::vector<spend_row<T>>& rows,
+                                                                                       const batch_options& opt = {}) {
+  return detail::into_vector<T>(rows.size(), [&](std::span<T> out) {
+    return try_batch_conditional_expected_average_spend(m, std::span<const spend_row<T>>(rows), out, opt);
+  });
+}
+/// Throwing form (crm::batch_error).
+template <std::floating_point T>
+[[nodiscard]] std::vector<T> batch_conditional_expected_average_spend(const gamma_gamma<T>& m, const std::vector<spend_row<T>>& rows,
+                                                                      const batch_options& opt = {}) {
+  return try_batch_conditional_expected_average_spend(m, rows, opt).value();
+}
+
+/**
+ * @brief The lifetime value of every row (money): sum_{i=1}^{H} margin spend_i (E[X(iL)] - E[X((i-1)L)])
+ * / (1+d)^i, as crm::customer_lifetime_value(model, row, spend_i, horizon) computes it, with
+ * `expected_spend` one value per row (e.g. from try_batch_conditional_expected_average_spend).
+ * BG/NBD family: the H brackets once per distinct (x, T), P(alive) per row (with SLEEF within the
+ * P(alive) bound plus 2H ulp); Pareto/NBD: the H factors once per (x, T), P(alive) once per
+ * distinct row; BG/BB: the discounted sum once per distinct (x, t_x, n); both bit-identical.
+ * Errors: those of the scalar function for the first bad row (spend, then row, then the model's
+ * prediction); a bad horizon or sizes (no_row).
+ */
+template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(
+    const M& m, std::type_identity_t<std::span<const rfm_row<T>>> rows, std::type_identity_t<std::span<const T>> expected_spend,
+    const std::type_identity_t<clv_horizon<T>>& horizon, std::span<T> out, const batch_options& opt = {}) {
+  return detail::bgnbd_batch_clv(m, rows, expected_spend, horizon, out, opt);
+}
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(
+    const pareto_nbd<T>& m, std::type_identity_t<std::span<const rfm_row<T>>> rows,
+    std::type_identity_t<std::span<const T>> expected_spend, const clv_horizon<T>& horizon, std::span<T> out,
+    const batch_options& opt = {}) {
+  return detail::pareto_batch_clv(m, rows, expected_spend, horizon, out, opt);
+}
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(
+    const bg_bb<T>& m, std::type_identity_t<std::span<const discrete_row<T>>> rows,
+    std::type_identity_t<std::span<const T>> expected_spend, const clv_horizon<T>& h, std::span<T> out,
+    const batch_options& opt = {}) {
+  constexpr const char* name = "customer_lifetime_value";
+  if (auto e = h.check(name)) return {e, no_row};
+  if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
+  if (expected_spend.size() != rows.size())
+    return {error_info{errc::malformed, name, "expected_spend", "must have one element per row"}, no_row};
+  const detail::batch_failure f = detail::run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> detail::batch_failure {
+    detail::key_memo<count_t, 3> memo;
+    std::vector<T> sums;  // the discounted sum before "* margin * spend", per distinct row
+    for (std::size_t i = begin; i < end; ++i) {
+      const discrete_row<T>& c = rows[i];
+      if (auto e = detail::check_clv_spend(expected_spend[i])) return {e, i};
+      bool inserted = false;
+      const std::size_t j = memo.find_or_insert({c.frequency, c.recency, c.periods}, inserted);
+      if (inserted) {
+        error_info bad{};
+        const T s = detail::clv_sum(h.periods, h.discount_rate, [&](count_t p) {
+          if (bad) return T(0);
+          const result<T> v = m.try_conditional_expected_purchases(c, static_cast<T>(p) * h.period_length);
+          if (!v) bad = v.error();
+          return v ? *v : T(0);
+        });
+        if (bad) return {bad, i};
+        sums.push_back(s);
+      }
+      // rows of one key may differ in weight only: validate it as the scalar function would
+      if (!inserted)
+        if (auto e = detail::check_discrete_row(c, "bg_bb.conditional_expected_purchases")) return {e, i};
+      T v = sums[j];
+      v *= h.margin * expected_spend[i];
+      if (!detail::clv_finite(v)) return {error_info{errc::not_finite, name, "result"}, i};
+      out[i] = v;
+    }
+    return {};
+  });
+  if (f) return {f.error, f.row};
+  return out;
+}
+/// New-vector form of try_batch_customer_lifetime_value.
+template <class Model, class Row, std::floating_point T>
+[[nodiscard]] batch_result<std::vector<T>> try_batch_customer_lifetime_value(const Model& m, const std::vector<Row>& rows,
+                                                                            const std::vector<T>& expected_spend,
+                                                                            const clv_horizon<T>& horizon,
+                                                                            const batch_options& opt = {}) {
+  return detail::into_vector<T>(rows.size(), [&](std::span<T> out) {
+    return try_batch_customer_lifetime_value(m, std::span<const Row>(rows), std::span<const T>(expected_spend), horizon, out, opt);
+  });
+}
+/// Throwing form (crm::batch_error).
+template <class Model, class Row, std::floating_point T>
+[[nodiscard]] std::vector<T> batch_customer_lifetime_value(const Model& m, const std::vector<Row>& rows,
+                                                           const std::vector<T>& expected_spend, const clv_horizon<T>& horizon,
+                                                           const batch_options& opt = {}) {
+  return try_batch_customer_lifetime_value(m, rows, expected_spend, horizon, opt).value();
+}
+
+CRM_METRICS_END_NAMESPACE

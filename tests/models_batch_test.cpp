@@ -1,0 +1,274 @@
+// crm-metrics tests: the whole-base (batch) predictions of crm/models/batch.hpp. Every batch result
+// is compared with the model's scalar function on the same row: bit for bit on the std:: path, within
+// the stated ulp bound when the build routes log/exp through SLEEF; the first bad row is reported with
+// its index and the scalar function's error; threads change nothing.
+#include <crm/models/batch.hpp>
+#include <crm/models/generate.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+
+namespace {
+
+template <class T>
+using rows_t = std::vector<crm::rfm_row<T>>;
+
+/// Distance in units in the last place (of the larger magnitude) between two finite values.
+template <class T>
+double ulps(T got, T want) {
+  if (got == want) return 0.0;
+  const T scale = std::max(std::abs(got), std::abs(want));
+  return static_cast<double>(std::abs(got - want) / (scale * std::numeric_limits<T>::epsilon()));
+}
+
+/// A base with every kind of row: generated customers (ages on a day grid, recency continuous), plus
+/// edge rows: x = 0, t_x = T, t_x = 0 < x, large x, tiny and huge ages, fractional weights.
+template <class T, class Model>
+rows_t<T> base_for(const Model& m, crm::count_t customers, std::uint64_t seed) {
+  crm::generate_options<T> o;
+  o.customers = customers, o.first_age = T(27), o.last_age = T(39), o.age_step = T(1) / T(7), o.seed = seed;
+  rows_t<T> rows = crm::generate(m, o);
+  const rows_t<T> edge = {{0, 0, 39}, {0, 0, T(0.5)}, {3, 20, 20}, {1, 0, 30}, {40, 35, 39}, {200, 1000, 1500},
+                          {2, T(1e-6), T(1e-5)}, {5, 4000, 10000}, {1, T(30.43), T(38.86), T(2.5)}};
+  rows.insert(rows.end(), edge.begin(), edge.end());
+  rows.insert(rows.end(), edge.begin(), edge.end());  // repeated rows hit the memo
+  return rows;
+}
+
+/// The bound of the SLEEF path for P(alive) of the BG/NBD family (docs/batch.md): (3 + 2|y|) ulp.
+template <class T>
+double alive_bound(T r, T alpha, const crm::rfm_row<T>& c) {
+  if (!crm::detail::vector_math_uses_sleef || !std::is_same_v<T, double>) return 0.0;
+  const T y = (r + c.frequency) * std::log((alpha + c.age) / (alpha + c.recency));
+  return 3.0 + 2.0 * static_cast<double>(std::abs(y));
+}
+
+/// Compares a batch result with the scalar function row by row: equal within `bound(i)` ulp where the
+/// scalar answers; where it refuses a row, the batch must refuse with the first such row's error.
+template <class T, class Batch, class Scalar, class Bound>
+void compare(const Batch& batch, std::size_t n, Scalar&& scalar, Bound&& bound) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto want = scalar(i);
+    if (!want) {
+      INFO("the scalar function refuses row " << i << ": " << crm::message(want.error()));
+      REQUIRE(!batch);
+      CHECK(batch.row() == i);
+      CHECK(batch.error().code == want.error().code);
+      CHECK(std::string(batch.error().field) == want.error().field);
+      return;
+    }
+    INFO("row " << i);
+    REQUIRE(batch);
+    CHECK(ulps((*batch)[i], *want) <= bound(i));
+  }
+}
+
+template <class T, class Model>
+void check_bgnbd_family(const Model& m, std::uint64_t seed) {
+  const rows_t<T> rows = base_for<T>(m, 3000, seed);
+  const std::size_t n = rows.size();
+  const auto bound = [&](std::size_t i) { return alive_bound(m.r, m.alpha, rows[i]); };
+  const auto pa = crm::try_batch_probability_alive(m, rows);
+  compare<T>(pa, n, [&](std::size_t i) { return m.try_probability_alive(rows[i]); }, bound);
+  const auto pa2 = crm::try_batch_probability_alive(m, rows, {.threads = 2});
+  REQUIRE(pa2);
+  CHECK(*pa2 == *pa);
+  const T t = T(39);
+  const auto ce = crm::try_batch_conditional_expected_purchases(m, rows, t);
+  compare<T>(ce, n, [&](std::size_t i) { return m.try_conditional_expected_purchases(rows[i], t); },
+             [&](std::size_t i) { return bound(i) > 0 ? bound(i) + 1 : 0.0; });
+  std::vector<T> spend(n);
+  for (std::size_t i = 0; i < n; ++i) spend[i] = T(10) + static_cast<T>(i % 17);
+  const crm::clv_horizon<T> h{.periods = 12, .period_length = T(4.345), .discount_rate = T(0.01), .margin = T(0.3)};
+  const auto clv = crm::try_batch_customer_lifetime_value(m, rows, spend, h);
+  compare<T>(clv, n, [&](std::size_t i) { return crm::try_customer_lifetime_value(m, rows[i], spend[i], h); },
+             [&](std::size_t i) { return bound(i) > 0 ? bound(i) + 32 : 0.0; });
+}
+
+template <class T>
+void check_pareto(const crm::pareto_nbd<T>& m, std::uint64_t seed) {
+  const rows_t<T> rows = base_for<T>(m, 1500, seed);
+  const auto pa = crm::batch_probability_alive(m, rows);
+  const auto ce = crm::batch_conditional_expected_purchases(m, rows, T(52));
+  std::vector<T> spend(rows.size(), T(35));
+  const crm::clv_horizon<T> h{.periods = 6, .period_length = T(8), .discount_rate = T(0.02), .margin = T(1)};
+  const auto clv = crm::batch_customer_lifetime_value(m, rows, spend, h);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    INFO("row " << i);
+    CHECK(pa[i] == m.probability_alive(rows[i]));
+    CHECK(ce[i] == m.conditional_expected_purchases(rows[i], T(52)));
+    CHECK(clv[i] == crm::customer_lifetime_value(m, rows[i], spend[i], h));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("batch BG/NBD and modified BG/NBD equal the scalar functions", "[models][batch]") {
+  // CDNOW (FHL 2005), a + b < 1 with a > 1 avoided (a must differ from 1), strong drop-out, slow buyers
+  const crm::bg_nbd<double> params[] = {{0.243, 4.414, 0.793, 2.426}, {1.5, 2.0, 1.3, 0.5}, {0.5, 20.0, 3.0, 1.2}, {4.0, 1.0, 1.7, 9.0}};
+  std::uint64_t seed = 1;
+  for (const auto& p : params) {
+    check_bgnbd_family<double>(p, seed++);
+    check_bgnbd_family<double>(crm::modified_bg_nbd<double>{p.r, p.alpha, p.a, p.b}, seed++);
+  }
+  check_bgnbd_family<float>(crm::bg_nbd<float>{0.243f, 4.414f, 0.793f, 2.426f}, 11);
+  check_bgnbd_family<long double>(crm::modified_bg_nbd<long double>{0.525L, 6.183L, 0.891L, 1.614L}, 12);
+}
+
+TEST_CASE("batch Pareto/NBD equals the scalar functions", "[models][batch]") {
+  // CDNOW (FHL 2005 section 4), alpha < beta and alpha > beta branches of the 2F1
+  check_pareto<double>({0.553, 10.58, 0.606, 11.67}, 3);
+  check_pareto<double>({1.2, 30.0, 0.4, 5.0}, 4);
+  check_pareto<double>({0.3, 2.0, 1.0, 8.0}, 5);  // s = 1: the growth term's limit
+  check_pareto<long double>({0.553L, 10.58L, 0.606L, 11.67L}, 6);
+}
+
+TEST_CASE("batch P(X(t) = n) equals the scalar function for every pair", "[models][batch]") {
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
+  const crm::pareto_nbd<double> pn{0.553, 10.58, 0.606, 11.67};
+  std::vector<crm::count_t> n;
+  std::vector<double> t;
+  for (crm::count_t k = 0; k < 12; ++k)
+    for (const double h : {0.0, 1.0, 27.0, 39.0, 39.0, 78.0, 500.0}) n.push_back(k), t.push_back(h);
+  const auto a = crm::batch_probability_of_purchases(bg, n, t);
+  const auto b = crm::batch_probability_of_purchases(mbg, n, t, {.threads = 2});
+  const auto c = crm::batch_probability_of_purchases(pn, n, t);
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    CHECK(a[i] == bg.probability_of_purchases(n[i], t[i]));
+    CHECK(b[i] == mbg.probability_of_purchases(n[i], t[i]));
+    CHECK(c[i] == pn.probability_of_purchases(n[i], t[i]));
+  }
+}
+
+TEST_CASE("batch BG/BB equals the scalar functions", "[models][batch]") {
+  // donations (Fader, Hardie & Shang 2010), and a second set with fast drop-out
+  for (const crm::bg_bb<double> m : {crm::bg_bb<double>{1.204, 0.750, 0.657, 2.783}, crm::bg_bb<double>{0.4, 2.0, 3.0, 1.0}}) {
+    auto rows = crm::generate(m, {.customers = 5000, .periods = 6, .seed = 7});
+    const auto more = crm::generate(m, {.customers = 500, .periods = 30, .seed = 8});
+    rows.insert(rows.end(), more.begin(), more.end());
+    rows.push_back({0, 0, 0, 1.5});
+    const auto pa = crm::batch_probability_alive(m, rows);
+    std::vector<double> pa0(rows.size());
+    REQUIRE(crm::try_batch_probability_alive(m, rows, std::span<double>(pa0), 0));
+    const auto ce = crm::batch_conditional_expected_purchases(m, rows, 5.0);
+    std::vector<double> spend(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) spend[i] = 20.0 + static_cast<double>(i % 7);
+    const crm::clv_horizon<double> h{.periods = 10, .period_length = 1, .discount_rate = 0.1, .margin = 0.5};
+    const auto clv = crm::batch_customer_lifetime_value(m, rows, spend, h);
+    std::vector<crm::count_t> x, n;
+    for (const auto& r : rows) x.push_back(r.frequency), n.push_back(r.periods);
+    const auto px = crm::batch_probability_of_purchases(m, x, n);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      CHECK(pa[i] == m.probability_alive(rows[i]));
+      CHECK(pa0[i] == m.probability_alive(rows[i], 0));
+      CHECK(ce[i] == m.conditional_expected_purchases(rows[i], 5.0));
+      CHECK(clv[i] == crm::customer_lifetime_value(m, rows[i], spend[i], h));
+      CHECK(px[i] == m.probability_of_purchases(x[i], n[i]));
+    }
+  }
+}
+
+TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[models][batch]") {
+  for (const crm::gamma_gamma<double> m : {crm::gamma_gamma<double>{6.25, 3.74, 15.44}, crm::gamma_gamma<double>{0.5, 1.2, 100.0}}) {
+    std::vector<crm::count_t> freq;
+    for (int i = 0; i < 20000; ++i) freq.push_back(i % 23);
+    auto rows = crm::generate(m, std::span<const crm::count_t>(freq), 9);
+    rows.push_back({1e18, 5.0, 1.0});
+    rows.push_back({3.0, 1e300, 1.0});
+    const auto v = crm::batch_conditional_expected_average_spend(m, rows);
+    const auto v2 = crm::batch_conditional_expected_average_spend(m, rows, {.threads = 2});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      CHECK(v[i] == m.conditional_expected_average_spend(rows[i].frequency, rows[i].average_spend));
+      CHECK(v2[i] == v[i]);
+    }
+  }
+  const crm::gamma_gamma<float> mf{6.25f, 3.74f, 15.44f};
+  const std::vector<crm::spend_row<float>> fr = {{1, 2.5f, 1}, {0, 0, 1}, {7, 40.0f, 1}};
+  const auto vf = crm::batch_conditional_expected_average_spend(mf, fr);
+  for (std::size_t i = 0; i < fr.size(); ++i) CHECK(vf[i] == mf.conditional_expected_average_spend(fr[i].frequency, fr[i].average_spend));
+}
+
+TEST_CASE("batch predictions name the first bad row and the scalar function's error", "[models][batch][errors]") {
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const crm::pareto_nbd<double> pn{0.553, 10.58, 0.606, 11.67};
+  rows_t<double> rows = base_for<double>(bg, 70000, 21);  // enough rows for two threads
+  const crm::rfm_row<double> bad[] = {{1, 40, 39}, {-1, 0, 39}, {1.5, 2, 39}, {0, 3, 39}, {1, 2, std::nan("")}, {1, 2, 39, 0}};
+  for (const auto& b : bad) {
+    for (const std::size_t at : {std::size_t{0}, std::size_t{1234}, rows.size() - 1, std::size_t{50000}}) {
+      rows_t<double> r = rows;
+      r[at] = b;
+      r[at + (at + 1 < r.size() ? 1 : 0)] = at + 1 < r.size() ? b : r[at];  // a second bad row after it
+      const auto want = bg.try_probability_alive(b);
+      REQUIRE(!want);
+      for (const unsigned th : {1u, 2u}) {
+        const auto got = crm::try_batch_probability_alive(bg, r, {.threads = th});
+        REQUIRE(!got);
+        CHECK(got.row() == at);
+        CHECK(got.error().code == want.error().code);
+        CHECK(std::string(got.error().field) == want.error().field);
+        CHECK(std::string(got.error().metric) == want.error().metric);
+        const auto ce = crm::try_batch_conditional_expected_purchases(pn, r, 10.0, {.threads = th});
+        REQUIRE(!ce);
+        CHECK(ce.row() == at);
+        CHECK(std::string(ce.error().field) == want.error().field);
+        CHECK(std::string(ce.error().metric) == "pareto_nbd.conditional_expected_purchases");
+      }
+    }
+  }
+  // the throwing form: crm::batch_error, a crm::metric_error whose message ends with the row
+  rows_t<double> r = {{1, 2, 39}, {1, 40, 39}};
+  try {
+    (void)crm::batch_probability_alive(bg, r);
+    FAIL("no exception");
+  } catch (const crm::batch_error& e) {
+    CHECK(e.row() == 1);
+    CHECK(std::string(e.what()) == "crm::bg_nbd.probability_alive: recency is larger than its whole (must not exceed age) (row 1)");
+  }
+  // parameter, horizon and size errors belong to no row
+  const auto p = crm::try_batch_probability_alive(crm::bg_nbd<double>{0, 1, 1, 1}, r);
+  CHECK((!p && p.row() == crm::no_row && std::string(p.error().field) == "r"));
+  const auto t = crm::try_batch_conditional_expected_purchases(bg, rows_t<double>{{1, 2, 39}}, -1.0);
+  CHECK((!t && t.row() == crm::no_row && t.error().code == crm::errc::negative));
+  const auto e = crm::try_batch_probability_alive(bg, rows_t<double>{});
+  CHECK((!e && e.error().code == crm::errc::empty_input));
+  std::vector<double> small(1);
+  const auto s = crm::try_batch_probability_alive(bg, rows, std::span<double>(small));
+  CHECK((!s && std::string(s.error().field) == "out"));
+  const auto q = crm::try_batch_probability_of_purchases(bg, std::vector<crm::count_t>{1, 2}, std::vector<double>{1.0});
+  CHECK((!q && std::string(q.error().field) == "t"));
+}
+
+TEST_CASE("batch errors of the models' own predictions carry the row", "[models][batch][errors]") {
+  // a pair the scalar function refuses (a negative count, a negative horizon) is named by its index
+  const crm::pareto_nbd<double> pn{0.553, 10.58, 0.606, 11.67};
+  const std::vector<crm::count_t> n = {1, 2, 2, -2, 3};
+  const std::vector<double> t = {39.0, 39.0, -1.0, 39.0, 39.0};
+  const auto px = crm::try_batch_probability_of_purchases(pn, n, t);
+  CHECK((!px && px.row() == 2 && px.error().code == crm::errc::negative && std::string(px.error().field) == "t"));
+  const auto px2 = crm::try_batch_probability_of_purchases(pn, n, std::vector<double>(5, 39.0));
+  CHECK((!px2 && px2.row() == 3 && std::string(px2.error().field) == "n"));
+  const rows_t<double> rows = {{0, 0, 39}, {2, 30, 39}};
+  // CLV: a negative spend is named before the row; BG/BB refuses a fractional period length
+  std::vector<double> spend = {10.0, -1.0};
+  const auto clv = crm::try_batch_customer_lifetime_value(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426}, rows, spend,
+                                                          crm::clv_horizon<double>{});
+  CHECK((!clv && clv.row() == 1 && std::string(clv.error().field) == "expected_spend"));
+  const crm::bg_bb<double> bb{1.204, 0.750, 0.657, 2.783};
+  const std::vector<crm::discrete_row<double>> d = {{1, 1, 6}, {2, 3, 6}, {2, 3, 6, -1.0}};
+  const std::vector<double> sp = {1.0, 1.0, 1.0};
+  const auto half = crm::try_batch_customer_lifetime_value(bb, d, sp, crm::clv_horizon<double>{.periods = 3, .period_length = 0.5});
+  const auto half_want = crm::try_customer_lifetime_value(bb, d[0], 1.0, crm::clv_horizon<double>{.periods = 3, .period_length = 0.5});
+  CHECK((!half && !half_want && half.row() == 0 && std::string(half.error().field) == half_want.error().field));
+  const auto w = crm::try_batch_probability_alive(bb, d);  // the third row repeats the second's key, with a bad weight
+  CHECK((!w && w.row() == 2 && std::string(w.error().field) == "weight"));
+  const std::vector<crm::spend_row<double>> sr = {{1, 2, 1}, {2, 0, 1}};
+  const auto g = crm::try_batch_conditional_expected_average_spend(crm::gamma_gamma<double>{6.25, 3.74, 15.44}, sr);
+  CHECK((!g && g.row() == 1 && std::string(g.error().field) == "average_spend"));
+}
