@@ -80,19 +80,31 @@ template <class T>
   else return 4;
 }
 
-/// Appends little-endian values to a byte vector.
+/// Appends little-endian values to a byte vector, through a small buffer: a value is one store
+/// into the buffer, not a push_back per byte (which made serializing a state of tens of MB cost
+/// several times its copy). bytes() and end_state() flush the buffer; size() counts it.
 class byte_writer {
  public:
   explicit byte_writer(std::vector<std::byte>& out) : out_(out) {}
+  byte_writer(const byte_writer&) = delete;
+  byte_writer& operator=(const byte_writer&) = delete;
   template <class U>
     requires std::is_integral_v<U>
   void put(U v) {
     using UU = std::make_unsigned_t<U>;
     auto u = static_cast<UU>(v);
-    for (std::size_t k = 0; k < sizeof(U); ++k) out_.push_back(static_cast<std::byte>((u >> (8 * k)) & 0xFFU));
+    if (pos_ + sizeof(U) > sizeof buf_) [[unlikely]] flush();
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(buf_ + pos_, &u, sizeof(U));
+    } else {
+      for (std::size_t k = 0; k < sizeof(U); ++k) buf_[pos_ + k] = static_cast<std::byte>((u >> (8 * k)) & 0xFFU);
+    }
+    pos_ += sizeof(U);
   }
   void put_bytes(const char* s, std::size_t n) {
-    for (std::size_t k = 0; k < n; ++k) out_.push_back(static_cast<std::byte>(s[k]));
+    flush();
+    const auto* b = reinterpret_cast<const std::byte*>(s);
+    out_.insert(out_.end(), b, b + n);
   }
   template <number T>
   void put_number(const T& v) {
@@ -111,8 +123,16 @@ class byte_writer {
       put_text(s.data(), s.size());
     }
   }
-  [[nodiscard]] std::size_t size() const noexcept { return out_.size(); }
-  std::vector<std::byte>& bytes() noexcept { return out_; }
+  [[nodiscard]] std::size_t size() const noexcept { return out_.size() + pos_; }
+  /// The bytes written so far (the buffer flushed).
+  std::vector<std::byte>& bytes() {
+    flush();
+    return out_;
+  }
+  void flush() {
+    out_.insert(out_.end(), buf_, buf_ + pos_);
+    pos_ = 0;
+  }
 
  private:
   void put_text(const char* s, std::size_t n) {
@@ -120,6 +140,8 @@ class byte_writer {
     put_bytes(s, n);
   }
   std::vector<std::byte>& out_;
+  std::size_t pos_ = 0;
+  std::byte buf_[1024];
 };
 
 /// Reads little-endian values; never reads past the end. After the first failure every read
@@ -242,6 +264,7 @@ inline void end_state(byte_writer& w, std::size_t payload_at) {
   const std::uint64_t len = b.size() - payload_at;
   for (std::size_t k = 0; k < 8; ++k) b[payload_at - 8 + k] = static_cast<std::byte>((len >> (8 * k)) & 0xFFU);
   w.put(checksum(std::span<const std::byte>(b).subspan(payload_at)));
+  w.flush();
 }
 
 /// Checks the frame of a state (magic, version, kind, number type, length, checksum) and returns
