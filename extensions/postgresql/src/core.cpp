@@ -110,6 +110,7 @@ struct state_base {
   virtual crm::error_info merge(const state_base& o) = 0;
   virtual std::vector<std::byte> serialize() const = 0;
   virtual crm::error_info check_options(const crm_pg_options&) const { return {}; }
+  virtual std::size_t weight() const noexcept { return sizeof(*this); }
 };
 
 template <class Acc, int K>
@@ -130,7 +131,21 @@ struct acc_state final : state_base {
   crm::error_info merge(const state_base& o) override {
     return acc.try_merge(static_cast<const acc_state&>(o).acc);
   }
-  std::vector<std::byte> serialize() const override { return acc.serialize(); }
+  // acc.serialize() into a vector reserved up front: growing a vector of tens of MB by doubling
+  // costs a copy and fresh (kernel-zeroed) pages per step.
+  std::size_t weight() const noexcept override {
+    if constexpr (requires { acc.memory_bytes(); }) return acc.memory_bytes();
+    else return sizeof(*this);
+  }
+  std::vector<std::byte> serialize() const override {
+    std::vector<std::byte> out;
+    if constexpr (requires { acc.memory_bytes(); }) out.reserve(acc.memory_bytes() + 4096);
+    crm::detail::byte_writer w(out);
+    const std::size_t at = crm::detail::begin_state<double>(w, Acc::kind);
+    acc.write_payload(w);
+    crm::detail::end_state(w, at);
+    return out;
+  }
   crm::error_info check_options(const crm_pg_options& o) const override {
     if constexpr (K == CRM_PG_RFM) {
       const auto& p = acc.options();
@@ -464,6 +479,8 @@ bool crm_pg_state_flatten(void* state, size_t* size, crm_pg_error* err) noexcept
 void crm_pg_state_copy_flat(const void* state, void* dest, size_t size) noexcept {
   std::memcpy(dest, base(state)->flat.data(), size);
 }
+void crm_pg_state_drop_flat(void* state) noexcept { std::vector<std::byte>().swap(static_cast<state_base*>(state)->flat); }
+size_t crm_pg_state_weight(const void* state) noexcept { return state == nullptr ? 0 : base(state)->weight(); }
 
 }  // extern "C"
 

@@ -25,6 +25,7 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
+#include "portability/instr_time.h"
 
 #include "core.h"
 #include "metric_table.h"
@@ -140,17 +141,44 @@ Datum crm_ab_test_fn(PG_FUNCTION_ARGS) {
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
 }
 
+/* ---- timing of the state operations (DEBUG1: SET client_min_messages = debug1 shows them, workers'
+ * included); docs/postgresql.md, "Where the time goes" ---- */
+static bool crm_trace_begin(instr_time* t) {
+  if (!message_level_is_interesting(DEBUG1)) return false;
+  INSTR_TIME_SET_CURRENT(*t);
+  return true;
+}
+static void crm_trace_end(bool on, instr_time* t, const char* what, size_t bytes) {
+  instr_time now;
+  if (!on) return;
+  INSTR_TIME_SET_CURRENT(now);
+  INSTR_TIME_SUBTRACT(now, *t);
+  elog(DEBUG1, "crm_metrics: %s, %zu bytes, %.1f ms", what, bytes, INSTR_TIME_GET_MILLISEC(now));
+}
+
+static void* crm_state_read_traced(int kind, const void* bytes, size_t size, crm_pg_error* err) {
+  instr_time t;
+  bool trace = crm_trace_begin(&t);
+  void* st = crm_pg_state_read(kind, bytes, size, err);
+  crm_trace_end(trace, &t, "deserialize", size);
+  return st;
+}
+
 /* ---- states as expanded objects --------------------------------------------------------------- */
 typedef struct CrmState {
   ExpandedObjectHeader hdr;
   void* state; /* the C++ accumulator (core.h), freed by the context's reset callback */
+  MemoryContextCallback* owner; /* that callback (its arg is `state`) */
 } CrmState;
 
 static Size crm_state_flat_size(ExpandedObjectHeader* eohptr) {
   CrmState* s = (CrmState*)eohptr;
   crm_pg_error err;
   size_t n = 0;
+  instr_time t;
+  bool trace = crm_trace_begin(&t);
   if (!crm_pg_state_flatten(s->state, &n, &err)) crm_raise(&err);
+  crm_trace_end(trace, &t, "serialize", n);
   if (n > MaxAllocSize - VARHDRSZ)
     ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("crm_metrics: state of %zu bytes is larger than a bytea can hold (1 GB)", n)));
   return VARHDRSZ + n;
@@ -159,6 +187,7 @@ static void crm_state_flatten_into(ExpandedObjectHeader* eohptr, void* result, S
   CrmState* s = (CrmState*)eohptr;
   SET_VARSIZE(result, allocated_size);
   crm_pg_state_copy_flat(s->state, VARDATA(result), allocated_size - VARHDRSZ);
+  crm_pg_state_drop_flat(s->state); /* PostgreSQL asks for the bytes once per flattening */
 }
 static const ExpandedObjectMethods crm_state_methods = {crm_state_flat_size, crm_state_flatten_into};
 
@@ -199,10 +228,11 @@ static CrmState* crm_state_make(MemoryContext agg, int kind, const crm_pg_option
   crm_pg_error err;
   void* st;
   EOH_init_header(&s->hdr, &crm_state_methods, cxt);
-  st = bytes != NULL ? crm_pg_state_read(kind, bytes, size, &err) : crm_pg_state_new(kind, opt, &err);
+  st = bytes != NULL ? crm_state_read_traced(kind, bytes, size, &err) : crm_pg_state_new(kind, opt, &err);
   if (st == NULL) crm_raise(&err);
   crm_own(cxt, cb, crm_state_free_cb, st);
   s->state = st;
+  s->owner = cb;
   return s;
 }
 
@@ -229,7 +259,7 @@ static const void* crm_state_arg(FunctionCallInfo fcinfo, int argno, int kind) {
   if (s != NULL) return s->state;
   b = PG_GETARG_BYTEA_PP(argno);
   cb = crm_own_prepare(CurrentMemoryContext);
-  st = crm_pg_state_read(kind, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &err);
+  st = crm_state_read_traced(kind, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &err);
   if (st == NULL) crm_raise(&err);
   crm_own(CurrentMemoryContext, cb, crm_state_free_cb, st);
   return st;
@@ -451,13 +481,18 @@ Datum crm_fit_row_trans(PG_FUNCTION_ARGS) {
   return crm_fit_add(fcinfo, DatumGetFloat8(f[0]), DatumGetFloat8(f[1]), DatumGetFloat8(f[2]));
 }
 
-/* ---- combine: merges two states of the same kind (also the transition of crm_state_merge) ---- */
+/* ---- combine: merges two states of the same kind (also the transition of crm_state_merge) ----
+ * A serialized second state is read into the aggregate's context, and the smaller of the two
+ * accumulators is merged into the larger (fewer customers to look up, no growth of the larger
+ * table); the other is freed at once. */
 PG_FUNCTION_INFO_V1(crm_state_combine);
 Datum crm_state_combine(PG_FUNCTION_ARGS) {
   MemoryContext agg = crm_agg_context(fcinfo, "crm_state_combine");
   CrmState* s;
-  const void* other;
+  CrmState* other;
   crm_pg_error err;
+  instr_time t;
+  bool trace;
   if (PG_ARGISNULL(1)) return crm_skip_row(fcinfo);
   if (PG_ARGISNULL(0)) {
     /* the first state: a copy of the second argument (flattened if it is an expanded object), owned
@@ -471,8 +506,33 @@ Datum crm_state_combine(PG_FUNCTION_ARGS) {
     bytea* b = PG_GETARG_BYTEA_PP(0);
     s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
   }
-  other = crm_state_arg(fcinfo, 1, crm_pg_state_kind(s->state));
-  if (!crm_pg_state_merge(s->state, other, &err)) crm_raise(&err);
+  other = crm_state_object(PG_GETARG_DATUM(1));
+  if (other != NULL) { /* an expanded state of someone else's: read only */
+    trace = crm_trace_begin(&t);
+    if (!crm_pg_state_merge(s->state, other->state, &err)) crm_raise(&err);
+    crm_trace_end(trace, &t, "merge", 0);
+    PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
+  }
+  {
+    bytea* b = PG_GETARG_BYTEA_PP(1);
+    CrmState* o = crm_state_make(agg, crm_pg_state_kind(s->state), NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+    void* big = s->state;
+    void* small = o->state;
+    if (crm_pg_state_weight(small) > crm_pg_state_weight(big)) {
+      big = o->state;
+      small = s->state;
+    }
+    trace = crm_trace_begin(&t);
+    if (!crm_pg_state_merge(big, small, &err)) crm_raise(&err);
+    crm_trace_end(trace, &t, "merge", 0);
+    /* s keeps the merged accumulator; the other one is freed now, not with the context */
+    s->state = big;
+    s->owner->arg = big;
+    o->owner->arg = NULL;
+    o->state = NULL;
+    crm_pg_state_free(small);
+    pfree(o);
+  }
   PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
 }
 
