@@ -1,5 +1,6 @@
 // crm-metrics tests: the CSV reader of the aggregation layer (<crm/aggregate/csv.hpp>).
 #include <crm/aggregate/csv.hpp>
+#include <crm/aggregate/orders.hpp>
 #include <crm/aggregate/rfm.hpp>
 #include <crm/multiprecision.hpp>
 
@@ -592,4 +593,309 @@ TEST_CASE("csv: scan_csv into one accumulator per thread, merged, equals one thr
   (void)one.add(std::span<const crm::order<double>>(crm::read_orders_csv(in).records));
   CHECK(acc.customers() == 5003);
   CHECK(acc.rows() == one.rows());
+}
+
+TEST_CASE("csv: digit_run8 against a byte loop, every length and every wrong byte", "[aggregate][csv]") {
+  const std::string digits = "73914062";
+  for (std::size_t n = 0; n <= 8; ++n)
+    for (int bad = 0; bad < 256; ++bad) {
+      if (bad >= '0' && bad <= '9') continue;
+      std::string s = digits;
+      if (n < 8) s[n] = static_cast<char>(bad);
+      for (std::size_t k = n + 1; k < 8; ++k) s[k] = static_cast<char>((bad * 7 + static_cast<int>(k) * 31) & 0xFF);
+      std::uint64_t v = 12345, want = 0;
+      const unsigned got = crm::detail::digit_run8(s.data(), v);
+      INFO(n << " " << bad);
+      REQUIRE(got == n);
+      for (std::size_t k = 0; k < n; ++k) want = want * 10 + static_cast<std::uint64_t>(s[k] - '0');
+      if (n > 0) CHECK(v == want);
+    }
+}
+
+namespace {
+// A random order log in one of three layouts, with good lines (whose records are known) and
+// damaged ones (a byte replaced or inserted, a quote, a blank, a sign, a long number).
+struct fuzz_log {
+  std::string text;
+  crm::order_columns columns;
+  csv_format format;
+  std::vector<std::pair<std::uint64_t, crm::order<double>>> known;  // line, the record it must give
+};
+
+fuzz_log make_fuzz_log(int layout, std::uint64_t seed, int lines) {
+  std::uint64_t x = seed;
+  auto next = [&x] { return x ^= x << 13, x ^= x >> 7, x ^= x << 17; };
+  auto digits = [&](int n) {
+    std::string s;
+    for (int k = 0; k < n; ++k) s += static_cast<char>('0' + next() % 10);
+    return s;
+  };
+  fuzz_log f;
+  const char d = layout == 0 ? ',' : layout == 1 ? ';' : '|';
+  if (layout == 0) {
+    f.text = "customer_id,date,amount\n";
+  } else if (layout == 1) {
+    f.text = "amount;note;date;customer_id;channel;campaign\n";
+    f.columns.channel = "channel";
+    f.columns.campaign = "campaign";
+  } else {
+    f.text = "date|customer_id|amount\n";
+    f.format.time = time_format::yyyymmdd;
+  }
+  f.format.delimiter = d;
+  const std::string damage = "0123456789-+.,;|\" \t\rxeE/:\xC3";
+  std::uint64_t line = 1;
+  for (int i = 0; i < lines; ++i) {
+    ++line;
+    if (next() % 200 == 0) {
+      f.text += next() % 2 ? "\n" : "  \r\n";  // blank lines are not rows
+      continue;
+    }
+    crm::order<double> r{};
+    const int id_len = next() % 16 == 0 ? static_cast<int>(next() % 22) : 1 + static_cast<int>(next() % 14);
+    const std::string id = digits(id_len);
+    const bool id_ok = id_len >= 1 && id_len <= 19;
+    if (id_ok) r.customer = std::stoull(id);
+    const int y = 2020 + static_cast<int>(next() % 5);
+    const unsigned m = 1 + static_cast<unsigned>(next() % 12), dd = 1 + static_cast<unsigned>(next() % 28);
+    char date[16];
+    if (layout == 2) std::snprintf(date, sizeof date, "%04d%02u%02u", y, m, dd);
+    else std::snprintf(date, sizeof date, "%04d-%02u-%02u", y, m, dd);
+    r.time = ymd(y, m, dd);
+    std::string amount = next() % 5 == 0 ? "-" : "";
+    const int whole = next() % 20 == 0 ? static_cast<int>(next() % 18) : 1 + static_cast<int>(next() % 6);
+    amount += digits(whole);
+    if (next() % 4 != 0) amount += "." + digits(static_cast<int>(next() % (next() % 10 == 0 ? 12 : 3)));
+    const bool amount_ok = whole > 0 && std::from_chars(amount.data(), amount.data() + amount.size(), r.amount).ec == std::errc{};
+    std::string row;
+    bool tags_ok = true;
+    if (layout == 0) {
+      row = id + d + date + d + amount;
+    } else if (layout == 1) {
+      const std::string ch = next() % 3 == 0 ? "" : digits(1 + static_cast<int>(next() % 10));
+      const std::string ca = next() % 3 == 0 ? "" : digits(1 + static_cast<int>(next() % 8));
+      const std::uint64_t ch_value = ch.empty() ? 0 : std::stoull(ch);
+      tags_ok = ch_value <= 0xFFFFFFFFULL;  // a larger channel id is rejected (out_of_range)
+      r.channel = static_cast<crm::tag_id>(ch_value);
+      r.campaign = ca.empty() ? 0 : static_cast<crm::tag_id>(std::stoul(ca));
+      row = amount + d + (next() % 2 ? "any text" : "") + d + date + d + id + d + ch + d + ca;
+    } else {
+      row = std::string(date) + d + id + d + amount;
+    }
+    const bool damaged = next() % 8 == 0;
+    if (damaged) {
+      const std::size_t at = next() % (row.size() + 1);
+      const char c = damage[next() % damage.size()];
+      if (next() % 2 && at < row.size()) row[at] = c;
+      else row.insert(at, 1, c);
+    }
+    if (!damaged && id_ok && amount_ok && tags_ok) f.known.emplace_back(line, r);
+    f.text += row + (next() % 5 == 0 ? "\r\n" : "\n");
+  }
+  if (next() % 2) f.text.pop_back();  // sometimes no final line break
+  return f;
+}
+
+bool same_order(const crm::order<double>& a, const crm::order<double>& b) {
+  return a.customer == b.customer && a.time == b.time && std::signbit(a.amount) == std::signbit(b.amount) &&
+         a.amount == b.amount && a.channel == b.channel && a.campaign == b.campaign;
+}
+}  // namespace
+
+TEST_CASE("csv: the fixed-layout fast path reads every line as the general path does", "[aggregate][csv]") {
+  // The reader with its fast path (run_csv<..., true>, what read_orders_csv and scan_csv use)
+  // against the same reader with it turned off, on damaged logs: the same records, counts,
+  // rejections (line, column, field, code, reason); and the undamaged lines give the records they
+  // were made from (ids by std::stoull, amounts by std::from_chars, dates by std::chrono).
+  using rec = crm::order<double>;
+  for (int layout = 0; layout < 3; ++layout)
+    for (const unsigned threads : {1u, 2u}) {
+      const fuzz_log f = make_fuzz_log(layout, 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(layout), 40000);
+      INFO("layout " << layout << ", threads " << threads);
+      for (const bad_rows policy : {bad_rows::collect, bad_rows::fail}) {
+        csv_format fmt = f.format;
+        fmt.on_bad_row = policy;
+        fmt.keep_rejections = 100000;
+        fmt.threads = threads;
+        std::vector<std::vector<rec>> got_fast(threads), got_general(threads);
+        const auto in = csv_input::from_text(f.text, "fuzz.csv");
+        const crm::csv_summary a = crm::detail::run_csv<rec, true>(
+            in, f.columns, fmt, [&](unsigned w, std::span<const rec> b) { got_fast[w].insert(got_fast[w].end(), b.begin(), b.end()); });
+        const crm::csv_summary b = crm::detail::run_csv<rec, false>(
+            in, f.columns, fmt, [&](unsigned w, std::span<const rec> s) { got_general[w].insert(got_general[w].end(), s.begin(), s.end()); });
+        CHECK(a.rows == b.rows);
+        CHECK(a.used == b.used);
+        CHECK(a.rejected == b.rejected);
+        CHECK(a.stopped == b.stopped);
+        CHECK(a.used + a.rejected == a.rows);
+        REQUIRE(a.rejections.size() == b.rejections.size());
+        for (std::size_t i = 0; i < a.rejections.size(); ++i) CHECK(a.rejections[i].message() == b.rejections[i].message());
+        if (policy == bad_rows::fail) {
+          CHECK(a.stopped);  // every log has damaged lines
+          continue;
+        }
+        CHECK(a.rejected > 100);
+        std::vector<rec> all;
+        for (std::size_t w = 0; w < threads; ++w) {
+          REQUIRE(got_fast[w].size() == got_general[w].size());
+          for (std::size_t i = 0; i < got_fast[w].size(); ++i)
+            if (!same_order(got_fast[w][i], got_general[w][i])) FAIL_CHECK("record " << i << " of worker " << w);
+          all.insert(all.end(), got_fast[w].begin(), got_fast[w].end());
+        }
+        // the i-th record belongs to the i-th line that is neither blank nor rejected
+        std::set<std::uint64_t> rejected_lines;
+        for (const auto& r : a.rejections) rejected_lines.insert(r.line);
+        std::vector<std::uint64_t> record_line;
+        std::uint64_t line = 0;
+        for (std::size_t p = 0; p < f.text.size();) {
+          std::size_t nl = f.text.find('\n', p);
+          if (nl == std::string::npos) nl = f.text.size();
+          ++line;
+          const bool blank = f.text.find_first_not_of(" \t\r", p) >= nl;
+          if (line > 1 && !blank && !rejected_lines.count(line)) record_line.push_back(line);
+          p = nl + 1;
+        }
+        REQUIRE(record_line.size() == all.size());
+        std::size_t k = 0, checked = 0;
+        for (const auto& [known_line, want] : f.known) {
+          while (k < record_line.size() && record_line[k] < known_line) ++k;
+          REQUIRE(k < record_line.size());
+          REQUIRE(record_line[k] == known_line);
+          if (!same_order(all[k], want)) FAIL_CHECK("line " << known_line);
+          ++checked;
+        }
+        CHECK(checked > 25000);
+      }
+    }
+}
+
+TEST_CASE("csv: rows an accumulator rejects are reported at their file line, column and field", "[aggregate][csv]") {
+  // A sink that returns the accumulator's add_report (try_add with on_bad_record::stop): each
+  // record the accumulator refuses becomes a rejected row of the summary, with the file's line.
+  // Here the RFM summary's calibration ends on 2023-06-30 and some orders are later.
+  using rec = crm::order<double>;
+  const crm::rfm_options options{.calibration_end = sys_days{year{2023} / 6 / 30}};
+  std::string s = "customer_id,date,amount\n";
+  std::vector<std::uint64_t> late_lines;
+  const int n = 100000;  // about 2.5 MB: read by two threads as well
+  for (int i = 0; i < n; ++i) {
+    const bool late = i % 9973 == 17;
+    if (late) late_lines.push_back(static_cast<std::uint64_t>(i) + 2);
+    s += std::to_string(1000 + i % 7919) + (late ? ",2023-07-0" + std::to_string(1 + i % 9) : ",2023-0" + std::to_string(1 + i % 6) + "-15") +
+         "," + std::to_string(i % 500) + ".5\n";
+  }
+  REQUIRE(late_lines.size() == 11);
+  for (const unsigned threads : {1u, 2u}) {
+    INFO("threads " << threads);
+    // collect: every late row rejected at its line, column 2 'date'; the rest used
+    {
+      crm::rfm_accumulator<double> acc(options);
+      std::vector<crm::rfm_accumulator<double>> more{acc.fresh()};
+      const crm::csv_summary sum = crm::try_scan_csv<rec>(
+          csv_input::from_text(s, "orders.csv"), crm::order_columns{},
+          {.on_bad_row = bad_rows::collect, .keep_rejections = 100, .threads = threads},
+          [&](unsigned w, std::span<const rec> b) { return (w == 0 ? acc : more[w - 1]).try_add(b); });
+      for (auto& m : more) acc.merge(m);
+      CHECK(sum.complete());
+      CHECK(sum.rows == static_cast<std::uint64_t>(n));
+      CHECK(sum.rejected == late_lines.size());
+      CHECK(sum.used + sum.rejected == sum.rows);
+      REQUIRE(sum.rejections.size() == late_lines.size());
+      for (std::size_t i = 0; i < late_lines.size(); ++i) {
+        const crm::csv_rejection& r = sum.rejections[i];
+        CHECK(r.source == "orders.csv");
+        CHECK(r.line == late_lines[i]);
+        CHECK(r.column == 2);
+        CHECK(r.field == "date");
+        CHECK(r.code == errc::out_of_range);
+      }
+      CHECK(sum.rejections[0].message() ==
+            "orders.csv:19: column 2 'date' is rejected by crm::rfm_accumulator: time is out of range (is after "
+            "calibration_end (no holdout asked for))");
+      // the same state as the accumulator given only the rows it accepts
+      crm::rfm_accumulator<double> direct(options);
+      const auto all = crm::read_orders_csv(csv_input::from_text(s, "orders.csv"));
+      (void)direct.try_add(std::span<const rec>(all.records), crm::on_bad_record::skip);
+      CHECK(acc.rows() == direct.rows());
+      // the same through try_scan_csv_into
+      crm::rfm_accumulator<double> into(options);
+      const crm::csv_summary s2 = crm::try_scan_csv_into<rec>(
+          csv_input::from_text(s, "orders.csv"), crm::order_columns{},
+          {.on_bad_row = bad_rows::collect, .keep_rejections = 100, .threads = threads}, into);
+      CHECK(s2.message() == sum.message());
+      CHECK(into.rows() == direct.rows());
+    }
+    // fail (the default): the first late row stops the read, with its line; counts add up
+    {
+      crm::rfm_accumulator<double> acc(options);
+      std::vector<crm::rfm_accumulator<double>> more{acc.fresh()};
+      const crm::csv_summary sum =
+          crm::try_scan_csv<rec>(csv_input::from_text(s, "orders.csv"), crm::order_columns{}, {.threads = threads},
+                                 [&](unsigned w, std::span<const rec> b) { return (w == 0 ? acc : more[w - 1]).try_add(b); });
+      CHECK(sum.stopped);
+      REQUIRE(sum.rejections.size() == 1);
+      CHECK(sum.rejections[0].line == late_lines[0]);
+      CHECK(sum.rejections[0].column == 2);
+      CHECK(sum.rejected == 1);
+      CHECK(sum.rows == late_lines[0] - 1);  // the rows up to the bad one
+      CHECK(sum.used + sum.rejected == sum.rows);
+      try {
+        (void)crm::scan_csv<rec>(csv_input::from_text(s, "orders.csv"), crm::order_columns{}, {.threads = threads},
+                                 [&](unsigned, std::span<const rec> b) { return crm::rfm_accumulator<double>(options).try_add(b); });
+        FAIL("no csv_error");
+      } catch (const crm::csv_error& e) {
+        CHECK(e.line() == 19);
+        CHECK(e.column() == 2);
+      }
+      try {
+        crm::rfm_accumulator<double> into(options);
+        (void)crm::scan_csv_into<rec>(csv_input::from_text(s, "orders.csv"), crm::order_columns{}, {.threads = threads}, into);
+        FAIL("no csv_error");
+      } catch (const crm::csv_error& e) {
+        CHECK(e.line() == 19);
+        CHECK(e.column() == 2);
+        CHECK(e.field() == "date");
+        CHECK(e.code() == errc::out_of_range);
+      }
+    }
+  }
+  // A rejection of no one column (a sum that overflows): the line, column 0, the accumulator's message.
+  const std::string big = "customer_id,date,amount\n1,2023-01-01,1e308\n2,2023-01-01,1e308\n3,2023-01-02,1\nx,2023-01-03,1\n";
+  crm::order_totals_accumulator<double> totals;
+  const crm::csv_summary o = crm::try_scan_csv<rec>(csv_input::from_text(big, "big.csv"), crm::order_columns{},
+                                                    {.on_bad_row = bad_rows::collect},
+                                                    [&](unsigned, std::span<const rec> b) { return totals.try_add(b); });
+  CHECK(o.rows == 4);
+  CHECK(o.used == 2);
+  CHECK(o.rejected == 2);
+  REQUIRE(o.rejections.size() == 2);
+  CHECK(o.rejections[0].message() == "big.csv:3: is rejected by crm::order_totals_accumulator: revenue overflows the number type (the sum of "
+                                             "amounts is too large)");
+  CHECK(o.rejections[0].column == 0);
+  CHECK(o.rejections[0].code == errc::overflow);
+  CHECK(o.rejections[1].line == 5);  // the reader's own rejection, after it in file order
+  CHECK(o.rejections[1].field == "customer_id");
+  CHECK(totals.totals().orders == 2);
+}
+
+TEST_CASE("csv: scan_csv_into reports a merge the accumulator refuses", "[aggregate][csv]") {
+  // RFM without the day log refuses to merge parts in which one customer's days interleave: here
+  // customer 1 buys on Jan 1 and 10 in the first half of the file (thread 1) and on Jan 5 in the second.
+  std::string s = "customer_id,date,amount\n1,2023-01-01,1\n1,2023-01-10,1\n";
+  for (int i = 0; i < 80000; ++i) s += std::to_string(100 + i) + ",2023-02-01,2.5\n";
+  s += "1,2023-01-05,1\n";
+  const crm::rfm_options options{.calibration_end = sys_days{year{2023} / 12 / 31}, .day_log = false};
+  crm::rfm_accumulator<double> acc(options);
+  const crm::csv_summary sum =
+      crm::try_scan_csv_into<crm::order<double>>(csv_input::from_text(s, "o.csv"), crm::order_columns{}, {.threads = 2}, acc);
+  REQUIRE(sum.stopped);
+  CHECK(sum.rejections.at(0).line == 0);
+  CHECK(sum.rejections.at(0).reason.rfind("could not merge the workers' states: crm::rfm_accumulator: ", 0) == 0);
+  // one thread reads it in order and rejects the Jan 5 row at its line instead
+  crm::rfm_accumulator<double> one(options);
+  const crm::csv_summary s1 =
+      crm::try_scan_csv_into<crm::order<double>>(csv_input::from_text(s, "o.csv"), crm::order_columns{}, {}, one);
+  REQUIRE(s1.stopped);
+  CHECK(s1.rejections.at(0).line == 80004);
+  CHECK(s1.rejections.at(0).field == "date");
 }

@@ -19,9 +19,11 @@
 // rejected, and the first few rejections are kept for the message.
 #pragma once
 
+#include <crm/aggregate/detail/csv_fast.hpp>
 #include <crm/aggregate/detail/csv_fields.hpp>
 #include <crm/aggregate/detail/csv_scan.hpp>
 #include <crm/aggregate/records.hpp>
+#include <crm/aggregate/report.hpp>
 #include <crm/core/error.hpp>
 #include <crm/core/number.hpp>
 
@@ -39,6 +41,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -190,36 +193,6 @@ struct spend_columns {
 
 namespace detail {
 
-/// The last time field read and its value: logs are sorted by time, so most rows repeat the
-/// previous row's date and skip the calendar arithmetic. One per worker.
-struct time_cache {
-  std::array<char, 32> text{};
-  std::size_t size = 0;  ///< 0: empty
-  time_point value{};
-  field_failure parse(std::string_view s, const csv_format& f, time_point& out) {
-    if (s.size() == size && same_text(s)) {
-      out = value;
-      return {};
-    }
-    const field_failure r = parse_time(s, f.time, f.dates, out);
-    if (r.ok() && s.size() <= text.size()) {
-      std::memcpy(text.data(), s.data(), s.size());
-      size = s.size();
-      value = out;
-    }
-    return r;
-  }
-  bool same_text(std::string_view s) const noexcept {
-    if (size < 8 || size > 16) return std::memcmp(s.data(), text.data(), size) == 0;
-    std::uint64_t a = 0, b = 0, c = 0, d = 0;  // two overlapping words cover 8..16 bytes
-    std::memcpy(&a, s.data(), 8);
-    std::memcpy(&b, text.data(), 8);
-    std::memcpy(&c, s.data() + size - 8, 8);
-    std::memcpy(&d, text.data() + size - 8, 8);
-    return ((a ^ b) | (c ^ d)) == 0;
-  }
-};
-
 /// A record kind's columns: names, which are required, how a field fills the record.
 template <class Record>
 struct csv_schema;
@@ -229,11 +202,12 @@ struct csv_schema<order<T>> {
   static constexpr std::size_t roles = 5;
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, true, true, false, false};
+  static constexpr std::array<std::string_view, roles> fields{"customer", "time", "amount", "channel", "campaign"};
   explicit csv_schema(const order_columns& c) : names{c.customer, c.time, c.amount, c.channel, c.campaign} {}
   field_failure parse(std::size_t role, std::string_view s, order<T>& r, const csv_format& f, time_cache& c) const {
     switch (role) {
       case 0: return parse_unsigned(s, r.customer);
-      case 1: return c.parse(s, f, r.time);
+      case 1: return c.parse(s, f.time, f.dates, r.time);
       case 2: return parse_amount(s, r.amount);
       case 3: return s.empty() ? field_failure{} : parse_unsigned(s, r.channel);
       default: return s.empty() ? field_failure{} : parse_unsigned(s, r.campaign);
@@ -247,13 +221,14 @@ struct csv_schema<email_event<T>> {
   static constexpr std::size_t roles = 5;
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, true, true, true, false};
+  static constexpr std::array<std::string_view, roles> fields{"recipient", "campaign", "kind", "time", "revenue"};
   explicit csv_schema(const email_columns& c) : names{c.recipient, c.campaign, c.kind, c.time, c.revenue} {}
   field_failure parse(std::size_t role, std::string_view s, email_event<T>& r, const csv_format& f, time_cache& c) const {
     switch (role) {
       case 0: return parse_unsigned(s, r.recipient);
       case 1: return parse_unsigned(s, r.campaign);
       case 2: return parse_email_kind(s, r.kind);
-      case 3: return c.parse(s, f, r.time);
+      case 3: return c.parse(s, f.time, f.dates, r.time);
       default: {
         if (s.empty()) return {};
         const field_failure x = parse_amount(s, r.revenue);
@@ -274,11 +249,12 @@ struct csv_schema<survey_answer> {
   static constexpr std::size_t roles = 3;
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, false, true};
+  static constexpr std::array<std::string_view, roles> fields{"respondent", "time", "score"};
   explicit csv_schema(const survey_columns& c) : names{c.respondent, c.time, c.score} {}
   field_failure parse(std::size_t role, std::string_view s, survey_answer& r, const csv_format& f, time_cache& c) const {
     switch (role) {
       case 0: return parse_unsigned(s, r.respondent);
-      case 1: return c.parse(s, f, r.time);
+      case 1: return c.parse(s, f.time, f.dates, r.time);
       default: return parse_signed(s, r.score);
     }
   }
@@ -290,10 +266,11 @@ struct csv_schema<spend_record<T>> {
   static constexpr std::size_t roles = 3;
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, false, true};
+  static constexpr std::array<std::string_view, roles> fields{"time", "channel", "amount"};
   explicit csv_schema(const spend_columns& c) : names{c.time, c.channel, c.amount} {}
   field_failure parse(std::size_t role, std::string_view s, spend_record<T>& r, const csv_format& f, time_cache& c) const {
     switch (role) {
-      case 0: return c.parse(s, f, r.time);
+      case 0: return c.parse(s, f.time, f.dates, r.time);
       case 1: return s.empty() ? field_failure{} : parse_unsigned(s, r.channel);
       default: {
         const field_failure x = parse_amount(s, r.amount);
@@ -311,6 +288,7 @@ struct local_rejection {
   std::size_t column = 0;  ///< 0-based; npos = not in a column
   field_failure why{};
   std::string text;  ///< the offending field (shortened)
+  std::string said{};  ///< the reason, when it is not why.reason (an accumulator's message)
 };
 
 struct chunk_state {
@@ -336,22 +314,93 @@ struct csv_plan {
 };
 
 /// Parses the lines of [b, e), emitting records in batches to sink(worker, span).
-template <class Record, class Schema, class Sink>
+/// Fast = false turns the fixed-layout fast path off (tests compare the two paths).
+template <class Record, bool Fast, class Schema, class Sink>
 void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_plan& plan, const csv_format& fmt,
                  unsigned worker, std::size_t chunk, const std::atomic<std::size_t>& first_failed_chunk,
                  const csv_bytes& bytes, Sink& sink, chunk_state& st) {
-  constexpr std::ptrdiff_t release_every = std::ptrdiff_t{16} << 20;  // bytes parsed between page releases
+  constexpr std::ptrdiff_t release_every = std::ptrdiff_t{1} << 20;  // bytes parsed between page releases
   const char* released = b;
   const csv_dialect dialect{fmt.delimiter, fmt.quote, fmt.whitespace_separated};
   constexpr std::size_t batch_size = 4096;
-  std::vector<Record> batch;
-  batch.reserve(batch_size);
+  std::vector<Record> batch(batch_size);  // filled in place: batch[0, filled)
+  std::size_t filled = 0;
   const bool fail_fast = fmt.on_bad_row == bad_rows::fail;
   const std::size_t keep = std::max<std::size_t>(fmt.keep_rejections, 1);
   const int* roles = plan.role_of.data();
   time_cache cache;
   const std::size_t ncols = plan.role_of.size();
+  constexpr bool fast_kind = Fast && std::is_same_v<Record, order<double>>;
+  // A sink that returns an add_report (an accumulator's try_add) has its rejections reported as
+  // rows rejected at their file lines: the local line of every record in the batch is kept.
+  constexpr bool reports =
+      std::is_same_v<std::remove_cvref_t<std::invoke_result_t<Sink&, unsigned, std::span<const Record>>>, add_report>;
+  std::vector<std::uint64_t> line_of(reports ? batch_size : 0);
+  // The accumulator's rejections of batch[from, filled): counted, kept with their lines; under
+  // bad_rows::fail the first one stops the read (the rows after it are then not read).
+  auto hand_over = [&]() {
+    if constexpr (reports) {
+      std::size_t from = 0;
+      while (from < filled) {
+        const std::size_t n = filled - from;
+        const add_report rep = sink(worker, std::span<const Record>(batch.data() + from, n));
+        if (rep.rejected == 0 && rep.unread == 0) break;
+        const auto kept = static_cast<std::size_t>(std::min<count_t>(rep.rejected, add_report::kept_rejections));
+        for (std::size_t i = 0; i < kept; ++i) {
+          const rejected_record& x = rep.first_rejections[i];
+          if (st.rejections.size() >= keep || x.index >= n) break;
+          std::size_t column = static_cast<std::size_t>(-1);
+          for (std::size_t role = 0; role < Schema::roles; ++role)
+            if (Schema::fields[role] == x.error.field)
+              for (std::size_t c = 0; c < ncols; ++c)
+                if (roles[c] == static_cast<int>(role)) column = c;
+          st.rejections.push_back({line_of[from + x.index], column, {x.error.code, ""}, std::string(),
+                                   "is rejected by " + message(x.error)});
+        }
+        const auto unread = static_cast<std::uint64_t>(rep.unread);
+        st.used -= static_cast<std::uint64_t>(rep.rejected) + (fail_fast ? unread : 0);
+        st.rejected += static_cast<std::uint64_t>(rep.rejected);
+        if (fail_fast) {
+          st.rows -= unread;
+          st.stopped = true;
+          break;
+        }
+        if (unread == 0) break;
+        from = filled - static_cast<std::size_t>(unread);
+      }
+    } else {
+      sink(worker, std::span<const Record>(batch.data(), filled));
+    }
+    filled = 0;
+  };
+  fast_order_layout fast;
+  if constexpr (fast_kind)
+    fast = make_fast_order_layout(plan.role_of, plan.width, fmt.delimiter, fmt.quote, fmt.whitespace_separated,
+                                  fmt.time, fmt.dates);
+  auto flush = [&]() -> bool {  // hands the batch over; true: stop (this or an earlier chunk failed)
+    hand_over();
+    if (b - released >= release_every) {
+      bytes.release(released, b);
+      released = b;
+    }
+    return st.stopped || (fail_fast && first_failed_chunk.load(std::memory_order_relaxed) < chunk);
+  };
   while (b < e) {
+    if constexpr (fast_kind) {
+      if (fast.enabled) {
+        Record& r = batch[filled];
+        r = Record{};
+        if (const char* next = fast_order_line(b, e, fast, r, cache)) {
+          ++st.lines;
+          ++st.rows;
+          ++st.used;
+          if constexpr (reports) line_of[filled] = st.lines;
+          b = next;
+          if (++filled == batch_size && flush()) break;
+          continue;
+        }
+      }
+    }
     const auto [le, next] = line_at(b, e);
     ++st.lines;
     const char* x = (le > b && le[-1] == '\r') ? le - 1 : le;
@@ -393,17 +442,17 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
     }
     if (lf.why.ok()) {
       ++st.used;
-      batch.push_back(std::move(r));
-      if (batch.size() == batch_size) {
-        sink(worker, std::span<const Record>(batch));
-        batch.clear();
-        if (b - released >= release_every) {
-          bytes.release(released, b);
-          released = b;
-        }
-        if (fail_fast && first_failed_chunk.load(std::memory_order_relaxed) < chunk) break;
-      }
+      if constexpr (reports) line_of[filled] = st.lines;
+      batch[filled] = std::move(r);
+      if (++filled == batch_size && flush()) break;
       continue;
+    }
+    if constexpr (reports) {  // the rows before this one first, so rejections stay in file order
+      if (filled != 0) hand_over();
+      if (st.stopped) {
+        --st.rows;  // this row comes after the stop: not read
+        break;
+      }
     }
     ++st.rejected;
     if (st.rejections.size() < keep) {
@@ -415,7 +464,7 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
       break;
     }
   }
-  if (!batch.empty()) sink(worker, std::span<const Record>(batch));
+  if (filled != 0) hand_over();
 }
 
 inline csv_rejection whole_input_problem(const std::string& source, std::uint64_t line, std::string field, errc code,
@@ -426,7 +475,7 @@ inline csv_rejection whole_input_problem(const std::string& source, std::uint64_
 /// Reads `in` with the schema for Record, handing records to sink(worker, std::span<const Record>)
 /// (called from `fmt.threads` threads at once when threads > 1; each worker's batches in file order,
 /// worker w's rows before worker w+1's). Never throws by itself (sink and allocation aside).
-template <class Record, class Columns, class Sink>
+template <class Record, bool Fast = true, class Columns, class Sink>
 csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_format& fmt, Sink&& sink) {
   csv_summary sum;
   sum.source = in.source;
@@ -515,7 +564,7 @@ csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_forma
   std::vector<chunk_state> states(chunks.size());
   std::atomic<std::size_t> first_failed{static_cast<std::size_t>(-1)};
   auto work = [&](std::size_t k) {
-    parse_chunk<Record>(chunks[k].first, chunks[k].second, schema, plan, fmt, static_cast<unsigned>(k), k,
+    parse_chunk<Record, Fast>(chunks[k].first, chunks[k].second, schema, plan, fmt, static_cast<unsigned>(k), k,
                         first_failed, bytes, sink, states[k]);
     if (states[k].stopped) {
       std::size_t cur = first_failed.load();
@@ -542,7 +591,7 @@ csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_forma
     for (const local_rejection& r : st.rejections) {
       if (sum.rejections.size() >= keep) break;
       std::string name = r.column < plan.names.size() ? plan.names[r.column] : std::string();
-      std::string reason = r.why.reason;
+      std::string reason = r.said.empty() ? std::string(r.why.reason) : r.said;
       if (!r.text.empty()) reason += ": " + r.text;
       sum.rejections.push_back({in.source, line0 + r.line, r.column + 1, std::move(name), r.why.code,
                                 std::move(reason)});
@@ -682,6 +731,13 @@ template <number T = double>
  * gets the rows of chunk w in file order, and the sink is called from k threads concurrently (give
  * each worker its own state). Under bad_rows::fail the sink may already have seen rows of other
  * chunks when a bad row stops the read: treat the whole scan as failed.
+ *
+ * A sink that returns a crm::add_report (`return acc.try_add(batch);`, on_bad_record::stop) has
+ * every record its accumulator rejects counted as a rejected row, with the file, line, column and
+ * field of the record's field at fault (column 0 when the error is of no one field, such as an
+ * overflowing sum) and the reason "is rejected by <the accumulator's message>": under
+ * bad_rows::fail the first one stops the read; under collect the rest of the batch is handed over
+ * again and reading goes on. rows == used + rejected either way.
  * @returns the summary; never throws by itself (the sink may).
  */
 template <class Record, class Columns, class Sink>
@@ -692,6 +748,51 @@ csv_summary try_scan_csv(const csv_input& in, const Columns& columns, const csv_
 template <class Record, class Columns, class Sink>
 csv_summary scan_csv(const csv_input& in, const Columns& columns, const csv_format& format, Sink&& sink) {
   csv_summary s = detail::run_csv<Record>(in, columns, format, sink);
+  if (s.stopped) detail::throw_csv_error(s.rejections.front());
+  return s;
+}
+
+/**
+ * @brief Reads records straight into an accumulator: one `acc.fresh()` per extra thread, each fed
+ * by `try_add(batch)` (so every record an accumulator rejects is a row rejected at its file line,
+ * as for try_scan_csv with a sink returning crm::add_report), then merged into `acc` in file order.
+ * @tparam Acc any accumulator of <crm/aggregate.hpp> taking Record (fresh, try_add, try_merge).
+ * @returns the summary. A merge the accumulator refuses stops it (line 0, "could not merge the
+ * workers' states: " and the accumulator's message). After a stop `acc` holds part of the file.
+ * Never throws by itself (allocation aside).
+ *
+ * **Example**
+ *
+ *     crm::rfm_accumulator<double> acc({.calibration_end = 2023y / 6 / 30});
+ *     const crm::csv_summary s = crm::try_scan_csv_into<crm::order<double>>("orders.csv", {}, {.threads = 2}, acc);
+ *     // an order after 2023-06-30 on line 19:
+ *     // s.rejections[0].message() == "orders.csv:19: column 2 'date' is rejected by crm::rfm_accumulator: time is
+ *     //     out of range (is after calibration_end (no holdout asked for))"
+ */
+template <class Record, class Columns, class Acc>
+csv_summary try_scan_csv_into(const csv_input& in, const Columns& columns, const csv_format& format, Acc& acc) {
+  std::vector<Acc> more;
+  const unsigned workers = std::max(1u, format.threads);
+  more.reserve(workers - 1);
+  for (unsigned w = 1; w < workers; ++w) more.push_back(acc.fresh());
+  csv_summary s = detail::run_csv<Record>(in, columns, format, [&](unsigned w, std::span<const Record> b) {
+    return (w == 0 ? acc : more[w - 1]).try_add(b);
+  });
+  for (const Acc& m : more) {
+    if (const error_info e = acc.try_merge(m)) {
+      s.stopped = true;
+      s.rejections.insert(s.rejections.begin(),
+                          detail::whole_input_problem(in.source, 0, "", e.code,
+                                                      "could not merge the workers' states: " + message(e)));
+      break;
+    }
+  }
+  return s;
+}
+/// try_scan_csv_into that throws crm::csv_error when the read stopped.
+template <class Record, class Columns, class Acc>
+csv_summary scan_csv_into(const csv_input& in, const Columns& columns, const csv_format& format, Acc& acc) {
+  csv_summary s = try_scan_csv_into<Record>(in, columns, format, acc);
   if (s.stopped) detail::throw_csv_error(s.rejections.front());
   return s;
 }
