@@ -1,0 +1,795 @@
+// crm-metrics: prediction intervals of the customer-base models (delta method, parametric bootstrap).
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// A fitted model's parameters are asymptotically normal around the maximum-likelihood estimate with
+// covariance the inverse of the observed information (the Hessian of -ln L). Every fit of this
+// library works on the logarithms of the parameters, and so does this header: the covariance is
+// held for u = ln(parameters), the gradients of predictions are taken with respect to u, and the
+// bootstrap draws u ~ N(u_hat, C_u), so every drawn parameter is positive.
+//   - delta method: Var[f] = g' C_u g with g = df/du by central differences (step cbrt(eps));
+//     the interval is built on a scale where f is unbounded (ln f for counts and money, logit f for
+//     probabilities) and mapped back, so it never leaves the range of the prediction;
+//   - parametric bootstrap: f at `draws` parameter vectors drawn from N(u_hat, C_u) (no refits),
+//     interval = the empirical (1 - level)/2 and (1 + level)/2 quantiles (linear interpolation),
+//     deterministic for a given seed (std::mt19937_64 and the portable normal sampler of
+//     crm/models/generate.hpp).
+// Whole-base predictions (a vector of per-customer predictions) get an interval per customer and
+// one for their weighted total, with the correlation through the shared parameters accounted for.
+//
+// Customization point: crm::model_parameters<Model> (size, get, make) for a model of your own.
+#pragma once
+
+#include <crm/core/error.hpp>
+#include <crm/core/result.hpp>
+#include <crm/models/bg_bb.hpp>
+#include <crm/models/bg_nbd.hpp>
+#include <crm/models/clv.hpp>
+#include <crm/models/contractual.hpp>
+#include <crm/models/data.hpp>
+#include <crm/models/detail/optimize.hpp>
+#include <crm/models/detail/special.hpp>
+#include <crm/models/gamma_gamma.hpp>
+#include <crm/models/generate.hpp>
+#include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/pareto_nbd.hpp>
+
+#include <boost/math/special_functions/erf.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <random>
+#include <span>
+#include <utility>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/// The parameters of a model as an array (all > 0), and back. Specialised for every model of the
+/// library; specialise it (size, number, get, make) to get intervals for a model of your own.
+template <class Model>
+struct model_parameters;
+
+template <std::floating_point T>
+struct model_parameters<bg_nbd<T>> {
+  using number = T;
+  static constexpr std::size_t size = 4;
+  static constexpr std::array<T, 4> get(const bg_nbd<T>& m) noexcept { return {m.r, m.alpha, m.a, m.b}; }
+  static constexpr bg_nbd<T> make(const std::array<T, 4>& v) noexcept { return {v[0], v[1], v[2], v[3]}; }
+};
+template <std::floating_point T>
+struct model_parameters<modified_bg_nbd<T>> {
+  using number = T;
+  static constexpr std::size_t size = 4;
+  static constexpr std::array<T, 4> get(const modified_bg_nbd<T>& m) noexcept { return {m.r, m.alpha, m.a, m.b}; }
+  static constexpr modified_bg_nbd<T> make(const std::array<T, 4>& v) noexcept { return {v[0], v[1], v[2], v[3]}; }
+};
+template <std::floating_point T>
+struct model_parameters<pareto_nbd<T>> {
+  using number = T;
+  static constexpr std::size_t size = 4;
+  static constexpr std::array<T, 4> get(const pareto_nbd<T>& m) noexcept { return {m.r, m.alpha, m.s, m.beta}; }
+  static constexpr pareto_nbd<T> make(const std::array<T, 4>& v) noexcept { return {v[0], v[1], v[2], v[3]}; }
+};
+template <std::floating_point T>
+struct model_parameters<bg_bb<T>> {
+  using number = T;
+  static constexpr std::size_t size = 4;
+  static constexpr std::array<T, 4> get(const bg_bb<T>& m) noexcept { return {m.alpha, m.beta, m.gamma, m.delta}; }
+  static constexpr bg_bb<T> make(const std::array<T, 4>& v) noexcept { return {v[0], v[1], v[2], v[3]}; }
+};
+template <std::floating_point T>
+struct model_parameters<gamma_gamma<T>> {
+  using number = T;
+  static constexpr std::size_t size = 3;
+  static constexpr std::array<T, 3> get(const gamma_gamma<T>& m) noexcept { return {m.p, m.q, m.gamma}; }
+  static constexpr gamma_gamma<T> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
+};
+template <std::floating_point T>
+struct model_parameters<sbg<T>> {
+  using number = T;
+  static constexpr std::size_t size = 2;
+  static constexpr std::array<T, 2> get(const sbg<T>& m) noexcept { return {m.alpha, m.beta}; }
+  static constexpr sbg<T> make(const std::array<T, 2>& v) noexcept { return sbg<T>{v[0], v[1], {}}; }
+};
+template <std::floating_point T>
+struct model_parameters<bdw<T>> {
+  using number = T;
+  static constexpr std::size_t size = 3;
+  static constexpr std::array<T, 3> get(const bdw<T>& m) noexcept { return {m.alpha, m.beta, m.c}; }
+  static constexpr bdw<T> make(const std::array<T, 3>& v) noexcept { return bdw<T>{v[0], v[1], v[2]}; }
+};
+
+/**
+ * @brief A model's parameters with the covariance of their logarithms: the asymptotic normal
+ * distribution of the maximum-likelihood estimate, u = ln(parameters) ~ N(ln(params), log_covariance).
+ * Build it with crm::try_parameter_estimate (from the data, at the fitted parameters, or from a
+ * covariance matrix of the natural parameters obtained elsewhere).
+ */
+template <class Model>
+struct parameter_estimate {
+  using model_type = Model;
+  using number = typename model_parameters<Model>::number;
+  static constexpr std::size_t size = model_parameters<Model>::size;
+  Model params{};
+  /// Covariance of (ln p_1, ..., ln p_N), the inverse Hessian of -ln L in the log-parameters.
+  std::array<std::array<double, size>, size> log_covariance{};
+
+  /// Standard errors of the natural parameters, p_i sqrt(C_ii) (delta method); equal to the
+  /// standard errors of crm::fit_result at the maximum (the Hessians differ by the score, 0 there).
+  [[nodiscard]] Model standard_errors() const {
+    const std::array<number, size> p = model_parameters<Model>::get(params);
+    std::array<number, size> se{};
+    for (std::size_t i = 0; i < size; ++i) se[i] = p[i] * static_cast<number>(std::sqrt(log_covariance[i][i]));
+    return model_parameters<Model>::make(se);
+  }
+  /// Covariance of the natural parameters, p_i p_j C_ij.
+  [[nodiscard]] std::array<std::array<double, size>, size> covariance() const {
+    const std::array<number, size> p = model_parameters<Model>::get(params);
+    std::array<std::array<double, size>, size> c{};
+    for (std::size_t i = 0; i < size; ++i)
+      for (std::size_t j = 0; j < size; ++j)
+        c[i][j] = static_cast<double>(p[i]) * static_cast<double>(p[j]) * log_covariance[i][j];
+    return c;
+  }
+  /// ln(parameters) (what the delta method and the bootstrap perturb).
+  [[nodiscard]] std::array<double, size> log_values() const {
+    const std::array<number, size> p = model_parameters<Model>::get(params);
+    std::array<double, size> u{};
+    for (std::size_t i = 0; i < size; ++i) u[i] = std::log(static_cast<double>(p[i]));
+    return u;
+  }
+  /// The model at u = ln(parameters).
+  [[nodiscard]] Model model_at(const std::array<double, size>& u) const {
+    std::array<number, size> p{};
+    for (std::size_t i = 0; i < size; ++i) p[i] = static_cast<number>(std::exp(u[i]));
+    return model_parameters<Model>::make(p);
+  }
+};
+
+/// Delta method or parametric bootstrap.
+enum class interval_method { delta, bootstrap };
+
+/// The scale on which a delta-method interval is symmetric: `natural` (f +- z se), `log`
+/// (exp(ln f +- z se/f): counts, money, lifetimes, never below 0) or `logit` (probabilities,
+/// never outside (0, 1)). The bootstrap's quantile interval does not depend on the scale.
+enum class prediction_scale { natural, log, logit };
+
+/// Options of every interval.
+struct interval_options {
+  double level = 0.90;                              ///< coverage probability, in (0, 1)
+  interval_method method = interval_method::delta;  ///< delta method or parametric bootstrap
+  std::size_t draws = 2000;                         ///< bootstrap: parameter draws (2 .. 10^7)
+  std::uint64_t seed = 42;                          ///< bootstrap: std::mt19937_64 seed
+
+  /// level in (0, 1), draws in [2, 10^7].
+  [[nodiscard]] constexpr error_info check(const char* name) const noexcept {
+    if (!(level == level)) return {errc::not_finite, name, "level"};
+    if (!(level > 0.0 && level < 1.0)) return {errc::out_of_range, name, "level", "must lie strictly between 0 and 1"};
+    if (method == interval_method::bootstrap && (draws < 2 || draws > 10'000'000))
+      return {errc::out_of_range, name, "draws", "must lie in [2, 10^7]"};
+    return {};
+  }
+  [[nodiscard]] constexpr bool ok() const noexcept { return !check("interval_options"); }
+};
+
+/// A prediction with its interval: the prediction at the estimated parameters, the bounds, and
+/// the standard error of the prediction (delta method: sqrt(g' C g); bootstrap: standard deviation
+/// of the draws). Same unit as the prediction.
+template <class T>
+struct prediction_interval {
+  T estimate{};
+  T lower{};
+  T upper{};
+  T standard_error{};
+  /// lower <= value <= upper.
+  [[nodiscard]] constexpr bool contains(T value) const noexcept { return lower <= value && value <= upper; }
+};
+
+/// Intervals of a whole-base prediction: one per customer (row) and one for the weighted total.
+template <class T>
+struct prediction_intervals {
+  std::vector<prediction_interval<T>> each;
+  prediction_interval<T> total{};
+};
+
+namespace detail {
+
+/// Lower Cholesky factor of a symmetric positive-definite matrix; nullopt when it is not.
+template <std::size_t N>
+[[nodiscard]] std::optional<mat<N>> cholesky_lower(const mat<N>& a) {
+  mat<N> l{};
+  double max_diag = 0.0;
+  for (std::size_t i = 0; i < N; ++i) max_diag = std::max(max_diag, std::abs(a[i][i]));
+  if (!(max_diag > 0.0) || !std::isfinite(max_diag)) return std::nullopt;
+  for (std::size_t j = 0; j < N; ++j) {
+    double d = a[j][j];
+    for (std::size_t k = 0; k < j; ++k) d -= l[j][k] * l[j][k];
+    if (!(d > 1e-13 * max_diag) || !std::isfinite(d)) return std::nullopt;
+    l[j][j] = std::sqrt(d);
+    for (std::size_t i = j + 1; i < N; ++i) {
+      double s = a[i][j];
+      for (std::size_t k = 0; k < j; ++k) s -= l[i][k] * l[j][k];
+      l[i][j] = s / l[j][j];
+    }
+  }
+  return l;
+}
+
+/// The estimates of two independent fits as one (block-diagonal covariance), for predictions that
+/// need both (CLV: a transaction model and Gamma-Gamma). model_at returns the pair of models.
+template <class E1, class E2>
+struct joint_estimate {
+  using model_type = std::pair<typename E1::model_type, typename E2::model_type>;
+  using number = typename E1::number;
+  static constexpr std::size_t size = E1::size + E2::size;
+  E1 first;
+  E2 second;
+  std::array<std::array<double, size>, size> log_covariance{};
+
+  joint_estimate(const E1& a, const E2& b) : first(a), second(b) {
+    for (std::size_t i = 0; i < E1::size; ++i)
+      for (std::size_t j = 0; j < E1::size; ++j) log_covariance[i][j] = a.log_covariance[i][j];
+    for (std::size_t i = 0; i < E2::size; ++i)
+      for (std::size_t j = 0; j < E2::size; ++j) log_covariance[E1::size + i][E1::size + j] = b.log_covariance[i][j];
+  }
+  [[nodiscard]] std::array<double, size> log_values() const {
+    std::array<double, size> u{};
+    const auto u1 = first.log_values();
+    const auto u2 = second.log_values();
+    std::copy(u1.begin(), u1.end(), u.begin());
+    std::copy(u2.begin(), u2.end(), u.begin() + static_cast<std::ptrdiff_t>(E1::size));
+    return u;
+  }
+  [[nodiscard]] model_type model_at(const std::array<double, size>& u) const {
+    std::array<double, E1::size> u1{};
+    std::array<double, E2::size> u2{};
+    std::copy(u.begin(), u.begin() + static_cast<std::ptrdiff_t>(E1::size), u1.begin());
+    std::copy(u.begin() + static_cast<std::ptrdiff_t>(E1::size), u.end(), u2.begin());
+    return {first.model_at(u1), second.model_at(u2)};
+  }
+};
+
+/// Standard normal quantile z with P(|Z| <= z) = level.
+[[nodiscard]] inline double two_sided_z(double level) {
+  return std::sqrt(2.0) * boost::math::erf_inv(level, quiet_math_policy());
+}
+
+/// The delta interval of one prediction y with standard error se, symmetric on `scale`.
+template <class T>
+[[nodiscard]] result<prediction_interval<T>> delta_bounds(T y, double se, double z, prediction_scale scale, const char* name) {
+  prediction_interval<T> out{y, y, y, static_cast<T>(se)};
+  if (!std::isfinite(se)) return error_info{errc::not_finite, name, "standard_error"};
+  if (se == 0.0) return out;
+  const double v = static_cast<double>(y);
+  switch (scale) {
+    case prediction_scale::natural:
+      out.lower = static_cast<T>(v - z * se), out.upper = static_cast<T>(v + z * se);
+      break;
+    case prediction_scale::log: {
+      if (!(v > 0.0)) return error_info{errc::out_of_range, name, "prediction", "must be > 0 for an interval on the log scale"};
+      const double h = z * se / v;
+      out.lower = static_cast<T>(v * std::exp(-h)), out.upper = static_cast<T>(v * std::exp(h));
+      break;
+    }
+    case prediction_scale::logit: {
+      if (!(v > 0.0 && v < 1.0))
+        return error_info{errc::out_of_range, name, "prediction", "must lie strictly between 0 and 1 for an interval on the logit scale"};
+      const double l = std::log(v) - std::log1p(-v), h = z * se / (v * (1.0 - v));
+      out.lower = static_cast<T>(1.0 / (1.0 + std::exp(-(l - h)))), out.upper = static_cast<T>(1.0 / (1.0 + std::exp(-(l + h))));
+      break;
+    }
+  }
+  return out;
+}
+
+/// Empirical quantile with linear interpolation between order statistics (Hyndman & Fan type 7,
+/// NumPy's default): sorted[(n-1) p].
+[[nodiscard]] inline double sorted_quantile(const std::vector<double>& sorted, double p) noexcept {
+  const double h = static_cast<double>(sorted.size() - 1) * p;
+  const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+/// The bootstrap interval of one prediction from its draws (sorted in place).
+template <class T>
+[[nodiscard]] prediction_interval<T> bootstrap_bounds(T y, std::vector<double>& draws, double level) {
+  double mean = 0.0;
+  for (const double d : draws) mean += d;
+  mean /= static_cast<double>(draws.size());
+  double ss = 0.0;
+  for (const double d : draws) ss += (d - mean) * (d - mean);
+  std::sort(draws.begin(), draws.end());
+  return {y, static_cast<T>(sorted_quantile(draws, (1.0 - level) / 2.0)), static_cast<T>(sorted_quantile(draws, (1.0 + level) / 2.0)),
+          static_cast<T>(std::sqrt(ss / static_cast<double>(draws.size() - 1)))};
+}
+
+/// The core of every interval: f(model) -> result<std::vector<T>> (one entry per customer), the
+/// total weighted by `weights` (empty: all 1).
+template <class E, class F>
+[[nodiscard]] auto intervals(const E& est, F&& f, prediction_scale scale, const interval_options& opt, std::span<const typename E::number> weights,
+                             const char* name) -> result<prediction_intervals<typename E::number>> {
+  using T = typename E::number;
+  constexpr std::size_t N = E::size;
+  if (const error_info e = opt.check(name)) return e;
+  const std::array<double, N> u0 = est.log_values();
+  for (const double u : u0)
+    if (!std::isfinite(u)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
+  const result<std::vector<T>> y0 = f(est.model_at(u0));
+  if (!y0) return y0.error();
+  const std::size_t n = y0->size();
+  if (n == 0) return error_info{errc::empty_input, name, "rows"};
+  if (!weights.empty() && weights.size() != n)
+    return error_info{errc::out_of_range, name, "weights", "must have one entry per prediction"};
+  const auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : static_cast<double>(weights[i]); };
+  double total0 = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(static_cast<double>((*y0)[i]))) return error_info{errc::not_finite, name, "prediction"};
+    total0 += weight(i) * static_cast<double>((*y0)[i]);
+  }
+  if (!std::isfinite(total0)) return error_info{errc::overflow, name, "total"};
+  const prediction_scale total_scale = scale == prediction_scale::logit ? prediction_scale::log : scale;
+  prediction_intervals<T> out;
+  out.each.resize(n);
+
+  if (opt.method == interval_method::delta) {
+    // g_i = df/du_i by central differences, per prediction and for the total.
+    const double h = std::cbrt(static_cast<double>(std::numeric_limits<T>::epsilon()));
+    std::vector<std::array<double, N>> g(n);
+    std::array<double, N> gt{};
+    for (std::size_t k = 0; k < N; ++k) {
+      std::array<double, N> up = u0, down = u0;
+      up[k] += h, down[k] -= h;
+      const result<std::vector<T>> yu = f(est.model_at(up));
+      if (!yu) return yu.error();
+      const result<std::vector<T>> yd = f(est.model_at(down));
+      if (!yd) return yd.error();
+      if (yu->size() != n || yd->size() != n) return error_info{errc::out_of_range, name, "prediction", "changed length with the parameters"};
+      gt[k] = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        g[i][k] = (static_cast<double>((*yu)[i]) - static_cast<double>((*yd)[i])) / (2.0 * h);
+        gt[k] += weight(i) * g[i][k];
+      }
+    }
+    const double z = two_sided_z(opt.level);
+    const auto quad = [&](const std::array<double, N>& v) {
+      double s = 0.0;
+      for (std::size_t a = 0; a < N; ++a)
+        for (std::size_t b = 0; b < N; ++b) s += v[a] * est.log_covariance[a][b] * v[b];
+      return std::sqrt(std::max(s, 0.0));
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+      const result<prediction_interval<T>> b = delta_bounds<T>((*y0)[i], quad(g[i]), z, scale, name);
+      if (!b) return b.error();
+      out.each[i] = *b;
+    }
+    const result<prediction_interval<T>> bt = delta_bounds<T>(static_cast<T>(total0), quad(gt), z, total_scale, name);
+    if (!bt) return bt.error();
+    out.total = *bt;
+    return out;
+  }
+
+  // Parametric bootstrap: u = u0 + L z, z ~ N(0, I).
+  const std::optional<mat<N>> l = cholesky_lower<N>(est.log_covariance);
+  if (!l) return error_info{errc::out_of_range, name, "log_covariance", "must be symmetric positive definite"};
+  if (static_cast<double>(opt.draws) * static_cast<double>(n) > 1e8)
+    return error_info{errc::overflow, name, "draws", "draws x predictions exceeds 10^8 stored values"};
+  std::vector<double> values(opt.draws * n);  // draw-major: values[d * n + i]
+  std::vector<double> totals(opt.draws);
+  std::mt19937_64 gen(opt.seed);
+  for (std::size_t d = 0; d < opt.draws; ++d) {
+    std::array<double, N> zs{}, u = u0;
+    for (double& v : zs) v = draw_normal(gen);
+    for (std::size_t a = 0; a < N; ++a)
+      for (std::size_t b = 0; b <= a; ++b) u[a] += (*l)[a][b] * zs[b];
+    const result<std::vector<T>> y = f(est.model_at(u));
+    if (!y) return y.error();
+    if (y->size() != n) return error_info{errc::out_of_range, name, "prediction", "changed length with the parameters"};
+    double t = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = static_cast<double>((*y)[i]);
+      if (!std::isfinite(v)) return error_info{errc::not_finite, name, "prediction", "at a bootstrap draw of the parameters"};
+      values[d * n + i] = v;
+      t += weight(i) * v;
+    }
+    totals[d] = t;
+  }
+  std::vector<double> column(opt.draws);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t d = 0; d < opt.draws; ++d) column[d] = values[d * n + i];
+    out.each[i] = bootstrap_bounds<T>((*y0)[i], column, opt.level);
+  }
+  out.total = bootstrap_bounds<T>(static_cast<T>(total0), totals, opt.level);
+  return out;
+}
+
+/// One prediction: f(model) -> result<T>, through the batch core.
+template <class E, class F>
+[[nodiscard]] auto interval(const E& est, F&& f, prediction_scale scale, const interval_options& opt, const char* name)
+    -> result<prediction_interval<typename E::number>> {
+  using T = typename E::number;
+  const auto one = [&f](const typename E::model_type& m) -> result<std::vector<T>> {
+    const result<T> v = f(m);
+    if (!v) return v.error();
+    return std::vector<T>{*v};
+  };
+  const result<prediction_intervals<T>> r = intervals(est, one, scale, opt, std::span<const T>{}, name);
+  if (!r) return r.error();
+  return r->each.front();
+}
+
+/// Total -ln L of a model over its data: the model's own total for cohort data, else the weighted
+/// sum over (compressed) rows.
+template <class Model, class Data>
+[[nodiscard]] result<double> total_negative_log_likelihood(const Model& m, const Data& data) {
+  if constexpr (requires { m.try_log_likelihood(data); }) {
+    const auto v = m.try_log_likelihood(data);
+    if (!v) return v.error();
+    return -static_cast<double>(*v);
+  } else {
+    double s = 0.0;
+    for (const auto& row : data) {
+      const auto v = m.try_log_likelihood(row);
+      if (!v) return v.error();
+      s -= static_cast<double>(row.weight) * static_cast<double>(*v);
+    }
+    return s;
+  }
+}
+
+/// The estimate at `m` from the data: the Hessian of -ln L in u = ln(parameters) by central second
+/// differences of the total (step eps^(1/4), error O(h^2)), inverted by Cholesky.
+template <class Model, class Data>
+[[nodiscard]] result<parameter_estimate<Model>> estimate_from_data(const Model& m, const Data& data, const char* name) {
+  using P = model_parameters<Model>;
+  using T = typename P::number;
+  constexpr std::size_t N = P::size;
+  parameter_estimate<Model> est{m, {}};
+  const std::array<double, N> u0 = est.log_values();
+  for (const double u : u0)
+    if (!std::isfinite(u)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
+  const double h = std::pow(static_cast<double>(std::numeric_limits<T>::epsilon()), 0.25);
+  const auto f = [&](std::array<double, N> u, std::size_t i, double di, std::size_t j, double dj) -> result<double> {
+    u[i] += di * h, u[j] += dj * h;
+    return total_negative_log_likelihood(est.model_at(u), data);
+  };
+  const result<double> f0 = total_negative_log_likelihood(m, data);
+  if (!f0) return f0.error();
+  if (!std::isfinite(*f0)) return error_info{errc::not_finite, name, "log-likelihood", "not finite at these parameters"};
+  // f(u +- h e_i) for the diagonal; f(u + h(e_i + e_j)) and f(u - h(e_i + e_j)) for each pair:
+  // H_ij = [f(++) - f(+i) - f(+j) + 2 f0 - f(-i) - f(-j) + f(--)] / (2 h^2); 1 + 2N + N(N-1) evaluations.
+  std::array<double, N> fp{}, fm{};
+  for (std::size_t i = 0; i < N; ++i) {
+    const result<double> plus = f(u0, i, 1.0, i, 0.0), minus = f(u0, i, -1.0, i, 0.0);
+    if (!plus) return plus.error();
+    if (!minus) return minus.error();
+    fp[i] = *plus, fm[i] = *minus;
+  }
+  mat<N> hess{};
+  for (std::size_t i = 0; i < N; ++i) {
+    hess[i][i] = (fp[i] - 2.0 * *f0 + fm[i]) / (h * h);
+    for (std::size_t j = 0; j < i; ++j) {
+      const result<double> pp = f(u0, i, 1.0, j, 1.0), mm = f(u0, i, -1.0, j, -1.0);
+      if (!pp) return pp.error();
+      if (!mm) return mm.error();
+      hess[i][j] = hess[j][i] = (*pp - fp[i] - fp[j] + 2.0 * *f0 - fm[i] - fm[j] + *mm) / (2.0 * h * h);
+    }
+  }
+  const std::optional<mat<N>> cov = invert_spd<N>(hess);
+  if (!cov)
+    return error_info{errc::not_identifiable, name, "parameters",
+                      "the Hessian of -ln L is not positive definite here (evaluate at the maximum-likelihood estimate)"};
+  est.log_covariance = *cov;
+  return est;
+}
+
+}  // namespace detail
+
+/**
+ * @brief The asymptotic normal distribution of a fitted model's parameters, from its data: the
+ * covariance of ln(parameters) is the inverse of the observed information, the Hessian of the
+ * total -ln L (weights counted) in the log-parameters, by central second differences (step
+ * eps^(1/4) on the log scale). Call it at the fitted parameters (`fit.params`): there it gives the
+ * standard errors the fit reports. Rows: crm::rfm_row (BG/NBD, modified BG/NBD, Pareto/NBD),
+ * crm::spend_row (Gamma-Gamma), crm::discrete_row (BG/BB); cohorts of survivors (sBG, BdW).
+ * Errors: the model's own errors for invalid parameters or rows; empty data (`errc::empty_input`,
+ * field "rows"); -ln L not finite; a Hessian that is not positive definite (`errc::not_identifiable`,
+ * field "parameters": not a maximum of the likelihood).
+ *
+ * **Example**
+ *     auto fit = crm::fit_bg_nbd(rows);
+ *     auto est = crm::parameter_estimate_from(fit.params, rows);   // then intervals, below
+ */
+template <class Model, class Row>
+[[nodiscard]] result<parameter_estimate<Model>> try_parameter_estimate(const Model& model, std::span<const Row> rows) {
+  constexpr const char* name = "parameter_estimate";
+  if (rows.empty()) return error_info{errc::empty_input, name, "rows"};
+  if constexpr (requires { compress(rows); }) {
+    const auto packed = compress(rows);
+    return detail::estimate_from_data(model, packed, name);
+  } else {
+    return detail::estimate_from_data(model, rows, name);
+  }
+}
+template <class Model, class Row>
+[[nodiscard]] result<parameter_estimate<Model>> try_parameter_estimate(const Model& model, const std::vector<Row>& rows) {
+  return try_parameter_estimate(model, std::span<const Row>(rows));
+}
+template <class Model, class Row>
+[[nodiscard]] parameter_estimate<Model> parameter_estimate_from(const Model& model, std::span<const Row> rows) {
+  return try_parameter_estimate(model, rows).value();
+}
+template <class Model, class Row>
+[[nodiscard]] parameter_estimate<Model> parameter_estimate_from(const Model& model, const std::vector<Row>& rows) {
+  return try_parameter_estimate(model, std::span<const Row>(rows)).value();
+}
+
+/**
+ * @brief An estimate from a covariance matrix of the natural parameters obtained elsewhere (a
+ * published table, another program): C_u[i][j] = C[i][j] / (p_i p_j).
+ * Errors: a parameter not finite or <= 0 (field "parameters"); an entry not finite (field
+ * "covariance"); not symmetric (relative 1e-9) or not positive definite (`errc::out_of_range`,
+ * field "covariance").
+ */
+template <class Model>
+[[nodiscard]] result<parameter_estimate<Model>> try_parameter_estimate(
+    const Model& model, const std::array<std::array<double, model_parameters<Model>::size>, model_parameters<Model>::size>& covariance) {
+  constexpr const char* name = "parameter_estimate";
+  constexpr std::size_t N = model_parameters<Model>::size;
+  parameter_estimate<Model> est{model, {}};
+  const auto p = model_parameters<Model>::get(model);
+  for (const auto v : p)
+    if (!(std::isfinite(static_cast<double>(v)) && v > 0)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      const double c = covariance[i][j];
+      if (!std::isfinite(c)) return error_info{errc::not_finite, name, "covariance"};
+      if (std::abs(c - covariance[j][i]) > 1e-9 * std::max(std::abs(c), std::abs(covariance[j][i])))
+        return error_info{errc::out_of_range, name, "covariance", "must be symmetric"};
+      est.log_covariance[i][j] = c / (static_cast<double>(p[i]) * static_cast<double>(p[j]));
+    }
+  if (!detail::cholesky_lower<N>(est.log_covariance)) return error_info{errc::out_of_range, name, "covariance", "must be positive definite"};
+  return est;
+}
+template <class Model>
+[[nodiscard]] parameter_estimate<Model> parameter_estimate_from(
+    const Model& model, const std::array<std::array<double, model_parameters<Model>::size>, model_parameters<Model>::size>& covariance) {
+  return try_parameter_estimate(model, covariance).value();
+}
+
+/**
+ * @brief Interval of any prediction f(model) -> crm::result<T> (a unit of f's own): delta method or
+ * parametric bootstrap (see the top of this header), `level` coverage (default 90 %).
+ * Errors: invalid options (field "level" or "draws"); f's own errors, at the estimate or at any
+ * perturbed or drawn parameters (passed on unchanged); a prediction or standard error that is not
+ * finite; a prediction outside the open range the scale needs (> 0 for log, (0, 1) for logit)
+ * while its standard error is not 0.
+ *
+ * **Example**
+ *     auto i = crm::try_prediction_interval(est, [](const crm::bg_nbd<>& m) { return m.try_expected_purchases(39.0); },
+ *                                           crm::prediction_scale::log, {.level = 0.9});
+ */
+template <class Model, class F>
+[[nodiscard]] result<prediction_interval<typename model_parameters<Model>::number>> try_prediction_interval(
+    const parameter_estimate<Model>& est, F&& f, prediction_scale scale, const interval_options& opt = {}) {
+  return detail::interval(est, f, scale, opt, "prediction_interval");
+}
+template <class Model, class F>
+[[nodiscard]] prediction_interval<typename model_parameters<Model>::number> prediction_interval_of(
+    const parameter_estimate<Model>& est, F&& f, prediction_scale scale, const interval_options& opt = {}) {
+  return try_prediction_interval(est, f, scale, opt).value();
+}
+
+/**
+ * @brief Intervals of a whole-base prediction f(model) -> crm::result<std::vector<T>>: one per
+ * entry and one for the total sum_i w_i f_i (weights empty: all 1), whose variance counts the
+ * correlation of the entries through the shared parameters (on the log scale when `scale` is
+ * logit: a sum of probabilities is an expected count). The bootstrap keeps draws x entries values
+ * (at most 10^8).
+ * Errors: those of try_prediction_interval; no entries (`errc::empty_input`); weights of another
+ * length (`errc::out_of_range`, field "weights"); a total that overflows.
+ */
+template <class Model, class F>
+[[nodiscard]] result<prediction_intervals<typename model_parameters<Model>::number>> try_prediction_intervals(
+    const parameter_estimate<Model>& est, F&& f, prediction_scale scale, const interval_options& opt = {},
+    std::span<const typename model_parameters<Model>::number> weights = {}) {
+  return detail::intervals(est, f, scale, opt, weights, "prediction_intervals");
+}
+
+namespace detail {
+/// Per-row predictions through the model's batch form when it has one, else row by row.
+template <class Model, class Row, class One>
+[[nodiscard]] auto per_row(std::span<const Row> rows, One&& one) -> result<std::vector<typename model_parameters<Model>::number>> {
+  using T = typename model_parameters<Model>::number;
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) {
+    const result<T> v = one(row);
+    if (!v) return v.error();
+    out.push_back(*v);
+  }
+  return out;
+}
+template <class Row, class T>
+[[nodiscard]] std::vector<T> row_weights(std::span<const Row> rows) {
+  std::vector<T> w;
+  w.reserve(rows.size());
+  for (const Row& r : rows) w.push_back(static_cast<T>(r.weight));
+  return w;
+}
+template <class E, class F>
+[[nodiscard]] auto rows_intervals(const E& est, F&& f, prediction_scale scale, const interval_options& opt, std::span<const typename E::number> w,
+                                  const char* name, std::size_t rows) -> result<prediction_intervals<typename E::number>> {
+  if (rows == 0) return error_info{errc::empty_input, name, "rows"};
+  return intervals(est, f, scale, opt, w, name);
+}
+}  // namespace detail
+
+/**
+ * @brief P(alive | history) with its interval (logit scale), for BG/NBD, modified BG/NBD,
+ * Pareto/NBD and BG/BB; the probability that the customer is still active (see each model).
+ * Errors: those of the model's try_probability_alive and of try_prediction_interval.
+ */
+template <class Model, class Row>
+[[nodiscard]] result<prediction_interval<typename model_parameters<Model>::number>> try_probability_alive_interval(
+    const parameter_estimate<Model>& est, const Row& customer, const interval_options& opt = {}) {
+  return detail::interval(est, [&](const Model& m) { return m.try_probability_alive(customer); }, prediction_scale::logit, opt,
+                          "probability_alive_interval");
+}
+/// P(alive) of every customer with its interval, and the expected number of active customers
+/// sum_i w_i P_i (weights = the rows' weights) with its interval. Errors as above; no rows.
+template <class Model, class Row>
+[[nodiscard]] result<prediction_intervals<typename model_parameters<Model>::number>> try_probability_alive_intervals(
+    const parameter_estimate<Model>& est, std::span<const Row> rows, const interval_options& opt = {}) {
+  using T = typename model_parameters<Model>::number;
+  const std::vector<T> w = detail::row_weights<Row, T>(rows);
+  const auto f = [&](const Model& m) -> result<std::vector<T>> {
+    if constexpr (requires { m.try_probability_alive(rows); })
+      return m.try_probability_alive(rows);
+    else
+      return detail::per_row<Model, Row>(rows, [&](const Row& r) { return m.try_probability_alive(r); });
+  };
+  return detail::rows_intervals(est, f, prediction_scale::logit, opt, std::span<const T>(w), "probability_alive_intervals", rows.size());
+}
+
+/**
+ * @brief Expected repeat purchases of a new customer in (0, t] with its interval (log scale), for
+ * BG/NBD, modified BG/NBD, Pareto/NBD (t in the data's time unit) and BG/BB (t opportunities).
+ * Errors: those of the model's try_expected_purchases and of try_prediction_interval.
+ */
+template <class Model, class T>
+[[nodiscard]] result<prediction_interval<typename model_parameters<Model>::number>> try_expected_purchases_interval(
+    const parameter_estimate<Model>& est, T t, const interval_options& opt = {}) {
+  return detail::interval(est, [&](const Model& m) { return m.try_expected_purchases(t); }, prediction_scale::log, opt,
+                          "expected_purchases_interval");
+}
+
+/**
+ * @brief Expected purchases of a customer with this history in the next t, with its interval (log
+ * scale); the model's try_conditional_expected_purchases (transactions).
+ */
+template <class Model, class Row, class T>
+[[nodiscard]] result<prediction_interval<typename model_parameters<Model>::number>> try_conditional_expected_purchases_interval(
+    const parameter_estimate<Model>& est, const Row& customer, T t, const interval_options& opt = {}) {
+  return detail::interval(est, [&](const Model& m) { return m.try_conditional_expected_purchases(customer, t); }, prediction_scale::log, opt,
+                          "conditional_expected_purchases_interval");
+}
+/// The same for every customer, and the whole base's expected purchases in the next t,
+/// sum_i w_i E_i (weights = the rows' weights), each with its interval. Errors as above; no rows.
+template <class Model, class Row, class T>
+[[nodiscard]] result<prediction_intervals<typename model_parameters<Model>::number>> try_conditional_expected_purchases_intervals(
+    const parameter_estimate<Model>& est, std::span<const Row> rows, T t, const interval_options& opt = {}) {
+  using N = typename model_parameters<Model>::number;
+  const std::vector<N> w = detail::row_weights<Row, N>(rows);
+  const auto f = [&](const Model& m) -> result<std::vector<N>> {
+    if constexpr (requires { m.try_conditional_expected_purchases(rows, t); })
+      return m.try_conditional_expected_purchases(rows, t);
+    else
+      return detail::per_row<Model, Row>(rows, [&](const Row& r) { return m.try_conditional_expected_purchases(r, t); });
+  };
+  return detail::rows_intervals(est, f, prediction_scale::log, opt, std::span<const N>(w), "conditional_expected_purchases_intervals",
+                                rows.size());
+}
+
+/**
+ * @brief Gamma-Gamma expected value of a customer's next transaction given x past transactions
+ * averaging zbar, with its interval (log scale; money); x = 0 gives the population mean.
+ * Errors: those of gamma_gamma::try_conditional_expected_average_spend and try_prediction_interval.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<prediction_interval<T>> try_expected_average_spend_interval(const parameter_estimate<gamma_gamma<T>>& est, T frequency,
+                                                                                  T average_spend, const interval_options& opt = {}) {
+  return detail::interval(
+      est, [&](const gamma_gamma<T>& m) { return m.try_conditional_expected_average_spend(frequency, average_spend); }, prediction_scale::log,
+      opt, "expected_average_spend_interval");
+}
+
+namespace detail {
+template <class TxModel, class T, class Row>
+[[nodiscard]] result<T> clv_of(const TxModel& tx, const gamma_gamma<T>& gg, const Row& row, T average_spend, const clv_horizon<T>& h) {
+  const result<T> spend = gg.try_conditional_expected_average_spend(static_cast<T>(row.frequency), average_spend);
+  if (!spend) return spend.error();
+  return try_customer_lifetime_value(tx, row, *spend, h);
+}
+}  // namespace detail
+
+/**
+ * @brief Customer lifetime value (crm::try_customer_lifetime_value, money) with its interval from
+ * both fits: the transaction model's estimate and the Gamma-Gamma estimate, independent of each
+ * other (the Gamma-Gamma model assumes spend independent of the transaction process), so the joint
+ * covariance is block-diagonal. The expected spend is the Gamma-Gamma conditional expectation given
+ * (frequency of the row, average_spend); average_spend = 0 for a customer without repeat purchases
+ * (population mean). Log scale.
+ * Errors: those of try_customer_lifetime_value, of the spend expectation and of
+ * try_prediction_interval.
+ */
+template <class TxModel, std::floating_point T, class Row>
+[[nodiscard]] result<prediction_interval<T>> try_customer_lifetime_value_interval(const parameter_estimate<TxModel>& transactions,
+                                                                                   const parameter_estimate<gamma_gamma<T>>& spend, const Row& customer,
+                                                                                   T average_spend, const clv_horizon<T>& horizon,
+                                                                                   const interval_options& opt = {}) {
+  const detail::joint_estimate<parameter_estimate<TxModel>, parameter_estimate<gamma_gamma<T>>> est(transactions, spend);
+  return detail::interval(
+      est, [&](const auto& m) { return detail::clv_of(m.first, m.second, customer, average_spend, horizon); }, prediction_scale::log, opt,
+      "customer_lifetime_value_interval");
+}
+/// CLV of every customer (average_spends[i] for rows[i]) and of the whole base, sum_i w_i CLV_i,
+/// each with its interval. Errors as above; no rows; average_spends of another length
+/// (`errc::out_of_range`, field "average_spends").
+template <class TxModel, std::floating_point T, class Row>
+[[nodiscard]] result<prediction_intervals<T>> try_customer_lifetime_value_intervals(const parameter_estimate<TxModel>& transactions,
+                                                                                    const parameter_estimate<gamma_gamma<T>>& spend,
+                                                                                    std::span<const Row> rows, std::span<const T> average_spends,
+                                                                                    const clv_horizon<T>& horizon, const interval_options& opt = {}) {
+  constexpr const char* name = "customer_lifetime_value_intervals";
+  if (average_spends.size() != rows.size())
+    return error_info{errc::out_of_range, name, "average_spends", "must have one entry per row"};
+  const detail::joint_estimate<parameter_estimate<TxModel>, parameter_estimate<gamma_gamma<T>>> est(transactions, spend);
+  const std::vector<T> w = detail::row_weights<Row, T>(rows);
+  const auto f = [&](const auto& m) -> result<std::vector<T>> {
+    std::vector<T> out(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const result<T> v = detail::clv_of(m.first, m.second, rows[i], average_spends[i], horizon);
+      if (!v) return v.error();
+      out[i] = *v;
+    }
+    return out;
+  };
+  return detail::rows_intervals(est, f, prediction_scale::log, opt, std::span<const T>(w), name, rows.size());
+}
+
+/**
+ * @brief Projected survival S(t) of an sBG or BdW cohort (share still active after t periods) with
+ * its interval (logit scale; S(0) = 1 has the interval [1, 1]).
+ * Errors: those of the model's try_survival and of try_prediction_interval.
+ */
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] result<prediction_interval<T>> try_survival_interval(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t t,
+                                                                    const interval_options& opt = {}) {
+  return detail::interval(est, [&](const contractual_model<T, Weibull>& m) { return m.try_survival(t); }, prediction_scale::logit, opt,
+                          "survival_interval");
+}
+/// Projected retention rate r(t) = S(t)/S(t-1), t >= 1, with its interval (logit scale).
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] result<prediction_interval<T>> try_retention_rate_interval(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t t,
+                                                                          const interval_options& opt = {}) {
+  return detail::interval(est, [&](const contractual_model<T, Weibull>& m) { return m.try_retention_rate(t); }, prediction_scale::logit, opt,
+                          "retention_rate_interval");
+}
+/// The projected survival curve S(0..periods), each point with its interval (logit scale), and its
+/// sum, the expected lifetime within periods + 1 periods (sum_{t=0}^{periods} S(t)), with its interval.
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] result<prediction_intervals<T>> try_survival_curve_intervals(const parameter_estimate<contractual_model<T, Weibull>>& est,
+                                                                            count_t periods, const interval_options& opt = {}) {
+  return detail::intervals(est, [&](const contractual_model<T, Weibull>& m) { return m.try_survival_curve(periods); }, prediction_scale::logit,
+                           opt, std::span<const T>{}, "survival_curve_intervals");
+}
+
+CRM_METRICS_END_NAMESPACE

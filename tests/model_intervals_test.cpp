@@ -1,0 +1,502 @@
+// Tests of <crm/models/intervals.hpp>: parameter covariance from the data, delta-method and
+// parametric-bootstrap prediction intervals for every model, and their coverage on generated data.
+//
+// Reference values marked "mpmath" come from scripts/intervals_diagnostics_reference.py (run with
+// PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/intervals_diagnostics_reference.py delta
+// bootstrap): it writes the BG/NBD likelihood (FHL 2005 eq. 6) in mpmath at 50 digits, takes the
+// Hessian of -ln L in ln(parameters) by central differences with step 1e-12, inverts it, and takes
+// the gradients of the predictions (mpmath.hyp2f1) by central differences with step 1e-15; the
+// bootstrap reference draws 400 000 parameter vectors with NumPy's default_rng(20260101).
+// multivariate_normal and takes np.quantile. All at P = (0.242593, 4.41353, 0.792886, 2.42575), the
+// script's own SciPy fit to CDNOW (section "fit": r=0.2425929, alpha=4.4135315, a=0.7928862,
+// b=2.4257540, ln L=-9582.4256), rounded to 6 digits.
+#include "catch.hpp"
+#include "data_path.hpp"
+
+#include <crm/models.hpp>
+#include <crm/models/intervals.hpp>
+
+#include <array>
+#include <iostream>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <vector>
+
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+const crm::bg_nbd<double> cdnow_p{0.242593, 4.41353, 0.792886, 2.42575};
+const crm::rfm_row<double> customer1{2, 30.43, 38.86};
+
+// mpmath: covariance of ln(r, alpha, a, b) at P on CDNOW
+constexpr std::array<std::array<double, 4>, 4> mp_log_cov = {{
+    {0.00267940080337, 0.00346167239312, -0.000456668035585, 0.000111558186114},
+    {0.00346167239312, 0.00734378477738, -0.000818870771754, 0.000982837250268},
+    {-0.000456668035585, -0.000818870771754, 0.0548644664879, 0.0640526375267},
+    {0.000111558186114, 0.000982837250268, 0.0640526375267, 0.084549359171},
+}};
+
+/// The mpmath covariance of the natural parameters, p_i p_j C_ij.
+std::array<std::array<double, 4>, 4> natural_covariance() {
+  const std::array<double, 4> p = {0.242593, 4.41353, 0.792886, 2.42575};
+  std::array<std::array<double, 4>, 4> c{};
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j) c[i][j] = p[i] * p[j] * mp_log_cov[i][j];
+  return c;
+}
+
+std::vector<crm::rfm_row<double>> cdnow() { return crm::read_rfm_csv(crm_test::data_file("cdnow/cdnow_customers_summary.csv").string()); }
+
+void check_interval(const crm::prediction_interval<double>& i, double est, double se, double lo, double hi, double tol) {
+  CHECK_THAT(i.estimate, WithinRel(est, 1e-9));
+  CHECK_THAT(i.standard_error, WithinRel(se, tol));
+  CHECK_THAT(i.lower, WithinRel(lo, tol));
+  CHECK_THAT(i.upper, WithinRel(hi, tol));
+}
+}  // namespace
+
+TEST_CASE("parameter_estimate: the covariance from the CDNOW data matches mpmath and the fit's standard errors", "[models][intervals][data]") {
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(file);
+  const auto rows = cdnow();
+  const auto est = crm::try_parameter_estimate(cdnow_p, rows);
+  REQUIRE(est);
+  // finite differences with step eps^(1/4) in double: each entry within 1e-4 of sqrt(C_ii C_jj)
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j)
+      CHECK_THAT(est->log_covariance[i][j], WithinAbs(mp_log_cov[i][j], 1e-4 * std::sqrt(mp_log_cov[i][i] * mp_log_cov[j][j])));
+  // mpmath: se = p sqrt(C_ii)
+  const crm::bg_nbd<double> se = est->standard_errors();
+  CHECK_THAT(se.r, WithinRel(0.0125573241991, 1e-4));
+  CHECK_THAT(se.alpha, WithinRel(0.378221361164, 1e-4));
+  CHECK_THAT(se.a, WithinRel(0.185718997102, 1e-4));
+  CHECK_THAT(se.b, WithinRel(0.705344363505, 1e-4));
+  // natural covariance = p_i p_j C_ij
+  const auto cov = est->covariance();
+  CHECK_THAT(cov[0][1], WithinRel(0.242593 * 4.41353 * mp_log_cov[0][1], 1e-4));
+  // at the library's own fit the estimate reproduces the fit's standard errors (different Hessians:
+  // natural parameters from the analytic gradient there, log-parameters from values here)
+  const auto fit = crm::fit_bg_nbd(rows);
+  const auto at_fit = crm::parameter_estimate_from(fit.params, rows).standard_errors();
+  CHECK_THAT(at_fit.r, WithinRel(fit.standard_errors.r, 1e-4));
+  CHECK_THAT(at_fit.alpha, WithinRel(fit.standard_errors.alpha, 1e-4));
+  CHECK_THAT(at_fit.a, WithinRel(fit.standard_errors.a, 1e-4));
+  CHECK_THAT(at_fit.b, WithinRel(fit.standard_errors.b, 1e-4));
+}
+
+TEST_CASE("prediction intervals: BG/NBD delta method on CDNOW matches mpmath", "[models][intervals][data]") {
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(file);
+  const auto rows = cdnow();
+  const auto est = crm::parameter_estimate_from(cdnow_p, rows);
+  // mpmath lines "expected_purchases(39)", "probability_alive(2, 30.43, 38.86)",
+  // "conditional_expected_purchases((2, 30.43, 38.86), 39)" and "sum of conditional_expected_purchases"
+  const auto e = crm::try_expected_purchases_interval(est, 39.0);
+  REQUIRE(e);
+  check_interval(*e, 1.19501660842, 0.0534709248702, 1.11022337786, 1.28628591586, 2e-5);
+  const auto pa = crm::try_probability_alive_interval(est, customer1);
+  REQUIRE(pa);
+  check_interval(*pa, 0.726608981501, 0.0162209431225, 0.699132921072, 0.752464255763, 2e-5);
+  const auto ce = crm::try_conditional_expected_purchases_interval(est, customer1, 39.0);
+  REQUIRE(ce);
+  check_interval(*ce, 1.22591015652, 0.0451897819948, 1.15378815941, 1.30254041837, 2e-5);
+  const auto base = crm::try_conditional_expected_purchases_intervals(est, std::span<const crm::rfm_row<double>>(rows), 39.0);
+  REQUIRE(base);
+  REQUIRE(base->each.size() == rows.size());
+  check_interval(base->total, 1653.42305363, 74.349758556, 1535.5418281, 1780.35384269, 2e-5);
+  check_interval(base->each[0], 1.22591015652, 0.0451897819948, 1.15378815941, 1.30254041837, 2e-5);
+  // the same intervals from the covariance given as a matrix of the natural parameters
+  const auto natural = natural_covariance();
+  const auto given = crm::try_parameter_estimate(cdnow_p, natural);
+  REQUIRE(given);
+  const auto e2 = crm::try_expected_purchases_interval(*given, 39.0);
+  REQUIRE(e2);
+  check_interval(*e2, 1.19501660842, 0.0534709248702, 1.11022337786, 1.28628591586, 1e-7);
+  // level: a 95 % interval contains the 90 % one; the delta SE does not depend on the level
+  const auto e95 = crm::try_expected_purchases_interval(est, 39.0, {.level = 0.95});
+  REQUIRE(e95);
+  CHECK(e95->lower < e->lower);
+  CHECK(e95->upper > e->upper);
+  CHECK(e95->standard_error == e->standard_error);
+}
+
+TEST_CASE("prediction intervals: BG/NBD bootstrap on CDNOW matches a NumPy bootstrap", "[models][intervals][data]") {
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(file);
+  const auto est = crm::parameter_estimate_from(cdnow_p, cdnow());
+  const crm::interval_options boot{.method = crm::interval_method::bootstrap, .draws = 20000, .seed = 7};
+  // NumPy (400 000 draws), section "bootstrap":
+  //   expected_purchases(39): bootstrap sd 0.0536987313342303 90% [1.1115106257848524, 1.2878660212182766]
+  //   probability_alive(2, 30.43, 38.86): bootstrap sd 0.016380378343624824 90% [0.7007010990410225, 0.7546686406128087]
+  // With 20 000 draws the Monte Carlo error of a 5 % quantile is about 0.015 sd and of the sd about
+  // 0.5 %; tolerances 0.08 sd and 3 %.
+  const auto e = crm::try_expected_purchases_interval(est, 39.0, boot);
+  REQUIRE(e);
+  CHECK_THAT(e->estimate, WithinRel(1.19501660842, 1e-9));
+  CHECK_THAT(e->standard_error, WithinRel(0.0536987313342303, 0.03));
+  CHECK_THAT(e->lower, WithinAbs(1.1115106257848524, 0.08 * 0.0537));
+  CHECK_THAT(e->upper, WithinAbs(1.2878660212182766, 0.08 * 0.0537));
+  const auto pa = crm::try_probability_alive_interval(est, customer1, boot);
+  REQUIRE(pa);
+  CHECK_THAT(pa->standard_error, WithinRel(0.016380378343624824, 0.03));
+  CHECK_THAT(pa->lower, WithinAbs(0.7007010990410225, 0.08 * 0.0164));
+  CHECK_THAT(pa->upper, WithinAbs(0.7546686406128087, 0.08 * 0.0164));
+  // the bootstrap interval of P(alive) lies above the delta (logit) one, [0.69913, 0.75246]: the
+  // distribution of P(alive) over the parameter draws is skewed, which the quantiles capture
+  CHECK(pa->lower > 0.699132921072 + 0.001);
+  // deterministic for a seed, different for another
+  const auto again = crm::try_expected_purchases_interval(est, 39.0, boot);
+  CHECK(again->lower == e->lower);
+  CHECK(again->upper == e->upper);
+  const auto other = crm::try_expected_purchases_interval(est, 39.0, {.method = crm::interval_method::bootstrap, .draws = 20000, .seed = 8});
+  CHECK(other->lower != e->lower);
+}
+
+TEST_CASE("prediction intervals: whole-base bootstrap agrees with the delta method on CDNOW", "[models][intervals][data]") {
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(file);
+  const auto rows = crm::compress(cdnow());
+  const auto est = crm::parameter_estimate_from(cdnow_p, rows);
+  const std::span<const crm::rfm_row<double>> span(rows);
+  const auto delta = crm::try_probability_alive_intervals(est, span);
+  const auto boot = crm::try_probability_alive_intervals(est, span, {.method = crm::interval_method::bootstrap, .draws = 400});
+  REQUIRE(delta);
+  REQUIRE(boot);
+  // the expected number of active customers: total of weights x P(alive); 400 draws: the bootstrap
+  // SD is within 10 % of the delta SE (its sampling error is about 3.5 %)
+  CHECK_THAT(boot->total.estimate, WithinRel(delta->total.estimate, 1e-12));
+  CHECK_THAT(boot->total.standard_error, WithinRel(delta->total.standard_error, 0.1));
+  double expected_alive = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) expected_alive += rows[i].weight * cdnow_p.probability_alive(rows[i]);
+  CHECK_THAT(delta->total.estimate, WithinRel(expected_alive, 1e-12));
+  // a customer without repeat purchases is alive with probability 1 under BG/NBD: interval [1, 1]
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].frequency == 0) {
+      CHECK(delta->each[i].lower == 1.0);
+      CHECK(delta->each[i].upper == 1.0);
+      CHECK(boot->each[i].standard_error == 0.0);
+    } else {
+      CHECK(delta->each[i].lower < delta->each[i].estimate);
+      CHECK(delta->each[i].upper > delta->each[i].estimate);
+      CHECK(delta->each[i].upper < 1.0);
+    }
+}
+
+TEMPLATE_TEST_CASE("prediction intervals: long double and float models give the double intervals", "[models][intervals]", float, long double) {
+  using T = TestType;
+  const crm::bg_nbd<T> m{T(0.242593), T(4.41353), T(0.792886), T(2.42575)};
+  const auto natural = natural_covariance();
+  const auto est = crm::try_parameter_estimate(m, natural);
+  REQUIRE(est);
+  const auto pa = crm::try_probability_alive_interval(*est, crm::rfm_row<T>{T(2), T(30.43), T(38.86)});
+  REQUIRE(pa);
+  // mpmath: probability_alive(2, 30.43, 38.86) interval; float carries about 7 digits and its
+  // gradient step is cbrt(eps) = 5e-3
+  const double tol = std::is_same_v<T, float> ? 2e-3 : 1e-6;
+  CHECK_THAT(static_cast<double>(pa->standard_error), WithinRel(0.0162209431225, tol));
+  CHECK_THAT(static_cast<double>(pa->lower), WithinRel(0.699132921072, tol));
+  CHECK_THAT(static_cast<double>(pa->upper), WithinRel(0.752464255763, tol));
+}
+
+TEST_CASE("prediction intervals: errors are named and never NaN", "[models][intervals]") {
+  const crm::bg_nbd<double> m = cdnow_p;
+  std::array<std::array<double, 4>, 4> natural{};
+  for (std::size_t i = 0; i < 4; ++i) natural[i][i] = 0.01;
+  const auto est = crm::parameter_estimate_from(m, natural);
+  const auto code = [](const auto& r) { return r ? crm::errc::ok : r.error().code; };
+  const auto field = [](const auto& r) { return r ? std::string() : std::string(r.error().field); };
+
+  SECTION("options") {
+    for (const double level : {0.0, 1.0, -0.5, 1.5}) {
+      const auto r = crm::try_expected_purchases_interval(est, 39.0, {.level = level});
+      CHECK(code(r) == crm::errc::out_of_range);
+      CHECK(field(r) == "level");
+    }
+    const auto nan = crm::try_expected_purchases_interval(est, 39.0, {.level = std::nan("")});
+    CHECK(code(nan) == crm::errc::not_finite);
+    for (const std::size_t draws : {std::size_t{0}, std::size_t{1}, std::size_t{20'000'000}}) {
+      const auto r = crm::try_expected_purchases_interval(est, 39.0, {.method = crm::interval_method::bootstrap, .draws = draws});
+      CHECK(code(r) == crm::errc::out_of_range);
+      CHECK(field(r) == "draws");
+    }
+    CHECK(crm::interval_options{}.ok());
+    CHECK_FALSE(crm::interval_options{.level = 2.0}.ok());
+  }
+  SECTION("the prediction's own errors pass through, named") {
+    const auto r = crm::try_expected_purchases_interval(est, -1.0);
+    CHECK(code(r) == crm::errc::negative);
+    CHECK(std::string(r.error().metric) == "bg_nbd.expected_purchases");
+    const auto nanrow = crm::try_probability_alive_interval(est, crm::rfm_row<double>{std::nan(""), 0, 1});
+    CHECK(code(nanrow) == crm::errc::not_finite);
+    const auto nb = crm::try_expected_purchases_interval(est, std::numeric_limits<double>::infinity(),
+                                                        {.method = crm::interval_method::bootstrap, .draws = 10});
+    CHECK(code(nb) == crm::errc::not_finite);
+  }
+  SECTION("estimates") {
+    const std::vector<crm::rfm_row<double>> none;
+    const auto empty = crm::try_parameter_estimate(m, none);
+    CHECK(code(empty) == crm::errc::empty_input);
+    CHECK(field(empty) == "rows");
+    const std::vector<crm::rfm_row<double>> bad = {{1, 2, 1}};  // recency > age
+    CHECK_FALSE(crm::try_parameter_estimate(m, bad));
+    const std::vector<crm::rfm_row<double>> nanrows = {{1, std::nan(""), 3}};
+    CHECK(code(crm::try_parameter_estimate(m, nanrows)) == crm::errc::not_finite);
+    const crm::bg_nbd<double> negative{-1, 1, 1, 1};
+    const std::vector<crm::rfm_row<double>> ok_rows = {{1, 2, 3}, {0, 0, 3}};
+    CHECK(code(crm::try_parameter_estimate(negative, ok_rows)) == crm::errc::out_of_range);
+    CHECK(code(crm::try_parameter_estimate(negative, natural)) == crm::errc::out_of_range);
+    // far from the maximum the Hessian is not positive definite: refused, not inverted
+    const crm::bg_nbd<double> far{5, 0.1, 50, 0.01};
+    const std::vector<crm::rfm_row<double>> few = {{1, 2, 3}, {0, 0, 3}, {4, 2.5, 3}};
+    const auto nf = crm::try_parameter_estimate(far, few);
+    CHECK(code(nf) == crm::errc::not_identifiable);
+    auto asym = natural;
+    asym[0][1] = 0.001;
+    CHECK(field(crm::try_parameter_estimate(m, asym)) == "covariance");
+    auto indefinite = natural;
+    indefinite[0][1] = indefinite[1][0] = 0.02;  // |rho| = 2
+    CHECK(field(crm::try_parameter_estimate(m, indefinite)) == "covariance");
+    auto inf = natural;
+    inf[2][2] = std::numeric_limits<double>::infinity();
+    CHECK(code(crm::try_parameter_estimate(m, inf)) == crm::errc::not_finite);
+  }
+  SECTION("lengths and empty bases") {
+    const std::vector<crm::rfm_row<double>> none;
+    const auto r = crm::try_conditional_expected_purchases_intervals(est, std::span<const crm::rfm_row<double>>(none), 39.0);
+    CHECK(code(r) == crm::errc::empty_input);
+    const crm::gamma_gamma<double> gg{6.25, 3.74, 15.44};
+    std::array<std::array<double, 3>, 3> gcov{};
+    for (std::size_t i = 0; i < 3; ++i) gcov[i][i] = 0.01;
+    const auto gest = crm::parameter_estimate_from(gg, gcov);
+    const std::vector<crm::rfm_row<double>> rows = {{2, 30.43, 38.86}, {0, 0, 38.86}};
+    const std::vector<double> spends = {22.35};
+    const auto clv = crm::try_customer_lifetime_value_intervals(est, gest, std::span<const crm::rfm_row<double>>(rows),
+                                                                std::span<const double>(spends), crm::clv_horizon<double>{});
+    CHECK(code(clv) == crm::errc::out_of_range);
+    CHECK(field(clv) == "average_spends");
+    const std::vector<double> weights = {1.0};
+    const auto w = crm::try_prediction_intervals(
+        est, [&](const crm::bg_nbd<double>& mm) { return mm.try_probability_alive(std::span<const crm::rfm_row<double>>(rows)); },
+        crm::prediction_scale::logit, {}, std::span<const double>(weights));
+    CHECK(field(w) == "weights");
+  }
+  SECTION("a prediction outside the range of its scale") {
+    const auto r = crm::try_prediction_interval(est, [](const crm::bg_nbd<double>& mm) -> crm::result<double> { return mm.r - 1.0; },
+                                                crm::prediction_scale::log);
+    CHECK(code(r) == crm::errc::out_of_range);
+    CHECK(field(r) == "prediction");
+    const auto n = crm::try_prediction_interval(est, [](const crm::bg_nbd<double>& mm) -> crm::result<double> { return mm.r - 1.0; },
+                                                crm::prediction_scale::natural);
+    REQUIRE(n);
+    CHECK(n->lower < n->estimate);
+  }
+}
+
+// ---- coverage on generated data ------------------------------------------------------------------
+//
+// Each replication generates a data set from known parameters, fits the model, builds the estimate
+// from the data at the fitted parameters and asks for the 90 % interval of predictions whose true
+// value (at the true parameters) is known. 400 replications: if the true coverage is 90 %, the
+// observed share has binomial standard deviation sqrt(0.9 x 0.1 / 400) = 1.5 points, so the
+// accepted band 85-95 % is +-3.3 standard deviations (a correct method fails it with probability
+// 0.1 %; with a fixed seed the test is deterministic). Data sets are small (a few hundred
+// customers) but informative (frequent purchases), so that each case runs in a few seconds under
+// ASan and the asymptotic normal applies.
+namespace {
+constexpr int replications = 400;
+struct tally {
+  int covered = 0;
+  void add(bool c) { covered += c ? 1 : 0; }
+};
+void require_coverage(const char* what, const tally& t) {
+  std::cout << "coverage: " << what << ": " << t.covered << " of " << replications << '\n';
+  INFO(what << ": " << t.covered << " of " << replications << " 90 % intervals covered the true value");
+  CHECK(t.covered >= static_cast<int>(0.85 * replications));
+  CHECK(t.covered <= static_cast<int>(0.95 * replications));
+}
+const crm::interval_options bootstrap400{.method = crm::interval_method::bootstrap, .draws = 400};
+/// Runs `one(seed)` for seeds seed0, seed0 + 1, ... until `replications` of them return true. A
+/// replication whose fit fails (one returns false: no estimate, so no interval) is counted, not
+/// hidden: at most max_failed of them are accepted, and the count is printed.
+template <class One>
+void replicate(const char* what, std::uint64_t seed0, int max_failed, One one) {
+  int done = 0, failed = 0;
+  for (std::uint64_t seed = seed0; done < replications; ++seed) {
+    if (one(seed))
+      ++done;
+    else
+      ++failed;
+    REQUIRE(failed <= max_failed);
+  }
+  std::cout << "coverage: " << what << ": " << failed << " fits failed and were replaced\n";
+}
+}  // namespace
+
+TEST_CASE("prediction intervals: coverage on generated BG/NBD data and of CLV with Gamma-Gamma", "[models][intervals][coverage]") {
+  const crm::bg_nbd<double> truth{1.0, 4.0, 0.8, 2.5};
+  const crm::gamma_gamma<double> spend_truth{6.0, 4.0, 15.0};
+  const crm::rfm_row<double> who{3, 20.0, 52.0};
+  const crm::clv_horizon<double> horizon{.periods = 12, .period_length = 4.345, .discount_rate = 0.01, .margin = 1.0};
+  const double true_pa = truth.probability_alive(who), true_e = truth.expected_purchases(26.0);
+  const double true_ce = truth.conditional_expected_purchases(who, 26.0);
+  const double true_clv = crm::customer_lifetime_value(truth, who, spend_truth.conditional_expected_average_spend(3.0, 20.0), horizon);
+  const double true_spend = spend_truth.conditional_expected_average_spend(3.0, 20.0);
+  tally pa, pa_b, e, e_b, ce, total, clv, spend, spend_b;
+  std::vector<crm::count_t> freqs(1000);  // with 300 spend rows 3 of 400 Gamma-Gamma fits fail (line search)
+  for (std::size_t i = 0; i < freqs.size(); ++i) freqs[i] = 1 + static_cast<crm::count_t>(i % 5);
+  for (int rep = 0; rep < replications; ++rep) {
+    const auto seed = static_cast<std::uint64_t>(1000 + rep);
+    const auto rows = crm::generate(truth, {.customers = 400, .first_age = 40, .last_age = 60, .seed = seed});
+    const auto fit = crm::try_fit_bg_nbd(rows);
+    REQUIRE(fit);
+    const auto est = crm::try_parameter_estimate(fit->params, rows);
+    REQUIRE(est);
+    const auto i_pa = crm::try_probability_alive_interval(*est, who);
+    const auto i_pab = crm::try_probability_alive_interval(*est, who, bootstrap400);
+    const auto i_e = crm::try_expected_purchases_interval(*est, 26.0);
+    const auto i_eb = crm::try_expected_purchases_interval(*est, 26.0, bootstrap400);
+    const auto i_ce = crm::try_conditional_expected_purchases_interval(*est, who, 26.0);
+    const std::span<const crm::rfm_row<double>> base(rows.data(), 100);  // the whole base: the first 100 customers
+    const auto i_t = crm::try_conditional_expected_purchases_intervals(*est, base, 26.0);
+    REQUIRE((i_pa && i_pab && i_e && i_eb && i_ce && i_t));
+    pa.add(i_pa->contains(true_pa)), pa_b.add(i_pab->contains(true_pa));
+    e.add(i_e->contains(true_e)), e_b.add(i_eb->contains(true_e)), ce.add(i_ce->contains(true_ce));
+    double true_total = 0;
+    for (const auto& r : base) true_total += truth.conditional_expected_purchases(r, 26.0);
+    total.add(i_t->total.contains(true_total));
+    const auto spend_rows = crm::generate(spend_truth, std::span<const crm::count_t>(freqs), seed);
+    const auto gfit = crm::try_fit_gamma_gamma(spend_rows);
+    REQUIRE(gfit);
+    const auto gest = crm::try_parameter_estimate(gfit->params, spend_rows);
+    REQUIRE(gest);
+    const auto i_s = crm::try_expected_average_spend_interval(*gest, 3.0, 20.0);
+    const auto i_sb = crm::try_expected_average_spend_interval(*gest, 3.0, 20.0, bootstrap400);
+    REQUIRE((i_s && i_sb));
+    spend.add(i_s->contains(true_spend)), spend_b.add(i_sb->contains(true_spend));
+    const auto i_clv = crm::try_customer_lifetime_value_interval(*est, *gest, who, 20.0, horizon);
+    REQUIRE(i_clv);
+    clv.add(i_clv->contains(true_clv));
+  }
+  require_coverage("BG/NBD P(alive), delta", pa);
+  require_coverage("BG/NBD P(alive), bootstrap", pa_b);
+  require_coverage("BG/NBD E[X(26)], delta", e);
+  require_coverage("BG/NBD E[X(26)], bootstrap", e_b);
+  require_coverage("BG/NBD E[Y(26) | history], delta", ce);
+  require_coverage("BG/NBD whole-base expected purchases, delta", total);
+  require_coverage("Gamma-Gamma E[spend | x = 3, zbar = 20], delta", spend);
+  require_coverage("Gamma-Gamma E[spend | x = 3, zbar = 20], bootstrap", spend_b);
+  require_coverage("CLV (BG/NBD x Gamma-Gamma), delta", clv);
+}
+
+namespace {
+/// Coverage of P(alive) and of the conditional expectation of one history for a model of the
+/// BG/NBD family or Pareto/NBD, fitted by `fit` to `customers` generated customers per replication.
+template <class Model, class Fit>
+void transaction_model_coverage(const char* name, const Model& truth, crm::count_t customers, int max_failed, Fit fit) {
+  const crm::rfm_row<double> who{3, 20.0, 52.0};
+  const double true_pa = truth.probability_alive(who), true_ce = truth.conditional_expected_purchases(who, 26.0);
+  tally pa, pa_b, ce, ce_b;
+  replicate(name, 5000, max_failed, [&](std::uint64_t seed) {
+    const auto rows = crm::generate(truth, {.customers = customers, .first_age = 40, .last_age = 60, .seed = seed});
+    const auto f = fit(rows);
+    if (!f) return false;
+    const auto est = crm::try_parameter_estimate(f->params, rows);
+    REQUIRE(est);
+    const auto i_pa = crm::try_probability_alive_interval(*est, who);
+    const auto i_pab = crm::try_probability_alive_interval(*est, who, bootstrap400);
+    const auto i_ce = crm::try_conditional_expected_purchases_interval(*est, who, 26.0);
+    const auto i_ceb = crm::try_conditional_expected_purchases_interval(*est, who, 26.0, bootstrap400);
+    for (const auto* r : {&i_pa, &i_pab, &i_ce, &i_ceb}) {
+      INFO("seed " << seed << ": " << (*r ? std::string() : crm::message(r->error())));
+      REQUIRE(*r);
+    }
+    pa.add(i_pa->contains(true_pa)), pa_b.add(i_pab->contains(true_pa));
+    ce.add(i_ce->contains(true_ce)), ce_b.add(i_ceb->contains(true_ce));
+    return true;
+  });
+  require_coverage((std::string(name) + " P(alive), delta").c_str(), pa);
+  require_coverage((std::string(name) + " P(alive), bootstrap").c_str(), pa_b);
+  require_coverage((std::string(name) + " E[Y(26) | history], delta").c_str(), ce);
+  require_coverage((std::string(name) + " E[Y(26) | history], bootstrap").c_str(), ce_b);
+}
+}  // namespace
+
+TEST_CASE("prediction intervals: coverage on generated modified BG/NBD data", "[models][intervals][coverage]") {
+  transaction_model_coverage("modified BG/NBD", crm::modified_bg_nbd<double>{1.0, 4.0, 0.8, 2.5}, 300, 0,
+                             [](const std::vector<crm::rfm_row<double>>& rows) { return crm::try_fit_modified_bg_nbd(rows); });
+}
+
+TEST_CASE("prediction intervals: coverage on generated Pareto/NBD data", "[models][intervals][coverage]") {
+  // alpha near beta keeps the 2F1 of the likelihood short (its argument is |alpha - beta|/(max + T))
+  transaction_model_coverage("Pareto/NBD", crm::pareto_nbd<double>{2.0, 8.0, 1.2, 15.0}, 300, 10,
+                             [](const std::vector<crm::rfm_row<double>>& rows) { return crm::try_fit_pareto_nbd(rows); });
+}
+
+TEST_CASE("prediction intervals: coverage on generated BG/BB data", "[models][intervals][coverage]") {
+  const crm::bg_bb<double> truth{1.2, 0.75, 0.66, 2.8};
+  const crm::discrete_row<double> who{3, 5, 6};
+  const double true_pa = truth.probability_alive(who), true_ce = truth.conditional_expected_purchases(who, 5.0);
+  const double true_e = truth.expected_purchases(10.0);
+  tally pa, pa_b, ce, ce_b, e;
+  for (int rep = 0; rep < replications; ++rep) {
+    const auto rows = crm::compress(crm::generate(truth, {.customers = 1000, .periods = 6, .seed = static_cast<std::uint64_t>(9000 + rep)}));
+    const auto f = crm::try_fit_bg_bb(rows);
+    REQUIRE(f);
+    const auto est = crm::try_parameter_estimate(f->params, rows);
+    REQUIRE(est);
+    const auto i_pa = crm::try_probability_alive_interval(*est, who);
+    const auto i_pab = crm::try_probability_alive_interval(*est, who, bootstrap400);
+    const auto i_ce = crm::try_conditional_expected_purchases_interval(*est, who, 5.0);
+    const auto i_ceb = crm::try_conditional_expected_purchases_interval(*est, who, 5.0, bootstrap400);
+    const auto i_e = crm::try_expected_purchases_interval(*est, 10.0);
+    REQUIRE((i_pa && i_pab && i_ce && i_ceb && i_e));
+    pa.add(i_pa->contains(true_pa)), pa_b.add(i_pab->contains(true_pa));
+    ce.add(i_ce->contains(true_ce)), ce_b.add(i_ceb->contains(true_ce)), e.add(i_e->contains(true_e));
+  }
+  require_coverage("BG/BB P(alive), delta", pa);
+  require_coverage("BG/BB P(alive), bootstrap", pa_b);
+  require_coverage("BG/BB E[X(n, n + 5) | history], delta", ce);
+  require_coverage("BG/BB E[X(n, n + 5) | history], bootstrap", ce_b);
+  require_coverage("BG/BB E[X(10)], delta", e);
+}
+
+TEST_CASE("prediction intervals: coverage of projected retention on generated sBG and BdW cohorts", "[models][intervals][coverage]") {
+  // one cohort of 1000 observed for 7 periods, projected to period 12 (as in Fader & Hardie 2007)
+  const crm::sbg<double> s_truth{0.7, 1.2, {}};
+  const crm::bdw<double> w_truth{0.46, 0.78, 1.28};
+  tally s12, s12_b, r10, w12, w12_b, curve;
+  const double true_s12 = s_truth.survival(12), true_r10 = s_truth.retention_rate(10), true_w12 = w_truth.survival(12);
+  double true_curve = 0;
+  for (crm::count_t t = 0; t <= 12; ++t) true_curve += w_truth.survival(t);
+  replicate("sBG and BdW", 7000, 10, [&](std::uint64_t seed) {
+    const std::vector<std::vector<crm::count_t>> sc = {crm::generate(s_truth, {.customers = 1000, .periods = 7, .seed = seed})};
+    const auto sf = crm::try_fit_sbg<double>(std::span<const std::vector<crm::count_t>>(sc));
+    REQUIRE(sf);
+    const auto se = crm::try_parameter_estimate(sf->params, sc);
+    REQUIRE(se);
+    const auto a = crm::try_survival_interval(*se, 12), ab = crm::try_survival_interval(*se, 12, bootstrap400);
+    const auto b = crm::try_retention_rate_interval(*se, 10);
+    REQUIRE((a && ab && b));
+    const std::vector<std::vector<crm::count_t>> wc = {crm::generate(w_truth, {.customers = 1000, .periods = 7, .seed = seed})};
+    const auto wf = crm::try_fit_bdw<double>(std::span<const std::vector<crm::count_t>>(wc));
+    if (!wf) return false;  // 2 of the first 402 BdW fits: Hessian not positive definite
+    const auto we = crm::try_parameter_estimate(wf->params, wc);
+    REQUIRE(we);
+    const auto c = crm::try_survival_interval(*we, 12), cb = crm::try_survival_interval(*we, 12, bootstrap400);
+    const auto cv = crm::try_survival_curve_intervals(*we, 12);
+    REQUIRE((c && cb && cv));
+    s12.add(a->contains(true_s12)), s12_b.add(ab->contains(true_s12)), r10.add(b->contains(true_r10));
+    w12.add(c->contains(true_w12)), w12_b.add(cb->contains(true_w12)), curve.add(cv->total.contains(true_curve));
+    return true;
+  });
+  require_coverage("sBG S(12), delta", s12);
+  require_coverage("sBG S(12), bootstrap", s12_b);
+  require_coverage("sBG r(10), delta", r10);
+  require_coverage("BdW S(12), delta", w12);
+  require_coverage("BdW S(12), bootstrap", w12_b);
+  require_coverage("BdW sum of S(0..12), delta", curve);
+}
