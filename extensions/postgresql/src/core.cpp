@@ -9,6 +9,7 @@
 #include <crm/aggregate.hpp>
 #include <crm/metrics.hpp>
 #include <crm/models/bg_nbd.hpp>
+#include <crm/models/clv.hpp>
 #include <crm/models/gamma_gamma.hpp>
 #include <crm/models/pareto_nbd.hpp>
 #include <crm/multiprecision.hpp>
@@ -19,7 +20,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <charconv>
 #include <exception>
+#include <functional>
 #include <map>
 #include <new>
 #include <span>
@@ -113,19 +116,47 @@ struct state_base {
   virtual std::size_t weight() const noexcept { return sizeof(*this); }
 };
 
+using decimal = crm::decimal50;
+
+// The amount of a record as T: the float8, or the numeric's text read exactly.
+template <class T>
+T amount_of(const crm_pg_record& r) {
+  if constexpr (std::is_same_v<T, double>) {
+    return r.amount;
+  } else {
+    crm_pg_arg a;
+    a.text = r.amount_text;
+    return number_arg<T>(a);
+  }
+}
+
+// The number type of an accumulator (double for the survey tallies).
+template <class Acc>
+struct number_of {
+  using type = double;
+};
+template <template <class> class A, class T>
+struct number_of<A<T>> {
+  using type = T;
+};
+
 template <class Acc, int K>
 struct acc_state final : state_base {
+  static constexpr int base_kind = K & ~CRM_PG_DECIMAL;
+  using T = typename number_of<Acc>::type;
   Acc acc;
   explicit acc_state(Acc a) : acc(std::move(a)) { kind = K; }
   crm::error_info add(const crm_pg_record& r) override {
-    if constexpr (K == CRM_PG_NPS) {
+    if constexpr (base_kind == CRM_PG_NPS || base_kind == CRM_PG_CSAT) {
       return acc.try_add(crm::survey_answer{.respondent = r.customer, .time = to_time(r.seconds), .score = r.score});
-    } else if constexpr (K == CRM_PG_EMAIL) {
+    } else if constexpr (base_kind == CRM_PG_EMAIL) {
       return acc.try_add(crm::email_event<double>{.recipient = r.customer, .campaign = 0,
                                                   .kind = static_cast<crm::email_event_kind>(r.score),
                                                   .time = to_time(r.seconds), .revenue = r.amount});
+    } else if constexpr (base_kind == CRM_PG_SPEND) {
+      return acc.try_add(crm::spend_record<T>{.time = to_time(r.seconds), .channel = r.channel, .amount = amount_of<T>(r)});
     } else {
-      return acc.try_add(crm::order<double>{.customer = r.customer, .time = to_time(r.seconds), .amount = r.amount});
+      return acc.try_add(crm::order<T>{.customer = r.customer, .time = to_time(r.seconds), .amount = amount_of<T>(r)});
     }
   }
   crm::error_info merge(const state_base& o) override {
@@ -141,17 +172,25 @@ struct acc_state final : state_base {
     std::vector<std::byte> out;
     if constexpr (requires { acc.memory_bytes(); }) out.reserve(acc.memory_bytes() + 4096);
     crm::detail::byte_writer w(out);
-    const std::size_t at = crm::detail::begin_state<double>(w, Acc::kind);
+    const std::size_t at = crm::detail::begin_state<T>(w, Acc::kind);
     acc.write_payload(w);
     crm::detail::end_state(w, at);
     return out;
   }
   crm::error_info check_options(const crm_pg_options& o) const override {
-    if constexpr (K == CRM_PG_RFM) {
+    if constexpr (base_kind == CRM_PG_RFM) {
       const auto& p = acc.options();
-      if (p.calibration_end != to_day(o.day) || p.time_unit.count() != o.unit)
-        return {crm::errc::out_of_range, Acc::name, "calibration_end", "and time_unit must be the same on every row"};
-    } else if constexpr (K == CRM_PG_PERIODS) {
+      if (p.calibration_end != to_day(o.day) || p.time_unit.count() != o.unit || p.has_holdout() != (o.holdout != 0) ||
+          (p.has_holdout() && p.observation_end != to_day(o.end_day)))
+        return {crm::errc::out_of_range, Acc::name, "calibration_end", "and the other RFM options must be the same on every row"};
+    } else if constexpr (base_kind == CRM_PG_CSAT) {
+      const auto& p = acc.scale();
+      if (p.lowest != o.lowest || p.highest != o.highest || p.satisfied_from != o.satisfied_from)
+        return {crm::errc::out_of_range, Acc::name, "scale", "must be the same on every row"};
+    } else if constexpr (base_kind == CRM_PG_SPEND) {
+      const Acc made = o.unit >= 0 ? Acc(static_cast<crm::period_unit>(o.unit)) : Acc();
+      if (!(acc.fresh() == made)) return {crm::errc::out_of_range, Acc::name, "unit", "must be the same on every row"};
+    } else if constexpr (base_kind == CRM_PG_PERIODS) {
       const auto& p = acc.options();
       if (static_cast<int>(p.unit) != o.unit || p.periods != o.periods || p.inactive_periods != o.inactive ||
           crm::period_of(p.unit, crm::time_point{p.first}) != crm::period_of(p.unit, crm::time_point{to_day(o.day)}))
@@ -161,12 +200,32 @@ struct acc_state final : state_base {
   }
 };
 
-using totals_state = acc_state<crm::order_totals_accumulator<double>, CRM_PG_TOTALS>;
-using customers_state = acc_state<crm::customer_accumulator<double>, CRM_PG_CUSTOMERS>;
-using rfm_state = acc_state<crm::rfm_accumulator<double>, CRM_PG_RFM>;
-using periods_state = acc_state<crm::period_accumulator<double>, CRM_PG_PERIODS>;
+// Every state type; the money accumulators also over crm::decimal50 (kind | CRM_PG_DECIMAL).
+template <template <class> class A, int K, class T>
+using money_state = acc_state<A<T>, std::is_same_v<T, double> ? K : (K | CRM_PG_DECIMAL)>;
+template <class T>
+using totals_state = money_state<crm::order_totals_accumulator, CRM_PG_TOTALS, T>;
+template <class T>
+using customers_state = money_state<crm::customer_accumulator, CRM_PG_CUSTOMERS, T>;
+template <class T>
+using rfm_state = money_state<crm::rfm_accumulator, CRM_PG_RFM, T>;
+template <class T>
+using periods_state = money_state<crm::period_accumulator, CRM_PG_PERIODS, T>;
+template <class T>
+using spend_state = money_state<crm::spend_accumulator, CRM_PG_SPEND, T>;
 using email_state = acc_state<crm::email_accumulator<double>, CRM_PG_EMAIL>;
 using nps_state = acc_state<crm::nps_accumulator, CRM_PG_NPS>;
+using csat_state = acc_state<crm::csat_accumulator, CRM_PG_CSAT>;
+
+// Calls f with the accumulator of a money state of template A (either number type); false with
+// an error when the state is of another kind.
+template <template <class> class A, int K, class F>
+bool visit_money(const state_base* st, const char* what, crm_pg_error* err, F&& f) {
+  if (st->kind == K) return f(static_cast<const money_state<A, K, double>*>(st)->acc);
+  if (st->kind == (K | CRM_PG_DECIMAL)) return f(static_cast<const money_state<A, K, decimal>*>(st)->acc);
+  set_error(err, CRM_PG_BAD_STATE, std::string("crm_metrics: state is not ") + what + " (another kind of state)");
+  return false;
+}
 
 // The model-fit state: (x, t_x, T) -> weight, sorted; the library's frame with kind 100.
 constexpr const char* fit_name = "bg_nbd_fit_state";
@@ -253,7 +312,11 @@ const S* as(const void* p, int kind, const char* what, crm_pg_error* err) {
 // Builds a crm_pg_row column by column.
 struct row_builder {
   crm_pg_row& row;
-  explicit row_builder(crm_pg_row& r) : row(r) { row.n = 0; }
+  bool numeric = false;  // money as numeric text, not float8
+  explicit row_builder(crm_pg_row& r, bool num = false) : row(r), numeric(num) {
+    row.n = 0;
+    row.text_used = 0;
+  }
   row_builder& put(int type, int64_t i, double f) {
     if (row.n < CRM_PG_MAX_COLS) row.col[row.n++] = crm_pg_col{type, i, f};
     return *this;
@@ -266,6 +329,27 @@ struct row_builder {
   // The value of a metric, or NULL when the library says it is undefined (e.g. zero orders).
   template <class R>
   row_builder& value_or_null(const R& r) { return r ? f8(static_cast<double>(r->value())) : null(); }
+  // A money value: float8, or the exact text of the number when numeric.
+  template <class T>
+  row_builder& money(const T& v) {
+    if (!numeric) return f8(static_cast<double>(v));
+    if constexpr (std::is_same_v<T, double>) {
+      char b[40];
+      const auto r = std::to_chars(b, b + sizeof b, v);  // shortest text that reads back as v
+      return text(std::string(b, r.ptr));
+    } else {
+      return text(v.str(0, std::ios_base::scientific));
+    }
+  }
+  template <class R>
+  row_builder& money_or_null(const R& r) { return r ? money(r->value()) : null(); }
+  row_builder& text(const std::string& t) {
+    const auto at = static_cast<std::size_t>(row.text_used);
+    if (at + t.size() + 1 > sizeof row.text) throw std::length_error("result row text too long");
+    std::memcpy(row.text + at, t.c_str(), t.size() + 1);
+    row.text_used = static_cast<int>(at + t.size() + 1);
+    return put(CRM_PG_NUMERIC, static_cast<int64_t>(at), 0);
+  }
   template <class E>
   row_builder& estimate(const E& e) {
     return f8(static_cast<double>(e.point)).f8(static_cast<double>(e.lower)).f8(static_cast<double>(e.upper)).f8(e.level);
@@ -277,8 +361,11 @@ crm::value_estimate<T> plain(const crm::rate_estimate<T>& e) {
   return {e.point.value(), e.lower.value(), e.upper.value(), e.level};
 }
 
+// A row set: its size and a function that builds row i (rows are built one at a time, as they are
+// read, so a million-customer summary is never held twice).
 struct row_set {
-  std::vector<crm_pg_row> rows;
+  std::size_t size = 0;
+  std::function<void(std::size_t, crm_pg_row&)> get;
 };
 
 }  // namespace
@@ -366,37 +453,92 @@ bool crm_pg_ab_test(int64_t a_successes, int64_t a_trials, int64_t b_successes, 
   });
 }
 
+}  // extern "C"
+
+namespace {
+template <class T>
+state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
+  switch (kind & ~CRM_PG_DECIMAL) {
+    case CRM_PG_TOTALS: return new totals_state<T>({});
+    case CRM_PG_CUSTOMERS: return new customers_state<T>({});
+    case CRM_PG_SPEND:
+      if (opt->unit > 4)
+        return set_error(err, {crm::errc::out_of_range, "spend_accumulator", "unit", "must be day, week, month, quarter or year"}),
+               nullptr;
+      return new spend_state<T>(opt->unit >= 0 ? crm::spend_accumulator<T>(static_cast<crm::period_unit>(opt->unit))
+                                               : crm::spend_accumulator<T>());
+    case CRM_PG_RFM: {
+      crm::rfm_options o{.calibration_end = to_day(opt->day), .time_unit = std::chrono::days{opt->unit}};
+      if (opt->holdout) o.observation_end = to_day(opt->end_day);
+      auto a = crm::rfm_accumulator<T>::try_create(o);
+      if (!a) return set_error(err, a.error()), nullptr;
+      return new rfm_state<T>(std::move(*a));
+    }
+    case CRM_PG_PERIODS: {
+      if (opt->unit < 0 || opt->unit > 4)
+        return set_error(err, {crm::errc::out_of_range, "period_accumulator", "unit", "must be day, week, month, quarter or year"}),
+               nullptr;
+      auto a = crm::period_accumulator<T>::try_create({.unit = static_cast<crm::period_unit>(opt->unit),
+                                                       .first = to_day(opt->day), .periods = opt->periods,
+                                                       .inactive_periods = opt->inactive, .cohort_revenue = true});
+      if (!a) return set_error(err, a.error()), nullptr;
+      return new periods_state<T>(std::move(*a));
+    }
+    default: break;
+  }
+  if constexpr (std::is_same_v<T, double>) {
+    switch (kind) {
+      case CRM_PG_NPS: return new nps_state({});
+      case CRM_PG_EMAIL: return new email_state({});
+      case CRM_PG_FIT: return new fit_state();
+      case CRM_PG_CSAT: {
+        auto a = crm::csat_accumulator::try_create({.lowest = opt->lowest, .highest = opt->highest, .satisfied_from = opt->satisfied_from});
+        if (!a) return set_error(err, a.error()), nullptr;
+        return new csat_state(std::move(*a));
+      }
+      default: break;
+    }
+  }
+  return set_error(err, CRM_PG_INTERNAL, "crm_metrics: unknown state kind"), nullptr;
+}
+
+template <class T>
+state_base* read_state(int k, std::span<const std::byte> in, crm_pg_error* err) {
+  switch (k) {
+    case CRM_PG_TOTALS: return read_as<totals_state<T>>(in, err);
+    case CRM_PG_CUSTOMERS: return read_as<customers_state<T>>(in, err);
+    case CRM_PG_RFM: return read_as<rfm_state<T>>(in, err);
+    case CRM_PG_PERIODS: return read_as<periods_state<T>>(in, err);
+    case CRM_PG_SPEND: return read_as<spend_state<T>>(in, err);
+    default: break;
+  }
+  if constexpr (std::is_same_v<T, double>) {
+    switch (k) {
+      case CRM_PG_EMAIL: return read_as<email_state>(in, err);
+      case CRM_PG_NPS: return read_as<nps_state>(in, err);
+      case CRM_PG_CSAT: return read_as<csat_state>(in, err);
+      case CRM_PG_FIT: {
+        auto r = fit_state::read(in);
+        if (!r) return set_error(err, r.error(), CRM_PG_BAD_STATE), nullptr;
+        return new fit_state(std::move(*r));
+      }
+      default: break;
+    }
+  }
+  // Let the library name what is wrong with the frame (too short, magic, kind, number type).
+  auto r = crm::order_totals_accumulator<double>::try_deserialize(in);
+  if (!r) return set_error(err, r.error(), CRM_PG_BAD_STATE), nullptr;
+  return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is of an unknown kind"), nullptr;
+}
+}  // namespace
+
+extern "C" {
+
 void* crm_pg_state_new(int kind, const crm_pg_options* opt, crm_pg_error* err) noexcept {
   state_base* s = nullptr;
   guard(err, [&] {
-    switch (kind) {
-      case CRM_PG_TOTALS: s = new totals_state({}); break;
-      case CRM_PG_CUSTOMERS: s = new customers_state({}); break;
-      case CRM_PG_NPS: s = new nps_state({}); break;
-      case CRM_PG_EMAIL: s = new email_state({}); break;
-      case CRM_PG_FIT: s = new fit_state(); break;
-      case CRM_PG_RFM: {
-        auto a = crm::rfm_accumulator<double>::try_create(
-            {.calibration_end = to_day(opt->day), .time_unit = std::chrono::days{opt->unit}});
-        if (!a) return set_error(err, a.error()), false;
-        s = new rfm_state(std::move(*a));
-        break;
-      }
-      case CRM_PG_PERIODS: {
-        if (opt->unit < 0 || opt->unit > 4)
-          return set_error(err, {crm::errc::out_of_range, "period_accumulator", "unit",
-                                 "must be day, week, month, quarter or year"}),
-                 false;
-        auto a = crm::period_accumulator<double>::try_create({.unit = static_cast<crm::period_unit>(opt->unit),
-                                                              .first = to_day(opt->day), .periods = opt->periods,
-                                                              .inactive_periods = opt->inactive, .cohort_revenue = true});
-        if (!a) return set_error(err, a.error()), false;
-        s = new periods_state(std::move(*a));
-        break;
-      }
-      default: return set_error(err, CRM_PG_INTERNAL, "crm_metrics: unknown state kind"), false;
-    }
-    return true;
+    s = (kind & CRM_PG_DECIMAL) ? new_state<decimal>(kind, opt, err) : new_state<double>(kind, opt, err);
+    return s != nullptr;
   });
   return s;
 }
@@ -435,33 +577,14 @@ void* crm_pg_state_read(int kind, const void* bytes, size_t size, crm_pg_error* 
   state_base* s = nullptr;
   guard(err, [&] {
     const std::span<const std::byte> in(static_cast<const std::byte*>(bytes), size);
-    int k = 0;
-    if (size >= 8) k = std::to_integer<int>(in[6]) | (std::to_integer<int>(in[7]) << 8);
-    if (kind != 0 && size >= 8 && k != kind) {
+    const auto u16 = [&](std::size_t at) { return std::to_integer<int>(in[at]) | (std::to_integer<int>(in[at + 1]) << 8); };
+    const int k = size >= 10 ? u16(6) : 0;
+    if (kind != 0 && size >= 10 && k != (kind & ~CRM_PG_DECIMAL)) {
       set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state names another kind of accumulator (kind field)");
       return false;
     }
-    switch (k) {
-      case CRM_PG_TOTALS: s = read_as<totals_state>(in, err); break;
-      case CRM_PG_CUSTOMERS: s = read_as<customers_state>(in, err); break;
-      case CRM_PG_RFM: s = read_as<rfm_state>(in, err); break;
-      case CRM_PG_PERIODS: s = read_as<periods_state>(in, err); break;
-      case CRM_PG_EMAIL: s = read_as<email_state>(in, err); break;
-      case CRM_PG_NPS: s = read_as<nps_state>(in, err); break;
-      case CRM_PG_FIT: {
-        auto r = fit_state::read(in);
-        if (!r) return set_error(err, r.error(), CRM_PG_BAD_STATE), false;
-        s = new fit_state(std::move(*r));
-        break;
-      }
-      default: {
-        // Let the library name what is wrong with the frame (too short, magic, kind).
-        auto r = crm::order_totals_accumulator<double>::try_deserialize(in);
-        if (!r) return set_error(err, r.error(), CRM_PG_BAD_STATE), false;
-        set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is of an unknown kind");
-        return false;
-      }
-    }
+    // number tag 4: a decimal number type (the library checks its digits)
+    s = size >= 10 && u16(8) == 4 ? read_state<decimal>(k, in, err) : read_state<double>(k, in, err);
     return s != nullptr;
   });
   return s;
@@ -486,32 +609,31 @@ size_t crm_pg_state_weight(const void* state) noexcept { return state == nullptr
 
 namespace {
 bool orders_row(const state_base* st, row_builder& out, crm_pg_error* err) {
-  const crm::order_totals_accumulator<double>* t = nullptr;
-  const crm::customer_accumulator<double>* c = nullptr;
-  if (st->kind == CRM_PG_CUSTOMERS) {
-    c = &static_cast<const customers_state*>(st)->acc;
-    t = &c->order_totals_state();
-  } else if (st->kind == CRM_PG_TOTALS) {
-    t = &static_cast<const totals_state*>(st)->acc;
-  } else {
-    return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not an order state (another kind of state)"), false;
-  }
-  out.i8(t->orders()).i8(t->returns());
-  const crm::repeat_counts rc = c ? c->repeat() : crm::repeat_counts{};
-  if (c) out.i8(rc.customers).i8(rc.repeat_customers);
-  else out.null().null();
-  out.f8(t->revenue()).f8(t->returned()).f8(t->totals().revenue);
-  out.value_or_null(crm::try_average_check<double>(t->totals()));
-  if (c) {
-    out.value_or_null(crm::try_repeat_purchase_share<double>(rc));
-    out.value_or_null(crm::try_purchase_frequency<double>(c->purchases()));
-    const auto g = crm::try_average_time_between_purchases(c->gaps<double>());
-    if (g) out.f8(g->count());
-    else out.null();
-  } else {
-    out.null().null().null();
-  }
-  return true;
+  const auto write = [&](const auto& t, const auto* c) {
+    using T = std::decay_t<decltype(t.revenue())>;
+    out.i8(t.orders()).i8(t.returns());
+    const crm::repeat_counts rc = c ? c->repeat() : crm::repeat_counts{};
+    if (c) out.i8(rc.customers).i8(rc.repeat_customers);
+    else out.null().null();
+    out.money(t.revenue()).money(t.returned()).money(t.totals().revenue);
+    out.money_or_null(crm::try_average_check<T>(t.totals()));
+    if (c) {
+      out.value_or_null(crm::try_repeat_purchase_share<double>(rc));
+      out.value_or_null(crm::try_purchase_frequency<double>(c->purchases()));
+      const auto g = crm::try_average_time_between_purchases(c->template gaps<double>());
+      if (g) out.f8(g->count());
+      else out.null();
+    } else {
+      out.null().null().null();
+    }
+    return true;
+  };
+  if ((st->kind & ~CRM_PG_DECIMAL) == CRM_PG_CUSTOMERS)
+    return visit_money<crm::customer_accumulator, CRM_PG_CUSTOMERS>(st, "an order state", err,
+                                                                     [&](const auto& c) { return write(c.order_totals_state(), &c); });
+  return visit_money<crm::order_totals_accumulator, CRM_PG_TOTALS>(st, "an order state", err, [&](const auto& t) {
+    return write(t, static_cast<const crm::customer_accumulator<std::decay_t<decltype(t.revenue())>>*>(nullptr));
+  });
 }
 
 bool email_row(const crm::email_campaign<double>& c, row_builder& out) {
@@ -530,11 +652,10 @@ bool model_rows(const state_base* st, std::vector<crm::rfm_row<double>>& rows, c
       rows.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), w});
     return true;
   }
-  if (st->kind == CRM_PG_RFM) {
-    rows = static_cast<const rfm_state*>(st)->acc.model_rows<double>();
+  return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "a fit or RFM state", err, [&](const auto& a) {
+    rows = a.template model_rows<double>();
     return true;
-  }
-  return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not a fit or RFM state (another kind of state)"), false;
+  });
 }
 
 // parameters, their standard errors (same order), log-likelihood, customers, iterations
@@ -549,11 +670,11 @@ bool fit_row(const crm::result<Fit>& f, Params params, row_builder& out, crm_pg_
 
 bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_error* err) {
   if (what == CRM_PG_RESULT_GAMMA_GAMMA) {
-    if (st->kind != CRM_PG_RFM)
-      return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not an RFM state (another kind of state)"), false;
-    const auto spend = static_cast<const rfm_state*>(st)->acc.spend_rows<double>();
-    return fit_row(crm::try_fit_gamma_gamma<double>(crm::repeat_customers<double>(spend)),
-                   [](const crm::gamma_gamma<double>& m) { return std::vector<double>{m.p, m.q, m.gamma}; }, out, err);
+    return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "an RFM state", err, [&](const auto& a) {
+      const auto spend = a.template spend_rows<double>();
+      return fit_row(crm::try_fit_gamma_gamma<double>(crm::repeat_customers<double>(spend)),
+                     [](const crm::gamma_gamma<double>& m) { return std::vector<double>{m.p, m.q, m.gamma}; }, out, err);
+    });
   }
   std::vector<crm::rfm_row<double>> rows;
   if (!model_rows(st, rows, err)) return false;
@@ -566,90 +687,168 @@ bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_erro
 
 int32_t day_of(std::chrono::sys_days d) { return static_cast<int32_t>(d.time_since_epoch().count()); }
 
-void rfm_rows(const rfm_state& s, std::vector<crm_pg_row>& out) {
-  for (const auto& r : s.acc.rows()) {
-    crm_pg_row row{};
-    row_builder(row).i8(static_cast<int64_t>(r.customer)).i8(r.frequency).f8(r.recency).f8(r.age).f8(r.monetary_value);
-    out.push_back(row);
-  }
+template <class T>
+void rfm_rows(const crm::rfm_accumulator<T>& a, bool numeric, row_set& out) {
+  auto rows = std::make_shared<const std::vector<crm::rfm_summary_row<T>>>(a.rows());
+  out.size = rows->size();
+  out.get = [rows, numeric](std::size_t i, crm_pg_row& row) {
+    const auto& r = (*rows)[i];
+    row_builder(row, numeric).i8(static_cast<int64_t>(r.customer)).i8(r.frequency).f8(r.recency).f8(r.age)
+        .money(r.monetary_value).i8(r.holdout_frequency).money(r.holdout_monetary_value);
+  };
 }
-void cohort_rows(const periods_state& s, std::vector<crm_pg_row>& out) {
-  const crm::cohort_matrix<double> m = s.acc.cohorts();
-  for (std::int32_t c = 0; c < m.periods; ++c) {
-    if (m.sizes[static_cast<std::size_t>(c)] == 0) continue;
-    const int32_t start = day_of(crm::period_start(m.unit, m.first_period + c));
-    for (std::int32_t k = 0; c + k < m.periods; ++k) {
-      const crm::cohort_counts cc = m.cell(c, k);
-      crm_pg_row row{};
-      row_builder b(row);
-      b.date(start).i4(k).i8(cc.cohort_size).i8(cc.active_in_period).value_or_null(crm::try_cohort_retention<double>(cc));
-      if (m.revenues.empty()) b.null();
-      else b.f8(m.revenue(c, k));
-      out.push_back(row);
-    }
-  }
+template <class T>
+void cohort_rows(const crm::period_accumulator<T>& a, bool numeric, row_set& out) {
+  auto m = std::make_shared<const crm::cohort_matrix<T>>(a.cohorts());
+  // (cohort, offset) of every cell of a cohort with customers
+  auto cells = std::make_shared<std::vector<std::pair<std::int32_t, std::int32_t>>>();
+  for (std::int32_t c = 0; c < m->periods; ++c)
+    if (m->sizes[static_cast<std::size_t>(c)] != 0)
+      for (std::int32_t k = 0; c + k < m->periods; ++k) cells->emplace_back(c, k);
+  out.size = cells->size();
+  out.get = [m, cells, numeric](std::size_t i, crm_pg_row& row) {
+    const auto [c, k] = (*cells)[i];
+    const crm::cohort_counts cc = m->cell(c, k);
+    row_builder b(row, numeric);
+    b.date(day_of(crm::period_start(m->unit, m->first_period + c))).i4(k).i8(cc.cohort_size).i8(cc.active_in_period);
+    b.value_or_null(crm::try_cohort_retention<double>(cc));
+    if (m->revenues.empty()) b.null();
+    else b.money(m->revenue(c, k));
+  };
 }
-void period_rows(const periods_state& s, std::vector<crm_pg_row>& out) {
-  const auto unit = s.acc.options().unit;
-  for (const auto& p : s.acc.stats()) {
-    crm_pg_row row{};
-    row_builder(row).date(day_of(crm::period_start(unit, p.period))).i8(p.customers_at_start).i8(p.new_customers)
+template <class T>
+void period_rows(const crm::period_accumulator<T>& a, bool numeric, row_set& out) {
+  const auto unit = a.options().unit;
+  auto stats = std::make_shared<const std::vector<crm::period_stats<T>>>(a.stats());
+  out.size = stats->size();
+  out.get = [stats, unit, numeric](std::size_t i, crm_pg_row& row) {
+    const auto& p = (*stats)[i];
+    row_builder(row, numeric).date(day_of(crm::period_start(unit, p.period))).i8(p.customers_at_start).i8(p.new_customers)
         .i8(p.returning_customers).i8(p.lost_customers).i8(p.customers_at_end).i8(p.active_customers)
-        .i8(p.repeat_customers).i8(p.orders).f8(p.revenue);
-    out.push_back(row);
+        .i8(p.repeat_customers).i8(p.orders).money(p.revenue);
+  };
+}
+// The period unit of a spend accumulator, or -1 without one (fresh() keeps the unit; there is no
+// accessor).
+template <class T>
+int spend_unit(const crm::spend_accumulator<T>& a) {
+  for (int u = 0; u <= 4; ++u)
+    if (a.fresh() == crm::spend_accumulator<T>(static_cast<crm::period_unit>(u))) return u;
+  return -1;
+}
+template <class T>
+void spend_rows(const crm::spend_accumulator<T>& a, bool by_period, bool numeric, row_set& out) {
+  if (by_period) {
+    auto v = std::make_shared<const std::vector<std::pair<std::int32_t, T>>>(a.periods());
+    const int u = spend_unit(a);
+    const auto unit = static_cast<crm::period_unit>(u < 0 ? 0 : u);
+    out.size = v->size();
+    out.get = [v, unit, numeric](std::size_t i, crm_pg_row& row) {
+      row_builder(row, numeric).date(day_of(crm::period_start(unit, (*v)[i].first))).money((*v)[i].second);
+    };
+  } else {
+    auto v = std::make_shared<const std::vector<std::pair<crm::tag_id, T>>>(a.channels());
+    out.size = v->size();
+    out.get = [v, numeric](std::size_t i, crm_pg_row& row) {
+      row_builder(row, numeric).i8((*v)[i].first).money((*v)[i].second);
+    };
   }
+}
+
+bool survey_row(const state_base* st, int what, double level, row_builder& row, crm_pg_error* err) {
+  if (what == CRM_PG_RESULT_NPS) {
+    const auto* s = as<nps_state>(st, CRM_PG_NPS, "an NPS state", err);
+    if (s == nullptr) return false;
+    const crm::nps_counts c = s->acc.tally();
+    const auto r = crm::try_nps_interval<double>(c, level);
+    if (!r) return set_error(err, r.error()), false;
+    row.i8(c.promoters).i8(c.passives).i8(c.detractors).i8(c.promoters + c.passives + c.detractors).estimate(*r);
+    return true;
+  }
+  const auto* s = as<csat_state>(st, CRM_PG_CSAT, "a CSAT state", err);
+  if (s == nullptr) return false;
+  const crm::csat_counts c = s->acc.tally();
+  const auto v = crm::try_csat<double>(c);
+  if (!v) return set_error(err, v.error()), false;
+  const auto r = crm::try_proportion_interval<double>({.successes = c.satisfied, .trials = c.respondents}, level);
+  if (!r) return set_error(err, r.error()), false;
+  row.i8(c.satisfied).i8(c.respondents).estimate(plain(*r));
+  return true;
 }
 }  // namespace
 
 extern "C" {
 
-bool crm_pg_state_result(const void* state, int what, double param, crm_pg_row* out, crm_pg_error* err) noexcept {
+bool crm_pg_state_result(const void* state, int what, int numeric, double param, crm_pg_row* out,
+                         crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    row_builder row(*out);
+    row_builder row(*out, numeric != 0);
+    const state_base* st = base(state);
     switch (what) {
-      case CRM_PG_RESULT_ORDERS: return orders_row(base(state), row, err);
+      case CRM_PG_RESULT_ORDERS: return orders_row(st, row, err);
       case CRM_PG_RESULT_BG_NBD:
       case CRM_PG_RESULT_PARETO_NBD:
-      case CRM_PG_RESULT_GAMMA_GAMMA: return model_fit_row(base(state), what, row, err);
+      case CRM_PG_RESULT_GAMMA_GAMMA: return model_fit_row(st, what, row, err);
       case CRM_PG_RESULT_EMAIL: {
         const auto* s = as<email_state>(state, CRM_PG_EMAIL, "an e-mail state", err);
         return s != nullptr && email_row(s->acc.campaign(0), row);
       }
-      case CRM_PG_RESULT_NPS: {
-        const auto* s = as<nps_state>(state, CRM_PG_NPS, "an NPS state", err);
-        if (s == nullptr) return false;
-        const crm::nps_counts c = s->acc.tally();
-        const auto r = crm::try_nps_interval<double>(c, param);
-        if (!r) return set_error(err, r.error()), false;
-        row.i8(c.promoters).i8(c.passives).i8(c.detractors).i8(c.promoters + c.passives + c.detractors).estimate(*r);
-        return true;
-      }
+      case CRM_PG_RESULT_NPS:
+      case CRM_PG_RESULT_CSAT: return survey_row(st, what, param, row, err);
+      case CRM_PG_RESULT_SPEND:
+        return visit_money<crm::spend_accumulator, CRM_PG_SPEND>(st, "a spend state", err, [&](const auto& a) {
+          row.money(a.total()).i8(static_cast<int64_t>(a.channels().size())).i8(static_cast<int64_t>(a.periods().size()));
+          return true;
+        });
+      case CRM_PG_RESULT_RFM:
+        return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "an RFM state", err, [&](const auto& a) {
+          row.i8(a.customers()).i8(a.holdout_only_customers()).i8(a.returns());
+          if (a.options().has_holdout()) row.f8(a.holdout_duration());
+          else row.null();
+          return true;
+        });
       default: return set_error(err, CRM_PG_INTERNAL, "crm_metrics: unknown result"), false;
     }
   });
 }
 
-void* crm_pg_state_rows(const void* state, int what, size_t* count, crm_pg_error* err) noexcept {
+void* crm_pg_state_rows(const void* state, int what, int numeric, size_t* count, crm_pg_error* err) noexcept {
   row_set* out = nullptr;
   guard(err, [&] {
     auto set = std::make_unique<row_set>();
+    const state_base* st = base(state);
+    const bool num = numeric != 0;
+    bool ok = false;
     if (what == CRM_PG_ROWS_RFM) {
-      const auto* s = as<rfm_state>(state, CRM_PG_RFM, "an RFM state", err);
-      if (s == nullptr) return false;
-      rfm_rows(*s, set->rows);
+      ok = visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "an RFM state", err, [&](const auto& a) {
+        rfm_rows(a, num, *set);
+        return true;
+      });
+    } else if (what == CRM_PG_ROWS_SPEND_CHANNEL || what == CRM_PG_ROWS_SPEND_PERIOD) {
+      ok = visit_money<crm::spend_accumulator, CRM_PG_SPEND>(st, "a spend state", err, [&](const auto& a) {
+        spend_rows(a, what == CRM_PG_ROWS_SPEND_PERIOD, num, *set);
+        return true;
+      });
     } else {
-      const auto* s = as<periods_state>(state, CRM_PG_PERIODS, "a period state", err);
-      if (s == nullptr) return false;
-      if (what == CRM_PG_ROWS_COHORT) cohort_rows(*s, set->rows);
-      else period_rows(*s, set->rows);
+      ok = visit_money<crm::period_accumulator, CRM_PG_PERIODS>(st, "a period state", err, [&](const auto& a) {
+        if (what == CRM_PG_ROWS_COHORT) cohort_rows(a, num, *set);
+        else period_rows(a, num, *set);
+        return true;
+      });
     }
-    *count = set->rows.size();
+    if (!ok) return false;
+    *count = set->size;
     out = set.release();
     return true;
   });
   return out;
 }
-void crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out) noexcept { *out = static_cast<const row_set*>(rows)->rows[i]; }
+bool crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    static_cast<const row_set*>(rows)->get(i, *out);
+    return true;
+  });
+}
 void crm_pg_rows_free(void* rows) noexcept { delete static_cast<row_set*>(rows); }
 
 bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx, double age, double t, double* out,
@@ -665,6 +864,37 @@ bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx
     const crm::bg_nbd<double> model{params[0], params[1], params[2], params[3]};
     const crm::rfm_row<double> row{x, tx, age, 1.0};
     const auto r = what == 0 ? model.try_probability_alive(row) : model.try_conditional_expected_purchases(row, t);
+    if (!r) return set_error(err, r.error()), false;
+    *out = *r;
+    return true;
+  });
+}
+
+bool crm_pg_pareto_nbd_predict(const double params[4], int what, double x, double tx, double age, double t,
+                               double* out, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    const crm::pareto_nbd<double> model{params[0], params[1], params[2], params[3]};
+    const crm::rfm_row<double> row{x, tx, age, 1.0};
+    const auto r = what == 0 ? model.try_probability_alive(row) : model.try_conditional_expected_purchases(row, t);
+    if (!r) return set_error(err, r.error()), false;
+    *out = *r;
+    return true;
+  });
+}
+
+bool crm_pg_clv(int model, const double params[4], const double gg[3], double frequency, double recency, double age,
+                double average_spend, int64_t periods, double period_length, double discount_rate, double margin,
+                double* out, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    const crm::gamma_gamma<double> spend_model{gg[0], gg[1], gg[2]};
+    const auto spend = spend_model.try_conditional_expected_average_spend(frequency, average_spend);
+    if (!spend) return set_error(err, spend.error()), false;
+    const crm::rfm_row<double> row{frequency, recency, age, 1.0};
+    const crm::clv_horizon<double> h{.periods = periods, .period_length = period_length, .discount_rate = discount_rate,
+                                     .margin = margin};
+    const auto r = model == 0
+                       ? crm::try_customer_lifetime_value(crm::bg_nbd<double>{params[0], params[1], params[2], params[3]}, row, *spend, h)
+                       : crm::try_customer_lifetime_value(crm::pareto_nbd<double>{params[0], params[1], params[2], params[3]}, row, *spend, h);
     if (!r) return set_error(err, r.error()), false;
     *out = *r;
     return true;

@@ -48,16 +48,20 @@ bool crm_pg_metric(int metric, int numeric, const crm_pg_arg* args, double* out_
                    crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 /* ---- result rows: every composite result crosses as one generic row ---- */
-enum crm_pg_col_type { CRM_PG_NULL = 0, CRM_PG_INT8 = 1, CRM_PG_FLOAT8 = 2, CRM_PG_DATE = 3, CRM_PG_INT4 = 4 };
+enum crm_pg_col_type { CRM_PG_NULL = 0, CRM_PG_INT8 = 1, CRM_PG_FLOAT8 = 2, CRM_PG_DATE = 3, CRM_PG_INT4 = 4, CRM_PG_NUMERIC = 5 };
 typedef struct crm_pg_col {
-  int type;  /* crm_pg_col_type; CRM_PG_DATE counts days since 1970-01-01 in i */
+  int type;  /* crm_pg_col_type; CRM_PG_DATE counts days since 1970-01-01 in i; CRM_PG_NUMERIC is the
+                text of a number at offset i of the row's text */
   int64_t i;
   double f;
 } crm_pg_col;
 #define CRM_PG_MAX_COLS 16
+#define CRM_PG_ROW_TEXT 1024
 typedef struct crm_pg_row {
   int n;
   crm_pg_col col[CRM_PG_MAX_COLS];
+  int text_used;
+  char text[CRM_PG_ROW_TEXT];
 } crm_pg_row;
 
 /* ---- statistics (rows in the column order of the SQL types crm_estimate and crm_ab_result) ---- */
@@ -76,7 +80,12 @@ enum crm_pg_kind {
   CRM_PG_PERIODS = 4,   /* crm::period_accumulator<double> */
   CRM_PG_EMAIL = 5,     /* crm::email_accumulator<double> */
   CRM_PG_NPS = 6,       /* crm::nps_accumulator */
-  CRM_PG_FIT = 100      /* the extension's (x, t_x, T) -> weight table for model fits */
+  CRM_PG_CSAT = 7,      /* crm::csat_accumulator */
+  CRM_PG_SPEND = 8,     /* crm::spend_accumulator<double> */
+  CRM_PG_FIT = 100,     /* the extension's (x, t_x, T) -> weight table for model fits */
+  /* or-ed into TOTALS, CUSTOMERS, RFM, PERIODS, SPEND: the accumulator over crm::decimal50 (money
+   * from numeric, exact); its serialized state has number tag 4 */
+  CRM_PG_DECIMAL = 0x1000
 };
 
 /* Options fixed for a whole aggregate (taken from the first row, checked on every row). */
@@ -85,6 +94,9 @@ typedef struct crm_pg_options {
   int32_t unit;       /* rfm: time unit in days; periods: 0 day, 1 week, 2 month, 3 quarter, 4 year */
   int32_t periods;    /* periods: number of periods */
   int32_t inactive;   /* periods: inactivity window in periods */
+  int32_t end_day;    /* rfm: observation end (days since 1970-01-01) when holdout = 1 */
+  int32_t holdout;    /* rfm: 1 with a holdout period up to end_day */
+  int32_t lowest, highest, satisfied_from; /* csat: the scale */
 } crm_pg_options;
 
 /* One input row. */
@@ -92,7 +104,9 @@ typedef struct crm_pg_record {
   uint64_t customer;
   int64_t seconds; /* since 1970-01-01 UTC */
   double amount;   /* order amount, or e-mail revenue */
-  int32_t score;   /* NPS answer; e-mail event kind */
+  const char* amount_text; /* the amount as the text of a numeric (CRM_PG_DECIMAL states) */
+  uint32_t channel; /* spend */
+  int32_t score;   /* NPS or CSAT answer; e-mail event kind */
   double x, tx, age; /* model fits */
 } crm_pg_record;
 
@@ -114,7 +128,9 @@ void crm_pg_state_drop_flat(void* state) CRM_PG_NOEXCEPT;
 /* Bytes of C++ heap the accumulator holds (its memory_bytes(); 0 for a null state). */
 size_t crm_pg_state_weight(const void* state) CRM_PG_NOEXCEPT;
 
-/* ---- results of states (rows in the column order of the SQL result types) ---- */
+/* ---- results of states (rows in the column order of the SQL result types). Money columns are
+ * float8, or numeric (CRM_PG_NUMERIC) when `numeric` is 1; a state of either number type gives
+ * either ---- */
 enum crm_pg_result {
   CRM_PG_RESULT_ORDERS = 1, /* crm_orders_summary, from an order or totals state */
   CRM_PG_RESULT_NPS = 2,    /* crm_nps_result; param = confidence level */
@@ -122,14 +138,20 @@ enum crm_pg_result {
   CRM_PG_RESULT_BG_NBD = 4, /* crm_bg_nbd, fitted from a fit or RFM state */
   CRM_PG_RESULT_PARETO_NBD = 5,  /* crm_pareto_nbd, fitted from a fit or RFM state */
   CRM_PG_RESULT_GAMMA_GAMMA = 6, /* crm_gamma_gamma, fitted from an RFM state (its repeat customers) */
+  CRM_PG_RESULT_CSAT = 7,   /* crm_csat_result; param = confidence level */
+  CRM_PG_RESULT_SPEND = 8,  /* crm_spend_total: total spend, channels, periods */
+  CRM_PG_RESULT_RFM = 9,    /* crm_rfm_totals: customers, holdout-only customers, returns, holdout duration */
   CRM_PG_ROWS_RFM = 11,     /* crm_rfm_row per customer */
   CRM_PG_ROWS_COHORT = 12,  /* crm_cohort_cell per cohort and period offset */
-  CRM_PG_ROWS_PERIOD = 13   /* crm_period_row per period */
+  CRM_PG_ROWS_PERIOD = 13,  /* crm_period_row per period */
+  CRM_PG_ROWS_SPEND_CHANNEL = 14, /* (channel, spend) per channel */
+  CRM_PG_ROWS_SPEND_PERIOD = 15   /* (period, spend) per period */
 };
-bool crm_pg_state_result(const void* state, int what, double param, crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_state_result(const void* state, int what, int numeric, double param, crm_pg_row* out,
+                         crm_pg_error* err) CRM_PG_NOEXCEPT;
 /* Row sets: made by the core, read row by row by the glue, freed with crm_pg_rows_free. */
-void* crm_pg_state_rows(const void* state, int what, size_t* count, crm_pg_error* err) CRM_PG_NOEXCEPT;
-void crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out) CRM_PG_NOEXCEPT;
+void* crm_pg_state_rows(const void* state, int what, int numeric, size_t* count, crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
 void crm_pg_rows_free(void* rows) CRM_PG_NOEXCEPT;
 
 /* ---- predictions. BG/NBD: params = r, alpha, a, b; what: 0 P(alive), 1 conditional expected
@@ -137,6 +159,18 @@ void crm_pg_rows_free(void* rows) CRM_PG_NOEXCEPT;
  * spend of a customer with x repeat purchases of mean value `tx` (age and t unused) ---- */
 bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx, double age, double t, double* out,
                            crm_pg_error* err) CRM_PG_NOEXCEPT;
+
+/* ---- CLV (crm::try_customer_lifetime_value): transaction model `model` (0 BG/NBD with params
+ * r, alpha, a, b; 1 Pareto/NBD with r, alpha, s, beta), Gamma-Gamma gg = p, q, gamma for the
+ * expected spend of a customer with `frequency` repeat purchases of mean value `average_spend`;
+ * horizon: periods, period length (model time units), discount rate per period, margin ---- */
+bool crm_pg_clv(int model, const double params[4], const double gg[3], double frequency, double recency, double age,
+                double average_spend, int64_t periods, double period_length, double discount_rate, double margin,
+                double* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* Pareto/NBD predictions, params = r, alpha, s, beta; what: 0 P(alive), 1 conditional expected
+ * purchases in the next t */
+bool crm_pg_pareto_nbd_predict(const double params[4], int what, double x, double tx, double age, double t,
+                               double* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -97,6 +97,9 @@ static void crm_row_values(const crm_pg_row* row, Datum* v, bool* n) {
       case CRM_PG_INT4: v[i] = Int32GetDatum((int32)c->i); break;
       case CRM_PG_FLOAT8: v[i] = Float8GetDatum(c->f); break;
       case CRM_PG_DATE: v[i] = DateADTGetDatum((DateADT)(c->i - CRM_UNIX_EPOCH_DAYS)); break;
+      case CRM_PG_NUMERIC:
+        v[i] = DirectFunctionCall3(numeric_in, CStringGetDatum(row->text + c->i), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+        break;
       default: v[i] = (Datum)0; break;
     }
   }
@@ -318,14 +321,26 @@ static bool crm_any_null(FunctionCallInfo fcinfo, int from, int to) {
 /* ---- reading time arguments (date or timestamptz) -------------------------------------------- */
 #define CRM_OUT_OF_RANGE_SECONDS (-INT64CONST(100000000000000)) /* far before 1900: refused by the library */
 
+#define CRM_MAX_ARGS 8
 static Oid crm_arg_type(FunctionCallInfo fcinfo, int argno) {
-  /* cached per call site: fn_extra holds the type of the time argument */
+  /* cached per call site: fn_extra holds the types of the arguments */
   if (fcinfo->flinfo->fn_extra == NULL) {
-    Oid* t = (Oid*)MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Oid));
-    *t = get_fn_expr_argtype(fcinfo->flinfo, argno);
+    Oid* t = (Oid*)MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, CRM_MAX_ARGS * sizeof(Oid));
+    int k;
+    for (k = 0; k < CRM_MAX_ARGS && k < PG_NARGS(); ++k) t[k] = get_fn_expr_argtype(fcinfo->flinfo, k);
     fcinfo->flinfo->fn_extra = t;
   }
-  return *(Oid*)fcinfo->flinfo->fn_extra;
+  return argno < CRM_MAX_ARGS ? ((Oid*)fcinfo->flinfo->fn_extra)[argno] : InvalidOid;
+}
+/* The amount argument `argno` (float8, or numeric read exactly: the state kind gets
+ * CRM_PG_DECIMAL) into the record; returns the state kind. */
+static int crm_amount_arg(FunctionCallInfo fcinfo, int argno, int kind, crm_pg_record* r) {
+  if (crm_arg_type(fcinfo, argno) == NUMERICOID) {
+    r->amount_text = DatumGetCString(DirectFunctionCall1(numeric_out, PG_GETARG_DATUM(argno)));
+    return kind | CRM_PG_DECIMAL;
+  }
+  r->amount = PG_GETARG_FLOAT8(argno);
+  return kind;
 }
 static int64 crm_seconds_of(Datum d, Oid type) {
   if (type == DATEOID) {
@@ -348,20 +363,21 @@ static int32 crm_day_option(Datum d, const char* what) {
 
 /* ---- transition functions -------------------------------------------------------------------- */
 /* orders: (customer bigint, at date|timestamptz, amount float8) */
-static Datum crm_orders_trans_common(FunctionCallInfo fcinfo, int kind, int64 customer, Datum at, Oid at_type, double amount) {
-  crm_pg_record r;
-  memset(&r, 0, sizeof r);
-  r.customer = (uint64)customer;
-  r.seconds = crm_seconds_of(at, at_type);
-  r.amount = amount;
-  return crm_add_record(fcinfo, kind, NULL, &r);
+static Datum crm_orders_trans_common(FunctionCallInfo fcinfo, int kind, int64 customer, Datum at, Oid at_type,
+                                     crm_pg_record* r) {
+  r->customer = (uint64)customer;
+  r->seconds = crm_seconds_of(at, at_type);
+  return crm_add_record(fcinfo, kind, NULL, r);
 }
 
 PG_FUNCTION_INFO_V1(crm_orders_trans);
 Datum crm_orders_trans(PG_FUNCTION_ARGS) {
+  crm_pg_record r;
+  int kind;
   if (crm_any_null(fcinfo, 1, 4)) return crm_skip_row(fcinfo);
-  return crm_orders_trans_common(fcinfo, CRM_PG_CUSTOMERS, PG_GETARG_INT64(1), PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2),
-                                 PG_GETARG_FLOAT8(3));
+  memset(&r, 0, sizeof r);
+  kind = crm_amount_arg(fcinfo, 3, CRM_PG_CUSTOMERS, &r);
+  return crm_orders_trans_common(fcinfo, kind, PG_GETARG_INT64(1), PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2), &r);
 }
 
 /* the single-argument form: (o crm_order) with crm_order = (customer bigint, at timestamptz, amount float8) */
@@ -379,8 +395,11 @@ static bool crm_row3(FunctionCallInfo fcinfo, Datum* f) {
 PG_FUNCTION_INFO_V1(crm_orders_row_trans);
 Datum crm_orders_row_trans(PG_FUNCTION_ARGS) {
   Datum f[3];
+  crm_pg_record r;
   if (PG_ARGISNULL(1) || !crm_row3(fcinfo, f)) return crm_skip_row(fcinfo);
-  return crm_orders_trans_common(fcinfo, CRM_PG_CUSTOMERS, DatumGetInt64(f[0]), f[1], TIMESTAMPTZOID, DatumGetFloat8(f[2]));
+  memset(&r, 0, sizeof r);
+  r.amount = DatumGetFloat8(f[2]);
+  return crm_orders_trans_common(fcinfo, CRM_PG_CUSTOMERS, DatumGetInt64(f[0]), f[1], TIMESTAMPTZOID, &r);
 }
 
 /* one-column records: an amount (average check) or an answer (NPS); no customer, no time */
@@ -389,13 +408,50 @@ static Datum crm_add_value(FunctionCallInfo fcinfo, int kind) {
   if (PG_ARGISNULL(1)) return crm_skip_row(fcinfo);
   memset(&r, 0, sizeof r);
   if (kind == CRM_PG_NPS) r.score = PG_GETARG_INT32(1);
-  else r.amount = PG_GETARG_FLOAT8(1);
+  else kind = crm_amount_arg(fcinfo, 1, kind, &r);
   return crm_add_record(fcinfo, kind, NULL, &r);
 }
 PG_FUNCTION_INFO_V1(crm_totals_trans);
 Datum crm_totals_trans(PG_FUNCTION_ARGS) { return crm_add_value(fcinfo, CRM_PG_TOTALS); }
 PG_FUNCTION_INFO_V1(crm_nps_trans);
 Datum crm_nps_trans(PG_FUNCTION_ARGS) { return crm_add_value(fcinfo, CRM_PG_NPS); }
+
+/* CSAT: (score int [, lowest int, highest int, satisfied_from int]); the scale defaults to 1..5,
+ * satisfied from 4 */
+PG_FUNCTION_INFO_V1(crm_csat_trans);
+Datum crm_csat_trans(PG_FUNCTION_ARGS) {
+  crm_pg_options o;
+  crm_pg_record r;
+  if (crm_any_null(fcinfo, 1, PG_NARGS())) return crm_skip_row(fcinfo);
+  memset(&o, 0, sizeof o);
+  memset(&r, 0, sizeof r);
+  o.lowest = PG_NARGS() > 2 ? PG_GETARG_INT32(2) : 1;
+  o.highest = PG_NARGS() > 3 ? PG_GETARG_INT32(3) : 5;
+  o.satisfied_from = PG_NARGS() > 4 ? PG_GETARG_INT32(4) : 4;
+  r.score = PG_GETARG_INT32(1);
+  return crm_add_record(fcinfo, CRM_PG_CSAT, &o, &r);
+}
+
+/* spend: (channel int, at date|timestamptz, amount float8|numeric [, unit text]) */
+static int crm_period_unit(text* t);
+PG_FUNCTION_INFO_V1(crm_spend_trans);
+Datum crm_spend_trans(PG_FUNCTION_ARGS) {
+  crm_pg_options o;
+  crm_pg_record r;
+  int64 channel;
+  int kind;
+  if (crm_any_null(fcinfo, 1, PG_NARGS())) return crm_skip_row(fcinfo);
+  memset(&o, 0, sizeof o);
+  memset(&r, 0, sizeof r);
+  o.unit = PG_NARGS() > 4 ? crm_period_unit(PG_GETARG_TEXT_PP(4)) : -1;
+  channel = PG_GETARG_INT64(1);
+  if (channel < 0 || channel > (int64)PG_UINT32_MAX)
+    crm_bad_input("crm::spend_accumulator: channel must lie in 0..4294967295");
+  r.channel = (uint32)channel;
+  r.seconds = crm_seconds_of(PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2));
+  kind = crm_amount_arg(fcinfo, 3, CRM_PG_SPEND, &r);
+  return crm_add_record(fcinfo, kind, &o, &r);
+}
 
 /* e-mail events: (recipient bigint, kind text, revenue float8) */
 static const char* const crm_email_kinds[] = {"sent", "delivered", "hard_bounce", "soft_bounce", "open",
@@ -419,20 +475,27 @@ Datum crm_email_trans(PG_FUNCTION_ARGS) {
   return crm_add_record(fcinfo, CRM_PG_EMAIL, NULL, &r);
 }
 
-/* RFM: (customer bigint, at date|timestamptz, amount float8, calibration_end date, time_unit_days int) */
+/* RFM: (customer bigint, at date|timestamptz, amount float8|numeric, calibration_end date,
+ * [observation_end date,] time_unit_days int) */
 PG_FUNCTION_INFO_V1(crm_rfm_trans);
 Datum crm_rfm_trans(PG_FUNCTION_ARGS) {
   crm_pg_options o;
   crm_pg_record r;
-  if (crm_any_null(fcinfo, 1, 6)) return crm_skip_row(fcinfo);
+  int kind;
+  const bool holdout = PG_NARGS() > 6;
+  if (crm_any_null(fcinfo, 1, PG_NARGS())) return crm_skip_row(fcinfo);
   memset(&o, 0, sizeof o);
   memset(&r, 0, sizeof r);
   o.day = crm_day_option(PG_GETARG_DATUM(4), "crm::rfm_accumulator: calibration_end must be a finite date");
-  o.unit = PG_GETARG_INT32(5);
+  if (holdout) {
+    o.holdout = 1;
+    o.end_day = crm_day_option(PG_GETARG_DATUM(5), "crm::rfm_accumulator: observation_end must be a finite date");
+  }
+  o.unit = PG_GETARG_INT32(holdout ? 6 : 5);
   r.customer = (uint64)PG_GETARG_INT64(1);
   r.seconds = crm_seconds_of(PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2));
-  r.amount = PG_GETARG_FLOAT8(3);
-  return crm_add_record(fcinfo, CRM_PG_RFM, &o, &r);
+  kind = crm_amount_arg(fcinfo, 3, CRM_PG_RFM, &r);
+  return crm_add_record(fcinfo, kind, &o, &r);
 }
 
 /* periods and cohorts: (customer, at, amount, unit text, first date, periods int [, inactive_periods int]) */
@@ -456,8 +519,7 @@ Datum crm_periods_trans(PG_FUNCTION_ARGS) {
   o.inactive = PG_NARGS() > 7 ? PG_GETARG_INT32(7) : 1;
   r.customer = (uint64)PG_GETARG_INT64(1);
   r.seconds = crm_seconds_of(PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2));
-  r.amount = PG_GETARG_FLOAT8(3);
-  return crm_add_record(fcinfo, CRM_PG_PERIODS, &o, &r);
+  return crm_add_record(fcinfo, crm_amount_arg(fcinfo, 3, CRM_PG_PERIODS, &r), &o, &r);
 }
 
 /* model fit: (frequency float8, recency float8, T float8) or one crm_rfm_input row */
@@ -537,9 +599,32 @@ Datum crm_state_combine(PG_FUNCTION_ARGS) {
 }
 
 /* ---- results of states ----------------------------------------------------------------------- */
+/* 1 when the function's result (or a column of its composite result) is numeric: the money
+ * columns then come as numeric, from a state of either number type. */
+static int crm_wants_numeric(FunctionCallInfo fcinfo) {
+  Oid rt;
+  TupleDesc td;
+  int k;
+  if (get_call_result_type(fcinfo, &rt, &td) == TYPEFUNC_COMPOSITE) {
+    for (k = 0; k < td->natts; ++k)
+      if (TupleDescAttr(td, k)->atttypid == NUMERICOID) return 1;
+    return 0;
+  }
+  return rt == NUMERICOID;
+}
+
 static void crm_result_of(FunctionCallInfo fcinfo, int what, int kind, double param, crm_pg_row* row) {
   crm_pg_error err;
-  if (!crm_pg_state_result(crm_state_arg(fcinfo, 0, kind), what, param, row, &err)) crm_raise(&err);
+  if (!crm_pg_state_result(crm_state_arg(fcinfo, 0, kind), what, crm_wants_numeric(fcinfo), param, row, &err))
+    crm_raise(&err);
+}
+/* Column `column` of a result row as the function's scalar result (NULL when undefined). */
+static Datum crm_result_column(FunctionCallInfo fcinfo, const crm_pg_row* r, int column) {
+  const crm_pg_col* c = &r->col[column];
+  if (c->type == CRM_PG_NUMERIC)
+    PG_RETURN_DATUM(DirectFunctionCall3(numeric_in, CStringGetDatum(r->text + c->i), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+  if (c->type != CRM_PG_FLOAT8) PG_RETURN_NULL();
+  PG_RETURN_FLOAT8(c->f);
 }
 
 PG_FUNCTION_INFO_V1(crm_orders_result_fn);
@@ -549,14 +634,13 @@ Datum crm_orders_result_fn(PG_FUNCTION_ARGS) {
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
 }
 
-/* One float8 column of crm_orders_summary (NULL when undefined, e.g. no orders). */
+/* One column of crm_orders_summary (NULL when undefined, e.g. no orders). */
 #define CRM_ORDERS_FIELD_FN(fname, column)                          \
   PG_FUNCTION_INFO_V1(fname);                                       \
   Datum fname(PG_FUNCTION_ARGS) {                                   \
     crm_pg_row r;                                                   \
     crm_result_of(fcinfo, CRM_PG_RESULT_ORDERS, 0, 0, &r);          \
-    if (r.col[column].type != CRM_PG_FLOAT8) PG_RETURN_NULL();      \
-    PG_RETURN_FLOAT8(r.col[column].f);                              \
+    return crm_result_column(fcinfo, &r, column);                   \
   }
 CRM_ORDERS_FIELD_FN(crm_average_check_final, 7)
 CRM_ORDERS_FIELD_FN(crm_repeat_purchase_share_final, 8)
@@ -568,6 +652,21 @@ Datum crm_nps_result_fn(PG_FUNCTION_ARGS) {
   crm_pg_row r;
   crm_result_of(fcinfo, CRM_PG_RESULT_NPS, CRM_PG_NPS, PG_NARGS() > 1 ? PG_GETARG_FLOAT8(1) : 0.95, &r);
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+PG_FUNCTION_INFO_V1(crm_csat_result_fn);
+Datum crm_csat_result_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_result_of(fcinfo, CRM_PG_RESULT_CSAT, CRM_PG_CSAT, PG_NARGS() > 1 ? PG_GETARG_FLOAT8(1) : 0.95, &r);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+
+/* crm_spend_total(state): the total spend of a spend state */
+PG_FUNCTION_INFO_V1(crm_spend_total_fn);
+Datum crm_spend_total_fn(PG_FUNCTION_ARGS) {
+  crm_pg_row r;
+  crm_result_of(fcinfo, CRM_PG_RESULT_SPEND, CRM_PG_SPEND, 0, &r);
+  return crm_result_column(fcinfo, &r, 0);
 }
 
 PG_FUNCTION_INFO_V1(crm_email_result_fn);
@@ -587,13 +686,14 @@ Datum crm_email_result_fn(PG_FUNCTION_ARGS) {
 CRM_RESULT_FN(crm_fit_bg_nbd_fn, CRM_PG_RESULT_BG_NBD, 0)
 CRM_RESULT_FN(crm_fit_pareto_nbd_fn, CRM_PG_RESULT_PARETO_NBD, 0)
 CRM_RESULT_FN(crm_fit_gamma_gamma_fn, CRM_PG_RESULT_GAMMA_GAMMA, CRM_PG_RFM)
+CRM_RESULT_FN(crm_rfm_totals_fn, CRM_PG_RESULT_RFM, CRM_PG_RFM)
 
 /* Row sets of a state, owned by the current (per-call) context while they are read. */
 static void* crm_rows_of(FunctionCallInfo fcinfo, int what, int kind, size_t* count) {
   const void* st = crm_state_arg(fcinfo, 0, kind);
   MemoryContextCallback* cb = crm_own_prepare(CurrentMemoryContext);
   crm_pg_error err;
-  void* rows = crm_pg_state_rows(st, what, count, &err);
+  void* rows = crm_pg_state_rows(st, what, crm_wants_numeric(fcinfo), count, &err);
   if (rows == NULL) crm_raise(&err);
   crm_own(CurrentMemoryContext, cb, crm_rows_free_cb, rows);
   return rows;
@@ -610,7 +710,8 @@ static Datum crm_rows_srf(FunctionCallInfo fcinfo, int what, int kind) {
   InitMaterializedSRF(fcinfo, 0);
   rows = crm_rows_of(fcinfo, what, kind, &count);
   for (i = 0; i < count; ++i) {
-    crm_pg_rows_get(rows, i, &r);
+    crm_pg_error err;
+    if (!crm_pg_rows_get(rows, i, &r, &err)) crm_raise(&err);
     crm_row_values(&r, v, n);
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
   }
@@ -622,6 +723,10 @@ PG_FUNCTION_INFO_V1(crm_cohort_rows_fn);
 Datum crm_cohort_rows_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_COHORT, CRM_PG_PERIODS); }
 PG_FUNCTION_INFO_V1(crm_period_rows_fn);
 Datum crm_period_rows_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_PERIOD, CRM_PG_PERIODS); }
+PG_FUNCTION_INFO_V1(crm_spend_channels_fn);
+Datum crm_spend_channels_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_SPEND_CHANNEL, CRM_PG_SPEND); }
+PG_FUNCTION_INFO_V1(crm_spend_periods_fn);
+Datum crm_spend_periods_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_SPEND_PERIOD, CRM_PG_SPEND); }
 
 /* The RFM row of a state holding one customer (the aggregate grouped by customer); NULL for none. */
 PG_FUNCTION_INFO_V1(crm_rfm_one_fn);
@@ -632,7 +737,10 @@ Datum crm_rfm_one_fn(PG_FUNCTION_ARGS) {
   if (count == 0) PG_RETURN_NULL();
   if (count > 1)
     crm_bad_input("crm::rfm_accumulator: customer must be the same on every row of crm_rfm (group by the customer, or use crm_rfm_state and crm_rfm_rows)");
-  crm_pg_rows_get(rows, 0, &r);
+  {
+    crm_pg_error err;
+    if (!crm_pg_rows_get(rows, 0, &r, &err)) crm_raise(&err);
+  }
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
 }
 
@@ -662,3 +770,53 @@ PG_FUNCTION_INFO_V1(crm_bg_nbd_expected_fn);
 Datum crm_bg_nbd_expected_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 1); }
 PG_FUNCTION_INFO_V1(crm_gamma_gamma_spend_fn);
 Datum crm_gamma_gamma_spend_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 2); }
+
+/* ---- Pareto/NBD predictions and CLV ------------------------------------------------------------ */
+/* The float8 fields `names` of a composite argument; false when one is NULL. */
+static bool crm_model_params(FunctionCallInfo fcinfo, int argno, const char* const* names, int n, double* out) {
+  HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(argno);
+  int k;
+  for (k = 0; k < n; ++k) {
+    bool null = false;
+    out[k] = DatumGetFloat8(GetAttributeByName(t, names[k], &null));
+    if (null) return false;
+  }
+  return true;
+}
+static const char* const crm_pareto_names[4] = {"r", "alpha", "s", "beta"};
+
+static Datum crm_pareto_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
+  double params[4];
+  double out = 0;
+  crm_pg_error err;
+  if (!crm_model_params(fcinfo, 0, crm_pareto_names, 4, params)) PG_RETURN_NULL();
+  if (!crm_pg_pareto_nbd_predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
+                                 what == 1 ? PG_GETARG_FLOAT8(4) : 0.0, &out, &err))
+    crm_raise(&err);
+  PG_RETURN_FLOAT8(out);
+}
+PG_FUNCTION_INFO_V1(crm_pareto_nbd_p_alive_fn);
+Datum crm_pareto_nbd_p_alive_fn(PG_FUNCTION_ARGS) { return crm_pareto_nbd_predict_fn(fcinfo, 0); }
+PG_FUNCTION_INFO_V1(crm_pareto_nbd_expected_fn);
+Datum crm_pareto_nbd_expected_fn(PG_FUNCTION_ARGS) { return crm_pareto_nbd_predict_fn(fcinfo, 1); }
+
+/* crm_clv(model crm_bg_nbd | crm_pareto_nbd, spend crm_gamma_gamma, frequency, recency, "T",
+ * average_spend, periods int, period_length, discount_rate, margin) */
+static Datum crm_clv_common(FunctionCallInfo fcinfo, int model) {
+  static const char* const bg_names[4] = {"r", "alpha", "a", "b"};
+  static const char* const gg_names[3] = {"p", "q", "gamma"};
+  double params[4], gg[3];
+  double out = 0;
+  crm_pg_error err;
+  if (!crm_model_params(fcinfo, 0, model == 1 ? crm_pareto_names : bg_names, 4, params) ||
+      !crm_model_params(fcinfo, 1, gg_names, 3, gg))
+    PG_RETURN_NULL();
+  if (!crm_pg_clv(model, params, gg, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5),
+                  (int64_t)PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), PG_GETARG_FLOAT8(9), &out, &err))
+    crm_raise(&err);
+  PG_RETURN_FLOAT8(out);
+}
+PG_FUNCTION_INFO_V1(crm_clv_bg_nbd_fn);
+Datum crm_clv_bg_nbd_fn(PG_FUNCTION_ARGS) { return crm_clv_common(fcinfo, 0); }
+PG_FUNCTION_INFO_V1(crm_clv_pareto_nbd_fn);
+Datum crm_clv_pareto_nbd_fn(PG_FUNCTION_ARGS) { return crm_clv_common(fcinfo, 1); }
