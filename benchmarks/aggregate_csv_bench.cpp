@@ -42,6 +42,9 @@
 #define CRM_BENCH_FCCP 1
 #endif
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "generate_orders.hpp"
 
 namespace {
@@ -76,6 +79,90 @@ void BM_read_crm(benchmark::State& st) {
                        static_cast<std::int64_t>(std::filesystem::file_size(bench_file())));
 }
 BENCHMARK(BM_read_crm)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The same reader with its fixed-layout fast path turned off: every line through the general
+// field splitter (what any other layout, quoting or a whitespace-separated file costs).
+void BM_read_crm_general(benchmark::State& st) {
+  const crm::csv_format f{.threads = static_cast<unsigned>(st.range(0))};
+  for (auto _ : st) {
+    std::vector<double> sums(f.threads, 0.0);
+    const crm::csv_summary s = crm::detail::run_csv<order, false>(crm::csv_input(bench_file()), crm::order_columns{}, f,
+                                                                  [&](unsigned w, std::span<const order> b) {
+                                                                    for (const order& o : b) sums[w] += o.amount;
+                                                                  });
+    benchmark::DoNotOptimize(sums.data());
+    if (!s.ok()) st.SkipWithError(s.message().c_str());
+  }
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) *
+                       static_cast<std::int64_t>(std::filesystem::file_size(bench_file())));
+}
+BENCHMARK(BM_read_crm_general)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// How the bytes come in, one thread, each pass counting the line breaks (memchr): arg 0 = a
+// memory map kept whole, 1 = a memory map whose parsed pages are released (madvise DONTNEED) every
+// arg1 KiB (what the reader does), 2 = pread() into one reused buffer of arg1 KiB. rss_KiB: the
+// growth of the process's resident memory from the start of a pass to its end (before unmapping).
+std::int64_t resident_kib() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  long pages = 0, resident = 0;
+  if (f != nullptr) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<std::int64_t>(resident) * (sysconf(_SC_PAGESIZE) / 1024);
+}
+void BM_input(benchmark::State& st) {
+  const int mode = static_cast<int>(st.range(0));
+  const auto window = static_cast<std::size_t>(st.range(1)) << 10;
+  std::size_t lines = 0;
+  std::int64_t grew = 0;
+  for (auto _ : st) {
+    const std::int64_t rss0 = resident_kib();
+    lines = 0;
+    if (mode == 2) {
+      const int fd = ::open(bench_file().c_str(), O_RDONLY);
+      std::vector<char> buf(window);
+      std::size_t carry = 0;  // a line cut by the buffer is moved to its front
+      for (;;) {
+        const ssize_t got = ::read(fd, buf.data() + carry, buf.size() - carry);
+        if (got <= 0) break;
+        const char* b = buf.data();
+        const char* e = b + carry + static_cast<std::size_t>(got);
+        const char* last = b;
+        while (b < e) {
+          const auto [le, next] = crm::detail::line_at(b, e);
+          if (le == e) break;
+          ++lines;
+          last = b = next;
+        }
+        carry = static_cast<std::size_t>(e - last);
+        std::memmove(buf.data(), last, carry);
+      }
+      ::close(fd);
+      grew = resident_kib() - rss0;
+    } else {
+      crm::detail::csv_bytes bytes;
+      const char* why = "";
+      if (!bytes.open(bench_file(), why)) st.SkipWithError(why);
+      const char* b = bytes.view().data();
+      const char* e = b + bytes.view().size();
+      const char* released = b;
+      while (b < e) {
+        b = crm::detail::line_at(b, e).second, ++lines;
+        if (mode == 1 && static_cast<std::size_t>(b - released) >= window) {
+          bytes.release(released, b);
+          released = b;
+        }
+      }
+      grew = resident_kib() - rss0;
+    }
+    benchmark::DoNotOptimize(lines);
+  }
+  st.counters["rss_KiB"] = static_cast<double>(grew);
+  st.SetBytesProcessed(static_cast<std::int64_t>(st.iterations()) *
+                       static_cast<std::int64_t>(std::filesystem::file_size(bench_file())));
+}
+BENCHMARK(BM_input)->Args({0, 0})->Args({1, 1024})->Args({1, 16384})->Args({2, 64})->Args({2, 1024})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 #ifdef CRM_BENCH_FCCP
 // fast-cpp-csv-parser (Debian libfccp-dev): its own line reader (a background thread reads ahead)
