@@ -20,4 +20,7 @@
 #include <crm/models/contractual.hpp>
 #include <crm/models/gamma_gamma.hpp>
 
+#include <crm/models/diagnostics.hpp>
+#include <crm/models/intervals.hpp>
+
 #include <crm/models/batch.hpp>
