@@ -338,8 +338,21 @@ struct row_builder {
       const auto r = std::to_chars(b, b + sizeof b, v);  // shortest text that reads back as v
       return text(std::string(b, r.ptr));
     } else {
-      return text(v.str(0, std::ios_base::scientific));
+      return text(decimal_text(v));
     }
+  }
+  // The value to the type's significant digits, trailing zeros of the mantissa dropped (numeric
+  // keeps the scale it is given: "2.3210000e+00" would print as 2.3210000).
+  template <class T>
+  static std::string decimal_text(const T& v) {
+    std::string t = v.str(std::numeric_limits<T>::digits10, std::ios_base::scientific);
+    const std::size_t e = t.find_first_of("eE");
+    std::string mantissa = t.substr(0, e), exponent = e == std::string::npos ? "" : t.substr(e);
+    if (mantissa.find('.') != std::string::npos) {
+      while (!mantissa.empty() && mantissa.back() == '0') mantissa.pop_back();
+      if (!mantissa.empty() && mantissa.back() == '.') mantissa.pop_back();
+    }
+    return mantissa + exponent;
   }
   template <class R>
   row_builder& money_or_null(const R& r) { return r ? money(r->value()) : null(); }

@@ -62,4 +62,11 @@ ALTER TABLE cdnow_summary SET (parallel_workers = 2);
 SELECT check_parallel($$SELECT round(r::numeric, 9), round(alpha::numeric, 9), round(a::numeric, 9), round(b::numeric, 9)
                         FROM (SELECT (crm_fit_bg_nbd(x, t_x, big_t)).* FROM cdnow_summary) f$$, 'fit');
 SELECT check_parallel($$SELECT round(crm_average_check(amount)::numeric, 9) FROM big$$, 'average check');
+-- numeric amounts (crm::decimal50 states) are exact: parallel results equal serial ones to the last digit
+-- (a tenth of the rows: decimal arithmetic is slow)
+SELECT check_parallel($$SELECT (crm_orders(customer, day, amount::numeric)).* FROM big WHERE customer % 10 = 0$$, 'numeric orders');
+SELECT check_parallel($$SELECT * FROM crm_rfm_rows_numeric((SELECT crm_rfm_state(customer, day, amount::numeric, '2024-06-30', '2024-12-31', 1)
+                                                            FROM big WHERE customer % 10 = 0))$$, 'numeric rfm with holdout');
+SELECT check_parallel($$SELECT crm_csat(1 + score % 5) FROM big$$, 'csat');
+SELECT check_parallel($$SELECT * FROM crm_spend_periods_numeric((SELECT crm_spend_state(score, day, amount::numeric, 'week') FROM big WHERE customer % 10 = 0))$$, 'spend');
 DROP TABLE big;

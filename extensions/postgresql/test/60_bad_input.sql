@@ -55,7 +55,11 @@ CREATE TABLE fuzz_states AS
   UNION ALL SELECT 'nps', crm_nps_state((customer % 11)::int), 'crm_nps_result' FROM o WHERE customer <= 12
   UNION ALL SELECT 'email', crm_email_state(customer, (ARRAY['sent','open','click','conversion'])[1 + customer % 4],
                                             CASE WHEN customer % 4 = 3 THEN 2.5 ELSE 0 END), 'crm_email_result' FROM o WHERE customer <= 12
-  UNION ALL SELECT 'fit', crm_fit_state(x, t_x, big_t), 'crm_fit_bg_nbd' FROM cdnow_summary WHERE customer <= 12;
+  UNION ALL SELECT 'fit', crm_fit_state(x, t_x, big_t), 'crm_fit_bg_nbd' FROM cdnow_summary WHERE customer <= 12
+  UNION ALL SELECT 'rfm numeric', crm_rfm_state(customer, day, amount::numeric, '1997-06-30', '1998-06-30', 7), 'crm_rfm_rows_numeric'
+            FROM o WHERE customer <= 3
+  UNION ALL SELECT 'csat', crm_csat_state(1 + (customer % 5)::int), 'crm_csat_result' FROM o WHERE customer <= 12
+  UNION ALL SELECT 'spend', crm_spend_state(customer % 3, day, amount::numeric, 'quarter'), 'crm_spend_channels' FROM o WHERE customer <= 4;
 
 CREATE FUNCTION expect_bad_state(sql text, what text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE st text;
