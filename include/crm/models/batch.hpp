@@ -50,6 +50,15 @@
 #include <system_error>
 #endif
 
+// GCC vectorises the branch-free check and arithmetic loops below only without -ftrapping-math (its
+// default keeps ordered compares scalar); the kernels ask for it. They never read the floating-point
+// exception flags, so their results are the same. Clang vectorises them as they are.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CRM_METRICS_DETAIL_VECTORIZE __attribute__((optimize("no-trapping-math")))
+#else
+#define CRM_METRICS_DETAIL_VECTORIZE
+#endif
+
 CRM_METRICS_BEGIN_NAMESPACE
 
 /// How a batch prediction runs.
@@ -220,12 +229,13 @@ class key_memo {
     }
   }
   static std::size_t hash(const key& k) noexcept {
+    // MurmurHash3's 64-bit finalizer after each key: every input bit reaches the low bits used as
+    // the index (the low mantissa bits of whole numbers and day-grid ages are all zero)
     std::uint64_t h = 0x9E3779B97F4A7C15ULL;
     for (const E v : k) {
-      h ^= bits(v) + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
-      h *= 0xBF58476D1CE4E5B9ULL;
+      h ^= bits(v);
+      h ^= h >> 33, h *= 0xFF51AFD7ED558CCDULL, h ^= h >> 33, h *= 0xC4CEB9FE1A85EC53ULL, h ^= h >> 33;
     }
-    h ^= h >> 31;
     return static_cast<std::size_t>(h);
   }
   void grow() {
@@ -246,7 +256,7 @@ class key_memo {
 /// crm::validate's rules for one row, branch-free (true: valid); the caller asks validate() for the
 /// named error when it is false.
 template <std::floating_point T>
-[[nodiscard]] inline bool rfm_row_ok(const rfm_row<T>& c) noexcept {
+[[nodiscard]] CRM_METRICS_DETAIL_VECTORIZE inline bool rfm_row_ok(const rfm_row<T>& c) noexcept {
   const T x = c.frequency, tx = c.recency, age = c.age, w = c.weight;
   // v - v == 0 exactly when v is finite
   const bool finite = (x - x == T(0)) & (tx - tx == T(0)) & (age - age == T(0)) & (w - w == T(0));
@@ -254,13 +264,18 @@ template <std::floating_point T>
   return finite & whole & (x >= T(0)) & (tx >= T(0)) & (tx <= age) & ((x != T(0)) | (tx == T(0))) & (w > T(0));
 }
 
+/// Whether rows[begin, end) are all valid (rfm_row_ok), in one vectorisable pass.
+template <std::floating_point T>
+[[nodiscard]] CRM_METRICS_DETAIL_VECTORIZE bool rfm_rows_ok(const rfm_row<T>* rows, std::size_t begin, std::size_t end) noexcept {
+  long bad = 0;
+  for (std::size_t i = begin; i < end; ++i) bad |= !rfm_row_ok(rows[i]);
+  return bad == 0;
+}
 /// The first invalid row of rows[begin, end) with crm::validate's error, or none.
 template <std::floating_point T>
 [[nodiscard]] batch_failure check_rfm_rows(std::span<const rfm_row<T>> rows, std::size_t begin, std::size_t end,
                                            const char* name) noexcept {
-  bool all = true;
-  for (std::size_t i = begin; i < end; ++i) all &= rfm_row_ok(rows[i]);
-  if (all) return {};
+  if (rfm_rows_ok(rows.data(), begin, end)) return {};
   for (std::size_t i = begin; i < end; ++i)
     if (!rfm_row_ok(rows[i]))
       if (const error_info e = validate(rows.subspan(i, 1), name)) return {e, i};
@@ -309,34 +324,73 @@ concept bgnbd_family = requires { bgnbd_traits<M>::shift; };
 template <class M>
 using bgnbd_number = std::remove_cvref_t<decltype(std::declval<const M&>().r)>;
 
+/// The arithmetic of bgnbd_core::probability_alive around its log and exp, as vectorisable loops
+/// over one block of n valid rows (rows with x + k = 0 get 1; a NaN odds, only for absurd
+/// parameters, is redone by the scalar function).
+template <std::floating_point T, int K>
+CRM_METRICS_DETAIL_VECTORIZE void bgnbd_alive_ratio(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, T* arg, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) arg[i] = (m.alpha + rows[i].age) / (m.alpha + rows[i].recency);
+}
+template <std::floating_point T, int K>
+CRM_METRICS_DETAIL_VECTORIZE void bgnbd_alive_exponent(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, T* arg, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) arg[i] = (m.r + rows[i].frequency) * arg[i];
+}
+template <std::floating_point T, int K>
+[[nodiscard]] CRM_METRICS_DETAIL_VECTORIZE bool bgnbd_alive_finish(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, const T* e,
+                                                                   T* out, std::size_t n) noexcept {
+  const T k = static_cast<T>(K);
+  long nan = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const T x = rows[i].frequency;
+    const T odds = m.a / (m.b + (x + k - T(1))) * e[i];
+    const T v = T(1) / (T(1) + odds);
+    const bool one = x + k == T(0);
+    nan |= !one & (odds != odds);
+    out[i] = one ? T(1) : v;
+  }
+  return nan == 0;
+}
+
 /// P(alive) of valid rows[begin, end) into out[begin, end): the same operations as
-/// bgnbd_core::probability_alive, with log and exp evaluated per block over the rows with x + k > 0.
+/// bgnbd_core::probability_alive, its log and exp evaluated per block (through SLEEF for every row of
+/// the block; on the std:: path only for the rows with x + k > 0, the others are 1).
 template <std::floating_point T, int K>
 void bgnbd_alive_rows(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, T* out, std::size_t begin, std::size_t end) noexcept {
   T arg[batch_block];
-  std::uint32_t idx[batch_block];
   const T k = static_cast<T>(K);
   for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
     const std::size_t len = std::min(batch_block, end - b0);
-    std::size_t cnt = 0;
-    for (std::size_t i = 0; i < len; ++i) {
-      const rfm_row<T>& c = rows[b0 + i];
-      if (c.frequency + k == T(0)) {
-        out[b0 + i] = T(1);
-      } else {
-        idx[cnt] = static_cast<std::uint32_t>(i);
-        arg[cnt++] = (m.alpha + c.age) / (m.alpha + c.recency);
+    const rfm_row<T>* blk = rows + b0;
+    bool clean = true;
+    if constexpr (vector_math_uses_sleef && std::is_same_v<T, double>) {
+      bgnbd_alive_ratio(m, blk, arg, len);
+      vlog(arg, arg, len);
+      bgnbd_alive_exponent(m, blk, arg, len);
+      vexp(arg, arg, len);
+      clean = bgnbd_alive_finish(m, blk, arg, out + b0, len);
+    } else {
+      std::uint32_t idx[batch_block];
+      std::size_t cnt = 0;
+      for (std::size_t i = 0; i < len; ++i) {
+        if (blk[i].frequency + k == T(0)) {
+          out[b0 + i] = T(1);
+        } else {
+          idx[cnt] = static_cast<std::uint32_t>(i);
+          arg[cnt++] = (m.alpha + blk[i].age) / (m.alpha + blk[i].recency);
+        }
+      }
+      vlog(arg, arg, cnt);
+      for (std::size_t j = 0; j < cnt; ++j) arg[j] = (m.r + blk[idx[j]].frequency) * arg[j];
+      vexp(arg, arg, cnt);
+      for (std::size_t j = 0; j < cnt; ++j) {
+        const T odds = m.a / (m.b + (blk[idx[j]].frequency + k - T(1))) * arg[j];
+        clean &= odds == odds;
+        out[b0 + idx[j]] = T(1) / (T(1) + odds);
       }
     }
-    vlog(arg, arg, cnt);
-    for (std::size_t j = 0; j < cnt; ++j) arg[j] = (m.r + rows[b0 + idx[j]].frequency) * arg[j];
-    vexp(arg, arg, cnt);
-    for (std::size_t j = 0; j < cnt; ++j) {
-      const rfm_row<T>& c = rows[b0 + idx[j]];
-      const T odds = m.a / (m.b + c.frequency + k - T(1)) * arg[j];
-      out[b0 + idx[j]] = odds == odds ? T(1) / (T(1) + odds)
-                                      : logistic_complement(m.log_odds_dead(c.frequency, c.recency, c.age));
-    }
+    if (clean) continue;
+    for (std::size_t i = 0; i < len; ++i)
+      if (!(out[b0 + i] == out[b0 + i])) out[b0 + i] = m.probability_alive(blk[i].frequency, blk[i].recency, blk[i].age);
   }
 }
 
@@ -500,26 +554,51 @@ template <std::floating_point T>
   return (m.r + x) / (m.alpha + age) * (m.beta + age) * pareto_growth(m.s, std::log1p(t / (m.beta + age)));
 }
 
-/// P(alive) of Pareto/NBD once per distinct (x, t_x, T) (two 2F1 series each), by the scalar function.
+/// P(alive) of Pareto/NBD for valid rows, with pareto_nbd::try_probability_alive's operations
+/// (detail::pareto_nbd_log_odds_dead, then logistic_complement): the terms that depend on (x, T) only,
+/// F(T) = 2F1 at T with u2 = log F(T) - (r+s+x) log(d+T) and log(s) - log(r+s+x) + (r+x) log(alpha+T)
+/// + s log(beta+T), once per distinct (x, T); per row the 2F1 at t_x. Rows with x = 0 (t_x = 0)
+/// depend on T alone: their P(alive) is kept with the (0, T) entry.
 template <std::floating_point T>
-class pareto_alive_memo {
+class pareto_alive_kernel {
  public:
-  explicit pareto_alive_memo(const pareto_nbd<T>& m) : m_(m) {}
+  explicit pareto_alive_kernel(const pareto_nbd<T>& m) : m_(m) {}
   [[nodiscard]] result<T> at(const rfm_row<T>& c) {
+    const T r = m_.r, alpha = m_.alpha, s = m_.s, beta = m_.beta, x = c.frequency;
+    const T a = r + s + x;
+    const T d = alpha >= beta ? alpha : beta;
     bool inserted = false;
-    const std::size_t j = memo_.find_or_insert({c.frequency, c.recency, c.age}, inserted);
+    const std::size_t j = memo_.find_or_insert({x, c.age}, inserted);
     if (inserted) {
-      const result<T> v = m_.try_probability_alive(c);
-      if (!v) return v;
-      values_.push_back(*v);
+      const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.age, false);
+      entries_.push_back({f2.log_value - a * std::log(d + c.age),
+                          std::log(s) - std::log(a) + (r + x) * std::log(alpha + c.age) + s * std::log(beta + c.age), T(0),
+                          f2.converged, false});
     }
-    return values_[j];
+    entry& e = entries_[j];
+    if (x == T(0) && e.has_zero) return e.zero;
+    const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.recency, false);
+    if (!f1.converged || !e.converged)
+      return error_info{errc::not_converged, "pareto_nbd.probability_alive", "parameters", "hypergeometric series"};
+    const T u1 = f1.log_value - a * std::log(d + c.recency);
+    T lo = -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
+    if (u1 > e.u2) {
+      const T log_a0 = u1 + std::log(-std::expm1(e.u2 - u1));
+      lo = e.c + log_a0;
+    }
+    const T pa = logistic_complement(lo);
+    if (x == T(0)) e.zero = pa, e.has_zero = true;
+    return pa;
   }
 
  private:
+  struct entry {
+    T u2, c, zero;
+    bool converged, has_zero;
+  };
   const pareto_nbd<T>& m_;
-  key_memo<T, 3> memo_;
-  std::vector<T> values_;
+  key_memo<T, 2> memo_;
+  std::vector<entry> entries_;
 };
 
 template <std::floating_point T>
@@ -529,7 +608,7 @@ template <std::floating_point T>
   if (auto e = m.check(name)) return {e, no_row};
   if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
   const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
-    pareto_alive_memo<T> alive(m);
+    pareto_alive_kernel<T> alive(m);
     for (std::size_t i = begin; i < end; ++i) {
       if (!rfm_row_ok(rows[i]))
         if (auto e = validate(rows.subspan(i, 1), name)) return {e, i};
@@ -552,7 +631,7 @@ template <std::floating_point T>
   if (t < T(0)) return {error_info{errc::negative, name, "t"}, no_row};
   if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
   const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
-    pareto_alive_memo<T> alive(m);
+    pareto_alive_kernel<T> alive(m);
     key_memo<T, 2> memo;
     std::vector<T> factors;
     for (std::size_t i = begin; i < end; ++i) {
@@ -585,7 +664,7 @@ template <std::floating_point T>
   std::vector<T> horizons(periods);
   for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
   const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
-    pareto_alive_memo<T> alive(m);
+    pareto_alive_kernel<T> alive(m);
     key_memo<T, 2> memo;
     std::vector<T> factors;  // periods values per distinct (x, T)
     for (std::size_t i = begin; i < end; ++i) {
@@ -662,27 +741,32 @@ template <class Model, std::floating_point T>
 /// formula and checks, branch-free per block; a block with a bad row is redone by the scalar function
 /// to find its error.
 template <std::floating_point T>
-[[nodiscard]] batch_failure spend_rows(const gamma_gamma<T>& m, std::span<const spend_row<T>> rows, T* out, std::size_t begin,
-                                       std::size_t end) noexcept {
+[[nodiscard]] CRM_METRICS_DETAIL_VECTORIZE bool spend_block(const gamma_gamma<T>& m, const spend_row<T>* rows, T* out,
+                                                            std::size_t n) noexcept {
   const T p = m.p, q = m.q, pg = m.p * m.gamma;
   const T big = T(1e18), hi = std::numeric_limits<T>::max(), lo = std::numeric_limits<T>::lowest();
-  for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
-    const std::size_t b1 = std::min(end, b0 + batch_block);
-    bool all = true;
-    for (std::size_t i = b0; i < b1; ++i) {
-      const T x = rows[i].frequency, z = rows[i].average_spend;
-      const T px = p * x;
-      const T w = px / (px + q - T(1));
-      const T population = pg / (px + q - T(1));
-      const T v = population + w * z;
-      const bool whole = (x >= big) | (x == std::trunc(x));
-      const bool ok = (x == x) & (x <= hi) & (z == z) & (z <= hi) & (z >= lo) & (x >= T(0)) & whole &
-                      (((x == T(0)) & (z == T(0))) | ((x > T(0)) & (z > T(0)))) & (px + q > T(1)) & (v == v) & (v <= hi) &
-                      (v >= lo);
-      all &= ok;
-      out[i] = v;
-    }
-    if (all) continue;
+  long bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const T x = rows[i].frequency, z = rows[i].average_spend;
+    const T px = p * x;
+    const T w = px / (px + q - T(1));
+    const T population = pg / (px + q - T(1));
+    const T v = population + w * z;
+    const bool whole = (x >= big) | (x == std::trunc(x));
+    const bool ok = (x == x) & (x <= hi) & (z == z) & (z <= hi) & (z >= lo) & (x >= T(0)) & whole &
+                    (((x == T(0)) & (z == T(0))) | ((x > T(0)) & (z > T(0)))) & (px + q > T(1)) & (v == v) & (v <= hi) &
+                    (v >= lo);
+    bad |= !ok;
+    out[i] = v;
+  }
+  return bad == 0;
+}
+template <std::floating_point T>
+[[nodiscard]] batch_failure spend_rows(const gamma_gamma<T>& m, std::span<const spend_row<T>> rows, T* out, std::size_t begin,
+                                       std::size_t end) noexcept {
+  for (std::size_t b0 = begin; b0 < end; b0 += 16 * batch_block) {
+    const std::size_t b1 = std::min(end, b0 + 16 * batch_block);
+    if (spend_block(m, rows.data() + b0, out + b0, b1 - b0)) continue;
     for (std::size_t i = b0; i < b1; ++i) {
       const result<T> v = m.try_conditional_expected_average_spend(rows[i].frequency, rows[i].average_spend);
       if (!v) return {v.error(), i};
