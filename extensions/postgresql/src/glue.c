@@ -170,8 +170,8 @@ static void* crm_state_read_traced(int kind, const void* bytes, size_t size, crm
 /* ---- states as expanded objects --------------------------------------------------------------- */
 typedef struct CrmState {
   ExpandedObjectHeader hdr;
-  void* state; /* the C++ accumulator (core.h), freed by the context's reset callback */
-  MemoryContextCallback* owner; /* that callback (its arg is `state`) */
+  void* state;      /* the C++ accumulator (core.h), freed by the context's reset callback */
+  Size accounted;   /* its C++ heap bytes, added to the context's mem_allocated (see crm_account) */
 } CrmState;
 
 static Size crm_state_flat_size(ExpandedObjectHeader* eohptr) {
@@ -195,6 +195,25 @@ static void crm_state_flatten_into(ExpandedObjectHeader* eohptr, void* result, S
 static const ExpandedObjectMethods crm_state_methods = {crm_state_flat_size, crm_state_flatten_into};
 
 static void crm_state_free_cb(void* arg) { crm_pg_state_free(arg); }
+
+/* Memory accounting: the accumulator's C++ heap (crm_pg_state_weight) is added to the mem_allocated
+ * of the context that holds the state, so what PostgreSQL measures against work_mem (a hashed
+ * aggregate spills when MemoryContextMemAllocated of its context passes hash_mem) and what EXPLAIN
+ * ANALYZE reports as Memory Usage include it. The reset callback takes it off again before the
+ * context frees its blocks. */
+static void crm_account(CrmState* s) {
+  Size w = s->state != NULL ? (Size)crm_pg_state_weight(s->state) : 0;
+  MemoryContext c = s->hdr.eoh_context;
+  c->mem_allocated = c->mem_allocated - s->accounted + w;
+  s->accounted = w;
+}
+static void crm_state_object_free_cb(void* arg) {
+  CrmState* s = (CrmState*)arg;
+  s->hdr.eoh_context->mem_allocated -= s->accounted;
+  s->accounted = 0;
+  crm_pg_state_free(s->state);
+  s->state = NULL;
+}
 static void crm_rows_free_cb(void* arg) { crm_pg_rows_free(arg); }
 
 /* Gives `obj` to `cxt`: freed by `fn` when the context is reset or deleted. The callback record is
@@ -233,9 +252,9 @@ static CrmState* crm_state_make(MemoryContext agg, int kind, const crm_pg_option
   EOH_init_header(&s->hdr, &crm_state_methods, cxt);
   st = bytes != NULL ? crm_state_read_traced(kind, bytes, size, &err) : crm_pg_state_new(kind, opt, &err);
   if (st == NULL) crm_raise(&err);
-  crm_own(cxt, cb, crm_state_free_cb, st);
   s->state = st;
-  s->owner = cb;
+  crm_own(cxt, cb, crm_state_object_free_cb, s);
+  crm_account(s);
   return s;
 }
 
@@ -303,6 +322,7 @@ static Datum crm_add_record(FunctionCallInfo fcinfo, int kind, const crm_pg_opti
   CrmState* s = crm_state_for_update(fcinfo, kind, opt);
   crm_pg_error err;
   if (!crm_pg_state_add(s->state, rec, &err)) crm_raise(&err);
+  crm_account(s);
   PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
 }
 
@@ -573,6 +593,7 @@ Datum crm_state_combine(PG_FUNCTION_ARGS) {
     trace = crm_trace_begin(&t);
     if (!crm_pg_state_merge(s->state, other->state, &err)) crm_raise(&err);
     crm_trace_end(trace, &t, "merge", 0);
+    crm_account(s);
     PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
   }
   {
@@ -587,13 +608,12 @@ Datum crm_state_combine(PG_FUNCTION_ARGS) {
     trace = crm_trace_begin(&t);
     if (!crm_pg_state_merge(big, small, &err)) crm_raise(&err);
     crm_trace_end(trace, &t, "merge", 0);
-    /* s keeps the merged accumulator; the other one is freed now, not with the context */
+    /* s keeps the merged accumulator; the other one is freed now, not with the context (o itself
+     * stays: its reset callback points to it) */
     s->state = big;
-    s->owner->arg = big;
-    o->owner->arg = NULL;
-    o->state = NULL;
-    crm_pg_state_free(small);
-    pfree(o);
+    o->state = small;
+    crm_state_object_free_cb(o);
+    crm_account(s);
   }
   PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
 }

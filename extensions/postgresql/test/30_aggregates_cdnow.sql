@@ -148,3 +148,22 @@ RESET work_mem;
 SELECT check_that((SELECT count(*) FROM spilled) = 2357 AND NOT EXISTS (SELECT * FROM spilled EXCEPT SELECT * FROM sorted)
                   AND NOT EXISTS (SELECT * FROM sorted EXCEPT SELECT customer, row(rfm.*)::crm_rfm_row FROM rfm),
                   'grouped crm_rfm: hashed with spills = sorted = crm_rfm_rows');
+
+-- memory accounting: each accumulator's C++ heap is added to its aggregate context's memory, so a
+-- hashed GROUP BY customer reports (EXPLAIN ANALYZE, Memory Usage) and limits (work_mem) the real
+-- size: at least 2357 RFM tables of 16 slots x 64 bytes = 1 KiB each. Headers alone were ~0.2 KiB.
+CREATE FUNCTION hash_memory_kb(q text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
+    IF line ~ 'Memory Usage: \d+kB' THEN RETURN substring(line FROM 'Memory Usage: (\d+)kB')::int; END IF;
+  END LOOP;
+  RETURN NULL;
+END $$;
+SET enable_sort = off;
+SET work_mem = '64MB';
+SELECT check_that(hash_memory_kb($$SELECT customer, crm_rfm_state(customer, day, amount, '1997-09-30', 7) FROM cdnow
+                                   WHERE day <= '1997-09-30' GROUP BY customer$$) >= 2357, 'state memory counted');
+RESET work_mem;
+RESET enable_sort;
