@@ -18,6 +18,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -126,6 +128,29 @@ TEST_CASE("diagnostics: CDNOW calibration vs holdout by frequency matches SciPy"
   CHECK_THAT(capped.groups[3].mean_actual,
              WithinRel((100 * 1.56 + 62 * 2.532258064516129 + 38 * 2.9473684210526314 + 29 * 3.8620689655172415 + 64 * 6.359375) / 293, 1e-12));
   CHECK_THAT(capped.total_predicted, WithinRel(table->total_predicted, 1e-12));
+  // docs/model-diagnostics.md quotes the table and the totals
+  std::ifstream page_file(std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" / "model-diagnostics.md");
+  std::stringstream all;
+  all << page_file.rdbuf();
+  const std::string page = all.str();
+  for (const auto& g : table->groups) {
+    char row[128];
+    std::snprintf(row, sizeof row, "| %d%s | %.0f | %.3f | %.3f |", static_cast<int>(g.frequency), g.and_more ? "+" : "", g.customers,
+                  g.mean_actual, g.mean_predicted);
+    CHECK(page.find(row) != std::string::npos);
+  }
+  char totals[128];
+  std::snprintf(totals, sizeof totals, "%.0f repeat purchases in the holdout against %.1f predicted", table->total_actual, table->total_predicted);
+  CHECK(page.find(totals) != std::string::npos);
+  double calibration = 0;
+  for (const auto& r : d.rows) calibration += r.frequency;
+  CHECK(calibration == 2457);
+  CHECK(page.find("2457 in the\ncalibration period") != std::string::npos);
+  // distinct first-purchase days: the cohort was acquired on 84 calendar days
+  std::vector<double> first = d.first;
+  std::sort(first.begin(), first.end());
+  CHECK(std::unique(first.begin(), first.end()) - first.begin() == 84);
+  CHECK(page.find("calendar days has 84") != std::string::npos);
 }
 
 TEST_CASE("diagnostics: CDNOW cumulative repeat purchases over 78 weeks match SciPy", "[models][diagnostics][data]") {
@@ -162,6 +187,15 @@ TEST_CASE("diagnostics: CDNOW cumulative repeat purchases over 78 weeks match Sc
   }
   // every repeat purchase of the 78 weeks is counted: calibration 2457 + holdout 1882
   CHECK((*track)[77].actual_cumulative == 2457 + 1882);
+  // docs/model-diagnostics.md quotes weeks 39 and 78
+  std::ifstream page_file(std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" / "model-diagnostics.md");
+  std::stringstream all;
+  all << page_file.rdbuf();
+  char w39[96], w78[96];
+  std::snprintf(w39, sizeof w39, "week 39: %.0f actual, %.1f predicted", (*track)[38].actual_cumulative, (*track)[38].predicted_cumulative);
+  std::snprintf(w78, sizeof w78, "week 78: %.0f and %.1f", (*track)[77].actual_cumulative, (*track)[77].predicted_cumulative);
+  CHECK(all.str().find(w39) != std::string::npos);
+  CHECK(all.str().find(w78) != std::string::npos);
 }
 
 TEMPLATE_TEST_CASE("diagnostics: any transaction model and number type; weights count customers", "[models][diagnostics]", double,

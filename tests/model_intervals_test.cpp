@@ -20,6 +20,10 @@
 #include <iostream>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -50,6 +54,24 @@ std::array<std::array<double, 4>, 4> natural_covariance() {
 }
 
 std::vector<crm::rfm_row<double>> cdnow() { return crm::read_rfm_csv(crm_test::data_file("cdnow/cdnow_customers_summary.csv").string()); }
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+/// docs/model-diagnostics.md, as one string.
+std::string doc_page() {
+  std::ifstream page(std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" / "model-diagnostics.md");
+  std::stringstream all;
+  all << page.rdbuf();
+  return all.str();
+}
+/// The row of the page's table of CDNOW delta intervals for this interval.
+std::string doc_row(const char* label, const crm::prediction_interval<double>& i, int digits = 3, int se_digits = 4) {
+  return std::string("| ") + label + " | " + fixed(i.estimate, digits) + " | " + fixed(i.standard_error, se_digits) + " | " +
+         fixed(i.lower, digits) + " | " + fixed(i.upper, digits) + " |";
+}
 
 void check_interval(const crm::prediction_interval<double>& i, double est, double se, double lo, double hi, double tol) {
   CHECK_THAT(i.estimate, WithinRel(est, 1e-9));
@@ -109,6 +131,24 @@ TEST_CASE("prediction intervals: BG/NBD delta method on CDNOW matches mpmath", "
   REQUIRE(base->each.size() == rows.size());
   check_interval(base->total, 1653.42305363, 74.349758556, 1535.5418281, 1780.35384269, 2e-5);
   check_interval(base->each[0], 1.22591015652, 0.0451897819948, 1.15378815941, 1.30254041837, 2e-5);
+  // the rows' errors are strongly, not perfectly, correlated: the total's SE is about three quarters
+  // of the sum of theirs, and about 15 times what independent errors would give, sqrt(sum se_i^2)
+  double sum_se = 0, sum_sq = 0;
+  for (const auto& i : base->each) sum_se += i.standard_error, sum_sq += i.standard_error * i.standard_error;
+  CHECK(base->total.standard_error > 0.7 * sum_se);
+  CHECK(base->total.standard_error < 0.8 * sum_se);
+  CHECK(base->total.standard_error > 14 * std::sqrt(sum_sq));
+  CHECK(base->total.standard_error < 16 * std::sqrt(sum_sq));
+  // 1882 repeat purchases were made in the holdout (tests/model_diagnostics_test.cpp): outside the interval
+  CHECK(base->total.upper < 1882);
+  // docs/model-diagnostics.md quotes these intervals
+  const std::string page = doc_page();
+  CHECK(page.find(doc_row("E[X(39)], a new customer", *e)) != std::string::npos);
+  CHECK(page.find(doc_row("P(alive), customer 1 (x = 2, t_x = 30.43, T = 38.86)", *pa)) != std::string::npos);
+  CHECK(page.find(doc_row("E[Y(39)], customer 1", *ce)) != std::string::npos);
+  CHECK(page.find(doc_row("Σ E[Y(39)] over the 2357 customers", base->total, 1, 2)) != std::string::npos);
+  const crm::bg_nbd<double> se = est.standard_errors();
+  CHECK(page.find(fixed(se.r, 5) + ", " + fixed(se.alpha, 4) + ", " + fixed(se.a, 4) + ", " + fixed(se.b, 4)) != std::string::npos);
   // the same intervals from the covariance given as a matrix of the natural parameters
   const auto natural = natural_covariance();
   const auto given = crm::try_parameter_estimate(cdnow_p, natural);
@@ -148,6 +188,7 @@ TEST_CASE("prediction intervals: BG/NBD bootstrap on CDNOW matches a NumPy boots
   // the bootstrap interval of P(alive) lies above the delta (logit) one, [0.69913, 0.75246]: the
   // distribution of P(alive) over the parameter draws is skewed, which the quantiles capture
   CHECK(pa->lower > 0.699132921072 + 0.001);
+  CHECK(pa->upper > 0.752464255763 + 0.001);
   // deterministic for a seed, different for another
   const auto again = crm::try_expected_purchases_interval(est, 39.0, boot);
   CHECK(again->lower == e->lower);
@@ -284,6 +325,32 @@ TEST_CASE("prediction intervals: errors are named and never NaN", "[models][inte
         crm::prediction_scale::logit, {}, std::span<const double>(weights));
     CHECK(field(w) == "weights");
   }
+  SECTION("a bootstrap draw where the prediction is undefined fails the call, with the prediction's error") {
+    const auto f = [](const crm::bg_nbd<double>& mm) -> crm::result<double> {
+      if (mm.r > 0.2427) return crm::error_info{crm::errc::out_of_range, "my_prediction", "r", "too large"};
+      return mm.r;
+    };
+    const auto r = crm::try_prediction_interval(est, f, crm::prediction_scale::log, {.method = crm::interval_method::bootstrap, .draws = 100});
+    CHECK(code(r) == crm::errc::out_of_range);
+    CHECK(std::string(r.error().metric) == "my_prediction");
+    const std::vector<crm::rfm_row<double>> rows(11, crm::rfm_row<double>{1, 2, 3});
+    const auto big = crm::try_probability_alive_intervals(est, std::span<const crm::rfm_row<double>>(rows),
+                                                          {.method = crm::interval_method::bootstrap, .draws = 10'000'000});
+    CHECK(code(big) == crm::errc::overflow);
+    CHECK(field(big) == "draws");
+  }
+  SECTION("a prediction without uncertainty gets [f, f]") {
+    std::array<std::array<double, 2>, 2> c{};
+    c[0][0] = c[1][1] = 0.01;
+    const auto s_est = crm::parameter_estimate_from(crm::sbg<double>{0.7, 1.2, {}}, c);
+    const auto curve = crm::try_survival_curve_intervals(s_est, 3);
+    REQUIRE(curve);
+    CHECK(curve->each[0].lower == 1.0);
+    CHECK(curve->each[0].upper == 1.0);
+    CHECK(curve->each[0].standard_error == 0.0);
+    CHECK(curve->each[3].upper < 1.0);
+    CHECK(curve->total.estimate > 1.0);
+  }
   SECTION("a prediction outside the range of its scale") {
     const auto r = crm::try_prediction_interval(est, [](const crm::bg_nbd<double>& mm) -> crm::result<double> { return mm.r - 1.0; },
                                                 crm::prediction_scale::log);
@@ -293,6 +360,7 @@ TEST_CASE("prediction intervals: errors are named and never NaN", "[models][inte
                                                 crm::prediction_scale::natural);
     REQUIRE(n);
     CHECK(n->lower < n->estimate);
+    CHECK_THAT(n->estimate - n->lower, WithinRel(n->upper - n->estimate, 1e-9));
   }
 }
 
