@@ -4,7 +4,8 @@
 //
 // Transaction models (BG/NBD, modified BG/NBD, Pareto/NBD), spend (Gamma-Gamma), discrete
 // opportunities (BG/BB), customer lifetime value, contractual retention (sBG, BdW), their data, fits
-// and generators; whole-base batch predictions (crm/models/batch.hpp).
+// and generators; whole-base batch predictions (crm/models/batch.hpp); prediction intervals
+// (crm/models/intervals.hpp) and calibration-vs-holdout diagnostics (crm/models/diagnostics.hpp).
 #pragma once
 
 #include <crm/models/data.hpp>
