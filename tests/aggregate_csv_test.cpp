@@ -582,17 +582,33 @@ TEST_CASE("csv: scan_csv into one accumulator per thread, merged, equals one thr
   const crm::rfm_options options{.calibration_end = sys_days{year{2023} / 12 / 31}};
 
   crm::rfm_accumulator<double> acc(options);
-  std::vector<crm::rfm_accumulator<double>> more{acc.fresh()};  // one per extra thread
+  const crm::csv_summary s1 = crm::scan_csv_into<crm::order<double>>(in, {}, {.threads = 2}, acc);
+
+  crm::rfm_accumulator<double> first(options);
+  std::vector<crm::rfm_accumulator<double>> more{first.fresh()};  // one per extra thread
+  const crm::csv_summary s2 = crm::scan_csv<crm::order<double>>(
+      in, crm::order_columns{}, {.threads = 2}, [&](unsigned w, std::span<const crm::order<double>> batch) {
+        return (w == 0 ? first : more[w - 1]).try_add(batch);
+      });
+  for (auto& m : more) first.merge(m);
+  // a callback that returns nothing (the accumulator's throwing add)
+  crm::rfm_accumulator<double> third(options);
+  std::vector<crm::rfm_accumulator<double>> more3{third.fresh()};
   crm::scan_csv<crm::order<double>>(in, crm::order_columns{}, {.threads = 2},
                                     [&](unsigned w, std::span<const crm::order<double>> batch) {
-                                      (void)(w == 0 ? acc : more[w - 1]).add(batch);
+                                      (void)(w == 0 ? third : more3[w - 1]).add(batch);
                                     });
-  for (auto& m : more) acc.merge(m);
+  for (auto& m : more3) third.merge(m);
 
   crm::rfm_accumulator<double> one(options);
   (void)one.add(std::span<const crm::order<double>>(crm::read_orders_csv(in).records));
+  CHECK(s1.ok());
+  CHECK(s2.ok());
+  CHECK(s1.used == 90000);
   CHECK(acc.customers() == 5003);
   CHECK(acc.rows() == one.rows());
+  CHECK(first.rows() == one.rows());
+  CHECK(third.rows() == one.rows());
 }
 
 TEST_CASE("csv: digit_run8 against a byte loop, every length and every wrong byte", "[aggregate][csv]") {

@@ -282,6 +282,28 @@ struct csv_schema<spend_record<T>> {
   static line_failure check(const spend_record<T>&) noexcept { return {}; }
 };
 
+/// The column mapping type of a record kind (what `{}` means for scan_csv's columns).
+template <class Record>
+struct columns_of;
+template <number T>
+struct columns_of<order<T>> {
+  using type = order_columns;
+};
+template <number T>
+struct columns_of<email_event<T>> {
+  using type = email_columns;
+};
+template <>
+struct columns_of<survey_answer> {
+  using type = survey_columns;
+};
+template <number T>
+struct columns_of<spend_record<T>> {
+  using type = spend_columns;
+};
+template <class Record>
+using columns_of_t = typename columns_of<Record>::type;
+
 /// A rejection inside one chunk, before line numbers are made global.
 struct local_rejection {
   std::uint64_t line = 0;  ///< 1-based within the chunk
@@ -740,12 +762,12 @@ template <number T = double>
  * again and reading goes on. rows == used + rejected either way.
  * @returns the summary; never throws by itself (the sink may).
  */
-template <class Record, class Columns, class Sink>
+template <class Record, class Columns = detail::columns_of_t<Record>, class Sink>
 csv_summary try_scan_csv(const csv_input& in, const Columns& columns, const csv_format& format, Sink&& sink) {
   return detail::run_csv<Record>(in, columns, format, sink);
 }
 /// try_scan_csv that throws crm::csv_error when the read stopped (see read_orders_csv).
-template <class Record, class Columns, class Sink>
+template <class Record, class Columns = detail::columns_of_t<Record>, class Sink>
 csv_summary scan_csv(const csv_input& in, const Columns& columns, const csv_format& format, Sink&& sink) {
   csv_summary s = detail::run_csv<Record>(in, columns, format, sink);
   if (s.stopped) detail::throw_csv_error(s.rejections.front());
@@ -769,7 +791,7 @@ csv_summary scan_csv(const csv_input& in, const Columns& columns, const csv_form
  *     // s.rejections[0].message() == "orders.csv:19: column 2 'date' is rejected by crm::rfm_accumulator: time is
  *     //     out of range (is after calibration_end (no holdout asked for))"
  */
-template <class Record, class Columns, class Acc>
+template <class Record, class Columns = detail::columns_of_t<Record>, class Acc>
 csv_summary try_scan_csv_into(const csv_input& in, const Columns& columns, const csv_format& format, Acc& acc) {
   std::vector<Acc> more;
   const unsigned workers = std::max(1u, format.threads);
@@ -790,7 +812,7 @@ csv_summary try_scan_csv_into(const csv_input& in, const Columns& columns, const
   return s;
 }
 /// try_scan_csv_into that throws crm::csv_error when the read stopped.
-template <class Record, class Columns, class Acc>
+template <class Record, class Columns = detail::columns_of_t<Record>, class Acc>
 csv_summary scan_csv_into(const csv_input& in, const Columns& columns, const csv_format& format, Acc& acc) {
   csv_summary s = try_scan_csv_into<Record>(in, columns, format, acc);
   if (s.stopped) detail::throw_csv_error(s.rejections.front());
