@@ -196,8 +196,10 @@ TEST_CASE("bg_nbd: bad input is an error naming the field, never NaN", "[models]
     CHECK(cdnow.try_conditional_expected_purchases({2, 30, 38}, -1.0).error().code == crm::errc::negative);
     CHECK(cdnow.try_probability_of_purchases(-1, 1.0).error().code == crm::errc::negative);
     CHECK_THROWS_AS(cdnow.expected_purchases(-1.0), crm::metric_error);
+    // a = 1 is a valid parameter (the closed form's pole is removable): answered, see
+    // tests/bg_nbd_expectation_test.cpp for the value against mpmath
     const crm::bg_nbd<double> a_one{0.243, 4.414, 1.0, 2.426};
-    CHECK(a_one.try_expected_purchases(10.0).error().code == crm::errc::out_of_range);
+    CHECK(a_one.try_expected_purchases(10.0).has_value());
   }
   SECTION("fits") {
     const std::vector<row> nobody = {{0, 0, 30}, {0, 0, 20, 5}};

@@ -118,6 +118,12 @@ TEST_CASE("models robustness: no try_ fit or prediction of a transaction model t
       return f;
     });
     check(label + " fit_bg_nbd penalized", [&] { return crm::try_fit_bg_nbd(rows, {.penalizer = 0.01}); });
+    // boundary maxima reported instead of refused: the nested NBD fit and the LR test must not throw either
+    const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+    check(label + " fit_bg_nbd report", [&] { return crm::try_fit_bg_nbd(rows, report); });
+    check(label + " fit_modified_bg_nbd report", [&] { return crm::try_fit_modified_bg_nbd(rows, report); });
+    check(label + " fit_pareto_nbd report", [&] { return crm::try_fit_pareto_nbd(rows, report); });
+    check(label + " fit_nbd", [&] { return crm::try_fit_nbd(rows); });
     if (k % 6 == 0) {
       for (const auto& p : odd_params) {
         predict_all(check, crm::bg_nbd<double>{p[0], p[1], p[2], p[3]}, rows, label + " odd bg_nbd", 2);

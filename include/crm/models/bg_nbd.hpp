@@ -20,6 +20,7 @@
 #include <crm/models/detail/optimize.hpp>
 #include <crm/models/detail/special.hpp>
 #include <crm/models/fit.hpp>
+#include <crm/models/nbd.hpp>
 
 #include <boost/math/special_functions/beta.hpp>
 
@@ -27,6 +28,7 @@
 #include <cmath>
 #include <concepts>
 #include <cstddef>
+#include <limits>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -34,6 +36,261 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
+
+/// What bgnbd_alive_expectation returns: the value, an estimate of its relative error, the work done
+/// (series terms, or integrand evaluations of the quadrature) and which method answered.
+template <std::floating_point T>
+struct alive_expectation {
+  T value{};
+  T relative_error{};  ///< estimated (series: proven remainder plus rounding; quadrature: Gauss-Kronrod)
+  long long work = 0;  ///< series terms, or integrand evaluations plus one per incomplete beta function
+  enum method_kind { taylor, series, quadrature } method = taylor;
+  bool ok = false;  ///< false: the work bound was reached before the accuracy target (not_converged)
+};
+
+/// Work bounds of bgnbd_alive_expectation (stated in docs/models.md and counted by the tests).
+inline constexpr long long bgnbd_series_max_terms = 4000;
+inline constexpr int bgnbd_quadrature_panels = 512;      ///< initial Gauss-Kronrod panels, at most
+inline constexpr int bgnbd_quadrature_bisections = 512;  ///< adaptive bisections, at most
+/// The most work one expectation can take: the series, then the quadrature's scan, panels and tails.
+inline constexpr long long bgnbd_expectation_max_work =
+    bgnbd_series_max_terms + 1 + 2 * (bgnbd_quadrature_panels + 1) + 15LL * (bgnbd_quadrature_panels + 2 * bgnbd_quadrature_bisections) + 3;
+
+/// log(1 + e^v) without overflow.
+template <std::floating_point T>
+[[nodiscard]] inline T softplus(T v) noexcept {
+  return v > T(0) ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
+}
+
+/// Series form of the expectation (see bgnbd_alive_expectation): with C = a+b'-1, D = C-r',
+/// L = log(1+w), z = w/(1+w), Euler's transformation of the closed form and (a-1)_n/(a-1) = (a)_(n-1) give
+///   Q = C (e^((1-a)L) - 1)/(1-a) - e^((1-a)L) D z S,  S = sum_m (a)_m (D+1)_m / ((C+1)_m (m+1)!) z^m,
+/// with no pole at a = 1 (the first term is C L there) or at C = 0 (C+1 = a+b' > 0). Term ratio
+/// rho_m = (a+m)(D+1+m) z / ((C+1+m)(m+2)); for m >= M, |rho_m| <= Q_M = z max(1, (a+M)/(M+2))
+/// max(1, |D+1+M|/(C+1+M)) (the first factor is monotone, the second decreases while D+1+m < 0 and
+/// stays below 1 after), so once Q_M < 1 the remainder is at most |t_M| Q_M/(1-Q_M). Fast when z is
+/// not near 1 or C is large (heavy buyers); gives up (ok = false) after max_terms or when the two
+/// terms cancel so much that the rounding bound exceeds 1e-12.
+template <std::floating_point T>
+[[nodiscard]] alive_expectation<T> bgnbd_expectation_series(T a, T bp, T rp, T lw, long long max_terms) noexcept {
+  alive_expectation<T> out;
+  out.method = alive_expectation<T>::series;
+  const T eps = std::numeric_limits<T>::epsilon();
+  const T C = a + bp - T(1), D = C - rp;
+  const T L = softplus(lw);                         // log(1 + w) = -log(1 - z)
+  const T z = T(1) / (T(1) + std::exp(-lw));        // w / (1 + w)
+  const T e1 = a == T(1) ? L : std::expm1((T(1) - a) * L) / (T(1) - a);
+  const T scale = std::exp((T(1) - a) * L);         // (1 - z)^(a - 1)
+  if (!std::isfinite(e1) || !std::isfinite(scale)) return out;
+  T term = 1, sum = 1, abs_sum = 1, tail = 0;
+  bool done = false;
+  for (long long m = 0; m < max_terms; ++m) {
+    out.work = m + 1;
+    const T mm = static_cast<T>(m);
+    term *= (a + mm) * (D + T(1) + mm) / ((C + T(1) + mm) * (mm + T(2))) * z;
+    sum += term;
+    abs_sum += std::abs(term);
+    if (term == T(0)) {
+      done = true;
+      break;
+    }
+    if (std::abs(term) > T(1e-3) * std::abs(sum)) continue;
+    const T M = mm + T(1);  // index of the next ratio
+    const T q = z * std::max(T(1), (a + M) / (M + T(2))) * std::max(T(1), std::abs(D + T(1) + M) / (C + T(1) + M));
+    if (q < T(1)) {
+      tail = std::abs(term) * q / (T(1) - q);
+      if (tail <= eps * std::abs(sum)) {
+        done = true;
+        break;
+      }
+    }
+  }
+  if (!done) return out;
+  const T second = scale * D * z;
+  const T value = C * e1 - second * sum;
+  const T magnitude = std::abs(C * e1) + std::abs(second) * abs_sum;
+  if (!(value > T(0)) || !std::isfinite(value)) return out;
+  out.value = value;
+  out.relative_error = (T(8) * eps * magnitude + std::abs(second) * tail) / value;
+  out.ok = out.relative_error <= T(1e-12);
+  return out;
+}
+
+/// Quadrature form of the expectation: Q = int_0^1 Beta(p; a, b') h(p) dp with
+/// h(p) = (1 - (1 + p w)^-r') / p, in the variable y = logit(p) (the integrand p^a (1-p)^b' h / B(a, b')
+/// is smooth there, with exponential tails). Below p_L = u_L / w (u_L = 1e-8/(r'+2)) h is replaced by
+/// its Taylor polynomial r' w (1 - (r'+1) p w / 2) (alternating remainder below 1e-16/6 relative) and
+/// integrated exactly with incomplete beta functions; above 1 - 2^-56 by h(1) (|h'/h| <= 4 on
+/// [1/2, 1]); in between, on the window where the log-concave Beta factor is within 60 + log(h(0)/h(1))
+/// of its maximum (the rest is bounded by the tangent-line bound and added to the error estimate),
+/// Gauss-Kronrod 7-15 panels no wider than 1 nor than half the Beta factor's width, bisected where the
+/// K15-G7 difference is largest until the estimate is below 1e-13 of the value or the bisection budget
+/// is spent.
+template <std::floating_point T>
+[[nodiscard]] alive_expectation<T> bgnbd_expectation_quadrature(T a, T bp, T rp, T lw) {
+  alive_expectation<T> out;
+  const T eps = std::numeric_limits<T>::epsilon();
+  const T lrp = std::log(rp), lmax = lrp + lw;  // log h(0) = log(r' w)
+  const T uL = T(1e-8) / (rp + T(2));
+  if (lw <= std::log(T(2) * uL)) {  // the whole Beta support is in the Taylor region (p w <= 2 u_L)
+    const T w = std::exp(lw);
+    out.value = rp * w * (T(1) - (rp + T(1)) * w * a / (T(2) * (a + bp)));
+    out.relative_error = eps;
+    out.work = 1;
+    out.ok = true;
+    return out;
+  }
+  out.method = alive_expectation<T>::quadrature;
+  const T beta_ab = boost::math::beta(a, bp, quiet_math_policy());
+  const T lB = std::isnormal(beta_ab) ? std::log(beta_ab) : log_beta(a, bp);
+  const T lpL = std::log(uL) - lw;
+  const T pL = std::exp(lpL);
+  const T yL = lpL - std::log1p(-pL);
+  const T qR = std::ldexp(T(1), -56);
+  const T yR = std::log1p(-qR) - std::log(qR);
+  const T lh1 = std::log(-std::expm1(-rp * softplus(lw)));  // log h(1)
+  const auto phi_b = [&](T y) { return -a * softplus(-y) - bp * softplus(y); };  // a log p + b' log(1-p)
+  const auto dphi_b = [&](T y) {
+    const T p = T(1) / (T(1) + std::exp(-y));
+    return a * (T(1) - p) - bp * p;
+  };
+  const auto log_f = [&](T y) {
+    const T lp = -softplus(-y), lq = -softplus(y);
+    const T lu = lp + lw;
+    T lh;
+    if (lu < T(-60)) {
+      lh = lmax;
+    } else {
+      const T v = rp * softplus(lu);
+      lh = std::log(-std::expm1(-v)) - lp;
+    }
+    return a * lp + bp * lq - lB + lh;
+  };
+  // Window where the Beta factor matters (phi_b is concave in y).
+  const T ystar = std::clamp(std::log(a) - std::log(bp), yL, yR);
+  const T phimax = phi_b(ystar);
+  const T drop = T(60) + std::max(T(0), lmax - lh1);
+  T lo = yL, hi = yR;
+  T log_tail_lo = -std::numeric_limits<T>::infinity(), log_tail_hi = log_tail_lo;  // log of the bounds left out
+  if (phi_b(yL) < phimax - drop) {
+    T l = yL, h = ystar;
+    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i) ((phi_b((l + h) / 2) < phimax - drop) ? l : h) = (l + h) / 2;
+    lo = l;
+    log_tail_lo = phi_b(lo) - std::log(std::max(dphi_b(lo), T(1e-300)));
+  }
+  if (phi_b(yR) < phimax - drop) {
+    T l = ystar, h = yR;
+    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i) ((phi_b((l + h) / 2) < phimax - drop) ? h : l) = (l + h) / 2;
+    hi = h;
+    log_tail_hi = phi_b(hi) - std::log(std::max(-dphi_b(hi), T(1e-300)));
+  }
+  const T width = hi - lo;
+  const T curvature = a * bp / (a + bp);
+  const T pw = std::min(T(1), T(0.5) / std::sqrt(curvature));
+  const int panels = static_cast<int>(std::clamp(std::ceil(width / pw), T(1), T(bgnbd_quadrature_panels)));
+  // the two end pieces (in logs: their factors may be far outside T's range)
+  const T i0 = boost::math::ibeta(a, bp, pL, quiet_math_policy()), i1 = boost::math::ibeta(a + T(1), bp, pL, quiet_math_policy());
+  const T ir = boost::math::ibeta(bp, a, qR, quiet_math_policy());
+  out.work += 3;
+  const T log_left = i0 > T(0) ? lmax + std::log(i0) : -std::numeric_limits<T>::infinity();
+  const T log_right = ir > T(0) ? lh1 + std::log(ir) : -std::numeric_limits<T>::infinity();
+  // scale: the largest of the log-integrand on the panel edges and the end pieces
+  T shift = std::max(log_left, log_right);
+  for (int i = 0; i <= panels; ++i) shift = std::max(shift, log_f(lo + width * static_cast<T>(i) / static_cast<T>(panels)));
+  out.work += panels + 1;
+  if (!std::isfinite(shift)) return out;
+  static constexpr long double xk[8] = {0.991455371120812639206854697526329L, 0.949107912342758524526189684047851L,
+                                        0.864864423359769072789712788640926L, 0.741531185599394439863864773280788L,
+                                        0.586087235467691130294144845693013L, 0.405845151377397166906606412076961L,
+                                        0.207784955007898467600689403773245L, 0.0L};
+  static constexpr long double wk[8] = {0.022935322010529224963732008058970L, 0.063092092629978553290700663189204L,
+                                        0.104790010322250183839876322541518L, 0.140653259715525918745189590510238L,
+                                        0.169004726639267902826583426598550L, 0.190350578064785409913256402421014L,
+                                        0.204432940075298892414161999234649L, 0.209482141084727828012999174891714L};
+  static constexpr long double wg[4] = {0.129484966168869693270611432679082L, 0.279705391489276667901467771423780L,
+                                        0.381830050505118944950369775488975L, 0.417959183673469387755102040816327L};
+  // Each panel also integrates the Beta density alone (it integrates to at most 1): its total,
+  // against the exact 1 - I_pL(a, b') - I_qR(b', a), corrects the rounding of log B(a, b') (lgamma
+  // differences lose ~1e-10 for a, b' ~ 1e5).
+  struct panel {
+    T lo, hi, value, error, mass;
+  };
+  const auto gauss_kronrod = [&](T l, T h) {
+    const T c = (l + h) / 2, r = (h - l) / 2;
+    T k = 0, g = 0, mass = 0;
+    for (int j = 0; j < 8; ++j) {
+      for (int side = 0; side < (j == 7 ? 1 : 2); ++side) {
+        const T y = side == 0 ? c - r * static_cast<T>(xk[j]) : c + r * static_cast<T>(xk[j]);
+        const T lf = log_f(y);
+        const T f = std::exp(lf - shift);
+        k += static_cast<T>(wk[j]) * f;
+        if (j % 2 == 1) g += static_cast<T>(wg[j / 2]) * f;
+        mass += static_cast<T>(wk[j]) * std::exp(phi_b(y) - lB);
+      }
+    }
+    out.work += 15;
+    return panel{l, h, k * r, std::abs(k - g) * r, mass * r};
+  };
+  std::vector<panel> ps;
+  ps.reserve(static_cast<std::size_t>(panels + bgnbd_quadrature_bisections));
+  for (int i = 0; i < panels; ++i)
+    ps.push_back(gauss_kronrod(lo + width * static_cast<T>(i) / static_cast<T>(panels), lo + width * static_cast<T>(i + 1) / static_cast<T>(panels)));
+  const T left = i0 > T(0) ? std::exp(log_left - shift) * (T(1) - (rp + T(1)) / T(2) * a / (a + bp) * std::exp(lw + std::log(i1) - std::log(i0)))
+                           : T(0);
+  const T right = std::exp(log_right - shift);
+  const T tail_bound = std::exp(log_tail_lo + lmax - lB - shift) + std::exp(log_tail_hi + lmax - lB - shift);
+  T total = 0, error = 0, middle = 0, mass = 0;
+  for (int bis = 0;; ++bis) {
+    middle = 0, error = tail_bound, mass = 0;
+    std::size_t worst = 0;
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      middle += ps[i].value, error += ps[i].error, mass += ps[i].mass;
+      if (ps[i].error > ps[worst].error) worst = i;
+    }
+    total = left + right + middle;
+    if (error <= T(1e-13) * total || bis == bgnbd_quadrature_bisections) break;
+    const panel p = ps[worst];
+    const T mid = (p.lo + p.hi) / 2;
+    ps[worst] = gauss_kronrod(p.lo, mid);
+    ps.push_back(gauss_kronrod(mid, p.hi));
+  }
+  const T exact_mass = T(1) - i0 - ir;
+  if (exact_mass >= T(1e-3) && mass > T(0)) total = left + right + middle * (exact_mass / mass);
+  if (!(total > T(0)) || !std::isfinite(total)) return out;
+  out.value = std::exp(shift + std::log(total));  // +inf when Q exceeds the range of T (the caller says overflow)
+  // rounding of the log-integrand (its terms are as large as a |log p| + b' |log(1-p)| + |log B|)
+  const T rounding = eps * (T(64) + std::abs(shift) + std::abs(lmax) + a * std::max(T(1), -lo) + bp * std::max(T(1), hi));
+  out.relative_error = error / total + rounding;
+  out.ok = out.relative_error <= T(1e-9) && std::isfinite(out.value);
+  return out;
+}
+
+/**
+ * Q = E[(1 - exp(-lambda p t)) / p] for lambda ~ Gamma(r', alpha') and p ~ Beta(a, b'): the expected
+ * purchases in the next t of a live BG/NBD customer (FHL 2005, appendix: (1 - e^(-lambda p t))/p given
+ * lambda and p). With (x, T) seen, r' = r+x, alpha' = alpha+T, b' = b+x+k (k = 1 for the modified
+ * BG/NBD); a new customer has x = T = 0. The closed form C/(a-1) [1 - (1-z)^r' 2F1(r', b'; C; z)],
+ * C = a+b'-1, z = t/(alpha'+t) (FHL 2005 eq. 10) is finite for every a, b', t > 0, but its series
+ * needs ~1/(1-z) terms near z = 1 and its prefactor has a pole at a = 1 and a 0 * inf at C <= 0; here
+ * it is the Euler-transformed series without poles (bgnbd_expectation_series) when that converges in
+ * at most 4000 terms to 1e-12, else the quadrature of the Beta mixture (bgnbd_expectation_quadrature).
+ * Work: at most bgnbd_expectation_max_work (series terms + integrand evaluations); ok = false only if
+ * the quadrature's error estimate is above 1e-9 after its last bisection (not seen on the tested grid).
+ */
+template <std::floating_point T>
+[[nodiscard]] alive_expectation<T> bgnbd_alive_expectation(T a, T bp, T rp, T alpha_p, T t) {
+  alive_expectation<T> out;
+  if (t == T(0)) {
+    out.ok = true;
+    return out;
+  }
+  const T lw = std::log(t) - std::log(alpha_p);
+  alive_expectation<T> s = bgnbd_expectation_series<T>(a, bp, rp, lw, bgnbd_series_max_terms);
+  if (s.ok) return s;
+  alive_expectation<T> q = bgnbd_expectation_quadrature<T>(a, bp, rp, lw);
+  q.work += s.work;
+  return q;
+}
 
 /// The beta-geometric/NBD family. Shift 0 is BG/NBD (drop-out possible after each repeat
 /// purchase); shift 1 is the modified BG/NBD of Batislam, Denizel & Filiztekin (2007), where the
@@ -71,7 +328,7 @@ struct bgnbd_core {
     const T a2 = log_gamma(a + b) + log_gamma(b + x + k) - log_gamma(b) - log_gamma(a + b + x + k);
     const T a3 = -(r + x) * std::log(alpha + age);
     if (x + k > T(0)) {
-      const T a4 = std::log(a) - std::log(b + x + k - T(1)) - (r + x) * std::log(alpha + tx);
+      const T a4 = std::log(a) - std::log(b + (x + k - T(1))) - (r + x) * std::log(alpha + tx);
       return a1 + a2 + log_add_exp(a3, a4);
     }
     return a1 + a2 + a3;
@@ -79,30 +336,28 @@ struct bgnbd_core {
   /// log of the odds dead : alive given the history, +-inf-free.
   [[nodiscard]] T log_odds_dead(T x, T tx, T age) const {
     const T k = static_cast<T>(Shift);
-    return std::log(a) - std::log(b + x + k - T(1)) + (r + x) * (std::log(alpha + age) - std::log(alpha + tx));
+    return std::log(a) - std::log(b + (x + k - T(1))) + (r + x) * (std::log(alpha + age) - std::log(alpha + tx));
   }
   /// 1 / (1 + a/(b+x+k-1) exp((r+x) log((alpha+T)/(alpha+t_x)))): an overflowing exp gives 0 and an
   /// underflowing one 1, the right limits; inf * 0 (absurd parameters) falls back to the log-odds form.
   [[nodiscard]] T probability_alive(T x, T tx, T age) const {
     if (x + static_cast<T>(Shift) == T(0)) return T(1);
-    const T odds = a / (b + x + static_cast<T>(Shift) - T(1)) * std::exp((r + x) * std::log((alpha + age) / (alpha + tx)));
+    const T odds = a / (b + (x + static_cast<T>(Shift) - T(1))) * std::exp((r + x) * std::log((alpha + age) / (alpha + tx)));
     if (odds == odds) return T(1) / (T(1) + odds);
     return logistic_complement(log_odds_dead(x, tx, age));
   }
-  /// The part of E[Y(t) | history] that depends on (x, T) only:
-  /// (a+b+x+k-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x+k; a+b+x+k-1; t/(alpha+T+t))].
+  /// The part of E[Y(t) | history] that depends on (x, T) only, the expected purchases in the next t
+  /// of a live customer: (a+b+x+k-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x)
+  /// 2F1(r+x, b+x+k; a+b+x+k-1; t/(alpha+T+t))], finite for every a, b > 0 and finite t (a = 1 and
+  /// a+b+x+k <= 1 included), evaluated by bgnbd_alive_expectation. Errors: the work bound reached before
+  /// the accuracy target (errc::not_converged), a value beyond the range of T (errc::overflow).
   [[nodiscard]] result<T> conditional_bracket(T x, T age, T t, const char* model) const {
     if (t == T(0)) return T(0);
-    if (a == T(1)) return error_info{errc::out_of_range, model, "a", "must differ from 1"};
     const T k = static_cast<T>(Shift);
-    const T z = t / (alpha + age + t);
-    const hyp2f1_value<T> h = log_hyp2f1<T>(r + x, b + x + k, a + b + x + k - T(1), z);
-    if (!h.converged) return error_info{errc::not_converged, model, "t", "hypergeometric series (horizon too long)"};
-    const T log_ratio = (r + x) * (std::log(alpha + age) - std::log(alpha + age + t));
-    // 1 - ratio * 2F1, computed as -expm1(log(ratio) + log(2F1)) to keep precision for small t
-    const T e = (a + b + x + k - T(1)) / (a - T(1)) * -std::expm1(log_ratio + h.log_value);
-    if (!std::isfinite(e) || e < T(0)) return error_info{errc::out_of_range, model, "a", "the expectation is infinite for a <= 1"};
-    return e;
+    const alive_expectation<T> e = bgnbd_alive_expectation<T>(a, b + x + k, r + x, alpha + age, t);
+    if (std::isinf(e.value)) return error_info{errc::overflow, model, "result", "the expected purchases exceed the number type"};
+    if (!e.ok) return error_info{errc::not_converged, model, "t", "the quadrature of the expected purchases did not reach 1e-9"};
+    return e.value;
   }
   /// E[Y(t) | history] = conditional_bracket(x, T, t) P(alive | x, t_x, T)   (FHL 2005 eq. 10 for k = 0).
   [[nodiscard]] result<T> conditional_expected(T x, T tx, T age, T t, const char* model) const {
@@ -282,8 +537,8 @@ template <std::floating_point T, int Shift>
     const T d2_a = dg_ab - digamma(a + b + x + k);
     const T d2_b = dg_ab + digamma(b + x + k) - dg_b - digamma(a + b + x + k);
     const bool two = x + k > T(0);
-    const T c4 = two ? log_a - std::log(b + x + k - T(1)) : T(0);
-    const T d4_b = two ? -T(1) / (b + x + k - T(1)) : T(0);
+    const T c4 = two ? log_a - std::log(b + (x + k - T(1))) : T(0);
+    const T d4_b = two ? -T(1) / (b + (x + k - T(1))) : T(0);
     T sw = 0, s_r = 0, s_alpha = 0, s_a = 0, s_b = 0, s_ll = 0;
     for (std::size_t i = g.begin; i < g.end; ++i) {
       const T w = d.weight[i];
@@ -338,31 +593,40 @@ template <std::floating_point T, int Shift, class Model>
   mean_age /= static_cast<double>(d.customers);
   const vec<4> start = {1.0, std::max(mean_age, 1e-6), 1.0, 1.0};
   // Where the likelihood has no interior maximum the optimizer runs to the boundary of Beta(a, b).
-  const auto boundary = [model](const vec<4>& th) -> error_info {
+  fit_boundary where = fit_boundary::none;
+  vec<4> at{};
+  const auto boundary = [model, &where, &at](const vec<4>& th) -> error_info {
     constexpr double tiny = 1e-5;
-    if (th[2] < tiny && th[3] < tiny)
-      return {errc::not_identifiable, model, "a",
-              "the likelihood is maximised on the boundary a, b -> 0: every drop-out probability is 0 or 1 (a share "
-              "a/(a+b) of the customers drops out at the first chance, the rest never)"};
-    if (th[2] < tiny)
-      return {errc::not_identifiable, model, "a",
-              "the likelihood is maximised on the boundary a -> 0: no drop-out visible in the data (the NBD limit)"};
-    if (th[3] < tiny)
-      return {errc::not_identifiable, model, "b",
-              "the likelihood is maximised on the boundary b -> 0: every customer drops out at the first chance"};
-    return {};
+    where = th[2] < tiny && th[3] < tiny ? fit_boundary::a_and_b_to_zero
+            : th[2] < tiny               ? fit_boundary::a_to_zero
+            : th[3] < tiny               ? fit_boundary::b_to_zero
+                                         : fit_boundary::none;
+    at = th;
+    switch (where) {
+      case fit_boundary::a_and_b_to_zero:
+        return {errc::not_identifiable, model, "a",
+                "the likelihood is maximised on the boundary a, b -> 0: every drop-out probability is 0 or 1 (a share "
+                "a/(a+b) of the customers drops out at the first chance, the rest never)"};
+      case fit_boundary::a_to_zero:
+        return {errc::not_identifiable, model, "a",
+                "the likelihood is maximised on the boundary a -> 0: no drop-out visible in the data (the NBD limit)"};
+      case fit_boundary::b_to_zero:
+        return {errc::not_identifiable, model, "b",
+                "the likelihood is maximised on the boundary b -> 0: every customer drops out at the first chance"};
+      default: return {};
+    }
   };
-  result<positive_fit<4>> f = fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary);
+  convergence last{};
+  result<positive_fit<4>> f = fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary, &last);
+  const auto make = [](const vec<4>& v) {
+    return Model{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
+  };
+  if (!f && where != fit_boundary::none && opt.on_boundary == boundary_policy::report) {
+    vec<4> g{};
+    return boundary_fit_result<Model, T>(at, -nll(at, g), rows, static_cast<double>(d.customers), last, where, make);
+  }
   if (!f) return f.error();
-  fit_result<Model> out;
-  const auto& th = f->theta;
-  const auto& se = f->standard_errors;
-  out.params = Model{static_cast<T>(th[0]), static_cast<T>(th[1]), static_cast<T>(th[2]), static_cast<T>(th[3])};
-  out.standard_errors = Model{static_cast<T>(se[0]), static_cast<T>(se[1]), static_cast<T>(se[2]), static_cast<T>(se[3])};
-  out.log_likelihood = f->log_likelihood;
-  out.customers = f->customers;
-  out.report = f->report;
-  return out;
+  return to_fit_result<Model>(*f, make);
 }
 
 }  // namespace detail
@@ -394,24 +658,20 @@ struct bg_nbd {
   [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
 
   /// E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]: expected
-  /// repeat purchases of a new customer in (0, t]; FHL 2005 eq. (9). Needs a != 1.
+  /// repeat purchases of a new customer in (0, t]; FHL 2005 eq. (9). Finite for every a, b > 0 and
+  /// finite t (a <= 1, a = 1 and a + b <= 1 included: the limit of the formula there), to the accuracy
+  /// stated in docs/models.md; errors: not_converged (work bound), overflow.
   [[nodiscard]] result<T> try_expected_purchases(T t) const {
-    if (auto e = detail::bgnbd_core<T, 0>::check_horizon(t, "bg_nbd.expected_purchases")) return e;
-    if (auto e = core().check("bg_nbd.expected_purchases")) return e;
-    if (t == T(0)) return T(0);
-    if (a == T(1)) return error_info{errc::out_of_range, "bg_nbd.expected_purchases", "a", "must differ from 1"};
-    const T z = t / (alpha + t);
-    const detail::hyp2f1_value<T> h = detail::log_hyp2f1<T>(r, b, a + b - T(1), z);
-    if (!h.converged || !(a + b > T(1)))
-      return error_info{errc::not_converged, "bg_nbd.expected_purchases", "t", "hypergeometric series"};
-    const T e = (a + b - T(1)) / (a - T(1)) * -std::expm1(r * (std::log(alpha) - std::log(alpha + t)) + h.log_value);
-    return e;
+    constexpr const char* m = "bg_nbd.expected_purchases";
+    if (auto e = detail::bgnbd_core<T, 0>::check_horizon(t, m)) return e;
+    if (auto e = core().check(m)) return e;
+    return core().conditional_bracket(T(0), T(0), t, m);
   }
   [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
 
   /// E[Y(t) | x, t_x, T]: expected repeat purchases in the next t of a customer with this history,
   /// (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
-  /// x P(alive); FHL 2005 eq. (10). Needs a != 1.
+  /// x P(alive); FHL 2005 eq. (10). Answered for every a, b > 0 and finite t (see expected_purchases).
   [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
     constexpr const char* m = "bg_nbd.conditional_expected_purchases";
     if (auto e = core().check_row(c, m)) return e;
@@ -462,7 +722,10 @@ struct bg_nbd {
  * Errors: invalid rows (crm::validate), empty input, nobody repeats (errc::not_identifiable),
  * no convergence (errc::not_converged), singular Hessian (errc::not_identifiable); when the
  * likelihood is maximised on the boundary of Beta(a, b) the error names it (errc::not_identifiable,
- * field "a" or "b", detail "... boundary a, b -> 0 ...", "a -> 0" (the NBD limit) or "b -> 0").
+ * field "a" or "b", detail "... boundary a, b -> 0 ...", "a -> 0" (the NBD limit) or "b -> 0"), or,
+ * with fit_options::on_boundary = boundary_policy::report, the result says so in its `boundary`
+ * member: which boundary, the nested NBD fit (r, alpha, standard errors, ln L) and the
+ * likelihood-ratio test against it (crm::boundary_report).
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<bg_nbd<T>>> try_fit_bg_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {

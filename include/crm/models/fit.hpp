@@ -13,6 +13,13 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 
+/// What a fit of BG/NBD, the modified BG/NBD or Pareto/NBD does when its likelihood has no interior
+/// maximum and the optimizer runs to a boundary of the parameter space.
+enum class boundary_policy {
+  error,   ///< return errc::not_identifiable naming the boundary (the default; existing callers rely on it)
+  report,  ///< return the fit with fit_result::boundary filled in (which boundary, nested NBD, LR test)
+};
+
 /// Options of every model fit.
 struct fit_options {
   /// L2 penalty: the objective is -log L / customers + penalizer * sum(parameter^2) (lifetimes'
@@ -21,6 +28,7 @@ struct fit_options {
   int max_iterations = 1000;          ///< BFGS iterations (each with a line search)
   double gradient_tolerance = 1e-7;   ///< stop when max |d objective / d log(parameter)| is below
   double function_tolerance = 1e-12;  ///< or when an iteration changes the objective by less (relative)
+  boundary_policy on_boundary = boundary_policy::error;  ///< see crm::boundary_report
 };
 
 /// Why the optimizer stopped.
@@ -53,6 +61,56 @@ struct convergence {
   stop_reason reason = stop_reason::max_iterations;
 };
 
+/// Which boundary of the parameter space a fit ran to (crm::boundary_report::where).
+enum class fit_boundary {
+  none,              ///< an interior maximum: the ordinary fit
+  a_to_zero,         ///< BG/NBD family: a -> 0, p ~ Beta(a, b) concentrates at 0: no drop-out, the NBD limit
+  b_to_zero,         ///< BG/NBD family: b -> 0: every customer drops out at the first chance
+  a_and_b_to_zero,   ///< BG/NBD family: a, b -> 0: every drop-out probability is 0 or 1
+  s_to_zero,         ///< Pareto/NBD: s -> 0: the death rate mu ~ Gamma(s, beta) vanishes, the NBD limit
+  beta_to_infinity,  ///< Pareto/NBD: beta -> infinity (mean death rate s/beta -> 0), the NBD limit
+};
+
+/// A short English phrase for a boundary (a static string).
+[[nodiscard]] constexpr const char* describe(fit_boundary b) noexcept {
+  switch (b) {
+    case fit_boundary::none: return "interior maximum";
+    case fit_boundary::a_to_zero: return "a -> 0: no drop-out visible in the data (the NBD limit)";
+    case fit_boundary::b_to_zero: return "b -> 0: every customer drops out at the first chance";
+    case fit_boundary::a_and_b_to_zero:
+      return "a, b -> 0: every drop-out probability is 0 or 1 (a share a/(a+b) of the customers drops out at the first chance, the rest never)";
+    case fit_boundary::s_to_zero: return "s -> 0: no death visible in the data (the NBD limit)";
+    case fit_boundary::beta_to_infinity: return "beta -> infinity: no death visible in the data (the NBD limit)";
+  }
+  return "unknown";
+}
+
+/**
+ * @brief What a fit says when its likelihood is maximised on the boundary of the parameter space
+ * (filled only with fit_options::on_boundary = boundary_policy::report; `where` is `none` otherwise).
+ * The fit's `params` are then the optimizer's last point on its way to the boundary (a valid model
+ * whose log-likelihood, `fit_result::log_likelihood`, is within the optimizer's tolerance of the
+ * supremum), and its `standard_errors` are +infinity: the information matrix is singular there.
+ * What to use instead is the nested model: the NBD (lambda ~ Gamma(r, alpha), nobody drops out; see
+ * crm/models/nbd.hpp) fitted to the same data, with its standard errors and log-likelihood, and the
+ * likelihood-ratio comparison of the two: statistic 2 (ln L_full - ln L_NBD) with the p-value of the
+ * mixture 0.5 chi2_0 + 0.5 chi2_1 (Self & Liang 1987, one parameter on the boundary; see
+ * crm::boundary_likelihood_ratio for the caveat). A small p-value says the drop-out process is real
+ * even though its Beta (or gamma) heterogeneity ran to the edge; a large one says the NBD suffices.
+ * The other way out is a penalized fit (fit_options::penalizer), which keeps the parameters inside.
+ */
+struct boundary_report {
+  fit_boundary where = fit_boundary::none;
+  const char* description = "";  ///< describe(where)
+  bool nested_fitted = false;    ///< false: the NBD fit itself failed (nested_error says why)
+  error_info nested_error{};
+  double nested_r = 0.0, nested_alpha = 0.0;        ///< the NBD's maximum-likelihood estimates
+  double nested_r_se = 0.0, nested_alpha_se = 0.0;  ///< and their standard errors
+  double nested_log_likelihood = 0.0;
+  double lr_statistic = 0.0;  ///< 2 (ln L_full - ln L_NBD), >= 0
+  double lr_p_value = 1.0;    ///< P(0.5 chi2_0 + 0.5 chi2_1 >= lr_statistic)
+};
+
 /// A fitted model: parameters, their standard errors (same struct, one SE per parameter),
 /// the maximised log-likelihood (unpenalised, summed over customers and weights) and the report.
 template <class Params>
@@ -62,6 +120,7 @@ struct fit_result {
   double log_likelihood = 0.0;
   double customers = 0.0;  ///< sum of the weights
   convergence report{};
+  boundary_report boundary{};  ///< a boundary maximum, when fit_options::on_boundary asks for the report
 };
 
 namespace detail {

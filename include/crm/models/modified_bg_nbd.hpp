@@ -40,16 +40,16 @@ struct modified_bg_nbd {
   [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
 
   /// E[X(t)] = b/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b+1; a+b; t/(alpha+t))], repeat purchases of a
-  /// new customer in (0, t] (Batislam et al. 2007; E[(1-p)/p] = b/(a-1)). Needs a != 1.
+  /// new customer in (0, t] (Batislam et al. 2007; E[(1-p)/p] = b/(a-1)): the expectation of a live
+  /// customer with x = T = 0 times P(alive) = b/(a+b). Finite for every a, b > 0 and finite t (a <= 1
+  /// included); errors: not_converged (work bound), overflow.
   [[nodiscard]] result<T> try_expected_purchases(T t) const {
     constexpr const char* m = "modified_bg_nbd.expected_purchases";
     if (auto e = detail::bgnbd_core<T, 1>::check_horizon(t, m)) return e;
     if (auto e = core().check(m)) return e;
-    if (t == T(0)) return T(0);
-    if (a == T(1)) return error_info{errc::out_of_range, m, "a", "must differ from 1"};
-    const detail::hyp2f1_value<T> h = detail::log_hyp2f1<T>(r, b + T(1), a + b, t / (alpha + t));
-    if (!h.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series"};
-    return b / (a - T(1)) * -std::expm1(r * (std::log(alpha) - std::log(alpha + t)) + h.log_value);
+    const result<T> q = core().conditional_bracket(T(0), T(0), t, m);
+    if (!q) return q;
+    return *q * (b / (a + b));
   }
   [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
 
@@ -57,7 +57,7 @@ struct modified_bg_nbd {
   ///   2F1(r+x, b+x+1; a+b+x; t/(alpha+T+t))] P(alive): a live customer has p ~ Beta(a, b+x+1)
   /// (she survived x+1 drop-out chances) and then buys 1/p times on average, as in BG/NBD.
   /// tests/modified_bg_nbd_test.cpp checks this form against a simulation of the process (a variant
-  /// with (b+x)/(a-1) in front, seen in some implementations, fails it). Needs a != 1.
+  /// with (b+x)/(a-1) in front, seen in some implementations, fails it). Answered for every a, b > 0.
   [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
     constexpr const char* m = "modified_bg_nbd.conditional_expected_purchases";
     if (auto e = core().check_row(c, m)) return e;
@@ -99,7 +99,9 @@ struct modified_bg_nbd {
 
 /**
  * @brief Maximum-likelihood fit of the modified BG/NBD model (see crm::fit_options for the objective).
- * Errors: invalid rows, empty input, nobody repeats, no convergence, singular Hessian.
+ * Errors: invalid rows, empty input, nobody repeats, no convergence, singular Hessian; a maximum on
+ * the boundary of Beta(a, b) is named as for crm::try_fit_bg_nbd (or reported in the result's
+ * `boundary` member with fit_options::on_boundary = boundary_policy::report).
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<modified_bg_nbd<T>>> try_fit_modified_bg_nbd(std::span<const rfm_row<T>> rows,

@@ -361,7 +361,11 @@ template <std::floating_point T>
  * beta = 11.67 (Fader, Hardie & Lee 2005, section 4; tests/pareto_nbd_test.cpp checks against an
  * independent SciPy fit, scripts/models_reference.py).
  * Errors: invalid rows, empty input, nobody repeats (errc::not_identifiable), no convergence,
- * singular Hessian.
+ * singular Hessian. When the likelihood is maximised at the NBD limit (no death visible: s -> 0, or
+ * beta -> infinity, called once s/beta times the longest age is below 1e-3) the error names it
+ * (errc::not_identifiable, field "s" or "beta"), or, with fit_options::on_boundary =
+ * boundary_policy::report, the result says so in its `boundary` member (crm::boundary_report: the
+ * nested NBD fit and the likelihood-ratio test against it).
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<pareto_nbd<T>>> try_fit_pareto_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
@@ -382,21 +386,48 @@ template <std::floating_point T = double>
   for (std::size_t i = 0; i < d.age.size(); ++i) mean_age += static_cast<double>(d.age[i] * d.weight[i]);
   mean_age /= static_cast<double>(d.customers);
   const detail::vec<4> start = {1.0, std::max(mean_age, 1e-6), 1.0, std::max(mean_age, 1e-6)};
-  result<detail::positive_fit<4>> f = detail::fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model);
+  // Where the likelihood has no interior maximum because no death is visible, the optimizer runs to
+  // the NBD limit: s -> 0, or beta -> infinity (the mean death rate s/beta times the longest age -> 0;
+  // the 2F1 series slow down on the way, so the fit is called there once that product is below 1e-3,
+  // fewer than 0.1 % of the customers dying within the longest age at the mean rate).
+  double max_age = 0;
+  for (const T a : d.ages) max_age = std::max(max_age, static_cast<double>(a));
+  fit_boundary where = fit_boundary::none;
+  detail::vec<4> at{};
+  const auto boundary = [max_age, &where, &at](const detail::vec<4>& th) -> error_info {
+    constexpr double tiny = 1e-5;
+    at = th;
+    if (th[2] < tiny) {
+      where = fit_boundary::s_to_zero;
+      return {errc::not_identifiable, model, "s",
+              "the likelihood is maximised on the boundary s -> 0: no death visible in the data (the NBD limit)"};
+    }
+    if (th[2] / th[3] * std::max(max_age, 1e-300) < 1e-3) {
+      where = fit_boundary::beta_to_infinity;
+      return {errc::not_identifiable, model, "beta",
+              "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD limit)"};
+    }
+    where = fit_boundary::none;
+    return {};
+  };
+  convergence last{};
+  result<detail::positive_fit<4>> f =
+      detail::fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary, &last);
+  const auto make = [](const detail::vec<4>& v) {
+    return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
+  };
+  if (!f && where != fit_boundary::none) {
+    if (opt.on_boundary == boundary_policy::error) return f.error();
+    detail::vec<4> g{};
+    return detail::boundary_fit_result<pareto_nbd<T>, T>(at, -detail::pareto_nbd_nll<T>(d, at, g), rows, static_cast<double>(d.customers),
+                                                         last, where, make);
+  }
   if (terms > detail::pareto_fit_max_terms)
     return error_info{errc::not_converged, model, "parameters",
                       "the likelihood needed more than 4e6 hypergeometric series terms (the parameters drift towards a "
                       "boundary of the parameter space)"};
   if (!f) return f.error();
-  fit_result<pareto_nbd<T>> out;
-  const auto& th = f->theta;
-  const auto& se = f->standard_errors;
-  out.params = {static_cast<T>(th[0]), static_cast<T>(th[1]), static_cast<T>(th[2]), static_cast<T>(th[3])};
-  out.standard_errors = {static_cast<T>(se[0]), static_cast<T>(se[1]), static_cast<T>(se[2]), static_cast<T>(se[3])};
-  out.log_likelihood = f->log_likelihood;
-  out.customers = f->customers;
-  out.report = f->report;
-  return out;
+  return detail::to_fit_result<pareto_nbd<T>>(*f, make);
 }
 template <std::floating_point T = double>
 [[nodiscard]] fit_result<pareto_nbd<T>> fit_pareto_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {

@@ -287,6 +287,19 @@ struct positive_fit {
   convergence report{};
 };
 
+/// The fit_result of a model from fit_positive's output; `make(values)` builds a Model from N numbers
+/// (used for the parameters and for their standard errors).
+template <class Model, std::size_t N, class Make>
+[[nodiscard]] fit_result<Model> to_fit_result(const positive_fit<N>& f, Make&& make) {
+  fit_result<Model> out;
+  out.params = make(f.theta);
+  out.standard_errors = make(f.standard_errors);
+  out.log_likelihood = f.log_likelihood;
+  out.customers = f.customers;
+  out.report = f.report;
+  return out;
+}
+
 /**
  * The maximum-likelihood fit shared by every model with N positive parameters.
  * `nll(theta, grad)` returns the total (weighted, unpenalised) negative log-likelihood and writes
@@ -295,12 +308,13 @@ struct positive_fit {
  * Errors (naming `model`): not_converged (field "parameters", detail = the stop reason);
  * not_identifiable when the Hessian of nll at the optimum is not positive definite. When the fit
  * fails that way, `boundary(theta)` (optional) may name the boundary of the parameter space the
- * optimizer ran to; its error is returned instead.
+ * optimizer ran to; its error is returned instead. `last_report` (optional) receives the optimizer's
+ * report whatever the outcome.
  */
 template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
 [[nodiscard]] result<positive_fit<N>> fit_positive(NLL&& nll, const vec<N>& theta0, double customers,
                                                    const fit_options& opt, const char* model,
-                                                   Boundary&& boundary = nullptr) {
+                                                   Boundary&& boundary = nullptr, convergence* last_report = nullptr) {
   const auto on_boundary = [&](const vec<N>& theta) -> error_info {
     if constexpr (std::is_same_v<std::remove_cvref_t<Boundary>, std::nullptr_t>)
       return (void)theta, error_info{};
@@ -325,6 +339,7 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   vec<N> u0{};
   for (std::size_t i = 0; i < N; ++i) u0[i] = std::log(theta0[i]);
   const minimum<N> m = minimize_bfgs<N>(objective, u0, opt);
+  if (last_report != nullptr) *last_report = m.report;
   positive_fit<N> out;
   out.report = m.report;
   out.customers = customers;

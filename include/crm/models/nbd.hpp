@@ -1,0 +1,236 @@
+// crm-metrics: the NBD model of repeat buying (no drop-out): likelihood, fit, predictions, and the
+// likelihood-ratio comparison with a model that nests it on the boundary of its parameter space.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// Model (A. S. C. Ehrenberg, "The Pattern of Consumer Purchases", Applied Statistics 8(1), 1959;
+// the Poisson-gamma mixture of Greenwood & Yule 1920): every customer stays active and buys as a
+// Poisson process with rate lambda ~ Gamma(r, alpha) (shape r, rate alpha). It is the limit of
+// BG/NBD and the modified BG/NBD as a -> 0 (drop-out probability p ~ Beta(a, b) concentrates at 0)
+// and of Pareto/NBD as the death rate mu ~ Gamma(s, beta) vanishes (s -> 0 or beta -> infinity): the
+// nested model a fit of those reports when its likelihood is maximised on that boundary
+// (crm::fit_options::on_boundary, crm::boundary_report).
+#pragma once
+
+#include <crm/core/error.hpp>
+#include <crm/core/number.hpp>
+#include <crm/core/result.hpp>
+#include <crm/models/data.hpp>
+#include <crm/models/detail/optimize.hpp>
+#include <crm/models/detail/special.hpp>
+#include <crm/models/fit.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+
+/**
+ * @brief The NBD model: purchase rate lambda ~ Gamma(r, alpha) (alpha a rate in the data's time unit),
+ * nobody drops out. Each prediction has a throwing and a `try_` form; errors: a parameter not finite
+ * or <= 0 (field "r", "alpha"), an invalid customer row (crm::validate), a negative or non-finite
+ * horizon t (field "t"), n < 0 (field "n").
+ */
+template <std::floating_point T = double>
+struct nbd {
+  T r{}, alpha{};
+
+  [[nodiscard]] error_info check(const char* model) const noexcept {
+    if (!std::isfinite(r) || !(r > T(0))) return {errc::out_of_range, model, "r", "must be finite and > 0"};
+    if (!std::isfinite(alpha) || !(alpha > T(0))) return {errc::out_of_range, model, "alpha", "must be finite and > 0"};
+    return {};
+  }
+
+  /// log L of one customer (weight ignored): ln G(r+x) - ln G(r) + r ln alpha - (r+x) ln(alpha+T), the
+  /// density of the observed purchase times (the BG/NBD likelihood, FHL 2005 eq. 6, as a -> 0); nats.
+  /// t_x does not enter: nobody drops out.
+  [[nodiscard]] result<T> try_log_likelihood(const rfm_row<T>& c) const {
+    constexpr const char* m = "nbd.log_likelihood";
+    if (auto e = check_row(c, m)) return e;
+    return std::lgamma(r + c.frequency) - std::lgamma(r) + r * std::log(alpha) - (r + c.frequency) * std::log(alpha + c.age);
+  }
+  [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
+
+  /// E[X(t)] = r t / alpha: expected purchases of a new customer in (0, t].
+  [[nodiscard]] result<T> try_expected_purchases(T t) const {
+    constexpr const char* m = "nbd.expected_purchases";
+    if (auto e = check(m)) return e;
+    if (auto e = check_horizon(t, m)) return e;
+    const T v = r / alpha * t;
+    if (!std::isfinite(v)) return error_info{errc::overflow, m, "result"};
+    return v;
+  }
+  [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
+
+  /// E[Y(t) | x, T] = (r+x) t / (alpha+T): the posterior mean rate Gamma(r+x, alpha+T) times t.
+  [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    constexpr const char* m = "nbd.conditional_expected_purchases";
+    if (auto e = check_row(c, m)) return e;
+    if (auto e = check_horizon(t, m)) return e;
+    const T v = (r + c.frequency) / (alpha + c.age) * t;
+    if (!std::isfinite(v)) return error_info{errc::overflow, m, "result"};
+    return v;
+  }
+  [[nodiscard]] T conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    return try_conditional_expected_purchases(c, t).value();
+  }
+
+  /// P(X(t) = n) = G(r+n)/(G(r) n!) (alpha/(alpha+t))^r (t/(alpha+t))^n, the negative binomial
+  /// distribution of purchases of a new customer in (0, t].
+  [[nodiscard]] result<T> try_probability_of_purchases(count_t n_count, T t) const {
+    constexpr const char* m = "nbd.probability_of_purchases";
+    if (auto e = check(m)) return e;
+    if (n_count < 0) return error_info{errc::negative, m, "n"};
+    if (auto e = check_horizon(t, m)) return e;
+    if (t == T(0)) return n_count == 0 ? T(1) : T(0);
+    const T n = to_number<T>(n_count);
+    return std::exp(std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + r * (std::log(alpha) - std::log(alpha + t)) +
+                    n * (std::log(t) - std::log(alpha + t)));
+  }
+  [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
+
+ private:
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept {
+    if (auto e = check(m)) return e;
+    return validate(std::span<const rfm_row<T>>(&c, 1), m);
+  }
+  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept {
+    if (!std::isfinite(t)) return {errc::not_finite, m, "t"};
+    if (t < T(0)) return {errc::negative, m, "t"};
+    return {};
+  }
+};
+
+namespace detail {
+/// Total negative log-likelihood of the NBD and its gradient in (r, alpha).
+template <std::floating_point T>
+[[nodiscard]] double nbd_nll(std::span<const rfm_row<T>> rows, const vec<2>& th, vec<2>& grad) {
+  const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]);
+  const T lg_r = std::lgamma(r), dg_r = digamma(r), log_alpha = std::log(alpha);
+  T ll = 0, gr = 0, galpha = 0;
+  for (const rfm_row<T>& c : rows) {
+    const T x = c.frequency, la = std::log(alpha + c.age);
+    ll += c.weight * (std::lgamma(r + x) - lg_r + r * log_alpha - (r + x) * la);
+    gr += c.weight * (digamma(r + x) - dg_r + log_alpha - la);
+    galpha += c.weight * (r / alpha - (r + x) / (alpha + c.age));
+  }
+  grad = {-static_cast<double>(gr), -static_cast<double>(galpha)};
+  const double v = -static_cast<double>(ll);
+  return std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
+}
+}  // namespace detail
+
+/**
+ * @brief Maximum-likelihood fit of the NBD to per-customer (frequency, recency, T, weight) rows
+ * (objective and standard errors as every model fit, crm::fit_options; `on_boundary` does not apply).
+ * Errors: invalid rows, empty input, nobody repeats (errc::not_identifiable: the rate is 0), no
+ * convergence (errc::not_converged; e.g. counts less dispersed than a Poisson's, where r -> infinity),
+ * a singular Hessian (errc::not_identifiable).
+ */
+template <std::floating_point T = double>
+[[nodiscard]] result<fit_result<nbd<T>>> try_fit_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
+  constexpr const char* model = "fit_nbd";
+  if (auto e = validate(rows, model)) return e;
+  if (auto e = detail::check_fit_options(model, opt)) return e;
+  T customers = 0, purchases = 0, exposure = 0;
+  for (const rfm_row<T>& c : rows) customers += c.weight, purchases += c.weight * c.frequency, exposure += c.weight * c.age;
+  if (!(purchases > T(0))) return error_info{errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
+  const auto nll = [rows](const detail::vec<2>& th, detail::vec<2>& g) { return detail::nbd_nll<T>(rows, th, g); };
+  // Start at r = 1 with the moment estimate of the mean rate: r / alpha = purchases / exposure.
+  const double start_alpha = std::max(static_cast<double>(exposure / purchases), 1e-6);
+  const auto f = detail::fit_positive<2>(nll, {1.0, start_alpha}, static_cast<double>(customers), opt, model);
+  if (!f) return f.error();
+  return detail::to_fit_result<nbd<T>>(*f, [](const detail::vec<2>& v) { return nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1])}; });
+}
+template <std::floating_point T = double>
+[[nodiscard]] fit_result<nbd<T>> fit_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
+  return try_fit_nbd<T>(rows, opt).value();
+}
+template <std::floating_point T>
+[[nodiscard]] result<fit_result<nbd<T>>> try_fit_nbd(const std::vector<rfm_row<T>>& rows, const fit_options& opt = {}) {
+  return try_fit_nbd<T>(std::span<const rfm_row<T>>(rows), opt);
+}
+template <std::floating_point T>
+[[nodiscard]] fit_result<nbd<T>> fit_nbd(const std::vector<rfm_row<T>>& rows, const fit_options& opt = {}) {
+  return try_fit_nbd<T>(std::span<const rfm_row<T>>(rows), opt).value();
+}
+
+/**
+ * @brief The likelihood-ratio test of a model against a nested model obtained by putting ONE of its
+ * parameters on the boundary of the parameter space: statistic 2 (ln L_full - ln L_nested) (0 when
+ * rounding makes it negative) and its p-value under the null, where the statistic is distributed as
+ * the mixture 0.5 chi2_0 + 0.5 chi2_1 (S. G. Self & K.-Y. Liang, "Asymptotic Properties of Maximum
+ * Likelihood Estimators and Likelihood Ratio Tests Under Nonstandard Conditions", JASA 82(398), 1987,
+ * case 5): p = 0.5 P(chi2_1 >= stat) = 0.5 erfc(sqrt(stat / 2)) for stat > 0, and 1 for stat = 0.
+ * A statistic below 1e-6 counts as 0: two fits that both stop at a relative objective change of
+ * 1e-12 leave that much noise in the difference of log-likelihoods of up to 10^6 in size.
+ * Caveat: Self & Liang's result assumes the other parameters are identified under the null. At the
+ * NBD limit of BG/NBD (a -> 0) b is not (any b gives the NBD), so the mixture is an approximation
+ * there (Davies' problem; the p-value may be too small); docs/models.md says so too.
+ * Errors: a log-likelihood not finite (errc::not_finite, field "log_likelihood").
+ */
+struct likelihood_ratio {
+  double statistic = 0.0;  ///< 2 (ln L_full - ln L_nested), >= 0
+  double p_value = 1.0;    ///< P(0.5 chi2_0 + 0.5 chi2_1 >= statistic)
+};
+[[nodiscard]] inline result<likelihood_ratio> try_boundary_likelihood_ratio(double full_log_likelihood, double nested_log_likelihood) {
+  constexpr const char* m = "boundary_likelihood_ratio";
+  if (!std::isfinite(full_log_likelihood) || !std::isfinite(nested_log_likelihood))
+    return error_info{errc::not_finite, m, "log_likelihood"};
+  likelihood_ratio out;
+  const double stat = 2.0 * (full_log_likelihood - nested_log_likelihood);
+  out.statistic = stat < 1e-6 ? 0.0 : stat;
+  out.p_value = out.statistic > 0.0 ? 0.5 * std::erfc(std::sqrt(out.statistic / 2.0)) : 1.0;
+  return out;
+}
+[[nodiscard]] inline likelihood_ratio boundary_likelihood_ratio(double full_log_likelihood, double nested_log_likelihood) {
+  return try_boundary_likelihood_ratio(full_log_likelihood, nested_log_likelihood).value();
+}
+
+namespace detail {
+/// Fills the nested-NBD part of a boundary report: the NBD fitted to the same rows, its standard
+/// errors and log-likelihood, and the likelihood-ratio comparison with the full model's ln L.
+template <std::floating_point T>
+void report_nested_nbd(boundary_report& rep, std::span<const rfm_row<T>> rows, double full_log_likelihood);
+
+/// The result of a 4-parameter fit that ended on a boundary (boundary_policy::report): the last point
+/// `at` as parameters (`make` builds the model), standard errors +infinity, ln L at that point, the
+/// optimizer's report, and the boundary report with the nested NBD.
+template <class Model, std::floating_point T, class Make>
+[[nodiscard]] fit_result<Model> boundary_fit_result(const vec<4>& at, double log_likelihood, std::span<const rfm_row<T>> rows,
+                                                    double customers, const convergence& last, fit_boundary where, Make&& make) {
+  fit_result<Model> out;
+  out.params = make(at);
+  const double inf = std::numeric_limits<double>::infinity();
+  out.standard_errors = make(vec<4>{inf, inf, inf, inf});
+  out.log_likelihood = log_likelihood;
+  out.customers = customers;
+  out.report = last;
+  out.boundary.where = where;
+  out.boundary.description = describe(where);
+  report_nested_nbd<T>(out.boundary, rows, log_likelihood);
+  return out;
+}
+
+template <std::floating_point T>
+void report_nested_nbd(boundary_report& rep, std::span<const rfm_row<T>> rows, double full_log_likelihood) {
+  const auto n = try_fit_nbd<T>(rows);
+  if (!n) {
+    rep.nested_error = n.error();
+    return;
+  }
+  rep.nested_fitted = true;
+  rep.nested_r = static_cast<double>(n->params.r), rep.nested_alpha = static_cast<double>(n->params.alpha);
+  rep.nested_r_se = static_cast<double>(n->standard_errors.r), rep.nested_alpha_se = static_cast<double>(n->standard_errors.alpha);
+  rep.nested_log_likelihood = n->log_likelihood;
+  const auto lr = try_boundary_likelihood_ratio(full_log_likelihood, n->log_likelihood);
+  if (lr) rep.lr_statistic = lr->statistic, rep.lr_p_value = lr->p_value;
+}
+}  // namespace detail
+
+CRM_METRICS_END_NAMESPACE

@@ -1,0 +1,220 @@
+// crm-metrics tests: the NBD model (crm/models/nbd.hpp), the boundary likelihood-ratio test, and the
+// boundary reports of the BG/NBD, modified BG/NBD and Pareto/NBD fits (fit_options::on_boundary):
+// on generated NBD data (no drop-out) and on small subsets of CDNOW, against an independent SciPy fit.
+#include <crm/models/bg_nbd.hpp>
+#include <crm/models/generate.hpp>
+#include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/nbd.hpp>
+#include <crm/models/pareto_nbd.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "data_path.hpp"
+#if defined(CRM_METRICS_CATCH2_V3)
+using Catch::Approx;
+#endif
+
+namespace {
+using row = crm::rfm_row<double>;
+
+/// n customers of an NBD (lambda ~ Gamma(r, alpha), nobody drops out), ages uniform in [30, 40]:
+/// every repeat purchase simulated in continuous time with the library's portable samplers.
+std::vector<row> nbd_customers(double r, double alpha, int n, std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::vector<row> out;
+  for (int i = 0; i < n; ++i) {
+    const double lambda = crm::detail::draw_gamma(g, r, alpha), age = 30.0 + 10.0 * crm::detail::uniform01(g);
+    double t = 0.0, last = 0.0, x = 0.0;
+    while (true) {
+      t += crm::detail::draw_exponential(g, lambda);
+      if (t > age) break;
+      x += 1.0, last = t;
+    }
+    out.push_back({x, last, age});
+  }
+  return out;
+}
+crm::fit_options reporting() {
+  crm::fit_options o;
+  o.on_boundary = crm::boundary_policy::report;
+  return o;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("nbd: predictions match SciPy", "[models][nbd]", double, long double) {
+  using T = TestType;
+  const crm::nbd<T> m{T(0.55), T(10.58)};
+  // scripts/nbd_boundary_reference.py: loglik = gammaln(r+x) - gammaln(r) + r log(alpha) - (r+x) log(alpha+T),
+  // conditional = (r+x)/(alpha+T) t, expected = r t/alpha, pmf = scipy.stats.nbinom.pmf(n, r, alpha/(alpha+t))
+  CHECK(double(m.log_likelihood({2, T(30.43), T(38.86)})) == Approx(-8.80908860881894).epsilon(1e-12));
+  CHECK(double(m.log_likelihood({0, 0, T(38.86)})) == Approx(-0.847986912695605).epsilon(1e-12));
+  CHECK(double(m.log_likelihood({7, T(29.43), T(35.0)})) == Approx(-20.38771104208427).epsilon(1e-12));
+  CHECK(double(m.conditional_expected_purchases({2, T(30.43), T(38.86)}, T(39))) == Approx(2.0115291262135924).epsilon(1e-12));
+  CHECK(double(m.conditional_expected_purchases({7, T(29.43), T(35.0)}, T(39))) == Approx(6.460070206230803).epsilon(1e-12));
+  CHECK(double(m.expected_purchases(T(39))) == Approx(2.027410207939509).epsilon(1e-12));
+  CHECK(double(m.probability_of_purchases(0, T(39))) == Approx(0.42761066650127566).epsilon(1e-11));
+  CHECK(double(m.probability_of_purchases(1, T(39))) == Approx(0.18499896725398088).epsilon(1e-11));
+  CHECK(double(m.probability_of_purchases(5, T(39))) == Approx(0.037681833357603965).epsilon(1e-11));
+  CHECK(m.probability_of_purchases(0, T(0)) == T(1));
+  // errors name the field
+  CHECK(std::string(crm::nbd<T>{T(0), T(1)}.try_expected_purchases(T(1)).error().field) == "r");
+  CHECK(std::string(crm::nbd<T>{T(1), T(-1)}.try_expected_purchases(T(1)).error().field) == "alpha");
+  CHECK(m.try_expected_purchases(T(-1)).error().code == crm::errc::negative);
+  CHECK(m.try_probability_of_purchases(-1, T(1)).error().code == crm::errc::negative);
+  CHECK(m.try_log_likelihood({1, T(40), T(38)}).error().code == crm::errc::part_exceeds_whole);
+  CHECK_THROWS_AS(m.expected_purchases(T(INFINITY)), crm::metric_error);
+}
+
+TEST_CASE("boundary_likelihood_ratio: the 0.5 chi2_0 + 0.5 chi2_1 mixture (Self & Liang 1987)", "[models][nbd]") {
+  // 0.5 * scipy.stats.chi2.sf(c, 1) (scripts/nbd_boundary_reference.py)
+  CHECK(crm::boundary_likelihood_ratio(-10.0, -10.25).p_value == Approx(0.23975006109347669).epsilon(1e-12));
+  CHECK(crm::boundary_likelihood_ratio(2.705543454095404 / 2, 0.0).p_value == Approx(0.05).epsilon(1e-12));
+  const auto lr = crm::boundary_likelihood_ratio(0.0, -5.0);
+  CHECK(lr.statistic == 10.0);
+  CHECK(lr.p_value == Approx(0.0007827011290012745).epsilon(1e-12));
+  // no improvement (or rounding below 1e-6): statistic 0, p-value 1
+  CHECK(crm::boundary_likelihood_ratio(-7.0, -7.0).p_value == 1.0);
+  CHECK(crm::boundary_likelihood_ratio(-7.0, -7.0 + 1e-9).statistic == 0.0);
+  CHECK(crm::boundary_likelihood_ratio(-7.0 + 1e-8, -7.0).p_value == 1.0);
+  CHECK(crm::try_boundary_likelihood_ratio(NAN, -1.0).error().code == crm::errc::not_finite);
+  CHECK(std::string(crm::try_boundary_likelihood_ratio(-1.0, INFINITY).error().field) == "log_likelihood");
+}
+
+TEST_CASE("fit_nbd and the BG/NBD boundary report on small CDNOW subsets match SciPy", "[models][nbd][data]") {
+  const auto f = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(f);
+  const auto cdnow = crm::read_rfm_csv(f);
+  // scripts/nbd_boundary_reference.py (SciPy 1.10): the NBD by scipy.optimize.minimize, SEs from a
+  // central-difference Hessian; "limit" = the supremum of the BG/NBD likelihood on the boundary
+  // a, b -> 0 (written out in the script); lr = 2 (limit - nbd), p = 0.5 * scipy.stats.chi2.sf(lr, 1).
+  struct reference {
+    std::size_t n;
+    double r, alpha, se_r, se_alpha, ll, limit, lr, p;
+  };
+  const reference refs[] = {
+      {10, 0.5746936230168153, 17.178918833928897, 0.4655085134102247, 16.36095059286899, -53.19936467027976, -52.451730134037234,
+       1.4952690724850584, 0.1107003648722939},
+      {17, 0.2826402020222443, 6.668491704071344, 0.1571127130849117, 4.958214812096601, -100.0059635006402, -99.39099676991057,
+       1.229933461459268, 0.1337099893111311},
+      {50, 0.2661727396588649, 9.730612225976744, 0.09499808520591316, 4.578084838412043, -206.5009470095742, -201.80015608321804,
+       9.401581852712297, 0.001083991574991176},
+      {100, 0.28219798304019184, 10.461204236760357, 0.07287878283893914, 3.4970991728958745, -415.74539415592363, -411.984771473186,
+       7.521245365475238, 0.0030487755377459403},
+  };
+  for (const reference& ref : refs) {
+    INFO("first " << ref.n << " customers");
+    const std::vector<row> rows(cdnow.begin(), cdnow.begin() + static_cast<std::ptrdiff_t>(ref.n));
+    const auto nbd = crm::fit_nbd(rows);
+    CHECK(nbd.params.r == Approx(ref.r).epsilon(1e-5));
+    CHECK(nbd.params.alpha == Approx(ref.alpha).epsilon(1e-5));
+    CHECK(nbd.standard_errors.r == Approx(ref.se_r).epsilon(1e-3));
+    CHECK(nbd.standard_errors.alpha == Approx(ref.se_alpha).epsilon(1e-3));
+    CHECK(nbd.log_likelihood == Approx(ref.ll).epsilon(1e-10));
+
+    // The default keeps the error (existing callers); the option returns the report.
+    const auto refused = crm::try_fit_bg_nbd(rows);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == crm::errc::not_identifiable);
+    const auto bg = crm::try_fit_bg_nbd(rows, reporting());
+    REQUIRE(bg);
+    const crm::boundary_report& b = bg->boundary;
+    CHECK(b.where == crm::fit_boundary::a_and_b_to_zero);
+    CHECK(std::string(b.description) == crm::describe(crm::fit_boundary::a_and_b_to_zero));
+    CHECK(bg->params.a < 1e-5);
+    CHECK(bg->params.b < 1e-5);
+    CHECK(std::isinf(bg->standard_errors.a));
+    CHECK(bg->log_likelihood == Approx(ref.limit).epsilon(1e-7));  // the optimizer stops short of the limit
+    REQUIRE(b.nested_fitted);
+    CHECK(b.nested_r == Approx(ref.r).epsilon(1e-5));
+    CHECK(b.nested_alpha == Approx(ref.alpha).epsilon(1e-5));
+    CHECK(b.nested_r_se == Approx(ref.se_r).epsilon(1e-3));
+    CHECK(b.nested_alpha_se == Approx(ref.se_alpha).epsilon(1e-3));
+    CHECK(b.nested_log_likelihood == Approx(ref.ll).epsilon(1e-10));
+    CHECK(b.lr_statistic == Approx(ref.lr).epsilon(1e-5));
+    CHECK(b.lr_p_value == Approx(ref.p).epsilon(1e-4));
+  }
+  // The other way: a penalized fit. On the first 50 customers a penalizer of 0.01 keeps a and b inside
+  // (an ordinary result); on the first 10 it still ends on the boundary.
+  const std::vector<row> first50(cdnow.begin(), cdnow.begin() + 50), first10(cdnow.begin(), cdnow.begin() + 10);
+  crm::fit_options pen = reporting();
+  pen.penalizer = 0.01;
+  const auto p50 = crm::try_fit_bg_nbd(first50, pen);
+  REQUIRE(p50);
+  CHECK(p50->boundary.where == crm::fit_boundary::none);
+  CHECK(p50->params.a > 1e-3);
+  CHECK(std::isfinite(p50->standard_errors.a));
+  CHECK(crm::try_fit_bg_nbd(first10, pen)->boundary.where == crm::fit_boundary::a_and_b_to_zero);
+  // The modified BG/NBD has an interior maximum on these subsets: no boundary.
+  const auto m10 = crm::try_fit_modified_bg_nbd(first10, reporting());
+  REQUIRE(m10);
+  CHECK(m10->boundary.where == crm::fit_boundary::none);
+}
+
+TEST_CASE("boundary reports on data generated without drop-out: the NBD limit of every model", "[models][nbd]") {
+  const double r = 0.8, alpha = 8.0;
+  // Seeds whose BG/NBD likelihood is maximised at a -> 0 (under no drop-out about half of the data
+  // sets are: that is the 0.5 chi2_0 of the mixture; seed 4 has an interior maximum, a = 0.0135).
+  for (const std::uint64_t seed : {1ULL, 2ULL, 6ULL}) {
+    CAPTURE(seed);
+    const auto rows = nbd_customers(r, alpha, 2000, seed);
+    const auto nbd = crm::fit_nbd(rows);
+    CHECK(std::abs(nbd.params.r - r) < 3 * nbd.standard_errors.r);
+    CHECK(std::abs(nbd.params.alpha - alpha) < 3 * nbd.standard_errors.alpha);
+
+    const auto refused = crm::try_fit_bg_nbd(rows);
+    REQUIRE_FALSE(refused);
+    CHECK(std::string(refused.error().detail).find("a -> 0") != std::string::npos);
+    const auto bg = crm::try_fit_bg_nbd(rows, reporting());
+    REQUIRE(bg);
+    CHECK(bg->boundary.where == crm::fit_boundary::a_to_zero);
+    CHECK(bg->params.a < 1e-5);
+    // the nested model is the NBD fit itself, and the full model's limit equals it
+    REQUIRE(bg->boundary.nested_fitted);
+    CHECK(bg->boundary.nested_r == nbd.params.r);
+    CHECK(bg->boundary.nested_alpha == nbd.params.alpha);
+    CHECK(bg->boundary.nested_log_likelihood == nbd.log_likelihood);
+    CHECK(bg->params.r == Approx(nbd.params.r).epsilon(1e-4));
+    CHECK(bg->log_likelihood == Approx(nbd.log_likelihood).epsilon(1e-10));
+    CHECK(bg->boundary.lr_statistic == 0.0);
+    CHECK(bg->boundary.lr_p_value == 1.0);
+
+    const auto mbg = crm::try_fit_modified_bg_nbd(rows, reporting());
+    REQUIRE(mbg);
+    CHECK(mbg->boundary.where == crm::fit_boundary::a_to_zero);
+    CHECK(mbg->boundary.nested_r == nbd.params.r);
+
+    // Pareto/NBD: the death rate vanishes (beta -> infinity); named by default, reported on request.
+    const auto pr = crm::try_fit_pareto_nbd(rows);
+    REQUIRE_FALSE(pr);
+    CHECK(pr.error().code == crm::errc::not_identifiable);
+    CHECK(std::string(pr.error().field) == "beta");
+    const auto p = crm::try_fit_pareto_nbd(rows, reporting());
+    REQUIRE(p);
+    CHECK(p->boundary.where == crm::fit_boundary::beta_to_infinity);
+    CHECK(p->params.s / p->params.beta * 40.0 < 1e-3);
+    CHECK(std::isinf(p->standard_errors.beta));
+    CHECK(p->boundary.nested_r == nbd.params.r);
+    CHECK(p->boundary.nested_log_likelihood == nbd.log_likelihood);
+    CHECK(p->log_likelihood <= nbd.log_likelihood + 1e-6);  // the NBD is the supremum's limit
+    CHECK(p->log_likelihood == Approx(nbd.log_likelihood).epsilon(1e-6));
+    CHECK(p->boundary.lr_statistic == 0.0);
+    CHECK(p->boundary.lr_p_value == 1.0);
+  }
+  // seed 4: no drop-out either, but the sample's maximum is interior
+  const auto interior = crm::try_fit_bg_nbd(nbd_customers(r, alpha, 2000, 4), reporting());
+  REQUIRE(interior);
+  CHECK(interior->boundary.where == crm::fit_boundary::none);
+  CHECK(interior->params.a > 1e-3);
+  // Data with drop-out (BG/NBD at the CDNOW estimates): an interior maximum, no boundary.
+  const crm::bg_nbd<double> cdnow{0.243, 4.414, 0.793, 2.426};
+  const auto with_dropout = crm::generate(cdnow, {.customers = 5000, .first_age = 27.0, .last_age = 39.0, .seed = 11});
+  const auto fit = crm::try_fit_bg_nbd(with_dropout, reporting());
+  REQUIRE(fit);
+  CHECK(fit->boundary.where == crm::fit_boundary::none);
+  CHECK(std::string(fit->boundary.description).empty());
+}
