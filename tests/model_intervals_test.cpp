@@ -339,6 +339,45 @@ TEST_CASE("prediction intervals: errors are named and never NaN", "[models][inte
     CHECK(code(big) == crm::errc::overflow);
     CHECK(field(big) == "draws");
   }
+  SECTION("throwing forms: the same value, or crm::metric_error") {
+    const auto a = crm::try_expected_purchases_interval(est, 39.0);
+    REQUIRE(a);
+    CHECK(crm::expected_purchases_interval(est, 39.0).upper == a->upper);
+    CHECK_THROWS_AS(crm::expected_purchases_interval(est, -1.0), crm::metric_error);
+    CHECK_THROWS_AS(crm::probability_alive_interval(est, crm::rfm_row<double>{1, 5, 2}), crm::metric_error);
+    CHECK_THROWS_AS(crm::conditional_expected_purchases_interval(est, customer1, 39.0, {.level = 0}), crm::metric_error);
+    const std::vector<crm::rfm_row<double>> none;
+    CHECK_THROWS_AS(crm::conditional_expected_purchases_intervals(est, std::span<const crm::rfm_row<double>>(none), 39.0), crm::metric_error);
+    CHECK_THROWS_AS(crm::probability_alive_intervals(est, std::span<const crm::rfm_row<double>>(none)), crm::metric_error);
+    CHECK_THROWS_AS(crm::parameter_estimate_from(m, none), crm::metric_error);
+    const auto f = [](const crm::bg_nbd<double>& mm) { return mm.try_expected_purchases(39.0); };
+    CHECK(crm::prediction_interval_of(est, f, crm::prediction_scale::log).upper == a->upper);
+    const auto fv = [](const crm::bg_nbd<double>& mm) -> crm::result<std::vector<double>> {
+      const auto v = mm.try_expected_purchases(39.0);
+      if (!v) return v.error();
+      return std::vector<double>{*v, *v};
+    };
+    CHECK_THAT(crm::prediction_intervals_of(est, fv, crm::prediction_scale::log).total.estimate, WithinRel(2 * a->estimate, 1e-15));
+    std::array<std::array<double, 3>, 3> gcov{};
+    for (std::size_t i = 0; i < 3; ++i) gcov[i][i] = 0.01;
+    const auto gest = crm::parameter_estimate_from(crm::gamma_gamma<double>{6.25, 3.74, 15.44}, gcov);
+    CHECK(crm::expected_average_spend_interval(gest, 2.0, 22.35).contains(crm::gamma_gamma<double>{6.25, 3.74, 15.44}.conditional_expected_average_spend(2.0, 22.35)));
+    CHECK_THROWS_AS(crm::expected_average_spend_interval(gest, 2.0, -1.0), crm::metric_error);
+    const crm::clv_horizon<double> h{};
+    CHECK(crm::customer_lifetime_value_interval(est, gest, customer1, 22.35, h).estimate > 0);
+    CHECK_THROWS_AS(crm::customer_lifetime_value_interval(est, gest, customer1, 22.35, crm::clv_horizon<double>{.periods = 0}), crm::metric_error);
+    const std::vector<double> spends = {22.35};
+    const std::vector<crm::rfm_row<double>> one = {customer1};
+    CHECK(crm::customer_lifetime_value_intervals(est, gest, std::span<const crm::rfm_row<double>>(one), std::span<const double>(spends), h)
+              .total.estimate > 0);
+    std::array<std::array<double, 2>, 2> c{};
+    c[0][0] = c[1][1] = 0.01;
+    const auto s_est = crm::parameter_estimate_from(crm::sbg<double>{0.7, 1.2, {}}, c);
+    CHECK(crm::survival_interval(s_est, 5).upper < 1.0);
+    CHECK(crm::retention_rate_interval(s_est, 5).lower > 0.0);
+    CHECK(crm::survival_curve_intervals(s_est, 5).each.size() == 6);
+    CHECK_THROWS_AS(crm::retention_rate_interval(s_est, 0), crm::metric_error);
+  }
   SECTION("a prediction without uncertainty gets [f, f]") {
     std::array<std::array<double, 2>, 2> c{};
     c[0][0] = c[1][1] = 0.01;

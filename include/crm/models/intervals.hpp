@@ -602,6 +602,13 @@ template <class Model, class F>
     std::span<const typename model_parameters<Model>::number> weights = {}) {
   return detail::intervals(est, f, scale, opt, weights, "prediction_intervals");
 }
+/// Throwing form of try_prediction_intervals (crm::metric_error).
+template <class Model, class F>
+[[nodiscard]] prediction_intervals<typename model_parameters<Model>::number> prediction_intervals_of(
+    const parameter_estimate<Model>& est, F&& f, prediction_scale scale, const interval_options& opt = {},
+    std::span<const typename model_parameters<Model>::number> weights = {}) {
+  return try_prediction_intervals(est, f, scale, opt, weights).value();
+}
 
 namespace detail {
 /// Per-row predictions through the model's batch form when it has one, else row by row.
@@ -790,6 +797,63 @@ template <std::floating_point T, bool Weibull>
                                                                             count_t periods, const interval_options& opt = {}) {
   return detail::intervals(est, [&](const contractual_model<T, Weibull>& m) { return m.try_survival_curve(periods); }, prediction_scale::logit,
                            opt, std::span<const T>{}, "survival_curve_intervals");
+}
+
+// Throwing forms of the named intervals above (crm::metric_error on any error of the try_ form).
+template <class Model, class Row>
+[[nodiscard]] auto probability_alive_interval(const parameter_estimate<Model>& est, const Row& customer, const interval_options& opt = {}) {
+  return try_probability_alive_interval(est, customer, opt).value();
+}
+template <class Model, class Row>
+[[nodiscard]] auto probability_alive_intervals(const parameter_estimate<Model>& est, std::span<const Row> rows, const interval_options& opt = {}) {
+  return try_probability_alive_intervals(est, rows, opt).value();
+}
+template <class Model, class T>
+[[nodiscard]] auto expected_purchases_interval(const parameter_estimate<Model>& est, T t, const interval_options& opt = {}) {
+  return try_expected_purchases_interval(est, t, opt).value();
+}
+template <class Model, class Row, class T>
+[[nodiscard]] auto conditional_expected_purchases_interval(const parameter_estimate<Model>& est, const Row& customer, T t,
+                                                           const interval_options& opt = {}) {
+  return try_conditional_expected_purchases_interval(est, customer, t, opt).value();
+}
+template <class Model, class Row, class T>
+[[nodiscard]] auto conditional_expected_purchases_intervals(const parameter_estimate<Model>& est, std::span<const Row> rows, T t,
+                                                            const interval_options& opt = {}) {
+  return try_conditional_expected_purchases_intervals(est, rows, t, opt).value();
+}
+template <std::floating_point T>
+[[nodiscard]] prediction_interval<T> expected_average_spend_interval(const parameter_estimate<gamma_gamma<T>>& est, T frequency, T average_spend,
+                                                                     const interval_options& opt = {}) {
+  return try_expected_average_spend_interval(est, frequency, average_spend, opt).value();
+}
+template <class TxModel, std::floating_point T, class Row>
+[[nodiscard]] prediction_interval<T> customer_lifetime_value_interval(const parameter_estimate<TxModel>& transactions,
+                                                                      const parameter_estimate<gamma_gamma<T>>& spend, const Row& customer,
+                                                                      T average_spend, const clv_horizon<T>& horizon, const interval_options& opt = {}) {
+  return try_customer_lifetime_value_interval(transactions, spend, customer, average_spend, horizon, opt).value();
+}
+template <class TxModel, std::floating_point T, class Row>
+[[nodiscard]] prediction_intervals<T> customer_lifetime_value_intervals(const parameter_estimate<TxModel>& transactions,
+                                                                        const parameter_estimate<gamma_gamma<T>>& spend, std::span<const Row> rows,
+                                                                        std::span<const T> average_spends, const clv_horizon<T>& horizon,
+                                                                        const interval_options& opt = {}) {
+  return try_customer_lifetime_value_intervals(transactions, spend, rows, average_spends, horizon, opt).value();
+}
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] prediction_interval<T> survival_interval(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t t,
+                                                       const interval_options& opt = {}) {
+  return try_survival_interval(est, t, opt).value();
+}
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] prediction_interval<T> retention_rate_interval(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t t,
+                                                             const interval_options& opt = {}) {
+  return try_retention_rate_interval(est, t, opt).value();
+}
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] prediction_intervals<T> survival_curve_intervals(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t periods,
+                                                               const interval_options& opt = {}) {
+  return try_survival_curve_intervals(est, periods, opt).value();
 }
 
 CRM_METRICS_END_NAMESPACE
