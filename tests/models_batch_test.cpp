@@ -272,3 +272,33 @@ TEST_CASE("batch errors of the models' own predictions carry the row", "[models]
   const auto g = crm::try_batch_conditional_expected_average_spend(crm::gamma_gamma<double>{6.25, 3.74, 15.44}, sr);
   CHECK((!g && g.row() == 1 && std::string(g.error().field) == "average_spend"));
 }
+
+TEST_CASE("batch predictions on two threads equal those on one", "[models][batch][threads]") {
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const crm::pareto_nbd<double> pn{0.553, 10.58, 0.606, 11.67};
+  const crm::bg_bb<double> bb{1.204, 0.750, 0.657, 2.783};
+  const rows_t<double> rows = base_for<double>(bg, 70000, 31);  // 2 x 16 384 rows per thread and more
+  const auto d = crm::generate(bb, {.customers = 70000, .periods = 8, .seed = 32});
+  std::vector<double> spend(rows.size(), 30.0), dspend(d.size(), 12.0);
+  std::vector<crm::count_t> n;
+  std::vector<double> t;
+  for (const auto& c : rows) n.push_back(static_cast<crm::count_t>(c.frequency) % 7), t.push_back(c.age);
+  const crm::clv_horizon<double> h{.periods = 4, .period_length = 13.0};
+  const crm::clv_horizon<double> hb{.periods = 3, .period_length = 1.0};
+  for (const unsigned th : {2u, 0u}) {
+    const crm::batch_options o{.threads = th};
+    CHECK(crm::batch_conditional_expected_purchases(bg, rows, 39.0, o) == crm::batch_conditional_expected_purchases(bg, rows, 39.0));
+    CHECK(crm::batch_customer_lifetime_value(bg, rows, spend, h, o) == crm::batch_customer_lifetime_value(bg, rows, spend, h));
+    CHECK(crm::batch_probability_of_purchases(bg, n, t, o) == crm::batch_probability_of_purchases(bg, n, t));
+    CHECK(crm::batch_conditional_expected_purchases(pn, rows, 39.0, o) == crm::batch_conditional_expected_purchases(pn, rows, 39.0));
+    CHECK(crm::batch_probability_alive(bb, d, o) == crm::batch_probability_alive(bb, d));
+    CHECK(crm::batch_customer_lifetime_value(bb, d, dspend, hb, o) == crm::batch_customer_lifetime_value(bb, d, dspend, hb));
+  }
+  // a bad spend in the second half is found by the second thread and named
+  spend[60000] = -1.0;
+  const auto bad = crm::try_batch_customer_lifetime_value(bg, rows, spend, h, {.threads = 2});
+  CHECK((!bad && bad.row() == 60000 && std::string(bad.error().field) == "expected_spend"));
+  dspend[50000] = std::nan("");
+  const auto badb = crm::try_batch_customer_lifetime_value(bb, d, dspend, hb, {.threads = 2});
+  CHECK((!badb && badb.row() == 50000 && badb.error().code == crm::errc::not_finite));
+}

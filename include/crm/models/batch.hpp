@@ -157,34 +157,54 @@ inline constexpr std::size_t batch_block = 256;
 /// Fewer rows than this per thread are not worth a thread.
 inline constexpr std::size_t batch_rows_per_thread = 16384;
 
-/// Runs kernel(begin, end) over [0, n), on opt.threads threads in contiguous chunks; returns the
-/// failure with the lowest row index.
-template <class Kernel>
-[[nodiscard]] batch_failure run_chunks(std::size_t n, const batch_options& opt, Kernel&& kernel) {
-  std::size_t threads = opt.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : opt.threads;
-  threads = std::min(threads, std::max<std::size_t>(1, n / (2 * batch_rows_per_thread)));
-  if (threads <= 1) return kernel(std::size_t{0}, n);
-  std::vector<batch_failure> failures(threads);
+/// The threads to use for n rows: opt.threads (0: one per hardware thread), fewer for small inputs.
+[[nodiscard]] inline std::size_t thread_count(std::size_t n, const batch_options& opt) {
+  const std::size_t asked = opt.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : opt.threads;
+  return std::max<std::size_t>(1, std::min(asked, n / (2 * batch_rows_per_thread)));
+}
+
+/// Runs part(k, begin, end) for k < threads over contiguous slices of [0, n) (the calling thread does
+/// slice 0; a slice whose thread cannot be started runs on the calling thread).
+template <class Part>
+void run_parts(std::size_t n, std::size_t threads, Part&& part) {
+  threads = std::max<std::size_t>(1, std::min(threads, n));
+  const auto bound = [&](std::size_t k) { return n / threads * k + std::min(k, n % threads); };
+  if (threads == 1) return part(std::size_t{0}, std::size_t{0}, n);
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
-  const auto bound = [&](std::size_t k) { return n / threads * k + std::min(k, n % threads); };
   for (std::size_t k = 1; k < threads; ++k) {
-    const auto work = [&, k] { failures[k] = kernel(bound(k), bound(k + 1)); };
+    const auto work = [&, k] { part(k, bound(k), bound(k + 1)); };
 #if CRM_METRICS_HAS_EXCEPTIONS
     try {
       pool.emplace_back(work);
     } catch (const std::system_error&) {
-      work();  // no thread: the calling thread does this chunk
+      work();
     }
 #else
     pool.emplace_back(work);
 #endif
   }
-  failures[0] = kernel(bound(0), bound(1));
+  part(std::size_t{0}, bound(0), bound(1));
   for (std::thread& t : pool) t.join();
+}
+
+/// The failure with the lowest row index (or none).
+[[nodiscard]] inline batch_failure first_failure(std::span<const batch_failure> failures) noexcept {
+  batch_failure best{};
   for (const batch_failure& f : failures)
-    if (f) return f;  // chunks are in row order: the first failing chunk has the lowest row
-  return {};
+    if (f && (!best || f.row < best.row)) best = f;
+  return best;
+}
+
+/// Runs kernel(begin, end) over [0, n), on opt.threads threads in contiguous chunks; returns the
+/// failure with the lowest row index.
+template <class Kernel>
+[[nodiscard]] batch_failure run_chunks(std::size_t n, const batch_options& opt, Kernel&& kernel) {
+  const std::size_t threads = thread_count(n, opt);
+  if (threads <= 1) return kernel(std::size_t{0}, n);
+  std::vector<batch_failure> failures(threads);
+  run_parts(n, threads, [&](std::size_t k, std::size_t begin, std::size_t end) { failures[k] = kernel(begin, end); });
+  return first_failure(failures);
 }
 
 /// Open-addressing map from a key of K numbers to the insertion index (0, 1, 2, ...), for
@@ -252,6 +272,78 @@ class key_memo {
   std::vector<slot> slots_;
   std::size_t size_ = 0;
 };
+
+/// Rows grouped by key, for predictions whose costly part depends on a key of a few columns: each
+/// distinct key's `width` values are computed once (compute(first_row, values) -> error_info), the keys
+/// split across the threads, and index[i] tells row i's key. check(i) runs on every row first (for the
+/// inputs the key leaves out). The returned failure is the first bad row of either kind; every row
+/// before it has its index and its key's values.
+template <class E, std::size_t K, std::floating_point T>
+struct row_groups {
+  std::vector<std::uint32_t> index;  ///< per row: its key's number
+  std::vector<T> values;             ///< width values per key
+  std::size_t width = 1;
+  batch_failure failure;             ///< the first bad row, if any
+  [[nodiscard]] const T* at(std::size_t row) const noexcept { return values.data() + index[row] * width; }
+};
+template <class E, std::size_t K, std::floating_point T, class Check, class Key, class Compute>
+[[nodiscard]] row_groups<E, K, T> group_rows(std::size_t n, const batch_options& opt, std::size_t width, Check&& check, Key&& key,
+                                             Compute&& compute) {
+  row_groups<E, K, T> g;
+  g.width = width;
+  g.index.resize(n);
+  const std::size_t threads = thread_count(n, opt);
+  struct part {
+    key_memo<E, K> memo;
+    std::vector<std::array<E, K>> keys;
+    std::vector<std::size_t> first;  // the first row of each local key
+    std::vector<std::uint32_t> global;
+    batch_failure failure;
+  };
+  std::vector<part> parts(threads);
+  run_parts(n, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
+    part& p = parts[k];
+    for (std::size_t i = begin; i < end; ++i) {
+      if (const error_info e = check(i)) {
+        p.failure = {e, i};
+        return;
+      }
+      const std::array<E, K> kk = key(i);
+      bool inserted = false;
+      const std::size_t j = p.memo.find_or_insert(kk, inserted);
+      if (inserted) p.keys.push_back(kk), p.first.push_back(i);
+      g.index[i] = static_cast<std::uint32_t>(j);
+    }
+  });
+  // global key numbers, in order of first appearance (so first[] increases with the key number)
+  key_memo<E, K> all;
+  std::vector<std::size_t> first;
+  for (part& p : parts) {
+    p.global.resize(p.keys.size());
+    for (std::size_t j = 0; j < p.keys.size(); ++j) {
+      bool inserted = false;
+      p.global[j] = static_cast<std::uint32_t>(all.find_or_insert(p.keys[j], inserted));
+      if (inserted) first.push_back(p.first[j]);
+    }
+  }
+  g.values.resize(first.size() * width);
+  const std::size_t key_threads = std::min(threads, first.size());
+  std::vector<batch_failure> failures(key_threads + threads);
+  run_parts(first.size(), key_threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
+    for (std::size_t j = begin; j < end; ++j)
+      if (const error_info e = compute(first[j], g.values.data() + j * width)) {
+        failures[k] = {e, first[j]};
+        return;
+      }
+  });
+  for (std::size_t k = 0; k < threads; ++k) failures[key_threads + k] = parts[k].failure;
+  g.failure = first_failure(failures);
+  const std::size_t limit = g.failure ? g.failure.row : n;
+  run_parts(n, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {  // the slices of the first pass
+    for (std::size_t i = begin; i < std::min(end, limit); ++i) g.index[i] = parts[k].global[g.index[i]];
+  });
+  return g;
+}
 
 /// crm::validate's rules for one row, branch-free (true: valid); the caller asks validate() for the
 /// named error when it is false.
@@ -429,29 +521,22 @@ template <class Model, std::floating_point T>
   if (auto e = m.check(tr::expected)) return {e, no_row};
   if (auto e = core::check_horizon(t, tr::expected)) return {e, no_row};
   if (auto e = check_batch_io(rows, out, tr::expected)) return {e, no_row};
-  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
-    key_memo<T, 2> memo;
-    std::vector<T> brackets;
-    T br[batch_block];
-    for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
-      const std::size_t b1 = std::min(end, b0 + batch_block);
-      if (const batch_failure bad = check_rfm_rows(rows, b0, b1, tr::expected)) return bad;
-      for (std::size_t i = b0; i < b1; ++i) {
-        bool inserted = false;
-        const std::size_t j = memo.find_or_insert({rows[i].frequency, rows[i].age}, inserted);
-        if (inserted) {
-          const result<T> v = m.conditional_bracket(rows[i].frequency, rows[i].age, t, tr::expected);
-          if (!v) return {v.error(), i};
-          brackets.push_back(*v);
-        }
-        br[i - b0] = brackets[j];
-      }
-      bgnbd_alive_rows(m, rows.data(), out.data(), b0, b1);
-      for (std::size_t i = b0; i < b1; ++i) out[i] = br[i - b0] * out[i];
-    }
-    return {};
+  const auto g = group_rows<T, 2, T>(
+      rows.size(), opt, 1,
+      [&](std::size_t i) { return rfm_row_ok(rows[i]) ? error_info{} : validate(rows.subspan(i, 1), tr::expected); },
+      [&](std::size_t i) { return std::array<T, 2>{rows[i].frequency, rows[i].age}; },
+      [&](std::size_t i, T* v) -> error_info {
+        const result<T> r = m.conditional_bracket(rows[i].frequency, rows[i].age, t, tr::expected);
+        if (!r) return r.error();
+        *v = *r;
+        return {};
+      });
+  const std::size_t limit = g.failure ? g.failure.row : rows.size();
+  run_parts(limit, thread_count(limit, opt), [&](std::size_t, std::size_t begin, std::size_t end) {
+    bgnbd_alive_rows(m, rows.data(), out.data(), begin, end);
+    for (std::size_t i = begin; i < end; ++i) out[i] = *g.at(i) * out[i];
   });
-  if (f) return {f.error, f.row};
+  if (g.failure) return {g.failure.error, g.failure.row};
   return out;
 }
 
@@ -499,42 +584,44 @@ template <class Model, std::floating_point T>
   const std::size_t periods = static_cast<std::size_t>(h.periods);
   std::vector<T> horizons(periods);
   for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
-  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
-    key_memo<T, 2> memo;
-    std::vector<T> brackets;  // periods values per distinct (x, T)
-    std::uint32_t at[batch_block];
-    for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
-      const std::size_t b1 = std::min(end, b0 + batch_block);
-      for (std::size_t i = b0; i < b1; ++i) {
-        if (auto e = check_clv_spend(spend[i])) return {e, i};
-        if (auto e = m.check(tr::expected)) return {e, i};
+  const auto g = group_rows<T, 2, T>(
+      rows.size(), opt, periods,
+      [&](std::size_t i) -> error_info {
+        if (auto e = check_clv_spend(spend[i])) return e;
+        if (auto e = m.check(tr::expected)) return e;
         if (!rfm_row_ok(rows[i]))
-          if (auto e = validate(rows.subspan(i, 1), tr::expected)) return {e, i};
-        if (auto e = core::check_horizon(horizons.back(), tr::expected)) return {e, i};
-        bool inserted = false;
-        const std::size_t j = memo.find_or_insert({rows[i].frequency, rows[i].age}, inserted);
-        if (inserted) {
-          for (std::size_t p = 0; p < periods; ++p) {
-            const result<T> v = m.conditional_bracket(rows[i].frequency, rows[i].age, horizons[p], tr::expected);
-            if (!v) return {v.error(), i};
-            brackets.push_back(*v);
-          }
+          if (auto e = validate(rows.subspan(i, 1), tr::expected)) return e;
+        return core::check_horizon(horizons.back(), tr::expected);
+      },
+      [&](std::size_t i) { return std::array<T, 2>{rows[i].frequency, rows[i].age}; },
+      [&](std::size_t i, T* v) -> error_info {
+        for (std::size_t p = 0; p < periods; ++p) {
+          const result<T> r = m.conditional_bracket(rows[i].frequency, rows[i].age, horizons[p], tr::expected);
+          if (!r) return r.error();
+          v[p] = *r;
         }
-        at[i - b0] = static_cast<std::uint32_t>(j);
+        return {};
+      });
+  const std::size_t limit = g.failure ? g.failure.row : rows.size();
+  const std::size_t threads = thread_count(limit, opt);
+  std::vector<batch_failure> failures(threads);
+  run_parts(limit, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
+    bgnbd_alive_rows(m, rows.data(), out.data(), begin, end);
+    for (std::size_t i = begin; i < end; ++i) {
+      const T pa = out[i];
+      const T* br = g.at(i);
+      T v = clv_sum(h.periods, h.discount_rate, [&](count_t p) { return br[p - 1] * pa; });
+      v *= h.margin * spend[i];
+      if (!clv_finite(v)) {
+        failures[k] = {error_info{errc::not_finite, name, "result"}, i};
+        return;
       }
-      bgnbd_alive_rows(m, rows.data(), out.data(), b0, b1);
-      for (std::size_t i = b0; i < b1; ++i) {
-        const T pa = out[i];
-        const T* br = brackets.data() + at[i - b0] * periods;
-        T v = clv_sum(h.periods, h.discount_rate, [&](count_t p) { return br[p - 1] * pa; });
-        v *= h.margin * spend[i];
-        if (!clv_finite(v)) return {error_info{errc::not_finite, name, "result"}, i};
-        out[i] = v;
-      }
+      out[i] = v;
     }
-    return {};
   });
+  const batch_failure f = first_failure(failures);
   if (f) return {f.error, f.row};
+  if (g.failure) return {g.failure.error, g.failure.row};
   return out;
 }
 
@@ -695,31 +782,21 @@ template <std::floating_point T>
 
 // ---- any model: once per distinct key by the scalar function ----------------------------------
 
-/// out[i] = compute(i) through a memo keyed by key(i) (compute returns crm::result<T>); check(i)
-/// (an error_info) runs on every row first, for the inputs the key leaves out (the weight).
+/// out[i] = compute(i) once per distinct key(i) (compute returns crm::result<T>); check(i) (an
+/// error_info) runs on every row first, for the inputs the key leaves out (the weight).
 template <class E, std::size_t K, std::floating_point T, class Check, class Key, class Compute>
 [[nodiscard]] batch_result<std::span<T>> memo_batch(std::size_t n, std::span<T> out, const batch_options& opt, Check&& check,
                                                     Key&& key, Compute&& compute) {
-  const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
-    key_memo<E, K> memo;
-    std::vector<T> values;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (const error_info e = check(i)) return {e, i};
-      bool inserted = false;
-      const std::size_t j = memo.find_or_insert(key(i), inserted);
-      if (inserted) {
-        const result<T> v = compute(i);
-        if (!v) {
-          // a later row with the same key would fail the same way; this is the first
-          return {v.error(), i};
-        }
-        values.push_back(*v);
-      }
-      out[i] = values[j];
-    }
+  const row_groups<E, K, T> g = group_rows<E, K, T>(n, opt, 1, check, key, [&](std::size_t i, T* v) -> error_info {
+    const result<T> r = compute(i);
+    if (!r) return r.error();
+    *v = *r;
     return {};
   });
-  if (f) return {f.error, f.row};
+  if (g.failure) return {g.failure.error, g.failure.row};
+  run_parts(n, thread_count(n, opt), [&](std::size_t, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) out[i] = g.values[g.index[i]];
+  });
   return out;
 }
 
@@ -1009,36 +1086,43 @@ template <std::floating_point T>
   if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
   if (expected_spend.size() != rows.size())
     return {error_info{errc::malformed, name, "expected_spend", "must have one element per row"}, no_row};
-  const detail::batch_failure f = detail::run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> detail::batch_failure {
-    detail::key_memo<count_t, 3> memo;
-    std::vector<T> sums;  // the discounted sum before "* margin * spend", per distinct row
-    for (std::size_t i = begin; i < end; ++i) {
-      const discrete_row<T>& c = rows[i];
-      if (auto e = detail::check_clv_spend(expected_spend[i])) return {e, i};
-      bool inserted = false;
-      const std::size_t j = memo.find_or_insert({c.frequency, c.recency, c.periods}, inserted);
-      if (inserted) {
+  constexpr const char* expected = "bg_bb.conditional_expected_purchases";
+  if (auto e = m.check(expected)) return {e, no_row};
+  // the discounted sum before "* margin * spend" once per distinct (x, t_x, n), by the scalar calls
+  const auto g = detail::group_rows<count_t, 3, T>(
+      rows.size(), opt, 1,
+      [&](std::size_t i) -> error_info {
+        if (auto e = detail::check_clv_spend(expected_spend[i])) return e;
+        return detail::check_discrete_row(rows[i], expected);
+      },
+      [&](std::size_t i) { return std::array<count_t, 3>{rows[i].frequency, rows[i].recency, rows[i].periods}; },
+      [&](std::size_t i, T* v) -> error_info {
         error_info bad{};
-        const T s = detail::clv_sum(h.periods, h.discount_rate, [&](count_t p) {
+        *v = detail::clv_sum(h.periods, h.discount_rate, [&](count_t p) {
           if (bad) return T(0);
-          const result<T> v = m.try_conditional_expected_purchases(c, static_cast<T>(p) * h.period_length);
-          if (!v) bad = v.error();
-          return v ? *v : T(0);
+          const result<T> r = m.try_conditional_expected_purchases(rows[i], static_cast<T>(p) * h.period_length);
+          if (!r) bad = r.error();
+          return r ? *r : T(0);
         });
-        if (bad) return {bad, i};
-        sums.push_back(s);
-      }
-      // rows of one key may differ in weight only: validate it as the scalar function would
-      if (!inserted)
-        if (auto e = detail::check_discrete_row(c, "bg_bb.conditional_expected_purchases")) return {e, i};
-      T v = sums[j];
+        return bad;
+      });
+  const std::size_t limit = g.failure ? g.failure.row : rows.size();
+  const std::size_t threads = detail::thread_count(limit, opt);
+  std::vector<detail::batch_failure> failures(threads);
+  detail::run_parts(limit, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      T v = *g.at(i);
       v *= h.margin * expected_spend[i];
-      if (!detail::clv_finite(v)) return {error_info{errc::not_finite, name, "result"}, i};
+      if (!detail::clv_finite(v)) {
+        failures[k] = {error_info{errc::not_finite, name, "result"}, i};
+        return;
+      }
       out[i] = v;
     }
-    return {};
   });
+  const detail::batch_failure f = detail::first_failure(failures);
   if (f) return {f.error, f.row};
+  if (g.failure) return {g.failure.error, g.failure.row};
   return out;
 }
 /// New-vector form of try_batch_customer_lifetime_value.
