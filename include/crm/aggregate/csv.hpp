@@ -409,18 +409,30 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
   };
   while (b < e) {
     if constexpr (fast_kind) {
-      if (fast.enabled) {
-        Record& r = batch[filled];
-        r = Record{};
-        if (const char* next = fast_order_line(b, e, fast, r, cache)) {
-          ++st.lines;
-          ++st.rows;
-          ++st.used;
-          if constexpr (reports) line_of[filled] = st.lines;
-          b = next;
-          if (++filled == batch_size && flush()) break;
+      if (fast.enabled) {  // as many lines as the fast path takes, in locals (no aliasing with the text)
+        const char* p = b;
+        std::size_t at = filled;
+        std::uint64_t taken = 0;
+        while (at < batch_size) {
+          Record& r = batch[at];
+          r = Record{};
+          const char* next = fast_order_line(p, e, fast, r, cache);
+          if (next == nullptr) break;
+          ++taken;
+          if constexpr (reports) line_of[at] = st.lines + taken;
+          p = next;
+          ++at;
+        }
+        b = p;
+        filled = at;
+        st.lines += taken;
+        st.rows += taken;
+        st.used += taken;
+        if (filled == batch_size) {
+          if (flush()) break;
           continue;
         }
+        if (taken != 0) continue;  // stopped at a line it does not take (or at the end): tried once more, then the general path
       }
     }
     const auto [le, next] = line_at(b, e);
