@@ -202,3 +202,43 @@ TEST_CASE("fit_pareto_nbd: recovers the parameters of simulated customers within
     CHECK(std::abs(fit.params.beta - ref.beta) < 3 * fit.standard_errors.beta);
   }
 }
+
+TEST_CASE("pareto_nbd: single predictions at extreme alpha/beta ratios are answered with bounded work",
+          "[models][pareto_nbd][bounded]") {
+  // python3 scripts/hyp2f1_reference.py pareto (mpmath 1.3.0, 40 digits): P(alive) and ln L with the
+  // death integral I in closed form, s/(r+s+x) A0 with mpmath.hyp2f1 (Fader & Hardie 2005), checked by
+  // mpmath.quad of I. At these parameters the 2F1 series needs ~1/(1-z) terms: the calls used to sum 10^7
+  // terms for up to 1.6 s and then refuse; now the series stop at 20 000 terms and I is integrated.
+  struct reference {
+    double r, alpha, s, beta, x, tx, age;
+    double palive, loglik;
+  };
+  const reference refs[] = {
+      {0.5, 1e-3, 1.0, 1e3, 0, 0.0, 38.86, 0.9273757390237198511, -5.2466007185179608695},
+      {0.5, 1e-3, 1.0, 1e3, 0, 0.0, 1e7, 6.3736654680170291331e-7, -6.4574449118183137293},
+      {0.5, 1e-3, 1.0, 1e3, 3, 1.0, 38.86, 0.0065734088833456530668, -10.648639332598110339},
+      {0.5, 1e3, 0.5, 1e-3, 0, 0.0, 38.86, 0.0049779218285642273327, -0.00019242850462751687434},
+      {0.5, 1e3, 0.5, 1e-3, 10000, 1e-3, 2e-3, 0.81566965429624154075, 13025.831938081144352},
+      {0.55, 10.58, 0.606, 11.67, 2, 30.43, 38.86, 0.86920644660459481233, -9.5570347333431207614},
+  };
+  int integrated = 0;
+  for (const reference& c : refs) {
+    CAPTURE(c.r, c.alpha, c.s, c.beta, c.x, c.tx, c.age);
+    const crm::pareto_nbd<double> m{c.r, c.alpha, c.s, c.beta};
+    const row customer{c.x, c.tx, c.age};
+    CHECK(m.probability_alive(customer) == Approx(c.palive).epsilon(1e-10));
+    CHECK(m.log_likelihood(customer) == Approx(c.loglik).epsilon(1e-10).margin(1e-12));
+    const auto t = crm::detail::pareto_log_death_term<double>(c.r, c.alpha, c.s, c.beta, c.x, c.tx, c.age);
+    REQUIRE(t.ok);
+    CHECK(t.work <= crm::detail::pareto_death_term_max_work);
+    integrated += t.quadrature ? 1 : 0;
+    if (c.r == 0.55) CHECK_FALSE(t.quadrature);  // the CDNOW-like case stays on the series
+    CHECK(m.try_conditional_expected_purchases(customer, 52.0).has_value());
+  }
+  CHECK(integrated >= 3);
+  STATIC_REQUIRE(crm::detail::pareto_death_term_max_work == 2 * 20'000 + 600 + 15 * (256 + 512));
+  // P(X(t) = n) keeps its closed form: n + 2 series of at most 10^6 terms each, then not_converged.
+  const auto p = crm::pareto_nbd<double>{0.5, 1e-3, 1.0, 1e3}.try_probability_of_purchases(3, 52.0);
+  REQUIRE_FALSE(p);
+  CHECK(p.error().code == crm::errc::not_converged);
+}

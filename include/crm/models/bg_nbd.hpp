@@ -56,12 +56,6 @@ inline constexpr int bgnbd_quadrature_bisections = 512;  ///< adaptive bisection
 inline constexpr long long bgnbd_expectation_max_work =
     bgnbd_series_max_terms + 1 + 2 * (bgnbd_quadrature_panels + 1) + 15LL * (bgnbd_quadrature_panels + 2 * bgnbd_quadrature_bisections) + 3;
 
-/// log(1 + e^v) without overflow.
-template <std::floating_point T>
-[[nodiscard]] inline T softplus(T v) noexcept {
-  return v > T(0) ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
-}
-
 /// Series form of the expectation (see bgnbd_alive_expectation): with C = a+b'-1, D = C-r',
 /// L = log(1+w), z = w/(1+w), Euler's transformation of the closed form and (a-1)_n/(a-1) = (a)_(n-1) give
 ///   Q = C (e^((1-a)L) - 1)/(1-a) - e^((1-a)L) D z S,  S = sum_m (a)_m (D+1)_m / ((C+1)_m (m+1)!) z^m,
@@ -199,61 +193,19 @@ template <std::floating_point T>
   for (int i = 0; i <= panels; ++i) shift = std::max(shift, log_f(lo + width * static_cast<T>(i) / static_cast<T>(panels)));
   out.work += panels + 1;
   if (!std::isfinite(shift)) return out;
-  static constexpr long double xk[8] = {0.991455371120812639206854697526329L, 0.949107912342758524526189684047851L,
-                                        0.864864423359769072789712788640926L, 0.741531185599394439863864773280788L,
-                                        0.586087235467691130294144845693013L, 0.405845151377397166906606412076961L,
-                                        0.207784955007898467600689403773245L, 0.0L};
-  static constexpr long double wk[8] = {0.022935322010529224963732008058970L, 0.063092092629978553290700663189204L,
-                                        0.104790010322250183839876322541518L, 0.140653259715525918745189590510238L,
-                                        0.169004726639267902826583426598550L, 0.190350578064785409913256402421014L,
-                                        0.204432940075298892414161999234649L, 0.209482141084727828012999174891714L};
-  static constexpr long double wg[4] = {0.129484966168869693270611432679082L, 0.279705391489276667901467771423780L,
-                                        0.381830050505118944950369775488975L, 0.417959183673469387755102040816327L};
   // Each panel also integrates the Beta density alone (it integrates to at most 1): its total,
   // against the exact 1 - I_pL(a, b') - I_qR(b', a), corrects the rounding of log B(a, b') (lgamma
   // differences lose ~1e-10 for a, b' ~ 1e5).
-  struct panel {
-    T lo, hi, value, error, mass;
-  };
-  const auto gauss_kronrod = [&](T l, T h) {
-    const T c = (l + h) / 2, r = (h - l) / 2;
-    T k = 0, g = 0, mass = 0;
-    for (int j = 0; j < 8; ++j) {
-      for (int side = 0; side < (j == 7 ? 1 : 2); ++side) {
-        const T y = side == 0 ? c - r * static_cast<T>(xk[j]) : c + r * static_cast<T>(xk[j]);
-        const T lf = log_f(y);
-        const T f = std::exp(lf - shift);
-        k += static_cast<T>(wk[j]) * f;
-        if (j % 2 == 1) g += static_cast<T>(wg[j / 2]) * f;
-        mass += static_cast<T>(wk[j]) * std::exp(phi_b(y) - lB);
-      }
-    }
-    out.work += 15;
-    return panel{l, h, k * r, std::abs(k - g) * r, mass * r};
-  };
-  std::vector<panel> ps;
-  ps.reserve(static_cast<std::size_t>(panels + bgnbd_quadrature_bisections));
-  for (int i = 0; i < panels; ++i)
-    ps.push_back(gauss_kronrod(lo + width * static_cast<T>(i) / static_cast<T>(panels), lo + width * static_cast<T>(i + 1) / static_cast<T>(panels)));
   const T left = i0 > T(0) ? std::exp(log_left - shift) * (T(1) - (rp + T(1)) / T(2) * a / (a + bp) * std::exp(lw + std::log(i1) - std::log(i0)))
                            : T(0);
   const T right = std::exp(log_right - shift);
   const T tail_bound = std::exp(log_tail_lo + lmax - lB - shift) + std::exp(log_tail_hi + lmax - lB - shift);
-  T total = 0, error = 0, middle = 0, mass = 0;
-  for (int bis = 0;; ++bis) {
-    middle = 0, error = tail_bound, mass = 0;
-    std::size_t worst = 0;
-    for (std::size_t i = 0; i < ps.size(); ++i) {
-      middle += ps[i].value, error += ps[i].error, mass += ps[i].mass;
-      if (ps[i].error > ps[worst].error) worst = i;
-    }
-    total = left + right + middle;
-    if (error <= T(1e-13) * total || bis == bgnbd_quadrature_bisections) break;
-    const panel p = ps[worst];
-    const T mid = (p.lo + p.hi) / 2;
-    ps[worst] = gauss_kronrod(p.lo, mid);
-    ps.push_back(gauss_kronrod(mid, p.hi));
-  }
+  const auto integrands = [&](T y) { return std::array<T, 2>{std::exp(log_f(y) - shift), std::exp(phi_b(y) - lB)}; };
+  const quadrature_sums<T, 2> q =
+      gauss_kronrod_adaptive<2>(integrands, lo, hi, panels, bgnbd_quadrature_bisections, T(1e-13), tail_bound, left + right);
+  out.work += q.evaluations;
+  const T middle = q.value[0], mass = q.value[1], error = q.error + tail_bound;
+  T total = left + right + middle;
   const T exact_mass = T(1) - i0 - ir;
   if (exact_mass >= T(1e-3) && mass > T(0)) total = left + right + middle * (exact_mass / mass);
   if (!(total > T(0)) || !std::isfinite(total)) return out;

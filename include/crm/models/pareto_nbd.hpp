@@ -21,6 +21,7 @@
 #include <crm/models/fit.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <concepts>
 #include <limits>
@@ -112,18 +113,116 @@ template <std::floating_point T>
   return ll;
 }
 
-/// log of the odds dead : alive, log( s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0 ).
+/// Work bounds of a single Pareto/NBD prediction (docs/models.md states them; tests count them).
+inline constexpr long long pareto_prediction_series_terms = 20'000;  ///< per 2F1 series, two series
+/// per 2F1 series of P(X(t) = n), which sums n + 2 of them (no quadrature fallback: beyond, not_converged)
+inline constexpr long long pareto_pmf_series_terms = 1'000'000;
+inline constexpr int pareto_quadrature_panels = 256;
+inline constexpr int pareto_quadrature_bisections = 256;
+/// The most work of the death term: two series, then the mode and window searches (3 x 200 steps)
+/// and the Gauss-Kronrod panels.
+inline constexpr long long pareto_death_term_max_work =
+    2 * pareto_prediction_series_terms + 3 * 200 + 15LL * (pareto_quadrature_panels + 2 * pareto_quadrature_bisections);
+
+/// log(s/(r+s+x) A0) and the work it took (ok = false: not accurate to 1e-9 within the bound).
 template <std::floating_point T>
-[[nodiscard]] T pareto_nbd_log_odds_dead(T r, T alpha, T s, T beta, T x, T tx, T age, bool* ok) {
+struct pareto_death_term {
+  T log_value{};
+  long long work = 0;
+  bool ok = false;
+  bool quadrature = false;
+};
+
+/**
+ * log(s/(r+s+x) A0) = log(s I), I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau: the
+ * Pareto/NBD likelihood's term for a customer who died in (t_x, T] (Fader & Hardie 2005; A0 is I in
+ * closed form through 2F1). The 2F1 series are tried first (at most 20 000 terms each); near z = 1
+ * (alpha/beta far from 1 with short histories) they need ~1/(1-z) terms, and then I is integrated
+ * instead, in u = log(tau + min(alpha, beta)): there the log-integrand
+ * u - (r+x) log(e^u + alpha - m) - (s+1) log(e^u + beta - m) (m = min(alpha, beta)) is concave, so its
+ * mode is found by bisection, the window where it is within 60 of the maximum likewise (the rest is
+ * bounded by the tangent line and counted in the error), and adaptive Gauss-Kronrod panels no wider
+ * than half the mode's curvature width integrate it to 1e-13 (estimate). -inf when t_x = T.
+ */
+template <std::floating_point T>
+[[nodiscard]] pareto_death_term<T> pareto_log_death_term(T r, T alpha, T s, T beta, T x, T tx, T age) {
+  pareto_death_term<T> out;
+  if (!(age > tx)) {
+    out.log_value = -std::numeric_limits<T>::infinity();
+    out.ok = true;
+    return out;
+  }
   const T a = r + s + x;
   const T d = alpha >= beta ? alpha : beta;
-  const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, tx, false);
-  const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, age, false);
-  if (!f1.converged || !f2.converged) *ok = false;
-  const T u1 = f1.log_value - a * std::log(d + tx), u2 = f2.log_value - a * std::log(d + age);
-  if (!(u1 > u2)) return -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
-  const T log_a0 = u1 + std::log(-std::expm1(u2 - u1));
-  return std::log(s) - std::log(a) + (r + x) * std::log(alpha + age) + s * std::log(beta + age) + log_a0;
+  const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, tx, false, pareto_prediction_series_terms);
+  const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, age, false, pareto_prediction_series_terms);
+  out.work = f1.terms + f2.terms;
+  if (f1.converged && f2.converged) {
+    const T u1 = f1.log_value - a * std::log(d + tx), u2 = f2.log_value - a * std::log(d + age);
+    out.log_value = u1 > u2 ? std::log(s) - std::log(a) + u1 + std::log(-std::expm1(u2 - u1)) : -std::numeric_limits<T>::infinity();
+    out.ok = true;
+    return out;
+  }
+  out.quadrature = true;
+  const T m = std::min(alpha, beta), rx = r + x, s1 = s + T(1);
+  const T da = alpha - m, db = beta - m;  // one of them is 0
+  const T lda = std::log(da), ldb = std::log(db);
+  const auto log_plus = [](T u, T ld, T del) { return del == T(0) ? u : ld + softplus(u - ld); };  // log(e^u + del)
+  const auto sig = [](T u, T ld, T del) { return del == T(0) ? T(1) : T(1) / (T(1) + std::exp(ld - u)); };
+  const auto phi = [&](T u) { return u - rx * log_plus(u, lda, da) - s1 * log_plus(u, ldb, db); };
+  const auto dphi = [&](T u) { return T(1) - rx * sig(u, lda, da) - s1 * sig(u, ldb, db); };
+  const auto d2phi = [&](T u) {
+    const T pa = sig(u, lda, da), pb = sig(u, ldb, db);
+    return -rx * pa * (T(1) - pa) - s1 * pb * (T(1) - pb);
+  };
+  const T ulo = std::log(tx + m), uhi = std::log(age + m);
+  // mode of the concave phi on [ulo, uhi]
+  T mode = ulo;
+  if (dphi(ulo) > T(0)) {
+    if (dphi(uhi) >= T(0)) {
+      mode = uhi;
+    } else {
+      T l = ulo, h = uhi;
+      for (int i = 0; i < 200 && h - l > T(1e-9) * (T(1) + std::abs(l)); ++i, ++out.work) (dphi((l + h) / 2) > T(0) ? l : h) = (l + h) / 2;
+      mode = (l + h) / 2;
+    }
+  }
+  const T pmax = phi(mode), drop = T(60);
+  T lo = ulo, hi = uhi, tails = 0;  // tails in units of exp(pmax)
+  if (phi(ulo) < pmax - drop) {
+    T l = ulo, h = mode;
+    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? l : h) = (l + h) / 2;
+    lo = l;
+    tails += std::exp(phi(lo) - pmax) / std::max(dphi(lo), T(1e-300));
+  }
+  if (phi(uhi) < pmax - drop) {
+    T l = mode, h = uhi;
+    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? h : l) = (l + h) / 2;
+    hi = h;
+    tails += std::exp(phi(hi) - pmax) / std::max(-dphi(hi), T(1e-300));
+  }
+  const T pw = std::min(T(0.5), T(0.5) / std::sqrt(std::max(-d2phi(mode), T(1e-300))));
+  const int panels = static_cast<int>(std::clamp(std::ceil((hi - lo) / pw), T(1), T(pareto_quadrature_panels)));
+  const auto integrand = [&](T u) { return std::array<T, 1>{std::exp(phi(u) - pmax)}; };
+  const quadrature_sums<T, 1> q = gauss_kronrod_adaptive<1>(integrand, lo, hi, panels, pareto_quadrature_bisections, T(1e-13), tails);
+  out.work += q.evaluations;
+  const T eps = std::numeric_limits<T>::epsilon();
+  const T rounding = eps * (T(64) + std::abs(pmax) + rx * std::abs(uhi) + s1 * std::abs(uhi));
+  if (!(q.value[0] > T(0))) return out;
+  out.log_value = std::log(s) + pmax + std::log(q.value[0]);
+  out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_value);
+  return out;
+}
+
+/// log of the odds dead : alive, log( s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0 ), with the death term
+/// of pareto_log_death_term (bounded work; `work`, optional, receives it).
+template <std::floating_point T>
+[[nodiscard]] T pareto_nbd_log_odds_dead(T r, T alpha, T s, T beta, T x, T tx, T age, bool* ok, long long* work = nullptr) {
+  const pareto_death_term<T> dt = pareto_log_death_term<T>(r, alpha, s, beta, x, tx, age);
+  if (work != nullptr) *work = dt.work;
+  if (!dt.ok) *ok = false;
+  if (dt.log_value == -std::numeric_limits<T>::infinity()) return dt.log_value;  // t_x == T: A0 = 0, surely alive
+  return dt.log_value + (r + x) * std::log(alpha + age) + s * std::log(beta + age);
 }
 
 }  // namespace detail
@@ -132,8 +231,9 @@ template <std::floating_point T>
  * @brief The Pareto/NBD model: purchase rate lambda ~ Gamma(r, alpha), death rate mu ~ Gamma(s, beta)
  * (alpha, beta rates in the data's time unit). Each prediction has a throwing and a `try_` form;
  * errors: a parameter not finite or <= 0 (field "r", "alpha", "s", "beta"), an invalid customer row
- * (crm::validate), a negative or non-finite horizon t, a hypergeometric series that does not
- * converge within 10^7 terms (errc::not_converged).
+ * (crm::validate), a negative or non-finite horizon t, errc::not_converged when the bounded work
+ * (docs/models.md: 20 000 series terms then the death integral for P(alive), ln L and the conditional
+ * expectation; n + 2 series of 10^6 terms for P(X(t) = n)) ends before the accuracy target.
  */
 template <std::floating_point T = double>
 struct pareto_nbd {
@@ -151,12 +251,11 @@ struct pareto_nbd {
   [[nodiscard]] result<T> try_log_likelihood(const rfm_row<T>& c) const {
     constexpr const char* m = "pareto_nbd.log_likelihood";
     if (auto e = check_row(c, m)) return e;
-    bool ok = true;
-    const T ll = detail::pareto_nbd_loglik<T>(
-        r, alpha, s, beta, c.frequency, c.recency, c.age, std::lgamma(r + c.frequency) - std::lgamma(r), T(0),
-        detail::pareto_nbd_f<T>(r, alpha, s, beta, c.frequency, c.age, false), nullptr, &ok);
-    if (!ok) return error_info{errc::not_converged, m, "parameters", "hypergeometric series"};
-    return ll;
+    const T x = c.frequency;
+    const detail::pareto_death_term<T> dt = detail::pareto_log_death_term<T>(r, alpha, s, beta, x, c.recency, c.age);
+    if (!dt.ok) return error_info{errc::not_converged, m, "parameters", "the death term did not reach 1e-9 within its work bound"};
+    const T alive = -(r + x) * std::log(alpha + c.age) - s * std::log(beta + c.age);
+    return std::lgamma(r + x) - std::lgamma(r) + r * std::log(alpha) + s * std::log(beta) + detail::log_add_exp(alive, dt.log_value);
   }
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
 
@@ -167,7 +266,7 @@ struct pareto_nbd {
     if (auto e = check_row(c, m)) return e;
     bool ok = true;
     const T lo = detail::pareto_nbd_log_odds_dead<T>(r, alpha, s, beta, c.frequency, c.recency, c.age, &ok);
-    if (!ok) return error_info{errc::not_converged, m, "parameters", "hypergeometric series"};
+    if (!ok) return error_info{errc::not_converged, m, "parameters", "the death term did not reach 1e-9 within its work bound"};
     return detail::logistic_complement(lo);
   }
   [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
@@ -216,14 +315,15 @@ struct pareto_nbd {
     const T first = std::exp(std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + r * (std::log(alpha) - std::log(alpha + t)) +
                              n * (std::log(t) - std::log(alpha + t)) + s * (std::log(beta) - std::log(beta + t)));
     // Everything inside the braces is scaled by d^(r+s) to keep it near 1.
-    const detail::hyp2f1_value<T> h1 = detail::log_hyp2f1<T>(r + s, bb, cc, diff / d);
-    if (!h1.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series"};
+    // bounded work: each 2F1 series at most pareto_pmf_series_terms terms, (n + 2) series in all
+    const detail::hyp2f1_value<T> h1 = detail::log_hyp2f1<T>(r + s, bb, cc, diff / d, false, detail::pareto_pmf_series_terms);
+    if (!h1.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series (more than 10^6 terms)"};
     T braces = std::exp(h1.log_value);
     const T log_ratio = std::log(d) - std::log(d + t);  // log(d/(d+t))
     for (count_t j = 0; j <= n_count; ++j) {
       const T jj = to_number<T>(j);
-      const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, diff / (d + t));
-      if (!h2.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series"};
+      const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, diff / (d + t), false, detail::pareto_pmf_series_terms);
+      if (!h2.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series (more than 10^6 terms)"};
       const T log_coef = std::lgamma(r + s + jj) - std::lgamma(r + s) - std::lgamma(jj + T(1)) + (r + s) * log_ratio +
                          jj * (std::log(t) - std::log(d + t));
       braces -= std::exp(log_coef + h2.log_value);

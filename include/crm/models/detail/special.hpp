@@ -12,9 +12,11 @@
 #include <boost/math/policies/policy.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <concepts>
 #include <limits>
+#include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
@@ -60,6 +62,12 @@ template <std::floating_point T>
   if (m == -std::numeric_limits<T>::infinity()) return m;
   return m + std::log1p(std::exp(std::min(a, b) - m));
 }
+/// log(1 + e^v) without overflow.
+template <std::floating_point T>
+[[nodiscard]] inline T softplus(T v) noexcept {
+  return v > T(0) ? v + std::log1p(std::exp(-v)) : std::log1p(std::exp(v));
+}
+
 /// 1 / (1 + exp(x)) without overflow.
 template <std::floating_point T>
 [[nodiscard]] inline T logistic_complement(T x) noexcept {
@@ -164,6 +172,77 @@ template <std::floating_point T>
     out.dlog_b = -l1z - g.dlog_b;
     out.dlog_c = l1z + g.dlog_a + g.dlog_b + g.dlog_c;
     out.dlog_z = -(c - a - b) / (T(1) - z) + g.dlog_z;
+  }
+  return out;
+}
+
+/// What gauss_kronrod_adaptive returns: the K integrals, the error estimate of the first, the work.
+template <std::floating_point T, std::size_t K>
+struct quadrature_sums {
+  std::array<T, K> value{};
+  T error{};                 ///< sum over panels of |K15 - G7| of the first integrand
+  long long evaluations = 0;  ///< points at which `f` was evaluated
+};
+
+/**
+ * Adaptive Gauss-Kronrod 7-15 quadrature of K functions over [lo, hi] on the same points: `f(y)`
+ * returns std::array<T, K>. Starts from `panels` equal panels, then bisects the panel whose first
+ * integrand has the largest |K15 - G7| until the summed estimate plus `extra_error` is at most `tol`
+ * times (the first integral plus `extra_total`) or `max_bisections` bisections are spent. Work: at most
+ * 15 (panels + 2 max_bisections) evaluations (nodes and weights: Kronrod 1965, as in QUADPACK's qk15).
+ */
+template <std::size_t K, std::floating_point T, class F>
+[[nodiscard]] quadrature_sums<T, K> gauss_kronrod_adaptive(F&& f, T lo, T hi, int panels, int max_bisections, T tol,
+                                                          T extra_error = T(0), T extra_total = T(0)) {
+  static constexpr long double xk[8] = {0.991455371120812639206854697526329L, 0.949107912342758524526189684047851L,
+                                        0.864864423359769072789712788640926L, 0.741531185599394439863864773280788L,
+                                        0.586087235467691130294144845693013L, 0.405845151377397166906606412076961L,
+                                        0.207784955007898467600689403773245L, 0.0L};
+  static constexpr long double wk[8] = {0.022935322010529224963732008058970L, 0.063092092629978553290700663189204L,
+                                        0.104790010322250183839876322541518L, 0.140653259715525918745189590510238L,
+                                        0.169004726639267902826583426598550L, 0.190350578064785409913256402421014L,
+                                        0.204432940075298892414161999234649L, 0.209482141084727828012999174891714L};
+  static constexpr long double wg[4] = {0.129484966168869693270611432679082L, 0.279705391489276667901467771423780L,
+                                        0.381830050505118944950369775488975L, 0.417959183673469387755102040816327L};
+  struct panel {
+    T lo, hi;
+    std::array<T, K> value;
+    T error;
+  };
+  quadrature_sums<T, K> out;
+  const auto rule = [&](T l, T h) {
+    const T c = (l + h) / 2, r = (h - l) / 2;
+    std::array<T, K> k{};
+    T g = 0;
+    for (int j = 0; j < 8; ++j)
+      for (int side = 0; side < (j == 7 ? 1 : 2); ++side) {
+        const std::array<T, K> v = f(side == 0 ? c - r * static_cast<T>(xk[j]) : c + r * static_cast<T>(xk[j]));
+        for (std::size_t i = 0; i < K; ++i) k[i] += static_cast<T>(wk[j]) * v[i];
+        if (j % 2 == 1) g += static_cast<T>(wg[j / 2]) * v[0];
+      }
+    out.evaluations += 15;
+    panel p{l, h, k, std::abs(k[0] - g) * r};
+    for (T& v : p.value) v *= r;
+    return p;
+  };
+  std::vector<panel> ps;
+  ps.reserve(static_cast<std::size_t>(panels + max_bisections));
+  const T width = hi - lo;
+  for (int i = 0; i < panels; ++i)
+    ps.push_back(rule(lo + width * static_cast<T>(i) / static_cast<T>(panels), lo + width * static_cast<T>(i + 1) / static_cast<T>(panels)));
+  for (int bis = 0;; ++bis) {
+    out.value = {}, out.error = 0;
+    std::size_t worst = 0;
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      for (std::size_t j = 0; j < K; ++j) out.value[j] += ps[i].value[j];
+      out.error += ps[i].error;
+      if (ps[i].error > ps[worst].error) worst = i;
+    }
+    if (out.error + extra_error <= tol * (out.value[0] + extra_total) || bis >= max_bisections) break;
+    const panel p = ps[worst];
+    const T mid = (p.lo + p.hi) / 2;
+    ps[worst] = rule(p.lo, mid);
+    ps.push_back(rule(mid, p.hi));
   }
   return out;
 }
