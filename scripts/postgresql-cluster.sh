@@ -15,11 +15,22 @@ pg_install_packages() {
   fi
 }
 
-# pg_build_extension ROOT: configures ROOT/build/postgresql (only the extension) and builds it;
-# prints the stage directory (lib/crm_metrics.so, extension/*).
+# pg_build_extension ROOT [ubsan]: configures ROOT/build/postgresql (only the extension) and builds
+# it; with `ubsan`, ROOT/build/postgresql-ubsan with -fsanitize=undefined (a report aborts the
+# backend); prints the stage directory (lib/crm_metrics.so, extension/*). AddressSanitizer is not
+# offered: its runtime must be preloaded into the server, and Debian's postgres then hangs at
+# startup (docs/postgresql.md, "Sanitizers").
 pg_build_extension() {
-  local root=$1 build=$1/build/postgresql
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRM_METRICS_BUILD_POSTGRESQL=ON \
+  local root=$1 build=$1/build/postgresql flags=()
+  if [ "${2:-}" = ubsan ]; then
+    build=$root/build/postgresql-ubsan
+    local san="-O1 -g -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C_FLAGS=$san" "-DCMAKE_CXX_FLAGS=$san"
+           "-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=undefined")
+  else
+    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+  fi
+  cmake -S "$root" -B "$build" "${flags[@]}" -DCRM_METRICS_BUILD_POSTGRESQL=ON \
     -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_BENCHMARKS=OFF \
     -DCRM_METRICS_BUILD_REPORT=OFF -DCRM_METRICS_INSTALL=OFF >/dev/null
   cmake --build "$build" --target crm_metrics_pg -j "$(nproc 2>/dev/null || echo 2)" >&2
@@ -36,7 +47,9 @@ pg_install_extension() {
     "$("$pgbin/pg_config" --sharedir)/extension/"
 }
 
-# pg_start_cluster [postgres -c options...]: a private cluster; stopped by the EXIT trap.
+# pg_start_cluster [postgres -c options...]: a private cluster; stopped by the EXIT trap. With
+# pg_sanitize=1 UndefinedBehaviorSanitizer reports of the server's processes go to
+# $pg_tmp/ubsan.<pid> (see pg_sanitizer_reports).
 pg_start_cluster() {
   pg_tmp=$(mktemp -d /tmp/crm-pg.XXXXXX)
   if [ "$(id -u)" = 0 ]; then
@@ -51,8 +64,24 @@ pg_start_cluster() {
   local opts="-k $pg_tmp -c listen_addresses= -c fsync=off"
   for o in "$@"; do opts="$opts -c $o"; done
   as_pg "$pgbin/initdb" -D "$pg_tmp/data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
-  as_pg "$pgbin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/server.log" -w -o "$opts" start >/dev/null
+  if [ "${pg_sanitize:-0}" = 1 ]; then
+    as_pg env UBSAN_OPTIONS="print_stacktrace=1:log_path=$pg_tmp/ubsan" \
+      "$pgbin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/server.log" -w -o "$opts" start >/dev/null
+  else
+    as_pg "$pgbin/pg_ctl" -D "$pg_tmp/data" -l "$pg_tmp/server.log" -w -o "$opts" start >/dev/null
+  fi
   export PGHOST=$pg_tmp PGUSER=postgres PGDATABASE=postgres PGOPTIONS="-c client_min_messages=warning"
+}
+# pg_sanitizer_reports: prints the sanitizer reports of the cluster's processes; false when there are any.
+pg_sanitizer_reports() {
+  local f found=0
+  for f in "$pg_tmp"/ubsan.*; do
+    [ -e "$f" ] || continue
+    found=1
+    echo "--- sanitizer report $f ---"
+    cat "$f"
+  done
+  [ "$found" = 0 ]
 }
 psql_() { as_pg "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the PostgreSQL extension crm_metrics (extensions/postgresql, docs/postgresql.md).
 #
-#   bash scripts/test-postgresql.sh [--stage DIR] [--keep]
+#   bash scripts/test-postgresql.sh [--stage DIR] [--keep] [--ubsan]
 #
 # Installs PostgreSQL 15 and its server headers from Debian when missing; builds the extension
 # (unless --stage names a directory with lib/crm_metrics.so and extension/*, as the ctest test
@@ -10,23 +10,29 @@
 # when this script runs as root); loads the CDNOW data from ../shared/data with COPY (never copied
 # into the repository); runs every extensions/postgresql/test/[0-9]*.sql in order (each stops at
 # its first failed check); stops the cluster and removes the directory on exit, failure included
-# (--keep leaves the directory).
+# (--keep leaves the directory). --ubsan (not in CI: time) builds the extension with
+# -fsanitize=undefined into build/postgresql-ubsan (or uses --stage) and fails on any
+# UndefinedBehaviorSanitizer report (docs/postgresql.md, "Sanitizers").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=postgresql-cluster.sh
 source "$root/scripts/postgresql-cluster.sh"
 stage=""
 pg_keep=0
+pg_sanitize=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --stage) stage=$2; shift 2 ;;
     --keep) pg_keep=1; shift ;;
-    *) echo "usage: $0 [--stage DIR] [--keep]" >&2; exit 2 ;;
+    --ubsan) pg_sanitize=1; shift ;;
+    *) echo "usage: $0 [--stage DIR] [--keep] [--ubsan]" >&2; exit 2 ;;
   esac
 done
 
 pg_install_packages
-[ -n "$stage" ] || stage=$(pg_build_extension "$root")
+if [ -z "$stage" ]; then
+  if [ "$pg_sanitize" = 1 ]; then stage=$(pg_build_extension "$root" ubsan); else stage=$(pg_build_extension "$root"); fi
+fi
 pg_install_extension "$stage"
 pg_start_cluster max_worker_processes=8 max_parallel_workers=4 shared_buffers=64MB
 
@@ -54,5 +60,9 @@ for t in "$root"/extensions/postgresql/test/[0-9]*.sql; do
     failed=$((failed + 1))
   fi
 done
+if [ "$pg_sanitize" = 1 ] && ! pg_sanitizer_reports; then
+  echo "test-postgresql: sanitizer reports (above)"
+  failed=$((failed + 1))
+fi
 echo "test-postgresql: $passed passed, $failed failed"
 [ "$failed" = 0 ]

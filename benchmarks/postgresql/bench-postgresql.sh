@@ -6,6 +6,7 @@
 #
 #   bash benchmarks/postgresql/bench-postgresql.sh [--orders N] [--customers M] [--reps R]
 #                                                  [--workers "0 1 2"] [--node-dir DIR]
+#                                                  [--tasks rfm,cohort] [--trace]
 #
 # Orders: benchmarks/generate_orders.hpp (default 10M orders over 1M customers, dates 2022-2023).
 # Prints, per task and setting, the median wall time of R runs, the ratio plain SQL / extension,
@@ -19,6 +20,7 @@ customers=1000000
 reps=3
 workers="0 1 2"
 node_dir=""
+extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --orders) orders=$2; shift 2 ;;
@@ -26,7 +28,9 @@ while [ $# -gt 0 ]; do
     --reps) reps=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
     --node-dir) node_dir=$2; shift 2 ;;
-    *) echo "usage: $0 [--orders N] [--customers M] [--reps R] [--workers LIST] [--node-dir DIR]" >&2; exit 2 ;;
+    --tasks) extra+=(--tasks "$2"); shift 2 ;;
+    --trace) extra+=(--trace); shift ;;
+    *) echo "usage: $0 [--orders N] [--customers M] [--reps R] [--workers LIST] [--node-dir DIR] [--tasks LIST] [--trace]" >&2; exit 2 ;;
   esac
 done
 out=$root/build/bench-postgresql
@@ -67,4 +71,4 @@ fi
 psql_cmd="$pgbin/psql"
 [ "$(id -u)" = 0 ] && psql_cmd="runuser -u nobody -- $pgbin/psql"
 python3 "$root/benchmarks/postgresql/bench_postgresql.py" --psql "$psql_cmd" --reps "$reps" --workers "$workers" \
-  --orders "$orders" --customers "$customers" --csv "$csv" ${duck:+--duckdb "$duck"}
+  --orders "$orders" --customers "$customers" --csv "$csv" ${duck:+--duckdb "$duck"} "${extra[@]}"

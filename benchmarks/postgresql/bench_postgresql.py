@@ -55,6 +55,21 @@ def psql(cmd, sql, settings=()):
     return times[-1], rows
 
 
+def trace(cmd, sql, workers):
+    """The extension's DEBUG1 timing lines (glue.c) for one run of sql: {operation: [count, bytes, ms]}."""
+    script = f"SET max_parallel_workers_per_gather = {workers};\nSET client_min_messages = debug1;\n" + sql + ";\n"
+    if sql.startswith("CREATE TEMP TABLE"):
+        script += "DROP TABLE " + sql.split()[3] + ";\n"
+    p = subprocess.run(cmd + ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=script, capture_output=True, text=True)
+    out = {}
+    for op, size, ms in re.findall(r"crm_metrics: (\w+), (\d+) bytes, ([0-9.]+) ms", p.stderr):
+        c = out.setdefault(op, [0, 0, 0.0])
+        c[0] += 1
+        c[1] += int(size)
+        c[2] += float(ms)
+    return out
+
+
 def run(cmd, sql, check, workers):
     settings = [f"max_parallel_workers_per_gather = {workers}"]
     if check is None:
@@ -75,6 +90,10 @@ def main():
     ap.add_argument("--customers", type=int)
     ap.add_argument("--csv")
     ap.add_argument("--duckdb")
+    ap.add_argument("--tasks", default=",".join(TASKS), help="comma-separated subset of " + ",".join(TASKS))
+    ap.add_argument("--trace", action="store_true",
+                    help="after the timed runs, one more run of each extension query with the DEBUG1 timing of "
+                         "serialize/deserialize/merge (summed over the leader and the workers)")
     a = ap.parse_args()
     cmd = shlex.split(a.psql)
     workers = [int(w) for w in a.workers.split()]
@@ -82,7 +101,11 @@ def main():
     print(f"{'task':15} {'workers':>7} {'extension':>10} {'plain SQL':>10} {'plain/ext':>9}")
     ok = True
     results = {}
-    for name, (ext, plain, check) in TASKS.items():
+    tasks = [t for t in a.tasks.split(",") if t]
+    for name in tasks:
+        if name not in TASKS:
+            sys.exit(f"unknown task {name}")
+    for name, (ext, plain, check) in ((n, TASKS[n]) for n in tasks):
         for w in workers:
             te, tp = [], []
             for _ in range(a.reps):
@@ -94,7 +117,12 @@ def main():
             agree = agree_rows(name, re_, rp)
             ok = ok and agree
             results[name] = re_
-            print(f"{name:15} {w:>7} {me:>10.3f} {mp:>10.3f} {mp / me:>8.1f}x {'' if agree else 'RESULTS DIFFER: ' + str(re_) + ' vs ' + str(rp)}")
+            print(f"{name:15} {w:>7} {me:>10.3f} {mp:>10.3f} {mp / me:>8.1f}x {'' if agree else 'RESULTS DIFFER: ' + str(re_) + ' vs ' + str(rp)}",
+                  flush=True)
+            if a.trace:
+                t = trace(cmd, ext, w)
+                print("    " + "; ".join(f"{op}: {c[0]}x, {c[1] / 1e6:.1f} MB, {c[2] / 1000:.3f} s" for op, c in sorted(t.items())),
+                      flush=True)
     if a.duckdb:
         for threads in (1, 2):
             p = subprocess.run(["node", a.duckdb, a.csv, "memory", END, str(a.reps), str(threads)],

@@ -140,7 +140,7 @@ CREATE TEMP TABLE models AS
          (SELECT crm_fit_pareto_nbd(x, t_x, big_t) FROM cdnow_summary) AS pn,
          (SELECT crm_fit_gamma_gamma(crm_rfm_state(customer, day, amount, '1997-09-30', 7)) FROM cdnow WHERE day <= '1997-09-30') AS gg;
 -- Pareto/NBD: E[Y(t) | x, t_x, T] = P(alive) (r + x)(beta + T) / ((alpha + T)(s - 1)) [1 - ((beta + T)/(beta + T + t))^(s - 1)]
--- (Schmittlein, Morrison & Colombo 1987; Fader & Hardie 2005, "A Note on Deriving the Pareto/NBD Model", eq. 22)
+-- (Fader & Hardie 2005, "A Note on Deriving the Pareto/NBD Model and Related Expressions": the conditional expectation)
 SELECT check_that(bool_and(abs(crm_pareto_nbd_expected_purchases(pn, x, t_x, big_t, 39)
                    / (crm_pareto_nbd_p_alive(pn, x, t_x, big_t) * ((pn).r + x) * ((pn).beta + big_t)
                       / (((pn).alpha + big_t) * ((pn).s - 1)) * (1 - (((pn).beta + big_t) / ((pn).beta + big_t + 39)) ^ ((pn).s - 1))) - 1) < 1e-9)
