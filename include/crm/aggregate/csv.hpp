@@ -16,7 +16,13 @@
 // a record) or rejected with its file, line, column, field and reason. Under bad_rows::fail
 // (default) the first rejection ends the read (crm::csv_error from read_*, or a summary with
 // complete() == false from try_read_*); under bad_rows::collect reading goes on, rows == used +
-// rejected, and the first few rejections are kept for the message.
+// rejected, and the first few rejections are kept for the message. A scan callback that returns
+// the accumulator's crm::add_report (or scan_csv_into) has the records the accumulator refuses
+// counted and reported the same way, at their file lines.
+//
+// Speed: order logs of one fixed layout (digits-only ids, a fixed-width date, plain decimal
+// amounts, no quotes or blanks) take a fast path per line (detail/csv_fast.hpp); any other line
+// is read by the general path, which alone decides what is rejected and why.
 #pragma once
 
 #include <crm/aggregate/detail/csv_fast.hpp>
