@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -202,4 +203,93 @@ TEST_CASE("merge into an empty accumulator: the table first grows to the other's
   a.add(orders);
   whole.merge(a);
   CHECK(whole == a);
+}
+
+// The partitioned add of add_parallel (customer_accumulator, rfm_accumulator and period_accumulator
+// up to 64 periods without cohort revenue): the orders are scattered by the customer's part of the
+// table and each thread adds its parts. Checked against one thread's try_add on the same records:
+// the state (==, which with decimal money compares every sum bit for bit), the report, the state
+// after a serialize round trip, for 2, 3 and 7 threads, rounds of 1000 or all records, a state that held
+// customers before, customer id 0, and bad records in different chunks with either policy.
+template <class Acc>
+void check_partitioned(const Acc& proto, std::vector<crm::order<dec>> orders, const std::vector<crm::order<dec>>& before) {
+  for (const std::size_t round : {std::size_t{1000}, std::size_t{1} << 23})
+    for (const unsigned threads : {2U, 3U, 7U})
+      if (round == 1000 || threads != 3)
+      for (const auto policy : {crm::on_bad_record::stop, crm::on_bad_record::skip}) {
+        Acc seq = proto.fresh(), par = proto.fresh();
+        seq.add(before);
+        par.add(before);
+        const crm::add_report want = seq.try_add(orders, policy);
+        const crm::parallel_options opt{.threads = threads, .policy = policy, .min_records_per_thread = 100, .round_records = round};
+        const crm::add_report got = crm::try_add_parallel(par, std::span<const crm::order<dec>>(orders), opt).value();
+        CHECK(got.used == want.used);
+        CHECK(got.rejected == want.rejected);
+        CHECK(got.unread == want.unread);
+        CHECK(got.records() == static_cast<crm::count_t>(orders.size()));
+        for (std::size_t k = 0; k < crm::add_report::kept_rejections; ++k) {
+          CHECK(got.first_rejections[k].index == want.first_rejections[k].index);
+          CHECK(got.first_rejections[k].error.field == want.first_rejections[k].error.field);
+        }
+        CHECK(par == seq);
+        CHECK(Acc::deserialize(par.serialize()) == seq);
+        // and the state keeps growing correctly after the partitioned add
+        par.add(before);
+        seq.add(before);
+        CHECK(par == seq);
+      }
+}
+
+TEST_CASE("add_parallel: the partitioned add equals one thread's add", "[aggregate][merge][parallel]") {
+  STATIC_REQUIRE(crm::detail::partitioned_accumulator<crm::customer_accumulator<dec>, crm::order<dec>>);
+  STATIC_REQUIRE(crm::detail::partitioned_accumulator<crm::rfm_accumulator<dec>, crm::order<dec>>);
+  STATIC_REQUIRE(crm::detail::partitioned_accumulator<crm::period_accumulator<double>, crm::order<double>>);
+  STATIC_REQUIRE_FALSE(crm::detail::partitioned_accumulator<crm::order_totals_accumulator<double>, crm::order<double>>);
+  auto orders = random_orders<dec>(6000, 900, 700);
+  const auto before = random_orders<dec>(500, 1200, 700);
+  for (int i = 0; i < 6000; i += 97) orders[static_cast<std::size_t>(i)].customer = 0;  // customer 0 too
+  crm::customer_accumulator<dec> cust;
+  crm::rfm_accumulator<dec> rfm({.calibration_end = 2024y / 6 / 30d, .observation_end = 2024y / 12 / 31d, .time_unit = days{7}});
+  crm::period_accumulator<dec> months({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .inactive_periods = 2});
+  crm::period_accumulator<dec> days_({.unit = crm::period_unit::day, .first = 2023y / 1 / 1d, .periods = 700});  // 700 days: one thread's path
+  crm::period_accumulator<dec> revenue({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .cohort_revenue = true});
+  SECTION("clean records") {
+    check_partitioned(cust, orders, before);
+    check_partitioned(rfm, orders, before);
+    check_partitioned(months, orders, before);
+    check_partitioned(days_, orders, before);
+    check_partitioned(revenue, orders, before);
+  }
+  SECTION("bad records in the first, a middle and the last chunk") {
+    for (const std::size_t at : {std::size_t{10}, std::size_t{2500}, std::size_t{3100}, std::size_t{5990}})
+      orders[at].amount = dec(std::numeric_limits<double>::quiet_NaN());
+    orders[4000].time = crm::to_time(sys_days{2300y / 1 / 1});
+    check_partitioned(cust, orders, before);
+    check_partitioned(rfm, orders, before);
+    check_partitioned(months, orders, before);
+  }
+  SECTION("with double amounts: every count and time as one thread's") {
+    std::vector<crm::order<double>> d;
+    for (const auto& o : orders) d.push_back({.customer = o.customer, .time = o.time, .amount = static_cast<double>(o.amount)});
+    crm::customer_accumulator<double> one, two;
+    one.add(d);
+    crm::add_parallel(two, d, {.threads = 2, .min_records_per_thread = 100, .round_records = 1500});
+    CHECK(one.repeat().repeat_customers == two.repeat().repeat_customers);
+    CHECK(one.purchases().customers == two.purchases().customers);
+    CHECK(one.gaps().gaps == two.gaps().gaps);
+    CHECK(one.gaps().sum_of_gaps.count() == two.gaps().sum_of_gaps.count());
+    CHECK(one.totals().revenue == Approx(two.totals().revenue).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("fresh(): reserved as the accumulator it comes from", "[aggregate][merge][parallel]") {
+  crm::customer_accumulator<double> c(100000);
+  CHECK(c.fresh().table().capacity() >= 100000);
+  crm::rfm_accumulator<double> r({.calibration_end = 2024y / 6 / 30d});
+  r.reserve(50000);
+  CHECK(r.fresh().memory_bytes() >= 50000 * 64);
+  crm::period_accumulator<double> p({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24});
+  p.reserve(50000);
+  CHECK(p.fresh().memory_bytes() >= 50000 * 40);
+  CHECK(crm::customer_accumulator<double>().fresh().memory_bytes() < 1000);
 }

@@ -248,3 +248,37 @@ TEST_CASE("rfm_accumulator: time-sorted random logs, contiguous chunks, no day l
     }
   }
 }
+
+TEST_CASE("rfm_accumulator: spend_rows() keeps repeat customers of value 0, which Gamma-Gamma refuses; skip leaves them out",
+          "[aggregate][rfm]") {
+  const auto at = [](year_month_day d) { return crm::to_time(sys_days{d}); };
+  // Customer 1: a paid first purchase, then two free repeat days (x = 2, monetary value 0).
+  // Customer 2: repeat days of 10 and 20 (x = 2, value 15). Customer 3: one day (x = 0).
+  // Customer 4: a free first day, then 6 (x = 1, value 6). Customers 5 to 9: enough repeaters for a fit.
+  std::vector<crm::order<double>> log = {{1, at(2024y / 1 / 1), 25}, {1, at(2024y / 1 / 9), 0},  {1, at(2024y / 2 / 3), 0},
+                                         {2, at(2024y / 1 / 2), 5},  {2, at(2024y / 1 / 20), 10}, {2, at(2024y / 3 / 1), 20},
+                                         {3, at(2024y / 1 / 5), 8},  {4, at(2024y / 1 / 6), 0},   {4, at(2024y / 2 / 6), 6}};
+  for (std::uint64_t c = 5; c <= 9; ++c)
+    for (unsigned k = 0; k <= c % 3 + 1; ++k)
+      log.push_back({c, at(sys_days{2024y / 1 / 1} + days{static_cast<int>(20 * k + c)}), static_cast<double>(3 * c + 7 * k)});
+  crm::rfm_accumulator<double> acc({.calibration_end = 2024y / 6 / 30d});
+  acc.add(log);
+  const auto all = acc.spend_rows();
+  REQUIRE(all.size() == 9);
+  CHECK(all[0].frequency == 2.0);
+  CHECK(all[0].average_spend == 0.0);  // customer 1
+  CHECK(all[3].average_spend == 6.0);  // customer 4: the free first day is not a repeat purchase
+  CHECK(acc.zero_spend_repeaters() == 1);
+  const auto kept = acc.spend_rows(crm::zero_spend_rows::skip);
+  REQUIRE(kept.size() == 8);  // customer 1 left out; customer 3 (x = 0) kept, as in spend_rows()
+  CHECK(kept[0].frequency == 2.0);
+  CHECK(kept[0].average_spend == 15.0);  // customer 2
+  CHECK(acc.spend_rows(crm::zero_spend_rows::refuse) == all);
+  // The model refuses the zero-value repeater and accepts the rows without it.
+  const auto refused = crm::try_fit_gamma_gamma(crm::repeat_customers(all));
+  REQUIRE(!refused);
+  CHECK(std::string(refused.error().field) == "average_spend");
+  CHECK(crm::repeat_customers(kept).size() == 7);
+  const auto fitted = crm::try_fit_gamma_gamma(crm::repeat_customers(kept));  // 7 rows: the fit may stop elsewhere
+  CHECK((fitted.has_value() || std::string(fitted.error().field) != "average_spend"));
+}

@@ -21,6 +21,7 @@
 
 #include <crm/aggregate/customer_table.hpp>
 #include <crm/aggregate/detail/bytes.hpp>
+#include <crm/aggregate/detail/partitioned.hpp>
 #include <crm/aggregate/orders.hpp>
 #include <crm/aggregate/periods.hpp>
 #include <crm/aggregate/records.hpp>
@@ -129,7 +130,8 @@ struct cohort_matrix {
  *     crm::cohort_matrix<double> m = acc.cohorts();
  */
 template <number T = double>
-class period_accumulator : public detail::accumulator_base<period_accumulator<T>, order<T>, T> {
+class period_accumulator : public detail::accumulator_base<period_accumulator<T>, order<T>, T>,
+                           public detail::reserved_like_parent<period_accumulator<T>> {
  public:
   using detail::accumulator_base<period_accumulator<T>, order<T>, T>::add;
   static constexpr const char* name = "period_accumulator";
@@ -162,25 +164,53 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     return {};
   }
   [[nodiscard]] const period_options& options() const noexcept { return opt_; }
-  /// An accumulator with the same options and no records.
-  [[nodiscard]] period_accumulator fresh() const {
+
+  // The two-phase add of crm::add_parallel (detail::partitioned_accumulator): for horizons of up to
+  // 64 periods without cohort revenue (the per-customer state is then the slot alone).
+  struct part_entry {
+    customer_id customer;
+    std::int32_t period;
+  };
+  using part_context = detail::index_claims;
+  [[nodiscard]] period_accumulator partitioned_side() const {
     period_accumulator a;
     a.opt_ = opt_;
     a.init();
     return a;
   }
+  [[nodiscard]] bool partitioned_ok(std::size_t, on_bad_record) const noexcept { return words_ == 1 && !opt_.cohort_revenue; }
+  error_info partitioned_scan(const order<T>& o, bool& emit) {
+    if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
+    const std::int32_t p = period_index(o.time);
+    if (p < 0 || p >= opt_.periods) [[unlikely]]
+      return {errc::out_of_range, name, "time", "is outside the periods of the accumulator"};
+    const auto pi = static_cast<std::size_t>(p);
+    T r = revenue_[pi];
+    if (!detail::add_finite(r, o.amount)) [[unlikely]] return overflow();
+    revenue_[pi] = r;
+    emit = !(o.amount < number_traits<T>::zero());
+    ++(emit ? orders_ : returns_)[pi];
+    return {};
+  }
+  [[nodiscard]] part_entry partitioned_entry(const order<T>& o, std::size_t) { return {o.customer, period_index(o.time)}; }
+  error_info partitioned_apply(const part_entry& e, part_context& c) {
+    auto [s, created] = table_.try_emplace_in_part(e.customer);
+    if (created) s->index = c.take();
+    const std::uint64_t bit = std::uint64_t{1} << e.period;
+    s->multi |= s->active & bit;
+    s->active |= bit;
+    return {};
+  }
+  void partitioned_start(std::span<part_context> cs) { detail::index_claims::start(cs, next_index_); }
+  void partitioned_finish(std::span<part_context> cs, std::size_t) { next_index_ = detail::index_claims::finish(cs); }
+  [[nodiscard]] customer_table<state>& partitioned_table() noexcept { return table_; }
+
   /// Number of the first period of the horizon.
   [[nodiscard]] std::int32_t first_period() const noexcept { return first_; }
-  void reserve(std::size_t customers) { table_.reserve(customers); }
 
   error_info try_add(const order<T>& o) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
-    const std::int32_t d = day_number(o.time);
-    if (d != last_day_) {
-      last_day_ = d;
-      last_rel_ = period_of_day(opt_.unit, d) - first_;
-    }
-    const std::int32_t p = last_rel_;
+    const std::int32_t p = period_index(o.time);
     if (p < 0 || p >= opt_.periods) [[unlikely]]
       return {errc::out_of_range, name, "time", "is outside the periods of the accumulator"};
     const auto pi = static_cast<std::size_t>(p);
@@ -474,6 +504,15 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
            x.repeat_customers == y.repeat_customers && x.orders == y.orders && x.revenue == y.revenue;
   }
   error_info overflow() const noexcept { return {errc::overflow, name, "revenue", "the period's sum of amounts is too large"}; }
+  // The period of t, relative to the first of the horizon (the last day's period is cached).
+  std::int32_t period_index(time_point t) {
+    const std::int32_t d = day_number(t);
+    if (d != last_day_) {
+      last_day_ = d;
+      last_rel_ = period_of_day(opt_.unit, d) - first_;
+    }
+    return last_rel_;
+  }
   void init() {
     first_ = period_of(opt_.unit, time_point{opt_.first});
     opt_.first = period_start(opt_.unit, first_);  // any day of the period names it: keep its first day

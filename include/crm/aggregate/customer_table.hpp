@@ -95,8 +95,11 @@ void sort_by_customer(std::vector<R>& v, Key key) {
 
 /**
  * @brief Maps customer ids (any 64-bit value) to a small state V.
- * V must be default constructible and copyable. Keys are mixed (a 64-bit finalizer) before the
- * slot is taken from the high bits, so sequential, strided or random ids all spread evenly.
+ * V must be default constructible and copyable. Keys are mixed (a 64-bit finalizer) before use, so
+ * sequential, strided or random ids all spread evenly. A large table is split into 2^k parts by the
+ * top k bits of the mixed key (k grows with the table, up to 2^10 parts of about 8192 slots), each
+ * part an open-addressing array of its own with linear probing on the next bits: a part fits in a
+ * core's cache, and threads that own disjoint parts can fill them at once (crm::add_parallel).
  * Iteration order is unspecified (it depends on the capacity); the accumulators sort by id where
  * order matters.
  *
@@ -111,67 +114,90 @@ class customer_table {
     customer_id key{};
     V value{};
   };
+  /// A part is split (the number of parts doubles) rather than grown past this many slots.
+  static constexpr std::size_t part_slots = 8192;
+  /// At most 2^max_part_bits parts; beyond that the parts grow.
+  static constexpr int max_part_bits = 10;
 
   customer_table() = default;
   /// A table that holds `customers` customers without growing.
   explicit customer_table(std::size_t customers) { reserve(customers); }
 
   /// Number of customers stored.
-  [[nodiscard]] std::size_t size() const noexcept { return size_ + (has_empty_key_ ? 1 : 0); }
+  [[nodiscard]] std::size_t size() const noexcept {
+    std::size_t n = has_empty_key_ ? 1 : 0;
+    for (const part& p : parts_) n += p.size;
+    return n;
+  }
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-  /// Number of slots (a power of two, or 0).
-  [[nodiscard]] std::size_t capacity() const noexcept { return slots_.size(); }
-  /// Bytes held by the table (slots plus the table object).
-  [[nodiscard]] std::size_t memory_bytes() const noexcept { return slots_.capacity() * sizeof(slot) + sizeof(*this); }
+  /// Number of slots (each part's a power of two).
+  [[nodiscard]] std::size_t capacity() const noexcept {
+    std::size_t n = 0;
+    for (const part& p : parts_) n += p.slots.size();
+    return n;
+  }
+  /// Number of parts (2^k; 0 for a table that never held a customer).
+  [[nodiscard]] std::size_t part_count() const noexcept { return parts_.size(); }
+  /// The part that holds (or will hold) `key`.
+  [[nodiscard]] std::size_t part_of(customer_id key) const noexcept { return part_index(mix(key)); }
+  /// Bytes held by the table (slots, part headers and the table object).
+  [[nodiscard]] std::size_t memory_bytes() const noexcept {
+    std::size_t n = sizeof(*this) + parts_.capacity() * sizeof(part);
+    for (const part& p : parts_) n += p.slots.capacity() * sizeof(slot);
+    return n;
+  }
 
   /// Makes room for `customers` customers without rehashing.
   void reserve(std::size_t customers) {
-    std::size_t cap = 16;
-    while (cap - cap / 4 < customers + 1) cap *= 2;
-    if (cap > slots_.size()) rehash(cap);
+    if (customers == 0) return;
+    const std::size_t cap = fit(customers);
+    int bits = std::max(bits_, std::countr_zero(cap) - std::countr_zero(part_slots));
+    bits = std::min(bits, max_part_bits);
+    if (parts_.empty() || bits > bits_) rebuild(bits);
+    const std::size_t per = customers >> bits_;
+    const std::size_t want = fit(per + per / 8 + 16);  // parts differ by a few standard deviations
+    for (part& p : parts_)
+      if (p.slots.size() < want) rehash(p, want);
+  }
+  /// Splits the table into at least 2^bits parts (at most 2^max_part_bits), keeping its customers.
+  void ensure_parts(int bits) {
+    bits = std::min(bits, max_part_bits);
+    if (parts_.empty() || bits > bits_) rebuild(std::max(bits, bits_));
   }
 
   /// Makes room for the customers of `other` before they are inserted (call before merging). Also
-  /// grows to at least other's capacity: inserting keys in another table's slot order into a
-  /// smaller table piles them into long runs (linear probing's known worst case; measured: a
-  /// merge into an empty table took minutes).
+  /// grows each part to at least the matching share of other's: inserting keys in another table's
+  /// slot order into a smaller table piles them into long runs (linear probing's known worst case;
+  /// measured: a merge into an empty table took minutes).
   void prepare_merge(const customer_table& other) {
+    if (other.parts_.empty()) return;
+    if (parts_.empty() || other.bits_ > bits_) rebuild(std::max(other.bits_, bits_));
     reserve(size() + other.size());
-    if (capacity() < other.capacity()) rehash(other.capacity());
+    const int d = bits_ - other.bits_;
+    for (std::size_t p = 0; p < parts_.size(); ++p) {
+      const std::size_t want = std::max<std::size_t>(16, other.parts_[p >> d].slots.size() >> d);
+      if (parts_[p].slots.size() < want) rehash(parts_[p], want);
+    }
   }
 
   /// The value of `key`, default-constructed on first use; .second is true when it was created.
-  std::pair<V*, bool> try_emplace(customer_id key) {
-    if (key == empty_key) [[unlikely]] {
-      const bool created = !has_empty_key_;
-      has_empty_key_ = true;
-      return {&empty_key_value_, created};
-    }
-    if (size_ + 1 > limit_) [[unlikely]]
-      rehash(slots_.empty() ? 16 : slots_.size() * 2);
-    std::size_t i = home(key);
-    for (;;) {
-      slot& s = slots_[i];
-      if (s.key == key) return {&s.value, false};
-      if (s.key == empty_key) {
-        s.key = key;
-        ++size_;
-        return {&s.value, true};
-      }
-      i = (i + 1) & mask_;
-    }
-  }
+  std::pair<V*, bool> try_emplace(customer_id key) { return emplace<true>(key); }
+  /// As try_emplace, but never changes the number of parts (a full part grows on its own). Threads
+  /// may call it at once for keys of disjoint parts (part_of).
+  std::pair<V*, bool> try_emplace_in_part(customer_id key) { return emplace<false>(key); }
 
   /// The value of `key`, or nullptr.
   [[nodiscard]] const V* find(customer_id key) const noexcept {
     if (key == empty_key) return has_empty_key_ ? &empty_key_value_ : nullptr;
-    if (slots_.empty()) return nullptr;
-    std::size_t i = home(key);
+    if (parts_.empty()) return nullptr;
+    const std::uint64_t h = mix(key);
+    const part& p = parts_[part_index(h)];
+    std::size_t i = home(p, h);
     for (;;) {
-      const slot& s = slots_[i];
+      const slot& s = p.slots[i];
       if (s.key == key) return &s.value;
       if (s.key == empty_key) return nullptr;
-      i = (i + 1) & mask_;
+      i = (i + 1) & p.mask;
     }
   }
   [[nodiscard]] V* find(customer_id key) noexcept {
@@ -180,8 +206,10 @@ class customer_table {
 
   /// Hints the processor to load the slot of `key` (call a few records ahead of try_emplace).
   void prefetch(customer_id key) const noexcept {
-    if (slots_.empty()) return;
-    const slot* p = slots_.data() + home(key);
+    if (parts_.empty()) return;
+    const std::uint64_t h = mix(key);
+    const part& pt = parts_[part_index(h)];
+    const slot* p = pt.slots.data() + home(pt, h);
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
     // GCC 12 deletes __builtin_prefetch of this address (the disassembly of aggregate_bench had no
     // prefetch at all); an asm volatile cannot be deleted.
@@ -193,32 +221,64 @@ class customer_table {
 #endif
   }
 
+  /// Hints the processor to load all of part `p` into its cache, one line after another (a
+  /// sequential stream, far faster than the same lines missed one at a time in random order).
+  void prefetch_part(std::size_t p) const noexcept {
+    if (p >= parts_.size()) return;
+    const char* b = reinterpret_cast<const char*>(parts_[p].slots.data());
+    const char* e = b + parts_[p].slots.size() * sizeof(slot);
+    for (; b < e; b += 64) {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+      asm volatile("prefetcht1 %0" : : "m"(*b));
+#elif defined(__GNUC__) || defined(__clang__)
+      __builtin_prefetch(b, 1, 2);
+#endif
+    }
+  }
+
   /// Calls f(key, value) for every customer, in unspecified order.
   template <class F>
   void for_each(F&& f) const {
     if (has_empty_key_) f(empty_key, empty_key_value_);
-    for (const slot& s : slots_)
-      if (s.key != empty_key) f(s.key, s.value);
+    for (std::size_t p = 0; p < parts_.size(); ++p) for_each_in_part(p, f, false);
   }
   template <class F>
   void for_each(F&& f) {
     if (has_empty_key_) f(empty_key, empty_key_value_);
-    for (slot& s : slots_)
+    for (std::size_t p = 0; p < parts_.size(); ++p) for_each_in_part(p, f, false);
+  }
+  /// Calls f(key, value) for every customer of part `p` (customer 0 with part 0 when
+  /// `with_zero`); threads may walk disjoint parts at once.
+  template <class F>
+  void for_each_in_part(std::size_t p, F&& f, bool with_zero = true) {
+    if (with_zero && p == 0 && has_empty_key_) f(empty_key, empty_key_value_);
+    for (slot& s : parts_[p].slots)
+      if (s.key != empty_key) f(s.key, s.value);
+  }
+  template <class F>
+  void for_each_in_part(std::size_t p, F&& f, bool with_zero = true) const {
+    if (with_zero && p == 0 && has_empty_key_) f(empty_key, empty_key_value_);
+    for (const slot& s : parts_[p].slots)
       if (s.key != empty_key) f(s.key, s.value);
   }
 
   void clear() noexcept {
-    slots_.clear();
-    size_ = 0;
-    mask_ = 0;
-    limit_ = 0;
-    shift_ = 64;
+    parts_.clear();
+    bits_ = 0;
     has_empty_key_ = false;
     empty_key_value_ = V{};
   }
 
  private:
-  static constexpr customer_id empty_key = 0;  // customer 0 lives in empty_key_value_
+  static constexpr customer_id empty_key = 0;  // customer 0 lives in empty_key_value_ (part 0: mix(0) = 0)
+
+  struct part {
+    std::vector<slot, detail::huge_page_allocator<slot>> slots;
+    std::size_t size = 0;
+    std::size_t mask = 0;
+    std::size_t limit = 0;
+    int shift = 64;
+  };
 
   [[nodiscard]] static constexpr std::uint64_t mix(std::uint64_t k) noexcept {
     k ^= k >> 33;
@@ -226,28 +286,90 @@ class customer_table {
     k ^= k >> 33;
     return k;
   }
-  [[nodiscard]] std::size_t home(customer_id key) const noexcept {
-    return static_cast<std::size_t>(mix(key) >> shift_);
+  // The smallest power of two (at least 16) that is at most 3/4 full with n + 1 entries.
+  [[nodiscard]] static std::size_t fit(std::size_t n) noexcept {
+    std::size_t cap = 16;
+    while (cap - cap / 4 < n + 1) cap *= 2;
+    return cap;
   }
-  void rehash(std::size_t cap) {
-    std::vector<slot, detail::huge_page_allocator<slot>> old = std::move(slots_);
-    slots_.assign(cap, slot{});
-    mask_ = cap - 1;
-    limit_ = cap - cap / 4;
-    shift_ = 64 - std::countr_zero(cap);
-    for (slot& s : old) {
-      if (s.key == empty_key) continue;
-      std::size_t i = home(s.key);
-      while (slots_[i].key != empty_key) i = (i + 1) & mask_;
-      slots_[i] = std::move(s);
-    }
+  [[nodiscard]] std::size_t part_index(std::uint64_t h) const noexcept {
+    return bits_ == 0 ? 0 : static_cast<std::size_t>(h >> (64 - bits_));
+  }
+  [[nodiscard]] std::size_t home(const part& p, std::uint64_t h) const noexcept {
+    return static_cast<std::size_t>((h << bits_) >> p.shift);
   }
 
-  std::vector<slot, detail::huge_page_allocator<slot>> slots_;
-  std::size_t size_ = 0;
-  std::size_t mask_ = 0;
-  std::size_t limit_ = 0;
-  int shift_ = 64;
+  template <bool may_split>
+  std::pair<V*, bool> emplace(customer_id key) {
+    if (key == empty_key) [[unlikely]] {
+      const bool created = !has_empty_key_;
+      has_empty_key_ = true;
+      return {&empty_key_value_, created};
+    }
+    if (parts_.empty()) [[unlikely]] rebuild(0);
+    const std::uint64_t h = mix(key);
+    part* p = &parts_[part_index(h)];
+    if (p->size + 1 > p->limit) [[unlikely]] {
+      if (may_split && bits_ < max_part_bits && p->slots.size() >= part_slots) {
+        rebuild(bits_ + 1);
+        p = &parts_[part_index(h)];
+      } else {
+        rehash(*p, p->slots.size() * 2);
+      }
+    }
+    std::size_t i = home(*p, h);
+    for (;;) {
+      slot& s = p->slots[i];
+      if (s.key == key) return {&s.value, false};
+      if (s.key == empty_key) {
+        s.key = key;
+        ++p->size;
+        return {&s.value, true};
+      }
+      i = (i + 1) & p->mask;
+    }
+  }
+  void place(part& p, slot&& s) {
+    std::size_t i = home(p, mix(s.key));
+    while (p.slots[i].key != empty_key) i = (i + 1) & p.mask;
+    p.slots[i] = std::move(s);
+    ++p.size;
+  }
+  void rehash(part& p, std::size_t cap) {
+    std::vector<slot, detail::huge_page_allocator<slot>> old = std::move(p.slots);
+    p.slots.assign(cap, slot{});
+    p.mask = cap - 1;
+    p.limit = cap - cap / 4;
+    p.shift = 64 - std::countr_zero(cap);
+    p.size = 0;
+    for (slot& s : old)
+      if (s.key != empty_key) place(p, std::move(s));
+  }
+  // Redistributes every customer over 2^bits parts, each sized for its customers (plus one).
+  void rebuild(int bits) {
+    std::vector<part> old = std::move(parts_);
+    const std::size_t n = std::size_t{1} << bits;
+    std::vector<std::size_t> count(n, 0);
+    for (const part& p : old)
+      for (const slot& s : p.slots)
+        if (s.key != empty_key) ++count[bits == 0 ? 0 : static_cast<std::size_t>(mix(s.key) >> (64 - bits))];
+    parts_ = std::vector<part>(n);
+    bits_ = bits;
+    for (std::size_t q = 0; q < n; ++q) {
+      part& p = parts_[q];
+      const std::size_t cap = fit(count[q]);
+      p.slots.assign(cap, slot{});
+      p.mask = cap - 1;
+      p.limit = cap - cap / 4;
+      p.shift = 64 - std::countr_zero(cap);
+    }
+    for (part& p : old)
+      for (slot& s : p.slots)
+        if (s.key != empty_key) place(parts_[part_index(mix(s.key))], std::move(s));
+  }
+
+  std::vector<part> parts_;
+  int bits_ = 0;
   bool has_empty_key_ = false;
   V empty_key_value_{};
 };

@@ -13,6 +13,7 @@
 
 #include <crm/aggregate/customer_table.hpp>
 #include <crm/aggregate/detail/bytes.hpp>
+#include <crm/aggregate/detail/partitioned.hpp>
 #include <crm/aggregate/periods.hpp>
 #include <crm/aggregate/records.hpp>
 #include <crm/aggregate/report.hpp>
@@ -163,7 +164,8 @@ class order_totals_accumulator : public detail::accumulator_base<order_totals_ac
  * customer (overflow, "orders").
  */
 template <number T = double>
-class customer_accumulator : public detail::accumulator_base<customer_accumulator<T>, order<T>, T> {
+class customer_accumulator : public detail::accumulator_base<customer_accumulator<T>, order<T>, T>,
+                             public detail::reserved_like_parent<customer_accumulator<T>> {
  public:
   using detail::accumulator_base<customer_accumulator<T>, order<T>, T>::add;
   static constexpr detail::state_kind kind = detail::state_kind::customers;
@@ -176,14 +178,14 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
 
   customer_accumulator() = default;
   /// Reserves room for `customers` customers (saves rehashing when the number is known).
-  explicit customer_accumulator(std::size_t customers) : table_(customers) {}
+  explicit customer_accumulator(std::size_t customers) { this->reserve(customers); }
 
   error_info try_add(const order<T>& o) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
     if (o.amount < number_traits<T>::zero()) return totals_.try_add(o);
     const std::int64_t t = o.time.time_since_epoch().count();
     auto [s, created] = table_.try_emplace(o.customer);
-    if (created) {
+    if (created || s->orders == 0) {
       if (const error_info e = totals_.try_add(o)) [[unlikely]] return e;  // leaves an empty slot: dropped by orders == 0
       *s = state{t, t, 1};
       return {};
@@ -200,7 +202,40 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
     return detail::add_prefetched(table_, records, policy, [this](const order<T>& o) { return try_add(o); });
   }
 
-  [[nodiscard]] customer_accumulator fresh() const { return {}; }
+
+  // The two-phase add of crm::add_parallel (detail::partitioned_accumulator).
+  struct part_entry {
+    customer_id customer;
+    std::int64_t time;
+  };
+  struct part_context {};
+  [[nodiscard]] customer_accumulator partitioned_side() const { return {}; }
+  /// No customer can pass 2^32 - 1 purchases in this batch, so the two phases add exactly as try_add.
+  [[nodiscard]] bool partitioned_ok(std::size_t records, on_bad_record) const noexcept {
+    return static_cast<std::uint64_t>(totals_.orders()) + records < std::numeric_limits<std::uint32_t>::max();
+  }
+  error_info partitioned_scan(const order<T>& o, bool& emit) {
+    if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
+    emit = !(o.amount < number_traits<T>::zero());
+    return totals_.try_add(o);
+  }
+  [[nodiscard]] part_entry partitioned_entry(const order<T>& o, std::size_t) const noexcept {
+    return {o.customer, o.time.time_since_epoch().count()};
+  }
+  error_info partitioned_apply(const part_entry& e, part_context&) {
+    auto [s, created] = table_.try_emplace_in_part(e.customer);
+    if (created || s->orders == 0) {
+      *s = state{e.time, e.time, 1};
+    } else {
+      s->first = std::min(s->first, e.time);
+      s->last = std::max(s->last, e.time);
+      ++s->orders;
+    }
+    return {};
+  }
+  void partitioned_start(std::span<part_context>) noexcept {}
+  void partitioned_finish(std::span<part_context>, std::size_t) noexcept {}
+  [[nodiscard]] customer_table<state>& partitioned_table() noexcept { return table_; }
   /// Customers with at least one purchase.
   [[nodiscard]] count_t customers() const {
     count_t n = 0;

@@ -9,10 +9,16 @@
 // fresh() (every accumulator of <crm/aggregate.hpp>).
 #pragma once
 
+#include <crm/aggregate/customer_table.hpp>
+#include <crm/aggregate/detail/partitioned.hpp>
 #include <crm/aggregate/report.hpp>
 #include <crm/core/result.hpp>
 
+#include <algorithm>
+#include <bit>
+#include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <thread>
 #include <vector>
@@ -24,19 +30,196 @@ struct parallel_options {
   unsigned threads = 1;                         ///< threads to use (1: the calling thread only)
   on_bad_record policy = on_bad_record::stop;   ///< as for try_add
   std::size_t min_records_per_thread = 65536;   ///< fewer records per thread are not worth a thread
+  /// Records per round of the partitioned add (see try_add_parallel): its buffers hold this many
+  /// entries (16 to 24 bytes each) at a time.
+  std::size_t round_records = std::size_t{1} << 21;
 };
 
+namespace detail {
+/// An accumulator whose batch add can run in two phases (see try_add_parallel): `partitioned_scan`
+/// checks a record and adds its shared part (totals, per-period sums) in record order;
+/// `partitioned_entry` is what the customer's state needs; `partitioned_apply` adds an entry to the
+/// customer's state, called by the thread that owns the customer's part of the table;
+/// `partitioned_side` is an accumulator for the shared part of another chunk (no reserved table);
+/// `partitioned_ok` says when the two phases give exactly what try_add gives; `partitioned_start`
+/// and `partitioned_finish` prepare and collect the per-thread contexts of phase 2.
+template <class Acc, class Record>
+concept partitioned_accumulator = requires(Acc& a, const Record& r, bool& emit, typename Acc::part_entry& e,
+                                           typename Acc::part_context& c, std::span<typename Acc::part_context> cs) {
+  { a.partitioned_ok(std::size_t{}, on_bad_record::stop) } -> std::same_as<bool>;
+  { a.partitioned_side() } -> std::same_as<Acc>;
+  { a.partitioned_scan(r, emit) } -> std::same_as<error_info>;
+  { a.partitioned_entry(r, std::size_t{}) } -> std::same_as<typename Acc::part_entry>;
+  { a.partitioned_apply(e, c) } -> std::same_as<error_info>;
+  a.partitioned_start(cs);
+  a.partitioned_finish(cs, std::size_t{});
+  a.partitioned_table().ensure_parts(0);
+  { r.customer } -> std::convertible_to<customer_id>;
+};
+
+/// Starts f(1) .. f(k - 1) on threads, runs f(0) here, joins.
+template <class F>
+void on_threads(std::size_t k, F&& f) {
+  std::vector<std::thread> pool;
+  pool.reserve(k - 1);
+  for (std::size_t t = 1; t < k; ++t) pool.emplace_back([&f, t] { f(t); });
+  f(std::size_t{0});
+  for (std::thread& th : pool) th.join();
+}
+
+/// Adds the rejections of `r` (indices + offset) and its counts to `total`.
+inline void add_report_to(add_report& total, const add_report& r, std::size_t offset) {
+  total.used += r.used;
+  total.unread += r.unread;
+  const std::size_t kept = static_cast<std::size_t>(r.rejected) < add_report::kept_rejections ? static_cast<std::size_t>(r.rejected)
+                                                                                               : add_report::kept_rejections;
+  for (std::size_t k = 0; k < kept; ++k) total.reject(r.first_rejections[k].index + offset, r.first_rejections[k].error);
+  total.rejected += r.rejected - static_cast<count_t>(kept);
+}
+
 /**
- * @brief Adds `records` to `acc` using up to `opt.threads` threads: the input is cut into equal
- * contiguous chunks; the calling thread adds the first into `acc`, each other thread its chunk
- * into acc.fresh(); the parts are then merged into `acc` in input order. (Splitting by customer
- * instead, every thread reading all records, was measured slower: the scan and the copies cost
- * more than the smaller tables save.)
+ * The partitioned add: per round of records, phase 1 cuts the round into one contiguous chunk per
+ * thread; each thread checks its records and adds their shared part (into `acc` for the first
+ * chunk, into a fresh() accumulator for the others), and scatters one entry per purchase into the
+ * part of the table its customer belongs to. Phase 2: each thread owns a range of parts and adds
+ * their entries, chunk after chunk, so every customer sees its records in input order and no two
+ * threads touch one customer; no second table, no merge of customers. The fresh accumulators hold
+ * only shared sums and are merged in input order.
+ */
+template <class Acc, class Record>
+result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, const parallel_options& opt, std::size_t threads) {
+  using entry = typename Acc::part_entry;
+  using context = typename Acc::part_context;
+  auto& table = acc.partitioned_table();
+  const std::size_t n = records.size();
+  // Enough parts for every thread, and parts of a few thousand customers (cache-sized).
+  table.ensure_parts(static_cast<int>(std::max(std::bit_width(threads - 1), std::bit_width(n >> 16))));
+  const std::size_t P = table.part_count();
+  const std::size_t per_round = std::max<std::size_t>(opt.round_records, threads);
+  const std::size_t rounds = (n + per_round - 1) / per_round;
+  add_report total;
+  std::vector<Acc> side;
+  for (std::size_t t = 1; t < threads; ++t) side.push_back(acc.partitioned_side());
+  std::vector<context> ctx(threads);
+  std::vector<std::uint16_t, huge_page_allocator<std::uint16_t>> pid;  // part of record i (0xFFFF: none)
+  std::vector<entry, huge_page_allocator<entry>> buf;                // the entries, by chunk, then part
+  std::vector<std::size_t> start(threads * (P + 1));
+  std::vector<add_report> reports(threads);
+  for (std::size_t round = 0; round < rounds; ++round) {
+    const std::size_t b0 = n * round / rounds, b1 = n * (round + 1) / rounds, m = b1 - b0;
+    if (pid.empty()) {
+      pid.resize(m + 1);
+      buf.resize(m + 1);
+    }
+    std::vector<std::size_t> bounds(threads + 1);
+    for (std::size_t t = 0; t <= threads; ++t) bounds[t] = m * t / threads;
+    // Phase 1: check, shared sums, scatter by part.
+    on_threads(threads, [&](std::size_t t) {
+      Acc& a = t == 0 ? acc : side[t - 1];
+      const std::size_t lo = bounds[t], hi = bounds[t + 1];
+      std::vector<std::size_t> count(P, 0);
+      add_report& rep = reports[t];
+      rep = add_report{};
+      std::size_t end = hi;
+      for (std::size_t i = lo; i < hi; ++i) {
+        const Record& r = records[b0 + i];
+        bool emit = false;
+        if (const error_info e = a.partitioned_scan(r, emit)) [[unlikely]] {
+          pid[i] = 0xFFFF;
+          rep.reject(i - lo, e);
+          if (opt.policy == on_bad_record::stop) {
+            rep.unread = static_cast<count_t>(hi - i - 1);
+            end = i;
+            break;
+          }
+          continue;
+        }
+        ++rep.used;
+        if (!emit) {
+          pid[i] = 0xFFFF;
+          continue;
+        }
+        const std::size_t p = table.part_of(r.customer);
+        pid[i] = static_cast<std::uint16_t>(p);
+        ++count[p];
+      }
+      std::size_t* st = &start[t * (P + 1)];
+      std::size_t at = lo;
+      for (std::size_t p = 0; p < P; ++p) {
+        st[p] = at;
+        at += count[p];
+        count[p] = st[p];
+      }
+      st[P] = at;
+      for (std::size_t i = lo; i < end; ++i)
+        if (pid[i] != 0xFFFF) buf[count[pid[i]]++] = a.partitioned_entry(records[b0 + i], b0 + i);
+    });
+    // Chunks after the first that stopped are not added.
+    std::size_t chunks = threads;
+    for (std::size_t t = 0; t < threads; ++t)
+      if (opt.policy == on_bad_record::stop && reports[t].rejected > 0) {
+        chunks = t + 1;
+        break;
+      }
+    // Phase 2: each thread adds the entries of its parts, chunk after chunk.
+    acc.partitioned_start(std::span<context>(ctx));
+    std::vector<error_info> failed(threads);
+    on_threads(threads, [&](std::size_t t) {
+      for (std::size_t p = P * t / threads; p < P * (t + 1) / threads; ++p) {
+        table.prefetch_part(p);
+        for (std::size_t c = 0; c < chunks; ++c) {
+          const std::size_t* st = &start[c * (P + 1)];
+          for (std::size_t j = st[p]; j < st[p + 1]; ++j)
+                  if (const error_info e = acc.partitioned_apply(buf[j], ctx[t])) [[unlikely]] {
+              if (!failed[t]) failed[t] = e;
+            }
+        }
+      }
+    });
+    acc.partitioned_finish(std::span<context>(ctx), P);
+    for (const error_info& e : failed)
+      if (e) return e;  // a sum that overflows T (partitioned_ok rules out every other state-dependent error)
+    for (std::size_t t = 0; t < threads; ++t) {
+      if (t >= chunks) {
+        total.unread += static_cast<count_t>(bounds[t + 1] - bounds[t]);
+        continue;
+      }
+      if (t > 0) {
+        if (const error_info e = acc.try_merge(side[t - 1])) return e;
+        side[t - 1] = acc.partitioned_side();
+      }
+      add_report_to(total, reports[t], b0 + bounds[t]);
+    }
+    if (chunks < threads || (opt.policy == on_bad_record::stop && reports[threads - 1].rejected > 0)) {
+      total.unread += static_cast<count_t>(n - b1);
+      break;
+    }
+  }
+  return total;
+}
+}  // namespace detail
+
+/**
+ * @brief Adds `records` to `acc` using up to `opt.threads` threads.
+ * For customer_accumulator, rfm_accumulator (with its day log) and period_accumulator (up to 64
+ * periods, without cohort revenue): the partitioned add. The table of customers is split into
+ * parts by the hash of the id; per round of `opt.round_records` records, each thread checks a
+ * contiguous chunk, adds its totals, and sorts its purchases by part; then each thread adds the
+ * purchases of its own range of parts, chunk after chunk. Every customer's records arrive in input
+ * order and are added by one thread into `acc` itself: no second table and no merge of customers,
+ * so the per-customer state is exactly one thread's (sums too, in any number type). Measured in
+ * docs/performance.md.
+ * Other accumulators and options: the input is cut into equal contiguous chunks; the calling thread
+ * adds the first into `acc`, each other thread its chunk into acc.fresh(); the parts are then
+ * merged into `acc` in input order.
+ * Shared sums (the revenue of order totals and of periods) are added per chunk and merged, so in
+ * binary floating point they may differ from one thread's in the last bits; counts never do.
  * @returns the report of the whole batch, indices counted from the start of `records`, exactly as
- * acc.try_add(records, opt.policy) would report it (with on_bad_record::stop, the parts after the
- * first bad record are not merged and their records count as unread).
- * Errors: a merge that fails (a sum that overflows the number type) is returned as the error; the
- * state of `acc` is then that of the chunks merged before it.
+ * acc.try_add(records, opt.policy) would report it (with on_bad_record::stop, the records after the
+ * first bad record are not added and count as unread).
+ * Errors: a sum that overflows the number type while merging chunks, or (partitioned add) a
+ * customer's value sum in rfm_accumulator that overflows, is returned as the error (one thread
+ * would have rejected that record); the state of `acc` then holds the records added before it.
  *
  * **Example**
  *     crm::rfm_accumulator<double> acc(options);
@@ -49,6 +232,8 @@ template <class Acc, class Record>
   const std::size_t per = opt.min_records_per_thread == 0 ? 1 : opt.min_records_per_thread;
   if (parts > 1 && n / parts < per) parts = n / per < 1 ? 1 : n / per;
   if (parts <= 1) return acc.try_add(records, opt.policy);
+  if constexpr (detail::partitioned_accumulator<Acc, Record>)
+    if (acc.partitioned_ok(n, opt.policy)) return detail::add_partitioned(acc, records, opt, parts);
   std::vector<std::size_t> bounds(parts + 1);
   for (std::size_t i = 0; i <= parts; ++i) bounds[i] = n / parts * i + (n % parts) * i / parts;
   std::vector<Acc> state;
@@ -74,12 +259,7 @@ template <class Acc, class Record>
     }
     if (i > 0)
       if (const error_info e = acc.try_merge(state[i - 1])) return e;
-    total.used += r.used;
-    total.unread += r.unread;
-    const std::size_t kept = static_cast<std::size_t>(r.rejected) < add_report::kept_rejections ? static_cast<std::size_t>(r.rejected)
-                                                                                                 : add_report::kept_rejections;
-    for (std::size_t k = 0; k < kept; ++k) total.reject(r.first_rejections[k].index + bounds[i], r.first_rejections[k].error);
-    total.rejected += r.rejected - static_cast<count_t>(kept);
+    detail::add_report_to(total, r, bounds[i]);
     stopped = opt.policy == on_bad_record::stop && r.rejected > 0;
   }
   return total;

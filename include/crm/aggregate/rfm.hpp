@@ -22,6 +22,7 @@
 
 #include <crm/aggregate/customer_table.hpp>
 #include <crm/aggregate/detail/bytes.hpp>
+#include <crm/aggregate/detail/partitioned.hpp>
 #include <crm/aggregate/orders.hpp>
 #include <crm/aggregate/periods.hpp>
 #include <crm/aggregate/records.hpp>
@@ -92,7 +93,8 @@ struct rfm_summary_row {
  *     auto fit = crm::fit_bg_nbd(acc.model_rows());
  */
 template <number T = double>
-class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, order<T>, T> {
+class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, order<T>, T>,
+                        public detail::reserved_like_parent<rfm_accumulator<T>> {
  public:
   using detail::accumulator_base<rfm_accumulator<T>, order<T>, T>::add;
   static constexpr detail::state_kind kind = detail::state_kind::rfm;
@@ -137,15 +139,68 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     return {};
   }
   [[nodiscard]] const rfm_options& options() const noexcept { return opt_; }
-  /// An accumulator with the same options and no records.
-  [[nodiscard]] rfm_accumulator fresh() const {
+
+  // The two-phase add of crm::add_parallel (detail::partitioned_accumulator), with the day log on
+  // (without it a record between a customer's first and last day is an error that depends on the
+  // state; the one-thread path keeps that rule).
+  struct part_entry {
+    customer_id customer;
+    std::int32_t day;
+    T amount;
+  };
+  struct part_context {
+    detail::index_claims index;
+    std::vector<std::uint64_t> log;
+  };
+  [[nodiscard]] rfm_accumulator partitioned_side() const {
     rfm_accumulator a;
     a.opt_ = opt_;
     a.set_days();
     return a;
   }
-  /// Reserves room for `customers` customers.
-  void reserve(std::size_t customers) { table_.reserve(customers); }
+  [[nodiscard]] bool partitioned_ok(std::size_t, on_bad_record) const noexcept { return opt_.day_log; }
+  error_info partitioned_scan(const order<T>& o, bool& emit) {
+    if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
+    if (day_number(o.time) > end_day_) [[unlikely]]
+      return {errc::out_of_range, name, "time", opt_.has_holdout() ? "is after observation_end" : "is after calibration_end (no holdout asked for)"};
+    emit = !(o.amount < number_traits<T>::zero());
+    returns_ += emit ? 0 : 1;
+    return {};
+  }
+  [[nodiscard]] part_entry partitioned_entry(const order<T>& o, std::size_t) const { return {o.customer, day_number(o.time), o.amount}; }
+  error_info partitioned_apply(const part_entry& e, part_context& c) {
+    auto [s, created] = table_.try_emplace_in_part(e.customer);
+    if (created) s->index = c.index.take();
+    if (e.day <= cal_day_) {
+      T v = s->value;
+      if (!detail::add_finite(v, e.amount)) [[unlikely]] return overflow();
+      s->value = v;
+      add_day(*s, e.day, e.amount, s->first, s->last, s->days, 1, c.log);
+    } else {
+      T v = s->hold_value;
+      if (!detail::add_finite(v, e.amount)) [[unlikely]] return overflow();
+      s->hold_value = v;
+      T unused{};
+      add_day(*s, e.day, unused, s->hold_first, s->hold_last, s->hold_days, 2, c.log);
+    }
+    return {};
+  }
+  void partitioned_start(std::span<part_context> cs) {
+    std::vector<detail::index_claims> claims(cs.size());
+    detail::index_claims::start(claims, next_index_);
+    for (std::size_t t = 0; t < cs.size(); ++t) cs[t].index = claims[t];
+  }
+  void partitioned_finish(std::span<part_context> cs, std::size_t) {
+    next_index_ = cs.empty() ? next_index_ : detail::index_claims::finish(std::span<detail::index_claims>(&cs[0].index, 1));
+    std::size_t more = 0;
+    for (const part_context& c : cs) more += c.log.size();
+    log_.reserve(log_.size() + more);
+    for (part_context& c : cs) {
+      log_.insert(log_.end(), c.log.begin(), c.log.end());
+      c.log.clear();
+    }
+  }
+  [[nodiscard]] customer_table<state>& partitioned_table() noexcept { return table_; }
 
   error_info try_add(const order<T>& o) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
@@ -168,13 +223,13 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       T v = s->value;
       if (!detail::add_finite(v, o.amount)) [[unlikely]] return overflow();
       s->value = v;
-      add_day(*s, d, o.amount, s->first, s->last, s->days, 1);
+      add_day(*s, d, o.amount, s->first, s->last, s->days, 1, log_);
     } else {
       T v = s->hold_value;
       if (!detail::add_finite(v, o.amount)) [[unlikely]] return overflow();
       s->hold_value = v;
       T unused{};
-      add_day(*s, d, unused, s->hold_first, s->hold_last, s->hold_days, 2);
+      add_day(*s, d, unused, s->hold_first, s->hold_last, s->hold_days, 2, log_);
     }
     return {};
   }
@@ -244,13 +299,31 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     for (const auto& r : rows()) out.push_back({F(r.frequency), F(r.recency), F(r.age), F(1)});
     return out;
   }
-  /// The (frequency, monetary value) rows of rows(), same order, every customer (x = 0 included:
-  /// pass them through crm::repeat_customers before crm::fit_gamma_gamma).
+  /// The (frequency, monetary value) rows of rows(), same order, every customer: x = 0 included
+  /// (pass them through crm::repeat_customers before crm::fit_gamma_gamma), and so are repeat
+  /// customers whose repeat purchases are all free (x > 0, monetary value 0), which
+  /// crm::fit_gamma_gamma refuses (out_of_range, "average_spend"): spend_rows(zero_spend_rows::skip)
+  /// leaves those out, zero_spend_repeaters() counts them.
   template <std::floating_point F = double>
   [[nodiscard]] std::vector<spend_row<F>> spend_rows() const {
+    return spend_rows<F>(zero_spend_rows::refuse);
+  }
+  /// spend_rows() with a policy for repeat customers of monetary value 0: zero_spend_rows::refuse
+  /// keeps them (the model then refuses the data), zero_spend_rows::skip leaves them out.
+  template <std::floating_point F = double>
+  [[nodiscard]] std::vector<spend_row<F>> spend_rows(zero_spend_rows policy) const {
     std::vector<spend_row<F>> out;
-    for (const auto& r : rows()) out.push_back({F(r.frequency), static_cast<F>(r.monetary_value), F(1)});
+    for (const auto& r : rows()) {
+      if (policy == zero_spend_rows::skip && r.frequency > 0 && !(number_traits<T>::zero() < r.monetary_value)) continue;
+      out.push_back({F(r.frequency), static_cast<F>(r.monetary_value), F(1)});
+    }
     return out;
+  }
+  /// Repeat customers (x > 0) whose repeat purchases sum to 0: what spend_rows(zero_spend_rows::skip) leaves out.
+  [[nodiscard]] count_t zero_spend_repeaters() const {
+    count_t n = 0;
+    for (const auto& r : rows()) n += r.frequency > 0 && !(number_traits<T>::zero() < r.monetary_value);
+    return n;
   }
 
   /// Adds the records of `other`. Errors: different options (malformed, "options"); a value sum
@@ -406,13 +479,13 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     return ad > 0 && bd > 0 && !(al < bf || bl < af || al == bf || bl == af);
   }
   void add_day(state& s, std::int32_t d, const T& amount, std::int32_t& first, std::int32_t& last, std::uint32_t& days,
-               std::uint8_t bit) {
+               std::uint8_t bit, std::vector<std::uint64_t>& log) const {
     const bool calibration = bit == 1;
     if (d == last || d == first) {
       if (calibration && d == first) s.first_value += amount;
       return;
     }
-    if (opt_.day_log) log_.push_back(pack(s.index, d));
+    if (opt_.day_log) log.push_back(pack(s.index, d));
     if (d > last) {
       if (first == state::none_first) {
         first = d;
