@@ -124,7 +124,8 @@ inline constexpr int pareto_quadrature_bisections = 256;
 inline constexpr long long pareto_death_term_max_work =
     2 * pareto_prediction_series_terms + 3 * 200 + 15LL * (pareto_quadrature_panels + 2 * pareto_quadrature_bisections);
 
-/// log(s/(r+s+x) A0) and the work it took (ok = false: not accurate to 1e-9 within the bound).
+/// log A0 (Fader & Hardie 2005; s/(r+s+x) A0 = s I) and the work it took (ok = false: not accurate
+/// to 1e-9 within the bound).
 template <std::floating_point T>
 struct pareto_death_term {
   T log_value{};
@@ -134,8 +135,8 @@ struct pareto_death_term {
 };
 
 /**
- * log(s/(r+s+x) A0) = log(s I), I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau: the
- * Pareto/NBD likelihood's term for a customer who died in (t_x, T] (Fader & Hardie 2005; A0 is I in
+ * log A0 = log((r+s+x) I), I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau: the
+ * Pareto/NBD likelihood's term for a customer who died in (t_x, T] (Fader & Hardie 2005; A0 is (r+s+x) I in
  * closed form through 2F1). The 2F1 series are tried first (at most 20 000 terms each); near z = 1
  * (alpha/beta far from 1 with short histories) they need ~1/(1-z) terms, and then I is integrated
  * instead, in u = log(tau + min(alpha, beta)): there the log-integrand
@@ -159,7 +160,7 @@ template <std::floating_point T>
   out.work = f1.terms + f2.terms;
   if (f1.converged && f2.converged) {
     const T u1 = f1.log_value - a * std::log(d + tx), u2 = f2.log_value - a * std::log(d + age);
-    out.log_value = u1 > u2 ? std::log(s) - std::log(a) + u1 + std::log(-std::expm1(u2 - u1)) : -std::numeric_limits<T>::infinity();
+    out.log_value = u1 > u2 ? u1 + std::log(-std::expm1(u2 - u1)) : -std::numeric_limits<T>::infinity();
     out.ok = true;
     return out;
   }
@@ -209,7 +210,7 @@ template <std::floating_point T>
   const T eps = std::numeric_limits<T>::epsilon();
   const T rounding = eps * (T(64) + std::abs(pmax) + rx * std::abs(uhi) + s1 * std::abs(uhi));
   if (!(q.value[0] > T(0))) return out;
-  out.log_value = std::log(s) + pmax + std::log(q.value[0]);
+  out.log_value = std::log(a) + pmax + std::log(q.value[0]);
   out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_value);
   return out;
 }
@@ -222,7 +223,7 @@ template <std::floating_point T>
   if (work != nullptr) *work = dt.work;
   if (!dt.ok) *ok = false;
   if (dt.log_value == -std::numeric_limits<T>::infinity()) return dt.log_value;  // t_x == T: A0 = 0, surely alive
-  return dt.log_value + (r + x) * std::log(alpha + age) + s * std::log(beta + age);
+  return std::log(s) - std::log(r + s + x) + (r + x) * std::log(alpha + age) + s * std::log(beta + age) + dt.log_value;
 }
 
 }  // namespace detail
@@ -255,7 +256,8 @@ struct pareto_nbd {
     const detail::pareto_death_term<T> dt = detail::pareto_log_death_term<T>(r, alpha, s, beta, x, c.recency, c.age);
     if (!dt.ok) return error_info{errc::not_converged, m, "parameters", "the death term did not reach 1e-9 within its work bound"};
     const T alive = -(r + x) * std::log(alpha + c.age) - s * std::log(beta + c.age);
-    return std::lgamma(r + x) - std::lgamma(r) + r * std::log(alpha) + s * std::log(beta) + detail::log_add_exp(alive, dt.log_value);
+    const T died = std::log(s) - std::log(r + s + x) + dt.log_value;  // log(s/(r+s+x) A0)
+    return std::lgamma(r + x) - std::lgamma(r) + r * std::log(alpha) + s * std::log(beta) + detail::log_add_exp(alive, died);
   }
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
 
