@@ -240,6 +240,25 @@ TEMPLATE_TEST_CASE("diagnostics: any transaction model and number type; weights 
   check_model(crm::pareto_nbd<T>{T(0.553), T(10.578), T(0.606), T(11.668)});
 }
 
+TEST_CASE("diagnostics: BG/BB calibration vs holdout over discrete opportunities", "[models][diagnostics]") {
+  const crm::bg_bb<double> m{1.204, 0.750, 0.657, 2.783};
+  const std::vector<crm::discrete_row<double>> rows = {{0, 0, 6, 3}, {1, 2, 6}, {3, 5, 6, 2}, {6, 6, 6}, {4, 6, 6}};
+  const std::vector<double> holdout = {0.5, 1, 2.5, 5, 3};  // per customer (the mean for rows of weight > 1)
+  const auto table = crm::try_calibration_vs_holdout(m, rows, holdout, 5.0, 3);
+  REQUIRE(table);
+  REQUIRE(table->groups.size() == 3);  // 0, 1, 3+ (no customer with x = 2)
+  CHECK(table->groups[1].frequency == 1);
+  CHECK(table->groups[2].frequency == 3);
+  CHECK(table->groups[2].and_more);
+  CHECK(table->groups[0].customers == 3);
+  CHECK(table->groups[2].customers == 4);
+  CHECK_THAT(table->groups[2].mean_actual, WithinRel((2 * 2.5 + 5 + 3) / 4.0, 1e-15));
+  const double e3 = m.conditional_expected_purchases(rows[2], 5.0), e6 = m.conditional_expected_purchases(rows[3], 5.0),
+               e4 = m.conditional_expected_purchases(rows[4], 5.0);
+  CHECK_THAT(table->groups[2].mean_predicted, WithinRel((2 * e3 + e6 + e4) / 4.0, 1e-14));
+  CHECK(table->customers == 3 + 1 + 2 + 1 + 1);
+}
+
 TEST_CASE("diagnostics: bad input is a named error", "[models][diagnostics]") {
   const crm::bg_nbd<double> m = P;
   const std::vector<crm::rfm_row<double>> rows = {{0, 0, 30}, {1, 5, 30}};
