@@ -388,7 +388,8 @@ TEST_CASE("prediction intervals: errors are named and never NaN", "[models][inte
     CHECK(curve->each[0].upper == 1.0);
     CHECK(curve->each[0].standard_error == 0.0);
     CHECK(curve->each[3].upper < 1.0);
-    CHECK(curve->total.estimate > 1.0);
+    // the total of S(0..3) is the expected lifetime within 4 periods
+    CHECK_THAT(curve->total.estimate, WithinRel(crm::sbg<double>{0.7, 1.2, {}}.expected_lifetime(4), 1e-14));
   }
   SECTION("a prediction outside the range of its scale") {
     const auto r = crm::try_prediction_interval(est, [](const crm::bg_nbd<double>& mm) -> crm::result<double> { return mm.r - 1.0; },
