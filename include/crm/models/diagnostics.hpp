@@ -3,10 +3,11 @@
 // Copyright (c) 2026 crm-metrics contributors
 //
 // The standard checks of a fitted "buy till you die" model (Fader, Hardie & Lee 2005, "Counting
-// your customers the easy way", Marketing Science 24(2): Figures 1-3 and the conditional
-// expectations of section 4; the Python package lifetimes' plot_calibration_purchases_vs_holdout_
-// purchases and plot_cumulative_transactions): fit on a calibration period, then compare with what
-// the same customers did in the holdout period that follows it
+// your customers the easy way", Marketing Science 24(2): the CDNOW figures of weekly and cumulative
+// repeat transactions and of conditional expectations by calibration frequency; the Python package
+// lifetimes' plot_calibration_purchases_vs_holdout_purchases and plot_cumulative_transactions): fit
+// on a calibration period, then compare with what the same customers did in the holdout period
+// that follows it
 //   - by calibration frequency: customers, mean actual and mean predicted holdout purchases;
 //   - over time: cumulative and incremental repeat purchases of the whole cohort, actual and predicted.
 // Results are vectors of structs a report prints or plots; nothing here draws.
@@ -66,8 +67,8 @@ template <class T>
  * @brief Calibration vs holdout by calibration frequency: for x = 0, 1, ..., max_frequency - 1
  * and "max_frequency+", the customers (weights), the mean actual holdout purchases
  * sum w_i h_i / sum w_i and the mean predicted sum w_i E_i / sum w_i with E_i = the model's
- * conditional expected purchases of row i over the holdout length t (FHL 2005 section 4,
- * "conditional expectations"; lifetimes' plot_calibration_purchases_vs_holdout_purchases). Units:
+ * conditional expected purchases of row i over the holdout length t (FHL 2005's "conditional
+ * expectations"; lifetimes' plot_calibration_purchases_vs_holdout_purchases). Units:
  * purchases per customer; totals in purchases. `holdout_purchases[i]` is the holdout purchases of
  * the customer of row i (for a row of weight w > 1: their mean). Groups without customers are left
  * out. Errors: no rows (`errc::empty_input`, field "rows"); holdout_purchases of another length
@@ -149,7 +150,7 @@ struct tracking_point {
 
 /**
  * @brief Cumulative and incremental repeat purchases of a cohort over time, actual vs predicted
- * (FHL 2005 Figures 1 and 2; lifetimes' expected_cumulative_transactions). All times on one clock
+ * (FHL 2005's weekly and cumulative tracking of CDNOW; lifetimes' expected_cumulative_transactions). All times on one clock
  * (e.g. weeks since the cohort's first day): customer i made its first purchase at
  * first_purchases[i] and is then a new customer of the model, so the predicted cumulative count at
  * time tau is sum_i E[X(tau - s_i)] over customers with s_i < tau (E[X(t)]: the model's
