@@ -12,7 +12,8 @@
 //
 // Why it is fast (docs/batch.md): parameter-only terms are computed once per call; the parts of a
 // prediction that depend on a few columns only (the 2F1 of BG/NBD's conditional expectation on
-// (x, T), Pareto/NBD's and BG/BB's whole prediction on the row) are computed once per distinct key;
+// (x, T), BG/BB's whole prediction on the row, Pareto/NBD's P(alive) on T when x = 0) are computed
+// once per distinct key, the keys shared by all threads;
 // the per-row logarithms and exponentials are gathered into blocks and evaluated together (where the
 // SLEEF path vectorises them); rows with nothing to compute (BG/NBD's x = 0) skip the transcendental
 // work. Threads only when asked: batch_options::threads splits the rows into contiguous chunks.
@@ -641,51 +642,30 @@ template <std::floating_point T>
   return (m.r + x) / (m.alpha + age) * (m.beta + age) * pareto_growth(m.s, std::log1p(t / (m.beta + age)));
 }
 
-/// P(alive) of Pareto/NBD for valid rows, with pareto_nbd::try_probability_alive's operations
-/// (detail::pareto_nbd_log_odds_dead, then logistic_complement): the terms that depend on (x, T) only,
-/// F(T) = 2F1 at T with u2 = log F(T) - (r+s+x) log(d+T) and log(s) - log(r+s+x) + (r+x) log(alpha+T)
-/// + s log(beta+T), once per distinct (x, T); per row the 2F1 at t_x. Rows with x = 0 (t_x = 0)
-/// depend on T alone: their P(alive) is kept with the (0, T) entry.
+/// P(alive) of Pareto/NBD for valid rows by pareto_nbd::try_probability_alive itself (two 2F1
+/// series, or the death term's quadrature, per customer with purchases: recency is a continuous
+/// time, rarely shared); customers without purchases (t_x = 0) depend on T alone and are computed
+/// once per distinct T.
 template <std::floating_point T>
 class pareto_alive_kernel {
  public:
   explicit pareto_alive_kernel(const pareto_nbd<T>& m) : m_(m) {}
   [[nodiscard]] result<T> at(const rfm_row<T>& c) {
-    const T r = m_.r, alpha = m_.alpha, s = m_.s, beta = m_.beta, x = c.frequency;
-    const T a = r + s + x;
-    const T d = alpha >= beta ? alpha : beta;
+    if (c.frequency != T(0)) return m_.try_probability_alive(c);
     bool inserted = false;
-    const std::size_t j = memo_.find_or_insert({x, c.age}, inserted);
+    const std::size_t j = memo_.find_or_insert({c.age}, inserted);
     if (inserted) {
-      const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.age, false);
-      entries_.push_back({f2.log_value - a * std::log(d + c.age),
-                          std::log(s) - std::log(a) + (r + x) * std::log(alpha + c.age) + s * std::log(beta + c.age), T(0),
-                          f2.converged, false});
+      const result<T> v = m_.try_probability_alive(c);
+      if (!v) return v;
+      zero_.push_back(*v);
     }
-    entry& e = entries_[j];
-    if (x == T(0) && e.has_zero) return e.zero;
-    const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.recency, false);
-    if (!f1.converged || !e.converged)
-      return error_info{errc::not_converged, "pareto_nbd.probability_alive", "parameters", "hypergeometric series"};
-    const T u1 = f1.log_value - a * std::log(d + c.recency);
-    T lo = -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
-    if (u1 > e.u2) {
-      const T log_a0 = u1 + std::log(-std::expm1(e.u2 - u1));
-      lo = e.c + log_a0;
-    }
-    const T pa = logistic_complement(lo);
-    if (x == T(0)) e.zero = pa, e.has_zero = true;
-    return pa;
+    return zero_[j];
   }
 
  private:
-  struct entry {
-    T u2, c, zero;
-    bool converged, has_zero;
-  };
   const pareto_nbd<T>& m_;
-  key_memo<T, 2> memo_;
-  std::vector<entry> entries_;
+  key_memo<T, 1> memo_;
+  std::vector<T> zero_;
 };
 
 template <std::floating_point T>
@@ -869,7 +849,8 @@ template <std::floating_point T>
  * Equal to the model's probability_alive(row). BG/NBD family: one log and one exp per row with
  * x + k > 0 (none for BG/NBD's x = 0); with SLEEF each result is within (3 + 2|y|) ulp of the
  * std:: one, y = (r+x) ln((alpha+T)/(alpha+t_x)) (the log's 1.5-ulp difference is multiplied by |y|
- * in the exponent). Pareto/NBD: once per distinct (x, t_x, T) (two 2F1 series), bit-identical.
+ * in the exponent). Pareto/NBD: by the scalar function per customer with purchases, once per T for
+ * those without (t_x = 0), bit-identical.
  * Errors: the scalar function's for the first bad row (crm::validate's rules), a bad parameter
  * (crm::no_row), empty input, `out` of another size.
  */
@@ -925,9 +906,10 @@ template <class Model, class Row>
  * the next t opportunities), equal to the model's conditional_expected_purchases(row, t).
  * BG/NBD family: (a+b+x+k-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(...)] x P(alive)
  * (FHL 2005 eq. 10), the bracket with its 2F1 once per distinct (x, T), P(alive) per row as in
- * try_batch_probability_alive (same SLEEF bound plus 0.5 ulp). Pareto/NBD: (r+x)(beta+T)/((alpha+T)
- * (s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive), the factor once per (x, T), P(alive) once per
- * distinct row, bit-identical. BG/BB: once per distinct (x, t_x, n), bit-identical.
+ * try_batch_probability_alive (same SLEEF bound plus 1 ulp). Pareto/NBD: (r+x)(beta+T)/((alpha+T)
+ * (s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive), the factor once per (x, T), P(alive) per
+ * customer with purchases (once per T without), bit-identical. BG/BB: once per distinct (x, t_x, n),
+ * bit-identical.
  * Errors: those of the scalar function, for the first bad row or for the parameters and t (no_row).
  */
 template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
@@ -1058,8 +1040,9 @@ template <std::floating_point T>
  * / (1+d)^i, as crm::customer_lifetime_value(model, row, spend_i, horizon) computes it, with
  * `expected_spend` one value per row (e.g. from try_batch_conditional_expected_average_spend).
  * BG/NBD family: the H brackets once per distinct (x, T), P(alive) per row (with SLEEF within the
- * P(alive) bound plus 2H ulp); Pareto/NBD: the H factors once per (x, T), P(alive) once per
- * distinct row; BG/BB: the discounted sum once per distinct (x, t_x, n); both bit-identical.
+ * P(alive) bound plus 32 ulp, tested with H = 12); Pareto/NBD: the H factors once per (x, T),
+ * P(alive) as in try_batch_probability_alive; BG/BB: the discounted sum once per distinct
+ * (x, t_x, n); both bit-identical.
  * Errors: those of the scalar function for the first bad row (spend, then row, then the model's
  * prediction); a bad horizon or sizes (no_row).
  */
