@@ -1,5 +1,6 @@
 // Built with -fno-exceptions: the CSV reader's try_ forms read, reject and report without throwing.
 #include <crm/aggregate/csv.hpp>
+#include <crm/aggregate/rfm.hpp>
 
 #include <cstdio>
 #include <string>
@@ -24,6 +25,12 @@ int main() {
   if (all.summary.rejections[1].code != crm::errc::not_finite) return fail("nan not rejected", 4);
   const auto missing = crm::try_read_orders_csv("/nonexistent/crm_orders.csv");
   if (!missing.summary.stopped) return fail("missing file read", 5);
+  // an order after the RFM calibration end: rejected by the accumulator, reported at its line
+  crm::rfm_accumulator<double> rfm({.calibration_end = std::chrono::sys_days{std::chrono::year{2023} / 1 / 3}});
+  const auto into = crm::try_scan_csv_into<crm::order<double>>(in, {}, {.on_bad_row = crm::bad_rows::collect}, rfm);
+  if (into.rows != 4 || into.used != 1 || into.rejected != 3 || into.rejections.size() != 3 || into.rejections[2].line != 5 ||
+      into.rejections[2].field != "date")
+    return fail(into.message().c_str(), 6);
   std::printf("%s\n", all.summary.message().c_str());
   return 0;
 }
