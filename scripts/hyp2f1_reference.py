@@ -10,8 +10,8 @@
 #   quad:   mpmath.quad(lambda p: p**(a-1) (1-p)**(b'-1) / mpmath.beta(a, b') * h(p), splits) with
 #           h(p) = -mpmath.expm1(-r' mpmath.log1p(p t/alpha')) / p, split at the Beta mode and at 1/(r' w)
 # Each line prints both and their relative difference; the test holds the closed value (quad where the
-# closed form is undefined), with the call named beside it. `hyp2f1_reference.py pareto`: the Pareto/NBD
-# cases at the end of this file.
+# closed form is undefined), with the call named beside it. `hyp2f1_reference.py pareto` and
+# `hyp2f1_reference.py pareto_pmf`: the Pareto/NBD cases at the end of this file.
 import sys
 
 import mpmath as mp
@@ -174,3 +174,33 @@ def pareto_main():
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto":
     pareto_main()
+
+
+# Pareto/NBD P(X(t) = n) (Fader & Hardie 2006) as the NBD term of the survivors plus the integral over
+# the death time tau in (0, t] (death density s beta^s (beta+tau)^-(s+1), then n purchases in (0, tau]):
+#   (beta/(beta+t))^s NB(n; r, alpha/(alpha+t)) + mpmath.quad(lambda tau: s beta^s (beta+tau)^-(s+1)
+#       * exp(loggamma(r+n) - loggamma(r) - loggamma(n+1)) (alpha/(alpha+tau))^r (tau/(alpha+tau))^n, [0, ..., t])
+PARETO_PMF = [
+    ((0.5, 1e-3, 1.0, 1e3), 3, 52.0),
+    ((0.5, 1e-3, 1.0, 1e3), 0, 1e6),
+    ((0.5, 1e3, 0.5, 1e-3), 3, 39.0),
+    ((0.55, 10.58, 0.606, 11.67), 2, 39.0),
+    ((0.55, 10.58, 0.606, 11.67), 20, 1.0),
+]
+
+
+def pareto_pmf_main():
+    for (r, alpha, s, beta), n, t in PARETO_PMF:
+        r, alpha, s, beta, t = map(mp.mpf, (r, alpha, s, beta, t))
+        nb = lambda tau: mp.exp(mp.loggamma(r + n) - mp.loggamma(r) - mp.loggamma(n + 1)) * (alpha / (alpha + tau)) ** r * (tau / (alpha + tau)) ** n
+        first = (beta / (beta + t)) ** s * nb(t)
+        f = lambda tau: s * beta ** s * (beta + tau) ** (-(s + 1)) * nb(tau)
+        pts = [mp.mpf(0)] + [x for x in (alpha / 100, alpha, beta / 100, beta, 10 * alpha, 10 * beta) if 0 < x < t] + [t]
+        pts = sorted(set(pts))
+        total = first + mp.quad(f, pts, maxdegree=10)
+        print(f"pareto pmf r={mp.nstr(r, 6)} alpha={mp.nstr(alpha, 6)} s={mp.nstr(s, 6)} beta={mp.nstr(beta, 6)} "
+              f"n={n} t={mp.nstr(t, 6)}: {mp.nstr(total, 20)}", flush=True)
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_pmf":
+    pareto_pmf_main()

@@ -237,8 +237,28 @@ TEST_CASE("pareto_nbd: single predictions at extreme alpha/beta ratios are answe
   }
   CHECK(integrated >= 3);
   STATIC_REQUIRE(crm::detail::pareto_death_term_max_work == 2 * 20'000 + 600 + 15 * (256 + 512));
-  // P(X(t) = n) keeps its closed form: n + 2 series of at most 10^6 terms each, then not_converged.
-  const auto p = crm::pareto_nbd<double>{0.5, 1e-3, 1.0, 1e3}.try_probability_of_purchases(3, 52.0);
-  REQUIRE_FALSE(p);
-  CHECK(p.error().code == crm::errc::not_converged);
+  // P(X(t) = n): the closed form while its n + 2 series fit in 200 000 terms and do not cancel, else the
+  // integral over the death time. python3 scripts/hyp2f1_reference.py pareto_pmf (mpmath.quad of
+  // (beta/(beta+t))^s NB(n) + int_0^t s beta^s (beta+tau)^-(s+1) NB(n; tau) dtau, written out there).
+  struct pmf_reference {
+    double r, alpha, s, beta;
+    crm::count_t n;
+    double t, p;
+  };
+  const pmf_reference pmfs[] = {
+      {0.5, 1e-3, 1.0, 1e3, 3, 52.0, 0.0014383889705009522348},
+      {0.5, 1e-3, 1.0, 1e3, 0, 1e6, 0.0015688092149311453307},
+      {0.5, 1e3, 0.5, 1e-3, 3, 39.0, 9.9161405589201423907e-8},
+      {0.55, 10.58, 0.606, 11.67, 2, 39.0, 0.082195087669167108603},
+      {0.55, 10.58, 0.606, 11.67, 20, 1.0, 7.710401128135237561e-23},  // the closed form cancels to 0 here
+  };
+  for (const pmf_reference& c : pmfs) {
+    CAPTURE(c.r, c.alpha, c.s, c.beta, c.n, c.t);
+    const crm::pareto_nbd<double> m{c.r, c.alpha, c.s, c.beta};
+    CHECK(m.probability_of_purchases(c.n, c.t) == Approx(c.p).epsilon(1e-10));
+    const auto q = crm::detail::pareto_pmf_death_integral<double>(c.r, c.alpha, c.s, c.beta, static_cast<double>(c.n), c.t);
+    REQUIRE(q.ok);
+    CHECK(q.work <= crm::detail::pareto_pmf_max_work - crm::detail::pareto_pmf_series_budget);
+  }
+  STATIC_REQUIRE(crm::detail::pareto_pmf_max_work == 200'000 + 600 + 15 * (256 + 512));
 }

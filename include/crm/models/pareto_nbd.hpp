@@ -115,14 +115,100 @@ template <std::floating_point T>
 
 /// Work bounds of a single Pareto/NBD prediction (docs/models.md states them; tests count them).
 inline constexpr long long pareto_prediction_series_terms = 20'000;  ///< per 2F1 series, two series
-/// per 2F1 series of P(X(t) = n), which sums n + 2 of them (no quadrature fallback: beyond, not_converged)
-inline constexpr long long pareto_pmf_series_terms = 1'000'000;
+/// the terms all n + 2 series of P(X(t) = n)'s closed form may take together (beyond: its integral)
+inline constexpr long long pareto_pmf_series_budget = 200'000;
 inline constexpr int pareto_quadrature_panels = 256;
 inline constexpr int pareto_quadrature_bisections = 256;
 /// The most work of the death term: two series, then the mode and window searches (3 x 200 steps)
 /// and the Gauss-Kronrod panels.
 inline constexpr long long pareto_death_term_max_work =
     2 * pareto_prediction_series_terms + 3 * 200 + 15LL * (pareto_quadrature_panels + 2 * pareto_quadrature_bisections);
+/// The most work of P(X(t) = n): the series budget, then the integral's searches and panels.
+inline constexpr long long pareto_pmf_max_work =
+    pareto_pmf_series_budget + 3 * 200 + 15LL * (pareto_quadrature_panels + 2 * pareto_quadrature_bisections);
+
+/// What log_integral_concave returns.
+template <std::floating_point T>
+struct log_integral {
+  T log_value{};
+  long long work = 0;
+  bool ok = false;
+};
+
+/**
+ * log of int_{ulo}^{uhi} exp(phi(u)) du for phi(u) = k u - c1 log(e^u + d1) - c2 log(e^u + d2)
+ * (k, c1, c2 > 0, d1, d2 >= 0): the forms of the Pareto/NBD's death integral and of its P(X(t) = n) in
+ * a log variable. phi is concave (log(e^u + d) is convex), so the mode is found by bisection on phi'
+ * (at most 200 steps), the window where phi is within 60 of its maximum likewise (at most 2 x 200;
+ * the rest is bounded by the tangent line, exp(phi(w)) / |phi'(w)|, and counted in the error, as is
+ * the part below ulo when `open_lower`), and adaptive Gauss-Kronrod panels no wider than 1/2 nor than
+ * half the width 1/sqrt(-phi''(mode)) integrate it to an estimated 1e-13 (at most 256 panels and 256
+ * bisections). ok = false when the error estimate plus the rounding of phi exceeds 1e-9.
+ */
+template <std::floating_point T>
+[[nodiscard]] log_integral<T> log_integral_concave(T k, T c1, T d1, T c2, T d2, T ulo, T uhi, bool open_lower) {
+  log_integral<T> out;
+  const T ld1 = std::log(d1), ld2 = std::log(d2);
+  const auto log_plus = [](T u, T ld, T d) { return d == T(0) ? u : ld + softplus(u - ld); };  // log(e^u + d)
+  const auto sig = [](T u, T ld, T d) { return d == T(0) ? T(1) : T(1) / (T(1) + std::exp(ld - u)); };
+  const auto phi = [&](T u) { return k * u - c1 * log_plus(u, ld1, d1) - c2 * log_plus(u, ld2, d2); };
+  const auto dphi = [&](T u) { return k - c1 * sig(u, ld1, d1) - c2 * sig(u, ld2, d2); };
+  const auto d2phi = [&](T u) {
+    const T p1 = sig(u, ld1, d1), p2 = sig(u, ld2, d2);
+    return -c1 * p1 * (T(1) - p1) - c2 * p2 * (T(1) - p2);
+  };
+  T mode = ulo;
+  if (dphi(ulo) > T(0)) {
+    if (dphi(uhi) >= T(0)) {
+      mode = uhi;
+    } else {
+      T l = ulo, h = uhi;
+      for (int i = 0; i < 200 && h - l > T(1e-9) * (T(1) + std::abs(l)); ++i, ++out.work) (dphi((l + h) / 2) > T(0) ? l : h) = (l + h) / 2;
+      mode = (l + h) / 2;
+    }
+  }
+  const T pmax = phi(mode), drop = T(60);
+  T lo = ulo, hi = uhi, tails = 0;  // tails in units of exp(pmax)
+  if (phi(ulo) < pmax - drop) {
+    T l = ulo, h = mode;
+    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? l : h) = (l + h) / 2;
+    lo = l;
+  }
+  if (lo > ulo || open_lower) tails += std::exp(phi(lo) - pmax) / std::max(dphi(lo), T(1e-300));
+  if (phi(uhi) < pmax - drop) {
+    T l = mode, h = uhi;
+    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? h : l) = (l + h) / 2;
+    hi = h;
+    tails += std::exp(phi(hi) - pmax) / std::max(-dphi(hi), T(1e-300));
+  }
+  const T pw = std::min(T(0.5), T(0.5) / std::sqrt(std::max(-d2phi(mode), T(1e-300))));
+  const int panels = static_cast<int>(std::clamp(std::ceil((hi - lo) / pw), T(1), T(pareto_quadrature_panels)));
+  const auto integrand = [&](T u) { return std::array<T, 1>{std::exp(phi(u) - pmax)}; };
+  const quadrature_sums<T, 1> q = gauss_kronrod_adaptive<1>(integrand, lo, hi, panels, pareto_quadrature_bisections, T(1e-13), tails);
+  out.work += q.evaluations;
+  const T eps = std::numeric_limits<T>::epsilon();
+  const T rounding = eps * (T(64) + std::abs(pmax) + (k + c1 + c2) * std::max(std::abs(lo), std::abs(hi)));
+  if (!(q.value[0] > T(0))) return out;
+  out.log_value = pmax + std::log(q.value[0]);
+  out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_value);
+  return out;
+}
+
+/**
+ * The part of P(X(t) = n) from customers who died in (0, t], as log of
+ *   int_0^t s beta^s (beta+tau)^-(s+1) G(r+n)/(G(r) n!) alpha^r tau^n (alpha+tau)^-(r+n) dtau
+ * (death at tau, with density E[mu e^(-mu tau)], after n purchases in (0, tau]: the negative binomial
+ * probability; Fader & Hardie 2006 write its closed form with 2F1), integrated in u = log tau by
+ * log_integral_concave (phi = (n+1) u - (r+n) log(e^u + alpha) - (s+1) log(e^u + beta)) from 200 below
+ * min(log t, log alpha, log beta), where the integrand has fallen by more than e^-200, to log t.
+ */
+template <std::floating_point T>
+[[nodiscard]] log_integral<T> pareto_pmf_death_integral(T r, T alpha, T s, T beta, T n, T t) {
+  const T uhi = std::log(t), ulo = std::min(uhi, std::min(std::log(alpha), std::log(beta))) - T(200);
+  log_integral<T> q = log_integral_concave<T>(n + T(1), r + n, alpha, s + T(1), beta, ulo, uhi, true);
+  q.log_value += std::log(s) + s * std::log(beta) + std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + r * std::log(alpha);
+  return q;
+}
 
 /// log A0 (Fader & Hardie 2005; s/(r+s+x) A0 = s I) and the work it took (ok = false: not accurate
 /// to 1e-9 within the bound).
@@ -165,53 +251,11 @@ template <std::floating_point T>
     return out;
   }
   out.quadrature = true;
-  const T m = std::min(alpha, beta), rx = r + x, s1 = s + T(1);
-  const T da = alpha - m, db = beta - m;  // one of them is 0
-  const T lda = std::log(da), ldb = std::log(db);
-  const auto log_plus = [](T u, T ld, T del) { return del == T(0) ? u : ld + softplus(u - ld); };  // log(e^u + del)
-  const auto sig = [](T u, T ld, T del) { return del == T(0) ? T(1) : T(1) / (T(1) + std::exp(ld - u)); };
-  const auto phi = [&](T u) { return u - rx * log_plus(u, lda, da) - s1 * log_plus(u, ldb, db); };
-  const auto dphi = [&](T u) { return T(1) - rx * sig(u, lda, da) - s1 * sig(u, ldb, db); };
-  const auto d2phi = [&](T u) {
-    const T pa = sig(u, lda, da), pb = sig(u, ldb, db);
-    return -rx * pa * (T(1) - pa) - s1 * pb * (T(1) - pb);
-  };
-  const T ulo = std::log(tx + m), uhi = std::log(age + m);
-  // mode of the concave phi on [ulo, uhi]
-  T mode = ulo;
-  if (dphi(ulo) > T(0)) {
-    if (dphi(uhi) >= T(0)) {
-      mode = uhi;
-    } else {
-      T l = ulo, h = uhi;
-      for (int i = 0; i < 200 && h - l > T(1e-9) * (T(1) + std::abs(l)); ++i, ++out.work) (dphi((l + h) / 2) > T(0) ? l : h) = (l + h) / 2;
-      mode = (l + h) / 2;
-    }
-  }
-  const T pmax = phi(mode), drop = T(60);
-  T lo = ulo, hi = uhi, tails = 0;  // tails in units of exp(pmax)
-  if (phi(ulo) < pmax - drop) {
-    T l = ulo, h = mode;
-    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? l : h) = (l + h) / 2;
-    lo = l;
-    tails += std::exp(phi(lo) - pmax) / std::max(dphi(lo), T(1e-300));
-  }
-  if (phi(uhi) < pmax - drop) {
-    T l = mode, h = uhi;
-    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? h : l) = (l + h) / 2;
-    hi = h;
-    tails += std::exp(phi(hi) - pmax) / std::max(-dphi(hi), T(1e-300));
-  }
-  const T pw = std::min(T(0.5), T(0.5) / std::sqrt(std::max(-d2phi(mode), T(1e-300))));
-  const int panels = static_cast<int>(std::clamp(std::ceil((hi - lo) / pw), T(1), T(pareto_quadrature_panels)));
-  const auto integrand = [&](T u) { return std::array<T, 1>{std::exp(phi(u) - pmax)}; };
-  const quadrature_sums<T, 1> q = gauss_kronrod_adaptive<1>(integrand, lo, hi, panels, pareto_quadrature_bisections, T(1e-13), tails);
-  out.work += q.evaluations;
-  const T eps = std::numeric_limits<T>::epsilon();
-  const T rounding = eps * (T(64) + std::abs(pmax) + rx * std::abs(uhi) + s1 * std::abs(uhi));
-  if (!(q.value[0] > T(0))) return out;
-  out.log_value = std::log(a) + pmax + std::log(q.value[0]);
-  out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_value);
+  const T m = std::min(alpha, beta);
+  const log_integral<T> q = log_integral_concave<T>(T(1), r + x, alpha - m, s + T(1), beta - m, std::log(tx + m), std::log(age + m), false);
+  out.work += q.work;
+  out.log_value = std::log(a) + q.log_value;
+  out.ok = q.ok;
   return out;
 }
 
@@ -234,7 +278,8 @@ template <std::floating_point T>
  * errors: a parameter not finite or <= 0 (field "r", "alpha", "s", "beta"), an invalid customer row
  * (crm::validate), a negative or non-finite horizon t, errc::not_converged when the bounded work
  * (docs/models.md: 20 000 series terms then the death integral for P(alive), ln L and the conditional
- * expectation; n + 2 series of 10^6 terms for P(X(t) = n)) ends before the accuracy target.
+ * expectation; 200 000 series terms in all then an integral for P(X(t) = n)) ends before the accuracy
+ * target.
  */
 template <std::floating_point T = double>
 struct pareto_nbd {
@@ -316,25 +361,35 @@ struct pareto_nbd {
     const T bb = alpha_ge ? s + T(1) : r + n, cc = r + s + n + T(1);
     const T first = std::exp(std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + r * (std::log(alpha) - std::log(alpha + t)) +
                              n * (std::log(t) - std::log(alpha + t)) + s * (std::log(beta) - std::log(beta + t)));
-    // Everything inside the braces is scaled by d^(r+s) to keep it near 1.
-    // bounded work: each 2F1 series at most pareto_pmf_series_terms terms, (n + 2) series in all
-    const detail::hyp2f1_value<T> h1 = detail::log_hyp2f1<T>(r + s, bb, cc, diff / d, false, detail::pareto_pmf_series_terms);
-    if (!h1.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series (more than 10^6 terms)"};
-    T braces = std::exp(h1.log_value);
+    // Everything inside the braces is scaled by d^(r+s) to keep it near 1. Bounded work: the closed
+    // form's n + 2 series share a budget of pareto_pmf_series_budget terms; beyond it, the integral.
+    long long budget = detail::pareto_pmf_series_budget;
+    const detail::hyp2f1_value<T> h1 = detail::log_hyp2f1<T>(r + s, bb, cc, diff / d, false, budget);
+    budget -= h1.terms;
+    bool closed = h1.converged;
+    T braces = std::exp(h1.log_value), braces_abs = braces;
     const T log_ratio = std::log(d) - std::log(d + t);  // log(d/(d+t))
-    for (count_t j = 0; j <= n_count; ++j) {
+    for (count_t j = 0; closed && j <= n_count; ++j) {
       const T jj = to_number<T>(j);
-      const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, diff / (d + t), false, detail::pareto_pmf_series_terms);
-      if (!h2.converged) return error_info{errc::not_converged, m, "t", "hypergeometric series (more than 10^6 terms)"};
+      const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, diff / (d + t), false, std::max(budget, 1LL));
+      budget -= h2.terms;
+      closed = h2.converged && budget > 0;
       const T log_coef = std::lgamma(r + s + jj) - std::lgamma(r + s) - std::lgamma(jj + T(1)) + (r + s) * log_ratio +
                          jj * (std::log(t) - std::log(d + t));
       braces -= std::exp(log_coef + h2.log_value);
+      braces_abs += std::exp(log_coef + h2.log_value);
     }
-    const T log_pref = r * std::log(alpha) + s * std::log(beta) - (r + s) * std::log(d) + detail::log_beta(r + n, s + T(1)) -
-                       detail::log_beta(r, s);
-    T p = first + std::exp(log_pref) * braces;
-    if (p < T(0)) p = T(0);  // cancellation below the rounding of `first`
-    return p;
+    if (closed) {
+      const T log_pref = r * std::log(alpha) + s * std::log(beta) - (r + s) * std::log(d) + detail::log_beta(r + n, s + T(1)) -
+                         detail::log_beta(r, s);
+      const T p = first + std::exp(log_pref) * braces;
+      // the braces are a difference: when it cancels to below 1e-4 of its terms (more than 4 digits
+      // lost), the integral instead
+      if (p >= T(1e-4) * (first + std::exp(log_pref) * braces_abs)) return p;
+    }
+    const detail::log_integral<T> q = detail::pareto_pmf_death_integral<T>(r, alpha, s, beta, n, t);
+    if (!q.ok) return error_info{errc::not_converged, m, "t", "the integral of P(X(t) = n) did not reach 1e-9 within its work bound"};
+    return first + std::exp(q.log_value);
   }
   [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
 
