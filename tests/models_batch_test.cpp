@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "data_path.hpp"
 
 namespace {
 
@@ -301,4 +302,48 @@ TEST_CASE("batch predictions on two threads equal those on one", "[models][batch
   dspend[50000] = std::nan("");
   const auto badb = crm::try_batch_customer_lifetime_value(bb, d, dspend, hb, {.threads = 2});
   CHECK((!badb && badb.row() == 50000 && badb.error().code == crm::errc::not_finite));
+}
+
+TEST_CASE("batch predictions for every CDNOW and donations customer equal the scalar functions", "[models][batch][data]") {
+  const auto f = crm_test::data_file("cdnow/cdnow_customers_summary_with_transactions.csv");
+  CRM_REQUIRE_DATA(f);
+  // published estimates: FHL 2005 (BG/NBD, Pareto/NBD, Gamma-Gamma), lifetimes docs (modified BG/NBD)
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
+  const crm::pareto_nbd<double> pn{0.553, 10.58, 0.606, 11.67};
+  const crm::gamma_gamma<double> gg{6.25, 3.74, 15.44};
+  const auto rows = crm::read_rfm_csv(f, "x", "t_x", "T");
+  const auto spend_rows = crm::read_spend_csv(f);  // x = 0 rows have zbar = 0: the population mean
+  const auto spend = crm::batch_conditional_expected_average_spend(gg, spend_rows);
+  const crm::clv_horizon<double> h{.periods = 12, .period_length = 4.345, .discount_rate = 0.01, .margin = 0.3};
+  const auto bound = [&](double r, double alpha, std::size_t i) { return alive_bound(r, alpha, rows[i]); };
+  const auto a1 = crm::batch_probability_alive(bg, rows), a2 = crm::batch_probability_alive(mbg, rows);
+  const auto a3 = crm::batch_probability_alive(pn, rows);
+  const auto e1 = crm::batch_conditional_expected_purchases(bg, rows, 39.0);
+  const auto e3 = crm::batch_conditional_expected_purchases(pn, rows, 39.0);
+  const auto c1 = crm::batch_customer_lifetime_value(bg, rows, spend, h);
+  const auto c3 = crm::batch_customer_lifetime_value(pn, rows, spend, h);
+  REQUIRE(rows.size() == 2357);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    INFO("CDNOW customer " << i + 1);
+    CHECK(spend[i] == gg.conditional_expected_average_spend(spend_rows[i].frequency, spend_rows[i].average_spend));
+    CHECK(ulps(a1[i], bg.probability_alive(rows[i])) <= bound(bg.r, bg.alpha, i));
+    CHECK(ulps(a2[i], mbg.probability_alive(rows[i])) <= bound(mbg.r, mbg.alpha, i));
+    CHECK(a3[i] == pn.probability_alive(rows[i]));
+    const double b = bound(bg.r, bg.alpha, i);
+    CHECK(ulps(e1[i], bg.conditional_expected_purchases(rows[i], 39.0)) <= (b > 0 ? b + 1 : 0.0));
+    CHECK(e3[i] == pn.conditional_expected_purchases(rows[i], 39.0));
+    CHECK(ulps(c1[i], crm::customer_lifetime_value(bg, rows[i], spend[i], h)) <= (b > 0 ? b + 32 : 0.0));
+    CHECK(c3[i] == crm::customer_lifetime_value(pn, rows[i], spend[i], h));
+  }
+  const auto d = crm_test::data_file("donations/donations.csv");
+  CRM_REQUIRE_DATA(d);
+  const crm::bg_bb<double> bb{1.204, 0.750, 0.657, 2.783};  // Fader, Hardie & Shang (2010)
+  const auto donors = crm::read_discrete_csv(d);
+  const auto pa = crm::batch_probability_alive(bb, donors);
+  const auto ce = crm::batch_conditional_expected_purchases(bb, donors, 5.0);
+  for (std::size_t i = 0; i < donors.size(); ++i) {
+    CHECK(pa[i] == bb.probability_alive(donors[i]));
+    CHECK(ce[i] == bb.conditional_expected_purchases(donors[i], 5.0));
+  }
 }
