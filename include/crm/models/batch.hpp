@@ -642,30 +642,51 @@ template <std::floating_point T>
   return (m.r + x) / (m.alpha + age) * (m.beta + age) * pareto_growth(m.s, std::log1p(t / (m.beta + age)));
 }
 
-/// P(alive) of Pareto/NBD for valid rows by pareto_nbd::try_probability_alive itself (two 2F1
-/// series, or the death term's quadrature, per customer with purchases: recency is a continuous
-/// time, rarely shared); customers without purchases (t_x = 0) depend on T alone and are computed
-/// once per distinct T.
+/// P(alive) of Pareto/NBD for valid rows, as pareto_nbd::try_probability_alive computes it
+/// (detail::pareto_nbd_log_odds_dead on its series path, then logistic_complement), with the terms
+/// that depend on (x, T) only once per distinct (x, T): F(T) (the 2F1 at T, same term bound),
+/// u2 = log F(T) - (r+s+x) log(d+T) and log(s) - log(r+s+x) + (r+x) log(alpha+T) + s log(beta+T),
+/// added in the scalar function's order. Per customer the 2F1 at t_x remains; a customer whose
+/// series does not converge goes to the scalar function itself (its quadrature, or its error).
+/// Customers without purchases (t_x = 0) depend on T alone: their P(alive) is kept with (0, T).
 template <std::floating_point T>
 class pareto_alive_kernel {
  public:
   explicit pareto_alive_kernel(const pareto_nbd<T>& m) : m_(m) {}
   [[nodiscard]] result<T> at(const rfm_row<T>& c) {
-    if (c.frequency != T(0)) return m_.try_probability_alive(c);
+    const T r = m_.r, alpha = m_.alpha, s = m_.s, beta = m_.beta, x = c.frequency;
+    const T a = r + s + x;
+    const T d = alpha >= beta ? alpha : beta;
     bool inserted = false;
-    const std::size_t j = memo_.find_or_insert({c.age}, inserted);
+    const std::size_t j = memo_.find_or_insert({x, c.age}, inserted);
     if (inserted) {
-      const result<T> v = m_.try_probability_alive(c);
-      if (!v) return v;
-      zero_.push_back(*v);
+      const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.age, false, pareto_prediction_series_terms);
+      entries_.push_back({f2.log_value - a * std::log(d + c.age),
+                          std::log(s) - std::log(r + s + x) + (r + x) * std::log(alpha + c.age) + s * std::log(beta + c.age),
+                          T(0), f2.converged, false});
     }
-    return zero_[j];
+    entry& e = entries_[j];
+    if (x == T(0) && e.has_zero) return e.zero;
+    T lo = -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
+    if (c.age > c.recency) {
+      const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.recency, false, pareto_prediction_series_terms);
+      if (!f1.converged || !e.converged) return m_.try_probability_alive(c);
+      const T u1 = f1.log_value - a * std::log(d + c.recency);
+      if (u1 > e.u2) lo = e.c + (u1 + std::log(-std::expm1(e.u2 - u1)));
+    }
+    const T pa = logistic_complement(lo);
+    if (x == T(0)) e.zero = pa, e.has_zero = true;
+    return pa;
   }
 
  private:
+  struct entry {
+    T u2, c, zero;
+    bool converged, has_zero;
+  };
   const pareto_nbd<T>& m_;
-  key_memo<T, 1> memo_;
-  std::vector<T> zero_;
+  key_memo<T, 2> memo_;
+  std::vector<entry> entries_;
 };
 
 template <std::floating_point T>
