@@ -168,7 +168,7 @@ TEST_CASE("prediction intervals: BG/NBD bootstrap on CDNOW matches a NumPy boots
   const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
   CRM_REQUIRE_DATA(file);
   const auto est = crm::parameter_estimate_from(cdnow_p, cdnow());
-  const crm::interval_options boot{.method = crm::interval_method::bootstrap, .draws = 20000, .seed = 7};
+  const crm::interval_options boot{.method = crm::prediction_interval_method::bootstrap, .draws = 20000, .seed = 7};
   // NumPy (400 000 draws), section "bootstrap":
   //   expected_purchases(39): bootstrap sd 0.0536987313342303 90% [1.1115106257848524, 1.2878660212182766]
   //   probability_alive(2, 30.43, 38.86): bootstrap sd 0.016380378343624824 90% [0.7007010990410225, 0.7546686406128087]
@@ -193,7 +193,7 @@ TEST_CASE("prediction intervals: BG/NBD bootstrap on CDNOW matches a NumPy boots
   const auto again = crm::try_expected_purchases_interval(est, 39.0, boot);
   CHECK(again->lower == e->lower);
   CHECK(again->upper == e->upper);
-  const auto other = crm::try_expected_purchases_interval(est, 39.0, {.method = crm::interval_method::bootstrap, .draws = 20000, .seed = 8});
+  const auto other = crm::try_expected_purchases_interval(est, 39.0, {.method = crm::prediction_interval_method::bootstrap, .draws = 20000, .seed = 8});
   CHECK(other->lower != e->lower);
 }
 
@@ -204,7 +204,7 @@ TEST_CASE("prediction intervals: whole-base bootstrap agrees with the delta meth
   const auto est = crm::parameter_estimate_from(cdnow_p, rows);
   const std::span<const crm::rfm_row<double>> span(rows);
   const auto delta = crm::try_probability_alive_intervals(est, span);
-  const auto boot = crm::try_probability_alive_intervals(est, span, {.method = crm::interval_method::bootstrap, .draws = 400});
+  const auto boot = crm::try_probability_alive_intervals(est, span, {.method = crm::prediction_interval_method::bootstrap, .draws = 400});
   REQUIRE(delta);
   REQUIRE(boot);
   // the expected number of active customers: total of weights x P(alive); 400 draws: the bootstrap
@@ -260,7 +260,7 @@ TEST_CASE("prediction intervals: errors are named and never NaN", "[models][inte
     const auto nan = crm::try_expected_purchases_interval(est, 39.0, {.level = std::nan("")});
     CHECK(code(nan) == crm::errc::not_finite);
     for (const std::size_t draws : {std::size_t{0}, std::size_t{1}, std::size_t{20'000'000}}) {
-      const auto r = crm::try_expected_purchases_interval(est, 39.0, {.method = crm::interval_method::bootstrap, .draws = draws});
+      const auto r = crm::try_expected_purchases_interval(est, 39.0, {.method = crm::prediction_interval_method::bootstrap, .draws = draws});
       CHECK(code(r) == crm::errc::out_of_range);
       CHECK(field(r) == "draws");
     }
@@ -274,7 +274,7 @@ TEST_CASE("prediction intervals: errors are named and never NaN", "[models][inte
     const auto nanrow = crm::try_probability_alive_interval(est, crm::rfm_row<double>{std::nan(""), 0, 1});
     CHECK(code(nanrow) == crm::errc::not_finite);
     const auto nb = crm::try_expected_purchases_interval(est, std::numeric_limits<double>::infinity(),
-                                                        {.method = crm::interval_method::bootstrap, .draws = 10});
+                                                        {.method = crm::prediction_interval_method::bootstrap, .draws = 10});
     CHECK(code(nb) == crm::errc::not_finite);
   }
   SECTION("estimates") {
@@ -330,12 +330,12 @@ TEST_CASE("prediction intervals: errors are named and never NaN", "[models][inte
       if (mm.r > 0.2427) return crm::error_info{crm::errc::out_of_range, "my_prediction", "r", "too large"};
       return mm.r;
     };
-    const auto r = crm::try_prediction_interval(est, f, crm::prediction_scale::log, {.method = crm::interval_method::bootstrap, .draws = 100});
+    const auto r = crm::try_prediction_interval(est, f, crm::prediction_scale::log, {.method = crm::prediction_interval_method::bootstrap, .draws = 100});
     CHECK(code(r) == crm::errc::out_of_range);
     CHECK(std::string(r.error().metric) == "my_prediction");
     const std::vector<crm::rfm_row<double>> rows(11, crm::rfm_row<double>{1, 2, 3});
     const auto big = crm::try_probability_alive_intervals(est, std::span<const crm::rfm_row<double>>(rows),
-                                                          {.method = crm::interval_method::bootstrap, .draws = 10'000'000});
+                                                          {.method = crm::prediction_interval_method::bootstrap, .draws = 10'000'000});
     CHECK(code(big) == crm::errc::overflow);
     CHECK(field(big) == "draws");
   }
@@ -426,7 +426,7 @@ void require_coverage(const char* what, const tally& t) {
   CHECK(t.covered >= static_cast<int>(0.85 * replications));
   CHECK(t.covered <= static_cast<int>(0.95 * replications));
 }
-const crm::interval_options bootstrap400{.method = crm::interval_method::bootstrap, .draws = 400};
+const crm::interval_options bootstrap400{.method = crm::prediction_interval_method::bootstrap, .draws = 400};
 /// Runs `one(seed)` for seeds seed0, seed0 + 1, ... until `replications` of them return true. A
 /// replication whose fit fails (one returns false: no estimate, so no interval) is counted, not
 /// hidden: at most max_failed of them are accepted, and the count is printed.

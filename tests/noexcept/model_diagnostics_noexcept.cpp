@@ -23,7 +23,7 @@ int main() {
   const auto est = crm::try_parameter_estimate(m, cov);
   if (!est) return fail("estimate", 1);
   const auto delta = crm::try_conditional_expected_purchases_intervals(*est, std::span<const crm::rfm_row<double>>(rows), 26.0);
-  const auto boot = crm::try_probability_alive_interval(*est, rows[1], {.method = crm::interval_method::bootstrap, .draws = 50});
+  const auto boot = crm::try_probability_alive_interval(*est, rows[1], {.method = crm::prediction_interval_method::bootstrap, .draws = 50});
   if (!delta || !boot) return fail("intervals", 2);
   if (!(delta->total.lower < delta->total.estimate && delta->total.estimate < delta->total.upper)) return fail("total", 3);
   if (crm::try_expected_purchases_interval(*est, 26.0, {.level = 1.5})) return fail("level accepted", 4);

@@ -154,7 +154,7 @@ struct parameter_estimate {
 };
 
 /// Delta method or parametric bootstrap.
-enum class interval_method { delta, bootstrap };
+enum class prediction_interval_method { delta, bootstrap };
 
 /// The scale on which a delta-method interval is symmetric: `natural` (f +- z se), `log`
 /// (exp(ln f +- z se/f): counts, money, lifetimes, never below 0) or `logit` (probabilities,
@@ -164,7 +164,7 @@ enum class prediction_scale { natural, log, logit };
 /// Options of every interval.
 struct interval_options {
   double level = 0.90;                              ///< coverage probability, in (0, 1)
-  interval_method method = interval_method::delta;  ///< delta method or parametric bootstrap
+  prediction_interval_method method = prediction_interval_method::delta;  ///< delta method or parametric bootstrap
   std::size_t draws = 2000;                         ///< bootstrap: parameter draws (2 .. 10^7)
   std::uint64_t seed = 42;                          ///< bootstrap: std::mt19937_64 seed
 
@@ -172,7 +172,7 @@ struct interval_options {
   [[nodiscard]] constexpr error_info check(const char* name) const noexcept {
     if (!(level == level)) return {errc::not_finite, name, "level"};
     if (!(level > 0.0 && level < 1.0)) return {errc::out_of_range, name, "level", "must lie strictly between 0 and 1"};
-    if (method == interval_method::bootstrap && (draws < 2 || draws > 10'000'000))
+    if (method == prediction_interval_method::bootstrap && (draws < 2 || draws > 10'000'000))
       return {errc::out_of_range, name, "draws", "must lie in [2, 10^7]"};
     return {};
   }
@@ -339,7 +339,7 @@ template <class E, class F>
   prediction_intervals<T> out;
   out.each.resize(n);
 
-  if (opt.method == interval_method::delta) {
+  if (opt.method == prediction_interval_method::delta) {
     // g_i = df/du_i by central differences, per prediction and for the total.
     const double h = std::cbrt(static_cast<double>(std::numeric_limits<T>::epsilon()));
     std::vector<std::array<double, N>> g(n);
