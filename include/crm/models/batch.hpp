@@ -12,8 +12,8 @@
 //
 // Why it is fast (docs/batch.md): parameter-only terms are computed once per call; the parts of a
 // prediction that depend on a few columns only (the 2F1 of BG/NBD's conditional expectation on
-// (x, T), BG/BB's whole prediction on the row, Pareto/NBD's P(alive) on T when x = 0) are computed
-// once per distinct key, the keys shared by all threads;
+// (x, T), BG/BB's whole prediction on the row, Pareto/NBD's 2F1 at T on (x, T)) are computed once
+// per distinct key;
 // the per-row logarithms and exponentials are gathered into blocks and evaluated together (where the
 // SLEEF path vectorises them); rows with nothing to compute (BG/NBD's x = 0) skip the transcendental
 // work. Threads only when asked: batch_options::threads splits the rows into contiguous chunks.
@@ -659,6 +659,7 @@ class pareto_alive_kernel {
     const T d = alpha >= beta ? alpha : beta;
     bool inserted = false;
     const std::size_t j = memo_.find_or_insert({x, c.age}, inserted);
+    key_ = j;
     if (inserted) {
       const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.age, false, pareto_prediction_series_terms);
       entries_.push_back({f2.log_value - a * std::log(d + c.age),
@@ -678,6 +679,9 @@ class pareto_alive_kernel {
     if (x == T(0)) e.zero = pa, e.has_zero = true;
     return pa;
   }
+  /// The number of the last row's (x, T) (0, 1, 2, ... in order of first appearance), for callers
+  /// that keep more per-(x, T) values.
+  [[nodiscard]] std::size_t key() const noexcept { return key_; }
 
  private:
   struct entry {
@@ -687,6 +691,7 @@ class pareto_alive_kernel {
   const pareto_nbd<T>& m_;
   key_memo<T, 2> memo_;
   std::vector<entry> entries_;
+  std::size_t key_ = 0;
 };
 
 template <std::floating_point T>
@@ -720,17 +725,15 @@ template <std::floating_point T>
   if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
   const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
     pareto_alive_kernel<T> alive(m);
-    key_memo<T, 2> memo;
-    std::vector<T> factors;
+    std::vector<T> factors;  // per (x, T), numbered as the kernel numbers them
     for (std::size_t i = begin; i < end; ++i) {
       const rfm_row<T>& c = rows[i];
       if (!rfm_row_ok(c))
         if (auto e = validate(rows.subspan(i, 1), name)) return {e, i};
       const result<T> pa = alive.at(c);
       if (!pa) return {pa.error(), i};
-      bool inserted = false;
-      const std::size_t j = memo.find_or_insert({c.frequency, c.age}, inserted);
-      if (inserted) factors.push_back(pareto_expected_factor(m, c.frequency, c.age, t));
+      const std::size_t j = alive.key();
+      if (j == factors.size()) factors.push_back(pareto_expected_factor(m, c.frequency, c.age, t));
       out[i] = factors[j] * *pa;
     }
     return {};
@@ -753,8 +756,7 @@ template <std::floating_point T>
   for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
   const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
     pareto_alive_kernel<T> alive(m);
-    key_memo<T, 2> memo;
-    std::vector<T> factors;  // periods values per distinct (x, T)
+    std::vector<T> factors;  // periods values per (x, T), numbered as the kernel numbers them
     for (std::size_t i = begin; i < end; ++i) {
       const rfm_row<T>& c = rows[i];
       if (auto e = check_clv_spend(spend[i])) return {e, i};
@@ -764,9 +766,8 @@ template <std::floating_point T>
       if (!std::isfinite(horizons.back())) return {error_info{errc::not_finite, expected, "t"}, i};
       const result<T> pa = alive.at(c);
       if (!pa) return {pa.error(), i};
-      bool inserted = false;
-      const std::size_t j = memo.find_or_insert({c.frequency, c.age}, inserted);
-      if (inserted)
+      const std::size_t j = alive.key();
+      if (j * periods == factors.size())
         for (std::size_t p = 0; p < periods; ++p) factors.push_back(pareto_expected_factor(m, c.frequency, c.age, horizons[p]));
       const T* fac = factors.data() + j * periods;
       const T a = *pa;
@@ -870,8 +871,9 @@ template <std::floating_point T>
  * Equal to the model's probability_alive(row). BG/NBD family: one log and one exp per row with
  * x + k > 0 (none for BG/NBD's x = 0); with SLEEF each result is within (3 + 2|y|) ulp of the
  * std:: one, y = (r+x) ln((alpha+T)/(alpha+t_x)) (the log's 1.5-ulp difference is multiplied by |y|
- * in the exponent). Pareto/NBD: by the scalar function per customer with purchases, once per T for
- * those without (t_x = 0), bit-identical.
+ * in the exponent). Pareto/NBD: F(T) and the terms in T once per distinct (x, T), the 2F1 at t_x per
+ * customer with purchases, those without once per T; bit-identical (a series that does not converge
+ * goes to the scalar function).
  * Errors: the scalar function's for the first bad row (crm::validate's rules), a bad parameter
  * (crm::no_row), empty input, `out` of another size.
  */
