@@ -35,7 +35,7 @@ TASKS = {
         "sum((customer % 1000003) * (frequency + 7 * recency + 13 * \"T\")) FROM r"),
     "cohort": (
         "CREATE TEMP TABLE c AS SELECT cohort, period_offset AS k, active AS n FROM "
-        "crm_cohort_rows((SELECT crm_cohort_state(customer, day, amount, 'month', '2022-01-01', 24) FROM orders)) WHERE active > 0",
+        "unnest((SELECT crm_cohorts(customer, day, amount, 'month', '2022-01-01', 24) FROM orders)) WHERE active > 0",
         "CREATE TEMP TABLE c AS "
         "WITH m AS (SELECT DISTINCT customer, date_trunc('month', day)::date AS month FROM orders), "
         "w AS (SELECT customer, month, min(month) OVER (PARTITION BY customer) AS cohort FROM m) "

@@ -17,7 +17,10 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/expandeddatum.h"
@@ -743,6 +746,53 @@ PG_FUNCTION_INFO_V1(crm_cohort_rows_fn);
 Datum crm_cohort_rows_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_COHORT, CRM_PG_PERIODS); }
 PG_FUNCTION_INFO_V1(crm_period_rows_fn);
 Datum crm_period_rows_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_PERIOD, CRM_PG_PERIODS); }
+/* Every row as one array of the function's composite element type: the final function of an
+ * aggregate reads the running state itself, with no serialization (a set-returning function
+ * cannot be a final function, and its state argument would be flattened and read back). For the
+ * cohort matrix and the period rows, whose row count is the number of periods, not customers. */
+static Datum crm_rows_array(FunctionCallInfo fcinfo, int what, int kind) {
+  Oid array_type = get_fn_expr_rettype(fcinfo->flinfo);
+  Oid elem_type = get_element_type(array_type);
+  TupleDesc td;
+  size_t count = 0, i;
+  void* rows;
+  Datum* elems;
+  Datum v[CRM_PG_MAX_COLS];
+  bool n[CRM_PG_MAX_COLS];
+  crm_pg_row r;
+  crm_pg_error err;
+  int numeric = 0, k;
+  int16 typlen;
+  bool typbyval;
+  char typalign;
+  if (!OidIsValid(elem_type)) ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("crm_metrics: result is not an array")));
+  td = lookup_rowtype_tupdesc_copy(elem_type, -1);
+  for (k = 0; k < td->natts; ++k)
+    if (TupleDescAttr(td, k)->atttypid == NUMERICOID) numeric = 1;
+  {
+    const void* st = crm_state_arg(fcinfo, 0, kind);
+    MemoryContextCallback* cb = crm_own_prepare(CurrentMemoryContext);
+    rows = crm_pg_state_rows(st, what, numeric, &count, &err);
+    if (rows == NULL) crm_raise(&err);
+    crm_own(CurrentMemoryContext, cb, crm_rows_free_cb, rows);
+  }
+  if (count > (size_t)MaxArraySize) ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("crm_metrics: too many rows for an array")));
+  elems = (Datum*)palloc(sizeof(Datum) * (count > 0 ? count : 1));
+  for (i = 0; i < count; ++i) {
+    if (!crm_pg_rows_get(rows, i, &r, &err)) crm_raise(&err);
+    if (r.n != td->natts)
+      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("crm_metrics: result type has %d columns, the library gave %d", td->natts, r.n)));
+    crm_row_values(&r, v, n);
+    elems[i] = HeapTupleGetDatum(heap_form_tuple(td, v, n));
+  }
+  get_typlenbyvalalign(elem_type, &typlen, &typbyval, &typalign);
+  PG_RETURN_ARRAYTYPE_P(construct_array(elems, (int)count, elem_type, typlen, typbyval, typalign));
+}
+PG_FUNCTION_INFO_V1(crm_cohort_cells_fn);
+Datum crm_cohort_cells_fn(PG_FUNCTION_ARGS) { return crm_rows_array(fcinfo, CRM_PG_ROWS_COHORT, CRM_PG_PERIODS); }
+PG_FUNCTION_INFO_V1(crm_period_cells_fn);
+Datum crm_period_cells_fn(PG_FUNCTION_ARGS) { return crm_rows_array(fcinfo, CRM_PG_ROWS_PERIOD, CRM_PG_PERIODS); }
+
 PG_FUNCTION_INFO_V1(crm_spend_channels_fn);
 Datum crm_spend_channels_fn(PG_FUNCTION_ARGS) { return crm_rows_srf(fcinfo, CRM_PG_ROWS_SPEND_CHANNEL, CRM_PG_SPEND); }
 PG_FUNCTION_INFO_V1(crm_spend_periods_fn);

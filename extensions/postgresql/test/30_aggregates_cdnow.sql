@@ -167,3 +167,13 @@ SELECT check_that(hash_memory_kb($$SELECT customer, crm_rfm_state(customer, day,
                                    WHERE day <= '1997-09-30' GROUP BY customer$$) >= 2357, 'state memory counted');
 RESET work_mem;
 RESET enable_sort;
+
+-- the cohort matrix and the period rows as one array (crm_cohorts, crm_periods: the final function
+-- reads the running state, nothing is serialized): the same rows as the set-returning functions
+SELECT check_that(cardinality(a) = (SELECT count(*) FROM cohorts)
+                  AND NOT EXISTS (SELECT * FROM unnest(a) EXCEPT SELECT * FROM cohorts), 'crm_cohorts = crm_cohort_rows')
+FROM (SELECT crm_cohorts(customer, day, amount, 'month', '1997-01-01', 18) AS a FROM cdnow) x;
+SELECT check_that(cardinality(a) = 18 AND NOT EXISTS (SELECT * FROM unnest(a) EXCEPT
+                  SELECT * FROM crm_period_rows((SELECT crm_cohort_state(customer, day, amount, 'month', '1997-01-01', 18) FROM cdnow))),
+                  'crm_periods = crm_period_rows')
+FROM (SELECT crm_periods(customer, day, amount, 'month', '1997-01-01', 18) AS a FROM cdnow) x;

@@ -169,3 +169,8 @@ SELECT check_error('SELECT crm_clv(bg, gg, 2, 30, 38, 20, 12, 1, 0.01, 1.5) FROM
 SELECT check_error('SELECT crm_clv(bg, gg, 2, 30, 38, 20, 12, 1, -0.01) FROM models', '22023');
 SELECT check_error('SELECT crm_clv(bg, gg, 0, 0, 38, 20) FROM models', '22023');  -- spend of a customer with no repeat purchase
 SELECT check_that(crm_clv(bg, gg, NULL, 0, 38, 0) IS NULL, 'clv is strict') FROM models;
+
+-- the numeric cohort matrix as one array
+SELECT check_that(cardinality(a) = (SELECT count(*) FROM cohorts_n) AND NOT EXISTS (SELECT * FROM unnest(a) EXCEPT SELECT * FROM cohorts_n),
+                  'numeric crm_cohorts = crm_cohort_rows_numeric')
+FROM (SELECT crm_cohorts(customer, day, amount, 'month', '1997-01-01', 18) AS a FROM cn) x;

@@ -55,6 +55,8 @@ SELECT check_parallel($$SELECT customer, frequency, recency, "T", round(monetary
                         FROM crm_rfm_rows((SELECT crm_rfm_state(customer, day, amount, '2024-12-31', 1) FROM big))$$, 'rfm');
 SELECT check_parallel($$SELECT cohort, period_offset, cohort_size, active, retention, round(revenue::numeric, 6)
                         FROM crm_cohort_rows((SELECT crm_cohort_state(customer, day, amount, 'month', '2023-01-01', 24) FROM big))$$, 'cohorts');
+SELECT check_parallel($$SELECT cohort, period_offset, cohort_size, active, retention, round(revenue::numeric, 6)
+                        FROM unnest((SELECT crm_cohorts(customer, day, amount, 'month', '2023-01-01', 24) FROM big))$$, 'crm_cohorts');
 SELECT check_parallel($$SELECT crm_nps(score) FROM big$$, 'nps');
 SELECT check_parallel($$SELECT crm_email_funnel(customer, kind) FROM big$$, 'e-mail');
 -- the fit's compressed (x, t_x, T) -> weight table merges exactly; the fit runs on the merged table
