@@ -519,7 +519,8 @@ template <std::floating_point T>
  * independent SciPy fit, scripts/models_reference.py).
  * Errors: invalid rows, empty input, nobody repeats (errc::not_identifiable), no convergence,
  * singular Hessian. When the likelihood is maximised at the NBD limit (no death visible: s -> 0, or
- * beta -> infinity, called once s/beta times the longest age is below 1e-3) the error names it
+ * beta -> infinity, called once s/beta times the longest age is below 1e-3, or below 0.05 when the
+ * term budget stopped the fit and the NBD is at least as likely as its last point) the error names it
  * (errc::not_identifiable, field "s" or "beta"), or, with fit_options::on_boundary =
  * boundary_policy::report, the result says so in its `boundary` member (crm::boundary_report: the
  * nested NBD fit and the likelihood-ratio test against it).
@@ -573,6 +574,22 @@ template <std::floating_point T = double>
   const auto make = [](const detail::vec<4>& v) {
     return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
+  // The series slow down on the way to the NBD limit, so the term budget may stop the optimizer before
+  // the test above holds. Then the NBD itself decides: when it is at least as likely as the last point
+  // (within 1e-9 relative) and that point's death rate s/beta times the longest age is below 0.05, the
+  // maximum is at the NBD limit.
+  if (!f && where == fit_boundary::none && terms > detail::pareto_fit_max_terms && at[2] / at[3] * std::max(max_age, 1e-300) < 0.05) {
+    detail::vec<4> g{};
+    const double ll_last = -detail::pareto_nbd_nll<T>(d, at, g);
+    const auto nested = try_fit_nbd<T>(rows);
+    if (std::isfinite(ll_last) && nested && nested->log_likelihood >= ll_last - 1e-9 * std::abs(ll_last)) {
+      where = fit_boundary::beta_to_infinity;
+      if (opt.on_boundary == boundary_policy::error)
+        return error_info{errc::not_identifiable, model, "beta",
+                          "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD "
+                          "limit is at least as likely as any point the fit reached)"};
+    }
+  }
   if (!f && where != fit_boundary::none) {
     if (opt.on_boundary == boundary_policy::error) return f.error();
     detail::vec<4> g{};
