@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 //
-// Transaction models (BG/NBD, modified BG/NBD, Pareto/NBD), spend (Gamma-Gamma), discrete
+// Transaction models (BG/NBD, modified BG/NBD, Pareto/NBD, and their nested NBD limit), spend (Gamma-Gamma), discrete
 // opportunities (BG/BB), customer lifetime value, contractual retention (sBG, BdW), their data, fits
 // and generators; whole-base batch predictions (crm/models/batch.hpp); prediction intervals
 // (crm/models/intervals.hpp) and calibration-vs-holdout diagnostics (crm/models/diagnostics.hpp).
@@ -14,6 +14,7 @@
 
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
 
 #include <crm/models/bg_bb.hpp>
