@@ -13,10 +13,10 @@
 // Why it is fast (docs/batch.md): parameter-only terms are computed once per call; the parts of a
 // prediction that depend on a few columns only (the 2F1 of BG/NBD's conditional expectation on
 // (x, T), BG/BB's whole prediction on the row, Pareto/NBD's 2F1 at T on (x, T)) are computed once
-// per distinct key;
-// the per-row logarithms and exponentials are gathered into blocks and evaluated together (where the
-// SLEEF path vectorises them); rows with nothing to compute (BG/NBD's x = 0) skip the transcendental
-// work. Threads only when asked: batch_options::threads splits the rows into contiguous chunks.
+// per distinct key; the per-row logarithms and exponentials are gathered into blocks and evaluated
+// together (where the SLEEF path vectorises them); rows with nothing to compute (BG/NBD's x = 0) skip
+// the transcendental work. Threads only when asked: batch_options::threads splits the rows into
+// contiguous chunks, and the distinct keys that carry a special function across the threads.
 //
 // Customization points: none (the models are the library's own).
 #pragma once
