@@ -174,3 +174,15 @@ SELECT check_that(crm_clv(bg, gg, NULL, 0, 38, 0) IS NULL, 'clv is strict') FROM
 SELECT check_that(cardinality(a) = (SELECT count(*) FROM cohorts_n) AND NOT EXISTS (SELECT * FROM unnest(a) EXCEPT SELECT * FROM cohorts_n),
                   'numeric crm_cohorts = crm_cohort_rows_numeric')
 FROM (SELECT crm_cohorts(customer, day, amount, 'month', '1997-01-01', 18) AS a FROM cn) x;
+
+-- errors of the new functions: bad values 22023, a state of another kind 22P02
+SELECT check_error('SELECT crm_pareto_nbd_p_alive(pn, -1, 0, 10) FROM models', '22023');
+SELECT check_error('SELECT crm_pareto_nbd_expected_purchases(pn, 1, 5, 3, 10) FROM models', '22023');  -- recency > T
+SELECT check_error($$SELECT crm_rfm_state(1, '2024-01-10'::date, 1.0, '2024-01-31', '2024-01-30', 1)$$, '22023');
+SELECT check_error($$SELECT crm_rfm_state(1, '2024-01-10'::date, 1.0, '2024-01-31', o, 1) FROM (VALUES ('2024-03-31'::date), ('2024-04-30')) v(o)$$,
+                   '22023');
+SELECT check_error('SELECT crm_rfm_totals(crm_nps_state(5))', '22P02');
+SELECT check_error('SELECT crm_cohort_cells(crm_nps_state(5))', '22P02');
+SELECT check_error('SELECT crm_spend_channels(crm_csat_state(3))', '22P02');
+SELECT check_error('SELECT crm_csat_result(crm_nps_state(5))', '22P02');
+SELECT check_error($$SELECT crm_orders_result_numeric('\x00'::bytea)$$, '22P02');
