@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -118,17 +119,27 @@ BENCHMARK(BM_table_robin_map)->Arg(0)->Arg(1)->ArgName("reserved")->Unit(benchma
 #endif
 
 // --- accumulators --------------------------------------------------------------------------------
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// partitioned: the partitioned add of add_parallel where it applies (false: chunks and a merge)
 template <class Acc, class Make, class Finish>
-void accumulator_bench(benchmark::State& state, Make make, Finish finish) {
+void accumulator_bench(benchmark::State& state, Make make, Finish finish, bool partitioned = true) {
   const auto& d = log();
   const auto threads = static_cast<unsigned>(state.range(0));
   double bytes = 0, customers = 0;
+  const double cpu0 = process_cpu_seconds();
   for (auto _ : state) {
     Acc acc = make();
-    const crm::add_report r = crm::add_parallel(acc, d.orders, {.threads = threads});
+    const crm::add_report r = crm::add_parallel(acc, d.orders, {.threads = threads, .partitioned = partitioned});
     benchmark::DoNotOptimize(r.used);
     finish(acc, bytes, customers);
   }
+  // CPU seconds of every thread per iteration (Google Benchmark's CPU column counts the calling thread only)
+  state.counters["process_cpu_s"] = (process_cpu_seconds() - cpu0) / static_cast<double>(state.iterations());
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * d.orders.size()));
   if (customers > 0) state.counters["bytes_per_customer"] = bytes / customers;
 }
@@ -148,9 +159,10 @@ void BM_repeat_share(benchmark::State& state) {
         benchmark::DoNotOptimize(crm::repeat_purchase_share(r));
         bytes = static_cast<double>(acc.memory_bytes());
         customers = static_cast<double>(r.customers);
-      });
+      },
+      state.range(1) != 0);
 }
-BENCHMARK(BM_repeat_share)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_repeat_share)->ArgsProduct({{1, 2}, {1, 0}})->ArgNames({"threads", "partitioned"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // range(1): 1 with the day log (exact merges of any split), 0 without (contiguous chunks only).
 void BM_rfm(benchmark::State& state) {
@@ -168,9 +180,10 @@ void BM_rfm(benchmark::State& state) {
         benchmark::DoNotOptimize(rows.data());
         bytes = static_cast<double>(acc.memory_bytes());
         customers = static_cast<double>(rows.size());
-      });
+      },
+      state.range(2) != 0);
 }
-BENCHMARK(BM_rfm)->ArgsProduct({{1, 2}, {1, 0}})->ArgNames({"threads", "day_log"})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_rfm)->ArgsProduct({{1, 2}, {1, 0}, {1, 0}})->ArgNames({"threads", "day_log", "partitioned"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_cohort_month(benchmark::State& state) {
   accumulator_bench<crm::period_accumulator<double>>(
@@ -187,9 +200,10 @@ void BM_cohort_month(benchmark::State& state) {
         benchmark::DoNotOptimize(m.active.data());
         bytes = static_cast<double>(acc.memory_bytes());
         customers = static_cast<double>(acc.customers());
-      });
+      },
+      state.range(1) != 0);
 }
-BENCHMARK(BM_cohort_month)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_cohort_month)->ArgsProduct({{1, 2}, {1, 0}})->ArgNames({"threads", "partitioned"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_period_stats_month(benchmark::State& state) {
   accumulator_bench<crm::period_accumulator<double>>(

@@ -164,12 +164,14 @@ TEST_CASE("add_parallel: same state and same report as one thread", "[aggregate]
   crm::rfm_accumulator<dec> proto({.calibration_end = 2024y / 12 / 31d, .time_unit = days{1}});
   crm::rfm_accumulator<dec> one = proto.fresh();
   one.add(orders);
-  for (const unsigned threads : {1U, 2U, 3U, 7U}) {
-    crm::rfm_accumulator<dec> many = proto.fresh();
-    const crm::add_report r = crm::add_parallel(many, orders, {.threads = threads, .min_records_per_thread = 100});
-    CHECK(r.used == 5000);
-    CHECK(many == one);
-  }
+  for (const unsigned threads : {1U, 2U, 3U, 7U})
+    for (const bool partitioned : {true, false}) {
+      crm::rfm_accumulator<dec> many = proto.fresh();
+      const crm::add_report r =
+          crm::add_parallel(many, orders, {.threads = threads, .min_records_per_thread = 100, .partitioned = partitioned});
+      CHECK(r.used == 5000);
+      CHECK(many == one);
+    }
   // A bad record at 3210: with stop, the report and the state are those of one thread.
   orders[3210].amount = dec(std::numeric_limits<double>::quiet_NaN());
   orders[4500].time = crm::to_time(sys_days{2300y / 1 / 1});
@@ -177,9 +179,10 @@ TEST_CASE("add_parallel: same state and same report as one thread", "[aggregate]
     crm::rfm_accumulator<dec> seq = proto.fresh();
     const crm::add_report want = seq.try_add(orders, policy);
     crm::rfm_accumulator<dec> par = proto.fresh();
-    const crm::add_report got = crm::try_add_parallel(par, std::span<const crm::order<dec>>(orders),
-                                                      {.threads = 4, .policy = policy, .min_records_per_thread = 100})
-                                    .value();
+    const crm::add_report got =
+        crm::try_add_parallel(par, std::span<const crm::order<dec>>(orders),
+                              {.threads = 4, .policy = policy, .min_records_per_thread = 100, .partitioned = false})
+            .value();
     CHECK(got.used == want.used);
     CHECK(got.rejected == want.rejected);
     CHECK(got.unread == want.unread);

@@ -33,6 +33,9 @@ struct parallel_options {
   /// Records per round of the partitioned add (see try_add_parallel): its buffers hold this many
   /// entries (16 to 24 bytes each) at a time.
   std::size_t round_records = std::size_t{1} << 21;
+  /// false: cut into chunks and merge even where the partitioned add applies (it needs buffers of
+  /// round_records entries; the chunks need a table per thread instead).
+  bool partitioned = true;
 };
 
 namespace detail {
@@ -233,7 +236,7 @@ template <class Acc, class Record>
   if (parts > 1 && n / parts < per) parts = n / per < 1 ? 1 : n / per;
   if (parts <= 1) return acc.try_add(records, opt.policy);
   if constexpr (detail::partitioned_accumulator<Acc, Record>)
-    if (acc.partitioned_ok(n, opt.policy)) return detail::add_partitioned(acc, records, opt, parts);
+    if (opt.partitioned && acc.partitioned_ok(n, opt.policy)) return detail::add_partitioned(acc, records, opt, parts);
   std::vector<std::size_t> bounds(parts + 1);
   for (std::size_t i = 0; i <= parts; ++i) bounds[i] = n / parts * i + (n % parts) * i / parts;
   std::vector<Acc> state;

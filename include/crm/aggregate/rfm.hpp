@@ -264,14 +264,10 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
 
   /// The summary, one row per customer with a calibration purchase, sorted by customer id.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const {
-    const exact_days fix = recount();
     std::vector<rfm_summary_row<T>> out;
     out.reserve(table_.size());
     const double unit = static_cast<double>(opt_.time_unit.count());
-    table_.for_each([&](customer_id c, const state& s) {  // in slot order: one pass over the table
-      if (s.first == state::none_first) return;
-      const std::uint32_t days = (s.inexact & 1) ? fix.days[s.index] : s.days;
-      const std::uint32_t hold = (s.inexact & 2) ? fix.hold_days[s.index] : s.hold_days;
+    const auto row = [&](customer_id c, const state& s, std::uint32_t days, std::uint32_t hold) {
       rfm_summary_row<T> r;
       r.customer = c;
       r.frequency = static_cast<count_t>(days) - 1;
@@ -280,8 +276,22 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       if (r.frequency > 0) r.monetary_value = T(T(s.value - s.first_value) / to_number<T>(r.frequency));
       r.holdout_frequency = hold;
       if (hold > 0) r.holdout_monetary_value = T(s.hold_value / to_number<T>(static_cast<count_t>(hold)));
-      out.push_back(r);
+      return r;
+    };
+    std::vector<std::pair<std::size_t, const state*>> inexact;  // rows whose day counts need the log
+    table_.for_each([&](customer_id c, const state& s) {  // in slot order: one pass over the table
+      if (s.first == state::none_first) return;
+      if (s.inexact) inexact.emplace_back(out.size(), &s);
+      out.push_back(row(c, s, s.days, s.hold_days));
     });
+    if (!inexact.empty()) {
+      std::vector<unsigned char> need(next_index_, 0);
+      for (const auto& [at, s] : inexact) need[s->index] = s->inexact;
+      const exact_days fix = recount(need);
+      for (const auto& [at, s] : inexact)
+        out[at] = row(out[at].customer, *s, (s->inexact & 1) ? fix.days[s->index] : s->days,
+                      (s->inexact & 2) ? fix.hold_days[s->index] : s->hold_days);
+    }
     // Sort (id, position) pairs, then gather: moving 16-byte pairs is cheaper than moving rows.
     std::vector<std::pair<customer_id, std::uint32_t>> order(out.size());
     for (std::size_t i = 0; i < out.size(); ++i) order[i] = {out[i].customer, static_cast<std::uint32_t>(i)};
@@ -520,17 +530,9 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     last = std::max(last, ol);
   }
   // Exact distinct-day counts, from the day log, of the customers whose counts are inexact.
-  exact_days recount() const {
+  // (need[i]: the inexact bits of the customer with index i, 0 for the others)
+  exact_days recount(const std::vector<unsigned char>& need) const {
     exact_days out;
-    std::vector<unsigned char> need(next_index_, 0);
-    bool any = false;
-    table_.for_each([&](customer_id, const state& s) {
-      if (s.inexact) {
-        need[s.index] = s.inexact;
-        any = true;
-      }
-    });
-    if (!any) return out;
     out.days.assign(next_index_, 0);
     out.hold_days.assign(next_index_, 0);
     std::vector<std::uint64_t> sel;
