@@ -51,7 +51,7 @@ grep ':CONSOLE' "$out/report.log" | head -5
 check "screenshot written to $out/report.png" test -s "$out/report.png"
 check "the screenshot is a PNG" bash -c "head -c 8 '$out/report.png' | od -An -c | grep -q 'P   N   G'"
 dom="$out/report.dom.html"
-for chart in chart-cohort-heatmap chart-retention-curves chart-funnel chart-p-alive chart-holdout; do
+for chart in chart-cohort-heatmap chart-retention-curves chart-funnel chart-p-alive chart-holdout chart-tracking; do
   # the chart and at least one mark (rect, polyline or circle) inside it
   check "chart $chart present with marks" bash -c \
     "tr -d '\n' < '$dom' | grep -o '<svg id=\"$chart\".*' | sed 's#</svg>.*##' | grep -qE '<(rect|polyline|circle)'"

@@ -3,12 +3,11 @@
 // files without the library; every bad-input case with its message and exit code.
 #include "../catch.hpp"
 #include "../data_path.hpp"
+#include "report_helpers.hpp"
 
 #include <crm/aggregate/cohort.hpp>
 #include <crm/aggregate/csv.hpp>
 #include <crm/aggregate/orders.hpp>
-#include <crm/aggregate/rfm.hpp>
-#include <crm/models.hpp>
 #include <crm/statistics.hpp>
 #include <crm/version.hpp>
 
@@ -27,54 +26,7 @@
 
 namespace {
 
-namespace fs = std::filesystem;
-using json = nlohmann::json;
-
-/// The build-tree directory this test writes into (its own subdirectory of the test's binary dir).
-fs::path work_dir() {
-  const fs::path d = fs::path(CRM_REPORT_TEST_DIR) / "work";
-  fs::create_directories(d);
-  return d;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct run_result {
-  int code = -1;
-  std::string out, err;
-};
-
-/// Runs a shell command line in the work directory (or its `subdir`), capturing its output.
-run_result run_command(const std::string& command, const std::string& subdir = "") {
-  static int counter = 0;
-  const fs::path dir = work_dir() / subdir;
-  const std::string tag = std::to_string(++counter);
-  const fs::path out = dir / ("run" + tag + ".out"), err = dir / ("run" + tag + ".err");
-  const std::string cmd = "cd '" + dir.string() + "' && " + command + " > '" + out.string() + "' 2> '" + err.string() + "'";
-  const int status = std::system(cmd.c_str());
-  run_result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-/// Runs crm-report with `args` (a shell-quoted string) and an environment prefix.
-run_result run(const std::string& args, const std::string& env = "NO_COLOR=1", const std::string& subdir = "") {
-  return run_command(env + " '" CRM_REPORT_EXE "' " + args, subdir);
-}
-
-void write(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
-bool near(double a, double b, double rel = 1e-9) { return std::fabs(a - b) <= rel * std::max(1.0, std::fabs(b)); }
+using namespace crm_report_test;
 
 /// What CDNOW_master.txt holds, read without the library: id, yyyymmdd, CDs, dollars per line.
 struct raw_cdnow {
@@ -182,79 +134,6 @@ TEST_CASE("crm-report: the report on CDNOW_master.txt agrees with the library an
   CHECK(row == j["cohorts"].size());
   CHECK(row == 3);  // CDNOW customers were all acquired in 1997-Q1
 
-  // The forecast: the same fits on the library's RFM summary (weeks, holdout to 1998-06-30).
-  crm::rfm_accumulator<double> rfm({.calibration_end = sys_days{year{1997} / 9 / 30},
-                                    .observation_end = sys_days{year{1998} / 6 / 30}, .time_unit = weeks{1}});
-  rfm.add(read.records);
-  const auto bg = crm::fit_bg_nbd(crm::compress(rfm.model_rows()));
-  const json& f = j["forecast"];
-  CHECK(f["model"] == "BG/NBD");
-  CHECK(f["customers"] == 23570);
-  CHECK(near(f["parameters"]["r"]["value"].get<double>(), bg.params.r, 1e-9));
-  CHECK(near(f["parameters"]["alpha"]["value"].get<double>(), bg.params.alpha, 1e-9));
-  CHECK(near(f["parameters"]["a"]["value"].get<double>(), bg.params.a, 1e-9));
-  CHECK(near(f["parameters"]["b"]["value"].get<double>(), bg.params.b, 1e-9));
-  CHECK(near(f["parameters"]["r"]["standard_error"].get<double>(), bg.standard_errors.r, 1e-9));
-  CHECK(near(f["log_likelihood"].get<double>(), bg.log_likelihood, 1e-12));
-  // Gamma-Gamma needs positive values: repeat customers whose repeat purchases were all $0 are left out.
-  std::vector<crm::spend_row<double>> spend;
-  for (const auto& s : crm::repeat_customers(rfm.spend_rows()))
-    if (s.average_spend > 0) spend.push_back(s);
-  CHECK(f["spend_rows_left_out"] == crm::repeat_customers(rfm.spend_rows()).size() - spend.size());
-  CHECK(f["spend_rows_left_out"].get<int>() > 0);
-  const auto gg = crm::fit_gamma_gamma(spend);
-  CHECK(near(f["spend_model"]["p"]["value"].get<double>(), gg.params.p, 1e-9));
-  CHECK(near(f["spend_model"]["q"]["value"].get<double>(), gg.params.q, 1e-9));
-  CHECK(near(f["spend_model"]["gamma"]["value"].get<double>(), gg.params.gamma, 1e-9));
-  // Holdout: 39 weeks; actual purchase days after the calibration end, predicted by E[Y(t) | x, t_x, T].
-  CHECK(near(f["holdout"]["length"].get<double>(), 273.0 / 7.0));
-  double actual = 0, predicted = 0;
-  for (const auto& c : rfm.rows()) {
-    actual += static_cast<double>(c.holdout_frequency);
-    predicted += bg.params.conditional_expected_purchases({static_cast<double>(c.frequency), c.recency, c.age, 1.0},
-                                                          273.0 / 7.0);
-  }
-  CHECK(f["holdout"]["actual_total"].get<double>() == actual);
-  CHECK(near(f["holdout"]["predicted_total"].get<double>(), predicted, 1e-9));
-  std::int64_t in_hist = 0;
-  for (const auto& b : f["p_alive_histogram"]) in_hist += b.get<std::int64_t>();
-  CHECK(in_hist == 23570);
-}
-
-TEST_CASE("crm-report: the published BG/NBD and Gamma-Gamma estimates appear for the CDNOW 2357-customer sample",
-          "[report][data]") {
-  // Fader, Hardie & Lee (2005), "Counting your customers the easy way", section 4: r = 0.243,
-  // alpha = 4.414, a = 0.793, b = 2.426, log L = -9582.4; "RFM and CLV" (2005): p = 6.25, q = 3.74,
-  // gamma = 15.44. CDNOW_sample.txt: original id, sample id, yyyymmdd, CDs, dollars; no header.
-  const fs::path file = crm_test::data_file("cdnow/CDNOW_sample.txt");
-  CRM_REQUIRE_DATA(file);
-  const run_result r = run("'" + file.string() +
-                           "' --customer-column 1 --date-column 3 --amount-column 5 --calibration-end 1997-09-30 "
-                           "--json sample2357.json");
-  REQUIRE(r.code == 0);
-  CHECK(r.out.find("r                 0.243") != std::string::npos);
-  const json j = json::parse(slurp(work_dir() / "sample2357.json"));
-  const json& f = j["forecast"];
-  CHECK(f["customers"] == 2357);
-  const auto published = [&](const json& v, double value, double half_unit) {
-    CHECK(std::fabs(v["value"].get<double>() - value) <= half_unit);
-  };
-  published(f["parameters"]["r"], 0.243, 0.0005);
-  published(f["parameters"]["alpha"], 4.414, 0.0005);
-  published(f["parameters"]["a"], 0.793, 0.0005);
-  published(f["parameters"]["b"], 2.426, 0.0005);
-  CHECK(std::fabs(f["log_likelihood"].get<double>() - -9582.4) <= 0.05);
-  published(f["spend_model"]["p"], 6.25, 0.005);
-  published(f["spend_model"]["q"], 3.74, 0.005);
-  published(f["spend_model"]["gamma"], 15.44, 0.005);
-  // And close to a fit on the published per-customer summary file (whose t_x and T are rounded to
-  // two decimals of a week, hence the tolerance).
-  const auto summary = crm::read_rfm_csv<double>(crm_test::data_file("cdnow/cdnow_customers_summary.csv"));
-  const auto fit = crm::fit_bg_nbd(crm::compress(summary));
-  CHECK(near(f["parameters"]["r"]["value"].get<double>(), fit.params.r, 2e-3));
-  CHECK(near(f["parameters"]["alpha"]["value"].get<double>(), fit.params.alpha, 2e-3));
-  CHECK(near(f["parameters"]["a"]["value"].get<double>(), fit.params.a, 2e-3));
-  CHECK(near(f["parameters"]["b"]["value"].get<double>(), fit.params.b, 2e-3));
 }
 
 TEST_CASE("crm-report: the built-in sample is complete, deterministic and reported on the terminal", "[report]") {
@@ -267,7 +146,7 @@ TEST_CASE("crm-report: the built-in sample is complete, deterministic and report
   const json j = json::parse(slurp(work_dir() / "sample_a.json"));
   CHECK(j["sample"] == true);
   CHECK(j["partial"] == false);
-  CHECK(j["schema_version"] == 1);
+  CHECK(j["schema_version"] == 2);
   CHECK(j["generator"] == "crm-report " + std::to_string(CRM_METRICS_VERSION_MAJOR) + "." +
                               std::to_string(CRM_METRICS_VERSION_MINOR) + "." + std::to_string(CRM_METRICS_VERSION_PATCH));
   // Every documented field is there (null when it does not apply), in every part.
@@ -406,7 +285,8 @@ TEST_CASE("crm-report: every number of the HTML page is the JSON's, and the page
   }
   CHECK(checked > 200);
   CHECK(sections == std::set<std::string>{"cohorts", "costs", "email", "forecast", "headline", "inputs", "nps", "periods"});
-  for (const char* chart : {"chart-cohort-heatmap", "chart-retention-curves", "chart-funnel", "chart-p-alive", "chart-holdout"}) {
+  for (const char* chart : {"chart-cohort-heatmap", "chart-retention-curves", "chart-funnel", "chart-p-alive", "chart-holdout",
+                            "chart-tracking"}) {
     INFO(chart);
     CHECK(html.find(std::string("id=\"") + chart + "\"") != std::string::npos);
   }

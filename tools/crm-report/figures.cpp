@@ -1,17 +1,16 @@
 // crm-report: every figure of the report, computed through the library's public API:
-// records -> aggregation -> metrics -> intervals -> models.
+// records -> aggregation -> metrics -> intervals; the forecast (models) is in forecast.cpp.
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
+#include "add_all.hpp"
 #include "report.hpp"
 
 #include <crm/aggregate/cohort.hpp>
 #include <crm/aggregate/email.hpp>
 #include <crm/aggregate/orders.hpp>
 #include <crm/aggregate/periods.hpp>
-#include <crm/aggregate/rfm.hpp>
 #include <crm/aggregate/survey.hpp>
 #include <crm/metrics.hpp>
-#include <crm/models.hpp>
 #include <crm/statistics.hpp>
 #include <crm/version.hpp>
 
@@ -55,13 +54,7 @@ int lapse_of(period_kind k) {
   }
 }
 
-std::string iso(sys_days d) {
-  const year_month_day ymd{d};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
-}
+std::string iso(sys_days d) { return iso_date(d); }
 
 interval of(const crm::rate_estimate<double>& e) { return {e.point.value(), e.lower.value(), e.upper.value()}; }
 interval of(const crm::value_estimate<double>& e) { return {e.point, e.lower, e.upper}; }
@@ -71,29 +64,6 @@ std::optional<interval> proportion(const crm::proportion_sample& s, double level
   const auto r = crm::try_proportion_interval(s, level);
   if (!r) return std::nullopt;
   return of(*r);
-}
-
-/// Adds every record to an accumulator. A refused record is bad input named by file, line and column;
-/// with --skip-bad-rows it is skipped instead, and (when `count`: once per file) counted as rejected.
-template <class Acc, class Record>
-void add_all(Acc& acc, const std::vector<Record>& records, report& rep, const char* role, bool skip, bool count = true) {
-  const auto policy = skip ? crm::on_bad_record::skip : crm::on_bad_record::stop;
-  const crm::add_report r = acc.try_add(std::span<const Record>(records), policy);
-  if (r.rejected == 0) return;
-  input_file& f = *std::find_if(rep.inputs.begin(), rep.inputs.end(), [&](const input_file& x) { return x.role == role; });
-  const auto describe = [&](const crm::rejected_record& x) {
-    const crm::error_info& e = x.error;
-    std::string why = crm::describe(e.code);
-    if (e.detail != nullptr && *e.detail != '\0') why += std::string(" (") + e.detail + ")";
-    return locate(f, x.index, e.field != nullptr ? e.field : "", why);
-  };
-  if (!skip) throw input_error(describe(r.first_error()));
-  if (!count) return;
-  f.used -= static_cast<std::uint64_t>(r.rejected);
-  f.rejected += static_cast<std::uint64_t>(r.rejected);
-  for (std::size_t k = 0; k < std::min<std::size_t>(r.first_rejections.size(), static_cast<std::size_t>(r.rejected)); ++k)
-    if (f.first_rejections.size() < 5) f.first_rejections.push_back(describe(r.first_rejections[k]));
-  rep.partial = true;
 }
 
 void headline_figures(report& rep, const report_input& in, double level, bool skip) {
@@ -202,126 +172,6 @@ void nps_figures_of(report& rep, const report_input& in, double level, bool skip
   rep.nps = nps_figures{c.promoters, c.passives, c.detractors, of(crm::nps_interval(c, level))};
 }
 
-/// The forecast: fit on the calibration window, predict from each customer's whole history.
-void forecast_figures_of(report& rep, const report_input& in, const report_options& o, sys_days cal_end,
-                         sys_days last) {
-  forecast_figures f;
-  f.time_unit = "weeks";
-  f.calibration_end = iso(cal_end);
-  // The RFM summary to the calibration end, in weeks, with the rest of the data as holdout.
-  const bool holdout = last > cal_end;
-  crm::rfm_accumulator<double> calibration({.calibration_end = cal_end, .observation_end = last,
-                                            .time_unit = std::chrono::weeks{1}});
-  add_all(calibration, in.orders, rep, "orders", o.skip_bad_rows, false);
-  const auto cal = calibration.rows();
-  f.customers = static_cast<std::int64_t>(cal.size());
-  const auto compressed = crm::compress(calibration.model_rows());
-
-  // Either model behind one prediction interface.
-  std::optional<crm::bg_nbd<double>> bg;
-  std::optional<crm::pareto_nbd<double>> pn;
-  if (o.model == model_kind::bg_nbd) {
-    f.model = "BG/NBD";
-    const auto fit = crm::try_fit_bg_nbd(compressed);
-    if (!fit) throw std::runtime_error(crm::message(fit.error()));
-    bg = fit->params;
-    const auto& p = fit->params;
-    const auto& se = fit->standard_errors;
-    f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"a", p.a, se.a}, {"b", p.b, se.b}};
-    f.log_likelihood = fit->log_likelihood;
-    f.converged = fit->report.converged;
-  } else {
-    f.model = "Pareto/NBD";
-    const auto fit = crm::try_fit_pareto_nbd(compressed);
-    if (!fit) throw std::runtime_error(crm::message(fit.error()));
-    pn = fit->params;
-    const auto& p = fit->params;
-    const auto& se = fit->standard_errors;
-    f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"s", p.s, se.s}, {"beta", p.beta, se.beta}};
-    f.log_likelihood = fit->log_likelihood;
-    f.converged = fit->report.converged;
-  }
-  const auto expected = [&](const crm::rfm_row<double>& r, double t) {
-    return bg ? bg->conditional_expected_purchases(r, t) : pn->conditional_expected_purchases(r, t);
-  };
-  const auto alive = [&](const crm::rfm_row<double>& r) {
-    return bg ? bg->probability_alive(r) : pn->probability_alive(r);
-  };
-
-  // Gamma-Gamma on the calibration repeat customers' mean repeat-purchase values.
-  // Gamma-Gamma needs positive values: repeat customers whose repeat purchases were all free (amount
-  // 0) are left out of the spend fit (and counted).
-  std::vector<crm::spend_row<double>> spend;
-  for (const crm::spend_row<double>& s : crm::repeat_customers(calibration.spend_rows())) {
-    if (s.average_spend > 0) spend.push_back(s);
-    else ++f.spend_rows_left_out;
-  }
-  std::optional<crm::gamma_gamma<double>> gg;
-  if (const auto fit = crm::try_fit_gamma_gamma(spend)) {
-    gg = fit->params;
-    f.spend_parameters = {{"p", fit->params.p, fit->standard_errors.p},
-                          {"q", fit->params.q, fit->standard_errors.q},
-                          {"gamma", fit->params.gamma, fit->standard_errors.gamma}};
-  } else {
-    f.spend_note = crm::message(fit.error());
-  }
-
-  // Predictions from the whole history (ages to the last day of the data).
-  f.horizon = weeks_per(o.period);
-  // observation_end = calibration_end: no holdout (an engaged optional also keeps g++ 12 from a false
-  // maybe-uninitialized warning on the empty one).
-  crm::rfm_accumulator<double> whole({.calibration_end = last, .observation_end = last, .time_unit = std::chrono::weeks{1}});
-  add_all(whole, in.orders, rep, "orders", o.skip_bad_rows, false);
-  const auto now = whole.rows();
-  f.p_alive_histogram.assign(10, 0);
-  std::vector<customer_forecast> all;
-  double sum_alive = 0, sum_clv = 0;
-  const crm::clv_horizon<double> horizon{.periods = 12, .period_length = f.horizon, .discount_rate = 0.01, .margin = 1.0};
-  for (const auto& c : now) {
-    const crm::rfm_row<double> row{static_cast<double>(c.frequency), c.recency, c.age, 1.0};
-    customer_forecast cf{c.customer, row.frequency, c.recency, c.age, c.monetary_value, alive(row),
-                         expected(row, f.horizon), 0};
-    sum_alive += cf.p_alive;
-    f.expected_purchases_next_period += cf.expected_purchases;
-    f.p_alive_histogram[std::min<std::size_t>(9, static_cast<std::size_t>(cf.p_alive * 10.0))] += 1;
-    if (gg) {
-      const double s = gg->conditional_expected_average_spend(c.monetary_value > 0 ? row.frequency : 0.0, c.monetary_value);
-      cf.clv = bg ? crm::customer_lifetime_value(*bg, row, s, horizon) : crm::customer_lifetime_value(*pn, row, s, horizon);
-      sum_clv += cf.clv;
-    }
-    all.push_back(cf);
-  }
-  f.mean_p_alive = sum_alive / static_cast<double>(now.size());
-  if (gg) f.mean_clv = sum_clv / static_cast<double>(now.size());
-  const auto top = static_cast<std::size_t>(std::max(0, o.top));
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(top, all.size())), all.end(),
-                    [&](const auto& a, const auto& b) {
-                      return gg ? a.clv > b.clv : a.expected_purchases > b.expected_purchases;
-                    });
-  all.resize(std::min(top, all.size()));
-  f.top = std::move(all);
-
-  // Holdout: purchases after the calibration end, predicted vs actual, by calibration frequency.
-  if (holdout) {
-    const double length = calibration.holdout_duration();
-    f.holdout_length = length;
-    constexpr int groups = 8;
-    std::vector<holdout_row> h(groups);
-    for (int k = 0; k < groups; ++k) h[static_cast<std::size_t>(k)].frequency = k + 1 < groups ? std::to_string(k) : std::to_string(k) + "+";
-    for (const auto& c : cal) {
-      const double predicted = expected({static_cast<double>(c.frequency), c.recency, c.age, 1.0}, length);
-      const auto actual = static_cast<double>(c.holdout_frequency);
-      holdout_row& g = h[std::min<std::size_t>(groups - 1, static_cast<std::size_t>(c.frequency))];
-      g.customers += 1, g.actual += actual, g.predicted += predicted;
-      f.holdout_actual_total += actual, f.holdout_predicted_total += predicted;
-    }
-    for (holdout_row& g : h)
-      if (g.customers > 0) g.actual /= static_cast<double>(g.customers), g.predicted /= static_cast<double>(g.customers);
-    f.holdout = std::move(h);
-  }
-  rep.forecast = std::move(f);
-}
-
 /// CAC, ROMI and LTV:CAC: the spend of the costs file against the customers acquired in the periods
 /// it covers (their first purchase in one of them) and those customers' revenue to the end of the data.
 void cost_figures_of(report& rep, const report_input& in, const report_options& o, const crm::cohort_matrix<double>& m) {
@@ -356,6 +206,14 @@ void cost_figures_of(report& rep, const report_input& in, const report_options& 
 }
 
 }  // namespace
+
+std::string iso_date(sys_days d) {
+  const year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
 
 report compute_report(const report_input& in, const report_options& o) {
   report rep;
@@ -393,7 +251,7 @@ report compute_report(const report_input& in, const report_options& o) {
   email_figures(rep, in, o.level, o.skip_bad_rows);
   nps_figures_of(rep, in, o.level, o.skip_bad_rows);
   try {
-    forecast_figures_of(rep, in, o, cal_end, last);
+    forecast_figures_of(rep, in, o, first, cal_end, last, weeks_per(o.period));
   } catch (const input_error&) {
     throw;
   } catch (const std::exception& e) {

@@ -229,6 +229,50 @@ std::string holdout_chart(const forecast_figures& fc) {
   return s + "</svg>";
 }
 
+/// Cumulative repeat purchases of the calibration cohort over time, actual vs predicted (the
+/// tracking figure of Fader, Hardie & Lee 2005), with the calibration end marked.
+std::string tracking_chart(const forecast_figures& fc) {
+  frame f;
+  f.h = 280;
+  f.n = fc.tracking.size();
+  double top = 1;
+  for (const tracking_row& t : fc.tracking) top = std::max({top, t.actual_cumulative, t.predicted_cumulative});
+  f.ymax = nice_top(top);
+  f.left = 70;
+  const double t0 = fc.tracking.front().time, t1 = fc.tracking.back().time;
+  // x by time (the points are evenly spaced; the calibration end falls between them)
+  const auto x = [&](double t) { return f.left + (f.w - f.left - f.right) * (t1 > t0 ? (t - t0) / (t1 - t0) : 0.5); };
+  std::string s = svg_open("chart-tracking", f.w, f.h, "Cumulative repeat purchases over time, actual vs predicted");
+  s += f.axes(false, "weeks since the first day of the data");
+  const double xc = x(std::clamp(fc.tracking_calibration_end, t0, t1));
+  s += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke-dasharray=\"3 3\"/>", xc, f.top,
+                   f.h - f.bottom);
+  s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">calibration end</text>", xc + 4, f.h - f.bottom - 6);
+  for (int k = 0; k <= 4; ++k) {
+    const double t = t0 + (t1 - t0) * k / 4.0;
+    s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{:.0f}</text>", x(t), f.h - f.bottom + 14, t);
+  }
+  std::string actual, predicted;
+  for (std::size_t k = 0; k < fc.tracking.size(); ++k) {
+    const tracking_row& t = fc.tracking[k];
+    actual += fmt::format("{:.1f},{:.1f} ", x(t.time), f.y(t.actual_cumulative));
+    predicted += fmt::format("{:.1f},{:.1f} ", x(t.time), f.y(t.predicted_cumulative));
+    const std::string ptr = "/forecast/tracking/points/" + std::to_string(k);
+    s += fmt::format("<circle class=\"point\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2\" fill=\"#d62728\" data-json=\"{}/actual_cumulative\" "
+                     "data-value=\"{}\"><title>week {:g}: {:.0f} actual</title></circle>",
+                     x(t.time), f.y(t.actual_cumulative), ptr, t.actual_cumulative, t.time, t.actual_cumulative);
+    s += fmt::format("<circle class=\"point\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2\" fill=\"#1f77b4\" data-json=\"{}/predicted_cumulative\" "
+                     "data-value=\"{}\"><title>week {:g}: {:.1f} predicted</title></circle>",
+                     x(t.time), f.y(t.predicted_cumulative), ptr, t.predicted_cumulative, t.time, t.predicted_cumulative);
+  }
+  s += fmt::format("<polyline class=\"curve\" fill=\"none\" stroke=\"#d62728\" points=\"{}\"/>", actual);
+  s += fmt::format("<polyline class=\"curve\" fill=\"none\" stroke=\"#1f77b4\" stroke-dasharray=\"6 4\" points=\"{}\"/>", predicted);
+  s += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" style=\"fill:#d62728\">actual</text>", f.left + 12, f.top + 12);
+  s += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\" style=\"fill:#1f77b4\">predicted ({})</text>", f.left + 12, f.top + 26,
+                   esc(fc.model));
+  return s + "</svg>";
+}
+
 constexpr const char* style = R"(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;max-width:1000px;margin:24px auto;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
@@ -352,12 +396,28 @@ std::string to_html(const report& r) {
     for (const parameter& p : f.spend_parameters)
       s += "<tr>" + td(p.name + " (spend)") + cell(fixed(p.value, 3), "/forecast/spend_model/" + p.name + "/value", p.value) +
            cell(fixed(p.standard_error, 3), "/forecast/spend_model/" + p.name + "/standard_error", p.standard_error) + "</tr>";
-    s += "</table>\n<table id=\"forecast\">" + th_row({"figure", "value"});
-    s += "<tr>" + td("expected purchases next " + r.period) +
-         cell(fixed(f.expected_purchases_next_period, 1), "/forecast/expected_purchases_next_period", f.expected_purchases_next_period) + "</tr>";
-    s += "<tr>" + td("mean P(alive)") + cell(percent(f.mean_p_alive), "/forecast/mean_p_alive", f.mean_p_alive) + "</tr>";
-    if (f.mean_clv) s += "<tr>" + td("mean CLV (12 periods, 1% discount)") + cell(money_text(*f.mean_clv, cur), "/forecast/mean_clv", *f.mean_clv) + "</tr>";
-    s += "</table>\n<h3>P(alive) of the customers</h3>\n" + p_alive_histogram(f) + "\n";
+    s += "</table>\n<table id=\"forecast\">" + th_row({"figure", "value", "lower", "upper"});
+    s += "<tr>" + td("expected purchases next " + r.period + " (all customers)") +
+         cell(fixed(f.expected_purchases_next_period, 1), "/forecast/expected_purchases_next_period", f.expected_purchases_next_period);
+    if (const auto& i = f.expected_purchases_next_period_ci)
+      s += cell(fixed(i->lower, 1), "/forecast/expected_purchases_next_period_interval/lower", i->lower) +
+           cell(fixed(i->upper, 1), "/forecast/expected_purchases_next_period_interval/upper", i->upper);
+    else
+      s += td("–") + td("–");
+    s += "</tr><tr>" + td("mean P(alive)") + cell(percent(f.mean_p_alive), "/forecast/mean_p_alive", f.mean_p_alive) + "<td></td><td></td></tr>";
+    if (f.mean_clv)
+      s += "<tr>" + td("mean CLV (12 periods, 1% discount)") + cell(money_text(*f.mean_clv, cur), "/forecast/mean_clv", *f.mean_clv) +
+           "<td></td><td></td></tr>";
+    s += "</table>\n";
+    if (!f.interval_note.empty()) s += "<p class=\"note\">" + esc(f.interval_note) + "</p>\n";
+    s += "<h3>P(alive) of the customers</h3>\n" + p_alive_histogram(f) + "\n";
+    if (f.holdout_length && !f.tracking.empty()) {
+      s += fmt::format("<h3>Repeat purchases over time</h3><p class=\"note\">Cumulative repeat purchases of the {} customers "
+                       "acquired by {}, week by week, actual and predicted by the model fitted to {} (the tracking plot of "
+                       "the BG/NBD paper).</p>\n",
+                       count_text(f.tracking_customers), esc(f.calibration_end), esc(f.calibration_end));
+      s += tracking_chart(f) + "\n";
+    }
     if (f.holdout_length) {
       s += fmt::format("<h3>Holdout: {:.1f} weeks after {}</h3><p class=\"note\">Mean purchases per customer in the "
                        "holdout, by repeat purchases in the calibration window (the standard BG/NBD diagnostic).</p>\n",
@@ -374,14 +434,21 @@ std::string to_html(const report& r) {
            cell(fixed(f.holdout_actual_total, 0), "/forecast/holdout/actual_total", f.holdout_actual_total) + "</tr></table>\n";
     }
     s += "<h3>Top customers by CLV</h3><table id=\"top\">" +
-         th_row({"customer", "repeats", "recency (weeks)", "age (weeks)", "P(alive)", "next " + r.period, "CLV"});
+         th_row({"customer", "repeats", "recency (weeks)", "age (weeks)", "P(alive)", "lower", "upper", "next " + r.period, "CLV",
+                 "lower", "upper"});
+    const auto bounds = [](const std::optional<interval>& i, const std::string& ptr, auto text) {
+      if (!i) return td("–") + td("–");
+      return cell(text(i->lower), ptr + "/lower", i->lower) + cell(text(i->upper), ptr + "/upper", i->upper);
+    };
     for (std::size_t k = 0; k < f.top.size(); ++k) {
       const customer_forecast& c = f.top[k];
       const std::string ptr = "/forecast/top_customers/" + std::to_string(k);
       s += "<tr>" + td(std::to_string(c.id)) + td(fixed(c.frequency, 0)) + td(fixed(c.recency, 1)) + td(fixed(c.age, 1)) +
            cell(percent(c.p_alive), ptr + "/p_alive", c.p_alive) +
+           bounds(c.p_alive_ci, ptr + "/p_alive_interval", [](double v) { return percent(v); }) +
            cell(fixed(c.expected_purchases, 2), ptr + "/expected_purchases_next_period", c.expected_purchases) +
-           cell(money_text(c.clv, cur), ptr + "/clv", c.clv) + "</tr>";
+           cell(money_text(c.clv, cur), ptr + "/clv", c.clv) +
+           bounds(c.clv_ci, ptr + "/clv_interval", [&](double v) { return money_text(v, cur); }) + "</tr>";
     }
     s += "</table>\n";
   } else if (r.forecast_error) {

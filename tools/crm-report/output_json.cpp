@@ -28,7 +28,7 @@ json params(const std::vector<parameter>& ps) {
 
 std::string to_json_text(const report& r) {
   json j;
-  j["schema_version"] = 1;
+  j["schema_version"] = 2;
   j["generator"] = "crm-report " + r.version;
   j["currency"] = r.currency;
   j["period"] = r.period;
@@ -111,7 +111,10 @@ std::string to_json_text(const report& r) {
     for (const customer_forecast& c : f.top)
       top.push_back({{"customer", c.id}, {"frequency", c.frequency}, {"recency", c.recency}, {"age", c.age},
                      {"average_spend", c.average_spend}, {"p_alive", c.p_alive},
-                     {"expected_purchases_next_period", c.expected_purchases}, {"clv", c.clv}});
+                     {"expected_purchases_next_period", c.expected_purchases}, {"clv", c.clv},
+                     {"p_alive_interval", opt(c.p_alive_ci)},
+                     {"expected_purchases_next_period_interval", opt(c.expected_purchases_ci)},
+                     {"clv_interval", opt(c.clv_ci)}});
     json holdout = nullptr;
     if (f.holdout_length) {
       json rows = json::array();
@@ -120,6 +123,16 @@ std::string to_json_text(const report& r) {
                         {"actual", x.actual}});
       holdout = {{"length", *f.holdout_length}, {"predicted_total", f.holdout_predicted_total},
                  {"actual_total", f.holdout_actual_total}, {"by_frequency", rows}};
+    }
+    json tracking = nullptr;
+    if (f.holdout_length) {
+      json points = json::array();
+      for (const tracking_row& x : f.tracking)
+        points.push_back({{"week", x.time}, {"actual_cumulative", x.actual_cumulative},
+                          {"predicted_cumulative", x.predicted_cumulative}, {"actual_incremental", x.actual_incremental},
+                          {"predicted_incremental", x.predicted_incremental}});
+      tracking = {{"customers", f.tracking_customers}, {"calibration_end_week", f.tracking_calibration_end},
+                  {"points", points}};
     }
     j["forecast"] = {{"model", f.model},
                      {"time_unit", f.time_unit},
@@ -133,13 +146,16 @@ std::string to_json_text(const report& r) {
                      {"spend_rows_left_out", f.spend_rows_left_out},
                      {"horizon", f.horizon},
                      {"expected_purchases_next_period", f.expected_purchases_next_period},
+                     {"expected_purchases_next_period_interval", opt(f.expected_purchases_next_period_ci)},
+                     {"interval_note", f.interval_note},
                      {"mean_p_alive", f.mean_p_alive},
                      {"p_alive_histogram", f.p_alive_histogram},
                      {"clv_periods", f.clv_horizon_periods},
                      {"clv_discount_rate", f.clv_discount_rate},
                      {"mean_clv", opt(f.mean_clv)},
                      {"top_customers", top},
-                     {"holdout", holdout}};
+                     {"holdout", holdout},
+                     {"tracking", tracking}};
     j["forecast_error"] = nullptr;
   } else {
     j["forecast"] = nullptr;

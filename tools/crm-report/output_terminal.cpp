@@ -149,7 +149,11 @@ void print_terminal(const report& r, bool color) {
       fmt::print("  spend model fitted without {} repeat customers whose repeat purchases were all free\n",
                  f.spend_rows_left_out);
     fmt::print("  log-likelihood {:.1f}\n", f.log_likelihood);
-    fmt::print("  expected purchases next {} ({:.2f} weeks): {:.1f}\n", r.period, f.horizon, f.expected_purchases_next_period);
+    fmt::print("  expected purchases next {} ({:.2f} weeks): {:.1f}{}\n", r.period, f.horizon, f.expected_purchases_next_period,
+               f.expected_purchases_next_period_ci ? fmt::format(" [{}: {:.1f}, {:.1f}]", ci, f.expected_purchases_next_period_ci->lower,
+                                                                 f.expected_purchases_next_period_ci->upper)
+                                                   : "");
+    if (!f.interval_note.empty()) p.note("  " + f.interval_note);
     fmt::print("  mean P(alive): {}\n", percent(f.mean_p_alive));
     std::string hist;
     for (std::size_t k = 0; k < f.p_alive_histogram.size(); ++k)
@@ -158,11 +162,26 @@ void print_terminal(const report& r, bool color) {
     fmt::print("  P(alive) histogram: {}\n", hist);
     if (f.mean_clv) fmt::print("  mean CLV (12 {}s, 1% discount per {}): {}\n", r.period, r.period, money_text(*f.mean_clv, cur));
     rows.clear();
+    const auto bounds = [](const std::optional<interval>& i, auto text) {
+      return i ? "[" + text(i->lower) + ", " + text(i->upper) + "]" : std::string("-");
+    };
     for (const customer_forecast& c : f.top)
-      rows.push_back({std::to_string(c.id), fixed(c.frequency, 0), fixed(c.recency, 1), fixed(c.age, 1),
-                      percent(c.p_alive), fixed(c.expected_purchases, 2), money_text(c.clv, cur)});
+      rows.push_back({std::to_string(c.id), fixed(c.frequency, 0), fixed(c.recency, 1), fixed(c.age, 1), percent(c.p_alive),
+                      bounds(c.p_alive_ci, [](double v) { return percent(v); }), fixed(c.expected_purchases, 2),
+                      money_text(c.clv, cur), bounds(c.clv_ci, [&](double v) { return money_text(v, cur); })});
     fmt::print("\n  Top customers by CLV\n");
-    p.table({"customer", "repeats", "recency", "age", "P(alive)", "next " + r.period, "CLV"}, rows);
+    p.table({"customer", "repeats", "recency", "age", "P(alive)", ci, "next " + r.period, "CLV", ci}, rows);
+    if (f.holdout_length && !f.tracking.empty()) {
+      // The tracking's point at (or just after) the calibration end, and its last point.
+      const auto at = std::find_if(f.tracking.begin(), f.tracking.end(),
+                                   [&](const tracking_row& x) { return x.time >= f.tracking_calibration_end; });
+      const tracking_row& c = at != f.tracking.end() ? *at : f.tracking.back();
+      const tracking_row& e = f.tracking.back();
+      fmt::print("\n  Cumulative repeat purchases of the {} customers acquired by {}, actual vs predicted:\n"
+                 "    week {:g}: {:.0f} vs {:.1f}; week {:g} (end of the data): {:.0f} vs {:.1f}\n",
+                 count_text(f.tracking_customers), f.calibration_end, c.time, c.actual_cumulative, c.predicted_cumulative, e.time,
+                 e.actual_cumulative, e.predicted_cumulative);
+    }
     if (f.holdout_length) {
       fmt::print("\n  Holdout: {:.1f} weeks after {}: purchases per customer, predicted vs actual\n", *f.holdout_length,
                  f.calibration_end);

@@ -137,12 +137,22 @@ struct customer_forecast {
   std::uint64_t id = 0;
   double frequency = 0, recency = 0, age = 0, average_spend = 0;
   double p_alive = 0, expected_purchases = 0, clv = 0;
+  /// Delta-method intervals at the report's level (top customers only; none when the parameter
+  /// estimate or the interval fails, see forecast_figures::interval_note).
+  std::optional<interval> p_alive_ci, expected_purchases_ci, clv_ci;
 };
 
 struct holdout_row {
   std::string frequency;  ///< "0", "1", ..., "7+"
   std::int64_t customers = 0;
   double actual = 0, predicted = 0;  ///< mean holdout purchases per customer
+};
+
+/// Cumulative and incremental repeat purchases of the calibration cohort at one time, actual and
+/// predicted (crm::purchase_tracking).
+struct tracking_row {
+  double time = 0;  ///< weeks since the first day of the data
+  double actual_cumulative = 0, predicted_cumulative = 0, actual_incremental = 0, predicted_incremental = 0;
 };
 
 struct forecast_figures {
@@ -156,7 +166,9 @@ struct forecast_figures {
   std::string spend_note;  ///< why no Gamma-Gamma, if so
   std::int64_t spend_rows_left_out = 0;  ///< repeat customers with a zero mean repeat value (not in the spend fit)
   double horizon = 0;      ///< next period, in weeks
-  double expected_purchases_next_period = 0;
+  double expected_purchases_next_period = 0;  ///< the whole base (crm::try_conditional_expected_purchases_intervals)
+  std::optional<interval> expected_purchases_next_period_ci;  ///< its delta-method interval
+  std::string interval_note;  ///< why an interval is missing, if one is
   double mean_p_alive = 0;
   std::vector<std::int64_t> p_alive_histogram;  ///< 10 bins of width 0.1
   std::vector<customer_forecast> top;
@@ -166,6 +178,10 @@ struct forecast_figures {
   std::optional<double> holdout_length;  ///< weeks of data after the calibration end
   std::vector<holdout_row> holdout;
   double holdout_actual_total = 0, holdout_predicted_total = 0;
+  // tracking of the calibration cohort's repeat purchases over time (with the holdout only)
+  std::vector<tracking_row> tracking;
+  std::int64_t tracking_customers = 0;  ///< the cohort: customers first seen by the calibration end
+  double tracking_calibration_end = 0;  ///< the calibration end on the tracking's clock (weeks)
 };
 
 struct headline {
@@ -208,6 +224,11 @@ struct report {
 [[nodiscard]] report_input builtin_sample();
 // figures.cpp
 [[nodiscard]] report compute_report(const report_input& in, const report_options& o);
+// forecast.cpp: the forecast section (rep.forecast), fitted on the orders to cal_end; the models'
+// time unit is the week, `horizon` the next period in weeks. Throws std::runtime_error when the
+// model cannot be fitted (input_error for a record the accumulators refuse).
+void forecast_figures_of(report& rep, const report_input& in, const report_options& o, std::chrono::sys_days first,
+                         std::chrono::sys_days cal_end, std::chrono::sys_days last, double horizon);
 // output_*.cpp
 void print_terminal(const report& r, bool color);
 [[nodiscard]] std::string to_json_text(const report& r);

@@ -1,0 +1,373 @@
+// crm-metrics tests: the forecast section of crm-report (docs/report.md, "forecast", "holdout
+// diagnostic", "tracking"): the fits, the intervals and the calibration-vs-holdout diagnostics in
+// its JSON, checked against the library's results computed here through the public API and against
+// values read from the data files without the library.
+// (A translation unit of its own: <crm/models.hpp> and <crm/statistics.hpp> cannot be included
+// together while both define crm::interval_method.)
+#include "../catch.hpp"
+#include "../data_path.hpp"
+#include "report_helpers.hpp"
+
+#include <crm/aggregate/csv.hpp>
+#include <crm/aggregate/rfm.hpp>
+#include <crm/models.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace crm_report_test;
+
+/// CDNOW_sample.txt read without the library: per sample id, its distinct purchase days
+/// (days since 1997-01-01).
+std::map<int, std::set<int>> cdnow_sample_days(const fs::path& file) {
+  std::map<int, std::set<int>> days;
+  std::ifstream in(file);
+  std::string line;
+  const std::chrono::sys_days origin = std::chrono::year{1997} / 1 / 1;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string master, id, date;
+    fields >> master >> id >> date;
+    if (date.size() != 8) continue;
+    const std::chrono::year_month_day ymd{std::chrono::year{std::stoi(date.substr(0, 4))},
+                                          std::chrono::month{static_cast<unsigned>(std::stoi(date.substr(4, 2)))},
+                                          std::chrono::day{static_cast<unsigned>(std::stoi(date.substr(6, 2)))}};
+    days[std::stoi(id)].insert(static_cast<int>((std::chrono::sys_days{ymd} - origin).count()));
+  }
+  return days;
+}
+
+double logit(double p) { return std::log(p / (1 - p)); }
+
+}  // namespace
+
+TEST_CASE("crm-report: the forecast on CDNOW_master.txt is the library's: fits, holdout by frequency, the whole base's "
+          "expected purchases with its interval",
+          "[report][data]") {
+  const fs::path file = crm_test::data_file("cdnow/CDNOW_master.txt");
+  CRM_REQUIRE_DATA(file);
+  const run_result r = run("'" + file.string() + "' --calibration-end 1997-09-30 --json master_forecast.json");
+  REQUIRE(r.code == 0);
+  REQUIRE(r.err.empty());
+  const json j = json::parse(slurp(work_dir() / "master_forecast.json"));
+  const auto read = crm::read_orders_csv<double>(crm::csv_input(file),
+                                                 {.customer = "customer_id", .time = "date", .amount = "dollar_value"},
+                                                 {.whitespace_separated = true, .time = crm::time_format::yyyymmdd});
+  using namespace std::chrono;
+  // The forecast: the same fits on the library's RFM summary (weeks, holdout to 1998-06-30).
+  crm::rfm_accumulator<double> rfm({.calibration_end = sys_days{year{1997} / 9 / 30},
+                                    .observation_end = sys_days{year{1998} / 6 / 30}, .time_unit = weeks{1}});
+  rfm.add(read.records);
+  const auto bg = crm::fit_bg_nbd(crm::compress(rfm.model_rows()));
+  const json& f = j["forecast"];
+  CHECK(f["model"] == "BG/NBD");
+  CHECK(f["customers"] == 23570);
+  CHECK(near(f["parameters"]["r"]["value"].get<double>(), bg.params.r, 1e-9));
+  CHECK(near(f["parameters"]["alpha"]["value"].get<double>(), bg.params.alpha, 1e-9));
+  CHECK(near(f["parameters"]["a"]["value"].get<double>(), bg.params.a, 1e-9));
+  CHECK(near(f["parameters"]["b"]["value"].get<double>(), bg.params.b, 1e-9));
+  CHECK(near(f["parameters"]["r"]["standard_error"].get<double>(), bg.standard_errors.r, 1e-9));
+  CHECK(near(f["log_likelihood"].get<double>(), bg.log_likelihood, 1e-12));
+  // Gamma-Gamma needs positive values: repeat customers whose repeat purchases were all $0 are left out.
+  std::vector<crm::spend_row<double>> spend;
+  for (const auto& s : crm::repeat_customers(rfm.spend_rows()))
+    if (s.average_spend > 0) spend.push_back(s);
+  CHECK(f["spend_rows_left_out"] == crm::repeat_customers(rfm.spend_rows()).size() - spend.size());
+  CHECK(f["spend_rows_left_out"].get<int>() > 0);
+  const auto gg = crm::fit_gamma_gamma(spend);
+  CHECK(near(f["spend_model"]["p"]["value"].get<double>(), gg.params.p, 1e-9));
+  CHECK(near(f["spend_model"]["q"]["value"].get<double>(), gg.params.q, 1e-9));
+  CHECK(near(f["spend_model"]["gamma"]["value"].get<double>(), gg.params.gamma, 1e-9));
+  // Holdout: 39 weeks; actual purchase days after the calibration end, predicted by E[Y(t) | x, t_x, T].
+  CHECK(near(f["holdout"]["length"].get<double>(), 273.0 / 7.0));
+  double actual = 0, predicted = 0;
+  for (const auto& c : rfm.rows()) {
+    actual += static_cast<double>(c.holdout_frequency);
+    predicted += bg.params.conditional_expected_purchases({static_cast<double>(c.frequency), c.recency, c.age, 1.0},
+                                                          273.0 / 7.0);
+  }
+  CHECK(f["holdout"]["actual_total"].get<double>() == actual);
+  CHECK(near(f["holdout"]["predicted_total"].get<double>(), predicted, 1e-9));
+  std::int64_t in_hist = 0;
+  for (const auto& b : f["p_alive_histogram"]) in_hist += b.get<std::int64_t>();
+  CHECK(in_hist == 23570);
+
+  // Holdout by calibration frequency, grouped here by hand (x = 0..6 and 7+), as crm-report did
+  // before it called crm::try_calibration_vs_holdout: the same groups and means.
+  std::vector<double> n(8), act(8), pred(8);
+  for (const auto& c : rfm.rows()) {
+    const auto g = std::min<std::size_t>(7, static_cast<std::size_t>(c.frequency));
+    n[g] += 1, act[g] += static_cast<double>(c.holdout_frequency);
+    pred[g] += bg.params.conditional_expected_purchases({static_cast<double>(c.frequency), c.recency, c.age, 1.0}, 273.0 / 7.0);
+  }
+  const json& groups = f["holdout"]["by_frequency"];
+  REQUIRE(groups.size() == 8);  // every group has customers on CDNOW
+  for (std::size_t g = 0; g < 8; ++g) {
+    INFO("group " << g);
+    CHECK(groups[g]["frequency"] == (g < 7 ? std::to_string(g) : "7+"));
+    CHECK(groups[g]["customers"].get<double>() == n[g]);
+    CHECK(near(groups[g]["actual"].get<double>(), act[g] / n[g], 1e-12));
+    CHECK(near(groups[g]["predicted"].get<double>(), pred[g] / n[g], 1e-12));
+  }
+
+  // Expected purchases of the whole base next month (365.25 / 12 / 7 weeks) from each customer's
+  // whole history: the sum over the customers, and the library's delta interval at 95 %.
+  const double month = 365.25 / 12.0 / 7.0;
+  CHECK(near(f["horizon"].get<double>(), month, 1e-15));
+  crm::rfm_accumulator<double> whole({.calibration_end = sys_days{year{1998} / 6 / 30},
+                                      .observation_end = sys_days{year{1998} / 6 / 30}, .time_unit = weeks{1}});
+  whole.add(read.records);
+  double sum = 0;
+  for (const auto& row : whole.model_rows()) sum += bg.params.conditional_expected_purchases(row, month);
+  const json& e = f["expected_purchases_next_period_interval"];
+  CHECK(near(f["expected_purchases_next_period"].get<double>(), sum, 1e-9));
+  CHECK(e["value"].get<double>() == f["expected_purchases_next_period"].get<double>());
+  CHECK(e["lower"].get<double>() < e["value"].get<double>());
+  CHECK(e["upper"].get<double>() > e["value"].get<double>());
+  const auto est = crm::parameter_estimate_from(bg.params, crm::compress(rfm.model_rows()));
+  const auto base = crm::compress(whole.model_rows());
+  const auto ci = crm::try_conditional_expected_purchases_intervals(est, std::span<const crm::rfm_row<double>>(base), month,
+                                                                    {.level = 0.95});
+  REQUIRE(ci);
+  CHECK(near(e["lower"].get<double>(), ci->total.lower, 1e-9));
+  CHECK(near(e["upper"].get<double>(), ci->total.upper, 1e-9));
+  CHECK(f["interval_note"] == "");
+}
+
+TEST_CASE("crm-report: the published BG/NBD and Gamma-Gamma estimates appear for the CDNOW 2357-customer sample",
+          "[report][data]") {
+  // Fader, Hardie & Lee (2005), "Counting your customers the easy way", section 4: r = 0.243,
+  // alpha = 4.414, a = 0.793, b = 2.426, log L = -9582.4; "RFM and CLV" (2005): p = 6.25, q = 3.74,
+  // gamma = 15.44. CDNOW_sample.txt: original id, sample id, yyyymmdd, CDs, dollars; no header.
+  const fs::path file = crm_test::data_file("cdnow/CDNOW_sample.txt");
+  CRM_REQUIRE_DATA(file);
+  const run_result r = run("'" + file.string() +
+                           "' --customer-column 1 --date-column 3 --amount-column 5 --calibration-end 1997-09-30 "
+                           "--json sample2357.json");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("r                 0.243") != std::string::npos);
+  const json j = json::parse(slurp(work_dir() / "sample2357.json"));
+  const json& f = j["forecast"];
+  CHECK(f["customers"] == 2357);
+  const auto published = [&](const json& v, double value, double half_unit) {
+    CHECK(std::fabs(v["value"].get<double>() - value) <= half_unit);
+  };
+  published(f["parameters"]["r"], 0.243, 0.0005);
+  published(f["parameters"]["alpha"], 4.414, 0.0005);
+  published(f["parameters"]["a"], 0.793, 0.0005);
+  published(f["parameters"]["b"], 2.426, 0.0005);
+  CHECK(std::fabs(f["log_likelihood"].get<double>() - -9582.4) <= 0.05);
+  published(f["spend_model"]["p"], 6.25, 0.005);
+  published(f["spend_model"]["q"], 3.74, 0.005);
+  published(f["spend_model"]["gamma"], 15.44, 0.005);
+  // And close to a fit on the published per-customer summary file (whose t_x and T are rounded to
+  // two decimals of a week, hence the tolerance).
+  const auto summary = crm::read_rfm_csv<double>(crm_test::data_file("cdnow/cdnow_customers_summary.csv"));
+  const auto fit = crm::fit_bg_nbd(crm::compress(summary));
+  CHECK(near(f["parameters"]["r"]["value"].get<double>(), fit.params.r, 2e-3));
+  CHECK(near(f["parameters"]["alpha"]["value"].get<double>(), fit.params.alpha, 2e-3));
+  CHECK(near(f["parameters"]["a"]["value"].get<double>(), fit.params.a, 2e-3));
+  CHECK(near(f["parameters"]["b"]["value"].get<double>(), fit.params.b, 2e-3));
+}
+
+TEST_CASE("crm-report: the tracking of repeat purchases and the holdout table on the CDNOW sample equal the raw data",
+          "[report][data]") {
+  // Actual counts are read from the file here without the library; docs/model-diagnostics.md quotes
+  // the same (2462 at week 39, 4339 at week 78; the holdout groups), checked there against an
+  // independent SciPy computation. Predicted: the sum over customers of E[X(week - first purchase)]
+  // at the report's own fitted parameters.
+  const fs::path file = crm_test::data_file("cdnow/CDNOW_sample.txt");
+  CRM_REQUIRE_DATA(file);
+  const run_result r = run("'" + file.string() +
+                           "' --customer-column 1 --date-column 3 --amount-column 5 --calibration-end 1997-09-30 "
+                           "--json tracking2357.json --html tracking2357.html");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(work_dir() / "tracking2357.json"));
+  const json& f = j["forecast"];
+  const auto days = cdnow_sample_days(file);
+  REQUIRE(days.size() == 2357);
+  std::vector<double> first, repeats;
+  std::vector<int> x(days.size()), holdout(days.size());
+  std::size_t i = 0;
+  for (const auto& [id, d] : days) {
+    first.push_back(*d.begin() / 7.0);
+    x[i] = -1;
+    for (const int day : d) {
+      if (day != *d.begin()) repeats.push_back(day / 7.0);
+      ++(day <= 272 ? x[i] : holdout[i]);  // 1997-09-30 is day 272
+    }
+    ++i;
+  }
+  const crm::bg_nbd<double> model{f["parameters"]["r"]["value"].get<double>(), f["parameters"]["alpha"]["value"].get<double>(),
+                                  f["parameters"]["a"]["value"].get<double>(), f["parameters"]["b"]["value"].get<double>()};
+  const json& t = f["tracking"];
+  CHECK(t["customers"] == 2357);
+  CHECK(t["calibration_end_week"].get<double>() == 272.0 / 7.0);
+  const json& points = t["points"];
+  REQUIRE(points.size() == 78);  // 1997-01-01 .. 1998-06-30: 546 days, 78 weeks
+  double previous_actual = 0, previous_predicted = 0;
+  for (std::size_t w = 1; w <= 78; ++w) {
+    const json& p = points[w - 1];
+    INFO("week " << w);
+    CHECK(p["week"].get<double>() == static_cast<double>(w));
+    const auto actual = static_cast<double>(std::count_if(repeats.begin(), repeats.end(), [&](double s) { return s <= static_cast<double>(w); }));
+    double predicted = 0;
+    for (const double s : first)
+      if (s < static_cast<double>(w)) predicted += model.expected_purchases(static_cast<double>(w) - s);
+    CHECK(p["actual_cumulative"].get<double>() == actual);
+    CHECK(near(p["predicted_cumulative"].get<double>(), predicted, 1e-9));
+    CHECK(p["actual_incremental"].get<double>() == actual - previous_actual);
+    CHECK(near(p["predicted_incremental"].get<double>(), predicted - previous_predicted, 1e-9));
+    previous_actual = actual, previous_predicted = predicted;
+  }
+  CHECK(points[38]["actual_cumulative"] == 2462);
+  CHECK(points[77]["actual_cumulative"] == 4339);
+  CHECK(r.out.find("week 39: 2462 vs ") != std::string::npos);
+  CHECK(r.out.find("week 78 (end of the data): 4339 vs ") != std::string::npos);
+  // The holdout table: customers and mean actual purchases per group, as counted from the file.
+  const json& groups = f["holdout"]["by_frequency"];
+  REQUIRE(groups.size() == 8);
+  const std::int64_t published_customers[] = {1411, 439, 214, 100, 62, 38, 29, 64};  // docs/model-diagnostics.md
+  double total = 0;
+  for (std::size_t g = 0; g < 8; ++g) {
+    double n = 0, h = 0;
+    for (std::size_t k = 0; k < x.size(); ++k)
+      if (std::min<std::size_t>(7, static_cast<std::size_t>(x[k])) == g) n += 1, h += holdout[k];
+    total += h;
+    CHECK(groups[g]["customers"] == published_customers[g]);
+    CHECK(groups[g]["customers"].get<double>() == n);
+    CHECK(near(groups[g]["actual"].get<double>(), h / n, 1e-12));
+  }
+  CHECK(total == 1882);
+  CHECK(f["holdout"]["actual_total"].get<double>() == total);
+  // The page draws each point of both curves, with the JSON's numbers (report_test checks every
+  // data-value of a page against its JSON).
+  const std::string html = slurp(work_dir() / "tracking2357.html");
+  std::size_t marks = 0;
+  for (std::size_t at = html.find("data-json=\"/forecast/tracking/points/"); at != std::string::npos;
+       at = html.find("data-json=\"/forecast/tracking/points/", at + 1))
+    ++marks;
+  CHECK(marks == 2 * 78);
+  CHECK(html.find("id=\"chart-tracking\"") != std::string::npos);
+}
+
+TEST_CASE("crm-report: intervals at --level: delta method, log scale for counts and money, logit for P(alive)", "[report]") {
+  // The delta interval is symmetric on its scale with half-width z * se, and se does not depend on
+  // the level: the half-widths at 95 % and 90 % are in the ratio z(0.975) / z(0.95) =
+  // 1.959963984540054 / 1.6448536269514722 (scipy.stats.norm.ppf(0.975), scipy.stats.norm.ppf(0.95)).
+  const double ratio = 1.959963984540054 / 1.6448536269514722;
+  const run_result a = run("--json level95.json");
+  const run_result b = run("--level 0.9 --json level90.json");
+  REQUIRE(a.code == 0);
+  REQUIRE(b.code == 0);
+  const json fa = json::parse(slurp(work_dir() / "level95.json"))["forecast"];
+  const json fb = json::parse(slurp(work_dir() / "level90.json"))["forecast"];
+  CHECK(fa["interval_note"] == "");
+  const auto log_half = [](const json& i) { return std::log(i["upper"].get<double>() / i["value"].get<double>()); };
+  const auto log_half_low = [](const json& i) { return std::log(i["value"].get<double>() / i["lower"].get<double>()); };
+  const auto logit_half = [](const json& i) { return logit(i["upper"].get<double>()) - logit(i["value"].get<double>()); };
+  const json& ea = fa["expected_purchases_next_period_interval"];
+  CHECK(near(log_half(ea), log_half_low(ea), 1e-9));
+  CHECK(near(log_half(ea) / log_half(fb["expected_purchases_next_period_interval"]), ratio, 1e-9));
+  REQUIRE(fa["top_customers"].size() == 10);
+  for (std::size_t k = 0; k < 10; ++k) {
+    const json& c = fa["top_customers"][k];
+    const json& c90 = fb["top_customers"][k];
+    INFO("top customer " << k);
+    REQUIRE(c["customer"] == c90["customer"]);
+    for (const char* key : {"p_alive", "expected_purchases_next_period", "clv"}) {
+      const json& i = c[std::string(key) + "_interval"];
+      REQUIRE(i.is_object());
+      CHECK(i["value"].get<double>() == c[key].get<double>());
+      CHECK(i["lower"].get<double>() < c[key].get<double>());
+      CHECK(i["upper"].get<double>() > c[key].get<double>());
+    }
+    CHECK(c["p_alive_interval"]["upper"].get<double>() < 1.0);
+    CHECK(near(logit_half(c["p_alive_interval"]) / logit_half(c90["p_alive_interval"]), ratio, 1e-9));
+    CHECK(near(log_half(c["clv_interval"]) / log_half(c90["clv_interval"]), ratio, 1e-9));
+    CHECK(near(log_half(c["clv_interval"]), log_half_low(c["clv_interval"]), 1e-9));
+  }
+}
+
+TEST_CASE("crm-report: holdout groups without customers are left out, and without data after the calibration end there is no holdout "
+          "and no tracking",
+          "[report]") {
+  // 60 customers with 0, 1, 2, 3 or 9 repeat purchases by 2024-05-31 (none with 4 to 8), some more
+  // after it, and customer 61 whose 3 repeat purchases were free.
+  const fs::path d = work_dir() / "gaps";
+  fs::create_directories(d);
+  std::string text = "customer_id,date,amount\n";
+  const int repeats_of[] = {0, 0, 0, 1, 1, 2, 3, 9};
+  using namespace std::chrono;
+  const auto date = [](int day) {
+    const year_month_day ymd{sys_days{year{2024} / 1 / 1} + days{day}};
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+    return std::string(buf);
+  };
+  for (int c = 1; c <= 60; ++c) {
+    const int start = c * 7 % 31;
+    std::vector<int> when{start};
+    for (int k = 0; k < repeats_of[c % 8]; ++k) when.push_back(start + 12 * (k + 1));
+    for (int k = 0; k < c % 4; ++k) when.push_back(160 + 40 * k + c % 20);
+    for (const int day : when) text += std::to_string(c) + "," + date(day) + "," + std::to_string(10 + c % 7 * 5 + day % 3) + ".00\n";
+  }
+  text += "61,2024-01-06,10.00\n61,2024-01-21,0.00\n61,2024-02-10,0.00\n61,2024-03-01,0.00\n";
+  write(d / "orders.csv", text);
+  const run_result r = run("orders.csv --calibration-end 2024-05-31 --top 100 --json out.json --html out.html", "NO_COLOR=1", "gaps");
+  REQUIRE(r.code == 0);
+  const json f = json::parse(slurp(d / "out.json"))["forecast"];
+  REQUIRE(f.is_object());
+  std::vector<std::string> labels;
+  double customers = 0;
+  for (const json& g : f["holdout"]["by_frequency"]) {
+    labels.push_back(g["frequency"].get<std::string>());
+    CHECK(g["customers"].get<double>() > 0);
+    customers += g["customers"].get<double>();
+  }
+  CHECK(labels == std::vector<std::string>{"0", "1", "2", "3", "7+"});
+  CHECK(customers == 61);
+  CHECK(f["tracking"]["customers"] == 61);
+  CHECK(f["tracking"]["points"].size() == 38);  // 2024-01-01 .. 2024-09-16 (day 259): 260 days, 38 weeks
+  // Every top customer has the three intervals, except the CLV interval of customer 61 (free repeat
+  // purchases: the population's mean spend in the CLV, no interval).
+  CHECK(f["spend_rows_left_out"] == 1);
+  REQUIRE(f["top_customers"].size() == 61);
+  for (const json& c : f["top_customers"]) {
+    INFO("customer " << c["customer"]);
+    CHECK(c["p_alive_interval"].is_object());
+    CHECK(c["expected_purchases_next_period_interval"].is_object());
+    CHECK(c["clv"].get<double>() > 0);
+    CHECK(c["clv_interval"].is_null() == (c["customer"] == 61));
+  }
+  CHECK(f["interval_note"] == "");
+
+  // One order on day 2000 (2029-06-23): 286 weeks of data, a point every 2 weeks (143 points, at most 260).
+  write(d / "long.csv", text + "1,2029-06-23,7.00\n");
+  REQUIRE(run("long.csv --calibration-end 2024-05-31 --json long.json", "NO_COLOR=1", "gaps").code == 0);
+  const json long_data = json::parse(slurp(d / "long.json"));
+  const json& points = long_data["forecast"]["tracking"]["points"];
+  REQUIRE(points.size() == 143);
+  for (std::size_t k = 0; k < points.size(); ++k) CHECK(points[k]["week"].get<double>() == 2.0 * static_cast<double>(k + 1));
+
+  // The built-in sample with the calibration end on the last day of the data.
+  REQUIRE(run("--json sample_last.json").code == 0);
+  const std::string last_day = json::parse(slurp(work_dir() / "sample_last.json"))["last_date"].get<std::string>();
+  const run_result no = run("--calibration-end " + last_day + " --json no_holdout.json --html no_holdout.html");
+  REQUIRE(no.code == 0);
+  const json n = json::parse(slurp(work_dir() / "no_holdout.json"))["forecast"];
+  REQUIRE(n.is_object());
+  CHECK(n["holdout"].is_null());
+  CHECK(n["tracking"].is_null());
+  CHECK(no.out.find("Cumulative repeat purchases") == std::string::npos);
+  CHECK(slurp(work_dir() / "no_holdout.html").find("chart-tracking") == std::string::npos);
+}

@@ -1,0 +1,67 @@
+// crm-metrics tests: helpers shared by the crm-report tests (report_test.cpp, report_forecast_test.cpp):
+// running the program as users run it and reading what it wrote.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace crm_report_test {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+/// The build-tree directory this test writes into (its own subdirectory of the test's binary dir).
+inline fs::path work_dir() {
+  const fs::path d = fs::path(CRM_REPORT_TEST_DIR) / "work";
+  fs::create_directories(d);
+  return d;
+}
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct run_result {
+  int code = -1;
+  std::string out, err;
+};
+
+/// Runs a shell command line in the work directory (or its `subdir`), capturing its output.
+inline run_result run_command(const std::string& command, const std::string& subdir = "") {
+  static int counter = 0;
+  const fs::path dir = work_dir() / subdir;
+  const std::string tag = std::to_string(++counter);
+  const fs::path out = dir / ("run" + tag + ".out"), err = dir / ("run" + tag + ".err");
+  const std::string cmd = "cd '" + dir.string() + "' && " + command + " > '" + out.string() + "' 2> '" + err.string() + "'";
+  const int status = std::system(cmd.c_str());
+  run_result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+/// Runs crm-report with `args` (a shell-quoted string) and an environment prefix.
+inline run_result run(const std::string& args, const std::string& env = "NO_COLOR=1", const std::string& subdir = "") {
+  return run_command(env + " '" CRM_REPORT_EXE "' " + args, subdir);
+}
+
+inline void write(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+inline bool near(double a, double b, double rel = 1e-9) { return std::fabs(a - b) <= rel * std::max(1.0, std::fabs(b)); }
+
+}  // namespace crm_report_test

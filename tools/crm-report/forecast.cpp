@@ -1,0 +1,232 @@
+// crm-report: the forecast section, through the library's model layer: the RFM summary
+// (crm::rfm_accumulator) -> the BG/NBD or Pareto/NBD and Gamma-Gamma fits -> predictions with
+// their intervals (crm/models/intervals.hpp) -> calibration vs holdout and the tracking of repeat
+// purchases over time (crm/models/diagnostics.hpp).
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// This file does not include <crm/statistics.hpp>: crm/models/intervals.hpp and
+// crm/statistics/proportion.hpp both define crm::interval_method, so the two layers cannot be
+// included in one translation unit (reported to the model layer's owners).
+#include "add_all.hpp"
+#include "report.hpp"
+
+#include <crm/aggregate/rfm.hpp>
+#include <crm/models.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace crm_report {
+namespace {
+
+using namespace std::chrono;
+
+interval of(const crm::prediction_interval<double>& p) { return {p.estimate, p.lower, p.upper}; }
+
+/// The interval of a prediction, or none (and the first failure's message in `note`).
+std::optional<interval> kept(const crm::result<crm::prediction_interval<double>>& r, std::string& note, const char* what) {
+  if (r) return of(*r);
+  if (note.empty()) note = std::string(what) + ": " + crm::message(r.error());
+  return std::nullopt;
+}
+
+/// Every customer's purchase days (orders with an amount >= 0, as the RFM summary counts them),
+/// as day numbers since `first`, sorted and distinct.
+std::unordered_map<crm::customer_id, std::vector<std::int32_t>> purchase_days(const report_input& in, sys_days first) {
+  std::unordered_map<crm::customer_id, std::vector<std::int32_t>> days;
+  for (const crm::order<double>& o : in.orders)
+    if (o.amount >= 0) days[o.customer].push_back(static_cast<std::int32_t>((floor<std::chrono::days>(o.time) - first).count()));
+  for (auto& [id, d] : days) {
+    std::sort(d.begin(), d.end());
+    d.erase(std::unique(d.begin(), d.end()), d.end());
+  }
+  return days;
+}
+
+/// Cumulative repeat purchases of the calibration cohort (customers whose first purchase is on or
+/// before the calibration end) over time, actual and predicted by crm::try_purchase_tracking. One
+/// clock: weeks since the first day of the data; a purchase on day d is at d / 7; points every week
+/// (every k weeks when the data span more than 260) to the end of the data's last week.
+template <class Model>
+void tracking_figures(forecast_figures& f, const Model& model, const report_input& in, sys_days first, sys_days cal_end,
+                      sys_days last) {
+  const std::int32_t cal_day = static_cast<std::int32_t>((cal_end - first).count());
+  std::vector<double> starts, repeats;
+  for (const auto& [id, d] : purchase_days(in, first)) {
+    if (d.front() > cal_day) continue;  // acquired in the holdout: not in the fitted cohort
+    starts.push_back(d.front() / 7.0);
+    for (std::size_t k = 1; k < d.size(); ++k) repeats.push_back(d[k] / 7.0);
+  }
+  const auto weeks_total = static_cast<std::int64_t>(std::ceil(static_cast<double>((last - first).count() + 1) / 7.0));
+  const std::int64_t step = std::max<std::int64_t>(1, (weeks_total + 259) / 260);
+  std::vector<double> times;
+  for (std::int64_t w = step; w < weeks_total + step; w += step) times.push_back(static_cast<double>(w));
+  const auto track = crm::try_purchase_tracking(model, starts, repeats, times);
+  if (!track) throw std::runtime_error(crm::message(track.error()));
+  f.tracking_customers = static_cast<std::int64_t>(starts.size());
+  f.tracking_calibration_end = cal_day / 7.0;
+  for (const crm::tracking_point<double>& p : *track)
+    f.tracking.push_back({p.time, p.actual_cumulative, p.predicted_cumulative, p.actual_incremental, p.predicted_incremental});
+}
+
+/// Predictions from each customer's whole history with the calibration fit, their intervals, and
+/// the holdout diagnostics.
+template <class Model>
+void predictions(forecast_figures& f, const Model& model, const std::vector<crm::rfm_row<double>>& fitted,
+                 const std::optional<crm::gamma_gamma<double>>& gg, const std::vector<crm::spend_row<double>>& spend,
+                 crm::rfm_accumulator<double>& calibration, crm::rfm_accumulator<double>& whole, const report_input& in,
+                 const report_options& o, sys_days first, sys_days cal_end, sys_days last) {
+  const crm::interval_options level{.level = o.level};  // delta method (the default)
+  // The estimates behind the intervals: the covariance of the fitted parameters from the data.
+  const auto est = crm::try_parameter_estimate(model, fitted);
+  if (!est) f.interval_note = "no intervals: " + crm::message(est.error());
+  std::optional<crm::parameter_estimate<crm::gamma_gamma<double>>> gg_est;
+  if (gg) {
+    if (auto e = crm::try_parameter_estimate(*gg, spend)) gg_est = *e;
+    else if (f.interval_note.empty()) f.interval_note = "no CLV intervals: " + crm::message(e.error());
+  }
+
+  const auto now = whole.rows();
+  const auto now_rows = whole.model_rows();
+  // The whole base's expected purchases next period with its interval, over the compressed
+  // summary (identical customers weighted).
+  const auto base_rows = crm::compress(now_rows);
+  if (est) {
+    const auto base = crm::try_conditional_expected_purchases_intervals(*est, std::span<const crm::rfm_row<double>>(base_rows), f.horizon, level);
+    if (base) {
+      f.expected_purchases_next_period = base->total.estimate;
+      f.expected_purchases_next_period_ci = of(base->total);
+    } else {
+      f.interval_note = "expected purchases next period: " + crm::message(base.error());
+    }
+  }
+  if (!f.expected_purchases_next_period_ci)
+    for (const auto& r : base_rows) f.expected_purchases_next_period += r.weight * model.conditional_expected_purchases(r, f.horizon);
+
+  f.p_alive_histogram.assign(10, 0);
+  std::vector<customer_forecast> all;
+  double sum_alive = 0, sum_clv = 0;
+  const crm::clv_horizon<double> horizon{.periods = 12, .period_length = f.horizon, .discount_rate = 0.01, .margin = 1.0};
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    const auto& c = now[i];
+    const crm::rfm_row<double>& row = now_rows[i];
+    customer_forecast cf{c.customer, row.frequency, c.recency, c.age, c.monetary_value, model.probability_alive(row),
+                         model.conditional_expected_purchases(row, f.horizon), 0, {}, {}, {}};
+    sum_alive += cf.p_alive;
+    f.p_alive_histogram[std::min<std::size_t>(9, static_cast<std::size_t>(cf.p_alive * 10.0))] += 1;
+    if (gg) {
+      // Customers whose repeat purchases were all free get the population's mean spend (x = 0).
+      const double s = gg->conditional_expected_average_spend(c.monetary_value > 0 ? row.frequency : 0.0, c.monetary_value);
+      cf.clv = crm::customer_lifetime_value(model, row, s, horizon);
+      sum_clv += cf.clv;
+    }
+    all.push_back(cf);
+  }
+  f.mean_p_alive = sum_alive / static_cast<double>(now.size());
+  if (gg) f.mean_clv = sum_clv / static_cast<double>(now.size());
+  const auto top = std::min(static_cast<std::size_t>(std::max(0, o.top)), all.size());
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(top), all.end(), [&](const auto& a, const auto& b) {
+    return gg ? a.clv > b.clv : a.expected_purchases > b.expected_purchases;
+  });
+  all.resize(top);
+  // Intervals of the top customers' predictions.
+  if (est) {
+    for (customer_forecast& cf : all) {
+      const crm::rfm_row<double> row{cf.frequency, cf.recency, cf.age, 1.0};
+      cf.p_alive_ci = kept(crm::try_probability_alive_interval(*est, row, level), f.interval_note, "P(alive)");
+      cf.expected_purchases_ci =
+          kept(crm::try_conditional_expected_purchases_interval(*est, row, f.horizon, level), f.interval_note, "expected purchases");
+      // The library's CLV takes the spend given (x, zbar): the same as above except for a repeat
+      // customer whose repeat purchases were all free (zbar = 0), who has no interval.
+      if (gg_est && (cf.frequency == 0 || cf.average_spend > 0))
+        cf.clv_ci = kept(crm::try_customer_lifetime_value_interval(*est, *gg_est, row, cf.frequency > 0 ? cf.average_spend : 0.0, horizon, level),
+                         f.interval_note, "CLV");
+    }
+  }
+  f.top = std::move(all);
+
+  // Holdout: purchases after the calibration end, predicted vs actual, by calibration frequency.
+  if (last > cal_end) {
+    const double length = calibration.holdout_duration();
+    f.holdout_length = length;
+    const auto cal = calibration.rows();
+    std::vector<double> actual;
+    actual.reserve(cal.size());
+    for (const auto& c : cal) actual.push_back(static_cast<double>(c.holdout_frequency));
+    const auto table = crm::try_calibration_vs_holdout(model, calibration.model_rows(), actual, length, 7);
+    if (!table) throw std::runtime_error(crm::message(table.error()));
+    for (const crm::holdout_group<double>& g : table->groups)
+      f.holdout.push_back({std::to_string(g.frequency) + (g.and_more ? "+" : ""), static_cast<std::int64_t>(g.customers),
+                           g.mean_actual, g.mean_predicted});
+    f.holdout_actual_total = table->total_actual;
+    f.holdout_predicted_total = table->total_predicted;
+    tracking_figures(f, model, in, first, cal_end, last);
+  }
+}
+
+}  // namespace
+
+void forecast_figures_of(report& rep, const report_input& in, const report_options& o, sys_days first, sys_days cal_end,
+                         sys_days last, double horizon) {
+  forecast_figures f;
+  f.time_unit = "weeks";
+  f.calibration_end = iso_date(cal_end);
+  f.horizon = horizon;
+  // The RFM summary to the calibration end, in weeks, with the rest of the data as holdout.
+  crm::rfm_accumulator<double> calibration({.calibration_end = cal_end, .observation_end = last,
+                                            .time_unit = std::chrono::weeks{1}});
+  add_all(calibration, in.orders, rep, "orders", o.skip_bad_rows, false);
+  f.customers = static_cast<std::int64_t>(calibration.rows().size());
+  const auto compressed = crm::compress(calibration.model_rows());
+
+  // Gamma-Gamma on the calibration repeat customers' mean repeat-purchase values.
+  // Gamma-Gamma needs positive values: repeat customers whose repeat purchases were all free (amount
+  // 0) are left out of the spend fit (and counted).
+  std::vector<crm::spend_row<double>> spend;
+  for (const crm::spend_row<double>& s : crm::repeat_customers(calibration.spend_rows())) {
+    if (s.average_spend > 0) spend.push_back(s);
+    else ++f.spend_rows_left_out;
+  }
+  std::optional<crm::gamma_gamma<double>> gg;
+  if (const auto fit = crm::try_fit_gamma_gamma(spend)) {
+    gg = fit->params;
+    f.spend_parameters = {{"p", fit->params.p, fit->standard_errors.p},
+                          {"q", fit->params.q, fit->standard_errors.q},
+                          {"gamma", fit->params.gamma, fit->standard_errors.gamma}};
+  } else {
+    f.spend_note = crm::message(fit.error());
+  }
+
+  // Predictions from the whole history (ages to the last day of the data).
+  // observation_end = calibration_end: no holdout (an engaged optional also keeps g++ 12 from a false
+  // maybe-uninitialized warning on the empty one).
+  crm::rfm_accumulator<double> whole({.calibration_end = last, .observation_end = last, .time_unit = std::chrono::weeks{1}});
+  add_all(whole, in.orders, rep, "orders", o.skip_bad_rows, false);
+
+  if (o.model == model_kind::bg_nbd) {
+    f.model = "BG/NBD";
+    const auto fit = crm::try_fit_bg_nbd(compressed);
+    if (!fit) throw std::runtime_error(crm::message(fit.error()));
+    const auto& p = fit->params;
+    const auto& se = fit->standard_errors;
+    f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"a", p.a, se.a}, {"b", p.b, se.b}};
+    f.log_likelihood = fit->log_likelihood;
+    f.converged = fit->report.converged;
+    predictions(f, p, compressed, gg, spend, calibration, whole, in, o, first, cal_end, last);
+  } else {
+    f.model = "Pareto/NBD";
+    const auto fit = crm::try_fit_pareto_nbd(compressed);
+    if (!fit) throw std::runtime_error(crm::message(fit.error()));
+    const auto& p = fit->params;
+    const auto& se = fit->standard_errors;
+    f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"s", p.s, se.s}, {"beta", p.beta, se.beta}};
+    f.log_likelihood = fit->log_likelihood;
+    f.converged = fit->report.converged;
+    predictions(f, p, compressed, gg, spend, calibration, whole, in, o, first, cal_end, last);
+  }
+  rep.forecast = std::move(f);
+}
+
+}  // namespace crm_report
