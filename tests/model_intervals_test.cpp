@@ -110,6 +110,119 @@ TEST_CASE("parameter_estimate: the covariance from the CDNOW data matches mpmath
   CHECK_THAT(at_fit.b, WithinRel(fit.standard_errors.b, 1e-4));
 }
 
+namespace {
+/// Each entry of two log-covariances within tol * sqrt(C_ii C_jj) (of the first) of each other.
+template <std::size_t N>
+void check_same_covariance(const std::array<std::array<double, N>, N>& a, const std::array<std::array<double, N>, N>& b, double tol) {
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      INFO("entry (" << i << ", " << j << ")");
+      CHECK_THAT(a[i][j], WithinAbs(b[i][j], tol * std::sqrt(a[i][i] * a[j][j])));
+    }
+}
+/// How close the estimate from the fit and the one from the data are: each log-covariance entry
+/// within this times sqrt(C_ii C_jj) (docs/model-diagnostics.md states it).
+constexpr double fit_vs_data = 2e-4;
+/// The estimate from the fit's covariance and the one from the data at the fitted parameters agree.
+template <class Model, class Data>
+void check_fit_estimate(const crm::fit_result<Model>& fit, const Data& data, double tol) {
+  constexpr std::size_t n = crm::model_parameters<Model>::size;
+  REQUIRE(fit.covariance.available());
+  REQUIRE(fit.covariance.size == n);
+  const auto from_fit = crm::try_parameter_estimate(fit);
+  const auto from_data = crm::try_parameter_estimate(fit.params, data);
+  REQUIRE(from_fit);
+  REQUIRE(from_data);
+  check_same_covariance<n>(from_data->log_covariance, from_fit->log_covariance, tol);
+  // the covariance's diagonal is the square of the fit's standard errors
+  const auto se = crm::model_parameters<Model>::get(fit.standard_errors);
+  const auto se_est = crm::model_parameters<Model>::get(from_fit->standard_errors());
+  for (std::size_t i = 0; i < n; ++i) {
+    CHECK_THAT(fit.covariance(i, i), WithinRel(static_cast<double>(se[i] * se[i]), 1e-12));
+    CHECK_THAT(static_cast<double>(se_est[i]), WithinRel(static_cast<double>(se[i]), 1e-12));
+  }
+}
+}  // namespace
+
+TEST_CASE("parameter_estimate: from the fit_result equals the one from the CDNOW data and mpmath", "[models][intervals][data]") {
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(file);
+  const auto rows = cdnow();
+  const auto fit = crm::fit_bg_nbd(rows);
+  // fit: inverse of the central-difference Hessian of the analytic gradient (natural parameters);
+  // data: inverse of central second differences of -ln L in ln(parameters) (step eps^(1/4), whose
+  // rounding error dominates): every entry within 2e-4 of sqrt(C_ii C_jj) (2.2e-5 seen here, 8e-5
+  // on the Gamma-Gamma fit below)
+  check_fit_estimate(fit, rows, fit_vs_data);
+  // and the mpmath covariance at P (the SciPy fit rounded to 6 digits) within 1e-4, as the data's
+  check_same_covariance<4>(mp_log_cov, crm::parameter_estimate_from(fit).log_covariance, 1e-4);
+  // the matrix itself is the natural-parameter covariance: C_ij = p_i p_j C_u[i][j] (mpmath)
+  const std::array<double, 4> p = {fit.params.r, fit.params.alpha, fit.params.a, fit.params.b};
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j)
+      CHECK_THAT(fit.covariance(i, j), WithinAbs(p[i] * p[j] * mp_log_cov[i][j], 1e-4 * std::sqrt(fit.covariance(i, i) * fit.covariance(j, j))));
+}
+
+TEST_CASE("parameter_estimate: from the fit_result of every model equals the one from the data", "[models][intervals][data]") {
+  SECTION("modified BG/NBD on CDNOW") {
+    const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+    CRM_REQUIRE_DATA(file);
+    const auto rows = cdnow();
+    check_fit_estimate(crm::fit_modified_bg_nbd(rows), rows, fit_vs_data);
+  }
+  SECTION("Gamma-Gamma on CDNOW's 946 repeat customers") {
+    const auto file = crm_test::data_file("cdnow/cdnow_customers_summary_with_transactions.csv");
+    CRM_REQUIRE_DATA(file);
+    const auto rows = crm::repeat_customers(crm::read_spend_csv(file));
+    check_fit_estimate(crm::fit_gamma_gamma(rows), rows, fit_vs_data);
+  }
+  SECTION("BG/BB on the donations") {
+    const auto file = crm_test::data_file("donations/donations.csv");
+    CRM_REQUIRE_DATA(file);
+    const std::vector<crm::discrete_row<double>> rows = crm::read_discrete_csv(file);
+    check_fit_estimate(crm::fit_bg_bb(rows), rows, fit_vs_data);
+  }
+  SECTION("Pareto/NBD, generated") {
+    const auto rows = crm::generate(crm::pareto_nbd<double>{2.0, 10.0, 1.2, 12.0}, {.customers = 300, .first_age = 40, .last_age = 60, .seed = 11});
+    check_fit_estimate(crm::fit_pareto_nbd(rows), rows, fit_vs_data);
+  }
+  SECTION("sBG and BdW on the regular cohort of Fader & Hardie (2007)") {
+    const std::vector<std::vector<crm::count_t>> cohorts = {{1000, 631, 468, 382, 326, 289, 262, 241}};
+    const std::span<const std::vector<crm::count_t>> c(cohorts);
+    check_fit_estimate(crm::fit_sbg<double>(c), cohorts, fit_vs_data);
+    check_fit_estimate(crm::fit_bdw<double>(c), cohorts, fit_vs_data);
+  }
+}
+
+TEST_CASE("parameter_estimate: a fit without covariance (boundary maximum) is refused by name", "[models][intervals][data]") {
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(file);
+  // the first 10 CDNOW customers: the BG/NBD maximum is at a, b -> 0 (tests/nbd_test.cpp)
+  const auto all = cdnow();
+  const std::vector<crm::rfm_row<double>> few(all.begin(), all.begin() + 10);
+  const auto fit = crm::try_fit_bg_nbd(few, {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(fit);
+  REQUIRE(fit->boundary.where != crm::fit_boundary::none);
+  CHECK(std::isinf(fit->standard_errors.a));
+  CHECK_FALSE(fit->covariance.available());
+  const auto est = crm::try_parameter_estimate(*fit);
+  REQUIRE_FALSE(est);
+  CHECK(est.error().code == crm::errc::not_identifiable);
+  CHECK(std::string(est.error().field) == "covariance");
+  CHECK_THROWS_AS(crm::parameter_estimate_from(*fit), crm::metric_error);
+  // a default-constructed fit_result has none either; a covariance of another size is refused
+  CHECK(crm::try_parameter_estimate(crm::fit_result<crm::bg_nbd<double>>{}).error().code == crm::errc::not_identifiable);
+  crm::fit_result<crm::gamma_gamma<double>> wrong{};
+  wrong.params = {6.25, 3.74, 15.44};
+  wrong.covariance.size = 4;
+  for (std::size_t i = 0; i < 4; ++i) wrong.covariance.values[i][i] = 1.0;
+  CHECK(crm::try_parameter_estimate(wrong).error().code == crm::errc::out_of_range);
+  // an indefinite matrix is refused as a given covariance is
+  wrong.covariance.size = 3;
+  wrong.covariance.values[0][1] = wrong.covariance.values[1][0] = 2.0;
+  CHECK(crm::try_parameter_estimate(wrong).error().code == crm::errc::out_of_range);
+}
+
 TEST_CASE("prediction intervals: BG/NBD delta method on CDNOW matches mpmath", "[models][intervals][data]") {
   const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
   CRM_REQUIRE_DATA(file);
@@ -406,8 +519,9 @@ TEST_CASE("prediction intervals: errors are named and never NaN", "[models][inte
 
 // ---- coverage on generated data ------------------------------------------------------------------
 //
-// Each replication generates a data set from known parameters, fits the model, builds the estimate
-// from the data at the fitted parameters and asks for the 90 % interval of predictions whose true
+// Each replication generates a data set from known parameters, fits the model, takes the estimate
+// from the fit (crm::try_parameter_estimate(fit): the covariance the fit kept, no pass over the data;
+// equal to the data's, tested above) and asks for the 90 % interval of predictions whose true
 // value (at the true parameters) is known. 400 replications: if the true coverage is 90 %, the
 // observed share has binomial standard deviation sqrt(0.9 x 0.1 / 400) = 1.5 points, so the
 // accepted band 85-95 % is +-3.3 standard deviations (a correct method fails it with probability
@@ -461,7 +575,7 @@ TEST_CASE("prediction intervals: coverage on generated BG/NBD data and of CLV wi
     const auto rows = crm::generate(truth, {.customers = 400, .first_age = 40, .last_age = 60, .seed = seed});
     const auto fit = crm::try_fit_bg_nbd(rows);
     REQUIRE(fit);
-    const auto est = crm::try_parameter_estimate(fit->params, rows);
+    const auto est = crm::try_parameter_estimate(*fit);
     REQUIRE(est);
     const auto i_pa = crm::try_probability_alive_interval(*est, who);
     const auto i_pab = crm::try_probability_alive_interval(*est, who, bootstrap400);
@@ -479,7 +593,7 @@ TEST_CASE("prediction intervals: coverage on generated BG/NBD data and of CLV wi
     const auto spend_rows = crm::generate(spend_truth, std::span<const crm::count_t>(freqs), seed);
     const auto gfit = crm::try_fit_gamma_gamma(spend_rows);
     REQUIRE(gfit);
-    const auto gest = crm::try_parameter_estimate(gfit->params, spend_rows);
+    const auto gest = crm::try_parameter_estimate(*gfit);
     REQUIRE(gest);
     const auto i_s = crm::try_expected_average_spend_interval(*gest, 3.0, 20.0);
     const auto i_sb = crm::try_expected_average_spend_interval(*gest, 3.0, 20.0, bootstrap400);
@@ -512,7 +626,7 @@ void transaction_model_coverage(const char* name, const Model& truth, crm::count
     const auto rows = crm::generate(truth, {.customers = customers, .first_age = 40, .last_age = 60, .seed = seed});
     const auto f = fit(rows);
     if (!f) return false;
-    const auto est = crm::try_parameter_estimate(f->params, rows);
+    const auto est = crm::try_parameter_estimate(*f);
     REQUIRE(est);
     const auto i_pa = crm::try_probability_alive_interval(*est, who);
     const auto i_pab = crm::try_probability_alive_interval(*est, who, bootstrap400);
@@ -555,7 +669,7 @@ TEST_CASE("prediction intervals: coverage on generated BG/BB data", "[models][in
     const auto rows = crm::compress(crm::generate(truth, {.customers = 1000, .periods = 6, .seed = static_cast<std::uint64_t>(9000 + rep)}));
     const auto f = crm::try_fit_bg_bb(rows);
     REQUIRE(f);
-    const auto est = crm::try_parameter_estimate(f->params, rows);
+    const auto est = crm::try_parameter_estimate(*f);
     REQUIRE(est);
     const auto i_pa = crm::try_probability_alive_interval(*est, who);
     const auto i_pab = crm::try_probability_alive_interval(*est, who, bootstrap400);
@@ -585,7 +699,7 @@ TEST_CASE("prediction intervals: coverage of projected retention on generated sB
     const std::vector<std::vector<crm::count_t>> sc = {crm::generate(s_truth, {.customers = 1000, .periods = 7, .seed = seed})};
     const auto sf = crm::try_fit_sbg<double>(std::span<const std::vector<crm::count_t>>(sc));
     REQUIRE(sf);
-    const auto se = crm::try_parameter_estimate(sf->params, sc);
+    const auto se = crm::try_parameter_estimate(*sf);
     REQUIRE(se);
     const auto a = crm::try_survival_interval(*se, 12), ab = crm::try_survival_interval(*se, 12, bootstrap400);
     const auto b = crm::try_retention_rate_interval(*se, 10);
@@ -593,7 +707,7 @@ TEST_CASE("prediction intervals: coverage of projected retention on generated sB
     const std::vector<std::vector<crm::count_t>> wc = {crm::generate(w_truth, {.customers = 1000, .periods = 7, .seed = seed})};
     const auto wf = crm::try_fit_bdw<double>(std::span<const std::vector<crm::count_t>>(wc));
     if (!wf) return false;  // 2 of the first 402 BdW fits: Hessian not positive definite
-    const auto we = crm::try_parameter_estimate(wf->params, wc);
+    const auto we = crm::try_parameter_estimate(*wf);
     REQUIRE(we);
     const auto c = crm::try_survival_interval(*we, 12), cb = crm::try_survival_interval(*we, 12, bootstrap400);
     const auto cv = crm::try_survival_curve_intervals(*we, 12);

@@ -1,6 +1,9 @@
 // crm-metrics tests: the BFGS minimiser, numerical Hessian and SPD inverse behind every model fit.
 #include <crm/models/detail/optimize.hpp>
 
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
+
 #include <cmath>
 #include <string>
 
@@ -75,6 +78,34 @@ TEST_CASE("optimize: invert_spd rejects indefinite, singular and non-finite matr
   REQUIRE(inv.has_value());
   CHECK((*inv)[0][0] == Approx(0.5).epsilon(1e-15));
   CHECK((*inv)[1][1] == Approx(0.25).epsilon(1e-15));
+}
+
+TEST_CASE("optimize: cholesky_lower factors SPD matrices (L L^T = A) and rejects the others", "[models][optimize]") {
+  constexpr double A[4][4] = {{4, 1, 0, 0.5}, {1, 3, 0.2, 0}, {0, 0.2, 2, 0.1}, {0.5, 0, 0.1, 1}};
+  crm::detail::mat<4> a{};
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j) a[i][j] = A[i][j];
+  const auto l = crm::detail::cholesky_lower<4>(a);
+  REQUIRE(l.has_value());
+  for (std::size_t i = 0; i < 4; ++i) {
+    CHECK((*l)[i][i] > 0.0);
+    for (std::size_t j = i + 1; j < 4; ++j) CHECK((*l)[i][j] == 0.0);  // lower triangular
+    for (std::size_t j = 0; j < 4; ++j) {
+      double s = 0.0;
+      for (std::size_t k = 0; k < 4; ++k) s += (*l)[i][k] * (*l)[j][k];
+      CHECK(s == Approx(A[i][j]).margin(1e-14));
+    }
+  }
+  // by hand: [[4, 2], [2, 5]] = [[2, 0], [1, 2]] [[2, 1], [0, 2]]
+  const auto l2 = crm::detail::cholesky_lower<2>({{{4.0, 2.0}, {2.0, 5.0}}});
+  REQUIRE(l2.has_value());
+  CHECK((*l2)[0][0] == 2.0);
+  CHECK((*l2)[1][0] == 1.0);
+  CHECK((*l2)[1][1] == 2.0);
+  CHECK_FALSE(crm::detail::cholesky_lower<2>({{{1.0, 2.0}, {2.0, 1.0}}}).has_value());
+  CHECK_FALSE(crm::detail::cholesky_lower<2>({{{1.0, 1.0}, {1.0, 1.0}}}).has_value());
+  CHECK_FALSE(crm::detail::cholesky_lower<2>({{{1.0, 0.0}, {0.0, INFINITY}}}).has_value());
+  CHECK_FALSE(crm::detail::cholesky_lower<2>({{{-1.0, 0.0}, {0.0, 1.0}}}).has_value());
 }
 
 TEST_CASE("optimize: an unbounded objective stops without claiming convergence", "[models][optimize]") {
@@ -174,4 +205,37 @@ TEST_CASE("optimize: fit_positive reports SEs of a known likelihood", "[models][
   const auto ok = crm::detail::fit_positive<1>(nll, {1.0}, n, crm::fit_options{}, "exponential",
                                                [](const vec<1>&) { return crm::error_info{crm::errc::not_identifiable, "x", "y"}; });
   CHECK(ok.has_value());
+}
+
+TEST_CASE("optimize: fit_positive keeps the full covariance, the inverse of the observed information", "[models][optimize]") {
+  // Gamma(shape k, rate lambda) sample of n values with sum Sx and sum of logs Sl:
+  // -ln L = -n k ln(lambda) + n lgamma(k) - (k - 1) Sl + lambda Sx; observed information
+  // I = n [[trigamma(k), -1/lambda], [-1/lambda, k/lambda^2]] (second derivatives of -ln L), so
+  // Cov = inv(I) = [[k/lambda^2, 1/lambda], [1/lambda, trigamma(k)]] / (n (k trigamma(k) - 1) / lambda^2).
+  const double n = 500.0, Sx = 1000.0, Sl = n * (std::log(2.0) - 0.3);
+  const auto nll = [&](const vec<2>& th, vec<2>& g) {
+    const double k = th[0], lam = th[1];
+    g[0] = -n * std::log(lam) + n * boost::math::digamma(k) - Sl;
+    g[1] = -n * k / lam + Sx;
+    return -n * k * std::log(lam) + n * std::lgamma(k) - (k - 1.0) * Sl + lam * Sx;
+  };
+  const auto r = crm::detail::fit_positive<2>(nll, {1.0, 1.0}, n, crm::fit_options{}, "gamma");
+  REQUIRE(r.has_value());
+  const double k = r->theta[0], lam = r->theta[1];
+  CHECK(k / lam == Approx(Sx / n).epsilon(1e-6));  // the MLE of the mean is the sample mean
+  const double tg = boost::math::trigamma(k), det = n * (k * tg - 1.0) / (lam * lam);
+  CHECK(r->covariance[0][0] == Approx(k / (lam * lam) / det).epsilon(1e-6));
+  CHECK(r->covariance[0][1] == Approx(1.0 / lam / det).epsilon(1e-6));
+  CHECK(r->covariance[1][0] == r->covariance[0][1]);  // exactly symmetric
+  CHECK(r->covariance[1][1] == Approx(tg / det).epsilon(1e-6));
+  for (std::size_t i = 0; i < 2; ++i) CHECK(r->standard_errors[i] == std::sqrt(r->covariance[i][i]));
+
+  // fit_result::covariance: the same matrix, size 2; unavailable by default
+  const auto fr = crm::detail::to_fit_result<vec<2>>(*r, [](const vec<2>& v) { return v; });
+  REQUIRE(fr.covariance.available());
+  CHECK(fr.covariance.size == 2);
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 2; ++j) CHECK(fr.covariance(i, j) == r->covariance[i][j]);
+  CHECK(fr.covariance(2, 2) == 0.0);
+  CHECK_FALSE(crm::fit_result<vec<2>>{}.covariance.available());
 }

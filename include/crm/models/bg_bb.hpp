@@ -520,6 +520,7 @@ template <std::floating_point T>
                 static_cast<T>(f->theta[3])};
   out.standard_errors = {static_cast<T>(f->standard_errors[0]), static_cast<T>(f->standard_errors[1]),
                          static_cast<T>(f->standard_errors[2]), static_cast<T>(f->standard_errors[3])};
+  out.covariance = detail::to_parameter_covariance<4>(f->covariance);
   out.log_likelihood = f->log_likelihood;
   out.customers = f->customers;
   out.report = f->report;

@@ -552,6 +552,7 @@ template <std::floating_point T, bool Weibull>
     dst[i]->alpha = static_cast<T>((*src[i])[0]), dst[i]->beta = static_cast<T>((*src[i])[1]);
     if constexpr (Weibull) dst[i]->c = static_cast<T>((*src[i])[2]);
   }
+  out.covariance = to_parameter_covariance<N>(f->covariance);
   out.log_likelihood = f->log_likelihood, out.customers = f->customers, out.report = f->report;
   return out;
 }

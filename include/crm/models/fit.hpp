@@ -6,10 +6,14 @@
 // customer plus an optional L2 penalty on the parameters (as the Python package lifetimes does),
 // over the logarithms of the parameters so that they stay positive, with a BFGS quasi-Newton method
 // and a strong-Wolfe line search (crm/models/detail/optimize.hpp). Standard errors come from the
-// inverse Hessian of the unpenalised negative log-likelihood at the optimum.
+// inverse Hessian of the unpenalised negative log-likelihood at the optimum, which the fit keeps
+// whole (fit_result::covariance) for the prediction intervals of crm/models/intervals.hpp.
 #pragma once
 
 #include <crm/core/error.hpp>
+
+#include <array>
+#include <cstddef>
 
 CRM_METRICS_BEGIN_NAMESPACE
 
@@ -111,8 +115,33 @@ struct boundary_report {
   double lr_p_value = 1.0;    ///< P(0.5 chi2_0 + 0.5 chi2_1 >= lr_statistic)
 };
 
+/// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).
+inline constexpr std::size_t max_fit_parameters = 4;
+
+/**
+ * @brief The covariance matrix of a fit's parameters, in the natural parameters (not their
+ * logarithms) and in the model's own order (bg_nbd: r, alpha, a, b; see each model): the inverse of
+ * the Hessian of the unpenalised -ln L at the optimum (the observed information), whose diagonal's
+ * square roots are fit_result::standard_errors. Unit: product of the two parameters' units.
+ * `size` is the number of parameters, and 0 when there is no covariance: a fit on a boundary of the
+ * parameter space (fit_options::on_boundary = boundary_policy::report, standard errors +infinity:
+ * the information matrix is singular there) or a default-constructed fit_result. Entries beyond
+ * `size` are 0. crm::try_parameter_estimate(fit) (crm/models/intervals.hpp) turns it into the
+ * covariance of the log-parameters the prediction intervals use, C_u[i][j] = C[i][j] / (p_i p_j).
+ */
+struct parameter_covariance {
+  std::size_t size = 0;  ///< number of parameters; 0: unavailable
+  std::array<std::array<double, max_fit_parameters>, max_fit_parameters> values{};
+
+  /// true when the fit has a covariance (size > 0).
+  [[nodiscard]] constexpr bool available() const noexcept { return size != 0; }
+  /// Cov(p_i, p_j); i, j < size.
+  [[nodiscard]] constexpr double operator()(std::size_t i, std::size_t j) const noexcept { return values[i][j]; }
+};
+
 /// A fitted model: parameters, their standard errors (same struct, one SE per parameter),
-/// the maximised log-likelihood (unpenalised, summed over customers and weights) and the report.
+/// the maximised log-likelihood (unpenalised, summed over customers and weights), the report, and
+/// the parameters' full covariance matrix.
 template <class Params>
 struct fit_result {
   Params params{};
@@ -121,6 +150,9 @@ struct fit_result {
   double customers = 0.0;  ///< sum of the weights
   convergence report{};
   boundary_report boundary{};  ///< a boundary maximum, when fit_options::on_boundary asks for the report
+  /// The inverse Hessian of -log L at the optimum (natural parameters); unavailable (size 0) at a
+  /// boundary maximum. With a penalizer > 0 it is taken at the penalised optimum, like standard_errors.
+  parameter_covariance covariance{};
 };
 
 namespace detail {

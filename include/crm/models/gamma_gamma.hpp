@@ -396,6 +396,7 @@ template <std::floating_point T>
   out.params = {static_cast<T>(f->theta[0]), static_cast<T>(f->theta[1]), static_cast<T>(f->theta[2])};
   out.standard_errors = {static_cast<T>(f->standard_errors[0]), static_cast<T>(f->standard_errors[1]),
                          static_cast<T>(f->standard_errors[2])};
+  out.covariance = detail::to_parameter_covariance<3>(f->covariance);
   out.log_likelihood = f->log_likelihood;
   out.customers = f->customers;
   out.report = f->report;

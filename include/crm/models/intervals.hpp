@@ -29,6 +29,7 @@
 #include <crm/models/data.hpp>
 #include <crm/models/detail/optimize.hpp>
 #include <crm/models/detail/special.hpp>
+#include <crm/models/fit.hpp>
 #include <crm/models/gamma_gamma.hpp>
 #include <crm/models/generate.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
@@ -109,8 +110,9 @@ struct model_parameters<bdw<T>> {
 /**
  * @brief A model's parameters with the covariance of their logarithms: the asymptotic normal
  * distribution of the maximum-likelihood estimate, u = ln(parameters) ~ N(ln(params), log_covariance).
- * Build it with crm::try_parameter_estimate (from the data, at the fitted parameters, or from a
- * covariance matrix of the natural parameters obtained elsewhere).
+ * Build it with crm::try_parameter_estimate: from a fit_result (the covariance the fit kept), from
+ * the data at the fitted parameters, or from a covariance matrix of the natural parameters obtained
+ * elsewhere.
  */
 template <class Model>
 struct parameter_estimate {
@@ -200,27 +202,6 @@ struct prediction_intervals {
 };
 
 namespace detail {
-
-/// Lower Cholesky factor of a symmetric positive-definite matrix; nullopt when it is not.
-template <std::size_t N>
-[[nodiscard]] std::optional<mat<N>> cholesky_lower(const mat<N>& a) {
-  mat<N> l{};
-  double max_diag = 0.0;
-  for (std::size_t i = 0; i < N; ++i) max_diag = std::max(max_diag, std::abs(a[i][i]));
-  if (!(max_diag > 0.0) || !std::isfinite(max_diag)) return std::nullopt;
-  for (std::size_t j = 0; j < N; ++j) {
-    double d = a[j][j];
-    for (std::size_t k = 0; k < j; ++k) d -= l[j][k] * l[j][k];
-    if (!(d > 1e-13 * max_diag) || !std::isfinite(d)) return std::nullopt;
-    l[j][j] = std::sqrt(d);
-    for (std::size_t i = j + 1; i < N; ++i) {
-      double s = a[i][j];
-      for (std::size_t k = 0; k < j; ++k) s -= l[i][k] * l[j][k];
-      l[i][j] = s / l[j][j];
-    }
-  }
-  return l;
-}
 
 /// The estimates of two independent fits as one (block-diagonal covariance), for predictions that
 /// need both (CLV: a transaction model and Gamma-Gamma). model_at returns the pair of models.
@@ -562,6 +543,42 @@ template <class Model>
 [[nodiscard]] parameter_estimate<Model> parameter_estimate_from(
     const Model& model, const std::array<std::array<double, model_parameters<Model>::size>, model_parameters<Model>::size>& covariance) {
   return try_parameter_estimate(model, covariance).value();
+}
+
+/**
+ * @brief The estimate straight from a fit, with no likelihood evaluation: `fit.params` and the
+ * covariance the fit kept (crm::fit_result::covariance, the inverse Hessian of -ln L in the natural
+ * parameters at the optimum), C_u[i][j] = C[i][j] / (p_i p_j). At a maximum of the likelihood this
+ * is the estimate try_parameter_estimate(fit.params, rows) computes from the data (the Hessians in
+ * the natural and in the log-parameters differ by the score, 0 there): every entry within 2e-4 of
+ * sqrt(C_ii C_jj) on the tests' fits of every model (docs/model-diagnostics.md). After a penalised fit
+ * (fit_options::penalizer > 0) the optimum is not a maximum of ln L and the two differ.
+ * Errors: a fit without covariance (`errc::not_identifiable`, field "covariance": a boundary maximum
+ * reported by fit_options::on_boundary, or a default-constructed fit_result); a covariance of another
+ * size than the model's parameters (`errc::out_of_range`, field "covariance"); then those of
+ * try_parameter_estimate(model, covariance).
+ *
+ * **Example**
+ *     auto fit = crm::fit_bg_nbd(rows);
+ *     auto est = crm::parameter_estimate_from(fit);   // no pass over the rows
+ */
+template <class Model>
+[[nodiscard]] result<parameter_estimate<Model>> try_parameter_estimate(const fit_result<Model>& fit) {
+  constexpr const char* name = "parameter_estimate";
+  constexpr std::size_t N = model_parameters<Model>::size;
+  if (!fit.covariance.available())
+    return error_info{errc::not_identifiable, name, "covariance",
+                      "is not available: the fit ran to a boundary of the parameter space (see fit_result::boundary)"};
+  if (fit.covariance.size != N) return error_info{errc::out_of_range, name, "covariance", "must have one row per parameter of the model"};
+  std::array<std::array<double, N>, N> c{};
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) c[i][j] = fit.covariance(i, j);
+  return try_parameter_estimate(fit.params, c);
+}
+/// Throwing form of try_parameter_estimate(fit) (crm::metric_error).
+template <class Model>
+[[nodiscard]] parameter_estimate<Model> parameter_estimate_from(const fit_result<Model>& fit) {
+  return try_parameter_estimate(fit).value();
 }
 
 /**

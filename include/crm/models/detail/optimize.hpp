@@ -238,10 +238,12 @@ template <std::size_t N, class G>
   return h;
 }
 
-/// The inverse of a symmetric positive-definite matrix by Cholesky factorisation; nullopt when the
-/// matrix is not (numerically) positive definite or not finite.
+/// The lower Cholesky factor L of a symmetric positive-definite matrix, A = L L^T (only the lower
+/// triangle of A is read); nullopt when A is not finite or not (numerically) positive definite: a
+/// pivot at or below 1e-13 times the largest diagonal entry. Shared by invert_spd and the parametric
+/// bootstrap of crm/models/intervals.hpp.
 template <std::size_t N>
-[[nodiscard]] std::optional<mat<N>> invert_spd(const mat<N>& a) {
+[[nodiscard]] std::optional<mat<N>> cholesky_lower(const mat<N>& a) {
   mat<N> l{};
   double max_diag = 0.0;
   for (std::size_t i = 0; i < N; ++i) max_diag = std::max(max_diag, std::abs(a[i][i]));
@@ -257,6 +259,17 @@ template <std::size_t N>
       l[i][j] = s / l[j][j];
     }
   }
+  return l;
+}
+
+/// The inverse of a symmetric positive-definite matrix by Cholesky factorisation (cholesky_lower);
+/// nullopt when the matrix is not (numerically) positive definite or not finite. The result is
+/// exactly symmetric.
+template <std::size_t N>
+[[nodiscard]] std::optional<mat<N>> invert_spd(const mat<N>& a) {
+  const std::optional<mat<N>> factor = cholesky_lower<N>(a);
+  if (!factor) return std::nullopt;
+  const mat<N>& l = *factor;
   // inv(L), lower triangular, then inv(A) = inv(L)^T inv(L).
   mat<N> li{};
   for (std::size_t i = 0; i < N; ++i) {
@@ -277,15 +290,27 @@ template <std::size_t N>
   return inv;
 }
 
-/// What fit_positive returns: parameters, standard errors, log-likelihood, report.
+/// What fit_positive returns: parameters, standard errors, their covariance, log-likelihood, report.
 template <std::size_t N>
 struct positive_fit {
   vec<N> theta{};
   vec<N> standard_errors{};
+  mat<N> covariance{};  ///< inverse Hessian of nll at theta (natural parameters)
   double log_likelihood = 0.0;
   double customers = 0.0;
   convergence report{};
 };
+
+/// fit_result::covariance from fit_positive's matrix.
+template <std::size_t N>
+[[nodiscard]] constexpr parameter_covariance to_parameter_covariance(const mat<N>& c) noexcept {
+  static_assert(N >= 1 && N <= max_fit_parameters, "crm::parameter_covariance holds at most max_fit_parameters parameters");
+  parameter_covariance out;
+  out.size = N;
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) out.values[i][j] = c[i][j];
+  return out;
+}
 
 /// The fit_result of a model from fit_positive's output; `make(values)` builds a Model from N numbers
 /// (used for the parameters and for their standard errors).
@@ -294,6 +319,7 @@ template <class Model, std::size_t N, class Make>
   fit_result<Model> out;
   out.params = make(f.theta);
   out.standard_errors = make(f.standard_errors);
+  out.covariance = to_parameter_covariance<N>(f.covariance);
   out.log_likelihood = f.log_likelihood;
   out.customers = f.customers;
   out.report = f.report;
@@ -305,6 +331,8 @@ template <class Model, std::size_t N, class Make>
  * `nll(theta, grad)` returns the total (weighted, unpenalised) negative log-likelihood and writes
  * its gradient with respect to theta; NaN/inf where undefined. Minimises
  * nll(exp(u)) / customers + penalizer * sum(exp(u)^2) over u = log(theta) from log(theta0).
+ * The result keeps the inverse Hessian of nll at the optimum (natural parameters, `covariance`)
+ * and the square roots of its diagonal (`standard_errors`).
  * Errors (naming `model`): not_converged (field "parameters", detail = the stop reason);
  * not_identifiable when the Hessian of nll at the optimum is not positive definite. When the fit
  * fails that way, `boundary(theta)` (optional) may name the boundary of the parameter space the
@@ -363,6 +391,7 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
     return error_info{errc::not_identifiable, model, "parameters",
                       "the Hessian of the log-likelihood is not positive definite at the optimum"};
   }
+  out.covariance = *cov;
   for (std::size_t i = 0; i < N; ++i) out.standard_errors[i] = std::sqrt((*cov)[i][i]);
   return out;
 }
