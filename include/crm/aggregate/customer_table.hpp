@@ -293,7 +293,7 @@ class customer_table {
     return cap;
   }
   [[nodiscard]] std::size_t part_index(std::uint64_t h) const noexcept {
-    return bits_ == 0 ? 0 : static_cast<std::size_t>(h >> (64 - bits_));
+    return static_cast<std::size_t>(h >> (63 - bits_) >> 1);  // the top bits_ bits (none when bits_ is 0)
   }
   [[nodiscard]] std::size_t home(const part& p, std::uint64_t h) const noexcept {
     return static_cast<std::size_t>((h << bits_) >> p.shift);
