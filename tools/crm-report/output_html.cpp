@@ -239,19 +239,18 @@ std::string tracking_chart(const forecast_figures& fc) {
   for (const tracking_row& t : fc.tracking) top = std::max({top, t.actual_cumulative, t.predicted_cumulative});
   f.ymax = nice_top(top);
   f.left = 70;
-  const double t0 = fc.tracking.front().time, t1 = fc.tracking.back().time;
-  // x by time (the points are evenly spaced; the calibration end falls between them)
-  const auto x = [&](double t) { return f.left + (f.w - f.left - f.right) * (t1 > t0 ? (t - t0) / (t1 - t0) : 0.5); };
+  // x by time from week 0 (the calibration end falls between points)
+  const double t0 = 0, t1 = fc.tracking.back().time;
+  const auto x = [&](double t) { return f.left + (f.w - f.left - f.right) * (t - t0) / (t1 - t0); };
   std::string s = svg_open("chart-tracking", f.w, f.h, "Cumulative repeat purchases over time, actual vs predicted");
   s += f.axes(false, "weeks since the first day of the data");
   const double xc = x(std::clamp(fc.tracking_calibration_end, t0, t1));
   s += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\" stroke-dasharray=\"3 3\"/>", xc, f.top,
                    f.h - f.bottom);
   s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">calibration end</text>", xc + 4, f.h - f.bottom - 6);
-  for (int k = 0; k <= 4; ++k) {
-    const double t = t0 + (t1 - t0) * k / 4.0;
-    s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{:.0f}</text>", x(t), f.h - f.bottom + 14, t);
-  }
+  const double step = nice_top(t1) / 4.0;  // ticks at 0, step, 2 step, ... within the data
+  for (double t = 0; t <= t1 + 1e-9; t += step)
+    s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{:g}</text>", x(t), f.h - f.bottom + 14, t);
   std::string actual, predicted;
   for (std::size_t k = 0; k < fc.tracking.size(); ++k) {
     const tracking_row& t = fc.tracking[k];
