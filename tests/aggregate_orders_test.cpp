@@ -269,3 +269,25 @@ TEST_CASE("docs/aggregation.md: slot sizes per customer for double", "[aggregate
     REQUIRE((t.capacity() <= 16 || 8 * t.size() > 3 * t.capacity()));
   }
 }
+
+TEST_CASE("customer_accumulator: a first purchase refused for overflow leaves no trace in the customer's state",
+          "[aggregate][orders]") {
+  // Customer 2's first purchase would push the float revenue past its largest value: refused, and the
+  // slot it took stays empty. Its next purchase then starts the customer (first = last = that time,
+  // one order). (The partitioned add of add_parallel checks the sum before any slot is taken.)
+  const std::vector<order<float>> log = {{1, at(2024y / 1 / 1), 3.0e38f}, {2, at(2024y / 1 / 2), 3.0e38f}};
+  crm::customer_accumulator<float> acc;
+  const crm::add_report r = acc.try_add(std::span<const order<float>>(log), crm::on_bad_record::skip);
+  CHECK(r.rejected == 1);
+  CHECK(r.first_error().index == 1);
+  CHECK(r.first_error().error.code == crm::errc::overflow);
+  CHECK(acc.find(2) == nullptr);
+  crm::customer_accumulator<float> fresh;
+  fresh.add(order<float>{2, at(2024y / 3 / 1), 1.0f});
+  acc.add(order<float>{2, at(2024y / 3 / 1), 1.0f});  // 3e38 + 1 is still a float
+  REQUIRE(acc.find(2) != nullptr);
+  CHECK(acc.find(2)->first == fresh.find(2)->first);
+  CHECK(acc.find(2)->last == fresh.find(2)->last);
+  CHECK(acc.find(2)->orders == 1);
+  CHECK(acc.customers() == 2);
+}
