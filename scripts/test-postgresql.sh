@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the PostgreSQL extension crm_metrics (extensions/postgresql, docs/postgresql.md).
 #
-#   bash scripts/test-postgresql.sh [--stage DIR] [--keep] [--ubsan]
+#   bash scripts/test-postgresql.sh [--stage DIR] [--keep] [--ubsan | --valgrind]
 #
 # Installs PostgreSQL 15 and its server headers from Debian when missing; builds the extension
 # (unless --stage names a directory with lib/crm_metrics.so and extension/*, as the ctest test
@@ -12,7 +12,9 @@
 # its first failed check); stops the cluster and removes the directory on exit, failure included
 # (--keep leaves the directory). --ubsan (not in CI: time) builds the extension with
 # -fsanitize=undefined into build/postgresql-ubsan (or uses --stage) and fails on any
-# UndefinedBehaviorSanitizer report (docs/postgresql.md, "Sanitizers").
+# UndefinedBehaviorSanitizer report; --valgrind (not in CI: about 6 minutes) runs the server under
+# valgrind memcheck and fails on any error with a frame in crm_metrics.so (docs/postgresql.md,
+# "Sanitizers").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=postgresql-cluster.sh
@@ -20,12 +22,14 @@ source "$root/scripts/postgresql-cluster.sh"
 stage=""
 pg_keep=0
 pg_sanitize=0
+pg_valgrind=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --stage) stage=$2; shift 2 ;;
     --keep) pg_keep=1; shift ;;
     --ubsan) pg_sanitize=1; shift ;;
-    *) echo "usage: $0 [--stage DIR] [--keep] [--ubsan]" >&2; exit 2 ;;
+    --valgrind) pg_valgrind=1; shift ;;
+    *) echo "usage: $0 [--stage DIR] [--keep] [--ubsan | --valgrind]" >&2; exit 2 ;;
   esac
 done
 
@@ -60,7 +64,7 @@ for t in "$root"/extensions/postgresql/test/[0-9]*.sql; do
     failed=$((failed + 1))
   fi
 done
-if [ "$pg_sanitize" = 1 ] && ! pg_sanitizer_reports; then
+if { [ "$pg_sanitize" = 1 ] || [ "$pg_valgrind" = 1 ]; } && ! pg_sanitizer_reports; then
   echo "test-postgresql: sanitizer reports (above)"
   failed=$((failed + 1))
 fi
