@@ -34,6 +34,10 @@ while [ $# -gt 0 ]; do
 done
 
 pg_install_packages
+if [ "$pg_valgrind" = 1 ] && ! command -v valgrind >/dev/null; then
+  echo "test-postgresql: --valgrind needs valgrind (apt-get install valgrind)" >&2
+  exit 2
+fi
 if [ -z "$stage" ]; then
   if [ "$pg_sanitize" = 1 ]; then stage=$(pg_build_extension "$root" ubsan); else stage=$(pg_build_extension "$root"); fi
 fi
