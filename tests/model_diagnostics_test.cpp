@@ -10,6 +10,7 @@
 // purchases_up_to_time with scipy.special.hyp2f1, at P = (0.242593, 4.41353, 0.792886, 2.42575),
 // its own SciPy fit to the published summary.
 #include "catch.hpp"
+#include "cdnow_sample_days.hpp"
 #include "data_path.hpp"
 
 #include <crm/models.hpp>
@@ -46,20 +47,7 @@ struct cdnow_split {
 };
 
 cdnow_split read_cdnow(const std::string& file) {
-  std::map<int, std::set<int>> days;  // sample id -> distinct purchase days
-  std::ifstream in(file);
-  std::string line;
-  const std::chrono::sys_days origin = std::chrono::year{1997} / 1 / 1;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string master, id, date;
-    fields >> master >> id >> date;
-    if (date.size() != 8) continue;
-    const std::chrono::year_month_day ymd{std::chrono::year{std::stoi(date.substr(0, 4))},
-                                          std::chrono::month{static_cast<unsigned>(std::stoi(date.substr(4, 2)))},
-                                          std::chrono::day{static_cast<unsigned>(std::stoi(date.substr(6, 2)))}};
-    days[std::stoi(id)].insert(static_cast<int>((std::chrono::sys_days{ymd} - origin).count()));
-  }
+  const std::map<int, std::set<int>> days = crm_test::cdnow_sample_days(file);  // sample id -> distinct purchase days
   cdnow_split out;
   for (const auto& [id, d] : days) {
     const int first = *d.begin();

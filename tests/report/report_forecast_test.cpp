@@ -5,6 +5,7 @@
 // (A translation unit of its own: <crm/models.hpp> and <crm/statistics.hpp> cannot be included
 // together while both define crm::interval_method.)
 #include "../catch.hpp"
+#include "../cdnow_sample_days.hpp"
 #include "../data_path.hpp"
 #include "report_helpers.hpp"
 
@@ -24,26 +25,6 @@
 namespace {
 
 using namespace crm_report_test;
-
-/// CDNOW_sample.txt read without the library: per sample id, its distinct purchase days
-/// (days since 1997-01-01).
-std::map<int, std::set<int>> cdnow_sample_days(const fs::path& file) {
-  std::map<int, std::set<int>> days;
-  std::ifstream in(file);
-  std::string line;
-  const std::chrono::sys_days origin = std::chrono::year{1997} / 1 / 1;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string master, id, date;
-    fields >> master >> id >> date;
-    if (date.size() != 8) continue;
-    const std::chrono::year_month_day ymd{std::chrono::year{std::stoi(date.substr(0, 4))},
-                                          std::chrono::month{static_cast<unsigned>(std::stoi(date.substr(4, 2)))},
-                                          std::chrono::day{static_cast<unsigned>(std::stoi(date.substr(6, 2)))}};
-    days[std::stoi(id)].insert(static_cast<int>((std::chrono::sys_days{ymd} - origin).count()));
-  }
-  return days;
-}
 
 double logit(double p) { return std::log(p / (1 - p)); }
 
@@ -192,7 +173,7 @@ TEST_CASE("crm-report: the tracking of repeat purchases and the holdout table on
   REQUIRE(r.code == 0);
   const json j = json::parse(slurp(work_dir() / "tracking2357.json"));
   const json& f = j["forecast"];
-  const auto days = cdnow_sample_days(file);
+  const auto days = crm_test::cdnow_sample_days(file.string());
   REQUIRE(days.size() == 2357);
   std::vector<double> first, repeats;
   std::vector<int> x(days.size()), holdout(days.size());
