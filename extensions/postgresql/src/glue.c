@@ -815,20 +815,24 @@ Datum crm_rfm_one_fn(PG_FUNCTION_ARGS) {
 }
 
 /* ---- BG/NBD predictions ------------------------------------------------------------------------ */
+/* The float8 fields `names` of a composite argument; false when one is NULL. */
+static bool crm_model_params(FunctionCallInfo fcinfo, int argno, const char* const* names, int n, double* out) {
+  HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(argno);
+  int k;
+  for (k = 0; k < n; ++k) {
+    bool null = false;
+    out[k] = DatumGetFloat8(GetAttributeByName(t, names[k], &null));
+    if (null) return false;
+  }
+  return true;
+}
 static Datum crm_bg_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
-  HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(0);
   static const char* const bg_names[4] = {"r", "alpha", "a", "b"};
   static const char* const gg_names[3] = {"p", "q", "gamma"};
-  const char* const* names = what == 2 ? gg_names : bg_names;
   double params[4] = {0, 0, 0, 0};
   crm_pg_error err;
   double out = 0;
-  int k;
-  for (k = 0; k < (what == 2 ? 3 : 4); ++k) {
-    bool null = false;
-    params[k] = DatumGetFloat8(GetAttributeByName(t, names[k], &null));
-    if (null) PG_RETURN_NULL();
-  }
+  if (!crm_model_params(fcinfo, 0, what == 2 ? gg_names : bg_names, what == 2 ? 3 : 4, params)) PG_RETURN_NULL();
   if (!crm_pg_bg_nbd_predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), what == 2 ? 0.0 : PG_GETARG_FLOAT8(3),
                              what == 1 ? PG_GETARG_FLOAT8(4) : 0.0, &out, &err))
     crm_raise(&err);
@@ -842,17 +846,6 @@ PG_FUNCTION_INFO_V1(crm_gamma_gamma_spend_fn);
 Datum crm_gamma_gamma_spend_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 2); }
 
 /* ---- Pareto/NBD predictions and CLV ------------------------------------------------------------ */
-/* The float8 fields `names` of a composite argument; false when one is NULL. */
-static bool crm_model_params(FunctionCallInfo fcinfo, int argno, const char* const* names, int n, double* out) {
-  HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(argno);
-  int k;
-  for (k = 0; k < n; ++k) {
-    bool null = false;
-    out[k] = DatumGetFloat8(GetAttributeByName(t, names[k], &null));
-    if (null) return false;
-  }
-  return true;
-}
 static const char* const crm_pareto_names[4] = {"r", "alpha", "s", "beta"};
 
 static Datum crm_pareto_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
