@@ -208,8 +208,8 @@ int main(int argc, char** argv) {
     if (std::strncmp(argv[i], "--write-data=", 13) == 0) return write_data(argv[i] + 13), 0;
     if (std::strncmp(argv[i], "--write-results=", 16) == 0) return write_results(argv[i] + 16), 0;
   }
-  benchmark::AddCustomContext("vector_math", std::string(crm::detail::vector_math_uses_sleef ? "SLEEF, " : "std::, ") +
-                                                std::to_string(crm::detail::vector_math_lanes) + " lanes");
+  benchmark::AddCustomContext("vector_math", std::string(crm::detail::vector_math_name()) + ", " +
+                                                std::to_string(crm::detail::vector_math_lanes_now()) + " lanes");
   for (const auto& [name, f] : predictions())
     benchmark::RegisterBenchmark(name.c_str(), [n = name](benchmark::State& s) { run(s, n); })
         ->ArgName("threads")

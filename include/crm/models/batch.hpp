@@ -417,17 +417,46 @@ concept bgnbd_family = requires { bgnbd_traits<M>::shift; };
 template <class M>
 using bgnbd_number = std::remove_cvref_t<decltype(std::declval<const M&>().r)>;
 
-/// The arithmetic of bgnbd_core::probability_alive around its log and exp, as vectorisable loops
-/// over one block of n valid rows (rows with x + k = 0 get 1; a NaN odds, only for absurd
-/// parameters, is redone by the scalar function).
+/// P(alive) of the BG/NBD family's customers without purchases, kept per age: on a valid row x = 0
+/// means t_x = 0, so the value depends on T alone, and ages on a day grid repeat. A direct-mapped
+/// cache of `slots` ages (a NaN age is an empty slot: it equals nothing); a hit is the value the
+/// scalar function's operations gave an earlier row with the same T, so the result is unchanged.
+template <std::floating_point T>
+struct alive_age_cache {
+  static constexpr std::size_t slots = 1024;
+  std::array<T, slots> age;
+  std::array<T, slots> value;
+  alive_age_cache() noexcept {
+    age.fill(std::numeric_limits<T>::quiet_NaN());
+    value.fill(T(0));
+  }
+  /// Fibonacci hashing of the age's bits (as a double): day-grid ages differ in their high bits.
+  [[nodiscard]] static std::size_t slot(T v) noexcept {
+    const double d = static_cast<double>(v) + 0.0;
+    std::uint64_t u = 0;
+    std::memcpy(&u, &d, sizeof u);
+    return static_cast<std::size_t>((u * 0x9E3779B97F4A7C15ULL) >> 54);  // 10 bits: 1024 slots
+  }
+};
+
+/// One pass over a block of n rows: (alpha+T)/(alpha+t_x) into ratio, and whether every row is valid
+/// (rfm_row_ok; the caller names the error). Branch-free: it vectorises.
 template <std::floating_point T, int K>
-CRM_METRICS_DETAIL_VECTORIZE void bgnbd_alive_ratio(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, T* arg, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; ++i) arg[i] = (m.alpha + rows[i].age) / (m.alpha + rows[i].recency);
+[[nodiscard]] CRM_METRICS_DETAIL_VECTORIZE bool bgnbd_alive_ratio(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, T* ratio,
+                                                                  std::size_t n) noexcept {
+  long bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    bad |= !rfm_row_ok(rows[i]);
+    ratio[i] = (m.alpha + rows[i].age) / (m.alpha + rows[i].recency);
+  }
+  return bad == 0;
 }
 template <std::floating_point T, int K>
 CRM_METRICS_DETAIL_VECTORIZE void bgnbd_alive_exponent(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, T* arg, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) arg[i] = (m.r + rows[i].frequency) * arg[i];
 }
+/// odds = a/(b+x+k-1) e and 1/(1+odds) for every row (1 where x + k = 0); false if an odds is NaN
+/// (only for absurd parameters: the caller redoes those rows by the scalar function).
 template <std::floating_point T, int K>
 [[nodiscard]] CRM_METRICS_DETAIL_VECTORIZE bool bgnbd_alive_finish(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, const T* e,
                                                                    T* out, std::size_t n) noexcept {
@@ -443,48 +472,73 @@ template <std::floating_point T, int K>
   }
   return nan == 0;
 }
-
-/// P(alive) of valid rows[begin, end) into out[begin, end): the same operations as
-/// bgnbd_core::probability_alive, its log and exp evaluated per block (through SLEEF for every row of
-/// the block; on the std:: path only for the rows with x + k > 0, the others are 1).
+/// The rows of a block that need a log and an exp, branch-free: idx gets their indices, the others'
+/// results are written now (BG/NBD's x = 0: 1; modified BG/NBD's x = 0 with a cached age: the cached
+/// value). Returns how many need the computation.
 template <std::floating_point T, int K>
-void bgnbd_alive_rows(const bgnbd_core<T, K>& m, const rfm_row<T>* rows, T* out, std::size_t begin, std::size_t end) noexcept {
-  T arg[batch_block];
+[[nodiscard]] std::size_t bgnbd_alive_select(const rfm_row<T>* rows, T* out, std::size_t n, std::uint32_t* idx,
+                                             const alive_age_cache<T>& cache) noexcept {
+  std::size_t cnt = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const T x = rows[i].frequency;
+    bool need = true;
+    if constexpr (K == 0) {
+      out[i] = T(1);
+      need = x != T(0);
+    } else {
+      const std::size_t s = alive_age_cache<T>::slot(rows[i].age);
+      out[i] = cache.value[s];
+      need = !((x == T(0)) & (cache.age[s] == rows[i].age));
+    }
+    idx[cnt] = static_cast<std::uint32_t>(i);
+    cnt += need ? 1u : 0u;
+  }
+  return cnt;
+}
+
+/// P(alive) of rows[begin, end) into out[begin, end), checking each block of batch_block rows first
+/// (the first bad row is returned with crm::validate's error under `name`): the operations of
+/// bgnbd_core::probability_alive, its log and exp evaluated per block. On a vector path (libmvec or
+/// SLEEF, double) every row of the block goes through the vector log and exp; on the std:: path only
+/// the rows that need them (BG/NBD: x > 0; modified BG/NBD: x > 0 and ages not yet in the cache of
+/// customers without purchases), one std::log and one std::exp each.
+template <std::floating_point T, int K>
+[[nodiscard]] batch_failure bgnbd_alive_rows(const bgnbd_core<T, K>& m, std::span<const rfm_row<T>> rows, T* out, std::size_t begin,
+                                             std::size_t end, const char* name) noexcept {
+  alignas(64) T arg[batch_block];
   const T k = static_cast<T>(K);
+  [[maybe_unused]] alive_age_cache<T> cache;
   for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
     const std::size_t len = std::min(batch_block, end - b0);
-    const rfm_row<T>* blk = rows + b0;
+    const rfm_row<T>* blk = rows.data() + b0;
+    if (!bgnbd_alive_ratio(m, blk, arg, len)) return check_rfm_rows(rows, b0, b0 + len, name);
     bool clean = true;
-    if constexpr (vector_math_uses_sleef && std::is_same_v<T, double>) {
-      bgnbd_alive_ratio(m, blk, arg, len);
+    if constexpr (vector_math_is_vector && std::is_same_v<T, double>) {
       vlog(arg, arg, len);
       bgnbd_alive_exponent(m, blk, arg, len);
       vexp(arg, arg, len);
       clean = bgnbd_alive_finish(m, blk, arg, out + b0, len);
     } else {
       std::uint32_t idx[batch_block];
-      std::size_t cnt = 0;
-      for (std::size_t i = 0; i < len; ++i) {
-        if (blk[i].frequency + k == T(0)) {
-          out[b0 + i] = T(1);
-        } else {
-          idx[cnt] = static_cast<std::uint32_t>(i);
-          arg[cnt++] = (m.alpha + blk[i].age) / (m.alpha + blk[i].recency);
-        }
-      }
-      vlog(arg, arg, cnt);
-      for (std::size_t j = 0; j < cnt; ++j) arg[j] = (m.r + blk[idx[j]].frequency) * arg[j];
-      vexp(arg, arg, cnt);
+      const std::size_t cnt = bgnbd_alive_select<T, K>(blk, out + b0, len, idx, cache);
       for (std::size_t j = 0; j < cnt; ++j) {
-        const T odds = m.a / (m.b + (blk[idx[j]].frequency + k - T(1))) * arg[j];
+        const rfm_row<T>& c = blk[idx[j]];
+        const T odds = m.a / (m.b + (c.frequency + k - T(1))) * std::exp((m.r + c.frequency) * std::log(arg[idx[j]]));
         clean &= odds == odds;
         out[b0 + idx[j]] = T(1) / (T(1) + odds);
       }
+      if constexpr (K != 0)
+        for (std::size_t j = 0; j < cnt; ++j)
+          if (blk[idx[j]].frequency == T(0)) {
+            const std::size_t s = alive_age_cache<T>::slot(blk[idx[j]].age);
+            cache.age[s] = blk[idx[j]].age, cache.value[s] = out[b0 + idx[j]];
+          }
     }
     if (clean) continue;
     for (std::size_t i = 0; i < len; ++i)
       if (!(out[b0 + i] == out[b0 + i])) out[b0 + i] = m.probability_alive(blk[i].frequency, blk[i].recency, blk[i].age);
   }
+  return {};
 }
 
 template <class Model>
@@ -500,12 +554,7 @@ template <class Model, std::floating_point T>
   if (auto e = m.check(tr::alive)) return {e, no_row};
   if (auto e = check_batch_io(rows, out, tr::alive)) return {e, no_row};
   const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t b0 = begin; b0 < end; b0 += 16 * batch_block) {
-      const std::size_t b1 = std::min(end, b0 + 16 * batch_block);
-      if (const batch_failure bad = check_rfm_rows(rows, b0, b1, tr::alive)) return bad;
-      bgnbd_alive_rows(m, rows.data(), out.data(), b0, b1);
-    }
-    return batch_failure{};
+    return bgnbd_alive_rows(m, rows, out.data(), begin, end, tr::alive);
   });
   if (f) return {f.error, f.row};
   return out;
@@ -534,7 +583,7 @@ template <class Model, std::floating_point T>
       });
   const std::size_t limit = g.failure ? g.failure.row : rows.size();
   run_parts(limit, thread_count(limit, opt), [&](std::size_t, std::size_t begin, std::size_t end) {
-    bgnbd_alive_rows(m, rows.data(), out.data(), begin, end);
+    (void)bgnbd_alive_rows(m, rows, out.data(), begin, end, tr::expected);  // rows checked by group_rows
     for (std::size_t i = begin; i < end; ++i) out[i] = *g.at(i) * out[i];
   });
   if (g.failure) return {g.failure.error, g.failure.row};
@@ -607,7 +656,7 @@ template <class Model, std::floating_point T>
   const std::size_t threads = thread_count(limit, opt);
   std::vector<batch_failure> failures(threads);
   run_parts(limit, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
-    bgnbd_alive_rows(m, rows.data(), out.data(), begin, end);
+    (void)bgnbd_alive_rows(m, rows, out.data(), begin, end, tr::expected);  // rows checked by group_rows
     for (std::size_t i = begin; i < end; ++i) {
       const T pa = out[i];
       const T* br = g.at(i);

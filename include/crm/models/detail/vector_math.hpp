@@ -1,4 +1,5 @@
-// crm-metrics: logarithm and exponential over arrays, for the batch predictions (std:: or, optionally, SLEEF).
+// crm-metrics: logarithm and exponential over arrays, for the batch predictions (std::, or optionally
+// glibc's libmvec or SLEEF).
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 // IWYU pragma: private, include <crm/models.hpp>
@@ -7,13 +8,25 @@
 // exponentials into blocks and call these functions once per block. By default they are loops over
 // std::log and std::exp, so a batch result equals the scalar function's bit for bit.
 //
-// Optional SLEEF (Debian libsleef-dev, https://sleef.org): define CRM_METRICS_USE_SLEEF and link
-// libsleef (CMake: -DCRM_METRICS_WITH_SLEEF=ON for the project's benchmarks and tests). Then double
-// arrays go through SLEEF's 1.0-ulp functions (Sleef_logd*_u10, Sleef_expd*_u10) at the widest
-// vector width the translation unit is compiled for (AVX-512F: 8 lanes, AVX2: 4, SSE2: 2); float and
-// long double stay on std::. Each SLEEF result is within 1.0 ulp of the exact value, std::log and
-// std::exp of glibc within about 0.5 ulp, so the two paths differ by at most 1.5 ulp per call; how
-// that propagates into each prediction is stated in crm/models/batch.hpp and docs/batch.md.
+// Optional vector paths, for double arrays only (float and long double stay on std::). Define ONE of
+// them for the whole program (the functions are inline):
+//
+// - CRM_METRICS_USE_LIBMVEC: glibc's own vector math library (libmvec, part of libc6 on every glibc
+//   x86-64 system since glibc 2.22; bookworm has 2.36): _ZGVeN8v_log/_ZGVeN8v_exp (AVX-512F, 8
+//   lanes), _ZGVdN4v_* (AVX2, 4 lanes) or _ZGVbN2v_* (SSE2, 2 lanes), chosen at run time with
+//   __builtin_cpu_supports, so one binary built for plain x86-64 uses AVX-512 where the CPU has it.
+//   No extra link flag with g++ or clang++ on Debian: libm.so (and libm.a) is a linker script that
+//   pulls libmvec in as needed (else link -lmvec). glibc states libmvec's functions are accurate to
+//   4 ulp (manual, "Errors in Math Functions"; measured here at most 3.0 ulp for exp and 0.82 for
+//   log over tests/models_batch_test.cpp's grids); glibc's std::log and std::exp are within about
+//   0.5 ulp, so the two paths differ by at most 4.5 ulp per call. Ignored (std:: path) off glibc x86-64.
+// - CRM_METRICS_USE_SLEEF (Debian libsleef-dev, https://sleef.org; link libsleef): SLEEF's 1.0-ulp
+//   functions (Sleef_logd*_u10, Sleef_expd*_u10) at the widest vector width the translation unit is
+//   compiled for (AVX-512F: 8 lanes, AVX2: 4, SSE2: 2); the two paths differ by at most 1.5 ulp per
+//   call.
+//
+// How the per-call difference propagates into each prediction is stated in crm/models/batch.hpp and
+// docs/batch.md, and tested (tests/models_batch_test.cpp, tests/models_batch_vector_test.cpp).
 #pragma once
 
 #include <crm/core/config.hpp>
@@ -23,6 +36,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#if defined(CRM_METRICS_USE_SLEEF) && defined(CRM_METRICS_USE_LIBMVEC)
+#error "crm-metrics: define at most one of CRM_METRICS_USE_SLEEF and CRM_METRICS_USE_LIBMVEC"
+#endif
+
 #if defined(CRM_METRICS_USE_SLEEF) && (defined(__x86_64__) || defined(_M_X64))
 #include <immintrin.h>
 #include <sleef.h>
@@ -31,12 +48,33 @@
 #define CRM_METRICS_DETAIL_SLEEF 0
 #endif
 
+#if defined(CRM_METRICS_USE_LIBMVEC) && defined(__x86_64__) && defined(__GLIBC__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CRM_METRICS_DETAIL_LIBMVEC 1
+// libmvec's entry points (x86-64 vector function ABI names: b = SSE2, d = AVX2, e = AVX-512).
+extern "C" {
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_log(__m512d) noexcept;
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_exp(__m512d) noexcept;
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_log(__m256d) noexcept;
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_exp(__m256d) noexcept;
+__m128d _ZGVbN2v_log(__m128d) noexcept;
+__m128d _ZGVbN2v_exp(__m128d) noexcept;
+}
+#else
+#define CRM_METRICS_DETAIL_LIBMVEC 0
+#endif
+
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
 
 /// True when double arrays go through SLEEF (CRM_METRICS_USE_SLEEF on x86-64).
 inline constexpr bool vector_math_uses_sleef = CRM_METRICS_DETAIL_SLEEF != 0;
-/// The SLEEF vector width in doubles for this translation unit (1: std:: scalar loop).
+/// True when double arrays go through glibc's libmvec (CRM_METRICS_USE_LIBMVEC on glibc x86-64).
+inline constexpr bool vector_math_uses_libmvec = CRM_METRICS_DETAIL_LIBMVEC != 0;
+/// True when double arrays take a vector path (the results then differ from std:: within a bound).
+inline constexpr bool vector_math_is_vector = vector_math_uses_sleef || vector_math_uses_libmvec;
+/// The SLEEF vector width in doubles for this translation unit (1: std:: or libmvec; libmvec's width
+/// is chosen at run time, see vector_math_lanes_now()).
 inline constexpr std::size_t vector_math_lanes =
 #if CRM_METRICS_DETAIL_SLEEF && defined(__AVX512F__)
     8;
@@ -82,12 +120,85 @@ inline void sleef_apply(const double* in, double* out, std::size_t n) noexcept {
 }
 #endif
 
+#if CRM_METRICS_DETAIL_LIBMVEC
+/// The widest libmvec variant this CPU runs: 8 (AVX-512F), 4 (AVX2) or 2 (SSE2).
+[[nodiscard]] inline std::size_t libmvec_lanes() noexcept {
+  static const std::size_t lanes = __builtin_cpu_supports("avx512f") ? 8 : __builtin_cpu_supports("avx2") ? 4 : 2;
+  return lanes;
+}
+/// The tail of n % W doubles, padded with 1 (a harmless argument of both functions).
+template <std::size_t W, class F>
+inline void libmvec_tail(const double* in, double* out, std::size_t i, std::size_t n, F&& f) noexcept {
+  if (i == n) return;
+  alignas(64) double a[W], b[W];
+  for (std::size_t j = 0; j < W; ++j) a[j] = i + j < n ? in[i + j] : 1.0;
+  f(a, b);
+  for (std::size_t j = 0; i + j < n; ++j) out[i + j] = b[j];
+}
+template <bool Log>
+__attribute__((target("avx512f"))) inline void libmvec_apply8(const double* in, double* out, std::size_t n) noexcept {
+  const auto f = [](const double* p, double* q) __attribute__((target("avx512f"))) {
+    const __m512d v = _mm512_loadu_pd(p);
+    _mm512_storeu_pd(q, Log ? _ZGVeN8v_log(v) : _ZGVeN8v_exp(v));
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) f(in + i, out + i);
+  libmvec_tail<8>(in, out, i, n, f);
+}
+template <bool Log>
+__attribute__((target("avx2"))) inline void libmvec_apply4(const double* in, double* out, std::size_t n) noexcept {
+  const auto f = [](const double* p, double* q) __attribute__((target("avx2"))) {
+    const __m256d v = _mm256_loadu_pd(p);
+    _mm256_storeu_pd(q, Log ? _ZGVdN4v_log(v) : _ZGVdN4v_exp(v));
+  };
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) f(in + i, out + i);
+  libmvec_tail<4>(in, out, i, n, f);
+}
+template <bool Log>
+inline void libmvec_apply2(const double* in, double* out, std::size_t n) noexcept {
+  const auto f = [](const double* p, double* q) {
+    const __m128d v = _mm_loadu_pd(p);
+    _mm_storeu_pd(q, Log ? _ZGVbN2v_log(v) : _ZGVbN2v_exp(v));
+  };
+  std::size_t i = 0;
+  for (; i + 2 <= n; i += 2) f(in + i, out + i);
+  libmvec_tail<2>(in, out, i, n, f);
+}
+template <bool Log>
+inline void libmvec_apply(const double* in, double* out, std::size_t n) noexcept {
+  switch (libmvec_lanes()) {
+    case 8: return libmvec_apply8<Log>(in, out, n);
+    case 4: return libmvec_apply4<Log>(in, out, n);
+    default: return libmvec_apply2<Log>(in, out, n);
+  }
+}
+#endif
+
+/// The vector width in doubles the double arrays go through in this process (1: std::).
+[[nodiscard]] inline std::size_t vector_math_lanes_now() noexcept {
+#if CRM_METRICS_DETAIL_LIBMVEC
+  return libmvec_lanes();
+#else
+  return vector_math_lanes;
+#endif
+}
+/// "std::", "libmvec" or "SLEEF": the path double arrays take.
+[[nodiscard]] constexpr const char* vector_math_name() noexcept {
+  return vector_math_uses_sleef ? "SLEEF" : vector_math_uses_libmvec ? "libmvec" : "std::";
+}
+
 /// out[i] = log(in[i]) for i < n (in == out allowed).
 template <std::floating_point T>
 inline void vlog(const T* in, T* out, std::size_t n) noexcept {
 #if CRM_METRICS_DETAIL_SLEEF
   if constexpr (std::is_same_v<T, double>) {
     sleef_apply<true>(in, out, n);
+    return;
+  }
+#elif CRM_METRICS_DETAIL_LIBMVEC
+  if constexpr (std::is_same_v<T, double>) {
+    libmvec_apply<true>(in, out, n);
     return;
   }
 #endif
@@ -99,6 +210,11 @@ inline void vexp(const T* in, T* out, std::size_t n) noexcept {
 #if CRM_METRICS_DETAIL_SLEEF
   if constexpr (std::is_same_v<T, double>) {
     sleef_apply<false>(in, out, n);
+    return;
+  }
+#elif CRM_METRICS_DETAIL_LIBMVEC
+  if constexpr (std::is_same_v<T, double>) {
+    libmvec_apply<false>(in, out, n);
     return;
   }
 #endif
