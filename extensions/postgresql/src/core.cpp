@@ -110,6 +110,10 @@ struct state_base {
   std::vector<std::byte> flat;
   virtual ~state_base() = default;
   virtual crm::error_info add(const crm_pg_record& r) = 0;
+  // Adds the records that add() kept back (see acc_state::pending); every reader of the state
+  // calls it first (ready()).
+  virtual crm::error_info flush() { return {}; }
+  virtual state_base* clone() const = 0;
   virtual crm::error_info merge(const state_base& o) = 0;
   virtual std::vector<std::byte> serialize() const = 0;
   virtual crm::error_info check_options(const crm_pg_options&) const { return {}; }
@@ -144,10 +148,33 @@ template <class Acc, int K>
 struct acc_state final : state_base {
   static constexpr int base_kind = K & ~CRM_PG_DECIMAL;
   using T = typename number_of<Acc>::type;
+  // The accumulators with a customer table take orders in batches once they are large: a row's
+  // customer slot is a cache (and TLB) miss in a table of a million customers, and the library's
+  // batch add (try_add over a span) prefetches the slots of the records 16 ahead, so the misses
+  // overlap. A state takes its first `direct_rows` rows one at a time (a state of a GROUP BY
+  // customer never keeps anything back), then up to `batch_rows` are kept in `pending` and added
+  // together. The records are added in the same order either way, so the state is the same; an
+  // invalid record is reported when its batch is added (at the latest before anything reads the
+  // state), with the same message.
+  static constexpr bool batched = base_kind == CRM_PG_CUSTOMERS || base_kind == CRM_PG_RFM || base_kind == CRM_PG_PERIODS;
+  static constexpr std::size_t direct_rows = 4096;
+  static constexpr std::size_t batch_rows = 256;
   Acc acc;
+  std::vector<crm::order<T>> pending;
+  std::size_t direct = 0;
   explicit acc_state(Acc a) : acc(std::move(a)) { kind = K; }
+  state_base* clone() const override { return new acc_state(*this); }
   crm::error_info add(const crm_pg_record& r) override {
-    if constexpr (base_kind == CRM_PG_NPS || base_kind == CRM_PG_CSAT) {
+    if constexpr (batched) {
+      const crm::order<T> o{.customer = r.customer, .time = to_time(r.seconds), .amount = amount_of<T>(r)};
+      if (direct < direct_rows) {
+        ++direct;
+        return acc.try_add(o);
+      }
+      if (pending.capacity() == 0) pending.reserve(batch_rows);
+      pending.push_back(o);
+      return pending.size() == batch_rows ? flush() : crm::error_info{};
+    } else if constexpr (base_kind == CRM_PG_NPS || base_kind == CRM_PG_CSAT) {
       return acc.try_add(crm::survey_answer{.respondent = r.customer, .time = to_time(r.seconds), .score = r.score});
     } else if constexpr (base_kind == CRM_PG_EMAIL) {
       return acc.try_add(crm::email_event<double>{.recipient = r.customer, .campaign = 0,
@@ -159,15 +186,25 @@ struct acc_state final : state_base {
       return acc.try_add(crm::order<T>{.customer = r.customer, .time = to_time(r.seconds), .amount = amount_of<T>(r)});
     }
   }
+  crm::error_info flush() override {
+    if constexpr (batched) {
+      if (pending.empty()) return {};
+      const crm::add_report rep = acc.try_add(std::span<const crm::order<T>>(pending));
+      pending.clear();
+      if (!rep) return rep.first_error().error;
+    }
+    return {};
+  }
   crm::error_info merge(const state_base& o) override {
     return acc.try_merge(static_cast<const acc_state&>(o).acc);
   }
+  std::size_t weight() const noexcept override {
+    const std::size_t kept = pending.capacity() * sizeof(crm::order<T>);
+    if constexpr (requires { acc.memory_bytes(); }) return acc.memory_bytes() + kept;
+    else return sizeof(*this) + kept;
+  }
   // acc.serialize() into a vector reserved up front: growing a vector of tens of MB by doubling
   // costs a copy and fresh (kernel-zeroed) pages per step.
-  std::size_t weight() const noexcept override {
-    if constexpr (requires { acc.memory_bytes(); }) return acc.memory_bytes();
-    else return sizeof(*this);
-  }
   std::vector<std::byte> serialize() const override {
     std::vector<std::byte> out;
     if constexpr (requires { acc.memory_bytes(); }) out.reserve(acc.memory_bytes() + 4096);
@@ -232,6 +269,7 @@ constexpr const char* fit_name = "bg_nbd_fit_state";
 struct fit_state final : state_base {
   std::map<std::tuple<double, double, double>, double> rows;
   fit_state() { kind = CRM_PG_FIT; }
+  state_base* clone() const override { return new fit_state(*this); }
   static crm::error_info check(double x, double tx, double age) {
     if (!std::isfinite(x) || x < 0 || x != std::floor(x)) return {crm::errc::out_of_range, fit_name, "frequency", "must be a whole number >= 0"};
     if (!std::isfinite(tx) || tx < 0) return {crm::errc::out_of_range, fit_name, "recency", "must be finite and >= 0"};
@@ -299,6 +337,13 @@ state_base* read_as(std::span<const std::byte> bytes, crm_pg_error* err) {
 }
 
 const state_base* base(const void* p) { return static_cast<const state_base*>(p); }
+// The state for reading, its kept-back records added first (acc_state::pending); nullptr with the
+// error of an invalid one. The objects are never const (made by new), so the cast is sound.
+state_base* ready(const void* p, crm_pg_error* err) {
+  auto* s = const_cast<state_base*>(base(p));
+  if (const crm::error_info e = s->flush()) return set_error(err, e), nullptr;
+  return s;
+}
 
 template <class S>
 const S* as(const void* p, int kind, const char* what, crm_pg_error* err) {
@@ -557,6 +602,20 @@ void* crm_pg_state_new(int kind, const crm_pg_options* opt, crm_pg_error* err) n
 }
 
 void crm_pg_state_free(void* state) noexcept { delete static_cast<state_base*>(state); }
+bool crm_pg_state_sync(void* state, crm_pg_error* err) noexcept {
+  return guard(err, [&] { return ready(state, err) != nullptr; });
+}
+void* crm_pg_state_clone(const void* state, crm_pg_error* err) noexcept {
+  state_base* s = nullptr;
+  guard(err, [&] {
+    const state_base* from = ready(state, err);
+    if (from == nullptr) return false;
+    s = from->clone();
+    std::vector<std::byte>().swap(s->flat);
+    return true;
+  });
+  return s;
+}
 int crm_pg_state_kind(const void* state) noexcept { return base(state)->kind; }
 
 bool crm_pg_state_check_options(const void* state, const crm_pg_options* opt, crm_pg_error* err) noexcept {
@@ -577,11 +636,13 @@ bool crm_pg_state_add(void* state, const crm_pg_record* rec, crm_pg_error* err) 
 
 bool crm_pg_state_merge(void* state, const void* other, crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    auto* s = static_cast<state_base*>(state);
-    if (s->kind != base(other)->kind)
+    state_base* s = ready(state, err);
+    const state_base* o = s != nullptr ? ready(other, err) : nullptr;
+    if (o == nullptr) return false;
+    if (s->kind != o->kind)
       return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: the merged states are of different kinds"), false;
     if (!s->flat.empty()) std::vector<std::byte>().swap(s->flat);
-    if (const auto e = s->merge(*base(other))) return set_error(err, e), false;
+    if (const auto e = s->merge(*o)) return set_error(err, e), false;
     return true;
   });
 }
@@ -605,7 +666,8 @@ void* crm_pg_state_read(int kind, const void* bytes, size_t size, crm_pg_error* 
 
 bool crm_pg_state_flatten(void* state, size_t* size, crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    auto* s = static_cast<state_base*>(state);
+    state_base* s = ready(state, err);
+    if (s == nullptr) return false;
     if (s->flat.empty()) s->flat = s->serialize();
     *size = s->flat.size();
     return true;
@@ -796,7 +858,8 @@ bool crm_pg_state_result(const void* state, int what, int numeric, double param,
                          crm_pg_error* err) noexcept {
   return guard(err, [&] {
     row_builder row(*out, numeric != 0);
-    const state_base* st = base(state);
+    const state_base* st = ready(state, err);
+    if (st == nullptr) return false;
     switch (what) {
       case CRM_PG_RESULT_ORDERS: return orders_row(st, row, err);
       case CRM_PG_RESULT_BG_NBD:
@@ -829,7 +892,8 @@ void* crm_pg_state_rows(const void* state, int what, int numeric, size_t* count,
   row_set* out = nullptr;
   guard(err, [&] {
     auto set = std::make_unique<row_set>();
-    const state_base* st = base(state);
+    const state_base* st = ready(state, err);
+    if (st == nullptr) return false;
     const bool num = numeric != 0;
     bool ok = false;
     if (what == CRM_PG_ROWS_RFM) {

@@ -112,6 +112,11 @@ typedef struct crm_pg_record {
 
 void* crm_pg_state_new(int kind, const crm_pg_options* opt, crm_pg_error* err) CRM_PG_NOEXCEPT;
 void crm_pg_state_free(void* state) CRM_PG_NOEXCEPT;
+/* Adds the rows the state keeps back for a batch (core.cpp, acc_state::pending); false with the
+ * error of an invalid one. Every core function that reads a state does it first. */
+bool crm_pg_state_sync(void* state, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* A copy of the state (its kept-back rows added first). */
+void* crm_pg_state_clone(const void* state, crm_pg_error* err) CRM_PG_NOEXCEPT;
 int crm_pg_state_kind(const void* state) CRM_PG_NOEXCEPT;
 /* 0 when the options equal the state's, else fills err. */
 bool crm_pg_state_check_options(const void* state, const crm_pg_options* opt, crm_pg_error* err) CRM_PG_NOEXCEPT;
