@@ -268,6 +268,14 @@ TEST_CASE("docs/aggregation.md: slot sizes per customer for double", "[aggregate
     REQUIRE((4 * t.size() <= 3 * t.capacity()));
     REQUIRE((t.capacity() <= 16 || 8 * t.size() > 3 * t.capacity()));
   }
+  // Reserved for a million: 256 parts of 5,888 slots (1.51 per customer), and a million customers
+  // then fit without growing.
+  crm::customer_table<int> r(1'000'000);
+  CHECK(r.part_count() == 256);
+  CHECK(r.capacity() == 256 * 5888);
+  for (std::uint64_t k = 1; k <= 1'000'000; ++k) r.try_emplace(k * 0x9E3779B97F4A7C15ULL);
+  CHECK(r.size() == 1'000'000);
+  CHECK(r.capacity() == 256 * 5888);
 }
 
 TEST_CASE("customer_accumulator: a first purchase refused for overflow leaves no trace in the customer's state",

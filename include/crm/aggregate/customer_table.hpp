@@ -151,7 +151,7 @@ class customer_table {
   void reserve(std::size_t customers) {
     if (customers == 0) return;
     const std::size_t cap = fit(customers);
-    int bits = std::max(bits_, std::countr_zero(cap) - std::countr_zero(part_slots));
+    int bits = std::max(bits_, static_cast<int>(std::bit_width(cap - 1)) - std::countr_zero(part_slots));
     bits = std::min(bits, max_part_bits);
     if (parts_.empty() || bits > bits_) rebuild(bits);
     const std::size_t per = customers >> bits_;
@@ -197,7 +197,7 @@ class customer_table {
       const slot& s = p.slots[i];
       if (s.key == key) return &s.value;
       if (s.key == empty_key) return nullptr;
-      i = (i + 1) & p.mask;
+      i = next(p, i);
     }
   }
   [[nodiscard]] V* find(customer_id key) noexcept {
@@ -275,9 +275,8 @@ class customer_table {
   struct part {
     std::vector<slot, detail::huge_page_allocator<slot>> slots;
     std::size_t size = 0;
-    std::size_t mask = 0;
+    std::size_t cap = 0;
     std::size_t limit = 0;
-    int shift = 64;
   };
 
   [[nodiscard]] static constexpr std::uint64_t mix(std::uint64_t k) noexcept {
@@ -286,18 +285,21 @@ class customer_table {
     k ^= k >> 33;
     return k;
   }
-  // The smallest power of two (at least 16) that is at most 3/4 full with n + 1 entries.
+  // The smallest multiple of 16 (at least 16) that is at most 3/4 full with n + 1 entries.
   [[nodiscard]] static std::size_t fit(std::size_t n) noexcept {
-    std::size_t cap = 16;
-    while (cap - cap / 4 < n + 1) cap *= 2;
-    return cap;
+    const std::size_t cap = (n + 1) + (n + 1) / 3 + 1;
+    return std::max<std::size_t>(16, (cap + 15) / 16 * 16);
   }
+  [[nodiscard]] static constexpr std::size_t limit_of(std::size_t cap) noexcept { return cap - cap / 4; }
   [[nodiscard]] std::size_t part_index(std::uint64_t h) const noexcept {
     return static_cast<std::size_t>(h >> (63 - bits_) >> 1);  // the top bits_ bits (none when bits_ is 0)
   }
+  // The bits after the part's select the home slot: their top 32 scaled to the capacity (any
+  // capacity, not only powers of two, so a reserved table is 2/3 full rather than 3/8 to 3/4).
   [[nodiscard]] std::size_t home(const part& p, std::uint64_t h) const noexcept {
-    return static_cast<std::size_t>((h << bits_) >> p.shift);
+    return static_cast<std::size_t>((((h << bits_) >> 32) * p.cap) >> 32);
   }
+  [[nodiscard]] static std::size_t next(const part& p, std::size_t i) noexcept { return i + 1 == p.cap ? 0 : i + 1; }
 
   template <bool may_split>
   std::pair<V*, bool> emplace(customer_id key) {
@@ -326,21 +328,20 @@ class customer_table {
         ++p->size;
         return {&s.value, true};
       }
-      i = (i + 1) & p->mask;
+      i = next(*p, i);
     }
   }
   void place(part& p, slot&& s) {
     std::size_t i = home(p, mix(s.key));
-    while (p.slots[i].key != empty_key) i = (i + 1) & p.mask;
+    while (p.slots[i].key != empty_key) i = next(p, i);
     p.slots[i] = std::move(s);
     ++p.size;
   }
   void rehash(part& p, std::size_t cap) {
     std::vector<slot, detail::huge_page_allocator<slot>> old = std::move(p.slots);
     p.slots.assign(cap, slot{});
-    p.mask = cap - 1;
-    p.limit = cap - cap / 4;
-    p.shift = 64 - std::countr_zero(cap);
+    p.cap = cap;
+    p.limit = limit_of(cap);
     p.size = 0;
     for (slot& s : old)
       if (s.key != empty_key) place(p, std::move(s));
@@ -359,9 +360,8 @@ class customer_table {
       part& p = parts_[q];
       const std::size_t cap = fit(count[q]);
       p.slots.assign(cap, slot{});
-      p.mask = cap - 1;
-      p.limit = cap - cap / 4;
-      p.shift = 64 - std::countr_zero(cap);
+      p.cap = cap;
+      p.limit = limit_of(cap);
     }
     for (part& p : old)
       for (slot& s : p.slots)

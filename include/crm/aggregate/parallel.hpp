@@ -81,81 +81,119 @@ inline void add_report_to(add_report& total, const add_report& r, std::size_t of
 }
 
 /**
- * The partitioned add: per round of records, phase 1 cuts the round into one contiguous chunk per
- * thread; each thread checks its records and adds their shared part (into `acc` for the first
- * chunk, into a fresh() accumulator for the others), and scatters one entry per purchase into the
- * part of the table its customer belongs to. Phase 2: each thread owns a range of parts and adds
- * their entries, chunk after chunk, so every customer sees its records in input order and no two
- * threads touch one customer; no second table, no merge of customers. The fresh accumulators hold
- * only shared sums and are merged in input order.
+ * The two phases of the partitioned add, for any source of records: slots 0 .. threads - 1 each
+ * take a contiguous piece of the input, in input order (the batch of add_parallel cut into chunks;
+ * the pieces of a CSV file in scan_csv_into). Phase 1 (file) checks a piece's records, adds their
+ * shared part and files one entry per purchase under the part of the table its customer belongs
+ * to; phase 2 (apply) lets each thread add the entries of its own range of parts, slot after slot,
+ * so every customer sees its records in input order and no two threads touch one customer.
+ */
+template <class Acc, class Record>
+class partitioned_run {
+ public:
+  using entry = typename Acc::part_entry;
+  using context = typename Acc::part_context;
+
+  /// Prepares `threads` slots for about `records` records (the table gets enough parts for every
+  /// thread, parts of a few thousand customers: cache-sized).
+  partitioned_run(Acc& acc, std::size_t threads, std::size_t records) : acc_(acc), threads_(threads), ctx_(threads) {
+    auto& table = acc.partitioned_table();
+    table.ensure_parts(static_cast<int>(std::max(std::bit_width(threads - 1), std::bit_width(records >> 16))));
+    parts_ = table.part_count();
+    for (std::size_t t = 1; t < threads; ++t) side_.push_back(acc.partitioned_side());
+    for (std::size_t t = 0; t < threads; ++t) lists_.emplace_back(parts_);
+  }
+
+  /// Phase 1 for slot t (one thread per slot at a time): checks `records` in order, adds their
+  /// shared part (into acc for slot 0, into a side accumulator for the others) and files one entry
+  /// per purchase under its customer's part. Under on_bad_record::stop it ends at the first bad
+  /// record (the rest count as unread). Indices of the report count from the start of `records`;
+  /// `first_index` is the index of records[0] in the whole input.
+  add_report file(std::size_t t, std::span<const Record> records, on_bad_record policy, std::size_t first_index) {
+    Acc& a = t == 0 ? acc_ : side_[t - 1];
+    part_lists<entry>& out = lists_[t];
+    auto& table = acc_.partitioned_table();
+    add_report rep;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const Record& r = records[i];
+      bool emit = false;
+      if (const error_info e = a.partitioned_scan(r, emit)) [[unlikely]] {
+        rep.reject(i, e);
+        if (policy == on_bad_record::stop) {
+          rep.unread = static_cast<count_t>(records.size() - i - 1);
+          break;
+        }
+        continue;
+      }
+      ++rep.used;
+      if (emit) out.push(table.part_of(r.customer), a.partitioned_entry(r, first_index + i));
+    }
+    return rep;
+  }
+
+  /// Phase 2: adds the entries filed in slots 0 .. chunks - 1, on `threads` threads, each owning a
+  /// range of parts and taking the slots in order (so every customer sees its records in input
+  /// order), loading the slot of the entry 16 places ahead while it adds one; then merges the
+  /// slots' shared sums into acc in order and empties every slot. Returns the first error (a sum
+  /// that overflows T: partitioned_ok rules out every other state-dependent error).
+  error_info apply(std::size_t chunks) {
+    constexpr std::size_t ahead = 16;
+    auto& table = acc_.partitioned_table();
+    acc_.partitioned_start(std::span<context>(ctx_));
+    std::vector<error_info> failed(threads_);
+    on_threads(threads_, [&](std::size_t t) {
+      for (std::size_t p = parts_ * t / threads_; p < parts_ * (t + 1) / threads_; ++p)
+        for (std::size_t c = 0; c < chunks; ++c)
+          lists_[c].for_each_block(p, [&](const entry* first, const entry* last) {
+            for (const entry* q = first; q < last; ++q) {
+              if (q + ahead < last) table.prefetch(q[ahead].customer);
+              if (const error_info e = acc_.partitioned_apply(*q, ctx_[t])) [[unlikely]] {
+                if (!failed[t]) failed[t] = e;
+              }
+            }
+          });
+    });
+    acc_.partitioned_finish(std::span<context>(ctx_), parts_);
+    for (part_lists<entry>& l : lists_) l.clear();
+    for (const error_info& e : failed)
+      if (e) return e;
+    for (std::size_t t = 1; t < threads_; ++t) {
+      if (t < chunks)
+        if (const error_info e = acc_.try_merge(side_[t - 1])) return e;
+      side_[t - 1] = acc_.partitioned_side();
+    }
+    return {};
+  }
+
+ private:
+  Acc& acc_;
+  std::size_t threads_;
+  std::size_t parts_ = 0;
+  std::vector<Acc> side_;
+  std::vector<context> ctx_;
+  std::vector<part_lists<entry>> lists_;  // per slot: its entries, by part
+};
+
+/**
+ * The partitioned add of a batch in memory: per round of records, phase 1 cuts the round into one
+ * contiguous chunk per thread and files it (partitioned_run::file); phase 2 adds the entries
+ * (partitioned_run::apply). No second table, no merge of customers: the side accumulators hold only
+ * shared sums and are merged in input order.
  */
 template <class Acc, class Record>
 result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, const parallel_options& opt, std::size_t threads) {
-  using entry = typename Acc::part_entry;
-  using context = typename Acc::part_context;
-  auto& table = acc.partitioned_table();
   const std::size_t n = records.size();
-  // Enough parts for every thread, and parts of a few thousand customers (cache-sized).
-  table.ensure_parts(static_cast<int>(std::max(std::bit_width(threads - 1), std::bit_width(n >> 16))));
-  const std::size_t P = table.part_count();
+  partitioned_run<Acc, Record> run(acc, threads, n);
   const std::size_t per_round = std::max<std::size_t>(opt.round_records, threads);
   const std::size_t rounds = (n + per_round - 1) / per_round;
   add_report total;
-  std::vector<Acc> side;
-  for (std::size_t t = 1; t < threads; ++t) side.push_back(acc.partitioned_side());
-  std::vector<context> ctx(threads);
-  std::vector<std::uint16_t, huge_page_allocator<std::uint16_t>> pid;  // part of record i (0xFFFF: none)
-  std::vector<entry, huge_page_allocator<entry>> buf;                // the entries, by chunk, then part
-  std::vector<std::size_t> start(threads * (P + 1));
   std::vector<add_report> reports(threads);
   for (std::size_t round = 0; round < rounds; ++round) {
     const std::size_t b0 = n * round / rounds, b1 = n * (round + 1) / rounds, m = b1 - b0;
-    if (pid.empty()) {
-      pid.resize(m + 1);
-      buf.resize(m + 1);
-    }
     std::vector<std::size_t> bounds(threads + 1);
     for (std::size_t t = 0; t <= threads; ++t) bounds[t] = m * t / threads;
-    // Phase 1: check, shared sums, scatter by part.
     on_threads(threads, [&](std::size_t t) {
-      Acc& a = t == 0 ? acc : side[t - 1];
-      const std::size_t lo = bounds[t], hi = bounds[t + 1];
-      std::vector<std::size_t> count(P, 0);
-      add_report& rep = reports[t];
-      rep = add_report{};
-      std::size_t end = hi;
-      for (std::size_t i = lo; i < hi; ++i) {
-        const Record& r = records[b0 + i];
-        bool emit = false;
-        if (const error_info e = a.partitioned_scan(r, emit)) [[unlikely]] {
-          pid[i] = 0xFFFF;
-          rep.reject(i - lo, e);
-          if (opt.policy == on_bad_record::stop) {
-            rep.unread = static_cast<count_t>(hi - i - 1);
-            end = i;
-            break;
-          }
-          continue;
-        }
-        ++rep.used;
-        if (!emit) {
-          pid[i] = 0xFFFF;
-          continue;
-        }
-        const std::size_t p = table.part_of(r.customer);
-        pid[i] = static_cast<std::uint16_t>(p);
-        ++count[p];
-      }
-      std::size_t* st = &start[t * (P + 1)];
-      std::size_t at = lo;
-      for (std::size_t p = 0; p < P; ++p) {
-        st[p] = at;
-        at += count[p];
-        count[p] = st[p];
-      }
-      st[P] = at;
-      for (std::size_t i = lo; i < end; ++i)
-        if (pid[i] != 0xFFFF) buf[count[pid[i]]++] = a.partitioned_entry(records[b0 + i], b0 + i);
+      reports[t] = run.file(t, records.subspan(b0 + bounds[t], bounds[t + 1] - bounds[t]), opt.policy, b0 + bounds[t]);
     });
     // Chunks after the first that stopped are not added.
     std::size_t chunks = threads;
@@ -164,34 +202,10 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
         chunks = t + 1;
         break;
       }
-    // Phase 2: each thread adds the entries of its parts, chunk after chunk.
-    acc.partitioned_start(std::span<context>(ctx));
-    std::vector<error_info> failed(threads);
-    on_threads(threads, [&](std::size_t t) {
-      for (std::size_t p = P * t / threads; p < P * (t + 1) / threads; ++p) {
-        table.prefetch_part(p);
-        for (std::size_t c = 0; c < chunks; ++c) {
-          const std::size_t* st = &start[c * (P + 1)];
-          for (std::size_t j = st[p]; j < st[p + 1]; ++j)
-                  if (const error_info e = acc.partitioned_apply(buf[j], ctx[t])) [[unlikely]] {
-              if (!failed[t]) failed[t] = e;
-            }
-        }
-      }
-    });
-    acc.partitioned_finish(std::span<context>(ctx), P);
-    for (const error_info& e : failed)
-      if (e) return e;  // a sum that overflows T (partitioned_ok rules out every other state-dependent error)
+    if (const error_info e = run.apply(chunks)) return e;
     for (std::size_t t = 0; t < threads; ++t) {
-      if (t >= chunks) {
-        total.unread += static_cast<count_t>(bounds[t + 1] - bounds[t]);
-        continue;
-      }
-      if (t > 0) {
-        if (const error_info e = acc.try_merge(side[t - 1])) return e;
-        side[t - 1] = acc.partitioned_side();
-      }
-      add_report_to(total, reports[t], b0 + bounds[t]);
+      if (t >= chunks) total.unread += static_cast<count_t>(bounds[t + 1] - bounds[t]);
+      else add_report_to(total, reports[t], b0 + bounds[t]);
     }
     if (chunks < threads || (opt.policy == on_bad_record::stop && reports[threads - 1].rejected > 0)) {
       total.unread += static_cast<count_t>(n - b1);
@@ -207,7 +221,7 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
  * For customer_accumulator, rfm_accumulator (with its day log) and period_accumulator (up to 64
  * periods, without cohort revenue): the partitioned add. The table of customers is split into
  * parts by the hash of the id; per round of `opt.round_records` records, each thread checks a
- * contiguous chunk, adds its totals, and sorts its purchases by part; then each thread adds the
+ * contiguous chunk, adds its totals, and files its purchases by part (one pass); then each thread adds the
  * purchases of its own range of parts, chunk after chunk. Every customer's records arrive in input
  * order and are added by one thread into `acc` itself: no second table and no merge of customers,
  * so the per-customer state is exactly one thread's (sums too, in any number type). Measured in

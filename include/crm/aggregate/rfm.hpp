@@ -194,7 +194,9 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     next_index_ = cs.empty() ? next_index_ : detail::index_claims::finish(std::span<detail::index_claims>(&cs[0].index, 1));
     std::size_t more = 0;
     for (const part_context& c : cs) more += c.log.size();
-    log_.reserve(log_.size() + more);
+    if (cs.empty()) return;
+    if (log_.empty() && cs[0].log.capacity() >= more) log_.swap(cs[0].log);  // no copy of the largest part
+    else log_.reserve(log_.size() + more);
     for (part_context& c : cs) {
       log_.insert(log_.end(), c.log.begin(), c.log.end());
       c.log.clear();
@@ -265,7 +267,6 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   /// The summary, one row per customer with a calibration purchase, sorted by customer id.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const {
     std::vector<rfm_summary_row<T>> out;
-    out.reserve(table_.size());
     const double unit = static_cast<double>(opt_.time_unit.count());
     const auto row = [&](customer_id c, const state& s, std::uint32_t days, std::uint32_t hold) {
       rfm_summary_row<T> r;
@@ -278,28 +279,27 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       if (hold > 0) r.holdout_monetary_value = T(s.hold_value / to_number<T>(static_cast<count_t>(hold)));
       return r;
     };
-    std::vector<std::pair<std::size_t, const state*>> inexact;  // rows whose day counts need the log
+    // The customers' (id, state) pairs sorted by id, then one row each straight into the output:
+    // sorting 16-byte pairs is cheaper than sorting rows, and no row is built twice.
+    std::vector<std::pair<customer_id, const state*>> order;
+    order.reserve(table_.size());
+    bool any_inexact = false;
     table_.for_each([&](customer_id c, const state& s) {  // in slot order: one pass over the table
       if (s.first == state::none_first) return;
-      if (s.inexact) inexact.emplace_back(out.size(), &s);
-      out.push_back(row(c, s, s.days, s.hold_days));
+      any_inexact = any_inexact || s.inexact != 0;
+      order.emplace_back(c, &s);
     });
-    if (!inexact.empty()) {
+    detail::sort_by_customer(order, [](const std::pair<customer_id, const state*>& p) { return p.first; });
+    exact_days fix;
+    if (any_inexact) {  // rows whose day counts need the log
       std::vector<unsigned char> need(next_index_, 0);
-      for (const auto& [at, s] : inexact) need[s->index] = s->inexact;
-      const exact_days fix = recount(need);
-      for (const auto& [at, s] : inexact)
-        out[at] = row(out[at].customer, *s, (s->inexact & 1) ? fix.days[s->index] : s->days,
-                      (s->inexact & 2) ? fix.hold_days[s->index] : s->hold_days);
+      for (const auto& [c, s] : order) need[s->index] = s->inexact;
+      fix = recount(need);
     }
-    // Sort (id, position) pairs, then gather: moving 16-byte pairs is cheaper than moving rows.
-    std::vector<std::pair<customer_id, std::uint32_t>> order(out.size());
-    for (std::size_t i = 0; i < out.size(); ++i) order[i] = {out[i].customer, static_cast<std::uint32_t>(i)};
-    detail::sort_by_customer(order, [](const std::pair<customer_id, std::uint32_t>& p) { return p.first; });
-    std::vector<rfm_summary_row<T>> sorted;
-    sorted.reserve(out.size());
-    for (const auto& [c, i] : order) sorted.push_back(std::move(out[i]));
-    return sorted;
+    out.reserve(order.size());
+    for (const auto& [c, s] : order)
+      out.push_back(row(c, *s, (s->inexact & 1) ? fix.days[s->index] : s->days, (s->inexact & 2) ? fix.hold_days[s->index] : s->hold_days));
+    return out;
   }
   /// The (frequency, recency, T) rows of rows(), same order, for crm::fit_bg_nbd and the other
   /// transaction models.

@@ -4,6 +4,7 @@
 // IWYU pragma: private, include <crm/aggregate.hpp>
 #pragma once
 
+#include <crm/aggregate/customer_table.hpp>
 #include <crm/core/config.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
@@ -56,6 +58,60 @@ class reserved_like_parent {
 
  private:
   std::size_t reserved_ = 0;
+};
+
+/// One thread's entries of the partitioned add, by part of the customer table, each part's in the
+/// order they were pushed: a list of blocks of about 4 KiB per part, cut from slabs of 2 MiB. One
+/// pass over the records fills them (no count pass, no second read of the records); clear() keeps
+/// the slabs, so the rounds after the first write into memory already mapped.
+template <class E>
+class part_lists {
+ public:
+  static constexpr std::size_t block = 4096 / sizeof(E) < 16 ? 16 : 4096 / sizeof(E);  ///< entries per block
+  static constexpr std::size_t blocks_per_slab = 512;
+
+  explicit part_lists(std::size_t parts = 0) : lists_(parts) {}
+
+  void push(std::size_t p, const E& e) {
+    list& l = lists_[p];
+    if (l.cur == l.end) [[unlikely]] grow(l);
+    *l.cur++ = e;
+  }
+  /// Calls f(first, last) for each block of part p's entries, in push order.
+  template <class F>
+  void for_each_block(std::size_t p, F&& f) const {
+    const list& l = lists_[p];
+    for (std::size_t b = 0; b < l.blocks.size(); ++b) {
+      const E* first = l.blocks[b];
+      f(first, b + 1 == l.blocks.size() ? static_cast<const E*>(l.cur) : first + block);
+    }
+  }
+  /// Forgets every entry; keeps the memory for the next round.
+  void clear() noexcept {
+    for (list& l : lists_) {
+      l.blocks.clear();
+      l.cur = l.end = nullptr;
+    }
+    used_ = 0;
+  }
+
+ private:
+  struct list {
+    E* cur = nullptr;
+    E* end = nullptr;
+    std::vector<E*> blocks;
+  };
+  void grow(list& l) {
+    if (used_ == slabs_.size() * blocks_per_slab) slabs_.emplace_back(block * blocks_per_slab);
+    E* b = slabs_[used_ / blocks_per_slab].data() + (used_ % blocks_per_slab) * block;
+    ++used_;
+    l.blocks.push_back(b);
+    l.cur = b;
+    l.end = b + block;
+  }
+  std::vector<list> lists_;
+  std::vector<std::vector<E, huge_page_allocator<E>>> slabs_;
+  std::size_t used_ = 0;  // blocks handed out since clear()
 };
 
 }  // namespace detail
