@@ -308,9 +308,9 @@ bool parallel_split_by_customer(Opt& o) {
   }
 }
 
-// The tasks, on the library's accumulators: from memory through crm::add_parallel (contiguous
-// chunks, one per thread, merged in order); from the CSV through crm::scan_csv with one accumulator
-// per parsing thread (acc.fresh()), merged in file order.
+// The tasks, on the library's accumulators: from memory through crm::add_parallel; from the CSV
+// through crm::try_scan_csv_into (the partitioned add in rounds for the per-customer
+// accumulators; one accumulator per parsing thread, merged in file order, for the order totals).
 struct task_runner {
   unsigned threads;
   std::size_t customers_hint;
@@ -326,14 +326,8 @@ struct task_runner {
       (void)crm::add_parallel(acc, std::span<const order>(*orders), popts);
       return;
     }
-    std::vector<Acc> part;
-    for (unsigned w = 1; w < threads; ++w) part.push_back(acc.fresh());
-    const crm::csv_summary s = crm::scan_csv<order>(file, crm::order_columns{}, crm::csv_format{.threads = threads},
-                                                    [&](unsigned w, std::span<const order> b) {
-                                                      (void)(w == 0 ? acc : part[w - 1]).add(b);
-                                                    });
+    const crm::csv_summary s = crm::try_scan_csv_into<order>(file, crm::order_columns{}, crm::csv_format{.threads = threads}, acc);
     if (!s.ok()) std::fprintf(stderr, "%s\n", s.message().c_str()), std::exit(2);
-    for (Acc& p : part) acc.merge(p);
   }
   void average_check(results& r) {
     crm::order_totals_accumulator<double> acc;

@@ -1,4 +1,5 @@
 // crm-metrics tests: the CSV reader of the aggregation layer (<crm/aggregate/csv.hpp>).
+#include <crm/aggregate/cohort.hpp>
 #include <crm/aggregate/csv.hpp>
 #include <crm/aggregate/orders.hpp>
 #include <crm/aggregate/rfm.hpp>
@@ -914,4 +915,74 @@ TEST_CASE("csv: scan_csv_into reports a merge the accumulator refuses", "[aggreg
   REQUIRE(s1.stopped);
   CHECK(s1.rejections.at(0).line == 80004);
   CHECK(s1.rejections.at(0).field == "date");
+}
+
+// scan_csv_into on two threads takes the partitioned add for customer, RFM and period
+// accumulators, in rounds of format.round_bytes: the same state as one thread's add of the same
+// rows, for every round size, and bad rows reported at their lines as one thread reports them.
+TEST_CASE("csv: scan_csv_into's partitioned add in rounds equals one thread's add", "[aggregate][csv][parallel]") {
+  using rec = crm::order<double>;
+  std::string s = "customer_id,date,amount\n";
+  for (int i = 0; i < 120000; ++i)  // about 3.3 MB, sorted by date, customers recurring across the file
+    s += std::to_string(1000000007ULL * static_cast<unsigned long long>((i * 7) % 6007)) + ",2023-" +
+         (i / 10000 < 9 ? "0" : "") + std::to_string(i / 10000 + 1) + "-" + (i % 28 < 9 ? "0" : "") +
+         std::to_string(i % 28 + 1) + "," + std::to_string(i % 991) + (i % 2 == 0 ? ".25\n" : ".75\n");  // exact sums in double
+  const crm::rfm_options ro{.calibration_end = sys_days{year{2023} / 9 / 30}, .observation_end = sys_days{year{2023} / 12 / 31}};
+  const crm::period_options po{.unit = crm::period_unit::month, .first = sys_days{year{2023} / 1 / 1}, .periods = 12};
+  const auto all = crm::read_orders_csv(csv_input::from_text(s, "orders.csv"));
+  const std::span<const rec> rows(all.records);
+  crm::customer_accumulator<double> c1;
+  crm::rfm_accumulator<double> r1(ro);
+  crm::period_accumulator<double> p1(po);
+  c1.add(rows);
+  r1.add(rows);
+  p1.add(rows);
+  for (const std::size_t round : {std::size_t{0}, std::size_t{1} << 20, std::size_t{600000}}) {
+    CAPTURE(round);
+    const crm::csv_format f{.threads = 2, .round_bytes = round};
+    crm::customer_accumulator<double> c2;
+    crm::rfm_accumulator<double> r2(ro);
+    crm::period_accumulator<double> p2(po);
+    const crm::csv_summary sc = crm::scan_csv_into<rec>(csv_input::from_text(s, "orders.csv"), {}, f, c2);
+    (void)crm::scan_csv_into<rec>(csv_input::from_text(s, "orders.csv"), {}, f, r2);
+    (void)crm::scan_csv_into<rec>(csv_input::from_text(s, "orders.csv"), {}, f, p2);
+    CHECK(sc.rows == 120000);
+    CHECK(sc.used == 120000);
+    CHECK(c2 == c1);
+    CHECK(r2 == r1);
+    CHECK(p2 == p1);
+  }
+  // A bad row in the middle of the file: collect reports it at its line and adds every other row;
+  // fail stops there, with the same line.
+  std::string bad = s;
+  const std::size_t at = bad.find('\n', bad.size() / 2) + 1;  // start of a line in the middle
+  const auto line = static_cast<std::uint64_t>(std::count(bad.begin(), bad.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1;
+  bad.insert(at, "42,2023-05-05,nan\n");
+  for (const std::size_t round : {std::size_t{0}, std::size_t{600000}}) {
+    crm::customer_accumulator<double> c3;
+    const crm::csv_summary col = crm::try_scan_csv_into<rec>(csv_input::from_text(bad, "orders.csv"), {},
+                                                             {.on_bad_row = bad_rows::collect, .threads = 2, .round_bytes = round}, c3);
+    CHECK_FALSE(col.stopped);
+    CHECK(col.rows == 120001);
+    CHECK(col.rejected == 1);
+    REQUIRE(col.rejections.size() == 1);
+    CHECK(col.rejections[0].line == line);
+    CHECK(c3 == c1);
+    crm::customer_accumulator<double> c4;
+    const crm::csv_summary fail =
+        crm::try_scan_csv_into<rec>(csv_input::from_text(bad, "orders.csv"), {}, {.threads = 2, .round_bytes = round}, c4);
+    CHECK(fail.stopped);
+    REQUIRE_FALSE(fail.rejections.empty());
+    CHECK(fail.rejections[0].line == line);
+    CHECK(fail.used + fail.rejected == fail.rows);
+  }
+  // A customer's value sum that overflows is found when the entries are added: the read stops
+  // with the accumulator's message.
+  std::string huge = s;
+  huge += "77,2023-09-01,1e308\n77,2023-09-02,1e308\n";
+  crm::rfm_accumulator<double> r5(ro);
+  const crm::csv_summary o = crm::try_scan_csv_into<rec>(csv_input::from_text(huge, "orders.csv"), {}, {.threads = 2}, r5);
+  REQUIRE(o.stopped);
+  CHECK(o.rejections.at(0).line == 0);
+  CHECK(o.rejections.at(0).reason.rfind("could not add the workers' records: crm::rfm_accumulator: ", 0) == 0);
 }

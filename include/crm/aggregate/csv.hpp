@@ -28,6 +28,7 @@
 #include <crm/aggregate/detail/csv_fast.hpp>
 #include <crm/aggregate/detail/csv_fields.hpp>
 #include <crm/aggregate/detail/csv_scan.hpp>
+#include <crm/aggregate/parallel.hpp>
 #include <crm/aggregate/records.hpp>
 #include <crm/aggregate/report.hpp>
 #include <crm/core/error.hpp>
@@ -75,6 +76,10 @@ struct csv_format {
   /// Threads that parse (the file is cut at line breaks). 1 = the calling thread only; the reader
   /// starts threads only when asked. Inputs under 1 MiB are parsed by one thread.
   unsigned threads = 1;
+  /// scan_csv_into on several threads into an accumulator with a partitioned add (customers, RFM,
+  /// periods): the file is read in rounds of about this many bytes, each round's purchases held as
+  /// entries (16 to 24 bytes each) until its end. 0: one round.
+  std::size_t round_bytes = std::size_t{256} << 20;
 };
 
 /// One rejected row (or a problem with the whole input: line 0 = the file, column 0 = no column).
@@ -515,8 +520,15 @@ inline csv_rejection whole_input_problem(const std::string& source, std::uint64_
 /// Reads `in` with the schema for Record, handing records to sink(worker, std::span<const Record>)
 /// (called from `fmt.threads` threads at once when threads > 1; each worker's batches in file order,
 /// worker w's rows before worker w+1's). Never throws by itself (sink and allocation aside).
-template <class Record, bool Fast = true, class Columns, class Sink>
-csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_format& fmt, Sink&& sink) {
+///
+/// In rounds (round_bytes > 0 and several threads): the file is cut into pieces of about
+/// round_bytes / threads bytes; round r parses pieces r * threads .. r * threads + threads - 1 at
+/// once (piece k by worker k % threads), then calls round_end(n), n being how many of that round's
+/// pieces count (all, or up to the one where a bad row stopped the read); round_end returns false
+/// to stop the read (its caller then reports why).
+template <class Record, bool Fast = true, class Columns, class Sink, class RoundEnd>
+csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const csv_format& fmt, Sink&& sink,
+                           std::size_t round_bytes, RoundEnd&& round_end) {
   csv_summary sum;
   sum.source = in.source;
   auto stop = [&](csv_rejection r) {
@@ -600,11 +612,13 @@ csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_forma
 
   const std::size_t body = static_cast<std::size_t>(e - b);
   const unsigned threads = body < (std::size_t{1} << 20) ? 1u : std::max(1u, fmt.threads);
-  const auto chunks = line_chunks(b, e, threads);
+  const std::size_t rounds = threads > 1 && round_bytes > 0 ? std::max<std::size_t>(1, (body + round_bytes - 1) / round_bytes) : 1;
+  const auto chunks = line_chunks(b, e, static_cast<unsigned>(threads * rounds));
   std::vector<chunk_state> states(chunks.size());
-  std::atomic<std::size_t> first_failed{static_cast<std::size_t>(-1)};
+  constexpr std::size_t none = static_cast<std::size_t>(-1);
+  std::atomic<std::size_t> first_failed{none};
   auto work = [&](std::size_t k) {
-    parse_chunk<Record, Fast>(chunks[k].first, chunks[k].second, schema, plan, fmt, static_cast<unsigned>(k), k,
+    parse_chunk<Record, Fast>(chunks[k].first, chunks[k].second, schema, plan, fmt, static_cast<unsigned>(k % threads), k,
                         first_failed, bytes, sink, states[k]);
     if (states[k].stopped) {
       std::size_t cur = first_failed.load();
@@ -612,15 +626,26 @@ csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_forma
       }
     }
   };
-  if (chunks.size() == 1) {
-    work(0);
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(chunks.size() - 1);
-    for (std::size_t k = 1; k < chunks.size(); ++k) pool.emplace_back(work, k);
-    work(0);
-    for (std::thread& t : pool) t.join();
+  bool refused = false;  // round_end said stop
+  for (std::size_t k0 = 0; k0 < chunks.size(); k0 += threads) {
+    const std::size_t k1 = std::min<std::size_t>(chunks.size(), k0 + threads);
+    if (k1 - k0 == 1) {
+      work(k0);
+    } else {
+      std::vector<std::thread> pool;
+      pool.reserve(k1 - k0 - 1);
+      for (std::size_t k = k0 + 1; k < k1; ++k) pool.emplace_back(work, k);
+      work(k0);
+      for (std::thread& t : pool) t.join();
+    }
+    const std::size_t failed = first_failed.load();
+    if (!round_end(failed == none ? k1 - k0 : failed - k0 + 1)) {
+      refused = true;
+      break;
+    }
+    if (failed != none) break;
   }
+  if (refused) sum.stopped = true;
 
   const std::size_t keep = std::max<std::size_t>(fmt.keep_rejections, 1);
   std::uint64_t line0 = header_lines;
@@ -645,6 +670,12 @@ csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_forma
   if (!sum.stopped && sum.rows == 0)
     return stop(whole_input_problem(in.source, line0, "", errc::empty_input, "has no data rows"));
   return sum;
+}
+
+/// run_csv_rounds in one round, nothing to do after it.
+template <class Record, bool Fast = true, class Columns, class Sink>
+csv_summary run_csv(const csv_input& in, const Columns& columns, const csv_format& fmt, Sink&& sink) {
+  return run_csv_rounds<Record, Fast>(in, columns, fmt, std::forward<Sink>(sink), 0, [](std::size_t) { return true; });
 }
 
 [[noreturn]] inline void throw_csv_error(const csv_rejection& r) {
@@ -793,12 +824,19 @@ csv_summary scan_csv(const csv_input& in, const Columns& columns, const csv_form
 }
 
 /**
- * @brief Reads records straight into an accumulator: one `acc.fresh()` per extra thread, each fed
- * by `try_add(batch)` (so every record an accumulator rejects is a row rejected at its file line,
- * as for try_scan_csv with a sink returning crm::add_report), then merged into `acc` in file order.
+ * @brief Reads records straight into an accumulator, every record the accumulator rejects counted
+ * as a row rejected at its file line (as for try_scan_csv with a sink returning crm::add_report).
+ * On one thread: `acc.try_add(batch)`. On several (format.threads): for customer_accumulator,
+ * rfm_accumulator (with its day log) and period_accumulator (up to 64 periods, without cohort
+ * revenue), the partitioned add of crm::add_parallel, in rounds of format.round_bytes of the file:
+ * each worker checks its piece and files its purchases by part of the customer table, then every
+ * thread adds the purchases of its own parts, piece after piece (each customer's records in file
+ * order, no second table); for the others one `acc.fresh()` per extra thread, merged into `acc` in
+ * file order.
  * @tparam Acc any accumulator of <crm/aggregate.hpp> taking Record (fresh, try_add, try_merge).
- * @returns the summary. A merge the accumulator refuses stops it (line 0, "could not merge the
- * workers' states: " and the accumulator's message). After a stop `acc` holds part of the file.
+ * @returns the summary. A merge or an add the accumulator refuses (a sum that overflows) stops it
+ * (line 0, "could not merge the workers' states: " or "could not add the workers' records: " and
+ * the accumulator's message). After a stop `acc` holds part of the file.
  * Never throws by itself (allocation aside).
  *
  * **Example**
@@ -811,8 +849,32 @@ csv_summary scan_csv(const csv_input& in, const Columns& columns, const csv_form
  */
 template <class Record, class Columns = detail::columns_of_t<Record>, class Acc>
 csv_summary try_scan_csv_into(const csv_input& in, const Columns& columns, const csv_format& format, Acc& acc) {
-  std::vector<Acc> more;
   const unsigned workers = std::max(1u, format.threads);
+  const auto refused = [&](csv_summary& s, const error_info& e, const char* what) {
+    s.stopped = true;
+    s.rejections.insert(s.rejections.begin(), detail::whole_input_problem(in.source, 0, "", e.code, what + message(e)));
+  };
+  if constexpr (detail::partitioned_accumulator<Acc, Record>) {
+    std::error_code ec;
+    const std::uintmax_t bytes = in.is_text ? in.text.size() : std::filesystem::file_size(in.path, ec);
+    if (workers > 1 && !ec && bytes >= (std::uintmax_t{1} << 20) && acc.partitioned_ok(static_cast<std::size_t>(bytes), on_bad_record::stop)) {
+      // The partitioned add (see crm::add_parallel): each worker files its piece's purchases by
+      // part; at the end of a round every thread adds the entries of its own parts, piece after
+      // piece, so each customer's records arrive in file order and no second table is merged.
+      detail::partitioned_run<Acc, Record> run(acc, workers, static_cast<std::size_t>(bytes / 24));
+      error_info failed;
+      csv_summary s = detail::run_csv_rounds<Record>(
+          in, columns, format,
+          [&](unsigned w, std::span<const Record> b) { return run.file(w, b, on_bad_record::stop, 0); },
+          format.round_bytes, [&](std::size_t pieces) {
+            failed = run.apply(pieces);
+            return !failed;
+          });
+      if (failed) refused(s, failed, "could not add the workers' records: ");
+      return s;
+    }
+  }
+  std::vector<Acc> more;
   more.reserve(workers - 1);
   for (unsigned w = 1; w < workers; ++w) more.push_back(acc.fresh());
   csv_summary s = detail::run_csv<Record>(in, columns, format, [&](unsigned w, std::span<const Record> b) {
@@ -820,10 +882,7 @@ csv_summary try_scan_csv_into(const csv_input& in, const Columns& columns, const
   });
   for (const Acc& m : more) {
     if (const error_info e = acc.try_merge(m)) {
-      s.stopped = true;
-      s.rejections.insert(s.rejections.begin(),
-                          detail::whole_input_problem(in.source, 0, "", e.code,
-                                                      "could not merge the workers' states: " + message(e)));
+      refused(s, e, "could not merge the workers' states: ");
       break;
     }
   }
