@@ -5,12 +5,15 @@
 #   Debian: python3-numpy and libsleef-dev (through scripts/install-deps.sh's arguments); SciPy through
 #           scripts/scipy-env.sh (python3-scipy pulls libboost1.74-dev, which conflicts with the
 #           libboost1.81-dev the project builds with, so the package is unpacked into a private prefix).
-# Builds models_batch_bench twice in Release for this machine (-O3 -march=native, g++): with the std::
-# path (build/bench-models/std) and with SLEEF (-DCRM_METRICS_USE_SLEEF, linked with -lsleef;
-# build/bench-models/sleef), and runs the comparison for each. NumPy runs on one core; the library on
-# one thread pinned to core 0 and on two threads.
+# Builds models_batch_bench in Release for this machine (-O3 -march=native, g++) once per vector-math
+# path: the default std:: path (build/bench-models/std), glibc's libmvec (-DCRM_METRICS_USE_LIBMVEC,
+# no extra library: libm.so pulls libmvec in; build/bench-models/libmvec) and SLEEF
+# (-DCRM_METRICS_USE_SLEEF, linked with -lsleef; build/bench-models/sleef), and runs the comparison for
+# each. NumPy runs on one core; the library on one thread pinned to core 0 and on two threads.
 # Usage: bash scripts/bench-models.sh [repetitions=5] [extra compare_numpy_models.py options, e.g.
 #        --only bg_alive,gg_spend]
+#   CRM_BENCH_PATHS="std libmvec" picks the paths (default: std libmvec sleef);
+#   CRM_BENCH_MARCH=x86-64-v2 builds for another target (default: native).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-5}
@@ -20,12 +23,20 @@ PY=$(bash scripts/scipy-env.sh)
 out=build/bench-models
 march=${CRM_BENCH_MARCH:-native}
 common=(-DCMAKE_BUILD_TYPE=Release -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_REPORT=OFF)
-cmake -S . -B "$out/std" "${common[@]}" "-DCMAKE_CXX_FLAGS=-O3 -march=$march -DNDEBUG" >/dev/null
-cmake -S . -B "$out/sleef" "${common[@]}" "-DCMAKE_CXX_FLAGS=-O3 -march=$march -DNDEBUG -DCRM_METRICS_USE_SLEEF" \
-  -DCMAKE_CXX_STANDARD_LIBRARIES=-lsleef >/dev/null
-for v in std sleef; do cmake --build "$out/$v" --target models_batch_bench -j "$(nproc)" >/dev/null; done
+paths=${CRM_BENCH_PATHS:-std libmvec sleef}
+for v in $paths; do
+  case $v in
+    std) flags=() ;;
+    libmvec) flags=(-DCRM_METRICS_USE_LIBMVEC) ;;
+    sleef) flags=(-DCRM_METRICS_USE_SLEEF) ;;
+    *) echo "unknown path $v (std, libmvec or sleef)" >&2; exit 2 ;;
+  esac
+  libs=(); [ "$v" = sleef ] && libs=(-DCMAKE_CXX_STANDARD_LIBRARIES=-lsleef)
+  cmake -S . -B "$out/$v" "${common[@]}" "-DCMAKE_CXX_FLAGS=-O3 -march=$march -DNDEBUG ${flags[*]:-}" "${libs[@]}" >/dev/null
+  cmake --build "$out/$v" --target models_batch_bench -j "$(nproc)" >/dev/null
+done
 echo "=== crm batch predictions vs NumPy/SciPy, 1M customers ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, -march=$march, commit $(git rev-parse --short HEAD)) ==="
-for v in std sleef; do
+for v in $paths; do
   echo
   echo "--- library built with the $v path ---"
   "$PY" benchmarks/compare_numpy_models.py --bench "$out/$v/benchmarks/models_batch_bench" --reps "$reps" --data "$out/data" "$@"

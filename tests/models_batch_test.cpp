@@ -193,6 +193,24 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
       CHECK(v2[i] == v[i]);
     }
   }
+  // a base large enough for the non-temporal stores (crm::detail::stream_store_min rows), into an
+  // aligned and a misaligned output, on one and two threads
+  const crm::gamma_gamma<double> m{6.25, 3.74, 15.44};
+  std::vector<crm::spend_row<double>> big;
+  for (std::size_t i = 0; big.size() < crm::detail::stream_store_min + 1001; ++i) {
+    const double x = static_cast<double>(i % 31);
+    big.push_back({x, x == 0 ? 0.0 : 5.0 + static_cast<double>(i % 997) * 0.37, 1.0});
+  }
+  std::vector<double> buf(big.size() + 1);
+  for (const std::size_t shift : {std::size_t{0}, std::size_t{1}})
+    for (const unsigned th : {1u, 2u}) {
+      const std::span<double> out(buf.data() + shift, big.size());
+      REQUIRE(crm::try_batch_conditional_expected_average_spend(m, std::span<const crm::spend_row<double>>(big), out, {.threads = th}));
+      std::size_t differ = 0;
+      for (std::size_t i = 0; i < big.size(); ++i)
+        differ += out[i] != m.conditional_expected_average_spend(big[i].frequency, big[i].average_spend) ? 1u : 0u;
+      CHECK(differ == 0);
+    }
   const crm::gamma_gamma<float> mf{6.25f, 3.74f, 15.44f};
   const std::vector<crm::spend_row<float>> fr = {{1, 2.5f, 1}, {0, 0, 1}, {7, 40.0f, 1}};
   const auto vf = crm::batch_conditional_expected_average_spend(mf, fr);

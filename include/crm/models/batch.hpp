@@ -889,18 +889,26 @@ template <std::floating_point T>
   }
   return bad == 0;
 }
+/// spend_block over rows[begin, end) in blocks of 4 x batch_block rows, each computed into a buffer and
+/// then stored (with `stream`, by non-temporal stores: see store_block).
 template <std::floating_point T>
 [[nodiscard]] batch_failure spend_rows(const gamma_gamma<T>& m, std::span<const spend_row<T>> rows, T* out, std::size_t begin,
-                                       std::size_t end) noexcept {
-  for (std::size_t b0 = begin; b0 < end; b0 += 16 * batch_block) {
-    const std::size_t b1 = std::min(end, b0 + 16 * batch_block);
-    if (spend_block(m, rows.data() + b0, out + b0, b1 - b0)) continue;
-    for (std::size_t i = b0; i < b1; ++i) {
+                                       std::size_t end, bool stream) noexcept {
+  constexpr std::size_t block = 4 * batch_block;
+  alignas(64) T buf[block];
+  for (std::size_t b0 = begin; b0 < end; b0 += block) {
+    const std::size_t len = std::min(end - b0, block);
+    if (spend_block(m, rows.data() + b0, buf, len)) {
+      store_block(buf, out + b0, len, stream);
+      continue;
+    }
+    for (std::size_t i = b0; i < b0 + len; ++i) {
       const result<T> v = m.try_conditional_expected_average_spend(rows[i].frequency, rows[i].average_spend);
       if (!v) return {v.error(), i};
       out[i] = *v;
     }
   }
+  if (stream) stream_fence();
   return {};
 }
 
@@ -1087,7 +1095,9 @@ template <std::floating_point T>
   if (auto e = m.check(name)) return {e, no_row};
   if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
   const detail::batch_failure f = detail::run_chunks(
-      rows.size(), opt, [&](std::size_t begin, std::size_t end) { return detail::spend_rows(m, rows, out.data(), begin, end); });
+      rows.size(), opt, [&, stream = rows.size() >= detail::stream_store_min](std::size_t begin, std::size_t end) {
+        return detail::spend_rows(m, rows, out.data(), begin, end, stream);
+      });
   if (f) return {f.error, f.row};
   return out;
 }

@@ -34,7 +34,12 @@
 #include <cmath>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <type_traits>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#endif
 
 #if defined(CRM_METRICS_USE_SLEEF) && defined(CRM_METRICS_USE_LIBMVEC)
 #error "crm-metrics: define at most one of CRM_METRICS_USE_SLEEF and CRM_METRICS_USE_LIBMVEC"
@@ -186,6 +191,37 @@ inline void libmvec_apply(const double* in, double* out, std::size_t n) noexcept
 /// "std::", "libmvec" or "SLEEF": the path double arrays take.
 [[nodiscard]] constexpr const char* vector_math_name() noexcept {
   return vector_math_uses_sleef ? "SLEEF" : vector_math_uses_libmvec ? "libmvec" : "std::";
+}
+
+/// Results of at least this many values are written with stream_store's non-temporal stores: they
+/// are larger than a core's L2 cache, so caching their lines only evicts the inputs.
+inline constexpr std::size_t stream_store_min = std::size_t{1} << 18;
+
+/// out[i] = in[i] for i < n, for a block of results computed in a small buffer. With `stream` (and
+/// double on x86-64, out 16-byte aligned) through non-temporal stores (SSE2 movntpd): the lines of
+/// `out` are written without being read first (no read-for-ownership) and do not displace the
+/// inputs from the caches. A thread that streamed must call stream_fence() before another thread
+/// reads `out`. Values are copied unchanged.
+template <std::floating_point T>
+inline void store_block(const T* in, T* out, std::size_t n, bool stream) noexcept {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if constexpr (std::is_same_v<T, double>) {
+    if (stream && reinterpret_cast<std::uintptr_t>(out) % 16 == 0) {
+      std::size_t i = 0;
+      for (; i + 2 <= n; i += 2) _mm_stream_pd(out + i, _mm_loadu_pd(in + i));
+      if (i < n) out[i] = in[i];
+      return;
+    }
+  }
+#endif
+  (void)stream;
+  std::memcpy(out, in, n * sizeof(T));
+}
+/// Orders the non-temporal stores of this thread before its later stores (x86-64 sfence).
+inline void stream_fence() noexcept {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  _mm_sfence();
+#endif
 }
 
 /// out[i] = log(in[i]) for i < n (in == out allowed).
