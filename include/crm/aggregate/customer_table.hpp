@@ -3,8 +3,8 @@
 // Copyright (c) 2026 crm-metrics contributors
 //
 // An open-addressing hash table keyed by a 64-bit customer id, linear probing, the value stored
-// next to its key in one array (one cache miss per lookup), capacity a power of two, at most 3/4
-// full. Chosen over std::unordered_map (a node per customer: an allocation per insert and a second
+// next to its key (one cache miss per lookup), split into parts of any multiple of 16 slots that
+// share one array, each at most 3/4 full. Chosen over std::unordered_map (a node per customer: an allocation per insert and a second
 // cache miss per lookup) and tsl::robin_map by the measurements in benchmarks/aggregate_bench.cpp;
 // see docs/aggregation.md, "The per-customer table". No erase: accumulators only add customers.
 // Customization points: none.
@@ -98,9 +98,9 @@ void sort_by_customer(std::vector<R>& v, Key key) {
  * V must be default constructible and copyable. Keys are mixed (a 64-bit finalizer) before use, so
  * sequential, strided or random ids all spread evenly. A large table is split into 2^k parts by the
  * top k bits of the mixed key (k grows with the table, up to 2^10 parts of about 8192 slots), each
- * part an open-addressing array of its own with linear probing on the next bits: a part fits in a
- * core's cache, and threads that own disjoint parts can fill them at once (crm::add_parallel).
- * Iteration order is unspecified (it depends on the capacity); the accumulators sort by id where
+ * part an open-addressing range of one shared array, probed from the slot the next bits scale
+ * to: a part fits in a core's cache, and threads that own disjoint parts can fill them at once
+ * (crm::add_parallel). Iteration order is unspecified (it depends on the capacity); the accumulators sort by id where
  * order matters.
  *
  * **Example**
@@ -120,6 +120,17 @@ class customer_table {
   static constexpr int max_part_bits = 10;
 
   customer_table() = default;
+  customer_table(const customer_table& o)
+      : parts_(o.parts_), arena_(o.arena_), bits_(o.bits_), has_empty_key_(o.has_empty_key_), empty_key_value_(o.empty_key_value_) {
+    point_parts();
+  }
+  customer_table& operator=(const customer_table& o) {
+    if (this != &o) *this = customer_table(o);
+    return *this;
+  }
+  customer_table(customer_table&&) noexcept = default;  // the arrays move with their addresses
+  customer_table& operator=(customer_table&&) noexcept = default;
+  ~customer_table() = default;
   /// A table that holds `customers` customers without growing.
   explicit customer_table(std::size_t customers) { reserve(customers); }
 
@@ -130,10 +141,10 @@ class customer_table {
     return n;
   }
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
-  /// Number of slots (each part's a power of two).
+  /// Number of slots.
   [[nodiscard]] std::size_t capacity() const noexcept {
     std::size_t n = 0;
-    for (const part& p : parts_) n += p.slots.size();
+    for (const part& p : parts_) n += p.cap;
     return n;
   }
   /// Number of parts (2^k; 0 for a table that never held a customer).
@@ -143,7 +154,8 @@ class customer_table {
   /// Bytes held by the table (slots, part headers and the table object).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     std::size_t n = sizeof(*this) + parts_.capacity() * sizeof(part);
-    for (const part& p : parts_) n += p.slots.capacity() * sizeof(slot);
+    n += arena_.capacity() * sizeof(slot);
+    for (const part& p : parts_) n += p.own.capacity() * sizeof(slot);
     return n;
   }
 
@@ -153,11 +165,11 @@ class customer_table {
     const std::size_t cap = fit(customers);
     int bits = std::max(bits_, static_cast<int>(std::bit_width(cap - 1)) - std::countr_zero(part_slots));
     bits = std::min(bits, max_part_bits);
-    if (parts_.empty() || bits > bits_) rebuild(bits);
-    const std::size_t per = customers >> bits_;
+    const std::size_t per = customers >> bits;
     const std::size_t want = fit(per + per / 8 + 16);  // parts differ by a few standard deviations
-    for (part& p : parts_)
-      if (p.slots.size() < want) rehash(p, want);
+    bool small = parts_.empty() || bits > bits_;
+    for (const part& p : parts_) small = small || p.cap < want;
+    if (small) rebuild(bits, want);  // all parts in one new array
   }
   /// Splits the table into at least 2^bits parts (at most 2^max_part_bits), keeping its customers.
   void ensure_parts(int bits) {
@@ -175,8 +187,8 @@ class customer_table {
     reserve(size() + other.size());
     const int d = bits_ - other.bits_;
     for (std::size_t p = 0; p < parts_.size(); ++p) {
-      const std::size_t want = std::max<std::size_t>(16, other.parts_[p >> d].slots.size() >> d);
-      if (parts_[p].slots.size() < want) rehash(parts_[p], want);
+      const std::size_t want = std::max<std::size_t>(16, other.parts_[p >> d].cap >> d);
+      if (parts_[p].cap < want) rehash(parts_[p], want);
     }
   }
 
@@ -194,7 +206,7 @@ class customer_table {
     const part& p = parts_[part_index(h)];
     std::size_t i = home(p, h);
     for (;;) {
-      const slot& s = p.slots[i];
+      const slot& s = p.base[i];
       if (s.key == key) return &s.value;
       if (s.key == empty_key) return nullptr;
       i = next(p, i);
@@ -209,7 +221,7 @@ class customer_table {
     if (parts_.empty()) return;
     const std::uint64_t h = mix(key);
     const part& pt = parts_[part_index(h)];
-    const slot* p = pt.slots.data() + home(pt, h);
+    const slot* p = pt.base + home(pt, h);
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
     // GCC 12 deletes __builtin_prefetch of this address (the disassembly of aggregate_bench had no
     // prefetch at all); an asm volatile cannot be deleted.
@@ -225,8 +237,8 @@ class customer_table {
   /// sequential stream, far faster than the same lines missed one at a time in random order).
   void prefetch_part(std::size_t p) const noexcept {
     if (p >= parts_.size()) return;
-    const char* b = reinterpret_cast<const char*>(parts_[p].slots.data());
-    const char* e = b + parts_[p].slots.size() * sizeof(slot);
+    const char* b = reinterpret_cast<const char*>(parts_[p].base);
+    const char* e = b + parts_[p].cap * sizeof(slot);
     for (; b < e; b += 64) {
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
       asm volatile("prefetcht1 %0" : : "m"(*b));
@@ -252,18 +264,19 @@ class customer_table {
   template <class F>
   void for_each_in_part(std::size_t p, F&& f, bool with_zero = true) {
     if (with_zero && p == 0 && has_empty_key_) f(empty_key, empty_key_value_);
-    for (slot& s : parts_[p].slots)
-      if (s.key != empty_key) f(s.key, s.value);
+    for (slot* s = parts_[p].base; s != parts_[p].base + parts_[p].cap; ++s)
+      if (s->key != empty_key) f(s->key, s->value);
   }
   template <class F>
   void for_each_in_part(std::size_t p, F&& f, bool with_zero = true) const {
     if (with_zero && p == 0 && has_empty_key_) f(empty_key, empty_key_value_);
-    for (const slot& s : parts_[p].slots)
-      if (s.key != empty_key) f(s.key, s.value);
+    for (const slot* s = parts_[p].base; s != parts_[p].base + parts_[p].cap; ++s)
+      if (s->key != empty_key) f(s->key, s->value);
   }
 
   void clear() noexcept {
     parts_.clear();
+    arena_ = {};
     bits_ = 0;
     has_empty_key_ = false;
     empty_key_value_ = V{};
@@ -273,7 +286,9 @@ class customer_table {
   static constexpr customer_id empty_key = 0;  // customer 0 lives in empty_key_value_ (part 0: mix(0) = 0)
 
   struct part {
-    std::vector<slot, detail::huge_page_allocator<slot>> slots;
+    slot* base = nullptr;  // the part's slots: own.data(), or arena_.data() + offset
+    std::size_t offset = 0;
+    std::vector<slot, detail::huge_page_allocator<slot>> own;  // after the part outgrew its share of arena_
     std::size_t size = 0;
     std::size_t cap = 0;
     std::size_t limit = 0;
@@ -312,16 +327,16 @@ class customer_table {
     const std::uint64_t h = mix(key);
     part* p = &parts_[part_index(h)];
     if (p->size + 1 > p->limit) [[unlikely]] {
-      if (may_split && bits_ < max_part_bits && p->slots.size() >= part_slots) {
+      if (may_split && bits_ < max_part_bits && p->cap >= part_slots) {
         rebuild(bits_ + 1);
         p = &parts_[part_index(h)];
       } else {
-        rehash(*p, p->slots.size() * 2);
+        rehash(*p, p->cap * 2);
       }
     }
     std::size_t i = home(*p, h);
     for (;;) {
-      slot& s = p->slots[i];
+      slot& s = p->base[i];
       if (s.key == key) return {&s.value, false};
       if (s.key == empty_key) {
         s.key = key;
@@ -333,42 +348,58 @@ class customer_table {
   }
   void place(part& p, slot&& s) {
     std::size_t i = home(p, mix(s.key));
-    while (p.slots[i].key != empty_key) i = next(p, i);
-    p.slots[i] = std::move(s);
+    while (p.base[i].key != empty_key) i = next(p, i);
+    p.base[i] = std::move(s);
     ++p.size;
   }
+  // Moves part p into an array of its own of `cap` slots (its share of arena_, if any, stays unused
+  // until the next rebuild).
   void rehash(part& p, std::size_t cap) {
-    std::vector<slot, detail::huge_page_allocator<slot>> old = std::move(p.slots);
-    p.slots.assign(cap, slot{});
+    std::vector<slot, detail::huge_page_allocator<slot>> old = std::move(p.own);
+    slot* from = p.base;
+    const std::size_t from_cap = p.cap;
+    p.own.assign(cap, slot{});
+    p.base = p.own.data();
     p.cap = cap;
     p.limit = limit_of(cap);
     p.size = 0;
-    for (slot& s : old)
-      if (s.key != empty_key) place(p, std::move(s));
+    for (slot* s = from; s != from + from_cap; ++s)
+      if (s->key != empty_key) place(p, std::move(*s));
   }
-  // Redistributes every customer over 2^bits parts, each sized for its customers (plus one).
-  void rebuild(int bits) {
+  // Redistributes every customer over 2^bits parts, each sized for its customers (plus one) and at
+  // least `min_cap` slots, all in one new array (on huge pages when large: random lookups in a
+  // table of millions of customers then miss the TLB far less).
+  void rebuild(int bits, std::size_t min_cap = 0) {
     std::vector<part> old = std::move(parts_);
+    std::vector<slot, detail::huge_page_allocator<slot>> old_arena = std::move(arena_);
     const std::size_t n = std::size_t{1} << bits;
     std::vector<std::size_t> count(n, 0);
     for (const part& p : old)
-      for (const slot& s : p.slots)
-        if (s.key != empty_key) ++count[bits == 0 ? 0 : static_cast<std::size_t>(mix(s.key) >> (64 - bits))];
+      for (const slot* s = p.base; s != p.base + p.cap; ++s)
+        if (s->key != empty_key) ++count[bits == 0 ? 0 : static_cast<std::size_t>(mix(s->key) >> (64 - bits))];
     parts_ = std::vector<part>(n);
     bits_ = bits;
+    std::size_t total = 0;
     for (std::size_t q = 0; q < n; ++q) {
       part& p = parts_[q];
-      const std::size_t cap = fit(count[q]);
-      p.slots.assign(cap, slot{});
-      p.cap = cap;
-      p.limit = limit_of(cap);
+      p.cap = std::max(fit(count[q]), min_cap);
+      p.limit = limit_of(p.cap);
+      p.offset = total;
+      total += p.cap;
     }
+    arena_ = std::vector<slot, detail::huge_page_allocator<slot>>(total);
+    point_parts();
     for (part& p : old)
-      for (slot& s : p.slots)
-        if (s.key != empty_key) place(parts_[part_index(mix(s.key))], std::move(s));
+      for (slot* s = p.base; s != p.base + p.cap; ++s)
+        if (s->key != empty_key) place(parts_[part_index(mix(s->key))], std::move(*s));
+  }
+  // Sets each part's base from arena_ or its own array (after a copy).
+  void point_parts() noexcept {
+    for (part& p : parts_) p.base = p.own.empty() ? arena_.data() + p.offset : p.own.data();
   }
 
   std::vector<part> parts_;
+  std::vector<slot, detail::huge_page_allocator<slot>> arena_;  // the parts' slots, as the last rebuild sized them
   int bits_ = 0;
   bool has_empty_key_ = false;
   V empty_key_value_{};
