@@ -1,10 +1,12 @@
 // crm-metrics tests: the whole-base (batch) predictions of crm/models/batch.hpp. Every batch result
 // is compared with the model's scalar function on the same row: bit for bit on the std:: path, within
-// the stated ulp bound when the build routes log/exp through libmvec or SLEEF; the first bad row is reported with
-// its index and the scalar function's error; threads change nothing.
+// the stated ulp bound when the build routes log/exp through libmvec or SLEEF (models_batch_vector_test
+// runs every test of this file again with CRM_METRICS_USE_LIBMVEC); the first bad row is reported
+// with its index and the scalar function's error; threads change nothing.
 #include <crm/models/batch.hpp>
 #include <crm/models/generate.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -20,11 +22,12 @@ namespace {
 template <class T>
 using rows_t = std::vector<crm::rfm_row<T>>;
 
-/// Distance in units in the last place (of the larger magnitude) between two finite values.
+/// Distance in units in the last place between two finite values, relative to the larger magnitude
+/// (at least the smallest normal number, so that values near underflow compare absolutely).
 template <class T>
 double ulps(T got, T want) {
   if (got == want) return 0.0;
-  const T scale = std::max(std::abs(got), std::abs(want));
+  const T scale = std::max({std::abs(got), std::abs(want), std::numeric_limits<T>::min()});
   return static_cast<double>(std::abs(got - want) / (scale * std::numeric_limits<T>::epsilon()));
 }
 
@@ -35,8 +38,9 @@ rows_t<T> base_for(const Model& m, crm::count_t customers, std::uint64_t seed) {
   crm::generate_options<T> o;
   o.customers = customers, o.first_age = T(27), o.last_age = T(39), o.age_step = T(1) / T(7), o.seed = seed;
   rows_t<T> rows = crm::generate(m, o);
-  const rows_t<T> edge = {{0, 0, 39}, {0, 0, T(0.5)}, {3, 20, 20}, {1, 0, 30}, {40, 35, 39}, {200, 1000, 1500},
-                          {2, T(1e-6), T(1e-5)}, {5, 4000, 10000}, {1, T(30.43), T(38.86), T(2.5)}};
+  const rows_t<T> edge = {{0, 0, 39},          {0, 0, T(0.5)},       {0, 0, T(1e7)},        {3, 20, 20},      {1, 0, 30},
+                          {40, 35, 39},        {200, 1000, 1500},    {2, T(1e-6), T(1e-5)}, {5, 4000, 10000}, {1, T(1e7), T(1e7)},
+                          {7, T(9e6), T(1e7)}, {1, T(0.25), T(1e7)}, {1, T(30.43), T(38.86), T(2.5)}};
   rows.insert(rows.end(), edge.begin(), edge.end());
   rows.insert(rows.end(), edge.begin(), edge.end());  // repeated rows hit the memo
   return rows;
@@ -293,6 +297,30 @@ TEST_CASE("batch errors of the models' own predictions carry the row", "[models]
   const std::vector<crm::spend_row<double>> sr = {{1, 2, 1}, {2, 0, 1}};
   const auto g = crm::try_batch_conditional_expected_average_spend(crm::gamma_gamma<double>{6.25, 3.74, 15.44}, sr);
   CHECK((!g && g.row() == 1 && std::string(g.error().field) == "average_spend"));
+}
+
+/// P(alive) of a base large enough for the non-temporal stores (crm::detail::stream_store_min rows),
+/// into an aligned and a misaligned output, on one and two threads, row by row against the scalar
+/// function within `bound` ulp (0 on the std:: path).
+template <class Model, class Bound>
+void check_alive_streamed(const Model& m, Bound&& bound) {
+  const rows_t<double> rows = base_for<double>(m, static_cast<crm::count_t>(crm::detail::stream_store_min) + 3001, 91);
+  std::vector<double> buf(rows.size() + 1);
+  for (const std::size_t shift : {std::size_t{0}, std::size_t{1}})
+    for (const unsigned th : {1u, 2u}) {
+      const std::span<double> out(buf.data() + shift, rows.size());
+      REQUIRE(crm::try_batch_probability_alive(m, std::span<const crm::rfm_row<double>>(rows), out, {.threads = th}));
+      std::size_t outside = 0;
+      for (std::size_t i = 0; i < rows.size(); ++i) outside += ulps(out[i], m.probability_alive(rows[i])) <= bound(rows[i]) ? 0u : 1u;
+      CHECK(outside == 0);
+    }
+}
+
+TEST_CASE("batch P(alive) of a large base (non-temporal stores) equals the scalar function", "[models][batch]") {
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
+  check_alive_streamed(bg, [&](const crm::rfm_row<double>& c) { return alive_bound(bg.r, bg.alpha, c); });
+  check_alive_streamed(mbg, [&](const crm::rfm_row<double>& c) { return alive_bound(mbg.r, mbg.alpha, c); });
 }
 
 TEST_CASE("batch predictions on two threads equal those on one", "[models][batch][threads]") {

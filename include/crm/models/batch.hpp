@@ -499,45 +499,53 @@ template <std::floating_point T, int K>
 /// P(alive) of rows[begin, end) into out[begin, end), checking each block of batch_block rows first
 /// (the first bad row is returned with crm::validate's error under `name`): the operations of
 /// bgnbd_core::probability_alive, its log and exp evaluated per block. On a vector path (libmvec or
-/// SLEEF, double) every row of the block goes through the vector log and exp; on the std:: path only
-/// the rows that need them (BG/NBD: x > 0; modified BG/NBD: x > 0 and ages not yet in the cache of
-/// customers without purchases), one std::log and one std::exp each.
+/// SLEEF, double) for every row of the block (measured: cheaper than selecting rows, 2 ns a row for
+/// both); on the std:: path only for the rows that need them (BG/NBD: x > 0; modified BG/NBD: x > 0
+/// and customers without purchases whose age is not yet in the cache), gathered into a dense array.
+/// The block's results are stored at once (with `stream`, by non-temporal stores).
 template <std::floating_point T, int K>
 [[nodiscard]] batch_failure bgnbd_alive_rows(const bgnbd_core<T, K>& m, std::span<const rfm_row<T>> rows, T* out, std::size_t begin,
-                                             std::size_t end, const char* name) noexcept {
+                                             std::size_t end, const char* name, bool stream = false) noexcept {
+  alignas(64) T ratio[batch_block];
   alignas(64) T arg[batch_block];
+  alignas(64) T res[batch_block];
+  std::uint32_t idx[batch_block];
   const T k = static_cast<T>(K);
   [[maybe_unused]] alive_age_cache<T> cache;
   for (std::size_t b0 = begin; b0 < end; b0 += batch_block) {
     const std::size_t len = std::min(batch_block, end - b0);
     const rfm_row<T>* blk = rows.data() + b0;
-    if (!bgnbd_alive_ratio(m, blk, arg, len)) return check_rfm_rows(rows, b0, b0 + len, name);
+    if (!bgnbd_alive_ratio(m, blk, ratio, len)) return check_rfm_rows(rows, b0, b0 + len, name);
     bool clean = true;
     if constexpr (vector_math_is_vector && std::is_same_v<T, double>) {
-      vlog(arg, arg, len);
-      bgnbd_alive_exponent(m, blk, arg, len);
-      vexp(arg, arg, len);
-      clean = bgnbd_alive_finish(m, blk, arg, out + b0, len);
+      vlog(ratio, ratio, len);
+      bgnbd_alive_exponent(m, blk, ratio, len);
+      vexp(ratio, ratio, len);
+      clean = bgnbd_alive_finish(m, blk, ratio, res, len);
     } else {
-      std::uint32_t idx[batch_block];
-      const std::size_t cnt = bgnbd_alive_select<T, K>(blk, out + b0, len, idx, cache);
+      const std::size_t cnt = bgnbd_alive_select<T, K>(blk, res, len, idx, cache);
+      for (std::size_t j = 0; j < cnt; ++j) arg[j] = ratio[idx[j]];
+      vlog(arg, arg, cnt);
+      for (std::size_t j = 0; j < cnt; ++j) arg[j] = (m.r + blk[idx[j]].frequency) * arg[j];
+      vexp(arg, arg, cnt);
       for (std::size_t j = 0; j < cnt; ++j) {
-        const rfm_row<T>& c = blk[idx[j]];
-        const T odds = m.a / (m.b + (c.frequency + k - T(1))) * std::exp((m.r + c.frequency) * std::log(arg[idx[j]]));
+        const T odds = m.a / (m.b + (blk[idx[j]].frequency + k - T(1))) * arg[j];
         clean &= odds == odds;
-        out[b0 + idx[j]] = T(1) / (T(1) + odds);
+        res[idx[j]] = T(1) / (T(1) + odds);
       }
       if constexpr (K != 0)
         for (std::size_t j = 0; j < cnt; ++j)
           if (blk[idx[j]].frequency == T(0)) {
             const std::size_t s = alive_age_cache<T>::slot(blk[idx[j]].age);
-            cache.age[s] = blk[idx[j]].age, cache.value[s] = out[b0 + idx[j]];
+            cache.age[s] = blk[idx[j]].age, cache.value[s] = res[idx[j]];
           }
     }
-    if (clean) continue;
-    for (std::size_t i = 0; i < len; ++i)
-      if (!(out[b0 + i] == out[b0 + i])) out[b0 + i] = m.probability_alive(blk[i].frequency, blk[i].recency, blk[i].age);
+    if (!clean)
+      for (std::size_t i = 0; i < len; ++i)
+        if (!(res[i] == res[i])) res[i] = m.probability_alive(blk[i].frequency, blk[i].recency, blk[i].age);
+    store_block(res, out + b0, len, stream);
   }
+  if (stream) stream_fence();
   return {};
 }
 
@@ -553,8 +561,9 @@ template <class Model, std::floating_point T>
   const auto m = bgnbd_core_of(model);
   if (auto e = m.check(tr::alive)) return {e, no_row};
   if (auto e = check_batch_io(rows, out, tr::alive)) return {e, no_row};
+  const bool stream = rows.size() >= stream_store_min;
   const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) {
-    return bgnbd_alive_rows(m, rows, out.data(), begin, end, tr::alive);
+    return bgnbd_alive_rows(m, rows, out.data(), begin, end, tr::alive, stream);
   });
   if (f) return {f.error, f.row};
   return out;
