@@ -7,8 +7,8 @@
 # (unless --stage names a directory with lib/crm_metrics.so and extension/*, as the ctest test
 # postgresql_extension passes); installs it into the server's directories; starts a private cluster
 # (scripts/postgresql-cluster.sh: temporary directory, Unix socket there, no TCP, run as `nobody`
-# when this script runs as root); loads the CDNOW data from ../shared/data with COPY (never copied
-# into the repository); runs every extensions/postgresql/test/[0-9]*.sql in order (each stops at
+# when this script runs as root); loads the CDNOW and donations data from ../shared/data with COPY
+# (never copied into the repository); runs every extensions/postgresql/test/[0-9]*.sql in order (each stops at
 # its first failed check); stops the cluster and removes the directory on exit, failure included
 # (--keep leaves the directory). --ubsan (not in CI: time) builds the extension with
 # -fsanitize=undefined into build/postgresql-ubsan (or uses --stage) and fails on any
@@ -54,6 +54,9 @@ awk 'NF == 5 { printf "%d\t%s-%s-%s\t%d\t%s\n", $2, substr($3,1,4), substr($3,5,
   "$data/CDNOW_sample.txt" | psql_ -c "COPY cdnow (customer, day, cds, amount) FROM STDIN"
 tail -n +2 "$data/cdnow_customers_summary_with_transactions.csv" |
   psql_ -c "COPY cdnow_summary (customer, x, t_x, big_t, zbar) FROM STDIN WITH (FORMAT csv)"
+# donations.csv (Fader, Hardie & Shang 2010): frequency, recency, periods, weights of 11,104 donors
+tail -n +2 "$data/../donations/donations.csv" |
+  psql_ -c "COPY donations (frequency, recency, periods, weight) FROM STDIN WITH (FORMAT csv)"
 
 failed=0
 passed=0

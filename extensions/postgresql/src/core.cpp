@@ -8,8 +8,10 @@
 
 #include <crm/aggregate.hpp>
 #include <crm/metrics.hpp>
+#include <crm/models/bg_bb.hpp>
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/clv.hpp>
+#include <crm/models/contractual.hpp>
 #include <crm/models/gamma_gamma.hpp>
 #include <crm/models/pareto_nbd.hpp>
 #include <crm/multiprecision.hpp>
@@ -177,9 +179,9 @@ struct acc_state final : state_base {
     } else if constexpr (base_kind == CRM_PG_NPS || base_kind == CRM_PG_CSAT) {
       return acc.try_add(crm::survey_answer{.respondent = r.customer, .time = to_time(r.seconds), .score = r.score});
     } else if constexpr (base_kind == CRM_PG_EMAIL) {
-      return acc.try_add(crm::email_event<double>{.recipient = r.customer, .campaign = 0,
-                                                  .kind = static_cast<crm::email_event_kind>(r.score),
-                                                  .time = to_time(r.seconds), .revenue = r.amount});
+      return acc.try_add(crm::email_event<T>{.recipient = r.customer, .campaign = 0,
+                                             .kind = static_cast<crm::email_event_kind>(r.score),
+                                             .time = to_time(r.seconds), .revenue = amount_of<T>(r)});
     } else if constexpr (base_kind == CRM_PG_SPEND) {
       return acc.try_add(crm::spend_record<T>{.time = to_time(r.seconds), .channel = r.channel, .amount = amount_of<T>(r)});
     } else {
@@ -250,7 +252,8 @@ template <class T>
 using periods_state = money_state<crm::period_accumulator, CRM_PG_PERIODS, T>;
 template <class T>
 using spend_state = money_state<crm::spend_accumulator, CRM_PG_SPEND, T>;
-using email_state = acc_state<crm::email_accumulator<double>, CRM_PG_EMAIL>;
+template <class T>
+using email_state = money_state<crm::email_accumulator, CRM_PG_EMAIL, T>;
 using nps_state = acc_state<crm::nps_accumulator, CRM_PG_NPS>;
 using csat_state = acc_state<crm::csat_accumulator, CRM_PG_CSAT>;
 
@@ -279,7 +282,8 @@ struct fit_state final : state_base {
   }
   crm::error_info add(const crm_pg_record& r) override {
     if (auto e = check(r.x, r.tx, r.age)) return e;
-    rows[{r.x, r.tx, r.age}] += 1.0;
+    if (!std::isfinite(r.weight) || !(r.weight > 0)) return {crm::errc::out_of_range, fit_name, "weight", "must be finite and > 0"};
+    rows[{r.x, r.tx, r.age}] += r.weight;
     return {};
   }
   crm::error_info merge(const state_base& o) override {
@@ -518,6 +522,7 @@ template <class T>
 state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
   switch (kind & ~CRM_PG_DECIMAL) {
     case CRM_PG_TOTALS: return new totals_state<T>({});
+    case CRM_PG_EMAIL: return new email_state<T>({});
     case CRM_PG_CUSTOMERS: return new customers_state<T>({});
     case CRM_PG_SPEND:
       if (opt->unit > 4)
@@ -547,7 +552,6 @@ state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
   if constexpr (std::is_same_v<T, double>) {
     switch (kind) {
       case CRM_PG_NPS: return new nps_state({});
-      case CRM_PG_EMAIL: return new email_state({});
       case CRM_PG_FIT: return new fit_state();
       case CRM_PG_CSAT: {
         auto a = crm::csat_accumulator::try_create({.lowest = opt->lowest, .highest = opt->highest, .satisfied_from = opt->satisfied_from});
@@ -564,6 +568,7 @@ template <class T>
 state_base* read_state(int k, std::span<const std::byte> in, crm_pg_error* err) {
   switch (k) {
     case CRM_PG_TOTALS: return read_as<totals_state<T>>(in, err);
+    case CRM_PG_EMAIL: return read_as<email_state<T>>(in, err);
     case CRM_PG_CUSTOMERS: return read_as<customers_state<T>>(in, err);
     case CRM_PG_RFM: return read_as<rfm_state<T>>(in, err);
     case CRM_PG_PERIODS: return read_as<periods_state<T>>(in, err);
@@ -572,7 +577,6 @@ state_base* read_state(int k, std::span<const std::byte> in, crm_pg_error* err) 
   }
   if constexpr (std::is_same_v<T, double>) {
     switch (k) {
-      case CRM_PG_EMAIL: return read_as<email_state>(in, err);
       case CRM_PG_NPS: return read_as<nps_state>(in, err);
       case CRM_PG_CSAT: return read_as<csat_state>(in, err);
       case CRM_PG_FIT: {
@@ -711,9 +715,10 @@ bool orders_row(const state_base* st, row_builder& out, crm_pg_error* err) {
   });
 }
 
-bool email_row(const crm::email_campaign<double>& c, row_builder& out) {
+template <class T>
+bool email_row(const crm::email_campaign<T>& c, row_builder& out) {
   out.i8(c.sent).i8(c.delivered).i8(c.hard_bounces).i8(c.soft_bounces).i8(c.unique_opens).i8(c.unique_clicks);
-  out.i8(c.unsubscribed).i8(c.spam_complaints).i8(c.conversions).f8(c.revenue);
+  out.i8(c.unsubscribed).i8(c.spam_complaints).i8(c.conversions).money(c.revenue);
   out.value_or_null(crm::try_delivery_rate(c)).value_or_null(crm::try_open_rate(c));
   out.value_or_null(crm::try_click_through_rate(c)).value_or_null(crm::try_click_to_open_rate(c));
   out.value_or_null(crm::try_unsubscribe_rate(c)).value_or_null(crm::try_email_bounce_rate(c));
@@ -743,7 +748,29 @@ bool fit_row(const crm::result<Fit>& f, Params params, row_builder& out, crm_pg_
   return true;
 }
 
+// A whole number of a BG/BB row (frequency, recency, periods, opportunities ahead), or an error naming it.
+bool whole(double v, const char* field, crm::count_t& out, crm_pg_error* err) {
+  if (!(v >= 0) || v > 1e15 || v != std::floor(v))
+    return set_error(err, {crm::errc::out_of_range, "bg_bb", field, "must be a whole number >= 0 (opportunities)"}), false;
+  out = static_cast<crm::count_t>(v);
+  return true;
+}
+
 bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_error* err) {
+  if (what == CRM_PG_RESULT_BG_BB) {
+    if (st->kind != CRM_PG_FIT)
+      return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not a fit state (another kind of state)"), false;
+    std::vector<crm::discrete_row<double>> rows;
+    for (const auto& [k, w] : static_cast<const fit_state*>(st)->rows) {
+      crm::discrete_row<double> r{.weight = w};
+      if (!whole(std::get<0>(k), "frequency", r.frequency, err) || !whole(std::get<1>(k), "recency", r.recency, err) ||
+          !whole(std::get<2>(k), "periods", r.periods, err))
+        return false;
+      rows.push_back(r);
+    }
+    return fit_row(crm::try_fit_bg_bb<double>(std::span<const crm::discrete_row<double>>(rows)),
+                   [](const crm::bg_bb<double>& m) { return std::vector<double>{m.alpha, m.beta, m.gamma, m.delta}; }, out, err);
+  }
   if (what == CRM_PG_RESULT_GAMMA_GAMMA) {
     return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "an RFM state", err, [&](const auto& a) {
       const auto spend = a.template spend_rows<double>();
@@ -864,10 +891,11 @@ bool crm_pg_state_result(const void* state, int what, int numeric, double param,
       case CRM_PG_RESULT_ORDERS: return orders_row(st, row, err);
       case CRM_PG_RESULT_BG_NBD:
       case CRM_PG_RESULT_PARETO_NBD:
+      case CRM_PG_RESULT_BG_BB:
       case CRM_PG_RESULT_GAMMA_GAMMA: return model_fit_row(st, what, row, err);
       case CRM_PG_RESULT_EMAIL: {
-        const auto* s = as<email_state>(state, CRM_PG_EMAIL, "an e-mail state", err);
-        return s != nullptr && email_row(s->acc.campaign(0), row);
+        return visit_money<crm::email_accumulator, CRM_PG_EMAIL>(st, "an e-mail state", err,
+                                                                  [&](const auto& a) { return email_row(a.campaign(0), row); });
       }
       case CRM_PG_RESULT_NPS:
       case CRM_PG_RESULT_CSAT: return survey_row(st, what, param, row, err);
@@ -959,6 +987,65 @@ bool crm_pg_pareto_nbd_predict(const double params[4], int what, double x, doubl
   });
 }
 
+bool crm_pg_bg_bb_predict(const double params[4], int what, double x, double tx, double n, double t, double* out,
+                          crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    const crm::bg_bb<double> m{.alpha = params[0], .beta = params[1], .gamma = params[2], .delta = params[3]};
+    crm::discrete_row<double> c;
+    if (!whole(x, "frequency", c.frequency, err) || !whole(tx, "recency", c.recency, err) || !whole(n, "periods", c.periods, err))
+      return false;
+    crm::result<double> r = 0.0;
+    if (what == 0) {
+      crm::count_t ahead = 0;
+      if (!whole(t, "ahead", ahead, err)) return false;
+      r = m.try_probability_alive(c, ahead);
+    } else if (what == 1) {
+      r = m.try_conditional_expected_purchases(c, t);
+    } else {
+      r = m.try_discounted_expected_residual_transactions(c, t);
+    }
+    if (!r) return set_error(err, r.error()), false;
+    *out = *r;
+    return true;
+  });
+}
+
+bool crm_pg_fit_contract(int weibull, const int64_t* survivors, size_t n, crm_pg_row* out, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    const std::vector<crm::count_t> s(survivors, survivors + n);
+    row_builder row(*out);
+    if (weibull) {
+      return fit_row(crm::try_fit_bdw<double>(std::span<const crm::count_t>(s)),
+                     [](const crm::bdw<double>& m) { return std::vector<double>{m.alpha, m.beta, m.c}; }, row, err);
+    }
+    return fit_row(crm::try_fit_sbg<double>(std::span<const crm::count_t>(s)),
+                   [](const crm::sbg<double>& m) { return std::vector<double>{m.alpha, m.beta}; }, row, err);
+  });
+}
+
+bool crm_pg_contract_value(int weibull, const double params[3], int what, int64_t n, double d, double margin,
+                           double* out, crm_pg_error* err) noexcept {
+  const auto value = [&](const auto& m) -> crm::result<double> {
+    switch (what) {
+      case 0: return m.try_survival(n);
+      case 1: return m.try_churn_probability(n);
+      case 2: return m.try_retention_rate(n);
+      case 3: return m.try_expected_lifetime();
+      case 7: return m.try_expected_lifetime(n);
+      case 4: return m.try_discounted_expected_lifetime(d);
+      case 5: return m.try_discounted_expected_residual_lifetime(n, d);
+      default: return m.try_residual_lifetime_value(n, d, margin);
+    }
+  };
+  return guard(err, [&] {
+    const auto r = weibull ? value(crm::bdw<double>{.alpha = params[0], .beta = params[1], .c = params[2]})
+                           : value(crm::sbg<double>{.alpha = params[0], .beta = params[1]});
+    if (!r) return set_error(err, r.error()), false;
+    *out = *r;
+    return true;
+  });
+}
+
 bool crm_pg_clv(int model, const double params[4], const double gg[3], double frequency, double recency, double age,
                 double average_spend, int64_t periods, double period_length, double discount_rate, double margin,
                 double* out, crm_pg_error* err) noexcept {
@@ -969,9 +1056,18 @@ bool crm_pg_clv(int model, const double params[4], const double gg[3], double fr
     const crm::rfm_row<double> row{frequency, recency, age, 1.0};
     const crm::clv_horizon<double> h{.periods = periods, .period_length = period_length, .discount_rate = discount_rate,
                                      .margin = margin};
-    const auto r = model == 0
-                       ? crm::try_customer_lifetime_value(crm::bg_nbd<double>{params[0], params[1], params[2], params[3]}, row, *spend, h)
-                       : crm::try_customer_lifetime_value(crm::pareto_nbd<double>{params[0], params[1], params[2], params[3]}, row, *spend, h);
+    crm::result<double> r = 0.0;
+    if (model == 0) {
+      r = crm::try_customer_lifetime_value(crm::bg_nbd<double>{params[0], params[1], params[2], params[3]}, row, *spend, h);
+    } else if (model == 1) {
+      r = crm::try_customer_lifetime_value(crm::pareto_nbd<double>{params[0], params[1], params[2], params[3]}, row, *spend, h);
+    } else {
+      crm::discrete_row<double> d;
+      if (!whole(frequency, "frequency", d.frequency, err) || !whole(recency, "recency", d.recency, err) ||
+          !whole(age, "periods", d.periods, err))
+        return false;
+      r = crm::try_customer_lifetime_value(crm::bg_bb<double>{params[0], params[1], params[2], params[3]}, d, *spend, h);
+    }
     if (!r) return set_error(err, r.error()), false;
     *out = *r;
     return true;

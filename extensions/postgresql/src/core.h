@@ -78,12 +78,12 @@ enum crm_pg_kind {
   CRM_PG_CUSTOMERS = 2, /* crm::customer_accumulator<double> */
   CRM_PG_RFM = 3,       /* crm::rfm_accumulator<double> */
   CRM_PG_PERIODS = 4,   /* crm::period_accumulator<double> */
-  CRM_PG_EMAIL = 5,     /* crm::email_accumulator<double> */
+  CRM_PG_EMAIL = 5,     /* crm::email_accumulator<double> (revenue) */
   CRM_PG_NPS = 6,       /* crm::nps_accumulator */
   CRM_PG_CSAT = 7,      /* crm::csat_accumulator */
   CRM_PG_SPEND = 8,     /* crm::spend_accumulator<double> */
   CRM_PG_FIT = 100,     /* the extension's (x, t_x, T) -> weight table for model fits */
-  /* or-ed into TOTALS, CUSTOMERS, RFM, PERIODS, SPEND: the accumulator over crm::decimal50 (money
+  /* or-ed into TOTALS, CUSTOMERS, RFM, PERIODS, SPEND, EMAIL: the accumulator over crm::decimal50 (money
    * from numeric, exact); its serialized state has number tag 4 */
   CRM_PG_DECIMAL = 0x1000
 };
@@ -108,6 +108,7 @@ typedef struct crm_pg_record {
   uint32_t channel; /* spend */
   int32_t score;   /* NPS or CSAT answer; e-mail event kind */
   double x, tx, age; /* model fits */
+  double weight;      /* model fits: customers the row stands for (> 0) */
 } crm_pg_record;
 
 void* crm_pg_state_new(int kind, const crm_pg_options* opt, crm_pg_error* err) CRM_PG_NOEXCEPT;
@@ -146,6 +147,7 @@ enum crm_pg_result {
   CRM_PG_RESULT_CSAT = 7,   /* crm_csat_result; param = confidence level */
   CRM_PG_RESULT_SPEND = 8,  /* crm_spend_total: total spend, channels, periods */
   CRM_PG_RESULT_RFM = 9,    /* crm_rfm_totals: customers, holdout-only customers, returns, holdout duration */
+  CRM_PG_RESULT_BG_BB = 10, /* crm_bg_bb, fitted from a fit state of (frequency, recency, periods) rows */
   CRM_PG_ROWS_RFM = 11,     /* crm_rfm_row per customer */
   CRM_PG_ROWS_COHORT = 12,  /* crm_cohort_cell per cohort and period offset */
   CRM_PG_ROWS_PERIOD = 13,  /* crm_period_row per period */
@@ -166,7 +168,8 @@ bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx
                            crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 /* ---- CLV (crm::try_customer_lifetime_value): transaction model `model` (0 BG/NBD with params
- * r, alpha, a, b; 1 Pareto/NBD with r, alpha, s, beta), Gamma-Gamma gg = p, q, gamma for the
+ * r, alpha, a, b; 1 Pareto/NBD with r, alpha, s, beta; 2 BG/BB with alpha, beta, gamma, delta and
+ * whole frequency, recency and age = periods), Gamma-Gamma gg = p, q, gamma for the
  * expected spend of a customer with `frequency` repeat purchases of mean value `average_spend`;
  * horizon: periods, period length (model time units), discount rate per period, margin ---- */
 bool crm_pg_clv(int model, const double params[4], const double gg[3], double frequency, double recency, double age,
@@ -176,6 +179,24 @@ bool crm_pg_clv(int model, const double params[4], const double gg[3], double fr
  * purchases in the next t */
 bool crm_pg_pareto_nbd_predict(const double params[4], int what, double x, double tx, double age, double t,
                                double* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+
+/* BG/BB predictions, params = alpha, beta, gamma, delta, for a customer with x repeat transactions,
+ * the last at opportunity tx, of n (whole numbers); what: 0 P(alive at opportunity n + t) (t whole), 1 conditional
+ * expected purchases in the next t opportunities, 2 discounted expected residual transactions at
+ * discount rate t */
+bool crm_pg_bg_bb_predict(const double params[4], int what, double x, double tx, double n, double t, double* out,
+                          crm_pg_error* err) CRM_PG_NOEXCEPT;
+
+/* ---- contractual retention: crm::sbg (weibull = 0, params alpha, beta) and crm::bdw (weibull = 1,
+ * params alpha, beta, c) ---- */
+/* Fit to one cohort's survivors at periods 0..n-1. Row: the parameters, their standard errors (same
+ * order), log-likelihood, customers, iterations. */
+bool crm_pg_fit_contract(int weibull, const int64_t* survivors, size_t n, crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* what: 0 survival S(t), 1 churn probability P(T = t), 2 retention rate r(t) (t = n for these),
+ * 3 expected lifetime, 7 expected lifetime over n periods, 4 DEL(d), 5 DERL(n renewals, d),
+ * 6 residual lifetime value (n renewals, d, margin) */
+bool crm_pg_contract_value(int weibull, const double params[3], int what, int64_t n, double d, double margin,
+                           double* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 #ifdef __cplusplus
 }

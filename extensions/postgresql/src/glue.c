@@ -501,7 +501,7 @@ Datum crm_spend_trans(PG_FUNCTION_ARGS) {
   return crm_add_record(fcinfo, kind, &o, &r);
 }
 
-/* e-mail events: (recipient bigint, kind text, revenue float8) */
+/* e-mail events: (recipient bigint, kind text [, revenue float8 | numeric]) */
 static const char* const crm_email_kinds[] = {"sent", "delivered", "hard_bounce", "soft_bounce", "open",
                                               "click", "unsubscribe", "spam_complaint", "conversion"};
 PG_FUNCTION_INFO_V1(crm_email_trans);
@@ -519,7 +519,12 @@ Datum crm_email_trans(PG_FUNCTION_ARGS) {
       r.score = k;
   if (r.score < 0)
     crm_bad_input("crm::email_accumulator: kind is not an e-mail event kind (sent, delivered, hard_bounce, soft_bounce, open, click, unsubscribe, spam_complaint, conversion)");
-  r.amount = (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_FLOAT8(3) : 0.0;
+  /* the revenue (float8, or numeric: exact, a decimal state); NULL or absent is 0 */
+  if (PG_NARGS() > 3 && !PG_ARGISNULL(3)) return crm_add_record(fcinfo, crm_amount_arg(fcinfo, 3, CRM_PG_EMAIL, &r), NULL, &r);
+  if (PG_NARGS() > 3 && crm_arg_type(fcinfo, 3) == NUMERICOID) {
+    r.amount_text = "0";
+    return crm_add_record(fcinfo, CRM_PG_EMAIL | CRM_PG_DECIMAL, NULL, &r);
+  }
   return crm_add_record(fcinfo, CRM_PG_EMAIL, NULL, &r);
 }
 
@@ -570,25 +575,26 @@ Datum crm_periods_trans(PG_FUNCTION_ARGS) {
   return crm_add_record(fcinfo, crm_amount_arg(fcinfo, 3, CRM_PG_PERIODS, &r), &o, &r);
 }
 
-/* model fit: (frequency float8, recency float8, T float8) or one crm_rfm_input row */
-static Datum crm_fit_add(FunctionCallInfo fcinfo, double x, double tx, double age) {
+/* model fit: (frequency float8, recency float8, T float8 [, weight float8]) or one crm_rfm_input row */
+static Datum crm_fit_add(FunctionCallInfo fcinfo, double x, double tx, double age, double weight) {
   crm_pg_record r;
   memset(&r, 0, sizeof r);
   r.x = x;
   r.tx = tx;
   r.age = age;
+  r.weight = weight;
   return crm_add_record(fcinfo, CRM_PG_FIT, NULL, &r);
 }
 PG_FUNCTION_INFO_V1(crm_fit_trans);
 Datum crm_fit_trans(PG_FUNCTION_ARGS) {
-  if (crm_any_null(fcinfo, 1, 4)) return crm_skip_row(fcinfo);
-  return crm_fit_add(fcinfo, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3));
+  if (crm_any_null(fcinfo, 1, PG_NARGS())) return crm_skip_row(fcinfo);
+  return crm_fit_add(fcinfo, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_NARGS() > 4 ? PG_GETARG_FLOAT8(4) : 1.0);
 }
 PG_FUNCTION_INFO_V1(crm_fit_row_trans);
 Datum crm_fit_row_trans(PG_FUNCTION_ARGS) {
   Datum f[3];
   if (PG_ARGISNULL(1) || !crm_row3(fcinfo, f)) return crm_skip_row(fcinfo);
-  return crm_fit_add(fcinfo, DatumGetFloat8(f[0]), DatumGetFloat8(f[1]), DatumGetFloat8(f[2]));
+  return crm_fit_add(fcinfo, DatumGetFloat8(f[0]), DatumGetFloat8(f[1]), DatumGetFloat8(f[2]), 1.0);
 }
 
 /* ---- combine: merges two states of the same kind (also the transition of crm_state_merge) ----
@@ -768,6 +774,7 @@ Datum crm_email_result_fn(PG_FUNCTION_ARGS) {
   }
 CRM_RESULT_FN(crm_fit_bg_nbd_fn, CRM_PG_RESULT_BG_NBD, 0)
 CRM_RESULT_FN(crm_fit_pareto_nbd_fn, CRM_PG_RESULT_PARETO_NBD, 0)
+CRM_RESULT_FN(crm_fit_bg_bb_fn, CRM_PG_RESULT_BG_BB, CRM_PG_FIT)
 CRM_RESULT_FN(crm_fit_gamma_gamma_fn, CRM_PG_RESULT_GAMMA_GAMMA, CRM_PG_RFM)
 CRM_RESULT_FN(crm_rfm_totals_fn, CRM_PG_RESULT_RFM, CRM_PG_RFM)
 
@@ -907,16 +914,23 @@ Datum crm_gamma_gamma_spend_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(
 
 /* ---- Pareto/NBD predictions and CLV ------------------------------------------------------------ */
 static const char* const crm_pareto_names[4] = {"r", "alpha", "s", "beta"};
+static const char* const crm_bg_bb_names[4] = {"alpha", "beta", "gamma", "delta"};
 
-static Datum crm_pareto_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
+/* A prediction of a four-parameter model: (model, frequency, recency, T [, t]) as float8. */
+typedef bool (*crm_predict4)(const double params[4], int what, double x, double tx, double age, double t, double* out,
+                             crm_pg_error* err);
+static Datum crm_predict4_fn(FunctionCallInfo fcinfo, const char* const* names, crm_predict4 predict, int what) {
   double params[4];
   double out = 0;
   crm_pg_error err;
-  if (!crm_model_params(fcinfo, 0, crm_pareto_names, 4, params)) PG_RETURN_NULL();
-  if (!crm_pg_pareto_nbd_predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3),
-                                 what == 1 ? PG_GETARG_FLOAT8(4) : 0.0, &out, &err))
+  if (!crm_model_params(fcinfo, 0, names, 4, params)) PG_RETURN_NULL();
+  if (!predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_NARGS() > 4 ? PG_GETARG_FLOAT8(4) : 0.0,
+               &out, &err))
     crm_raise(&err);
   PG_RETURN_FLOAT8(out);
+}
+static Datum crm_pareto_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
+  return crm_predict4_fn(fcinfo, crm_pareto_names, crm_pg_pareto_nbd_predict, what);
 }
 PG_FUNCTION_INFO_V1(crm_pareto_nbd_p_alive_fn);
 Datum crm_pareto_nbd_p_alive_fn(PG_FUNCTION_ARGS) { return crm_pareto_nbd_predict_fn(fcinfo, 0); }
@@ -931,7 +945,7 @@ static Datum crm_clv_common(FunctionCallInfo fcinfo, int model) {
   double params[4], gg[3];
   double out = 0;
   crm_pg_error err;
-  if (!crm_model_params(fcinfo, 0, model == 1 ? crm_pareto_names : bg_names, 4, params) ||
+  if (!crm_model_params(fcinfo, 0, model == 2 ? crm_bg_bb_names : model == 1 ? crm_pareto_names : bg_names, 4, params) ||
       !crm_model_params(fcinfo, 1, gg_names, 3, gg))
     PG_RETURN_NULL();
   if (!crm_pg_clv(model, params, gg, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5),
@@ -939,7 +953,56 @@ static Datum crm_clv_common(FunctionCallInfo fcinfo, int model) {
     crm_raise(&err);
   PG_RETURN_FLOAT8(out);
 }
-PG_FUNCTION_INFO_V1(crm_clv_bg_nbd_fn);
-Datum crm_clv_bg_nbd_fn(PG_FUNCTION_ARGS) { return crm_clv_common(fcinfo, 0); }
-PG_FUNCTION_INFO_V1(crm_clv_pareto_nbd_fn);
-Datum crm_clv_pareto_nbd_fn(PG_FUNCTION_ARGS) { return crm_clv_common(fcinfo, 1); }
+/* An fmgr entry point `fname` returning `expr` (of fcinfo). */
+#define CRM_PG_FN(fname, expr)     \
+  PG_FUNCTION_INFO_V1(fname);      \
+  Datum fname(PG_FUNCTION_ARGS) { return expr; }
+CRM_PG_FN(crm_clv_bg_nbd_fn, crm_clv_common(fcinfo, 0))
+CRM_PG_FN(crm_clv_pareto_nbd_fn, crm_clv_common(fcinfo, 1))
+CRM_PG_FN(crm_clv_bg_bb_fn, crm_clv_common(fcinfo, 2))
+
+/* ---- BG/BB predictions: (model crm_bg_bb, frequency, recency, periods, t), whole numbers but t ---- */
+CRM_PG_FN(crm_bg_bb_p_alive_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, crm_pg_bg_bb_predict, 0))
+CRM_PG_FN(crm_bg_bb_expected_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, crm_pg_bg_bb_predict, 1))
+CRM_PG_FN(crm_bg_bb_dert_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, crm_pg_bg_bb_predict, 2))
+
+/* ---- contractual retention: sBG and BdW ------------------------------------------------------- */
+/* crm_fit_sbg(survivors bigint[]) / crm_fit_bdw(survivors bigint[]): one cohort's survivors at
+ * periods 0, 1, ..., k (NULL elements are an error: a count is missing) */
+static Datum crm_fit_contract_fn(FunctionCallInfo fcinfo, int weibull) {
+  ArrayType* a = PG_GETARG_ARRAYTYPE_P(0);
+  Datum* elems;
+  bool* nulls;
+  int n, k;
+  int64_t* s;
+  crm_pg_row r;
+  crm_pg_error err;
+  if (ARR_NDIM(a) > 1) crm_bad_input(weibull ? "crm::fit_bdw: survivors must be a one-dimensional array (one cohort)"
+                                             : "crm::fit_sbg: survivors must be a one-dimensional array (one cohort)");
+  deconstruct_array(a, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+  s = (int64_t*)palloc(sizeof(int64_t) * (n > 0 ? (size_t)n : 1));
+  for (k = 0; k < n; ++k) {
+    if (nulls[k]) crm_bad_input(weibull ? "crm::fit_bdw: survivors has a NULL count" : "crm::fit_sbg: survivors has a NULL count");
+    s[k] = DatumGetInt64(elems[k]);
+  }
+  if (!crm_pg_fit_contract(weibull, s, (size_t)n, &r, &err)) crm_raise(&err);
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+CRM_PG_FN(crm_fit_sbg_fn, crm_fit_contract_fn(fcinfo, 0))
+CRM_PG_FN(crm_fit_bdw_fn, crm_fit_contract_fn(fcinfo, 1))
+
+/* crm_contract_value(model crm_sbg | crm_bdw, what int, n bigint, discount_rate float8, margin float8):
+ * the value `what` of core.h's crm_pg_contract_value; the SQL functions crm_survival, ... call it */
+static Datum crm_contract_value_fn(FunctionCallInfo fcinfo, int weibull) {
+  static const char* const names[3] = {"alpha", "beta", "c"};
+  double params[3] = {0, 0, 1};
+  double out = 0;
+  crm_pg_error err;
+  if (!crm_model_params(fcinfo, 0, names, weibull ? 3 : 2, params)) PG_RETURN_NULL();
+  if (!crm_pg_contract_value(weibull, params, PG_GETARG_INT32(1), PG_GETARG_INT64(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4),
+                             &out, &err))
+    crm_raise(&err);
+  PG_RETURN_FLOAT8(out);
+}
+CRM_PG_FN(crm_sbg_value_fn, crm_contract_value_fn(fcinfo, 0))
+CRM_PG_FN(crm_bdw_value_fn, crm_contract_value_fn(fcinfo, 1))

@@ -66,6 +66,51 @@ FROM (SELECT customer, crm_rfm(customer, day, amount, '1997-09-30', '1998-06-30'
 WHERE (g.r).monetary_value = rfm_n.monetary_value AND (g.r).holdout_frequency = rfm_n.holdout_frequency
   AND (g.r).holdout_monetary_value = rfm_n.holdout_monetary_value;
 
+-- e-mail revenue as numeric: the sum of the conversion events' revenue, exactly (tenths of a unit,
+-- which float8 cannot hold: 0.1 + 0.2 <> 0.3), the counts and rates those of the float8 funnel
+CREATE TEMP TABLE events_n AS
+  SELECT i % 997 AS recipient,
+         (ARRAY['sent','delivered','open','click','hard_bounce','soft_bounce','unsubscribe','spam_complaint','conversion'])[1 + (i * 31 % 9)] AS kind,
+         CASE WHEN i * 31 % 9 = 8 THEN (i % 50) / 10.0 + 0.1 ELSE 0 END AS revenue
+  FROM generate_series(1, 6000) i;
+WITH n AS (SELECT (crm_email_funnel(recipient, kind, revenue)).* FROM events_n),
+     f AS (SELECT (crm_email_funnel(recipient, kind, revenue::float8)).* FROM events_n)
+SELECT check_that(pg_typeof(n.revenue) = 'numeric'::regtype AND n.revenue = (SELECT sum(revenue) FROM events_n)
+                  AND row(n.sent, n.delivered, n.hard_bounces, n.soft_bounces, n.unique_opens, n.unique_clicks, n.unsubscribed,
+                          n.spam_complaints, n.conversions, n.delivery_rate, n.open_rate, n.click_through_rate,
+                          n.click_to_open_rate, n.unsubscribe_rate, n.bounce_rate)
+                      = row(f.sent, f.delivered, f.hard_bounces, f.soft_bounces, f.unique_opens, f.unique_clicks, f.unsubscribed,
+                            f.spam_complaints, f.conversions, f.delivery_rate, f.open_rate, f.click_through_rate,
+                            f.click_to_open_rate, f.unsubscribe_rate, f.bounce_rate)
+                  AND abs(f.revenue - n.revenue::float8) < 1e-9 * f.revenue, 'numeric e-mail revenue is exact')
+FROM n, f;
+SELECT check_that((crm_email_result_numeric(crm_email_state(r, k, v))).revenue = 0.3
+                  AND (crm_email_result(crm_email_state(r, k, v::float8))).revenue <> 0.3, 'numeric e-mail revenue: 0.1 + 0.2 = 0.3')
+FROM (VALUES (1, 'conversion', 0.1::numeric), (2, 'conversion', 0.2)) v(r, k, v);
+-- a NULL revenue counts as 0 (as in the float8 form), an event without revenue is no conversion sale
+SELECT check_that((crm_email_funnel(r, k, v)).revenue = 0.2 AND (crm_email_funnel(r, k, v)).conversions = 2, 'numeric e-mail NULL revenue')
+FROM (VALUES (1, 'conversion', NULL::numeric), (2, 'conversion', 0.2)) v(r, k, v);
+-- states of the two number types do not merge
+SELECT check_error($$SELECT crm_state_merge(s) FROM (SELECT crm_email_state(1, 'conversion', 0.5::numeric) s
+                     UNION ALL SELECT crm_email_state(2, 'conversion', 0.5::float8)) v$$, '22P02');
+-- a negative or non-conversion revenue is refused as in float8
+SELECT check_error($$SELECT crm_email_funnel(1, 'conversion', -1::numeric)$$, '22023');
+SELECT check_error($$SELECT crm_email_funnel(1, 'open', 0.5::numeric)$$, '22023',
+                   'crm::email_accumulator: revenue is malformed (only conversion events carry revenue)');
+
+-- model fits and predictions over numeric columns: numeric converts to float8 implicitly (the fits
+-- run in float8, as the library's do); the parameters equal those over the float8 columns (the
+-- numeric copies of the summary hold its values to 15 significant digits)
+CREATE TEMP TABLE summary_n AS SELECT customer, x::numeric AS x, t_x::numeric AS t_x, big_t::numeric AS big_t FROM cdnow_summary;
+SELECT check_that(abs(n.r / f.r - 1) < 1e-7 AND abs(n.alpha / f.alpha - 1) < 1e-7 AND abs(n.a / f.a - 1) < 1e-7
+                  AND abs(n.b / f.b - 1) < 1e-7 AND abs(n.log_likelihood - f.log_likelihood) < 1e-6, 'bg/nbd fit over numeric')
+FROM (SELECT (crm_fit_bg_nbd(x, t_x, big_t)).* FROM summary_n) n, (SELECT (crm_fit_bg_nbd(x, t_x, big_t)).* FROM cdnow_summary) f;
+SELECT check_that(abs(n.r / f.r - 1) < 1e-6 AND abs(n.s / f.s - 1) < 1e-6, 'pareto/nbd fit over numeric')
+FROM (SELECT (crm_fit_pareto_nbd(x, t_x, big_t)).* FROM summary_n) n, (SELECT (crm_fit_pareto_nbd(x, t_x, big_t)).* FROM cdnow_summary) f;
+SELECT check_that(bool_and(abs(crm_bg_nbd_p_alive(m, n.x, n.t_x, n.big_t) - crm_bg_nbd_p_alive(m, s.x, s.t_x, s.big_t)) < 1e-9),
+                  'bg/nbd P(alive) over numeric')
+FROM summary_n n JOIN cdnow_summary s USING (customer), (SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM cdnow_summary) f;
+
 -- cohort revenue and revenue per month: exact sums
 CREATE TEMP TABLE cohorts_n AS
   SELECT * FROM crm_cohort_rows_numeric((SELECT crm_cohort_state(customer, day, amount, 'month', '1997-01-01', 18) FROM cn));

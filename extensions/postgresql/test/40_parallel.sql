@@ -69,6 +69,8 @@ SELECT check_parallel($$SELECT round(crm_average_check(amount)::numeric, 9) FROM
 SELECT check_parallel($$SELECT (crm_orders(customer, day, amount::numeric)).* FROM big WHERE customer % 10 = 0$$, 'numeric orders');
 SELECT check_parallel($$SELECT * FROM crm_rfm_rows_numeric((SELECT crm_rfm_state(customer, day, amount::numeric, '2024-06-30', '2024-12-31', 1)
                                                             FROM big WHERE customer % 10 = 0))$$, 'numeric rfm with holdout');
+SELECT check_parallel($$SELECT crm_email_funnel(customer, CASE WHEN score = 3 THEN 'conversion' ELSE kind END,
+                                         CASE WHEN score = 3 THEN amount::numeric / 7 ELSE 0 END) FROM big$$, 'numeric e-mail');
 SELECT check_parallel($$SELECT crm_csat(1 + score % 5) FROM big$$, 'csat');
 SELECT check_parallel($$SELECT * FROM crm_spend_periods_numeric((SELECT crm_spend_state(score, day, amount::numeric, 'week') FROM big WHERE customer % 10 = 0))$$, 'spend');
 DROP TABLE big;

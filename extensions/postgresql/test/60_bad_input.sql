@@ -58,6 +58,9 @@ CREATE TABLE fuzz_states AS
   UNION ALL SELECT 'fit', crm_fit_state(x, t_x, big_t), 'crm_fit_bg_nbd' FROM cdnow_summary WHERE customer <= 12
   UNION ALL SELECT 'rfm numeric', crm_rfm_state(customer, day, amount::numeric, '1997-06-30', '1998-06-30', 7), 'crm_rfm_rows_numeric'
             FROM o WHERE customer <= 3
+  UNION ALL SELECT 'email numeric', crm_email_state(customer, (ARRAY['sent','conversion'])[1 + customer % 2],
+                                                    CASE WHEN customer % 2 = 1 THEN amount::numeric / 3 ELSE 0 END),
+                   'crm_email_result_numeric' FROM o WHERE customer <= 6
   UNION ALL SELECT 'csat', crm_csat_state(1 + (customer % 5)::int), 'crm_csat_result' FROM o WHERE customer <= 12
   UNION ALL SELECT 'spend', crm_spend_state(customer % 3, day, amount::numeric, 'quarter'), 'crm_spend_channels' FROM o WHERE customer <= 4;
 

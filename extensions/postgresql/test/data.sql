@@ -7,6 +7,10 @@ CREATE TABLE cdnow (customer bigint NOT NULL, day date NOT NULL, cds int NOT NUL
 -- cdnow_customers_summary_with_transactions.csv: the lifetimes summary at 1997-09-30 in weeks
 CREATE TABLE cdnow_summary (customer bigint PRIMARY KEY, x float8, t_x float8, big_t float8, zbar float8);
 
+-- donations.csv (Fader, Hardie & Shang 2010): the 11,104 donors of 1995 as 22 weighted
+-- (frequency, recency, periods) rows, periods = 6 opportunities (1996-2001)
+CREATE TABLE donations (frequency bigint, recency bigint, periods bigint, weight float8);
+
 -- check(ok, what): raises with `what` unless ok is true.
 CREATE FUNCTION check_that(ok boolean, what text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN

@@ -1,0 +1,57 @@
+-- BG/BB (discrete opportunities): crm_fit_bg_bb, its predictions and its CLV.
+-- References (recorded in tests/bg_bb_test.cpp): Fader, Hardie & Shang (2010), the donations data,
+-- alpha 1.204, beta 0.750, gamma 0.657, delta 2.783 within 1 %; the independent SciPy fit of the same
+-- weighted likelihood (Nelder-Mead then BFGS): 1.20352227, 0.74971632, 0.65671822, 2.78344232,
+-- LL -33225.5812743470, standard errors 0.06939106, 0.02944762, 0.05100949, 0.32081665; and the
+-- SciPy predictions of scripts/reference_spend_discrete.py at the published parameters: P(alive at
+-- opportunity n + 1), expected purchases in the next 5 opportunities, DERT at 10 %.
+CREATE TEMP TABLE bb AS SELECT (crm_fit_bg_bb(frequency, recency, periods, weight)).* FROM donations;
+SELECT check_that(abs(alpha / 1.204 - 1) < 0.01 AND abs(beta / 0.750 - 1) < 0.01 AND abs(gamma / 0.657 - 1) < 0.01
+                  AND abs(delta / 2.783 - 1) < 0.01 AND customers = 11104, 'bg/bb: the published donations fit within 1 %')
+FROM bb;
+SELECT check_that(abs(alpha / 1.20352227 - 1) < 1e-5 AND abs(beta / 0.74971632 - 1) < 1e-5 AND abs(gamma / 0.65671822 - 1) < 1e-5
+                  AND abs(delta / 2.78344232 - 1) < 1e-5 AND abs(log_likelihood / -33225.5812743470 - 1) < 1e-9
+                  AND abs(se_alpha / 0.06939106 - 1) < 1e-3 AND abs(se_beta / 0.02944762 - 1) < 1e-3
+                  AND abs(se_gamma / 0.05100949 - 1) < 1e-3 AND abs(se_delta / 0.32081665 - 1) < 1e-3, 'bg/bb: the SciPy fit')
+FROM bb;
+-- the same fit from one row per donor (weights expanded) and from the weighted state merged in parts
+SELECT check_that(abs(f.alpha / bb.alpha - 1) < 1e-9 AND abs(f.delta / bb.delta - 1) < 1e-9, 'bg/bb: one row per donor')
+FROM bb, (SELECT (crm_fit_bg_bb(frequency, recency, periods)).* FROM donations, generate_series(1, weight::int)) f;
+SELECT check_that(abs(f.alpha / bb.alpha - 1) < 1e-12 AND abs(f.log_likelihood - bb.log_likelihood) < 1e-9, 'bg/bb: merged parts')
+FROM bb, (SELECT (crm_fit_bg_bb(crm_state_merge(s))).*
+          FROM (SELECT crm_fit_state(frequency, recency, periods, weight) s FROM donations GROUP BY frequency % 3) p) f;
+
+CREATE TEMP TABLE bb_refs (x bigint, tx bigint, n bigint, alive float8, next5 float8, dert10 float8);
+INSERT INTO bb_refs VALUES
+  (0, 0, 6, 0.108016584168674, 0.072802877475043, 0.114646996181764),
+  (3, 4, 6, 0.439462857055756, 1.0342284984211, 1.62866077306082),
+  (6, 6, 6, 0.930402542372882, 3.75211560759982, 5.90867831955538),
+  (1, 1, 6, 0.0694080932065497, 0.0856353983378703, 0.134855125604496),
+  (2, 5, 10, 0.313274473166244, 0.385409859449296, 0.632401812417354);
+SELECT check_that(bool_and(abs(crm_bg_bb_p_alive(m, x, tx, n) / alive - 1) < 1e-10
+                           AND abs(crm_bg_bb_expected_purchases(m, x, tx, n, 5) / next5 - 1) < 1e-10
+                           AND abs(crm_bg_bb_discounted_expected_residual_transactions(m, x, tx, n, 0.1) / dert10 - 1) < 1e-10),
+                  'bg/bb predictions equal SciPy')
+FROM bb_refs, (SELECT row(1.204, 0.750, 0.657, 2.783, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb AS m) p;
+-- CLV over opportunities: margin x E[spend] x sum over i = 1..H of (E[X(i)] - E[X(i - 1)]) / (1 + d)^i,
+-- summed in SQL from the prediction function (as 35_numeric_holdout_clv.sql checks the other models)
+SELECT check_that(bool_and(abs(crm_clv(m, gg, x, tx, n, 20, 5, 1, 0.1, 0.3)
+                               - 0.3 * crm_gamma_gamma_expected_spend(gg, x, 20)
+                                 * (SELECT sum((crm_bg_bb_expected_purchases(m, x, tx, n, i) - crm_bg_bb_expected_purchases(m, x, tx, n, i - 1))
+                                               / 1.1 ^ i) FROM generate_series(1, 5) i)) < 1e-9), 'bg/bb CLV')
+FROM bb_refs, (SELECT row(1.204, 0.750, 0.657, 2.783, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb AS m,
+                      row(6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0)::crm_gamma_gamma AS gg) p
+WHERE x > 0;
+
+-- bad input: 22023
+SELECT check_error($$SELECT crm_fit_bg_bb(1.5, 2, 6)$$, '22023');  -- one row: not a whole frequency
+SELECT check_error($$SELECT crm_fit_bg_bb(frequency, recency + 0.5, periods) FROM donations$$, '22023');
+SELECT check_error($$SELECT crm_fit_bg_bb(frequency, recency, periods, -weight) FROM donations$$, '22023');
+SELECT check_error($$SELECT crm_fit_bg_bb(crm_rfm_state(1, '2024-01-01'::date, 1, '2024-12-31', 1))$$, '22P02');
+SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 2, 6)$$, '22023');
+SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 4, 6, -1)$$, '22023');
+SELECT check_error($$SELECT crm_bg_bb_expected_purchases(row(-1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 4, 6, 5)$$, '22023');
+SELECT check_error($$SELECT crm_clv(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, row(6, 4, 15, 0, 0, 0, 0, 0, 0)::crm_gamma_gamma,
+                                    2, 3.5, 6, 10)$$, '22023');
+SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 2.5, 4, 6)$$, '22023',
+                   'crm::bg_bb: frequency is out of range (must be a whole number >= 0 (opportunities))');
