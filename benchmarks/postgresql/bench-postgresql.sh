@@ -9,8 +9,9 @@
 #                                                  [--tasks rfm,cohort] [--trace]
 #
 # Orders: benchmarks/generate_orders.hpp (default 10M orders over 1M customers, dates 2022-2023).
-# Prints, per task and setting, the median wall time of R runs, the ratio plain SQL / extension,
-# and checks that both sides (and DuckDB) agree on counts, sums and checksums.
+# Prints, per task and setting, the median wall time of R runs, the ratio plain SQL / extension, the
+# median CPU time of the cluster's processes over the statement (backend and parallel workers, read
+# from /proc), and checks that both sides (and DuckDB) agree on counts, sums and checksums.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../../scripts/postgresql-cluster.sh
@@ -71,4 +72,5 @@ fi
 psql_cmd="$pgbin/psql"
 [ "$(id -u)" = 0 ] && psql_cmd="runuser -u nobody -- $pgbin/psql"
 python3 "$root/benchmarks/postgresql/bench_postgresql.py" --psql "$psql_cmd" --reps "$reps" --workers "$workers" \
+  --postmaster-pid "$(head -1 "$pg_tmp/data/postmaster.pid")" \
   --orders "$orders" --customers "$customers" --csv "$csv" ${duck:+--duckdb "$duck"} "${extra[@]}"

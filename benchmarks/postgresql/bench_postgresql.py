@@ -5,11 +5,13 @@ max_parallel_workers_per_gather setting; prints medians and the ratio plain / ex
 that the two sides (and DuckDB, when given) agree."""
 import argparse
 import json
+import os
 import re
 import shlex
 import statistics
 import subprocess
 import sys
+import time
 
 END = "2023-12-31"  # the generator's last day: calibration end of the RFM summary
 TASKS = {
@@ -24,7 +26,10 @@ TASKS = {
         "(SELECT customer, count(*) AS n FROM orders GROUP BY customer) s",
         None),
     "rfm": (
-        f"CREATE TEMP TABLE r AS SELECT * FROM crm_rfm_rows((SELECT crm_rfm_state(customer, day, amount, '{END}', 1) FROM orders))",
+        # the rows read from the aggregate's running state (a scalar subquery would copy, so
+        # serialize, the state first: docs/postgresql.md, "Where the time goes")
+        f"CREATE TEMP TABLE r AS SELECT x.* FROM (SELECT crm_rfm_state(customer, day, amount, '{END}', 1) s FROM orders) a "
+        "CROSS JOIN LATERAL crm_rfm_rows(a.s) x",
         "CREATE TEMP TABLE r AS "
         "WITH d AS (SELECT customer, day, sum(amount) AS v FROM orders GROUP BY customer, day), "
         "c AS (SELECT customer, count(*) - 1 AS frequency, min(day) AS first, max(day) AS last, sum(v) AS total, "
@@ -45,14 +50,77 @@ TASKS = {
 }
 
 
-def psql(cmd, sql, settings=()):
-    script = "".join(f"SET {s};\n" for s in settings) + "\\timing on\n" + sql + ";\n"
-    p = subprocess.run(cmd + ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=script, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"psql failed: {p.stderr}\n{sql}")
-    times = [float(t) / 1000 for t in re.findall(r"^Time: ([0-9.]+) ms", p.stdout, re.M)]
-    rows = [l for l in p.stdout.splitlines() if l and not l.startswith("Time:") and not l.startswith("Timing is")]
-    return times[-1], rows
+POSTMASTER = None  # pid of the cluster's postmaster (--postmaster-pid): CPU time is read from /proc
+
+
+def cluster_cpu():
+    """CPU seconds (user + system) of the whole cluster so far: the postmaster and its live children
+    (the backend, parallel workers), plus the children it has reaped (exited workers)."""
+    if POSTMASTER is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid):
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()  # fields from 3 (state) on
+    total = 0
+    f = fields(POSTMASTER)
+    total += sum(int(x) for x in f[11:15])  # utime stime cutime cstime
+    for d in os.listdir("/proc"):
+        if not d.isdigit() or int(d) == POSTMASTER:
+            continue
+        try:
+            f = fields(d)
+        except OSError:
+            continue
+        if int(f[1]) == POSTMASTER:
+            total += int(f[11]) + int(f[12])
+    return total / tick
+
+
+class Session:
+    """One psql session, fed statement by statement, so the cluster's CPU time can be read just
+    before and after the timed statement."""
+
+    def __init__(self, cmd):
+        self.p = subprocess.Popen(cmd + ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+
+    def do(self, sql):
+        self.p.stdin.write(sql + ("\n" if sql.startswith("\\") else ";\n") + "\\echo __crm_bench_done__\n")
+        self.p.stdin.flush()
+        lines = []
+        for line in self.p.stdout:
+            line = line.rstrip("\n")
+            if line == "__crm_bench_done__":
+                return lines
+            lines.append(line)
+        sys.exit(f"psql failed on: {sql}")
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
+
+
+def psql(cmd, sql, settings=(), check=None):
+    """Runs sql (after the settings) in a fresh session: wall seconds (psql's \\timing), cluster CPU
+    seconds over the statement, and the rows of `check` (run afterwards, untimed) or of sql."""
+    s = Session(cmd)
+    for x in settings:
+        s.do(f"SET {x}")
+    s.do("\\timing on")
+    c0 = cluster_cpu()
+    out = s.do(sql)
+    time.sleep(0.05)  # the postmaster reaps exited parallel workers
+    cpu = cluster_cpu() - c0
+    times = [float(t) / 1000 for t in re.findall(r"^Time: ([0-9.]+) ms", "\n".join(out), re.M)]
+    rows = [l for l in out if l and not l.startswith("Time:") and not l.startswith("Timing is")]
+    if check is not None:
+        s.do("\\timing off")
+        rows = [l for l in s.do(check) if l]
+        s.do("DROP TABLE " + sql.split()[3])
+    s.close()
+    return times[-1], cpu, rows
 
 
 def trace(cmd, sql, workers):
@@ -71,14 +139,8 @@ def trace(cmd, sql, workers):
 
 
 def run(cmd, sql, check, workers):
-    settings = [f"max_parallel_workers_per_gather = {workers}"]
-    if check is None:
-        t, rows = psql(cmd, sql, settings)
-        return t, rows
-    # a temp table: create, checksum and drop within one session
-    script = sql + ";\n\\timing off\n" + check + ";\nDROP TABLE " + sql.split()[3]
-    t, rows = psql(cmd, script, settings)
-    return t, rows
+    # a temp table is created, checksummed (untimed) and dropped within one session
+    return psql(cmd, sql, [f"max_parallel_workers_per_gather = {workers}"], check)
 
 
 def main():
@@ -94,11 +156,14 @@ def main():
     ap.add_argument("--trace", action="store_true",
                     help="after the timed runs, one more run of each extension query with the DEBUG1 timing of "
                          "serialize/deserialize/merge (summed over the leader and the workers)")
+    ap.add_argument("--postmaster-pid", type=int, help="read the cluster's CPU time from /proc (median per cell)")
     a = ap.parse_args()
+    global POSTMASTER
+    POSTMASTER = a.postmaster_pid
     cmd = shlex.split(a.psql)
     workers = [int(w) for w in a.workers.split()]
     print(f"PostgreSQL 15, {a.orders} orders over {a.customers} customers, median of {a.reps} runs (seconds)")
-    print(f"{'task':15} {'workers':>7} {'extension':>10} {'plain SQL':>10} {'plain/ext':>9}")
+    print(f"{'task':15} {'workers':>7} {'extension':>10} {'plain SQL':>10} {'plain/ext':>9}   CPU s (extension, plain SQL)")
     ok = True
     results = {}
     tasks = [t for t in a.tasks.split(",") if t]
@@ -107,17 +172,20 @@ def main():
             sys.exit(f"unknown task {name}")
     for name, (ext, plain, check) in ((n, TASKS[n]) for n in tasks):
         for w in workers:
-            te, tp = [], []
+            te, tp, ce, cp = [], [], [], []
             for _ in range(a.reps):
-                t, re_ = run(cmd, ext, check, w)
+                t, c, re_ = run(cmd, ext, check, w)
                 te.append(t)
-                t, rp = run(cmd, plain, check, w)
+                ce.append(c)
+                t, c, rp = run(cmd, plain, check, w)
                 tp.append(t)
+                cp.append(c)
             me, mp = statistics.median(te), statistics.median(tp)
             agree = agree_rows(name, re_, rp)
             ok = ok and agree
             results[name] = re_
-            print(f"{name:15} {w:>7} {me:>10.3f} {mp:>10.3f} {mp / me:>8.1f}x {'' if agree else 'RESULTS DIFFER: ' + str(re_) + ' vs ' + str(rp)}",
+            cpu = f"  {statistics.median(ce):6.2f} {statistics.median(cp):6.2f}" if POSTMASTER else ""
+            print(f"{name:15} {w:>7} {me:>10.3f} {mp:>10.3f} {mp / me:>8.1f}x{cpu} {'' if agree else 'RESULTS DIFFER: ' + str(re_) + ' vs ' + str(rp)}",
                   flush=True)
             if a.trace:
                 t = trace(cmd, ext, w)

@@ -87,6 +87,10 @@ FROM n, f;
 SELECT check_that((crm_email_result_numeric(crm_email_state(r, k, v))).revenue = 0.3
                   AND (crm_email_result(crm_email_state(r, k, v::float8))).revenue <> 0.3, 'numeric e-mail revenue: 0.1 + 0.2 = 0.3')
 FROM (VALUES (1, 'conversion', 0.1::numeric), (2, 'conversion', 0.2)) v(r, k, v);
+-- the example of docs/postgresql.md
+SELECT check_that((SELECT (crm_email_funnel(r, 'conversion', v)).revenue FROM (VALUES (1, 0.1::numeric), (2, 0.2)) x(r, v)) = 0.3
+                  AND (SELECT (crm_email_funnel(r, 'conversion', v::float8)).revenue FROM (VALUES (1, 0.1::numeric), (2, 0.2)) x(r, v))
+                      = 0.30000000000000004::float8, 'numeric e-mail revenue, the documented example');
 -- a NULL revenue counts as 0 (as in the float8 form), an event without revenue is no conversion sale
 SELECT check_that((crm_email_funnel(r, k, v)).revenue = 0.2 AND (crm_email_funnel(r, k, v)).conversions = 2, 'numeric e-mail NULL revenue')
 FROM (VALUES (1, 'conversion', NULL::numeric), (2, 'conversion', 0.2)) v(r, k, v);

@@ -49,6 +49,9 @@ SELECT check_that(abs(crm_discounted_expected_lifetime(m, 0.1) / del10 - 1) < 1e
 FROM models;
 -- the regular segment's RLV after 4 renewals at 10 % and margin 100: 589.41 (tests/contractual_test.cpp)
 SELECT check_that(abs(crm_residual_lifetime_value(m, 4, 0.1, 100) - 589.41) < 0.005, 'RLV 589.41') FROM models WHERE name = 'regular';
+-- the example of docs/postgresql.md: RLV at the fitted parameters
+SELECT check_that(round(crm_residual_lifetime_value(m, 4, 0.1, 100)::numeric, 2) = 589.41, 'RLV of the fitted model')
+FROM (SELECT crm_fit_sbg('{1000, 631, 468, 382, 326, 289, 262, 241}') m) x;
 -- closed forms: r(t), S(t) = S(t-1) r(t), P(T = t) = S(t-1) - S(t), E[lifetime] of Beta(3, 5) = 3.5
 SELECT check_that(bool_and(abs(crm_retention_rate(m, t) / (((m).beta + t - 1) / ((m).alpha + (m).beta + t - 1)) - 1) < 1e-12
                            AND abs(crm_survival(m, t) - crm_survival(m, t - 1) * crm_retention_rate(m, t)) < 1e-12
