@@ -1010,15 +1010,18 @@ bool crm_pg_bg_bb_predict(const double params[4], int what, double x, double tx,
   });
 }
 
-bool crm_pg_fit_contract(int weibull, const int64_t* survivors, size_t n, crm_pg_row* out, crm_pg_error* err) noexcept {
+bool crm_pg_fit_contract(int weibull, const int64_t* survivors, const size_t* lengths, size_t cohorts, crm_pg_row* out,
+                         crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    const std::vector<crm::count_t> s(survivors, survivors + n);
+    std::vector<std::vector<crm::count_t>> c(cohorts);
+    for (std::size_t i = 0, at = 0; i < cohorts; at += lengths[i], ++i) c[i].assign(survivors + at, survivors + at + lengths[i]);
+    const std::span<const std::vector<crm::count_t>> s(c);
     row_builder row(*out);
     if (weibull) {
-      return fit_row(crm::try_fit_bdw<double>(std::span<const crm::count_t>(s)),
+      return fit_row(crm::try_fit_bdw<double>(s),
                      [](const crm::bdw<double>& m) { return std::vector<double>{m.alpha, m.beta, m.c}; }, row, err);
     }
-    return fit_row(crm::try_fit_sbg<double>(std::span<const crm::count_t>(s)),
+    return fit_row(crm::try_fit_sbg<double>(s),
                    [](const crm::sbg<double>& m) { return std::vector<double>{m.alpha, m.beta}; }, row, err);
   });
 }

@@ -189,9 +189,11 @@ bool crm_pg_bg_bb_predict(const double params[4], int what, double x, double tx,
 
 /* ---- contractual retention: crm::sbg (weibull = 0, params alpha, beta) and crm::bdw (weibull = 1,
  * params alpha, beta, c) ---- */
-/* Fit to one cohort's survivors at periods 0..n-1. Row: the parameters, their standard errors (same
- * order), log-likelihood, customers, iterations. */
-bool crm_pg_fit_contract(int weibull, const int64_t* survivors, size_t n, crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* Fit to `cohorts` cohorts' survivors at periods 0, 1, ...: cohort i has lengths[i] counts, one after
+ * another in `survivors`. Row: the parameters, their standard errors (same order), log-likelihood,
+ * customers, iterations. */
+bool crm_pg_fit_contract(int weibull, const int64_t* survivors, const size_t* lengths, size_t cohorts, crm_pg_row* out,
+                         crm_pg_error* err) CRM_PG_NOEXCEPT;
 /* what: 0 survival S(t), 1 churn probability P(T = t), 2 retention rate r(t) (t = n for these),
  * 3 expected lifetime, 7 expected lifetime over n periods, 4 DEL(d), 5 DERL(n renewals, d),
  * 6 residual lifetime value (n renewals, d, margin) */

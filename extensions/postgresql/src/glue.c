@@ -968,24 +968,40 @@ CRM_PG_FN(crm_bg_bb_dert_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, crm_pg_bg_
 
 /* ---- contractual retention: sBG and BdW ------------------------------------------------------- */
 /* crm_fit_sbg(survivors bigint[]) / crm_fit_bdw(survivors bigint[]): one cohort's survivors at
- * periods 0, 1, ..., k (NULL elements are an error: a count is missing) */
+ * periods 0, 1, ..., k, or several cohorts as the rows of a 2-D array, each ending at its last
+ * observed period (the rest of its row NULL). A NULL before an observed count is an error. */
 static Datum crm_fit_contract_fn(FunctionCallInfo fcinfo, int weibull) {
+  const char* name = weibull ? "crm::fit_bdw" : "crm::fit_sbg";
   ArrayType* a = PG_GETARG_ARRAYTYPE_P(0);
   Datum* elems;
   bool* nulls;
-  int n, k;
+  int n, k, c;
+  int cohorts = ARR_NDIM(a) == 2 ? ARR_DIMS(a)[0] : 1;
+  int width;
   int64_t* s;
+  size_t* lengths;
+  size_t used = 0;
   crm_pg_row r;
   crm_pg_error err;
-  if (ARR_NDIM(a) > 1) crm_bad_input(weibull ? "crm::fit_bdw: survivors must be a one-dimensional array (one cohort)"
-                                             : "crm::fit_sbg: survivors must be a one-dimensional array (one cohort)");
+  if (ARR_NDIM(a) > 2)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s: survivors must be one cohort (1-D) or one cohort per row (2-D)", name)));
   deconstruct_array(a, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+  width = cohorts > 0 ? n / cohorts : 0;
   s = (int64_t*)palloc(sizeof(int64_t) * (n > 0 ? (size_t)n : 1));
-  for (k = 0; k < n; ++k) {
-    if (nulls[k]) crm_bad_input(weibull ? "crm::fit_bdw: survivors has a NULL count" : "crm::fit_sbg: survivors has a NULL count");
-    s[k] = DatumGetInt64(elems[k]);
+  lengths = (size_t*)palloc(sizeof(size_t) * (cohorts > 0 ? (size_t)cohorts : 1));
+  for (c = 0; c < cohorts; ++c) {
+    size_t len = 0;
+    for (k = 0; k < width; ++k) {
+      const int at = c * width + k;
+      if (nulls[at]) continue;
+      if ((size_t)k != len)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s: survivors has a NULL count before an observed one", name)));
+      s[used++] = DatumGetInt64(elems[at]);
+      ++len;
+    }
+    lengths[c] = len;
   }
-  if (!crm_pg_fit_contract(weibull, s, (size_t)n, &r, &err)) crm_raise(&err);
+  if (!crm_pg_fit_contract(weibull, s, lengths, (size_t)cohorts, &r, &err)) crm_raise(&err);
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
 }
 CRM_PG_FN(crm_fit_sbg_fn, crm_fit_contract_fn(fcinfo, 0))

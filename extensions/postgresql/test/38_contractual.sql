@@ -31,6 +31,20 @@ SELECT check_that(abs(w.alpha / s.w_alpha - 1) < 1e-5 AND abs(w.beta / s.w_beta 
                   AND abs(w.log_likelihood - s.w_ll) < 1e-6 AND w.log_likelihood >= s.ll, 'BdW fit, ' || s.name)
 FROM segments s, LATERAL crm_fit_bdw(s.survivors) w;
 
+-- several cohorts observed for different numbers of periods, one per row of a 2-D array, the rest of
+-- a shorter row NULL: regular years 0-7 and high end years 0-4 (SciPy, "sBG two cohorts" and "BdW two
+-- cohorts": 0.7015509494, 2.0821263473, LL -3003.9516690560, SEs 0.068689, 0.267327; BdW
+-- 0.5701144717, 1.7075101594, 1.0843442382, LL -3003.7951635651); the order of the rows does not matter
+SELECT check_that(abs(f.alpha / 0.7015509494 - 1) < 1e-6 AND abs(f.beta / 2.0821263473 - 1) < 1e-6
+                  AND abs(f.log_likelihood + 3003.9516690560) < 1e-6 AND f.customers = 2000
+                  AND abs(f.se_alpha / 0.068689 - 1) < 1e-4 AND abs(f.se_beta / 0.267327 - 1) < 1e-4
+                  AND abs(w.alpha / 0.5701144717 - 1) < 1e-5 AND abs(w.beta / 1.7075101594 - 1) < 1e-5
+                  AND abs(w.c / 1.0843442382 - 1) < 1e-5 AND abs(w.log_likelihood + 3003.7951635651) < 1e-6
+                  AND abs(g.alpha / f.alpha - 1) < 1e-9, 'sBG and BdW fits of two cohorts')
+FROM crm_fit_sbg('{{1000, 631, 468, 382, 326, 289, 262, 241}, {1000, 869, 743, 653, 593, NULL, NULL, NULL}}') f,
+     crm_fit_bdw('{{1000, 631, 468, 382, 326, 289, 262, 241}, {1000, 869, 743, 653, 593, NULL, NULL, NULL}}') w,
+     crm_fit_sbg('{{1000, 869, 743, 653, 593, NULL, NULL, NULL}, {1000, 631, 468, 382, 326, 289, 262, 241}}') g;
+
 -- predictions at the reference parameters: 1000 S(t) for t = 0..12, DEL(0.1), DERL(0.1 | 0, 4, 7
 -- renewals), the residual lifetime value = margin x DERL
 CREATE TEMP TABLE models AS
@@ -67,8 +81,9 @@ FROM (SELECT row(0.7, 1.2, 0.8, 0, 0, 0, 0, 0, 0)::crm_bdw AS w) x;
 -- bad input: 22023 with the library's message; NULL arguments give NULL (STRICT)
 SELECT check_error($$SELECT crm_fit_sbg('{1000, 1200, 900}')$$, '22023');
 SELECT check_error($$SELECT crm_fit_sbg('{1000}')$$, '22023');
-SELECT check_error($$SELECT crm_fit_sbg('{1000, NULL, 500}')$$, '22023', 'crm::fit_sbg: survivors has a NULL count');
-SELECT check_error($$SELECT crm_fit_sbg('{{1000, 600}, {1000, 700}}')$$, '22023');
+SELECT check_error($$SELECT crm_fit_sbg('{1000, NULL, 500}')$$, '22023', 'crm::fit_sbg: survivors has a NULL count before an observed one');
+SELECT check_error($$SELECT crm_fit_bdw('{{1000, 600, 500}, {1000, NULL, 700}}')$$, '22023');
+SELECT check_error($$SELECT crm_fit_sbg('{{{1000, 600}}}')$$, '22023');
 SELECT check_error($$SELECT crm_survival(row(0, 1, 0, 0, 0, 0, 0)::crm_sbg, 3)$$, '22023');
 SELECT check_error($$SELECT crm_survival(row(1, 1, 0, 0, 0, 0, 0)::crm_sbg, -1)$$, '22023');
 SELECT check_error($$SELECT crm_discounted_expected_lifetime(row(1, 1, 0, 0, 0, 0, 0)::crm_sbg, -0.1)$$, '22023');
