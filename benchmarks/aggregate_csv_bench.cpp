@@ -5,6 +5,7 @@
 //   aggregate_csv_bench                       Google Benchmark: parsers on 1M generated orders
 //   aggregate_csv_bench --write-orders FILE N M [seed]     writes the generated order log
 //   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M]
+//                       [--round-records N] [--round-bytes N]   (rounds of add_parallel / scan_csv_into)
 //                       [--split input|customer]   (how add_parallel splits the orders in memory)
 //       times the comparison tasks (average check, repeat share, RFM, monthly cohort matrix) and
 //       prints one JSON object: times in seconds per repetition and the results to cross-check.
@@ -319,6 +320,7 @@ struct task_runner {
   std::string file;
   crm::rfm_options rfm_opt;
   crm::period_options period_opt;
+  std::size_t round_bytes = crm::csv_format{}.round_bytes;  // for scan_csv_into (from the CSV)
 
   template <class Acc>
   void accumulate(Acc& acc) {
@@ -326,7 +328,8 @@ struct task_runner {
       (void)crm::add_parallel(acc, std::span<const order>(*orders), popts);
       return;
     }
-    const crm::csv_summary s = crm::try_scan_csv_into<order>(file, crm::order_columns{}, crm::csv_format{.threads = threads}, acc);
+    const crm::csv_summary s = crm::try_scan_csv_into<order>(file, crm::order_columns{},
+                                                            crm::csv_format{.threads = threads, .round_bytes = round_bytes}, acc);
     if (!s.ok()) std::fprintf(stderr, "%s\n", s.message().c_str()), std::exit(2);
   }
   void average_check(results& r) {
@@ -395,6 +398,8 @@ int compare_main(int argc, char** argv) {
   std::string file, side = "memory", split = "input";
   unsigned threads = 2, reps = 5;
   std::size_t customers_hint = 1'000'000;  // room reserved in the per-customer tables
+  std::size_t round_records = crm::parallel_options{}.round_records;  // add_parallel's rounds (memory)
+  std::size_t round_bytes = crm::csv_format{}.round_bytes;            // scan_csv_into's rounds (csv)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--compare" && i + 1 < argc) file = argv[++i];
@@ -403,6 +408,8 @@ int compare_main(int argc, char** argv) {
     else if (a == "--reps" && i + 1 < argc) reps = static_cast<unsigned>(std::atoi(argv[++i]));
     else if (a == "--split" && i + 1 < argc) split = argv[++i];
     else if (a == "--customers" && i + 1 < argc) customers_hint = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--round-records" && i + 1 < argc) round_records = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--round-bytes" && i + 1 < argc) round_bytes = std::strtoull(argv[++i], nullptr, 10);
   }
   threads = std::max(1u, threads);
   // The first and last dates (the log is sorted by date: the last line has the last date, the
@@ -450,6 +457,8 @@ int compare_main(int argc, char** argv) {
   std::vector<order> orders;
   task_runner run{threads, customers_hint, nullptr, {}, file, opt, popt};
   run.popts.threads = threads;
+  run.popts.round_records = round_records;
+  run.round_bytes = round_bytes;
   if (split == "customer" && !parallel_split_by_customer(run.popts))
     return std::fprintf(stderr, "this version of add_parallel has no split by customer\n"), 2;
   if (side == "memory" || side == "floor") {

@@ -79,7 +79,7 @@ struct csv_format {
   /// scan_csv_into on several threads into an accumulator with a partitioned add (customers, RFM,
   /// periods): the file is read in rounds of about this many bytes, each round's purchases held as
   /// entries (16 to 24 bytes each) until its end. 0: one round.
-  std::size_t round_bytes = std::size_t{256} << 20;
+  std::size_t round_bytes = std::size_t{64} << 20;
 };
 
 /// One rejected row (or a problem with the whole input: line 0 = the file, column 0 = no column).

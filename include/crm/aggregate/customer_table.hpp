@@ -233,19 +233,22 @@ class customer_table {
 #endif
   }
 
-  /// Hints the processor to load all of part `p` into its cache, one line after another (a
-  /// sequential stream, far faster than the same lines missed one at a time in random order).
-  void prefetch_part(std::size_t p) const noexcept {
-    if (p >= parts_.size()) return;
-    const char* b = reinterpret_cast<const char*>(parts_[p].base);
-    const char* e = b + parts_[p].cap * sizeof(slot);
-    for (; b < e; b += 64) {
+  /// 64-byte lines of part p's slots (0 for a part that does not exist).
+  [[nodiscard]] std::size_t part_lines(std::size_t p) const noexcept {
+    return p < parts_.size() ? (parts_[p].cap * sizeof(slot) + 63) / 64 : 0;
+  }
+  /// Hints the processor to load line `line` of part `p` into its level-2 cache: a thread streams
+  /// the next part it will fill, a line per entry of the current one, so that part's slots are
+  /// cached before its first lookups instead of missed one at a time in random order.
+  void prefetch_part_line(std::size_t p, std::size_t line) const noexcept {
+    const char* b = reinterpret_cast<const char*>(parts_[p].base) + line * 64;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-      asm volatile("prefetcht1 %0" : : "m"(*b));
+    asm volatile("prefetcht1 %0" : : "m"(*b));
 #elif defined(__GNUC__) || defined(__clang__)
-      __builtin_prefetch(b, 1, 2);
+    __builtin_prefetch(b, 1, 2);
+#else
+    (void)b;
 #endif
-    }
   }
 
   /// Calls f(key, value) for every customer, in unspecified order.

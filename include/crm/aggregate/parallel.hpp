@@ -142,16 +142,22 @@ class partitioned_run {
     acc_.partitioned_start(std::span<context>(ctx_));
     std::vector<error_info> failed(threads_);
     on_threads(threads_, [&](std::size_t t) {
-      for (std::size_t p = parts_ * t / threads_; p < parts_ * (t + 1) / threads_; ++p)
+      const std::size_t p_end = parts_ * (t + 1) / threads_;
+      for (std::size_t p = parts_ * t / threads_; p < p_end; ++p) {
+        // the next part's slots stream into the cache, a line per entry of this part
+        const std::size_t lines = p + 1 < p_end ? table.part_lines(p + 1) : 0;
+        std::size_t line = 0;
         for (std::size_t c = 0; c < chunks; ++c)
           lists_[c].for_each_block(p, [&](const entry* first, const entry* last) {
             for (const entry* q = first; q < last; ++q) {
+              if (line < lines) table.prefetch_part_line(p + 1, line++);
               if (q + ahead < last) table.prefetch(q[ahead].customer);
               if (const error_info e = acc_.partitioned_apply(*q, ctx_[t])) [[unlikely]] {
                 if (!failed[t]) failed[t] = e;
               }
             }
           });
+      }
     });
     acc_.partitioned_finish(std::span<context>(ctx_), parts_);
     for (part_lists<entry>& l : lists_) l.clear();
