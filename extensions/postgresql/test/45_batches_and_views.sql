@@ -98,6 +98,11 @@ RESET enable_hashagg;
 SELECT check_that((SELECT crm_orders_result(crm_state_merge(s)) FROM (SELECT crm_orders_state(customer, day, amount) s FROM gen GROUP BY customer % 7) x)
                   = (SELECT crm_orders(customer, day, amount) FROM gen),
                   'merge of views (hashed grouping) = the whole');
+-- crm_state_merge ends with the same view: its rows read in place equal those of its bytes
+SELECT check_that((SELECT array_agg(r::text ORDER BY r.customer)
+                   FROM (SELECT (crm_rfm_rows(crm_state_merge(s))).* FROM by_group_hashed) r)
+                  = (SELECT array_agg(r::text ORDER BY r.customer) FROM crm_rfm_rows((SELECT crm_state_merge(s) FROM by_group_hashed)) r),
+                  'crm_state_merge: rows of the running state = rows of its bytes');
 -- the stored (flattened) views merge to the whole too
 SELECT check_that((SELECT array_agg(r::text ORDER BY r.customer) FROM crm_rfm_rows((SELECT crm_state_merge(s) FROM by_group_hashed)) r)
                   = (SELECT array_agg(r::text ORDER BY r.customer) FROM crm_rfm_rows((SELECT crm_rfm_state(customer, day, amount, '2024-12-31', 1) FROM gen)) r),
