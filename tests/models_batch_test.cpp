@@ -221,6 +221,36 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
   for (std::size_t i = 0; i < fr.size(); ++i) CHECK(vf[i] == mf.conditional_expected_average_spend(fr[i].frequency, fr[i].average_spend));
 }
 
+TEST_CASE("batch Gamma-Gamma refuses exactly the rows the scalar function refuses", "[models][batch][errors]") {
+  // every pair of odd and ordinary values, alone and in the middle of 5 000 good rows, for parameters
+  // with p x + q > 1 for every x and for some x only
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
+  const double xs[] = {0, 1, 3, 2.5, -1, -0.0, nan, inf, 1e18, 1e19, 1e300};
+  const double zs[] = {0, -0.0, 5, 1e-300, -1, nan, inf, -inf, 1e308, std::numeric_limits<double>::max()};
+  for (const crm::gamma_gamma<double> m : {crm::gamma_gamma<double>{6.25, 3.74, 15.44}, crm::gamma_gamma<double>{0.2, 0.5, 10.0}})
+    for (const double x : xs)
+      for (const double z : zs) {
+        INFO("x " << x << ", zbar " << z << ", q " << m.q);
+        const auto want = m.try_conditional_expected_average_spend(x, z);
+        std::vector<crm::spend_row<double>> rows(5000, crm::spend_row<double>{3, 20, 1});
+        rows[2500] = {x, z, 1};
+        const auto got = crm::try_batch_conditional_expected_average_spend(m, rows);
+        const auto good = m.try_conditional_expected_average_spend(3, 20);
+        if (!good) {  // the parameters refuse x = 3 itself: the first row is named
+          CHECK((!got && got.row() == 0));
+          continue;
+        }
+        REQUIRE(bool(got) == bool(want));
+        if (want) {
+          CHECK((*got)[2500] == *want);
+        } else {
+          CHECK(got.row() == 2500);
+          CHECK(got.error().code == want.error().code);
+          CHECK(std::string(got.error().field) == want.error().field);
+        }
+      }
+}
+
 TEST_CASE("batch predictions name the first bad row and the scalar function's error", "[models][batch][errors]") {
   const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
   const crm::pareto_nbd<double> pn{0.553, 10.58, 0.606, 11.67};

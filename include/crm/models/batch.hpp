@@ -881,7 +881,7 @@ template <std::floating_point T>
 [[nodiscard]] CRM_METRICS_DETAIL_VECTORIZE bool spend_block(const gamma_gamma<T>& m, const spend_row<T>* rows, T* out,
                                                             std::size_t n) noexcept {
   const T p = m.p, q = m.q, pg = m.p * m.gamma;
-  const T big = T(1e18), hi = std::numeric_limits<T>::max(), lo = std::numeric_limits<T>::lowest();
+  const T big = T(1e18), hi = std::numeric_limits<T>::max();
   long bad = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const T x = rows[i].frequency, z = rows[i].average_spend;
@@ -890,9 +890,10 @@ template <std::floating_point T>
     const T population = pg / (px + q - T(1));
     const T v = population + w * z;
     const bool whole = (x >= big) | (x == std::trunc(x));
-    const bool ok = (x == x) & (x <= hi) & (z == z) & (z <= hi) & (z >= lo) & (x >= T(0)) & whole &
-                    (((x == T(0)) & (z == T(0))) | ((x > T(0)) & (z > T(0)))) & (px + q > T(1)) & (v == v) & (v <= hi) &
-                    (v >= lo);
+    // x and z finite and >= 0 (NaN fails every comparison); (x == 0 and z == 0) or (x > 0 and z > 0);
+    // v finite (v - v is 0 exactly then)
+    const bool ok = (x >= T(0)) & (x <= hi) & (z >= T(0)) & (z <= hi) & whole & ((x > T(0)) == (z > T(0))) & (px + q > T(1)) &
+                    (v - v == T(0));
     bad |= !ok;
     out[i] = v;
   }
