@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "random_merge.hpp"
 
 using namespace std::chrono;
 using dec = crm::decimal50;
@@ -53,14 +54,7 @@ Acc split_and_merge(const Acc& proto, std::vector<Rec> recs) {
     }
     states.push_back(std::move(a));
   }
-  while (states.size() > 1) {
-    const std::size_t i = rng() % states.size();
-    std::size_t j = rng() % (states.size() - 1);
-    if (j >= i) ++j;
-    states[i].merge(states[j]);
-    states.erase(states.begin() + static_cast<std::ptrdiff_t>(j));
-  }
-  return states.front();
+  return crm_test::merge_randomly(std::move(states), rng);
 }
 
 template <class Acc, class Rec>
@@ -120,6 +114,7 @@ TEST_CASE("merge: per-period counts and cohorts, horizons of one and several wor
                  orders);
     check_merges(crm::period_accumulator<dec>({.unit = crm::period_unit::week, .first = 2023y / 1 / 1d, .periods = 105, .inactive_periods = 3}),
                  orders);
+    check_merges(crm::period_accumulator<dec>({.unit = crm::period_unit::day, .first = 2023y / 1 / 1d, .periods = 700, .gaps = true}), orders);
   }
 }
 
@@ -256,12 +251,14 @@ TEST_CASE("add_parallel: the partitioned add equals one thread's add", "[aggrega
   crm::period_accumulator<dec> months({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .inactive_periods = 2});
   crm::period_accumulator<dec> days_({.unit = crm::period_unit::day, .first = 2023y / 1 / 1d, .periods = 700});  // 700 days: one thread's path
   crm::period_accumulator<dec> revenue({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .cohort_revenue = true});
+  crm::period_accumulator<dec> gaps({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .gaps = true});  // chunks and a merge
   SECTION("clean records") {
     check_partitioned(cust, orders, before);
     check_partitioned(rfm, orders, before);
     check_partitioned(months, orders, before);
     check_partitioned(days_, orders, before);
     check_partitioned(revenue, orders, before);
+    check_partitioned(gaps, orders, before);
   }
   SECTION("bad records in the first, a middle and the last chunk") {
     for (const std::size_t at : {std::size_t{10}, std::size_t{2500}, std::size_t{3100}, std::size_t{5990}})
@@ -270,6 +267,7 @@ TEST_CASE("add_parallel: the partitioned add equals one thread's add", "[aggrega
     check_partitioned(cust, orders, before);
     check_partitioned(rfm, orders, before);
     check_partitioned(months, orders, before);
+    check_partitioned(gaps, orders, before);
   }
   SECTION("with double amounts: every count and time as one thread's") {
     std::vector<crm::order<double>> d;

@@ -113,6 +113,9 @@ TEMPLATE_TEST_CASE("serialize: every accumulator round-trips and refuses damaged
   crm::period_accumulator<T> weeks({.unit = crm::period_unit::week, .first = 2023y / 1 / 1d, .periods = 70});
   weeks.add(orders);
   check_bytes(weeks);
+  crm::period_accumulator<T> gaps({.unit = crm::period_unit::week, .first = 2023y / 1 / 1d, .periods = 70, .gaps = true});
+  gaps.add(shuffled);  // out of order: several gap entries per customer and period before they are combined
+  check_bytes(gaps);
   crm::email_accumulator<T> email;
   email.declare(3, T(1));
   for (int i = 0; i < 200; ++i)

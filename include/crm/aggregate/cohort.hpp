@@ -16,6 +16,13 @@
 // period: at_end = at_start + new + returning - lost, at_start(p) = at_end(p - 1).
 // Returns (negative amounts) are not purchases: they neither make a customer active nor count as
 // orders; they reduce the period's net revenue (see docs/aggregation.md, "Returns").
+//
+// Time between purchases per period (period_options::gaps): a gap between two consecutive purchases
+// of a customer belongs to the period of its LATER purchase. Per customer and active period p the
+// accumulator keeps (first time in p, last time in p, purchases in p), a 20-byte entry; then the
+// gaps ending in p number purchases_p - 1, plus 1 when the customer bought in an earlier period, and
+// sum to last_p - (last time in the customer's latest earlier active period, or first_p if none).
+// Entries of one customer and period combine by min, max and +, so merging is exact in any order.
 // Customization points: none.
 #pragma once
 
@@ -37,6 +44,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -49,6 +57,7 @@ struct period_options {
   std::int32_t periods = 0;         ///< number of periods covered (1..4096)
   std::int32_t inactive_periods = 1;  ///< a customer with no purchase in this many periods is lost (>= 1)
   bool cohort_revenue = false;      ///< also keep revenue per cohort cell (memory: one entry per customer and active period)
+  bool gaps = false;                ///< also keep the time between purchases per period (memory: a 20-byte entry per customer and active period)
   friend constexpr bool operator==(const period_options&, const period_options&) = default;
 };
 
@@ -90,6 +99,25 @@ struct period_stats {
   [[nodiscard]] constexpr repeat_counts repeat() const noexcept {
     return {.repeat_customers = repeat_customers, .customers = active_customers};
   }
+};
+
+/**
+ * @brief The gaps between consecutive purchases of one customer that end in one period (the gap
+ * belongs to the period of its later purchase), summed over customers, exact: in whole seconds.
+ * days() gives the input of crm::average_time_between_purchases (003_f1c74d43239c9d2b.txt line 15).
+ */
+struct period_gaps {
+  std::int32_t period = 0;   ///< period number (crm::period_label gives its name)
+  std::int64_t seconds = 0;  ///< sum of the gaps ending in this period, in seconds
+  count_t gaps = 0;          ///< number of gaps ending in this period
+
+  /// {sum of the gaps in days, gaps}, converted as customer_accumulator::gaps() converts: for a
+  /// period without gaps, gaps = 0 and crm::average_time_between_purchases reports its error.
+  template <number F = double>
+  [[nodiscard]] purchase_gaps<F> days() const {
+    return {.sum_of_gaps = std::chrono::duration<F, std::ratio<86400>>(F(static_cast<double>(seconds)) / F(86400)), .gaps = gaps};
+  }
+  friend constexpr bool operator==(const period_gaps&, const period_gaps&) = default;
 };
 
 /**
@@ -166,7 +194,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
   [[nodiscard]] const period_options& options() const noexcept { return opt_; }
 
   // The two-phase add of crm::add_parallel (detail::partitioned_accumulator): for horizons of up to
-  // 64 periods without cohort revenue (the per-customer state is then the slot alone).
+  // 64 periods without cohort revenue or gaps (the per-customer state is then the slot alone).
   struct part_entry {
     customer_id customer;
     std::int32_t period;
@@ -178,7 +206,9 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     a.init();
     return a;
   }
-  [[nodiscard]] bool partitioned_ok(std::size_t, on_bad_record) const noexcept { return words_ == 1 && !opt_.cohort_revenue; }
+  [[nodiscard]] bool partitioned_ok(std::size_t, on_bad_record) const noexcept {
+    return words_ == 1 && !opt_.cohort_revenue && !opt_.gaps;
+  }
   error_info partitioned_scan(const order<T>& o, bool& emit) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
     const std::int32_t p = period_index(o.time);
@@ -243,6 +273,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     }
     *mul |= *act & bit;
     *act |= bit;
+    if (opt_.gaps) [[unlikely]] add_gap(s->index, p, o.time.time_since_epoch().count());
     if (opt_.cohort_revenue) {
       if (s->period == p) {
         s->revenue = T(s->revenue + o.amount);
@@ -262,7 +293,9 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
   [[nodiscard]] count_t customers() const noexcept { return static_cast<count_t>(table_.size()); }
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     return table_.memory_bytes() + extra_.capacity() * 8 + log_.capacity() * sizeof(log_entry) +
-           revenue_.capacity() * sizeof(T) + 2 * orders_.capacity() * sizeof(count_t) + sizeof(*this) - sizeof(table_);
+           revenue_.capacity() * sizeof(T) + 2 * orders_.capacity() * sizeof(count_t) +
+           (gap_log_.capacity() + gap_cur_.capacity()) * sizeof(gap_entry) + starts_.capacity() * sizeof(std::int64_t) +
+           sizeof(*this) - sizeof(table_);
   }
 
   /// One entry per period of the horizon, in order.
@@ -344,6 +377,68 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     return c;
   }
 
+  /**
+   * @brief The time between purchases per period (needs period_options::gaps): one period_gaps per
+   * period of the horizon, in order. A gap between two consecutive purchases of a customer belongs to
+   * the period of its later purchase, so the gaps of all periods are those of
+   * customer_accumulator::gaps() over the same purchases (count and seconds). Exact and independent
+   * of the order records were added or merged in.
+   * Errors: gaps not kept (empty_input, "gaps"); a period's sum beyond 2^63 - 1 seconds (overflow, "gaps").
+   *
+   * **Example**
+   *     crm::period_accumulator<double> acc({.first = 2024y / 1 / 1d, .periods = 12, .gaps = true});
+   *     acc.add(orders);
+   *     const auto g = acc.gaps();                       // std::vector<crm::purchase_gaps<double>>
+   *     crm::try_average_time_between_purchases(g[2]);   // days; an error for a period without gaps
+   */
+  [[nodiscard]] result<std::vector<period_gaps>> try_gap_totals() const {
+    if (!opt_.gaps) return error_info{errc::empty_input, name, "gaps", "were not kept (build the accumulator with period_options::gaps = true)"};
+    std::vector<period_gaps> out(static_cast<std::size_t>(opt_.periods));
+    for (std::size_t p = 0; p < out.size(); ++p) out[p].period = first_ + static_cast<std::int32_t>(p);
+    const std::vector<gap_entry> v = gap_entries();
+    bool overflowed = false;
+    bool has_prev = false;
+    std::int64_t prev_last = 0;
+    for (std::size_t i = 0; i < v.size();) {
+      const gap_entry& e = v[i];
+      if (i == 0 || v[i - 1].index != e.index) has_prev = false;
+      const auto p = static_cast<std::size_t>(e.period);
+      std::int64_t first = starts_[p] + e.first, last = starts_[p] + e.last;
+      count_t n = e.n;
+      std::size_t j = i + 1;
+      for (; j < v.size() && v[j].index == e.index && v[j].period == e.period; ++j) {  // split at 2^32 - 1 purchases
+        first = std::min(first, starts_[p] + v[j].first);
+        last = std::max(last, starts_[p] + v[j].last);
+        n += v[j].n;
+      }
+      period_gaps& g = out[p];
+      g.gaps += n - 1 + (has_prev ? 1 : 0);
+      overflowed = __builtin_add_overflow(g.seconds, last - (has_prev ? prev_last : first), &g.seconds) || overflowed;
+      has_prev = true;
+      prev_last = last;
+      i = j;
+    }
+    if (overflowed) return error_info{errc::overflow, name, "gaps", "a period's sum of gaps exceeds 2^63 - 1 seconds"};
+    return out;
+  }
+  /// Throwing form of try_gap_totals().
+  [[nodiscard]] std::vector<period_gaps> gap_totals() const { return try_gap_totals().value(); }
+  /// try_gap_totals() as the inputs of crm::average_time_between_purchases, in days (period_gaps::days).
+  template <number F = double>
+  [[nodiscard]] result<std::vector<purchase_gaps<F>>> try_gaps() const {
+    const result<std::vector<period_gaps>> t = try_gap_totals();
+    if (!t) return t.error();
+    std::vector<purchase_gaps<F>> out;
+    out.reserve(t->size());
+    for (const period_gaps& g : *t) out.push_back(g.template days<F>());
+    return out;
+  }
+  /// Throwing form of try_gaps().
+  template <number F = double>
+  [[nodiscard]] std::vector<purchase_gaps<F>> gaps() const {
+    return try_gaps<F>().value();
+  }
+
   error_info try_merge(const period_accumulator& other) {
     if (!(opt_ == other.opt_)) return {errc::malformed, name, "options", "differ between the merged accumulators"};
     std::vector<T> rev = revenue_;
@@ -378,6 +473,15 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       if (opt_.cohort_revenue && o.period >= 0) log_.push_back({s->index, o.period, o.revenue});
     });
     for (const log_entry& e : other.log_) log_.push_back({remap[e.index], e.period, e.revenue});
+    if (opt_.gaps) {
+      const auto moved = [&](gap_entry e) {
+        e.index = remap[e.index];
+        push_gap(e);
+      };
+      for (const gap_entry& e : other.gap_log_) moved(e);
+      for (const gap_entry& e : other.gap_cur_)
+        if (e.period >= 0) moved(e);
+    }
     last_day_ = none_day;
     return {};
   }
@@ -387,7 +491,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     w.put(first_);
     w.put(opt_.periods);
     w.put(opt_.inactive_periods);
-    w.put(static_cast<std::uint8_t>(opt_.cohort_revenue ? 1 : 0));
+    w.put(static_cast<std::uint8_t>((opt_.cohort_revenue ? 1 : 0) | (opt_.gaps ? 2 : 0)));  // option flags
     for (std::size_t p = 0; p < orders_.size(); ++p) {
       w.put(static_cast<std::int64_t>(orders_[p]));
       w.put(static_cast<std::int64_t>(returns_[p]));
@@ -418,6 +522,19 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     table_.for_each([&](customer_id, const state& s) {
       if (s.period >= 0) put(s.index, s.period, s.revenue);
     });
+    if (!opt_.gaps) return;
+    // The gap entries, combined, by customer position and period.
+    std::vector<gap_entry> v = gap_entries();
+    for (gap_entry& e : v) e.index = position[e.index];
+    std::sort(v.begin(), v.end(), key_less);
+    w.put(static_cast<std::uint64_t>(v.size()));
+    for (const gap_entry& e : v) {
+      w.put(e.index);
+      w.put(e.period);
+      w.put(e.first);
+      w.put(e.last);
+      w.put(e.n);
+    }
   }
   void read_payload(detail::byte_reader& r) {
     period_options o;
@@ -425,11 +542,13 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     const auto first = r.get<std::int32_t>("first");
     o.periods = r.get<std::int32_t>("periods");
     o.inactive_periods = r.get<std::int32_t>("inactive_periods");
-    const auto rev = r.get<std::uint8_t>("cohort_revenue");
+    const auto flags = r.get<std::uint8_t>("flags");
     if (!r.ok()) return;
-    if (unit > static_cast<std::uint8_t>(period_unit::year) || rev > 1) return r.fail(errc::malformed, "unit", "is invalid (corrupted state)");
+    if (unit > static_cast<std::uint8_t>(period_unit::year)) return r.fail(errc::malformed, "unit", "is invalid (corrupted state)");
+    if (flags > 3) return r.fail(errc::malformed, "flags", "has an unknown option (corrupted state, or one of a newer library)");
     o.unit = static_cast<period_unit>(unit);
-    o.cohort_revenue = rev == 1;
+    o.cohort_revenue = (flags & 1) != 0;
+    o.gaps = (flags & 2) != 0;
     o.first = period_start(o.unit, first);
     if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)");
     opt_ = o;
@@ -448,6 +567,8 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     table_.reserve(static_cast<std::size_t>(n));
     extra_.assign(static_cast<std::size_t>(n) * X, 0);
     std::vector<std::int32_t> first_active(static_cast<std::size_t>(n), 0);
+    std::vector<customer_id> ids(opt_.gaps ? static_cast<std::size_t>(n) : 0);
+    std::uint64_t active_periods = 0;
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
       const auto c = r.get<std::uint64_t>("customer");
       state s;
@@ -463,6 +584,10 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       std::array<std::uint64_t, 64> a{}, m{};
       load(s, a.data(), m.data());
       first_active[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(lowest(a.data()));
+      if (opt_.gaps) {
+        ids[static_cast<std::size_t>(i)] = c;
+        for (std::size_t k = 0; k < words_; ++k) active_periods += static_cast<std::uint64_t>(std::popcount(a[k]));
+      }
     }
     next_index_ = static_cast<std::uint32_t>(n);
     const std::uint64_t m = r.get_count("revenue_log", 10);
@@ -478,6 +603,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
         return r.fail(errc::malformed, "revenue_log", "has an entry out of range (corrupted state)");
       log_.push_back(e);
     }
+    if (opt_.gaps) read_gaps(r, ids, active_periods);
   }
 
   /// Same options, same per-period statistics, same cohort matrix.
@@ -487,7 +613,10 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     for (std::size_t p = 0; p < sa.size(); ++p)
       if (!same(sa[p], sb[p])) return false;
     const auto ca = a.cohorts(), cb = b.cohorts();
-    return ca.sizes == cb.sizes && ca.active == cb.active && ca.revenues == cb.revenues;
+    if (!(ca.sizes == cb.sizes && ca.active == cb.active && ca.revenues == cb.revenues)) return false;
+    if (!a.opt_.gaps) return true;
+    const auto ga = a.try_gap_totals(), gb = b.try_gap_totals();
+    return ga.has_value() == gb.has_value() && (!ga.has_value() || *ga == *gb);
   }
 
  private:
@@ -496,6 +625,122 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     std::int32_t period = 0;
     T revenue{};
   };
+  // One customer's purchases in one period (period_options::gaps): times in seconds after the
+  // period's first instant (a period is at most 366 days, so they fit 32 bits).
+  struct gap_entry {
+    std::uint32_t index = 0;   // the customer's index
+    std::int32_t period = -1;  // -1: none (an empty current entry)
+    std::uint32_t first = 0;
+    std::uint32_t last = 0;
+    std::uint32_t n = 0;  // purchases
+  };
+  static_assert(sizeof(gap_entry) == 20);
+  static constexpr std::size_t min_gap_compaction = 1 << 16;
+  static bool key_less(const gap_entry& a, const gap_entry& b) noexcept {
+    return a.index != b.index ? a.index < b.index : a.period < b.period;
+  }
+  // Sorts by customer and period and combines the entries of one customer and period (min, max, +);
+  // two whose purchases together would pass 2^32 - 1 stay apart (try_gap_totals adds them in 64 bits).
+  static void combine(std::vector<gap_entry>& v) {
+    std::sort(v.begin(), v.end(), key_less);
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (out > 0) {
+        gap_entry& b = v[out - 1];
+        if (b.index == v[i].index && b.period == v[i].period && v[i].n <= std::numeric_limits<std::uint32_t>::max() - b.n) {
+          b.first = std::min(b.first, v[i].first);
+          b.last = std::max(b.last, v[i].last);
+          b.n += v[i].n;
+          continue;
+        }
+      }
+      v[out++] = v[i];
+    }
+    v.resize(out);
+  }
+  // Every entry (the log and the current ones), combined.
+  [[nodiscard]] std::vector<gap_entry> gap_entries() const {
+    std::vector<gap_entry> v;
+    v.reserve(gap_log_.size() + gap_cur_.size());
+    v.insert(v.end(), gap_log_.begin(), gap_log_.end());
+    for (const gap_entry& e : gap_cur_)
+      if (e.period >= 0) v.push_back(e);
+    combine(v);
+    return v;
+  }
+  // The log grows by entries that may repeat a customer and period (unsorted input, merges): when it
+  // doubles, it is combined, so it holds at most about twice the distinct entries.
+  void push_gap(const gap_entry& e) {
+    gap_log_.push_back(e);
+    if (gap_log_.size() >= gap_compact_at_) {
+      combine(gap_log_);
+      gap_compact_at_ = std::max(2 * gap_log_.size(), min_gap_compaction);
+    }
+  }
+  // A purchase at t (seconds) in period p: into the customer's current entry when it is of p,
+  // otherwise the current entry goes to the log and a new one starts (time-sorted input thus logs
+  // one entry per customer and period).
+  void add_gap(std::uint32_t index, std::int32_t p, std::int64_t t) {
+    if (index >= gap_cur_.size()) gap_cur_.resize(std::size_t{index} + 1);
+    gap_entry& c = gap_cur_[index];
+    const auto off = static_cast<std::uint32_t>(t - starts_[static_cast<std::size_t>(p)]);
+    if (c.period == p && c.n < std::numeric_limits<std::uint32_t>::max()) {
+      c.first = std::min(c.first, off);
+      c.last = std::max(c.last, off);
+      ++c.n;
+      return;
+    }
+    if (c.period >= 0) push_gap(c);
+    c = {index, p, off, off, 1};
+  }
+  // The gap entries of a serialized state (after the customers and the revenue log): in order of
+  // (customer, period), each inside its period, one customer's purchases in a period adding up to
+  // 1 on a period with one purchase and 2 or more on one with several, entries for exactly the active
+  // periods, and the purchases of each period adding up to its orders.
+  void read_gaps(detail::byte_reader& r, const std::vector<customer_id>& ids, std::uint64_t active_periods) {
+    const std::uint64_t g = r.get_count("gaps", sizeof(gap_entry));
+    gap_log_.reserve(static_cast<std::size_t>(g));
+    std::vector<count_t> purchases(static_cast<std::size_t>(opt_.periods), 0);
+    std::uint64_t keys = 0, group = 0;  // distinct (customer, period); purchases of the current one
+    std::array<std::uint64_t, 64> a{}, m{};
+    const auto bad = [&r](const char* detail) { r.fail(errc::malformed, "gaps", detail); };
+    const auto multi_ok = [&](const gap_entry& e) {
+      const auto p = static_cast<std::size_t>(e.period);
+      return (((m[p / 64] >> (p % 64)) & 1) != 0) == (group >= 2);
+    };
+    for (std::uint64_t i = 0; i < g && r.ok(); ++i) {
+      gap_entry e;
+      e.index = r.get<std::uint32_t>("gaps");
+      e.period = r.get<std::int32_t>("gaps");
+      e.first = r.get<std::uint32_t>("gaps");
+      e.last = r.get<std::uint32_t>("gaps");
+      e.n = r.get<std::uint32_t>("gaps");
+      if (!r.ok()) return;
+      if (e.index >= ids.size() || e.period < 0 || e.period >= opt_.periods || e.n == 0 || e.first > e.last ||
+          (e.n == 1 && e.first != e.last) ||
+          e.last >= starts_[static_cast<std::size_t>(e.period) + 1] - starts_[static_cast<std::size_t>(e.period)])
+        return bad("has an entry out of range (corrupted state)");
+      const bool same = !gap_log_.empty() && gap_log_.back().index == e.index && gap_log_.back().period == e.period;
+      if (!same) {
+        if (!gap_log_.empty() && (key_less(e, gap_log_.back()) || !multi_ok(gap_log_.back())))
+          return bad("has entries out of order or purchases that do not match the periods with two or more (corrupted state)");
+        load(*table_.find(ids[e.index]), a.data(), m.data());
+        const auto p = static_cast<std::size_t>(e.period);
+        if (((a[p / 64] >> (p % 64)) & 1) == 0) return bad("has an entry for a period without purchases (corrupted state)");
+        ++keys;
+        group = 0;
+      }
+      group += e.n;
+      purchases[static_cast<std::size_t>(e.period)] += e.n;
+      gap_log_.push_back(e);
+    }
+    if (!r.ok()) return;
+    if (!gap_log_.empty() && !multi_ok(gap_log_.back()))
+      return bad("has purchases that do not match the periods with two or more (corrupted state)");
+    if (keys != active_periods) return bad("does not cover every period with purchases (corrupted state)");
+    if (purchases != orders_) return bad("has purchases that do not add up to the orders of their period (corrupted state)");
+    gap_compact_at_ = std::max(2 * gap_log_.size(), min_gap_compaction);
+  }
   static constexpr std::int32_t none_day = std::numeric_limits<std::int32_t>::min();
   static bool same(const period_stats<T>& x, const period_stats<T>& y) {
     return x.customers_at_start == y.customers_at_start && x.new_customers == y.new_customers &&
@@ -522,6 +767,11 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     returns_.assign(n, 0);
     revenue_.assign(n, T(0));
     last_day_ = none_day;
+    if (opt_.gaps) {  // the first second of each period, and of the one after the horizon
+      starts_.resize(n + 1);
+      for (std::size_t p = 0; p <= n; ++p)
+        starts_[p] = std::int64_t{period_start(opt_.unit, first_ + static_cast<std::int32_t>(p)).time_since_epoch().count()} * 86400;
+    }
   }
   [[nodiscard]] std::uint64_t mask(std::size_t k) const noexcept {
     const std::size_t bits = static_cast<std::size_t>(opt_.periods) - 64 * k;
@@ -605,6 +855,10 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
   std::vector<log_entry> log_;
   std::vector<count_t> orders_, returns_;
   std::vector<T> revenue_;
+  std::vector<gap_entry> gap_log_;         // period_options::gaps: entries of past periods (and merged ones)
+  std::vector<gap_entry> gap_cur_;         // per customer index: the entry of its latest period added
+  std::vector<std::int64_t> starts_;       // period_options::gaps: first second of each period
+  std::size_t gap_compact_at_ = min_gap_compaction;
   std::uint32_t next_index_ = 0;
   std::int32_t last_day_ = none_day;  // cache of the last day's period
   std::int32_t last_rel_ = 0;
