@@ -5,6 +5,7 @@
 #include <crm/metrics/revenue.hpp>
 #include <crm/multiprecision.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -298,4 +299,34 @@ TEST_CASE("customer_accumulator: a first purchase refused for overflow leaves no
   CHECK(acc.find(2)->last == fresh.find(2)->last);
   CHECK(acc.find(2)->orders == 1);
   CHECK(acc.customers() == 2);
+}
+
+TEST_CASE("customer_table: the radix sort by customer id equals std::stable_sort", "[aggregate][orders]") {
+  // rfm_accumulator::rows() sorts its customers with it: full 64-bit ids, ids below 2^40 (the
+  // passes above the highest bit are skipped), ids sharing a middle byte (a pass skipped), repeated
+  // ids (stability: the second member keeps input order), and short inputs.
+  std::uint64_t x = 88172645463325252ULL;
+  const auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{255}, std::size_t{256}, std::size_t{5000}, std::size_t{70000}}) {
+    for (int kind = 0; kind < 4; ++kind) {
+      CAPTURE(n, kind);
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> v(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t id = next();
+        if (kind == 1) id &= (std::uint64_t{1} << 40) - 1;
+        if (kind == 2) id = (id & ~(std::uint64_t{0xFF} << 16)) | (std::uint64_t{0x5A} << 16);
+        if (kind == 3) id %= 97;  // many repeats
+        v[i] = {id, static_cast<std::uint32_t>(i)};
+      }
+      auto expected = v;
+      std::stable_sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      crm::detail::sort_by_customer(v, [](const std::pair<std::uint64_t, std::uint32_t>& p) { return p.first; });
+      CHECK(v == expected);
+    }
+  }
 }
