@@ -5,6 +5,7 @@
 // customer_accumulator::gaps().
 #include <crm/aggregate.hpp>
 #include <crm/aggregate/parallel.hpp>
+#include <crm/multiprecision.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -133,6 +134,8 @@ TEST_CASE("period gaps: a small log by hand", "[aggregate][cohort][gaps]") {
     const auto d = acc.gaps();
     CHECK(crm::average_time_between_purchases(d[1]).count() == 25.0);  // 50 days / 2 gaps
     CHECK(crm::average_time_between_purchases(d[5]).count() == 113.0);
+    // in decimal: February's 50 days over 2 gaps, exactly
+    CHECK(crm::average_time_between_purchases(acc.gaps<crm::decimal50>()[1]).count() == crm::decimal50(25));
     // January has no gap: the metric's own error, not a made-up zero.
     CHECK(d[0].gaps == 0);
     CHECK(d[0].sum_of_gaps.count() == 0.0);

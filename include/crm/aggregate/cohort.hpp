@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -111,11 +112,20 @@ struct period_gaps {
   std::int64_t seconds = 0;  ///< sum of the gaps ending in this period, in seconds
   count_t gaps = 0;          ///< number of gaps ending in this period
 
-  /// {sum of the gaps in days, gaps}, converted as customer_accumulator::gaps() converts: for a
-  /// period without gaps, gaps = 0 and crm::average_time_between_purchases reports its error.
+  /// {sum of the gaps in days, gaps}: for a period without gaps, gaps = 0 and
+  /// crm::average_time_between_purchases reports its error. Binary floating point: seconds / 86400
+  /// in one rounding, as customer_accumulator::gaps() converts; other types (decimal): whole days
+  /// plus the remainder / 86400, so whole days stay exact (a decimal division need not be).
   template <number F = double>
   [[nodiscard]] purchase_gaps<F> days() const {
-    return {.sum_of_gaps = std::chrono::duration<F, std::ratio<86400>>(F(static_cast<double>(seconds)) / F(86400)), .gaps = gaps};
+    using day_t = std::chrono::duration<F, std::ratio<86400>>;
+    if constexpr (std::is_floating_point_v<F>) {
+      return {.sum_of_gaps = day_t(F(static_cast<double>(seconds)) / F(86400)), .gaps = gaps};
+    } else {
+      const F whole(static_cast<long long>(seconds / 86400));
+      if (seconds % 86400 == 0) return {.sum_of_gaps = day_t(whole), .gaps = gaps};
+      return {.sum_of_gaps = day_t(F(whole + F(static_cast<long long>(seconds % 86400)) / F(86400))), .gaps = gaps};
+    }
   }
   friend constexpr bool operator==(const period_gaps&, const period_gaps&) = default;
 };
