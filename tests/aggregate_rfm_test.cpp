@@ -282,3 +282,31 @@ TEST_CASE("rfm_accumulator: spend_rows() keeps repeat customers of value 0, whic
   const auto fitted = crm::try_fit_gamma_gamma(crm::repeat_customers(kept));  // 7 rows: the fit may stop elsewhere
   CHECK((fitted.has_value() || std::string(fitted.error().field) != "average_spend"));
 }
+
+TEST_CASE("rfm_accumulator: the day log in segments (partitioned rounds, merges) counts and serializes as one",
+          "[aggregate][rfm][parallel]") {
+  // Records in random order (so days fall between a customer's first and last and the counts are
+  // recounted from the log), added on one thread and by the partitioned add in rounds of 5 000
+  // records (one log segment per thread and round): the same summary, the same number of logged
+  // days, and a serialized copy of the segmented state reads back equal to the one-thread state.
+  std::mt19937_64 rng(20261202);
+  std::vector<crm::order<double>> log;
+  for (int i = 0; i < 120000; ++i)
+    log.push_back({rng() % 4000 + 1, crm::time_point{sys_days{year{2023} / 1 / 1} + days{static_cast<int>(rng() % 300)}},
+                   static_cast<double>(rng() % 10000) / 4.0});
+  const crm::rfm_options o{.calibration_end = sys_days{year{2023} / 10 / 27}};
+  crm::rfm_accumulator<double> one(o), many(o);
+  one.add(log);
+  (void)crm::add_parallel(many, log, {.threads = 2, .min_records_per_thread = 100, .round_records = 5000});
+  CHECK(many.day_log_size() == one.day_log_size());
+  CHECK(many.rows() == one.rows());
+  const auto back = crm::rfm_accumulator<double>::deserialize(many.serialize());
+  CHECK(back == one);
+  CHECK(back.day_log_size() == one.day_log_size());
+  // merging a state with itself adds its records once more, as merging a copy does
+  crm::rfm_accumulator<double> twice = many;
+  twice.merge(twice);
+  const crm::rfm_accumulator<double> expected = crm::merge(many, crm::rfm_accumulator<double>(many));
+  CHECK(twice == expected);
+  CHECK(twice.day_log_size() == 2 * one.day_log_size());
+}

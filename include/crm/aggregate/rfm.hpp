@@ -192,14 +192,10 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   void partitioned_finish(std::span<part_context> cs, std::size_t) {
     next_index_ = cs.empty() ? next_index_ : detail::index_claims::finish(std::span<detail::index_claims>(&cs[0].index, 1));
-    std::size_t more = 0;
-    for (const part_context& c : cs) more += c.log.size();
-    if (cs.empty()) return;
-    if (log_.empty() && cs[0].log.capacity() >= more) log_.swap(cs[0].log);  // no copy of the largest part
-    else log_.reserve(log_.size() + more);
-    for (part_context& c : cs) {
-      log_.insert(log_.end(), c.log.begin(), c.log.end());
-      c.log.clear();
+    for (part_context& c : cs) {  // each thread's days of this round: a segment of the log, exactly sized
+      if (c.log.empty()) continue;
+      sealed_.emplace_back(c.log.begin(), c.log.end());
+      c.log.clear();  // its capacity serves the next round
     }
   }
   [[nodiscard]] customer_table<state>& partitioned_table() noexcept { return table_; }
@@ -259,10 +255,16 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   /// Bytes held: the table and the day log.
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    return table_.memory_bytes() + log_.capacity() * sizeof(std::uint64_t) + sizeof(*this) - sizeof(table_);
+    std::size_t n = table_.memory_bytes() + log_.capacity() * sizeof(std::uint64_t) + sizeof(*this) - sizeof(table_);
+    for (const auto& seg : sealed_) n += seg.capacity() * sizeof(std::uint64_t);
+    return n + sealed_.capacity() * sizeof(sealed_[0]);
   }
   /// Entries in the day log.
-  [[nodiscard]] std::size_t day_log_size() const noexcept { return log_.size(); }
+  [[nodiscard]] std::size_t day_log_size() const noexcept {
+    std::size_t n = log_.size();
+    for (const auto& seg : sealed_) n += seg.size();
+    return n;
+  }
 
   /// The summary, one row per customer with a calibration purchase, sorted by customer id.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const {
@@ -340,6 +342,10 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   /// overflows T (overflow, "value"); without day_log, days of a customer that interleave between
   /// the parts (malformed, "day_log"). A refused merge leaves the state unchanged.
   error_info try_merge(const rfm_accumulator& other) {
+    if (&other == this) {  // merging a state with itself: from a copy, since this one changes
+      const rfm_accumulator copy = other;
+      return try_merge(copy);
+    }
     if (!(opt_ == other.opt_)) return {errc::malformed, name, "options", "differ between the merged accumulators"};
     error_info err;
     other.table_.for_each([&](customer_id c, const state& o) {  // first the checks: nothing changes on error
@@ -372,8 +378,11 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       merge_range(*s, o.first, o.last, o.days, o.inexact & 1, 1, s->first, s->last, s->days);
       merge_range(*s, o.hold_first, o.hold_last, o.hold_days, o.inexact & 2, 2, s->hold_first, s->hold_last, s->hold_days);
     });
-    log_.reserve(log_.size() + other.log_.size());
-    for (const std::uint64_t e : other.log_) log_.push_back(pack(remap[static_cast<std::uint32_t>(e >> 32)], unpack_day(e)));
+    if (const std::size_t m = other.day_log_size(); m > 0) {  // a new segment: the log is never copied to grow
+      std::vector<std::uint64_t>& seg = sealed_.emplace_back();
+      seg.reserve(m);
+      other.for_each_logged([&](std::uint64_t e) { seg.push_back(pack(remap[static_cast<std::uint32_t>(e >> 32)], unpack_day(e))); });
+    }
     returns_ += other.returns_;
     return {};
   }
@@ -402,8 +411,8 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       w.put_number(s.value);
       w.put_number(s.hold_value);
     });
-    w.put(static_cast<std::uint64_t>(log_.size()));
-    for (const std::uint64_t e : log_) w.put(pack(position[static_cast<std::uint32_t>(e >> 32)], unpack_day(e)));
+    w.put(static_cast<std::uint64_t>(day_log_size()));
+    for_each_logged([&](std::uint64_t e) { w.put(pack(position[static_cast<std::uint32_t>(e >> 32)], unpack_day(e))); });
   }
   void read_payload(detail::byte_reader& r) {
     rfm_options o;
@@ -529,6 +538,13 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     first = std::min(first, of);
     last = std::max(last, ol);
   }
+  // Calls f(entry) for every entry of the day log (segments, then the open part).
+  template <class F>
+  void for_each_logged(F&& f) const {
+    for (const auto& seg : sealed_)
+      for (const std::uint64_t e : seg) f(e);
+    for (const std::uint64_t e : log_) f(e);
+  }
   // Exact distinct-day counts, from the day log, of the customers whose counts are inexact.
   // (need[i]: the inexact bits of the customer with index i, 0 for the others)
   exact_days recount(const std::vector<unsigned char>& need) const {
@@ -536,8 +552,9 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     out.days.assign(next_index_, 0);
     out.hold_days.assign(next_index_, 0);
     std::vector<std::uint64_t> sel;
-    for (const std::uint64_t e : log_)
+    for_each_logged([&](std::uint64_t e) {
       if (need[static_cast<std::uint32_t>(e >> 32)]) sel.push_back(e);
+    });
     std::sort(sel.begin(), sel.end());
     sel.erase(std::unique(sel.begin(), sel.end()), sel.end());
     for (const std::uint64_t e : sel) {
@@ -560,7 +577,8 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   std::int32_t cal_day_ = 0;
   std::int32_t end_day_ = 0;
   customer_table<state> table_;
-  std::vector<std::uint64_t> log_;
+  std::vector<std::uint64_t> log_;                   // the day log: days added on one thread
+  std::vector<std::vector<std::uint64_t>> sealed_;   // and segments of it from partitioned rounds and merges
   std::uint32_t next_index_ = 0;
   count_t returns_ = 0;
 };
