@@ -269,14 +269,24 @@ TEST_CASE("docs/aggregation.md: slot sizes per customer for double", "[aggregate
     REQUIRE((4 * t.size() <= 3 * t.capacity()));
     REQUIRE((t.capacity() <= 16 || 8 * t.size() > 3 * t.capacity()));
   }
-  // Reserved for a million: 256 parts of 5,888 slots (1.51 per customer), and a million customers
+  // Reserved for a million: 256 parts of 5,568 slots (1.43 per customer), and a million customers
   // then fit without growing.
   crm::customer_table<int> r(1'000'000);
   CHECK(r.part_count() == 256);
-  CHECK(r.capacity() == 256 * 5888);
+  CHECK(r.capacity() == 256 * 5568);
   for (std::uint64_t k = 1; k <= 1'000'000; ++k) r.try_emplace(k * 0x9E3779B97F4A7C15ULL);
   CHECK(r.size() == 1'000'000);
-  CHECK(r.capacity() == 256 * 5888);
+  CHECK(r.capacity() == 256 * 5568);
+  // More parts (as add_parallel asks for a large batch) keep the room reserved: 100,000 customers
+  // still fit without a part growing.
+  crm::customer_table<int> m(100'000);
+  const std::size_t reserved = m.capacity();
+  m.ensure_parts(10);
+  CHECK(m.part_count() == 1024);
+  CHECK(m.capacity() >= reserved);
+  const std::size_t split = m.capacity();
+  for (std::uint64_t k = 1; k <= 100'000; ++k) m.try_emplace(k * 0x9E3779B97F4A7C15ULL);
+  CHECK(m.capacity() == split);
 }
 
 TEST_CASE("customer_accumulator: a first purchase refused for overflow leaves no trace in the customer's state",

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -125,7 +126,12 @@ class customer_table {
 
   customer_table() = default;
   customer_table(const customer_table& o)
-      : parts_(o.parts_), arena_(o.arena_), bits_(o.bits_), has_empty_key_(o.has_empty_key_), empty_key_value_(o.empty_key_value_) {
+      : parts_(o.parts_),
+        arena_(o.arena_),
+        reserved_(o.reserved_),
+        bits_(o.bits_),
+        has_empty_key_(o.has_empty_key_),
+        empty_key_value_(o.empty_key_value_) {
     point_parts();
   }
   customer_table& operator=(const customer_table& o) {
@@ -169,8 +175,8 @@ class customer_table {
     const std::size_t cap = fit(customers);
     int bits = std::max(bits_, static_cast<int>(std::bit_width(cap - 1)) - std::countr_zero(part_slots));
     bits = std::min(bits, max_part_bits);
-    const std::size_t per = customers >> bits;
-    const std::size_t want = fit(per + per / 8 + 16);  // parts differ by a few standard deviations
+    reserved_ = std::max(reserved_, customers);
+    const std::size_t want = part_room(customers >> bits);
     bool small = parts_.empty() || bits > bits_;
     for (const part& p : parts_) small = small || p.cap < want;
     if (small) rebuild(bits, want);  // all parts in one new array
@@ -178,7 +184,10 @@ class customer_table {
   /// Splits the table into at least 2^bits parts (at most 2^max_part_bits), keeping its customers.
   void ensure_parts(int bits) {
     bits = std::min(bits, max_part_bits);
-    if (parts_.empty() || bits > bits_) rebuild(std::max(bits, bits_));
+    if (parts_.empty() || bits > bits_) {
+      const int b = std::max(bits, bits_);
+      rebuild(b, reserved_ == 0 ? 0 : part_room(reserved_ >> b));  // each part keeps room for its share of reserve()
+    }
   }
 
   /// Makes room for the customers of `other` before they are inserted (call before merging). Also
@@ -284,6 +293,7 @@ class customer_table {
   void clear() noexcept {
     parts_.clear();
     arena_ = {};
+    reserved_ = 0;
     bits_ = 0;
     has_empty_key_ = false;
     empty_key_value_ = V{};
@@ -313,6 +323,11 @@ class customer_table {
     return std::max<std::size_t>(16, (cap + 15) / 16 * 16);
   }
   [[nodiscard]] static constexpr std::size_t limit_of(std::size_t cap) noexcept { return cap - cap / 4; }
+  // Slots for a part expected to get `per` customers: a part's count is about Poisson(per), so four
+  // standard deviations (and 16) above it leave every one of up to 1,024 parts within its room.
+  [[nodiscard]] static std::size_t part_room(std::size_t per) noexcept {
+    return fit(per + 4 * static_cast<std::size_t>(std::sqrt(static_cast<double>(per))) + 16);
+  }
   [[nodiscard]] std::size_t part_index(std::uint64_t h) const noexcept {
     return static_cast<std::size_t>(h >> (63 - bits_) >> 1);  // the top bits_ bits (none when bits_ is 0)
   }
@@ -407,6 +422,7 @@ class customer_table {
 
   std::vector<part> parts_;
   std::vector<slot, detail::huge_page_allocator<slot>> arena_;  // the parts' slots, as the last rebuild sized them
+  std::size_t reserved_ = 0;                                   // the largest reserve() asked for
   int bits_ = 0;
   bool has_empty_key_ = false;
   V empty_key_value_{};
