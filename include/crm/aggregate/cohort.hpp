@@ -484,6 +484,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     });
     for (const log_entry& e : other.log_) log_.push_back({remap[e.index], e.period, e.revenue});
     if (opt_.gaps) {
+      gap_repeats_ = true;
       const auto moved = [&](gap_entry e) {
         e.index = remap[e.index];
         push_gap(e);
@@ -679,10 +680,11 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     return v;
   }
   // The log grows by entries that may repeat a customer and period (unsorted input, merges): when it
-  // doubles, it is combined, so it holds at most about twice the distinct entries.
+  // doubles, it is combined, so it holds at most about twice the distinct entries. While every
+  // customer's purchases came in period order, its entries are all distinct: no combining then.
   void push_gap(const gap_entry& e) {
     gap_log_.push_back(e);
-    if (gap_log_.size() >= gap_compact_at_) {
+    if (gap_repeats_ && gap_log_.size() >= gap_compact_at_) {
       combine(gap_log_);
       gap_compact_at_ = std::max(2 * gap_log_.size(), min_gap_compaction);
     }
@@ -700,7 +702,10 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       ++c.n;
       return;
     }
-    if (c.period >= 0) push_gap(c);
+    if (c.period >= 0) {
+      gap_repeats_ = gap_repeats_ || p <= c.period;  // back to an earlier period (or 2^32 purchases)
+      push_gap(c);
+    }
     c = {index, p, off, off, 1};
   }
   // The gap entries of a serialized state (after the customers and the revenue log): in order of
@@ -750,6 +755,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     if (keys != active_periods) return bad("does not cover every period with purchases (corrupted state)");
     if (purchases != orders_) return bad("has purchases that do not add up to the orders of their period (corrupted state)");
     gap_compact_at_ = std::max(2 * gap_log_.size(), min_gap_compaction);
+    gap_repeats_ = !gap_log_.empty();  // a customer's next purchase may fall in a logged period
   }
   static constexpr std::int32_t none_day = std::numeric_limits<std::int32_t>::min();
   static bool same(const period_stats<T>& x, const period_stats<T>& y) {
@@ -869,6 +875,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
   std::vector<gap_entry> gap_cur_;         // per customer index: the entry of its latest period added
   std::vector<std::int64_t> starts_;       // period_options::gaps: first second of each period
   std::size_t gap_compact_at_ = min_gap_compaction;
+  bool gap_repeats_ = false;  // the log may hold two entries of one customer and period
   std::uint32_t next_index_ = 0;
   std::int32_t last_day_ = none_day;  // cache of the last day's period
   std::int32_t last_rel_ = 0;
