@@ -423,7 +423,9 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       }
       period_gaps& g = out[p];
       g.gaps += n - 1 + (has_prev ? 1 : 0);
-      overflowed = __builtin_add_overflow(g.seconds, last - (has_prev ? prev_last : first), &g.seconds) || overflowed;
+      const std::int64_t d = last - (has_prev ? prev_last : first);  // >= 0: periods and times ascend
+      if (d > std::numeric_limits<std::int64_t>::max() - g.seconds) overflowed = true;
+      else g.seconds += d;
       has_prev = true;
       prev_last = last;
       i = j;
