@@ -55,3 +55,14 @@ SELECT check_error($$SELECT crm_clv(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg
                                     2, 3.5, 6, 10)$$, '22023');
 SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 2.5, 4, 6)$$, '22023',
                    'crm::bg_bb: frequency is out of range (must be a whole number >= 0 (opportunities))');
+
+-- the weighted form of the other fits: the CDNOW summary compressed to its distinct (x, t_x, T) rows
+-- with their counts as weights fits as the 2357 rows do (the state is the same table)
+SELECT check_that(abs(w.r / f.r - 1) < 1e-12 AND abs(w.b / f.b - 1) < 1e-12 AND abs(w.log_likelihood - f.log_likelihood) < 1e-9
+                  AND w.customers = 2357, 'bg/nbd fit of weighted rows')
+FROM (SELECT (crm_fit_bg_nbd(x, t_x, big_t, n::float8)).* FROM (SELECT x, t_x, big_t, count(*) n FROM cdnow_summary GROUP BY 1, 2, 3) c) w,
+     (SELECT (crm_fit_bg_nbd(x, t_x, big_t)).* FROM cdnow_summary) f;
+SELECT check_that(abs(w.s / f.s - 1) < 1e-12, 'pareto/nbd fit of weighted rows')
+FROM (SELECT (crm_fit_pareto_nbd(x, t_x, big_t, n::float8)).* FROM (SELECT x, t_x, big_t, count(*) n FROM cdnow_summary GROUP BY 1, 2, 3) c) w,
+     (SELECT (crm_fit_pareto_nbd(x, t_x, big_t)).* FROM cdnow_summary) f;
+SELECT check_error($$SELECT crm_fit_bg_nbd(1, 1, 2, 'NaN')$$, '22023');
