@@ -154,7 +154,7 @@ struct acc_state final : state_base {
   // customer slot is a cache (and TLB) miss in a table of a million customers, and the library's
   // batch add (try_add over a span) prefetches the slots of the records 16 ahead, so the misses
   // overlap. A state takes its first `direct_rows` rows one at a time (a state of a GROUP BY
-  // customer never keeps anything back), then up to `batch_rows` are kept in `pending` and added
+  // customer keeps nothing back below that many orders), then up to `batch_rows` are kept in `pending` and added
   // together. The records are added in the same order either way, so the state is the same; an
   // invalid record is reported when its batch is added (at the latest before anything reads the
   // state), with the same message.
