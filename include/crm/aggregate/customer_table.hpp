@@ -68,10 +68,11 @@ struct huge_page_allocator {
   }
 };
 
-/// Sorts records by key(record), a customer id: LSD radix sort on 8-bit digits (256 counters and
-/// 256 output streams per pass stay in the level-1 cache; 16-bit digits took 1.7 times as long on 1M
-/// ids), skipping the digits above the highest bit set in any id and digits that are the same for
-/// every id (ids below 2^40 take 5 passes). Stable. O(n) time, one copy.
+/// Sorts records by key(record), a 64-bit key (a customer id, a day-log entry): LSD radix sort on
+/// 8-bit digits (256 counters and 256 output streams per pass stay in the level-1 cache; 16-bit
+/// digits took 1.7 times as long on 1M ids), skipping the digits above the highest bit set in any
+/// key and digits that are the same for every key (ids below 2^40 take 5 passes). Stable. O(n)
+/// time, one copy.
 template <class R, class Key>
 void sort_by_customer(std::vector<R>& v, Key key) {
   if (v.size() < 256) {
