@@ -10,7 +10,8 @@ last date, unit days) and the monthly acquisition-cohort matrix on every side:
   duckdb-memory DuckDB (@duckdb/node-api) on a table loaded first (the load is not timed)
   duckdb-csv    DuckDB straight over read_csv(...)
   pandas        pandas on a DataFrame read first (the read is timed separately)
-  floor         a plain streaming sum over the library's in-memory orders (memory bandwidth)
+  floor         a plain streaming sum over the library's in-memory orders (memory bandwidth), and
+                one random counter update per order (the least a count per customer can cost)
 Each side runs in its own process, so its peak memory (maxrss from wait4) is its own. Every side's
 results are checked against crm-memory's (order count, revenue, customers and repeaters, RFM row
 count, sums and a hash, every cohort cell) before any time is printed.
@@ -192,6 +193,8 @@ def main():
             print(f"{'pandas read_csv':34}{'':>{14 * (len(shown) - 1)}}{med['pandas']['read_csv']:14.4f}")
         if "floor" in med:
             print(f"{'floor: streaming sum, in memory':34}{med['floor']['floor']:14.4f}")
+            if "floor_random" in med["floor"]:
+                print(f"{'floor: a random update per order':34}{med['floor']['floor_random']:14.4f}")
         print(f"ratios ({kind}; above 1: the library is faster)")
         for t in tasks:
             row = [f"  {t:14}"]
@@ -203,6 +206,8 @@ def main():
                 row.append(f"pandas/crm-memory {med['pandas'][t] / med['crm-memory'][t]:6.2f}")
             if "floor" in med:
                 row.append(f"crm-memory/floor {med['crm-memory'][t] / med['floor']['floor']:6.2f}")
+                if "floor_random" in med["floor"]:
+                    row.append(f"crm-memory/random floor {med['crm-memory'][t] / med['floor']['floor_random']:6.2f}")
             print("  ".join(row))
     print()
     print(f"{'peak resident MiB':34}" + "".join(f"{peak[s]:14.0f}" for s in shown)
