@@ -8,12 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace {
-int fail(const char* what, int code) {
-  std::printf("%s\n", what);
-  return code;
-}
-}  // namespace
+#include "fail.hpp"
+
+using crm_noexcept::fail;
 
 int main() {
   const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};

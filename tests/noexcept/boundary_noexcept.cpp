@@ -9,12 +9,9 @@
 #include <cstdio>
 #include <vector>
 
-namespace {
-int fail(const char* what, int code) {
-  std::printf("%s\n", what);
-  return code;
-}
-}  // namespace
+#include "fail.hpp"
+
+using crm_noexcept::fail;
 
 int main() {
   // nobody drops out: 2 repeat purchases per 10 weeks, most customers seen to the end

@@ -5,12 +5,9 @@
 #include <cstdio>
 #include <string>
 
-namespace {
-int fail(const char* what, int code) {
-  std::printf("%s\n", what);
-  return code;
-}
-}  // namespace
+#include "fail.hpp"
+
+using crm_noexcept::fail;
 
 int main() {
   const auto in = crm::csv_input::from_text(

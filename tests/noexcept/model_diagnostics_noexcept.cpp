@@ -8,12 +8,9 @@
 #include <span>
 #include <vector>
 
-namespace {
-int fail(const char* what, int code) {
-  std::printf("%s\n", what);
-  return code;
-}
-}  // namespace
+#include "fail.hpp"
+
+using crm_noexcept::fail;
 
 int main() {
   const std::vector<crm::rfm_row<double>> rows = {{0, 0, 30}, {1, 5, 30}, {2, 20, 35}, {4, 28, 30}, {0, 0, 20}, {3, 10, 25}};

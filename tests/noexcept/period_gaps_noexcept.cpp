@@ -6,12 +6,9 @@
 #include <cstdio>
 #include <vector>
 
-namespace {
-int fail(const char* what, int code) {
-  std::printf("%s\n", what);
-  return code;
-}
-}  // namespace
+#include "fail.hpp"
+
+using crm_noexcept::fail;
 
 int main() {
   using namespace std::chrono;
