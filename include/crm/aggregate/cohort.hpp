@@ -232,7 +232,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     ++(emit ? orders_ : returns_)[pi];
     return {};
   }
-  [[nodiscard]] part_entry partitioned_entry(const order<T>& o, std::size_t) { return {o.customer, period_index(o.time)}; }
+  [[nodiscard]] part_entry partitioned_entry(const order<T>& o) { return {o.customer, period_index(o.time)}; }
   error_info partitioned_apply(const part_entry& e, part_context& c) {
     auto [s, created] = table_.try_emplace_in_part(e.customer);
     if (created) s->index = c.take();

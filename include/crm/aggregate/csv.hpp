@@ -612,7 +612,8 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
 
   const std::size_t body = static_cast<std::size_t>(e - b);
   const unsigned threads = body < (std::size_t{1} << 20) ? 1u : std::max(1u, fmt.threads);
-  const std::size_t rounds = threads > 1 && round_bytes > 0 ? std::max<std::size_t>(1, (body + round_bytes - 1) / round_bytes) : 1;
+  const std::size_t rounds =
+      threads > 1 && round_bytes > 0 ? std::max<std::size_t>(1, (body + round_bytes - 1) / round_bytes) : 1;
   const auto chunks = line_chunks(b, e, static_cast<unsigned>(threads * rounds));
   std::vector<chunk_state> states(chunks.size());
   constexpr std::size_t none = static_cast<std::size_t>(-1);
@@ -626,26 +627,16 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
       }
     }
   };
-  bool refused = false;  // round_end said stop
   for (std::size_t k0 = 0; k0 < chunks.size(); k0 += threads) {
     const std::size_t k1 = std::min<std::size_t>(chunks.size(), k0 + threads);
-    if (k1 - k0 == 1) {
-      work(k0);
-    } else {
-      std::vector<std::thread> pool;
-      pool.reserve(k1 - k0 - 1);
-      for (std::size_t k = k0 + 1; k < k1; ++k) pool.emplace_back(work, k);
-      work(k0);
-      for (std::thread& t : pool) t.join();
-    }
+    on_threads(k1 - k0, [&](std::size_t i) { work(k0 + i); });
     const std::size_t failed = first_failed.load();
     if (!round_end(failed == none ? k1 - k0 : failed - k0 + 1)) {
-      refused = true;
+      sum.stopped = true;  // round_end said stop
       break;
     }
     if (failed != none) break;
   }
-  if (refused) sum.stopped = true;
 
   const std::size_t keep = std::max<std::size_t>(fmt.keep_rejections, 1);
   std::uint64_t line0 = header_lines;
@@ -865,7 +856,7 @@ csv_summary try_scan_csv_into(const csv_input& in, const Columns& columns, const
       error_info failed;
       csv_summary s = detail::run_csv_rounds<Record>(
           in, columns, format,
-          [&](unsigned w, std::span<const Record> b) { return run.file(w, b, on_bad_record::stop, 0); },
+          [&](unsigned w, std::span<const Record> b) { return run.file(w, b, on_bad_record::stop); },
           format.round_bytes, [&](std::size_t pieces) {
             failed = run.apply(pieces);
             return !failed;

@@ -4,9 +4,10 @@
 //
 // An open-addressing hash table keyed by a 64-bit customer id, linear probing, the value stored
 // next to its key (one cache miss per lookup), split into parts of any multiple of 16 slots that
-// share one array, each at most 3/4 full. Chosen over std::unordered_map (a node per customer: an allocation per insert and a second
-// cache miss per lookup) and tsl::robin_map by the measurements in benchmarks/aggregate_bench.cpp;
-// see docs/aggregation.md, "The per-customer table". No erase: accumulators only add customers.
+// share one array, each at most 3/4 full. Chosen over std::unordered_map (a node per customer: an
+// allocation per insert and a second cache miss per lookup) and tsl::robin_map by the measurements
+// in benchmarks/aggregate_bench.cpp; see docs/aggregation.md, "The per-customer table". No erase:
+// accumulators only add customers.
 // Customization points: none.
 #pragma once
 
@@ -106,8 +107,8 @@ void sort_by_customer(std::vector<R>& v, Key key) {
  * top k bits of the mixed key (k grows with the table, up to 2^10 parts of about 8192 slots), each
  * part an open-addressing range of one shared array, probed from the slot the next bits scale
  * to: a part fits in a core's cache, and threads that own disjoint parts can fill them at once
- * (crm::add_parallel). Iteration order is unspecified (it depends on the capacity); the accumulators sort by id where
- * order matters.
+ * (crm::add_parallel). Iteration order is unspecified (it depends on the capacity); the
+ * accumulators sort by id where order matters.
  *
  * **Example**
  *     crm::customer_table<int> t;

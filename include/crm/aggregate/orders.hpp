@@ -219,7 +219,7 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
     emit = !(o.amount < number_traits<T>::zero());
     return totals_.try_add(o);
   }
-  [[nodiscard]] part_entry partitioned_entry(const order<T>& o, std::size_t) const noexcept {
+  [[nodiscard]] part_entry partitioned_entry(const order<T>& o) const noexcept {
     return {o.customer, o.time.time_since_epoch().count()};
   }
   error_info partitioned_apply(const part_entry& e, part_context&) {

@@ -52,7 +52,7 @@ concept partitioned_accumulator = requires(Acc& a, const Record& r, bool& emit, 
   { a.partitioned_ok(std::size_t{}, on_bad_record::stop) } -> std::same_as<bool>;
   { a.partitioned_side() } -> std::same_as<Acc>;
   { a.partitioned_scan(r, emit) } -> std::same_as<error_info>;
-  { a.partitioned_entry(r, std::size_t{}) } -> std::same_as<typename Acc::part_entry>;
+  { a.partitioned_entry(r) } -> std::same_as<typename Acc::part_entry>;
   { a.partitioned_apply(e, c) } -> std::same_as<error_info>;
   a.partitioned_start(cs);
   a.partitioned_finish(cs, std::size_t{});
@@ -107,9 +107,8 @@ class partitioned_run {
   /// Phase 1 for slot t (one thread per slot at a time): checks `records` in order, adds their
   /// shared part (into acc for slot 0, into a side accumulator for the others) and files one entry
   /// per purchase under its customer's part. Under on_bad_record::stop it ends at the first bad
-  /// record (the rest count as unread). Indices of the report count from the start of `records`;
-  /// `first_index` is the index of records[0] in the whole input.
-  add_report file(std::size_t t, std::span<const Record> records, on_bad_record policy, std::size_t first_index) {
+  /// record (the rest count as unread). Indices of the report count from the start of `records`.
+  add_report file(std::size_t t, std::span<const Record> records, on_bad_record policy) {
     Acc& a = t == 0 ? acc_ : side_[t - 1];
     part_lists<entry>& out = lists_[t];
     auto& table = acc_.partitioned_table();
@@ -126,7 +125,7 @@ class partitioned_run {
         continue;
       }
       ++rep.used;
-      if (emit) out.push(table.part_of(r.customer), a.partitioned_entry(r, first_index + i));
+      if (emit) out.push(table.part_of(r.customer), a.partitioned_entry(r));
     }
     return rep;
   }
@@ -199,7 +198,7 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
     std::vector<std::size_t> bounds(threads + 1);
     for (std::size_t t = 0; t <= threads; ++t) bounds[t] = m * t / threads;
     on_threads(threads, [&](std::size_t t) {
-      reports[t] = run.file(t, records.subspan(b0 + bounds[t], bounds[t + 1] - bounds[t]), opt.policy, b0 + bounds[t]);
+      reports[t] = run.file(t, records.subspan(b0 + bounds[t], bounds[t + 1] - bounds[t]), opt.policy);
     });
     // Chunks after the first that stopped are not added.
     std::size_t chunks = threads;

@@ -167,7 +167,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     returns_ += emit ? 0 : 1;
     return {};
   }
-  [[nodiscard]] part_entry partitioned_entry(const order<T>& o, std::size_t) const { return {o.customer, day_number(o.time), o.amount}; }
+  [[nodiscard]] part_entry partitioned_entry(const order<T>& o) const { return {o.customer, day_number(o.time), o.amount}; }
   error_info partitioned_apply(const part_entry& e, part_context& c) {
     auto [s, created] = table_.try_emplace_in_part(e.customer);
     if (created) s->index = c.index.take();
