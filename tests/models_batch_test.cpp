@@ -1,8 +1,12 @@
 // crm-metrics tests: the whole-base (batch) predictions of crm/models/batch.hpp. Every batch result
-// is compared with the model's scalar function on the same row: bit for bit on the std:: path, within
-// the stated ulp bound when the build routes log/exp through libmvec or SLEEF (models_batch_vector_test
-// runs every test of this file again with CRM_METRICS_USE_LIBMVEC); the first bad row is reported
-// with its index and the scalar function's error; threads change nothing.
+// is compared with the model's scalar function on the same row: bit for bit on the std:: path (this
+// program defines CRM_METRICS_NO_LIBMVEC), within the stated ulp bound when the build routes log/exp
+// through libmvec or SLEEF (models_batch_vector_test runs every test of this file again on the default
+// path, libmvec where glibc has it); the first bad row is reported with its index and the scalar
+// function's error; threads change nothing.
+#if !defined(CRM_METRICS_USE_SLEEF) && !defined(CRM_METRICS_USE_LIBMVEC) && !defined(CRM_METRICS_NO_LIBMVEC)
+#define CRM_METRICS_NO_LIBMVEC 1
+#endif
 #include <crm/models/batch.hpp>
 #include <crm/models/generate.hpp>
 

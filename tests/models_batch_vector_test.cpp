@@ -1,8 +1,8 @@
-// crm-metrics tests: the libmvec path of the batch predictions (crm/models/detail/vector_math.hpp with
-// CRM_METRICS_USE_LIBMVEC). The macro must hold for the whole program; every tests/*_test.cpp is a
-// program of its own, so this one defines it for itself and the default build checks the path (where
-// glibc's libmvec exists: x86-64 glibc; elsewhere the header falls back to std:: and the tests check
-// that). Every test of models_batch_test.cpp runs again here (its alive_bound gives the libmvec bound,
+// crm-metrics tests: the default path of the batch predictions, libmvec where glibc has it
+// (crm/models/detail/vector_math.hpp; CRM_METRICS_USE_LIBMVEC is defined here only to make that
+// explicit and to keep models_batch_test.cpp from choosing the std:: path). The choice must hold for
+// the whole program; every tests/*_test.cpp is a program of its own (off x86-64 glibc the header
+// falls back to std:: and the tests check that). Every test of models_batch_test.cpp runs again here (its alive_bound gives the libmvec bound,
 // (8 + 6|y|) ulp for P(alive)); added: libmvec's log and exp at every vector width this CPU runs,
 // against long double, within glibc's stated 4 ulp; the BG/NBD-family predictions over more parameter
 // sets; bad rows at block edges named as on the std:: path.

@@ -1,6 +1,9 @@
 // Built with -fno-exceptions: the try_ forms of the batch predictions compute, reject the first bad
-// row with its index, and never throw, on one and two threads. batch_libmvec_noexcept.cpp is the same
-// program with CRM_METRICS_USE_LIBMVEC.
+// row with its index, and never throw, on one and two threads, on the std:: path (values bit for bit);
+// batch_libmvec_noexcept.cpp is the same program on the default path (libmvec where glibc has it).
+#if !defined(CRM_METRICS_USE_SLEEF) && !defined(CRM_METRICS_USE_LIBMVEC) && !defined(CRM_METRICS_NO_LIBMVEC)
+#define CRM_METRICS_NO_LIBMVEC 1
+#endif
 #include <crm/models/batch.hpp>
 
 #include <cstdio>

@@ -5,16 +5,17 @@
 // One call predicts for every row of a customer base: P(alive), conditional expected purchases,
 // P(X(t) = n), expected spend (Gamma-Gamma) and the lifetime value, for BG/NBD, modified BG/NBD,
 // Pareto/NBD, BG/BB and Gamma-Gamma. Each result equals what the model's scalar function returns for
-// that row (bit for bit on the default std:: path; within the ulp bound stated at each function when
-// CRM_METRICS_USE_SLEEF routes the logarithms and exponentials through SLEEF, see
-// crm/models/detail/vector_math.hpp). Errors are the scalar function's error for the first bad row,
-// with that row's 0-based index: never a NaN in the output.
+// that row: within the ulp bound stated at each function where the BG/NBD family's logarithms and
+// exponentials go through a vector library (by default glibc's libmvec on glibc x86-64; SLEEF with
+// CRM_METRICS_USE_SLEEF), bit for bit on the std:: path (CRM_METRICS_NO_LIBMVEC, or any other
+// platform), see crm/models/detail/vector_math.hpp. Errors are the scalar function's error for the
+// first bad row, with that row's 0-based index: never a NaN in the output.
 //
 // Why it is fast (docs/batch.md): parameter-only terms are computed once per call; the parts of a
 // prediction that depend on a few columns only (the 2F1 of BG/NBD's conditional expectation on
 // (x, T), BG/BB's whole prediction on the row, Pareto/NBD's 2F1 at T on (x, T)) are computed once
 // per distinct key; the per-row logarithms and exponentials are gathered into blocks and evaluated
-// together (where the SLEEF path vectorises them); rows with nothing to compute (BG/NBD's x = 0) skip
+// together (where a vector path vectorises them); rows with nothing to compute (BG/NBD's x = 0) skip
 // the transcendental work. Threads only when asked: batch_options::threads splits the rows into
 // contiguous chunks, and the distinct keys that carry a special function across the threads.
 //
@@ -937,8 +938,9 @@ template <std::floating_point T>
  * 1 / (1 + a/(b+x+k-1) ((alpha+T)/(alpha+t_x))^(r+x)) (Fader, Hardie & Lee 2008 note; Batislam et al.
  * 2007), Pareto/NBD 1 / (1 + s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0) (Fader & Hardie 2005 note).
  * Equal to the model's probability_alive(row). BG/NBD family: one log and one exp per row with
- * x + k > 0 on the std:: path (none for BG/NBD's x = 0); on the vector paths each result is within
- * (8 + 6|y|) ulp of the std:: one with libmvec, (5 + 3|y|) with SLEEF, y = (r+x) ln((alpha+T)/(alpha+t_x))
+ * x + k > 0 on the std:: path (none for BG/NBD's x = 0); on the vector paths (libmvec: the default
+ * on glibc x86-64) each result is within (8 + 6|y|) ulp of the std:: one with libmvec, (5 + 3|y|)
+ * with SLEEF, y = (r+x) ln((alpha+T)/(alpha+t_x))
  * (the log's difference of 4.5 or 1.5 ulp is multiplied by |y| in the exponent; docs/batch.md).
  * Pareto/NBD: F(T) and the terms in T once per distinct (x, T), the 2F1 at t_x per
  * customer with purchases, those without once per T; bit-identical (a series that does not converge
@@ -998,7 +1000,7 @@ template <class Model, class Row>
  * the next t opportunities), equal to the model's conditional_expected_purchases(row, t).
  * BG/NBD family: (a+b+x+k-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(...)] x P(alive)
  * (FHL 2005 eq. 10), the bracket with its 2F1 once per distinct (x, T), P(alive) per row as in
- * try_batch_probability_alive (same SLEEF bound plus 1 ulp). Pareto/NBD: (r+x)(beta+T)/((alpha+T)
+ * try_batch_probability_alive (on a vector path the same bound plus 1 ulp). Pareto/NBD: (r+x)(beta+T)/((alpha+T)
  * (s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive), the factor once per (x, T), P(alive) per
  * customer with purchases (once per T without), bit-identical. BG/BB: once per distinct (x, t_x, n),
  * bit-identical.
@@ -1133,8 +1135,8 @@ template <std::floating_point T>
  * @brief The lifetime value of every row (money): sum_{i=1}^{H} margin spend_i (E[X(iL)] - E[X((i-1)L)])
  * / (1+d)^i, as crm::customer_lifetime_value(model, row, spend_i, horizon) computes it, with
  * `expected_spend` one value per row (e.g. from try_batch_conditional_expected_average_spend).
- * BG/NBD family: the H brackets once per distinct (x, T), P(alive) per row (with SLEEF within the
- * P(alive) bound plus 32 ulp, tested with H = 12); Pareto/NBD: the H factors once per (x, T),
+ * BG/NBD family: the H brackets once per distinct (x, T), P(alive) per row (on a vector path within
+ * the P(alive) bound plus 32 ulp, tested with H = 12); Pareto/NBD: the H factors once per (x, T),
  * P(alive) as in try_batch_probability_alive; BG/BB: the discounted sum once per distinct
  * (x, t_x, n); both bit-identical.
  * Errors: those of the scalar function for the first bad row (spend, then row, then the model's

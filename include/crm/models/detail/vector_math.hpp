@@ -1,27 +1,27 @@
-// crm-metrics: logarithm and exponential over arrays, for the batch predictions (std::, or optionally
-// glibc's libmvec or SLEEF).
+// crm-metrics: logarithm and exponential over arrays, for the batch predictions (glibc's libmvec by
+// default where it exists, else std::; optionally SLEEF).
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 // IWYU pragma: private, include <crm/models.hpp>
 //
 // The batch predictions (crm/models/batch.hpp) gather the per-row arguments of their logarithms and
-// exponentials into blocks and call these functions once per block. By default they are loops over
-// std::log and std::exp, so a batch result equals the scalar function's bit for bit.
+// exponentials into blocks and call these functions once per block. Three paths, for double arrays
+// (float and long double always take std::). The choice must hold for the whole program (the
+// functions are inline): define the same macros in every translation unit.
 //
-// Optional vector paths, for double arrays only (float and long double stay on std::). Define ONE of
-// them for the whole program (the functions are inline):
-//
-// - CRM_METRICS_USE_LIBMVEC: glibc's own vector math library (libmvec, part of libc6 on every glibc
-//   x86-64 system since glibc 2.22; bookworm has 2.36): _ZGVeN8v_log/_ZGVeN8v_exp (AVX-512F, 8
-//   lanes), _ZGVdN4v_* (AVX2, 4 lanes) or _ZGVbN2v_* (SSE2, 2 lanes), chosen at run time with
-//   __builtin_cpu_supports, so one binary built for plain x86-64 uses AVX-512 where the CPU has it.
-//   No extra link flag with g++ or clang++: libm.so is a linker script that pulls libmvec in as
+// - Default on glibc x86-64 with g++ or clang++: glibc's own vector math library (libmvec, part of
+//   libc6 on every glibc x86-64 system since glibc 2.22; bookworm has 2.36): _ZGVeN8v_log/_ZGVeN8v_exp
+//   (AVX-512F, 8 lanes), _ZGVdN4v_* (AVX2, 4 lanes) or _ZGVbN2v_* (SSE2, 2 lanes), chosen at run time
+//   with __builtin_cpu_supports, so one binary built for plain x86-64 uses AVX-512 where the CPU has
+//   it. No extra link flag with g++ or clang++: libm.so is a linker script that pulls libmvec in as
 //   needed (static builds: add -lmvec). glibc states that the functions pass a 4-ulp maximum relative
 //   error criterion (https://sourceware.org/glibc/wiki/libmvec; measured on glibc 2.36 at most 3.0 ulp
 //   for exp and 1.2 for log over 65 536 random arguments per width; tests/models_batch_vector_test.cpp
 //   checks 4 ulp against long double at every width the CPU runs); glibc's std::log and std::exp
-//   are within about 0.5 ulp, so the two paths differ by at most 4.5 ulp per call. Ignored (std::
-//   path) off glibc x86-64.
+//   are within about 0.5 ulp, so the two paths differ by at most 4.5 ulp per call.
+//   CRM_METRICS_USE_LIBMVEC is accepted (it was the opt-in before libmvec became the default).
+// - CRM_METRICS_NO_LIBMVEC, or any other platform: loops over std::log and std::exp, so a batch
+//   result equals the scalar function's bit for bit.
 // - CRM_METRICS_USE_SLEEF (Debian libsleef-dev, https://sleef.org; link libsleef): SLEEF's 1.0-ulp
 //   functions (Sleef_logd*_u10, Sleef_expd*_u10) at the widest vector width the translation unit is
 //   compiled for (AVX-512F: 8 lanes, AVX2: 4, SSE2: 2); the two paths differ by at most 1.5 ulp per
@@ -46,6 +46,9 @@
 #if defined(CRM_METRICS_USE_SLEEF) && defined(CRM_METRICS_USE_LIBMVEC)
 #error "crm-metrics: define at most one of CRM_METRICS_USE_SLEEF and CRM_METRICS_USE_LIBMVEC"
 #endif
+#if defined(CRM_METRICS_NO_LIBMVEC) && defined(CRM_METRICS_USE_LIBMVEC)
+#error "crm-metrics: CRM_METRICS_NO_LIBMVEC and CRM_METRICS_USE_LIBMVEC contradict each other"
+#endif
 
 #if defined(CRM_METRICS_USE_SLEEF) && (defined(__x86_64__) || defined(_M_X64))
 #include <immintrin.h>
@@ -55,7 +58,8 @@
 #define CRM_METRICS_DETAIL_SLEEF 0
 #endif
 
-#if defined(CRM_METRICS_USE_LIBMVEC) && defined(__x86_64__) && defined(__GLIBC__) && (defined(__GNUC__) || defined(__clang__))
+#if !CRM_METRICS_DETAIL_SLEEF && !defined(CRM_METRICS_NO_LIBMVEC) && defined(__x86_64__) && defined(__GLIBC__) && \
+    (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define CRM_METRICS_DETAIL_LIBMVEC 1
 // libmvec's entry points (x86-64 vector function ABI names: b = SSE2, d = AVX2, e = AVX-512).
@@ -76,7 +80,8 @@ namespace detail {
 
 /// True when double arrays go through SLEEF (CRM_METRICS_USE_SLEEF on x86-64).
 inline constexpr bool vector_math_uses_sleef = CRM_METRICS_DETAIL_SLEEF != 0;
-/// True when double arrays go through glibc's libmvec (CRM_METRICS_USE_LIBMVEC on glibc x86-64).
+/// True when double arrays go through glibc's libmvec (the default on glibc x86-64, unless
+/// CRM_METRICS_NO_LIBMVEC or CRM_METRICS_USE_SLEEF).
 inline constexpr bool vector_math_uses_libmvec = CRM_METRICS_DETAIL_LIBMVEC != 0;
 /// True when double arrays take a vector path (the results then differ from std:: within a bound).
 inline constexpr bool vector_math_is_vector = vector_math_uses_sleef || vector_math_uses_libmvec;
