@@ -10,15 +10,18 @@
 #    accurate to about 1e-13 here; a wrong formula differs by far more). Nothing is timed unless they agree.
 # 3. NumPy is timed on one core (sched_setaffinity {0}); the library through models_batch_bench with
 #    one thread (pinned to core 0) and with two (batch_options::threads = 2, both cores).
-# Prints medians of wall and CPU time and the ratios. Usage (scripts/bench-models.sh runs it):
-#   compare_numpy_models.py --bench build/.../models_batch_bench [--reps 5] [--data DIR] [--only bg_alive,...]
+# Prints medians of wall and CPU time and the ratios. Several builds of the library (e.g. its std:: and
+# libmvec paths) are compared with the same NumPy timings: give --bench once per build, as LABEL=PATH.
+# Usage (scripts/bench-models.sh runs it):
+#   compare_numpy_models.py --bench [LABEL=]build/.../models_batch_bench [--bench ...] [--reps 5]
+#                           [--data DIR] [--only bg_alive,...]
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
 import numpy as np
 from scipy.special import betainc, betaln, gammaln, hyp2f1
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--bench", required=True)
+ap.add_argument("--bench", required=True, action="append")
 ap.add_argument("--reps", type=int, default=5)
 ap.add_argument("--data", default=None)
 ap.add_argument("--only", default="")
@@ -34,11 +37,13 @@ HORIZON = 39.0
 YEAR = dict(periods=12, length=4.345, rate=0.01, margin=0.3)
 DONATION_YEARS = dict(periods=5, length=1.0, rate=0.1, margin=1.0)
 
+builds = [(b.split("=", 1) if "=" in b else (os.path.basename(os.path.dirname(os.path.dirname(b))), b)) for b in args.bench]
 tmp = args.data or tempfile.mkdtemp(prefix="crm-batch-")
-subprocess.run([args.bench, "--write-data=" + tmp], check=True)
-subprocess.run([args.bench, "--write-results=" + os.path.join(tmp, "results")], check=True)
+subprocess.run([builds[0][1], "--write-data=" + tmp], check=True)
+for label, path in builds:
+    subprocess.run([path, "--write-results=" + os.path.join(tmp, "results-" + label)], check=True)
 col = lambda name: np.fromfile(os.path.join(tmp, name + ".f64"), dtype=np.float64)
-lib = lambda name: np.fromfile(os.path.join(tmp, "results", name + ".f64"), dtype=np.float64)
+lib = lambda label, name: np.fromfile(os.path.join(tmp, "results-" + label, name + ".f64"), dtype=np.float64)
 D = {k: (col(k + "_x"), col(k + "_tx"), col(k + "_T")) for k in ("bg", "mbg", "pn")}
 GX, GZ = col("gg_x"), col("gg_z")
 BX, BTX, BN = col("bb_x"), col("bb_tx"), col("bb_n")
@@ -201,16 +206,17 @@ only = [c for c in args.only.split(",") if c] or list(CASES)
 
 # ---- agreement ----
 worst = {}
-for name in only:
-    want, got = CASES[name][1](), lib(name)
-    if want.shape != got.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(want)):
-        sys.exit("%s: non-finite values or shapes differ" % name)
-    rel = float(np.max(np.abs(got - want) / np.maximum(np.abs(want), 1e-300)))
-    worst[name] = rel
-    if rel > 1e-7:
-        i = int(np.argmax(np.abs(got - want) / np.maximum(np.abs(want), 1e-300)))
-        sys.exit("%s: library and NumPy disagree at row %d: %r vs %r (relative %.3g)" % (name, i, got[i], want[i], rel))
-print("agreement: every prediction equals NumPy/SciPy's to a relative %.1e or better (largest: %s)" %
+for label, _ in builds:
+    for name in only:
+        want, got = CASES[name][1](), lib(label, name)
+        if want.shape != got.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(want)):
+            sys.exit("%s (%s): non-finite values or shapes differ" % (name, label))
+        rel = float(np.max(np.abs(got - want) / np.maximum(np.abs(want), 1e-300)))
+        worst[(label, name)] = rel
+        if rel > 1e-7:
+            i = int(np.argmax(np.abs(got - want) / np.maximum(np.abs(want), 1e-300)))
+            sys.exit("%s (%s): library and NumPy disagree at row %d: %r vs %r (relative %.3g)" % (name, label, i, got[i], want[i], rel))
+print("agreement: every prediction of every build equals NumPy/SciPy's to a relative %.1e or better (largest: %s)" %
       (max(worst.values()), max(worst, key=worst.get)))
 
 # ---- NumPy timings, one core ----
@@ -229,9 +235,9 @@ os.sched_setaffinity(0, set(range(os.cpu_count())))
 
 
 # ---- library timings: one thread pinned to core 0, two threads on both cores ----
-def bench(threads, pin):
+def bench(path, threads, pin):
     cmd = ([] if not pin else ["taskset", "-c", "0"]) + [
-        args.bench, "--benchmark_filter=^(%s)/threads:%d/" % ("|".join(only), threads), "--benchmark_format=json",
+        path, "--benchmark_filter=^(%s)/threads:%d/" % ("|".join(only), threads), "--benchmark_format=json",
         "--benchmark_repetitions=%d" % args.reps, "--benchmark_report_aggregates_only=true", "--benchmark_min_time=0.05"]
     out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     res = {"vector_math": out["context"].get("vector_math", "?")}
@@ -241,14 +247,15 @@ def bench(threads, pin):
     return res
 
 
-lib1 = bench(1, True)
-lib2 = bench(2, False)
-print("\nlibrary vector math: %s; load average at the start of the timings: %s, at the end: %s" % (lib1["vector_math"], " ".join(load_before), " ".join(open("/proc/loadavg").read().split()[:3])))
-print("medians of %d runs, ms: wall (CPU of the whole process); NumPy on one core" % args.reps)
-hdr = "| prediction | NumPy/SciPy | crm, 1 thread | crm, 2 threads | NumPy / crm 1 thread, wall (CPU) | 1 thread / 2 threads, wall |"
-print(hdr)
-print("|---|---:|---:|---:|---:|---:|")
-for name in only:
-    n, a, b = np_times[name], lib1[name], lib2[name]
-    print("| %s | %.1f (%.1f) | %.2f (%.2f) | %.2f (%.2f) | %.1f× (%.1f×) | %.2f× |" %
-          (CASES[name][0], n[0], n[1], a[0], a[1], b[0], b[1], n[0] / a[0], n[1] / a[1], a[0] / b[0]))
+for label, path in builds:
+    lib1 = bench(path, 1, True)
+    lib2 = bench(path, 2, False)
+    print("\n--- build %s: library vector math %s; load average at the start of the NumPy timings: %s, now: %s" %
+          (label, lib1["vector_math"], " ".join(load_before), " ".join(open("/proc/loadavg").read().split()[:3])))
+    print("medians of %d runs, ms: wall (CPU of the whole process); NumPy on one core, timed once for every build" % args.reps)
+    print("| prediction | NumPy/SciPy | crm, 1 thread | crm, 2 threads | NumPy / crm 1 thread, wall (CPU) | 1 thread / 2 threads, wall |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name in only:
+        n, a, b = np_times[name], lib1[name], lib2[name]
+        print("| %s | %.1f (%.1f) | %.2f (%.2f) | %.2f (%.2f) | %.1f× (%.1f×) | %.2f× |" %
+              (CASES[name][0], n[0], n[1], a[0], a[1], b[0], b[1], n[0] / a[0], n[1] / a[1], a[0] / b[0]))

@@ -6,10 +6,11 @@
 #           scripts/scipy-env.sh (python3-scipy pulls libboost1.74-dev, which conflicts with the
 #           libboost1.81-dev the project builds with, so the package is unpacked into a private prefix).
 # Builds models_batch_bench in Release for this machine (-O3 -march=native, g++) once per vector-math
-# path: the default std:: path (build/bench-models/std), glibc's libmvec (-DCRM_METRICS_USE_LIBMVEC,
-# no extra library: libm.so pulls libmvec in; build/bench-models/libmvec) and SLEEF
-# (-DCRM_METRICS_USE_SLEEF, linked with -lsleef; build/bench-models/sleef), and runs the comparison for
-# each. NumPy runs on one core; the library on one thread pinned to core 0 and on two threads.
+# path: the default (build/bench-models/libmvec: glibc's libmvec on glibc x86-64, no extra library:
+# libm.so pulls libmvec in), the std:: path (-DCRM_METRICS_NO_LIBMVEC; build/bench-models/std) and SLEEF
+# (-DCRM_METRICS_USE_SLEEF, linked with -lsleef; build/bench-models/sleef), and compares every build with
+# the same NumPy timings in one run. NumPy runs on one core; the library on one thread pinned to core 0
+# and on two threads.
 # Usage: bash scripts/bench-models.sh [repetitions=5] [extra compare_numpy_models.py options, e.g.
 #        --only bg_alive,gg_spend]
 #   CRM_BENCH_PATHS="std libmvec" picks the paths (default: std libmvec sleef);
@@ -26,8 +27,8 @@ common=(-DCMAKE_BUILD_TYPE=Release -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_B
 paths=${CRM_BENCH_PATHS:-std libmvec sleef}
 for v in $paths; do
   case $v in
-    std) flags=() ;;
-    libmvec) flags=(-DCRM_METRICS_USE_LIBMVEC) ;;
+    std) flags=(-DCRM_METRICS_NO_LIBMVEC) ;;
+    libmvec) flags=() ;;
     sleef) flags=(-DCRM_METRICS_USE_SLEEF) ;;
     *) echo "unknown path $v (std, libmvec or sleef)" >&2; exit 2 ;;
   esac
@@ -36,8 +37,6 @@ for v in $paths; do
   cmake --build "$out/$v" --target models_batch_bench -j "$(nproc)" >/dev/null
 done
 echo "=== crm batch predictions vs NumPy/SciPy, 1M customers ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, -march=$march, commit $(git rev-parse --short HEAD)) ==="
-for v in $paths; do
-  echo
-  echo "--- library built with the $v path ---"
-  "$PY" benchmarks/compare_numpy_models.py --bench "$out/$v/benchmarks/models_batch_bench" --reps "$reps" --data "$out/data" "$@"
-done
+benches=()
+for v in $paths; do benches+=(--bench "$v=$out/$v/benchmarks/models_batch_bench"); done
+"$PY" benchmarks/compare_numpy_models.py "${benches[@]}" --reps "$reps" --data "$out/data" "$@"
