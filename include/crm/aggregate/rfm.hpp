@@ -360,30 +360,97 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     if (err) return err;
     table_.prepare_merge(other.table_);
     std::vector<std::uint32_t> remap(other.next_index_, 0);
-    other.table_.for_each([&](customer_id c, const state& o) {
-      auto [s, created] = table_.try_emplace(c);
-      if (created) {
-        *s = o;
-        s->index = next_index_++;
-        remap[o.index] = s->index;
-        return;
-      }
-      remap[o.index] = s->index;
-      s->value = T(s->value + o.value);  // checked above
-      s->hold_value = T(s->hold_value + o.hold_value);
-      if (o.days > 0) {
-        if (s->days == 0 || o.first < s->first) s->first_value = o.first_value;
-        else if (o.first == s->first) s->first_value = T(s->first_value + o.first_value);  // <= value: finite
-      }
-      merge_range(*s, o.first, o.last, o.days, o.inexact & 1, 1, s->first, s->last, s->days);
-      merge_range(*s, o.hold_first, o.hold_last, o.hold_days, o.inexact & 2, 2, s->hold_first, s->hold_last, s->hold_days);
-    });
+    other.table_.for_each([&](customer_id c, const state& o) { remap[o.index] = merge_one(c, o); });
     if (const std::size_t m = other.day_log_size(); m > 0) {  // a new segment: the log is never copied to grow
       std::vector<std::uint64_t>& seg = sealed_.emplace_back();
       seg.reserve(m);
       other.for_each_logged([&](std::uint64_t e) { seg.push_back(pack(remap[static_cast<std::uint32_t>(e >> 32)], unpack_day(e))); });
     }
     returns_ += other.returns_;
+    return {};
+  }
+
+  /// Adds the records of a state serialized by serialize(), read straight from its bytes: the same
+  /// state as try_merge(try_deserialize(bytes).value()), without building the other accumulator
+  /// (one pass over the buffer checks all of it, a second adds its customers, prefetching their
+  /// slots). Errors: those of try_deserialize for a truncated, padded, corrupted, foreign or
+  /// wrong-version buffer (malformed, or out_of_range for the version, naming the field; when a
+  /// buffer has several faults another of them may be named), then those of try_merge (different
+  /// options: malformed, "options"; a value sum overflows T: overflow, "value"). On any error the
+  /// state is unchanged: nothing changes before the whole buffer has been checked. Never reads
+  /// outside `bytes`.
+  error_info try_merge_serialized(std::span<const std::byte> bytes) {
+    error_info e;
+    const std::span<const std::byte> payload = detail::open_state<T>(bytes, kind, name, e);
+    if (e) return e;
+    detail::byte_reader r(payload, name);
+    rfm_options o;
+    count_t returns = 0;
+    if (!read_head(r, o, returns)) return r.error();
+    // other options (try_merge's error, after the whole buffer is read) and merges without the day
+    // log (whose checks need the other's table): through an accumulator
+    if (!(o == opt_) || !opt_.day_log) return merge_deserialized(bytes);
+    const std::uint64_t n = r.get_count("customers", 33);
+    if (n > std::numeric_limits<std::uint32_t>::max()) return {errc::malformed, name, "customers", "is too large"};
+    std::vector<customer_id> ids;
+    ids.reserve(static_cast<std::size_t>(n));
+    T most{}, most_hold{};  // the largest sums of the buffer (values are >= 0: see valid())
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      customer_id c{};
+      state s;
+      read_record(r, c, s);
+      if (!r.ok()) break;
+      if (!valid(s)) r.fail(errc::malformed, "customer", "has an impossible state (corrupted state)");
+      ids.push_back(c);
+      if (most < s.value) most = s.value;
+      if (most_hold < s.hold_value) most_hold = s.hold_value;
+    }
+    const std::uint64_t m = r.get_count("day_log", 8);
+    for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
+      const auto entry = r.get<std::uint64_t>("day_log");
+      const std::int32_t d = unpack_day(entry);
+      if (r.ok() && ((entry >> 32) >= n || d > end_day_ || d < day_number(earliest_time)))
+        r.fail(errc::malformed, "day_log", "has an entry out of range (corrupted state)");
+    }
+    if (r.ok() && !r.at_end()) r.fail(errc::malformed, "payload", "has bytes after the state");
+    if (!r.ok()) return r.error();
+    {
+      std::vector<customer_id> sorted = ids;
+      detail::sort_by_customer(sorted, [](customer_id c) { return c; });
+      if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+        return {errc::malformed, name, "customer", "appears twice (corrupted state)"};
+    }
+    // Sums are >= 0, so no customer's sum can overflow when the largest sums of both sides add up;
+    // otherwise try_merge checks customer by customer.
+    T mine{}, mine_hold{};
+    table_.for_each([&](customer_id, const state& s) {
+      if (mine < s.value) mine = s.value;
+      if (mine_hold < s.hold_value) mine_hold = s.hold_value;
+    });
+    if (!detail::add_finite(mine, most) || !detail::add_finite(mine_hold, most_hold)) return merge_deserialized(bytes);
+    // the buffer is whole: add it
+    detail::byte_reader w(payload, name);
+    (void)read_head(w, o, returns);
+    (void)w.get<std::uint64_t>("customers");
+    table_.reserve(std::max(table_.size(), ids.size()));
+    std::vector<std::uint32_t> remap(ids.size(), 0);
+    constexpr std::size_t ahead = 16;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (i + ahead < ids.size()) table_.prefetch(ids[i + ahead]);
+      customer_id c{};
+      state s;
+      read_record(w, c, s);
+      remap[i] = merge_one(c, s);
+    }
+    if (const std::uint64_t k = w.get<std::uint64_t>("day_log"); k > 0) {  // a new segment, as try_merge adds
+      std::vector<std::uint64_t>& seg = sealed_.emplace_back();
+      seg.reserve(static_cast<std::size_t>(k));
+      for (std::uint64_t i = 0; i < k; ++i) {
+        const auto entry = w.get<std::uint64_t>("day_log");
+        seg.push_back(pack(remap[static_cast<std::size_t>(entry >> 32)], unpack_day(entry)));
+      }
+    }
+    returns_ += returns;
     return {};
   }
 
@@ -416,21 +483,8 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   void read_payload(detail::byte_reader& r) {
     rfm_options o;
-    const auto cal = r.get<std::int32_t>("calibration_end");
-    const auto has_obs = r.get<std::uint8_t>("observation_end");
-    const auto obs = r.get<std::int32_t>("observation_end");
-    const auto unit = r.get<std::int32_t>("time_unit");
-    const auto day_log = r.get<std::uint8_t>("day_log");
-    const auto returns = r.get<std::int64_t>("returns");
-    if (!r.ok()) return;
-    o.calibration_end = std::chrono::sys_days{std::chrono::days{cal}};
-    if (has_obs > 1 || (has_obs == 0 && obs != cal)) return r.fail(errc::malformed, "observation_end", "is inconsistent (corrupted state)");
-    o.observation_end = has_obs == 1 ? std::chrono::sys_days{std::chrono::days{obs}} : no_holdout;
-    o.time_unit = std::chrono::days{unit};
-    if (day_log > 1) return r.fail(errc::malformed, "day_log", "is invalid (corrupted state)");
-    o.day_log = day_log == 1;
-    if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)");
-    if (returns < 0) return r.fail(errc::malformed, "returns", "is negative (corrupted state)");
+    count_t returns = 0;
+    if (!read_head(r, o, returns)) return;
     opt_ = o;
     set_days();
     returns_ = returns;
@@ -438,18 +492,9 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     if (n > std::numeric_limits<std::uint32_t>::max()) return r.fail(errc::malformed, "customers", "is too large");
     table_.reserve(static_cast<std::size_t>(n));
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
-      const auto c = r.get<std::uint64_t>("customer");
+      customer_id c{};
       state s;
-      s.first = r.get<std::int32_t>("first");
-      s.last = r.get<std::int32_t>("last");
-      s.hold_first = r.get<std::int32_t>("hold_first");
-      s.hold_last = r.get<std::int32_t>("hold_last");
-      s.days = r.get<std::uint32_t>("days");
-      s.hold_days = r.get<std::uint32_t>("hold_days");
-      s.inexact = r.get<std::uint8_t>("inexact");
-      s.first_value = r.template get_number<T>("first_value");
-      s.value = r.template get_number<T>("value");
-      s.hold_value = r.template get_number<T>("hold_value");
+      read_record(r, c, s);
       if (!r.ok()) return;
       if (!valid(s)) return r.fail(errc::malformed, "customer", "has an impossible state (corrupted state)");
       s.index = static_cast<std::uint32_t>(i);
@@ -486,6 +531,63 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   static constexpr std::int32_t unpack_day(std::uint64_t e) noexcept {
     return static_cast<std::int32_t>(static_cast<std::uint32_t>(e) ^ 0x80000000U);
+  }
+  // The options and returns that start a payload; false when r failed (or they are invalid).
+  static bool read_head(detail::byte_reader& r, rfm_options& o, count_t& returns) {
+    const auto cal = r.get<std::int32_t>("calibration_end");
+    const auto has_obs = r.get<std::uint8_t>("observation_end");
+    const auto obs = r.get<std::int32_t>("observation_end");
+    const auto unit = r.get<std::int32_t>("time_unit");
+    const auto day_log = r.get<std::uint8_t>("day_log");
+    const auto ret = r.get<std::int64_t>("returns");
+    if (!r.ok()) return false;
+    o.calibration_end = std::chrono::sys_days{std::chrono::days{cal}};
+    if (has_obs > 1 || (has_obs == 0 && obs != cal)) return r.fail(errc::malformed, "observation_end", "is inconsistent (corrupted state)"), false;
+    o.observation_end = has_obs == 1 ? std::chrono::sys_days{std::chrono::days{obs}} : no_holdout;
+    o.time_unit = std::chrono::days{unit};
+    if (day_log > 1) return r.fail(errc::malformed, "day_log", "is invalid (corrupted state)"), false;
+    o.day_log = day_log == 1;
+    if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)"), false;
+    if (ret < 0) return r.fail(errc::malformed, "returns", "is negative (corrupted state)"), false;
+    returns = ret;
+    return true;
+  }
+  // One customer record of a payload, in write_payload's order (s.index is left alone).
+  static void read_record(detail::byte_reader& r, customer_id& c, state& s) {
+    c = r.get<std::uint64_t>("customer");
+    s.first = r.get<std::int32_t>("first");
+    s.last = r.get<std::int32_t>("last");
+    s.hold_first = r.get<std::int32_t>("hold_first");
+    s.hold_last = r.get<std::int32_t>("hold_last");
+    s.days = r.get<std::uint32_t>("days");
+    s.hold_days = r.get<std::uint32_t>("hold_days");
+    s.inexact = r.get<std::uint8_t>("inexact");
+    s.first_value = r.template get_number<T>("first_value");
+    s.value = r.template get_number<T>("value");
+    s.hold_value = r.template get_number<T>("hold_value");
+  }
+  error_info merge_deserialized(std::span<const std::byte> bytes) {
+    const result<rfm_accumulator> other = rfm_accumulator::try_deserialize(bytes);
+    if (!other) return other.error();
+    return try_merge(*other);
+  }
+  // Adds customer c's state `o` of another part (sums checked by the caller); returns c's index.
+  std::uint32_t merge_one(customer_id c, const state& o) {
+    auto [s, created] = table_.try_emplace(c);
+    if (created) {
+      *s = o;
+      s->index = next_index_++;
+      return s->index;
+    }
+    s->value = T(s->value + o.value);
+    s->hold_value = T(s->hold_value + o.hold_value);
+    if (o.days > 0) {
+      if (s->days == 0 || o.first < s->first) s->first_value = o.first_value;
+      else if (o.first == s->first) s->first_value = T(s->first_value + o.first_value);  // <= value: finite
+    }
+    merge_range(*s, o.first, o.last, o.days, o.inexact & 1, 1, s->first, s->last, s->days);
+    merge_range(*s, o.hold_first, o.hold_last, o.hold_days, o.inexact & 2, 2, s->hold_first, s->hold_last, s->hold_days);
+    return s->index;
   }
   error_info overflow() const noexcept { return {errc::overflow, name, "value", "the sum of a customer's amounts is too large"}; }
   void set_days() {
