@@ -238,11 +238,12 @@ os.sched_setaffinity(0, set(range(os.cpu_count())))
 def bench(path, threads, pin):
     cmd = ([] if not pin else ["taskset", "-c", "0"]) + [
         path, "--benchmark_filter=^(%s)/threads:%d/" % ("|".join(only), threads), "--benchmark_format=json",
-        "--benchmark_repetitions=%d" % args.reps, "--benchmark_report_aggregates_only=true", "--benchmark_min_time=0.05"]
+        "--benchmark_repetitions=%d" % args.reps] + (["--benchmark_report_aggregates_only=true"] if args.reps > 1 else []) + [
+        "--benchmark_min_time=0.05"]
     out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     res = {"vector_math": out["context"].get("vector_math", "?")}
     for b in out["benchmarks"]:
-        if b.get("aggregate_name") == "median":
+        if b.get("aggregate_name") == "median" or (args.reps == 1 and b.get("run_type") == "iteration"):
             res[b["run_name"].split("/")[0]] = (b["real_time"], b["cpu_time"])
     return res
 
