@@ -15,12 +15,16 @@
 #include <crm/core/result.hpp>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <span>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -68,6 +72,69 @@ void on_threads(std::size_t k, F&& f) {
   for (std::size_t t = 1; t < k; ++t) pool.emplace_back([&f, t] { f(t); });
   f(std::size_t{0});
   for (std::thread& th : pool) th.join();
+}
+
+/// sort_by_customer on `threads` threads (the calling one and threads - 1 started here) for a
+/// vector of trivially copyable records with any allocator (its scratch copy comes from the same
+/// allocator): the same stable LSD radix sort on 8-bit digits, each pass a count and a scatter of
+/// contiguous chunks, one per thread, so the result is exactly sort_by_customer's whatever the
+/// number of threads. Fewer than `min_per_thread` records per thread are sorted on the calling one.
+template <class R, class A, class Key>
+void sort_by_customer(std::vector<R, A>& v, Key key, std::size_t threads, std::size_t min_per_thread = std::size_t{1} << 16) {
+  static_assert(std::is_trivially_copyable_v<R>, "the scratch copy is raw storage");
+  const std::size_t n = v.size();
+  if (n < 256) {
+    std::stable_sort(v.begin(), v.end(), [&key](const R& a, const R& b) { return key(a) < key(b); });
+    return;
+  }
+  if (threads == 0 || n / threads < std::max<std::size_t>(min_per_thread, 1)) threads = 1;
+  const auto lo = [n, threads](std::size_t t) { return n / threads * t + (n % threads) * t / threads; };
+  std::vector<std::uint64_t> ors(threads, 0);
+  on_threads(threads, [&](std::size_t t) {
+    std::uint64_t any = 0;
+    for (std::size_t i = lo(t); i < lo(t + 1); ++i) any |= key(v[i]);
+    ors[t] = any;
+  });
+  std::uint64_t any = 0;
+  for (const std::uint64_t x : ors) any |= x;
+  struct scratch {  // raw storage for one copy of v, from v's allocator
+    A alloc;
+    std::size_t size;
+    R* data;
+    scratch(const A& a, std::size_t m) : alloc(a), size(m), data(std::allocator_traits<A>::allocate(alloc, m)) {}
+    scratch(const scratch&) = delete;
+    scratch& operator=(const scratch&) = delete;
+    ~scratch() { std::allocator_traits<A>::deallocate(alloc, data, size); }
+  } tmp{v.get_allocator(), n};
+  R* src = v.data();
+  R* dst = tmp.data;
+  std::vector<std::array<std::size_t, 256>> count(threads);
+  for (int shift = 0; shift < 64 && (any >> shift) != 0; shift += 8) {
+    const auto digit = [&key, shift](const R& r) { return static_cast<std::size_t>((key(r) >> shift) & 0xFF); };
+    on_threads(threads, [&](std::size_t t) {
+      std::array<std::size_t, 256>& c = count[t];
+      c.fill(0);
+      for (std::size_t i = lo(t); i < lo(t + 1); ++i) ++c[digit(src[i])];
+    });
+    const std::size_t d0 = digit(src[0]);
+    std::size_t same = 0;
+    for (std::size_t t = 0; t < threads; ++t) same += count[t][d0];
+    if (same == n) continue;  // one digit value: nothing moves
+    std::size_t sum = 0;  // where thread t's records of digit d start: after all smaller digits and earlier threads'
+    for (std::size_t d = 0; d < 256; ++d)
+      for (std::size_t t = 0; t < threads; ++t) {
+        const std::size_t k = count[t][d];
+        count[t][d] = sum;
+        sum += k;
+      }
+    on_threads(threads, [&](std::size_t t) {
+      std::array<std::size_t, 256>& c = count[t];
+      for (std::size_t i = lo(t); i < lo(t + 1); ++i) std::memcpy(dst + c[digit(src[i])]++, src + i, sizeof(R));
+    });
+    std::swap(src, dst);
+  }
+  if (src != v.data())
+    on_threads(threads, [&](std::size_t t) { std::memcpy(v.data() + lo(t), src + lo(t), (lo(t + 1) - lo(t)) * sizeof(R)); });
 }
 
 /// Adds the rejections of `r` (indices + offset) and its counts to `total`.

@@ -24,6 +24,7 @@
 #include <crm/aggregate/detail/bytes.hpp>
 #include <crm/aggregate/detail/partitioned.hpp>
 #include <crm/aggregate/orders.hpp>
+#include <crm/aggregate/parallel.hpp>
 #include <crm/aggregate/periods.hpp>
 #include <crm/aggregate/records.hpp>
 #include <crm/aggregate/report.hpp>
@@ -267,48 +268,91 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
 
   /// The summary, one row per customer with a calibration purchase, sorted by customer id.
-  [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const {
-    std::vector<rfm_summary_row<T>> out;
-    const double unit = static_cast<double>(opt_.time_unit.count());
-    const auto row = [&](customer_id c, const state& s, std::uint32_t days, std::uint32_t hold) {
-      rfm_summary_row<T> r;
-      r.customer = c;
-      r.frequency = static_cast<count_t>(days) - 1;
-      r.recency = static_cast<double>(s.last - s.first) / unit;
-      r.age = static_cast<double>(cal_day_ - s.first) / unit;
-      if (r.frequency > 0) r.monetary_value = T(T(s.value - s.first_value) / to_number<T>(r.frequency));
-      r.holdout_frequency = hold;
-      if (hold > 0) r.holdout_monetary_value = T(s.hold_value / to_number<T>(static_cast<count_t>(hold)));
-      return r;
-    };
+  [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const { return rows(parallel_options{}); }
+  /// rows() on up to p.threads threads (the calling one and p.threads - 1 started here; fewer when
+  /// a thread would get fewer than p.min_records_per_thread customers): each thread collects the
+  /// customers of a range of the table's parts, the radix sort by id counts and scatters a chunk
+  /// per thread, and each thread builds a contiguous range of the rows. The same rows as rows(), in
+  /// any number type: each row is computed from its customer's state alone.
+  [[nodiscard]] std::vector<rfm_summary_row<T>> rows(const parallel_options& p) const {
+    const std::size_t k = row_threads(p);
     // The customers' (id, state) pairs sorted by id, then one row each straight into the output:
     // sorting 16-byte pairs is cheaper than sorting rows, and no row is built twice.
-    std::vector<std::pair<customer_id, const state*>> order;
-    order.reserve(table_.size());
-    bool any_inexact = false;
-    table_.for_each([&](customer_id c, const state& s) {  // in slot order: one pass over the table
-      if (s.first == state::none_first) return;
-      any_inexact = any_inexact || s.inexact != 0;
-      order.emplace_back(c, &s);
+    std::vector<std::vector<ref, detail::huge_page_allocator<ref>>> local(k);
+    std::vector<unsigned char> inexact(k, 0);
+    const std::size_t parts = table_.part_count();
+    detail::on_threads(k, [&](std::size_t t) {  // in slot order: one pass over each part
+      auto& l = local[t];
+      l.reserve(k == 1 ? table_.size() : table_.size() / k + table_.size() / (16 * k) + 64);
+      bool any = false;
+      const auto take = [&](customer_id c, const state& s) {
+        if (s.first == state::none_first) return;
+        any = any || s.inexact != 0;
+        l.push_back({c, &s});
+      };
+      if (parts == 0) table_.for_each(take);  // customer 0 alone, or no one
+      else
+        for (std::size_t q = parts * t / k; q < parts * (t + 1) / k; ++q) table_.for_each_in_part(q, take);
+      inexact[t] = any ? 1 : 0;
     });
-    detail::sort_by_customer(order, [](const std::pair<customer_id, const state*>& p) { return p.first; });
-    exact_days fix;
-    if (any_inexact) {  // rows whose day counts need the log
-      std::vector<unsigned char> need(next_index_, 0);
-      for (const auto& [c, s] : order) need[s->index] = s->inexact;
-      fix = recount(need);
+    std::vector<ref, detail::huge_page_allocator<ref>> order;
+    if (k == 1) {
+      order = std::move(local[0]);
+    } else {
+      std::vector<std::size_t> at(k + 1, 0);
+      for (std::size_t t = 0; t < k; ++t) at[t + 1] = at[t] + local[t].size();
+      order.resize(at[k]);
+      detail::on_threads(k, [&](std::size_t t) {
+        std::copy(local[t].begin(), local[t].end(), order.begin() + static_cast<std::ptrdiff_t>(at[t]));
+        local[t] = {};  // freed before the sort takes its scratch copy
+      });
     }
+    const std::size_t per = p.min_records_per_thread;
+    detail::sort_by_customer(order, [](const ref& r) { return r.id; }, k, per);
+    exact_days fix;
+    if (std::find(inexact.begin(), inexact.end(), 1) != inexact.end()) {  // rows whose day counts need the log
+      std::vector<unsigned char> need(next_index_, 0);
+      for (const ref& r : order) need[r.s->index] = r.s->inexact;
+      fix = recount(need, k, per);
+    }
+    const auto row = [&](const ref& r) {
+      const state& s = *r.s;
+      return make_row(r.id, s, (s.inexact & 1) ? fix.days[s.index] : s.days, (s.inexact & 2) ? fix.hold_days[s.index] : s.hold_days);
+    };
+    constexpr std::size_t ahead = 16;  // the state of the row 16 places ahead is loaded while one is built
+    std::vector<rfm_summary_row<T>> out;
     out.reserve(order.size());
-    for (const auto& [c, s] : order)
-      out.push_back(row(c, *s, (s->inexact & 1) ? fix.days[s->index] : s->days, (s->inexact & 2) ? fix.hold_days[s->index] : s->hold_days));
+    detail::advise_huge_pages(out.data(), order.size() * sizeof(rfm_summary_row<T>));
+    if (k == 1) {
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        if (i + ahead < order.size()) detail::prefetch_line(order[i + ahead].s);
+        out.push_back(row(order[i]));
+      }
+      return out;
+    }
+    out.resize(order.size());
+    detail::on_threads(k, [&](std::size_t t) {
+      const std::size_t e = order.size() * (t + 1) / k;
+      for (std::size_t i = order.size() * t / k; i < e; ++i) {
+        if (i + ahead < e) detail::prefetch_line(order[i + ahead].s);
+        out[i] = row(order[i]);
+      }
+    });
     return out;
   }
   /// The (frequency, recency, T) rows of rows(), same order, for crm::fit_bg_nbd and the other
   /// transaction models.
   template <std::floating_point F = double>
   [[nodiscard]] std::vector<rfm_row<F>> model_rows() const {
+    return model_rows<F>(parallel_options{});
+  }
+  /// model_rows() from rows(p): the same rows, built on up to p.threads threads.
+  template <std::floating_point F = double>
+  [[nodiscard]] std::vector<rfm_row<F>> model_rows(const parallel_options& p) const {
+    const std::vector<rfm_summary_row<T>> rs = rows(p);
     std::vector<rfm_row<F>> out;
-    for (const auto& r : rows()) out.push_back({F(r.frequency), F(r.recency), F(r.age), F(1)});
+    out.reserve(rs.size());
+    for (const auto& r : rs) out.push_back({F(r.frequency), F(r.recency), F(r.age), F(1)});
     return out;
   }
   /// The (frequency, monetary value) rows of rows(), same order, every customer: x = 0 included
@@ -324,8 +368,15 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   /// keeps them (the model then refuses the data), zero_spend_rows::skip leaves them out.
   template <std::floating_point F = double>
   [[nodiscard]] std::vector<spend_row<F>> spend_rows(zero_spend_rows policy) const {
+    return spend_rows<F>(policy, parallel_options{});
+  }
+  /// spend_rows(policy) from rows(p): the same rows, built on up to p.threads threads.
+  template <std::floating_point F = double>
+  [[nodiscard]] std::vector<spend_row<F>> spend_rows(zero_spend_rows policy, const parallel_options& p) const {
+    const std::vector<rfm_summary_row<T>> rs = rows(p);
     std::vector<spend_row<F>> out;
-    for (const auto& r : rows()) {
+    out.reserve(rs.size());
+    for (const auto& r : rs) {
       if (policy == zero_spend_rows::skip && r.frequency > 0 && !(number_traits<T>::zero() < r.monetary_value)) continue;
       out.push_back({F(r.frequency), static_cast<F>(r.monetary_value), F(1)});
     }
@@ -523,6 +574,10 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
 
  private:
+  struct ref {  // a customer of rows(): id and state
+    customer_id id;
+    const state* s;
+  };
   struct exact_days {
     std::vector<std::uint32_t> days, hold_days;
   };
@@ -589,6 +644,28 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     merge_range(*s, o.hold_first, o.hold_last, o.hold_days, o.inexact & 2, 2, s->hold_first, s->hold_last, s->hold_days);
     return s->index;
   }
+  // Threads for rows(p): p.threads, fewer when a thread would get fewer than
+  // p.min_records_per_thread customers, at most one per part of the table.
+  std::size_t row_threads(const parallel_options& p) const noexcept {
+    std::size_t k = p.threads == 0 ? 1 : p.threads;
+    const std::size_t per = p.min_records_per_thread == 0 ? 1 : p.min_records_per_thread;
+    const std::size_t n = table_.size();
+    if (k > 1 && n / k < per) k = n / per < 1 ? 1 : n / per;
+    return std::min(k, std::max<std::size_t>(1, table_.part_count()));
+  }
+  // The row of customer c from its state and its exact distinct-day counts.
+  rfm_summary_row<T> make_row(customer_id c, const state& s, std::uint32_t days, std::uint32_t hold) const {
+    const double unit = static_cast<double>(opt_.time_unit.count());
+    rfm_summary_row<T> r;
+    r.customer = c;
+    r.frequency = static_cast<count_t>(days) - 1;
+    r.recency = static_cast<double>(s.last - s.first) / unit;
+    r.age = static_cast<double>(cal_day_ - s.first) / unit;
+    if (r.frequency > 0) r.monetary_value = T(T(s.value - s.first_value) / to_number<T>(r.frequency));
+    r.holdout_frequency = hold;
+    if (hold > 0) r.holdout_monetary_value = T(s.hold_value / to_number<T>(static_cast<count_t>(hold)));
+    return r;
+  }
   error_info overflow() const noexcept { return {errc::overflow, name, "value", "the sum of a customer's amounts is too large"}; }
   void set_days() {
     cal_day_ = static_cast<std::int32_t>(opt_.calibration_end.time_since_epoch().count());
@@ -649,7 +726,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   // Exact distinct-day counts, from the day log, of the customers whose counts are inexact.
   // (need[i]: the inexact bits of the customer with index i, 0 for the others)
-  exact_days recount(const std::vector<unsigned char>& need) const {
+  exact_days recount(const std::vector<unsigned char>& need, std::size_t threads, std::size_t per) const {
     exact_days out;
     out.days.assign(next_index_, 0);
     out.hold_days.assign(next_index_, 0);
@@ -657,7 +734,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     for_each_logged([&](std::uint64_t e) {
       if (need[static_cast<std::uint32_t>(e >> 32)]) sel.push_back(e);
     });
-    detail::sort_by_customer(sel, [](std::uint64_t e) { return e; });  // radix: linear in the log's size
+    detail::sort_by_customer(sel, [](std::uint64_t e) { return e; }, threads, per);  // radix: linear in the log's size
     sel.erase(std::unique(sel.begin(), sel.end()), sel.end());
     for (const std::uint64_t e : sel) {
       const auto i = static_cast<std::uint32_t>(e >> 32);

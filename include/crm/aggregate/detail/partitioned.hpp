@@ -15,8 +15,38 @@
 #include <span>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
+
+/// Hints the processor to load the cache line at `p` (a state a few rows ahead of the one in use).
+inline void prefetch_line(const void* p) noexcept {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+  asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));  // as customer_table::prefetch: never deleted
+#elif defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p, 0, 3);
+#else
+  (void)p;
+#endif
+}
+
+/// Asks for transparent huge pages (Linux: madvise MADV_HUGEPAGE) for the 2 MiB pages wholly inside
+/// [p, p + bytes), memory about to be written for the first time (the rows of a large summary):
+/// it then takes a page fault per 2 MiB instead of one per 4 KiB. A hint: no effect elsewhere.
+inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t huge = std::uintptr_t{2} << 20;
+  const auto b = reinterpret_cast<std::uintptr_t>(p);
+  const std::uintptr_t first = (b + huge - 1) / huge * huge, last = (b + bytes) / huge * huge;
+  if (bytes >= 2 * huge && first < last) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
 
 /// Customer numbers for the threads of phase 2: each claims blocks of 4096 from one counter, so
 /// numbers are distinct (a few unused ones between blocks do no harm).

@@ -1,0 +1,118 @@
+// crm-metrics tests: rfm_accumulator::rows() on several threads (rows(parallel_options),
+// model_rows(p), spend_rows(policy, p)) gives exactly the one-thread rows, and the radix sort under
+// it (detail::sort_by_customer on threads) gives exactly std::stable_sort's order.
+#include <crm/aggregate/parallel.hpp>
+#include <crm/aggregate/rfm.hpp>
+#include <crm/multiprecision.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "catch.hpp"
+#include "random_merge.hpp"
+
+using namespace std::chrono;
+using dec = crm::decimal50;
+
+namespace {
+std::mt19937_64 rng(20261202);
+
+// n orders of `customers` customers with random 64-bit ids (customer 0 among them), over `span`
+// days from 2023-01-01, in random order; amounts in cents, a few returns.
+std::vector<crm::order<dec>> random_log(int n, int customers, int span) {
+  std::vector<std::uint64_t> ids(static_cast<std::size_t>(customers));
+  for (std::uint64_t& id : ids) id = rng();
+  ids[0] = 0;
+  std::vector<crm::order<dec>> log;
+  for (int i = 0; i < n; ++i) {
+    const long long cents = rng() % 25 == 0 ? -static_cast<long long>(rng() % 3000) : static_cast<long long>(rng() % 40000);
+    log.push_back({.customer = ids[rng() % ids.size()],
+                   .time = crm::to_time(sys_days{2023y / 1 / 1} + days{static_cast<int>(rng() % static_cast<unsigned>(span))}),
+                   .amount = dec(cents) / dec(100)});
+  }
+  return log;
+}
+}  // namespace
+
+TEST_CASE("rfm_accumulator: rows(parallel_options) equals rows() on 1, 2, 3 and 7 threads (random logs, merged parts with "
+          "inexact customers, decimal money)",
+          "[aggregate][rfm][parallel]") {
+  // Each state: the log added by the partitioned add on 7 threads (8 parts of the table, so up to 7
+  // threads get parts), merged with parts of a second log split record by record and shuffled, so
+  // many customers' days interleave and their counts come from the day log. The rows on k threads
+  // (every thread used: min_records_per_thread = 1) equal the one-thread rows bit for bit, and those
+  // equal the rows of one accumulator that got every record in order.
+  const crm::rfm_options plain{.calibration_end = 2023y / 12 / 31d};
+  const crm::rfm_options holdout{.calibration_end = 2023y / 6 / 30d, .observation_end = 2023y / 12 / 31d, .time_unit = days{7}};
+  for (const crm::rfm_options& o : {plain, holdout}) {
+    for (int round = 0; round < 3; ++round) {
+      const int customers = 200 + static_cast<int>(rng() % 3000);
+      const auto first = random_log(6000, customers, 365), second = random_log(3000, customers, 365);
+      crm::rfm_accumulator<dec> acc(o), whole(o);
+      (void)crm::add_parallel(acc, first, {.threads = 7, .min_records_per_thread = 1});
+      std::vector<crm::rfm_accumulator<dec>> parts;
+      for (int p = 0; p < 3; ++p) parts.push_back(acc.fresh());
+      std::vector<crm::order<dec>> shuffled = second;
+      std::shuffle(shuffled.begin(), shuffled.end(), rng);
+      for (const auto& r : shuffled) parts[rng() % parts.size()].add(r);
+      acc.merge(crm_test::merge_randomly(std::move(parts), rng));
+      whole.add(first);
+      whole.add(second);
+      const auto want = whole.rows();
+      REQUIRE(acc.rows() == want);
+      for (const unsigned threads : {1U, 2U, 3U, 7U}) {
+        const crm::parallel_options p{.threads = threads, .min_records_per_thread = 1};
+        CHECK(acc.rows(p) == want);
+        CHECK(acc.model_rows(p) == acc.model_rows());
+        CHECK(acc.spend_rows(crm::zero_spend_rows::skip, p) == acc.spend_rows(crm::zero_spend_rows::skip));
+        CHECK(acc.spend_rows(crm::zero_spend_rows::refuse, p) == acc.spend_rows());
+        // the default threshold leaves these small states on the calling thread: the same rows
+        CHECK(acc.rows({.threads = threads}) == want);
+      }
+    }
+  }
+  // Empty, and customer 0 alone (no part of the table exists yet)
+  crm::rfm_accumulator<dec> empty(plain), zero(plain);
+  zero.add({.customer = 0, .time = crm::to_time(2023y / 3 / 1d), .amount = dec(5)});
+  for (const unsigned threads : {1U, 2U, 7U}) {
+    const crm::parallel_options p{.threads = threads, .min_records_per_thread = 1};
+    CHECK(empty.rows(p).empty());
+    REQUIRE(zero.rows(p).size() == 1);
+    CHECK(zero.rows(p) == zero.rows());
+  }
+}
+
+TEST_CASE("detail::sort_by_customer on threads: std::stable_sort's order for keys of any width", "[aggregate][rfm][parallel]") {
+  // Records (key, position): equal keys keep their input order. Keys below 2^8, 2^20, 2^40, any
+  // 64-bit value, one key for all (every pass skipped), and keys that share all but their top digit.
+  struct rec {
+    std::uint64_t first;
+    std::uint32_t second;
+    bool operator==(const rec&) const = default;
+  };
+  const auto key = [](const rec& r) { return r.first; };
+  for (const int width : {8, 20, 40, 64, 0, -1}) {
+    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{255}, std::size_t{256}, std::size_t{3001}, std::size_t{40000}}) {
+      std::vector<rec> v(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t r = rng();
+        const std::uint64_t k = width == 64 ? r : width == 0 ? 42 : width == -1 ? (r % 3) << 56 : r >> (64 - width);
+        v[i] = {k, static_cast<std::uint32_t>(i)};
+      }
+      std::vector<rec> want = v;
+      std::stable_sort(want.begin(), want.end(), [](const rec& a, const rec& b) { return a.first < b.first; });
+      for (const std::size_t threads : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{7}}) {
+        std::vector<rec> got = v;
+        crm::detail::sort_by_customer(got, key, threads, 1);
+        CHECK(got == want);
+        std::vector<rec, crm::detail::huge_page_allocator<rec>> huge(v.begin(), v.end());
+        crm::detail::sort_by_customer(huge, key, threads, 1);
+        CHECK(std::equal(huge.begin(), huge.end(), want.begin(), want.end()));
+      }
+    }
+  }
+}
