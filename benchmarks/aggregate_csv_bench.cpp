@@ -7,6 +7,7 @@
 //   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M]
 //                       [--round-records N] [--round-bytes N]   (rounds of add_parallel / scan_csv_into)
 //                       [--split input|customer]   (how add_parallel splits the orders in memory)
+//                       [--task average_check|repeat_share|rfm|cohort]   (one task alone)
 //       times the comparison tasks (average check, repeat share, RFM, monthly cohort matrix) and
 //       prints one JSON object: times in seconds per repetition and the results to cross-check.
 #include <crm/aggregate.hpp>
@@ -346,11 +347,23 @@ struct task_runner {
     r.customers = rep.customers;
     r.repeat_customers = rep.repeat_customers;
   }
+  // The rows on the task's threads where this version of the library builds them on threads
+  // (checked at compile time, as the split above).
+  template <class Acc>
+  auto rfm_rows(const Acc& acc) {
+    if constexpr (requires { acc.rows(popts); }) {
+      crm::parallel_options p = popts;
+      p.threads = threads;
+      return acc.rows(p);
+    } else {
+      return acc.rows();
+    }
+  }
   void rfm(results& r) {
     crm::rfm_accumulator<double> acc(rfm_opt);
     acc.reserve(customers_hint);
     accumulate(acc);
-    r.rfm_hash = rfm_hash(acc.rows(), r);
+    r.rfm_hash = rfm_hash(rfm_rows(acc), r);
   }
   void cohorts(results& r) {
     crm::period_accumulator<double> acc(period_opt);
@@ -395,7 +408,7 @@ void print_json(const char* side, unsigned threads, const timings& times, const 
 }
 
 int compare_main(int argc, char** argv) {
-  std::string file, side = "memory", split = "input";
+  std::string file, side = "memory", split = "input", task;  // task: one of the four alone (empty: all)
   unsigned threads = 2, reps = 5;
   std::size_t customers_hint = 1'000'000;  // room reserved in the per-customer tables
   std::size_t round_records = crm::parallel_options{}.round_records;  // add_parallel's rounds (memory)
@@ -407,6 +420,7 @@ int compare_main(int argc, char** argv) {
     else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::atoi(argv[++i]));
     else if (a == "--reps" && i + 1 < argc) reps = static_cast<unsigned>(std::atoi(argv[++i]));
     else if (a == "--split" && i + 1 < argc) split = argv[++i];
+    else if (a == "--task" && i + 1 < argc) task = argv[++i];
     else if (a == "--customers" && i + 1 < argc) customers_hint = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--round-records" && i + 1 < argc) round_records = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--round-bytes" && i + 1 < argc) round_bytes = std::strtoull(argv[++i], nullptr, 10);
@@ -510,10 +524,11 @@ int compare_main(int argc, char** argv) {
       if (n != orders.size()) std::fprintf(stderr, "floor_random counted %" PRIu64 " orders\n", n), std::exit(2);
     });
   } else {
-    timed("average_check", [&](results& x) { run.average_check(x); });
-    timed("repeat_share", [&](results& x) { run.repeat_share(x); });
-    timed("rfm", [&](results& x) { run.rfm(x); });
-    timed("cohort", [&](results& x) { run.cohorts(x); });
+    const auto wanted = [&task](const char* name) { return task.empty() || task == name; };
+    if (wanted("average_check")) timed("average_check", [&](results& x) { run.average_check(x); });
+    if (wanted("repeat_share")) timed("repeat_share", [&](results& x) { run.repeat_share(x); });
+    if (wanted("rfm")) timed("rfm", [&](results& x) { run.rfm(x); });
+    if (wanted("cohort")) timed("cohort", [&](results& x) { run.cohorts(x); });
   }
   if (side == "memory") std::fprintf(stderr, "crm-memory: add_parallel split by %s\n", split.c_str());
   print_json(side == "memory" ? "crm-memory" : side == "csv" ? "crm-csv" : "floor", threads, times, cpu, r, floor_sum);
