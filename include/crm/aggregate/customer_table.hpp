@@ -98,6 +98,13 @@ void sort_by_customer(std::vector<R>& v, Key key) {
     v.swap(tmp);
   }
 }
+
+/// True when an id occurs more than once in `ids` (a sorted copy, by radix: linear time). The
+/// merges from serialized bytes refuse such a buffer before they change anything.
+[[nodiscard]] inline bool any_repeated(std::vector<customer_id> ids) {
+  sort_by_customer(ids, [](customer_id c) { return c; });
+  return std::adjacent_find(ids.begin(), ids.end()) != ids.end();
+}
 }  // namespace detail
 
 /**
@@ -196,6 +203,14 @@ class customer_table {
   /// grows each part to at least the matching share of other's: inserting keys in another table's
   /// slot order into a smaller table piles them into long runs (linear probing's known worst case;
   /// measured: a merge into an empty table took minutes).
+  /// Makes room before `customers` customers of a serialized part are inserted (a merge from
+  /// bytes, where no other table exists): a table smaller than that part grows to hold both; a
+  /// larger one (the usual case: partial states of nearly the same customers) is left as it is, its
+  /// parts growing one by one if they must (a rebuild of the whole table, and fresh pages for it,
+  /// cost more than the merge itself: measured with benchmarks/postgresql/merge_pieces.cpp).
+  void prepare_merge(std::size_t customers) {
+    if (size() < customers) reserve(size() + customers);
+  }
   void prepare_merge(const customer_table& other) {
     if (other.parts_.empty()) return;
     if (parts_.empty() || other.bits_ > bits_) rebuild(std::max(other.bits_, bits_));

@@ -465,12 +465,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     }
     if (r.ok() && !r.at_end()) r.fail(errc::malformed, "payload", "has bytes after the state");
     if (!r.ok()) return r.error();
-    {
-      std::vector<customer_id> sorted = ids;
-      detail::sort_by_customer(sorted, [](customer_id c) { return c; });
-      if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-        return {errc::malformed, name, "customer", "appears twice (corrupted state)"};
-    }
+    if (detail::any_repeated(ids)) return {errc::malformed, name, "customer", "appears twice (corrupted state)"};
     // Sums are >= 0, so no customer's sum can overflow when the largest sums of both sides add up;
     // otherwise try_merge checks customer by customer.
     T mine{}, mine_hold{};
@@ -483,7 +478,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     detail::byte_reader w(payload, name);
     (void)read_head(w, o, returns);
     (void)w.get<std::uint64_t>("customers");
-    table_.reserve(std::max(table_.size(), ids.size()));
+    table_.prepare_merge(ids.size());
     std::vector<std::uint32_t> remap(ids.size(), 0);
     constexpr std::size_t ahead = 16;
     for (std::size_t i = 0; i < ids.size(); ++i) {
