@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "merge_serialized_helpers.hpp"
 
 using namespace std::chrono;
 using crm::order;
@@ -261,4 +262,78 @@ TEST_CASE("period_accumulator: bad options and records", "[aggregate][cohort]") 
         "crm::period_accumulator: time is out of range (is outside the periods of the accumulator) (record 0)");
   // No customer before the first period: the first period's retention has a zero denominator.
   CHECK(crm::try_retention_rate(acc.stats()[0].retention()).error().code == crm::errc::zero_denominator);
+}
+
+TEST_CASE("period_accumulator: try_merge_serialized reads a part straight from its bytes; damaged buffers leave the state unchanged",
+          "[aggregate][cohort][merge][serialize]") {
+  // Random logs (amounts in quarters: sums exact) split at random into 2 to 4 parts, each merged
+  // into the first through its bytes: the whole's statistics and cohort matrix, bit for bit; cohort
+  // revenue on and off, horizons of one and of several words, double and decimal50; gaps go
+  // through try_deserialize and give the same.
+  std::mt19937_64 rng(1203);
+  const sys_days first = 2023y / 1 / 1d;
+  const std::vector<crm::period_options> cfgs = {
+      {.unit = period_unit::month, .first = first, .periods = 24, .cohort_revenue = true},
+      {.unit = period_unit::month, .first = first, .periods = 24, .inactive_periods = 3},
+      {.unit = period_unit::week, .first = first, .periods = 130, .inactive_periods = 5, .cohort_revenue = true},
+      {.unit = period_unit::month, .first = first, .periods = 12, .cohort_revenue = true, .gaps = true}};
+  for (const crm::period_options& o : cfgs) {
+    for (int round = 0; round < 3; ++round) {
+      crm::period_accumulator<double> probe(o);
+      const sys_days end = crm::period_start(o.unit, probe.first_period() + o.periods);
+      const auto span_days = static_cast<unsigned long long>((end - first).count());
+      const int customers = 1 + static_cast<int>(rng() % 300), records = static_cast<int>(rng() % 3000);
+      const std::size_t parts = 2 + rng() % 3;
+      crm::period_accumulator<double> whole(o);
+      std::vector<crm::period_accumulator<double>> part(parts, crm::period_accumulator<double>(o));
+      crm::period_accumulator<crm::decimal50> whole_d(o);
+      std::vector<crm::period_accumulator<crm::decimal50>> part_d(parts, crm::period_accumulator<crm::decimal50>(o));
+      for (int i = 0; i < records; ++i) {
+        const order<double> r{rng() % static_cast<unsigned>(customers), crm::to_time(first + days{static_cast<long long>(rng() % span_days)}),
+                              static_cast<double>(rng() % 4000) / 4.0 - (rng() % 20 == 0 ? 1000.0 : 0.0)};
+        const std::size_t p = rng() % parts;
+        whole.add(r);
+        part[p].add(r);
+        const order<crm::decimal50> rd{r.customer, r.time, crm::decimal50(r.amount)};
+        whole_d.add(rd);
+        part_d[p].add(rd);
+      }
+      crm::period_accumulator<double> merged = part[0];
+      crm::period_accumulator<crm::decimal50> merged_d = part_d[0];
+      for (std::size_t p = 1; p < parts; ++p) {
+        REQUIRE_FALSE(merged.try_merge_serialized(part[p].serialize()));
+        REQUIRE_FALSE(merged_d.try_merge_serialized(part_d[p].serialize()));
+      }
+      CHECK(merged == whole);
+      CHECK(merged_d == whole_d);
+      crm::period_accumulator<double> empty(o);
+      REQUIRE_FALSE(empty.try_merge_serialized(part[1].serialize()));
+      CHECK(empty == part[1]);
+      if (round == 0) crm_test::check_merge_serialized(part[0], part[1], rng);
+    }
+  }
+  // Refused: other options (try_merge's error), another kind; a customer twice behind a valid
+  // checksum; the state unchanged each time.
+  crm::period_accumulator<double> a(cfgs[0]), b(cfgs[1]), twice(cfgs[1]);
+  a.add({1, crm::to_time(first), 5.0});
+  b.add({2, crm::to_time(first), 5.0});
+  const crm::period_accumulator<double> before = a;
+  CHECK(crm::message(a.try_merge_serialized(b.serialize())) ==
+        "crm::period_accumulator: options is malformed (differ between the merged accumulators)");
+  CHECK(std::string(a.try_merge_serialized(crm::customer_accumulator<double>().serialize()).field) == "kind");
+  twice.add({7, crm::to_time(first), 5.0});
+  twice.add({8, crm::to_time(first), 5.0});
+  std::vector<std::byte> bytes = twice.serialize();
+  // payload: 14 option bytes, 24 per period (orders, returns, revenue), the count, 24-byte records
+  const std::size_t first_record = 24 + 14 + 24 * 24 + 8;
+  for (std::size_t k = 0; k < 8; ++k) bytes[first_record + 24 + k] = bytes[first_record + k];
+  crm_test::reseal(bytes);
+  CHECK(crm::message(crm::period_accumulator<double>::try_deserialize(bytes).error()) ==
+        "crm::period_accumulator: customer is malformed (appears twice (corrupted state))");
+  twice = crm::period_accumulator<double>(cfgs[1]);
+  twice.add({9, crm::to_time(first), 1.0});
+  const crm::period_accumulator<double> twice_before = twice;
+  CHECK(crm::message(twice.try_merge_serialized(bytes)) == "crm::period_accumulator: customer is malformed (appears twice (corrupted state))");
+  CHECK(twice == twice_before);
+  CHECK(a == before);
 }

@@ -20,6 +20,7 @@
 
 #include "catch.hpp"
 #include "data_path.hpp"
+#include "merge_serialized_helpers.hpp"
 #include "number_helpers.hpp"
 
 using namespace std::chrono;
@@ -309,4 +310,75 @@ TEST_CASE("rfm_accumulator: the day log in segments (partitioned rounds, merges)
   const crm::rfm_accumulator<double> expected = crm::merge(many, crm::rfm_accumulator<double>(many));
   CHECK(twice == expected);
   CHECK(twice.day_log_size() == 2 * one.day_log_size());
+}
+
+TEST_CASE("rfm_accumulator: try_merge_serialized reads a part straight from its bytes; damaged buffers leave the state unchanged",
+          "[aggregate][rfm][merge][serialize]") {
+  // Random logs (amounts in quarters: sums exact in binary floating point) split at random into 2
+  // to 4 parts (record by record, so a customer's days interleave between parts), each part merged
+  // into the first through its bytes: the whole's summary, bit for bit; with and without a
+  // holdout, in double and in decimal50.
+  std::mt19937_64 rng(1202);
+  const crm::rfm_options with_holdout{.calibration_end = sys_days{year{2023} / 8 / 31}, .observation_end = sys_days{year{2023} / 10 / 31},
+                                      .time_unit = days{7}};
+  const crm::rfm_options plain{.calibration_end = sys_days{year{2023} / 10 / 31}};
+  for (const crm::rfm_options& o : {plain, with_holdout}) {
+    for (int round = 0; round < 6; ++round) {
+      const int customers = 1 + static_cast<int>(rng() % 300), records = static_cast<int>(rng() % 3000);
+      const std::size_t parts = 2 + rng() % 3;
+      std::vector<crm::order<double>> log;
+      for (int i = 0; i < records; ++i)
+        log.push_back({rng() % static_cast<unsigned>(customers), crm::time_point{sys_days{year{2023} / 1 / 1} + days{static_cast<int>(rng() % 300)}},
+                       static_cast<double>(rng() % 4000) / 4.0 - (rng() % 20 == 0 ? 1000.0 : 0.0)});
+      crm::rfm_accumulator<double> whole(o);
+      std::vector<crm::rfm_accumulator<double>> part(parts, crm::rfm_accumulator<double>(o));
+      crm::rfm_accumulator<crm::decimal50> whole_d(o);
+      std::vector<crm::rfm_accumulator<crm::decimal50>> part_d(parts, crm::rfm_accumulator<crm::decimal50>(o));
+      for (const auto& r : log) {
+        const std::size_t p = rng() % parts;
+        whole.add(r);
+        part[p].add(r);
+        const crm::order<crm::decimal50> rd{r.customer, r.time, crm::decimal50(r.amount)};
+        whole_d.add(rd);
+        part_d[p].add(rd);
+      }
+      crm::rfm_accumulator<double> merged = part[0];
+      crm::rfm_accumulator<crm::decimal50> merged_d = part_d[0];
+      for (std::size_t p = 1; p < parts; ++p) {
+        REQUIRE_FALSE(merged.try_merge_serialized(part[p].serialize()));
+        REQUIRE_FALSE(merged_d.try_merge_serialized(part_d[p].serialize()));
+      }
+      CHECK(merged == whole);
+      CHECK(merged.returns() == whole.returns());
+      CHECK(merged_d == whole_d);
+      // into an empty accumulator: the part itself
+      crm::rfm_accumulator<double> empty(o);
+      REQUIRE_FALSE(empty.try_merge_serialized(part[1].serialize()));
+      CHECK(empty == part[1]);
+      if (round == 0) crm_test::check_merge_serialized(part[0], part[1], rng);
+    }
+  }
+  // Refused: other options (try_merge's error), another kind, another number type; unchanged.
+  crm::rfm_accumulator<double> a(plain), b(with_holdout);
+  a.add({.customer = 1, .time = crm::time_point{sys_days{year{2023} / 2 / 1}}, .amount = 5});
+  b.add({.customer = 2, .time = crm::time_point{sys_days{year{2023} / 2 / 1}}, .amount = 5});
+  const crm::rfm_accumulator<double> before = a;
+  CHECK(crm::message(a.try_merge_serialized(b.serialize())) ==
+        "crm::rfm_accumulator: options is malformed (differ between the merged accumulators)");
+  CHECK(std::string(a.try_merge_serialized(crm::customer_accumulator<double>().serialize()).field) == "kind");
+  CHECK(std::string(a.try_merge_serialized(crm::rfm_accumulator<float>(plain).serialize()).field) == "number_type");
+  CHECK(a == before);
+  // A customer twice in a buffer whose checksum is valid: refused by name, unchanged.
+  crm::rfm_accumulator<double> twice(plain);
+  twice.add({.customer = 7, .time = crm::time_point{sys_days{year{2023} / 2 / 1}}, .amount = 5});
+  twice.add({.customer = 8, .time = crm::time_point{sys_days{year{2023} / 2 / 1}}, .amount = 5});
+  std::vector<std::byte> bytes = twice.serialize();
+  // payload: 4 + 1 + 4 + 4 + 1 + 8 option and return bytes, the count (8), then 57-byte records
+  const std::size_t first_record = 24 + 22 + 8;
+  for (std::size_t k = 0; k < 8; ++k) bytes[first_record + 57 + k] = bytes[first_record + k];
+  crm_test::reseal(bytes);
+  CHECK(crm::message(crm::rfm_accumulator<double>::try_deserialize(bytes).error()) ==
+        "crm::rfm_accumulator: customer is malformed (appears twice (corrupted state))");
+  CHECK(crm::message(a.try_merge_serialized(bytes)) == "crm::rfm_accumulator: customer is malformed (appears twice (corrupted state))");
+  CHECK(a == before);
 }

@@ -465,24 +465,9 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     const std::size_t X = 2 * (words_ - 1);
     table_.prepare_merge(other.table_);
     other.table_.for_each([&](customer_id c, const state& o) {
-      auto [s, created] = table_.try_emplace(c);
-      if (created) {
-        s->index = next_index_++;
-        if (X > 0) extra_.resize(extra_.size() + X, 0);
-      }
-      remap[o.index] = s->index;
-      s->multi |= o.multi | (s->active & o.active);
-      s->active |= o.active;
-      if (X > 0) {
-        std::uint64_t* w = &extra_[std::size_t{s->index} * X];
-        const std::uint64_t* v = &other.extra_[std::size_t{o.index} * X];
-        const std::size_t h = words_ - 1;
-        for (std::size_t k = 0; k < h; ++k) {
-          w[h + k] |= v[h + k] | (w[k] & v[k]);
-          w[k] |= v[k];
-        }
-      }
-      if (opt_.cohort_revenue && o.period >= 0) log_.push_back({s->index, o.period, o.revenue});
+      const std::uint32_t i = merge_bits(c, o.active, o.multi, X > 0 ? &other.extra_[std::size_t{o.index} * X] : nullptr);
+      remap[o.index] = i;
+      if (opt_.cohort_revenue && o.period >= 0) log_.push_back({i, o.period, o.revenue});
     });
     for (const log_entry& e : other.log_) log_.push_back({remap[e.index], e.period, e.revenue});
     if (opt_.gaps) {
@@ -494,6 +479,96 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       for (const gap_entry& e : other.gap_log_) moved(e);
       for (const gap_entry& e : other.gap_cur_)
         if (e.period >= 0) moved(e);
+    }
+    last_day_ = none_day;
+    return {};
+  }
+
+  /// Adds the records of a state serialized by serialize(), read straight from its bytes: the same
+  /// state as try_merge(try_deserialize(bytes).value()), without building the other accumulator
+  /// (one pass over the buffer checks all of it, a second adds its customers, prefetching their
+  /// slots; with period_options::gaps, through try_deserialize). Errors: those of try_deserialize
+  /// for a truncated, padded, corrupted, foreign or wrong-version buffer (malformed, or out_of_range
+  /// for the version, naming the field; when a buffer has several faults another of them may be
+  /// named), then those of try_merge (different options: malformed, "options"; a revenue sum
+  /// overflows T: overflow, "revenue"). On any error the state is unchanged: nothing changes
+  /// before the whole buffer has been checked. Never reads outside `bytes`.
+  error_info try_merge_serialized(std::span<const std::byte> bytes) {
+    error_info e;
+    const std::span<const std::byte> payload = detail::open_state<T>(bytes, kind, name, e);
+    if (e) return e;
+    detail::byte_reader r(payload, name);
+    period_options o;
+    std::int32_t first = 0;
+    if (!read_head(r, o, first)) return r.error();
+    if (!(o == opt_) || opt_.gaps) return merge_deserialized(bytes);  // try_merge's error, or the gap entries
+    if (first != first_) return {errc::malformed, name, "first", "is invalid (corrupted state)"};
+    const std::size_t P = orders_.size(), X = 2 * (words_ - 1);
+    std::vector<count_t> orders(P), returns(P);
+    std::vector<T> revenue = revenue_;
+    bool overflows = false;
+    for (std::size_t p = 0; p < P && r.ok(); ++p) {
+      orders[p] = r.get<std::int64_t>("orders");
+      returns[p] = r.get<std::int64_t>("returns");
+      const T v = r.template get_number<T>("revenue");
+      if (r.ok() && (orders[p] < 0 || returns[p] < 0 || !number_traits<T>::is_finite(v)))
+        r.fail(errc::malformed, "orders", "is invalid (corrupted state)");
+      overflows = overflows || !detail::add_finite(revenue[p], v);
+    }
+    const std::uint64_t n = r.get_count("customers", 24 + 8 * X);
+    if (n > std::numeric_limits<std::uint32_t>::max()) return {errc::malformed, name, "customers", "is too large"};
+    std::vector<customer_id> ids;
+    ids.reserve(static_cast<std::size_t>(n));
+    std::vector<std::int32_t> first_active;
+    first_active.reserve(static_cast<std::size_t>(n));
+    std::array<std::uint64_t, 64> a{}, m{};
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      ids.push_back(r.get<std::uint64_t>("customer"));
+      read_bits(r, a.data(), m.data());
+      if (!r.ok()) break;
+      if (!valid_bits(a.data(), m.data())) r.fail(errc::malformed, "customer", "has an impossible state (corrupted state)");
+      first_active.push_back(static_cast<std::int32_t>(lowest(a.data())));
+    }
+    const std::uint64_t k = r.get_count("revenue_log", 10);
+    if (r.ok() && !opt_.cohort_revenue && k != 0) r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");
+    for (std::uint64_t i = 0; i < k && r.ok(); ++i) {
+      const log_entry le = read_log_entry(r);
+      if (r.ok() && (le.index >= n || le.period < first_active[le.index] || le.period >= opt_.periods || !detail::fast_non_negative(le.revenue)))
+        r.fail(errc::malformed, "revenue_log", "has an entry out of range (corrupted state)");
+    }
+    if (r.ok() && !r.at_end()) r.fail(errc::malformed, "payload", "has bytes after the state");
+    if (!r.ok()) return r.error();
+    if (detail::any_repeated(ids)) return {errc::malformed, name, "customer", "appears twice (corrupted state)"};
+    if (overflows) return overflow();
+    // the buffer is whole: add it
+    detail::byte_reader w(payload, name);
+    (void)read_head(w, o, first);
+    for (std::size_t p = 0; p < P; ++p) {
+      (void)w.get<std::int64_t>("orders");
+      (void)w.get<std::int64_t>("returns");
+      (void)w.template get_number<T>("revenue");
+      orders_[p] += orders[p];
+      returns_[p] += returns[p];
+    }
+    revenue_ = std::move(revenue);
+    (void)w.get<std::uint64_t>("customers");
+    table_.prepare_merge(ids.size());
+    std::vector<std::uint32_t> remap(ids.size(), 0);
+    std::array<std::uint64_t, 128> words{};  // words 1.. of active, then of multi
+    constexpr std::size_t ahead = 16;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (i + ahead < ids.size()) table_.prefetch(ids[i + ahead]);
+      const customer_id c = w.get<std::uint64_t>("customer");
+      const std::uint64_t active = w.get<std::uint64_t>("active"), multi = w.get<std::uint64_t>("multi");
+      for (std::size_t q = 0; q < X; ++q) words[q] = w.get<std::uint64_t>("active");
+      remap[i] = merge_bits(c, active, multi, words.data());
+    }
+    (void)w.get<std::uint64_t>("revenue_log");
+    log_.reserve(log_.size() + static_cast<std::size_t>(k));
+    for (std::uint64_t i = 0; i < k; ++i) {
+      log_entry le = read_log_entry(w);
+      le.index = remap[le.index];
+      log_.push_back(le);
     }
     last_day_ = none_day;
     return {};
@@ -551,19 +626,8 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
   }
   void read_payload(detail::byte_reader& r) {
     period_options o;
-    const auto unit = r.get<std::uint8_t>("unit");
-    const auto first = r.get<std::int32_t>("first");
-    o.periods = r.get<std::int32_t>("periods");
-    o.inactive_periods = r.get<std::int32_t>("inactive_periods");
-    const auto flags = r.get<std::uint8_t>("flags");
-    if (!r.ok()) return;
-    if (unit > static_cast<std::uint8_t>(period_unit::year)) return r.fail(errc::malformed, "unit", "is invalid (corrupted state)");
-    if (flags > 3) return r.fail(errc::malformed, "flags", "has an unknown option (corrupted state, or one of a newer library)");
-    o.unit = static_cast<period_unit>(unit);
-    o.cohort_revenue = (flags & 1) != 0;
-    o.gaps = (flags & 2) != 0;
-    o.first = period_start(o.unit, first);
-    if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)");
+    std::int32_t first = 0;
+    if (!read_head(r, o, first)) return;
     opt_ = o;
     init();
     if (first_ != first) return r.fail(errc::malformed, "first", "is invalid (corrupted state)");
@@ -606,10 +670,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     const std::uint64_t m = r.get_count("revenue_log", 10);
     if (!opt_.cohort_revenue && m != 0) return r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");
     for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
-      log_entry e;
-      e.index = r.get<std::uint32_t>("revenue_log");
-      e.period = r.get<std::int32_t>("revenue_log");
-      e.revenue = r.template get_number<T>("revenue_log");
+      const log_entry e = read_log_entry(r);
       if (!r.ok()) return;
       // (a period before the customer's first would index before the cohort's row)
       if (e.index >= n || e.period < first_active[e.index] || e.period >= opt_.periods || !detail::fast_non_negative(e.revenue))
@@ -791,6 +852,64 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
         starts_[p] = std::int64_t{period_start(opt_.unit, first_ + static_cast<std::int32_t>(p)).time_since_epoch().count()} * 86400;
     }
   }
+  // The options at the start of a payload (and the number of its first period); false when r
+  // failed (or they are invalid).
+  static bool read_head(detail::byte_reader& r, period_options& o, std::int32_t& first) {
+    const auto unit = r.get<std::uint8_t>("unit");
+    first = r.get<std::int32_t>("first");
+    o.periods = r.get<std::int32_t>("periods");
+    o.inactive_periods = r.get<std::int32_t>("inactive_periods");
+    const auto flags = r.get<std::uint8_t>("flags");
+    if (!r.ok()) return false;
+    if (unit > static_cast<std::uint8_t>(period_unit::year)) return r.fail(errc::malformed, "unit", "is invalid (corrupted state)"), false;
+    if (flags > 3) return r.fail(errc::malformed, "flags", "has an unknown option (corrupted state, or one of a newer library)"), false;
+    o.unit = static_cast<period_unit>(unit);
+    o.cohort_revenue = (flags & 1) != 0;
+    o.gaps = (flags & 2) != 0;
+    o.first = period_start(o.unit, first);
+    if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)"), false;
+    return true;
+  }
+  // A customer's active and multi words from a payload (after its id), as load() gives them.
+  void read_bits(detail::byte_reader& r, std::uint64_t* a, std::uint64_t* m) const {
+    a[0] = r.get<std::uint64_t>("active");
+    m[0] = r.get<std::uint64_t>("multi");
+    for (std::size_t k = 1; k < words_; ++k) a[k] = r.get<std::uint64_t>("active");
+    for (std::size_t k = 1; k < words_; ++k) m[k] = r.get<std::uint64_t>("active");
+  }
+  static log_entry read_log_entry(detail::byte_reader& r) {
+    log_entry e;
+    e.index = r.get<std::uint32_t>("revenue_log");
+    e.period = r.get<std::int32_t>("revenue_log");
+    e.revenue = r.template get_number<T>("revenue_log");
+    return e;
+  }
+  error_info merge_deserialized(std::span<const std::byte> bytes) {
+    const result<period_accumulator> other = period_accumulator::try_deserialize(bytes);
+    if (!other) return other.error();
+    return try_merge(*other);
+  }
+  // Adds customer c's periods of another part (`v`: its words 1.. of active, then of multi; unread
+  // for a horizon of one word); returns c's index.
+  std::uint32_t merge_bits(customer_id c, std::uint64_t active, std::uint64_t multi, const std::uint64_t* v) {
+    const std::size_t X = 2 * (words_ - 1);
+    auto [s, created] = table_.try_emplace(c);
+    if (created) {
+      s->index = next_index_++;
+      if (X > 0) extra_.resize(extra_.size() + X, 0);
+    }
+    s->multi |= multi | (s->active & active);
+    s->active |= active;
+    if (X > 0) {
+      std::uint64_t* w = &extra_[std::size_t{s->index} * X];
+      const std::size_t h = words_ - 1;
+      for (std::size_t k = 0; k < h; ++k) {
+        w[h + k] |= v[h + k] | (w[k] & v[k]);
+        w[k] |= v[k];
+      }
+    }
+    return s->index;
+  }
   [[nodiscard]] std::uint64_t mask(std::size_t k) const noexcept {
     const std::size_t bits = static_cast<std::size_t>(opt_.periods) - 64 * k;
     return bits >= 64 ? ~std::uint64_t{0} : ((std::uint64_t{1} << bits) - 1);
@@ -850,15 +969,19 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
   static void count_word(std::uint64_t w, std::size_t k, std::vector<count_t>& into) noexcept {
     for (; w != 0; w &= w - 1) ++into[64 * k + static_cast<std::size_t>(std::countr_zero(w))];
   }
-  [[nodiscard]] bool valid(const state& s) const noexcept {
-    std::array<std::uint64_t, 64> a{}, m{};
-    load(s, a.data(), m.data());
+  // The active and multi words of a customer: inside the horizon, multi within active, not empty.
+  [[nodiscard]] bool valid_bits(const std::uint64_t* a, const std::uint64_t* m) const noexcept {
     bool any = false;
     for (std::size_t k = 0; k < words_; ++k) {
       if ((a[k] & ~mask(k)) != 0 || (m[k] & ~a[k]) != 0) return false;
       any = any || a[k] != 0;
     }
-    if (!any) return false;
+    return any;
+  }
+  [[nodiscard]] bool valid(const state& s) const noexcept {
+    std::array<std::uint64_t, 64> a{}, m{};
+    load(s, a.data(), m.data());
+    if (!valid_bits(a.data(), m.data())) return false;
     if (!opt_.cohort_revenue) return s.period == -1;
     if (s.period == -1) return true;
     return s.period >= 0 && s.period < opt_.periods && ((a[static_cast<std::size_t>(s.period) / 64] >> (s.period % 64)) & 1) != 0 &&
