@@ -561,7 +561,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       const customer_id c = w.get<std::uint64_t>("customer");
       const std::uint64_t active = w.get<std::uint64_t>("active"), multi = w.get<std::uint64_t>("multi");
       for (std::size_t q = 0; q < X; ++q) words[q] = w.get<std::uint64_t>("active");
-      remap[i] = merge_bits(c, active, multi, words.data());
+      remap[i] = merge_bits(c, active, multi, words.data(), true);
     }
     (void)w.get<std::uint64_t>("revenue_log");
     log_.reserve(log_.size() + static_cast<std::size_t>(k));
@@ -890,10 +890,11 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     return try_merge(*other);
   }
   // Adds customer c's periods of another part (`v`: its words 1.. of active, then of multi; unread
-  // for a horizon of one word); returns c's index.
-  std::uint32_t merge_bits(customer_id c, std::uint64_t active, std::uint64_t multi, const std::uint64_t* v) {
+  // for a horizon of one word); returns c's index. keep_parts: a full part grows alone instead of
+  // the whole table splitting into more parts (see customer_table::prepare_merge(customers)).
+  std::uint32_t merge_bits(customer_id c, std::uint64_t active, std::uint64_t multi, const std::uint64_t* v, bool keep_parts = false) {
     const std::size_t X = 2 * (words_ - 1);
-    auto [s, created] = table_.try_emplace(c);
+    auto [s, created] = keep_parts ? table_.try_emplace_in_part(c) : table_.try_emplace(c);
     if (created) {
       s->index = next_index_++;
       if (X > 0) extra_.resize(extra_.size() + X, 0);

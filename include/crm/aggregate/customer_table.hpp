@@ -204,12 +204,13 @@ class customer_table {
   /// slot order into a smaller table piles them into long runs (linear probing's known worst case;
   /// measured: a merge into an empty table took minutes).
   /// Makes room before `customers` customers of a serialized part are inserted (a merge from
-  /// bytes, where no other table exists): a table smaller than that part grows to hold both; a
-  /// larger one (the usual case: partial states of nearly the same customers) is left as it is, its
-  /// parts growing one by one if they must (a rebuild of the whole table, and fresh pages for it,
-  /// cost more than the merge itself: measured with benchmarks/postgresql/merge_pieces.cpp).
+  /// bytes, where no other table exists): a table less than half that part's size grows to hold
+  /// both; a larger one (the usual case: partial states of nearly the same customers) is left as it is, and
+  /// the caller inserts with try_emplace_in_part, so a full part grows alone (a rebuild of the whole
+  /// table, and fresh pages for it, cost more than the merge itself: measured with
+  /// benchmarks/postgresql/merge_pieces.cpp).
   void prepare_merge(std::size_t customers) {
-    if (size() < customers) reserve(size() + customers);
+    if (size() < customers / 2 + 1) reserve(size() + customers);
   }
   void prepare_merge(const customer_table& other) {
     if (other.parts_.empty()) return;

@@ -486,7 +486,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       customer_id c{};
       state s;
       read_record(w, c, s);
-      remap[i] = merge_one(c, s);
+      remap[i] = merge_one(c, s, true);
     }
     if (const std::uint64_t k = w.get<std::uint64_t>("day_log"); k > 0) {  // a new segment, as try_merge adds
       std::vector<std::uint64_t>& seg = sealed_.emplace_back();
@@ -622,8 +622,10 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     return try_merge(*other);
   }
   // Adds customer c's state `o` of another part (sums checked by the caller); returns c's index.
-  std::uint32_t merge_one(customer_id c, const state& o) {
-    auto [s, created] = table_.try_emplace(c);
+  // keep_parts: a full part grows alone instead of the whole table splitting into more parts (see
+  // customer_table::prepare_merge(customers)).
+  std::uint32_t merge_one(customer_id c, const state& o, bool keep_parts = false) {
+    auto [s, created] = keep_parts ? table_.try_emplace_in_part(c) : table_.try_emplace(c);
     if (created) {
       *s = o;
       s->index = next_index_++;
