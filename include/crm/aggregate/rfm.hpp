@@ -33,6 +33,7 @@
 #include <crm/models/gamma_gamma.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <concepts>
 #include <cstddef>
@@ -270,72 +271,105 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   /// The summary, one row per customer with a calibration purchase, sorted by customer id.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const { return rows(parallel_options{}); }
   /// rows() on up to p.threads threads (the calling one and p.threads - 1 started here; fewer when
-  /// a thread would get fewer than p.min_records_per_thread customers): each thread collects the
-  /// customers of a range of the table's parts, the radix sort by id counts and scatters a chunk
-  /// per thread, and each thread builds a contiguous range of the rows. The same rows as rows(), in
-  /// any number type: each row is computed from its customer's state alone.
+  /// a thread would get fewer than p.min_records_per_thread customers). The same rows as rows(), in
+  /// any number type: each row is computed from its customer's state alone, and ids are distinct.
+  /// How: each thread walks a range of the table's parts, builds the rows of its customers in slot
+  /// order and writes each straight into the output, into the range of its bucket (the next bits of
+  /// the id below those all ids share, about 2,048 rows per bucket); then the threads sort the
+  /// buckets, each in the cache. No sorted copy of the customers besides the output itself: the
+  /// memory rows() adds is the output, plus, when some bucket holds many more rows than the
+  /// others (ids that crowd into one range), a copy of that bucket.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows(const parallel_options& p) const {
     const std::size_t k = row_threads(p);
-    // The customers' (id, state) pairs sorted by id, then one row each straight into the output:
-    // sorting 16-byte pairs is cheaper than sorting rows, and no row is built twice.
-    std::vector<std::vector<ref, detail::huge_page_allocator<ref>>> local(k);
-    std::vector<unsigned char> inexact(k, 0);
     const std::size_t parts = table_.part_count();
-    detail::on_threads(k, [&](std::size_t t) {  // in slot order: one pass over each part
-      auto& l = local[t];
-      l.reserve(k == 1 ? table_.size() : table_.size() / k + table_.size() / (16 * k) + 64);
-      bool any = false;
-      const auto take = [&](customer_id c, const state& s) {
-        if (s.first == state::none_first) return;
-        any = any || s.inexact != 0;
-        l.push_back({c, &s});
+    // calls f(id, state) for the summary's customers of thread t's range of parts, in slot order
+    const auto walk = [&](std::size_t t, auto&& f) {
+      const auto take = [&f](customer_id c, const state& s) {
+        if (s.first != state::none_first) f(c, s);
       };
       if (parts == 0) table_.for_each(take);  // customer 0 alone, or no one
       else
         for (std::size_t q = parts * t / k; q < parts * (t + 1) / k; ++q) table_.for_each_in_part(q, take);
-      inexact[t] = any ? 1 : 0;
-    });
-    std::vector<ref, detail::huge_page_allocator<ref>> order;
-    if (k == 1) {
-      order = std::move(local[0]);
-    } else {
-      std::vector<std::size_t> at(k + 1, 0);
-      for (std::size_t t = 0; t < k; ++t) at[t + 1] = at[t] + local[t].size();
-      order.resize(at[k]);
-      detail::on_threads(k, [&](std::size_t t) {
-        std::copy(local[t].begin(), local[t].end(), order.begin() + static_cast<std::ptrdiff_t>(at[t]));
-        local[t] = {};  // freed before the sort takes its scratch copy
-      });
-    }
-    const std::size_t per = p.min_records_per_thread;
-    detail::sort_by_customer(order, [](const ref& r) { return r.id; }, k, per);
-    exact_days fix;
-    if (std::find(inexact.begin(), inexact.end(), 1) != inexact.end()) {  // rows whose day counts need the log
-      std::vector<unsigned char> need(next_index_, 0);
-      for (const ref& r : order) need[r.s->index] = r.s->inexact;
-      fix = recount(need, k, per);
-    }
-    const auto row = [&](const ref& r) {
-      const state& s = *r.s;
-      return make_row(r.id, s, (s.inexact & 1) ? fix.days[s.index] : s.days, (s.inexact & 2) ? fix.hold_days[s.index] : s.hold_days);
     };
-    constexpr std::size_t ahead = 16;  // the state of the row 16 places ahead is loaded while one is built
-    std::vector<rfm_summary_row<T>> out;
-    out.reserve(order.size());
-    detail::advise_huge_pages(out.data(), order.size() * sizeof(rfm_summary_row<T>));
-    if (k == 1) {
-      for (std::size_t i = 0; i < order.size(); ++i) {
-        if (i + ahead < order.size()) detail::prefetch_line(order[i + ahead].s);
-        out.push_back(row(order[i]));
-      }
-      return out;
-    }
-    out.resize(order.size());
+    // 1. how many rows, and which bits of the ids differ
+    struct scan {
+      std::size_t rows = 0;
+      std::uint64_t any = 0, all = ~std::uint64_t{0};
+      bool inexact = false;
+    };
+    std::vector<scan> scans(k);
     detail::on_threads(k, [&](std::size_t t) {
-      const std::size_t e = order.size() * (t + 1) / k;
-      for (std::size_t i = order.size() * t / k; i < e; ++i) {
-        if (i + ahead < e) detail::prefetch_line(order[i + ahead].s);
-        out[i] = row(order[i]);
+      scan& sc = scans[t];
+      walk(t, [&sc](customer_id c, const state& s) {
+        ++sc.rows;
+        sc.any |= c;
+        sc.all &= c;
+        sc.inexact = sc.inexact || s.inexact != 0;
+      });
+    });
+    scan total;
+    for (const scan& sc : scans) {
+      total.rows += sc.rows;
+      total.any |= sc.any;
+      total.all &= sc.all;
+      total.inexact = total.inexact || sc.inexact;
+    }
+    const std::size_t n = total.rows;
+    // bucket = `bits` bits of the id right below the bits every id shares: ids of a lower bucket are smaller
+    const int differ = static_cast<int>(std::bit_width(total.any ^ total.all));
+    const int bits = std::min({differ, 16, std::max(0, static_cast<int>(std::bit_width(n / 2048)))});
+    const int shift = differ - bits;
+    const std::size_t buckets = std::size_t{1} << bits;
+    const auto bucket = [shift, bits](customer_id c) { return bits == 0 ? std::size_t{0} : static_cast<std::size_t>(c >> shift) & ((std::size_t{1} << bits) - 1); };
+    // 2. rows per bucket and thread; exact day counts where a customer's count needs the day log
+    std::vector<std::vector<std::size_t>> at(k, std::vector<std::size_t>(buckets, 0));
+    std::vector<unsigned char> need(total.inexact ? next_index_ : 0, 0);
+    detail::on_threads(k, [&](std::size_t t) {
+      std::vector<std::size_t>& h = at[t];
+      walk(t, [&](customer_id c, const state& s) {
+        ++h[bucket(c)];
+        if (s.inexact != 0) need[s.index] = s.inexact;
+      });
+    });
+    std::vector<std::size_t> start(buckets + 1, 0);  // bucket b's rows: [start[b], start[b + 1])
+    for (std::size_t b = 0, sum = 0; b < buckets; ++b) {
+      start[b] = sum;
+      for (std::size_t t = 0; t < k; ++t) {
+        const std::size_t m = at[t][b];
+        at[t][b] = sum;  // where thread t writes its rows of bucket b
+        sum += m;
+      }
+    }
+    start[buckets] = n;
+    exact_days fix;
+    if (total.inexact) fix = recount(need, k, p.min_records_per_thread);
+    // 3. every row, into its bucket
+    std::vector<rfm_summary_row<T>> out;
+    out.reserve(n);
+    detail::advise_huge_pages(out.data(), n * sizeof(rfm_summary_row<T>));
+    out.resize(n);
+    detail::on_threads(k, [&](std::size_t t) {
+      std::vector<std::size_t>& next = at[t];
+      walk(t, [&](customer_id c, const state& s) {
+        out[next[bucket(c)]++] = make_row(c, s, (s.inexact & 1) ? fix.days[s.index] : s.days, (s.inexact & 2) ? fix.hold_days[s.index] : s.hold_days);
+      });
+    });
+    // 4. each bucket sorted by id: its ids with their places, sorted, then the rows moved through a
+    // scratch copy (threads take contiguous ranges of buckets, about n / k rows each)
+    detail::on_threads(k, [&](std::size_t t) {
+      const std::size_t b0 = static_cast<std::size_t>(std::lower_bound(start.begin(), start.end(), n * t / k) - start.begin());
+      const std::size_t b1 = static_cast<std::size_t>(std::lower_bound(start.begin(), start.end(), n * (t + 1) / k) - start.begin());
+      std::vector<ref> keys;
+      std::vector<rfm_summary_row<T>> scratch;
+      for (std::size_t b = b0; b < std::min(b1, buckets); ++b) {
+        const std::size_t lo = start[b], m = start[b + 1] - lo;
+        if (m < 2) continue;
+        keys.clear();
+        for (std::size_t i = 0; i < m; ++i) keys.push_back({out[lo + i].customer, i});
+        detail::sort_by_customer(keys, [](const ref& r) { return r.id; });
+        scratch.clear();
+        for (const ref& r : keys) scratch.push_back(std::move(out[lo + r.at]));
+        std::move(scratch.begin(), scratch.end(), out.begin() + static_cast<std::ptrdiff_t>(lo));
       }
     });
     return out;
@@ -569,9 +603,9 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
 
  private:
-  struct ref {  // a customer of rows(): id and state
+  struct ref {  // a row of a bucket in rows(): its id and place
     customer_id id;
-    const state* s;
+    std::size_t at;
   };
   struct exact_days {
     std::vector<std::uint32_t> days, hold_days;
