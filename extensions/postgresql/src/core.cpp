@@ -26,9 +26,11 @@
 #include <exception>
 #include <functional>
 #include <map>
+#include <memory>
 #include <new>
 #include <span>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -117,6 +119,10 @@ struct state_base {
   virtual crm::error_info flush() { return {}; }
   virtual state_base* clone() const = 0;
   virtual crm::error_info merge(const state_base& o) = 0;
+  // Merges a serialized state of the same kind straight from its bytes (the library's
+  // try_merge_serialized); false when the accumulator has no such merge (then the caller reads the
+  // bytes into a state and merges that).
+  virtual bool merge_bytes(std::span<const std::byte>, crm::error_info&) { return false; }
   virtual std::vector<std::byte> serialize() const = 0;
   virtual crm::error_info check_options(const crm_pg_options&) const { return {}; }
   virtual std::size_t weight() const noexcept { return sizeof(*this); }
@@ -199,6 +205,14 @@ struct acc_state final : state_base {
   }
   crm::error_info merge(const state_base& o) override {
     return acc.try_merge(static_cast<const acc_state&>(o).acc);
+  }
+  bool merge_bytes(std::span<const std::byte> in, crm::error_info& e) override {
+    if constexpr (requires { acc.try_merge_serialized(in); }) {
+      e = acc.try_merge_serialized(in);
+      return true;
+    } else {
+      return false;
+    }
   }
   std::size_t weight() const noexcept override {
     const std::size_t kept = pending.capacity() * sizeof(crm::order<T>);
@@ -564,6 +578,13 @@ state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
   return set_error(err, CRM_PG_INTERNAL, "crm_metrics: unknown state kind"), nullptr;
 }
 
+// The extension's kind of a serialized state (size >= 10): the frame's kind, with CRM_PG_DECIMAL
+// for number tag 4.
+int byte_kind(std::span<const std::byte> in) {
+  const auto u16 = [&](std::size_t at) { return std::to_integer<int>(in[at]) | (std::to_integer<int>(in[at + 1]) << 8); };
+  return u16(6) | (u16(8) == 4 ? CRM_PG_DECIMAL : 0);
+}
+
 template <class T>
 state_base* read_state(int k, std::span<const std::byte> in, crm_pg_error* err) {
   switch (k) {
@@ -647,6 +668,32 @@ bool crm_pg_state_merge(void* state, const void* other, crm_pg_error* err) noexc
       return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: the merged states are of different kinds"), false;
     if (!s->flat.empty()) std::vector<std::byte>().swap(s->flat);
     if (const auto e = s->merge(*o)) return set_error(err, e), false;
+    return true;
+  });
+}
+
+bool crm_pg_state_merge_bytes(void* state, const void* bytes, size_t size, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    state_base* s = ready(state, err);
+    if (s == nullptr) return false;
+    const std::span<const std::byte> in(static_cast<const std::byte*>(bytes), size);
+    if (!s->flat.empty()) std::vector<std::byte>().swap(s->flat);
+    crm::error_info e;
+    // the library's merge from bytes when the frame names the state's own kind and number type;
+    // anything else (and accumulators without it) is read into a state first, which gives the
+    // errors of a foreign, other-kind or other-number-type state as before
+    if (size >= 10 && byte_kind(in) == s->kind && s->merge_bytes(in, e)) {
+      if (!e) return true;
+      // a fault of the buffer is a malformed state; different options or an overflowing sum are
+      // errors of the merge, as crm_pg_state_merge reports them
+      const bool of_merge = e.code == crm::errc::overflow || std::string_view(e.field) == "options";
+      return set_error(err, e, of_merge ? CRM_PG_BAD_INPUT : CRM_PG_BAD_STATE), false;
+    }
+    std::unique_ptr<state_base> o(static_cast<state_base*>(crm_pg_state_read(s->kind & ~CRM_PG_DECIMAL, bytes, size, err)));
+    if (o == nullptr) return false;
+    if (s->kind != o->kind)
+      return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: the merged states are of different kinds"), false;
+    if (const auto me = s->merge(*o)) return set_error(err, me), false;
     return true;
   });
 }

@@ -123,6 +123,11 @@ int crm_pg_state_kind(const void* state) CRM_PG_NOEXCEPT;
 bool crm_pg_state_check_options(const void* state, const crm_pg_options* opt, crm_pg_error* err) CRM_PG_NOEXCEPT;
 bool crm_pg_state_add(void* state, const crm_pg_record* rec, crm_pg_error* err) CRM_PG_NOEXCEPT;
 bool crm_pg_state_merge(void* state, const void* other, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* Merges a serialized state into `state`, read straight from its bytes where the library can
+ * (the RFM and period states: try_merge_serialized), else through crm_pg_state_read. The errors of
+ * crm_pg_state_read for a bad buffer (CRM_PG_BAD_STATE) and of crm_pg_state_merge; on an error the
+ * state is unchanged. */
+bool crm_pg_state_merge_bytes(void* state, const void* bytes, size_t size, crm_pg_error* err) CRM_PG_NOEXCEPT;
 /* The state read from the library's byte format; kind 0 accepts any kind. */
 void* crm_pg_state_read(int kind, const void* bytes, size_t size, crm_pg_error* err) CRM_PG_NOEXCEPT;
 /* Serializes into a buffer kept with the state (until the next add/merge) and returns its size. */

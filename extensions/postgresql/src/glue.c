@@ -598,9 +598,8 @@ Datum crm_fit_row_trans(PG_FUNCTION_ARGS) {
 }
 
 /* ---- combine: merges two states of the same kind (also the transition of crm_state_merge) ----
- * A serialized second state is read into the aggregate's context, and the smaller of the two
- * accumulators is merged into the larger (fewer customers to look up, no growth of the larger
- * table); the other is freed at once. */
+ * The first state becomes the aggregate's own (a copy of an expanded one, or read from its bytes);
+ * a later serialized state is merged into it straight from its bytes. */
 PG_FUNCTION_INFO_V1(crm_state_combine);
 Datum crm_state_combine(PG_FUNCTION_ARGS) {
   MemoryContext agg = crm_agg_context(fcinfo, "crm_state_combine");
@@ -636,22 +635,13 @@ Datum crm_state_combine(PG_FUNCTION_ARGS) {
     PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
   }
   {
+    /* a serialized state (a parallel worker's, the leader's own partial state, a shard's) is
+     * merged straight from its bytes: no accumulator is built for it (core.h,
+     * crm_pg_state_merge_bytes; docs/postgresql.md, "Where the time goes") */
     bytea* b = PG_GETARG_BYTEA_PP(1);
-    CrmState* o = crm_state_make(agg, crm_pg_state_kind(s->state), NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL);
-    void* big = s->state;
-    void* small = o->state;
-    if (crm_pg_state_weight(small) > crm_pg_state_weight(big)) {
-      big = o->state;
-      small = s->state;
-    }
     trace = crm_trace_begin(&t);
-    if (!crm_pg_state_merge(big, small, &err)) crm_raise(&err);
-    crm_trace_end(trace, &t, "merge", 0);
-    /* s keeps the merged accumulator; the other one is freed now, not with the context (o itself
-     * stays: its reset callback points to it) */
-    s->state = big;
-    o->state = small;
-    crm_state_object_free_cb(o);
+    if (!crm_pg_state_merge_bytes(s->state, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &err)) crm_raise(&err);
+    crm_trace_end(trace, &t, "merge_bytes", VARSIZE_ANY_EXHDR(b));
     crm_account(s);
   }
   PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));

@@ -116,3 +116,11 @@ END $$;
 SELECT check_error(format('SELECT crm_orders_result(%L::bytea)', set_bit(s, 8 * 30, 1 - get_bit(s, 8 * 30))), '22P02',
                    'crm::customer_accumulator: checksum is malformed (does not match the payload (corrupted state))')
 FROM (SELECT crm_orders_state(customer, day, amount) s FROM o) x;
+-- a later state of the combine is merged straight from its bytes (crm_pg_state_merge_bytes): a
+-- corrupted one gets the library's message for the buffer, as a result function gives it
+SELECT check_error(format('SELECT crm_state_merge(x) FROM (VALUES (%L::bytea), (%L::bytea)) v(x)', s, set_bit(s, 8 * 60, 1 - get_bit(s, 8 * 60))),
+                   '22P02', 'crm::rfm_accumulator: checksum is malformed (does not match the payload (corrupted state))')
+FROM (SELECT crm_rfm_state(customer, day, amount, '1998-06-30', 7) s FROM o) x;
+SELECT check_error(format('SELECT crm_state_merge(x) FROM (VALUES (%L::bytea), (%L::bytea)) v(x)', s, substring(s FROM 1 FOR length(s) - 1)),
+                   '22P02', 'crm::period_accumulator: length is malformed (does not match the buffer size (truncated or padded state))')
+FROM (SELECT crm_cohort_state(customer, day, amount, 'quarter', '1997-01-01', 6) s FROM o) x;
