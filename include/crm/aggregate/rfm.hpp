@@ -22,6 +22,7 @@
 
 #include <crm/aggregate/customer_table.hpp>
 #include <crm/aggregate/detail/bytes.hpp>
+#include <crm/aggregate/detail/day_log.hpp>
 #include <crm/aggregate/detail/partitioned.hpp>
 #include <crm/aggregate/orders.hpp>
 #include <crm/aggregate/parallel.hpp>
@@ -152,7 +153,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   };
   struct part_context {
     detail::index_claims index;
-    std::vector<std::uint64_t> log;
+    detail::day_log log;
   };
   [[nodiscard]] rfm_accumulator partitioned_side() const {
     rfm_accumulator a;
@@ -196,7 +197,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     next_index_ = cs.empty() ? next_index_ : detail::index_claims::finish(std::span<detail::index_claims>(&cs[0].index, 1));
     for (part_context& c : cs) {  // each thread's days of this round: a segment of the log, exactly sized
       if (c.log.empty()) continue;
-      sealed_.emplace_back(c.log.begin(), c.log.end());
+      sealed_.push_back(c.log.sealed());
       c.log.clear();  // its capacity serves the next round
     }
   }
@@ -257,8 +258,8 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   /// Bytes held: the table and the day log.
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    std::size_t n = table_.memory_bytes() + log_.capacity() * sizeof(std::uint64_t) + sizeof(*this) - sizeof(table_);
-    for (const auto& seg : sealed_) n += seg.capacity() * sizeof(std::uint64_t);
+    std::size_t n = table_.memory_bytes() + log_.memory_bytes() + sizeof(*this) - sizeof(table_);
+    for (const auto& seg : sealed_) n += seg.memory_bytes();
     return n + sealed_.capacity() * sizeof(sealed_[0]);
   }
   /// Entries in the day log.
@@ -447,9 +448,9 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     std::vector<std::uint32_t> remap(other.next_index_, 0);
     other.table_.for_each([&](customer_id c, const state& o) { remap[o.index] = merge_one(c, o); });
     if (const std::size_t m = other.day_log_size(); m > 0) {  // a new segment: the log is never copied to grow
-      std::vector<std::uint64_t>& seg = sealed_.emplace_back();
-      seg.reserve(m);
-      other.for_each_logged([&](std::uint64_t e) { seg.push_back(pack(remap[static_cast<std::uint32_t>(e >> 32)], unpack_day(e))); });
+      detail::day_log& seg = sealed_.emplace_back();
+      other.for_each_logged([&](std::uint64_t e) { seg.push(remap[static_cast<std::uint32_t>(e >> 32)], unpack_day(e)); });
+      seg.shrink_to_fit();
     }
     returns_ += other.returns_;
     return {};
@@ -523,12 +524,12 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       remap[i] = merge_one(c, s, true);
     }
     if (const std::uint64_t k = w.get<std::uint64_t>("day_log"); k > 0) {  // a new segment, as try_merge adds
-      std::vector<std::uint64_t>& seg = sealed_.emplace_back();
-      seg.reserve(static_cast<std::size_t>(k));
+      detail::day_log& seg = sealed_.emplace_back();
       for (std::uint64_t i = 0; i < k; ++i) {
         const auto entry = w.get<std::uint64_t>("day_log");
-        seg.push_back(pack(remap[static_cast<std::size_t>(entry >> 32)], unpack_day(entry)));
+        seg.push(remap[static_cast<std::size_t>(entry >> 32)], unpack_day(entry));
       }
+      seg.shrink_to_fit();
     }
     returns_ += returns;
     return {};
@@ -585,14 +586,13 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     next_index_ = static_cast<std::uint32_t>(n);
     const std::uint64_t m = r.get_count("day_log", 8);
     if (!opt_.day_log && m != 0) return r.fail(errc::malformed, "day_log", "has entries but is off (corrupted state)");
-    log_.reserve(static_cast<std::size_t>(m));
     for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
       const auto entry = r.get<std::uint64_t>("day_log");
       if (!r.ok()) return;
       const std::int32_t d = unpack_day(entry);
       if ((entry >> 32) >= n || d > end_day_ || d < day_number(earliest_time))
         return r.fail(errc::malformed, "day_log", "has an entry out of range (corrupted state)");
-      log_.push_back(entry);
+      log_.push(static_cast<std::uint32_t>(entry >> 32), d);
     }
   }
 
@@ -708,13 +708,13 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     return ad > 0 && bd > 0 && !(al < bf || bl < af || al == bf || bl == af);
   }
   void add_day(state& s, std::int32_t d, const T& amount, std::int32_t& first, std::int32_t& last, std::uint32_t& days,
-               std::uint8_t bit, std::vector<std::uint64_t>& log) const {
+               std::uint8_t bit, detail::day_log& log) const {
     const bool calibration = bit == 1;
     if (d == last || d == first) {
       if (calibration && d == first) s.first_value += amount;
       return;
     }
-    if (opt_.day_log) log.push_back(pack(s.index, d));
+    if (opt_.day_log) log.push(s.index, d);
     if (d > last) {
       if (first == state::none_first) {
         first = d;
@@ -751,9 +751,9 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   // Calls f(entry) for every entry of the day log (segments, then the open part).
   template <class F>
   void for_each_logged(F&& f) const {
-    for (const auto& seg : sealed_)
-      for (const std::uint64_t e : seg) f(e);
-    for (const std::uint64_t e : log_) f(e);
+    const auto packed = [&f](std::uint32_t index, std::int32_t day) { f(pack(index, day)); };
+    for (const auto& seg : sealed_) seg.for_each(packed);
+    log_.for_each(packed);
   }
   // Exact distinct-day counts, from the day log, of the customers whose counts are inexact.
   // (need[i]: the inexact bits of the customer with index i, 0 for the others)
@@ -787,8 +787,8 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   std::int32_t cal_day_ = 0;
   std::int32_t end_day_ = 0;
   customer_table<state> table_;
-  std::vector<std::uint64_t> log_;                   // the day log: days added on one thread
-  std::vector<std::vector<std::uint64_t>> sealed_;   // and segments of it from partitioned rounds and merges
+  detail::day_log log_;                // the day log: days added on one thread
+  std::vector<detail::day_log> sealed_;  // and segments of it from partitioned rounds and merges
   std::uint32_t next_index_ = 0;
   count_t returns_ = 0;
 };

@@ -1,0 +1,83 @@
+// crm-metrics tests: the RFM day log in 4 bytes per entry (detail::day_log): every (customer index,
+// day) pushed comes back, over the whole accepted date range and across index blocks; sealed and
+// shrunk copies hold exactly their entries.
+#include <crm/aggregate/detail/day_log.hpp>
+#include <crm/aggregate/rfm.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "catch.hpp"
+
+using namespace std::chrono;
+
+TEST_CASE("detail::day_log: every (index, day) pushed comes back, 1900-01-01 .. 2199-12-31, indices in any block",
+          "[aggregate][rfm]") {
+  std::mt19937_64 rng(4);
+  const auto day0 = static_cast<std::int32_t>(sys_days{year{1900} / 1 / 1}.time_since_epoch().count());
+  const auto day1 = static_cast<std::int32_t>(sys_days{year{2199} / 12 / 31}.time_since_epoch().count());
+  std::vector<std::pair<std::uint32_t, std::int32_t>> want = {
+      {0, day0}, {0, day1}, {32767, day0}, {32768, day1}, {32768, 0}, {4294967295U, day1}, {4294967295U, day0}, {65536, -1}};
+  for (int i = 0; i < 20000; ++i) {
+    const std::uint32_t index = i % 3 == 0 ? static_cast<std::uint32_t>(rng()) : static_cast<std::uint32_t>(rng() % 200000);
+    want.emplace_back(index, day0 + static_cast<std::int32_t>(rng() % static_cast<std::uint64_t>(day1 - day0 + 1)));
+  }
+  crm::detail::day_log log;
+  std::vector<std::pair<std::uint32_t, std::int32_t>> small;  // indices below 200,000 only: 7 blocks
+  crm::detail::day_log few;
+  for (const auto& [i, d] : want) {
+    log.push(i, d);
+    if (i < 200000) {
+      few.push(i, d);
+      small.emplace_back(i, d);
+    }
+  }
+  const auto entries = [](const crm::detail::day_log& l) {
+    std::vector<std::pair<std::uint32_t, std::int32_t>> v;
+    l.for_each([&v](std::uint32_t i, std::int32_t d) { v.emplace_back(i, d); });
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  std::sort(want.begin(), want.end());
+  std::sort(small.begin(), small.end());
+  CHECK(log.size() == want.size());
+  CHECK(entries(log) == want);
+  const crm::detail::day_log sealed = few.sealed();
+  CHECK(entries(sealed) == small);
+  CHECK(sealed.size() == small.size());
+  // 4 bytes an entry, plus a 24-byte header per block of 32,768 indices
+  CHECK(sealed.memory_bytes() == 4 * small.size() + 7 * sizeof(std::vector<std::uint32_t>));
+  crm::detail::day_log shrunk = few;
+  shrunk.shrink_to_fit();
+  CHECK(shrunk.memory_bytes() == sealed.memory_bytes());
+  CHECK(entries(shrunk) == small);
+  few.clear();
+  CHECK(few.empty());
+  CHECK(entries(few).empty());
+}
+
+TEST_CASE("rfm_accumulator: the day log takes 4 bytes per logged day", "[aggregate][rfm]") {
+  // Customers with many distinct days: the state's bytes grow by 4 per logged day (the table's
+  // size is the same in both states: the same customers, reserved alike).
+  std::mt19937_64 rng(5);
+  const crm::rfm_options o{.calibration_end = 2024y / 12 / 31d};
+  crm::rfm_accumulator<double> with(o), without({.calibration_end = o.calibration_end, .day_log = false});
+  with.reserve(1000);
+  without.reserve(1000);
+  std::vector<crm::order<double>> log;
+  for (int d = 0; d < 300; ++d)
+    for (std::uint64_t c = 1; c <= 1000; ++c)
+      if (rng() % 3 == 0) log.push_back({c, crm::to_time(sys_days{2024y / 1 / 1} + days{d}), 1.0});
+  with.add(log);
+  without.add(log);
+  const std::size_t n = with.day_log_size();
+  REQUIRE(n > 90000);
+  const std::size_t extra = with.memory_bytes() - without.memory_bytes();
+  CHECK(extra >= 4 * n);
+  CHECK(extra <= 8 * n);  // one growing vector per block: at most twice its entries
+  CHECK(with.rows() == without.rows());
+}
