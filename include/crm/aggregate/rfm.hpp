@@ -54,7 +54,7 @@ struct rfm_options {
   std::chrono::sys_days calibration_end{};          ///< last day of the calibration period (inclusive)
   std::chrono::sys_days observation_end = no_holdout;  ///< last day of the holdout (inclusive), or no_holdout
   std::chrono::days time_unit{1};                   ///< e.g. std::chrono::weeks{1} for weeks (days / 7)
-  /// Keep every customer's purchase days (8 bytes per distinct day) so that records in any order
+  /// Keep every customer's purchase days (4 bytes per distinct day) so that records in any order
   /// and parts split in any way merge exactly. false: no day log; then a record strictly between a
   /// customer's first and last purchase day seen so far, and a merge of parts whose days of one
   /// customer interleave, are errors (a time-sorted log cut into contiguous chunks, as
@@ -81,7 +81,7 @@ struct rfm_summary_row {
  * @brief Builds the RFM summary (see the header comment) from orders, one record at a time.
  * State per customer: a 64-byte slot (first and last calibration and holdout day, distinct-day
  * counts, first-day value, calibration and holdout value), plus, with rfm_options::day_log (the
- * default), an 8-byte entry per distinct purchase day of a customer: it makes merge() exact when
+ * default), a 4-byte entry per distinct purchase day of a customer: it makes merge() exact when
  * two parts hold purchases of the same customer on interleaved days. Counts need the log only for
  * such customers (and for out-of-order records that fall strictly between a customer's first and
  * last day seen so far); without it those two cases are errors.
