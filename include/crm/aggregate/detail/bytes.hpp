@@ -61,7 +61,11 @@ enum class state_kind : std::uint16_t {
   };
   for (; i + 8 <= bytes.size(); i += 8) {
     std::uint64_t w = 0;
-    for (std::size_t k = 0; k < 8; ++k) w |= std::uint64_t(std::to_integer<std::uint8_t>(bytes[i + k])) << (8 * k);
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&w, bytes.data() + i, 8);  // one load (the byte loop below is not always fused: 3-5x slower at -O2)
+    } else {
+      for (std::size_t k = 0; k < 8; ++k) w |= std::uint64_t(std::to_integer<std::uint8_t>(bytes[i + k])) << (8 * k);
+    }
     step(w);
   }
   std::uint64_t tail = 0;
@@ -154,8 +158,12 @@ class byte_reader {
   U get(const char* field) {
     if (!need(sizeof(U), field)) return U{};
     std::make_unsigned_t<U> u = 0;
-    for (std::size_t k = 0; k < sizeof(U); ++k)
-      u = static_cast<std::make_unsigned_t<U>>(u | (std::make_unsigned_t<U>(std::to_integer<std::uint8_t>(in_[pos_ + k])) << (8 * k)));
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&u, in_.data() + pos_, sizeof(U));  // one load, as put() stores
+    } else {
+      for (std::size_t k = 0; k < sizeof(U); ++k)
+        u = static_cast<std::make_unsigned_t<U>>(u | (std::make_unsigned_t<U>(std::to_integer<std::uint8_t>(in_[pos_ + k])) << (8 * k)));
+    }
     pos_ += sizeof(U);
     return static_cast<U>(u);
   }
