@@ -408,7 +408,7 @@ void print_json(const char* side, unsigned threads, const timings& times, const 
 }
 
 int compare_main(int argc, char** argv) {
-  std::string file, side = "memory", split = "input", task;  // task: one of the four alone (empty: all)
+  std::string file, side = "memory", split = "input", only;  // only: one of the four tasks alone (empty: all)
   unsigned threads = 2, reps = 5;
   std::size_t customers_hint = 1'000'000;  // room reserved in the per-customer tables
   std::size_t round_records = crm::parallel_options{}.round_records;  // add_parallel's rounds (memory)
@@ -420,7 +420,7 @@ int compare_main(int argc, char** argv) {
     else if (a == "--threads" && i + 1 < argc) threads = static_cast<unsigned>(std::atoi(argv[++i]));
     else if (a == "--reps" && i + 1 < argc) reps = static_cast<unsigned>(std::atoi(argv[++i]));
     else if (a == "--split" && i + 1 < argc) split = argv[++i];
-    else if (a == "--task" && i + 1 < argc) task = argv[++i];
+    else if (a == "--task" && i + 1 < argc) only = argv[++i];
     else if (a == "--customers" && i + 1 < argc) customers_hint = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--round-records" && i + 1 < argc) round_records = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--round-bytes" && i + 1 < argc) round_bytes = std::strtoull(argv[++i], nullptr, 10);
@@ -524,7 +524,7 @@ int compare_main(int argc, char** argv) {
       if (n != orders.size()) std::fprintf(stderr, "floor_random counted %" PRIu64 " orders\n", n), std::exit(2);
     });
   } else {
-    const auto wanted = [&task](const char* name) { return task.empty() || task == name; };
+    const auto wanted = [&only](const char* name) { return only.empty() || only == name; };
     if (wanted("average_check")) timed("average_check", [&](results& x) { run.average_check(x); });
     if (wanted("repeat_share")) timed("repeat_share", [&](results& x) { run.repeat_share(x); });
     if (wanted("rfm")) timed("rfm", [&](results& x) { run.rfm(x); });
