@@ -204,3 +204,43 @@ def pareto_pmf_main():
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_pmf":
     pareto_pmf_main()
+
+
+# Pareto/NBD fit near its NBD limit (tests/pareto_nbd_test.cpp, "the fit's likelihood near z = 1"): ln L of
+# one customer and its gradient in (r, alpha, s, beta), where the fit's 2F1 series would need ~1/(1-z)
+# terms and the fit integrates the death term instead. ln L as in pareto_main (closed form with
+# mpmath.hyp2f1, 40 digits); the gradient by mpmath.diff of that closed ln L in each parameter.
+PARETO_FIT = [
+    ((0.29, 0.97, 2e-6, 1.3e6), (0, 0.0, 51.0)),
+    ((0.29, 0.97, 2e-6, 1.3e6), (1, 10.0, 51.0)),
+    ((0.29, 0.97, 2e-6, 1.3e6), (3, 20.0, 51.0)),
+    ((0.2989, 1.09, 0.0212, 934.0), (0, 0.0, 50.7)),
+    ((0.2989, 1.09, 0.0212, 934.0), (2, 30.5, 50.7)),
+    ((0.3, 1e4, 0.8, 1.0), (1, 5.0, 40.0)),
+]
+
+
+def pareto_loglik(r, alpha, s, beta, x, tx, T):
+    i = pareto_integral_closed(r, alpha, s, beta, x, tx, T)
+    return (mp.loggamma(r + x) - mp.loggamma(r) + r * mp.log(alpha) + s * mp.log(beta)
+            + mp.log((alpha + T) ** (-(r + x)) * (beta + T) ** (-s) + s * i))
+
+
+def pareto_fit_main():
+    for (r, alpha, s, beta), (x, tx, T) in PARETO_FIT:
+        p = list(map(mp.mpf, (r, alpha, s, beta)))
+        x, tx, T = map(mp.mpf, (x, tx, T))
+        ll = pareto_loglik(*p, x, tx, T)
+        grad = []
+        for j in range(4):
+            def f(v, j=j):
+                q = list(p)
+                q[j] = v
+                return pareto_loglik(*q, x, tx, T)
+            grad.append(mp.diff(f, p[j]))
+        print(f"pareto_fit r={r} alpha={alpha} s={s} beta={beta} x={mp.nstr(x, 6)} tx={mp.nstr(tx, 6)} T={mp.nstr(T, 6)}: "
+              f"loglik {mp.nstr(ll, 20)} grad {', '.join(mp.nstr(g, 17) for g in grad)}", flush=True)
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_fit":
+    pareto_fit_main()

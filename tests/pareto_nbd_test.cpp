@@ -262,3 +262,91 @@ TEST_CASE("pareto_nbd: single predictions at extreme alpha/beta ratios are answe
   }
   STATIC_REQUIRE(crm::detail::pareto_pmf_max_work == 200'000 + 600 + 15 * (256 + 512));
 }
+
+TEST_CASE("pareto_nbd: the fit's likelihood near z = 1 (the death integral with its gradient) matches mpmath, with bounded work",
+          "[models][pareto_nbd][bounded]") {
+  // python3 scripts/hyp2f1_reference.py pareto_fit (mpmath 1.3.0, 40 digits): ln L of one customer with
+  // the closed form through mpmath.hyp2f1 (Fader & Hardie 2005), its gradient in (r, alpha, s, beta) by
+  // mpmath.diff of that closed ln L. Near the NBD limit (beta >> alpha + T) and for alpha >> beta, z is
+  // within 1e-3..1e-6 of 1: the 2F1 series of the fit would need 10^4..10^7 terms (it stops at 100).
+  struct reference {
+    double r, alpha, s, beta, x, tx, age;
+    double loglik, grad[4];
+  };
+  const reference refs[] = {
+      {0.29, 0.97, 2e-6, 1.3e6, 0, 0.0, 51.0, -1.1545264925589859218,
+       {-3.9811258363823914, 0.293388929772357, 1.3740563223515954e-5, -2.1139136490587842e-17}},
+      {0.29, 0.97, 2e-6, 1.3e6, 1, 10.0, 51.0, -6.3430674775297384902,
+       {-0.53284997430470564, 0.27414705945931056, 3.9348227875708928e-5, -6.053469401579356e-17}},
+      {0.29, 0.97, 2e-6, 1.3e6, 3, 20.0, 51.0, -13.161206699543778246,
+       {0.67902504686756922, 0.23566331883224837, 8.2814336569767467e-5, -1.2740375598498345e-16}},
+      {0.2989, 1.09, 0.0212, 934.0, 0, 0.0, 50.7, -1.1536499667950638302,
+       {-3.8592404164666969, 0.26840880203626519, 0.019270617480552899, -4.3208716897133116e-7}},
+      {0.2989, 1.09, 0.0212, 934.0, 2, 30.5, 50.7, -9.9949194858270047747,
+       {0.25467790144119339, 0.2298198964558881, -0.015956403743444016, 3.6429783513566526e-7}},
+      {0.3, 1e4, 0.8, 1.0, 1, 5.0, 40.0, -11.850193621617449172,
+       {3.3314322618939964, -9.9753208810337225e-5, -1.7898963138060351, 0.66652537331538286}},
+  };
+  const long long per_row = 2 * crm::detail::pareto_fit_series_terms + crm::detail::pareto_fit_integral_max_work;
+  STATIC_REQUIRE(crm::detail::pareto_fit_integral_max_work == 600 + 15 * (256 + 512));
+  for (const reference& c : refs) {
+    CAPTURE(c.r, c.alpha, c.s, c.beta, c.x, c.tx, c.age);
+    // the integral form itself
+    const double lgr_x = std::lgamma(c.r + c.x) - std::lgamma(c.r);
+    const double dgr_x = crm::detail::digamma(c.r + c.x) - crm::detail::digamma(c.r);
+    double g[4];
+    bool ok = true;
+    long long work = 0;
+    const double ll = crm::detail::pareto_nbd_loglik_integral<double>(c.r, c.alpha, c.s, c.beta, c.x, c.tx, c.age, lgr_x, dgr_x, g, &ok, &work);
+    REQUIRE(ok);
+    CHECK(ll == Approx(c.loglik).epsilon(1e-11));
+    for (int j = 0; j < 4; ++j) {
+      CAPTURE(j);
+      CHECK(g[j] == Approx(c.grad[j]).epsilon(1e-8).margin(1e-14));
+    }
+    CHECK(work <= crm::detail::pareto_fit_integral_max_work);
+    // the fit's objective on this one customer: per-row series (capped) or the integral, and its work
+    const std::vector<row> one = {{c.x, c.tx, c.age}};
+    const crm::detail::grouped_rfm<double> d(one);
+    crm::detail::vec<4> grad{};
+    long long terms = 0;
+    const double nll = crm::detail::pareto_nbd_nll<double>(d, {c.r, c.alpha, c.s, c.beta}, grad, &terms);
+    CHECK(-nll == Approx(c.loglik).epsilon(1e-11));
+    for (std::size_t j = 0; j < 4; ++j) {
+      CAPTURE(j);
+      CHECK(-grad[j] == Approx(c.grad[j]).epsilon(1e-8).margin(1e-14));
+    }
+    CHECK(terms <= per_row);
+  }
+}
+
+TEST_CASE("fit_pareto_nbd: NBD-like data with an interior maximum near the NBD limit, against an independent SciPy fit",
+          "[models][pareto_nbd]") {
+  // Customers that practically never die (death rates ~ Gamma(0.3, 1e6)); this sample's likelihood has an
+  // interior maximum with s ~ 0.005 (death rates concentrated at 0). On the way there the optimizer
+  // passes beta >> alpha + T, where z = |alpha - beta| / (max(alpha, beta) + t) is near 1 and the 2F1
+  // series of the likelihood need up to millions of terms: the fit used to end "did not converge"
+  // (the 4e6-term budget); the death integral now takes over there with bounded work per row.
+  const auto rows = crm::generate(crm::pareto_nbd<double>{0.3, 1.0, 0.3, 1e6},
+                                  {.customers = 400, .first_age = 50.0, .last_age = 52.0, .seed = 9});
+  // The same customers as scripts/data/pareto_nbd_near_limit.csv (the script prints these sums).
+  double sx = 0.0, stx = 0.0, sage = 0.0;
+  for (const row& c : rows) sx += c.frequency, stx += c.recency, sage += c.age;
+  REQUIRE(sx == 5035.0);
+  REQUIRE(stx == Approx(11753.123442150756).epsilon(1e-15));
+  REQUIRE(sage == Approx(20397.89579975767).epsilon(1e-15));
+  const auto fit = crm::try_fit_pareto_nbd(rows);
+  REQUIRE(fit);
+  CHECK(fit->report.converged);
+  CHECK(fit->boundary.where == crm::fit_boundary::none);
+  // `$(bash scripts/scipy-env.sh) scripts/pareto_nbd_near_limit_reference.py` (SciPy 1.10.1: the
+  // Fader & Hardie 2005 likelihood with the death integral by scipy.integrate.quad, no 2F1; minimised by
+  // scipy.optimize.minimize Nelder-Mead then BFGS over log-parameters) printed:
+  // r = 0.33200888, alpha = 1.3326098, s = 0.0045549162, beta = 1.3370107, loglik -7739.3604891527.
+  CHECK(fit->params.r == Approx(0.33200888).epsilon(1e-4));
+  CHECK(fit->params.alpha == Approx(1.3326098).epsilon(1e-4));
+  CHECK(fit->params.s == Approx(0.0045549162).epsilon(1e-3));
+  CHECK(fit->params.beta == Approx(1.3370107).epsilon(1e-3));
+  CHECK(fit->log_likelihood == Approx(-7739.3604891527).margin(1e-6));
+  CHECK(std::isfinite(fit->standard_errors.s));
+}

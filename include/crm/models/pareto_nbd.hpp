@@ -8,7 +8,9 @@
 // mu ~ Gamma(s, beta). Likelihood and predictions follow P. S. Fader & B. G. S. Hardie, "A Note on
 // Deriving the Pareto/NBD Model and Related Expressions" (2005) and "Deriving an Expression for
 // P(X(t) = x) Under the Pareto/NBD Model" (2006). The Gaussian hypergeometric function is summed
-// with a proven remainder bound (crm/models/detail/special.hpp); all terms are combined in log space.
+// with a proven remainder bound (crm/models/detail/special.hpp); near z = 1, where its series need
+// ~1/(1-z) terms, the death term is integrated instead (predictions and the fit's likelihood alike,
+// bounded work); all terms are combined in log space.
 #pragma once
 
 #include <crm/core/error.hpp>
@@ -24,6 +26,7 @@
 #include <array>
 #include <cmath>
 #include <concepts>
+#include <cstddef>
 #include <limits>
 #include <span>
 #include <vector>
@@ -55,17 +58,18 @@ struct pareto_group_series;
 template <std::floating_point T>
 [[nodiscard]] T pareto_nbd_loglik(T r, T alpha, T s, T beta, T x, T tx, T age, T lgr_x, T dgr_x, const hyp2f1_value<T>& f2,
                                   T* grad, bool* ok, const pareto_group_series<T>* poly = nullptr,
-                                  long long* terms = nullptr) {
+                                  long long* terms = nullptr, const hyp2f1_value<T>* f1_given = nullptr) {
   const bool alpha_ge = alpha >= beta;
   const T a = r + s + x;
   const T d = alpha_ge ? alpha : beta;
   const T l1 = std::log(d + tx), l2 = std::log(d + age);
   const bool need = grad != nullptr;
-  const hyp2f1_value<T> f1 = poly != nullptr ? poly->at((alpha_ge ? alpha - beta : beta - alpha) / (d + tx))
-                                             : pareto_nbd_f<T>(r, alpha, s, beta, x, tx, need,
-                                                               terms != nullptr ? hyp2f1_fit_max_terms : hyp2f1_max_terms);
+  const hyp2f1_value<T> f1 = f1_given != nullptr ? *f1_given
+                             : poly != nullptr   ? poly->at((alpha_ge ? alpha - beta : beta - alpha) / (d + tx))
+                                                 : pareto_nbd_f<T>(r, alpha, s, beta, x, tx, need,
+                                                                   terms != nullptr ? hyp2f1_fit_max_terms : hyp2f1_max_terms);
   if (!f1.converged || !f2.converged) *ok = false;
-  if (terms != nullptr) *terms += f1.terms;
+  if (terms != nullptr && f1_given == nullptr) *terms += f1.terms;
   const T u1 = f1.log_value - a * l1, u2 = f2.log_value - a * l2;
   const T la = std::log(alpha + age), lb = std::log(beta + age);
   const T term1 = -(r + x) * la - s * lb;
@@ -144,9 +148,14 @@ struct log_integral {
  * the part below ulo when `open_lower`), and adaptive Gauss-Kronrod panels no wider than 1/2 nor than
  * half the width 1/sqrt(-phi''(mode)) integrate it to an estimated 1e-13 (at most 256 panels and 256
  * bisections). ok = false when the error estimate plus the rounding of phi exceeds 1e-9.
+ * With K > 1, `weights(g, l1, l2)` (g = exp(phi(u) - max phi), l1 = log(e^u + d1), l2 = log(e^u + d2))
+ * returns K integrands, the first g itself, integrated on the same points (the panels follow the first);
+ * `sums` receives the K integrals in units of exp(max phi), so sums[i] / sums[0] is the mean of the
+ * i-th weight under exp(phi). K = 1 is the single integral, unchanged.
  */
-template <std::floating_point T>
-[[nodiscard]] log_integral<T> log_integral_concave(T k, T c1, T d1, T c2, T d2, T ulo, T uhi, bool open_lower) {
+template <std::floating_point T, std::size_t K = 1, class Weights = std::nullptr_t>
+[[nodiscard]] log_integral<T> log_integral_concave(T k, T c1, T d1, T c2, T d2, T ulo, T uhi, bool open_lower,
+                                                   Weights&& weights = nullptr, std::array<T, K>* sums = nullptr) {
   log_integral<T> out;
   const T ld1 = std::log(d1), ld2 = std::log(d2);
   const auto log_plus = [](T u, T ld, T d) { return d == T(0) ? u : ld + softplus(u - ld); };  // log(e^u + d)
@@ -183,11 +192,22 @@ template <std::floating_point T>
   }
   const T pw = std::min(T(0.5), T(0.5) / std::sqrt(std::max(-d2phi(mode), T(1e-300))));
   const int panels = static_cast<int>(std::clamp(std::ceil((hi - lo) / pw), T(1), T(pareto_quadrature_panels)));
-  const auto integrand = [&](T u) { return std::array<T, 1>{std::exp(phi(u) - pmax)}; };
-  const quadrature_sums<T, 1> q = gauss_kronrod_adaptive<1>(integrand, lo, hi, panels, pareto_quadrature_bisections, T(1e-13), tails);
-  out.work += q.evaluations;
+  const auto integrand = [&](T u) {
+    if constexpr (K == 1) {
+      return std::array<T, 1>{std::exp(phi(u) - pmax)};
+    } else {
+      const T l1 = log_plus(u, ld1, d1), l2 = log_plus(u, ld2, d2);
+      return weights(std::exp(k * u - c1 * l1 - c2 * l2 - pmax), l1, l2);
+    }
+  };
   const T eps = std::numeric_limits<T>::epsilon();
   const T rounding = eps * (T(64) + std::abs(pmax) + (k + c1 + c2) * std::max(std::abs(lo), std::abs(hi)));
+  // With K > 1 (the fit) the target is never below the rounding of phi: at large c1, c2 the panels'
+  // error estimates are that noise, and bisecting further would only spend the work bound.
+  const T tol = K == 1 ? T(1e-13) : std::max(T(1e-13), rounding);
+  const quadrature_sums<T, K> q = gauss_kronrod_adaptive<K>(integrand, lo, hi, panels, pareto_quadrature_bisections, tol, tails);
+  out.work += q.evaluations;
+  if (sums != nullptr) *sums = q.value;
   if (!(q.value[0] > T(0))) return out;
   out.log_value = pmax + std::log(q.value[0]);
   out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_value);
@@ -257,6 +277,49 @@ template <std::floating_point T>
   out.log_value = std::log(a) + q.log_value;
   out.ok = q.ok;
   return out;
+}
+
+/**
+ * One customer's Pareto/NBD log-likelihood and its gradient in (r, alpha, s, beta), as
+ * pareto_nbd_loglik gives them, with the death term from its integral instead of the 2F1 series:
+ * s/(r+s+x) A0 = s I, I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau (Fader & Hardie 2005),
+ * integrated as in pareto_log_death_term (u = log(tau + min(alpha, beta)), log_integral_concave), with
+ * the four derivatives on the same points: d log I/dr = -E[log(alpha+tau)], d log I/dalpha =
+ * -(r+x) E[1/(alpha+tau)], d log I/ds = -E[log(beta+tau)], d log I/dbeta = -(s+1) E[1/(beta+tau)]
+ * (E: the mean under the integrand). This is the fit's form near z = 1, where the series need
+ * ~1/(1-z) terms; work: at most 3 x 200 search steps and 15 (256 + 2 x 256) integrand evaluations
+ * (`work` receives them). *ok = false when the integral is not accurate to 1e-9.
+ */
+template <std::floating_point T>
+[[nodiscard]] T pareto_nbd_loglik_integral(T r, T alpha, T s, T beta, T x, T tx, T age, T lgr_x, T dgr_x, T* grad, bool* ok,
+                                           long long* work = nullptr) {
+  const T ninf = -std::numeric_limits<T>::infinity();
+  const T la = std::log(alpha + age), lb = std::log(beta + age);
+  const T term1 = -(r + x) * la - s * lb;  // log of the alive part
+  T log_a0 = ninf, dlog_a0[4] = {0, 0, 0, 0};   // log(s I) and its gradient
+  if (age > tx) {
+    const T m = std::min(alpha, beta);
+    std::array<T, 5> sums{};
+    const log_integral<T> q = log_integral_concave<T, 5>(
+        T(1), r + x, alpha - m, s + T(1), beta - m, std::log(tx + m), std::log(age + m), false,
+        [](T g, T l1, T l2) { return std::array<T, 5>{g, g * l1, g * std::exp(-l1), g * l2, g * std::exp(-l2)}; }, &sums);
+    if (work != nullptr) *work += q.work;
+    if (!q.ok) *ok = false;
+    log_a0 = std::log(s) + q.log_value;
+    dlog_a0[0] = -sums[1] / sums[0];
+    dlog_a0[1] = -(r + x) * sums[2] / sums[0];
+    dlog_a0[2] = T(1) / s - sums[3] / sums[0];
+    dlog_a0[3] = -(s + T(1)) * sums[4] / sums[0];
+  }
+  const T mx = std::max(term1, log_a0);
+  const T e1 = std::exp(term1 - mx), ea = std::exp(log_a0 - mx);
+  const T total = e1 + ea;
+  if (grad != nullptr) {
+    const T dt1[4] = {-la, -(r + x) / (alpha + age), -lb, -s / (beta + age)};
+    const T dconst[4] = {dgr_x + std::log(alpha), r / alpha, std::log(beta), s / beta};
+    for (int j = 0; j < 4; ++j) grad[j] = dconst[j] + (e1 * dt1[j] + ea * dlog_a0[j]) / total;
+  }
+  return lgr_x + r * std::log(alpha) + s * std::log(beta) + mx + std::log(total);
 }
 
 /// log of the odds dead : alive, log( s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0 ), with the death term
@@ -468,12 +531,20 @@ struct pareto_group_series {
   }
 };
 
-/// The most 2F1 series terms one Pareto/NBD fit may sum in its per-row fallback (bounded work: about
-/// 0.05 s optimised); the grouped polynomial evaluation of ordinary data does not count against it.
+/// Bounded work of a Pareto/NBD fit's likelihood in its per-row fallback (a frequency group whose
+/// polynomial would need more than 4000 terms, near z = 1): each 2F1 series stops at
+/// pareto_fit_series_terms terms, beyond which the row's death term is integrated
+/// (pareto_nbd_loglik_integral), so one evaluation does at most 2 pareto_fit_series_terms +
+/// pareto_fit_integral_max_work units (series terms, integral search steps and integrand evaluations) per
+/// row. The whole fit may spend at most max(pareto_fit_max_terms, pareto_fit_work_per_row x distinct
+/// rows) units there; the grouped polynomial evaluation of ordinary data does not count against it.
+inline constexpr long long pareto_fit_series_terms = 100;
+inline constexpr long long pareto_fit_integral_max_work = 3 * 200 + 15LL * (pareto_quadrature_panels + 2 * pareto_quadrature_bisections);
 inline constexpr long long pareto_fit_max_terms = 4'000'000;
+inline constexpr long long pareto_fit_work_per_row = 40'000;
 
 /// Total negative log-likelihood of Pareto/NBD and its gradient in (r, alpha, s, beta). `terms`
-/// (optional) accumulates the 2F1 series terms of the per-row fallback (the bounded work).
+/// (optional) accumulates the work of the per-row fallback (series terms and death-integral steps).
 template <std::floating_point T>
 [[nodiscard]] double pareto_nbd_nll(const grouped_rfm<T>& d, const vec<4>& th, vec<4>& grad, long long* terms = nullptr) {
   const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]), s = static_cast<T>(th[2]), beta = static_cast<T>(th[3]);
@@ -483,14 +554,13 @@ template <std::floating_point T>
   const bool alpha_ge = alpha >= beta;
   const T dd = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
   pareto_group_series<T> poly;
+  long long work = 0;
   for (const auto& grp : d.groups) {
     const T lgr_x = std::lgamma(r + grp.x) - lg_r, dgr_x = digamma(r + grp.x) - dg_r;
     // rows are sorted by recency within the group: the first has the largest z
     poly.build(r + s + grp.x, alpha_ge ? s + T(1) : r + grp.x, diff / (dd + d.recency[grp.begin]));
     const auto f_at = [&](T t) {
-      return poly.usable ? poly.at(diff / (dd + t))
-                         : pareto_nbd_f<T>(r, alpha, s, beta, grp.x, t, true,
-                                           terms != nullptr ? hyp2f1_fit_max_terms : hyp2f1_max_terms);
+      return poly.usable ? poly.at(diff / (dd + t)) : pareto_nbd_f<T>(r, alpha, s, beta, grp.x, t, true, pareto_fit_series_terms);
     };
     hyp2f1_value<T> f2{};
     T f2_age = -1;  // reuse F(T) while the age repeats
@@ -499,13 +569,28 @@ template <std::floating_point T>
       const T w = d.weight[i];
       if (d.age[i] != f2_age) {
         f2 = f_at(d.age[i]), f2_age = d.age[i];
-        if (terms != nullptr) *terms += f2.terms;
+        work += f2.terms;
       }
-      ll += w * pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, f2, gi, &ok,
-                                     poly.usable ? &poly : nullptr, terms);
+      T li;
+      if (poly.usable) {
+        li = pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, f2, gi, &ok, &poly);
+      } else {
+        // Per row: the series while they converge within pareto_fit_series_terms, else the death
+        // integral (when F(T) did not converge, F(t_x), at z(t_x) >= z(T), is not tried).
+        hyp2f1_value<T> f1{};
+        if (f2.converged) {
+          f1 = pareto_nbd_f<T>(r, alpha, s, beta, grp.x, d.recency[i], true, pareto_fit_series_terms);
+          work += f1.terms;
+        }
+        li = f1.converged ? pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, f2, gi, &ok,
+                                                 nullptr, nullptr, &f1)
+                          : pareto_nbd_loglik_integral<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, gi, &ok, &work);
+      }
+      ll += w * li;
       for (int j = 0; j < 4; ++j) g[j] += w * gi[j];
     }
   }
+  if (terms != nullptr) *terms += work;
   for (std::size_t j = 0; j < 4; ++j) grad[j] = -static_cast<double>(g[j]);
   const double v = -static_cast<double>(ll);
   return ok && std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
@@ -518,12 +603,15 @@ template <std::floating_point T>
  * beta = 11.67 (Fader, Hardie & Lee 2005, section 4; tests/pareto_nbd_test.cpp checks against an
  * independent SciPy fit, scripts/models_reference.py).
  * Errors: invalid rows, empty input, nobody repeats (errc::not_identifiable), no convergence,
- * singular Hessian. When the likelihood is maximised at the NBD limit (no death visible: s -> 0, or
- * beta -> infinity, called once s/beta times the longest age is below 1e-3, or below 0.05 when the
- * term budget stopped the fit and the NBD is at least as likely as its last point) the error names it
- * (errc::not_identifiable, field "s" or "beta"), or, with fit_options::on_boundary =
+ * singular Hessian. When the likelihood is maximised at the NBD limit (no death visible: called once
+ * s/beta times the longest age is below 1e-3, field "beta", or s below 1e-5, field "s"; or s/beta
+ * times the longest age below 0.05 when the work bound stopped the fit and the NBD is at least as
+ * likely as its last point) the error names it (errc::not_identifiable), or, with fit_options::on_boundary =
  * boundary_policy::report, the result says so in its `boundary` member (crm::boundary_report: the
- * nested NBD fit and the likelihood-ratio test against it).
+ * nested NBD fit and the likelihood-ratio test against it). Bounded work: near z = 1 (on the way to
+ * the NBD limit) a row's likelihood takes at most 2 x 100 series terms and then the death integral
+ * with its gradient (12 120 steps), the whole fit at most max(4e6, 4e4 x distinct rows) such steps
+ * (beyond: errc::not_converged, naming the work bound); docs/models.md.
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<pareto_nbd<T>>> try_fit_pareto_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
@@ -532,12 +620,15 @@ template <std::floating_point T = double>
   if (auto e = detail::check_fit_options(model, opt)) return e;
   const detail::grouped_rfm<T> d(rows);
   if (!(d.repeaters() > T(0))) return error_info{errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
-  // Bounded work: the per-row 2F1 series of a fit may take at most pareto_fit_max_terms terms in
-  // total (near a boundary of the parameter space they grow without limit); beyond, every further
-  // evaluation is "infinite" and the fit ends as not converged, saying why.
+  // Bounded work: near z = 1 (towards the NBD limit) every row of the likelihood falls back to per-row
+  // series capped at pareto_fit_series_terms and then to the death integral (bounded per evaluation);
+  // the whole fit may spend at most `budget` units there; beyond, every further evaluation is
+  // "infinite" and the fit ends as not converged, saying why.
   long long terms = 0;
-  const auto nll = [&d, &terms](const detail::vec<4>& th, detail::vec<4>& g) {
-    if (terms > detail::pareto_fit_max_terms) return std::numeric_limits<double>::infinity();
+  const long long budget =
+      std::max(detail::pareto_fit_max_terms, detail::pareto_fit_work_per_row * static_cast<long long>(d.recency.size()));
+  const auto nll = [&d, &terms, budget](const detail::vec<4>& th, detail::vec<4>& g) {
+    if (terms > budget) return std::numeric_limits<double>::infinity();
     return detail::pareto_nbd_nll<T>(d, th, g, &terms);
   };
   double mean_age = 0;
@@ -546,8 +637,8 @@ template <std::floating_point T = double>
   const detail::vec<4> start = {1.0, std::max(mean_age, 1e-6), 1.0, std::max(mean_age, 1e-6)};
   // Where the likelihood has no interior maximum because no death is visible, the optimizer runs to
   // the NBD limit: s -> 0, or beta -> infinity (the mean death rate s/beta times the longest age -> 0;
-  // the 2F1 series slow down on the way, so the fit is called there once that product is below 1e-3,
-  // fewer than 0.1 % of the customers dying within the longest age at the mean rate).
+  // the fit is called there once that product is below 1e-3, fewer than 0.1 % of the customers dying
+  // within the longest age at the mean rate).
   double max_age = 0;
   for (const T a : d.ages) max_age = std::max(max_age, static_cast<double>(a));
   fit_boundary where = fit_boundary::none;
@@ -555,15 +646,16 @@ template <std::floating_point T = double>
   const auto boundary = [max_age, &where, &at](const detail::vec<4>& th) -> error_info {
     constexpr double tiny = 1e-5;
     at = th;
-    if (th[2] < tiny) {
-      where = fit_boundary::s_to_zero;
-      return {errc::not_identifiable, model, "s",
-              "the likelihood is maximised on the boundary s -> 0: no death visible in the data (the NBD limit)"};
-    }
+    // The mean death rate first: s and beta often go together (s -> 0 as beta -> infinity).
     if (th[2] / th[3] * std::max(max_age, 1e-300) < 1e-3) {
       where = fit_boundary::beta_to_infinity;
       return {errc::not_identifiable, model, "beta",
               "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD limit)"};
+    }
+    if (th[2] < tiny) {
+      where = fit_boundary::s_to_zero;
+      return {errc::not_identifiable, model, "s",
+              "the likelihood is maximised on the boundary s -> 0: no death visible in the data (the NBD limit)"};
     }
     where = fit_boundary::none;
     return {};
@@ -574,11 +666,10 @@ template <std::floating_point T = double>
   const auto make = [](const detail::vec<4>& v) {
     return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
-  // The series slow down on the way to the NBD limit, so the term budget may stop the optimizer before
-  // the test above holds. Then the NBD itself decides: when it is at least as likely as the last point
+  // The work bound may still stop the optimizer before the test above holds. Then the NBD itself decides: when it is at least as likely as the last point
   // (within 1e-9 relative) and that point's death rate s/beta times the longest age is below 0.05, the
   // maximum is at the NBD limit.
-  if (!f && where == fit_boundary::none && terms > detail::pareto_fit_max_terms && at[2] / at[3] * std::max(max_age, 1e-300) < 0.05) {
+  if (!f && where == fit_boundary::none && terms > budget && at[2] / at[3] * std::max(max_age, 1e-300) < 0.05) {
     detail::vec<4> g{};
     const double ll_last = -detail::pareto_nbd_nll<T>(d, at, g);
     const auto nested = try_fit_nbd<T>(rows);
@@ -596,10 +687,10 @@ template <std::floating_point T = double>
     return detail::boundary_fit_result<pareto_nbd<T>, T>(at, -detail::pareto_nbd_nll<T>(d, at, g), rows, static_cast<double>(d.customers),
                                                          last, where, make);
   }
-  if (terms > detail::pareto_fit_max_terms)
+  if (terms > budget)
     return error_info{errc::not_converged, model, "parameters",
-                      "the likelihood needed more than 4e6 hypergeometric series terms (the parameters drift towards a "
-                      "boundary of the parameter space)"};
+                      "the likelihood needed more than its work bound of hypergeometric series terms and death-integral "
+                      "steps, max(4e6, 4e4 per distinct row) (the parameters drift towards a boundary of the parameter space)"};
   if (!f) return f.error();
   return detail::to_fit_result<pareto_nbd<T>>(*f, make);
 }
