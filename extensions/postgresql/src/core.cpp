@@ -578,11 +578,16 @@ state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
   return set_error(err, CRM_PG_INTERNAL, "crm_metrics: unknown state kind"), nullptr;
 }
 
-// The extension's kind of a serialized state (size >= 10): the frame's kind, with CRM_PG_DECIMAL
-// for number tag 4.
+// The little-endian u16 at byte `at` of a serialized state's frame (6: the kind, 8: the number tag).
+int frame_u16(std::span<const std::byte> in, std::size_t at) {
+  return std::to_integer<int>(in[at]) | (std::to_integer<int>(in[at + 1]) << 8);
+}
+
+// The extension's kind of a serialized state: the frame's kind, with CRM_PG_DECIMAL for number tag
+// 4 (a decimal number type; the library checks its digits); 0 for fewer than 10 bytes.
 int byte_kind(std::span<const std::byte> in) {
-  const auto u16 = [&](std::size_t at) { return std::to_integer<int>(in[at]) | (std::to_integer<int>(in[at + 1]) << 8); };
-  return u16(6) | (u16(8) == 4 ? CRM_PG_DECIMAL : 0);
+  if (in.size() < 10) return 0;
+  return frame_u16(in, 6) | (frame_u16(in, 8) == 4 ? CRM_PG_DECIMAL : 0);
 }
 
 template <class T>
@@ -682,7 +687,7 @@ bool crm_pg_state_merge_bytes(void* state, const void* bytes, size_t size, crm_p
     // the library's merge from bytes when the frame names the state's own kind and number type;
     // anything else (and accumulators without it) is read into a state first, which gives the
     // errors of a foreign, other-kind or other-number-type state as before
-    if (size >= 10 && byte_kind(in) == s->kind && s->merge_bytes(in, e)) {
+    if (byte_kind(in) == s->kind && s->merge_bytes(in, e)) {
       if (!e) return true;
       // a fault of the buffer is a malformed state; different options or an overflowing sum are
       // errors of the merge, as crm_pg_state_merge reports them
@@ -702,14 +707,13 @@ void* crm_pg_state_read(int kind, const void* bytes, size_t size, crm_pg_error* 
   state_base* s = nullptr;
   guard(err, [&] {
     const std::span<const std::byte> in(static_cast<const std::byte*>(bytes), size);
-    const auto u16 = [&](std::size_t at) { return std::to_integer<int>(in[at]) | (std::to_integer<int>(in[at + 1]) << 8); };
-    const int k = size >= 10 ? u16(6) : 0;
+    const int k = size >= 10 ? frame_u16(in, 6) : 0;
     if (kind != 0 && size >= 10 && k != (kind & ~CRM_PG_DECIMAL)) {
       set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state names another kind of accumulator (kind field)");
       return false;
     }
     // number tag 4: a decimal number type (the library checks its digits)
-    s = size >= 10 && u16(8) == 4 ? read_state<decimal>(k, in, err) : read_state<double>(k, in, err);
+    s = size >= 10 && frame_u16(in, 8) == 4 ? read_state<decimal>(k, in, err) : read_state<double>(k, in, err);
     return s != nullptr;
   });
   return s;

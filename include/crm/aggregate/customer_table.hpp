@@ -199,10 +199,6 @@ class customer_table {
     }
   }
 
-  /// Makes room for the customers of `other` before they are inserted (call before merging). Also
-  /// grows each part to at least the matching share of other's: inserting keys in another table's
-  /// slot order into a smaller table piles them into long runs (linear probing's known worst case;
-  /// measured: a merge into an empty table took minutes).
   /// Makes room before `customers` customers of a serialized part are inserted (a merge from
   /// bytes, where no other table exists): a table less than half that part's size grows to hold
   /// both; a larger one (the usual case: partial states of nearly the same customers) is left as it is, and
@@ -212,6 +208,10 @@ class customer_table {
   void prepare_merge(std::size_t customers) {
     if (size() < customers / 2 + 1) reserve(size() + customers);
   }
+  /// Makes room for the customers of `other` before they are inserted (call before merging). Also
+  /// grows each part to at least the matching share of other's: inserting keys in another table's
+  /// slot order into a smaller table piles them into long runs (linear probing's known worst case;
+  /// measured: a merge into an empty table took minutes).
   void prepare_merge(const customer_table& other) {
     if (other.parts_.empty()) return;
     if (parts_.empty() || other.bits_ > bits_) rebuild(std::max(other.bits_, bits_));
