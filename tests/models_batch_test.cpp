@@ -3,7 +3,8 @@
 // program defines CRM_METRICS_NO_LIBMVEC), within the stated ulp bound when the build routes log/exp
 // through libmvec or SLEEF (models_batch_vector_test runs every test of this file again on the default
 // path, libmvec where glibc has it); the first bad row is reported with its index and the scalar
-// function's error; threads change nothing.
+// function's error; threads change nothing. The columnar forms have their own tests
+// (models_batch_columns_test.cpp); the Gamma-Gamma ones are checked here beside the row form.
 #if !defined(CRM_METRICS_USE_SLEEF) && !defined(CRM_METRICS_USE_LIBMVEC) && !defined(CRM_METRICS_NO_LIBMVEC)
 #define CRM_METRICS_NO_LIBMVEC 1
 #endif
@@ -196,9 +197,13 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
     rows.push_back({3.0, 1e300, 1.0});
     const auto v = crm::batch_conditional_expected_average_spend(m, rows);
     const auto v2 = crm::batch_conditional_expected_average_spend(m, rows, {.threads = 2});
+    std::vector<double> x, z;  // the columnar form on the same customers: the same values
+    for (const auto& r : rows) x.push_back(r.frequency), z.push_back(r.average_spend);
+    const auto vc = crm::batch_conditional_expected_average_spend(m, crm::spend_columns<double>{x, z}, {.threads = 2});
     for (std::size_t i = 0; i < rows.size(); ++i) {
       CHECK(v[i] == m.conditional_expected_average_spend(rows[i].frequency, rows[i].average_spend));
       CHECK(v2[i] == v[i]);
+      CHECK(vc[i] == v[i]);
     }
   }
   // a base large enough for the non-temporal stores (crm::detail::stream_store_min rows), into an
@@ -209,16 +214,21 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
     const double x = static_cast<double>(i % 31);
     big.push_back({x, x == 0 ? 0.0 : 5.0 + static_cast<double>(i % 997) * 0.37, 1.0});
   }
-  std::vector<double> buf(big.size() + 1);
+  std::vector<double> buf(big.size() + 1), bx, bz;
+  for (const auto& r : big) bx.push_back(r.frequency), bz.push_back(r.average_spend);
   for (const std::size_t shift : {std::size_t{0}, std::size_t{1}})
-    for (const unsigned th : {1u, 2u}) {
-      const std::span<double> out(buf.data() + shift, big.size());
-      REQUIRE(crm::try_batch_conditional_expected_average_spend(m, std::span<const crm::spend_row<double>>(big), out, {.threads = th}));
-      std::size_t differ = 0;
-      for (std::size_t i = 0; i < big.size(); ++i)
-        differ += out[i] != m.conditional_expected_average_spend(big[i].frequency, big[i].average_spend) ? 1u : 0u;
-      CHECK(differ == 0);
-    }
+    for (const unsigned th : {1u, 2u})
+      for (const bool columns : {false, true}) {  // the row form and the columnar form
+        const std::span<double> out(buf.data() + shift, big.size());
+        if (columns)
+          REQUIRE(crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{bx, bz}, out, {.threads = th}));
+        else
+          REQUIRE(crm::try_batch_conditional_expected_average_spend(m, std::span<const crm::spend_row<double>>(big), out, {.threads = th}));
+        std::size_t differ = 0;
+        for (std::size_t i = 0; i < big.size(); ++i)
+          differ += out[i] != m.conditional_expected_average_spend(big[i].frequency, big[i].average_spend) ? 1u : 0u;
+        CHECK(differ == 0);
+      }
   const crm::gamma_gamma<float> mf{6.25f, 3.74f, 15.44f};
   const std::vector<crm::spend_row<float>> fr = {{1, 2.5f, 1}, {0, 0, 1}, {7, 40.0f, 1}};
   const auto vf = crm::batch_conditional_expected_average_spend(mf, fr);
@@ -226,8 +236,8 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
 }
 
 TEST_CASE("batch Gamma-Gamma refuses exactly the rows the scalar function refuses", "[models][batch][errors]") {
-  // every pair of odd and ordinary values, alone and in the middle of 5 000 good rows, for parameters
-  // with p x + q > 1 for every x and for some x only
+  // every pair of odd and ordinary values, alone and in the middle of 5 000 good rows (the row form
+  // and the columnar form), for parameters with p x + q > 1 for every x and for some x only
   const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
   const double xs[] = {0, 1, 3, 2.5, -1, -0.0, nan, inf, 1e18, 1e19, 1e300};
   const double zs[] = {0, -0.0, 5, 1e-300, -1, nan, inf, -inf, 1e308, std::numeric_limits<double>::max()};
@@ -238,19 +248,23 @@ TEST_CASE("batch Gamma-Gamma refuses exactly the rows the scalar function refuse
         const auto want = m.try_conditional_expected_average_spend(x, z);
         std::vector<crm::spend_row<double>> rows(5000, crm::spend_row<double>{3, 20, 1});
         rows[2500] = {x, z, 1};
-        const auto got = crm::try_batch_conditional_expected_average_spend(m, rows);
+        std::vector<double> cx(5000, 3.0), cz(5000, 20.0);  // the same customers as columns
+        cx[2500] = x, cz[2500] = z;
         const auto good = m.try_conditional_expected_average_spend(3, 20);
-        if (!good) {  // the parameters refuse x = 3 itself: the first row is named
-          CHECK((!got && got.row() == 0));
-          continue;
-        }
-        REQUIRE(bool(got) == bool(want));
-        if (want) {
-          CHECK((*got)[2500] == *want);
-        } else {
-          CHECK(got.row() == 2500);
-          CHECK(got.error().code == want.error().code);
-          CHECK(std::string(got.error().field) == want.error().field);
+        for (const auto& got : {crm::try_batch_conditional_expected_average_spend(m, rows),
+                                crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{cx, cz})}) {
+          if (!good) {  // the parameters refuse x = 3 itself: the first row is named
+            CHECK((!got && got.row() == 0));
+            continue;
+          }
+          REQUIRE(bool(got) == bool(want));
+          if (want) {
+            CHECK((*got)[2500] == *want);
+          } else {
+            CHECK(got.row() == 2500);
+            CHECK(got.error().code == want.error().code);
+            CHECK(std::string(got.error().field) == want.error().field);
+          }
         }
       }
 }

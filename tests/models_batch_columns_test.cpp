@@ -1,0 +1,235 @@
+// crm-metrics tests: the columnar (structure-of-arrays) batch forms of crm/models/batch.hpp
+// (crm::rfm_columns, crm::spend_columns). Each columnar result is compared with the row form's on the
+// same customers (equal: the same operations) and with the model's scalar function (bit for bit on
+// the std:: path, which this program takes: it defines CRM_METRICS_NO_LIBMVEC; within the stated ulp
+// bound on the default path, which models_batch_columns_vector_test runs every test of this file
+// on); the first bad customer is named by index and field like the row forms name it; threads change
+// nothing.
+#if !defined(CRM_METRICS_USE_SLEEF) && !defined(CRM_METRICS_USE_LIBMVEC) && !defined(CRM_METRICS_NO_LIBMVEC)
+#define CRM_METRICS_NO_LIBMVEC 1
+#endif
+#include <crm/models/batch.hpp>
+#include <crm/models/generate.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+
+namespace {
+
+/// Distance in units in the last place, relative to the larger magnitude (at least the smallest
+/// normal number).
+double ulps(double got, double want) {
+  if (got == want) return 0.0;
+  const double scale = std::max({std::abs(got), std::abs(want), std::numeric_limits<double>::min()});
+  return std::abs(got - want) / (scale * std::numeric_limits<double>::epsilon());
+}
+
+/// The bound of the vector paths for BG/NBD-family P(alive) (docs/batch.md): SLEEF (5 + 3|y|),
+/// libmvec (8 + 6|y|) ulp, y = (r+x) ln((alpha+T)/(alpha+t_x)); 0 on the std:: path.
+double alive_bound(double r, double alpha, double x, double tx, double age) {
+  if (!crm::detail::vector_math_is_vector) return 0.0;
+  const double ay = std::abs((r + x) * std::log((alpha + age) / (alpha + tx)));
+  return crm::detail::vector_math_uses_sleef ? 5.0 + 3.0 * ay : 8.0 + 6.0 * ay;
+}
+
+/// A customer base as columns and as rows (weight 1): generated customers (ages on a day grid) and
+/// edge customers (x = 0, t_x = T, t_x = 0 < x, large x, ages from 1e-5 to 1e7), twice.
+struct base {
+  std::vector<double> x, tx, age;
+  std::vector<crm::rfm_row<double>> rows;
+  [[nodiscard]] crm::rfm_columns<double> cols() const { return {x, tx, age}; }
+  void add(double f, double r, double a) { x.push_back(f), tx.push_back(r), age.push_back(a), rows.push_back({f, r, a, 1.0}); }
+};
+template <class Model>
+base base_for(const Model& m, crm::count_t customers, std::uint64_t seed) {
+  base b;
+  for (const auto& c : crm::generate(m, {.customers = customers, .first_age = 27.0, .last_age = 39.0, .age_step = 1.0 / 7.0, .seed = seed}))
+    b.add(c.frequency, c.recency, c.age);
+  const double edge[][3] = {{0, 0, 39},     {0, 0, 0.5},    {0, 0, 1e7},   {3, 20, 20},  {1, 0, 30},     {40, 35, 39},
+                            {200, 1e3, 1.5e3}, {2, 1e-6, 1e-5}, {5, 4e3, 1e4}, {1, 1e7, 1e7}, {7, 9e6, 1e7}, {1, 0.25, 1e7}};
+  for (int twice = 0; twice < 2; ++twice)
+    for (const auto& e : edge) b.add(e[0], e[1], e[2]);
+  return b;
+}
+
+template <class Model>
+void check_alive_columns(const Model& m, std::uint64_t seed) {
+  const base b = base_for(m, 3000, seed);
+  const auto col = crm::try_batch_probability_alive(m, b.cols());
+  const auto row = crm::try_batch_probability_alive(m, b.rows);
+  REQUIRE(col);
+  REQUIRE(row);
+  CHECK(*col == *row);
+  for (std::size_t i = 0; i < b.x.size(); ++i) {
+    INFO("customer " << i);
+    CHECK(ulps((*col)[i], m.probability_alive(b.rows[i])) <= alive_bound(m.r, m.alpha, b.x[i], b.tx[i], b.age[i]));
+  }
+  const auto col2 = crm::try_batch_probability_alive(m, b.cols(), {.threads = 2});
+  REQUIRE(col2);
+  CHECK(*col2 == *col);
+  // the conditional expectation: the row form's values (which equal the scalar function's within the
+  // P(alive) bound plus 1 ulp, tests/models_batch_test.cpp)
+  const auto ce = crm::try_batch_conditional_expected_purchases(m, b.cols(), 39.0);
+  const auto ce_rows = crm::try_batch_conditional_expected_purchases(m, b.rows, 39.0);
+  REQUIRE(ce);
+  REQUIRE(ce_rows);
+  CHECK(*ce == *ce_rows);
+  for (std::size_t i = 0; i < b.x.size(); ++i) {
+    INFO("customer " << i);
+    const double bound = alive_bound(m.r, m.alpha, b.x[i], b.tx[i], b.age[i]);
+    CHECK(ulps((*ce)[i], m.conditional_expected_purchases(b.rows[i], 39.0)) <= (bound > 0 ? bound + 1 : 0.0));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("columnar P(alive) and E[Y(t)] of BG/NBD and modified BG/NBD equal the row forms and the scalar functions",
+          "[models][batch][columns]") {
+  // CDNOW (FHL 2005), fast drop-out, slow buyers, tiny and huge parameters
+  const crm::bg_nbd<double> params[] = {{0.243, 4.414, 0.793, 2.426}, {1.5, 2.0, 1.3, 0.5},  {0.5, 20.0, 3.0, 1.2},
+                                        {4.0, 1.0, 1.7, 9.0},        {0.1, 0.5, 2.5, 3.0}, {25.0, 100.0, 1.6, 40.0}};
+  std::uint64_t seed = 100;
+  for (const auto& p : params) {
+    check_alive_columns(p, seed++);
+    check_alive_columns(crm::modified_bg_nbd<double>{p.r, p.alpha, p.a, p.b}, seed++);
+  }
+}
+
+TEST_CASE("columnar Pareto/NBD P(alive) equals the scalar function bit for bit", "[models][batch][columns]") {
+  for (const crm::pareto_nbd<double> m : {crm::pareto_nbd<double>{0.553, 10.58, 0.606, 11.67}, crm::pareto_nbd<double>{1.2, 30.0, 0.4, 5.0}}) {
+    const base b = base_for(m, 1500, 7);
+    const auto pa = crm::batch_probability_alive(m, b.cols());
+    CHECK(pa == crm::batch_probability_alive(m, b.rows));
+    for (std::size_t i = 0; i < b.x.size(); ++i) CHECK(pa[i] == m.probability_alive(b.rows[i]));
+  }
+}
+
+TEST_CASE("columnar P(alive) of a large base (non-temporal stores, two threads) equals the row form", "[models][batch][columns]") {
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
+  const base b = base_for(bg, static_cast<crm::count_t>(crm::detail::stream_store_min) + 3001, 91);
+  std::vector<double> buf(b.x.size() + 1);
+  for (const std::size_t shift : {std::size_t{0}, std::size_t{1}})
+    for (const unsigned th : {1u, 2u}) {
+      const std::span<double> out(buf.data() + shift, b.x.size());
+      REQUIRE(crm::try_batch_probability_alive(bg, b.cols(), out, {.threads = th}));
+      CHECK(std::vector<double>(out.begin(), out.end()) == crm::batch_probability_alive(bg, b.rows));
+      REQUIRE(crm::try_batch_probability_alive(mbg, b.cols(), out, {.threads = th}));
+      std::size_t outside = 0;
+      for (std::size_t i = 0; i < b.x.size(); ++i)
+        outside += ulps(out[i], mbg.probability_alive(b.rows[i])) <= alive_bound(mbg.r, mbg.alpha, b.x[i], b.tx[i], b.age[i])
+                       ? 0u
+                       : 1u;
+      CHECK(outside == 0);
+    }
+}
+
+TEST_CASE("columnar forms name the first bad customer and field as the scalar functions do", "[models][batch][columns][errors]") {
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
+  const crm::pareto_nbd<double> pn{0.553, 10.58, 0.606, 11.67};
+  const base good = base_for(bg, 70000, 21);  // enough customers for two threads
+  const double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
+  // (x, t_x, T) that crm::validate refuses: each field of each kind
+  const double bad[][3] = {{1, 40, 39}, {-1, 0, 39}, {1.5, 2, 39}, {0, 3, 39}, {1, 2, nan}, {nan, 2, 39}, {1, nan, 39}, {inf, 2, 39}, {1, -2, 39}, {1, 2, -inf}};
+  for (const auto& c : bad) {
+    const auto want = bg.try_probability_alive(crm::rfm_row<double>{c[0], c[1], c[2]});
+    REQUIRE(!want);
+    for (const std::size_t at : {std::size_t{0}, std::size_t{255}, std::size_t{256}, std::size_t{40000}, good.x.size() - 1}) {
+      base b = good;
+      for (const std::size_t k : {at, std::min(at + 1, b.x.size() - 1)})  // a second bad customer after the first
+        b.x[k] = c[0], b.tx[k] = c[1], b.age[k] = c[2];
+      INFO("(" << c[0] << ", " << c[1] << ", " << c[2] << ") at " << at);
+      for (const unsigned th : {1u, 2u}) {
+        const auto a = crm::try_batch_probability_alive(bg, b.cols(), {.threads = th});
+        REQUIRE(!a);
+        CHECK(a.row() == at);
+        CHECK(a.error().code == want.error().code);
+        CHECK(std::string(a.error().field) == want.error().field);
+        CHECK(std::string(a.error().metric) == "bg_nbd.probability_alive");
+        const auto am = crm::try_batch_probability_alive(mbg, b.cols(), {.threads = th});
+        CHECK((!am && am.row() == at && std::string(am.error().field) == want.error().field &&
+               std::string(am.error().metric) == "modified_bg_nbd.probability_alive"));
+        const auto ap = crm::try_batch_probability_alive(pn, b.cols(), {.threads = th});
+        CHECK((!ap && ap.row() == at && std::string(ap.error().field) == want.error().field));
+        const auto ce = crm::try_batch_conditional_expected_purchases(mbg, b.cols(), 10.0, {.threads = th});
+        CHECK((!ce && ce.row() == at && std::string(ce.error().field) == want.error().field &&
+               std::string(ce.error().metric) == "modified_bg_nbd.conditional_expected_purchases"));
+      }
+    }
+  }
+  // the throwing form: crm::batch_error naming the customer
+  const std::vector<double> x = {1, 1}, tx = {2, 40}, age = {39, 39};
+  try {
+    (void)crm::batch_probability_alive(bg, crm::rfm_columns<double>{x, tx, age});
+    FAIL("no exception");
+  } catch (const crm::batch_error& e) {
+    CHECK(e.row() == 1);
+    CHECK(std::string(e.what()) == "crm::bg_nbd.probability_alive: recency is larger than its whole (must not exceed age) (row 1)");
+  }
+  // sizes, emptiness and parameters belong to no customer; parameters are checked first
+  const std::vector<double> two = {0, 0}, one = {0};
+  const auto s1 = crm::try_batch_probability_alive(bg, crm::rfm_columns<double>{two, one, two});
+  CHECK((!s1 && s1.row() == crm::no_row && s1.error().code == crm::errc::malformed && std::string(s1.error().field) == "recency"));
+  const auto s2 = crm::try_batch_probability_alive(mbg, crm::rfm_columns<double>{two, two, one});
+  CHECK((!s2 && s2.row() == crm::no_row && std::string(s2.error().field) == "age"));
+  std::vector<double> small(1);
+  const auto s3 = crm::try_batch_probability_alive(bg, crm::rfm_columns<double>{two, two, two}, std::span<double>(small));
+  CHECK((!s3 && std::string(s3.error().field) == "out"));
+  const auto s4 = crm::try_batch_probability_alive(bg, crm::rfm_columns<double>{});
+  CHECK((!s4 && s4.error().code == crm::errc::empty_input && std::string(s4.error().field) == "customers"));
+  const auto s5 = crm::try_batch_probability_alive(crm::bg_nbd<double>{0, 1, 1, 1}, crm::rfm_columns<double>{two, one, two});
+  CHECK((!s5 && s5.row() == crm::no_row && std::string(s5.error().field) == "r"));
+  const auto s6 = crm::try_batch_conditional_expected_purchases(bg, crm::rfm_columns<double>{two, two, two}, -1.0);
+  CHECK((!s6 && s6.row() == crm::no_row && s6.error().code == crm::errc::negative));
+  const auto s7 = crm::try_batch_probability_alive(pn, crm::rfm_columns<double>{two, two, one});
+  CHECK((!s7 && s7.row() == crm::no_row && std::string(s7.error().field) == "age"));
+}
+
+TEST_CASE("columnar Gamma-Gamma names sizes, parameters and bad customers", "[models][batch][columns][errors]") {
+  // (every odd value of x and zbar: tests/models_batch_test.cpp, beside the row form)
+  const crm::gamma_gamma<double> m{6.25, 3.74, 15.44};
+  std::vector<double> x(70000, 3.0), z(70000, 20.0);  // enough customers for two threads
+  x[50000] = 2.5, x[60000] = -1.0;                    // the second thread's first bad customer is named
+  for (const unsigned th : {1u, 2u}) {
+    const auto bad = crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{x, z}, {.threads = th});
+    CHECK((!bad && bad.row() == 50000 && std::string(bad.error().field) == m.try_conditional_expected_average_spend(2.5, 20.0).error().field));
+  }
+  const std::vector<double> two = {1, 2}, one = {5};
+  const auto s = crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{two, one});
+  CHECK((!s && s.row() == crm::no_row && s.error().code == crm::errc::malformed && std::string(s.error().field) == "average_spend"));
+  const auto e = crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{});
+  CHECK((!e && e.error().code == crm::errc::empty_input));
+  const auto p = crm::try_batch_conditional_expected_average_spend(crm::gamma_gamma<double>{-1, 1, 1}, crm::spend_columns<double>{two, one});
+  CHECK((!p && p.row() == crm::no_row && std::string(p.error().field) == "p"));
+  try {
+    (void)crm::batch_conditional_expected_average_spend(m, crm::spend_columns<double>{two, std::vector<double>{5, 0}});
+    FAIL("no exception");
+  } catch (const crm::batch_error& err) {
+    CHECK(err.row() == 1);
+    CHECK(std::string(err.field()) == "average_spend");
+  }
+}
+
+TEST_CASE("the columnar example of docs/batch.md gives the row forms' results", "[models][batch][columns][docs]") {
+  const crm::bg_nbd<double> m{0.243, 4.414, 0.793, 2.426};
+  const crm::gamma_gamma<double> gg{6.25, 3.74, 15.44};
+  // docs/batch.md, "Columnar forms"
+  std::vector<double> x = {0, 2, 5}, t_x = {0, 30.43, 35.0}, T = {38.86, 38.86, 38.86};
+  std::vector<double> alive = crm::batch_probability_alive(m, crm::rfm_columns<double>{x, t_x, T});
+  std::vector<double> zbar = {0, 25.3, 41.0};
+  std::vector<double> spend = crm::batch_conditional_expected_average_spend(gg, crm::spend_columns<double>{x, zbar});
+  // the same customers as rows
+  const std::vector<crm::rfm_row<double>> rows = {{0, 0, 38.86}, {2, 30.43, 38.86}, {5, 35.0, 38.86}};
+  const std::vector<crm::spend_row<double>> spend_rows = {{0, 0, 1}, {2, 25.3, 1}, {5, 41.0, 1}};
+  CHECK(alive == crm::batch_probability_alive(m, rows));
+  CHECK(spend == crm::batch_conditional_expected_average_spend(gg, spend_rows));
+  CHECK(alive[0] == 1.0);  // BG/NBD: a customer without repeat purchases is alive
+}
