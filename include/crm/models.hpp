@@ -11,6 +11,7 @@
 #include <crm/models/data.hpp>
 #include <crm/models/fit.hpp>
 #include <crm/models/generate.hpp>
+#include <crm/models/homogeneous.hpp>
 
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/modified_bg_nbd.hpp>

@@ -20,6 +20,7 @@
 #include <crm/models/detail/optimize.hpp>
 #include <crm/models/detail/special.hpp>
 #include <crm/models/fit.hpp>
+#include <crm/models/homogeneous.hpp>
 #include <crm/models/nbd.hpp>
 
 #include <boost/math/special_functions/beta.hpp>
@@ -515,13 +516,8 @@ template <std::floating_point T, int Shift>
         l_tx = std::log(alpha + d.recency[i]);
         const T a4 = c4 - (r + x) * l_tx;
         // softmax weights of the two terms
-        if (a3 >= a4) {
-          const T e = std::exp(a4 - a3);
-          w3 = T(1) / (T(1) + e), w4 = e * w3, lse = a3 + std::log1p(e);
-        } else {
-          const T e = std::exp(a3 - a4);
-          w4 = T(1) / (T(1) + e), w3 = e * w4, lse = a4 + std::log1p(e);
-        }
+        const log_sum_weights<T> sw34 = log_add_exp_weights(a3, a4);
+        lse = sw34.log_sum, w3 = sw34.first, w4 = sw34.second;
       }
       sw += w;
       s_ll += w * lse;
@@ -540,6 +536,9 @@ template <std::floating_point T, int Shift>
   const double v = -static_cast<double>(ll);
   return std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
 }
+
+/// a + b beyond which a failed BG/NBD-family fit counts as running along the homogeneous-drop-out ridge.
+inline constexpr double bgnbd_ridge_scale = 1e3;
 
 /// Shared fit of the BG/NBD family.
 template <std::floating_point T, int Shift, class Model>
@@ -588,6 +587,30 @@ template <std::floating_point T, int Shift, class Model>
   if (!f && where != fit_boundary::none && opt.on_boundary == boundary_policy::report) {
     vec<4> g{};
     return boundary_fit_result<Model, T>(at, -nll(at, g), rows, static_cast<double>(d.customers), last, where, make);
+  }
+  // The other boundary, at infinity: a, b -> infinity with a/(a+b) -> p (homogeneous drop-out). When the
+  // fit failed (no convergence, or a Hessian not positive definite: the likelihood flattens along that
+  // ridge) the homogeneous model decides: the ridge is named when its ln L is at least that of the
+  // fit's last point (within 1e-9 relative), or when the last point is already far along the ridge
+  // (a + b >= bgnbd_ridge_scale, Beta(a, b) with a standard deviation below 3 % of sqrt(p (1-p))).
+  if (!f && where == fit_boundary::none && opt.penalizer == 0.0 && f.error().code != errc::not_finite) {
+    vec<4> g{};
+    const double ll_last = -nll(at, g);
+    const auto h = fit_homogeneous_bgnbd<T, Shift>(rows, fit_options{}, model);
+    const bool far = at[2] + at[3] >= bgnbd_ridge_scale;
+    // (a fit stopped by fit_options::max_iterations is named only when far along the ridge)
+    const bool stopped_by_user = last.reason == stop_reason::max_iterations;
+    if (h && std::isfinite(ll_last) &&
+        (far || (!stopped_by_user && h->fit.log_likelihood >= ll_last - 1e-9 * std::max(1.0, std::abs(ll_last))))) {
+      if (opt.on_boundary == boundary_policy::error)
+        return error_info{errc::not_identifiable, model, "a",
+                          "the likelihood is maximised on the boundary a, b -> infinity with a/(a+b) fixed: every customer has "
+                          "the same drop-out probability (homogeneous drop-out)"};
+      fit_result<Model> out = boundary_fit_result<Model, T>(at, ll_last, rows, static_cast<double>(d.customers), last,
+                                                            fit_boundary::homogeneous_dropout, make);
+      report_nested_homogeneous(out.boundary, h, ll_last);
+      return out;
+    }
   }
   if (!f) return f.error();
   return to_fit_result<Model>(*f, make);

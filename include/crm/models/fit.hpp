@@ -73,6 +73,8 @@ enum class fit_boundary {
   a_and_b_to_zero,   ///< BG/NBD family: a, b -> 0: every drop-out probability is 0 or 1
   s_to_zero,         ///< Pareto/NBD: s -> 0: the death rate mu ~ Gamma(s, beta) vanishes, the NBD limit
   beta_to_infinity,  ///< Pareto/NBD: beta -> infinity (mean death rate s/beta -> 0), the NBD limit
+  homogeneous_dropout,     ///< BG/NBD family: a, b -> infinity with a/(a+b) -> p: everyone drops out with probability p
+  homogeneous_death_rate,  ///< Pareto/NBD: s, beta -> infinity with s/beta -> mu: everyone dies at rate mu
 };
 
 /// A short English phrase for a boundary (a static string).
@@ -85,6 +87,10 @@ enum class fit_boundary {
       return "a, b -> 0: every drop-out probability is 0 or 1 (a share a/(a+b) of the customers drops out at the first chance, the rest never)";
     case fit_boundary::s_to_zero: return "s -> 0: no death visible in the data (the NBD limit)";
     case fit_boundary::beta_to_infinity: return "beta -> infinity: no death visible in the data (the NBD limit)";
+    case fit_boundary::homogeneous_dropout:
+      return "a, b -> infinity with a/(a+b) fixed: every customer has the same drop-out probability p (homogeneous drop-out)";
+    case fit_boundary::homogeneous_death_rate:
+      return "s, beta -> infinity with s/beta fixed: every customer has the same death rate mu (homogeneous death rate)";
   }
   return "unknown";
 }
@@ -102,6 +108,16 @@ enum class fit_boundary {
  * crm::boundary_likelihood_ratio for the caveat). A small p-value says the drop-out process is real
  * even though its Beta (or gamma) heterogeneity ran to the edge; a large one says the NBD suffices.
  * The other way out is a penalized fit (fit_options::penalizer), which keeps the parameters inside.
+ *
+ * The other boundary is at infinity (`homogeneous_dropout`, `homogeneous_death_rate`): the Beta (gamma)
+ * mixing distribution of the drop-out probability (death rate) collapses to a point, every customer
+ * has the same one. The nested model is then the homogeneous model of crm/models/homogeneous.hpp,
+ * three parameters: r, alpha in nested_r, nested_alpha and the drop-out probability p (BG/NBD family)
+ * or death rate mu (Pareto/NBD) in nested_dropout, each with its standard error; nested_parameters
+ * is 3 (2 for the NBD), and heterogeneity_score says whether letting the drop-out vary would raise the
+ * likelihood at the homogeneous maximum (<= 0: no, the ridge is a maximum; crm::heterogeneity_score).
+ * The likelihood ratio is formed and tested the same way (Self & Liang's mixture: one parameter, the
+ * variance scale 1/(a+b+1) or 1/s, on the boundary 0).
  */
 struct boundary_report {
   fit_boundary where = fit_boundary::none;
@@ -113,6 +129,12 @@ struct boundary_report {
   double nested_log_likelihood = 0.0;
   double lr_statistic = 0.0;  ///< 2 (ln L_full - ln L_NBD), >= 0
   double lr_p_value = 1.0;    ///< P(0.5 chi2_0 + 0.5 chi2_1 >= lr_statistic)
+  // Added for the homogeneous boundaries; the fields above keep their meaning (nested_r, nested_alpha
+  // and their SEs are the nested model's r and alpha whichever it is).
+  int nested_parameters = 0;        ///< 2: the NBD (r, alpha); 3: a homogeneous model (r, alpha, nested_dropout); 0: none
+  double nested_dropout = 0.0;      ///< homogeneous model: p (BG/NBD family, per drop-out chance) or mu (Pareto/NBD, per time unit); 0 for the NBD
+  double nested_dropout_se = 0.0;   ///< its standard error
+  double heterogeneity_score = 0.0; ///< homogeneous model: d ln L / d(variance scale) at its maximum (crm::heterogeneity_score)
 };
 
 /// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).

@@ -213,7 +213,9 @@ template <class Model, std::floating_point T, class Make>
   out.report = last;
   out.boundary.where = where;
   out.boundary.description = describe(where);
-  report_nested_nbd<T>(out.boundary, rows, log_likelihood);
+  // the homogeneous boundaries: the caller fills the nested part (crm/models/homogeneous.hpp)
+  if (where != fit_boundary::homogeneous_dropout && where != fit_boundary::homogeneous_death_rate)
+    report_nested_nbd<T>(out.boundary, rows, log_likelihood);
   return out;
 }
 
@@ -225,6 +227,7 @@ void report_nested_nbd(boundary_report& rep, std::span<const rfm_row<T>> rows, d
     return;
   }
   rep.nested_fitted = true;
+  rep.nested_parameters = 2;
   rep.nested_r = static_cast<double>(n->params.r), rep.nested_alpha = static_cast<double>(n->params.alpha);
   rep.nested_r_se = static_cast<double>(n->standard_errors.r), rep.nested_alpha_se = static_cast<double>(n->standard_errors.alpha);
   rep.nested_log_likelihood = n->log_likelihood;

@@ -21,6 +21,7 @@
 #include <crm/models/detail/optimize.hpp>
 #include <crm/models/detail/special.hpp>
 #include <crm/models/fit.hpp>
+#include <crm/models/homogeneous.hpp>
 
 #include <algorithm>
 #include <array>
@@ -597,6 +598,148 @@ template <std::floating_point T>
 }
 }  // namespace detail
 
+namespace detail {
+/// The s from which a Pareto/NBD fit tests the homogeneous-death-rate ridge (once, while it runs):
+/// Gamma(s, beta) with a coefficient of variation 1/sqrt(s) below 0.32.
+inline constexpr double pareto_ridge_check_s = 10.0;
+/// s beyond which a failed Pareto/NBD fit counts as running along that ridge.
+inline constexpr double pareto_ridge_scale = 1e3;
+
+/// try_fit_pareto_nbd with its counted work: series terms, death-integral steps and the homogeneous
+/// fit's integrand evaluations, added to *work_out (optional).
+template <std::floating_point T>
+[[nodiscard]] result<fit_result<pareto_nbd<T>>> fit_pareto_nbd_counted(std::span<const rfm_row<T>> rows, const fit_options& opt,
+                                                                      long long* work_out) {
+  constexpr const char* model = "fit_pareto_nbd";
+  if (auto e = validate(rows, model)) return e;
+  if (auto e = check_fit_options(model, opt)) return e;
+  const grouped_rfm<T> d(rows);
+  if (!(d.repeaters() > T(0))) return error_info{errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
+  // Bounded work: near z = 1 (towards the NBD limit) every row of the likelihood falls back to per-row
+  // series capped at pareto_fit_series_terms and then to the death integral (bounded per evaluation);
+  // the whole fit may spend at most `budget` units there; beyond, every further evaluation is
+  // "infinite" and the fit ends as not converged, saying why.
+  long long terms = 0;
+  const long long budget =
+      std::max(pareto_fit_max_terms, pareto_fit_work_per_row * static_cast<long long>(d.recency.size()));
+  // The homogeneous-death-rate ridge (s, beta -> infinity, s/beta -> mu) is where the 2F1 series are
+  // slowest (z -> 1 as beta grows). It is tested early, once: at the first evaluation with
+  // s >= pareto_ridge_check_s that needed the per-row fallback (or s >= 100), the homogeneous model is
+  // fitted; when its heterogeneity score is <= 0 (the ridge is a maximum) and its ln L is at least that
+  // of the current point, the fit stops there (every later evaluation is +inf) and names the ridge.
+  long long homogeneous_work = 0;
+  bool ridge_checked = false, ridge_stop = false;
+  result<homogeneous_fit<homogeneous_pareto_nbd<T>>> homog = error_info{errc::not_converged, model, "s", "not fitted"};
+  double best = std::numeric_limits<double>::infinity();
+  vec<4> best_at{};
+  const auto nll = [&](const vec<4>& th, vec<4>& g) {
+    if (terms > budget || ridge_stop) return std::numeric_limits<double>::infinity();
+    const long long before = terms;
+    const double v = pareto_nbd_nll<T>(d, th, g, &terms);
+    if (std::isfinite(v) && v < best) best = v, best_at = th;
+    if (!ridge_checked && opt.penalizer == 0.0 && th[2] >= pareto_ridge_check_s && (terms > before || th[2] >= 100.0)) {
+      ridge_checked = true;
+      homog = fit_homogeneous_pareto<T>(rows, fit_options{}, &homogeneous_work);
+      if (homog && homog->heterogeneity_score <= 0.0 && std::isfinite(v) &&
+          homog->fit.log_likelihood >= -v - 1e-9 * std::max(1.0, std::abs(v))) {
+        ridge_stop = true;
+        return std::numeric_limits<double>::infinity();
+      }
+    }
+    return v;
+  };
+  double mean_age = 0;
+  for (std::size_t i = 0; i < d.age.size(); ++i) mean_age += static_cast<double>(d.age[i] * d.weight[i]);
+  mean_age /= static_cast<double>(d.customers);
+  const vec<4> start = {1.0, std::max(mean_age, 1e-6), 1.0, std::max(mean_age, 1e-6)};
+  // Where the likelihood has no interior maximum because no death is visible, the optimizer runs to
+  // the NBD limit: s -> 0, or beta -> infinity (the mean death rate s/beta times the longest age -> 0;
+  // the fit is called there once that product is below 1e-3, fewer than 0.1 % of the customers dying
+  // within the longest age at the mean rate).
+  double max_age = 0;
+  for (const T a : d.ages) max_age = std::max(max_age, static_cast<double>(a));
+  fit_boundary where = fit_boundary::none;
+  vec<4> at{};
+  const auto boundary = [max_age, &where, &at](const vec<4>& th) -> error_info {
+    constexpr double tiny = 1e-5;
+    at = th;
+    // The mean death rate first: s and beta often go together (s -> 0 as beta -> infinity).
+    if (th[2] / th[3] * std::max(max_age, 1e-300) < 1e-3) {
+      where = fit_boundary::beta_to_infinity;
+      return {errc::not_identifiable, model, "beta",
+              "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD limit)"};
+    }
+    if (th[2] < tiny) {
+      where = fit_boundary::s_to_zero;
+      return {errc::not_identifiable, model, "s",
+              "the likelihood is maximised on the boundary s -> 0: no death visible in the data (the NBD limit)"};
+    }
+    where = fit_boundary::none;
+    return {};
+  };
+  convergence last{};
+  result<positive_fit<4>> f =
+      fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary, &last);
+  const auto make = [](const vec<4>& v) {
+    return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
+  };
+  // The work bound may still stop the optimizer before the test above holds. Then the NBD itself decides: when it is at least as likely as the last point
+  // (within 1e-9 relative) and that point's death rate s/beta times the longest age is below 0.05, the
+  // maximum is at the NBD limit.
+  if (!f && where == fit_boundary::none && terms > budget && at[2] / at[3] * std::max(max_age, 1e-300) < 0.05) {
+    vec<4> g{};
+    const double ll_last = -pareto_nbd_nll<T>(d, at, g);
+    const auto nested = try_fit_nbd<T>(rows);
+    if (std::isfinite(ll_last) && nested && nested->log_likelihood >= ll_last - 1e-9 * std::abs(ll_last)) {
+      where = fit_boundary::beta_to_infinity;
+      if (opt.on_boundary == boundary_policy::error)
+        return error_info{errc::not_identifiable, model, "beta",
+                          "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD "
+                          "limit is at least as likely as any point the fit reached)"};
+    }
+  }
+  if (work_out != nullptr) *work_out += terms + homogeneous_work;
+  // The homogeneous-death-rate ridge: stopped there early (above), or the fit failed otherwise and the
+  // homogeneous model is at least as likely as the best point it reached (within 1e-9 relative), or
+  // that point is already far along the ridge (s >= pareto_ridge_scale); or it converged along the
+  // ridge (s >= pareto_ridge_check_s) to a point no more likely than the homogeneous model.
+  if (where == fit_boundary::none && opt.penalizer == 0.0 && std::isfinite(best) && (ridge_stop || !f || best_at[2] >= pareto_ridge_check_s)) {
+    const double ll_best = -best;
+    if (!ridge_checked) {
+      long long w = 0;
+      homog = fit_homogeneous_pareto<T>(rows, fit_options{}, &w);
+      if (work_out != nullptr) *work_out += w;
+    }
+    const bool far = !f && best_at[2] >= pareto_ridge_scale;
+    // (a fit stopped by fit_options::max_iterations is named only when far along the ridge)
+    const bool stopped_by_user = !f && terms <= budget && last.reason == stop_reason::max_iterations;
+    if (homog && (ridge_stop || far ||
+                  (!stopped_by_user && homog->fit.log_likelihood >= ll_best - 1e-9 * std::max(1.0, std::abs(ll_best))))) {
+      if (opt.on_boundary == boundary_policy::error)
+        return error_info{errc::not_identifiable, model, "s",
+                          "the likelihood is maximised on the boundary s, beta -> infinity with s/beta fixed: every customer has "
+                          "the same death rate (homogeneous death rate)"};
+      fit_result<pareto_nbd<T>> out = boundary_fit_result<pareto_nbd<T>, T>(
+          best_at, ll_best, rows, static_cast<double>(d.customers), last, fit_boundary::homogeneous_death_rate, make);
+      report_nested_homogeneous(out.boundary, homog, ll_best);
+      return out;
+    }
+  }
+  if (!f && where != fit_boundary::none) {
+    if (opt.on_boundary == boundary_policy::error) return f.error();
+    vec<4> g{};
+    return boundary_fit_result<pareto_nbd<T>, T>(at, -pareto_nbd_nll<T>(d, at, g), rows, static_cast<double>(d.customers),
+                                                         last, where, make);
+  }
+  if (terms > budget)
+    return error_info{errc::not_converged, model, "parameters",
+                      "the likelihood needed more than its work bound of hypergeometric series terms and death-integral "
+                      "steps, max(4e6, 4e4 per distinct row) (the parameters drift towards a boundary of the parameter space)"};
+  if (!f) return f.error();
+  return to_fit_result<pareto_nbd<T>>(*f, make);
+}
+}  // namespace detail
+
 /**
  * @brief Maximum-likelihood fit of Pareto/NBD to per-customer (frequency, recency, T, weight) rows
  * (objective: see crm::fit_options). On CDNOW it gives r = 0.553, alpha = 10.58, s = 0.606,
@@ -615,84 +758,7 @@ template <std::floating_point T>
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<pareto_nbd<T>>> try_fit_pareto_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
-  constexpr const char* model = "fit_pareto_nbd";
-  if (auto e = validate(rows, model)) return e;
-  if (auto e = detail::check_fit_options(model, opt)) return e;
-  const detail::grouped_rfm<T> d(rows);
-  if (!(d.repeaters() > T(0))) return error_info{errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
-  // Bounded work: near z = 1 (towards the NBD limit) every row of the likelihood falls back to per-row
-  // series capped at pareto_fit_series_terms and then to the death integral (bounded per evaluation);
-  // the whole fit may spend at most `budget` units there; beyond, every further evaluation is
-  // "infinite" and the fit ends as not converged, saying why.
-  long long terms = 0;
-  const long long budget =
-      std::max(detail::pareto_fit_max_terms, detail::pareto_fit_work_per_row * static_cast<long long>(d.recency.size()));
-  const auto nll = [&d, &terms, budget](const detail::vec<4>& th, detail::vec<4>& g) {
-    if (terms > budget) return std::numeric_limits<double>::infinity();
-    return detail::pareto_nbd_nll<T>(d, th, g, &terms);
-  };
-  double mean_age = 0;
-  for (std::size_t i = 0; i < d.age.size(); ++i) mean_age += static_cast<double>(d.age[i] * d.weight[i]);
-  mean_age /= static_cast<double>(d.customers);
-  const detail::vec<4> start = {1.0, std::max(mean_age, 1e-6), 1.0, std::max(mean_age, 1e-6)};
-  // Where the likelihood has no interior maximum because no death is visible, the optimizer runs to
-  // the NBD limit: s -> 0, or beta -> infinity (the mean death rate s/beta times the longest age -> 0;
-  // the fit is called there once that product is below 1e-3, fewer than 0.1 % of the customers dying
-  // within the longest age at the mean rate).
-  double max_age = 0;
-  for (const T a : d.ages) max_age = std::max(max_age, static_cast<double>(a));
-  fit_boundary where = fit_boundary::none;
-  detail::vec<4> at{};
-  const auto boundary = [max_age, &where, &at](const detail::vec<4>& th) -> error_info {
-    constexpr double tiny = 1e-5;
-    at = th;
-    // The mean death rate first: s and beta often go together (s -> 0 as beta -> infinity).
-    if (th[2] / th[3] * std::max(max_age, 1e-300) < 1e-3) {
-      where = fit_boundary::beta_to_infinity;
-      return {errc::not_identifiable, model, "beta",
-              "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD limit)"};
-    }
-    if (th[2] < tiny) {
-      where = fit_boundary::s_to_zero;
-      return {errc::not_identifiable, model, "s",
-              "the likelihood is maximised on the boundary s -> 0: no death visible in the data (the NBD limit)"};
-    }
-    where = fit_boundary::none;
-    return {};
-  };
-  convergence last{};
-  result<detail::positive_fit<4>> f =
-      detail::fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary, &last);
-  const auto make = [](const detail::vec<4>& v) {
-    return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
-  };
-  // The work bound may still stop the optimizer before the test above holds. Then the NBD itself decides: when it is at least as likely as the last point
-  // (within 1e-9 relative) and that point's death rate s/beta times the longest age is below 0.05, the
-  // maximum is at the NBD limit.
-  if (!f && where == fit_boundary::none && terms > budget && at[2] / at[3] * std::max(max_age, 1e-300) < 0.05) {
-    detail::vec<4> g{};
-    const double ll_last = -detail::pareto_nbd_nll<T>(d, at, g);
-    const auto nested = try_fit_nbd<T>(rows);
-    if (std::isfinite(ll_last) && nested && nested->log_likelihood >= ll_last - 1e-9 * std::abs(ll_last)) {
-      where = fit_boundary::beta_to_infinity;
-      if (opt.on_boundary == boundary_policy::error)
-        return error_info{errc::not_identifiable, model, "beta",
-                          "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD "
-                          "limit is at least as likely as any point the fit reached)"};
-    }
-  }
-  if (!f && where != fit_boundary::none) {
-    if (opt.on_boundary == boundary_policy::error) return f.error();
-    detail::vec<4> g{};
-    return detail::boundary_fit_result<pareto_nbd<T>, T>(at, -detail::pareto_nbd_nll<T>(d, at, g), rows, static_cast<double>(d.customers),
-                                                         last, where, make);
-  }
-  if (terms > budget)
-    return error_info{errc::not_converged, model, "parameters",
-                      "the likelihood needed more than its work bound of hypergeometric series terms and death-integral "
-                      "steps, max(4e6, 4e4 per distinct row) (the parameters drift towards a boundary of the parameter space)"};
-  if (!f) return f.error();
-  return detail::to_fit_result<pareto_nbd<T>>(*f, make);
+  return detail::fit_pareto_nbd_counted<T>(rows, opt, nullptr);
 }
 template <std::floating_point T = double>
 [[nodiscard]] fit_result<pareto_nbd<T>> fit_pareto_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {

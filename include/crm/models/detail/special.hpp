@@ -62,6 +62,21 @@ template <std::floating_point T>
   if (m == -std::numeric_limits<T>::infinity()) return m;
   return m + std::log1p(std::exp(std::min(a, b) - m));
 }
+/// log(e^a + e^b) and the softmax weights e^a / (e^a + e^b), e^b / (e^a + e^b) of the two terms, without
+/// overflow (a, b finite): the likelihoods of the BG/NBD family, whose gradient weighs each term by its share.
+template <std::floating_point T>
+struct log_sum_weights {
+  T log_sum, first, second;
+};
+template <std::floating_point T>
+[[nodiscard]] inline log_sum_weights<T> log_add_exp_weights(T a, T b) noexcept {
+  if (a >= b) {
+    const T e = std::exp(b - a), w = T(1) / (T(1) + e);
+    return {a + std::log1p(e), w, e * w};
+  }
+  const T e = std::exp(a - b), w = T(1) / (T(1) + e);
+  return {b + std::log1p(e), e * w, w};
+}
 /// log(1 + e^v) without overflow.
 template <std::floating_point T>
 [[nodiscard]] inline T softplus(T v) noexcept {

@@ -1,0 +1,461 @@
+// crm-metrics: the homogeneous drop-out models nested in BG/NBD, the modified BG/NBD and Pareto/NBD:
+// likelihood, maximum-likelihood fit, and the heterogeneity score that says whether the nesting
+// model's likelihood is maximised on that boundary.
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 crm-metrics contributors
+//
+// BG/NBD (Fader, Hardie & Lee 2005) mixes the drop-out probability p over Beta(a, b); as a, b -> infinity
+// with a/(a+b) -> p the Beta collapses to the point p: every customer has the same drop-out probability.
+// Pareto/NBD (Schmittlein, Morrison & Colombo 1987) mixes the death rate over Gamma(s, beta); as
+// s, beta -> infinity with s/beta -> mu every customer has the same death rate mu. These limits are the
+// nested models here (purchase rate lambda ~ Gamma(r, alpha) as before); the fits of the full models
+// report them when their likelihood is maximised on that ridge (crm::fit_boundary::homogeneous_dropout,
+// homogeneous_death_rate; crm::boundary_report). docs/model-diagnostics.md.
+#pragma once
+
+#include <crm/core/error.hpp>
+#include <crm/core/number.hpp>
+#include <crm/core/result.hpp>
+#include <crm/models/data.hpp>
+#include <crm/models/detail/optimize.hpp>
+#include <crm/models/detail/special.hpp>
+#include <crm/models/fit.hpp>
+#include <crm/models/nbd.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <vector>
+
+CRM_METRICS_BEGIN_NAMESPACE
+namespace detail {
+
+/// One customer's log-likelihood of the homogeneous BG/NBD family (Shift 0: BG/NBD, 1: modified BG/NBD)
+/// with the drop-out probability given by its odds q = p/(1-p), and its gradient in (r, alpha, q) and
+/// second derivative in p over the likelihood (for the heterogeneity score). With m = x + Shift,
+/// FHL 2005 eq. (3) before the Beta integral and the Gamma integral over lambda done:
+///   L = G(r+x)/G(r) alpha^r [ (1-p)^m (alpha+T)^-(r+x) + [m > 0] p (1-p)^(m-1) (alpha+t_x)^-(r+x) ].
+template <std::floating_point T, int Shift>
+struct homogeneous_bgnbd_terms {
+  T log_likelihood{};
+  T d_r{}, d_alpha{}, d_q{};
+  T f2_over_f{};  ///< (d^2 L / dp^2) / L
+};
+template <std::floating_point T, int Shift>
+[[nodiscard]] homogeneous_bgnbd_terms<T, Shift> homogeneous_bgnbd_row(T r, T alpha, T q, T x, T tx, T age, T lg_r, T dg_r) noexcept {
+  homogeneous_bgnbd_terms<T, Shift> out;
+  const T m = x + static_cast<T>(Shift);
+  const T l1q = std::log1p(q);  // -log(1-p)
+  const T p = q / (T(1) + q);
+  const T la = std::log(alpha + age);
+  const T a3 = -(r + x) * la;
+  T w3 = 1, w4 = 0, lse = a3, lt = 0;
+  if (m > T(0)) {
+    lt = std::log(alpha + tx);
+    const log_sum_weights<T> sw = log_add_exp_weights(a3, std::log(q) - (r + x) * lt);
+    lse = sw.log_sum, w3 = sw.first, w4 = sw.second;
+  }
+  out.log_likelihood = log_gamma(r + x) - lg_r + r * std::log(alpha) - m * l1q + lse;
+  out.d_r = digamma(r + x) - dg_r + std::log(alpha) - w3 * la - w4 * lt;
+  out.d_alpha = r / alpha - (r + x) * (w3 / (alpha + age) + (m > T(0) ? w4 / (alpha + tx) : T(0)));
+  out.d_q = -m / (T(1) + q) + (m > T(0) ? w4 / q : T(0));
+  const T q1 = T(1) - p;
+  out.f2_over_f = w3 * m * (m - T(1)) / (q1 * q1) + (m > T(0) ? w4 * (m - T(1)) * (m * p - T(2)) / (p * q1 * q1) : T(0));
+  return out;
+}
+
+/// Total negative log-likelihood of the homogeneous BG/NBD family over compressed rows, gradient in
+/// (r, alpha, q).
+template <std::floating_point T, int Shift>
+[[nodiscard]] double homogeneous_bgnbd_nll(std::span<const rfm_row<T>> rows, const vec<3>& th, vec<3>& grad) {
+  const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]), q = static_cast<T>(th[2]);
+  const T lg_r = log_gamma(r), dg_r = digamma(r);
+  T ll = 0, gr = 0, ga = 0, gq = 0;
+  for (const rfm_row<T>& c : rows) {
+    const auto t = homogeneous_bgnbd_row<T, Shift>(r, alpha, q, c.frequency, c.recency, c.age, lg_r, dg_r);
+    ll += c.weight * t.log_likelihood, gr += c.weight * t.d_r, ga += c.weight * t.d_alpha, gq += c.weight * t.d_q;
+  }
+  grad = {-static_cast<double>(gr), -static_cast<double>(ga), -static_cast<double>(gq)};
+  const double v = -static_cast<double>(ll);
+  return std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
+}
+
+/// The Pareto/NBD homogeneous death integrals of one customer (c = r + x):
+///   J = int_{t_x}^{T} e^(-mu tau) (alpha+tau)^-c dtau and its weighted forms with weights
+///   log(alpha+tau), 1/(alpha+tau), tau, tau^2, all in units of exp(log_scale).
+/// Integrated in v = log(alpha+tau), where the log-integrand phi(v) = (1-c) v - mu (e^v - alpha) is
+/// concave: its mode on [log(alpha+t_x), log(alpha+T)] is found in closed form, the window where phi is
+/// within 60 of its maximum by bisection (at most 2 x 100 steps; the rest is bounded by the tangent line
+/// and counted in the error), and adaptive Gauss-Kronrod 7-15 panels no wider than 1/2 nor than
+/// 4/max|phi'| integrate it to an estimated 1e-13 (at most 64 panels and 64 bisections).
+/// Work (integrand evaluations plus search steps): at most homogeneous_death_integral_max_work.
+template <std::floating_point T>
+struct death_integrals {
+  T log_scale{};
+  std::array<T, 5> value{};  ///< J, J_log, J_inv, J_tau, J_tau2 (times exp(-log_scale))
+  long long work = 0;
+  bool ok = false;
+};
+inline constexpr int homogeneous_death_panels = 64;
+inline constexpr int homogeneous_death_bisections = 64;
+inline constexpr long long homogeneous_death_integral_max_work =
+    2 * 100 + 15LL * (homogeneous_death_panels + 2 * homogeneous_death_bisections);
+
+template <std::floating_point T>
+[[nodiscard]] death_integrals<T> homogeneous_death_integrals(T c, T alpha, T mu, T tx, T age) {
+  death_integrals<T> out;
+  const T v0 = std::log(alpha + tx), v1 = std::log(alpha + age);
+  if (!(v1 > v0)) {
+    out.ok = true;
+    out.log_scale = 0;
+    return out;
+  }
+  const auto phi = [&](T v) { return (T(1) - c) * v - mu * alpha * std::expm1(v - std::log(alpha)); };
+  const auto dphi = [&](T v) { return (T(1) - c) - mu * std::exp(v); };
+  // phi'(v) = 1 - c - mu e^v: phi decreases from v0 when c >= 1, else peaks at e^v = (1-c)/mu
+  const T mode = c < T(1) ? std::clamp(std::log((T(1) - c) / mu), v0, v1) : v0;
+  const T pmax = phi(mode), drop = T(60);
+  T lo = v0, hi = v1, tails = 0;
+  if (phi(v0) < pmax - drop) {
+    T l = v0, h = mode;
+    for (int i = 0; i < 100 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? l : h) = (l + h) / 2;
+    lo = l;
+    tails += std::exp(phi(lo) - pmax) / std::max(dphi(lo), T(1e-300));
+  }
+  if (phi(v1) < pmax - drop) {
+    T l = mode, h = v1;
+    for (int i = 0; i < 100 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? h : l) = (l + h) / 2;
+    hi = h;
+    tails += std::exp(phi(hi) - pmax) / std::max(-dphi(hi), T(1e-300));
+  }
+  const T slope = std::max({std::abs(dphi(lo)), std::abs(dphi(hi)), T(1e-300)});
+  const T pw = std::min(T(0.5), T(4) / slope);
+  const int panels = static_cast<int>(std::clamp(std::ceil((hi - lo) / pw), T(1), T(homogeneous_death_panels)));
+  const T lalpha = std::log(alpha);
+  const auto integrand = [&](T v) {
+    const T g = std::exp(phi(v) - pmax);
+    const T tau = alpha * std::expm1(v - lalpha);
+    return std::array<T, 5>{g, g * v, g * std::exp(-v), g * tau, g * tau * tau};
+  };
+  const quadrature_sums<T, 5> qs =
+      gauss_kronrod_adaptive<5>(integrand, lo, hi, panels, homogeneous_death_bisections, T(1e-13), tails);
+  out.work += qs.evaluations;
+  out.value = qs.value;
+  out.log_scale = pmax;
+  const T eps = std::numeric_limits<T>::epsilon();
+  const T rounding = eps * (T(64) + std::abs(pmax) + (std::abs(T(1) - c) + mu * (alpha + age)) * std::max(std::abs(lo), std::abs(hi)));
+  out.ok = qs.value[0] > T(0) && (qs.error + tails) / qs.value[0] + rounding <= T(1e-9);
+  return out;
+}
+
+/// One customer's log-likelihood of the homogeneous Pareto/NBD (death rate mu for everyone), its
+/// gradient in (r, alpha, mu) and (d^2 L / d mu^2) / L (for the heterogeneity score):
+///   L = G(r+x)/G(r) alpha^r [ e^(-mu T) (alpha+T)^-(r+x) + mu int_{t_x}^{T} e^(-mu tau) (alpha+tau)^-(r+x) dtau ]
+/// (alive at T with x purchases, or dead at tau in (t_x, T] after them; Fader & Hardie 2005's
+/// Pareto/NBD likelihood given mu, before the Gamma(s, beta) integral). ok = false: the integral's
+/// error estimate above 1e-9.
+template <std::floating_point T>
+struct homogeneous_pareto_terms {
+  T log_likelihood{};
+  T d_r{}, d_alpha{}, d_mu{};
+  T f2_over_f{};
+  long long work = 0;
+  bool ok = false;
+};
+template <std::floating_point T>
+[[nodiscard]] homogeneous_pareto_terms<T> homogeneous_pareto_row(T r, T alpha, T mu, T x, T tx, T age, T lg_r, T dg_r) {
+  homogeneous_pareto_terms<T> out;
+  const T c = r + x;
+  const death_integrals<T> di = homogeneous_death_integrals<T>(c, alpha, mu, tx, age);
+  out.work = di.work;
+  out.ok = di.ok;
+  const T la = std::log(alpha + age);
+  const T log_e = -mu * age - c * la;  // log E, E = e^(-mu T) (alpha+T)^-c
+  // both terms relative to a common scale
+  const T log_m = di.value[0] > T(0) ? std::log(mu) + di.log_scale + std::log(di.value[0]) : -std::numeric_limits<T>::infinity();
+  const T s = std::max(log_e, log_m);
+  const T e = std::exp(log_e - s);
+  const T js = di.value[0] > T(0) ? std::exp(di.log_scale - s) : T(0);  // J_k = value[k] * js (relative to e^s)
+  const T J = di.value[0] * js, Jlog = di.value[1] * js, Jinv = di.value[2] * js, Jtau = di.value[3] * js, Jtau2 = di.value[4] * js;
+  const T f = e + mu * J;
+  out.log_likelihood = log_gamma(r + x) - lg_r + r * std::log(alpha) + s + std::log(f);
+  out.d_r = digamma(r + x) - dg_r + std::log(alpha) + (-la * e - mu * Jlog) / f;
+  out.d_alpha = r / alpha + (-c / (alpha + age) * e - mu * c * Jinv) / f;
+  out.d_mu = (-age * e + J - mu * Jtau) / f;
+  out.f2_over_f = (age * age * e - T(2) * Jtau + mu * Jtau2) / f;
+  return out;
+}
+
+/// Total negative log-likelihood of the homogeneous Pareto/NBD over compressed rows, gradient in
+/// (r, alpha, mu); `work` accumulates the integrals' work. +inf when an integral missed 1e-9.
+template <std::floating_point T>
+[[nodiscard]] double homogeneous_pareto_nll(std::span<const rfm_row<T>> rows, const vec<3>& th, vec<3>& grad, long long* work = nullptr) {
+  const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]), mu = static_cast<T>(th[2]);
+  const T lg_r = log_gamma(r), dg_r = digamma(r);
+  T ll = 0, gr = 0, ga = 0, gm = 0;
+  bool ok = true;
+  for (const rfm_row<T>& c : rows) {
+    const auto t = homogeneous_pareto_row<T>(r, alpha, mu, c.frequency, c.recency, c.age, lg_r, dg_r);
+    if (work != nullptr) *work += t.work;
+    ok = ok && t.ok;
+    ll += c.weight * t.log_likelihood, gr += c.weight * t.d_r, ga += c.weight * t.d_alpha, gm += c.weight * t.d_mu;
+  }
+  grad = {-static_cast<double>(gr), -static_cast<double>(ga), -static_cast<double>(gm)};
+  const double v = -static_cast<double>(ll);
+  return ok && std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
+}
+
+/// Start of the homogeneous fits: r = 1, alpha = mean age, and the third parameter given.
+template <std::floating_point T>
+[[nodiscard]] double mean_age(std::span<const rfm_row<T>> rows) noexcept {
+  double s = 0, w = 0;
+  for (const rfm_row<T>& c : rows) s += static_cast<double>(c.age * c.weight), w += static_cast<double>(c.weight);
+  return w > 0 ? s / w : 1.0;
+}
+}  // namespace detail
+
+/**
+ * @brief The homogeneous BG/NBD family: purchase rate lambda ~ Gamma(r, alpha) (alpha a rate in the
+ * data's time unit) while active; after each repeat purchase (Shift 1, the modified BG/NBD: also right
+ * after the first purchase) every customer drops out with the same probability p. The limit of BG/NBD
+ * (modified BG/NBD) as a, b -> infinity with a/(a+b) -> p. Errors of try_log_likelihood: a parameter
+ * not finite or out of range (r, alpha > 0; 0 < p < 1), an invalid row (crm::validate).
+ */
+template <std::floating_point T, int Shift>
+struct homogeneous_bgnbd_family {
+  static_assert(Shift == 0 || Shift == 1);
+  T r{}, alpha{}, p{};
+
+  [[nodiscard]] error_info check(const char* model) const noexcept {
+    if (!std::isfinite(r) || !(r > T(0))) return {errc::out_of_range, model, "r", "must be finite and > 0"};
+    if (!std::isfinite(alpha) || !(alpha > T(0))) return {errc::out_of_range, model, "alpha", "must be finite and > 0"};
+    if (!(p > T(0) && p < T(1))) return {errc::out_of_range, model, "p", "must be in (0, 1)"};
+    return {};
+  }
+  /// log L of one customer (weight ignored), m = x + Shift:
+  /// ln[ G(r+x)/G(r) alpha^r ((1-p)^m (alpha+T)^-(r+x) + [m > 0] p (1-p)^(m-1) (alpha+t_x)^-(r+x)) ]; nats.
+  [[nodiscard]] result<T> try_log_likelihood(const rfm_row<T>& c) const {
+    constexpr const char* m = Shift == 0 ? "homogeneous_bg_nbd.log_likelihood" : "homogeneous_modified_bg_nbd.log_likelihood";
+    if (auto e = check(m)) return e;
+    if (auto e = validate(std::span<const rfm_row<T>>(&c, 1), m)) return e;
+    return detail::homogeneous_bgnbd_row<T, Shift>(r, alpha, p / (T(1) - p), c.frequency, c.recency, c.age, detail::log_gamma(r),
+                                                   detail::digamma(r))
+        .log_likelihood;
+  }
+  [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
+};
+/// BG/NBD with the same drop-out probability p for every customer (a, b -> infinity, a/(a+b) -> p).
+template <std::floating_point T = double>
+using homogeneous_bg_nbd = homogeneous_bgnbd_family<T, 0>;
+/// The modified BG/NBD with the same drop-out probability p for every customer.
+template <std::floating_point T = double>
+using homogeneous_modified_bg_nbd = homogeneous_bgnbd_family<T, 1>;
+
+/**
+ * @brief The homogeneous Pareto/NBD: purchase rate lambda ~ Gamma(r, alpha) while alive, lifetime
+ * exponential with the same death rate mu (per time unit of the data) for every customer. The limit
+ * of Pareto/NBD as s, beta -> infinity with s/beta -> mu. log L (see try_log_likelihood) has a
+ * one-dimensional integral over the death time, integrated with bounded work (at most
+ * detail::homogeneous_death_integral_max_work integrand evaluations and search steps per customer).
+ * Errors: a parameter not finite or <= 0 (r, alpha, mu), an invalid row, the integral's error
+ * estimate above 1e-9 (errc::not_converged; not seen on the tested grid).
+ */
+template <std::floating_point T = double>
+struct homogeneous_pareto_nbd {
+  T r{}, alpha{}, mu{};
+
+  [[nodiscard]] error_info check(const char* model) const noexcept {
+    if (!std::isfinite(r) || !(r > T(0))) return {errc::out_of_range, model, "r", "must be finite and > 0"};
+    if (!std::isfinite(alpha) || !(alpha > T(0))) return {errc::out_of_range, model, "alpha", "must be finite and > 0"};
+    if (!std::isfinite(mu) || !(mu > T(0))) return {errc::out_of_range, model, "mu", "must be finite and > 0"};
+    return {};
+  }
+  /// log L of one customer (weight ignored):
+  /// ln[ G(r+x)/G(r) alpha^r ( e^(-mu T) (alpha+T)^-(r+x) + mu int_{t_x}^{T} e^(-mu tau) (alpha+tau)^-(r+x) dtau ) ]; nats.
+  [[nodiscard]] result<T> try_log_likelihood(const rfm_row<T>& c) const {
+    constexpr const char* m = "homogeneous_pareto_nbd.log_likelihood";
+    if (auto e = check(m)) return e;
+    if (auto e = validate(std::span<const rfm_row<T>>(&c, 1), m)) return e;
+    const auto t = detail::homogeneous_pareto_row<T>(r, alpha, mu, c.frequency, c.recency, c.age, detail::log_gamma(r), detail::digamma(r));
+    if (!t.ok) return error_info{errc::not_converged, m, "mu", "the death-time integral did not reach 1e-9 within its work bound"};
+    return t.log_likelihood;
+  }
+  [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
+};
+
+/**
+ * @brief The heterogeneity score of a homogeneous fit: the derivative of the nesting model's ln L at the
+ * homogeneous maximum in the direction that lets the drop-out probability (death rate) vary, per unit
+ * of its variance's scale: with p ~ Beta(a, b), a/(a+b) = p, Var p = p (1-p) e, e = 1/(a+b+1)
+ * (Pareto/NBD: mu ~ Gamma(s, beta), s/beta = mu, Var mu = mu^2 e, e = 1/s),
+ *   S = d ln L / d e at e = 0 = sum_i w_i Var'/2 (d^2 L_i / d theta^2) / L_i, Var' = p(1-p) (mu^2).
+ * S <= 0: the ridge e = 0 is a local maximum of the nesting model's likelihood (the homogeneous model
+ * is where its likelihood is maximised); S > 0: some heterogeneity raises the likelihood, so the
+ * nesting model has a better point inside (unit: nats per unit of e).
+ */
+struct heterogeneity_score {
+  double score = 0.0;
+};
+
+/// What the homogeneous fits return: the fit (natural parameters r, alpha, p or mu; standard errors
+/// and covariance in them) and the heterogeneity score at the optimum.
+template <class Model>
+struct homogeneous_fit {
+  fit_result<Model> fit{};
+  double heterogeneity_score = 0.0;  ///< see crm::heterogeneity_score
+};
+
+namespace detail {
+/// Validation shared by the homogeneous fits: the rows and options, the compressed rows and the
+/// number of customers; errors: invalid rows, empty input, nobody repeats (errc::not_identifiable).
+template <std::floating_point T>
+[[nodiscard]] error_info homogeneous_fit_rows(std::span<const rfm_row<T>> rows, const fit_options& opt, const char* model,
+                                              std::vector<rfm_row<T>>& v, T& customers) {
+  if (auto e = validate(rows, model)) return e;
+  if (auto e = check_fit_options(model, opt)) return e;
+  v = compress(rows);
+  T repeaters = 0;
+  for (const rfm_row<T>& c : v) customers += c.weight, repeaters += c.frequency > T(0) ? c.weight : T(0);
+  if (!(repeaters > T(0))) return {errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
+  return {};
+}
+
+template <std::floating_point T, int Shift>
+[[nodiscard]] result<homogeneous_fit<homogeneous_bgnbd_family<T, Shift>>> fit_homogeneous_bgnbd(std::span<const rfm_row<T>> rows,
+                                                                                                const fit_options& opt, const char* model) {
+  std::vector<rfm_row<T>> v;
+  T customers = 0;
+  if (auto e = homogeneous_fit_rows<T>(rows, opt, model, v, customers)) return e;
+  const std::span<const rfm_row<T>> s(v);
+  const auto nll = [s](const vec<3>& th, vec<3>& g) { return homogeneous_bgnbd_nll<T, Shift>(s, th, g); };
+  const auto f = fit_positive<3>(nll, {1.0, std::max(mean_age<T>(s), 1e-6), 0.25}, static_cast<double>(customers), opt, model);
+  if (!f) return f.error();
+  // (r, alpha, q) -> (r, alpha, p), p = q/(1+q), dp/dq = 1/(1+q)^2
+  const double q = f->theta[2], jac[3] = {1.0, 1.0, 1.0 / ((1.0 + q) * (1.0 + q))};
+  positive_fit<3> g = *f;
+  g.theta[2] = q / (1.0 + q);
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) g.covariance[i][j] = f->covariance[i][j] * jac[i] * jac[j];
+  for (std::size_t i = 0; i < 3; ++i) g.standard_errors[i] = std::sqrt(g.covariance[i][i]);
+  homogeneous_fit<homogeneous_bgnbd_family<T, Shift>> out;
+  out.fit = to_fit_result<homogeneous_bgnbd_family<T, Shift>>(
+      g, [](const vec<3>& x) { return homogeneous_bgnbd_family<T, Shift>{static_cast<T>(x[0]), static_cast<T>(x[1]), static_cast<T>(x[2])}; });
+  const T r = static_cast<T>(f->theta[0]), alpha = static_cast<T>(f->theta[1]), qq = static_cast<T>(q), p = static_cast<T>(g.theta[2]);
+  const T lg_r = log_gamma(r), dg_r = digamma(r);
+  T sum = 0;
+  for (const rfm_row<T>& c : v) sum += c.weight * homogeneous_bgnbd_row<T, Shift>(r, alpha, qq, c.frequency, c.recency, c.age, lg_r, dg_r).f2_over_f;
+  out.heterogeneity_score = static_cast<double>(p * (T(1) - p) / T(2) * sum);
+  return out;
+}
+
+/// Work bound of a homogeneous Pareto/NBD fit: max(4e6, 4e4 x distinct rows) integrand evaluations and
+/// search steps (beyond: errc::not_converged).
+inline constexpr long long homogeneous_pareto_fit_max_work = 4'000'000;
+inline constexpr long long homogeneous_pareto_fit_work_per_row = 40'000;
+
+template <std::floating_point T>
+[[nodiscard]] result<homogeneous_fit<homogeneous_pareto_nbd<T>>> fit_homogeneous_pareto(std::span<const rfm_row<T>> rows, const fit_options& opt,
+                                                                                      long long* work_out = nullptr) {
+  constexpr const char* model = "fit_homogeneous_pareto_nbd";
+  std::vector<rfm_row<T>> v;
+  T customers = 0;
+  if (auto e = homogeneous_fit_rows<T>(rows, opt, model, v, customers)) return e;
+  const std::span<const rfm_row<T>> s(v);
+  long long work = 0;
+  const long long budget = std::max(homogeneous_pareto_fit_max_work, homogeneous_pareto_fit_work_per_row * static_cast<long long>(v.size()));
+  const auto nll = [s, &work, budget](const vec<3>& th, vec<3>& g) {
+    if (work > budget) return std::numeric_limits<double>::infinity();
+    return homogeneous_pareto_nll<T>(s, th, g, &work);
+  };
+  const double start_age = std::max(mean_age<T>(s), 1e-6);
+  const auto f = fit_positive<3>(nll, {1.0, start_age, 1.0 / start_age}, static_cast<double>(customers), opt, model);
+  if (work_out != nullptr) *work_out += work;
+  if (work > budget)
+    return error_info{errc::not_converged, model, "parameters",
+                      "the likelihood needed more than its work bound of death-integral steps, max(4e6, 4e4 per distinct row)"};
+  if (!f) return f.error();
+  homogeneous_fit<homogeneous_pareto_nbd<T>> out;
+  out.fit = to_fit_result<homogeneous_pareto_nbd<T>>(
+      *f, [](const vec<3>& x) { return homogeneous_pareto_nbd<T>{static_cast<T>(x[0]), static_cast<T>(x[1]), static_cast<T>(x[2])}; });
+  const T r = static_cast<T>(f->theta[0]), alpha = static_cast<T>(f->theta[1]), mu = static_cast<T>(f->theta[2]);
+  const T lg_r = log_gamma(r), dg_r = digamma(r);
+  T sum = 0;
+  for (const rfm_row<T>& c : v) {
+    const auto t = homogeneous_pareto_row<T>(r, alpha, mu, c.frequency, c.recency, c.age, lg_r, dg_r);
+    if (work_out != nullptr) *work_out += t.work;
+    sum += c.weight * t.f2_over_f;
+  }
+  out.heterogeneity_score = static_cast<double>(mu * mu / T(2) * sum);
+  return out;
+}
+}  // namespace detail
+
+/**
+ * @brief Maximum-likelihood fits of the homogeneous models (objective, standard errors and covariance
+ * as every model fit, crm::fit_options; `on_boundary` does not apply), with the heterogeneity score at
+ * the optimum. Parameters in the natural scale: (r, alpha, p) for the BG/NBD family (p fitted through
+ * its log-odds, its standard error by the delta method, dp/d odds = (1-p)^2), (r, alpha, mu) for
+ * Pareto/NBD. Errors: invalid rows, empty input, nobody repeats (errc::not_identifiable), no
+ * convergence (errc::not_converged; Pareto/NBD also after its work bound, max(4e6, 4e4 x distinct rows)
+ * integrand evaluations), a singular Hessian (errc::not_identifiable; e.g. p -> 0, the NBD).
+ */
+template <std::floating_point T = double>
+[[nodiscard]] result<homogeneous_fit<homogeneous_bg_nbd<T>>> try_fit_homogeneous_bg_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
+  return detail::fit_homogeneous_bgnbd<T, 0>(rows, opt, "fit_homogeneous_bg_nbd");
+}
+template <std::floating_point T>
+[[nodiscard]] result<homogeneous_fit<homogeneous_bg_nbd<T>>> try_fit_homogeneous_bg_nbd(const std::vector<rfm_row<T>>& rows, const fit_options& opt = {}) {
+  return try_fit_homogeneous_bg_nbd<T>(std::span<const rfm_row<T>>(rows), opt);
+}
+template <std::floating_point T = double>
+[[nodiscard]] result<homogeneous_fit<homogeneous_modified_bg_nbd<T>>> try_fit_homogeneous_modified_bg_nbd(std::span<const rfm_row<T>> rows,
+                                                                                                         const fit_options& opt = {}) {
+  return detail::fit_homogeneous_bgnbd<T, 1>(rows, opt, "fit_homogeneous_modified_bg_nbd");
+}
+template <std::floating_point T>
+[[nodiscard]] result<homogeneous_fit<homogeneous_modified_bg_nbd<T>>> try_fit_homogeneous_modified_bg_nbd(const std::vector<rfm_row<T>>& rows,
+                                                                                                         const fit_options& opt = {}) {
+  return try_fit_homogeneous_modified_bg_nbd<T>(std::span<const rfm_row<T>>(rows), opt);
+}
+template <std::floating_point T = double>
+[[nodiscard]] result<homogeneous_fit<homogeneous_pareto_nbd<T>>> try_fit_homogeneous_pareto_nbd(std::span<const rfm_row<T>> rows,
+                                                                                               const fit_options& opt = {}) {
+  return detail::fit_homogeneous_pareto<T>(rows, opt);
+}
+template <std::floating_point T>
+[[nodiscard]] result<homogeneous_fit<homogeneous_pareto_nbd<T>>> try_fit_homogeneous_pareto_nbd(const std::vector<rfm_row<T>>& rows,
+                                                                                               const fit_options& opt = {}) {
+  return try_fit_homogeneous_pareto_nbd<T>(std::span<const rfm_row<T>>(rows), opt);
+}
+
+namespace detail {
+/// Fills a boundary report's nested part from a homogeneous fit (three parameters) and the
+/// likelihood-ratio comparison with the full model's ln L.
+template <class Model>
+void report_nested_homogeneous(boundary_report& rep, const result<homogeneous_fit<Model>>& h, double full_log_likelihood) {
+  if (!h) {
+    rep.nested_error = h.error();
+    return;
+  }
+  const auto& f = h->fit;
+  rep.nested_fitted = true;
+  rep.nested_parameters = 3;
+  rep.nested_r = static_cast<double>(f.params.r), rep.nested_alpha = static_cast<double>(f.params.alpha);
+  rep.nested_r_se = static_cast<double>(f.standard_errors.r), rep.nested_alpha_se = static_cast<double>(f.standard_errors.alpha);
+  if constexpr (requires { f.params.mu; }) {
+    rep.nested_dropout = static_cast<double>(f.params.mu), rep.nested_dropout_se = static_cast<double>(f.standard_errors.mu);
+  } else {
+    rep.nested_dropout = static_cast<double>(f.params.p), rep.nested_dropout_se = static_cast<double>(f.standard_errors.p);
+  }
+  rep.nested_log_likelihood = f.log_likelihood;
+  rep.heterogeneity_score = h->heterogeneity_score;
+  const auto lr = try_boundary_likelihood_ratio(full_log_likelihood, f.log_likelihood);
+  if (lr) rep.lr_statistic = lr->statistic, rep.lr_p_value = lr->p_value;
+}
+}  // namespace detail
+
+CRM_METRICS_END_NAMESPACE
