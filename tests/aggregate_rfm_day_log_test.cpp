@@ -46,6 +46,15 @@ TEST_CASE("detail::day_log: every (index, day) pushed comes back, 1900-01-01 .. 
   std::sort(small.begin(), small.end());
   CHECK(log.size() == want.size());
   CHECK(entries(log) == want);
+  // the raw entries block by block (what rfm_accumulator's recount reads): the same entries
+  std::vector<std::pair<std::uint32_t, std::int32_t>> raw;
+  for (std::size_t b = 0; b < log.blocks() + 2; ++b)
+    for (const std::uint32_t e : log.block(b))
+      raw.emplace_back(static_cast<std::uint32_t>(b << crm::detail::day_log::index_bits) | crm::detail::day_log::entry_index(e),
+                       static_cast<std::int32_t>(crm::detail::day_log::entry_day(e)) + day0);
+  std::sort(raw.begin(), raw.end());
+  CHECK(raw == want);
+  CHECK(log.blocks() == (std::size_t{4294967295U} >> crm::detail::day_log::index_bits) + 1);
   const crm::detail::day_log sealed = few.sealed();
   CHECK(entries(sealed) == small);
   CHECK(sealed.size() == small.size());

@@ -1,6 +1,9 @@
 // crm-metrics tests: rfm_accumulator::rows() on several threads (rows(parallel_options),
 // model_rows(p), spend_rows(policy, p)) gives exactly the one-thread rows, and the radix sort under
-// it (detail::sort_by_customer on threads) gives exactly std::stable_sort's order.
+// it (detail::sort_by_customer on threads) gives exactly std::stable_sort's order; the distinct-day
+// counts rows() recounts from the day log (merged parts whose days interleave) equal a count of the
+// raw orders' days per customer (std::set), across blocks of the log and at the ends of the
+// accepted date range.
 #include <crm/aggregate/parallel.hpp>
 #include <crm/aggregate/rfm.hpp>
 #include <crm/multiprecision.hpp>
@@ -8,7 +11,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <random>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -129,6 +134,80 @@ TEST_CASE("detail::sort_by_customer on threads: std::stable_sort's order for key
         crm::detail::sort_by_customer(huge, key, threads, 1);
         CHECK(std::equal(huge.begin(), huge.end(), want.begin(), want.end()));
       }
+    }
+  }
+}
+
+TEST_CASE("rfm_accumulator: recounted distinct days equal a std::set count of the orders' days (parts merged in memory and "
+          "from bytes, several log blocks, 1900-01-01 and 2199-12-31, holdout)",
+          "[aggregate][rfm][parallel]") {
+  // About 80,000 customers with indices in three blocks of the day log (2^15 indices each); each
+  // customer's orders cut into 3 parts at random, so after the merges nearly every count is inexact
+  // and comes from the log's recount (several segments, the same day in several of them). The
+  // reference: per customer the set of its purchase days (amount >= 0) up to calibration_end and in
+  // (calibration_end, observation_end], counted with std::set; frequency = calibration days - 1.
+  const auto d1900 = sys_days{1900y / 1 / 1}, d2199 = sys_days{2199y / 12 / 31};
+  struct setup {
+    crm::rfm_options o;
+    sys_days from;
+    int span;
+  };
+  const setup cases[] = {
+      {{.calibration_end = 1900y / 3 / 1d, .observation_end = 2199y / 12 / 31d}, d1900, 400},  // both ends
+      {{.calibration_end = 2199y / 12 / 31d}, d2199 - days{300}, 301},
+      {{.calibration_end = 2023y / 6 / 30d, .observation_end = 2023y / 12 / 31d, .time_unit = days{7}}, sys_days{2023y / 1 / 1}, 365},
+  };
+  for (const setup& c : cases) {
+    std::vector<crm::order<double>> log;
+    const int customers = 80000;
+    for (int i = 0; i < 4 * customers; ++i) {
+      const auto id = static_cast<std::uint64_t>(rng() % static_cast<std::uint64_t>(customers)) * 0x9E3779B97F4A7C15ULL + 1;
+      int d = static_cast<int>(rng() % static_cast<std::uint64_t>(c.span));
+      if (i % 97 == 0) d = 0;
+      if (i % 89 == 0) d = c.span - 1;
+      const sys_days day = c.from + days{d};
+      const double amount = rng() % 40 == 0 ? -1.0 : static_cast<double>(rng() % 500);
+      log.push_back({id, crm::to_time(day > d2199 ? d2199 : day), amount});
+    }
+    // the end days: 2199-12-31 itself, and 1900-01-01 (a customer of its own, in the last block)
+    log.push_back({7, crm::to_time(d2199), 1.0});
+    log.push_back({7, crm::to_time(d1900), 2.0});
+    log.push_back({7, crm::to_time(d1900), 3.0});
+    std::map<std::uint64_t, std::pair<std::set<int>, std::set<int>>> want_days;
+    const int cal = static_cast<int>(c.o.calibration_end.time_since_epoch().count());
+    const int end = static_cast<int>((c.o.has_holdout() ? c.o.observation_end : c.o.calibration_end).time_since_epoch().count());
+    std::vector<crm::order<double>> kept;
+    for (const auto& r : log) {
+      const int d = static_cast<int>(floor<days>(r.time).time_since_epoch().count());
+      if (d > end) continue;  // after the observation end: not accepted
+      kept.push_back(r);
+      if (r.amount < 0) continue;
+      auto& e = want_days[r.customer];
+      (d <= cal ? e.first : e.second).insert(d);
+    }
+    std::vector<crm::rfm_accumulator<double>> parts(3, crm::rfm_accumulator<double>(c.o));
+    for (const auto& r : kept) parts[rng() % 3].add(r);
+    // merged in memory, and merged from the parts' bytes (try_merge_serialized: positions in
+    // several blocks of 2^15, its day log bucketed by position block)
+    crm::rfm_accumulator<double> from_bytes = parts[0];
+    for (std::size_t p = 1; p < parts.size(); ++p) REQUIRE_FALSE(from_bytes.try_merge_serialized(parts[p].serialize()));
+    const crm::rfm_accumulator<double> in_memory = crm_test::merge_randomly(std::move(parts), rng);
+    const crm::rfm_accumulator<double>& merged_from_bytes = from_bytes;
+    std::size_t expected_rows = 0;
+    for (const auto& [id, e] : want_days) expected_rows += e.first.empty() ? 0 : 1;
+    for (const crm::rfm_accumulator<double>* acc : {&in_memory, &merged_from_bytes}) {
+      for (const unsigned threads : {1U, 3U}) {
+        const auto rows = acc->rows({.threads = threads, .min_records_per_thread = 1});
+        REQUIRE(rows.size() == expected_rows);
+        std::size_t wrong = 0;
+        for (const auto& r : rows) {
+          const auto& e = want_days.at(r.customer);
+          wrong += r.frequency != static_cast<crm::count_t>(e.first.size()) - 1 ||
+                   r.holdout_frequency != static_cast<crm::count_t>(e.second.size());
+        }
+        CHECK(wrong == 0);
+      }
+      CHECK(acc->rows() == acc->rows({.threads = 3, .min_records_per_thread = 1}));
     }
   }
 }

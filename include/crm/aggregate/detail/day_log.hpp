@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -43,6 +44,19 @@ class day_log {
       for (const std::uint32_t e : blocks_[b]) f(high | (e >> day_bits), static_cast<std::int32_t>(e & day_mask) + first_day);
     }
   }
+  /// Blocks (the highest customer index pushed, >> index_bits, plus one; 0 when empty).
+  [[nodiscard]] std::size_t blocks() const noexcept { return blocks_.size(); }
+  /// The raw entries of block b in the order pushed (empty when b >= blocks()): entry e stands for
+  /// customer index (b << index_bits) | entry_index(e) and day entry_day(e). Sorting raw entries of
+  /// one block sorts them by (index, day).
+  [[nodiscard]] std::span<const std::uint32_t> block(std::size_t b) const noexcept {
+    if (b >= blocks_.size()) return {};
+    return {blocks_[b].data(), blocks_[b].size()};
+  }
+  /// The low index_bits bits of the customer index of a raw entry.
+  [[nodiscard]] static constexpr std::uint32_t entry_index(std::uint32_t e) noexcept { return e >> day_bits; }
+  /// The day offset from first_day of a raw entry (0 .. 2^day_bits - 1).
+  [[nodiscard]] static constexpr std::uint32_t entry_day(std::uint32_t e) noexcept { return e & day_mask; }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   /// Bytes held (the blocks' capacity and their headers).
