@@ -733,6 +733,11 @@ void crm_pg_state_copy_flat(const void* state, void* dest, size_t size) noexcept
   std::memcpy(dest, base(state)->flat.data(), size);
 }
 void crm_pg_state_drop_flat(void* state) noexcept { std::vector<std::byte>().swap(static_cast<state_base*>(state)->flat); }
+const void* crm_pg_state_flat_bytes(const void* state, size_t* size) noexcept {
+  const std::vector<std::byte>& f = base(state)->flat;
+  *size = f.size();
+  return f.empty() ? nullptr : f.data();
+}
 size_t crm_pg_state_weight(const void* state) noexcept { return state == nullptr ? 0 : base(state)->weight(); }
 
 }  // extern "C"

@@ -136,6 +136,8 @@ bool crm_pg_state_flatten(void* state, size_t* size, crm_pg_error* err) CRM_PG_N
 void crm_pg_state_copy_flat(const void* state, void* dest, size_t size) CRM_PG_NOEXCEPT;
 /* Frees the bytes made by crm_pg_state_flatten. */
 void crm_pg_state_drop_flat(void* state) CRM_PG_NOEXCEPT;
+/* The bytes made by crm_pg_state_flatten while they are kept (NULL when none); *size their size. */
+const void* crm_pg_state_flat_bytes(const void* state, size_t* size) CRM_PG_NOEXCEPT;
 /* Bytes of C++ heap the accumulator holds (its memory_bytes(); 0 for a null state). */
 size_t crm_pg_state_weight(const void* state) CRM_PG_NOEXCEPT;
 

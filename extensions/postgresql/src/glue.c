@@ -14,6 +14,8 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/parallel.h"
+#include "nodes/execnodes.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -178,14 +180,83 @@ typedef struct CrmState {
   Size unaccounted_rows; /* rows added since crm_account last ran (see crm_account_row) */
   bool options_known;    /* `options` are the state's (checked once, then compared as bytes) */
   crm_pg_options options;
+  /* A partial aggregate's own state (made by a transition of an Agg node that skips the final
+   * function: the Partial Aggregate of a parallel plan) and its last flattening, while the
+   * accumulator is unchanged since: see "The leader's own partial state" below. */
+  bool partial;
+  bool flat_kept;                /* its last flattening is kept (core: crm_pg_state_flat_bytes) and listed */
+  struct CrmState* flat_next;    /* in crm_flat_states */
 } CrmState;
+
+/* ---- The leader's own partial state ------------------------------------------------------------
+ * In a parallel aggregate the leader runs a Partial Aggregate of its own, and PostgreSQL flattens
+ * its result (nodeAgg's finalize_partialaggregate copies it with datumCopy: docs/postgresql.md) and
+ * hands those bytes to the Finalize Aggregate's combine in the same process (copied once more: the
+ * Finalize Aggregate keeps a copy of its first input tuple), which used to read them back into a
+ * new accumulator (0.1 to 0.3 s for the RFM state of 1M customers). The bytes stay the real
+ * serialization: whatever else reads them gets the library's format. But the leader keeps, for
+ * every partial state it flattened, the serialized bytes until the state changes or is freed; when
+ * the combine is handed bytes equal to them (the same size, then memcmp: exact) it takes the
+ * accumulator over instead of reading the bytes: the same state. It may take it because a partial
+ * aggregate's state is never read again after it was emitted (nodeAgg emits each group's state
+ * once, after all of the group's rows: finalize_partialaggregate, and only resets or frees it
+ * afterwards); a state that was taken over raises an error if anything reads it, never a wrong
+ * result. Anything else (a worker's state, a stored one) is read from its bytes as before. */
+static CrmState* crm_flat_states = NULL; /* this process's partial states whose flattening is kept */
+static int64 crm_adoptions = 0;          /* accumulators taken over (crm_adopted_states()) */
+
+static void crm_flat_forget(CrmState* s) {
+  CrmState** p;
+  if (!s->flat_kept) return;
+  for (p = &crm_flat_states; *p != NULL; p = &(*p)->flat_next)
+    if (*p == s) {
+      *p = s->flat_next;
+      break;
+    }
+  s->flat_kept = false;
+  s->flat_next = NULL;
+  if (s->state != NULL) crm_pg_state_drop_flat(s->state);
+}
+/* After flatten_into: keeps the bytes of a partial state of the leader (none in a parallel worker,
+ * whose states go to the leader), else frees them. */
+static void crm_flat_keep_or_drop(CrmState* s) {
+  if (!s->partial || IsParallelWorker()) {
+    crm_pg_state_drop_flat(s->state);
+    return;
+  }
+  if (s->flat_kept) return;
+  s->flat_kept = true;
+  s->flat_next = crm_flat_states;
+  crm_flat_states = s;
+}
+/* The partial state of this process whose kept flattening equals the bytea datum d, or NULL. */
+static CrmState* crm_flat_owner(Datum d) {
+  const struct varlena* p = (const struct varlena*)DatumGetPointer(d);
+  CrmState* s;
+  if (crm_flat_states == NULL || VARATT_IS_EXTENDED(p)) return NULL;
+  for (s = crm_flat_states; s != NULL; s = s->flat_next) {
+    size_t n = 0;
+    const void* mine = s->state != NULL ? crm_pg_state_flat_bytes(s->state, &n) : NULL;
+    if (mine != NULL && n == VARSIZE(p) - VARHDRSZ && memcmp(VARDATA(p), mine, n) == 0) return s;
+  }
+  return NULL;
+}
+
+/* A state whose accumulator the combine took over (crm_state_adopt) is never read again; if it were,
+ * this is an error rather than a crash. */
+static void crm_state_check(const CrmState* s) {
+  if (s->state == NULL)
+    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("crm_metrics: a partial state read after the combine took it over")));
+}
 
 static Size crm_state_flat_size(ExpandedObjectHeader* eohptr) {
   CrmState* s = (CrmState*)eohptr;
   crm_pg_error err;
   size_t n = 0;
   instr_time t;
-  bool trace = crm_trace_begin(&t);
+  bool trace;
+  crm_state_check(s);
+  trace = crm_trace_begin(&t);
   if (!crm_pg_state_flatten(s->state, &n, &err)) crm_raise(&err);
   crm_trace_end(trace, &t, "serialize", n);
   if (n > MaxAllocSize - VARHDRSZ)
@@ -196,7 +267,7 @@ static void crm_state_flatten_into(ExpandedObjectHeader* eohptr, void* result, S
   CrmState* s = (CrmState*)eohptr;
   SET_VARSIZE(result, allocated_size);
   crm_pg_state_copy_flat(s->state, VARDATA(result), allocated_size - VARHDRSZ);
-  crm_pg_state_drop_flat(s->state); /* PostgreSQL asks for the bytes once per flattening */
+  crm_flat_keep_or_drop(s); /* PostgreSQL asks for the bytes once per flattening */
 }
 static const ExpandedObjectMethods crm_state_methods = {crm_state_flat_size, crm_state_flatten_into};
 
@@ -225,6 +296,7 @@ static void crm_account_row(CrmState* s) {
 }
 static void crm_state_object_free_cb(void* arg) {
   CrmState* s = (CrmState*)arg;
+  crm_flat_forget(s);
   s->hdr.eoh_context->mem_allocated -= s->accounted;
   s->accounted = 0;
   crm_pg_state_free(s->state);
@@ -282,12 +354,40 @@ static CrmState* crm_state_make(MemoryContext agg, int kind, const crm_pg_option
   return s;
 }
 
+/* A new state of the aggregate context `agg` that takes over the accumulator of `owner`, a partial
+ * state of this process whose last flattening the combine was handed (crm_flat_owner). */
+static CrmState* crm_state_adopt(MemoryContext agg, CrmState* owner) {
+  MemoryContext cxt = crm_states_context(agg);
+  CrmState* s = (CrmState*)MemoryContextAllocZero(cxt, sizeof(CrmState));
+  MemoryContextCallback* cb = crm_own_prepare(cxt);
+  size_t size = 0;
+  instr_time t;
+  bool trace = crm_trace_begin(&t);
+  (void)crm_pg_state_flat_bytes(owner->state, &size);
+  crm_flat_forget(owner); /* frees the kept bytes */
+  EOH_init_header(&s->hdr, &crm_state_methods, cxt);
+  s->state = owner->state; /* nothing below can fail: the accumulator has one owner at any time */
+  owner->state = NULL;
+  crm_own(cxt, cb, crm_state_object_free_cb, s);
+  crm_account(owner);
+  crm_account(s);
+  crm_trace_end(trace, &t, "adopt", size);
+  ++crm_adoptions;
+  return s;
+}
+
+PG_FUNCTION_INFO_V1(crm_adopted_states);
+Datum crm_adopted_states(PG_FUNCTION_ARGS) { PG_RETURN_INT64(crm_adoptions); }
+
 /* Our expanded object behind a datum, or NULL for a flat bytea. */
 static CrmState* crm_state_object(Datum d) {
   struct varlena* p = (struct varlena*)DatumGetPointer(d);
   if (VARATT_IS_EXTERNAL_EXPANDED(p)) {
     ExpandedObjectHeader* h = DatumGetEOHP(d);
-    if (h->eoh_methods == &crm_state_methods) return (CrmState*)h;
+    if (h->eoh_methods == &crm_state_methods) {
+      crm_state_check((CrmState*)h);
+      return (CrmState*)h;
+    }
     ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION), errmsg("crm_metrics: state is an expanded object of another type")));
   }
   return NULL;
@@ -318,12 +418,23 @@ static MemoryContext crm_agg_context(FunctionCallInfo fcinfo, const char* fn) {
   return agg;
 }
 
+/* True when the calling Agg node is a plain (ungrouped) aggregate that skips the final function:
+ * its one state is a partial one, emitted once after all rows (see "The leader's own partial
+ * state"; grouped partial aggregates are left out: keeping the bytes of every group's state until
+ * the node ends would double their memory). */
+static bool crm_in_partial_agg(FunctionCallInfo fcinfo) {
+  return fcinfo->context != NULL && IsA(fcinfo->context, AggState) &&
+         DO_AGGSPLIT_SKIPFINAL(((AggState*)fcinfo->context)->aggsplit) &&
+         ((AggState*)fcinfo->context)->aggstrategy == AGG_PLAIN;
+}
+
 /* The writable state of a transition: ours in place, or a new one (first row, or a flat bytea). */
 static CrmState* crm_state_for_update(FunctionCallInfo fcinfo, int kind, const crm_pg_options* opt) {
   MemoryContext agg = crm_agg_context(fcinfo, "a crm_metrics transition function");
   CrmState* s;
   if (PG_ARGISNULL(0)) {
     s = crm_state_make(agg, kind, opt, NULL, 0, NULL);
+    s->partial = crm_in_partial_agg(fcinfo);
     if (opt != NULL) {
       s->options = *opt;
       s->options_known = true;
@@ -334,7 +445,9 @@ static CrmState* crm_state_for_update(FunctionCallInfo fcinfo, int kind, const c
   if (s == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0)))) {
     bytea* b = PG_GETARG_BYTEA_PP(0);
     s = crm_state_make(agg, kind, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL);
+    s->partial = crm_in_partial_agg(fcinfo);
   }
+  crm_flat_forget(s); /* it changes: its last flattening is no longer its state */
   /* the options of every row must be the state's: checked by the library once, then compared as
    * bytes (the callers zero the whole struct first) */
   if (opt != NULL && !(s->options_known && memcmp(&s->options, opt, sizeof *opt) == 0)) {
@@ -611,23 +724,31 @@ Datum crm_state_combine(PG_FUNCTION_ARGS) {
   if (PG_ARGISNULL(1)) return crm_skip_row(fcinfo);
   if (PG_ARGISNULL(0)) {
     /* the first state: a copy of the second argument, owned by the aggregate (a copy of the
-     * accumulator when it is one of our expanded objects, else read from its bytes) */
+     * accumulator when it is one of our expanded objects; the accumulator itself when the bytes
+     * are this process's own partial state, unchanged since: see "The leader's own partial state";
+     * else read from its bytes) */
     other = crm_state_object(PG_GETARG_DATUM(1));
     if (other != NULL && other->state != NULL) {
       s = crm_state_make(agg, 0, NULL, NULL, 0, other->state);
+    } else if ((other = crm_flat_owner(PG_GETARG_DATUM(1))) != NULL) {
+      s = crm_state_adopt(agg, other);
     } else {
       bytea* b = PG_GETARG_BYTEA_PP(1);
       s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL);
     }
+    s->partial = crm_in_partial_agg(fcinfo);
     PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
   }
   s = crm_state_object(PG_GETARG_DATUM(0));
   if (s == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0)))) {
     bytea* b = PG_GETARG_BYTEA_PP(0);
     s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL);
+    s->partial = crm_in_partial_agg(fcinfo);
   }
+  crm_flat_forget(s); /* it changes: its last flattening is no longer its state */
   other = crm_state_object(PG_GETARG_DATUM(1));
-  if (other != NULL) { /* an expanded state of someone else's: read only */
+  if (other == NULL) other = crm_flat_owner(PG_GETARG_DATUM(1)); /* our own partial state: read in place */
+  if (other != NULL) { /* an expanded state of someone else's, or our partial state's accumulator: read only */
     trace = crm_trace_begin(&t);
     if (!crm_pg_state_merge(s->state, other->state, &err)) crm_raise(&err);
     crm_trace_end(trace, &t, "merge", 0);

@@ -45,6 +45,11 @@ BEGIN
   PERFORM check_that(serial = parallel AND cardinality(serial) > 0, what || ': parallel result equals serial');
 END $$;
 
+-- The combine takes over the accumulator of the leader's own Partial Aggregate when it is handed
+-- exactly the bytes that state was flattened to (docs/postgresql.md, "The leader's own partial
+-- state"); counted by crm_adopted_states() (checked at the end of this file).
+CREATE TEMP TABLE adopted_before AS SELECT crm_adopted_states() AS n;
+
 -- Counts are exact in any grouping; float sums may differ in the last bits with the order of
 -- addition, so sums and means are compared rounded to 6 decimals (cents summed).
 SELECT check_parallel($$SELECT s.orders, s.customers, s.repeat_customers, round(s.revenue::numeric, 6),
@@ -73,4 +78,13 @@ SELECT check_parallel($$SELECT crm_email_funnel(customer, CASE WHEN score = 3 TH
                                          CASE WHEN score = 3 THEN amount::numeric / 7 ELSE 0 END) FROM big$$, 'numeric e-mail');
 SELECT check_parallel($$SELECT crm_csat(1 + score % 5) FROM big$$, 'csat');
 SELECT check_parallel($$SELECT * FROM crm_spend_periods_numeric((SELECT crm_spend_state(score, day, amount::numeric, 'week') FROM big WHERE customer % 10 = 0))$$, 'spend');
+-- One transition state for two aggregates (crm_cohorts and crm_cohort_state share their transition
+-- function and arguments: PostgreSQL keeps one state and flattens it once for each): the combine
+-- takes one flattening over and reads the other from its bytes; both results equal the serial ones.
+SELECT check_parallel($$SELECT cardinality(c), (SELECT sum(active * (period_offset + 1)) FROM crm_cohort_rows(s))
+                        FROM (SELECT crm_cohorts(customer, day, amount, 'month', '2023-01-01', 24) c,
+                                     crm_cohort_state(customer, day, amount, 'month', '2023-01-01', 24) s FROM big) x$$,
+                      'one transition state, two aggregates');
+-- the parallel aggregates above took over the leader's own partial state at least once
+SELECT check_that(crm_adopted_states() > (SELECT n FROM adopted_before), 'the combine took over the leader''s partial state');
 DROP TABLE big;
