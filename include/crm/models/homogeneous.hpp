@@ -10,7 +10,7 @@
 // s, beta -> infinity with s/beta -> mu every customer has the same death rate mu. These limits are the
 // nested models here (purchase rate lambda ~ Gamma(r, alpha) as before); the fits of the full models
 // report them when their likelihood is maximised on that ridge (crm::fit_boundary::homogeneous_dropout,
-// homogeneous_death_rate; crm::boundary_report). docs/model-diagnostics.md.
+// homogeneous_death_rate; crm::boundary_report). docs/models.md, "The boundary at infinity: homogeneous drop-out".
 #pragma once
 
 #include <crm/core/error.hpp>
