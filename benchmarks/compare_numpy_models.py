@@ -10,6 +10,9 @@
 #    accurate to about 1e-13 here; a wrong formula differs by far more). Nothing is timed unless they agree.
 # 3. NumPy is timed on one core (sched_setaffinity {0}); the library through models_batch_bench with
 #    one thread (pinned to core 0) and with two (batch_options::threads = 2, both cores).
+# The columnar forms (models_batch_bench's NAME_cols: crm::rfm_columns / crm::spend_columns, the same
+# customers held as columns, as NumPy holds them) are checked and timed with their row form NAME and
+# compared with the same NumPy timing of NAME; --only NAME includes NAME_cols.
 # Prints medians of wall and CPU time and the ratios. Several builds of the library (e.g. its std:: and
 # libmvec paths) are compared with the same NumPy timings: give --bench once per build, as LABEL=PATH.
 # Usage (scripts/bench-models.sh runs it):
@@ -202,13 +205,25 @@ CASES = {  # name: (what, NumPy function)
     "bb_pmf": ("BG/BB P(X(n) = x)", lambda: bb_pmf(BB, BX, BN)),
     "bb_clv": ("BG/BB CLV, 5 years", bb_clv_np),
 }
-only = [c for c in args.only.split(",") if c] or list(CASES)
+COLUMNAR = {"bg_alive_cols": "bg_alive", "mbg_alive_cols": "mbg_alive", "pn_alive_cols": "pn_alive",
+            "bg_expected_cols": "bg_expected", "gg_spend_cols": "gg_spend"}
+for c, base in COLUMNAR.items():
+    CASES[c] = (CASES[base][0] + ", columns", CASES[base][1])
+only = [c for c in args.only.split(",") if c] or [c for c in CASES if c not in COLUMNAR]
+only = [c for c in only if c not in COLUMNAR]
+only = [x for c in only for x in ([c] + [k for k, b in COLUMNAR.items() if b == c])]  # each row form, then its columnar form
 
 # ---- agreement ----
 worst = {}
+want_of = {}
 for label, _ in builds:
     for name in only:
-        want, got = CASES[name][1](), lib(label, name)
+        base = COLUMNAR.get(name, name)
+        if base not in want_of:
+            want_of[base] = CASES[base][1]()
+        want, got = want_of[base], lib(label, name)
+        if name in COLUMNAR and not np.array_equal(got, lib(label, base)):
+            sys.exit("%s (%s): the columnar form's results differ from the row form's" % (name, label))
         if want.shape != got.shape or not np.all(np.isfinite(got)) or not np.all(np.isfinite(want)):
             sys.exit("%s (%s): non-finite values or shapes differ" % (name, label))
         rel = float(np.max(np.abs(got - want) / np.maximum(np.abs(want), 1e-300)))
@@ -223,7 +238,7 @@ print("agreement: every prediction of every build equals NumPy/SciPy's to a rela
 os.sched_setaffinity(0, {0})
 np_times = {}
 load_before = open("/proc/loadavg").read().split()[:3]
-for name in only:
+for name in [c for c in only if c not in COLUMNAR]:
     fn = CASES[name][1]
     wall, cpu = [], []
     for _ in range(args.reps):
@@ -257,6 +272,6 @@ for label, path in builds:
     print("| prediction | NumPy/SciPy | crm, 1 thread | crm, 2 threads | NumPy / crm 1 thread, wall (CPU) | 1 thread / 2 threads, wall |")
     print("|---|---:|---:|---:|---:|---:|")
     for name in only:
-        n, a, b = np_times[name], lib1[name], lib2[name]
+        n, a, b = np_times[COLUMNAR.get(name, name)], lib1[name], lib2[name]
         print("| %s | %.1f (%.1f) | %.2f (%.2f) | %.2f (%.2f) | %.1f× (%.1f×) | %.2f× |" %
               (CASES[name][0], n[0], n[1], a[0], a[1], b[0], b[1], n[0] / a[0], n[1] / a[1], a[0] / b[0]))

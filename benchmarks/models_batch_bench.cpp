@@ -4,7 +4,9 @@
 // Run: build/<dir>/benchmarks/models_batch_bench [--benchmark_filter=...]. The NumPy/SciPy comparison
 // is benchmarks/compare_numpy_models.py, driven by scripts/bench-models.sh. Each prediction runs on
 // one thread (/threads:1) and on two (/threads:2, batch_options::threads = 2); wall time (real_time)
-// and the CPU time of the whole process (cpu_time) are reported.
+// and the CPU time of the whole process (cpu_time) are reported. Names ending in _cols are the
+// columnar forms (crm::rfm_columns, crm::spend_columns) of the prediction without the suffix, on the
+// same customers held as columns (what NumPy reads).
 //   --write-data=DIR     writes the 1M-customer inputs (seed 2026) as raw little-endian float64 columns
 //                        (DIR/<name>.f64) so NumPy reads exactly the same numbers, then exits;
 //   --write-results=DIR  writes every prediction's 1M results the same way, then exits.
@@ -102,6 +104,35 @@ const std::pair<std::vector<crm::count_t>, std::vector<crm::count_t>>& bb_pairs(
   return p;
 }
 
+/// The same customers as columns (the columnar forms' input).
+struct rfm_cols {
+  std::vector<double> x, tx, age;
+  [[nodiscard]] crm::rfm_columns<double> view() const { return {x, tx, age}; }
+};
+/// The columns of a set of rows, built once per set (outside the timing: run() calls once first).
+const rfm_cols& cols_of(const rows_t& rows) {
+  static std::map<const rows_t*, rfm_cols> made;
+  auto it = made.find(&rows);
+  if (it == made.end()) {
+    rfm_cols c;
+    for (const auto& r : rows) c.x.push_back(r.frequency), c.tx.push_back(r.recency), c.age.push_back(r.age);
+    it = made.emplace(&rows, std::move(c)).first;
+  }
+  return it->second;
+}
+struct spend_cols {
+  std::vector<double> x, z;
+  [[nodiscard]] crm::spend_columns<double> view() const { return {x, z}; }
+};
+const spend_cols& gg_cols() {
+  static const spend_cols c = [] {
+    spend_cols v;
+    for (const auto& r : spend_rows()) v.x.push_back(r.frequency), v.z.push_back(r.average_spend);
+    return v;
+  }();
+  return c;
+}
+
 /// Every prediction, by name: fills `out` (1M values) with `threads` threads.
 using prediction = std::function<bool(std::span<double>, unsigned)>;
 const std::map<std::string, prediction>& predictions() {
@@ -129,6 +160,16 @@ const std::map<std::string, prediction>& predictions() {
        }},
       {"pn_clv",
        [](std::span<double> o, unsigned th) { return bool(crm::try_batch_customer_lifetime_value(pn, pn_rows(), spend(), year, o, {th})); }},
+      {"bg_alive_cols", [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(bg, cols_of(bg_rows()).view(), o, {th})); }},
+      {"mbg_alive_cols",
+       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(mbg, cols_of(mbg_rows()).view(), o, {th})); }},
+      {"pn_alive_cols", [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(pn, cols_of(pn_rows()).view(), o, {th})); }},
+      {"bg_expected_cols", [](std::span<double> o, unsigned th) {
+         return bool(crm::try_batch_conditional_expected_purchases(bg, cols_of(bg_rows()).view(), horizon_weeks, o, {th}));
+       }},
+      {"gg_spend_cols", [](std::span<double> o, unsigned th) {
+         return bool(crm::try_batch_conditional_expected_average_spend(gg, gg_cols().view(), o, {th}));
+       }},
       {"gg_spend",
        [](std::span<double> o, unsigned th) { return bool(crm::try_batch_conditional_expected_average_spend(gg, spend_rows(), o, {th})); }},
       {"bb_alive", [](std::span<double> o, unsigned th) {

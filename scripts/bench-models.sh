@@ -12,16 +12,17 @@
 # the same NumPy timings in one run. NumPy runs on one core; the library on one thread pinned to core 0
 # and on two threads.
 # Usage: bash scripts/bench-models.sh [repetitions=5] [extra compare_numpy_models.py options, e.g.
-#        --only bg_alive,gg_spend]
+#        --only bg_alive,gg_spend; --only NAME also runs NAME's columnar form, NAME_cols, where there is one]
 #   CRM_BENCH_PATHS="std libmvec" picks the paths (default: std libmvec sleef);
-#   CRM_BENCH_MARCH=x86-64-v2 builds for another target (default: native).
+#   CRM_BENCH_MARCH=x86-64-v2 builds for another target (default: native);
+#   CRM_BENCH_OUT=DIR builds and writes the data there (default: build/bench-models).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-5}
 shift || true
 bash scripts/install-deps.sh python3-numpy libsleef-dev
 PY=$(bash scripts/scipy-env.sh)
-out=build/bench-models
+out=${CRM_BENCH_OUT:-build/bench-models}
 march=${CRM_BENCH_MARCH:-native}
 common=(-DCMAKE_BUILD_TYPE=Release -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_REPORT=OFF)
 paths=${CRM_BENCH_PATHS:-std libmvec sleef}
@@ -34,7 +35,7 @@ for v in $paths; do
   esac
   libs=(); [ "$v" = sleef ] && libs=(-DCMAKE_CXX_STANDARD_LIBRARIES=-lsleef)
   cmake -S . -B "$out/$v" "${common[@]}" "-DCMAKE_CXX_FLAGS=-O3 -march=$march -DNDEBUG ${flags[*]:-}" "${libs[@]}" >/dev/null
-  cmake --build "$out/$v" --target models_batch_bench -j "$(nproc)" >/dev/null
+  cmake --build "$out/$v" --target models_batch_bench -j 2 >/dev/null
 done
 echo "=== crm batch predictions vs NumPy/SciPy, 1M customers ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, -march=$march, commit $(git rev-parse --short HEAD)) ==="
 benches=()
