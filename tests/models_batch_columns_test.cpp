@@ -111,7 +111,7 @@ TEST_CASE("columnar Pareto/NBD P(alive) equals the scalar function bit for bit",
   }
 }
 
-TEST_CASE("columnar P(alive) of a large base (non-temporal stores, two threads) equals the row form", "[models][batch][columns]") {
+TEST_CASE("columnar P(alive) and E[Y(t)] of a large base (non-temporal stores, two threads) equal the row forms", "[models][batch][columns]") {
   const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
   const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
   const base b = base_for(bg, static_cast<crm::count_t>(crm::detail::stream_store_min) + 3001, 91);
@@ -129,6 +129,9 @@ TEST_CASE("columnar P(alive) of a large base (non-temporal stores, two threads) 
                        : 1u;
       CHECK(outside == 0);
     }
+  // the conditional expectation on two threads (distinct (x, T) keys merged across them)
+  CHECK(crm::batch_conditional_expected_purchases(mbg, b.cols(), 39.0, {.threads = 2}) ==
+        crm::batch_conditional_expected_purchases(mbg, b.rows, 39.0));
 }
 
 TEST_CASE("columnar forms name the first bad customer and field as the scalar functions do", "[models][batch][columns][errors]") {
