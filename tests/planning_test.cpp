@@ -112,8 +112,8 @@ TEST_CASE("planning: ok() agrees with the functions' validation over a grid of p
         const crm::detection_plan<double> m{.baseline = p, .trials_per_arm = n, .alpha = q, .power = 0.8};
         const auto mde = crm::try_minimum_detectable_effect(m);
         // ok() checks the inputs; the function may still find the test too small for the power.
-        CHECK(m.ok() == (mde.has_value() || mde.error().code == crm::errc::out_of_range &&
-                                               std::string(mde.error().field) == "trials_per_arm"));
+        CHECK(m.ok() == (mde.has_value() || (mde.error().code == crm::errc::out_of_range &&
+                                                std::string(mde.error().field) == "trials_per_arm")));
         const crm::power_plan<double> w{.baseline = p, .variant = q, .trials_per_arm = n};
         CHECK(w.ok() == crm::try_statistical_power(w).has_value());
       }
