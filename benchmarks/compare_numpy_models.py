@@ -10,7 +10,7 @@
 #    accurate to about 1e-13 here; a wrong formula differs by far more). Nothing is timed unless they agree.
 # 3. NumPy is timed on one core (sched_setaffinity {0}); the library through models_batch_bench with
 #    one thread (pinned to core 0) and with two (batch_options::threads = 2, both cores).
-# The columnar forms (models_batch_bench's NAME_cols: crm::rfm_columns / crm::spend_columns, the same
+# The columnar forms (models_batch_bench's NAME_cols: crm::rfm_column_view / crm::spend_column_view, the same
 # customers held as columns, as NumPy holds them) are checked and timed with their row form NAME and
 # compared with the same NumPy timing of NAME; --only NAME includes NAME_cols.
 # Prints medians of wall and CPU time and the ratios. Several builds of the library (e.g. its std:: and

@@ -5,7 +5,7 @@
 // is benchmarks/compare_numpy_models.py, driven by scripts/bench-models.sh. Each prediction runs on
 // one thread (/threads:1) and on two (/threads:2, batch_options::threads = 2); wall time (real_time)
 // and the CPU time of the whole process (cpu_time) are reported. Names ending in _cols are the
-// columnar forms (crm::rfm_columns, crm::spend_columns) of the prediction without the suffix, on the
+// columnar forms (crm::rfm_column_view, crm::spend_column_view) of the prediction without the suffix, on the
 // same customers held as columns (what NumPy reads).
 //   --write-data=DIR     writes the 1M-customer inputs (seed 2026) as raw little-endian float64 columns
 //                        (DIR/<name>.f64) so NumPy reads exactly the same numbers, then exits;
@@ -107,7 +107,7 @@ const std::pair<std::vector<crm::count_t>, std::vector<crm::count_t>>& bb_pairs(
 /// The same customers as columns (the columnar forms' input).
 struct rfm_cols {
   std::vector<double> x, tx, age;
-  [[nodiscard]] crm::rfm_columns<double> view() const { return {x, tx, age}; }
+  [[nodiscard]] crm::rfm_column_view<double> view() const { return {x, tx, age}; }
 };
 /// The columns of a set of rows, built once per set (outside the timing: run() calls once first).
 const rfm_cols& cols_of(const rows_t& rows) {
@@ -122,7 +122,7 @@ const rfm_cols& cols_of(const rows_t& rows) {
 }
 struct spend_cols {
   std::vector<double> x, z;
-  [[nodiscard]] crm::spend_columns<double> view() const { return {x, z}; }
+  [[nodiscard]] crm::spend_column_view<double> view() const { return {x, z}; }
 };
 const spend_cols& gg_cols() {
   static const spend_cols c = [] {

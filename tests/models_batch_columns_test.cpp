@@ -1,5 +1,5 @@
 // crm-metrics tests: the columnar (structure-of-arrays) batch forms of crm/models/batch.hpp
-// (crm::rfm_columns, crm::spend_columns). Each columnar result is compared with the row form's on the
+// (crm::rfm_column_view, crm::spend_column_view). Each columnar result is compared with the row form's on the
 // same customers (equal: the same operations) and with the model's scalar function (bit for bit on
 // the std:: path, which this program takes: it defines CRM_METRICS_NO_LIBMVEC; within the stated ulp
 // bound on the default path, which models_batch_columns_vector_test runs every test of this file
@@ -44,7 +44,7 @@ double alive_bound(double r, double alpha, double x, double tx, double age) {
 struct base {
   std::vector<double> x, tx, age;
   std::vector<crm::rfm_row<double>> rows;
-  [[nodiscard]] crm::rfm_columns<double> cols() const { return {x, tx, age}; }
+  [[nodiscard]] crm::rfm_column_view<double> cols() const { return {x, tx, age}; }
   void add(double f, double r, double a) { x.push_back(f), tx.push_back(r), age.push_back(a), rows.push_back({f, r, a, 1.0}); }
 };
 template <class Model>
@@ -171,7 +171,7 @@ TEST_CASE("columnar forms name the first bad customer and field as the scalar fu
   // the throwing form: crm::batch_error naming the customer
   const std::vector<double> x = {1, 1}, tx = {2, 40}, age = {39, 39};
   try {
-    (void)crm::batch_probability_alive(bg, crm::rfm_columns<double>{x, tx, age});
+    (void)crm::batch_probability_alive(bg, crm::rfm_column_view<double>{x, tx, age});
     FAIL("no exception");
   } catch (const crm::batch_error& e) {
     CHECK(e.row() == 1);
@@ -179,20 +179,20 @@ TEST_CASE("columnar forms name the first bad customer and field as the scalar fu
   }
   // sizes, emptiness and parameters belong to no customer; parameters are checked first
   const std::vector<double> two = {0, 0}, one = {0};
-  const auto s1 = crm::try_batch_probability_alive(bg, crm::rfm_columns<double>{two, one, two});
+  const auto s1 = crm::try_batch_probability_alive(bg, crm::rfm_column_view<double>{two, one, two});
   CHECK((!s1 && s1.row() == crm::no_row && s1.error().code == crm::errc::malformed && std::string(s1.error().field) == "recency"));
-  const auto s2 = crm::try_batch_probability_alive(mbg, crm::rfm_columns<double>{two, two, one});
+  const auto s2 = crm::try_batch_probability_alive(mbg, crm::rfm_column_view<double>{two, two, one});
   CHECK((!s2 && s2.row() == crm::no_row && std::string(s2.error().field) == "age"));
   std::vector<double> small(1);
-  const auto s3 = crm::try_batch_probability_alive(bg, crm::rfm_columns<double>{two, two, two}, std::span<double>(small));
+  const auto s3 = crm::try_batch_probability_alive(bg, crm::rfm_column_view<double>{two, two, two}, std::span<double>(small));
   CHECK((!s3 && std::string(s3.error().field) == "out"));
-  const auto s4 = crm::try_batch_probability_alive(bg, crm::rfm_columns<double>{});
+  const auto s4 = crm::try_batch_probability_alive(bg, crm::rfm_column_view<double>{});
   CHECK((!s4 && s4.error().code == crm::errc::empty_input && std::string(s4.error().field) == "customers"));
-  const auto s5 = crm::try_batch_probability_alive(crm::bg_nbd<double>{0, 1, 1, 1}, crm::rfm_columns<double>{two, one, two});
+  const auto s5 = crm::try_batch_probability_alive(crm::bg_nbd<double>{0, 1, 1, 1}, crm::rfm_column_view<double>{two, one, two});
   CHECK((!s5 && s5.row() == crm::no_row && std::string(s5.error().field) == "r"));
-  const auto s6 = crm::try_batch_conditional_expected_purchases(bg, crm::rfm_columns<double>{two, two, two}, -1.0);
+  const auto s6 = crm::try_batch_conditional_expected_purchases(bg, crm::rfm_column_view<double>{two, two, two}, -1.0);
   CHECK((!s6 && s6.row() == crm::no_row && s6.error().code == crm::errc::negative));
-  const auto s7 = crm::try_batch_probability_alive(pn, crm::rfm_columns<double>{two, two, one});
+  const auto s7 = crm::try_batch_probability_alive(pn, crm::rfm_column_view<double>{two, two, one});
   CHECK((!s7 && s7.row() == crm::no_row && std::string(s7.error().field) == "age"));
 }
 
@@ -202,18 +202,18 @@ TEST_CASE("columnar Gamma-Gamma names sizes, parameters and bad customers", "[mo
   std::vector<double> x(70000, 3.0), z(70000, 20.0);  // enough customers for two threads
   x[50000] = 2.5, x[60000] = -1.0;                    // the second thread's first bad customer is named
   for (const unsigned th : {1u, 2u}) {
-    const auto bad = crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{x, z}, {.threads = th});
+    const auto bad = crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{x, z}, {.threads = th});
     CHECK((!bad && bad.row() == 50000 && std::string(bad.error().field) == m.try_conditional_expected_average_spend(2.5, 20.0).error().field));
   }
   const std::vector<double> two = {1, 2}, one = {5};
-  const auto s = crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{two, one});
+  const auto s = crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{two, one});
   CHECK((!s && s.row() == crm::no_row && s.error().code == crm::errc::malformed && std::string(s.error().field) == "average_spend"));
-  const auto e = crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{});
+  const auto e = crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{});
   CHECK((!e && e.error().code == crm::errc::empty_input));
-  const auto p = crm::try_batch_conditional_expected_average_spend(crm::gamma_gamma<double>{-1, 1, 1}, crm::spend_columns<double>{two, one});
+  const auto p = crm::try_batch_conditional_expected_average_spend(crm::gamma_gamma<double>{-1, 1, 1}, crm::spend_column_view<double>{two, one});
   CHECK((!p && p.row() == crm::no_row && std::string(p.error().field) == "p"));
   try {
-    (void)crm::batch_conditional_expected_average_spend(m, crm::spend_columns<double>{two, std::vector<double>{5, 0}});
+    (void)crm::batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{two, std::vector<double>{5, 0}});
     FAIL("no exception");
   } catch (const crm::batch_error& err) {
     CHECK(err.row() == 1);
@@ -226,9 +226,9 @@ TEST_CASE("the columnar example of docs/batch.md gives the row forms' results", 
   const crm::gamma_gamma<double> gg{6.25, 3.74, 15.44};
   // docs/batch.md, "Columnar forms"
   std::vector<double> x = {0, 2, 5}, t_x = {0, 30.43, 35.0}, T = {38.86, 38.86, 38.86};
-  std::vector<double> alive = crm::batch_probability_alive(m, crm::rfm_columns<double>{x, t_x, T});
+  std::vector<double> alive = crm::batch_probability_alive(m, crm::rfm_column_view<double>{x, t_x, T});
   std::vector<double> zbar = {0, 25.3, 41.0};
-  std::vector<double> spend = crm::batch_conditional_expected_average_spend(gg, crm::spend_columns<double>{x, zbar});
+  std::vector<double> spend = crm::batch_conditional_expected_average_spend(gg, crm::spend_column_view<double>{x, zbar});
   // the same customers as rows
   const std::vector<crm::rfm_row<double>> rows = {{0, 0, 38.86}, {2, 30.43, 38.86}, {5, 35.0, 38.86}};
   const std::vector<crm::spend_row<double>> spend_rows = {{0, 0, 1}, {2, 25.3, 1}, {5, 41.0, 1}};

@@ -199,7 +199,7 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
     const auto v2 = crm::batch_conditional_expected_average_spend(m, rows, {.threads = 2});
     std::vector<double> x, z;  // the columnar form on the same customers: the same values
     for (const auto& r : rows) x.push_back(r.frequency), z.push_back(r.average_spend);
-    const auto vc = crm::batch_conditional_expected_average_spend(m, crm::spend_columns<double>{x, z}, {.threads = 2});
+    const auto vc = crm::batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{x, z}, {.threads = 2});
     for (std::size_t i = 0; i < rows.size(); ++i) {
       CHECK(v[i] == m.conditional_expected_average_spend(rows[i].frequency, rows[i].average_spend));
       CHECK(v2[i] == v[i]);
@@ -221,7 +221,7 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
       for (const bool columns : {false, true}) {  // the row form and the columnar form
         const std::span<double> out(buf.data() + shift, big.size());
         if (columns)
-          REQUIRE(crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{bx, bz}, out, {.threads = th}));
+          REQUIRE(crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{bx, bz}, out, {.threads = th}));
         else
           REQUIRE(crm::try_batch_conditional_expected_average_spend(m, std::span<const crm::spend_row<double>>(big), out, {.threads = th}));
         std::size_t differ = 0;
@@ -252,7 +252,7 @@ TEST_CASE("batch Gamma-Gamma refuses exactly the rows the scalar function refuse
         cx[2500] = x, cz[2500] = z;
         const auto good = m.try_conditional_expected_average_spend(3, 20);
         for (const auto& got : {crm::try_batch_conditional_expected_average_spend(m, rows),
-                                crm::try_batch_conditional_expected_average_spend(m, crm::spend_columns<double>{cx, cz})}) {
+                                crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{cx, cz})}) {
           if (!good) {  // the parameters refuse x = 3 itself: the first row is named
             CHECK((!got && got.row() == 0));
             continue;

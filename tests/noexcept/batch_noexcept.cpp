@@ -53,24 +53,24 @@ int main() {
     const auto e = crm::try_batch_conditional_expected_purchases(bg, rows, -1.0, o);
     if (e || e.row() != crm::no_row) return fail("negative horizon accepted", 7);
     // the columnar forms: the row forms' values, the first bad customer by index and field
-    const crm::rfm_columns<double> cols{xs, txs, ages};
+    const crm::rfm_column_view<double> cols{xs, txs, ages};
     const auto ca = crm::try_batch_probability_alive(bg, cols, o);
     const auto ra = crm::try_batch_probability_alive(bg, rows, o);
     if (!ca || !ra || *ca != *ra) return fail("columnar bg alive", 8);
     const auto cm = crm::try_batch_probability_alive(mbg, cols, o);
     const auto rm = crm::try_batch_probability_alive(mbg, rows, o);
     if (!cm || !rm || *cm != *rm) return fail("columnar mbg alive", 9);
-    const auto cs = crm::try_batch_conditional_expected_average_spend(gg, crm::spend_columns<double>{xs, zs}, o);
+    const auto cs = crm::try_batch_conditional_expected_average_spend(gg, crm::spend_column_view<double>{xs, zs}, o);
     if (!cs || !s || *cs != *s) return fail("columnar spend", 10);
     std::vector<double> bad_tx = txs;
     bad_tx[50000] = 1e9;  // recency beyond age
-    const auto cb = crm::try_batch_probability_alive(mbg, crm::rfm_columns<double>{xs, bad_tx, ages}, o);
+    const auto cb = crm::try_batch_probability_alive(mbg, crm::rfm_column_view<double>{xs, bad_tx, ages}, o);
     if (cb || cb.row() != 50000 || std::string(cb.error().field) != "recency") return fail("columnar bad row not named", 11);
     std::vector<double> bad_z = zs;
     bad_z[40001] = -1.0;
-    const auto cz = crm::try_batch_conditional_expected_average_spend(gg, crm::spend_columns<double>{xs, bad_z}, o);
+    const auto cz = crm::try_batch_conditional_expected_average_spend(gg, crm::spend_column_view<double>{xs, bad_z}, o);
     if (cz || cz.row() != 40001) return fail("columnar bad spend not named", 12);
-    const auto cn = crm::try_batch_probability_alive(bg, crm::rfm_columns<double>{xs, txs, std::span<const double>(ages).first(9)}, o);
+    const auto cn = crm::try_batch_probability_alive(bg, crm::rfm_column_view<double>{xs, txs, std::span<const double>(ages).first(9)}, o);
     if (cn || cn.row() != crm::no_row || std::string(cn.error().field) != "age") return fail("columnar size not named", 13);
   }
   std::printf("ok (%s)\n", crm::detail::vector_math_name());

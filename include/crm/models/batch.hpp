@@ -89,7 +89,7 @@ inline constexpr std::size_t no_row = static_cast<std::size_t>(-1);
  * There is no weight column: a prediction is per customer. Views only: the caller owns the data.
  */
 template <std::floating_point T>
-struct rfm_columns {
+struct rfm_column_view {
   std::span<const T> frequency;  ///< x
   std::span<const T> recency;    ///< t_x
   std::span<const T> age;        ///< T
@@ -99,7 +99,7 @@ struct rfm_columns {
  * of crm::spend_row (x transactions averaged, zbar their mean value in money). Views only.
  */
 template <std::floating_point T>
-struct spend_columns {
+struct spend_column_view {
   std::span<const T> frequency;      ///< x
   std::span<const T> average_spend;  ///< zbar
 };
@@ -1106,7 +1106,7 @@ template <class Model, class Row>
 }
 
 /**
- * @brief Columnar form: P(alive) of every customer of `cols` (crm::rfm_columns: frequency, recency
+ * @brief Columnar form: P(alive) of every customer of `cols` (crm::rfm_column_view: frequency, recency
  * and age as three arrays), for BG/NBD, modified BG/NBD and Pareto/NBD: the same formula, path and
  * result as the row form for the row {x[i], t_x[i], T[i], 1} (bit for bit on the std:: path; on the
  * vector paths within the row form's bound, and equal to the row form's result). Each block of
@@ -1117,7 +1117,7 @@ template <class Model, class Row>
  * "recency" or "age", `out` of another length on "out"; no customers is `errc::empty_input`.
  */
 template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
-[[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const M& m, const std::type_identity_t<rfm_columns<T>>& cols,
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const M& m, const std::type_identity_t<rfm_column_view<T>>& cols,
                                                                      std::span<T> out, const batch_options& opt = {}) {
   const char* name = detail::bgnbd_traits<M>::alive;
   return detail::bgnbd_batch_alive(m, detail::rfm_column_source<T>{cols.frequency.data(), cols.recency.data(), cols.age.data()},
@@ -1126,7 +1126,7 @@ template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M
                                                             out, name));
 }
 template <std::floating_point T>
-[[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const pareto_nbd<T>& m, const std::type_identity_t<rfm_columns<T>>& cols,
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const pareto_nbd<T>& m, const std::type_identity_t<rfm_column_view<T>>& cols,
                                                                      std::span<T> out, const batch_options& opt = {}) {
   constexpr const char* name = "pareto_nbd.probability_alive";
   return detail::pareto_batch_alive(m, detail::rfm_column_source<T>{cols.frequency.data(), cols.recency.data(), cols.age.data()},
@@ -1136,13 +1136,13 @@ template <std::floating_point T>
 }
 /// New-vector form of the columnar try_batch_probability_alive (same errors).
 template <class Model, std::floating_point T>
-[[nodiscard]] batch_result<std::vector<T>> try_batch_probability_alive(const Model& m, const rfm_columns<T>& cols,
+[[nodiscard]] batch_result<std::vector<T>> try_batch_probability_alive(const Model& m, const rfm_column_view<T>& cols,
                                                                        const batch_options& opt = {}) {
   return detail::into_vector<T>(cols.frequency.size(), [&](std::span<T> out) { return try_batch_probability_alive(m, cols, out, opt); });
 }
 /// Throwing form (crm::batch_error).
 template <class Model, std::floating_point T>
-[[nodiscard]] std::vector<T> batch_probability_alive(const Model& m, const rfm_columns<T>& cols, const batch_options& opt = {}) {
+[[nodiscard]] std::vector<T> batch_probability_alive(const Model& m, const rfm_column_view<T>& cols, const batch_options& opt = {}) {
   return try_batch_probability_alive(m, cols, opt).value();
 }
 
@@ -1204,7 +1204,7 @@ template <class Model, class Row, std::floating_point T>
  */
 template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
 [[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(const M& m,
-                                                                                  const std::type_identity_t<rfm_columns<T>>& cols,
+                                                                                  const std::type_identity_t<rfm_column_view<T>>& cols,
                                                                                   std::type_identity_t<T> t, std::span<T> out,
                                                                                   const batch_options& opt = {}) {
   const char* name = detail::bgnbd_traits<M>::expected;
@@ -1214,7 +1214,7 @@ template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M
 }
 /// New-vector form of the columnar try_batch_conditional_expected_purchases.
 template <detail::bgnbd_family M, std::floating_point T>
-[[nodiscard]] batch_result<std::vector<T>> try_batch_conditional_expected_purchases(const M& m, const rfm_columns<T>& cols,
+[[nodiscard]] batch_result<std::vector<T>> try_batch_conditional_expected_purchases(const M& m, const rfm_column_view<T>& cols,
                                                                                    std::type_identity_t<T> t,
                                                                                    const batch_options& opt = {}) {
   return detail::into_vector<T>(cols.frequency.size(),
@@ -1222,7 +1222,7 @@ template <detail::bgnbd_family M, std::floating_point T>
 }
 /// Throwing form (crm::batch_error).
 template <detail::bgnbd_family M, std::floating_point T>
-[[nodiscard]] std::vector<T> batch_conditional_expected_purchases(const M& m, const rfm_columns<T>& cols, std::type_identity_t<T> t,
+[[nodiscard]] std::vector<T> batch_conditional_expected_purchases(const M& m, const rfm_column_view<T>& cols, std::type_identity_t<T> t,
                                                                   const batch_options& opt = {}) {
   return try_batch_conditional_expected_purchases(m, cols, t, opt).value();
 }
@@ -1306,7 +1306,7 @@ template <std::floating_point T>
   return try_batch_conditional_expected_average_spend(m, rows, opt).value();
 }
 /**
- * @brief Columnar form: E[Z | x, zbar] of every customer of `cols` (crm::spend_columns: frequency and
+ * @brief Columnar form: E[Z | x, zbar] of every customer of `cols` (crm::spend_column_view: frequency and
  * average_spend as two arrays), the same formula, checks and result (bit for bit) as the row form,
  * reading 16 bytes a customer instead of a spend_row's 24.
  * Errors: as the row form (the first bad customer by index, the scalar function's error and field);
@@ -1315,7 +1315,7 @@ template <std::floating_point T>
  */
 template <std::floating_point T>
 [[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_average_spend(const gamma_gamma<T>& m,
-                                                                                      const std::type_identity_t<spend_columns<T>>& cols,
+                                                                                      const std::type_identity_t<spend_column_view<T>>& cols,
                                                                                       std::span<T> out, const batch_options& opt = {}) {
   return detail::spend_batch(
       m, detail::spend_column_source<T>{cols.frequency.data(), cols.average_spend.data()}, cols.frequency.size(), out, opt,
@@ -1325,14 +1325,14 @@ template <std::floating_point T>
 /// New-vector form of the columnar try_batch_conditional_expected_average_spend.
 template <std::floating_point T>
 [[nodiscard]] batch_result<std::vector<T>> try_batch_conditional_expected_average_spend(const gamma_gamma<T>& m,
-                                                                                       const spend_columns<T>& cols,
+                                                                                       const spend_column_view<T>& cols,
                                                                                        const batch_options& opt = {}) {
   return detail::into_vector<T>(cols.frequency.size(),
                                 [&](std::span<T> out) { return try_batch_conditional_expected_average_spend(m, cols, out, opt); });
 }
 /// Throwing form (crm::batch_error).
 template <std::floating_point T>
-[[nodiscard]] std::vector<T> batch_conditional_expected_average_spend(const gamma_gamma<T>& m, const spend_columns<T>& cols,
+[[nodiscard]] std::vector<T> batch_conditional_expected_average_spend(const gamma_gamma<T>& m, const spend_column_view<T>& cols,
                                                                       const batch_options& opt = {}) {
   return try_batch_conditional_expected_average_spend(m, cols, opt).value();
 }
