@@ -1,5 +1,6 @@
 // crm-metrics tests: the columnar (structure-of-arrays) batch forms of crm/models/batch.hpp
-// (crm::rfm_column_view, crm::spend_column_view). Each columnar result is compared with the row form's on the
+// (crm::rfm_column_view, crm::spend_column_view): P(alive), E[Y(t)], the lifetime value and
+// Gamma-Gamma's spend. Each columnar result is compared with the row form's on the
 // same customers (equal: the same operations) and with the model's scalar function (bit for bit on
 // the std:: path, which this program takes: it defines CRM_METRICS_NO_LIBMVEC; within the stated ulp
 // bound on the default path, which models_batch_columns_vector_test runs every test of this file
@@ -88,7 +89,45 @@ void check_alive_columns(const Model& m, std::uint64_t seed) {
   }
 }
 
+/// An expected spend per customer of `b` (money), varied so that a wrong pairing of spend and
+/// customer shows.
+std::vector<double> spend_for(const base& b) {
+  std::vector<double> s(b.x.size());
+  for (std::size_t i = 0; i < s.size(); ++i) s[i] = 20.0 + static_cast<double>(i % 97) * 0.37;
+  return s;
+}
+const crm::clv_horizon<double> year{.periods = 12, .period_length = 4.345, .discount_rate = 0.01, .margin = 0.3};
+
+/// The columnar lifetime value equals the row form's (the same kernel) on one and two threads, and
+/// crm::customer_lifetime_value: bit for bit on the std:: path; on a vector path (BG/NBD family) within
+/// the P(alive) bound plus 32 ulp (docs/batch.md: a sum of H differences).
+template <class Model>
+void check_clv_columns(const Model& m, const base& b, bool vector_family) {
+  const std::vector<double> spend = spend_for(b);
+  const auto col = crm::try_batch_customer_lifetime_value(m, b.cols(), spend, year);
+  const auto row = crm::try_batch_customer_lifetime_value(m, b.rows, spend, year);
+  REQUIRE(col);
+  REQUIRE(row);
+  CHECK(*col == *row);
+  CHECK(crm::batch_customer_lifetime_value(m, b.cols(), spend, year, {.threads = 2}) == *col);
+  for (std::size_t i = 0; i < b.x.size(); ++i) {
+    INFO("customer " << i);
+    const double bound = vector_family ? alive_bound(m.r, m.alpha, b.x[i], b.tx[i], b.age[i]) : 0.0;
+    CHECK(ulps((*col)[i], crm::customer_lifetime_value(m, b.rows[i], spend[i], year)) <= (bound > 0 ? bound + 32 : 0.0));
+  }
+}
+
 }  // namespace
+
+TEST_CASE("columnar lifetime value of BG/NBD, modified BG/NBD and Pareto/NBD equals the row forms and the scalar function",
+          "[models][batch][columns][clv]") {
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
+  const crm::pareto_nbd<double> pn{0.553, 10.58, 0.606, 11.67};
+  check_clv_columns(bg, base_for(bg, 1500, 31), true);
+  check_clv_columns(mbg, base_for(mbg, 1500, 32), true);
+  check_clv_columns(pn, base_for(pn, 1500, 33), false);
+}
 
 TEST_CASE("columnar P(alive) and E[Y(t)] of BG/NBD and modified BG/NBD equal the row forms and the scalar functions",
           "[models][batch][columns]") {
@@ -102,12 +141,17 @@ TEST_CASE("columnar P(alive) and E[Y(t)] of BG/NBD and modified BG/NBD equal the
   }
 }
 
-TEST_CASE("columnar Pareto/NBD P(alive) equals the scalar function bit for bit", "[models][batch][columns]") {
+TEST_CASE("columnar Pareto/NBD P(alive) and E[Y(t)] equal the scalar functions bit for bit", "[models][batch][columns]") {
   for (const crm::pareto_nbd<double> m : {crm::pareto_nbd<double>{0.553, 10.58, 0.606, 11.67}, crm::pareto_nbd<double>{1.2, 30.0, 0.4, 5.0}}) {
     const base b = base_for(m, 1500, 7);
     const auto pa = crm::batch_probability_alive(m, b.cols());
     CHECK(pa == crm::batch_probability_alive(m, b.rows));
     for (std::size_t i = 0; i < b.x.size(); ++i) CHECK(pa[i] == m.probability_alive(b.rows[i]));
+    // the conditional expectation: no vector path, so bit-identical on every path
+    const auto ce = crm::batch_conditional_expected_purchases(m, b.cols(), 39.0);
+    CHECK(ce == crm::batch_conditional_expected_purchases(m, b.rows, 39.0));
+    CHECK(crm::batch_conditional_expected_purchases(m, b.cols(), 39.0, {.threads = 2}) == ce);
+    for (std::size_t i = 0; i < b.x.size(); ++i) CHECK(ce[i] == m.conditional_expected_purchases(b.rows[i], 39.0));
   }
 }
 
@@ -165,6 +209,15 @@ TEST_CASE("columnar forms name the first bad customer and field as the scalar fu
         const auto ce = crm::try_batch_conditional_expected_purchases(mbg, b.cols(), 10.0, {.threads = th});
         CHECK((!ce && ce.row() == at && std::string(ce.error().field) == want.error().field &&
                std::string(ce.error().metric) == "modified_bg_nbd.conditional_expected_purchases"));
+        // (the kernels below have no blocks: a bad customer first in the base, and one in the second thread's half)
+        if (at != 0 && at != 40000) continue;
+        const auto cp = crm::try_batch_conditional_expected_purchases(pn, b.cols(), 10.0, {.threads = th});
+        CHECK((!cp && cp.row() == at && std::string(cp.error().field) == want.error().field &&
+               std::string(cp.error().metric) == "pareto_nbd.conditional_expected_purchases"));
+        // the lifetime value names the prediction's check, as crm::try_customer_lifetime_value does
+        for (const auto& lv : {crm::try_batch_customer_lifetime_value(bg, b.cols(), spend_for(b), year, {.threads = th}),
+                               crm::try_batch_customer_lifetime_value(pn, b.cols(), spend_for(b), year, {.threads = th})})
+          CHECK((!lv && lv.row() == at && std::string(lv.error().field) == want.error().field));
       }
     }
   }
@@ -194,6 +247,38 @@ TEST_CASE("columnar forms name the first bad customer and field as the scalar fu
   CHECK((!s6 && s6.row() == crm::no_row && s6.error().code == crm::errc::negative));
   const auto s7 = crm::try_batch_probability_alive(pn, crm::rfm_column_view<double>{two, two, one});
   CHECK((!s7 && s7.row() == crm::no_row && std::string(s7.error().field) == "age"));
+  // Pareto/NBD's E[Y(t)]: parameters, then t, then sizes
+  const auto s8 = crm::try_batch_conditional_expected_purchases(crm::pareto_nbd<double>{1, 1, -1, 1},
+                                                                crm::rfm_column_view<double>{two, one, two}, -1.0);
+  CHECK((!s8 && s8.row() == crm::no_row && std::string(s8.error().field) == "s"));
+  const auto s9 = crm::try_batch_conditional_expected_purchases(pn, crm::rfm_column_view<double>{two, one, two}, std::nan(""));
+  CHECK((!s9 && s9.row() == crm::no_row && s9.error().code == crm::errc::not_finite && std::string(s9.error().field) == "t"));
+  const auto s10 = crm::try_batch_conditional_expected_purchases(pn, crm::rfm_column_view<double>{two, one, two}, 1.0);
+  CHECK((!s10 && s10.row() == crm::no_row && std::string(s10.error().field) == "recency"));
+  // the lifetime value: the horizon, then sizes (expected_spend named), then the customers' spends
+  for (const auto& lv : {crm::try_batch_customer_lifetime_value(bg, crm::rfm_column_view<double>{two, two, two}, one, year),
+                         crm::try_batch_customer_lifetime_value(pn, crm::rfm_column_view<double>{two, two, two}, one, year)})
+    CHECK((!lv && lv.row() == crm::no_row && lv.error().code == crm::errc::malformed && std::string(lv.error().field) == "expected_spend"));
+  const auto h1 = crm::try_batch_customer_lifetime_value(mbg, crm::rfm_column_view<double>{two, one, two}, one,
+                                                         crm::clv_horizon<double>{.periods = 0});
+  CHECK((!h1 && h1.row() == crm::no_row && h1.error() == crm::try_customer_lifetime_value(mbg, crm::rfm_row<double>{0, 0, 1}, 1.0,
+                                                                                            crm::clv_horizon<double>{.periods = 0})
+                                                                .error()));
+  const auto e1 = crm::try_batch_customer_lifetime_value(pn, crm::rfm_column_view<double>{}, std::span<const double>{}, year);
+  CHECK((!e1 && e1.error().code == crm::errc::empty_input && std::string(e1.error().field) == "customers"));
+  const std::vector<double> spends = {5.0, -1.0};
+  for (const auto& lv : {crm::try_batch_customer_lifetime_value(mbg, crm::rfm_column_view<double>{two, two, two}, spends, year),
+                         crm::try_batch_customer_lifetime_value(pn, crm::rfm_column_view<double>{two, two, two}, spends, year)}) {
+    const auto want = crm::try_customer_lifetime_value(pn, crm::rfm_row<double>{0, 0, 0}, -1.0, year);
+    REQUIRE(!want);
+    CHECK((!lv && lv.row() == 1 && lv.error().code == want.error().code && std::string(lv.error().field) == "expected_spend"));
+  }
+  try {
+    (void)crm::batch_customer_lifetime_value(pn, crm::rfm_column_view<double>{two, two, two}, spends, year);
+    FAIL("no exception");
+  } catch (const crm::batch_error& err) {
+    CHECK(err.row() == 1);
+  }
 }
 
 TEST_CASE("columnar Gamma-Gamma names sizes, parameters and bad customers", "[models][batch][columns][errors]") {
@@ -235,4 +320,8 @@ TEST_CASE("the columnar example of docs/batch.md gives the row forms' results", 
   CHECK(alive == crm::batch_probability_alive(m, rows));
   CHECK(spend == crm::batch_conditional_expected_average_spend(gg, spend_rows));
   CHECK(alive[0] == 1.0);  // BG/NBD: a customer without repeat purchases is alive
+  std::vector<double> clv = crm::batch_customer_lifetime_value(
+      m, crm::rfm_column_view<double>{x, t_x, T}, spend,
+      crm::clv_horizon<double>{.periods = 12, .period_length = 4.345, .discount_rate = 0.01, .margin = 0.3});
+  CHECK(clv == crm::batch_customer_lifetime_value(m, rows, spend, year));
 }

@@ -695,45 +695,54 @@ template <std::floating_point T>
   return v == v && v <= std::numeric_limits<T>::max() && v >= std::numeric_limits<T>::lowest();
 }
 
-/// CLV of the BG/NBD family: the brackets at the H horizons once per distinct (x, T), P(alive) per
-/// row, then the scalar function's discounted sum.
-template <class Model, std::floating_point T>
-[[nodiscard]] batch_result<std::span<T>> bgnbd_batch_clv(const Model& model, std::span<const rfm_row<T>> rows,
-                                                         std::span<const T> spend, const clv_horizon<T>& h,
-                                                         std::span<T> out, const batch_options& opt) {
+/// The row forms' check of the sizes of a lifetime value call: rows not empty, `out` and
+/// `expected_spend` one element per row.
+template <std::floating_point T, class Row>
+[[nodiscard]] error_info check_clv_rows_io(std::span<const Row> rows, std::span<const T> spend, std::span<T> out) noexcept {
+  constexpr const char* name = "customer_lifetime_value";
+  if (auto e = check_batch_io(rows, out, name)) return e;
+  if (spend.size() != rows.size()) return {errc::malformed, name, "expected_spend", "must have one element per row"};
+  return {};
+}
+
+/// CLV of the BG/NBD family for n customers of `src`: the brackets at the H horizons once per
+/// distinct (x, T), P(alive) per row, then the scalar function's discounted sum; `io` is the caller's
+/// check of the sizes, reported after the horizon's.
+template <class Model, std::floating_point T, class Src>
+[[nodiscard]] batch_result<std::span<T>> bgnbd_batch_clv(const Model& model, const Src& src, std::size_t n, std::span<const T> spend,
+                                                         const clv_horizon<T>& h, std::span<T> out, const batch_options& opt,
+                                                         error_info io) {
   using tr = bgnbd_traits<Model>;
   constexpr const char* name = "customer_lifetime_value";
   const auto m = bgnbd_core_of(model);
   using core = std::remove_cvref_t<decltype(m)>;
   if (auto e = h.check(name)) return {e, no_row};
-  if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
-  if (spend.size() != rows.size()) return {error_info{errc::malformed, name, "expected_spend", "must have one element per row"}, no_row};
+  if (io) return {io, no_row};
   const std::size_t periods = static_cast<std::size_t>(h.periods);
   std::vector<T> horizons(periods);
   for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
   const auto g = group_rows<T, 2, T>(
-      rows.size(), opt, periods,
+      n, opt, periods,
       [&](std::size_t i) -> error_info {
         if (auto e = check_clv_spend(spend[i])) return e;
         if (auto e = m.check(tr::expected)) return e;
-        if (!rfm_row_ok(rows[i]))
-          if (auto e = validate(rows.subspan(i, 1), tr::expected)) return e;
+        if (auto e = customer_error(src, i, tr::expected)) return e;
         return core::check_horizon(horizons.back(), tr::expected);
       },
-      [&](std::size_t i) { return std::array<T, 2>{rows[i].frequency, rows[i].age}; },
+      [&](std::size_t i) { return std::array<T, 2>{src.x(i), src.age(i)}; },
       [&](std::size_t i, T* v) -> error_info {
         for (std::size_t p = 0; p < periods; ++p) {
-          const result<T> r = m.conditional_bracket(rows[i].frequency, rows[i].age, horizons[p], tr::expected);
+          const result<T> r = m.conditional_bracket(src.x(i), src.age(i), horizons[p], tr::expected);
           if (!r) return r.error();
           v[p] = *r;
         }
         return {};
       });
-  const std::size_t limit = g.failure ? g.failure.row : rows.size();
+  const std::size_t limit = g.failure ? g.failure.row : n;
   const std::size_t threads = thread_count(limit, opt);
   std::vector<batch_failure> failures(threads);
   run_parts(limit, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
-    (void)bgnbd_alive_rows(m, rfm_row_source<T>{rows.data()}, out.data(), begin, end, tr::expected);  // checked by group_rows
+    (void)bgnbd_alive_rows(m, src, out.data(), begin, end, tr::expected);  // checked by group_rows
     for (std::size_t i = begin; i < end; ++i) {
       const T pa = out[i];
       const T* br = g.at(i);
@@ -841,21 +850,23 @@ template <std::floating_point T, class Src>
   return out;
 }
 
-template <std::floating_point T>
-[[nodiscard]] batch_result<std::span<T>> pareto_batch_expected(const pareto_nbd<T>& m, std::span<const rfm_row<T>> rows, T t,
-                                                               std::span<T> out, const batch_options& opt) {
+/// Pareto/NBD's conditional expectation of n customers of `src`: P(alive) by pareto_alive_kernel, the
+/// factor once per (x, T); `io` is the caller's check of the sizes, reported after the parameters'
+/// and t's.
+template <std::floating_point T, class Src>
+[[nodiscard]] batch_result<std::span<T>> pareto_batch_expected(const pareto_nbd<T>& m, const Src& src, std::size_t n, T t,
+                                                               std::span<T> out, const batch_options& opt, error_info io) {
   constexpr const char* name = "pareto_nbd.conditional_expected_purchases";
   if (auto e = m.check(name)) return {e, no_row};
   if (!std::isfinite(t)) return {error_info{errc::not_finite, name, "t"}, no_row};
   if (t < T(0)) return {error_info{errc::negative, name, "t"}, no_row};
-  if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
-  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+  if (io) return {io, no_row};
+  const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
     pareto_alive_kernel<T> alive(m);
     std::vector<T> factors;  // per (x, T), numbered as the kernel numbers them
     for (std::size_t i = begin; i < end; ++i) {
-      const rfm_row<T>& c = rows[i];
-      if (!rfm_row_ok(c))
-        if (auto e = validate(rows.subspan(i, 1), name)) return {e, i};
+      if (auto e = customer_error(src, i, name)) return {e, i};
+      const rfm_row<T> c = src.row(i);
       const result<T> pa = alive.at(c);
       if (!pa) return {pa.error(), i};
       const std::size_t j = alive.key();
@@ -868,27 +879,27 @@ template <std::floating_point T>
   return out;
 }
 
-template <std::floating_point T>
-[[nodiscard]] batch_result<std::span<T>> pareto_batch_clv(const pareto_nbd<T>& m, std::span<const rfm_row<T>> rows,
-                                                          std::span<const T> spend, const clv_horizon<T>& h,
-                                                          std::span<T> out, const batch_options& opt) {
+/// Pareto/NBD's CLV of n customers of `src`; `io` is the caller's check of the sizes, reported after
+/// the horizon's.
+template <std::floating_point T, class Src>
+[[nodiscard]] batch_result<std::span<T>> pareto_batch_clv(const pareto_nbd<T>& m, const Src& src, std::size_t n, std::span<const T> spend,
+                                                          const clv_horizon<T>& h, std::span<T> out, const batch_options& opt,
+                                                          error_info io) {
   constexpr const char* name = "customer_lifetime_value";
   constexpr const char* expected = "pareto_nbd.conditional_expected_purchases";
   if (auto e = h.check(name)) return {e, no_row};
-  if (auto e = check_batch_io(rows, out, name)) return {e, no_row};
-  if (spend.size() != rows.size()) return {error_info{errc::malformed, name, "expected_spend", "must have one element per row"}, no_row};
+  if (io) return {io, no_row};
   const std::size_t periods = static_cast<std::size_t>(h.periods);
   std::vector<T> horizons(periods);
   for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
-  const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+  const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
     pareto_alive_kernel<T> alive(m);
     std::vector<T> factors;  // periods values per (x, T), numbered as the kernel numbers them
     for (std::size_t i = begin; i < end; ++i) {
-      const rfm_row<T>& c = rows[i];
       if (auto e = check_clv_spend(spend[i])) return {e, i};
       if (auto e = m.check(expected)) return {e, i};
-      if (!rfm_row_ok(c))
-        if (auto e = validate(rows.subspan(i, 1), expected)) return {e, i};
+      if (auto e = customer_error(src, i, expected)) return {e, i};
+      const rfm_row<T> c = src.row(i);
       if (!std::isfinite(horizons.back())) return {error_info{errc::not_finite, expected, "t"}, i};
       const result<T> pa = alive.at(c);
       if (!pa) return {pa.error(), i};
@@ -1031,6 +1042,18 @@ template <class T, class U>
   if (out.size() != first.size()) return {errc::malformed, name, "out", "must have one element per row"};
   return {};
 }
+/// check_columns_io for transaction columns (and, for the lifetime value, `expected_spend`).
+template <std::floating_point T>
+[[nodiscard]] error_info check_rfm_columns_io(const rfm_column_view<T>& c, std::span<T> out, const char* name,
+                                              const std::span<const T>* spend = nullptr) noexcept {
+  if (spend) return check_columns_io(c.frequency, {{c.recency.size(), "recency"}, {c.age.size(), "age"}, {spend->size(), "expected_spend"}}, out, name);
+  return check_columns_io(c.frequency, {{c.recency.size(), "recency"}, {c.age.size(), "age"}}, out, name);
+}
+/// The kernels' reader of transaction columns.
+template <std::floating_point T>
+[[nodiscard]] rfm_column_source<T> source_of(const rfm_column_view<T>& c) noexcept {
+  return {c.frequency.data(), c.recency.data(), c.age.data()};
+}
 
 }  // namespace detail
 
@@ -1119,20 +1142,14 @@ template <class Model, class Row>
 template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
 [[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const M& m, const std::type_identity_t<rfm_column_view<T>>& cols,
                                                                      std::span<T> out, const batch_options& opt = {}) {
-  const char* name = detail::bgnbd_traits<M>::alive;
-  return detail::bgnbd_batch_alive(m, detail::rfm_column_source<T>{cols.frequency.data(), cols.recency.data(), cols.age.data()},
-                                   cols.frequency.size(), out, opt,
-                                   detail::check_columns_io(cols.frequency, {{cols.recency.size(), "recency"}, {cols.age.size(), "age"}},
-                                                            out, name));
+  return detail::bgnbd_batch_alive(m, detail::source_of(cols), cols.frequency.size(), out, opt,
+                                   detail::check_rfm_columns_io(cols, out, detail::bgnbd_traits<M>::alive));
 }
 template <std::floating_point T>
 [[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const pareto_nbd<T>& m, const std::type_identity_t<rfm_column_view<T>>& cols,
                                                                      std::span<T> out, const batch_options& opt = {}) {
-  constexpr const char* name = "pareto_nbd.probability_alive";
-  return detail::pareto_batch_alive(m, detail::rfm_column_source<T>{cols.frequency.data(), cols.recency.data(), cols.age.data()},
-                                    cols.frequency.size(), out, opt,
-                                    detail::check_columns_io(cols.frequency, {{cols.recency.size(), "recency"}, {cols.age.size(), "age"}},
-                                                             out, name));
+  return detail::pareto_batch_alive(m, detail::source_of(cols), cols.frequency.size(), out, opt,
+                                    detail::check_rfm_columns_io(cols, out, "pareto_nbd.probability_alive"));
 }
 /// New-vector form of the columnar try_batch_probability_alive (same errors).
 template <class Model, std::floating_point T>
@@ -1168,7 +1185,8 @@ template <std::floating_point T>
 [[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(
     const pareto_nbd<T>& m, std::type_identity_t<std::span<const rfm_row<T>>> rows, std::type_identity_t<T> t,
     std::span<T> out, const batch_options& opt = {}) {
-  return detail::pareto_batch_expected(m, rows, t, out, opt);
+  return detail::pareto_batch_expected(m, detail::rfm_row_source<T>{rows.data()}, rows.size(), t, out, opt,
+                                       detail::check_batch_io(rows, out, "pareto_nbd.conditional_expected_purchases"));
 }
 template <std::floating_point T>
 [[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(
@@ -1198,22 +1216,33 @@ template <class Model, class Row, std::floating_point T>
 }
 
 /**
- * @brief Columnar form for BG/NBD and modified BG/NBD: E[Y(t) | x, t_x, T] of every customer of
- * `cols`, the same computation and result as the row form for the row {x[i], t_x[i], T[i], 1}.
- * Errors: as the row form; column lengths as the columnar try_batch_probability_alive.
+ * @brief Columnar form for BG/NBD, modified BG/NBD and Pareto/NBD: E[Y(t) | x, t_x, T] of every
+ * customer of `cols`, the same computation and result as the row form for the row
+ * {x[i], t_x[i], T[i], 1} (so bit for bit the scalar function's on the std:: path; BG/NBD family on
+ * a vector path within the row form's bound).
+ * Errors: as the row form (parameters, then t, then sizes, then the first bad customer by index and
+ * field); column lengths as the columnar try_batch_probability_alive.
  */
 template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
 [[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(const M& m,
                                                                                   const std::type_identity_t<rfm_column_view<T>>& cols,
                                                                                   std::type_identity_t<T> t, std::span<T> out,
                                                                                   const batch_options& opt = {}) {
-  const char* name = detail::bgnbd_traits<M>::expected;
-  return detail::bgnbd_batch_expected(
-      m, detail::rfm_column_source<T>{cols.frequency.data(), cols.recency.data(), cols.age.data()}, cols.frequency.size(), t, out, opt,
-      detail::check_columns_io(cols.frequency, {{cols.recency.size(), "recency"}, {cols.age.size(), "age"}}, out, name));
+  return detail::bgnbd_batch_expected(m, detail::source_of(cols), cols.frequency.size(), t, out, opt,
+                                      detail::check_rfm_columns_io(cols, out, detail::bgnbd_traits<M>::expected));
+}
+/// Pareto/NBD: the row form's computation (P(alive) with its terms once per (x, T) and per T, the
+/// factor once per (x, T)) for the row {x[i], t_x[i], T[i], 1}, bit-identical on every path.
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(const pareto_nbd<T>& m,
+                                                                                  const std::type_identity_t<rfm_column_view<T>>& cols,
+                                                                                  std::type_identity_t<T> t, std::span<T> out,
+                                                                                  const batch_options& opt = {}) {
+  return detail::pareto_batch_expected(m, detail::source_of(cols), cols.frequency.size(), t, out, opt,
+                                       detail::check_rfm_columns_io(cols, out, "pareto_nbd.conditional_expected_purchases"));
 }
 /// New-vector form of the columnar try_batch_conditional_expected_purchases.
-template <detail::bgnbd_family M, std::floating_point T>
+template <class M, std::floating_point T>
 [[nodiscard]] batch_result<std::vector<T>> try_batch_conditional_expected_purchases(const M& m, const rfm_column_view<T>& cols,
                                                                                    std::type_identity_t<T> t,
                                                                                    const batch_options& opt = {}) {
@@ -1221,7 +1250,7 @@ template <detail::bgnbd_family M, std::floating_point T>
                                 [&](std::span<T> out) { return try_batch_conditional_expected_purchases(m, cols, t, out, opt); });
 }
 /// Throwing form (crm::batch_error).
-template <detail::bgnbd_family M, std::floating_point T>
+template <class M, std::floating_point T>
 [[nodiscard]] std::vector<T> batch_conditional_expected_purchases(const M& m, const rfm_column_view<T>& cols, std::type_identity_t<T> t,
                                                                   const batch_options& opt = {}) {
   return try_batch_conditional_expected_purchases(m, cols, t, opt).value();
@@ -1352,14 +1381,16 @@ template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M
 [[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(
     const M& m, std::type_identity_t<std::span<const rfm_row<T>>> rows, std::type_identity_t<std::span<const T>> expected_spend,
     const std::type_identity_t<clv_horizon<T>>& horizon, std::span<T> out, const batch_options& opt = {}) {
-  return detail::bgnbd_batch_clv(m, rows, expected_spend, horizon, out, opt);
+  return detail::bgnbd_batch_clv(m, detail::rfm_row_source<T>{rows.data()}, rows.size(), expected_spend, horizon, out, opt,
+                                 detail::check_clv_rows_io(rows, expected_spend, out));
 }
 template <std::floating_point T>
 [[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(
     const pareto_nbd<T>& m, std::type_identity_t<std::span<const rfm_row<T>>> rows,
     std::type_identity_t<std::span<const T>> expected_spend, const clv_horizon<T>& horizon, std::span<T> out,
     const batch_options& opt = {}) {
-  return detail::pareto_batch_clv(m, rows, expected_spend, horizon, out, opt);
+  return detail::pareto_batch_clv(m, detail::rfm_row_source<T>{rows.data()}, rows.size(), expected_spend, horizon, out, opt,
+                                  detail::check_clv_rows_io(rows, expected_spend, out));
 }
 template <std::floating_point T>
 [[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(
@@ -1368,9 +1399,7 @@ template <std::floating_point T>
     const batch_options& opt = {}) {
   constexpr const char* name = "customer_lifetime_value";
   if (auto e = h.check(name)) return {e, no_row};
-  if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
-  if (expected_spend.size() != rows.size())
-    return {error_info{errc::malformed, name, "expected_spend", "must have one element per row"}, no_row};
+  if (auto e = detail::check_clv_rows_io(rows, expected_spend, out)) return {e, no_row};
   constexpr const char* expected = "bg_bb.conditional_expected_purchases";
   if (auto e = m.check(expected)) return {e, no_row};
   // the discounted sum before "* margin * spend" once per distinct (x, t_x, n), by the scalar calls
@@ -1426,6 +1455,53 @@ template <class Model, class Row, std::floating_point T>
                                                            const std::vector<T>& expected_spend, const clv_horizon<T>& horizon,
                                                            const batch_options& opt = {}) {
   return try_batch_customer_lifetime_value(m, rows, expected_spend, horizon, opt).value();
+}
+
+/**
+ * @brief Columnar form: the lifetime value of every customer of `cols` (crm::rfm_column_view) for
+ * BG/NBD, modified BG/NBD and Pareto/NBD, `expected_spend` one value per customer: the same
+ * computation and result as the row form for the row {x[i], t_x[i], T[i], 1} (so on the std:: path
+ * bit for bit crm::customer_lifetime_value's; BG/NBD family on a vector path within the row form's
+ * bound).
+ * Errors: as the row form (the horizon, then sizes, then the first bad customer by index: its spend,
+ * its columns by crm::validate's field, the model's prediction); a column or `expected_spend` of
+ * another length than `frequency` is `errc::malformed` on "recency", "age" or "expected_spend",
+ * `out` on "out"; no customers is `errc::empty_input`.
+ */
+template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(const M& m, const std::type_identity_t<rfm_column_view<T>>& cols,
+                                                                           std::type_identity_t<std::span<const T>> expected_spend,
+                                                                           const std::type_identity_t<clv_horizon<T>>& horizon,
+                                                                           std::span<T> out, const batch_options& opt = {}) {
+  return detail::bgnbd_batch_clv(m, detail::source_of(cols), cols.frequency.size(), expected_spend, horizon, out, opt,
+                                 detail::check_rfm_columns_io(cols, out, "customer_lifetime_value", &expected_spend));
+}
+template <std::floating_point T>
+[[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(const pareto_nbd<T>& m,
+                                                                           const std::type_identity_t<rfm_column_view<T>>& cols,
+                                                                           std::type_identity_t<std::span<const T>> expected_spend,
+                                                                           const std::type_identity_t<clv_horizon<T>>& horizon,
+                                                                           std::span<T> out, const batch_options& opt = {}) {
+  return detail::pareto_batch_clv(m, detail::source_of(cols), cols.frequency.size(), expected_spend, horizon, out, opt,
+                                  detail::check_rfm_columns_io(cols, out, "customer_lifetime_value", &expected_spend));
+}
+/// New-vector form of the columnar try_batch_customer_lifetime_value.
+template <class Model, std::floating_point T>
+[[nodiscard]] batch_result<std::vector<T>> try_batch_customer_lifetime_value(const Model& m, const rfm_column_view<T>& cols,
+                                                                            std::type_identity_t<std::span<const T>> expected_spend,
+                                                                            const std::type_identity_t<clv_horizon<T>>& horizon,
+                                                                            const batch_options& opt = {}) {
+  return detail::into_vector<T>(cols.frequency.size(), [&](std::span<T> out) {
+    return try_batch_customer_lifetime_value(m, cols, expected_spend, horizon, out, opt);
+  });
+}
+/// Throwing form (crm::batch_error).
+template <class Model, std::floating_point T>
+[[nodiscard]] std::vector<T> batch_customer_lifetime_value(const Model& m, const rfm_column_view<T>& cols,
+                                                           std::type_identity_t<std::span<const T>> expected_spend,
+                                                           const std::type_identity_t<clv_horizon<T>>& horizon,
+                                                           const batch_options& opt = {}) {
+  return try_batch_customer_lifetime_value(m, cols, expected_spend, horizon, opt).value();
 }
 
 CRM_METRICS_END_NAMESPACE
