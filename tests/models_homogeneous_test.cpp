@@ -181,6 +181,45 @@ TEST_CASE("fits on homogeneous drop-out data name the boundary at infinity", "[m
   }
 }
 
+TEST_CASE("BG/NBD-family likelihoods far out on the homogeneous drop-out ridge reach the nested model's", "[models][homogeneous]") {
+  // Along the ridge a = p S, b = (1 - p) S the full model's ln L tends to the homogeneous model's at
+  // (r, alpha, p) as O(1/S): about 1e-5 at S = 1e6 on these 300 customers, so 2 (ln L_full - ln L_nested)
+  // is about 2e-8 at S = 1e9 and 2e-11 at S = 1e12. Tolerance 1e-6: fifty times that, far above the
+  // rounding of a sum of 300 terms (1e-12) and of SciPy's ln L against ours (below 1e-12 relative, the
+  // test above), and far below what the lgamma differences lost before (lgamma(1e9) carries 4e-6 of
+  // rounding each: 5e-4 at S = 1e9 and 3.3 at S = 1e12 here, 0.075 for a fit of 2000 customers below).
+  for (const double S : {1e9, 1e12}) {
+    INFO("a + b = " << S);
+    const crm::bg_nbd<double> bg{bg_ref.r, bg_ref.alpha, bg_ref.third * S, (1 - bg_ref.third) * S};
+    double ll = 0;
+    for (const row& c : bg_data()) ll += bg.log_likelihood(c);
+    CHECK(std::abs(2 * (ll - bg_ref.log_likelihood)) < 1e-6);  // SciPy's ln L of the nested model there
+    const crm::modified_bg_nbd<double> mbg{mbg_ref.r, mbg_ref.alpha, mbg_ref.third * S, (1 - mbg_ref.third) * S};
+    double lm = 0;
+    for (const row& c : mbg_data()) lm += mbg.log_likelihood(c);
+    CHECK(std::abs(2 * (lm - mbg_ref.log_likelihood)) < 1e-6);
+  }
+  // Through the fits, whose ln L is the grouped likelihood of the optimizer: on 2000 customers the
+  // modified BG/NBD fit stops at a + b of about 1e10 (2.9e9 before, its LR statistic then 0.075) and the
+  // BG/NBD fit of another sample at about 4e10 (3.7e207 before, the statistic 1e198).
+  crm::fit_options rep;
+  rep.on_boundary = crm::boundary_policy::report;
+  const auto far = [&](const auto& f, const std::vector<row>& data) {
+    REQUIRE(f);
+    CHECK(f->boundary.where == crm::fit_boundary::homogeneous_dropout);
+    CHECK(f->params.a + f->params.b >= 1e8);
+    CHECK(f->boundary.lr_statistic < 1e-6);
+    CHECK(2 * (f->log_likelihood - f->boundary.nested_log_likelihood) < 1e-6);
+    double ll = 0;
+    for (const row& c : data) ll += f->params.log_likelihood(c);
+    CHECK(f->log_likelihood == Approx(ll).epsilon(1e-12));  // the grouped and the per-customer ln L agree there
+  };
+  const auto five = crm::generate(crm::bg_nbd<double>{0.5, 2.0, 3e5, 7e5}, ages_20_52(2000, 5));
+  far(crm::try_fit_modified_bg_nbd<double>(five, rep), five);
+  const auto six = crm::generate(crm::bg_nbd<double>{0.5, 2.0, 3e5, 7e5}, ages_20_52(2000, 6));
+  far(crm::try_fit_bg_nbd<double>(six, rep), six);
+}
+
 TEST_CASE("fits on heterogeneous drop-out data stay interior", "[models][homogeneous]") {
   crm::fit_options rep;
   rep.on_boundary = crm::boundary_policy::report;

@@ -290,7 +290,7 @@ struct bgnbd_core {
   [[nodiscard]] T log_likelihood(T x, T tx, T age) const {
     const T k = static_cast<T>(Shift);
     const T a1 = log_gamma(r + x) - log_gamma(r) + r * std::log(alpha);
-    const T a2 = log_gamma(a + b) + log_gamma(b + x + k) - log_gamma(b) - log_gamma(a + b + x + k);
+    const T a2 = log_beta_step(a, b, x + k);
     const T a3 = -(r + x) * std::log(alpha + age);
     if (x + k > T(0)) {
       const T a4 = std::log(a) - std::log(b + (x + k - T(1))) - (r + x) * std::log(alpha + tx);
@@ -487,7 +487,7 @@ template <std::floating_point T, int Shift>
   const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]), a = static_cast<T>(th[2]), b = static_cast<T>(th[3]);
   const T k = static_cast<T>(Shift);
   const T log_alpha = std::log(alpha), dg_ab = digamma(a + b), dg_b = digamma(b), dg_r = digamma(r);
-  const T lg_ab = log_gamma(a + b), lg_b = log_gamma(b), lg_r = log_gamma(r), log_a = std::log(a);
+  const T lg_r = log_gamma(r), log_a = std::log(a);
   // log(alpha + T) and 1 / (alpha + T) once per distinct age
   const std::size_t n_ages = d.ages.size();
   T* const log_age = d.scratch.data();
@@ -497,7 +497,7 @@ template <std::floating_point T, int Shift>
   for (const auto& g : d.groups) {
     const T x = g.x;
     const T a1 = log_gamma(r + x) - lg_r + r * log_alpha;
-    const T a2 = lg_ab + log_gamma(b + x + k) - lg_b - log_gamma(a + b + x + k);
+    const T a2 = log_beta_step(a, b, x + k);
     const T d1_r = digamma(r + x) - dg_r + log_alpha;
     const T d2_a = dg_ab - digamma(a + b + x + k);
     const T d2_b = dg_ab + digamma(b + x + k) - dg_b - digamma(a + b + x + k);

@@ -55,6 +55,32 @@ template <std::floating_point T>
 [[nodiscard]] inline T log_beta(T a, T b) noexcept {
   return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
 }
+/// lgamma(z + n) - lgamma(z) for z >= 100, n >= 0 (the log of the rising factorial (z)_n), without
+/// subtracting two lgammas of the size of z ln z: by Stirling's series (Abramowitz & Stegun 6.1.41)
+/// the difference is (z - 1/2) log1p(n/z) + n (ln(z+n) - 1) + S(z+n) - S(z), S(w) = 1/(12w) -
+/// 1/(360w^3) + 1/(1260w^5) (the first omitted term, 1/(1680 w^7), is below 1e-17 for w >= 100).
+template <std::floating_point T>
+[[nodiscard]] inline T log_rising_large(T z, T n) noexcept {
+  const auto stirling = [](T w) {
+    const T inv = T(1) / w, inv2 = inv * inv;
+    return inv * (T(1) / T(12) - inv2 * (T(1) / T(360) - inv2 / T(1260)));
+  };
+  return (z - T(0.5)) * std::log1p(n / z) + n * (std::log(z + n) - T(1)) + (stirling(z + n) - stirling(z));
+}
+/// log B(a, b+n) - log B(a, b) = lgamma(a+b) + lgamma(b+n) - lgamma(b) - lgamma(a+b+n), n >= 0: the
+/// BG/NBD family's likelihood term (FHL 2005 eq. 6 with n = x; Batislam et al. 2007 with n = x + 1).
+/// Below 100 for b and a+b, the four lgammas in this order (the values every fit had so far); from 100
+/// the lgammas are of the size of z ln z and their difference loses about that times the unit
+/// roundoff (4e-6 at a+b = 1e9, about 0.03 on the likelihood of a few thousand customers on the
+/// homogeneous drop-out ridge), so each lgamma(z+n) - lgamma(z) is taken by log_rising_large.
+template <std::floating_point T>
+[[nodiscard]] inline T log_beta_step(T a, T b, T n) noexcept {
+  constexpr T large = 100;
+  const T ab = a + b;
+  if (ab < large) return std::lgamma(ab) + std::lgamma(b + n) - std::lgamma(b) - std::lgamma(ab + n);
+  const T rise_b = b < large ? std::lgamma(b + n) - std::lgamma(b) : log_rising_large(b, n);
+  return rise_b - log_rising_large(ab, n);
+}
 /// log(exp(a) + exp(b)) without overflow; -inf terms are allowed.
 template <std::floating_point T>
 [[nodiscard]] inline T log_add_exp(T a, T b) noexcept {
