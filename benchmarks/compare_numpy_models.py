@@ -177,6 +177,11 @@ def bg_clv_np():
     return clv(lambda t: bg_expected(BG, bgx, bgtx, bgT, t, alive=alive), SPEND, YEAR)
 
 
+def mbg_clv_np():
+    alive = bg_alive(MBG, mx, mtx, mT, 1)
+    return clv(lambda t: bg_expected(MBG, mx, mtx, mT, t, 1, alive=alive), SPEND, YEAR)
+
+
 def pn_clv_np():
     alive = pn_alive(PN, px, ptx, pT)
     return clv(lambda t: pn_factor(PN, px, pT, t) * alive, SPEND, YEAR)
@@ -195,6 +200,7 @@ CASES = {  # name: (what, NumPy function)
     "mbg_alive": ("MBG/NBD P(alive)", lambda: bg_alive(MBG, mx, mtx, mT, 1)),
     "mbg_expected": ("MBG/NBD E[Y(39) \\| history]", lambda: bg_expected(MBG, mx, mtx, mT, HORIZON, 1)),
     "mbg_pmf": ("MBG/NBD P(X(T) = x)", lambda: bg_pmf(MBG, mx, mT, 1)),
+    "mbg_clv": ("MBG/NBD + Gamma-Gamma CLV, 12 months", mbg_clv_np),
     "pn_alive": ("Pareto/NBD P(alive)", lambda: pn_alive(PN, px, ptx, pT)),
     "pn_expected": ("Pareto/NBD E[Y(39) \\| history]", lambda: pn_factor(PN, px, pT, HORIZON) * pn_alive(PN, px, ptx, pT)),
     "pn_pmf": ("Pareto/NBD P(X(T) = x)", lambda: pn_pmf(PN, px, pT)),
@@ -206,7 +212,8 @@ CASES = {  # name: (what, NumPy function)
     "bb_clv": ("BG/BB CLV, 5 years", bb_clv_np),
 }
 COLUMNAR = {"bg_alive_cols": "bg_alive", "mbg_alive_cols": "mbg_alive", "pn_alive_cols": "pn_alive",
-            "bg_expected_cols": "bg_expected", "gg_spend_cols": "gg_spend"}
+            "bg_expected_cols": "bg_expected", "pn_expected_cols": "pn_expected", "bg_clv_cols": "bg_clv",
+            "mbg_clv_cols": "mbg_clv", "pn_clv_cols": "pn_clv", "gg_spend_cols": "gg_spend"}
 for c, base in COLUMNAR.items():
     CASES[c] = (CASES[base][0] + ", columns", CASES[base][1])
 only = [c for c in args.only.split(",") if c] or [c for c in CASES if c not in COLUMNAR]

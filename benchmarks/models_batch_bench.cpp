@@ -12,7 +12,8 @@
 //   --write-results=DIR  writes every prediction's 1M results the same way, then exits.
 // Data (all from the library's generators, seed 2026): BG/NBD, modified BG/NBD and Pareto/NBD customers
 // at the CDNOW estimates (FHL 2005), ages on CDNOW's day grid (27-39 weeks), purchases in continuous
-// time; Gamma-Gamma spend (p 6.25, q 3.74, gamma 15.44) for the BG/NBD customers' frequencies; BG/BB
+// time; Gamma-Gamma spend (p 6.25, q 3.74, gamma 15.44) for the BG/NBD customers' frequencies (its
+// expected spend per customer is the CLV tasks' spend for all three models, row i with row i); BG/BB
 // donors (1.204, 0.750, 0.657, 2.783) over 6 opportunities.
 #include <crm/models/batch.hpp>
 #include <crm/models/generate.hpp>
@@ -166,6 +167,20 @@ const std::map<std::string, prediction>& predictions() {
       {"pn_alive_cols", [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(pn, cols_of(pn_rows()).view(), o, {th})); }},
       {"bg_expected_cols", [](std::span<double> o, unsigned th) {
          return bool(crm::try_batch_conditional_expected_purchases(bg, cols_of(bg_rows()).view(), horizon_weeks, o, {th}));
+       }},
+      {"mbg_clv",
+       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_customer_lifetime_value(mbg, mbg_rows(), spend(), year, o, {th})); }},
+      {"pn_expected_cols", [](std::span<double> o, unsigned th) {
+         return bool(crm::try_batch_conditional_expected_purchases(pn, cols_of(pn_rows()).view(), horizon_weeks, o, {th}));
+       }},
+      {"bg_clv_cols", [](std::span<double> o, unsigned th) {
+         return bool(crm::try_batch_customer_lifetime_value(bg, cols_of(bg_rows()).view(), spend(), year, o, {th}));
+       }},
+      {"mbg_clv_cols", [](std::span<double> o, unsigned th) {
+         return bool(crm::try_batch_customer_lifetime_value(mbg, cols_of(mbg_rows()).view(), spend(), year, o, {th}));
+       }},
+      {"pn_clv_cols", [](std::span<double> o, unsigned th) {
+         return bool(crm::try_batch_customer_lifetime_value(pn, cols_of(pn_rows()).view(), spend(), year, o, {th}));
        }},
       {"gg_spend_cols", [](std::span<double> o, unsigned th) {
          return bool(crm::try_batch_conditional_expected_average_spend(gg, gg_cols().view(), o, {th}));
