@@ -13,6 +13,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "catch.hpp"
@@ -157,6 +158,12 @@ TEST_CASE("fits on homogeneous drop-out data name the boundary at infinity", "[m
     check_report(*f, crm::fit_boundary::homogeneous_dropout, bg_ref);
     CHECK(f->params.a + f->params.b >= crm::detail::bgnbd_ridge_scale);
     CHECK(f->params.a / (f->params.a + f->params.b) == Approx(bg_ref.third).epsilon(1e-3));
+    // the estimates are the nested model's (f->params are where the fit stopped)
+    const auto est = crm::try_homogeneous_estimates(*f);
+    REQUIRE(est);
+    CHECK(est->r == Approx(bg_ref.r).epsilon(1e-5));
+    CHECK(est->alpha == Approx(bg_ref.alpha).epsilon(1e-5));
+    CHECK(est->p == Approx(bg_ref.third).epsilon(1e-5));
   }
   SECTION("modified BG/NBD") {
     const auto e = crm::try_fit_modified_bg_nbd<double>(mbg_data());
@@ -165,6 +172,10 @@ TEST_CASE("fits on homogeneous drop-out data name the boundary at infinity", "[m
     const auto f = crm::try_fit_modified_bg_nbd<double>(mbg_data(), rep);
     REQUIRE(f);
     check_report(*f, crm::fit_boundary::homogeneous_dropout, mbg_ref);
+    const auto est = crm::try_homogeneous_estimates(*f);
+    REQUIRE(est);
+    CHECK(est->p == Approx(mbg_ref.third).epsilon(1e-5));
+    STATIC_REQUIRE(std::is_same_v<std::remove_cvref_t<decltype(*est)>, crm::homogeneous_modified_bg_nbd<double>>);
   }
   SECTION("Pareto/NBD") {
     const auto e = crm::try_fit_pareto_nbd<double>(pareto_data());
@@ -178,6 +189,11 @@ TEST_CASE("fits on homogeneous drop-out data name the boundary at infinity", "[m
     REQUIRE(f);
     check_report(*f, crm::fit_boundary::homogeneous_death_rate, pareto_ref);
     CHECK(f->params.s >= crm::detail::pareto_ridge_check_s);
+    const auto est = crm::try_homogeneous_estimates(*f);
+    REQUIRE(est);
+    CHECK(est->r == Approx(pareto_ref.r).epsilon(1e-5));
+    CHECK(est->alpha == Approx(pareto_ref.alpha).epsilon(1e-5));
+    CHECK(est->mu == Approx(pareto_ref.third).epsilon(1e-5));
   }
 }
 
@@ -228,6 +244,8 @@ TEST_CASE("fits on heterogeneous drop-out data stay interior", "[models][homogen
   const auto f = crm::try_fit_bg_nbd<double>(data, rep);
   REQUIRE(f);
   CHECK(f->boundary.where == crm::fit_boundary::none);
+  const auto none = crm::try_homogeneous_estimates(*f);  // its params are the estimates
+  CHECK((!none && none.error().code == crm::errc::out_of_range && std::string(none.error().field) == "boundary"));
   // and the heterogeneity score of the homogeneous model says so
   const auto h = crm::try_fit_homogeneous_bg_nbd<double>(data);
   REQUIRE(h);
@@ -254,6 +272,14 @@ TEST_CASE("fit_pareto_nbd: the homogeneous-death-rate ridge is named with bounde
   CHECK(f->boundary.nested_fitted);
   CHECK(f->boundary.heterogeneity_score < 0.0);
   CHECK(f->boundary.nested_dropout == Approx(0.05).epsilon(0.15));  // the true mu = 1e6 / 2e7, within sampling error
+  // stopped by the early ridge check: f->params are that point (s about 10, not an estimate); the
+  // estimates are the homogeneous model's
+  CHECK(f->params.s >= crm::detail::pareto_ridge_check_s);
+  CHECK(f->params.s < 100.0);
+  const auto est = crm::try_homogeneous_estimates(*f);
+  REQUIRE(est);
+  CHECK(est->mu == f->boundary.nested_dropout);
+  CHECK(est->r == f->boundary.nested_r);
   const long long old_bound = std::max(crm::detail::pareto_fit_max_terms, crm::detail::pareto_fit_work_per_row * 2000);
   CHECK(work > 0);
   CHECK(work < old_bound / 20);

@@ -29,9 +29,18 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
+
+// The full models, defined in their own headers (each includes this one).
+template <std::floating_point T>
+struct bg_nbd;
+template <std::floating_point T>
+struct modified_bg_nbd;
+template <std::floating_point T>
+struct pareto_nbd;
 namespace detail {
 
 /// One customer's log-likelihood of the homogeneous BG/NBD family (Shift 0: BG/NBD, 1: modified BG/NBD)
@@ -456,6 +465,50 @@ void report_nested_homogeneous(boundary_report& rep, const result<homogeneous_fi
   const auto lr = try_boundary_likelihood_ratio(full_log_likelihood, f.log_likelihood);
   if (lr) rep.lr_statistic = lr->statistic, rep.lr_p_value = lr->p_value;
 }
+
+/// The homogeneous model a full model's boundary at infinity nests (the full models are declared in
+/// their own headers, which include this one).
+template <class Full>
+struct homogeneous_model_of;
+template <std::floating_point T>
+struct homogeneous_model_of<bg_nbd<T>> {
+  using type = homogeneous_bg_nbd<T>;
+  static constexpr fit_boundary where = fit_boundary::homogeneous_dropout;
+};
+template <std::floating_point T>
+struct homogeneous_model_of<modified_bg_nbd<T>> {
+  using type = homogeneous_modified_bg_nbd<T>;
+  static constexpr fit_boundary where = fit_boundary::homogeneous_dropout;
+};
+template <std::floating_point T>
+struct homogeneous_model_of<pareto_nbd<T>> {
+  using type = homogeneous_pareto_nbd<T>;
+  static constexpr fit_boundary where = fit_boundary::homogeneous_death_rate;
+};
 }  // namespace detail
+
+/**
+ * @brief The estimates of a BG/NBD, modified BG/NBD or Pareto/NBD fit that ended on the boundary at
+ * infinity (boundary_policy::report; `fit.boundary.where` homogeneous_dropout or
+ * homogeneous_death_rate): the nested homogeneous model's maximum-likelihood r, alpha and p (BG/NBD
+ * family) or mu (Pareto/NBD), from `fit.boundary`. There `fit.params` are not estimates but the point
+ * where the fit stopped: somewhere along the ridge for the BG/NBD family (a + b anywhere from 1e3 up),
+ * and for a Pareto/NBD fit stopped by the early ridge check (s >= 10, detail::pareto_ridge_check_s) a
+ * point barely on it (s about 10, where the Gamma death rates still vary by a third); predictions from
+ * them differ from the estimated model's. Predict from this model instead (docs/models.md).
+ * Errors: `fit` did not end on that boundary (errc::out_of_range on "boundary": its params are the
+ * estimates); the nested fit failed (its error, fit.boundary.nested_error).
+ */
+template <class Full>
+[[nodiscard]] result<typename detail::homogeneous_model_of<Full>::type> try_homogeneous_estimates(const fit_result<Full>& fit) {
+  using traits = detail::homogeneous_model_of<Full>;
+  using nested = typename traits::type;
+  using T = std::remove_cvref_t<decltype(fit.params.r)>;
+  const boundary_report& b = fit.boundary;
+  if (b.where != traits::where)
+    return error_info{errc::out_of_range, "homogeneous_estimates", "boundary", "the fit did not end on the boundary at infinity"};
+  if (!b.nested_fitted) return b.nested_error;
+  return nested{static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha), static_cast<T>(b.nested_dropout)};
+}
 
 CRM_METRICS_END_NAMESPACE
