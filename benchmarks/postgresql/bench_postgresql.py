@@ -124,14 +124,15 @@ def psql(cmd, sql, settings=(), check=None):
 
 
 def trace(cmd, sql, workers):
-    """The extension's DEBUG1 timing lines (glue.c) for one run of sql: {operation: [count, bytes, ms]}."""
+    """The extension's DEBUG1 timing lines (glue.c) for one run of sql: {operation: [count, bytes, ms]};
+    a parallel worker's operations are named "worker <operation>", the others are the leader's."""
     script = f"SET max_parallel_workers_per_gather = {workers};\nSET client_min_messages = debug1;\n" + sql + ";\n"
     if sql.startswith("CREATE TEMP TABLE"):
         script += "DROP TABLE " + sql.split()[3] + ";\n"
     p = subprocess.run(cmd + ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=script, capture_output=True, text=True)
     out = {}
-    for op, size, ms in re.findall(r"crm_metrics: (\w+), (\d+) bytes, ([0-9.]+) ms", p.stderr):
-        c = out.setdefault(op, [0, 0, 0.0])
+    for op, size, ms, worker in re.findall(r"crm_metrics: (\w+), (\d+) bytes, ([0-9.]+) ms( \(parallel worker\))?", p.stderr):
+        c = out.setdefault(("worker " if worker else "") + op, [0, 0, 0.0])
         c[0] += 1
         c[1] += int(size)
         c[2] += float(ms)

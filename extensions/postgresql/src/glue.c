@@ -161,7 +161,9 @@ static void crm_trace_end(bool on, instr_time* t, const char* what, size_t bytes
   if (!on) return;
   INSTR_TIME_SET_CURRENT(now);
   INSTR_TIME_SUBTRACT(now, *t);
-  elog(DEBUG1, "crm_metrics: %s, %zu bytes, %.1f ms", what, bytes, INSTR_TIME_GET_MILLISEC(now));
+  /* a parallel worker's lines say so: the rest is the leader's (or a serial plan's) */
+  elog(DEBUG1, "crm_metrics: %s, %zu bytes, %.1f ms%s", what, bytes, INSTR_TIME_GET_MILLISEC(now),
+       IsParallelWorker() ? " (parallel worker)" : "");
 }
 
 static void* crm_state_read_traced(int kind, const void* bytes, size_t size, crm_pg_error* err) {
@@ -890,11 +892,20 @@ CRM_RESULT_FN(crm_fit_gamma_gamma_fn, CRM_PG_RESULT_GAMMA_GAMMA, CRM_PG_RFM)
 CRM_RESULT_FN(crm_rfm_totals_fn, CRM_PG_RESULT_RFM, CRM_PG_RFM)
 
 /* Row sets of a state, owned by the current (per-call) context while they are read. */
+/* The rows of a state (traced as rows: e.g. the RFM summary of a merged state, its day counts
+ * recounted). */
+static void* crm_state_rows_traced(const void* st, int what, int numeric, size_t* count, crm_pg_error* err) {
+  instr_time t;
+  bool trace = crm_trace_begin(&t);
+  void* rows = crm_pg_state_rows(st, what, numeric, count, err);
+  crm_trace_end(trace, &t, "rows", crm_pg_state_weight(st));
+  return rows;
+}
 static void* crm_rows_of(FunctionCallInfo fcinfo, int what, int kind, size_t* count) {
   const void* st = crm_state_arg(fcinfo, 0, kind);
   MemoryContextCallback* cb = crm_own_prepare(CurrentMemoryContext);
   crm_pg_error err;
-  void* rows = crm_pg_state_rows(st, what, crm_wants_numeric(fcinfo), count, &err);
+  void* rows = crm_state_rows_traced(st, what, crm_wants_numeric(fcinfo), count, &err);
   if (rows == NULL) crm_raise(&err);
   crm_own(CurrentMemoryContext, cb, crm_rows_free_cb, rows);
   return rows;
@@ -950,7 +961,7 @@ static Datum crm_rows_array(FunctionCallInfo fcinfo, int what, int kind) {
   {
     const void* st = crm_state_arg(fcinfo, 0, kind);
     MemoryContextCallback* cb = crm_own_prepare(CurrentMemoryContext);
-    rows = crm_pg_state_rows(st, what, numeric, &count, &err);
+    rows = crm_state_rows_traced(st, what, numeric, &count, &err);
     if (rows == NULL) crm_raise(&err);
     crm_own(CurrentMemoryContext, cb, crm_rows_free_cb, rows);
   }
