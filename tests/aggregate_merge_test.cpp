@@ -10,7 +10,9 @@
 #include <chrono>
 #include <limits>
 #include <random>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "catch.hpp"
@@ -201,6 +203,55 @@ TEST_CASE("merge into an empty accumulator: the table first grows to the other's
   a.add(orders);
   whole.merge(a);
   CHECK(whole == a);
+}
+
+TEST_CASE("merge from bytes: a table that would overflow grows once, before the customers are inserted", "[aggregate][merge]") {
+  // customer_table::prepare_merge(ids): a table reserved for its own customers (as one read from
+  // bytes is) and ids of which a fifth are new: most parts would pass their limit, so the table is
+  // sized up front and the inserts never grow it; a table with room left is not touched.
+  const auto key = [](std::uint64_t k) { return k * 0x9E3779B97F4A7C15ULL; };
+  crm::customer_table<int> t(100000);
+  for (std::uint64_t k = 1; k <= 100000; ++k) t.try_emplace(key(k));
+  const std::size_t before = t.capacity();
+  std::vector<crm::customer_id> ids;
+  for (std::uint64_t k = 20001; k <= 120000; ++k) ids.push_back(key(k));
+  t.prepare_merge(std::span<const crm::customer_id>(ids));
+  const std::size_t prepared = t.capacity();
+  CHECK(prepared > before);
+  for (const crm::customer_id c : ids) ++*t.try_emplace_in_part(c).first;
+  CHECK(t.capacity() == prepared);  // no part grew during the inserts
+  CHECK(t.size() == 120000);
+  CHECK(*t.find(key(1)) == 0);
+  CHECK(*t.find(key(50000)) == 1);
+  CHECK(*t.find(key(120000)) == 1);
+  crm::customer_table<int> roomy(240000);
+  for (std::uint64_t k = 1; k <= 100000; ++k) roomy.try_emplace(key(k));
+  const std::size_t roomy_cap = roomy.capacity();
+  roomy.prepare_merge(std::span<const crm::customer_id>(ids));
+  CHECK(roomy.capacity() == roomy_cap);
+  // The accumulators: a part merged from bytes into a state read from bytes (every part of its
+  // table sized up front) and into one built by adds equals the merge of the part read back.
+  const auto orders = random_orders<double>(30000, 10000, 700);
+  std::vector<crm::order<double>> half[2];
+  for (std::size_t i = 0; i < orders.size(); ++i) half[(i / 64) % 2].push_back(orders[i]);
+  crm::rfm_accumulator<double> ra({.calibration_end = 2024y / 12 / 31d}), rb = ra.fresh();
+  crm::period_accumulator<double> pa({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .cohort_revenue = true}),
+      pb = pa.fresh();
+  ra.add(half[0]);
+  rb.add(half[1]);
+  pa.add(half[0]);
+  pb.add(half[1]);
+  const auto check = [](const auto& target, const auto& part) {
+    using Acc = std::remove_cvref_t<decltype(target)>;
+    Acc got = target, want = target;
+    REQUIRE_FALSE(got.try_merge_serialized(part.serialize()));
+    want.merge(Acc::deserialize(part.serialize()));
+    CHECK(got == want);
+  };
+  check(crm::rfm_accumulator<double>::deserialize(ra.serialize()), rb);
+  check(ra, rb);
+  check(crm::period_accumulator<double>::deserialize(pa.serialize()), pb);
+  check(pa, pb);
 }
 
 // The partitioned add of add_parallel (customer_accumulator, rfm_accumulator and period_accumulator

@@ -552,7 +552,8 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     }
     revenue_ = std::move(revenue);
     (void)w.get<std::uint64_t>("customers");
-    table_.prepare_merge(ids.size());
+    table_.prepare_merge(std::span<const customer_id>(ids));
+    if (X > 0) extra_.reserve(extra_.size() + ids.size() * X);  // an upper bound, allocated once
     std::vector<std::uint32_t> remap(ids.size(), 0);
     std::array<std::uint64_t, 128> words{};  // words 1.. of active, then of multi
     constexpr std::size_t ahead = 16;
@@ -668,6 +669,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     next_index_ = static_cast<std::uint32_t>(n);
     const std::uint64_t m = r.get_count("revenue_log", 10);
     if (!opt_.cohort_revenue && m != 0) return r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");
+    log_.reserve(static_cast<std::size_t>(m));  // get_count: m entries fit in the buffer
     for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
       const log_entry e = read_log_entry(r);
       if (!r.ok()) return;

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -207,6 +208,46 @@ class customer_table {
   /// benchmarks/postgresql/merge_pieces.cpp).
   void prepare_merge(std::size_t customers) {
     if (size() < customers / 2 + 1) reserve(size() + customers);
+  }
+  /// As prepare_merge(ids.size()), for the distinct customers `ids` of a serialized part about to
+  /// be inserted with try_emplace_in_part, and a part that would overflow is grown up front, once.
+  /// The share of ids that are new to the table is estimated from a sample of them (every k-th,
+  /// at most about 16,384 lookups); a part's bound is its customers plus that share of the ids that
+  /// fall into it, plus four standard deviations and 16 (at most all of them: the sum of both
+  /// sides' customers is the upper bound). When most parts would pass their 3/4 limit, the table
+  /// is rebuilt once, every part sized for its bound, in one new array (before, every such part
+  /// doubled on its own during the merge, an allocation each, the old array left unused: after a
+  /// merge into a state read from bytes, whose parts are sized for its own customers, that was
+  /// every part); when a few would, each of those grows once to its bound. A bound that was too
+  /// low costs only what it did before: that part doubles during the merge. The sample only
+  /// avoids sizing for the upper bound when the sides share most customers (partial states of a
+  /// parallel scan): measured in docs/aggregation.md, "The per-customer table".
+  void prepare_merge(std::span<const customer_id> ids) {
+    if (parts_.empty() || size() < ids.size() / 2 + 1) {
+      reserve(size() + ids.size());
+      return;
+    }
+    const std::size_t step = std::max<std::size_t>(1, ids.size() / 16384);
+    std::size_t sampled = 0, fresh = 0;
+    for (std::size_t i = 0; i < ids.size(); i += step, ++sampled) fresh += find(ids[i]) == nullptr ? 1 : 0;
+    const double share = sampled == 0 ? 1.0 : std::min(1.0, (static_cast<double>(fresh) + 1.0) / static_cast<double>(sampled));
+    std::vector<std::size_t> in(parts_.size(), 0);
+    for (const customer_id c : ids)
+      if (c != empty_key) ++in[part_index(mix(c))];
+    std::vector<std::size_t> bound(parts_.size());
+    std::size_t over = 0;
+    for (std::size_t q = 0; q < parts_.size(); ++q) {
+      const double mean = share * static_cast<double>(in[q]);
+      const auto expect = static_cast<std::size_t>(mean + 4.0 * std::sqrt(mean)) + 16;
+      bound[q] = parts_[q].size + std::min(in[q], expect);
+      over += bound[q] > parts_[q].limit ? 1 : 0;
+    }
+    if (over * 2 > parts_.size()) {  // most parts: the whole table at once, in one array
+      rebuild_with(bits_, [&bound](std::size_t q, std::size_t) { return fit(bound[q]); });
+    } else if (over > 0) {  // a few: each of them once, to its bound (a rebuild would move every part)
+      for (std::size_t q = 0; q < parts_.size(); ++q)
+        if (bound[q] > parts_[q].limit) rehash(parts_[q], fit(bound[q]));
+    }
   }
   /// Makes room for the customers of `other` before they are inserted (call before merging). Also
   /// grows each part to at least the matching share of other's: inserting keys in another table's
@@ -410,6 +451,11 @@ class customer_table {
   // least `min_cap` slots, all in one new array (on huge pages when large: random lookups in a
   // table of millions of customers then miss the TLB far less).
   void rebuild(int bits, std::size_t min_cap = 0) {
+    rebuild_with(bits, [min_cap](std::size_t, std::size_t count) { return std::max(fit(count), min_cap); });
+  }
+  // rebuild, with part q of `count` customers given cap_of(q, count) slots (at least fit(count)).
+  template <class CapOf>
+  void rebuild_with(int bits, CapOf cap_of) {
     std::vector<part> old = std::move(parts_);
     std::vector<slot, detail::huge_page_allocator<slot>> old_arena = std::move(arena_);
     const std::size_t n = std::size_t{1} << bits;
@@ -422,7 +468,7 @@ class customer_table {
     std::size_t total = 0;
     for (std::size_t q = 0; q < n; ++q) {
       part& p = parts_[q];
-      p.cap = std::max(fit(count[q]), min_cap);
+      p.cap = cap_of(q, count[q]);
       p.limit = limit_of(p.cap);
       p.offset = total;
       total += p.cap;

@@ -513,7 +513,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     detail::byte_reader w(payload, name);
     (void)read_head(w, o, returns);
     (void)w.get<std::uint64_t>("customers");
-    table_.prepare_merge(ids.size());
+    table_.prepare_merge(std::span<const customer_id>(ids));
     std::vector<std::uint32_t> remap(ids.size(), 0);
     constexpr std::size_t ahead = 16;
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -544,13 +544,21 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
         const auto pos = static_cast<std::uint32_t>(entry >> 32);
         bucketed[next[pos >> log::index_bits]++] = ((pos & low) << log::day_bits) | static_cast<std::uint32_t>(unpack_day(entry) - log::first_day);
       }
+      // each block of the new segment allocated once: its entries counted first (a pass as cheap
+      // as the one below: the same block of remap in the cache)
+      std::vector<std::size_t> per((std::size_t{next_index_} >> log::index_bits) + 1, 0);
+      for (std::size_t b = 0; b < blocks; ++b) {
+        const std::uint32_t* block_remap = remap.data() + (b << log::index_bits);
+        for (std::size_t j = at[b]; j < at[b + 1]; ++j) ++per[block_remap[log::entry_index(bucketed[j])] >> log::index_bits];
+      }
       detail::day_log& seg = sealed_.emplace_back();
+      for (std::size_t b = 0; b < per.size(); ++b)
+        if (per[b] > 0) seg.reserve(b, per[b]);
       for (std::size_t b = 0; b < blocks; ++b) {
         const std::uint32_t* block_remap = remap.data() + (b << log::index_bits);
         for (std::size_t j = at[b]; j < at[b + 1]; ++j)
           seg.push(block_remap[log::entry_index(bucketed[j])], static_cast<std::int32_t>(log::entry_day(bucketed[j])) + log::first_day);
       }
-      seg.shrink_to_fit();
     }
     returns_ += returns;
     return {};
@@ -607,6 +615,16 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     next_index_ = static_cast<std::uint32_t>(n);
     const std::uint64_t m = r.get_count("day_log", 8);
     if (!opt_.day_log && m != 0) return r.fail(errc::malformed, "day_log", "has entries but is off (corrupted state)");
+    if (m > 0 && r.ok()) {  // each block of the log allocated once: its entries counted first
+      std::vector<std::size_t> per((static_cast<std::size_t>(n) >> detail::day_log::index_bits) + 1, 0);
+      detail::byte_reader ahead = r;
+      for (std::uint64_t i = 0; i < m && ahead.ok(); ++i) {
+        const std::uint64_t pos = ahead.get<std::uint64_t>("day_log") >> 32;
+        if (ahead.ok() && pos < n) ++per[static_cast<std::size_t>(pos >> detail::day_log::index_bits)];
+      }
+      for (std::size_t b = 0; b < per.size(); ++b)
+        if (per[b] > 0) log_.reserve(b, per[b]);
+    }
     for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
       const auto entry = r.get<std::uint64_t>("day_log");
       if (!r.ok()) return;

@@ -36,6 +36,11 @@ class day_log {
     blocks_[b].push_back(((index & index_mask) << day_bits) | static_cast<std::uint32_t>(day - first_day));
     ++size_;
   }
+  /// Makes room for `n` more entries in block b, in one allocation (a reader that counted them).
+  void reserve(std::size_t b, std::size_t n) {
+    if (b >= blocks_.size()) blocks_.resize(b + 1);
+    blocks_[b].reserve(blocks_[b].size() + n);
+  }
   /// Calls f(index, day) for every entry.
   template <class F>
   void for_each(F&& f) const {
