@@ -6,6 +6,10 @@
 # line. CRM_TEST_PRESETS="dev" runs one preset only; "asan" is g++ under the sanitizers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each phase is stamped with the seconds since the start, so a slow CI run shows where its time went.
+t0=$(date +%s)
+stamp() { echo "=== crm-metrics: $1 (at $(( $(date +%s) - t0 )) s) ==="; }
+stamp "installing what is missing"
 bash scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 presets=${CRM_TEST_PRESETS:-"clang dev"}
@@ -15,13 +19,14 @@ status=0
 # cannot load one), runs its SQL tests in a private cluster owned by an unprivileged user, stopped
 # even on failure. CRM_TEST_POSTGRESQL=0 skips it.
 if [ "${CRM_TEST_POSTGRESQL:-1}" != 0 ]; then
-  echo "=== crm-metrics: PostgreSQL extension ==="
+  stamp "PostgreSQL extension"
   bash scripts/test-postgresql.sh || status=1
 fi
 for p in $presets; do
-  echo "=== crm-metrics: preset $p ==="
+  stamp "preset $p: configure and build"
   cmake --preset "$p" >/dev/null
   cmake --build --preset "$p" -j "$jobs"
+  stamp "preset $p: ctest"
   ctest --preset "$p" -j "$jobs" || status=1
 done
 exit $status
