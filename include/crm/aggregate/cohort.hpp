@@ -892,7 +892,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
   }
   // Adds customer c's periods of another part (`v`: its words 1.. of active, then of multi; unread
   // for a horizon of one word); returns c's index. keep_parts: a full part grows alone instead of
-  // the whole table splitting into more parts (see customer_table::prepare_merge(customers)).
+  // the whole table splitting into more parts (see customer_table::prepare_merge(ids)).
   std::uint32_t merge_bits(customer_id c, std::uint64_t active, std::uint64_t multi, const std::uint64_t* v, bool keep_parts = false) {
     const std::size_t X = 2 * (words_ - 1);
     auto [s, created] = keep_parts ? table_.try_emplace_in_part(c) : table_.try_emplace(c);

@@ -200,17 +200,9 @@ class customer_table {
     }
   }
 
-  /// Makes room before `customers` customers of a serialized part are inserted (a merge from
-  /// bytes, where no other table exists): a table less than half that part's size grows to hold
-  /// both; a larger one (the usual case: partial states of nearly the same customers) is left as it is, and
-  /// the caller inserts with try_emplace_in_part, so a full part grows alone (a rebuild of the whole
-  /// table, and fresh pages for it, cost more than the merge itself: measured with
-  /// benchmarks/postgresql/merge_pieces.cpp).
-  void prepare_merge(std::size_t customers) {
-    if (size() < customers / 2 + 1) reserve(size() + customers);
-  }
-  /// As prepare_merge(ids.size()), for the distinct customers `ids` of a serialized part about to
-  /// be inserted with try_emplace_in_part, and a part that would overflow is grown up front, once.
+  /// Makes room before the distinct customers `ids` of a serialized part are inserted with
+  /// try_emplace_in_part (a merge from bytes, where no other table exists): a table less than half
+  /// that part's size grows to hold both; otherwise a part that would overflow is grown up front, once.
   /// The share of ids that are new to the table is estimated from a sample of them (every k-th,
   /// at most about 16,384 lookups); a part's bound is its customers plus that share of the ids that
   /// fall into it, plus four standard deviations and 16 (at most all of them: the sum of both

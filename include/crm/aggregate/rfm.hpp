@@ -696,7 +696,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   // Adds customer c's state `o` of another part (sums checked by the caller); returns c's index.
   // keep_parts: a full part grows alone instead of the whole table splitting into more parts (see
-  // customer_table::prepare_merge(customers)).
+  // customer_table::prepare_merge(ids)).
   std::uint32_t merge_one(customer_id c, const state& o, bool keep_parts = false) {
     auto [s, created] = keep_parts ? table_.try_emplace_in_part(c) : table_.try_emplace(c);
     if (created) {

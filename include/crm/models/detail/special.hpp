@@ -77,8 +77,8 @@ template <std::floating_point T>
 [[nodiscard]] inline T log_beta_step(T a, T b, T n) noexcept {
   constexpr T large = 100;
   const T ab = a + b;
-  if (ab < large) return std::lgamma(ab) + std::lgamma(b + n) - std::lgamma(b) - std::lgamma(ab + n);
-  const T rise_b = b < large ? std::lgamma(b + n) - std::lgamma(b) : log_rising_large(b, n);
+  if (ab < large) return log_gamma(ab) + log_gamma(b + n) - log_gamma(b) - log_gamma(ab + n);
+  const T rise_b = b < large ? log_gamma(b + n) - log_gamma(b) : log_rising_large(b, n);
   return rise_b - log_rising_large(ab, n);
 }
 /// log(exp(a) + exp(b)) without overflow; -inf terms are allowed.
