@@ -223,6 +223,7 @@ TEST_CASE("BG/NBD-family likelihoods far out on the homogeneous drop-out ridge r
   const auto far = [&](const auto& f, const std::vector<row>& data) {
     REQUIRE(f);
     CHECK(f->boundary.where == crm::fit_boundary::homogeneous_dropout);
+    CHECK_FALSE(f->params_are_estimates());  // a point far out on the ridge, not estimates
     CHECK(f->params.a + f->params.b >= 1e8);
     CHECK(f->boundary.lr_statistic < 1e-6);
     CHECK(2 * (f->log_likelihood - f->boundary.nested_log_likelihood) < 1e-6);
@@ -244,6 +245,7 @@ TEST_CASE("fits on heterogeneous drop-out data stay interior", "[models][homogen
   const auto f = crm::try_fit_bg_nbd<double>(data, rep);
   REQUIRE(f);
   CHECK(f->boundary.where == crm::fit_boundary::none);
+  CHECK(f->params_are_estimates());
   const auto none = crm::try_homogeneous_estimates(*f);  // its params are the estimates
   CHECK((!none && none.error().code == crm::errc::out_of_range && std::string(none.error().field) == "boundary"));
   // and the heterogeneity score of the homogeneous model says so
@@ -269,6 +271,7 @@ TEST_CASE("fit_pareto_nbd: the homogeneous-death-rate ridge is named with bounde
   const auto f = crm::detail::fit_pareto_nbd_counted<double>(std::span<const row>(data), rep, &work);
   REQUIRE(f);
   CHECK(f->boundary.where == crm::fit_boundary::homogeneous_death_rate);
+  CHECK_FALSE(f->params_are_estimates());
   CHECK(f->boundary.nested_fitted);
   CHECK(f->boundary.heterogeneity_score < 0.0);
   CHECK(f->boundary.nested_dropout == Approx(0.05).epsilon(0.15));  // the true mu = 1e6 / 2e7, within sampling error

@@ -175,6 +175,17 @@ struct fit_result {
   /// The inverse Hessian of -log L at the optimum (natural parameters); unavailable (size 0) at a
   /// boundary maximum. With a penalizer > 0 it is taken at the penalised optimum, like standard_errors.
   parameter_covariance covariance{};
+
+  /// true when `params` are maximum-likelihood estimates to predict from: the optimizer converged
+  /// (report.converged) at an interior maximum (boundary.where == fit_boundary::none). false for a
+  /// fit returned with a boundary report (boundary_policy::report): its params are where the
+  /// optimizer stopped on its way to the boundary (for the boundary at infinity, e.g. Pareto/NBD's
+  /// s, beta -> infinity, a point far out on the ridge), not estimates: predict from the nested model
+  /// (crm::try_homogeneous_estimates, or the NBD's nested_r, nested_alpha). Outside a boundary report
+  /// the library's fits return an error (errc::not_converged) rather than an unconverged fit.
+  [[nodiscard]] constexpr bool params_are_estimates() const noexcept {
+    return report.converged && boundary.where == fit_boundary::none;
+  }
 };
 
 namespace detail {
