@@ -6,12 +6,16 @@
 #
 #   bash benchmarks/postgresql/bench-postgresql.sh [--orders N] [--customers M] [--reps R]
 #                                                  [--workers "0 1 2"] [--node-dir DIR]
-#                                                  [--tasks rfm,cohort] [--trace]
+#                                                  [--tasks rfm,cohort] [--trace] [--partitions N]
 #
 # Orders: benchmarks/generate_orders.hpp (default 10M orders over 1M customers, dates 2022-2023).
 # Prints, per task and setting, the median wall time of R runs, the ratio plain SQL / extension, the
 # median CPU time of the cluster's processes over the statement (backend and parallel workers, read
 # from /proc), and checks that both sides (and DuckDB) agree on counts, sums and checksums.
+# --partitions N also loads orders_b, the same orders partitioned by LIST on a hash bucket of the
+# customer (hashint8(customer) & (N - 1), N a power of 2), and adds the tasks rfm_part and cohort_part:
+# one whole aggregate per partition (docs/postgresql.md, "Scaling with workers: one state per
+# partition"); select them with --tasks (e.g. --tasks rfm,rfm_part,cohort,cohort_part).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../../scripts/postgresql-cluster.sh
@@ -21,6 +25,7 @@ customers=1000000
 reps=3
 workers="0 1 2"
 node_dir=""
+partitions=0
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,7 +36,8 @@ while [ $# -gt 0 ]; do
     --node-dir) node_dir=$2; shift 2 ;;
     --tasks) extra+=(--tasks "$2"); shift 2 ;;
     --trace) extra+=(--trace); shift ;;
-    *) echo "usage: $0 [--orders N] [--customers M] [--reps R] [--workers LIST] [--node-dir DIR] [--tasks LIST] [--trace]" >&2; exit 2 ;;
+    --partitions) partitions=$2; extra+=(--partitions "$2"); shift 2 ;;
+    *) echo "usage: $0 [--orders N] [--customers M] [--reps R] [--workers LIST] [--node-dir DIR] [--tasks LIST] [--trace] [--partitions N]" >&2; exit 2 ;;
   esac
 done
 out=$root/build/bench-postgresql
@@ -59,6 +65,14 @@ psql_ -c "CREATE EXTENSION crm_metrics" \
       -c "CREATE TABLE orders (customer bigint NOT NULL, day date NOT NULL, amount float8 NOT NULL)"
 psql_ -c "COPY orders FROM STDIN WITH (FORMAT csv, HEADER true)" < "$csv"
 psql_ -c "ALTER TABLE orders SET (parallel_workers = 2)" -c "VACUUM ANALYZE orders"
+if [ "$partitions" -gt 0 ]; then
+  if [ $((partitions & (partitions - 1))) != 0 ]; then echo "--partitions must be a power of 2" >&2; exit 2; fi
+  psql_ -c "CREATE TABLE orders_b (customer bigint NOT NULL, day date NOT NULL, amount float8 NOT NULL, bucket int NOT NULL) PARTITION BY LIST (bucket)"
+  for k in $(seq 0 $((partitions - 1))); do
+    psql_ -c "CREATE TABLE orders_b$k PARTITION OF orders_b FOR VALUES IN ($k)"
+  done
+  psql_ -c "INSERT INTO orders_b SELECT customer, day, amount, hashint8(customer) & $((partitions - 1)) FROM orders" -c "VACUUM ANALYZE orders_b"
+fi
 
 duck=""
 if [ -z "$node_dir" ] && [ -d "$root/build/bench-aggregate/node/node_modules/@duckdb/node-api" ]; then

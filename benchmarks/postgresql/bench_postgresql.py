@@ -49,6 +49,41 @@ TASKS = {
         "SELECT count(*), sum(n), sum(n * (k + 1)), sum(n * (extract(year FROM cohort) * 12 + extract(month FROM cohort))) FROM c"),
 }
 
+# The same two results from orders_b, the orders partitioned by a hash bucket of the customer
+# (bench-postgresql.sh --partitions N): one whole (not partial) aggregate per partition under a
+# Parallel Append, so workers compute whole states of disjoint customers and nothing is merged
+# (docs/postgresql.md, "Scaling with workers: one state per partition"). Compared with the same
+# plain SQL over the unpartitioned table.
+PARTITIONS = 0
+
+
+def per_partition(q):
+    return " UNION ALL ".join(q.format(t=f"orders_b{k}") for k in range(PARTITIONS))
+
+
+def add_partitioned_tasks():
+    TASKS["rfm_part"] = (
+        "CREATE TEMP TABLE r AS SELECT x.* FROM ("
+        + per_partition(f"SELECT crm_rfm_state(customer, day, amount, '{END}', 1) s FROM {{t}}")
+        + ") a CROSS JOIN LATERAL crm_rfm_rows(a.s) x",
+        TASKS["rfm"][1], TASKS["rfm"][2])
+    TASKS["cohort_part"] = (
+        "CREATE TEMP TABLE c AS SELECT cohort, period_offset AS k, sum(active) AS n FROM ("
+        + per_partition("SELECT crm_cohorts(customer, day, amount, 'month', '2022-01-01', 24) c FROM {t}")
+        + ") a CROSS JOIN LATERAL unnest(a.c) WHERE active > 0 GROUP BY 1, 2",
+        TASKS["cohort"][1], TASKS["cohort"][2])
+
+
+def ext_settings(name, workers):
+    """Settings of a task's extension query besides the workers. With one state per partition and as
+    many workers as cores (2 here) the leader only receives the states and writes the rows, which
+    overlaps with the workers' aggregates, instead of also taking partitions itself; with fewer workers
+    it takes partitions as usual (with 1 worker and no leader participation PostgreSQL plans no
+    parallel scan at all)."""
+    if name in ("rfm_part", "cohort_part") and workers >= 2:
+        return ["parallel_leader_participation = off"]
+    return []
+
 
 POSTMASTER = None  # pid of the cluster's postmaster (--postmaster-pid): CPU time is read from /proc
 
@@ -123,10 +158,11 @@ def psql(cmd, sql, settings=(), check=None):
     return times[-1], cpu, rows
 
 
-def trace(cmd, sql, workers):
+def trace(cmd, sql, workers, settings=()):
     """The extension's DEBUG1 timing lines (glue.c) for one run of sql: {operation: [count, bytes, ms]};
     a parallel worker's operations are named "worker <operation>", the others are the leader's."""
-    script = f"SET max_parallel_workers_per_gather = {workers};\nSET client_min_messages = debug1;\n" + sql + ";\n"
+    script = "".join(f"SET {x};\n" for x in settings)
+    script += f"SET max_parallel_workers_per_gather = {workers};\nSET client_min_messages = debug1;\n" + sql + ";\n"
     if sql.startswith("CREATE TEMP TABLE"):
         script += "DROP TABLE " + sql.split()[3] + ";\n"
     p = subprocess.run(cmd + ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"], input=script, capture_output=True, text=True)
@@ -139,9 +175,9 @@ def trace(cmd, sql, workers):
     return out
 
 
-def run(cmd, sql, check, workers):
+def run(cmd, sql, check, workers, settings=()):
     # a temp table is created, checksummed (untimed) and dropped within one session
-    return psql(cmd, sql, [f"max_parallel_workers_per_gather = {workers}"], check)
+    return psql(cmd, sql, [f"max_parallel_workers_per_gather = {workers}", *settings], check)
 
 
 def main():
@@ -158,9 +194,14 @@ def main():
                     help="after the timed runs, one more run of each extension query with the DEBUG1 timing of "
                          "serialize/deserialize/merge (summed over the leader and the workers)")
     ap.add_argument("--postmaster-pid", type=int, help="read the cluster's CPU time from /proc (median per cell)")
+    ap.add_argument("--partitions", type=int, default=0,
+                    help="orders_b has this many partitions (bench-postgresql.sh --partitions): adds rfm_part, cohort_part")
     a = ap.parse_args()
-    global POSTMASTER
+    global POSTMASTER, PARTITIONS
     POSTMASTER = a.postmaster_pid
+    PARTITIONS = a.partitions
+    if PARTITIONS:
+        add_partitioned_tasks()
     cmd = shlex.split(a.psql)
     workers = [int(w) for w in a.workers.split()]
     print(f"PostgreSQL 15, {a.orders} orders over {a.customers} customers, median of {a.reps} runs (seconds)")
@@ -175,7 +216,7 @@ def main():
         for w in workers:
             te, tp, ce, cp = [], [], [], []
             for _ in range(a.reps):
-                t, c, re_ = run(cmd, ext, check, w)
+                t, c, re_ = run(cmd, ext, check, w, ext_settings(name, w))
                 te.append(t)
                 ce.append(c)
                 t, c, rp = run(cmd, plain, check, w)
@@ -189,7 +230,7 @@ def main():
             print(f"{name:15} {w:>7} {me:>10.3f} {mp:>10.3f} {mp / me:>8.1f}x{cpu} {'' if agree else 'RESULTS DIFFER: ' + str(re_) + ' vs ' + str(rp)}",
                   flush=True)
             if a.trace:
-                t = trace(cmd, ext, w)
+                t = trace(cmd, ext, w, ext_settings(name, w))
                 print("    " + "; ".join(f"{op}: {c[0]}x, {c[1] / 1e6:.1f} MB, {c[2] / 1000:.3f} s" for op, c in sorted(t.items())),
                       flush=True)
     if a.duckdb:

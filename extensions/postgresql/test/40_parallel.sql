@@ -85,6 +85,52 @@ SELECT check_parallel($$SELECT cardinality(c), (SELECT sum(active * (period_offs
                         FROM (SELECT crm_cohorts(customer, day, amount, 'month', '2023-01-01', 24) c,
                                      crm_cohort_state(customer, day, amount, 'month', '2023-01-01', 24) s FROM big) x$$,
                       'one transition state, two aggregates');
+-- Scaling past the leader's merge: orders partitioned by a hash bucket of the customer (every
+-- customer's orders in one partition, as Citus shards by the distribution column), one plain
+-- aggregate per partition, UNION ALL: the plan is Gather <- Parallel Append <- Aggregate (whole, not
+-- partial) per partition, so each worker computes whole states of its own customers and nothing is
+-- merged; the RFM rows are the union of the partitions' rows and the cohort cells their sums
+-- (docs/postgresql.md, "Scaling with workers: one state per partition").
+CREATE TABLE big_p (customer bigint NOT NULL, day date NOT NULL, amount float8 NOT NULL, bucket int NOT NULL) PARTITION BY LIST (bucket);
+SELECT format('CREATE TABLE big_p%s PARTITION OF big_p FOR VALUES IN (%s)', k, k) FROM generate_series(0, 3) k \gexec
+INSERT INTO big_p SELECT customer, day, amount, hashint8(customer) & 3 FROM big;
+ANALYZE big_p;
+CREATE FUNCTION per_partition(q text) RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(format(q, 'big_p' || k), ' UNION ALL ') FROM generate_series(0, 3) k $$;
+-- whole: the query on the unpartitioned table, serial; parts: the same result from per-partition states
+CREATE FUNCTION check_partitioned(whole text, parts text, what text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  serial text[];
+  parallel text[];
+  plan text;
+BEGIN
+  SET LOCAL max_parallel_workers_per_gather = 0;
+  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', whole) INTO serial;
+  SET LOCAL max_parallel_workers_per_gather = 2;
+  SET LOCAL parallel_setup_cost = 0;
+  SET LOCAL parallel_tuple_cost = 0;
+  SET LOCAL min_parallel_table_scan_size = 0;
+  SET LOCAL parallel_leader_participation = off;
+  plan := plan_of(parts);
+  PERFORM check_that(plan LIKE '%Parallel Append%' AND plan NOT LIKE '%Partial Aggregate%' AND plan LIKE '%Aggregate%'
+                     AND plan LIKE '%Workers Launched: 2%',
+                     what || ': whole aggregates per partition under a Parallel Append, 2 workers launched, got ' || plan);
+  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', parts) INTO parallel;
+  PERFORM check_that(serial = parallel AND cardinality(serial) > 0, what || ': per-partition result equals the whole''s');
+END $$;
+SELECT check_partitioned(
+  $$SELECT customer, frequency, recency, "T", round(monetary_value::numeric, 6)
+    FROM crm_rfm_rows((SELECT crm_rfm_state(customer, day, amount, '2024-12-31', 1) FROM big))$$,
+  $$SELECT x.customer, x.frequency, x.recency, x."T", round(x.monetary_value::numeric, 6)
+    FROM ($$ || per_partition('SELECT crm_rfm_state(customer, day, amount, ''2024-12-31'', 1) s FROM %s') || $$) a
+    CROSS JOIN LATERAL crm_rfm_rows(a.s) x$$, 'rfm by partition');
+SELECT check_partitioned(
+  $$SELECT cohort, period_offset, cohort_size, active, round(revenue::numeric, 6)
+    FROM unnest((SELECT crm_cohorts(customer, day, amount, 'month', '2023-01-01', 24) FROM big))$$,
+  $$SELECT cohort, period_offset, sum(cohort_size), sum(active), round(sum(revenue)::numeric, 6)
+    FROM ($$ || per_partition('SELECT crm_cohorts(customer, day, amount, ''month'', ''2023-01-01'', 24) c FROM %s') || $$) a
+    CROSS JOIN LATERAL unnest(a.c) GROUP BY cohort, period_offset$$, 'cohorts by partition');
+DROP TABLE big_p;
 -- the parallel aggregates above took over the leader's own partial state at least once
 SELECT check_that(crm_adopted_states() > (SELECT n FROM adopted_before), 'the combine took over the leader''s partial state');
 DROP TABLE big;
