@@ -23,27 +23,42 @@ BEGIN
   RETURN plan;
 END $$;
 
--- q: a query returning one row per result, run without and with workers; results compared as text
-CREATE FUNCTION check_parallel(q text, what text) RETURNS void LANGUAGE plpgsql AS $$
+-- serial_q without workers and parallel_q with 2 (and the parallel costs forced low), each returning
+-- one row per result; results compared as text. partitioned: parallel_q computes whole states per
+-- partition (see below: Parallel Append of whole aggregates, leader participation off); otherwise it
+-- is the same query, planned as Finalize Aggregate <- Gather <- Partial Aggregate.
+CREATE FUNCTION check_parallel_as(serial_q text, parallel_q text, what text, partitioned boolean) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   serial text[];
   parallel text[];
   plan text;
 BEGIN
   SET LOCAL max_parallel_workers_per_gather = 0;
-  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', q) INTO serial;
+  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', serial_q) INTO serial;
   SET LOCAL max_parallel_workers_per_gather = 2;
   SET LOCAL parallel_setup_cost = 0;
   SET LOCAL parallel_tuple_cost = 0;
   SET LOCAL min_parallel_table_scan_size = 0;
-  SET LOCAL parallel_leader_participation = on;
-  plan := plan_of(q);
-  PERFORM check_that(plan LIKE '%Finalize Aggregate%' AND plan LIKE '%Partial Aggregate%'
-                     AND plan LIKE '%Workers Planned: 2%' AND plan LIKE '%Workers Launched: 2%',
-                     what || ': parallel plan with 2 workers launched, got ' || plan);
-  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', q) INTO parallel;
-  PERFORM check_that(serial = parallel AND cardinality(serial) > 0, what || ': parallel result equals serial');
+  IF partitioned THEN
+    SET LOCAL parallel_leader_participation = off;
+  ELSE
+    SET LOCAL parallel_leader_participation = on;
+  END IF;
+  plan := plan_of(parallel_q);
+  IF partitioned THEN
+    PERFORM check_that(plan LIKE '%Parallel Append%' AND plan NOT LIKE '%Partial Aggregate%' AND plan LIKE '%Aggregate%'
+                       AND plan LIKE '%Workers Launched: 2%',
+                       what || ': whole aggregates per partition under a Parallel Append, 2 workers launched, got ' || plan);
+  ELSE
+    PERFORM check_that(plan LIKE '%Finalize Aggregate%' AND plan LIKE '%Partial Aggregate%'
+                       AND plan LIKE '%Workers Planned: 2%' AND plan LIKE '%Workers Launched: 2%',
+                       what || ': parallel plan with 2 workers launched, got ' || plan);
+  END IF;
+  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', parallel_q) INTO parallel;
+  PERFORM check_that(serial = parallel AND cardinality(serial) > 0,
+                     what || CASE WHEN partitioned THEN ': per-partition result equals the whole''s' ELSE ': parallel result equals serial' END);
 END $$;
+CREATE FUNCTION check_parallel(q text, what text) RETURNS void LANGUAGE sql AS $$ SELECT check_parallel_as(q, q, what, false) $$;
 
 -- The combine takes over the accumulator of the leader's own Partial Aggregate when it is handed
 -- exactly the bytes that state was flattened to (docs/postgresql.md, "The leader's own partial
@@ -97,39 +112,18 @@ INSERT INTO big_p SELECT customer, day, amount, hashint8(customer) & 3 FROM big;
 ANALYZE big_p;
 CREATE FUNCTION per_partition(q text) RETURNS text LANGUAGE sql AS $$
   SELECT string_agg(format(q, 'big_p' || k), ' UNION ALL ') FROM generate_series(0, 3) k $$;
--- whole: the query on the unpartitioned table, serial; parts: the same result from per-partition states
-CREATE FUNCTION check_partitioned(whole text, parts text, what text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  serial text[];
-  parallel text[];
-  plan text;
-BEGIN
-  SET LOCAL max_parallel_workers_per_gather = 0;
-  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', whole) INTO serial;
-  SET LOCAL max_parallel_workers_per_gather = 2;
-  SET LOCAL parallel_setup_cost = 0;
-  SET LOCAL parallel_tuple_cost = 0;
-  SET LOCAL min_parallel_table_scan_size = 0;
-  SET LOCAL parallel_leader_participation = off;
-  plan := plan_of(parts);
-  PERFORM check_that(plan LIKE '%Parallel Append%' AND plan NOT LIKE '%Partial Aggregate%' AND plan LIKE '%Aggregate%'
-                     AND plan LIKE '%Workers Launched: 2%',
-                     what || ': whole aggregates per partition under a Parallel Append, 2 workers launched, got ' || plan);
-  EXECUTE format('SELECT array_agg(r::text ORDER BY r::text) FROM (%s) r', parts) INTO parallel;
-  PERFORM check_that(serial = parallel AND cardinality(serial) > 0, what || ': per-partition result equals the whole''s');
-END $$;
-SELECT check_partitioned(
+SELECT check_parallel_as(
   $$SELECT customer, frequency, recency, "T", round(monetary_value::numeric, 6)
     FROM crm_rfm_rows((SELECT crm_rfm_state(customer, day, amount, '2024-12-31', 1) FROM big))$$,
   $$SELECT x.customer, x.frequency, x.recency, x."T", round(x.monetary_value::numeric, 6)
     FROM ($$ || per_partition('SELECT crm_rfm_state(customer, day, amount, ''2024-12-31'', 1) s FROM %s') || $$) a
-    CROSS JOIN LATERAL crm_rfm_rows(a.s) x$$, 'rfm by partition');
-SELECT check_partitioned(
+    CROSS JOIN LATERAL crm_rfm_rows(a.s) x$$, 'rfm by partition', true);
+SELECT check_parallel_as(
   $$SELECT cohort, period_offset, cohort_size, active, round(revenue::numeric, 6)
     FROM unnest((SELECT crm_cohorts(customer, day, amount, 'month', '2023-01-01', 24) FROM big))$$,
   $$SELECT cohort, period_offset, sum(cohort_size), sum(active), round(sum(revenue)::numeric, 6)
     FROM ($$ || per_partition('SELECT crm_cohorts(customer, day, amount, ''month'', ''2023-01-01'', 24) c FROM %s') || $$) a
-    CROSS JOIN LATERAL unnest(a.c) GROUP BY cohort, period_offset$$, 'cohorts by partition');
+    CROSS JOIN LATERAL unnest(a.c) GROUP BY cohort, period_offset$$, 'cohorts by partition', true);
 DROP TABLE big_p;
 -- the parallel aggregates above took over the leader's own partial state at least once
 SELECT check_that(crm_adopted_states() > (SELECT n FROM adopted_before), 'the combine took over the leader''s partial state');
