@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <string>
@@ -176,6 +177,44 @@ TEST_CASE("columnar P(alive) and E[Y(t)] of a large base (non-temporal stores, t
   // the conditional expectation on two threads (distinct (x, T) keys merged across them)
   CHECK(crm::batch_conditional_expected_purchases(mbg, b.cols(), 39.0, {.threads = 2}) ==
         crm::batch_conditional_expected_purchases(mbg, b.rows, 39.0));
+}
+
+TEST_CASE("columnar E[Y(t)] and lifetime value on 2, 3 and 7 threads equal one thread, with few or mostly distinct (x, T)",
+          "[models][batch][columns][threads]") {
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  base b = base_for(bg, 3 * 2 * static_cast<crm::count_t>(crm::detail::batch_rows_per_thread) + 7, 77);  // 3 threads and more
+  const crm::clv_horizon<double> quarters{.periods = 3, .period_length = 13.0, .discount_rate = 0.01, .margin = 0.3};
+  const std::vector<double> spend(b.x.size(), 25.0);
+  const auto equal_bits = [](const std::vector<double>& u, const std::vector<double>& v) {
+    return u.size() == v.size() && std::memcmp(u.data(), v.data(), u.size() * sizeof(double)) == 0;
+  };
+  // day-grid ages: about 2 500 (x, T) keys, merged across the threads; then every tenth customer
+  // with a continuous age: over 9 000 keys (still merged: the day-grid keys are in every thread)
+  for (const bool distinct : {false, true}) {
+    if (distinct)
+      for (std::size_t i = 0; i < b.x.size(); i += 10) b.age[i] += 1e-3 * static_cast<double>(i % 1009) + 1e-4, b.rows[i].age = b.age[i];
+    INFO((distinct ? "mostly distinct keys" : "few keys"));
+    const auto e1 = crm::batch_conditional_expected_purchases(bg, b.cols(), 39.0);
+    const auto c1 = crm::batch_customer_lifetime_value(bg, b.cols(), spend, quarters);
+    CHECK(equal_bits(e1, crm::batch_conditional_expected_purchases(bg, b.rows, 39.0)));
+    for (const unsigned th : {2u, 3u, 7u}) {
+      CHECK(equal_bits(crm::batch_conditional_expected_purchases(bg, b.cols(), 39.0, {.threads = th}), e1));
+      CHECK(equal_bits(crm::batch_customer_lifetime_value(bg, b.cols(), spend, quarters, {.threads = th}), c1));
+    }
+    // a bad customer in the second third and one in the last: the second third's is named
+    base bad = b;
+    const std::size_t second = b.x.size() / 3 + 100, last = b.x.size() - 1;
+    bad.tx[second] = bad.age[second] + 1.0, bad.x[last] = -1.0;
+    for (const unsigned th : {1u, 2u, 3u, 7u}) {
+      const auto e = crm::try_batch_conditional_expected_purchases(bg, bad.cols(), 39.0, {.threads = th});
+      CHECK((!e && e.row() == second && std::string(e.error().field) == "recency"));
+      const auto c = crm::try_batch_customer_lifetime_value(bg, bad.cols(), spend, quarters, {.threads = th});
+      CHECK((!c && c.row() == second && std::string(c.error().field) == "recency"));
+    }
+    bad.tx[second] = b.tx[second];
+    const auto e = crm::try_batch_conditional_expected_purchases(bg, bad.cols(), 39.0, {.threads = 3});
+    CHECK((!e && e.row() == last && std::string(e.error().field) == "frequency"));
+  }
 }
 
 TEST_CASE("columnar forms name the first bad customer and field as the scalar functions do", "[models][batch][columns][errors]") {

@@ -12,8 +12,11 @@
 #include <crm/models/generate.hpp>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <string>
@@ -399,6 +402,117 @@ TEST_CASE("batch predictions on two threads equal those on one", "[models][batch
   dspend[50000] = std::nan("");
   const auto badb = crm::try_batch_customer_lifetime_value(bb, d, dspend, hb, {.threads = 2});
   CHECK((!badb && badb.row() == 50000 && badb.error().code == crm::errc::not_finite));
+}
+
+// group_rows does not depend on the vector-math path: its test runs in the std:: program only
+// (models_batch_vector_test includes this file without CRM_METRICS_NO_LIBMVEC)
+#if defined(CRM_METRICS_NO_LIBMVEC)
+namespace {
+/// detail::group_rows on n rows with key(i) = keys[i] and one value per key, key[0] * 3 + key[1]; rows
+/// in `bad_rows` fail their check, keys in `bad_keys` their computation. Returns the failure, each
+/// finished row's value (NaN for rows never finished) and the number of computations.
+struct grouped {
+  crm::detail::batch_failure failure;
+  std::vector<double> value;
+  std::size_t computed = 0;
+};
+grouped group(const std::vector<std::array<crm::count_t, 2>>& keys, unsigned threads, const std::vector<std::size_t>& bad_rows = {},
+              const std::vector<crm::count_t>& bad_keys = {}) {
+  grouped r;
+  r.value.assign(keys.size(), std::nan(""));
+  std::atomic<std::size_t> computed{0};
+  r.failure = crm::detail::group_rows<crm::count_t, 2, double>(
+      keys.size(), crm::batch_options{.threads = threads}, 1,
+      [&](std::size_t i) {
+        const bool bad = std::find(bad_rows.begin(), bad_rows.end(), i) != bad_rows.end();
+        return bad ? crm::error_info{crm::errc::negative, "test", "row"} : crm::error_info{};
+      },
+      [&](std::size_t i) { return keys[i]; },
+      [&](std::size_t i, double* v) {
+        ++computed;
+        if (std::find(bad_keys.begin(), bad_keys.end(), keys[i][0]) != bad_keys.end()) return crm::error_info{crm::errc::not_finite, "test", "key"};
+        *v = static_cast<double>(keys[i][0] * 3 + keys[i][1]);
+        return crm::error_info{};
+      },
+      [&](const crm::detail::row_groups<double>& g, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) r.value[i] = *g.at(i);
+        return crm::detail::batch_failure{};
+      });
+  r.computed = computed;
+  return r;
+}
+/// The parts of n rows on `threads` threads (crm::detail::run_team's split): part k begins at bound(k).
+std::size_t part_begin(std::size_t n, std::size_t threads, std::size_t k) { return n / threads * k + std::min(k, n % threads); }
+}  // namespace
+
+TEST_CASE("grouped rows give the same values and first bad row on 1, 2, 3 and 7 threads", "[models][batch][threads]") {
+  // 7 x 32 768 rows and more, so that 7 threads are used
+  const std::size_t n = 7 * 2 * crm::detail::batch_rows_per_thread + 5;
+  // (a) mostly distinct keys, the parts' key sets barely overlapping (each part computes its own
+  // keys: a key shared by several parts is computed by each), plus a few keys every part has;
+  // (b) few keys, in every part (merged into one set, each computed once)
+  std::vector<std::array<crm::count_t, 2>> distinct(n), few(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<crm::count_t>(i);
+    distinct[i] = i % 40 == 0 ? std::array<crm::count_t, 2>{c % 13, -1} : std::array<crm::count_t, 2>{c / 2, c % 2 == 0 ? 0 : c % 3};
+    few[i] = {c % 97, c % 5};
+  }
+  for (const auto* keys : {&distinct, &few}) {
+    const grouped one = group(*keys, 1);
+    REQUIRE(!one.failure);
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < n; ++i) wrong += one.value[i] == static_cast<double>((*keys)[i][0] * 3 + (*keys)[i][1]) ? 0u : 1u;
+    CHECK(wrong == 0);
+    for (const unsigned th : {2u, 3u, 7u}) {
+      INFO((keys == &distinct ? "mostly distinct keys" : "few keys") << ", " << th << " threads");
+      const grouped more = group(*keys, th);
+      REQUIRE(!more.failure);
+      CHECK(std::memcmp(more.value.data(), one.value.data(), n * sizeof(double)) == 0);
+      if (keys == &distinct) CHECK(more.computed > one.computed);  // the shared keys once per part
+      else CHECK(more.computed == one.computed);
+    }
+  }
+  for (const auto* keys : {&distinct, &few})
+    for (const unsigned th : {1u, 2u, 3u, 7u}) {
+      INFO((keys == &distinct ? "mostly distinct keys" : "few keys") << ", " << th << " threads");
+      // a bad row in the second part (of 7) and one in the last: the second is named; rows before it finished
+      const std::size_t second = part_begin(n, 7, 1) + 17, last = n - 2;
+      const grouped two = group(*keys, th, {last, second});
+      CHECK((two.failure.row == second && two.failure.error.code == crm::errc::negative));
+      CHECK((two.value[second - 1] == static_cast<double>((*keys)[second - 1][0] * 3 + (*keys)[second - 1][1]) &&
+             std::isnan(two.value[second])));
+      if (th == 7) CHECK(group(*keys, th, {last}).failure.row == last);
+      // a key that fails its computation is named by its first row, before a bad row that follows it
+      const crm::count_t k = (*keys)[second][0];
+      std::size_t first_row = 0;
+      while ((*keys)[first_row][0] != k) ++first_row;
+      const grouped bad_key = group(*keys, th, {last}, {k});
+      CHECK((bad_key.failure.row == first_row && bad_key.failure.error.code == crm::errc::not_finite));
+    }
+}
+#endif
+
+TEST_CASE("batch predictions with mostly distinct keys on 2 and 3 threads equal those on one", "[models][batch][threads]") {
+  // continuous ages: almost every (n, t) pair distinct (the keys computed per thread)
+  const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
+  const std::size_t rows = 3 * 2 * crm::detail::batch_rows_per_thread + 11;
+  std::vector<crm::count_t> n(rows);
+  std::vector<double> t(rows);
+  for (std::size_t i = 0; i < rows; ++i) n[i] = static_cast<crm::count_t>(i % 4), t[i] = 27.0 + 12.0 * static_cast<double>(i) / static_cast<double>(rows);
+  const auto one = crm::batch_probability_of_purchases(bg, n, t);
+  for (std::size_t i = 0; i < rows; i += 997) CHECK(one[i] == bg.probability_of_purchases(n[i], t[i]));
+  for (const unsigned th : {2u, 3u}) {
+    const auto more = crm::batch_probability_of_purchases(bg, n, t, {.threads = th});
+    REQUIRE(more.size() == rows);
+    CHECK(std::memcmp(more.data(), one.data(), rows * sizeof(double)) == 0);
+  }
+  // a pair the scalar function refuses in the second third and one in the last: the first is named
+  const std::size_t second = rows / 3 + 5;
+  n[rows - 1] = -1, t[second] = -1.0;
+  for (const unsigned th : {1u, 2u, 3u}) {
+    const auto bad = crm::try_batch_probability_of_purchases(bg, n, t, {.threads = th});
+    CHECK((!bad && bad.row() == second && std::string(bad.error().field) == "t"));
+  }
 }
 
 TEST_CASE("batch predictions for every CDNOW and donations customer equal the scalar functions", "[models][batch][data]") {

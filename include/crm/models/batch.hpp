@@ -36,13 +36,17 @@
 
 #include <algorithm>
 #include <array>
+#include <barrier>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <latch>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <thread>
@@ -239,12 +243,49 @@ template <class Kernel>
   return first_failure(failures);
 }
 
+/// Runs body(k, parts, sync) for k < parts on up to `threads` threads, the calling thread being part
+/// 0; `parts` is the number of threads actually started plus one (a thread that cannot be started
+/// leaves its share to the others). sync() returns when every part has called it (a barrier), so a
+/// computation in phases starts its threads once per call instead of once per phase.
+template <class Body>
+void run_team(std::size_t threads, Body&& body) {
+  if (threads <= 1) return body(std::size_t{0}, std::size_t{1}, [] {});
+  std::size_t parts = 1;
+  std::optional<std::barrier<>> phase;
+  std::latch go(1);
+  const auto sync = [&] { phase->arrive_and_wait(); };
+  const auto work = [&](std::size_t k) {
+    go.wait();  // `parts` and `phase` are set before go opens
+    body(k, parts, sync);
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (std::size_t k = 1; k < threads; ++k) {
+#if CRM_METRICS_HAS_EXCEPTIONS
+    try {
+      pool.emplace_back(work, k);
+    } catch (const std::system_error&) {
+      break;
+    }
+#else
+    pool.emplace_back(work, k);
+#endif
+    ++parts;
+  }
+  phase.emplace(static_cast<std::ptrdiff_t>(parts));
+  go.count_down();
+  body(std::size_t{0}, parts, sync);
+  for (std::thread& t : pool) t.join();
+}
+
 /// Open-addressing map from a key of K numbers to the insertion index (0, 1, 2, ...), for
-/// computing a prediction once per distinct key. E is a floating-point or integer type.
+/// computing a prediction once per distinct key. E is a floating-point or integer type; keys are
+/// equal when every element compares equal with == (so -0 equals +0 and a key with a NaN equals none).
 template <class E, std::size_t K>
 class key_memo {
  public:
   using key = std::array<E, K>;
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   /// The index of `k`; `inserted` tells whether it is new (the caller then appends its value).
   std::size_t find_or_insert(const key& k, bool& inserted) {
     if (2 * (size_ + 1) > slots_.size()) grow();
@@ -256,20 +297,36 @@ class key_memo {
         inserted = true;
         return s.index;
       }
-      if (s.k == k) {
+      if (same(s.k, k)) {
         inserted = false;
         return s.index;
       }
     }
   }
+  /// The index of `k`, or npos if it was never inserted.
+  [[nodiscard]] std::size_t find(const key& k) const noexcept {
+    if (slots_.empty()) return npos;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash(k) & mask;; i = (i + 1) & mask) {
+      const slot& s = slots_[i];
+      if (s.index == empty) return npos;
+      if (same(s.k, k)) return s.index;
+    }
+  }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
 
  private:
-  static constexpr std::size_t empty = static_cast<std::size_t>(-1);
+  static constexpr std::size_t empty = npos;
   struct slot {
     key k{};
     std::size_t index = empty;
   };
+  // element by element, without the call to memcmp that std::array's == makes for integer keys
+  static bool same(const key& a, const key& b) noexcept {
+    bool eq = true;
+    for (std::size_t j = 0; j < K; ++j) eq &= a[j] == b[j];
+    return eq;
+  }
   static std::uint64_t bits(E v) noexcept {
     if constexpr (std::is_floating_point_v<E>) {
       const double d = static_cast<double>(v) + 0.0;  // -0 and +0 compare equal: hash them alike
@@ -281,13 +338,11 @@ class key_memo {
     }
   }
   static std::size_t hash(const key& k) noexcept {
-    // MurmurHash3's 64-bit finalizer after each key: every input bit reaches the low bits used as
-    // the index (the low mantissa bits of whole numbers and day-grid ages are all zero)
+    // one multiply per element, then MurmurHash3's 64-bit finalizer: every input bit reaches the low
+    // bits used as the index (the low mantissa bits of whole numbers and day-grid ages are all zero)
     std::uint64_t h = 0x9E3779B97F4A7C15ULL;
-    for (const E v : k) {
-      h ^= bits(v);
-      h ^= h >> 33, h *= 0xFF51AFD7ED558CCDULL, h ^= h >> 33, h *= 0xC4CEB9FE1A85EC53ULL, h ^= h >> 33;
-    }
+    for (const E v : k) h = (h ^ bits(v)) * 0xFF51AFD7ED558CCDULL, h ^= h >> 32;
+    h ^= h >> 33, h *= 0xFF51AFD7ED558CCDULL, h ^= h >> 33, h *= 0xC4CEB9FE1A85EC53ULL, h ^= h >> 33;
     return static_cast<std::size_t>(h);
   }
   void grow() {
@@ -305,40 +360,63 @@ class key_memo {
   std::size_t size_ = 0;
 };
 
-/// Rows grouped by key, for predictions whose costly part depends on a key of a few columns: each
-/// distinct key's `width` values are computed once (compute(first_row, values) -> error_info), the keys
-/// split across the threads, and index[i] tells row i's key. check(i) runs on every row first (for the
-/// inputs the key leaves out). The returned failure is the first bad row of either kind; every row
-/// before it has its index and its key's values.
-template <class E, std::size_t K, std::floating_point T>
+/// The values of the distinct keys of group_rows: row i's `width` values are at(i) (valid in the
+/// finish step for the rows before the first bad one).
+template <std::floating_point T>
 struct row_groups {
-  std::vector<std::uint32_t> index;  ///< per row: its key's number
-  std::vector<T> values;             ///< width values per key
+  std::unique_ptr<std::uint32_t[]> index;  ///< per row: its key's position in `values` / width
+  std::vector<T> values;                   ///< width values per key
   std::size_t width = 1;
-  batch_failure failure;             ///< the first bad row, if any
-  [[nodiscard]] const T* at(std::size_t row) const noexcept { return values.data() + index[row] * width; }
+  [[nodiscard]] const T* at(std::size_t row) const noexcept { return values.data() + std::size_t{index[row]} * width; }
 };
-template <class E, std::size_t K, std::floating_point T, class Check, class Key, class Compute>
-[[nodiscard]] row_groups<E, K, T> group_rows(std::size_t n, const batch_options& opt, std::size_t width, Check&& check, Key&& key,
-                                             Compute&& compute) {
-  row_groups<E, K, T> g;
+
+/// Fewer local keys than this in all parts together are merged without estimating their overlap.
+inline constexpr std::size_t group_merge_always = 8192;
+/// Keys of a part probed in part 0's keys to estimate the overlap of the parts' key sets.
+inline constexpr std::size_t group_overlap_sample = 256;
+/// Rows remapped and finished at a time by group_rows (the index of 64 KB stays in a core's L2).
+inline constexpr std::size_t group_finish_rows = 16384;
+
+/**
+ * Rows grouped by key, for predictions whose costly part depends on a key of a few columns: each
+ * distinct key's `width` values are computed once per key (compute(first_row, values) -> error_info),
+ * then finish(g, begin, end) -> batch_failure fills rows [begin, end) from g.at(i). check(i) runs on
+ * every row first (for the inputs the key leaves out). Returns the failure with the lowest row of
+ * the three kinds (a check, a key's computation, named by the key's first row, or finish); finish
+ * sees only rows before the first bad row of the other two, each with its key's values.
+ * Threads (batch_options::threads) are started once: each part dedups its contiguous slice of rows
+ * into its own keys; then, if the parts' key sets overlap (or are small), part 0 merges them into one
+ * set, computed split across the parts, else each part computes its own keys (a key in two parts is
+ * then computed twice, giving the same value: compute depends on the key only); then each part
+ * finishes its slice. Results do not depend on the number of threads.
+ */
+template <class E, std::size_t K, std::floating_point T, class Check, class Key, class Compute, class Finish>
+[[nodiscard]] batch_failure group_rows(std::size_t n, const batch_options& opt, std::size_t width, Check&& check, Key&& key,
+                                       Compute&& compute, Finish&& finish) {
+  row_groups<T> g;
   g.width = width;
-  g.index.resize(n);
-  const std::size_t threads = thread_count(n, opt);
+  g.index.reset(new std::uint32_t[n]);  // not zeroed: each part's first touch of its slice, in parallel
   struct part {
     key_memo<E, K> memo;
     std::vector<std::array<E, K>> keys;
-    std::vector<std::size_t> first;  // the first row of each local key
-    std::vector<std::uint32_t> global;
-    batch_failure failure;
+    std::vector<std::size_t> first;    // the first row of each local key
+    std::vector<std::uint32_t> final;  // each local key's position in g.values / width
+    batch_failure failure;             // its first bad row (check or compute)
   };
+  const std::size_t threads = thread_count(n, opt);
   std::vector<part> parts(threads);
-  run_parts(n, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
+  bool merged = true;
+  std::vector<std::size_t> first;  // merged: each key's first row, in order of first appearance
+  batch_failure failure;           // the lowest of the check and compute failures
+  std::vector<batch_failure> finished(threads);
+  run_team(threads, [&](std::size_t k, std::size_t count, const auto& sync) {
+    const auto bound = [&](std::size_t j, std::size_t of, std::size_t total) { return total / of * j + std::min(j, total % of); };
+    const std::size_t begin = bound(k, count, n), end = bound(k + 1, count, n);
     part& p = parts[k];
     for (std::size_t i = begin; i < end; ++i) {
       if (const error_info e = check(i)) {
         p.failure = {e, i};
-        return;
+        break;
       }
       const std::array<E, K> kk = key(i);
       bool inserted = false;
@@ -346,35 +424,76 @@ template <class E, std::size_t K, std::floating_point T, class Check, class Key,
       if (inserted) p.keys.push_back(kk), p.first.push_back(i);
       g.index[i] = static_cast<std::uint32_t>(j);
     }
-  });
-  // global key numbers, in order of first appearance (so first[] increases with the key number)
-  key_memo<E, K> all;
-  std::vector<std::size_t> first;
-  for (part& p : parts) {
-    p.global.resize(p.keys.size());
-    for (std::size_t j = 0; j < p.keys.size(); ++j) {
-      bool inserted = false;
-      p.global[j] = static_cast<std::uint32_t>(all.find_or_insert(p.keys[j], inserted));
-      if (inserted) first.push_back(p.first[j]);
-    }
-  }
-  g.values.resize(first.size() * width);
-  const std::size_t key_threads = std::min(threads, first.size());
-  std::vector<batch_failure> failures(key_threads + threads);
-  run_parts(first.size(), key_threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
-    for (std::size_t j = begin; j < end; ++j)
-      if (const error_info e = compute(first[j], g.values.data() + j * width)) {
-        failures[k] = {e, first[j]};
-        return;
+    sync();
+    if (k == 0) {
+      // merge unless the key sets are large and barely overlap (then the merge, serial, costs more
+      // than computing the few shared keys twice)
+      std::size_t total = 0;
+      for (std::size_t q = 0; q < count; ++q) total += parts[q].keys.size();
+      if (count > 1 && total >= group_merge_always) {
+        std::size_t probed = 0, shared = 0;
+        for (std::size_t q = 1; q < count; ++q) {
+          const std::size_t m = parts[q].keys.size(), step = std::max<std::size_t>(1, m / group_overlap_sample);
+          for (std::size_t j = 0; j < m; j += step, ++probed) shared += parts[0].memo.find(parts[q].keys[j]) != key_memo<E, K>::npos;
+        }
+        merged = 8 * shared > probed;  // more than 1 in 8 shared
       }
+      if (merged) {
+        key_memo<E, K> all;
+        for (std::size_t q = 0; q < count; ++q) {
+          part& pq = parts[q];
+          pq.final.resize(pq.keys.size());
+          for (std::size_t j = 0; j < pq.keys.size(); ++j) {
+            bool inserted = false;
+            pq.final[j] = static_cast<std::uint32_t>(all.find_or_insert(pq.keys[j], inserted));
+            if (inserted) first.push_back(pq.first[j]);
+          }
+        }
+        g.values.resize(first.size() * width);
+      } else {
+        std::size_t offset = 0;
+        for (std::size_t q = 0; q < count; ++q) {
+          part& pq = parts[q];
+          pq.final.resize(pq.keys.size());
+          for (std::size_t j = 0; j < pq.keys.size(); ++j) pq.final[j] = static_cast<std::uint32_t>(offset + j);
+          offset += pq.keys.size();
+        }
+        g.values.resize(offset * width);
+      }
+    }
+    sync();
+    // keys in order of first appearance: a part stops at its first failing key, every key after it
+    // having a later first row
+    if (merged) {
+      for (std::size_t j = bound(k, count, first.size()); j < bound(k + 1, count, first.size()); ++j)
+        if (const error_info e = compute(first[j], g.values.data() + j * width)) {
+          if (!p.failure || first[j] < p.failure.row) p.failure = {e, first[j]};
+          break;
+        }
+    } else {
+      for (std::size_t j = 0; j < p.keys.size(); ++j)
+        if (const error_info e = compute(p.first[j], g.values.data() + std::size_t{p.final[j]} * width)) {
+          if (!p.failure || p.first[j] < p.failure.row) p.failure = {e, p.first[j]};
+          break;
+        }
+    }
+    sync();
+    batch_failure lowest;
+    for (std::size_t q = 0; q < count; ++q)
+      if (parts[q].failure && (!lowest || parts[q].failure.row < lowest.row)) lowest = parts[q].failure;
+    if (k == 0) failure = lowest;
+    const std::size_t limit = std::min(end, lowest ? lowest.row : n);
+    for (std::size_t b0 = begin; b0 < limit; b0 += group_finish_rows) {
+      const std::size_t b1 = std::min(limit, b0 + group_finish_rows);
+      for (std::size_t i = b0; i < b1; ++i) g.index[i] = p.final[g.index[i]];
+      if (const batch_failure f = finish(std::as_const(g), b0, b1)) {
+        finished[k] = f;
+        break;
+      }
+    }
   });
-  for (std::size_t k = 0; k < threads; ++k) failures[key_threads + k] = parts[k].failure;
-  g.failure = first_failure(failures);
-  const std::size_t limit = g.failure ? g.failure.row : n;
-  run_parts(n, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {  // the slices of the first pass
-    for (std::size_t i = begin; i < std::min(end, limit); ++i) g.index[i] = parts[k].global[g.index[i]];
-  });
-  return g;
+  finished.push_back(failure);
+  return first_failure(finished);
 }
 
 /// crm::validate's rules for one customer's x, t_x and T, branch-free (true: valid); the caller asks
@@ -649,7 +768,7 @@ template <class Model, std::floating_point T, class Src>
   if (auto e = m.check(tr::expected)) return {e, no_row};
   if (auto e = core::check_horizon(t, tr::expected)) return {e, no_row};
   if (io) return {io, no_row};
-  const auto g = group_rows<T, 2, T>(
+  const batch_failure f = group_rows<T, 2, T>(
       n, opt, 1, [&](std::size_t i) { return customer_error(src, i, tr::expected); },
       [&](std::size_t i) { return std::array<T, 2>{src.x(i), src.age(i)}; },
       [&](std::size_t i, T* v) -> error_info {
@@ -657,13 +776,13 @@ template <class Model, std::floating_point T, class Src>
         if (!r) return r.error();
         *v = *r;
         return {};
+      },
+      [&](const row_groups<T>& g, std::size_t begin, std::size_t end) -> batch_failure {
+        (void)bgnbd_alive_rows(m, src, out.data(), begin, end, tr::expected);  // rows checked by group_rows
+        for (std::size_t i = begin; i < end; ++i) out[i] = *g.at(i) * out[i];
+        return {};
       });
-  const std::size_t limit = g.failure ? g.failure.row : n;
-  run_parts(limit, thread_count(limit, opt), [&](std::size_t, std::size_t begin, std::size_t end) {
-    (void)bgnbd_alive_rows(m, src, out.data(), begin, end, tr::expected);  // rows checked by group_rows
-    for (std::size_t i = begin; i < end; ++i) out[i] = *g.at(i) * out[i];
-  });
-  if (g.failure) return {g.failure.error, g.failure.row};
+  if (f) return {f.error, f.row};
   return out;
 }
 
@@ -721,7 +840,7 @@ template <class Model, std::floating_point T, class Src>
   const std::size_t periods = static_cast<std::size_t>(h.periods);
   std::vector<T> horizons(periods);
   for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
-  const auto g = group_rows<T, 2, T>(
+  const batch_failure f = group_rows<T, 2, T>(
       n, opt, periods,
       [&](std::size_t i) -> error_info {
         if (auto e = check_clv_spend(spend[i])) return e;
@@ -737,27 +856,20 @@ template <class Model, std::floating_point T, class Src>
           v[p] = *r;
         }
         return {};
+      },
+      [&](const row_groups<T>& g, std::size_t begin, std::size_t end) -> batch_failure {
+        (void)bgnbd_alive_rows(m, src, out.data(), begin, end, tr::expected);  // checked by group_rows
+        for (std::size_t i = begin; i < end; ++i) {
+          const T pa = out[i];
+          const T* br = g.at(i);
+          T v = clv_sum(h.periods, h.discount_rate, [&](count_t p) { return br[p - 1] * pa; });
+          v *= h.margin * spend[i];
+          if (!clv_finite(v)) return {error_info{errc::not_finite, name, "result"}, i};
+          out[i] = v;
+        }
+        return {};
       });
-  const std::size_t limit = g.failure ? g.failure.row : n;
-  const std::size_t threads = thread_count(limit, opt);
-  std::vector<batch_failure> failures(threads);
-  run_parts(limit, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
-    (void)bgnbd_alive_rows(m, src, out.data(), begin, end, tr::expected);  // checked by group_rows
-    for (std::size_t i = begin; i < end; ++i) {
-      const T pa = out[i];
-      const T* br = g.at(i);
-      T v = clv_sum(h.periods, h.discount_rate, [&](count_t p) { return br[p - 1] * pa; });
-      v *= h.margin * spend[i];
-      if (!clv_finite(v)) {
-        failures[k] = {error_info{errc::not_finite, name, "result"}, i};
-        return;
-      }
-      out[i] = v;
-    }
-  });
-  const batch_failure f = first_failure(failures);
   if (f) return {f.error, f.row};
-  if (g.failure) return {g.failure.error, g.failure.row};
   return out;
 }
 
@@ -926,16 +1038,19 @@ template <std::floating_point T, class Src>
 template <class E, std::size_t K, std::floating_point T, class Check, class Key, class Compute>
 [[nodiscard]] batch_result<std::span<T>> memo_batch(std::size_t n, std::span<T> out, const batch_options& opt, Check&& check,
                                                     Key&& key, Compute&& compute) {
-  const row_groups<E, K, T> g = group_rows<E, K, T>(n, opt, 1, check, key, [&](std::size_t i, T* v) -> error_info {
-    const result<T> r = compute(i);
-    if (!r) return r.error();
-    *v = *r;
-    return {};
-  });
-  if (g.failure) return {g.failure.error, g.failure.row};
-  run_parts(n, thread_count(n, opt), [&](std::size_t, std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) out[i] = g.values[g.index[i]];
-  });
+  const batch_failure f = group_rows<E, K, T>(
+      n, opt, 1, check, key,
+      [&](std::size_t i, T* v) -> error_info {
+        const result<T> r = compute(i);
+        if (!r) return r.error();
+        *v = *r;
+        return {};
+      },
+      [&](const row_groups<T>& g, std::size_t begin, std::size_t end) -> batch_failure {
+        for (std::size_t i = begin; i < end; ++i) out[i] = *g.at(i);
+        return {};
+      });
+  if (f) return {f.error, f.row};
   return out;
 }
 
@@ -1403,7 +1518,7 @@ template <std::floating_point T>
   constexpr const char* expected = "bg_bb.conditional_expected_purchases";
   if (auto e = m.check(expected)) return {e, no_row};
   // the discounted sum before "* margin * spend" once per distinct (x, t_x, n), by the scalar calls
-  const auto g = detail::group_rows<count_t, 3, T>(
+  const detail::batch_failure f = detail::group_rows<count_t, 3, T>(
       rows.size(), opt, 1,
       [&](std::size_t i) -> error_info {
         if (auto e = detail::check_clv_spend(expected_spend[i])) return e;
@@ -1419,24 +1534,17 @@ template <std::floating_point T>
           return r ? *r : T(0);
         });
         return bad;
+      },
+      [&](const detail::row_groups<T>& g, std::size_t begin, std::size_t end) -> detail::batch_failure {
+        for (std::size_t i = begin; i < end; ++i) {
+          T v = *g.at(i);
+          v *= h.margin * expected_spend[i];
+          if (!detail::clv_finite(v)) return {error_info{errc::not_finite, name, "result"}, i};
+          out[i] = v;
+        }
+        return {};
       });
-  const std::size_t limit = g.failure ? g.failure.row : rows.size();
-  const std::size_t threads = detail::thread_count(limit, opt);
-  std::vector<detail::batch_failure> failures(threads);
-  detail::run_parts(limit, threads, [&](std::size_t k, std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      T v = *g.at(i);
-      v *= h.margin * expected_spend[i];
-      if (!detail::clv_finite(v)) {
-        failures[k] = {error_info{errc::not_finite, name, "result"}, i};
-        return;
-      }
-      out[i] = v;
-    }
-  });
-  const detail::batch_failure f = detail::first_failure(failures);
   if (f) return {f.error, f.row};
-  if (g.failure) return {g.failure.error, g.failure.row};
   return out;
 }
 /// New-vector form of try_batch_customer_lifetime_value.
