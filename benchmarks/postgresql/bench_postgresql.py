@@ -76,12 +76,14 @@ def add_partitioned_tasks():
 
 def ext_settings(name, workers):
     """Settings of a task's extension query besides the workers. With one state per partition and as
-    many workers as cores (2 here) the leader only receives the states and writes the rows, which
-    overlaps with the workers' aggregates, instead of also taking partitions itself; with fewer workers
-    it takes partitions as usual (with 1 worker and no leader participation PostgreSQL plans no
+    many workers as cores (2 here) the leader only writes the rows, which overlaps with the workers'
+    aggregates, instead of also taking partitions itself; and with parallel_tuple_cost 0 the planner
+    puts the row function below the Gather, so each worker builds its partition's rows from its running
+    state (no state serialized and read back) and the tuple queues carry rows. With fewer workers the
+    leader takes partitions as usual (with 1 worker and no leader participation PostgreSQL plans no
     parallel scan at all)."""
     if name in ("rfm_part", "cohort_part") and workers >= 2:
-        return ["parallel_leader_participation = off"]
+        return ["parallel_leader_participation = off", "parallel_tuple_cost = 0"]
     return []
 
 
