@@ -186,7 +186,6 @@ typedef struct CrmState {
    * function: the Partial Aggregate of a parallel plan) and its last flattening, while the
    * accumulator is unchanged since: see "The leader's own partial state" below. */
   bool partial;
-  bool flat_made;                /* the core holds bytes of a flattening (crm_pg_state_flatten) */
   bool flat_kept;                /* its last flattening is kept (core: crm_pg_state_flat_bytes) and listed */
   struct CrmState* flat_next;    /* in crm_flat_states */
 } CrmState;
@@ -210,14 +209,7 @@ static int64 crm_adoptions = 0;          /* accumulators taken over (crm_adopted
 
 static void crm_flat_forget(CrmState* s) {
   CrmState** p;
-  if (!s->flat_kept) {
-    /* bytes of a flattening that was sized but never copied out (flat_size without flatten_into)
-     * must not outlive a change: crm_pg_state_flatten would hand them out again */
-    if (s->flat_made && s->state != NULL) crm_pg_state_drop_flat(s->state);
-    s->flat_made = false;
-    return;
-  }
-  s->flat_made = false;
+  if (!s->flat_kept) return;
   for (p = &crm_flat_states; *p != NULL; p = &(*p)->flat_next)
     if (*p == s) {
       *p = s->flat_next;
@@ -232,7 +224,6 @@ static void crm_flat_forget(CrmState* s) {
 static void crm_flat_keep_or_drop(CrmState* s) {
   if (!s->partial || IsParallelWorker()) {
     crm_pg_state_drop_flat(s->state);
-    s->flat_made = false;
     return;
   }
   if (s->flat_kept) return;
@@ -269,7 +260,6 @@ static Size crm_state_flat_size(ExpandedObjectHeader* eohptr) {
   crm_state_check(s);
   trace = crm_trace_begin(&t);
   if (!crm_pg_state_flatten(s->state, &n, &err)) crm_raise(&err);
-  s->flat_made = true;
   crm_trace_end(trace, &t, "serialize", n);
   if (n > MaxAllocSize - VARHDRSZ)
     ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("crm_metrics: state of %zu bytes is larger than a bytea can hold (1 GB)", n)));
