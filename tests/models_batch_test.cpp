@@ -142,6 +142,7 @@ TEST_CASE("batch Pareto/NBD equals the scalar functions", "[models][batch]") {
   check_pareto<double>({1.2, 30.0, 0.4, 5.0}, 4);
   check_pareto<double>({0.3, 2.0, 1.0, 8.0}, 5);  // s = 1: the growth term's limit
   check_pareto<long double>({0.553L, 10.58L, 0.606L, 11.67L}, 6);
+  check_pareto<float>({0.553f, 10.58f, 0.606f, 11.67f}, 8);  // float lanes of the series at t_x
   check_pareto<double>({0.5, 0.01, 0.8, 1e4}, 7);  // z = (beta-alpha)/(beta+t) near 1: the scalar's quadrature path
 }
 

@@ -156,6 +156,40 @@ TEST_CASE("hyp2f1: closed forms, derivatives, the Euler transformation and the e
   CHECK_FALSE(crm::detail::hyp2f1_series(1.0, 1.0, 2.0, 0.999, false, 50).converged);
 }
 
+TEMPLATE_TEST_CASE("hyp2f1_series_lanes: each lane sums exactly what hyp2f1_series sums", "[models][pareto_nbd]", double, float,
+                   long double) {
+  using T = TestType;
+  // short and long series, both signs of z, Euler-transformed parameters (c - a = 1), a lane that
+  // passes the rescaling bound (2F1(5000, 3; 3; 0.9) = 10^5000) and one cut by the term limit
+  const T a[] = {1, 1, 2.5, 1, T(5000), 1, T(0.7), 1, 2};
+  const T b[] = {1, 1, 3, T(1.606), 3, 1, T(1.3), T(1.606), 3};
+  const T c[] = {2, 2, 3, T(8.159), 3, 2, T(2.2), T(2.159), 4};
+  const T z[] = {T(0.2), T(-0.3), T(0.5), T(0.093), T(0.9), T(0.999), T(0.99), 0, T(0.6)};
+  constexpr std::size_t n = std::size(a);
+  for (const long long max_terms : {20000LL, 50LL}) {
+    for (std::size_t first = 0; first < n; ++first) {  // every lane count from 1 to 8, every position
+      const std::size_t m = std::min<std::size_t>(8, n - first);
+      T sum[8];
+      bool converged[8], scalar[8];
+      crm::detail::hyp2f1_series_lanes<T, 8>(a + first, b + first, c + first, z + first, m, max_terms, sum, converged, scalar);
+      for (std::size_t l = 0; l < m; ++l) {
+        const std::size_t k = first + l;
+        CAPTURE(max_terms, k);
+        const auto g = crm::detail::hyp2f1_series<T>(a[k], b[k], c[k], z[k], false, max_terms);
+        if (scalar[l]) continue;  // left to hyp2f1_series (the rescaled lane; every lane of long double)
+        CHECK(T(0) + std::log(sum[l]) == g.log_value);
+        CHECK(converged[l] == g.converged);
+      }
+      if constexpr (std::is_same_v<T, long double>) {
+        for (std::size_t l = 0; l < m; ++l) CHECK(scalar[l]);
+      } else {
+        // only double's bound (1e150) is passed: float's is infinite, and 50 terms stay below it
+        for (std::size_t l = 0; l < m; ++l) CHECK(scalar[l] == (std::is_same_v<T, double> && first + l == 4 && max_terms == 20000));
+      }
+    }
+  }
+}
+
 TEST_CASE("pareto_nbd: errors, never NaN", "[models][pareto_nbd]") {
   const crm::pareto_nbd<double> bad{0.55, 10.0, 0.0, 11.0};
   CHECK(std::string(bad.try_probability_alive({1, 1, 2}).error().field) == "s");

@@ -287,10 +287,12 @@ class key_memo {
   using key = std::array<E, K>;
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   /// The index of `k`; `inserted` tells whether it is new (the caller then appends its value).
-  std::size_t find_or_insert(const key& k, bool& inserted) {
+  std::size_t find_or_insert(const key& k, bool& inserted) { return find_or_insert(k, hash(k), inserted); }
+  /// The same with `h` = hash(k) computed before (see prefetch).
+  std::size_t find_or_insert(const key& k, std::size_t h, bool& inserted) {
     if (2 * (size_ + 1) > slots_.size()) grow();
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash(k) & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       slot& s = slots_[i];
       if (s.index == empty) {
         s.k = k, s.index = size_++;
@@ -314,6 +316,23 @@ class key_memo {
     }
   }
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  /// The hash of `k` find_or_insert starts from.
+  [[nodiscard]] static std::size_t hash(const key& k) noexcept {
+    // one multiply per element, then MurmurHash3's 64-bit finalizer: every input bit reaches the low
+    // bits used as the index (the low mantissa bits of whole numbers and day-grid ages are all zero)
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (const E v : k) h = (h ^ bits(v)) * 0xFF51AFD7ED558CCDULL, h ^= h >> 32;
+    h ^= h >> 33, h *= 0xFF51AFD7ED558CCDULL, h ^= h >> 33, h *= 0xC4CEB9FE1A85EC53ULL, h ^= h >> 33;
+    return static_cast<std::size_t>(h);
+  }
+  /// Loads the first slot a key of hash `h` probes into the cache (before a run of lookups).
+  void prefetch(std::size_t h) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    if (!slots_.empty()) __builtin_prefetch(&slots_[h & (slots_.size() - 1)]);
+#else
+    (void)h;
+#endif
+  }
 
  private:
   static constexpr std::size_t empty = npos;
@@ -336,14 +355,6 @@ class key_memo {
     } else {
       return static_cast<std::uint64_t>(v);
     }
-  }
-  static std::size_t hash(const key& k) noexcept {
-    // one multiply per element, then MurmurHash3's 64-bit finalizer: every input bit reaches the low
-    // bits used as the index (the low mantissa bits of whole numbers and day-grid ages are all zero)
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
-    for (const E v : k) h = (h ^ bits(v)) * 0xFF51AFD7ED558CCDULL, h ^= h >> 32;
-    h ^= h >> 33, h *= 0xFF51AFD7ED558CCDULL, h ^= h >> 33, h *= 0xC4CEB9FE1A85EC53ULL, h ^= h >> 33;
-    return static_cast<std::size_t>(h);
   }
   void grow() {
     std::vector<slot> old = std::move(slots_);
@@ -896,49 +907,143 @@ template <std::floating_point T>
 /// added in the scalar function's order. Per customer the 2F1 at t_x remains; a customer whose
 /// series does not converge goes to the scalar function itself (its quadrature, or its error).
 /// Customers without purchases (t_x = 0) depend on T alone: their P(alive) is kept with (0, T).
+/// each() computes a range of rows in blocks, summing the 2F1 series at t_x of a block's customers
+/// in lanes (hyp2f1_series_lanes: the same value as the series of at(), bit for bit).
 template <std::floating_point T>
 class pareto_alive_kernel {
  public:
   explicit pareto_alive_kernel(const pareto_nbd<T>& m) : m_(m) {}
-  [[nodiscard]] result<T> at(const rfm_row<T>& c) {
-    const T r = m_.r, alpha = m_.alpha, s = m_.s, beta = m_.beta, x = c.frequency;
-    const T a = r + s + x;
-    const T d = alpha >= beta ? alpha : beta;
-    bool inserted = false;
-    const std::size_t j = memo_.find_or_insert({x, c.age}, inserted);
-    key_ = j;
-    if (inserted) {
-      const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.age, false, pareto_prediction_series_terms);
-      entries_.push_back({f2.log_value - a * std::log(d + c.age),
-                          std::log(s) - std::log(r + s + x) + (r + x) * std::log(alpha + c.age) + s * std::log(beta + c.age),
-                          T(0), f2.converged, false});
-    }
+  [[nodiscard]] result<T> at(const rfm_row<T>& c) { return at_entry(c, entry_of(c)); }
+  /// at() for a row whose (x, T) entry is number j.
+  [[nodiscard]] result<T> at_entry(const rfm_row<T>& c, std::size_t j) {
     entry& e = entries_[j];
-    if (x == T(0) && e.has_zero) return e.zero;
-    T lo = -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
-    if (c.age > c.recency) {
-      const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.recency, false, pareto_prediction_series_terms);
-      if (!f1.converged || !e.converged) return m_.try_probability_alive(c);
-      const T u1 = f1.log_value - a * std::log(d + c.recency);
-      if (u1 > e.u2) lo = e.c + (u1 + std::log(-std::expm1(e.u2 - u1)));
-    }
-    const T pa = logistic_complement(lo);
-    if (x == T(0)) e.zero = pa, e.has_zero = true;
-    return pa;
+    if (c.frequency == T(0) && e.has_zero) return e.zero;
+    if (!(c.age > c.recency)) return finish(c, e, T(0), true);
+    const hyp2f1_value<T> f1 = pareto_nbd_f<T>(m_.r, m_.alpha, m_.s, m_.beta, c.frequency, c.recency, false, pareto_prediction_series_terms);
+    return finish(c, e, f1.log_value, f1.converged);
   }
   /// The number of the last row's (x, T) (0, 1, 2, ... in order of first appearance), for callers
   /// that keep more per-(x, T) values.
   [[nodiscard]] std::size_t key() const noexcept { return key_; }
+
+  /// For the rows i of [begin, end) of src in order: check(i) (an error_info: the row's other
+  /// inputs), then done(i, P(alive), key) (an error_info), as at() and key() would give them. Stops
+  /// at the first failing row, the same row a loop over at() stops at.
+  template <class Src, class Check, class Done>
+  [[nodiscard]] batch_failure each(const Src& src, std::size_t begin, std::size_t end, Check&& check, Done&& done) {
+    constexpr std::size_t block = 256;
+    const bool alpha_ge = m_.alpha >= m_.beta;
+    const T d = alpha_ge ? m_.alpha : m_.beta, diff = alpha_ge ? m_.alpha - m_.beta : m_.beta - m_.alpha;
+    for (std::size_t b0 = begin; b0 < end; b0 += block) {
+      const std::size_t b1 = std::min(end, b0 + block);
+      batch_failure stop{};
+      std::size_t rows = b1 - b0, lanes = 0;
+      // the memo's slots of the block's (x, T) come into the cache while the hashes are computed
+      for (std::size_t i = b0; i < b1; ++i) {
+        const rfm_row<T> c = src.row(i);
+        hash_[i - b0] = key_memo<T, 2>::hash({c.frequency, c.age});
+        memo_.prefetch(hash_[i - b0]);
+      }
+      // 1. checks, the (x, T) entries, and the customers whose value needs no series at t_x
+      for (std::size_t i = b0; i < b1; ++i) {
+        const std::size_t k = i - b0;
+        if (const error_info e = check(i)) {
+          stop = {e, i}, rows = k;
+          break;
+        }
+        const rfm_row<T> c = src.row(i);
+        row_[k] = c;
+        key_of_[k] = entry_of(c, hash_[k]);
+        if (c.frequency == T(0) || !(c.age > c.recency)) {
+          const result<T> v = at_entry(c, key_of_[k]);  // no series at t_x, or the (0, T) value kept (first one: at once)
+          if (!v) {
+            stop = {v.error(), i}, rows = k;
+            break;
+          }
+          value_[k] = *v, lane_of_[k] = block;
+          continue;
+        }
+        // the parameters of pareto_nbd_f's log_hyp2f1 at t_x, and the series it sums
+        const T a = m_.r + m_.s + c.frequency, bb = alpha_ge ? m_.s + T(1) : m_.r + c.frequency, cc = a + T(1);
+        const T z = diff / (d + c.recency);
+        const bool euler = hyp2f1_uses_euler(a, bb, cc, z);
+        pa_[lanes] = a, pb_[lanes] = bb, pc_[lanes] = cc, pz_[lanes] = z, euler_[lanes] = euler;
+        sa_[lanes] = euler ? cc - a : a, sb_[lanes] = euler ? cc - bb : bb;
+        lane_of_[k] = lanes++;
+      }
+      // 2. the series at t_x, W at a time
+      constexpr std::size_t W = 8;
+      for (std::size_t l = 0; l < lanes; l += W) {
+        const std::size_t w = std::min(W, lanes - l);
+        hyp2f1_series_lanes<T, W>(sa_ + l, sb_ + l, pc_ + l, pz_ + l, w, pareto_prediction_series_terms, sum_ + l, conv_ + l, scalar_ + l);
+      }
+      // 3. the rest of each row's value, in row order
+      for (std::size_t k = 0; k < rows; ++k) {
+        const std::size_t i = b0 + k;
+        T v = value_[k];
+        const std::size_t l = lane_of_[k];
+        if (l != block) {
+          hyp2f1_value<T> g;
+          if (scalar_[l]) g = hyp2f1_series<T>(sa_[l], sb_[l], pc_[l], pz_[l], false, pareto_prediction_series_terms);
+          else g.log_value = T(0) + std::log(sum_[l]), g.converged = conv_[l];
+          const T f1 = euler_[l] ? hyp2f1_euler_log(pa_[l], pb_[l], pc_[l], std::log1p(-pz_[l]), g.log_value) : g.log_value;
+          const result<T> r = finish(row_[k], entries_[key_of_[k]], f1, g.converged);
+          if (!r) return {r.error(), i};
+          v = *r;
+        }
+        if (const error_info e = done(i, v, key_of_[k])) return {e, i};
+      }
+      if (stop) return stop;
+    }
+    return {};
+  }
 
  private:
   struct entry {
     T u2, c, zero;
     bool converged, has_zero;
   };
+  // The entry of (x, T), made on first use; key_ is its number.
+  std::size_t entry_of(const rfm_row<T>& c) { return entry_of(c, key_memo<T, 2>::hash({c.frequency, c.age})); }
+  std::size_t entry_of(const rfm_row<T>& c, std::size_t h) {
+    const T r = m_.r, alpha = m_.alpha, s = m_.s, beta = m_.beta, x = c.frequency;
+    bool inserted = false;
+    const std::size_t j = memo_.find_or_insert({x, c.age}, h, inserted);
+    key_ = j;
+    if (inserted) {
+      const T a = r + s + x;
+      const T d = alpha >= beta ? alpha : beta;
+      const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.age, false, pareto_prediction_series_terms);
+      entries_.push_back({f2.log_value - a * std::log(d + c.age),
+                          std::log(s) - std::log(r + s + x) + (r + x) * std::log(alpha + c.age) + s * std::log(beta + c.age),
+                          T(0), f2.converged, false});
+    }
+    return j;
+  }
+  // P(alive) from log F(t_x) (f1, unused when t_x == T) and its flag.
+  [[nodiscard]] result<T> finish(const rfm_row<T>& c, entry& e, T f1, bool f1_converged) {
+    const T x = c.frequency, a = m_.r + m_.s + x, d = m_.alpha >= m_.beta ? m_.alpha : m_.beta;
+    T lo = -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
+    if (c.age > c.recency) {
+      if (!f1_converged || !e.converged) return m_.try_probability_alive(c);
+      const T u1 = f1 - a * std::log(d + c.recency);
+      if (u1 > e.u2) lo = e.c + (u1 + std::log(-std::expm1(e.u2 - u1)));
+    }
+    const T pa = logistic_complement(lo);
+    if (x == T(0)) e.zero = pa, e.has_zero = true;
+    return pa;
+  }
+  static constexpr std::size_t block_rows = 256;
   const pareto_nbd<T>& m_;
   key_memo<T, 2> memo_;
   std::vector<entry> entries_;
   std::size_t key_ = 0;
+  // each(): one block's rows and the series of its customers at t_x
+  rfm_row<T> row_[block_rows];
+  std::size_t key_of_[block_rows], lane_of_[block_rows], hash_[block_rows];
+  T value_[block_rows], pa_[block_rows], pb_[block_rows], pc_[block_rows], pz_[block_rows], sa_[block_rows], sb_[block_rows],
+      sum_[block_rows];
+  bool euler_[block_rows], conv_[block_rows], scalar_[block_rows];
 };
 
 /// n customers of `src`; `io` is the caller's check of the sizes, reported after the parameters'.
@@ -950,13 +1055,12 @@ template <std::floating_point T, class Src>
   if (io) return {io, no_row};
   const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
     pareto_alive_kernel<T> alive(m);
-    for (std::size_t i = begin; i < end; ++i) {
-      if (auto e = customer_error(src, i, name)) return {e, i};
-      const result<T> v = alive.at(src.row(i));
-      if (!v) return {v.error(), i};
-      out[i] = *v;
-    }
-    return {};
+    return alive.each(
+        src, begin, end, [&](std::size_t i) { return customer_error(src, i, name); },
+        [&](std::size_t i, T v, std::size_t) {
+          out[i] = v;
+          return error_info{};
+        });
   });
   if (f) return {f.error, f.row};
   return out;
@@ -975,17 +1079,17 @@ template <std::floating_point T, class Src>
   if (io) return {io, no_row};
   const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
     pareto_alive_kernel<T> alive(m);
-    std::vector<T> factors;  // per (x, T), numbered as the kernel numbers them
-    for (std::size_t i = begin; i < end; ++i) {
-      if (auto e = customer_error(src, i, name)) return {e, i};
-      const rfm_row<T> c = src.row(i);
-      const result<T> pa = alive.at(c);
-      if (!pa) return {pa.error(), i};
-      const std::size_t j = alive.key();
-      if (j == factors.size()) factors.push_back(pareto_expected_factor(m, c.frequency, c.age, t));
-      out[i] = factors[j] * *pa;
-    }
-    return {};
+    std::vector<T> factors;  // per (x, T), numbered as the kernel numbers them (in row order)
+    return alive.each(
+        src, begin, end, [&](std::size_t i) { return customer_error(src, i, name); },
+        [&](std::size_t i, T pa, std::size_t j) {
+          if (j == factors.size()) {
+            const rfm_row<T> c = src.row(i);
+            factors.push_back(pareto_expected_factor(m, c.frequency, c.age, t));
+          }
+          out[i] = factors[j] * pa;
+          return error_info{};
+        });
   });
   if (f) return {f.error, f.row};
   return out;
@@ -1006,26 +1110,28 @@ template <std::floating_point T, class Src>
   for (std::size_t i = 0; i < periods; ++i) horizons[i] = static_cast<T>(static_cast<count_t>(i + 1)) * h.period_length;
   const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
     pareto_alive_kernel<T> alive(m);
-    std::vector<T> factors;  // periods values per (x, T), numbered as the kernel numbers them
-    for (std::size_t i = begin; i < end; ++i) {
-      if (auto e = check_clv_spend(spend[i])) return {e, i};
-      if (auto e = m.check(expected)) return {e, i};
-      if (auto e = customer_error(src, i, expected)) return {e, i};
-      const rfm_row<T> c = src.row(i);
-      if (!std::isfinite(horizons.back())) return {error_info{errc::not_finite, expected, "t"}, i};
-      const result<T> pa = alive.at(c);
-      if (!pa) return {pa.error(), i};
-      const std::size_t j = alive.key();
-      if (j * periods == factors.size())
-        for (std::size_t p = 0; p < periods; ++p) factors.push_back(pareto_expected_factor(m, c.frequency, c.age, horizons[p]));
-      const T* fac = factors.data() + j * periods;
-      const T a = *pa;
-      T v = clv_sum(h.periods, h.discount_rate, [&](count_t p) { return fac[p - 1] * a; });
-      v *= h.margin * spend[i];
-      if (!clv_finite(v)) return {error_info{errc::not_finite, name, "result"}, i};
-      out[i] = v;
-    }
-    return {};
+    std::vector<T> factors;  // periods values per (x, T), numbered as the kernel numbers them (in row order)
+    return alive.each(
+        src, begin, end,
+        [&](std::size_t i) -> error_info {
+          if (auto e = check_clv_spend(spend[i])) return e;
+          if (auto e = m.check(expected)) return e;
+          if (auto e = customer_error(src, i, expected)) return e;
+          if (!std::isfinite(horizons.back())) return error_info{errc::not_finite, expected, "t"};
+          return {};
+        },
+        [&](std::size_t i, T a, std::size_t j) -> error_info {
+          if (j * periods == factors.size()) {
+            const rfm_row<T> c = src.row(i);
+            for (std::size_t p = 0; p < periods; ++p) factors.push_back(pareto_expected_factor(m, c.frequency, c.age, horizons[p]));
+          }
+          const T* fac = factors.data() + j * periods;
+          T v = clv_sum(h.periods, h.discount_rate, [&](count_t p) { return fac[p - 1] * a; });
+          v *= h.margin * spend[i];
+          if (!clv_finite(v)) return error_info{errc::not_finite, name, "result"};
+          out[i] = v;
+          return {};
+        });
   });
   if (f) return {f.error, f.row};
   return out;

@@ -15,7 +15,9 @@
 #include <array>
 #include <cmath>
 #include <concepts>
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -190,6 +192,96 @@ template <std::floating_point T>
   return out;
 }
 
+/// Whether log_hyp2f1 sums the series of Euler's transformation, 2F1(c-a, c-b; c; z), for (a, b, c, z).
+template <std::floating_point T>
+[[nodiscard]] bool hyp2f1_uses_euler(T a, T b, T c, T z) noexcept {
+  const T ca = c - a, cb = c - b;
+  return z >= T(0) && ca > T(0) && cb > T(0) && ca * cb < a * b;
+}
+/// log 2F1(a, b; c; z) from the log of the transformed series: (c - a - b) log(1 - z) + log_g.
+template <std::floating_point T>
+[[nodiscard]] T hyp2f1_euler_log(T a, T b, T c, T l1z, T log_g) noexcept {
+  return (c - a - b) * l1z + log_g;
+}
+
+/**
+ * hyp2f1_series without derivatives for m <= W series at once, in lanes: lane l sums
+ * 2F1(a[l], b[l]; c[l]; z[l]) with the same operations in the same order as hyp2f1_series, and stops
+ * at the same term, so sum[l] equals the partial sum hyp2f1_series takes the logarithm of, bit for
+ * bit. For double and float with g++ or clang++ the lanes are a vector of the compilers' vector
+ * extension (the target's widest registers, or several of them); the divisions of the term ratios and
+ * of the remainder bound, most of the work, then run W at a time. Elsewhere every lane is left to the
+ * caller (scalar[l] = true). A lane whose sum passes hyp2f1_series's rescaling bound (1e150) stops with
+ * scalar[l] = true: its caller sums that series with hyp2f1_series itself. converged[l] as
+ * hyp2f1_series's flag.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+// Eight lanes of the compilers' vector extension (attributes on a dependent type are ignored, so the
+// types are spelled out): the values and the masks comparisons give (-1 true, 0 false).
+template <class T>
+struct lanes8;
+template <>
+struct lanes8<double> {
+  typedef double values __attribute__((vector_size(64)));
+  typedef std::int64_t mask __attribute__((vector_size(64)));
+};
+template <>
+struct lanes8<float> {
+  typedef float values __attribute__((vector_size(32)));
+  typedef std::int32_t mask __attribute__((vector_size(32)));
+};
+#endif
+
+template <std::floating_point T, std::size_t W>
+void hyp2f1_series_lanes(const T* a, const T* b, const T* c, const T* z, std::size_t m, long long max_terms, T* sum,
+                         bool* converged, bool* scalar) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if constexpr (W == 8 && (std::is_same_v<T, double> || std::is_same_v<T, float>)) {
+    using I = std::conditional_t<std::is_same_v<T, double>, std::int64_t, std::int32_t>;
+    using V = typename lanes8<T>::values;
+    using M = typename lanes8<T>::mask;
+    const T eps = std::numeric_limits<T>::epsilon(), big = T(1e150);
+    V A, B, C, Z;
+    M live;  // -1 while the lane sums, else 0
+    for (std::size_t l = 0; l < W; ++l) {
+      const bool in = l < m;
+      A[l] = in ? a[l] : T(1), B[l] = in ? b[l] : T(1), C[l] = in ? c[l] : T(1), Z[l] = in ? z[l] : T(0);
+      live[l] = in ? I(-1) : I(0);
+    }
+    const V AZ = Z < T(0) ? -Z : Z, one = V{} + T(1);
+    V term = one, acc = one;
+    M conv = M{}, over = M{};
+    for (long long n = 0; n < max_terms; ++n) {
+      const T nn = static_cast<T>(n);
+      const V t = term * ((A + nn) * (B + nn) / ((C + nn) * (nn + T(1))) * Z);
+      const V s = acc + t;
+      const V ra = (A + nn + 1) / (C + nn + 1), rb = (B + nn + 1) / (nn + 2);
+      const V q = AZ * (T(1) < ra ? ra : one) * (T(1) < rb ? rb : one);
+      const V at = t < T(0) ? -t : t, as = s < T(0) ? -s : s;
+      const V tail = at * q / (T(1) - q);
+      const M is_over = as > big;
+      const M done = ~(at > T(1e-3) * as) & (q < T(1)) & ((tail <= eps * as) | (t == T(0)));
+      term = live ? t : term;
+      acc = live ? s : acc;
+      over |= live & is_over;
+      conv |= live & ~is_over & done;
+      live &= ~is_over & ~done;
+      I any = 0;
+      for (std::size_t l = 0; l < W; ++l) any |= live[l];
+      if (any == 0) break;
+    }
+    for (std::size_t l = 0; l < m; ++l) {
+      sum[l] = acc[l];
+      converged[l] = conv[l] != 0;
+      scalar[l] = over[l] != 0;
+    }
+    return;
+  }
+#endif
+  (void)a, (void)b, (void)c, (void)z, (void)max_terms;
+  for (std::size_t l = 0; l < m; ++l) sum[l] = T(1), converged[l] = false, scalar[l] = true;  // the caller sums each lane
+}
+
 /**
  * log 2F1(a, b; c; z) for a, b, c > 0 and 0 <= z < 1 (or |z| < 1 without the transformation).
  * When c - a > 0 and c - b > 0 and the transformed series starts smaller, uses Euler's
@@ -200,14 +292,13 @@ template <std::floating_point T>
 template <std::floating_point T>
 [[nodiscard]] hyp2f1_value<T> log_hyp2f1(T a, T b, T c, T z, bool derivatives = false,
                                          long long max_terms = hyp2f1_max_terms) noexcept {
-  const T ca = c - a, cb = c - b;
-  if (!(z >= T(0) && ca > T(0) && cb > T(0) && ca * cb < a * b)) return hyp2f1_series<T>(a, b, c, z, derivatives, max_terms);
-  const hyp2f1_value<T> g = hyp2f1_series<T>(ca, cb, c, z, derivatives, max_terms);
+  if (!hyp2f1_uses_euler(a, b, c, z)) return hyp2f1_series<T>(a, b, c, z, derivatives, max_terms);
+  const hyp2f1_value<T> g = hyp2f1_series<T>(c - a, c - b, c, z, derivatives, max_terms);
   const T l1z = std::log1p(-z);
   hyp2f1_value<T> out;
   out.converged = g.converged;
   out.terms = g.terms;
-  out.log_value = (c - a - b) * l1z + g.log_value;
+  out.log_value = hyp2f1_euler_log(a, b, c, l1z, g.log_value);
   if (derivatives) {
     out.dlog_a = -l1z - g.dlog_a;
     out.dlog_b = -l1z - g.dlog_b;
