@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <random>
@@ -117,6 +118,26 @@ TEST_CASE("customer_accumulator: random logs against a plain std::map count", "[
     CHECK(acc.gaps().gaps == gaps);
     CHECK(acc.gaps().sum_of_gaps.count() == Approx(double(secs) / 86400.0).epsilon(1e-12));
   }
+}
+
+TEST_CASE("huge_page_allocator: arrays of 2 MiB and more on 2 MiB boundaries, usable to the last byte and freed",
+          "[aggregate][orders]") {
+  using alloc = crm::detail::huge_page_allocator<std::uint64_t>;
+  constexpr std::size_t mib = std::size_t{1} << 20;
+  alloc a;
+  for (int round = 0; round < 3; ++round)  // allocated and freed again: nothing kept between rounds
+    for (const std::size_t bytes : {std::size_t{64}, 2 * mib - 8, 2 * mib, 2 * mib + 8, 5 * mib + 24, 33 * mib}) {
+      CAPTURE(round, bytes);
+      const std::size_t n = bytes / sizeof(std::uint64_t);
+      std::uint64_t* p = a.allocate(n);
+      REQUIRE(p != nullptr);
+      if (bytes >= 2 * mib) CHECK(reinterpret_cast<std::uintptr_t>(p) % (2 * mib) == 0);
+      for (std::size_t i = 0; i < n; ++i) p[i] = i * 3 + 1;  // every byte writable
+      std::uint64_t sum = 0;
+      for (std::size_t i = 0; i < n; i += 4099) sum += p[i] - (i * 3 + 1);
+      CHECK(sum == 0);
+      a.deallocate(p, n);
+    }
 }
 
 TEST_CASE("customer_table: agrees with std::unordered_map on adversarial ids", "[aggregate][orders]") {
