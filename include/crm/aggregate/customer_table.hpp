@@ -57,7 +57,7 @@ struct huge_page_allocator {
     const auto base = reinterpret_cast<std::uintptr_t>(m);
     const std::uintptr_t start = (base + huge - 1) / huge * huge;
     if (start > base) (void)::munmap(m, start - base);
-    if (start + rounded < base + rounded + huge) (void)::munmap(reinterpret_cast<void*>(start + rounded), base + huge - start);
+    (void)::munmap(reinterpret_cast<void*>(start + rounded), base + huge - start);  // never empty: start < base + huge
     void* p = reinterpret_cast<void*>(start);
 #else
     void* p = std::aligned_alloc(huge, rounded);

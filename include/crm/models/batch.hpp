@@ -922,18 +922,13 @@ class pareto_alive_kernel {
     const hyp2f1_value<T> f1 = pareto_nbd_f<T>(m_.r, m_.alpha, m_.s, m_.beta, c.frequency, c.recency, false, pareto_prediction_series_terms);
     return finish(c, e, f1.log_value, f1.converged);
   }
-  /// The number of the last row's (x, T) (0, 1, 2, ... in order of first appearance), for callers
-  /// that keep more per-(x, T) values.
-  [[nodiscard]] std::size_t key() const noexcept { return key_; }
-
   /// For the rows i of [begin, end) of src in order: check(i) (an error_info: the row's other
-  /// inputs), then done(i, P(alive), key) (an error_info), as at() and key() would give them. Stops
-  /// at the first failing row, the same row a loop over at() stops at.
+  /// inputs), then done(i, P(alive), key) (an error_info), the value at() gives and the number of the
+  /// row's (x, T) (0, 1, 2, ... in order of first appearance, for callers that keep more per-(x, T)
+  /// values). Stops at the first failing row, the same row a loop over at() stops at.
   template <class Src, class Check, class Done>
   [[nodiscard]] batch_failure each(const Src& src, std::size_t begin, std::size_t end, Check&& check, Done&& done) {
-    constexpr std::size_t block = 256;
-    const bool alpha_ge = m_.alpha >= m_.beta;
-    const T d = alpha_ge ? m_.alpha : m_.beta, diff = alpha_ge ? m_.alpha - m_.beta : m_.beta - m_.alpha;
+    constexpr std::size_t block = block_rows;
     for (std::size_t b0 = begin; b0 < end; b0 += block) {
       const std::size_t b1 = std::min(end, b0 + block);
       batch_failure stop{};
@@ -963,12 +958,11 @@ class pareto_alive_kernel {
           value_[k] = *v, lane_of_[k] = block;
           continue;
         }
-        // the parameters of pareto_nbd_f's log_hyp2f1 at t_x, and the series it sums
-        const T a = m_.r + m_.s + c.frequency, bb = alpha_ge ? m_.s + T(1) : m_.r + c.frequency, cc = a + T(1);
-        const T z = diff / (d + c.recency);
-        const bool euler = hyp2f1_uses_euler(a, bb, cc, z);
-        pa_[lanes] = a, pb_[lanes] = bb, pc_[lanes] = cc, pz_[lanes] = z, euler_[lanes] = euler;
-        sa_[lanes] = euler ? cc - a : a, sb_[lanes] = euler ? cc - bb : bb;
+        // the arguments of pareto_nbd_f's log_hyp2f1 at t_x, and of the series it sums
+        const pareto_nbd_f_args<T> f = pareto_nbd_f_arguments(m_.r, m_.alpha, m_.s, m_.beta, c.frequency, c.recency);
+        const bool euler = hyp2f1_uses_euler(f.a, f.b, f.c, f.z);
+        pa_[lanes] = f.a, pb_[lanes] = f.b, pc_[lanes] = f.c, pz_[lanes] = f.z, euler_[lanes] = euler;
+        sa_[lanes] = euler ? f.c - f.a : f.a, sb_[lanes] = euler ? f.c - f.b : f.b;
         lane_of_[k] = lanes++;
       }
       // 2. the series at t_x, W at a time
@@ -1003,13 +997,12 @@ class pareto_alive_kernel {
     T u2, c, zero;
     bool converged, has_zero;
   };
-  // The entry of (x, T), made on first use; key_ is its number.
+  // The number of the entry of (x, T), made on first use.
   std::size_t entry_of(const rfm_row<T>& c) { return entry_of(c, key_memo<T, 2>::hash({c.frequency, c.age})); }
   std::size_t entry_of(const rfm_row<T>& c, std::size_t h) {
     const T r = m_.r, alpha = m_.alpha, s = m_.s, beta = m_.beta, x = c.frequency;
     bool inserted = false;
     const std::size_t j = memo_.find_or_insert({x, c.age}, h, inserted);
-    key_ = j;
     if (inserted) {
       const T a = r + s + x;
       const T d = alpha >= beta ? alpha : beta;
@@ -1037,7 +1030,6 @@ class pareto_alive_kernel {
   const pareto_nbd<T>& m_;
   key_memo<T, 2> memo_;
   std::vector<entry> entries_;
-  std::size_t key_ = 0;
   // each(): one block's rows and the series of its customers at t_x
   rfm_row<T> row_[block_rows];
   std::size_t key_of_[block_rows], lane_of_[block_rows], hash_[block_rows];

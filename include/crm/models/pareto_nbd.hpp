@@ -35,15 +35,25 @@
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
 
-/// F(t) of the Pareto/NBD likelihood (see pareto_nbd_loglik), as log 2F1 with derivatives.
+/// The arguments (a, b; c; z) of the 2F1 in F(t) of the Pareto/NBD likelihood (see pareto_nbd_loglik).
 template <std::floating_point T>
-[[nodiscard]] hyp2f1_value<T> pareto_nbd_f(T r, T alpha, T s, T beta, T x, T t, bool derivatives,
-                                           long long max_terms = hyp2f1_max_terms) noexcept {
+struct pareto_nbd_f_args {
+  T a, b, c, z;
+};
+template <std::floating_point T>
+[[nodiscard]] pareto_nbd_f_args<T> pareto_nbd_f_arguments(T r, T alpha, T s, T beta, T x, T t) noexcept {
   const bool alpha_ge = alpha >= beta;
   const T a = r + s + x;
   const T d = alpha_ge ? alpha : beta;
   const T diff = alpha_ge ? alpha - beta : beta - alpha;
-  return log_hyp2f1<T>(a, alpha_ge ? s + T(1) : r + x, a + T(1), diff / (d + t), derivatives, max_terms);
+  return {a, alpha_ge ? s + T(1) : r + x, a + T(1), diff / (d + t)};
+}
+/// F(t) of the Pareto/NBD likelihood (see pareto_nbd_loglik), as log 2F1 with derivatives.
+template <std::floating_point T>
+[[nodiscard]] hyp2f1_value<T> pareto_nbd_f(T r, T alpha, T s, T beta, T x, T t, bool derivatives,
+                                           long long max_terms = hyp2f1_max_terms) noexcept {
+  const pareto_nbd_f_args<T> g = pareto_nbd_f_arguments(r, alpha, s, beta, x, t);
+  return log_hyp2f1<T>(g.a, g.b, g.c, g.z, derivatives, max_terms);
 }
 
 /// One customer's Pareto/NBD log-likelihood and, when `grad` is not null, its gradient in
