@@ -7,7 +7,8 @@
 //   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M]
 //                       [--round-records N] [--round-bytes N]   (rounds of add_parallel / scan_csv_into)
 //                       [--split input|customer]   (how add_parallel splits the orders in memory)
-//                       [--task average_check|repeat_share|rfm|cohort]   (one task alone)
+//                       [--task average_check|repeat_share|rfm|cohort]   (one task alone; or
+//                        repeat_share_customers: the repeat share through customer_accumulator)
 //       times the comparison tasks (average check, repeat share, RFM, monthly cohort matrix) and
 //       prints one JSON object: times in seconds per repetition and the results to cross-check.
 #include <crm/aggregate.hpp>
@@ -340,7 +341,17 @@ struct task_runner {
     r.orders = t.orders;
     r.revenue = t.revenue;
   }
+  // The repeat share from the accumulator that keeps only a count per customer.
   void repeat_share(results& r) {
+    crm::repeat_purchase_accumulator<double> acc(customers_hint);
+    accumulate(acc);
+    const auto rep = acc.repeat();
+    r.customers = rep.customers;
+    r.repeat_customers = rep.repeat_customers;
+  }
+  // The same from customer_accumulator (first and last purchase and revenue too): --task
+  // repeat_share_customers, for comparison only.
+  void repeat_share_customers(results& r) {
     crm::customer_accumulator<double> acc(customers_hint);
     accumulate(acc);
     const auto rep = acc.repeat();
@@ -527,6 +538,7 @@ int compare_main(int argc, char** argv) {
     const auto wanted = [&only](const char* name) { return only.empty() || only == name; };
     if (wanted("average_check")) timed("average_check", [&](results& x) { run.average_check(x); });
     if (wanted("repeat_share")) timed("repeat_share", [&](results& x) { run.repeat_share(x); });
+    if (only == "repeat_share_customers") timed("repeat_share_customers", [&](results& x) { run.repeat_share_customers(x); });
     if (wanted("rfm")) timed("rfm", [&](results& x) { run.rfm(x); });
     if (wanted("cohort")) timed("cohort", [&](results& x) { run.cohorts(x); });
   }

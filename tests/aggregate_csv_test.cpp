@@ -932,23 +932,29 @@ TEST_CASE("csv: scan_csv_into's partitioned add in rounds equals one thread's ad
   const auto all = crm::read_orders_csv(csv_input::from_text(s, "orders.csv"));
   const std::span<const rec> rows(all.records);
   crm::customer_accumulator<double> c1;
+  crm::repeat_purchase_accumulator<double> l1;
   crm::rfm_accumulator<double> r1(ro);
   crm::period_accumulator<double> p1(po);
   c1.add(rows);
+  l1.add(rows);
   r1.add(rows);
   p1.add(rows);
   for (const std::size_t round : {std::size_t{0}, std::size_t{1} << 20, std::size_t{600000}}) {
     CAPTURE(round);
     const crm::csv_format f{.threads = 2, .round_bytes = round};
     crm::customer_accumulator<double> c2;
+    crm::repeat_purchase_accumulator<double> l2;
     crm::rfm_accumulator<double> r2(ro);
     crm::period_accumulator<double> p2(po);
     const crm::csv_summary sc = crm::scan_csv_into<rec>(csv_input::from_text(s, "orders.csv"), {}, f, c2);
+    (void)crm::scan_csv_into<rec>(csv_input::from_text(s, "orders.csv"), {}, f, l2);
     (void)crm::scan_csv_into<rec>(csv_input::from_text(s, "orders.csv"), {}, f, r2);
     (void)crm::scan_csv_into<rec>(csv_input::from_text(s, "orders.csv"), {}, f, p2);
     CHECK(sc.rows == 120000);
     CHECK(sc.used == 120000);
     CHECK(c2 == c1);
+    CHECK(l2 == l1);
+    CHECK(l2.repeat().repeat_customers == c1.repeat().repeat_customers);
     CHECK(r2 == r1);
     CHECK(p2 == p1);
   }

@@ -75,6 +75,7 @@ TEST_CASE("merge: order accumulators, exact in decimal", "[aggregate][merge]") {
     const auto orders = random_orders<dec>(1500, 1 + static_cast<int>(rng() % 200), 60 + static_cast<int>(rng() % 700));
     check_merges(crm::order_totals_accumulator<dec>{}, orders);
     check_merges(crm::customer_accumulator<dec>{}, orders);
+    check_merges(crm::repeat_purchase_accumulator<dec>{}, orders);
     check_merges(crm::spend_accumulator<dec>(crm::period_unit::week), [&] {
       std::vector<crm::spend_record<dec>> s;
       for (const auto& o : orders) s.push_back({o.time, static_cast<crm::tag_id>(o.customer % 5), abs(o.amount)});
@@ -210,7 +211,12 @@ TEST_CASE("merge from bytes: a table that would overflow grows once, before the 
   // bytes is) and ids of which a fifth are new: most parts would pass their limit, so the table is
   // sized up front and the inserts never grow it; a table with room left is not touched.
   const auto key = [](std::uint64_t k) { return k * 0x9E3779B97F4A7C15ULL; };
-  crm::customer_table<int> t(100000);
+  struct wide {  // a 32-byte slot: reserve() gives the room asked for (16-byte slots get twice that)
+    long long n = 0;
+    long long pad[2] = {};
+  };
+  STATIC_REQUIRE(crm::customer_table<wide>::reserve_room == 1);
+  crm::customer_table<wide> t(100000);
   for (std::uint64_t k = 1; k <= 100000; ++k) t.try_emplace(key(k));
   const std::size_t before = t.capacity();
   std::vector<crm::customer_id> ids;
@@ -218,13 +224,13 @@ TEST_CASE("merge from bytes: a table that would overflow grows once, before the 
   t.prepare_merge(std::span<const crm::customer_id>(ids));
   const std::size_t prepared = t.capacity();
   CHECK(prepared > before);
-  for (const crm::customer_id c : ids) ++*t.try_emplace_in_part(c).first;
+  for (const crm::customer_id c : ids) ++t.try_emplace_in_part(c).first->n;
   CHECK(t.capacity() == prepared);  // no part grew during the inserts
   CHECK(t.size() == 120000);
-  CHECK(*t.find(key(1)) == 0);
-  CHECK(*t.find(key(50000)) == 1);
-  CHECK(*t.find(key(120000)) == 1);
-  crm::customer_table<int> roomy(240000);
+  CHECK(t.find(key(1))->n == 0);
+  CHECK(t.find(key(50000))->n == 1);
+  CHECK(t.find(key(120000))->n == 1);
+  crm::customer_table<wide> roomy(240000);
   for (std::uint64_t k = 1; k <= 100000; ++k) roomy.try_emplace(key(k));
   const std::size_t roomy_cap = roomy.capacity();
   roomy.prepare_merge(std::span<const crm::customer_id>(ids));
@@ -291,6 +297,7 @@ void check_partitioned(const Acc& proto, std::vector<crm::order<dec>> orders, co
 
 TEST_CASE("add_parallel: the partitioned add equals one thread's add", "[aggregate][merge][parallel]") {
   STATIC_REQUIRE(crm::detail::partitioned_accumulator<crm::customer_accumulator<dec>, crm::order<dec>>);
+  STATIC_REQUIRE(crm::detail::partitioned_accumulator<crm::repeat_purchase_accumulator<dec>, crm::order<dec>>);
   STATIC_REQUIRE(crm::detail::partitioned_accumulator<crm::rfm_accumulator<dec>, crm::order<dec>>);
   STATIC_REQUIRE(crm::detail::partitioned_accumulator<crm::period_accumulator<double>, crm::order<double>>);
   STATIC_REQUIRE_FALSE(crm::detail::partitioned_accumulator<crm::order_totals_accumulator<double>, crm::order<double>>);
@@ -298,6 +305,7 @@ TEST_CASE("add_parallel: the partitioned add equals one thread's add", "[aggrega
   const auto before = random_orders<dec>(500, 1200, 700);
   for (int i = 0; i < 6000; i += 97) orders[static_cast<std::size_t>(i)].customer = 0;  // customer 0 too
   crm::customer_accumulator<dec> cust;
+  crm::repeat_purchase_accumulator<dec> lean;
   crm::rfm_accumulator<dec> rfm({.calibration_end = 2024y / 6 / 30d, .observation_end = 2024y / 12 / 31d, .time_unit = days{7}});
   crm::period_accumulator<dec> months({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .inactive_periods = 2});
   crm::period_accumulator<dec> days_({.unit = crm::period_unit::day, .first = 2023y / 1 / 1d, .periods = 700});  // 700 days: one thread's path
@@ -305,6 +313,7 @@ TEST_CASE("add_parallel: the partitioned add equals one thread's add", "[aggrega
   crm::period_accumulator<dec> gaps({.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 24, .gaps = true});  // chunks and a merge
   SECTION("clean records") {
     check_partitioned(cust, orders, before);
+    check_partitioned(lean, orders, before);
     check_partitioned(rfm, orders, before);
     check_partitioned(months, orders, before);
     check_partitioned(days_, orders, before);
@@ -316,6 +325,7 @@ TEST_CASE("add_parallel: the partitioned add equals one thread's add", "[aggrega
       orders[at].amount = dec(std::numeric_limits<double>::quiet_NaN());
     orders[4000].time = crm::to_time(sys_days{2300y / 1 / 1});
     check_partitioned(cust, orders, before);
+    check_partitioned(lean, orders, before);
     check_partitioned(rfm, orders, before);
     check_partitioned(months, orders, before);
     check_partitioned(gaps, orders, before);
@@ -337,6 +347,8 @@ TEST_CASE("add_parallel: the partitioned add equals one thread's add", "[aggrega
 TEST_CASE("fresh(): reserved as the accumulator it comes from", "[aggregate][merge][parallel]") {
   crm::customer_accumulator<double> c(100000);
   CHECK(c.fresh().table().capacity() >= 100000);
+  crm::repeat_purchase_accumulator<double> lean(100000);
+  CHECK(lean.fresh().table().capacity() >= 200000);  // twice the room for its 16-byte slots
   crm::rfm_accumulator<double> r({.calibration_end = 2024y / 6 / 30d});
   r.reserve(50000);
   CHECK(r.fresh().memory_bytes() >= 50000 * 64);

@@ -1,6 +1,7 @@
 // crm-metrics tests: order accumulators (revenue and orders; per-customer repeat share, purchase
 // frequency, time between purchases), the per-customer table, and bad records.
 #include <crm/aggregate/orders.hpp>
+#include <crm/aggregate/parallel.hpp>
 #include <crm/metrics/retention.hpp>
 #include <crm/metrics/revenue.hpp>
 #include <crm/multiprecision.hpp>
@@ -117,6 +118,18 @@ TEST_CASE("customer_accumulator: random logs against a plain std::map count", "[
     CHECK(acc.purchases().orders == orders);
     CHECK(acc.gaps().gaps == gaps);
     CHECK(acc.gaps().sum_of_gaps.count() == Approx(double(secs) / 86400.0).epsilon(1e-12));
+    crm::repeat_purchase_accumulator<double> lean;
+    REQUIRE(lean.add(log).used == n);
+    CHECK(lean.customers() == static_cast<long long>(m.size()));
+    CHECK(lean.repeat().repeat_customers == repeat);
+    CHECK(lean.purchases().orders == orders);
+    CHECK(lean.returns() == n - orders);
+    for (const auto& [c, r] : m) REQUIRE(lean.purchases_of(c) == static_cast<std::uint32_t>(r.orders));
+    CHECK(lean.purchases_of(0x1234567) == 0);
+    // and the same in two threads' partitioned add, in small rounds
+    crm::repeat_purchase_accumulator<double> par;
+    (void)crm::add_parallel(par, log, {.threads = 2, .min_records_per_thread = 16, .round_records = 200});
+    CHECK(par == lean);
   }
 }
 
@@ -197,6 +210,20 @@ TEST_CASE("order accumulators: bad records are rejected by index and field; coun
     CHECK(r.first_rejections[3].index == 5);
     CHECK(acc.customers() == 3);
     CHECK(acc.totals().revenue == 16.0);
+  }
+  SECTION("repeat_purchase_accumulator: the same checks, the same counts") {
+    crm::repeat_purchase_accumulator<double> acc;
+    const crm::add_report r = acc.try_add(log, crm::on_bad_record::skip);
+    CHECK(r.used == 3);
+    CHECK(r.rejected == 4);
+    CHECK(r.records() == 7);
+    CHECK(r.first_rejections[0].index == 1);
+    CHECK(crm::message(r.first_error()) == "crm::repeat_purchase_accumulator: amount is not finite (NaN or infinity) (record 1)");
+    CHECK(std::string(r.first_rejections[1].error.field) == "time");
+    CHECK(r.first_rejections[3].index == 5);
+    CHECK(acc.customers() == 3);
+    CHECK(acc.orders() == 3);
+    CHECK(acc.returns() == 0);
   }
   SECTION("throwing form names the record") {
     crm::order_totals_accumulator<double> acc;
@@ -291,13 +318,20 @@ TEST_CASE("docs/aggregation.md: slot sizes per customer for double", "[aggregate
     REQUIRE((t.capacity() <= 16 || 8 * t.size() > 3 * t.capacity()));
   }
   // Reserved for a million: 256 parts of 5,568 slots (1.43 per customer), and a million customers
-  // then fit without growing.
-  crm::customer_table<int> r(1'000'000);
+  // then fit without growing; with slots of 16 bytes twice the room: 512 parts (2.85 per customer).
+  using wide = crm::customer_accumulator<double>::state;
+  crm::customer_table<wide> r(1'000'000);
   CHECK(r.part_count() == 256);
   CHECK(r.capacity() == 256 * 5568);
   for (std::uint64_t k = 1; k <= 1'000'000; ++k) r.try_emplace(k * 0x9E3779B97F4A7C15ULL);
   CHECK(r.size() == 1'000'000);
   CHECK(r.capacity() == 256 * 5568);
+  STATIC_REQUIRE(sizeof(crm::customer_table<crm::repeat_purchase_accumulator<double>::state>::slot) == 16);
+  STATIC_REQUIRE(crm::customer_table<int>::reserve_room == 2);
+  STATIC_REQUIRE(crm::customer_table<wide>::reserve_room == 1);
+  crm::customer_table<int> small(1'000'000);
+  CHECK(small.part_count() == 512);
+  CHECK(small.capacity() == 512 * 5568);
   // More parts (as add_parallel asks for a large batch) keep the room reserved: 100,000 customers
   // still fit without a part growing.
   crm::customer_table<int> m(100'000);
@@ -330,6 +364,46 @@ TEST_CASE("customer_accumulator: a first purchase refused for overflow leaves no
   CHECK(acc.find(2)->last == fresh.find(2)->last);
   CHECK(acc.find(2)->orders == 1);
   CHECK(acc.customers() == 2);
+}
+
+TEST_CASE("repeat_purchase_accumulator: a small log by hand; the 2^32 - 1 purchases of one customer", "[aggregate][orders]") {
+  // Customer 1: three purchases, one of them free (amount 0), and a return; customer 2: one
+  // purchase; customer 3: only a return, so not a customer. Repeat share 1/2, frequency 4/2.
+  const std::vector<order<double>> log = {{1, at(2024y / 1 / 1), 10.0}, {2, at(2024y / 1 / 3), 4.0},   {1, at(2024y / 1 / 1), 0.0},
+                                          {1, at(2024y / 2 / 1), 5.0},  {1, at(2024y / 2 / 2), -5.0}, {3, at(2024y / 2 / 2), -1.0}};
+  crm::repeat_purchase_accumulator<double> acc;
+  CHECK(acc.add(log).used == 6);
+  CHECK(acc.repeat().repeat_customers == 1);
+  CHECK(acc.repeat().customers == 2);
+  CHECK(crm::repeat_purchase_share(acc.repeat()).value() == 0.5);
+  CHECK(crm::purchase_frequency(acc.purchases()).value() == 2.0);
+  CHECK(acc.orders() == 4);
+  CHECK(acc.returns() == 2);
+  CHECK(acc.purchases_of(1) == 3);
+  CHECK(acc.purchases_of(3) == 0);
+  // One customer at 2^32 - 1 purchases (a state read from bytes): the next purchase is refused,
+  // the state unchanged; a merge that would pass it too.
+  crm::repeat_purchase_accumulator<double> one;
+  one.add(order<double>{5, at(2024y / 1 / 1), 1.0});
+  auto bytes = one.serialize();
+  const std::uint64_t most = 0xFFFFFFFFULL;
+  for (std::size_t k = 0; k < 8; ++k) bytes[24 + k] = static_cast<std::byte>((most >> (8 * k)) & 0xFF);  // orders
+  for (std::size_t k = 0; k < 4; ++k) bytes[24 + 8 + 8 + 8 + 8 + k] = std::byte{0xFF};                   // customer 5's purchases
+  const auto len = static_cast<std::size_t>(bytes.size() - 24 - 8);
+  const std::uint64_t sum = crm::detail::checksum(std::span<const std::byte>(bytes).subspan(24, len));
+  for (std::size_t k = 0; k < 8; ++k) bytes[bytes.size() - 8 + k] = static_cast<std::byte>((sum >> (8 * k)) & 0xFF);
+  crm::repeat_purchase_accumulator<double> full = crm::repeat_purchase_accumulator<double>::deserialize(bytes);
+  REQUIRE(full.purchases_of(5) == most);
+  const crm::error_info e = full.try_add(order<double>{5, at(2024y / 1 / 2), 1.0});
+  CHECK(e.code == crm::errc::overflow);
+  CHECK(crm::message(e) == "crm::repeat_purchase_accumulator: orders overflows the number type (one customer has more than 2^32 - 1 purchases)");
+  CHECK(full.purchases_of(5) == most);
+  CHECK(full.orders() == static_cast<crm::count_t>(most));
+  const crm::repeat_purchase_accumulator<double> before = full;
+  CHECK(full.try_merge(one).code == crm::errc::overflow);
+  CHECK(full == before);
+  CHECK_FALSE(full.partitioned_ok(1, crm::on_bad_record::stop));  // add_parallel then adds on one thread, which checks
+  CHECK(full.try_add(order<double>{6, at(2024y / 1 / 2), 1.0}).code == crm::errc::ok);  // other customers still count
 }
 
 TEST_CASE("customer_table: the radix sort by customer id equals std::stable_sort", "[aggregate][orders]") {

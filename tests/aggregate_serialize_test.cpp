@@ -102,6 +102,9 @@ TEMPLATE_TEST_CASE("serialize: every accumulator round-trips and refuses damaged
   crm::customer_accumulator<T> customers;
   customers.add(orders);
   check_bytes(customers);
+  crm::repeat_purchase_accumulator<T> repeat;
+  repeat.add(orders);
+  check_bytes(repeat);
   crm::rfm_accumulator<T> rfm({.calibration_end = 2023y / 6 / 30d, .observation_end = 2024y / 12 / 31d, .time_unit = days{7}});
   auto shuffled = orders;
   std::shuffle(shuffled.begin(), shuffled.end(), rng);  // out-of-order days: inexact counts and the day log
@@ -127,6 +130,7 @@ TEMPLATE_TEST_CASE("serialize: every accumulator round-trips and refuses damaged
   check_bytes(spend);
   check_bytes(crm::order_totals_accumulator<T>{});  // empty states too
   check_bytes(crm::customer_accumulator<T>{});
+  check_bytes(crm::repeat_purchase_accumulator<T>{});
 }
 
 TEST_CASE("serialize: surveys; wrong kind and number type are refused", "[aggregate][serialize]") {
@@ -152,4 +156,33 @@ TEST_CASE("serialize: surveys; wrong kind and number type are refused", "[aggreg
   wr64(big, count_at, ~0ULL);
   reseal(big);
   CHECK(std::string(crm::customer_accumulator<double>::try_deserialize(big).error().field) == "customers");
+}
+
+TEST_CASE("serialize: repeat_purchase_accumulator refuses a state whose counts disagree", "[aggregate][serialize]") {
+  crm::repeat_purchase_accumulator<double> a;
+  const auto t = crm::to_time(sys_days{2024y / 1 / 1});
+  a.add(std::vector<crm::order<double>>{{7, t, 1.0}, {7, t, 2.0}, {9, t, 3.0}, {9, t, -1.0}});
+  const auto bytes = a.serialize();
+  REQUIRE(bytes.size() == 24 + 8 + 8 + 8 + 2 * 12 + 8);  // orders, returns, customers, 2 x (id, purchases), checksum
+  CHECK(crm::repeat_purchase_accumulator<double>::deserialize(bytes) == a);
+  const std::size_t first_count = 24 + 8 + 8 + 8 + 8;  // the first customer's purchases (u32)
+  {  // a customer with no purchases
+    auto b = bytes;
+    for (std::size_t k = 0; k < 4; ++k) b[first_count + k] = std::byte{0};
+    reseal(b);
+    const auto e = crm::repeat_purchase_accumulator<double>::try_deserialize(b).error();
+    CHECK(crm::message(e) == "crm::repeat_purchase_accumulator: purchases is malformed (must be >= 1 (corrupted state))");
+  }
+  {  // purchases that do not add up to the orders
+    auto b = bytes;
+    b[first_count] = std::byte{5};
+    reseal(b);
+    CHECK(std::string(crm::repeat_purchase_accumulator<double>::try_deserialize(b).error().field) == "orders");
+  }
+  {  // the same customer twice
+    auto b = bytes;
+    for (std::size_t k = 0; k < 8; ++k) b[first_count + 4 + k] = b[first_count - 8 + k];
+    reseal(b);
+    CHECK(std::string(crm::repeat_purchase_accumulator<double>::try_deserialize(b).error().field) == "customer");
+  }
 }

@@ -343,4 +343,170 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
   order_totals_accumulator<T> totals_;
 };
 
+/**
+ * @brief Purchases per customer and nothing else: repeat-purchase share and purchase frequency in
+ * half the memory of customer_accumulator (a 16-byte slot of crm::customer_table per customer: the
+ * id and a 32-bit count; docs/aggregation.md has the measured bytes per customer). Use it when
+ * those two metrics are all you need; customer_accumulator adds the first and last purchase times
+ * (time between purchases) and the revenue (average check).
+ * Only purchases (amount >= 0) count and make a customer; returns (amount < 0) are checked and
+ * counted in returns(), nothing else.
+ * - repeat(): {customers with >= 2 purchases, customers} -> crm::repeat_purchase_share
+ *   (001_15fb4e46a87cf176.txt line 66).
+ * - purchases(): {orders, customers} -> crm::purchase_frequency (000_9949ba3a3098aa87.txt line 32).
+ * Errors (per record): amount NaN/inf (not_finite, "amount"); time outside 1900..2199
+ * (out_of_range, "time"); more than 2^32 - 1 purchases of one customer (overflow, "orders").
+ *
+ * **Example**
+ *     crm::repeat_purchase_accumulator<double> acc;
+ *     acc.add(orders);                                   // std::span<const crm::order<double>>
+ *     double share = crm::repeat_purchase_share(acc.repeat());
+ */
+template <number T = double>
+class repeat_purchase_accumulator : public detail::accumulator_base<repeat_purchase_accumulator<T>, order<T>, T>,
+                                    public detail::reserved_like_parent<repeat_purchase_accumulator<T>> {
+ public:
+  using detail::accumulator_base<repeat_purchase_accumulator<T>, order<T>, T>::add;
+  static constexpr detail::state_kind kind = detail::state_kind::repeat_purchases;
+  static constexpr const char* name = "repeat_purchase_accumulator";
+  using state = std::uint32_t;  ///< purchases of one customer (0: a slot not in use)
+
+  repeat_purchase_accumulator() = default;
+  /// Reserves room for `customers` customers (saves rehashing when the number is known).
+  explicit repeat_purchase_accumulator(std::size_t customers) { this->reserve(customers); }
+
+  error_info try_add(const order<T>& o) {
+    if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
+    if (o.amount < number_traits<T>::zero()) {
+      ++returns_;
+      return {};
+    }
+    state& n = *table_.try_emplace(o.customer).first;
+    if (n == std::numeric_limits<state>::max()) [[unlikely]] return overflow();
+    ++n;
+    ++orders_;
+    return {};
+  }
+  add_report try_add(std::span<const order<T>> records, on_bad_record policy = on_bad_record::stop) {
+    return detail::add_prefetched(table_, records, policy, [this](const order<T>& o) { return try_add(o); });
+  }
+
+  // The two-phase add of crm::add_parallel (detail::partitioned_accumulator): an entry is the id.
+  struct part_entry {
+    customer_id customer;
+  };
+  struct part_context {};
+  [[nodiscard]] repeat_purchase_accumulator partitioned_side() const { return {}; }
+  /// No customer can pass 2^32 - 1 purchases in this batch, so the two phases add exactly as try_add.
+  [[nodiscard]] bool partitioned_ok(std::size_t records, on_bad_record) const noexcept {
+    return static_cast<std::uint64_t>(orders_) + records < std::numeric_limits<state>::max();
+  }
+  error_info partitioned_scan(const order<T>& o, bool& emit) {
+    if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
+    emit = !(o.amount < number_traits<T>::zero());
+    ++(emit ? orders_ : returns_);
+    return {};
+  }
+  [[nodiscard]] part_entry partitioned_entry(const order<T>& o) const noexcept { return {o.customer}; }
+  error_info partitioned_apply(const part_entry& e, part_context&) {
+    ++*table_.try_emplace_in_part(e.customer).first;
+    return {};
+  }
+  void partitioned_start(std::span<part_context>) noexcept {}
+  void partitioned_finish(std::span<part_context>, std::size_t) noexcept {}
+  [[nodiscard]] customer_table<state>& partitioned_table() noexcept { return table_; }
+
+  /// Customers with at least one purchase.
+  [[nodiscard]] count_t customers() const { return repeat().customers; }
+  /// {customers with >= 2 purchases, customers}: the input of crm::repeat_purchase_share.
+  [[nodiscard]] repeat_counts repeat() const {
+    repeat_counts r;
+    table_.for_each([&r](customer_id, state n) {
+      r.customers += n > 0;
+      r.repeat_customers += n >= 2;
+    });
+    return r;
+  }
+  /// {orders, customers}: the input of crm::purchase_frequency (orders per customer).
+  [[nodiscard]] purchase_counts purchases() const { return {.orders = orders_, .customers = customers()}; }
+  /// Purchases (orders with amount >= 0) and returns (amount < 0) added.
+  [[nodiscard]] count_t orders() const noexcept { return orders_; }
+  [[nodiscard]] count_t returns() const noexcept { return returns_; }
+  /// The purchases of one customer (0 for a customer never seen).
+  [[nodiscard]] std::uint32_t purchases_of(customer_id c) const noexcept {
+    const state* n = table_.find(c);
+    return n == nullptr ? 0 : *n;
+  }
+  [[nodiscard]] const customer_table<state>& table() const noexcept { return table_; }
+  [[nodiscard]] std::size_t memory_bytes() const noexcept { return table_.memory_bytes() + sizeof(*this) - sizeof(table_); }
+
+  /// Adds the records of `other`. Errors: one customer's purchases pass 2^32 - 1 (overflow,
+  /// "orders"; nothing is changed).
+  error_info try_merge(const repeat_purchase_accumulator& other) {
+    bool over = false;
+    if (static_cast<std::uint64_t>(orders_) + static_cast<std::uint64_t>(other.orders_) > std::numeric_limits<state>::max())
+      other.table_.for_each([&](customer_id c, state o) {
+      if (o != 0 && std::uint64_t(purchases_of(c)) + o > std::numeric_limits<state>::max()) over = true;
+    });
+    if (over) return overflow();
+    table_.prepare_merge(other.table_);
+    other.table_.for_each([&](customer_id c, state o) {
+      if (o != 0) *table_.try_emplace(c).first += o;
+    });
+    orders_ += other.orders_;
+    returns_ += other.returns_;
+    return {};
+  }
+
+  /// Payload: orders, returns (i64), customers (u64), then per customer its id (u64) and purchases
+  /// (u32, at least 1), whose sum must equal orders.
+  void write_payload(detail::byte_writer& w) const {
+    w.put(static_cast<std::int64_t>(orders_));
+    w.put(static_cast<std::int64_t>(returns_));
+    w.put(static_cast<std::uint64_t>(customers()));
+    table_.for_each([&w](customer_id c, state n) {
+      if (n == 0) return;
+      w.put(c);
+      w.put(n);
+    });
+  }
+  void read_payload(detail::byte_reader& r) {
+    orders_ = r.template get<std::int64_t>("orders");
+    returns_ = r.template get<std::int64_t>("returns");
+    if (!r.ok()) return;
+    if (orders_ < 0) return r.fail(errc::malformed, "orders", "must be >= 0");
+    if (returns_ < 0) return r.fail(errc::malformed, "returns", "must be >= 0");
+    const std::uint64_t n = r.get_count("customers", 12);
+    table_.reserve(static_cast<std::size_t>(n));
+    std::uint64_t sum = 0;
+    for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      const auto c = r.get<std::uint64_t>("customer");
+      const auto k = r.get<std::uint32_t>("purchases");
+      if (!r.ok()) return;
+      if (k == 0) return r.fail(errc::malformed, "purchases", "must be >= 1 (corrupted state)");
+      auto [slot, created] = table_.try_emplace(c);
+      if (!created) return r.fail(errc::malformed, "customer", "appears twice (corrupted state)");
+      *slot = k;
+      sum += k;
+    }
+    if (r.ok() && sum != static_cast<std::uint64_t>(orders_))
+      r.fail(errc::malformed, "orders", "differs from the sum of the customers' purchases (corrupted state)");
+  }
+
+  friend bool operator==(const repeat_purchase_accumulator& a, const repeat_purchase_accumulator& b) {
+    if (a.orders_ != b.orders_ || a.returns_ != b.returns_ || a.customers() != b.customers()) return false;
+    bool same = true;
+    a.table_.for_each([&](customer_id c, state n) { same = same && (n == 0 || b.purchases_of(c) == n); });
+    return same;
+  }
+
+ private:
+  [[nodiscard]] static error_info overflow() noexcept {
+    return {errc::overflow, name, "orders", "one customer has more than 2^32 - 1 purchases"};
+  }
+  customer_table<state> table_;
+  count_t orders_ = 0;
+  count_t returns_ = 0;
+};
+
 CRM_METRICS_END_NAMESPACE

@@ -290,8 +290,8 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
 
 /**
  * @brief Adds `records` to `acc` using up to `opt.threads` threads.
- * For customer_accumulator, rfm_accumulator (with its day log) and period_accumulator (up to 64
- * periods, without cohort revenue): the partitioned add. The table of customers is split into
+ * For customer_accumulator, repeat_purchase_accumulator, rfm_accumulator (with its day log) and
+ * period_accumulator (up to 64 periods, without cohort revenue): the partitioned add. The table of customers is split into
  * parts by the hash of the id; per round of `opt.round_records` records, each thread checks a
  * contiguous chunk, adds its totals, and files its purchases by part (one pass); then each thread adds the
  * purchases of its own range of parts, chunk after chunk. Every customer's records arrive in input

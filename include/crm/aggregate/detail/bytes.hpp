@@ -47,6 +47,7 @@ enum class state_kind : std::uint16_t {
   nps = 6,
   csat = 7,
   spend = 8,
+  repeat_purchases = 9,
 };
 
 /// 64-bit checksum: h = mix((h ^ word) * odd) over 8-byte little-endian words (the tail zero-padded),
