@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <concepts>
 #include <cstddef>
@@ -35,7 +36,7 @@ struct parallel_options {
   on_bad_record policy = on_bad_record::stop;   ///< as for try_add
   std::size_t min_records_per_thread = 65536;   ///< fewer records per thread are not worth a thread
   /// Records per round of the partitioned add (see try_add_parallel): its buffers hold this many
-  /// entries (16 to 24 bytes each) at a time.
+  /// entries (8 to 24 bytes each) at a time.
   std::size_t round_records = std::size_t{1} << 21;
   /// false: cut into chunks and merge even where the partitioned add applies (it needs buffers of
   /// round_records entries; the chunks need a table per thread instead).
@@ -148,12 +149,15 @@ inline void add_report_to(add_report& total, const add_report& r, std::size_t of
 }
 
 /**
- * The two phases of the partitioned add, for any source of records: slots 0 .. threads - 1 each
- * take a contiguous piece of the input, in input order (the batch of add_parallel cut into chunks;
- * the pieces of a CSV file in scan_csv_into). Phase 1 (file) checks a piece's records, adds their
- * shared part and files one entry per purchase under the part of the table its customer belongs
- * to; phase 2 (apply) lets each thread add the entries of its own range of parts, slot after slot,
- * so every customer sees its records in input order and no two threads touch one customer.
+ * The two phases of the partitioned add, for any source of records. Phase 1 (file) checks a piece
+ * of the input, adds its shared part (totals, per-period sums) and files one entry per purchase
+ * under the part of the table its customer belongs to, in the list of the thread that files it;
+ * phase 2 (apply) adds the entries part by part, each part's pieces in input order, so every
+ * customer sees its records in input order and no two threads touch one customer. Pieces are either
+ * the slots 0 .. threads - 1 of scan_csv_into (file: slot t's pieces of the file, one thread per
+ * slot) or the morsels of add_partitioned (file_piece: any thread takes the next morsel, so one
+ * that is held up, on a core shared with other work, leaves the rest of the round to the others).
+ * In phase 2 the threads take groups of parts from a shared counter, for the same reason.
  */
 template <class Acc, class Record>
 class partitioned_run {
@@ -161,32 +165,118 @@ class partitioned_run {
   using entry = typename Acc::part_entry;
   using context = typename Acc::part_context;
 
-  /// Prepares `threads` slots for about `records` records (the table gets enough parts for every
-  /// thread, parts of a few thousand customers: cache-sized).
-  partitioned_run(Acc& acc, std::size_t threads, std::size_t records) : acc_(acc), threads_(threads), ctx_(threads) {
+  /// Prepares `threads` threads' lists and `pieces` pieces (at least `threads`) for about `records`
+  /// records (the table gets enough parts for every thread, parts of a few thousand customers:
+  /// cache-sized).
+  partitioned_run(Acc& acc, std::size_t threads, std::size_t records, std::size_t pieces = 0)
+      : acc_(acc), threads_(threads), pieces_(std::max(threads, pieces)), ctx_(threads) {
     auto& table = acc.partitioned_table();
     table.ensure_parts(static_cast<int>(std::max(std::bit_width(threads - 1), std::bit_width(records >> 16))));
     parts_ = table.part_count();
-    for (std::size_t t = 1; t < threads; ++t) side_.push_back(acc.partitioned_side());
+    for (std::size_t i = 1; i < pieces_; ++i) side_.push_back(acc.partitioned_side());
+    touched_.assign(pieces_, 0);
+    owner_.assign(pieces_, 0);
+    from_.assign(pieces_ * parts_, 0);
+    to_.assign(pieces_ * parts_, 0);
     for (std::size_t t = 0; t < threads; ++t) lists_.emplace_back(parts_);
   }
 
-  /// Phase 1 for slot t (one thread per slot at a time): checks `records` in order, adds their
-  /// shared part (into acc for slot 0, into a side accumulator for the others) and files one entry
-  /// per purchase under its customer's part. Under on_bad_record::stop it ends at the first bad
-  /// record (the rest count as unread). Indices of the report count from the start of `records`.
-  add_report file(std::size_t t, std::span<const Record> records, on_bad_record policy) {
-    Acc& a = t == 0 ? acc_ : side_[t - 1];
+  /// Phase 1 for slot t (one thread per slot at a time; scan_csv_into): checks `records` in order,
+  /// adds their shared part (into acc for slot 0, into a side accumulator for the others) and files
+  /// one entry per purchase under its customer's part, after the slot's earlier records. Under
+  /// on_bad_record::stop it ends at the first bad record (the rest count as unread). Indices of the
+  /// report count from the start of `records`.
+  add_report file(std::size_t t, std::span<const Record> records, on_bad_record policy) { return scan(t, t, records, policy); }
+
+  /// Phase 1 for piece i, filed by thread t (each piece once per round, by any thread; add_partitioned).
+  add_report file_piece(std::size_t t, std::size_t i, std::span<const Record> records, on_bad_record policy) {
+    const part_lists<entry>& out = lists_[t];
+    owner_[i] = t;
+    for (std::size_t p = 0; p < parts_; ++p) from_[i * parts_ + p] = out.size(p);
+    const add_report rep = scan(t, i, records, policy);
+    for (std::size_t p = 0; p < parts_; ++p) to_[i * parts_ + p] = out.size(p);
+    return rep;
+  }
+
+  /// Phase 2 after file(): the entries of slots 0 .. chunks - 1 (see apply_pieces).
+  error_info apply(std::size_t chunks) {
+    for (std::size_t c = 0; c < chunks; ++c) {
+      owner_[c] = c;
+      for (std::size_t p = 0; p < parts_; ++p) {
+        from_[c * parts_ + p] = 0;
+        to_[c * parts_ + p] = lists_[c].size(p);
+      }
+    }
+    return apply_pieces(chunks);
+  }
+
+  /// Phase 2: adds the entries of pieces 0 .. pieces - 1 on `threads` threads, each taking groups
+  /// of parts from a shared counter and each part's pieces in order (so every customer sees its
+  /// records in input order), loading the slot of the entry 16 places ahead while it adds one and
+  /// streaming the slots of the next part it will add into the cache; then merges the pieces'
+  /// shared sums into acc in order and empties every list. Returns the first error (a sum that
+  /// overflows T: partitioned_ok rules out every other state-dependent error).
+  error_info apply_pieces(std::size_t pieces) {
+    constexpr std::size_t ahead = 16;
+    auto& table = acc_.partitioned_table();
+    acc_.partitioned_start(std::span<context>(ctx_));
+    std::vector<error_info> failed(threads_);
+    const std::size_t group = std::max<std::size_t>(1, parts_ / (threads_ * 16));
+    const std::size_t groups = (parts_ + group - 1) / group;
+    std::atomic<std::size_t> next_group{0};
+    on_threads(threads_, [&](std::size_t t) {
+      std::size_t g = next_group.fetch_add(1, std::memory_order_relaxed);
+      while (g < groups) {
+        const std::size_t g_next = next_group.fetch_add(1, std::memory_order_relaxed);  // claimed ahead, to stream its first part
+        const std::size_t p_end = std::min(parts_, (g + 1) * group);
+        for (std::size_t p = g * group; p < p_end; ++p) {
+          // the next part's slots stream into the cache, a line per entry of this part
+          const std::size_t q = p + 1 < p_end ? p + 1 : g_next * group;
+          const std::size_t lines = q < parts_ ? table.part_lines(q) : 0;
+          std::size_t line = 0;
+          for (std::size_t i = 0; i < pieces; ++i)
+            lists_[owner_[i]].for_each_range(p, from_[i * parts_ + p], to_[i * parts_ + p], [&](const entry* first, const entry* last) {
+              for (const entry* e = first; e < last; ++e) {
+                if (line < lines) table.prefetch_part_line(q, line++);
+                if (e + ahead < last) table.prefetch(e[ahead].customer);
+                if (const error_info err = acc_.partitioned_apply(*e, ctx_[t])) [[unlikely]] {
+                  if (!failed[t]) failed[t] = err;
+                }
+              }
+            });
+        }
+        g = g_next;
+      }
+    });
+    acc_.partitioned_finish(std::span<context>(ctx_), parts_);
+    for (part_lists<entry>& l : lists_) l.clear();
+    error_info first;
+    for (const error_info& e : failed)
+      if (e && !first) first = e;
+    for (std::size_t i = 1; i < pieces_; ++i) {
+      if (!first && i < pieces) first = acc_.try_merge(side_[i - 1]);
+      if (touched_[i] != 0) side_[i - 1] = acc_.partitioned_side();
+      touched_[i] = 0;
+    }
+    return first;
+  }
+
+ private:
+  // Checks `records` in order, adds their shared part into piece i's accumulator and files their
+  // entries in thread t's lists.
+  add_report scan(std::size_t t, std::size_t i, std::span<const Record> records, on_bad_record policy) {
+    Acc& a = i == 0 ? acc_ : side_[i - 1];
+    touched_[i] = 1;
     part_lists<entry>& out = lists_[t];
     auto& table = acc_.partitioned_table();
     add_report rep;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      const Record& r = records[i];
+    for (std::size_t k = 0; k < records.size(); ++k) {
+      const Record& r = records[k];
       bool emit = false;
       if (const error_info e = a.partitioned_scan(r, emit)) [[unlikely]] {
-        rep.reject(i, e);
+        rep.reject(k, e);
         if (policy == on_bad_record::stop) {
-          rep.unread = static_cast<count_t>(records.size() - i - 1);
+          rep.unread = static_cast<count_t>(records.size() - k - 1);
           break;
         }
         continue;
@@ -197,89 +287,60 @@ class partitioned_run {
     return rep;
   }
 
-  /// Phase 2: adds the entries filed in slots 0 .. chunks - 1, on `threads` threads, each owning a
-  /// range of parts and taking the slots in order (so every customer sees its records in input
-  /// order), loading the slot of the entry 16 places ahead while it adds one; then merges the
-  /// slots' shared sums into acc in order and empties every slot. Returns the first error (a sum
-  /// that overflows T: partitioned_ok rules out every other state-dependent error).
-  error_info apply(std::size_t chunks) {
-    constexpr std::size_t ahead = 16;
-    auto& table = acc_.partitioned_table();
-    acc_.partitioned_start(std::span<context>(ctx_));
-    std::vector<error_info> failed(threads_);
-    on_threads(threads_, [&](std::size_t t) {
-      const std::size_t p_end = parts_ * (t + 1) / threads_;
-      for (std::size_t p = parts_ * t / threads_; p < p_end; ++p) {
-        // the next part's slots stream into the cache, a line per entry of this part
-        const std::size_t lines = p + 1 < p_end ? table.part_lines(p + 1) : 0;
-        std::size_t line = 0;
-        for (std::size_t c = 0; c < chunks; ++c)
-          lists_[c].for_each_block(p, [&](const entry* first, const entry* last) {
-            for (const entry* q = first; q < last; ++q) {
-              if (line < lines) table.prefetch_part_line(p + 1, line++);
-              if (q + ahead < last) table.prefetch(q[ahead].customer);
-              if (const error_info e = acc_.partitioned_apply(*q, ctx_[t])) [[unlikely]] {
-                if (!failed[t]) failed[t] = e;
-              }
-            }
-          });
-      }
-    });
-    acc_.partitioned_finish(std::span<context>(ctx_), parts_);
-    for (part_lists<entry>& l : lists_) l.clear();
-    for (const error_info& e : failed)
-      if (e) return e;
-    for (std::size_t t = 1; t < threads_; ++t) {
-      if (t < chunks)
-        if (const error_info e = acc_.try_merge(side_[t - 1])) return e;
-      side_[t - 1] = acc_.partitioned_side();
-    }
-    return {};
-  }
-
- private:
   Acc& acc_;
   std::size_t threads_;
+  std::size_t pieces_;
   std::size_t parts_ = 0;
-  std::vector<Acc> side_;
+  std::vector<Acc> side_;                 // the shared sums of pieces 1 .. pieces_ - 1 (piece 0's go into acc_)
+  std::vector<unsigned char> touched_;    // per piece: its side accumulator holds records (one writer each)
+  std::vector<std::size_t> owner_;        // per piece: the thread whose lists hold its entries
+  std::vector<std::size_t> from_, to_;    // per piece and part: its entries' positions in the owner's list
   std::vector<context> ctx_;
-  std::vector<part_lists<entry>> lists_;  // per slot: its entries, by part
+  std::vector<part_lists<entry>> lists_;  // per thread: its entries, by part
 };
 
 /**
- * The partitioned add of a batch in memory: per round of records, phase 1 cuts the round into one
- * contiguous chunk per thread and files it (partitioned_run::file); phase 2 adds the entries
- * (partitioned_run::apply). No second table, no merge of customers: the side accumulators hold only
- * shared sums and are merged in input order.
+ * The partitioned add of a batch in memory: per round of records, phase 1 cuts the round into
+ * eight morsels per thread, which the threads take in turn from a shared counter and file
+ * (partitioned_run::file_piece); phase 2 adds the entries (partitioned_run::apply_pieces). No
+ * second table, no merge of customers: the pieces' accumulators hold only shared sums and are merged
+ * in input order, so the result does not depend on which thread took which morsel.
  */
 template <class Acc, class Record>
 result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, const parallel_options& opt, std::size_t threads) {
   const std::size_t n = records.size();
-  partitioned_run<Acc, Record> run(acc, threads, n);
+  const std::size_t morsels = threads * 8;
+  partitioned_run<Acc, Record> run(acc, threads, n, morsels);
   const std::size_t per_round = std::max<std::size_t>(opt.round_records, threads);
   const std::size_t rounds = (n + per_round - 1) / per_round;
   add_report total;
-  std::vector<add_report> reports(threads);
+  std::vector<add_report> reports(morsels);
+  std::vector<std::size_t> bounds(morsels + 1);
   for (std::size_t round = 0; round < rounds; ++round) {
     const std::size_t b0 = n * round / rounds, b1 = n * (round + 1) / rounds, m = b1 - b0;
-    std::vector<std::size_t> bounds(threads + 1);
-    for (std::size_t t = 0; t <= threads; ++t) bounds[t] = m * t / threads;
+    const std::size_t k = std::max<std::size_t>(1, std::min(morsels, m));
+    for (std::size_t i = 0; i <= k; ++i) bounds[i] = m * i / k;
+    std::atomic<std::size_t> next{0}, stop_at{k};  // stop_at: the first morsel that stopped at a bad record
     on_threads(threads, [&](std::size_t t) {
-      reports[t] = run.file(t, records.subspan(b0 + bounds[t], bounds[t + 1] - bounds[t]), opt.policy);
-    });
-    // Chunks after the first that stopped are not added.
-    std::size_t chunks = threads;
-    for (std::size_t t = 0; t < threads; ++t)
-      if (opt.policy == on_bad_record::stop && reports[t].rejected > 0) {
-        chunks = t + 1;
-        break;
+      for (std::size_t i = next.fetch_add(1, std::memory_order_relaxed); i < k; i = next.fetch_add(1, std::memory_order_relaxed)) {
+        if (i > stop_at.load(std::memory_order_relaxed)) continue;  // after the stop: never added
+        reports[i] = run.file_piece(t, i, records.subspan(b0 + bounds[i], bounds[i + 1] - bounds[i]), opt.policy);
+        if (opt.policy == on_bad_record::stop && reports[i].rejected > 0) {
+          std::size_t s = stop_at.load(std::memory_order_relaxed);
+          while (i < s && !stop_at.compare_exchange_weak(s, i, std::memory_order_relaxed)) {
+          }
+        }
       }
-    if (const error_info e = run.apply(chunks)) return e;
-    for (std::size_t t = 0; t < threads; ++t) {
-      if (t >= chunks) total.unread += static_cast<count_t>(bounds[t + 1] - bounds[t]);
-      else add_report_to(total, reports[t], b0 + bounds[t]);
+    });
+    // Every morsel up to the first stop was filed (a morsel is skipped only after a stop before it).
+    const std::size_t stop = stop_at.load();
+    const std::size_t used = stop < k ? stop + 1 : k;
+    if (const error_info e = run.apply_pieces(used)) return e;
+    for (std::size_t i = 0; i < k; ++i) {
+      if (i >= used) total.unread += static_cast<count_t>(bounds[i + 1] - bounds[i]);
+      else add_report_to(total, reports[i], b0 + bounds[i]);
     }
-    if (chunks < threads || (opt.policy == on_bad_record::stop && reports[threads - 1].rejected > 0)) {
+    if (stop < k) {
       total.unread += static_cast<count_t>(n - b1);
       break;
     }
@@ -292,10 +353,11 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
  * @brief Adds `records` to `acc` using up to `opt.threads` threads.
  * For customer_accumulator, repeat_purchase_accumulator, rfm_accumulator (with its day log) and
  * period_accumulator (up to 64 periods, without cohort revenue): the partitioned add. The table of customers is split into
- * parts by the hash of the id; per round of `opt.round_records` records, each thread checks a
- * contiguous chunk, adds its totals, and files its purchases by part (one pass); then each thread adds the
- * purchases of its own range of parts, chunk after chunk. Every customer's records arrive in input
- * order and are added by one thread into `acc` itself: no second table and no merge of customers,
+ * parts by the hash of the id; per round of `opt.round_records` records, cut into eight morsels per
+ * thread, the threads take the morsels in turn, check each, add its totals, and file its purchases
+ * by part (one pass); then the threads take groups of parts in turn and add each part's purchases,
+ * morsel after morsel. Every customer's records arrive in input order and are added by one thread
+ * into `acc` itself: no second table and no merge of customers,
  * so the per-customer state is exactly one thread's (sums too, in any number type). Measured in
  * docs/performance.md.
  * Other accumulators and options: the input is cut into equal contiguous chunks; the calling thread

@@ -107,13 +107,21 @@ class part_lists {
     if (l.cur == l.end) [[unlikely]] grow(l);
     *l.cur++ = e;
   }
-  /// Calls f(first, last) for each block of part p's entries, in push order.
-  template <class F>
-  void for_each_block(std::size_t p, F&& f) const {
+  /// Number of entries pushed to part p since clear().
+  [[nodiscard]] std::size_t size(std::size_t p) const noexcept {
     const list& l = lists_[p];
-    for (std::size_t b = 0; b < l.blocks.size(); ++b) {
-      const E* first = l.blocks[b];
-      f(first, b + 1 == l.blocks.size() ? static_cast<const E*>(l.cur) : first + block);
+    return l.blocks.empty() ? 0 : (l.blocks.size() - 1) * block + static_cast<std::size_t>(l.cur - l.blocks.back());
+  }
+  /// Calls f(first, last) for the entries [from, to) of part p (positions in push order), a call
+  /// per block they span.
+  template <class F>
+  void for_each_range(std::size_t p, std::size_t from, std::size_t to, F&& f) const {
+    const list& l = lists_[p];
+    while (from < to) {
+      const E* b = l.blocks[from / block];
+      const std::size_t at = from % block, len = std::min(block - at, to - from);
+      f(b + at, b + at + len);
+      from += len;
     }
   }
   /// Forgets every entry; keeps the memory for the next round.
