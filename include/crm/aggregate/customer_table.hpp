@@ -205,9 +205,9 @@ class customer_table {
 
   /// reserve(n) sizes the table for n * reserve_room customers: twice the room for slots of 16
   /// bytes or less (a 32-bit count beside the key), where it costs little memory and saves much
-  /// time. Linear probing looks at 1 + (1 + 1 / (1 - a)) / 2 slots per found key at load a: 2.2 at
-  /// the 0.7 of a reserved table, 1.3 at 0.35, and each extra slot looked at cost about 6 ns, a
-  /// mispredicted branch and a load (docs/aggregation.md, "The per-customer table").
+  /// time. Linear probing looks at (1 + 1 / (1 - a)) / 2 slots on average to find a key at load a:
+  /// 2.2 at the 0.7 of a reserved table, 1.3 at 0.35, and each further slot costs a mispredicted
+  /// branch and a load (docs/aggregation.md, "The per-customer table").
   static constexpr std::size_t reserve_room = sizeof(slot) <= 16 ? 2 : 1;
 
   /// Makes room for `customers` customers without rehashing.
