@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace crm_report_test {
 
@@ -39,9 +40,11 @@ struct run_result {
 
 /// Runs a shell command line in the work directory (or its `subdir`), capturing its output.
 inline run_result run_command(const std::string& command, const std::string& subdir = "") {
+  // ctest runs each test case in a process of its own, two at a time, in the same work_dir(): the
+  // process id keeps their output files apart (a counter alone made two runs write run1.err at once).
   static int counter = 0;
   const fs::path dir = work_dir() / subdir;
-  const std::string tag = std::to_string(++counter);
+  const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(++counter);
   const fs::path out = dir / ("run" + tag + ".out"), err = dir / ("run" + tag + ".err");
   const std::string cmd = "cd '" + dir.string() + "' && " + command + " > '" + out.string() + "' 2> '" + err.string() + "'";
   const int status = std::system(cmd.c_str());
