@@ -341,18 +341,12 @@ struct task_runner {
     r.orders = t.orders;
     r.revenue = t.revenue;
   }
-  // The repeat share from the accumulator that keeps only a count per customer.
+  // The repeat share from Acc: repeat_purchase_accumulator (a count per customer) for the task,
+  // customer_accumulator (first and last purchase and revenue too) for --task
+  // repeat_share_customers, a comparison only.
+  template <class Acc>
   void repeat_share(results& r) {
-    crm::repeat_purchase_accumulator<double> acc(customers_hint);
-    accumulate(acc);
-    const auto rep = acc.repeat();
-    r.customers = rep.customers;
-    r.repeat_customers = rep.repeat_customers;
-  }
-  // The same from customer_accumulator (first and last purchase and revenue too): --task
-  // repeat_share_customers, for comparison only.
-  void repeat_share_customers(results& r) {
-    crm::customer_accumulator<double> acc(customers_hint);
+    Acc acc(customers_hint);
     accumulate(acc);
     const auto rep = acc.repeat();
     r.customers = rep.customers;
@@ -537,8 +531,8 @@ int compare_main(int argc, char** argv) {
   } else {
     const auto wanted = [&only](const char* name) { return only.empty() || only == name; };
     if (wanted("average_check")) timed("average_check", [&](results& x) { run.average_check(x); });
-    if (wanted("repeat_share")) timed("repeat_share", [&](results& x) { run.repeat_share(x); });
-    if (only == "repeat_share_customers") timed("repeat_share_customers", [&](results& x) { run.repeat_share_customers(x); });
+    if (wanted("repeat_share")) timed("repeat_share", [&](results& x) { run.repeat_share<crm::repeat_purchase_accumulator<double>>(x); });
+    if (only == "repeat_share_customers") timed("repeat_share_customers", [&](results& x) { run.repeat_share<crm::customer_accumulator<double>>(x); });
     if (wanted("rfm")) timed("rfm", [&](results& x) { run.rfm(x); });
     if (wanted("cohort")) timed("cohort", [&](results& x) { run.cohorts(x); });
   }

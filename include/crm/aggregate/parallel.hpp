@@ -352,14 +352,13 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
 /**
  * @brief Adds `records` to `acc` using up to `opt.threads` threads.
  * For customer_accumulator, repeat_purchase_accumulator, rfm_accumulator (with its day log) and
- * period_accumulator (up to 64 periods, without cohort revenue): the partitioned add. The table of customers is split into
- * parts by the hash of the id; per round of `opt.round_records` records, cut into eight morsels per
+ * period_accumulator (up to 64 periods, without cohort revenue): the partitioned add. The table of
+ * customers is split into parts by the hash of the id; per round of `opt.round_records` records, cut into eight morsels per
  * thread, the threads take the morsels in turn, check each, add its totals, and file its purchases
  * by part (one pass); then the threads take groups of parts in turn and add each part's purchases,
  * morsel after morsel. Every customer's records arrive in input order and are added by one thread
- * into `acc` itself: no second table and no merge of customers,
- * so the per-customer state is exactly one thread's (sums too, in any number type). Measured in
- * docs/performance.md.
+ * into `acc` itself: no second table and no merge of customers, so the per-customer state is
+ * exactly one thread's (sums too, in any number type). Measured in docs/performance.md.
  * Other accumulators and options: the input is cut into equal contiguous chunks; the calling thread
  * adds the first into `acc`, each other thread its chunk into acc.fresh(); the parts are then
  * merged into `acc` in input order.
