@@ -212,12 +212,13 @@ class partitioned_run {
 
   /// Phase 2: adds the entries of pieces 0 .. pieces - 1 on `threads` threads, each taking groups
   /// of parts from a shared counter and each part's pieces in order (so every customer sees its
-  /// records in input order), loading the slot of the entry 16 places ahead while it adds one and
-  /// streaming the slots of the next part it will add into the cache; then merges the pieces'
-  /// shared sums into acc in order and empties every list. Returns the first error (a sum that
-  /// overflows T: partitioned_ok rules out every other state-dependent error).
+  /// records in input order), loading the slot of the entry 16 places ahead while it adds one (in
+  /// parts of more than 128 KiB) and streaming the slots of the next part it will add into the
+  /// cache; then merges the pieces' shared sums into acc in order and empties every list. Returns
+  /// the first error (a sum that overflows T: partitioned_ok rules out every other state-dependent
+  /// error).
   error_info apply_pieces(std::size_t pieces) {
-    constexpr std::size_t ahead = 16;
+    constexpr std::size_t ahead = 16, streamed_part_bytes = std::size_t{128} << 10;
     auto& table = acc_.partitioned_table();
     acc_.partitioned_start(std::span<context>(ctx_));
     std::vector<error_info> failed(threads_);
@@ -234,11 +235,15 @@ class partitioned_run {
           const std::size_t q = p + 1 < p_end ? p + 1 : g_next * group;
           const std::size_t lines = q < parts_ ? table.part_lines(q) : 0;
           std::size_t line = 0;
+          // a part of at most 128 KiB, streamed whole into the level-2 cache of any recent core,
+          // needs no load of each slot ahead: measured, it cost more than it saved there, and
+          // nothing clear either way for larger parts (docs/aggregation.md, "Threads")
+          const bool slot_ahead = table.part_lines(p) * 64 > streamed_part_bytes;
           for (std::size_t i = 0; i < pieces; ++i)
             lists_[owner_[i]].for_each_range(p, from_[i * parts_ + p], to_[i * parts_ + p], [&](const entry* first, const entry* last) {
               for (const entry* e = first; e < last; ++e) {
                 if (line < lines) table.prefetch_part_line(q, line++);
-                if (e + ahead < last) table.prefetch(e[ahead].customer);
+                if (slot_ahead && e + ahead < last) table.prefetch(e[ahead].customer);
                 if (const error_info err = acc_.partitioned_apply(*e, ctx_[t])) [[unlikely]] {
                   if (!failed[t]) failed[t] = err;
                 }
