@@ -25,6 +25,13 @@ TASKS = {
         "SELECT count(*), sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END) FROM "
         "(SELECT customer, count(*) AS n FROM orders GROUP BY customer) s",
         None),
+    # the same share through crm_repeat_purchase_share, whose state keeps purchase counts alone
+    # (repeat_purchase_accumulator: a 16-byte slot per customer, 12 bytes serialized)
+    "repeat_counts": (
+        "SELECT crm_repeat_purchase_share(customer, day, amount) FROM orders",
+        "SELECT sum(CASE WHEN n >= 2 THEN 1 ELSE 0 END)::float8 / count(*) FROM "
+        "(SELECT customer, count(*) AS n FROM orders GROUP BY customer) s",
+        None),
     "rfm": (
         # the rows read from the aggregate's running state (a scalar subquery would copy, so
         # serialize, the state first: docs/postgresql.md, "Where the time goes")

@@ -164,7 +164,8 @@ struct acc_state final : state_base {
   // together. The records are added in the same order either way, so the state is the same; an
   // invalid record is reported when its batch is added (at the latest before anything reads the
   // state), with the same message.
-  static constexpr bool batched = base_kind == CRM_PG_CUSTOMERS || base_kind == CRM_PG_RFM || base_kind == CRM_PG_PERIODS;
+  static constexpr bool batched = base_kind == CRM_PG_CUSTOMERS || base_kind == CRM_PG_REPEAT || base_kind == CRM_PG_RFM ||
+                                  base_kind == CRM_PG_PERIODS;
   static constexpr std::size_t direct_rows = 4096;
   static constexpr std::size_t batch_rows = 256;
   Acc acc;
@@ -260,6 +261,8 @@ template <class T>
 using totals_state = money_state<crm::order_totals_accumulator, CRM_PG_TOTALS, T>;
 template <class T>
 using customers_state = money_state<crm::customer_accumulator, CRM_PG_CUSTOMERS, T>;
+template <class T>
+using repeat_state = money_state<crm::repeat_purchase_accumulator, CRM_PG_REPEAT, T>;
 template <class T>
 using rfm_state = money_state<crm::rfm_accumulator, CRM_PG_RFM, T>;
 template <class T>
@@ -538,6 +541,7 @@ state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
     case CRM_PG_TOTALS: return new totals_state<T>({});
     case CRM_PG_EMAIL: return new email_state<T>({});
     case CRM_PG_CUSTOMERS: return new customers_state<T>({});
+    case CRM_PG_REPEAT: return new repeat_state<T>({});
     case CRM_PG_SPEND:
       if (opt->unit > 4)
         return set_error(err, {crm::errc::out_of_range, "spend_accumulator", "unit", "must be day, week, month, quarter or year"}),
@@ -596,6 +600,7 @@ state_base* read_state(int k, std::span<const std::byte> in, crm_pg_error* err) 
     case CRM_PG_TOTALS: return read_as<totals_state<T>>(in, err);
     case CRM_PG_EMAIL: return read_as<email_state<T>>(in, err);
     case CRM_PG_CUSTOMERS: return read_as<customers_state<T>>(in, err);
+    case CRM_PG_REPEAT: return read_as<repeat_state<T>>(in, err);
     case CRM_PG_RFM: return read_as<rfm_state<T>>(in, err);
     case CRM_PG_PERIODS: return read_as<periods_state<T>>(in, err);
     case CRM_PG_SPEND: return read_as<spend_state<T>>(in, err);
@@ -766,6 +771,18 @@ bool orders_row(const state_base* st, row_builder& out, crm_pg_error* err) {
   if ((st->kind & ~CRM_PG_DECIMAL) == CRM_PG_CUSTOMERS)
     return visit_money<crm::customer_accumulator, CRM_PG_CUSTOMERS>(st, "an order state", err,
                                                                      [&](const auto& c) { return write(c.order_totals_state(), &c); });
+  // the purchase counts of crm_repeat_purchase_share and crm_purchase_frequency: no money kept, so
+  // the money columns and the days between purchases are NULL
+  if ((st->kind & ~CRM_PG_DECIMAL) == CRM_PG_REPEAT)
+    return visit_money<crm::repeat_purchase_accumulator, CRM_PG_REPEAT>(st, "an order state", err, [&](const auto& c) {
+      const crm::repeat_counts rc = c.repeat();
+      out.i8(c.orders()).i8(c.returns()).i8(rc.customers).i8(rc.repeat_customers);
+      out.null().null().null().null();
+      out.value_or_null(crm::try_repeat_purchase_share<double>(rc));
+      out.value_or_null(crm::try_purchase_frequency<double>(c.purchases()));
+      out.null();
+      return true;
+    });
   return visit_money<crm::order_totals_accumulator, CRM_PG_TOTALS>(st, "an order state", err, [&](const auto& t) {
     return write(t, static_cast<const crm::customer_accumulator<std::decay_t<decltype(t.revenue())>>*>(nullptr));
   });

@@ -82,8 +82,9 @@ enum crm_pg_kind {
   CRM_PG_NPS = 6,       /* crm::nps_accumulator */
   CRM_PG_CSAT = 7,      /* crm::csat_accumulator */
   CRM_PG_SPEND = 8,     /* crm::spend_accumulator<double> */
+  CRM_PG_REPEAT = 9,    /* crm::repeat_purchase_accumulator<double>: purchases per customer only */
   CRM_PG_FIT = 100,     /* the extension's (x, t_x, T) -> weight table for model fits */
-  /* or-ed into TOTALS, CUSTOMERS, RFM, PERIODS, SPEND, EMAIL: the accumulator over crm::decimal50 (money
+  /* or-ed into TOTALS, CUSTOMERS, RFM, PERIODS, SPEND, EMAIL, REPEAT: the accumulator over crm::decimal50 (money
    * from numeric, exact); its serialized state has number tag 4 */
   CRM_PG_DECIMAL = 0x1000
 };

@@ -533,15 +533,18 @@ static Datum crm_orders_trans_common(FunctionCallInfo fcinfo, int kind, int64 cu
   return crm_add_record(fcinfo, kind, NULL, r);
 }
 
-PG_FUNCTION_INFO_V1(crm_orders_trans);
-Datum crm_orders_trans(PG_FUNCTION_ARGS) {
+static Datum crm_orders_args_trans(FunctionCallInfo fcinfo, int kind) {
   crm_pg_record r;
-  int kind;
   if (crm_any_null(fcinfo, 1, 4)) return crm_skip_row(fcinfo);
   memset(&r, 0, sizeof r);
-  kind = crm_amount_arg(fcinfo, 3, CRM_PG_CUSTOMERS, &r);
+  kind = crm_amount_arg(fcinfo, 3, kind, &r);
   return crm_orders_trans_common(fcinfo, kind, PG_GETARG_INT64(1), PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2), &r);
 }
+PG_FUNCTION_INFO_V1(crm_orders_trans);
+Datum crm_orders_trans(PG_FUNCTION_ARGS) { return crm_orders_args_trans(fcinfo, CRM_PG_CUSTOMERS); }
+/* the purchase counts alone (crm_repeat_purchase_share, crm_purchase_frequency): the same arguments */
+PG_FUNCTION_INFO_V1(crm_repeat_trans);
+Datum crm_repeat_trans(PG_FUNCTION_ARGS) { return crm_orders_args_trans(fcinfo, CRM_PG_REPEAT); }
 
 /* the single-argument form: (o crm_order) with crm_order = (customer bigint, at timestamptz, amount float8) */
 /* The three fields of a composite argument (crm_order, crm_rfm_input); false when one is NULL. */
@@ -555,15 +558,18 @@ static bool crm_row3(FunctionCallInfo fcinfo, Datum* f) {
   }
   return true;
 }
-PG_FUNCTION_INFO_V1(crm_orders_row_trans);
-Datum crm_orders_row_trans(PG_FUNCTION_ARGS) {
+static Datum crm_orders_composite_trans(FunctionCallInfo fcinfo, int kind) {
   Datum f[3];
   crm_pg_record r;
   if (PG_ARGISNULL(1) || !crm_row3(fcinfo, f)) return crm_skip_row(fcinfo);
   memset(&r, 0, sizeof r);
   r.amount = DatumGetFloat8(f[2]);
-  return crm_orders_trans_common(fcinfo, CRM_PG_CUSTOMERS, DatumGetInt64(f[0]), f[1], TIMESTAMPTZOID, &r);
+  return crm_orders_trans_common(fcinfo, kind, DatumGetInt64(f[0]), f[1], TIMESTAMPTZOID, &r);
 }
+PG_FUNCTION_INFO_V1(crm_orders_row_trans);
+Datum crm_orders_row_trans(PG_FUNCTION_ARGS) { return crm_orders_composite_trans(fcinfo, CRM_PG_CUSTOMERS); }
+PG_FUNCTION_INFO_V1(crm_repeat_row_trans);
+Datum crm_repeat_row_trans(PG_FUNCTION_ARGS) { return crm_orders_composite_trans(fcinfo, CRM_PG_REPEAT); }
 
 /* one-column records: an amount (average check) or an answer (NPS); no customer, no time */
 static Datum crm_add_value(FunctionCallInfo fcinfo, int kind) {

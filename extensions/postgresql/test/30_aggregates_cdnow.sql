@@ -22,6 +22,33 @@ SELECT check_that((SELECT abs(crm_average_check(amount) - avg(amount)) < 1e-9 FR
 SELECT check_that((SELECT crm_repeat_purchase_share(customer, day, amount) = (crm_orders(customer, day, amount)).repeat_purchase_share
                           AND crm_purchase_frequency(customer, day, amount) = (crm_orders(customer, day, amount)).purchase_frequency
                    FROM cdnow), 'single-result aggregates');
+-- crm_repeat_purchase_share and crm_purchase_frequency keep purchase counts alone
+-- (repeat_purchase_accumulator): the same values as plain SQL, from every argument form
+WITH ref AS (SELECT count(*) AS orders, count(DISTINCT customer) AS customers,
+                    (SELECT count(*) FROM (SELECT customer FROM cdnow GROUP BY customer HAVING count(*) >= 2) r) AS repeaters
+             FROM cdnow)
+SELECT check_that((SELECT crm_repeat_purchase_share(customer, day, amount) = ref.repeaters::float8 / ref.customers
+                          AND crm_purchase_frequency(customer, day, amount) = ref.orders::float8 / ref.customers
+                          AND crm_repeat_purchase_share(customer, day, amount::numeric) = ref.repeaters::float8 / ref.customers
+                          AND crm_purchase_frequency(customer, day::timestamp AT TIME ZONE 'UTC', amount::numeric) = ref.orders::float8 / ref.customers
+                          AND crm_repeat_purchase_share(row(customer, day, amount)::crm_order) = ref.repeaters::float8 / ref.customers
+                   FROM cdnow), 'repeat share and frequency from purchase counts = plain SQL')
+FROM ref;
+-- its state: read by the state functions and by crm_orders_result (no money kept: those columns NULL),
+-- merged from two halves
+SELECT check_that(crm_state_repeat_purchase_share(s) = (SELECT crm_repeat_purchase_share(customer, day, amount) FROM cdnow)
+                  AND crm_state_purchase_frequency(s) = (SELECT crm_purchase_frequency(customer, day, amount) FROM cdnow)
+                  AND (crm_orders_result(s)).orders = 6919 AND (crm_orders_result(s)).customers = 2357
+                  AND (crm_orders_result(s)).revenue IS NULL AND (crm_orders_result(s)).days_between_purchases IS NULL
+                  -- 12 bytes per customer serialized (id and purchases), after the 24-byte frame header and
+                  -- the 24 bytes of orders, returns and customers, before the 8-byte checksum
+                  AND octet_length(s) = 24 + 24 + 12 * 2357 + 8,
+                  'crm_purchase_counts_state')
+FROM (SELECT crm_purchase_counts_state(customer, day, amount) AS s FROM cdnow) x;
+SELECT check_that(crm_state_repeat_purchase_share(crm_state_merge(s)) = (SELECT crm_repeat_purchase_share(customer, day, amount) FROM cdnow)
+                  AND crm_state_purchase_frequency(crm_state_merge(s)) = (SELECT crm_purchase_frequency(customer, day, amount) FROM cdnow),
+                  'purchase counts merged from two halves by day (customers in both)')
+FROM (SELECT crm_purchase_counts_state(customer, day, amount) AS s FROM cdnow GROUP BY (day - '1997-01-01'::date) % 2) h;
 -- the single-argument (composite row) form: the same state
 SELECT check_that((SELECT crm_orders(row(customer, day, amount)::crm_order) = crm_orders(customer, day, amount) FROM cdnow),
                   'crm_order row form');

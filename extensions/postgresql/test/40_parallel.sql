@@ -77,6 +77,11 @@ SELECT check_parallel($$SELECT cohort, period_offset, cohort_size, active, reten
                         FROM crm_cohort_rows((SELECT crm_cohort_state(customer, day, amount, 'month', '2023-01-01', 24) FROM big))$$, 'cohorts');
 SELECT check_parallel($$SELECT cohort, period_offset, cohort_size, active, retention, round(revenue::numeric, 6)
                         FROM unnest((SELECT crm_cohorts(customer, day, amount, 'month', '2023-01-01', 24) FROM big))$$, 'crm_cohorts');
+SELECT check_parallel($$SELECT crm_repeat_purchase_share(customer, day, amount), crm_purchase_frequency(customer, day, amount),
+                               crm_repeat_purchase_share(customer, day, amount::numeric) FROM big$$, 'purchase counts');
+SELECT check_parallel($$SELECT crm_repeat_purchase_share(customer, day, amount) = (crm_orders(customer, day, amount)).repeat_purchase_share
+                               AND crm_purchase_frequency(customer, day, amount) = (crm_orders(customer, day, amount)).purchase_frequency
+                        FROM big$$, 'purchase counts = crm_orders');
 SELECT check_parallel($$SELECT crm_nps(score) FROM big$$, 'nps');
 SELECT check_parallel($$SELECT crm_email_funnel(customer, kind) FROM big$$, 'e-mail');
 -- the fit's compressed (x, t_x, T) -> weight table merges exactly; the fit runs on the merged table

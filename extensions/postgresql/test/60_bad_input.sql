@@ -25,6 +25,10 @@ SELECT check_error($$SELECT crm_orders(1, '1997-01-01'::date, 'NaN'::float8)$$, 
                    'crm::customer_accumulator: amount is not finite (NaN or infinity)');
 SELECT check_error($$SELECT crm_average_check('Infinity'::float8)$$, '22023');
 SELECT check_error($$SELECT crm_orders(1, '1850-01-01'::date, 1)$$, '22023');
+SELECT check_error($$SELECT crm_repeat_purchase_share(1, '1997-01-01'::date, 'NaN'::float8)$$, '22023',
+                   'crm::repeat_purchase_accumulator: amount is not finite (NaN or infinity)');
+SELECT check_error($$SELECT crm_purchase_frequency(1, '1850-01-01'::date, 1)$$, '22023');
+SELECT check_that((SELECT crm_repeat_purchase_share(1, '1997-01-01'::date, -5.0)) IS NULL, 'only returns: repeat share NULL');
 SELECT check_error($$SELECT crm_orders(1, 'infinity'::date, 1)$$, '22023');
 SELECT check_error('SELECT crm_nps(11)', '22023', 'crm::nps_accumulator: score is out of range (must lie in 0..10)');
 SELECT check_error('SELECT crm_nps(-1)', '22023');
