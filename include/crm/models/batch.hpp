@@ -1195,8 +1195,9 @@ template <std::floating_point T, class Src>
   for (std::size_t i = 0; i < n; ++i) {
     const T x = src.x(i), z = src.z(i);
     const T px = p * x;
-    const T w = px / (px + q - T(1));
-    const T population = pg / (px + q - T(1));
+    const T r = T(1) / (px + q - T(1));
+    const T w = px * r;
+    const T population = pg * r;
     const T v = population + w * z;
     const bool whole = (x >= big) | (x == std::trunc(x));
     // x and z finite and >= 0 (NaN fails every comparison); (x == 0 and z == 0) or (x > 0 and z > 0);

@@ -261,9 +261,11 @@ struct gamma_gamma {
     }
     const T px = p * frequency;
     if (!(px + q > T(1))) return error_info{errc::out_of_range, name, "q", "the expected spend is infinite unless p*frequency + q > 1"};
-    // Weighted-average form: no overflow of gamma + x zbar for large x.
-    const T w = px / (px + q - T(1));
-    const T population = p * gamma / (px + q - T(1));
+    // Weighted-average form: no overflow of gamma + x zbar for large x. One division, by the
+    // common denominator (the batch form's speed is bound by division: docs/batch.md).
+    const T r = T(1) / (px + q - T(1));
+    const T w = px * r;
+    const T population = p * gamma * r;
     const T v = population + w * average_spend;
     if (!detail::spend_finite(v)) return error_info{errc::not_finite, name, "result"};
     return v;
