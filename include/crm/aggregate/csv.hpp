@@ -822,8 +822,8 @@ csv_summary scan_csv(const csv_input& in, const Columns& columns, const csv_form
  * periods, without cohort revenue), the partitioned add of crm::add_parallel, in rounds of
  * format.round_bytes of the file: each worker checks its piece and files its purchases by part of
  * the customer table, then the threads take groups of parts in turn and add their purchases, piece
- * after piece (each customer's records in file order, no second table); for the others one `acc.fresh()` per extra thread, merged into `acc` in
- * file order.
+ * after piece (each customer's records in file order, no second table); for the others one
+ * `acc.fresh()` per extra thread, merged into `acc` in file order.
  * @tparam Acc any accumulator of <crm/aggregate.hpp> taking Record (fresh, try_add, try_merge).
  * @returns the summary. A merge or an add the accumulator refuses (a sum that overflows) stops it
  * (line 0, "could not merge the workers' states: " or "could not add the workers' records: " and
