@@ -174,6 +174,37 @@ TEST_CASE("customer_table: agrees with std::unordered_map on adversarial ids", "
   }
 }
 
+TEST_CASE("customer_table: a part's writer places every key where try_emplace_in_part does, growing alike",
+          "[aggregate][orders]") {
+  std::mt19937_64 rng(11);
+  std::vector<std::uint64_t> keys;
+  for (int i = 0; i < 30000; ++i) keys.push_back(i % 97 == 0 ? 0 : rng() % 9000 * 0x9E3779B97F4A7C15ULL);
+  crm::customer_table<long long> a(64), b(64);  // far too small: every part grows several times
+  a.ensure_parts(3);
+  b.ensure_parts(3);
+  REQUIRE(a.part_count() == 8);
+  const std::size_t before = a.capacity();
+  for (const std::uint64_t k : keys) ++*a.try_emplace_in_part(k).first;
+  for (std::size_t p = 0; p < b.part_count(); ++p) {  // one writer per part, each part's keys in input order
+    auto w = b.write_part(p);
+    for (const std::uint64_t k : keys)
+      if (b.part_of(k) == p) {
+        const auto [v, created] = w.try_emplace(k);
+        CHECK(created == (*v == 0));
+        ++*v;
+      }
+  }
+  CHECK(a.capacity() > before);
+  CHECK(b.capacity() == a.capacity());
+  CHECK(b.size() == a.size());
+  std::vector<std::pair<std::uint64_t, long long>> sa, sb;  // slot order: the same layout
+  a.for_each([&sa](crm::customer_id c, long long n) { sa.emplace_back(c, n); });
+  b.for_each([&sb](crm::customer_id c, long long n) { sb.emplace_back(c, n); });
+  CHECK(sa == sb);
+  REQUIRE(b.find(0) != nullptr);
+  CHECK(*b.find(0) == std::count(keys.begin(), keys.end(), std::uint64_t{0}));
+}
+
 TEST_CASE("order accumulators: bad records are rejected by index and field; counts add up", "[aggregate][orders]") {
   const double nan = crm_test::kNaN, inf = crm_test::kInf;
   const std::vector<order<double>> log = {{1, at(2024y / 1 / 1), 10.0},

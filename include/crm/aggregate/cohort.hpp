@@ -233,8 +233,8 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     return {};
   }
   [[nodiscard]] part_entry partitioned_entry(const order<T>& o) { return {o.customer, period_index(o.time)}; }
-  error_info partitioned_apply(const part_entry& e, part_context& c) {
-    auto [s, created] = table_.try_emplace_in_part(e.customer);
+  error_info partitioned_apply(const part_entry& e, part_context& c, typename customer_table<state>::part_writer& w) {
+    auto [s, created] = w.try_emplace(e.customer);
     if (created) s->index = c.take();
     const std::uint64_t bit = std::uint64_t{1} << e.period;
     s->multi |= s->active & bit;

@@ -294,6 +294,13 @@ class customer_table {
   /// may call it at once for keys of disjoint parts (part_of).
   std::pair<V*, bool> try_emplace_in_part(customer_id key) { return emplace<false>(key); }
 
+  class part_writer;
+  /// A writer for part p alone: try_emplace_in_part for keys of that part (part_of(key) == p), with
+  /// the part's array, capacity and size kept in the writer (in registers in a loop over a part's
+  /// keys) rather than read back from the table after every store. Threads may hold writers of
+  /// disjoint parts at once; the table's other calls wait until the writer is destroyed.
+  [[nodiscard]] part_writer write_part(std::size_t p) noexcept { return part_writer(*this, p); }
+
   /// The value of `key`, or nullptr.
   [[nodiscard]] const V* find(customer_id key) const noexcept {
     if (key == empty_key) return has_empty_key_ ? &empty_key_value_ : nullptr;
@@ -393,6 +400,54 @@ class customer_table {
     std::size_t cap = 0;
     std::size_t limit = 0;
   };
+
+ public:
+  /// See write_part(). Not copyable; its size goes back to the table when it is destroyed.
+  class part_writer {
+   public:
+    part_writer(const part_writer&) = delete;
+    part_writer& operator=(const part_writer&) = delete;
+    ~part_writer() { p_->size = size_; }
+    /// As try_emplace_in_part(key) for a key of this part: the same slots, the same growth.
+    std::pair<V*, bool> try_emplace(customer_id key) {
+      if (key == empty_key) [[unlikely]] return t_->template emplace<false>(key);
+      if (size_ + 1 > limit_) [[unlikely]] grow();
+      const std::uint64_t h = mix(key);
+      std::size_t i = static_cast<std::size_t>((((h << bits_) >> 32) * cap_) >> 32);
+      for (;;) {
+        slot& s = base_[i];
+        if (s.key == key) return {&s.value, false};
+        if (s.key == empty_key) {
+          s.key = key;
+          ++size_;
+          return {&s.value, true};
+        }
+        i = i + 1 == cap_ ? 0 : i + 1;
+      }
+    }
+
+   private:
+    friend class customer_table;
+    part_writer(customer_table& t, std::size_t p) noexcept : t_(&t), p_(&t.parts_[p]), bits_(t.bits_) { load(); }
+    void load() noexcept {
+      base_ = p_->base;
+      cap_ = p_->cap;
+      limit_ = p_->limit;
+      size_ = p_->size;
+    }
+    void grow() {
+      p_->size = size_;
+      t_->rehash(*p_, p_->cap * 2);
+      load();
+    }
+    customer_table* t_;
+    part* p_;
+    int bits_;
+    slot* base_ = nullptr;
+    std::size_t cap_ = 0, limit_ = 0, size_ = 0;
+  };
+
+ private:
 
   [[nodiscard]] static constexpr std::uint64_t mix(std::uint64_t k) noexcept {
     k ^= k >> 33;

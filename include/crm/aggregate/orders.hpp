@@ -222,8 +222,8 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
   [[nodiscard]] part_entry partitioned_entry(const order<T>& o) const noexcept {
     return {o.customer, o.time.time_since_epoch().count()};
   }
-  error_info partitioned_apply(const part_entry& e, part_context&) {
-    auto [s, created] = table_.try_emplace_in_part(e.customer);
+  error_info partitioned_apply(const part_entry& e, part_context&, typename customer_table<state>::part_writer& w) {
+    auto [s, created] = w.try_emplace(e.customer);
     if (created || s->orders == 0) {
       *s = state{e.time, e.time, 1};
     } else {
@@ -409,8 +409,8 @@ class repeat_purchase_accumulator : public detail::accumulator_base<repeat_purch
     return {};
   }
   [[nodiscard]] part_entry partitioned_entry(const order<T>& o) const noexcept { return {o.customer}; }
-  error_info partitioned_apply(const part_entry& e, part_context&) {
-    ++*table_.try_emplace_in_part(e.customer).first;
+  error_info partitioned_apply(const part_entry& e, part_context&, typename customer_table<state>::part_writer& w) {
+    ++*w.try_emplace(e.customer).first;
     return {};
   }
   void partitioned_start(std::span<part_context>) noexcept {}

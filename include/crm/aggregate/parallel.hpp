@@ -52,13 +52,15 @@ namespace detail {
 /// `partitioned_ok` says when the two phases give exactly what try_add gives; `partitioned_start`
 /// and `partitioned_finish` prepare and collect the per-thread contexts of phase 2.
 template <class Acc, class Record>
-concept partitioned_accumulator = requires(Acc& a, const Record& r, bool& emit, typename Acc::part_entry& e,
-                                           typename Acc::part_context& c, std::span<typename Acc::part_context> cs) {
+concept partitioned_accumulator =
+    requires(Acc& a, const Record& r, bool& emit, typename Acc::part_entry& e, typename Acc::part_context& c,
+             std::span<typename Acc::part_context> cs,
+             typename std::remove_cvref_t<decltype(std::declval<Acc&>().partitioned_table())>::part_writer& w) {
   { a.partitioned_ok(std::size_t{}, on_bad_record::stop) } -> std::same_as<bool>;
   { a.partitioned_side() } -> std::same_as<Acc>;
   { a.partitioned_scan(r, emit) } -> std::same_as<error_info>;
   { a.partitioned_entry(r) } -> std::same_as<typename Acc::part_entry>;
-  { a.partitioned_apply(e, c) } -> std::same_as<error_info>;
+  { a.partitioned_apply(e, c, w) } -> std::same_as<error_info>;
   a.partitioned_start(cs);
   a.partitioned_finish(cs, std::size_t{});
   a.partitioned_table().ensure_parts(0);
@@ -239,12 +241,13 @@ class partitioned_run {
           // needs no load of each slot ahead: measured, it cost more than it saved there, and
           // nothing clear either way for larger parts (docs/aggregation.md, "Threads")
           const bool slot_ahead = table.part_lines(p) * 64 > streamed_part_bytes;
+          auto writer = table.write_part(p);
           for (std::size_t i = 0; i < pieces; ++i)
             lists_[owner_[i]].for_each_range(p, from_[i * parts_ + p], to_[i * parts_ + p], [&](const entry* first, const entry* last) {
               for (const entry* e = first; e < last; ++e) {
                 if (line < lines) table.prefetch_part_line(q, line++);
                 if (slot_ahead && e + ahead < last) table.prefetch(e[ahead].customer);
-                if (const error_info err = acc_.partitioned_apply(*e, ctx_[t])) [[unlikely]] {
+                if (const error_info err = acc_.partitioned_apply(*e, ctx_[t], writer)) [[unlikely]] {
                   if (!failed[t]) failed[t] = err;
                 }
               }
@@ -275,6 +278,7 @@ class partitioned_run {
     part_lists<entry>& out = lists_[t];
     auto& table = acc_.partitioned_table();
     add_report rep;
+    count_t used = 0;  // a local, not rep.used: the entries' stores could alias a count in memory
     for (std::size_t k = 0; k < records.size(); ++k) {
       const Record& r = records[k];
       bool emit = false;
@@ -286,9 +290,10 @@ class partitioned_run {
         }
         continue;
       }
-      ++rep.used;
+      ++used;
       if (emit) out.push(table.part_of(r.customer), a.partitioned_entry(r));
     }
+    rep.used = used;
     return rep;
   }
 

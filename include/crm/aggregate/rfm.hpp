@@ -171,8 +171,8 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     return {};
   }
   [[nodiscard]] part_entry partitioned_entry(const order<T>& o) const { return {o.customer, day_number(o.time), o.amount}; }
-  error_info partitioned_apply(const part_entry& e, part_context& c) {
-    auto [s, created] = table_.try_emplace_in_part(e.customer);
+  error_info partitioned_apply(const part_entry& e, part_context& c, typename customer_table<state>::part_writer& w) {
+    auto [s, created] = w.try_emplace(e.customer);
     if (created) s->index = c.index.take();
     if (e.day <= cal_day_) {
       T v = s->value;
