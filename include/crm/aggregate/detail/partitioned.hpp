@@ -105,6 +105,9 @@ class part_lists {
   void push(std::size_t p, const E& e) {
     list& l = lists_[p];
     if (l.cur == l.end) [[unlikely]] grow(l);
+    // the line two lines on is asked for now, so the store that starts it finds it in the cache
+    // (measured: phase 1 about a fifth faster; docs/aggregation.md, "Threads")
+    prefetch_line(reinterpret_cast<const char*>(l.cur) + 128);
     *l.cur++ = e;
   }
   /// Number of entries pushed to part p since clear().
