@@ -281,6 +281,7 @@ class partitioned_run {
     count_t used = 0;  // a local, not rep.used: the entries' stores could alias a count in memory
     for (std::size_t k = 0; k < records.size(); ++k) {
       const Record& r = records[k];
+      if (k + 32 < records.size()) prefetch_line(&records[k + 32]);  // measured: see docs/aggregation.md, "Threads"
       bool emit = false;
       if (const error_info e = a.partitioned_scan(r, emit)) [[unlikely]] {
         rep.reject(k, e);
