@@ -246,7 +246,7 @@ class partitioned_run {
             lists_[owner_[i]].for_each_range(p, from_[i * parts_ + p], to_[i * parts_ + p], [&](const entry* first, const entry* last) {
               for (const entry* e = first; e < last; ++e) {
                 if (line < lines) table.prefetch_part_line(q, line++);
-                if (slot_ahead && e + ahead < last) table.prefetch(e[ahead].customer);
+                if (slot_ahead && e + ahead < last) writer.prefetch(e[ahead].customer);
                 if (const error_info err = acc_.partitioned_apply(*e, ctx_[t], writer)) [[unlikely]] {
                   if (!failed[t]) failed[t] = err;
                 }
