@@ -298,7 +298,8 @@ class customer_table {
   /// A writer for part p alone: try_emplace_in_part for keys of that part (part_of(key) == p), with
   /// the part's array, capacity and size kept in the writer (in registers in a loop over a part's
   /// keys) rather than read back from the table after every store. Threads may hold writers of
-  /// disjoint parts at once; the table's other calls wait until the writer is destroyed.
+  /// disjoint parts at once. The part's size goes back to the table when the writer is destroyed:
+  /// until then make no other call on the table that reads or changes that part.
   [[nodiscard]] part_writer write_part(std::size_t p) noexcept { return part_writer(*this, p); }
 
   /// The value of `key`, or nullptr.
@@ -462,7 +463,6 @@ class customer_table {
   };
 
  private:
-
   [[nodiscard]] static constexpr std::uint64_t mix(std::uint64_t k) noexcept {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;

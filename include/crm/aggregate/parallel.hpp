@@ -26,6 +26,7 @@
 #include <span>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
