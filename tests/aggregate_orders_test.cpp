@@ -203,6 +203,26 @@ TEST_CASE("customer_table: a part's writer places every key where try_emplace_in
   CHECK(sa == sb);
   REQUIRE(b.find(0) != nullptr);
   CHECK(*b.find(0) == std::count(keys.begin(), keys.end(), std::uint64_t{0}));
+  // One part of 16 slots, 12 keys (its limit): probes that run past the last slot go on at slot 0.
+  std::mt19937_64 rng2(5);
+  for (int trial = 0; trial < 2000; ++trial) {
+    crm::customer_table<int> x, y;
+    x.ensure_parts(0);
+    y.ensure_parts(0);
+    REQUIRE(y.part_count() == 1);
+    REQUIRE(y.capacity() == 16);
+    std::vector<std::uint64_t> ks(12);
+    for (std::uint64_t& k : ks) k = rng2() | 1;
+    for (const std::uint64_t k : ks) ++*x.try_emplace_in_part(k).first;
+    {
+      auto w = y.write_part(0);
+      for (const std::uint64_t k : ks) ++*w.try_emplace(k).first;
+    }
+    std::vector<std::pair<std::uint64_t, int>> sx, sy;
+    x.for_each([&sx](crm::customer_id c, int n) { sx.emplace_back(c, n); });
+    y.for_each([&sy](crm::customer_id c, int n) { sy.emplace_back(c, n); });
+    REQUIRE(sx == sy);
+  }
 }
 
 TEST_CASE("order accumulators: bad records are rejected by index and field; counts add up", "[aggregate][orders]") {

@@ -295,11 +295,12 @@ class customer_table {
   std::pair<V*, bool> try_emplace_in_part(customer_id key) { return emplace<false>(key); }
 
   class part_writer;
-  /// A writer for part p alone: try_emplace_in_part for keys of that part (part_of(key) == p), with
-  /// the part's array, capacity and size kept in the writer (in registers in a loop over a part's
-  /// keys) rather than read back from the table after every store. Threads may hold writers of
-  /// disjoint parts at once. The part's size goes back to the table when the writer is destroyed:
-  /// until then make no other call on the table that reads or changes that part.
+  /// A writer for part p < part_count() alone: try_emplace_in_part for keys of that part
+  /// (part_of(key) == p; a table gets its parts from reserve() or ensure_parts()), with the part's
+  /// array, capacity and size kept in the writer (in registers in a loop over a part's keys) rather
+  /// than read back from the table after every store. Threads may hold writers of disjoint parts at
+  /// once. The part's size goes back to the table when the writer is destroyed: until then make no
+  /// other call on the table that reads or changes that part.
   [[nodiscard]] part_writer write_part(std::size_t p) noexcept { return part_writer(*this, p); }
 
   /// The value of `key`, or nullptr.
