@@ -326,16 +326,7 @@ class customer_table {
     if (parts_.empty()) return;
     const std::uint64_t h = mix(key);
     const part& pt = parts_[part_index(h)];
-    const slot* p = pt.base + home(pt, h);
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-    // GCC 12 deletes __builtin_prefetch of this address (the disassembly of aggregate_bench had no
-    // prefetch at all); an asm volatile cannot be deleted.
-    asm volatile("prefetcht0 %0" : : "m"(*p));
-#elif defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(p, 0, 3);
-#else
-    (void)p;
-#endif
+    prefetch_slot(pt.base + home(pt, h));
   }
 
   /// 64-byte lines of part p's slots (0 for a part that does not exist).
@@ -414,33 +405,12 @@ class customer_table {
     std::pair<V*, bool> try_emplace(customer_id key) {
       if (key == empty_key) [[unlikely]] return t_->template emplace<false>(key);
       if (size_ + 1 > limit_) [[unlikely]] grow();
-      const std::uint64_t h = mix(key);
-      std::size_t i = static_cast<std::size_t>((((h << bits_) >> 32) * cap_) >> 32);
-      for (;;) {
-        slot& s = base_[i];
-        if (s.key == key) return {&s.value, false};
-        if (s.key == empty_key) {
-          s.key = key;
-          ++size_;
-          return {&s.value, true};
-        }
-        i = i + 1 == cap_ ? 0 : i + 1;
-      }
+      return probe(base_, cap_, home_slot(mix(key), bits_, cap_), key, size_);
     }
 
     /// Hints the processor to load the home slot of `key` (a key of this part, a few keys ahead of
     /// the one being placed): the table's prefetch without finding the part again.
-    void prefetch(customer_id key) const noexcept {
-      const std::uint64_t h = mix(key);
-      const slot* s = base_ + static_cast<std::size_t>((((h << bits_) >> 32) * cap_) >> 32);
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-      asm volatile("prefetcht0 %0" : : "m"(*s));  // as customer_table::prefetch: never deleted
-#elif defined(__GNUC__) || defined(__clang__)
-      __builtin_prefetch(s, 0, 3);
-#else
-      (void)s;
-#endif
-    }
+    void prefetch(customer_id key) const noexcept { prefetch_slot(base_ + home_slot(mix(key), bits_, cap_)); }
 
    private:
     friend class customer_table;
@@ -486,8 +456,34 @@ class customer_table {
   }
   // The bits after the part's select the home slot: their top 32 scaled to the capacity (any
   // capacity, not only powers of two, so a reserved table is 2/3 full rather than 3/8 to 3/4).
-  [[nodiscard]] std::size_t home(const part& p, std::uint64_t h) const noexcept {
-    return static_cast<std::size_t>((((h << bits_) >> 32) * p.cap) >> 32);
+  [[nodiscard]] std::size_t home(const part& p, std::uint64_t h) const noexcept { return home_slot(h, bits_, p.cap); }
+  [[nodiscard]] static std::size_t home_slot(std::uint64_t h, int bits, std::size_t cap) noexcept {
+    return static_cast<std::size_t>((((h << bits) >> 32) * cap) >> 32);
+  }
+  // Linear probing from slot i of an array of `cap` slots for `key`, placed in the first empty slot
+  // (size counts the array's keys) when it is not there. The array has an empty slot.
+  static std::pair<V*, bool> probe(slot* base, std::size_t cap, std::size_t i, customer_id key, std::size_t& size) noexcept {
+    for (;;) {
+      slot& s = base[i];
+      if (s.key == key) return {&s.value, false};
+      if (s.key == empty_key) {
+        s.key = key;
+        ++size;
+        return {&s.value, true};
+      }
+      i = i + 1 == cap ? 0 : i + 1;
+    }
+  }
+  static void prefetch_slot(const slot* p) noexcept {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+    // GCC 12 deletes __builtin_prefetch of this address (the disassembly of aggregate_bench had no
+    // prefetch at all); an asm volatile cannot be deleted.
+    asm volatile("prefetcht0 %0" : : "m"(*p));
+#elif defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p, 0, 3);
+#else
+    (void)p;
+#endif
   }
   [[nodiscard]] static std::size_t next(const part& p, std::size_t i) noexcept { return i + 1 == p.cap ? 0 : i + 1; }
 
@@ -509,17 +505,7 @@ class customer_table {
         rehash(*p, p->cap * 2);
       }
     }
-    std::size_t i = home(*p, h);
-    for (;;) {
-      slot& s = p->base[i];
-      if (s.key == key) return {&s.value, false};
-      if (s.key == empty_key) {
-        s.key = key;
-        ++p->size;
-        return {&s.value, true};
-      }
-      i = next(*p, i);
-    }
+    return probe(p->base, p->cap, home(*p, h), key, p->size);
   }
   void place(part& p, slot&& s) {
     std::size_t i = home(p, mix(s.key));
