@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "pareto_alive_bound.hpp"
 #include "data_path.hpp"
 
 namespace {
@@ -114,12 +115,17 @@ void check_pareto(const crm::pareto_nbd<T>& m, std::uint64_t seed) {
   std::vector<T> spend(rows.size(), T(35));
   const crm::clv_horizon<T> h{.periods = 6, .period_length = T(8), .discount_rate = T(0.02), .margin = T(1)};
   const auto clv = crm::batch_customer_lifetime_value(m, rows, spend, h);
+  std::size_t differ = 0;  // rows where the two paths differ: some on a vector path (double), none on std::
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    INFO("row " << i);
-    CHECK(pa[i] == m.probability_alive(rows[i]));
-    CHECK(ce[i] == m.conditional_expected_purchases(rows[i], T(52)));
-    CHECK(clv[i] == crm::customer_lifetime_value(m, rows[i], spend[i], h));
+    INFO("row " << i << ": " << rows[i].frequency << ", " << rows[i].recency << ", " << rows[i].age);
+    const double b = crm_test::pareto_alive_bound(m, rows[i]);
+    const double e = ulps(pa[i], m.probability_alive(rows[i]));
+    CHECK(e <= b);
+    differ += e > 0 ? 1u : 0u;
+    CHECK(ulps(ce[i], m.conditional_expected_purchases(rows[i], T(52))) <= (b > 0 ? b + 1 : 0.0));
+    CHECK(ulps(clv[i], crm::customer_lifetime_value(m, rows[i], spend[i], h)) <= (b > 0 ? b + 32 : 0.0));
   }
+  CHECK((differ > 0) == (crm::detail::vector_math_is_vector && std::is_same_v<T, double>));
 }
 
 }  // namespace
@@ -541,12 +547,13 @@ TEST_CASE("batch predictions for every CDNOW and donations customer equal the sc
     CHECK(spend[i] == gg.conditional_expected_average_spend(spend_rows[i].frequency, spend_rows[i].average_spend));
     CHECK(ulps(a1[i], bg.probability_alive(rows[i])) <= bound(bg.r, bg.alpha, i));
     CHECK(ulps(a2[i], mbg.probability_alive(rows[i])) <= bound(mbg.r, mbg.alpha, i));
-    CHECK(a3[i] == pn.probability_alive(rows[i]));
+    const double bp = crm_test::pareto_alive_bound(pn, rows[i]);
+    CHECK(ulps(a3[i], pn.probability_alive(rows[i])) <= bp);
     const double b = bound(bg.r, bg.alpha, i);
     CHECK(ulps(e1[i], bg.conditional_expected_purchases(rows[i], 39.0)) <= (b > 0 ? b + 1 : 0.0));
-    CHECK(e3[i] == pn.conditional_expected_purchases(rows[i], 39.0));
+    CHECK(ulps(e3[i], pn.conditional_expected_purchases(rows[i], 39.0)) <= (bp > 0 ? bp + 1 : 0.0));
     CHECK(ulps(c1[i], crm::customer_lifetime_value(bg, rows[i], spend[i], h)) <= (b > 0 ? b + 32 : 0.0));
-    CHECK(c3[i] == crm::customer_lifetime_value(pn, rows[i], spend[i], h));
+    CHECK(ulps(c3[i], crm::customer_lifetime_value(pn, rows[i], spend[i], h)) <= (bp > 0 ? bp + 32 : 0.0));
   }
   const auto d = crm_test::data_file("donations/donations.csv");
   CRM_REQUIRE_DATA(d);

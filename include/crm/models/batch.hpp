@@ -5,8 +5,8 @@
 // One call predicts for every row of a customer base: P(alive), conditional expected purchases,
 // P(X(t) = n), expected spend (Gamma-Gamma) and the lifetime value, for BG/NBD, modified BG/NBD,
 // Pareto/NBD, BG/BB and Gamma-Gamma. Each result equals what the model's scalar function returns for
-// that row: within the ulp bound stated at each function where the BG/NBD family's logarithms and
-// exponentials go through a vector library (by default glibc's libmvec on glibc x86-64; SLEEF with
+// that row: within the ulp bound stated at each function where the logarithms and exponentials of
+// P(alive) (BG/NBD family, Pareto/NBD) go through a vector library (by default glibc's libmvec on glibc x86-64; SLEEF with
 // CRM_METRICS_USE_SLEEF), bit for bit on the std:: path (CRM_METRICS_NO_LIBMVEC, or any other
 // platform), see crm/models/detail/vector_math.hpp. Errors are the scalar function's error for the
 // first bad row, with that row's 0-based index: never a NaN in the output.
@@ -963,7 +963,7 @@ class pareto_alive_kernel {
         const bool euler = hyp2f1_uses_euler(f.a, f.b, f.c, f.z);
         pa_[lanes] = f.a, pb_[lanes] = f.b, pc_[lanes] = f.c, pz_[lanes] = f.z, euler_[lanes] = euler;
         sa_[lanes] = euler ? f.c - f.a : f.a, sb_[lanes] = euler ? f.c - f.b : f.b;
-        lane_of_[k] = lanes++;
+        row_of_[lanes] = k, lane_of_[k] = lanes++;
       }
       // 2. the series at t_x, W at a time
       constexpr std::size_t W = 8;
@@ -972,11 +972,22 @@ class pareto_alive_kernel {
         hyp2f1_series_lanes<T, W>(sa_ + l, sb_ + l, pc_ + l, pz_ + l, w, pareto_prediction_series_terms, sum_ + l, conv_ + l, scalar_ + l);
       }
       // 3. the rest of each row's value, in row order
+      if constexpr (vector_math_is_vector && std::is_same_v<T, double>) finish_lanes(lanes);
       for (std::size_t k = 0; k < rows; ++k) {
         const std::size_t i = b0 + k;
         T v = value_[k];
         const std::size_t l = lane_of_[k];
-        if (l != block) {
+        if constexpr (vector_math_is_vector && std::is_same_v<T, double>) {
+          if (l != block) {
+            if (!fallback_[l]) {
+              v = sum_[l];
+            } else {
+              const result<T> r = m_.try_probability_alive(row_[k]);
+              if (!r) return {r.error(), i};
+              v = *r;
+            }
+          }
+        } else if (l != block) {
           hyp2f1_value<T> g;
           if (scalar_[l]) g = hyp2f1_series<T>(sa_[l], sb_[l], pc_[l], pz_[l], false, pareto_prediction_series_terms);
           else g.log_value = T(0) + std::log(sum_[l]), g.converged = conv_[l];
@@ -1026,16 +1037,60 @@ class pareto_alive_kernel {
     if (x == T(0)) e.zero = pa, e.has_zero = true;
     return pa;
   }
+  // On the vector paths (double): finish()'s steps for the lanes [0, lanes) of a block, each function
+  // over all lanes at once through vector_math (log of the sums, log1p(-z) for Euler's transformation,
+  // log(d + t_x), expm1(u2 - u1), the log of its negative, exp(-|lo|)), in finish()'s order of the
+  // other operations. P(alive) goes to sum_[l]; fallback_[l] marks a lane finish() hands to the scalar
+  // function (a series that did not converge, at t_x or at T).
+  void finish_lanes(std::size_t lanes) {
+    const T d = m_.alpha >= m_.beta ? m_.alpha : m_.beta;
+    for (std::size_t l = 0; l < lanes; ++l) {
+      lg_[l] = scalar_[l] ? T(1) : sum_[l];
+      l1z_[l] = -pz_[l];
+      ld_[l] = d + row_[row_of_[l]].recency;
+    }
+    vlog(lg_, lg_, lanes);
+    vlog1p(l1z_, l1z_, lanes);
+    vlog(ld_, ld_, lanes);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      bool converged = conv_[l];
+      if (scalar_[l]) {
+        const hyp2f1_value<T> g = hyp2f1_series<T>(sa_[l], sb_[l], pc_[l], pz_[l], false, pareto_prediction_series_terms);
+        lg_[l] = g.log_value, converged = g.converged;
+      }
+      const T f1 = euler_[l] ? hyp2f1_euler_log(pa_[l], pb_[l], pc_[l], l1z_[l], lg_[l]) : lg_[l];
+      const entry& e = entries_[key_of_[row_of_[l]]];
+      const T u1 = f1 - pa_[l] * ld_[l];  // pa_[l] = r + s + x
+      fallback_[l] = !converged || !e.converged;
+      above_[l] = u1 > e.u2;
+      ld_[l] = u1;
+      lg_[l] = above_[l] ? e.u2 - u1 : T(-1);
+    }
+    vexpm1(lg_, lg_, lanes);
+    for (std::size_t l = 0; l < lanes; ++l) lg_[l] = above_[l] ? -lg_[l] : T(1);
+    vlog(lg_, lg_, lanes);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      // t_x < T always here; u1 <= u2 leaves lo = -inf (A0 <= 0 in finish(): surely alive)
+      const T lo = above_[l] ? entries_[key_of_[row_of_[l]]].c + (ld_[l] + lg_[l]) : -std::numeric_limits<T>::infinity();
+      l1z_[l] = lo;
+      lg_[l] = -std::abs(lo);
+    }
+    vexp(lg_, lg_, lanes);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const T e = lg_[l];  // logistic_complement(lo): e = exp(-lo) when lo > 0, else exp(lo)
+      sum_[l] = l1z_[l] > T(0) ? e / (T(1) + e) : T(1) / (T(1) + e);
+    }
+  }
   static constexpr std::size_t block_rows = 256;
   const pareto_nbd<T>& m_;
   key_memo<T, 2> memo_;
   std::vector<entry> entries_;
   // each(): one block's rows and the series of its customers at t_x
   rfm_row<T> row_[block_rows];
-  std::size_t key_of_[block_rows], lane_of_[block_rows], hash_[block_rows];
+  std::size_t key_of_[block_rows], lane_of_[block_rows], row_of_[block_rows], hash_[block_rows];
   T value_[block_rows], pa_[block_rows], pb_[block_rows], pc_[block_rows], pz_[block_rows], sa_[block_rows], sb_[block_rows],
-      sum_[block_rows];
-  bool euler_[block_rows], conv_[block_rows], scalar_[block_rows];
+      sum_[block_rows], lg_[block_rows], l1z_[block_rows], ld_[block_rows];
+  bool euler_[block_rows], conv_[block_rows], scalar_[block_rows], fallback_[block_rows], above_[block_rows];
 };
 
 /// n customers of `src`; `io` is the caller's check of the sizes, reported after the parameters'.
@@ -1288,8 +1343,11 @@ template <std::floating_point T>
  * with SLEEF, y = (r+x) ln((alpha+T)/(alpha+t_x))
  * (the log's difference of 4.5 or 1.5 ulp is multiplied by |y| in the exponent; docs/batch.md).
  * Pareto/NBD: F(T) and the terms in T once per distinct (x, T), the 2F1 at t_x per
- * customer with purchases, those without once per T; bit-identical (a series that does not converge
- * goes to the scalar function).
+ * customer with purchases, those without once per T; bit-identical on the std:: path (a series that
+ * does not converge goes to the scalar function); on the vector paths the six logarithms and
+ * exponentials of a customer with purchases and t_x < T go through vector_math, within
+ * 8 + 8 (1-P)(U/(1-e^delta) + |L| + |C| + 1) ulp of the std:: result (docs/batch.md, "Same results as
+ * the scalar functions", defines the terms; tests/pareto_alive_bound.hpp computes it).
  * Errors: the scalar function's for the first bad row (crm::validate's rules), a bad parameter
  * (crm::no_row), empty input, `out` of another size.
  */
@@ -1384,8 +1442,8 @@ template <class Model, std::floating_point T>
  * (FHL 2005 eq. 10), the bracket with its 2F1 once per distinct (x, T), P(alive) per row as in
  * try_batch_probability_alive (on a vector path the same bound plus 1 ulp). Pareto/NBD: (r+x)(beta+T)/((alpha+T)
  * (s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive), the factor once per (x, T), P(alive) per
- * customer with purchases (once per T without), bit-identical. BG/BB: once per distinct (x, t_x, n),
- * bit-identical.
+ * customer with purchases (once per T without), bit-identical on the std:: path (on a vector path
+ * P(alive)'s bound plus 1 ulp). BG/BB: once per distinct (x, t_x, n), bit-identical.
  * Errors: those of the scalar function, for the first bad row or for the parameters and t (no_row).
  */
 template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M>>
@@ -1432,8 +1490,8 @@ template <class Model, class Row, std::floating_point T>
 /**
  * @brief Columnar form for BG/NBD, modified BG/NBD and Pareto/NBD: E[Y(t) | x, t_x, T] of every
  * customer of `cols`, the same computation and result as the row form for the row
- * {x[i], t_x[i], T[i], 1} (so bit for bit the scalar function's on the std:: path; BG/NBD family on
- * a vector path within the row form's bound).
+ * {x[i], t_x[i], T[i], 1} (so bit for bit the scalar function's on the std:: path; on a vector path
+ * within the row form's bound).
  * Errors: as the row form (parameters, then t, then sizes, then the first bad customer by index and
  * field); column lengths as the columnar try_batch_probability_alive.
  */
@@ -1446,7 +1504,7 @@ template <detail::bgnbd_family M, std::floating_point T = detail::bgnbd_number<M
                                       detail::check_rfm_columns_io(cols, out, detail::bgnbd_traits<M>::expected));
 }
 /// Pareto/NBD: the row form's computation (P(alive) with its terms once per (x, T) and per T, the
-/// factor once per (x, T)) for the row {x[i], t_x[i], T[i], 1}, bit-identical on every path.
+/// factor once per (x, T)) for the row {x[i], t_x[i], T[i], 1}, the row form's result on every path.
 template <std::floating_point T>
 [[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(const pareto_nbd<T>& m,
                                                                                   const std::type_identity_t<rfm_column_view<T>>& cols,
@@ -1584,10 +1642,10 @@ template <std::floating_point T>
  * @brief The lifetime value of every row (money): sum_{i=1}^{H} margin spend_i (E[X(iL)] - E[X((i-1)L)])
  * / (1+d)^i, as crm::customer_lifetime_value(model, row, spend_i, horizon) computes it, with
  * `expected_spend` one value per row (e.g. from try_batch_conditional_expected_average_spend).
- * BG/NBD family: the H brackets once per distinct (x, T), P(alive) per row (on a vector path within
- * the P(alive) bound plus 32 ulp, tested with H = 12); Pareto/NBD: the H factors once per (x, T),
- * P(alive) as in try_batch_probability_alive; BG/BB: the discounted sum once per distinct
- * (x, t_x, n); both bit-identical.
+ * BG/NBD family: the H brackets once per distinct (x, T), P(alive) per row; Pareto/NBD: the H factors
+ * once per (x, T), P(alive) as in try_batch_probability_alive (both bit-identical on the std:: path,
+ * on a vector path within the P(alive) bound plus 32 ulp, tested with H = 6 and 12); BG/BB: the
+ * discounted sum once per distinct (x, t_x, n), bit-identical.
  * Errors: those of the scalar function for the first bad row (spend, then row, then the model's
  * prediction); a bad horizon or sizes (no_row).
  */
@@ -1668,8 +1726,7 @@ template <class Model, class Row, std::floating_point T>
  * @brief Columnar form: the lifetime value of every customer of `cols` (crm::rfm_column_view) for
  * BG/NBD, modified BG/NBD and Pareto/NBD, `expected_spend` one value per customer: the same
  * computation and result as the row form for the row {x[i], t_x[i], T[i], 1} (so on the std:: path
- * bit for bit crm::customer_lifetime_value's; BG/NBD family on a vector path within the row form's
- * bound).
+ * bit for bit crm::customer_lifetime_value's; on a vector path within the row form's bound).
  * Errors: as the row form (the horizon, then sizes, then the first bad customer by index: its spend,
  * its columns by crm::validate's field, the model's prediction); a column or `expected_spend` of
  * another length than `frequency` is `errc::malformed` on "recency", "age" or "expected_spend",

@@ -1,4 +1,4 @@
-// crm-metrics: logarithm and exponential over arrays, for the batch predictions (glibc's libmvec by
+// crm-metrics: log, exp, log1p and expm1 over arrays, for the batch predictions (glibc's libmvec by
 // default where it exists, else std::; optionally SLEEF).
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
@@ -17,15 +17,17 @@
 //   needed (static builds: add -lmvec). glibc states that the functions pass a 4-ulp maximum relative
 //   error criterion (https://sourceware.org/glibc/wiki/libmvec; measured on glibc 2.36 at most 3.0 ulp
 //   for exp and 1.2 for log over 65 536 random arguments per width; tests/models_batch_vector_test.cpp
-//   checks 4 ulp against long double at every width the CPU runs); glibc's std::log and std::exp
-//   are within about 0.5 ulp, so the two paths differ by at most 4.5 ulp per call.
+//   checks 4 ulp against long double at every width the CPU runs, for log1p and expm1 too); glibc's
+//   std::log and std::exp are within about 0.5 ulp, so the two paths differ by at most 4.5 ulp per
+//   call. log1p and expm1 entered libmvec in glibc 2.35 (bookworm has 2.36): with an older glibc they
+//   take std:: on this path (CRM_METRICS_DETAIL_LIBMVEC_M1 is 0).
 //   CRM_METRICS_USE_LIBMVEC is accepted (it was the opt-in before libmvec became the default).
-// - CRM_METRICS_NO_LIBMVEC, or any other platform: loops over std::log and std::exp, so a batch
-//   result equals the scalar function's bit for bit.
+// - CRM_METRICS_NO_LIBMVEC, or any other platform: loops over std::log, std::exp, std::log1p and
+//   std::expm1, so a batch result equals the scalar function's bit for bit.
 // - CRM_METRICS_USE_SLEEF (Debian libsleef-dev, https://sleef.org; link libsleef): SLEEF's 1.0-ulp
-//   functions (Sleef_logd*_u10, Sleef_expd*_u10) at the widest vector width the translation unit is
-//   compiled for (AVX-512F: 8 lanes, AVX2: 4, SSE2: 2); the two paths differ by at most 1.5 ulp per
-//   call.
+//   functions (Sleef_logd*_u10, Sleef_expd*_u10, Sleef_log1pd*_u10, Sleef_expm1d*_u10) at the widest
+//   vector width the translation unit is compiled for (AVX-512F: 8 lanes, AVX2: 4, SSE2: 2); the two
+//   paths differ by at most 1.5 ulp per call.
 //
 // How the per-call difference propagates into each prediction is stated in crm/models/batch.hpp and
 // docs/batch.md, and tested (tests/models_batch_test.cpp, tests/models_batch_vector_test.cpp).
@@ -71,12 +73,30 @@ __attribute__((target("avx2"))) __m256d _ZGVdN4v_exp(__m256d) noexcept;
 __m128d _ZGVbN2v_log(__m128d) noexcept;
 __m128d _ZGVbN2v_exp(__m128d) noexcept;
 }
+// log1p and expm1 joined libmvec in glibc 2.35; before it they take std:: (vlog1p, vexpm1).
+#if defined(__GLIBC_PREREQ) && __GLIBC_PREREQ(2, 35)
+#define CRM_METRICS_DETAIL_LIBMVEC_M1 1
+extern "C" {
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_log1p(__m512d) noexcept;
+__attribute__((target("avx512f"))) __m512d _ZGVeN8v_expm1(__m512d) noexcept;
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_log1p(__m256d) noexcept;
+__attribute__((target("avx2"))) __m256d _ZGVdN4v_expm1(__m256d) noexcept;
+__m128d _ZGVbN2v_log1p(__m128d) noexcept;
+__m128d _ZGVbN2v_expm1(__m128d) noexcept;
+}
+#else
+#define CRM_METRICS_DETAIL_LIBMVEC_M1 0
+#endif
 #else
 #define CRM_METRICS_DETAIL_LIBMVEC 0
+#define CRM_METRICS_DETAIL_LIBMVEC_M1 0
 #endif
 
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
+
+/// The functions the array forms apply: log, exp, log1p (log(1 + v)) and expm1 (exp(v) - 1).
+enum class vfn { log, exp, log1p, expm1 };
 
 /// True when double arrays go through SLEEF (CRM_METRICS_USE_SLEEF on x86-64).
 inline constexpr bool vector_math_uses_sleef = CRM_METRICS_DETAIL_SLEEF != 0;
@@ -100,25 +120,25 @@ inline constexpr std::size_t vector_math_lanes =
 
 #if CRM_METRICS_DETAIL_SLEEF
 /// f applied to n doubles, W lanes at a time; the tail is padded with a harmless argument.
-template <bool Log>
+template <vfn F>
 inline void sleef_apply(const double* in, double* out, std::size_t n) noexcept {
 #if defined(__AVX512F__)
   constexpr std::size_t w = 8;
   const auto f = [](const double* p, double* q) {
     const __m512d v = _mm512_loadu_pd(p);
-    _mm512_storeu_pd(q, Log ? Sleef_logd8_u10(v) : Sleef_expd8_u10(v));
+    _mm512_storeu_pd(q, F == vfn::log ? Sleef_logd8_u10(v) : F == vfn::exp ? Sleef_expd8_u10(v) : F == vfn::log1p ? Sleef_log1pd8_u10(v) : Sleef_expm1d8_u10(v));
   };
 #elif defined(__AVX2__)
   constexpr std::size_t w = 4;
   const auto f = [](const double* p, double* q) {
     const __m256d v = _mm256_loadu_pd(p);
-    _mm256_storeu_pd(q, Log ? Sleef_logd4_u10(v) : Sleef_expd4_u10(v));
+    _mm256_storeu_pd(q, F == vfn::log ? Sleef_logd4_u10(v) : F == vfn::exp ? Sleef_expd4_u10(v) : F == vfn::log1p ? Sleef_log1pd4_u10(v) : Sleef_expm1d4_u10(v));
   };
 #else
   constexpr std::size_t w = 2;
   const auto f = [](const double* p, double* q) {
     const __m128d v = _mm_loadu_pd(p);
-    _mm_storeu_pd(q, Log ? Sleef_logd2_u10(v) : Sleef_expd2_u10(v));
+    _mm_storeu_pd(q, F == vfn::log ? Sleef_logd2_u10(v) : F == vfn::exp ? Sleef_expd2_u10(v) : F == vfn::log1p ? Sleef_log1pd2_u10(v) : Sleef_expm1d2_u10(v));
   };
 #endif
   std::size_t i = 0;
@@ -138,7 +158,34 @@ inline void sleef_apply(const double* in, double* out, std::size_t n) noexcept {
   static const std::size_t lanes = __builtin_cpu_supports("avx512f") ? 8 : __builtin_cpu_supports("avx2") ? 4 : 2;
   return lanes;
 }
-/// The tail of n % W doubles, padded with 1 (a harmless argument of both functions).
+/// F at one vector of each width (log1p and expm1 only with glibc 2.35 or later: vlog1p and vexpm1
+/// take std:: before it).
+#if CRM_METRICS_DETAIL_LIBMVEC_M1
+#define CRM_METRICS_DETAIL_LIBMVEC_CALL(w)                        \
+  if constexpr (F == vfn::log) return _ZGV##w##v_log(v);          \
+  else if constexpr (F == vfn::exp) return _ZGV##w##v_exp(v);     \
+  else if constexpr (F == vfn::log1p) return _ZGV##w##v_log1p(v); \
+  else return _ZGV##w##v_expm1(v)
+#else
+#define CRM_METRICS_DETAIL_LIBMVEC_CALL(w)                                               \
+  static_assert(F == vfn::log || F == vfn::exp, "libmvec has log1p and expm1 since 2.35"); \
+  if constexpr (F == vfn::log) return _ZGV##w##v_log(v);                                 \
+  else return _ZGV##w##v_exp(v)
+#endif
+template <vfn F>
+__attribute__((target("avx512f"))) inline __m512d libmvec8(__m512d v) noexcept {
+  CRM_METRICS_DETAIL_LIBMVEC_CALL(eN8);
+}
+template <vfn F>
+__attribute__((target("avx2"))) inline __m256d libmvec4(__m256d v) noexcept {
+  CRM_METRICS_DETAIL_LIBMVEC_CALL(dN4);
+}
+template <vfn F>
+inline __m128d libmvec2(__m128d v) noexcept {
+  CRM_METRICS_DETAIL_LIBMVEC_CALL(bN2);
+}
+#undef CRM_METRICS_DETAIL_LIBMVEC_CALL
+/// The tail of n % W doubles, padded with 1 (a harmless argument of each function).
 template <std::size_t W, class F>
 inline void libmvec_tail(const double* in, double* out, std::size_t i, std::size_t n, F&& f) noexcept {
   if (i == n) return;
@@ -147,42 +194,42 @@ inline void libmvec_tail(const double* in, double* out, std::size_t i, std::size
   f(a, b);
   for (std::size_t j = 0; i + j < n; ++j) out[i + j] = b[j];
 }
-template <bool Log>
+template <vfn F>
 __attribute__((target("avx512f"))) inline void libmvec_apply8(const double* in, double* out, std::size_t n) noexcept {
   const auto f = [](const double* p, double* q) __attribute__((target("avx512f"))) {
     const __m512d v = _mm512_loadu_pd(p);
-    _mm512_storeu_pd(q, Log ? _ZGVeN8v_log(v) : _ZGVeN8v_exp(v));
+    _mm512_storeu_pd(q, libmvec8<F>(v));
   };
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) f(in + i, out + i);
   libmvec_tail<8>(in, out, i, n, f);
 }
-template <bool Log>
+template <vfn F>
 __attribute__((target("avx2"))) inline void libmvec_apply4(const double* in, double* out, std::size_t n) noexcept {
   const auto f = [](const double* p, double* q) __attribute__((target("avx2"))) {
     const __m256d v = _mm256_loadu_pd(p);
-    _mm256_storeu_pd(q, Log ? _ZGVdN4v_log(v) : _ZGVdN4v_exp(v));
+    _mm256_storeu_pd(q, libmvec4<F>(v));
   };
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) f(in + i, out + i);
   libmvec_tail<4>(in, out, i, n, f);
 }
-template <bool Log>
+template <vfn F>
 inline void libmvec_apply2(const double* in, double* out, std::size_t n) noexcept {
   const auto f = [](const double* p, double* q) {
     const __m128d v = _mm_loadu_pd(p);
-    _mm_storeu_pd(q, Log ? _ZGVbN2v_log(v) : _ZGVbN2v_exp(v));
+    _mm_storeu_pd(q, libmvec2<F>(v));
   };
   std::size_t i = 0;
   for (; i + 2 <= n; i += 2) f(in + i, out + i);
   libmvec_tail<2>(in, out, i, n, f);
 }
-template <bool Log>
+template <vfn F>
 inline void libmvec_apply(const double* in, double* out, std::size_t n) noexcept {
   switch (libmvec_lanes()) {
-    case 8: return libmvec_apply8<Log>(in, out, n);
-    case 4: return libmvec_apply4<Log>(in, out, n);
-    default: return libmvec_apply2<Log>(in, out, n);
+    case 8: return libmvec_apply8<F>(in, out, n);
+    case 4: return libmvec_apply4<F>(in, out, n);
+    default: return libmvec_apply2<F>(in, out, n);
   }
 }
 #endif
@@ -231,37 +278,44 @@ inline void stream_fence() noexcept {
 #endif
 }
 
+/// out[i] = F(in[i]) for i < n (in == out allowed), on this program's path.
+template <vfn F, std::floating_point T>
+inline void vapply(const T* in, T* out, std::size_t n) noexcept {
+  if constexpr (std::is_same_v<T, double>) {
+#if CRM_METRICS_DETAIL_SLEEF
+    sleef_apply<F>(in, out, n);
+    return;
+#elif CRM_METRICS_DETAIL_LIBMVEC
+    if constexpr (F == vfn::log || F == vfn::exp || CRM_METRICS_DETAIL_LIBMVEC_M1) {
+      libmvec_apply<F>(in, out, n);
+      return;
+    }
+#endif
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const T v = in[i];
+    out[i] = F == vfn::log ? std::log(v) : F == vfn::exp ? std::exp(v) : F == vfn::log1p ? std::log1p(v) : std::expm1(v);
+  }
+}
 /// out[i] = log(in[i]) for i < n (in == out allowed).
 template <std::floating_point T>
 inline void vlog(const T* in, T* out, std::size_t n) noexcept {
-#if CRM_METRICS_DETAIL_SLEEF
-  if constexpr (std::is_same_v<T, double>) {
-    sleef_apply<true>(in, out, n);
-    return;
-  }
-#elif CRM_METRICS_DETAIL_LIBMVEC
-  if constexpr (std::is_same_v<T, double>) {
-    libmvec_apply<true>(in, out, n);
-    return;
-  }
-#endif
-  for (std::size_t i = 0; i < n; ++i) out[i] = std::log(in[i]);
+  vapply<vfn::log>(in, out, n);
 }
 /// out[i] = exp(in[i]) for i < n (in == out allowed).
 template <std::floating_point T>
 inline void vexp(const T* in, T* out, std::size_t n) noexcept {
-#if CRM_METRICS_DETAIL_SLEEF
-  if constexpr (std::is_same_v<T, double>) {
-    sleef_apply<false>(in, out, n);
-    return;
-  }
-#elif CRM_METRICS_DETAIL_LIBMVEC
-  if constexpr (std::is_same_v<T, double>) {
-    libmvec_apply<false>(in, out, n);
-    return;
-  }
-#endif
-  for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(in[i]);
+  vapply<vfn::exp>(in, out, n);
+}
+/// out[i] = log1p(in[i]) = log(1 + in[i]) for i < n (in == out allowed).
+template <std::floating_point T>
+inline void vlog1p(const T* in, T* out, std::size_t n) noexcept {
+  vapply<vfn::log1p>(in, out, n);
+}
+/// out[i] = expm1(in[i]) = exp(in[i]) - 1 for i < n (in == out allowed).
+template <std::floating_point T>
+inline void vexpm1(const T* in, T* out, std::size_t n) noexcept {
+  vapply<vfn::expm1>(in, out, n);
 }
 
 }  // namespace detail
