@@ -35,7 +35,8 @@ std::vector<double> log_grid() {
 }
 /// Arguments of the exponential: results from the smallest normal to near overflow, and tiny ones.
 std::vector<double> exp_grid() {
-  std::vector<double> v = {0.0, -0.0, 1e-300, -1e-300, 1e-17, -1e-17, 709.78, -708.39, 1.0, -1.0};
+  std::vector<double> v = {0.0, -0.0, 1e-300, -1e-300, 1e-17, -1e-17, 709.78, -708.39, 1.0, -1.0,
+                           -std::numeric_limits<double>::infinity()};  // exp(-inf) = 0: Pareto/NBD's surely alive
   for (double y = -708.0; y < 709.7; y += 0.01337) v.push_back(y);
   for (int k = 1; k < 2000; ++k) v.push_back(static_cast<double>(k) * 1e-6), v.push_back(-static_cast<double>(k) * 1e-6);
   return v;
@@ -51,7 +52,7 @@ std::vector<double> log1p_grid() {
 }
 /// Arguments of expm1: tiny magnitudes (where expm1(v) is about v), both signs, up to near overflow.
 std::vector<double> expm1_grid() {
-  std::vector<double> v = {0.0, -0.0, 1e-300, -1e-300, 709.78, -745.0, 1.0, -1.0};
+  std::vector<double> v = {0.0, -0.0, 1e-300, -1e-300, 709.78, -745.0, 1.0, -1.0, -std::numeric_limits<double>::infinity()};
   for (double y = 1e-300; y < 709.7; y *= 1.0173) v.push_back(y), v.push_back(-y);
   for (double y = -700.0; y < 700.0; y += 0.1337) v.push_back(y);
   return v;

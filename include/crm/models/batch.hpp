@@ -6,9 +6,9 @@
 // P(X(t) = n), expected spend (Gamma-Gamma) and the lifetime value, for BG/NBD, modified BG/NBD,
 // Pareto/NBD, BG/BB and Gamma-Gamma. Each result equals what the model's scalar function returns for
 // that row: within the ulp bound stated at each function where the logarithms and exponentials of
-// P(alive) (BG/NBD family, Pareto/NBD) go through a vector library (by default glibc's libmvec on glibc x86-64; SLEEF with
-// CRM_METRICS_USE_SLEEF), bit for bit on the std:: path (CRM_METRICS_NO_LIBMVEC, or any other
-// platform), see crm/models/detail/vector_math.hpp. Errors are the scalar function's error for the
+// P(alive) (BG/NBD family, Pareto/NBD) go through a vector library (by default glibc's libmvec on
+// glibc x86-64; SLEEF with CRM_METRICS_USE_SLEEF), bit for bit on the std:: path
+// (CRM_METRICS_NO_LIBMVEC, or any other platform), see crm/models/detail/vector_math.hpp. Errors are the scalar function's error for the
 // first bad row, with that row's 0-based index: never a NaN in the output.
 //
 // Why it is fast (docs/batch.md): parameter-only terms are computed once per call; the parts of a

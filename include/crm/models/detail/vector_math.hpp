@@ -126,19 +126,28 @@ inline void sleef_apply(const double* in, double* out, std::size_t n) noexcept {
   constexpr std::size_t w = 8;
   const auto f = [](const double* p, double* q) {
     const __m512d v = _mm512_loadu_pd(p);
-    _mm512_storeu_pd(q, F == vfn::log ? Sleef_logd8_u10(v) : F == vfn::exp ? Sleef_expd8_u10(v) : F == vfn::log1p ? Sleef_log1pd8_u10(v) : Sleef_expm1d8_u10(v));
+    _mm512_storeu_pd(q, F == vfn::log     ? Sleef_logd8_u10(v)
+                     : F == vfn::exp   ? Sleef_expd8_u10(v)
+                     : F == vfn::log1p ? Sleef_log1pd8_u10(v)
+                                       : Sleef_expm1d8_u10(v));
   };
 #elif defined(__AVX2__)
   constexpr std::size_t w = 4;
   const auto f = [](const double* p, double* q) {
     const __m256d v = _mm256_loadu_pd(p);
-    _mm256_storeu_pd(q, F == vfn::log ? Sleef_logd4_u10(v) : F == vfn::exp ? Sleef_expd4_u10(v) : F == vfn::log1p ? Sleef_log1pd4_u10(v) : Sleef_expm1d4_u10(v));
+    _mm256_storeu_pd(q, F == vfn::log     ? Sleef_logd4_u10(v)
+                     : F == vfn::exp   ? Sleef_expd4_u10(v)
+                     : F == vfn::log1p ? Sleef_log1pd4_u10(v)
+                                       : Sleef_expm1d4_u10(v));
   };
 #else
   constexpr std::size_t w = 2;
   const auto f = [](const double* p, double* q) {
     const __m128d v = _mm_loadu_pd(p);
-    _mm_storeu_pd(q, F == vfn::log ? Sleef_logd2_u10(v) : F == vfn::exp ? Sleef_expd2_u10(v) : F == vfn::log1p ? Sleef_log1pd2_u10(v) : Sleef_expm1d2_u10(v));
+    _mm_storeu_pd(q, F == vfn::log     ? Sleef_logd2_u10(v)
+                     : F == vfn::exp   ? Sleef_expd2_u10(v)
+                     : F == vfn::log1p ? Sleef_log1pd2_u10(v)
+                                       : Sleef_expm1d2_u10(v));
   };
 #endif
   std::size_t i = 0;
