@@ -32,6 +32,23 @@
 CRM_METRICS_BEGIN_NAMESPACE
 
 namespace detail {
+/// Hints the processor to load the cache line at `p`: into every cache level (Level 0, prefetcht0),
+/// or into level 2 and beyond (Level 1, prefetcht1: lines streamed ahead of their use). On x86-64
+/// an asm volatile, since GCC 12 deleted __builtin_prefetch of table slots (the disassembly of
+/// aggregate_bench had no prefetch at all); an asm volatile cannot be deleted.
+template <int Level = 0>
+inline void prefetch_line(const void* p) noexcept {
+  static_assert(Level == 0 || Level == 1);
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+  if constexpr (Level == 0) asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
+  else asm volatile("prefetcht1 %0" : : "m"(*static_cast<const char*>(p)));
+#elif defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p, 0, 3 - Level);
+#else
+  (void)p;
+#endif
+}
+
 /// Allocates arrays of 2 MiB or more on 2 MiB boundaries and, on Linux, asks for transparent huge
 /// pages (madvise MADV_HUGEPAGE): a table of a million customers then needs a few dozen TLB
 /// entries instead of thousands, which makes random lookups measurably faster
@@ -326,7 +343,7 @@ class customer_table {
     if (parts_.empty()) return;
     const std::uint64_t h = mix(key);
     const part& pt = parts_[part_index(h)];
-    prefetch_slot(pt.base + home(pt, h));
+    detail::prefetch_line(pt.base + home(pt, h));
   }
 
   /// 64-byte lines of part p's slots (0 for a part that does not exist).
@@ -337,14 +354,7 @@ class customer_table {
   /// the next part it will fill, a line per entry of the current one, so that part's slots are
   /// cached before its first lookups instead of missed one at a time in random order.
   void prefetch_part_line(std::size_t p, std::size_t line) const noexcept {
-    const char* b = reinterpret_cast<const char*>(parts_[p].base) + line * 64;
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-    asm volatile("prefetcht1 %0" : : "m"(*b));
-#elif defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(b, 1, 2);
-#else
-    (void)b;
-#endif
+    detail::prefetch_line<1>(reinterpret_cast<const char*>(parts_[p].base) + line * 64);
   }
 
   /// Calls f(key, value) for every customer, in unspecified order.
@@ -410,7 +420,7 @@ class customer_table {
 
     /// Hints the processor to load the home slot of `key` (a key of this part, a few keys ahead of
     /// the one being placed): the table's prefetch without finding the part again.
-    void prefetch(customer_id key) const noexcept { prefetch_slot(base_ + home_slot(mix(key), bits_, cap_)); }
+    void prefetch(customer_id key) const noexcept { detail::prefetch_line(base_ + home_slot(mix(key), bits_, cap_)); }
 
    private:
     friend class customer_table;
@@ -473,17 +483,6 @@ class customer_table {
       }
       i = i + 1 == cap ? 0 : i + 1;
     }
-  }
-  static void prefetch_slot(const slot* p) noexcept {
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-    // GCC 12 deletes __builtin_prefetch of this address (the disassembly of aggregate_bench had no
-    // prefetch at all); an asm volatile cannot be deleted.
-    asm volatile("prefetcht0 %0" : : "m"(*p));
-#elif defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(p, 0, 3);
-#else
-    (void)p;
-#endif
   }
   [[nodiscard]] static std::size_t next(const part& p, std::size_t i) noexcept { return i + 1 == p.cap ? 0 : i + 1; }
 

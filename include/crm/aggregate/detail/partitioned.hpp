@@ -22,17 +22,6 @@
 CRM_METRICS_BEGIN_NAMESPACE
 namespace detail {
 
-/// Hints the processor to load the cache line at `p` (a state a few rows ahead of the one in use).
-inline void prefetch_line(const void* p) noexcept {
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-  asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));  // as customer_table::prefetch: never deleted
-#elif defined(__GNUC__) || defined(__clang__)
-  __builtin_prefetch(p, 0, 3);
-#else
-  (void)p;
-#endif
-}
-
 /// Asks for transparent huge pages (Linux: madvise MADV_HUGEPAGE) for the 2 MiB pages wholly inside
 /// [p, p + bytes), memory about to be written for the first time (the rows of a large summary):
 /// it then takes a page fault per 2 MiB instead of one per 4 KiB. A hint: no effect elsewhere.
