@@ -1060,25 +1060,23 @@ class pareto_alive_kernel {
       }
       const T f1 = euler_[l] ? hyp2f1_euler_log(pa_[l], pb_[l], pc_[l], l1z_[l], lg_[l]) : lg_[l];
       const entry& e = entries_[key_of_[row_of_[l]]];
-      const T u1 = f1 - pa_[l] * ld_[l];  // pa_[l] = r + s + x
+      u1_[l] = f1 - pa_[l] * ld_[l];  // pa_[l] = r + s + x
       fallback_[l] = !converged || !e.converged;
-      above_[l] = u1 > e.u2;
-      ld_[l] = u1;
-      lg_[l] = above_[l] ? e.u2 - u1 : T(-1);
+      above_[l] = u1_[l] > e.u2;
+      tail_[l] = above_[l] ? e.u2 - u1_[l] : T(-1);
     }
-    vexpm1(lg_, lg_, lanes);
-    for (std::size_t l = 0; l < lanes; ++l) lg_[l] = above_[l] ? -lg_[l] : T(1);
-    vlog(lg_, lg_, lanes);
+    vexpm1(tail_, tail_, lanes);
+    for (std::size_t l = 0; l < lanes; ++l) tail_[l] = above_[l] ? -tail_[l] : T(1);
+    vlog(tail_, tail_, lanes);  // log(-expm1(u2 - u1))
     for (std::size_t l = 0; l < lanes; ++l) {
       // t_x < T always here; u1 <= u2 leaves lo = -inf (A0 <= 0 in finish(): surely alive)
-      const T lo = above_[l] ? entries_[key_of_[row_of_[l]]].c + (ld_[l] + lg_[l]) : -std::numeric_limits<T>::infinity();
-      l1z_[l] = lo;
-      lg_[l] = -std::abs(lo);
+      lo_[l] = above_[l] ? entries_[key_of_[row_of_[l]]].c + (u1_[l] + tail_[l]) : -std::numeric_limits<T>::infinity();
+      tail_[l] = -std::abs(lo_[l]);
     }
-    vexp(lg_, lg_, lanes);
+    vexp(tail_, tail_, lanes);
     for (std::size_t l = 0; l < lanes; ++l) {
-      const T e = lg_[l];  // logistic_complement(lo): e = exp(-lo) when lo > 0, else exp(lo)
-      sum_[l] = l1z_[l] > T(0) ? e / (T(1) + e) : T(1) / (T(1) + e);
+      const T e = tail_[l];  // logistic_complement(lo): e = exp(-lo) when lo > 0, else exp(lo)
+      sum_[l] = lo_[l] > T(0) ? e / (T(1) + e) : T(1) / (T(1) + e);
     }
   }
   static constexpr std::size_t block_rows = 256;
@@ -1089,7 +1087,7 @@ class pareto_alive_kernel {
   rfm_row<T> row_[block_rows];
   std::size_t key_of_[block_rows], lane_of_[block_rows], row_of_[block_rows], hash_[block_rows];
   T value_[block_rows], pa_[block_rows], pb_[block_rows], pc_[block_rows], pz_[block_rows], sa_[block_rows], sb_[block_rows],
-      sum_[block_rows], lg_[block_rows], l1z_[block_rows], ld_[block_rows];
+      sum_[block_rows], lg_[block_rows], l1z_[block_rows], ld_[block_rows], u1_[block_rows], tail_[block_rows], lo_[block_rows];
   bool euler_[block_rows], conv_[block_rows], scalar_[block_rows], fallback_[block_rows], above_[block_rows];
 };
 
