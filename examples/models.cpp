@@ -27,7 +27,7 @@ int main() {
   std::vector<crm::rfm_row<double>> customers;
   if (const auto file = find_cdnow(); !file.empty()) {
     customers = crm::read_rfm_csv(file);  // columns frequency, recency, T
-    std::printf("CDNOW: %zu customers from %s\n", customers.size(), file.string().c_str());
+    std::printf("CDNOW: %zu customers from %s\n", customers.size(), file.filename().string().c_str());
   } else {
     customers = crm::generate(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426},
                               {.customers = 20'000, .first_age = 27.0, .last_age = 39.0, .age_step = 1.0 / 7.0, .seed = 7});
