@@ -92,6 +92,36 @@ TEST_CASE("format: Boost.Multiprecision rates and money, with and without expres
   CHECK(fmt::format("{:.3f}", decimal50("2.5")) == "2.500");
 }
 
+// Each cell of the table in docs/formatting.md, and the spec's claims below it.
+TEST_CASE("docs/formatting.md: every cell of the table and the spec's rules", "[core][format][docs]") {
+  CHECK(fmt::format("{}", crm::rate<double>{0.125}) == "12.5%");
+  CHECK(fmt::format("{:.2}", crm::rate<double>{0.125}) == "12.50%");
+  CHECK(fmt::format("{}", crm::money<double>{250000.0}) == "250000.00");
+  CHECK(fmt::format("{:.2}", crm::money<double>{250000.0}) == "250000.00");
+  CHECK(fmt::format("{:.0}", crm::money<double>{250000.0}) == "250000");
+  CHECK(fmt::format("{}", crm::multiple<double>{3.2}) == "3.2x");
+  CHECK(fmt::format("{:.2}", crm::multiple<double>{3.2}) == "3.20x");
+  CHECK(fmt::format("{}", crm::period_count<double>{4.0}) == "4 periods");
+  CHECK(fmt::format("{:.2}", crm::period_count<double>{4.0}) == "4.00 periods");
+  CHECK(fmt::format("{}", crm::nps_score<double>{.points = 32.0}) == "NPS +32");
+  CHECK(fmt::format("{:.2}", crm::nps_score<double>{.points = 32.0}) == "NPS +32.00");
+  CHECK(fmt::format("{}", crm::nps_score<double>{.points = -100.0}) == "NPS -100");
+  // "`{:>8.1}` gives `   12.5%`"
+  CHECK(fmt::format("{:>8.1}", crm::rate<double>{0.125}) == "   12.5%");
+  // "A type letter such as `f` is rejected with `fmt::format_error`": for every quantity
+  CHECK_THROWS_AS(fmt::format(fmt::runtime("{:f}"), crm::rate<double>{0.1}), fmt::format_error);
+  CHECK_THROWS_AS(fmt::format(fmt::runtime("{:.2f}"), crm::money<double>{1.0}), fmt::format_error);
+  CHECK_THROWS_AS(fmt::format(fmt::runtime("{:f}"), crm::multiple<double>{1.0}), fmt::format_error);
+  CHECK_THROWS_AS(fmt::format(fmt::runtime("{:f}"), crm::period_count<double>{1.0}), fmt::format_error);
+  CHECK_THROWS_AS(fmt::format(fmt::runtime("{:f}"), crm::nps_score<double>{.points = 1.0}), fmt::format_error);
+  // Boost.Multiprecision numbers themselves: {} all significant digits, {:.4} and {:.4f} fixed, {:.4e} scientific
+  const crm::decimal50 x("1.2345678901234567890123456789");
+  CHECK(fmt::format("{}", x) == "1.2345678901234567890123456789");
+  CHECK(fmt::format("{:.4}", x) == "1.2346");
+  CHECK(fmt::format("{:.4f}", x) == "1.2346");
+  CHECK(fmt::format("{:.4e}", x) == "1.2346e+00");
+}
+
 TEST_CASE("decimal money: ten times 0.10 is exactly 1.00 with cpp_dec_float_50, not with double", "[core]") {
   crm::decimal50 d = 0;
   double x = 0;

@@ -141,3 +141,27 @@ TEST_CASE("docs: the extractor finds both message forms", "[docs]") {
   CHECK(found[2] == "crm::x: y");
   CHECK(found[3] == "f.csv:3: field 'a': bad");
 }
+
+// docs/errors.md, "Two forms": code(), metric(), field() and detail() give the parts of the message.
+TEST_CASE("docs/errors.md: metric_error's parts make up its message", "[errors][docs]") {
+  try {
+    (void)crm::roi({.revenue = 1.0, .cost = 0.0});
+    FAIL("crm::roi did not throw");
+  } catch (const crm::metric_error& e) {
+    CHECK(e.code() == crm::errc::zero_denominator);
+    CHECK(std::string(e.metric()) == "roi");
+    CHECK(std::string(e.field()) == "cost");
+    CHECK(std::string(e.detail()).empty());  // the code's own text, "zero denominator", says it all
+    CHECK(std::string(e.what()) == "crm::roi: cost is zero (zero denominator)");
+  }
+  try {
+    (void)crm::nps({.promoters = 1, .passives = 0, .detractors = -1});
+    FAIL("crm::nps did not throw");
+  } catch (const crm::metric_error& e) {
+    CHECK(std::string(e.metric()) == "nps");
+    CHECK(std::string(e.field()) == "detractors");
+    CHECK(std::string(e.what()).find(std::string("crm::nps: detractors")) == 0);
+    if (*e.detail() != '\0') CHECK(std::string(e.what()).find(e.detail()) != std::string::npos);
+  }
+}
+
