@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -22,6 +23,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 #include <sys/wait.h>
 
 namespace {
@@ -239,6 +241,57 @@ TEST_CASE("crm-report: delimiter, header, column names and date format are detec
   CHECK(reference[0]["customers"] == 3);
   CHECK(reference[0]["orders"] == 5);
   CHECK(reference[0]["revenue"].get<double>() == 56.25);
+}
+
+TEST_CASE("crm-report: every column name of docs/report.md's table is recognised, in any case", "[report]") {
+  const fs::path d = work_dir() / "aliases";
+  fs::create_directories(d);
+  const std::vector<std::string> customer = {"customer_id", "customer", "client_id", "user_id", "customerid", "id"};
+  const std::vector<std::string> date = {"date", "order_date", "time", "timestamp", "datetime", "created_at"};
+  const std::vector<std::string> amount = {"amount", "dollar_value", "revenue", "value", "total", "price", "sum"};
+  const auto upper = [](std::string t) {
+    for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return t;
+  };
+  int k = 0;
+  const auto check = [&](const std::string& c, const std::string& t, const std::string& a) {
+    const std::string name = "alias" + std::to_string(++k);
+    // a decoy column first, so that a name that is not recognised cannot pass by position
+    write(d / (name + ".csv"), "note," + c + "," + t + "," + a + "\nx,11,2024-01-05,10.00\nx,12,2024-02-05,12.50\nx,11,2024-03-01,8\n");
+    const run_result x = run(name + ".csv --json " + name + ".json", "NO_COLOR=1", "aliases");
+    INFO(name << ": " << c << ", " << t << ", " << a << "\n" << x.err);
+    REQUIRE(x.code == 0);
+    const json j = json::parse(slurp(d / (name + ".json")));
+    CHECK(j["headline"]["customers"] == 2);
+    CHECK(j["headline"]["orders"] == 3);
+    CHECK(j["headline"]["revenue"].get<double>() == 30.5);
+  };
+  for (const std::string& c : customer) check(c, "date", "amount");
+  for (const std::string& t : date) check("customer_id", t, "amount");
+  for (const std::string& a : amount) check("customer_id", "date", a);
+  check(upper("customerid"), upper("timestamp"), upper("sum"));
+  check("User_Id", "Created_At", "Dollar_Value");
+}
+
+TEST_CASE("crm-report: with --skip-bad-rows the first five rejections of a file are listed, and only those", "[report]") {
+  const fs::path d = work_dir() / "five";
+  fs::create_directories(d);
+  std::string text = "customer_id,date,amount\n1,2024-01-05,10.00\n";
+  for (int i = 0; i < 8; ++i) text += std::to_string(2 + i) + ",2024-02-0" + std::to_string(1 + i) + ",bad" + std::to_string(i) + "\n";
+  text += "1,2024-03-01,8\n";
+  write(d / "eight.csv", text);
+  const run_result r = run("five/eight.csv --skip-bad-rows --json five/out.json");
+  REQUIRE(r.code == 0);
+  CHECK(r.err.find("five/eight.csv: 8 of 10 rows rejected (--skip-bad-rows); the report is partial") != std::string::npos);
+  for (int i = 0; i < 8; ++i) {
+    const std::string line = "five/eight.csv:" + std::to_string(3 + i) + ": column 3 'amount' is not a number: 'bad" + std::to_string(i) + "'";
+    INFO(line);
+    CHECK((r.err.find(line) != std::string::npos) == (i < 5));
+  }
+  const json j = json::parse(slurp(work_dir() / "five/out.json"));
+  CHECK(j["partial"] == true);
+  CHECK(j["inputs"][0]["rejected"] == 8);
+  CHECK(j["inputs"][0]["used"] == 2);
 }
 
 TEST_CASE("crm-report: a per-campaign funnel file gives the e-mail funnel with its intervals", "[report]") {
