@@ -564,7 +564,7 @@ TEST_CASE("csv: the messages quoted in docs/aggregation.md", "[aggregate][csv]")
     (void)crm::read_orders_csv(in);
     FAIL("no csv_error");
   } catch (const crm::csv_error& e) {
-    CHECK(std::string(e.what()) == "orders.csv:3: field 'amount': column 3: is not a number: '12x'");
+    CHECK(std::string(e.what()) == "orders.csv:3: column 3 'amount' is not a number: '12x'");
   }
   const auto c = crm::try_read_orders_csv(in, {}, {.on_bad_row = bad_rows::collect});
   CHECK(c.summary.message() == "orders.csv: 2 rows, 1 used, 1 rejected; orders.csv:3: column 3 'amount' is not a number: '12x'");

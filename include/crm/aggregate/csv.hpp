@@ -101,13 +101,12 @@ struct csv_rejection {
 };
 
 /// Thrown by the read_* functions: a crm::data_error (source, line, field) that also carries the
-/// column number and the error code.
+/// column number and the error code. Its message is the rejection's, as csv_summary::message()
+/// gives it: "orders.csv:3: column 3 'amount' is not a number: '12x'".
 class csv_error : public data_error {
  public:
   explicit csv_error(const csv_rejection& r)
-      : data_error(r.source, static_cast<long long>(r.line), r.field,
-                   (r.column != 0 ? "column " + std::to_string(r.column) + ": " : std::string()) + r.reason),
-        rejection_(r) {}
+      : data_error(own_message{}, r.source, static_cast<long long>(r.line), r.field, r.message()), rejection_(r) {}
   [[nodiscard]] std::size_t column() const noexcept { return rejection_.column; }
   [[nodiscard]] errc code() const noexcept { return rejection_.code; }
   [[nodiscard]] const csv_rejection& rejection() const noexcept { return rejection_; }

@@ -107,6 +107,12 @@ class data_error : public std::runtime_error {
   [[nodiscard]] long long line() const noexcept { return line_; }
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
 
+ protected:
+  /// For a derived error that writes its own message (crm::csv_error names the column as well).
+  struct own_message {};
+  data_error(own_message, std::string source, long long line, std::string field, const std::string& message)
+      : std::runtime_error(message), source_(std::move(source)), line_(line), field_(std::move(field)) {}
+
  private:
   std::string source_;
   long long line_;
