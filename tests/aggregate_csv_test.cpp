@@ -572,6 +572,30 @@ TEST_CASE("csv: the messages quoted in docs/aggregation.md", "[aggregate][csv]")
 }
 
 // The streaming example of docs/aggregation.md ("Reading CSV"): one accumulator per parsing
+// A sink that throws (the accumulator's throwing add refusing a record) on a worker thread: the
+// exception reaches the caller once the threads are joined, as it does on one thread (it used to
+// leave its thread and end the process through std::terminate).
+TEST_CASE("csv: an exception from a sink on any thread reaches the caller of scan_csv", "[aggregate][csv]") {
+  std::string s = "customer_id,date,amount\n";
+  for (int i = 0; i < 80000; ++i) s += std::to_string(1 + i % 997) + ",2024-01-" + (i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1) + ",5\n";
+  s += "1,2024-12-01,5\n";  // after the calibration end: the last chunk's sink throws
+  const auto in = csv_input::from_text(s, "late.csv");
+  REQUIRE(s.size() > (std::size_t{1} << 20));  // large enough for two parsing threads
+  const crm::rfm_options options{.calibration_end = sys_days{year{2024} / 6 / 30}};
+  for (const unsigned threads : {1U, 2U, 3U}) {
+    INFO("threads " << threads);
+    crm::rfm_accumulator<double> first(options);
+    std::vector<crm::rfm_accumulator<double>> more(threads, first.fresh());
+    const auto scan = [&] {
+      crm::scan_csv<crm::order<double>>(in, crm::order_columns{}, {.threads = threads},
+                                        [&](unsigned w, std::span<const crm::order<double>> batch) {
+                                          (void)(w == 0 ? first : more[w - 1]).add(batch);
+                                        });
+    };
+    CHECK_THROWS_AS(scan(), crm::bad_record);
+  }
+}
+
 // thread, merged in order, equals one thread's accumulator.
 TEST_CASE("csv: scan_csv into one accumulator per thread, merged, equals one thread", "[aggregate][csv]") {
   std::string s = "customer_id,date,amount\n";

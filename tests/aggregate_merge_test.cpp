@@ -67,6 +67,13 @@ void check_merges(const Acc& proto, const std::vector<Rec>& recs, int trials = 1
     const Acc merged = split_and_merge(proto, recs);
     CHECK(merged == whole);
   }
+  // a.merge(a) is the state of adding the records twice (the period accumulator's logs were read
+  // while they grew: a use after free under ASan)
+  Acc twice = whole;
+  REQUIRE(twice.try_add(std::span<const Rec>(recs)).rejected == 0);
+  Acc self = whole;
+  REQUIRE(!self.try_merge(self));
+  CHECK(self == twice);
 }
 }  // namespace
 

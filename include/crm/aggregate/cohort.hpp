@@ -452,6 +452,8 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
   }
 
   error_info try_merge(const period_accumulator& other) {
+    // a.merge(a): the loops below append to the logs they read, so merge a copy
+    if (&other == this) return try_merge(period_accumulator(other));
     if (!(opt_ == other.opt_)) return {errc::malformed, name, "options", "differ between the merged accumulators"};
     std::vector<T> rev = revenue_;
     for (std::size_t p = 0; p < rev.size(); ++p)

@@ -22,8 +22,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <span>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -68,14 +70,44 @@ concept partitioned_accumulator =
   { r.customer } -> std::convertible_to<customer_id>;
 };
 
-/// Starts f(1) .. f(k - 1) on threads, runs f(0) here, joins.
+/// Starts f(1) .. f(k - 1) on threads, runs f(0) here, joins. An exception from any f(t) (a sink
+/// of scan_csv that throws, std::bad_alloc) is caught on its thread; once every thread has been
+/// joined, the one of the lowest t is rethrown here, as one thread running f(0) .. f(k - 1) in turn
+/// would have let it out (before, it left its thread and std::terminate ended the process). A
+/// thread that cannot be started (std::system_error) leaves its f(t) to the calling thread.
 template <class F>
 void on_threads(std::size_t k, F&& f) {
+#if CRM_METRICS_HAS_EXCEPTIONS
+  std::vector<std::exception_ptr> errors(k);
+  const auto run = [&f, &errors](std::size_t t) {
+    try {
+      f(t);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  std::vector<std::size_t> here;  // parts whose thread could not be started
+  pool.reserve(k - 1);
+  for (std::size_t t = 1; t < k; ++t) {
+    try {
+      pool.emplace_back(run, t);
+    } catch (const std::system_error&) {
+      here.push_back(t);
+    }
+  }
+  run(std::size_t{0});
+  for (const std::size_t t : here) run(t);
+  for (std::thread& th : pool) th.join();
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
+#else
   std::vector<std::thread> pool;
   pool.reserve(k - 1);
   for (std::size_t t = 1; t < k; ++t) pool.emplace_back([&f, t] { f(t); });
   f(std::size_t{0});
   for (std::thread& th : pool) th.join();
+#endif
 }
 
 /// sort_by_customer on `threads` threads (the calling one and threads - 1 started here) for a
@@ -403,14 +435,7 @@ template <class Acc, class Record>
   for (std::size_t i = 1; i < parts; ++i) state.push_back(acc.fresh());
   std::vector<add_report> reports(parts);
   const auto chunk = [&](std::size_t i) { return records.subspan(bounds[i], bounds[i + 1] - bounds[i]); };
-  {
-    std::vector<std::thread> threads;
-    threads.reserve(parts - 1);
-    for (std::size_t i = 1; i < parts; ++i)
-      threads.emplace_back([&, i] { reports[i] = state[i - 1].try_add(chunk(i), opt.policy); });
-    reports[0] = acc.try_add(chunk(0), opt.policy);
-    for (std::thread& t : threads) t.join();
-  }
+  detail::on_threads(parts, [&](std::size_t i) { reports[i] = (i == 0 ? acc : state[i - 1]).try_add(chunk(i), opt.policy); });
   add_report total;
   bool stopped = false;
   for (std::size_t i = 0; i < parts; ++i) {
