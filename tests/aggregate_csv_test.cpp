@@ -265,6 +265,37 @@ TEMPLATE_TEST_CASE("csv: amounts in every number type", "[aggregate][csv]", floa
   CHECK(junk.summary.rejections[0].code == errc::malformed);
 }
 
+// A decimal amount whose exponent is beyond any type's range: Boost's string constructor threw
+// std::runtime_error for an exponent beyond int (out of try_read_*, with no line; on two threads
+// std::terminate). Now a rejected row like any other, under every policy and thread count.
+TEST_CASE("csv: decimal amounts with huge exponents are rejected rows, never an escaped exception", "[aggregate][csv]") {
+  using D = crm::decimal50;
+  const std::string rows = "1,2024-01-01,1e99999999999\n2,2024-01-01,1e-99999999999\n3,2024-01-01,1e+2147483648\n"
+                           "4,2024-01-01,1e4294967296\n5,2024-01-01,1e2147483647\n6,2024-01-01,1e000000000000000002\n";
+  const auto r = crm::try_read_orders_csv<D>(text("customer_id,date,amount\n" + rows), {}, {.on_bad_row = bad_rows::collect});
+  CHECK_FALSE(r.summary.stopped);
+  CHECK(r.summary.rows == 6);
+  CHECK(r.summary.rejected == 5);
+  REQUIRE(r.records.size() == 1);
+  CHECK(r.records[0].amount == D(100));  // leading zeros in an exponent are no problem
+  for (const auto& x : r.summary.rejections) {
+    CHECK(x.code == errc::out_of_range);
+    CHECK(x.field == "amount");
+  }
+  // the same on two and three threads over a file large enough to be split
+  std::string big = "customer_id,date,amount\n";
+  for (int i = 0; i < 60000; ++i) big += std::to_string(10 + i % 500) + ",2024-01-02,12.50\n";
+  big += rows;
+  for (const unsigned threads : {2U, 3U}) {
+    const auto b = crm::try_read_orders_csv<D>(text(big), {}, {.on_bad_row = bad_rows::collect, .threads = threads});
+    CHECK(b.summary.rows == 60006);
+    CHECK(b.summary.rejected == 5);
+    const auto stop = crm::try_read_orders_csv<D>(text(big), {}, {.threads = threads});
+    CHECK(stop.summary.stopped);
+    CHECK(stop.summary.rejections.at(0).line == 60002);
+  }
+}
+
 TEST_CASE("csv: every bad field names its line, column, field and reason", "[aggregate][csv]") {
   const std::string h = "customer_id,date,amount\n1,2023-01-01,1\n";  // line 2 is good; the bad row is line 3
   struct row {

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -157,6 +158,21 @@ constexpr bool plain_decimal(std::string_view s) noexcept {
   return i == n;
 }
 
+/// True when the exponent of a plain decimal (after its e or E) is beyond +-limit (read with
+/// saturation, so any number of digits is safe); false without an exponent.
+constexpr bool decimal_exponent_beyond(std::string_view s, std::int64_t limit) noexcept {
+  const std::size_t at = s.find_first_of("eE");
+  if (at == std::string_view::npos) return false;
+  std::size_t i = at + 1;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  std::int64_t v = 0;
+  for (; i < s.size(); ++i) {
+    v = v * 10 + (s[i] - '0');
+    if (v > limit) return true;
+  }
+  return false;
+}
+
 /// Clinger's fast path: a plain decimal [-+]digits[.digits] with at most 15 significant digits
 /// and at most 22 digits after the point is m / 10^k with m and 10^k exact doubles, so one
 /// correctly rounded division gives the same double as std::from_chars. false: not that shape
@@ -203,7 +219,18 @@ field_failure parse_amount(std::string_view s, T& out) {
   } else {
     if (names_non_finite(s)) return {errc::not_finite, "is not finite (NaN or infinity)"};
     if (!plain_decimal(s)) return {errc::malformed, "is not a number"};
+    // An exponent beyond +-10^9 is outside any money type's range, and Boost's string constructor
+    // throws std::runtime_error for one beyond int (1e-99999999999): refused here, before it.
+    if (decimal_exponent_beyond(s, 1'000'000'000)) return {errc::out_of_range, "is outside the range of the number type"};
+#if CRM_METRICS_HAS_EXCEPTIONS
+    try {
+      out = T(std::string(s));
+    } catch (const std::exception&) {  // a type that refuses a text plain_decimal accepts
+      return {errc::out_of_range, "is outside the range of the number type"};
+    }
+#else
     out = T(std::string(s));
+#endif
     if (!number_traits<T>::is_finite(out)) return {errc::out_of_range, "is outside the range of the number type"};
   }
   return {};
