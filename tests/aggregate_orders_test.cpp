@@ -417,6 +417,31 @@ TEST_CASE("customer_accumulator: a first purchase refused for overflow leaves no
   CHECK(acc.customers() == 2);
 }
 
+TEST_CASE("customer_accumulator: a refused merge changes nothing, and every error names the customer accumulator",
+          "[aggregate][orders]") {
+  // The totals overflow only once b's revenue is added; the table used to be merged first, leaving
+  // a with b's customer and without b's order (an impossible state that serialized without complaint).
+  crm::customer_accumulator<double> a, b;
+  a.add(order<double>{1, at(2024y / 1 / 1), 1e308});
+  b.add(order<double>{2, at(2024y / 1 / 2), 1e308});
+  const crm::customer_accumulator<double> before = a;
+  const crm::error_info e = a.try_merge(b);
+  CHECK(e.code == crm::errc::overflow);
+  CHECK(std::string(e.metric) == "customer_accumulator");
+  CHECK(std::string(e.field) == "revenue");
+  CHECK(a == before);
+  CHECK(a.customers() == 1);
+  CHECK(a.purchases().orders == 1);
+  // the same sum refused on add: named after the accumulator it was given to
+  crm::customer_accumulator<double> c;
+  c.add(order<double>{1, at(2024y / 1 / 1), 1e308});
+  const crm::error_info f = c.try_add(order<double>{3, at(2024y / 1 / 3), 1e308});
+  CHECK(f.code == crm::errc::overflow);
+  CHECK(std::string(f.metric) == "customer_accumulator");
+  CHECK_THROWS_WITH(c.add(order<double>{3, at(2024y / 1 / 3), 1e308}),
+                    Catch::Matchers::StartsWith("crm::customer_accumulator: revenue"));
+}
+
 TEST_CASE("repeat_purchase_accumulator: a small log by hand; the 2^32 - 1 purchases of one customer", "[aggregate][orders]") {
   // Customer 1: three purchases, one of them free (amount 0), and a return; customer 2: one
   // purchase; customer 3: only a return, so not a customer. Repeat share 1/2, frequency 4/2.

@@ -182,17 +182,17 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
 
   error_info try_add(const order<T>& o) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
-    if (o.amount < number_traits<T>::zero()) return totals_.try_add(o);
+    if (o.amount < number_traits<T>::zero()) return mine(totals_.try_add(o));
     const std::int64_t t = o.time.time_since_epoch().count();
     auto [s, created] = table_.try_emplace(o.customer);
     if (created || s->orders == 0) {
-      if (const error_info e = totals_.try_add(o)) [[unlikely]] return e;  // leaves an empty slot: dropped by orders == 0
+      if (const error_info e = totals_.try_add(o)) [[unlikely]] return mine(e);  // leaves an empty slot: dropped by orders == 0
       *s = state{t, t, 1};
       return {};
     }
     if (s->orders == std::numeric_limits<std::uint32_t>::max()) [[unlikely]]
       return {errc::overflow, name, "orders", "one customer has more than 2^32 - 1 purchases"};
-    if (const error_info e = totals_.try_add(o)) [[unlikely]] return e;
+    if (const error_info e = totals_.try_add(o)) [[unlikely]] return mine(e);
     s->first = std::min(s->first, t);
     s->last = std::max(s->last, t);
     ++s->orders;
@@ -217,7 +217,7 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
   error_info partitioned_scan(const order<T>& o, bool& emit) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
     emit = !(o.amount < number_traits<T>::zero());
-    return totals_.try_add(o);
+    return mine(totals_.try_add(o));
   }
   [[nodiscard]] part_entry partitioned_entry(const order<T>& o) const noexcept {
     return {o.customer, o.time.time_since_epoch().count()};
@@ -277,26 +277,37 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
   [[nodiscard]] const customer_table<state>& table() const noexcept { return table_; }
   [[nodiscard]] std::size_t memory_bytes() const noexcept { return table_.memory_bytes() + sizeof(*this) - sizeof(table_); }
 
+  /// Adds the records of `other`. Errors (the state is then unchanged): a sum of amounts overflows T
+  /// (overflow, "revenue" or "returned"); a customer would pass 2^32 - 1 purchases (overflow,
+  /// "orders"). Both are checked before anything changes.
   error_info try_merge(const customer_accumulator& other) {
+    order_totals_accumulator<T> totals = totals_;
+    if (const error_info e = totals.try_merge(other.totals_)) return mine(e);
+    constexpr std::uint64_t most = std::numeric_limits<std::uint32_t>::max();
+    // no customer can pass the limit unless the two sides' purchases together can
+    if (static_cast<std::uint64_t>(totals_.orders()) + static_cast<std::uint64_t>(other.totals_.orders()) > most) {
+      error_info over;
+      other.table_.for_each([&](customer_id c, const state& o) {
+        const state* s = table_.find(c);
+        if (!over && s != nullptr && std::uint64_t{s->orders} + o.orders > most)
+          over = {errc::overflow, name, "orders", "one customer has more than 2^32 - 1 purchases"};
+      });
+      if (over) return over;
+    }
     table_.prepare_merge(other.table_);
-    error_info err;
     other.table_.for_each([&](customer_id c, const state& o) {
-      if (err || o.orders == 0) return;
+      if (o.orders == 0) return;
       auto [s, created] = table_.try_emplace(c);
       if (created || s->orders == 0) {
         *s = o;
         return;
       }
-      if (std::uint64_t(s->orders) + o.orders > std::numeric_limits<std::uint32_t>::max()) {
-        err = {errc::overflow, name, "orders", "one customer has more than 2^32 - 1 purchases"};
-        return;
-      }
       s->first = std::min(s->first, o.first);
       s->last = std::max(s->last, o.last);
-      s->orders += o.orders;
+      s->orders += o.orders;  // at most 2^32 - 1: checked above
     });
-    if (err) return err;
-    return totals_.try_merge(other.totals_);
+    totals_ = std::move(totals);
+    return {};
   }
 
   void write_payload(detail::byte_writer& w) const {
@@ -339,6 +350,11 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
   }
 
  private:
+  // An error of the order totals kept inside, named after this accumulator.
+  [[nodiscard]] static error_info mine(error_info e) noexcept {
+    if (e) e.metric = name;
+    return e;
+  }
   customer_table<state> table_;
   order_totals_accumulator<T> totals_;
 };
