@@ -296,6 +296,29 @@ TEST_CASE("csv: decimal amounts with huge exponents are rejected rows, never an 
   }
 }
 
+// The range applies to the UTC time: an offset or a leap second that carries a time of the first
+// or last day out of 1900-01-01 .. 2199-12-31 is out of range (it was checked before the offset),
+// and an offset beyond +-18:00 is refused (+99:99 was taken as four days).
+TEST_CASE("csv: ISO date-times are range-checked in UTC, offsets within +-18:00", "[aggregate][csv]") {
+  const csv_format f{.header = false, .names = {"customer_id", "date", "amount"}, .time = crm::time_format::iso_date_time};
+  const auto one = [&](const std::string& when) { return crm::try_read_orders_csv(text("1," + when + ",5\n"), {}, f); };
+  for (const char* bad : {"2199-12-31T23:00:00-05:00", "1900-01-01T00:00:00+05:00", "2199-12-31T23:59:60",
+                          "2024-01-01T00:00:00+99:99", "2024-01-01T00:00:00+18:01", "2024-01-01T00:00:00-10:60"}) {
+    INFO(bad);
+    const auto r = one(bad);
+    REQUIRE(r.summary.stopped);
+    CHECK(r.summary.rejections[0].code == errc::out_of_range);
+    CHECK(r.summary.rejections[0].field == "date");
+  }
+  const auto late = one("2199-12-31T18:59:59-05:00");  // 23:59:59Z, the last second accepted
+  REQUIRE(late.records.size() == 1);
+  CHECK(late.records[0].time == crm::to_time(sys_days{year{2199} / 12 / 31}) + seconds{86399});
+  const auto early = one("1900-01-01T05:00:00+05:00");  // 00:00Z, the first second
+  REQUIRE(early.records.size() == 1);
+  CHECK(early.records[0].time == crm::to_time(sys_days{year{1900} / 1 / 1}));
+  CHECK(one("2024-06-01T12:00:00+18:00").records.size() == 1);
+}
+
 TEST_CASE("csv: every bad field names its line, column, field and reason", "[aggregate][csv]") {
   const std::string h = "customer_id,date,amount\n1,2023-01-01,1\n";  // line 2 is good; the bad row is line 3
   struct row {

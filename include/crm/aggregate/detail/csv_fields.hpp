@@ -307,7 +307,9 @@ constexpr field_failure parse_time(std::string_view s, time_format f, const date
           t = {};
         } else if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
           if (t.size() != 6 || !all_digits(t.data() + 1, 2) || t[3] != ':' || !all_digits(t.data() + 4, 2)) return bad;
-          offset_min = digits_value(t.data() + 1, 2) * 60 + digits_value(t.data() + 4, 2);
+          const int oh = digits_value(t.data() + 1, 2), om = digits_value(t.data() + 4, 2);
+          if (om > 59 || oh * 60 + om > 18 * 60) return {errc::out_of_range, "has a UTC offset outside -18:00..+18:00"};
+          offset_min = oh * 60 + om;
           if (t[0] == '-') offset_min = -offset_min;
           t = {};
         }
@@ -332,6 +334,9 @@ constexpr field_failure parse_time(std::string_view s, time_format f, const date
   }
   if (day < range.earliest || day > range.latest) return {errc::out_of_range, "is outside the accepted date range"};
   out = time_point{day} + in_day;
+  // a UTC offset or a leap second can carry a time of the first or last day out of the range
+  if (out < time_point{range.earliest} || out >= time_point{range.latest + std::chrono::days{1}})
+    return {errc::out_of_range, "is outside the accepted date range"};
   return {};
 }
 
