@@ -319,6 +319,28 @@ TEST_CASE("csv: ISO date-times are range-checked in UTC, offsets within +-18:00"
   CHECK(one("2024-06-01T12:00:00+18:00").records.size() == 1);
 }
 
+TEST_CASE("csv: blank lines before the header, a name given to two columns, a field past the header", "[aggregate][csv]") {
+  // blank lines before the header are skipped like any blank line; lines keep their numbers
+  const auto r = crm::try_read_orders_csv(text("\n  \r\ncustomer_id,date,amount\n1,2024-01-01,5\n2,2024-01-02,x\n"), {},
+                                          {.on_bad_row = bad_rows::collect});
+  CHECK_FALSE(r.summary.stopped);
+  CHECK(r.summary.used == 1);
+  REQUIRE(r.summary.rejections.size() == 1);
+  CHECK(r.summary.rejections[0].line == 5);
+  // a mapped name on two columns: which one is meant cannot be known
+  const auto d = crm::try_read_orders_csv(text("customer_id,date,amount,amount\n1,2024-01-01,5,6\n"));
+  REQUIRE(d.summary.stopped);
+  CHECK(d.summary.rejections[0].code == errc::malformed);
+  CHECK(d.summary.rejections[0].field == "amount");
+  CHECK(d.summary.rejections[0].message() == "t.csv:1: 'amount' names two columns (3 and 4)");
+  // a name nobody maps may repeat
+  CHECK(crm::try_read_orders_csv(text("note,customer_id,date,amount,note\nx,1,2024-01-01,5,y\n")).summary.ok());
+  // a field past the header's columns has no name to quote
+  const auto x = crm::try_read_orders_csv(text("customer_id,date,amount\n1,2024-01-01,5,7\n"));
+  REQUIRE(x.summary.stopped);
+  CHECK(x.summary.rejections[0].message() == "t.csv:2: column 4 is an extra field (the row has too many fields)");
+}
+
 TEST_CASE("csv: every bad field names its line, column, field and reason", "[aggregate][csv]") {
   const std::string h = "customer_id,date,amount\n1,2023-01-01,1\n";  // line 2 is good; the bad row is line 3
   struct row {

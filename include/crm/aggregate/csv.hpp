@@ -94,7 +94,7 @@ struct csv_rejection {
   /// "orders.csv:12: column 3 'amount' is not a number: '12x'"
   [[nodiscard]] std::string message() const {
     std::string s = source + ":" + std::to_string(line) + ": ";
-    if (column != 0) s += "column " + std::to_string(column) + " '" + field + "' ";
+    if (column != 0) s += "column " + std::to_string(column) + (field.empty() ? " " : " '" + field + "' ");  // '' past the header
     else if (!field.empty()) s += "'" + field + "' ";
     return s + reason;
   }
@@ -554,6 +554,13 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
   csv_plan plan;
   std::uint64_t header_lines = 0;
   if (fmt.header) {
+    // blank lines before the header are not rows, as blank lines elsewhere are not
+    for (;;) {
+      const auto [le, next] = line_at(b, e);
+      if (!blank_line(b, (le > b && le[-1] == '\r') ? le - 1 : le)) break;
+      b = next;
+      ++header_lines;
+    }
     const auto [le, next] = line_at(b, e);
     const char* x = (le > b && le[-1] == '\r') ? le - 1 : le;
     std::size_t n = 0;
@@ -564,10 +571,11 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
           return field_failure{};
         },
         n);
-    if (!lf.why.ok()) return stop({in.source, 1, lf.column + 1, "", lf.why.code, std::string("header ") + lf.why.reason});
+    if (!lf.why.ok())
+      return stop({in.source, header_lines + 1, lf.column + 1, "", lf.why.code, std::string("header ") + lf.why.reason});
     plan.width = plan.names.size();
     b = next;
-    header_lines = 1;
+    ++header_lines;  // the header's own line: the rows are numbered after it
   } else if (!fmt.names.empty()) {
     plan.names = fmt.names;
     plan.width = plan.names.size();
@@ -583,8 +591,11 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
     std::size_t col = plan.names.size();
     for (std::size_t c = 0; c < plan.names.size(); ++c)
       if (plan.names[c] == name) {
+        if (col != plan.names.size())  // which of the two is meant cannot be known
+          return stop(whole_input_problem(in.source, header_lines, std::string(name), errc::malformed,
+                                          "names two columns (" + std::to_string(col + 1) + " and " +
+                                              std::to_string(c + 1) + ")"));
         col = c;
-        break;
       }
     if (col == plan.names.size() && fmt.header == false && fmt.names.empty()) {
       // positional names "1", "2", ...
@@ -599,11 +610,11 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
       }
     }
     if (col == plan.names.size() || col >= plan.role_of.size())
-      return stop(whole_input_problem(in.source, fmt.header ? 1 : 0, std::string(name), errc::malformed,
+      return stop(whole_input_problem(in.source, header_lines, std::string(name), errc::malformed,
                                       fmt.header ? "is not a column of the header"
                                                  : "is not one of the column names given"));
     if (plan.role_of[col] >= 0)
-      return stop(whole_input_problem(in.source, fmt.header ? 1 : 0, std::string(name), errc::malformed,
+      return stop(whole_input_problem(in.source, header_lines, std::string(name), errc::malformed,
                                       "is mapped to two fields"));
     plan.role_of[col] = static_cast<int>(role);
     plan.min_width = std::max(plan.min_width, col + 1);
