@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -186,3 +188,77 @@ TEST_CASE("serialize: repeat_purchase_accumulator refuses a state whose counts d
     CHECK(std::string(crm::repeat_purchase_accumulator<double>::try_deserialize(b).error().field) == "customer");
   }
 }
+
+// States that pass the checksum but cannot come from any records (each field edited, then resealed):
+// refused, naming the field, where they used to be accepted and then gave signed overflow (the
+// survey tallies, merged order counts) or impossible summaries (docs/aggregation.md: "an impossible
+// per-customer record is refused").
+TEST_CASE("serialize: impossible states behind a valid checksum are refused; merges of extreme counts refuse, never overflow",
+          "[aggregate][serialize]") {
+  const auto t0 = crm::to_time(sys_days{2024y / 1 / 1});
+  const auto put = [](std::vector<std::byte>& b, std::size_t at, auto v) {
+    std::memcpy(b.data() + at, &v, sizeof v);
+    reseal(b);
+  };
+  {  // NPS: counts whose sum passes 2^63 - 1 (tally() added them in signed arithmetic)
+    crm::nps_accumulator nps;
+    nps.add(crm::survey_answer{1, t0, 9});
+    auto b = nps.serialize();
+    const std::size_t counts_at = 24 + 12;  // lowest, highest, extra: then 11 counts
+    put(b, counts_at + 9 * 8, std::int64_t{1} << 62);
+    put(b, counts_at + 10 * 8, std::int64_t{1} << 62);
+    const auto e = crm::nps_accumulator::try_deserialize(b);
+    REQUIRE_FALSE(e);
+    CHECK(std::string(e.error().field) == "counts");
+    // one such count is a valid state; two of them cannot be merged
+    auto one = nps.serialize();
+    put(one, counts_at + 9 * 8, std::int64_t{1} << 62);
+    crm::nps_accumulator a = crm::nps_accumulator::deserialize(one);
+    const crm::nps_accumulator copy = a;
+    CHECK(a.try_merge(copy).code == crm::errc::overflow);
+    CHECK(a == copy);
+  }
+  {  // order totals: orders = 2^63 - 1 is a state; adding one more order by a merge is refused
+    crm::order_totals_accumulator<double> x;
+    x.add(crm::order<double>{1, t0, 1.0});
+    auto b = x.serialize();
+    put(b, 24 + 16, std::numeric_limits<std::int64_t>::max());  // after revenue and returned
+    crm::order_totals_accumulator<double> big = crm::order_totals_accumulator<double>::deserialize(b);
+    const crm::order_totals_accumulator<double> before = big;
+    const crm::error_info e = big.try_merge(x);
+    CHECK(e.code == crm::errc::overflow);
+    CHECK(std::string(e.field) == "orders");
+    CHECK(big == before);
+  }
+  {  // customers: orders that differ from the customers' purchases
+    crm::customer_accumulator<double> c;
+    c.add(std::vector<crm::order<double>>{{1, t0, 1.0}, {2, t0, 2.0}, {2, t0 + hours{1}, 2.0}});
+    auto b = c.serialize();
+    put(b, 24 + 16, std::int64_t{0});
+    CHECK(std::string(crm::customer_accumulator<double>::try_deserialize(b).error().field) == "orders");
+  }
+  {  // RFM: 1000 distinct purchase days between a first and a last day that are the same day
+    crm::rfm_accumulator<double> a({.calibration_end = sys_days{2024y / 1 / 31}, .day_log = false});
+    a.add(crm::order<double>{42, t0, 10.0});
+    auto b = a.serialize();
+    put(b, 24 + 22 + 8 + 8 + 16, std::uint32_t{1000});  // the customer's days
+    CHECK(std::string(crm::rfm_accumulator<double>::try_deserialize(b).error().field) == "customer");
+  }
+  {  // periods: no orders in a period where two customers bought, one of them twice
+    crm::period_accumulator<double> a({.unit = crm::period_unit::month, .first = sys_days{2024y / 1 / 1}, .periods = 2});
+    a.add(std::vector<crm::order<double>>{{1, t0, 10.0}, {1, t0 + days{1}, 10.0}, {2, t0, 10.0}});
+    auto b = a.serialize();
+    put(b, 24 + 14, std::int64_t{2});  // period 0's orders: 3 needed (1 + 2)
+    CHECK(std::string(crm::period_accumulator<double>::try_deserialize(b).error().field) == "orders");
+    put(b, 24 + 14, std::int64_t{3});
+    CHECK(crm::period_accumulator<double>::try_deserialize(b).has_value());
+  }
+  {  // spend: a channel with more spend than the total (a merge then made it inf)
+    crm::spend_accumulator<double> a;
+    a.add(crm::spend_record<double>{t0, 7, 1.0});
+    auto b = a.serialize();
+    put(b, 24 + 2 + 8 + 8 + 4, 1e308);  // unit flags, total, channel count, channel id: its spend
+    CHECK(std::string(crm::spend_accumulator<double>::try_deserialize(b).error().field) == "channel");
+  }
+}
+

@@ -458,6 +458,11 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     std::vector<T> rev = revenue_;
     for (std::size_t p = 0; p < rev.size(); ++p)
       if (!detail::add_finite(rev[p], other.revenue_[p])) return overflow();
+    for (std::size_t p = 0; p < orders_.size(); ++p) {
+      count_t n = orders_[p], m = returns_[p];
+      if (!detail::add_counts(n, other.orders_[p]) || !detail::add_counts(m, other.returns_[p]))
+        return {errc::overflow, name, "orders", "a period's orders or returns pass 2^63 - 1"};
+    }
     revenue_ = std::move(rev);
     for (std::size_t p = 0; p < orders_.size(); ++p) {
       orders_[p] += other.orders_[p];
@@ -649,6 +654,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     std::vector<std::int32_t> first_active(static_cast<std::size_t>(n), 0);
     std::vector<customer_id> ids(opt_.gaps ? static_cast<std::size_t>(n) : 0);
     std::uint64_t active_periods = 0;
+    std::vector<std::uint64_t> least(orders_.size(), 0);  // orders each period must have: 1 per active, 2 per multi customer
     std::array<std::uint64_t, 64> act{}, mul{};  // one customer's words (valid() loads them)
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
       const auto c = r.get<std::uint64_t>("customer");
@@ -663,11 +669,21 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       if (!created) return r.fail(errc::malformed, "customer", "appears twice (corrupted state)");
       *slot = s;
       first_active[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(lowest(act.data()));
+      for (std::size_t k = 0; k < words_; ++k)
+        for (const std::uint64_t* w : {&act[k], &mul[k]})
+          for (std::uint64_t bits = *w; bits != 0; bits &= bits - 1) {
+            const std::size_t p = k * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+            if (p < least.size()) ++least[p];
+          }
       if (opt_.gaps) {
         ids[static_cast<std::size_t>(i)] = c;
         for (std::size_t k = 0; k < words_; ++k) active_periods += static_cast<std::uint64_t>(std::popcount(act[k]));
       }
     }
+    if (!r.ok()) return;
+    for (std::size_t p = 0; p < least.size(); ++p)
+      if (static_cast<std::uint64_t>(orders_[p]) < least[p])
+        return r.fail(errc::malformed, "orders", "are fewer than the period's customers' purchases (corrupted state)");
     next_index_ = static_cast<std::uint32_t>(n);
     const std::uint64_t m = r.get_count("revenue_log", 10);
     if (!opt_.cohort_revenue && m != 0) return r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");

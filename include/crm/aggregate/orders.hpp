@@ -38,6 +38,13 @@ template <number T>
   if (!number_traits<T>::is_finite(o.amount)) return {errc::not_finite, what, "amount"};
   return check_time(what, o.time);
 }
+/// a += b for counts (both >= 0, as every count of a state is): false, leaving a unchanged, when the
+/// sum would pass count_t's largest value.
+[[nodiscard]] constexpr bool add_counts(count_t& a, count_t b) noexcept {
+  if (a > std::numeric_limits<count_t>::max() - b) return false;
+  a += b;
+  return true;
+}
 /// a + b in place, refused (and a left unchanged) when the sum is not finite.
 template <number T>
 [[nodiscard]] constexpr bool add_finite(T& a, const T& b) {
@@ -105,15 +112,19 @@ class order_totals_accumulator : public detail::accumulator_base<order_totals_ac
   [[nodiscard]] count_t orders() const noexcept { return orders_; }
   [[nodiscard]] count_t returns() const noexcept { return returns_; }
 
-  /// Adds the records of `other` (as if they had been added here). Errors: a sum overflows T.
+  /// Adds the records of `other` (as if they had been added here). Errors (the state is then
+  /// unchanged): a sum overflows T, or a count count_t (overflow).
   error_info try_merge(const order_totals_accumulator& other) {
     T r = revenue_, d = returned_;
     if (!detail::add_finite(r, other.revenue_)) return {errc::overflow, name, "revenue", "the sum of amounts is too large"};
     if (!detail::add_finite(d, other.returned_)) return {errc::overflow, name, "returned", "the sum of refunds is too large"};
+    count_t n = orders_, m = returns_;
+    if (!detail::add_counts(n, other.orders_)) return {errc::overflow, name, "orders", "the number of orders passes 2^63 - 1"};
+    if (!detail::add_counts(m, other.returns_)) return {errc::overflow, name, "returns", "the number of returns passes 2^63 - 1"};
     revenue_ = r;
     returned_ = d;
-    orders_ += other.orders_;
-    returns_ += other.returns_;
+    orders_ = n;
+    returns_ = m;
     return {};
   }
 
@@ -326,16 +337,20 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
     const std::uint64_t n = r.get_count("customers", 28);
     table_.reserve(static_cast<std::size_t>(n));
     const std::int64_t lo = earliest_time.time_since_epoch().count(), hi = end_of_time.time_since_epoch().count();
+    std::uint64_t purchases = 0;  // every order is one customer's purchase
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
       const auto c = r.get<std::uint64_t>("customer");
       const state s{r.get<std::int64_t>("first"), r.get<std::int64_t>("last"), r.get<std::uint32_t>("orders")};
       if (!r.ok()) return;
-      if (s.orders == 0 || s.first > s.last || s.first < lo || s.last >= hi)
+      if (s.orders == 0 || s.first > s.last || s.first < lo || s.last >= hi || (s.orders == 1 && s.first != s.last))
         return r.fail(errc::malformed, "customer", "has an impossible state (corrupted state)");
       auto [slot, created] = table_.try_emplace(c);
       if (!created) return r.fail(errc::malformed, "customer", "appears twice (corrupted state)");
       *slot = s;
+      purchases += s.orders;
     }
+    if (r.ok() && purchases != static_cast<std::uint64_t>(totals_.orders()))
+      r.fail(errc::malformed, "orders", "differ from the customers' purchases (corrupted state)");
   }
 
   friend bool operator==(const customer_accumulator& a, const customer_accumulator& b) {

@@ -868,8 +868,17 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
                                  : (s.first <= s.last && s.last <= cal_day_ && s.first >= day_number(earliest_time));
     const bool hold = s.hold_days == 0 ? (s.hold_first == state::none_first && s.hold_last == state::none_last)
                                        : (s.hold_first <= s.hold_last && s.hold_first > cal_day_ && s.hold_last <= end_day_);
-    return cal && hold && (s.days > 0 || s.hold_days > 0) && s.inexact < (opt_.day_log ? 4 : 1) && detail::fast_non_negative(s.first_value) &&
-           detail::fast_non_negative(s.value) && detail::fast_non_negative(s.hold_value) && !(s.value < s.first_value);
+    // an exact count of distinct days between first and last: at most last - first + 1 of them, and
+    // two or more when first and last differ
+    const auto days_fit = [](std::uint32_t days, std::int32_t first, std::int32_t last) {
+      const std::int64_t span = std::int64_t{last} - first + 1;
+      return days == 0 || (days <= span && (first == last || days >= 2));
+    };
+    const bool counts = ((s.inexact & 1) != 0 || days_fit(s.days, s.first, s.last)) &&
+                        ((s.inexact & 2) != 0 || days_fit(s.hold_days, s.hold_first, s.hold_last));
+    return cal && hold && counts && (s.days > 0 || s.hold_days > 0) && s.inexact < (opt_.day_log ? 4 : 1) &&
+           detail::fast_non_negative(s.first_value) && detail::fast_non_negative(s.value) &&
+           detail::fast_non_negative(s.hold_value) && !(s.value < s.first_value);
   }
 
   rfm_options opt_{};

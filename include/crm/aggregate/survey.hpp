@@ -57,6 +57,11 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
   error_info try_merge(const Derived& other) {
     if (other.lowest_ != lowest_ || other.highest_ != highest_ || other.extra() != static_cast<const Derived&>(*this).extra())
       return {errc::malformed, Derived::name, "scale", "differs between the merged accumulators"};
+    // every state keeps its counts' sum within count_t (read_payload refuses one that does not),
+    // so the tallies and respondents() cannot overflow; a merge that would break that is refused
+    count_t total = respondents();
+    if (!add_counts(total, other.respondents()))
+      return {errc::overflow, Derived::name, "counts", "the number of answers passes 2^63 - 1"};
     for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
     return {};
   }
@@ -72,9 +77,11 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
     const auto ex = r.get<std::int32_t>("scale");
     if (!r.ok()) return;
     if (!static_cast<Derived&>(*this).configure(lo, hi, ex)) return r.fail(errc::malformed, "scale", "is invalid (corrupted state)");
+    count_t total = 0;
     for (count_t& c : counts_) {
       c = r.get<std::int64_t>("counts");
       if (r.ok() && c < 0) return r.fail(errc::malformed, "counts", "is negative (corrupted state)");
+      if (r.ok() && !add_counts(total, c)) return r.fail(errc::malformed, "counts", "sum past 2^63 - 1 (corrupted state)");
     }
   }
   friend bool operator==(const Derived& a, const Derived& b) {
@@ -249,7 +256,14 @@ class spend_accumulator : public detail::accumulator_base<spend_accumulator<T>, 
     read_map(r, channels_, "channel");
     read_map(r, periods_, "period");
     if (r.ok() && (!detail::fast_non_negative(total_) || (!by_period_ && !periods_.empty())))
-      r.fail(errc::malformed, "total", "is invalid (corrupted state)");
+      return r.fail(errc::malformed, "total", "is invalid (corrupted state)");
+    // every part is a sum of some of the amounts of the total, so at most the total (in floating
+    // point too: rounding is monotone); merges rely on it to keep the parts finite
+    const auto within = [this](const auto& m) {
+      return std::all_of(m.begin(), m.end(), [this](const auto& kv) { return detail::fast_non_negative(kv.second) && !(total_ < kv.second); });
+    };
+    if (r.ok() && !within(channels_)) return r.fail(errc::malformed, "channel", "has spend outside 0 .. total (corrupted state)");
+    if (r.ok() && !within(periods_)) r.fail(errc::malformed, "period", "has spend outside 0 .. total (corrupted state)");
   }
   friend bool operator==(const spend_accumulator& a, const spend_accumulator& b) {
     return a.by_period_ == b.by_period_ && a.unit_ == b.unit_ && a.total_ == b.total_ && a.channels_ == b.channels_ &&
