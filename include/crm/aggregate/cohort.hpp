@@ -529,13 +529,16 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     std::vector<std::int32_t> first_active;
     first_active.reserve(static_cast<std::size_t>(n));
     std::array<std::uint64_t, 64> a{}, m{};
+    std::vector<std::uint64_t> least(P, 0);
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
       ids.push_back(r.get<std::uint64_t>("customer"));
       read_bits(r, a.data(), m.data());
       if (!r.ok()) break;
       if (!valid_bits(a.data(), m.data())) r.fail(errc::malformed, "customer", "has an impossible state (corrupted state)");
       first_active.push_back(static_cast<std::int32_t>(lowest(a.data())));
+      count_least(a.data(), m.data(), least);
     }
+    if (r.ok() && !orders_cover(orders, least)) r.fail(errc::malformed, "orders", fewer_orders);
     const std::uint64_t k = r.get_count("revenue_log", 10);
     if (r.ok() && !opt_.cohort_revenue && k != 0) r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");
     for (std::uint64_t i = 0; i < k && r.ok(); ++i) {
@@ -547,6 +550,11 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     if (!r.ok()) return r.error();
     if (detail::any_repeated(ids)) return {errc::malformed, name, "customer", "appears twice (corrupted state)"};
     if (overflows) return overflow();
+    for (std::size_t p = 0; p < P; ++p) {
+      count_t x = orders_[p], y = returns_[p];
+      if (!detail::add_counts(x, orders[p]) || !detail::add_counts(y, returns[p]))
+        return {errc::overflow, name, "orders", "a period's orders or returns pass 2^63 - 1"};
+    }
     // the buffer is whole: add it
     detail::byte_reader w(payload, name);
     (void)read_head(w, o, first);
@@ -669,21 +677,14 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       if (!created) return r.fail(errc::malformed, "customer", "appears twice (corrupted state)");
       *slot = s;
       first_active[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(lowest(act.data()));
-      for (std::size_t k = 0; k < words_; ++k)
-        for (const std::uint64_t* w : {&act[k], &mul[k]})
-          for (std::uint64_t bits = *w; bits != 0; bits &= bits - 1) {
-            const std::size_t p = k * 64 + static_cast<std::size_t>(std::countr_zero(bits));
-            if (p < least.size()) ++least[p];
-          }
+      count_least(act.data(), mul.data(), least);
       if (opt_.gaps) {
         ids[static_cast<std::size_t>(i)] = c;
         for (std::size_t k = 0; k < words_; ++k) active_periods += static_cast<std::uint64_t>(std::popcount(act[k]));
       }
     }
     if (!r.ok()) return;
-    for (std::size_t p = 0; p < least.size(); ++p)
-      if (static_cast<std::uint64_t>(orders_[p]) < least[p])
-        return r.fail(errc::malformed, "orders", "are fewer than the period's customers' purchases (corrupted state)");
+    if (!orders_cover(orders_, least)) return r.fail(errc::malformed, "orders", fewer_orders);
     next_index_ = static_cast<std::uint32_t>(n);
     const std::uint64_t m = r.get_count("revenue_log", 10);
     if (!opt_.cohort_revenue && m != 0) return r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");
@@ -1007,6 +1008,23 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     if (s.period == -1) return true;
     return s.period >= 0 && s.period < opt_.periods && ((a[static_cast<std::size_t>(s.period) / 64] >> (s.period % 64)) & 1) != 0 &&
            detail::fast_non_negative(s.revenue);
+  }
+
+  // A serialized state's orders must cover its customers: a purchase per period a customer is active
+  // in, two per period it bought in more than once. count_least adds one customer's share.
+  static constexpr const char* fewer_orders = "are fewer than the period's customers' purchases (corrupted state)";
+  void count_least(const std::uint64_t* a, const std::uint64_t* m, std::vector<std::uint64_t>& least) const {
+    for (std::size_t k = 0; k < words_; ++k)
+      for (const std::uint64_t* w : {&a[k], &m[k]})
+        for (std::uint64_t bits = *w; bits != 0; bits &= bits - 1) {
+          const std::size_t p = k * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+          if (p < least.size()) ++least[p];
+        }
+  }
+  [[nodiscard]] static bool orders_cover(const std::vector<count_t>& orders, const std::vector<std::uint64_t>& least) {
+    for (std::size_t p = 0; p < least.size(); ++p)
+      if (static_cast<std::uint64_t>(orders[p]) < least[p]) return false;
+    return true;
   }
 
   period_options opt_{};
