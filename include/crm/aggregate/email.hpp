@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <utility>
 #include <vector>
@@ -76,9 +77,9 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
   [[nodiscard]] email_accumulator fresh() const {
     email_accumulator a;
     a.declared_ = declared_;
-    for (const campaign_state& c : campaigns_)
+    for (const auto& [id, c] : campaigns_)
       if (c.declared) {
-        campaign_state& n = a.insert(c.id);
+        campaign_state& n = a.insert(id);
         n.declared = true;
         n.cost = c.cost;
       }
@@ -118,7 +119,7 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
   /// Every campaign met or declared, sorted by id.
   [[nodiscard]] std::vector<std::pair<tag_id, email_campaign<T>>> campaigns() const {
     std::vector<std::pair<tag_id, email_campaign<T>>> out;
-    for (const campaign_state& c : campaigns_) out.emplace_back(c.id, counts(c));
+    for (const auto& [id, c] : campaigns_) out.emplace_back(id, counts(c));
     return out;
   }
 
@@ -126,8 +127,8 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
   /// revenue sum overflows T.
   error_info try_merge(const email_accumulator& other) {
     if (declared_ != other.declared_) return {errc::malformed, name, "campaign", "declarations differ between the merged accumulators"};
-    for (const campaign_state& o : other.campaigns_) {
-      const campaign_state* c = find(o.id);
+    for (const auto& [id, o] : other.campaigns_) {
+      const campaign_state* c = find(id);
       if (declared_ && (c == nullptr || !c->declared || !(c->cost == o.cost) || !o.declared))
         return {errc::malformed, name, "campaign", "declarations differ between the merged accumulators"};
       if (c != nullptr) {
@@ -135,9 +136,9 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
         if (!detail::add_finite(r, o.revenue)) return {errc::overflow, name, "revenue", "the campaign's revenue is too large"};
       }
     }
-    for (const campaign_state& o : other.campaigns_) {
-      campaign_state* c = find(o.id);
-      if (c == nullptr) c = &insert(o.id);
+    for (const auto& [id, o] : other.campaigns_) {
+      campaign_state* c = find(id);
+      if (c == nullptr) c = &insert(id);
       c->revenue = T(c->revenue + o.revenue);
       c->recipients.prepare_merge(o.recipients);
       o.recipients.for_each([c](customer_id r, std::uint16_t m) { *c->recipients.try_emplace(r).first |= m; });
@@ -148,8 +149,8 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
   void write_payload(detail::byte_writer& w) const {
     w.put(static_cast<std::uint8_t>(declared_ ? 1 : 0));
     w.put(static_cast<std::uint64_t>(campaigns_.size()));
-    for (const campaign_state& c : campaigns_) {
-      w.put(c.id);
+    for (const auto& [id, c] : campaigns_) {
+      w.put(id);
       w.put(static_cast<std::uint8_t>(c.declared ? 1 : 0));
       w.put_number(c.cost);
       w.put_number(c.revenue);
@@ -193,10 +194,10 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
 
   friend bool operator==(const email_accumulator& a, const email_accumulator& b) {
     if (a.declared_ != b.declared_ || a.campaigns_.size() != b.campaigns_.size()) return false;
-    for (std::size_t i = 0; i < a.campaigns_.size(); ++i) {
-      const campaign_state& x = a.campaigns_[i];
-      const campaign_state& y = b.campaigns_[i];
-      if (x.id != y.id || x.declared != y.declared || !(x.cost == y.cost) || !(x.revenue == y.revenue) ||
+    for (auto ia = a.campaigns_.begin(), ib = b.campaigns_.begin(); ia != a.campaigns_.end(); ++ia, ++ib) {
+      const campaign_state& x = ia->second;
+      const campaign_state& y = ib->second;
+      if (ia->first != ib->first || x.declared != y.declared || !(x.cost == y.cost) || !(x.revenue == y.revenue) ||
           x.recipients.size() != y.recipients.size())
         return false;
       bool same = true;
@@ -211,7 +212,6 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
 
  private:
   struct campaign_state {
-    tag_id id = 0;
     bool declared = false;
     T cost{};
     T revenue{};
@@ -239,21 +239,18 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
     e.cost = c.cost;
     return e;
   }
-  campaign_state* find(tag_id id) noexcept {
+  campaign_state* find(tag_id id) {
     return const_cast<campaign_state*>(static_cast<const email_accumulator&>(*this).find(id));
   }
-  const campaign_state* find(tag_id id) const noexcept {
-    const auto it = std::lower_bound(campaigns_.begin(), campaigns_.end(), id, [](const campaign_state& c, tag_id v) { return c.id < v; });
-    return it != campaigns_.end() && it->id == id ? &*it : nullptr;
+  const campaign_state* find(tag_id id) const {
+    const auto it = campaigns_.find(id);
+    return it != campaigns_.end() ? &it->second : nullptr;
   }
-  campaign_state& insert(tag_id id) {
-    const auto it = std::lower_bound(campaigns_.begin(), campaigns_.end(), id, [](const campaign_state& c, tag_id v) { return c.id < v; });
-    campaign_state c;
-    c.id = id;
-    return *campaigns_.insert(it, std::move(c));
-  }
+  campaign_state& insert(tag_id id) { return campaigns_.try_emplace(id).first->second; }
 
-  std::vector<campaign_state> campaigns_;  // sorted by id
+  // By id. A sorted vector (before 2026-12-03) moved every later campaign on each insert: 80 000
+  // campaigns met in descending order took 50 s to add, 40 000 of them 10 s to deserialize.
+  std::map<tag_id, campaign_state> campaigns_;
   bool declared_ = false;
 };
 
