@@ -381,3 +381,33 @@ TEST_CASE("fresh(): reserved as the accumulator it comes from", "[aggregate][mer
   CHECK(p.fresh().memory_bytes() >= 50000 * 40);
   CHECK(crm::customer_accumulator<double>().fresh().memory_bytes() < 1000);
 }
+
+// RFM without the day log: a customer's days out of order are a rejected record on one thread; two
+// chunks added apart met them only in their merge, which refused the whole batch (malformed,
+// "day_log") with no report. add_parallel now adds such an accumulator on one thread.
+TEST_CASE("add_parallel: RFM without the day log reports out-of-order days as one thread does", "[aggregate][merge][parallel]") {
+  const sys_days d0 = 2024y / 1 / 1d;
+  const crm::rfm_options op{.calibration_end = d0 + days{100}, .day_log = false};
+  std::vector<crm::order<double>> recs;
+  for (int i = 0; i < 100; ++i) recs.push_back({crm::customer_id(100 + i), crm::to_time(d0 + days{i % 50}), 1.0});
+  recs[10] = {1, crm::to_time(d0), 1.0};
+  recs[20] = {1, crm::to_time(d0 + days{10}), 1.0};
+  recs[70] = {1, crm::to_time(d0 + days{5}), 1.0};  // between day 0 and day 10: refused without the log
+  for (const auto policy : {crm::on_bad_record::stop, crm::on_bad_record::skip}) {
+    crm::rfm_accumulator<double> one(op);
+    const crm::add_report r1 = one.try_add(std::span<const crm::order<double>>(recs), policy);
+    REQUIRE(r1.rejected == 1);
+    for (const unsigned threads : {2U, 3U}) {
+      INFO("threads " << threads);
+      crm::rfm_accumulator<double> many(op);
+      const auto r = crm::try_add_parallel(many, std::span<const crm::order<double>>(recs),
+                                           {.threads = threads, .policy = policy, .min_records_per_thread = 1});
+      REQUIRE(r);
+      CHECK(r->used == r1.used);
+      CHECK(r->rejected == r1.rejected);
+      CHECK(r->unread == r1.unread);
+      CHECK(r->first_error().index == 70);
+      CHECK(many == one);
+    }
+  }
+}

@@ -411,9 +411,12 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
  * @returns the report of the whole batch, indices counted from the start of `records`, exactly as
  * acc.try_add(records, opt.policy) would report it (with on_bad_record::stop, the records after the
  * first bad record are not added and count as unread).
+ * rfm_accumulator without its day log is added on the calling thread (see chunks_merge_exactly()).
  * Errors: a sum that overflows the number type while merging chunks, or (partitioned add) a
- * customer's value sum in rfm_accumulator that overflows, is returned as the error (one thread
- * would have rejected that record); the state of `acc` then holds the records added before it.
+ * customer's value sum in rfm_accumulator that overflows, is returned as the error where one thread
+ * would have rejected that record and gone on; the state of `acc` then holds part of the batch (not
+ * necessarily the records before that one: phase 2 of the partitioned add has gone on with the other
+ * customers). Only sums near the largest value of the number type meet this.
  *
  * **Example**
  *     crm::rfm_accumulator<double> acc(options);
@@ -428,6 +431,11 @@ template <class Acc, class Record>
   if (parts <= 1) return acc.try_add(records, opt.policy);
   if constexpr (detail::partitioned_accumulator<Acc, Record>)
     if (opt.partitioned && acc.partitioned_ok(n, opt.policy)) return detail::add_partitioned(acc, records, opt, parts);
+  // An accumulator whose parts cannot always be merged as one thread adds (rfm_accumulator without
+  // its day log: days of a customer out of order are a rejected record on one thread, and an error of
+  // the merge of two chunks) says so, and is added on the calling thread.
+  if constexpr (requires { { acc.chunks_merge_exactly() } -> std::same_as<bool>; })
+    if (!acc.chunks_merge_exactly()) return acc.try_add(records, opt.policy);
   std::vector<std::size_t> bounds(parts + 1);
   for (std::size_t i = 0; i <= parts; ++i) bounds[i] = n / parts * i + (n % parts) * i / parts;
   std::vector<Acc> state;

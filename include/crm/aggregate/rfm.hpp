@@ -162,6 +162,10 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     return a;
   }
   [[nodiscard]] bool partitioned_ok(std::size_t, on_bad_record) const noexcept { return opt_.day_log; }
+  /// False without the day log: a customer's days out of order are a rejected record when added on
+  /// one thread, but chunks added apart and then merged would only meet them in the merge, as an
+  /// error for the whole batch; crm::add_parallel then adds on one thread.
+  [[nodiscard]] bool chunks_merge_exactly() const noexcept { return opt_.day_log; }
   error_info partitioned_scan(const order<T>& o, bool& emit) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
     if (day_number(o.time) > end_day_) [[unlikely]]
