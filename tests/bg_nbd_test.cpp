@@ -301,3 +301,20 @@ TEST_CASE("bg_nbd: the model types are trivially copyable aggregates", "[models]
   STATIC_REQUIRE(std::is_trivially_copyable_v<crm::fit_result<crm::bg_nbd<double>>>);
   STATIC_REQUIRE(cdnow.r == 0.243);  // constexpr construction
 }
+
+// P(X(t) = n) when t << alpha: alpha/(alpha+t) rounds towards 1, and the tail computed as
+// ibetac(r, n, alpha/(alpha+t)) lost half the value at t = 1e-13 alpha (found by an audit against
+// mpmath). References: mpmath 1.3, mp.dps = 50, FHL 2005 eq. 8 (k = 1 for the modified model):
+//   NB = exp(loggamma(r+n)-loggamma(r)-loggamma(n+1))*(al/(al+t))**r*(t/(al+t))**n
+//   p = beta(a,b+n+k)/beta(a,b)*NB + beta(a+1,b+n+k-1)/beta(a,b)*betainc(n,r,0,t/(al+t),regularized=True)
+// (the tail checked against 1 - (al/(al+t))**r * sum_{j<n} NB(j) at 50 digits).
+TEST_CASE("bg_nbd: P(X(t) = n) for horizons far below alpha, against mpmath", "[bg_nbd][models]") {
+  const auto rel = [](double got, double want) { return std::abs(got - want) / want; };
+  CHECK(rel(crm::bg_nbd<double>{1, 1e4, 1, 1}.probability_of_purchases(1, 1e-13), 1.0000000000000000154e-17) < 1e-13);
+  CHECK(rel(crm::bg_nbd<double>{1, 1e4, 1, 1}.probability_of_purchases(3, 1e-9), 3.3333333333320839561e-40) < 1e-13);
+  CHECK(rel(crm::bg_nbd<double>{0.5, 10, 0.8, 2.4}.probability_of_purchases(2, 1e-8), 2.8124999934151786352e-19) < 1e-13);
+  CHECK(rel(crm::modified_bg_nbd<double>{1, 1e4, 1, 1}.probability_of_purchases(1, 1e-13), 5.0000000000000000685e-18) < 1e-13);
+  // and at CDNOW's estimates, 39 weeks (the values of the worked example)
+  CHECK(rel(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426}.probability_of_purchases(0, 39), 0.57378635209600940476) < 1e-13);
+  CHECK(rel(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426}.probability_of_purchases(5, 39), 0.017965493866579043835) < 1e-13);
+}

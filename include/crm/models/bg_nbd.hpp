@@ -338,11 +338,14 @@ struct bgnbd_core {
     const T k = static_cast<T>(Shift);
     if (t == T(0)) return n_count == 0 ? T(1) : T(0);
     const T lb = log_beta(a, b);
-    const T log_nb = log_gamma(r + n) - log_gamma(r) - log_gamma(n + T(1)) + r * (std::log(alpha) - std::log(alpha + t)) +
+    // ln(alpha/(alpha+t)) as -log1p(t/alpha), and the tail P(N >= n) = I_{t/(alpha+t)}(n, r) from the
+    // small argument t/(alpha+t): for t << alpha, alpha/(alpha+t) rounds to 1 and ibetac(r, n, that)
+    // lost most digits (half the value at t = 1e-13 alpha; tests/bg_nbd_test.cpp against mpmath)
+    const T log_nb = log_gamma(r + n) - log_gamma(r) - log_gamma(n + T(1)) - r * std::log1p(t / alpha) +
                      n * (std::log(t) - std::log(alpha + t));
     T p = std::exp(log_beta(a, b + n + k) - lb + log_nb);
     if (n + k > T(0)) {
-      const T tail = n_count == 0 ? T(1) : boost::math::ibetac(r, n, alpha / (alpha + t), quiet_math_policy());
+      const T tail = n_count == 0 ? T(1) : boost::math::ibeta(n, r, t / (alpha + t), quiet_math_policy());
       p += std::exp(log_beta(a + T(1), b + n + k - T(1)) - lb) * tail;
     }
     return p;
