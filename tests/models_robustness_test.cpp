@@ -240,3 +240,82 @@ TEST_CASE("models robustness: the first CDNOW customers get a diagnosis, not an 
   CHECK(p.error().code == crm::errc::not_converged);
   CHECK_FALSE(std::string(p.error().detail).empty());
 }
+
+// Changing the unit of time (ages in minutes or in centuries instead of weeks) or of money only
+// rescales the scale parameters: the fits must find the same estimates. The Cholesky test of the
+// Hessian compared each pivot with the largest diagonal entry, and alpha's entry goes as 1/alpha^2,
+// so fits at ages near 4e5 (Pareto/NBD), 4e6 (BG/NBD) or 4e-8 were refused as "not positive
+// definite"; it now compares each pivot with its own diagonal entry, a test that no unit changes.
+TEST_CASE("models robustness: fits do not depend on the unit of time or money", "[models][robustness]") {
+  const auto bg = crm::generate(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426}, {.customers = 500, .first_age = 27, .last_age = 39, .seed = 3});
+  const auto pn = crm::generate(crm::pareto_nbd<double>{0.55, 10.58, 0.61, 11.67}, {.customers = 500, .first_age = 27, .last_age = 39, .seed = 3});
+  const auto bg1 = crm::try_fit_bg_nbd<double>(bg);
+  const auto mbg1 = crm::try_fit_modified_bg_nbd<double>(bg);
+  const auto pn1 = crm::try_fit_pareto_nbd<double>(pn);
+  REQUIRE(bg1);
+  REQUIRE(mbg1);
+  REQUIRE(pn1);
+  const auto same = [](double got, double want) { return std::abs(got - want) <= 2e-5 * std::abs(want); };
+  for (const double k : {1e-6, 1e4, 1e5, 1e6}) {
+    INFO("time unit x " << k);
+    auto b = bg, p = pn;
+    for (auto& r : b) r.recency *= k, r.age *= k;
+    for (auto& r : p) r.recency *= k, r.age *= k;
+    const auto f = crm::try_fit_bg_nbd<double>(b);
+    REQUIRE(f);
+    CHECK(same(f->params.r, bg1->params.r));
+    CHECK(same(f->params.alpha / k, bg1->params.alpha));
+    CHECK(same(f->params.a, bg1->params.a));
+    CHECK(same(f->params.b, bg1->params.b));
+    const auto m = crm::try_fit_modified_bg_nbd<double>(b);
+    REQUIRE(m);
+    CHECK(same(m->params.alpha / k, mbg1->params.alpha));
+    CHECK(same(m->params.b, mbg1->params.b));
+    const auto q = crm::try_fit_pareto_nbd<double>(p);
+    REQUIRE(q);
+    CHECK(same(q->params.r, pn1->params.r));
+    CHECK(same(q->params.alpha / k, pn1->params.alpha));
+    CHECK(same(q->params.s, pn1->params.s));
+    CHECK(same(q->params.beta / k, pn1->params.beta));
+  }
+  std::vector<crm::count_t> x;
+  for (int i = 0; i < 500; ++i) x.push_back(1 + i % 7);
+  const auto spend = crm::generate(crm::gamma_gamma<double>{6.25, 3.74, 15.44}, x, 1);
+  const auto gg1 = crm::try_fit_gamma_gamma<double>(spend);
+  REQUIRE(gg1);
+  for (const double k : {1e-7, 1e5}) {
+    INFO("money unit x " << k);
+    auto s = spend;
+    for (auto& r : s) r.average_spend *= k;
+    const auto g = crm::try_fit_gamma_gamma<double>(s);
+    REQUIRE(g);
+    CHECK(same(g->params.p, gg1->params.p));
+    CHECK(same(g->params.q, gg1->params.q));
+    CHECK(same(g->params.gamma / k, gg1->params.gamma));
+  }
+}
+
+// try_generate never throws: a number of customers no vector can hold is an error (it let
+// std::length_error out of reserve(), and aborted under -fno-exceptions).
+TEST_CASE("models robustness: try_generate refuses more customers than a vector holds", "[models][robustness]") {
+  const crm::count_t huge = 4'000'000'000'000'000'000;
+  const auto bg = crm::try_generate(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426}, {.customers = huge});
+  REQUIRE_FALSE(bg);
+  CHECK(bg.error().code == crm::errc::out_of_range);
+  CHECK(std::string(bg.error().field) == "customers");
+  CHECK_FALSE(crm::try_generate(crm::modified_bg_nbd<double>{0.243, 4.414, 0.793, 2.426}, {.customers = huge}));
+  CHECK_FALSE(crm::try_generate(crm::pareto_nbd<double>{0.55, 10.58, 0.61, 11.67}, {.customers = huge}));
+  const auto bb = crm::try_generate(crm::bg_bb<double>{1.2, 0.75, 0.66, 2.78}, {.customers = huge, .periods = 6});
+  REQUIRE_FALSE(bb);
+  CHECK(std::string(bb.error().field) == "customers");
+}
+
+// docs/errors.md: a result never is infinity for finite inputs. Pareto/NBD's E[X(t)] at r/alpha
+// = 1e600 returned inf as a value.
+TEST_CASE("models robustness: Pareto/NBD expectations beyond double are overflow errors, not inf", "[models][robustness]") {
+  const crm::pareto_nbd<double> m{1e300, 1e-300, 2, 1};
+  const auto e = m.try_expected_purchases(1.0);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::overflow);
+  CHECK(crm::pareto_nbd<double>{0.55, 10.58, 0.61, 11.67}.try_expected_purchases(39.0).has_value());
+}

@@ -567,7 +567,7 @@ template <std::floating_point T>
   const double a = static_cast<double>(model.alpha), b = static_cast<double>(model.beta);
   const double c = static_cast<double>(model.gamma), d = static_cast<double>(model.delta);
   std::vector<discrete_row<T>> rows;
-  rows.reserve(static_cast<std::size_t>(options.customers));
+  if (auto e = detail::reserve_rows(rows, options.customers, name)) return e;
   for (count_t i = 0; i < options.customers; ++i) {
     const double p = detail::draw_beta(g, a, b), theta = detail::draw_beta(g, c, d);
     discrete_row<T> row{0, 0, options.periods, T(1)};

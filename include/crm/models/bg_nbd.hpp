@@ -583,7 +583,7 @@ template <std::floating_point T, int Shift, class Model>
     }
   };
   convergence last{};
-  result<positive_fit<4>> f = fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary, &last);
+  result<positive_fit<4>> f = fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary, &last, {false, true, false, false});
   const auto make = [](const vec<4>& v) {
     return Model{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
@@ -596,7 +596,9 @@ template <std::floating_point T, int Shift, class Model>
   // ridge) the homogeneous model decides: the ridge is named when its ln L is at least that of the
   // fit's last point (within 1e-9 relative), or when the last point is already far along the ridge
   // (a + b >= bgnbd_ridge_scale, Beta(a, b) with a standard deviation below 3 % of sqrt(p (1-p))).
-  if (!f && where == fit_boundary::none && opt.penalizer == 0.0 && f.error().code != errc::not_finite) {
+  // (a fit accepted only with alpha in its own unit counts as failed here: the test that failed is the
+  // one this search has always followed)
+  if ((!f || f->unit_rescued) && where == fit_boundary::none && opt.penalizer == 0.0 && (f || f.error().code != errc::not_finite)) {
     vec<4> g{};
     const double ll_last = -nll(at, g);
     const auto h = fit_homogeneous_bgnbd<T, Shift>(rows, fit_options{}, model);

@@ -392,7 +392,8 @@ template <std::floating_point T>
     return -static_cast<double>(ll);
   };
   const result<detail::positive_fit<3>> f =
-      detail::fit_positive<3>(nll, {1.0, 1.0, 1.0}, static_cast<double>(objective.customers()), options, name);
+      detail::fit_positive<3>(nll, {1.0, 1.0, 1.0}, static_cast<double>(objective.customers()), options, name, nullptr, nullptr,
+                              {false, false, true});
   if (!f) return f.error();
   fit_result<gamma_gamma<T>> out;
   out.params = {static_cast<T>(f->theta[0]), static_cast<T>(f->theta[1]), static_cast<T>(f->theta[2])};

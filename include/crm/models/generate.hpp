@@ -22,7 +22,9 @@
 #include <cmath>
 #include <concepts>
 #include <cstdint>
+#include <new>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -95,6 +97,27 @@ template <std::floating_point T>
   if (o.age_step < T(0)) return {errc::negative, model, "age_step"};
   return {};
 }
+/// Makes room for the rows of `customers` customers: out_of_range ("customers") when a vector
+/// cannot hold that many, or (with exceptions) when the memory cannot be had, so that no try_
+/// generator lets std::length_error or std::bad_alloc out (without exceptions an allocation that
+/// fails aborts, as every allocation does).
+template <class Rows>
+[[nodiscard]] error_info reserve_rows(Rows& rows, count_t customers, const char* model) {
+  if (static_cast<std::uint64_t>(customers) > rows.max_size())
+    return {errc::out_of_range, model, "customers", "is more rows than a std::vector can hold"};
+#if CRM_METRICS_HAS_EXCEPTIONS
+  try {
+    rows.reserve(static_cast<std::size_t>(customers));
+  } catch (const std::bad_alloc&) {
+    return {errc::out_of_range, model, "customers", "is more rows than memory can hold"};
+  } catch (const std::length_error&) {
+    return {errc::out_of_range, model, "customers", "is more rows than a std::vector can hold"};
+  }
+#else
+  rows.reserve(static_cast<std::size_t>(customers));
+#endif
+  return {};
+}
 /// The age of the next customer.
 template <std::floating_point T>
 [[nodiscard]] T draw_age(std::mt19937_64& g, const generate_options<T>& o) noexcept {
@@ -136,7 +159,7 @@ template <std::floating_point T, int K>
   if (auto e = check_generate_options(name, o)) return e;
   std::mt19937_64 g(o.seed);
   std::vector<rfm_row<T>> out;
-  out.reserve(static_cast<std::size_t>(o.customers));
+  if (auto e = reserve_rows(out, o.customers, name)) return e;
   for (count_t i = 0; i < o.customers; ++i)
     out.push_back(draw_bgnbd_customer<T, K>(g, static_cast<double>(r), static_cast<double>(alpha),
                                             static_cast<double>(a), static_cast<double>(b), draw_age(g, o)));
@@ -184,7 +207,7 @@ template <std::floating_point T>
   if (auto e = detail::check_generate_options(name, o)) return e;
   std::mt19937_64 g(o.seed);
   std::vector<rfm_row<T>> out;
-  out.reserve(static_cast<std::size_t>(o.customers));
+  if (auto e = detail::reserve_rows(out, o.customers, name)) return e;
   for (count_t i = 0; i < o.customers; ++i) {
     const T age = detail::draw_age(g, o);
     const double lambda = detail::draw_gamma(g, static_cast<double>(m.r), static_cast<double>(m.alpha));

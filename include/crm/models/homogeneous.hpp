@@ -341,7 +341,8 @@ template <std::floating_point T, int Shift>
   if (auto e = homogeneous_fit_rows<T>(rows, opt, model, v, customers)) return e;
   const std::span<const rfm_row<T>> s(v);
   const auto nll = [s](const vec<3>& th, vec<3>& g) { return homogeneous_bgnbd_nll<T, Shift>(s, th, g); };
-  const auto f = fit_positive<3>(nll, {1.0, std::max(mean_age<T>(s), 1e-6), 0.25}, static_cast<double>(customers), opt, model);
+  const auto f = fit_positive<3>(nll, {1.0, std::max(mean_age<T>(s), 1e-6), 0.25}, static_cast<double>(customers), opt, model, nullptr,
+                                nullptr, {false, true, false});
   if (!f) return f.error();
   // (r, alpha, q) -> (r, alpha, p), p = q/(1+q), dp/dq = 1/(1+q)^2
   const double q = f->theta[2], jac[3] = {1.0, 1.0, 1.0 / ((1.0 + q) * (1.0 + q))};
@@ -381,7 +382,8 @@ template <std::floating_point T>
     return homogeneous_pareto_nll<T>(s, th, g, &work);
   };
   const double start_age = std::max(mean_age<T>(s), 1e-6);
-  const auto f = fit_positive<3>(nll, {1.0, start_age, 1.0 / start_age}, static_cast<double>(customers), opt, model);
+  const auto f = fit_positive<3>(nll, {1.0, start_age, 1.0 / start_age}, static_cast<double>(customers), opt, model, nullptr, nullptr,
+                                {false, true, true});
   if (work_out != nullptr) *work_out += work;
   if (work > budget)
     return error_info{errc::not_converged, model, "parameters",

@@ -143,7 +143,7 @@ template <std::floating_point T = double>
   const auto nll = [rows](const detail::vec<2>& th, detail::vec<2>& g) { return detail::nbd_nll<T>(rows, th, g); };
   // Start at r = 1 with the moment estimate of the mean rate: r / alpha = purchases / exposure.
   const double start_alpha = std::max(static_cast<double>(exposure / purchases), 1e-6);
-  const auto f = detail::fit_positive<2>(nll, {1.0, start_alpha}, static_cast<double>(customers), opt, model);
+  const auto f = detail::fit_positive<2>(nll, {1.0, start_alpha}, static_cast<double>(customers), opt, model, nullptr, nullptr, {false, true});
   if (!f) return f.error();
   return detail::to_fit_result<nbd<T>>(*f, [](const detail::vec<2>& v) { return nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1])}; });
 }

@@ -398,7 +398,9 @@ struct pareto_nbd {
     constexpr const char* m = "pareto_nbd.expected_purchases";
     if (auto e = check(m)) return e;
     if (auto e = check_horizon(t, m)) return e;
-    return r / alpha * beta * growth(std::log1p(t / beta));
+    const T v = r / alpha * beta * growth(std::log1p(t / beta));
+    if (!std::isfinite(v)) return error_info{errc::overflow, m, "result", "the expected purchases exceed the number type"};
+    return v;
   }
   [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
 
@@ -410,7 +412,9 @@ struct pareto_nbd {
     if (auto e = check_horizon(t, m)) return e;
     const result<T> pa = try_probability_alive(c);
     if (!pa) return pa.error();
-    return (r + c.frequency) / (alpha + c.age) * (beta + c.age) * growth(std::log1p(t / (beta + c.age))) * *pa;
+    const T v = (r + c.frequency) / (alpha + c.age) * (beta + c.age) * growth(std::log1p(t / (beta + c.age))) * *pa;
+    if (!std::isfinite(v)) return error_info{errc::overflow, m, "result", "the expected purchases exceed the number type"};
+    return v;
   }
   [[nodiscard]] T conditional_expected_purchases(const rfm_row<T>& c, T t) const {
     return try_conditional_expected_purchases(c, t).value();
@@ -689,7 +693,7 @@ template <std::floating_point T>
   };
   convergence last{};
   result<positive_fit<4>> f =
-      fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary, &last);
+      fit_positive<4>(nll, start, static_cast<double>(d.customers), opt, model, boundary, &last, {false, true, false, true});
   const auto make = [](const vec<4>& v) {
     return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
@@ -713,7 +717,9 @@ template <std::floating_point T>
   // homogeneous model is at least as likely as the best point it reached (within 1e-9 relative), or
   // that point is already far along the ridge (s >= pareto_ridge_scale); or it converged along the
   // ridge (s >= pareto_ridge_check_s) to a point no more likely than the homogeneous model.
-  if (where == fit_boundary::none && opt.penalizer == 0.0 && std::isfinite(best) && (ridge_stop || !f || best_at[2] >= pareto_ridge_check_s)) {
+  // (a fit accepted only with alpha and beta in their own units is checked as a failed one would be)
+  if (where == fit_boundary::none && opt.penalizer == 0.0 && std::isfinite(best) &&
+      (ridge_stop || !f || f->unit_rescued || best_at[2] >= pareto_ridge_check_s)) {
     const double ll_best = -best;
     if (!ridge_checked) {
       long long w = 0;

@@ -299,6 +299,8 @@ struct positive_fit {
   double log_likelihood = 0.0;
   double customers = 0.0;
   convergence report{};
+  /// The Hessian passed only with the scale parameters in their own units (see fit_positive).
+  bool unit_rescued = false;
 };
 
 /// fit_result::covariance from fit_positive's matrix.
@@ -342,7 +344,8 @@ template <class Model, std::size_t N, class Make>
 template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
 [[nodiscard]] result<positive_fit<N>> fit_positive(NLL&& nll, const vec<N>& theta0, double customers,
                                                    const fit_options& opt, const char* model,
-                                                   Boundary&& boundary = nullptr, convergence* last_report = nullptr) {
+                                                   Boundary&& boundary = nullptr, convergence* last_report = nullptr,
+                                                   const std::array<bool, N>& unit = {}) {
   const auto on_boundary = [&](const vec<N>& theta) -> error_info {
     if constexpr (std::is_same_v<std::remove_cvref_t<Boundary>, std::nullptr_t>)
       return (void)theta, error_info{};
@@ -385,11 +388,28 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   if (!std::isfinite(out.log_likelihood))
     return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
   const mat<N> h = hessian_from_gradient<N>(nll, out.theta);
-  const std::optional<mat<N>> cov = invert_spd<N>(h);
+  std::optional<mat<N>> cov = invert_spd<N>(h);
   if (!cov) {
     if (const error_info e = on_boundary(out.theta)) return e;
-    return error_info{errc::not_identifiable, model, "parameters",
-                      "the Hessian of the log-likelihood is not positive definite at the optimum"};
+    // No boundary in sight: decide again with every parameter that carries the data's unit (unit[i]:
+    // alpha and beta the unit of time, gamma that of money) measured in its own value, on S H S with
+    // S = diag(theta_i for those, 1 for the others), as if the data were in the unit where that
+    // parameter is 1. On H alone ages of 4e5 or 4e-8 instead of ~40 make the entries span 13 orders of
+    // magnitude, and a good fit was refused as not positive definite (before 2026-12-03). Such a fit
+    // is marked unit_rescued: a caller that looks for a boundary at infinity when the test fails
+    // (the BG/NBD family) still looks. Cov = S (S H S)^-1 S.
+    vec<N> sc{};
+    mat<N> hs = h;
+    for (std::size_t i = 0; i < N; ++i) sc[i] = unit[i] ? out.theta[i] : 1.0;
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) hs[i][j] = h[i][j] * sc[i] * sc[j];
+    cov = invert_spd<N>(hs);
+    if (!cov)
+      return error_info{errc::not_identifiable, model, "parameters",
+                        "the Hessian of the log-likelihood is not positive definite at the optimum"};
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) (*cov)[i][j] *= sc[i] * sc[j];
+    out.unit_rescued = true;
   }
   out.covariance = *cov;
   for (std::size_t i = 0; i < N; ++i) out.standard_errors[i] = std::sqrt((*cov)[i][i]);
