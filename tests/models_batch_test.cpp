@@ -566,3 +566,21 @@ TEST_CASE("batch predictions for every CDNOW and donations customer equal the sc
     CHECK(ce[i] == bb.conditional_expected_purchases(donors[i], 5.0));
   }
 }
+
+// A row whose a e overflows while a/D e does not: P(alive) near 1e-307. The vector paths' one
+// division D/(D + a e) gave 0 (and so E[Y] and the lifetime value 0) where the scalar function gives
+// a normal number; such rows now go to the scalar function (found by an audit).
+TEST_CASE("batch: P(alive) near the smallest normal number is the scalar function's, not 0", "[models][batch]") {
+  const std::vector<crm::rfm_row<double>> rows{{58, 0, std::exp(705.0 / 59) - 1}, {2, 30.43, 38.86}};
+  const crm::bg_nbd<double> m{1, 1, 1e4, 1e4};
+  const crm::modified_bg_nbd<double> mm{1, 1, 1e4, 1e4};
+  const std::vector<double> p = crm::batch_probability_alive(m, rows);
+  const std::vector<double> q = crm::batch_probability_alive(mm, rows);
+  REQUIRE(m.probability_alive(rows[0]) > 1e-307);
+  CHECK(p[0] == m.probability_alive(rows[0]));
+  CHECK(q[0] == mm.probability_alive(rows[0]));
+  const std::vector<double> y = crm::batch_conditional_expected_purchases(m, rows, 39.0);
+  const double want = m.conditional_expected_purchases(rows[0], 39.0);
+  REQUIRE(want > 0);
+  CHECK(std::abs(y[0] - want) <= 1e-13 * want);
+}

@@ -650,7 +650,9 @@ CRM_METRICS_DETAIL_VECTORIZE void bgnbd_alive_exponent(const bgnbd_core<T, K>& m
 /// The vector paths' last pass: 1/(1 + a/D e) = D/(D + a e) with D = b+x+k-1, one division instead
 /// of the scalar function's two (within the stated bound: 3.5 ulp of roundings against its 2), for
 /// every row (1 where x + k = 0); false if a result is NaN (only for absurd parameters: the caller
-/// redoes those rows by the scalar function).
+/// redoes those rows by the scalar function). A row whose a e overflows while a/D e does not (P
+/// near 1e-307: D/inf gave 0 where the scalar function gives a normal number) is made NaN, so the
+/// scalar function computes it too.
 template <std::floating_point T, int K, class Src>
 [[nodiscard]] CRM_METRICS_DETAIL_VECTORIZE bool bgnbd_alive_finish(const bgnbd_core<T, K>& m, const Src& src, const T* e, T* out,
                                                                    std::size_t n) noexcept {
@@ -659,7 +661,8 @@ template <std::floating_point T, int K, class Src>
   for (std::size_t i = 0; i < n; ++i) {
     const T x = src.x(i);
     const T d = m.b + (x + k - T(1));
-    const T v = d / (d + m.a * e[i]);
+    const T den = d + m.a * e[i];
+    const T v = den == std::numeric_limits<T>::infinity() ? std::numeric_limits<T>::quiet_NaN() : d / den;
     const bool one = x + k == T(0);
     nan |= !one & (v != v);
     out[i] = one ? T(1) : v;
