@@ -723,3 +723,25 @@ TEST_CASE("prediction intervals: coverage of projected retention on generated sB
   require_coverage("BdW S(12), bootstrap", w12_b);
   require_coverage("BdW sum of S(0..12), delta", curve);
 }
+
+// A prediction near 1e-195: g' C g underflowed to 0 and the delta interval claimed no uncertainty
+// (se 0, a point), while the bootstrap's spans orders of magnitude (found by an audit). The quadratic
+// form is now taken with g scaled by its largest entry.
+TEST_CASE("prediction intervals: the delta method keeps the uncertainty of tiny predictions", "[models][intervals]") {
+  const auto rows = crm::generate(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426}, {.customers = 500, .first_age = 27, .last_age = 39, .seed = 3});
+  const auto fit = crm::try_fit_bg_nbd<double>(rows);
+  REQUIRE(fit);
+  const auto est = crm::parameter_estimate_from(*fit);
+  const crm::rfm_row<double> tiny{60, 1, 1e4};
+  const auto d = crm::try_probability_alive_interval(est, tiny);
+  REQUIRE(d);
+  REQUIRE(d->estimate > 0.0);
+  REQUIRE(d->estimate < 1e-150);
+  CHECK(d->standard_error > 0.0);
+  CHECK(d->lower < d->estimate);
+  CHECK(d->upper > d->estimate);
+  const auto b = crm::try_probability_alive_interval(est, tiny, {.method = crm::prediction_interval_method::bootstrap, .draws = 400});
+  REQUIRE(b);
+  CHECK(b->upper / b->lower > 10.0);
+  CHECK(d->upper / d->lower > 10.0);  // both see orders of magnitude
+}

@@ -340,11 +340,17 @@ template <class E, class F>
       }
     }
     const double z = two_sided_z(opt.level);
+    // sqrt(g' C g), with g divided by its largest entry first: for a prediction near 1e-195 the
+    // squares of g underflowed to 0 and the interval claimed no uncertainty at all (found by an
+    // audit: the bootstrap's spanned seven orders of magnitude)
     const auto quad = [&](const std::array<double, N>& v) {
+      double m = 0.0;
+      for (const double x : v) m = std::max(m, std::abs(x));
+      if (!(m > 0.0) || !std::isfinite(m)) return m == 0.0 ? 0.0 : m;
       double s = 0.0;
       for (std::size_t a = 0; a < N; ++a)
-        for (std::size_t b = 0; b < N; ++b) s += v[a] * est.log_covariance[a][b] * v[b];
-      return std::sqrt(std::max(s, 0.0));
+        for (std::size_t b = 0; b < N; ++b) s += (v[a] / m) * est.log_covariance[a][b] * (v[b] / m);
+      return m * std::sqrt(std::max(s, 0.0));
     };
     for (std::size_t i = 0; i < n; ++i) {
       const result<prediction_interval<T>> b = delta_bounds<T>((*y0)[i], quad(g[i]), z, scale, name);
