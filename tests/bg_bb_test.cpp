@@ -170,6 +170,13 @@ TEST_CASE("bg_bb: bad parameters, rows and arguments are errors naming the field
   CHECK_THROWS_AS(m.probability_of_purchases(-1, 6), crm::metric_error);
   CHECK(m.try_discounted_expected_residual_transactions({1, 1, 6, 1}, 0).error().field == std::string("discount_rate"));
   CHECK_THROWS_AS(m.discounted_expected_residual_transactions({1, 1, 6, 1}, nan), crm::metric_error);
+  // docs/models.md "Work and limits": DERT sums at most 1e8 terms; d = 1e-9 needs more and is refused
+  const crm::bg_bb<double> donors{.alpha = 1.2035, .beta = 0.7497, .gamma = 1.5, .delta = 2.7834};
+  const auto slow = donors.try_discounted_expected_residual_transactions({3, 5, 6, 1}, 1e-9);
+  REQUIRE_FALSE(slow);
+  CHECK(slow.error().code == crm::errc::not_converged);
+  CHECK(std::string(slow.error().field) == "discount_rate");
+  CHECK(donors.try_discounted_expected_residual_transactions({3, 5, 6, 1}, 1e-3).has_value());
   const crm::bg_bb<double> bad{.alpha = 1, .beta = 1, .gamma = 0, .delta = 1};
   CHECK(bad.try_expected_purchases(3).error().field == std::string("gamma"));
   CHECK_THROWS_AS(bad.probability_alive({0, 0, 6, 1}), crm::metric_error);
