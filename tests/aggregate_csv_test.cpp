@@ -508,6 +508,25 @@ TEST_CASE("csv: two threads read exactly what one reads, with the same line numb
   CHECK(per_worker[1] > 0);
 }
 
+// A "revenue" column of an e-mail event file is read by default: left unnamed in email_columns it was
+// ignored, and every conversion read with revenue 0 (nothing said so). A file without one still reads.
+TEST_CASE("csv: an e-mail file's revenue column is read without being named", "[aggregate][csv]") {
+  const csv_format f{.time = time_format::iso_date_time};
+  const auto r = crm::read_email_events_csv(text("recipient,campaign,event,time,revenue\n1,7,sent,2023-01-01T10:00:00Z,\n"
+                                                 "1,7,conversion,2023-01-03T00:00:00Z,49.90\n"),
+                                            {}, f);
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[1].revenue == 49.9);
+  const auto none = crm::read_email_events_csv(text("recipient,campaign,event,time\n1,7,conversion,2023-01-03T00:00:00Z\n"), {}, f);
+  REQUIRE(none.records.size() == 1);
+  CHECK(none.records[0].revenue == 0.0);
+  // another name given for it wins; "revenue" then is just another column
+  const auto other = crm::read_email_events_csv(
+      text("recipient,campaign,event,time,revenue,value\n1,7,conversion,2023-01-03T00:00:00Z,1,12.5\n"), {.revenue = "value"}, f);
+  REQUIRE(other.records.size() == 1);
+  CHECK(other.records[0].revenue == 12.5);
+}
+
 TEST_CASE("csv: e-mail events", "[aggregate][csv]") {
   const std::string h = "recipient,campaign,event,time,revenue\n";
   const auto r = crm::read_email_events_csv(

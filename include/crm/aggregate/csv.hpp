@@ -183,7 +183,8 @@ struct email_columns {
   std::string kind = "event";  ///< sent, delivered, hard_bounce, soft_bounce, open, click, unsubscribe,
                                ///< spam_complaint, conversion (any case; '-' or ' ' for '_')
   std::string time = "time";
-  std::string revenue{};  ///< optional; non-zero only on conversions, an empty field is zero
+  std::string revenue{};  ///< optional; non-zero only on conversions, an empty field is zero; left empty, a
+                          ///< header column named "revenue" is read when there is one
 };
 
 /// Which columns hold a survey answer (the score is a whole number; its scale is checked where
@@ -232,6 +233,10 @@ struct csv_schema<email_event<T>> {
   std::array<std::string_view, roles> names;
   static constexpr std::array<bool, roles> required{true, true, true, true, false};
   static constexpr std::array<std::string_view, roles> fields{"recipient", "campaign", "kind", "time", "revenue"};
+  /// An optional role left unnamed takes the header's column of this name when there is one: a
+  /// "revenue" column is read unless another column is named for it (it used to be ignored, and
+  /// every conversion's revenue silently read as zero).
+  static constexpr std::array<std::string_view, roles> if_present{"", "", "", "", "revenue"};
   explicit csv_schema(const email_columns& c) : names{c.recipient, c.campaign, c.kind, c.time, c.revenue} {}
   field_failure parse(std::size_t role, std::string_view s, email_event<T>& r, const csv_format& f, time_cache& c) const {
     switch (role) {
@@ -582,7 +587,11 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
   }
   plan.role_of.assign(plan.names.size(), -1);
   for (std::size_t role = 0; role < csv_schema<Record>::roles; ++role) {
-    const std::string_view name = schema.names[role];
+    std::string_view name = schema.names[role];
+    if constexpr (requires { csv_schema<Record>::if_present; })
+      if (name.empty() && fmt.header &&
+          std::find(plan.names.begin(), plan.names.end(), csv_schema<Record>::if_present[role]) != plan.names.end())
+        name = csv_schema<Record>::if_present[role];
     if (name.empty()) {
       if (csv_schema<Record>::required[role])
         return stop(whole_input_problem(in.source, 0, "", errc::malformed, "a required column has no name"));
