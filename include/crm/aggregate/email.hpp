@@ -137,8 +137,7 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
       }
     }
     for (const auto& [id, o] : other.campaigns_) {
-      campaign_state* c = find(id);
-      if (c == nullptr) c = &insert(id);
+      campaign_state* c = &insert(id);  // the campaign, found or added
       c->revenue = T(c->revenue + o.revenue);
       c->recipients.prepare_merge(o.recipients);
       o.recipients.for_each([c](customer_id r, std::uint16_t m) { *c->recipients.try_emplace(r).first |= m; });

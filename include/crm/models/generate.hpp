@@ -24,7 +24,6 @@
 #include <cstdint>
 #include <new>
 #include <random>
-#include <stdexcept>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -108,10 +107,8 @@ template <class Rows>
 #if CRM_METRICS_HAS_EXCEPTIONS
   try {
     rows.reserve(static_cast<std::size_t>(customers));
-  } catch (const std::bad_alloc&) {
+  } catch (const std::bad_alloc&) {  // (length_error cannot come: max_size() is checked above)
     return {errc::out_of_range, model, "customers", "is more rows than memory can hold"};
-  } catch (const std::length_error&) {
-    return {errc::out_of_range, model, "customers", "is more rows than a std::vector can hold"};
   }
 #else
   rows.reserve(static_cast<std::size_t>(customers));
