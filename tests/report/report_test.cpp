@@ -464,4 +464,23 @@ TEST_CASE("crm-report: --help explains every option with examples, --version, ba
   const run_result unwritable = run("--json no/such/dir/out.json");
   CHECK(unwritable.code == 3);
   CHECK(unwritable.err.find("cannot write the JSON file 'no/such/dir/out.json'") != std::string::npos);
+  // Standard output that cannot take the report (a full device) is exit code 3 too, not an internal
+  // error; no JSON is written after it.
+  const run_result full = run_command("(NO_COLOR=1 '" CRM_REPORT_EXE "' --json full.json > /dev/full; echo \"rc=$?\" >&2)");
+  CHECK(full.err.find("crm-report: cannot write the report to standard output: No space left on device") != std::string::npos);
+  CHECK(full.err.find("rc=3") != std::string::npos);
+  CHECK_FALSE(fs::exists(work_dir() / "full.json"));
+}
+
+TEST_CASE("crm-report: an unexpected failure is exit code 1, 'internal error', nothing on standard output", "[report]") {
+  // crm-report-fault is crm-report built with CRM_REPORT_FAULT_INJECTION: CRM_REPORT_FAULT=internal
+  // throws a std::logic_error after the input is read (docs/report.md: exit code 1).
+  const run_result x = run_command("NO_COLOR=1 CRM_REPORT_FAULT=internal '" CRM_REPORT_FAULT_EXE "'");
+  CHECK(x.code == 1);
+  CHECK(x.err == "crm-report: internal error: injected fault (CRM_REPORT_FAULT=internal)\n");
+  CHECK(x.out.empty());
+  // Without the variable the same build reports as crm-report does.
+  const run_result ok = run_command("NO_COLOR=1 '" CRM_REPORT_FAULT_EXE "'");
+  CHECK(ok.code == 0);
+  CHECK(ok.out == run("").out);
 }

@@ -9,10 +9,15 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
 #include <unistd.h>
 
 namespace {
@@ -37,7 +42,7 @@ constexpr const char* examples = R"(Examples:
       report rows that cannot be read and go on (the report is marked partial)
 
 Exit codes: 0 report written; 2 bad input (file, line and column in the message);
-3 an output file cannot be written; 64 bad command line; 1 internal error.
+3 an output (file or standard output) cannot be written; 64 bad command line; 1 internal error.
 Environment: NO_COLOR (any value) turns colour off. Documentation: docs/report.md.)";
 
 std::string version_text() {
@@ -144,10 +149,25 @@ int main(int argc, char** argv) {
           for (const std::string& s : f.first_rejections) fmt::print(stderr, "  {}\n", s);
         }
     }
-    print_terminal(r, use_color(o.color));
+#ifdef CRM_REPORT_FAULT_INJECTION
+    // The test build only (tests/report/CMakeLists.txt): an unexpected exception after the input was read.
+    if (const char* f = std::getenv("CRM_REPORT_FAULT"); f != nullptr && std::string_view(f) == "internal")
+      throw std::logic_error("injected fault (CRM_REPORT_FAULT=internal)");
+#endif
+    try {
+      print_terminal(r, use_color(o.color));
+    } catch (const std::system_error& e) {  // fmt::print: standard output is closed or full
+      fmt::print(stderr, "crm-report: cannot write the report to standard output: {}\n", e.code().message());
+      return exit_cannot_write;
+    }
+    errno = 0;
+    if (std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+      fmt::print(stderr, "crm-report: cannot write the report to standard output: {}\n",
+                 errno != 0 ? std::strerror(errno) : "write error");
+      return exit_cannot_write;
+    }
     if (!o.json_file.empty()) write_file(o.json_file, to_json_text(r), "JSON");
     if (!o.html_file.empty()) write_file(o.html_file, to_html(r), "HTML");
-    std::fflush(stdout);
     return exit_ok;
   } catch (const input_error& e) {
     std::fflush(stdout);
