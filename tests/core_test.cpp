@@ -53,10 +53,22 @@ TEST_CASE("result: value, error and value_or", "[core]") {
   CHECK_THROWS_AS((void)bad.value(), crm::metric_error);
 }
 
-TEST_CASE("data_error: names source, line and field", "[core]") {
-  const crm::data_error e("orders.csv", 12, "amount", "not a number: 'abc'");
-  CHECK(std::string(e.what()) == "orders.csv:12: field 'amount': not a number: 'abc'");
+TEST_CASE("data_error: names source, line, column and field in the CSV readers' format", "[core]") {
+  const crm::data_error e("orders.csv", 12, 3, "amount", "is not a number: 'abc'");
+  CHECK(std::string(e.what()) == "orders.csv:12: column 3 'amount' is not a number: 'abc'");
+  CHECK(e.source() == "orders.csv");
   CHECK(e.line() == 12);
+  CHECK(e.column() == 3);
+  CHECK(e.field() == "amount");
+  // without a column; without a field; the file as a whole (line 0)
+  const crm::data_error no_column("orders.csv", 12, "amount", "is not a number: 'abc'");
+  CHECK(std::string(no_column.what()) == "orders.csv:12: 'amount' is not a number: 'abc'");
+  CHECK(no_column.column() == 0);
+  CHECK(std::string(crm::data_error("x.csv", 4, "", "expected 3 fields as in the header, found 2").what()) ==
+        "x.csv:4: expected 3 fields as in the header, found 2");
+  CHECK(std::string(crm::data_error("x.csv", 0, "", "cannot open the file").what()) == "x.csv:0: cannot open the file");
+  // a column past the header has no name: "column 4 is an extra field"
+  CHECK(std::string(crm::data_error("x.csv", 2, 4, "", "is an extra field").what()) == "x.csv:2: column 4 is an extra field");
 }
 
 TEST_CASE("format: rates print as percent, money with two decimals", "[core][format]") {

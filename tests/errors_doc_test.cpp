@@ -1,6 +1,6 @@
 // Every error message quoted in docs/errors.md, docs/metrics.md and docs/metrics/*.md is one the
 // library prints: the test reads the Markdown at run time (from the source tree), extracts every
-// quoted message (`crm::<name>: ...` and the data_error form `<file>.csv:<line>: field '...': ...`)
+// quoted message (`crm::<name>: ...` and the data_error form `<file>.csv:<line>: column <n> '<field>' ...`)
 // and compares it with the output of real calls. A message edited in the docs, or changed in the
 // code, fails here.
 #include "catch.hpp"
@@ -50,7 +50,7 @@ std::vector<fs::path> pages() {
 std::vector<std::string> quoted_messages(const std::string& text) {
   static const std::regex in_backticks(R"(`(crm::[a-z_.]+: [^`]+)`)");
   static const std::regex in_quotes(R"re("(crm::[a-z_.]+: [^"\n]+)")re");
-  static const std::regex csv_message(R"(`([A-Za-z0-9_.-]+\.csv:[0-9]+: field '[^']*': [^`]+)`)");
+  static const std::regex csv_message(R"(`([A-Za-z0-9_.-]+\.csv:[0-9]+: (?:column [0-9]+ )?'[^']*' [^`]+)`)");
   static const std::regex wrap(R"(\s*\n\s*)");
   std::vector<std::string> out;
   for (const std::regex* re : {&in_backticks, &in_quotes, &csv_message})
@@ -133,13 +133,13 @@ TEST_CASE("docs: every error message quoted in errors.md and metrics*.md is prin
 
 TEST_CASE("docs: the extractor finds both message forms", "[docs]") {
   const auto found = quoted_messages(
-      "a `crm::roi: cost is zero (zero denominator)` b \"crm::x: y\" `f.csv:3: field 'a': bad` `no`\n"
+      "a `crm::roi: cost is zero (zero denominator)` b \"crm::x: y\" `f.csv:3: column 2 'a' is bad` `no`\n"
       "`crm::churn_rate: customers_lost is larger than its whole (must not\n  exceed customers_at_start)`");
   REQUIRE(found.size() == 4);
   CHECK(found[0] == "crm::roi: cost is zero (zero denominator)");
   CHECK(found[1] == "crm::churn_rate: customers_lost is larger than its whole (must not exceed customers_at_start)");
   CHECK(found[2] == "crm::x: y");
-  CHECK(found[3] == "f.csv:3: field 'a': bad");
+  CHECK(found[3] == "f.csv:3: column 2 'a' is bad");
 }
 
 // docs/errors.md, "Two forms": code(), metric(), field() and detail() give the parts of the message.

@@ -1,5 +1,7 @@
 // crm-metrics tests: per-customer RFM summaries: CSV reading, validation, compression.
+#include <crm/models/bg_bb.hpp>
 #include <crm/models/data.hpp>
+#include <crm/models/gamma_gamma.hpp>
 #include <crm/models/fit.hpp>
 
 #include <type_traits>
@@ -137,6 +139,54 @@ TEST_CASE("read_rfm_csv: every malformed or invalid row is an error naming line 
   SECTION("empty file") {
     temp_csv t("");
     CHECK(read_error(t.path).line == 1);
+  }
+}
+
+TEST_CASE("model readers: messages in the CSV readers' one format, file:line: column N 'field' reason", "[models][data]") {
+  // docs/errors.md: every reader writes "file:line: column N 'field' reason", as crm::read_orders_csv does.
+  const auto what = [](const std::filesystem::path& p, auto read) {
+    try {
+      read(p);
+    } catch (const crm::data_error& e) {
+      const std::string m = e.what();
+      return m.substr(m.find(p.filename().string()));
+    }
+    return std::string("(no error)");
+  };
+  const auto rfm = [](const std::filesystem::path& p) { (void)crm::read_rfm_csv<double>(p); };
+  {
+    temp_csv t("id,frequency,recency,T\n1,2,3,4\n2,1,abc,4\n", "crm_msg.csv");
+    CHECK(what(t.path, rfm) == "crm_msg.csv:3: column 3 'recency' is not a number: 'abc'");
+  }
+  {
+    temp_csv t("frequency,recency,T\n1,5,4\n", "crm_msg.csv");
+    CHECK(what(t.path, rfm) == "crm_msg.csv:2: column 2 'recency' is larger than T");
+  }
+  {
+    temp_csv t("frequency,recency,T\n1,,4\n", "crm_msg.csv");
+    CHECK(what(t.path, rfm) == "crm_msg.csv:2: column 2 'recency' is empty where a number is required");
+  }
+  {
+    temp_csv t("frequency,recency,T\n1,1e999,4\n", "crm_msg.csv");
+    CHECK(what(t.path, rfm) == "crm_msg.csv:2: column 2 'recency' is outside the range of the number type: '1e999'");
+  }
+  {
+    temp_csv t("frequency,recency\n1,2\n", "crm_msg.csv");  // the header lacks T: line 1, no column
+    CHECK(what(t.path, rfm) == "crm_msg.csv:1: 'T' is not a column of the header");
+  }
+  {
+    temp_csv t("frequency,recency,T\n1,2\n", "crm_msg.csv");
+    CHECK(what(t.path, rfm) == "crm_msg.csv:2: expected 3 fields as in the header, found 2");
+  }
+  {
+    temp_csv t("x,zbar\n2,abc\n", "crm_msg.csv");
+    const auto spend = [](const std::filesystem::path& p) { (void)crm::read_spend_csv<double>(p, "x", "zbar"); };
+    CHECK(what(t.path, spend) == "crm_msg.csv:2: column 2 'zbar' is not a number: 'abc'");
+  }
+  {
+    temp_csv t("frequency,recency,periods,weights\n2,7,6,1\n", "crm_msg.csv");
+    const auto discrete = [](const std::filesystem::path& p) { (void)crm::read_discrete_csv<double>(p); };
+    CHECK(what(t.path, discrete).rfind("crm_msg.csv:2: column 2 'recency' is larger than periods", 0) == 0);
   }
 }
 

@@ -92,12 +92,7 @@ struct csv_rejection {
   std::string reason;      ///< e.g. "is not a number: '12x'"
 
   /// "orders.csv:12: column 3 'amount' is not a number: '12x'"
-  [[nodiscard]] std::string message() const {
-    std::string s = source + ":" + std::to_string(line) + ": ";
-    if (column != 0) s += "column " + std::to_string(column) + (field.empty() ? " " : " '" + field + "' ");  // '' past the header
-    else if (!field.empty()) s += "'" + field + "' ";
-    return s + reason;
-  }
+  [[nodiscard]] std::string message() const { return detail::data_message(source, line, column, field, reason); }
 };
 
 /// Thrown by the read_* functions: a crm::data_error (source, line, field) that also carries the
@@ -106,8 +101,7 @@ struct csv_rejection {
 class csv_error : public data_error {
  public:
   explicit csv_error(const csv_rejection& r)
-      : data_error(own_message{}, r.source, static_cast<long long>(r.line), r.field, r.message()), rejection_(r) {}
-  [[nodiscard]] std::size_t column() const noexcept { return rejection_.column; }
+      : data_error(r.source, static_cast<long long>(r.line), r.column, r.field, r.reason), rejection_(r) {}
   [[nodiscard]] errc code() const noexcept { return rejection_.code; }
   [[nodiscard]] const csv_rejection& rejection() const noexcept { return rejection_; }
 

@@ -11,6 +11,7 @@
 
 #include <crm/core/config.hpp>
 
+#include <cstddef>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -97,25 +98,42 @@ class metric_error : public std::domain_error {
   error_info info_;
 };
 
-/// Thrown by readers of files and row streams: names the source, the 1-based line and the field.
+namespace detail {
+/// The one format of every data error, the CSV readers' and the model readers' alike:
+/// "orders.csv:12: column 3 'amount' is not a number: '12x'" (column 0: no "column N"; an empty
+/// field: no name; line 0: the file as a whole).
+inline std::string data_message(const std::string& source, unsigned long long line, std::size_t column,
+                                const std::string& field, const std::string& reason) {
+  std::string s = source + ":" + std::to_string(line) + ": ";
+  if (column != 0) s += "column " + std::to_string(column) + (field.empty() ? " " : " '" + field + "' ");
+  else if (!field.empty()) s += "'" + field + "' ";
+  return s + reason;
+}
+}  // namespace detail
+
+/// Thrown by readers of files and row streams: names the source, the 1-based line (0: the file as a
+/// whole), the 1-based column when known (0 otherwise) and the field. what() is
+/// detail::data_message's: "orders.csv:12: column 3 'amount' is not a number: '12x'".
 class data_error : public std::runtime_error {
  public:
-  data_error(std::string source, long long line, std::string field, const std::string& what)
-      : std::runtime_error(source + ":" + std::to_string(line) + ": field '" + field + "': " + what),
-        source_(std::move(source)), line_(line), field_(std::move(field)) {}
+  /// `reason` continues the field's name: "is not a number: 'abc'".
+  data_error(std::string source, long long line, std::size_t column, std::string field, const std::string& reason)
+      : std::runtime_error(detail::data_message(source, static_cast<unsigned long long>(line < 0 ? 0 : line), column,
+                                                field, reason)),
+        source_(std::move(source)), line_(line), column_(column), field_(std::move(field)) {}
+  /// The same without a column number: "orders.csv:12: 'amount' is not a number: 'abc'".
+  data_error(std::string source, long long line, std::string field, const std::string& reason)
+      : data_error(std::move(source), line, 0, std::move(field), reason) {}
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
   [[nodiscard]] long long line() const noexcept { return line_; }
+  /// 1-based column number; 0 when the error is not in one column.
+  [[nodiscard]] std::size_t column() const noexcept { return column_; }
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
-
- protected:
-  /// For a derived error that writes its own message (crm::csv_error names the column as well).
-  struct own_message {};
-  data_error(own_message, std::string source, long long line, std::string field, const std::string& message)
-      : std::runtime_error(message), source_(std::move(source)), line_(line), field_(std::move(field)) {}
 
  private:
   std::string source_;
   long long line_;
+  std::size_t column_ = 0;
   std::string field_;
 };
 

@@ -92,7 +92,7 @@ template <std::floating_point T>
  * @brief Reads (frequency, recency, periods[, weight]) rows from a CSV file with a header line.
  * Defaults are the columns of the published donations file (`frequency`, `recency`, `periods`,
  * `weights`); `weight_col` empty means weight 1. Counts must be whole numbers ("6", not "6.0").
- * Any malformed or invalid row (see crm::validate) raises crm::data_error(file, line, field, what).
+ * Any malformed or invalid row (see crm::validate) raises crm::data_error(file, line, column, field, reason).
  */
 template <std::floating_point T = double>
 [[nodiscard]] std::vector<discrete_row<T>> read_discrete_csv(const std::filesystem::path& file,

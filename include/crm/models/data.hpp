@@ -69,7 +69,7 @@ template <std::floating_point T>
  * @brief Reads per-customer summaries from a CSV file with a header line.
  * Columns are found by name; other columns are ignored. `weight_col` empty means every row has
  * weight 1. Every row is validated (see crm::validate); any malformed or invalid row raises
- * crm::data_error(file, line, field, what). Blank lines are skipped; no row is dropped silently.
+ * crm::data_error(file, line, column, field, reason). Blank lines are skipped; no row is dropped silently.
  * Example: `crm::read_rfm_csv("cdnow_customers_summary.csv")` (columns frequency, recency, T).
  */
 template <std::floating_point T = double>

@@ -134,7 +134,7 @@ struct spend_csv_data {
  * exactly 0 is refused unless `options.zero_spend` is `zero_spend_rows::skip`: then the row is left
  * out and counted, with its weight and line, in the result. Any malformed row, negative or
  * non-finite value, fractional frequency, or (refused) zero spend raises
- * crm::data_error(file, line, field, what).
+ * crm::data_error(file, line, column, field, reason).
  *
  * **Example**
  *     auto data = crm::read_spend_csv(file, {.zero_spend = crm::zero_spend_rows::skip});

@@ -6,7 +6,8 @@
 // Reads comma-separated files with a header line (RFC 4180 subset: optional double quotes around
 // a field, "" inside quotes, CRLF or LF line ends, a UTF-8 byte-order mark). Numbers are parsed with
 // std::from_chars over the whole field (surrounding spaces allowed): "12abc", "", "1,5" are errors.
-// Every error is a crm::data_error naming the file, the 1-based line and the field. Blank lines are
+// Every error is a crm::data_error naming the file, the 1-based line, the column and the field, in the
+// CSV readers' format ("spend.csv:3: column 2 'average_spend' is not a number: 'abc'"). Blank lines are
 // skipped (they hold no customer); no other line is ever dropped.
 #pragma once
 
@@ -43,7 +44,7 @@ class csv_reader {
   [[nodiscard]] std::size_t column(std::string_view name) const {
     for (std::size_t i = 0; i < header_.size(); ++i)
       if (header_[i] == name) return i;
-    fail(1, std::string(name), "no such column in the header");
+    fail(1, std::string(name), "is not a column of the header");
   }
   [[nodiscard]] bool has_column(std::string_view name) const noexcept {
     for (const std::string& h : header_)
@@ -73,15 +74,15 @@ class csv_reader {
   template <class T>
   [[nodiscard]] T number(std::size_t col, std::string_view name) const {
     const std::string_view s = text(col);
-    if (s.empty()) fail(line_no_, std::string(name), "empty field where a number is required");
+    if (s.empty()) fail(line_no_, std::string(name), "is empty where a number is required");
     T v{};
     const char* first = s.data();
     if (*first == '+') ++first;  // from_chars rejects a leading '+'
     const auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), v);
     if (ec == std::errc::result_out_of_range)
-      fail(line_no_, std::string(name), "number out of range: '" + std::string(s) + "'");
+      fail(line_no_, std::string(name), "is outside the range of the number type: '" + std::string(s) + "'");
     if (ec != std::errc{} || ptr != s.data() + s.size())
-      fail(line_no_, std::string(name), "not a number: '" + std::string(s) + "'");
+      fail(line_no_, std::string(name), "is not a number: '" + std::string(s) + "'");
     return v;
   }
 
@@ -89,10 +90,18 @@ class csv_reader {
   [[nodiscard]] long long line() const noexcept { return line_no_; }
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
 
-  /// Throws crm::data_error(source, line, field, what).
+  /// Throws crm::data_error(source, line, column, field, what): the column is the header's column of
+  /// that name on a data line (0 on the header line and for a problem not in one column).
   [[noreturn]] void fail(long long line, const std::string& field, const std::string& what) const {
 #if CRM_METRICS_HAS_EXCEPTIONS
-    throw data_error(source_, line, field, what);
+    std::size_t col = 0;
+    if (line > 1 && !field.empty())
+      for (std::size_t i = 0; i < header_.size(); ++i)
+        if (header_[i] == field) {
+          col = i + 1;
+          break;
+        }
+    throw data_error(source_, line, col, field, what);
 #else
     (void)line, (void)field, (void)what;
     std::abort();
