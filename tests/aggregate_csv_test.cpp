@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -395,6 +396,56 @@ TEST_CASE("csv: every bad field names its line, column, field and reason", "[agg
   const csv_format narrow{.dates = {sys_days{year{2022} / 1 / 1}, sys_days{year{2023} / 12 / 31}}};
   check_bad_orders("customer_id,date,amount\n1,2021-12-31,1\n", {2, 2, "date", errc::out_of_range}, narrow);
   CHECK(crm::read_orders_csv(text("customer_id,date,amount\n1,2022-01-01,1\n"), {}, narrow).summary.ok());
+}
+
+TEST_CASE("csv: an amount beyond its type says whether it is too large or too small", "[aggregate][csv]") {
+  // from_chars refuses both with result_out_of_range; the reason tells them apart (1e-400 is not zero,
+  // yet no double holds it: refused, never read as a made-up 0). Subnormals are values and are read.
+  struct amount_case {
+    const char* text;
+    const char* reason;
+  };
+  const char* large = "is outside the range of the number type";
+  const char* small = "is too small for the number type (not zero, but it would round to 0)";
+  for (const amount_case& c : {amount_case{"1e400", large}, amount_case{"-1e400", large}, amount_case{"1e-400", small},
+                               amount_case{"-2.5E-330", small}, amount_case{"0.0000000000000000000000001e-320", small},
+                               amount_case{"123456789e-340", small}, amount_case{"0.001e312", large}}) {
+    INFO(c.text);
+    const auto r = crm::try_read_orders_csv<double>(text(std::string("customer_id,date,amount\n1,2023-01-01,") + c.text + "\n"));
+    REQUIRE(r.summary.stopped);
+    CHECK(r.summary.rejections.at(0).code == errc::out_of_range);
+    CHECK(r.summary.rejections.at(0).reason == std::string(c.reason) + ": '" + c.text + "'");
+  }
+  const auto sub = crm::try_read_orders_csv<double>(text("customer_id,date,amount\n1,2023-01-01,4.9e-324\n"));
+  REQUIRE(sub.summary.ok());
+  CHECK(sub.records.at(0).amount == std::numeric_limits<double>::denorm_min());
+  // float: 1e-50 is below its smallest subnormal (1.4e-45)
+  const auto f = crm::try_read_orders_csv<float>(text("customer_id,date,amount\n1,2023-01-01,1e-50\n"));
+  REQUIRE(f.summary.stopped);
+  CHECK(f.summary.rejections.at(0).message() == "t.csv:2: column 3 'amount' " + std::string(small) + ": '1e-50'");
+  // decimal money: an exponent past 10^9 either way
+  // decimal money: an exponent past 10^9 either way, and one below cpp_dec_float_50's range (about
+  // 10^-67 million), which its string constructor rounds to 0 without a word
+  for (const char* tiny : {"1e-2000000000", "1e-100000000", "-0.0003e-99999999"}) {
+    INFO(tiny);
+    const auto d = crm::try_read_orders_csv<crm::decimal50>(text(std::string("customer_id,date,amount\n1,2023-01-01,") + tiny + "\n"));
+    REQUIRE(d.summary.stopped);
+    CHECK(d.summary.rejections.at(0).reason == std::string(small) + ": '" + tiny + "'");
+  }
+  const auto zero = crm::try_read_orders_csv<crm::decimal50>(text("customer_id,date,amount\n1,2023-01-01,0.000e-100000000\n"));
+  REQUIRE(zero.summary.ok());  // a zero written with an exponent is a zero
+  CHECK(zero.records.at(0).amount == 0);
+  const auto in_range = crm::try_read_orders_csv<crm::decimal50>(text("customer_id,date,amount\n1,2023-01-01,1e-66000000\n"));
+  REQUIRE(in_range.summary.ok());
+  CHECK(in_range.records.at(0).amount > 0);
+  // the text's order of magnitude, as the reason reads it
+  static_assert(crm::detail::decimal_text_too_small("1e-400"));
+  static_assert(crm::detail::decimal_text_too_small("0.05"));  // order -1
+  static_assert(!crm::detail::decimal_text_too_small("0.5"));  // order 0
+  static_assert(!crm::detail::decimal_text_too_small("000.000"));  // zero is neither
+  static_assert(!crm::detail::decimal_text_too_small("5e-0"));
+  static_assert(crm::detail::decimal_text_too_small("5e-99999999999999999999999"));  // clamped, no overflow
+  static_assert(!crm::detail::decimal_text_too_small("+12.5e+3"));
 }
 
 TEST_CASE("csv: problems with the whole input", "[aggregate][csv]") {

@@ -11,6 +11,7 @@
 #include <crm/aggregate/records.hpp>
 #include <crm/core/error.hpp>
 #include <crm/core/number.hpp>
+#include <crm/detail/decimal_text.hpp>
 
 #include <bit>
 #include <charconv>
@@ -213,7 +214,7 @@ field_failure parse_amount(std::string_view s, T& out) {
     const char* e = b + s.size();
     if (*b == '+' && ++b != e && *b == '-') return {errc::malformed, "is not a number"};
     const auto [p, ec] = std::from_chars(b, e, out, std::chars_format::general);
-    if (ec == std::errc::result_out_of_range) return {errc::out_of_range, "is outside the range of the number type"};
+    if (ec == std::errc::result_out_of_range) return {errc::out_of_range, out_of_range_reason(s)};
     if (ec != std::errc{} || p != e) return {errc::malformed, "is not a number"};
     if (!std::isfinite(out)) return {errc::not_finite, "is not finite (NaN or infinity)"};
   } else {
@@ -221,17 +222,19 @@ field_failure parse_amount(std::string_view s, T& out) {
     if (!plain_decimal(s)) return {errc::malformed, "is not a number"};
     // An exponent beyond +-10^9 is outside any money type's range, and Boost's string constructor
     // throws std::runtime_error for one beyond int (1e-99999999999): refused here, before it.
-    if (decimal_exponent_beyond(s, 1'000'000'000)) return {errc::out_of_range, "is outside the range of the number type"};
+    if (decimal_exponent_beyond(s, 1'000'000'000)) return {errc::out_of_range, out_of_range_reason(s)};
 #if CRM_METRICS_HAS_EXCEPTIONS
     try {
       out = T(std::string(s));
     } catch (const std::exception&) {  // a type that refuses a text plain_decimal accepts
-      return {errc::out_of_range, "is outside the range of the number type"};
+      return {errc::out_of_range, out_of_range_reason(s)};
     }
 #else
     out = T(std::string(s));
 #endif
-    if (!number_traits<T>::is_finite(out)) return {errc::out_of_range, "is outside the range of the number type"};
+    if (!number_traits<T>::is_finite(out)) return {errc::out_of_range, out_of_range_reason(s)};
+    // a type that rounds a value below its range to 0 (cpp_dec_float: 1e-100000000) instead of refusing it
+    if (out == T(0) && decimal_text_nonzero(s)) return {errc::out_of_range, out_of_range_reason(s)};
   }
   return {};
 }

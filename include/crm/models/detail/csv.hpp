@@ -12,6 +12,7 @@
 #pragma once
 
 #include <crm/core/error.hpp>
+#include <crm/detail/decimal_text.hpp>
 
 #include <charconv>
 #include <cstddef>
@@ -80,7 +81,7 @@ class csv_reader {
     if (*first == '+') ++first;  // from_chars rejects a leading '+'
     const auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), v);
     if (ec == std::errc::result_out_of_range)
-      fail(line_no_, std::string(name), "is outside the range of the number type: '" + std::string(s) + "'");
+      fail(line_no_, std::string(name), std::string(out_of_range_reason(s)) + ": '" + std::string(s) + "'");
     if (ec != std::errc{} || ptr != s.data() + s.size())
       fail(line_no_, std::string(name), "is not a number: '" + std::string(s) + "'");
     return v;
