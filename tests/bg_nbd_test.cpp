@@ -318,3 +318,122 @@ TEST_CASE("bg_nbd: P(X(t) = n) for horizons far below alpha, against mpmath", "[
   CHECK(rel(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426}.probability_of_purchases(0, 39), 0.57378635209600940476) < 1e-13);
   CHECK(rel(crm::bg_nbd<double>{0.243, 4.414, 0.793, 2.426}.probability_of_purchases(5, 39), 0.017965493866579043835) < 1e-13);
 }
+
+// The homogeneous-drop-out ridge above a converged interior point (found by an audit; issue 11: "a fit
+// that cannot be trusted says so"). 16 customers with ages of 2e6-6e6 and up to 57 607 purchases:
+// |ln L| is 1e5 nats per customer, the optimizer stopped when an iteration gained less than 1e-12 of
+// it (the gradient still 8e-7 and 1e-2, above its tolerance of 1e-7), and the fit reported those
+// points as maxima, 0.507 and 0.552 nats below the ridge a, b -> infinity. Data (written with %.17g):
+//   A: crm::generate(crm::bg_nbd<double>{0.5, 100, 0.1, 999.9}, {.customers = 16, .first_age = 2e6, .last_age = 6e6, .seed = 3})
+//   B: crm::generate(crm::bg_nbd<double>{0.5, 100, 1, 99999}, {... .seed = 6})
+// Reference (independent): PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/bgnbd_ridge_reference.py
+// (the homogeneous model's maximum by SciPy, Nelder-Mead then BFGS; the full model's ln L in mpmath):
+//   A: homogeneous r 0.6500718 (0.1944), alpha 150.7147 (64.89), p 8.400417e-06 (5.928e-06), ln L -1401766.927021634
+//      full model at the point the fit used to return: ln L -1401767.4344510166, 0.50742938 below the ridge
+//   B: homogeneous ln L -1092291.327972674; the full model at the point the fit used to return
+//      -1092291.8804191807 (0.55244651 below), at the point it returns now -1092290.599163522 (0.72880915 above)
+// Before the fix both fits returned those interior points as ordinary fits (where == none, finite
+// standard errors): the two test cases below failed 7 of the 17 assertions they reached (A: where,
+// params_are_estimates, then the REQUIRE on nested_fitted; B: stop reason, ln L above the ridge, ln L,
+// a + b).
+namespace {
+const std::vector<row> ridge_a = {
+    {4318, 4234962.901826567, 4235063.9584927168},
+    {25359, 2504082.7088140305, 2504140.8609415172},
+    {10361, 4031986.7523914725, 4032123.4698719615},
+    {41252, 5789427.2439649049, 5789533.7304123482},
+    {22936, 2370496.3597120591, 2370624.8824911886},
+    {470, 1367264.4934170251, 2072385.2102180687},
+    {438, 2989459.1208497118, 2993523.8566926569},
+    {10430, 4045075.9007102032, 4047005.7546751918},
+    {661, 3605362.3175915852, 3606936.741335419},
+    {7326, 3017054.8230704563, 3017247.8873703373},
+    {575, 3728227.8860387788, 3737110.130943608},
+    {3850, 3136349.1174768182, 3136836.5411123927},
+    {57607, 2815402.6842388813, 3958033.3248251192},
+    {40788, 5074749.7971532969, 5074780.4980972409},
+    {10759, 4491313.5758231394, 4491597.3808788564},
+    {1178, 2166372.8931183824, 2173857.9743303065},
+};
+const std::vector<row> ridge_b = {
+    {29569, 5104243.8433064772, 5104262.1977999788},
+    {179, 2672910.4454672602, 2690766.7357032327},
+    {1048, 3183129.3229511119, 3183445.740687646},
+    {1073, 3496799.1281329822, 3498447.8305652239},
+    {58458, 2591700.3611782957, 2591726.3793582385},
+    {935, 2570344.1419065758, 2570849.02821268},
+    {274, 2327207.5166084431, 2336412.1254124967},
+    {5226, 3748082.3976868251, 3749027.2499434659},
+    {20109, 2682696.6930155572, 2682716.5936281616},
+    {856, 5065982.7495820383, 5072320.3191743046},
+    {43367, 4135652.6625907943, 4135690.7396562351},
+    {1547, 2087623.4100018477, 2088899.0602709441},
+    {2773, 1959536.0982089525, 3343892.5873517375},
+    {24564, 3214181.9693624503, 3214411.387796022},
+    {340, 5386338.0213335808, 5400400.768060796},
+    {944, 4785873.4608777137, 4792712.8941321056},
+};
+double total_log_likelihood(const crm::bg_nbd<double>& m, const std::vector<row>& rows) {
+  double s = 0;
+  for (const row& c : rows) s += m.log_likelihood(c);
+  return s;
+}
+}  // namespace
+
+TEST_CASE("fit_bg_nbd: the homogeneous-drop-out ridge above a converged interior point is named",
+          "[models][bg_nbd][boundary]") {
+  // The point the fit used to return for A, and its ln L: the full model's, as mpmath computes it.
+  const crm::bg_nbd<double> old_a{0.65007318775980627, 150.71500692976437, 0.069650976161776623, 1464.0392934590752};
+  CHECK(std::abs(total_log_likelihood(old_a, ridge_a) - (-1401767.4344510166)) < 1e-6);
+  const double ridge_ll_a = -1401766.927021634;  // SciPy
+
+  const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+  const auto a = crm::try_fit_bg_nbd<double>(ridge_a, report);
+  REQUIRE(a);
+  CHECK(a->boundary.where == crm::fit_boundary::homogeneous_dropout);
+  CHECK_FALSE(a->params_are_estimates());
+  REQUIRE(a->boundary.nested_fitted);
+  CHECK(a->boundary.nested_parameters == 3);
+  CHECK(std::abs(a->boundary.nested_log_likelihood - ridge_ll_a) < 1e-6);
+  CHECK(a->boundary.nested_log_likelihood >= a->log_likelihood);
+  CHECK(std::abs(a->boundary.nested_log_likelihood - a->log_likelihood - 0.50742938) < 1e-6);
+  CHECK(rel(a->boundary.nested_r, 0.6500718) < 1e-5);
+  CHECK(rel(a->boundary.nested_alpha, 150.7147) < 1e-5);
+  CHECK(rel(a->boundary.nested_dropout, 8.400417e-06) < 1e-4);  // p's SE is 70 % of p: ln L is flat there to 1e-9
+  CHECK(rel(a->boundary.nested_r_se, 0.1944) < 1e-2);
+  CHECK(rel(a->boundary.nested_dropout_se, 5.928e-06) < 1e-2);
+  CHECK(a->boundary.heterogeneity_score <= 0.0);  // the ridge is a maximum
+  CHECK(a->boundary.lr_statistic == 0.0);
+  CHECK(a->boundary.lr_p_value == 1.0);
+  CHECK(std::isinf(a->standard_errors.a));
+  const auto est = crm::try_homogeneous_estimates(*a);
+  REQUIRE(est);
+  CHECK(est->p == a->boundary.nested_dropout);
+  // The default policy: the error names the ridge.
+  const auto e = crm::try_fit_bg_nbd<double>(ridge_a);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::not_identifiable);
+  CHECK(std::string(e.error().detail).find("a, b -> infinity") != std::string::npos);
+}
+
+TEST_CASE("fit_bg_nbd: below the ridge with a positive heterogeneity score, the fit restarts from the ridge's direction",
+          "[models][bg_nbd][boundary]") {
+  // B: the heterogeneity score at the ridge is positive (some heterogeneity raises ln L there), so a
+  // higher interior point exists; the fit restarts from the ridge's direction and finds it.
+  const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+  const double ridge_ll_b = -1092291.327972674;  // SciPy
+  const auto b = crm::try_fit_bg_nbd<double>(ridge_b, report);
+  REQUIRE(b);
+  CHECK(b->boundary.where == crm::fit_boundary::none);
+  CHECK(b->params_are_estimates());
+  CHECK(b->report.reason == crm::stop_reason::gradient_small);
+  CHECK(b->log_likelihood > ridge_ll_b + 0.7);
+  CHECK(std::abs(b->log_likelihood - (-1092290.599163522)) < 1e-5);  // mpmath at the returned point
+  CHECK(std::abs(total_log_likelihood(b->params, ridge_b) - b->log_likelihood) < 1e-6);
+  CHECK(b->params.a + b->params.b > 1e3);
+  CHECK(std::isfinite(b->standard_errors.a));
+  const auto h = crm::try_fit_homogeneous_bg_nbd<double>(ridge_b);
+  REQUIRE(h);
+  CHECK(std::abs(h->fit.log_likelihood - ridge_ll_b) < 1e-6);
+  CHECK(h->heterogeneity_score > 0.0);
+}

@@ -134,3 +134,80 @@ TEST_CASE("fit_modified_bg_nbd: recovers the parameters of 1M simulated customer
     CHECK(std::abs(fit.params.b - cdnow.b) < 3 * fit.standard_errors.b);
   }
 }
+
+// The modified BG/NBD shares the fit (and the ridge check of converged fits; see tests/bg_nbd_test.cpp,
+// "the homogeneous-drop-out ridge above a converged interior point"). Data (written with %.17g):
+//   C: crm::generate(crm::modified_bg_nbd<double>{1, 300, 1, 99999}, {.customers = 16, .first_age = 2e6, .last_age = 6e6, .seed = 3})
+//   D: the same with .seed = 6
+// Reference: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/bgnbd_ridge_reference.py
+//   C: homogeneous r 0.9717865 (0.3014), alpha 296.0351 (118.5), p 5.026264e-06 (5.009e-06), ln L -1258674.215041840;
+//      the full model at the point the fit used to return: -1258677.3467705173 (3.1317287 below the ridge)
+//   D: homogeneous ln L -1894172.349577582; the full model at the point the fit used to return
+//      -1894174.6685952896 (2.3190177 below), at the point it returns now -1894172.2735964396 (0.075981142 above)
+// Before the fix both were returned as ordinary interior fits: the two test cases below failed 4 of the
+// 7 assertions they reached (C: where, then the REQUIRE on nested_fitted; D: ln L at least the ridge's, ln L).
+namespace {
+const std::vector<row> ridge_c = {
+    {1007, 4232307.0165959233, 4235063.9584927168},
+    {5600, 5821005.3604848506, 5821110.9737130422},
+    {15059, 5967470.6041519362, 5967489.5566777717},
+    {27627, 4471353.3245415213, 4471537.8022457035},
+    {16944, 3119949.5379991904, 3120048.7275524004},
+    {245, 2912771.1223300658, 2943708.8395087444},
+    {4456, 4088201.0381785976, 4089364.5970332958},
+    {33753, 3012210.8723538937, 3477106.493408273},
+    {5834, 2992796.1827996988, 2993523.8566926569},
+    {8121, 2719785.0380652603, 2719814.8664211975},
+    {10461, 3303211.0388784916, 3303304.7340298248},
+    {1709, 3221668.8765860139, 3221957.0246218494},
+    {6672, 5208637.0727477167, 5208853.5723424265},
+    {41873, 5283088.7690116689, 5283224.4317286313},
+    {16970, 2914918.6174043072, 2915214.6888871342},
+    {2654, 2302259.8917438709, 2302698.3502080301},
+};
+const std::vector<row> ridge_d = {
+    {15373, 5103299.985061653, 5104262.1977999788},
+    {1069, 4079554.1250632964, 4098024.4083314626},
+    {10183, 5985675.1086948412, 5985781.0186522072},
+    {3391, 4717796.0685212882, 4718436.3154687574},
+    {4662, 4499985.3640051298, 4500315.8436656436},
+    {654, 2350238.8220772347, 2350243.6774097928},
+    {12033, 5730054.5988118798, 5730097.3882850353},
+    {22594, 5528886.8242598567, 5529075.4403148647},
+    {51669, 4581861.8460314842, 4581863.8113517687},
+    {57770, 3981783.9353005923, 3981797.0391145078},
+    {5372, 3602457.6127872653, 3603060.2604145547},
+    {28848, 2893496.3254868626, 3904423.3352180906},
+    {24629, 4610180.6383976983, 4610475.845445089},
+    {1743, 609088.76670708042, 3597884.1831760351},
+    {26152, 5165977.8888302147, 5166114.9529874548},
+    {53746, 3829464.2225332558, 3829477.1141852755},
+};
+}  // namespace
+
+TEST_CASE("fit_modified_bg_nbd: the ridge above a converged interior point is named",
+          "[models][modified_bg_nbd][boundary]") {
+  const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+  const auto c = crm::try_fit_modified_bg_nbd<double>(ridge_c, report);
+  REQUIRE(c);
+  CHECK(c->boundary.where == crm::fit_boundary::homogeneous_dropout);
+  REQUIRE(c->boundary.nested_fitted);
+  CHECK(std::abs(c->boundary.nested_log_likelihood - (-1258674.215041840)) < 1e-6);
+  CHECK(std::abs(c->boundary.nested_log_likelihood - c->log_likelihood - (3.1317287)) < 1e-5);
+  CHECK(rel(c->boundary.nested_dropout, 5.026264e-06) < 1e-4);  // p's SE is p: ln L is flat there
+  CHECK(rel(c->boundary.nested_dropout_se, 5.009e-06) < 1e-2);
+  CHECK(c->boundary.heterogeneity_score <= 0.0);
+  const auto e = crm::try_fit_modified_bg_nbd<double>(ridge_c);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::not_identifiable);
+}
+
+TEST_CASE("fit_modified_bg_nbd: below the ridge with a positive heterogeneity score, the fit restarts from it",
+          "[models][modified_bg_nbd][boundary]") {
+  const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+  const auto d = crm::try_fit_modified_bg_nbd<double>(ridge_d, report);
+  REQUIRE(d);
+  CHECK(d->boundary.where == crm::fit_boundary::none);
+  CHECK(d->log_likelihood >= -1894172.349577582);  // at least the ridge's (SciPy)
+  CHECK(std::abs(d->log_likelihood - (-1894172.2735964396)) < 1e-5);  // mpmath at the returned point
+}
