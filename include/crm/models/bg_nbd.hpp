@@ -771,7 +771,10 @@ struct bg_nbd {
  * field "a" or "b", detail "... boundary a, b -> 0 ...", "a -> 0" (the NBD limit) or "b -> 0"), or,
  * with fit_options::on_boundary = boundary_policy::report, the result says so in its `boundary`
  * member: which boundary, the nested NBD fit (r, alpha, standard errors, ln L) and the
- * likelihood-ratio test against it (crm::boundary_report).
+ * likelihood-ratio test against it (crm::boundary_report). The boundary at infinity (a, b -> infinity,
+ * a/(a+b) = p: homogeneous drop-out, field "a") likewise, with the homogeneous model as the nested one;
+ * it is compared after a failed fit and after a converged one whose stop certified no stationary point
+ * or with a + b >= 100 (docs/models.md, "The boundary at infinity").
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<bg_nbd<T>>> try_fit_bg_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
