@@ -638,8 +638,9 @@ template <std::floating_point T, int Shift, class Model>
   // more likely than the fit's point (beyond 1e-9 relative) and its heterogeneity score is positive,
   // some heterogeneity raises the likelihood at the ridge, so a higher interior point exists: the
   // optimizer starts again from the ridge's direction, (r, alpha) of the homogeneous fit, a = p S,
-  // b = (1-p) S with S = bgnbd_ridge_scale, and its result is the fit when it converges at least as
-  // high as the ridge. Otherwise the ridge is named as above (the fit's point and ln L as `params` and
+  // b = (1-p) S with S = bgnbd_ridge_scale, and its result is the fit when it converges higher than
+  // the ridge (beyond the same 1e-9 relative: a restart that only walked along the ridge is no
+  // estimate). Otherwise the ridge is named as above (the fit's point and ln L as `params` and
   // `log_likelihood`, the homogeneous model as the nested one).
   const bool uncertified = f->report.reason == stop_reason::function_change_small;
   const bool toward_ridge = f->theta[2] + f->theta[3] >= bgnbd_ridge_check_scale;
@@ -655,7 +656,7 @@ template <std::floating_point T, int Shift, class Model>
         convergence again{};
         result<positive_fit<4>> f2 = fit_positive<4>(nll, ridge_start, static_cast<double>(d.customers), opt, model, nullptr, &again,
                                                      {false, true, false, false});
-        if (f2 && f2->log_likelihood >= h->fit.log_likelihood - tol) {
+        if (f2 && f2->log_likelihood > h->fit.log_likelihood + tol) {
           positive_fit<4> g = *f2;  // the report counts both runs
           g.report.iterations += f->report.iterations;
           g.report.function_evaluations += f->report.function_evaluations;
