@@ -4,10 +4,12 @@
 #   compiler + cmake, fmt 9 (libfmt-dev), Boost 1.81 headers (libboost1.81-dev), Catch2 (catch2),
 #   CLI11 and nlohmann-json (libcli11-dev, nlohmann-json3-dev: tools/crm-report),
 #   Google Benchmark (libbenchmark-dev, for benchmarks/), pkg-config (for the pkg-config check),
-#   clang 14 with its sanitizer runtime (clang-14, libclang-rt-14-dev: the clang preset).
+#   clang 14 with its sanitizer runtime (clang-14, libclang-rt-14-dev: the clang preset),
+#   SLEEF (libsleef-dev: the tests of the optional SLEEF path of the batch predictions; the library
+#   itself never needs it).
 set -euo pipefail
 pkgs=(g++ clang-14 libclang-rt-14-dev cmake make libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config
-      libcli11-dev nlohmann-json3-dev)
+      libcli11-dev nlohmann-json3-dev libsleef-dev)
 if [ -n "${CI:-}" ]; then pkgs+=(chromium); fi  # CI opens crm-report's HTML page in it (tests/report)
 pkgs+=("$@")  # extra packages a benchmark script needs (scripts/bench-*.sh), same install path
 missing=()

@@ -122,9 +122,14 @@ TEST_CASE("libmvec log and exp are within 4 ulp of the exact value at every widt
     CHECK(worst_ulps(w.exp, exact_exp, ex) <= 4.0);
     check_in_place(w.log, exact_log, w.exp, exact_exp, lx, 100);
   }
-  CHECK(crm::detail::vector_math_lanes_now() == widths().front().lanes);
 #if CRM_METRICS_DETAIL_LIBMVEC
+  CHECK(crm::detail::vector_math_lanes_now() == widths().front().lanes);
   CHECK(widths().size() > 1);  // glibc 2.35 or later (bookworm has 2.36): log1p and expm1 are vector too
+#elif CRM_METRICS_DETAIL_SLEEF
+  // models_batch_sleef_test (-march=native): SLEEF's width is fixed at compile time, the widest this CPU has
+  const std::size_t sleef_lanes = __builtin_cpu_supports("avx512f") ? 8 : __builtin_cpu_supports("avx2") ? 4 : 2;
+  CHECK(crm::detail::vector_math_lanes_now() == sleef_lanes);
+  CHECK(std::string(crm::detail::vector_math_name()) == "SLEEF");
 #endif
   if (crm::detail::vector_math_uses_libmvec) CHECK(std::string(crm::detail::vector_math_name()) == "libmvec");
 }
