@@ -244,3 +244,68 @@ def pareto_fit_main():
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_fit":
     pareto_fit_main()
+
+
+# Pareto/NBD at its edges (tests/pareto_nbd_test.cpp, "large s and t_x next to T"): P(alive), ln L and
+# E[Y(t) | x, t_x, T] at t = 52, where the double-precision closed form cancels (s up to 1e8, whose
+# terms s log(beta+T) reach 1e9) or the death window (t_x, T] is 1e-9 ... 1e-15 of T wide. The death
+# integral I = int_tx^T (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau by mpmath.quad at 40 digits, split
+# from t_x at geometric steps starting at a sixteenth of the integrand's decay length
+# 1 / ((r+x)/(alpha+t_x) + (s+1)/(beta+t_x)); t_x is the double T (1 - eps) (printed with repr, exact in
+# mpmath), so T - t_x is exact. Each line also gives I by a second quad (an eighth of the length, steps
+# of 2) and, for s < 1e4, by the closed form (mpmath.hyp2f1), with the largest relative difference.
+# Printed: P(alive), ln L, E[Y] (0.0 where below 1e-300, beyond the doubles' normal range) and log(odds
+# dead : alive) = log(s I (alpha+T)^(r+x) (beta+T)^s).
+#   E[Y] = (r+x)(beta+T)/((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)] P(alive) (Fader & Hardie 2005;
+#   (r+x)(beta+T)/(alpha+T) log(1 + t/(beta+T)) P(alive) at s = 1)
+PARETO_EDGE_MODELS = [(0.55, 10.58, s, s / 0.05) for s in (3e5, 1e6, 1e7, 1e8)] + [
+    (0.55, 10.58, 3e5, 11.67), (0.55, 10.58, 1e6, 11.67), (0.5, 1e-3, 1e6, 0.1), (0.5, 1e-3, 3e5, 1e3),
+    (0.5, 1e3, 1e6, 1e-3)]
+PARETO_EDGE_ROWS = [(0, 0.0, 38.86), (2, 30.43, 38.86), (1, 5000.0, 1e4), (10000, 9000.0, 1e4), (1, 0.0, 1e-3),
+                    (2, 38.86 * (1 - 1e-9), 38.86), (1, 1e4 * (1 - 1e-12), 1e4)]
+PARETO_EDGE_NEAR = [((0.5, 10.0, 1.0, 0.01), T, x) for T in (0.01, 38.86) for x in (1, 10000)] + [
+    ((0.5, 0.01, 1.0, 10.0), T, x) for T in (0.01, 38.86) for x in (1, 10000)] + [
+    ((0.5, 1000.0, 1.0, 1.0), 0.01, 1), ((0.5, 1.0, 1.0, 1000.0), 0.01, 1), ((0.55, 10.58, 0.606, 11.67), 38.86, 2),
+    ((0.55, 10.58, 1e6, 2e7), 38.86, 2)]
+PARETO_EDGE_EPS = (1e-9, 1e-12, 1e-15)
+
+
+def pareto_edge_quad(r, alpha, s, beta, x, tx, T, first, step):
+    logf = lambda tau: -(r + x) * mp.log(alpha + tau) - (s + 1) * mp.log(beta + tau)
+    scale = 1 / ((r + x) / (alpha + tx) + (s + 1) / (beta + tx))
+    pts, h = [tx], scale * first
+    while tx + h < T:
+        pts.append(tx + h)
+        h *= step
+    pts.append(T)
+    f0 = logf(tx)
+    return mp.quad(lambda tau: mp.exp(logf(tau) - f0), pts, maxdegree=12) * mp.exp(f0)
+
+
+def pareto_edges_main():
+    cases = [(m, row) for m in PARETO_EDGE_MODELS for row in PARETO_EDGE_ROWS]
+    cases += [(m, (x, T * (1 - e), T)) for (m, T, x) in PARETO_EDGE_NEAR for e in PARETO_EDGE_EPS]
+    for (r, alpha, s, beta), (x, tx, T) in cases:
+        txs = repr(float(tx))
+        r, alpha, s, beta, x, tx, T = map(mp.mpf, (r, alpha, s, beta, x, float(tx), T))
+        i1 = pareto_edge_quad(r, alpha, s, beta, x, tx, T, mp.mpf(1) / 16, 4)
+        i2 = pareto_edge_quad(r, alpha, s, beta, x, tx, T, mp.mpf(1) / 8, 2)
+        diff = abs(i1 - i2) / i1
+        if s < 1e4:
+            diff = max(diff, abs(pareto_integral_closed(r, alpha, s, beta, x, tx, T) - i1) / i1)
+        odds = s * i1 * (alpha + T) ** (r + x) * (beta + T) ** s
+        pa = 1 / (1 + odds)
+        ll = (mp.loggamma(r + x) - mp.loggamma(r) + r * mp.log(alpha) + s * mp.log(beta)
+              + mp.log((alpha + T) ** (-(r + x)) * (beta + T) ** (-s) + s * i1))
+        t = mp.mpf(52)
+        L = mp.log1p(t / (beta + T))
+        growth = L if s == 1 else -mp.expm1(-(s - 1) * L) / (s - 1)
+        ey = (r + x) * (beta + T) / (alpha + T) * growth * pa
+        dbl = lambda v: "0.0" if v < mp.mpf("1e-300") else mp.nstr(v, 20)  # below the doubles' normal range: 0
+        print(f"    {{{mp.nstr(r, 6)}, {mp.nstr(alpha, 6)}, {mp.nstr(s, 6)}, {mp.nstr(beta, 6)}, {mp.nstr(x, 6)}, {txs}, "
+              f"{mp.nstr(T, 6)}, {dbl(pa)}, {mp.nstr(ll, 20)}, {dbl(ey)}, {mp.nstr(mp.log(odds), 20)}}},  "
+              f"// I rel diff {mp.nstr(diff, 2)}", flush=True)
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_edges":
+    pareto_edges_main()

@@ -908,7 +908,9 @@ template <std::floating_point T>
 /// that depend on (x, T) only once per distinct (x, T): F(T) (the 2F1 at T, same term bound),
 /// u2 = log F(T) - (r+s+x) log(d+T) and log(s) - log(r+s+x) + (r+x) log(alpha+T) + s log(beta+T),
 /// added in the scalar function's order. Per customer the 2F1 at t_x remains; a customer whose
-/// series does not converge goes to the scalar function itself (its quadrature, or its error).
+/// series does not converge, or whose closed form fails detail::pareto_closed_form_accurate (the
+/// scalar function's test, on the same terms), goes to the scalar function itself (its quadrature, or
+/// its error).
 /// Customers without purchases (t_x = 0) depend on T alone: their P(alive) is kept with (0, T).
 /// each() computes a range of rows in blocks, summing the 2F1 series at t_x of a block's customers
 /// in lanes (hyp2f1_series_lanes: the same value as the series of at(), bit for bit).
@@ -1008,7 +1010,7 @@ class pareto_alive_kernel {
 
  private:
   struct entry {
-    T u2, c, zero;
+    T u2, c, zero, lf2, l2, cmag;  // lf2 = log F(T), l2 = log(d+T), cmag: the magnitude of c's terms
     bool converged, has_zero;
   };
   // The number of the entry of (x, T), made on first use.
@@ -1021,9 +1023,10 @@ class pareto_alive_kernel {
       const T a = r + s + x;
       const T d = alpha >= beta ? alpha : beta;
       const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, c.age, false, pareto_prediction_series_terms);
-      entries_.push_back({f2.log_value - a * std::log(d + c.age),
-                          std::log(s) - std::log(r + s + x) + (r + x) * std::log(alpha + c.age) + s * std::log(beta + c.age),
-                          T(0), f2.converged, false});
+      const T l2 = std::log(d + c.age), ls = std::log(s), la = std::log(r + s + x), lat = std::log(alpha + c.age),
+              lbt = std::log(beta + c.age);
+      entries_.push_back({f2.log_value - a * l2, ls - la + (r + x) * lat + s * lbt, T(0), f2.log_value, l2,
+                          std::abs(ls) + std::abs(la) + (r + x) * std::abs(lat) + s * std::abs(lbt), f2.converged, false});
     }
     return j;
   }
@@ -1033,18 +1036,29 @@ class pareto_alive_kernel {
     T lo = -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
     if (c.age > c.recency) {
       if (!f1_converged || !e.converged) return m_.try_probability_alive(c);
-      const T u1 = f1 - a * std::log(d + c.recency);
+      const T l1 = std::log(d + c.recency);
+      const T u1 = f1 - a * l1;
+      if (!pareto_closed_form_accurate(e.c, e.cmag, u1, e.u2, closed_form_magnitude(f1, e, a, l1))) {
+        const result<T> v = m_.try_probability_alive(c);
+        if (v && x == T(0)) e.zero = *v, e.has_zero = true;
+        return v;
+      }
       if (u1 > e.u2) lo = e.c + (u1 + std::log(-std::expm1(e.u2 - u1)));
     }
     const T pa = logistic_complement(lo);
     if (x == T(0)) e.zero = pa, e.has_zero = true;
     return pa;
   }
+  // U of pareto_closed_form_accurate, in pareto_log_death_term's order of operations.
+  [[nodiscard]] static T closed_form_magnitude(T f1, const entry& e, T a, T l1) noexcept {
+    return std::abs(f1) + std::abs(e.lf2) + a * (std::abs(l1) + std::abs(e.l2)) + T(64);
+  }
   // On the vector paths (double): finish()'s steps for the lanes [0, lanes) of a block, each function
   // over all lanes at once through vector_math (log of the sums, log1p(-z) for Euler's transformation,
   // log(d + t_x), expm1(u2 - u1), the log of its negative, exp(-|lo|)), in finish()'s order of the
   // other operations. P(alive) goes to sum_[l]; fallback_[l] marks a lane finish() hands to the scalar
-  // function (a series that did not converge, at t_x or at T).
+  // function (a series that did not converge, at t_x or at T, or a closed form that fails
+  // pareto_closed_form_accurate).
   void finish_lanes(std::size_t lanes) {
     const T d = m_.alpha >= m_.beta ? m_.alpha : m_.beta;
     for (std::size_t l = 0; l < lanes; ++l) {
@@ -1064,7 +1078,8 @@ class pareto_alive_kernel {
       const T f1 = euler_[l] ? hyp2f1_euler_log(pa_[l], pb_[l], pc_[l], l1z_[l], lg_[l]) : lg_[l];
       const entry& e = entries_[key_of_[row_of_[l]]];
       u1_[l] = f1 - pa_[l] * ld_[l];  // pa_[l] = r + s + x
-      fallback_[l] = !converged || !e.converged;
+      fallback_[l] = !converged || !e.converged ||
+                     !pareto_closed_form_accurate(e.c, e.cmag, u1_[l], e.u2, closed_form_magnitude(f1, e, pa_[l], ld_[l]));
       above_[l] = u1_[l] > e.u2;
       tail_[l] = above_[l] ? e.u2 - u1_[l] : T(-1);
     }

@@ -225,48 +225,184 @@ template <std::floating_point T, std::size_t K = 1, class Weights = std::nullptr
   return out;
 }
 
+/// What log_integral_anchored returns: log of the integral relative to the integrand at the anchor
+/// (log_rel), the anchor tau_a and V = tau_a + m it was taken at, and the absolute log (log_value).
+template <std::floating_point T>
+struct anchored_integral {
+  T log_rel{}, anchor{}, v{}, log_value{};
+  long long work = 0;
+  bool ok = false;
+};
+
+/**
+ * log of I = int_{tlo}^{thi} (tau+m)^(k-1) (tau+e1)^-c1 (tau+e2)^-c2 dtau (k, c1, c2 > 0; m = 0, or
+ * k = 1 and m = min(e1, e2)): the Pareto/NBD's death integral (m = min(alpha, beta)) and the death part of
+ * its P(X(t) = n) (m = 0, open_lower: from tau = 0, where the integrand is below e^-200 of its
+ * maximum below min(log thi, log e1, log e2) - 200 in u = log(tau + m), the rest bounded and counted).
+ * Integrated in w = log((tau + m) / V) about an anchor tau_a in [tlo, thi] (V = tau_a + m) next to the
+ * mode of the integrand in w, where it is exp(psi(w)) times its value at tau_a,
+ *   psi(w) = k w - c1 L1(w) - c2 L2(w), L_i(w) = log((tau + e_i) / (tau_a + e_i)) = log1p(sigma_i expm1(w)),
+ *   sigma_i = V / (tau_a + e_i),
+ * so psi(0) = 0 exactly and psi is rounded relative to its own terms, not to c log(tau + e) (which at
+ * c = s + 1 = 1e8 is 1e9 and would leave 1e-7 of rounding); the limits are w = log1p((tlo - tau_a) / V)
+ * and log1p((thi - tau_a) / V), so a window t_x = T (1 - 1e-15) keeps its width to the last digit. The
+ * anchor: the mode found by bisection on psi' about thi (at most 200 steps), or the end where psi'
+ * has no root; then the window where psi > -60 by bisection (at most 2 x 200; the rest is bounded by
+ * the tangent line, exp(psi(w)) / |psi'(w)|, and counted in the error), and adaptive Gauss-Kronrod
+ * panels no wider than 1/2 nor than half the width 1/sqrt(-psi''(0)) integrate exp(psi) to an estimated
+ * 1e-13 (at most 256 panels and 256 bisections). Rounding: eps (64 + 4 max(k |w| + c1 |L1| + c2 |L2|))
+ * over the window's ends (each term is monotone in w, zero at the anchor). ok = false when the error
+ * estimate plus the rounding exceeds 1e-9. log I = k log V - c1 log(tau_a + e1) - c2 log(tau_a + e2) +
+ * log_rel; callers combine the anchor's terms with their own analytically (pareto_log_death_term).
+ */
+template <std::floating_point T>
+[[nodiscard]] anchored_integral<T> log_integral_anchored(T k, T c1, T e1, T c2, T e2, T m, T tlo, T thi, bool open_lower) {
+  anchored_integral<T> out;
+  struct frame {
+    T v, s1, sc1, s2, sc2;
+    bool x1, x2;  // e_i == m: L_i(w) = w exactly
+  };
+  const auto make = [&](T ta) {
+    return frame{ta + m, (ta + m) / (ta + e1), (e1 - m) / (ta + e1), (ta + m) / (ta + e2), (e2 - m) / (ta + e2), e1 == m, e2 == m};
+  };
+  // log((tau + e) / (tau_a + e)) at w, and its derivative in w
+  const auto L = [](T w, T sg, T sc, bool exact) {
+    if (exact) return w;
+    const T t = sg * std::expm1(w);
+    if (std::abs(t) <= T(0.5)) return std::log1p(t);
+    return w > T(0) ? w + std::log(sg + sc * std::exp(-w)) : std::log(sc + sg * std::exp(w));
+  };
+  const auto S = [](T w, T sg, T sc, bool exact) {
+    if (exact) return T(1);
+    return w > T(0) ? sg / (sg + sc * std::exp(-w)) : sg * std::exp(w) / (sc + sg * std::exp(w));
+  };
+  const auto psi = [&](const frame& f, T w) { return k * w - c1 * L(w, f.s1, f.sc1, f.x1) - c2 * L(w, f.s2, f.sc2, f.x2); };
+  const auto dpsi = [&](const frame& f, T w) { return k - c1 * S(w, f.s1, f.sc1, f.x1) - c2 * S(w, f.s2, f.sc2, f.x2); };
+  const T ulo_open = std::min(std::log(thi + m), std::min(std::log(e1), std::log(e2))) - T(200);  // open_lower: u = log(tau + m)
+  // 1. the mode, in w about thi
+  const frame fh = make(thi);
+  const T wl1 = open_lower ? ulo_open - std::log(fh.v) : std::log1p((tlo - thi) / fh.v);
+  T ta = thi;
+  if (!(dpsi(fh, wl1) > T(0))) {
+    ta = tlo;
+  } else if (dpsi(fh, T(0)) < T(0)) {
+    T l = wl1, h = 0;
+    for (int i = 0; i < 200 && h - l > T(1e-9) * (T(1) + std::abs(l)); ++i, ++out.work) (dpsi(fh, (l + h) / 2) > T(0) ? l : h) = (l + h) / 2;
+    ta = std::clamp(thi + fh.v * std::expm1((l + h) / 2), tlo, thi);
+  }
+  if (!(ta + m > T(0))) ta = thi * std::exp(wl1);  // open_lower (m = 0) with the mode at 0: not met for k >= 1
+  // 2. the window about the anchor, where psi(0) = 0
+  const frame f = make(ta);
+  out.anchor = ta, out.v = f.v;
+  const T wlo = open_lower ? ulo_open - std::log(f.v) : ta == tlo ? T(0) : std::log1p((tlo - ta) / f.v);
+  const T whi = ta == thi ? T(0) : std::log1p((thi - ta) / f.v);
+  const T drop = T(60);
+  T lo = wlo, hi = whi, tails = 0;  // tails in units of the integrand at the anchor
+  if (psi(f, wlo) < -drop) {
+    T l = wlo, h = 0;
+    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (psi(f, (l + h) / 2) < -drop ? l : h) = (l + h) / 2;
+    lo = l;
+  }
+  if (lo > wlo || open_lower) tails += std::exp(psi(f, lo)) / std::max(dpsi(f, lo), T(1e-300));
+  if (psi(f, whi) < -drop) {
+    T l = 0, h = whi;
+    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (psi(f, (l + h) / 2) < -drop ? h : l) = (l + h) / 2;
+    hi = h;
+    tails += std::exp(psi(f, hi)) / std::max(-dpsi(f, hi), T(1e-300));
+  }
+  const T p1 = S(T(0), f.s1, f.sc1, f.x1), p2 = S(T(0), f.s2, f.sc2, f.x2);
+  const T curv = c1 * p1 * (T(1) - p1) + c2 * p2 * (T(1) - p2);  // -psi''(0)
+  const T pw = std::min(T(0.5), T(0.5) / std::sqrt(std::max(curv, T(1e-300))));
+  const int panels = static_cast<int>(std::clamp(std::ceil((hi - lo) / pw), T(1), T(pareto_quadrature_panels)));
+  const auto integrand = [&](T w) { return std::array<T, 1>{std::exp(psi(f, w))}; };
+  const auto size = [&](T w) {
+    return k * std::abs(w) + c1 * std::abs(L(w, f.s1, f.sc1, f.x1)) + c2 * std::abs(L(w, f.s2, f.sc2, f.x2));
+  };
+  const T eps = std::numeric_limits<T>::epsilon();
+  const T rounding = eps * (T(64) + T(4) * std::max(size(lo), size(hi)));
+  const quadrature_sums<T, 1> q = gauss_kronrod_adaptive<1>(integrand, lo, hi, panels, pareto_quadrature_bisections, T(1e-13), tails);
+  out.work += q.evaluations;
+  if (!(q.value[0] > T(0))) return out;
+  out.log_rel = std::log(q.value[0]);
+  out.log_value = k * std::log(f.v) - c1 * std::log(ta + e1) - c2 * std::log(ta + e2) + out.log_rel;
+  out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_rel);
+  return out;
+}
+
 /**
  * The part of P(X(t) = n) from customers who died in (0, t], as log of
  *   int_0^t s beta^s (beta+tau)^-(s+1) G(r+n)/(G(r) n!) alpha^r tau^n (alpha+tau)^-(r+n) dtau
  * (death at tau, with density E[mu e^(-mu tau)], after n purchases in (0, tau]: the negative binomial
  * probability; Fader & Hardie 2006 write its closed form with 2F1), integrated in u = log tau by
- * log_integral_concave (phi = (n+1) u - (r+n) log(e^u + alpha) - (s+1) log(e^u + beta)) from 200 below
- * min(log t, log alpha, log beta), where the integrand has fallen by more than e^-200, to log t.
+ * log_integral_anchored (k = n+1, c1 = r+n, c2 = s+1, m = 0) from 200 below min(log t, log alpha,
+ * log beta), where the integrand has fallen by more than e^-200, to log t. The anchor's terms are
+ * combined as log(tau_a/(tau_a+beta)) - n log1p(alpha/tau_a) - r log1p(tau_a/alpha) - s log1p(tau_a/beta),
+ * each rounded relative to its own size (not s log beta - (s+1) log(tau_a+beta)).
  */
 template <std::floating_point T>
 [[nodiscard]] log_integral<T> pareto_pmf_death_integral(T r, T alpha, T s, T beta, T n, T t) {
-  const T uhi = std::log(t), ulo = std::min(uhi, std::min(std::log(alpha), std::log(beta))) - T(200);
-  log_integral<T> q = log_integral_concave<T>(n + T(1), r + n, alpha, s + T(1), beta, ulo, uhi, true);
-  q.log_value += std::log(s) + s * std::log(beta) + std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + r * std::log(alpha);
-  return q;
+  const anchored_integral<T> q = log_integral_anchored<T>(n + T(1), r + n, alpha, s + T(1), beta, T(0), T(0), t, true);
+  log_integral<T> out;
+  out.work = q.work, out.ok = q.ok;
+  const T ta = q.anchor;
+  out.log_value = std::log(s) + std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + std::log(ta / (ta + beta)) -
+                  n * std::log1p(alpha / ta) - r * std::log1p(ta / alpha) - s * std::log1p(ta / beta) + q.log_rel;
+  return out;
 }
 
-/// log A0 (Fader & Hardie 2005; s/(r+s+x) A0 = s I) and the work it took (ok = false: not accurate
-/// to 1e-9 within the bound).
+/// log A0 (Fader & Hardie 2005; s/(r+s+x) A0 = s I), the log odds dead : alive and the log of the death
+/// part of the likelihood, with the work it took (ok = false: not accurate to 1e-9 within the bound).
 template <std::floating_point T>
 struct pareto_death_term {
-  T log_value{};
+  T log_value{};  ///< log A0; rounded to eps (s+1) |log(beta+t)| at large s (use the next two)
+  T log_odds{};   ///< log(s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0), rounded relative to its own terms
+  T log_died{};   ///< log(s/(r+s+x) alpha^r beta^s A0) = log(s alpha^r beta^s I), likewise (series: the alive part + log_odds)
   long long work = 0;
   bool ok = false;
   bool quadrature = false;
 };
 
 /**
+ * Whether the closed form's log odds dead : alive, lo = c + u1 + log(1 - e^(u2-u1)) (c = log(s/(r+s+x)) +
+ * (r+x) log(alpha+T) + s log(beta+T), u_i = log F(t_i) - (r+s+x) log(D+t_i)), is accurate enough: its
+ * rounding, eps (U / (1 - e^(u2-u1)) + |log(1 - e^(u2-u1))| + cmag + |u1| + 8) with U = |log F(t_x)| +
+ * |log F(T)| + (r+s+x)(|log(D+t_x)| + |log(D+T)|) + 64 and cmag the sum of c's terms' magnitudes, moves
+ * P(alive), ln L and E[Y] by at most that times P(dead); accepted when that is at most 1e-11 (for
+ * float, whose own rounding is larger, 1e5 eps). When the rounded u2 >= u1 (A0 <= 0, "surely alive") a
+ * positive A0 of up to e^(c+u1) eps (U + 8) may be hidden: accepted when that is at most the same. At large s (c and U reach s log(beta+T) ~ 1e9) or t_x next to T
+ * (u1 - u2 -> 0) the closed form fails this and the death integral is used instead.
+ */
+template <std::floating_point T>
+[[nodiscard]] bool pareto_closed_form_accurate(T c, T cmag, T u1, T u2, T U) noexcept {
+  const T eps = std::numeric_limits<T>::epsilon(), target = std::max(T(1e-11), T(1e5) * eps);  // float: 1e5 eps
+  if (u2 < u1) {
+    const T em = -std::expm1(u2 - u1), l = std::log(em), lo = c + (u1 + l);
+    const T err = eps * (U / em + std::abs(l) + cmag + std::abs(u1) + T(8));
+    return err * (lo >= T(0) ? T(1) : std::exp(lo)) <= target;
+  }
+  return std::exp(c + u1) * eps * (U + T(8)) <= target;
+}
+
+/**
  * log A0 = log((r+s+x) I), I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau: the
  * Pareto/NBD likelihood's term for a customer who died in (t_x, T] (Fader & Hardie 2005; A0 is (r+s+x) I in
- * closed form through 2F1). The 2F1 series are tried first (at most 20 000 terms each); near z = 1
- * (alpha/beta far from 1 with short histories) they need ~1/(1-z) terms, and then I is integrated
- * instead, in u = log(tau + min(alpha, beta)): there the log-integrand
- * u - (r+x) log(e^u + alpha - m) - (s+1) log(e^u + beta - m) (m = min(alpha, beta)) is concave, so its
- * mode is found by bisection, the window where it is within 60 of the maximum likewise (the rest is
- * bounded by the tangent line and counted in the error), and adaptive Gauss-Kronrod panels no wider
- * than half the mode's curvature width integrate it to 1e-13 (estimate). -inf when t_x = T.
+ * closed form through 2F1), with the log odds dead : alive and the log of the death part of L. The 2F1
+ * series are tried first (at most 20 000 terms each) and kept when they converge and
+ * pareto_closed_form_accurate holds; near z = 1 (alpha/beta far from 1 with short histories) they need
+ * ~1/(1-z) terms, at large s their terms cancel (s log(beta+T) ~ 1e9 at s = 1e8), and with t_x next to T
+ * the difference A0 cancels: then I is integrated instead (log_integral_anchored, in
+ * u = log(tau + m), m = min(alpha, beta), anchored next to the mode of the integrand in [t_x, T]) and the
+ * anchor's terms are combined analytically: log odds = log s + log((tau_a+m)/(beta+T)) +
+ * (r+x) log1p((T-tau_a)/(alpha+tau_a)) + (s+1) log1p((T-tau_a)/(beta+tau_a)) + log_rel, the death part
+ * log s + log((tau_a+m)/(beta+tau_a)) - r log1p(tau_a/alpha) - x log(alpha+tau_a) - s log1p(tau_a/beta) +
+ * log_rel, each term rounded relative to its own size. -inf when t_x = T.
  */
 template <std::floating_point T>
 [[nodiscard]] pareto_death_term<T> pareto_log_death_term(T r, T alpha, T s, T beta, T x, T tx, T age) {
   pareto_death_term<T> out;
+  const T ninf = -std::numeric_limits<T>::infinity();
   if (!(age > tx)) {
-    out.log_value = -std::numeric_limits<T>::infinity();
+    out.log_value = out.log_odds = out.log_died = ninf;
     out.ok = true;
     return out;
   }
@@ -276,16 +412,32 @@ template <std::floating_point T>
   const hyp2f1_value<T> f2 = pareto_nbd_f<T>(r, alpha, s, beta, x, age, false, pareto_prediction_series_terms);
   out.work = f1.terms + f2.terms;
   if (f1.converged && f2.converged) {
-    const T u1 = f1.log_value - a * std::log(d + tx), u2 = f2.log_value - a * std::log(d + age);
-    out.log_value = u1 > u2 ? u1 + std::log(-std::expm1(u2 - u1)) : -std::numeric_limits<T>::infinity();
-    out.ok = true;
-    return out;
+    const T l1 = std::log(d + tx), l2 = std::log(d + age);
+    const T u1 = f1.log_value - a * l1, u2 = f2.log_value - a * l2;
+    const T ls = std::log(s), la = std::log(a), lat = std::log(alpha + age), lbt = std::log(beta + age);
+    const T c = ls - la + (r + x) * lat + s * lbt;
+    const T cmag = std::abs(ls) + std::abs(la) + (r + x) * std::abs(lat) + s * std::abs(lbt);
+    const T U = std::abs(f1.log_value) + std::abs(f2.log_value) + a * (std::abs(l1) + std::abs(l2)) + T(64);
+    if (pareto_closed_form_accurate(c, cmag, u1, u2, U)) {
+      out.log_value = u1 > u2 ? u1 + std::log(-std::expm1(u2 - u1)) : ninf;
+      out.log_odds = c + out.log_value;
+      // the alive part log(alpha^r beta^s (alpha+T)^-(r+x) (beta+T)^-s) plus the log odds
+      out.log_died = -r * std::log1p(age / alpha) - (x > T(0) ? x * std::log(alpha + age) : T(0)) - s * std::log1p(age / beta) +
+                     out.log_odds;
+      out.ok = true;
+      return out;
+    }
   }
   out.quadrature = true;
   const T m = std::min(alpha, beta);
-  const log_integral<T> q = log_integral_concave<T>(T(1), r + x, alpha - m, s + T(1), beta - m, std::log(tx + m), std::log(age + m), false);
+  const anchored_integral<T> q = log_integral_anchored<T>(T(1), r + x, alpha, s + T(1), beta, m, tx, age, false);
   out.work += q.work;
+  const T ta = q.anchor, ls = std::log(s);
   out.log_value = std::log(a) + q.log_value;
+  out.log_odds = ls + std::log(q.v / (beta + age)) + (r + x) * std::log1p((age - ta) / (alpha + ta)) +
+                 (s + T(1)) * std::log1p((age - ta) / (beta + ta)) + q.log_rel;
+  out.log_died = ls + std::log(q.v / (beta + ta)) - r * std::log1p(ta / alpha) - (x > T(0) ? x * std::log(alpha + ta) : T(0)) -
+                 s * std::log1p(ta / beta) + q.log_rel;
   out.ok = q.ok;
   return out;
 }
@@ -333,15 +485,14 @@ template <std::floating_point T>
   return lgr_x + r * std::log(alpha) + s * std::log(beta) + mx + std::log(total);
 }
 
-/// log of the odds dead : alive, log( s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0 ), with the death term
-/// of pareto_log_death_term (bounded work; `work`, optional, receives it).
+/// log of the odds dead : alive, log( s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0 ), from
+/// pareto_log_death_term (bounded work; `work`, optional, receives it).
 template <std::floating_point T>
 [[nodiscard]] T pareto_nbd_log_odds_dead(T r, T alpha, T s, T beta, T x, T tx, T age, bool* ok, long long* work = nullptr) {
   const pareto_death_term<T> dt = pareto_log_death_term<T>(r, alpha, s, beta, x, tx, age);
   if (work != nullptr) *work = dt.work;
   if (!dt.ok) *ok = false;
-  if (dt.log_value == -std::numeric_limits<T>::infinity()) return dt.log_value;  // t_x == T: A0 = 0, surely alive
-  return std::log(s) - std::log(r + s + x) + (r + x) * std::log(alpha + age) + s * std::log(beta + age) + dt.log_value;
+  return dt.log_odds;  // -inf when t_x == T: A0 = 0, surely alive
 }
 
 }  // namespace detail
@@ -374,9 +525,14 @@ struct pareto_nbd {
     const T x = c.frequency;
     const detail::pareto_death_term<T> dt = detail::pareto_log_death_term<T>(r, alpha, s, beta, x, c.recency, c.age);
     if (!dt.ok) return error_info{errc::not_converged, m, "parameters", "the death term did not reach 1e-9 within its work bound"};
-    const T alive = -(r + x) * std::log(alpha + c.age) - s * std::log(beta + c.age);
-    const T died = std::log(s) - std::log(r + s + x) + dt.log_value;  // log(s/(r+s+x) A0)
-    return std::lgamma(r + x) - std::lgamma(r) + r * std::log(alpha) + s * std::log(beta) + detail::log_add_exp(alive, died);
+    // the alive part, log(alpha^r beta^s (alpha+T)^-(r+x) (beta+T)^-s), with each term rounded relative
+    // to its own size (s log beta - s log(beta+T) would leave eps s |log beta|)
+    const T alive = -r * std::log1p(c.age / alpha) - (x > T(0) ? x * std::log(alpha + c.age) : T(0)) - s * std::log1p(c.age / beta);
+    const T g = std::lgamma(r + x) - std::lgamma(r);
+    if (dt.log_odds == -std::numeric_limits<T>::infinity()) return g + alive;
+    // series: alive + log(1 + odds); integral: its own death part (accurate where it dominates)
+    if (!dt.quadrature) return g + alive + detail::softplus(dt.log_odds);
+    return g + detail::log_add_exp(alive, dt.log_died);
   }
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
 
