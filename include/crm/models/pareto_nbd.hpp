@@ -152,8 +152,9 @@ struct log_integral {
 
 /**
  * log of int_{ulo}^{uhi} exp(phi(u)) du for phi(u) = k u - c1 log(e^u + d1) - c2 log(e^u + d2)
- * (k, c1, c2 > 0, d1, d2 >= 0): the forms of the Pareto/NBD's death integral and of its P(X(t) = n) in
- * a log variable. phi is concave (log(e^u + d) is convex), so the mode is found by bisection on phi'
+ * (k, c1, c2 > 0, d1, d2 >= 0): the form of the Pareto/NBD's death integral in a log variable, as the
+ * fit's likelihood near z = 1 integrates it with its gradient (pareto_nbd_loglik_integral; predictions
+ * and P(X(t) = n) use log_integral_anchored, which is rounded relative to its anchor). phi is concave (log(e^u + d) is convex), so the mode is found by bisection on phi'
  * (at most 200 steps), the window where phi is within 60 of its maximum likewise (at most 2 x 200;
  * the rest is bounded by the tangent line, exp(phi(w)) / |phi'(w)|, and counted in the error, as is
  * the part below ulo when `open_lower`), and adaptive Gauss-Kronrod panels no wider than 1/2 nor than
