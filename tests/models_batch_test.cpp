@@ -152,6 +152,44 @@ TEST_CASE("batch Pareto/NBD equals the scalar functions", "[models][batch]") {
   check_pareto<double>({0.5, 0.01, 0.8, 1e4}, 7);  // z = (beta-alpha)/(beta+t) near 1: the scalar's quadrature path
 }
 
+TEST_CASE("batch Pareto/NBD: rows whose closed form cancels take the scalar function's integral", "[models][batch]") {
+  // At s >= 3e5 the closed form's terms (s log(beta + T) ~ s) cancel, and with t_x next to T so does
+  // A0 = F(t_x) - F(T): the scalar function integrates the death term instead (pareto_log_death_term's
+  // quadrature, after detail::pareto_closed_form_accurate). The batch kernels make the same test on the
+  // same terms (on the vector paths from their vector logs and exps) and hand exactly those rows to the
+  // scalar function, so they equal it to the bit; every other row is within the stated bound.
+  // (s, beta): a death rate s/beta of 1, 0.1 and 2 per unit of time at s of 1e6 and 4e5; s = 1 with beta = 0.01
+  const crm::pareto_nbd<double> models[] = {
+      {0.553, 10.58, 1e6, 1e6}, {0.553, 10.58, 1e6, 1e7}, {0.8, 10.0, 1.0, 0.01}, {0.553, 10.58, 4e5, 2e5}};
+  std::uint64_t seed = 21;
+  for (const crm::pareto_nbd<double>& m : models) {
+    INFO("s " << m.s << ", beta " << m.beta);
+    rows_t<double> rows = base_for<double>(m, 600, seed++);
+    for (std::size_t i = 0; i < rows.size(); i += 3)
+      if (rows[i].frequency > 0) rows[i].recency = rows[i].age * (1 - 1e-13);
+    const auto pa = crm::batch_probability_alive(m, rows);
+    const auto pa2 = crm::batch_probability_alive(m, rows, {.threads = 2});
+    CHECK(pa2 == pa);
+    std::size_t integrated = 0, closed = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      INFO("row " << i << ": " << rows[i].frequency << ", " << rows[i].recency << ", " << rows[i].age);
+      const auto dt = crm::detail::pareto_log_death_term<double>(m.r, m.alpha, m.s, m.beta, rows[i].frequency, rows[i].recency, rows[i].age);
+      REQUIRE(dt.ok);
+      const double want = m.probability_alive(rows[i]);
+      if (dt.quadrature) {
+        ++integrated;
+        CHECK(pa[i] == want);
+      } else {
+        closed += rows[i].frequency > 0 && rows[i].recency < rows[i].age ? 1u : 0u;
+        CHECK(ulps(pa[i], want) <= crm_test::pareto_alive_bound(m, rows[i]));
+      }
+    }
+    CHECK(integrated > 0);
+    INFO("integrated " << integrated << ", closed form " << closed);
+    if (m.s < 10) CHECK(closed > 0);  // at s = 1 the closed form serves the rows with t_x well below T
+  }
+}
+
 TEST_CASE("batch P(X(t) = n) equals the scalar function for every pair", "[models][batch]") {
   const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
   const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};

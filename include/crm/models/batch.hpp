@@ -1038,12 +1038,27 @@ class pareto_alive_kernel {
       if (!f1_converged || !e.converged) return m_.try_probability_alive(c);
       const T l1 = std::log(d + c.recency);
       const T u1 = f1 - a * l1;
-      if (!pareto_closed_form_accurate(e.c, e.cmag, u1, e.u2, closed_form_magnitude(f1, e, a, l1))) {
+      const T U = closed_form_magnitude(f1, e, a, l1);
+      // pareto_closed_form_accurate, with the functions it shares with P(alive) computed once
+      bool accurate = false;
+      T ex = 1;  // exp(-|lo|)
+      if (u1 > e.u2) {
+        const T em = -std::expm1(e.u2 - u1), l = std::log(em);
+        lo = e.c + (u1 + l);
+        ex = std::exp(-std::abs(lo));
+        accurate = pareto_closed_form_accurate_above(e.cmag, u1, U, em, l, lo, ex);
+      } else {
+        accurate = pareto_closed_form_accurate_below(e.c, u1, U);
+        ex = 0;  // lo = -inf: surely alive
+      }
+      if (!accurate) {
         const result<T> v = m_.try_probability_alive(c);
         if (v && x == T(0)) e.zero = *v, e.has_zero = true;
         return v;
       }
-      if (u1 > e.u2) lo = e.c + (u1 + std::log(-std::expm1(e.u2 - u1)));
+      const T pa = lo > T(0) ? ex / (T(1) + ex) : T(1) / (T(1) + ex);  // logistic_complement(lo)
+      if (x == T(0)) e.zero = pa, e.has_zero = true;
+      return pa;
     }
     const T pa = logistic_complement(lo);
     if (x == T(0)) e.zero = pa, e.has_zero = true;
@@ -1078,16 +1093,17 @@ class pareto_alive_kernel {
       const T f1 = euler_[l] ? hyp2f1_euler_log(pa_[l], pb_[l], pc_[l], l1z_[l], lg_[l]) : lg_[l];
       const entry& e = entries_[key_of_[row_of_[l]]];
       u1_[l] = f1 - pa_[l] * ld_[l];  // pa_[l] = r + s + x
-      fallback_[l] = !converged || !e.converged ||
-                     !pareto_closed_form_accurate(e.c, e.cmag, u1_[l], e.u2, closed_form_magnitude(f1, e, pa_[l], ld_[l]));
+      fallback_[l] = !converged || !e.converged;
+      mag_[l] = closed_form_magnitude(f1, e, pa_[l], ld_[l]);
       above_[l] = u1_[l] > e.u2;
       tail_[l] = above_[l] ? e.u2 - u1_[l] : T(-1);
     }
     vexpm1(tail_, tail_, lanes);
-    for (std::size_t l = 0; l < lanes; ++l) tail_[l] = above_[l] ? -tail_[l] : T(1);
+    for (std::size_t l = 0; l < lanes; ++l) em_[l] = tail_[l] = above_[l] ? -tail_[l] : T(1);
     vlog(tail_, tail_, lanes);  // log(-expm1(u2 - u1))
     for (std::size_t l = 0; l < lanes; ++l) {
       // t_x < T always here; u1 <= u2 leaves lo = -inf (A0 <= 0 in finish(): surely alive)
+      lm_[l] = tail_[l];
       lo_[l] = above_[l] ? entries_[key_of_[row_of_[l]]].c + (u1_[l] + tail_[l]) : -std::numeric_limits<T>::infinity();
       tail_[l] = -std::abs(lo_[l]);
     }
@@ -1095,6 +1111,11 @@ class pareto_alive_kernel {
     for (std::size_t l = 0; l < lanes; ++l) {
       const T e = tail_[l];  // logistic_complement(lo): e = exp(-lo) when lo > 0, else exp(lo)
       sum_[l] = lo_[l] > T(0) ? e / (T(1) + e) : T(1) / (T(1) + e);
+      // pareto_closed_form_accurate on the values just computed (its exp only where u1 <= u2, rare)
+      const entry& en = entries_[key_of_[row_of_[l]]];
+      if (!fallback_[l])
+        fallback_[l] = above_[l] ? !pareto_closed_form_accurate_above(en.cmag, u1_[l], mag_[l], em_[l], lm_[l], lo_[l], e)
+                                 : !pareto_closed_form_accurate_below(en.c, u1_[l], mag_[l]);
     }
   }
   static constexpr std::size_t block_rows = 256;
@@ -1105,7 +1126,8 @@ class pareto_alive_kernel {
   rfm_row<T> row_[block_rows];
   std::size_t key_of_[block_rows], lane_of_[block_rows], row_of_[block_rows], hash_[block_rows];
   T value_[block_rows], pa_[block_rows], pb_[block_rows], pc_[block_rows], pz_[block_rows], sa_[block_rows], sb_[block_rows],
-      sum_[block_rows], lg_[block_rows], l1z_[block_rows], ld_[block_rows], u1_[block_rows], tail_[block_rows], lo_[block_rows];
+      sum_[block_rows], lg_[block_rows], l1z_[block_rows], ld_[block_rows], u1_[block_rows], tail_[block_rows], lo_[block_rows],
+      mag_[block_rows], em_[block_rows], lm_[block_rows];
   bool euler_[block_rows], conv_[block_rows], scalar_[block_rows], fallback_[block_rows], above_[block_rows];
 };
 

@@ -374,14 +374,28 @@ struct pareto_death_term {
  * (u1 - u2 -> 0) the closed form fails this and the death integral is used instead.
  */
 template <std::floating_point T>
+[[nodiscard]] constexpr T pareto_closed_form_target() noexcept {
+  return std::max(T(1e-11), T(1e5) * std::numeric_limits<T>::epsilon());  // float: 1e5 eps
+}
+/// pareto_closed_form_accurate where u2 < u1, with its functions' values given: em = -expm1(u2 - u1),
+/// l = log(em), lo = c + (u1 + l) and e = exp(-|lo|) (the batch kernels have them already).
+template <std::floating_point T>
+[[nodiscard]] bool pareto_closed_form_accurate_above(T cmag, T u1, T U, T em, T l, T lo, T e) noexcept {
+  const T err = std::numeric_limits<T>::epsilon() * (U / em + std::abs(l) + cmag + std::abs(u1) + T(8));
+  return err * (lo >= T(0) ? T(1) : e) <= pareto_closed_form_target<T>();
+}
+/// pareto_closed_form_accurate where u2 >= u1.
+template <std::floating_point T>
+[[nodiscard]] bool pareto_closed_form_accurate_below(T c, T u1, T U) noexcept {
+  return std::exp(c + u1) * std::numeric_limits<T>::epsilon() * (U + T(8)) <= pareto_closed_form_target<T>();
+}
+template <std::floating_point T>
 [[nodiscard]] bool pareto_closed_form_accurate(T c, T cmag, T u1, T u2, T U) noexcept {
-  const T eps = std::numeric_limits<T>::epsilon(), target = std::max(T(1e-11), T(1e5) * eps);  // float: 1e5 eps
   if (u2 < u1) {
     const T em = -std::expm1(u2 - u1), l = std::log(em), lo = c + (u1 + l);
-    const T err = eps * (U / em + std::abs(l) + cmag + std::abs(u1) + T(8));
-    return err * (lo >= T(0) ? T(1) : std::exp(lo)) <= target;
+    return pareto_closed_form_accurate_above(cmag, u1, U, em, l, lo, std::exp(-std::abs(lo)));
   }
-  return std::exp(c + u1) * eps * (U + T(8)) <= target;
+  return pareto_closed_form_accurate_below(c, u1, U);
 }
 
 /**
