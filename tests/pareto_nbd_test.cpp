@@ -439,6 +439,41 @@ TEST_CASE("pareto_nbd: large s and t_x next to T are answered, to 1e-9 of mpmath
   CHECK(refused == 0);
 }
 
+TEST_CASE("pareto_nbd: nothing is refused on a grid of s, alpha, beta, x, T and t_x next to T", "[models][pareto_nbd][bounded]") {
+  // docs/models.md: refusals come only from the work bound or a non-finite result. A grid over the
+  // regions that used to be refused (s from 1e3 to 1e8; alpha, beta from 1e-3 to 1e3; x to 1e4; T to
+  // 1e7; t_x = T (1 - eps) down to eps = 1e-15): every P(alive), ln L and E[Y(52)] is answered, each a
+  // probability, a finite log and a finite expectation, within the work bound.
+  std::size_t customers = 0;
+  for (const double s : {1e3, 1e4, 1e5, 3e5, 1e6, 1e7, 1e8})
+    for (const double alpha : {1e-3, 0.1, 10.0, 1e3})
+      for (const double beta : {1e-3, 0.1, 10.0, 1e3})
+        for (const double x : {0.0, 1.0, 100.0, 1e4})
+          for (const double age : {1.0, 38.86, 1e3, 1e7})
+            for (const double f : {0.0, 0.5, 1 - 1e-9, 1 - 1e-15}) {
+              if ((x == 0.0) != (f == 0.0)) continue;  // t_x = 0 exactly when x = 0
+              const crm::pareto_nbd<double> m{0.55, alpha, s, beta};
+              const crm::rfm_row<double> c{x, age * f, age};
+              INFO("s " << s << ", alpha " << alpha << ", beta " << beta << ", x " << x << ", T " << age << ", t_x/T " << f);
+              ++customers;
+              const auto pa = m.try_probability_alive(c);
+              const auto ll = m.try_log_likelihood(c);
+              const auto ey = m.try_conditional_expected_purchases(c, 52.0);
+              REQUIRE(pa);
+              REQUIRE(ll);
+              REQUIRE(ey);
+              CHECK((*pa >= 0.0 && *pa <= 1.0));
+              CHECK(std::isfinite(*ll));
+              CHECK((std::isfinite(*ey) && *ey >= 0.0));
+              bool ok = true;
+              long long work = 0;
+              (void)crm::detail::pareto_nbd_log_odds_dead(0.55, alpha, s, beta, x, age * f, age, &ok, &work);
+              CHECK(ok);
+              CHECK(work <= crm::detail::pareto_death_term_max_work);
+            }
+  CHECK(customers == 7 * 4 * 4 * 4 * (1 + 3 * 3));  // x = 0 with t_x = 0; x > 0 with three t_x
+}
+
 TEST_CASE("pareto_nbd: the fit's likelihood near z = 1 (the death integral with its gradient) matches mpmath, with bounded work",
           "[models][pareto_nbd][bounded]") {
   // python3 scripts/hyp2f1_reference.py pareto_fit (mpmath 1.3.0, 40 digits): ln L of one customer with
