@@ -52,6 +52,33 @@ TEST_CASE("nps_interval: n = 1 and unanimous answers collapse honestly, and the 
   CHECK_THAT(crm::nps_standard_error(huge), WithinRel(100.0 * std::sqrt(0.6875 / 1e12), 1e-12));
 }
 
+TEST_CASE("nps statistics: nearly unanimous answers keep their positive standard error", "[statistics][nps]") {
+  // p_P + p_D - (p_P - p_D)^2 cancelled to 0 when nearly every answer was a promoter (found by an
+  // audit): a standard error of 0 for 1e8 promoters and one detractor in float, and compare_nps then
+  // refused "every answer in both surveys is of one kind". Reference: mpmath at 30 digits, from the
+  // definition, 100 sqrt((p + d - (p - d)^2) / n) with p = P/n, d = D/n:
+  //   python3 -c "import mpmath as mp; mp.mp.dps = 30; n = mp.mpf(P + A + D); p = P/n; d = D/n;
+  //               print(100*mp.sqrt((p + d - (p - d)**2)/n))"
+  CHECK_THAT(static_cast<double>(crm::nps_standard_error<float>({.promoters = 100'000'000, .passives = 0, .detractors = 1})),
+             WithinRel(1.999999970000000375e-6, 1e-6));
+  CHECK_THAT(static_cast<double>(crm::nps_standard_error<float>({.promoters = 100'000'000, .passives = 1, .detractors = 0})),
+             WithinRel(9.999999850000001875e-7, 1e-6));
+  CHECK_THAT(static_cast<double>(crm::nps_standard_error<float>({.promoters = 1'000'000, .passives = 0, .detractors = 1})),
+             WithinRel(0.00019999970000037499956, 1e-6));
+  CHECK_THAT(crm::nps_standard_error<double>({.promoters = 40'000'000'000'000'000, .passives = 0, .detractors = 1}),
+             WithinRel(5.0000000000000011178e-15, 1e-12));
+  CHECK_THAT(crm::nps_standard_error<double>({.promoters = 40'000'000'000'000'000, .passives = 1, .detractors = 0}),
+             WithinRel(2.5000000000000005589e-15, 1e-12));
+  // so the comparison of two such surveys is answered (not "of one kind")
+  const auto c = crm::try_compare_nps<float>({.promoters = 100'000'000, .passives = 0, .detractors = 1},
+                                             {.promoters = 100'000'000, .passives = 1, .detractors = 0}, 0.95f);
+  REQUIRE(c);
+  CHECK(c->difference.lower < c->difference.upper);
+  const auto c2 = crm::try_compare_nps<double>({.promoters = 40'000'000'000'000'000, .passives = 0, .detractors = 1},
+                                               {.promoters = 40'000'000'000'000'000, .passives = 1, .detractors = 0});
+  REQUIRE(c2);
+}
+
 TEST_CASE("compare_nps: difference, interval and p-value match R", "[statistics][nps]") {
   // a <- sc(60, 25, 15); b <- sc(140, 40, 20); se_x <- sqrt(mean((x - mean(x))^2) / length(x));
   // d <- mean(b) - mean(a); se <- sqrt(sa^2 + sb^2); z <- d / se

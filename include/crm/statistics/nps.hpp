@@ -50,11 +50,14 @@ template <number T>
   using std::sqrt;
   const T n = to_number<T>(c.respondents());
   const T promoters = to_number<T>(c.promoters) / n;
+  const T passives = to_number<T>(c.passives) / n;
   const T detractors = to_number<T>(c.detractors) / n;
   const T mean = promoters - detractors;
-  // Variance of one answer scored +1 / 0 / -1: E[s^2] - E[s]^2 = p_P + p_D - (p_P - p_D)^2.
-  T variance = promoters + detractors - mean * mean;
-  if (variance < T(0)) variance = T(0);  // rounding when nearly every answer is the same
+  // Variance of one answer scored +1 / 0 / -1: E[s^2] - E[s]^2 = p_P + p_D - (p_P - p_D)^2, written
+  // with p_P + p_A + p_D = 1 as a sum of non-negative terms, p_A (p_P + p_D) + 4 p_P p_D: the
+  // difference form cancels to 0 when nearly every answer is of one kind (1e8 promoters and one
+  // detractor in float), which made a standard error of 0 out of a positive one.
+  const T variance = passives * T(promoters + detractors) + T(4) * promoters * detractors;
   return {T(100) * mean, T(T(100) * T(sqrt(T(variance / n))))};
 }
 
@@ -66,7 +69,8 @@ template <number T>
  * NPS = % promoters - % detractors (001_15fb4e46a87cf176.txt lines 82-84) is the mean of the
  * answers scored +1 (promoter, 9-10), 0 (passive, 7-8) and -1 (detractor, 0-6), times 100. Its
  * standard error is 100 sqrt((p_P + p_D - (p_P - p_D)^2) / n), with p_P, p_D the promoter and
- * detractor shares of n respondents (the multinomial variance of the score, divided by n).
+ * detractor shares of n respondents (the multinomial variance of the score, divided by n; computed as
+ * p_A (p_P + p_D) + 4 p_P p_D, the same without cancellation, p_A the passives' share).
  * @returns points (0..100); 0 when every respondent gave the same kind of answer.
  * Errors: a negative count (field promoters, passives or detractors); no respondents (empty_input);
  * counts whose sum exceeds count_t (errc::overflow on "respondents").
