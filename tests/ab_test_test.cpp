@@ -16,6 +16,7 @@
 // Fisher 1e-10 relative (R adds dhyper terms; we use the ratio recurrence in log space).
 #include "catch.hpp"
 
+#include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
 
 #include <cmath>
@@ -102,6 +103,34 @@ TEST_CASE("fisher_exact_test: extreme tables and large counts match R", "[statis
   CHECK_THAT(crm::fisher_exact_test({1200, 25000}, {1320, 25000}).p_value, WithinRel(0.01497477191638364, 1e-9));
   CHECK_THAT(crm::fisher_exact_test<long double>({1200, 25000}, {1320, 25000}).p_value,
              WithinRel(0.01497477191638364, 1e-9));
+}
+
+TEST_CASE("fisher_exact_test: float and multiprecision types, bounded", "[statistics][ab_test]") {
+  // float summed its log-probabilities in float: p = 1 for 499 000 / 10^6 against 501 000 / 10^6 and
+  // 0.0605 for the worked example (found by an audit); the sums are now made in double. Reference:
+  // the exact hypergeometric tail in mpmath at 30 digits, symmetric arms (na == nb), R's definition:
+  //   import mpmath as mp; mp.mp.dps = 30
+  //   lp = lambda k, K, N, m: mp.log(mp.binomial(K, k)) + mp.log(mp.binomial(N-K, m-k)) - mp.log(mp.binomial(N, m))
+  //   p = 2 * sum(mp.e**lp(k, xa+xb, 2*n, n) for k in range(0, xa+1))   (summed down from xa until negligible)
+  //   -> 499000/1e6 vs 501000/1e6: 0.00469843126446; 120/2400 vs 150/2400: 0.0690839738428
+  CHECK_THAT(static_cast<double>(crm::fisher_exact_test<float>({499'000, 1'000'000}, {501'000, 1'000'000}).p_value),
+             WithinRel(0.00469843126446, 1e-6));
+  // (40 digits: 0.0046984312644577646638; double summed plainly was 1.5e-9 off, compensated 3.4e-12)
+  CHECK_THAT(crm::fisher_exact_test<double>({499'000, 1'000'000}, {501'000, 1'000'000}).p_value,
+             WithinRel(0.0046984312644577646638, 1e-11));
+  const double worked = crm::fisher_exact_test<double>({120, 2400}, {150, 2400}).p_value;
+  CHECK_THAT(worked, WithinRel(0.0690839738428, 1e-9));
+  CHECK_THAT(static_cast<double>(crm::fisher_exact_test<float>({120, 2400}, {150, 2400}).p_value), WithinRel(worked, 1e-6));
+  // Boost.Multiprecision: exact for small supports, refused beyond 10^4 tables (bounded time)
+  CHECK_THAT(static_cast<double>(crm::fisher_exact_test<crm::decimal50>({120, 2400}, {150, 2400}).p_value), WithinRel(worked, 1e-12));
+  const auto big = crm::try_fisher_exact_test<crm::decimal50>({499'000, 1'000'000}, {501'000, 1'000'000});
+  REQUIRE_FALSE(big);
+  CHECK(big.error().code == crm::errc::out_of_range);
+  CHECK(std::string(big.error().field) == "trials");
+  // the bound: hi - lo = min(K, m) - max(0, m - F) = 10^4 tables is refused, 10^4 - 1 summed (not run
+  // here: about 2 s in decimal50); double sums it
+  CHECK_FALSE(crm::try_fisher_exact_test<crm::decimal50>({5000, 10'000}, {5000, 10'000}));
+  CHECK(crm::try_fisher_exact_test<double>({5000, 10'000}, {5000, 10'000}));
 }
 
 TEST_CASE("A/B tests: counts of 10^12 do not overflow", "[statistics][ab_test]") {
