@@ -23,6 +23,26 @@ TEST_CASE("statistics format: a rate estimate prints in percent with its interva
   CHECK(fmt::format("{}", half) == "50% [25%, 75%] 50% CI");
 }
 
+TEST_CASE("statistics format: the level's own digits, width and alignment, no negative zero", "[statistics][format]") {
+  // (found by an audit) a level of 0.99999 printed "100% CI" and 0.00001 "0% CI"; a width was parsed
+  // and ignored; "{:.0}" of a difference near 0 printed "[-0%, 0%]".
+  const crm::rate_estimate<double> e{{0.308}, {0.2553}, {0.3662}, 0.99999};
+  CHECK(fmt::format("{}", e) == "30.8% [25.53%, 36.62%] 99.999% CI");
+  CHECK(fmt::format("{}", crm::rate_estimate<double>{{0.308}, {0.308}, {0.308}, 0.00001}) == "30.8% [30.8%, 30.8%] 0.001% CI");
+  CHECK(fmt::format("{}", crm::rate_estimate<float>{{0.308f}, {0.2553f}, {0.3662f}, 0.95f}) == "30.8% [25.53%, 36.62%] 95% CI");
+  CHECK(fmt::format("{}", crm::rate_estimate<double>{{0.308}, {0.2553}, {0.3662}, 0.9}) == "30.8% [25.53%, 36.62%] 90% CI");
+  const auto w = crm::proportion_interval({.successes = 81, .trials = 263});
+  CHECK(fmt::format("[{:>35}]", w) == "[      30.8% [25.53%, 36.62%] 95% CI]");  // 29 characters, 6 of fill
+  CHECK(fmt::format("[{:*<30.1}]", w) == "[30.8% [25.5%, 36.6%] 95% CI***]");
+  CHECK(fmt::format("[{:^34}]", w) == "[  30.8% [25.53%, 36.62%] 95% CI   ]");
+  const crm::rate_estimate<double> d{{5e-7}, {-0.0009}, {0.0011}, 0.95};
+  CHECK(fmt::format("{:.0}", d) == "0% [0%, 0%] 95% CI");
+  CHECK(fmt::format("{:.1}", d) == "0.0% [-0.1%, 0.1%] 95% CI");
+  CHECK(fmt::format("{:.1}", crm::rate<double>{-1e-7}) == "0.0%");
+  CHECK(fmt::format("{:.2}", crm::money<double>{-0.001}) == "0.00");
+  CHECK(fmt::format("{:.2}", crm::money<double>{-0.01}) == "-0.01");
+}
+
 TEST_CASE("statistics format: NPS and mean estimates print in their own units", "[statistics][format]") {
   // R: nps(sc(60, 25, 15)) -> 45, 30.497590874857956, 59.502409125142044
   const auto nps = crm::nps_interval({.promoters = 60, .passives = 25, .detractors = 15});

@@ -92,12 +92,13 @@ struct precision_spec {
     for (int i = 0; i < pad - left; ++i) *out++ = fill;
     return out;
   }
-  /// fixed with the given precision, or `fallback` decimals with trailing zeros trimmed.
+  /// fixed with the given precision, or `fallback` decimals with trailing zeros trimmed; a value that
+  /// rounds to zero prints without a sign ("{:.1}" of -1e-7 is "0.0", not "-0.0").
   template <class T>
   [[nodiscard]] std::string render(const T& v, int fallback, bool trim) const {
-    if (precision >= 0) return to_fixed(v, precision);
-    std::string s = to_fixed(v, fallback);
-    return trim ? trim_zeros(std::move(s)) : s;
+    std::string s = to_fixed(v, precision >= 0 ? precision : fallback);
+    if (!s.empty() && s.front() == '-' && s.find_first_of("123456789") == std::string::npos) s.erase(0, 1);
+    return precision < 0 && trim ? trim_zeros(std::move(s)) : s;
   }
 };
 

@@ -2,7 +2,9 @@
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 //
-// Format spec: [.precision], applied to the estimate and both limits (the level prints as is):
+// Format spec: [[fill]align][width][.precision]; the precision applies to the estimate and both limits,
+// the width to the whole text (right-aligned by default); the level prints with as many decimals as it
+// has (up to 10; "99.999% CI", never a rounded "100% CI"):
 //   rate_estimate  "{}"    -> "30.8% [25.53%, 36.62%] 95% CI"  (percent, up to 2 decimals, trailing 0s trimmed)
 //                  "{:.1}" -> "30.8% [25.5%, 36.6%] 95% CI"    (exactly 1 decimal)
 //   value_estimate "{}"    -> "45 [30.5, 59.5] 95% CI"         (NPS points, a mean in data units)
@@ -18,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <string>
 #include <type_traits>
 
@@ -45,7 +48,11 @@ struct fmt::formatter<crm::estimate<Q, T>> : crm::detail::precision_spec {
       }
     };
     const T level_pct = e.level * T(100);
-    const std::string level = crm::detail::trim_zeros(crm::detail::to_fixed(level_pct, 2));
-    return fmt::format_to(ctx.out(), "{} [{}, {}] {}% CI", show(e.point), show(e.lower), show(e.upper), level);
+    // as many decimals as the type carries beyond the level's own digits (float: 3, so 0.95f prints
+    // 95, not 94.9999981), at most 10
+    constexpr int digits = std::numeric_limits<T>::digits10;
+    constexpr int decimals = digits - 3 < 0 ? 0 : digits - 3 > 10 ? 10 : digits - 3;
+    const std::string level = crm::detail::trim_zeros(crm::detail::to_fixed(level_pct, decimals));
+    return emit(ctx, fmt::format("{} [{}, {}] {}% CI", show(e.point), show(e.lower), show(e.upper), level));
   }
 };
