@@ -64,6 +64,30 @@ TEST_CASE("statistical_power and minimum_detectable_effect match R", "[statistic
   CHECK(crm::statistical_power({.baseline = 0.05, .variant = 0.06, .trials_per_arm = n - 1}) < 0.8);
 }
 
+TEST_CASE("planning: a subnormal alpha and a tiny detectable effect keep their digits", "[statistics][planning]") {
+  // (found by an audit) alpha = 4.9e-324 gave "minimum_detectable_effect overflows" (alpha / 2 underflowed
+  // to 0, its quantile to infinity); the effect detectable with 2^63 - 1 trials per arm was 3.4e-8 off
+  // (p2 - p1 rounded to p2's precision), 65 times too large in float. References, mpmath at 40 digits:
+  //   zq = lambda a: mp.findroot(lambda z: mp.log(mp.erfc(z/mp.sqrt(2))) - mp.log(a), mp.sqrt(-2*mp.log(a)))
+  //   n = (zq(alpha)*sqrt(2 pbar qbar) + zq(2(1-power))*sqrt(p1 q1 + p2 q2))^2 / d^2  (R's power.prop.test)
+  //     -> baseline 0.5, effect 0.1, alpha 4.9406564584124654e-324: 76540.8647731669;
+  //        alpha 1.4012984643248171e-45 (float's smallest): 11148.7076545809
+  //   mde: mp.findroot(power(d) - 0.8, (1e-10, 5e-10), solver='anderson'), n = 2^63 - 1, p1 = 0.05
+  //     -> 2.8432875089158590686e-10
+  const auto d = crm::sample_size_per_arm<double>({.baseline = 0.5, .minimum_detectable_effect = 0.1, .alpha = 4.9406564584124654e-324});
+  CHECK_THAT(d.exact, WithinRel(76540.8647731669, 1e-9));
+  const auto f = crm::sample_size_per_arm<float>({.baseline = 0.5f, .minimum_detectable_effect = 0.1f, .alpha = 1.4012984643248171e-45f});
+  CHECK_THAT(static_cast<double>(f.exact), WithinRel(11148.7076545809, 1e-5));
+  CHECK(crm::statistical_power<double>({.baseline = 0.1, .variant = 0.2, .trials_per_arm = 1000, .alpha = 4.9406564584124654e-324}) > 0.0);
+  constexpr crm::count_t most = std::numeric_limits<crm::count_t>::max();
+  CHECK_THAT(crm::minimum_detectable_effect<double>({.baseline = 0.05, .trials_per_arm = most}).fraction,
+             WithinRel(2.8432875089158590686e-10, 1e-12));
+  CHECK_THAT(static_cast<double>(crm::minimum_detectable_effect<float>({.baseline = 0.05f, .trials_per_arm = most}).fraction),
+             WithinRel(2.8432875089158590686e-10, 1e-6));
+  CHECK_THAT(static_cast<double>(crm::minimum_detectable_effect<long double>({.baseline = 0.05L, .trials_per_arm = most}).fraction),
+             WithinRel(2.8432875089158590686e-10, 1e-14));
+}
+
 TEST_CASE("planning: alpha, power and rates out of range are errors naming the field", "[statistics][planning][errors]") {
   using crm::errc;
   const auto field = [](const auto& r) { return std::string(r.error().field); };

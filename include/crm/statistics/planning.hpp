@@ -93,14 +93,20 @@ template <number T>
                       check_open_unit(metric, "alpha", plan.alpha)});
 }
 
+/// Power of the two-sided test of p1 against p2 = p1 + d with n trials per arm; d given apart so that a
+/// tiny effect keeps its digits (p2 - p1 rounds to eps p2).
 template <number T>
-[[nodiscard]] T power_of(const T& p1, const T& p2, const T& n, const T& z_alpha) {
+[[nodiscard]] T power_of_difference(const T& p1, const T& p2, const T& d, const T& n, const T& z_alpha) {
   using std::abs;
   using std::sqrt;
   const T q1 = T(1) - p1;
   const T q2 = T(1) - p2;
-  const T numerator = T(sqrt(n)) * T(abs(T(p2 - p1))) - z_alpha * T(sqrt(T((p1 + p2) * (q1 + q2) / T(2))));
+  const T numerator = T(sqrt(n)) * T(abs(d)) - z_alpha * T(sqrt(T((p1 + p2) * (q1 + q2) / T(2))));
   return normal_cdf(T(numerator / T(sqrt(T(p1 * q1 + p2 * q2)))));
+}
+template <number T>
+[[nodiscard]] T power_of(const T& p1, const T& p2, const T& n, const T& z_alpha) {
+  return power_of_difference(p1, p2, T(p2 - p1), n, z_alpha);
 }
 
 }  // namespace detail
@@ -142,7 +148,7 @@ template <number T = double>
   if (auto e = detail::check_plan(metric, plan)) return e;
   const T p1 = plan.baseline;
   const T p2 = plan.baseline + plan.minimum_detectable_effect;
-  const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
+  const T z_alpha = detail::normal_two_sided_quantile(plan.alpha);
   const T z_power = detail::normal_upper_quantile(T(T(1) - plan.power));
   const T q1 = T(1) - p1;
   const T q2 = T(1) - p2;
@@ -173,7 +179,7 @@ template <number T = double>
 [[nodiscard]] result<T> try_statistical_power(const power_plan<T>& plan) {
   constexpr const char* metric = "statistical_power";
   if (auto e = detail::check_plan(metric, plan)) return e;
-  const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
+  const T z_alpha = detail::normal_two_sided_quantile(plan.alpha);
   return detail::power_of(plan.baseline, plan.variant, to_number<T>(plan.trials_per_arm), z_alpha);
 }
 /// Throwing form of try_statistical_power.
@@ -194,24 +200,26 @@ template <number T = double>
 [[nodiscard]] result<rate<T>> try_minimum_detectable_effect(const detection_plan<T>& plan) {
   constexpr const char* metric = "minimum_detectable_effect";
   if (auto e = detail::check_plan(metric, plan)) return e;
-  const T z_alpha = detail::normal_upper_quantile(T(plan.alpha / T(2)));
+  const T z_alpha = detail::normal_two_sided_quantile(plan.alpha);
   const T n = to_number<T>(plan.trials_per_arm);
   const T p1 = plan.baseline;
-  const auto gap = [&](const T& p2) { return T(detail::power_of(p1, p2, n, z_alpha) - plan.power); };
-  const T hi = T(1);
+  // solved for the effect d itself (p2 = p1 + d), so that a tiny effect (n near 2^63: d ~ 3e-10) is
+  // found to its own relative precision, not to that of p2 (which left 3e-8 relative in d)
+  const auto gap = [&](const T& d) { return T(detail::power_of_difference(p1, T(p1 + d), d, n, z_alpha) - plan.power); };
+  const T hi = T(1) - p1;
   if (gap(hi) < T(0))
     return error_info{errc::out_of_range, metric, "trials_per_arm", "too few trials to reach the power"};
-  const T gap_at_baseline = gap(p1);
+  const T gap_at_baseline = gap(T(0));
   if (!(gap_at_baseline < T(0)))  // the power at no effect is about alpha / 2
     return error_info{errc::out_of_range, metric, "power", "must exceed the power at no effect"};
   std::uintmax_t iterations = 200;
   const boost::math::tools::eps_tolerance<T> tolerance(std::numeric_limits<T>::digits - 3);
   const std::pair<T, T> root =
-      boost::math::tools::toms748_solve(gap, p1, hi, gap_at_baseline, T(gap(hi)), tolerance, iterations, detail::stat_policy());
-  const T p2 = (root.first + root.second) / T(2);
-  if (!number_traits<T>::is_finite(p2))
+      boost::math::tools::toms748_solve(gap, T(0), hi, gap_at_baseline, T(gap(hi)), tolerance, iterations, detail::stat_policy());
+  const T d = (root.first + root.second) / T(2);
+  if (!number_traits<T>::is_finite(d))
     return error_info{errc::not_converged, metric, "minimum_detectable_effect"};
-  return rate<T>{T(p2 - p1)};
+  return rate<T>{d};
 }
 /// Throwing form of try_minimum_detectable_effect.
 template <number T = double>

@@ -11,6 +11,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/policies/policy.hpp>
+#include <boost/math/special_functions/erf.hpp>
 
 #include <type_traits>
 
@@ -89,6 +90,15 @@ template <number T>
 [[nodiscard]] T normal_upper_quantile(const T& upper_tail) {
   const boost::math::normal_distribution<T, stat_policy> n01;
   return T(quantile(complement(n01, upper_tail)));
+}
+
+/// z with P(|Z| > z) = alpha for the standard normal: sqrt(2) erfc^-1(alpha), what Boost's quantile of
+/// the complement alpha / 2 computes, without forming alpha / 2 (which underflows to 0, and z to
+/// infinity, for a subnormal alpha such as 4.9e-324).
+template <number T>
+[[nodiscard]] T normal_two_sided_quantile(const T& alpha) {
+  using std::sqrt;
+  return T(T(boost::math::erfc_inv(alpha, stat_policy())) * T(sqrt(T(2))));
 }
 
 /// The two-sided critical value z_{1-(1-level)/2}.
