@@ -18,8 +18,15 @@
 3. Mean and sample variance of values near the limits of float, double and long double, for
    tests/mean_test.cpp: mpmath exactly (fractions of the binary values).
 
+4. Clopper-Pearson and Jeffreys limits at huge counts (n = 10^12 .. 2^63 - 1), for
+   tests/proportion_test.cpp: the Beta quantiles (qbeta(a, x, n-x+1), qbeta(1-a, x+1, n-x);
+   Jeffreys qbeta(a | 1-a, x+1/2, n-x+1/2)) by mpmath at 50 + digits(n) digits, each solved by Newton
+   in logit(t) on the tail mass, the mass a tanh-sinh integral of the Beta density from t outward
+   (independent of the library's Cornish-Fisher form). Printed as limit - x/n to 25 digits.
+
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
-(part 2 is skipped with a note if SciPy is not importable).
+(part 2 is skipped with a note if SciPy is not importable);
+python3 scripts/statistics_reference.py proportion   prints part 4 only (mpmath alone, about 2 min).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -131,7 +138,89 @@ def part3():
         print("//   %s: mean %s, variance %s, sd %s" % (name, mp.nstr(m, 17), mp.nstr(v, 17), mp.nstr(mp.sqrt(v), 17)))
 
 
+def beta_tail_quantile(a, b, tail, upper):
+    """t with P(X <= t) = tail (upper False) or P(X >= t) = tail (upper True), X ~ Beta(a, b), at
+    the current mp.dps: Newton in logit(t), first at 25 digits, then at full precision."""
+    full = mp.mp.dps
+    a, b, tail = mp.mpf(a), mp.mpf(b), mp.mpf(tail)
+    st = {}
+
+    def setup():
+        st["logc"] = mp.loggamma(a + b) - mp.loggamma(a) - mp.loggamma(b)
+        st["cutoff"] = mp.log(tail) - (mp.mp.dps + 10) * mp.log(10)
+
+    logf = lambda u: st["logc"] + (a - 1) * mp.log(u) + (b - 1) * mp.log1p(-u)
+    f = lambda u: mp.exp(logf(u))
+    sd = mp.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+
+    def mass(t):  # integral from t outward in steps sd, 2 sd, 4 sd, ... to where the density is negligible
+        pts, step = [t], sd
+        while True:
+            nxt = t + step if upper else t - step
+            if upper and nxt >= 1:
+                pts.append(mp.mpf(1))
+                break
+            if not upper and nxt <= 0:
+                pts.append(mp.mpf(0))
+                break
+            pts.append(nxt)
+            if logf(nxt) < st["cutoff"]:
+                break
+            step *= 2
+        return mp.quad(f, sorted(pts))
+
+    z = mp.sqrt(2) * mp.erfinv(2 * tail - 1)
+    y = mp.log(a / b) + (-z if upper else z) * mp.sqrt(1 / a + 1 / b)
+    mp.mp.dps = 25
+    setup()
+    for _ in range(200):
+        t = 1 / (1 + mp.exp(-y))
+        dy = -(mass(t) - tail) / (f(t) * t * (1 - t) * (-1 if upper else 1))
+        y += max(-2, min(2, dy))
+        if abs(dy) < mp.mpf(10) ** (-(mp.mp.dps - 12)):
+            if mp.mp.dps == full:
+                return 1 / (1 + mp.exp(-y))
+            mp.mp.dps = full
+            setup()
+    raise RuntimeError("no convergence")
+
+
+def proportion_limits(x, n, level, jeffreys):
+    """(lower - x/n, upper - x/n) of the Clopper-Pearson or Jeffreys interval, 0 < x < n."""
+    mp.mp.dps = 50 + len(str(n))
+    half, s, p = (1 - mp.mpf(level)) / 2, mp.mpf(1) / 2, mp.mpf(x) / n
+    lo = beta_tail_quantile(*((x + s, n - x + s) if jeffreys else (x, n - x + 1)), half, False) - p
+    hi = beta_tail_quantile(*((x + s, n - x + s) if jeffreys else (x + 1, n - x)), half, True) - p
+    mp.mp.dps = 50
+    return lo, hi
+
+
+PROPORTION_NS = [10**12, 10**14, 10**16, 10**17, 10**18, MAX]
+
+
+def proportion_cases():
+    cases = [(10**16 // 2, 10**16, "0.95"), (922337203685477580, MAX, "0.95")]
+    for n in PROPORTION_NS:
+        for x in (n // 10**6, n // 10, n // 2, n - n // 1000):
+            cases.append((x, n, "0.95"))
+        cases.append((n // 10, n, "0.999"))
+        cases.append((n // 10, n, "0.5"))
+    return cases
+
+
+def part4():
+    print("// Clopper-Pearson and Jeffreys at huge n: x, n, level, CP lower - x/n, CP upper - x/n, Jeffreys lower - x/n, upper - x/n")
+    for x, n, level in proportion_cases():
+        cp, j = proportion_limits(x, n, level, False), proportion_limits(x, n, level, True)
+        print("    {%d, %d, %s, %s}," % (x, n, level, ", ".join(mp.nstr(v, 25) for v in cp + j)), flush=True)
+
+
 if __name__ == "__main__":
-    part1()
-    part2()
-    part3()
+    import sys
+    if sys.argv[1:] == ["proportion"]:
+        part4()
+    else:
+        part1()
+        part2()
+        part3()
+        part4()

@@ -21,6 +21,7 @@
 #include <boost/math/special_functions/log1p.hpp>
 
 #include <cmath>
+#include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
 
@@ -158,16 +159,18 @@ template <number T>
 
 /// Whether the Clopper-Pearson and Jeffreys limits of x successes and nx failures at `level` come
 /// from beta_quantile_offset_large rather than Boost's ibeta_inv: when x, nx >= 1e4 and
-/// nu = x nx / (x + nx) >= large_beta_nu z^2 (z = the normal critical value, at least 1), where the
-/// expansion's truncation error is below 1e-11 of the half-width (measured against mpmath,
-/// docs/statistics.md). Multiprecision types switch there too: Boost's time grows with n.
-inline constexpr double large_beta_nu = 2.5e4;
+/// nu = x nx / (x + nx) >= K max(1, z^2), z the normal critical value of the level. Built-in types:
+/// K = 2.5e4, where the expansion's error is at most 1e-13 of the half-width (measured against
+/// mpmath; Boost's own error below the switch is at most 1e-14 in double). Multiprecision types:
+/// K = 1e6, where the expansion's error is below 1e-17 of the half-width and a Boost quantile
+/// still takes about 0.1 s in decimal50 (its time grows with n; docs/statistics.md, "Large counts").
 template <number T>
 [[nodiscard]] bool use_large_beta_quantile(count_t x, count_t nx, const T& level) {
   if (x < 10'000 || nx < 10'000) return false;
+  const double k = std::is_floating_point_v<T> ? 2.5e4 : 1e6;
   const double z = static_cast<double>(normal_critical(level));
   const double nu = static_cast<double>(x) * (static_cast<double>(nx) / (static_cast<double>(x) + static_cast<double>(nx)));
-  return nu >= large_beta_nu * (z < 1.0 ? 1.0 : z * z);
+  return nu >= k * (z < 1.0 ? 1.0 : z * z);
 }
 
 template <number T>
@@ -225,6 +228,10 @@ template <number T>
         hi = large ? T(p + beta_quantile_offset_large(x, failures, one_or_half, shift, z))
                       : T(boost::math::ibetac_inv(a, b, half_alpha, stat_policy()));
       }
+      // The exact limits bracket x / n; rounded (the point too), a limit within an ulp of the
+      // point can land on its other side (Jeffreys upper limit of 10^16 - 1 of 10^16 at 50 %).
+      if (p < lo) lo = p;
+      if (hi < p) hi = p;
       break;
     }
   }
