@@ -315,7 +315,7 @@ TEMPLATE_TEST_CASE("proportion_interval: lower <= point <= upper for every metho
 }
 
 // decimal50 at n = 10^14: Boost's quantile took 115 s here (its time grows with n); the
-// Cornish-Fisher form is used from nu = 1e6 z^2 on and takes milliseconds. Its truncation error at
+// Cornish-Fisher form is used from nu = 1e6 max(4, z^2) on and takes milliseconds. Its truncation error at
 // nu = 9e12 is far below the 25 digits of the mpmath reference (the {10^13, 10^14, 0.95} row).
 TEST_CASE("proportion_interval: decimal50 at n = 10^14 is fast and matches mpmath", "[statistics][proportion][limits]") {
   using D = crm::decimal50;

@@ -159,18 +159,18 @@ template <number T>
 
 /// Whether the Clopper-Pearson and Jeffreys limits of x successes and nx failures at `level` come
 /// from beta_quantile_offset_large rather than Boost's ibeta_inv: when x, nx >= 1e4 and
-/// nu = x nx / (x + nx) >= K max(1, z^2), z the normal critical value of the level. Built-in types:
-/// K = 2.5e4, where the expansion's error is at most 1e-13 of the half-width (measured against
-/// mpmath; Boost's own error below the switch is at most 1e-14 in double). Multiprecision types:
-/// K = 1e6, where the expansion's error is below 1e-17 of the half-width and a Boost quantile
-/// still takes about 0.1 s in decimal50 (its time grows with n; docs/statistics.md, "Large counts").
+/// nu = x nx / (x + nx) >= K max(4, z^2), z the normal critical value of the level. The expansion's
+/// error, measured against mpmath, is about 30 nu^-5/2 of the half-width at worst (small x / n, small
+/// z). Built-in types: K = 2.5e4, so at most 4e-12 there (Boost's own error just below the switch is
+/// 1e-14 in double). Multiprecision types: K = 1e6, at most 1e-15, where a Boost quantile still
+/// takes about 0.2 s in decimal50 (its time grows with n; docs/statistics.md, "Large counts").
 template <number T>
 [[nodiscard]] bool use_large_beta_quantile(count_t x, count_t nx, const T& level) {
   if (x < 10'000 || nx < 10'000) return false;
   const double k = std::is_floating_point_v<T> ? 2.5e4 : 1e6;
   const double z = static_cast<double>(normal_critical(level));
   const double nu = static_cast<double>(x) * (static_cast<double>(nx) / (static_cast<double>(x) + static_cast<double>(nx)));
-  return nu >= k * (z < 1.0 ? 1.0 : z * z);
+  return nu >= k * (z < 2.0 ? 4.0 : z * z);
 }
 
 template <number T>
@@ -258,7 +258,11 @@ template <number T>
  *    Beta(x + 1, n - x) (0 when x = 0, 1 when x = n).
  *  - Jeffreys: the alpha/2 and 1 - alpha/2 quantiles of Beta(x + 1/2, n - x + 1/2), with the lower
  *    limit 0 when x = 0 and the upper 1 when x = n (Brown, Cai & DasGupta 2001, Statist. Sci. 16(2)).
- * Quantiles come from Boost.Math (normal, incomplete beta inverse). The rate itself is the share
+ * Quantiles come from Boost.Math (normal, incomplete beta inverse), except where both Beta
+ * parameters are large (x and n - x >= 1e4, x (n - x) / n >= 1e5 or more): there a Cornish-Fisher
+ * expansion of logit Beta (Abramowitz & Stegun 26.2.49), within 1e-10 of the half-width plus two
+ * ulps of the point in float, double and long double, within 1e-15 of it in multiprecision types
+ * (docs/statistics.md, "Large counts"). lower <= point <= upper always. The rate itself is the share
  * formula of every proportion metric, e.g. open rate = opens / delivered (001_15fb4e46a87cf176.txt
  * line 74), churn = lost / customers at start (line 42).
  * Errors: trials zero or negative, successes negative, successes > trials, level not in (0, 1) or not
