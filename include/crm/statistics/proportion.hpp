@@ -261,8 +261,9 @@ template <number T>
  * Quantiles come from Boost.Math (normal, incomplete beta inverse), except where both Beta
  * parameters are large (x and n - x >= 1e4, x (n - x) / n >= 1e5 or more): there a Cornish-Fisher
  * expansion of logit Beta (Abramowitz & Stegun 26.2.49), within 1e-10 of the half-width plus two
- * ulps of the point in float, double and long double, within 1e-15 of it in multiprecision types
- * (docs/statistics.md, "Large counts"). lower <= point <= upper always. The rate itself is the share
+ * ulps of the point in double and long double (float: to its own rounding), within 1e-15 of it in
+ * multiprecision types (docs/statistics.md, "Large counts"). lower <= point <= upper always. The rate
+ * itself is the share
  * formula of every proportion metric, e.g. open rate = opens / delivered (001_15fb4e46a87cf176.txt
  * line 74), churn = lost / customers at start (line 42).
  * Errors: trials zero or negative, successes negative, successes > trials, level not in (0, 1) or not
