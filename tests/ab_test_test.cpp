@@ -133,6 +133,30 @@ TEST_CASE("fisher_exact_test: float and multiprecision types, bounded", "[statis
   CHECK(crm::try_fisher_exact_test<double>({5000, 10'000}, {5000, 10'000}));
 }
 
+TEST_CASE("rate_difference: Newcombe's interval for rates near 1 as accurate as for rates near 0", "[statistics][ab_test]") {
+  // (found by an audit) the Wilson limits' distances from the rates were differences of numbers near 1:
+  // n - 20 against n - 10 of 1e17 gave [-5.7e-17, 2.6e-16] where the mirror image (20 against 10) is
+  // [-2.18e-16, 9.75e-18]. Reference: Newcombe's formula on the two Wilson intervals in mpmath at
+  // 40 digits (z = sqrt(2) erfinv(0.95)): n - 20 vs n - 10 -> 1e-16, -9.7527310087751178e-18,
+  // 2.1812896399485582e-16; 20 vs 10 -> -1e-16, -2.1812896399485582e-16, 9.7527310087751178e-18.
+  constexpr crm::count_t n = 100'000'000'000'000'000;
+  const auto near1 = crm::rate_difference<double>({n - 20, n}, {n - 10, n});
+  const auto near0 = crm::rate_difference<double>({20, n}, {10, n});
+  CHECK_THAT(near1.point.fraction, WithinRel(1e-16, 1e-12));
+  CHECK_THAT(near1.lower.fraction, WithinRel(-9.7527310087751178e-18, 1e-9));
+  CHECK_THAT(near1.upper.fraction, WithinRel(2.1812896399485582e-16, 1e-9));
+  CHECK_THAT(near0.lower.fraction, WithinRel(-2.1812896399485582e-16, 1e-9));
+  CHECK_THAT(near0.upper.fraction, WithinRel(9.7527310087751178e-18, 1e-9));
+  // every count against its mirror image: the interval negated
+  for (const crm::count_t k : {0LL, 1LL, 7LL, 1000LL}) {
+    const auto hi = crm::rate_difference<double>({n - k - 5, n}, {n - k, n});
+    const auto lo = crm::rate_difference<double>({k + 5, n}, {k, n});
+    INFO("k " << k);
+    CHECK_THAT(hi.lower.fraction, WithinRel(-lo.upper.fraction, 1e-9));
+    CHECK_THAT(hi.upper.fraction, WithinRel(-lo.lower.fraction, 1e-9));
+  }
+}
+
 TEST_CASE("A/B tests: counts of 10^12 do not overflow", "[statistics][ab_test]") {
   const crm::proportion_sample a{100'000'000'000, 1'000'000'000'000};
   const crm::proportion_sample b{100'000'100'000, 1'000'000'000'000};

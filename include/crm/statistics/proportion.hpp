@@ -22,6 +22,7 @@
 
 #include <cmath>
 #include <type_traits>
+#include <utility>
 
 CRM_METRICS_BEGIN_NAMESPACE
 
@@ -171,6 +172,28 @@ template <number T>
   const double z = static_cast<double>(normal_critical(level));
   const double nu = static_cast<double>(x) * (static_cast<double>(nx) / (static_cast<double>(x) + static_cast<double>(nx)));
   return nu >= k * (z < 2.0 ? 4.0 : z * z);
+}
+
+/// The distances of the Wilson limits from x / n, {x/n - lower, upper - x/n}, formed from the counts:
+/// center - x/n = z^2 (n - 2x) / (2 n (n + z^2)) with n - 2x = failures - successes exact in count_t,
+/// so that they keep their digits where the limits themselves round (rates near 1 at large n, where
+/// 1 - 1e-16 is not a double). As the interval: lower 0 when x = 0, upper 1 when x = n, clipped to [0, 1].
+template <number T>
+[[nodiscard]] std::pair<T, T> wilson_distances(count_t successes, count_t trials, const T& z) {
+  using std::sqrt;
+  const T x = to_number<T>(successes);
+  const T n = to_number<T>(trials);
+  const T failures = to_number<T>(trials - successes);
+  const T z2 = z * z;
+  const T center_minus_p = z2 * to_number<T>((trials - successes) - successes) / (T(2) * n * (n + z2));
+  const T half = z / (n + z2) * T(sqrt(T(x * failures / n + z2 / T(4))));
+  const T p = x / n;
+  const T q = failures / n;
+  T below = successes == 0 ? T(0) : T(half - center_minus_p);
+  T above = successes == trials ? T(0) : T(half + center_minus_p);
+  if (p < below) below = p;  // the lower limit clipped at 0
+  if (q < above) above = q;  // the upper limit clipped at 1
+  return {below, above};
 }
 
 template <number T>
