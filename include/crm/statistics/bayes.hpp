@@ -347,6 +347,33 @@ template <number T>
   return upper ? T(boost::math::ibeta(b, a, y, stat_policy())) : T(boost::math::ibetac(b, a, y, stat_policy()));
 }
 
+/// log(a B(a, b)) = log(Gamma(1 + a) Gamma(b) / Gamma(a + b)) and a bound on its absolute error:
+/// for a < 1 from Boost.Math's tgamma(1 + a) and tgamma_delta_ratio(b, a) (about b^-a: no overflow
+/// even where B(a, b) itself is infinite, a denormal a); else lgamma(1 + a) - R(b, a) - a ln(a + b).
+template <number T>
+[[nodiscard]] bounded<T> log_a_beta(const T& a, const T& b) {
+  using std::abs;
+  using std::log;
+  const T u = unit_roundoff<T>();
+  if (a < T(1)) {
+    const T g = T(log(T(boost::math::tgamma(T(T(1) + a), stat_policy()))));
+    const T r = T(log(T(boost::math::tgamma_delta_ratio(b, a, stat_policy()))));
+    return {T(g + r), T(T(16) * u * (T(abs(g)) + T(abs(r)) + T(1)))};
+  }
+  const T g = boost::math::lgamma(T(T(1) + a), stat_policy());
+  const bounded<T> r = reduced_log_gamma_ratio(b, a);
+  const T a_log = a * T(log(T(b + a)));
+  return {T(g - r.value - a_log), T(r.error + T(8) * u * (T(abs(g)) + T(abs(r.value)) + T(abs(a_log)) + T(1)))};
+}
+
+/// Below this, the 1e-15 quantile of the narrower posterior marks it as concentrated near 0 beyond
+/// what a quadrature in x resolves (a parameter below about 0.07 next to 0: most of the mass of
+/// Beta(1e-10, 100) lies below the smallest double); integrate_posteriors then splits the integral.
+template <number T>
+[[nodiscard]] T near_zero_quantile() {
+  return T(1e-100);
+}
+
 /// P(p_b > p_a) = integral of f_n(x) G(x), where f_n is the density of the narrower posterior and G
 /// the probability that the other one lies on the right side of x. If the narrower posterior sits
 /// above 1/2, the whole problem is first reflected to the failure rates (P(p_b > p_a) =
@@ -419,13 +446,59 @@ template <number T>
   };
   T error = T(0);
   T p{};
+  T tails = T(2) * tail;  // the mass left out below lo and above hi
   // A non-integer parameter below 10 puts x^(alpha - 1) (density) or x^alpha (CDF) with a
   // fractional power, singular in some derivative, at an end of the range: tanh-sinh; otherwise
   // the integrand is smooth there: Gauss-Kronrod.
   bool fractional = false;
   for (const T* v : {&aa, &ba, &ab, &bb})
     if (*v < T(10) && T(floor(*v)) != *v) fractional = true;
-  if (fractional) {
+  if (!(lo >= near_zero_quantile<T>())) {
+    // The narrow posterior Beta(da, db) has mass below any x the quadrature reaches (da << 1, its
+    // 1e-15 quantile below 1e-100 or underflowing). Split at x0: below it (1 - x)^(db - 1) = 1
+    // and I_x(oa, ob) = x^oa / (oa B(oa, ob)) to a relative 2 (|db - 1| + |ob - 1|) x0 <= 2e-18,
+    // so that part is closed: the mass M = x0^da / (da B(da, db)) and
+    // K = int_0^x0 f(x) I_x(oa, ob) dx = x0^(da + oa) / ((da + oa) B(da, db) oa B(oa, ob)),
+    // G's part is K (G = I_x(oa, ob)) or M - K (G = 1 - I_x(oa, ob)). Above x0, over t = ln x
+    // (where x^da is e^(da t), smooth over the decades down to x0), by tanh-sinh.
+    using std::abs;
+    using std::log;
+    const T u = unit_roundoff<T>();
+    const T x0 = T(1e-18) / (T(abs(T(db - T(1)))) + T(abs(T(ob - T(1)))) + T(1));
+    const T log_x0 = log(x0);
+    const bounded<T> lad = log_a_beta(da, db);
+    const bounded<T> lao = log_a_beta(oa, ob);
+    const T log_mass = da * log_x0 - lad.value;
+    const T log_k = (da + oa) * log_x0 - T(boost::math::log1p(T(oa / da), stat_policy())) - lad.value - lao.value;
+    const T mass = exp(log_mass);
+    const T k = exp(log_k);
+    const T above = -T(boost::math::expm1(log_mass, stat_policy()));  // the mass above x0
+    const T delta_mass = lad.error + T(4) * u * (T(abs(T(da * log_x0))) + T(abs(lad.value)) + T(1));
+    const T delta_k = lad.error + lao.error +
+                      T(4) * u * (T(abs(T((da + oa) * log_x0))) + T(abs(log_k)) + T(abs(lad.value)) + T(abs(lao.value)) + T(1));
+    // |e^(v + e) - e^v| <= e^v 2 |e| for |e| <= 1/2 (else no bound: the quadrature refuses below).
+    const T delta_bound = delta_mass < T(0.5) && delta_k < T(0.5) ? T(0) : T(1);
+    const T below = density_b ? k : T(mass - k);
+    const T below_error = T(2) * (mass * (delta_mass + T(2e-18)) + k * (delta_k + T(2e-18))) + u * mass + delta_bound;
+    if (x0 < hi) {
+      const T log_hi = log(hi);
+      const auto integrand_log = [&](const T& t) -> T {
+        const T x = exp(t);
+        const T y = -T(boost::math::expm1(t, stat_policy()));
+        const T d = x - m;
+        return T(exp(T(log_beta_density(da, db, x, y, d) + t))) * other(x, y, d);
+      };
+      boost::math::quadrature::tanh_sinh<T, stat_policy> tanh_sinh;
+      p = tanh_sinh.integrate(integrand_log, log_x0, log_hi, T(1e-12), &error);
+      error = T(10) * error + T(1e-12);
+      tails = tail;  // above hi only
+    } else {
+      p = T(0);
+      tails = above;  // hi <= x0: all the mass above x0, whatever G is there
+    }
+    p += below;
+    tails += below_error;
+  } else if (fractional) {
     boost::math::quadrature::tanh_sinh<T, stat_policy> tanh_sinh;
     p = tanh_sinh.integrate(integrand, T(0), T(1), T(1e-12), &error);
     error = T(10) * error + T(1e-12);  // its level-to-level estimate has been seen 5x short
@@ -446,7 +519,7 @@ template <number T>
   // Only where a mean enters: the offset parametrisation (m) and the Edgeworth CDF (both means).
   const T shifted = (offset ? m : T(0)) + (T(0) < edgeworth ? T(m + oa / (oa + ob)) : T(0));
   const T means = T(0) < shifted ? T(T(4) * T(std::numeric_limits<T>::epsilon()) * shifted * f_other) : T(0);
-  return bounded<T>{p, T(error + T(2) * tail + rounding + edgeworth + means)};
+  return bounded<T>{p, T(error + tails + rounding + edgeworth + means)};
 }
 
 /// P(p_b - p_a > 0) by the Edgeworth expansion of the distribution of p_b - p_a to second order:
