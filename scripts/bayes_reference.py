@@ -15,6 +15,16 @@ The quadrature is first checked against the sum on three integer-prior cases (ag
 
 Usage: /usr/bin/python3 scripts/bayes_reference.py        (about 8 minutes: the 10^6-term sums)
 Prints one C++ initializer per case: {{x_a, n_a}, {x_b, n_b}, alpha, beta, P} and the method.
+
+Mode `tiny` (/usr/bin/python3 scripts/bayes_reference.py tiny, about 6 minutes): priors with a
+parameter far below 1 (1e-300 to 0.1), whose posteriors put most of their mass below the smallest
+double, at 40 digits. The priors are the doubles the test passes (mpf(float(...))). Each value is
+computed twice, P(B > A) = J(B; A) = 1 - J(A; B), J(D; O) = int_0^1 f_D(x) I_x(O) dx: over B's
+density and over A's (different integrands), and the line carries their difference (below 1e-30).
+J puts the density's small parameter at 0 (else reflects: J(D; O) = 1 - J(D'; O'), D' = (b, a)),
+takes [0, 1e-60] in closed form (x^(a-1) and I_x = x^oa / (oa B) to first order in x: relative
+error (b x0)^2) and [1e-60, 1] by mpmath.quad in t = ln x; I_x by its positive 2F1(a + b, 1; a + 1)
+series in x or in 1 - x, whichever converges sooner.
 """
 import sys
 import mpmath as mp
@@ -115,6 +125,78 @@ CASES = [
 ]
 
 
+def tiny_ibeta(a, b, x, y):
+    """I_x(a, b), y = 1 - x given separately: x^a y^b / (a B(a, b)) 2F1(a + b, 1; a + 1; x), or
+    1 - the same for (b, a, y): the series whose terms stop growing sooner and then fall faster."""
+    if x <= 0:
+        return mp.mpf(0)
+    if y <= 0:
+        return mp.mpf(1)
+
+    def f21(p, q, z):  # 2F1(p, 1; q; z), positive terms whose ratio falls to z
+        s, t, k = mp.mpf(0), mp.mpf(1), 0
+        eps = mp.mpf(10) ** (-mp.mp.dps - 5)
+        while True:
+            s += t
+            t = t * (p + k) * z / (q + k)
+            k += 1
+            r = (p + k) * z / (q + k)  # the tail is below t / (1 - r)
+            if r < 1 and t < eps * s * (1 - r):
+                return s
+            assert k < 10**7
+
+    lb = mp.loggamma(a) + mp.loggamma(b) - mp.loggamma(a + b)
+    cost_x = max(0, (a + b) * x - a) + (100 / -mp.log(x) if x < 1 else mp.inf)
+    cost_y = max(0, (a + b) * y - b) + (100 / -mp.log(y) if y < 1 else mp.inf)
+    if cost_x <= cost_y:
+        return mp.exp(a * mp.log(x) + b * mp.log(y) - mp.log(a) - lb) * f21(a + b, a + 1, x)
+    return 1 - mp.exp(b * mp.log(y) + a * mp.log(x) - mp.log(b) - lb) * f21(a + b, b + 1, y)
+
+
+def tiny_J(a, b, oa, ob, x0=mp.mpf("1e-60")):
+    """int_0^1 f(x; a, b) I_x(oa, ob) dx, the density's small parameter at 0 (see the module's doc)."""
+    if b < a:
+        return 1 - tiny_J(b, a, ob, oa, x0)
+    lbeta = lambda p, q: mp.loggamma(p) + mp.loggamma(q) - mp.loggamma(p + q)
+    lb, lob = lbeta(a, b), lbeta(oa, ob)
+    c = -(b - 1) + oa * (1 - ob) / (oa + 1)
+    s = a + oa
+    low = mp.exp(s * mp.log(x0) - lb - mp.log(oa) - lob) * (1 / s + c * x0 / (s + 1))
+
+    def g(t):
+        x, y = mp.exp(t), -mp.expm1(t)
+        return mp.exp(a * t + (b - 1) * mp.log(y) - lb) * tiny_ibeta(oa, ob, x, y)
+
+    pts = set(mp.mpf(10) ** (-k) for k in range(0, 61, 6))
+    for (p, q) in ((a, b), (oa, ob)):
+        m, sd = p / (p + q), mp.sqrt(p * q / ((p + q) ** 2 * (p + q + 1)))
+        pts.update(m + k * sd for k in (-4, -1, 0, 1, 4, 16))
+    ts = [mp.log(x0)] + sorted(mp.log(p) for p in pts if x0 < p < 1) + [mp.mpf(0)]
+    return low + mp.quad(g, ts)
+
+
+# (x_a, n_a, x_b, n_b, alpha, beta): a prior parameter far below 1, on A's side, B's side or both
+TINY_COUNTS = [(0, 100, 1, 100), (0, 100, 0, 100), (1, 1, 0, 1), (0, 10, 0, 1000), (100, 100, 99, 100),
+               (3, 100, 0, 100), (0, 100, 100, 100)]
+TINY_PRIORS = [(1e-300, 0.3), (1e-30, 1e-300), (1e-10, 0.3), (1e-3, 0.3), (0.01, 1), (0.1, 1e-10),
+               (0.3, 1e-300), (1e-3, 1e-3)]
+TINY_LARGE = [(0, 1000000, 5, 1000000, 1e-300, 0.3), (0, 1000000, 5, 1000000, 1e-10, 0.3)]  # 10^6: slow
+
+
+def main_tiny():
+    mp.mp.dps = 40
+    cases = [c + p for p in TINY_PRIORS for c in TINY_COUNTS] + TINY_LARGE
+    for xa, na, xb, nb, alpha, beta in cases:
+        al, be = mp.mpf(float(alpha)), mp.mpf(float(beta))
+        aa, ba, ab, bb = al + xa, be + (na - xa), al + xb, be + (nb - xb)
+        p = tiny_J(ab, bb, aa, ba)        # over B's density: P(A < x)
+        q = 1 - tiny_J(aa, ba, ab, bb)    # over A's density: 1 - P(B < x)
+        assert abs(p - q) < mp.mpf("1e-30"), (xa, na, xb, nb, alpha, beta, p, q)
+        print("    {{%d, %d}, {%d, %d}, %r, %r, %sL},  // two integrals differ by %s"
+              % (xa, na, xb, nb, alpha, beta, mp.nstr(p, 21, min_fixed=-4, max_fixed=1), mp.nstr(abs(p - q), 2)))
+        sys.stdout.flush()
+
+
 def validate_quad():
     """The quadrature against the sum on integer-prior cases of the same shape as the quad cases."""
     for c in [(40, 10**8, 4100, 10**10, 1, 1), (0, 10**8, 0, 10**10, 1, 1), (5, 10**9, 9, 10**9, 1, 1)]:
@@ -140,4 +222,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "tiny":
+        main_tiny()
+    else:
+        main()
