@@ -225,7 +225,8 @@ TEMPLATE_TEST_CASE("probability_b_beats_a: priors far below 1 are answered withi
                        << ", " << g.beta);
     const crm::beta_prior<T> prior{T(g.alpha), T(g.beta)};
     const auto r = crm::try_probability_b_beats_a<T>(g.a, g.b, prior);
-    REQUIRE(r.has_value());
+    CHECK(r.has_value());
+    if (!r) continue;
     INFO("automatic, method " << static_cast<int>(r->method) << ": " << static_cast<double>(r->probability) << " +/- "
                               << static_cast<double>(r->error_bound));
     CHECK(static_cast<double>(r->error_bound) <= crm::bayes_automatic_max_error);
@@ -233,8 +234,8 @@ TEMPLATE_TEST_CASE("probability_b_beats_a: priors far below 1 are answered withi
     // The quadrature, forced, answers with a small bound that holds; so does every other method
     // where it applies.
     const auto q = crm::try_probability_b_beats_a<T>(g.a, g.b, prior, bm::numerical_integration);
-    REQUIRE(q.has_value());
-    CHECK(static_cast<double>(q->error_bound) <= 1e-10);
+    CHECK(q.has_value());
+    if (q) CHECK(static_cast<double>(q->error_bound) <= 1e-10);
     for (bm m : {bm::exact_sum, bm::numerical_integration, bm::normal_approximation, bm::narrow_expansion}) {
       const auto f = crm::try_probability_b_beats_a<T>(g.a, g.b, prior, m);
       if (!f) continue;
