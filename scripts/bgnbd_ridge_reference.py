@@ -24,6 +24,8 @@ import mpmath
 import numpy as np
 from scipy import optimize, special
 
+from numdiff import hessian  # scripts/numdiff.py
+
 mpmath.mp.dps = 40
 
 DATA = {
@@ -144,18 +146,6 @@ def full_ll(r, alpha, a, b, rows, k):
     return total
 
 
-def hessian(f, p, h):
-    n = len(p)
-    H = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            def at(di, dj):
-                q = np.array(p, dtype=float)
-                q[i] += di * h * p[i]
-                q[j] += dj * h * p[j]
-                return f(q)
-            H[i, j] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h * p[i] * h * p[j])
-    return H
 
 
 for name, (k, rows) in DATA.items():

@@ -25,6 +25,8 @@ import os
 import numpy as np
 from scipy import integrate, optimize, special
 
+from numdiff import hessian  # scripts/numdiff.py
+
 here = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -97,18 +99,6 @@ def fit(nll, u0):
     return res
 
 
-def hessian(f, p, h):
-    n = len(p)
-    H = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            def at(di, dj):
-                q = np.array(p, dtype=float)
-                q[i] += di * h * p[i]
-                q[j] += dj * h * p[j]
-                return f(q)
-            H[i, j] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h * p[i] * h * p[j])
-    return H
 
 
 def report(name, theta, ll, H, score):

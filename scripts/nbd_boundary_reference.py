@@ -19,6 +19,8 @@ from scipy.optimize import minimize
 from scipy.special import expit, gammaln, logit
 from scipy.stats import chi2
 
+from numdiff import hessian  # scripts/numdiff.py
+
 here = os.path.dirname(os.path.abspath(__file__))
 data = os.path.join(here, "..", "..", "shared", "data", "cdnow", "cdnow_customers_summary.csv")
 rows = np.loadtxt(data, delimiter=",", skiprows=1)
@@ -47,18 +49,6 @@ def fit(nll, start):
     return res
 
 
-def hessian(f, p, h=1e-5):
-    n = len(p)
-    H = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            def at(di, dj):
-                q = np.array(p, dtype=float)
-                q[i] += di * h * p[i]
-                q[j] += dj * h * p[j]
-                return f(q)
-            H[i, j] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * h * p[i] * h * p[j])
-    return H
 
 
 for n in (10, 17, 50, 100):
