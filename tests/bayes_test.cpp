@@ -263,6 +263,22 @@ TEST_CASE("probability_b_beats_a: the narrow expansion, forced, refuses posterio
   CHECK(std::string(e.error().field) == "method");
 }
 
+TEST_CASE("probability_b_beats_a: the normal approximation, forced, refuses where its terms are not finite", "[statistics][bayes]") {
+  // A prior of 1e-300 and an arm with no success: the posterior Beta(1e-300, 100.3) has moments the
+  // approximation cannot hold; forced, it returned NaN with an infinite bound (found by an audit).
+  const crm::beta_prior<double> tiny{.alpha = 1e-300, .beta = 1e-300};
+  const auto n = crm::try_probability_b_beats_a<double>({0, 100}, {1, 100}, tiny, crm::bayes_method::normal_approximation);
+  REQUIRE_FALSE(n);
+  CHECK(n.error().code == crm::errc::out_of_range);
+  CHECK(std::string(n.error().field) == "method");
+  const auto a = crm::try_probability_b_beats_a<double>({0, 100}, {1, 100}, tiny);  // automatic answers
+  REQUIRE(a);
+  CHECK(std::isfinite(a->probability));
+  CHECK(a->error_bound <= crm::bayes_automatic_max_error);
+  // where it applies it still answers, with a finite bound
+  CHECK(crm::try_probability_b_beats_a<double>({120, 2400}, {150, 2400}, {}, crm::bayes_method::normal_approximation));
+}
+
 TEST_CASE("probability_b_beats_a: the exact sum, forced, refuses without an integer parameter", "[statistics][bayes]") {
   // Jeffreys prior and no parameter within 10^5: exact_sum is out of range; automatic integrates.
   const auto r = crm::try_probability_b_beats_a<double>({5, 1'000'000'000}, {9, 1'000'000'000}, {.alpha = 0.5, .beta = 0.5},

@@ -658,8 +658,15 @@ template <number T>
   for (const T* v : {&ba, &ab, &bb})
     if (*v < smallest) smallest = *v;
   if (method == bayes_method::normal_approximation ||
-      (automatic && !(smallest < to_number<T>(bayes_normal_min_parameter))))
-    return done(normal_posteriors(a, b, alpha, beta), bayes_method::normal_approximation);
+      (automatic && !(smallest < to_number<T>(bayes_normal_min_parameter)))) {
+    const bounded<T> n = normal_posteriors(a, b, alpha, beta);
+    // forced with a posterior parameter near 0 (a prior of 1e-300 and no success), its moments and
+    // bound are not finite: a refusal, not a NaN
+    if (!number_traits<T>::is_finite(n.value) || !number_traits<T>::is_finite(n.error))
+      return error_info{errc::out_of_range, metric, "method",
+                        "the normal approximation does not apply: a posterior parameter is too small for its terms"};
+    return done(n, bayes_method::normal_approximation);
+  }
   if (automatic || method == bayes_method::narrow_expansion) {
     const bounded<T> e = narrow_expansion(aa, ba, ab, bb);
     if (!(e.value < T(0)) && (!automatic || !(max_error < e.error))) return done(e, bayes_method::narrow_expansion);
