@@ -462,7 +462,9 @@ bool crm_pg_metric(int metric, int numeric, const crm_pg_arg* args, double* out_
     }
     crm::decimal50 v;
     if (const auto e = eval_metric<crm::decimal50>(metric, args, v)) return set_error(err, e), false;
-    const std::string s = v.str(0, std::ios_base::scientific);
+    // the aggregates' numeric text (decimal_text: 51 significant digits, trailing zeros dropped): str(0)
+    // gave every digit decimal50 carries, guard digits included ("2.0000...0" with 73 zeros for 2)
+    const std::string s = row_builder::decimal_text(v);
     if (s.size() + 1 > out_cap) return set_error(err, CRM_PG_INTERNAL, "crm_metrics: result text too long"), false;
     std::memcpy(out_text, s.c_str(), s.size() + 1);
     return true;
@@ -1110,7 +1112,10 @@ bool crm_pg_contract_value(int weibull, const double params[3], int what, int64_
       case 7: return m.try_expected_lifetime(n);
       case 4: return m.try_discounted_expected_lifetime(d);
       case 5: return m.try_discounted_expected_residual_lifetime(n, d);
-      default: return m.try_residual_lifetime_value(n, d, margin);
+      case 6: return m.try_residual_lifetime_value(n, d, margin);
+      default:  // an unknown code was answered as 6 (found by an audit)
+        return crm::error_info{crm::errc::out_of_range, "contract_value", "what",
+                               "must be 0 to 7, as listed in the sql file"};
     }
   };
   return guard(err, [&] {

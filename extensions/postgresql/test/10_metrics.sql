@@ -7,6 +7,12 @@ SELECT check_that(crm_roi(250000::float8, 100000::float8) = 1.5, 'roi float8');
 SELECT check_that(crm_roi(250000::numeric, 100000::numeric) = 1.5, 'roi numeric');
 -- numeric is exact where float8 is not: (0.3 - 0.1) / 0.1 is 2 in decimal, 1.9999999999999998 in binary.
 SELECT check_that(crm_roi(0.3::numeric, 0.1::numeric) = 2, 'roi numeric exact');
+-- and prints as docs/postgresql.md shows it: 51 significant digits at most (decimal50's 50 and one
+-- more, as the aggregates' numeric results), no trailing zeros (it printed 2.000... with 73 zeros,
+-- the guard digits of decimal50)
+SELECT check_that(crm_roi(0.3::numeric, 0.1::numeric)::text = '2', 'roi numeric text');
+SELECT check_that(crm_roi(0.05::numeric, 0.1::numeric)::text = '-0.5', 'roi numeric text, negative');
+SELECT check_that(crm_average_check(100::numeric, 3)::text = '33.' || repeat('3', 49), 'average check numeric text');
 SELECT check_that(crm_roi(0.3::float8, 0.1::float8) = (0.3::float8 - 0.1::float8) / 0.1::float8, 'roi float8 rounding');
 -- average check: revenue / orders, to the 50 digits of decimal50
 SELECT check_that(round(crm_average_check(100.10::numeric, 3), 40) = round(100.10::numeric(60,45) / 3, 40), 'average check numeric');
