@@ -3,6 +3,7 @@
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/generate.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/pareto_nbd.hpp>
 
 #include <fmt/format.h>
 
@@ -436,4 +437,29 @@ TEST_CASE("fit_bg_nbd: below the ridge with a positive heterogeneity score, the 
   REQUIRE(h);
   CHECK(std::abs(h->fit.log_likelihood - ridge_ll_b) < 1e-6);
   CHECK(h->heterogeneity_score > 0.0);
+}
+
+TEST_CASE("fit_bg_nbd and fit_pareto_nbd: fit_options::interrupt stops the fit, nested fits included", "[models][bg_nbd]") {
+  // The 16 extreme customers of the ridge test: the BG/NBD fit there also fits the homogeneous model;
+  // an interrupt stops both (not_converged, "interrupted") after the evaluations asked for.
+  struct counter {
+    int asked = 0, stop_at = 0;
+  } c{0, 20};
+  crm::fit_options o;
+  o.interrupt = [](void* p) noexcept {
+    auto& k = *static_cast<counter*>(p);
+    return ++k.asked > k.stop_at;
+  };
+  o.interrupt_context = &c;
+  const auto b = crm::try_fit_bg_nbd<double>(ridge_a, o);
+  REQUIRE_FALSE(b);
+  CHECK(b.error().code == crm::errc::not_converged);
+  CHECK(std::string(b.error().detail) == "interrupted");
+  CHECK(c.asked == 21);  // asked until it said stop; the homogeneous fit is not started
+  c = {0, 20};
+  const auto p = crm::try_fit_pareto_nbd<double>(ridge_a, o);
+  REQUIRE_FALSE(p);
+  CHECK(std::string(p.error().detail) == "interrupted");
+  // without an interrupt the same fit answers (the ridge, here)
+  CHECK(crm::try_fit_bg_nbd<double>(ridge_a, {.on_boundary = crm::boundary_policy::report}));
 }

@@ -34,6 +34,51 @@ TEST_CASE("optimize: Rosenbrock from (-1.2, 1) reaches (1, 1)", "[models][optimi
   CHECK(m.report.function_evaluations >= m.report.iterations);
 }
 
+TEST_CASE("optimize: fit_options::interrupt stops the optimizer within one evaluation", "[models][optimize]") {
+  // A host's cancel request (the PostgreSQL extension passes the backend's query-cancel flag): asked
+  // before every evaluation; once it says stop, no further evaluation is made.
+  struct counter {
+    int asked = 0, stop_at = 0;
+  } c;
+  int evaluations = 0;
+  const auto rosen = [&](const vec<2>& p, vec<2>& g) {
+    ++evaluations;
+    const double x = p[0], y = p[1];
+    g[0] = -400.0 * x * (y - x * x) - 2.0 * (1.0 - x);
+    g[1] = 200.0 * (y - x * x);
+    return 100.0 * (y - x * x) * (y - x * x) + (1.0 - x) * (1.0 - x);
+  };
+  crm::fit_options o;
+  o.interrupt = [](void* p) noexcept {
+    auto& k = *static_cast<counter*>(p);
+    return ++k.asked > k.stop_at;
+  };
+  o.interrupt_context = &c;
+  for (const int stop_at : {0, 1, 5, 12}) {
+    c = {0, stop_at};
+    evaluations = 0;
+    const auto m = crm::detail::minimize_bfgs<2>(rosen, {-1.2, 1.0}, o);
+    INFO("stop after " << stop_at << " evaluations");
+    CHECK_FALSE(m.report.converged);
+    CHECK(m.report.reason == crm::stop_reason::interrupted);
+    CHECK(evaluations <= stop_at);  // every evaluation was asked for first, none after the stop
+    CHECK(c.asked == stop_at + 1);  // and once it said stop, it was not asked again
+  }
+  CHECK(std::string(crm::describe(crm::stop_reason::interrupted)) == "interrupted");
+  // fit_positive: not_converged, detail "interrupted", whatever the boundary test would say
+  c = {0, 3};
+  const auto nll = [](const vec<1>& th, vec<1>& g) {
+    g[0] = 1.0 - 2.0 / th[0];
+    return th[0] - 2.0 * std::log(th[0]);
+  };
+  const auto f = crm::detail::fit_positive<1>(nll, {1.0}, 1.0, o, "test_model", [](const vec<1>&) {
+    return crm::error_info{crm::errc::not_identifiable, "test_model", "x", "a boundary"};
+  });
+  REQUIRE_FALSE(f);
+  CHECK(f.error().code == crm::errc::not_converged);
+  CHECK(std::string(f.error().detail) == "interrupted");
+}
+
 TEST_CASE("optimize: a 4-d quadratic reaches its known minimum", "[models][optimize]") {
   // f = 1/2 (x - c)' A (x - c) with A symmetric positive definite; minimum at c.
   constexpr double A[4][4] = {{4, 1, 0, 0.5}, {1, 3, 0.2, 0}, {0, 0.2, 2, 0.1}, {0.5, 0, 0.1, 1}};

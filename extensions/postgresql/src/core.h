@@ -168,6 +168,9 @@ bool crm_pg_state_result(const void* state, int what, int numeric, double param,
 void* crm_pg_state_rows(const void* state, int what, int numeric, size_t* count, crm_pg_error* err) CRM_PG_NOEXCEPT;
 bool crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
 void crm_pg_rows_free(void* rows) CRM_PG_NOEXCEPT;
+/* Defined in glue.c: true when the backend has a query-cancel or termination request pending (the
+ * fits stop at their next likelihood evaluation; fit_options::interrupt). */
+bool crm_pg_cancel_requested(void) CRM_PG_NOEXCEPT;
 
 /* ---- predictions. BG/NBD: params = r, alpha, a, b; what: 0 P(alive), 1 conditional expected
  * purchases in the next t. Gamma-Gamma: params = p, q, gamma; what: 2 conditional expected average

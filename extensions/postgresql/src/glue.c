@@ -19,6 +19,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -49,8 +50,14 @@ static int crm_sqlstate(int status) {
     default: return ERRCODE_INTERNAL_ERROR;
   }
 }
+/* The fits ask this between likelihood evaluations (core.cpp, fit_options::interrupt): a cancel or
+ * termination request stops them; crm_raise then lets CHECK_FOR_INTERRUPTS raise that request (57014
+ * for statement_timeout or pg_cancel_backend) instead of the fit's own "interrupted". */
+bool crm_pg_cancel_requested(void) { return QueryCancelPending || ProcDiePending; }
+
 static void crm_raise(const crm_pg_error* err) pg_attribute_noreturn();
 static void crm_raise(const crm_pg_error* err) {
+  CHECK_FOR_INTERRUPTS();
   ereport(ERROR, (errcode(crm_sqlstate(err->status)), errmsg("%s", err->message)));
   pg_unreachable();
 }

@@ -602,10 +602,11 @@ template <std::floating_point T, int Shift, class Model>
   // (a + b >= bgnbd_ridge_scale, Beta(a, b) with a standard deviation below 3 % of sqrt(p (1-p))).
   // (a fit accepted only with alpha in its own unit counts as failed here: the test that failed is the
   // one this search has always followed)
-  if ((!f || f->unit_rescued) && where == fit_boundary::none && opt.penalizer == 0.0 && (f || f.error().code != errc::not_finite)) {
+  if ((!f || f->unit_rescued) && where == fit_boundary::none && opt.penalizer == 0.0 && last.reason != stop_reason::interrupted &&
+      (f || f.error().code != errc::not_finite)) {
     vec<4> g{};
     const double ll_last = -nll(at, g);
-    const auto h = fit_homogeneous_bgnbd<T, Shift>(rows, fit_options{}, model);
+    const auto h = fit_homogeneous_bgnbd<T, Shift>(rows, opt.interrupt_only(), model);
     const bool far = at[2] + at[3] >= bgnbd_ridge_scale;
     // (a fit stopped by fit_options::max_iterations is named only when far along the ridge)
     const bool stopped_by_user = last.reason == stop_reason::max_iterations;
@@ -647,7 +648,7 @@ template <std::floating_point T, int Shift, class Model>
   if (!f->unit_rescued && opt.penalizer == 0.0 && (uncertified || toward_ridge)) {
     const double ll = f->log_likelihood;
     const double tol = 1e-9 * std::max(1.0, std::abs(ll));
-    const auto h = fit_homogeneous_bgnbd<T, Shift>(rows, fit_options{}, model);
+    const auto h = fit_homogeneous_bgnbd<T, Shift>(rows, opt.interrupt_only(), model);
     if (h && h->fit.log_likelihood > ll + tol) {
       if (h->heterogeneity_score > 0.0) {
         const double p = static_cast<double>(h->fit.params.p);

@@ -33,6 +33,22 @@ struct fit_options {
   double gradient_tolerance = 1e-7;   ///< stop when max |d objective / d log(parameter)| is below
   double function_tolerance = 1e-12;  ///< or when an iteration changes the objective by less (relative)
   boundary_policy on_boundary = boundary_policy::error;  ///< see crm::boundary_report
+  /// Asked before each likelihood evaluation of the optimizer (nullptr: never): returning true stops
+  /// the fit with errc::not_converged, detail "interrupted" (stop_reason::interrupted), within one
+  /// evaluation, so a host stays responsive to a cancel request during a long fit (the PostgreSQL
+  /// extension passes the backend's query-cancel flag). Called with `interrupt_context`; no allocation.
+  bool (*interrupt)(void* context) noexcept = nullptr;
+  void* interrupt_context = nullptr;  ///< passed to `interrupt`
+
+  /// Whether `interrupt` asks to stop now.
+  [[nodiscard]] bool interrupted() const noexcept { return interrupt != nullptr && interrupt(interrupt_context); }
+  /// Default options that keep this one's interrupt (for the nested fits a fit makes).
+  [[nodiscard]] fit_options interrupt_only() const noexcept {
+    fit_options o;
+    o.interrupt = interrupt;
+    o.interrupt_context = interrupt_context;
+    return o;
+  }
 };
 
 /// Why the optimizer stopped.
@@ -42,6 +58,7 @@ enum class stop_reason {
   max_iterations,         ///< not converged: ran out of iterations
   line_search_failed,     ///< not converged: no step along the search direction decreases the objective
   not_finite,             ///< not converged: the objective or its gradient is NaN or infinite at the start
+  interrupted,            ///< not converged: fit_options::interrupt asked to stop
 };
 
 /// A short English phrase for a stop reason (a static string).
@@ -52,6 +69,7 @@ enum class stop_reason {
     case stop_reason::max_iterations: return "maximum number of iterations reached";
     case stop_reason::line_search_failed: return "line search failed to decrease the objective";
     case stop_reason::not_finite: return "objective or gradient not finite";
+    case stop_reason::interrupted: return "interrupted";
   }
   return "unknown";
 }

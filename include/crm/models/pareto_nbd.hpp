@@ -824,7 +824,7 @@ template <std::floating_point T>
     if (std::isfinite(v) && v < best) best = v, best_at = th;
     if (!ridge_checked && opt.penalizer == 0.0 && th[2] >= pareto_ridge_check_s && (terms > before || th[2] >= 100.0)) {
       ridge_checked = true;
-      homog = fit_homogeneous_pareto<T>(rows, fit_options{}, &homogeneous_work);
+      homog = fit_homogeneous_pareto<T>(rows, opt.interrupt_only(), &homogeneous_work);
       if (homog && homog->heterogeneity_score <= 0.0 && std::isfinite(v) &&
           homog->fit.log_likelihood >= -v - 1e-9 * std::max(1.0, std::abs(v))) {
         ridge_stop = true;
@@ -889,12 +889,12 @@ template <std::floating_point T>
   // that point is already far along the ridge (s >= pareto_ridge_scale); or it converged along the
   // ridge (s >= pareto_ridge_check_s) to a point no more likely than the homogeneous model.
   // (a fit accepted only with alpha and beta in their own units is checked as a failed one would be)
-  if (where == fit_boundary::none && opt.penalizer == 0.0 && std::isfinite(best) &&
+  if (where == fit_boundary::none && opt.penalizer == 0.0 && std::isfinite(best) && last.reason != stop_reason::interrupted &&
       (ridge_stop || !f || f->unit_rescued || best_at[2] >= pareto_ridge_check_s)) {
     const double ll_best = -best;
     if (!ridge_checked) {
       long long w = 0;
-      homog = fit_homogeneous_pareto<T>(rows, fit_options{}, &w);
+      homog = fit_homogeneous_pareto<T>(rows, opt.interrupt_only(), &w);
       if (work_out != nullptr) *work_out += w;
     }
     const bool far = !f && best_at[2] >= pareto_ridge_scale;

@@ -66,7 +66,8 @@ struct minimum {
 /**
  * Minimises f over R^N with BFGS. `f(x, grad)` returns the objective and writes its gradient; it may
  * return NaN or +inf where the objective is undefined (the line search then shortens the step).
- * Stops with gradient_small when max|grad| <= gradient_tolerance, with function_change_small when
+ * Stops with interrupted as soon as opt.interrupted() (asked before every evaluation), with
+ * gradient_small when max|grad| <= gradient_tolerance, with function_change_small when
  * an iteration changes f by at most function_tolerance * max(|f|, 1) (both "converged"), else with
  * max_iterations, line_search_failed or not_finite (at the start point).
  */
@@ -76,6 +77,11 @@ template <std::size_t N, class F>
   minimum<N> m;
   convergence& rep = m.report;
   vec<N> x = start, g{};
+  if (opt.interrupted()) {
+    m.x = x, m.value = std::numeric_limits<double>::quiet_NaN();
+    rep.reason = stop_reason::interrupted;
+    return m;
+  }
   double fx = f(x, g);
   rep.function_evaluations = 1;
   if (!std::isfinite(fx) || !all_finite(g)) {
@@ -93,9 +99,15 @@ template <std::size_t N, class F>
     double a, f, d;  // step, objective, directional derivative
     vec<N> x, g;
   };
+  bool stop = false;  // fit_options::interrupt asked: no further evaluation
   const auto eval = [&](const vec<N>& x0, const vec<N>& dir, double a) {
     point p{a, 0.0, 0.0, {}, {}};
     for (std::size_t i = 0; i < N; ++i) p.x[i] = x0[i] + a * dir[i];
+    if (stop || (stop = opt.interrupted())) {
+      p.f = std::numeric_limits<double>::infinity();
+      p.d = std::numeric_limits<double>::quiet_NaN();
+      return p;
+    }
     p.f = f(p.x, p.g);
     ++rep.function_evaluations;
     if (!std::isfinite(p.f) || !all_finite(p.g)) {
@@ -153,6 +165,10 @@ template <std::size_t N, class F>
 
   while (true) {
     rep.gradient_norm = max_abs(g);
+    if (stop || (stop = opt.interrupted())) {
+      rep.reason = stop_reason::interrupted;
+      break;
+    }
     if (rep.gradient_norm <= opt.gradient_tolerance) {
       rep.converged = true, rep.reason = stop_reason::gradient_small;
       break;
@@ -179,7 +195,7 @@ template <std::size_t N, class F>
       p = line_search(dir, fx, d0, std::min(1.0, 1.0 / max_abs(g)));
     }
     if (!p) {
-      rep.reason = stop_reason::line_search_failed;
+      rep.reason = stop ? stop_reason::interrupted : stop_reason::line_search_failed;
       break;
     }
     ++rep.iterations;
@@ -375,6 +391,8 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   out.report = m.report;
   out.customers = customers;
   if (!m.report.converged) {
+    if (m.report.reason == stop_reason::interrupted)  // no boundary test: the point is wherever it stopped
+      return error_info{errc::not_converged, model, "parameters", describe(m.report.reason)};
     if (m.report.reason == stop_reason::not_finite)
       return error_info{errc::not_finite, model, "log-likelihood", "not finite at the start point"};
     vec<N> at{};
