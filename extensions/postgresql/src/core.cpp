@@ -300,11 +300,21 @@ struct fit_state final : state_base {
   crm::error_info add(const crm_pg_record& r) override {
     if (auto e = check(r.x, r.tx, r.age)) return e;
     if (!std::isfinite(r.weight) || !(r.weight > 0)) return {crm::errc::out_of_range, fit_name, "weight", "must be finite and > 0"};
-    rows[{r.x, r.tx, r.age}] += r.weight;
+    double& w = rows[{r.x, r.tx, r.age}];
+    // two weights of 1e308 on one row summed to infinity: a state the fit refused and its own bytes
+    // read back as corrupted (found by an audit)
+    if (!std::isfinite(w + r.weight)) return {crm::errc::overflow, fit_name, "weight", "the weights of one row sum past float8"};
+    w += r.weight;
     return {};
   }
   crm::error_info merge(const state_base& o) override {
-    for (const auto& [k, w] : static_cast<const fit_state&>(o).rows) rows[k] += w;
+    const auto& other = static_cast<const fit_state&>(o).rows;
+    for (const auto& [k, w] : other) {  // checked whole first: a refused merge changes nothing
+      const auto it = rows.find(k);
+      if (it != rows.end() && !std::isfinite(it->second + w))
+        return {crm::errc::overflow, fit_name, "weight", "the weights of one row sum past float8"};
+    }
+    for (const auto& [k, w] : other) rows[k] += w;
     return {};
   }
   std::vector<std::byte> serialize() const override {

@@ -128,3 +128,17 @@ FROM (SELECT crm_rfm_state(customer, day, amount, '1998-06-30', 7) s FROM o) x;
 SELECT check_error(format('SELECT crm_state_merge(x) FROM (VALUES (%L::bytea), (%L::bytea)) v(x)', s, substring(s FROM 1 FOR length(s) - 1)),
                    '22P02', 'crm::period_accumulator: length is malformed (does not match the buffer size (truncated or padded state))')
 FROM (SELECT crm_cohort_state(customer, day, amount, 'quarter', '1997-01-01', 6) s FROM o) x;
+
+-- Fit weights that sum past float8 on one row: refused when added or merged (22023, overflow on
+-- weight); they summed to infinity, the fit refused the state and its own bytes read back as a
+-- corrupted state (found by an audit).
+SELECT check_error($$SELECT crm_fit_state(x, tx, t, w) FROM (VALUES (1::float8, 1::float8, 2::float8, 1e308::float8),
+                    (1, 1, 2, 1e308)) v(x, tx, t, w)$$, '22023',
+                   'crm::bg_nbd_fit_state: weight overflows the number type (the weights of one row sum past float8)');
+CREATE TEMP TABLE heavy AS SELECT crm_fit_state(x, tx, t, w) AS s
+  FROM (VALUES (1::float8, 1::float8, 2::float8, 1e308::float8), (0, 0, 2, 1)) v(x, tx, t, w);
+SELECT check_error($$SELECT crm_state_merge(s) FROM (SELECT s FROM heavy UNION ALL SELECT s FROM heavy) u$$, '22023',
+                   'crm::bg_nbd_fit_state: weight overflows the number type (the weights of one row sum past float8)');
+-- one such state alone is a state like any other: stored, read back and merged with a light one
+SELECT check_that(crm_state_merge(s) IS NOT NULL, 'a heavy state merges with a light one')
+  FROM (SELECT s FROM heavy UNION ALL SELECT crm_fit_state(2::float8, 1.5::float8, 3::float8, 1::float8)) u;
