@@ -90,3 +90,34 @@ TEST_CASE("rfm_accumulator: the day log takes 4 bytes per logged day", "[aggrega
   CHECK(extra <= 8 * n);  // one growing vector per block: at most twice its entries
   CHECK(with.rows() == without.rows());
 }
+
+TEST_CASE("rfm_accumulator: merging many one-customer states keeps its counts of the day log's segments",
+          "[aggregate][rfm]") {
+  // Each merge adds a segment to the day log; memory_bytes() and day_log_size() keep running sums of
+  // the segments (they summed every segment per call: merging N states, with the PostgreSQL extension
+  // asking memory_bytes() after each merge, took time quadratic in N; found by an audit). The sums
+  // must equal what the segments hold: each state's 3 days, and 4 bytes per day at least.
+  const crm::rfm_options o{.calibration_end = 2024y / 12 / 31d};
+  crm::rfm_accumulator<double> all(o);
+  std::size_t before = all.memory_bytes();
+  for (std::uint64_t c = 1; c <= 3000; ++c) {
+    crm::rfm_accumulator<double> one(o);
+    for (int d : {1, 5, 9}) one.add(crm::order<double>{c, crm::to_time(sys_days{2024y / 3 / 1} + days{d}), 2.0});
+    REQUIRE_FALSE(all.try_merge(one));
+    if (c % 500 == 0) {
+      CHECK(all.day_log_size() == 3 * c);
+      CHECK(all.memory_bytes() >= before + 4 * 3 * 500);  // grew by the 500 states' days at least
+      before = all.memory_bytes();
+    }
+  }
+  // the same state read back from its bytes, and merged from bytes into an empty one, count alike
+  const auto back = crm::rfm_accumulator<double>::try_deserialize(all.serialize());
+  REQUIRE(back);
+  CHECK(back->day_log_size() == all.day_log_size());
+  crm::rfm_accumulator<double> from_bytes(o);
+  REQUIRE_FALSE(from_bytes.try_merge_serialized(all.serialize()));
+  CHECK(from_bytes.day_log_size() == all.day_log_size());
+  CHECK(from_bytes.rows() == all.rows());
+  CHECK(all.rows().size() == 3000);
+  CHECK(all.rows()[0].frequency == 2);  // 3 distinct days: 2 repeat periods
+}

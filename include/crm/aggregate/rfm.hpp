@@ -202,6 +202,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     for (part_context& c : cs) {  // each thread's days of this round: a segment of the log, exactly sized
       if (c.log.empty()) continue;
       sealed_.push_back(c.log.sealed());
+      count_sealed(sealed_.back());
       c.log.clear();  // its capacity serves the next round
     }
   }
@@ -262,16 +263,11 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   }
   /// Bytes held: the table and the day log.
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
-    std::size_t n = table_.memory_bytes() + log_.memory_bytes() + sizeof(*this) - sizeof(table_);
-    for (const auto& seg : sealed_) n += seg.memory_bytes();
-    return n + sealed_.capacity() * sizeof(sealed_[0]);
+    const std::size_t n = table_.memory_bytes() + log_.memory_bytes() + sizeof(*this) - sizeof(table_);
+    return n + sealed_bytes_ + sealed_.capacity() * sizeof(sealed_[0]);
   }
   /// Entries in the day log.
-  [[nodiscard]] std::size_t day_log_size() const noexcept {
-    std::size_t n = log_.size();
-    for (const auto& seg : sealed_) n += seg.size();
-    return n;
-  }
+  [[nodiscard]] std::size_t day_log_size() const noexcept { return log_.size() + sealed_size_; }
 
   /// The summary, one row per customer with a calibration purchase, sorted by customer id.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const { return rows(parallel_options{}); }
@@ -455,6 +451,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       detail::day_log& seg = sealed_.emplace_back();
       other.for_each_logged([&](std::uint64_t e) { seg.push(remap[static_cast<std::uint32_t>(e >> 32)], unpack_day(e)); });
       seg.shrink_to_fit();
+      count_sealed(seg);
     }
     returns_ += other.returns_;
     return {};
@@ -563,6 +560,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
         for (std::size_t j = at[b]; j < at[b + 1]; ++j)
           seg.push(block_remap[log::entry_index(bucketed[j])], static_cast<std::int32_t>(log::entry_day(bucketed[j])) + log::first_day);
       }
+      count_sealed(seg);
     }
     returns_ += returns;
     return {};
@@ -891,6 +889,14 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   customer_table<state> table_;
   detail::day_log log_;                // the day log: days added on one thread
   std::vector<detail::day_log> sealed_;  // and segments of it from partitioned rounds and merges
+  // The segments' bytes and entries, kept as they are sealed (segments never change after): summing
+  // them per call made memory_bytes() linear in the segments, and merging N one-customer states, with
+  // the PostgreSQL extension asking memory_bytes() after each merge, quadratic (found by an audit).
+  std::size_t sealed_bytes_ = 0, sealed_size_ = 0;
+  void count_sealed(const detail::day_log& seg) noexcept {
+    sealed_bytes_ += seg.memory_bytes();
+    sealed_size_ += seg.size();
+  }
   std::uint32_t next_index_ = 0;
   count_t returns_ = 0;
 };
