@@ -528,10 +528,12 @@ bool crm_pg_ab_test(int64_t a_successes, int64_t a_trials, int64_t b_successes, 
     const crm::proportion_sample b{.successes = b_successes, .trials = b_trials};
     const auto d = crm::try_rate_difference<double>(a, b, level);
     if (!d) return set_error(err, d.error()), false;
+    // both arms all successes or all failures: z and X^2 have a zero standard error, undefined: NULL
+    // in their columns, as the lift and Fisher's test (the whole row was an error; found by an audit)
     const auto z = crm::try_two_proportion_z_test<double>(a, b);
-    if (!z) return set_error(err, z.error()), false;
+    if (!z && z.error().code != crm::errc::zero_denominator) return set_error(err, z.error()), false;
     const auto c = crm::try_chi_square_test<double>(a, b);
-    if (!c) return set_error(err, c.error()), false;
+    if (!c && c.error().code != crm::errc::zero_denominator) return set_error(err, c.error()), false;
     const auto p = crm::try_probability_b_beats_a<double>(a, b);
     if (!p) return set_error(err, p.error()), false;
     const auto l = crm::try_relative_lift<double>(a, b, level);     // undefined when rate a is 0: NULL
@@ -546,7 +548,10 @@ bool crm_pg_ab_test(int64_t a_successes, int64_t a_trials, int64_t b_successes, 
     } else {
       r.null().null().null();
     }
-    r.f8(z->statistic).f8(z->p_value).f8(c->statistic).f8(c->p_value);
+    if (z) r.f8(z->statistic).f8(z->p_value);
+    else r.null().null();
+    if (c) r.f8(c->statistic).f8(c->p_value);
+    else r.null().null();
     if (f) r.f8(f->p_value);
     else r.null();
     r.f8(p->probability).f8(level);

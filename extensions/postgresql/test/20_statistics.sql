@@ -37,4 +37,11 @@ WITH g AS (SELECT a, b, 2400 AS n FROM generate_series(60, 200, 35) a, generate_
                           / sqrt(((a + b)::float8 / (2 * n)) * (1 - (a + b)::float8 / (2 * n)) * (2.0 / n)) AS z FROM g)
 SELECT check_that(bool_and(abs((crm_ab_test(a, n, b, n)).z - z) < 1e-9), 'z test grid') FROM z;
 SELECT check_that((crm_ab_test(0, 100, 5, 100)).lift IS NULL, 'lift over a zero rate is NULL');
+-- no success in either arm (or no failure): z and chi-square are undefined (zero standard error): NULL
+-- in their columns, the rest answered (the whole call was an error before 2026-12-04)
+SELECT check_that(r.z IS NULL AND r.z_p_value IS NULL AND r.chi_square IS NULL AND r.chi_square_p_value IS NULL
+                  AND r.fisher_p_value = 1 AND r.p_b_beats_a = 0.5 AND r.difference = 0, 'a 0 / 0 test: z and X^2 NULL')
+FROM (SELECT (crm_ab_test(0, 100, 0, 100)).*) r;
+SELECT check_that((crm_ab_test(100, 100, 200, 200)).z IS NULL AND (crm_ab_test(100, 100, 200, 200)).fisher_p_value = 1,
+                  'all successes: z NULL');
 SELECT check_error('SELECT crm_ab_test(1, 0, 1, 1)', '22023');
