@@ -1034,6 +1034,7 @@ class pareto_alive_kernel {
   [[nodiscard]] result<T> finish(const rfm_row<T>& c, entry& e, T f1, bool f1_converged) {
     const T x = c.frequency, a = m_.r + m_.s + x, d = m_.alpha >= m_.beta ? m_.alpha : m_.beta;
     T lo = -std::numeric_limits<T>::infinity();  // t_x == T: A0 = 0, surely alive
+    T ex = 0;                                     // exp(-|lo|)
     if (c.age > c.recency) {
       if (!f1_converged || !e.converged) return m_.try_probability_alive(c);
       const T l1 = std::log(d + c.recency);
@@ -1041,26 +1042,21 @@ class pareto_alive_kernel {
       const T U = closed_form_magnitude(f1, e, a, l1);
       // pareto_closed_form_accurate, with the functions it shares with P(alive) computed once
       bool accurate = false;
-      T ex = 1;  // exp(-|lo|)
       if (u1 > e.u2) {
         const T em = -std::expm1(e.u2 - u1), l = std::log(em);
         lo = e.c + (u1 + l);
         ex = std::exp(-std::abs(lo));
         accurate = pareto_closed_form_accurate_above(e.cmag, u1, U, em, l, lo, ex);
       } else {
-        accurate = pareto_closed_form_accurate_below(e.c, u1, U);
-        ex = 0;  // lo = -inf: surely alive
+        accurate = pareto_closed_form_accurate_below(e.c, u1, U);  // lo stays -inf: surely alive
       }
       if (!accurate) {
         const result<T> v = m_.try_probability_alive(c);
         if (v && x == T(0)) e.zero = *v, e.has_zero = true;
         return v;
       }
-      const T pa = lo > T(0) ? ex / (T(1) + ex) : T(1) / (T(1) + ex);  // logistic_complement(lo)
-      if (x == T(0)) e.zero = pa, e.has_zero = true;
-      return pa;
     }
-    const T pa = logistic_complement(lo);
+    const T pa = lo > T(0) ? ex / (T(1) + ex) : T(1) / (T(1) + ex);  // logistic_complement(lo)
     if (x == T(0)) e.zero = pa, e.has_zero = true;
     return pa;
   }

@@ -595,6 +595,19 @@ template <std::floating_point T, int Shift, class Model>
     vec<4> g{};
     return boundary_fit_result<Model, T>(at, -nll(at, g), rows, static_cast<double>(d.customers), last, where, make);
   }
+  // The ridge at infinity named: the error under boundary_policy::error, else the fit's point and ln L
+  // with the homogeneous model as the nested one.
+  const auto name_ridge = [&](const vec<4>& theta, double ll, const convergence& report,
+                              const auto& h) -> result<fit_result<Model>> {
+    if (opt.on_boundary == boundary_policy::error)
+      return error_info{errc::not_identifiable, model, "a",
+                        "the likelihood is maximised on the boundary a, b -> infinity with a/(a+b) fixed: every customer has "
+                        "the same drop-out probability (homogeneous drop-out)"};
+    fit_result<Model> out = boundary_fit_result<Model, T>(theta, ll, rows, static_cast<double>(d.customers), report,
+                                                          fit_boundary::homogeneous_dropout, make);
+    report_nested_homogeneous(out.boundary, h, ll);
+    return out;
+  };
   // The other boundary, at infinity: a, b -> infinity with a/(a+b) -> p (homogeneous drop-out). When the
   // fit failed (no convergence, or a Hessian not positive definite: the likelihood flattens along that
   // ridge) the homogeneous model decides: the ridge is named when its ln L is at least that of the
@@ -612,14 +625,7 @@ template <std::floating_point T, int Shift, class Model>
     const bool stopped_by_user = last.reason == stop_reason::max_iterations;
     if (h && std::isfinite(ll_last) &&
         (far || (!stopped_by_user && h->fit.log_likelihood >= ll_last - 1e-9 * std::max(1.0, std::abs(ll_last))))) {
-      if (opt.on_boundary == boundary_policy::error)
-        return error_info{errc::not_identifiable, model, "a",
-                          "the likelihood is maximised on the boundary a, b -> infinity with a/(a+b) fixed: every customer has "
-                          "the same drop-out probability (homogeneous drop-out)"};
-      fit_result<Model> out = boundary_fit_result<Model, T>(at, ll_last, rows, static_cast<double>(d.customers), last,
-                                                            fit_boundary::homogeneous_dropout, make);
-      report_nested_homogeneous(out.boundary, h, ll_last);
-      return out;
+      return name_ridge(at, ll_last, last, h);
     }
   }
   if (!f) return f.error();
@@ -654,9 +660,8 @@ template <std::floating_point T, int Shift, class Model>
         const double p = static_cast<double>(h->fit.params.p);
         const vec<4> ridge_start = {static_cast<double>(h->fit.params.r), static_cast<double>(h->fit.params.alpha),
                                     p * bgnbd_ridge_scale, (1.0 - p) * bgnbd_ridge_scale};
-        convergence again{};
-        result<positive_fit<4>> f2 = fit_positive<4>(nll, ridge_start, static_cast<double>(d.customers), opt, model, nullptr, &again,
-                                                     {false, true, false, false});
+        result<positive_fit<4>> f2 = fit_positive<4>(nll, ridge_start, static_cast<double>(d.customers), opt, model, nullptr,
+                                                     nullptr, {false, true, false, false});
         if (f2 && f2->log_likelihood > h->fit.log_likelihood + tol) {
           positive_fit<4> g = *f2;  // the report counts both runs
           g.report.iterations += f->report.iterations;
@@ -664,14 +669,7 @@ template <std::floating_point T, int Shift, class Model>
           return to_fit_result<Model>(g, make);
         }
       }
-      if (opt.on_boundary == boundary_policy::error)
-        return error_info{errc::not_identifiable, model, "a",
-                          "the likelihood is maximised on the boundary a, b -> infinity with a/(a+b) fixed: every customer has "
-                          "the same drop-out probability (homogeneous drop-out)"};
-      fit_result<Model> out = boundary_fit_result<Model, T>(f->theta, ll, rows, static_cast<double>(d.customers), f->report,
-                                                            fit_boundary::homogeneous_dropout, make);
-      report_nested_homogeneous(out.boundary, h, ll);
-      return out;
+      return name_ridge(f->theta, ll, f->report, h);
     }
   }
   return to_fit_result<Model>(*f, make);

@@ -351,6 +351,14 @@ template <std::floating_point T>
   return out;
 }
 
+/// log(alpha^r beta^s (alpha+t)^-(r+x) (beta+t)^-s), each term rounded relative to its own size
+/// (s log beta - s log(beta+t) would leave eps s |log beta|): the likelihood's alive part at t = T, and
+/// the death part's factor at the death integral's anchor.
+template <std::floating_point T>
+[[nodiscard]] T pareto_log_alive_part(T r, T alpha, T s, T beta, T x, T t) {
+  return -r * std::log1p(t / alpha) - (x > T(0) ? x * std::log(alpha + t) : T(0)) - s * std::log1p(t / beta);
+}
+
 /// log A0 (Fader & Hardie 2005; s/(r+s+x) A0 = s I), the log odds dead : alive and the log of the death
 /// part of the likelihood, with the work it took (ok = false: not accurate to 1e-9 within the bound).
 template <std::floating_point T>
@@ -437,8 +445,7 @@ template <std::floating_point T>
       out.log_value = u1 > u2 ? u1 + std::log(-std::expm1(u2 - u1)) : ninf;
       out.log_odds = c + out.log_value;
       // the alive part log(alpha^r beta^s (alpha+T)^-(r+x) (beta+T)^-s) plus the log odds
-      out.log_died = -r * std::log1p(age / alpha) - (x > T(0) ? x * std::log(alpha + age) : T(0)) - s * std::log1p(age / beta) +
-                     out.log_odds;
+      out.log_died = pareto_log_alive_part(r, alpha, s, beta, x, age) + out.log_odds;
       out.ok = true;
       return out;
     }
@@ -451,8 +458,7 @@ template <std::floating_point T>
   out.log_value = std::log(a) + q.log_value;
   out.log_odds = ls + std::log(q.v / (beta + age)) + (r + x) * std::log1p((age - ta) / (alpha + ta)) +
                  (s + T(1)) * std::log1p((age - ta) / (beta + ta)) + q.log_rel;
-  out.log_died = ls + std::log(q.v / (beta + ta)) - r * std::log1p(ta / alpha) - (x > T(0) ? x * std::log(alpha + ta) : T(0)) -
-                 s * std::log1p(ta / beta) + q.log_rel;
+  out.log_died = ls + std::log(q.v / (beta + ta)) + pareto_log_alive_part(r, alpha, s, beta, x, ta) + q.log_rel;
   out.ok = q.ok;
   return out;
 }
@@ -540,9 +546,7 @@ struct pareto_nbd {
     const T x = c.frequency;
     const detail::pareto_death_term<T> dt = detail::pareto_log_death_term<T>(r, alpha, s, beta, x, c.recency, c.age);
     if (!dt.ok) return error_info{errc::not_converged, m, "parameters", "the death term did not reach 1e-9 within its work bound"};
-    // the alive part, log(alpha^r beta^s (alpha+T)^-(r+x) (beta+T)^-s), with each term rounded relative
-    // to its own size (s log beta - s log(beta+T) would leave eps s |log beta|)
-    const T alive = -r * std::log1p(c.age / alpha) - (x > T(0) ? x * std::log(alpha + c.age) : T(0)) - s * std::log1p(c.age / beta);
+    const T alive = detail::pareto_log_alive_part(r, alpha, s, beta, x, c.age);
     const T g = std::lgamma(r + x) - std::lgamma(r);
     if (dt.log_odds == -std::numeric_limits<T>::infinity()) return g + alive;
     // series: alive + log(1 + odds); integral: its own death part (accurate where it dominates)
