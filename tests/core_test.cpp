@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <compare>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -102,6 +103,30 @@ TEST_CASE("format: Boost.Multiprecision rates and money, with and without expres
   CHECK(fmt::format("{}", crm::money<decimal50>{decimal50("19.99")}) == "19.99");
   CHECK(fmt::format("{:.4}", crm::money<crm::quad>{crm::quad(2) / 3}) == "0.6667");
   CHECK(fmt::format("{:.3f}", decimal50("2.5")) == "2.500");
+}
+
+// Boost.Multiprecision 1.81 has no operator<=>: the quantities' ordering was written as
+// a.fraction <=> b.fraction, so rate<decimal50> < rate<decimal50> did not compile.
+TEMPLATE_TEST_CASE("quantities: rate, money, multiple and period_count order for every number type", "[core]", double, float,
+                   long double, crm::decimal50, crm::quad,
+                   (boost::multiprecision::number<boost::multiprecision::cpp_dec_float<50>, boost::multiprecision::et_off>)) {
+  using T = TestType;
+  const T a = T(1) / 8, b = T(1) / 4;
+  CHECK(crm::rate<T>{a} < crm::rate<T>{b});
+  CHECK(crm::money<T>{b} > crm::money<T>{a});
+  CHECK(crm::multiple<T>{a} <= crm::multiple<T>{a});
+  CHECK(crm::period_count<T>{a} >= crm::period_count<T>{a});
+  CHECK(std::is_eq(crm::rate<T>{a} <=> crm::rate<T>{a}));
+  CHECK(crm::money<T>{a} != crm::money<T>{b});
+  // NaN is unordered, as a built-in double is: no comparison holds
+  const crm::rate<T> nan{std::numeric_limits<T>::quiet_NaN()};
+  CHECK_FALSE(nan < crm::rate<T>{a});
+  CHECK_FALSE(nan > crm::rate<T>{a});
+  CHECK_FALSE(nan <= crm::rate<T>{a});
+  CHECK_FALSE(nan >= crm::rate<T>{a});
+  CHECK(std::is_eq(crm::money<T>{a} <=> crm::money<T>{a}));
+  STATIC_REQUIRE(std::is_same_v<decltype(crm::rate<double>{} <=> crm::rate<double>{}), std::partial_ordering>);
+  STATIC_REQUIRE(crm::rate<double>{0.25} > crm::rate<double>{0.125});
 }
 
 // Each cell of the table in docs/formatting.md, and the spec's claims below it.

@@ -16,6 +16,23 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 
+namespace detail {
+/// a <=> b for any number type: the built-in comparison where T has one, else an ordering from <
+/// and == (Boost.Multiprecision 1.81 defines no operator<=>, so rate<decimal50> and
+/// money<decimal50> could not be ordered); NaN compares unordered, as for double.
+template <number T>
+constexpr auto three_way(const T& a, const T& b) {
+  if constexpr (std::three_way_comparable<T>) {
+    return a <=> b;
+  } else {
+    if (a < b) return std::partial_ordering::less;
+    if (b < a) return std::partial_ordering::greater;
+    if (a == b) return std::partial_ordering::equivalent;
+    return std::partial_ordering::unordered;
+  }
+}
+}  // namespace detail
+
 /// A share or rate as a fraction: 0.125 means 12.5 %. May exceed 1 or be negative where the metric
 /// allows it (ROI, growth rates).
 template <number T>
@@ -25,7 +42,7 @@ struct rate {
   [[nodiscard]] constexpr T percent() const { return fraction * T(100); }
   [[nodiscard]] constexpr const T& value() const noexcept { return fraction; }
   friend constexpr bool operator==(const rate&, const rate&) = default;
-  friend constexpr auto operator<=>(const rate& a, const rate& b) { return a.fraction <=> b.fraction; }
+  friend constexpr auto operator<=>(const rate& a, const rate& b) { return detail::three_way(a.fraction, b.fraction); }
 };
 
 /// An amount of money in the currency of the inputs.
@@ -34,7 +51,7 @@ struct money {
   T amount{};
   [[nodiscard]] constexpr const T& value() const noexcept { return amount; }
   friend constexpr bool operator==(const money&, const money&) = default;
-  friend constexpr auto operator<=>(const money& a, const money& b) { return a.amount <=> b.amount; }
+  friend constexpr auto operator<=>(const money& a, const money& b) { return detail::three_way(a.amount, b.amount); }
 };
 
 /// A dimensionless ratio that is not a share: LTV:CAC = 3.2x, purchases per customer = 1.7.
@@ -43,7 +60,7 @@ struct multiple {
   T factor{};
   [[nodiscard]] constexpr const T& value() const noexcept { return factor; }
   friend constexpr bool operator==(const multiple&, const multiple&) = default;
-  friend constexpr auto operator<=>(const multiple& a, const multiple& b) { return a.factor <=> b.factor; }
+  friend constexpr auto operator<=>(const multiple& a, const multiple& b) { return detail::three_way(a.factor, b.factor); }
 };
 
 /// A length of time counted in the caller's own period (the period churn, margin or frequency was
@@ -53,7 +70,7 @@ struct period_count {
   T count{};
   [[nodiscard]] constexpr const T& value() const noexcept { return count; }
   friend constexpr bool operator==(const period_count&, const period_count&) = default;
-  friend constexpr auto operator<=>(const period_count& a, const period_count& b) { return a.count <=> b.count; }
+  friend constexpr auto operator<=>(const period_count& a, const period_count& b) { return detail::three_way(a.count, b.count); }
 };
 
 /// Wall-clock durations with a number-type representation.
