@@ -23,10 +23,18 @@
    Jeffreys qbeta(a | 1-a, x+1/2, n-x+1/2)) by mpmath at 50 + digits(n) digits, each solved by Newton
    in logit(t) on the tail mass, the mass a tanh-sinh integral of the Beta density from t outward
    (independent of the library's Cornish-Fisher form). Printed as limit - x/n to 25 digits.
+5. The same limits a few successes from 0 (x = 1, 2, 3, 10) at n = 10^12, 10^17, 2^63 - 1, where
+   part 4's Newton from the normal start does not converge: t with I_t(a, b) = tail, t tiny, solved
+   by mpmath.findroot (Illinois) on log t over a bracket, the regularized incomplete Beta by
+   mpmath.betainc(a, b, 0, t) at 60 digits (its series converges fast for t ~ 1/n). By symmetry
+   (a Beta(a, b) variable is 1 - a Beta(b, a) one) the limits of n - x successes are 1 minus the
+   limits of x swapped, so the tests check x = n - 1, ... against the same values. Printed as
+   n * (limit - x/n): CP lower, CP upper, Jeffreys lower, Jeffreys upper.
 
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
 (part 2 is skipped with a note if SciPy is not importable);
-python3 scripts/statistics_reference.py proportion   prints part 4 only (mpmath alone, about 2 min).
+python3 scripts/statistics_reference.py proportion   prints part 4 only (mpmath alone, about 2 min);
+python3 scripts/statistics_reference.py proportion_edges   prints part 5 only (a few seconds).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -215,12 +223,45 @@ def part4():
         print("    {%d, %d, %s, %s}," % (x, n, level, ", ".join(mp.nstr(v, 25) for v in cp + j)), flush=True)
 
 
+def tiny_beta_quantile(a, b, tail, n):
+    """t with I_t(a, b) = tail for a Beta(a, b) quantile near 0 (a small, b ~ n huge)."""
+    f = lambda lt: mp.betainc(a, b, 0, mp.exp(lt), regularized=True) - tail
+    bracket = (mp.log(mp.mpf(10) ** -6 / n), mp.log(mp.mpf(100) * (a + 10) / n))
+    lt = mp.findroot(f, bracket, solver="illinois", tol=mp.mpf(10) ** -100, maxsteps=500)
+    if abs(f(lt)) > mp.mpf(10) ** -45 * tail:
+        raise RuntimeError("no convergence")
+    return mp.exp(lt)
+
+
+PROPORTION_EDGE_NS = [10**12, 10**17, MAX]
+PROPORTION_EDGE_XS = [1, 2, 3, 10]
+
+
+def part5():
+    mp.mp.dps = 60
+    half = (1 - mp.mpf("0.95")) / 2
+    print("// Clopper-Pearson and Jeffreys a few successes from 0 at 95 %: x, n, then n * (limit - x/n) for CP lower,")
+    print("// CP upper, Jeffreys lower, Jeffreys upper")
+    for n in PROPORTION_EDGE_NS:
+        for x in PROPORTION_EDGE_XS:
+            s = mp.mpf(1) / 2
+            lims = [tiny_beta_quantile(mp.mpf(x), mp.mpf(n - x + 1), half, n),
+                    tiny_beta_quantile(mp.mpf(x + 1), mp.mpf(n - x), 1 - half, n),
+                    tiny_beta_quantile(x + s, n - x + s, half, n),
+                    tiny_beta_quantile(x + s, n - x + s, 1 - half, n)]
+            print("    {%d, %d, %s}," % (x, n, ", ".join(mp.nstr(n * v - x, 25) + "L" for v in lims)), flush=True)
+    mp.mp.dps = 50
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["proportion"]:
         part4()
+    elif sys.argv[1:] == ["proportion_edges"]:
+        part5()
     else:
         part1()
         part2()
         part3()
         part4()
+        part5()

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <vector>
 
@@ -144,7 +145,88 @@ void check_offset(const T& limit, const T& point, long double want) {
   INFO("got " << static_cast<double>(got) << ", want " << static_cast<double>(want));
   CHECK(std::fabs(got - want) <= 1e-10L * std::fabs(want) + 2 * ulp);
 }
+// Clopper-Pearson and Jeffreys a few successes from 0 or from n at huge n, where the tests above had
+// no reference (their Newton solver, started from the normal approximation, does not converge there):
+// mpmath, n * (limit - x/n) for CP lower, CP upper, Jeffreys lower, Jeffreys upper at 95 %, printed by
+//   python3 scripts/statistics_reference.py proportion_edges
+// (the Beta quantile near 0 by findroot on log t over mpmath.betainc). The limits of n - x are 1 minus
+// the limits of x swapped (a Beta(a, b) variable is 1 - a Beta(b, a) one), so the same rows check
+// x = n - 1, n - 2, n - 3, n - 10.
+struct edge_reference {
+  crm::count_t x, n;
+  const char *cp_lower, *cp_upper, *j_lower, *j_upper;  // n * (limit - x / n), as printed (25 digits)
+};
+constexpr edge_reference edge_references[] = {
+    {1, 1000000000000, "-0.9746821920157104450919775", "4.571643390926162813884872", "-0.8921023586880299123155493", "3.674201802238318367269436"},
+    {2, 1000000000000, "-1.757790721455943325125994", "5.224687667705087446768486", "-1.584394193256443450838318", "4.416250996999242160673865"},
+    {3, 1000000000000, "-2.381327877103971418905111", "5.767273069717044410756311", "-2.155065409660623498694027", "5.006382137292619016883578"},
+    {10, 1000000000000, "-5.204611303857484991554308", "8.390356041940627902862551", "-4.858551108727364351455722", "7.739437952790545710356947"},
+    {1, 100000000000000000, "-0.9746821920157101245994819", "4.571643390938898469869449", "-0.8921023586880510655638423", "3.674201802248073800507623"},
+    {2, 100000000000000000, "-1.75779072145603509618024", "5.224687667723960626315135", "-1.584394193256668788846674", "4.416250997015013953134929"},
+    {3, 100000000000000000, "-2.381327877104398709157237", "5.767273069742325786875091", "-2.155065409661322702708866", "5.006382137314661896245264"},
+    {10, 100000000000000000, "-5.204611303867566263499719", "8.390356042017777948820339", "-4.858551108738568873292196", "7.739437952863626478707561"},
+    {1, 9223372036854775807, "-0.9746821920157101245963117", "4.571643390938898595846466", "-0.8921023586880510657730835", "3.674201802248073897005234"},
+    {2, 9223372036854775807, "-1.75779072145603509708801", "5.224687667723960813002564", "-1.584394193256668791075645", "4.416250997015014109144432"},
+    {3, 9223372036854775807, "-2.381327877104398713383855", "5.767273069742326036950341", "-2.155065409661322709625167", "5.006382137314662114286344"},
+    {10, 9223372036854775807, "-5.204611303867566363220422", "8.390356042017778711963805", "-4.858551108738568984123726", "7.739437952863627201599041"},
+};
+
+// limit - point against want / n: within `rel` of it plus two units in the last place of the point
+// (near 1 a double holds only ~16 digits of 1 - 1e-17: the offset is then that rounding).
+// A printed reference value in T, all its digits (a long double would keep about 19).
+template <class T>
+T edge_value(const char* text, bool negate) {
+  T v;
+  if constexpr (std::is_floating_point_v<T>) v = static_cast<T>(std::strtold(text, nullptr));
+  else v = T(text);
+  return negate ? T(-v) : v;
+}
+template <class T>
+void check_edge_offset(const T& limit, const T& point, const T& want_times_n, crm::count_t n, const T& rel) {
+  using std::fabs;
+  const T got = limit - point, want = want_times_n / static_cast<T>(n);
+  const T ulp = std::numeric_limits<T>::epsilon() * point;
+  INFO("got " << static_cast<long double>(got * static_cast<T>(n)) << ", want " << static_cast<long double>(want_times_n)
+              << " (times n)");
+  CHECK(fabs(got - want) <= rel * fabs(want) + 2 * ulp);
+}
 }  // namespace
+
+// The level as the type holds it: 0.95 written as a double is 4.4e-17 below 0.95, which moves the
+// limits of decimal50 and quad in their 16th digit.
+template <class T>
+T level_95() {
+  if constexpr (std::is_floating_point_v<T>) return T(0.95L);
+  else return T("0.95");
+}
+
+TEMPLATE_TEST_CASE("proportion_interval: Clopper-Pearson and Jeffreys a few successes from 0 or n at n = 10^12 .. 2^63 - 1 match mpmath",
+                   "[statistics][proportion][limits]", double, long double, crm::decimal50, crm::quad) {
+  using T = TestType;
+  // double and long double: 1e-10 as for the huge counts above; the multiprecision types keep the
+  // full precision of Boost's quantile here (these x are far below the Cornish-Fisher switch), so
+  // the reference's 25 digits bound them
+  T rel = T(1e-10);
+  if constexpr (!std::is_floating_point_v<T>) rel = T("1e-22");
+  for (const edge_reference& r : edge_references) {
+    for (const bool from_n : {false, true}) {
+      const crm::count_t x = from_n ? r.n - r.x : r.x;
+      INFO(x << " of " << r.n);
+      const auto cp = crm::proportion_interval<T>({.successes = x, .trials = r.n}, level_95<T>(), m::clopper_pearson);
+      const auto j = crm::proportion_interval<T>({.successes = x, .trials = r.n}, level_95<T>(), m::jeffreys);
+      // of n - x: lower = 1 - (upper of x), so limit - point = -(the other offset of x)
+      check_edge_offset(cp.lower.fraction, cp.point.fraction, edge_value<T>(from_n ? r.cp_upper : r.cp_lower, from_n), r.n, rel);
+      check_edge_offset(cp.upper.fraction, cp.point.fraction, edge_value<T>(from_n ? r.cp_lower : r.cp_upper, from_n), r.n, rel);
+      check_edge_offset(j.lower.fraction, j.point.fraction, edge_value<T>(from_n ? r.j_upper : r.j_lower, from_n), r.n, rel);
+      check_edge_offset(j.upper.fraction, j.point.fraction, edge_value<T>(from_n ? r.j_lower : r.j_upper, from_n), r.n, rel);
+      CHECK(cp.lower <= cp.point);
+      CHECK(cp.point <= cp.upper);
+      CHECK(j.lower <= j.point);
+      CHECK(j.point <= j.upper);
+    }
+  }
+}
+
 
 TEST_CASE("proportion_interval: all four methods match R at edge counts and levels", "[statistics][proportion]") {
   for (const reference& r : references) {
