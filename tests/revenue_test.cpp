@@ -216,6 +216,25 @@ TEMPLATE_TEST_CASE("clv: 002 line 10 (average check x number of purchases x cust
   CHECK(crm::clv(crm::clv_inputs<T>{.average_check = T(40), .purchases = T(4), .customer_lifetime = T(3)}).amount == T(480));
 }
 
+// An intermediate product below the smallest normal number made a representable LTV 0 (a made-up
+// zero): 1e-200 x 1e-200 x 1e300 is 1e-100 (hand arithmetic), and the ordered product finds it.
+TEST_CASE("ltv, clv, gross_margin_ltv, ltv_from_churn: an intermediate underflow is not a zero result", "[revenue][limits]") {
+  const auto rel = [](double got, double want) { return std::fabs(got - want) <= 4e-16 * want; };
+  CHECK(rel(crm::ltv({.average_check = 1e-200, .purchase_frequency = 1e-200, .relationship_length = 1e300}).amount, 1e-100));
+  CHECK(rel(crm::clv({.average_check = 1e-200, .purchases = 1e-200, .customer_lifetime = 1e300}).amount, 1e-100));
+  CHECK(rel(crm::gross_margin_ltv({.average_check = 1e-200, .purchase_frequency = 1e-200, .relationship_length = 1e300,
+                                   .gross_margin = 0.5})
+                .amount,
+            5e-101));
+  const float f = crm::ltv<float>({.average_check = 1e-30f, .purchase_frequency = 1e-30f, .relationship_length = 1e30f}).amount;
+  CHECK(std::fabs(f - 1e-30f) <= 4 * std::numeric_limits<float>::epsilon() * 1e-30f);
+  const float c = crm::ltv_from_churn<float>({.average_check = 1e-25f, .purchase_frequency = 1e-25f, .churn_rate = 1e-20f}).amount;
+  CHECK(std::fabs(c - 1e-30f) <= 4 * std::numeric_limits<float>::epsilon() * 1e-30f);
+  // A product truly below double's range rounds to 0 (1e-410), and a zero factor is exactly 0.
+  CHECK(crm::ltv({.average_check = 1e-200, .purchase_frequency = 1e-200, .relationship_length = 1e-10}).amount == 0.0);
+  CHECK(crm::ltv({.average_check = 0.0, .purchase_frequency = 1e-200, .relationship_length = 1e300}).amount == 0.0);
+}
+
 TEST_CASE("ltv vs clv: 001 and 002 differ on the same customer (12 purchases in 3 years at 40)", "[revenue][variants]") {
   // 001 line 24: frequency = 12 / 3 = 4 a year, so 40 x 4 x 3 = 480 (= the customer's revenue 12 x 40).
   const double by_001 = crm::ltv({.average_check = 40.0, .purchase_frequency = 12.0 / 3.0, .relationship_length = 3.0}).amount;

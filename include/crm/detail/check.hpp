@@ -109,14 +109,16 @@ template <number T, std::size_t N>
 }
 
 /// first * rest... for finite factors >= 0: the plain left-to-right product, and only when that is
-/// not finite (an overflowing intermediate or result) the ordered product above. The result is
-/// not finite only when the product overflows T.
+/// not finite (an overflowing intermediate or result) or below the smallest normal value of T (an
+/// intermediate that underflowed: 1e-200 * 1e-200 * 1e300 was 0, not 1e-100) the ordered product
+/// above. The result is not finite only when the product overflows T, and 0 only when a factor is
+/// 0 or the product itself is below what T can hold.
 template <number T, class... F>
   requires(std::same_as<F, T> && ...)
 [[nodiscard]] constexpr T product_of_non_negative(const T& first, const F&... rest) noexcept(std::is_arithmetic_v<T>) {
   T p = first;
   ((p = T(p * rest)), ...);
-  if (number_traits<T>::is_finite(p)) [[likely]]
+  if (number_traits<T>::is_finite(p) && !(p < std::numeric_limits<T>::min())) [[likely]]
     return p;
   return ordered_product<T, 1 + sizeof...(F)>({first, rest...});
 }

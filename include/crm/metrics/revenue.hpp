@@ -363,7 +363,14 @@ template <number T = double>
     if (in.churn_rate == number_traits<T>::zero())
       return error_info{errc::zero_denominator, "ltv_from_churn", "churn_rate", "zero churn means an infinite lifetime"};
   }
-  const T v = T(detail::product_of_non_negative(in.average_check, in.purchase_frequency, in.gross_margin) / in.churn_rate);
+  T v = T(detail::product_of_non_negative(in.average_check, in.purchase_frequency, in.gross_margin) / in.churn_rate);
+  // a numerator below the smallest normal value (1e-25 * 1e-25 in float) need not make a result
+  // below it: 1 / churn_rate (>= 1) joins the ordered product as a fourth factor (one more rounding)
+  if (v < std::numeric_limits<T>::min()) [[unlikely]] {
+    const T inverse = T(number_traits<T>::one() / in.churn_rate);
+    if (detail::fast_finite(inverse))
+      v = detail::product_of_non_negative(in.average_check, in.purchase_frequency, in.gross_margin, inverse);
+  }
   if (!detail::fast_finite(v)) [[unlikely]]
     return detail::overflow_error("ltv_from_churn", "result",
                                   "average_check * purchase_frequency * gross_margin is too large for so small a churn_rate");
