@@ -211,6 +211,12 @@ TEMPLATE_TEST_CASE("customer_base_growth: (end - start) / start (000 line 70, st
   CHECK(approx_equal(crm::customer_base_growth<T>({.customers_at_start = 1'000, .customers_at_end = 1'100}).percent(), T(10)));
   CHECK(crm::customer_base_growth<T>({.customers_at_start = 800, .customers_at_end = 600}).percent() == T(-25));
   CHECK(crm::customer_base_growth<T>({.customers_at_start = 50, .customers_at_end = 150}).fraction == T(2));
+  // The difference is taken in counts, then rounded once: 20 000 000 -> 20 000 001 is exactly
+  // 1 / 20 000 000 = 5e-8 rounded to T (converting each count first gave 0 in float, where both
+  // round to the same value).
+  CHECK(crm::customer_base_growth<T>({.customers_at_start = 20'000'000, .customers_at_end = 20'000'001}).fraction ==
+        crm::count_ratio<T>(1, 20'000'000));
+  CHECK(crm::customer_base_growth<T>({.customers_at_start = 20'000'000, .customers_at_end = 20'000'001}).fraction > T(0));
 }
 
 TEST_CASE("customer_base_growth: bad input, both forms", "[acquisition][errors]") {

@@ -274,7 +274,9 @@ template <number T = double>
             {detail::check_count_positive("customer_base_growth", "customers_at_start", in.customers_at_start),
              detail::check_count("customer_base_growth", "customers_at_end", in.customers_at_end)})) return e;
   }
-  return rate<T>{divide_by_count(T(to_number<T>(in.customers_at_end) - to_number<T>(in.customers_at_start)), in.customers_at_start)};
+  // the difference in count_t first (end >= 0, start > 0: it cannot overflow), then one rounding
+  // to T: converting each count first lost the difference (float: 20,000,001 vs 20,000,000 gave 0)
+  return rate<T>{count_ratio<T>(in.customers_at_end - in.customers_at_start, in.customers_at_start)};
 }
 template <number T = double>
 [[nodiscard]] constexpr rate<T> customer_base_growth(const customer_base& in) {
