@@ -129,6 +129,26 @@ TEMPLATE_TEST_CASE("quantities: rate, money, multiple and period_count order for
   STATIC_REQUIRE(crm::rate<double>{0.25} > crm::rate<double>{0.125});
 }
 
+// A rate whose percent overflows T printed "inf%", and minus infinity lost its sign (the "-0"
+// rule saw no digit). Reference for the percent: the fraction times 100 in long double (exact: a
+// 53-bit significand times 100 fits in 64 bits), printed by fmt.
+TEST_CASE("format: a percent beyond the type prints its digits; minus infinity keeps its sign", "[core][format]") {
+  for (const double x : {1e307, -1e307, std::numeric_limits<double>::max()}) {
+    INFO(x);
+    CHECK(fmt::format("{}", crm::rate<double>{x}) == fmt::format("{:.0f}%", static_cast<long double>(x) * 100));
+    CHECK(fmt::format("{:.1}", crm::rate<double>{x}) == fmt::format("{:.1f}%", static_cast<long double>(x) * 100));
+    CHECK(fmt::format("{:.0}", crm::rate<double>{x}) == fmt::format("{:.0f}%", static_cast<long double>(x) * 100));
+  }
+  CHECK(fmt::format("{}", crm::roi({.revenue = 1e307, .cost = 1.0})) == fmt::format("{:.0f}%", static_cast<long double>(1e307 - 1.0) * 100));
+  CHECK(fmt::format("{}", crm::rate<float>{1e37f}) == fmt::format("{:.0f}%", static_cast<double>(1e37f) * 100));
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  CHECK(fmt::format("{}", crm::rate<double>{-inf}) == "-inf%");
+  CHECK(fmt::format("{}", crm::money<double>{-inf}) == "-inf");
+  CHECK(fmt::format("{}", crm::multiple<double>{-inf}) == "-infx");
+  CHECK(fmt::format("{}", crm::rate<double>{inf}) == "inf%");
+  CHECK(fmt::format("{:.1}", crm::money<double>{-1e-7}) == "0.0");  // still no "-0.0"
+}
+
 // Each cell of the table in docs/formatting.md, and the spec's claims below it.
 TEST_CASE("docs/formatting.md: every cell of the table and the spec's rules", "[core][format][docs]") {
   CHECK(fmt::format("{}", crm::rate<double>{0.125}) == "12.5%");
@@ -222,6 +242,20 @@ TEST_CASE("number_traits::divide: a decimal divided by a count is exact when the
   // Ratios of counts: 30 of 300 is exactly 0.1.
   CHECK(crm::count_ratio<D>(30, 300) == D("0.1"));
   CHECK(crm::count_ratio<D>(7, 21) != D("0.33"));  // 1/3 does not terminate
+  // At any count (docs/metrics.md): the fraction is reduced first, so a left-over prime factor above
+  // 10^8 that cancels is never divided by through a rounded reciprocal.
+  CHECK(crm::count_ratio<D>(1'000'000'007, 2'000'000'014) == D("0.5"));
+  CHECK(crm::count_ratio<D>(300'000'021, 1'000'000'070) == D("0.3"));
+  CHECK(crm::count_ratio<D>(-100'000'007, 200'000'014) == D("-0.5"));
+  CHECK(crm::churn_rate<D>({.customers_at_start = 200'000'014, .customers_lost = 100'000'007}).fraction == D("0.5"));
+  CHECK(crm::conversion_rate<D>({.actions = 1'000'000'007, .audience = 2'000'000'014}).fraction == D("0.5"));
+  CHECK(crm::count_ratio<D>(std::numeric_limits<crm::count_t>::max(), std::numeric_limits<crm::count_t>::max()) == D(1));
+  // Money over such a count is not reduced (docs/metrics.md): 0.7 x p over p orders is 0.7 to ~50 digits.
+  {
+    using std::abs;
+    const D q = crm::average_check<D>({.revenue = D(D(100'000'007) * D("0.7")), .orders = 100'000'007}).amount;
+    CHECK(D(abs(D(q - D("0.7")))) < D("1e-48"));
+  }
   // Built-in types: the same as dividing by T(n).
   for (const crm::count_t n : {1LL, 3LL, 7LL, 1000LL, std::numeric_limits<crm::count_t>::max()}) {
     CHECK(crm::number_traits<double>::divide(0.3, n) == 0.3 / static_cast<double>(n));

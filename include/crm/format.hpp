@@ -97,8 +97,21 @@ struct precision_spec {
   template <class T>
   [[nodiscard]] std::string render(const T& v, int fallback, bool trim) const {
     std::string s = to_fixed(v, precision >= 0 ? precision : fallback);
-    if (!s.empty() && s.front() == '-' && s.find_first_of("123456789") == std::string::npos) s.erase(0, 1);
+    if (!s.empty() && s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);  // not "-inf"
     return precision < 0 && trim ? trim_zeros(std::move(s)) : s;
+  }
+  /// A fraction in percent. Where fraction x 100 overflows T (a ROI of 1e307 in double) the
+  /// fraction's own digits are written with the point moved two places, never "inf%".
+  template <class T>
+  [[nodiscard]] std::string render_percent(const T& fraction) const {
+    const T pct = fraction * T(100);
+    if (crm::number_traits<T>::is_finite(pct) || !crm::number_traits<T>::is_finite(fraction)) return render(pct, 2, true);
+    const int p = precision >= 0 ? precision : 2;
+    std::string s = to_fixed(fraction, p + 2);
+    const std::size_t dot = s.find('.');  // p + 2 >= 2 decimals: there is a point
+    s.erase(dot, 1);
+    if (p > 0) s.insert(dot + 2, 1, '.');
+    return precision < 0 ? trim_zeros(std::move(s)) : s;
   }
 };
 
@@ -109,8 +122,7 @@ template <class T>
 struct fmt::formatter<crm::rate<T>> : crm::detail::precision_spec {
   template <class FormatContext>
   auto format(const crm::rate<T>& r, FormatContext& ctx) const {
-    const T pct = r.percent();
-    return emit(ctx, render(pct, 2, true) + "%");
+    return emit(ctx, render_percent(r.fraction) + "%");
   }
 };
 

@@ -13,6 +13,7 @@
 #include <concepts>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -122,9 +123,18 @@ template <number T>
 }
 
 /// The ratio of two counts, a / b with b > 0, computed as divide_by_count(T(a), b): exact in a
-/// decimal type whenever the ratio terminates (30 of 300 is exactly 0.1).
+/// decimal type whenever the ratio terminates (30 of 300 is exactly 0.1). A decimal type divides
+/// the reduced fraction: a / b terminates exactly when b / gcd(a, b) has no prime factor but 2 and 5,
+/// and divide_by_count divides by those exactly at any size (1 000 000 007 of 2 000 000 014 is
+/// exactly 0.5; unreduced, the left-over factor 1 000 000 007 was divided by a rounded reciprocal).
 template <number T>
 [[nodiscard]] constexpr T count_ratio(count_t a, count_t b) noexcept(std::is_arithmetic_v<T>) {
+  if constexpr (!std::is_arithmetic_v<T> && std::numeric_limits<T>::radix == 10) {
+    if (a != std::numeric_limits<count_t>::min()) {  // gcd takes |a|
+      const count_t g = std::gcd(a, b);            // b > 0, so g > 0
+      return divide_by_count(to_number<T>(a / g), b / g);
+    }
+  }
   return divide_by_count(to_number<T>(a), b);
 }
 

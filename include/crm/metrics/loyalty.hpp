@@ -47,7 +47,7 @@ template <number T = double>
 struct nps_score {
   rate<T> promoter_share{};   ///< promoters / respondents
   rate<T> detractor_share{};  ///< detractors / respondents
-  T points{};                 ///< -100..+100: 100 x (promoters - detractors) / respondents, rounded once
+  T points{};                 ///< -100..+100: 100 x (promoters - detractors) / respondents (rounding: docs/metrics/loyalty.md)
   /// The score in points (the same as `points`), for code generic over the result types.
   [[nodiscard]] constexpr const T& value() const noexcept { return points; }
   /// The same score as a rate (0.32 for NPS +32).
@@ -166,9 +166,16 @@ template <number T = double>
     return detail::overflow_error(m, "respondents", "promoters + passives + detractors exceeds count_t");
   const count_t n = c.respondents();
   if (auto e = detail::check_count_positive(m, "respondents", n)) return e;
+  // points: 100 (p - d) / n, one rounding where T holds 100 (p - d) and n exactly; a decimal type
+  // takes the reduced ratio (exact whenever the score terminates, at any count) times 100 (exact)
+  T points{};
+  if constexpr (!std::is_arithmetic_v<T> && std::numeric_limits<T>::radix == 10)
+    points = T(count_ratio<T>(c.promoters - c.detractors, n) * T(100));
+  else
+    points = divide_by_count(T(T(100) * to_number<T>(c.promoters - c.detractors)), n);
   return nps_score<T>{.promoter_share = rate<T>{count_ratio<T>(c.promoters, n)},
                       .detractor_share = rate<T>{count_ratio<T>(c.detractors, n)},
-                      .points = divide_by_count(T(T(100) * to_number<T>(c.promoters - c.detractors)), n)};
+                      .points = points};
 }
 template <number T = double>
 [[nodiscard]] constexpr nps_score<T> nps(const nps_counts& c) {
