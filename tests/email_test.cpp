@@ -95,6 +95,15 @@ TEMPLATE_TEST_CASE("email: the seeds' formulas on one campaign, for every number
   CHECK(crm::try_email_refusal_rate(c)->fraction == crm::email_refusal_rate(c).fraction);
 }
 
+// docs/errors.md: ok() checks the fields, not each metric's denominator.
+TEST_CASE("email: an empty campaign is ok(), and a rate of it is a zero denominator, not a value", "[email][errors]") {
+  const crm::email_campaign c{};
+  CHECK(c.ok());
+  const auto r = crm::try_open_rate(c);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == crm::errc::zero_denominator);
+}
+
 TEST_CASE("email: decimal50 gives exact decimal rates where double cannot", "[email]") {
   using crm::decimal50;
   const crm::email_campaign<decimal50> c = campaign<decimal50>();

@@ -36,3 +36,13 @@ static_assert(std::is_same_v<decltype(crm::average_check<float>({.revenue = 0.3f
 static_assert(crm::roi<float>({.revenue = 0.3f, .cost = 0.1f}).fraction == (0.3f - 0.1f) / 0.1f);
 static_assert(crm::roi({.revenue = 0.3f, .cost = 0.1f}).fraction == (double(0.3f) - double(0.1f)) / double(0.1f));
 }  // namespace
+
+// The control of tests/fail/revenue_roi_constexpr_overflow.cpp: the same call whose result fits
+// double is a constant expression.
+static_assert(crm::try_roi({.revenue = 1e300, .cost = 1e-5}));
+static_assert(!crm::try_roi({.revenue = 1.0, .cost = 0.0}));
+#if defined(__clang__)
+// Clang evaluates the overflowing division in a constant expression, so there the error is a
+// compile-time value too (GCC rejects the expression: tests/fail/gcc_revenue_roi_constexpr_overflow.cpp).
+static_assert(crm::try_roi({.revenue = 1e308, .cost = 1e-10}).error().code == crm::errc::overflow);
+#endif
