@@ -267,6 +267,61 @@ TEST_CASE("merge from bytes: a table that would overflow grows once, before the 
   check(pa, pb);
 }
 
+namespace {
+// A table value that counts the slot moves of rehashes and rebuilds (place() move-assigns a slot).
+struct counted_moves {
+  static inline std::size_t moves = 0;
+  int n = 0;
+  counted_moves() = default;
+  counted_moves(const counted_moves&) = default;
+  counted_moves& operator=(const counted_moves&) = default;
+  counted_moves(counted_moves&& o) noexcept : n(o.n) { ++moves; }
+  counted_moves& operator=(counted_moves&& o) noexcept {
+    n = o.n;
+    ++moves;
+    return *this;
+  }
+  ~counted_moves() = default;
+};
+}  // namespace
+
+TEST_CASE("merge: one customer at a time, the table grows by a factor (linear in the customers)", "[aggregate][merge]") {
+  // prepare_merge sized the table for exactly the customers it would hold, so merging N one-customer
+  // parts one by one rebuilt the whole table every few dozen merges: about N^2 / 50 slot moves, 8
+  // million for 20 000 parts (found by an audit). Now a table that grows gets room for half its
+  // customers again at least (and splits into parts as reserve() would): a few moves per customer.
+  const auto key = [](std::uint64_t k) { return k * 0x9E3779B97F4A7C15ULL; };
+  constexpr std::uint64_t n = 20000;
+  SECTION("from another table (a merge in memory)") {
+    crm::customer_table<counted_moves> t;
+    counted_moves::moves = 0;
+    for (std::uint64_t k = 1; k <= n; ++k) {
+      const std::size_t before = counted_moves::moves;
+      crm::customer_table<counted_moves> one;
+      one.try_emplace(key(k)).first->n = 1;
+      counted_moves::moves = before;  // the one-customer table's own moves are not the target's
+      t.prepare_merge(one);
+      t.try_emplace(key(k)).first->n += 1;
+    }
+    CHECK(t.size() == n);
+    CHECK(t.find(key(n / 2))->n == 1);
+    CHECK(counted_moves::moves <= 8 * n);
+  }
+  SECTION("from the ids of serialized parts (a merge from bytes)") {
+    crm::customer_table<counted_moves> t;
+    counted_moves::moves = 0;
+    for (std::uint64_t k = 1; k <= n; ++k) {
+      const crm::customer_id id = key(k);
+      t.prepare_merge(std::span<const crm::customer_id>(&id, 1));
+      t.try_emplace_in_part(id).first->n += 1;
+    }
+    CHECK(t.size() == n);
+    CHECK(t.find(key(n / 2))->n == 1);
+    CHECK(counted_moves::moves <= 8 * n);
+    CHECK(t.part_count() > 1);  // split as it grew, not one part of 20 000 customers
+  }
+}
+
 // The partitioned add of add_parallel (customer_accumulator, rfm_accumulator and period_accumulator
 // up to 64 periods without cohort revenue): the orders are scattered by the customer's part of the
 // table and each thread adds its parts. Checked against one thread's try_add on the same records:

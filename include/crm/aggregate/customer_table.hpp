@@ -230,15 +230,9 @@ class customer_table {
   /// Makes room for `customers` customers without rehashing.
   void reserve(std::size_t customers) {
     if (customers == 0) return;
-    customers = customers > std::numeric_limits<std::size_t>::max() / reserve_room ? customers : customers * reserve_room;
-    const std::size_t cap = fit(customers);
-    int bits = std::max(bits_, static_cast<int>(std::bit_width(cap - 1)) - std::countr_zero(part_slots));
-    bits = std::min(bits, max_part_bits);
-    reserved_ = std::max(reserved_, customers);
-    const std::size_t want = part_room(customers >> bits);
-    bool small = parts_.empty() || bits > bits_;
-    for (const part& p : parts_) small = small || p.cap < want;
-    if (small) rebuild(bits, want);  // all parts in one new array
+    const room r = room_for(customers);
+    reserved_ = std::max(reserved_, r.customers);
+    if (r.rebuild) rebuild(r.bits, r.want);  // all parts in one new array
   }
   /// Splits the table into at least 2^bits parts (at most 2^max_part_bits), keeping its customers.
   void ensure_parts(int bits) {
@@ -259,13 +253,16 @@ class customer_table {
   /// is rebuilt once, every part sized for its bound, in one new array (before, every such part
   /// doubled on its own during the merge, an allocation each, the old array left unused: after a
   /// merge into a state read from bytes, whose parts are sized for its own customers, that was
-  /// every part); when a few would, each of those grows once to its bound. A bound that was too
-  /// low costs only what it did before: that part doubles during the merge. The sample only
-  /// avoids sizing for the upper bound when the sides share most customers (partial states of a
-  /// parallel scan): measured in docs/aggregation.md, "The per-customer table".
+  /// every part); when a few would, each of those grows once to its bound. A part that grows by
+  /// less than an eighth gets room for half its customers again instead, and a table whose
+  /// customers outgrow its parts is split as reserve() would, so merging many small parts one by
+  /// one is linear in all their customers. A bound that was too low costs only what it did before: that part doubles during
+  /// the merge. The sample only avoids sizing for the upper bound when the sides share most
+  /// customers (partial states of a parallel scan): measured in docs/aggregation.md, "The
+  /// per-customer table".
   void prepare_merge(std::span<const customer_id> ids) {
     if (parts_.empty() || size() < ids.size() / 2 + 1) {
-      reserve(size() + ids.size());
+      reserve_growing(size() + ids.size());
       return;
     }
     const std::size_t step = std::max<std::size_t>(1, ids.size() / 16384);
@@ -275,29 +272,41 @@ class customer_table {
     std::vector<std::size_t> in(parts_.size(), 0);
     for (const customer_id c : ids)
       if (c != empty_key) ++in[part_index(mix(c))];
-    std::vector<std::size_t> bound(parts_.size());
-    std::size_t over = 0;
+    std::vector<std::size_t> bound(parts_.size()), cap(parts_.size());  // cap: part q's slots after the merge
+    std::size_t over = 0, total = 0;
     for (std::size_t q = 0; q < parts_.size(); ++q) {
       const double mean = share * static_cast<double>(in[q]);
       const auto expect = static_cast<std::size_t>(mean + 4.0 * std::sqrt(mean)) + 16;
       bound[q] = parts_[q].size + std::min(in[q], expect);
-      over += bound[q] > parts_[q].limit ? 1 : 0;
+      total += bound[q];
+      // a part that grows by less than an eighth gets room for half its customers again: sized for
+      // its bound alone, it passed its limit again a dozen customers later, so merging N one-customer
+      // states one by one rebuilt it every dozen merges (time quadratic in N; found by an audit). A
+      // larger growth pays for its rebuild, and is sized for its bound (no memory beyond it).
+      const bool grows = bound[q] > parts_[q].limit;
+      const bool little = bound[q] - parts_[q].size < parts_[q].size / 8;
+      cap[q] = fit(grows && little ? parts_[q].size + parts_[q].size / 2 : bound[q]);
+      over += grows ? 1 : 0;
     }
-    if (over * 2 > parts_.size()) {  // most parts: the whole table at once, in one array
-      rebuild_with(bits_, [&bound](std::size_t q, std::size_t) { return fit(bound[q]); });
-    } else if (over > 0) {  // a few: each of them once, to its bound (a rebuild would move every part)
+    if (over == 0) return;
+    if (room_for(total).bits > bits_) {  // outgrew its parts: split, as reserve() would (up to max_part_bits)
+      reserve(total);
+    } else if (over * 2 > parts_.size()) {  // most parts: the whole table at once, in one array
+      rebuild_with(bits_, [&cap](std::size_t q, std::size_t) { return cap[q]; });
+    } else {  // a few: each of them once (a rebuild would move every part)
       for (std::size_t q = 0; q < parts_.size(); ++q)
-        if (bound[q] > parts_[q].limit) rehash(parts_[q], fit(bound[q]));
+        if (bound[q] > parts_[q].limit) rehash(parts_[q], cap[q]);
     }
   }
-  /// Makes room for the customers of `other` before they are inserted (call before merging). Also
-  /// grows each part to at least the matching share of other's: inserting keys in another table's
-  /// slot order into a smaller table piles them into long runs (linear probing's known worst case;
-  /// measured: a merge into an empty table took minutes).
+  /// Makes room for the customers of `other` before they are inserted (call before merging); a
+  /// table that must grow by less than an eighth gets room for half as many customers again as it
+  /// holds (see reserve_growing). Also grows each part to at least the matching share of other's:
+  /// inserting keys in another table's slot order into a smaller table piles them into long runs
+  /// (linear probing's known worst case; measured: a merge into an empty table took minutes).
   void prepare_merge(const customer_table& other) {
     if (other.parts_.empty()) return;
     if (parts_.empty() || other.bits_ > bits_) rebuild(std::max(other.bits_, bits_));
-    reserve(size() + other.size());
+    reserve_growing(size() + other.size());
     const int d = bits_ - other.bits_;
     for (std::size_t p = 0; p < parts_.size(); ++p) {
       const std::size_t want = std::max<std::size_t>(16, other.parts_[p >> d].cap >> d);
@@ -460,6 +469,37 @@ class customer_table {
   // standard deviations (and 16) above it leave every one of up to 1,024 parts within its room.
   [[nodiscard]] static std::size_t part_room(std::size_t per) noexcept {
     return fit(per + 4 * static_cast<std::size_t>(std::sqrt(static_cast<double>(per))) + 16);
+  }
+  // What reserve(customers) does: the customers times reserve_room (what reserved_ records), the
+  // parts' bits, each part's slots, and whether the table must be rebuilt for them.
+  struct room {
+    std::size_t customers = 0;
+    int bits = 0;
+    std::size_t want = 0;
+    bool rebuild = false;
+  };
+  [[nodiscard]] room room_for(std::size_t customers) const noexcept {
+    room r;
+    r.customers = customers > std::numeric_limits<std::size_t>::max() / reserve_room ? customers : customers * reserve_room;
+    const std::size_t cap = fit(r.customers);
+    r.bits = std::max(bits_, static_cast<int>(std::bit_width(cap - 1)) - std::countr_zero(part_slots));
+    r.bits = std::min(r.bits, max_part_bits);
+    r.want = part_room(r.customers >> r.bits);
+    r.rebuild = parts_.empty() || r.bits > bits_;
+    for (const part& p : parts_) r.rebuild = r.rebuild || p.cap < r.want;
+    return r;
+  }
+  // reserve(customers) before a merge: a table that must be rebuilt for less than an eighth more
+  // customers than it holds gets room for half as many again. reserve() sizes the table for exactly
+  // what it is asked, so merges that each add a few customers (N one-customer states merged one by
+  // one) rebuilt the whole table every few dozen merges: time quadratic in N (found by an audit);
+  // growing by a factor rebuilds it O(log N) times, and a larger growth pays for its rebuild.
+  void reserve_growing(std::size_t customers) {
+    if (customers == 0) return;
+    const std::size_t n = size();
+    if (!parts_.empty() && customers - std::min(customers, n) < n / 8 && room_for(customers).rebuild)
+      customers = n + n / 2;
+    reserve(customers);
   }
   [[nodiscard]] std::size_t part_index(std::uint64_t h) const noexcept {
     return static_cast<std::size_t>(h >> (63 - bits_) >> 1);  // the top bits_ bits (none when bits_ is 0)
