@@ -93,22 +93,34 @@ TEST_CASE("rfm_accumulator: the day log takes 4 bytes per logged day", "[aggrega
 
 TEST_CASE("rfm_accumulator: merging many one-customer states keeps its counts of the day log's segments",
           "[aggregate][rfm]") {
-  // Each merge adds a segment to the day log; memory_bytes() and day_log_size() keep running sums of
-  // the segments (they summed every segment per call: merging N states, with the PostgreSQL extension
+  // A merged state's day log goes into the open log when small (at most small_merge_log entries),
+  // else into a segment of its own; memory_bytes() and day_log_size() keep running sums of the
+  // segments (they summed every segment per call: merging N states, with the PostgreSQL extension
   // asking memory_bytes() after each merge, took time quadratic in N; found by an audit). The sums
-  // must equal what the segments hold: each state's 3 days, and 4 bytes per day at least.
+  // must equal what the log holds: each state's 3 days, and 4 bytes per day at least.
   const crm::rfm_options o{.calibration_end = 2024y / 12 / 31d};
   crm::rfm_accumulator<double> all(o);
   std::size_t before = all.memory_bytes();
-  for (std::uint64_t c = 1; c <= 3000; ++c) {
-    crm::rfm_accumulator<double> one(o);
-    for (int d : {1, 5, 9}) one.add(crm::order<double>{c, crm::to_time(sys_days{2024y / 3 / 1} + days{d}), 2.0});
-    REQUIRE_FALSE(all.try_merge(one));
+  const auto state = [&o](std::uint64_t from, std::uint64_t to) {
+    crm::rfm_accumulator<double> s(o);
+    for (std::uint64_t c = from; c <= to; ++c)
+      for (int d : {1, 5, 9}) s.add(crm::order<double>{c, crm::to_time(sys_days{2024y / 3 / 1} + days{d}), 2.0});
+    return s;
+  };
+  for (std::uint64_t c = 1; c <= 3000; ++c) {  // small: into the open log
+    REQUIRE_FALSE(all.try_merge(state(c, c)));
     if (c % 500 == 0) {
       CHECK(all.day_log_size() == 3 * c);
-      CHECK(all.memory_bytes() >= before + 4 * 3 * 500);  // grew by the 500 states' days at least
+      CHECK(all.memory_bytes() >= before);
+      CHECK(all.memory_bytes() >= 4 * 3 * c);
       before = all.memory_bytes();
     }
+  }
+  for (std::uint64_t c = 3001; c <= 9000; c += 1500) {  // 4500 days each: a segment each, exactly sized
+    REQUIRE_FALSE(all.try_merge(state(c, c + 1499)));
+    CHECK(all.day_log_size() == 3 * (c + 1499));
+    CHECK(all.memory_bytes() >= before + 4 * 4500);
+    before = all.memory_bytes();
   }
   // the same state read back from its bytes, and merged from bytes into an empty one, count alike
   const auto back = crm::rfm_accumulator<double>::try_deserialize(all.serialize());
@@ -118,6 +130,44 @@ TEST_CASE("rfm_accumulator: merging many one-customer states keeps its counts of
   REQUIRE_FALSE(from_bytes.try_merge_serialized(all.serialize()));
   CHECK(from_bytes.day_log_size() == all.day_log_size());
   CHECK(from_bytes.rows() == all.rows());
-  CHECK(all.rows().size() == 3000);
+  CHECK(all.rows().size() == 9000);
   CHECK(all.rows()[0].frequency == 2);  // 3 distinct days: 2 repeat periods
+}
+
+TEST_CASE("rfm_accumulator: 20 000 one-customer states merged one by one equal the direct accumulation",
+          "[aggregate][rfm]") {
+  // Merging N one-customer states one by one was quadratic in N (the table rebuilt every few dozen
+  // merges, and a merge from bytes walked the whole table; found by an audit). Merged in memory and
+  // from bytes, the result equals the accumulation of all the orders at once: rows compared exactly
+  // (==: every double bit for bit), the day log as long. Each customer has two states whose days
+  // interleave (1 and 9, then 5), so the counts come from the day log of the merged state.
+  const crm::rfm_options o{.calibration_end = 2024y / 6 / 30d, .observation_end = 2024y / 12 / 31d};
+  crm::rfm_accumulator<double> direct(o), in_memory(o), from_bytes(o);
+  for (std::uint64_t c = 1; c <= 20000; ++c) {
+    const auto order = [&](int day, double amount) {
+      return crm::order<double>{c * 0x9E3779B97F4A7C15ULL, crm::to_time(sys_days{2024y / 3 / 1} + days{day}), amount};
+    };
+    const double cents = static_cast<double>(c % 97) / 100.0;
+    crm::rfm_accumulator<double> first(o), second(o);
+    for (const auto& r : {order(1, 2.5 + cents), order(9, 1.0)}) {
+      first.add(r);
+      direct.add(r);
+    }
+    const int later = c % 3 == 0 ? 200 : 5;  // a holdout purchase for a third of them
+    second.add(order(later, 0.5 + cents));
+    direct.add(order(later, 0.5 + cents));
+    for (const auto* part : {&first, &second}) {
+      REQUIRE_FALSE(in_memory.try_merge(*part));
+      REQUIRE_FALSE(from_bytes.try_merge_serialized(part->serialize()));
+    }
+  }
+  const auto want = direct.rows();
+  REQUIRE(want.size() == 20000);
+  CHECK(in_memory.rows() == want);
+  CHECK(from_bytes.rows() == want);
+  CHECK(in_memory == direct);
+  CHECK(from_bytes == direct);
+  CHECK(in_memory.day_log_size() == direct.day_log_size());
+  CHECK(from_bytes.day_log_size() == direct.day_log_size());
+  CHECK(crm::rfm_accumulator<double>::deserialize(from_bytes.serialize()) == direct);
 }
