@@ -48,11 +48,24 @@ void set_error(crm_pg_error* err, const crm::error_info& e, int status = CRM_PG_
   }
 }
 
+// Thrown by check_cancel: the query is being cancelled (caught by guard, never crosses core.h).
+struct query_canceled {};
+
+// Every 65,536th step of a long loop (step 0 included) asks the backend's cancel flag and throws
+// query_canceled when it is set: the loop stops, guard() reports CRM_PG_CANCELED and glue.c raises
+// the cancel (57014) with no C++ frame left. Loops over a million rows ran to their end under a
+// statement_timeout (found by an audit).
+void check_cancel(std::size_t step) {
+  if ((step & 0xFFFF) == 0 && crm_pg_cancel_requested()) throw query_canceled{};
+}
+
 // Runs f (returning bool) with every exception turned into an error.
 template <class F>
 bool guard(crm_pg_error* err, F&& f) noexcept {
   try {
     return f();
+  } catch (const query_canceled&) {
+    set_error(err, CRM_PG_CANCELED, "crm_metrics: canceling statement due to a cancel request");
   } catch (const std::bad_alloc&) {
     set_error(err, CRM_PG_OUT_OF_MEMORY, "crm_metrics: out of memory");
   } catch (const crm::metric_error& e) {
@@ -309,12 +322,14 @@ struct fit_state final : state_base {
   }
   crm::error_info merge(const state_base& o) override {
     const auto& other = static_cast<const fit_state&>(o).rows;
+    std::size_t step = 0;
     for (const auto& [k, w] : other) {  // checked whole first: a refused merge changes nothing
+      check_cancel(step++);
       const auto it = rows.find(k);
       if (it != rows.end() && !std::isfinite(it->second + w))
         return {crm::errc::overflow, fit_name, "weight", "the weights of one row sum past float8"};
     }
-    for (const auto& [k, w] : other) rows[k] += w;
+    for (const auto& [k, w] : other) rows[k] += w;  // never cancelled here: all or nothing
     return {};
   }
   std::vector<std::byte> serialize() const override {
@@ -322,7 +337,9 @@ struct fit_state final : state_base {
     crm::detail::byte_writer w(out);
     const std::size_t at = crm::detail::begin_state<double>(w, static_cast<crm::detail::state_kind>(CRM_PG_FIT));
     w.put(static_cast<std::uint64_t>(rows.size()));
+    std::size_t step = 0;
     for (const auto& [k, wt] : rows) {
+      check_cancel(step++);
       w.put_number(std::get<0>(k));
       w.put_number(std::get<1>(k));
       w.put_number(std::get<2>(k));
@@ -339,6 +356,7 @@ struct fit_state final : state_base {
     fit_state s;
     const std::uint64_t n = r.get_count("rows", 32);
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      check_cancel(static_cast<std::size_t>(i));
       const double x = r.get_number<double>("frequency"), tx = r.get_number<double>("recency"),
                    age = r.get_number<double>("T"), wt = r.get_number<double>("weight");
       if (!r.ok()) break;
@@ -828,8 +846,10 @@ bool email_row(const crm::email_campaign<T>& c, row_builder& out) {
 // The (x, t_x, T) rows of a fit or RFM state.
 bool model_rows(const state_base* st, std::vector<crm::rfm_row<double>>& rows, crm_pg_error* err) {
   if (st->kind == CRM_PG_FIT) {
-    for (const auto& [k, w] : static_cast<const fit_state*>(st)->rows)
+    for (const auto& [k, w] : static_cast<const fit_state*>(st)->rows) {
+      check_cancel(rows.size());
       rows.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), w});
+    }
     return true;
   }
   return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "a fit or RFM state", err, [&](const auto& a) {
@@ -862,6 +882,7 @@ bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_erro
       return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not a fit state (another kind of state)"), false;
     std::vector<crm::discrete_row<double>> rows;
     for (const auto& [k, w] : static_cast<const fit_state*>(st)->rows) {
+      check_cancel(rows.size());
       crm::discrete_row<double> r{.weight = w};
       if (!whole(std::get<0>(k), "frequency", r.frequency, err) || !whole(std::get<1>(k), "recency", r.recency, err) ||
           !whole(std::get<2>(k), "periods", r.periods, err))
@@ -906,7 +927,10 @@ void cohort_rows(const crm::period_accumulator<T>& a, bool numeric, row_set& out
   auto cells = std::make_shared<std::vector<std::pair<std::int32_t, std::int32_t>>>();
   for (std::int32_t c = 0; c < m->periods; ++c)
     if (m->sizes[static_cast<std::size_t>(c)] != 0)
-      for (std::int32_t k = 0; c + k < m->periods; ++k) cells->emplace_back(c, k);
+      for (std::int32_t k = 0; c + k < m->periods; ++k) {
+        check_cancel(cells->size());
+        cells->emplace_back(c, k);
+      }
   out.size = cells->size();
   out.get = [m, cells, numeric](std::size_t i, crm_pg_row& row) {
     const auto [c, k] = (*cells)[i];
@@ -1050,6 +1074,7 @@ void* crm_pg_state_rows(const void* state, int what, int numeric, size_t* count,
 }
 bool crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out, crm_pg_error* err) noexcept {
   return guard(err, [&] {
+    check_cancel(i);  // the glue reads every row, a million of them for a large RFM state
     static_cast<const row_set*>(rows)->get(i, *out);
     return true;
   });

@@ -25,7 +25,8 @@ enum crm_pg_status {
   CRM_PG_BAD_STATE = 2,     /* 22P02 invalid_text_representation: a malformed serialized state */
   CRM_PG_OUT_OF_MEMORY = 3, /* 53200 */
   CRM_PG_OVERFLOW = 4,      /* 22003 numeric_value_out_of_range */
-  CRM_PG_INTERNAL = 5       /* XX000 */
+  CRM_PG_INTERNAL = 5,      /* XX000 */
+  CRM_PG_CANCELED = 6       /* 57014 query_canceled: a long call saw crm_pg_cancel_requested() */
 };
 
 typedef struct crm_pg_error {
@@ -166,10 +167,15 @@ bool crm_pg_state_result(const void* state, int what, int numeric, double param,
                          crm_pg_error* err) CRM_PG_NOEXCEPT;
 /* Row sets: made by the core, read row by row by the glue, freed with crm_pg_rows_free. */
 void* crm_pg_state_rows(const void* state, int what, int numeric, size_t* count, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* Row i of a row set; every 65,536th row (row 0 included) first asks crm_pg_cancel_requested() and
+ * fails with CRM_PG_CANCELED when the query is being cancelled. */
 bool crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
 void crm_pg_rows_free(void* rows) CRM_PG_NOEXCEPT;
 /* Defined in glue.c: true when the backend has a query-cancel or termination request pending (the
- * fits stop at their next likelihood evaluation; fit_options::interrupt). */
+ * fits stop at their next likelihood evaluation; fit_options::interrupt). The extension's own long
+ * loops ask it every 65,536 rows (core.cpp, check_cancel: reading a row set, the fit state's rows
+ * when merged, serialized, read or fitted) and stop with CRM_PG_CANCELED; glue.c then raises the
+ * request itself. */
 bool crm_pg_cancel_requested(void) CRM_PG_NOEXCEPT;
 
 /* ---- predictions. BG/NBD: params = r, alpha, a, b; what: 0 P(alive), 1 conditional expected

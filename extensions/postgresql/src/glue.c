@@ -47,10 +47,12 @@ static int crm_sqlstate(int status) {
     case CRM_PG_BAD_STATE: return ERRCODE_INVALID_TEXT_REPRESENTATION;    /* 22P02 */
     case CRM_PG_OUT_OF_MEMORY: return ERRCODE_OUT_OF_MEMORY;
     case CRM_PG_OVERFLOW: return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+    case CRM_PG_CANCELED: return ERRCODE_QUERY_CANCELED;
     default: return ERRCODE_INTERNAL_ERROR;
   }
 }
-/* The fits ask this between likelihood evaluations (core.cpp, fit_options::interrupt): a cancel or
+/* The fits ask this between likelihood evaluations (core.cpp, fit_options::interrupt), and the
+ * extension's long loops every 65,536 rows (core.cpp, check_cancel; CRM_PG_CANCELED): a cancel or
  * termination request stops them; crm_raise then lets CHECK_FOR_INTERRUPTS raise that request (57014
  * for statement_timeout or pg_cancel_backend) instead of the fit's own "interrupted". */
 bool crm_pg_cancel_requested(void) { return QueryCancelPending || ProcDiePending; }
