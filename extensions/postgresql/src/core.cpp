@@ -38,11 +38,14 @@ namespace {
 
 void set_error(crm_pg_error* err, int status, const std::string& text) noexcept {
   err->status = status;
+  err->prefix = 0;
   std::snprintf(err->message, sizeof err->message, "%s", text.c_str());
 }
 void set_error(crm_pg_error* err, const crm::error_info& e, int status = CRM_PG_BAD_INPUT) noexcept {
   try {
     set_error(err, status, crm::message(e));
+    const std::size_t prefix = std::strlen("crm::") + std::strlen(e.metric) + 2;  // crm::message's "crm::<metric>: "
+    if (prefix < std::strlen(err->message)) err->prefix = static_cast<int>(prefix);
   } catch (...) {
     set_error(err, status, std::string());
   }
@@ -246,10 +249,14 @@ struct acc_state final : state_base {
   }
   crm::error_info check_options(const crm_pg_options& o) const override {
     if constexpr (base_kind == CRM_PG_RFM) {
+      // the option that differs by its name (glue.c names time_unit time_unit_days, as the SQL argument)
       const auto& p = acc.options();
-      if (p.calibration_end != to_day(o.day) || p.time_unit.count() != o.unit || p.has_holdout() != (o.holdout != 0) ||
-          (p.has_holdout() && p.observation_end != to_day(o.end_day)))
-        return {crm::errc::out_of_range, Acc::name, "calibration_end", "and the other RFM options must be the same on every row"};
+      const char* field = nullptr;
+      if (p.calibration_end != to_day(o.day)) field = "calibration_end";
+      else if (p.has_holdout() != (o.holdout != 0) || (p.has_holdout() && p.observation_end != to_day(o.end_day)))
+        field = "observation_end";
+      else if (p.time_unit.count() != o.unit) field = "time_unit";
+      if (field != nullptr) return {crm::errc::out_of_range, Acc::name, field, "must be the same on every row"};
     } else if constexpr (base_kind == CRM_PG_CSAT) {
       const auto& p = acc.scale();
       if (p.lowest != o.lowest || p.highest != o.highest || p.satisfied_from != o.satisfied_from)
@@ -258,10 +265,15 @@ struct acc_state final : state_base {
       const Acc made = o.unit >= 0 ? Acc(static_cast<crm::period_unit>(o.unit)) : Acc();
       if (!(acc.fresh() == made)) return {crm::errc::out_of_range, Acc::name, "unit", "must be the same on every row"};
     } else if constexpr (base_kind == CRM_PG_PERIODS) {
+      // the option that differs by its name (every difference was named "first")
       const auto& p = acc.options();
-      if (static_cast<int>(p.unit) != o.unit || p.periods != o.periods || p.inactive_periods != o.inactive ||
-          crm::period_of(p.unit, crm::time_point{p.first}) != crm::period_of(p.unit, crm::time_point{to_day(o.day)}))
-        return {crm::errc::out_of_range, Acc::name, "first", "and the other period options must be the same on every row"};
+      const char* field = nullptr;
+      if (static_cast<int>(p.unit) != o.unit) field = "unit";
+      else if (p.periods != o.periods) field = "periods";
+      else if (p.inactive_periods != o.inactive) field = "inactive_periods";
+      else if (crm::period_of(p.unit, crm::time_point{p.first}) != crm::period_of(p.unit, crm::time_point{to_day(o.day)}))
+        field = "first";
+      if (field != nullptr) return {crm::errc::out_of_range, Acc::name, field, "must be the same on every row"};
     }
     return {};
   }

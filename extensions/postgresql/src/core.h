@@ -31,6 +31,8 @@ enum crm_pg_status {
 
 typedef struct crm_pg_error {
   int status;
+  int prefix; /* a library error: the length of the message's "crm::<where>: " (glue.c may name the SQL
+                 function there instead, crm_raise_as); else 0 */
   char message[480];
 } crm_pg_error;
 

@@ -31,6 +31,7 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
+#include "mb/pg_wchar.h"
 #include "portability/instr_time.h"
 
 #include "core.h"
@@ -61,6 +62,26 @@ static void crm_raise(const crm_pg_error* err) pg_attribute_noreturn();
 static void crm_raise(const crm_pg_error* err) {
   CHECK_FOR_INTERRUPTS();
   ereport(ERROR, (errcode(crm_sqlstate(err->status)), errmsg("%s", err->message)));
+  pg_unreachable();
+}
+/* Raises err as crm_raise does; but a library error of `where` (any when NULL) names the SQL function
+ * `fn` in place of the library's "crm::<where>", and its field `field` (when not NULL) as the SQL
+ * argument `arg`: a bad unit, period or horizon argument was reported under the library's class and
+ * field names (e.g. "crm::period_accumulator: periods ...", "crm::rfm_accumulator: time_unit ...";
+ * found by an audit). */
+static void crm_raise_as(const crm_pg_error* err, const char* where, const char* fn, const char* field, const char* arg)
+    pg_attribute_noreturn();
+static void crm_raise_as(const crm_pg_error* err, const char* where, const char* fn, const char* field, const char* arg) {
+  const char* rest = err->message + err->prefix;
+  size_t n = field != NULL ? strlen(field) : 0;
+  if (fn == NULL || err->prefix <= 0 || err->status != CRM_PG_BAD_INPUT ||
+      (where != NULL && !(strncmp(err->message, "crm::", 5) == 0 && strncmp(err->message + 5, where, strlen(where)) == 0 &&
+                          (size_t)err->prefix == 5 + strlen(where) + 2)))
+    crm_raise(err);
+  CHECK_FOR_INTERRUPTS();
+  if (n > 0 && strncmp(rest, field, n) == 0 && rest[n] == ' ')
+    ereport(ERROR, (errcode(crm_sqlstate(err->status)), errmsg("%s: %s%s", fn, arg, rest + n)));
+  ereport(ERROR, (errcode(crm_sqlstate(err->status)), errmsg("%s: %s", fn, rest)));
   pg_unreachable();
 }
 static void crm_bad_input(const char* message) pg_attribute_noreturn();
@@ -340,10 +361,25 @@ static MemoryContext crm_states_context(MemoryContext agg) {
   return AllocSetContextCreate(agg, CRM_STATES_NAME, ALLOCSET_DEFAULT_SIZES);
 }
 
+/* The SQL name of the aggregate whose transition function is running (of the aggregates that share
+ * one state, the first), for error messages; "crm_metrics" outside an aggregate. */
+static const char* crm_agg_name(FunctionCallInfo fcinfo) {
+  Aggref* a = AggGetAggref(fcinfo);
+  char* name = a != NULL ? get_func_name(a->aggfnoid) : NULL;
+  return name != NULL ? name : "crm_metrics";
+}
+/* Raises an error of the aggregate's options (a new state, or options that differ between rows)
+ * naming the SQL aggregate and its arguments (the RFM time unit is time_unit_days there). */
+static void crm_raise_options(const crm_pg_error* err, FunctionCallInfo fcinfo) pg_attribute_noreturn();
+static void crm_raise_options(const crm_pg_error* err, FunctionCallInfo fcinfo) {
+  crm_raise_as(err, NULL, crm_agg_name(fcinfo), "time_unit", "time_unit_days");
+}
+
 /* A new expanded state under the aggregate context `agg`: a copy of the accumulator `copy_of`, one
- * read from serialized bytes, or a fresh one (both NULL). */
+ * read from serialized bytes, or a fresh one (both NULL), whose errors (bad options) name the
+ * aggregate of `fcinfo` (crm_raise_options). */
 static CrmState* crm_state_make(MemoryContext agg, int kind, const crm_pg_options* opt, const void* bytes, size_t size,
-                                const void* copy_of) {
+                                const void* copy_of, FunctionCallInfo fcinfo) {
   MemoryContext cxt = crm_states_context(agg);
   CrmState* s = (CrmState*)MemoryContextAllocZero(cxt, sizeof(CrmState));
   MemoryContextCallback* cb = crm_own_prepare(cxt);
@@ -358,6 +394,7 @@ static CrmState* crm_state_make(MemoryContext agg, int kind, const crm_pg_option
   } else {
     st = bytes != NULL ? crm_state_read_traced(kind, bytes, size, &err) : crm_pg_state_new(kind, opt, &err);
   }
+  if (st == NULL && copy_of == NULL && bytes == NULL) crm_raise_options(&err, fcinfo);
   if (st == NULL) crm_raise(&err);
   s->state = st;
   crm_own(cxt, cb, crm_state_object_free_cb, s);
@@ -444,7 +481,7 @@ static CrmState* crm_state_for_update(FunctionCallInfo fcinfo, int kind, const c
   MemoryContext agg = crm_agg_context(fcinfo, "a crm_metrics transition function");
   CrmState* s;
   if (PG_ARGISNULL(0)) {
-    s = crm_state_make(agg, kind, opt, NULL, 0, NULL);
+    s = crm_state_make(agg, kind, opt, NULL, 0, NULL, fcinfo);
     s->partial = crm_in_partial_agg(fcinfo);
     if (opt != NULL) {
       s->options = *opt;
@@ -455,7 +492,7 @@ static CrmState* crm_state_for_update(FunctionCallInfo fcinfo, int kind, const c
   s = crm_state_object(PG_GETARG_DATUM(0));
   if (s == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0)))) {
     bytea* b = PG_GETARG_BYTEA_PP(0);
-    s = crm_state_make(agg, kind, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL);
+    s = crm_state_make(agg, kind, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL, fcinfo);
     s->partial = crm_in_partial_agg(fcinfo);
   }
   crm_flat_forget(s); /* it changes: its last flattening is no longer its state */
@@ -463,7 +500,7 @@ static CrmState* crm_state_for_update(FunctionCallInfo fcinfo, int kind, const c
    * bytes (the callers zero the whole struct first) */
   if (opt != NULL && !(s->options_known && memcmp(&s->options, opt, sizeof *opt) == 0)) {
     crm_pg_error err;
-    if (!crm_pg_state_check_options(s->state, opt, &err)) crm_raise(&err);
+    if (!crm_pg_state_check_options(s->state, opt, &err)) crm_raise_options(&err, fcinfo);
     s->options = *opt;
     s->options_known = true;
   }
@@ -527,9 +564,12 @@ static int64 crm_seconds_of(Datum d, Oid type) {
     return s + (int64)CRM_UNIX_EPOCH_DAYS * SECS_PER_DAY;
   }
 }
-static int32 crm_day_option(Datum d, const char* what) {
+/* A date option of an aggregate (days since 1970-01-01); an infinite date is an error naming the SQL
+ * aggregate and its argument `arg`. */
+static int32 crm_day_option(FunctionCallInfo fcinfo, Datum d, const char* arg) {
   DateADT day = DatumGetDateADT(d);
-  if (DATE_NOT_FINITE(day)) crm_bad_input(what);
+  if (DATE_NOT_FINITE(day))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s: %s must be a finite date", crm_agg_name(fcinfo), arg)));
   return (int32)day + CRM_UNIX_EPOCH_DAYS;
 }
 
@@ -611,7 +651,7 @@ Datum crm_csat_trans(PG_FUNCTION_ARGS) {
 }
 
 /* spend: (channel int, at date|timestamptz, amount float8|numeric [, unit text]) */
-static int crm_period_unit(text* t);
+static int crm_period_unit(FunctionCallInfo fcinfo, text* t);
 PG_FUNCTION_INFO_V1(crm_spend_trans);
 Datum crm_spend_trans(PG_FUNCTION_ARGS) {
   crm_pg_options o;
@@ -621,10 +661,11 @@ Datum crm_spend_trans(PG_FUNCTION_ARGS) {
   if (crm_any_null(fcinfo, 1, PG_NARGS())) return crm_skip_row(fcinfo);
   memset(&o, 0, sizeof o);
   memset(&r, 0, sizeof r);
-  o.unit = PG_NARGS() > 4 ? crm_period_unit(PG_GETARG_TEXT_PP(4)) : -1;
+  o.unit = PG_NARGS() > 4 ? crm_period_unit(fcinfo, PG_GETARG_TEXT_PP(4)) : -1;
   channel = PG_GETARG_INT64(1);
   if (channel < 0 || channel > (int64)PG_UINT32_MAX)
-    crm_bad_input("crm::spend_accumulator: channel must lie in 0..4294967295");
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%s: channel must lie in 0..4294967295", crm_agg_name(fcinfo))));
   r.channel = (uint32)channel;
   r.seconds = crm_seconds_of(PG_GETARG_DATUM(2), crm_arg_type(fcinfo, 2));
   kind = crm_amount_arg(fcinfo, 3, CRM_PG_SPEND, &r);
@@ -648,7 +689,9 @@ Datum crm_email_trans(PG_FUNCTION_ARGS) {
     if (strlen(crm_email_kinds[k]) == VARSIZE_ANY_EXHDR(kind) && memcmp(crm_email_kinds[k], VARDATA_ANY(kind), VARSIZE_ANY_EXHDR(kind)) == 0)
       r.score = k;
   if (r.score < 0)
-    crm_bad_input("crm::email_accumulator: kind is not an e-mail event kind (sent, delivered, hard_bounce, soft_bounce, open, click, unsubscribe, spam_complaint, conversion)");
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%s: kind is not an e-mail event kind (sent, delivered, hard_bounce, soft_bounce, open, click, "
+                           "unsubscribe, spam_complaint, conversion)", crm_agg_name(fcinfo))));
   /* the revenue (float8, or numeric: exact, a decimal state); NULL or absent is 0 */
   if (PG_NARGS() > 3 && !PG_ARGISNULL(3)) return crm_add_record(fcinfo, crm_amount_arg(fcinfo, 3, CRM_PG_EMAIL, &r), NULL, &r);
   if (PG_NARGS() > 3 && crm_arg_type(fcinfo, 3) == NUMERICOID) {
@@ -669,10 +712,10 @@ Datum crm_rfm_trans(PG_FUNCTION_ARGS) {
   if (crm_any_null(fcinfo, 1, PG_NARGS())) return crm_skip_row(fcinfo);
   memset(&o, 0, sizeof o);
   memset(&r, 0, sizeof r);
-  o.day = crm_day_option(PG_GETARG_DATUM(4), "crm::rfm_accumulator: calibration_end must be a finite date");
+  o.day = crm_day_option(fcinfo, PG_GETARG_DATUM(4), "calibration_end");
   if (holdout) {
     o.holdout = 1;
-    o.end_day = crm_day_option(PG_GETARG_DATUM(5), "crm::rfm_accumulator: observation_end must be a finite date");
+    o.end_day = crm_day_option(fcinfo, PG_GETARG_DATUM(5), "observation_end");
   }
   o.unit = PG_GETARG_INT32(holdout ? 6 : 5);
   r.customer = (uint64)PG_GETARG_INT64(1);
@@ -682,12 +725,21 @@ Datum crm_rfm_trans(PG_FUNCTION_ARGS) {
 }
 
 /* periods and cohorts: (customer, at, amount, unit text, first date, periods int [, inactive_periods int]) */
-static int crm_period_unit(text* t) {
+/* The unit argument of crm_spend and the period aggregates (0 day .. 4 year); another text is an
+ * error naming the SQL aggregate, the argument and the accepted values (it named the C++ class
+ * crm::period_accumulator, for crm_spend too; found by an audit). */
+static int crm_period_unit(FunctionCallInfo fcinfo, text* t) {
   static const char* const units[] = {"day", "week", "month", "quarter", "year"};
   int k;
   for (k = 0; k < 5; ++k)
     if (strlen(units[k]) == VARSIZE_ANY_EXHDR(t) && memcmp(units[k], VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) == 0) return k;
-  crm_bad_input("crm::period_accumulator: unit must be day, week, month, quarter or year");
+  {
+    const char* given = text_to_cstring(t);
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%s: unit must be day, week, month, quarter or year, not \"%.*s\"", crm_agg_name(fcinfo),
+                           pg_mbcliplen(given, (int)strlen(given), 40), given)));
+  }
+  pg_unreachable();
 }
 PG_FUNCTION_INFO_V1(crm_periods_trans);
 Datum crm_periods_trans(PG_FUNCTION_ARGS) {
@@ -696,8 +748,8 @@ Datum crm_periods_trans(PG_FUNCTION_ARGS) {
   if (crm_any_null(fcinfo, 1, PG_NARGS())) return crm_skip_row(fcinfo);
   memset(&o, 0, sizeof o);
   memset(&r, 0, sizeof r);
-  o.unit = crm_period_unit(PG_GETARG_TEXT_PP(4));
-  o.day = crm_day_option(PG_GETARG_DATUM(5), "crm::period_accumulator: first must be a finite date");
+  o.unit = crm_period_unit(fcinfo, PG_GETARG_TEXT_PP(4));
+  o.day = crm_day_option(fcinfo, PG_GETARG_DATUM(5), "first");
   o.periods = PG_GETARG_INT32(6);
   o.inactive = PG_NARGS() > 7 ? PG_GETARG_INT32(7) : 1;
   r.customer = (uint64)PG_GETARG_INT64(1);
@@ -746,12 +798,12 @@ Datum crm_state_combine(PG_FUNCTION_ARGS) {
      * else read from its bytes) */
     other = crm_state_object(PG_GETARG_DATUM(1));
     if (other != NULL && other->state != NULL) {
-      s = crm_state_make(agg, 0, NULL, NULL, 0, other->state);
+      s = crm_state_make(agg, 0, NULL, NULL, 0, other->state, fcinfo);
     } else if ((other = crm_flat_owner(PG_GETARG_DATUM(1))) != NULL) {
       s = crm_state_adopt(agg, other);
     } else {
       bytea* b = PG_GETARG_BYTEA_PP(1);
-      s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL);
+      s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL, fcinfo);
     }
     s->partial = crm_in_partial_agg(fcinfo);
     PG_RETURN_DATUM(EOHPGetRWDatum(&s->hdr));
@@ -759,7 +811,7 @@ Datum crm_state_combine(PG_FUNCTION_ARGS) {
   s = crm_state_object(PG_GETARG_DATUM(0));
   if (s == NULL || !VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0)))) {
     bytea* b = PG_GETARG_BYTEA_PP(0);
-    s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL);
+    s = crm_state_make(agg, 0, NULL, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), NULL, fcinfo);
     s->partial = crm_in_partial_agg(fcinfo);
   }
   crm_flat_forget(s); /* it changes: its last flattening is no longer its state */
@@ -1010,7 +1062,7 @@ Datum crm_rfm_one_fn(PG_FUNCTION_ARGS) {
   crm_pg_row r;
   if (count == 0) PG_RETURN_NULL();
   if (count > 1)
-    crm_bad_input("crm::rfm_accumulator: customer must be the same on every row of crm_rfm (group by the customer, or use crm_rfm_state and crm_rfm_rows)");
+    crm_bad_input("crm_rfm: customer must be the same on every row (group by the customer, or use crm_rfm_state and crm_rfm_rows)");
   {
     crm_pg_error err;
     if (!crm_pg_rows_get(rows, 0, &r, &err)) crm_raise(&err);
@@ -1062,8 +1114,8 @@ static Datum crm_predict4_fn(FunctionCallInfo fcinfo, const char* const* names, 
   crm_pg_error err;
   if (!crm_model_params(fcinfo, 0, names, 4, params)) PG_RETURN_NULL();
   if (!predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_NARGS() > 4 ? PG_GETARG_FLOAT8(4) : 0.0,
-               &out, &err))
-    crm_raise(&err);
+               &out, &err)) /* BG/BB's whole-number arguments (periods, ahead, ...) under the SQL function's name */
+    crm_raise_as(&err, "bg_bb", get_func_name(fcinfo->flinfo->fn_oid), NULL, NULL);
   PG_RETURN_FLOAT8(out);
 }
 static Datum crm_pareto_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
@@ -1087,7 +1139,7 @@ static Datum crm_clv_common(FunctionCallInfo fcinfo, int model) {
     PG_RETURN_NULL();
   if (!crm_pg_clv(model, params, gg, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5),
                   (int64_t)PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), PG_GETARG_FLOAT8(9), &out, &err))
-    crm_raise(&err);
+    crm_raise_as(&err, "customer_lifetime_value", "crm_clv", NULL, NULL); /* periods, period_length, ... */
   PG_RETURN_FLOAT8(out);
 }
 /* An fmgr entry point `fname` returning `expr` (of fcinfo). */
@@ -1148,13 +1200,17 @@ CRM_PG_FN(crm_fit_bdw_fn, crm_fit_contract_fn(fcinfo, 1))
  * the value `what` of core.h's crm_pg_contract_value; the SQL functions crm_survival, ... call it */
 static Datum crm_contract_value_fn(FunctionCallInfo fcinfo, int weibull) {
   static const char* const names[3] = {"alpha", "beta", "c"};
+  /* the SQL function of each `what`, named in its errors, where the library's field "period" is t */
+  static const char* const fns[8] = {"crm_survival", "crm_churn_probability", "crm_retention_rate", "crm_expected_lifetime",
+                                     "crm_discounted_expected_lifetime", "crm_discounted_expected_residual_lifetime",
+                                     "crm_residual_lifetime_value", "crm_expected_lifetime"};
+  const int what = PG_GETARG_INT32(1);
   double params[3] = {0, 0, 1};
   double out = 0;
   crm_pg_error err;
   if (!crm_model_params(fcinfo, 0, names, weibull ? 3 : 2, params)) PG_RETURN_NULL();
-  if (!crm_pg_contract_value(weibull, params, PG_GETARG_INT32(1), PG_GETARG_INT64(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4),
-                             &out, &err))
-    crm_raise(&err);
+  if (!crm_pg_contract_value(weibull, params, what, PG_GETARG_INT64(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), &out, &err))
+    crm_raise_as(&err, NULL, what >= 0 && what < 8 ? fns[what] : "crm_contract_value", "period", "t");
   PG_RETURN_FLOAT8(out);
 }
 CRM_PG_FN(crm_sbg_value_fn, crm_contract_value_fn(fcinfo, 0))

@@ -180,7 +180,7 @@ SELECT check_that((SELECT crm_spend_total_numeric(crm_state_merge(s)) FROM (SELE
                    FROM spend GROUP BY channel) p) = (SELECT sum(amount) FROM spend), 'spend shards merge');
 SELECT check_error($$SELECT crm_spend(1, '2024-01-01'::date, -1.0)$$, '22023');
 SELECT check_error($$SELECT crm_spend(-1, '2024-01-01'::date, 1.0)$$, '22023',
-                   'crm::spend_accumulator: channel must lie in 0..4294967295');
+                   'crm_spend: channel must lie in 0..4294967295');
 SELECT check_error($$SELECT crm_spend_state(1, '2024-01-01'::date, 1.0, u) FROM (VALUES ('month'), ('week')) v(u)$$, '22023');
 
 -- ---- predictions and CLV ---------------------------------------------------------------------------
@@ -213,7 +213,7 @@ FROM cdnow_summary, models;
 -- defaults: 12 periods of 1 unit, 1 % per period, margin 1
 SELECT check_that(crm_clv(bg, gg, 2, 30, 38, 20) = crm_clv(bg, gg, 2, 30, 38, 20, 12, 1, 0.01, 1), 'clv defaults') FROM models;
 SELECT check_error('SELECT crm_clv(bg, gg, 2, 30, 38, 20, 0) FROM models', '22023',
-                   'crm::customer_lifetime_value: periods is out of range (must be >= 1)');
+                   'crm_clv: periods is out of range (must be >= 1)');
 SELECT check_error('SELECT crm_clv(bg, gg, 2, 30, 38, 20, 12, 1, 0.01, 1.5) FROM models', '22023');
 SELECT check_error('SELECT crm_clv(bg, gg, 2, 30, 38, 20, 12, 1, -0.01) FROM models', '22023');
 SELECT check_error('SELECT crm_clv(bg, gg, 0, 0, 38, 20) FROM models', '22023');  -- spend of a customer with no repeat purchase

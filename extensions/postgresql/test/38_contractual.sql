@@ -91,7 +91,7 @@ SELECT check_error($$SELECT crm_survival(row(1, 1, -2, 0, 0, 0, 0, 0, 0)::crm_bd
 -- the low-level crm_contract_value refuses a code it does not know (99 was answered as 6, the
 -- residual lifetime value)
 SELECT check_error($$SELECT crm_contract_value(row(1, 1, 0, 0, 0, 0, 0)::crm_sbg, 99, 3, 0.1, 1)$$, '22023',
-                   'crm::contract_value: what is out of range (must be 0 to 7, as listed in the sql file)');
+                   'crm_contract_value: what is out of range (must be 0 to 7, as listed in the sql file)');
 SELECT check_error($$SELECT crm_contract_value(row(1, 1, -2, 0, 0, 0, 0, 0, 0)::crm_bdw, -1, 3, 0.1, 1)$$, '22023');
 SELECT check_that(crm_survival(NULL::crm_sbg, 3) IS NULL AND crm_survival(row(1, 1, 0, 0, 0, 0, 0)::crm_sbg, NULL) IS NULL
                   AND crm_fit_sbg(NULL) IS NULL, 'NULL in, NULL out');

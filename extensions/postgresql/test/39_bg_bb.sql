@@ -54,7 +54,7 @@ SELECT check_error($$SELECT crm_bg_bb_expected_purchases(row(-1, 1, 1, 1, 0, 0, 
 SELECT check_error($$SELECT crm_clv(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, row(6, 4, 15, 0, 0, 0, 0, 0, 0)::crm_gamma_gamma,
                                     2, 3.5, 6, 10)$$, '22023');
 SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 2.5, 4, 6)$$, '22023',
-                   'crm::bg_bb: frequency is out of range (must be a whole number >= 0 (opportunities))');
+                   'crm_bg_bb_p_alive: frequency is out of range (must be a whole number >= 0 (opportunities))');
 
 -- the weighted form of the other fits: the CDNOW summary compressed to its distinct (x, t_x, T) rows
 -- with their counts as weights fits as the 2357 rows do (the state is the same table)

@@ -42,6 +42,55 @@ SELECT check_error($$SELECT crm_cohort_state(1, '1999-01-01'::date, 1, 'month', 
 SELECT check_error('SELECT crm_fit_bg_nbd(-1, 0, 1)', '22023');
 SELECT check_error('SELECT crm_fit_bg_nbd(1, 2, 1)', '22023');
 SELECT check_error($$SELECT crm_rfm(customer, day, amount, '1997-09-30', 7) FROM o WHERE day <= '1997-09-30'$$, '22023');
+-- A bad unit, period or other option of an aggregate names the SQL function and its argument, with
+-- the accepted values; it named the library's class and field (`crm_spend(..., 'fortnight')` gave
+-- "crm::period_accumulator: unit must be ...", time_unit_days was "time_unit"; found by an audit).
+-- The aggregates that share a transition (crm_spend and crm_spend_state; crm_cohort_state,
+-- crm_cohorts and crm_periods; crm_rfm and crm_rfm_state) each name themselves.
+SELECT check_error($$SELECT crm_spend(1, '1997-01-01'::date, 1.0, 'fortnight')$$, '22023',
+                   'crm_spend: unit must be day, week, month, quarter or year, not "fortnight"');
+SELECT check_error($$SELECT crm_spend_state(1, '1997-01-01'::date, 1.0::numeric, 'Month')$$, '22023',
+                   'crm_spend_state: unit must be day, week, month, quarter or year, not "Month"');
+SELECT check_error($$SELECT crm_spend(c, '1997-01-01'::date, 1.0, u) FROM (VALUES (1, 'month'), (2, 'week')) v(c, u)$$, '22023',
+                   'crm_spend: unit is out of range (must be the same on every row)');
+SELECT check_error($$SELECT crm_cohort_state(1, '1997-01-01'::date, 1, 'fortnight', '1997-01-01', 12)$$, '22023',
+                   'crm_cohort_state: unit must be day, week, month, quarter or year, not "fortnight"');
+SELECT check_error($$SELECT crm_cohorts(1, '1997-01-01'::date, 1, 'days', '1997-01-01', 12)$$, '22023',
+                   'crm_cohorts: unit must be day, week, month, quarter or year, not "days"');
+SELECT check_error($$SELECT crm_periods(1, '1997-01-01'::date, 1, 'month', '1997-01-01', 0)$$, '22023',
+                   'crm_periods: periods is out of range (must lie in 1..4096)');
+SELECT check_error($$SELECT crm_cohorts(1, '1997-01-01'::date, 1, 'month', '1997-01-01', 12, 0)$$, '22023',
+                   'crm_cohorts: inactive_periods is out of range (must be at least 1)');
+SELECT check_error($$SELECT crm_cohort_state(1, '1997-01-01'::date, 1, 'month', 'infinity', 12)$$, '22023',
+                   'crm_cohort_state: first must be a finite date');
+SELECT check_error($$SELECT crm_periods(c, '1997-01-01'::date, 1, u, '1997-01-01', 12) FROM (VALUES (1, 'month'), (2, 'week')) v(c, u)$$,
+                   '22023', 'crm_periods: unit is out of range (must be the same on every row)');
+SELECT check_error($$SELECT crm_periods(c, '1997-01-01'::date, 1, 'month', '1997-01-01', p) FROM (VALUES (1, 12), (2, 13)) v(c, p)$$,
+                   '22023', 'crm_periods: periods is out of range (must be the same on every row)');
+SELECT check_error($$SELECT crm_rfm(1, '1997-01-01'::date, 1, '1997-09-30', 0)$$, '22023',
+                   'crm_rfm: time_unit_days is out of range (must be at least one day)');
+SELECT check_error($$SELECT crm_rfm_state(c, '1997-01-01'::date, 1, '1997-09-30', u) FROM (VALUES (1, 7), (2, 1)) v(c, u)$$, '22023',
+                   'crm_rfm_state: time_unit_days is out of range (must be the same on every row)');
+SELECT check_error($$SELECT crm_rfm_state(1, '1997-01-01'::date, 1, 'infinity', 7)$$, '22023',
+                   'crm_rfm_state: calibration_end must be a finite date');
+SELECT check_error($$SELECT crm_rfm_state(1, '1997-01-01'::date, 1, '1997-09-30', '1997-06-30', 7)$$, '22023',
+                   'crm_rfm_state: observation_end is out of range (must not be before calibration_end)');
+SELECT check_error($$SELECT crm_rfm(c, '1997-01-01'::date, 1, '1997-09-30', 7) FROM (VALUES (1), (2)) v(c)$$, '22023',
+                   'crm_rfm: customer must be the same on every row (group by the customer, or use crm_rfm_state and crm_rfm_rows)');
+SELECT check_error($$SELECT crm_email_funnel(1, 'bounce')$$, '22023',
+                   'crm_email_funnel: kind is not an e-mail event kind (sent, delivered, hard_bounce, soft_bounce, open, click, unsubscribe, spam_complaint, conversion)');
+-- the periods of the scalar functions likewise (the contract values are SQL functions over
+-- crm_contract_value, each named by its own name; the library's period is their t)
+SELECT check_error($$SELECT crm_clv((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0)::crm_bg_nbd, (6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0)::crm_gamma_gamma,
+                                    2, 30, 38, 35, 0)$$, '22023', 'crm_clv: periods is out of range (must be >= 1)');
+SELECT check_error($$SELECT crm_clv((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0)::crm_bg_nbd, (6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0)::crm_gamma_gamma,
+                                    2, 30, 38, 35, 12, 0)$$, '22023', 'crm_clv: period_length is out of range (must be > 0)');
+SELECT check_error($$SELECT crm_survival((1, 1, 0, 0, 0, 0, 0)::crm_sbg, -1)$$, '22023', 'crm_survival: t is negative');
+SELECT check_error($$SELECT crm_retention_rate((1, 1, 0, 0, 0, 0, 0)::crm_sbg, 0)$$, '22023',
+                   'crm_retention_rate: t is out of range (must be >= 1)');
+SELECT check_error($$SELECT crm_expected_lifetime((1, 1, 0, 0, 0, 0, 0)::crm_sbg, -1)$$, '22023', 'crm_expected_lifetime: horizon is negative');
+SELECT check_error($$SELECT crm_bg_bb_p_alive((1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 1, 1, 2, -1)$$, '22023',
+                   'crm_bg_bb_p_alive: ahead is out of range (must be a whole number >= 0 (opportunities))');
 -- states of different kinds, or of different options, do not merge
 SELECT check_error($$SELECT crm_state_merge(s) FROM (SELECT crm_orders_state(customer, day, amount) s FROM o
                      UNION ALL SELECT crm_nps_state(5)) v$$, '22P02');
