@@ -322,6 +322,25 @@ TEST_CASE("merge: one customer at a time, the table grows by a factor (linear in
   }
 }
 
+TEST_CASE("merge from bytes: 20 000 one-customer period states one by one equal the direct accumulation", "[aggregate][merge][cohort]") {
+  // The merge from bytes reserved its revenue log (and its words beyond the first) for the exact size
+  // at every merged state: merging N one-customer states copied the whole log N times (found by an
+  // audit). The state merged one by one equals the accumulation of all the orders at once.
+  const crm::period_options o{.unit = crm::period_unit::month, .first = 2023y / 1 / 1d, .periods = 70, .cohort_revenue = true};
+  crm::period_accumulator<double> direct(o), merged(o);
+  for (std::uint64_t c = 1; c <= 20000; ++c) {
+    crm::period_accumulator<double> one(o);
+    for (const int m : {static_cast<int>(c % 12), static_cast<int>(c % 12) + 1, 69}) {
+      const crm::order<double> r{c * 0x9E3779B97F4A7C15ULL, crm::to_time(sys_days{2023y / 1 / 15d} + days{30 * m}), 1.0 + static_cast<double>(c % 5)};
+      one.add(r);
+      direct.add(r);
+    }
+    REQUIRE_FALSE(merged.try_merge_serialized(one.serialize()));
+  }
+  CHECK(merged == direct);
+  CHECK(merged.cohorts().revenues == direct.cohorts().revenues);
+}
+
 // The partitioned add of add_parallel (customer_accumulator, rfm_accumulator and period_accumulator
 // up to 64 periods without cohort revenue): the orders are scattered by the customer's part of the
 // table and each thread adds its parts. Checked against one thread's try_add on the same records:

@@ -568,7 +568,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     revenue_ = std::move(revenue);
     (void)w.get<std::uint64_t>("customers");
     table_.prepare_merge(std::span<const customer_id>(ids));
-    if (X > 0) extra_.reserve(extra_.size() + ids.size() * X);  // an upper bound, allocated once
+    if (X > 0) reserve_more(extra_, ids.size() * X);  // an upper bound, allocated once
     std::vector<std::uint32_t> remap(ids.size(), 0);
     std::array<std::uint64_t, 128> words{};  // words 1.. of active, then of multi
     constexpr std::size_t ahead = 16;
@@ -580,7 +580,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       remap[i] = merge_bits(c, active, multi, words.data(), true);
     }
     (void)w.get<std::uint64_t>("revenue_log");
-    log_.reserve(log_.size() + static_cast<std::size_t>(k));
+    reserve_more(log_, static_cast<std::size_t>(k));
     for (std::uint64_t i = 0; i < k; ++i) {
       log_entry le = read_log_entry(w);
       le.index = remap[le.index];
@@ -908,6 +908,14 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     const result<period_accumulator> other = period_accumulator::try_deserialize(bytes);
     if (!other) return other.error();
     return try_merge(*other);
+  }
+  // v.reserve(v.size() + n), except that a vector that must grow gets at least half its capacity
+  // again. The merge from bytes reserved the exact size of its revenue log for every merged state,
+  // so merging N one-customer states one by one copied the whole log at each merge: quadratic in N
+  // (94 % of the time of merging 80 000 such states, perf; found by an audit).
+  template <class E>
+  static void reserve_more(std::vector<E>& v, std::size_t n) {
+    if (v.capacity() - v.size() < n) v.reserve(std::max(v.size() + n, v.capacity() + v.capacity() / 2));
   }
   // Adds customer c's periods of another part (`v`: its words 1.. of active, then of multi; unread
   // for a horizon of one word); returns c's index. keep_parts: a full part grows alone instead of
