@@ -1,11 +1,11 @@
 -- Merging many small states takes time linear in their number. On a 2-core VM, crm_state_merge of
--- 10 000 and 40 000 one-customer RFM states stored as bytes took 0.15 s and 3.8-3.9 s (25 times the
--- time for 4 times the states), and from a GROUP BY in the same query 0.07 s and 0.38-0.40 s (the
--- GROUP BY's own 0.05 s included): the library's merge from bytes walked the whole merged table for
--- every state, and its customer table was rebuilt for the exact count every few dozen merges (found
--- by an audit; docs/performance.md, "Merging many small states"). The period states of crm_cohorts
--- and crm_periods copied their whole revenue log at every merge from bytes as well. Checked as a
--- ratio of two sizes, which does not depend on the machine's speed.
+-- 10 000 and 40 000 one-customer RFM states stored as bytes took 0.14-0.23 s and 3.9-5.8 s (25 times
+-- the time for 4 times the states), now 6 ms and 18-20 ms: the library's merge from bytes walked the
+-- whole merged table for every state, and its customer table was rebuilt for the exact count every
+-- few dozen merges (found by an audit; docs/performance.md, "Merging many small states"). The period
+-- states of crm_cohorts and crm_periods copied their whole revenue log at every merge from bytes:
+-- 10 000 and 80 000 took 0.10-0.15 s and 6.5-9.4 s, now 26-28 ms and 68-79 ms. Checked as a ratio of
+-- two sizes, which does not depend on the machine's speed.
 
 -- check_linear_merge(tab, n): crm_state_merge over the states of table `tab` (customer, s) with
 -- customer <= 10 000, then over all n of them; the larger may take twice n / 10 000 times as long,
