@@ -172,7 +172,8 @@ TEST_CASE("bg_nbd expected purchases: a sweep of the parameter space, bounded wo
 }
 
 TEST_CASE("bg_nbd expected purchases: the work of one call is bounded (terms counted, not timed)", "[models][bg_nbd][expectation]") {
-  // The documented worst case: 4000 series terms, then the quadrature's scan (513), end pieces (3)
+  // The documented worst case: 4000 series terms, then the quadrature's scan of 513 points (1 + 2 * 513
+  // steps), end pieces (3)
   // and at most 512 + 2 * 512 Gauss-Kronrod panels of 15 evaluations.
   STATIC_REQUIRE(crm::detail::bgnbd_expectation_max_work == 4000 + 1 + 2 * 513 + 15 * (512 + 1024) + 3);
   // Heavy buyers over long horizons: the Euler-transformed series converges in a handful of terms

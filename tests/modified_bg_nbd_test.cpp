@@ -40,6 +40,13 @@ TEST_CASE("fit_modified_bg_nbd: CDNOW estimates and log-likelihood", "[models][m
   for (const row& c : rows) s += fit.params.log_likelihood(c);
   CHECK(s == Approx(fit.log_likelihood).epsilon(1e-10));
   CHECK(fit.standard_errors.a > 0.0);
+  // The SciPy fit above (docs/models.md quotes 0.5248, 6.1830, 0.8914, 1.6140, -9582.13): the same
+  // maximum to its rounding.
+  CHECK(fit.params.r == Approx(0.52483798).epsilon(2e-4));
+  CHECK(fit.params.alpha == Approx(6.18299159).epsilon(2e-4));
+  CHECK(fit.params.a == Approx(0.89135612).epsilon(2e-4));
+  CHECK(fit.params.b == Approx(1.61399911).epsilon(2e-4));
+  CHECK(fit.log_likelihood == Approx(-9582.132684899902).margin(1e-4));
 }
 
 TEMPLATE_TEST_CASE("modified_bg_nbd: predictions match SciPy", "[models][modified_bg_nbd]", double, long double) {

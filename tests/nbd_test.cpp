@@ -115,6 +115,11 @@ TEST_CASE("fit_nbd and the BG/NBD boundary report on small CDNOW subsets match S
     CHECK(nbd.standard_errors.r == Approx(ref.se_r).epsilon(1e-3));
     CHECK(nbd.standard_errors.alpha == Approx(ref.se_alpha).epsilon(1e-3));
     CHECK(nbd.log_likelihood == Approx(ref.ll).epsilon(1e-10));
+    // docs/models.md: every fit fills the covariance, the NBD's too (r, alpha; its diagonal the SEs')
+    REQUIRE(nbd.covariance.available());
+    CHECK(nbd.covariance.size == 2);
+    CHECK(std::sqrt(nbd.covariance(0, 0)) == Approx(ref.se_r).epsilon(1e-3));
+    CHECK(std::sqrt(nbd.covariance(1, 1)) == Approx(ref.se_alpha).epsilon(1e-3));
 
     // The default keeps the error (existing callers); the option returns the report.
     const auto refused = crm::try_fit_bg_nbd(rows);
