@@ -25,6 +25,7 @@ TEST_CASE("fit_pareto_nbd: CDNOW matches an independent SciPy fit and the publis
   CRM_REQUIRE_DATA(f);
   const auto fit = crm::fit_pareto_nbd(crm::read_rfm_csv(f));
   REQUIRE(fit.report.converged);
+  CHECK(fit.report.reason == crm::stop_reason::gradient_small);  // docs/models.md, Fitting
   // Independent reference: `$(bash scripts/scipy-env.sh) scripts/models_reference.py pareto_fit`
   // (SciPy 1.10: the Pareto/NBD likelihood of Fader & Hardie 2005 written with scipy.special.hyp2f1,
   // minimised by scipy.optimize.minimize(method="Nelder-Mead") then method="BFGS" over log-parameters)

@@ -634,11 +634,13 @@ template <std::floating_point T, int Shift, class Model>
   // as the maximum, 0.5 nats below the homogeneous model). The ridge is compared only where it can
   // compete, so that an ordinary fit (CDNOW's, the 1M-customer benchmark's: both stop with the gradient
   // below its tolerance at a + b near 3) costs nothing more:
-  // - the optimizer stopped because the objective no longer changed (function_tolerance relative to
-  //   |ln L|) while the gradient was still above gradient_tolerance: nothing certifies the point as
-  //   stationary. With |ln L| of 1e5-1e6 nats per customer (ages of 1e6, frequencies of 1e4-1e5) an
-  //   iteration that gains less than 1e-12 |ln L| still gains 1e-7-1e-6 nats per customer, and the fits
-  //   stopped there, gradients of 1e-2, at points 0.5 to 15 nats below the ridge (tests/bg_nbd_test.cpp);
+  // - the optimizer first stopped because the objective no longer changed (function_tolerance relative
+  //   to |ln L|) while the gradient was still above gradient_tolerance. With |ln L| of 1e5-1e6 nats per
+  //   customer (ages of 1e6, frequencies of 1e4-1e5) an iteration that gains less than 1e-12 |ln L|
+  //   still gains 1e-7-1e-6 nats per customer, and the fits stopped there, gradients of 1e-2, at points
+  //   0.5 to 15 nats below the ridge (tests/bg_nbd_test.cpp). fit_positive now certifies such a stop
+  //   (the Newton decrement, restarts from the Hessian), but a certified point may still be a local
+  //   maximum below the ridge: compared all the same;
   // - or a + b >= bgnbd_ridge_check_scale: the Beta's standard deviation is below 10 % of
   //   sqrt(p (1-p)), the fit is on its way to the ridge.
   // (a fit accepted only with alpha in its own unit was compared above.) When the homogeneous model is
@@ -649,7 +651,7 @@ template <std::floating_point T, int Shift, class Model>
   // the ridge (beyond the same 1e-9 relative: a restart that only walked along the ridge is no
   // estimate). Otherwise the ridge is named as above (the fit's point and ln L as `params` and
   // `log_likelihood`, the homogeneous model as the nested one).
-  const bool uncertified = f->report.reason == stop_reason::function_change_small;
+  const bool uncertified = f->function_change_stop;
   const bool toward_ridge = f->theta[2] + f->theta[3] >= bgnbd_ridge_check_scale;
   if (!f->unit_rescued && opt.penalizer == 0.0 && (uncertified || toward_ridge)) {
     const double ll = f->log_likelihood;

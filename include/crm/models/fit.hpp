@@ -54,7 +54,12 @@ struct fit_options {
 /// Why the optimizer stopped.
 enum class stop_reason {
   gradient_small,         ///< converged: the gradient is below gradient_tolerance
-  function_change_small,  ///< converged: the objective no longer changes (function_tolerance)
+  /// the objective no longer changes (function_tolerance) while the gradient is above its tolerance;
+  /// converged only when certified: the Newton decrement with the Hessian of the standard errors at
+  /// most 1e-6 (the point within 1e-3 standard errors of the maximum), after up to 3 restarts of the
+  /// optimizer from that Hessian and then one Newton step; a fit that cannot certify it returns
+  /// errc::not_converged
+  function_change_small,
   max_iterations,         ///< not converged: ran out of iterations
   line_search_failed,     ///< not converged: no step along the search direction decreases the objective
   not_finite,             ///< not converged: the objective or its gradient is NaN or infinite at the start
@@ -76,7 +81,7 @@ enum class stop_reason {
 
 /// The optimizer's report.
 struct convergence {
-  bool converged = false;
+  bool converged = false;  ///< a certified (local) maximum: gradient_small, or a certified function_change_small
   int iterations = 0;            ///< BFGS iterations
   int function_evaluations = 0;  ///< objective-and-gradient evaluations, line searches included
   double gradient_norm = 0.0;    ///< max |d objective / d log(parameter)| at the end

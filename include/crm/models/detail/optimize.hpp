@@ -68,11 +68,13 @@ struct minimum {
  * return NaN or +inf where the objective is undefined (the line search then shortens the step).
  * Stops with interrupted as soon as opt.interrupted() (asked before every evaluation), with
  * gradient_small when max|grad| <= gradient_tolerance, with function_change_small when
- * an iteration changes f by at most function_tolerance * max(|f|, 1) (both "converged"), else with
- * max_iterations, line_search_failed or not_finite (at the start point).
+ * an iteration changes f by at most function_tolerance * max(|f|, 1) (both "converged" here; a fit
+ * certifies the second, fit_positive), else with max_iterations, line_search_failed or not_finite (at
+ * the start point). `inverse_hessian` (optional): the first inverse-Hessian approximation (a restart
+ * with a Hessian at `start`, positive definite), taken as it is instead of the scaled identity.
  */
 template <std::size_t N, class F>
-[[nodiscard]] minimum<N> minimize_bfgs(F&& f, const vec<N>& start, const fit_options& opt) {
+[[nodiscard]] minimum<N> minimize_bfgs(F&& f, const vec<N>& start, const fit_options& opt, const mat<N>* inverse_hessian = nullptr) {
   constexpr double c1 = 1e-4, c2 = 0.9;
   minimum<N> m;
   convergence& rep = m.report;
@@ -90,9 +92,9 @@ template <std::size_t N, class F>
     rep.gradient_norm = max_abs(g);
     return m;
   }
-  mat<N> H = identity<N>();
-  bool h_is_identity = true;
-  bool first_step = true;
+  mat<N> H = inverse_hessian != nullptr ? *inverse_hessian : identity<N>();
+  bool h_is_identity = inverse_hessian == nullptr;
+  bool first_step = inverse_hessian == nullptr;
 
   // One trial point of the line search.
   struct point {
@@ -317,7 +319,19 @@ struct positive_fit {
   convergence report{};
   /// The Hessian passed only with the scale parameters in their own units (see fit_positive).
   bool unit_rescued = false;
+  /// The optimizer's first run stopped on the objective-change rule with the gradient above its
+  /// tolerance (whatever the certification in fit_positive then found; the BG/NBD family compares such
+  /// fits with the ridge at infinity).
+  bool function_change_stop = false;
 };
+
+/// The Newton decrement below which fit_positive certifies a point where the objective stopped changing
+/// (stop_reason::function_change_small) as the maximum: g^T H^-1 g (g, H the gradient and Hessian of the
+/// penalised -ln L, nats), the squared length, in standard errors, of the Newton step to the maximum of
+/// the quadratic model, twice the ln L it would gain. 1e-6: within 1e-3 standard errors, 5e-7 nats.
+inline constexpr double newton_decrement_tolerance = 1e-6;
+/// The most BFGS restarts (each from the Hessian at its start) fit_positive makes after such stops.
+inline constexpr int certification_restarts = 3;
 
 /// fit_result::covariance from fit_positive's matrix.
 template <std::size_t N>
@@ -351,8 +365,21 @@ template <class Model, std::size_t N, class Make>
  * nll(exp(u)) / customers + penalizer * sum(exp(u)^2) over u = log(theta) from log(theta0).
  * The result keeps the inverse Hessian of nll at the optimum (natural parameters, `covariance`)
  * and the square roots of its diagonal (`standard_errors`).
- * Errors (naming `model`): not_converged (field "parameters", detail = the stop reason);
- * not_identifiable when the Hessian of nll at the optimum is not positive definite. When the fit
+ * A stop on the objective-change rule with the gradient still above its tolerance certifies nothing
+ * (a BG/NBD fit with |ln L| of 1e6 nats stops when an iteration gains less than 1e-6 nats, and such fits
+ * stopped 0.13 to 2.5 nats below the maximum with gradients of 1e-3..3e-2): there the Hessian of nll at
+ * the point (central differences of the gradient, 2N evaluations; the one the standard errors take when
+ * the point is kept, so certifying costs nothing more) gives the Newton decrement G^T (H + 2 pen C I)^-1 G
+ * (G the gradient of the penalised -ln L); at most newton_decrement_tolerance (1e-6) certifies the point
+ * (converged, function_change_small: within 1e-3 standard errors of the maximum of the quadratic
+ * model). Otherwise BFGS starts again from the point with that Hessian as its first inverse-Hessian
+ * approximation (at most certification_restarts times, within max_iterations in all) and the test is
+ * repeated where it stops the same way. A point it cannot certify is not converged: the restarts spent,
+ * or one that found no better point (not_converged), or a Hessian there that is not positive definite
+ * (not_identifiable, as before). A fit whose gradient meets its tolerance takes none of this.
+ * Errors (naming `model`): not_converged (field "parameters", detail = the stop reason, or for an
+ * uncertified objective-change stop "objective change below tolerance, but not certified as a maximum
+ * (...)"); not_identifiable when the Hessian of nll at the optimum is not positive definite. When the fit
  * fails that way, `boundary(theta)` (optional) may name the boundary of the parameter space the
  * optimizer ran to; its error is returned instead. `last_report` (optional) receives the optimizer's
  * report whatever the outcome.
@@ -385,9 +412,84 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   };
   vec<N> u0{};
   for (std::size_t i = 0; i < N; ++i) u0[i] = std::log(theta0[i]);
-  const minimum<N> m = minimize_bfgs<N>(objective, u0, opt);
-  if (last_report != nullptr) *last_report = m.report;
+  minimum<N> m = minimize_bfgs<N>(objective, u0, opt);
   positive_fit<N> out;
+  out.function_change_stop = m.report.reason == stop_reason::function_change_small;
+  // Certify an objective-change stop (see above). In u = log(theta) the Hessian of the objective is
+  // S (H + 2 pen C I) S / C + diag(g_u) with S = diag(theta); without the last term (0 at a stationary
+  // point) it is positive definite with H, and S scales away the parameters' units. The decrement is
+  // the same in theta and u: (C g_u)^T (S (H + 2 pen C I) S)^-1 (C g_u) = G^T (H + 2 pen C I)^-1 G.
+  mat<N> h_last{};
+  vec<N> h_at{};
+  bool have_h = false, not_pd = false;
+  for (int restart = 0; m.report.reason == stop_reason::function_change_small; ++restart) {
+    for (std::size_t i = 0; i < N; ++i) h_at[i] = std::exp(m.x[i]);
+    h_last = hessian_from_gradient<N>(nll, h_at);  // (counted below where it is not the standard errors')
+    have_h = true;
+    mat<N> hs{};
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) hs[i][j] = h_at[i] * h_at[j] * (h_last[i][j] + (i == j ? 2.0 * pen * customers : 0.0));
+    const std::optional<mat<N>> inv = invert_spd<N>(hs);
+    double decrement = std::numeric_limits<double>::infinity();
+    if (inv) {
+      decrement = 0.0;
+      for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = 0; j < N; ++j) decrement += customers * m.gradient[i] * (*inv)[i][j] * customers * m.gradient[j];
+    }
+    if (decrement <= newton_decrement_tolerance) break;  // certified: converged, function_change_small
+    if (!inv) {
+      m.report.converged = false, not_pd = true;  // not certified
+      break;
+    }
+    m.report.function_evaluations += static_cast<int>(2 * N);  // the point is left (or refused)
+    if (restart < certification_restarts && m.report.iterations < opt.max_iterations) {
+      mat<N> h0 = *inv;  // the inverse Hessian of the objective (per customer) in u
+      for (auto& rw : h0)
+        for (double& v : rw) v *= customers;
+      fit_options again = opt;
+      again.max_iterations = opt.max_iterations - m.report.iterations;
+      minimum<N> m2 = minimize_bfgs<N>(objective, m.x, again, &h0);
+      m2.report.iterations += m.report.iterations;
+      m2.report.function_evaluations += m.report.function_evaluations;
+      if (m2.report.reason == stop_reason::interrupted || m2.value < m.value) {
+        m = m2;  // interrupted: reported as such below; a better point: tested again if it stopped the same way
+        continue;
+      }
+      m.report.iterations = m2.report.iterations, m.report.function_evaluations = m2.report.function_evaluations;
+    }
+    // No restart left, or it found no lower objective (where the gain the decrement predicts, half of
+    // it in nats, is below the objective's rounding: ln L of 1e10 nats): one Newton step from the point,
+    // kept when it certifies itself (its own decrement at most the tolerance) without raising the
+    // objective beyond that rounding.
+    vec<N> u1 = m.x, g1{};
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) u1[i] -= (*inv)[i][j] * customers * m.gradient[j];
+    const double f1 = opt.interrupted() ? std::numeric_limits<double>::infinity() : objective(u1, g1);
+    ++m.report.function_evaluations;
+    bool certified = false;
+    if (std::isfinite(f1) && all_finite(g1) && f1 <= m.value + 64.0 * std::numeric_limits<double>::epsilon() * std::max(std::abs(m.value), 1.0)) {
+      vec<N> th1{};
+      for (std::size_t i = 0; i < N; ++i) th1[i] = std::exp(u1[i]);
+      const mat<N> h1 = hessian_from_gradient<N>(nll, th1);  // (the standard errors' when kept)
+      mat<N> hs1{};
+      for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = 0; j < N; ++j) hs1[i][j] = th1[i] * th1[j] * (h1[i][j] + (i == j ? 2.0 * pen * customers : 0.0));
+      if (const std::optional<mat<N>> inv1 = invert_spd<N>(hs1)) {
+        double d1 = 0.0;
+        for (std::size_t i = 0; i < N; ++i)
+          for (std::size_t j = 0; j < N; ++j) d1 += customers * g1[i] * (*inv1)[i][j] * customers * g1[j];
+        if (d1 <= newton_decrement_tolerance) {
+          certified = true;
+          m.x = u1, m.value = f1, m.gradient = g1, m.report.gradient_norm = max_abs(g1);
+          h_at = th1, h_last = h1;
+        }
+      }
+      if (!certified) m.report.function_evaluations += static_cast<int>(2 * N);
+    }
+    if (!certified) m.report.converged = false;  // not certified
+    break;
+  }
+  if (last_report != nullptr) *last_report = m.report;
   out.report = m.report;
   out.customers = customers;
   if (!m.report.converged) {
@@ -398,6 +500,13 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
     vec<N> at{};
     for (std::size_t i = 0; i < N; ++i) at[i] = std::exp(m.x[i]);
     if (const error_info e = on_boundary(at)) return e;
+    if (not_pd)  // as a converged fit with that Hessian would have been refused
+      return error_info{errc::not_identifiable, model, "parameters",
+                        "the Hessian of the log-likelihood is not positive definite at the optimum"};
+    if (m.report.reason == stop_reason::function_change_small)
+      return error_info{errc::not_converged, model, "parameters",
+                        "objective change below tolerance, but not certified as a maximum (the gradient above its tolerance, "
+                        "the Newton step from the point not below 1e-3 standard errors)"};
     return error_info{errc::not_converged, model, "parameters", describe(m.report.reason)};
   }
   for (std::size_t i = 0; i < N; ++i) out.theta[i] = std::exp(m.x[i]);
@@ -405,7 +514,8 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   out.log_likelihood = -nll(out.theta, g);
   if (!std::isfinite(out.log_likelihood))
     return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
-  const mat<N> h = hessian_from_gradient<N>(nll, out.theta);
+  // (a certified objective-change stop has its Hessian already, at this very point)
+  const mat<N> h = have_h && h_at == out.theta ? h_last : hessian_from_gradient<N>(nll, out.theta);
   std::optional<mat<N>> cov = invert_spd<N>(h);
   if (!cov) {
     if (const error_info e = on_boundary(out.theta)) return e;
