@@ -309,3 +309,70 @@ def pareto_edges_main():
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_edges":
     pareto_edges_main()
+
+
+# Pareto/NBD fit's likelihood at large s and t_x next to T (tests/pareto_nbd_test.cpp, "the fit's
+# likelihood at large s and t_x next to T"): ln L of one customer and its gradient in (r, alpha, s, beta)
+# as the fit evaluates them (detail::pareto_nbd_nll), where the closed form's terms s log(beta+T) reach
+# 1e8 and the death window (t_x, T] is 1e-6 ... 1e-12 of T wide. The death integral I and the four
+# integrals of its derivatives, dI/dr = -int log(alpha+tau) f, dI/dalpha = -(r+x) int f/(alpha+tau),
+# dI/ds = -int log(beta+tau) f, dI/dbeta = -(s+1) int f/(beta+tau) (f the integrand of I), by mpmath.quad
+# at 40 digits, split as in pareto_edge_quad (a sixteenth of the decay length, steps of 4); I also with
+# the second splitting (an eighth, steps of 2), the largest relative difference printed ("I rel diff").
+# With A = (alpha+T)^-(r+x) (beta+T)^-s (the alive part):
+#   ln L = loggamma(r+x) - loggamma(r) + r log(alpha) + s log(beta) + log(A + s I)
+#   d/dr     = digamma(r+x) - digamma(r) + log(alpha) + (-A log(alpha+T) + s dI/dr) / (A + s I)
+#   d/dalpha = r/alpha + (-A (r+x)/(alpha+T) + s dI/dalpha) / (A + s I)
+#   d/ds     = log(beta) + (-A log(beta+T) + I + s dI/ds) / (A + s I)
+#   d/dbeta  = s/beta + (-A s/(beta+T) + s dI/dbeta) / (A + s I)
+# t_x is the double T (1 - eps) (printed with repr, exact in mpmath).
+PARETO_FIT_EDGE_MODELS = [(0.55, 10.58, 0.606, 11.67), (0.55, 10.58, 0.606, 5.0), (0.29, 0.97, 2e-6, 1.3e6),
+                          (0.3, 1e4, 0.8, 1.0)] + [(0.55, 10.58, s, 20 * s) for s in (1e3, 1e4, 1e5, 1e6, 1e7)] + [
+    (0.55, 10.58, 1e4, 1.0), (0.55, 10.58, 1e6, 1.0), (0.55, 10.58, 1e7, 10.0), (0.5, 1e4, 1e3, 1.0),
+    (0.5, 1e4, 1e6, 10.0), (0.5, 10.0, 1.0, 0.01), (0.5, 0.01, 1.0, 10.0), (0.5, 1e-3, 1e3, 1e3)]
+PARETO_FIT_EDGE_ROWS = [(x, 38.86 * (1 - e), 38.86) for x in (1, 50) for e in (1e-6, 1e-9, 1e-12)] + [
+    (2, 1e4 * (1 - 1e-9), 1e4), (2, 30.43, 38.86), (0, 0.0, 38.86)]
+
+
+def pareto_fit_edge_quad(r, alpha, s, beta, x, tx, T, w, first, step):
+    logf = lambda tau: -(r + x) * mp.log(alpha + tau) - (s + 1) * mp.log(beta + tau)
+    scale = 1 / ((r + x) / (alpha + tx) + (s + 1) / (beta + tx))
+    pts, h = [tx], scale * first
+    while tx + h < T:
+        pts.append(tx + h)
+        h *= step
+    pts.append(T)
+    f0 = logf(tx)
+    return mp.quad(lambda tau: w(tau) * mp.exp(logf(tau) - f0), pts, maxdegree=12) * mp.exp(f0)
+
+
+def pareto_fit_edges_main():
+    for (r, alpha, s, beta) in PARETO_FIT_EDGE_MODELS:
+        for (x, tx, T) in PARETO_FIT_EDGE_ROWS:
+            txs = repr(float(tx))
+            r_, alpha_, s_, beta_, x_, tx_, T_ = map(mp.mpf, (r, alpha, s, beta, x, float(tx), T))
+            A = mp.exp(-(r_ + x_) * mp.log(alpha_ + T_) - s_ * mp.log(beta_ + T_))
+            if tx_ < T_:
+                q = lambda w: pareto_fit_edge_quad(r_, alpha_, s_, beta_, x_, tx_, T_, w, mp.mpf(1) / 16, 4)
+                I = q(lambda t: 1)
+                Ir = -q(lambda t: mp.log(alpha_ + t))
+                Ia = -(r_ + x_) * q(lambda t: 1 / (alpha_ + t))
+                Is = -q(lambda t: mp.log(beta_ + t))
+                Ib = -(s_ + 1) * q(lambda t: 1 / (beta_ + t))
+                I2 = pareto_fit_edge_quad(r_, alpha_, s_, beta_, x_, tx_, T_, lambda t: 1, mp.mpf(1) / 8, 2)
+                diff = abs(I - I2) / I
+            else:
+                I = Ir = Ia = Is = Ib = mp.mpf(0)
+                diff = mp.mpf(0)
+            tot = A + s_ * I
+            ll = mp.loggamma(r_ + x_) - mp.loggamma(r_) + r_ * mp.log(alpha_) + s_ * mp.log(beta_) + mp.log(tot)
+            g = [mp.digamma(r_ + x_) - mp.digamma(r_) + mp.log(alpha_) + (-A * mp.log(alpha_ + T_) + s_ * Ir) / tot,
+                 r_ / alpha_ + (-A * (r_ + x_) / (alpha_ + T_) + s_ * Ia) / tot,
+                 mp.log(beta_) + (-A * mp.log(beta_ + T_) + I + s_ * Is) / tot,
+                 s_ / beta_ + (-A * s_ / (beta_ + T_) + s_ * Ib) / tot]
+            print(f"    {{{r!r}, {alpha!r}, {s!r}, {beta!r}, {x}, {txs}, {T!r}, {mp.nstr(ll, 20)}, "
+                  f"{{{', '.join(mp.nstr(v, 17) for v in g)}}}}},  // I rel diff {mp.nstr(diff, 2)}", flush=True)
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_fit_edges":
+    pareto_fit_edges_main()

@@ -56,78 +56,6 @@ template <std::floating_point T>
   return log_hyp2f1<T>(g.a, g.b, g.c, g.z, derivatives, max_terms);
 }
 
-/// One customer's Pareto/NBD log-likelihood and, when `grad` is not null, its gradient in
-/// (r, alpha, s, beta). lgr_x = lgamma(r+x) - lgamma(r), dgr_x = digamma(r+x) - digamma(r);
-/// f2 = pareto_nbd_f(..., age, grad != nullptr) (shared by customers of equal x and age).
-/// Fader & Hardie (2005), the Pareto/NBD likelihood: L = G(r+x) alpha^r beta^s / G(r) [ 1/((alpha+T)^(r+x) (beta+T)^s)
-///   + s/(r+s+x) A0 ], A0 = F(t_x)/(D+t_x)^(r+s+x) - F(T)/(D+T)^(r+s+x), with (alpha >= beta)
-/// D = alpha, F(t) = 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+t)), else D = beta,
-/// F(t) = 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+t)).
-template <std::floating_point T>
-struct pareto_group_series;
-
-template <std::floating_point T>
-[[nodiscard]] T pareto_nbd_loglik(T r, T alpha, T s, T beta, T x, T tx, T age, T lgr_x, T dgr_x, const hyp2f1_value<T>& f2,
-                                  T* grad, bool* ok, const pareto_group_series<T>* poly = nullptr,
-                                  long long* terms = nullptr, const hyp2f1_value<T>* f1_given = nullptr) {
-  const bool alpha_ge = alpha >= beta;
-  const T a = r + s + x;
-  const T d = alpha_ge ? alpha : beta;
-  const T l1 = std::log(d + tx), l2 = std::log(d + age);
-  const bool need = grad != nullptr;
-  const hyp2f1_value<T> f1 = f1_given != nullptr ? *f1_given
-                             : poly != nullptr   ? poly->at((alpha_ge ? alpha - beta : beta - alpha) / (d + tx))
-                                                 : pareto_nbd_f<T>(r, alpha, s, beta, x, tx, need,
-                                                                   terms != nullptr ? hyp2f1_fit_max_terms : hyp2f1_max_terms);
-  if (!f1.converged || !f2.converged) *ok = false;
-  if (terms != nullptr && f1_given == nullptr) *terms += f1.terms;
-  const T u1 = f1.log_value - a * l1, u2 = f2.log_value - a * l2;
-  const T la = std::log(alpha + age), lb = std::log(beta + age);
-  const T term1 = -(r + x) * la - s * lb;
-  const T lc = std::log(s) - std::log(a);
-  // log(s/a A0) = lc + u1 + log(1 - exp(u2 - u1)); -inf when t_x == T (A0 = 0)
-  const T log_a0 = u2 < u1 ? lc + u1 + std::log(-std::expm1(u2 - u1)) : -std::numeric_limits<T>::infinity();
-  const T m = std::max(term1, log_a0);
-  const T e1 = std::exp(term1 - m), ea = std::exp(log_a0 - m);
-  const T total = e1 + ea;
-  const T ll = lgr_x + r * std::log(alpha) + s * std::log(beta) + m + std::log(total);
-  if (need) {
-    // d u_i = d log F_i - da l_i - a dl_i; a = r+s+x (da/dr = da/ds = 1) and c = a + 1 move together.
-    T du1[4], du2[4];
-    const T tpts[2] = {tx, age};
-    const hyp2f1_value<T>* fs[2] = {&f1, &f2};
-    T* dus[2] = {du1, du2};
-    for (int i = 0; i < 2; ++i) {
-      const hyp2f1_value<T>& f = *fs[i];
-      const T t = tpts[i], li = i == 0 ? l1 : l2;
-      const T fac = f.dlog_a + f.dlog_c;
-      T dz_dalpha, dz_dbeta, dl_dalpha, dl_dbeta;
-      if (alpha_ge) {
-        dz_dalpha = (beta + t) / ((alpha + t) * (alpha + t)), dz_dbeta = -T(1) / (alpha + t);
-        dl_dalpha = T(1) / (alpha + t), dl_dbeta = 0;
-      } else {
-        dz_dbeta = (alpha + t) / ((beta + t) * (beta + t)), dz_dalpha = -T(1) / (beta + t);
-        dl_dbeta = T(1) / (beta + t), dl_dalpha = 0;
-      }
-      const T db_dr = alpha_ge ? T(0) : T(1), db_ds = alpha_ge ? T(1) : T(0);
-      T* du = dus[i];
-      du[0] = fac + f.dlog_b * db_dr - li;
-      du[1] = f.dlog_z * dz_dalpha - a * dl_dalpha;
-      du[2] = fac + f.dlog_b * db_ds - li;
-      du[3] = f.dlog_z * dz_dbeta - a * dl_dbeta;
-    }
-    // s/a A0 = s/a (e^u1 - e^u2): its weights relative to m are eu1 - eu2 = ea
-    const T eu1 = log_a0 > -std::numeric_limits<T>::infinity() ? std::exp(lc + u1 - m) : T(0);
-    const T eu2 = log_a0 > -std::numeric_limits<T>::infinity() ? std::exp(lc + u2 - m) : T(0);
-    const T dt1[4] = {-la, -(r + x) / (alpha + age), -lb, -s / (beta + age)};
-    const T dlc[4] = {-T(1) / a, T(0), T(1) / s - T(1) / a, T(0)};
-    const T dconst[4] = {dgr_x + std::log(alpha), r / alpha, std::log(beta), s / beta};
-    for (int j = 0; j < 4; ++j)
-      grad[j] = dconst[j] + (e1 * dt1[j] + ea * dlc[j] + eu1 * du1[j] - eu2 * du2[j]) / total;
-  }
-  return ll;
-}
-
 /// Work bounds of a single Pareto/NBD prediction (docs/models.md states them; tests count them).
 inline constexpr long long pareto_prediction_series_terms = 20'000;  ///< per 2F1 series, two series
 /// the terms all n + 2 series of P(X(t) = n)'s closed form may take together (beyond: its integral)
@@ -142,89 +70,13 @@ inline constexpr long long pareto_death_term_max_work =
 inline constexpr long long pareto_pmf_max_work =
     pareto_pmf_series_budget + 3 * 200 + 15LL * (pareto_quadrature_panels + 2 * pareto_quadrature_bisections);
 
-/// What log_integral_concave returns.
+/// A death integral's log, the work it took and whether it met its accuracy target (pareto_pmf_death_integral).
 template <std::floating_point T>
 struct log_integral {
   T log_value{};
   long long work = 0;
   bool ok = false;
 };
-
-/**
- * log of int_{ulo}^{uhi} exp(phi(u)) du for phi(u) = k u - c1 log(e^u + d1) - c2 log(e^u + d2)
- * (k, c1, c2 > 0, d1, d2 >= 0): the form of the Pareto/NBD's death integral in a log variable, as the
- * fit's likelihood near z = 1 integrates it with its gradient (pareto_nbd_loglik_integral; predictions
- * and P(X(t) = n) use log_integral_anchored, which is rounded relative to its anchor). phi is concave (log(e^u + d) is convex), so the mode is found by bisection on phi'
- * (at most 200 steps), the window where phi is within 60 of its maximum likewise (at most 2 x 200;
- * the rest is bounded by the tangent line, exp(phi(w)) / |phi'(w)|, and counted in the error, as is
- * the part below ulo when `open_lower`), and adaptive Gauss-Kronrod panels no wider than 1/2 nor than
- * half the width 1/sqrt(-phi''(mode)) integrate it to an estimated 1e-13 (at most 256 panels and 256
- * bisections). ok = false when the error estimate plus the rounding of phi exceeds 1e-9.
- * With K > 1, `weights(g, l1, l2)` (g = exp(phi(u) - max phi), l1 = log(e^u + d1), l2 = log(e^u + d2))
- * returns K integrands, the first g itself, integrated on the same points (the panels follow the first);
- * `sums` receives the K integrals in units of exp(max phi), so sums[i] / sums[0] is the mean of the
- * i-th weight under exp(phi). K = 1 is the single integral, unchanged.
- */
-template <std::floating_point T, std::size_t K = 1, class Weights = std::nullptr_t>
-[[nodiscard]] log_integral<T> log_integral_concave(T k, T c1, T d1, T c2, T d2, T ulo, T uhi, bool open_lower,
-                                                   Weights&& weights = nullptr, std::array<T, K>* sums = nullptr) {
-  log_integral<T> out;
-  const T ld1 = std::log(d1), ld2 = std::log(d2);
-  const auto log_plus = [](T u, T ld, T d) { return d == T(0) ? u : ld + softplus(u - ld); };  // log(e^u + d)
-  const auto sig = [](T u, T ld, T d) { return d == T(0) ? T(1) : T(1) / (T(1) + std::exp(ld - u)); };
-  const auto phi = [&](T u) { return k * u - c1 * log_plus(u, ld1, d1) - c2 * log_plus(u, ld2, d2); };
-  const auto dphi = [&](T u) { return k - c1 * sig(u, ld1, d1) - c2 * sig(u, ld2, d2); };
-  const auto d2phi = [&](T u) {
-    const T p1 = sig(u, ld1, d1), p2 = sig(u, ld2, d2);
-    return -c1 * p1 * (T(1) - p1) - c2 * p2 * (T(1) - p2);
-  };
-  T mode = ulo;
-  if (dphi(ulo) > T(0)) {
-    if (dphi(uhi) >= T(0)) {
-      mode = uhi;
-    } else {
-      T l = ulo, h = uhi;
-      for (int i = 0; i < 200 && h - l > T(1e-9) * (T(1) + std::abs(l)); ++i, ++out.work) (dphi((l + h) / 2) > T(0) ? l : h) = (l + h) / 2;
-      mode = (l + h) / 2;
-    }
-  }
-  const T pmax = phi(mode), drop = T(60);
-  T lo = ulo, hi = uhi, tails = 0;  // tails in units of exp(pmax)
-  if (phi(ulo) < pmax - drop) {
-    T l = ulo, h = mode;
-    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? l : h) = (l + h) / 2;
-    lo = l;
-  }
-  if (lo > ulo || open_lower) tails += std::exp(phi(lo) - pmax) / std::max(dphi(lo), T(1e-300));
-  if (phi(uhi) < pmax - drop) {
-    T l = mode, h = uhi;
-    for (int i = 0; i < 200 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? h : l) = (l + h) / 2;
-    hi = h;
-    tails += std::exp(phi(hi) - pmax) / std::max(-dphi(hi), T(1e-300));
-  }
-  const T pw = std::min(T(0.5), T(0.5) / std::sqrt(std::max(-d2phi(mode), T(1e-300))));
-  const int panels = static_cast<int>(std::clamp(std::ceil((hi - lo) / pw), T(1), T(pareto_quadrature_panels)));
-  const auto integrand = [&](T u) {
-    if constexpr (K == 1) {
-      return std::array<T, 1>{std::exp(phi(u) - pmax)};
-    } else {
-      const T l1 = log_plus(u, ld1, d1), l2 = log_plus(u, ld2, d2);
-      return weights(std::exp(k * u - c1 * l1 - c2 * l2 - pmax), l1, l2);
-    }
-  };
-  const T eps = std::numeric_limits<T>::epsilon();
-  const T rounding = eps * (T(64) + std::abs(pmax) + (k + c1 + c2) * std::max(std::abs(lo), std::abs(hi)));
-  // With K > 1 (the fit) the target is never below the rounding of phi: at large c1, c2 the panels'
-  // error estimates are that noise, and bisecting further would only spend the work bound.
-  const T tol = K == 1 ? T(1e-13) : std::max(T(1e-13), rounding);
-  const quadrature_sums<T, K> q = gauss_kronrod_adaptive<K>(integrand, lo, hi, panels, pareto_quadrature_bisections, tol, tails);
-  out.work += q.evaluations;
-  if (sums != nullptr) *sums = q.value;
-  if (!(q.value[0] > T(0))) return out;
-  out.log_value = pmax + std::log(q.value[0]);
-  out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_value);
-  return out;
-}
 
 /// What log_integral_anchored returns: log of the integral relative to the integrand at the anchor
 /// (log_rel), the anchor tau_a and V = tau_a + m it was taken at, and the absolute log (log_value).
@@ -255,9 +107,14 @@ struct anchored_integral {
  * over the window's ends (each term is monotone in w, zero at the anchor). ok = false when the error
  * estimate plus the rounding exceeds 1e-9. log I = k log V - c1 log(tau_a + e1) - c2 log(tau_a + e2) +
  * log_rel; callers combine the anchor's terms with their own analytically (pareto_log_death_term).
+ * With K > 1, `weights(g, L1, L2)` (g = exp(psi(w)), L_i as above) returns K integrands, the first g
+ * itself, integrated on the same points (the panels follow the first); `sums` receives the K integrals
+ * in units of the integrand at the anchor, so sums[i] / sums[0] is the mean of the i-th weight under
+ * the integrand (the fit's gradient: pareto_nbd_loglik_integral). K = 1 is the single integral, unchanged.
  */
-template <std::floating_point T>
-[[nodiscard]] anchored_integral<T> log_integral_anchored(T k, T c1, T e1, T c2, T e2, T m, T tlo, T thi, bool open_lower) {
+template <std::floating_point T, std::size_t K = 1, class Weights = std::nullptr_t>
+[[nodiscard]] anchored_integral<T> log_integral_anchored(T k, T c1, T e1, T c2, T e2, T m, T tlo, T thi, bool open_lower,
+                                                         Weights&& weights = nullptr, std::array<T, K>* sums = nullptr) {
   anchored_integral<T> out;
   struct frame {
     T v, s1, sc1, s2, sc2;
@@ -315,14 +172,22 @@ template <std::floating_point T>
   const T curv = c1 * p1 * (T(1) - p1) + c2 * p2 * (T(1) - p2);  // -psi''(0)
   const T pw = std::min(T(0.5), T(0.5) / std::sqrt(std::max(curv, T(1e-300))));
   const int panels = static_cast<int>(std::clamp(std::ceil((hi - lo) / pw), T(1), T(pareto_quadrature_panels)));
-  const auto integrand = [&](T w) { return std::array<T, 1>{std::exp(psi(f, w))}; };
+  const auto integrand = [&](T w) {
+    if constexpr (K == 1) {
+      return std::array<T, 1>{std::exp(psi(f, w))};
+    } else {
+      const T l1 = L(w, f.s1, f.sc1, f.x1), l2 = L(w, f.s2, f.sc2, f.x2);
+      return weights(std::exp(k * w - c1 * l1 - c2 * l2), l1, l2);
+    }
+  };
   const auto size = [&](T w) {
     return k * std::abs(w) + c1 * std::abs(L(w, f.s1, f.sc1, f.x1)) + c2 * std::abs(L(w, f.s2, f.sc2, f.x2));
   };
   const T eps = std::numeric_limits<T>::epsilon();
   const T rounding = eps * (T(64) + T(4) * std::max(size(lo), size(hi)));
-  const quadrature_sums<T, 1> q = gauss_kronrod_adaptive<1>(integrand, lo, hi, panels, pareto_quadrature_bisections, T(1e-13), tails);
+  const quadrature_sums<T, K> q = gauss_kronrod_adaptive<K>(integrand, lo, hi, panels, pareto_quadrature_bisections, T(1e-13), tails);
   out.work += q.evaluations;
+  if (sums != nullptr) *sums = q.value;
   if (!(q.value[0] > T(0))) return out;
   out.log_rel = std::log(q.value[0]);
   out.log_value = k * std::log(f.v) - c1 * std::log(ta + e1) - c2 * std::log(ta + e2) + out.log_rel;
@@ -351,12 +216,30 @@ template <std::floating_point T>
   return out;
 }
 
+/// pareto_log_alive_part with the two logarithms it takes, log1p(t/alpha) and log1p(t/beta) (the
+/// fit's gradient uses them again: pareto_alive_part_gradient).
+template <std::floating_point T>
+struct alive_part_terms {
+  T value, l1a, l1b;
+};
+template <std::floating_point T>
+[[nodiscard]] alive_part_terms<T> pareto_log_alive_terms(T r, T alpha, T s, T beta, T x, T t) {
+  const T l1a = std::log1p(t / alpha), l1b = std::log1p(t / beta);
+  return {-r * l1a - (x > T(0) ? x * std::log(alpha + t) : T(0)) - s * l1b, l1a, l1b};
+}
 /// log(alpha^r beta^s (alpha+t)^-(r+x) (beta+t)^-s), each term rounded relative to its own size
 /// (s log beta - s log(beta+t) would leave eps s |log beta|): the likelihood's alive part at t = T, and
 /// the death part's factor at the death integral's anchor.
 template <std::floating_point T>
 [[nodiscard]] T pareto_log_alive_part(T r, T alpha, T s, T beta, T x, T t) {
-  return -r * std::log1p(t / alpha) - (x > T(0) ? x * std::log(alpha + t) : T(0)) - s * std::log1p(t / beta);
+  return pareto_log_alive_terms(r, alpha, s, beta, x, t).value;
+}
+/// The gradient in (r, alpha, s, beta) of pareto_log_alive_part at t: -log1p(t/alpha),
+/// (r t - x alpha)/(alpha (alpha+t)), -log1p(t/beta), s t/(beta (beta+t)) (r/alpha - (r+x)/(alpha+t) and
+/// s/beta - s/(beta+t) without their cancellation), from pareto_log_alive_terms' logarithms.
+template <std::floating_point T>
+[[nodiscard]] std::array<T, 4> pareto_alive_part_gradient(T r, T alpha, T s, T beta, T x, T t, const alive_part_terms<T>& a) noexcept {
+  return {-a.l1a, (r * t - x * alpha) / (alpha * (alpha + t)), -a.l1b, s * t / (beta * (beta + t))};
 }
 
 /// log A0 (Fader & Hardie 2005; s/(r+s+x) A0 = s I), the log odds dead : alive and the log of the death
@@ -467,43 +350,52 @@ template <std::floating_point T>
  * One customer's Pareto/NBD log-likelihood and its gradient in (r, alpha, s, beta), as
  * pareto_nbd_loglik gives them, with the death term from its integral instead of the 2F1 series:
  * s/(r+s+x) A0 = s I, I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau (Fader & Hardie 2005),
- * integrated as in pareto_log_death_term (u = log(tau + min(alpha, beta)), log_integral_concave), with
- * the four derivatives on the same points: d log I/dr = -E[log(alpha+tau)], d log I/dalpha =
- * -(r+x) E[1/(alpha+tau)], d log I/ds = -E[log(beta+tau)], d log I/dbeta = -(s+1) E[1/(beta+tau)]
- * (E: the mean under the integrand). This is the fit's form near z = 1, where the series need
- * ~1/(1-z) terms; work: at most 3 x 200 search steps and 15 (256 + 2 x 256) integrand evaluations
+ * integrated as in pareto_log_death_term (log_integral_anchored: w = log((tau+m)/(tau_a+m)),
+ * m = min(alpha, beta), about an anchor tau_a next to the mode, limits from T - t_x), with the
+ * derivatives' weights on the same points. ln L = lgr_x + log(e^la + e^ld), la the alive part
+ * pareto_log_alive_part(T) and ld = log s + r log alpha + s log beta + log I =
+ * log s + log((tau_a+m)/(beta+tau_a)) + pareto_log_alive_part(tau_a) + the integral's log (each term
+ * rounded relative to its own size: at s = 1e7 the closed form's s log(beta+T) is 2e8). The gradient of
+ * ld, with L_i = log((tau+e_i)/(tau_a+e_i)) and E the mean under the integrand:
+ *   d/dr = -log1p(tau_a/alpha) - E[L_alpha],  d/ds = 1/s - log1p(tau_a/beta) - E[L_beta],
+ *   d/dalpha = (r tau_a - x alpha)/(alpha (alpha+tau_a)) + (r+x)/(alpha+tau_a) E[-expm1(-L_alpha)],
+ *   d/dbeta = (s tau_a - beta)/(beta (beta+tau_a)) + (s+1)/(beta+tau_a) E[-expm1(-L_beta)]
+ * (d log I/dalpha = -(r+x) E[1/(alpha+tau)] and the like, split so that no two terms of size s/beta
+ * cancel); that of la from pareto_alive_part_gradient. This is the fit's form near z = 1, where the
+ * series need ~1/(1-z) terms, and where the closed form fails pareto_closed_form_accurate (large s,
+ * t_x next to T). Work: at most 3 x 200 search steps and 15 (256 + 2 x 256) integrand evaluations
  * (`work` receives them). *ok = false when the integral is not accurate to 1e-9.
  */
 template <std::floating_point T>
 [[nodiscard]] T pareto_nbd_loglik_integral(T r, T alpha, T s, T beta, T x, T tx, T age, T lgr_x, T dgr_x, T* grad, bool* ok,
                                            long long* work = nullptr) {
-  const T ninf = -std::numeric_limits<T>::infinity();
-  const T la = std::log(alpha + age), lb = std::log(beta + age);
-  const T term1 = -(r + x) * la - s * lb;  // log of the alive part
-  T log_a0 = ninf, dlog_a0[4] = {0, 0, 0, 0};   // log(s I) and its gradient
-  if (age > tx) {
-    const T m = std::min(alpha, beta);
-    std::array<T, 5> sums{};
-    const log_integral<T> q = log_integral_concave<T, 5>(
-        T(1), r + x, alpha - m, s + T(1), beta - m, std::log(tx + m), std::log(age + m), false,
-        [](T g, T l1, T l2) { return std::array<T, 5>{g, g * l1, g * std::exp(-l1), g * l2, g * std::exp(-l2)}; }, &sums);
-    if (work != nullptr) *work += q.work;
-    if (!q.ok) *ok = false;
-    log_a0 = std::log(s) + q.log_value;
-    dlog_a0[0] = -sums[1] / sums[0];
-    dlog_a0[1] = -(r + x) * sums[2] / sums[0];
-    dlog_a0[2] = T(1) / s - sums[3] / sums[0];
-    dlog_a0[3] = -(s + T(1)) * sums[4] / sums[0];
+  const alive_part_terms<T> la = pareto_log_alive_terms(r, alpha, s, beta, x, age);
+  if (!(age > tx)) {
+    if (grad != nullptr) {
+      const std::array<T, 4> da = pareto_alive_part_gradient(r, alpha, s, beta, x, age, la);
+      for (std::size_t j = 0; j < 4; ++j) grad[j] = da[j] + (j == 0 ? dgr_x : T(0));
+    }
+    return lgr_x + la.value;
   }
-  const T mx = std::max(term1, log_a0);
-  const T e1 = std::exp(term1 - mx), ea = std::exp(log_a0 - mx);
-  const T total = e1 + ea;
+  const T m = std::min(alpha, beta);
+  std::array<T, 5> sums{};
+  const anchored_integral<T> q = log_integral_anchored<T, 5>(
+      T(1), r + x, alpha, s + T(1), beta, m, tx, age, false,
+      [](T g, T l1, T l2) { return std::array<T, 5>{g, g * l1, -g * std::expm1(-l1), g * l2, -g * std::expm1(-l2)}; }, &sums);
+  if (work != nullptr) *work += q.work;
+  if (!q.ok) *ok = false;
+  const T ta = q.anchor;
+  const alive_part_terms<T> at = pareto_log_alive_terms(r, alpha, s, beta, x, ta);
+  const T ld = std::log(s) + std::log(q.v / (beta + ta)) + at.value + q.log_rel;
+  const log_sum_weights<T> w = log_add_exp_weights(la.value, ld);
   if (grad != nullptr) {
-    const T dt1[4] = {-la, -(r + x) / (alpha + age), -lb, -s / (beta + age)};
-    const T dconst[4] = {dgr_x + std::log(alpha), r / alpha, std::log(beta), s / beta};
-    for (int j = 0; j < 4; ++j) grad[j] = dconst[j] + (e1 * dt1[j] + ea * dlog_a0[j]) / total;
+    const std::array<T, 4> da = pareto_alive_part_gradient(r, alpha, s, beta, x, age, la);
+    const T e1 = sums[1] / sums[0], m1 = sums[2] / sums[0], e2 = sums[3] / sums[0], m2 = sums[4] / sums[0];
+    const T dd[4] = {-at.l1a - e1, (r * ta - x * alpha) / (alpha * (alpha + ta)) + (r + x) / (alpha + ta) * m1,
+                     T(1) / s - at.l1b - e2, (s * ta - beta) / (beta * (beta + ta)) + (s + T(1)) / (beta + ta) * m2};
+    for (std::size_t j = 0; j < 4; ++j) grad[j] = (j == 0 ? dgr_x : T(0)) + w.first * da[j] + w.second * dd[j];
   }
-  return lgr_x + r * std::log(alpha) + s * std::log(beta) + mx + std::log(total);
+  return lgr_x + w.log_sum;
 }
 
 /// log of the odds dead : alive, log( s/(r+s+x) (alpha+T)^(r+x) (beta+T)^s A0 ), from
@@ -721,10 +613,100 @@ struct pareto_group_series {
   }
 };
 
+/**
+ * One customer's Pareto/NBD log-likelihood and, when `grad` is not null, its gradient in
+ * (r, alpha, s, beta), from the closed form of Fader & Hardie (2005), the Pareto/NBD likelihood:
+ *   L = G(r+x) alpha^r beta^s / G(r) [ 1/((alpha+T)^(r+x) (beta+T)^s) + s/(r+s+x) A0 ],
+ *   A0 = F(t_x)/(D+t_x)^(r+s+x) - F(T)/(D+T)^(r+s+x), with (alpha >= beta) D = alpha,
+ *   F(t) = 2F1(r+s+x, s+1; r+s+x+1; (alpha-beta)/(alpha+t)), else D = beta,
+ *   F(t) = 2F1(r+s+x, r+x; r+s+x+1; (beta-alpha)/(beta+t)).
+ * f1 = F(t_x), f2 = F(T) as log 2F1 with derivatives (pareto_nbd_f, or a frequency group's polynomial;
+ * F(T) is shared by the group's customers of equal age), lgr_x = lgamma(r+x) - lgamma(r),
+ * dgr_x = digamma(r+x) - digamma(r), lc = log(s) - log(r+s+x) and lc_mag = |log s| + |log(r+s+x)|.
+ * Written as lgr_x + la + softplus(lo), as pareto_nbd::try_log_likelihood does: la the alive part
+ * (pareto_log_alive_terms: alpha^r beta^s (alpha+T)^-(r+x) (beta+T)^-s, each term rounded relative to its
+ * own size, not s log beta - s log(beta+T)), lo the log odds dead : alive, c + u1 + log(1 - e^(u2-u1))
+ * with c = lc + (r+x) log(alpha+T) + s log(beta+T) and u_i = log F(t_i) - (r+s+x) log(D+t_i); the
+ * gradient likewise, the alive part's (pareto_alive_part_gradient) plus P(dead) times the log odds'.
+ * Returns false, leaving *ll and grad alone, when the closed form fails pareto_closed_form_accurate
+ * (at large s its terms s log(beta+T) reach 1e8; with t_x next to T the difference A0 cancels as
+ * 1/(1 - e^(u2-u1))): the caller integrates the death term instead (pareto_nbd_loglik_integral).
+ */
+template <std::floating_point T>
+[[nodiscard]] bool pareto_nbd_loglik(T r, T alpha, T s, T beta, T x, T tx, T age, T lgr_x, T dgr_x, T lc, T lc_mag,
+                                     const hyp2f1_value<T>& f1, const hyp2f1_value<T>& f2, T* ll, T* grad) {
+  const bool alpha_ge = alpha >= beta;
+  const T a = r + s + x;
+  const T d = alpha_ge ? alpha : beta;
+  const T l1 = std::log(d + tx), l2 = std::log(d + age);
+  const T u1 = f1.log_value - a * l1, u2 = f2.log_value - a * l2;
+  const T lat = std::log(alpha + age), lbt = std::log(beta + age);
+  const T c = lc + (r + x) * lat + s * lbt;
+  // U of pareto_closed_form_accurate, with the rounding of z = |alpha - beta| / (D + t) (3 eps relative),
+  // which moves log F by z |d log F/dz| per eps: near z = 1 that is |1 - b| z/(1 - z) (alpha = 1e4,
+  // beta = 1, s = 1e3: 1e7, ln L off by 1e-10 while the test without it passed)
+  const T z1 = (alpha_ge ? alpha - beta : beta - alpha) / (d + tx), z2 = (alpha_ge ? alpha - beta : beta - alpha) / (d + age);
+  const T U = std::abs(f1.log_value) + std::abs(f2.log_value) + a * (std::abs(l1) + std::abs(l2)) +
+              T(4) * (z1 * std::abs(f1.dlog_z) + z2 * std::abs(f2.dlog_z)) + T(64);
+  T lo = -std::numeric_limits<T>::infinity(), em = 0, e = 0;
+  if (u2 < u1) {
+    em = -std::expm1(u2 - u1);
+    const T lem = std::log(em);
+    lo = c + (u1 + lem);
+    e = std::exp(-std::abs(lo));
+    const T cmag = lc_mag + (r + x) * std::abs(lat) + s * std::abs(lbt);
+    if (!pareto_closed_form_accurate_above(cmag, u1, U, em, lem, lo, e)) return false;
+  } else if (!pareto_closed_form_accurate_below(c, u1, U)) {
+    return false;
+  }
+  const alive_part_terms<T> al = pareto_log_alive_terms(r, alpha, s, beta, x, age);
+  // softplus(lo) and P(dead) = 1 / (1 + e^-lo) from e = exp(-|lo|)
+  const bool dead = lo > -std::numeric_limits<T>::infinity();
+  const T sp = dead ? (lo > T(0) ? lo + std::log1p(e) : std::log1p(e)) : T(0);
+  *ll = lgr_x + al.value + sp;
+  if (grad != nullptr) {
+    const std::array<T, 4> da = pareto_alive_part_gradient(r, alpha, s, beta, x, age, al);
+    for (std::size_t j = 0; j < 4; ++j) grad[j] = da[j] + (j == 0 ? dgr_x : T(0));
+    if (dead) {
+      const T p_dead = lo >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
+      // d u_i = d log F_i - da l_i - a dl_i; a = r+s+x (da/dr = da/ds = 1) and c = a + 1 move together.
+      T du1[4], du2[4];
+      const T tpts[2] = {tx, age};
+      const hyp2f1_value<T>* fs[2] = {&f1, &f2};
+      T* dus[2] = {du1, du2};
+      for (int i = 0; i < 2; ++i) {
+        const hyp2f1_value<T>& f = *fs[i];
+        const T t = tpts[i], li = i == 0 ? l1 : l2;
+        const T fac = f.dlog_a + f.dlog_c;
+        T dz_dalpha, dz_dbeta, dl_dalpha, dl_dbeta;
+        if (alpha_ge) {
+          dz_dalpha = (beta + t) / ((alpha + t) * (alpha + t)), dz_dbeta = -T(1) / (alpha + t);
+          dl_dalpha = T(1) / (alpha + t), dl_dbeta = 0;
+        } else {
+          dz_dbeta = (alpha + t) / ((beta + t) * (beta + t)), dz_dalpha = -T(1) / (beta + t);
+          dl_dbeta = T(1) / (beta + t), dl_dalpha = 0;
+        }
+        const T db_dr = alpha_ge ? T(0) : T(1), db_ds = alpha_ge ? T(1) : T(0);
+        T* du = dus[i];
+        du[0] = fac + f.dlog_b * db_dr - li;
+        du[1] = f.dlog_z * dz_dalpha - a * dl_dalpha;
+        du[2] = fac + f.dlog_b * db_ds - li;
+        du[3] = f.dlog_z * dz_dbeta - a * dl_dbeta;
+      }
+      // d log A0 = (du1 - e^(u2-u1) du2) / (1 - e^(u2-u1)); the log odds' other terms: lc and c's
+      const T rho = T(1) - em;
+      const T dlo[4] = {-T(1) / a + lat, (r + x) / (alpha + age), T(1) / s - T(1) / a + lbt, s / (beta + age)};
+      for (std::size_t j = 0; j < 4; ++j) grad[j] += p_dead * (dlo[j] + (du1[j] - rho * du2[j]) / em);
+    }
+  }
+  return true;
+}
+
 /// Bounded work of a Pareto/NBD fit's likelihood in its per-row fallback (a frequency group whose
 /// polynomial would need more than 4000 terms, near z = 1): each 2F1 series stops at
 /// pareto_fit_series_terms terms, beyond which the row's death term is integrated
-/// (pareto_nbd_loglik_integral), so one evaluation does at most 2 pareto_fit_series_terms +
+/// (pareto_nbd_loglik_integral; so is that of a row whose closed form fails pareto_closed_form_accurate,
+/// from the polynomial or the series), so one evaluation does at most 2 pareto_fit_series_terms +
 /// pareto_fit_integral_max_work units (series terms, integral search steps and integrand evaluations) per
 /// row. The whole fit may spend at most max(pareto_fit_max_terms, pareto_fit_work_per_row x distinct
 /// rows) units there; the grouped polynomial evaluation of ordinary data does not count against it.
@@ -735,18 +717,22 @@ inline constexpr long long pareto_fit_work_per_row = 40'000;
 
 /// Total negative log-likelihood of Pareto/NBD and its gradient in (r, alpha, s, beta). `terms`
 /// (optional) accumulates the work of the per-row fallback (series terms and death-integral steps).
+/// Each row: the closed form (pareto_nbd_loglik) from its group's polynomial, or from the per-row
+/// series while they converge within pareto_fit_series_terms; the death integral
+/// (pareto_nbd_loglik_integral) where they do not, or where the closed form fails its accuracy test.
 template <std::floating_point T>
 [[nodiscard]] double pareto_nbd_nll(const grouped_rfm<T>& d, const vec<4>& th, vec<4>& grad, long long* terms = nullptr) {
   const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]), s = static_cast<T>(th[2]), beta = static_cast<T>(th[3]);
   T ll = 0, g[4] = {0, 0, 0, 0};
   bool ok = true;
-  const T lg_r = std::lgamma(r), dg_r = digamma(r);
+  const T lg_r = std::lgamma(r), dg_r = digamma(r), ls = std::log(s);
   const bool alpha_ge = alpha >= beta;
   const T dd = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
   pareto_group_series<T> poly;
   long long work = 0;
   for (const auto& grp : d.groups) {
     const T lgr_x = std::lgamma(r + grp.x) - lg_r, dgr_x = digamma(r + grp.x) - dg_r;
+    const T la = std::log(r + s + grp.x), lc = ls - la, lc_mag = std::abs(ls) + std::abs(la);
     // rows are sorted by recency within the group: the first has the largest z
     poly.build(r + s + grp.x, alpha_ge ? s + T(1) : r + grp.x, diff / (dd + d.recency[grp.begin]));
     const auto f_at = [&](T t) {
@@ -755,27 +741,26 @@ template <std::floating_point T>
     hyp2f1_value<T> f2{};
     T f2_age = -1;  // reuse F(T) while the age repeats
     for (std::size_t i = grp.begin; i < grp.end; ++i) {
-      T gi[4];
+      T gi[4], li = 0;
       const T w = d.weight[i];
       if (d.age[i] != f2_age) {
         f2 = f_at(d.age[i]), f2_age = d.age[i];
         work += f2.terms;
       }
-      T li;
+      // Per row: the series while they converge within pareto_fit_series_terms (when F(T) did not
+      // converge, F(t_x), at z(t_x) >= z(T), is not tried), and their closed form while it is accurate;
+      // else the death integral.
+      bool closed = false;
       if (poly.usable) {
-        li = pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, f2, gi, &ok, &poly);
-      } else {
-        // Per row: the series while they converge within pareto_fit_series_terms, else the death
-        // integral (when F(T) did not converge, F(t_x), at z(t_x) >= z(T), is not tried).
-        hyp2f1_value<T> f1{};
-        if (f2.converged) {
-          f1 = pareto_nbd_f<T>(r, alpha, s, beta, grp.x, d.recency[i], true, pareto_fit_series_terms);
-          work += f1.terms;
-        }
-        li = f1.converged ? pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, f2, gi, &ok,
-                                                 nullptr, nullptr, &f1)
-                          : pareto_nbd_loglik_integral<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, gi, &ok, &work);
+        closed = pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, lc, lc_mag,
+                                      poly.at(diff / (dd + d.recency[i])), f2, &li, gi);
+      } else if (f2.converged) {
+        const hyp2f1_value<T> f1 = pareto_nbd_f<T>(r, alpha, s, beta, grp.x, d.recency[i], true, pareto_fit_series_terms);
+        work += f1.terms;
+        closed = f1.converged && pareto_nbd_loglik<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, lc,
+                                                      lc_mag, f1, f2, &li, gi);
       }
+      if (!closed) li = pareto_nbd_loglik_integral<T>(r, alpha, s, beta, grp.x, d.recency[i], d.age[i], lgr_x, dgr_x, gi, &ok, &work);
       ll += w * li;
       for (int j = 0; j < 4; ++j) g[j] += w * gi[j];
     }
