@@ -484,3 +484,24 @@ TEST_CASE("crm-report: an unexpected failure is exit code 1, 'internal error', n
   CHECK(ok.code == 0);
   CHECK(ok.out == run("").out);
 }
+
+TEST_CASE("crm-report: money of 2^63 and more prints in full, its digits grouped (no integer conversion)", "[report]") {
+  // One order of 1e19 (above INT64_MAX): the text was "$ --9 223 372 036 854 775 808.00" (a cast to int64).
+  const fs::path d = work_dir() / "huge";
+  fs::create_directories(d);
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,1e19\n2,2024-02-05,12.50\n1,2024-03-01,8\n3,2024-03-10,4\n"
+                          "2,2024-04-02,7\n");
+  const run_result r = run("huge/orders.csv --json huge/out.json --html huge/out.html");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "out.json"));
+  CHECK(j["headline"]["revenue"].get<double>() == 1e19);
+  const std::string ten = "$ 10 000 000 000 000 000 000.00";
+  const std::regex revenue_line("\n  revenue \\(net\\) +\\$ 10 000 000 000 000 000 000\\.00 *\n");
+  CHECK(std::regex_search(r.out, revenue_line));
+  const std::regex period_line("\n  2024-01 .*  \\$ 10 000 000 000 000 000 000\\.00\n");
+  CHECK(std::regex_search(r.out, period_line));
+  CHECK(r.out.find("9 223 372 036 854 775 808") == std::string::npos);
+  const std::string html = slurp(d / "out.html");
+  CHECK(html.find("data-json=\"/headline/revenue\" data-value=\"1e+19\">" + ten + "</td>") != std::string::npos);
+  CHECK(html.find("data-json=\"/periods/0/revenue\" data-value=\"1e+19\">" + ten + "</td>") != std::string::npos);
+}

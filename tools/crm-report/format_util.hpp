@@ -20,24 +20,34 @@ inline std::size_t display_width(const std::string& s) {
   return n;
 }
 
-/// 1234567 -> "1 234 567" (thin groups with a plain space).
-inline std::string count_text(std::int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v), out;
+/// "1234567" -> "1 234 567": a run of digits in groups of three from the right, with a plain space.
+inline std::string group_digits(const std::string& digits) {
+  std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i != 0 && (digits.size() - i) % 3 == 0) out += ' ';
     out += digits[i];
   }
-  return v < 0 ? "-" + out : out;
+  return out;
+}
+
+/// 1234567 -> "1 234 567"; every int64 value, INT64_MIN included (its magnitude taken unsigned).
+inline std::string count_text(std::int64_t v) {
+  const std::uint64_t magnitude = v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  return (v < 0 ? "-" : "") + group_digits(std::to_string(magnitude));
 }
 
 inline std::string fixed(double v, int decimals) { return fmt::format("{:.{}f}", v, decimals); }
 
-/// Money with two decimals and grouped thousands: "$ 1 234.50" (the currency as given).
+/// Money with two decimals and grouped thousands: "$ 1 234.50" (the currency as given). Any finite
+/// double: fmt writes it exactly to two decimals (1e19 is "10000000000000000000.00") and the digits
+/// before the point are grouped as text, with no integer conversion.
 inline std::string money_text(double v, const std::string& currency) {
-  const double r = std::round(std::fabs(v) * 100.0) / 100.0;
-  const auto whole = static_cast<std::int64_t>(std::floor(r));
-  const auto cents = static_cast<int>(std::lround((r - static_cast<double>(whole)) * 100.0));
-  return fmt::format("{}{}{}.{:02d}", v < 0 ? "-" : "", currency.empty() ? "" : currency + " ", count_text(whole), cents);
+  const std::string text = fmt::format("{:.2f}", std::fabs(v));
+  const std::size_t point = text.find('.');
+  if (point == std::string::npos) return fmt::format("{}", v);  // not finite: "inf", "nan"
+  const bool zero = text.find_first_not_of("0.") == std::string::npos;
+  return fmt::format("{}{}{}{}", v < 0 && !zero ? "-" : "", currency.empty() ? "" : currency + " ",
+                     group_digits(text.substr(0, point)), text.substr(point));
 }
 
 inline std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
