@@ -505,3 +505,27 @@ TEST_CASE("crm-report: money of 2^63 and more prints in full, its digits grouped
   CHECK(html.find("data-json=\"/headline/revenue\" data-value=\"1e+19\">" + ten + "</td>") != std::string::npos);
   CHECK(html.find("data-json=\"/periods/0/revenue\" data-value=\"1e+19\">" + ten + "</td>") != std::string::npos);
 }
+
+TEST_CASE("crm-report: a value that rounds to zero prints without a sign (no -0.0), on the terminal and the page", "[report]") {
+  const fs::path d = work_dir() / "zero_sign";
+  fs::create_directories(d);
+  // 1000 promoters and 1001 detractors: NPS -0.05 points, "-0.0" at one decimal before.
+  std::string nps = "respondent,score\n";
+  for (int i = 0; i < 2001; ++i) nps += std::to_string(i) + "," + (i < 1000 ? "10" : "0") + "\n";
+  write(d / "nps.csv", nps);
+  // February has only a return of a tenth of a cent: its revenue rounds to zero ("-$ 0.00" before).
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10\n2,2024-01-09,5\n1,2024-02-05,-0.001\n2,2024-03-01,8\n");
+  const run_result r = run("zero_sign/orders.csv --nps zero_sign/nps.csv --json zero_sign/out.json --html zero_sign/out.html");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "out.json"));
+  CHECK(j["nps"]["score"]["value"].get<double>() < 0);  // the JSON keeps the number itself
+  CHECK(j["periods"][1]["revenue"].get<double>() == -0.001);
+  CHECK(std::regex_search(r.out, std::regex("\n  1 000 +0 +1 001 +0\\.0 +\\[-4\\.4, 4\\.3\\]\n")));
+  CHECK(std::regex_search(r.out, std::regex("\n  2024-02 .*  0\\.0% +\\$ 0\\.00\n")));  // growth 0: no "+"
+  CHECK(r.out.find("-0.0") == std::string::npos);
+  CHECK(r.out.find("-$ 0.00") == std::string::npos);
+  const std::string html = slurp(d / "out.html");
+  CHECK(std::regex_search(html, std::regex("data-json=\"/nps/score/value\" data-value=\"-0\\.0[0-9]*\">0\\.0</td>")));
+  CHECK(html.find("data-json=\"/periods/1/revenue\" data-value=\"-0.001\">$ 0.00</td>") != std::string::npos);
+  CHECK(html.find(">-0.0") == std::string::npos);
+}

@@ -36,7 +36,16 @@ inline std::string count_text(std::int64_t v) {
   return (v < 0 ? "-" : "") + group_digits(std::to_string(magnitude));
 }
 
-inline std::string fixed(double v, int decimals) { return fmt::format("{:.{}f}", v, decimals); }
+/// The text of a number that rounds to zero without its sign ("-0.0" -> "0.0", "+0.0%" -> "0.0%"), as
+/// the library's formatters print it (<crm/format.hpp>); "-inf" and "nan" are left as they are.
+inline std::string unsigned_zero(std::string s) {
+  const bool digits = s.find_first_of("0123456789") != std::string::npos;
+  if (digits && s.find_first_of("123456789") == std::string::npos && !s.empty() && (s.front() == '-' || s.front() == '+'))
+    s.erase(0, 1);
+  return s;
+}
+
+inline std::string fixed(double v, int decimals) { return unsigned_zero(fmt::format("{:.{}f}", v, decimals)); }
 
 /// Money with two decimals and grouped thousands: "$ 1 234.50" (the currency as given). Any finite
 /// double: fmt writes it exactly to two decimals (1e19 is "10000000000000000000.00") and the digits
@@ -50,10 +59,9 @@ inline std::string money_text(double v, const std::string& currency) {
                      group_digits(text.substr(0, point)), text.substr(point));
 }
 
-inline std::string percent(double fraction) { return fmt::format("{:.1f}%", fraction * 100.0); }
-inline std::string signed_percent(double fraction) { return fmt::format("{:+.1f}%", fraction * 100.0); }
-inline std::string interval_text(const interval& i) {
-  return fmt::format("[{:.1f}%, {:.1f}%]", i.lower * 100.0, i.upper * 100.0);
-}
+inline std::string percent(double fraction) { return unsigned_zero(fmt::format("{:.1f}%", fraction * 100.0)); }
+/// "+12.5%", "-3.0%"; "0.0%" for a value that rounds to zero.
+inline std::string signed_percent(double fraction) { return unsigned_zero(fmt::format("{:+.1f}%", fraction * 100.0)); }
+inline std::string interval_text(const interval& i) { return "[" + percent(i.lower) + ", " + percent(i.upper) + "]"; }
 
 }  // namespace crm_report

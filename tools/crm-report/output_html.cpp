@@ -43,7 +43,7 @@ std::string th_row(std::initializer_list<std::string> heads) {
   for (const std::string& h : heads) s += "<th>" + esc(h) + "</th>";
   return s + "</tr>";
 }
-std::string ci_text(const interval& i) { return fmt::format("{:.1f}% – {:.1f}%", i.lower * 100, i.upper * 100); }
+std::string ci_text(const interval& i) { return percent(i.lower) + " – " + percent(i.upper); }
 
 /// Cells for an interval: value, lower, upper.
 std::string interval_cells(const interval& i, const std::string& ptr, bool as_percent, const std::string& currency = "") {

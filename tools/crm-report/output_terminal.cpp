@@ -122,7 +122,7 @@ void print_terminal(const report& r, bool color) {
     p.title("NPS");
     p.table({"promoters", "passives", "detractors", "NPS", ci},
             {{count_text(n.promoters), count_text(n.passives), count_text(n.detractors), fixed(n.score.point, 1),
-              fmt::format("[{:.1f}, {:.1f}]", n.score.lower, n.score.upper)}});
+              "[" + fixed(n.score.lower, 1) + ", " + fixed(n.score.upper, 1) + "]"}});
   }
   if (r.costs) {
     const cost_figures& c = *r.costs;
