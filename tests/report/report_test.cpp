@@ -529,3 +529,44 @@ TEST_CASE("crm-report: a value that rounds to zero prints without a sign (no -0.
   CHECK(html.find("data-json=\"/periods/1/revenue\" data-value=\"-0.001\">$ 0.00</td>") != std::string::npos);
   CHECK(html.find(">-0.0") == std::string::npos);
 }
+
+TEST_CASE("crm-report: a rate or an interval that cannot be computed is null with its reason, never zeros", "[report]") {
+  const fs::path d = work_dir() / "not_applicable";
+  fs::create_directories(d);
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n");
+  // Delivered to two recipients, opened by nobody: click-to-open has no base (0 of 0 was 0 % [0 %, 0 %]).
+  write(d / "events.csv", "recipient,campaign,event,time\n1,1,sent,2024-01-01\n2,1,sent,2024-01-01\n"
+                          "1,1,delivered,2024-01-01\n2,1,delivered,2024-01-01\n");
+  const run_result r = run("not_applicable/orders.csv --emails not_applicable/events.csv --json not_applicable/e.json "
+                           "--html not_applicable/e.html");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "e.json"));
+  CHECK(j["email"]["click_to_open_rate"].is_null());
+  CHECK(j["email"]["open_rate"]["value"] == 0);
+  CHECK(j["email"]["open_rate"]["upper"].get<double>() > 0);  // 0 of 2 opened: a real interval
+  const std::string why = "click-to-open rate: not applicable: crm::click_to_open_rate: unique_opens is zero (zero denominator)";
+  CHECK(std::find(j["notes"].begin(), j["notes"].end(), why) != j["notes"].end());
+  CHECK(r.out.find("note: " + why + "\n") != std::string::npos);
+  CHECK(std::regex_search(r.out, std::regex("\n  click-to-open +- +-\n")));
+  const std::string html = slurp(d / "e.html");
+  CHECK(html.find("<tr><td>click-to-open rate</td><td>–</td><td>–</td><td>–</td></tr>") != std::string::npos);
+  CHECK(html.find("Note: " + why) != std::string::npos);
+
+  // One customer with one order: no t interval for the average check or the purchase frequency
+  // (it was [0.00, 0.00] around 1.00, and the average check's point repeated as its bounds).
+  write(d / "one.csv", "customer_id,date,amount\n1,2024-01-05,10\n");
+  const run_result one = run("not_applicable/one.csv --json not_applicable/one.json --html not_applicable/one.html");
+  REQUIRE(one.code == 0);
+  const json h = json::parse(slurp(d / "one.json"))["headline"];
+  CHECK(h["average_check"] == json({{"value", 10.0}, {"lower", nullptr}, {"upper", nullptr}}));
+  CHECK(h["purchase_frequency"] == json({{"value", 1.0}, {"lower", nullptr}, {"upper", nullptr}}));
+  CHECK(one.out.find("note: purchase frequency: no interval: crm::mean_interval: count is empty (needs at least 2 values)\n") !=
+        std::string::npos);
+  CHECK(one.out.find("note: average check: no interval: crm::mean_interval") != std::string::npos);
+  CHECK(std::regex_search(one.out, std::regex("\n  average check +\\$ 10\\.00 +-\n")));
+  CHECK(std::regex_search(one.out, std::regex("\n  purchase frequency +1\\.00 orders/customer +-\n")));
+  const std::string page = slurp(d / "one.html");
+  CHECK(page.find("data-json=\"/headline/purchase_frequency/value\" data-value=\"1\">1.00</td><td>–</td><td>–</td>") !=
+        std::string::npos);
+  CHECK(page.find("data-json=\"/headline/purchase_frequency/lower\"") == std::string::npos);
+}

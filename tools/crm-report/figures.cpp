@@ -59,11 +59,35 @@ std::string iso(sys_days d) { return iso_date(d); }
 interval of(const crm::rate_estimate<double>& e) { return {e.point.value(), e.lower.value(), e.upper.value()}; }
 interval of(const crm::value_estimate<double>& e) { return {e.point, e.lower, e.upper}; }
 
-/// The rate interval of a proportion sample, or a note when it has no trials.
+/// The rate interval of a proportion sample, or none when it has no trials.
 std::optional<interval> proportion(const crm::proportion_sample& s, double level) {
   const auto r = crm::try_proportion_interval(s, level);
   if (!r) return std::nullopt;
   return of(*r);
+}
+
+/// The t interval of the mean of `stats`, or none with the library's reason as a note (fewer than two
+/// values: one order, one customer). Never the point repeated or zeros in its place.
+std::optional<interval> mean_ci(report& rep, const char* figure, const crm::running_stats<double>& stats, double level) {
+  const auto e = crm::try_mean_interval(stats, level);
+  if (e) return of(*e);
+  rep.notes.push_back(std::string(figure) + ": no interval: " + crm::message(e.error()));
+  return std::nullopt;
+}
+
+/// A rate of the e-mail funnel with its Wilson interval, when the library's metric (crm::try_open_rate,
+/// ...) gives it; else none, the metric's message as a note (click-to-open without opens, or with
+/// clicks above opens).
+std::optional<interval> funnel_rate(report& rep, const char* figure, const crm::result<crm::rate<double>>& metric,
+                                    const crm::proportion_sample& s, double level) {
+  crm::error_info why = metric.error();
+  if (!why) {
+    const auto r = crm::try_proportion_interval(s, level);
+    if (r) return of(*r);
+    why = r.error();
+  }
+  rep.notes.push_back(std::string(figure) + ": not applicable: " + crm::message(why));
+  return std::nullopt;
 }
 
 void headline_figures(report& rep, const report_input& in, double level, bool skip) {
@@ -81,18 +105,15 @@ void headline_figures(report& rep, const report_input& in, double level, bool sk
   crm::running_stats<double> checks;
   for (const auto& o : in.orders)
     if (o.amount >= 0) checks.add(o.amount);
-  const double check = crm::average_check(acc.order_totals_state().gross_totals()).value();
-  if (const auto e = crm::try_mean_interval(checks, level)) h.average_check = of(*e);
-  else h.average_check = {check, check, check};
-  h.average_check.point = check;
+  h.average_check = crm::average_check(acc.order_totals_state().gross_totals()).value();
+  h.average_check_ci = mean_ci(rep, "average check", checks, level);
   // Purchase frequency: orders / customers (000 line 32), t interval of the orders per customer.
   crm::running_stats<double> per_customer;
   acc.table().for_each([&](crm::customer_id, const auto& s) {
     if (s.orders > 0) per_customer.add(static_cast<double>(s.orders));
   });
-  const double freq = crm::purchase_frequency(acc.purchases()).value();
-  if (const auto e = crm::try_mean_interval(per_customer, level)) h.purchase_frequency = of(*e);
-  h.purchase_frequency.point = freq;
+  h.purchase_frequency = crm::purchase_frequency(acc.purchases()).value();
+  h.purchase_frequency_ci = mean_ci(rep, "purchase frequency", per_customer, level);
   h.repeat_share = of(crm::proportion_interval(crm::repeat_purchase_sample(repeat), level));
   if (const auto gaps = acc.gaps<double>(); gaps.gaps > 0)
     h.mean_days_between_purchases = crm::average_time_between_purchases(gaps).count();
@@ -154,13 +175,12 @@ void email_figures(report& rep, const report_input& in, double level, bool skip)
   f.sent = c.sent, f.delivered = c.delivered, f.opens = c.unique_opens, f.clicks = c.unique_clicks;
   f.conversions = c.conversions, f.unsubscribed = c.unsubscribed, f.spam = c.spam_complaints;
   f.hard_bounces = c.hard_bounces, f.soft_bounces = c.soft_bounces, f.revenue = c.revenue;
-  const auto ci = [&](const crm::proportion_sample& s) { return proportion(s, level).value_or(interval{}); };
-  f.delivery = ci({.successes = c.delivered, .trials = c.sent});
-  f.open = ci(crm::open_rate_sample(c));
-  f.click_through = ci(crm::click_through_sample(c));
-  f.click_to_open = ci(crm::click_to_open_sample(c));
-  f.conversion = ci(crm::email_conversion_sample(c));
-  f.unsubscribe = ci(crm::unsubscribe_sample(c));
+  f.delivery = funnel_rate(rep, "delivery rate", crm::try_delivery_rate(c), {.successes = c.delivered, .trials = c.sent}, level);
+  f.open = funnel_rate(rep, "open rate", crm::try_open_rate(c), crm::open_rate_sample(c), level);
+  f.click_through = funnel_rate(rep, "click-through rate", crm::try_click_through_rate(c), crm::click_through_sample(c), level);
+  f.click_to_open = funnel_rate(rep, "click-to-open rate", crm::try_click_to_open_rate(c), crm::click_to_open_sample(c), level);
+  f.conversion = funnel_rate(rep, "conversion rate", crm::try_email_conversion_rate(c), crm::email_conversion_sample(c), level);
+  f.unsubscribe = funnel_rate(rep, "unsubscribe rate", crm::try_unsubscribe_rate(c), crm::unsubscribe_sample(c), level);
   rep.email = f;
 }
 

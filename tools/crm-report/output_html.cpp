@@ -45,13 +45,16 @@ std::string th_row(std::initializer_list<std::string> heads) {
 }
 std::string ci_text(const interval& i) { return percent(i.lower) + " – " + percent(i.upper); }
 
-/// Cells for an interval: value, lower, upper.
-std::string interval_cells(const interval& i, const std::string& ptr, bool as_percent, const std::string& currency = "") {
+/// Cells for a figure and its interval: value, lower, upper; "–" (and no data-json: the JSON has
+/// null) for bounds that cannot be computed.
+std::string interval_cells(double point, const std::optional<interval>& i, const std::string& ptr, bool as_percent,
+                           const std::string& currency = "") {
   const auto text = [&](double v) {
     return as_percent ? percent(v) : currency.empty() ? fixed(v, 2) : money_text(v, currency);
   };
-  return cell(text(i.point), ptr + "/value", i.point) + cell(text(i.lower), ptr + "/lower", i.lower) +
-         cell(text(i.upper), ptr + "/upper", i.upper);
+  const std::string value = cell(text(point), ptr + "/value", point);
+  if (!i) return value + td("–") + td("–");
+  return value + cell(text(i->lower), ptr + "/lower", i->lower) + cell(text(i->upper), ptr + "/upper", i->upper);
 }
 
 /// Colour of a share 0..1 on a white-to-blue scale.
@@ -318,10 +321,11 @@ std::string to_html(const report& r) {
   s += "<tr>" + td("customers") + cell(count_text(h.customers), "/headline/customers", h.customers) + "<td></td><td></td></tr>";
   s += "<tr>" + td("orders") + cell(count_text(h.orders), "/headline/orders", h.orders) + "<td></td><td></td></tr>";
   s += "<tr>" + td("revenue (net)") + cell(money_text(h.revenue, cur), "/headline/revenue", h.revenue) + "<td></td><td></td></tr>";
-  s += "<tr>" + td("average check") + interval_cells(h.average_check, "/headline/average_check", false, cur) + "</tr>";
+  s += "<tr>" + td("average check") + interval_cells(h.average_check, h.average_check_ci, "/headline/average_check", false, cur) + "</tr>";
   s += "<tr>" + td("purchase frequency (orders per customer)") +
-       interval_cells(h.purchase_frequency, "/headline/purchase_frequency", false) + "</tr>";
-  s += "<tr>" + td("repeat-purchase share") + interval_cells(h.repeat_share, "/headline/repeat_purchase_share", true) + "</tr>";
+       interval_cells(h.purchase_frequency, h.purchase_frequency_ci, "/headline/purchase_frequency", false) + "</tr>";
+  s += "<tr>" + td("repeat-purchase share") +
+       interval_cells(h.repeat_share.point, h.repeat_share, "/headline/repeat_purchase_share", true) + "</tr>";
   s += "</table>\n";
 
   s += "<h2>Customer base per " + esc(r.period) + "</h2>\n<table id=\"periods\">" +
@@ -349,15 +353,18 @@ std::string to_html(const report& r) {
     const funnel_figures& e = *r.email;
     s += fmt::format("<h2>E-mail funnel ({} campaigns)</h2>\n", e.campaigns) + funnel_chart(e) + "\n";
     s += "<table id=\"email\">" + th_row({"rate", "value", "lower", "upper"});
-    const std::pair<const char*, std::pair<const char*, const interval*>> rates[] = {
+    const std::pair<const char*, std::pair<const char*, const std::optional<interval>*>> rates[] = {
         {"delivery rate (of sent)", {"delivery_rate", &e.delivery}},
         {"open rate (of delivered)", {"open_rate", &e.open}},
         {"click-through rate (of delivered)", {"click_through_rate", &e.click_through}},
         {"click-to-open rate", {"click_to_open_rate", &e.click_to_open}},
         {"conversion rate (of sent)", {"conversion_rate", &e.conversion}},
         {"unsubscribe rate (of delivered)", {"unsubscribe_rate", &e.unsubscribe}}};
-    for (const auto& [label, x] : rates)
-      s += "<tr>" + td(label) + interval_cells(*x.second, std::string("/email/") + x.first, true) + "</tr>";
+    for (const auto& [label, x] : rates) {
+      const std::optional<interval>& rate = *x.second;  // none: the rate does not apply (JSON null)
+      s += "<tr>" + td(label) +
+           (rate ? interval_cells(rate->point, rate, std::string("/email/") + x.first, true) : td("–") + td("–") + td("–")) + "</tr>";
+    }
     s += "</table>\n";
   } else {
     s += "<h2>E-mail funnel</h2><p class=\"note\">No e-mail events given (--emails).</p>\n";

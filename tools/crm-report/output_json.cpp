@@ -18,6 +18,11 @@ json opt(const std::optional<T>& v) {
   if constexpr (std::is_same_v<T, interval>) return of(*v);
   else return *v;
 }
+/// A figure with its interval's bounds, null when the interval cannot be computed.
+json with_bounds(double point, const std::optional<interval>& ci) {
+  if (!ci) return {{"value", point}, {"lower", nullptr}, {"upper", nullptr}};
+  return {{"value", point}, {"lower", ci->lower}, {"upper", ci->upper}};
+}
 json params(const std::vector<parameter>& ps) {
   json o = json::object();
   for (const parameter& p : ps) o[p.name] = {{"value", p.value}, {"standard_error", p.standard_error}};
@@ -48,8 +53,8 @@ std::string to_json_text(const report& r) {
                    {"orders", h.orders},
                    {"returns", h.returns},
                    {"revenue", h.revenue},
-                   {"average_check", of(h.average_check)},
-                   {"purchase_frequency", of(h.purchase_frequency)},
+                   {"average_check", with_bounds(h.average_check, h.average_check_ci)},
+                   {"purchase_frequency", with_bounds(h.purchase_frequency, h.purchase_frequency_ci)},
                    {"repeat_customers", h.repeat_customers},
                    {"repeat_purchase_share", of(h.repeat_share)},
                    {"mean_days_between_purchases", opt(h.mean_days_between_purchases)}};
@@ -84,12 +89,12 @@ std::string to_json_text(const report& r) {
                   {"hard_bounces", f.hard_bounces},
                   {"soft_bounces", f.soft_bounces},
                   {"revenue", f.revenue},
-                  {"delivery_rate", of(f.delivery)},
-                  {"open_rate", of(f.open)},
-                  {"click_through_rate", of(f.click_through)},
-                  {"click_to_open_rate", of(f.click_to_open)},
-                  {"conversion_rate", of(f.conversion)},
-                  {"unsubscribe_rate", of(f.unsubscribe)}};
+                  {"delivery_rate", opt(f.delivery)},
+                  {"open_rate", opt(f.open)},
+                  {"click_through_rate", opt(f.click_through)},
+                  {"click_to_open_rate", opt(f.click_to_open)},
+                  {"conversion_rate", opt(f.conversion)},
+                  {"unsubscribe_rate", opt(f.unsubscribe)}};
   } else {
     j["email"] = nullptr;
   }

@@ -46,6 +46,12 @@ struct printer {
   }
 };
 
+/// "[lower, upper]" in the figure's own text, or "-" when there is no interval.
+template <class Text>
+std::string bounds_text(const std::optional<interval>& i, Text text) {
+  return i ? "[" + text(i->lower) + ", " + text(i->upper) + "]" : std::string("-");
+}
+
 }  // namespace
 
 void print_terminal(const report& r, bool color) {
@@ -69,10 +75,10 @@ void print_terminal(const report& r, bool color) {
       {"customers", count_text(h.customers), ""},
       {"orders", count_text(h.orders), h.returns > 0 ? count_text(h.returns) + " returns not counted" : ""},
       {"revenue (net)", money_text(h.revenue, cur), ""},
-      {"average check", money_text(h.average_check.point, cur),
-       fmt::format("[{}, {}]", money_text(h.average_check.lower, cur), money_text(h.average_check.upper, cur))},
-      {"purchase frequency", fixed(h.purchase_frequency.point, 2) + " orders/customer",
-       fmt::format("[{:.2f}, {:.2f}]", h.purchase_frequency.lower, h.purchase_frequency.upper)},
+      {"average check", money_text(h.average_check, cur),
+       bounds_text(h.average_check_ci, [&](double v) { return money_text(v, cur); })},
+      {"purchase frequency", fixed(h.purchase_frequency, 2) + " orders/customer",
+       bounds_text(h.purchase_frequency_ci, [](double v) { return fixed(v, 2); })},
       {"repeat-purchase share", percent(h.repeat_share.point), interval_text(h.repeat_share)},
   };
   if (h.mean_days_between_purchases) rows.push_back({"days between purchases", fixed(*h.mean_days_between_purchases, 1), "mean"});
@@ -106,14 +112,17 @@ void print_terminal(const report& r, bool color) {
   if (r.email) {
     const funnel_figures& f = *r.email;
     p.title(fmt::format("E-mail ({} campaigns, unique recipients per campaign)", f.campaigns));
+    // A rate that does not apply (its reason among the notes at the top): "-" in both columns.
+    const auto rate = [](const std::optional<interval>& x, const char* of) { return x ? percent(x->point) + of : "-"; };
+    const auto bounds = [](const std::optional<interval>& x) { return x ? interval_text(*x) : "-"; };
     p.table({"stage", "count", "rate", ci},
             {{"sent", count_text(f.sent), "", ""},
-             {"delivered", count_text(f.delivered), percent(f.delivery.point) + " of sent", interval_text(f.delivery)},
-             {"opened", count_text(f.opens), percent(f.open.point) + " of delivered", interval_text(f.open)},
-             {"clicked", count_text(f.clicks), percent(f.click_through.point) + " of delivered", interval_text(f.click_through)},
-             {"click-to-open", "", percent(f.click_to_open.point) + " of opened", interval_text(f.click_to_open)},
-             {"converted", count_text(f.conversions), percent(f.conversion.point) + " of sent", interval_text(f.conversion)},
-             {"unsubscribed", count_text(f.unsubscribed), percent(f.unsubscribe.point) + " of delivered", interval_text(f.unsubscribe)},
+             {"delivered", count_text(f.delivered), rate(f.delivery, " of sent"), bounds(f.delivery)},
+             {"opened", count_text(f.opens), rate(f.open, " of delivered"), bounds(f.open)},
+             {"clicked", count_text(f.clicks), rate(f.click_through, " of delivered"), bounds(f.click_through)},
+             {"click-to-open", "", rate(f.click_to_open, " of opened"), bounds(f.click_to_open)},
+             {"converted", count_text(f.conversions), rate(f.conversion, " of sent"), bounds(f.conversion)},
+             {"unsubscribed", count_text(f.unsubscribed), rate(f.unsubscribe, " of delivered"), bounds(f.unsubscribe)},
              {"bounced (hard/soft)", count_text(f.hard_bounces) + "/" + count_text(f.soft_bounces), "", ""},
              {"revenue", money_text(f.revenue, cur), "", ""}});
   }
@@ -162,13 +171,10 @@ void print_terminal(const report& r, bool color) {
     fmt::print("  P(alive) histogram: {}\n", hist);
     if (f.mean_clv) fmt::print("  mean CLV (12 {}s, 1% discount per {}): {}\n", r.period, r.period, money_text(*f.mean_clv, cur));
     rows.clear();
-    const auto bounds = [](const std::optional<interval>& i, auto text) {
-      return i ? "[" + text(i->lower) + ", " + text(i->upper) + "]" : std::string("-");
-    };
     for (const customer_forecast& c : f.top)
       rows.push_back({std::to_string(c.id), fixed(c.frequency, 0), fixed(c.recency, 1), fixed(c.age, 1), percent(c.p_alive),
-                      bounds(c.p_alive_ci, [](double v) { return percent(v); }), fixed(c.expected_purchases, 2),
-                      money_text(c.clv, cur), bounds(c.clv_ci, [&](double v) { return money_text(v, cur); })});
+                      bounds_text(c.p_alive_ci, [](double v) { return percent(v); }), fixed(c.expected_purchases, 2),
+                      money_text(c.clv, cur), bounds_text(c.clv_ci, [&](double v) { return money_text(v, cur); })});
     fmt::print("\n  Top customers by CLV\n");
     p.table({"customer", "repeats", "recency", "age", "P(alive)", ci, "next " + r.period, "CLV", ci}, rows);
     if (f.holdout_length && !f.tracking.empty()) {

@@ -111,7 +111,9 @@ struct funnel_figures {
   std::int64_t sent = 0, delivered = 0, opens = 0, clicks = 0, conversions = 0, unsubscribed = 0, spam = 0,
                hard_bounces = 0, soft_bounces = 0;
   double revenue = 0;
-  interval delivery, open, click_through, click_to_open, conversion, unsubscribe;
+  /// Each rate with its Wilson interval; none when the rate does not apply (e.g. click-to-open without
+  /// opens: the metric's message is among report::notes).
+  std::optional<interval> delivery, open, click_through, click_to_open, conversion, unsubscribe;
   std::int64_t campaigns = 0;
 };
 
@@ -187,8 +189,10 @@ struct forecast_figures {
 struct headline {
   std::int64_t customers = 0, orders = 0, repeat_customers = 0, returns = 0;
   double revenue = 0;
-  interval average_check;       ///< money
-  interval purchase_frequency;  ///< orders per customer over the data
+  double average_check = 0;                     ///< money
+  std::optional<interval> average_check_ci;     ///< none when it cannot be computed (fewer than 2 orders)
+  double purchase_frequency = 0;                ///< orders per customer over the data
+  std::optional<interval> purchase_frequency_ci;  ///< none when it cannot be computed (one customer)
   interval repeat_share;        ///< rate
   std::optional<double> mean_days_between_purchases;
 };
