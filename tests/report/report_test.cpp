@@ -8,6 +8,7 @@
 #include <crm/aggregate/cohort.hpp>
 #include <crm/aggregate/csv.hpp>
 #include <crm/aggregate/orders.hpp>
+#include <crm/metrics/email.hpp>
 #include <crm/statistics.hpp>
 #include <crm/version.hpp>
 
@@ -393,7 +394,7 @@ TEST_CASE("crm-report: bad input stops with exit code 2 and names the file, line
       {"good.csv --emails bad_email.csv", "bad_email.csv:3: column 3 'event'"},
       {"good.csv --nps missing_nps.csv", "missing_nps.csv: cannot open the file (no such file)"},
       {"good.csv --funnel funnel_opens.csv",
-       "funnel_opens.csv:2: crm::open_rate: unique_opens is larger than its whole (must not exceed delivered)"},
+       "funnel_opens.csv:2: column 4 'opens' is larger than its whole (must not exceed delivered): '980'"},
       {"good.csv --funnel funnel_text.csv", "funnel_text.csv:2: column 4 'opens' is not a whole number: 'x'"},
       {"good.csv --funnel funnel_columns.csv", "funnel_columns.csv:1: 'clicks' is not a column of the header"},
       {"good.csv --funnel missing_funnel.csv", "missing_funnel.csv: cannot open the file (no such file)"},
@@ -569,4 +570,83 @@ TEST_CASE("crm-report: a rate or an interval that cannot be computed is null wit
   CHECK(page.find("data-json=\"/headline/purchase_frequency/value\" data-value=\"1\">1.00</td><td>–</td><td>–</td>") !=
         std::string::npos);
   CHECK(page.find("data-json=\"/headline/purchase_frequency/lower\"") == std::string::npos);
+}
+
+TEST_CASE("crm-report: funnel rows are checked by crm::email_campaign::ok(), clicks above opens and no opens are valid",
+          "[report]") {
+  const fs::path d = work_dir() / "funnel_ok";
+  fs::create_directories(d);
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n");
+  const std::string head = "campaign,sent,delivered,opens,clicks,conversions,hard_bounces,soft_bounces,spam_complaints,unsubscribed\n";
+  struct refused {
+    const char* file;
+    const char* row;
+    crm::email_campaign<double> campaign;  // the same counts, for the library's verdict
+    const char* message;
+  };
+  // Every relation of ok(). The bounces and the spam complaints were accepted before: only ok() checks
+  // them of the metrics the report shows.
+  const refused cases[] = {
+      {"bounces.csv", "spring,1000,960,300,40,10,500,500,5000,0",
+       {.sent = 1000, .delivered = 960, .unique_opens = 300, .unique_clicks = 40, .conversions = 10, .spam_complaints = 5000,
+        .hard_bounces = 500, .soft_bounces = 500},
+       "bounces.csv:2: column 7 'hard_bounces' is larger than its whole (delivered + hard_bounces + soft_bounces must not "
+       "exceed sent): '500'"},
+      {"soft.csv", "spring,1000,960,300,40,10,30,20,0,0",
+       {.sent = 1000, .delivered = 960, .unique_opens = 300, .unique_clicks = 40, .conversions = 10, .hard_bounces = 30,
+        .soft_bounces = 20},
+       "soft.csv:2: column 8 'soft_bounces' is larger than its whole (delivered + hard_bounces + soft_bounces must not "
+       "exceed sent): '20'"},
+      {"spam.csv", "spring,1000,960,300,40,10,0,0,961,0",
+       {.sent = 1000, .delivered = 960, .unique_opens = 300, .unique_clicks = 40, .conversions = 10, .spam_complaints = 961},
+       "spam.csv:2: column 9 'spam_complaints' is larger than its whole (must not exceed delivered): '961'"},
+      {"delivered.csv", "spring,1000,1001,300,40,10,0,0,0,0",
+       {.sent = 1000, .delivered = 1001, .unique_opens = 300, .unique_clicks = 40, .conversions = 10},
+       "delivered.csv:2: column 3 'delivered' is larger than its whole (must not exceed sent): '1001'"},
+      {"clicks.csv", "spring,1000,960,300,961,10,0,0,0,0",
+       {.sent = 1000, .delivered = 960, .unique_opens = 300, .unique_clicks = 961, .conversions = 10},
+       "clicks.csv:2: column 5 'clicks' is larger than its whole (must not exceed delivered): '961'"},
+      {"conversions.csv", "spring,1000,960,300,40,1001,0,0,0,0",
+       {.sent = 1000, .delivered = 960, .unique_opens = 300, .unique_clicks = 40, .conversions = 1001},
+       "conversions.csv:2: column 6 'conversions' is larger than its whole (must not exceed sent): '1001'"},
+      {"unsubscribed.csv", "spring,1000,960,300,40,10,0,0,0,961",
+       {.sent = 1000, .delivered = 960, .unique_opens = 300, .unique_clicks = 40, .conversions = 10, .unsubscribed = 961},
+       "unsubscribed.csv:2: column 10 'unsubscribed' is larger than its whole (must not exceed delivered): '961'"},
+  };
+  for (const refused& c : cases) {
+    INFO(c.file);
+    CHECK_FALSE(c.campaign.ok());
+    write(d / c.file, head + c.row + "\n");
+    const run_result x = run(std::string("funnel_ok/orders.csv --funnel funnel_ok/") + c.file);
+    CHECK(x.code == 2);
+    CHECK(x.err == std::string("crm-report: funnel_ok/") + c.message + "\n");
+    CHECK(x.out.empty());
+  }
+
+  // Valid by ok(): a campaign nobody opened (it stopped the report with exit code 2), and one with
+  // clicks above opens (clicks without a tracked open; refused before). Click-to-open is then null.
+  const crm::email_campaign<double> no_opens{.sent = 1000, .delivered = 960};
+  const crm::email_campaign<double> clicks{.sent = 1000, .delivered = 960, .unique_opens = 300, .unique_clicks = 310, .conversions = 10};
+  CHECK(no_opens.ok());
+  CHECK(clicks.ok());
+  write(d / "no_opens.csv", head + "spring,1000,960,0,0,0,0,0,0,0\n");
+  write(d / "clicks_above_opens.csv", head + "spring,1000,960,300,310,10,0,0,0,0\n");
+  const run_result a = run("funnel_ok/orders.csv --funnel funnel_ok/no_opens.csv --json funnel_ok/no_opens.json");
+  REQUIRE(a.code == 0);
+  const json ja = json::parse(slurp(d / "no_opens.json"));
+  CHECK(ja["email"]["click_to_open_rate"].is_null());
+  CHECK(ja["email"]["open_rate"]["value"] == 0);
+  CHECK(a.out.find("note: click-to-open rate: not applicable: crm::click_to_open_rate: unique_opens is zero (zero denominator)") !=
+        std::string::npos);
+  const run_result b = run("funnel_ok/orders.csv --funnel funnel_ok/clicks_above_opens.csv --json funnel_ok/clicks.json");
+  REQUIRE(b.code == 0);
+  const json jb = json::parse(slurp(d / "clicks.json"));
+  CHECK(jb["inputs"][1]["role"] == "funnel");
+  CHECK(jb["inputs"][1]["used"] == 1);
+  CHECK(jb["email"]["unique_clicks"] == 310);
+  CHECK(jb["email"]["click_to_open_rate"].is_null());
+  CHECK(jb["email"]["click_through_rate"]["value"].get<double>() == crm::click_through_rate(clicks).value());
+  CHECK(b.out.find("note: click-to-open rate: not applicable: crm::click_to_open_rate: unique_clicks is larger than its whole "
+                   "(must not exceed unique_opens)") != std::string::npos);
+  CHECK(std::regex_search(b.out, std::regex("\n  click-to-open +- +-\n")));
 }

@@ -281,10 +281,31 @@ std::string parse_number(const std::string& text, V& out) {
   return {};
 }
 
+/// The relation of crm::email_campaign::ok() a funnel row breaks, in ok()'s order (the relations of
+/// include/crm/metrics/email.hpp): the index of the part's column in read_funnel's table and the
+/// relation in the library's words; {0, nullptr} when none does. Counts are >= 0 here (parse_number),
+/// and no sum is formed (a difference of counts cannot overflow once delivered <= sent holds).
+std::pair<std::size_t, const char*> broken_relation(const crm::email_campaign<double>& c) {
+  constexpr const char* of_sent = "must not exceed sent";
+  constexpr const char* of_delivered = "must not exceed delivered";
+  constexpr const char* bounces = "delivered + hard_bounces + soft_bounces must not exceed sent";
+  if (c.delivered > c.sent) return {2, of_sent};
+  if (c.hard_bounces > c.sent - c.delivered) return {8, bounces};
+  if (c.soft_bounces > c.sent - c.delivered - c.hard_bounces) return {9, bounces};
+  if (c.unique_opens > c.delivered) return {3, of_delivered};
+  if (c.unique_clicks > c.delivered) return {4, of_delivered};
+  if (c.conversions > c.sent) return {5, of_sent};
+  if (c.unsubscribed > c.delivered) return {6, of_delivered};
+  if (c.spam_complaints > c.delivered) return {7, of_delivered};
+  return {0, nullptr};
+}
+
 /// A per-campaign funnel CSV: campaign,sent,delivered,opens,clicks,conversions and optional
-/// unsubscribed, spam_complaints, hard_bounces, soft_bounces, revenue, cost. Each row is checked
-/// by the library's e-mail metrics (crm::try_open_rate, ...), so opens > delivered is refused with
-/// the metric's message.
+/// unsubscribed, spam_complaints, hard_bounces, soft_bounces, revenue, cost. Each row must pass the
+/// library's crm::email_campaign::ok() (every count at most its whole, bounces included); a row that
+/// does not is bad input naming the column of the count that breaks a relation. Clicks above opens
+/// and a campaign without opens are valid (ok() does not require clicks <= opens: a click without a
+/// tracked open): the click-to-open rate is then left out of the figures (figures.cpp).
 std::vector<crm::email_campaign<double>> read_funnel(const std::string& file, bool skip, input_file& info) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw input_error(file + ": cannot open the file (no such file)");
@@ -342,12 +363,13 @@ std::vector<crm::email_campaign<double>> read_funnel(const std::string& file, bo
       const std::string why = k < 10 ? parse_number(text, *counts[k]) : parse_number(text, k == 10 ? c.revenue : c.cost);
       if (!why.empty()) problem = where + why + ": '" + text + "'";
     }
-    if (problem.empty()) {
-      for (const crm::error_info e : {crm::try_delivery_rate(c).error(), crm::try_open_rate(c).error(),
-                                      crm::try_click_to_open_rate(c).error(),
-                                      crm::try_email_conversion_rate(c).error(),
-                                      crm::try_unsubscribe_rate(c).error()})
-        if (e && problem.empty()) problem = file + ":" + std::to_string(number) + ": " + crm::message(e);
+    if (problem.empty() && !c.ok()) {
+      const auto [k, relation] = broken_relation(c);
+      problem = file + ":" + std::to_string(number) + ": ";
+      if (relation == nullptr) problem += "the counts contradict each other (crm::email_campaign::ok())";
+      else
+        problem += "column " + std::to_string(cols[k].at + 1) + " '" + header[cols[k].at] + "' " +
+                   crm::describe(crm::errc::part_exceeds_whole) + " (" + relation + "): '" + f[cols[k].at] + "'";
     }
     if (problem.empty()) {
       ++info.used;
