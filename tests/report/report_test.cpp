@@ -650,3 +650,36 @@ TEST_CASE("crm-report: funnel rows are checked by crm::email_campaign::ok(), cli
                    "(must not exceed unique_opens)") != std::string::npos);
   CHECK(std::regex_search(b.out, std::regex("\n  click-to-open +- +-\n")));
 }
+
+TEST_CASE("crm-report: funnel counts whose sum over the campaigns passes 2^63 - 1 are bad input naming the file and field",
+          "[report]") {
+  // Two campaigns of 9e18 sent printed "sent -446 744 073 709 551 616" and 0.0 % (signed overflow) with exit code 0.
+  const fs::path d = work_dir() / "funnel_sum";
+  fs::create_directories(d);
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n");
+  const std::string head = "campaign,sent,delivered,opens,clicks,conversions,revenue\n";
+  write(d / "max.csv", head + "a,4611686018427387904,4611686018427387904,1,1,1,5\nb,4611686018427387903,4611686018427387903,1,1,1,5\n");
+  write(d / "past.csv", head + "a,4611686018427387904,4611686018427387904,1,1,1,5\nb,4611686018427387904,4611686018427387904,1,1,1,5\n");
+  write(d / "revenue.csv", head + "a,1000,960,300,40,10,1e308\nb,1000,960,300,40,10,1e308\n");
+  // The largest total there is: 2^63 - 1, reported in full. (Every other count of a row is at most its
+  // sent, so sent is the first total to overflow.)
+  const run_result max = run("funnel_sum/orders.csv --funnel funnel_sum/max.csv --json funnel_sum/max.json");
+  REQUIRE(max.code == 0);
+  CHECK(json::parse(slurp(d / "max.json"))["email"]["sent"] == std::numeric_limits<std::int64_t>::max());
+  CHECK(std::regex_search(max.out, std::regex("\n  sent +9 223 372 036 854 775 807 *\n")));
+  struct bad_case {
+    const char* file;
+    const char* message;
+  };
+  const bad_case cases[] = {
+      {"past.csv", "past.csv: sent overflows the number type (its sum over the campaigns passes 2^63 - 1)"},
+      {"revenue.csv", "revenue.csv: revenue overflows the number type (its sum over the campaigns is too large)"},
+  };
+  for (const bad_case& c : cases) {
+    INFO(c.file);
+    const run_result x = run(std::string("funnel_sum/orders.csv --funnel funnel_sum/") + c.file);
+    CHECK(x.code == 2);
+    CHECK(x.err == std::string("crm-report: funnel_sum/") + c.message + "\n");
+    CHECK(x.out.empty());
+  }
+}

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace crm_report {
@@ -163,14 +164,29 @@ void email_figures(report& rep, const report_input& in, double level, bool skip)
     add_all(acc, in.email_events, rep, "email", skip);
     for (const auto& [id, x] : acc.campaigns()) campaigns.push_back(x);
   }
-  // The funnel of all campaigns together: their counts added up.
+  // The funnel of all campaigns together: their counts added up. A total beyond crm::count_t (or a
+  // revenue beyond double) is bad input naming the file and the field, as the library's accumulators
+  // report an overflowing sum; the counts are >= 0 (read_funnel, crm::email_accumulator).
+  const std::string& file =
+      std::find_if(rep.inputs.begin(), rep.inputs.end(), [](const input_file& x) { return x.role == "funnel" || x.role == "email"; })
+          ->source;
+  const auto overflow = [&](const char* field, const char* why) {
+    return input_error(file + ": " + field + " " + crm::describe(crm::errc::overflow) + " (" + why + ")");
+  };
+  const auto add = [&](crm::count_t& total, crm::count_t x, const char* field) {
+    if (x > std::numeric_limits<crm::count_t>::max() - total) throw overflow(field, "its sum over the campaigns passes 2^63 - 1");
+    total += x;
+  };
   crm::email_campaign<double> c{};
   funnel_figures f;
   for (const auto& x : campaigns) {
     ++f.campaigns;
-    c.sent += x.sent, c.delivered += x.delivered, c.unique_opens += x.unique_opens, c.unique_clicks += x.unique_clicks;
-    c.conversions += x.conversions, c.unsubscribed += x.unsubscribed, c.spam_complaints += x.spam_complaints;
-    c.hard_bounces += x.hard_bounces, c.soft_bounces += x.soft_bounces, c.revenue += x.revenue;
+    add(c.sent, x.sent, "sent"), add(c.delivered, x.delivered, "delivered"), add(c.unique_opens, x.unique_opens, "unique_opens");
+    add(c.unique_clicks, x.unique_clicks, "unique_clicks"), add(c.conversions, x.conversions, "conversions");
+    add(c.unsubscribed, x.unsubscribed, "unsubscribed"), add(c.spam_complaints, x.spam_complaints, "spam_complaints");
+    add(c.hard_bounces, x.hard_bounces, "hard_bounces"), add(c.soft_bounces, x.soft_bounces, "soft_bounces");
+    c.revenue += x.revenue;
+    if (!std::isfinite(c.revenue)) throw overflow("revenue", "its sum over the campaigns is too large");
   }
   f.sent = c.sent, f.delivered = c.delivered, f.opens = c.unique_opens, f.clicks = c.unique_clicks;
   f.conversions = c.conversions, f.unsubscribed = c.unsubscribed, f.spam = c.spam_complaints;
