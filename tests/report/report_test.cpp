@@ -683,3 +683,25 @@ TEST_CASE("crm-report: funnel counts whose sum over the campaigns passes 2^63 - 
     CHECK(x.out.empty());
   }
 }
+
+TEST_CASE("crm-report: a column option that is not a position, for a file without a header, is a usage error (exit code 64)",
+          "[report]") {
+  // --date-column abc on a file without a header threw std::stoul's exception: "internal error: stoul", exit code 1.
+  const fs::path d = work_dir() / "positions";
+  fs::create_directories(d);
+  write(d / "plain.csv", "1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n");
+  for (const char* args : {"--date-column abc", "--customer-column abc", "--amount-column 0", "--date-column 2x",
+                           "--no-header --date-column date", "--date-column 99999999999999999999999"}) {
+    INFO(args);
+    const run_result x = run(std::string("positions/plain.csv ") + args);
+    CHECK(x.code == 64);
+    CHECK(x.err.find(" is not a column position, and positions/plain.csv has no header line to find it in") != std::string::npos);
+    CHECK(x.out.empty());
+  }
+  const run_result abc = run("positions/plain.csv --date-column abc");
+  CHECK(abc.err == "crm-report: --date-column 'abc' is not a column position, and positions/plain.csv has no header line to "
+                   "find it in: number the columns from 1 (e.g. --date-column 2), or give --header when the first line names them\n");
+  const run_result ok = run("positions/plain.csv --customer-column 1 --date-column 2 --amount-column 3 --json positions/ok.json");
+  CHECK(ok.code == 0);
+  CHECK(json::parse(slurp(d / "ok.json"))["headline"]["orders"] == 3);
+}

@@ -123,6 +123,15 @@ std::string find_column(const std::vector<std::string>& header, const std::vecto
   return {};
 }
 
+/// A column position "1", "2", ... (of a file without a header); none for anything else ("abc", "0",
+/// "2x", a number past size_t).
+std::optional<std::size_t> position_of(const std::string& s) {
+  std::size_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || end != s.data() + s.size() || v == 0) return std::nullopt;
+  return v;
+}
+
 /// The file's layout: delimiter, header, names of the wanted columns (positions "1", "2", ... in a
 /// file without a header), time format detected on the first data row.
 struct layout {
@@ -154,8 +163,8 @@ layout detect(const std::string& file, const orders_layout& opt,
     if (l.format.header) {
       for (std::size_t c = 0; c < header.size(); ++c)
         if (header[c] == l.columns[time_index]) col = c;
-    } else if (!l.columns[time_index].empty()) {
-      col = static_cast<std::size_t>(std::stoul(l.columns[time_index])) - 1;
+    } else if (const auto p = position_of(l.columns[time_index])) {
+      col = *p - 1;
     }
     if (col < row.size()) l.format.time = detect_time_format(row[col]);
   }
@@ -229,8 +238,10 @@ std::string locate(const input_file& f, std::size_t row, const std::string& fiel
       const auto names = split(header, format);
       column = static_cast<std::size_t>(std::find(names.begin(), names.end(), it->second) - names.begin()) + 1;
       if (column > names.size()) return where + "'" + field + "' " + reason;
+    } else if (const auto p = position_of(it->second)) {
+      column = *p;
     } else {
-      column = static_cast<std::size_t>(std::stoul(it->second));
+      return where + "'" + field + "' " + reason;
     }
     const auto fields = split(line, format);
     where += "column " + std::to_string(column) + " '" + it->second + "' " + reason;
@@ -405,6 +416,15 @@ report_input read_inputs(const report_options& o) {
                              {o.layout.amount_column, {"amount", "dollar_value", "revenue", "value", "total", "price", "sum"}}},
                             {"1", "2", "last"}, 1, o.skip_bad_rows);
     const auto lines = first_lines(o.orders_file);
+    // Without a header the columns are numbered: a column option must be a position.
+    const std::pair<const char*, const std::string*> given[] = {{"--customer-column", &o.layout.customer_column},
+                                                                {"--date-column", &o.layout.date_column},
+                                                                {"--amount-column", &o.layout.amount_column}};
+    for (const auto& [option, value] : given)
+      if (!l.format.header && !value->empty() && !position_of(*value))
+        throw usage_error(std::string(option) + " '" + *value + "' is not a column position, and " + o.orders_file +
+                          " has no header line to find it in: number the columns from 1 (e.g. " + option +
+                          " 2), or give --header when the first line names them");
     if (!lines[0].empty() && l.format.header) {
       require_named(o.orders_file, "customer id", l.columns[0], "--customer-column");
       require_named(o.orders_file, "order date", l.columns[1], "--date-column");

@@ -169,6 +169,10 @@ int main(int argc, char** argv) {
     if (!o.json_file.empty()) write_file(o.json_file, to_json_text(r), "JSON");
     if (!o.html_file.empty()) write_file(o.html_file, to_html(r), "HTML");
     return exit_ok;
+  } catch (const usage_error& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "crm-report: {}\n", e.what());
+    return exit_usage;
   } catch (const input_error& e) {
     std::fflush(stdout);
     fmt::print(stderr, "crm-report: {}\n", e.what());

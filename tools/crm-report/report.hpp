@@ -36,6 +36,13 @@ class input_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A command-line mistake seen only once the input is looked at (a column option that is not a
+/// position for a file without a header): main() prints it and exits with 64, as for a bad option.
+class usage_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 enum class period_kind { week, month, quarter };
 enum class model_kind { bg_nbd, pareto_nbd };
 enum class color_mode { automatic, always, never };
