@@ -705,3 +705,36 @@ TEST_CASE("crm-report: a column option that is not a position, for a file withou
   CHECK(ok.code == 0);
   CHECK(json::parse(slurp(d / "ok.json"))["headline"]["orders"] == 3);
 }
+
+TEST_CASE("crm-report: a cost quotient beyond double (ROMI, LTV:CAC of a spend of 1e-307) is null with a note, not an internal error",
+          "[report][data]") {
+  // crm::romi(...).value() threw: "internal error: crm::romi: result overflows the number type", exit code 1.
+  const fs::path d = work_dir() / "tiny_cost";
+  fs::create_directories(d);
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n");
+  write(d / "costs.csv", "date,amount\n2024-01-01,1e-307\n");
+  const run_result r = run("tiny_cost/orders.csv --costs tiny_cost/costs.csv --json tiny_cost/out.json --html tiny_cost/out.html");
+  REQUIRE(r.code == 0);
+  const std::string romi =
+      "ROMI: not available: crm::romi: result overflows the number type (revenue is too large for so small a marketing_cost)";
+  const json c = json::parse(slurp(d / "out.json"));
+  CHECK(c["costs"]["romi"].is_null());
+  CHECK(c["costs"]["cac"].get<double>() == 1e-307);  // 1e-307 of spend over 1 new customer
+  CHECK(std::find(c["notes"].begin(), c["notes"].end(), romi) != c["notes"].end());
+  CHECK(r.out.find("note: " + romi + "\n") != std::string::npos);
+  CHECK(slurp(d / "out.html").find("Note: " + romi) != std::string::npos);
+
+  // LTV:CAC needs a forecast: the CDNOW sample, with the same spend in January 1997.
+  const fs::path file = crm_test::data_file("cdnow/CDNOW_sample.txt");
+  CRM_REQUIRE_DATA(file);
+  write(d / "costs1997.csv", "date,amount\n1997-01-15,1e-307\n");
+  const run_result s = run("'" + file.string() + "' --customer-column 1 --date-column 3 --amount-column 5 --costs tiny_cost/costs1997.csv "
+                           "--json tiny_cost/cdnow.json");
+  REQUIRE(s.code == 0);
+  const json j = json::parse(slurp(d / "cdnow.json"));
+  CHECK(j["costs"]["ltv"].get<double>() > 0);
+  CHECK(j["costs"]["ltv_to_cac"].is_null());
+  CHECK(j["costs"]["romi"].is_null());
+  CHECK(s.out.find("note: LTV:CAC: not available: crm::ltv_to_cac: result overflows the number type (lifetime_value is too "
+                   "large for so small an acquisition_cost)\n") != std::string::npos);
+}

@@ -228,16 +228,22 @@ void cost_figures_of(report& rep, const report_input& in, const report_options& 
     c.new_customers += m.sizes[static_cast<std::size_t>(k)];
     for (std::int32_t j = 0; j < static_cast<std::int32_t>(m.columns(k)); ++j) c.revenue += m.revenue(k, j);
   }
+  // Each quotient through the library's try_ form: one it refuses (a result beyond double, from a
+  // spend of 1e-307) is null with the library's message as a note, not an internal error.
+  const auto kept = [&](const char* figure, const auto& r) -> std::optional<double> {
+    if (r) return r->value();
+    rep.notes.push_back(std::string(figure) + ": not available: " + crm::message(r.error()));
+    return std::nullopt;
+  };
   if (c.new_customers > 0) {
-    const double cac = crm::cac(spend.costs(c.new_customers)).value();
-    c.cac = cac;
-    if (rep.forecast && rep.forecast->mean_clv && cac > 0) {
+    c.cac = kept("CAC", crm::try_cac(spend.costs(c.new_customers)));
+    if (rep.forecast && rep.forecast->mean_clv && c.cac && *c.cac > 0) {
       c.ltv = *rep.forecast->mean_clv;
       c.ltv_basis = "mean CLV of the forecast (12 periods ahead, 1 % discount per period)";
-      c.ltv_to_cac = crm::ltv_to_cac({.lifetime_value = *c.ltv, .acquisition_cost = cac}).value();
+      c.ltv_to_cac = kept("LTV:CAC", crm::try_ltv_to_cac({.lifetime_value = *c.ltv, .acquisition_cost = *c.cac}));
     }
   }
-  if (c.spend > 0 && c.revenue >= 0) c.romi = crm::romi({.revenue = c.revenue, .marketing_cost = c.spend}).value();
+  if (c.spend > 0 && c.revenue >= 0) c.romi = kept("ROMI", crm::try_romi({.revenue = c.revenue, .marketing_cost = c.spend}));
   rep.costs = c;
 }
 
