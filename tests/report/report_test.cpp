@@ -738,3 +738,24 @@ TEST_CASE("crm-report: a cost quotient beyond double (ROMI, LTV:CAC of a spend o
   CHECK(s.out.find("note: LTV:CAC: not available: crm::ltv_to_cac: result overflows the number type (lifetime_value is too "
                    "large for so small an acquisition_cost)\n") != std::string::npos);
 }
+
+TEST_CASE("crm-report: inputs[].role is orders, email, funnel, nps or costs, as docs/report.md lists", "[report]") {
+  const fs::path d = work_dir() / "roles";
+  fs::create_directories(d);
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n");
+  write(d / "events.csv", "recipient,campaign,event,time\n1,1,sent,2024-01-01\n1,1,open,2024-01-02\n");
+  write(d / "funnel.csv", "campaign,sent,delivered,opens,clicks,conversions\nspring,1000,960,240,48,12\n");
+  write(d / "nps.csv", "respondent,score\n1,9\n2,3\n");
+  write(d / "costs.csv", "date,amount\n2024-01-01,100\n");
+  const auto roles = [&](const std::string& args) {
+    const run_result r = run("roles/orders.csv " + args + " --json roles/out.json");
+    REQUIRE(r.code == 0);
+    const json j = json::parse(slurp(d / "out.json"));
+    std::vector<std::string> out;
+    for (const json& f : j["inputs"]) out.push_back(f["role"]);
+    return out;
+  };
+  CHECK(roles("--emails roles/events.csv --nps roles/nps.csv --costs roles/costs.csv") ==
+        std::vector<std::string>{"orders", "email", "nps", "costs"});
+  CHECK(roles("--funnel roles/funnel.csv") == std::vector<std::string>{"orders", "funnel"});
+}
