@@ -65,6 +65,16 @@ inline void write(const fs::path& p, const std::string& text) {
   out << text;
 }
 
+/// A subdirectory of the work directory for one test's files, created if need be.
+inline fs::path test_dir(const std::string& name) {
+  const fs::path d = work_dir() / name;
+  fs::create_directories(d);
+  return d;
+}
+
+/// Three orders of two customers, January to March 2024: the orders file beside another input.
+inline constexpr const char* three_orders = "customer_id,date,amount\n1,2024-01-05,10.00\n2,2024-02-05,12.50\n1,2024-03-01,8\n";
+
 inline bool near(double a, double b, double rel = 1e-9) { return std::fabs(a - b) <= rel * std::max(1.0, std::fabs(b)); }
 
 }  // namespace crm_report_test
