@@ -142,7 +142,7 @@ TEMPLATE_TEST_CASE("funnel: visitor -> lead -> customer, stage by stage and over
   CHECK(approx_equal(T(f.stage_rates[0].fraction * f.stage_rates[1].fraction), f.overall.fraction));
 }
 
-TEST_CASE("funnel: span form writes into the caller's buffer; five stages", "[acquisition]") {
+TEST_CASE("funnel: span form writes into the caller's buffer, five stages", "[acquisition]") {
   // A sales funnel: 8 000 visitors, 400 leads, 160 qualified, 80 proposals, 20 deals.
   const std::array<crm::count_t, 5> stages{8'000, 400, 160, 80, 20};
   std::array<crm::rate<double>, 4> steps{};

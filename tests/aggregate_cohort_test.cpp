@@ -264,7 +264,7 @@ TEST_CASE("period_accumulator: bad options and records", "[aggregate][cohort]") 
   CHECK(crm::try_retention_rate(acc.stats()[0].retention()).error().code == crm::errc::zero_denominator);
 }
 
-TEST_CASE("period_accumulator: try_merge_serialized reads a part straight from its bytes; damaged buffers leave the state unchanged",
+TEST_CASE("period_accumulator: try_merge_serialized reads a part straight from its bytes, damaged buffers leave the state unchanged",
           "[aggregate][cohort][merge][serialize]") {
   // Random logs (amounts in quarters: sums exact) split at random into 2 to 4 parts, each merged
   // into the first through its bytes: the whole's statistics and cohort matrix, bit for bit; cohort

@@ -672,7 +672,7 @@ TEST_CASE("csv: the amount fast path gives exactly std::from_chars's double", "[
   CHECK_FALSE(crm::detail::exact_decimal_double(".5", d));
 }
 
-TEST_CASE("csv: ids of every length, a wrong character at every place; delimiters at every offset", "[aggregate][csv]") {
+TEST_CASE("csv: ids of every length, a wrong character at every place, delimiters at every offset", "[aggregate][csv]") {
   const std::string digits = "9876543210123456789";
   for (std::size_t n = 1; n <= 19; ++n) {
     const std::string id = digits.substr(0, n);

@@ -56,7 +56,7 @@ TEST_CASE("email_accumulator: unique counts of a small campaign by hand", "[aggr
   CHECK(acc.campaign(99).sent == 0);
 }
 
-TEST_CASE("email_accumulator: random event logs against brute-force sets; relations always hold", "[aggregate][email]") {
+TEST_CASE("email_accumulator: random event logs against brute-force sets, relations always hold", "[aggregate][email]") {
   std::mt19937_64 rng(3);
   for (int round = 0; round < 30; ++round) {
     std::vector<ev> e;

@@ -309,7 +309,7 @@ constexpr std::size_t flags_at = 24 + 1 + 4 + 4 + 4;  // after unit, first, peri
 constexpr std::size_t entry_size = 20;                // customer, period, first, last, purchases
 }  // namespace
 
-TEST_CASE("period gaps: serialized states; corrupted gap entries are refused", "[aggregate][cohort][gaps][serialize]") {
+TEST_CASE("period gaps: serialized states, corrupted gap entries are refused", "[aggregate][cohort][gaps][serialize]") {
   // Months Jan..Mar 2024. A (id 1): Jan 5, Jan 9, Mar 2. B (id 2): Feb 3.
   crm::period_accumulator<double> acc({.unit = period_unit::month, .first = 2024y / 1 / 1d, .periods = 3, .gaps = true});
   acc.add(std::vector<order<double>>{{1, at(2024y / 3 / 2), 1.0}, {2, at(2024y / 2 / 3), 1.0}, {1, at(2024y / 1 / 9), 1.0},

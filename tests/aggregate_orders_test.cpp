@@ -63,7 +63,7 @@ TEST_CASE("customer_accumulator: a small log by hand", "[aggregate][orders]") {
   CHECK(acc.find(0)->orders == 1);
 }
 
-TEMPLATE_TEST_CASE("order_totals_accumulator: sums in the number type; exact in decimal", "[aggregate][orders]", float,
+TEMPLATE_TEST_CASE("order_totals_accumulator: sums in the number type, exact in decimal", "[aggregate][orders]", float,
                    double, long double, crm::decimal50, crm::quad) {
   using T = TestType;
   crm::order_totals_accumulator<T> acc;
@@ -225,7 +225,7 @@ TEST_CASE("customer_table: a part's writer places every key where try_emplace_in
   }
 }
 
-TEST_CASE("order accumulators: bad records are rejected by index and field; counts add up", "[aggregate][orders]") {
+TEST_CASE("order accumulators: bad records are rejected by index and field, counts add up", "[aggregate][orders]") {
   const double nan = crm_test::kNaN, inf = crm_test::kInf;
   const std::vector<order<double>> log = {{1, at(2024y / 1 / 1), 10.0},
                                           {2, at(2024y / 1 / 1), nan},
@@ -442,7 +442,7 @@ TEST_CASE("customer_accumulator: a refused merge changes nothing, and every erro
                     Catch::Matchers::StartsWith("crm::customer_accumulator: revenue"));
 }
 
-TEST_CASE("repeat_purchase_accumulator: a small log by hand; the 2^32 - 1 purchases of one customer", "[aggregate][orders]") {
+TEST_CASE("repeat_purchase_accumulator: a small log by hand, the 2^32 - 1 purchases of one customer", "[aggregate][orders]") {
   // Customer 1: three purchases, one of them free (amount 0), and a return; customer 2: one
   // purchase; customer 3: only a return, so not a customer. Repeat share 1/2, frequency 4/2.
   const std::vector<order<double>> log = {{1, at(2024y / 1 / 1), 10.0}, {2, at(2024y / 1 / 3), 4.0},   {1, at(2024y / 1 / 1), 0.0},

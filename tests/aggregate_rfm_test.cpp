@@ -171,7 +171,7 @@ TEST_CASE("rfm_accumulator: reproduces the CDNOW summaries exactly and the publi
   CHECK_THAT(crm::fit_gamma_gamma(rounded).log_likelihood, Catch::Matchers::WithinRel(-4055.9232435029, 1e-9));
 }
 
-TEST_CASE("rfm_accumulator: small logs by the definitions; holdout; returns; without the day log", "[aggregate][rfm]") {
+TEST_CASE("rfm_accumulator: small logs by the definitions, holdout, returns, without the day log", "[aggregate][rfm]") {
   const auto at = [](year_month_day d) { return crm::to_time(sys_days{d}); };
   // Customer 1: Jan 1 (10 + 5 the same day), Jan 8 (20), Jan 8 again (1), Jan 29 (30), a return on
   // Feb 1, holdout purchases Feb 10 (7) and Feb 10 again (3), Feb 20 (4). Customer 2: only in the
@@ -250,7 +250,7 @@ TEST_CASE("rfm_accumulator: time-sorted random logs, contiguous chunks, no day l
   }
 }
 
-TEST_CASE("rfm_accumulator: spend_rows() keeps repeat customers of value 0, which Gamma-Gamma refuses; skip leaves them out",
+TEST_CASE("rfm_accumulator: spend_rows() keeps repeat customers of value 0, which Gamma-Gamma refuses, skip leaves them out",
           "[aggregate][rfm]") {
   const auto at = [](year_month_day d) { return crm::to_time(sys_days{d}); };
   // Customer 1: a paid first purchase, then two free repeat days (x = 2, monetary value 0).
@@ -312,7 +312,7 @@ TEST_CASE("rfm_accumulator: the day log in segments (partitioned rounds, merges)
   CHECK(twice.day_log_size() == 2 * one.day_log_size());
 }
 
-TEST_CASE("rfm_accumulator: try_merge_serialized reads a part straight from its bytes; damaged buffers leave the state unchanged",
+TEST_CASE("rfm_accumulator: try_merge_serialized reads a part straight from its bytes, damaged buffers leave the state unchanged",
           "[aggregate][rfm][merge][serialize]") {
   // Random logs (amounts in quarters: sums exact in binary floating point) split at random into 2
   // to 4 parts (record by record, so a customer's days interleave between parts), each part merged

@@ -135,7 +135,7 @@ TEMPLATE_TEST_CASE("serialize: every accumulator round-trips and refuses damaged
   check_bytes(crm::repeat_purchase_accumulator<T>{});
 }
 
-TEST_CASE("serialize: surveys; wrong kind and number type are refused", "[aggregate][serialize]") {
+TEST_CASE("serialize: surveys, wrong kind and number type are refused", "[aggregate][serialize]") {
   crm::nps_accumulator nps;
   for (int i = 0; i < 100; ++i) nps.add(crm::survey_answer{1, crm::to_time(sys_days{2024y / 1 / 1}), i % 11});
   check_bytes(nps);
@@ -193,7 +193,7 @@ TEST_CASE("serialize: repeat_purchase_accumulator refuses a state whose counts d
 // refused, naming the field, where they used to be accepted and then gave signed overflow (the
 // survey tallies, merged order counts) or impossible summaries (docs/aggregation.md: "an impossible
 // per-customer record is refused").
-TEST_CASE("serialize: impossible states behind a valid checksum are refused; merges of extreme counts refuse, never overflow",
+TEST_CASE("serialize: impossible states behind a valid checksum are refused, merges of extreme counts refuse, never overflow",
           "[aggregate][serialize]") {
   const auto t0 = crm::to_time(sys_days{2024y / 1 / 1});
   const auto put = [](std::vector<std::byte>& b, std::size_t at, auto v) {

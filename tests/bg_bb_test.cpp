@@ -200,7 +200,7 @@ TEST_CASE("bg_bb: fit errors: empty, nobody repeats, everyone always buys, not c
   CHECK(crm::try_fit_bg_bb(rows, {.gradient_tolerance = 0}).error().code == crm::errc::out_of_range);
 }
 
-TEST_CASE("bg_bb: compress keeps the fit; weights equal repeated rows", "[bg_bb]") {
+TEST_CASE("bg_bb: compress keeps the fit, weights equal repeated rows", "[bg_bb]") {
   const crm::bg_bb<double> m{.alpha = 1.204, .beta = 0.750, .gamma = 0.657, .delta = 2.783};
   const auto raw = crm::generate(m, {.customers = 3000, .periods = 8, .seed = 5});
   const auto packed = crm::compress(raw);

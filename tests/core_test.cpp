@@ -132,7 +132,7 @@ TEMPLATE_TEST_CASE("quantities: rate, money, multiple and period_count order for
 // A rate whose percent overflows T printed "inf%", and minus infinity lost its sign (the "-0"
 // rule saw no digit). Reference for the percent: the fraction times 100 in long double (exact: a
 // 53-bit significand times 100 fits in 64 bits), printed by fmt.
-TEST_CASE("format: a percent beyond the type prints its digits; minus infinity keeps its sign", "[core][format]") {
+TEST_CASE("format: a percent beyond the type prints its digits, minus infinity keeps its sign", "[core][format]") {
   for (const double x : {1e307, -1e307, std::numeric_limits<double>::max()}) {
     INFO(x);
     CHECK(fmt::format("{}", crm::rate<double>{x}) == fmt::format("{:.0f}%", static_cast<long double>(x) * 100));
@@ -265,7 +265,7 @@ TEST_CASE("number_traits::divide: a decimal divided by a count is exact when the
   static_assert(crm::count_ratio<double>(1, 4) == 0.25);
 }
 
-TEST_CASE("error_info: the field is a field name, the relation is in the detail; the message reads as a sentence", "[core]") {
+TEST_CASE("error_info: the field is a field name, the relation is in the detail, the message reads as a sentence", "[core]") {
   const crm::error_info part = crm::detail::check_part("open_rate", "unique_opens", 201LL, 200LL, "must not exceed delivered");
   CHECK(part.code == crm::errc::part_exceeds_whole);
   CHECK(std::string(part.field) == "unique_opens");

@@ -145,7 +145,7 @@ TEST_CASE("gamma_gamma: fit in long double agrees with double", "[gamma_gamma][d
   CHECK_THAT(static_cast<double>(f.params.gamma), WithinRel(15.44774722, 1e-5));
 }
 
-TEST_CASE("gamma_gamma: weights equal repeated rows; the penalizer shrinks", "[gamma_gamma]") {
+TEST_CASE("gamma_gamma: weights equal repeated rows, the penalizer shrinks", "[gamma_gamma]") {
   const std::vector<crm::count_t> freq{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
   std::vector<crm::count_t> many;
   for (int k = 0; k < 300; ++k) many.insert(many.end(), freq.begin(), freq.end());

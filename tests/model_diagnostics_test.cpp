@@ -186,7 +186,7 @@ TEST_CASE("diagnostics: CDNOW cumulative repeat purchases over 78 weeks match Sc
   CHECK(all.str().find(w78) != std::string::npos);
 }
 
-TEMPLATE_TEST_CASE("diagnostics: any transaction model and number type; weights count customers", "[models][diagnostics]", double,
+TEMPLATE_TEST_CASE("diagnostics: any transaction model and number type, weights count customers", "[models][diagnostics]", double,
                    long double) {
   using T = TestType;
   const std::vector<crm::rfm_row<T>> rows = {{0, 0, 30}, {1, 5, 30}, {2, 20, 35}, {2, 20, 35}, {9, 29, 30}, {12, 25, 31}};

@@ -243,7 +243,7 @@ TEMPLATE_TEST_CASE("average_time_between_purchases: (last - first) / (purchases 
             .count() == T(7));
 }
 
-TEST_CASE("average_time_between_purchases: keeps the unit; hours and conversion to days", "[retention]") {
+TEST_CASE("average_time_between_purchases: keeps the unit, hours and conversion to days", "[retention]") {
   using hours = crm::hours<double>;
   const hours h = crm::average_time_between_purchases(
       crm::purchase_dates<double, std::ratio<3600>>{.first_purchase = hours(0.0), .last_purchase = hours(96.0), .purchases = 3});
