@@ -130,6 +130,14 @@ TEST_CASE("csv: columns by name in any order, extra columns, optional channel an
   REQUIRE(p.records.size() == 1);
   CHECK(p.records[0].customer == 5);
   CHECK(p.records[0].amount == 1.25);
+  // a row shorter than the columns asked for names the first one it lacks that is read (the date in
+  // column 9), not the first field past its end (column 4, read by nothing)
+  check_bad_orders("1,2023-01-02,1.25\n", {1, 9, "9", errc::malformed}, {.header = false},
+                   {.customer = "1", .time = "9", .amount = "3"});
+  const auto q = crm::try_read_orders_csv(text("1,2023-01-02,1.25\n"), {.customer = "1", .time = "9", .amount = "3"},
+                                          {.header = false});
+  REQUIRE(q.summary.rejections.size() == 1);
+  CHECK(q.summary.rejections[0].message() == "t.csv:1: column 9 '9' is missing (the row has too few fields)");
 }
 
 TEST_CASE("csv: every time format", "[aggregate][csv]") {

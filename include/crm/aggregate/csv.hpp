@@ -470,7 +470,12 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
       (void)split_line(line, x, dialect, grab, n);
     } else if (count < plan.min_width || (plan.width != 0 && count != plan.width)) {
       const std::size_t expected = plan.width != 0 ? plan.width : plan.min_width;
-      lf = count < expected ? line_failure{{errc::malformed, "is missing (the row has too few fields)"}, count}
+      // a row of columns by position (no fixed width) names the first column it lacks that is read,
+      // the one asked for: a date in column 9 of a 3-field row is "column 9", not the unread column 4
+      std::size_t missing = count;
+      if (plan.width == 0)
+        while (missing + 1 < ncols && roles[missing] < 0) ++missing;
+      lf = count < expected ? line_failure{{errc::malformed, "is missing (the row has too few fields)"}, missing}
                             : line_failure{{errc::malformed, "is an extra field (the row has too many fields)"},
                                            expected};
     } else {
