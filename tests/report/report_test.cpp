@@ -515,6 +515,33 @@ TEST_CASE("crm-report: money of 2^63 and more prints in full, its digits grouped
   CHECK(html.find("data-json=\"/periods/0/revenue\" data-value=\"1e+19\">" + ten + "</td>") != std::string::npos);
 }
 
+// docs/report.md: an NPS whose answers are all of one kind has no interval (the normal interval's
+// standard error is 0: it was [100.0, 100.0] for a single promoter), with the reason among the notes.
+TEST_CASE("crm-report: an NPS of one kind of answer has its value and no bounds, with a note", "[report]") {
+  const fs::path d = test_dir("nps_one_kind");
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10\n2,2024-01-09,5\n");
+  write(d / "one.csv", "respondent,score\n1,10\n");
+  write(d / "mixed.csv", "respondent,score\n1,10\n2,3\n3,8\n");
+  const run_result r = run("nps_one_kind/orders.csv --nps nps_one_kind/one.csv --json nps_one_kind/out.json --html nps_one_kind/out.html");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "out.json"));
+  CHECK(j["nps"]["score"]["value"].get<double>() == 100.0);
+  CHECK(j["nps"]["score"]["lower"].is_null());
+  CHECK(j["nps"]["score"]["upper"].is_null());
+  bool noted = false;
+  for (const auto& n : j["notes"]) noted = noted || n.get<std::string>().find("NPS: no interval: every answer is of one kind") == 0;
+  CHECK(noted);
+  CHECK(std::regex_search(r.out, std::regex("\n  1 +0 +0 +100\\.0 +-\n")));
+  const std::string html = slurp(d / "out.html");
+  CHECK(html.find("data-json=\"/nps/score/value\" data-value=\"100\">100.0</td><td>–</td><td>–</td>") != std::string::npos);
+  // two kinds or more: the interval as before
+  const run_result m = run("nps_one_kind/orders.csv --nps nps_one_kind/mixed.csv --json nps_one_kind/mixed.json");
+  REQUIRE(m.code == 0);
+  const json k = json::parse(slurp(d / "mixed.json"));
+  CHECK(k["nps"]["score"]["lower"].is_number());
+  CHECK(k["nps"]["score"]["upper"].is_number());
+}
+
 TEST_CASE("crm-report: a value that rounds to zero prints without a sign (no -0.0), on the terminal and the page", "[report]") {
   const fs::path d = test_dir("zero_sign");
   // 1000 promoters and 1001 detractors: NPS -0.05 points, "-0.0" at one decimal before.

@@ -205,7 +205,17 @@ void nps_figures_of(report& rep, const report_input& in, double level, bool skip
   crm::nps_accumulator acc;
   add_all(acc, in.nps_answers, rep, "nps", skip);
   const crm::nps_counts c = acc.tally();
-  rep.nps = nps_figures{c.promoters, c.passives, c.detractors, of(crm::nps_interval(c, level))};
+  const interval ci = of(crm::nps_interval(c, level));
+  nps_figures n{c.promoters, c.passives, c.detractors, ci.point, ci};
+  // every answer of one kind: the normal interval's standard error is 0 and the "interval" is the
+  // point itself (docs/statistics.md: report the counts instead), so no bounds, and a note
+  const int kinds = (c.promoters > 0) + (c.passives > 0) + (c.detractors > 0);
+  if (kinds == 1) {
+    n.score_ci.reset();
+    rep.notes.push_back("NPS: no interval: every answer is of one kind, so the normal approximation's standard error is 0 (" +
+                        std::to_string(c.respondents()) + (c.respondents() == 1 ? " answer)" : " answers)"));
+  }
+  rep.nps = n;
 }
 
 /// CAC, ROMI and LTV:CAC: the spend of the costs file against the customers acquired in the periods

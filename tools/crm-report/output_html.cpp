@@ -375,9 +375,11 @@ std::string to_html(const report& r) {
     s += "<tr>" + cell(count_text(n.promoters), "/nps/promoters", n.promoters) +
          cell(count_text(n.passives), "/nps/passives", n.passives) +
          cell(count_text(n.detractors), "/nps/detractors", n.detractors) +
-         cell(fixed(n.score.point, 1), "/nps/score/value", n.score.point) +
-         cell(fixed(n.score.lower, 1), "/nps/score/lower", n.score.lower) +
-         cell(fixed(n.score.upper, 1), "/nps/score/upper", n.score.upper) + "</tr></table>\n";
+         cell(fixed(n.score, 1), "/nps/score/value", n.score) +
+         (n.score_ci ? cell(fixed(n.score_ci->lower, 1), "/nps/score/lower", n.score_ci->lower) +
+                           cell(fixed(n.score_ci->upper, 1), "/nps/score/upper", n.score_ci->upper)
+                     : td("–") + td("–")) +
+         "</tr></table>\n";
   }
   if (r.costs) {
     const cost_figures& c = *r.costs;

@@ -100,7 +100,7 @@ std::string to_json_text(const report& r) {
   }
   if (r.nps)
     j["nps"] = {{"promoters", r.nps->promoters}, {"passives", r.nps->passives}, {"detractors", r.nps->detractors},
-                {"score", of(r.nps->score)}};
+                {"score", with_bounds(r.nps->score, r.nps->score_ci)}};
   else
     j["nps"] = nullptr;
   if (r.costs)

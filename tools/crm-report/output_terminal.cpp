@@ -130,8 +130,8 @@ void print_terminal(const report& r, bool color) {
     const nps_figures& n = *r.nps;
     p.title("NPS");
     p.table({"promoters", "passives", "detractors", "NPS", ci},
-            {{count_text(n.promoters), count_text(n.passives), count_text(n.detractors), fixed(n.score.point, 1),
-              "[" + fixed(n.score.lower, 1) + ", " + fixed(n.score.upper, 1) + "]"}});
+            {{count_text(n.promoters), count_text(n.passives), count_text(n.detractors), fixed(n.score, 1),
+              bounds_text(n.score_ci, [](double v) { return fixed(v, 1); })}});
   }
   if (r.costs) {
     const cost_figures& c = *r.costs;

@@ -126,7 +126,8 @@ struct funnel_figures {
 
 struct nps_figures {
   std::int64_t promoters = 0, passives = 0, detractors = 0;
-  interval score;  ///< NPS points
+  double score = 0;                   ///< NPS points
+  std::optional<interval> score_ci;  ///< none when every answer is of one kind (a zero standard error)
 };
 
 struct cost_figures {
