@@ -542,6 +542,23 @@ TEST_CASE("crm-report: an NPS of one kind of answer has its value and no bounds,
   CHECK(k["nps"]["score"]["upper"].is_number());
 }
 
+// docs/report.md: the t intervals of the average check and of the purchase frequency are clipped at
+// the least value the figure can take (0 and 1). Customers of 1 and 2 orders: mean 1.5, sd sqrt(0.5),
+// t(0.975, 1) = 12.706204736174698 (scipy.stats.t.ppf(0.975, 1)), so [-4.853, 7.853] unclipped; the
+// orders 1, 100 and 2 give an average check interval from below 0.
+TEST_CASE("crm-report: mean intervals are clipped at the least value the figure can take", "[report]") {
+  const fs::path d = test_dir("clipped");
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,1\n2,2024-01-09,100\n2,2024-02-01,2\n");
+  const run_result r = run("clipped/orders.csv --json clipped/out.json");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "out.json"));
+  CHECK(j["headline"]["purchase_frequency"]["value"].get<double>() == 1.5);
+  CHECK(j["headline"]["purchase_frequency"]["lower"].get<double>() == 1.0);
+  CHECK(j["headline"]["purchase_frequency"]["upper"].get<double>() == Approx(1.5 + 12.706204736174698 / 2).epsilon(1e-12));
+  CHECK(j["headline"]["average_check"]["lower"].get<double>() == 0.0);
+  CHECK(j["headline"]["average_check"]["upper"].get<double>() > 100.0);
+}
+
 TEST_CASE("crm-report: a value that rounds to zero prints without a sign (no -0.0), on the terminal and the page", "[report]") {
   const fs::path d = test_dir("zero_sign");
   // 1000 promoters and 1001 detractors: NPS -0.05 points, "-0.0" at one decimal before.

@@ -68,10 +68,18 @@ std::optional<interval> proportion(const crm::proportion_sample& s, double level
 }
 
 /// The t interval of the mean of `stats`, or none with the library's reason as a note (fewer than two
-/// values: one order, one customer). Never the point repeated or zeros in its place.
-std::optional<interval> mean_ci(report& rep, const char* figure, const crm::running_stats<double>& stats, double level) {
+/// values: one order, one customer). Never the point repeated or zeros in its place. Its lower bound
+/// is clipped at `least`, the smallest value the figure can take (every value is at least that, so
+/// the mean is too, and the coverage stays what it was): with a few customers the t interval of the
+/// orders per customer reached below 1 and even below 0 ([-4.85, 7.85] for 1 and 2 orders).
+std::optional<interval> mean_ci(report& rep, const char* figure, const crm::running_stats<double>& stats, double level,
+                                double least) {
   const auto e = crm::try_mean_interval(stats, level);
-  if (e) return of(*e);
+  if (e) {
+    interval i = of(*e);
+    i.lower = std::max(i.lower, least);
+    return i;
+  }
   rep.notes.push_back(std::string(figure) + ": no interval: " + crm::message(e.error()));
   return std::nullopt;
 }
@@ -107,14 +115,14 @@ void headline_figures(report& rep, const report_input& in, double level, bool sk
   for (const auto& o : in.orders)
     if (o.amount >= 0) checks.add(o.amount);
   h.average_check = crm::average_check(acc.order_totals_state().gross_totals()).value();
-  h.average_check_ci = mean_ci(rep, "average check", checks, level);
+  h.average_check_ci = mean_ci(rep, "average check", checks, level, 0.0);  // amounts of purchases: >= 0
   // Purchase frequency: orders / customers (000 line 32), t interval of the orders per customer.
   crm::running_stats<double> per_customer;
   acc.table().for_each([&](crm::customer_id, const auto& s) {
     if (s.orders > 0) per_customer.add(static_cast<double>(s.orders));
   });
   h.purchase_frequency = crm::purchase_frequency(acc.purchases()).value();
-  h.purchase_frequency_ci = mean_ci(rep, "purchase frequency", per_customer, level);
+  h.purchase_frequency_ci = mean_ci(rep, "purchase frequency", per_customer, level, 1.0);  // a customer has an order
   h.repeat_share = of(crm::proportion_interval(crm::repeat_purchase_sample(repeat), level));
   if (const auto gaps = acc.gaps<double>(); gaps.gaps > 0)
     h.mean_days_between_purchases = crm::average_time_between_purchases(gaps).count();
