@@ -376,3 +376,57 @@ def pareto_fit_edges_main():
 
 if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_fit_edges":
     pareto_fit_edges_main()
+
+
+# Pareto/NBD predictions where z = |alpha - beta| / (max(alpha, beta) + t) is near 1 with moderate s
+# (tests/pareto_nbd_test.cpp, "near z = 1 the rounding of z is counted"): P(alive), ln L and E[Y(52) | x, t_x, T] of
+# one customer, where the double closed form's F(t) = 2F1(..; z) moves by z |d log F/dz| eps ~ b |alpha -
+# beta| / (min(alpha, beta) + t) eps from the rounding of z alone (alpha = 1e5, beta = 1, s = 1e3:
+# 1e8 eps). alpha/beta (or beta/alpha) from 1e2 to 1e7, s from 1 to 1e4, x from 0 to 5. I by the closed
+# form with mpmath.hyp2f1 at 40 digits (s <= 1e4, t_x away from T: no cancellation at 40 digits), checked
+# against mpmath.quad split as in pareto_edge_quad ("I rel diff"). Also printed, for the bound the
+# predictions use (detail::pareto_z_rounding: z |d log F/dz| <= b z / (1 - z) = b |alpha - beta| /
+# (min(alpha, beta) + t)), the ratio of the true z |d log F/dz| (mpmath.diff of log F at 40 digits) to
+# that bound at t_x and at T (at most 1 where the bound holds). P(alive) and E[Y] print as 0.0 where below
+# 1e-300, beyond the doubles' normal range.
+PARETO_Z_MODELS = [(0.5, al, s, be) for (al, be) in ((1e2, 1.0), (1e3, 1.0), (1e4, 1.0), (1e5, 1.0), (1e6, 0.1), (1e7, 1.0),
+                                                     (1.0, 1e3), (0.1, 1e5), (1.0, 1e7))
+                   for s in (1.0, 30.0, 100.0, 1e3, 1e4)]
+PARETO_Z_ROWS = [(0, 0.0, 38.86), (1, 30.43, 38.86), (2, 5.0, 38.86), (5, 38.0, 38.86)]
+
+
+def pareto_z_ratio(r, alpha, s, beta, x, t):
+    # z |d log F/dz| / (b |alpha - beta| / (min(alpha, beta) + t)) with F(t) as in pareto_integral_closed
+    a = r + s + x
+    b = s + 1 if alpha >= beta else r + x
+    D = max(alpha, beta)
+    z = abs(alpha - beta) / (D + t)
+    d = mp.diff(lambda v: mp.log(mp.hyp2f1(a, b, a + 1, v, maxterms=10**7)), z)
+    return z * abs(d) / (b * abs(alpha - beta) / (min(alpha, beta) + t))
+
+
+def pareto_z_main():
+    for (r, alpha, s, beta) in PARETO_Z_MODELS:
+        for (x, tx, T) in PARETO_Z_ROWS:
+            r_, alpha_, s_, beta_, x_, tx_, T_ = map(mp.mpf, (r, alpha, s, beta, x, tx, T))
+            ic = pareto_integral_closed(r_, alpha_, s_, beta_, x_, tx_, T_)
+            iq = pareto_edge_quad(r_, alpha_, s_, beta_, x_, tx_, T_, mp.mpf(1) / 16, 4)
+            diff = abs(ic - iq) / iq
+            odds = s_ * ic * (alpha_ + T_) ** (r_ + x_) * (beta_ + T_) ** s_
+            pa = 1 / (1 + odds)
+            ll = (mp.loggamma(r_ + x_) - mp.loggamma(r_) + r_ * mp.log(alpha_) + s_ * mp.log(beta_)
+                  + mp.log((alpha_ + T_) ** (-(r_ + x_)) * (beta_ + T_) ** (-s_) + s_ * ic))
+            t = mp.mpf(52)
+            L = mp.log1p(t / (beta_ + T_))
+            growth = L if s_ == 1 else -mp.expm1(-(s_ - 1) * L) / (s_ - 1)
+            ey = (r_ + x_) * (beta_ + T_) / (alpha_ + T_) * growth * pa
+            k1 = pareto_z_ratio(r_, alpha_, s_, beta_, x_, tx_)
+            k2 = pareto_z_ratio(r_, alpha_, s_, beta_, x_, T_)
+            dbl = lambda v: "0.0" if v < mp.mpf("1e-300") else mp.nstr(v, 20)  # below the doubles' normal range: 0
+            print(f"    {{{r!r}, {alpha!r}, {s!r}, {beta!r}, {x}, {tx!r}, {T!r}, {dbl(pa)}, {mp.nstr(ll, 20)}, "
+                  f"{dbl(ey)}}},  // I rel diff {mp.nstr(diff, 2)}, z |dlogF/dz| / bound {mp.nstr(k1, 6)}, "
+                  f"{mp.nstr(k2, 6)}", flush=True)
+
+
+if __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "pareto_z":
+    pareto_z_main()

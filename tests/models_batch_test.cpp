@@ -158,9 +158,11 @@ TEST_CASE("batch Pareto/NBD: rows whose closed form cancels take the scalar func
   // quadrature, after detail::pareto_closed_form_accurate). The batch kernels make the same test on the
   // same terms (on the vector paths from their vector logs and exps) and hand exactly those rows to the
   // scalar function, so they equal it to the bit; every other row is within the stated bound.
-  // (s, beta): a death rate s/beta of 1, 0.1 and 2 per unit of time at s of 1e6 and 4e5; s = 1 with beta = 0.01
-  const crm::pareto_nbd<double> models[] = {
-      {0.553, 10.58, 1e6, 1e6}, {0.553, 10.58, 1e6, 1e7}, {0.8, 10.0, 1.0, 0.01}, {0.553, 10.58, 4e5, 2e5}};
+  // (s, beta): a death rate s/beta of 1, 0.1 and 2 per unit of time at s of 1e6 and 4e5; s = 1 with beta = 0.01;
+  // and z = (alpha - beta)/(alpha + t) near 1 at moderate s (alpha/beta = 1e5, 1e7), where the rounding of z
+  // alone moves the closed form by b (alpha - beta)/(beta + t) eps (detail::pareto_z_slope_bound)
+  const crm::pareto_nbd<double> models[] = {{0.553, 10.58, 1e6, 1e6}, {0.553, 10.58, 1e6, 1e7}, {0.8, 10.0, 1.0, 0.01},
+                                            {0.553, 10.58, 4e5, 2e5},  {0.5, 1e5, 100.0, 1.0},   {0.5, 1e6, 30.0, 0.1}};
   std::uint64_t seed = 21;
   for (const crm::pareto_nbd<double>& m : models) {
     INFO("s " << m.s << ", beta " << m.beta);

@@ -1010,7 +1010,7 @@ class pareto_alive_kernel {
 
  private:
   struct entry {
-    T u2, c, zero, lf2, l2, cmag;  // lf2 = log F(T), l2 = log(d+T), cmag: the magnitude of c's terms
+    T u2, c, zero, lf2, l2, cmag, g2;  // lf2 = log F(T), l2 = log(d+T), cmag: the magnitude of c's terms, g2: pareto_z_slope_bound at T
     bool converged, has_zero;
   };
   // The number of the entry of (x, T), made on first use.
@@ -1026,7 +1026,8 @@ class pareto_alive_kernel {
       const T l2 = std::log(d + c.age), ls = std::log(s), la = std::log(r + s + x), lat = std::log(alpha + c.age),
               lbt = std::log(beta + c.age);
       entries_.push_back({f2.log_value - a * l2, ls - la + (r + x) * lat + s * lbt, T(0), f2.log_value, l2,
-                          std::abs(ls) + std::abs(la) + (r + x) * std::abs(lat) + s * std::abs(lbt), f2.converged, false});
+                          std::abs(ls) + std::abs(la) + (r + x) * std::abs(lat) + s * std::abs(lbt),
+                          pareto_z_slope_bound(r, alpha, s, beta, x, c.age), f2.converged, false});
     }
     return j;
   }
@@ -1039,7 +1040,7 @@ class pareto_alive_kernel {
       if (!f1_converged || !e.converged) return m_.try_probability_alive(c);
       const T l1 = std::log(d + c.recency);
       const T u1 = f1 - a * l1;
-      const T U = closed_form_magnitude(f1, e, a, l1);
+      const T U = closed_form_magnitude(f1, e, a, l1, x, c.recency);
       // pareto_closed_form_accurate, with the functions it shares with P(alive) computed once
       bool accurate = false;
       if (u1 > e.u2) {
@@ -1060,9 +1061,10 @@ class pareto_alive_kernel {
     if (x == T(0)) e.zero = pa, e.has_zero = true;
     return pa;
   }
-  // U of pareto_closed_form_accurate, in pareto_log_death_term's order of operations.
-  [[nodiscard]] static T closed_form_magnitude(T f1, const entry& e, T a, T l1) noexcept {
-    return std::abs(f1) + std::abs(e.lf2) + a * (std::abs(l1) + std::abs(e.l2)) + T(64);
+  // U of pareto_closed_form_accurate as pareto_log_death_term makes it (pareto_closed_form_magnitude
+  // with pareto_z_slope_bound at t_x and T, the latter kept with the (x, T) entry).
+  [[nodiscard]] T closed_form_magnitude(T f1, const entry& e, T a, T l1, T x, T tx) const noexcept {
+    return pareto_closed_form_magnitude(f1, e.lf2, a, l1, e.l2, pareto_z_slope_bound(m_.r, m_.alpha, m_.s, m_.beta, x, tx), e.g2);
   }
   // On the vector paths (double): finish()'s steps for the lanes [0, lanes) of a block, each function
   // over all lanes at once through vector_math (log of the sums, log1p(-z) for Euler's transformation,
@@ -1090,7 +1092,7 @@ class pareto_alive_kernel {
       const entry& e = entries_[key_of_[row_of_[l]]];
       u1_[l] = f1 - pa_[l] * ld_[l];  // pa_[l] = r + s + x
       fallback_[l] = !converged || !e.converged;
-      mag_[l] = closed_form_magnitude(f1, e, pa_[l], ld_[l]);
+      mag_[l] = closed_form_magnitude(f1, e, pa_[l], ld_[l], row_[row_of_[l]].frequency, row_[row_of_[l]].recency);
       above_[l] = u1_[l] > e.u2;
       tail_[l] = above_[l] ? e.u2 - u1_[l] : T(-1);
     }

@@ -258,11 +258,14 @@ struct pareto_death_term {
  * Whether the closed form's log odds dead : alive, lo = c + u1 + log(1 - e^(u2-u1)) (c = log(s/(r+s+x)) +
  * (r+x) log(alpha+T) + s log(beta+T), u_i = log F(t_i) - (r+s+x) log(D+t_i)), is accurate enough: its
  * rounding, eps (U / (1 - e^(u2-u1)) + |log(1 - e^(u2-u1))| + cmag + |u1| + 8) with U = |log F(t_x)| +
- * |log F(T)| + (r+s+x)(|log(D+t_x)| + |log(D+T)|) + 64 and cmag the sum of c's terms' magnitudes, moves
- * P(alive), ln L and E[Y] by at most that times P(dead); accepted when that is at most 1e-11 (for
- * float, whose own rounding is larger, 1e5 eps). When the rounded u2 >= u1 (A0 <= 0, "surely alive") a
- * positive A0 of up to e^(c+u1) eps (U + 8) may be hidden: accepted when that is at most the same. At large s (c and U reach s log(beta+T) ~ 1e9) or t_x next to T
- * (u1 - u2 -> 0) the closed form fails this and the death integral is used instead.
+ * |log F(T)| + (r+s+x)(|log(D+t_x)| + |log(D+T)|) + 4 (g1 + g2) + 64 (pareto_closed_form_magnitude; g_i
+ * bounds z |d log F/dz| at t_x and T, for the rounding of z: pareto_z_slope_bound) and cmag the sum of
+ * c's terms' magnitudes, moves P(alive), ln L and E[Y] by at most that times P(dead); accepted when that
+ * is at most 1e-11 (for float, whose own rounding is larger, 1e5 eps). When the rounded u2 >= u1 (A0 <= 0,
+ * "surely alive") a positive A0 of up to e^(c+u1) eps (U + 8) may be hidden: accepted when that is at most
+ * the same. At large s (c and U reach s log(beta+T) ~ 1e9), t_x next to T (u1 - u2 -> 0) or z near 1 with
+ * P(dead) not small (b |alpha - beta| / (min(alpha, beta) + t) ~ 1e8 at alpha/beta = 1e5, s = 1e3) the
+ * closed form fails this and the death integral is used instead.
  */
 template <std::floating_point T>
 [[nodiscard]] constexpr T pareto_closed_form_target() noexcept {
@@ -279,6 +282,37 @@ template <std::floating_point T>
 template <std::floating_point T>
 [[nodiscard]] bool pareto_closed_form_accurate_below(T c, T u1, T U) noexcept {
   return std::exp(c + u1) * std::numeric_limits<T>::epsilon() * (U + T(8)) <= pareto_closed_form_target<T>();
+}
+/**
+ * A bound on z |d log F/dz| for F(t) of the Pareto/NBD likelihood (pareto_nbd_f: a = r+s+x, b = s+1 when
+ * alpha >= beta, else r+x, c = a+1, z = |alpha - beta| / (max(alpha, beta) + t)): b |alpha - beta| /
+ * (min(alpha, beta) + t), which is b z / (1 - z) without the cancellation of 1 - z. The rounding of z (3
+ * eps relative: a difference, a sum and a quotient) moves the computed log F by z |d log F/dz| per eps
+ * of z, whichever way F is summed (Euler's transformation included: it is the same function of the same
+ * rounded z); near z = 1 that is ~ b/(1 - z) eps, 1e8 eps at alpha = 1e5, beta = 1, s = 1e3, and the
+ * predictions do not sum the series' derivatives. Why it holds: with c = a + 1, Euler's integral
+ * (A&S 15.3.1) gives F = a int_0^1 u^(a-1) (1 - z u)^(-b) du, so d log F/dz = b E[u / (1 - z u)], the
+ * mean under the positive weight u^(a-1) (1 - z u)^(-b) on [0, 1]; u / (1 - z u) <= 1 / (1 - z) there,
+ * hence 0 <= z d log F/dz <= b z / (1 - z) for all a, b > 0 and 0 <= z < 1. It is tight near z = 1
+ * when b >= 1 (z d log F/dz tends to (b - 1) z/(1 - z) or b z/(1 - z)); for b < 1 (alpha < beta, r+x < 1)
+ * it overstates, which only sends such customers to the integral sooner. Checked against mpmath's
+ * derivative on the grid of `scripts/hyp2f1_reference.py pareto_z` (ratio at most 0.9999) and against
+ * the series' own derivative in tests/pareto_nbd_test.cpp.
+ */
+template <std::floating_point T>
+[[nodiscard]] T pareto_z_slope_bound(T r, T alpha, T s, T beta, T x, T t) noexcept {
+  const bool alpha_ge = alpha >= beta;
+  const T b = alpha_ge ? s + T(1) : r + x;
+  return b * ((alpha_ge ? alpha - beta : beta - alpha) / ((alpha_ge ? beta : alpha) + t));
+}
+/// U of pareto_closed_form_accurate from log F(t_x), log F(T) (lf1, lf2), a = r+s+x, l_i = log(D + t_i)
+/// and bounds g_i on z_i |d log F/dz| at t_x and T (the fit: the series' derivative; the predictions:
+/// pareto_z_slope_bound): |lf1| + |lf2| + a (|l1| + |l2|) + 4 (g1 + g2) + 64, the last but one the
+/// rounding of z (3 eps relative, rounded up), in one order for every caller (the batch kernels make the
+/// scalar functions' decision to the bit).
+template <std::floating_point T>
+[[nodiscard]] T pareto_closed_form_magnitude(T lf1, T lf2, T a, T l1, T l2, T g1, T g2) noexcept {
+  return std::abs(lf1) + std::abs(lf2) + a * (std::abs(l1) + std::abs(l2)) + T(4) * (g1 + g2) + T(64);
 }
 template <std::floating_point T>
 [[nodiscard]] bool pareto_closed_form_accurate(T c, T cmag, T u1, T u2, T U) noexcept {
@@ -323,7 +357,8 @@ template <std::floating_point T>
     const T ls = std::log(s), la = std::log(a), lat = std::log(alpha + age), lbt = std::log(beta + age);
     const T c = ls - la + (r + x) * lat + s * lbt;
     const T cmag = std::abs(ls) + std::abs(la) + (r + x) * std::abs(lat) + s * std::abs(lbt);
-    const T U = std::abs(f1.log_value) + std::abs(f2.log_value) + a * (std::abs(l1) + std::abs(l2)) + T(64);
+    const T U = pareto_closed_form_magnitude(f1.log_value, f2.log_value, a, l1, l2, pareto_z_slope_bound(r, alpha, s, beta, x, tx),
+                                             pareto_z_slope_bound(r, alpha, s, beta, x, age));
     if (pareto_closed_form_accurate(c, cmag, u1, u2, U)) {
       out.log_value = u1 > u2 ? u1 + std::log(-std::expm1(u2 - u1)) : ninf;
       out.log_odds = c + out.log_value;
@@ -644,10 +679,10 @@ template <std::floating_point T>
   const T c = lc + (r + x) * lat + s * lbt;
   // U of pareto_closed_form_accurate, with the rounding of z = |alpha - beta| / (D + t) (3 eps relative),
   // which moves log F by z |d log F/dz| per eps: near z = 1 that is |1 - b| z/(1 - z) (alpha = 1e4,
-  // beta = 1, s = 1e3: 1e7, ln L off by 1e-10 while the test without it passed)
+  // beta = 1, s = 1e3: 1e7, ln L off by 1e-10 while the test without it passed); the fit has the
+  // derivative itself (the predictions bound it: pareto_z_slope_bound)
   const T z1 = (alpha_ge ? alpha - beta : beta - alpha) / (d + tx), z2 = (alpha_ge ? alpha - beta : beta - alpha) / (d + age);
-  const T U = std::abs(f1.log_value) + std::abs(f2.log_value) + a * (std::abs(l1) + std::abs(l2)) +
-              T(4) * (z1 * std::abs(f1.dlog_z) + z2 * std::abs(f2.dlog_z)) + T(64);
+  const T U = pareto_closed_form_magnitude(f1.log_value, f2.log_value, a, l1, l2, z1 * std::abs(f1.dlog_z), z2 * std::abs(f2.dlog_z));
   T lo = -std::numeric_limits<T>::infinity(), em = 0, e = 0;
   if (u2 < u1) {
     em = -std::expm1(u2 - u1);
