@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -643,6 +644,11 @@ TEST_CASE("pareto_nbd: near z = 1 the rounding of z is counted: P(alive) ln L an
     {0.5, 1.0, 10000.0, 10000000.0, 2, 5.0, 38.86, 0.69411343187589547447, -9.1748553985844145624, 2.2059407438521994023},  // I rel diff 9.4e-36, z |dlogF/dz| / bound 0.603959, 0.62025
     {0.5, 1.0, 10000.0, 10000000.0, 5, 38.0, 38.86, 0.99908692563580750695, -16.922050639646258469, 6.9853689618111992234},  // I rel diff 5.7e-35, z |dlogF/dz| / bound 0.820169, 0.820212
   };
+  // the closed form's target, as docs/models.md states it: 1e-11 (it was max(1e-11, 1e5 eps) = 2.2e-11
+  // for double), 1e5 eps for float
+  STATIC_REQUIRE(crm::detail::pareto_closed_form_target<double>() == 1e-11);
+  STATIC_REQUIRE(crm::detail::pareto_closed_form_target<long double>() == static_cast<long double>(1e-11));
+  STATIC_REQUIRE(crm::detail::pareto_closed_form_target<float>() == 1e5f * std::numeric_limits<float>::epsilon());
   std::size_t checked = 0;
   for (const reference& c : refs) {
     CAPTURE(c.r, c.alpha, c.s, c.beta, c.x, c.tx, c.age);

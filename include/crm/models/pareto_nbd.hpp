@@ -269,7 +269,8 @@ struct pareto_death_term {
  */
 template <std::floating_point T>
 [[nodiscard]] constexpr T pareto_closed_form_target() noexcept {
-  return std::max(T(1e-11), T(1e5) * std::numeric_limits<T>::epsilon());  // float: 1e5 eps
+  // double and long double: 1e-11 (max(1e-11, 1e5 eps) was 2.2e-11 for double); float: 1e5 eps
+  return std::numeric_limits<T>::digits <= 24 ? T(1e5) * std::numeric_limits<T>::epsilon() : T(1e-11);
 }
 /// pareto_closed_form_accurate where u2 < u1, with its functions' values given: em = -expm1(u2 - u1),
 /// l = log(em), lo = c + (u1 + l) and e = exp(-|lo|) (the batch kernels have them already).
