@@ -270,7 +270,9 @@ PARETO_EDGE_NEAR = [((0.5, 10.0, 1.0, 0.01), T, x) for T in (0.01, 38.86) for x 
 PARETO_EDGE_EPS = (1e-9, 1e-12, 1e-15)
 
 
-def pareto_edge_quad(r, alpha, s, beta, x, tx, T, first, step):
+def pareto_edge_quad(r, alpha, s, beta, x, tx, T, first, step, w=None):
+    """The integral of (alpha+tau)^-(r+x) (beta+tau)^-(s+1) (times w(tau) when given) from tx to T,
+    split a `first` fraction of the decay length past tx, then in steps growing `step` times."""
     logf = lambda tau: -(r + x) * mp.log(alpha + tau) - (s + 1) * mp.log(beta + tau)
     scale = 1 / ((r + x) / (alpha + tx) + (s + 1) / (beta + tx))
     pts, h = [tx], scale * first
@@ -279,7 +281,9 @@ def pareto_edge_quad(r, alpha, s, beta, x, tx, T, first, step):
         h *= step
     pts.append(T)
     f0 = logf(tx)
-    return mp.quad(lambda tau: mp.exp(logf(tau) - f0), pts, maxdegree=12) * mp.exp(f0)
+    if w is None:
+        return mp.quad(lambda tau: mp.exp(logf(tau) - f0), pts, maxdegree=12) * mp.exp(f0)
+    return mp.quad(lambda tau: w(tau) * mp.exp(logf(tau) - f0), pts, maxdegree=12) * mp.exp(f0)
 
 
 def pareto_edges_main():
@@ -335,15 +339,7 @@ PARETO_FIT_EDGE_ROWS = [(x, 38.86 * (1 - e), 38.86) for x in (1, 50) for e in (1
 
 
 def pareto_fit_edge_quad(r, alpha, s, beta, x, tx, T, w, first, step):
-    logf = lambda tau: -(r + x) * mp.log(alpha + tau) - (s + 1) * mp.log(beta + tau)
-    scale = 1 / ((r + x) / (alpha + tx) + (s + 1) / (beta + tx))
-    pts, h = [tx], scale * first
-    while tx + h < T:
-        pts.append(tx + h)
-        h *= step
-    pts.append(T)
-    f0 = logf(tx)
-    return mp.quad(lambda tau: w(tau) * mp.exp(logf(tau) - f0), pts, maxdegree=12) * mp.exp(f0)
+    return pareto_edge_quad(r, alpha, s, beta, x, tx, T, first, step, w)
 
 
 def pareto_fit_edges_main():
