@@ -16,6 +16,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -734,6 +735,28 @@ TEST_CASE("crm-report: a column option that is not a position, for a file withou
   const run_result ok = run("positions/plain.csv --customer-column 1 --date-column 2 --amount-column 3 --json positions/ok.json");
   CHECK(ok.code == 0);
   CHECK(json::parse(slurp(d / "ok.json"))["headline"]["orders"] == 3);
+}
+
+// A ROMI whose percent is beyond a double (about 1e307: 10.00 of January's revenue over 1e-306 of
+// spend) printed "inf%"; the reference is the same fraction times 100 in long double (exact: a 53-bit
+// significand times 100 fits in 64 bits), printed by snprintf.
+TEST_CASE("crm-report: a ROMI whose percent is beyond a double prints its digits, not inf", "[report]") {
+  const fs::path d = test_dir("huge_romi");
+  write(d / "orders.csv", three_orders);
+  write(d / "costs.csv", "date,amount\n2024-01-01,1e-306\n");
+  const run_result r = run("huge_romi/orders.csv --costs huge_romi/costs.csv --json huge_romi/out.json --html huge_romi/out.html");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "out.json"));
+  REQUIRE(j["costs"]["romi"].is_number());
+  const double romi = j["costs"]["romi"].get<double>();
+  REQUIRE(std::isinf(romi * 100.0));
+  std::vector<char> buf(400);
+  std::snprintf(buf.data(), buf.size(), "%.1Lf%%", static_cast<long double>(romi) * 100);
+  const std::string want = buf.data();
+  CHECK(r.out.find("ROMI") != std::string::npos);
+  CHECK(r.out.find(want) != std::string::npos);
+  CHECK(r.out.find("inf%") == std::string::npos);
+  CHECK(slurp(d / "out.html").find(">" + want + "</td>") != std::string::npos);
 }
 
 TEST_CASE("crm-report: a cost quotient beyond double (ROMI, LTV:CAC of a spend of 1e-307) is null with a note, not an internal error",

@@ -59,9 +59,22 @@ inline std::string money_text(double v, const std::string& currency) {
                      group_digits(text.substr(0, point)), text.substr(point));
 }
 
-inline std::string percent(double fraction) { return unsigned_zero(fmt::format("{:.1f}%", fraction * 100.0)); }
+/// A fraction in percent with one decimal ("+" before a positive one when `plus`). Where fraction x 100
+/// is beyond a double (a ROMI of 1e307) the fraction's own digits are written with the point moved
+/// two places, as the library's formatter does (<crm/format.hpp>), never "inf%".
+inline std::string percent_text(double fraction, bool plus) {
+  const double pct = fraction * 100.0;
+  if (std::isfinite(pct) || !std::isfinite(fraction))
+    return unsigned_zero(plus ? fmt::format("{:+.1f}%", pct) : fmt::format("{:.1f}%", pct));
+  std::string s = plus ? fmt::format("{:+.3f}", fraction) : fmt::format("{:.3f}", fraction);
+  const std::size_t point = s.find('.');
+  s.erase(point, 1);
+  s.insert(point + 2, 1, '.');
+  return s + "%";
+}
+inline std::string percent(double fraction) { return percent_text(fraction, false); }
 /// "+12.5%", "-3.0%"; "0.0%" for a value that rounds to zero.
-inline std::string signed_percent(double fraction) { return unsigned_zero(fmt::format("{:+.1f}%", fraction * 100.0)); }
+inline std::string signed_percent(double fraction) { return percent_text(fraction, true); }
 inline std::string interval_text(const interval& i) { return "[" + percent(i.lower) + ", " + percent(i.upper) + "]"; }
 
 }  // namespace crm_report
