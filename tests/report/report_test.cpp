@@ -150,7 +150,7 @@ TEST_CASE("crm-report: the built-in sample is complete, deterministic and report
   const json j = json::parse(slurp(work_dir() / "sample_a.json"));
   CHECK(j["sample"] == true);
   CHECK(j["partial"] == false);
-  CHECK(j["schema_version"] == 2);
+  CHECK(j["schema_version"] == 3);
   CHECK(j["generator"] == "crm-report " + std::to_string(CRM_METRICS_VERSION_MAJOR) + "." +
                               std::to_string(CRM_METRICS_VERSION_MINOR) + "." + std::to_string(CRM_METRICS_VERSION_PATCH));
   // Every documented field is there (null when it does not apply), in every part.

@@ -1,5 +1,6 @@
 // crm-report: every figure as JSON, with nlohmann::json. The schema is documented in docs/report.md
-// ("JSON schema"); "schema_version" changes when a field changes meaning or disappears.
+// ("JSON schema"); "schema_version" changes when a field changes meaning or type (a number that may
+// now be null), or disappears.
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 #include "report.hpp"
@@ -33,7 +34,7 @@ json params(const std::vector<parameter>& ps) {
 
 std::string to_json_text(const report& r) {
   json j;
-  j["schema_version"] = 2;
+  j["schema_version"] = 3;
   j["generator"] = "crm-report " + r.version;
   j["currency"] = r.currency;
   j["period"] = r.period;
