@@ -270,6 +270,20 @@ PARETO_EDGE_NEAR = [((0.5, 10.0, 1.0, 0.01), T, x) for T in (0.01, 38.86) for x 
 PARETO_EDGE_EPS = (1e-9, 1e-12, 1e-15)
 
 
+def pareto_from_integral(r, alpha, s, beta, x, T, I):
+    """From the death integral I = int_tx^T (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau: the odds of
+    death, P(alive), ln L and E[Y(52) | x, t_x, T] of a Pareto/NBD customer."""
+    odds = s * I * (alpha + T) ** (r + x) * (beta + T) ** s
+    pa = 1 / (1 + odds)
+    ll = (mp.loggamma(r + x) - mp.loggamma(r) + r * mp.log(alpha) + s * mp.log(beta)
+          + mp.log((alpha + T) ** (-(r + x)) * (beta + T) ** (-s) + s * I))
+    t = mp.mpf(52)
+    L = mp.log1p(t / (beta + T))
+    growth = L if s == 1 else -mp.expm1(-(s - 1) * L) / (s - 1)
+    ey = (r + x) * (beta + T) / (alpha + T) * growth * pa
+    return odds, pa, ll, ey
+
+
 def pareto_edge_quad(r, alpha, s, beta, x, tx, T, first, step, w=None):
     """The integral of (alpha+tau)^-(r+x) (beta+tau)^-(s+1) (times w(tau) when given) from tx to T,
     split a `first` fraction of the decay length past tx, then in steps growing `step` times."""
@@ -297,14 +311,7 @@ def pareto_edges_main():
         diff = abs(i1 - i2) / i1
         if s < 1e4:
             diff = max(diff, abs(pareto_integral_closed(r, alpha, s, beta, x, tx, T) - i1) / i1)
-        odds = s * i1 * (alpha + T) ** (r + x) * (beta + T) ** s
-        pa = 1 / (1 + odds)
-        ll = (mp.loggamma(r + x) - mp.loggamma(r) + r * mp.log(alpha) + s * mp.log(beta)
-              + mp.log((alpha + T) ** (-(r + x)) * (beta + T) ** (-s) + s * i1))
-        t = mp.mpf(52)
-        L = mp.log1p(t / (beta + T))
-        growth = L if s == 1 else -mp.expm1(-(s - 1) * L) / (s - 1)
-        ey = (r + x) * (beta + T) / (alpha + T) * growth * pa
+        odds, pa, ll, ey = pareto_from_integral(r, alpha, s, beta, x, T, i1)
         dbl = lambda v: "0.0" if v < mp.mpf("1e-300") else mp.nstr(v, 20)  # below the doubles' normal range: 0
         print(f"    {{{mp.nstr(r, 6)}, {mp.nstr(alpha, 6)}, {mp.nstr(s, 6)}, {mp.nstr(beta, 6)}, {mp.nstr(x, 6)}, {txs}, "
               f"{mp.nstr(T, 6)}, {dbl(pa)}, {mp.nstr(ll, 20)}, {dbl(ey)}, {mp.nstr(mp.log(odds), 20)}}},  "
@@ -408,14 +415,7 @@ def pareto_z_main():
             ic = pareto_integral_closed(r_, alpha_, s_, beta_, x_, tx_, T_)
             iq = pareto_edge_quad(r_, alpha_, s_, beta_, x_, tx_, T_, mp.mpf(1) / 16, 4)
             diff = abs(ic - iq) / iq
-            odds = s_ * ic * (alpha_ + T_) ** (r_ + x_) * (beta_ + T_) ** s_
-            pa = 1 / (1 + odds)
-            ll = (mp.loggamma(r_ + x_) - mp.loggamma(r_) + r_ * mp.log(alpha_) + s_ * mp.log(beta_)
-                  + mp.log((alpha_ + T_) ** (-(r_ + x_)) * (beta_ + T_) ** (-s_) + s_ * ic))
-            t = mp.mpf(52)
-            L = mp.log1p(t / (beta_ + T_))
-            growth = L if s_ == 1 else -mp.expm1(-(s_ - 1) * L) / (s_ - 1)
-            ey = (r_ + x_) * (beta_ + T_) / (alpha_ + T_) * growth * pa
+            odds, pa, ll, ey = pareto_from_integral(r_, alpha_, s_, beta_, x_, T_, ic)
             k1 = pareto_z_ratio(r_, alpha_, s_, beta_, x_, tx_)
             k2 = pareto_z_ratio(r_, alpha_, s_, beta_, x_, T_)
             dbl = lambda v: "0.0" if v < mp.mpf("1e-300") else mp.nstr(v, 20)  # below the doubles' normal range: 0

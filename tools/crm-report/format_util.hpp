@@ -5,6 +5,7 @@
 
 #include "report.hpp"
 
+#include <crm/format.hpp>
 #include <fmt/core.h>
 
 #include <cmath>
@@ -59,22 +60,15 @@ inline std::string money_text(double v, const std::string& currency) {
                      group_digits(text.substr(0, point)), text.substr(point));
 }
 
-/// A fraction in percent with one decimal ("+" before a positive one when `plus`). Where fraction x 100
-/// is beyond a double (a ROMI of 1e307) the fraction's own digits are written with the point moved
-/// two places, as the library's formatter does (<crm/format.hpp>), never "inf%".
-inline std::string percent_text(double fraction, bool plus) {
-  const double pct = fraction * 100.0;
-  if (std::isfinite(pct) || !std::isfinite(fraction))
-    return unsigned_zero(plus ? fmt::format("{:+.1f}%", pct) : fmt::format("{:.1f}%", pct));
-  std::string s = plus ? fmt::format("{:+.3f}", fraction) : fmt::format("{:.3f}", fraction);
-  const std::size_t point = s.find('.');
-  s.erase(point, 1);
-  s.insert(point + 2, 1, '.');
-  return s + "%";
-}
-inline std::string percent(double fraction) { return percent_text(fraction, false); }
+/// A fraction in percent with one decimal, through the library's formatter (<crm/format.hpp>): no
+/// sign on a value that rounds to zero, and a percent beyond a double (a ROMI of 1e307) written as
+/// the fraction's digits with the point moved, never "inf%".
+inline std::string percent(double fraction) { return fmt::format("{:.1}", crm::rate<double>{fraction}); }
 /// "+12.5%", "-3.0%"; "0.0%" for a value that rounds to zero.
-inline std::string signed_percent(double fraction) { return percent_text(fraction, true); }
+inline std::string signed_percent(double fraction) {
+  std::string s = percent(fraction);
+  return s.front() != '-' && s.find_first_of("123456789") != std::string::npos ? "+" + s : s;
+}
 inline std::string interval_text(const interval& i) { return "[" + percent(i.lower) + ", " + percent(i.upper) + "]"; }
 
 }  // namespace crm_report

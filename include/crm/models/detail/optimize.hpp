@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <type_traits>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -422,20 +423,25 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   mat<N> h_last{};
   vec<N> h_at{};
   bool have_h = false, not_pd = false;
+  // The inverse of S (H + 2 pen C I) S at theta (none when not positive definite) and the Newton
+  // decrement of the objective's gradient g_u there (infinite without the inverse).
+  const auto newton_decrement = [&](const vec<N>& theta, const mat<N>& h, const vec<N>& g) {
+    mat<N> hs{};
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j < N; ++j) hs[i][j] = theta[i] * theta[j] * (h[i][j] + (i == j ? 2.0 * pen * customers : 0.0));
+    std::pair<std::optional<mat<N>>, double> r{invert_spd<N>(hs), std::numeric_limits<double>::infinity()};
+    if (r.first) {
+      r.second = 0.0;
+      for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = 0; j < N; ++j) r.second += customers * g[i] * (*r.first)[i][j] * customers * g[j];
+    }
+    return r;
+  };
   for (int restart = 0; m.report.reason == stop_reason::function_change_small; ++restart) {
     for (std::size_t i = 0; i < N; ++i) h_at[i] = std::exp(m.x[i]);
     h_last = hessian_from_gradient<N>(nll, h_at);  // (counted below where it is not the standard errors')
     have_h = true;
-    mat<N> hs{};
-    for (std::size_t i = 0; i < N; ++i)
-      for (std::size_t j = 0; j < N; ++j) hs[i][j] = h_at[i] * h_at[j] * (h_last[i][j] + (i == j ? 2.0 * pen * customers : 0.0));
-    const std::optional<mat<N>> inv = invert_spd<N>(hs);
-    double decrement = std::numeric_limits<double>::infinity();
-    if (inv) {
-      decrement = 0.0;
-      for (std::size_t i = 0; i < N; ++i)
-        for (std::size_t j = 0; j < N; ++j) decrement += customers * m.gradient[i] * (*inv)[i][j] * customers * m.gradient[j];
-    }
+    const auto [inv, decrement] = newton_decrement(h_at, h_last, m.gradient);
     if (decrement <= newton_decrement_tolerance) break;  // certified: converged, function_change_small
     if (!inv) {
       m.report.converged = false, not_pd = true;  // not certified
@@ -471,18 +477,10 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
       vec<N> th1{};
       for (std::size_t i = 0; i < N; ++i) th1[i] = std::exp(u1[i]);
       const mat<N> h1 = hessian_from_gradient<N>(nll, th1);  // (the standard errors' when kept)
-      mat<N> hs1{};
-      for (std::size_t i = 0; i < N; ++i)
-        for (std::size_t j = 0; j < N; ++j) hs1[i][j] = th1[i] * th1[j] * (h1[i][j] + (i == j ? 2.0 * pen * customers : 0.0));
-      if (const std::optional<mat<N>> inv1 = invert_spd<N>(hs1)) {
-        double d1 = 0.0;
-        for (std::size_t i = 0; i < N; ++i)
-          for (std::size_t j = 0; j < N; ++j) d1 += customers * g1[i] * (*inv1)[i][j] * customers * g1[j];
-        if (d1 <= newton_decrement_tolerance) {
-          certified = true;
-          m.x = u1, m.value = f1, m.gradient = g1, m.report.gradient_norm = max_abs(g1);
-          h_at = th1, h_last = h1;
-        }
+      if (newton_decrement(th1, h1, g1).second <= newton_decrement_tolerance) {
+        certified = true;
+        m.x = u1, m.value = f1, m.gradient = g1, m.report.gradient_norm = max_abs(g1);
+        h_at = th1, h_last = h1;
       }
       if (!certified) m.report.function_evaluations += static_cast<int>(2 * N);
     }
