@@ -171,21 +171,24 @@ TEST_CASE("columnar Pareto/NBD P(alive) and E[Y(t)] equal the row forms and the 
 TEST_CASE("columnar P(alive) and E[Y(t)] of a large base (non-temporal stores, two threads) equal the row forms", "[models][batch][columns]") {
   const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
   const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
-  const base b = base_for(bg, static_cast<crm::count_t>(crm::detail::stream_store_min) + 3001, 91);
+  const base b = base_for(bg, static_cast<crm::count_t>(crm::detail::stream_store_floor_bytes / sizeof(double)) + 3001, 91);
   std::vector<double> buf(b.x.size() + 1);
   for (const std::size_t shift : {std::size_t{0}, std::size_t{1}})
-    for (const unsigned th : {1u, 2u}) {
-      const std::span<double> out(buf.data() + shift, b.x.size());
-      REQUIRE(crm::try_batch_probability_alive(bg, b.cols(), out, {.threads = th}));
-      CHECK(std::vector<double>(out.begin(), out.end()) == crm::batch_probability_alive(bg, b.rows));
-      REQUIRE(crm::try_batch_probability_alive(mbg, b.cols(), out, {.threads = th}));
-      std::size_t outside = 0;
-      for (std::size_t i = 0; i < b.x.size(); ++i)
-        outside += ulps(out[i], mbg.probability_alive(b.rows[i])) <= alive_bound(mbg.r, mbg.alpha, b.x[i], b.tx[i], b.age[i])
-                       ? 0u
-                       : 1u;
-      CHECK(outside == 0);
-    }
+    for (const unsigned th : {1u, 2u})
+      for (const crm::store_policy stores : {crm::store_policy::automatic, crm::store_policy::cached, crm::store_policy::streamed}) {
+        const std::span<double> out(buf.data() + shift, b.x.size());
+        const crm::batch_options o{.threads = th, .stores = stores};
+        REQUIRE(crm::try_batch_probability_alive(bg, b.cols(), out, o));
+        CHECK(std::vector<double>(out.begin(), out.end()) == crm::batch_probability_alive(bg, b.rows));
+        std::fill(out.begin(), out.end(), -1.0);
+        REQUIRE(crm::try_batch_probability_alive(mbg, b.cols(), out, o));
+        std::size_t outside = 0;
+        for (std::size_t i = 0; i < b.x.size(); ++i)
+          outside += ulps(out[i], mbg.probability_alive(b.rows[i])) <= alive_bound(mbg.r, mbg.alpha, b.x[i], b.tx[i], b.age[i])
+                         ? 0u
+                         : 1u;
+        CHECK(outside == 0);
+      }
   // the conditional expectation on two threads (distinct (x, T) keys merged across them)
   CHECK(crm::batch_conditional_expected_purchases(mbg, b.cols(), 39.0, {.threads = 2}) ==
         crm::batch_conditional_expected_purchases(mbg, b.rows, 39.0));

@@ -20,7 +20,13 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
+#if defined(__has_include)
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#endif
+#endif
 
 #include "catch.hpp"
 #include "pareto_alive_bound.hpp"
@@ -30,6 +36,9 @@ namespace {
 
 template <class T>
 using rows_t = std::vector<crm::rfm_row<T>>;
+
+constexpr crm::store_policy all_store_policies[] = {crm::store_policy::automatic, crm::store_policy::cached,
+                                                    crm::store_policy::streamed};
 
 /// Distance in units in the last place between two finite values, relative to the larger magnitude
 /// (at least the smallest normal number, so that values near underflow compare absolutely).
@@ -256,11 +265,11 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
       CHECK(vc[i] == v[i]);
     }
   }
-  // a base large enough for the non-temporal stores (crm::detail::stream_store_min rows), into an
-  // aligned and a misaligned output, on one and two threads
+  // a base of more than 2 MiB of results (stream_store_floor_bytes), into an aligned and a
+  // misaligned output, on one and two threads, under every store policy (non-temporal or plain)
   const crm::gamma_gamma<double> m{6.25, 3.74, 15.44};
   std::vector<crm::spend_row<double>> big;
-  for (std::size_t i = 0; big.size() < crm::detail::stream_store_min + 1001; ++i) {
+  for (std::size_t i = 0; big.size() < crm::detail::stream_store_floor_bytes / sizeof(double) + 1001; ++i) {
     const double x = static_cast<double>(i % 31);
     big.push_back({x, x == 0 ? 0.0 : 5.0 + static_cast<double>(i % 997) * 0.37, 1.0});
   }
@@ -268,17 +277,20 @@ TEST_CASE("batch Gamma-Gamma expected spend equals the scalar function", "[model
   for (const auto& r : big) bx.push_back(r.frequency), bz.push_back(r.average_spend);
   for (const std::size_t shift : {std::size_t{0}, std::size_t{1}})
     for (const unsigned th : {1u, 2u})
-      for (const bool columns : {false, true}) {  // the row form and the columnar form
-        const std::span<double> out(buf.data() + shift, big.size());
-        if (columns)
-          REQUIRE(crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{bx, bz}, out, {.threads = th}));
-        else
-          REQUIRE(crm::try_batch_conditional_expected_average_spend(m, std::span<const crm::spend_row<double>>(big), out, {.threads = th}));
-        std::size_t differ = 0;
-        for (std::size_t i = 0; i < big.size(); ++i)
-          differ += out[i] != m.conditional_expected_average_spend(big[i].frequency, big[i].average_spend) ? 1u : 0u;
-        CHECK(differ == 0);
-      }
+      for (const bool columns : {false, true})  // the row form and the columnar form
+        for (const crm::store_policy stores : all_store_policies) {
+          const std::span<double> out(buf.data() + shift, big.size());
+          std::fill(out.begin(), out.end(), -1.0);
+          const crm::batch_options o{.threads = th, .stores = stores};
+          if (columns)
+            REQUIRE(crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{bx, bz}, out, o));
+          else
+            REQUIRE(crm::try_batch_conditional_expected_average_spend(m, std::span<const crm::spend_row<double>>(big), out, o));
+          std::size_t differ = 0;
+          for (std::size_t i = 0; i < big.size(); ++i)
+            differ += out[i] != m.conditional_expected_average_spend(big[i].frequency, big[i].average_spend) ? 1u : 0u;
+          CHECK(differ == 0);
+        }
   const crm::gamma_gamma<float> mf{6.25f, 3.74f, 15.44f};
   const std::vector<crm::spend_row<float>> fr = {{1, 2.5f, 1}, {0, 0, 1}, {7, 40.0f, 1}};
   const auto vf = crm::batch_conditional_expected_average_spend(mf, fr);
@@ -397,24 +409,49 @@ TEST_CASE("batch errors of the models' own predictions carry the row", "[models]
   CHECK((!g && g.row() == 1 && std::string(g.error().field) == "average_spend"));
 }
 
-/// P(alive) of a base large enough for the non-temporal stores (crm::detail::stream_store_min rows),
-/// into an aligned and a misaligned output, on one and two threads, row by row against the scalar
-/// function within `bound` ulp (0 on the std:: path).
+/// P(alive) of a base of more than 2 MiB of results (stream_store_floor_bytes), into an aligned and
+/// a misaligned output, on one and two threads, under every store policy, row by row against the
+/// scalar function within `bound` ulp (0 on the std:: path).
 template <class Model, class Bound>
 void check_alive_streamed(const Model& m, Bound&& bound) {
-  const rows_t<double> rows = base_for<double>(m, static_cast<crm::count_t>(crm::detail::stream_store_min) + 3001, 91);
+  const auto n = static_cast<crm::count_t>(crm::detail::stream_store_floor_bytes / sizeof(double)) + 3001;
+  const rows_t<double> rows = base_for<double>(m, n, 91);
   std::vector<double> buf(rows.size() + 1);
   for (const std::size_t shift : {std::size_t{0}, std::size_t{1}})
-    for (const unsigned th : {1u, 2u}) {
-      const std::span<double> out(buf.data() + shift, rows.size());
-      REQUIRE(crm::try_batch_probability_alive(m, std::span<const crm::rfm_row<double>>(rows), out, {.threads = th}));
-      std::size_t outside = 0;
-      for (std::size_t i = 0; i < rows.size(); ++i) outside += ulps(out[i], m.probability_alive(rows[i])) <= bound(rows[i]) ? 0u : 1u;
-      CHECK(outside == 0);
-    }
+    for (const unsigned th : {1u, 2u})
+      for (const crm::store_policy stores : all_store_policies) {
+        const std::span<double> out(buf.data() + shift, rows.size());
+        std::fill(out.begin(), out.end(), -1.0);
+        REQUIRE(crm::try_batch_probability_alive(m, std::span<const crm::rfm_row<double>>(rows), out, {.threads = th, .stores = stores}));
+        std::size_t outside = 0;
+        for (std::size_t i = 0; i < rows.size(); ++i) outside += ulps(out[i], m.probability_alive(rows[i])) <= bound(rows[i]) ? 0u : 1u;
+        CHECK(outside == 0);
+      }
 }
 
-TEST_CASE("batch P(alive) of a large base (non-temporal stores) equals the scalar function", "[models][batch]") {
+TEST_CASE("store_policy::automatic streams results from glibc's memcpy threshold, at least 2 MiB", "[models][batch]") {
+  const std::size_t b = crm::detail::stream_store_bytes();
+  CHECK(b >= crm::detail::stream_store_floor_bytes);
+  CHECK(b == crm::detail::stream_store_bytes());  // read once
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+  // three quarters of one hardware thread's share of the last-level cache, when that is larger
+  const long l3 = ::sysconf(_SC_LEVEL3_CACHE_SIZE);
+  const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  if (l3 > 0 && static_cast<std::size_t>(l3) / threads / 4 * 3 > crm::detail::stream_store_floor_bytes)
+    CHECK(b == static_cast<std::size_t>(l3) / threads / 4 * 3);
+  else
+    CHECK(b == crm::detail::stream_store_floor_bytes);
+#endif
+  using crm::detail::use_stream_stores;
+  const std::size_t n = b / sizeof(double);
+  CHECK_FALSE(use_stream_stores<double>(n - 1, crm::store_policy::automatic));
+  CHECK(use_stream_stores<double>(n, crm::store_policy::automatic));
+  CHECK(use_stream_stores<float>(2 * n, crm::store_policy::automatic));
+  CHECK_FALSE(use_stream_stores<double>(std::size_t{1} << 40, crm::store_policy::cached));
+  CHECK(use_stream_stores<double>(1, crm::store_policy::streamed));
+}
+
+TEST_CASE("batch P(alive) of a large base (non-temporal stores or not) equals the scalar function", "[models][batch]") {
   const crm::bg_nbd<double> bg{0.243, 4.414, 0.793, 2.426};
   const crm::modified_bg_nbd<double> mbg{0.525, 6.183, 0.891, 1.614};
   check_alive_streamed(bg, [&](const crm::rfm_row<double>& c) { return alive_bound(bg.r, bg.alpha, c); });

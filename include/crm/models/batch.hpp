@@ -75,13 +75,38 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 
+/// How the elementwise batch predictions (P(alive) of the BG/NBD family, Gamma-Gamma's expected
+/// spend) write their results of double: the values are the same under every policy.
+enum class store_policy {
+  /// Non-temporal stores for a result larger than three quarters of one hardware thread's share of
+  /// the last-level cache (glibc's rule for memcpy; at least 2 MiB): detail::stream_store_bytes().
+  automatic,
+  cached,   ///< plain stores: the result stays in the caches for the caller's next pass
+  streamed  ///< non-temporal stores at any size (a 16-byte aligned output; others get plain stores)
+};
+
 /// How a batch prediction runs.
 struct batch_options {
   /// Threads to split the rows over: 1 (the default) runs on the calling thread only; 0 means one
   /// per hardware thread (std::thread::hardware_concurrency()). Inputs under 2 x 16 384 rows per
   /// thread use fewer threads. If a thread cannot be started its rows run on the calling thread.
   unsigned threads = 1;
+  /// Non-temporal stores or not (see store_policy).
+  store_policy stores = store_policy::automatic;
 };
+
+namespace detail {
+/// Whether a result of n values of T is written with non-temporal stores under `policy`.
+template <class T>
+[[nodiscard]] inline bool use_stream_stores(std::size_t n, store_policy policy) noexcept {
+  switch (policy) {
+    case store_policy::cached: return false;
+    case store_policy::streamed: return true;
+    case store_policy::automatic: break;
+  }
+  return n >= stream_store_bytes() / sizeof(T);
+}
+}  // namespace detail
 
 /// The row index of an error that belongs to no row (parameters, horizon, sizes, empty input).
 inline constexpr std::size_t no_row = static_cast<std::size_t>(-1);
@@ -761,7 +786,7 @@ template <class Model, std::floating_point T, class Src>
   const auto m = bgnbd_core_of(model);
   if (auto e = m.check(tr::alive)) return {e, no_row};
   if (io) return {io, no_row};
-  const bool stream = n >= stream_store_min;
+  const bool stream = use_stream_stores<T>(n, opt.stores);
   const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) {
     return bgnbd_alive_rows(m, src, out.data(), begin, end, tr::alive, stream);
   });
@@ -1329,7 +1354,7 @@ template <std::floating_point T, class Src>
                                                      const batch_options& opt, error_info io) {
   if (auto e = m.check("gamma_gamma.conditional_expected_average_spend")) return {e, no_row};
   if (io) return {io, no_row};
-  const bool stream = n >= stream_store_min;
+  const bool stream = use_stream_stores<T>(n, opt.stores);
   const batch_failure f =
       run_chunks(n, opt, [&](std::size_t begin, std::size_t end) { return spend_rows(m, src, out.data(), begin, end, stream); });
   if (f) return {f.error, f.row};

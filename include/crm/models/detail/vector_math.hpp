@@ -39,8 +39,15 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
+#include <thread>
 #include <type_traits>
+#if defined(__has_include)
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#endif
+#endif
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <emmintrin.h>
 #endif
@@ -256,9 +263,28 @@ inline void libmvec_apply(const double* in, double* out, std::size_t n) noexcept
   return vector_math_uses_sleef ? "SLEEF" : vector_math_uses_libmvec ? "libmvec" : "std::";
 }
 
-/// Results of at least this many values are written with stream_store's non-temporal stores: they
-/// are larger than a core's L2 cache, so caching their lines only evicts the inputs.
-inline constexpr std::size_t stream_store_min = std::size_t{1} << 18;
+/// The smallest result, in bytes, that batch_options::stores == store_policy::automatic writes with
+/// non-temporal stores: 2 MiB (more than a core's L2 cache) where the last-level cache is unknown.
+inline constexpr std::size_t stream_store_floor_bytes = std::size_t{2} << 20;
+
+/// The size from which store_policy::automatic streams a result: glibc's rule for its own memcpy on
+/// x86 (glibc 2.36 sysdeps/x86/dl-cacheinfo.h, non_temporal_threshold: three quarters of one hardware
+/// thread's share of the shared cache), from sysconf(_SC_LEVEL3_CACHE_SIZE) and
+/// std::thread::hardware_concurrency(), and never below stream_store_floor_bytes. A result smaller
+/// than that stays in the last-level cache, where the caller's next pass finds it; a larger one
+/// would only evict the inputs (docs/batch.md, "Non-temporal stores"). Read once per process.
+[[nodiscard]] inline std::size_t stream_store_bytes() noexcept {
+  static const std::size_t bytes = [] {
+    std::size_t b = stream_store_floor_bytes;
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+    const long l3 = ::sysconf(_SC_LEVEL3_CACHE_SIZE);
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    if (l3 > 0) b = std::max(b, static_cast<std::size_t>(l3) / threads / 4 * 3);
+#endif
+    return b;
+  }();
+  return bytes;
+}
 
 /// out[i] = in[i] for i < n, for a block of results computed in a small buffer. With `stream` (and
 /// double on x86-64, out 16-byte aligned) through non-temporal stores (SSE2 movntpd): the lines of
