@@ -406,6 +406,53 @@ TEST_CASE("csv: every bad field names its line, column, field and reason", "[agg
   CHECK(crm::read_orders_csv(text("customer_id,date,amount\n1,2022-01-01,1\n"), {}, narrow).summary.ok());
 }
 
+// An empty time field is a rejected row wherever it stands. The reader's date cache (the last date
+// read and its time) started empty, and an empty field matched it: the first rows of a file, or of
+// a thread's piece, with an empty date were read as 1970-01-01 (even outside csv_format::dates).
+TEST_CASE("csv: an empty time field on the first row of a file or of a piece is rejected, not 1970-01-01", "[aggregate][csv]") {
+  for (const time_format tf : {time_format::iso_date, time_format::iso_date_time, time_format::yyyymmdd, time_format::epoch_seconds}) {
+    INFO(static_cast<int>(tf));
+    const csv_format f{.time = tf};
+    check_bad_orders("customer_id,date,amount\n1,,1\n", {2, 2, "date", errc::malformed}, f);
+    check_bad_orders("customer_id,date,amount\n1,\"\",1\n", {2, 2, "date", errc::malformed}, f);
+    const auto e = crm::try_read_email_events_csv(text("recipient,campaign,event,time\n1,7,open,\n"), {}, f);
+    REQUIRE(e.summary.stopped);
+    CHECK(e.summary.rejections.at(0).field == "time");
+    CHECK(e.records.empty());
+    const auto a = crm::try_read_survey_answers_csv(text("respondent,time,score\n1,,9\n"), {}, f);
+    REQUIRE(a.summary.stopped);
+    CHECK(a.summary.rejections.at(0).field == "time");
+    const auto p = crm::try_read_spend_records_csv(text("date,channel,amount\n,1,5\n"), {}, f);
+    REQUIRE(p.summary.stopped);
+    CHECK(p.summary.rejections.at(0).field == "date");
+  }
+  // collect: three empty dates before the first good one are three rejections, none a record of 1970
+  const auto c = crm::try_read_orders_csv(text("customer_id,date,amount\n1,,1\n2,,1\n3, ,1\n4,2023-01-01,1\n"), {},
+                                          {.on_bad_row = bad_rows::collect});
+  CHECK(c.summary.rows == 4);
+  CHECK(c.summary.rejected == 3);
+  CHECK(c.summary.used == 1);
+  REQUIRE(c.records.size() == 1);
+  CHECK(c.records[0].time == ymd(2023, 1, 1));
+  // two threads: empty dates around the middle of the file, so the second piece starts with them
+  std::string s = "customer_id,date,amount\n";
+  const int n = 60000;  // about 1.4 MB: above the 1 MiB threshold for parallel parsing
+  int empty = 0;
+  for (int i = 0; i < n; ++i) {
+    const bool none = i >= n * 45 / 100 && i < n * 55 / 100;
+    empty += none;
+    s += std::to_string(i) + (none ? std::string(",") : std::string(",2023-01-0") + std::to_string(1 + i % 9)) + ",12.50\n";
+  }
+  for (const unsigned t : {1u, 2u}) {
+    const auto r = crm::try_read_orders_csv(text(s), {}, {.on_bad_row = bad_rows::collect, .threads = t});
+    CHECK(r.summary.rejected == static_cast<std::uint64_t>(empty));
+    CHECK(r.summary.used == static_cast<std::uint64_t>(n - empty));
+    bool in_range = true;
+    for (const auto& o : r.records) in_range = in_range && o.time >= ymd(2023, 1, 1) && o.time <= ymd(2023, 1, 9);
+    CHECK(in_range);
+  }
+}
+
 TEST_CASE("csv: an amount beyond its type says whether it is too large or too small", "[aggregate][csv]") {
   // from_chars refuses both with result_out_of_range; the reason tells them apart (1e-400 is not zero,
   // yet no double holds it: refused, never read as a made-up 0). Subnormals are values and are read.

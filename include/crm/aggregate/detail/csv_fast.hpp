@@ -32,7 +32,9 @@ struct time_cache {
   std::size_t size = 0;  ///< 0: empty
   time_point value{};
   field_failure parse(std::string_view s, time_format f, const date_range& range, time_point& out) {
-    if (s.size() == size && same_text(s)) {
+    // size != 0: an empty cache must not match an empty field (it gave the first rows of a piece
+    // with an empty date the time 1970-01-01 instead of "is empty where a date or time is required")
+    if (s.size() == size && size != 0 && same_text(s)) {
       out = value;
       return {};
     }
