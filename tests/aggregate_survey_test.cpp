@@ -5,6 +5,9 @@
 #include <crm/multiprecision.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -83,4 +86,50 @@ TEST_CASE("csat_accumulator and spend_accumulator: tallies, sums, bad records", 
   CHECK(std::string(monthly.try_merge(crm::spend_accumulator<double>{}).field) == "unit");
   const auto back = crm::spend_accumulator<double>::deserialize(monthly.serialize());
   CHECK(back == monthly);
+}
+
+// A state read back may hold 2^63 - 1 answers in all (read_payload accepts that sum). One more
+// answer used to be counted anyway: the tallies' sum (respondents(), tally()) then passed 2^63 - 1,
+// a signed overflow (UBSan: "1 + 9223372036854775807 cannot be represented"). Now it is refused.
+TEST_CASE("survey accumulators: an answer past 2^63 - 1 answers is refused, the state unchanged", "[aggregate][survey]") {
+  constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  const auto full = [&](auto acc, std::size_t counts_at) {  // the state with its first tally set to 2^63 - 1
+    auto b = acc.serialize();
+    std::memcpy(b.data() + counts_at, &most, sizeof most);
+    const std::uint64_t sum = crm::detail::checksum(std::span<const std::byte>(b).subspan(24, b.size() - 32));
+    std::memcpy(b.data() + b.size() - 8, &sum, sizeof sum);
+    return decltype(acc)::deserialize(b);
+  };
+  const std::size_t counts_at = 24 + 12;  // after the frame: lowest, highest, scale (3 x int32), then the tallies
+  crm::nps_accumulator nps = full(crm::nps_accumulator{}, counts_at);
+  REQUIRE(nps.respondents() == most);
+  const crm::nps_accumulator nps_before = nps;
+  const crm::error_info e = nps.try_add(crm::survey_answer{1, t0, 10});
+  CHECK(e.code == crm::errc::overflow);
+  CHECK(crm::message(e) == "crm::nps_accumulator: counts overflows the number type (the number of answers passes 2^63 - 1)");
+  CHECK(nps == nps_before);
+  CHECK(nps.tally().detractors == most);
+  CHECK(nps.tally().promoters == 0);
+  const std::vector<crm::survey_answer> two{{1, t0, 3}, {2, t0, 9}};
+  const crm::add_report r = nps.try_add(two, crm::on_bad_record::skip);
+  CHECK(r.used == 0);
+  CHECK(r.rejected == 2);
+  CHECK_THROWS_AS(nps.add(two), crm::bad_record);
+  CHECK(nps == nps_before);
+  // a merge of an empty state is still fine; of one answer, refused
+  CHECK(!nps.try_merge(crm::nps_accumulator{}));
+  crm::nps_accumulator one;
+  one.add(crm::survey_answer{1, t0, 9});
+  CHECK(nps.try_merge(one).code == crm::errc::overflow);
+  crm::csat_accumulator csat = full(crm::csat_accumulator{}, counts_at);
+  REQUIRE(csat.respondents() == most);
+  const crm::csat_accumulator csat_before = csat;
+  CHECK(csat.try_add(crm::survey_answer{1, t0, 5}).code == crm::errc::overflow);
+  CHECK(csat == csat_before);
+  CHECK(csat.tally().respondents == most);
+  // fresh() starts from zero answers again
+  crm::csat_accumulator f = csat.fresh();
+  CHECK(f.respondents() == 0);
+  CHECK(!f.try_add(crm::survey_answer{1, t0, 5}));
+  CHECK(f.respondents() == 1);
 }

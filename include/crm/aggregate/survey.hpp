@@ -21,6 +21,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <utility>
 #include <vector>
@@ -35,7 +36,11 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
   error_info try_add(const survey_answer& a) {
     if (const error_info e = check_time(Derived::name, a.time)) [[unlikely]] return e;
     if (a.score < lowest_ || a.score > highest_) [[unlikely]] return {errc::out_of_range, Derived::name, "score", Derived::range_text};
+    // a state read back may hold 2^63 - 1 answers: one more would overflow the tallies' sum
+    if (total_ == std::numeric_limits<count_t>::max()) [[unlikely]]
+      return {errc::overflow, Derived::name, "counts", "the number of answers passes 2^63 - 1"};
     ++counts_[static_cast<std::size_t>(a.score - lowest_)];
+    ++total_;
     return {};
   }
   add_report try_add(std::span<const survey_answer> records, on_bad_record policy = on_bad_record::stop) {
@@ -45,24 +50,22 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
   [[nodiscard]] Derived fresh() const {
     Derived d = static_cast<const Derived&>(*this);
     for (count_t& c : d.counts_) c = 0;
+    d.total_ = 0;
     return d;
   }
   /// Answers with each score, lowest first.
   [[nodiscard]] std::span<const count_t> counts() const noexcept { return counts_; }
-  [[nodiscard]] count_t respondents() const noexcept {
-    count_t n = 0;
-    for (const count_t c : counts_) n += c;
-    return n;
-  }
+  [[nodiscard]] count_t respondents() const noexcept { return total_; }
   error_info try_merge(const Derived& other) {
     if (other.lowest_ != lowest_ || other.highest_ != highest_ || other.extra() != static_cast<const Derived&>(*this).extra())
       return {errc::malformed, Derived::name, "scale", "differs between the merged accumulators"};
     // every state keeps its counts' sum within count_t (read_payload refuses one that does not),
     // so the tallies and respondents() cannot overflow; a merge that would break that is refused
-    count_t total = respondents();
-    if (!add_counts(total, other.respondents()))
+    count_t total = total_;
+    if (!add_counts(total, other.total_))
       return {errc::overflow, Derived::name, "counts", "the number of answers passes 2^63 - 1"};
     for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+    total_ = total;
     return {};
   }
   void write_payload(byte_writer& w) const {
@@ -83,6 +86,7 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
       if (r.ok() && c < 0) return r.fail(errc::malformed, "counts", "is negative (corrupted state)");
       if (r.ok() && !add_counts(total, c)) return r.fail(errc::malformed, "counts", "sum past 2^63 - 1 (corrupted state)");
     }
+    total_ = total;
   }
   friend bool operator==(const Derived& a, const Derived& b) {
     return a.lowest_ == b.lowest_ && a.highest_ == b.highest_ && a.extra() == b.extra() && a.counts_ == b.counts_;
@@ -93,6 +97,7 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
     lowest_ = lowest;
     highest_ = highest;
     counts_.assign(static_cast<std::size_t>(highest - lowest + 1), 0);
+    total_ = 0;
   }
   [[nodiscard]] count_t sum(int from, int to) const noexcept {
     count_t n = 0;
@@ -104,13 +109,15 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
   int lowest_ = 0;
   int highest_ = 0;
   std::vector<count_t> counts_;
+  count_t total_ = 0;  ///< the sum of counts_, within count_t (every add, merge and read keeps it so)
 };
 }  // namespace detail
 
 /**
  * @brief NPS answers (0..10) -> crm::nps_counts: promoters 9-10, passives 7-8, detractors 0-6
  * (001_15fb4e46a87cf176.txt line 82). Constant memory: 11 counters.
- * Errors (per record): a score outside 0..10 (out_of_range, "score"); time outside 1900..2199.
+ * Errors (per record): a score outside 0..10 (out_of_range, "score"); time outside 1900..2199; a
+ * state already holding 2^63 - 1 answers (overflow, "counts").
  */
 class nps_accumulator final : public detail::answer_tally<nps_accumulator> {
  public:
@@ -135,7 +142,8 @@ class nps_accumulator final : public detail::answer_tally<nps_accumulator> {
  * @brief CSAT answers on a crm::csat_scale -> crm::csat_counts (satisfied = answers from
  * satisfied_from up). Constant memory: one counter per scale value.
  * Errors: an invalid scale (out_of_range, "scale"); per record, a score outside the scale
- * (out_of_range, "score"), time outside 1900..2199.
+ * (out_of_range, "score"), time outside 1900..2199, a state already holding 2^63 - 1 answers
+ * (overflow, "counts").
  */
 class csat_accumulator final : public detail::answer_tally<csat_accumulator> {
  public:
