@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catch.hpp"
@@ -155,4 +156,46 @@ TEST_CASE("email_accumulator: many campaigns in descending order", "[aggregate][
   crm::email_accumulator<double> twice = a;
   twice.merge(back);
   CHECK(twice.campaign(1500).sent == 2);  // the same recipients: counted once
+}
+
+// Merging requires the same declared campaigns (docs/aggregation.md, "Exact merges"). Only the
+// other side's declarations were checked against this one's: a state declaring {1, 2} took in one
+// declaring {1} (and kept declaring 2), while the merge the other way round was refused.
+TEST_CASE("email_accumulator: merges with different declarations are refused both ways", "[aggregate][email]") {
+  const auto merged = [](crm::email_accumulator<double> a, const crm::email_accumulator<double>& b) {
+    const crm::email_accumulator<double> before = a;
+    const crm::error_info e = a.try_merge(b);
+    if (e) CHECK(a == before);  // a refused merge changes nothing
+    return std::make_pair(e, a);
+  };
+  crm::email_accumulator<double> one, one_two, one_dear, one_nine_undeclared, one_nine_declared;
+  one.declare(1, 5.0);
+  one.add(ev{10, 1, K::open, t0, 0});
+  one_two.declare(1, 5.0);
+  one_two.declare(2, 5.0);
+  one_two.add(ev{11, 2, K::open, t0, 0});
+  one_dear.declare(1, 6.0);
+  one_nine_undeclared.add(ev{12, 9, K::click, t0, 0});  // met before the first declaration: stays undeclared
+  one_nine_undeclared.declare(1, 5.0);
+  one_nine_declared.declare(1, 5.0);
+  one_nine_declared.declare(9, 0.0);
+  for (const auto* other : {&one_two, &one_dear, &one_nine_declared}) {
+    CHECK(merged(one, *other).first.code == crm::errc::malformed);
+    CHECK(merged(*other, one).first.code == crm::errc::malformed);
+    CHECK(std::string(merged(*other, one).first.field) == "campaign");
+  }
+  CHECK(merged(one_nine_undeclared, one_nine_declared).first.code == crm::errc::malformed);
+  CHECK(merged(one_nine_declared, one_nine_undeclared).first.code == crm::errc::malformed);
+  // the same declarations: undeclared campaigns on either side merge, and the order does not matter
+  const auto ab = merged(one, one_nine_undeclared);
+  const auto ba = merged(one_nine_undeclared, one);
+  REQUIRE(!ab.first);
+  REQUIRE(!ba.first);
+  CHECK(ab.second == ba.second);
+  CHECK(ab.second.campaign(9).unique_clicks == 1);
+  CHECK(ab.second.campaign(1).unique_opens == 1);
+  CHECK(ab.second.campaign(1).cost == 5.0);
+  // and the merged state still refuses events of campaigns that were never met nor declared
+  crm::email_accumulator<double> m = ab.second;
+  CHECK(m.try_add(ev{13, 3, K::open, t0, 0}).code == crm::errc::out_of_range);
 }

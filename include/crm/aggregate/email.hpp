@@ -124,13 +124,25 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
   }
 
   /// Errors: the accumulators declare different campaigns or costs (malformed, "campaign"); a
-  /// revenue sum overflows T.
+  /// revenue sum overflows T. The state is then unchanged. Campaigns met before the first
+  /// declaration stay undeclared and merge like any other; the declared ones must be the same set
+  /// with the same costs on both sides, so a.merge(b) is refused exactly when b.merge(a) is.
   error_info try_merge(const email_accumulator& other) {
-    if (declared_ != other.declared_) return {errc::malformed, name, "campaign", "declarations differ between the merged accumulators"};
+    constexpr error_info differ{errc::malformed, name, "campaign", "declarations differ between the merged accumulators"};
+    if (declared_ != other.declared_) return differ;
+    if (declared_) {
+      std::size_t mine = 0, theirs = 0;
+      for (const auto& [id, c] : campaigns_) mine += c.declared ? 1 : 0;
+      for (const auto& [id, o] : other.campaigns_) {
+        if (!o.declared) continue;
+        ++theirs;
+        const campaign_state* c = find(id);
+        if (c == nullptr || !c->declared || !(c->cost == o.cost)) return differ;
+      }
+      if (mine != theirs) return differ;  // this one declares a campaign the other does not
+    }
     for (const auto& [id, o] : other.campaigns_) {
       const campaign_state* c = find(id);
-      if (declared_ && (c == nullptr || !c->declared || !(c->cost == o.cost) || !o.declared))
-        return {errc::malformed, name, "campaign", "declarations differ between the merged accumulators"};
       if (c != nullptr) {
         T r = c->revenue;
         if (!detail::add_finite(r, o.revenue)) return {errc::overflow, name, "revenue", "the campaign's revenue is too large"};
