@@ -3,6 +3,8 @@
 #include <crm/metrics/email.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -198,4 +200,66 @@ TEST_CASE("email_accumulator: merges with different declarations are refused bot
   // and the merged state still refuses events of campaigns that were never met nor declared
   crm::email_accumulator<double> m = ab.second;
   CHECK(m.try_add(ev{13, 3, K::open, t0, 0}).code == crm::errc::out_of_range);
+}
+
+// States behind a valid checksum that no events, declarations and merges can make (docs/aggregation.md,
+// "Serialized states": impossible records are refused): they were read, and an undeclared campaign
+// then reported a cost nobody declared, or revenue came without any conversion.
+TEST_CASE("email_accumulator: impossible serialized states are refused, reachable ones read back", "[aggregate][email][serialize]") {
+  const auto reseal = [](std::vector<std::byte>& b) {
+    const std::uint64_t len = b.size() - 32;
+    std::memcpy(b.data() + 16, &len, 8);
+    const std::uint64_t sum = crm::detail::checksum(std::span<const std::byte>(b).subspan(24, len));
+    std::memcpy(b.data() + b.size() - 8, &sum, 8);
+  };
+  const auto field_of = [](const std::vector<std::byte>& b) {
+    const auto r = crm::email_accumulator<double>::try_deserialize(b);
+    return r ? std::string("accepted") : std::string(r.error().field);
+  };
+  crm::email_accumulator<double> a;
+  a.add(ev{5, 9, K::open, t0, 0});  // campaign 9, undeclared, one recipient
+  const std::vector<std::byte> bytes = a.serialize();
+  // payload: u8 declared, u64 campaigns, then per campaign u32 id, u8 declared, f64 cost, f64 revenue,
+  // u64 recipients, (u64 id, u16 kinds) each
+  const std::size_t declared_at = 24, cost_at = 24 + 1 + 8 + 4 + 1, revenue_at = cost_at + 8, recipients_at = revenue_at + 8;
+  REQUIRE(bytes.size() == recipients_at + 8 + 10 + 8);
+  const double seven = 7.0;
+  {
+    auto b = bytes;
+    std::memcpy(b.data() + cost_at, &seven, 8);  // a cost on a campaign never declared
+    reseal(b);
+    CHECK(field_of(b) == "campaign");
+  }
+  {
+    auto b = bytes;
+    std::memcpy(b.data() + revenue_at, &seven, 8);  // revenue, and no recipient converted
+    reseal(b);
+    CHECK(field_of(b) == "revenue");
+  }
+  {
+    std::vector<std::byte> b(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(recipients_at + 8));
+    std::memset(b.data() + recipients_at, 0, 8);  // an undeclared campaign without recipients
+    b.resize(b.size() + 8);
+    reseal(b);
+    CHECK(field_of(b) == "recipients");
+  }
+  {
+    auto b = bytes;
+    b[declared_at] = std::byte{1};  // "campaigns are declared", and none is
+    reseal(b);
+    CHECK(field_of(b) == "declared");
+  }
+  // what events, declarations and merges do make reads back: a campaign met before the first
+  // declaration, a declared one without events, conversions with zero revenue, revenue with one
+  crm::email_accumulator<double> ok = a;
+  ok.declare(3, 2.5);
+  ok.declare(4);
+  ok.add(ev{6, 3, K::conversion, t0, 0.0});
+  ok.add(ev{7, 4, K::conversion, t0, 19.5});
+  const auto back = crm::email_accumulator<double>::try_deserialize(ok.serialize());
+  REQUIRE(back.has_value());
+  CHECK(*back == ok);
+  CHECK(back->campaign(9).cost == 0.0);
+  CHECK(back->campaign(4).revenue == 19.5);
+  CHECK(crm::email_accumulator<double>::try_deserialize(crm::email_accumulator<double>{}.serialize()).has_value());
 }

@@ -183,14 +183,18 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
       const T cost = r.template get_number<T>("cost");
       const T revenue = r.template get_number<T>("revenue");
       if (!r.ok()) return;
-      if (d > 1 || (d == 1 && !declared_) || find(id) != nullptr || !detail::fast_non_negative(cost) || !detail::fast_non_negative(revenue))
+      // an undeclared campaign exists only through its events, and only a declaration gives a cost
+      if (d > 1 || (d == 1 && !declared_) || find(id) != nullptr || !detail::fast_non_negative(cost) || !detail::fast_non_negative(revenue) ||
+          (d == 0 && !(cost == number_traits<T>::zero())))
         return r.fail(errc::malformed, "campaign", "is invalid (corrupted state)");
       campaign_state& c = insert(id);
       c.declared = d == 1;
       c.cost = cost;
       c.revenue = revenue;
       const std::uint64_t m = r.get_count("recipients", 10);
+      if (r.ok() && m == 0 && d == 0) return r.fail(errc::malformed, "recipients", "are none in a campaign that was not declared (corrupted state)");
       c.recipients.reserve(static_cast<std::size_t>(m));
+      bool converted = false;
       for (std::uint64_t k = 0; k < m && r.ok(); ++k) {
         const auto who = r.get<std::uint64_t>("recipient");
         const auto mask = r.get<std::uint16_t>("recipient");
@@ -199,8 +203,14 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
         auto [slot, created] = c.recipients.try_emplace(who);
         if (!created) return r.fail(errc::malformed, "recipient", "appears twice (corrupted state)");
         *slot = mask;
+        converted = converted || (mask & bit(email_event_kind::conversion)) != 0;
       }
+      if (r.ok() && !converted && !(revenue == number_traits<T>::zero()))
+        return r.fail(errc::malformed, "revenue", "is not zero in a campaign without conversions (corrupted state)");
     }
+    // declared_ is set by a declaration, and campaigns are never removed
+    if (r.ok() && declared_ && std::none_of(campaigns_.begin(), campaigns_.end(), [](const auto& kv) { return kv.second.declared; }))
+      r.fail(errc::malformed, "declared", "is set without a declared campaign (corrupted state)");
   }
 
   friend bool operator==(const email_accumulator& a, const email_accumulator& b) {
