@@ -133,3 +133,28 @@ TEST_CASE("survey accumulators: an answer past 2^63 - 1 answers is refused, the 
   CHECK(!f.try_add(crm::survey_answer{1, t0, 5}));
   CHECK(f.respondents() == 1);
 }
+
+// A spend state without periods always has the default unit (month). A state read back with the
+// flag "no periods" and another unit was accepted: it behaved as the original and merged with it,
+// but compared unequal to it (== compares the unit) and serialized to other bytes.
+TEST_CASE("spend_accumulator: a serialized state without periods and with a unit is refused", "[aggregate][survey][serialize]") {
+  crm::spend_accumulator<double> a;
+  a.add(crm::spend_record<double>{t0, 1, 5.0});
+  const auto bytes = a.serialize();
+  REQUIRE(crm::spend_accumulator<double>::deserialize(bytes) == a);
+  for (const crm::period_unit u : {crm::period_unit::day, crm::period_unit::week, crm::period_unit::quarter, crm::period_unit::year}) {
+    auto b = bytes;
+    b[24 + 1] = static_cast<std::byte>(u);  // payload: u8 "by period", u8 unit, ...
+    const std::uint64_t sum = crm::detail::checksum(std::span<const std::byte>(b).subspan(24, b.size() - 32));
+    std::memcpy(b.data() + b.size() - 8, &sum, sizeof sum);
+    const auto r = crm::spend_accumulator<double>::try_deserialize(b);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(std::string(r.error().field) == "unit");
+  }
+  // with periods every unit reads back
+  for (const crm::period_unit u : {crm::period_unit::day, crm::period_unit::week, crm::period_unit::month, crm::period_unit::quarter, crm::period_unit::year}) {
+    crm::spend_accumulator<double> p(u);
+    p.add(crm::spend_record<double>{t0, 1, 5.0});
+    CHECK(crm::spend_accumulator<double>::deserialize(p.serialize()) == p);
+  }
+}

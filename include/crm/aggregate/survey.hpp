@@ -256,7 +256,9 @@ class spend_accumulator : public detail::accumulator_base<spend_accumulator<T>, 
   void read_payload(detail::byte_reader& r) {
     const auto by = r.get<std::uint8_t>("unit");
     const auto unit = r.get<std::uint8_t>("unit");
-    if (r.ok() && (by > 1 || unit > static_cast<std::uint8_t>(period_unit::year)))
+    // without periods the unit is the default one (month): any other would make an equal state unequal
+    if (r.ok() && (by > 1 || unit > static_cast<std::uint8_t>(period_unit::year) ||
+                   (by == 0 && unit != static_cast<std::uint8_t>(period_unit::month))))
       return r.fail(errc::malformed, "unit", "is invalid (corrupted state)");
     by_period_ = by == 1;
     unit_ = static_cast<period_unit>(unit);
