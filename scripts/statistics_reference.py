@@ -31,10 +31,18 @@
    limits of x swapped, so the tests check x = n - 1, ... against the same values. Printed as
    n * (limit - x/n): CP lower, CP upper, Jeffreys lower, Jeffreys upper.
 
+6. Planning at low powers, for tests/planning_test.cpp: R's power.prop.test equation
+     power = Phi((sqrt(n) |d| - z_a A) / B), z_a = norm.isf(alpha / 2), A = sqrt((p1 + p2)(q1 + q2) / 2),
+     B = sqrt(p1 q1 + p2 q2)
+   solved for n = ((z_a A + z_b B) / d)^2, z_b = norm.ppf(power), by mpmath at 40 digits, where
+   z_a A + z_b B > 0; at or below the power of n = 0, Phi(-z_a A / B), no n solves it (R's uniroot
+   fails too). Prints the power at n = 0 and n for powers above it; SciPy's norm.ppf beside them.
+
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
 (part 2 is skipped with a note if SciPy is not importable);
 python3 scripts/statistics_reference.py proportion   prints part 4 only (mpmath alone, about 2 min);
-python3 scripts/statistics_reference.py proportion_edges   prints part 5 only (a few seconds).
+python3 scripts/statistics_reference.py proportion_edges   prints part 5 only (a few seconds);
+python3 scripts/statistics_reference.py planning   prints part 6 only (instant; SciPy optional).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -253,15 +261,50 @@ def part5():
     mp.mp.dps = 50
 
 
+PLANNING_CASES = [  # (baseline, effect, alpha, powers)
+    (0.05, 0.01, 0.05, (0.01, 0.02, 0.03)),
+    (0.5, 0.1, 0.5, (0.2, 0.3)),
+]
+
+
+def part6():
+    mp.mp.dps = 40
+    try:
+        from scipy.stats import norm
+    except ImportError:
+        norm = None
+    print("// planning at low powers: baseline, effect, alpha: power at n = 0; then power -> n (or none)")
+    for p1, d, alpha, powers in PLANNING_CASES:
+        p1, d, alpha = mp.mpf(p1), mp.mpf(d), mp.mpf(alpha)  # the doubles the tests pass
+        p2 = p1 + d
+        big_a = mp.sqrt((p1 + p2) * (2 - p1 - p2) / 2)
+        big_b = mp.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+        z_a = mp.sqrt(2) * mp.erfinv(1 - alpha)
+        at_zero = mp.ncdf(-z_a * big_a / big_b)
+        line = "//   %s, %s, %s: power at n = 0 %s;" % (mp.nstr(p1, 17), mp.nstr(d, 17), mp.nstr(alpha, 17), mp.nstr(at_zero, 17))
+        for power in powers:
+            z_b = mp.sqrt(2) * mp.erfinv(2 * mp.mpf(power) - 1)
+            s = z_a * big_a + z_b * big_b
+            n = "none" if s <= 0 else mp.nstr((s / d) ** 2, 17)
+            if norm is not None and s > 0:
+                n += " (SciPy %r)" % (((norm.isf(float(alpha) / 2) * float(big_a) + norm.ppf(power) * float(big_b)) / float(d)) ** 2)
+            line += " power %r -> n %s;" % (power, n)
+        print(line)
+    mp.mp.dps = 50
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["proportion"]:
         part4()
     elif sys.argv[1:] == ["proportion_edges"]:
         part5()
+    elif sys.argv[1:] == ["planning"]:
+        part6()
     else:
         part1()
         part2()
         part3()
         part4()
         part5()
+        part6()

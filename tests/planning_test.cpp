@@ -88,6 +88,41 @@ TEST_CASE("planning: a subnormal alpha and a tiny detectable effect keep their d
              WithinRel(2.8432875089158590686e-10, 1e-14));
 }
 
+TEST_CASE("sample_size_per_arm: a power no n reaches is an error, not a spurious n", "[statistics][planning][errors]") {
+  // (found by an audit) the closed form squares z_a A + z_b B: at a power at or below what the
+  // equation gives at n = 0 that sum is negative and its square a spurious n (power 0.01 for 0.05 ->
+  // 0.06 gave n = 140, whose power is 0.056). References:
+  //   python3 scripts/statistics_reference.py planning  (mpmath at 40 digits; SciPy's norm.ppf beside)
+  //   -> 0.05, 0.01, alpha 0.05: power at n = 0 0.024972453431576966; power 0.01, 0.02 -> no n;
+  //      power 0.03 -> n 6.5902057237230423
+  //   -> 0.5, 0.1, alpha 0.5: power at n = 0 0.24891048306859743; power 0.2 -> no n;
+  //      power 0.3 -> n 1.1548778717033533
+  for (double power : {0.01, 0.02}) {
+    const auto r = crm::try_sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01, .power = power});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == crm::errc::out_of_range);
+    CHECK(std::string(r.error().field) == "power");
+  }
+  CHECK_THROWS_WITH(crm::sample_size_per_arm({.baseline = 0.5, .minimum_detectable_effect = 0.1, .alpha = 0.5, .power = 0.2}),
+                    "crm::sample_size_per_arm: power is out of range (must exceed the power the test has with no trials)");
+  const auto low = crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01, .power = 0.03});
+  CHECK_THAT(low.exact, WithinRel(6.5902057237230423, 1e-10));
+  CHECK(low.per_arm == 7);
+  const auto half = crm::sample_size_per_arm({.baseline = 0.5, .minimum_detectable_effect = 0.1, .alpha = 0.5, .power = 0.3});
+  CHECK_THAT(half.exact, WithinRel(1.1548778717033533, 1e-10));
+  CHECK(half.per_arm == 2);
+  // Every n returned reaches its power, and one trial fewer does not.
+  for (double power : {0.025, 0.03, 0.05, 0.2, 0.5, 0.8, 0.99})
+    for (double alpha : {0.01, 0.05, 0.5, 0.9}) {
+      const auto n = crm::try_sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01, .alpha = alpha, .power = power});
+      if (!n) continue;
+      INFO("power " << power << " alpha " << alpha << " n " << n->per_arm);
+      CHECK(crm::statistical_power({.baseline = 0.05, .variant = 0.06, .trials_per_arm = n->per_arm, .alpha = alpha}) >= power);
+      if (n->per_arm > 1)
+        CHECK(crm::statistical_power({.baseline = 0.05, .variant = 0.06, .trials_per_arm = n->per_arm - 1, .alpha = alpha}) < power);
+    }
+}
+
 TEST_CASE("planning: alpha, power and rates out of range are errors naming the field", "[statistics][planning][errors]") {
   using crm::errc;
   const auto field = [](const auto& r) { return std::string(r.error().field); };

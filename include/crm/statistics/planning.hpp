@@ -134,7 +134,10 @@ constexpr bool power_plan<T>::ok() const noexcept(std::is_arithmetic_v<T>) {
  * also `value()`), and `exact`, n itself (R's power.prop.test()$n).
  * Errors: baseline, alpha or power not in (0, 1) or not finite; effect zero or not finite, or
  * baseline + effect outside (0, 1) (errc::out_of_range on minimum_detectable_effect); an effect so
- * small that the trials per arm exceed 2^62 (errc::overflow on minimum_detectable_effect).
+ * small that the trials per arm exceed 2^62 (errc::overflow on minimum_detectable_effect); a power
+ * at or below Phi(-z_{1-alpha/2} sqrt((p1 + p2)(q1 + q2) / 2) / sqrt(p1 q1 + p2 q2)), what the
+ * equation gives at n = 0 (about alpha / 2), which no n solves (errc::out_of_range on power; R's
+ * power.prop.test fails there too).
  *
  * **Example**
  *     crm::sample_size_per_arm({.baseline = 0.05, .minimum_detectable_effect = 0.01})
@@ -152,8 +155,13 @@ template <number T = double>
   const T z_power = detail::normal_upper_quantile(T(T(1) - plan.power));
   const T q1 = T(1) - p1;
   const T q2 = T(1) - p2;
-  const T root = (z_alpha * T(sqrt(T((p1 + p2) * (q1 + q2) / T(2)))) + z_power * T(sqrt(T(p1 * q1 + p2 * q2)))) /
-                 plan.minimum_detectable_effect;
+  // sqrt(n) |d| = z_alpha A + z_power B. With the power at or below Phi(-z_alpha A / B), the power
+  // the equation gives at zero trials, the right side is not positive and no n solves it; squared,
+  // it used to give a spurious n (power 0.01 for 0.05 -> 0.06: n = 140, whose power is 0.056).
+  const T sum = z_alpha * T(sqrt(T((p1 + p2) * (q1 + q2) / T(2)))) + z_power * T(sqrt(T(p1 * q1 + p2 * q2)));
+  if (!(T(0) < sum))
+    return error_info{errc::out_of_range, metric, "power", "must exceed the power the test has with no trials"};
+  const T root = sum / plan.minimum_detectable_effect;
   const T exact = root * root;
   const T n = T(ceil(exact));
   // Largest count_t that T represents with room to spare (2^62).
