@@ -110,6 +110,19 @@ TEST_CASE("nps statistics: bad input is an error naming the field, in both forms
   CHECK_THROWS_AS(crm::compare_nps({.promoters = -1, .passives = 0, .detractors = 0},
                                    {.promoters = 1, .passives = 0, .detractors = 0}),
                   crm::metric_error);
+  // (found by an audit) compare_nps named a bad count "promoters" whichever survey it was in; now
+  // "a.promoters" or "b.promoters", as the A/B functions name "a.successes".
+  CHECK_THROWS_WITH(crm::compare_nps({.promoters = 1, .passives = 1, .detractors = 1},
+                                     {.promoters = -1, .passives = 1, .detractors = 1}),
+                    "crm::compare_nps: b.promoters is negative");
+  CHECK(std::string(crm::try_compare_nps({.promoters = 1, .passives = -1, .detractors = 1},
+                                         {.promoters = 1, .passives = 1, .detractors = 1})
+                        .error()
+                        .field) == "a.passives");
+  CHECK(std::string(crm::try_compare_nps({.promoters = 1, .passives = 1, .detractors = 1},
+                                         {.promoters = 0, .passives = 0, .detractors = 0})
+                        .error()
+                        .field) == "b.respondents");
   // Counts whose sum exceeds count_t: an overflow error, not a negative number of respondents.
   constexpr crm::count_t max = std::numeric_limits<crm::count_t>::max();
   for (const crm::nps_counts& c : {crm::nps_counts{max, 1, 0}, crm::nps_counts{1, max, 0}, crm::nps_counts{max / 2, max / 2, 2},
@@ -122,6 +135,7 @@ TEST_CASE("nps statistics: bad input is an error naming the field, in both forms
     CHECK(r.error().code == crm::errc::overflow);
     CHECK(std::string(r.error().field) == "respondents");
     CHECK(crm::try_compare_nps(crm::nps_counts{1, 1, 1}, c).error().code == crm::errc::overflow);
+    CHECK(std::string(crm::try_compare_nps(c, crm::nps_counts{1, 1, 1}).error().field) == "a.respondents");
   }
 }
 

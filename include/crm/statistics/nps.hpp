@@ -27,14 +27,27 @@ struct nps_comparison {
 
 namespace detail {
 
-[[nodiscard]] constexpr error_info check_nps_counts(const char* metric, const nps_counts& c) noexcept {
-  if (auto e = first_error({check_count(metric, "promoters", c.promoters), check_count(metric, "passives", c.passives),
-                            check_count(metric, "detractors", c.detractors)}))
+/// The field names of one survey's counts in an error: plain for one survey, "a." and "b." for the
+/// two surveys that compare_nps compares.
+struct nps_fields {
+  const char* promoters;
+  const char* passives;
+  const char* detractors;
+  const char* respondents;
+};
+inline constexpr nps_fields nps_fields_one{"promoters", "passives", "detractors", "respondents"};
+inline constexpr nps_fields nps_fields_a{"a.promoters", "a.passives", "a.detractors", "a.respondents"};
+inline constexpr nps_fields nps_fields_b{"b.promoters", "b.passives", "b.detractors", "b.respondents"};
+
+[[nodiscard]] constexpr error_info check_nps_counts(const char* metric, const nps_counts& c,
+                                                    const nps_fields& f = nps_fields_one) noexcept {
+  if (auto e = first_error({check_count(metric, f.promoters, c.promoters), check_count(metric, f.passives, c.passives),
+                            check_count(metric, f.detractors, c.detractors)}))
     return e;
   constexpr count_t max = std::numeric_limits<count_t>::max();
   if (c.promoters > max - c.passives || c.detractors > max - c.passives - c.promoters)
-    return {errc::overflow, metric, "respondents", "promoters + passives + detractors exceeds count_t"};
-  if (c.respondents() == 0) return {errc::empty_input, metric, "respondents", "no answers"};
+    return {errc::overflow, metric, f.respondents, "promoters + passives + detractors exceeds count_t"};
+  if (c.respondents() == 0) return {errc::empty_input, metric, f.respondents, "no answers"};
   return {};
 }
 
@@ -123,15 +136,17 @@ template <number T = double>
  * difference = NPS(b) - NPS(a) in points; SE = sqrt(SE_a^2 + SE_b^2); interval difference -/+ z SE;
  * z = difference / SE and the two-sided p-value 2 P(Z > |z|) (normal approximation).
  * @returns the difference in points with its interval, z and p.
- * Errors: as nps_interval for either survey; both standard errors 0 (every answer of one kind in
- * both surveys): errc::zero_denominator on "standard_error".
+ * Errors: as nps_interval for either survey, the field named with its survey ("a.promoters",
+ * "b.respondents"); both standard errors 0 (every answer of one kind in both surveys):
+ * errc::zero_denominator on "standard_error".
  */
 template <number T = double>
 [[nodiscard]] result<nps_comparison<T>> try_compare_nps(const nps_counts& a, const nps_counts& b, const T& level = T(0.95)) {
   using std::sqrt;
   using std::abs;
   constexpr const char* metric = "compare_nps";
-  if (auto e = detail::first_error({detail::check_nps_counts(metric, a), detail::check_nps_counts(metric, b),
+  if (auto e = detail::first_error({detail::check_nps_counts(metric, a, detail::nps_fields_a),
+                                    detail::check_nps_counts(metric, b, detail::nps_fields_b),
                                     detail::check_level(metric, "level", level)}))
     return e;
   const detail::nps_moments<T> ma = detail::nps_moments_of<T>(a);
