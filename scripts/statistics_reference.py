@@ -38,11 +38,20 @@
    z_a A + z_b B > 0; at or below the power of n = 0, Phi(-z_a A / B), no n solves it (R's uniroot
    fails too). Prints the power at n = 0 and n for powers above it; SciPy's norm.ppf beside them.
 
+7. Jeffreys limits at low levels, where the equal-tailed posterior interval lies beside x / n,
+   for tests/proportion_test.cpp: qbeta(a | 1 - a, x + 1/2, n - x + 1/2), a = (1 - level) / 2, by
+   mpmath.findroot (Illinois, on t over a bracket) of betainc(x + 1/2, n - x + 1/2, 0, t,
+   regularized=True) - a at 40 digits for small n, and by part 4's Newton on the integrated
+   density for n = 10^7; also the tail below x / n, betainc(x + 1/2, n - x + 1/2, 0, x / n), and
+   its limit for 1 of n as n grows, P(Gamma(3/2) < 1) = gammainc(3/2, 0, 1, regularized=True),
+   which makes 1 - 2 P the level below which the interval of 1 of a large n excludes x / n.
+
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
 (part 2 is skipped with a note if SciPy is not importable);
 python3 scripts/statistics_reference.py proportion   prints part 4 only (mpmath alone, about 2 min);
 python3 scripts/statistics_reference.py proportion_edges   prints part 5 only (a few seconds);
-python3 scripts/statistics_reference.py planning   prints part 6 only (instant; SciPy optional).
+python3 scripts/statistics_reference.py planning   prints part 6 only (instant; SciPy optional);
+python3 scripts/statistics_reference.py jeffreys_low   prints part 7 only (a few seconds).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -293,6 +302,35 @@ def part6():
     mp.mp.dps = 50
 
 
+JEFFREYS_LOW_CASES = [(1, 100, "0.1"), (99, 100, "0.1"), (1, 100, "0.2"), (3, 10, "0.1"), (3, 10, "1e-9"), (0, 10, "0.1"),
+                      (10, 10, "0.1")]
+JEFFREYS_LOW_LARGE = [(1000000, 10000000, "1e-6")]
+
+
+def part7():
+    mp.mp.dps = 40
+    print("// Jeffreys at low levels: x, n, level: lower, upper; tail below x/n")
+    for x, n, level in JEFFREYS_LOW_CASES:
+        a, b = mp.mpf(x) + mp.mpf(1) / 2, mp.mpf(n - x) + mp.mpf(1) / 2
+        half = (1 - mp.mpf(float(level))) / 2  # the double the test passes
+
+        def q(tail):
+            f = lambda t: mp.betainc(a, b, 0, t, regularized=True) - tail
+            return mp.findroot(f, (mp.mpf(10) ** -30, 1 - mp.mpf(10) ** -30), solver="illinois", tol=mp.mpf(10) ** -60)
+
+        lo = mp.mpf(0) if x == 0 else q(half)
+        hi = mp.mpf(1) if x == n else q(1 - half)
+        tail = mp.betainc(a, b, 0, mp.mpf(x) / n, regularized=True)
+        print("//   %d, %d, %s: %s, %s; tail %s" % (x, n, level, mp.nstr(lo, 20), mp.nstr(hi, 20), mp.nstr(tail, 10)))
+    for x, n, level in JEFFREYS_LOW_LARGE:
+        lo, hi = proportion_limits(x, n, float(level), True)
+        print("//   %d, %d, %s: limit - x/n %s, %s" % (x, n, level, mp.nstr(lo, 20), mp.nstr(hi, 20)))
+    mp.mp.dps = 40
+    g = mp.gammainc(mp.mpf(3) / 2, 0, 1, regularized=True)
+    print("//   1 of n, n -> infinity: tail %s, level below which x/n is outside %s" % (mp.nstr(g, 10), mp.nstr(1 - 2 * g, 10)))
+    mp.mp.dps = 50
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["proportion"]:
@@ -301,6 +339,8 @@ if __name__ == "__main__":
         part5()
     elif sys.argv[1:] == ["planning"]:
         part6()
+    elif sys.argv[1:] == ["jeffreys_low"]:
+        part7()
     else:
         part1()
         part2()
@@ -308,3 +348,4 @@ if __name__ == "__main__":
         part4()
         part5()
         part6()
+        part7()

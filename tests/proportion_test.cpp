@@ -399,6 +399,44 @@ TEMPLATE_TEST_CASE("proportion_interval: lower <= point <= upper for every metho
   }
 }
 
+TEMPLATE_TEST_CASE("proportion_interval: Jeffreys at low levels lies beside x / n as the posterior does",
+                   "[statistics][proportion]", double, long double) {
+  // (found by an audit) both limits were clamped to bracket x / n, which Jeffreys' posterior interval
+  // does not at levels below about 0.145: 1 of 100 at 0.1 gave [0.01, 0.01316] instead of
+  // [0.010518, 0.013161]. References: python3 scripts/statistics_reference.py jeffreys_low (mpmath
+  // betainc inverted by findroot at 40 digits; n = 10^7 by part 4's Newton on the integrated density):
+  using T = TestType;
+  struct low {
+    crm::count_t x, n;
+    double level;
+    long double lower, upper;
+  };
+  const low lows[] = {
+      {1, 100, 0.1, 0.01051813905997009396L, 0.013160880862421311288L},
+      {99, 100, 0.1, 0.98683911913757868871L, 0.98948186094002990604L},
+      {1, 100, 0.2, 0.0093255771206930332315L, 0.014659362371540053732L},  // brackets 0.01
+      {3, 10, 0.1, 0.28918704481360633323L, 0.32485114226271326368L},    // brackets 0.3
+      {3, 10, 1e-9, 0.30682363221971218553L, 0.30682363257553976706L},
+      {0, 10, 0.1, 0.0L, 0.02744323816355278297L},
+      {10, 10, 0.1, 0.97255676183644721703L, 1.0L},
+  };
+  for (const low& r : lows) {
+    INFO(r.x << " of " << r.n << " at " << r.level);
+    const auto j = crm::proportion_interval({.successes = r.x, .trials = r.n}, static_cast<T>(r.level), m::jeffreys);
+    CHECK_THAT(static_cast<double>(j.lower.fraction), WithinAbs(static_cast<double>(r.lower), 1e-12 * static_cast<double>(r.upper)));
+    CHECK_THAT(static_cast<double>(j.upper.fraction), WithinAbs(static_cast<double>(r.upper), 1e-12 * static_cast<double>(r.upper)));
+  }
+  // The Cornish-Fisher path (10^6 of 10^7 at 10^-6): limit - x/n = 1.3214434903119715431e-8 and
+  // 1.3452234544425701714e-8, both above the point; the interval is 2.4e-10 wide.
+  const auto big = crm::proportion_interval({.successes = 1'000'000, .trials = 10'000'000}, T(1e-6), m::jeffreys);
+  CHECK_THAT(static_cast<double>(big.lower.fraction - big.point.fraction), WithinRel(1.3214434903119715431e-8, 1e-8));
+  CHECK_THAT(static_cast<double>(big.upper.fraction - big.point.fraction), WithinRel(1.3452234544425701714e-8, 1e-8));
+  // Clopper-Pearson brackets x / n at every level: at 10^-9 it stays around 0.3.
+  const auto cp = crm::proportion_interval({.successes = 3, .trials = 10}, T(1e-9), m::clopper_pearson);
+  CHECK(cp.lower.fraction <= cp.point.fraction);
+  CHECK(cp.point.fraction <= cp.upper.fraction);
+}
+
 // decimal50 at n = 10^14: Boost's quantile took 115 s here (its time grows with n); the
 // Cornish-Fisher form is used from nu = 1e6 max(4, z^2) on and takes milliseconds. Its truncation error at
 // nu = 9e12 is far below the 25 digits of the mpmath reference (the {10^13, 10^14, 0.95} row).

@@ -21,6 +21,7 @@
 #include <boost/math/special_functions/log1p.hpp>
 
 #include <cmath>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -251,10 +252,24 @@ template <number T>
         hi = large ? T(p + beta_quantile_offset_large(x, failures, one_or_half, shift, z))
                       : T(boost::math::ibetac_inv(a, b, half_alpha, stat_policy()));
       }
-      // The exact limits bracket x / n; rounded (the point too), a limit within an ulp of the
-      // point can land on its other side (Jeffreys upper limit of 10^16 - 1 of 10^16 at 50 %).
-      if (p < lo) lo = p;
-      if (hi < p) hi = p;
+      // Clopper-Pearson's exact limits bracket x / n at every level; rounded (the point too), a
+      // limit within an ulp of the point can land on its other side: set to the point. Jeffreys'
+      // posterior interval brackets x / n only at levels above about 0.145: the posterior median is
+      // near (x + 1/6) / (n + 1/3), and for 1 of n the tail below x / n is P(Gamma(3/2) < 1) =
+      // 0.4276 as n grows, so at lower levels both limits lie beside the point (1 of 100 at 0.1:
+      // [0.010518, 0.013161]). There only a limit within rounding of the point is set to it (the
+      // upper limit of 10^16 - 1 of 10^16 at 50 %, an ulp below); the old clamp made that lower
+      // limit 0.01, an interval of neither the method nor the level.
+      if (jeffreys) {
+        using std::abs;
+        const T eps = T(std::numeric_limits<T>::epsilon());
+        const T slack = T(4) * eps * (T(abs(p)) + T(abs(lo)) + T(abs(hi))) + T(1e-9) * T(abs(T(hi - lo)));
+        if (p < lo && T(lo - p) <= slack) lo = p;
+        if (hi < p && T(p - hi) <= slack) hi = p;
+      } else {
+        if (p < lo) lo = p;
+        if (hi < p) hi = p;
+      }
       break;
     }
   }
@@ -281,11 +296,14 @@ template <number T>
  *    Beta(x + 1, n - x) (0 when x = 0, 1 when x = n).
  *  - Jeffreys: the alpha/2 and 1 - alpha/2 quantiles of Beta(x + 1/2, n - x + 1/2), with the lower
  *    limit 0 when x = 0 and the upper 1 when x = n (Brown, Cai & DasGupta 2001, Statist. Sci. 16(2)).
+ *    A posterior interval: at levels below about 0.145 it may lie beside x / n (its median is near
+ *    (x + 1/6) / (n + 1/3)), and is returned so.
  * Quantiles come from Boost.Math (normal, incomplete beta inverse), except where both Beta
  * parameters are large (x and n - x >= 1e4, x (n - x) / n >= 1e5 or more): there a Cornish-Fisher
  * expansion of logit Beta (Abramowitz & Stegun 26.2.49), within 1e-10 of the half-width plus two
  * ulps of the point in double and long double (float: to its own rounding), within 1e-15 of it in
- * multiprecision types (docs/statistics.md, "Large counts"). lower <= point <= upper always. The rate
+ * multiprecision types (docs/statistics.md, "Large counts"). lower <= point <= upper always, except
+ * for Jeffreys at a level below about 0.145 (above). The rate
  * itself is the share
  * formula of every proportion metric, e.g. open rate = opens / delivered (001_15fb4e46a87cf176.txt
  * line 74), churn = lost / customers at start (line 42).
