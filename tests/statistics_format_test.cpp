@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,25 @@ TEST_CASE("statistics format: the level's own digits, width and alignment, no ne
   CHECK(fmt::format("{}", crm::rate_estimate<double>{{0.308}, {0.308}, {0.308}, 0.00001}) == "30.8% [30.8%, 30.8%] 0.001% CI");
   CHECK(fmt::format("{}", crm::rate_estimate<float>{{0.308f}, {0.2553f}, {0.3662f}, 0.95f}) == "30.8% [25.53%, 36.62%] 95% CI");
   CHECK(fmt::format("{}", crm::rate_estimate<double>{{0.308}, {0.2553}, {0.3662}, 0.9}) == "30.8% [25.53%, 36.62%] 90% CI");
+  // (found by an audit) levels whose 10 decimals of percent (3 for float) round to 100 or 0 printed
+  // "100% CI" and "0% CI"; now the fewest more decimals that do not. The digits, by Python:
+  //   f"{0.9999999999999:.13f}" -> '0.9999999999999' (.12f -> '1.000000000000');
+  //   f"{1 - 2**-53:.16f}" -> '0.9999999999999999' (.15f -> '1.000000000000000');
+  //   f"{1e-13:.15f}" -> '0.000000000000100' (.14f -> '0.00000000000010');
+  //   f = float(numpy.float32(0.999999)): f"{f:.6f}" -> '0.999999' (.5f -> '1.00000');
+  //   g = float(numpy.float32(1e-6)): f"{g:.6f}" -> '0.000001' (.5f -> '0.00000')
+  const auto at = [](auto level) {
+    using T = decltype(level);
+    return fmt::format("{}", crm::rate_estimate<T>{{T(0.3)}, {T(0.2)}, {T(0.4)}, level});
+  };
+  CHECK(at(0.9999999999999) == "30% [20%, 40%] 99.99999999999% CI");
+  CHECK(at(1.0 - 0x1p-53) == "30% [20%, 40%] 99.99999999999999% CI");
+  CHECK(at(1e-13) == "30% [20%, 40%] 0.00000000001% CI");
+  CHECK(at(0.999999f) == "30% [20%, 40%] 99.9999% CI");
+  CHECK(at(1e-6f) == "30% [20%, 40%] 0.0001% CI");
+  CHECK(at(0.95L) == "30% [20%, 40%] 95% CI");
+  CHECK(at(std::numeric_limits<double>::denorm_min()).find("% CI") != std::string::npos);
+  CHECK(at(std::numeric_limits<double>::denorm_min()).find(" 0% CI") == std::string::npos);
   const auto w = crm::proportion_interval({.successes = 81, .trials = 263});
   CHECK(fmt::format("[{:>35}]", w) == "[      30.8% [25.53%, 36.62%] 95% CI]");  // 29 characters, 6 of fill
   CHECK(fmt::format("[{:*<30.1}]", w) == "[30.8% [25.5%, 36.6%] 95% CI***]");
