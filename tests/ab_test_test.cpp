@@ -190,6 +190,9 @@ TEST_CASE("A/B tests: bad input is an error naming the field, in both forms", "[
   CHECK_THROWS_AS(crm::fisher_exact_test({1, 0}, {3, 30}), crm::metric_error);
   CHECK_THROWS_AS(crm::chi_square_test({1, 2}, {3, -30}), crm::metric_error);
   CHECK_THROWS_AS(crm::relative_lift({1, 2}, {0, 30}), crm::metric_error);
+  // (found by an audit) a method cast from outside the enumeration silently gave Newcombe's interval.
+  CHECK_THROWS_WITH(crm::rate_difference({1, 2}, {1, 2}, 0.95, static_cast<crm::difference_method>(7)),
+                    "crm::rate_difference: method is out of range (not a difference_method)");
 }
 
 // A/B tests at the limits of count_t (2^63 - 1): sums of two counts overflow long long, and used

@@ -300,6 +300,9 @@ TEST_CASE("probability_b_beats_a: bad input is an error naming the field, in bot
       crm::try_probability_b_beats_a<double>({1, 2}, {1, 2}, {.alpha = 0.5, .beta = 0.5}, crm::bayes_method::exact_sum);
   CHECK(no_sum.error().code == crm::errc::out_of_range);
   CHECK(std::string(no_sum.error().field) == "method");
+  // (found by an audit) a method cast from outside the enumeration was taken as a forced quadrature.
+  CHECK_THROWS_WITH(crm::probability_b_beats_a<double>({1, 2}, {1, 2}, {}, static_cast<crm::bayes_method>(9)),
+                    "crm::probability_b_beats_a: method is out of range (not a bayes_method)");
   CHECK_THROWS_WITH(crm::probability_b_beats_a({3, 2}, {1, 2}),
                     "crm::probability_b_beats_a: a.successes is larger than its whole (must not exceed a.trials)");
   CHECK_FALSE(crm::beta_prior<double>{.alpha = 0.0}.ok());

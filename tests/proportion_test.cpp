@@ -342,6 +342,9 @@ TEST_CASE("proportion_interval: bad input is an error naming the field, in both 
   CHECK(crm::try_proportion_interval({.successes = 1, .trials = 4}, std::numeric_limits<double>::quiet_NaN())
             .error()
             .code == errc::not_finite);
+  // (found by an audit) a method cast from outside the enumeration gave [0, 1], no method's interval.
+  CHECK_THROWS_WITH(crm::proportion_interval({.successes = 3, .trials = 10}, 0.95, static_cast<crm::interval_method>(9)),
+                    "crm::proportion_interval: method is out of range (not an interval_method)");
   CHECK_FALSE(crm::proportion_sample{.successes = 3, .trials = 2}.ok());
   CHECK(crm::proportion_sample{.successes = 2, .trials = 2}.ok());
 }

@@ -43,7 +43,8 @@ struct test_result {
  * lower = d - sqrt((p_b - l_b)^2 + (u_a - p_a)^2), upper = d + sqrt((u_b - p_b)^2 + (p_a - l_a)^2).
  * Wald: d -/+ z sqrt(p_a (1 - p_a) / n_a + p_b (1 - p_b) / n_b).
  * @returns a rate in percentage points as a fraction (0.012 = +1.2 points), within [-1, 1].
- * Errors: either sample invalid (fields a.trials, b.successes, ...); level not in (0, 1).
+ * Errors: either sample invalid (fields a.trials, b.successes, ...); level not in (0, 1); a method
+ * outside the enumeration (errc::out_of_range on "method").
  */
 template <number T = double>
 [[nodiscard]] result<rate_estimate<T>> try_rate_difference(const proportion_sample& a, const proportion_sample& b,
@@ -53,6 +54,9 @@ template <number T = double>
   constexpr const char* metric = "rate_difference";
   if (auto e = detail::first_error({detail::check_two_samples(metric, a, b), detail::check_level(metric, "level", level)}))
     return e;
+  // a value cast from outside the enumeration silently gave Newcombe's interval
+  if (method != difference_method::newcombe && method != difference_method::wald)
+    return error_info{errc::out_of_range, metric, "method", "not a difference_method"};
   const T pa = a.observed<T>().fraction;
   const T pb = b.observed<T>().fraction;
   // (x_b n_a - x_a n_b) / (n_a n_b): exact numerator, so a difference of 1e-9 between rates of

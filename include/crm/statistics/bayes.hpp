@@ -720,7 +720,8 @@ template <number T>
  * where no posterior parameter is an integer within bayes_exact_max_terms (errc::out_of_range on
  * "method"), or narrow_expansion where neither posterior is 100 times narrower (the same);
  * errc::not_converged if the quadrature's error estimate exceeds 1e-6, or, with
- * automatic, if its bound exceeds bayes_automatic_max_error.
+ * automatic, if its bound exceeds bayes_automatic_max_error; a method outside the enumeration
+ * (errc::out_of_range on "method").
  *
  * **Example**
  *     crm::probability_b_beats_a({.successes = 120, .trials = 2400}, {.successes = 150, .trials = 2400})
@@ -735,6 +736,10 @@ template <number T = double>
                                     detail::check_positive(metric, "prior.alpha", prior.alpha),
                                     detail::check_positive(metric, "prior.beta", prior.beta)}))
     return e;
+  // a value cast from outside the enumeration was taken as a forced quadrature
+  if (method != bayes_method::automatic && method != bayes_method::exact_sum && method != bayes_method::numerical_integration &&
+      method != bayes_method::normal_approximation && method != bayes_method::narrow_expansion)
+    return error_info{errc::out_of_range, metric, "method", "not a bayes_method"};
   using W = detail::bayes_work_t<T>;
   const result<bayes_comparison<W>> r =
       detail::probability_b_beats_a_in(metric, a, b, W(prior.alpha), W(prior.beta), method);

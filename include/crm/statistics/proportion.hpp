@@ -308,7 +308,8 @@ template <number T>
  * formula of every proportion metric, e.g. open rate = opens / delivered (001_15fb4e46a87cf176.txt
  * line 74), churn = lost / customers at start (line 42).
  * Errors: trials zero or negative, successes negative, successes > trials, level not in (0, 1) or not
- * finite; errc::not_converged if a Boost.Math quantile fails (not expected for valid input).
+ * finite; a method outside the enumeration (errc::out_of_range on "method"); errc::not_converged if a
+ * Boost.Math quantile fails (not expected for valid input).
  *
  * **Example**
  *     crm::proportion_interval({.successes = 81, .trials = 263})  // 30.8% [25.53%, 36.62%] 95% CI
@@ -321,6 +322,10 @@ template <number T = double>
                                                     sample.trials),
                             detail::check_level(metric, "level", level)}))
     return e;
+  // a value cast from outside the enumeration gave [0, 1] (no case of the switch ran)
+  if (method != interval_method::wilson && method != interval_method::agresti_coull &&
+      method != interval_method::clopper_pearson && method != interval_method::jeffreys)
+    return error_info{errc::out_of_range, metric, "method", "not an interval_method"};
   return detail::proportion_interval_unchecked(metric, sample.successes, sample.trials, level, method);
 }
 /// Throwing form of try_proportion_interval: crm::metric_error on invalid input.
