@@ -37,6 +37,8 @@
    solved for n = ((z_a A + z_b B) / d)^2, z_b = norm.ppf(power), by mpmath at 40 digits, where
    z_a A + z_b B > 0; at or below the power of n = 0, Phi(-z_a A / B), no n solves it (R's uniroot
    fails too). Prints the power at n = 0 and n for powers above it; SciPy's norm.ppf beside them.
+   Also the minimum detectable effect d at powers near 1 (baseline 0.05, n = 8000, alpha 0.05):
+   the root of power(d) = target by 200 bisections of [0, 1 - p1] at 40 digits.
 
 7. Jeffreys limits at low levels, where the equal-tailed posterior interval lies beside x / n,
    for tests/proportion_test.cpp: qbeta(a | 1 - a, x + 1/2, n - x + 1/2), a = (1 - level) / 2, by
@@ -299,6 +301,26 @@ def part6():
                 n += " (SciPy %r)" % (((norm.isf(float(alpha) / 2) * float(big_a) + norm.ppf(power) * float(big_b)) / float(d)) ** 2)
             line += " power %r -> n %s;" % (power, n)
         print(line)
+    p1, n, alpha = mp.mpf(0.05), 8000, mp.mpf(0.05)
+    z_a = mp.sqrt(2) * mp.erfinv(1 - alpha)
+
+    def power_at(d):
+        p2 = p1 + d
+        big_a = mp.sqrt((p1 + p2) * (2 - p1 - p2) / 2)
+        big_b = mp.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+        return mp.ncdf((mp.sqrt(n) * d - z_a * big_a) / big_b)
+
+    line = "//   mde, baseline 0.05, n 8000, alpha 0.05:"
+    for target in (0.8, 0.99999, 0.9999999, 0.999999999):
+        lo, hi = mp.mpf(0), 1 - p1
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            if power_at(mid) < mp.mpf(target):
+                lo = mid
+            else:
+                hi = mid
+        line += " power %r -> %s;" % (target, mp.nstr((lo + hi) / 2, 20))
+    print(line)
     mp.mp.dps = 50
 
 

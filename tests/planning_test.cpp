@@ -123,6 +123,26 @@ TEST_CASE("sample_size_per_arm: a power no n reaches is an error, not a spurious
     }
 }
 
+TEMPLATE_TEST_CASE("minimum_detectable_effect: powers near 1 keep the effect's digits", "[statistics][planning]", double,
+                   long double) {
+  // (found by an audit) the root finder solved Phi(deviate) - power, which near 1 keeps only Phi's
+  // absolute precision: 1e-11 relative in the effect at a power of 1 - 1e-7, 3e-10 at 1 - 1e-9.
+  // References: python3 scripts/statistics_reference.py planning (mpmath, 200 bisections at 40 digits)
+  //   -> baseline 0.05, n 8000, alpha 0.05: power 0.8 -> 0.010102517054625389163;
+  //      0.99999 -> 0.023687824734609538265; 0.9999999 -> 0.027636884913881471141;
+  //      0.999999999 -> 0.031093439089362424661
+  using T = TestType;
+  const double powers[] = {0.8, 0.99999, 0.9999999, 0.999999999};
+  const double effects[] = {0.010102517054625389163, 0.023687824734609538265, 0.027636884913881471141,
+                            0.031093439089362424661};
+  for (int i = 0; i < 4; ++i) {
+    INFO("power " << powers[i]);
+    const auto d = crm::minimum_detectable_effect<T>(
+        {.baseline = static_cast<T>(0.05), .trials_per_arm = 8000, .alpha = static_cast<T>(0.05), .power = static_cast<T>(powers[i])});
+    CHECK_THAT(static_cast<double>(d.fraction), WithinRel(effects[i], 1e-14));
+  }
+}
+
 TEST_CASE("planning: alpha, power and rates out of range are errors naming the field", "[statistics][planning][errors]") {
   using crm::errc;
   const auto field = [](const auto& r) { return std::string(r.error().field); };

@@ -93,16 +93,21 @@ template <number T>
                       check_open_unit(metric, "alpha", plan.alpha)});
 }
 
-/// Power of the two-sided test of p1 against p2 = p1 + d with n trials per arm; d given apart so that a
-/// tiny effect keeps its digits (p2 - p1 rounds to eps p2).
+/// The normal deviate whose Phi is the power of the two-sided test of p1 against p2 = p1 + d with n
+/// trials per arm; d given apart so that a tiny effect keeps its digits (p2 - p1 rounds to eps p2).
 template <number T>
-[[nodiscard]] T power_of_difference(const T& p1, const T& p2, const T& d, const T& n, const T& z_alpha) {
+[[nodiscard]] T power_deviate(const T& p1, const T& p2, const T& d, const T& n, const T& z_alpha) {
   using std::abs;
   using std::sqrt;
   const T q1 = T(1) - p1;
   const T q2 = T(1) - p2;
   const T numerator = T(sqrt(n)) * T(abs(d)) - z_alpha * T(sqrt(T((p1 + p2) * (q1 + q2) / T(2))));
-  return normal_cdf(T(numerator / T(sqrt(T(p1 * q1 + p2 * q2)))));
+  return T(numerator / T(sqrt(T(p1 * q1 + p2 * q2))));
+}
+/// Power of the two-sided test of p1 against p2 = p1 + d with n trials per arm.
+template <number T>
+[[nodiscard]] T power_of_difference(const T& p1, const T& p2, const T& d, const T& n, const T& z_alpha) {
+  return normal_cdf(power_deviate(p1, p2, d, n, z_alpha));
 }
 template <number T>
 [[nodiscard]] T power_of(const T& p1, const T& p2, const T& n, const T& z_alpha) {
@@ -213,7 +218,15 @@ template <number T = double>
   const T p1 = plan.baseline;
   // solved for the effect d itself (p2 = p1 + d), so that a tiny effect (n near 2^63: d ~ 3e-10) is
   // found to its own relative precision, not to that of p2 (which left 3e-8 relative in d)
-  const auto gap = [&](const T& d) { return T(detail::power_of_difference(p1, T(p1 + d), d, n, z_alpha) - plan.power); };
+  // power(d) - target; for a target of 1/2 or more as (1 - target) - P(Z > deviate), 1 - target exact
+  // (Sterbenz) and the upper tail accurate to its own digits: Phi - target near 1 kept only the
+  // absolute precision of Phi, 3e-10 relative in the effect at a power of 1 - 1e-9
+  const T miss = T(1) - plan.power;
+  const bool high = !(plan.power < T(0.5));
+  const auto gap = [&](const T& d) {
+    const T deviate = detail::power_deviate(p1, T(p1 + d), d, n, z_alpha);
+    return high ? T(miss - detail::normal_upper_tail(deviate)) : T(detail::normal_cdf(deviate) - plan.power);
+  };
   const T hi = T(1) - p1;
   if (gap(hi) < T(0))
     return error_info{errc::out_of_range, metric, "trials_per_arm", "too few trials to reach the power"};
