@@ -91,6 +91,17 @@ TEST_CASE("compare_nps: difference, interval and p-value match R", "[statistics]
   CHECK_THAT(r.difference.upper, WithinRel(32.170671637658031727, 1e-12));
   CHECK_THAT(r.z, WithinRel(1.712190436606048083, 1e-12));
   CHECK_THAT(r.p_value, WithinRel(0.086861579274437634, 1e-11));
+  // (found by an audit) the interval was not clipped to the differences that exist: one promoter and
+  // one detractor in each survey, by hand: NPS 0 each, SE_a = SE_b = 100 sqrt((1/2 + 1/2 - 0) / 2) =
+  // 70.71, SE = 100; at 99.9 % z = scipy.stats.norm.isf(0.0005) = 3.2905267314918945, so 0 -/+ 329.05
+  // -> [-200, 200]; at 95 % (z = 1.959963984540054) 0 -/+ 195.9963984540054 stays.
+  const auto wide = crm::compare_nps({.promoters = 1, .passives = 0, .detractors = 1},
+                                     {.promoters = 1, .passives = 0, .detractors = 1}, 0.999);
+  CHECK(wide.difference.lower == -200.0);
+  CHECK(wide.difference.upper == 200.0);
+  const auto inside = crm::compare_nps({.promoters = 1, .passives = 0, .detractors = 1},
+                                       {.promoters = 1, .passives = 0, .detractors = 1});
+  CHECK_THAT(inside.difference.upper, WithinRel(195.9963984540054, 1e-12));
 }
 
 TEST_CASE("nps statistics: bad input is an error naming the field, in both forms", "[statistics][nps][errors]") {

@@ -133,7 +133,8 @@ template <number T = double>
 /**
  * @brief Compares the NPS of two independent surveys (b against a).
  *
- * difference = NPS(b) - NPS(a) in points; SE = sqrt(SE_a^2 + SE_b^2); interval difference -/+ z SE;
+ * difference = NPS(b) - NPS(a) in points; SE = sqrt(SE_a^2 + SE_b^2); interval difference -/+ z SE,
+ * clipped to [-200, 200];
  * z = difference / SE and the two-sided p-value 2 P(Z > |z|) (normal approximation).
  * @returns the difference in points with its interval, z and p.
  * Errors: as nps_interval for either survey, the field named with its survey ("a.promoters",
@@ -158,7 +159,13 @@ template <number T = double>
   const T half = detail::normal_critical(level) * se;
   const T z = diff / se;
   const T p = T(2) * detail::normal_upper_tail(T(abs(z)));
-  return nps_comparison<T>{value_estimate<T>{diff, T(diff - half), T(diff + half), level}, z, p};
+  // clipped to the differences that exist, [-200, 200], as nps_interval to [-100, 100] (one promoter
+  // and one detractor in each survey at 99.9 % gave [-329, 329])
+  T lo = diff - half;
+  T hi = diff + half;
+  if (lo < T(-200)) lo = T(-200);
+  if (T(200) < hi) hi = T(200);
+  return nps_comparison<T>{value_estimate<T>{diff, lo, hi, level}, z, p};
 }
 /// Throwing form of try_compare_nps.
 template <number T = double>
