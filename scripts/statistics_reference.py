@@ -48,12 +48,17 @@
    its limit for 1 of n as n grows, P(Gamma(3/2) < 1) = gammainc(3/2, 0, 1, regularized=True),
    which makes 1 - 2 P the level below which the interval of 1 of a large n excludes x / n.
 
+8. Normal critical values at levels near 0, for tests/proportion_test.cpp: z = sqrt(2) erfinv(level)
+   by mpmath at 40 digits (the doubles the tests pass), and the Wilson upper limit of 0 of n,
+   z^2 / (n + z^2), which has no cancellation and so shows z's own precision.
+
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
 (part 2 is skipped with a note if SciPy is not importable);
 python3 scripts/statistics_reference.py proportion   prints part 4 only (mpmath alone, about 2 min);
 python3 scripts/statistics_reference.py proportion_edges   prints part 5 only (a few seconds);
 python3 scripts/statistics_reference.py planning   prints part 6 only (instant; SciPy optional);
-python3 scripts/statistics_reference.py jeffreys_low   prints part 7 only (a few seconds).
+python3 scripts/statistics_reference.py jeffreys_low   prints part 7 only (a few seconds);
+python3 scripts/statistics_reference.py low_levels   prints part 8 only (instant).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -353,6 +358,15 @@ def part7():
     mp.mp.dps = 50
 
 
+def part8():
+    mp.mp.dps = 40
+    print("// levels near 0: level, z = sqrt(2) erfinv(level), Wilson upper limit of 0 of 10 = z^2 / (10 + z^2)")
+    for level in (1e-9, 1e-6, 1e-3):
+        z = mp.sqrt(2) * mp.erfinv(mp.mpf(level))
+        print("//   %r: z %s, upper %s" % (level, mp.nstr(z, 20), mp.nstr(z * z / (10 + z * z), 20)))
+    mp.mp.dps = 50
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["proportion"]:
@@ -363,6 +377,8 @@ if __name__ == "__main__":
         part6()
     elif sys.argv[1:] == ["jeffreys_low"]:
         part7()
+    elif sys.argv[1:] == ["low_levels"]:
+        part8()
     else:
         part1()
         part2()
@@ -371,3 +387,4 @@ if __name__ == "__main__":
         part5()
         part6()
         part7()
+        part8()

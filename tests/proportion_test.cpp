@@ -440,6 +440,22 @@ TEMPLATE_TEST_CASE("proportion_interval: Jeffreys at low levels lies beside x / 
   CHECK(cp.point.fraction <= cp.upper.fraction);
 }
 
+TEMPLATE_TEST_CASE("proportion_interval: levels near 0 keep the critical value's digits", "[statistics][proportion]", double,
+                   long double) {
+  // (found by an audit) z came from the quantile of (1 - level) / 2, a probability next to 1/2 that
+  // keeps only its absolute precision: at level 1e-9 z was 2.8e-8 relative off. The Wilson upper
+  // limit of 0 of 10 is z^2 / (10 + z^2), with no cancellation. References:
+  //   python3 scripts/statistics_reference.py low_levels  (mpmath, z = sqrt(2) erfinv(level))
+  using T = TestType;
+  const double levels[] = {1e-9, 1e-6, 1e-3};
+  const double uppers[] = {1.5707963267948968155e-19, 1.570796326795472204e-13, 1.5707969025221602895e-7};
+  for (int i = 0; i < 3; ++i) {
+    INFO("level " << levels[i]);
+    const auto w = crm::proportion_interval({.successes = 0, .trials = 10}, static_cast<T>(levels[i]));
+    CHECK_THAT(static_cast<double>(w.upper.fraction), WithinRel(uppers[i], 1e-14));
+  }
+}
+
 // decimal50 at n = 10^14: Boost's quantile took 115 s here (its time grows with n); the
 // Cornish-Fisher form is used from nu = 1e6 max(4, z^2) on and takes milliseconds. Its truncation error at
 // nu = 9e12 is far below the 25 digits of the mpmath reference (the {10^13, 10^14, 0.95} row).
