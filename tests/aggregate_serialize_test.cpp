@@ -262,3 +262,77 @@ TEST_CASE("serialize: impossible states behind a valid checksum are refused, mer
   }
 }
 
+
+// A state read back may hold a count of 2^63 - 1; the next order or return of that count is refused
+// (errc::overflow naming the count), the state unchanged, never a wrapped count (undefined
+// behaviour), on one thread and in crm::add_parallel's two-phase add. Byte offsets: the 24-byte frame,
+// then the payloads of write_payload (order totals: revenue, returned, orders, returns; repeat
+// purchases: orders, returns; RFM: calibration day, holdout flag, end day, unit, day-log flag,
+// returns; periods: unit, first, periods, inactive periods, flags, then per period orders, returns,
+// revenue).
+TEST_CASE("serialize: one more order or return past 2^63 - 1 read back is refused, the state unchanged", "[aggregate][serialize]") {
+  constexpr std::uint64_t most = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const auto t = crm::to_time(sys_days{2024y / 3 / 1});
+  const crm::order<double> purchase{.customer = 7, .time = t, .amount = 5.0}, refund{.customer = 7, .time = t, .amount = -2.0};
+  // acc's count at `at` (which must hold `now`) set to 2^63 - 1, through its bytes
+  const auto full = [&](const auto& acc, std::size_t at, std::uint64_t now) {
+    std::vector<std::byte> b = acc.serialize();
+    REQUIRE(rd64(b, at) == now);
+    wr64(b, at, most);
+    reseal(b);
+    auto r = std::remove_cvref_t<decltype(acc)>::try_deserialize(b);
+    REQUIRE(r);
+    return *r;
+  };
+  // the record refused alone, in a batch (skip) and, with a round of >= 2 x 65 536 records, by add_parallel
+  const auto refused = [&](auto acc, const crm::order<double>& bad, const char* field) {
+    INFO(acc.name << " " << field);
+    const auto before = acc;
+    const crm::error_info e = acc.try_add(bad);
+    CHECK(e.code == crm::errc::overflow);
+    CHECK(std::string(e.field) == field);
+    CHECK(acc == before);
+    std::vector<crm::order<double>> batch(140'000, bad.amount < 0 ? purchase : refund);
+    batch[70'001] = bad;
+    const crm::add_report one = acc.try_add(std::span<const crm::order<double>>(batch), crm::on_bad_record::skip);
+    CHECK(one.rejected == 1);
+    CHECK(one.first_rejections[0].index == 70'001);
+    // two threads: the record is in the second half, which is counted apart from the full count
+    // and merged into it, so the merge fails (documented at try_add_parallel: overflow for the batch)
+    auto acc2 = before;
+    const auto two = crm::try_add_parallel(acc2, std::span<const crm::order<double>>(batch), {.threads = 2, .policy = crm::on_bad_record::skip});
+    REQUIRE(!two);
+    CHECK(two.error().code == crm::errc::overflow);
+    CHECK(std::string(two.error().field) == field);
+    // ... and in the first half it is the one thread's report and state
+    std::swap(batch[70'001], batch[3]);
+    auto one_first = before;
+    auto acc3 = before;
+    const crm::add_report r1 = one_first.try_add(std::span<const crm::order<double>>(batch), crm::on_bad_record::skip);
+    const auto r3 = crm::try_add_parallel(acc3, std::span<const crm::order<double>>(batch), {.threads = 2, .policy = crm::on_bad_record::skip});
+    REQUIRE(r3);
+    CHECK(r3->rejected == 1);
+    CHECK(r3->used == r1.used);
+    CHECK(r3->first_rejections[0].index == 3);
+    CHECK(r3->first_rejections[0].index == r1.first_rejections[0].index);
+    CHECK(acc3 == one_first);
+  };
+  crm::order_totals_accumulator<double> totals;
+  totals.add(std::vector<crm::order<double>>{purchase, purchase, refund});
+  refused(full(totals, 24 + 16, 2), purchase, "orders");
+  refused(full(totals, 24 + 24, 1), refund, "returns");
+  crm::customer_accumulator<double> customers;
+  customers.add(std::vector<crm::order<double>>{purchase, refund});
+  refused(full(customers, 24 + 24, 1), refund, "returns");
+  crm::repeat_purchase_accumulator<double> repeat;
+  repeat.add(std::vector<crm::order<double>>{purchase, refund});
+  refused(full(repeat, 24 + 8, 1), refund, "returns");
+  crm::rfm_accumulator<double> rfm({.calibration_end = sys_days{2024y / 12 / 31}});
+  rfm.add(std::vector<crm::order<double>>{purchase, refund});
+  refused(full(rfm, 24 + 14, 1), refund, "returns");
+  crm::period_accumulator<double> periods({.unit = crm::period_unit::month, .first = sys_days{2024y / 1 / 1}, .periods = 12});
+  periods.add(std::vector<crm::order<double>>{purchase, refund});
+  const std::size_t march = 24 + 14 + 2 * 24;  // the third period's orders, then its returns
+  refused(full(periods, march, 1), purchase, "orders");
+  refused(full(periods, march + 8, 1), refund, "returns");
+}

@@ -225,11 +225,13 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     if (p < 0 || p >= opt_.periods) [[unlikely]]
       return {errc::out_of_range, name, "time", "is outside the periods of the accumulator"};
     const auto pi = static_cast<std::size_t>(p);
+    emit = !(o.amount < number_traits<T>::zero());
+    count_t& c = (emit ? orders_ : returns_)[pi];
+    if (c == detail::count_max) [[unlikely]] return detail::count_overflow(name, emit ? "orders" : "returns");
     T r = revenue_[pi];
     if (!detail::add_finite(r, o.amount)) [[unlikely]] return overflow();
     revenue_[pi] = r;
-    emit = !(o.amount < number_traits<T>::zero());
-    ++(emit ? orders_ : returns_)[pi];
+    ++c;
     return {};
   }
   [[nodiscard]] part_entry partitioned_entry(const order<T>& o) { return {o.customer, period_index(o.time)}; }
@@ -254,6 +256,9 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     if (p < 0 || p >= opt_.periods) [[unlikely]]
       return {errc::out_of_range, name, "time", "is outside the periods of the accumulator"};
     const auto pi = static_cast<std::size_t>(p);
+    // a state read back may hold 2^63 - 1 orders (or returns) in a period: one more is refused
+    if ((o.amount < number_traits<T>::zero() ? returns_ : orders_)[pi] == detail::count_max) [[unlikely]]
+      return detail::count_overflow(name, o.amount < number_traits<T>::zero() ? "returns" : "orders");
     if (o.amount < number_traits<T>::zero()) {
       T r = revenue_[pi];
       if (!detail::add_finite(r, o.amount)) return overflow();
@@ -460,8 +465,8 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       if (!detail::add_finite(rev[p], other.revenue_[p])) return overflow();
     for (std::size_t p = 0; p < orders_.size(); ++p) {
       count_t n = orders_[p], m = returns_[p];
-      if (!detail::add_counts(n, other.orders_[p]) || !detail::add_counts(m, other.returns_[p]))
-        return {errc::overflow, name, "orders", "a period's orders or returns pass 2^63 - 1"};
+      if (!detail::add_counts(n, other.orders_[p])) return {errc::overflow, name, "orders", "a period's orders pass 2^63 - 1"};
+      if (!detail::add_counts(m, other.returns_[p])) return {errc::overflow, name, "returns", "a period's returns pass 2^63 - 1"};
     }
     revenue_ = std::move(rev);
     for (std::size_t p = 0; p < orders_.size(); ++p) {
@@ -552,8 +557,8 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     if (overflows) return overflow();
     for (std::size_t p = 0; p < P; ++p) {
       count_t x = orders_[p], y = returns_[p];
-      if (!detail::add_counts(x, orders[p]) || !detail::add_counts(y, returns[p]))
-        return {errc::overflow, name, "orders", "a period's orders or returns pass 2^63 - 1"};
+      if (!detail::add_counts(x, orders[p])) return {errc::overflow, name, "orders", "a period's orders pass 2^63 - 1"};
+      if (!detail::add_counts(y, returns[p])) return {errc::overflow, name, "returns", "a period's returns pass 2^63 - 1"};
     }
     // the buffer is whole: add it
     detail::byte_reader w(payload, name);

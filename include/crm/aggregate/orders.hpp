@@ -38,6 +38,12 @@ template <number T>
   if (!number_traits<T>::is_finite(o.amount)) return {errc::not_finite, what, "amount"};
   return check_time(what, o.time);
 }
+/// The largest count a state holds (a state read back or merged may hold it: the next record of
+/// that count is then refused with count_overflow, never wrapped).
+inline constexpr count_t count_max = std::numeric_limits<count_t>::max();
+[[nodiscard]] constexpr error_info count_overflow(const char* what, const char* field) noexcept {
+  return {errc::overflow, what, field, "passes 2^63 - 1"};
+}
 /// a += b for counts (both >= 0, as every count of a state is): false, leaving a unchanged, when the
 /// sum would pass count_t's largest value.
 [[nodiscard]] constexpr bool add_counts(count_t& a, count_t b) noexcept {
@@ -88,9 +94,12 @@ class order_totals_accumulator : public detail::accumulator_base<order_totals_ac
   error_info try_add(const order<T>& o) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
     if (number_traits<T>::zero() <= o.amount) {
+      // a state read back may hold 2^63 - 1 orders: one more is refused, never a wrapped count
+      if (orders_ == detail::count_max) [[unlikely]] return detail::count_overflow(name, "orders");
       if (!detail::add_finite(revenue_, o.amount)) return {errc::overflow, name, "revenue", "the sum of amounts is too large"};
       ++orders_;
     } else {
+      if (returns_ == detail::count_max) [[unlikely]] return detail::count_overflow(name, "returns");
       const T refund = -o.amount;
       if (!detail::add_finite(returned_, refund)) return {errc::overflow, name, "returned", "the sum of refunds is too large"};
       ++returns_;
@@ -410,9 +419,11 @@ class repeat_purchase_accumulator : public detail::accumulator_base<repeat_purch
   error_info try_add(const order<T>& o) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
     if (o.amount < number_traits<T>::zero()) {
+      if (returns_ == detail::count_max) [[unlikely]] return detail::count_overflow(name, "returns");
       ++returns_;
       return {};
     }
+    if (orders_ == detail::count_max) [[unlikely]] return detail::count_overflow(name, "orders");
     state& n = *table_.try_emplace(o.customer).first;
     if (n == std::numeric_limits<state>::max()) [[unlikely]] return overflow();
     ++n;
@@ -436,7 +447,9 @@ class repeat_purchase_accumulator : public detail::accumulator_base<repeat_purch
   error_info partitioned_scan(const order<T>& o, bool& emit) {
     if (const error_info e = detail::check_order(name, o)) [[unlikely]] return e;
     emit = !(o.amount < number_traits<T>::zero());
-    ++(emit ? orders_ : returns_);
+    count_t& c = emit ? orders_ : returns_;
+    if (c == detail::count_max) [[unlikely]] return detail::count_overflow(name, emit ? "orders" : "returns");
+    ++c;
     return {};
   }
   [[nodiscard]] part_entry partitioned_entry(const order<T>& o) const noexcept { return {o.customer}; }
@@ -473,8 +486,11 @@ class repeat_purchase_accumulator : public detail::accumulator_base<repeat_purch
   [[nodiscard]] std::size_t memory_bytes() const noexcept { return table_.memory_bytes() + sizeof(*this) - sizeof(table_); }
 
   /// Adds the records of `other`. Errors: one customer's purchases pass 2^32 - 1 (overflow,
-  /// "orders"; nothing is changed).
+  /// "orders"), or the orders or returns 2^63 - 1 (overflow, "orders" / "returns"); nothing is
+  /// changed.
   error_info try_merge(const repeat_purchase_accumulator& other) {
+    if (count_t n = orders_; !detail::add_counts(n, other.orders_)) return detail::count_overflow(name, "orders");
+    if (count_t n = returns_; !detail::add_counts(n, other.returns_)) return detail::count_overflow(name, "returns");
     // no customer can pass the bound while both sides' purchases together stay below it
     constexpr std::uint64_t most = std::numeric_limits<state>::max();
     bool over = false;

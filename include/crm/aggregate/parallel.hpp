@@ -412,9 +412,10 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
  * acc.try_add(records, opt.policy) would report it (with on_bad_record::stop, the records after the
  * first bad record are not added and count as unread).
  * rfm_accumulator without its day log is added on the calling thread (see chunks_merge_exactly()).
- * Errors: a sum that overflows the number type while merging chunks, or (partitioned add) a
- * customer's value sum in rfm_accumulator that overflows, is returned as the error where one thread
- * would have rejected that record and gone on; the state of `acc` then holds part of the batch (not
+ * Errors: a sum that overflows the number type while merging chunks (or the pieces' totals of the
+ * partitioned add), a count that passes 2^63 - 1 there (only a state read back or merged with a
+ * count near it meets this), or (partitioned add) a customer's value sum in rfm_accumulator that
+ * overflows, is returned as the error where one thread would have rejected that record and gone on; the state of `acc` then holds part of the batch (not
  * necessarily the records before that one: phase 2 of the partitioned add has gone on with the other
  * customers). Only sums near the largest value of the number type meet this.
  *

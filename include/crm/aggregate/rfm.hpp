@@ -171,6 +171,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     if (day_number(o.time) > end_day_) [[unlikely]]
       return {errc::out_of_range, name, "time", opt_.has_holdout() ? "is after observation_end" : "is after calibration_end (no holdout asked for)"};
     emit = !(o.amount < number_traits<T>::zero());
+    if (!emit && returns_ == detail::count_max) [[unlikely]] return detail::count_overflow(name, "returns");
     returns_ += emit ? 0 : 1;
     return {};
   }
@@ -214,6 +215,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     if (d > end_day_) [[unlikely]]
       return {errc::out_of_range, name, "time", opt_.has_holdout() ? "is after observation_end" : "is after calibration_end (no holdout asked for)"};
     if (o.amount < number_traits<T>::zero()) {
+      if (returns_ == detail::count_max) [[unlikely]] return detail::count_overflow(name, "returns");
       ++returns_;
       return {};
     }
@@ -433,6 +435,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       return try_merge(copy);
     }
     if (!(opt_ == other.opt_)) return {errc::malformed, name, "options", "differ between the merged accumulators"};
+    if (count_t n = returns_; !detail::add_counts(n, other.returns_)) return detail::count_overflow(name, "returns");
     error_info err;
     other.table_.for_each([&](customer_id c, const state& o) {  // first the checks: nothing changes on error
       const state* s = err ? nullptr : table_.find(c);
@@ -476,6 +479,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     rfm_options o;
     count_t returns = 0;
     if (!read_head(r, o, returns)) return r.error();
+    if (count_t n = returns_; (o == opt_) && !detail::add_counts(n, returns)) return detail::count_overflow(name, "returns");
     // other options (try_merge's error, after the whole buffer is read) and merges without the day
     // log (whose checks need the other's table): through an accumulator
     if (!(o == opt_) || !opt_.day_log) return merge_deserialized(bytes);
