@@ -11,7 +11,7 @@
 # log-parameters; standard errors from a central-difference Hessian of -ln L in the natural
 # parameters. Predictions are checked against integrals over the mixing distribution
 # (scipy.integrate.quad), not against the closed forms the library uses.
-# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py
+# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges]
 import warnings
 import numpy as np
 from scipy import integrate, optimize, special
@@ -70,6 +70,60 @@ def derl_bdw_sum(renewals, d, a, b, c, terms=4000):
     # direct sum of S(t)/S(n-1) z^(t-n), t = n.. (n = renewals + 1), with S by quadrature
     n = renewals + 1; z = 1 / (1 + d); base = surv_integral(n - 1, a, b, c)
     return sum(surv_integral(t, a, b, c) / base * z ** (t - n) for t in range(n, n + terms) if z ** (t - n) > 1e-18)
+
+def edges():
+    # Edge parameters (tests/contractual_test.cpp, "predictions at edge parameters"), in mpmath at
+    # 60 digits plus the digits of the largest argument: ln S(t) = ln G(y) - ln G(y+a) - ln G(b) +
+    # ln G(a+b), y = b + t^c, straight from the definition; P(T = t) = S(t-1) (1 - r(t)) with
+    # r(t) = exp(ln S(t) - ln S(t-1)); sBG DEL and DERL by mpmath.hyp2f1 (Fader & Hardie 2010).
+    import mpmath as mp
+    def ls(t, a, b, c):
+        if t == 0:
+            return mp.mpf(0)
+        big = max(abs(mp.log10(mp.mpf(t) ** mp.mpf(c))), abs(mp.log10(a)), abs(mp.log10(b)))
+        with mp.workdps(60 + int(big)):
+            a, b = mp.mpf(a), mp.mpf(b)
+            y = b + mp.mpf(t) ** mp.mpf(c)
+            return +(mp.loggamma(y) - mp.loggamma(y + a) - mp.loggamma(b) + mp.loggamma(a + b))
+    mp.mp.dps = 40
+    S = lambda t, a, b, c: mp.exp(ls(t, a, b, c))
+    r = lambda t, a, b, c: mp.exp(ls(t, a, b, c) - ls(t - 1, a, b, c))
+    P = lambda t, a, b, c: mp.exp(ls(t - 1, a, b, c)) * -mp.expm1(ls(t, a, b, c) - ls(t - 1, a, b, c))
+    def f21(b, c, z):  # 2F1(1, b; c; z): mpmath.hyp2f1, or for c - b >= 1e6 (slow there) its series
+        if c - b < 1e6:
+            return mp.hyp2f1(1, b, c, z)
+        else:
+            total, term, k = mp.mpf(0), mp.mpf(1), 0
+            while term > total * mp.mpf(10) ** -30:
+                total += term
+                term *= (b + k) / (c + k) * z
+                k += 1
+            return total
+    def derl(n, d, a, b):  # DERL(d | n renewals) = (b+n)/(a+b+n) 2F1(1, b+n+1; a+b+n+1; 1/(1+d))
+        with mp.workdps(60):
+            a, b, z = mp.mpf(a), mp.mpf(b), 1 / (1 + mp.mpf(d))
+            return +((b + n) / (a + b + n) * f21(b + n + 1, a + b + n + 1, z))
+    def dell(d, a, b):  # DEL(d) = 2F1(1, b; a+b; 1/(1+d))
+        with mp.workdps(60):
+            return +f21(mp.mpf(b), mp.mpf(a) + b, 1 / (1 + mp.mpf(d)))
+    out = [("sBG(1e300, 1) S(1)", S(1, 1e300, 1, 1)), ("sBG(1e300, 1) DERL(0.1 | 0)", derl(0, 0.1, 1e300, 1)),
+           ("sBG(1e300, 1) DEL(0.1)", dell(0.1, 1e300, 1)),
+           ("sBG(1e8, 1e8) S(1)", S(1, 1e8, 1e8, 1)), ("sBG(1e8, 1e8) S(10)", S(10, 1e8, 1e8, 1)),
+           ("sBG(1e8, 1e8) DERL(0.1 | 0)", derl(0, 0.1, 1e8, 1e8)), ("sBG(1e8, 1e8) DERL(0.1 | 5)", derl(5, 0.1, 1e8, 1e8)),
+           ("sBG(50, 1e-5) r(1e12)", r(10**12, 50, 1e-5, 1)), ("sBG(1e6, 1) r(1e12)", r(10**12, 1e6, 1, 1)),
+           ("sBG(1e-300, 1) P(1)", P(1, 1e-300, 1, 1)), ("sBG(1e-8, 1) P(1)", P(1, 1e-8, 1, 1)),
+           ("sBG(1e-3, 0.5) P(1e12)", P(10**12, 1e-3, 0.5, 1)), ("sBG(1, 1e-8) r(1)", r(1, 1, 1e-8, 1)),
+           ("BdW(1e-5, 1e5, 0.3) P(1e12)", P(10**12, 1e-5, 1e5, 0.3)), ("BdW(1e-5, 1e5, 0.3) P(1e6)", P(10**6, 1e-5, 1e5, 0.3)),
+           ("BdW(0.7, 1.2, 1e-6) P(1e12)", P(10**12, 0.7, 1.2, 1e-6)), ("BdW(0.7, 1.2, 0.01) P(1e12)", P(10**12, 0.7, 1.2, 0.01)),
+           ("BdW(0.7, 1.2, 0.01) r(1e12)", r(10**12, 0.7, 1.2, 0.01)), ("BdW(1e8, 1, 2) S(2^40)", S(2**40, 1e8, 1, 2)),
+           ("BdW(1e8, 1e8, 0.5) S(3)", S(3, 1e8, 1e8, 0.5))]
+    for k, v in out:
+        print("%-32s %s" % (k, mp.nstr(v, 17)))
+
+import sys
+if len(sys.argv) > 1 and sys.argv[1] == "edges":
+    edges()
+    sys.exit(0)
 
 for name, data in (("regular", REGULAR), ("high end", HIGH_END)):
     obs = [data[:8]]

@@ -183,6 +183,59 @@ TEST_CASE("contractual: closed forms agree with each other", "[contractual]") {
   CHECK_THAT(steep.expected_lifetime(), WithinRel(steep.expected_lifetime(3000), 1e-10));
 }
 
+// Found by an audit: ln S(t) was the difference of ln [G(y)/G(y+alpha)] and ln [G(beta)/G(beta+alpha)],
+// each from lgamma differences once Boost's ratio underflowed, so a large alpha lost every digit
+// (S(1) = 1 at alpha = 1e300 for 1e-300; 2.4e-7 of S(1) at alpha = beta = 1e8; S = inf at alpha = 1e8,
+// t^c = 1.2e24); r(t) and P(T = t) were differences of two such logarithms (sBG r(1e12) = 1.0039 > 1 at
+// alpha = 50, beta = 1e-5; P(1) = 0 for 1e-300; BdW P(1e12) NaN, then negative, at (1e-5, 1e5, 0.3)); a
+// DERL after 2^63 - 1 renewals overflowed count_t (undefined behaviour, BdW returned 0).
+// References: mpmath at 60+ digits from the definitions, `"$PY" scripts/contractual_reference.py edges`
+// (S(t) = exp(loggamma(y) - loggamma(y+a) - loggamma(b) + loggamma(a+b)), y = b + t^c; r(t) = S(t)/S(t-1);
+// P(T = t) = S(t-1) (1 - r(t)); sBG DERL(d | n) = (b+n)/(a+b+n) hyp2f1(1, b+n+1; a+b+n+1; 1/(1+d))).
+TEST_CASE("contractual: predictions at edge parameters equal mpmath", "[contractual]") {
+  const crm::sbg<double> huge{1e300, 1.0};
+  CHECK_THAT(huge.survival(1), WithinRel(9.9999999999999995e-301, 1e-13));                                        // mpmath, "sBG(1e300, 1) S(1)"
+  CHECK_THAT(huge.discounted_expected_residual_lifetime(0, 0.1), WithinRel(9.9999999999999995e-301, 1e-13));     // "sBG(1e300, 1) DERL(0.1 | 0)"
+  CHECK_THAT(huge.discounted_expected_lifetime(0.1), WithinRel(1.0, 1e-15));                                     // "sBG(1e300, 1) DEL(0.1)"
+  CHECK(huge.expected_lifetime(100) == 1.0);                                                                     // S(0) = 1, the rest ~ 1e-300
+  const crm::sbg<double> large{1e8, 1e8};
+  CHECK_THAT(large.survival(1), WithinRel(0.5, 1e-13));                                                          // "sBG(1e8, 1e8) S(1)"
+  CHECK_THAT(large.survival(10), WithinRel(0.00097656271972657678, 1e-12));                                      // "sBG(1e8, 1e8) S(10)"
+  CHECK_THAT(large.discounted_expected_residual_lifetime(0, 0.1), WithinRel(0.91666667366898152, 1e-12));        // "sBG(1e8, 1e8) DERL(0.1 | 0)"
+  CHECK_THAT(large.discounted_expected_residual_lifetime(5, 0.1), WithinRel(0.91666671568287049, 1e-12));        // "sBG(1e8, 1e8) DERL(0.1 | 5)"
+  CHECK_THAT(crm::bdw<double>(1e8, 1e8, 0.5).survival(3), WithinRel(0.30102374488513548, 1e-12));               // "BdW(1e8, 1e8, 0.5) S(3)"
+  CHECK(crm::bdw<double>(1e8, 1.0, 2.0).survival(crm::count_t{1} << 40) == 0.0);  // "BdW(1e8, 1, 2) S(2^40)": 7.9e-1651669410
+  // retention and churn: no difference of two logarithms of S
+  CHECK_THAT(crm::sbg<double>(50, 1e-5).retention_rate(1'000'000'000'000), WithinRel(0.99999999995, 1e-15));  // "sBG(50, 1e-5) r(1e12)"
+  CHECK_THAT(crm::sbg<double>(1e6, 1).retention_rate(1'000'000'000'000), WithinRel(0.999999000001, 1e-15));    // "sBG(1e6, 1) r(1e12)"
+  CHECK_THAT(crm::sbg<double>(1, 1e-8).retention_rate(1), WithinRel(9.9999999000000012e-9, 1e-15));            // "sBG(1, 1e-8) r(1)"
+  CHECK_THAT(crm::sbg<double>(1e-300, 1).churn_probability(1), WithinRel(1e-300, 1e-15));                      // "sBG(1e-300, 1) P(1)"
+  CHECK_THAT(crm::sbg<double>(1e-8, 1).churn_probability(1), WithinRel(9.9999999000000012e-9, 1e-15));         // "sBG(1e-8, 1) P(1)"
+  CHECK_THAT(crm::sbg<double>(1e-3, 0.5).churn_probability(1'000'000'000'000), WithinRel(9.7084149150844491e-16, 1e-11));  // "sBG(1e-3, 0.5) P(1e12)"
+  CHECK_THAT(crm::bdw<double>(1e-5, 1e5, 0.3).churn_probability(1'000'000'000'000), WithinRel(1.1486001911268523e-19, 1e-9));  // "BdW(1e-5, 1e5, 0.3) P(1e12)"
+  CHECK_THAT(crm::bdw<double>(1e-5, 1e5, 0.3).churn_probability(1'000'000), WithinRel(1.891688567722918e-15, 1e-9));          // "BdW(1e-5, 1e5, 0.3) P(1e6)"
+  CHECK(crm::bdw<double>(1e-5, 1e5, 0.3).retention_rate(1'000'000'000'000) <= 1.0);  // 1 - 1.1e-19: 1.0 in double (was 1 + 9e-16)
+  CHECK_THAT(crm::bdw<double>(0.7, 1.2, 1e-6).churn_probability(1'000'000'000'000), WithinRel(2.1360519342998736e-19, 1e-9));  // "BdW(0.7, 1.2, 1e-6) P(1e12)"
+  CHECK_THAT(crm::bdw<double>(0.7, 1.2, 0.01).churn_probability(1'000'000'000'000), WithinRel(2.210206383137827e-15, 1e-9));   // "BdW(0.7, 1.2, 0.01) P(1e12)"
+  CHECK_THAT(crm::bdw<double>(0.7, 1.2, 0.01).retention_rate(1'000'000'000'000), WithinRel(0.99999999999999613, 1e-15));       // "BdW(0.7, 1.2, 0.01) r(1e12)"
+  // beyond the number type: errors, not NaN
+  const double top = std::numeric_limits<double>::max();
+  for (const crm::bdw<double>& m : {crm::bdw<double>{2, top, 1e8}, crm::bdw<double>{top, 1, 1}, crm::bdw<double>{top, 1e-300, 1}}) {
+    INFO("alpha " << m.alpha << " beta " << m.beta << " c " << m.c);
+    for (const crm::count_t t : {crm::count_t{1}, crm::count_t{3}, crm::count_t{10'000'000}}) {
+      for (const auto& r : {m.try_survival(t), m.try_retention_rate(t), m.try_churn_probability(t)})
+        CHECK((r ? (*r >= 0.0 && *r <= 1.0) : r.error().code != crm::errc::ok));
+    }
+  }
+  const auto far = crm::bdw<double>(0.7, 1.2, 300).try_retention_rate(1000);  // 999^300 overflows double
+  REQUIRE_FALSE(far);
+  CHECK(far.error().code == crm::errc::overflow);
+  CHECK(field(far.error()) == "period");
+  const crm::count_t most = std::numeric_limits<crm::count_t>::max();
+  CHECK(field(crm::sbg<double>(0.7, 1.2).try_discounted_expected_residual_lifetime(most, 0.1).error()) == "renewals");
+  CHECK(field(crm::bdw<double>(0.7, 1.2, 0.5).try_discounted_expected_residual_lifetime(most, 0.1).error()) == "renewals");
+}
+
 TEST_CASE("contractual: cohorts observed for different numbers of periods equal an independent SciPy fit", "[contractual]") {
   const std::vector<counts> cohorts = {first(regular, 8), first(high_end, 5)};
   // SciPy, line "sBG two cohorts" / "BdW two cohorts".
