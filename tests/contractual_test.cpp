@@ -85,8 +85,8 @@ TEST_CASE("contractual: sBG and BdW fits of Fader & Hardie (2007) years 0-7 equa
     // SEs: both sides differentiate numerically (SciPy: second differences of ln L, step 1e-4)
     CHECK_THAT(f.standard_errors.alpha, WithinRel(s.alpha_se, 1e-4));
     CHECK_THAT(f.standard_errors.beta, WithinRel(s.beta_se, 1e-4));
-    // The sBG estimates quoted for the paper in the task brief (0.704, 1.182 and 0.668, 3.806; there
-    // with the segment names exchanged) agree to 3 digits; the paper itself was not at hand to check.
+    // The sBG estimates quoted for the paper (regular 0.704, 1.182; high end 0.668, 3.806) agree to
+    // 3 digits; the paper itself was not at hand to check.
 
     const std::vector<crm::count_t> one[1] = {obs};
     const auto w = crm::fit_bdw(std::span<const counts>(one));
@@ -386,7 +386,7 @@ TEST_CASE("contractual: bad parameters and arguments of every prediction are err
   CHECK(m.try_expected_lifetime().error().code == crm::errc::out_of_range);
   CHECK(field(m.try_expected_lifetime().error()) == "alpha");
   CHECK(field(w.try_expected_lifetime().error()) == "alpha");
-  // c alpha just above 1: the tail cannot be bounded within 1e7 terms -> said so, in bounded time
+  // c alpha just above 1: the tail cannot be bounded within BdW's 1e6 terms -> said so, in bounded time
   CHECK(crm::bdw<double>{1.05, 1.0, 1.0 / 1.0 + 0.0001}.try_expected_lifetime().error().code == crm::errc::not_converged);
   for (const double d : {0.0, -0.1, nan, inf, -inf}) {
     INFO("discount rate " << d);
