@@ -35,11 +35,11 @@
 
 #include <crm/core/config.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstring>
 #include <thread>
 #include <type_traits>
