@@ -388,6 +388,12 @@ TEST_CASE("contractual: bad parameters and arguments of every prediction are err
   CHECK(field(w.try_expected_lifetime().error()) == "alpha");
   // c alpha just above 1: the tail cannot be bounded within BdW's 1e6 terms -> said so, in bounded time
   CHECK(crm::bdw<double>{1.05, 1.0, 1.0 / 1.0 + 0.0001}.try_expected_lifetime().error().code == crm::errc::not_converged);
+  // c alpha = 2.1, far from 1, but the tail bound K^(1 - c alpha) / (c alpha - 1) needs about 1e9
+  // periods to fall below 1e-10 of the sum: the message says why (it said "c * alpha too close to 1")
+  const auto slow = crm::bdw<double>{0.7, 1.2, 3.0}.try_expected_lifetime();
+  REQUIRE(!slow);
+  CHECK(slow.error().code == crm::errc::not_converged);
+  CHECK(crm::message(slow.error()).find("its tail falls only as t^(1 - c * alpha)") != std::string::npos);
   for (const double d : {0.0, -0.1, nan, inf, -inf}) {
     INFO("discount rate " << d);
     CHECK(field(m.try_discounted_expected_lifetime(d).error()) == "discount_rate");

@@ -309,7 +309,8 @@ struct contract_core {
       }
     }
     return error_info{errc::not_converged, name, "c",
-                      "the lifetime sum is not provably within 1e-10 after 1e6 periods (c * alpha too close to 1); "
+                      "the lifetime sum is not provably within 1e-10 after 1e6 periods (its tail falls only as "
+                      "t^(1 - c * alpha), too slowly for these parameters); "
                       "use expected_lifetime(horizon) or a discount rate"};
   }
   /// sum_{t=0}^{H-1} S(t): expected periods of a new customer within the first H periods.
