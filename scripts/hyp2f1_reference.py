@@ -300,6 +300,11 @@ def pareto_edge_quad(r, alpha, s, beta, x, tx, T, first, step, w=None):
     return mp.quad(lambda tau: w(tau) * mp.exp(logf(tau) - f0), pts, maxdegree=12) * mp.exp(f0)
 
 
+def double_text(v):
+    """v with 20 digits, or 0.0 below the doubles' normal range (what a double holds there)."""
+    return "0.0" if v < mp.mpf("1e-300") else mp.nstr(v, 20)
+
+
 def pareto_edges_main():
     cases = [(m, row) for m in PARETO_EDGE_MODELS for row in PARETO_EDGE_ROWS]
     cases += [(m, (x, T * (1 - e), T)) for (m, T, x) in PARETO_EDGE_NEAR for e in PARETO_EDGE_EPS]
@@ -312,9 +317,8 @@ def pareto_edges_main():
         if s < 1e4:
             diff = max(diff, abs(pareto_integral_closed(r, alpha, s, beta, x, tx, T) - i1) / i1)
         odds, pa, ll, ey = pareto_from_integral(r, alpha, s, beta, x, T, i1)
-        dbl = lambda v: "0.0" if v < mp.mpf("1e-300") else mp.nstr(v, 20)  # below the doubles' normal range: 0
         print(f"    {{{mp.nstr(r, 6)}, {mp.nstr(alpha, 6)}, {mp.nstr(s, 6)}, {mp.nstr(beta, 6)}, {mp.nstr(x, 6)}, {txs}, "
-              f"{mp.nstr(T, 6)}, {dbl(pa)}, {mp.nstr(ll, 20)}, {dbl(ey)}, {mp.nstr(mp.log(odds), 20)}}},  "
+              f"{mp.nstr(T, 6)}, {double_text(pa)}, {mp.nstr(ll, 20)}, {double_text(ey)}, {mp.nstr(mp.log(odds), 20)}}},  "
               f"// I rel diff {mp.nstr(diff, 2)}", flush=True)
 
 
@@ -418,9 +422,8 @@ def pareto_z_main():
             odds, pa, ll, ey = pareto_from_integral(r_, alpha_, s_, beta_, x_, T_, ic)
             k1 = pareto_z_ratio(r_, alpha_, s_, beta_, x_, tx_)
             k2 = pareto_z_ratio(r_, alpha_, s_, beta_, x_, T_)
-            dbl = lambda v: "0.0" if v < mp.mpf("1e-300") else mp.nstr(v, 20)  # below the doubles' normal range: 0
-            print(f"    {{{r!r}, {alpha!r}, {s!r}, {beta!r}, {x}, {tx!r}, {T!r}, {dbl(pa)}, {mp.nstr(ll, 20)}, "
-                  f"{dbl(ey)}}},  // I rel diff {mp.nstr(diff, 2)}, z |dlogF/dz| / bound {mp.nstr(k1, 6)}, "
+            print(f"    {{{r!r}, {alpha!r}, {s!r}, {beta!r}, {x}, {tx!r}, {T!r}, {double_text(pa)}, {mp.nstr(ll, 20)}, "
+                  f"{double_text(ey)}}},  // I rel diff {mp.nstr(diff, 2)}, z |dlogF/dz| / bound {mp.nstr(k1, 6)}, "
                   f"{mp.nstr(k2, 6)}", flush=True)
 
 

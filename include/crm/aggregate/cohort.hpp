@@ -256,10 +256,11 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     if (p < 0 || p >= opt_.periods) [[unlikely]]
       return {errc::out_of_range, name, "time", "is outside the periods of the accumulator"};
     const auto pi = static_cast<std::size_t>(p);
+    const bool refund = o.amount < number_traits<T>::zero();
     // a state read back may hold 2^63 - 1 orders (or returns) in a period: one more is refused
-    if ((o.amount < number_traits<T>::zero() ? returns_ : orders_)[pi] == detail::count_max) [[unlikely]]
-      return detail::count_overflow(name, o.amount < number_traits<T>::zero() ? "returns" : "orders");
-    if (o.amount < number_traits<T>::zero()) {
+    if ((refund ? returns_ : orders_)[pi] == detail::count_max) [[unlikely]]
+      return detail::count_overflow(name, refund ? "returns" : "orders");
+    if (refund) {
       T r = revenue_[pi];
       if (!detail::add_finite(r, o.amount)) return overflow();
       revenue_[pi] = r;
