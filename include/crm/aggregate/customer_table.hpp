@@ -212,6 +212,16 @@ class customer_table {
   [[nodiscard]] std::size_t part_count() const noexcept { return parts_.size(); }
   /// The part that holds (or will hold) `key`.
   [[nodiscard]] std::size_t part_of(customer_id key) const noexcept { return part_index(mix(key)); }
+  /// part_of as a value, valid until the parts change (a rehash or ensure_parts): a loop that
+  /// files many keys reads no member of the table, so writes near the table (another thread's
+  /// counts in the accumulator that holds it) cost it nothing.
+  struct part_map {
+    int bits = 0;
+    [[nodiscard]] std::size_t operator()(customer_id key) const noexcept {
+      return static_cast<std::size_t>(mix(key) >> (63 - bits) >> 1);
+    }
+  };
+  [[nodiscard]] part_map parts_map() const noexcept { return {bits_}; }
   /// Bytes held by the table (slots, part headers and the table object).
   [[nodiscard]] std::size_t memory_bytes() const noexcept {
     std::size_t n = sizeof(*this) + parts_.capacity() * sizeof(part);

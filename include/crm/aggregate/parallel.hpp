@@ -199,6 +199,8 @@ class partitioned_run {
  public:
   using entry = typename Acc::part_entry;
   using context = typename Acc::part_context;
+  static_assert(std::is_empty_v<context> || alignof(context) >= thread_state_alignment,
+                "each thread's context on cache lines of its own (detail::thread_state_alignment)");
 
   /// Prepares `threads` threads' lists and `pieces` pieces (at least `threads`) for about `records`
   /// records (the table gets enough parts for every thread, parts of a few thousand customers:
@@ -208,7 +210,7 @@ class partitioned_run {
     auto& table = acc.partitioned_table();
     table.ensure_parts(static_cast<int>(std::max(std::bit_width(threads - 1), std::bit_width(records >> 16))));
     parts_ = table.part_count();
-    for (std::size_t i = 1; i < pieces_; ++i) side_.push_back(acc.partitioned_side());
+    for (std::size_t i = 1; i < pieces_; ++i) side_.push_back({acc.partitioned_side()});
     touched_.assign(pieces_, 0);
     owner_.assign(pieces_, 0);
     from_.assign(pieces_ * parts_, 0);
@@ -295,8 +297,8 @@ class partitioned_run {
     for (const error_info& e : failed)
       if (e && !first) first = e;
     for (std::size_t i = 1; i < pieces_; ++i) {
-      if (!first && i < pieces) first = acc_.try_merge(side_[i - 1]);
-      if (touched_[i] != 0) side_[i - 1] = acc_.partitioned_side();
+      if (!first && i < pieces) first = acc_.try_merge(side_[i - 1].acc);
+      if (touched_[i] != 0) side_[i - 1].acc = acc_.partitioned_side();
       touched_[i] = 0;
     }
     return first;
@@ -306,10 +308,12 @@ class partitioned_run {
   // Checks `records` in order, adds their shared part into piece i's accumulator and files their
   // entries in thread t's lists.
   add_report scan(std::size_t t, std::size_t i, std::span<const Record> records, on_bad_record policy) {
-    Acc& a = i == 0 ? acc_ : side_[i - 1];
+    Acc& a = i == 0 ? acc_ : side_[i - 1].acc;
     touched_[i] = 1;
     part_lists<entry>& out = lists_[t];
-    auto& table = acc_.partitioned_table();
+    // the part of a key from a copy: acc_'s own counts, which the thread filing piece 0 writes,
+    // may share a line with its table's members
+    const auto part_of = acc_.partitioned_table().parts_map();
     add_report rep;
     count_t used = 0;  // a local, not rep.used: the entries' stores could alias a count in memory
     for (std::size_t k = 0; k < records.size(); ++k) {
@@ -325,7 +329,7 @@ class partitioned_run {
         continue;
       }
       ++used;
-      if (emit) out.push(table.part_of(r.customer), a.partitioned_entry(r));
+      if (emit) out.push(part_of(r.customer), a.partitioned_entry(r));
     }
     rep.used = used;
     return rep;
@@ -335,7 +339,12 @@ class partitioned_run {
   std::size_t threads_;
   std::size_t pieces_;
   std::size_t parts_ = 0;
-  std::vector<Acc> side_;                 // the shared sums of pieces 1 .. pieces_ - 1 (piece 0's go into acc_)
+  // the shared sums of pieces 1 .. pieces_ - 1 (piece 0's go into acc_), each on cache lines of its
+  // own: two threads filing neighbouring pieces write their counts for every record
+  struct alignas(thread_state_alignment) side_acc {
+    Acc acc;
+  };
+  std::vector<side_acc> side_;
   std::vector<unsigned char> touched_;    // per piece: its side accumulator holds records (one writer each)
   std::vector<std::size_t> owner_;        // per piece: the thread whose lists hold its entries
   std::vector<std::size_t> from_, to_;    // per piece and part: its entries' positions in the owner's list

@@ -151,7 +151,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     std::int32_t day;
     T amount;
   };
-  struct part_context {
+  struct alignas(detail::thread_state_alignment) part_context {
     detail::index_claims index;
     detail::day_log log;
   };

@@ -37,9 +37,17 @@ inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
 #endif
 }
 
+/// The alignment of what one thread of phase 2 writes for every entry it adds (its part_context):
+/// two threads' contexts side by side in one vector would otherwise share a cache line, and every
+/// write of one would take the line from the other (false sharing). 128, not 64: Intel's level-2
+/// spatial prefetcher fetches lines in pairs. Measured: the RFM summary's phase 2 spent about half
+/// its samples on one load of its day log's header while the two threads' contexts shared a line
+/// (docs/aggregation.md, "Threads").
+inline constexpr std::size_t thread_state_alignment = 128;
+
 /// Customer numbers for the threads of phase 2: each claims blocks of 4096 from one counter, so
 /// numbers are distinct (a few unused ones between blocks do no harm).
-struct index_claims {
+struct alignas(thread_state_alignment) index_claims {
   std::shared_ptr<std::atomic<std::uint32_t>> counter;
   std::uint32_t next = 0, end = 0;
   std::uint32_t take() {
@@ -82,9 +90,10 @@ class reserved_like_parent {
 /// One thread's entries of the partitioned add, by part of the customer table, each part's in the
 /// order they were pushed: a list of blocks of about 4 KiB per part, cut from slabs of 2 MiB. One
 /// pass over the records fills them (no count pass, no second read of the records); clear() keeps
-/// the slabs, so the rounds after the first write into memory already mapped.
+/// the slabs, so the rounds after the first write into memory already mapped. Aligned as a
+/// thread's context: the threads' lists lie side by side in one vector.
 template <class E>
-class part_lists {
+class alignas(thread_state_alignment) part_lists {
  public:
   static constexpr std::size_t block = 4096 / sizeof(E) < 16 ? 16 : 4096 / sizeof(E);  ///< entries per block
   static constexpr std::size_t blocks_per_slab = 512;
