@@ -322,7 +322,9 @@ struct local_rejection {
   std::string said{};  ///< the reason, when it is not why.reason (an accumulator's message)
 };
 
-struct chunk_state {
+// Aligned as a thread's context (detail::thread_state_alignment): the threads' chunks lie side by
+// side in one vector and their counts are written for every row.
+struct alignas(thread_state_alignment) chunk_state {
   std::uint64_t lines = 0, rows = 0, used = 0, rejected = 0;
   std::vector<local_rejection> rejections;
   bool stopped = false;

@@ -144,27 +144,31 @@ void sort_by_customer(std::vector<R, A>& v, Key key, std::size_t threads, std::s
   } tmp{v.get_allocator(), n};
   R* src = v.data();
   R* dst = tmp.data;
-  std::vector<std::array<std::size_t, 256>> count(threads);
+  struct alignas(thread_state_alignment) digits {  // one thread's counts, on cache lines of their own
+    std::array<std::size_t, 256> c;
+  };
+  std::vector<digits> counts(threads);
+  const auto count = [&counts](std::size_t t) -> std::array<std::size_t, 256>& { return counts[t].c; };
   for (int shift = 0; shift < 64 && (any >> shift) != 0; shift += 8) {
     const auto digit = [&key, shift](const R& r) { return static_cast<std::size_t>((key(r) >> shift) & 0xFF); };
     on_threads(threads, [&](std::size_t t) {
-      std::array<std::size_t, 256>& c = count[t];
+      std::array<std::size_t, 256>& c = count(t);
       c.fill(0);
       for (std::size_t i = lo(t); i < lo(t + 1); ++i) ++c[digit(src[i])];
     });
     const std::size_t d0 = digit(src[0]);
     std::size_t same = 0;
-    for (std::size_t t = 0; t < threads; ++t) same += count[t][d0];
+    for (std::size_t t = 0; t < threads; ++t) same += count(t)[d0];
     if (same == n) continue;  // one digit value: nothing moves
     std::size_t sum = 0;  // where thread t's records of digit d start: after all smaller digits and earlier threads'
     for (std::size_t d = 0; d < 256; ++d)
       for (std::size_t t = 0; t < threads; ++t) {
-        const std::size_t k = count[t][d];
-        count[t][d] = sum;
+        const std::size_t k = count(t)[d];
+        count(t)[d] = sum;
         sum += k;
       }
     on_threads(threads, [&](std::size_t t) {
-      std::array<std::size_t, 256>& c = count[t];
+      std::array<std::size_t, 256>& c = count(t);
       for (std::size_t i = lo(t); i < lo(t + 1); ++i) std::memcpy(dst + c[digit(src[i])]++, src + i, sizeof(R));
     });
     std::swap(src, dst);
@@ -448,12 +452,15 @@ template <class Acc, class Record>
     if (!acc.chunks_merge_exactly()) return acc.try_add(records, opt.policy);
   std::vector<std::size_t> bounds(parts + 1);
   for (std::size_t i = 0; i <= parts; ++i) bounds[i] = n / parts * i + (n % parts) * i / parts;
-  std::vector<Acc> state;
+  struct alignas(detail::thread_state_alignment) chunk_acc {  // one thread's, on cache lines of its own
+    Acc acc;
+  };
+  std::vector<chunk_acc> state;
   state.reserve(parts - 1);
-  for (std::size_t i = 1; i < parts; ++i) state.push_back(acc.fresh());
+  for (std::size_t i = 1; i < parts; ++i) state.push_back({acc.fresh()});
   std::vector<add_report> reports(parts);
   const auto chunk = [&](std::size_t i) { return records.subspan(bounds[i], bounds[i + 1] - bounds[i]); };
-  detail::on_threads(parts, [&](std::size_t i) { reports[i] = (i == 0 ? acc : state[i - 1]).try_add(chunk(i), opt.policy); });
+  detail::on_threads(parts, [&](std::size_t i) { reports[i] = (i == 0 ? acc : state[i - 1].acc).try_add(chunk(i), opt.policy); });
   add_report total;
   bool stopped = false;
   for (std::size_t i = 0; i < parts; ++i) {
@@ -463,7 +470,7 @@ template <class Acc, class Record>
       continue;
     }
     if (i > 0)
-      if (const error_info e = acc.try_merge(state[i - 1])) return e;
+      if (const error_info e = acc.try_merge(state[i - 1].acc)) return e;
     detail::add_report_to(total, r, bounds[i]);
     stopped = opt.policy == on_bad_record::stop && r.rejected > 0;
   }

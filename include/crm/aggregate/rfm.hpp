@@ -295,7 +295,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
         for (std::size_t q = parts * t / k; q < parts * (t + 1) / k; ++q) table_.for_each_in_part(q, take);
     };
     // 1. how many rows, and which bits of the ids differ
-    struct scan {
+    struct alignas(detail::thread_state_alignment) scan {  // one thread's, on cache lines of its own
       std::size_t rows = 0;
       std::uint64_t any = 0, all = ~std::uint64_t{0};
       bool inexact = false;
