@@ -52,13 +52,30 @@
    by mpmath at 40 digits (the doubles the tests pass), and the Wilson upper limit of 0 of n,
    z^2 / (n + z^2), which has no cancellation and so shows z's own precision.
 
+9. Student's t critical values at levels near 0 and 1, for tests/mean_test.cpp: t with
+   P(|T| < t) = level, T ~ Student's t with nu = n - 1 degrees of freedom, by mpmath.findroot
+   (Illinois, on log t over a bracket) at 50 digits of the t CDF itself, the density
+   gamma((nu+1)/2) / (sqrt(nu pi) gamma(nu/2)) (1 + u^2/nu)^(-(nu+1)/2) integrated by mpmath.quad:
+   2 * quad(density, [0, t]) = level below level 1/2, 2 * quad(density, [t, inf]) = 1 - level from
+   1/2 on (1 - level is exact for those doubles); cross-checked against the incomplete-beta form
+   betainc(1/2, nu/2, 0, t^2/(nu + t^2), regularized=True) = level. Printed as t / sqrt(n), the
+   upper limit of mean 0, sd 1 (mean_interval({n, 0, 1}, level)). Levels 1e-12, 1e-9, 1e-6, 0.5,
+   0.9, 1 - 1e-9 (the doubles), n = 2, 10, 1000, 2^53.
+10. Clopper-Pearson and Jeffreys limits at the same levels, for tests/proportion_test.cpp:
+   qbeta(a, x, n-x+1), qbeta(1-a, x+1, n-x), Jeffreys qbeta(a | 1-a, x+1/2, n-x+1/2),
+   a = (1 - level) / 2 with the level the double the test passes, each t with
+   betainc(a_, b_, 0, t, regularized=True) = tail solved by mpmath.findroot (Illinois, on logit t
+   over a bracket) at 50 digits; x of n = 3 of 10, 1 of 1000, 1 of 1, 0 of 1.
+
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
 (part 2 is skipped with a note if SciPy is not importable);
 python3 scripts/statistics_reference.py proportion   prints part 4 only (mpmath alone, about 2 min);
 python3 scripts/statistics_reference.py proportion_edges   prints part 5 only (a few seconds);
 python3 scripts/statistics_reference.py planning   prints part 6 only (instant; SciPy optional);
 python3 scripts/statistics_reference.py jeffreys_low   prints part 7 only (a few seconds);
-python3 scripts/statistics_reference.py low_levels   prints part 8 only (instant).
+python3 scripts/statistics_reference.py low_levels   prints part 8 only (instant);
+python3 scripts/statistics_reference.py t_levels   prints part 9 only (a few seconds);
+python3 scripts/statistics_reference.py beta_levels   prints part 10 only (a few seconds).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -367,6 +384,66 @@ def part8():
     mp.mp.dps = 50
 
 
+EXTREME_LEVELS = (1e-12, 1e-9, 1e-6, 0.5, 0.9, 1 - 1e-9)
+
+
+def bracketed_root(g, u0, scale):
+    """The root of the increasing g near u0: a bracket u0 -/+ d, d growing by 4, then Illinois
+    until |g| < scale 10^-(dps - 5) (g's values are of order scale)."""
+    d = mp.mpf(10) ** -3
+    while not (g(u0 - d) < 0 < g(u0 + d)):
+        d *= 4
+    return mp.findroot(g, (u0 - d, u0 + d), solver="illinois", tol=scale * mp.mpf(10) ** -(mp.mp.dps - 5), maxsteps=200)
+
+
+def t_two_sided(nu, level):
+    """t with P(|T| < t) = level from the integrated t density (level the exact double)."""
+    nu, level = mp.mpf(nu), mp.mpf(level)
+    with mp.extradps(30):  # the difference of two log-gammas near 2^52 cancels 17 digits
+        c = mp.exp(mp.loggamma((nu + 1) / 2) - mp.loggamma(nu / 2)) / mp.sqrt(nu * mp.pi)
+    dens = lambda u: c * mp.exp(-(nu + 1) / 2 * mp.log1p(u * u / nu))
+    if level < mp.mpf(1) / 2:
+        g = lambda lt: 2 * mp.quad(dens, [0, mp.exp(lt)]) - level
+    else:
+        g = lambda lt: (1 - level) - 2 * mp.quad(dens, [mp.exp(lt), mp.inf])
+    t = mp.exp(bracketed_root(g, mp.log(mp.sqrt(2) * mp.erfinv(level)), min(level, 1 - level)))
+    check = mp.betainc(mp.mpf(1) / 2, nu / 2, 0, t * t / (nu + t * t), regularized=True)
+    if abs(check - level) > mp.mpf(10) ** -40 * level:
+        raise RuntimeError("the t CDF and the incomplete-beta form disagree")
+    return t
+
+
+def part9():
+    mp.mp.dps = 50
+    print("// Student's t at extreme levels: n, level, t_{n-1} / sqrt(n) (the upper limit of mean 0, sd 1)")
+    for n in (2, 10, 1000, 2**53):
+        for level in EXTREME_LEVELS:
+            t = t_two_sided(n - 1, level)
+            print("    {%d, %r, %sL}," % (n, level, mp.nstr(t / mp.sqrt(n), 40, min_fixed=-1, max_fixed=1)), flush=True)
+
+
+def beta_level_quantile(a, b, tail):
+    """t with I_t(a, b) = tail."""
+    a, b, tail = mp.mpf(a), mp.mpf(b), mp.mpf(tail)
+    g = lambda y: mp.betainc(a, b, 0, 1 / (1 + mp.exp(-y)), regularized=True) - tail
+    y0 = mp.log(a / b)
+    return 1 / (1 + mp.exp(-bracketed_root(g, y0, min(tail, 1 - tail))))
+
+
+def part10():
+    mp.mp.dps = 50
+    print("// Clopper-Pearson and Jeffreys at extreme levels: x, n, level: CP lower, CP upper, Jeffreys lower, Jeffreys upper")
+    s = mp.mpf(1) / 2
+    for x, n in ((3, 10), (1, 1000), (1, 1), (0, 1)):
+        for level in EXTREME_LEVELS:
+            half = (1 - mp.mpf(level)) / 2
+            lims = [mp.mpf(0) if x == 0 else beta_level_quantile(x, n - x + 1, half),
+                    mp.mpf(1) if x == n else beta_level_quantile(x + 1, n - x, 1 - half),
+                    mp.mpf(0) if x == 0 else beta_level_quantile(x + s, n - x + s, half),
+                    mp.mpf(1) if x == n else beta_level_quantile(x + s, n - x + s, 1 - half)]
+            print("    {%d, %d, %r, %s}," % (x, n, level, ", ".join(mp.nstr(v, 25, min_fixed=-1, max_fixed=1) + "L" for v in lims)), flush=True)
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["proportion"]:
@@ -379,6 +456,10 @@ if __name__ == "__main__":
         part7()
     elif sys.argv[1:] == ["low_levels"]:
         part8()
+    elif sys.argv[1:] == ["t_levels"]:
+        part9()
+    elif sys.argv[1:] == ["beta_levels"]:
+        part10()
     else:
         part1()
         part2()
@@ -388,3 +469,5 @@ if __name__ == "__main__":
         part6()
         part7()
         part8()
+        part9()
+        part10()

@@ -13,6 +13,7 @@
 #include "data_path.hpp"
 #include "number_helpers.hpp"
 
+#include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
 
 #include <cmath>
@@ -169,6 +170,65 @@ TEST_CASE("mean_interval: from a summary and from a range of values, against mpm
   CHECK_THAT(v.upper, WithinRel(1319.2400180810345, 1e-12));
   const float floats[] = {1200.f, 850.f, 990.f, 1430.f, 760.f, 1105.f, 1320.f};
   CHECK_THAT(static_cast<double>(crm::mean_interval(floats).upper), WithinRel(1319.2400180810345, 1e-5));
+}
+
+TEMPLATE_TEST_CASE("mean_interval: levels near 0 and 1 keep the t quantile's digits", "[statistics][mean]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  // (found by an audit) t came from Boost's quantile of the complement (1 - level) / 2, a probability
+  // next to 1/2 at low levels that keeps only its absolute precision: in double t was 2.8e-8 relative
+  // off at level 1e-9 and 2.2e-5 at 1e-12 (n = 2, 10, 1000 alike). The upper limit of mean 0, sd 1 is
+  // t_{n-1} / sqrt(n) itself. References: python3 scripts/statistics_reference.py t_levels (mpmath at
+  // 50 digits: findroot of the t CDF, 2 quad(density, [0, t]) = level below 1/2 and
+  // 2 quad(density, [t, inf]) = 1 - level from 1/2 on, for the double levels; checked against
+  // betainc(1/2, nu/2, 0, t^2 / (nu + t^2), regularized=True) = level).
+  using T = TestType;
+  struct ref {
+    crm::count_t n;
+    double level;
+    const char* upper;
+  };
+  const ref refs[] = {
+      {2, 1e-12, "1.110720734539591539413653641759522680582e-12"},
+      {2, 1e-09, "1.110720734539591631844956447294596769597e-9"},
+      {2, 1e-06, "1.110720734540505042679260106793342590194e-6"},
+      {2, 0.5, "7.071067811865475244008443621048490392848e-1"},
+      {2, 0.9, "4.464496510753559709313960906639679626444"},
+      {2, 0.999999999, "4.501581708098955689537165587269162639933e+8"},
+      {10, 1e-12, "4.074733468392932064979087203334906422664e-13"},
+      {10, 1e-09, "4.074733468392932401969384990686384923775e-10"},
+      {10, 1e-06, "4.074733468394184826342025379340305272999e-7"},
+      {10, 0.5, "2.22220254597728483196158317336515244629e-1"},
+      {10, 0.9, "5.796812075504562031325991364372664372395e-1"},
+      {10, 0.999999999, "8.113224244790682582594654754210812480173"},
+      {1000, 1e-12, "3.964319245200795086243755135367385598942e-14"},
+      {1000, 1e-09, "3.964319245200795413923030966937595844274e-11"},
+      {1000, 1e-06, "3.964319245201834401930901805367830867529e-8"},
+      {1000, 0.5, "2.133700714663973941460664213596486395896e-2"},
+      {1000, 0.9, "5.206311786485795888529471374191182185694e-2"},
+      {1000, 0.999999999, "1.95064775544748266914937297240427759448e-1"},
+      {9007199254740992, 1e-12, "1.32058102704995575610075590554156530987e-20"},  // n = 2^53
+      {9007199254740992, 1e-09, "1.320581027049955865255682409031069486058e-17"},
+      {9007199254740992, 1e-06, "1.320581027050301450207703170578772734158e-14"},
+      {9007199254740992, 0.5, "7.106904330916254112740519989505691659914e-9"},
+      {9007199254740992, 0.9, "1.733134915942958418230738942451433221652e-8"},
+      {9007199254740992, 0.999999999, "6.437309664644847275707721748837563600365e-8"},
+  };
+  // 64 ulps of the type (Boost's quantile in quad is about 25 ulps off; t, 1/sqrt(n) and their
+  // product each round); the references' 40 digits bound decimal50
+  using std::abs;
+  T tolerance = T(64) * T(std::numeric_limits<T>::epsilon());
+  if (tolerance < T(1e-38)) tolerance = T(1e-38);
+  for (const ref& r : refs) {
+    INFO("n = " << r.n << ", level " << r.level);
+    const T level = T(r.level);  // the double the reference was computed for (float: the nearest float)
+    if (!(level < T(1))) continue;  // 1 - 1e-9 is 1 in float
+    const auto ci = crm::mean_interval(crm::mean_summary<T>{r.n, T(0), T(1)}, level);
+    const T expected = crm_test::parse<T>(r.upper);
+    const T rel = T(abs(T(ci.upper - expected)) / expected);
+    INFO("relative error " << static_cast<double>(rel));
+    CHECK(rel <= tolerance);
+    CHECK(ci.lower == -ci.upper);
+  }
 }
 
 TEST_CASE("mean_interval: summary and range errors name the field", "[statistics][mean][errors]") {

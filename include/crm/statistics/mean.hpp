@@ -12,8 +12,6 @@
 #include <crm/statistics/detail/math.hpp>
 #include <crm/statistics/estimate.hpp>
 
-#include <boost/math/distributions/students_t.hpp>
-
 #include <cmath>
 #include <limits>
 #include <ranges>
@@ -212,9 +210,7 @@ template <number T = double>
                                     detail::check_level(metric, "level", level)}))
     return e;
   const T n = to_number<T>(summary.count);
-  const boost::math::students_t_distribution<T, detail::stat_policy> t_dist(n - T(1));
-  const T half_alpha = (T(1) - level) / T(2);
-  const T t = quantile(complement(t_dist, half_alpha));
+  const T t = detail::student_t_critical(T(n - T(1)), level);
   if (!number_traits<T>::is_finite(t))
     return error_info{errc::not_converged, metric, "interval", "the Boost.Math t quantile failed"};
   const T half = t * T(summary.standard_deviation / T(sqrt(n)));

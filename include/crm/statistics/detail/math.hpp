@@ -11,6 +11,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/policies/policy.hpp>
+#include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/erf.hpp>
 
 #include <type_traits>
@@ -108,6 +109,25 @@ template <number T>
 [[nodiscard]] T normal_critical(const T& level) {
   using std::sqrt;
   return T(T(boost::math::erf_inv(level, stat_policy())) * T(sqrt(T(2))));
+}
+
+/// The two-sided critical value of Student's t with nu degrees of freedom, t_{nu, 1-(1-level)/2}:
+/// P(|T| < t) = level. Below level 1/2 from the level itself: P(|T| < t) = I_x(1/2, nu/2) with
+/// x = t^2 / (nu + t^2) (Abramowitz & Stegun 26.7.1 with 26.5.2), so t = sqrt(nu x / (1 - x)), x and
+/// 1 - x both from Boost's ibeta_inv of the level. The quantile of the complement (1 - level) / 2,
+/// a probability next to 1/2 there, kept only that probability's absolute precision (level 1e-9:
+/// t 2.8e-8 relative off, 1e-12: 2.2e-5, in double). From 1/2 on, 1 - level is exact and Boost's
+/// t quantile of the complement is used as before.
+template <number T>
+[[nodiscard]] T student_t_critical(const T& nu, const T& level) {
+  using std::sqrt;
+  if (level < T(1) / T(2)) {
+    T one_minus_x = T(1);
+    const T x = T(boost::math::ibeta_inv(T(T(1) / T(2)), T(nu / T(2)), level, &one_minus_x, stat_policy()));
+    return T(sqrt(T(nu * x / one_minus_x)));
+  }
+  const boost::math::students_t_distribution<T, stat_policy> t_dist(nu);
+  return T(quantile(complement(t_dist, T((T(1) - level) / T(2)))));
 }
 
 /// P(Z > z) for the standard normal.
