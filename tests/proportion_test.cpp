@@ -14,6 +14,7 @@
 // closed forms (Wilson, Agresti-Coull) must agree to 1e-12 relative and Beta-quantile intervals to
 // 1e-10 relative (Boost's and R's inverse incomplete beta are independent iterative solvers).
 #include "catch.hpp"
+#include "number_helpers.hpp"
 
 #include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
@@ -453,6 +454,71 @@ TEMPLATE_TEST_CASE("proportion_interval: levels near 0 keep the critical value's
     INFO("level " << levels[i]);
     const auto w = crm::proportion_interval({.successes = 0, .trials = 10}, static_cast<T>(levels[i]));
     CHECK_THAT(static_cast<double>(w.upper.fraction), WithinRel(uppers[i], 1e-14));
+  }
+}
+
+TEMPLATE_TEST_CASE("proportion_interval: Clopper-Pearson and Jeffreys at levels near 0 and 1 match mpmath to the last digits",
+                   "[statistics][proportion]", double, long double, crm::decimal50, crm::quad) {
+  // The tail (1 - level) / 2 passed to Boost's inverse incomplete beta is a probability next to 1/2
+  // at low levels, rounded in its last place; the limits move by that rounding over the density, less
+  // than an ulp of the limit itself (an audit suspected 1e-7 of the width at level 1e-9; it is the
+  // limits' own rounding: one ulp of 0.3 is 1.6e-7 of that width). Measured: every limit within 0.63
+  // ulp in double, so no other form of the tail is needed. References: python3 scripts/statistics_reference.py beta_levels (mpmath at 50
+  // digits: findroot of betainc(a, b, 0, t, regularized=True) = tail on logit t, for the double
+  // levels): x, n, level, CP lower, CP upper, Jeffreys lower, Jeffreys upper.
+  using T = TestType;
+  struct ref {
+    crm::count_t x, n;
+    double level;
+    const char* limits[4];
+  };
+  const ref refs[] = {
+      {3, 10, 1e-12, {"2.585747232847945415640035e-1", "3.550999679126733977550549e-1", "3.068236323974480624863e-1", "3.068236323978038900678341e-1"}},
+      {3, 10, 1e-09, {"2.585747231162987186579394e-1", "3.550999680972811422025562e-1", "3.068236322197121855294651e-1", "3.068236325755397670635746e-1"}},
+      {3, 10, 1e-06, {"2.585745546205000622181297e-1", "3.551001527050401810687753e-1", "3.068234544838546620366484e-1", "3.068238103114361962270192e-1"}},
+      {3, 10, 0.5, {"1.755712874895452960370045e-1", "4.576961545748519460267809e-1", "2.17579034107248630921586e-1", "4.071830752688205208585354e-1"}},
+      {3, 10, 0.9, {"8.726443391415029869411096e-2", "6.066242161054134415280672e-1", "1.173293766802101516763898e-1", "5.581267664846340617933388e-1"}},
+      {3, 10, 0.999999999, {"1.609602305163945910699947e-4", "9.761116646556135504449377e-1", "5.105403078888682722058354e-4", "9.674956434926478895171709e-1"}},
+      {1, 1000, 1e-12, {"6.929070095464787705276547e-4", "1.677777865416281413347858e-3", "1.182583050607393862637706e-3", "1.182583050610051002436978e-3"}},
+      {1, 1000, 1e-09, {"6.929070085481709851293459e-4", "1.677777867008631772706505e-3", "1.182583049280152533410508e-3", "1.182583051937292332682423e-3"}},
+      {1, 1000, 1e-06, {"6.92906010240884240728514e-4", "1.677779459359503387909288e-3", "1.182581722039331920088145e-3", "1.182584379179131192803737e-3"}},
+      {1, 1000, 0.5, {"2.876406959322319357894308e-4", "2.690356645766086190602846e-3", "6.062342610090130676815365e-4", "2.052576911409401148395726e-3"}},
+      {1, 1000, 0.9, {"5.129197890901779646454052e-5", "4.734993575499777965972583e-3", "1.759516791643928836481699e-4", "3.900713932346008567463205e-3"}},
+      {1, 1000, 0.999999999, {"4.999999859839092612655516e-13", "2.437185714090485609792722e-2", "7.618091825306062602540731e-10", "2.286893482743691644372242e-2"}},
+      {1, 1, 1e-12, {"4.999999999995e-1", "1.0", "8.368060145912605673666309e-1", "1.0"}},
+      {1, 1, 1e-09, {"4.999999995e-1", "1.0", "8.368060142447671027092881e-1", "1.0"}},
+      {1, 1, 1e-06, {"4.999995000000000000000226e-1", "1.0", "8.368056677510824389439194e-1", "1.0"}},
+      {1, 1, 0.5, {"2.5e-1", "1.0", "5.971500783855160077819563e-1", "1.0"}},
+      {1, 1, 0.9, {"4.999999999999998889776975e-2", "1.0", "2.285198138063286773225837e-1", "1.0"}},
+      {1, 1, 0.999999999, {"4.999999858590342682873597e-10", "1.0", "1.11545996734345312388566e-6", "1.0"}},
+      {0, 1, 1e-12, {"0.0", "5.000000000005e-1", "0.0", "1.631939854087394326333691e-1"}},
+      {0, 1, 1e-09, {"0.0", "5.000000005e-1", "0.0", "1.631939857552328972907119e-1"}},
+      {0, 1, 1e-06, {"0.0", "5.000004999999999999999774e-1", "0.0", "1.631943322489175610560806e-1"}},
+      {0, 1, 0.5, {"0.0", "7.5e-1", "0.0", "4.028499216144839922180437e-1"}},
+      {0, 1, 0.9, {"0.0", "9.500000000000000111022302e-1", "0.0", "7.714801861936713226774163e-1"}},
+      {0, 1, 0.999999999, {"0.0", "9.999999995000000141409657e-1", "0.0", "9.999988845400326565468761e-1"}},
+  };
+  // 16 ulps of the type in double and long double (Boost's inverse in long double is up to 9 ulps
+  // off, at Jeffreys' lower limit of 1 of 1000 at 1 - 1e-9, where the tail is exact); the
+  // references' 25 digits bound the multiprecision types
+  T tolerance = T(16) * T(std::numeric_limits<T>::epsilon());
+  if constexpr (!std::is_floating_point_v<T>) tolerance = T("1e-23");
+  using std::abs;
+  for (const ref& r : refs) {
+    INFO(r.x << " of " << r.n << " at " << r.level);
+    const T level = T(r.level);  // the double the reference was computed for
+    const auto cp = crm::proportion_interval<T>({.successes = r.x, .trials = r.n}, level, m::clopper_pearson);
+    const auto j = crm::proportion_interval<T>({.successes = r.x, .trials = r.n}, level, m::jeffreys);
+    const T got[4] = {cp.lower.fraction, cp.upper.fraction, j.lower.fraction, j.upper.fraction};
+    for (int i = 0; i < 4; ++i) {
+      const T expected = crm_test::parse<T>(r.limits[i]);
+      INFO("limit " << i << ": " << static_cast<double>(got[i]) << ", mpmath " << r.limits[i]);
+      if (expected == T(0)) {
+        CHECK(got[i] == T(0));
+      } else {
+        CHECK(T(abs(T(got[i] - expected))) <= tolerance * expected);
+      }
+    }
   }
 }
 
