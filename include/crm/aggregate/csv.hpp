@@ -572,8 +572,12 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
     std::size_t n = 0;
     const line_failure lf = split_line(
         b, x, dialect,
-        [&](std::size_t, std::string_view s) {
-          plan.names.emplace_back(s);
+        [&](std::size_t, std::string_view s, bool quoted) {
+          // a quoted name is unescaped: "cust""id" names the column cust"id (RFC 4180)
+          if (quoted)
+            plan.names.push_back(unescape_quoted(s, dialect.quote));
+          else
+            plan.names.emplace_back(s);
           return field_failure{};
         },
         n);

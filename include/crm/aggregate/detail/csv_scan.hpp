@@ -16,6 +16,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -184,13 +185,21 @@ struct line_failure {
 
 /// Splits the line [b, e) (without its line break) into fields and calls on_field(column, text)
 /// for each, left to right; text is trimmed of surrounding blanks and of its quotes ("" inside
-/// quotes stays doubled: no numeric or date field can contain a quote). Stops at the first failure
+/// quotes stays doubled: no numeric or date field can contain a quote). A callback that also takes
+/// a bool is called as on_field(column, text, quoted), quoted telling whether the field was in
+/// quotes (the header's names are unescaped with it: unescape_quoted). Stops at the first failure
 /// of on_field or of the quoting; `count` receives the number of fields seen.
 template <class OnField>
 line_failure split_line(const char* b, const char* e, const csv_dialect& d, OnField&& on_field, std::size_t& count) {
   std::size_t col = 0;
   const char* p = b;
   const char delim = d.delimiter;
+  auto emit = [&](std::string_view field, bool quoted) -> field_failure {
+    if constexpr (std::is_invocable_v<OnField&, std::size_t, std::string_view, bool>)
+      return on_field(col, field, quoted);
+    else
+      return on_field(col, field);
+  };
   auto quoted = [&](const char*& q) -> bool {  // q at the opening quote; true and q past the closing one
     const char* s = q + 1;
     for (;;) {
@@ -212,7 +221,8 @@ line_failure split_line(const char* b, const char* e, const csv_dialect& d, OnFi
       while (p < e && is_blank(*p)) ++p;
       if (p >= e) break;
       std::string_view field;
-      if (*p == d.quote) {
+      const bool in_quotes = *p == d.quote;
+      if (in_quotes) {
         const char* q = p;
         if (!quoted(q)) return {unterminated, col};
         field = {p + 1, static_cast<std::size_t>(q - 1 - (p + 1))};
@@ -223,7 +233,7 @@ line_failure split_line(const char* b, const char* e, const csv_dialect& d, OnFi
         while (p < e && !is_blank(*p)) ++p;
         field = {s, static_cast<std::size_t>(p - s)};
       }
-      if (const field_failure f = on_field(col, field); !f.ok()) return {f, col};
+      if (const field_failure f = emit(field, in_quotes); !f.ok()) return {f, col};
       ++col;
     }
     count = col;
@@ -232,7 +242,8 @@ line_failure split_line(const char* b, const char* e, const csv_dialect& d, OnFi
   for (;;) {
     while (p < e && *p != delim && is_blank(*p)) ++p;
     std::string_view field;
-    if (p < e && *p == d.quote) {
+    const bool in_quotes = p < e && *p == d.quote;
+    if (in_quotes) {
       const char* q = p;
       if (!quoted(q)) return {unterminated, col};
       field = {p + 1, static_cast<std::size_t>(q - 1 - (p + 1))};
@@ -246,13 +257,25 @@ line_failure split_line(const char* b, const char* e, const csv_dialect& d, OnFi
       while (t > s && is_blank(t[-1])) --t;
       field = {s, static_cast<std::size_t>(t - s)};
     }
-    if (const field_failure f = on_field(col, field); !f.ok()) return {f, col};
+    if (const field_failure f = emit(field, in_quotes); !f.ok()) return {f, col};
     ++col;
     if (p >= e) break;
     ++p;  // the delimiter
   }
   count = col;
   return {};
+}
+
+/// The text of a quoted field as split_line gives it (between its quotes) with each doubled quote
+/// made one, RFC 4180 section 2.7: "cust""id" names the column cust"id.
+inline std::string unescape_quoted(std::string_view s, char quote) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out += s[i];
+    if (s[i] == quote && i + 1 < s.size() && s[i + 1] == quote) ++i;
+  }
+  return out;
 }
 
 /// true when [b, e) holds only blanks.
