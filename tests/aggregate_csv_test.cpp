@@ -301,6 +301,35 @@ TEMPLATE_TEST_CASE("csv: amounts in every number type", "[aggregate][csv]", floa
   CHECK(junk.summary.rejections[0].code == errc::malformed);
 }
 
+TEMPLATE_TEST_CASE("csv: a NaN with a payload is not finite in every number type", "[aggregate][csv]", float, double,
+                   long double, crm::decimal50, crm::quad) {
+  // (found by an audit) the amount nan(1) (what printf gives for std::nan("1")) was "is not finite
+  // (NaN or infinity)" (errc::not_finite) for float, double and long double, whose std::from_chars
+  // reads it as a NaN, but "is not a number" (errc::malformed) for decimal50 and quad. Now the first
+  // for every type, in the words of docs/errors.md.
+  using T = TestType;
+  for (const std::string nan_text : {"nan(1)", "-NaN(0x7ff)", "nan(abc_9)", "nan()"}) {
+    INFO(nan_text);
+    const auto r = crm::try_read_orders_csv<T>(text("customer_id,date,amount\n1,2023-01-01," + nan_text + "\n"));
+    REQUIRE(r.summary.stopped);
+    CHECK(r.summary.rejections[0].code == errc::not_finite);
+    CHECK(r.summary.rejections[0].message() ==
+          "t.csv:2: column 3 'amount' is not finite (NaN or infinity): '" + nan_text + "'");
+  }
+  // not a NaN's text: malformed in every type
+  for (const std::string junk : {"nan(", "nan(1", "nan(1 )", "nan(-1)", "nanx"}) {
+    INFO(junk);
+    const auto r = crm::try_read_orders_csv<T>(text("customer_id,date,amount\n1,2023-01-01," + junk + "\n"));
+    REQUIRE(r.summary.stopped);
+    CHECK(r.summary.rejections[0].code == errc::malformed);
+  }
+  // an order built in code with the amount std::nan("1"): the same words from the accumulator
+  crm::order_totals_accumulator<T> totals;
+  const crm::error_info e = totals.try_add({.customer = 1, .time = ymd(2023, 1, 1), .amount = T(std::nan("1"))});
+  CHECK(e.code == errc::not_finite);
+  CHECK(crm::message(e) == "crm::order_totals_accumulator: amount is not finite (NaN or infinity)");
+}
+
 // A decimal amount whose exponent is beyond any type's range: Boost's string constructor threw
 // std::runtime_error for an exponent beyond int (out of try_read_*, with no line; on two threads
 // std::terminate). Now a rejected row like any other, under every policy and thread count.

@@ -122,7 +122,10 @@ constexpr field_failure parse_signed(std::string_view s, I& out) noexcept {
   return {};
 }
 
-/// true for nan, inf, infinity in any case and with a sign: reported as not finite, not malformed.
+/// true for nan, inf, infinity in any case and with a sign, and for a NaN with a payload,
+/// nan(chars) with chars letters, digits and '_' (what std::from_chars reads as a NaN, e.g. nan(1),
+/// which std::nan("1") prints): reported as not finite, not malformed, in every number type (a
+/// decimal type said "is not a number" for nan(1) where double said "is not finite").
 constexpr bool names_non_finite(std::string_view s) noexcept {
   if (!s.empty() && (s.front() == '+' || s.front() == '-')) s.remove_prefix(1);
   auto lower_eq = [](std::string_view a, std::string_view lit) {
@@ -134,6 +137,11 @@ constexpr bool names_non_finite(std::string_view s) noexcept {
     }
     return true;
   };
+  if (s.size() >= 5 && lower_eq(s.substr(0, 4), "nan(") && s.back() == ')') {
+    for (const char c : s.substr(4, s.size() - 5))
+      if (!(is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) return false;
+    return true;
+  }
   return lower_eq(s, "nan") || lower_eq(s, "inf") || lower_eq(s, "infinity");
 }
 
