@@ -66,6 +66,10 @@
    a = (1 - level) / 2 with the level the double the test passes, each t with
    betainc(a_, b_, 0, t, regularized=True) = tail solved by mpmath.findroot (Illinois, on logit t
    over a bracket) at 50 digits; x of n = 3 of 10, 1 of 1000, 1 of 1, 0 of 1.
+11. Wilson limits of few successes at high levels, for tests/proportion_test.cpp: the closed form
+   (x + z^2/2 -/+ z sqrt(x (n - x) / n + z^2 / 4)) / (n + z^2), z = sqrt(2) erfinv(level), by
+   mpmath at 60 digits from the counts and the double levels (the lower limit's subtraction is
+   harmless at 60 digits).
 
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
 (part 2 is skipped with a note if SciPy is not importable);
@@ -75,7 +79,8 @@ python3 scripts/statistics_reference.py planning   prints part 6 only (instant; 
 python3 scripts/statistics_reference.py jeffreys_low   prints part 7 only (a few seconds);
 python3 scripts/statistics_reference.py low_levels   prints part 8 only (instant);
 python3 scripts/statistics_reference.py t_levels   prints part 9 only (a few seconds);
-python3 scripts/statistics_reference.py beta_levels   prints part 10 only (a few seconds).
+python3 scripts/statistics_reference.py beta_levels   prints part 10 only (a few seconds);
+python3 scripts/statistics_reference.py wilson_extremes   prints part 11 only (instant).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -444,6 +449,25 @@ def part10():
             print("    {%d, %d, %r, %s}," % (x, n, level, ", ".join(mp.nstr(v, 25, min_fixed=-1, max_fixed=1) + "L" for v in lims)), flush=True)
 
 
+WILSON_EXTREMES = [(1, 1, 0.999999), (1, 2, 1 - 1e-12), (1, 10, 1 - 1e-15), (1, 1000, 0.999999), (1, 1000, 1 - 1e-9),
+                   (1, 1000, 1 - 1e-15), (1, 2**53, 0.95), (1, 2**53, 1 - 1e-9), (1, 2**53, 1 - 1e-15),
+                   (5, 10**12, 1 - 1e-9), (0, 1, 0.95), (1, 1, 0.95), (2**53 - 1, 2**53, 1 - 1e-15)]
+
+
+def part11():
+    mp.mp.dps = 60
+    print("// Wilson at high levels: x, n, level, lower, upper")
+    for x, n, level in WILSON_EXTREMES:
+        z = mp.sqrt(2) * mp.erfinv(mp.mpf(level))
+        x_, n_, z2 = mp.mpf(x), mp.mpf(n), z * z
+        root = z * mp.sqrt(x_ * (n_ - x_) / n_ + z2 / 4)
+        lo = mp.mpf(0) if x == 0 else (x_ + z2 / 2 - root) / (n_ + z2)
+        hi = mp.mpf(1) if x == n else (x_ + z2 / 2 + root) / (n_ + z2)
+        print("    {%d, %d, %r, \"%s\", \"%s\"}," % (x, n, level, mp.nstr(lo, 40, min_fixed=-1, max_fixed=1),
+                                             mp.nstr(hi, 40, min_fixed=-1, max_fixed=1)))
+    mp.mp.dps = 50
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["proportion"]:
@@ -460,6 +484,8 @@ if __name__ == "__main__":
         part9()
     elif sys.argv[1:] == ["beta_levels"]:
         part10()
+    elif sys.argv[1:] == ["wilson_extremes"]:
+        part11()
     else:
         part1()
         part2()
@@ -471,3 +497,4 @@ if __name__ == "__main__":
         part8()
         part9()
         part10()
+        part11()

@@ -522,6 +522,54 @@ TEMPLATE_TEST_CASE("proportion_interval: Clopper-Pearson and Jeffreys at levels 
   }
 }
 
+TEMPLATE_TEST_CASE("proportion_interval: Wilson's lower limit of few successes keeps its digits at high levels",
+                   "[statistics][proportion]", double, long double, crm::decimal50, crm::quad) {
+  // (found by an audit) the lower limit (A - B) / (n + z^2), A = x + z^2/2, B = z sqrt(x (n - x) / n
+  // + z^2 / 4), cancelled when x is small against z^2: 663 ulps off in double for 1 of 1000 at
+  // 1 - 1e-9, 1070 for 1 of 2^53 at 1 - 1e-15. Now (x / n) x / (A + B), the same value
+  // (A^2 - B^2 = x^2 (n + z^2) / n). References: python3 scripts/statistics_reference.py
+  // wilson_extremes (the closed form by mpmath at 60 digits, z = sqrt(2) erfinv(level), for the
+  // double levels): x, n, level, lower, upper.
+  using T = TestType;
+  struct ref {
+    crm::count_t x, n;
+    double level;
+    const char* lower;
+    const char* upper;
+  };
+  const ref refs[] = {
+      {1, 1, 0.999999, "4.011532839701465302642948335756705645013e-2", "1.0"},
+      {1, 2, 0.999999999999, "9.553042061609203336562559674631997840707e-3", "9.904469579383907966634374403253680021593e-1"},
+      {1, 10, 0.999999999999999, "1.507845160507396591280904925669457101832e-3", "8.910115576292935918971848160260411586942e-1"},
+      {1, 1000, 0.999999, "3.862707683997474882220617789317479260384e-5", "2.528358675220247334977216796386088438515e-2"},
+      {1, 1000, 0.999999999, "2.544626575495090643074808192777770349835e-5", "3.788446351068054476280527631633111802895e-2"},
+      {1, 1000, 0.999999999999999, "1.505661009154170562341343096655337477354e-5", "6.239572823784142641311570800407960974464e-2"},
+      {1, 9007199254740992, 0.95, "1.959816253007151331929087971073403651525e-17", "6.289340454833612935388351474930001961287e-16"},
+      {1, 9007199254740992, 0.999999999, "2.825034692572163559243734615201517447269e-18", "4.363115142085427846142708818063411629756e-15"},
+      {1, 9007199254740992, 0.999999999999999, "1.671595097384088687753487478880507932233e-18", "7.373766328560869818249009475967613765507e-15"},
+      {5, 1000000000000, 0.999999999, "5.342953758339341812679083420024585613251e-13", "4.679059772891838875504069767061524926072e-11"},
+      {0, 1, 0.95, "0.0", "7.934506856227625484967813805227153653173e-1"},
+      {1, 1, 0.95, "2.065493143772374515032186194772846346827e-1", "1.0"},
+      {9007199254740991, 9007199254740992, 0.999999999999999, "9.999999999999926262336714391301817509905e-1", "9.999999999999999983284049026159113122465e-1"},
+  };
+  // 8 ulps of the type; the references' 40 digits bound decimal50
+  T tolerance = T(8) * T(std::numeric_limits<T>::epsilon());
+  if (tolerance < crm_test::parse<T>("1e-38")) tolerance = crm_test::parse<T>("1e-38");
+  using std::abs;
+  for (const ref& r : refs) {
+    INFO(r.x << " of " << r.n << " at " << r.level);
+    const auto w = crm::proportion_interval<T>({.successes = r.x, .trials = r.n}, T(r.level), m::wilson);
+    const T lower = crm_test::parse<T>(r.lower);
+    const T upper = crm_test::parse<T>(r.upper);
+    INFO("lower " << static_cast<double>(w.lower.fraction) << ", upper " << static_cast<double>(w.upper.fraction));
+    if (r.x == 0)
+      CHECK(w.lower.fraction == T(0));
+    else
+      CHECK(T(abs(T(w.lower.fraction - lower))) <= tolerance * lower);
+    CHECK(T(abs(T(w.upper.fraction - upper))) <= tolerance * upper);
+  }
+}
+
 // decimal50 at n = 10^14: Boost's quantile took 115 s here (its time grows with n); the
 // Cornish-Fisher form is used from nu = 1e6 max(4, z^2) on and takes milliseconds. Its truncation error at
 // nu = 9e12 is far below the 25 digits of the mpmath reference (the {10^13, 10^14, 0.95} row).

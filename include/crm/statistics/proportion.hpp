@@ -211,10 +211,13 @@ template <number T>
     case interval_method::wilson: {
       const T z = normal_critical(level);
       const T z2 = z * z;
-      const T center = (x + z2 / T(2)) / (n + z2);
-      const T half = z / (n + z2) * T(sqrt(T(x * failures / n + z2 / T(4))));
-      lo = successes == 0 ? T(0) : clamp_unit(T(center - half));
-      hi = successes == trials ? T(1) : clamp_unit(T(center + half));
+      // limits (A -/+ B) / (n + z^2), A = x + z^2/2, B = z sqrt(x (n - x) / n + z^2 / 4). The lower
+      // one without the subtraction: A^2 - B^2 = x^2 (n + z^2) / n, so (A - B) / (n + z^2) =
+      // (x / n) x / (A + B). A - B cancelled for few successes at high levels (1 of 1000 at
+      // 1 - 1e-9: 663 ulps off in double, 1 of 2^53 at 1 - 1e-15: 1070).
+      const T a_plus_b = x + z2 / T(2) + z * T(sqrt(T(x * failures / n + z2 / T(4))));
+      lo = successes == 0 ? T(0) : clamp_unit(T(p * x / a_plus_b));
+      hi = successes == trials ? T(1) : clamp_unit(T(a_plus_b / (n + z2)));
       break;
     }
     case interval_method::agresti_coull: {
