@@ -70,6 +70,9 @@
    (x + z^2/2 -/+ z sqrt(x (n - x) / n + z^2 / 4)) / (n + z^2), z = sqrt(2) erfinv(level), by
    mpmath at 60 digits from the counts and the double levels (the lower limit's subtraction is
    harmless at 60 digits).
+12. Relative lift of close rates at large n, for tests/ab_test_test.cpp: the Katz log risk-ratio
+   interval exp(ln(p_b / p_a) -/+ z sqrt(1/x_b - 1/n_b + 1/x_a - 1/n_a)) - 1, z = sqrt(2)
+   erfinv(level), by mpmath at 60 digits from the counts exactly (cancellation is harmless there).
 
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
 (part 2 is skipped with a note if SciPy is not importable);
@@ -80,7 +83,8 @@ python3 scripts/statistics_reference.py jeffreys_low   prints part 7 only (a few
 python3 scripts/statistics_reference.py low_levels   prints part 8 only (instant);
 python3 scripts/statistics_reference.py t_levels   prints part 9 only (a few seconds);
 python3 scripts/statistics_reference.py beta_levels   prints part 10 only (a few seconds);
-python3 scripts/statistics_reference.py wilson_extremes   prints part 11 only (instant).
+python3 scripts/statistics_reference.py wilson_extremes   prints part 11 only (instant);
+python3 scripts/statistics_reference.py lift_extremes   prints part 12 only (instant).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -468,6 +472,25 @@ def part11():
     mp.mp.dps = 50
 
 
+LIFT_EXTREMES = [(81, 263, 95, 270, 0.95), (100000000, 1000000000, 100000001, 1000000000, 0.95),
+                 (999999999, 1000000000, 999999998, 1000000000, 0.95), (1, 2, 1, 1, 0.95),
+                 (4000000000000000000, MAX, 4000000005000000000, MAX, 0.95), (MAX - 807, MAX, MAX, MAX, 0.95),
+                 (5, 1000, 7, 1000, 1e-9), (1, 10**18, 1, 1, 1 - 1e-15)]
+
+
+def part12():
+    mp.mp.dps = 60
+    print("// relative lift: {x_a, n_a}, {x_b, n_b}, level, lift, lower, upper")
+    for xa, na, xb, nb, level in LIFT_EXTREMES:
+        z = mp.sqrt(2) * mp.erfinv(mp.mpf(level))
+        ratio = (mp.mpf(xb) / nb) / (mp.mpf(xa) / na)
+        se = mp.sqrt(mp.mpf(1) / xb - mp.mpf(1) / nb + mp.mpf(1) / xa - mp.mpf(1) / na)
+        vals = [ratio - 1, mp.exp(mp.log(ratio) - z * se) - 1, mp.exp(mp.log(ratio) + z * se) - 1]
+        print("    {{%d, %d}, {%d, %d}, %r, %s}," % (xa, na, xb, nb, level, ", ".join(
+            '"%s"' % mp.nstr(v, 40, min_fixed=-1, max_fixed=1) for v in vals)))
+    mp.mp.dps = 50
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["proportion"]:
@@ -486,6 +509,8 @@ if __name__ == "__main__":
         part10()
     elif sys.argv[1:] == ["wilson_extremes"]:
         part11()
+    elif sys.argv[1:] == ["lift_extremes"]:
+        part12()
     else:
         part1()
         part2()
@@ -498,3 +523,4 @@ if __name__ == "__main__":
         part9()
         part10()
         part11()
+        part12()

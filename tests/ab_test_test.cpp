@@ -15,6 +15,7 @@
 // (Boost's erfc vs R's pnorm, both accurate to a few ulps, amplified by the statistic's rounding);
 // Fisher 1e-10 relative (R adds dhyper terms; we use the ratio recurrence in log space).
 #include "catch.hpp"
+#include "number_helpers.hpp"
 
 #include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
@@ -91,6 +92,47 @@ TEMPLATE_TEST_CASE("relative_lift: log risk-ratio interval matches R", "[statist
   const auto b = crm::relative_lift({480, 4000}, {560, 4000}, level);
   CHECK_THAT(static_cast<double>(b.lower.fraction), WithinRel(0.041214182037069946, 1e-11));
   CHECK_THAT(static_cast<double>(b.upper.fraction), WithinRel(0.307234510048819187, 1e-12));
+}
+
+TEMPLATE_TEST_CASE("relative_lift: close rates at large n keep the lift's digits", "[statistics][ab_test]", double,
+                   long double, crm::decimal50, crm::quad) {
+  // (found by an audit) p_b / p_a - 1, 1/x - 1/n and exp(.) - 1 each cancelled for close rates: 1e8 + 1
+  // against 1e8 of 1e9 trials gave a lift 6e-9 off relative, 999999998 against 999999999 of 1e9 an
+  // upper limit 6e-8 off, and rates near 1 at 2^63 - 1 trials a lift 1.5 times off. References:
+  // python3 scripts/statistics_reference.py lift_extremes (mpmath at 60 digits from the counts
+  // exactly, z = sqrt(2) erfinv(level) of the double level): a, b, level, lift, lower, upper.
+  using T = TestType;
+  struct ref {
+    crm::proportion_sample a, b;
+    double level;
+    const char* values[3];
+  };
+  const ref refs[] = {
+      {{81, 263}, {95, 270}, 0.95, {"1.424325560128029263831732967535436671239e-1", "-1.039837743906508985463871444260811456811e-1", "4.566166412336540605907825582663824721054e-1"}},
+      {{100000000, 1000000000}, {100000001, 1000000000}, 0.95, {"1.0e-8", "-2.629121939727802222523294173525227683302e-4", "2.630013402322584669574238085816593453894e-4"}},
+      {{999999999, 1000000000}, {999999998, 1000000000}, 0.95, {"-1.000000001000000001000000001000000001e-9", "-4.394757196900533714648888899262468236864e-9", "2.394757206424910182414179960864878670678e-9"}},
+      {{1, 2}, {1, 1}, 0.95, {"1.0", "-4.998046934801871333548298732356208897997e-1", "6.996876315834760748552618617465363368778"}},
+      {{4000000000000000000, 9223372036854775807}, {4000000005000000000, 9223372036854775807}, 0.95, {"1.25e-9", "2.070494685990753612691701476371698880749e-10", "2.292950532488670449455083751152847820081e-9"}},
+      {{9223372036854775000, 9223372036854775807}, {9223372036854775807, 9223372036854775807}, 0.95, {"8.74951153195802154892828852279800005434e-17", "8.145847734293095342938952776840340816454e-17", "9.353175329622947758561724074868068654451e-17"}},
+      {{5, 1000}, {7, 1000}, 1e-09, {"4.0e-1", "3.999999989755891404142317139107389607739e-1", "4.000000010244108603353522932357857997198e-1"}},
+      {{1, 1000000000000000000}, {1, 1}, 0.999999999999999, {"9.99999999999999999e+17", "3.265403550250481060014201898681795560991e+14", "3.062408626104695089538667842589997204437e+21"}},
+  };
+  // 8 ulps of the type times the condition of exp(u) - 1 in u, 1 + |u| (u = 49.5 for 1 of 10^18
+  // against 1 of 1 at 1 - 1e-15: u itself rounds); the references' 40 digits bound decimal50
+  T tolerance = T(8) * T(std::numeric_limits<T>::epsilon());
+  if (tolerance < crm_test::parse<T>("1e-38")) tolerance = crm_test::parse<T>("1e-38");
+  using std::abs;
+  for (const ref& r : refs) {
+    INFO(r.a.successes << " of " << r.a.trials << " against " << r.b.successes << " of " << r.b.trials << " at " << r.level);
+    const auto l = crm::relative_lift(r.a, r.b, T(r.level));
+    const T got[3] = {l.point.fraction, l.lower.fraction, l.upper.fraction};
+    for (int i = 0; i < 3; ++i) {
+      const T expected = crm_test::parse<T>(r.values[i]);
+      INFO("value " << i << ": " << static_cast<double>(got[i]) << ", mpmath " << r.values[i]);
+      const T condition = T(1) + T(std::abs(std::log1p(static_cast<double>(expected))));
+      CHECK(T(abs(T(got[i] - expected))) <= tolerance * condition * T(abs(expected)));
+    }
+  }
 }
 
 TEST_CASE("fisher_exact_test: extreme tables and large counts match R", "[statistics][ab_test]") {

@@ -16,6 +16,8 @@
 #include <crm/statistics/proportion.hpp>
 
 #include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/special_functions/expm1.hpp>
+#include <boost/math/special_functions/log1p.hpp>
 
 #include <cmath>
 #include <type_traits>
@@ -98,7 +100,8 @@ template <number T = double>
 /**
  * @brief Relative lift of b over a, p_b / p_a - 1, with the log risk-ratio interval.
  *
- * exp(ln(p_b / p_a) -/+ z sqrt(1/x_b - 1/n_b + 1/x_a - 1/n_a)) - 1 (Katz et al. 1978, Biometrics 34).
+ * exp(ln(p_b / p_a) -/+ z sqrt(1/x_b - 1/n_b + 1/x_a - 1/n_a)) - 1 (Katz et al. 1978, Biometrics 34),
+ * formed from the counts without cancellation (close rates at huge n keep their digits).
  * @returns a rate (0.15 = B converts 15 % better than A); the interval is not symmetric.
  * Errors: either sample invalid; no successes in a or in b (errc::zero_denominator on a.successes
  * or b.successes: the log ratio is undefined); level not in (0, 1).
@@ -106,8 +109,6 @@ template <number T = double>
 template <number T = double>
 [[nodiscard]] result<rate_estimate<T>> try_relative_lift(const proportion_sample& a, const proportion_sample& b,
                                                          const T& level = T(0.95)) {
-  using std::exp;
-  using std::log;
   using std::sqrt;
   constexpr const char* metric = "relative_lift";
   if (auto e = detail::first_error({detail::check_two_samples(metric, a, b), detail::check_level(metric, "level", level)}))
@@ -115,14 +116,22 @@ template <number T = double>
   constexpr const char* why = "the log risk ratio needs at least one success in each variant";
   if (a.successes == 0) return error_info{errc::zero_denominator, metric, "a.successes", why};
   if (b.successes == 0) return error_info{errc::zero_denominator, metric, "b.successes", why};
-  const T ratio = b.observed<T>().fraction / a.observed<T>().fraction;
-  const T se = sqrt(T(T(1) / to_number<T>(b.successes) - T(1) / to_number<T>(b.trials) +
-                      T(1) / to_number<T>(a.successes) - T(1) / to_number<T>(a.trials)));
+  // Formed from the counts, so that close rates keep the lift's digits (p_b / p_a - 1, 1/x - 1/n,
+  // exp(.) - 1 each cancelled: 1e8 + 1 against 1e8 of 1e9 trials gave a lift 6e-9 off relative,
+  // 999999998 against 999999999 of 1e9 an upper limit 6e-8 off, and rates near 1 at 2^63 - 1 trials
+  // a lift 1.5 times off):
+  //   lift = (x_b n_a - x_a n_b) / (x_a n_b), the numerator exact (detail::cross_difference);
+  //   1/x - 1/n = (n - x) / (x n), from the exact failure count; log ratio = log1p(lift), the
+  //   limits expm1(log ratio -/+ z se).
+  const T lift = detail::cross_difference<T>(b.successes, a.trials, a.successes, b.trials) /
+                 to_number<T>(a.successes) / to_number<T>(b.trials);
+  const T se = sqrt(T(to_number<T>(b.trials - b.successes) / to_number<T>(b.successes) / to_number<T>(b.trials) +
+                      to_number<T>(a.trials - a.successes) / to_number<T>(a.successes) / to_number<T>(a.trials)));
   const T half = detail::normal_critical(level) * se;
-  const T log_ratio = log(ratio);
-  const T lo = T(exp(T(log_ratio - half))) - T(1);
-  const T hi = T(exp(T(log_ratio + half))) - T(1);
-  return rate_estimate<T>{rate<T>{T(ratio - T(1))}, rate<T>{lo}, rate<T>{hi}, level};
+  const T log_ratio = T(boost::math::log1p(lift, detail::stat_policy()));
+  const T lo = T(boost::math::expm1(T(log_ratio - half), detail::stat_policy()));
+  const T hi = T(boost::math::expm1(T(log_ratio + half), detail::stat_policy()));
+  return rate_estimate<T>{rate<T>{lift}, rate<T>{lo}, rate<T>{hi}, level};
 }
 /// Throwing form of try_relative_lift.
 template <number T = double>
