@@ -73,6 +73,10 @@
 12. Relative lift of close rates at large n, for tests/ab_test_test.cpp: the Katz log risk-ratio
    interval exp(ln(p_b / p_a) -/+ z sqrt(1/x_b - 1/n_b + 1/x_a - 1/n_a)) - 1, z = sqrt(2)
    erfinv(level), by mpmath at 60 digits from the counts exactly (cancellation is harmless there).
+13. NPS intervals and comparisons at large counts, for tests/nps_statistics_test.cpp: score
+   100 (P - D) / n, SE = 100 sqrt((p + d - (p - d)^2) / n) with p = P/n, d = D/n, interval
+   score -/+ z SE (z = sqrt(2) erfinv(0.95) of the double 0.95), and the difference of two scores,
+   by mpmath at 60 digits from the counts exactly.
 
 Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/statistics_reference.py
 (part 2 is skipped with a note if SciPy is not importable);
@@ -84,7 +88,8 @@ python3 scripts/statistics_reference.py low_levels   prints part 8 only (instant
 python3 scripts/statistics_reference.py t_levels   prints part 9 only (a few seconds);
 python3 scripts/statistics_reference.py beta_levels   prints part 10 only (a few seconds);
 python3 scripts/statistics_reference.py wilson_extremes   prints part 11 only (instant);
-python3 scripts/statistics_reference.py lift_extremes   prints part 12 only (instant).
+python3 scripts/statistics_reference.py lift_extremes   prints part 12 only (instant);
+python3 scripts/statistics_reference.py nps_extremes   prints part 13 only (instant).
 """
 from fractions import Fraction
 import mpmath as mp
@@ -491,6 +496,38 @@ def part12():
     mp.mp.dps = 50
 
 
+NPS_EXTREMES = [(60, 25, 15), (300000001, 400000000, 300000000), (500000000000000001, 0, 500000000000000000),
+                (3, 1, 1)]
+NPS_PAIRS = [((300000000, 400000000, 300000000), (300000001, 400000000, 300000000)),
+             ((600000000000, 250000000000, 150000000000), (600000000001, 250000000000, 150000000000))]
+
+
+def nps_mp(c):
+    big_p, big_a, big_d = (mp.mpf(v) for v in c)
+    n = big_p + big_a + big_d
+    p, d = big_p / n, big_d / n
+    return 100 * (big_p - big_d) / n, 100 * mp.sqrt((p + d - (p - d) ** 2) / n)
+
+
+def part13():
+    mp.mp.dps = 60
+    z = mp.sqrt(2) * mp.erfinv(mp.mpf(0.95))
+    print("// NPS at large counts, level 0.95: {promoters, passives, detractors}, score, lower, upper")
+    for c in NPS_EXTREMES:
+        score, se = nps_mp(c)
+        vals = [score, max(-100, score - z * se), min(100, score + z * se)]
+        print("    {{%d, %d, %d}, %s}," % (c + (", ".join('"%s"' % mp.nstr(v, 40, min_fixed=-1, max_fixed=1) for v in vals),)))
+    print("// compare_nps at large counts, level 0.95: a, b, difference, lower, upper")
+    for a, b in NPS_PAIRS:
+        sa, ea = nps_mp(a)
+        sb, eb = nps_mp(b)
+        diff, se = sb - sa, mp.sqrt(ea ** 2 + eb ** 2)
+        vals = [diff, diff - z * se, diff + z * se]
+        print("    {{%d, %d, %d}, {%d, %d, %d}, %s}," % (a + b + (", ".join(
+            '"%s"' % mp.nstr(v, 40, min_fixed=-1, max_fixed=1) for v in vals),)))
+    mp.mp.dps = 50
+
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["proportion"]:
@@ -511,6 +548,8 @@ if __name__ == "__main__":
         part11()
     elif sys.argv[1:] == ["lift_extremes"]:
         part12()
+    elif sys.argv[1:] == ["nps_extremes"]:
+        part13()
     else:
         part1()
         part2()
@@ -524,3 +563,4 @@ if __name__ == "__main__":
         part10()
         part11()
         part12()
+        part13()

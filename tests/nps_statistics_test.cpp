@@ -8,7 +8,9 @@
 //                                    c(100*m, 100*se, 100*(m + c(-1, 1)*qnorm(1 - (1 - conf)/2)*se)) }
 // Tolerance 1e-12 relative: closed forms in double; R's qnorm is accurate to a few ulps.
 #include "catch.hpp"
+#include "number_helpers.hpp"
 
+#include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
 
 #include <limits>
@@ -150,3 +152,60 @@ TEST_CASE("nps statistics: bad input is an error naming the field, in both forms
   }
 }
 
+TEMPLATE_TEST_CASE("nps_interval and compare_nps: the score and the difference from the counts, as crm::nps",
+                   "[statistics][nps]", double, long double, crm::decimal50, crm::quad) {
+  // (found by an audit) the score was promoters / n - detractors / n, which cancelled: 60, 25, 15 gave
+  // 44.999999999999993 where crm::nps gives 45; 300000001, 4e8, 3e8 a score 2.8e-8 off relative;
+  // 5e17 + 1 promoters against 5e17 detractors a score of 0. compare_nps's difference of two rounded
+  // scores kept only their absolute precision (scores near 50, 5.5e-11 apart: 1e-4 off relative).
+  // Now 100 (P - D) / n as crm::nps computes it, and the difference with an exact numerator.
+  // References: python3 scripts/statistics_reference.py nps_extremes (mpmath at 60 digits from the
+  // counts; level 0.95).
+  using T = TestType;
+  struct single {
+    crm::nps_counts c;
+    const char* values[3];  // score, lower, upper
+  };
+  const single singles[] = {
+      {{60, 25, 15}, {"4.5e+1", "3.049759087485795294344594399740385591741e+1", "5.950240912514204705655405600259614408259e+1"}},
+      {{300000001, 400000000, 300000000}, {"9.99999999000000000999999999000000001e-8", "-4.800811675555257422450943330599141239523e-3", "4.801011675555057422451143330598941239523e-3"}},
+      {{500000000000000001, 0, 500000000000000000}, {"9.99999999999999999000000000000000001e-17", "-1.959963983540053854624448658556616249242e-7", "1.959963985540053854624448656556616249242e-7"}},
+      {{3, 1, 1}, {"4.0e+1", "-3.012180324612651688285819561353996662562e+1", "100"}},
+  };
+  struct pair {
+    crm::nps_counts a, b;
+    const char* values[3];  // difference, lower, upper
+  };
+  const pair pairs[] = {
+      {{300000000, 400000000, 300000000}, {300000001, 400000000, 300000000}, {"9.99999999000000000999999999000000001e-8", "-6.789414403891336752262544503758800437462e-3", "6.789614403891136752262744503758600437462e-3"}},
+      {{600000000000, 250000000000, 150000000000}, {600000000001, 250000000000, 150000000000}, {"5.4999999999945000000000054999999999945e-11", "-2.0509498171851793351498294956065471735e-4", "2.0509509171851793340498294956076471735e-4"}},
+  };
+  // 8 ulps of the type; the references' 40 digits bound decimal50
+  T tolerance = T(8) * T(std::numeric_limits<T>::epsilon());
+  if (tolerance < crm_test::parse<T>("1e-38")) tolerance = crm_test::parse<T>("1e-38");
+  using std::abs;
+  const T level = crm_test::parse<T>("0.95");
+  const T level_double = T(0.95);  // the references are for the double 0.95
+  for (const single& r : singles) {
+    INFO(r.c.promoters << ", " << r.c.passives << ", " << r.c.detractors);
+    const auto e = crm::nps_interval(r.c, level_double);
+    CHECK(e.point == crm::nps<T>(r.c).points);
+    CHECK(crm::nps_interval(r.c, level).point == crm::nps<T>(r.c).points);
+    const T got[3] = {e.point, e.lower, e.upper};
+    for (int i = 0; i < 3; ++i) {
+      const T expected = crm_test::parse<T>(r.values[i]);
+      INFO("value " << i << ": " << static_cast<double>(got[i]) << ", mpmath " << r.values[i]);
+      CHECK(T(abs(T(got[i] - expected))) <= tolerance * T(abs(expected)));
+    }
+  }
+  for (const pair& r : pairs) {
+    INFO(r.a.promoters << " against " << r.b.promoters << " promoters");
+    const auto d = crm::compare_nps(r.a, r.b, level_double);
+    const T got[3] = {d.difference.point, d.difference.lower, d.difference.upper};
+    for (int i = 0; i < 3; ++i) {
+      const T expected = crm_test::parse<T>(r.values[i]);
+      INFO("value " << i << ": " << static_cast<double>(got[i]) << ", mpmath " << r.values[i]);
+      CHECK(T(abs(T(got[i] - expected))) <= tolerance * T(abs(expected)));
+    }
+  }
+}
