@@ -1196,14 +1196,22 @@ template <std::floating_point T, class Src>
   const batch_failure f = run_chunks(n, opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
     pareto_alive_kernel<T> alive(m);
     std::vector<T> factors;  // per (x, T), numbered as the kernel numbers them (in row order)
+    // Each thread's own copies of the source, the output's start and t (rather than the caller's,
+    // through references): on two threads the 1M-row benchmark then took 26-27 ms instead of 35-36
+    // (1 thread: 52-53 ms either way; g++ 12, 2026-12-05). Why the references cost that much here
+    // and not in P(alive) or the columnar form is not understood: any one of the three copies is
+    // enough, which points at the code's or the frame's layout rather than at the data.
+    const Src s = src;
+    T* const o = out.data();
+    const T h = t;
     return alive.each(
-        src, begin, end, [&](std::size_t i) { return customer_error(src, i, name); },
+        s, begin, end, [&](std::size_t i) { return customer_error(s, i, name); },
         [&](std::size_t i, T pa, std::size_t j) {
           if (j == factors.size()) {
-            const rfm_row<T> c = src.row(i);
-            factors.push_back(pareto_expected_factor(m, c.frequency, c.age, t));
+            const rfm_row<T> c = s.row(i);
+            factors.push_back(pareto_expected_factor(m, c.frequency, c.age, h));
           }
-          out[i] = factors[j] * pa;
+          o[i] = factors[j] * pa;
           return error_info{};
         });
   });
