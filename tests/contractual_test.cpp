@@ -205,6 +205,12 @@ TEST_CASE("contractual: predictions at edge parameters equal mpmath", "[contract
   CHECK_THAT(large.discounted_expected_residual_lifetime(5, 0.1), WithinRel(0.91666671568287049, 1e-12));        // "sBG(1e8, 1e8) DERL(0.1 | 5)"
   CHECK_THAT((crm::bdw<double>{1e8, 1e8, 0.5}).survival(3), WithinRel(0.30102374488513548, 1e-12));               // "BdW(1e8, 1e8, 0.5) S(3)"
   CHECK((crm::bdw<double>{1e8, 1.0, 2.0}).survival(crm::count_t{1} << 40) == 0.0);  // "BdW(1e8, 1, 2) S(2^40)": 7.9e-1651669410
+  // alpha >= 10 and not an integer, t^c large: Boost's tgamma_delta_ratio lost about eps t^c (S(1e15) was
+  // 6.6 % low, S(1e12) 9e-5); ln S has ~400 nats, so 1e-12 is what double can keep
+  const crm::sbg<double> many{14.697709058851181, 643.90363110609633};
+  CHECK_THAT(many.survival(1'000'000'000'000), WithinRel(9.5087549245913328e-136, 1e-12));         // "sBG(14.697709058851181, 643.90363110609633) S(1e12)"
+  CHECK_THAT(many.survival(1'000'000'000'000'000), WithinRel(7.6735527299212628e-180, 1e-12));     // "sBG(14.697709058851181, 643.90363110609633) S(1e15)"
+  CHECK_THAT((crm::bdw<double>{many.alpha, many.beta, 1.5}).survival(100'000'000), WithinRel(9.5087549245913328e-136, 1e-12));  // "BdW(14.697709058851181, 643.90363110609633, 1.5) S(1e8)"
   // retention and churn: no difference of two logarithms of S
   CHECK_THAT((crm::sbg<double>{50, 1e-5}).retention_rate(1'000'000'000'000), WithinRel(0.99999999995, 1e-15));  // "sBG(50, 1e-5) r(1e12)"
   CHECK_THAT((crm::sbg<double>{1e6, 1}).retention_rate(1'000'000'000'000), WithinRel(0.999999000001, 1e-15));    // "sBG(1e6, 1) r(1e12)"
