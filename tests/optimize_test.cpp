@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "catch.hpp"
 #if defined(CRM_METRICS_CATCH2_V3)
@@ -335,6 +336,22 @@ TEST_CASE("optimize: fit_positive certifies an objective-change stop as the maxi
   REQUIRE_FALSE(e.has_value());
   CHECK(e.error().code == crm::errc::not_converged);
   CHECK(std::string(e.error().detail).rfind("objective change below tolerance, but not certified as a maximum", 0) == 0);
+  // A failed line search at the maximum: with 1e4 nats per customer added and a start at (0.1, 3) BFGS
+  // ends with the gradient at 6.6e-7 where no step lowers the rounded objective (its ulp, 1.8e-12, above
+  // the 2e-13 a step could still gain); with 3.6e7 and a start at (1, 3) the first run stops on the
+  // objective change and the restart from the Hessian ends the same way (gradient 4.1e-5). Both were
+  // not_converged ("line search failed to decrease the objective"); now certified as above.
+  for (const auto& [constant, start] : {std::pair{1e4, vec<2>{0.1, 3.0}}, std::pair{3.6e7, vec<2>{1.0, 3.0}}}) {
+    INFO("constant " << constant);
+    crm::convergence last;
+    const auto ls = crm::detail::fit_positive<2>(shifted(constant), start, n, crm::fit_options{}, "gamma", nullptr, &last);
+    CHECK(last.reason == crm::stop_reason::line_search_failed);
+    REQUIRE(ls.has_value());
+    CHECK(ls->report.converged);
+    CHECK(ls->function_change_stop);
+    const double lk = ls->theta[0] - k_hat, ll = ls->theta[1] - lam_hat;
+    CHECK(n * (tg * lk * lk - 2.0 * lk * ll / lam_hat + k_hat / (lam_hat * lam_hat) * ll * ll) <= 1e-6);
+  }
   // the same likelihood without the constant: the gradient meets its tolerance, nothing to certify
   const auto plain = crm::detail::fit_positive<2>(shifted(0.0), {1.0, 1.0}, n, crm::fit_options{}, "gamma");
   REQUIRE(plain.has_value());

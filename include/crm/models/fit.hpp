@@ -61,7 +61,9 @@ enum class stop_reason {
   /// errc::not_converged
   function_change_small,
   max_iterations,         ///< not converged: ran out of iterations
-  line_search_failed,     ///< not converged: no step along the search direction decreases the objective
+  /// no step along the search direction decreases the objective (in floating point); in a fit,
+  /// converged only when certified as function_change_small is, else errc::not_converged
+  line_search_failed,
   not_finite,             ///< not converged: the objective or its gradient is NaN or infinite at the start
   interrupted,            ///< not converged: fit_options::interrupt asked to stop
 };
@@ -81,7 +83,7 @@ enum class stop_reason {
 
 /// The optimizer's report.
 struct convergence {
-  bool converged = false;  ///< a certified (local) maximum: gradient_small, or a certified function_change_small
+  bool converged = false;  ///< a certified (local) maximum: gradient_small, or a certified function_change_small or line_search_failed
   int iterations = 0;            ///< BFGS iterations
   int function_evaluations = 0;  ///< objective-and-gradient evaluations, line searches included
   double gradient_norm = 0.0;    ///< max |d objective / d log(parameter)| at the end

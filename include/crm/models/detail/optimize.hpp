@@ -320,7 +320,7 @@ struct positive_fit {
   convergence report{};
   /// The Hessian passed only with the scale parameters in their own units (see fit_positive).
   bool unit_rescued = false;
-  /// The optimizer's first run stopped on the objective-change rule with the gradient above its
+  /// The optimizer's first run stopped on the objective-change rule (or a failed line search) with the gradient above its
   /// tolerance (whatever the certification in fit_positive then found; the BG/NBD family compares such
   /// fits with the ridge at infinity).
   bool function_change_stop = false;
@@ -366,7 +366,10 @@ template <class Model, std::size_t N, class Make>
  * nll(exp(u)) / customers + penalizer * sum(exp(u)^2) over u = log(theta) from log(theta0).
  * The result keeps the inverse Hessian of nll at the optimum (natural parameters, `covariance`)
  * and the square roots of its diagonal (`standard_errors`).
- * A stop on the objective-change rule with the gradient still above its tolerance certifies nothing
+ * A stop on the objective-change rule, or on a failed line search (before 2026-12: always not converged,
+ * also at the maximum, where no step lowers the objective in floating point: a Gamma likelihood plus a
+ * constant of 1e4 nats per customer stopped so with a gradient of 6.6e-7), with the gradient still
+ * above its tolerance certifies nothing
  * (a BG/NBD fit with |ln L| of 1e6 nats stops when an iteration gains less than 1e-6 nats, and such fits
  * stopped 0.13 to 2.5 nats below the maximum with gradients of 1e-3..3e-2): there the Hessian of nll at
  * the point (central differences of the gradient, 2N evaluations; the one the standard errors take when
@@ -415,7 +418,12 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   for (std::size_t i = 0; i < N; ++i) u0[i] = std::log(theta0[i]);
   minimum<N> m = minimize_bfgs<N>(objective, u0, opt);
   positive_fit<N> out;
-  out.function_change_stop = m.report.reason == stop_reason::function_change_small;
+  // (a failed line search is certified the same way: no step lowers the objective in floating point,
+  // which at the maximum is what happens once the gain left is below its rounding)
+  const auto uncertified_stop = [](const minimum<N>& p) {
+    return p.report.reason == stop_reason::function_change_small || p.report.reason == stop_reason::line_search_failed;
+  };
+  out.function_change_stop = uncertified_stop(m);
   // Certify an objective-change stop (see above). In u = log(theta) the Hessian of the objective is
   // S (H + 2 pen C I) S / C + diag(g_u) with S = diag(theta); without the last term (0 at a stationary
   // point) it is positive definite with H, and S scales away the parameters' units. The decrement is
@@ -437,14 +445,17 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
     }
     return r;
   };
-  for (int restart = 0; m.report.reason == stop_reason::function_change_small; ++restart) {
+  for (int restart = 0; uncertified_stop(m); ++restart) {
     for (std::size_t i = 0; i < N; ++i) h_at[i] = std::exp(m.x[i]);
     h_last = hessian_from_gradient<N>(nll, h_at);  // (counted below where it is not the standard errors')
     have_h = true;
     const auto [inv, decrement] = newton_decrement(h_at, h_last, m.gradient);
-    if (decrement <= newton_decrement_tolerance) break;  // certified: converged, function_change_small
-    if (!inv) {
-      m.report.converged = false, not_pd = true;  // not certified
+    if (decrement <= newton_decrement_tolerance) {  // certified: converged (reason kept)
+      m.report.converged = true;
+      break;
+    }
+    if (!inv) {  // not certified; an objective-change stop is refused as not identifiable (as before)
+      m.report.converged = false, not_pd = m.report.reason == stop_reason::function_change_small;
       break;
     }
     m.report.function_evaluations += static_cast<int>(2 * N);  // the point is left (or refused)
@@ -484,7 +495,7 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
       }
       if (!certified) m.report.function_evaluations += static_cast<int>(2 * N);
     }
-    if (!certified) m.report.converged = false;  // not certified
+    m.report.converged = certified;
     break;
   }
   if (last_report != nullptr) *last_report = m.report;
@@ -505,6 +516,10 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
       return error_info{errc::not_converged, model, "parameters",
                         "objective change below tolerance, but not certified as a maximum (the gradient above its tolerance, "
                         "the Newton step from the point not below 1e-3 standard errors)"};
+    if (m.report.reason == stop_reason::line_search_failed)
+      return error_info{errc::not_converged, model, "parameters",
+                        "line search failed to decrease the objective, and the point not certified as a maximum (the gradient "
+                        "above its tolerance, the Newton step from the point not below 1e-3 standard errors)"};
     return error_info{errc::not_converged, model, "parameters", describe(m.report.reason)};
   }
   for (std::size_t i = 0; i < N; ++i) out.theta[i] = std::exp(m.x[i]);
