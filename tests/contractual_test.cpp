@@ -274,7 +274,15 @@ TEST_CASE("contractual: predictions at edge parameters equal mpmath", "[contract
         CHECK((r ? (*r >= 0.0 && *r <= 1.0) : r.error().code != crm::errc::ok));
     }
   }
-  const auto far = crm::bdw<double>{0.7, 1.2, 300}.try_retention_rate(1000);  // 999^300 overflows double
+  // where (t-1)^c overflows double (999^300, 11^300): Stirling's ln r = -alpha ln(y1/y0) (it was an
+  // overflow error, field "period"); the same scripts/contractual_reference.py edges lines
+  CHECK_THAT((crm::bdw<double>{0.7, 1.2, 300}).retention_rate(1000), WithinRel(0.81049908231502649, 1e-13));      // "BdW(0.7, 1.2, 300) r(1000)"
+  CHECK_THAT((crm::bdw<double>{0.7, 1e306, 300}).retention_rate(12), WithinRel(1.1598513421776284e-8, 1e-12));    // "BdW(0.7, 1e306, 300) r(12)"
+  CHECK_THAT((crm::bdw<double>{0.001, 1.2, 300}).retention_rate(12), WithinRel(0.97423433580944633, 1e-13));     // "BdW(0.001, 1.2, 300) r(12)"
+  CHECK_THAT((crm::bdw<double>{0.001, 1.2, 300}).churn_probability(12), WithinRel(0.012545797788599079, 1e-12)); // "BdW(0.001, 1.2, 300) P(12)"
+  CHECK_THAT(static_cast<double>((crm::bdw<long double>{0.001L, 1.2L, 300}).retention_rate(12)), WithinRel(0.97423433580944633, 1e-13));  // 11^300 fits a long double
+  CHECK_THAT((crm::bdw<float>{0.001f, 1.2f, 300}).retention_rate(12), WithinRel(0.97423433580944633f, 1e-5f));
+  const auto far = crm::bdw<double>{2e9, 1.2, 300}.try_retention_rate(1000);  // alpha beyond 1e9: still refused
   REQUIRE_FALSE(far);
   CHECK(far.error().code == crm::errc::overflow);
   CHECK(field(far.error()) == "period");
