@@ -211,15 +211,13 @@ class customer_table {
   /// Number of parts (2^k; 0 for a table that never held a customer).
   [[nodiscard]] std::size_t part_count() const noexcept { return parts_.size(); }
   /// The part that holds (or will hold) `key`.
-  [[nodiscard]] std::size_t part_of(customer_id key) const noexcept { return part_index(mix(key)); }
+  [[nodiscard]] std::size_t part_of(customer_id key) const noexcept { return parts_map()(key); }
   /// part_of as a value, valid until the parts change (a rehash or ensure_parts): a loop that
   /// files many keys reads no member of the table, so writes near the table (another thread's
   /// counts in the accumulator that holds it) cost it nothing.
   struct part_map {
     int bits = 0;
-    [[nodiscard]] std::size_t operator()(customer_id key) const noexcept {
-      return static_cast<std::size_t>(mix(key) >> (63 - bits) >> 1);
-    }
+    [[nodiscard]] std::size_t operator()(customer_id key) const noexcept { return part_index_of(mix(key), bits); }
   };
   [[nodiscard]] part_map parts_map() const noexcept { return {bits_}; }
   /// Bytes held by the table (slots, part headers and the table object).
@@ -511,8 +509,10 @@ class customer_table {
       customers = n + n / 2;
     reserve(customers);
   }
-  [[nodiscard]] std::size_t part_index(std::uint64_t h) const noexcept {
-    return static_cast<std::size_t>(h >> (63 - bits_) >> 1);  // the top bits_ bits (none when bits_ is 0)
+  [[nodiscard]] std::size_t part_index(std::uint64_t h) const noexcept { return part_index_of(h, bits_); }
+  // the top `bits` bits of h (none when bits is 0)
+  [[nodiscard]] static constexpr std::size_t part_index_of(std::uint64_t h, int bits) noexcept {
+    return static_cast<std::size_t>(h >> (63 - bits) >> 1);
   }
   // The bits after the part's select the home slot: their top 32 scaled to the capacity (any
   // capacity, not only powers of two, so a reserved table is 2/3 full rather than 3/8 to 3/4).

@@ -144,11 +144,8 @@ void sort_by_customer(std::vector<R, A>& v, Key key, std::size_t threads, std::s
   } tmp{v.get_allocator(), n};
   R* src = v.data();
   R* dst = tmp.data;
-  struct alignas(thread_state_alignment) digits {  // one thread's counts, on cache lines of their own
-    std::array<std::size_t, 256> c;
-  };
-  std::vector<digits> counts(threads);
-  const auto count = [&counts](std::size_t t) -> std::array<std::size_t, 256>& { return counts[t].c; };
+  std::vector<own_lines<std::array<std::size_t, 256>>> counts(threads);
+  const auto count = [&counts](std::size_t t) -> std::array<std::size_t, 256>& { return counts[t].value; };
   for (int shift = 0; shift < 64 && (any >> shift) != 0; shift += 8) {
     const auto digit = [&key, shift](const R& r) { return static_cast<std::size_t>((key(r) >> shift) & 0xFF); };
     on_threads(threads, [&](std::size_t t) {
@@ -301,8 +298,8 @@ class partitioned_run {
     for (const error_info& e : failed)
       if (e && !first) first = e;
     for (std::size_t i = 1; i < pieces_; ++i) {
-      if (!first && i < pieces) first = acc_.try_merge(side_[i - 1].acc);
-      if (touched_[i] != 0) side_[i - 1].acc = acc_.partitioned_side();
+      if (!first && i < pieces) first = acc_.try_merge(side_[i - 1].value);
+      if (touched_[i] != 0) side_[i - 1].value = acc_.partitioned_side();
       touched_[i] = 0;
     }
     return first;
@@ -312,7 +309,7 @@ class partitioned_run {
   // Checks `records` in order, adds their shared part into piece i's accumulator and files their
   // entries in thread t's lists.
   add_report scan(std::size_t t, std::size_t i, std::span<const Record> records, on_bad_record policy) {
-    Acc& a = i == 0 ? acc_ : side_[i - 1].acc;
+    Acc& a = i == 0 ? acc_ : side_[i - 1].value;
     touched_[i] = 1;
     part_lists<entry>& out = lists_[t];
     // the part of a key from a copy: acc_'s own counts, which the thread filing piece 0 writes,
@@ -345,10 +342,7 @@ class partitioned_run {
   std::size_t parts_ = 0;
   // the shared sums of pieces 1 .. pieces_ - 1 (piece 0's go into acc_), each on cache lines of its
   // own: two threads filing neighbouring pieces write their counts for every record
-  struct alignas(thread_state_alignment) side_acc {
-    Acc acc;
-  };
-  std::vector<side_acc> side_;
+  std::vector<own_lines<Acc>> side_;
   std::vector<unsigned char> touched_;    // per piece: its side accumulator holds records (one writer each)
   std::vector<std::size_t> owner_;        // per piece: the thread whose lists hold its entries
   std::vector<std::size_t> from_, to_;    // per piece and part: its entries' positions in the owner's list
@@ -452,15 +446,12 @@ template <class Acc, class Record>
     if (!acc.chunks_merge_exactly()) return acc.try_add(records, opt.policy);
   std::vector<std::size_t> bounds(parts + 1);
   for (std::size_t i = 0; i <= parts; ++i) bounds[i] = n / parts * i + (n % parts) * i / parts;
-  struct alignas(detail::thread_state_alignment) chunk_acc {  // one thread's, on cache lines of its own
-    Acc acc;
-  };
-  std::vector<chunk_acc> state;
+  std::vector<detail::own_lines<Acc>> state;  // one per thread, on cache lines of its own
   state.reserve(parts - 1);
   for (std::size_t i = 1; i < parts; ++i) state.push_back({acc.fresh()});
   std::vector<add_report> reports(parts);
   const auto chunk = [&](std::size_t i) { return records.subspan(bounds[i], bounds[i + 1] - bounds[i]); };
-  detail::on_threads(parts, [&](std::size_t i) { reports[i] = (i == 0 ? acc : state[i - 1].acc).try_add(chunk(i), opt.policy); });
+  detail::on_threads(parts, [&](std::size_t i) { reports[i] = (i == 0 ? acc : state[i - 1].value).try_add(chunk(i), opt.policy); });
   add_report total;
   bool stopped = false;
   for (std::size_t i = 0; i < parts; ++i) {
@@ -470,7 +461,7 @@ template <class Acc, class Record>
       continue;
     }
     if (i > 0)
-      if (const error_info e = acc.try_merge(state[i - 1].acc)) return e;
+      if (const error_info e = acc.try_merge(state[i - 1].value)) return e;
     detail::add_report_to(total, r, bounds[i]);
     stopped = opt.policy == on_bad_record::stop && r.rejected > 0;
   }

@@ -62,6 +62,10 @@ inline constexpr count_t contract_max_terms = 10'000'000;
 inline constexpr count_t contract_lifetime_max_terms = 1'000'000;
 /// Terms of BdW's infinite-horizon lifetime sum taken directly before its tail is integrated: 1024.
 inline constexpr count_t contract_lifetime_head = 1024;
+/// Largest alpha for which S(t) and r(t) take Stirling's leading term where t^c overflows T (the
+/// terms left out are then below alpha / 1e38 of it); beyond it S is 0 (-inf logarithm) there and
+/// r(t) an overflow error.
+inline constexpr double contract_stirling_alpha_max = 1e9;
 
 /// The shared model: S(t) = B(alpha, beta + t^c) / B(alpha, beta), c == 1 for sBG.
 template <std::floating_point T>
@@ -104,7 +108,7 @@ struct contract_core {
   /// below e^(-1e9 * 88)). (Before, -inf at every such t: S(11) = 0 at alpha = 0.01, beta = 1,
   /// c = 300, where it is 7.47e-4.)
   [[nodiscard]] T log_survival_beyond(T lx, T norm) const noexcept {
-    if (!(alpha <= T(1e9))) return -std::numeric_limits<T>::infinity();
+    if (!(alpha <= T(contract_stirling_alpha_max))) return -std::numeric_limits<T>::infinity();
     return -alpha * (lx + std::log1p(beta * std::exp(-lx))) - norm;
   }
   /// ln [B(alpha, b + d) / B(alpha, b)], b, d > 0, norm = log_gamma_ratio(b), as the difference of
@@ -194,7 +198,7 @@ struct contract_core {
   /// neither of which cancels or overflows. Larger alpha: NaN (the callers' overflow error). (Before,
   /// NaN at every such t: BdW(0.7, 1.2, 300) r(1000) was an overflow error; it is 0.810499.)
   [[nodiscard]] T log_retention_beyond(T t) const noexcept {
-    if (!(alpha <= T(1e9))) return std::numeric_limits<T>::quiet_NaN();
+    if (!(alpha <= T(contract_stirling_alpha_max))) return std::numeric_limits<T>::quiet_NaN();
     const T L = c * std::log1p(T(1) / (t - T(1)));
     const T q = std::exp(std::log(beta) - c * std::log(t - T(1)));
     const T step = L < T(1) ? std::log1p(std::expm1(L) / (T(1) + q)) : L + std::log1p(q * std::exp(-L)) - std::log1p(q);
@@ -386,7 +390,7 @@ struct contract_core {
       const T lx = c * lu;
       const T x = std::exp(lx);
       if (contract_finite(x)) return lu + log_beta_step(beta, x, norm);
-      if (!(alpha <= T(1e9))) return -std::numeric_limits<T>::infinity();
+      if (!(alpha <= T(contract_stirling_alpha_max))) return -std::numeric_limits<T>::infinity();
       return -rate * lu - alpha * std::log1p(beta * std::exp(-lx)) - norm;
     };
     const T peak = log_mass(split);

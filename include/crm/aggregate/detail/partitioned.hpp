@@ -45,6 +45,13 @@ inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
 /// (docs/aggregation.md, "Threads").
 inline constexpr std::size_t thread_state_alignment = 128;
 
+/// A value that one thread writes in a loop, kept in a vector beside the other threads' ones, on
+/// cache lines of its own (thread_state_alignment).
+template <class T>
+struct alignas(thread_state_alignment) own_lines {
+  T value;
+};
+
 /// Customer numbers for the threads of phase 2: each claims blocks of 4096 from one counter, so
 /// numbers are distinct (a few unused ones between blocks do no harm).
 struct alignas(thread_state_alignment) index_claims {
