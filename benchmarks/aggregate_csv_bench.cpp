@@ -7,6 +7,7 @@
 //   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M]
 //                       [--round-records N] [--round-bytes N]   (rounds of add_parallel / scan_csv_into)
 //                       [--split input|customer]   (how add_parallel splits the orders in memory)
+//                       [--retained-limit BYTES]   (crm::set_retained_memory_limit; 0: keep no freed block)
 //                       [--task average_check|repeat_share|rfm|cohort]   (one task alone; or
 //                        repeat_share_customers: the repeat share through customer_accumulator)
 //       times the comparison tasks (average check, repeat share, RFM, monthly cohort matrix) and
@@ -432,6 +433,7 @@ int compare_main(int argc, char** argv) {
     else if (a == "--customers" && i + 1 < argc) customers_hint = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--round-records" && i + 1 < argc) round_records = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--round-bytes" && i + 1 < argc) round_bytes = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--retained-limit" && i + 1 < argc) crm::set_retained_memory_limit(std::strtoull(argv[++i], nullptr, 10));
   }
   threads = std::max(1u, threads);
   // The first and last dates (the log is sorted by date: the last line has the last date, the

@@ -17,6 +17,10 @@
 #include <unordered_map>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "catch.hpp"
 #if defined(CRM_METRICS_CATCH2_V3)
 using Catch::Approx;
@@ -152,6 +156,89 @@ TEST_CASE("huge_page_allocator: arrays of 2 MiB and more on 2 MiB boundaries, us
       a.deallocate(p, n);
     }
 }
+
+#if defined(__linux__)
+TEST_CASE("retained memory: a freed large block is taken again by the next allocation of its size, within the limit",
+          "[aggregate][orders]") {
+  using alloc = crm::detail::huge_page_allocator<std::uint64_t>;
+  constexpr std::size_t mib = std::size_t{1} << 20, n4 = 4 * mib / sizeof(std::uint64_t);
+  crm::release_retained_memory();
+  REQUIRE(crm::retained_memory() == 0);
+  alloc a;
+  std::uint64_t* p = a.allocate(n4);
+  p[0] = 7;
+  a.deallocate(p, n4);
+  CHECK(crm::retained_memory() == 4 * mib);
+  std::uint64_t* q = a.allocate(n4);  // the same block, its old contents still there (callers initialise)
+  CHECK(q == p);
+  CHECK(crm::retained_memory() == 0);
+  a.deallocate(q, n4);
+  // an allocation of another size first unmaps kept blocks of at least its size
+  std::uint64_t* r = a.allocate(2 * n4);
+  CHECK(crm::retained_memory() == 0);
+  a.deallocate(r, 2 * n4);
+  CHECK(crm::retained_memory() == 8 * mib);
+  crm::release_retained_memory();
+  CHECK(crm::retained_memory() == 0);
+  // limit 0: nothing kept; a block larger than the limit is unmapped at once
+  crm::set_retained_memory_limit(0);
+  p = a.allocate(n4);
+  a.deallocate(p, n4);
+  CHECK(crm::retained_memory() == 0);
+  crm::set_retained_memory_limit(6 * mib);
+  p = a.allocate(2 * n4);
+  a.deallocate(p, 2 * n4);
+  CHECK(crm::retained_memory() == 0);
+  p = a.allocate(n4);
+  a.deallocate(p, n4);
+  CHECK(crm::retained_memory() == 4 * mib);
+  crm::set_retained_memory_limit(2 * mib);  // lowering the limit unmaps what is beyond it
+  CHECK(crm::retained_memory() == 0);
+  crm::set_retained_memory_limit(crm::detail::retained_blocks::default_limit);
+}
+
+TEST_CASE("retained memory: blocks older than max_age are unmapped at the next call", "[aggregate][orders]") {
+  using blocks = crm::detail::retained_blocks;
+  constexpr std::size_t bytes = std::size_t{2} << 20;
+  blocks b;  // an instance of its own, fed blocks mapped here, with times given
+  const auto t0 = blocks::clock::now();
+  void* m1 = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* m2 = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  REQUIRE(m1 != MAP_FAILED);
+  REQUIRE(m2 != MAP_FAILED);
+  REQUIRE(b.keep(m1, bytes, t0));
+  CHECK(b.take(bytes, t0 + blocks::max_age) == m1);  // at max_age: still kept
+  REQUIRE(b.keep(m1, bytes, t0));
+  REQUIRE(b.keep(m2, bytes, t0 + blocks::max_age));
+  CHECK(b.bytes() == 2 * bytes);
+  // one second past m1's age: m1 unmapped, m2 taken
+  CHECK(b.take(bytes, t0 + blocks::max_age + std::chrono::seconds(1)) == m2);
+  CHECK(b.bytes() == 0);
+  ::munmap(m2, bytes);
+}
+
+TEST_CASE("retained memory: an accumulator built on a reused table starts empty", "[aggregate][orders]") {
+  crm::release_retained_memory();
+  std::mt19937_64 g(11);
+  for (int round = 0; round < 3; ++round) {
+    crm::repeat_purchase_accumulator<double> acc(300'000);  // a table of several MiB: kept and taken again
+    if (round > 0) CHECK(crm::retained_memory() < std::size_t{256} << 20);
+    CHECK(acc.customers() == 0);
+    std::map<std::uint64_t, int> want;
+    for (int i = 0; i < 50'000; ++i) {
+      const std::uint64_t id = g() % 20'000 + 1;
+      ++want[id];
+      acc.add(order<double>{.customer = id, .time = at(2024y / 1 / 1), .amount = 1.0});
+    }
+    std::uint64_t repeat = 0;
+    for (const auto& [id, n] : want) repeat += n >= 2 ? 1 : 0;
+    CHECK(static_cast<std::uint64_t>(acc.repeat().customers) == want.size());
+    CHECK(static_cast<std::uint64_t>(acc.repeat().repeat_customers) == repeat);
+  }
+  CHECK(crm::retained_memory() > 0);
+  crm::release_retained_memory();
+}
+#endif
 
 TEST_CASE("customer_table: agrees with std::unordered_map on adversarial ids", "[aggregate][orders]") {
   std::mt19937_64 rng(7);

@@ -36,6 +36,11 @@
 
 namespace {
 
+// A backend is a long-lived process whose memory the server budgets (work_mem and the like): the
+// library keeps no freed block for reuse in it (crm::set_retained_memory_limit), so a state's memory
+// goes back to the system when its memory context is reset, as it did before blocks were kept.
+[[maybe_unused]] const bool no_retained_blocks = (crm::set_retained_memory_limit(0), true);
+
 void set_error(crm_pg_error* err, int status, const std::string& text) noexcept {
   err->status = status;
   err->prefix = 0;

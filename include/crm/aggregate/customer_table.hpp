@@ -18,8 +18,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <chrono>
 #include <cstdlib>
 #include <limits>
+#include <mutex>
 #include <new>
 #include <span>
 #include <utility>
@@ -49,14 +51,107 @@ inline void prefetch_line(const void* p) noexcept {
 #endif
 }
 
+/// Freed blocks of 2 MiB or more kept mapped for the next allocation of the same size (Linux), as
+/// jemalloc and tcmalloc keep freed memory: a table or a slab of entries freed by one accumulator is
+/// taken by the next one without the kernel's page faults and zeroing of fresh pages (and, on a
+/// virtual machine whose balloon reports freed pages to the host, without the host's faults too:
+/// docs/aggregation.md, "Memory kept for reuse"). Bounded: at most `limit` bytes (0: nothing is kept),
+/// none older than `max_age`, and an allocation that finds no block of its size first unmaps kept
+/// blocks of at least its own size in all, so the process never holds more than it would without
+/// them plus what is kept. Thread-safe (one mutex, taken per block of 2 MiB or more).
+class retained_blocks {
+ public:
+  using clock = std::chrono::steady_clock;
+  static constexpr std::size_t default_limit = std::size_t{256} << 20;  ///< bytes
+  static constexpr std::chrono::seconds max_age{10};
+
+  /// The process's one instance, never destroyed (an accumulator with static storage may free its
+  /// blocks after every other static object is gone).
+  static retained_blocks& instance() noexcept {
+    alignas(retained_blocks) static unsigned char storage[sizeof(retained_blocks)];
+    static retained_blocks* r = new (storage) retained_blocks;
+    return *r;
+  }
+  /// A kept block of exactly `bytes` (a multiple of 2 MiB), or nullptr after unmapping kept blocks of
+  /// at least `bytes` in all (the largest first), or all of them.
+  [[nodiscard]] void* take(std::size_t bytes, clock::time_point now = clock::now()) noexcept {
+    std::lock_guard<std::mutex> lock(m_);
+    expire(now);
+    for (std::size_t i = count_; i-- > 0;)
+      if (blocks_[i].bytes == bytes) return remove(i).p;
+    for (std::size_t released = 0; released < bytes && count_ > 0;) {
+      std::size_t big = 0;
+      for (std::size_t i = 1; i < count_; ++i)
+        if (blocks_[i].bytes > blocks_[big].bytes) big = i;
+      released += unmap(remove(big));
+    }
+    return nullptr;
+  }
+  /// Keeps a freed block (true), or says the caller must unmap it (false: beyond the limit).
+  [[nodiscard]] bool keep(void* p, std::size_t bytes, clock::time_point now = clock::now()) noexcept {
+    std::lock_guard<std::mutex> lock(m_);
+    expire(now);
+    if (count_ == capacity || bytes > limit_ - total_) return false;
+    blocks_[count_++] = {p, bytes, now};
+    total_ += bytes;
+    return true;
+  }
+  /// Sets the limit, unmapping kept blocks beyond it (0: unmaps every one and keeps none from now on).
+  void set_limit(std::size_t bytes) noexcept {
+    std::lock_guard<std::mutex> lock(m_);
+    limit_ = bytes;
+    while (total_ > limit_) (void)unmap(remove(count_ - 1));
+  }
+  /// Unmaps every kept block; the limit stays.
+  void release() noexcept {
+    std::lock_guard<std::mutex> lock(m_);
+    while (count_ > 0) (void)unmap(remove(count_ - 1));
+  }
+  /// Bytes kept now.
+  [[nodiscard]] std::size_t bytes() noexcept {
+    std::lock_guard<std::mutex> lock(m_);
+    return total_;
+  }
+
+ private:
+  static constexpr std::size_t capacity = 256;
+  struct block {
+    void* p = nullptr;
+    std::size_t bytes = 0;
+    clock::time_point freed{};
+  };
+  block remove(std::size_t i) noexcept {
+    const block b = blocks_[i];
+    total_ -= b.bytes;
+    blocks_[i] = blocks_[--count_];
+    return b;
+  }
+  static std::size_t unmap(const block& b) noexcept {
+#if defined(__linux__)
+    (void)::munmap(b.p, b.bytes);
+#else
+    std::free(b.p);
+#endif
+    return b.bytes;
+  }
+  void expire(clock::time_point now) noexcept {
+    for (std::size_t i = count_; i-- > 0;)
+      if (now - blocks_[i].freed > max_age) (void)unmap(remove(i));
+  }
+  std::mutex m_;
+  block blocks_[capacity];
+  std::size_t count_ = 0, total_ = 0, limit_ = default_limit;
+};
+
 /// Allocates arrays of 2 MiB or more on 2 MiB boundaries and, on Linux, asks for transparent huge
 /// pages (madvise MADV_HUGEPAGE): a table of a million customers then needs a few dozen TLB
 /// entries instead of thousands, which makes random lookups measurably faster
 /// (benchmarks/aggregate_bench.cpp). Smaller arrays use operator new. On Linux the large arrays are
-/// mapped and unmapped directly (mmap, munmap), so freeing one returns its memory to the system at
-/// once: through malloc, every free of such a block raised glibc's mmap threshold, and the next
-/// blocks of up to 32 MiB then came from the heap and stayed resident after they were freed (a
-/// second RFM summary from the CSV peaked 21 MiB higher than the first; docs/performance.md).
+/// mapped and unmapped directly (mmap, munmap), so freeing one returns its memory to the system
+/// (after a while: retained_blocks keeps recently freed ones for reuse): through malloc, every free of
+/// such a block raised glibc's mmap threshold, and the next blocks of up to 32 MiB then came from the
+/// heap and stayed resident after they were freed (a second RFM summary from the CSV peaked 21 MiB
+/// higher than the first; docs/performance.md).
 template <class T>
 struct huge_page_allocator {
   using value_type = T;
@@ -69,6 +164,7 @@ struct huge_page_allocator {
     if (bytes < huge) return static_cast<T*>(::operator new(bytes));
     const std::size_t rounded = (bytes + huge - 1) / huge * huge;
 #if defined(__linux__)
+    if (void* kept = retained_blocks::instance().take(rounded)) return static_cast<T*>(kept);
     // map one huge page more than needed, then unmap the parts before and after a 2 MiB boundary
     void* m = ::mmap(nullptr, rounded + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) throw_bad_alloc();
@@ -93,7 +189,8 @@ struct huge_page_allocator {
       return;
     }
 #if defined(__linux__)
-    (void)::munmap(p, (bytes + huge - 1) / huge * huge);
+    const std::size_t rounded = (bytes + huge - 1) / huge * huge;
+    if (!retained_blocks::instance().keep(p, rounded)) (void)::munmap(p, rounded);
 #else
     std::free(p);
 #endif
@@ -620,5 +717,21 @@ class customer_table {
   bool has_empty_key_ = false;
   V empty_key_value_{};
 };
+
+/**
+ * @brief Memory the aggregation layer keeps for reuse: its large blocks (2 MiB or more: the
+ * per-customer tables, the threaded add's entry slabs), once freed, stay mapped for the next
+ * allocation of the same size, as jemalloc and tcmalloc keep freed memory, at most `bytes` in all
+ * (default 256 MiB) and none longer than 10 seconds (unmapped at the next allocation or free after
+ * that). An allocation that finds no kept block of its size first unmaps kept blocks of at least its
+ * own size. 0 unmaps every kept block and keeps none from then on (the PostgreSQL extension sets 0:
+ * a backend's memory is budgeted by its server). Thread-safe. Linux only; elsewhere nothing is kept.
+ * Why: docs/aggregation.md, "Memory kept for reuse".
+ */
+inline void set_retained_memory_limit(std::size_t bytes) noexcept { detail::retained_blocks::instance().set_limit(bytes); }
+/// Unmaps every block kept for reuse now (the limit stays); see crm::set_retained_memory_limit.
+inline void release_retained_memory() noexcept { detail::retained_blocks::instance().release(); }
+/// Bytes of freed blocks kept for reuse now; see crm::set_retained_memory_limit.
+[[nodiscard]] inline std::size_t retained_memory() noexcept { return detail::retained_blocks::instance().bytes(); }
 
 CRM_METRICS_END_NAMESPACE
