@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <span>
 #include <string>
 #include <vector>
@@ -358,6 +359,57 @@ TEST_CASE("columnar Gamma-Gamma names sizes, parameters and bad customers", "[mo
     CHECK(err.row() == 1);
     CHECK(std::string(err.field()) == "average_spend");
   }
+}
+
+TEST_CASE("columnar Gamma-Gamma in place over a column, and into an output apart from the inputs, equals the scalar function",
+          "[models][batch][columns]") {
+  // Plain stores go straight into an output that shares no byte with the inputs; an output over a
+  // column goes through each block's buffer (all of a block's inputs read before its results are
+  // written): both give the scalar function's values, bit for bit, on one and two threads, and a
+  // bad customer is named alike.
+  const crm::gamma_gamma<double> m{6.25, 3.74, 15.44};
+  const auto equal_bits = [](const std::vector<double>& u, const std::vector<double>& v) {
+    return u.size() == v.size() && std::memcmp(u.data(), v.data(), u.size() * sizeof(double)) == 0;
+  };
+  std::mt19937_64 g(5);
+  std::vector<double> x(70001), z(70001);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = static_cast<double>(g() % 12);
+    z[i] = x[i] == 0 ? 0.0 : 1.0 + static_cast<double>(g() % 100000) / 100.0;
+  }
+  x[39990] = z[39990] = 0.0;  // a customer without purchases in the block of customer 40000 (1 and 2 threads)
+  std::vector<double> want(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) want[i] = m.conditional_expected_average_spend(x[i], z[i]);
+  for (const unsigned th : {1u, 2u})
+    for (const auto stores : {crm::store_policy::cached, crm::store_policy::streamed, crm::store_policy::automatic}) {
+      CAPTURE(th, static_cast<int>(stores));
+      std::vector<double> out(x.size());
+      REQUIRE(crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{x, z}, std::span<double>(out), {.threads = th, .stores = stores}));
+      CHECK(equal_bits(out, want));
+      std::vector<double> in_place = z;  // the result over the average spends
+      REQUIRE(crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{x, in_place}, std::span<double>(in_place),
+                                                               {.threads = th, .stores = stores}));
+      CHECK(equal_bits(in_place, want));
+      std::vector<double> over_x = x;  // the result over the frequencies
+      REQUIRE(crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{over_x, z}, std::span<double>(over_x),
+                                                               {.threads = th, .stores = stores}));
+      CHECK(equal_bits(over_x, want));
+      std::vector<double> bad_x = x;
+      bad_x[40000] = 2.5;
+      const auto bad = crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{bad_x, z}, std::span<double>(out),
+                                                                         {.threads = th, .stores = stores});
+      CHECK((!bad && bad.row() == 40000));
+      // in place, with a bad customer late in a block whose earlier customers include some without
+      // purchases: had the block been written over its own inputs before the bad one was found, the
+      // scalar recheck would read a written result as a zbar (x = 0 with zbar > 0) and name an
+      // earlier customer
+      REQUIRE(x[39990] == 0.0);
+      std::vector<double> bad_in_place = z;
+      bad_x[40000] = 2.5;
+      const auto bad2 = crm::try_batch_conditional_expected_average_spend(m, crm::spend_column_view<double>{bad_x, bad_in_place},
+                                                                          std::span<double>(bad_in_place), {.threads = th, .stores = stores});
+      CHECK((!bad2 && bad2.row() == 40000));
+    }
 }
 
 TEST_CASE("the columnar example of docs/batch.md gives the row forms' results", "[models][batch][columns][docs]") {
