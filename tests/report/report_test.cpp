@@ -791,6 +791,42 @@ TEST_CASE("crm-report: a cost quotient beyond double (ROMI, LTV:CAC of a spend o
                    "large for so small an acquisition_cost)\n") != std::string::npos);
 }
 
+TEST_CASE("crm-report: without a header the date is the first column holding a date, and a first row without one stops", "[report]") {
+  // CDNOW_sample.txt (no header: original id, sample id 0001, yyyymmdd, CDs, dollars) read with no
+  // option gives what the columns named by position give: the date from column 3, not the sample id
+  // of column 2 (read as epoch second 1 before, every order on 1970-01-01, exit code 0).
+  const fs::path file = crm_test::data_file("cdnow/CDNOW_sample.txt");
+  CRM_REQUIRE_DATA(file);
+  const fs::path d = test_dir("date_column");
+  const run_result guessed = run("'" + file.string() + "' --json date_column/guessed.json");
+  const run_result named = run("'" + file.string() + "' --customer-column 1 --date-column 3 --amount-column 5 --json date_column/named.json");
+  REQUIRE(guessed.code == 0);
+  REQUIRE(named.code == 0);
+  const json g = json::parse(slurp(d / "guessed.json")), n = json::parse(slurp(d / "named.json"));
+  CHECK(g == n);  // every figure, the forecast's too
+  CHECK(g["headline"]["customers"] == 2357);
+  CHECK(guessed.out.rfind("crm-report 0.1.0 — 1997-01-01 to 1998-06-30", 0) == 0);
+  // Epoch seconds (10 digits) and ISO dates after an order number are found too.
+  write(d / "epoch.txt", "7 0001 1704067200 19.99\n8 0002 1706745600 5.00\n7 0003 1709251200 3.50\n");
+  const run_result e = run("date_column/epoch.txt --json date_column/epoch.json");
+  REQUIRE(e.code == 0);
+  CHECK(e.out.rfind("crm-report 0.1.0 — 2024-01-01 to 2024-03-01", 0) == 0);
+  // No column of the first row holds a date: stop, naming the file, the column tried and its value.
+  write(d / "no_date.txt", "7 0001 2 19.99\n8 0002 1 5.00\n");
+  const run_result x = run("date_column/no_date.txt");
+  CHECK(x.code == 2);
+  CHECK(x.err.find("date_column/no_date.txt: the first data row's column 2 '2' holds '0001', no date or time the reader knows "
+                   "(2024-03-31, 2024-03-31T12:00:00Z, 20240331, or epoch seconds of 9 or 10 digits): name the date's column "
+                   "with --date-column, or its format with --date-format") != std::string::npos);
+  // A named date column whose first value is no date (03/31/2024) stops the same way.
+  write(d / "us_date.csv", "customer_id,date,amount\n1,03/31/2024,5\n");
+  const run_result u = run("date_column/us_date.csv");
+  CHECK(u.code == 2);
+  CHECK(u.err.find("date_column/us_date.csv: the first data row's column 2 'date' holds '03/31/2024'") != std::string::npos);
+  // --date-format still decides when given (epoch second 1 is what was asked for).
+  CHECK(run("date_column/no_date.txt --date-column 2 --date-format epoch").code == 0);
+}
+
 TEST_CASE("crm-report: inputs[].role is orders, email, funnel, nps or costs, as docs/report.md lists", "[report]") {
   const fs::path d = test_dir("roles");
   write(d / "orders.csv", three_orders);

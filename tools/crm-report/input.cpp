@@ -9,10 +9,12 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <unistd.h>
 #include <string_view>
 
@@ -103,12 +105,36 @@ crm::time_format parse_time_format(const std::string& s) {
   throw input_error("--date-format must be iso, iso-datetime, yyyymmdd or epoch, not '" + s + "'");
 }
 
-/// The time format a sample field is written in.
-crm::time_format detect_time_format(std::string_view v) {
-  const bool digits = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits) return v.size() == 8 ? crm::time_format::yyyymmdd : crm::time_format::epoch_seconds;
-  if (v.size() > 10) return crm::time_format::iso_date_time;
-  return crm::time_format::iso_date;
+/// Whether y-m-d is a calendar date of the reader's range (1900..2199).
+bool valid_date(int y, unsigned m, unsigned d) {
+  using namespace std::chrono;
+  return y >= 1900 && y <= 2199 && year_month_day{year{y}, month{m}, day{d}}.ok();
+}
+
+/// The time format a sample field is written in, when it is one: an ISO date (2024-03-31), an ISO
+/// date-time (a valid ISO date followed by more: 2024-03-31T12:00:00Z), yyyymmdd (8 digits forming a
+/// valid date) or epoch seconds (9 or 10 digits, no leading zero: 1973-03-03 to 2286-11-20). Other
+/// fields (an order number 0001, a quantity 2, 03/31/2024) are no time: a guess there read every
+/// order of CDNOW_sample.txt's second column, 0001, as one second after 1970-01-01.
+std::optional<crm::time_format> time_format_of(std::string_view v) {
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  const auto number = [](std::string_view d) {
+    unsigned n = 0;
+    for (const char c : d) n = n * 10 + static_cast<unsigned>(c - '0');
+    return n;
+  };
+  if (digits(v)) {
+    if (v.size() == 8 && valid_date(static_cast<int>(number(v.substr(0, 4))), number(v.substr(4, 2)), number(v.substr(6, 2))))
+      return crm::time_format::yyyymmdd;
+    if ((v.size() == 9 || v.size() == 10) && v[0] != '0') return crm::time_format::epoch_seconds;
+    return std::nullopt;
+  }
+  if (v.size() < 10 || v[4] != '-' || v[7] != '-' || !digits(v.substr(0, 4)) || !digits(v.substr(5, 2)) || !digits(v.substr(8, 2)) ||
+      !valid_date(static_cast<int>(number(v.substr(0, 4))), number(v.substr(5, 2)), number(v.substr(8, 2))))
+    return std::nullopt;
+  return v.size() == 10 ? crm::time_format::iso_date : crm::time_format::iso_date_time;
 }
 
 /// Case-insensitive search of the header for the first of `candidates`; "" when none is there.
@@ -141,7 +167,8 @@ struct layout {
 
 layout detect(const std::string& file, const orders_layout& opt,
               const std::vector<std::pair<std::string, std::vector<std::string_view>>>& wanted,
-              const std::vector<std::string>& positional, std::size_t time_index, bool skip_bad_rows) {
+              const std::vector<std::string>& positional, std::size_t time_index, bool skip_bad_rows,
+              std::string_view hint = {}) {
   layout l;
   const auto lines = first_lines(file);
   set_delimiter(l.format, opt.delimiter, lines[0]);
@@ -155,19 +182,41 @@ layout detect(const std::string& file, const orders_layout& opt,
     if (name.empty() && !l.format.header) name = positional[i] == "last" ? std::to_string(header.size()) : positional[i];
     l.columns.push_back(name);  // "" for a header without a known name: the reader reports it
   }
+  if (time_index >= l.columns.size()) return l;
+  const std::vector<std::string> row = split(l.format.header ? lines[1] : lines[0], l.format);
+  // Without a header and without a date column given, the time is the first column, apart from the
+  // other wanted ones, whose first value is a date or time (CDNOW_sample.txt: the third of five).
+  if (!l.format.header && wanted[time_index].first.empty()) {
+    const auto taken = [&](std::size_t c) {
+      for (std::size_t i = 0; i < l.columns.size(); ++i)
+        if (i != time_index && position_of(l.columns[i]) == c + 1) return true;
+      return false;
+    };
+    for (std::size_t c = 0; c < row.size(); ++c)
+      if (!taken(c) && time_format_of(row[c])) {
+        l.columns[time_index] = std::to_string(c + 1);
+        break;
+      }
+  }
   if (!opt.date_format.empty()) {
     l.format.time = parse_time_format(opt.date_format);
-  } else if (time_index < l.columns.size()) {
-    const std::vector<std::string> row = split(l.format.header ? lines[1] : lines[0], l.format);
-    std::size_t col = row.size();
-    if (l.format.header) {
-      for (std::size_t c = 0; c < header.size(); ++c)
-        if (header[c] == l.columns[time_index]) col = c;
-    } else if (const auto p = position_of(l.columns[time_index])) {
-      col = *p - 1;
-    }
-    if (col < row.size()) l.format.time = detect_time_format(row[col]);
+    return l;
   }
+  std::size_t col = row.size();
+  if (l.format.header) {
+    for (std::size_t c = 0; c < header.size(); ++c)
+      if (header[c] == l.columns[time_index]) col = c;
+  } else if (const auto p = position_of(l.columns[time_index])) {
+    col = *p - 1;
+  }
+  if (col >= row.size()) return l;  // no such column: the reader names it
+  const std::optional<crm::time_format> f = time_format_of(row[col]);
+  if (!f)
+    throw input_error(file + ": the first data row's column " + std::to_string(col + 1) + " '" + l.columns[time_index] +
+                      "' holds '" + row[col] +
+                      "', no date or time the reader knows (2024-03-31, 2024-03-31T12:00:00Z, 20240331, or epoch seconds of 9 or 10 "
+                      "digits)" + std::string(hint));
+  l.format.time = *f;
   return l;
 }
 
@@ -414,7 +463,8 @@ report_input read_inputs(const report_options& o) {
                             {{o.layout.customer_column, {"customer_id", "customer", "client_id", "user_id", "customerid", "id"}},
                              {o.layout.date_column, {"date", "order_date", "time", "timestamp", "datetime", "created_at"}},
                              {o.layout.amount_column, {"amount", "dollar_value", "revenue", "value", "total", "price", "sum"}}},
-                            {"1", "2", "last"}, 1, o.skip_bad_rows);
+                            {"1", "2", "last"}, 1, o.skip_bad_rows,
+                            ": name the date's column with --date-column, or its format with --date-format");
     const auto lines = first_lines(o.orders_file);
     // Without a header the columns are numbered: a column option must be a position.
     const std::pair<const char*, const std::string*> given[] = {{"--customer-column", &o.layout.customer_column},
