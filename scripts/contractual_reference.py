@@ -11,7 +11,7 @@
 # log-parameters; standard errors from a central-difference Hessian of -ln L in the natural
 # parameters. Predictions are checked against integrals over the mixing distribution
 # (scipy.integrate.quad), not against the closed forms the library uses.
-# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges | lifetime]
+# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges | lifetime | boundary]
 import warnings
 import numpy as np
 from scipy import integrate, optimize, special
@@ -187,7 +187,112 @@ def lifetime():
               (mp.nstr(a, 6), mp.nstr(b, 6), mp.nstr(c, 6), mp.nstr(c * a, 5), mp.nstr(first, 20),
                "-" if z is None else mp.nstr(z, 20), "-" if em is None else mp.nstr(em, 20), agree))
 
+def boundary():
+    # The boundary at infinity (tests/contractual_test.cpp, "homogeneous churn"): alpha, beta -> infinity
+    # with alpha/(alpha+beta) -> theta, every customer churning with the same theta. Written from the
+    # model definitions only, independently of the library:
+    #  geometric:        P(T = t) = theta (1-theta)^(t-1), S(k) = (1-theta)^k, fitted by
+    #                    scipy.optimize.minimize_scalar (bounded, xatol 1e-14) on theta; SE from a
+    #                    central-difference second derivative of -ln L;
+    #  discrete Weibull: S(t) = (1-theta)^(t^c), P(T = t) = S(t-1) - S(t), by scipy.optimize.minimize
+    #                    (Nelder-Mead, then BFGS) on (logit theta, ln c); SEs from a central-difference
+    #                    Hessian in (theta, c);
+    #  sBG / BdW ln L at alpha = theta R, beta = (1-theta) R, R -> infinity, in mpmath at 40 digits
+    #                    (loggamma, straight from S = B(alpha, beta + t^c)/B(alpha, beta)), so the rise
+    #                    toward the ridge is not lost to cancellation; the heterogeneity score, d ln L /
+    #                    d e at e = 1/(R+1) = 0, by Richardson extrapolation of [ln L(R) - ln L_hom] / e
+    #                    at R = 1e4 and 2e4;
+    #  sBG fit of the second cohort by scipy.optimize.minimize from the ridge's direction (R = 1e3).
+    import mpmath as mp
+    mp.mp.dps = 40
+    def counts(n):
+        churned = {t: n[t - 1] - n[t] for t in range(1, len(n))}
+        return churned, len(n) - 1, n[-1]
+    def geo_ll(n, th):
+        ch, k, cen = counts(n)
+        return sum(d * (np.log(th) + (t - 1) * np.log1p(-th)) for t, d in ch.items()) + cen * k * np.log1p(-th)
+    def dw_ll(n, th, c):
+        ch, k, cen = counts(n)
+        S = lambda t: (1 - th) ** (float(t) ** c)
+        return sum(d * np.log(S(t - 1) - S(t)) for t, d in ch.items() if d > 0) + cen * np.log(S(k))
+    def full_ll_mp(n, a, b, c):
+        a, b, c = mp.mpf(a), mp.mpf(b), mp.mpf(c)
+        lS = lambda t: mp.mpf(0) if t == 0 else mp.loggamma(b + mp.mpf(t) ** c) - mp.loggamma(b + mp.mpf(t) ** c + a) - mp.loggamma(b) + mp.loggamma(a + b)
+        ch, k, cen = counts(n)
+        return mp.fsum([d * mp.log(mp.exp(lS(t - 1)) - mp.exp(lS(t))) for t, d in ch.items() if d > 0]) + cen * lS(k)
+    def geo_fit(n):
+        r = optimize.minimize_scalar(lambda th: -geo_ll(n, th), bounds=(1e-6, 1 - 1e-6), method="bounded", options=dict(xatol=1e-14))
+        th = r.x; h = 1e-5 * th
+        d2 = (geo_ll(n, th + h) - 2 * geo_ll(n, th) + geo_ll(n, th - h)) / h ** 2
+        return th, np.sqrt(-1 / d2), geo_ll(n, th)
+    def dw_fit(n, th0):
+        f = lambda u: -dw_ll(n, 1 / (1 + np.exp(-u[0])), np.exp(u[1]))
+        u0 = [np.log(th0 / (1 - th0)), 0.0]
+        r = optimize.minimize(f, u0, method="Nelder-Mead", options=dict(xatol=1e-12, fatol=1e-13, maxiter=40000, maxfev=40000))
+        r = optimize.minimize(f, r.x, method="BFGS", options=dict(gtol=1e-10))
+        th, c = 1 / (1 + np.exp(-r.x[0])), np.exp(r.x[1])
+        v = np.array([th, c]); g = lambda x: -dw_ll(n, x[0], x[1]); H = np.zeros((2, 2))
+        for i in range(2):
+            for j in range(2):
+                ei = np.zeros(2); ej = np.zeros(2); ei[i] = 1e-4 * v[i]; ej[j] = 1e-4 * v[j]
+                H[i, j] = (g(v + ei + ej) - g(v + ei - ej) - g(v - ei + ej) + g(v - ei - ej)) / (4 * ei[i] * ej[j])
+        se = np.sqrt(np.diag(np.linalg.inv(H)))
+        return th, c, se, -r.fun
+    def score(n, th, c, ll_hom):
+        vals = []
+        for R in (1e4, 2e4):
+            e = 1 / (R + 1)
+            vals.append((full_ll_mp(n, th * R, (1 - th) * R, c) - mp.mpf(ll_hom)) / e)
+        return 2 * vals[1] - vals[0]  # Richardson: the error of the quotient is O(e)
+    def d_over_e(n):
+        ch, k, cen = counts(n)
+        return sum(ch.values()) / (sum(t * d for t, d in ch.items()) + k * cen)
+    GEO = [1000, 900, 810, 729, 656, 590, 531, 478]
+    GEO8 = [1000, 800, 640, 512, 410, 328, 262, 210]
+    DW = [1000, 897, 794, 725, 649, 588, 523, 455]
+    for name, n in (("geometric 0.9^t", GEO), ("geometric 0.8^t", GEO8)):
+        th, se, ll = geo_fit(n)
+        ch, k, cen = counts(n)
+        D = sum(ch.values()); E = sum(t * d for t, d in ch.items()) + k * cen
+        print("%s: geometric theta %.12f (SE %.9f; closed form D/E = %d/%d = %.12f, sqrt(theta(1-theta)/E) = %.9f)  lnL %.10f" %
+              (name, th, se, D, E, D / E, np.sqrt(D / E * (1 - D / E) / E), ll))
+        hom = float(mp.mpf(D) * mp.log(mp.mpf(D) / E) + (E - D) * mp.log(1 - mp.mpf(D) / E))
+        print("   lnL at theta = D/E (mpmath) %.12f; heterogeneity score (sBG, Richardson) %s" % (hom, mp.nstr(score(n, D / E, 1.0, hom), 10)))
+        for R in (1e2, 1e3, 1e4, 1e5, 1e6):
+            print("   sBG lnL at alpha = theta R, beta = (1-theta) R, R = %.0e: %s" % (R, mp.nstr(full_ll_mp(n, D / E * R, (1 - D / E) * R, 1.0), 15)))
+        thw, cw, sew, llw = dw_fit(n, th)
+        print("   discrete Weibull theta %.10f (SE %.8f) c %.10f (SE %.8f) lnL %.10f; heterogeneity score (BdW, Richardson) %s" %
+              (thw, sew[0], cw, sew[1], llw, mp.nstr(score(n, thw, cw, llw), 10)))
+    # the second cohort: an interior sBG maximum far out (heterogeneity score > 0)
+    f = lambda u: -loglik([GEO8], *np.exp(u))
+    th = d_over_e(GEO8)
+    r = optimize.minimize(f, np.log([th * 1e3, (1 - th) * 1e3]), method="Nelder-Mead",
+                          options=dict(xatol=1e-10, fatol=1e-13, maxiter=40000, maxfev=40000))
+    a, b = np.exp(r.x)
+    print("geometric 0.8^t: sBG from the ridge's direction: alpha %.1f beta %.1f lnL (scipy) %.10f, lnL there (mpmath) %s" %
+          (a, b, -r.fun, mp.nstr(full_ll_mp(GEO8, a, b, 1.0), 15)))
+    # BdW: the ridge, the discrete Weibull as the nested model
+    th, se, ll = geo_fit(DW)
+    thw, cw, sew, llw = dw_fit(DW, th)
+    print("BdW cohort %s: discrete Weibull theta %.10f (SE %.8f) c %.10f (SE %.8f) lnL %.10f" % (DW, thw, sew[0], cw, sew[1], llw))
+    print("   heterogeneity score (BdW, Richardson) %s" % mp.nstr(score(DW, thw, cw, llw), 10))
+    for R in (1e2, 1e3, 1e4, 1e5, 1e6):
+        print("   BdW lnL at alpha = theta R, beta = (1-theta) R, c = %.6f, R = %.0e: %s" % (cw, R, mp.nstr(full_ll_mp(DW, thw * R, (1 - thw) * R, cw), 15)))
+    # the scores in closed form (the test's formula, written out here): sum_i w_i theta (1-theta)/2 L_i''/L_i
+    def score_formula(n, th, c):
+        ch, k, cen = counts(n); u = 1 - th; s = 0.0
+        for t, d in ch.items():
+            A, B = (t - 1) ** c, t ** c
+            s += d * th * u / 2 * (A * (A - 1) * u ** (A - 2) - B * (B - 1) * u ** (B - 2)) / (u ** A - u ** B)
+        B = k ** c
+        return s + cen * th * B * (B - 1) / (2 * u)
+    print("scores by the formula: 0.9^t %.8f  0.8^t %.8f  BdW cohort %.8f" %
+          (score_formula(GEO, d_over_e(GEO), 1.0), score_formula(GEO8, d_over_e(GEO8), 1.0), score_formula(DW, thw, cw)))
+
 import sys
+if len(sys.argv) > 1 and sys.argv[1] == "boundary":
+    boundary()
+    sys.exit(0)
 if len(sys.argv) > 1 and sys.argv[1] == "lifetime":
     lifetime()
     sys.exit(0)

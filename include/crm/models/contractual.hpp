@@ -31,6 +31,7 @@
 #include <crm/models/detail/special.hpp>
 #include <crm/models/fit.hpp>
 #include <crm/models/generate.hpp>
+#include <crm/models/nbd.hpp>
 
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
@@ -552,9 +553,167 @@ template <std::floating_point T>
   return v == v ? v : std::numeric_limits<double>::infinity();
 }
 
+/// alpha + beta from which a converged sBG or BdW fit is compared with the homogeneous-churn ridge at
+/// infinity (Beta(alpha, beta) has a standard deviation below 10 % of sqrt(theta (1-theta)) there: the
+/// fit is on its way to the ridge; see fit_contract_parameters).
+inline constexpr double contract_ridge_check_scale = 1e2;
+/// alpha + beta beyond which a failed sBG or BdW fit counts as far along that ridge (standard deviation
+/// below 3 % of sqrt(theta (1-theta))); also where a restart from the ridge's direction begins.
+inline constexpr double contract_ridge_scale = 1e3;
+
+/// The model nested at the boundary alpha, beta -> infinity with alpha/(alpha+beta) -> theta: every
+/// customer churns with the same probability theta, and survives t periods with probability
+/// S(t) = (1-theta)^(t^c) (the discrete Weibull; c = 1, the geometric, for sBG). Its maximum-likelihood
+/// theta and c, their standard errors, ln L and the heterogeneity score at the maximum.
+struct homogeneous_churn_fit {
+  double theta = 0.0, c = 1.0;
+  double theta_se = 0.0, c_se = 0.0;  ///< c_se = 0 for the geometric (c fixed)
+  double log_likelihood = 0.0;
+  double heterogeneity_score = 0.0;  ///< d ln L_full / d e at e = 0, e = 1/(alpha+beta+1) (see churn_heterogeneity_score)
+  int parameters = 1;                ///< 1: geometric; 2: discrete Weibull
+  convergence report{};              ///< the discrete Weibull's optimizer report (the geometric: closed form, converged)
+};
+
+/// -ln L of the discrete Weibull S(t) = exp(-lambda t^c), lambda = -ln(1-theta) > 0, and its gradient
+/// in (lambda, c). With A = (t-1)^c, B = t^c, D = B - A = (t-1)^c expm1(c log1p(1/(t-1))) (D = 1 at
+/// t = 1, without cancellation):
+///   churned at t: ln L = -lambda A + ln(-expm1(-lambda D)),
+///                 d/dlambda = -A + D / expm1(lambda D),
+///                 d/dc = -lambda A ln(t-1) + lambda (B ln t - A ln(t-1)) / expm1(lambda D);
+///   censored at k: ln L = -lambda B, d/dlambda = -B, d/dc = -lambda B ln k.
+template <std::floating_point T>
+[[nodiscard]] double discrete_weibull_nll(const contract_counts<T>& d, T lambda, T c, std::array<double, 2>& grad) {
+  T ll = 0, gl = 0, gc = 0;
+  for (std::size_t i = 1; i < d.churned.size(); ++i) {
+    const T t = static_cast<T>(i), lt = std::log(t);
+    const T B = c == T(1) ? t : std::pow(t, c);
+    if (d.censored[i] > T(0)) {
+      ll -= d.censored[i] * lambda * B;
+      gl -= d.censored[i] * B;
+      gc -= d.censored[i] * lambda * B * lt;
+    }
+    if (!(d.churned[i] > T(0))) continue;
+    T A = 0, lt1 = 0, D = 1;
+    if (i >= 2) {
+      lt1 = std::log(t - T(1));
+      A = c == T(1) ? t - T(1) : std::pow(t - T(1), c);
+      D = c == T(1) ? T(1) : A * std::expm1(c * std::log1p(T(1) / (t - T(1))));
+    }
+    const T e = std::expm1(lambda * D);
+    ll += d.churned[i] * (-lambda * A + std::log(-std::expm1(-lambda * D)));
+    gl += d.churned[i] * (-A + D / e);
+    gc += d.churned[i] * (-lambda * A * lt1 + lambda * (B * lt - A * lt1) / e);
+  }
+  grad = {-static_cast<double>(gl), -static_cast<double>(gc)};
+  const double v = -static_cast<double>(ll);
+  return v == v ? v : std::numeric_limits<double>::infinity();
+}
+
+/// The heterogeneity score of a homogeneous-churn model at (theta, c): the derivative of the full
+/// model's ln L (sBG, BdW with the same c) at the ridge in the direction that lets theta vary, per unit
+/// of e = 1/(alpha+beta+1). With theta ~ Beta(alpha, beta), Var theta = theta (1-theta) e and the
+/// higher central moments O(e^2), E[L_i(theta)] = L_i(theta) + L_i''(theta) Var theta / 2 + O(e^2), so
+///   S = sum_i w_i theta (1-theta)/2 L_i''(theta) / L_i(theta),
+/// with u = 1-theta, A = (t-1)^c, B = t^c, D = B - A:
+///   churned at t: L = u^A - u^B,  L''/L = [A(A-1) - B(B-1) u^D] / (u^2 (1 - u^D));
+///   censored at k: L = u^B,       L''/L = B(B-1) / u^2.
+/// (sBG, c = 1: churned at t contributes (t-1)(theta t - 2)/(2u), censored at k theta k(k-1)/(2u).)
+/// S <= 0: the ridge is a local maximum of the full model's likelihood; S > 0: some heterogeneity
+/// raises it, so the full model has a better interior point. Unit: nats per unit of e.
+template <std::floating_point T>
+[[nodiscard]] double churn_heterogeneity_score(const contract_counts<T>& d, T theta, T c) {
+  const T u = T(1) - theta, lambda = -std::log1p(-theta);
+  T sum = 0;
+  for (std::size_t i = 1; i < d.churned.size(); ++i) {
+    const T t = static_cast<T>(i);
+    const T B = c == T(1) ? t : std::pow(t, c);
+    if (d.censored[i] > T(0)) sum += d.censored[i] * theta * B * (B - T(1)) / (T(2) * u);
+    if (!(d.churned[i] > T(0))) continue;
+    T A = 0, D = 1;
+    if (i >= 2) {
+      A = c == T(1) ? t - T(1) : std::pow(t - T(1), c);
+      D = c == T(1) ? T(1) : A * std::expm1(c * std::log1p(T(1) / (t - T(1))));
+    }
+    const T uD = std::exp(-lambda * D), rest = -std::expm1(-lambda * D);
+    sum += d.churned[i] * theta / (T(2) * u) * (A * (A - T(1)) - B * (B - T(1)) * uD) / rest;
+  }
+  return static_cast<double>(sum);
+}
+
+/// The homogeneous-churn fit nested in sBG (Weibull = false: the geometric, closed form) or BdW (the
+/// discrete Weibull, by fit_positive over (lambda, c)).
+/// Geometric: ln L = D ln theta + (E - D) ln(1-theta), D = the customers who churned, E = the periods
+/// at risk (sum of t over those who churned at t and of k over those still active at their cohort's
+/// last period k); theta = D / E, and the observed information D/theta^2 + (E-D)/(1-theta)^2 = E /
+/// (theta (1-theta)) at the maximum gives SE = sqrt(theta (1-theta) / E).
+/// Discrete Weibull: theta = -expm1(-lambda), SE(theta) = (1-theta) SE(lambda) (delta method), started
+/// from the geometric theta and c = 1. Errors: the discrete Weibull fit's (not_converged, not_identifiable).
+template <std::floating_point T, bool Weibull>
+[[nodiscard]] result<homogeneous_churn_fit> fit_homogeneous_churn(const contract_counts<T>& d, const fit_options& opt,
+                                                                  const char* name) {
+  T D = 0, E = 0;
+  for (std::size_t i = 1; i < d.churned.size(); ++i) {
+    D += d.churned[i];
+    E += static_cast<T>(i) * (d.churned[i] + d.censored[i]);
+  }
+  homogeneous_churn_fit out;
+  const T theta = D / E;
+  out.theta = static_cast<double>(theta);
+  out.theta_se = static_cast<double>(std::sqrt(theta * (T(1) - theta) / E));
+  out.log_likelihood = static_cast<double>(D * std::log(theta) + (E - D) * std::log1p(-theta));
+  out.report.converged = true;
+  out.report.reason = stop_reason::gradient_small;
+  if constexpr (Weibull) {
+    const auto nll = [&d](const vec<2>& th, vec<2>& g) {
+      std::array<double, 2> gg{};
+      const double v = discrete_weibull_nll<T>(d, static_cast<T>(th[0]), static_cast<T>(th[1]), gg);
+      g = {gg[0], gg[1]};
+      return v;
+    };
+    const result<positive_fit<2>> f = fit_positive<2>(nll, {-std::log1p(-out.theta), 1.0}, static_cast<double>(d.customers), opt, name);
+    if (!f) return f.error();
+    const double lambda = f->theta[0];
+    out.theta = -std::expm1(-lambda);
+    out.c = f->theta[1];
+    out.theta_se = (1.0 - out.theta) * f->standard_errors[0];
+    out.c_se = f->standard_errors[1];
+    out.log_likelihood = f->log_likelihood;
+    out.parameters = 2;
+    out.report = f->report;
+  }
+  out.heterogeneity_score = churn_heterogeneity_score<T>(d, static_cast<T>(out.theta), static_cast<T>(out.c));
+  return out;
+}
+
+/// What fit_contract_parameters returns: the fit, or on the boundary at infinity (boundary.where ==
+/// homogeneous_churn, boundary_policy::report) the point where the optimizer stopped, its ln L and
+/// report, and the boundary report with the nested model.
+template <std::size_t N>
+struct contract_fit {
+  positive_fit<N> fit{};
+  boundary_report boundary{};
+};
+
 /// Checks what the data can identify, then fits N = 2 (sBG, c = 1) or N = 3 (BdW) parameters.
+/// The boundary at infinity (alpha, beta -> infinity with alpha/(alpha+beta) -> theta: homogeneous
+/// churn; found by an audit: a geometric cohort, 1000 900 810 729 656 590 531 478, gave a "converged"
+/// sBG fit at alpha = 3.2e6, beta = 2.9e7, and BdW "a Hessian that is not positive definite") is
+/// compared, with penalizer 0, after a failed fit (not converged, or a Hessian that is not positive
+/// definite), and after a converged one whose first stop certified no stationary point (the
+/// objective-change rule) or with alpha + beta >= contract_ridge_check_scale (an ordinary fit, such as
+/// Fader & Hardie's two segments at alpha + beta of 1.9 and 4.5, costs nothing more). There the
+/// homogeneous model (fit_homogeneous_churn) is fitted:
+///  - a converged fit more likely than it (beyond 1e-9 relative of ln L) is the fit;
+///  - else, when its heterogeneity score is > 0 (a better interior point exists), the optimizer starts
+///    again from the ridge's direction, alpha = theta R, beta = (1-theta) R, R = contract_ridge_scale
+///    (BdW: c of the discrete Weibull), and its fit is returned when it converges more likely than the
+///    homogeneous model beyond the same 1e-9 (a restart that only walked along the ridge is no estimate);
+///  - else the ridge is named: a converged fit always (its point is no more likely than the ridge); a
+///    failed fit when the homogeneous model is at least as likely as its last point (within 1e-9), or
+///    that point is far along the ridge (alpha + beta >= contract_ridge_scale; a fit stopped by
+///    fit_options::max_iterations only then); otherwise the failed fit's error.
 template <std::floating_point T, std::size_t N>
-[[nodiscard]] result<positive_fit<N>> fit_contract_parameters(std::span<const std::vector<count_t>> cohorts,
+[[nodiscard]] result<contract_fit<N>> fit_contract_parameters(std::span<const std::vector<count_t>> cohorts,
                                                               const fit_options& opt, const char* name) {
   const result<contract_counts<T>> counts = tally_cohorts<T>(cohorts, name);
   if (!counts) return counts.error();
@@ -582,7 +741,76 @@ template <std::floating_point T, std::size_t N>
   };
   vec<N> start{};
   start.fill(1.0);
-  return fit_positive<N>(nll, start, static_cast<double>(d.customers), opt, name);
+  const double customers = static_cast<double>(d.customers);
+  // the optimizer's last point when the fit fails (fit_positive passes it here before its error)
+  vec<N> at{};
+  bool have_at = false;
+  const auto last_point = [&at, &have_at](const vec<N>& th) -> error_info {
+    at = th, have_at = true;
+    return {};
+  };
+  convergence last{};
+  std::array<bool, N> in_own_unit{};
+  in_own_unit[0] = in_own_unit[1] = true;
+  result<positive_fit<N>> f = fit_positive<N>(nll, start, customers, opt, name, last_point, &last, in_own_unit);
+  const auto plain = [&f]() -> result<contract_fit<N>> {
+    if (!f) return f.error();
+    contract_fit<N> out;
+    out.fit = *f;
+    return out;
+  };
+  if (opt.penalizer != 0.0 || last.reason == stop_reason::interrupted) return plain();
+  if (!f && (!have_at || f.error().code == errc::not_finite)) return plain();
+  if (f && !f->function_change_stop && f->theta[0] + f->theta[1] < contract_ridge_check_scale) return plain();
+  const result<homogeneous_churn_fit> h = fit_homogeneous_churn<T, N == 3>(d, opt.interrupt_only(), name);
+  if (!h) return plain();
+  vec<N> g{};
+  const double ll_point = f ? f->log_likelihood : -nll(at, g);
+  const double tol = 1e-9 * std::max(1.0, std::abs(ll_point));
+  if (f && f->log_likelihood > h->log_likelihood + tol) return plain();
+  if (h->heterogeneity_score > 0.0) {
+    vec<N> ridge_start{};
+    ridge_start[0] = h->theta * contract_ridge_scale, ridge_start[1] = (1.0 - h->theta) * contract_ridge_scale;
+    if constexpr (N == 3) ridge_start[2] = h->c;
+    result<positive_fit<N>> f2 = fit_positive<N>(nll, ridge_start, customers, opt, name);
+    if (f2 && f2->log_likelihood > h->log_likelihood + tol) {
+      contract_fit<N> out;
+      out.fit = *f2;  // the report counts both runs
+      out.fit.report.iterations += last.iterations;
+      out.fit.report.function_evaluations += last.function_evaluations;
+      return out;
+    }
+  }
+  if (!f) {
+    const bool far = at[0] + at[1] >= contract_ridge_scale;
+    const bool stopped_by_user = last.reason == stop_reason::max_iterations;
+    if (!std::isfinite(ll_point) || !(far || (!stopped_by_user && h->log_likelihood >= ll_point - tol))) return plain();
+  }
+  // The ridge named.
+  if (opt.on_boundary == boundary_policy::error)
+    return error_info{errc::not_identifiable, name, "alpha",
+                      N == 2 ? "the likelihood is maximised on the boundary alpha, beta -> infinity with alpha/(alpha+beta) fixed: "
+                               "every customer has the same churn probability (homogeneous churn: the geometric model)"
+                             : "the likelihood is maximised on the boundary alpha, beta -> infinity with alpha/(alpha+beta) fixed: "
+                               "every customer has the same churn probability (homogeneous churn: the discrete Weibull model)"};
+  contract_fit<N> out;
+  out.fit.theta = f ? f->theta : at;
+  out.fit.standard_errors.fill(std::numeric_limits<double>::infinity());
+  out.fit.log_likelihood = ll_point;
+  out.fit.customers = customers;
+  out.fit.report = f ? f->report : last;
+  boundary_report& b = out.boundary;
+  b.where = fit_boundary::homogeneous_churn;
+  b.description = describe(b.where);
+  b.nested_fitted = true;
+  b.nested_parameters = h->parameters;
+  b.nested_dropout = h->theta, b.nested_dropout_se = h->theta_se;
+  b.nested_shape = h->c, b.nested_shape_se = h->c_se;
+  b.nested_log_likelihood = h->log_likelihood;
+  b.heterogeneity_score = h->heterogeneity_score;
+  const auto lr = try_boundary_likelihood_ratio(ll_point, h->log_likelihood);
+  if (lr) b.lr_statistic = lr->statistic, b.lr_p_value = lr->p_value;
+  return out;
 }
 
 /// ln L of cohorts under a model (weights are the counts).
@@ -782,8 +1010,9 @@ template <std::floating_point T, bool Weibull>
 [[nodiscard]] result<fit_result<contractual_model<T, Weibull>>> fit_contract(std::span<const std::vector<count_t>> cohorts,
                                                                             const fit_options& opt) {
   constexpr std::size_t N = Weibull ? 3 : 2;
-  const result<positive_fit<N>> f = fit_contract_parameters<T, N>(cohorts, opt, Weibull ? "fit_bdw" : "fit_sbg");
-  if (!f) return f.error();
+  const result<contract_fit<N>> cf = fit_contract_parameters<T, N>(cohorts, opt, Weibull ? "fit_bdw" : "fit_sbg");
+  if (!cf) return cf.error();
+  const positive_fit<N>* const f = &cf->fit;
   fit_result<contractual_model<T, Weibull>> out;
   contractual_model<T, Weibull>* const dst[2] = {&out.params, &out.standard_errors};
   const vec<N>* const src[2] = {&f->theta, &f->standard_errors};
@@ -791,8 +1020,10 @@ template <std::floating_point T, bool Weibull>
     dst[i]->alpha = static_cast<T>((*src[i])[0]), dst[i]->beta = static_cast<T>((*src[i])[1]);
     if constexpr (Weibull) dst[i]->c = static_cast<T>((*src[i])[2]);
   }
-  out.covariance = to_parameter_covariance<N>(f->covariance);
+  // on the boundary at infinity: no covariance (size 0), standard errors +infinity
+  if (cf->boundary.where == fit_boundary::none) out.covariance = to_parameter_covariance<N>(f->covariance);
   out.log_likelihood = f->log_likelihood, out.customers = f->customers, out.report = f->report;
+  out.boundary = cf->boundary;
   return out;
 }
 /// One cohort as a list of cohorts.

@@ -17,8 +17,8 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 
-/// What a fit of BG/NBD, the modified BG/NBD or Pareto/NBD does when its likelihood has no interior
-/// maximum and the optimizer runs to a boundary of the parameter space.
+/// What a fit of BG/NBD, the modified BG/NBD, Pareto/NBD, sBG or BdW does when its likelihood has no
+/// interior maximum and the optimizer runs to a boundary of the parameter space.
 enum class boundary_policy {
   error,   ///< return errc::not_identifiable naming the boundary (the default; existing callers rely on it)
   report,  ///< return the fit with fit_result::boundary filled in (which boundary, nested NBD, LR test)
@@ -100,6 +100,7 @@ enum class fit_boundary {
   beta_to_infinity,  ///< Pareto/NBD: beta -> infinity (mean death rate s/beta -> 0), the NBD limit
   homogeneous_dropout,     ///< BG/NBD family: a, b -> infinity with a/(a+b) -> p: everyone drops out with probability p
   homogeneous_death_rate,  ///< Pareto/NBD: s, beta -> infinity with s/beta -> mu: everyone dies at rate mu
+  homogeneous_churn,       ///< sBG, BdW: alpha, beta -> infinity with alpha/(alpha+beta) -> theta: everyone churns with probability theta
 };
 
 /// A short English phrase for a boundary (a static string).
@@ -116,6 +117,8 @@ enum class fit_boundary {
       return "a, b -> infinity with a/(a+b) fixed: every customer has the same drop-out probability p (homogeneous drop-out)";
     case fit_boundary::homogeneous_death_rate:
       return "s, beta -> infinity with s/beta fixed: every customer has the same death rate mu (homogeneous death rate)";
+    case fit_boundary::homogeneous_churn:
+      return "alpha, beta -> infinity with alpha/(alpha+beta) fixed: every customer has the same churn probability theta (homogeneous churn)";
   }
   return "unknown";
 }
@@ -143,6 +146,16 @@ enum class fit_boundary {
  * likelihood at the homogeneous maximum (<= 0: no, the ridge is a maximum; crm::heterogeneity_score).
  * The likelihood ratio is formed and tested the same way (Self & Liang's mixture: one parameter, the
  * variance scale 1/(a+b+1) or 1/s, on the boundary 0).
+ *
+ * The contractual fits (crm::try_fit_sbg, crm::try_fit_bdw; crm/models/contractual.hpp) have the same
+ * boundary at infinity (`homogeneous_churn`: alpha, beta -> infinity with alpha/(alpha+beta) -> theta,
+ * every customer churns with the same probability theta per period). Their nested model has no r or
+ * alpha (nested_r, nested_alpha and their SEs are 0): for sBG the geometric model, S(t) = (1-theta)^t,
+ * nested_parameters 1, theta in nested_dropout and its SE in nested_dropout_se, nested_shape 1 and
+ * nested_shape_se 0; for BdW the discrete Weibull, S(t) = (1-theta)^(t^c), nested_parameters 2, theta
+ * in nested_dropout, c in nested_shape, their SEs in nested_dropout_se and nested_shape_se.
+ * heterogeneity_score is d ln L / d e at e = 0 with e = 1/(alpha+beta+1) (Var theta = theta (1-theta) e),
+ * and the likelihood ratio is tested by the same mixture.
  */
 struct boundary_report {
   fit_boundary where = fit_boundary::none;
@@ -156,10 +169,15 @@ struct boundary_report {
   double lr_p_value = 1.0;    ///< P(0.5 chi2_0 + 0.5 chi2_1 >= lr_statistic)
   // Added for the homogeneous boundaries; the fields above keep their meaning (nested_r, nested_alpha
   // and their SEs are the nested model's r and alpha whichever it is).
-  int nested_parameters = 0;        ///< 2: the NBD (r, alpha); 3: a homogeneous model (r, alpha, nested_dropout); 0: none
-  double nested_dropout = 0.0;      ///< homogeneous model: p (BG/NBD family, per drop-out chance) or mu (Pareto/NBD, per time unit); 0 for the NBD
+  /// 2: the NBD (r, alpha); 3: a homogeneous model (r, alpha, nested_dropout); contractual models: 1 (the
+  /// geometric, nested_dropout = theta) or 2 (the discrete Weibull, theta and nested_shape = c); 0: none
+  int nested_parameters = 0;
+  double nested_dropout = 0.0;      ///< homogeneous model: p (BG/NBD family, per drop-out chance), mu (Pareto/NBD, per time unit) or theta (sBG, BdW: churn probability per period); 0 for the NBD
   double nested_dropout_se = 0.0;   ///< its standard error
   double heterogeneity_score = 0.0; ///< homogeneous model: d ln L / d(variance scale) at its maximum (crm::heterogeneity_score)
+  // Added for the contractual models (homogeneous_churn); the fields above keep their meaning.
+  double nested_shape = 0.0;     ///< BdW: the discrete Weibull's c; sBG: 1 (the geometric); 0 for the other models
+  double nested_shape_se = 0.0;  ///< its standard error (0 for the geometric, whose c is fixed)
 };
 
 /// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).
