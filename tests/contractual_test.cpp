@@ -622,3 +622,33 @@ TEST_CASE("contractual: on generated homogeneous cohorts no fit returns alpha + 
   CHECK(ridges > 100);
   CHECK(estimates > 100);
 }
+
+TEST_CASE("contractual: data whose likelihood peaks where churn is 0 or 1 are not identifiable", "[contractual]") {
+  // Nobody churned after period 1: ln L <= D1 ln pi + rest ln(1-pi) with equality only when every S(k)
+  // equals S(1), in the limit alpha, beta -> 0 (BdW also c -> 0). Before: sBG returned 1000 600 600 600
+  // as converged at alpha = 1.2e-11, beta = 1.8e-11; BdW "not positive definite".
+  for (const counts& c : {counts{1000, 600, 600, 600}, counts{1000, 600, 600, 600, 600, 600}}) {
+    for (const crm::fit_options& o : {crm::fit_options{}, report_boundary()}) {
+      const auto f = crm::try_fit_sbg(std::span<const crm::count_t>(c), o);
+      const auto g = crm::try_fit_bdw(std::span<const crm::count_t>(c), o);
+      REQUIRE_FALSE(f);
+      REQUIRE_FALSE(g);
+      CHECK(f.error().code == crm::errc::not_identifiable);
+      CHECK(std::string(f.error().detail).find("alpha, beta -> 0") != std::string::npos);
+      CHECK(std::string(g.error().detail).find("c -> 0") != std::string::npos);
+    }
+  }
+  // one later churn: an interior maximum (small alpha, beta)
+  CHECK(crm::try_fit_sbg(std::span<const crm::count_t>(counts{1000, 600, 599, 599, 599, 599})));
+  // BdW: nobody active after period 1 and nobody churning after period 2: S(2) = 0, c -> infinity
+  // (before: a "converged" fit at c = 24). sBG cannot reach it: there it is homogeneous churn, the
+  // geometric theta = 1000 churned / (400 + 2 x 600 periods at risk) = 0.625 (hand arithmetic).
+  const counts gone = {1000, 600, 0, 0};
+  const auto w = crm::try_fit_bdw(std::span<const crm::count_t>(gone));
+  REQUIRE_FALSE(w);
+  CHECK(std::string(w.error().detail).find("c -> infinity") != std::string::npos);
+  const auto s = crm::try_fit_sbg(std::span<const crm::count_t>(gone), report_boundary());
+  REQUIRE(s);
+  CHECK(s->boundary.where == crm::fit_boundary::homogeneous_churn);
+  CHECK_THAT(s->boundary.nested_dropout, WithinRel(0.625, 1e-15));
+}

@@ -730,6 +730,27 @@ template <std::floating_point T, std::size_t N>
     return error_info{errc::not_identifiable, name, "survivors", "nobody churned: the churn probabilities cannot be estimated"};
   if (!(later > T(0)))
     return error_info{errc::not_identifiable, name, "survivors", "everybody churned at period 1: later retention cannot be estimated"};
+  // Two more data sets whose likelihood is maximised on a boundary, whichever the policy (the sup is
+  // that of one parameter, the share pi of the customers who churn at period 1: pi^D1 (1-pi)^rest,
+  // reached only in the limit; before, sBG returned 1000 600 600 600 as a converged fit at alpha =
+  // 1.2e-11, beta = 1.8e-11, and BdW 1000 600 0 0 as one at c = 24):
+  // - nobody churned after period 1 (but some were observed later): every S(k) must equal S(1), so
+  //   every churn probability is 0 or 1: alpha, beta -> 0 (BdW also c -> 0);
+  // - BdW: nobody churned after period 2 and nobody was observed active after period 1: S(2) must be
+  //   0, c -> infinity. (sBG cannot reach it; its maximum there is homogeneous churn, below.)
+  T after_first = 0, after_second = 0;
+  for (std::size_t t = 2; t < d.churned.size(); ++t) after_first += d.churned[t], after_second += t >= 3 ? d.churned[t] : T(0);
+  for (std::size_t t = 2; t < d.censored.size(); ++t) after_second += d.censored[t];
+  if (!(after_first > T(0)))
+    return error_info{errc::not_identifiable, name, "survivors",
+                      N == 2 ? "nobody churned after period 1: the likelihood is maximised on the boundary alpha, beta -> 0 (every churn "
+                               "probability 0 or 1: a share alpha/(alpha+beta) churns at period 1, the rest never)"
+                             : "nobody churned after period 1: the likelihood is maximised on the boundary alpha, beta -> 0 or c -> 0 "
+                               "(a share of the customers churns at period 1, the rest never)"};
+  if (N == 3 && !(after_second > T(0)))
+    return error_info{errc::not_identifiable, name, "survivors",
+                      "nobody churned after period 2 nor was observed active after period 1: the likelihood is maximised on the "
+                      "boundary c -> infinity (everybody who renews once churns at period 2)"};
   std::vector<T> ls;
   std::vector<std::array<T, 3>> dls;
   const auto nll = [&](const vec<N>& th, vec<N>& grad) -> double {
