@@ -491,6 +491,10 @@ TEST_CASE("contractual: sBG on a geometric cohort names homogeneous churn, with 
   CHECK(e.error().code == crm::errc::not_identifiable);
   CHECK(field(e.error()) == "alpha");
   CHECK(std::string(e.error().detail).find("homogeneous churn: the geometric model") != std::string::npos);
+  // the message docs/models.md quotes
+  CHECK(crm::message(e.error()) ==
+        "crm::fit_sbg: alpha cannot identify the model (the likelihood is maximised on the boundary alpha, beta -> infinity with "
+        "alpha/(alpha+beta) fixed: every customer has the same churn probability (homogeneous churn: the geometric model))");
   CHECK_THROWS_AS(crm::fit_sbg(c), crm::metric_error);
 
   const auto f = crm::try_fit_sbg(c, report_boundary());

@@ -1062,8 +1062,15 @@ template <std::floating_point T, bool Weibull>
  * 1); standard errors from the inverse Hessian. `customers` in the result is the sum of the cohort
  * sizes. Errors: no cohorts or an empty cohort (`errc::empty_input`); a negative count
  * (`errc::negative`); survivors increasing (`errc::part_exceeds_whole`), all on field "survivors";
- * fewer than 2 observed periods, nobody churning, or everybody churning at period 1
- * (`errc::not_identifiable`); `errc::not_converged`; a Hessian that is not positive definite.
+ * fewer than 2 observed periods, nobody churning, everybody churning at period 1, or nobody churning
+ * after period 1 (the boundary alpha, beta -> 0) (`errc::not_identifiable`); `errc::not_converged`; a
+ * Hessian that is not positive definite. When the likelihood is maximised on the boundary at infinity
+ * (alpha, beta -> infinity with alpha/(alpha+beta) -> theta: every customer churns with the same
+ * probability) the error names it (`errc::not_identifiable`, field "alpha", "... (homogeneous churn:
+ * the geometric model)"), or with fit_options::on_boundary = boundary_policy::report the result has
+ * boundary.where == fit_boundary::homogeneous_churn and the geometric model's theta, its SE, ln L, the
+ * heterogeneity score and the likelihood-ratio test in `boundary` (see fit_contract_parameters and
+ * crm::boundary_report; docs/models.md, "The boundary at infinity: homogeneous churn").
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<sbg<T>>> try_fit_sbg(std::span<const std::vector<count_t>> cohorts, const fit_options& opt = {}) {
@@ -1086,7 +1093,10 @@ template <std::floating_point T = double>
 /**
  * @brief Maximum-likelihood fit of the BdW model (alpha, beta, c) to cohorts of survivor counts,
  * as crm::try_fit_sbg with S(t) = B(alpha, beta + t^c)/B(alpha, beta) (Fader et al. 2018).
- * Errors as crm::try_fit_sbg, with at least 3 observed periods needed.
+ * Errors as crm::try_fit_sbg, with at least 3 observed periods needed, and also when nobody churned
+ * after period 2 nor was observed active after period 1 (the boundary c -> infinity); at the boundary
+ * at infinity the nested model is the discrete Weibull S(t) = (1-theta)^(t^c) (theta and c, with SEs,
+ * in the boundary report's nested_dropout and nested_shape).
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<bdw<T>>> try_fit_bdw(std::span<const std::vector<count_t>> cohorts, const fit_options& opt = {}) {
