@@ -84,6 +84,11 @@ SELECT check_error($$SELECT crm_fit_sbg('{1000}')$$, '22023');
 SELECT check_error($$SELECT crm_fit_sbg('{1000, NULL, 500}')$$, '22023', 'crm::fit_sbg: survivors has a NULL count before an observed one');
 SELECT check_error($$SELECT crm_fit_bdw('{{1000, 600, 500}, {1000, NULL, 700}}')$$, '22023');
 SELECT check_error($$SELECT crm_fit_sbg('{{{1000, 600}}}')$$, '22023');
+-- a cohort whose likelihood peaks on a boundary of the parameters: the library's message names it
+SELECT check_error($$SELECT crm_fit_sbg('{1000, 900, 810, 729, 656, 590, 531, 478}')$$, '22023',
+                   'crm::fit_sbg: alpha cannot identify the model (the likelihood is maximised on the boundary alpha, beta -> infinity with '
+                   'alpha/(alpha+beta) fixed: every customer has the same churn probability (homogeneous churn: the geometric model))');
+SELECT check_error($$SELECT crm_fit_sbg('{1000, 600, 600, 600}')$$, '22023');
 SELECT check_error($$SELECT crm_survival(row(0, 1, 0, 0, 0, 0, 0)::crm_sbg, 3)$$, '22023');
 SELECT check_error($$SELECT crm_survival(row(1, 1, 0, 0, 0, 0, 0)::crm_sbg, -1)$$, '22023');
 SELECT check_error($$SELECT crm_discounted_expected_lifetime(row(1, 1, 0, 0, 0, 0, 0)::crm_sbg, -0.1)$$, '22023');
