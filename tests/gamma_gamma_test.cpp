@@ -17,6 +17,7 @@
 #include <numeric>
 #include <string>
 #include <vector>
+#include <cstdint>
 
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
@@ -79,6 +80,12 @@ TEST_CASE("gamma_gamma: extremes stay finite and sensible", "[gamma_gamma][extre
   CHECK(std::isfinite(huge.log_likelihood({3, 100.0, 1})));
   CHECK_THAT(huge.expected_average_spend(), WithinRel(1e10, 1e-7));
   CHECK(std::isfinite(published.conditional_expected_average_spend(1, 1e300)));
+  // Near the limit p -> infinity (p gamma = 64): FHL's form, (px-1) ln zbar + px ln x - (px+q) ln(gamma +
+  // x zbar), cancels terms of 1e10 nats and was 2.3e-6 off (-5.14459228515625).
+  // mpmath (50 digits): loggamma(px+q) - loggamma(px) - loggamma(q) + q*log(g) + (px-1)*log(z) + px*log(x)
+  //   - (px+q)*log(g + x*z) with p, q, g, x, z = 1e9, 3, 6.4e-8, 3, 50: -5.1445899522004473
+  CHECK_THAT(crm::gamma_gamma<double>({.p = 1e9, .q = 3, .gamma = 6.4e-8}).log_likelihood({3, 50, 1}),
+             WithinRel(-5.1445899522004473, 1e-14));
 }
 
 TEST_CASE("gamma_gamma: bad parameters and rows are errors naming the field, in both forms",
@@ -273,4 +280,34 @@ TEST_CASE("gamma_gamma: parameter recovery on 1M generated customers within 3 st
     CHECK(std::abs(f.params.gamma - truth.gamma) < 3 * f.standard_errors.gamma);
     CHECK(f.standard_errors.p < 0.05 * truth.p);  // 1M customers pin the parameters down
   }
+}
+
+namespace {
+/// The spend rows of the prediction-interval coverage test (tests/model_intervals_test.cpp): `n`
+/// customers with 1..5 transactions in turn, drawn from Gamma-Gamma(6, 4, 15) with `seed`.
+std::vector<crm::spend_row<double>> coverage_rows(std::size_t n, std::uint64_t seed) {
+  std::vector<crm::count_t> freqs(n);
+  for (std::size_t i = 0; i < n; ++i) freqs[i] = 1 + static_cast<crm::count_t>(i % 5);
+  return crm::generate(crm::gamma_gamma<double>{6.0, 4.0, 15.0}, freqs, seed);
+}
+}  // namespace
+
+TEST_CASE("gamma_gamma: a maximum at large p (little spread within customers) is found, not a failed line search",
+          "[gamma_gamma][fit]") {
+  // 100 generated customers (seed 1324): the maximum lies at p = 2.9e4, gamma = 2.4e-3 (p gamma = 67.4),
+  // 1.5e-7 nats above the limit p -> infinity. FHL's form, p sum x ln zbar - p sum x ln(gamma + x zbar),
+  // cancels sums of 1e7 nats there to 1e-9, and the fit failed (line search failed to decrease the
+  // objective) before the likelihood was rearranged (detail::gamma_gamma_objective).
+  // SciPy + mpmath: scripts/gamma_gamma_fit_reference.py large-p (Nelder-Mead on
+  // (ln p, ln q, ln p gamma) from 4 starts, the likelihood's ln G(px+q) - ln G(px) - q ln px by mpmath):
+  // p 28645..28685 (the likelihood is flat in p there: SE 9e6), q 3.418178, p gamma 67.43795,
+  // ln L -398.834431502102 (the FHL form in mpmath at 40 digits: -398.834431502103).
+  const auto rows = coverage_rows(100, 1324);
+  const auto f = crm::try_fit_gamma_gamma(rows);
+  REQUIRE(f);
+  CHECK(f->report.converged);
+  CHECK_THAT(f->log_likelihood, WithinRel(-398.834431502102, 1e-12));
+  CHECK_THAT(f->params.q, WithinRel(3.418178, 1e-5));
+  CHECK_THAT(f->params.p * f->params.gamma, WithinRel(67.43795, 1e-6));
+  CHECK_THAT(f->params.p, WithinRel(28660.0, 0.02));
 }

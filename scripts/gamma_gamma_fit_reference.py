@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+# crm-metrics: independent reference for the Gamma-Gamma fit where the likelihood's maximum is at large p
+# or at the boundary p -> infinity (tests/gamma_gamma_test.cpp).
+# Run:
+#   PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/gamma_gamma_fit_reference.py large-p|boundary
+#   "$PY" scripts/gamma_gamma_fit_reference.py cdnow-covariance [path of cdnow_customers_summary_with_transactions.csv]
+# Data: scripts/data/gamma_gamma_coverage_seeds.csv, the spend rows of the prediction-interval coverage
+# test written out with %.17g from
+#   crm::generate(crm::gamma_gamma<double>{6, 4, 15}, freqs, seed), freqs[i] = 1 + i % 5, i < customers,
+# for (customers, seed) = (100, 1324) and (300, 1294).
+# Model (Fader, Hardie & Lee 2005, "RFM and CLV", the spend model): ln f(zbar | x) = ln G(px+q) - ln G(px)
+# - ln G(q) + q ln gamma + (px-1) ln zbar + px ln x - (px+q) ln(gamma + x zbar), arranged here as
+#   D(px, q) - ln G(q) + q ln c - (q+1) ln zbar - (px+q) log1p(c / (p x zbar)),  c = p gamma,
+#   D(a, q) = ln G(a+q) - ln G(a) - q ln a  (by mpmath at 40 digits),
+# which stays accurate as p -> infinity; the FHL form itself is evaluated in mpmath at the maximum.
+#
+# large-p (seed 1324, 100 customers): scipy.optimize.minimize(method="Nelder-Mead") over (ln p, ln q, ln c)
+#   from 4 starts; the maximum is interior, at p near 2.9e4.
+# boundary (seed 1294, 300 customers): as p -> infinity with c fixed every transaction of a customer has
+#   the customer's own mean value, and zbar ~ Inverse-Gamma(q, scale c) whatever x. That nested model is
+#   fitted (scipy BFGS over (ln q, ln c)); its score for the within-customer variance 1/p,
+#     A = d ln L / d(1/p) at 1/p = 0 = sum (q(q-1) - 2 q c / zbar + (c / zbar)^2) / (2 x),
+#   and the profile ln L(p) = max over (q, c) at p = 1e2 .. 1e9 (Nelder-Mead): it rises to the nested
+#   model's ln L as A/p (A < 0), so the likelihood has no interior maximum there.
+import sys
+
+import mpmath as mp
+import numpy as np
+from scipy.optimize import minimize
+from scipy.special import gammaln
+
+mp.mp.dps = 40
+data = np.loadtxt(__file__.rsplit('/', 1)[0] + '/data/gamma_gamma_coverage_seeds.csv', delimiter=',', skiprows=1)
+
+
+def rows(customers, seed):
+    m = (data[:, 0] == customers) & (data[:, 1] == seed)
+    return data[m, 2], data[m, 3]
+
+
+def model(x, z):
+    xs, cnt = np.unique(x, return_counts=True)
+
+    def D(a, q):
+        return float(mp.loggamma(mp.mpf(a) + q) - mp.loggamma(mp.mpf(a)) - q * mp.log(mp.mpf(a)))
+
+    def ll(p, q, c):
+        return sum(n * D(p * xv, q) for xv, n in zip(xs, cnt)) + np.sum(
+            -gammaln(q) + q * np.log(c) - (q + 1) * np.log(z) - (p * x + q) * np.log1p(c / (p * x * z)))
+
+    def ll_fhl(p, q, g):  # the FHL form in mpmath
+        p, q, g = mp.mpf(p), mp.mpf(q), mp.mpf(g)
+        s = mp.mpf(0)
+        for xi, zi in zip(x, z):
+            xi, zi = mp.mpf(xi), mp.mpf(zi)
+            px = p * xi
+            s += (mp.loggamma(px + q) - mp.loggamma(px) - mp.loggamma(q) + q * mp.log(g) + (px - 1) * mp.log(zi) +
+                  px * mp.log(xi) - (px + q) * mp.log(g + xi * zi))
+        return s
+
+    return ll, ll_fhl
+
+
+def large_p():
+    x, z = rows(100, 1324)
+    ll, ll_fhl = model(x, z)
+    best = None
+    for s in [(4.5 * np.log(10), np.log(3.4), np.log(67.4)), (4 * np.log(10), 1.0, 4.0), (5 * np.log(10), 1.5, 4.5),
+              (3.5 * np.log(10), 1.2, 4.2)]:
+        r = minimize(lambda v: -ll(*np.exp(v)), np.array(s), method='Nelder-Mead',
+                     options=dict(xatol=1e-10, fatol=1e-13, maxiter=6000, maxfev=6000))
+        p, q, c = np.exp(r.x)
+        print('start %s: p %.6g q %.10g gamma %.10g p*gamma %.10g lnL %.12f' % (np.round(s, 3), p, q, c / p, c, -r.fun))
+        if best is None or r.fun < best.fun:
+            best = r
+    p, q, c = np.exp(best.x)
+    print('FHL form in mpmath at the best: %s' % mp.nstr(ll_fhl(p, q, c / p), 15))
+
+
+def boundary():
+    x, z = rows(300, 1294)
+    ll, ll_fhl = model(x, z)
+
+    def nll_inv(v):
+        q, c = np.exp(v)
+        return -np.sum(q * np.log(c) - gammaln(q) - (q + 1) * np.log(z) - c / z)
+
+    r = minimize(nll_inv, np.array([0.0, np.log(np.mean(z))]), method='BFGS', options=dict(gtol=1e-10))
+    q, c = np.exp(r.x)
+    h = np.zeros((2, 2))  # Hessian of -ln L in (q, c) by central differences of the analytic gradient
+    def grad(q, c):
+        return -np.array([np.sum(np.log(c) - mp_digamma(q) - np.log(z)), np.sum(q / c - 1 / z)])
+    mp_digamma = lambda v: float(mp.digamma(v))
+    for i, step in enumerate([1e-5 * q, 1e-5 * c]):
+        e = np.zeros(2); e[i] = step
+        h[i] = (grad(*(np.array([q, c]) + e)) - grad(*(np.array([q, c]) - e))) / (2 * step)
+    se = np.sqrt(np.diag(np.linalg.inv(0.5 * (h + h.T))))
+    A = np.sum((q * (q - 1) - 2 * q * c / z + (c / z) ** 2) / (2 * x))
+    print('nested Inverse-Gamma(q, c) on zbar: q %.10g c %.10g (SE %.6g %.6g) lnL %.12f; score A = %.6g' % (q, c, se[0], se[1], -r.fun, A))
+    for lp in [2, 3, 4, 5, 6, 7, 9]:
+        p = 10.0 ** lp
+        rp = minimize(lambda v: -ll(p, *np.exp(v)), r.x, method='Nelder-Mead', options=dict(xatol=1e-11, fatol=1e-14, maxiter=4000))
+        print('p = 1e%d: profile lnL %.12f (nested %+.4g)' % (lp, -rp.fun, -rp.fun + r.fun))
+
+
+def cdnow_covariance():
+    """The covariance of ln(p, q, gamma) at the library's CDNOW fit: the inverse of mpmath's Hessian
+    (mp.diff, 30 digits) of the FHL -ln L over the 946 repeat customers (tests/model_intervals_test.cpp)."""
+    import csv
+    mp.mp.dps = 30
+    path = sys.argv[2] if len(sys.argv) > 2 else '../shared/data/cdnow/cdnow_customers_summary_with_transactions.csv'
+    rows = [(mp.mpf(r['x']), mp.mpf(r['zbar'])) for r in csv.DictReader(open(path)) if float(r['x']) > 0]
+
+    def nll(u1, u2, u3):
+        p, q, g = mp.exp(u1), mp.exp(u2), mp.exp(u3)
+        return -mp.fsum(mp.loggamma(p * x + q) - mp.loggamma(p * x) - mp.loggamma(q) + q * mp.log(g) + (p * x - 1) * mp.log(z) +
+                        p * x * mp.log(x) - (p * x + q) * mp.log(g + x * z) for x, z in rows)
+
+    u = [mp.log(mp.mpf(v)) for v in ('6.2488035220430556', '3.7445889681398037', '15.447747348763443')]
+    h = mp.matrix(3, 3)
+    for i in range(3):
+        for j in range(i, 3):
+            o = [0, 0, 0]
+            o[i] += 1
+            o[j] += 1
+            h[i, j] = h[j, i] = mp.diff(nll, u, tuple(o))
+    c = h ** -1
+    for i in range(3):
+        print('  '.join(mp.nstr(c[i, j], 10) for j in range(3)))
+
+
+if __name__ == '__main__':
+    {'large-p': large_p, 'boundary': boundary, 'cdnow-covariance': cdnow_covariance}[sys.argv[1] if len(sys.argv) > 1 else 'large-p']()
