@@ -311,3 +311,48 @@ TEST_CASE("gamma_gamma: a maximum at large p (little spread within customers) is
   CHECK_THAT(f->params.p * f->params.gamma, WithinRel(67.43795, 1e-6));
   CHECK_THAT(f->params.p, WithinRel(28660.0, 0.02));
 }
+
+TEST_CASE("gamma_gamma: no spread of values within customers: the boundary p -> infinity is named", "[gamma_gamma][fit][boundary]") {
+  // 300 generated customers (seed 1294; 2 of the 400 seeds of the coverage test with 300 rows, 38 of
+  // 400 with 100): ln L rises along p -> infinity with p gamma = c fixed to the limit zbar ~
+  // Inverse-Gamma(q, c), as -4.47/p. The fit failed with a line-search failure (not_converged), then,
+  // with the likelihood rearranged, with a Hessian not positive definite; it names the boundary.
+  // SciPy: scripts/gamma_gamma_fit_reference.py boundary (BFGS on the nested model over (ln q, ln c);
+  // the score A = sum (q(q-1) - 2 q c/zbar + (c/zbar)^2)/(2x) there; the profile ln L(p), Nelder-Mead
+  // over (q, c) at p = 1e2..1e9: -0.0536, -4.6e-3, -4.5e-4, ... -4.5e-9 below the nested model):
+  // q 2.950769765 (SE 0.228623), c 64.39169924 (SE 5.4382), ln L -1258.742048728984, A = -4.47446.
+  const auto rows = coverage_rows(300, 1294);
+  const auto e = crm::try_fit_gamma_gamma(rows);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::not_identifiable);
+  CHECK(std::string(e.error().field) == "p");
+  CHECK(std::string(e.error().detail).find("p -> infinity") != std::string::npos);
+  CHECK_THROWS_WITH(crm::fit_gamma_gamma(rows), Catch::Matchers::Contains("no spread of values within a customer"));
+  const auto f = crm::try_fit_gamma_gamma(rows, {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(f);
+  const crm::boundary_report& b = f->boundary;
+  CHECK(b.where == crm::fit_boundary::p_to_infinity);
+  CHECK(std::string(b.description) == crm::describe(crm::fit_boundary::p_to_infinity));
+  CHECK_FALSE(f->params_are_estimates());
+  CHECK_FALSE(f->covariance.available());
+  CHECK(std::isinf(f->standard_errors.p));
+  REQUIRE(b.nested_fitted);
+  CHECK(b.nested_parameters == 2);
+  CHECK_THAT(b.nested_r, WithinRel(2.950769765, 1e-6));  // q
+  CHECK_THAT(b.nested_alpha, WithinRel(64.39169924, 1e-6));  // c = p gamma
+  CHECK_THAT(b.nested_r_se, WithinRel(0.228623, 1e-4));
+  CHECK_THAT(b.nested_alpha_se, WithinRel(5.4382, 1e-4));
+  CHECK_THAT(b.nested_log_likelihood, WithinRel(-1258.742048728984, 1e-12));
+  CHECK_THAT(b.heterogeneity_score, WithinRel(-4.47446, 1e-4));
+  // the fit's point is on the ridge: far out in p, p gamma and q at the nested model's, ln L at its supremum
+  CHECK(f->params.p > 1e4);
+  CHECK_THAT(f->params.p * f->params.gamma, WithinRel(64.39169924, 1e-4));
+  CHECK_THAT(f->params.q, WithinRel(2.950769765, 1e-4));
+  CHECK_THAT(f->log_likelihood, WithinAbs(-1258.742048728984, 1e-6));
+  CHECK(b.lr_statistic == 0.0);
+  CHECK(b.lr_p_value == 1.0);
+  // a penalizer keeps the parameters inside: an ordinary fit
+  const auto pen = crm::try_fit_gamma_gamma(rows, {.penalizer = 1e-4});
+  REQUIRE(pen);
+  CHECK(pen->boundary.where == crm::fit_boundary::none);
+}

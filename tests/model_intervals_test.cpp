@@ -580,7 +580,7 @@ TEST_CASE("prediction intervals: coverage on generated BG/NBD data and of CLV wi
   const double true_clv = crm::customer_lifetime_value(truth, who, spend_truth.conditional_expected_average_spend(3.0, 20.0), horizon);
   const double true_spend = spend_truth.conditional_expected_average_spend(3.0, 20.0);
   tally pa, pa_b, e, e_b, ce, total, clv, spend, spend_b;
-  std::vector<crm::count_t> freqs(1000);  // with 300 spend rows 3 of 400 Gamma-Gamma fits fail (line search)
+  std::vector<crm::count_t> freqs(1000);  // with 300 spend rows 2 of 400 Gamma-Gamma likelihoods have no interior maximum (p -> infinity: tests/gamma_gamma_test.cpp)
   for (std::size_t i = 0; i < freqs.size(); ++i) freqs[i] = 1 + static_cast<crm::count_t>(i % 5);
   for (int rep = 0; rep < replications; ++rep) {
     const auto seed = static_cast<std::uint64_t>(1000 + rep);

@@ -101,6 +101,9 @@ enum class fit_boundary {
   homogeneous_dropout,     ///< BG/NBD family: a, b -> infinity with a/(a+b) -> p: everyone drops out with probability p
   homogeneous_death_rate,  ///< Pareto/NBD: s, beta -> infinity with s/beta -> mu: everyone dies at rate mu
   homogeneous_churn,       ///< sBG, BdW: alpha, beta -> infinity with alpha/(alpha+beta) -> theta: everyone churns with probability theta
+  /// Gamma-Gamma: p -> infinity, gamma -> 0 with p gamma fixed: every transaction of a customer has the
+  /// customer's own mean value (no spread within a customer); the average spends are Inverse-Gamma(q, p gamma)
+  p_to_infinity,
 };
 
 /// A short English phrase for a boundary (a static string).
@@ -119,6 +122,9 @@ enum class fit_boundary {
       return "s, beta -> infinity with s/beta fixed: every customer has the same death rate mu (homogeneous death rate)";
     case fit_boundary::homogeneous_churn:
       return "alpha, beta -> infinity with alpha/(alpha+beta) fixed: every customer has the same churn probability theta (homogeneous churn)";
+    case fit_boundary::p_to_infinity:
+      return "p -> infinity with p gamma fixed: every transaction of a customer has the customer's mean value (no spread of "
+             "values within a customer; the average spends are Inverse-Gamma(q, p gamma))";
   }
   return "unknown";
 }
@@ -178,6 +184,10 @@ struct boundary_report {
   // Added for the contractual models (homogeneous_churn); the fields above keep their meaning.
   double nested_shape = 0.0;     ///< BdW: the discrete Weibull's c; sBG: 1 (the geometric); 0 for the other models
   double nested_shape_se = 0.0;  ///< its standard error (0 for the geometric, whose c is fixed)
+  // Gamma-Gamma's p_to_infinity: the nested model is zbar ~ Inverse-Gamma(q, scale c = p gamma) whatever x,
+  // 2 parameters: q in nested_r, c in nested_alpha (money), with their SEs; heterogeneity_score is then
+  // d ln L / d(1/p) at its maximum, sum w (q(q-1) - 2 q c/zbar + (c/zbar)^2) / (2x): <= 0, the limit is
+  // the maximum; > 0, some spread within customers raises the likelihood (an interior maximum).
 };
 
 /// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).

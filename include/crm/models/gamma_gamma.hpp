@@ -21,6 +21,7 @@
 #include <crm/models/detail/special.hpp>
 #include <crm/models/fit.hpp>
 #include <crm/models/generate.hpp>
+#include <crm/models/nbd.hpp>
 
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
@@ -430,6 +431,43 @@ class gamma_gamma_objective {
 };
 }  // namespace detail
 
+namespace detail {
+/// p from which a converged Gamma-Gamma fit is compared with the limit p -> infinity (a transaction's
+/// value then has a coefficient of variation below 10 % within a customer).
+inline constexpr double gamma_gamma_ridge_check_p = 1e2;
+/// The Gamma-Gamma model's limit p -> infinity, p gamma = c: zbar ~ Inverse-Gamma(q, scale c) whatever x.
+struct gamma_gamma_limit {
+  double q = 0, c = 0, q_se = 0, c_se = 0, log_likelihood = 0;
+  double score = 0;  ///< d ln L / d(1/p) at 1/p = 0: sum w (q(q-1) - 2 q c/zbar + (c/zbar)^2) / (2x)
+};
+/// Maximum-likelihood fit of that limit (ln f = q ln c - ln G(q) - (q+1) ln zbar - c/zbar) and its score.
+template <class T>
+[[nodiscard]] result<gamma_gamma_limit> fit_gamma_gamma_limit(std::span<const spend_row<T>> rows, const fit_options& opt,
+                                                              const char* name) {
+  double w = 0, lz = 0, iz = 0;  // sums of w, w ln zbar, w / zbar
+  for (const spend_row<T>& r : rows) {
+    const double wi = static_cast<double>(r.weight), z = static_cast<double>(r.average_spend);
+    w += wi, lz += wi * std::log(z), iz += wi / z;
+  }
+  const auto nll = [&](const vec<2>& th, vec<2>& g) -> double {
+    const double q = th[0], c = th[1];
+    g[0] = -(w * (std::log(c) - static_cast<double>(quiet_digamma(q))) - lz);
+    g[1] = -(w * q / c - iz);
+    return -(w * (q * std::log(c) - static_cast<double>(quiet_lgamma(q))) - (q + 1.0) * lz - c * iz);
+  };
+  const result<positive_fit<2>> f = fit_positive<2>(nll, {1.0, w / iz}, w, opt, name, nullptr, nullptr, {false, true});
+  if (!f) return f.error();
+  gamma_gamma_limit out;
+  out.q = f->theta[0], out.c = f->theta[1], out.log_likelihood = f->log_likelihood;
+  out.q_se = f->standard_errors[0], out.c_se = f->standard_errors[1];
+  for (const spend_row<T>& r : rows) {
+    const double y = out.c / static_cast<double>(r.average_spend);
+    out.score += static_cast<double>(r.weight) * (out.q * (out.q - 1.0) - 2.0 * out.q * y + y * y) / (2.0 * static_cast<double>(r.frequency));
+  }
+  return out;
+}
+}  // namespace detail
+
 /**
  * @brief Maximum-likelihood fit of the Gamma-Gamma spend model to (frequency, average spend, weight)
  * rows of customers with at least one transaction (crm::repeat_customers).
@@ -437,6 +475,12 @@ class gamma_gamma_objective {
  * Fader, Hardie & Lee (2005) JMR 42(4) (p = 6.25, q = 3.74, gamma = 15.44 on the 946 CDNOW
  * repeat customers), with the optional L2 penalty of crm::fit_options. Standard errors come from
  * the inverse Hessian of -ln L. Deterministic (start point p = q = gamma = 1).
+ * Where the data show no spread of values within a customer the likelihood has no interior maximum:
+ * it rises as p -> infinity with p gamma fixed (fit_boundary::p_to_infinity; the average spends are then
+ * Inverse-Gamma(q, p gamma)). Under boundary_policy::error (the default) that is `errc::not_identifiable`
+ * on field "p" naming the boundary; under boundary_policy::report the fit's last point with the
+ * boundary report (nested model q, c = p gamma in nested_r, nested_alpha; its score in
+ * heterogeneity_score). A penalizer keeps the parameters inside.
  * Errors: an invalid row (crm::validate, naming the row's field); every average_spend equal
  * (`errc::not_identifiable`: a spread of spends is needed); invalid options; `errc::not_converged`
  * when the optimizer stops without meeting its tolerance; `errc::not_identifiable` when the
@@ -459,9 +503,50 @@ template <std::floating_point T>
     for (std::size_t i = 0; i < 3; ++i) grad[i] = -static_cast<double>(g[i]);
     return -static_cast<double>(ll);
   };
+  detail::vec<3> at{};  // where a failed fit stopped
+  const auto last_point = [&at](const detail::vec<3>& th) { return at = th, error_info{}; };
+  convergence last{};
+  const double customers = static_cast<double>(objective.customers());
   const result<detail::positive_fit<3>> f =
-      detail::fit_positive<3>(nll, {1.0, 1.0, 1.0}, static_cast<double>(objective.customers()), options, name, nullptr, nullptr,
-                              {false, false, true});
+      detail::fit_positive<3>(nll, {1.0, 1.0, 1.0}, customers, options, name, last_point, &last, {false, false, true});
+  // The boundary p -> infinity with p gamma = c fixed (every transaction of a customer at the
+  // customer's own mean): there zbar ~ Inverse-Gamma(q, c) whatever x, and ln L(p) = ln L_IG + A/p + ...
+  // with A = sum w (q(q-1) - 2 q c/zbar + (c/zbar)^2)/(2x) at that model's maximum. With A <= 0 and the
+  // nested model at least as likely as the fit's point (within 1e-9 relative) the likelihood has no
+  // interior maximum there and the boundary is named; looked at where the fit failed (the Hessian not
+  // positive definite along the flat ridge, or no convergence) or stopped at p >= gamma_gamma_ridge_check_p.
+  if (options.penalizer == 0.0 && last.reason != stop_reason::interrupted && (f || f.error().code != errc::not_finite) &&
+      (!f || f->theta[0] >= detail::gamma_gamma_ridge_check_p)) {
+    const detail::vec<3> point = f ? f->theta : at;
+    detail::vec<3> g{};
+    const double ll = f ? f->log_likelihood : -nll(point, g);
+    const result<detail::gamma_gamma_limit> lim = detail::fit_gamma_gamma_limit(rows, options.interrupt_only(), name);
+    if (lim && std::isfinite(ll) && lim->score <= 0.0 && lim->log_likelihood >= ll - 1e-9 * std::max(1.0, std::abs(ll))) {
+      if (options.on_boundary == boundary_policy::error)
+        return error_info{errc::not_identifiable, name, "p",
+                          "the likelihood is maximised on the boundary p -> infinity with p gamma fixed: every transaction of a "
+                          "customer has the customer's mean value (no spread of values within a customer; the average spends "
+                          "are Inverse-Gamma(q, p gamma)); fit with a penalizer, or use each customer's own mean"};
+      fit_result<gamma_gamma<T>> out;
+      out.params = {static_cast<T>(point[0]), static_cast<T>(point[1]), static_cast<T>(point[2])};
+      const T inf = std::numeric_limits<T>::infinity();
+      out.standard_errors = {inf, inf, inf};
+      out.log_likelihood = ll;
+      out.customers = customers;
+      out.report = last;
+      boundary_report& b = out.boundary;
+      b.where = fit_boundary::p_to_infinity;
+      b.description = describe(b.where);
+      b.nested_fitted = true;
+      b.nested_parameters = 2;
+      b.nested_r = lim->q, b.nested_alpha = lim->c;
+      b.nested_r_se = lim->q_se, b.nested_alpha_se = lim->c_se;
+      b.nested_log_likelihood = lim->log_likelihood;
+      b.heterogeneity_score = lim->score;
+      if (const auto lr = try_boundary_likelihood_ratio(ll, lim->log_likelihood)) b.lr_statistic = lr->statistic, b.lr_p_value = lr->p_value;
+      return out;
+    }
+  }
   if (!f) return f.error();
   fit_result<gamma_gamma<T>> out;
   out.params = {static_cast<T>(f->theta[0]), static_cast<T>(f->theta[1]), static_cast<T>(f->theta[2])};
