@@ -3,7 +3,7 @@
 # or at the boundary p -> infinity (tests/gamma_gamma_test.cpp).
 # Run:
 #   PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/gamma_gamma_fit_reference.py large-p|boundary
-#   "$PY" scripts/gamma_gamma_fit_reference.py cdnow-covariance [path of cdnow_customers_summary_with_transactions.csv]
+#   "$PY" scripts/gamma_gamma_fit_reference.py cdnow-covariance [path of cdnow_customers_summary_with_transactions.csv [p q gamma]]
 # Data: scripts/data/gamma_gamma_coverage_seeds.csv, the spend rows of the prediction-interval coverage
 # test written out with %.17g from
 #   crm::generate(crm::gamma_gamma<double>{6, 4, 15}, freqs, seed), freqs[i] = 1 + i % 5, i < customers,
@@ -116,7 +116,8 @@ def cdnow_covariance():
         return -mp.fsum(mp.loggamma(p * x + q) - mp.loggamma(p * x) - mp.loggamma(q) + q * mp.log(g) + (p * x - 1) * mp.log(z) +
                         p * x * mp.log(x) - (p * x + q) * mp.log(g + x * z) for x, z in rows)
 
-    u = [mp.log(mp.mpf(v)) for v in ('6.2488035220430556', '3.7445889681398037', '15.447747348763443')]
+    at = sys.argv[3:6] if len(sys.argv) > 5 else ('6.2488045310517792', '3.7445879518429543', '15.44773945063061')
+    u = [mp.log(mp.mpf(v)) for v in at]
     h = mp.matrix(3, 3)
     for i in range(3):
         for j in range(i, 3):

@@ -356,3 +356,42 @@ TEST_CASE("gamma_gamma: no spread of values within customers: the boundary p -> 
   REQUIRE(pen);
   CHECK(pen->boundary.where == crm::fit_boundary::none);
 }
+
+TEST_CASE("gamma_gamma: the fit is the same in any unit of money and for float data", "[gamma_gamma][fit]") {
+  // 300 generated customers (seed 1000). SciPy, on the rows written out with %.17g: for 7 starts s,
+  // r = minimize(nll, s, method='Nelder-Mead', options=dict(xatol=1e-10, fatol=1e-12, maxiter=40000));
+  // minimize(nll, r.x, method='BFGS', options=dict(gtol=1e-9)), nll(u) = -sum of FHL's ln f(zbar | x)
+  // (scipy.special.gammaln) at exp(u): p 12.2349, q 3.164348, gamma 5.26907, ln L -1233.0977013223.
+  // Scaling every spend by k scales gamma by k and leaves p, q; ln L moves by -300 ln k. The fit started
+  // at gamma = 1 whatever the unit and failed at k = 1e12 (Hessian not positive definite), 1e100 and
+  // 1e-100; float data failed everywhere (line search, on ln L rounded in float).
+  const auto rows = coverage_rows(300, 1000);
+  const auto f = crm::try_fit_gamma_gamma(rows);
+  REQUIRE(f);
+  CHECK_THAT(f->params.p, WithinRel(12.2349, 1e-5));
+  CHECK_THAT(f->params.q, WithinRel(3.164348, 1e-5));
+  CHECK_THAT(f->params.gamma, WithinRel(5.26907, 1e-5));
+  CHECK_THAT(f->log_likelihood, WithinRel(-1233.0977013223, 1e-12));
+  for (const double k : {1e12, 1e-6, 1e100, 1e-100}) {
+    INFO("spends times " << k);
+    std::vector<crm::spend_row<double>> scaled = rows;
+    for (auto& r : scaled) r.average_spend *= k;
+    const auto s = crm::try_fit_gamma_gamma(scaled);
+    REQUIRE(s);
+    CHECK(s->report.converged);
+    CHECK_THAT(s->params.p, WithinRel(f->params.p, 1e-6));
+    CHECK_THAT(s->params.q, WithinRel(f->params.q, 1e-6));
+    CHECK_THAT(s->params.gamma / k, WithinRel(f->params.gamma, 1e-6));
+    CHECK_THAT(s->standard_errors.gamma / k, WithinRel(f->standard_errors.gamma, 1e-4));
+    CHECK_THAT(s->log_likelihood + 300.0 * std::log(k), WithinRel(f->log_likelihood, 1e-12));
+  }
+  std::vector<crm::spend_row<float>> single;
+  for (const auto& r : rows) single.push_back({static_cast<float>(r.frequency), static_cast<float>(r.average_spend), 1.0f});
+  const auto g = crm::try_fit_gamma_gamma(single);
+  REQUIRE(g);
+  CHECK(g->report.converged);
+  CHECK_THAT(static_cast<double>(g->params.p), WithinRel(12.2349, 1e-4));  // the data rounded to float
+  CHECK_THAT(static_cast<double>(g->params.q), WithinRel(3.164348, 1e-4));
+  CHECK_THAT(static_cast<double>(g->params.gamma), WithinRel(5.26907, 1e-4));
+  CHECK_THAT(g->log_likelihood, WithinRel(-1233.0977013223, 1e-6));
+}

@@ -39,6 +39,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -496,10 +497,24 @@ template <std::floating_point T>
   if (!spread)
     return error_info{errc::not_identifiable, name, "average_spend",
                       "every customer has the same average spend: the spread of spends identifies p and q"};
-  const detail::gamma_gamma_objective<T> objective(rows);
+  // The fit works in the unit k = the (weighted) geometric mean of the average spends, and in at least
+  // double: gamma scales with the unit and p, q do not, so the fit is the same for spends in cents or
+  // in millions (before 2026-12 the start gamma = 1 was 1e13 units from spends of 1e12, and the fit
+  // failed; float data failed on the rounding of ln L in float). A penalized fit keeps the data's unit:
+  // its penalty, penalizer * (p^2 + q^2 + gamma^2), is on gamma in that unit (crm::fit_options).
+  using W = std::conditional_t<(sizeof(T) < sizeof(double)), double, T>;
+  W sum_w = 0, sum_wlz = 0;
+  for (const spend_row<T>& c : rows) sum_w += W(c.weight), sum_wlz += W(c.weight) * std::log(W(c.average_spend));
+  const W log_unit = options.penalizer == 0.0 ? sum_wlz / sum_w : W(0), unit = std::exp(log_unit);
+  std::vector<spend_row<W>> scaled;
+  scaled.reserve(rows.size());
+  for (const spend_row<T>& c : rows) scaled.push_back(spend_row<W>{W(c.frequency), std::exp(std::log(W(c.average_spend)) - log_unit), W(c.weight)});
+  const double shift = static_cast<double>(sum_w * log_unit);  // ln L in the data's unit = ln L in `unit` - shift
+  const double k = static_cast<double>(unit);
+  const detail::gamma_gamma_objective<W> objective{std::span<const spend_row<W>>(scaled)};
   const auto nll = [&objective](const detail::vec<3>& th, detail::vec<3>& grad) -> double {
-    std::array<T, 3> g{};
-    const T ll = objective(static_cast<T>(th[0]), static_cast<T>(th[1]), static_cast<T>(th[2]), &g);
+    std::array<W, 3> g{};
+    const W ll = objective(static_cast<W>(th[0]), static_cast<W>(th[1]), static_cast<W>(th[2]), &g);
     for (std::size_t i = 0; i < 3; ++i) grad[i] = -static_cast<double>(g[i]);
     return -static_cast<double>(ll);
   };
@@ -519,16 +534,23 @@ template <std::floating_point T>
       (!f || f->theta[0] >= detail::gamma_gamma_ridge_check_p)) {
     const detail::vec<3> point = f ? f->theta : at;
     detail::vec<3> g{};
-    const double ll = f ? f->log_likelihood : -nll(point, g);
-    const result<detail::gamma_gamma_limit> lim = detail::fit_gamma_gamma_limit(rows, options.interrupt_only(), name);
-    if (lim && std::isfinite(ll) && lim->score <= 0.0 && lim->log_likelihood >= ll - 1e-9 * std::max(1.0, std::abs(ll))) {
+    const double ll = (f ? f->log_likelihood : -nll(point, g)) - shift;
+    const result<detail::gamma_gamma_limit> fitted_limit =
+        detail::fit_gamma_gamma_limit(std::span<const spend_row<W>>(scaled), options.interrupt_only(), name);
+    detail::gamma_gamma_limit limit{};
+    if (fitted_limit) {  // in the data's unit
+      limit = *fitted_limit;
+      limit.c *= k, limit.c_se *= k, limit.log_likelihood -= shift;
+    }
+    const detail::gamma_gamma_limit* lim = fitted_limit ? &limit : nullptr;
+    if (lim != nullptr && std::isfinite(ll) && lim->score <= 0.0 && lim->log_likelihood >= ll - 1e-9 * std::max(1.0, std::abs(ll))) {
       if (options.on_boundary == boundary_policy::error)
         return error_info{errc::not_identifiable, name, "p",
                           "the likelihood is maximised on the boundary p -> infinity with p gamma fixed: every transaction of a "
                           "customer has the customer's mean value (no spread of values within a customer; the average spends "
                           "are Inverse-Gamma(q, p gamma)); fit with a penalizer, or use each customer's own mean"};
       fit_result<gamma_gamma<T>> out;
-      out.params = {static_cast<T>(point[0]), static_cast<T>(point[1]), static_cast<T>(point[2])};
+      out.params = {static_cast<T>(point[0]), static_cast<T>(point[1]), static_cast<T>(point[2] * k)};
       const T inf = std::numeric_limits<T>::infinity();
       out.standard_errors = {inf, inf, inf};
       out.log_likelihood = ll;
@@ -549,11 +571,13 @@ template <std::floating_point T>
   }
   if (!f) return f.error();
   fit_result<gamma_gamma<T>> out;
-  out.params = {static_cast<T>(f->theta[0]), static_cast<T>(f->theta[1]), static_cast<T>(f->theta[2])};
+  out.params = {static_cast<T>(f->theta[0]), static_cast<T>(f->theta[1]), static_cast<T>(f->theta[2] * k)};
   out.standard_errors = {static_cast<T>(f->standard_errors[0]), static_cast<T>(f->standard_errors[1]),
-                         static_cast<T>(f->standard_errors[2])};
-  out.covariance = detail::to_parameter_covariance<3>(f->covariance);
-  out.log_likelihood = f->log_likelihood;
+                         static_cast<T>(f->standard_errors[2] * k)};
+  detail::mat<3> cov = f->covariance;
+  for (std::size_t i = 0; i < 3; ++i) cov[i][2] *= k, cov[2][i] *= k;
+  out.covariance = detail::to_parameter_covariance<3>(cov);
+  out.log_likelihood = f->log_likelihood - shift;
   out.customers = f->customers;
   out.report = f->report;
   return out;
