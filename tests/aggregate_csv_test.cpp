@@ -5,9 +5,11 @@
 #include <crm/aggregate/rfm.hpp>
 #include <crm/multiprecision.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -169,6 +171,262 @@ TEST_CASE("csv: every time format", "[aggregate][csv]") {
     REQUIRE(r.records.size() == 1);
     CHECK(r.records[0].time == x.want);
   }
+}
+
+// Dates as 1C, Bitrix24, amoCRM and most European exports write them (31.03.2024, optionally with a
+// time of day), and the US order (03/31/2024). Expected times: `date -u -d '<ISO text>' +%s`.
+TEST_CASE("csv: day_month_year and month_day_year dates and date-times", "[aggregate][csv]") {
+  struct row {
+    time_format f;
+    const char* text;
+    long long epoch;  // date -u -d '...' +%s
+  };
+  const std::vector<row> rows = {
+      {time_format::day_month_year, "31.03.2024", 1711843200},           // date -u -d '2024-03-31' +%s
+      {time_format::day_month_year, "31/03/2024", 1711843200},
+      {time_format::day_month_year, "31-03-2024", 1711843200},
+      {time_format::day_month_year, "1.3.2024", 1709251200},             // date -u -d '2024-03-01' +%s
+      {time_format::day_month_year, "01.3.2024", 1709251200},
+      {time_format::day_month_year, "29.02.2024", 1709164800},           // date -u -d '2024-02-29' +%s
+      {time_format::day_month_year, "31.03.2024 14:30", 1711895400},     // date -u -d '2024-03-31 14:30:00' +%s
+      {time_format::day_month_year, "31.03.2024 14:30:05", 1711895405},  // date -u -d '2024-03-31 14:30:05' +%s
+      {time_format::day_month_year, "1.3.2024 9:05:00", 1709283900},     // 1C's hour of one digit; date -u -d '2024-03-01 09:05:00' +%s
+      {time_format::day_month_year, "01.03.2024 09:05", 1709283900},
+      {time_format::month_day_year, "03/31/2024", 1711843200},
+      {time_format::month_day_year, "3/1/2024", 1709251200},
+      {time_format::month_day_year, "03.31.2024 14:30:05", 1711895405},
+      {time_format::month_day_year, "12/31/2199 23:59:59", 7258118399},  // date -u -d '2199-12-31 23:59:59' +%s
+  };
+  for (const row& x : rows) {
+    INFO(x.text);
+    for (const char d : {';', ','}) {
+      const std::string D(1, d);
+      const auto r = crm::read_orders_csv(text("customer_id" + D + "date" + D + "amount\n1" + D + x.text + D + "1\n"), {},
+                                          {.delimiter = d, .time = x.f});
+      REQUIRE(r.records.size() == 1);
+      CHECK(r.records[0].time == crm::time_point{seconds{x.epoch}});
+    }
+  }
+  // The same days in ISO form and day-month-year form: the same records.
+  const auto iso = crm::read_orders_csv(text("customer_id;date;amount\n1;2024-03-31;5\n2;2024-01-02;7\n"), {}, {.delimiter = ';'});
+  const auto dmy = crm::read_orders_csv(text("customer_id;date;amount\n1;31.03.2024;5\n2;2.1.2024;7\n"), {},
+                                        {.delimiter = ';', .time = time_format::day_month_year});
+  REQUIRE(dmy.records.size() == 2);
+  CHECK(dmy.records[0].time == iso.records[0].time);
+  CHECK(dmy.records[1].time == iso.records[1].time);
+
+  // Bad dates: the reader's file:line:column message, as for a bad ISO date ("2023-02-29").
+  struct bad_row {
+    time_format f;
+    const char* text;
+    errc code;
+  };
+  const std::vector<bad_row> bad = {
+      {time_format::day_month_year, "31.02.2024", errc::out_of_range},    // no 31 February
+      {time_format::day_month_year, "29.02.2023", errc::out_of_range},    // not a leap year
+      {time_format::day_month_year, "00.01.2024", errc::out_of_range},
+      {time_format::day_month_year, "32.01.2024", errc::out_of_range},
+      {time_format::day_month_year, "31.13.2024", errc::out_of_range},    // month 13
+      {time_format::month_day_year, "13/13/2024", errc::out_of_range},
+      {time_format::month_day_year, "31/03/2024", errc::out_of_range},    // a day-first date read month first: month 31
+      {time_format::day_month_year, "31.12.1899", errc::out_of_range},    // before the accepted range
+      {time_format::day_month_year, "01.01.2200", errc::out_of_range},    // after it
+      {time_format::day_month_year, "31.03.2024 24:00", errc::out_of_range},
+      {time_format::day_month_year, "31.03.2024 14:60", errc::out_of_range},
+      {time_format::day_month_year, "31.03.24", errc::malformed},         // a two-digit year: no guessing the century
+      {time_format::day_month_year, "31.03.20245", errc::malformed},
+      {time_format::day_month_year, "31.03-2024", errc::malformed},       // two different separators
+      {time_format::day_month_year, "31 03 2024", errc::malformed},
+      {time_format::day_month_year, "031.03.2024", errc::malformed},
+      {time_format::day_month_year, "2024-03-31", errc::malformed},       // ISO where day-month-year is asked for
+      {time_format::day_month_year, "31.03.2024T14:30", errc::malformed},
+      {time_format::day_month_year, "31.03.2024  14:30", errc::malformed},
+      {time_format::day_month_year, "31.03.2024 14", errc::malformed},
+      {time_format::day_month_year, "31.03.2024 14:3", errc::malformed},
+      {time_format::day_month_year, "31.03.2024 14:30:5", errc::malformed},
+      {time_format::day_month_year, "31.03.2024 14:30:05.250", errc::malformed},
+      {time_format::day_month_year, "31.03.2024 14:30Z", errc::malformed},
+      {time_format::day_month_year, "31.03.", errc::malformed},
+      {time_format::day_month_year, ".03.2024", errc::malformed},
+      {time_format::month_day_year, "3/31/24", errc::malformed},
+  };
+  for (const bad_row& x : bad)
+    check_bad_orders(std::string("customer_id;date;amount\n1;") + x.text + ";1\n", {2, 2, "date", x.code},
+                     {.delimiter = ';', .time = x.f});
+  // the same words as a bad ISO date
+  const auto first_message = [](const std::string& s, const csv_format& f) {
+    const auto r = crm::try_read_orders_csv(text(s), {}, f);
+    return r.summary.rejections.empty() ? std::string("(none)") : r.summary.rejections[0].message();
+  };
+  const csv_format semi{.delimiter = ';'};
+  const csv_format semi_dmy{.delimiter = ';', .time = time_format::day_month_year};
+  const csv_format semi_mdy{.delimiter = ';', .time = time_format::month_day_year};
+  CHECK(first_message("customer_id;date;amount\n1;2023-02-29;1\n", semi) ==
+        "t.csv:2: column 2 'date' is not a calendar date (no such day in that month): '2023-02-29'");
+  CHECK(first_message("customer_id;date;amount\n1;29.02.2023;1\n", semi_dmy) ==
+        "t.csv:2: column 2 'date' is not a calendar date (no such day in that month): '29.02.2023'");
+  CHECK(first_message("customer_id;date;amount\n1;13/13/2024;1\n", semi_mdy) ==
+        "t.csv:2: column 2 'date' has a month outside 1..12: '13/13/2024'");
+  CHECK(first_message("customer_id;date;amount\n1;31.03.24;1\n", semi_dmy) ==
+        "t.csv:2: column 2 'date' is not a date in the form DD.MM.YYYY (or DD/MM/YYYY, DD-MM-YYYY), optionally "
+        "followed by HH:MM or HH:MM:SS: '31.03.24'");
+  CHECK(first_message("customer_id;date;amount\n1;2024-03-31;1\n", semi_mdy) ==
+        "t.csv:2: column 2 'date' is not a date in the form MM/DD/YYYY (or MM.DD.YYYY, MM-DD-YYYY), optionally "
+        "followed by HH:MM or HH:MM:SS: '2024-03-31'");
+  CHECK(first_message("customer_id;date;amount\n1;31.03.2024 25:00;1\n", semi_dmy) ==
+        "t.csv:2: column 2 'date' has a time of day outside 00:00:00..23:59:60: '31.03.2024 25:00'");
+  // a narrower accepted range applies as to every format
+  const csv_format narrow{.delimiter = ';', .time = time_format::day_month_year,
+                          .dates = {sys_days{year{2022} / 1 / 1}, sys_days{year{2023} / 12 / 31}}};
+  check_bad_orders("customer_id;date;amount\n1;31.12.2021;1\n", {2, 2, "date", errc::out_of_range}, narrow);
+  check_bad_orders("customer_id;date;amount\n1;01.01.2024 00:00;1\n", {2, 2, "date", errc::out_of_range}, narrow);
+  CHECK(crm::read_orders_csv(text("customer_id;date;amount\n1;31.12.2023 23:59:59;1\n"), {}, narrow).summary.ok());
+}
+
+// Amounts with a decimal comma (1C, Bitrix24, amoCRM, European exports: 1234,56 in ';' files).
+// Expected values: the same digits with a '.' through std::from_chars (built-in types) or the
+// type's string constructor (decimal50), which is what the point form gives.
+TEMPLATE_TEST_CASE("csv: decimal-comma amounts in every number type", "[aggregate][csv]", float, double, long double,
+                   crm::decimal50) {
+  using T = TestType;
+  const csv_format f{.delimiter = ';', .decimal_comma = true};
+  const auto r = crm::read_orders_csv<T>(text("customer_id;date;amount\n1;2023-01-01;0,10\n1;2023-01-02;0,20\n"
+                                              "2;2023-01-03;1234,56\n3;2023-01-04;-3,5\n4;2023-01-05;7\n"
+                                              "5;2023-01-06;+2,25\n6;2023-01-07;1,5E+3\n7;2023-01-08;\"19,99\"\n"),
+                                         {}, f);
+  REQUIRE(r.records.size() == 8);
+  CHECK(r.records[0].amount == crm_test::parse<T>("0.10"));
+  CHECK(r.records[1].amount == crm_test::parse<T>("0.20"));
+  CHECK(r.records[2].amount == crm_test::parse<T>("1234.56"));
+  CHECK(r.records[3].amount == crm_test::parse<T>("-3.5"));
+  CHECK(r.records[4].amount == T(7));
+  CHECK(r.records[5].amount == crm_test::parse<T>("2.25"));
+  CHECK(r.records[6].amount == T(1500));
+  CHECK(r.records[7].amount == crm_test::parse<T>("19.99"));
+  if constexpr (std::is_same_v<T, crm::decimal50>) {
+    CHECK(r.records[0].amount == T(1) / T(10));  // 0,10 is exactly one tenth, as 0.10 is
+    CHECK(r.records[0].amount + r.records[1].amount == T("0.30"));
+    CHECK(r.records[2].amount == T(123456) / T(100));
+  }
+  // the point form of the same file gives the same amounts
+  const auto p = crm::read_orders_csv<T>(text("customer_id;date;amount\n1;2023-01-01;0.10\n1;2023-01-02;0.20\n"
+                                              "2;2023-01-03;1234.56\n3;2023-01-04;-3.5\n4;2023-01-05;7\n"
+                                              "5;2023-01-06;+2.25\n6;2023-01-07;1.5E+3\n7;2023-01-08;\"19.99\"\n"),
+                                         {}, {.delimiter = ';'});
+  REQUIRE(p.records.size() == 8);
+  for (std::size_t i = 0; i < 8; ++i) CHECK(r.records[i].amount == p.records[i].amount);
+  const auto bad = crm::try_read_orders_csv<T>(text("customer_id;date;amount\n1;2023-01-01;nan\n"), {}, f);
+  REQUIRE(bad.summary.stopped);
+  CHECK(bad.summary.rejections[0].code == errc::not_finite);
+  // a field longer than the reader's 64-byte buffer: 1,25 followed by 100 zeros
+  const auto longer = crm::read_orders_csv<T>(text("customer_id;date;amount\n1;2023-01-01;1,25" + std::string(100, '0') + "\n"), {}, f);
+  REQUIRE(longer.records.size() == 1);
+  CHECK(longer.records[0].amount == crm_test::parse<T>("1.25"));
+  const auto huge = crm::try_read_orders_csv<T>(text("customer_id;date;amount\n1;2023-01-01;1,5e99999999999\n"), {}, f);
+  REQUIRE(huge.summary.stopped);
+  CHECK(huge.summary.rejections[0].code == errc::out_of_range);
+}
+
+TEST_CASE("csv: with decimal_comma a '.' or a thousands separator in an amount is an error, never a guess", "[aggregate][csv]") {
+  const csv_format f{.delimiter = ';', .decimal_comma = true};
+  const auto first_message = [](const std::string& amount, const csv_format& fmt) {
+    const std::string D(1, fmt.delimiter);
+    const auto r = crm::try_read_orders_csv(text("customer_id" + D + "date" + D + "amount\n1" + D + "2023-01-01" + D + amount + "\n"), {}, fmt);
+    return r.summary.rejections.empty() ? std::string("(none)") : r.summary.rejections[0].message();
+  };
+  const std::string at = "t.csv:2: column 3 'amount' ";
+  CHECK(first_message("12.50", f) ==
+        at + "has a decimal point '.', but with csv_format::decimal_comma the decimal separator is ',' (and thousands "
+             "separators are not accepted): '12.50'");
+  CHECK(first_message("1.234,56", f) == at + "has a thousands separator ('.'): amounts are read without digit grouping: '1.234,56'");
+  CHECK(first_message("1.234.567", f) == at + "has a thousands separator ('.'): amounts are read without digit grouping: '1.234.567'");
+  CHECK(first_message("1 234,56", f) == at + "has a thousands separator (a space): amounts are read without digit grouping: '1 234,56'");
+  CHECK(first_message("1\xC2\xA0" "234,56", f) ==  // U+00A0 NO-BREAK SPACE, as Excel and 1C write it
+        at + "has a thousands separator (a no-break space): amounts are read without digit grouping: '1\xC2\xA0" "234,56'");
+  CHECK(first_message("1\xE2\x80\xAF" "234,56", f) ==  // U+202F NARROW NO-BREAK SPACE (French locales)
+        at + "has a thousands separator (a no-break space): amounts are read without digit grouping: '1\xE2\x80\xAF" "234,56'");
+  CHECK(first_message("1'234,56", f) == at + "has a thousands separator (an apostrophe): amounts are read without digit grouping: '1'234,56'");
+  CHECK(first_message("1,2,3", f) == at + "is not a number: '1,2,3'");
+  CHECK(first_message("1.5e3", f).find(at + "has a decimal point '.'") == 0);  // not read as 1500
+  CHECK(first_message("12x", f) == at + "is not a number: '12x'");
+  // without decimal_comma, the same fields say what is wrong instead of only "is not a number"
+  const csv_format point{.delimiter = ';'};
+  CHECK(first_message("12,50", point) ==
+        at + "has a decimal comma ',' (read such a file with csv_format::decimal_comma; thousands separators are not "
+             "accepted): '12,50'");
+  CHECK(first_message("1,234.56", point) == at + "has a thousands separator (','): amounts are read without digit grouping: '1,234.56'");
+  CHECK(first_message("1 234.56", point) == at + "has a thousands separator (a space): amounts are read without digit grouping: '1 234.56'");
+  CHECK(first_message("12x", point) == at + "is not a number: '12x'");
+  for (const std::string amount : {"12.50", "1.234,56", "1 234,56", "1\xC2\xA0" "234,56", "1,2,3", "1.5e3"})
+    check_bad_orders("customer_id;date;amount\n1;2023-01-01;" + amount + "\n", {2, 3, "amount", errc::malformed}, f);
+  // The fixed-layout fast path (customer_id;date;amount with ISO dates) must not read 12.50 either:
+  // the bad row first, many good rows after it (the fast path needs room ahead to take a line).
+  std::string many = "customer_id;date;amount\n1;2023-01-01;12.50\n";
+  for (int i = 0; i < 50; ++i) many += "2;2023-01-02;3,25\n";
+  check_bad_orders(many, {2, 3, "amount", errc::malformed}, f);
+  const auto collected = crm::try_read_orders_csv(text(many), {}, {.delimiter = ';', .decimal_comma = true, .on_bad_row = bad_rows::collect});
+  CHECK(collected.summary.used == 50);
+  CHECK(collected.summary.rejected == 1);
+  REQUIRE(collected.records.size() == 50);
+  CHECK(collected.records[0].amount == 3.25);
+  // ',' as the delimiter cannot go with a decimal comma: refused before any row is read
+  const auto comma = crm::try_read_orders_csv(text("customer_id,date,amount\n1,2023-01-01,5\n"), {}, {.decimal_comma = true});
+  REQUIRE(comma.summary.stopped);
+  REQUIRE(comma.summary.rejections.size() == 1);
+  CHECK(comma.summary.rejections[0].line == 0);
+  CHECK(comma.summary.rejections[0].code == errc::malformed);
+  CHECK(comma.summary.rejections[0].message() ==
+        "t.csv:0: csv_format::decimal_comma cannot go with ',' as the delimiter (a decimal comma would split every "
+        "amount in two): use ';' or tab");
+  CHECK(comma.records.empty());
+  const auto quote = crm::try_read_orders_csv(text("customer_id;date;amount\n1;2023-01-01;5\n"), {},
+                                              {.delimiter = ';', .quote = ',', .decimal_comma = true});
+  REQUIRE(quote.summary.stopped);
+  CHECK(quote.summary.rejections.at(0).message() ==
+        "t.csv:0: csv_format::decimal_comma cannot go with ',' as the quote (a decimal comma would open a quoted "
+        "field): use '\"'");
+  try {
+    (void)crm::read_spend_records_csv(text("date,amount\n2023-01-01,5\n"), {.channel = ""}, {.decimal_comma = true});
+    FAIL("no csv_error");
+  } catch (const crm::csv_error& e) {
+    CHECK(e.line() == 0);
+  }
+  // whitespace-separated files ignore the delimiter: a decimal comma is fine there
+  const auto blanks = crm::read_orders_csv(text("customer_id date amount\n1 2023-01-01 12,5\n"), {},
+                                           {.whitespace_separated = true, .decimal_comma = true});
+  REQUIRE(blanks.records.size() == 1);
+  CHECK(blanks.records[0].amount == 12.5);
+}
+
+TEST_CASE("csv: spend and e-mail revenue with a decimal comma, dates day-month-year", "[aggregate][csv]") {
+  const csv_format f{.delimiter = ';', .time = time_format::day_month_year, .decimal_comma = true};
+  // date -u -d '2024-03-31' +%s -> 1711843200; date -u -d '2024-03-31 14:30:00' +%s -> 1711895400
+  const auto s = crm::read_spend_records_csv<crm::decimal50>(text("date;channel;amount\n31.03.2024;2;1234,56\n1.4.2024;;0,10\n"), {}, f);
+  REQUIRE(s.records.size() == 2);
+  CHECK(s.records[0].time == crm::time_point{seconds{1711843200}});
+  CHECK(s.records[0].channel == 2);
+  CHECK(s.records[0].amount == crm::decimal50("1234.56"));
+  CHECK(s.records[1].amount == crm::decimal50(1) / crm::decimal50(10));
+  const auto neg = crm::try_read_spend_records_csv(text("date;amount\n31.03.2024;-3,5\n"), {.channel = ""}, f);
+  REQUIRE(neg.summary.stopped);
+  CHECK(neg.summary.rejections[0].message() == "t.csv:2: column 2 'amount' is negative: '-3,5'");
+  const auto pt = crm::try_read_spend_records_csv(text("date;amount\n31.03.2024;3.5\n"), {.channel = ""}, f);
+  REQUIRE(pt.summary.stopped);
+  CHECK(pt.summary.rejections[0].column == 2);
+  CHECK(pt.summary.rejections[0].code == errc::malformed);
+
+  const auto e = crm::read_email_events_csv(
+      text("recipient;campaign;event;time;revenue\n1;2;open;31.03.2024 14:00;\n1;2;conversion;31.03.2024 14:30;19,99\n"), {}, f);
+  REQUIRE(e.records.size() == 2);
+  CHECK(e.records[1].time == crm::time_point{seconds{1711895400}});
+  CHECK(e.records[1].revenue == 19.99);
+  CHECK(e.records[0].revenue == 0.0);
+  const auto bad = crm::try_read_email_events_csv(
+      text("recipient;campaign;event;time;revenue\n1;2;conversion;31.03.2024 14:30;19.99\n"), {}, f);
+  REQUIRE(bad.summary.stopped);
+  CHECK(bad.summary.rejections[0].column == 5);
+  CHECK(bad.summary.rejections[0].field == "revenue");
+  CHECK(bad.summary.rejections[0].code == errc::malformed);
 }
 
 TEST_CASE("csv: quoting, blanks, CRLF, byte-order mark, blank lines, no final line break", "[aggregate][csv]") {
@@ -929,9 +1187,15 @@ fuzz_log make_fuzz_log(int layout, std::uint64_t seed, int lines) {
     return s;
   };
   fuzz_log f;
-  const char d = layout == 0 ? ',' : layout == 1 ? ';' : '|';
-  if (layout == 0) {
-    f.text = "customer_id,date,amount\n";
+  // 3: day.month.year dates (some with a time of day) and decimal-comma amounts; 4: ISO dates and
+  // decimal-comma amounts, the fast path's own layout but for the comma, which it must not take
+  // (a tab as the delimiter would keep the fast path off: it is a blank)
+  const char d = layout == 0 ? ',' : layout == 1 || layout >= 3 ? ';' : '|';
+  const bool comma = layout >= 3;
+  f.format.decimal_comma = comma;
+  if (layout == 0 || comma) {
+    f.text = std::string("customer_id") + d + "date" + d + "amount\n";
+    if (layout == 3) f.format.time = time_format::day_month_year;
   } else if (layout == 1) {
     f.text = "amount;note;date;customer_id;channel;campaign\n";
     f.columns.channel = "channel";
@@ -956,18 +1220,30 @@ fuzz_log make_fuzz_log(int layout, std::uint64_t seed, int lines) {
     if (id_ok) r.customer = std::stoull(id);
     const int y = 2020 + static_cast<int>(next() % 5);
     const unsigned m = 1 + static_cast<unsigned>(next() % 12), dd = 1 + static_cast<unsigned>(next() % 28);
-    char date[16];
-    if (layout == 2) std::snprintf(date, sizeof date, "%04d%02u%02u", y, m, dd);
-    else std::snprintf(date, sizeof date, "%04d-%02u-%02u", y, m, dd);
+    char date[32];
     r.time = ymd(y, m, dd);
+    if (layout == 2) {
+      std::snprintf(date, sizeof date, "%04d%02u%02u", y, m, dd);
+    } else if (layout == 3) {
+      const bool padded = next() % 2 == 0;
+      std::snprintf(date, sizeof date, padded ? "%02u.%02u.%04d" : "%u.%u.%04d", dd, m, y);
+      if (next() % 3 == 0) {
+        const unsigned hh = static_cast<unsigned>(next() % 24), mi = static_cast<unsigned>(next() % 60);
+        std::snprintf(date + std::strlen(date), sizeof date - std::strlen(date), " %u:%02u", hh, mi);
+        r.time += hours{hh} + minutes{mi};
+      }
+    } else {
+      std::snprintf(date, sizeof date, "%04d-%02u-%02u", y, m, dd);
+    }
     std::string amount = next() % 5 == 0 ? "-" : "";
     const int whole = next() % 20 == 0 ? static_cast<int>(next() % 18) : 1 + static_cast<int>(next() % 6);
     amount += digits(whole);
     if (next() % 4 != 0) amount += "." + digits(static_cast<int>(next() % (next() % 10 == 0 ? 12 : 3)));
     const bool amount_ok = whole > 0 && std::from_chars(amount.data(), amount.data() + amount.size(), r.amount).ec == std::errc{};
+    if (comma) std::replace(amount.begin(), amount.end(), '.', ',');  // the value: from_chars of the point form
     std::string row;
     bool tags_ok = true;
-    if (layout == 0) {
+    if (layout == 0 || comma) {
       row = id + d + date + d + amount;
     } else if (layout == 1) {
       const std::string ch = next() % 3 == 0 ? "" : digits(1 + static_cast<int>(next() % 10));
@@ -1006,7 +1282,7 @@ TEST_CASE("csv: the fixed-layout fast path reads every line as the general path 
   // rejections (line, column, field, code, reason); and the undamaged lines give the records they
   // were made from (ids by std::stoull, amounts by std::from_chars, dates by std::chrono).
   using rec = crm::order<double>;
-  for (int layout = 0; layout < 3; ++layout)
+  for (int layout = 0; layout < 5; ++layout)
     for (const unsigned threads : {1u, 2u}) {
       const fuzz_log f = make_fuzz_log(layout, 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(layout), 40000);
       INFO("layout " << layout << ", threads " << threads);

@@ -20,9 +20,10 @@
 // the accumulator's crm::add_report (or scan_csv_into) has the records the accumulator refuses
 // counted and reported the same way, at their file lines.
 //
-// Speed: order logs of one fixed layout (digits-only ids, a fixed-width date, plain decimal
-// amounts, no quotes or blanks) take a fast path per line (detail/csv_fast.hpp); any other line
-// is read by the general path, which alone decides what is rejected and why.
+// Speed: order logs of one fixed layout (digits-only ids, an ISO or yyyymmdd date, amounts with a
+// decimal point, no quotes or blanks) take a fast path per line (detail/csv_fast.hpp); any other
+// line, and every file in another time format or with csv_format::decimal_comma, is read by the
+// general path, which alone decides what is rejected and why.
 #pragma once
 
 #include <crm/aggregate/detail/csv_fast.hpp>
@@ -71,6 +72,12 @@ struct csv_format {
   std::vector<std::string> names{};
   time_format time = time_format::iso_date;  ///< how the time column is written
   detail::date_range dates{};  ///< accepted dates, inclusive (default 1900-01-01 .. 2199-12-31)
+  /// Amounts (order amounts, spend, e-mail revenue) written with a decimal comma, 1234,56 or -3,5, as
+  /// 1C, Bitrix24, amoCRM and most European exports write them. Then a '.' in an amount is an error
+  /// (never a guess), as is a thousands separator (space, no-break space, '.', apostrophe); the
+  /// delimiter must not be ',' (that format is refused before any row is read). A bool, not a
+  /// decimal-point character: there are two conventions, and no other character has to be refused.
+  bool decimal_comma = false;
   bad_rows on_bad_row = bad_rows::fail;
   std::size_t keep_rejections = 8;  ///< how many rejections a summary keeps, at least 1 (all are counted)
   /// Threads that parse (the file is cut at line breaks). 1 = the calling thread only; the reader
@@ -213,7 +220,7 @@ struct csv_schema<order<T>> {
     switch (role) {
       case 0: return parse_unsigned(s, r.customer);
       case 1: return c.parse(s, f.time, f.dates, r.time);
-      case 2: return parse_amount(s, r.amount);
+      case 2: return parse_amount(s, r.amount, f.decimal_comma);
       case 3: return s.empty() ? field_failure{} : parse_unsigned(s, r.channel);
       default: return s.empty() ? field_failure{} : parse_unsigned(s, r.campaign);
     }
@@ -240,7 +247,7 @@ struct csv_schema<email_event<T>> {
       case 3: return c.parse(s, f.time, f.dates, r.time);
       default: {
         if (s.empty()) return {};
-        const field_failure x = parse_amount(s, r.revenue);
+        const field_failure x = parse_amount(s, r.revenue, f.decimal_comma);
         if (x.ok() && r.revenue < T(0)) return {errc::negative, "is negative"};
         return x;
       }
@@ -282,7 +289,7 @@ struct csv_schema<spend_record<T>> {
       case 0: return c.parse(s, f.time, f.dates, r.time);
       case 1: return s.empty() ? field_failure{} : parse_unsigned(s, r.channel);
       default: {
-        const field_failure x = parse_amount(s, r.amount);
+        const field_failure x = parse_amount(s, r.amount, f.decimal_comma);
         if (x.ok() && r.amount < T(0)) return {errc::negative, "is negative"};
         return x;
       }
@@ -409,7 +416,7 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
   fast_order_layout fast;
   if constexpr (fast_kind)
     fast = make_fast_order_layout(plan.role_of, plan.width, fmt.delimiter, fmt.quote, fmt.whitespace_separated,
-                                  fmt.time, fmt.dates);
+                                  fmt.time, fmt.dates, fmt.decimal_comma);
   auto flush = [&]() -> bool {  // hands the batch over; true: stop (this or an earlier chunk failed)
     hand_over();
     if (b - released >= release_every) {
@@ -541,6 +548,15 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
     sum.rejections.insert(sum.rejections.begin(), std::move(r));
     return sum;
   };
+  // The format itself: a decimal comma in a comma-delimited file would split every amount in two.
+  if (fmt.decimal_comma && !fmt.whitespace_separated && fmt.delimiter == ',')
+    return stop(whole_input_problem(in.source, 0, "", errc::malformed,
+                                    "csv_format::decimal_comma cannot go with ',' as the delimiter (a decimal comma "
+                                    "would split every amount in two): use ';' or tab"));
+  if (fmt.decimal_comma && fmt.quote == ',')
+    return stop(whole_input_problem(in.source, 0, "", errc::malformed,
+                                    "csv_format::decimal_comma cannot go with ',' as the quote (a decimal comma would "
+                                    "open a quoted field): use '\"'"));
   csv_bytes bytes;
   if (in.is_text) {
     bytes = csv_bytes(in.text);

@@ -1,5 +1,6 @@
 // crm-metrics: the CSV reader's fast path for order logs in a fixed layout (digits-only ids, an ISO
-// or YYYYMMDD date of fixed width, plain decimal amounts, no quotes or blanks), and the date cache.
+// or YYYYMMDD date of fixed width, plain decimal amounts with a decimal point, no quotes or blanks),
+// and the date cache.
 // SPDX-License-Identifier: MIT
 // Copyright (c) 2026 crm-metrics contributors
 // IWYU pragma: private, include <crm/aggregate/csv.hpp>
@@ -90,15 +91,20 @@ struct fast_order_layout {
 };
 
 /// The fast layout for a delimited order log whose header (or names) fixes the field count, with
-/// a fixed-width date format; disabled otherwise.
+/// a fixed-width date format (iso_date, yyyymmdd) and amounts with a decimal point; disabled
+/// otherwise: day_month_year and month_day_year (day and month of one or two digits), the date-time
+/// forms, and csv_format::decimal_comma (fast_amount reads a '.' as the decimal point, which a
+/// decimal-comma file must refuse) are read by the general path only.
 inline fast_order_layout make_fast_order_layout(const std::vector<int>& role_of, std::size_t width, char delimiter,
-                                                char quote, bool whitespace, time_format time, const date_range& dates) {
+                                                char quote, bool whitespace, time_format time, const date_range& dates,
+                                                bool decimal_comma = false) {
   fast_order_layout l;
   auto plain = [](char c) { return is_digit(c) || c == '-' || c == '.' || c == '\n' || c == '\r' || is_blank(c); };
   if (whitespace || width == 0 || width != role_of.size() || width > fast_order_layout::max_columns ||
       plain(delimiter) || plain(quote) || delimiter == quote)
     return l;
   if (time != time_format::iso_date && time != time_format::yyyymmdd) return l;
+  if (decimal_comma) return l;
   l.columns = width;
   for (std::size_t c = 0; c < width; ++c) l.role[c] = role_of[c];
   l.delimiter = delimiter;

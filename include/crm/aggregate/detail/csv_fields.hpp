@@ -28,13 +28,20 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 
-/// How a time column is written. Every form is read as UTC.
+/// How a time column is written. Every form is read as UTC (a time without a zone, as in
+/// iso_date_time without Z or an offset and in day_month_year, is taken as UTC).
 enum class time_format : std::uint8_t {
   iso_date,       ///< 2023-07-14 (midnight)
   iso_date_time,  ///< 2023-07-14T08:30:00 or with a space, optional :SS, .fraction (dropped), Z or
                   ///< ±HH:MM (converted to UTC); a date alone is its midnight
   yyyymmdd,       ///< 20230714, as in the CDNOW files
   epoch_seconds,  ///< seconds since 1970-01-01T00:00:00Z, an integer (may be negative)
+  /// 31.03.2024, as 1C, Bitrix24, amoCRM and most European exports write it: day and month of one or
+  /// two digits, a four-digit year, one separator ('.', '/' or '-') used twice; optionally a space
+  /// and H:MM or H:MM:SS (an hour of one or two digits: 1C writes 9:05:00), local time taken as UTC;
+  /// a date alone is its midnight. A two-digit year is refused (no guessing the century).
+  day_month_year,
+  month_day_year,  ///< 03/31/2024, the US order; otherwise as day_month_year
 };
 
 namespace detail {
@@ -247,6 +254,94 @@ field_failure parse_amount(std::string_view s, T& out) {
   return {};
 }
 
+/// Why an amount that is no number has a separator it may not have, in words; nullptr when it has
+/// none of them (or is no number in any case: "12x"). A space, a no-break space (U+00A0, U+202F) or
+/// an apostrophe between digits is a thousands separator. With a decimal comma, a '.' is a thousands
+/// separator when there are several or a ',' follows, else a decimal point; with a decimal point, a
+/// ',' is a thousands separator when there are several or a '.' follows, else a decimal comma.
+/// Either way the amount is refused: "1.234" may be 1234 or 1.234, and the reader never guesses.
+constexpr const char* amount_separator_reason(std::string_view s, bool decimal_comma) noexcept {
+  constexpr std::string_view nbsp = "\xC2\xA0", narrow_nbsp = "\xE2\x80\xAF";
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+  bool space = false, no_break = false, apostrophe = false, dot_after_comma = false, comma_after_dot = false;
+  int dots = 0, commas = 0, digits = 0;
+  bool after_digit = false;
+  while (i < n && s[i] != 'e' && s[i] != 'E') {
+    const char c = s[i];
+    if (is_digit(c)) {
+      ++digits;
+      after_digit = true;
+      ++i;
+      continue;
+    }
+    std::size_t width = 1;
+    if (c == '.') {
+      ++dots;
+      dot_after_comma = dot_after_comma || commas > 0;
+    } else if (c == ',') {
+      ++commas;
+      comma_after_dot = comma_after_dot || dots > 0;
+    } else {
+      if (c == ' ') space = true;
+      else if (c == '\'') apostrophe = true;
+      else if (s.substr(i, 2) == nbsp) no_break = true, width = 2;
+      else if (s.substr(i, 3) == narrow_nbsp) no_break = true, width = 3;
+      else return nullptr;
+      if (!after_digit || i + width >= n || !is_digit(s[i + width])) return nullptr;  // grouping is between digits
+    }
+    after_digit = false;
+    i += width;
+  }
+  if (digits == 0) return nullptr;
+  if (i < n) {  // an exponent
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < n && is_digit(s[i])) ++i, ++exp_digits;
+    if (exp_digits == 0 || i != n) return nullptr;
+  }
+  if (space) return "has a thousands separator (a space): amounts are read without digit grouping";
+  if (no_break) return "has a thousands separator (a no-break space): amounts are read without digit grouping";
+  if (apostrophe) return "has a thousands separator (an apostrophe): amounts are read without digit grouping";
+  if (decimal_comma) {
+    if (dots == 0) return nullptr;
+    if (dots > 1 || comma_after_dot) return "has a thousands separator ('.'): amounts are read without digit grouping";
+    return "has a decimal point '.', but with csv_format::decimal_comma the decimal separator is ',' (and thousands "
+           "separators are not accepted)";
+  }
+  if (commas == 0) return nullptr;
+  if (commas > 1 || dot_after_comma) return "has a thousands separator (','): amounts are read without digit grouping";
+  return "has a decimal comma ',' (read such a file with csv_format::decimal_comma; thousands separators are not "
+         "accepted)";
+}
+
+/// An amount in T with the decimal separator of the file: parse_amount's rules with ',' in place of
+/// '.' when decimal_comma (then any '.' is refused: never read as a decimal point or skipped as a
+/// thousands separator). The text given to T is the field's with ',' made '.', so a decimal type is
+/// exact: 0,10 is exactly 0.10. A field refused for a separator says which (amount_separator_reason).
+template <number T>
+field_failure parse_amount(std::string_view s, T& out, bool decimal_comma) {
+  if (!decimal_comma) {
+    const field_failure r = parse_amount(s, out);
+    if (r.code == errc::malformed)
+      if (const char* why = amount_separator_reason(s, false)) return {errc::malformed, why};
+    return r;
+  }
+  if (const char* why = amount_separator_reason(s, true)) return {errc::malformed, why};
+  if (s.find('.') != std::string_view::npos) return {errc::malformed, "is not a number"};
+  char buffer[64];
+  if (s.size() <= sizeof buffer) {
+    for (std::size_t i = 0; i < s.size(); ++i) buffer[i] = s[i] == ',' ? '.' : s[i];
+    return parse_amount(std::string_view(buffer, s.size()), out);
+  }
+  std::string text(s);
+  for (char& c : text)
+    if (c == ',') c = '.';
+  return parse_amount(std::string_view(text), out);
+}
+
 /// The accepted range of dates, inclusive.
 struct date_range {
   std::chrono::sys_days earliest{std::chrono::year{1900} / 1 / 1};
@@ -267,6 +362,44 @@ constexpr field_failure parse_iso_day(const char* p, std::chrono::sys_days& out)
   if (!all_digits(p, 4) || p[4] != '-' || !all_digits(p + 5, 2) || p[7] != '-' || !all_digits(p + 8, 2))
     return {errc::malformed, "is not an ISO date (YYYY-MM-DD)"};
   return make_day(digits_value(p, 4), digits_value(p + 5, 2), digits_value(p + 8, 2), out);
+}
+
+/// A numeric date, day first (31.03.2024) or month first (03/31/2024): day and month of one or two
+/// digits, a four-digit year, one separator ('.', '/' or '-') used twice; optionally one space and
+/// H:MM or H:MM:SS (an hour of one or two digits). Fills the day and the time of day.
+constexpr field_failure parse_numeric_date(std::string_view s, bool day_first, std::chrono::sys_days& day,
+                                           std::chrono::seconds& in_day) noexcept {
+  const field_failure bad =
+      day_first ? field_failure{errc::malformed,
+                                "is not a date in the form DD.MM.YYYY (or DD/MM/YYYY, DD-MM-YYYY), optionally followed "
+                                "by HH:MM or HH:MM:SS"}
+                : field_failure{errc::malformed,
+                                "is not a date in the form MM/DD/YYYY (or MM.DD.YYYY, MM-DD-YYYY), optionally followed "
+                                "by HH:MM or HH:MM:SS"};
+  std::size_t i = 0;
+  const auto number = [&](std::size_t least, std::size_t most, int& v) {  // a run of least..most digits at i
+    const std::size_t from = i;
+    while (i < s.size() && i - from < most && is_digit(s[i])) ++i;
+    if (i - from < least) return false;
+    v = digits_value(s.data() + from, i - from);
+    return true;
+  };
+  int first = 0, second = 0, y = 0, hh = 0, mm = 0, ss = 0;
+  if (!number(1, 2, first) || i >= s.size()) return bad;
+  const char sep = s[i++];
+  if (sep != '.' && sep != '/' && sep != '-') return bad;
+  if (!number(1, 2, second) || i >= s.size() || s[i++] != sep || !number(4, 4, y)) return bad;
+  const bool timed = i < s.size();
+  if (timed) {
+    if (s[i++] != ' ' || !number(1, 2, hh) || i >= s.size() || s[i++] != ':' || !number(2, 2, mm)) return bad;
+    if (i < s.size() && (s[i++] != ':' || !number(2, 2, ss))) return bad;
+    if (i != s.size()) return bad;
+  }
+  if (const field_failure r = day_first ? make_day(y, second, first, day) : make_day(y, first, second, day); !r.ok())
+    return r;
+  if (hh > 23 || mm > 59 || ss > 60) return {errc::out_of_range, "has a time of day outside 00:00:00..23:59:60"};
+  in_day = std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss};
+  return {};
 }
 
 /// A time field in format f, checked against the date range.
@@ -328,6 +461,11 @@ constexpr field_failure parse_time(std::string_view s, time_format f, const date
         in_day = std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss} -
                  std::chrono::minutes{offset_min};
       }
+      break;
+    }
+    case time_format::day_month_year:
+    case time_format::month_day_year: {
+      if (const field_failure r = parse_numeric_date(s, f == time_format::day_month_year, day, in_day); !r.ok()) return r;
       break;
     }
     case time_format::epoch_seconds: {
