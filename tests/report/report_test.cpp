@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -816,13 +817,18 @@ TEST_CASE("crm-report: without a header the date is the first column holding a d
   const run_result x = run("date_column/no_date.txt");
   CHECK(x.code == 2);
   CHECK(x.err.find("date_column/no_date.txt: the first data row's column 2 '2' holds '0001', no date or time the reader knows "
-                   "(2024-03-31, 2024-03-31T12:00:00Z, 20240331, or epoch seconds of 9 or 10 digits): name the date's column "
-                   "with --date-column, or its format with --date-format") != std::string::npos);
-  // A named date column whose first value is no date (03/31/2024) stops the same way.
-  write(d / "us_date.csv", "customer_id,date,amount\n1,03/31/2024,5\n");
-  const run_result u = run("date_column/us_date.csv");
+                   "(2024-03-31, 2024-03-31T12:00:00Z, 20240331, epoch seconds of 9 or 10 digits, 31.03.2024, 31/03/2024 or "
+                   "03/31/2024): name the date's column with --date-column, or its format with --date-format") != std::string::npos);
+  // A named date column whose first value is no date (2024/03/31) stops the same way.
+  write(d / "slash_iso.csv", "customer_id,date,amount\n1,2024/03/31,5\n");
+  const run_result u = run("date_column/slash_iso.csv");
   CHECK(u.code == 2);
-  CHECK(u.err.find("date_column/us_date.csv: the first data row's column 2 'date' holds '03/31/2024'") != std::string::npos);
+  CHECK(u.err.find("date_column/slash_iso.csv: the first data row's column 2 'date' holds '2024/03/31'") != std::string::npos);
+  // 03/31/2024 was no date before month_day_year; now it is the US order (31 > 12)
+  write(d / "us_date.csv", "customer_id,date,amount\n1,03/31/2024,5\n2,04/02/2024,7\n");
+  const run_result us = run("date_column/us_date.csv");
+  CHECK(us.code == 0);
+  CHECK(us.out.rfind("crm-report 0.1.0 — 2024-03-31 to 2024-04-02", 0) == 0);
   // --date-format still decides when given (epoch second 1 is what was asked for).
   CHECK(run("date_column/no_date.txt --date-column 2 --date-format epoch").code == 0);
 }
@@ -845,4 +851,144 @@ TEST_CASE("crm-report: inputs[].role is orders, email, funnel, nps or costs, as 
   CHECK(roles("--emails roles/events.csv --nps roles/nps.csv --costs roles/costs.csv") ==
         std::vector<std::string>{"orders", "email", "nps", "costs"});
   CHECK(roles("--funnel roles/funnel.csv") == std::vector<std::string>{"orders", "funnel"});
+}
+
+TEST_CASE("crm-report: a Russian-style export (Клиент;Дата;Сумма, 31.03.2024, 1234,56) gives the figures of the same orders in ISO form",
+          "[report]") {
+  // Five orders (the layout test's, the first on the 15th so that a slash date's order shows), in
+  // ISO form and in the forms of 1C, Bitrix24 and amoCRM exports (';', day.month.year, decimal
+  // comma, Russian column names) and of US ones; every form must give the ISO file's figures.
+  // Hand-checked: 3 customers, 5 orders, revenue 10 + 12.5 + 8 + 20.25 + 5.5 = 56.25.
+  const fs::path d = test_dir("regional");
+  struct order_row {
+    const char *customer, *iso, *dmy, *dmy_time, *mdy, *point, *comma;
+  };
+  const order_row rows[] = {{"11", "2024-01-15", "15.01.2024", "15.01.2024 0:00:00", "01/15/2024", "10.00", "10,00"},
+                            {"12", "2024-02-05", "05.02.2024", "5.2.2024 00:00", "02/05/2024", "12.50", "12,50"},
+                            {"11", "2024-03-01", "01.03.2024", "01.03.2024 00:00:00", "03/01/2024", "8", "8"},
+                            {"13", "2024-03-02", "02.03.2024", "2.3.2024 0:00", "03/02/2024", "20.25", "20,25"},
+                            {"12", "2024-04-30", "30.04.2024", "30.04.2024 00:00", "04/30/2024", "5.5", "5,5"}};
+  const auto file = [&](const std::string& header, const std::string& delim, int date, bool comma) {
+    std::string t = header.empty() ? "" : header + "\n";
+    for (const order_row& r : rows) {
+      const char* when = date == 0 ? r.iso : date == 1 ? r.dmy : date == 2 ? r.dmy_time : r.mdy;
+      std::string w = when;
+      if (date == 4) std::replace(w.begin(), w.end(), '.', '/');  // 15/01/2024: day first, slashes
+      t += std::string(r.customer) + delim + w + delim + (comma ? r.comma : r.point) + "\n";
+    }
+    return t;
+  };
+  const auto figures = [&](const std::string& name, const std::string& args) {
+    const run_result x = run("regional/" + name + " --calibration-end 2024-03-31 --json regional/" + name + ".json " + args);
+    INFO(name << " " << args << ":\n" << slurp(d / name) << x.err);
+    REQUIRE(x.code == 0);
+    const json j = json::parse(slurp(d / (name + ".json")));
+    return json{j["headline"], j["periods"], j["cohorts"], j["forecast"], j["forecast_error"], j["first_date"], j["last_date"]};
+  };
+  write(d / "iso.csv", file("customer_id,date,amount", ",", 0, false));
+  const json reference = figures("iso.csv", "");
+  CHECK(reference[0]["customers"] == 3);
+  CHECK(reference[0]["orders"] == 5);
+  CHECK(reference[0]["revenue"].get<double>() == 56.25);
+  CHECK(reference[5] == "2024-01-15");
+
+  const std::string ru_columns = "--customer-column Клиент --date-column Дата --amount-column Сумма";
+  write(d / "ru.csv", file("Клиент;Дата;Сумма", ";", 1, true));  // UTF-8 column names
+  CHECK(figures("ru.csv", ru_columns) == reference);
+  CHECK(figures("ru.csv", ru_columns + " --date-format dmy --decimal-comma --delimiter ';'") == reference);
+  write(d / "ru_time.csv", "\xEF\xBB\xBF" + file("Клиент;Дата;Сумма", ";", 2, true));  // 1C: a byte-order mark, 0:00:00
+  CHECK(figures("ru_time.csv", ru_columns) == reference);
+  write(d / "ru_tab.tsv", file("Клиент\tДата\tСумма", "\t", 1, true));
+  CHECK(figures("ru_tab.tsv", ru_columns) == reference);
+  write(d / "ru_no_header.csv", file("", ";", 1, true));  // date found in column 2, amount the last
+  CHECK(figures("ru_no_header.csv", "") == reference);
+  write(d / "slash_dmy.csv", file("customer_id;date;amount", ";", 4, true));  // 15/01/2024: 15 > 12, day first
+  CHECK(figures("slash_dmy.csv", "") == reference);
+  write(d / "us.csv", file("customer_id,date,amount", ",", 3, false));  // 01/15/2024: 15 > 12, month first
+  CHECK(figures("us.csv", "") == reference);
+  CHECK(figures("us.csv", "--date-format mdy") == reference);
+
+  // A first date that reads either way stops with exit code 2 and asks; --date-format settles it.
+  write(d / "ambiguous.csv", "customer_id;date;amount\n11;05/02/2024;10,00\n12;06/03/2024;5\n11;07/04/2024;8\n");
+  const run_result a = run("regional/ambiguous.csv");
+  CHECK(a.code == 2);
+  CHECK(a.out.empty());
+  CHECK(a.err == "crm-report: regional/ambiguous.csv: the first data row's column 2 'date' holds '05/02/2024', a date whose "
+                 "day and month may be either way round: give --date-format dmy (day first, 31/03/2024) or mdy (month "
+                 "first, 03/31/2024)\n");
+  REQUIRE(run("regional/ambiguous.csv --date-format dmy --json regional/dmy.json").code == 0);
+  REQUIRE(run("regional/ambiguous.csv --date-format mdy --json regional/mdy.json").code == 0);
+  const json dmy = json::parse(slurp(d / "dmy.json")), mdy = json::parse(slurp(d / "mdy.json"));
+  CHECK(dmy["first_date"] == "2024-02-05");
+  CHECK(dmy["last_date"] == "2024-04-07");
+  CHECK(mdy["first_date"] == "2024-05-02");
+  CHECK(mdy["last_date"] == "2024-07-04");
+  CHECK(dmy["headline"]["revenue"].get<double>() == 23.0);  // 10,00 + 5 + 8
+
+  // Bad rows of such a file: the reader's file:line:column message, exit code 2.
+  write(d / "bad_point.csv", "Клиент;Дата;Сумма\n11;15.01.2024;10,00\n12;05.02.2024;12.50\n");
+  const run_result p = run("regional/bad_point.csv " + ru_columns);
+  CHECK(p.code == 2);
+  CHECK(p.err == "crm-report: regional/bad_point.csv:3: column 3 'Сумма' has a decimal point '.', but with "
+                 "csv_format::decimal_comma the decimal separator is ',' (and thousands separators are not accepted): "
+                 "'12.50'\n");
+  write(d / "bad_date.csv", "Клиент;Дата;Сумма\n11;15.01.2024;10,00\n12;31.02.2024;12,50\n");
+  const run_result b = run("regional/bad_date.csv " + ru_columns);
+  CHECK(b.code == 2);
+  CHECK(b.err == "crm-report: regional/bad_date.csv:3: column 2 'Дата' is not a calendar date (no such day in that month): "
+                 "'31.02.2024'\n");
+  write(d / "grouped.csv", "Клиент;Дата;Сумма\n11;15.01.2024;10,00\n12;05.02.2024;1 234,50\n");
+  const run_result g = run("regional/grouped.csv " + ru_columns);
+  CHECK(g.code == 2);
+  CHECK(g.err.find("grouped.csv:3: column 3 'Сумма' has a thousands separator (a space)") != std::string::npos);
+  // the first date invalid: no date the reader knows (31.02.2024 is none)
+  write(d / "first_bad.csv", "customer_id;date;amount\n11;31.02.2024;10,00\n");
+  const run_result f = run("regional/first_bad.csv");
+  CHECK(f.code == 2);
+  CHECK(f.err.find("holds '31.02.2024', no date or time the reader knows (2024-03-31, 2024-03-31T12:00:00Z, 20240331, "
+                   "epoch seconds of 9 or 10 digits, 31.03.2024, 31/03/2024 or 03/31/2024)") != std::string::npos);
+  // --decimal-comma with ',' as the delimiter is a bad command line
+  const run_result c = run("regional/iso.csv --decimal-comma");
+  CHECK(c.code == 64);
+  CHECK(c.err.find("--decimal-comma cannot go with ',' as the delimiter of regional/iso.csv") != std::string::npos);
+  // in a ',' file a decimal comma is never detected: 12,50 is two fields
+  write(d / "comma_delim.csv", "customer_id,date,amount\n11,2024-01-15,10,00\n");
+  CHECK(run("regional/comma_delim.csv").code == 2);
+
+  // The other files: costs and funnel amounts with a decimal comma, dates day first; an ambiguous
+  // date of theirs takes the orders file's order.
+  write(d / "costs.csv", "date;amount\n05/01/2024;100,50\n01/02/2024;49,50\n");  // 5 January, 1 February as ru.csv
+  write(d / "costs_iso.csv", "date,amount\n2024-01-05,100.50\n2024-02-01,49.50\n");
+  write(d / "funnel.csv", "campaign;sent;delivered;unique_opens;unique_clicks;conversions;revenue;cost\n"
+                          "spring;1000;960;240;48;12;450,5;10,25\nsummer;2000;1900;500;90;20;800;0,75\n");
+  write(d / "funnel_iso.csv", "campaign,sent,delivered,unique_opens,unique_clicks,conversions,revenue,cost\n"
+                              "spring,1000,960,240,48,12,450.5,10.25\nsummer,2000,1900,500,90,20,800,0.75\n");
+  REQUIRE(run("regional/ru.csv " + ru_columns + " --costs regional/costs.csv --funnel regional/funnel.csv --json regional/with.json").code == 0);
+  REQUIRE(run("regional/iso.csv --costs regional/costs_iso.csv --funnel regional/funnel_iso.csv --json regional/with_iso.json").code == 0);
+  const json w = json::parse(slurp(d / "with.json")), wi = json::parse(slurp(d / "with_iso.json"));
+  CHECK(w["costs"]["spend"].get<double>() == 150.0);  // 100,50 + 49,50
+  CHECK(w["costs"] == wi["costs"]);
+  CHECK(w["email"]["revenue"].get<double>() == 1250.5);  // 450,5 + 800
+  CHECK(w["email"] == wi["email"]);
+  write(d / "events.csv", "recipient;campaign;event;time;revenue\n11;1;conversion;15.01.2024 10:00;19,99\n"
+                          "12;1;sent;15.01.2024 09:00;\n11;1;sent;15.01.2024 09:00;\n");
+  REQUIRE(run("regional/ru.csv " + ru_columns + " --emails regional/events.csv --json regional/events.json").code == 0);
+  CHECK(json::parse(slurp(d / "events.json"))["email"]["revenue"].get<double>() == 19.99);
+  // dots are day first: 03.31.2024 is no date
+  write(d / "dots_month_first.csv", "customer_id;date;amount\n11;03.31.2024;10,00\n");
+  const run_result dm = run("regional/dots_month_first.csv");
+  CHECK(dm.code == 2);
+  CHECK(dm.err.find("holds '03.31.2024', no date or time the reader knows") != std::string::npos);
+  // with ISO orders nothing settles it
+  const run_result ca = run("regional/iso.csv --costs regional/costs.csv");
+  CHECK(ca.code == 2);
+  CHECK(ca.err == "crm-report: regional/costs.csv: the first data row's column 1 'date' holds '05/01/2024', a date whose day "
+                  "and month may be either way round, and the orders file's dates do not settle it (they are not "
+                  "day-month-year or month-day-year): write this file's dates as 2024-03-31\n");
+  write(d / "funnel_point.csv", "campaign;sent;delivered;unique_opens;unique_clicks;conversions;revenue\n"
+                                "spring;1000;960;240;48;12;450,5\nsummer;2000;1900;500;90;20;800.5\n");
+  const run_result fp = run("regional/iso.csv --funnel regional/funnel_point.csv");
+  CHECK(fp.code == 2);
+  CHECK(fp.err.find("funnel_point.csv:3: column 7 'revenue' has a '.', but this file's amounts have a decimal comma") !=
+        std::string::npos);
 }

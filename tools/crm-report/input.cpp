@@ -40,10 +40,14 @@ std::array<std::string, 2> first_lines(const std::string& file) {
 
 /// A header names columns: one of its fields starts with a letter (a data row's ids, dates, times
 /// and amounts start with a digit, a sign or a dot; an ISO time's 'T' and 'Z' are inside a field).
+/// A byte of 0x80 and above starts a non-ASCII UTF-8 character, a letter of a name such as Клиент
+/// (std::isalpha of the C locale says no to it: a header of Russian names was read as a data row).
 bool starts_with_letter(const std::vector<std::string>& fields) {
   return std::any_of(fields.begin(), fields.end(), [](const std::string& f) {
     const std::size_t i = f.find_first_not_of("\"' ");
-    return i != std::string::npos && std::isalpha(static_cast<unsigned char>(f[i])) != 0;
+    if (i == std::string::npos) return false;
+    const auto c = static_cast<unsigned char>(f[i]);
+    return c >= 0x80 || std::isalpha(c) != 0;
   });
 }
 
@@ -58,12 +62,23 @@ void set_delimiter(crm::csv_format& f, const std::string& opt, std::string_view 
   } else if (!opt.empty()) {
     throw input_error("--delimiter must be one character, 'tab' or 'space', not '" + opt + "'");
   } else {
-    for (const char c : {',', ';', '\t', '|'})
-      if (first.find(c) != std::string_view::npos) {
-        f.delimiter = c;
-        return;
-      }
-    f.whitespace_separated = true;
+    // The one of , ; tab | found most often outside quotes (a tie: the first in that order). The
+    // first found in that order took ',' for 11;15.01.2024;10,00, a header-less row of a ';' file
+    // with a decimal comma.
+    std::array<std::size_t, 4> count{};
+    constexpr std::array<char, 4> candidates{',', ';', '\t', '|'};
+    bool quoted = false;
+    for (const char c : first) {
+      if (c == '"') quoted = !quoted;
+      for (std::size_t k = 0; k < candidates.size(); ++k)
+        if (!quoted && c == candidates[k]) ++count[k];
+    }
+    const auto most = std::max_element(count.begin(), count.end());  // the first of the largest
+    if (*most == 0) {
+      f.whitespace_separated = true;
+      return;
+    }
+    f.delimiter = candidates[static_cast<std::size_t>(most - count.begin())];
   }
 }
 
@@ -102,7 +117,9 @@ crm::time_format parse_time_format(const std::string& s) {
   if (s == "iso-datetime") return crm::time_format::iso_date_time;
   if (s == "yyyymmdd") return crm::time_format::yyyymmdd;
   if (s == "epoch") return crm::time_format::epoch_seconds;
-  throw input_error("--date-format must be iso, iso-datetime, yyyymmdd or epoch, not '" + s + "'");
+  if (s == "dmy") return crm::time_format::day_month_year;
+  if (s == "mdy") return crm::time_format::month_day_year;
+  throw input_error("--date-format must be iso, iso-datetime, yyyymmdd, epoch, dmy or mdy, not '" + s + "'");
 }
 
 /// Whether y-m-d is a calendar date of the reader's range (1900..2199).
@@ -111,12 +128,23 @@ bool valid_date(int y, unsigned m, unsigned d) {
   return y >= 1900 && y <= 2199 && year_month_day{year{y}, month{m}, day{d}}.ok();
 }
 
+/// A time format found in a sample field; `ambiguous` for a slash or dash date whose day and month
+/// can be either way round (03/04/2024: 3 April or 4 March), which --date-format has to settle.
+struct time_guess {
+  crm::time_format format;
+  bool ambiguous = false;
+};
+
 /// The time format a sample field is written in, when it is one: an ISO date (2024-03-31), an ISO
 /// date-time (a valid ISO date followed by more: 2024-03-31T12:00:00Z), yyyymmdd (8 digits forming a
-/// valid date) or epoch seconds (9 or 10 digits, no leading zero: 1973-03-03 to 2286-11-20). Other
-/// fields (an order number 0001, a quantity 2, 03/31/2024) are no time: a guess there read every
-/// order of CDNOW_sample.txt's second column, 0001, as one second after 1970-01-01.
-std::optional<crm::time_format> time_format_of(std::string_view v) {
+/// valid date), epoch seconds (9 or 10 digits, no leading zero: 1973-03-03 to 2286-11-20), or a
+/// numeric date with a four-digit year last, optionally followed by " H:MM" or " H:MM:SS": with dots
+/// (31.03.2024, 1C, Bitrix24, amoCRM) day first; with '/' or '-', day first when the first number
+/// is above 12 (31/03/2024), month first when the second is (03/31/2024), and ambiguous when both
+/// are 12 or less (03/04/2024). Other fields (an order number 0001, a quantity 2, 31.02.2024) are no
+/// time: a guess there read every order of CDNOW_sample.txt's second column, 0001, as one second
+/// after 1970-01-01.
+std::optional<time_guess> time_format_of(std::string_view v) {
   const auto digits = [](std::string_view d) {
     return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
@@ -125,16 +153,58 @@ std::optional<crm::time_format> time_format_of(std::string_view v) {
     for (const char c : d) n = n * 10 + static_cast<unsigned>(c - '0');
     return n;
   };
+  // d{1,2} sep d{1,2} sep dddd, optionally " H:MM" or " H:MM:SS" (a valid time of day)
+  const auto numeric_date = [&]() -> std::optional<time_guess> {
+    const std::size_t s1 = v.find_first_of("./-");
+    if (s1 == 0 || s1 == std::string_view::npos || s1 > 2) return std::nullopt;
+    const char sep = v[s1];
+    const std::size_t s2 = v.find(sep, s1 + 1);
+    if (s2 == std::string_view::npos || s2 - s1 - 1 < 1 || s2 - s1 - 1 > 2 || v.size() < s2 + 5) return std::nullopt;
+    const std::string_view a = v.substr(0, s1), b = v.substr(s1 + 1, s2 - s1 - 1), y = v.substr(s2 + 1, 4);
+    if (!digits(a) || !digits(b) || !digits(y)) return std::nullopt;
+    const std::string_view rest = v.substr(s2 + 5);
+    if (!rest.empty()) {
+      const std::size_t c1 = rest.find(':');
+      if (rest[0] != ' ' || c1 == std::string_view::npos || c1 < 2 || c1 > 3) return std::nullopt;
+      const std::string_view hh = rest.substr(1, c1 - 1), tail = rest.substr(c1 + 1);
+      if (!digits(hh) || number(hh) > 23 || tail.size() < 2 || !digits(tail.substr(0, 2)) || number(tail.substr(0, 2)) > 59)
+        return std::nullopt;
+      if (tail.size() != 2 && (tail.size() != 5 || tail[2] != ':' || !digits(tail.substr(3)) || number(tail.substr(3)) > 60))
+        return std::nullopt;
+    }
+    const int year = static_cast<int>(number(y));
+    const unsigned first = number(a), second = number(b);
+    const bool day_first = valid_date(year, second, first), month_first = valid_date(year, first, second);
+    if (sep == '.') {
+      if (!day_first) return std::nullopt;
+      return time_guess{crm::time_format::day_month_year};
+    }
+    if (first > 12) return day_first ? std::optional<time_guess>(time_guess{crm::time_format::day_month_year}) : std::nullopt;
+    if (second > 12) return month_first ? std::optional<time_guess>(time_guess{crm::time_format::month_day_year}) : std::nullopt;
+    if (!day_first) return std::nullopt;  // a zero day or month
+    return time_guess{crm::time_format::day_month_year, true};
+  };
+  if (const auto d = numeric_date()) return d;
   if (digits(v)) {
     if (v.size() == 8 && valid_date(static_cast<int>(number(v.substr(0, 4))), number(v.substr(4, 2)), number(v.substr(6, 2))))
-      return crm::time_format::yyyymmdd;
-    if ((v.size() == 9 || v.size() == 10) && v[0] != '0') return crm::time_format::epoch_seconds;
+      return time_guess{crm::time_format::yyyymmdd};
+    if ((v.size() == 9 || v.size() == 10) && v[0] != '0') return time_guess{crm::time_format::epoch_seconds};
     return std::nullopt;
   }
   if (v.size() < 10 || v[4] != '-' || v[7] != '-' || !digits(v.substr(0, 4)) || !digits(v.substr(5, 2)) || !digits(v.substr(8, 2)) ||
       !valid_date(static_cast<int>(number(v.substr(0, 4))), number(v.substr(5, 2)), number(v.substr(8, 2))))
     return std::nullopt;
-  return v.size() == 10 ? crm::time_format::iso_date : crm::time_format::iso_date_time;
+  return time_guess{v.size() == 10 ? crm::time_format::iso_date : crm::time_format::iso_date_time};
+}
+
+/// An amount written with a decimal comma and nothing else: -?digits,digits (1234,56, -3,5).
+bool decimal_comma_amount(std::string_view v) {
+  if (!v.empty() && v[0] == '-') v.remove_prefix(1);
+  const std::size_t comma = v.find(',');
+  if (comma == 0 || comma == std::string_view::npos || comma + 1 == v.size()) return false;
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  return std::all_of(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(comma), is_digit) &&
+         std::all_of(v.begin() + static_cast<std::ptrdiff_t>(comma) + 1, v.end(), is_digit);
 }
 
 /// Case-insensitive search of the header for the first of `candidates`; "" when none is there.
@@ -165,13 +235,35 @@ struct layout {
   std::vector<std::string> columns;  ///< in the order asked
 };
 
+/// The column of `name` (a header name, or a position "1", "2", ... without a header) in a row of
+/// `width` fields; `width` when there is none.
+std::size_t column_index(const layout& l, const std::vector<std::string>& header, const std::string& name, std::size_t width) {
+  if (name.empty()) return width;
+  if (l.format.header) {
+    for (std::size_t c = 0; c < header.size(); ++c)
+      if (header[c] == name) return c;
+    return width;
+  }
+  if (const auto p = position_of(name)) return *p - 1;
+  return width;
+}
+
+/// `amount_index` is the wanted column whose first value decides the decimal comma (none: no
+/// detection); `order` is the orders file's day-month order, which settles an ambiguous first date
+/// (03/04/2024) of another file.
 layout detect(const std::string& file, const orders_layout& opt,
               const std::vector<std::pair<std::string, std::vector<std::string_view>>>& wanted,
               const std::vector<std::string>& positional, std::size_t time_index, bool skip_bad_rows,
-              std::string_view hint = {}) {
+              std::string_view hint = {}, std::optional<std::size_t> amount_index = std::nullopt,
+              std::optional<crm::time_format> order = std::nullopt) {
   layout l;
   const auto lines = first_lines(file);
   set_delimiter(l.format, opt.delimiter, lines[0]);
+  if (opt.decimal_comma && !l.format.whitespace_separated && l.format.delimiter == ',')
+    throw usage_error("--decimal-comma cannot go with ',' as the delimiter of " + file +
+                      " (a decimal comma would split every amount in two): give --delimiter ';' or tab, or leave "
+                      "--decimal-comma out");
+  l.format.decimal_comma = opt.decimal_comma;
   l.format.header = opt.header.value_or(lines[0].empty() || starts_with_letter(split(lines[0], l.format)));
   l.format.on_bad_row = skip_bad_rows ? crm::bad_rows::collect : crm::bad_rows::fail;
   l.format.keep_rejections = 5;
@@ -198,25 +290,40 @@ layout detect(const std::string& file, const orders_layout& opt,
         break;
       }
   }
+  // A decimal comma: given, or an amount of the first data row written -?digits,digits in a file
+  // delimited by ';' or tab (with ',' as the delimiter such an amount would be two fields).
+  if (!l.format.decimal_comma && !l.format.whitespace_separated && (l.format.delimiter == ';' || l.format.delimiter == '\t')) {
+    const std::size_t a = amount_index && *amount_index < l.columns.size()
+                              ? column_index(l, header, l.columns[*amount_index], row.size())
+                              : row.size();
+    l.format.decimal_comma = a < row.size() && decimal_comma_amount(row[a]);
+  }
   if (!opt.date_format.empty()) {
     l.format.time = parse_time_format(opt.date_format);
     return l;
   }
-  std::size_t col = row.size();
-  if (l.format.header) {
-    for (std::size_t c = 0; c < header.size(); ++c)
-      if (header[c] == l.columns[time_index]) col = c;
-  } else if (const auto p = position_of(l.columns[time_index])) {
-    col = *p - 1;
-  }
+  const std::size_t col = column_index(l, header, l.columns[time_index], row.size());
   if (col >= row.size()) return l;  // no such column: the reader names it
-  const std::optional<crm::time_format> f = time_format_of(row[col]);
+  const std::optional<time_guess> f = time_format_of(row[col]);
+  const std::string where = file + ": the first data row's column " + std::to_string(col + 1) + " '" + l.columns[time_index] +
+                            "' holds '" + row[col] + "'";
   if (!f)
-    throw input_error(file + ": the first data row's column " + std::to_string(col + 1) + " '" + l.columns[time_index] +
-                      "' holds '" + row[col] +
-                      "', no date or time the reader knows (2024-03-31, 2024-03-31T12:00:00Z, 20240331, or epoch seconds of 9 or 10 "
-                      "digits)" + std::string(hint));
-  l.format.time = *f;
+    throw input_error(where +
+                      ", no date or time the reader knows (2024-03-31, 2024-03-31T12:00:00Z, 20240331, epoch seconds of 9 or 10 "
+                      "digits, 31.03.2024, 31/03/2024 or 03/31/2024)" + std::string(hint));
+  l.format.time = f->format;
+  if (f->ambiguous) {
+    if (order) {
+      l.format.time = *order;
+    } else if (!hint.empty()) {  // the orders file (the one with a hint): --date-format decides
+      throw input_error(where + ", a date whose day and month may be either way round: give --date-format dmy (day first, "
+                                "31/03/2024) or mdy (month first, 03/31/2024)");
+    } else {
+      throw input_error(where + ", a date whose day and month may be either way round, and the orders file's dates do not "
+                                "settle it (they are not day-month-year or month-day-year): write this file's dates as "
+                                "2024-03-31");
+    }
+  }
   return l;
 }
 
@@ -366,7 +473,10 @@ std::pair<std::size_t, const char*> broken_relation(const crm::email_campaign<do
 /// does not is bad input naming the column of the count that breaks a relation. Clicks above opens
 /// and a campaign without opens are valid (ok() does not require clicks <= opens: a click without a
 /// tracked open): the click-to-open rate is then left out of the figures (figures.cpp).
-std::vector<crm::email_campaign<double>> read_funnel(const std::string& file, bool skip, input_file& info) {
+/// Revenue and cost may have a decimal comma (--decimal-comma, or a first data row's revenue or
+/// cost written -?digits,digits in a file delimited by ';' or tab); then a '.' in them is refused.
+std::vector<crm::email_campaign<double>> read_funnel(const std::string& file, bool skip, bool decimal_comma,
+                                                     input_file& info) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw input_error(file + ": cannot open the file (no such file)");
   crm::csv_format format;
@@ -389,12 +499,17 @@ std::vector<crm::email_campaign<double>> read_funnel(const std::string& file, bo
                            {{"spam_complaints", "spam"}, false},           {{"hard_bounces"}, false},
                            {{"soft_bounces"}, false},                      {{"revenue"}, false},
                            {{"cost"}, false}};
+  bool first_row = true;
   while (std::getline(in, line)) {
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     if (header.empty()) {
       set_delimiter(format, "", line);
+      if (decimal_comma && !format.whitespace_separated && format.delimiter == ',')
+        throw usage_error("--decimal-comma cannot go with ',' as the delimiter of " + file +
+                          " (a decimal comma would split every amount in two): give it ';' or tab as the delimiter, or "
+                          "leave --decimal-comma out");
       info.delimiter = format.whitespace_separated ? "space" : std::string(1, format.delimiter);
       header = split(line, format);
       for (col& c : cols) {
@@ -407,6 +522,10 @@ std::vector<crm::email_campaign<double>> read_funnel(const std::string& file, bo
     }
     ++info.rows;
     const std::vector<std::string> f = split(line, format);
+    if (first_row && !decimal_comma && !format.whitespace_separated && (format.delimiter == ';' || format.delimiter == '\t'))
+      for (const std::size_t k : {std::size_t{10}, std::size_t{11}})
+        decimal_comma = decimal_comma || (cols[k].at < f.size() && decimal_comma_amount(f[cols[k].at]));
+    first_row = false;
     std::string problem;
     crm::email_campaign<double> c{};
     crm::count_t* counts[] = {nullptr, &c.sent, &c.delivered, &c.unique_opens, &c.unique_clicks, &c.conversions,
@@ -420,7 +539,19 @@ std::vector<crm::email_campaign<double>> read_funnel(const std::string& file, bo
         break;
       }
       const std::string& text = f[cols[k].at];
-      const std::string why = k < 10 ? parse_number(text, *counts[k]) : parse_number(text, k == 10 ? c.revenue : c.cost);
+      std::string why;
+      if (k < 10) {
+        why = parse_number(text, *counts[k]);
+      } else if (!decimal_comma) {
+        why = parse_number(text, k == 10 ? c.revenue : c.cost);
+      } else if (text.find('.') != std::string::npos) {
+        why = "has a '.', but this file's amounts have a decimal comma (a '.' is neither read as a decimal point nor "
+              "skipped as a thousands separator)";
+      } else {
+        std::string point = text;
+        std::replace(point.begin(), point.end(), ',', '.');
+        why = parse_number(point, k == 10 ? c.revenue : c.cost);
+      }
       if (!why.empty()) problem = where + why + ": '" + text + "'";
     }
     if (problem.empty() && !c.ok()) {
@@ -458,13 +589,14 @@ report_input read_inputs(const report_options& o) {
   if (!o.email_file.empty() && !o.funnel_file.empty())
     throw input_error("--emails and --funnel are two forms of the same figures: give one of them");
   report_input in;
+  std::optional<crm::time_format> order;  // the orders file's day-month order, for the other files' ambiguous dates
   {
     const layout l = detect(o.orders_file, o.layout,
                             {{o.layout.customer_column, {"customer_id", "customer", "client_id", "user_id", "customerid", "id"}},
                              {o.layout.date_column, {"date", "order_date", "time", "timestamp", "datetime", "created_at"}},
                              {o.layout.amount_column, {"amount", "dollar_value", "revenue", "value", "total", "price", "sum"}}},
                             {"1", "2", "last"}, 1, o.skip_bad_rows,
-                            ": name the date's column with --date-column, or its format with --date-format");
+                            ": name the date's column with --date-column, or its format with --date-format", 2);
     const auto lines = first_lines(o.orders_file);
     // Without a header the columns are numbered: a column option must be a position.
     const std::pair<const char*, const std::string*> given[] = {{"--customer-column", &o.layout.customer_column},
@@ -480,15 +612,19 @@ report_input read_inputs(const report_options& o) {
       require_named(o.orders_file, "order date", l.columns[1], "--date-column");
       require_named(o.orders_file, "amount", l.columns[2], "--amount-column");
     }
+    if (l.format.time == crm::time_format::day_month_year || l.format.time == crm::time_format::month_day_year)
+      order = l.format.time;
     const crm::order_columns columns{.customer = l.columns[0], .time = l.columns[1], .amount = l.columns[2]};
     auto got = read_orders_with_progress(o.orders_file, columns, l.format);
     in.files.push_back(check_read("orders", got, l.format,
                                   {{"customer", l.columns[0]}, {"time", l.columns[1]}, {"amount", l.columns[2]}}));
     in.orders = std::move(got.records);
   }
-  const orders_layout plain{};
+  orders_layout plain{};
+  plain.decimal_comma = o.layout.decimal_comma;  // --decimal-comma: every file's amounts
   if (!o.email_file.empty()) {
-    const layout l = detect(o.email_file, plain, {{"", {"recipient"}}, {"", {"time"}}}, {"1", "4"}, 1, o.skip_bad_rows);
+    const layout l = detect(o.email_file, plain, {{"", {"recipient"}}, {"", {"time"}}, {"", {"revenue"}}}, {"1", "4", ""}, 1,
+                            o.skip_bad_rows, {}, 2, order);
     crm::email_columns c;
     const auto lines = first_lines(o.email_file);
     const std::vector<std::string> header = split(lines[0], l.format);
@@ -501,11 +637,12 @@ report_input read_inputs(const report_options& o) {
   }
   if (!o.funnel_file.empty()) {
     input_file info;
-    in.funnel = read_funnel(o.funnel_file, o.skip_bad_rows, info);
+    in.funnel = read_funnel(o.funnel_file, o.skip_bad_rows, o.layout.decimal_comma, info);
     in.files.push_back(std::move(info));
   }
   if (!o.nps_file.empty()) {
-    const layout l = detect(o.nps_file, plain, {{"", {"respondent"}}, {"", {"time"}}}, {"1", "2"}, 1, o.skip_bad_rows);
+    const layout l = detect(o.nps_file, plain, {{"", {"respondent"}}, {"", {"time"}}}, {"1", "2"}, 1, o.skip_bad_rows, {},
+                            std::nullopt, order);
     crm::survey_columns c;
     const auto lines = first_lines(o.nps_file);
     if (find_column(split(lines[0], l.format), {"time"}).empty()) c.time.clear();
@@ -514,7 +651,8 @@ report_input read_inputs(const report_options& o) {
     in.nps_answers = std::move(got.records);
   }
   if (!o.costs_file.empty()) {
-    const layout l = detect(o.costs_file, plain, {{"", {"date"}}}, {"1"}, 0, o.skip_bad_rows);
+    const layout l = detect(o.costs_file, plain, {{"", {"date"}}, {"", {"amount"}}}, {"1", ""}, 0, o.skip_bad_rows, {}, 1,
+                            order);
     crm::spend_columns c;
     const auto lines = first_lines(o.costs_file);
     if (find_column(split(lines[0], l.format), {"channel"}).empty()) c.channel.clear();

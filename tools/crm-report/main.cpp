@@ -28,11 +28,14 @@ constexpr const char* examples = R"(Examples:
   crm-report
       the report on the built-in sample (orders, e-mail events, NPS answers, costs)
   crm-report orders.csv
-      columns customer_id,date,amount detected by name; ISO dates, yyyymmdd or epoch seconds detected
+      columns customer_id,date,amount detected by name; ISO dates, yyyymmdd, epoch seconds, 31.03.2024
+      and 03/31/2024 detected, and amounts written 1234,56 in a file delimited by ";" or tab
   crm-report CDNOW_master.txt --calibration-end 1997-09-30 --html cdnow.html --json cdnow.json
       a whitespace-separated file with a header; fit on orders to 1997-09-30, test on the rest
   crm-report export.csv --customer-column client --date-column created_at --amount-column total \
       --delimiter ';' --date-format iso-datetime --period week --currency EUR --top 20
+  crm-report export_1c.csv --customer-column Клиент --date-column Дата --amount-column Сумма
+      a ';' file with 31.03.2024 dates and 1234,56 amounts: both detected (or --date-format dmy --decimal-comma)
   crm-report orders.csv --emails events.csv --nps answers.csv --costs spend.csv
       events: recipient,campaign,event,time[,revenue]; answers: respondent,score[,time];
       spend: date,amount[,channel]
@@ -90,9 +93,14 @@ int main(int argc, char** argv) {
   app.add_option("--delimiter", o.layout.delimiter, "Field separator: one character (e.g. ';'), 'tab' or 'space' "
                                                     "(runs of blanks, as in CDNOW); detected when not given");
   app.add_option("--date-format", o.layout.date_format,
-                 "iso (2024-03-31), iso-datetime (2024-03-31T12:00:00Z), yyyymmdd (20240331) or epoch (seconds); "
-                 "detected when not given")
-      ->check(CLI::IsMember({"iso", "iso-datetime", "yyyymmdd", "epoch"}));
+                 "iso (2024-03-31), iso-datetime (2024-03-31T12:00:00Z), yyyymmdd (20240331), epoch (seconds), "
+                 "dmy (31.03.2024, 31/03/2024, optionally with 14:30 or 14:30:05: 1C, Bitrix24, amoCRM, Europe) or "
+                 "mdy (03/31/2024, the US order); detected when not given (a first date such as 03/04/2024 that "
+                 "reads either way needs dmy or mdy)")
+      ->check(CLI::IsMember({"iso", "iso-datetime", "yyyymmdd", "epoch", "dmy", "mdy"}));
+  app.add_flag("--decimal-comma", o.layout.decimal_comma,
+               "Amounts are written with a decimal comma, 1234,56, in every file (needs a delimiter other than ','); "
+               "detected when not given: a first amount such as 1234,56 in a file delimited by ';' or tab");
   bool header = false, no_header = false;
   app.add_flag("--header", header, "The first line names the columns (detected when not given)");
   app.add_flag("--no-header", no_header, "There is no header line; columns are 1, 2, ... (customer 1, date 2, amount last)");

@@ -51,8 +51,9 @@ enum class color_mode { automatic, always, never };
 struct orders_layout {
   std::string customer_column, date_column, amount_column;
   std::string delimiter;      ///< "" detect, "tab", "space" (runs of blanks) or one character
-  std::string date_format;    ///< "" detect, "iso", "iso-datetime", "yyyymmdd", "epoch"
+  std::string date_format;    ///< "" detect, "iso", "iso-datetime", "yyyymmdd", "epoch", "dmy", "mdy"
   std::optional<bool> header; ///< nullopt: detect (a first line with letters is a header)
+  bool decimal_comma = false; ///< true: amounts written 1234,56 in every file; false: detected per file
 };
 
 struct report_options {
