@@ -28,6 +28,19 @@ int main() {
   if (into.rows != 4 || into.used != 1 || into.rejected != 3 || into.rejections.size() != 3 || into.rejections[2].line != 5 ||
       into.rejections[2].field != "date")
     return fail(into.message().c_str(), 6);
+  // day.month.year dates and decimal-comma amounts: read, and rejected ('.' in an amount, 31 February,
+  // a thousands separator, a long field past the reader's buffer), counted, never thrown
+  const std::string ru_text = "customer_id;date;amount\n1;31.03.2024 14:30;1234,56\n2;31.02.2024;1\n"
+                              "3;01.04.2024;12.50\n4;02.04.2024;1 234,56\n5;3.4.2024;0," + std::string(100, '1') + "\n";
+  const auto ru = crm::csv_input::from_text(ru_text, "ru.csv");  // a view: the text must outlive it
+  const crm::csv_format ru_format{.delimiter = ';', .time = crm::time_format::day_month_year, .decimal_comma = true,
+                                  .on_bad_row = crm::bad_rows::collect};
+  const auto regional = crm::try_read_orders_csv(ru, {}, ru_format);
+  if (regional.summary.rows != 5 || regional.summary.used != 2 || regional.summary.rejected != 3 ||
+      regional.records.size() != 2 || regional.records[0].amount != 1234.56)
+    return fail(regional.summary.message().c_str(), 7);
+  const auto comma = crm::try_read_orders_csv(in, {}, {.decimal_comma = true});  // ',' delimiter: refused
+  if (!comma.summary.stopped || comma.summary.rejections.at(0).line != 0) return fail("decimal comma with ','", 8);
   std::printf("%s\n", all.summary.message().c_str());
   return 0;
 }

@@ -322,13 +322,21 @@ constexpr const char* amount_separator_reason(std::string_view s, bool decimal_c
 /// thousands separator). The text given to T is the field's with ',' made '.', so a decimal type is
 /// exact: 0,10 is exactly 0.10. A field refused for a separator says which (amount_separator_reason).
 template <number T>
+field_failure parse_comma_amount(std::string_view s, T& out);
+
+template <number T>
 field_failure parse_amount(std::string_view s, T& out, bool decimal_comma) {
-  if (!decimal_comma) {
-    const field_failure r = parse_amount(s, out);
-    if (r.code == errc::malformed)
-      if (const char* why = amount_separator_reason(s, false)) return {errc::malformed, why};
-    return r;
-  }
+  if (decimal_comma) [[unlikely]]
+    return parse_comma_amount(s, out);
+  const field_failure r = parse_amount(s, out);
+  if (r.code == errc::malformed) [[unlikely]]
+    if (const char* why = amount_separator_reason(s, false)) return {errc::malformed, why};
+  return r;
+}
+
+/// parse_amount(s, out, true): the decimal-comma form, out of the point form's way.
+template <number T>
+field_failure parse_comma_amount(std::string_view s, T& out) {
   if (const char* why = amount_separator_reason(s, true)) return {errc::malformed, why};
   if (s.find('.') != std::string_view::npos) return {errc::malformed, "is not a number"};
   char buffer[64];
