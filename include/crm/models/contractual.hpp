@@ -152,16 +152,8 @@ struct contract_core {
   }
   /// ln [G(y)/G(y+alpha)].
   [[nodiscard]] T log_gamma_ratio(T y) const noexcept { return log_gamma_delta_ratio(y, alpha); }
-  /// D(x) = ln G(x) - ((x - 1/2) ln x - x + ln(2 pi)/2), Stirling's series to B_16 (Abramowitz &
-  /// Stegun 6.1.40): for x >= 32 the first omitted term, 43867/(244188 x^17), is below 1e-26.
-  [[nodiscard]] static T stirling_remainder(T x) noexcept {
-    constexpr long double num[8] = {1.0L, -1.0L, 1.0L, -1.0L, 1.0L, -691.0L, 1.0L, -3617.0L};
-    constexpr long double den[8] = {12.0L, 360.0L, 1260.0L, 1680.0L, 1188.0L, 360360.0L, 156.0L, 122400.0L};
-    const T inv2 = T(1) / (x * x);
-    T power = T(1) / x, sum = T(0);
-    for (int k = 0; k < 8; ++k, power *= inv2) sum += static_cast<T>(num[k] / den[k]) * power;
-    return sum;
-  }
+  /// D(x) = ln G(x) - ((x - 1/2) ln x - x + ln(2 pi)/2) (detail::stirling_remainder).
+  [[nodiscard]] static T stirling_remainder(T x) noexcept { return detail::stirling_remainder(x); }
   /// ln [G(x)/G(x+a)], x > 0, a >= 0: the logarithm of Boost's tgamma_delta_ratio (accurate where
   /// a difference of log-gammas of large arguments would cancel) while that is a normal number;
   /// where it under- or overflows, for x >= 32 Stirling's series arranged so that nothing of the

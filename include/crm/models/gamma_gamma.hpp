@@ -193,19 +193,8 @@ template <std::floating_point T = double>
 
 namespace detail {
 /// Where the Gamma-Gamma likelihood's terms in a = p x switch from Boost's lgamma and digamma to
-/// Stirling's series (the first omitted term of gg_stirling_remainder below 1e-26 there).
+/// Stirling's series (the first omitted term of detail::stirling_remainder below 1e-26 there).
 inline constexpr double gg_stirling_min = 32.0;
-/// Stirling's remainder S(t) = ln G(t) - ((t - 1/2) ln t - t + ln(2 pi)/2) by its series to B_16
-/// (Abramowitz & Stegun 6.1.40), t >= gg_stirling_min (first omitted term 43867/(244188 t^17)).
-template <class T>
-[[nodiscard]] T gg_stirling_remainder(T t) noexcept {
-  constexpr long double num[8] = {1.0L, -1.0L, 1.0L, -1.0L, 1.0L, -691.0L, 1.0L, -3617.0L};
-  constexpr long double den[8] = {12.0L, 360.0L, 1260.0L, 1680.0L, 1188.0L, 360360.0L, 156.0L, 122400.0L};
-  const T inv2 = T(1) / (t * t);
-  T power = T(1) / t, sum = T(0);
-  for (int k = 0; k < 8; ++k, power *= inv2) sum += static_cast<T>(num[k] / den[k]) * power;
-  return sum;
-}
 /// R(t) = ln t - 1/(2t) - digamma(t) by its series sum B_2k / (2k t^2k), k = 1..8 (A&S 6.3.18),
 /// t >= gg_stirling_min.
 template <class T>
@@ -243,7 +232,7 @@ template <class T>
   const T ratio = q / a;
   const T l1 = std::log1p(ratio);
   const T lm = ratio < T(0.5) ? T(boost::math::log1pmx(ratio, quiet_math_policy())) : l1 - ratio;
-  const T s = gg_stirling_remainder(a + q) - gg_stirling_remainder(a);
+  const T s = stirling_remainder(a + q) - stirling_remainder(a);
   r.d = (ratio < T(0.5) ? (a + q - T(0.5)) * lm + q * (q - T(0.5)) / a : (a + q - T(0.5)) * l1 - q) + s;
   if (derivatives) {
     const T ra = gg_digamma_remainder(a), raq = gg_digamma_remainder(a + q);
