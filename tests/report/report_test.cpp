@@ -853,7 +853,7 @@ TEST_CASE("crm-report: inputs[].role is orders, email, funnel, nps or costs, as 
   CHECK(roles("--funnel roles/funnel.csv") == std::vector<std::string>{"orders", "funnel"});
 }
 
-TEST_CASE("crm-report: a Russian-style export (Клиент;Дата;Сумма, 31.03.2024, 1234,56) gives the figures of the same orders in ISO form",
+TEST_CASE("crm-report: a Russian-style export (columns Клиент, Дата, Сумма, dates 31.03.2024, amounts 1234,56) gives the figures of the same orders in ISO form",
           "[report]") {
   // Five orders (the layout test's, the first on the 15th so that a slash date's order shows), in
   // ISO form and in the forms of 1C, Bitrix24 and amoCRM exports (';', day.month.year, decimal

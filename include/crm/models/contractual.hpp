@@ -152,8 +152,8 @@ struct contract_core {
   }
   /// ln [G(y)/G(y+alpha)].
   [[nodiscard]] T log_gamma_ratio(T y) const noexcept { return log_gamma_delta_ratio(y, alpha); }
-  /// D(x) = ln G(x) - ((x - 1/2) ln x - x + ln(2 pi)/2) (detail::stirling_remainder).
-  [[nodiscard]] static T stirling_remainder(T x) noexcept { return detail::stirling_remainder(x); }
+  /// D(x) = ln G(x) - ((x - 1/2) ln x - x + ln(2 pi)/2) (detail::stirling_remainder_b16).
+  [[nodiscard]] static T stirling_remainder(T x) noexcept { return detail::stirling_remainder_b16(x); }
   /// ln [G(x)/G(x+a)], x > 0, a >= 0: the logarithm of Boost's tgamma_delta_ratio (accurate where
   /// a difference of log-gammas of large arguments would cancel) while that is a normal number;
   /// where it under- or overflows, for x >= 32 Stirling's series arranged so that nothing of the

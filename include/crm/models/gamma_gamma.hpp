@@ -193,7 +193,7 @@ template <std::floating_point T = double>
 
 namespace detail {
 /// Where the Gamma-Gamma likelihood's terms in a = p x switch from Boost's lgamma and digamma to
-/// Stirling's series (the first omitted term of detail::stirling_remainder below 1e-26 there).
+/// Stirling's series (the first omitted term of detail::stirling_remainder_b16 below 1e-26 there).
 inline constexpr double gg_stirling_min = 32.0;
 /// R(t) = ln t - 1/(2t) - digamma(t) by its series sum B_2k / (2k t^2k), k = 1..8 (A&S 6.3.18),
 /// t >= gg_stirling_min.
@@ -232,7 +232,7 @@ template <class T>
   const T ratio = q / a;
   const T l1 = std::log1p(ratio);
   const T lm = ratio < T(0.5) ? T(boost::math::log1pmx(ratio, quiet_math_policy())) : l1 - ratio;
-  const T s = stirling_remainder(a + q) - stirling_remainder(a);
+  const T s = stirling_remainder_b16(a + q) - stirling_remainder_b16(a);
   r.d = (ratio < T(0.5) ? (a + q - T(0.5)) * lm + q * (q - T(0.5)) / a : (a + q - T(0.5)) * l1 - q) + s;
   if (derivatives) {
     const T ra = gg_digamma_remainder(a), raq = gg_digamma_remainder(a + q);

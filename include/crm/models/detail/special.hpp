@@ -44,9 +44,10 @@ template <class T>
 /// Stirling's remainder S(x) = ln G(x) - ((x - 1/2) ln x - x + ln(2 pi)/2) by its series to B_16
 /// (Abramowitz & Stegun 6.1.40); for x >= 32 the first omitted term, 43867/(244188 x^17), is below
 /// 1e-26. Used where a difference of log-gammas of large arguments would cancel (the contractual
-/// models' ln G ratios, Gamma-Gamma's likelihood).
+/// models' ln G ratios, Gamma-Gamma's likelihood; the statistics layer's bayes.hpp keeps its own longer
+/// series for its smaller arguments).
 template <class T>
-[[nodiscard]] T stirling_remainder(T x) noexcept {
+[[nodiscard]] T stirling_remainder_b16(T x) noexcept {
   constexpr long double num[8] = {1.0L, -1.0L, 1.0L, -1.0L, 1.0L, -691.0L, 1.0L, -3617.0L};
   constexpr long double den[8] = {12.0L, 360.0L, 1260.0L, 1680.0L, 1188.0L, 360360.0L, 156.0L, 122400.0L};
   const T inv2 = T(1) / (x * x);
