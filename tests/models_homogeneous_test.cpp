@@ -5,6 +5,7 @@
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/generate.hpp>
 #include <crm/models/homogeneous.hpp>
+#include <crm/models/intervals.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
 
@@ -335,6 +336,194 @@ TEST_CASE("no try_ form throws on homogeneous, small or odd data", "[models][hom
     for (const row& c : sets[i]) {
       CHECK_NOTHROW((void)crm::homogeneous_pareto_nbd<double>{0.5, 2.0, 0.05}.try_log_likelihood(c));
       CHECK_NOTHROW((void)crm::homogeneous_modified_bg_nbd<double>{0.5, 2.0, 0.3}.try_log_likelihood(c));
+      CHECK_NOTHROW((void)crm::homogeneous_pareto_nbd<double>{0.5, 2.0, 0.05}.try_conditional_expected_purchases(c, 52.0));
+      CHECK_NOTHROW((void)crm::homogeneous_bg_nbd<double>{0.5, 2.0, 0.3}.try_conditional_expected_purchases(c, 1e300));
+      CHECK_NOTHROW((void)crm::homogeneous_modified_bg_nbd<double>{0.5, 2.0, 1e-300}.try_probability_alive(c));
     }
   }
+}
+
+// The predictions of the nested models (the limits of the full models' as a, b -> infinity with
+// a/(a+b) -> p, or s, beta -> infinity with s/beta -> mu): scripts/homogeneous_predictions_reference.py
+// prints every value below (mpmath, 60 digits: the FULL models' formulas at a = p 1e30, b = (1-p) 1e30,
+// and, independently, integrals over lambda's Gamma posterior by mpmath.quad; the Pareto/NBD's
+// death-time integral by mpmath.quad).
+namespace {
+struct expected_row {
+  row customer;
+  double alive, conditional;
+};
+}  // namespace
+
+TEST_CASE("homogeneous models: predictions match mpmath", "[models][homogeneous]") {
+  const double t = 39.0;
+  const row c0{0, 0, 38.86}, c2{2, 30.43, 38.86}, c5{5, 10, 38.86}, c50{50, 30, 39};
+  SECTION("BG/NBD") {
+    const crm::homogeneous_bg_nbd<double> m{0.243, 4.414, 0.3};
+    for (const expected_row& e : {expected_row{c0, 1.0, 0.18831136765966132}, expected_row{c2, 0.58935623441476726, 0.81599441319337304},
+                                  expected_row{c5, 0.0072707041853781821, 0.017324556834704242},
+                                  expected_row{c50, 1.9893828458634014e-5, 6.6312349613400178e-5}}) {
+      INFO("x = " << e.customer.frequency);
+      CHECK(m.probability_alive(e.customer) == Approx(e.alive).epsilon(1e-14));
+      CHECK(m.conditional_expected_purchases(e.customer, t) == Approx(e.conditional).epsilon(1e-14));
+    }
+    CHECK(m.expected_purchases(t) == Approx(0.89988245007822345).epsilon(1e-14));
+    CHECK(m.probability_of_purchases(0, t) == Approx(0.57378635209600941).epsilon(1e-13));
+    CHECK(m.probability_of_purchases(1, t) == Approx(0.21554183153362674).epsilon(1e-13));
+    CHECK(m.probability_of_purchases(3, t) == Approx(0.0500716040917664).epsilon(1e-13));
+    CHECK(m.probability_of_purchases(10, t) == Approx(0.001015117939399524).epsilon(1e-13));
+  }
+  SECTION("modified BG/NBD") {
+    const crm::homogeneous_modified_bg_nbd<double> m{0.243, 4.414, 0.3};
+    for (const expected_row& e : {expected_row{c0, 0.57262876380264307, 0.10783250567293688},
+                                  expected_row{c2, 0.58935623441476726, 0.81599441319337304},
+                                  expected_row{c5, 0.0072707041853781821, 0.017324556834704242},
+                                  expected_row{c50, 1.9893828458634014e-5, 6.6312349613400178e-5}}) {
+      INFO("x = " << e.customer.frequency);
+      CHECK(m.probability_alive(e.customer) == Approx(e.alive).epsilon(1e-14));
+      CHECK(m.conditional_expected_purchases(e.customer, t) == Approx(e.conditional).epsilon(1e-14));
+    }
+    CHECK(m.expected_purchases(t) == Approx(0.62991771505475642).epsilon(1e-14));
+    CHECK(m.probability_of_purchases(0, t) == Approx(0.70165044646720658).epsilon(1e-13));
+    CHECK(m.probability_of_purchases(1, t) == Approx(0.15087928207353871).epsilon(1e-13));
+    CHECK(m.probability_of_purchases(3, t) == Approx(0.03505012286423648).epsilon(1e-13));
+    CHECK(m.probability_of_purchases(10, t) == Approx(0.00071058255757966677).epsilon(1e-13));
+  }
+  SECTION("Pareto/NBD") {
+    const crm::homogeneous_pareto_nbd<double> m{0.55, 10.58, 0.02};
+    for (const expected_row& e : {expected_row{c0, 0.36343027375493857, 0.10948362496607448},
+                                  expected_row{c2, 0.80964065422451821, 1.1308314157502104},
+                                  expected_row{c5, 0.051016580408520171, 0.15508496831032682},
+                                  expected_row{c50, 0.0020714398314444548, 0.057191409520997545}}) {
+      INFO("x = " << e.customer.frequency);
+      CHECK(m.probability_alive(e.customer) == Approx(e.alive).epsilon(1e-11));
+      CHECK(m.conditional_expected_purchases(e.customer, t) == Approx(e.conditional).epsilon(1e-11));
+    }
+    CHECK(m.expected_purchases(t) == Approx(1.4077348477416212).epsilon(1e-14));
+    CHECK(m.probability_alive(row{3, 20, 20}) == 1.0);  // bought at the end of its observation
+  }
+}
+
+TEST_CASE("homogeneous models: predictions are the full models' limits far out on the ridge", "[models][homogeneous]") {
+  // The library's own full models at a + b = K (Pareto/NBD: s = mu K, beta = K) approach the nested
+  // model's predictions as O(1/K): the gap at K = 1e7 is at most 1e-5 relative (it grows with
+  // x, as a/(b+x-1) - p/(1-p), and as 1/s for Pareto/NBD, s = 5e5) and a tenth of the gap at 1e6. Before, BG/NBD's expectations refused a + b >= 1e7 ("did not converge": the rounding
+  // bound of its quadrature grew with a + b) and its P(X(t) = n) lost digits (relative 6e-8 at 1e8).
+  const double t = 20.0, p = 0.3, mu = 0.05;
+  const crm::homogeneous_bg_nbd<double> h{0.7, 5.0, p};
+  const crm::homogeneous_modified_bg_nbd<double> hm{0.7, 5.0, p};
+  const crm::homogeneous_pareto_nbd<double> hp{0.7, 5.0, mu};
+  const auto bg = [&](double k) { return crm::bg_nbd<double>{0.7, 5.0, p * k, (1 - p) * k}; };
+  const auto mbg = [&](double k) { return crm::modified_bg_nbd<double>{0.7, 5.0, p * k, (1 - p) * k}; };
+  const auto par = [&](double k) { return crm::pareto_nbd<double>{0.7, 5.0, mu * k, k}; };
+  const auto converges = [](double limit, double at6, double at7, double tol) {
+    const double g6 = std::abs(at6 - limit) / limit, g7 = std::abs(at7 - limit) / limit;
+    INFO("limit " << limit << ", gaps " << g6 << " (1e6), " << g7 << " (1e7)");
+    CHECK(g7 <= tol);
+    if (g6 > 1e-12) CHECK((g7 < 0.2 * g6 && g7 > 0.05 * g6));
+  };
+  for (const row& c : {row{0, 0, 30}, row{1, 5, 30}, row{4, 28, 30}, row{12, 9, 30}}) {
+    INFO("x = " << c.frequency << ", t_x = " << c.recency);
+    converges(h.conditional_expected_purchases(c, t), bg(1e6).conditional_expected_purchases(c, t),
+              bg(1e7).conditional_expected_purchases(c, t), 1e-5);
+    converges(hm.conditional_expected_purchases(c, t), mbg(1e6).conditional_expected_purchases(c, t),
+              mbg(1e7).conditional_expected_purchases(c, t), 1e-5);
+    converges(hp.conditional_expected_purchases(c, t), par(1e6).conditional_expected_purchases(c, t),
+              par(1e7).conditional_expected_purchases(c, t), 1e-5);
+    CHECK(h.probability_alive(c) == Approx(bg(1e7).probability_alive(c)).epsilon(1e-5));
+    CHECK(hm.probability_alive(c) == Approx(mbg(1e7).probability_alive(c)).epsilon(1e-5));
+    converges(hp.probability_alive(c), par(1e6).probability_alive(c), par(1e7).probability_alive(c), 1e-5);
+  }
+  converges(h.expected_purchases(t), bg(1e6).expected_purchases(t), bg(1e7).expected_purchases(t), 1e-5);
+  converges(hm.expected_purchases(t), mbg(1e6).expected_purchases(t), mbg(1e7).expected_purchases(t), 1e-5);
+  converges(hp.expected_purchases(t), par(1e6).expected_purchases(t), par(1e7).expected_purchases(t), 1e-5);
+  for (const crm::count_t n : {0, 2, 7}) {
+    INFO("n = " << n);
+    converges(h.probability_of_purchases(n, t), bg(1e6).probability_of_purchases(n, t), bg(1e7).probability_of_purchases(n, t), 1e-5);
+    converges(hm.probability_of_purchases(n, t), mbg(1e6).probability_of_purchases(n, t), mbg(1e7).probability_of_purchases(n, t), 1e-5);
+    // far out: a + b = 1e8 and 1e10 still answered and within O(1/K)
+    CHECK(bg(1e8).conditional_expected_purchases(row{2, 10, 30}, t) ==
+          Approx(h.conditional_expected_purchases(row{2, 10, 30}, t)).epsilon(1e-7));
+    CHECK(bg(1e10).probability_of_purchases(n, t) == Approx(h.probability_of_purchases(n, t)).epsilon(1e-9));
+  }
+  CHECK(bg(1e10).conditional_expected_purchases(row{1, 5, 30}, t) ==
+        Approx(h.conditional_expected_purchases(row{1, 5, 30}, t)).epsilon(1e-10));
+  CHECK(bg(1e10).expected_purchases(t) == Approx(h.expected_purchases(t)).epsilon(1e-10));
+}
+
+TEST_CASE("homogeneous models: P(X(t) = n) sums to 1 with mean E[X(t)]", "[models][homogeneous]") {
+  for (const double t : {0.5, 10.0, 80.0}) {
+    const crm::homogeneous_bg_nbd<double> h{1.3, 6.0, 0.12};
+    const crm::homogeneous_modified_bg_nbd<double> hm{1.3, 6.0, 0.12};
+    double s = 0, mean = 0, sm = 0, mean_m = 0;
+    for (crm::count_t n = 0; n < 400; ++n) {
+      const double v = h.probability_of_purchases(n, t), vm = hm.probability_of_purchases(n, t);
+      s += v, mean += static_cast<double>(n) * v, sm += vm, mean_m += static_cast<double>(n) * vm;
+    }
+    INFO("t = " << t);
+    CHECK(s == Approx(1.0).epsilon(1e-13));
+    CHECK(sm == Approx(1.0).epsilon(1e-13));
+    CHECK(mean == Approx(h.expected_purchases(t)).epsilon(1e-12));
+    CHECK(mean_m == Approx(hm.expected_purchases(t)).epsilon(1e-12));
+  }
+  CHECK(crm::homogeneous_bg_nbd<double>{1.3, 6.0, 0.12}.probability_of_purchases(0, 0.0) == 1.0);
+  CHECK(crm::homogeneous_bg_nbd<double>{1.3, 6.0, 0.12}.probability_of_purchases(2, 0.0) == 0.0);
+}
+
+TEST_CASE("homogeneous models: predictions in float and long double", "[models][homogeneous]") {
+  const row c{2, 30.43, 38.86};
+  CHECK(crm::homogeneous_bg_nbd<float>{0.243f, 4.414f, 0.3f}.conditional_expected_purchases(crm::rfm_row<float>{2, 30.43f, 38.86f}, 39.0f) ==
+        Approx(0.81599441319337304).epsilon(1e-5));
+  CHECK(static_cast<double>(crm::homogeneous_bg_nbd<long double>{0.243L, 4.414L, 0.3L}.conditional_expected_purchases(
+            crm::rfm_row<long double>{2, 30.43L, 38.86L}, 39.0L)) == Approx(0.81599441319337304).epsilon(1e-15));
+  CHECK(static_cast<double>(crm::homogeneous_pareto_nbd<long double>{0.55L, 10.58L, 0.02L}.probability_alive(
+            crm::rfm_row<long double>{2, 30.43L, 38.86L})) == Approx(0.80964065422451821).epsilon(1e-11));
+  (void)c;
+}
+
+TEST_CASE("homogeneous models: predictions refuse bad input by name", "[models][homogeneous]") {
+  const crm::homogeneous_bg_nbd<double> h{0.5, 2.0, 0.3};
+  const crm::homogeneous_pareto_nbd<double> hp{0.5, 2.0, 0.05};
+  const row c{1, 2, 5};
+  const auto field = [](const crm::error_info& e) { return std::string(e.field); };
+  CHECK(field(h.try_conditional_expected_purchases(c, -1.0).error()) == "t");
+  CHECK(h.try_conditional_expected_purchases(c, std::nan("")).error().code == crm::errc::not_finite);
+  CHECK(h.try_probability_of_purchases(-1, 3.0).error().code == crm::errc::negative);
+  CHECK(field(crm::homogeneous_bg_nbd<double>{0.5, 2.0, 1.0}.try_probability_alive(c).error()) == "p");
+  CHECK(field(crm::homogeneous_modified_bg_nbd<double>{0.5, 2.0, 0.0}.try_expected_purchases(1.0).error()) == "p");
+  CHECK(field(hp.try_probability_alive(row{1, 6, 5}).error()) == "recency");
+  CHECK(std::string(hp.try_expected_purchases(std::numeric_limits<double>::infinity()).error().metric) ==
+        "homogeneous_pareto_nbd.expected_purchases");
+  CHECK(field(crm::homogeneous_pareto_nbd<double>{0.5, -2.0, 0.05}.try_conditional_expected_purchases(c, 1.0).error()) == "alpha");
+  CHECK_THROWS_AS(h.conditional_expected_purchases(c, -1.0), crm::metric_error);
+  CHECK(crm::nbd<double>{0.5, 2.0}.probability_alive(c) == 1.0);
+  CHECK(field(crm::nbd<double>{0.5, 2.0}.try_probability_alive(row{1, 6, 5}).error()) == "recency");
+}
+
+TEST_CASE("homogeneous models: intervals of their predictions from the fit's data", "[models][homogeneous]") {
+  // The nested models work with crm/models/intervals.hpp as the full ones: the estimate from the data
+  // at the homogeneous fit's maximum has the fit's standard errors (two numerical Hessians: 1e-3), and
+  // the delta-method intervals contain their estimates.
+  const std::vector<row> data = bg_data();
+  const auto h = crm::try_fit_homogeneous_bg_nbd<double>(data);
+  REQUIRE(h);
+  const auto est = crm::try_parameter_estimate(h->fit.params, data);
+  REQUIRE(est);
+  const auto se = est->standard_errors();
+  CHECK(se.r == Approx(h->fit.standard_errors.r).epsilon(1e-3));
+  CHECK(se.alpha == Approx(h->fit.standard_errors.alpha).epsilon(1e-3));
+  CHECK(se.p == Approx(h->fit.standard_errors.p).epsilon(1e-3));
+  const row c{3, 20, 40};
+  const auto a = crm::try_probability_alive_interval(*est, c);
+  REQUIRE(a);
+  CHECK(a->estimate == Approx(h->fit.params.probability_alive(c)).epsilon(1e-15));
+  CHECK((a->lower < a->estimate && a->estimate < a->upper));
+  const auto e = crm::try_conditional_expected_purchases_intervals(*est, std::span<const row>(data), 10.0);
+  REQUIRE(e);
+  CHECK((e->total.lower < e->total.estimate && e->total.estimate < e->total.upper));
+  const auto n = crm::try_fit_nbd<double>(data);
+  REQUIRE(n);
+  const auto ne = crm::try_parameter_estimate(n->params, data);
+  REQUIRE(ne);
+  CHECK(ne->standard_errors().r == Approx(n->standard_errors.r).epsilon(1e-3));
 }

@@ -256,6 +256,87 @@ struct homogeneous_bgnbd_family {
         .log_likelihood;
   }
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
+
+  // Predictions: the limits of the full model's (FHL 2005 eqs. 8-10; Batislam et al. 2007 for the
+  // modified) as a, b -> infinity with a/(a+b) -> p, where a/(b+m-1) -> p/(1-p), (a+b+x+k-1)/(a-1) -> 1/p
+  // and 2F1(r+x, b+x+k; a+b+x+k-1; z) -> (1 - (1-p) z)^-(r+x). Directly: a live customer with rate lambda
+  // buys at the events of a Poisson process and drops out at each with probability p, so its expected
+  // purchases in the next t are (1 - e^(-p lambda t)) / p, averaged over lambda's Gamma posterior.
+
+  /// P(alive | x, t_x, T) = 1 / (1 + [m > 0] p/(1-p) ((alpha+T)/(alpha+t_x))^(r+x)), m = x + Shift: the
+  /// likelihood's first term (still active at T) over the whole. A probability. Errors: the parameters,
+  /// an invalid row.
+  [[nodiscard]] result<T> try_probability_alive(const rfm_row<T>& c) const {
+    constexpr const char* m = Shift == 0 ? "homogeneous_bg_nbd.probability_alive" : "homogeneous_modified_bg_nbd.probability_alive";
+    if (auto e = check_row(c, m)) return e;
+    return alive(c);
+  }
+  [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
+
+  /// E[X(t)] = (1-p)^Shift / p [1 - (alpha/(alpha + p t))^r]: expected repeat purchases of a new
+  /// customer in (0, t] (t in the data's time unit). Errors: the parameters, t negative or not finite.
+  [[nodiscard]] result<T> try_expected_purchases(T t) const {
+    constexpr const char* m = Shift == 0 ? "homogeneous_bg_nbd.expected_purchases" : "homogeneous_modified_bg_nbd.expected_purchases";
+    if (auto e = check(m)) return e;
+    if (auto e = check_horizon(t, m)) return e;
+    const T shift = Shift == 0 ? T(1) : T(1) - p;
+    return shift * -std::expm1(-r * std::log1p(p * t / alpha)) / p;
+  }
+  [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
+
+  /// E[Y(t) | x, t_x, T] = P(alive) [1 - ((alpha+T)/(alpha+T+p t))^(r+x)] / p: expected repeat
+  /// purchases in the next t of a customer with this history. Errors: the parameters, an invalid row,
+  /// t negative or not finite.
+  [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    constexpr const char* m =
+        Shift == 0 ? "homogeneous_bg_nbd.conditional_expected_purchases" : "homogeneous_modified_bg_nbd.conditional_expected_purchases";
+    if (auto e = check_row(c, m)) return e;
+    if (auto e = check_horizon(t, m)) return e;
+    return alive(c) * -std::expm1(-(r + c.frequency) * std::log1p(p * t / (alpha + c.age))) / p;
+  }
+  [[nodiscard]] T conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    return try_conditional_expected_purchases(c, t).value();
+  }
+
+  /// P(X(t) = n) = (1-p)^m NB(n) + [m > 0] p (1-p)^(m-1) P(N >= n), m = n + Shift, N ~ NBD(r,
+  /// alpha/(alpha+t)) the purchases of a customer who never drops out (NB(n) = P(N = n); the tail is
+  /// the regularized incomplete beta I_{t/(alpha+t)}(n, r)): still active after n purchases, or
+  /// dropped out at the n-th. A probability. Errors: the parameters, n < 0, t negative or not finite.
+  [[nodiscard]] result<T> try_probability_of_purchases(count_t n_count, T t) const {
+    constexpr const char* m =
+        Shift == 0 ? "homogeneous_bg_nbd.probability_of_purchases" : "homogeneous_modified_bg_nbd.probability_of_purchases";
+    if (auto e = check(m)) return e;
+    if (n_count < 0) return error_info{errc::negative, m, "n"};
+    if (auto e = check_horizon(t, m)) return e;
+    if (t == T(0)) return n_count == 0 ? T(1) : T(0);
+    const T n = to_number<T>(n_count), k = n + static_cast<T>(Shift);
+    const T l1p = std::log1p(-p);
+    const T log_nb = detail::log_gamma(r + n) - detail::log_gamma(r) - detail::log_gamma(n + T(1)) - r * std::log1p(t / alpha) +
+                     n * (std::log(t) - std::log(alpha + t));
+    T v = std::exp(k * l1p + log_nb);
+    if (k > T(0)) {
+      const T tail = n_count == 0 ? T(1) : boost::math::ibeta(n, r, t / (alpha + t), detail::quiet_math_policy());
+      v += p * std::exp((k - T(1)) * l1p) * tail;
+    }
+    return v;
+  }
+  [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
+
+ private:
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept {
+    if (auto e = check(m)) return e;
+    return validate(std::span<const rfm_row<T>>(&c, 1), m);
+  }
+  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept {
+    if (!std::isfinite(t)) return {errc::not_finite, m, "t"};
+    if (t < T(0)) return {errc::negative, m, "t"};
+    return {};
+  }
+  // 1 / (1 + odds), ln odds = ln(p/(1-p)) + (r+x) ln(1 + (T - t_x)/(alpha + t_x)); no overflow.
+  [[nodiscard]] T alive(const rfm_row<T>& c) const {
+    if (c.frequency + static_cast<T>(Shift) == T(0)) return T(1);
+    return detail::logistic_complement(std::log(p) - std::log1p(-p) + (r + c.frequency) * std::log1p((c.age - c.recency) / (alpha + c.recency)));
+  }
 };
 /// BG/NBD with the same drop-out probability p for every customer (a, b -> infinity, a/(a+b) -> p).
 template <std::floating_point T = double>
@@ -294,6 +375,67 @@ struct homogeneous_pareto_nbd {
     return t.log_likelihood;
   }
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
+
+  // Predictions: the purchase rate lambda and the lifetime are independent, so a customer alive at T
+  // has lambda ~ Gamma(r+x, alpha+T) and still lives Exp(mu): expected purchases in the next t
+  // E[lambda] (1 - e^(-mu t)) / mu (the limits of the Pareto/NBD's as s, beta -> infinity, s/beta -> mu).
+
+  /// P(alive | x, t_x, T) = e^(-mu T) (alpha+T)^-(r+x) / [e^(-mu T) (alpha+T)^-(r+x) + mu J], J = the
+  /// death-time integral of the likelihood (alive at T, over alive or dead at tau in (t_x, T]). A
+  /// probability. Errors: the parameters, an invalid row, the integral's error estimate above 1e-9
+  /// (errc::not_converged), with the likelihood's work bound.
+  [[nodiscard]] result<T> try_probability_alive(const rfm_row<T>& c) const {
+    constexpr const char* m = "homogeneous_pareto_nbd.probability_alive";
+    if (auto e = check_row(c, m)) return e;
+    return alive(c, m);
+  }
+  [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
+
+  /// E[X(t)] = (r/alpha) (1 - e^(-mu t)) / mu: expected purchases of a new customer in (0, t].
+  /// Errors: the parameters, t negative or not finite.
+  [[nodiscard]] result<T> try_expected_purchases(T t) const {
+    constexpr const char* m = "homogeneous_pareto_nbd.expected_purchases";
+    if (auto e = check(m)) return e;
+    if (auto e = check_horizon(t, m)) return e;
+    return r / alpha * (-std::expm1(-mu * t) / mu);
+  }
+  [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
+
+  /// E[Y(t) | x, t_x, T] = P(alive) (r+x)/(alpha+T) (1 - e^(-mu t)) / mu: expected purchases in the
+  /// next t of a customer with this history. Errors: those of try_probability_alive, t negative or
+  /// not finite.
+  [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    constexpr const char* m = "homogeneous_pareto_nbd.conditional_expected_purchases";
+    if (auto e = check_row(c, m)) return e;
+    if (auto e = check_horizon(t, m)) return e;
+    const result<T> a = alive(c, m);
+    if (!a) return a;
+    return *a * (r + c.frequency) / (alpha + c.age) * (-std::expm1(-mu * t) / mu);
+  }
+  [[nodiscard]] T conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    return try_conditional_expected_purchases(c, t).value();
+  }
+
+ private:
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept {
+    if (auto e = check(m)) return e;
+    return validate(std::span<const rfm_row<T>>(&c, 1), m);
+  }
+  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept {
+    if (!std::isfinite(t)) return {errc::not_finite, m, "t"};
+    if (t < T(0)) return {errc::negative, m, "t"};
+    return {};
+  }
+  // 1 / (1 + mu J / E) in logs, E = e^(-mu T) (alpha+T)^-(r+x).
+  [[nodiscard]] result<T> alive(const rfm_row<T>& c, const char* m) const {
+    const T k = r + c.frequency;
+    const detail::death_integrals<T> di = detail::homogeneous_death_integrals<T>(k, alpha, mu, c.recency, c.age);
+    if (!di.ok) return error_info{errc::not_converged, m, "mu", "the death-time integral did not reach 1e-9 within its work bound"};
+    if (!(di.value[0] > T(0))) return T(1);  // t_x = T: bought at the end
+    const T log_e = -mu * c.age - k * std::log(alpha + c.age);
+    const T log_dead = std::log(mu) + di.log_scale + std::log(di.value[0]);
+    return detail::logistic_complement(log_dead - log_e);
+  }
 };
 
 /**

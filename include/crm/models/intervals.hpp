@@ -32,7 +32,9 @@
 #include <crm/models/fit.hpp>
 #include <crm/models/gamma_gamma.hpp>
 #include <crm/models/generate.hpp>
+#include <crm/models/homogeneous.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
 
 #include <boost/math/special_functions/erf.hpp>
@@ -77,6 +79,30 @@ struct model_parameters<pareto_nbd<T>> {
   static constexpr std::size_t size = 4;
   static constexpr std::array<T, 4> get(const pareto_nbd<T>& m) noexcept { return {m.r, m.alpha, m.s, m.beta}; }
   static constexpr pareto_nbd<T> make(const std::array<T, 4>& v) noexcept { return {v[0], v[1], v[2], v[3]}; }
+};
+// The nested models of the boundaries (crm/models/nbd.hpp, crm/models/homogeneous.hpp): p of the
+// homogeneous BG/NBD family is a probability, so a bootstrap draw of ln p above 0 (p >= 1) is refused
+// by the model's check (errc::out_of_range on "p") and fails that interval.
+template <std::floating_point T>
+struct model_parameters<nbd<T>> {
+  using number = T;
+  static constexpr std::size_t size = 2;
+  static constexpr std::array<T, 2> get(const nbd<T>& m) noexcept { return {m.r, m.alpha}; }
+  static constexpr nbd<T> make(const std::array<T, 2>& v) noexcept { return {v[0], v[1]}; }
+};
+template <std::floating_point T, int Shift>
+struct model_parameters<homogeneous_bgnbd_family<T, Shift>> {
+  using number = T;
+  static constexpr std::size_t size = 3;
+  static constexpr std::array<T, 3> get(const homogeneous_bgnbd_family<T, Shift>& m) noexcept { return {m.r, m.alpha, m.p}; }
+  static constexpr homogeneous_bgnbd_family<T, Shift> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
+};
+template <std::floating_point T>
+struct model_parameters<homogeneous_pareto_nbd<T>> {
+  using number = T;
+  static constexpr std::size_t size = 3;
+  static constexpr std::array<T, 3> get(const homogeneous_pareto_nbd<T>& m) noexcept { return {m.r, m.alpha, m.mu}; }
+  static constexpr homogeneous_pareto_nbd<T> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
 };
 template <std::floating_point T>
 struct model_parameters<bg_bb<T>> {

@@ -56,6 +56,15 @@ struct nbd {
   }
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
 
+  /// P(alive | history) = 1: nobody drops out (so the NBD stands in for a drop-out model wherever one
+  /// is asked for P(alive), e.g. a forecast from a fit that ended on the NBD limit). Errors: the
+  /// parameters, an invalid row.
+  [[nodiscard]] result<T> try_probability_alive(const rfm_row<T>& c) const {
+    if (auto e = check_row(c, "nbd.probability_alive")) return e;
+    return T(1);
+  }
+  [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
+
   /// E[X(t)] = r t / alpha: expected purchases of a new customer in (0, t].
   [[nodiscard]] result<T> try_expected_purchases(T t) const {
     constexpr const char* m = "nbd.expected_purchases";
