@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -450,6 +451,33 @@ TEST_CASE("csv: quoting, blanks, CRLF, byte-order mark, blank lines, no final li
   // quoting errors
   check_bad_orders("customer_id,date,amount\n1,\"2023-01-01,1\n", {2, 2, "date", errc::malformed});
   check_bad_orders("customer_id,date,amount\n1,\"2023-01-01\"x,1\n", {2, 2, "date", errc::malformed});
+}
+
+TEST_CASE("csv: from_text keeps a std::string it is given to keep, and views any other text", "[aggregate][csv]") {
+  // An input made from a temporary std::string, read after the statement that made it ended: it read
+  // the freed string (ASan: heap-use-after-free in the clang preset).
+  const std::string rows = "customer_id,date,amount\n1,2023-01-01,12.5\n2,2023-01-02,3\n";
+  const auto in = csv_input::from_text(std::string(rows) + std::string(200, ' ') + "\n", "kept.csv");
+  // memory of the same size, likely where a freed temporary's text was: must not show through
+  const std::string other(rows.size() + 201, 'x');
+  const auto r = crm::try_read_orders_csv(in);
+  INFO(r.summary.message());
+  REQUIRE(r.summary.ok());
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[1].amount == 3.0);
+  CHECK(r.summary.source == "kept.csv");
+  // copies share the kept text: a copy outlives the original
+  std::optional<csv_input> first(csv_input::from_text(std::string(rows), "a.csv"));
+  const csv_input copy = *first;
+  first.reset();
+  CHECK(crm::read_orders_csv(copy).records.size() == 2);
+  // a std::string the caller keeps (an lvalue), a string_view and a literal are viewed, not copied
+  const auto view = csv_input::from_text(rows);
+  CHECK(view.text.data() == rows.data());
+  CHECK(view.owned_text == nullptr);
+  CHECK(csv_input::from_text(std::string_view(rows)).text.data() == rows.data());
+  CHECK(crm::read_orders_csv(csv_input::from_text("customer_id,date,amount\n1,2023-01-01,1\n")).records.size() == 1);
+  CHECK(other.size() == rows.size() + 201);
 }
 
 TEST_CASE("csv: a quoted header name has its doubled quotes made one (RFC 4180)", "[aggregate][csv]") {

@@ -39,12 +39,14 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iterator>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -154,7 +156,8 @@ struct csv_input {
   csv_input(const std::filesystem::path& file) : path(file), source(file.string()) {}  // NOLINT: implicit
   csv_input(const char* file) : csv_input(std::filesystem::path(file)) {}              // NOLINT
   csv_input(const std::string& file) : csv_input(std::filesystem::path(file)) {}       // NOLINT
-  /// In-memory text; `name` stands for the file name in messages.
+  /// In-memory text, not copied: a view, so the text (a literal, a std::string or a buffer the
+  /// caller keeps) must outlive every read of the input. `name` stands for the file name in messages.
   [[nodiscard]] static csv_input from_text(std::string_view text, std::string name = "<text>") {
     csv_input in{std::filesystem::path{}};
     in.text = text;
@@ -162,10 +165,24 @@ struct csv_input {
     in.source = std::move(name);
     return in;
   }
+  /// In-memory text from a std::string the caller gives up (a temporary, `a + b`, std::move(s)):
+  /// the input keeps it, shared by its copies, so `auto in = csv_input::from_text(load());` reads
+  /// valid memory (a view of the temporary read freed memory once the statement ended). No copy of
+  /// the text is made.
+  template <class String>
+    requires std::same_as<String, std::string>
+  [[nodiscard]] static csv_input from_text(String&& text, std::string name = "<text>") {
+    csv_input in = from_text(std::string_view(), std::move(name));
+    in.owned_text = std::make_shared<const std::string>(std::move(text));
+    in.text = *in.owned_text;
+    return in;
+  }
   std::filesystem::path path;
   std::string_view text;
   bool is_text = false;
   std::string source;
+  /// The text `text` views when the input was made from a std::string rvalue (else empty).
+  std::shared_ptr<const std::string> owned_text{};
 };
 
 /// Which columns hold an order. Empty names are columns the file does not have (optional ones only).
