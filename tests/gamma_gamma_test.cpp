@@ -251,6 +251,25 @@ TEST_CASE("gamma_gamma: repeat customers with zero spend are refused by default,
   std::filesystem::remove(file), std::filesystem::remove(clean);
 }
 
+namespace {
+// A column name as a program gets it at run time (from a configuration, a command line): a
+// std::string too long for the small-string buffer, so it lives on the heap.
+std::string configured_spend_column() { return std::string("average_spend_of_the_customer_in_dollars"); }
+}  // namespace
+
+TEST_CASE("gamma_gamma: read_spend_csv options built from temporary names keep them", "[gamma_gamma][errors]") {
+  // The options held string_views: a name given as a temporary std::string dangled once the
+  // declaration ended (ASan: heap-use-after-free), and the read looked for whatever the freed memory held.
+  const auto file = write_temp("crm_gg_named.csv", "x,average_spend_of_the_customer_in_dollars\n2,10.5\n1,4\n");
+  const crm::spend_csv_options options{.frequency_col = "x", .average_spend_col = configured_spend_column()};
+  const std::string other(configured_spend_column().size(), '#');  // likely where the freed name was
+  const auto d = crm::read_spend_csv(file, options);
+  REQUIRE(d.rows.size() == 2);
+  CHECK(d.rows[0] == crm::spend_row<double>{2, 10.5, 1});
+  CHECK(other.front() == '#');
+  std::filesystem::remove(file);
+}
+
 TEST_CASE("gamma_gamma: generator is deterministic and draws every transaction", "[gamma_gamma][generate]") {
   const std::vector<crm::count_t> freq{0, 1, 5, 1000};
   const auto a = crm::generate(published, freq, 11), b = crm::generate(published, freq, 11);

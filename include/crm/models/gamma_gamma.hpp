@@ -112,11 +112,13 @@ enum class zero_spend_rows {
   skip,    ///< leave the row out and count it in spend_csv_data::skipped_zero_spend
 };
 
-/// Columns and the zero-spend policy of read_spend_csv.
+/// Columns and the zero-spend policy of read_spend_csv. The names are owned strings, as in the
+/// aggregation layer's column structs: options built from a temporary (`.weight_col = name()`) and
+/// read later keep their names (views of the temporary read freed memory).
 struct spend_csv_options {
-  std::string_view frequency_col = "x";         ///< number of transactions
-  std::string_view average_spend_col = "zbar";  ///< their mean value
-  std::string_view weight_col = "";             ///< empty: weight 1
+  std::string frequency_col = "x";         ///< number of transactions
+  std::string average_spend_col = "zbar";  ///< their mean value
+  std::string weight_col{};                ///< empty: weight 1
   zero_spend_rows zero_spend = zero_spend_rows::refuse;
 };
 
@@ -188,7 +190,9 @@ template <std::floating_point T = double>
                                                        std::string_view frequency_col = "x",
                                                        std::string_view average_spend_col = "zbar",
                                                        std::string_view weight_col = "") {
-  return read_spend_csv<T>(file, spend_csv_options{frequency_col, average_spend_col, weight_col, zero_spend_rows::refuse}).rows;
+  return read_spend_csv<T>(file, spend_csv_options{std::string(frequency_col), std::string(average_spend_col),
+                                                   std::string(weight_col), zero_spend_rows::refuse})
+      .rows;
 }
 
 namespace detail {
