@@ -237,6 +237,26 @@ TEST_CASE("bg_bb: CSV reader names file, line and field", "[bg_bb][errors]") {
   std::filesystem::remove(ok), std::filesystem::remove(bad), std::filesystem::remove(frac), std::filesystem::remove(over);
 }
 
+TEST_CASE("bg_bb: read_discrete_csv reads semicolon-delimited files with decimal-comma weights", "[bg_bb][errors]") {
+  // Counts are whole numbers in either format; weights (here fractional) take the decimal comma.
+  const auto file = write_temp("crm_bb_regional.csv", "frequency;recency;periods;weights\n0;0;6;10,5\n2;3;6;4\n");
+  const crm::model_csv_format regional{.delimiter = ';', .decimal_comma = true};
+  const auto rows = crm::read_discrete_csv(file, "frequency", "recency", "periods", "weights", regional);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0] == crm::discrete_row<double>{0, 0, 6, 10.5});
+  CHECK(rows[1] == crm::discrete_row<double>{2, 3, 6, 4});
+  // without the option the weight 10,5 is refused, and the reason names it
+  try {
+    (void)crm::read_discrete_csv(file, "frequency", "recency", "periods", "weights", {.delimiter = ';'});
+    FAIL("no error");
+  } catch (const crm::data_error& e) {
+    CHECK(e.line() == 2);
+    CHECK(e.field() == "weights");
+    CHECK(std::string(e.what()).find("model_csv_format::decimal_comma") != std::string::npos);
+  }
+  std::filesystem::remove(file);
+}
+
 TEST_CASE("bg_bb: generator is deterministic and consistent with the model", "[bg_bb][generate]") {
   const crm::bg_bb<double> m{.alpha = 1.204, .beta = 0.750, .gamma = 0.657, .delta = 2.783};
   const auto a = crm::generate(m, {.customers = 100'000, .periods = 6, .seed = 9});

@@ -270,6 +270,34 @@ TEST_CASE("gamma_gamma: read_spend_csv options built from temporary names keep t
   std::filesystem::remove(file);
 }
 
+TEST_CASE("gamma_gamma: read_spend_csv reads semicolon-delimited files with decimal commas", "[gamma_gamma][errors]") {
+  // The published CDNOW spend file's layout (x, zbar) as a European export writes it; expected
+  // values: the decimal literals.
+  const auto file = write_temp("crm_gg_regional.csv", "id;x;zbar;w\n1;2;10,50;1\n2;0;0;2\n3;1;4;0,5\n4;3;0,0;3\n");
+  const crm::model_csv_format regional{.delimiter = ';', .decimal_comma = true};
+  const auto d = crm::read_spend_csv(file, {.weight_col = "w", .zero_spend = crm::zero_spend_rows::skip}, regional);
+  REQUIRE(d.rows.size() == 3);
+  CHECK(d.rows[0] == crm::spend_row<double>{2, 10.5, 1});
+  CHECK(d.rows[2] == crm::spend_row<double>{1, 4, 0.5});
+  CHECK(d.skipped_lines == std::vector<long long>{5});
+  const auto plain = crm::read_spend_csv<long double>(write_temp("crm_gg_regional2.csv", "x;zbar\n2;10,50\n"), "x", "zbar", "",
+                                                      regional);
+  REQUIRE(plain.size() == 1);
+  CHECK(plain[0].average_spend == 10.50L);
+  // a '.' in a decimal-comma file: an error naming line, column and the option
+  const auto dot = write_temp("crm_gg_regional3.csv", "x;zbar\n2;10.50\n");
+  try {
+    (void)crm::read_spend_csv(dot, "x", "zbar", "", regional);
+    FAIL("no error");
+  } catch (const crm::data_error& e) {
+    CHECK(e.line() == 2);
+    CHECK(e.column() == 2);
+    CHECK(std::string(e.what()).find("with model_csv_format::decimal_comma the decimal separator is ','") != std::string::npos);
+  }
+  std::filesystem::remove(file), std::filesystem::remove(dot);
+  std::filesystem::remove(std::filesystem::temp_directory_path() / "crm_gg_regional2.csv");
+}
+
 TEST_CASE("gamma_gamma: generator is deterministic and draws every transaction", "[gamma_gamma][generate]") {
   const std::vector<crm::count_t> freq{0, 1, 5, 1000};
   const auto a = crm::generate(published, freq, 11), b = crm::generate(published, freq, 11);

@@ -38,6 +38,15 @@ caught read_error(const std::filesystem::path& p, std::string_view weight = "") 
   }
   return {};
 }
+// The line of the data_error a read in format `f` raises (-1: none).
+long long read_error_with(const std::filesystem::path& p, const crm::model_csv_format& f) {
+  try {
+    (void)crm::read_rfm_csv<double>(p, "frequency", "recency", "T", "", f);
+  } catch (const crm::data_error& e) {
+    return e.line();
+  }
+  return -1;
+}
 }  // namespace
 
 TEST_CASE("read_rfm_csv: reads the CDNOW summary, all 2357 customers", "[models][data]") {
@@ -187,6 +196,70 @@ TEST_CASE("model readers: messages in the CSV readers' one format, file:line: co
     temp_csv t("frequency,recency,periods,weights\n2,7,6,1\n", "crm_msg.csv");
     const auto discrete = [](const std::filesystem::path& p) { (void)crm::read_discrete_csv<double>(p); };
     CHECK(what(t.path, discrete).rfind("crm_msg.csv:2: column 2 'recency' is larger than periods", 0) == 0);
+  }
+}
+
+TEST_CASE("read_rfm_csv: regional files, semicolon or tab between fields and decimal commas (model_csv_format)",
+          "[models][data]") {
+  // The CDNOW summary's first rows (Fader, Hardie & Lee 2005: ID 1 x 2, t_x 30.43, T 38.86) as a
+  // European export writes them. Expected values: the decimal literals, read by the compiler.
+  const crm::model_csv_format regional{.delimiter = ';', .decimal_comma = true};
+  {
+    temp_csv t("id;frequency;recency;T\r\n1;2;30,43;38,86\r\n2;0;0;38,86\r\n3;1;\"1,5E+1\";+38,86\r\n");
+    const auto rows = crm::read_rfm_csv(t.path, "frequency", "recency", "T", "", regional);
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0] == crm::rfm_row<double>{2.0, 30.43, 38.86, 1.0});
+    CHECK(rows[1] == crm::rfm_row<double>{0.0, 0.0, 38.86, 1.0});
+    CHECK(rows[2] == crm::rfm_row<double>{1.0, 15.0, 38.86, 1.0});
+    const auto wide = crm::read_rfm_csv<long double>(t.path, "frequency", "recency", "T", "", regional);
+    CHECK(wide[0].recency == 30.43L);
+    CHECK(crm::read_rfm_csv<float>(t.path, "frequency", "recency", "T", "", regional)[0].age == 38.86f);
+  }
+  {  // a tab-delimited file with decimal points and weights
+    temp_csv t("frequency\trecency\tT\tw\n2\t30.43\t38.86\t3\n");
+    const auto rows = crm::read_rfm_csv(t.path, "frequency", "recency", "T", "w", {.delimiter = '\t'});
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0] == crm::rfm_row<double>{2.0, 30.43, 38.86, 3.0});
+  }
+  const auto message = [](const std::filesystem::path& p, const crm::model_csv_format& f) {
+    try {
+      (void)crm::read_rfm_csv<double>(p, "frequency", "recency", "T", "", f);
+    } catch (const crm::data_error& e) {
+      const std::string m = e.what();
+      return m.substr(m.find(p.filename().string()));
+    }
+    return std::string("(no error)");
+  };
+  {  // with a decimal comma a '.' or a thousands separator is an error, never a guess
+    temp_csv t("frequency;recency;T\n2;30.43;38,86\n", "crm_regional.csv");
+    CHECK(message(t.path, regional) ==
+          "crm_regional.csv:2: column 2 'recency' has a decimal point '.', but with model_csv_format::decimal_comma the "
+          "decimal separator is ',' (and thousands separators are not accepted): '30.43'");
+    temp_csv g("frequency;recency;T\n2;1.030,5;1.038,86\n", "crm_regional.csv");
+    CHECK(message(g.path, regional) ==
+          "crm_regional.csv:2: column 2 'recency' has a thousands separator ('.'): amounts are read without digit "
+          "grouping: '1.030,5'");
+    temp_csv n("frequency;recency;T\n2;1 030,5;1 038,86\n", "crm_regional.csv");
+    CHECK(message(n.path, regional) ==
+          "crm_regional.csv:2: column 2 'recency' has a thousands separator (a space): amounts are read without digit "
+          "grouping: '1 030,5'");
+  }
+  {  // without it, a decimal comma is refused and the reason says which option reads it
+    temp_csv t("frequency;recency;T\n2;30,43;38,86\n", "crm_regional.csv");
+    CHECK(message(t.path, {.delimiter = ';'}) ==
+          "crm_regional.csv:2: column 2 'recency' has a decimal comma ',' (read such a file with "
+          "model_csv_format::decimal_comma and a delimiter other than ','; thousands separators are not accepted): '30,43'");
+    temp_csv q("frequency,recency,T\n2,\"30,43\",38.86\n", "crm_regional.csv");
+    CHECK(message(q.path, {}).find("column 2 'recency' has a decimal comma ','") != std::string::npos);
+  }
+  {  // a decimal comma cannot go with ',' between fields: refused before the file is read (line 0)
+    temp_csv t("frequency,recency,T\n2,30,38\n", "crm_regional.csv");
+    CHECK(message(t.path, {.decimal_comma = true}).rfind(
+              "crm_regional.csv:0: model_csv_format::decimal_comma cannot go with ',' as the delimiter", 0) == 0);
+    CHECK(read_error_with(t.path, {.decimal_comma = true}) == 0);
+    CHECK(message("/nonexistent/dir/crm_regional.csv", {.decimal_comma = true}).find("cannot go with ','") !=
+          std::string::npos);
+    CHECK(message(t.path, {.delimiter = '"'}).find("model_csv_format::delimiter cannot be") != std::string::npos);
   }
 }
 

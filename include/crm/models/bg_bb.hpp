@@ -92,6 +92,7 @@ template <std::floating_point T>
  * @brief Reads (frequency, recency, periods[, weight]) rows from a CSV file with a header line.
  * Defaults are the columns of the published donations file (`frequency`, `recency`, `periods`,
  * `weights`); `weight_col` empty means weight 1. Counts must be whole numbers ("6", not "6.0").
+ * `format`: the delimiter and the weights' decimal separator (crm::model_csv_format).
  * Any malformed or invalid row (see crm::validate) raises crm::data_error(file, line, column, field, reason).
  */
 template <std::floating_point T = double>
@@ -99,8 +100,9 @@ template <std::floating_point T = double>
                                                              std::string_view frequency_col = "frequency",
                                                              std::string_view recency_col = "recency",
                                                              std::string_view periods_col = "periods",
-                                                             std::string_view weight_col = "weights") {
-  detail::csv_reader in(file);
+                                                             std::string_view weight_col = "weights",
+                                                             const model_csv_format& format = {}) {
+  detail::csv_reader in(file, format);
   const std::size_t fx = in.column(frequency_col);
   const std::size_t fr = in.column(recency_col);
   const std::size_t fn = in.column(periods_col);

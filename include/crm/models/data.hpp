@@ -70,6 +70,8 @@ template <std::floating_point T>
  * Columns are found by name; other columns are ignored. `weight_col` empty means every row has
  * weight 1. Every row is validated (see crm::validate); any malformed or invalid row raises
  * crm::data_error(file, line, column, field, reason). Blank lines are skipped; no row is dropped silently.
+ * `format`: the delimiter and decimal separator (crm::model_csv_format), e.g. `{.delimiter = ';',
+ * .decimal_comma = true}` for a European export with 30,43.
  * Example: `crm::read_rfm_csv("cdnow_customers_summary.csv")` (columns frequency, recency, T).
  */
 template <std::floating_point T = double>
@@ -77,8 +79,9 @@ template <std::floating_point T = double>
                                                    std::string_view frequency_col = "frequency",
                                                    std::string_view recency_col = "recency",
                                                    std::string_view age_col = "T",
-                                                   std::string_view weight_col = "") {
-  detail::csv_reader in(file);
+                                                   std::string_view weight_col = "",
+                                                   const model_csv_format& format = {}) {
+  detail::csv_reader in(file, format);
   const std::size_t fx = in.column(frequency_col);
   const std::size_t fr = in.column(recency_col);
   const std::size_t fa = in.column(age_col);

@@ -139,15 +139,17 @@ struct spend_csv_data {
  * exactly 0 is refused unless `options.zero_spend` is `zero_spend_rows::skip`: then the row is left
  * out and counted, with its weight and line, in the result. Any malformed row, negative or
  * non-finite value, fractional frequency, or (refused) zero spend raises
- * crm::data_error(file, line, column, field, reason).
+ * crm::data_error(file, line, column, field, reason). `format`: the delimiter and decimal separator
+ * (crm::model_csv_format), e.g. `{.delimiter = ';', .decimal_comma = true}` for zbar written 10,50.
  *
  * **Example**
  *     auto data = crm::read_spend_csv(file, {.zero_spend = crm::zero_spend_rows::skip});
  *     // data.rows, and data.skipped_zero_spend customers left out (data.skipped_lines)
  */
 template <std::floating_point T = double>
-[[nodiscard]] spend_csv_data<T> read_spend_csv(const std::filesystem::path& file, const spend_csv_options& options) {
-  detail::csv_reader in(file);
+[[nodiscard]] spend_csv_data<T> read_spend_csv(const std::filesystem::path& file, const spend_csv_options& options,
+                                               const model_csv_format& format = {}) {
+  detail::csv_reader in(file, format);
   const std::size_t fx = in.column(options.frequency_col);
   const std::size_t fz = in.column(options.average_spend_col);
   const bool weighted = !options.weight_col.empty();
@@ -189,9 +191,11 @@ template <std::floating_point T = double>
 [[nodiscard]] std::vector<spend_row<T>> read_spend_csv(const std::filesystem::path& file,
                                                        std::string_view frequency_col = "x",
                                                        std::string_view average_spend_col = "zbar",
-                                                       std::string_view weight_col = "") {
+                                                       std::string_view weight_col = "",
+                                                       const model_csv_format& format = {}) {
   return read_spend_csv<T>(file, spend_csv_options{std::string(frequency_col), std::string(average_spend_col),
-                                                   std::string(weight_col), zero_spend_rows::refuse})
+                                                   std::string(weight_col), zero_spend_rows::refuse},
+                           format)
       .rows;
 }
 

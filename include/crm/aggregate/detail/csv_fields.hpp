@@ -254,13 +254,27 @@ field_failure parse_amount(std::string_view s, T& out) {
   return {};
 }
 
+/// The two reasons of amount_separator_reason that name the reader's decimal-comma option: a '.'
+/// where the decimal separator is ',', and a ',' where it is '.'. Each reader says its own option
+/// (csv_format::decimal_comma here, model_csv_format::decimal_comma in the model readers).
+struct decimal_separator_words {
+  const char* point_in_comma_file;
+  const char* comma_in_point_file;
+};
+inline constexpr decimal_separator_words csv_format_separator_words{
+    "has a decimal point '.', but with csv_format::decimal_comma the decimal separator is ',' (and thousands "
+    "separators are not accepted)",
+    "has a decimal comma ',' (read such a file with csv_format::decimal_comma; thousands separators are not "
+    "accepted)"};
+
 /// Why an amount that is no number has a separator it may not have, in words; nullptr when it has
 /// none of them (or is no number in any case: "12x"). A space, a no-break space (U+00A0, U+202F) or
 /// an apostrophe between digits is a thousands separator. With a decimal comma, a '.' is a thousands
 /// separator when there are several or a ',' follows, else a decimal point; with a decimal point, a
 /// ',' is a thousands separator when there are several or a '.' follows, else a decimal comma.
 /// Either way the amount is refused: "1.234" may be 1234 or 1.234, and the reader never guesses.
-constexpr const char* amount_separator_reason(std::string_view s, bool decimal_comma) noexcept {
+constexpr const char* amount_separator_reason(std::string_view s, bool decimal_comma,
+                                              const decimal_separator_words& words = csv_format_separator_words) noexcept {
   constexpr std::string_view nbsp = "\xC2\xA0", narrow_nbsp = "\xE2\x80\xAF";
   std::size_t i = 0;
   const std::size_t n = s.size();
@@ -308,36 +322,37 @@ constexpr const char* amount_separator_reason(std::string_view s, bool decimal_c
   if (decimal_comma) {
     if (dots == 0) return nullptr;
     if (dots > 1 || comma_after_dot) return "has a thousands separator ('.'): amounts are read without digit grouping";
-    return "has a decimal point '.', but with csv_format::decimal_comma the decimal separator is ',' (and thousands "
-           "separators are not accepted)";
+    return words.point_in_comma_file;
   }
   if (commas == 0) return nullptr;
   if (commas > 1 || dot_after_comma) return "has a thousands separator (','): amounts are read without digit grouping";
-  return "has a decimal comma ',' (read such a file with csv_format::decimal_comma; thousands separators are not "
-         "accepted)";
+  return words.comma_in_point_file;
 }
 
 /// An amount in T with the decimal separator of the file: parse_amount's rules with ',' in place of
 /// '.' when decimal_comma (then any '.' is refused: never read as a decimal point or skipped as a
 /// thousands separator). The text given to T is the field's with ',' made '.', so a decimal type is
 /// exact: 0,10 is exactly 0.10. A field refused for a separator says which (amount_separator_reason).
+/// `words`: how the reasons name the decimal-comma option (the model readers name theirs).
 template <number T>
-field_failure parse_comma_amount(std::string_view s, T& out);
+field_failure parse_comma_amount(std::string_view s, T& out,
+                                 const decimal_separator_words& words = csv_format_separator_words);
 
 template <number T>
-field_failure parse_amount(std::string_view s, T& out, bool decimal_comma) {
+field_failure parse_amount(std::string_view s, T& out, bool decimal_comma,
+                           const decimal_separator_words& words = csv_format_separator_words) {
   if (decimal_comma) [[unlikely]]
-    return parse_comma_amount(s, out);
+    return parse_comma_amount(s, out, words);
   const field_failure r = parse_amount(s, out);
   if (r.code == errc::malformed) [[unlikely]]
-    if (const char* why = amount_separator_reason(s, false)) return {errc::malformed, why};
+    if (const char* why = amount_separator_reason(s, false, words)) return {errc::malformed, why};
   return r;
 }
 
 /// parse_amount(s, out, true): the decimal-comma form, out of the point form's way.
 template <number T>
-field_failure parse_comma_amount(std::string_view s, T& out) {
-  if (const char* why = amount_separator_reason(s, true)) return {errc::malformed, why};
+field_failure parse_comma_amount(std::string_view s, T& out, const decimal_separator_words& words) {
+  if (const char* why = amount_separator_reason(s, true, words)) return {errc::malformed, why};
   if (s.find('.') != std::string_view::npos) return {errc::malformed, "is not a number"};
   char buffer[64];
   if (s.size() <= sizeof buffer) {

@@ -3,14 +3,18 @@
 // Copyright (c) 2026 crm-metrics contributors
 // IWYU pragma: private, include <crm/models.hpp>
 //
-// Reads comma-separated files with a header line (RFC 4180 subset: optional double quotes around
-// a field, "" inside quotes, CRLF or LF line ends, a UTF-8 byte-order mark). Numbers are parsed with
-// std::from_chars over the whole field (surrounding spaces allowed): "12abc", "", "1,5" are errors.
-// Every error is a crm::data_error naming the file, the 1-based line, the column and the field, in the
-// CSV readers' format ("spend.csv:3: column 2 'average_spend' is not a number: 'abc'"). Blank lines are
-// skipped (they hold no customer); no other line is ever dropped.
+// Reads delimited files with a header line (RFC 4180 subset: optional double quotes around a field,
+// "" inside quotes, CRLF or LF line ends, a UTF-8 byte-order mark), ',' between fields unless
+// crm::model_csv_format says another delimiter. Decimal numbers are parsed by the aggregation layer's
+// CSV field parser (detail::parse_amount: the nearest value, a decimal point or, with
+// model_csv_format::decimal_comma, a decimal comma; a thousands separator is refused and named);
+// whole numbers with std::from_chars; always over the whole field (surrounding spaces allowed):
+// "12abc", "", "1,5" are errors. Every error is a crm::data_error naming the file, the 1-based line,
+// the column and the field, in the CSV readers' format ("spend.csv:3: column 2 'average_spend' is not
+// a number: 'abc'"). Blank lines are skipped (they hold no customer); no other line is ever dropped.
 #pragma once
 
+#include <crm/aggregate/detail/csv_fields.hpp>
 #include <crm/core/error.hpp>
 #include <crm/detail/decimal_text.hpp>
 
@@ -22,16 +26,48 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
+
+/// The layout of a model input file (read_rfm_csv, read_spend_csv, read_discrete_csv): the field
+/// separator and the decimal separator, as crm::csv_format's `delimiter` and `decimal_comma` mean
+/// them for the order readers, read by the same field parser. These files hold no dates.
+struct model_csv_format {
+  char delimiter = ',';  ///< field separator: any character but '"', CR and LF (';' and '\t' for European exports)
+  /// Decimal numbers written with a decimal comma (30,43), as 1C, Bitrix24, amoCRM and most European
+  /// exports write them. Then a '.' in a number is an error (never a guess), as is a thousands
+  /// separator (space, no-break space, '.', apostrophe); the delimiter must not be ',' (that format
+  /// is refused before the file is read, at line 0). Whole-number columns (the counts of
+  /// read_discrete_csv) are read the same either way.
+  bool decimal_comma = false;
+};
+
 namespace detail {
+
+/// How the model readers' messages name their decimal-comma option (the field parser's reasons).
+inline constexpr decimal_separator_words model_csv_separator_words{
+    "has a decimal point '.', but with model_csv_format::decimal_comma the decimal separator is ',' (and "
+    "thousands separators are not accepted)",
+    "has a decimal comma ',' (read such a file with model_csv_format::decimal_comma and a delimiter other than "
+    "','; thousands separators are not accepted)"};
 
 /// Streaming reader: construct on a file, look columns up by name, then `while (r.next())` and
 /// read fields of the current line with `r.number<T>(column, name)`.
 class csv_reader {
  public:
-  explicit csv_reader(const std::filesystem::path& file) : source_(file.string()), in_(file, std::ios::binary) {
+  explicit csv_reader(const std::filesystem::path& file, const model_csv_format& format = {})
+      : source_(file.string()), format_(format) {
+    // The format itself, before the file: a decimal comma in a comma-delimited file would split
+    // every number in two.
+    if (format_.delimiter == '"' || format_.delimiter == '\r' || format_.delimiter == '\n')
+      fail(0, "", "model_csv_format::delimiter cannot be '\"', CR or LF");
+    if (format_.decimal_comma && format_.delimiter == ',')
+      fail(0, "",
+           "model_csv_format::decimal_comma cannot go with ',' as the delimiter (a decimal comma would split every "
+           "number in two): use ';' or tab");
+    in_.open(file, std::ios::binary);
     if (!in_) fail(0, "", "cannot open the file");
     if (!read_line()) fail(1, "", "the file is empty (a header line is required)");
     if (line_.size() >= 3 && line_.compare(0, 3, "\xEF\xBB\xBF") == 0) line_.erase(0, 3);
@@ -77,13 +113,19 @@ class csv_reader {
     const std::string_view s = text(col);
     if (s.empty()) fail(line_no_, std::string(name), "is empty where a number is required");
     T v{};
-    const char* first = s.data();
-    if (*first == '+') ++first;  // from_chars rejects a leading '+'
-    const auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), v);
-    if (ec == std::errc::result_out_of_range)
-      fail(line_no_, std::string(name), std::string(out_of_range_reason(s)) + ": '" + std::string(s) + "'");
-    if (ec != std::errc{} || ptr != s.data() + s.size())
-      fail(line_no_, std::string(name), "is not a number: '" + std::string(s) + "'");
+    if constexpr (std::is_floating_point_v<T>) {
+      // the aggregation layer's amount parser: the same values, separators and reasons
+      const field_failure r = parse_amount(s, v, format_.decimal_comma, model_csv_separator_words);
+      if (!r.ok()) fail(line_no_, std::string(name), std::string(r.reason) + ": '" + std::string(s) + "'");
+    } else {
+      const char* first = s.data();
+      if (*first == '+') ++first;  // from_chars rejects a leading '+'
+      const auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), v);
+      if (ec == std::errc::result_out_of_range)
+        fail(line_no_, std::string(name), std::string(out_of_range_reason(s)) + ": '" + std::string(s) + "'");
+      if (ec != std::errc{} || ptr != s.data() + s.size())
+        fail(line_no_, std::string(name), "is not a number: '" + std::string(s) + "'");
+    }
     return v;
   }
 
@@ -138,7 +180,7 @@ class csv_reader {
         }
       } else if (c == '"') {
         quoted = true;
-      } else if (c == ',') {
+      } else if (c == format_.delimiter) {
         fields_.push_back(std::move(cur));
         cur.clear();
       } else {
@@ -150,6 +192,7 @@ class csv_reader {
   }
 
   std::string source_;
+  model_csv_format format_;
   std::ifstream in_;
   std::string line_;
   long long line_no_ = 0;
