@@ -833,6 +833,39 @@ TEST_CASE("crm-report: without a header the date is the first column holding a d
   CHECK(run("date_column/no_date.txt --date-column 2 --date-format epoch").code == 0);
 }
 
+TEST_CASE("crm-report: the date detection takes only what the reader reads", "[report]") {
+  const fs::path d = test_dir("detect_as_read");
+  // No header: a 10-digit order number before the date. 8000000001 as epoch seconds is 2223-07-06
+  // (python3: datetime.datetime.fromtimestamp(8000000001, datetime.timezone.utc)), past the reader's
+  // 2199-12-31: the detection took column 2 for epoch seconds (9 or 10 digits) and the reader then
+  // refused every row ("is outside the accepted date range", exit code 2). The date is column 3.
+  write(d / "order_numbers.txt", "7 8000000001 2024-01-05 19.99\n8 8000000002 2024-02-05 5.00\n7 8000000003 2024-03-01 3.50\n");
+  const run_result n = run("detect_as_read/order_numbers.txt");
+  INFO(n.err);
+  CHECK(n.code == 0);
+  CHECK(n.out.rfind("crm-report 0.1.0 — 2024-01-05 to 2024-03-01", 0) == 0);
+  // A named column of epoch seconds past the range: the detection says so, as for any value that is no date.
+  write(d / "late_epoch.csv", "customer_id,date,amount\n1,7258118400,5\n");  // 2200-01-01T00:00:00Z
+  const run_result late = run("detect_as_read/late_epoch.csv");
+  CHECK(late.code == 2);
+  CHECK(late.err.find("detect_as_read/late_epoch.csv: the first data row's column 2 'date' holds '7258118400', no date or time "
+                      "the reader knows") != std::string::npos);
+  // The last second of 2199-12-31 is read: 7258118399 = 2199-12-31T23:59:59Z (python3, as above).
+  write(d / "last_epoch.csv", "customer_id,date,amount\n1,7258118399,5\n2,7258118399,6\n");
+  CHECK(run("detect_as_read/last_epoch.csv").out.rfind("crm-report 0.1.0 — 2199-12-31 to 2199-12-31", 0) == 0);
+  // An ISO date followed by what no ISO date-time is: no date, as the reader says.
+  write(d / "bad_time.csv", "customer_id,date,amount\n1,2024-03-31T25:00,5\n");
+  const run_result t = run("detect_as_read/bad_time.csv");
+  CHECK(t.code == 2);
+  CHECK(t.err.find("holds '2024-03-31T25:00', no date or time the reader knows") != std::string::npos);
+  // A date option is read as a file's date is: 2024-3-5 is no ISO date in a file, nor in --calibration-end.
+  write(d / "orders.csv", "customer_id,date,amount\n1,2024-01-05,10\n2,2024-02-05,12.5\n1,2024-03-01,8\n");
+  const run_result o = run("detect_as_read/orders.csv --calibration-end 2024-2-5");
+  CHECK(o.code == 2);
+  CHECK(o.err.find("--calibration-end '2024-2-5' is not a date (write it as 2024-03-31)") != std::string::npos);
+  CHECK(run("detect_as_read/orders.csv --calibration-end 20240205").code == 0);
+}
+
 TEST_CASE("crm-report: inputs[].role is orders, email, funnel, nps or costs, as docs/report.md lists", "[report]") {
   const fs::path d = test_dir("roles");
   write(d / "orders.csv", three_orders);

@@ -122,12 +122,6 @@ crm::time_format parse_time_format(const std::string& s) {
   throw input_error("--date-format must be iso, iso-datetime, yyyymmdd, epoch, dmy or mdy, not '" + s + "'");
 }
 
-/// Whether y-m-d is a calendar date of the reader's range (1900..2199).
-bool valid_date(int y, unsigned m, unsigned d) {
-  using namespace std::chrono;
-  return y >= 1900 && y <= 2199 && year_month_day{year{y}, month{m}, day{d}}.ok();
-}
-
 /// A time format found in a sample field; `ambiguous` for a slash or dash date whose day and month
 /// can be either way round (03/04/2024: 3 April or 4 March), which --date-format has to settle.
 struct time_guess {
@@ -135,66 +129,41 @@ struct time_guess {
   bool ambiguous = false;
 };
 
-/// The time format a sample field is written in, when it is one: an ISO date (2024-03-31), an ISO
-/// date-time (a valid ISO date followed by more: 2024-03-31T12:00:00Z), yyyymmdd (8 digits forming a
-/// valid date), epoch seconds (9 or 10 digits, no leading zero: 1973-03-03 to 2286-11-20), or a
-/// numeric date with a four-digit year last, optionally followed by " H:MM" or " H:MM:SS": with dots
-/// (31.03.2024, 1C, Bitrix24, amoCRM) day first; with '/' or '-', day first when the first number
-/// is above 12 (31/03/2024), month first when the second is (03/31/2024), and ambiguous when both
-/// are 12 or less (03/04/2024). Other fields (an order number 0001, a quantity 2, 31.02.2024) are no
-/// time: a guess there read every order of CDNOW_sample.txt's second column, 0001, as one second
-/// after 1970-01-01.
-std::optional<time_guess> time_format_of(std::string_view v) {
-  const auto digits = [](std::string_view d) {
-    return !d.empty() && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+/// The time format a sample field is written in, when it is one. Which shapes count as a date or a
+/// time: 8 digits (yyyymmdd), 9 or 10 digits without a leading zero (epoch seconds), an ISO date
+/// (2024-03-31) or date-time (2024-03-31T12:00:00Z), a numeric date with a four-digit year last,
+/// optionally followed by " H:MM" or " H:MM:SS": with dots (31.03.2024, 1C, Bitrix24, amoCRM) day
+/// first; with '/' or '-' day first or month first, whichever reads (31/03/2024, 03/31/2024), and
+/// ambiguous when both do (03/04/2024). Whether the field is a date or time of that shape is the
+/// answer of the reader's own parser (crm::detail::parse_time, in the reader's date range): a field
+/// detected is one the reader reads, and one it refuses is no date here either (2200-01-01 as epoch
+/// seconds, 7258118400, was taken for one and every row then refused; a 10-digit order number
+/// before the date column was taken for the date column). Other fields (an order number 0001, a
+/// quantity 2, 31.02.2024, 03.31.2024) are no time: a guess there read every order of
+/// CDNOW_sample.txt's second column, 0001, as one second after 1970-01-01.
+std::optional<time_guess> time_format_of(std::string_view v, const crm::detail::date_range& range) {
+  const auto reads = [&](crm::time_format f) {
+    crm::time_point t{};
+    return crm::detail::parse_time(v, f, range, t).ok();
   };
-  const auto number = [](std::string_view d) {
-    unsigned n = 0;
-    for (const char c : d) n = n * 10 + static_cast<unsigned>(c - '0');
-    return n;
-  };
-  // d{1,2} sep d{1,2} sep dddd, optionally " H:MM" or " H:MM:SS" (a valid time of day)
-  const auto numeric_date = [&]() -> std::optional<time_guess> {
-    const std::size_t s1 = v.find_first_of("./-");
-    if (s1 == 0 || s1 == std::string_view::npos || s1 > 2) return std::nullopt;
-    const char sep = v[s1];
-    const std::size_t s2 = v.find(sep, s1 + 1);
-    if (s2 == std::string_view::npos || s2 - s1 - 1 < 1 || s2 - s1 - 1 > 2 || v.size() < s2 + 5) return std::nullopt;
-    const std::string_view a = v.substr(0, s1), b = v.substr(s1 + 1, s2 - s1 - 1), y = v.substr(s2 + 1, 4);
-    if (!digits(a) || !digits(b) || !digits(y)) return std::nullopt;
-    const std::string_view rest = v.substr(s2 + 5);
-    if (!rest.empty()) {
-      const std::size_t c1 = rest.find(':');
-      if (rest[0] != ' ' || c1 == std::string_view::npos || c1 < 2 || c1 > 3) return std::nullopt;
-      const std::string_view hh = rest.substr(1, c1 - 1), tail = rest.substr(c1 + 1);
-      if (!digits(hh) || number(hh) > 23 || tail.size() < 2 || !digits(tail.substr(0, 2)) || number(tail.substr(0, 2)) > 59)
-        return std::nullopt;
-      if (tail.size() != 2 && (tail.size() != 5 || tail[2] != ':' || !digits(tail.substr(3)) || number(tail.substr(3)) > 60))
-        return std::nullopt;
-    }
-    const int year = static_cast<int>(number(y));
-    const unsigned first = number(a), second = number(b);
-    const bool day_first = valid_date(year, second, first), month_first = valid_date(year, first, second);
-    if (sep == '.') {
-      if (!day_first) return std::nullopt;
-      return time_guess{crm::time_format::day_month_year};
-    }
-    if (first > 12) return day_first ? std::optional<time_guess>(time_guess{crm::time_format::day_month_year}) : std::nullopt;
-    if (second > 12) return month_first ? std::optional<time_guess>(time_guess{crm::time_format::month_day_year}) : std::nullopt;
-    if (!day_first) return std::nullopt;  // a zero day or month
-    return time_guess{crm::time_format::day_month_year, true};
-  };
-  if (const auto d = numeric_date()) return d;
-  if (digits(v)) {
-    if (v.size() == 8 && valid_date(static_cast<int>(number(v.substr(0, 4))), number(v.substr(4, 2)), number(v.substr(6, 2))))
-      return time_guess{crm::time_format::yyyymmdd};
-    if ((v.size() == 9 || v.size() == 10) && v[0] != '0') return time_guess{crm::time_format::epoch_seconds};
+  const bool digits = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (digits) {
+    if (v.size() == 8 && reads(crm::time_format::yyyymmdd)) return time_guess{crm::time_format::yyyymmdd};
+    if ((v.size() == 9 || v.size() == 10) && v[0] != '0' && reads(crm::time_format::epoch_seconds))
+      return time_guess{crm::time_format::epoch_seconds};
     return std::nullopt;
   }
-  if (v.size() < 10 || v[4] != '-' || v[7] != '-' || !digits(v.substr(0, 4)) || !digits(v.substr(5, 2)) || !digits(v.substr(8, 2)) ||
-      !valid_date(static_cast<int>(number(v.substr(0, 4))), number(v.substr(5, 2)), number(v.substr(8, 2))))
-    return std::nullopt;
-  return time_guess{v.size() == 10 ? crm::time_format::iso_date : crm::time_format::iso_date_time};
+  if (reads(crm::time_format::iso_date)) return time_guess{crm::time_format::iso_date};
+  if (reads(crm::time_format::iso_date_time)) return time_guess{crm::time_format::iso_date_time};
+  const bool day_first = reads(crm::time_format::day_month_year), month_first = reads(crm::time_format::month_day_year);
+  if (!day_first && !month_first) return std::nullopt;
+  // the reader read it, so it has a separator: '.', '/' or '-'
+  if (v[v.find_first_of("./-")] == '.') {  // dots: day first (03.31.2024 is no date)
+    if (!day_first) return std::nullopt;
+    return time_guess{crm::time_format::day_month_year};
+  }
+  if (day_first && month_first) return time_guess{crm::time_format::day_month_year, true};
+  return time_guess{day_first ? crm::time_format::day_month_year : crm::time_format::month_day_year};
 }
 
 /// An amount written with a decimal comma and nothing else: -?digits,digits (1234,56, -3,5).
@@ -285,7 +254,7 @@ layout detect(const std::string& file, const orders_layout& opt,
       return false;
     };
     for (std::size_t c = 0; c < row.size(); ++c)
-      if (!taken(c) && time_format_of(row[c])) {
+      if (!taken(c) && time_format_of(row[c], l.format.dates)) {
         l.columns[time_index] = std::to_string(c + 1);
         break;
       }
@@ -304,7 +273,7 @@ layout detect(const std::string& file, const orders_layout& opt,
   }
   const std::size_t col = column_index(l, header, l.columns[time_index], row.size());
   if (col >= row.size()) return l;  // no such column: the reader names it
-  const std::optional<time_guess> f = time_format_of(row[col]);
+  const std::optional<time_guess> f = time_format_of(row[col], l.format.dates);
   const std::string where = file + ": the first data row's column " + std::to_string(col + 1) + " '" + l.columns[time_index] +
                             "' holds '" + row[col] + "'";
   if (!f)
@@ -352,17 +321,15 @@ void require_named(const std::string& file, const std::string& what, const std::
 
 }  // namespace
 
+/// A date option (2024-03-31 or 20240331), read by the CSV reader's own parser in its date range
+/// (1900-01-01 .. 2199-12-31), so an option date and a file's date are the same dates.
 std::chrono::sys_days parse_date_option(const std::string& s, const char* option) {
-  using namespace std::chrono;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  const bool parsed = (std::sscanf(s.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) == 3 ||
-                       std::sscanf(s.c_str(), "%4d%2u%2u%c", &y, &m, &d, &tail) == 3);
-  const year_month_day ymd{year{y}, month{m}, day{d}};
-  if (!parsed || !ymd.ok() || y < 1900 || y > 2199)
+  const crm::detail::date_range range{};
+  crm::time_point t{};
+  if (!crm::detail::parse_time(s, crm::time_format::iso_date, range, t).ok() &&
+      !crm::detail::parse_time(s, crm::time_format::yyyymmdd, range, t).ok())
     throw input_error(std::string(option) + " '" + s + "' is not a date (write it as 2024-03-31)");
-  return sys_days{ymd};
+  return std::chrono::floor<std::chrono::days>(t);
 }
 
 std::string locate(const input_file& f, std::size_t row, const std::string& field, const std::string& reason) {
