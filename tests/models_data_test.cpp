@@ -263,6 +263,28 @@ TEST_CASE("read_rfm_csv: regional files, semicolon or tab between fields and dec
   }
 }
 
+TEST_CASE("model readers: text after a closing quote is an error, a quote inside a field is a character (RFC 4180)",
+          "[models][data]") {
+  const auto what = [](const std::string& text) {
+    temp_csv t(text, "crm_quotes.csv");
+    try {
+      (void)crm::read_rfm_csv<double>(t.path);
+    } catch (const crm::data_error& e) {
+      const std::string m = e.what();
+      return m.substr(m.find("crm_quotes.csv"));
+    }
+    return std::string("(no error)");
+  };
+  // "1"2 and 1"2" were read as recency 12: the text after the closing quote was joined to the quoted one.
+  CHECK(what("frequency,recency,T\n1,\"1\"2,30\n") == "crm_quotes.csv:2: column 2 'recency' has text after its closing quote");
+  CHECK(what("frequency,recency,T\n1,1\"2\",30\n") == "crm_quotes.csv:2: column 2 'recency' is not a number: '1\"2\"'");
+  // a quoted field may hold the delimiter only inside its quotes: a"b,c"d is two fields
+  CHECK(what("frequency,recency,T\n1,a\"1,2\"b,30\n") == "crm_quotes.csv:2: expected 3 fields as in the header, found 4");
+  CHECK(what("frequency,recency,T\n1, \"2\" ,30\n") == "(no error)");  // blanks around quotes
+  CHECK(what("\"frequency\",\"rec\"\"ency\",T\n1,2,30\n") == "crm_quotes.csv:1: 'recency' is not a column of the header");
+  CHECK(what("frequency,recency,T\n1,\"2\"\"\",30\n") == "crm_quotes.csv:2: column 2 'recency' is not a number: '2\"'");
+}
+
 TEST_CASE("validate: names the model, field and row of the first bad customer", "[models][data]") {
   using row = crm::rfm_row<double>;
   const std::vector<row> good = {{2, 30.43, 38.86, 1}, {0, 0, 38.86, 3}};

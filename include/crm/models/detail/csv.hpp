@@ -20,6 +20,7 @@
 
 #include <charconv>
 #include <cstddef>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
@@ -163,32 +164,57 @@ class csv_reader {
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
     return true;
   }
+  /// Cuts line_ into fields_ (RFC 4180): a field may be quoted, "" is a quote inside quotes, and a
+  /// quoted field ends at its closing quote: only blanks may follow it before the delimiter (text
+  /// after it, "1"2, is an error; it was joined to the quoted text and read as 12). A quote inside an
+  /// unquoted field is a character of the field (1"2 is then no number), as the order reader has it.
   void split() {
     fields_.clear();
-    std::string cur;
-    bool quoted = false;
-    for (std::size_t i = 0; i < line_.size(); ++i) {
-      const char c = line_[i];
-      if (quoted) {
-        if (c == '"' && i + 1 < line_.size() && line_[i + 1] == '"') {
-          cur += '"';
-          ++i;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cur += c;
+    const char delimiter = format_.delimiter;
+    const auto blank = [&](char c) { return (c == ' ' || c == '\t') && c != delimiter; };
+    const std::size_t n = line_.size();
+    std::size_t i = 0;
+    for (;;) {
+      std::string cur;
+      std::size_t j = i;
+      while (j < n && blank(line_[j])) ++j;
+      if (j < n && line_[j] == '"') {
+        bool closed = false;
+        for (++j; j < n; ++j) {
+          if (line_[j] != '"') {
+            cur += line_[j];
+          } else if (j + 1 < n && line_[j + 1] == '"') {
+            cur += '"';
+            ++j;
+          } else {
+            closed = true;
+            ++j;
+            break;
+          }
         }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == format_.delimiter) {
-        fields_.push_back(std::move(cur));
-        cur.clear();
+        if (!closed) fail(line_no_, "", "unterminated quoted field");
+        while (j < n && blank(line_[j])) ++j;
+        if (j < n && line_[j] != delimiter) fail_at(line_no_, fields_.size(), "has text after its closing quote");
       } else {
-        cur += c;
+        j = i;
+        while (j < n && line_[j] != delimiter) cur += line_[j++];
       }
+      fields_.push_back(std::move(cur));
+      if (j >= n) break;
+      i = j + 1;  // past the delimiter
     }
-    if (quoted) fail(line_no_, "", "unterminated quoted field");
-    fields_.push_back(std::move(cur));
+  }
+
+  /// fail() for the field at 0-based `index` of the current line: its column number, and its name
+  /// on a data line.
+  [[noreturn]] void fail_at(long long line, std::size_t index, const std::string& what) const {
+#if CRM_METRICS_HAS_EXCEPTIONS
+    const bool named = !header_.empty() && index < header_.size();
+    throw data_error(source_, line, index + 1, named ? header_[index] : std::string(), what);
+#else
+    (void)line, (void)index, (void)what;
+    std::abort();
+#endif
   }
 
   std::string source_;
