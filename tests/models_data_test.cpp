@@ -183,6 +183,12 @@ TEST_CASE("model readers: messages in the CSV readers' one format, file:line: co
     temp_csv t("frequency,recency\n1,2\n", "crm_msg.csv");  // the header lacks T: line 1, no column
     CHECK(what(t.path, rfm) == "crm_msg.csv:1: 'T' is not a column of the header");
   }
+  {  // a header naming a read column twice: which one is meant is not guessed (the first was taken)
+    temp_csv t("frequency,recency,T,T\n1,2,30,3\n", "crm_msg.csv");
+    CHECK(what(t.path, rfm) == "crm_msg.csv:1: 'T' names two columns (3 and 4)");
+    temp_csv other("id,frequency,recency,T,id\n1,1,2,30,1\n", "crm_msg2.csv");  // a column not read may repeat
+    CHECK(what(other.path, rfm) == "(no error)");
+  }
   {
     temp_csv t("frequency,recency,T\n1,2\n", "crm_msg.csv");
     CHECK(what(t.path, rfm) == "crm_msg.csv:2: expected 3 fields as in the header, found 2");

@@ -78,11 +78,19 @@ class csv_reader {
     width_ = header_.size();
   }
 
-  /// The index of the column named `name`; data_error at line 1 when the header lacks it.
+  /// The index of the column named `name`; data_error at line 1 when the header lacks it or has it
+  /// twice (the order reader's words: "'T' names two columns (3 and 4)"; the first was taken).
   [[nodiscard]] std::size_t column(std::string_view name) const {
-    for (std::size_t i = 0; i < header_.size(); ++i)
-      if (header_[i] == name) return i;
-    fail(1, std::string(name), "is not a column of the header");
+    std::size_t found = header_.size();
+    for (std::size_t i = 0; i < header_.size(); ++i) {
+      if (header_[i] != name) continue;
+      if (found != header_.size())
+        fail(1, std::string(name),
+             "names two columns (" + std::to_string(found + 1) + " and " + std::to_string(i + 1) + ")");
+      found = i;
+    }
+    if (found == header_.size()) fail(1, std::string(name), "is not a column of the header");
+    return found;
   }
   [[nodiscard]] bool has_column(std::string_view name) const noexcept {
     for (const std::string& h : header_)
