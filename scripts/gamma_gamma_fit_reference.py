@@ -3,6 +3,7 @@
 # or at the boundary p -> infinity (tests/gamma_gamma_test.cpp).
 # Run:
 #   PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/gamma_gamma_fit_reference.py large-p|boundary
+#   "$PY" scripts/gamma_gamma_fit_reference.py one-rate|small
 #   "$PY" scripts/gamma_gamma_fit_reference.py cdnow-covariance [path of cdnow_customers_summary_with_transactions.csv [p q gamma]]
 # Data: scripts/data/gamma_gamma_coverage_seeds.csv, the spend rows of the prediction-interval coverage
 # test written out with %.17g from
@@ -22,6 +23,19 @@
 #     A = d ln L / d(1/p) at 1/p = 0 = sum (q(q-1) - 2 q c / zbar + (c / zbar)^2) / (2 x),
 #   and the profile ln L(p) = max over (q, c) at p = 1e2 .. 1e9 (Nelder-Mead): it rises to the nested
 #   model's ln L as A/p (A < 0), so the likelihood has no interior maximum there.
+# one-rate (scripts/data/gamma_gamma_one_rate.csv: crm::generate(crm::gamma_gamma<double>{6, 1e12, 2.5e12},
+#   freqs, 4), freqs[i] = 1 + i % 5, 300 customers: every customer's value rate nu = q/gamma = 0.4 to 1e-6) and
+#   small (2 and 3 customers written below): the other boundary, q, gamma -> infinity with gamma/q = theta.
+#   By hand: with gamma = q theta, ln G(px+q) - ln G(q) = px ln q + O(1/q) and
+#   q ln gamma - (px+q) ln(gamma + x zbar) = -px ln(q theta) - (px+q) log1p(x zbar/(q theta)) -> -px ln(q theta) - x zbar/theta,
+#   so ln f -> -ln G(px) + px ln(x zbar/theta) - ln zbar - x zbar/theta: zbar ~ Gamma(px, scale theta/x)
+#   (checked here against scipy.stats.gamma.logpdf and against the FHL form in mpmath at q = 1e30). Its
+#   score for the variance of nu across customers, B = d ln L / d(1/q) at 1/q = 0 = sum ((px - x zbar/theta)^2
+#   - px)/2 (from E[L(nu)] = L(nu0) + L''(nu0) Var nu/2, Var nu = nu0^2/q), is checked against
+#   q (ln L_FHL(q) - ln L_G) at q = 1e8 (mpmath). The nested model is fitted with scipy BFGS over (ln p, ln theta),
+#   SEs from the inverse of the central-difference Hessian of -ln L; the profile ln L(q) = max over (p, theta)
+#   of the full model (Nelder-Mead, the likelihood as ln G(q+a) - ln G(q) - a ln q by mpmath + a ln(q x zbar/gamma)
+#   - ln G(a) - ln zbar - (a+q) log1p(x zbar/gamma)) rises to it as B/q.
 import sys
 
 import mpmath as mp
@@ -130,5 +144,69 @@ def cdnow_covariance():
         print('  '.join(mp.nstr(c[i, j], 10) for j in range(3)))
 
 
+def one_rate_model(x, z, label):
+    from scipy.stats import gamma as gamma_dist
+    xs, cnt = np.unique(x, return_counts=True)
+
+    def ll_nested(p, theta):  # by hand
+        a = p * x
+        return np.sum(-gammaln(a) + a * np.log(x * z / theta) - np.log(z) - x * z / theta)
+
+    def grad_nested(p, theta):
+        a = p * x
+        return np.array([np.sum(x * (np.log(x * z / theta) - np.array([float(mp.digamma(v)) for v in a]))),
+                         np.sum(-a / theta + x * z / theta ** 2)])
+
+    r = minimize(lambda v: -ll_nested(*np.exp(v)), np.array([0.0, np.log(np.sum(x * z) / np.sum(x))]), method='BFGS',
+                 options=dict(gtol=1e-11))
+    r = minimize(lambda v: -ll_nested(*np.exp(v)), r.x, method='Nelder-Mead', options=dict(xatol=1e-13, fatol=1e-15, maxiter=4000))
+    p, theta = np.exp(r.x)
+    h = np.zeros((2, 2))
+    for i, step in enumerate([1e-5 * p, 1e-5 * theta]):
+        e = np.zeros(2); e[i] = step
+        h[i] = -(grad_nested(*(np.array([p, theta]) + e)) - grad_nested(*(np.array([p, theta]) - e))) / (2 * step)
+    se = np.sqrt(np.diag(np.linalg.inv(0.5 * (h + h.T))))
+    B = np.sum(((p * x - x * z / theta) ** 2 - p * x) / 2)
+    ll0 = ll_nested(p, theta)
+    print('%s: nested Gamma(px, scale theta/x): p %.10g theta %.10g (SE %.6g %.6g) lnL %.12f; score B = %.6g' %
+          (label, p, theta, se[0], se[1], ll0, B))
+    print('  scipy.stats.gamma.logpdf sum at the maximum: %.12f' % np.sum(gamma_dist.logpdf(z, p * x, scale=theta / x)))
+
+    def ll_fhl(p, q, g):
+        p, q, g = mp.mpf(p), mp.mpf(q), mp.mpf(g)
+        return mp.fsum(mp.loggamma(p * xi + q) - mp.loggamma(p * xi) - mp.loggamma(q) + q * mp.log(g) + (p * xi - 1) * mp.log(zi) +
+                       p * xi * mp.log(xi) - (p * xi + q) * mp.log(g + xi * zi) for xi, zi in zip(map(mp.mpf, x), map(mp.mpf, z)))
+
+    mp.mp.dps = 60
+    q = mp.mpf(10) ** 30
+    print('  FHL form (mpmath, 60 digits) at q = 1e30, gamma = q theta: %s' % mp.nstr(ll_fhl(p, q, q * theta), 15))
+    q = mp.mpf(10) ** 8
+    print('  q (ln L_FHL - ln L_G) at q = 1e8: %s' % mp.nstr(q * (ll_fhl(p, q, q * theta) - ll_nested(p, theta)), 8))
+    mp.mp.dps = 40
+
+    def ll_large_q(p, q, g):
+        a = p * x
+        mq = mp.mpf(q)
+        E = {xv: float(mp.loggamma(mq + mp.mpf(p * xv)) - mp.loggamma(mq) - mp.mpf(p * xv) * mp.log(mq)) for xv in xs}
+        return sum(n * E[xv] for xv, n in zip(xs, cnt)) + np.sum(a * np.log(q * x * z / g) - gammaln(a) - np.log(z) -
+                                                                (a + q) * np.log1p(x * z / g))
+
+    for lq in [2, 3, 4, 6, 8]:
+        qq = 10.0 ** lq
+        rq = minimize(lambda v: -ll_large_q(np.exp(v[0]), qq, qq * np.exp(v[1])), r.x, method='Nelder-Mead',
+                      options=dict(xatol=1e-11, fatol=1e-14, maxiter=4000))
+        print('  q = 1e%d: profile lnL %.12f (nested %+.4g)' % (lq, -rq.fun, -rq.fun - ll0))
+
+
+def one_rate():
+    d = np.loadtxt(__file__.rsplit('/', 1)[0] + '/data/gamma_gamma_one_rate.csv', delimiter=',', skiprows=1)
+    one_rate_model(d[:, 2], d[:, 3], 'one rate, 300 customers (seed 4)')
+
+
+def small():
+    one_rate_model(np.array([1.0, 2.0]), np.array([10.0, 20.0]), '2 customers (1, 10), (2, 20)')
+    one_rate_model(np.array([1.0, 2.0, 3.0]), np.array([10.0, 20.0, 15.0]), '3 customers (1, 10), (2, 20), (3, 15)')
+
+
 if __name__ == '__main__':
-    {'large-p': large_p, 'boundary': boundary, 'cdnow-covariance': cdnow_covariance}[sys.argv[1] if len(sys.argv) > 1 else 'large-p']()
+    {'large-p': large_p, 'boundary': boundary, 'one-rate': one_rate, 'small': small, 'cdnow-covariance': cdnow_covariance}[sys.argv[1] if len(sys.argv) > 1 else 'large-p']()

@@ -17,7 +17,7 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 
-/// What a fit of BG/NBD, the modified BG/NBD, Pareto/NBD, sBG or BdW does when its likelihood has no
+/// What a fit of BG/NBD, the modified BG/NBD, Pareto/NBD, sBG, BdW or Gamma-Gamma does when its likelihood has no
 /// interior maximum and the optimizer runs to a boundary of the parameter space.
 enum class boundary_policy {
   error,   ///< return errc::not_identifiable naming the boundary (the default; existing callers rely on it)
@@ -104,6 +104,11 @@ enum class fit_boundary {
   /// Gamma-Gamma: p -> infinity, gamma -> 0 with p gamma fixed: every transaction of a customer has the
   /// customer's own mean value (no spread within a customer); the average spends are Inverse-Gamma(q, p gamma)
   p_to_infinity,
+  /// Gamma-Gamma: q, gamma -> infinity with gamma/q fixed: the customers' value rates nu ~ Gamma(q, gamma)
+  /// collapse to the point q/gamma, every customer's transactions have the same Gamma(p, scale gamma/q)
+  /// distribution (no heterogeneity of the mean spend across customers); the average spends are then
+  /// Gamma(p x, scale gamma/(q x))
+  q_to_infinity,
 };
 
 /// A short English phrase for a boundary (a static string).
@@ -125,6 +130,10 @@ enum class fit_boundary {
     case fit_boundary::p_to_infinity:
       return "p -> infinity with p gamma fixed: every transaction of a customer has the customer's mean value (no spread of "
              "values within a customer; the average spends are Inverse-Gamma(q, p gamma))";
+    case fit_boundary::q_to_infinity:
+      return "q, gamma -> infinity with gamma/q fixed: every customer's transactions have the same value distribution "
+             "Gamma(p, scale gamma/q) (no heterogeneity of the mean spend across customers; the average spends are "
+             "Gamma(p x, scale gamma/(q x)))";
   }
   return "unknown";
 }
@@ -188,6 +197,10 @@ struct boundary_report {
   // 2 parameters: q in nested_r, c in nested_alpha (money), with their SEs; heterogeneity_score is then
   // d ln L / d(1/p) at its maximum, sum w (q(q-1) - 2 q c/zbar + (c/zbar)^2) / (2x): <= 0, the limit is
   // the maximum; > 0, some spread within customers raises the likelihood (an interior maximum).
+  // Gamma-Gamma's q_to_infinity: the nested model is zbar ~ Gamma(p x, scale theta / x), theta = gamma/q
+  // (money), 2 parameters: p in nested_r, theta in nested_alpha, with their SEs; heterogeneity_score is
+  // d ln L / d(1/q) at its maximum, sum w ((p x - x zbar/theta)^2 - p x) / 2: <= 0, the limit is the
+  // maximum; > 0, some heterogeneity of the customers' value rates raises the likelihood.
 };
 
 /// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).
