@@ -14,7 +14,9 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "catch.hpp"
@@ -526,4 +528,24 @@ TEST_CASE("homogeneous models: intervals of their predictions from the fit's dat
   const auto ne = crm::try_parameter_estimate(n->params, data);
   REQUIRE(ne);
   CHECK(ne->standard_errors().r == Approx(n->standard_errors.r).epsilon(1e-3));
+}
+
+TEST_CASE("fit_boundary: to_string names every enumerator, describe gives its phrase", "[models][homogeneous]") {
+  using b = crm::fit_boundary;
+  const std::pair<b, const char*> names[] = {{b::none, "none"},
+                                             {b::a_to_zero, "a_to_zero"},
+                                             {b::b_to_zero, "b_to_zero"},
+                                             {b::a_and_b_to_zero, "a_and_b_to_zero"},
+                                             {b::s_to_zero, "s_to_zero"},
+                                             {b::beta_to_infinity, "beta_to_infinity"},
+                                             {b::homogeneous_dropout, "homogeneous_dropout"},
+                                             {b::homogeneous_death_rate, "homogeneous_death_rate"},
+                                             {b::homogeneous_churn, "homogeneous_churn"},
+                                             {b::p_to_infinity, "p_to_infinity"},
+                                             {b::q_to_infinity, "q_to_infinity"}};
+  for (const auto& [where, name] : names) {
+    CHECK(std::string(crm::to_string(where)) == name);
+    CHECK(std::string(crm::describe(where)) != "unknown");
+  }
+  STATIC_REQUIRE(std::string_view(crm::to_string(b::homogeneous_dropout)) == "homogeneous_dropout");
 }

@@ -151,7 +151,7 @@ TEST_CASE("crm-report: the built-in sample is complete, deterministic and report
   const json j = json::parse(slurp(work_dir() / "sample_a.json"));
   CHECK(j["sample"] == true);
   CHECK(j["partial"] == false);
-  CHECK(j["schema_version"] == 3);
+  CHECK(j["schema_version"] == 4);
   CHECK(j["generator"] == "crm-report " + std::to_string(CRM_METRICS_VERSION_MAJOR) + "." +
                               std::to_string(CRM_METRICS_VERSION_MINOR) + "." + std::to_string(CRM_METRICS_VERSION_PATCH));
   // Every documented field is there (null when it does not apply), in every part.
@@ -164,6 +164,8 @@ TEST_CASE("crm-report: the built-in sample is complete, deterministic and report
   CHECK(j["inactive_periods"] == 3);
   CHECK(j["periods"][0]["retention_rate"].is_null());
   CHECK(j["forecast_error"].is_null());
+  CHECK(j["forecast"].contains("boundary"));
+  CHECK(j["forecast"]["boundary"].is_null());  // the sample's BG/NBD fit is interior
   CHECK(j["headline"]["customers"] == 2000);
   for (const char* part : {"email", "nps", "costs", "forecast"}) {
     INFO(part);

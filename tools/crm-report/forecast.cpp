@@ -166,6 +166,43 @@ void predictions(forecast_figures& f, const Model& model, const std::vector<crm:
   }
 }
 
+/// The forecast of a BG/NBD or Pareto/NBD fit that ended on a boundary, from its nested model: the
+/// homogeneous model at the boundary at infinity (everyone drops out with the same probability, or
+/// dies at the same rate), the NBD where no drop-out is visible (a -> 0, s -> 0, beta -> infinity).
+/// Other boundaries (b -> 0, a and b -> 0: drop-out right at the first chance) have no nested model
+/// that forecasts: the forecast is not available, with the boundary named.
+template <class Full, class Forecast>
+void nested_forecast(forecast_figures& f, const crm::fit_result<Full>& fit, Forecast&& forecast) {
+  const crm::boundary_report& b = fit.boundary;
+  const std::string why = f.model + "'s likelihood is maximised on the boundary of its parameters: " + b.description;
+  if (!b.nested_fitted) throw std::runtime_error(why + "; the nested model's fit failed: " + crm::message(b.nested_error));
+  f.boundary = boundary_figures{f.model, crm::to_string(b.where), b.description, b.lr_statistic, b.lr_p_value};
+  f.log_likelihood = b.nested_log_likelihood;
+  f.converged = true;
+  switch (b.where) {
+    case crm::fit_boundary::homogeneous_dropout:
+    case crm::fit_boundary::homogeneous_death_rate: {
+      const auto model = crm::try_homogeneous_estimates(fit);
+      if (!model) throw std::runtime_error(why + ": " + crm::message(model.error()));
+      const bool bg = b.where == crm::fit_boundary::homogeneous_dropout;
+      f.model += bg ? ", homogeneous drop-out" : ", homogeneous death rate";
+      f.parameters = {{"r", b.nested_r, b.nested_r_se}, {"alpha", b.nested_alpha, b.nested_alpha_se},
+                      {bg ? "p" : "mu", b.nested_dropout, b.nested_dropout_se}};
+      forecast(*model);
+      return;
+    }
+    case crm::fit_boundary::a_to_zero:
+    case crm::fit_boundary::s_to_zero:
+    case crm::fit_boundary::beta_to_infinity:
+      f.model = "NBD (no drop-out)";
+      f.parameters = {{"r", b.nested_r, b.nested_r_se}, {"alpha", b.nested_alpha, b.nested_alpha_se}};
+      forecast(crm::nbd<double>{b.nested_r, b.nested_alpha});
+      return;
+    default:
+      throw std::runtime_error(why);
+  }
+}
+
 }  // namespace
 
 void forecast_figures_of(report& rep, const report_input& in, const report_options& o, sys_days first, sys_days cal_end,
@@ -205,26 +242,40 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   crm::rfm_accumulator<double> whole({.calibration_end = last, .observation_end = last, .time_unit = std::chrono::weeks{1}});
   add_all(whole, in.orders, rep, "orders", o.skip_bad_rows, false);
 
+  // A fit whose likelihood is maximised on the boundary of its parameter space has no estimates of
+  // its own; its boundary report carries the nested model, which forecasts instead (docs/models.md,
+  // "Predictions of the nested models").
+  crm::fit_options fit_opt;
+  fit_opt.on_boundary = crm::boundary_policy::report;
+  const auto forecast = [&](const auto& model) { predictions(f, model, compressed, gg, spend, calibration, whole, in, o, first, cal_end, last); };
   if (o.model == model_kind::bg_nbd) {
     f.model = "BG/NBD";
-    const auto fit = crm::try_fit_bg_nbd(compressed);
+    const auto fit = crm::try_fit_bg_nbd(compressed, fit_opt);
     if (!fit) throw std::runtime_error(crm::message(fit.error()));
-    const auto& p = fit->params;
-    const auto& se = fit->standard_errors;
-    f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"a", p.a, se.a}, {"b", p.b, se.b}};
-    f.log_likelihood = fit->log_likelihood;
-    f.converged = fit->report.converged;
-    predictions(f, p, compressed, gg, spend, calibration, whole, in, o, first, cal_end, last);
+    if (fit->boundary.where == crm::fit_boundary::none) {
+      const auto& p = fit->params;
+      const auto& se = fit->standard_errors;
+      f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"a", p.a, se.a}, {"b", p.b, se.b}};
+      f.log_likelihood = fit->log_likelihood;
+      f.converged = fit->report.converged;
+      forecast(p);
+    } else {
+      nested_forecast(f, *fit, forecast);
+    }
   } else {
     f.model = "Pareto/NBD";
-    const auto fit = crm::try_fit_pareto_nbd(compressed);
+    const auto fit = crm::try_fit_pareto_nbd(compressed, fit_opt);
     if (!fit) throw std::runtime_error(crm::message(fit.error()));
-    const auto& p = fit->params;
-    const auto& se = fit->standard_errors;
-    f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"s", p.s, se.s}, {"beta", p.beta, se.beta}};
-    f.log_likelihood = fit->log_likelihood;
-    f.converged = fit->report.converged;
-    predictions(f, p, compressed, gg, spend, calibration, whole, in, o, first, cal_end, last);
+    if (fit->boundary.where == crm::fit_boundary::none) {
+      const auto& p = fit->params;
+      const auto& se = fit->standard_errors;
+      f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"s", p.s, se.s}, {"beta", p.beta, se.beta}};
+      f.log_likelihood = fit->log_likelihood;
+      f.converged = fit->report.converged;
+      forecast(p);
+    } else {
+      nested_forecast(f, *fit, forecast);
+    }
   }
   rep.forecast = std::move(f);
 }

@@ -397,6 +397,11 @@ std::string to_html(const report& r) {
     s += fmt::format("<h2>Forecast: {} + Gamma-Gamma</h2>\n<p class=\"note\">Fitted on {} customers' orders to {} "
                      "(time unit: weeks); predictions use each customer's whole history.</p>\n",
                      esc(f.model), f.customers, esc(f.calibration_end));
+    if (f.boundary)
+      s += fmt::format("<p class=\"note\" id=\"boundary\">{}'s likelihood is maximised on the boundary of its parameters ({}); "
+                       "the forecast is the nested model's, {} (likelihood-ratio test against it: {:.3g}, p = {:.3g}).</p>\n",
+                       esc(f.boundary->fitted_model), esc(f.boundary->description), esc(f.model), f.boundary->lr_statistic,
+                       f.boundary->lr_p_value);
     s += "<table id=\"parameters\">" + th_row({"parameter", "estimate", "standard error"});
     for (const parameter& p : f.parameters)
       s += "<tr>" + td(p.name) + cell(fixed(p.value, 3), "/forecast/parameters/" + p.name + "/value", p.value) +

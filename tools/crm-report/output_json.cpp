@@ -34,7 +34,7 @@ json params(const std::vector<parameter>& ps) {
 
 std::string to_json_text(const report& r) {
   json j;
-  j["schema_version"] = 3;
+  j["schema_version"] = 4;
   j["generator"] = "crm-report " + r.version;
   j["currency"] = r.currency;
   j["period"] = r.period;
@@ -140,7 +140,12 @@ std::string to_json_text(const report& r) {
       tracking = {{"customers", f.tracking_customers}, {"calibration_end_week", f.tracking_calibration_end},
                   {"points", points}};
     }
+    json boundary = nullptr;
+    if (f.boundary)
+      boundary = {{"fitted_model", f.boundary->fitted_model}, {"where", f.boundary->where}, {"description", f.boundary->description},
+                  {"lr_statistic", f.boundary->lr_statistic}, {"lr_p_value", f.boundary->lr_p_value}};
     j["forecast"] = {{"model", f.model},
+                     {"boundary", boundary},
                      {"time_unit", f.time_unit},
                      {"calibration_end", f.calibration_end},
                      {"customers", f.customers},

@@ -166,8 +166,19 @@ struct tracking_row {
   double actual_cumulative = 0, predicted_cumulative = 0, actual_incremental = 0, predicted_incremental = 0;
 };
 
+/// The transaction model's fit ended on a boundary of its parameter space (crm::boundary_report): the
+/// forecast is then the nested model's (`forecast_figures::model`).
+struct boundary_figures {
+  std::string fitted_model;  ///< "BG/NBD" or "Pareto/NBD": the model fitted first
+  std::string where;         ///< crm::to_string(fit_boundary), e.g. "homogeneous_dropout"
+  std::string description;   ///< crm::describe(fit_boundary)
+  double lr_statistic = 0, lr_p_value = 1;  ///< the fitted model against the nested one (Self & Liang's mixture)
+};
+
 struct forecast_figures {
-  std::string model;      ///< "BG/NBD" or "Pareto/NBD"
+  std::string model;      ///< "BG/NBD" or "Pareto/NBD"; at a boundary the nested model: "BG/NBD, homogeneous drop-out",
+                          ///< "Pareto/NBD, homogeneous death rate" or "NBD (no drop-out)"
+  std::optional<boundary_figures> boundary;  ///< set when the forecast is the nested model's
   std::string time_unit;  ///< "weeks"
   std::string calibration_end;
   std::int64_t customers = 0;  ///< customers first seen by the calibration end

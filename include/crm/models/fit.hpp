@@ -111,6 +111,24 @@ enum class fit_boundary {
   q_to_infinity,
 };
 
+/// The enumerator's name, e.g. "homogeneous_dropout" (a static string; for files and logs).
+[[nodiscard]] constexpr const char* to_string(fit_boundary b) noexcept {
+  switch (b) {
+    case fit_boundary::none: return "none";
+    case fit_boundary::a_to_zero: return "a_to_zero";
+    case fit_boundary::b_to_zero: return "b_to_zero";
+    case fit_boundary::a_and_b_to_zero: return "a_and_b_to_zero";
+    case fit_boundary::s_to_zero: return "s_to_zero";
+    case fit_boundary::beta_to_infinity: return "beta_to_infinity";
+    case fit_boundary::homogeneous_dropout: return "homogeneous_dropout";
+    case fit_boundary::homogeneous_death_rate: return "homogeneous_death_rate";
+    case fit_boundary::homogeneous_churn: return "homogeneous_churn";
+    case fit_boundary::p_to_infinity: return "p_to_infinity";
+    case fit_boundary::q_to_infinity: return "q_to_infinity";
+  }
+  return "unknown";
+}
+
 /// A short English phrase for a boundary (a static string).
 [[nodiscard]] constexpr const char* describe(fit_boundary b) noexcept {
   switch (b) {
