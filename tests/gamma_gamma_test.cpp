@@ -549,3 +549,49 @@ TEST_CASE("gamma_gamma: 2 or 3 customers: the fit names the boundary where the l
       }
     }
 }
+
+TEST_CASE("gamma_gamma_nested: the spend predictions of the boundary's nested models are the full model's limits",
+          "[gamma_gamma][boundary]") {
+  using Catch::Matchers::WithinRel;
+  // p -> infinity with p gamma = c: E[Z | x, zbar] = p (gamma + x zbar)/(p x + q - 1) -> zbar (x > 0); the
+  // population mean p gamma/(q - 1) = c/(q - 1) for every p (hand arithmetic: 30/(3 - 1) = 15).
+  const crm::gamma_gamma_nested<double> own{crm::fit_boundary::p_to_infinity, 3.0, 30.0};
+  CHECK(own.conditional_expected_average_spend(2, 25.0) == 25.0);
+  CHECK(own.conditional_expected_average_spend(0, 0.0) == 15.0);
+  CHECK(own.expected_average_spend() == 15.0);
+  for (const double k : {1e6, 1e9}) {
+    const crm::gamma_gamma<double> full{k, 3.0, 30.0 / k};
+    CHECK_THAT(full.conditional_expected_average_spend(2, 25.0), WithinRel(25.0, 10.0 / k));
+    CHECK_THAT(full.expected_average_spend(), WithinRel(15.0, 1e-15));
+  }
+  // q -> infinity with gamma/q = theta: E[Z | x, zbar] -> p theta whatever the history (2 x 2.5 = 5).
+  const crm::gamma_gamma_nested<double> one{crm::fit_boundary::q_to_infinity, 2.0, 2.5};
+  CHECK(one.conditional_expected_average_spend(3, 20.0) == 5.0);
+  CHECK(one.expected_average_spend() == 5.0);
+  for (const double k : {1e6, 1e9}) {
+    const crm::gamma_gamma<double> full{2.0, k, 2.5 * k};
+    CHECK_THAT(full.conditional_expected_average_spend(3, 20.0), WithinRel(5.0, 30.0 / k));  // the gap is 19/k here
+  }
+  // errors: the row's as gamma_gamma's, an infinite mean, a boundary without a nested spend model
+  CHECK(own.try_conditional_expected_average_spend(0, 3.0).error().code == crm::errc::malformed);
+  CHECK(std::string(own.try_conditional_expected_average_spend(1.5, 3.0).error().field) == "frequency");
+  CHECK(std::string(crm::gamma_gamma_nested<double>{crm::fit_boundary::p_to_infinity, 0.5, 30.0}.try_expected_average_spend().error().field) ==
+        "q");
+  CHECK(std::string(crm::gamma_gamma_nested<double>{crm::fit_boundary::none, 2.0, 3.0}.try_expected_average_spend().error().field) ==
+        "where");
+  CHECK(std::string(crm::gamma_gamma_nested<double>{crm::fit_boundary::q_to_infinity, 2.0, -3.0}.try_expected_average_spend().error().field) ==
+        "scale");
+  // From a fit on the boundary: the data of "one value rate for every customer" above.
+  std::vector<crm::count_t> freqs(300);
+  for (std::size_t i = 0; i < freqs.size(); ++i) freqs[i] = 1 + static_cast<crm::count_t>(i % 5);
+  const auto rows = crm::generate(crm::gamma_gamma<double>{6.0, 1e12, 2.5e12}, freqs, 4);
+  const auto f = crm::try_fit_gamma_gamma(rows, {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(f);
+  const auto m = crm::try_nested_spend_model(*f);
+  REQUIRE(m);
+  CHECK(m->where == crm::fit_boundary::q_to_infinity);
+  CHECK_THAT(m->expected_average_spend(), WithinRel(5.617174313 * 2.622216751, 1e-6));  // p theta, SciPy above
+  const auto interior = crm::try_fit_gamma_gamma(rows, {.penalizer = 1e-4});
+  REQUIRE(interior);
+  CHECK(crm::try_nested_spend_model(*interior).error().code == crm::errc::out_of_range);
+}

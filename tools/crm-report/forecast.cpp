@@ -71,22 +71,33 @@ void tracking_figures(forecast_figures& f, const Model& model, const report_inpu
     f.tracking.push_back({p.time, p.actual_cumulative, p.predicted_cumulative, p.actual_incremental, p.predicted_incremental});
 }
 
+/// The spend model: Gamma-Gamma's fit, or when that ended on a boundary its nested model (no
+/// parameter estimate for the CLV intervals then), or neither.
+struct spend_models {
+  std::optional<crm::gamma_gamma<double>> full;
+  std::optional<crm::gamma_gamma_nested<double>> nested;
+};
+
 /// Predictions from each customer's whole history with the calibration fit, their intervals, and
 /// the holdout diagnostics.
 template <class Model>
 void predictions(forecast_figures& f, const Model& model, const std::vector<crm::rfm_row<double>>& fitted,
-                 const std::optional<crm::gamma_gamma<double>>& gg, const std::vector<crm::spend_row<double>>& spend,
+                 const spend_models& sm, const std::vector<crm::spend_row<double>>& spend,
                  crm::rfm_accumulator<double>& calibration, crm::rfm_accumulator<double>& whole, const report_input& in,
                  const report_options& o, sys_days first, sys_days cal_end, sys_days last) {
   const crm::interval_options level{.level = o.level};  // delta method (the default)
   // The estimates behind the intervals: the covariance of the fitted parameters from the data.
   const auto est = crm::try_parameter_estimate(model, fitted);
   if (!est) f.interval_note = "no intervals: " + crm::message(est.error());
+  const std::optional<crm::gamma_gamma<double>>& gg = sm.full;
+  const bool has_spend = sm.full || sm.nested;
   std::optional<crm::parameter_estimate<crm::gamma_gamma<double>>> gg_est;
   if (gg) {
     if (auto e = crm::try_parameter_estimate(*gg, spend)) gg_est = *e;
     else if (f.interval_note.empty()) f.interval_note = "no CLV intervals: " + crm::message(e.error());
   }
+  if (sm.nested && f.interval_note.empty())
+    f.interval_note = "no CLV intervals: the spend model is Gamma-Gamma's nested model at the boundary of its parameters";
 
   const auto now = whole.rows();
   const auto now_rows = whole.model_rows();
@@ -116,19 +127,21 @@ void predictions(forecast_figures& f, const Model& model, const std::vector<crm:
                          model.conditional_expected_purchases(row, f.horizon), 0, {}, {}, {}};
     sum_alive += cf.p_alive;
     f.p_alive_histogram[std::min<std::size_t>(9, static_cast<std::size_t>(cf.p_alive * 10.0))] += 1;
-    if (gg) {
+    if (has_spend) {
       // Customers whose repeat purchases were all free get the population's mean spend (x = 0).
-      const double s = gg->conditional_expected_average_spend(c.monetary_value > 0 ? row.frequency : 0.0, c.monetary_value);
+      const double x = c.monetary_value > 0 ? row.frequency : 0.0;
+      const double s = gg ? gg->conditional_expected_average_spend(x, c.monetary_value)
+                          : sm.nested->conditional_expected_average_spend(x, c.monetary_value);
       cf.clv = crm::customer_lifetime_value(model, row, s, horizon);
       sum_clv += cf.clv;
     }
     all.push_back(cf);
   }
   f.mean_p_alive = sum_alive / static_cast<double>(now.size());
-  if (gg) f.mean_clv = sum_clv / static_cast<double>(now.size());
+  if (has_spend) f.mean_clv = sum_clv / static_cast<double>(now.size());
   const auto top = std::min(static_cast<std::size_t>(std::max(0, o.top)), all.size());
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(top), all.end(), [&](const auto& a, const auto& b) {
-    return gg ? a.clv > b.clv : a.expected_purchases > b.expected_purchases;
+    return has_spend ? a.clv > b.clv : a.expected_purchases > b.expected_purchases;
   });
   all.resize(top);
   // Intervals of the top customers' predictions.
@@ -226,12 +239,27 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
     if (s.average_spend > 0) spend.push_back(s);
     else ++f.spend_rows_left_out;
   }
-  std::optional<crm::gamma_gamma<double>> gg;
-  if (const auto fit = crm::try_fit_gamma_gamma(spend)) {
-    gg = fit->params;
-    f.spend_parameters = {{"p", fit->params.p, fit->standard_errors.p},
-                          {"q", fit->params.q, fit->standard_errors.q},
-                          {"gamma", fit->params.gamma, fit->standard_errors.gamma}};
+  // Fitted with boundary_policy::report: on the boundary p -> infinity (each customer's transactions
+  // all at its own mean) or q -> infinity (one value distribution for everyone) the nested model
+  // predicts the spend (crm::try_nested_spend_model).
+  spend_models sm;
+  crm::fit_options spend_opt;
+  spend_opt.on_boundary = crm::boundary_policy::report;
+  if (const auto fit = crm::try_fit_gamma_gamma(spend, spend_opt)) {
+    const crm::boundary_report& b = fit->boundary;
+    if (b.where == crm::fit_boundary::none) {
+      sm.full = fit->params;
+      f.spend_parameters = {{"p", fit->params.p, fit->standard_errors.p},
+                            {"q", fit->params.q, fit->standard_errors.q},
+                            {"gamma", fit->params.gamma, fit->standard_errors.gamma}};
+    } else if (const auto m = crm::try_nested_spend_model(*fit)) {
+      sm.nested = *m;
+      const bool own = b.where == crm::fit_boundary::p_to_infinity;
+      f.spend_parameters = {{own ? "q" : "p", b.nested_r, b.nested_r_se}, {own ? "c" : "theta", b.nested_alpha, b.nested_alpha_se}};
+      f.spend_boundary = boundary_figures{"Gamma-Gamma", crm::to_string(b.where), b.description, b.lr_statistic, b.lr_p_value};
+    } else {
+      f.spend_note = crm::message(m.error());
+    }
   } else {
     f.spend_note = crm::message(fit.error());
   }
@@ -247,7 +275,7 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   // "Predictions of the nested models").
   crm::fit_options fit_opt;
   fit_opt.on_boundary = crm::boundary_policy::report;
-  const auto forecast = [&](const auto& model) { predictions(f, model, compressed, gg, spend, calibration, whole, in, o, first, cal_end, last); };
+  const auto forecast = [&](const auto& model) { predictions(f, model, compressed, sm, spend, calibration, whole, in, o, first, cal_end, last); };
   if (o.model == model_kind::bg_nbd) {
     f.model = "BG/NBD";
     const auto fit = crm::try_fit_bg_nbd(compressed, fit_opt);

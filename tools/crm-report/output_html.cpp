@@ -402,6 +402,10 @@ std::string to_html(const report& r) {
                        "the forecast is the nested model's, {} (likelihood-ratio test against it: {:.3g}, p = {:.3g}).</p>\n",
                        esc(f.boundary->fitted_model), esc(f.boundary->description), esc(f.model), f.boundary->lr_statistic,
                        f.boundary->lr_p_value);
+    if (f.spend_boundary)
+      s += fmt::format("<p class=\"note\" id=\"spend-boundary\">Gamma-Gamma's likelihood is maximised on the boundary of its parameters "
+                       "({}); the spend per transaction is the nested model's (no CLV intervals).</p>\n",
+                       esc(f.spend_boundary->description));
     s += "<table id=\"parameters\">" + th_row({"parameter", "estimate", "standard error"});
     for (const parameter& p : f.parameters)
       s += "<tr>" + td(p.name) + cell(fixed(p.value, 3), "/forecast/parameters/" + p.name + "/value", p.value) +

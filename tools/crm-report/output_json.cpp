@@ -144,8 +144,14 @@ std::string to_json_text(const report& r) {
     if (f.boundary)
       boundary = {{"fitted_model", f.boundary->fitted_model}, {"where", f.boundary->where}, {"description", f.boundary->description},
                   {"lr_statistic", f.boundary->lr_statistic}, {"lr_p_value", f.boundary->lr_p_value}};
+    json spend_boundary = nullptr;
+    if (f.spend_boundary)
+      spend_boundary = {{"fitted_model", f.spend_boundary->fitted_model}, {"where", f.spend_boundary->where},
+                        {"description", f.spend_boundary->description}, {"lr_statistic", f.spend_boundary->lr_statistic},
+                        {"lr_p_value", f.spend_boundary->lr_p_value}};
     j["forecast"] = {{"model", f.model},
                      {"boundary", boundary},
+                     {"spend_boundary", spend_boundary},
                      {"time_unit", f.time_unit},
                      {"calibration_end", f.calibration_end},
                      {"customers", f.customers},

@@ -179,6 +179,9 @@ struct forecast_figures {
   std::string model;      ///< "BG/NBD" or "Pareto/NBD"; at a boundary the nested model: "BG/NBD, homogeneous drop-out",
                           ///< "Pareto/NBD, homogeneous death rate" or "NBD (no drop-out)"
   std::optional<boundary_figures> boundary;  ///< set when the forecast is the nested model's
+  /// set when Gamma-Gamma's fit ended on a boundary: spend_parameters are then the nested model's
+  /// (q and c: each repeat customer's own mean; p and theta: one value distribution for everyone)
+  std::optional<boundary_figures> spend_boundary;
   std::string time_unit;  ///< "weeks"
   std::string calibration_end;
   std::int64_t customers = 0;  ///< customers first seen by the calibration end

@@ -771,4 +771,79 @@ template <std::floating_point T>
   return try_generate(model, frequencies, seed).value();
 }
 
+/**
+ * @brief The spend model a Gamma-Gamma fit's boundary nests, for predictions when the fit ended there
+ * (boundary_policy::report; docs/models.md, "Spend per transaction"):
+ * - fit_boundary::p_to_infinity: no spread of values within a customer, every transaction is worth
+ *   the customer's own mean; zbar ~ Inverse-Gamma(shape, scale) across customers (shape = q, scale =
+ *   c = p gamma, money);
+ * - fit_boundary::q_to_infinity: every customer's transactions have the same value distribution,
+ *   Gamma(shape = p, scale = theta = gamma/q, money).
+ * The limits of gamma_gamma's predictions: E[Z | x, zbar] = p (gamma + x zbar)/(p x + q - 1) tends to
+ * zbar (x > 0) as p -> infinity with p gamma = c, and to p theta as q -> infinity with gamma/q = theta.
+ */
+template <std::floating_point T = double>
+struct gamma_gamma_nested {
+  fit_boundary where = fit_boundary::p_to_infinity;
+  T shape{};  ///< p_to_infinity: q of the Inverse-Gamma of zbar; q_to_infinity: p of one transaction's Gamma
+  T scale{};  ///< p_to_infinity: c = p gamma; q_to_infinity: theta = gamma / q (money)
+
+  /// Mean value of a transaction across all customers (money): c / (shape - 1) at p_to_infinity (the
+  /// mean of the Inverse-Gamma; infinite unless shape > 1: `errc::out_of_range` on "q"), p theta at
+  /// q_to_infinity. Errors: a parameter not finite and > 0, a boundary other than these two.
+  [[nodiscard]] constexpr result<T> try_expected_average_spend() const noexcept {
+    constexpr const char* name = "gamma_gamma_nested.expected_average_spend";
+    if (const error_info e = check(name)) return e;
+    if (where == fit_boundary::q_to_infinity) return shape * scale;
+    if (!(shape > T(1))) return error_info{errc::out_of_range, name, "q", "the mean spend is infinite unless q > 1"};
+    return scale / (shape - T(1));
+  }
+  [[nodiscard]] constexpr T expected_average_spend() const { return try_expected_average_spend().value(); }
+
+  /// Expected value of a future transaction of a customer whose x past transactions averaged zbar
+  /// (money): zbar itself at p_to_infinity (x > 0; the population mean for x = 0), p theta at
+  /// q_to_infinity. Errors: those of try_expected_average_spend where it is used, and the row's as
+  /// gamma_gamma::try_conditional_expected_average_spend checks them (x negative, fractional or not
+  /// finite; zbar <= 0 when x > 0, != 0 when x = 0).
+  [[nodiscard]] constexpr result<T> try_conditional_expected_average_spend(T frequency, T average_spend) const noexcept {
+    constexpr const char* name = "gamma_gamma_nested.conditional_expected_average_spend";
+    if (const error_info e = check(name)) return e;
+    if (frequency == T(0)) {
+      if (!detail::spend_finite(average_spend)) return error_info{errc::not_finite, name, "average_spend"};
+      if (average_spend != T(0)) return error_info{errc::malformed, name, "average_spend", "must be 0 when frequency is 0"};
+    } else if (const error_info e = detail::check_spend_row(spend_row<T>{frequency, average_spend, T(1)}, name)) {
+      return e;
+    }
+    if (where == fit_boundary::p_to_infinity && frequency > T(0)) return average_spend;
+    return try_expected_average_spend();
+  }
+  [[nodiscard]] constexpr T conditional_expected_average_spend(T frequency, T average_spend) const {
+    return try_conditional_expected_average_spend(frequency, average_spend).value();
+  }
+
+  /// The parameters finite and > 0 and `where` one of the two boundaries, else an error naming `name`.
+  [[nodiscard]] constexpr error_info check(const char* name) const noexcept {
+    if (where != fit_boundary::p_to_infinity && where != fit_boundary::q_to_infinity)
+      return {errc::out_of_range, name, "where", "must be p_to_infinity or q_to_infinity"};
+    if (!detail::spend_finite(shape) || !(shape > T(0))) return {errc::out_of_range, name, "shape", "must be finite and > 0"};
+    if (!detail::spend_finite(scale) || !(scale > T(0))) return {errc::out_of_range, name, "scale", "must be finite and > 0"};
+    return {};
+  }
+};
+
+/**
+ * @brief The nested spend model of a Gamma-Gamma fit that ended on the boundary p -> infinity or
+ * q -> infinity (fit with boundary_policy::report): shape and scale from `fit.boundary` (nested_r,
+ * nested_alpha). Errors: the fit did not end on one of those boundaries (`errc::out_of_range` on
+ * "boundary": its params are the estimates); the nested fit failed (its error).
+ */
+template <std::floating_point T>
+[[nodiscard]] result<gamma_gamma_nested<T>> try_nested_spend_model(const fit_result<gamma_gamma<T>>& fit) {
+  const boundary_report& b = fit.boundary;
+  if (b.where != fit_boundary::p_to_infinity && b.where != fit_boundary::q_to_infinity)
+    return error_info{errc::out_of_range, "nested_spend_model", "boundary", "the fit did not end on the boundary p or q -> infinity"};
+  if (!b.nested_fitted) return b.nested_error;
+  return gamma_gamma_nested<T>{b.where, static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha)};
+}
+
 CRM_METRICS_END_NAMESPACE
