@@ -18,3 +18,4 @@
 #include <crm/aggregate/report.hpp>          // IWYU pragma: export
 #include <crm/aggregate/rfm.hpp>             // IWYU pragma: export
 #include <crm/aggregate/survey.hpp>          // IWYU pragma: export
+#include <crm/core/interrupt.hpp>            // IWYU pragma: export

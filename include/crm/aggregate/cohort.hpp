@@ -385,7 +385,10 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
         T& cell = c.revenues[f * n + static_cast<std::size_t>(p) - f];
         cell = T(cell + v);
       };
-      for (const log_entry& e : log_) put(e.index, e.period, e.revenue);
+      for (std::size_t i = 0; i < log_.size(); ++i) {
+        detail::check_interrupt_every(i);
+        put(log_[i].index, log_[i].period, log_[i].revenue);
+      }
       table_.for_each([&](customer_id, const state& s) {
         if (s.period >= 0) put(s.index, s.period, s.revenue);
       });
@@ -482,7 +485,11 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       remap[o.index] = i;
       if (opt_.cohort_revenue && o.period >= 0) log_.push_back({i, o.period, o.revenue});
     });
-    for (const log_entry& e : other.log_) log_.push_back({remap[e.index], e.period, e.revenue});
+    for (std::size_t i = 0; i < other.log_.size(); ++i) {
+      detail::check_interrupt_every(i);
+      const log_entry& e = other.log_[i];
+      log_.push_back({remap[e.index], e.period, e.revenue});
+    }
     if (opt_.gaps) {
       gap_repeats_ = true;
       const auto moved = [&](gap_entry e) {
@@ -537,6 +544,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     std::array<std::uint64_t, 64> a{}, m{};
     std::vector<std::uint64_t> least(P, 0);
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       ids.push_back(r.get<std::uint64_t>("customer"));
       read_bits(r, a.data(), m.data());
       if (!r.ok()) break;
@@ -548,6 +556,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     const std::uint64_t k = r.get_count("revenue_log", 10);
     if (r.ok() && !opt_.cohort_revenue && k != 0) r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");
     for (std::uint64_t i = 0; i < k && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const log_entry le = read_log_entry(r);
       if (r.ok() && (le.index >= n || le.period < first_active[le.index] || le.period >= opt_.periods || !detail::fast_non_negative(le.revenue)))
         r.fail(errc::malformed, "revenue_log", "has an entry out of range (corrupted state)");
@@ -579,6 +588,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     std::array<std::uint64_t, 128> words{};  // words 1.. of active, then of multi
     constexpr std::size_t ahead = 16;
     for (std::size_t i = 0; i < ids.size(); ++i) {
+      detail::check_interrupt_every(i);
       if (i + ahead < ids.size()) table_.prefetch(ids[i + ahead]);
       const customer_id c = w.get<std::uint64_t>("customer");
       const std::uint64_t active = w.get<std::uint64_t>("active"), multi = w.get<std::uint64_t>("multi");
@@ -588,6 +598,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     (void)w.get<std::uint64_t>("revenue_log");
     reserve_more(log_, static_cast<std::size_t>(k));
     for (std::uint64_t i = 0; i < k; ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       log_entry le = read_log_entry(w);
       le.index = remap[le.index];
       log_.push_back(le);
@@ -628,7 +639,10 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       w.put(period);
       w.put_number(revenue);
     };
-    for (const log_entry& e : log_) put(e.index, e.period, e.revenue);
+    for (std::size_t i = 0; i < log_.size(); ++i) {
+      detail::check_interrupt_every(i);
+      put(log_[i].index, log_[i].period, log_[i].revenue);
+    }
     table_.for_each([&](customer_id, const state& s) {
       if (s.period >= 0) put(s.index, s.period, s.revenue);
     });
@@ -671,6 +685,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     std::vector<std::uint64_t> least(orders_.size(), 0);  // orders each period must have: 1 per active, 2 per multi customer
     std::array<std::uint64_t, 64> act{}, mul{};  // one customer's words (valid() loads them)
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const auto c = r.get<std::uint64_t>("customer");
       state s;
       s.active = r.get<std::uint64_t>("active");
@@ -696,6 +711,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     if (!opt_.cohort_revenue && m != 0) return r.fail(errc::malformed, "revenue_log", "is not empty without cohort revenue");
     log_.reserve(static_cast<std::size_t>(m));  // get_count: m entries fit in the buffer
     for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const log_entry e = read_log_entry(r);
       if (!r.ok()) return;
       // (a period before the customer's first would index before the cohort's row)
@@ -813,6 +829,7 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
       return (((m[p / 64] >> (p % 64)) & 1) != 0) == (group >= 2);
     };
     for (std::uint64_t i = 0; i < g && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       gap_entry e;
       e.index = r.get<std::uint32_t>("gaps");
       e.period = r.get<std::int32_t>("gaps");

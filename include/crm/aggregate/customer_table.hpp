@@ -12,6 +12,7 @@
 #pragma once
 
 #include <crm/aggregate/records.hpp>
+#include <crm/core/interrupt.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -483,15 +484,19 @@ class customer_table {
     for (std::size_t p = 0; p < parts_.size(); ++p) for_each_in_part(p, f, false);
   }
   /// Calls f(key, value) for every customer of part `p` (customer 0 with part 0 when
-  /// `with_zero`); threads may walk disjoint parts at once.
+  /// `with_zero`); threads may walk disjoint parts at once. Asks the thread's interrupt hook first
+  /// (crm/core/interrupt.hpp: once per part, at most 8192 slots up to 2^10 parts), so every walk
+  /// over a table (for_each too) stops with crm::interrupted when it answers true.
   template <class F>
   void for_each_in_part(std::size_t p, F&& f, bool with_zero = true) {
+    detail::check_interrupt();
     if (with_zero && p == 0 && has_empty_key_) f(empty_key, empty_key_value_);
     for (slot* s = parts_[p].base; s != parts_[p].base + parts_[p].cap; ++s)
       if (s->key != empty_key) f(s->key, s->value);
   }
   template <class F>
   void for_each_in_part(std::size_t p, F&& f, bool with_zero = true) const {
+    detail::check_interrupt();
     if (with_zero && p == 0 && has_empty_key_) f(empty_key, empty_key_value_);
     for (const slot* s = parts_[p].base; s != parts_[p].base + parts_[p].cap; ++s)
       if (s->key != empty_key) f(s->key, s->value);
@@ -680,15 +685,20 @@ class customer_table {
     rebuild_with(bits, [min_cap](std::size_t, std::size_t count) { return std::max(fit(count), min_cap); });
   }
   // rebuild, with part q of `count` customers given cap_of(q, count) slots (at least fit(count)).
+  // The count pass asks the thread's interrupt hook per part (crm/core/interrupt.hpp) before
+  // anything changes, so an interrupted rebuild leaves the table as it was; the new array and the
+  // moves into it are not interrupted.
   template <class CapOf>
   void rebuild_with(int bits, CapOf cap_of) {
-    std::vector<part> old = std::move(parts_);
-    std::vector<slot, detail::huge_page_allocator<slot>> old_arena = std::move(arena_);
     const std::size_t n = std::size_t{1} << bits;
     std::vector<std::size_t> count(n, 0);
-    for (const part& p : old)
+    for (const part& p : parts_) {
+      detail::check_interrupt();
       for (const slot* s = p.base; s != p.base + p.cap; ++s)
         if (s->key != empty_key) ++count[bits == 0 ? 0 : static_cast<std::size_t>(mix(s->key) >> (64 - bits))];
+    }
+    std::vector<part> old = std::move(parts_);
+    std::vector<slot, detail::huge_page_allocator<slot>> old_arena = std::move(arena_);
     parts_ = std::vector<part>(n);
     bits_ = bits;
     std::size_t total = 0;

@@ -178,6 +178,7 @@ class email_accumulator : public detail::accumulator_base<email_accumulator<T>, 
     declared_ = declared == 1;
     const std::uint64_t n = r.get_count("campaigns", 14);
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const auto id = r.get<tag_id>("campaign");
       const auto d = r.get<std::uint8_t>("campaign");
       const T cost = r.template get_number<T>("cost");

@@ -348,6 +348,7 @@ class customer_accumulator : public detail::accumulator_base<customer_accumulato
     const std::int64_t lo = earliest_time.time_since_epoch().count(), hi = end_of_time.time_since_epoch().count();
     std::uint64_t purchases = 0;  // every order is one customer's purchase
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const auto c = r.get<std::uint64_t>("customer");
       const state s{r.get<std::int64_t>("first"), r.get<std::int64_t>("last"), r.get<std::uint32_t>("orders")};
       if (!r.ok()) return;
@@ -528,6 +529,7 @@ class repeat_purchase_accumulator : public detail::accumulator_base<repeat_purch
     table_.reserve(static_cast<std::size_t>(n));
     std::uint64_t sum = 0;
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const auto c = r.get<std::uint64_t>("customer");
       const auto k = r.get<std::uint32_t>("purchases");
       if (!r.ok()) return;

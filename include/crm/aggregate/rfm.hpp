@@ -365,6 +365,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       std::vector<ref> keys;
       std::vector<rfm_summary_row<T>> scratch;
       for (std::size_t b = b0; b < std::min(b1, buckets); ++b) {
+        detail::check_interrupt();  // (a thread of p.threads has no hook: only the calling one asks)
         const std::size_t lo = start[b], m = start[b + 1] - lo;
         if (m < 2) continue;
         keys.clear();
@@ -489,6 +490,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     ids.reserve(static_cast<std::size_t>(n));
     T most{}, most_hold{};  // the largest sums of the buffer (values are >= 0: see valid())
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       customer_id c{};
       state s;
       read_record(r, c, s);
@@ -500,6 +502,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     }
     const std::uint64_t m = r.get_count("day_log", 8);
     for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const auto entry = r.get<std::uint64_t>("day_log");
       const std::int32_t d = unpack_day(entry);
       if (r.ok() && ((entry >> 32) >= n || d > end_day_ || d < day_number(earliest_time)))
@@ -533,6 +536,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     std::vector<std::uint32_t> remap(ids.size(), 0);
     constexpr std::size_t ahead = 16;
     for (std::size_t i = 0; i < ids.size(); ++i) {
+      detail::check_interrupt_every(i);
       if (i + ahead < ids.size()) table_.prefetch(ids[i + ahead]);
       customer_id c{};
       state s;
@@ -542,6 +546,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     const std::uint64_t k = w.get<std::uint64_t>("day_log");
     if (k > 0 && k <= small_merge_log) {  // into the open log, as try_merge adds
       for (std::uint64_t i = 0; i < k; ++i) {
+        detail::check_interrupt_every(static_cast<std::size_t>(i));
         const auto entry = w.get<std::uint64_t>("day_log");
         log_.push(remap[static_cast<std::uint32_t>(entry >> 32)], unpack_day(entry));
       }
@@ -557,11 +562,15 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       const std::size_t blocks = (ids.size() >> log::index_bits) + 1;
       std::vector<std::size_t> at(blocks + 1, 0);  // block b's entries: [at[b], at[b + 1])
       detail::byte_reader again = w;
-      for (std::uint64_t i = 0; i < k; ++i) ++at[static_cast<std::size_t>(w.get<std::uint64_t>("day_log") >> (32 + log::index_bits)) + 1];
+      for (std::uint64_t i = 0; i < k; ++i) {
+        detail::check_interrupt_every(static_cast<std::size_t>(i));
+        ++at[static_cast<std::size_t>(w.get<std::uint64_t>("day_log") >> (32 + log::index_bits)) + 1];
+      }
       for (std::size_t b = 0; b < blocks; ++b) at[b + 1] += at[b];
       std::vector<std::uint32_t> bucketed(static_cast<std::size_t>(k));
       std::vector<std::size_t> next(at.begin(), at.end() - 1);
       for (std::uint64_t i = 0; i < k; ++i) {
+        detail::check_interrupt_every(static_cast<std::size_t>(i));
         const auto entry = again.get<std::uint64_t>("day_log");
         const auto pos = static_cast<std::uint32_t>(entry >> 32);
         bucketed[next[pos >> log::index_bits]++] = ((pos & low) << log::day_bits) | static_cast<std::uint32_t>(unpack_day(entry) - log::first_day);
@@ -570,6 +579,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       // as the one below: the same block of remap in the cache)
       std::vector<std::size_t> per((std::size_t{next_index_} >> log::index_bits) + 1, 0);
       for (std::size_t b = 0; b < blocks; ++b) {
+        detail::check_interrupt();
         const std::uint32_t* block_remap = remap.data() + (b << log::index_bits);
         for (std::size_t j = at[b]; j < at[b + 1]; ++j) ++per[block_remap[log::entry_index(bucketed[j])] >> log::index_bits];
       }
@@ -577,6 +587,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       for (std::size_t b = 0; b < per.size(); ++b)
         if (per[b] > 0) seg.reserve(b, per[b]);
       for (std::size_t b = 0; b < blocks; ++b) {
+        detail::check_interrupt();
         const std::uint32_t* block_remap = remap.data() + (b << log::index_bits);
         for (std::size_t j = at[b]; j < at[b + 1]; ++j)
           seg.push(block_remap[log::entry_index(bucketed[j])], static_cast<std::int32_t>(log::entry_day(bucketed[j])) + log::first_day);
@@ -625,6 +636,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
     if (n > std::numeric_limits<std::uint32_t>::max()) return r.fail(errc::malformed, "customers", "is too large");
     table_.reserve(static_cast<std::size_t>(n));
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       customer_id c{};
       state s;
       read_record(r, c, s);
@@ -642,6 +654,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       std::vector<std::size_t> per((static_cast<std::size_t>(n) >> detail::day_log::index_bits) + 1, 0);
       detail::byte_reader ahead = r;
       for (std::uint64_t i = 0; i < m && ahead.ok(); ++i) {
+        detail::check_interrupt_every(static_cast<std::size_t>(i));
         const std::uint64_t pos = ahead.get<std::uint64_t>("day_log") >> 32;
         if (ahead.ok() && pos < n) ++per[static_cast<std::size_t>(pos >> detail::day_log::index_bits)];
       }
@@ -649,6 +662,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
         if (per[b] > 0) log_.reserve(b, per[b]);
     }
     for (std::uint64_t i = 0; i < m && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const auto entry = r.get<std::uint64_t>("day_log");
       if (!r.ok()) return;
       const std::int32_t d = unpack_day(entry);
@@ -841,6 +855,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
       std::vector<std::uint32_t> days;             // the block's days, grouped by customer
       std::vector<std::uint64_t> seen(std::size_t{1} << (log::day_bits - 6), 0);
       for (std::size_t b = blocks * t / k; b < blocks * (t + 1) / k; ++b) {
+        detail::check_interrupt();
         const std::size_t base = b << log::index_bits;
         if (base >= next_index_) break;
         const std::size_t m = std::min(per_block, std::size_t{next_index_} - base);

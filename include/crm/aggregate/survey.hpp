@@ -304,6 +304,7 @@ class spend_accumulator : public detail::accumulator_base<spend_accumulator<T>, 
   static void read_map(detail::byte_reader& r, std::vector<std::pair<K, T>>& m, const char* field) {
     const std::uint64_t n = r.get_count(field, 8);
     for (std::uint64_t i = 0; i < n && r.ok(); ++i) {
+      detail::check_interrupt_every(static_cast<std::size_t>(i));
       const auto k = r.get<K>(field);
       const T v = r.template get_number<T>(field);
       if (!r.ok()) return;

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <crm/core/error.hpp>
+#include <crm/core/interrupt.hpp>
 #include <crm/core/number.hpp>
 
 #include <bit>

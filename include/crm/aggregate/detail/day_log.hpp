@@ -5,6 +5,7 @@
 #pragma once
 
 #include <crm/core/config.hpp>
+#include <crm/core/interrupt.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -41,10 +42,12 @@ class day_log {
     if (b >= blocks_.size()) blocks_.resize(b + 1);
     blocks_[b].reserve(blocks_[b].size() + n);
   }
-  /// Calls f(index, day) for every entry.
+  /// Calls f(index, day) for every entry; asks the thread's interrupt hook before each block
+  /// (crm/core/interrupt.hpp).
   template <class F>
   void for_each(F&& f) const {
     for (std::size_t b = 0; b < blocks_.size(); ++b) {
+      detail::check_interrupt();
       const auto high = static_cast<std::uint32_t>(b << index_bits);
       for (const std::uint32_t e : blocks_[b]) f(high | (e >> day_bits), static_cast<std::int32_t>(e & day_mask) + first_day);
     }
