@@ -59,6 +59,17 @@ void set_error(crm_pg_error* err, const crm::error_info& e, int status = CRM_PG_
 // Thrown by check_cancel: the query is being cancelled (caught by guard, never crosses core.h).
 struct query_canceled {};
 
+// The library's own walks over a whole state (reading or writing its bytes, merges, rows(),
+// cohorts(), stats(), model_rows(), ...) ask the backend's cancel flag through the thread's
+// interrupt hook (crm/core/interrupt.hpp: once per part of the customer table, every 4096 records
+// read from bytes) and leave with crm::interrupted, which guard() reports as CRM_PG_CANCELED. A
+// backend is one thread; the hook is installed once, when the module is loaded. Before it, such a
+// call ran to its end under a statement_timeout (crm_rfm_totals of a state of 2 million customers
+// for the rest of its 0.3 s, a merge of two such states up to 1 s past the timeout; found by an
+// audit; test/66_cancel_whole_states.sql).
+bool pg_interrupt(void*) noexcept { return crm_pg_cancel_requested(); }
+[[maybe_unused]] const bool interrupt_hook_set = (crm::set_interrupt_hook({&pg_interrupt, nullptr}), true);
+
 // Every 65,536th step of a long loop (step 0 included) asks the backend's cancel flag and throws
 // query_canceled when it is set: the loop stops, guard() reports CRM_PG_CANCELED and glue.c raises
 // the cancel (57014) with no C++ frame left. Loops over a million rows ran to their end under a
@@ -73,6 +84,8 @@ bool guard(crm_pg_error* err, F&& f) noexcept {
   try {
     return f();
   } catch (const query_canceled&) {
+    set_error(err, CRM_PG_CANCELED, "crm_metrics: canceling statement due to a cancel request");
+  } catch (const crm::interrupted&) {
     set_error(err, CRM_PG_CANCELED, "crm_metrics: canceling statement due to a cancel request");
   } catch (const std::bad_alloc&) {
     set_error(err, CRM_PG_OUT_OF_MEMORY, "crm_metrics: out of memory");

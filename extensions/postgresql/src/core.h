@@ -173,11 +173,13 @@ void* crm_pg_state_rows(const void* state, int what, int numeric, size_t* count,
  * fails with CRM_PG_CANCELED when the query is being cancelled. */
 bool crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
 void crm_pg_rows_free(void* rows) CRM_PG_NOEXCEPT;
-/* Defined in glue.c: true when the backend has a query-cancel or termination request pending (the
- * fits stop at their next likelihood evaluation; fit_options::interrupt). The extension's own long
- * loops ask it every 65,536 rows (core.cpp, check_cancel: reading a row set, the fit state's rows
- * when merged, serialized, read or fitted) and stop with CRM_PG_CANCELED; glue.c then raises the
- * request itself. */
+/* Defined in glue.c: true when the backend has a query-cancel or termination request pending that
+ * CHECK_FOR_INTERRUPTS would act on (the fits stop at their next likelihood evaluation;
+ * fit_options::interrupt). The extension's own long loops ask it every 65,536 rows (core.cpp,
+ * check_cancel: reading a row set, the fit state's rows when merged, serialized, read or fitted),
+ * and the library's walks over a whole state about every 4096 customers (the thread's interrupt
+ * hook, crm/core/interrupt.hpp, installed by core.cpp); either stops with CRM_PG_CANCELED and
+ * glue.c then raises the request itself. */
 bool crm_pg_cancel_requested(void) CRM_PG_NOEXCEPT;
 
 /* ---- predictions. BG/NBD: params = r, alpha, a, b; what: 0 P(alive), 1 conditional expected

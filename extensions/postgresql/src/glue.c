@@ -52,11 +52,16 @@ static int crm_sqlstate(int status) {
     default: return ERRCODE_INTERNAL_ERROR;
   }
 }
-/* The fits ask this between likelihood evaluations (core.cpp, fit_options::interrupt), and the
- * extension's long loops every 65,536 rows (core.cpp, check_cancel; CRM_PG_CANCELED): a cancel or
+/* The fits ask this between likelihood evaluations (core.cpp, fit_options::interrupt), the
+ * extension's long loops every 65,536 rows (core.cpp, check_cancel; CRM_PG_CANCELED) and the
+ * library's walks over a whole state about every 4096 customers (its interrupt hook): a cancel or
  * termination request stops them; crm_raise then lets CHECK_FOR_INTERRUPTS raise that request (57014
  * for statement_timeout or pg_cancel_backend) instead of the fit's own "interrupted". */
-bool crm_pg_cancel_requested(void) { return QueryCancelPending || ProcDiePending; }
+bool crm_pg_cancel_requested(void) {
+  /* what CHECK_FOR_INTERRUPTS would act on now: a cancel or termination request, interrupts not held
+   * off (else the call goes on, as PostgreSQL's own loops do) */
+  return InterruptPending && (QueryCancelPending || ProcDiePending) && INTERRUPTS_CAN_BE_PROCESSED();
+}
 
 static void crm_raise(const crm_pg_error* err) pg_attribute_noreturn();
 static void crm_raise(const crm_pg_error* err) {
