@@ -412,7 +412,10 @@ state_base* read_as(std::span<const std::byte> bytes, crm_pg_error* err) {
     set_error(err, r.error(), CRM_PG_BAD_STATE);
     return nullptr;
   }
-  return new S(std::move(*r));
+  // moved out of the result: std::move(*r) is a const R&& (result's operator* is const) and copied
+  // the whole accumulator, its customer table included, on every read of a state (found by an
+  // audit: a second full copy, uninterruptible, in every deserialization)
+  return new S(std::move(r).value());
 }
 
 const state_base* base(const void* p) { return static_cast<const state_base*>(p); }
@@ -628,7 +631,7 @@ state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
       if (opt->holdout) o.observation_end = to_day(opt->end_day);
       auto a = crm::rfm_accumulator<T>::try_create(o);
       if (!a) return set_error(err, a.error()), nullptr;
-      return new rfm_state<T>(std::move(*a));
+      return new rfm_state<T>(std::move(a).value());
     }
     case CRM_PG_PERIODS: {
       if (opt->unit < 0 || opt->unit > 4)
@@ -638,7 +641,7 @@ state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
                                                        .first = to_day(opt->day), .periods = opt->periods,
                                                        .inactive_periods = opt->inactive, .cohort_revenue = true});
       if (!a) return set_error(err, a.error()), nullptr;
-      return new periods_state<T>(std::move(*a));
+      return new periods_state<T>(std::move(a).value());
     }
     default: break;
   }
@@ -649,7 +652,7 @@ state_base* new_state(int kind, const crm_pg_options* opt, crm_pg_error* err) {
       case CRM_PG_CSAT: {
         auto a = crm::csat_accumulator::try_create({.lowest = opt->lowest, .highest = opt->highest, .satisfied_from = opt->satisfied_from});
         if (!a) return set_error(err, a.error()), nullptr;
-        return new csat_state(std::move(*a));
+        return new csat_state(std::move(a).value());
       }
       default: break;
     }
@@ -688,7 +691,7 @@ state_base* read_state(int k, std::span<const std::byte> in, crm_pg_error* err) 
       case CRM_PG_FIT: {
         auto r = fit_state::read(in);
         if (!r) return set_error(err, r.error(), CRM_PG_BAD_STATE), nullptr;
-        return new fit_state(std::move(*r));
+        return new fit_state(std::move(r).value());
       }
       default: break;
     }
