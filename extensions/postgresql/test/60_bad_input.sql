@@ -19,6 +19,22 @@ SELECT check_that((SELECT (crm_orders(1, '1997-01-01'::date, -5.0))).average_che
 -- timestamptz and date give the same days (UTC)
 SELECT check_that((SELECT crm_orders(customer, day::timestamp AT TIME ZONE 'UTC', amount) FROM o)
                   = (SELECT crm_orders(customer, day, amount) FROM o), 'timestamptz = date');
+-- a timestamptz belongs to its UTC day whatever the session's TimeZone (docs/postgresql.md,
+-- "Aggregates"; the check above ran in the cluster's zone only): 2020-01-01 23:30 in New York is
+-- 2020-01-02 04:30 UTC, so T to 2020-01-10 is 8 days and the next purchase, 2020-01-03 00:30 UTC
+-- (2020-01-03 09:30 in Tokyo), is 1 day later; 2019-12-31 20:00 in New York is a customer of the
+-- 2020-01-01 cohort
+SET TimeZone = 'America/New_York';
+SELECT check_that(r.recency = 1 AND r."T" = 8 AND r.frequency = 1, 'RFM days are UTC days (New York)')
+FROM (SELECT (crm_rfm_rows(crm_rfm_state(1, t, 1.0::float8, '2020-01-10', 1))).*
+      FROM (VALUES ('2020-01-01 23:30-05'::timestamptz), ('2020-01-03 00:30+00')) v(t)) r;
+SELECT check_that((crm_cohorts(1, '2019-12-31 20:00-05'::timestamptz, 1.0::float8, 'day', '2019-12-31', 3))[1].cohort = '2020-01-01',
+                  'cohort days are UTC days (New York)');
+SET TimeZone = 'Asia/Tokyo';
+SELECT check_that(r.recency = 1 AND r."T" = 8, 'RFM days are UTC days (Tokyo)')
+FROM (SELECT (crm_rfm_rows(crm_rfm_state(1, t, 1.0::float8, '2020-01-10', 1))).*
+      FROM (VALUES ('2020-01-02 13:30+09'::timestamptz), ('2020-01-03 09:30+09')) v(t)) r;
+RESET TimeZone;
 
 -- bad values: 22023 with the library's message (metric and field)
 SELECT check_error($$SELECT crm_orders(1, '1997-01-01'::date, 'NaN'::float8)$$, '22023',
