@@ -296,3 +296,39 @@ TEST_CASE("detail::sum_overflows and ordered_product at the limits", "[core][lim
   CHECK_THAT(crm::detail::product_of_non_negative(1e-300, 1e200, 1e200, 1e200), WithinRel(1e300, 1e-14));
   static_assert(crm::detail::product_of_non_negative(2.0, 3.0, 4.0) == 24.0);
 }
+
+namespace {
+/// Counts its copies (moves are free).
+struct copy_counter {
+  int* copies = nullptr;
+  copy_counter() = default;
+  explicit copy_counter(int* c) : copies(c) {}
+  copy_counter(const copy_counter& o) : copies(o.copies) { ++*copies; }
+  copy_counter(copy_counter&& o) noexcept : copies(o.copies) {}
+  copy_counter& operator=(const copy_counter& o) {
+    copies = o.copies;
+    ++*copies;
+    return *this;
+  }
+  copy_counter& operator=(copy_counter&& o) noexcept {
+    copies = o.copies;
+    return *this;
+  }
+  ~copy_counter() = default;
+};
+}  // namespace
+
+TEST_CASE("result: an rvalue's value is moved out by *, value() and value_or, not copied", "[core]") {
+  int copies = 0;
+  crm::result<copy_counter> a(copy_counter{&copies});
+  const copy_counter x = *std::move(a);  // was a copy: operator* had only a const& form
+  crm::result<copy_counter> b(copy_counter{&copies});
+  const copy_counter y = std::move(b).value();
+  crm::result<copy_counter> c(copy_counter{&copies});
+  const copy_counter z = std::move(c).value_or(copy_counter{&copies});
+  CHECK(copies == 0);
+  const crm::result<copy_counter> d(copy_counter{&copies});
+  const copy_counter w = *d;  // an lvalue's value is still copied
+  CHECK(copies == 1);
+  (void)x, (void)y, (void)z, (void)w;
+}

@@ -43,6 +43,13 @@ class result {
     CRM_METRICS_ASSERT(has_value(), "crm::result: operator* on an error");
     return value_;
   }
+  /// Unchecked access to an rvalue's value, moved out (`auto v = *std::move(r);`, `*try_f()`): the
+  /// const& form alone made `std::move(*r)` a copy of the whole value (a state of millions of
+  /// customers copied where a move was meant).
+  [[nodiscard]] constexpr R&& operator*() && noexcept {
+    CRM_METRICS_ASSERT(has_value(), "crm::result: operator* on an error");
+    return std::move(value_);
+  }
   [[nodiscard]] constexpr const R* operator->() const noexcept {
     CRM_METRICS_ASSERT(has_value(), "crm::result: operator-> on an error");
     return &value_;
@@ -50,6 +57,10 @@ class result {
   template <class U>
   [[nodiscard]] constexpr R value_or(U&& fallback) const& {
     return has_value() ? value_ : static_cast<R>(std::forward<U>(fallback));
+  }
+  template <class U>
+  [[nodiscard]] constexpr R value_or(U&& fallback) && {
+    return has_value() ? std::move(value_) : static_cast<R>(std::forward<U>(fallback));
   }
 
  private:
