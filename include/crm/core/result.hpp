@@ -43,9 +43,9 @@ class result {
     CRM_METRICS_ASSERT(has_value(), "crm::result: operator* on an error");
     return value_;
   }
-  /// Unchecked access to an rvalue's value, moved out (`auto v = *std::move(r);`, `*try_f()`): the
-  /// const& form alone made `std::move(*r)` a copy of the whole value (a state of millions of
-  /// customers copied where a move was meant).
+  /// Unchecked access to an rvalue's value, moved out (`auto v = *std::move(r);`, `*try_f()`): with
+  /// the const& form alone both copied the whole value (a state of millions of customers). Note that
+  /// `std::move(*r)` still copies: through an lvalue r the value is const.
   [[nodiscard]] constexpr R&& operator*() && noexcept {
     CRM_METRICS_ASSERT(has_value(), "crm::result: operator* on an error");
     return std::move(value_);
