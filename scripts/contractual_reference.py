@@ -11,7 +11,7 @@
 # log-parameters; standard errors from a central-difference Hessian of -ln L in the natural
 # parameters. Predictions are checked against integrals over the mixing distribution
 # (scipy.integrate.quad), not against the closed forms the library uses.
-# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges | lifetime | boundary]
+# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges | lifetime | boundary | hessian]
 import warnings
 import numpy as np
 from scipy import integrate, optimize, special
@@ -289,9 +289,61 @@ def boundary():
     print("scores by the formula: 0.9^t %.8f  0.8^t %.8f  BdW cohort %.8f" %
           (score_formula(GEO, d_over_e(GEO), 1.0), score_formula(GEO8, d_over_e(GEO8), 1.0), score_formula(DW, thw, cw)))
 
+def hessian():
+    # The analytic Hessian of -ln L (tests/contractual_test.cpp, "the Hessian of ln L ... equals mpmath"):
+    # ln L written from the definition in mpmath at 50 digits, ln S(t) = ln G(y) - ln G(y+a) - ln G(b) +
+    # ln G(a+b), y = b + t^c, P(T = t) = S(t-1) - S(t), and its second partial derivatives by
+    # mpmath.diff (numerical differentiation at 50 digits, independent of the trigamma formulas).
+    # Also ln L itself where the library used to take ln S(t) - ln S(t-1) at 1e-12 of its size.
+    import mpmath as mp
+    mp.mp.dps = 50
+    def ll(cohorts, a, b, c):
+        def lS(t):
+            if t == 0:
+                return mp.mpf(0)
+            y = b + mp.mpf(t) ** c
+            return mp.loggamma(y) - mp.loggamma(y + a) - mp.loggamma(b) + mp.loggamma(a + b)
+        total = mp.mpf(0)
+        for n in cohorts:
+            for t in range(1, len(n)):
+                if n[t - 1] > n[t]:
+                    total += (n[t - 1] - n[t]) * mp.log(mp.exp(lS(t - 1)) - mp.exp(lS(t)))
+            total += n[-1] * lS(len(n) - 1)
+        return total
+    RIDGE = [2000, 1897, 1797, 1709, 1614, 1534, 1452, 1381, 1308, 1237, 1173, 1106, 1054]  # generate(bdw{0.05e12, 0.95e12, 1}, {2000, 12, 28})
+    LONG = [[1] * 1000 + [0], [5, 4, 4, 3]]  # one customer churning at t = 1000, and a short cohort
+    points = [("BdW regular years 0-7", [REGULAR[:8]], ("0.4556139593", "0.7793254599", "1.2834513469"), 3),
+              ("sBG regular years 0-7", [REGULAR[:8]], ("0.7040773179", "1.1820430673", "1"), 2),
+              ("BdW ridge cohort seed 28", [RIDGE], ("183.8235385", "3386.203197", "1.004579475"), 3),
+              ("BdW long cohorts", LONG, ("0.0002", "0.001", "0.06"), 3)]
+    for name, cohorts, p, k in points:
+        a, b, c = (mp.mpf(v) for v in p)
+        f = lambda x, y, z: -ll(cohorts, x, y, z)
+        print("%s at (%s, %s, %s): -ln L %s" % (name, p[0], p[1], p[2], mp.nstr(f(a, b, c), 20)))
+        for i in range(k):
+            row = []
+            for j in range(k):
+                order = [0, 0, 0]
+                order[i] += 1
+                order[j] += 1
+                row.append(mp.nstr(mp.diff(f, (a, b, c), tuple(order)), 17))
+            print("   H[%d] = {%s}" % (i, ", ".join(row)))
+        H = mp.matrix(k, k)
+        for i in range(k):
+            for j in range(k):
+                order = [0, 0, 0]
+                order[i] += 1
+                order[j] += 1
+                H[i, j] = mp.diff(f, (a, b, c), tuple(order))
+        cov = H ** -1
+        print("   standard errors sqrt(diag(H^-1)): %s" % ", ".join(mp.nstr(mp.sqrt(cov[i, i]), 12) for i in range(k)))
+
 import sys
 if len(sys.argv) > 1 and sys.argv[1] == "boundary":
     boundary()
+    sys.exit(0)
+if len(sys.argv) > 1 and sys.argv[1] == "hessian":
+    hessian()
     sys.exit(0)
 if len(sys.argv) > 1 and sys.argv[1] == "lifetime":
     lifetime()

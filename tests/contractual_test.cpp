@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <iomanip>
 #include <limits>
 #include <string>
 #include <type_traits>
@@ -655,4 +656,75 @@ TEST_CASE("contractual: data whose likelihood peaks where churn is 0 or 1 are no
   REQUIRE(s);
   CHECK(s->boundary.where == crm::fit_boundary::homogeneous_churn);
   CHECK_THAT(s->boundary.nested_dropout, WithinRel(0.625, 1e-15));
+}
+
+// The analytic Hessian of -ln L (trigamma terms; crm::detail::contract_nll_hessian), which the fits take
+// for their standard errors and their positive-definite test. Before, central differences of the
+// gradient: near the ridge at infinity the alpha-beta block is nearly singular (determinant 2e-12 of
+// entries 0.027 and 7.8e-5) and they gave its determinant anywhere from -5.6e-13 to 8.4e-12 with the
+// step, so the seed-28 cohort's standard errors were 16 % low (alpha 11337, beta 208695) and a small
+// change elsewhere flipped its positive-definite test. References: mpmath at 50 digits,
+// `"$PY" scripts/contractual_reference.py hessian` (ln L from loggamma, second derivatives by
+// mpmath.diff; standard errors sqrt(diag(H^-1)) of that matrix).
+namespace {
+struct hessian_point {
+  const char* name;
+  std::vector<counts> cohorts;
+  double alpha, beta, c;
+  int k;
+  double h[3][3];
+  double tol;  // |H_ij - ref| / sqrt(ref_ii ref_jj)
+};
+}  // namespace
+
+TEST_CASE("contractual: the analytic Hessian of ln L equals mpmath's numerical derivatives", "[contractual]") {
+  counts long_one(1001, 1);
+  long_one[1000] = 0;
+  const counts ridge = {2000, 1897, 1797, 1709, 1614, 1534, 1452, 1381, 1308, 1237, 1173, 1106, 1054};  // generate(bdw{0.05e12, 0.95e12, 1}, {2000, 12, 28})
+  const hessian_point points[] = {
+      {"BdW regular years 0-7", {first(regular, 8)}, 0.4556139593, 0.7793254599, 1.2834513469, 3,
+       {{2755.8628361947176, -896.21342442445086, 702.35172938356878},
+        {-896.21342442445086, 428.3429751110402, -104.65474769004384},
+        {702.35172938356878, -104.65474769004384, 302.12577846792393}}, 1e-12},
+      {"sBG regular years 0-7", {first(regular, 8)}, 0.7040773179, 1.1820430673, 1.0, 2,
+       {{1107.531105792728, -423.56012358443182, 0}, {-423.56012358443182, 204.9977098569804, 0}, {0, 0, 0}}, 1e-12},
+      {"BdW ridge cohort seed 28", {ridge}, 183.8235385, 3386.203197, 1.004579475, 3,
+       {{0.026555881591625694, -0.0014395212011486698, 11.622494730092787},
+        {-0.0014395212011486698, 7.8032560900384757e-5, -0.62977359897794763},
+        {11.622494730092787, -0.62977359897794763, 6047.3620721819543}}, 1e-10},
+      // r(1000) = 1 - 4.6e-8: the terms of the churn at t = 1000 cancel to 1e-8 of their size in double
+      {"BdW long cohorts", {long_one, counts{5, 4, 4, 3}}, 0.0002, 0.001, 0.06, 3,
+       {{70833331.054155341, -4166669.1109460639, 11.892663861112397},
+        {-4166669.1109460639, 833331.02623578304, -8.8900642046282032},
+        {11.892663861112397, -8.8900642046282032, 541.43627788591757}}, 1e-8},
+  };
+  for (const hessian_point& p : points) {
+    INFO(p.name);
+    const auto d = crm::detail::tally_cohorts<double>(std::span<const counts>(p.cohorts), "test");
+    REQUIRE(d);
+    const auto h = crm::detail::contract_nll_hessian<double>(*d, crm::detail::contract_core<double>{p.alpha, p.beta, p.c});
+    for (int i = 0; i < p.k; ++i)
+      for (int j = 0; j < p.k; ++j) {
+        INFO("H[" << i << "][" << j << "] = " << std::setprecision(17) << h[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]);
+        CHECK(std::abs(h[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] - p.h[i][j]) <= p.tol * std::sqrt(p.h[i][i] * p.h[j][j]));
+      }
+  }
+  // the seed-28 cohort: an interior maximum near the ridge; mpmath's standard errors from its Hessian
+  // at the fit's point (183.8235385, 3386.203197, 1.004579475)
+  const auto f = crm::try_fit_bdw(std::span<const crm::count_t>(ridge));
+  REQUIRE(f);
+  CHECK(f->params_are_estimates());
+  CHECK_THAT(f->params.alpha, WithinRel(183.8235385, 1e-6));
+  CHECK_THAT(f->standard_errors.alpha, WithinRel(13443.0807297, 1e-3));
+  CHECK_THAT(f->standard_errors.beta, WithinRel(247474.372684, 1e-3));
+  CHECK_THAT(f->standard_errors.c, WithinRel(0.0719940092298, 1e-3));
+  // Fader & Hardie's regular segment: the fit's standard errors are those of mpmath's Hessian there
+  // (the SciPy ones of the first test case are central differences, good to 1e-4)
+  const auto w = crm::fit_bdw(std::span<const crm::count_t>(first(regular, 8)));
+  CHECK_THAT(w.standard_errors.alpha, WithinRel(0.167041455893, 1e-6));
+  CHECK_THAT(w.standard_errors.beta, WithinRel(0.282709964646, 1e-6));
+  CHECK_THAT(w.standard_errors.c, WithinRel(0.298095166304, 1e-6));
+  const auto s = crm::fit_sbg(std::span<const crm::count_t>(first(regular, 8)));
+  CHECK_THAT(s.standard_errors.alpha, WithinRel(0.0655989678635, 1e-6));
+  CHECK_THAT(s.standard_errors.beta, WithinRel(0.152475641013, 1e-6));
 }

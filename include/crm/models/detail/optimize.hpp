@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -257,6 +258,17 @@ template <std::size_t N, class G>
   return h;
 }
 
+/// The Hessian of an objective `nll` at x: `nll.hessian(x)` where the objective has one (an analytic
+/// Hessian: crm::sbg and crm::bdw, whose central differences missed the near-singular ridge block by
+/// factors of 4), else hessian_from_gradient (central differences of its gradient).
+template <std::size_t N, class G>
+[[nodiscard]] mat<N> objective_hessian(G&& nll, const vec<N>& x) {
+  if constexpr (requires { { nll.hessian(x) } -> std::convertible_to<mat<N>>; })
+    return nll.hessian(x);
+  else
+    return hessian_from_gradient<N>(nll, x);
+}
+
 /// The lower Cholesky factor L of a symmetric positive-definite matrix, A = L L^T (only the lower
 /// triangle of A is read); nullopt when A is not finite or not (numerically) positive definite: a
 /// pivot at or below 1e-13 times the largest diagonal entry. Shared by invert_spd and the parametric
@@ -372,8 +384,9 @@ template <class Model, std::size_t N, class Make>
  * above its tolerance certifies nothing
  * (a BG/NBD fit with |ln L| of 1e6 nats stops when an iteration gains less than 1e-6 nats, and such fits
  * stopped 0.13 to 2.5 nats below the maximum with gradients of 1e-3..3e-2): there the Hessian of nll at
- * the point (central differences of the gradient, 2N evaluations; the one the standard errors take when
- * the point is kept, so certifying costs nothing more) gives the Newton decrement G^T (H + 2 pen C I)^-1 G
+ * the point (central differences of the gradient, 2N evaluations, or the objective's own analytic
+ * Hessian, see objective_hessian; the one the standard errors take when the point is kept, so
+ * certifying costs nothing more) gives the Newton decrement G^T (H + 2 pen C I)^-1 G
  * (G the gradient of the penalised -ln L); at most newton_decrement_tolerance (1e-6) certifies the point
  * (converged, function_change_small: within 1e-3 standard errors of the maximum of the quadratic
  * model). Otherwise BFGS starts again from the point with that Hessian as its first inverse-Hessian
@@ -447,7 +460,7 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   };
   for (int restart = 0; uncertified_stop(m); ++restart) {
     for (std::size_t i = 0; i < N; ++i) h_at[i] = std::exp(m.x[i]);
-    h_last = hessian_from_gradient<N>(nll, h_at);  // (counted below where it is not the standard errors')
+    h_last = objective_hessian<N>(nll, h_at);  // (counted below where it is not the standard errors')
     have_h = true;
     const auto [inv, decrement] = newton_decrement(h_at, h_last, m.gradient);
     if (decrement <= newton_decrement_tolerance) {  // certified: converged (reason kept)
@@ -487,7 +500,7 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
     if (std::isfinite(f1) && all_finite(g1) && f1 <= m.value + 64.0 * std::numeric_limits<double>::epsilon() * std::max(std::abs(m.value), 1.0)) {
       vec<N> th1{};
       for (std::size_t i = 0; i < N; ++i) th1[i] = std::exp(u1[i]);
-      const mat<N> h1 = hessian_from_gradient<N>(nll, th1);  // (the standard errors' when kept)
+      const mat<N> h1 = objective_hessian<N>(nll, th1);  // (the standard errors' when kept)
       if (newton_decrement(th1, h1, g1).second <= newton_decrement_tolerance) {
         certified = true;
         m.x = u1, m.value = f1, m.gradient = g1, m.report.gradient_norm = max_abs(g1);
@@ -528,7 +541,7 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   if (!std::isfinite(out.log_likelihood))
     return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
   // (a certified objective-change stop has its Hessian already, at this very point)
-  const mat<N> h = have_h && h_at == out.theta ? h_last : hessian_from_gradient<N>(nll, out.theta);
+  const mat<N> h = have_h && h_at == out.theta ? h_last : objective_hessian<N>(nll, out.theta);
   std::optional<mat<N>> cov = invert_spd<N>(h);
   if (!cov) {
     if (const error_info e = on_boundary(out.theta)) return e;
