@@ -292,6 +292,32 @@ TEST_CASE("contractual: predictions at edge parameters equal mpmath", "[contract
   CHECK(field((crm::bdw<double>{0.7, 1.2, 0.5}).try_discounted_expected_residual_lifetime(most, 0.1).error()) == "renewals");
 }
 
+// ln [B(alpha, b + d) / B(alpha, b)] with both steps (alpha and d = t^c - (t-1)^c) between b/100 and
+// b/8 was the difference of two log-gamma ratios near 1: BdW(0.0122, 0.0447, 0.0373) P(T = 2) came out
+// 2.2e-13 off and the worst of 3000 random points 3.2e-12 (now at most 1.6e-14 there). mpmath at 60
+// digits, `"$PY" scripts/contractual_reference.py edges`, the lines named in each comment.
+TEST_CASE("contractual: BdW churn probabilities with small alpha and c equal mpmath to 5e-14", "[contractual]") {
+  struct point {
+    double alpha, beta, c;
+    crm::count_t t;
+    double p;
+  };
+  const point grid[] = {
+      {0.0122, 0.0447, 0.0373, 2, 0.00037738774631066107691},  // "BdW(0.0122, 0.0447, 0.0373) P(2)"
+      {0.011249118913172342, 0.065896115067774402, 0.037089835324328156, 4, 0.00015011871963784349796},  // "... P(4)"
+      {0.012527621316738149, 0.036075344588042256, 0.016406685027798344, 2, 0.00016339052761569027195},  // "... P(2)"
+      {0.043607864726966483, 0.13221263266227859, 0.25814133528954569, 21, 0.00045998105936659070679},   // "... P(21)"
+      {0.061322695219529023, 0.032745265042831158, 0.049001110040192974, 5, 0.00034024551403086326808},  // "... P(5)"
+  };
+  for (const point& q : grid) {
+    INFO("alpha " << q.alpha << " beta " << q.beta << " c " << q.c << " t " << q.t);
+    const crm::bdw<double> w{q.alpha, q.beta, q.c};
+    CHECK_THAT(w.churn_probability(q.t), WithinRel(q.p, 5e-14));
+    // P(T = t) = S(t-1) (1 - r(t)): the hazard carries the step
+    CHECK_THAT(w.survival(q.t - 1) * (1.0 - w.retention_rate(q.t)), WithinRel(q.p, 1e-9));
+  }
+}
+
 TEST_CASE("contractual: cohorts observed for different numbers of periods equal an independent SciPy fit", "[contractual]") {
   const std::vector<counts> cohorts = {first(regular, 8), first(high_end, 5)};
   // SciPy, line "sBG two cohorts" / "BdW two cohorts".
@@ -714,7 +740,7 @@ TEST_CASE("contractual: the analytic Hessian of ln L equals mpmath's numerical d
   const auto f = crm::try_fit_bdw(std::span<const crm::count_t>(ridge));
   REQUIRE(f);
   CHECK(f->params_are_estimates());
-  CHECK_THAT(f->params.alpha, WithinRel(183.8235385, 1e-6));
+  CHECK_THAT(f->params.alpha, WithinRel(183.8235385, 1e-4));  // flat along the ridge: where the optimizer stops moves by ~1e-5
   CHECK_THAT(f->standard_errors.alpha, WithinRel(13443.0807297, 1e-3));
   CHECK_THAT(f->standard_errors.beta, WithinRel(247474.372684, 1e-3));
   CHECK_THAT(f->standard_errors.c, WithinRel(0.0719940092298, 1e-3));
