@@ -326,6 +326,11 @@ def hessian():
               ("sBG regular years 0-7", [REGULAR[:8]], ("0.7040773179", "1.1820430673", "1"), 2),
               ("BdW ridge cohort seed 28", [RIDGE], ("183.8235385", "3386.203197", "1.004579475"), 3),
               ("BdW long cohorts", LONG, ("0.0002", "0.001", "0.06"), 3)]
+    one = [[1] * 1000 + [0]]
+    print("BdW(0.0002, 0.001, 0.06) ln L of one customer churning at t = 1000: %s" %
+          mp.nstr(ll(one, mp.mpf("0.0002"), mp.mpf("0.001"), mp.mpf("0.06")), 20))
+    print("sBG(0.0003, 0.002) ln L of one customer churning at t = 1000: %s" %
+          mp.nstr(ll(one, mp.mpf("0.0003"), mp.mpf("0.002"), mp.mpf(1)), 20))
     for name, cohorts, p, k in points:
         a, b, c = (mp.mpf(v) for v in p)
         f = lambda x, y, z: -ll(cohorts, x, y, z)

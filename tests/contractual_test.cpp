@@ -754,3 +754,20 @@ TEST_CASE("contractual: the analytic Hessian of ln L equals mpmath's numerical d
   CHECK_THAT(s.standard_errors.alpha, WithinRel(0.0655989678635, 1e-6));
   CHECK_THAT(s.standard_errors.beta, WithinRel(0.152475641013, 1e-6));
 }
+
+// ln L took ln P(T = t) = ln S(t-1) + ln(1 - exp(ln S(t) - ln S(t-1))): where |ln S(t)| is far above
+// |ln r(t)| the difference keeps only eps |ln S| / |ln r| of ln r, and ln(1 - r) lost up to 2e-8 nats
+// (BdW(2e-4, 1e-3, 0.06), one customer churning at t = 1000: 4.1e-9 off). ln r(t) is now taken by
+// contract_core::log_retention there. mpmath at 50 digits, `"$PY" scripts/contractual_reference.py
+// hessian` (the first lines, and "-ln L" of "BdW long cohorts").
+TEST_CASE("contractual: ln L of late churns equals mpmath", "[contractual]") {
+  counts long_one(1001, 1);
+  long_one[1000] = 0;
+  const std::vector<counts> one = {long_one};
+  const std::vector<counts> two = {long_one, counts{5, 4, 4, 3}};
+  CHECK_THAT(crm::bdw<double>({2e-4, 1e-3, 0.06}).log_likelihood(std::span<const counts>(one)), WithinRel(-18.086172574472039773, 1e-14));
+  CHECK_THAT(crm::bdw<double>({2e-4, 1e-3, 0.06}).log_likelihood(std::span<const counts>(two)), WithinRel(-32.368718316258378307, 1e-14));
+  CHECK_THAT(crm::sbg<double>({3e-4, 2e-3}).log_likelihood(std::span<const counts>(one)), WithinRel(-15.160491088919218226, 1e-14));
+  CHECK_THAT(static_cast<double>(crm::bdw<long double>({2e-4L, 1e-3L, 0.06L}).log_likelihood(std::span<const counts>(one))),
+             WithinRel(-18.086172574472039773, 1e-15));
+}
