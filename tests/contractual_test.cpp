@@ -771,3 +771,29 @@ TEST_CASE("contractual: ln L of late churns equals mpmath", "[contractual]") {
   CHECK_THAT(static_cast<double>(crm::bdw<long double>({2e-4L, 1e-3L, 0.06L}).log_likelihood(std::span<const counts>(one))),
              WithinRel(-18.086172574472039773, 1e-15));
 }
+
+// After a failed fit the ridge at infinity was named whenever the last point was far along it
+// (alpha + beta >= 1e3), also where the optimizer had converged there and the fit was refused only
+// for its Hessian, without asking whether the homogeneous model is at least as likely: a converged
+// interior point more likely than the ridge was reported as the ridge (seen with the central-difference
+// Hessian on generate(bdw{0.05e12, 0.95e12, 1}, {2000, 12, 28}), the fit at alpha 183.8, beta 3386,
+// when a change elsewhere flipped that Hessian's test; found by review). The rule, crm::detail::failed_contract_fit_is_ridge(converged,
+// far, stopped_by_user, ln L at the point, ln L of the nested model, tolerance):
+TEST_CASE("contractual: a converged point is named the ridge only when the nested model is at least as likely", "[contractual]") {
+  using crm::detail::failed_contract_fit_is_ridge;
+  // converged, far along the ridge, more likely than the nested model by 0.0067 nats: not the ridge (before: the ridge)
+  CHECK(!failed_contract_fit_is_ridge(true, true, false, -3718.6570583564, -3718.6637730000, 3.7e-6));
+  // converged and no more likely (within the tolerance): the ridge
+  CHECK(failed_contract_fit_is_ridge(true, true, false, -1696.5115090, -1696.5115087, 1.7e-6));
+  CHECK(failed_contract_fit_is_ridge(true, false, false, -1696.5115090, -1696.5115087, 1.7e-6));
+  // not converged: far along the ridge is enough (the optimizer was on its way out)
+  CHECK(failed_contract_fit_is_ridge(false, true, false, -3718.65, -3718.66, 3.7e-6));
+  CHECK(failed_contract_fit_is_ridge(false, true, true, -3718.65, -3718.66, 3.7e-6));
+  // not converged, not far: only when the nested model is at least as likely, and not stopped by max_iterations
+  CHECK(!failed_contract_fit_is_ridge(false, false, false, -3718.65, -3718.66, 3.7e-6));
+  CHECK(failed_contract_fit_is_ridge(false, false, false, -3718.67, -3718.66, 3.7e-6));
+  CHECK(!failed_contract_fit_is_ridge(false, false, true, -3718.67, -3718.66, 3.7e-6));
+  // a non-finite ln L at the point: never
+  CHECK(!failed_contract_fit_is_ridge(false, true, false, -std::numeric_limits<double>::infinity(), -3718.66, 3.7e-6));
+  CHECK(!failed_contract_fit_is_ridge(true, true, false, std::numeric_limits<double>::quiet_NaN(), -3718.66, 3.7e-6));
+}

@@ -796,6 +796,21 @@ template <std::floating_point T, bool Weibull>
   return out;
 }
 
+/// Whether fit_contract_parameters names the ridge at infinity after a failed fit whose last point has
+/// ln L `ll_point` (the homogeneous model: `ll_nested`; `tol` = 1e-9 of |ln L|): a point where the
+/// optimizer converged (the fit refused only for its Hessian) only when the nested model is at least
+/// as likely (before, any such point with alpha + beta >= contract_ridge_scale: a converged interior
+/// point more likely than the ridge was named the ridge); a point where it did not converge also when
+/// it is far along the ridge (`far`), and otherwise when the nested model is at least as likely and
+/// the stop was not fit_options::max_iterations (`stopped_by_user`). Never for a non-finite ln L.
+[[nodiscard]] constexpr bool failed_contract_fit_is_ridge(bool converged, bool far, bool stopped_by_user, double ll_point,
+                                                          double ll_nested, double tol) noexcept {
+  if (!(ll_point - ll_point == 0.0)) return false;  // NaN or infinite
+  const bool nested_as_likely = ll_nested >= ll_point - tol;
+  if (converged) return nested_as_likely;
+  return far || (!stopped_by_user && nested_as_likely);
+}
+
 /// What fit_contract_parameters returns: the fit, or on the boundary at infinity (boundary.where ==
 /// homogeneous_churn, boundary_policy::report) the point where the optimizer stopped, its ln L and
 /// report, and the boundary report with the nested model.
@@ -822,7 +837,9 @@ struct contract_fit {
 ///  - else the ridge is named: a converged fit always (its point is no more likely than the ridge); a
 ///    failed fit when the homogeneous model is at least as likely as its last point (within 1e-9), or
 ///    that point is far along the ridge (alpha + beta >= contract_ridge_scale; a fit stopped by
-///    fit_options::max_iterations only then); otherwise the failed fit's error.
+///    fit_options::max_iterations only then) and the optimizer did not converge there (a converged
+///    point refused for its Hessian is the ridge only when no more likely: failed_contract_fit_is_ridge);
+///    otherwise the failed fit's error.
 template <std::floating_point T, std::size_t N>
 [[nodiscard]] result<contract_fit<N>> fit_contract_parameters(std::span<const std::vector<count_t>> cohorts,
                                                               const fit_options& opt, const char* name) {
@@ -907,11 +924,9 @@ template <std::floating_point T, std::size_t N>
       return out;
     }
   }
-  if (!f) {
-    const bool far = at[0] + at[1] >= contract_ridge_scale;
-    const bool stopped_by_user = last.reason == stop_reason::max_iterations;
-    if (!std::isfinite(ll_point) || !(far || (!stopped_by_user && h->log_likelihood >= ll_point - tol))) return plain();
-  }
+  if (!f && !failed_contract_fit_is_ridge(last.converged, at[0] + at[1] >= contract_ridge_scale,
+                                          last.reason == stop_reason::max_iterations, ll_point, h->log_likelihood, tol))
+    return plain();
   // The ridge named.
   if (opt.on_boundary == boundary_policy::error)
     return error_info{errc::not_identifiable, name, "alpha",
