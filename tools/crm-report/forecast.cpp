@@ -276,34 +276,23 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   crm::fit_options fit_opt;
   fit_opt.on_boundary = crm::boundary_policy::report;
   const auto forecast = [&](const auto& model) { predictions(f, model, compressed, sm, spend, calibration, whole, in, o, first, cal_end, last); };
+  // The fit's own parameters (r, alpha, then a, b or s, beta) when it is interior, else the nested model's.
+  const auto fitted = [&](const auto& fit, const char* third, const char* fourth, auto third_of, auto fourth_of) {
+    if (!fit) throw std::runtime_error(crm::message(fit.error()));
+    if (fit->boundary.where != crm::fit_boundary::none) return nested_forecast(f, *fit, forecast);
+    const auto& p = fit->params;
+    const auto& se = fit->standard_errors;
+    f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {third, third_of(p), third_of(se)}, {fourth, fourth_of(p), fourth_of(se)}};
+    f.log_likelihood = fit->log_likelihood;
+    f.converged = fit->report.converged;
+    forecast(p);
+  };
   if (o.model == model_kind::bg_nbd) {
     f.model = "BG/NBD";
-    const auto fit = crm::try_fit_bg_nbd(compressed, fit_opt);
-    if (!fit) throw std::runtime_error(crm::message(fit.error()));
-    if (fit->boundary.where == crm::fit_boundary::none) {
-      const auto& p = fit->params;
-      const auto& se = fit->standard_errors;
-      f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"a", p.a, se.a}, {"b", p.b, se.b}};
-      f.log_likelihood = fit->log_likelihood;
-      f.converged = fit->report.converged;
-      forecast(p);
-    } else {
-      nested_forecast(f, *fit, forecast);
-    }
+    fitted(crm::try_fit_bg_nbd(compressed, fit_opt), "a", "b", [](const auto& m) { return m.a; }, [](const auto& m) { return m.b; });
   } else {
     f.model = "Pareto/NBD";
-    const auto fit = crm::try_fit_pareto_nbd(compressed, fit_opt);
-    if (!fit) throw std::runtime_error(crm::message(fit.error()));
-    if (fit->boundary.where == crm::fit_boundary::none) {
-      const auto& p = fit->params;
-      const auto& se = fit->standard_errors;
-      f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {"s", p.s, se.s}, {"beta", p.beta, se.beta}};
-      f.log_likelihood = fit->log_likelihood;
-      f.converged = fit->report.converged;
-      forecast(p);
-    } else {
-      nested_forecast(f, *fit, forecast);
-    }
+    fitted(crm::try_fit_pareto_nbd(compressed, fit_opt), "s", "beta", [](const auto& m) { return m.s; }, [](const auto& m) { return m.beta; });
   }
   rep.forecast = std::move(f);
 }

@@ -290,15 +290,8 @@ struct bgnbd_core {
     if (!std::isfinite(b) || !(b > T(0))) return {errc::out_of_range, model, "b", "must be finite and > 0"};
     return {};
   }
-  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* model) const noexcept {
-    if (auto e = check(model)) return e;
-    return validate(std::span<const rfm_row<T>>(&c, 1), model);
-  }
-  [[nodiscard]] static error_info check_horizon(T t, const char* model) noexcept {
-    if (!std::isfinite(t)) return {errc::not_finite, model, "t"};
-    if (t < T(0)) return {errc::negative, model, "t"};
-    return {};
-  }
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* model) const noexcept { return detail::check_model_row(*this, c, model); }
+  [[nodiscard]] static error_info check_horizon(T t, const char* model) noexcept { return detail::check_horizon(t, model); }
 
   /// log L for one customer.
   [[nodiscard]] T log_likelihood(T x, T tx, T age) const {

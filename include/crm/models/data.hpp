@@ -65,6 +65,23 @@ template <std::floating_point T>
   return {};
 }
 
+namespace detail {
+/// The checks every prediction of a customer-base model starts with: the model's parameters
+/// (model.check(name)), then the customer's row (crm::validate).
+template <class Model, std::floating_point T>
+[[nodiscard]] error_info check_model_row(const Model& model, const rfm_row<T>& c, const char* name) noexcept {
+  if (auto e = model.check(name)) return e;
+  return validate(std::span<const rfm_row<T>>(&c, 1), name);
+}
+/// A prediction horizon t: finite (errc::not_finite) and >= 0 (errc::negative), field "t".
+template <std::floating_point T>
+[[nodiscard]] constexpr error_info check_horizon(T t, const char* name) noexcept {
+  if (!std::isfinite(t)) return {errc::not_finite, name, "t"};
+  if (t < T(0)) return {errc::negative, name, "t"};
+  return {};
+}
+}  // namespace detail
+
 /**
  * @brief Reads per-customer summaries from a CSV file with a header line.
  * Columns are found by name; other columns are ignored. `weight_col` empty means every row has

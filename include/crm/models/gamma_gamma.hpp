@@ -261,6 +261,18 @@ template <class T>
   return q >= T(gg_stirling_min) && q > a;
 }
 
+/// The history a spend prediction is conditioned on: x = 0 with zbar = 0, or a valid spend row
+/// (check_spend_row); errors name `name`.
+template <class T>
+[[nodiscard]] constexpr error_info check_spend_history(T frequency, T average_spend, const char* name) noexcept {
+  if (frequency == T(0)) {
+    if (!spend_finite(average_spend)) return {errc::not_finite, name, "average_spend"};
+    if (average_spend != T(0)) return {errc::malformed, name, "average_spend", "must be 0 when frequency is 0"};
+    return {};
+  }
+  return check_spend_row(spend_row<T>{frequency, average_spend, T(1)}, name);
+}
+
 }  // namespace detail
 
 /**
@@ -334,12 +346,7 @@ struct gamma_gamma {
   [[nodiscard]] constexpr result<T> try_conditional_expected_average_spend(T frequency, T average_spend) const noexcept {
     constexpr const char* name = "gamma_gamma.conditional_expected_average_spend";
     if (const error_info e = check(name)) return e;
-    if (frequency == T(0)) {
-      if (!detail::spend_finite(average_spend)) return error_info{errc::not_finite, name, "average_spend"};
-      if (average_spend != T(0)) return error_info{errc::malformed, name, "average_spend", "must be 0 when frequency is 0"};
-    } else if (const error_info e = detail::check_spend_row(spend_row<T>{frequency, average_spend, T(1)}, name)) {
-      return e;
-    }
+    if (const error_info e = detail::check_spend_history(frequency, average_spend, name)) return e;
     const T px = p * frequency;
     if (!(px + q > T(1))) return error_info{errc::out_of_range, name, "q", "the expected spend is infinite unless p*frequency + q > 1"};
     // Weighted-average form: no overflow of gamma + x zbar for large x. One division, by the
@@ -808,12 +815,7 @@ struct gamma_gamma_nested {
   [[nodiscard]] constexpr result<T> try_conditional_expected_average_spend(T frequency, T average_spend) const noexcept {
     constexpr const char* name = "gamma_gamma_nested.conditional_expected_average_spend";
     if (const error_info e = check(name)) return e;
-    if (frequency == T(0)) {
-      if (!detail::spend_finite(average_spend)) return error_info{errc::not_finite, name, "average_spend"};
-      if (average_spend != T(0)) return error_info{errc::malformed, name, "average_spend", "must be 0 when frequency is 0"};
-    } else if (const error_info e = detail::check_spend_row(spend_row<T>{frequency, average_spend, T(1)}, name)) {
-      return e;
-    }
+    if (const error_info e = detail::check_spend_history(frequency, average_spend, name)) return e;
     if (where == fit_boundary::p_to_infinity && frequency > T(0)) return average_spend;
     return try_expected_average_spend();
   }

@@ -323,15 +323,8 @@ struct homogeneous_bgnbd_family {
   [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
 
  private:
-  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept {
-    if (auto e = check(m)) return e;
-    return validate(std::span<const rfm_row<T>>(&c, 1), m);
-  }
-  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept {
-    if (!std::isfinite(t)) return {errc::not_finite, m, "t"};
-    if (t < T(0)) return {errc::negative, m, "t"};
-    return {};
-  }
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept { return detail::check_model_row(*this, c, m); }
+  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept { return detail::check_horizon(t, m); }
   // 1 / (1 + odds), ln odds = ln(p/(1-p)) + (r+x) ln(1 + (T - t_x)/(alpha + t_x)); no overflow.
   [[nodiscard]] T alive(const rfm_row<T>& c) const {
     if (c.frequency + static_cast<T>(Shift) == T(0)) return T(1);
@@ -417,15 +410,8 @@ struct homogeneous_pareto_nbd {
   }
 
  private:
-  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept {
-    if (auto e = check(m)) return e;
-    return validate(std::span<const rfm_row<T>>(&c, 1), m);
-  }
-  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept {
-    if (!std::isfinite(t)) return {errc::not_finite, m, "t"};
-    if (t < T(0)) return {errc::negative, m, "t"};
-    return {};
-  }
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept { return detail::check_model_row(*this, c, m); }
+  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept { return detail::check_horizon(t, m); }
   // 1 / (1 + mu J / E) in logs, E = e^(-mu T) (alpha+T)^-(r+x).
   [[nodiscard]] result<T> alive(const rfm_row<T>& c, const char* m) const {
     const T k = r + c.frequency;

@@ -104,15 +104,8 @@ struct nbd {
   [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
 
  private:
-  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept {
-    if (auto e = check(m)) return e;
-    return validate(std::span<const rfm_row<T>>(&c, 1), m);
-  }
-  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept {
-    if (!std::isfinite(t)) return {errc::not_finite, m, "t"};
-    if (t < T(0)) return {errc::negative, m, "t"};
-    return {};
-  }
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept { return detail::check_model_row(*this, c, m); }
+  [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept { return detail::check_horizon(t, m); }
 };
 
 namespace detail {
