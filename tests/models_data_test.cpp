@@ -29,12 +29,13 @@ struct temp_csv {
 struct caught {
   long long line = -1;
   std::string field;
+  std::string what;
 };
 caught read_error(const std::filesystem::path& p, std::string_view weight = "") {
   try {
     (void)crm::read_rfm_csv<double>(p, "frequency", "recency", "T", weight);
   } catch (const crm::data_error& e) {
-    return {e.line(), e.field()};
+    return {e.line(), e.field(), e.what()};
   }
   return {};
 }
@@ -87,6 +88,25 @@ TEST_CASE("read_rfm_csv: quoted header, CRLF, BOM, extra columns and blank lines
   REQUIRE(rows.size() == 2);
   CHECK(rows[0] == crm::rfm_row<double>{3.0, 4.25, 10.5, 1.0});
   CHECK(rows[1] == crm::rfm_row<double>{0.0, 0.0, 10.5, 1.0});
+}
+
+TEST_CASE("read_rfm_csv: blank lines before the header are skipped, a header without data rows is an error", "[models][data]") {
+  // As the order reader: blank lines before the header were read as the header ("'frequency' is not a
+  // column of the header"), and a header alone gave an empty summary instead of "has no data rows".
+  temp_csv blank("\n  \r\nfrequency,recency,T\n1,2,3\n");
+  const auto rows = crm::read_rfm_csv(blank.path);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0] == crm::rfm_row<double>{1.0, 2.0, 3.0, 1.0});
+  temp_csv missing("\n\nfrequency,recency\n1,2\n");
+  const caught m = read_error(missing.path);
+  CHECK(m.line == 3);  // the header's line
+  CHECK(m.field == "T");
+  temp_csv header_only("frequency,recency,T\n\n");
+  const caught h = read_error(header_only.path);
+  CHECK(h.line == 2);
+  CHECK(h.what.find("has no data rows") != std::string::npos);
+  temp_csv blank_only("\n\n");
+  CHECK(read_error(blank_only.path).what.find("the file is empty") != std::string::npos);
 }
 
 TEST_CASE("read_rfm_csv: every malformed or invalid row is an error naming line and field", "[models][data]") {

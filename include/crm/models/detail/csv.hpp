@@ -72,24 +72,29 @@ class csv_reader {
     if (!in_) fail(0, "", "cannot open the file");
     if (!read_line()) fail(1, "", "the file is empty (a header line is required)");
     if (line_.size() >= 3 && line_.compare(0, 3, "\xEF\xBB\xBF") == 0) line_.erase(0, 3);
+    // blank lines before the header are skipped, as the order reader skips them (they failed as
+    // "'frequency' is not a column of the header")
+    while (trim(line_).empty())
+      if (!read_line()) fail(line_no_, "", "the file is empty (a header line is required)");
+    header_line_ = line_no_;
     split();
     header_.reserve(fields_.size());
     for (const std::string& f : fields_) header_.emplace_back(trim(f));
     width_ = header_.size();
   }
 
-  /// The index of the column named `name`; data_error at line 1 when the header lacks it or has it
+  /// The index of the column named `name`; data_error at the header's line when it lacks it or has it
   /// twice (the order reader's words: "'T' names two columns (3 and 4)"; the first was taken).
   [[nodiscard]] std::size_t column(std::string_view name) const {
     std::size_t found = header_.size();
     for (std::size_t i = 0; i < header_.size(); ++i) {
       if (header_[i] != name) continue;
       if (found != header_.size())
-        fail(1, std::string(name),
+        fail(header_line_, std::string(name),
              "names two columns (" + std::to_string(found + 1) + " and " + std::to_string(i + 1) + ")");
       found = i;
     }
-    if (found == header_.size()) fail(1, std::string(name), "is not a column of the header");
+    if (found == header_.size()) fail(header_line_, std::string(name), "is not a column of the header");
     return found;
   }
   [[nodiscard]] bool has_column(std::string_view name) const noexcept {
@@ -99,7 +104,8 @@ class csv_reader {
   }
 
   /// Advances to the next non-blank line; false at end of file. A line with a different number of
-  /// fields than the header is an error.
+  /// fields than the header is an error, and so is a file with a header and no data row (the order
+  /// reader's "has no data rows": a summary of nobody is a mistake, not an empty result).
   bool next() {
     while (read_line()) {
       if (trim(line_).empty()) continue;
@@ -107,8 +113,10 @@ class csv_reader {
       if (fields_.size() != width_)
         fail(line_no_, "", "expected " + std::to_string(width_) + " fields as in the header, found " +
                                std::to_string(fields_.size()));
+      ++data_rows_;
       return true;
     }
+    if (data_rows_ == 0) fail(line_no_, "", "has no data rows (a header only)");
     return false;
   }
 
@@ -233,6 +241,8 @@ class csv_reader {
   std::vector<std::string> header_;
   std::vector<std::string> fields_;
   std::size_t width_ = 0;
+  std::size_t data_rows_ = 0;
+  long long header_line_ = 1;
 };
 
 }  // namespace detail
