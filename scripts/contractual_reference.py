@@ -11,7 +11,7 @@
 # log-parameters; standard errors from a central-difference Hessian of -ln L in the natural
 # parameters. Predictions are checked against integrals over the mixing distribution
 # (scipy.integrate.quad), not against the closed forms the library uses.
-# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges | lifetime | boundary | hessian]
+# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges | lifetime | boundary | hessian | valley]
 import warnings
 import numpy as np
 from scipy import integrate, optimize, special
@@ -353,9 +353,80 @@ def hessian():
         cov = H ** -1
         print("   standard errors sqrt(diag(H^-1)): %s" % ", ".join(mp.nstr(mp.sqrt(cov[i, i]), 12) for i in range(k)))
 
+def valley():
+    # Small cohorts of BdW(0.46, 0.78, 1.28) (tests/contractual_test.cpp, "valley toward the power-law
+    # boundary"): 13 customers over 7 periods, crm::generate(bdw{0.46, 0.78, 1.28}, {13, 7, seed}).
+    # 1) The gradient and Hessian of -ln L at points in the valley (alpha -> 0, c -> infinity with
+    #    alpha c fixed), in mpmath: ln S(t) = ln G(y) - ln G(y+a) - ln G(b) + ln G(a+b), y = b + t^c, at 50
+    #    digits plus those of y (y up to 2.9e308 at c = 365), derivatives by mpmath.diff.
+    # 2) The maximum-likelihood fits, SciPy: ln L with scipy.special.betaln, maximised in
+    #    v = (ln(alpha c), ln(beta/alpha), ln c), where the valley is nearly a coordinate line: the
+    #    best of Nelder-Mead profiles over (v0, v1) at ln c = 0, 0.2, ..., 5, then Nelder-Mead
+    #    (xatol 1e-12, fatol 1e-14) and BFGS (gtol 1e-10) in all three from there; ln L there again in
+    #    mpmath.
+    import mpmath as mp
+    mp.mp.dps = 50
+    def ll_mp(n, a, b, c):
+        with mp.extradps(20 + int(c * mp.log10(len(n) - 1))):  # the digits of y = b + t^c, t < len(n)
+            def lS(t):
+                if t == 0:
+                    return mp.mpf(0)
+                y = b + mp.mpf(t) ** c
+                return mp.loggamma(y) - mp.loggamma(y + a) - mp.loggamma(b) + mp.loggamma(a + b)
+            tot = mp.mpf(0)
+            for t in range(1, len(n)):
+                if n[t - 1] > n[t]:
+                    tot += (n[t - 1] - n[t]) * (lS(t - 1) + mp.log(-mp.expm1(lS(t) - lS(t - 1))))
+            tot += n[-1] * lS(len(n) - 1)
+        return +tot
+    points = [([13, 11, 7, 6, 4, 4, 4, 4], ("0.036", "0.198", "15.3")),
+              ([13, 11, 7, 6, 4, 4, 4, 4], ("0.01377", "0.075735", "40")),
+              ([13, 13, 10, 9, 8, 7, 7, 7], ("0.0009", "1", "365"))]  # 7^365 = 2.9e308: beyond double
+    for n, p in points:
+        a, b, c = (mp.mpf(float(v)) for v in p)  # the doubles the test passes
+        f = lambda x, y, z: -ll_mp(n, x, y, z)
+        print("%s at (%s, %s, %s): -ln L %s" % (n, p[0], p[1], p[2], mp.nstr(f(a, b, c), 20)))
+        unit = ((1, 0, 0), (0, 1, 0), (0, 0, 1))
+        print("   gradient {%s}" % ", ".join(mp.nstr(mp.diff(f, (a, b, c), o), 17) for o in unit))
+        for i in range(3):
+            row = [mp.nstr(mp.diff(f, (a, b, c), tuple(unit[i][r] + unit[j][r] for r in range(3))), 17) for j in range(3)]
+            print("   H[%d] = {%s}" % (i, ", ".join(row)))
+    def loglik_v(n, v):
+        c = np.exp(v[2]); a = np.exp(v[0]) / c; b = a * np.exp(v[1])
+        return loglik([n], a, b, c), (a, b, c)
+    for n in ([13, 11, 7, 6, 4, 4, 4, 4], [13, 10, 5, 4, 3, 3, 3, 3], [13, 11, 8, 6, 6, 6, 5, 5], [13, 8, 3, 1, 1, 1, 1, 1],
+              [13, 8, 3, 3, 2, 2, 2, 0]):
+        f = lambda v: -loglik_v(n, v)[0]
+        best = None
+        for lc in np.linspace(0, 5, 26):
+            r = optimize.minimize(lambda w: f([w[0], w[1], lc]), [np.log(0.5), np.log(2.0)], method="Nelder-Mead",
+                                  options=dict(xatol=1e-10, fatol=1e-13, maxiter=20000))
+            if best is None or r.fun < best[0]:
+                best = (r.fun, [r.x[0], r.x[1], lc])
+        r = optimize.minimize(f, best[1], method="Nelder-Mead", options=dict(xatol=1e-12, fatol=1e-14, maxiter=40000, maxfev=40000))
+        r = optimize.minimize(f, r.x, method="BFGS", options=dict(gtol=1e-10))
+        a, b, c = loglik_v(n, r.x)[1]
+        print("BdW %s: alpha %.10f beta %.10f c %.10f lnL %.10f (mpmath there %s)" %
+              (n, a, b, c, -r.fun, mp.nstr(ll_mp(n, mp.mpf(a), mp.mpf(b), mp.mpf(c)), 15)))
+    # A cohort whose valley holds only a local maximum below the ridge at infinity: the discrete Weibull
+    # S(t) = (1-theta)^(t^c) (the nested model there) by Nelder-Mead then BFGS on (logit theta, ln c), and
+    # the BdW ln L at the local maximum the library's fit stops at without the ridge check.
+    n = [13, 11, 6, 5, 5, 4, 3, 1]
+    def dw_ll(th, c):
+        S = lambda t: (1 - th) ** (float(t) ** c)
+        return sum((n[t - 1] - n[t]) * np.log(S(t - 1) - S(t)) for t in range(1, len(n)) if n[t - 1] > n[t]) + n[-1] * np.log(S(len(n) - 1))
+    f = lambda u: -dw_ll(1 / (1 + np.exp(-u[0])), np.exp(u[1]))
+    r = optimize.minimize(f, [np.log(0.2 / 0.8), 0.0], method="Nelder-Mead", options=dict(xatol=1e-12, fatol=1e-14, maxiter=40000))
+    r = optimize.minimize(f, r.x, method="BFGS", options=dict(gtol=1e-10))
+    print("discrete Weibull %s: theta %.10f c %.10f lnL %.10f; BdW lnL at (0.10457, 0.57502, 8.5593) (mpmath) %s" %
+          (n, 1 / (1 + np.exp(-r.x[0])), np.exp(r.x[1]), -r.fun, mp.nstr(ll_mp(n, mp.mpf("0.10457"), mp.mpf("0.57502"), mp.mpf("8.5593")), 15)))
+
 import sys
 if len(sys.argv) > 1 and sys.argv[1] == "boundary":
     boundary()
+    sys.exit(0)
+if len(sys.argv) > 1 and sys.argv[1] == "valley":
+    valley()
     sys.exit(0)
 if len(sys.argv) > 1 and sys.argv[1] == "hessian":
     hessian()

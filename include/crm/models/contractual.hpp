@@ -68,6 +68,26 @@ inline constexpr count_t contract_lifetime_head = 1024;
 /// r(t) an overflow error.
 inline constexpr double contract_stirling_alpha_max = 1e9;
 
+/// A Gauss-Legendre rule on [0, 1]: n nodes x and weights w (contract_core's integrals of polygammas).
+struct contract_gauss_rule {
+  int n;
+  long double x[8], w[8];
+};
+inline constexpr contract_gauss_rule contract_gauss4 = {4,
+                                                         {0.0694318442029737123880267555535953L, 0.330009478207571867598667120448377L,
+                                                          0.669990521792428132401332879551623L, 0.930568155797026287611973244446405L},
+                                                         {0.173927422568726928686531974610999L, 0.326072577431273071313468025389001L,
+                                                          0.326072577431273071313468025389001L, 0.173927422568726928686531974610999L}};
+inline constexpr contract_gauss_rule contract_gauss8 = {8,
+                                                         {0.0198550717512318841582195657152635048L, 0.101666761293186630204223031762084782L,
+                                                          0.237233795041835507091130475405376825L, 0.40828267875217509753026192881990801L,
+                                                          0.59171732124782490246973807118009199L, 0.762766204958164492908869524594623175L,
+                                                          0.898333238706813369795776968237915218L, 0.980144928248768115841780434284736495L},
+                                                         {0.0506142681451881295762656771549810951L, 0.111190517226687235272177997213120442L,
+                                                          0.156853322938943643668981100993300657L, 0.181341891689180991482575224638597806L,
+                                                          0.181341891689180991482575224638597806L, 0.156853322938943643668981100993300657L,
+                                                          0.111190517226687235272177997213120442L, 0.0506142681451881295762656771549810951L}};
+
 /// The shared model: S(t) = B(alpha, beta + t^c) / B(alpha, beta), c == 1 for sBG.
 template <std::floating_point T>
 struct contract_core {
@@ -130,24 +150,9 @@ struct contract_core {
   ///   d only:   int_0^d [psi(b + u) - psi(b + alpha + u)] du;
   ///   alpha only: int_0^alpha [psi(b + s) - psi(b + d + s)] ds.
   [[nodiscard]] T log_beta_step(T b, T d, T norm) const noexcept {
-    struct rule {
-      int n;
-      long double x[8], w[8];
-    };
-    static constexpr rule gauss4 = {4,
-                                    {0.0694318442029737123880267555535953L, 0.330009478207571867598667120448377L,
-                                     0.669990521792428132401332879551623L, 0.930568155797026287611973244446405L},
-                                    {0.173927422568726928686531974610999L, 0.326072577431273071313468025389001L,
-                                     0.326072577431273071313468025389001L, 0.173927422568726928686531974610999L}};
-    static constexpr rule gauss8 = {8,
-                                    {0.0198550717512318841582195657152635048L, 0.101666761293186630204223031762084782L,
-                                     0.237233795041835507091130475405376825L, 0.40828267875217509753026192881990801L,
-                                     0.59171732124782490246973807118009199L, 0.762766204958164492908869524594623175L,
-                                     0.898333238706813369795776968237915218L, 0.980144928248768115841780434284736495L},
-                                    {0.0506142681451881295762656771549810951L, 0.111190517226687235272177997213120442L,
-                                     0.156853322938943643668981100993300657L, 0.181341891689180991482575224638597806L,
-                                     0.181341891689180991482575224638597806L, 0.156853322938943643668981100993300657L,
-                                     0.111190517226687235272177997213120442L, 0.0506142681451881295762656771549810951L}};
+    using rule = contract_gauss_rule;
+    const rule& gauss4 = contract_gauss4;
+    const rule& gauss8 = contract_gauss8;
     const T tiny = b / T(100), small = b / T(8);
     if (alpha <= small && d <= small) {
       const rule& ga = alpha <= tiny ? gauss4 : gauss8;
@@ -240,32 +245,101 @@ struct contract_core {
     if (t > T(1) && !contract_finite(power(t - T(1)))) return {errc::overflow, name, "period", "(t-1)^c overflows type T"};
     return overflowed(name);
   }
-  /// d ln S(t) / d(alpha, beta, c).
+  /// psi(y) - psi(y + a) (k = 0) or psi'(y) - psi'(y + a) (k = 1), y, a > 0, where a <= y/8 as the
+  /// integral -a int_0^1 psi^(k+1)(y + s a) ds by Gauss-Legendre (4 points where a <= y/100, else 8;
+  /// the poles of psi^(k+1) are at distance >= y from the interval, so the relative error is below
+  /// about (4y/a)^-2n), else the difference itself. The difference of two polygammas cancels to about
+  /// eps y/a of the result (digamma: eps ln(y) y/a), and the gradient and Hessian of ln S take it at
+  /// y = beta + t^c, multiplied by t^c ln t or its square: at BdW(0.036, 0.198, 15.3), t = 7 (t^c =
+  /// 8.5e12), d ln L / dc of the cohort 13 11 7 6 4 4 4 4 came out -0.0478 instead of -0.00302 (mpmath)
+  /// and d^2/dc^2 of -ln L -0.067 instead of +0.0288, so the fits' line searches failed in the valley
+  /// toward the power-law boundary (alpha -> 0, c -> infinity).
+  [[nodiscard]] static T polygamma_step(int k, T y, T a) noexcept {
+    const auto poly = [k](T v) -> T {
+      if (k == 0) return quiet_digamma(v);
+      return boost::math::trigamma(v, quiet_math_policy());
+    };
+    if (!(a <= y / T(8))) return poly(y) - poly(y + a);
+    const contract_gauss_rule& g = a <= y / T(100) ? contract_gauss4 : contract_gauss8;
+    T sum = 0;
+    for (int i = 0; i < g.n; ++i) {
+      const T v = y + static_cast<T>(g.x[i]) * a;
+      sum += static_cast<T>(g.w[i]) * (k == 0 ? boost::math::trigamma(v, quiet_math_policy()) : boost::math::polygamma(2, v, quiet_math_policy()));
+    }
+    return -a * sum;
+  }
+  /// y = beta + t^c from which the gradient and Hessian of ln S(t) take the expansions in 1/y (see
+  /// log_survival_gradient): 1e20 max(1, alpha + beta) (float 1.8e16), where the terms left out are below 1e-32 of
+  /// those kept (before, psi''(y) underflowed to 0 beyond y = 1e154 in double, and d^2 ln S/dc^2 came out
+  /// -alpha (ln t)^2 instead of about alpha (ln t)^2 (alpha - 1 - 2 beta)/(2y)).
+  [[nodiscard]] bool far_tail(T tc) const noexcept {
+    // (float: 1.8e16, so that psi''(y) ~ 1/y^2 stays a normal number on the other side)
+    const T big = std::min(T(1e20), std::sqrt(std::numeric_limits<T>::max()) / T(1000));
+    return !contract_finite(tc) || beta + tc >= big * std::max(T(1), alpha + beta);
+  }
+  /// d ln S(t) / d(alpha, beta, c), with y = beta + x, x = t^c, L = ln t:
+  ///   (psi(alpha+beta) - psi(y+alpha), [psi(y) - psi(y+alpha)] - [psi(beta) - psi(alpha+beta)],
+  ///    [psi(y) - psi(y+alpha)] x L),
+  /// the bracketed differences by polygamma_step. In the far tail (far_tail) from psi(v) = ln v -
+  /// 1/(2v) + O(v^-2): psi(y) - psi(y+alpha) = -alpha/y + alpha (alpha-1)/(2y^2) + O(y^-3), so the c
+  /// entry is -alpha L (1 - (2 beta + alpha - 1)/(2y)); where x overflows T (lx = c L), 1/y = 0,
+  /// the c entry -alpha L / (1 + beta e^-lx) and psi(y+alpha) = lx + log1p(beta e^-lx) (before, NaN).
   [[nodiscard]] std::array<T, 3> log_survival_gradient(T t) const noexcept {
     if (t == T(0)) return {T(0), T(0), T(0)};
-    const T tc = power(t), y = beta + tc;
+    const T tc = power(t), lt = std::log(t);
+    const T db = polygamma_step(0, beta, alpha);  // psi(beta) - psi(alpha+beta)
     const T common = quiet_digamma(alpha + beta);
-    const T dy = quiet_digamma(y) - quiet_digamma(y + alpha);
-    return {common - quiet_digamma(y + alpha), dy - quiet_digamma(beta) + common, dy * tc * std::log(t)};
+    if (!contract_finite(tc)) {
+      const T lx = c * lt, q = beta * std::exp(-lx);
+      return {common - (lx + std::log1p(q)), -db, -alpha * lt / (T(1) + q)};
+    }
+    const T y = beta + tc;
+    if (far_tail(tc)) {
+      const T iy = T(1) / y;
+      return {common - quiet_digamma(y + alpha), -alpha * iy * (T(1) - (alpha - T(1)) * iy / T(2)) - db,
+              -alpha * lt * (T(1) - (T(2) * beta + alpha - T(1)) * iy / T(2))};
+    }
+    const T dy = polygamma_step(0, y, alpha);
+    return {common - quiet_digamma(y + alpha), dy - db, dy * tc * lt};
   }
   /// d^2 ln S(t) / d(alpha, beta, c)^2. With y = beta + x, x = t^c, L = ln t and psi' the trigamma:
   ///   aa = ab = psi'(alpha+beta) - psi'(y+alpha),
-  ///   bb = psi'(y) - psi'(y+alpha) - psi'(beta) + psi'(alpha+beta),
-  ///   ac = -psi'(y+alpha) x L,   bc = (psi'(y) - psi'(y+alpha)) x L,
-  ///   cc = (psi'(y) - psi'(y+alpha)) (x L)^2 + (psi(y) - psi(y+alpha)) x L^2
-  /// (the derivatives of log_survival_gradient; dx/dc = x L).
+  ///   bb = [psi'(y) - psi'(y+alpha)] - [psi'(beta) - psi'(alpha+beta)],
+  ///   ac = -psi'(y+alpha) x L,   bc = [psi'(y) - psi'(y+alpha)] x L,
+  ///   cc = [psi'(y) - psi'(y+alpha)] (x L)^2 + [psi(y) - psi(y+alpha)] x L^2
+  /// (the derivatives of log_survival_gradient; dx/dc = x L), the bracketed differences by
+  /// polygamma_step. In the far tail, with psi'(v) = 1/v + 1/(2v^2) + O(v^-3) and x = y - beta:
+  /// psi'(y) - psi'(y+alpha) = alpha/y^2 + O(y^-3), ac = -L x/(y+alpha) (1 + 1/(2(y+alpha))),
+  /// bc = alpha L/y, cc = alpha L^2 (alpha - 1 - 2 beta)/(2y) (the two terms of cc, each about
+  /// alpha L^2, cancel to that); where x overflows T, 1/y = 0 and ac = -L/(1 + beta e^-lx).
   [[nodiscard]] std::array<std::array<T, 3>, 3> log_survival_hessian(T t) const noexcept {
     std::array<std::array<T, 3>, 3> h{};
     if (t == T(0)) return h;
     const auto tri = [](T v) { return boost::math::trigamma(v, quiet_math_policy()); };
-    const T tc = power(t), y = beta + tc, lt = std::log(t), xl = tc * lt;
-    const T common = tri(alpha + beta), ya = tri(y + alpha), dy = tri(y) - ya;
-    const T dpsi = quiet_digamma(y) - quiet_digamma(y + alpha);
-    h[0][0] = h[0][1] = common - ya;
-    h[1][1] = dy - tri(beta) + common;
-    h[0][2] = -ya * xl;
-    h[1][2] = dy * xl;
-    h[2][2] = dy * xl * xl + dpsi * xl * lt;
+    const T tc = power(t), lt = std::log(t);
+    const T common = tri(alpha + beta), db = polygamma_step(1, beta, alpha);  // psi'(beta) - psi'(alpha+beta)
+    if (!contract_finite(tc)) {
+      const T q = beta * std::exp(-c * lt);
+      h[0][0] = h[0][1] = common;
+      h[1][1] = -db;
+      h[0][2] = -lt / (T(1) + q);
+    } else if (far_tail(tc)) {
+      const T y = beta + tc, iy = T(1) / y, ya = y + alpha;
+      h[0][0] = h[0][1] = common - tri(ya);
+      h[1][1] = alpha * iy * iy - db;
+      h[0][2] = -lt * (tc / ya) * (T(1) + T(1) / (T(2) * ya));
+      h[1][2] = alpha * lt * iy;
+      h[2][2] = alpha * lt * lt * (alpha - T(1) - T(2) * beta) * iy / T(2);
+    } else {
+      const T y = beta + tc, xl = tc * lt;
+      const T ya = tri(y + alpha), dy = polygamma_step(1, y, alpha);
+      const T dpsi = polygamma_step(0, y, alpha);
+      h[0][0] = h[0][1] = common - ya;
+      h[1][1] = dy - db;
+      h[0][2] = -ya * xl;
+      h[1][2] = dy * xl;
+      h[2][2] = dy * xl * xl + dpsi * xl * lt;
+    }
     h[1][0] = h[0][1], h[2][0] = h[0][2], h[2][1] = h[1][2];
     return h;
   }
@@ -672,6 +746,13 @@ inline constexpr double contract_ridge_check_scale = 1e2;
 /// below 3 % of sqrt(theta (1-theta))); also where a restart from the ridge's direction begins.
 inline constexpr double contract_ridge_scale = 1e3;
 
+/// c from which a converged BdW fit is also compared with the homogeneous-churn ridge: the valley
+/// toward alpha -> 0, c -> infinity (S(t) near a power of t) can hold a local maximum below the
+/// ridge's supremum (13 11 6 5 5 4 3 1: BdW(0.105, 0.575, 8.56), ln L -26.57837, where the discrete
+/// Weibull reaches -26.50787; the fit used to fail in the valley and name the ridge, see
+/// contract_core::polygamma_step). t^c over 7 periods spans 7^4 = 2401 there.
+inline constexpr double contract_valley_check_shape = 4.0;
+
 /// The model nested at the boundary alpha, beta -> infinity with alpha/(alpha+beta) -> theta: every
 /// customer churns with the same probability theta, and survives t periods with probability
 /// S(t) = (1-theta)^(t^c) (the discrete Weibull; c = 1, the geometric, for sBG). Its maximum-likelihood
@@ -826,7 +907,7 @@ struct contract_fit {
 /// sBG fit at alpha = 3.2e6, beta = 2.9e7, and BdW "a Hessian that is not positive definite") is
 /// compared, with penalizer 0, after a failed fit (not converged, or a Hessian that is not positive
 /// definite), and after a converged one whose first stop certified no stationary point (the
-/// objective-change rule) or with alpha + beta >= contract_ridge_check_scale (an ordinary fit, such as
+/// objective-change rule), with alpha + beta >= contract_ridge_check_scale, or (BdW) with c >= contract_valley_check_shape (an ordinary fit, such as
 /// Fader & Hardie's two segments at alpha + beta of 1.9 and 4.5, costs nothing more). There the
 /// homogeneous model (fit_homogeneous_churn) is fitted:
 ///  - a converged fit more likely than it (beyond 1e-9 relative of ln L) is the fit;
@@ -904,7 +985,9 @@ template <std::floating_point T, std::size_t N>
   };
   if (opt.penalizer != 0.0 || last.reason == stop_reason::interrupted) return plain();
   if (!f && (!have_at || f.error().code == errc::not_finite)) return plain();
-  if (f && !f->function_change_stop && f->theta[0] + f->theta[1] < contract_ridge_check_scale) return plain();
+  if (f && !f->function_change_stop && f->theta[0] + f->theta[1] < contract_ridge_check_scale &&
+      !(N == 3 && f->theta[N - 1] >= contract_valley_check_shape))
+    return plain();
   const result<homogeneous_churn_fit> h = fit_homogeneous_churn<T, N == 3>(d, opt.interrupt_only(), name);
   if (!h) return plain();
   vec<N> g{};
