@@ -11,7 +11,7 @@
 # log-parameters; standard errors from a central-difference Hessian of -ln L in the natural
 # parameters. Predictions are checked against integrals over the mixing distribution
 # (scipy.integrate.quad), not against the closed forms the library uses.
-# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges | lifetime | boundary | hessian | valley]
+# Usage: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/contractual_reference.py [edges | lifetime | boundary | hessian | valley | powerlaw]
 import warnings
 import numpy as np
 from scipy import integrate, optimize, special
@@ -421,9 +421,65 @@ def valley():
     print("discrete Weibull %s: theta %.10f c %.10f lnL %.10f; BdW lnL at (0.10457, 0.57502, 8.5593) (mpmath) %s" %
           (n, 1 / (1 + np.exp(-r.x[0])), np.exp(r.x[1]), -r.fun, mp.nstr(ll_mp(n, mp.mpf("0.10457"), mp.mpf("0.57502"), mp.mpf("8.5593")), 15)))
 
+def powerlaw():
+    # BdW's boundary alpha -> 0, c -> infinity with alpha c -> k (tests/contractual_test.cpp, "power-law
+    # survival"): the nested model S(t) = min(1, (tau/t)^k), t >= 1, written from its definition and
+    # maximised by SciPy (Nelder-Mead on (ln tau, ln k) from tau = 0.3 .. 2.9, the best polished again;
+    # the likelihood has kinks at integer tau); its ln L against the full model's in mpmath at
+    # alpha = 1e-12, c = k/alpha and beta = alpha tau^k/(1 - tau^k) (tau < 1) or beta = tau^c (tau >= 1,
+    # 7^c and beta far beyond double: Stirling's series for ln G(y)/G(y+a) beyond y = 1e30); and the
+    # heterogeneity score (tau < 1) as [ln L(alpha = 1e-6) - ln L(0)]/1e-6 along that path.
+    import mpmath as mp
+    mp.mp.dps = 40
+    def pl_ll(n, tau, k):
+        S = lambda t: 1.0 if t == 0 else min(1.0, (tau / t) ** k)
+        tot = 0.0
+        for t in range(1, len(n)):
+            if n[t - 1] > n[t]:
+                v = S(t - 1) - S(t)
+                if v <= 0:
+                    return -np.inf
+                tot += (n[t - 1] - n[t]) * np.log(v)
+        return tot + n[-1] * np.log(S(len(n) - 1))
+    def lgr(y, a):
+        if y < mp.mpf(10) ** 30:
+            with mp.workdps(mp.mp.dps + 10 + int(mp.log10(y + a + 1))):
+                return +(mp.loggamma(y) - mp.loggamma(y + a))
+        return -a * mp.log(y) + mp.fsum((-1) ** (j + 1) * (mp.bernpoly(j + 1, 0) - mp.bernpoly(j + 1, a)) / (j * (j + 1)) / y ** j for j in range(1, 6))
+    def full_ll(n, a, b, c):
+        lS = lambda t: mp.mpf(0) if t == 0 else lgr(b + mp.mpf(t) ** c, a) - lgr(b, a)
+        return mp.fsum([(n[t - 1] - n[t]) * (lS(t - 1) + mp.log(-mp.expm1(lS(t) - lS(t - 1)))) for t in range(1, len(n)) if n[t - 1] > n[t]]) + n[-1] * lS(len(n) - 1)
+    def path(tau, k, a):
+        a, tau, k = mp.mpf(a), mp.mpf(tau), mp.mpf(k)
+        c = k / a
+        b = a * tau ** k / (1 - tau ** k) if tau < 1 else tau ** c
+        return a, b, c
+    for n in ([13, 9, 3, 2, 1, 1, 1, 0], [13, 13, 11, 7, 6, 6, 6, 6], [13, 13, 10, 9, 8, 7, 7, 7], [13, 13, 9, 8, 7, 4, 4, 4]):
+        f = lambda u: -pl_ll(n, np.exp(u[0]), np.exp(u[1]))
+        best = None
+        for tau0 in np.arange(0.3, 3.0, 0.1):
+            r = optimize.minimize(f, [np.log(tau0), np.log(0.5)], method="Nelder-Mead", options=dict(xatol=1e-13, fatol=1e-15, maxiter=40000))
+            if best is None or r.fun < best.fun:
+                best = r
+        r = optimize.minimize(f, best.x, method="Nelder-Mead", options=dict(xatol=1e-14, fatol=1e-15, maxiter=40000))
+        tau, k = np.exp(r.x)
+        if abs(tau - round(tau)) < 1e-7:  # the kink at an integer: tau there exactly, k by Brent
+            tau = float(round(tau))
+            k = optimize.minimize_scalar(lambda lk: -pl_ll(n, tau, np.exp(lk)), bounds=(-5, 3), method="bounded", options=dict(xatol=1e-14)).x
+            k = np.exp(k)
+        ll = pl_ll(n, tau, k)
+        full = full_ll(n, *path(tau, k, "1e-12"))
+        line = "%s: power law tau %.10f k %.10f lnL %.10f; full BdW lnL at alpha 1e-12 (mpmath) %s" % (n, tau, k, ll, mp.nstr(full, 15))
+        if tau < 1:
+            line += "; score %s" % mp.nstr((full_ll(n, *path(tau, k, "1e-6")) - full) / mp.mpf("1e-6"), 6)
+        print(line)
+
 import sys
 if len(sys.argv) > 1 and sys.argv[1] == "boundary":
     boundary()
+    sys.exit(0)
+if len(sys.argv) > 1 and sys.argv[1] == "powerlaw":
+    powerlaw()
     sys.exit(0)
 if len(sys.argv) > 1 and sys.argv[1] == "valley":
     valley()

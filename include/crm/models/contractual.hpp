@@ -43,6 +43,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <span>
 #include <type_traits>
@@ -877,6 +878,115 @@ template <std::floating_point T, bool Weibull>
   return out;
 }
 
+/// The model nested in BdW at alpha -> 0, c -> infinity with alpha c -> k: power-law survival
+/// S(t) = min(1, (tau/t)^k), t >= 1 (the discrete Pareto). Derivation: ln S(t) = ln [G(y)/G(y+alpha)] -
+/// ln [G(beta)/G(beta+alpha)], y = beta + t^c. With beta = m alpha (tau^k = m/(1+m) < 1): for t >= 2,
+/// t^c = t^(k/alpha) outgrows every power of 1/alpha, the first ratio is -alpha ln t^c = -k ln t up to
+/// terms below alpha t^-c, and the second is ln(m/(1+m)) - gamma alpha + O(alpha^2) (Euler's gamma,
+/// from ln G(1+x) = -gamma x + O(x^2)); at t = 1 the first is +gamma alpha + O(alpha^2). So
+///   ln S(1) = ln tau^k + O(alpha^2),  ln S(t) = ln tau^k - k ln t - gamma alpha + O(alpha^2), t >= 2.
+/// With beta = tau^c -> infinity instead (tau >= 1), ln S(t) = -alpha ln(1 + (t/tau)^c) up to terms
+/// below alpha/beta: 0 for t < tau, -k ln(t/tau) beyond, both within e^(-const/alpha) of the limit.
+/// Fit: m the first period with churn, N those at risk there, n_m of them churning at m; tau in
+/// [m-1, m) (S = 1 before m; for m = 1 tau in (0, 1)): S(t) = v (m/t)^k for t >= m, and ln L separates,
+///   n_m ln(1 - v) + (N - n_m) ln v + sum_{t > m} n_t ln((m/(t-1))^k - (m/t)^k) - sum_{K > m} a_K k ln(K/m)
+/// (a_K those still active at their cohort's last period K), so v = (N - n_m)/N, SE sqrt(v(1-v)/N), and
+/// k maximises the rest, concave in k (ln(e^(k la) - e^(k lb)) is); tau = m v^(1/k). Where that tau is
+/// below m - 1 the maximum over [m-1, m) is at tau = m - 1 = j (nobody churned up to m - 1, and for
+/// tau < j the likelihood rises with tau): S(t) = (j/t)^k, k maximising
+///   sum_{t >= m} n_t ln(min(1, (j/(t-1))^k) - (j/t)^k) - sum_{K >= m} a_K k ln(K/j),
+/// tau's SE 0. The heterogeneity score (tau < 1) from the expansion: gamma [n_2 2^-k/(1 - 2^-k) -
+/// sum_{t >= 3} n_t - sum_{K >= 2} a_K]; 0 for tau >= 1.
+struct power_law_fit {
+  double tau = 0.0, k = 0.0, tau_se = 0.0, k_se = 0.0;
+  double churn_first = 0.0, churn_first_se = 0.0;  ///< 1 - S(1) = 1 - min(1, tau^k), the share churning at period 1
+  double log_likelihood = 0.0;
+  double heterogeneity_score = 0.0;  ///< d ln L / d alpha at the limit (tau < 1), 0 for tau >= 1
+};
+
+/// The power-law model's maximum (see power_law_fit). Errors (not_identifiable, naming `name`): its
+/// likelihood has no maximum at a finite k > 0 (everybody at risk churning at the first period with
+/// churn, or no churn nor survival beyond it).
+template <std::floating_point T>
+[[nodiscard]] result<power_law_fit> fit_power_law_survival(const contract_counts<T>& d, const char* name) {
+  const std::size_t width = d.churned.size();
+  std::size_t m = 1;
+  while (m < width && !(d.churned[m] > T(0))) ++m;
+  const error_info none{errc::not_identifiable, name, "survivors", "power-law survival: no maximum at a finite exponent"};
+  if (m >= width) return none;
+  double at_risk = 0.0;
+  for (std::size_t t = m; t < width; ++t) at_risk += static_cast<double>(d.churned[t]) + static_cast<double>(d.censored[t]);
+  const double first = static_cast<double>(d.churned[m]), rest = at_risk - first;
+  if (!(rest > 0.0)) return none;
+  // phi(k) = sum w ln(e^(k la) - e^(k lb)) - k C (la > lb), its derivatives, and its maximiser
+  struct term {
+    double w, la, lb;
+  };
+  std::vector<term> terms;
+  const auto phi = [&terms](double k, double C, int order) {
+    double v = order == 0 ? -k * C : order == 1 ? -C : 0.0;
+    for (const term& x : terms) {
+      const double delta = x.lb - x.la, e = std::expm1(-k * delta);  // e^(-k delta) - 1 > 0
+      if (order == 0) v += x.w * (k * x.la + std::log(-std::expm1(k * delta)));
+      if (order == 1) v += x.w * (x.la - delta / e);
+      if (order == 2) v -= x.w * delta * delta * (e + 1.0) / (e * e);
+    }
+    return v;
+  };
+  const auto maximise = [&phi](double C) -> std::optional<double> {
+    double lo = 1.0, hi = 1.0;
+    for (int i = 0; i < 200 && !(phi(lo, C, 1) > 0.0); ++i) lo /= 2.0;
+    for (int i = 0; i < 200 && !(phi(hi, C, 1) < 0.0); ++i) hi *= 2.0;
+    if (!(phi(lo, C, 1) > 0.0) || !(phi(hi, C, 1) < 0.0)) return std::nullopt;
+    double k = 0.5 * (lo + hi);
+    for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; ++i) {  // Newton, kept inside the bracket (phi' decreases)
+      const double g = phi(k, C, 1);
+      if (g > 0.0) lo = k; else hi = k;
+      if (g == 0.0) break;
+      const double next = k - g / phi(k, C, 2);
+      k = next > lo && next < hi ? next : 0.5 * (lo + hi);
+    }
+    return k;
+  };
+  power_law_fit out;
+  const double md = static_cast<double>(m);
+  for (std::size_t t = m + 1; t < width; ++t)
+    if (d.churned[t] > T(0)) terms.push_back({static_cast<double>(d.churned[t]), std::log(md / static_cast<double>(t - 1)), std::log(md / static_cast<double>(t))});
+  double C = 0.0;
+  for (std::size_t K = m + 1; K < width; ++K) C += static_cast<double>(d.censored[K]) * std::log(static_cast<double>(K) / md);
+  const double v = rest / at_risk, v_se = std::sqrt(v * (1.0 - v) / at_risk);
+  std::optional<double> k = maximise(C);
+  if (!k) return none;
+  out.k = *k, out.k_se = 1.0 / std::sqrt(-phi(*k, C, 2));
+  out.tau = md * std::pow(v, 1.0 / *k);
+  out.log_likelihood = first * std::log1p(-v) + rest * std::log(v) + phi(*k, C, 0);
+  if (m >= 2 && out.tau < md - 1.0) {  // the maximum over [m-1, m) at its left end
+    const double j = md - 1.0;
+    terms.clear();
+    for (std::size_t t = m; t < width; ++t)
+      if (d.churned[t] > T(0)) terms.push_back({static_cast<double>(d.churned[t]), t == m ? 0.0 : std::log(j / static_cast<double>(t - 1)), std::log(j / static_cast<double>(t))});
+    C = 0.0;
+    for (std::size_t K = m; K < width; ++K) C += static_cast<double>(d.censored[K]) * std::log(static_cast<double>(K) / j);
+    k = maximise(C);
+    if (!k) return none;
+    out.k = *k, out.k_se = 1.0 / std::sqrt(-phi(*k, C, 2));
+    out.tau = j, out.tau_se = 0.0;
+    out.log_likelihood = phi(*k, C, 0);
+  } else {  // delta method: d tau / dv = tau/(k v), d tau / dk = -tau ln(v)/k^2 (v and k uncorrelated)
+    const double dv = out.tau / (out.k * v), dk = -out.tau * std::log(v) / (out.k * out.k);
+    out.tau_se = std::sqrt(dv * dv * v_se * v_se + dk * dk * out.k_se * out.k_se);
+  }
+  if (m == 1) {
+    out.churn_first = 1.0 - v, out.churn_first_se = v_se;
+    double s = 0.0;
+    if (width > 2) s += static_cast<double>(d.churned[2]) / std::expm1(out.k * std::log(2.0));  // 2^-k/(1 - 2^-k)
+    for (std::size_t t = 3; t < width; ++t) s -= static_cast<double>(d.churned[t]);
+    for (std::size_t K = 2; K < width; ++K) s -= static_cast<double>(d.censored[K]);
+    out.heterogeneity_score = 0.57721566490153286061 * s;
+  }
+  return out;
+}
+
 /// Whether fit_contract_parameters names the ridge at infinity after a failed fit whose last point has
 /// ln L `ll_point` (the homogeneous model: `ll_nested`; `tol` = 1e-9 of |ln L|): a point where the
 /// optimizer converged (the fit refused only for its Hessian) only when the nested model is at least
@@ -989,10 +1099,44 @@ template <std::floating_point T, std::size_t N>
       !(N == 3 && f->theta[N - 1] >= contract_valley_check_shape))
     return plain();
   const result<homogeneous_churn_fit> h = fit_homogeneous_churn<T, N == 3>(d, opt.interrupt_only(), name);
-  if (!h) return plain();
   vec<N> g{};
   const double ll_point = f ? f->log_likelihood : -nll(at, g);
   const double tol = 1e-9 * std::max(1.0, std::abs(ll_point));
+  // BdW: the power-law boundary alpha -> 0, c -> infinity (after a failed fit, or a converged one with
+  // c >= contract_valley_check_shape), named when its model is more likely than the homogeneous one, at
+  // least as likely as the fit's point, and that limit is a local maximum (score <= 0; for tau >= 1
+  // it is 0 to every order, and only the fit's point can say whether something inside is better)
+  if constexpr (N == 3) {
+    const double c_point = f ? f->theta[2] : at[2];
+    const result<power_law_fit> pl = !f || c_point >= contract_valley_check_shape ? fit_power_law_survival<T>(d, name)
+                                                                                  : result<power_law_fit>(error_info{errc::not_identifiable, name});
+    if (pl && (!h || pl->log_likelihood > h->log_likelihood) && pl->log_likelihood >= ll_point - tol && pl->heterogeneity_score <= 0.0) {
+      if (opt.on_boundary == boundary_policy::error)
+        return error_info{errc::not_identifiable, name, "c",
+                          "the likelihood is maximised on the boundary alpha -> 0, c -> infinity with alpha c fixed: power-law survival "
+                          "S(t) = min(1, (tau/t)^k) (the discrete Pareto model)"};
+      contract_fit<N> out;
+      out.fit.theta = f ? f->theta : at;
+      out.fit.standard_errors.fill(std::numeric_limits<double>::infinity());
+      out.fit.log_likelihood = ll_point;
+      out.fit.customers = customers;
+      out.fit.report = f ? f->report : last;
+      boundary_report& b = out.boundary;
+      b.where = fit_boundary::power_law_survival;
+      b.description = describe(b.where);
+      b.nested_fitted = true;
+      b.nested_parameters = 2;
+      b.nested_alpha = pl->tau, b.nested_alpha_se = pl->tau_se;
+      b.nested_shape = pl->k, b.nested_shape_se = pl->k_se;
+      b.nested_dropout = pl->churn_first, b.nested_dropout_se = pl->churn_first_se;
+      b.nested_log_likelihood = pl->log_likelihood;
+      b.heterogeneity_score = pl->heterogeneity_score;
+      const auto lr = try_boundary_likelihood_ratio(ll_point, pl->log_likelihood);
+      if (lr) b.lr_statistic = lr->statistic, b.lr_p_value = lr->p_value;
+      return out;
+    }
+  }
+  if (!h) return plain();
   if (f && f->log_likelihood > h->log_likelihood + tol) return plain();
   if (h->heterogeneity_score > 0.0) {
     vec<N> ridge_start{};

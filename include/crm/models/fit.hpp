@@ -109,6 +109,11 @@ enum class fit_boundary {
   /// distribution (no heterogeneity of the mean spend across customers); the average spends are then
   /// Gamma(p x, scale gamma/(q x))
   q_to_infinity,
+  /// BdW: alpha -> 0 and c -> infinity with alpha c -> k (beta with alpha: beta/(alpha+beta) -> tau^k for
+  /// tau < 1; or beta -> infinity with beta^(1/c) -> tau >= 1): power-law survival, S(t) = min(1, (tau/t)^k)
+  /// for t >= 1 (a share 1 - tau^k churns at period 1 when tau < 1; nobody churns before period tau
+  /// otherwise), the discrete Pareto
+  power_law_survival,
 };
 
 /// The enumerator's name, e.g. "homogeneous_dropout" (a static string; for files and logs).
@@ -125,6 +130,7 @@ enum class fit_boundary {
     case fit_boundary::homogeneous_churn: return "homogeneous_churn";
     case fit_boundary::p_to_infinity: return "p_to_infinity";
     case fit_boundary::q_to_infinity: return "q_to_infinity";
+    case fit_boundary::power_law_survival: return "power_law_survival";
   }
   return "unknown";
 }
@@ -152,6 +158,9 @@ enum class fit_boundary {
       return "q, gamma -> infinity with gamma/q fixed: every customer's transactions have the same value distribution "
              "Gamma(p, scale gamma/q) (no heterogeneity of the mean spend across customers; the average spends are "
              "Gamma(p x, scale gamma/(q x)))";
+    case fit_boundary::power_law_survival:
+      return "alpha -> 0, c -> infinity with alpha c fixed: power-law survival S(t) = min(1, (tau/t)^k) (the discrete Pareto; "
+             "a share churns at period 1, or nobody before period tau, the rest on a power law of tenure)";
   }
   return "unknown";
 }
@@ -219,6 +228,14 @@ struct boundary_report {
   // (money), 2 parameters: p in nested_r, theta in nested_alpha, with their SEs; heterogeneity_score is
   // d ln L / d(1/q) at its maximum, sum w ((p x - x zbar/theta)^2 - p x) / 2: <= 0, the limit is the
   // maximum; > 0, some heterogeneity of the customers' value rates raises the likelihood.
+  // BdW's power_law_survival: the nested model is S(t) = min(1, (tau/t)^k), 2 parameters: the scale tau
+  // (periods) in nested_alpha, the exponent k = lim alpha c in nested_shape, with their SEs (tau's 0 where
+  // it sits at a period j with nobody churning up to j+1 and the likelihood peaks at its kink);
+  // nested_dropout = 1 - min(1, tau^k), the share churning at period 1, with its SE; nested_r 0;
+  // heterogeneity_score is d ln L / d alpha at alpha = 0 along alpha c = k, beta/(alpha+beta) = tau^k
+  // (tau < 1; Euler's gamma times [n_2 2^-k/(1 - 2^-k) - those churning after period 2 - those active
+  // after period 1], n_2 those churning at period 2): <= 0, the limit is a local maximum; > 0, a better
+  // interior point; for tau >= 1 it is 0 (the full ln L approaches the limit faster than any power of alpha).
 };
 
 /// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).
