@@ -520,3 +520,47 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
   for (const json& c : fo["top_customers"]) CHECK(c["clv_interval"].is_null());
   CHECK(fo["interval_note"] == "no CLV intervals: the spend model is Gamma-Gamma's nested model at the boundary of its parameters");
 }
+
+TEST_CASE("crm-report: a Pareto/NBD fit on the homogeneous-death-rate boundary forecasts with the nested model", "[report]") {
+  // Customers who all die at the same rate (Pareto/NBD with s, beta = 1e6, 2e7: mu = 0.05 a week): the
+  // fit names the boundary s, beta -> infinity, and --model pareto forecasts with the homogeneous model.
+  const fs::path d = test_dir("nested_pareto");
+  const auto rows = crm::generate(crm::pareto_nbd<double>{0.5, 2.0, 1e6, 2e7},
+                                  crm::generate_options<double>{.customers = 600, .first_age = 52.0, .last_age = 78.0, .age_step = 1.0 / 7.0, .seed = 5});
+  write_generated_orders(d / "orders.csv", rows, 78.0, 5);
+  const run_result r = run("nested_pareto/orders.csv --model pareto --json nested_pareto/orders.json");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "orders.json"));
+  REQUIRE(j["forecast"].is_object());
+  const json& f = j["forecast"];
+  REQUIRE(f["boundary"].is_object());
+  CHECK(f["boundary"]["fitted_model"] == "Pareto/NBD");
+  CHECK(f["boundary"]["where"] == "homogeneous_death_rate");
+  CHECK(f["model"] == "Pareto/NBD, homogeneous death rate");
+  using namespace std::chrono;
+  const auto date_of = [](const std::string& text) {
+    int y = 0;
+    unsigned mo = 0, dd = 0;
+    REQUIRE(std::sscanf(text.c_str(), "%d-%u-%u", &y, &mo, &dd) == 3);
+    return sys_days{year{y} / month{mo} / day{dd}};
+  };
+  const auto read = crm::read_orders_csv<double>(crm::csv_input(d / "orders.csv"), {.customer = "customer_id", .time = "date", .amount = "amount"});
+  crm::rfm_accumulator<double> cal({.calibration_end = date_of(f["calibration_end"].get<std::string>()),
+                                    .observation_end = date_of(j["last_date"].get<std::string>()), .time_unit = weeks{1}});
+  cal.add(read.records);
+  const auto h = crm::try_fit_homogeneous_pareto_nbd<double>(crm::compress(cal.model_rows()));
+  REQUIRE(h);
+  const crm::homogeneous_pareto_nbd<double> m = h->fit.params;
+  CHECK(near(f["parameters"]["r"]["value"].get<double>(), m.r, 1e-9));
+  CHECK(near(f["parameters"]["alpha"]["value"].get<double>(), m.alpha, 1e-9));
+  CHECK(near(f["parameters"]["mu"]["value"].get<double>(), m.mu, 1e-9));
+  CHECK(std::abs(m.mu - 0.05) < 3 * h->fit.standard_errors.mu);
+  double predicted = 0;
+  for (const auto& row : cal.model_rows()) predicted += m.conditional_expected_purchases(row, cal.holdout_duration());
+  CHECK(near(f["holdout"]["predicted_total"].get<double>(), predicted, 1e-9));
+  for (const json& c : f["top_customers"]) {
+    const crm::rfm_row<double> row{c["frequency"].get<double>(), c["recency"].get<double>(), c["age"].get<double>(), 1.0};
+    CHECK(near(c["p_alive"].get<double>(), m.probability_alive(row), 1e-12));
+  }
+  CHECK(f["interval_note"] == "");
+}
