@@ -399,6 +399,31 @@ TEST_CASE("csv: with decimal_comma a '.' or a thousands separator in an amount i
   CHECK(blanks.records[0].amount == 12.5);
 }
 
+TEST_CASE("csv: a delimiter equal to the quote, or a line end as delimiter or quote, is refused before any row", "[aggregate][csv]") {
+  // Before: delimiter = quote = '"' (or ',') read every field as a quoted one and went on, and '\n' as
+  // the delimiter ended in "'customer_id' is not a column of the header".
+  const auto refused = [](const crm::csv_format& f, const std::string& why) {
+    const auto r = crm::try_read_orders_csv(text("customer_id,date,amount\n1,2023-01-01,5\n"), {}, f);
+    REQUIRE(r.summary.stopped);
+    REQUIRE(r.summary.rejections.size() == 1);
+    CHECK(r.summary.rejections[0].line == 0);
+    CHECK(r.summary.rejections[0].code == errc::malformed);
+    CHECK(r.summary.rejections[0].message() == "t.csv:0: " + why);
+    CHECK(r.records.empty());
+  };
+  const std::string same = "csv_format::delimiter and quote must be different characters";
+  const std::string line_end = "csv_format::delimiter and quote cannot be CR or LF (line ends)";
+  refused({.delimiter = '"'}, same);
+  refused({.quote = ','}, same);
+  refused({.delimiter = '\n'}, line_end);
+  refused({.delimiter = '\r'}, line_end);
+  refused({.quote = '\n'}, line_end);
+  // whitespace-separated files ignore the delimiter
+  const auto blanks = crm::read_orders_csv(text("customer_id date amount\n1 2023-01-01 12.5\n"), {},
+                                           {.delimiter = '"', .whitespace_separated = true});
+  CHECK(blanks.records.size() == 1);
+}
+
 TEST_CASE("csv: spend and e-mail revenue with a decimal comma, dates day-month-year", "[aggregate][csv]") {
   const csv_format f{.delimiter = ';', .time = time_format::day_month_year, .decimal_comma = true};
   // date -u -d '2024-03-31' +%s -> 1711843200; date -u -d '2024-03-31 14:30:00' +%s -> 1711895400

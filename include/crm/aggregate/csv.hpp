@@ -570,6 +570,14 @@ csv_summary run_csv_rounds(const csv_input& in, const Columns& columns, const cs
     return stop(whole_input_problem(in.source, 0, "", errc::malformed,
                                     "csv_format::decimal_comma cannot go with ',' as the delimiter (a decimal comma "
                                     "would split every amount in two): use ';' or tab"));
+  // A delimiter or quote that is a line end, or the two the same character, has no meaning: the
+  // reads went on and took whatever came out ('\n' as delimiter: "'customer_id' is not a column";
+  // delimiter = quote = '"': every field read as a quoted one).
+  if ((!fmt.whitespace_separated && (fmt.delimiter == '\n' || fmt.delimiter == '\r')) || fmt.quote == '\n' || fmt.quote == '\r')
+    return stop(whole_input_problem(in.source, 0, "", errc::malformed, "csv_format::delimiter and quote cannot be CR or LF (line ends)"));
+  if (!fmt.whitespace_separated && fmt.delimiter == fmt.quote)
+    return stop(whole_input_problem(in.source, 0, "", errc::malformed,
+                                    "csv_format::delimiter and quote must be different characters"));
   if (fmt.decimal_comma && fmt.quote == ',')
     return stop(whole_input_problem(in.source, 0, "", errc::malformed,
                                     "csv_format::decimal_comma cannot go with ',' as the quote (a decimal comma would "
