@@ -150,7 +150,7 @@ std::string program(const std::vector<const block*>& blocks, const std::string& 
         while (close > 0 && b->text[close - 1] != "}") --close;
       for (std::size_t i = 0; i < b->text.size(); ++i) {
         std::string s = b->text[i];
-        if (s.rfind("int main(", 0) == 0) s.replace(0, 9, "static int " + fn + "(");
+        if (s.rfind("int main(", 0) == 0) s.replace(0, 9, "[[maybe_unused]] static int " + fn + "(");  // (run only with prints)
         if (whole && i + 1 == close) body << "return 0;\n";
         body << s << "\n";
       }

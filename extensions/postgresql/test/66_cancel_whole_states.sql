@@ -6,9 +6,14 @@
 -- (found by an audit): crm_rfm_totals of an RFM state of 2 million customers ran on for what was
 -- left of its 0.3 s, a merge of two such states up to 1 s past the timeout.
 --
--- How it is checked: each query is first run whole (its time d), then under statement_timeouts of
--- d/8, 2d/8, ..., 7d/8, so that they land inside its calls; the median of the seven times it ran past
--- its timeout must be under d/8 (a median: a stall of the shared machine in one run does not count).
+-- How it is checked: each query is first run whole three times (its time d: the shortest, so that a
+-- stall of the shared machine cannot stretch it), then under statement_timeouts of d/8, 2d/8, 3d/8
+-- and d/2, which land inside its calls; at least three of the four must be cancelled, and the median
+-- of the times it ran past its timeout must be under d/4 (a median: one stall does not count). Code
+-- that runs to the end of the call is past a timeout of k d/8 by (8 - k) d/8 >= d/2, so it fails by
+-- a wide margin. (The first version timed one whole run, went to 7d/8 and allowed d/8: in a CI run
+-- beside a compiler one whole run took 4 s and the later ones under 1 s, so most timeouts came after
+-- the end; and d/8 of a 0.23 s call is 29 ms, one scheduling delay on a loaded 2-core machine.)
 -- Measured on a 2-core VM under a load of 3 (d 0.2 to 0.7 s): medians 0.000 to 0.001 s; before, 0.08
 -- to 0.18 s (from 2 to 5 times d/8). The states are stored uncompressed: PostgreSQL's own
 -- decompression of a 100 MB value is not cancellable and is no part of what is measured (its copy
@@ -25,15 +30,19 @@ FROM generate_series(1, 2500000) i;
 CREATE TEMP TABLE whole_calls (query text PRIMARY KEY, seconds float8);
 CREATE TEMP TABLE cancelled_calls (query text, timeout_ms int, cancelled boolean, past_timeout float8);
 
--- the query run whole (after one run that warms the caches): its time in seconds
+-- the query run whole (after one run that warms the caches): its shortest time of three, in seconds
 CREATE FUNCTION pg_temp.time_whole_call(query text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   started timestamptz;
+  best float8 := 'Infinity';
 BEGIN
   EXECUTE query;
-  started := clock_timestamp();
-  EXECUTE query;
-  INSERT INTO whole_calls VALUES (query, extract(epoch FROM clock_timestamp() - started));
+  FOR i IN 1..3 LOOP
+    started := clock_timestamp();
+    EXECUTE query;
+    best := least(best, extract(epoch FROM clock_timestamp() - started));
+  END LOOP;
+  INSERT INTO whole_calls VALUES (query, best);
 END $$;
 -- the query under the statement_timeout of this statement (timeout_ms): cancelled or not, and how long
 -- it ran past the timeout
@@ -59,14 +68,14 @@ SELECT pg_temp.time_whole_call(q) FROM (VALUES
   ('SELECT length(crm_state_merge(s)) FROM whole_states, generate_series(1, 2) WHERE kind = ''rfm''')) v(q);
 -- the timed runs: SET statement_timeout, then the query, each a statement of its own (\gexec)
 SELECT format('SET statement_timeout = %s', t), format('SELECT pg_temp.time_cancelled_call(%L, %s)', query, t)
-FROM whole_calls, LATERAL (SELECT greatest(1, round(1000 * seconds * k / 8))::int AS t FROM generate_series(1, 7) k) x
+FROM whole_calls, LATERAL (SELECT greatest(1, round(1000 * seconds * k / 8))::int AS t FROM generate_series(1, 4) k) x
 ORDER BY query, t \gexec
 RESET statement_timeout;
 
-SELECT check_that(count(*) FILTER (WHERE c.cancelled) >= 4,
-                  format('%s cancelled %s times of 7 (whole: %s s)', w.query, count(*) FILTER (WHERE c.cancelled), w.seconds))
+SELECT check_that(count(*) FILTER (WHERE c.cancelled) >= 3,
+                  format('%s cancelled %s times of 4 (whole: %s s)', w.query, count(*) FILTER (WHERE c.cancelled), w.seconds))
 FROM whole_calls w JOIN cancelled_calls c USING (query) GROUP BY w.query, w.seconds;
-SELECT check_that(percentile_disc(0.5) WITHIN GROUP (ORDER BY c.past_timeout) < w.seconds / 8,
+SELECT check_that(percentile_disc(0.5) WITHIN GROUP (ORDER BY c.past_timeout) < w.seconds / 4,
                   format('%s ran past its timeouts by %s s (whole: %s s)', w.query,
                          string_agg(round(c.past_timeout::numeric, 2)::text, ', ' ORDER BY c.timeout_ms), round(w.seconds::numeric, 2)))
 FROM whole_calls w JOIN cancelled_calls c USING (query) GROUP BY w.query, w.seconds;
