@@ -137,6 +137,9 @@ crm::cohort_matrix<double> period_figures(report& rep, const report_input& in, c
   const std::int32_t p0 = crm::period_of(u, sys_seconds{first}), p1 = crm::period_of(u, sys_seconds{last});
   crm::period_accumulator<double> acc({.unit = u, .first = first, .periods = p1 - p0 + 1,
                                        .inactive_periods = lapse_of(o.period), .cohort_revenue = true});
+  // reserved for the customers the headline counted: the table is not rebuilt as it grows (each
+  // rebuild mapped and zeroed a new array: a third of the report's time on 1M orders)
+  acc.reserve(static_cast<std::size_t>(rep.head.customers));
   add_all(acc, in.orders, rep, "orders", o.skip_bad_rows, false);
   for (const crm::period_stats<double>& p : acc.stats()) {
     period_row r{crm::period_label(u, p.period), p.customers_at_start, p.new_customers, p.returning_customers,

@@ -227,6 +227,7 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   // The RFM summary to the calibration end, in weeks, with the rest of the data as holdout.
   crm::rfm_accumulator<double> calibration({.calibration_end = cal_end, .observation_end = last,
                                             .time_unit = std::chrono::weeks{1}});
+  calibration.reserve(static_cast<std::size_t>(rep.head.customers));  // (see period_figures)
   add_all(calibration, in.orders, rep, "orders", o.skip_bad_rows, false);
   f.customers = static_cast<std::int64_t>(calibration.rows().size());
   const auto compressed = crm::compress(calibration.model_rows());
@@ -268,6 +269,7 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   // observation_end = calibration_end: no holdout (an engaged optional also keeps g++ 12 from a false
   // maybe-uninitialized warning on the empty one).
   crm::rfm_accumulator<double> whole({.calibration_end = last, .observation_end = last, .time_unit = std::chrono::weeks{1}});
+  whole.reserve(static_cast<std::size_t>(rep.head.customers));
   add_all(whole, in.orders, rep, "orders", o.skip_bad_rows, false);
 
   // A fit whose likelihood is maximised on the boundary of its parameter space has no estimates of
