@@ -3,7 +3,7 @@
 # pareto_nbd::probability_of_purchases) and of the homogeneous Pareto/NBD (crm/models/homogeneous.hpp,
 # homogeneous_pareto_nbd::probability_of_purchases); tests/pareto_nbd_test.cpp and
 # tests/models_homogeneous_test.cpp quote the values printed here. Run:
-#   python3 scripts/pareto_nbd_pmf_reference.py [grid|closed|all]   (Debian python3-mpmath; 60 digits)
+#   python3 scripts/pareto_nbd_pmf_reference.py [grid|closed|large_s|cancel|homogeneous|all]   (Debian python3-mpmath; 60 digits)
 # Pareto/NBD (lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta)), a new customer:
 #   P(X(t) = n) = NB(n; t) (1 + t/beta)^-s + int_0^t s/beta (1 + tau/beta)^-(s+1) NB(n; tau) dtau,
 #   NB(n; tau) = G(r+n)/(G(r) n!) (alpha/(alpha+tau))^r (tau/(alpha+tau))^n
@@ -13,11 +13,17 @@
 #   Gauss-Legendre on the cuts t k/25 and t 3^-k (k = 1..29); the largest relative difference of the
 #   two over the grid is printed (the value given is "ts"). Spot checks against Fader & Hardie's (2006)
 #   closed form with mpmath.hyp2f1 at 120 digits (the braces cancel) are printed by `closed`.
-# Homogeneous Pareto/NBD (death rate mu for everyone), a new customer:
-#   P(X(t) = n) = e^(-mu t) NB(n; t) + int_0^t mu e^(-mu tau) NB(n; tau) dtau, by the same two quads.
+# Homogeneous Pareto/NBD (death rate mu for everyone), a new customer (`homogeneous`):
+#   P(X(t) = n) = e^(-mu t) NB(n; t) + int_0^t mu e^(-mu tau) NB(n; tau) dtau ("tau": the tanh-sinh quad
+#   of "grid"), and independently over the purchase rate instead of the death time ("lambda"):
+#   int_0^inf Gamma(lambda; r, rate alpha) [e^(-(lambda+mu) t) (lambda t)^n/n! + mu lambda^n/(lambda+mu)^(n+1)
+#   P(n+1, (lambda+mu) t)] dlambda (given lambda: alive at t with n Poisson purchases, or dead at tau with
+#   n purchases before it, int_0^t mu e^(-mu tau) e^(-lambda tau) (lambda tau)^n/n! dtau in closed form with
+#   the regularized lower incomplete gamma P = mpmath.gammainc(n+1, 0, x, regularized=True)), by
+#   tanh-sinh on cuts at (alpha/r) 10^k, k = -12..6; their relative difference is printed.
 import sys
 
-from mpmath import mp, mpf, quad, log, exp, loggamma, log1p, hyp2f1, beta as B, gamma, factorial
+from mpmath import mp, mpf, quad, log, exp, loggamma, log1p, hyp2f1, beta as B, gamma, factorial, gammainc, inf
 
 mp.dps = 60
 
@@ -27,19 +33,38 @@ def nb(n, r, al, tau):
     return exp(loggamma(r + n) - loggamma(r) - loggamma(n + 1) + r * log(al / (al + tau)) + lt)
 
 
-def cuts(t, method):
+def cuts(t, method, mode=None):
+    if mode is not None:  # also cut at mode 2^(k/4), k = -200..200, inside (0, t)
+        extra = [mode * mpf(2) ** (mpf(k) / 4) for k in range(-200, 201)]
+        return sorted(set(cuts(t, method) + [x for x in extra if 0 < x < t]))
     if method == "ts":
         return sorted(set([mpf(0)] + [t * k / 40 for k in range(1, 41)] + [t / mpf(10) ** k for k in range(1, 16)]))
     return sorted(set([mpf(0)] + [t * k / 25 for k in range(1, 26)] + [t / mpf(3) ** k for k in range(1, 30)]))
 
 
-def death_quad(f, t, method):
-    return quad(f, cuts(t, method), method="tanh-sinh" if method == "ts" else "gauss-legendre")
+def death_quad(f, t, method, mode=None):
+    return quad(f, cuts(t, method, mode), method="tanh-sinh" if method == "ts" else "gauss-legendre")
 
 
-def pareto_pmf(r, al, s, be, n, t, method):
+def pareto_mode(r, al, s, be, n, t):
+    """The mode in tau of the death integrand tau^n (1 + tau/be)^-(s+1) (al + tau)^-(r+n), by bisection in log tau."""
+    d = lambda u: (n + 1) - (s + 1) * exp(u) / (be + exp(u)) - (r + n) * exp(u) / (al + exp(u))
+    lo, hi = log(t) - 200, log(t)
+    if d(hi) > 0:
+        return t
+    for _ in range(300):
+        mid = (lo + hi) / 2
+        if d(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    return exp((lo + hi) / 2)
+
+
+def pareto_pmf(r, al, s, be, n, t, method, at_mode=False):
     first = nb(n, r, al, t) * exp(-s * log1p(t / be))
-    return first + death_quad(lambda tau: s / be * exp(-(s + 1) * log1p(tau / be)) * nb(n, r, al, tau), t, method)
+    mode = pareto_mode(r, al, s, be, n, t) if at_mode else None
+    return first + death_quad(lambda tau: s / be * exp(-(s + 1) * log1p(tau / be)) * nb(n, r, al, tau), t, method, mode)
 
 
 def homogeneous_pmf(r, al, mu, n, t, method):
@@ -91,9 +116,82 @@ def closed():
         print(f"closed s={s} mu={mu} r={r} alpha={al} t={t} n={n}: quad {mp.nstr(a, 20)} closed {mp.nstr(c, 20)} rel {mp.nstr((c - a) / a, 3)}")
 
 
+def homogeneous_lambda(r, al, mu, n, t):
+    def f(lam):
+        dens = exp(r * log(al) + (r - 1) * log(lam) - al * lam - loggamma(r))
+        alive = exp(-(lam + mu) * t + n * log(lam * t) - loggamma(n + 1)) if n else exp(-(lam + mu) * t)
+        dead = mu * exp(n * log(lam) - (n + 1) * log(lam + mu)) * gammainc(n + 1, 0, (lam + mu) * t, regularized=True)
+        return dens * (alive + dead)
+    scale = al / r
+    return quad(f, [mpf(0)] + [scale * mpf(10) ** k for k in range(-12, 7)] + [inf])
+
+
+# (r, alpha, mu, t, n): tests/models_homogeneous_test.cpp, "P(X(t) = n) of the homogeneous Pareto/NBD matches mpmath"
+HOMOGENEOUS_POINTS = [("0.55", "10.58", "0.02", "39", n) for n in (0, 1, 2, 5, 10, 50)] + [
+    ("0.7", "5", "0.05", "20", 0), ("0.7", "5", "0.05", "20", 7),
+    ("3", "1", "2", "1000", 0), ("3", "1", "2", "1000", 5),
+    ("0.2", "1e-3", "1e-4", "0.5", 3), ("0.5", "1e4", "0.1", "1e6", 1),
+    ("10", "0.1", "0.001", "52", 600),
+]
+
+
+def homogeneous():
+    for (r, al, mu, t, n) in HOMOGENEOUS_POINTS:
+        R, A, M, Tt = mpf(r), mpf(al), mpf(mu), mpf(t)
+        a = homogeneous_pmf(R, A, M, n, Tt, "ts")
+        b = homogeneous_lambda(R, A, M, n, Tt)
+        print(f"r={r} alpha={al} mu={mu} t={t} n={n}: {mp.nstr(a, 20)} (tau - lambda)/tau {mp.nstr((a - b) / a, 3)}", flush=True)
+
+
+# Points where the closed form's braces cancel (`cancel`): (s, beta, r, alpha, t, n); the quadrature
+# also cut about the integrand's mode (mode 2^(k/4), k = -200..200, the mode by bisection on the
+# derivative of its log in log tau): "ts" and "gl" then agree where the plain cuts of "grid" leave
+# peaked integrands (tiny s/beta-weighted probabilities) to 1e-2.
+CANCEL_POINTS = [
+    ("0.0154", "0.0273", "0.626", "447", "6.25", 3),
+    ("0.02914", "87850", "5.111", "0.09214", "34.66", 2),
+    ("0.606", "5", "0.553", "10.578", "78", 94),
+]
+
+
+def cancel_points():
+    for (s, be, r, al, t, n) in CANCEL_POINTS:
+        S, BE, R, A, Tt = mpf(s), mpf(be), mpf(r), mpf(al), mpf(t)
+        a = pareto_pmf(R, A, S, BE, n, Tt, "ts", True)
+        b = pareto_pmf(R, A, S, BE, n, Tt, "gl", True)
+        print(f"s={s} beta={be} r={r} alpha={al} t={t} n={n}: {mp.nstr(a, 20)} (ts - gl)/ts {mp.nstr((a - b) / a, 3)}", flush=True)
+
+
+# Points where the closed form is summed at large s (tests/pareto_nbd_test.cpp, "the closed form at large s"):
+# (s, beta, r, alpha, t, n); printed with both quads' relative difference.
+CLOSED_FORM_POINTS = [
+    ("1e7", "1e7", "0.5", "1e7", "1", 5),
+    ("1e7", "1e6", "0.5", "1e3", "39", 0),
+    ("1e6", "1e8", "0.5", "1e5", "1", 0),
+    ("1e6", "1e7", "0.5", "1e7", "39", 5),
+    ("1e5", "1e5", "0.5", "1e5", "1", 5),
+    ("1e4", "1e4", "0.5", "10", "39", 0),
+    ("1e3", "1e3", "0.5", "1e3", "1", 5),
+]
+
+
+def closed_form_points():
+    for (s, be, r, al, t, n) in CLOSED_FORM_POINTS:
+        S, BE, R, A, Tt = mpf(s), mpf(be), mpf(r), mpf(al), mpf(t)
+        a = pareto_pmf(R, A, S, BE, n, Tt, "ts")
+        b = pareto_pmf(R, A, S, BE, n, Tt, "gl")
+        print(f"s={s} beta={be} r={r} alpha={al} t={t} n={n}: {mp.nstr(a, 20)} (ts - gl)/ts {mp.nstr((a - b) / a, 3)}", flush=True)
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     if what in ("grid", "all"):
         grid()
     if what in ("closed", "all"):
         closed()
+    if what in ("homogeneous", "all"):
+        homogeneous()
+    if what in ("cancel", "all"):
+        cancel_points()
+    if what in ("large_s", "all"):
+        closed_form_points()

@@ -541,7 +541,7 @@ struct pareto_nbd {
     const T d = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
     const T bb = alpha_ge ? s + T(1) : r + n, cc = r + s + n + T(1);
     // the survivors' term, each logarithm rounded relative to its own size (s (log beta - log(beta+t))
-    // would leave eps s log beta: 2.7e-8 relative at s = 1e7, beta = 1e9)
+    // would leave eps s log beta: 2.7e-8 relative at s = 1e7, beta = 1e8)
     const T first = std::exp(std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) - r * std::log1p(t / alpha) +
                              n * (std::log(t) - std::log(alpha + t)) - s * std::log1p(t / beta));
     // Everything inside the braces is scaled by d^(r+s) to keep it near 1. Bounded work: the closed
@@ -551,20 +551,24 @@ struct pareto_nbd {
     budget -= h1.terms;
     bool closed = h1.converged;
     T braces = std::exp(h1.log_value), braces_abs = braces;
-    const T log_ratio = std::log(d) - std::log(d + t);  // log(d/(d+t))
+    const T log_ratio = -std::log1p(t / d);  // log(d/(d+t))
+    // log((a)_j) = lgamma(a+j) - lgamma(a), by Stirling's series from a = 100 (detail::log_rising_large)
+    const auto log_rising = [](T a, T j) { return a < T(100) ? std::lgamma(a + j) - std::lgamma(a) : detail::log_rising_large(a, j); };
     for (count_t j = 0; closed && j <= n_count; ++j) {
       const T jj = to_number<T>(j);
       const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, diff / (d + t), false, std::max(budget, 1LL));
       budget -= h2.terms;
       closed = h2.converged && budget > 0;
-      const T log_coef = std::lgamma(r + s + jj) - std::lgamma(r + s) - std::lgamma(jj + T(1)) + (r + s) * log_ratio +
-                         jj * (std::log(t) - std::log(d + t));
+      const T log_coef = log_rising(r + s, jj) - std::lgamma(jj + T(1)) + (r + s) * log_ratio + jj * (std::log(t) - std::log(d + t));
       braces -= std::exp(log_coef + h2.log_value);
       braces_abs += std::exp(log_coef + h2.log_value);
     }
     if (closed) {
-      const T log_pref = r * std::log(alpha) + s * std::log(beta) - (r + s) * std::log(d) + detail::log_beta(r + n, s + T(1)) -
-                         detail::log_beta(r, s);
+      // log(alpha^r beta^s / d^(r+s)) = -s log1p(|alpha-beta|/beta) or -r log1p(|alpha-beta|/alpha), and
+      // log(B(r+n, s+1)/B(r, s)) = log(B(s, r+n)/B(s, r)) + log(s/(r+s+n)) by log_beta_step: each rounded
+      // relative to its own size (not as differences of terms of size s log beta and s log s)
+      const T log_pref = (alpha_ge ? -s * std::log1p(diff / beta) : -r * std::log1p(diff / alpha)) + detail::log_beta_step(s, r, n) +
+                         std::log(s) - std::log(r + s + n);
       const T p = first + std::exp(log_pref) * braces;
       // the braces are a difference: when it cancels to below 1e-4 of its terms (more than 4 digits
       // lost), the integral instead
