@@ -3,7 +3,7 @@
 # pareto_nbd::probability_of_purchases) and of the homogeneous Pareto/NBD (crm/models/homogeneous.hpp,
 # homogeneous_pareto_nbd::probability_of_purchases); tests/pareto_nbd_test.cpp and
 # tests/models_homogeneous_test.cpp quote the values printed here. Run:
-#   python3 scripts/pareto_nbd_pmf_reference.py [grid|closed|large_s|cancel|homogeneous|all]   (Debian python3-mpmath; 60 digits)
+#   python3 scripts/pareto_nbd_pmf_reference.py [grid|closed|large_s|cancel|coefficient|homogeneous|all]   (Debian python3-mpmath; 60 digits)
 # Pareto/NBD (lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta)), a new customer:
 #   P(X(t) = n) = NB(n; t) (1 + t/beta)^-s + int_0^t s/beta (1 + tau/beta)^-(s+1) NB(n; tau) dtau,
 #   NB(n; tau) = G(r+n)/(G(r) n!) (alpha/(alpha+tau))^r (tau/(alpha+tau))^n
@@ -143,6 +143,13 @@ def homogeneous():
         print(f"r={r} alpha={al} mu={mu} t={t} n={n}: {mp.nstr(a, 20)} (tau - lambda)/tau {mp.nstr((a - b) / a, 3)}", flush=True)
 
 
+# log(G(r+n) / (G(r) n!)) at large n (`coefficient`; detail::log_nb_coefficient): mpmath.loggamma.
+def nb_coefficients():
+    for (r, n) in (("0.55", 10 ** 6), ("3.5", 10 ** 5), ("0.55", 100), ("12", 5000)):
+        R = mpf(r)
+        print(f"r={r} n={n}: {mp.nstr(loggamma(R + n) - loggamma(R) - loggamma(n + 1), 20)}")
+
+
 # Points where the closed form's braces cancel (`cancel`): (s, beta, r, alpha, t, n); the quadrature
 # also cut about the integrand's mode (mode 2^(k/4), k = -200..200, the mode by bisection on the
 # derivative of its log in log tau): "ts" and "gl" then agree where the plain cuts of "grid" leave
@@ -191,6 +198,8 @@ if __name__ == "__main__":
         closed()
     if what in ("homogeneous", "all"):
         homogeneous()
+    if what in ("coefficient", "all"):
+        nb_coefficients()
     if what in ("cancel", "all"):
         cancel_points()
     if what in ("large_s", "all"):

@@ -1077,3 +1077,36 @@ TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form at large s matches mpmath to 1e
     CHECK(rel(m.probability_of_purchases(c.n, c.t), c.p) <= 1e-12);
   }
 }
+
+TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form is kept only while its rounding is below 1e-11; else the integral",
+          "[models][pareto_nbd]") {
+  // python3 scripts/pareto_nbd_pmf_reference.py cancel (mpmath 1.3.0, 60 digits; the quadrature of "grid"
+  // also cut about the integrand's mode, tanh-sinh and Gauss-Legendre agreeing to 1e-58). The closed
+  // form's braces, B1 - sum_j (...) B2_j, cancel; it was kept while they kept 1e-4 of their terms, which
+  // with the terms' rounding (their logarithms' magnitudes, |log 2F1| and the rounding of z near 1)
+  // left 9.4e-10 relative at the first row (docs/models.md's audit point), 4.1e-10 at the second and
+  // 2.4e-11 at the third (the CDNOW-like r, alpha, s with beta = 5). Now the rounding is estimated term
+  // by term and the closed form kept while it is at most 1e-11 of the value (detail::
+  // pareto_closed_form_target), else the death integral.
+  struct point {
+    double s, beta, r, alpha, t;
+    crm::count_t n;
+    double p;
+  };
+  const point points[] = {
+      {0.0154, 0.0273, 0.626, 447.0, 6.25, 3, 1.0704584560548031865e-6},
+      {0.02914, 87850.0, 5.111, 0.09214, 34.66, 2, 7.4354900245146837697e-9},
+      {0.606, 5.0, 0.553, 10.578, 78.0, 94, 3.1003279439160981608e-8},
+  };
+  for (const point& c : points) {
+    CAPTURE(c.s, c.beta, c.r, c.alpha, c.t, c.n);
+    const crm::pareto_nbd<double> m{c.r, c.alpha, c.s, c.beta};
+    CHECK(rel(m.probability_of_purchases(c.n, c.t), c.p) <= 1e-12);
+  }
+  // log(G(r+n)/(G(r) n!)) from n = 100 by Stirling's series: three lgammas of size n log n left
+  // eps n log n (3e-9 at n = 1e6). python3 scripts/pareto_nbd_pmf_reference.py coefficient (mpmath.loggamma).
+  CHECK(std::abs(crm::detail::log_nb_coefficient(0.55, 1e6) - -6.6970107309450472844) <= 1e-13);
+  CHECK(std::abs(crm::detail::log_nb_coefficient(3.5, 1e5) - 27.581383809641003206) <= 1e-13);
+  CHECK(std::abs(crm::detail::log_nb_coefficient(0.55, 100.0) - -2.5535947284548259513) <= 1e-13);
+  CHECK(std::abs(crm::detail::log_nb_coefficient(12.0, 5000.0) - 76.200007151304760654) <= 1e-13);
+}

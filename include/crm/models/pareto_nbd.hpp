@@ -211,7 +211,7 @@ template <std::floating_point T>
   log_integral<T> out;
   out.work = q.work, out.ok = q.ok;
   const T ta = q.anchor;
-  out.log_value = std::log(s) + std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + std::log(ta / (ta + beta)) -
+  out.log_value = std::log(s) + log_nb_coefficient(r, n) + std::log(ta / (ta + beta)) -
                   n * std::log1p(alpha / ta) - r * std::log1p(ta / alpha) - s * std::log1p(ta / beta) + q.log_rel;
   return out;
 }
@@ -542,37 +542,57 @@ struct pareto_nbd {
     const T bb = alpha_ge ? s + T(1) : r + n, cc = r + s + n + T(1);
     // the survivors' term, each logarithm rounded relative to its own size (s (log beta - log(beta+t))
     // would leave eps s log beta: 2.7e-8 relative at s = 1e7, beta = 1e8)
-    const T first = std::exp(std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) - r * std::log1p(t / alpha) +
-                             n * (std::log(t) - std::log(alpha + t)) - s * std::log1p(t / beta));
+    const T log_t_share = n > T(0) ? -n * std::log1p(alpha / t) : T(0);  // n log(t/(alpha+t))
+    const T log_nb = detail::log_nb_coefficient(r, n), log_ra = -r * std::log1p(t / alpha), log_sb = -s * std::log1p(t / beta);
+    const T first = std::exp(log_nb + log_ra + log_t_share + log_sb);
     // Everything inside the braces is scaled by d^(r+s) to keep it near 1. Bounded work: the closed
     // form's n + 2 series share a budget of pareto_pmf_series_budget terms; beyond it, the integral.
+    // Rounding: each term of the braces is exp of a sum of logarithms, rounded by eps times the sum of
+    // their magnitudes (with |log 2F1| and 4 b |alpha-beta| / (min(alpha, beta) + t) for the rounding of
+    // z, pareto_z_slope_bound, and the Euler factor's |(c-a-b) log(1-z)|); `rounding` gathers those
+    // magnitudes weighted by the terms, in units of eps and of the braces' scale.
     long long budget = detail::pareto_pmf_series_budget;
-    const detail::hyp2f1_value<T> h1 = detail::log_hyp2f1<T>(r + s, bb, cc, diff / d, false, budget);
+    const T z1 = diff / d;
+    const detail::hyp2f1_value<T> h1 = detail::log_hyp2f1<T>(r + s, bb, cc, z1, false, budget);
     budget -= h1.terms;
     bool closed = h1.converged;
+    const auto hyp_size = [&](const detail::hyp2f1_value<T>& h, T a, T z, T tt) {
+      const T euler = detail::hyp2f1_uses_euler(a, bb, cc, z) ? std::abs((cc - a - bb) * std::log1p(-z)) : T(0);
+      return std::abs(h.log_value) + euler + T(4) * detail::pareto_z_slope_bound(r, alpha, s, beta, n, tt) + T(16);
+    };
     T braces = std::exp(h1.log_value), braces_abs = braces;
+    T rounding = braces * hyp_size(h1, r + s, z1, T(0));
     const T log_ratio = -std::log1p(t / d);  // log(d/(d+t))
     // log((a)_j) = lgamma(a+j) - lgamma(a), by Stirling's series from a = 100 (detail::log_rising_large)
     const auto log_rising = [](T a, T j) { return a < T(100) ? std::lgamma(a + j) - std::lgamma(a) : detail::log_rising_large(a, j); };
+    const T z2 = diff / (d + t);
     for (count_t j = 0; closed && j <= n_count; ++j) {
       const T jj = to_number<T>(j);
-      const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, diff / (d + t), false, std::max(budget, 1LL));
+      const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, z2, false, std::max(budget, 1LL));
       budget -= h2.terms;
       closed = h2.converged && budget > 0;
-      const T log_coef = log_rising(r + s, jj) - std::lgamma(jj + T(1)) + (r + s) * log_ratio + jj * (std::log(t) - std::log(d + t));
-      braces -= std::exp(log_coef + h2.log_value);
-      braces_abs += std::exp(log_coef + h2.log_value);
+      const T rise = log_rising(r + s, jj), fact = std::lgamma(jj + T(1)), lr = (r + s) * log_ratio;
+      const T lt = j > 0 ? -jj * std::log1p(d / t) : T(0);
+      const T term = std::exp((rise - fact) + (lr + lt) + h2.log_value);
+      braces -= term;
+      braces_abs += term;
+      rounding += term * (std::abs(rise) + fact + std::abs(lr) + std::abs(lt) + hyp_size(h2, r + s + jj, z2, t));
     }
     if (closed) {
       // log(alpha^r beta^s / d^(r+s)) = -s log1p(|alpha-beta|/beta) or -r log1p(|alpha-beta|/alpha), and
       // log(B(r+n, s+1)/B(r, s)) = log(B(s, r+n)/B(s, r)) + log(s/(r+s+n)) by log_beta_step: each rounded
       // relative to its own size (not as differences of terms of size s log beta and s log s)
-      const T log_pref = (alpha_ge ? -s * std::log1p(diff / beta) : -r * std::log1p(diff / alpha)) + detail::log_beta_step(s, r, n) +
-                         std::log(s) - std::log(r + s + n);
-      const T p = first + std::exp(log_pref) * braces;
+      const T lp1 = alpha_ge ? -s * std::log1p(diff / beta) : -r * std::log1p(diff / alpha), lp2 = detail::log_beta_step(s, r, n);
+      const T lp3 = std::log(s) - std::log(r + s + n);
+      const T log_pref = lp1 + lp2 + lp3, pref = std::exp(log_pref);
+      const T p = first + pref * braces;
+      const T eps = std::numeric_limits<T>::epsilon();
+      const T err = eps * (first * (std::abs(log_nb) + std::abs(log_ra) + std::abs(log_t_share) + std::abs(log_sb) + T(8)) +
+                           pref * (std::abs(braces) * (std::abs(lp1) + std::abs(lp2) + std::abs(lp3) + T(8)) + rounding));
       // the braces are a difference: when it cancels to below 1e-4 of its terms (more than 4 digits
-      // lost), the integral instead
-      if (p >= T(1e-4) * (first + std::exp(log_pref) * braces_abs)) return p;
+      // lost), or the rounding above exceeds pareto_closed_form_target (1e-11 relative in double), the
+      // integral instead
+      if (p >= T(1e-4) * (first + pref * braces_abs) && err <= detail::pareto_closed_form_target<T>() * p) return p;
     }
     const detail::log_integral<T> q = detail::pareto_pmf_death_integral<T>(r, alpha, s, beta, n, t);
     if (!q.ok) return error_info{errc::not_converged, m, "t", "the integral of P(X(t) = n) did not reach 1e-9 within its work bound"};
