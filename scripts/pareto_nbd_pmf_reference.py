@@ -3,7 +3,7 @@
 # pareto_nbd::probability_of_purchases) and of the homogeneous Pareto/NBD (crm/models/homogeneous.hpp,
 # homogeneous_pareto_nbd::probability_of_purchases); tests/pareto_nbd_test.cpp and
 # tests/models_homogeneous_test.cpp quote the values printed here. Run:
-#   python3 scripts/pareto_nbd_pmf_reference.py [grid|closed|large_s|cancel|coefficient|homogeneous|all]   (Debian python3-mpmath; 60 digits)
+#   python3 scripts/pareto_nbd_pmf_reference.py [grid|closed|large_s|cancel|underflow|coefficient|homogeneous|all]   (Debian python3-mpmath; 60 digits)
 # Pareto/NBD (lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta)), a new customer:
 #   P(X(t) = n) = NB(n; t) (1 + t/beta)^-s + int_0^t s/beta (1 + tau/beta)^-(s+1) NB(n; tau) dtau,
 #   NB(n; tau) = G(r+n)/(G(r) n!) (alpha/(alpha+tau))^r (tau/(alpha+tau))^n
@@ -150,6 +150,22 @@ def nb_coefficients():
         print(f"r={r} n={n}: {mp.nstr(loggamma(R + n) - loggamma(R) - loggamma(n + 1), 20)}")
 
 
+# Where the closed form's prefactor alpha^r beta^s / alpha^(r+s) B(r+n, s+1)/B(r, s) is below the smallest
+# double (`underflow`): s = 170, beta = 0.63, r = 7, alpha = 38, t = 1.2, n = 10, 14, 22. The death integral
+# cut at mode 2^(k/8), k = -400..400, by tanh-sinh and Gauss-Legendre with maxdegree 10 (the cuts of
+# `cancel` leave 1e-11 between the two at n = 22); their relative difference is printed.
+def underflow_points():
+    S, BE, R, A, Tt = mpf(170), mpf("0.63"), mpf(7), mpf(38), mpf("1.2")
+    for n in (10, 14, 22):
+        f = lambda tau: S / BE * exp(-(S + 1) * log1p(tau / BE)) * nb(n, R, A, tau)
+        m = pareto_mode(R, A, S, BE, n, Tt)
+        pts = sorted(set([mpf(0), Tt] + [x for x in (m * mpf(2) ** (mpf(k) / 8) for k in range(-400, 401)) if 0 < x < Tt]))
+        first = nb(n, R, A, Tt) * exp(-S * log1p(Tt / BE))
+        a = first + quad(f, pts, method="tanh-sinh", maxdegree=10)
+        b = first + quad(f, pts, method="gauss-legendre", maxdegree=10)
+        print(f"s=170 beta=0.63 r=7 alpha=38 t=1.2 n={n}: {mp.nstr(a, 20)} (ts - gl)/ts {mp.nstr((a - b) / a, 3)}", flush=True)
+
+
 # Points where the closed form's braces cancel (`cancel`): (s, beta, r, alpha, t, n); the quadrature
 # also cut about the integrand's mode (mode 2^(k/4), k = -200..200, the mode by bisection on the
 # derivative of its log in log tau): "ts" and "gl" then agree where the plain cuts of "grid" leave
@@ -198,6 +214,8 @@ if __name__ == "__main__":
         closed()
     if what in ("homogeneous", "all"):
         homogeneous()
+    if what in ("underflow", "all"):
+        underflow_points()
     if what in ("coefficient", "all"):
         nb_coefficients()
     if what in ("cancel", "all"):

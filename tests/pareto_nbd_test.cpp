@@ -1110,3 +1110,16 @@ TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form is kept only while its rounding
   CHECK(std::abs(crm::detail::log_nb_coefficient(0.55, 100.0) - -2.5535947284548259513) <= 1e-13);
   CHECK(std::abs(crm::detail::log_nb_coefficient(12.0, 5000.0) - 76.200007151304760654) <= 1e-13);
 }
+
+TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form with a prefactor below the smallest double matches mpmath", "[models][pareto_nbd]") {
+  // python3 scripts/pareto_nbd_pmf_reference.py underflow (mpmath 1.3.0, 60 digits; the death integral
+  // cut about its mode, tanh-sinh and Gauss-Legendre agreeing to 6e-14). alpha^r beta^s / alpha^(r+s) =
+  // (beta/alpha)^s is e^-690 here and the braces as large: they were formed apart, so the prefactor went
+  // subnormal (1.6e-9 relative off at n = 10, 1.6e-5 at n = 14) and then to 0 (n = 22: 2.8e-107, the
+  // survivors' term alone, for 1.1e-61). Now the braces are summed in units of their largest term and
+  // that scale joins the prefactor's logarithm.
+  const crm::pareto_nbd<double> m{7.0, 38.0, 170.0, 0.63};
+  CHECK(rel(m.probability_of_purchases(10, 1.2), 3.0860651142279495027e-30) <= 1e-11);
+  CHECK(rel(m.probability_of_purchases(14, 1.2), 4.3442245124005675763e-41) <= 1e-11);
+  CHECK(rel(m.probability_of_purchases(22, 1.2), 1.075272305141842538e-61) <= 1e-11);
+}

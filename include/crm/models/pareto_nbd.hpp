@@ -560,8 +560,9 @@ struct pareto_nbd {
       const T euler = detail::hyp2f1_uses_euler(a, bb, cc, z) ? std::abs((cc - a - bb) * std::log1p(-z)) : T(0);
       return std::abs(h.log_value) + euler + T(4) * detail::pareto_z_slope_bound(r, alpha, s, beta, n, tt) + T(16);
     };
-    T braces = std::exp(h1.log_value), braces_abs = braces;
-    T rounding = braces * hyp_size(h1, r + s, z1, T(0));
+    // the braces in units of e^scale, the largest term's logarithm so far: neither the terms (2F1 near z = 1
+    // reaches e^700) nor the prefactor (alpha^r beta^s / d^(r+s) reaches e^-700) is formed alone
+    T scale = h1.log_value, braces = 1, braces_abs = 1, rounding = hyp_size(h1, r + s, z1, T(0));
     const T log_ratio = -std::log1p(t / d);  // log(d/(d+t))
     // log((a)_j) = lgamma(a+j) - lgamma(a), by Stirling's series from a = 100 (detail::log_rising_large)
     const auto log_rising = [](T a, T j) { return a < T(100) ? std::lgamma(a + j) - std::lgamma(a) : detail::log_rising_large(a, j); };
@@ -573,18 +574,23 @@ struct pareto_nbd {
       closed = h2.converged && budget > 0;
       const T rise = log_rising(r + s, jj), fact = std::lgamma(jj + T(1)), lr = (r + s) * log_ratio;
       const T lt = j > 0 ? -jj * std::log1p(d / t) : T(0);
-      const T term = std::exp((rise - fact) + (lr + lt) + h2.log_value);
+      const T log_term = (rise - fact) + (lr + lt) + h2.log_value;
+      if (log_term > scale) {
+        const T f = std::exp(scale - log_term);
+        braces *= f, braces_abs *= f, rounding *= f, scale = log_term;
+      }
+      const T term = std::exp(log_term - scale);
       braces -= term;
       braces_abs += term;
       rounding += term * (std::abs(rise) + fact + std::abs(lr) + std::abs(lt) + hyp_size(h2, r + s + jj, z2, t));
     }
-    if (closed) {
+    if (closed && std::isfinite(scale)) {
       // log(alpha^r beta^s / d^(r+s)) = -s log1p(|alpha-beta|/beta) or -r log1p(|alpha-beta|/alpha), and
       // log(B(r+n, s+1)/B(r, s)) = log(B(s, r+n)/B(s, r)) + log(s/(r+s+n)) by log_beta_step: each rounded
       // relative to its own size (not as differences of terms of size s log beta and s log s)
       const T lp1 = alpha_ge ? -s * std::log1p(diff / beta) : -r * std::log1p(diff / alpha), lp2 = detail::log_beta_step(s, r, n);
       const T lp3 = std::log(s) - std::log(r + s + n);
-      const T log_pref = lp1 + lp2 + lp3, pref = std::exp(log_pref);
+      const T pref = std::exp((lp1 + lp2 + lp3) + scale);  // the prefactor times e^scale
       const T p = first + pref * braces;
       const T eps = std::numeric_limits<T>::epsilon();
       const T err = eps * (first * (std::abs(log_nb) + std::abs(log_ra) + std::abs(log_t_share) + std::abs(log_sb) + T(8)) +
