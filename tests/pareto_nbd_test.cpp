@@ -1078,7 +1078,7 @@ TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form at large s matches mpmath to 1e
   }
 }
 
-TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form is kept only while its rounding is below 1e-11; else the integral",
+TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form is kept only while its rounding is below 1e-11, else the integral",
           "[models][pareto_nbd]") {
   // python3 scripts/pareto_nbd_pmf_reference.py cancel (mpmath 1.3.0, 60 digits; the quadrature of "grid"
   // also cut about the integrand's mode, tanh-sinh and Gauss-Legendre agreeing to 1e-58). The closed
