@@ -229,6 +229,100 @@ template <std::floating_point T>
   return ratio - log_gamma(r);
 }
 
+/// The death part of the homogeneous Pareto/NBD's P(X(t) = n) (homogeneous_pareto_nbd::probability_of_purchases):
+/// log of D = int_0^t mu e^(-mu tau) NB(n; tau) dtau, NB(n; tau) = G(r+n)/(G(r) n!) (alpha/(alpha+tau))^r
+/// (tau/(alpha+tau))^n (death at tau after n purchases in (0, tau]), with the work it took and whether
+/// it met its accuracy target.
+template <std::floating_point T>
+struct homogeneous_pmf_death_part {
+  T log_value{};
+  long long work = 0;
+  bool ok = false;
+};
+/// Work bound of homogeneous_pmf_death_integral: the window's searches (at most 100 doublings and
+/// 2 x 100 bisection steps) and the Gauss-Kronrod panels (64 panels, 128 bisections: 15 x (64 + 2 x 128)).
+inline constexpr long long homogeneous_pmf_max_work = 100 + 2 * 100 + 15LL * (homogeneous_death_panels + 4 * homogeneous_death_bisections);
+/**
+ * D of homogeneous_pmf_death_part, integrated in u = log tau over (-inf, log t]: D = mu G(r+n)/(G(r) n!)
+ * int exp(psi(u)) du with psi(u) = (n+1) u - r log1p(e^u/alpha) - n log(alpha + e^u) - mu e^u, written
+ * u - r log1p(e^u/alpha) - n log1p(alpha e^-u) - mu e^u so that each term is rounded relative to its own
+ * size. psi is concave (psi'' = -(r+n) alpha e^u/(alpha+e^u)^2 - mu e^u < 0) with psi' -> n+1 as
+ * u -> -inf; its mode solves mu x^2 + (r - 1 + mu alpha) x - (n+1) alpha = 0 (x = e^u; the positive
+ * root, in the form without cancellation), clamped to log t. The window where psi is within 60 of the
+ * mode: on the left by doubling the distance from the mode (at most 100 times) then bisection (at most
+ * 100 steps), on the right by bisection (at most 100 steps); the tails beyond it are bounded by the
+ * tangent line, exp(psi)/|psi'| (concavity), and counted in the error. Adaptive Gauss-Kronrod 7-15
+ * panels no wider than 1/2 nor than 1/(2 sqrt(-psi''(mode))) (at most 64 panels and 128 bisections)
+ * integrate exp(psi - psi(mode)) to an estimated 1e-13. Rounding: eps (64 + 4 S), S the mean under the
+ * integrand of the sizes of the terms psi(u) - psi(mode) is formed from (sum_i |term_i(u)| + |term_i(mode)|,
+ * integrated on the same points; the window's ends, where the terms are largest, weigh e^-60). ok = false
+ * when the error estimate plus the rounding exceeds 1e-9.
+ * Work: at most homogeneous_pmf_max_work.
+ */
+template <std::floating_point T>
+[[nodiscard]] homogeneous_pmf_death_part<T> homogeneous_pmf_death_integral(T r, T alpha, T mu, T n, T t) {
+  homogeneous_pmf_death_part<T> out;
+  const T uhi = std::log(t);
+  // psi's terms at u, their sum, and psi'
+  const auto terms = [&](T u) {
+    const T x = std::exp(u);
+    return std::array<T, 4>{u, -r * std::log1p(x / alpha), n > T(0) ? -n * std::log1p(alpha / x) : T(0), -mu * x};
+  };
+  const auto psi = [&](T u) {
+    const std::array<T, 4> a = terms(u);
+    return (a[0] + a[1]) + (a[2] + a[3]);
+  };
+  const auto dpsi = [&](T u) {
+    const T x = std::exp(u);
+    return (n + T(1)) - (r + n) * (x / (alpha + x)) - mu * x;
+  };
+  // the mode in logs, without overflow: disc = sqrt(b^2 + 4 mu (n+1) alpha) by hypot
+  const T b = r - T(1) + mu * alpha, disc = std::hypot(b, T(2) * std::sqrt(mu) * std::sqrt(n + T(1)) * std::sqrt(alpha));
+  const T log_xm = b > T(0) ? std::log(T(2)) + std::log(n + T(1)) + std::log(alpha) - std::log(b + disc)
+                            : std::log(disc - b) - std::log(T(2)) - std::log(mu);
+  const T mode = std::min(log_xm, uhi);
+  const T pmax = psi(mode), drop = T(60);
+  if (!std::isfinite(mode) || !std::isfinite(pmax)) return out;  // beyond the number type: refused
+  T lo = mode - T(1), hi = uhi, tails = 0;
+  for (int i = 0; i < 100 && !(psi(lo) < pmax - drop); ++i, ++out.work) lo = mode - T(2) * (mode - lo);
+  {
+    T l = lo, h = mode;
+    for (int i = 0; i < 100 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (psi((l + h) / 2) < pmax - drop ? l : h) = (l + h) / 2;
+    lo = l;
+  }
+  tails += std::exp(psi(lo) - pmax) / std::max(dpsi(lo), T(1e-300));
+  if (psi(uhi) < pmax - drop) {
+    T l = mode, h = uhi;
+    for (int i = 0; i < 100 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (psi((l + h) / 2) < pmax - drop ? h : l) = (l + h) / 2;
+    hi = h;
+    tails += std::exp(psi(hi) - pmax) / std::max(-dpsi(hi), T(1e-300));
+  }
+  const T xmode = std::exp(mode);
+  const T curv = (r + n) * (alpha / (alpha + xmode)) * (xmode / (alpha + xmode)) + mu * xmode;  // -psi''(mode)
+  const T pw = std::min(T(0.5), T(0.5) / std::sqrt(std::max(curv, T(1e-300))));
+  const T count = std::ceil((hi - lo) / pw);
+  if (!(hi > lo) || !(count >= T(1))) return out;  // NaN or an empty window: refused
+  const int panels = static_cast<int>(std::min(count, T(homogeneous_death_panels)));
+  const std::array<T, 4> at_mode = terms(mode);
+  const T size_mode = std::abs(at_mode[0]) + std::abs(at_mode[1]) + std::abs(at_mode[2]) + std::abs(at_mode[3]);
+  // exp(psi(u) - psi(mode)), the difference term by term (each exact at the mode), and that times the
+  // size of the terms it was formed from (its rounding in units of eps, averaged under the integrand)
+  const auto integrand = [&](T u) {
+    const std::array<T, 4> a = terms(u);
+    const T g = std::exp(((a[0] - at_mode[0]) + (a[1] - at_mode[1])) + ((a[2] - at_mode[2]) + (a[3] - at_mode[3])));
+    return std::array<T, 2>{g, g * (std::abs(a[0]) + std::abs(a[1]) + std::abs(a[2]) + std::abs(a[3]) + size_mode)};
+  };
+  const quadrature_sums<T, 2> q =
+      gauss_kronrod_adaptive<2>(integrand, lo, hi, panels, 2 * homogeneous_death_bisections, T(1e-13), tails);
+  out.work += q.evaluations;
+  const T eps = std::numeric_limits<T>::epsilon();
+  const T rounding = eps * (T(64) + T(4) * (q.value[1] / q.value[0]));
+  if (!(q.value[0] > T(0))) return out;
+  out.log_value = std::log(mu) + log_nb_coefficient(r, n) + pmax + std::log(q.value[0]);
+  out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_value);
+  return out;
+}
+
 /// Start of the homogeneous fits: r = 1, alpha = mean age, and the third parameter given.
 template <std::floating_point T>
 [[nodiscard]] double mean_age(std::span<const rfm_row<T>> rows) noexcept {
@@ -419,6 +513,30 @@ struct homogeneous_pareto_nbd {
   [[nodiscard]] T conditional_expected_purchases(const rfm_row<T>& c, T t) const {
     return try_conditional_expected_purchases(c, t).value();
   }
+
+  /// P(X(t) = n) = e^(-mu t) NB(n; t) + int_0^t mu e^(-mu tau) NB(n; tau) dtau, NB(n; tau) =
+  /// G(r+n)/(G(r) n!) (alpha/(alpha+tau))^r (tau/(alpha+tau))^n: n repeat purchases in (0, t] of a new
+  /// customer, alive at t, or dead at tau after n purchases in (0, tau] (the Pareto/NBD's as s, beta ->
+  /// infinity with s/beta -> mu: (1 + tau/beta)^-s -> e^(-mu tau)). The integral by
+  /// detail::homogeneous_pmf_death_integral, at most detail::homogeneous_pmf_max_work steps. A
+  /// probability. Errors: the parameters, n < 0, t negative or not finite, the integral's error
+  /// estimate above 1e-9 (errc::not_converged on "t"; in float always, whose rounding is above it).
+  [[nodiscard]] result<T> try_probability_of_purchases(count_t n_count, T t) const {
+    constexpr const char* m = "homogeneous_pareto_nbd.probability_of_purchases";
+    if (auto e = check(m)) return e;
+    if (n_count < 0) return error_info{errc::negative, m, "n"};
+    if (auto e = check_horizon(t, m)) return e;
+    if (t == T(0)) return n_count == 0 ? T(1) : T(0);
+    const T n = to_number<T>(n_count);
+    const detail::homogeneous_pmf_death_part<T> d = detail::homogeneous_pmf_death_integral<T>(r, alpha, mu, n, t);
+    if (!d.ok) return error_info{errc::not_converged, m, "t", "the death-time integral of P(X(t) = n) did not reach 1e-9 within its work bound"};
+    // the survivors' term, each logarithm rounded relative to its own size
+    const T log_alive =
+        detail::log_nb_coefficient(r, n) - r * std::log1p(t / alpha) - (n > T(0) ? n * std::log1p(alpha / t) : T(0)) - mu * t;
+    // at most 1 (the sum is 1 + O(eps) where nearly every customer dies at once, mu t >> 1 with n = 0)
+    return std::min(T(1), std::exp(log_alive) + std::exp(d.log_value));
+  }
+  [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
 
  private:
   [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept { return detail::check_model_row(*this, c, m); }
