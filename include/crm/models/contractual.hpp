@@ -1102,6 +1102,25 @@ template <std::floating_point T, std::size_t N>
   vec<N> g{};
   const double ll_point = f ? f->log_likelihood : -nll(at, g);
   const double tol = 1e-9 * std::max(1.0, std::abs(ll_point));
+  // The fit named at a boundary: its last point (not estimates: SEs +inf), the nested model's ln L, score
+  // and the likelihood-ratio test; the caller fills the nested model's own parameters.
+  const auto on_boundary = [&](fit_boundary where, int nested_parameters, double nested_ll, double score) {
+    contract_fit<N> out;
+    out.fit.theta = f ? f->theta : at;
+    out.fit.standard_errors.fill(std::numeric_limits<double>::infinity());
+    out.fit.log_likelihood = ll_point;
+    out.fit.customers = customers;
+    out.fit.report = f ? f->report : last;
+    boundary_report& b = out.boundary;
+    b.where = where;
+    b.description = describe(where);
+    b.nested_fitted = true;
+    b.nested_parameters = nested_parameters;
+    b.nested_log_likelihood = nested_ll;
+    b.heterogeneity_score = score;
+    if (const auto lr = try_boundary_likelihood_ratio(ll_point, nested_ll)) b.lr_statistic = lr->statistic, b.lr_p_value = lr->p_value;
+    return out;
+  };
   // BdW: the power-law boundary alpha -> 0, c -> infinity (after a failed fit, or a converged one with
   // c >= contract_valley_check_shape), named when its model is more likely than the homogeneous one, at
   // least as likely as the fit's point, and that limit is a local maximum (score <= 0; for tau >= 1
@@ -1115,24 +1134,11 @@ template <std::floating_point T, std::size_t N>
         return error_info{errc::not_identifiable, name, "c",
                           "the likelihood is maximised on the boundary alpha -> 0, c -> infinity with alpha c fixed: power-law survival "
                           "S(t) = min(1, (tau/t)^k) (the discrete Pareto model)"};
-      contract_fit<N> out;
-      out.fit.theta = f ? f->theta : at;
-      out.fit.standard_errors.fill(std::numeric_limits<double>::infinity());
-      out.fit.log_likelihood = ll_point;
-      out.fit.customers = customers;
-      out.fit.report = f ? f->report : last;
+      contract_fit<N> out = on_boundary(fit_boundary::power_law_survival, 2, pl->log_likelihood, pl->heterogeneity_score);
       boundary_report& b = out.boundary;
-      b.where = fit_boundary::power_law_survival;
-      b.description = describe(b.where);
-      b.nested_fitted = true;
-      b.nested_parameters = 2;
       b.nested_alpha = pl->tau, b.nested_alpha_se = pl->tau_se;
       b.nested_shape = pl->k, b.nested_shape_se = pl->k_se;
       b.nested_dropout = pl->churn_first, b.nested_dropout_se = pl->churn_first_se;
-      b.nested_log_likelihood = pl->log_likelihood;
-      b.heterogeneity_score = pl->heterogeneity_score;
-      const auto lr = try_boundary_likelihood_ratio(ll_point, pl->log_likelihood);
-      if (lr) b.lr_statistic = lr->statistic, b.lr_p_value = lr->p_value;
       return out;
     }
   }
@@ -1161,23 +1167,10 @@ template <std::floating_point T, std::size_t N>
                                "every customer has the same churn probability (homogeneous churn: the geometric model)"
                              : "the likelihood is maximised on the boundary alpha, beta -> infinity with alpha/(alpha+beta) fixed: "
                                "every customer has the same churn probability (homogeneous churn: the discrete Weibull model)"};
-  contract_fit<N> out;
-  out.fit.theta = f ? f->theta : at;
-  out.fit.standard_errors.fill(std::numeric_limits<double>::infinity());
-  out.fit.log_likelihood = ll_point;
-  out.fit.customers = customers;
-  out.fit.report = f ? f->report : last;
+  contract_fit<N> out = on_boundary(fit_boundary::homogeneous_churn, h->parameters, h->log_likelihood, h->heterogeneity_score);
   boundary_report& b = out.boundary;
-  b.where = fit_boundary::homogeneous_churn;
-  b.description = describe(b.where);
-  b.nested_fitted = true;
-  b.nested_parameters = h->parameters;
   b.nested_dropout = h->theta, b.nested_dropout_se = h->theta_se;
   b.nested_shape = h->c, b.nested_shape_se = h->c_se;
-  b.nested_log_likelihood = h->log_likelihood;
-  b.heterogeneity_score = h->heterogeneity_score;
-  const auto lr = try_boundary_likelihood_ratio(ll_point, h->log_likelihood);
-  if (lr) b.lr_statistic = lr->statistic, b.lr_p_value = lr->p_value;
   return out;
 }
 
