@@ -140,18 +140,14 @@ std::string to_json_text(const report& r) {
       tracking = {{"customers", f.tracking_customers}, {"calibration_end_week", f.tracking_calibration_end},
                   {"points", points}};
     }
-    json boundary = nullptr;
-    if (f.boundary)
-      boundary = {{"fitted_model", f.boundary->fitted_model}, {"where", f.boundary->where}, {"description", f.boundary->description},
-                  {"lr_statistic", f.boundary->lr_statistic}, {"lr_p_value", f.boundary->lr_p_value}};
-    json spend_boundary = nullptr;
-    if (f.spend_boundary)
-      spend_boundary = {{"fitted_model", f.spend_boundary->fitted_model}, {"where", f.spend_boundary->where},
-                        {"description", f.spend_boundary->description}, {"lr_statistic", f.spend_boundary->lr_statistic},
-                        {"lr_p_value", f.spend_boundary->lr_p_value}};
+    const auto boundary = [](const std::optional<boundary_figures>& b) -> json {
+      if (!b) return nullptr;
+      return {{"fitted_model", b->fitted_model}, {"where", b->where}, {"description", b->description},
+              {"lr_statistic", b->lr_statistic}, {"lr_p_value", b->lr_p_value}};
+    };
     j["forecast"] = {{"model", f.model},
-                     {"boundary", boundary},
-                     {"spend_boundary", spend_boundary},
+                     {"boundary", boundary(f.boundary)},
+                     {"spend_boundary", boundary(f.spend_boundary)},
                      {"time_unit", f.time_unit},
                      {"calibration_end", f.calibration_end},
                      {"customers", f.customers},

@@ -352,8 +352,7 @@ struct bgnbd_core {
     // ln(alpha/(alpha+t)) as -log1p(t/alpha), and the tail P(N >= n) = I_{t/(alpha+t)}(n, r) from the
     // small argument t/(alpha+t): for t << alpha, alpha/(alpha+t) rounds to 1 and ibetac(r, n, that)
     // lost most digits (half the value at t = 1e-13 alpha; tests/bg_nbd_test.cpp against mpmath)
-    const T log_nb = log_gamma(r + n) - log_gamma(r) - log_gamma(n + T(1)) - r * std::log1p(t / alpha) +
-                     n * (std::log(t) - std::log(alpha + t));
+    const T log_nb = log_nb_pmf(r, alpha, n, t);
     T p = std::exp(log_step + log_nb);
     if (n + k > T(0)) {
       const T tail = n_count == 0 ? T(1) : boost::math::ibeta(n, r, t / (alpha + t), quiet_math_policy());

@@ -430,18 +430,7 @@ class gamma_gamma_objective {
       dp += gw_[i] * gx_[i] * t.d_a;
       dq += gw_[i] * t.d_q;
     }
-    T a = 0, b = 0, c = 0, e = 0;  // sums of w x L, w L, w x / (g + s), w / (g + s); L = log1p(g / s)
-    for (std::size_t i = 0; i < x_.size(); ++i) {
-      const T l = std::log1p(g / s_[i]);
-      const T wx = w_[i] * x_[i];
-      a += wx * l;
-      b += w_[i] * l;
-      if (grad != nullptr) {
-        const T r = T(1) / (g + s_[i]);
-        c += wx * r;
-        e += w_[i] * r;
-      }
-    }
+    const auto [a, b, c, e] = row_sums(g, false, grad != nullptr);
     ll -= p * a + q * b;
     if (grad != nullptr) {
       (*grad)[0] = dp - a;
@@ -473,18 +462,7 @@ class gamma_gamma_objective {
         dq += gw_[i] * t.d_a;
       }
     }
-    T a = 0, b = 0, c = 0, e = 0;  // sums of w x L, w L, w x s / (g + s), w s / (g + s); L = log1p(s / g)
-    for (std::size_t i = 0; i < x_.size(); ++i) {
-      const T l = std::log1p(s_[i] / g);
-      const T wx = w_[i] * x_[i];
-      a += wx * l;
-      b += w_[i] * l;
-      if (grad != nullptr) {
-        const T r = s_[i] / (g + s_[i]);
-        c += wx * r;
-        e += w_[i] * r;
-      }
-    }
+    const auto [a, b, c, e] = row_sums(g, true, grad != nullptr);
     ll -= p * a + q * b;
     if (grad != nullptr) {
       (*grad)[0] = dp - a;
@@ -492,6 +470,25 @@ class gamma_gamma_objective {
       (*grad)[2] = (dg + p * c + q * e) / g;
     }
     return ll;
+  }
+
+  /// The sums over the rows of both forms, with s = x zbar: w x L, w L and (with the gradient) w x R,
+  /// w R, where L = log1p(gamma/s), R = 1/(gamma + s) (the usual form) or, for large q, L = log1p(s/gamma),
+  /// R = s/(gamma + s).
+  [[nodiscard]] std::array<T, 4> row_sums(T g, bool large_q_form, bool with_gradient) const {
+    T a = 0, b = 0, c = 0, e = 0;
+    for (std::size_t i = 0; i < x_.size(); ++i) {
+      const T l = large_q_form ? std::log1p(s_[i] / g) : std::log1p(g / s_[i]);
+      const T wx = w_[i] * x_[i];
+      a += wx * l;
+      b += w_[i] * l;
+      if (with_gradient) {
+        const T r = large_q_form ? s_[i] / (g + s_[i]) : T(1) / (g + s_[i]);
+        c += wx * r;
+        e += w_[i] * r;
+      }
+    }
+    return {a, b, c, e};
   }
 
   std::vector<T> x_, s_, w_, gx_, gw_;

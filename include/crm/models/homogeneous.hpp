@@ -102,6 +102,15 @@ template <std::floating_point T, int Shift>
 /// and counted in the error), and adaptive Gauss-Kronrod 7-15 panels no wider than 1/2 nor than
 /// 4/max|phi'| integrate it to an estimated 1e-13 (at most 64 panels and 64 bisections).
 /// Work (integrand evaluations plus search steps): at most homogeneous_death_integral_max_work.
+/// Where a concave log-integrand phi, at least `level` at `inside` and below it at `outside`, crosses
+/// `level`: bisection to 1e-6 of 1 + |inside| (at most 100 steps, each counted in `work`); returns the
+/// outside end of the last bracket. The window searches of the death integrals below.
+template <std::floating_point T, class F>
+[[nodiscard]] T concave_crossing(F&& phi, T inside, T outside, T level, long long& work) {
+  for (int i = 0; i < 100 && std::abs(outside - inside) > T(1e-6) * (T(1) + std::abs(inside)); ++i, ++work)
+    (phi((inside + outside) / 2) < level ? outside : inside) = (inside + outside) / 2;
+  return outside;
+}
 template <std::floating_point T>
 struct death_integrals {
   T log_scale{};
@@ -130,15 +139,11 @@ template <std::floating_point T>
   const T pmax = phi(mode), drop = T(60);
   T lo = v0, hi = v1, tails = 0;
   if (phi(v0) < pmax - drop) {
-    T l = v0, h = mode;
-    for (int i = 0; i < 100 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? l : h) = (l + h) / 2;
-    lo = l;
+    lo = concave_crossing(phi, mode, v0, pmax - drop, out.work);
     tails += std::exp(phi(lo) - pmax) / std::max(dphi(lo), T(1e-300));
   }
   if (phi(v1) < pmax - drop) {
-    T l = mode, h = v1;
-    for (int i = 0; i < 100 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (phi((l + h) / 2) < pmax - drop ? h : l) = (l + h) / 2;
-    hi = h;
+    hi = concave_crossing(phi, mode, v1, pmax - drop, out.work);
     tails += std::exp(phi(hi) - pmax) / std::max(-dphi(hi), T(1e-300));
   }
   const T slope = std::max({std::abs(dphi(lo)), std::abs(dphi(hi)), T(1e-300)});
@@ -218,16 +223,6 @@ template <std::floating_point T>
   return ok && std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
 }
 
-/// log(G(r+n) / (G(r) n!)), the negative binomial coefficient of n purchases (n >= 0): below n = 100 the
-/// three lgammas; from there lgamma(r+n) - lgamma(n+1) by Stirling's series (log_rising_large: of
-/// (n+1)_(r-1), or minus that of (n+r)_(1-r) when r < 1), which as a difference of two lgammas of size
-/// n log n would leave eps n log n (3e-9 relative at n = 1e6).
-template <std::floating_point T>
-[[nodiscard]] T log_nb_coefficient(T r, T n) noexcept {
-  if (n < T(100)) return log_gamma(r + n) - log_gamma(r) - log_gamma(n + T(1));
-  const T ratio = r >= T(1) ? log_rising_large(n + T(1), r - T(1)) : -log_rising_large(n + r, T(1) - r);
-  return ratio - log_gamma(r);
-}
 
 /// The death part of the homogeneous Pareto/NBD's P(X(t) = n) (homogeneous_pareto_nbd::probability_of_purchases):
 /// log of D = int_0^t mu e^(-mu tau) NB(n; tau) dtau, NB(n; tau) = G(r+n)/(G(r) n!) (alpha/(alpha+tau))^r
@@ -285,16 +280,10 @@ template <std::floating_point T>
   if (!std::isfinite(mode) || !std::isfinite(pmax)) return out;  // beyond the number type: refused
   T lo = mode - T(1), hi = uhi, tails = 0;
   for (int i = 0; i < 100 && !(psi(lo) < pmax - drop); ++i, ++out.work) lo = mode - T(2) * (mode - lo);
-  {
-    T l = lo, h = mode;
-    for (int i = 0; i < 100 && h - l > T(1e-6) * (T(1) + std::abs(h)); ++i, ++out.work) (psi((l + h) / 2) < pmax - drop ? l : h) = (l + h) / 2;
-    lo = l;
-  }
+  lo = concave_crossing(psi, mode, lo, pmax - drop, out.work);
   tails += std::exp(psi(lo) - pmax) / std::max(dpsi(lo), T(1e-300));
   if (psi(uhi) < pmax - drop) {
-    T l = mode, h = uhi;
-    for (int i = 0; i < 100 && h - l > T(1e-6) * (T(1) + std::abs(l)); ++i, ++out.work) (psi((l + h) / 2) < pmax - drop ? h : l) = (l + h) / 2;
-    hi = h;
+    hi = concave_crossing(psi, mode, uhi, pmax - drop, out.work);
     tails += std::exp(psi(hi) - pmax) / std::max(-dpsi(hi), T(1e-300));
   }
   const T xmode = std::exp(mode);
@@ -416,8 +405,7 @@ struct homogeneous_bgnbd_family {
     if (t == T(0)) return n_count == 0 ? T(1) : T(0);
     const T n = to_number<T>(n_count), k = n + static_cast<T>(Shift);
     const T l1p = std::log1p(-p);
-    const T log_nb = detail::log_gamma(r + n) - detail::log_gamma(r) - detail::log_gamma(n + T(1)) - r * std::log1p(t / alpha) +
-                     n * (std::log(t) - std::log(alpha + t));
+    const T log_nb = detail::log_nb_pmf(r, alpha, n, t);
     T v = std::exp(k * l1p + log_nb);
     if (k > T(0)) {
       const T tail = n_count == 0 ? T(1) : boost::math::ibeta(n, r, t / (alpha + t), detail::quiet_math_policy());
@@ -531,8 +519,7 @@ struct homogeneous_pareto_nbd {
     const detail::homogeneous_pmf_death_part<T> d = detail::homogeneous_pmf_death_integral<T>(r, alpha, mu, n, t);
     if (!d.ok) return error_info{errc::not_converged, m, "t", "the death-time integral of P(X(t) = n) did not reach 1e-9 within its work bound"};
     // the survivors' term, each logarithm rounded relative to its own size
-    const T log_alive =
-        detail::log_nb_coefficient(r, n) - r * std::log1p(t / alpha) - (n > T(0) ? n * std::log1p(alpha / t) : T(0)) - mu * t;
+    const T log_alive = detail::log_nb_pmf(r, alpha, n, t) - mu * t;
     // at most 1 (the sum is 1 + O(eps) where nearly every customer dies at once, mu t >> 1 with n = 0)
     return std::min(T(1), std::exp(log_alive) + std::exp(d.log_value));
   }
