@@ -3,7 +3,7 @@
 # pareto_nbd::probability_of_purchases) and of the homogeneous Pareto/NBD (crm/models/homogeneous.hpp,
 # homogeneous_pareto_nbd::probability_of_purchases); tests/pareto_nbd_test.cpp and
 # tests/models_homogeneous_test.cpp quote the values printed here. Run:
-#   python3 scripts/pareto_nbd_pmf_reference.py [grid|closed|large_s|cancel|underflow|coefficient|homogeneous|all]   (Debian python3-mpmath; 60 digits)
+#   python3 scripts/pareto_nbd_pmf_reference.py [grid|closed|large_s|large_n|cancel|underflow|coefficient|homogeneous|all]   (Debian python3-mpmath; 60 digits)
 # Pareto/NBD (lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta)), a new customer:
 #   P(X(t) = n) = NB(n; t) (1 + t/beta)^-s + int_0^t s/beta (1 + tau/beta)^-(s+1) NB(n; tau) dtau,
 #   NB(n; tau) = G(r+n)/(G(r) n!) (alpha/(alpha+tau))^r (tau/(alpha+tau))^n
@@ -206,6 +206,25 @@ def closed_form_points():
         print(f"s={s} beta={be} r={r} alpha={al} t={t} n={n}: {mp.nstr(a, 20)} (ts - gl)/ts {mp.nstr((a - b) / a, 3)}", flush=True)
 
 
+# Points with n of 10^5 and 10^6 (`large_n`; tests/pareto_nbd_test.cpp, "P(X(t) = n) at n of 10^5 and
+# 10^6"): (s, beta, r, alpha, t, n), the death integral cut about its mode as in `cancel`, by tanh-sinh
+# and Gauss-Legendre; their relative difference is printed.
+LARGE_N_POINTS = [
+    ("2", "100", "10", "0.1", "1e6", 10 ** 5),
+    ("2", "1", "1", "0.1", "1e6", 10 ** 5),
+    ("0.5", "1e4", "10", "0.1", "1e6", 10 ** 5),
+    ("0.5", "1", "0.3", "0.1", "1e4", 10 ** 6),
+]
+
+
+def large_n_points():
+    for (s, be, r, al, t, n) in LARGE_N_POINTS:
+        S, BE, R, A, Tt = mpf(s), mpf(be), mpf(r), mpf(al), mpf(t)
+        a = pareto_pmf(R, A, S, BE, n, Tt, "ts", True)
+        b = pareto_pmf(R, A, S, BE, n, Tt, "gl", True)
+        print(f"s={s} beta={be} r={r} alpha={al} t={t} n={n}: {mp.nstr(a, 20)} (ts - gl)/ts {mp.nstr((a - b) / a, 3)}", flush=True)
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     if what in ("grid", "all"):
@@ -222,3 +241,5 @@ if __name__ == "__main__":
         cancel_points()
     if what in ("large_s", "all"):
         closed_form_points()
+    if what in ("large_n", "all"):
+        large_n_points()

@@ -591,6 +591,24 @@ TEST_CASE("homogeneous Pareto/NBD: P(X(t) = n) matches mpmath, two ways", "[mode
   CHECK(m.probability_of_purchases(3, 0.0) == 0.0);
 }
 
+TEST_CASE("homogeneous Pareto/NBD: P(X(t) = n) far in the tail is 0, the value rounded, not a refusal", "[models][homogeneous]") {
+  // Both terms are at most NB(n; t) here (NB(n; tau) rises in tau for n >> r t/alpha, so the death part
+  // int_0^t mu e^(-mu tau) NB(n; tau) dtau <= NB(n; t)), and ln NB(n; t) is far below ln of the smallest
+  // subnormal (-744.4): mpmath 1.3.0, loggamma(r+n) - loggamma(r) - loggamma(n+1) + r log(alpha/(alpha+t))
+  // + n log(t/(alpha+t)) = -693158.155 at r = 0.3, alpha = 1, t = 1, n = 1e6 and -692207.889 at
+  // r = alpha = t = 100, n = 1e6. Before, these were refused as "did not converge": the integral's
+  // rounding bound (eps times terms of size 1e6) exceeded 1e-9 for a value that rounds to 0 anyway.
+  for (const double mu : {1e-4, 1e-2, 1.0}) {
+    CAPTURE(mu);
+    const auto a = crm::homogeneous_pareto_nbd<double>{0.3, 1.0, mu}.try_probability_of_purchases(1000000, 1.0);
+    REQUIRE(a);
+    CHECK(*a == 0.0);
+    const auto b = crm::homogeneous_pareto_nbd<double>{100.0, 100.0, mu}.try_probability_of_purchases(1000000, 100.0);
+    REQUIRE(b);
+    CHECK(*b == 0.0);
+  }
+}
+
 TEST_CASE("homogeneous Pareto/NBD: P(X(t) = n) sums to 1 with mean E[X(t)]", "[models][homogeneous]") {
   for (const crm::homogeneous_pareto_nbd<double>& m : {crm::homogeneous_pareto_nbd<double>{0.55, 10.58, 0.02},
                                                        crm::homogeneous_pareto_nbd<double>{1.3, 6.0, 0.12}}) {

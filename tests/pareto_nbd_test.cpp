@@ -1047,6 +1047,31 @@ TEST_CASE("pareto_nbd: P(X(t) = n) on the homogeneous-death-rate ridge (s to 1e7
   }
 }
 
+TEST_CASE("pareto_nbd: P(X(t) = n) at n of 1e5 and 1e6 matches mpmath to 1e-12", "[models][pareto_nbd]") {
+  // python3 scripts/pareto_nbd_pmf_reference.py large_n (mpmath 1.3.0, 60 digits; the death integral cut
+  // about its mode, tanh-sinh and Gauss-Legendre agreeing to 1e-55). Before the fix these were refused
+  // ("did not converge"): the death integral's exponent was k w - c1 L1 - c2 L2 with k = n + 1 and
+  // c1 = r + n, two terms of size n |w| (1e7 across the window) that cancel, and their rounding bound
+  // exceeded 1e-9; now (1 - r) w - (r + n) D1 - (s + 1) L2, D1 = L1 - w = log((1 + alpha/tau)/(1 + alpha/tau_a)).
+  struct point {
+    double s, beta, r, alpha, t;
+    crm::count_t n;
+    double p;
+  };
+  const point points[] = {
+      {2.0, 100.0, 10.0, 0.1, 1e6, 100000, 1.5747409326563871639e-7},
+      {2.0, 1.0, 1.0, 0.1, 1e6, 100000, 3.9965229930435580666e-13},
+      {0.5, 1e4, 10.0, 0.1, 1e6, 100000, 4.6701812743340759549e-7},
+      {0.5, 1.0, 0.3, 0.1, 1e4, 1000000, 3.1766505348667232312e-13},
+  };
+  for (const point& c : points) {
+    CAPTURE(c.s, c.beta, c.r, c.alpha, c.t, c.n);
+    const auto v = crm::pareto_nbd<double>{c.r, c.alpha, c.s, c.beta}.try_probability_of_purchases(c.n, c.t);
+    REQUIRE(v);
+    CHECK(rel(*v, c.p) <= 1e-12);
+  }
+}
+
 TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form at large s matches mpmath to 1e-12", "[models][pareto_nbd]") {
   // python3 scripts/pareto_nbd_pmf_reference.py large_s (mpmath 1.3.0, 60 digits; the quadrature of
   // "grid", tanh-sinh and Gauss-Legendre agreeing to 3e-32). These points are summed in closed form

@@ -226,11 +226,13 @@ template <std::floating_point T>
 
 /// The death part of the homogeneous Pareto/NBD's P(X(t) = n) (homogeneous_pareto_nbd::probability_of_purchases):
 /// log of D = int_0^t mu e^(-mu tau) NB(n; tau) dtau, NB(n; tau) = G(r+n)/(G(r) n!) (alpha/(alpha+tau))^r
-/// (tau/(alpha+tau))^n (death at tau after n purchases in (0, tau]), with the work it took and whether
-/// it met its accuracy target.
+/// (tau/(alpha+tau))^n (death at tau after n purchases in (0, tau]), with the work it took, its
+/// relative error bound (the quadrature's estimate, the tails and the rounding; infinite when no value
+/// was formed) and whether that met the accuracy target 1e-9.
 template <std::floating_point T>
 struct homogeneous_pmf_death_part {
   T log_value{};
+  T relative_error = std::numeric_limits<T>::infinity();
   long long work = 0;
   bool ok = false;
 };
@@ -308,7 +310,9 @@ template <std::floating_point T>
   const T rounding = eps * (T(64) + T(4) * (q.value[1] / q.value[0]));
   if (!(q.value[0] > T(0))) return out;
   out.log_value = std::log(mu) + log_nb_coefficient(r, n) + pmax + std::log(q.value[0]);
-  out.ok = (q.error + tails) / q.value[0] + rounding <= T(1e-9) && std::isfinite(out.log_value);
+  if (!std::isfinite(out.log_value)) return out;
+  out.relative_error = (q.error + tails) / q.value[0] + rounding;
+  out.ok = out.relative_error <= T(1e-9);
   return out;
 }
 
@@ -507,8 +511,11 @@ struct homogeneous_pareto_nbd {
   /// customer, alive at t, or dead at tau after n purchases in (0, tau] (the Pareto/NBD's as s, beta ->
   /// infinity with s/beta -> mu: (1 + tau/beta)^-s -> e^(-mu tau)). The integral by
   /// detail::homogeneous_pmf_death_integral, at most detail::homogeneous_pmf_max_work steps. A
-  /// probability. Errors: the parameters, n < 0, t negative or not finite, the integral's error
-  /// estimate above 1e-9 (errc::not_converged on "t"; in float always, whose rounding is above it).
+  /// probability. Where both terms are below half the smallest subnormal even at their error bound
+  /// (n far in the tail: e.g. ln P = -6.9e5 at r = 0.3, alpha = 1, t = 1, n = 10^6), the answer is 0,
+  /// the probability rounded to T, whatever the integral's accuracy. Errors: the parameters, n < 0, t
+  /// negative or not finite, otherwise the integral's error estimate above 1e-9 (errc::not_converged
+  /// on "t"; in float always, whose rounding is above it).
   [[nodiscard]] result<T> try_probability_of_purchases(count_t n_count, T t) const {
     constexpr const char* m = "homogeneous_pareto_nbd.probability_of_purchases";
     if (auto e = check(m)) return e;
@@ -517,9 +524,14 @@ struct homogeneous_pareto_nbd {
     if (t == T(0)) return n_count == 0 ? T(1) : T(0);
     const T n = to_number<T>(n_count);
     const detail::homogeneous_pmf_death_part<T> d = detail::homogeneous_pmf_death_integral<T>(r, alpha, mu, n, t);
-    if (!d.ok) return error_info{errc::not_converged, m, "t", "the death-time integral of P(X(t) = n) did not reach 1e-9 within its work bound"};
     // the survivors' term, each logarithm rounded relative to its own size
     const T log_alive = detail::log_nb_pmf(r, alpha, n, t) - mu * t;
+    if (!d.ok) {
+      // below half the smallest subnormal, with a margin for the rounding of the logarithms: rounds to 0
+      const T log_underflow = std::log(std::numeric_limits<T>::denorm_min()) - std::log(T(2)) - T(1);
+      if (d.relative_error < T(1) && d.log_value + std::log1p(d.relative_error) < log_underflow && log_alive < log_underflow) return T(0);
+      return error_info{errc::not_converged, m, "t", "the death-time integral of P(X(t) = n) did not reach 1e-9 within its work bound"};
+    }
     // at most 1 (the sum is 1 + O(eps) where nearly every customer dies at once, mu t >> 1 with n = 0)
     return std::min(T(1), std::exp(log_alive) + std::exp(d.log_value));
   }

@@ -114,7 +114,8 @@ struct anchored_integral {
  */
 template <std::floating_point T, std::size_t K = 1, class Weights = std::nullptr_t>
 [[nodiscard]] anchored_integral<T> log_integral_anchored(T k, T c1, T e1, T c2, T e2, T m, T tlo, T thi, bool open_lower,
-                                                         Weights&& weights = nullptr, std::array<T, K>* sums = nullptr) {
+                                                         Weights&& weights = nullptr, std::array<T, K>* sums = nullptr,
+                                                         T k_minus_c1 = std::numeric_limits<T>::quiet_NaN()) {
   anchored_integral<T> out;
   struct frame {
     T v, s1, sc1, s2, sc2;
@@ -134,7 +135,19 @@ template <std::floating_point T, std::size_t K = 1, class Weights = std::nullptr
     if (exact) return T(1);
     return w > T(0) ? sg / (sg + sc * std::exp(-w)) : sg * std::exp(w) / (sc + sg * std::exp(w));
   };
-  const auto psi = [&](const frame& f, T w) { return k * w - c1 * L(w, f.s1, f.sc1, f.x1) - c2 * L(w, f.s2, f.sc2, f.x2); };
+  // merged (m = 0, K = 1, k - c1 given exactly): k w - c1 L1 = (k - c1) w - c1 D1, D1(w) = L1(w) - w =
+  // log((1 + e1/tau) / (1 + e1/tau_a)) = log(s1 + sc1 e^-w), small where tau >> e1: at k = n + 1, c1 = r + n
+  // of 1e6 the two terms k w and c1 L1 each reach 1e7 in the window and cancel to psi's size
+  const bool merged = K == 1 && m == T(0) && !(e1 == m) && std::isfinite(k_minus_c1);
+  const auto D = [](T w, T sg, T sc) {
+    const T u = sc * std::expm1(-w);
+    if (std::abs(u) <= T(0.5)) return std::log1p(u);
+    return w > T(0) ? std::log(sg + sc * std::exp(-w)) : std::log(sc + sg * std::exp(w)) - w;
+  };
+  const auto psi = [&](const frame& f, T w) {
+    if (merged) return k_minus_c1 * w - c1 * D(w, f.s1, f.sc1) - c2 * L(w, f.s2, f.sc2, f.x2);
+    return k * w - c1 * L(w, f.s1, f.sc1, f.x1) - c2 * L(w, f.s2, f.sc2, f.x2);
+  };
   const auto dpsi = [&](const frame& f, T w) { return k - c1 * S(w, f.s1, f.sc1, f.x1) - c2 * S(w, f.s2, f.sc2, f.x2); };
   const T ulo_open = std::min(std::log(thi + m), std::min(std::log(e1), std::log(e2))) - T(200);  // open_lower: u = log(tau + m)
   // 1. the mode, in w about thi
@@ -181,6 +194,7 @@ template <std::floating_point T, std::size_t K = 1, class Weights = std::nullptr
     }
   };
   const auto size = [&](T w) {
+    if (merged) return std::abs(k_minus_c1 * w) + c1 * std::abs(D(w, f.s1, f.sc1)) + c2 * std::abs(L(w, f.s2, f.sc2, f.x2));
     return k * std::abs(w) + c1 * std::abs(L(w, f.s1, f.sc1, f.x1)) + c2 * std::abs(L(w, f.s2, f.sc2, f.x2));
   };
   const T eps = std::numeric_limits<T>::epsilon();
@@ -207,7 +221,8 @@ template <std::floating_point T, std::size_t K = 1, class Weights = std::nullptr
  */
 template <std::floating_point T>
 [[nodiscard]] log_integral<T> pareto_pmf_death_integral(T r, T alpha, T s, T beta, T n, T t) {
-  const anchored_integral<T> q = log_integral_anchored<T>(n + T(1), r + n, alpha, s + T(1), beta, T(0), T(0), t, true);
+  const anchored_integral<T> q = log_integral_anchored<T, 1>(n + T(1), r + n, alpha, s + T(1), beta, T(0), T(0), t, true, nullptr,
+                                                                   static_cast<std::array<T, 1>*>(nullptr), T(1) - r);
   log_integral<T> out;
   out.work = q.work, out.ok = q.ok;
   const T ta = q.anchor;
