@@ -167,6 +167,19 @@ TEST_CASE("planning: alpha, power and rates out of range are errors naming the f
   const auto tiny = crm::try_sample_size_per_arm({.baseline = 0.5, .minimum_detectable_effect = 1e-12});
   CHECK(tiny.error().code == errc::overflow);
   CHECK(field(tiny) == "minimum_detectable_effect");
+  // The bound docs/statistics.md states, "n exceeds 2^62" (4.611686e18), on both sides of it
+  // (baseline 0.5, alpha 0.05, power 0.8). References, mpmath at 40 digits:
+  //   za = sqrt(2) erfinv(0.95), zb = sqrt(2) erfinv(0.6), p2 = 0.5 + float(d),
+  //   n = ((za sqrt((p1 + p2)(q1 + q2)/2) + zb sqrt(p1 q1 + p2 q2)) / float(d))^2
+  //   -> d = 9.3e-10: 4537449262544276243.9 (below 2^62, answered); d = 9.2e-10: 4636625551954801783.3
+  //      (above 2^62, refused)
+  const auto below = crm::try_sample_size_per_arm({.baseline = 0.5, .minimum_detectable_effect = 9.3e-10});
+  REQUIRE(below.has_value());
+  CHECK_THAT(below->exact, WithinRel(4537449262544276243.9, 1e-12));
+  CHECK(below->per_arm < (crm::count_t{1} << 62));
+  const auto above = crm::try_sample_size_per_arm({.baseline = 0.5, .minimum_detectable_effect = 9.2e-10});
+  CHECK(above.error().code == errc::overflow);
+  CHECK(field(above) == "minimum_detectable_effect");
   CHECK(field(crm::try_minimum_detectable_effect({.baseline = 0.5, .trials_per_arm = 2, .power = 0.999})) ==
         "trials_per_arm");
   CHECK(crm::try_statistical_power({.baseline = 0.5, .variant = 0.6, .trials_per_arm = 0}).error().code ==
