@@ -1602,3 +1602,29 @@ TEST_CASE("csv: scan_csv_into's partitioned add in rounds equals one thread's ad
   CHECK(o.rejections.at(0).line == 0);
   CHECK(o.rejections.at(0).reason.rfind("could not add the workers' records: crm::rfm_accumulator: ", 0) == 0);
 }
+
+TEST_CASE("docs/aggregation.md: the csv_format defaults it states", "[aggregate][csv][docs]") {
+  // "Layout", "Times", "Bad rows", "Threads and memory": ',' delimited, '"' quotes, a header line,
+  // ISO dates within 1900-01-01 .. 2199-12-31, a decimal point, the first bad row ends the read,
+  // 8 rejections kept, one thread, rounds of 64 MiB of the file for scan_csv_into.
+  const csv_format f{};
+  CHECK(f.delimiter == ',');
+  CHECK_FALSE(f.whitespace_separated);
+  CHECK(f.quote == '"');
+  CHECK(f.header);
+  CHECK(f.names.empty());
+  CHECK(f.time == time_format::iso_date);
+  CHECK(f.dates.earliest == sys_days{year{1900} / 1 / 1});
+  CHECK(f.dates.latest == sys_days{year{2199} / 12 / 31});
+  CHECK_FALSE(f.decimal_comma);
+  CHECK(f.on_bad_row == bad_rows::fail);
+  CHECK(f.keep_rejections == 8);
+  CHECK(f.threads == 1);
+  CHECK(f.round_bytes == std::size_t{67'108'864});  // 64 * 2^20
+  // the default columns of read_orders_csv: customer_id, date, amount
+  const auto r = crm::try_read_orders_csv(csv_input::from_text("customer_id,date,amount\n7,2024-03-31,12.50\n", "orders.csv"));
+  REQUIRE(r.summary.used == 1);
+  CHECK(r.records[0].customer == 7);
+  CHECK(r.records[0].time == crm::to_time(sys_days{year{2024} / 3 / 31}));
+  CHECK(r.records[0].amount == 12.5);
+}

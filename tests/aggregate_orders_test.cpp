@@ -598,3 +598,37 @@ TEST_CASE("customer_table: the radix sort by customer id equals std::stable_sort
     }
   }
 }
+
+TEST_CASE("docs/aggregation.md: the defaults it states, and the first eight rejections kept", "[aggregate][orders][docs]") {
+  // "Threads": one thread by default; min_records_per_thread 65,536; rounds of 2^21 records; the
+  // partitioned add where it applies; a batch stops at the first bad record (on_bad_record::stop).
+  constexpr crm::parallel_options p{};
+  STATIC_REQUIRE(p.threads == 1);
+  STATIC_REQUIRE(p.policy == crm::on_bad_record::stop);
+  STATIC_REQUIRE(p.min_records_per_thread == 65'536);
+  STATIC_REQUIRE(p.round_records == std::size_t{2'097'152});  // 2^21
+  STATIC_REQUIRE(p.partitioned);
+  // "Memory kept for reuse": at most 256 MiB kept, nothing longer than 10 seconds.
+  STATIC_REQUIRE(crm::detail::retained_blocks::default_limit == std::size_t{268'435'456});  // 256 * 2^20
+  STATIC_REQUIRE(crm::detail::retained_blocks::max_age == std::chrono::seconds(10));
+  // "Bad records": the first eight rejections are kept with their index; all are counted. Ten NaN
+  // amounts at records 0, 2, ..., 18 between good orders, skipped: rejections 0..7 kept, at 0..14.
+  std::vector<order<double>> log;
+  for (int k = 0; k < 20; ++k)
+    log.push_back({static_cast<std::uint64_t>(k), at(2024y / 1 / 1), k % 2 == 0 ? crm_test::kNaN : 1.0});
+  crm::customer_accumulator<double> acc;
+  const crm::add_report r = acc.try_add(log, crm::on_bad_record::skip);
+  CHECK(r.used == 10);
+  CHECK(r.rejected == 10);
+  STATIC_REQUIRE(crm::add_report::kept_rejections == 8);
+  for (std::size_t k = 0; k < 8; ++k) {
+    CHECK(r.first_rejections[k].index == 2 * k);
+    CHECK(std::string(r.first_rejections[k].error.field) == "amount");
+  }
+  // the default policy of try_add(span) is stop
+  crm::customer_accumulator<double> stopped;
+  const crm::add_report s = stopped.try_add(log);
+  CHECK(s.used == 0);
+  CHECK(s.rejected == 1);
+  CHECK(s.unread == 19);
+}
