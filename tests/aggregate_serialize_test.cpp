@@ -11,6 +11,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "catch.hpp"
@@ -335,4 +336,42 @@ TEST_CASE("serialize: one more order or return past 2^63 - 1 read back is refuse
   const std::size_t march = 24 + 14 + 2 * 24;  // the third period's orders, then its returns
   refused(full(periods, march, 1), purchase, "orders");
   refused(full(periods, march + 8, 1), refund, "returns");
+}
+
+namespace {
+unsigned rd16(const std::vector<std::byte>& b, std::size_t at) {
+  return std::to_integer<unsigned>(b[at]) | (std::to_integer<unsigned>(b[at + 1]) << 8);
+}
+std::uint32_t rd32(const std::vector<std::byte>& b, std::size_t at) {
+  return static_cast<std::uint32_t>(rd16(b, at) | (rd16(b, at + 2) << 16));
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("serialize: the frame's kind, number type, digits and reserved fields are docs/aggregation.md's table",
+                   "[aggregate][serialize][docs]", double, float, long double, crm::decimal50, crm::quad) {
+  // docs/aggregation.md, "Serialized states", little-endian: offset 6 u16 the state kind (1 order
+  // totals, 2 customers, 3 RFM, 4 periods, 5 e-mail, 6 NPS, 7 CSAT, 8 spend, 9 repeat purchases);
+  // offset 8 u16 the number type (1 float, 2 double, 3 long double, 4 other); offset 10 u16
+  // std::numeric_limits<T>::digits; offset 12 u32 reserved, 0. A reader outside the library (a
+  // database, another language) goes by these numbers, so they are written here as the table has them.
+  using T = TestType;
+  const unsigned type = std::is_same_v<T, float> ? 1 : std::is_same_v<T, double> ? 2 : std::is_same_v<T, long double> ? 3 : 4;
+  const auto frame = [&](const std::vector<std::byte>& b, unsigned kind, unsigned number_type, unsigned digits) {
+    REQUIRE(b.size() >= 32);
+    CHECK(rd16(b, 6) == kind);
+    CHECK(rd16(b, 8) == number_type);
+    CHECK(rd16(b, 10) == digits);
+    CHECK(rd32(b, 12) == 0);
+  };
+  const auto digits = static_cast<unsigned>(std::numeric_limits<T>::digits);
+  frame(crm::order_totals_accumulator<T>{}.serialize(), 1, type, digits);
+  frame(crm::customer_accumulator<T>{}.serialize(), 2, type, digits);
+  frame(crm::rfm_accumulator<T>({.calibration_end = 2023y / 6 / 30d}).serialize(), 3, type, digits);
+  frame(crm::period_accumulator<T>({.first = 2023y / 1 / 1d, .periods = 3}).serialize(), 4, type, digits);
+  frame(crm::email_accumulator<T>{}.serialize(), 5, type, digits);
+  frame(crm::spend_accumulator<T>{}.serialize(), 8, type, digits);
+  frame(crm::repeat_purchase_accumulator<T>{}.serialize(), 9, type, digits);
+  // the survey tallies hold counts only and are written as double's
+  frame(crm::nps_accumulator{}.serialize(), 6, 2, 53);
+  frame(crm::csat_accumulator({.lowest = 1, .highest = 5, .satisfied_from = 4}).serialize(), 7, 2, 53);
 }
