@@ -278,6 +278,10 @@ TEST_CASE("bg_bb: parameter recovery on 1M generated customers within 3 standard
   const crm::bg_bb<double> truth{.alpha = 1.204, .beta = 0.750, .gamma = 0.657, .delta = 2.783};
   for (const std::uint64_t seed : {11u, 22u, 33u}) {
     const auto rows = crm::compress(crm::generate(truth, {.customers = 1'000'000, .periods = 10, .seed = seed}));
+    // docs/models.md: "1M simulated donors over 10 years become at most 56 rows". By hand: the
+    // distinct histories (x, t_x) of n = 10 opportunities are (0, 0) and 1 <= x <= t_x <= 10,
+    // 1 + sum_{x=1}^{10} (11 - x) = 1 + 55 = 56.
+    CHECK(rows.size() <= 56);
     const auto f = crm::fit_bg_bb(rows);
     INFO("seed " << seed << ": alpha " << f.params.alpha << " +- " << f.standard_errors.alpha << ", beta " << f.params.beta
                  << " +- " << f.standard_errors.beta << ", gamma " << f.params.gamma << " +- " << f.standard_errors.gamma
