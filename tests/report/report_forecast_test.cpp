@@ -116,13 +116,22 @@ TEST_CASE("crm-report: the forecast on CDNOW_master.txt is the library's: fits, 
   CHECK(e["value"].get<double>() == f["expected_purchases_next_period"].get<double>());
   CHECK(e["lower"].get<double>() < e["value"].get<double>());
   CHECK(e["upper"].get<double>() > e["value"].get<double>());
-  const auto est = crm::parameter_estimate_from(bg.params, crm::compress(rfm.model_rows()));
+  // The estimate is the fit's own covariance (crm::fit_result::covariance); before 2026-12-05 it was
+  // the Hessian of -ln L from the calibration summary, whose interval agrees within 1e-4 relative on
+  // CDNOW (measured: 4.9e-7 for this total; 3.3e-5 at most over the top 50 customers' intervals of
+  // both models on CDNOW_master.txt and CDNOW_sample.txt, docs/report.md).
+  const auto est = crm::parameter_estimate_from(bg);
   const auto base = crm::compress(whole.model_rows());
   const auto ci = crm::try_conditional_expected_purchases_intervals(est, std::span<const crm::rfm_row<double>>(base), month,
                                                                     {.level = 0.95});
   REQUIRE(ci);
   CHECK(near(e["lower"].get<double>(), ci->total.lower, 1e-9));
   CHECK(near(e["upper"].get<double>(), ci->total.upper, 1e-9));
+  const auto from_data = crm::try_conditional_expected_purchases_intervals(crm::parameter_estimate_from(bg.params, crm::compress(rfm.model_rows())),
+                                                                           std::span<const crm::rfm_row<double>>(base), month, {.level = 0.95});
+  REQUIRE(from_data);
+  CHECK(near(e["lower"].get<double>(), from_data->total.lower, 1e-4));
+  CHECK(near(e["upper"].get<double>(), from_data->total.upper, 1e-4));
   CHECK(f["interval_note"] == "");
 }
 
@@ -565,4 +574,113 @@ TEST_CASE("crm-report: a Pareto/NBD fit on the homogeneous-death-rate boundary f
     CHECK(near(c["p_alive"].get<double>(), m.probability_alive(row), 1e-12));
   }
   CHECK(f["interval_note"] == "");
+}
+
+TEST_CASE("crm-report: the intervals come from the fits' own covariance: a flat Gamma-Gamma fit keeps its CLV intervals",
+          "[report]") {
+  // 20 000 customers (BG/NBD r = 1, alpha = 10, a = 0.5, b = 3 by crm::generate, seed 15), each
+  // purchase on a day of its own, every transaction's value 3e7 G / 6 with G ~ Gamma(6, 1) for
+  // everyone (Gamma-Gamma with p = 6 and q -> infinity, amounts in a minor unit): Gamma-Gamma's fit is
+  // interior but flat in q (q ~ 1e4, gamma ~ 5e10). Its own Hessian (the optimizer's, in the unit of the
+  // spends' geometric mean) is positive definite; the second differences of -ln L over the spend
+  // rows in the data's unit (crm::try_parameter_estimate(params, rows), which the report called
+  // before 2026-12-05) drown in the rounding of ln L and are not, and the report said "no CLV
+  // intervals". Now every interval is there, the library's from the fits' covariance.
+  const fs::path d = test_dir("flat_spend");
+  const std::uint64_t seed = 15;
+  const auto rows = crm::generate(crm::bg_nbd<double>{1.0, 10.0, 0.5, 3.0},
+                                  crm::generate_options<double>{.customers = 20000, .first_age = 52.0, .last_age = 78.0, .age_step = 1.0 / 7.0, .seed = seed});
+  {
+    using namespace std::chrono;
+    const sys_days end = sys_days{year{2024} / January / 1} + days{78 * 7};
+    std::mt19937_64 g(seed);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::gamma_distribution<double> values(6.0, 1.0);
+    std::ostringstream out;
+    out << "customer_id,date,amount\n";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const crm::rfm_row<double>& c = rows[i];
+      std::vector<sys_days> used;
+      const auto line = [&](double weeks_before_end) {
+        const sys_days day = end - days{static_cast<int>(std::lround(weeks_before_end * 7))};
+        if (std::find(used.begin(), used.end(), day) != used.end()) return;  // one purchase a day
+        used.push_back(day);
+        char text[64];
+        const year_month_day ymd{day};
+        std::snprintf(text, sizeof text, "%04d-%02u-%02u,%.2f", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                      static_cast<unsigned>(ymd.day()), std::max(0.01, 3e7 * values(g) / 6.0));
+        out << 1000 + i << ',' << text << '\n';
+      };
+      line(c.age);
+      for (int k = 1; k < static_cast<int>(c.frequency); ++k) line(c.age - u(g) * c.recency);
+      if (c.frequency > 0) line(c.age - c.recency);
+    }
+    write(d / "orders.csv", out.str());
+  }
+  const run_result r = run("flat_spend/orders.csv --json flat_spend/orders.json");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "orders.json"));
+  const json& f = j["forecast"];
+  REQUIRE(f.is_object());
+  REQUIRE(f["boundary"].is_null());
+  REQUIRE(f["spend_boundary"].is_null());
+  CHECK(f["interval_note"] == "");
+  CHECK(f["expected_purchases_next_period_interval"].is_object());
+
+  // The library's fits on the report's calibration summary, and its intervals from their covariance.
+  using namespace std::chrono;
+  const auto date_of = [](const std::string& text) {
+    int y = 0;
+    unsigned mo = 0, dd = 0;
+    REQUIRE(std::sscanf(text.c_str(), "%d-%u-%u", &y, &mo, &dd) == 3);
+    return sys_days{year{y} / month{mo} / day{dd}};
+  };
+  const sys_days cal_end = date_of(f["calibration_end"].get<std::string>()), last_day = date_of(j["last_date"].get<std::string>());
+  const auto read = crm::read_orders_csv<double>(crm::csv_input(d / "orders.csv"), {.customer = "customer_id", .time = "date", .amount = "amount"});
+  crm::rfm_accumulator<double> cal({.calibration_end = cal_end, .observation_end = last_day, .time_unit = weeks{1}});
+  cal.add(read.records);
+  std::vector<crm::spend_row<double>> spend;
+  for (const auto& s : crm::repeat_customers(cal.spend_rows()))
+    if (s.average_spend > 0) spend.push_back(s);
+  const auto gg = crm::try_fit_gamma_gamma(spend, {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(gg);
+  REQUIRE(gg->boundary.where == crm::fit_boundary::none);
+  CHECK(gg->params.q > 1e3);  // flat: one value distribution for nearly everyone
+  CHECK(near(f["spend_model"]["q"]["value"].get<double>(), gg->params.q, 1e-9));
+  // The fit's standard errors against the observed information at its parameters, analytic second
+  // derivatives in mpmath at 50 digits (python3 scripts/report_flat_spend_reference.py
+  // build/clang/tests/report/work/flat_spend): 0.0965560712106, 55732.6762149, 274774870653.0,
+  // within 1 % (the fit's Hessian is by differences: 0.34 % here). The reference's information in
+  // ln(p, q, gamma) has eigenvalues 0.0166, 5.4e3, 1.0e6: second differences of ln L (about 1e4 ln gamma
+  // = 2.5e5 a row, 15 744 rows) at the step eps^(1/4) carry rounding far above 0.0166.
+  CHECK(std::abs(f["spend_model"]["p"]["standard_error"].get<double>() / 0.0965560712106 - 1) < 0.01);
+  CHECK(std::abs(f["spend_model"]["q"]["standard_error"].get<double>() / 55732.6762149 - 1) < 0.01);
+  CHECK(std::abs(f["spend_model"]["gamma"]["standard_error"].get<double>() / 274774870653.0 - 1) < 0.01);
+  // the old path on these rows: not positive definite (what made the report drop the CLV intervals)
+  CHECK_FALSE(crm::try_parameter_estimate(gg->params, spend));
+  const auto gg_est = crm::try_parameter_estimate(*gg);
+  REQUIRE(gg_est);
+  const auto bg = crm::try_fit_bg_nbd(crm::compress(cal.model_rows()), {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(bg);
+  REQUIRE(bg->boundary.where == crm::fit_boundary::none);
+  const auto est = crm::try_parameter_estimate(*bg);
+  REQUIRE(est);
+  const crm::clv_horizon<double> horizon{.periods = 12, .period_length = f["horizon"].get<double>(), .discount_rate = 0.01, .margin = 1.0};
+  REQUIRE(f["top_customers"].size() == 10);
+  for (const json& c : f["top_customers"]) {
+    INFO("customer " << c["customer"]);
+    const crm::rfm_row<double> row{c["frequency"].get<double>(), c["recency"].get<double>(), c["age"].get<double>(), 1.0};
+    REQUIRE(c["clv_interval"].is_object());
+    const auto clv = crm::try_customer_lifetime_value_interval(*est, *gg_est, row, row.frequency > 0 ? c["average_spend"].get<double>() : 0.0,
+                                                               horizon, {.level = 0.95});
+    REQUIRE(clv);
+    CHECK(near(c["clv_interval"]["value"].get<double>(), clv->estimate, 1e-9));
+    CHECK(near(c["clv_interval"]["lower"].get<double>(), clv->lower, 1e-9));
+    CHECK(near(c["clv_interval"]["upper"].get<double>(), clv->upper, 1e-9));
+    const auto alive = crm::try_probability_alive_interval(*est, row, {.level = 0.95});
+    REQUIRE(alive);
+    REQUIRE(c["p_alive_interval"].is_object());
+    CHECK(near(c["p_alive_interval"]["lower"].get<double>(), alive->lower, 1e-9));
+    CHECK(near(c["p_alive_interval"]["upper"].get<double>(), alive->upper, 1e-9));
+  }
 }

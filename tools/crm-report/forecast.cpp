@@ -71,30 +71,29 @@ void tracking_figures(forecast_figures& f, const Model& model, const report_inpu
     f.tracking.push_back({p.time, p.actual_cumulative, p.predicted_cumulative, p.actual_incremental, p.predicted_incremental});
 }
 
-/// The spend model: Gamma-Gamma's fit, or when that ended on a boundary its nested model (no
-/// parameter estimate for the CLV intervals then), or neither.
+/// The spend model: Gamma-Gamma's fit with the estimate behind the CLV intervals (the fit's own
+/// covariance), or when that ended on a boundary its nested model (no parameter estimate for the CLV
+/// intervals then), or neither.
 struct spend_models {
   std::optional<crm::gamma_gamma<double>> full;
+  std::optional<crm::result<crm::parameter_estimate<crm::gamma_gamma<double>>>> full_estimate;
   std::optional<crm::gamma_gamma_nested<double>> nested;
 };
 
-/// Predictions from each customer's whole history with the calibration fit, their intervals, and
-/// the holdout diagnostics.
+/// Predictions from each customer's whole history with the calibration fit, their intervals (from
+/// `est`, the estimate of the model's parameters), and the holdout diagnostics.
 template <class Model>
-void predictions(forecast_figures& f, const Model& model, const std::vector<crm::rfm_row<double>>& fitted,
-                 const spend_models& sm, const std::vector<crm::spend_row<double>>& spend,
-                 crm::rfm_accumulator<double>& calibration, crm::rfm_accumulator<double>& whole, const report_input& in,
-                 const report_options& o, sys_days first, sys_days cal_end, sys_days last) {
+void predictions(forecast_figures& f, const Model& model, const crm::result<crm::parameter_estimate<Model>>& est,
+                 const spend_models& sm, crm::rfm_accumulator<double>& calibration, crm::rfm_accumulator<double>& whole,
+                 const report_input& in, const report_options& o, sys_days first, sys_days cal_end, sys_days last) {
   const crm::interval_options level{.level = o.level};  // delta method (the default)
-  // The estimates behind the intervals: the covariance of the fitted parameters from the data.
-  const auto est = crm::try_parameter_estimate(model, fitted);
   if (!est) f.interval_note = "no intervals: " + crm::message(est.error());
   const std::optional<crm::gamma_gamma<double>>& gg = sm.full;
   const bool has_spend = sm.full || sm.nested;
   std::optional<crm::parameter_estimate<crm::gamma_gamma<double>>> gg_est;
-  if (gg) {
-    if (auto e = crm::try_parameter_estimate(*gg, spend)) gg_est = *e;
-    else if (f.interval_note.empty()) f.interval_note = "no CLV intervals: " + crm::message(e.error());
+  if (gg && sm.full_estimate) {
+    if (*sm.full_estimate) gg_est = **sm.full_estimate;
+    else if (f.interval_note.empty()) f.interval_note = "no CLV intervals: " + crm::message(sm.full_estimate->error());
   }
   if (sm.nested && f.interval_note.empty())
     f.interval_note = "no CLV intervals: the spend model is Gamma-Gamma's nested model at the boundary of its parameters";
@@ -250,6 +249,13 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
     const crm::boundary_report& b = fit->boundary;
     if (b.where == crm::fit_boundary::none) {
       sm.full = fit->params;
+      // The estimate behind the CLV intervals: the covariance the fit computed (crm::fit_result::covariance).
+      // Before 2026-12-05 it was the Hessian of -ln L by second differences over the spend rows in the
+      // data's unit, which on a flat fit (q in the thousands: one value distribution for nearly
+      // everyone) drowned in the rounding of ln L and was not positive definite, and the report said
+      // "no CLV intervals" where the fit's own Hessian, taken in the unit of the spends' geometric
+      // mean, was.
+      sm.full_estimate = crm::try_parameter_estimate(*fit);
       f.spend_parameters = {{"p", fit->params.p, fit->standard_errors.p},
                             {"q", fit->params.q, fit->standard_errors.q},
                             {"gamma", fit->params.gamma, fit->standard_errors.gamma}};
@@ -277,7 +283,14 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   // "Predictions of the nested models").
   crm::fit_options fit_opt;
   fit_opt.on_boundary = crm::boundary_policy::report;
-  const auto forecast = [&](const auto& model) { predictions(f, model, compressed, sm, spend, calibration, whole, in, o, first, cal_end, last); };
+  // The estimate behind the intervals: the covariance the fit computed (crm::fit_result::covariance,
+  // crm::try_parameter_estimate(fit)); a nested model forecasting for a fit on the boundary has none
+  // in the boundary report (only standard errors), and gets the Hessian of -ln L from the calibration
+  // summary at its parameters (crm::try_parameter_estimate(model, rows)).
+  const auto forecast_with = [&](const auto& model, const auto& est) {
+    predictions(f, model, est, sm, calibration, whole, in, o, first, cal_end, last);
+  };
+  const auto forecast = [&](const auto& model) { forecast_with(model, crm::try_parameter_estimate(model, compressed)); };
   // The fit's own parameters (r, alpha, then a, b or s, beta) when it is interior, else the nested model's.
   const auto fitted = [&](const auto& fit, const char* third, const char* fourth, auto third_of, auto fourth_of) {
     if (!fit) throw std::runtime_error(crm::message(fit.error()));
@@ -287,7 +300,7 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
     f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {third, third_of(p), third_of(se)}, {fourth, fourth_of(p), fourth_of(se)}};
     f.log_likelihood = fit->log_likelihood;
     f.converged = fit->report.converged;
-    forecast(p);
+    forecast_with(p, crm::try_parameter_estimate(*fit));
   };
   if (o.model == model_kind::bg_nbd) {
     f.model = "BG/NBD";
