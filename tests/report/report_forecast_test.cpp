@@ -133,6 +133,22 @@ TEST_CASE("crm-report: the forecast on CDNOW_master.txt is the library's: fits, 
   CHECK(near(e["lower"].get<double>(), from_data->total.lower, 1e-4));
   CHECK(near(e["upper"].get<double>(), from_data->total.upper, 1e-4));
   CHECK(f["interval_note"] == "");
+
+  // Mean P(alive) and mean CLV over the whole base (the report computes them with the batch forms,
+  // crm/models/batch.hpp) against the scalar functions customer by customer: the same within the
+  // batch forms' ulp bounds (1e-12 relative here). (The top customers' figures are the scalar
+  // functions': "intervals at --level" checks them equal to their intervals' points.)
+  const crm::clv_horizon<double> horizon{.periods = 12, .period_length = month, .discount_rate = 0.01, .margin = 1.0};
+  double sum_alive = 0, sum_clv = 0;
+  const auto now = whole.rows();
+  for (const auto& c : now) {
+    const crm::rfm_row<double> row{static_cast<double>(c.frequency), c.recency, c.age, 1.0};
+    sum_alive += bg.params.probability_alive(row);
+    const double spend_x = c.monetary_value > 0 ? row.frequency : 0.0;  // all-free repeat buyers: the population mean
+    sum_clv += crm::customer_lifetime_value(bg.params, row, gg.params.conditional_expected_average_spend(spend_x, c.monetary_value), horizon);
+  }
+  CHECK(near(f["mean_p_alive"].get<double>(), sum_alive / static_cast<double>(now.size()), 1e-12));
+  CHECK(near(f["mean_clv"].get<double>(), sum_clv / static_cast<double>(now.size()), 1e-12));
 }
 
 TEST_CASE("crm-report: the published BG/NBD and Gamma-Gamma estimates appear for the CDNOW 2357-customer sample",

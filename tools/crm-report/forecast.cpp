@@ -16,7 +16,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
+#include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 namespace crm_report {
 namespace {
@@ -116,33 +119,58 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
     for (const auto& r : base_rows) f.expected_purchases_next_period += r.weight * model.conditional_expected_purchases(r, f.horizon);
 
   f.p_alive_histogram.assign(10, 0);
-  std::vector<customer_forecast> all;
-  double sum_alive = 0, sum_clv = 0;
+  const std::size_t n = now.size();
   const crm::clv_horizon<double> horizon{.periods = 12, .period_length = f.horizon, .discount_rate = 0.01, .margin = 1.0};
-  for (std::size_t i = 0; i < now.size(); ++i) {
-    const auto& c = now[i];
-    const crm::rfm_row<double>& row = now_rows[i];
-    customer_forecast cf{c.customer, row.frequency, c.recency, c.age, c.monetary_value, model.probability_alive(row),
-                         model.conditional_expected_purchases(row, f.horizon), 0, {}, {}, {}};
-    sum_alive += cf.p_alive;
-    f.p_alive_histogram[std::min<std::size_t>(9, static_cast<std::size_t>(cf.p_alive * 10.0))] += 1;
-    if (has_spend) {
-      // Customers whose repeat purchases were all free get the population's mean spend (x = 0).
-      const double x = c.monetary_value > 0 ? row.frequency : 0.0;
-      const double s = gg ? gg->conditional_expected_average_spend(x, c.monetary_value)
-                          : sm.nested->conditional_expected_average_spend(x, c.monetary_value);
-      cf.clv = crm::customer_lifetime_value(model, row, s, horizon);
-      sum_clv += cf.clv;
+  // The spend per transaction of customer i: Gamma-Gamma's given (x, zbar), or the nested model's;
+  // customers whose repeat purchases were all free get the population's mean spend (x = 0).
+  const auto spend_of = [&](double frequency, double average_spend) {
+    const double x = average_spend > 0 ? frequency : 0.0;
+    return gg ? gg->conditional_expected_average_spend(x, average_spend) : sm.nested->conditional_expected_average_spend(x, average_spend);
+  };
+  std::vector<double> alive(n), expected(n), spend(has_spend ? n : 0), clv(has_spend ? n : 0);
+  for (std::size_t i = 0; i < n && has_spend; ++i) spend[i] = spend_of(now_rows[i].frequency, now[i].monetary_value);
+  if constexpr (std::is_same_v<Model, crm::bg_nbd<double>> || std::is_same_v<Model, crm::pareto_nbd<double>>) {
+    // The whole base at once (crm/models/batch.hpp): P(alive), E[Y(t) | x, t_x, T] and the CLV equal
+    // the scalar functions' within the ulp bounds stated there (docs/batch.md); the 2F1 brackets once
+    // per distinct (x, T) instead of 13 times per customer. The top customers' figures are the scalar
+    // functions' again below, as their intervals' points are.
+    const std::span<const crm::rfm_row<double>> rows(now_rows);
+    const auto check = [](const auto& r) {
+      if (!r) throw crm::batch_error(r.error(), r.row());
+    };
+    check(crm::try_batch_probability_alive(model, rows, std::span<double>(alive)));
+    check(crm::try_batch_conditional_expected_purchases(model, rows, f.horizon, std::span<double>(expected)));
+    if (has_spend) check(crm::try_batch_customer_lifetime_value(model, rows, std::span<const double>(spend), horizon, std::span<double>(clv)));
+  } else {  // the nested models (homogeneous, NBD): no batch forms
+    for (std::size_t i = 0; i < n; ++i) {
+      alive[i] = model.probability_alive(now_rows[i]);
+      expected[i] = model.conditional_expected_purchases(now_rows[i], f.horizon);
+      if (has_spend) clv[i] = crm::customer_lifetime_value(model, now_rows[i], spend[i], horizon);
     }
-    all.push_back(cf);
   }
-  f.mean_p_alive = sum_alive / static_cast<double>(now.size());
-  if (has_spend) f.mean_clv = sum_clv / static_cast<double>(now.size());
+  std::vector<customer_forecast> all;
+  all.reserve(n);
+  double sum_alive = 0, sum_clv = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& c = now[i];
+    all.push_back({c.customer, now_rows[i].frequency, c.recency, c.age, c.monetary_value, alive[i], expected[i], has_spend ? clv[i] : 0, {}, {}, {}});
+    sum_alive += alive[i];
+    f.p_alive_histogram[std::min<std::size_t>(9, static_cast<std::size_t>(alive[i] * 10.0))] += 1;
+    if (has_spend) sum_clv += clv[i];
+  }
+  f.mean_p_alive = sum_alive / static_cast<double>(n);
+  if (has_spend) f.mean_clv = sum_clv / static_cast<double>(n);
   const auto top = std::min(static_cast<std::size_t>(std::max(0, o.top)), all.size());
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(top), all.end(), [&](const auto& a, const auto& b) {
     return has_spend ? a.clv > b.clv : a.expected_purchases > b.expected_purchases;
   });
   all.resize(top);
+  for (customer_forecast& cf : all) {  // the scalar functions' figures, as before (and as the intervals' points)
+    const crm::rfm_row<double> row{cf.frequency, cf.recency, cf.age, 1.0};
+    cf.p_alive = model.probability_alive(row);
+    cf.expected_purchases = model.conditional_expected_purchases(row, f.horizon);
+    if (has_spend) cf.clv = crm::customer_lifetime_value(model, row, spend_of(cf.frequency, cf.average_spend), horizon);
+  }
   // Intervals of the top customers' predictions.
   if (est) {
     for (customer_forecast& cf : all) {
