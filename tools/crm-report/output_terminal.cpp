@@ -163,8 +163,8 @@ void print_terminal(const report& r, bool color) {
     if (!f.converged) p.note("the fit did not converge: read the parameters with care");
     if (!f.spend_note.empty()) p.note("no spend model: " + f.spend_note);
     if (f.spend_rows_left_out > 0)
-      fmt::print("  spend model fitted without {} repeat customers whose repeat purchases were all free\n",
-                 f.spend_rows_left_out);
+      fmt::print("  spend model fitted without {} repeat {} whose repeat purchases were all free\n", f.spend_rows_left_out,
+                 f.spend_rows_left_out == 1 ? "customer" : "customers");
     fmt::print("  log-likelihood {:.1f}\n", f.log_likelihood);
     fmt::print("  expected purchases next {} ({:.2f} weeks): {:.1f}{}\n", r.period, f.horizon, f.expected_purchases_next_period,
                f.expected_purchases_next_period_ci ? fmt::format(" [{}: {:.1f}, {:.1f}]", ci, f.expected_purchases_next_period_ci->lower,
