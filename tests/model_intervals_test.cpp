@@ -174,14 +174,16 @@ TEST_CASE("parameter_estimate: from the fit_result of every model equals the one
     const auto file = crm_test::data_file("cdnow/cdnow_customers_summary_with_transactions.csv");
     CRM_REQUIRE_DATA(file);
     const auto rows = crm::repeat_customers(crm::read_spend_csv(file));
-    // The data's estimate scatters here by up to 3e-4 of sqrt(C_ii C_jj): moving p by 1e-13 relative
-    // moves its C_u[0][0] by -2.9e-4 .. +2.4e-4 (the rounding of 946 rows' -ln L, 1e-11 nats, over
-    // h^2 = 1.5e-8); it was 8e-5 at one fitted point and 2.0e-4 at the next (a likelihood rearranged in
-    // the 13th digit). The fit's own is checked against mpmath: within 5e-5 (the fit stops where ln L
-    // changes by less than its tolerance, gradient 1.5e-7 a customer: the log-parameter Hessian mpmath
-    // takes differs from the natural one the fit inverts by diag(theta_i dlnL/dtheta_i), 1e-4 nats).
+    // The data's estimate is the Hessian the fit takes (central differences of the analytic gradient,
+    // in the unit of the spends' geometric mean), at the same point: the same matrix to 1e-8 of
+    // sqrt(C_ii C_jj). Before 2026-12-05 it was second differences of -ln L, which scattered here by up
+    // to 3e-4 (moving p by 1e-13 relative moved its C_u[0][0] by -2.9e-4 .. +2.4e-4: the rounding of 946
+    // rows' -ln L, 1e-11 nats, over h^2 = 1.5e-8) and on a flat fit (crm-report's tests, q ~ 1e4) was
+    // not positive definite. The fit's own is checked against mpmath: within 5e-5 (the fit stops where
+    // ln L changes by less than its tolerance, gradient 1.5e-7 a customer: the log-parameter Hessian
+    // mpmath takes differs from the natural one the fit inverts by diag(theta_i dlnL/dtheta_i), 1e-4 nats).
     const auto fit = crm::fit_gamma_gamma(rows);
-    check_fit_estimate(fit, rows, 5e-4);
+    check_fit_estimate(fit, rows, 1e-8);
     // mpmath: scripts/gamma_gamma_fit_reference.py cdnow-covariance (the inverse of mp.diff's Hessian, 30
     // digits, of the FHL -ln L in ln(p, q, gamma) at the fit's (6.2488045310517792, 3.7445879518429543,
     // 15.44773945063061)):

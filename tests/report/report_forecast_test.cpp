@@ -674,8 +674,17 @@ TEST_CASE("crm-report: the intervals come from the fits' own covariance: a flat 
   CHECK(std::abs(f["spend_model"]["p"]["standard_error"].get<double>() / 0.0965560712106 - 1) < 0.01);
   CHECK(std::abs(f["spend_model"]["q"]["standard_error"].get<double>() / 55732.6762149 - 1) < 0.01);
   CHECK(std::abs(f["spend_model"]["gamma"]["standard_error"].get<double>() / 274774870653.0 - 1) < 0.01);
-  // the old path on these rows: not positive definite (what made the report drop the CLV intervals)
-  CHECK_FALSE(crm::try_parameter_estimate(gg->params, spend));
+  // The estimate from the data (crm::try_parameter_estimate(params, rows)) on these rows: before
+  // 2026-12-05 second differences of ln L in the data's unit, not positive definite (what made the
+  // report drop the CLV intervals); now the Hessian the fit takes, in the unit of the spends'
+  // geometric mean: the same standard errors, within 1 % of mpmath's.
+  const auto from_data = crm::try_parameter_estimate(gg->params, spend);
+  REQUIRE(from_data);
+  const crm::gamma_gamma<double> se = from_data->standard_errors();
+  CHECK(std::abs(se.p / 0.0965560712106 - 1) < 0.01);
+  CHECK(std::abs(se.q / 55732.6762149 - 1) < 0.01);
+  CHECK(std::abs(se.gamma / 274774870653.0 - 1) < 0.01);
+  CHECK(near(se.q, gg->standard_errors.q, 1e-3));
   const auto gg_est = crm::try_parameter_estimate(*gg);
   REQUIRE(gg_est);
   const auto bg = crm::try_fit_bg_nbd(crm::compress(cal.model_rows()), {.on_boundary = crm::boundary_policy::report});

@@ -585,6 +585,44 @@ template <class T>
 }
 }  // namespace detail
 
+namespace detail {
+/// The number type Gamma-Gamma's fit and its data Hessian work in: at least double (float's rounding of
+/// ln L is above what the optimizer needs).
+template <class T>
+using spend_work_type = std::conditional_t<(sizeof(T) < sizeof(double)), double, T>;
+/// Spend rows in the unit of their weighted geometric mean k (zbar / k), the number type W, the sum of
+/// weights and ln k (0 and the data's own unit when `rescale` is false).
+template <class W>
+struct spend_in_unit {
+  std::vector<spend_row<W>> rows;
+  W sum_weights{}, log_unit{};
+};
+/// The rows in the unit k = exp(sum w ln zbar / sum w): gamma scales with the unit and p, q do not, and
+/// ln L changes by -ln k per customer, so fits and Hessians in k are those of the data's unit with
+/// gamma / k, while ln L's terms stay near 1 whether the spends are in cents or millions.
+template <class W, class T>
+[[nodiscard]] spend_in_unit<W> spend_in_geometric_mean_unit(std::span<const spend_row<T>> rows, bool rescale) {
+  spend_in_unit<W> out;
+  W sum_wlz = 0;
+  for (const spend_row<T>& c : rows) out.sum_weights += W(c.weight), sum_wlz += W(c.weight) * std::log(W(c.average_spend));
+  out.log_unit = rescale ? sum_wlz / out.sum_weights : W(0);
+  out.rows.reserve(rows.size());
+  for (const spend_row<T>& c : rows)
+    out.rows.push_back(spend_row<W>{W(c.frequency), std::exp(std::log(W(c.average_spend)) - out.log_unit), W(c.weight)});
+  return out;
+}
+/// -ln L and its gradient in (p, q, gamma) as the optimizer and detail::objective_hessian take them.
+template <class W>
+[[nodiscard]] auto gamma_gamma_nll(const gamma_gamma_objective<W>& objective) {
+  return [&objective](const vec<3>& th, vec<3>& grad) -> double {
+    std::array<W, 3> g{};
+    const W ll = objective(static_cast<W>(th[0]), static_cast<W>(th[1]), static_cast<W>(th[2]), &g);
+    for (std::size_t i = 0; i < 3; ++i) grad[i] = -static_cast<double>(g[i]);
+    return -static_cast<double>(ll);
+  };
+}
+}  // namespace detail
+
 /**
  * @brief Maximum-likelihood fit of the Gamma-Gamma spend model to (frequency, average spend, weight)
  * rows of customers with at least one transaction (crm::repeat_customers).
@@ -623,22 +661,13 @@ template <std::floating_point T>
   // in millions (before 2026-12 the start gamma = 1 was 1e13 units from spends of 1e12, and the fit
   // failed; float data failed on the rounding of ln L in float). A penalized fit keeps the data's unit:
   // its penalty, penalizer * (p^2 + q^2 + gamma^2), is on gamma in that unit (crm::fit_options).
-  using W = std::conditional_t<(sizeof(T) < sizeof(double)), double, T>;
-  W sum_w = 0, sum_wlz = 0;
-  for (const spend_row<T>& c : rows) sum_w += W(c.weight), sum_wlz += W(c.weight) * std::log(W(c.average_spend));
-  const W log_unit = options.penalizer == 0.0 ? sum_wlz / sum_w : W(0), unit = std::exp(log_unit);
-  std::vector<spend_row<W>> scaled;
-  scaled.reserve(rows.size());
-  for (const spend_row<T>& c : rows) scaled.push_back(spend_row<W>{W(c.frequency), std::exp(std::log(W(c.average_spend)) - log_unit), W(c.weight)});
-  const double shift = static_cast<double>(sum_w * log_unit);  // ln L in the data's unit = ln L in `unit` - shift
-  const double k = static_cast<double>(unit);
+  using W = detail::spend_work_type<T>;
+  const detail::spend_in_unit<W> in_unit = detail::spend_in_geometric_mean_unit<W>(rows, options.penalizer == 0.0);
+  const std::vector<spend_row<W>>& scaled = in_unit.rows;
+  const double shift = static_cast<double>(in_unit.sum_weights * in_unit.log_unit);  // ln L in the data's unit = ln L in `unit` - shift
+  const double k = static_cast<double>(std::exp(in_unit.log_unit));
   const detail::gamma_gamma_objective<W> objective{std::span<const spend_row<W>>(scaled)};
-  const auto nll = [&objective](const detail::vec<3>& th, detail::vec<3>& grad) -> double {
-    std::array<W, 3> g{};
-    const W ll = objective(static_cast<W>(th[0]), static_cast<W>(th[1]), static_cast<W>(th[2]), &g);
-    for (std::size_t i = 0; i < 3; ++i) grad[i] = -static_cast<double>(g[i]);
-    return -static_cast<double>(ll);
-  };
+  const auto nll = detail::gamma_gamma_nll(objective);
   detail::vec<3> at{};  // where a failed fit stopped
   const auto last_point = [&at](const detail::vec<3>& th) { return at = th, error_info{}; };
   convergence last{};

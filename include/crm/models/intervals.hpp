@@ -503,14 +503,45 @@ template <class Model, class Data>
   return est;
 }
 
+/// Gamma-Gamma from its spend rows: the Hessian its fit takes (detail::objective_hessian: central
+/// differences of the analytic gradient of -ln L, in the unit of the spends' weighted geometric mean),
+/// not second differences of ln L in the data's unit. Those drowned in the rounding of ln L on a flat
+/// fit (q ~ 1e4, gamma ~ 5e10 in a minor unit: the information's smallest eigenvalue in the
+/// log-parameters 0.0166, the rounding of ln L's second differences about 60) and were not positive
+/// definite, or off by 15 % (q ~ 1 400); found by crm-report's tests, 2026-12-05.
+template <class T, class Data>
+[[nodiscard]] result<parameter_estimate<gamma_gamma<T>>> estimate_from_data(const gamma_gamma<T>& m, const Data& data, const char* name) {
+  const std::span<const spend_row<T>> rows(data);
+  if (const error_info e = validate(rows, name)) return e;
+  parameter_estimate<gamma_gamma<T>> est{m, {}};
+  for (const double u : est.log_values())
+    if (!std::isfinite(u)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
+  using W = spend_work_type<T>;
+  const spend_in_unit<W> in_unit = spend_in_geometric_mean_unit<W>(rows, true);
+  const gamma_gamma_objective<W> objective{std::span<const spend_row<W>>(in_unit.rows)};
+  const vec<3> at{static_cast<double>(m.p), static_cast<double>(m.q), static_cast<double>(m.gamma) / std::exp(static_cast<double>(in_unit.log_unit))};
+  auto nll = gamma_gamma_nll(objective);
+  vec<3> g{};
+  if (!std::isfinite(nll(at, g))) return error_info{errc::not_finite, name, "log-likelihood", "not finite at these parameters"};
+  const std::optional<mat<3>> cov = invert_spd<3>(objective_hessian<3>(nll, at));
+  if (!cov)
+    return error_info{errc::not_identifiable, name, "parameters",
+                      "the Hessian of -ln L is not positive definite here (evaluate at the maximum-likelihood estimate)"};
+  // the covariance of ln(p, q, gamma): C_ij / (theta_i theta_j), the same in any unit of gamma
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) est.log_covariance[i][j] = (*cov)[i][j] / (at[i] * at[j]);
+  return est;
+}
+
 }  // namespace detail
 
 /**
  * @brief The asymptotic normal distribution of a fitted model's parameters, from its data: the
  * covariance of ln(parameters) is the inverse of the observed information, the Hessian of the
  * total -ln L (weights counted) in the log-parameters, by central second differences (step
- * eps^(1/4) on the log scale). Call it at the fitted parameters (`fit.params`): there it gives the
- * standard errors the fit reports. Rows: crm::rfm_row (BG/NBD, modified BG/NBD, Pareto/NBD),
+ * eps^(1/4) on the log scale); for Gamma-Gamma the Hessian its fit takes (central differences of
+ * the analytic gradient, in the unit of the spends' geometric mean). Call it at the fitted parameters
+ * (`fit.params`): there it gives the standard errors the fit reports. Rows: crm::rfm_row (BG/NBD, modified BG/NBD, Pareto/NBD),
  * crm::spend_row (Gamma-Gamma), crm::discrete_row (BG/BB); cohorts of survivors (sBG, BdW).
  * Errors: the model's own errors for invalid parameters or rows; empty data (`errc::empty_input`,
  * field "rows"); -ln L not finite; a Hessian that is not positive definite (`errc::not_identifiable`,
