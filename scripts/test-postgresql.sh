@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the PostgreSQL extension crm_metrics (extensions/postgresql, docs/postgresql.md).
 #
-#   bash scripts/test-postgresql.sh [--stage DIR] [--keep] [--ubsan | --valgrind]
+#   bash scripts/test-postgresql.sh [--stage DIR] [--keep] [--only GLOB] [--ubsan | --valgrind]
 #
 # Installs PostgreSQL 15 and its server headers from Debian when missing; builds the extension
 # (unless --stage names a directory with lib/crm_metrics.so and extension/*, as the ctest test
@@ -9,7 +9,8 @@
 # (scripts/postgresql-cluster.sh: temporary directory, Unix socket there, no TCP, run as `nobody`
 # when this script runs as root); loads the CDNOW and donations data from ../shared/data with COPY
 # (never copied into the repository); runs every extensions/postgresql/test/[0-9]*.sql in order (each stops at
-# its first failed check); stops the cluster and removes the directory on exit, failure included
+# its first failed check; --only GLOB runs only the files whose name matches it, e.g. --only '38_*');
+# stops the cluster and removes the directory on exit, failure included
 # (--keep leaves the directory). --ubsan (not in CI: time) builds the extension with
 # -fsanitize=undefined into build/postgresql-ubsan (or uses --stage) and fails on any
 # UndefinedBehaviorSanitizer report; --valgrind (not in CI: about 6 minutes) runs the server under
@@ -23,13 +24,15 @@ stage=""
 pg_keep=0
 pg_sanitize=0
 pg_valgrind=0
+only='[0-9]*'
 while [ $# -gt 0 ]; do
   case "$1" in
     --stage) stage=$2; shift 2 ;;
     --keep) pg_keep=1; shift ;;
+    --only) only=$2; shift 2 ;;
     --ubsan) pg_sanitize=1; shift ;;
     --valgrind) pg_valgrind=1; shift ;;
-    *) echo "usage: $0 [--stage DIR] [--keep] [--ubsan | --valgrind]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--stage DIR] [--keep] [--only GLOB] [--ubsan | --valgrind]" >&2; exit 2 ;;
   esac
 done
 
@@ -57,10 +60,16 @@ tail -n +2 "$data/cdnow_customers_summary_with_transactions.csv" |
 # donations.csv (Fader, Hardie & Shang 2010): frequency, recency, periods, weights of 11,104 donors
 tail -n +2 "$data/../donations/donations.csv" |
   psql_ -c "COPY donations (frequency, recency, periods, weight) FROM STDIN WITH (FORMAT csv)"
+# scripts/data/homogeneous_{bg,pareto}_nbd.csv: 300 customers generated with one drop-out probability
+# (death rate) for everyone, whose fits end on the boundary at infinity (36_boundary.sql)
+for m in bg pareto; do
+  tail -n +2 "$root/scripts/data/homogeneous_${m}_nbd.csv" |
+    psql_ -c "COPY homogeneous_${m} (x, t_x, big_t) FROM STDIN WITH (FORMAT csv)"
+done
 
 failed=0
 passed=0
-for t in "$root"/extensions/postgresql/test/[0-9]*.sql; do
+for t in "$root"/extensions/postgresql/test/$only.sql; do
   name=$(basename "$t" .sql)
   start=$(date +%s.%N)
   if out=$(psql_ -o /dev/null -f - < "$t" 2>&1); then

@@ -13,6 +13,8 @@
 #include <crm/models/clv.hpp>
 #include <crm/models/contractual.hpp>
 #include <crm/models/gamma_gamma.hpp>
+#include <crm/models/homogeneous.hpp>
+#include <crm/models/nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
 #include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
@@ -28,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -483,12 +486,13 @@ struct row_builder {
   }
   template <class R>
   row_builder& money_or_null(const R& r) { return r ? money(r->value()) : null(); }
-  row_builder& text(const std::string& t) {
+  // A text at the end of the row's text: the digits of a numeric (CRM_PG_NUMERIC) or a text column (CRM_PG_TEXT).
+  row_builder& text(const std::string& t, int type = CRM_PG_NUMERIC) {
     const auto at = static_cast<std::size_t>(row.text_used);
     if (at + t.size() + 1 > sizeof row.text) throw std::length_error("result row text too long");
     std::memcpy(row.text + at, t.c_str(), t.size() + 1);
     row.text_used = static_cast<int>(at + t.size() + 1);
-    return put(CRM_PG_NUMERIC, static_cast<int64_t>(at), 0);
+    return put(type, static_cast<int64_t>(at), 0);
   }
   template <class E>
   row_builder& estimate(const E& e) {
@@ -504,10 +508,14 @@ crm::value_estimate<T> plain(const crm::rate_estimate<T>& e) {
 // Every fit stops at its next likelihood evaluation when the backend is asked to cancel the query
 // (statement_timeout, pg_cancel_backend): a long fit used to run to its end (137 s for a Pareto/NBD
 // fit of 400 000 distinct rows under a 1 s timeout; found by an audit). glue.c raises the cancel.
+// A fit whose likelihood is maximised on a boundary of the parameter space returns its row with the
+// boundary named and the nested model (boundary_policy::report; fit_columns below): it was an ERROR
+// 22023 where the C++ caller gets the boundary report.
 bool pg_cancel(void*) noexcept { return crm_pg_cancel_requested(); }
 crm::fit_options pg_fit_options() noexcept {
   crm::fit_options o;
   o.interrupt = &pg_cancel;
+  o.on_boundary = crm::boundary_policy::report;
   return o;
 }
 
@@ -901,6 +909,187 @@ bool fit_row(const crm::result<Fit>& f, Params params, row_builder& out, crm_pg_
   return true;
 }
 
+// ---- fits on a boundary (docs/postgresql.md, "A fit on the boundary") ---------------------------
+// The row of a BG/NBD, Pareto/NBD, Gamma-Gamma, sBG or BdW fit: its parameter columns, their standard
+// errors, log-likelihood, customers, iterations, then `boundary` (crm::to_string(fit_boundary), NULL
+// for an interior fit), the type's columns of the nested model (`extra`: each a value and its SE) and
+// the likelihood-ratio test against it (lr_statistic, lr_p_value). At a boundary the parameter
+// columns show the model in the limit, not the optimizer's last point: a parameter at its limit as 0
+// or Infinity (SE NULL), one the limit leaves unidentified NULL, the others the nested model's
+// estimates with their SEs, and log_likelihood the nested model's (the supremum).
+using cell = std::optional<double>;  // a float8 column, or NULL
+constexpr double inf = std::numeric_limits<double>::infinity();
+struct fit_columns {
+  std::vector<cell> params, ses, extra;
+  double log_likelihood = 0;
+  bool lr = false;  // the LR test columns filled
+};
+void write_fit(row_builder& out, const fit_columns& c, double customers, int iterations, const crm::boundary_report& b) {
+  const auto put = [&](const cell& v) { v ? out.f8(*v) : out.null(); };
+  for (const cell& v : c.params) put(v);
+  for (const cell& v : c.ses) put(v);
+  out.f8(c.log_likelihood).f8(customers).i4(iterations);
+  if (b.where == crm::fit_boundary::none) out.null();
+  else out.text(crm::to_string(b.where), CRM_PG_TEXT);
+  for (const cell& v : c.extra) put(v);
+  if (c.lr) out.f8(b.lr_statistic).f8(b.lr_p_value);
+  else out.null().null();
+}
+// A boundary whose nested model failed to fit: the error crm-report gives (the nested model is what
+// would be predicted from).
+bool nested_failed(const crm::boundary_report& b, const char* model, crm_pg_error* err) {
+  set_error(err, CRM_PG_BAD_INPUT, std::string("crm::") + model + ": the likelihood is maximised on the boundary " + b.description +
+                                       "; the nested model's fit failed: " + crm::message(b.nested_error));
+  return false;
+}
+bool unexpected_boundary(const crm::boundary_report& b, const char* model, crm_pg_error* err) {
+  set_error(err, CRM_PG_INTERNAL, std::string("crm_metrics: crm::") + model + " reported the boundary " + crm::to_string(b.where) +
+                                      ", which the extension does not show");
+  return false;
+}
+
+// crm_bg_nbd: r, alpha, a, b, SEs, ..., boundary, p, se_p, LR test. p = lim a/(a+b), the mean drop-out
+// probability per chance: 0 at a_to_zero (the NBD: nobody drops out; b is not identified there, NULL),
+// the homogeneous model's p at homogeneous_dropout (a = b = Infinity), 1 at b_to_zero, the share
+// dropping out at the first chance at a_and_b_to_zero; at those two, which have no nested model, r and
+// alpha are where the fit stopped (no SE).
+bool bg_nbd_row(const crm::result<crm::fit_result<crm::bg_nbd<double>>>& f, row_builder& out, crm_pg_error* err) {
+  constexpr const char* model = "fit_bg_nbd";
+  if (!f) return set_error(err, f.error()), false;
+  const auto& m = f->params;
+  const auto& se = f->standard_errors;
+  const crm::boundary_report& b = f->boundary;
+  fit_columns c;
+  switch (b.where) {
+    case crm::fit_boundary::none:
+      c = {{m.r, m.alpha, m.a, m.b}, {se.r, se.alpha, se.a, se.b}, {{}, {}}, f->log_likelihood, false};
+      break;
+    case crm::fit_boundary::a_to_zero:
+      if (!b.nested_fitted) return nested_failed(b, model, err);
+      c = {{b.nested_r, b.nested_alpha, 0.0, {}}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {0.0, {}}, b.nested_log_likelihood, true};
+      break;
+    case crm::fit_boundary::homogeneous_dropout:
+      if (!b.nested_fitted) return nested_failed(b, model, err);
+      c = {{b.nested_r, b.nested_alpha, inf, inf}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {b.nested_dropout, b.nested_dropout_se},
+           b.nested_log_likelihood, true};
+      break;
+    case crm::fit_boundary::b_to_zero:
+      c = {{m.r, m.alpha, {}, 0.0}, {{}, {}, {}, {}}, {1.0, {}}, f->log_likelihood, b.nested_fitted};
+      break;
+    case crm::fit_boundary::a_and_b_to_zero:
+      c = {{m.r, m.alpha, 0.0, 0.0}, {{}, {}, {}, {}}, {m.a / (m.a + m.b), {}}, f->log_likelihood, b.nested_fitted};
+      break;
+    default: return unexpected_boundary(b, model, err);
+  }
+  write_fit(out, c, f->customers, f->report.iterations, b);
+  return true;
+}
+
+// crm_pareto_nbd: r, alpha, s, beta, SEs, ..., boundary, mu, se_mu, LR test. mu = lim s/beta, the mean
+// death rate: 0 at the NBD limits s_to_zero (beta not identified, NULL) and beta_to_infinity (s NULL),
+// the homogeneous model's mu at homogeneous_death_rate (s = beta = Infinity).
+bool pareto_nbd_row(const crm::result<crm::fit_result<crm::pareto_nbd<double>>>& f, row_builder& out, crm_pg_error* err) {
+  constexpr const char* model = "fit_pareto_nbd";
+  if (!f) return set_error(err, f.error()), false;
+  const auto& m = f->params;
+  const auto& se = f->standard_errors;
+  const crm::boundary_report& b = f->boundary;
+  fit_columns c;
+  if (b.where != crm::fit_boundary::none && !b.nested_fitted) return nested_failed(b, model, err);
+  switch (b.where) {
+    case crm::fit_boundary::none:
+      c = {{m.r, m.alpha, m.s, m.beta}, {se.r, se.alpha, se.s, se.beta}, {{}, {}}, f->log_likelihood, false};
+      break;
+    case crm::fit_boundary::s_to_zero:
+      c = {{b.nested_r, b.nested_alpha, 0.0, {}}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {0.0, {}}, b.nested_log_likelihood, true};
+      break;
+    case crm::fit_boundary::beta_to_infinity:
+      c = {{b.nested_r, b.nested_alpha, {}, inf}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {0.0, {}}, b.nested_log_likelihood, true};
+      break;
+    case crm::fit_boundary::homogeneous_death_rate:
+      c = {{b.nested_r, b.nested_alpha, inf, inf}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {b.nested_dropout, b.nested_dropout_se},
+           b.nested_log_likelihood, true};
+      break;
+    default: return unexpected_boundary(b, model, err);
+  }
+  write_fit(out, c, f->customers, f->report.iterations, b);
+  return true;
+}
+
+// crm_gamma_gamma: p, q, gamma, SEs, ..., boundary, scale, se_scale, LR test: the nested model
+// crm::gamma_gamma_nested's scale. At p_to_infinity p = Infinity, gamma = 0, q the nested q, scale
+// c = lim p gamma; at q_to_infinity q = gamma = Infinity, p the nested p, scale theta = lim gamma/q.
+bool gamma_gamma_row(const crm::result<crm::fit_result<crm::gamma_gamma<double>>>& f, row_builder& out, crm_pg_error* err) {
+  constexpr const char* model = "fit_gamma_gamma";
+  if (!f) return set_error(err, f.error()), false;
+  const auto& m = f->params;
+  const auto& se = f->standard_errors;
+  const crm::boundary_report& b = f->boundary;
+  fit_columns c;
+  if (b.where != crm::fit_boundary::none && !b.nested_fitted) return nested_failed(b, model, err);
+  switch (b.where) {
+    case crm::fit_boundary::none:
+      c = {{m.p, m.q, m.gamma}, {se.p, se.q, se.gamma}, {{}, {}}, f->log_likelihood, false};
+      break;
+    case crm::fit_boundary::p_to_infinity:
+      c = {{inf, b.nested_r, 0.0}, {{}, b.nested_r_se, {}}, {b.nested_alpha, b.nested_alpha_se}, b.nested_log_likelihood, true};
+      break;
+    case crm::fit_boundary::q_to_infinity:
+      c = {{b.nested_r, inf, inf}, {b.nested_r_se, {}, {}}, {b.nested_alpha, b.nested_alpha_se}, b.nested_log_likelihood, true};
+      break;
+    default: return unexpected_boundary(b, model, err);
+  }
+  write_fit(out, c, f->customers, f->report.iterations, b);
+  return true;
+}
+
+// crm_sbg: alpha, beta, SEs, ..., boundary, theta, se_theta, LR test; crm_bdw: alpha, beta, c, SEs,
+// ..., boundary, theta, se_theta, k, se_k, tau, se_tau, LR test. theta = lim alpha/(alpha+beta), the
+// churn probability at period 1: at homogeneous_churn (alpha = beta = Infinity) the geometric's or the
+// discrete Weibull's theta (BdW: c its c); at BdW's power_law_survival (alpha = 0, c = Infinity, beta 0
+// for tau < 1 or Infinity for tau >= 1) the share 1 - min(1, tau^k) churning at period 1, with the
+// power law's exponent k and scale tau (S(t) = min(1, (tau/t)^k)).
+template <class M>
+bool contract_row(const crm::result<crm::fit_result<M>>& f, row_builder& out, crm_pg_error* err) {
+  constexpr bool weibull = std::is_same_v<M, crm::bdw<double>>;
+  constexpr const char* model = weibull ? "fit_bdw" : "fit_sbg";
+  if (!f) return set_error(err, f.error()), false;
+  const auto& m = f->params;
+  const auto& se = f->standard_errors;
+  const crm::boundary_report& b = f->boundary;
+  fit_columns c;
+  if (b.where != crm::fit_boundary::none && !b.nested_fitted) return nested_failed(b, model, err);
+  const std::vector<cell> no_power_law = weibull ? std::vector<cell>(4) : std::vector<cell>();
+  const auto extra = [&](cell theta, cell theta_se, std::vector<cell> rest) {
+    std::vector<cell> e{theta, theta_se};
+    e.insert(e.end(), rest.begin(), rest.end());
+    return e;
+  };
+  switch (b.where) {
+    case crm::fit_boundary::none:
+      if constexpr (weibull) c = {{m.alpha, m.beta, m.c}, {se.alpha, se.beta, se.c}, extra({}, {}, no_power_law), f->log_likelihood, false};
+      else c = {{m.alpha, m.beta}, {se.alpha, se.beta}, extra({}, {}, no_power_law), f->log_likelihood, false};
+      break;
+    case crm::fit_boundary::homogeneous_churn:
+      if constexpr (weibull)
+        c = {{inf, inf, b.nested_shape}, {{}, {}, b.nested_shape_se}, extra(b.nested_dropout, b.nested_dropout_se, no_power_law),
+             b.nested_log_likelihood, true};
+      else c = {{inf, inf}, {{}, {}}, extra(b.nested_dropout, b.nested_dropout_se, no_power_law), b.nested_log_likelihood, true};
+      break;
+    case crm::fit_boundary::power_law_survival:
+      if constexpr (weibull) {
+        c = {{0.0, b.nested_alpha < 1.0 ? 0.0 : inf, inf}, {{}, {}, {}},
+             extra(b.nested_dropout, b.nested_dropout_se, {b.nested_shape, b.nested_shape_se, b.nested_alpha, b.nested_alpha_se}),
+             b.nested_log_likelihood, true};
+        break;
+      }
+      [[fallthrough]];
+    default: return unexpected_boundary(b, model, err);
+  }
+  write_fit(out, c, f->customers, f->report.iterations, b);
+  return true;
+}
+
 // A whole number of a BG/BB row (frequency, recency, periods, opportunities ahead), or an error naming it.
 bool whole(double v, const char* field, crm::count_t& out, crm_pg_error* err) {
   if (!(v >= 0) || v > 1e15 || v != std::floor(v))
@@ -922,23 +1111,20 @@ bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_erro
         return false;
       rows.push_back(r);
     }
+    // (BG/BB has no boundary report in the library: its fit keeps its errors)
     return fit_row(crm::try_fit_bg_bb<double>(std::span<const crm::discrete_row<double>>(rows), pg_fit_options()),
                    [](const crm::bg_bb<double>& m) { return std::vector<double>{m.alpha, m.beta, m.gamma, m.delta}; }, out, err);
   }
   if (what == CRM_PG_RESULT_GAMMA_GAMMA) {
     return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "an RFM state", err, [&](const auto& a) {
       const auto spend = a.template spend_rows<double>();
-      return fit_row(crm::try_fit_gamma_gamma<double>(crm::repeat_customers<double>(spend), pg_fit_options()),
-                     [](const crm::gamma_gamma<double>& m) { return std::vector<double>{m.p, m.q, m.gamma}; }, out, err);
+      return gamma_gamma_row(crm::try_fit_gamma_gamma<double>(crm::repeat_customers<double>(spend), pg_fit_options()), out, err);
     });
   }
   std::vector<crm::rfm_row<double>> rows;
   if (!model_rows(st, rows, err)) return false;
-  if (what == CRM_PG_RESULT_PARETO_NBD)
-    return fit_row(crm::try_fit_pareto_nbd<double>(rows, pg_fit_options()),
-                   [](const crm::pareto_nbd<double>& m) { return std::vector<double>{m.r, m.alpha, m.s, m.beta}; }, out, err);
-  return fit_row(crm::try_fit_bg_nbd<double>(rows, pg_fit_options()),
-                 [](const crm::bg_nbd<double>& m) { return std::vector<double>{m.r, m.alpha, m.a, m.b}; }, out, err);
+  if (what == CRM_PG_RESULT_PARETO_NBD) return pareto_nbd_row(crm::try_fit_pareto_nbd<double>(rows, pg_fit_options()), out, err);
+  return bg_nbd_row(crm::try_fit_bg_nbd<double>(rows, pg_fit_options()), out, err);
 }
 
 int32_t day_of(std::chrono::sys_days d) { return static_cast<int32_t>(d.time_since_epoch().count()); }
@@ -1012,6 +1198,127 @@ void spend_rows(const crm::spend_accumulator<T>& a, bool by_period, bool numeric
       row_builder(row, numeric).i8((*v)[i].first).money((*v)[i].second);
     };
   }
+}
+
+// ---- the model of a prediction: the full one, or the nested one at the fit's boundary ------------
+// Columns k of a model composite all non-NULL (the first n).
+bool has(const crm_pg_model& m, unsigned n) { return (m.nulls & ((1u << n) - 1u)) == 0; }
+bool has_all(const crm_pg_model& m, std::initializer_list<int> cols) {
+  for (const int k : cols)
+    if (m.nulls & (1u << k)) return false;
+  return true;
+}
+// A boundary column that names no boundary of the model (a composite built by hand).
+bool not_a_boundary_of(const char* model, const char* names, const char* given, crm_pg_error* err) {
+  set_error(err, CRM_PG_BAD_INPUT, std::string("crm::") + model + ": boundary must be NULL (an interior fit) or one of " + names +
+                                       ", not \"" + (given ? given : "") + "\"");
+  return false;
+}
+// The boundary a model composite names (crm::to_string of a crm::fit_boundary; none for NULL), or an
+// error naming the model's boundaries.
+bool boundary_of(const crm_pg_model& m, const char* model, const char* names, crm::fit_boundary& out, crm_pg_error* err) {
+  out = crm::fit_boundary::none;
+  if (m.boundary == nullptr) return true;
+  for (int k = 1; k <= static_cast<int>(crm::fit_boundary::power_law_survival); ++k)
+    if (std::strcmp(m.boundary, crm::to_string(static_cast<crm::fit_boundary>(k))) == 0) {
+      out = static_cast<crm::fit_boundary>(k);
+      return true;
+    }
+  return not_a_boundary_of(model, names, m.boundary, err);
+}
+// A prediction from a fit on a boundary where the library has no nested model that predicts (crm-report
+// refuses the forecast there too).
+bool no_nested_prediction(crm::fit_boundary where, crm_pg_error* err) {
+  set_error(err, CRM_PG_NOT_SUPPORTED, std::string("the fit is on the boundary ") + crm::to_string(where) + " (" +
+                                           crm::describe(where) + "), where the library has no nested model to predict from");
+  return false;
+}
+// Calls f with the model a crm_bg_nbd composite describes and stores its result in out: BG/NBD (interior),
+// the NBD (a_to_zero), the homogeneous BG/NBD (homogeneous_dropout); false with an error otherwise.
+template <class F>
+bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
+  constexpr const char* names = "a_to_zero, b_to_zero, a_and_b_to_zero, homogeneous_dropout";
+  crm::fit_boundary where{};
+  if (!boundary_of(m, "bg_nbd", names, where, err)) return false;
+  const double* p = m.v;
+  crm::result<double> r = 0.0;
+  switch (where) {
+    case crm::fit_boundary::none:
+      if ((is_null = !has(m, 4))) return true;
+      r = f(crm::bg_nbd<double>{p[0], p[1], p[2], p[3]});
+      break;
+    case crm::fit_boundary::a_to_zero:
+      if ((is_null = !has(m, 2))) return true;
+      r = f(crm::nbd<double>{p[0], p[1]});
+      break;
+    case crm::fit_boundary::homogeneous_dropout:
+      if ((is_null = !has_all(m, {0, 1, 4}))) return true;
+      r = f(crm::homogeneous_bg_nbd<double>{p[0], p[1], p[4]});
+      break;
+    case crm::fit_boundary::b_to_zero:
+    case crm::fit_boundary::a_and_b_to_zero: return no_nested_prediction(where, err);
+    default: return not_a_boundary_of("bg_nbd", names, m.boundary, err);
+  }
+  if (!r) return set_error(err, r.error()), false;
+  out = *r;
+  return true;
+}
+// The same for crm_pareto_nbd: Pareto/NBD, the NBD (s_to_zero, beta_to_infinity), the homogeneous
+// Pareto/NBD (homogeneous_death_rate).
+template <class F>
+bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
+  constexpr const char* names = "s_to_zero, beta_to_infinity, homogeneous_death_rate";
+  crm::fit_boundary where{};
+  if (!boundary_of(m, "pareto_nbd", names, where, err)) return false;
+  const double* p = m.v;
+  crm::result<double> r = 0.0;
+  switch (where) {
+    case crm::fit_boundary::none:
+      if ((is_null = !has(m, 4))) return true;
+      r = f(crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]});
+      break;
+    case crm::fit_boundary::s_to_zero:
+    case crm::fit_boundary::beta_to_infinity:
+      if ((is_null = !has(m, 2))) return true;
+      r = f(crm::nbd<double>{p[0], p[1]});
+      break;
+    case crm::fit_boundary::homogeneous_death_rate:
+      if ((is_null = !has_all(m, {0, 1, 4}))) return true;
+      r = f(crm::homogeneous_pareto_nbd<double>{p[0], p[1], p[4]});
+      break;
+    default: return not_a_boundary_of("pareto_nbd", names, m.boundary, err);
+  }
+  if (!r) return set_error(err, r.error()), false;
+  out = *r;
+  return true;
+}
+// The same for crm_gamma_gamma: Gamma-Gamma (p, q, gamma), or crm::gamma_gamma_nested at p_to_infinity
+// (shape q, scale) and q_to_infinity (shape p, scale).
+template <class F>
+bool with_spend_model(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
+  constexpr const char* names = "p_to_infinity, q_to_infinity";
+  crm::fit_boundary where{};
+  if (!boundary_of(m, "gamma_gamma", names, where, err)) return false;
+  const double* p = m.v;
+  crm::result<double> r = 0.0;
+  switch (where) {
+    case crm::fit_boundary::none:
+      if ((is_null = !has(m, 3))) return true;
+      r = f(crm::gamma_gamma<double>{p[0], p[1], p[2]});
+      break;
+    case crm::fit_boundary::p_to_infinity:
+      if ((is_null = !has_all(m, {1, 3}))) return true;
+      r = f(crm::gamma_gamma_nested<double>{where, p[1], p[3]});
+      break;
+    case crm::fit_boundary::q_to_infinity:
+      if ((is_null = !has_all(m, {0, 3}))) return true;
+      r = f(crm::gamma_gamma_nested<double>{where, p[0], p[3]});
+      break;
+    default: return not_a_boundary_of("gamma_gamma", names, m.boundary, err);
+  }
+  if (!r) return set_error(err, r.error()), false;
+  out = *r;
+  return true;
 }
 
 bool survey_row(const state_base* st, int what, double level, row_builder& row, crm_pg_error* err) {
@@ -1114,41 +1421,37 @@ bool crm_pg_rows_get(const void* rows, size_t i, crm_pg_row* out, crm_pg_error* 
 }
 void crm_pg_rows_free(void* rows) noexcept { delete static_cast<row_set*>(rows); }
 
-bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx, double age, double t, double* out,
-                           crm_pg_error* err) noexcept {
+bool crm_pg_bg_nbd_predict(const crm_pg_model* model, int what, double x, double tx, double age, double t, double* out,
+                           bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
     if (what == 2) {
-      const crm::gamma_gamma<double> gg{params[0], params[1], params[2]};
-      const auto r = gg.try_conditional_expected_average_spend(x, tx);
-      if (!r) return set_error(err, r.error()), false;
-      *out = *r;
-      return true;
+      return with_spend_model(*model, *is_null, err, [&](const auto& gg) {
+        return gg.try_conditional_expected_average_spend(x, tx);
+      }, *out);
     }
-    const crm::bg_nbd<double> model{params[0], params[1], params[2], params[3]};
     const crm::rfm_row<double> row{x, tx, age, 1.0};
-    const auto r = what == 0 ? model.try_probability_alive(row) : model.try_conditional_expected_purchases(row, t);
-    if (!r) return set_error(err, r.error()), false;
-    *out = *r;
-    return true;
+    return with_bg_nbd(*model, *is_null, err, [&](const auto& m) {
+      return what == 0 ? m.try_probability_alive(row) : m.try_conditional_expected_purchases(row, t);
+    }, *out);
   });
 }
 
-bool crm_pg_pareto_nbd_predict(const double params[4], int what, double x, double tx, double age, double t,
-                               double* out, crm_pg_error* err) noexcept {
+bool crm_pg_pareto_nbd_predict(const crm_pg_model* model, int what, double x, double tx, double age, double t,
+                               double* out, bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    const crm::pareto_nbd<double> model{params[0], params[1], params[2], params[3]};
     const crm::rfm_row<double> row{x, tx, age, 1.0};
-    const auto r = what == 0 ? model.try_probability_alive(row) : model.try_conditional_expected_purchases(row, t);
-    if (!r) return set_error(err, r.error()), false;
-    *out = *r;
-    return true;
+    return with_pareto_nbd(*model, *is_null, err, [&](const auto& m) {
+      return what == 0 ? m.try_probability_alive(row) : m.try_conditional_expected_purchases(row, t);
+    }, *out);
   });
 }
 
-bool crm_pg_bg_bb_predict(const double params[4], int what, double x, double tx, double n, double t, double* out,
-                          crm_pg_error* err) noexcept {
+bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double tx, double n, double t, double* out,
+                          bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    const crm::bg_bb<double> m{.alpha = params[0], .beta = params[1], .gamma = params[2], .delta = params[3]};
+    if ((*is_null = !has(*model, 4))) return true;
+    const double* p = model->v;
+    const crm::bg_bb<double> m{.alpha = p[0], .beta = p[1], .gamma = p[2], .delta = p[3]};
     crm::discrete_row<double> c;
     if (!whole(x, "frequency", c.frequency, err) || !whole(tx, "recency", c.recency, err) || !whole(n, "periods", c.periods, err))
       return false;
@@ -1175,17 +1478,13 @@ bool crm_pg_fit_contract(int weibull, const int64_t* survivors, const size_t* le
     for (std::size_t i = 0, at = 0; i < cohorts; at += lengths[i], ++i) c[i].assign(survivors + at, survivors + at + lengths[i]);
     const std::span<const std::vector<crm::count_t>> s(c);
     row_builder row(*out);
-    if (weibull) {
-      return fit_row(crm::try_fit_bdw<double>(s, pg_fit_options()),
-                     [](const crm::bdw<double>& m) { return std::vector<double>{m.alpha, m.beta, m.c}; }, row, err);
-    }
-    return fit_row(crm::try_fit_sbg<double>(s, pg_fit_options()),
-                   [](const crm::sbg<double>& m) { return std::vector<double>{m.alpha, m.beta}; }, row, err);
+    if (weibull) return contract_row(crm::try_fit_bdw<double>(s, pg_fit_options()), row, err);
+    return contract_row(crm::try_fit_sbg<double>(s, pg_fit_options()), row, err);
   });
 }
 
-bool crm_pg_contract_value(int weibull, const double params[3], int what, int64_t n, double d, double margin,
-                           double* out, crm_pg_error* err) noexcept {
+bool crm_pg_contract_value(int weibull, const crm_pg_model* model, int what, int64_t n, double d, double margin,
+                           double* out, bool* is_null, crm_pg_error* err) noexcept {
   const auto value = [&](const auto& m) -> crm::result<double> {
     switch (what) {
       case 0: return m.try_survival(n);
@@ -1202,39 +1501,52 @@ bool crm_pg_contract_value(int weibull, const double params[3], int what, int64_
     }
   };
   return guard(err, [&] {
-    const auto r = weibull ? value(crm::bdw<double>{.alpha = params[0], .beta = params[1], .c = params[2]})
-                           : value(crm::sbg<double>{.alpha = params[0], .beta = params[1]});
+    crm::fit_boundary where{};
+    const char* name = weibull ? "bdw" : "sbg";
+    if (!boundary_of(*model, name, weibull ? "homogeneous_churn, power_law_survival" : "homogeneous_churn", where, err)) return false;
+    if (where != crm::fit_boundary::none) {
+      if (where != crm::fit_boundary::homogeneous_churn && (!weibull || where != crm::fit_boundary::power_law_survival))
+        return not_a_boundary_of(name, weibull ? "homogeneous_churn, power_law_survival" : "homogeneous_churn", model->boundary, err);
+      // the library predicts from neither nested model (the geometric or discrete Weibull, the power law)
+      return no_nested_prediction(where, err);
+    }
+    if ((*is_null = !has(*model, weibull ? 3 : 2))) return true;
+    const double* p = model->v;
+    const auto r = weibull ? value(crm::bdw<double>{.alpha = p[0], .beta = p[1], .c = p[2]})
+                           : value(crm::sbg<double>{.alpha = p[0], .beta = p[1]});
     if (!r) return set_error(err, r.error()), false;
     *out = *r;
     return true;
   });
 }
 
-bool crm_pg_clv(int model, const double params[4], const double gg[3], double frequency, double recency, double age,
-                double average_spend, int64_t periods, double period_length, double discount_rate, double margin,
-                double* out, crm_pg_error* err) noexcept {
+bool crm_pg_clv(int kind, const crm_pg_model* model, const crm_pg_model* spend, double frequency, double recency,
+                double age, double average_spend, int64_t periods, double period_length, double discount_rate,
+                double margin, double* out, bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    const crm::gamma_gamma<double> spend_model{gg[0], gg[1], gg[2]};
-    const auto spend = spend_model.try_conditional_expected_average_spend(frequency, average_spend);
-    if (!spend) return set_error(err, spend.error()), false;
-    const crm::rfm_row<double> row{frequency, recency, age, 1.0};
+    double expected_spend = 0;
+    if (!with_spend_model(*spend, *is_null, err, [&](const auto& gg) {
+          return gg.try_conditional_expected_average_spend(frequency, average_spend);
+        }, expected_spend))
+      return false;
+    if (*is_null) return true;
     const crm::clv_horizon<double> h{.periods = periods, .period_length = period_length, .discount_rate = discount_rate,
                                      .margin = margin};
-    crm::result<double> r = 0.0;
-    if (model == 0) {
-      r = crm::try_customer_lifetime_value(crm::bg_nbd<double>{params[0], params[1], params[2], params[3]}, row, *spend, h);
-    } else if (model == 1) {
-      r = crm::try_customer_lifetime_value(crm::pareto_nbd<double>{params[0], params[1], params[2], params[3]}, row, *spend, h);
-    } else {
+    if (kind == 2) {
+      if ((*is_null = !has(*model, 4))) return true;
+      const double* p = model->v;
       crm::discrete_row<double> d;
       if (!whole(frequency, "frequency", d.frequency, err) || !whole(recency, "recency", d.recency, err) ||
           !whole(age, "periods", d.periods, err))
         return false;
-      r = crm::try_customer_lifetime_value(crm::bg_bb<double>{params[0], params[1], params[2], params[3]}, d, *spend, h);
+      const auto r = crm::try_customer_lifetime_value(crm::bg_bb<double>{p[0], p[1], p[2], p[3]}, d, expected_spend, h);
+      if (!r) return set_error(err, r.error()), false;
+      *out = *r;
+      return true;
     }
-    if (!r) return set_error(err, r.error()), false;
-    *out = *r;
-    return true;
+    const crm::rfm_row<double> row{frequency, recency, age, 1.0};
+    const auto clv = [&](const auto& m) { return crm::try_customer_lifetime_value(m, row, expected_spend, h); };
+    return kind == 0 ? with_bg_nbd(*model, *is_null, err, clv, *out) : with_pareto_nbd(*model, *is_null, err, clv, *out);
   });
 }
 

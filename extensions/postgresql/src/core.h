@@ -26,7 +26,9 @@ enum crm_pg_status {
   CRM_PG_OUT_OF_MEMORY = 3, /* 53200 */
   CRM_PG_OVERFLOW = 4,      /* 22003 numeric_value_out_of_range */
   CRM_PG_INTERNAL = 5,      /* XX000 */
-  CRM_PG_CANCELED = 6       /* 57014 query_canceled: a long call saw crm_pg_cancel_requested() */
+  CRM_PG_CANCELED = 6,      /* 57014 query_canceled: a long call saw crm_pg_cancel_requested() */
+  CRM_PG_NOT_SUPPORTED = 7  /* 0A000 feature_not_supported: a prediction from a fit on a boundary where the
+                               library has no nested model to predict from */
 };
 
 typedef struct crm_pg_error {
@@ -51,14 +53,16 @@ bool crm_pg_metric(int metric, int numeric, const crm_pg_arg* args, double* out_
                    crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 /* ---- result rows: every composite result crosses as one generic row ---- */
-enum crm_pg_col_type { CRM_PG_NULL = 0, CRM_PG_INT8 = 1, CRM_PG_FLOAT8 = 2, CRM_PG_DATE = 3, CRM_PG_INT4 = 4, CRM_PG_NUMERIC = 5 };
+enum crm_pg_col_type {
+  CRM_PG_NULL = 0, CRM_PG_INT8 = 1, CRM_PG_FLOAT8 = 2, CRM_PG_DATE = 3, CRM_PG_INT4 = 4, CRM_PG_NUMERIC = 5, CRM_PG_TEXT = 6
+};
 typedef struct crm_pg_col {
   int type;  /* crm_pg_col_type; CRM_PG_DATE counts days since 1970-01-01 in i; CRM_PG_NUMERIC is the
-                text of a number at offset i of the row's text */
+                text of a number at offset i of the row's text, CRM_PG_TEXT a text there */
   int64_t i;
   double f;
 } crm_pg_col;
-#define CRM_PG_MAX_COLS 16
+#define CRM_PG_MAX_COLS 20
 #define CRM_PG_ROW_TEXT 1024
 typedef struct crm_pg_row {
   int n;
@@ -182,44 +186,63 @@ void crm_pg_rows_free(void* rows) CRM_PG_NOEXCEPT;
  * glue.c then raises the request itself. */
 bool crm_pg_cancel_requested(void) CRM_PG_NOEXCEPT;
 
-/* ---- predictions. BG/NBD: params = r, alpha, a, b; what: 0 P(alive), 1 conditional expected
- * purchases in the next t. Gamma-Gamma: params = p, q, gamma; what: 2 conditional expected average
- * spend of a customer with x repeat purchases of mean value `tx` (age and t unused) ---- */
-bool crm_pg_bg_nbd_predict(const double params[4], int what, double x, double tx, double age, double t, double* out,
-                           crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* ---- a fitted model as the prediction functions receive it: the composite of a fit (or one built by
+ * hand), its parameter columns by name and its `boundary` column (docs/postgresql.md, "A fit on the
+ * boundary") ---- */
+#define CRM_PG_MODEL_FIELDS 6
+typedef struct crm_pg_model {
+  /* the parameter columns in the order of the model's type:
+   * crm_bg_nbd r, alpha, a, b, p; crm_pareto_nbd r, alpha, s, beta, mu; crm_gamma_gamma p, q, gamma, scale;
+   * crm_bg_bb alpha, beta, gamma, delta; crm_sbg alpha, beta, theta; crm_bdw alpha, beta, c, theta, k, tau */
+  double v[CRM_PG_MODEL_FIELDS];
+  unsigned nulls;       /* bit k set: column k is NULL */
+  const char* boundary; /* the boundary column (crm::to_string(fit_boundary)); NULL for an interior fit */
+} crm_pg_model;
 
-/* ---- CLV (crm::try_customer_lifetime_value): transaction model `model` (0 BG/NBD with params
- * r, alpha, a, b; 1 Pareto/NBD with r, alpha, s, beta; 2 BG/BB with alpha, beta, gamma, delta and
- * whole frequency, recency and age = periods), Gamma-Gamma gg = p, q, gamma for the
- * expected spend of a customer with `frequency` repeat purchases of mean value `average_spend`;
+/* Every prediction below reads the model the composite describes: the full model for an interior fit
+ * (boundary NULL), else the nested model the library predicts from at that boundary (the NBD at
+ * a_to_zero, s_to_zero, beta_to_infinity; the homogeneous BG/NBD or Pareto/NBD at homogeneous_dropout,
+ * homogeneous_death_rate; crm::gamma_gamma_nested at p_to_infinity, q_to_infinity), and fails with
+ * CRM_PG_NOT_SUPPORTED at a boundary where the library has none (b_to_zero, a_and_b_to_zero,
+ * homogeneous_churn, power_law_survival). *is_null is set when a column the model needs is NULL (the
+ * SQL result is then NULL, as for a NULL argument). */
+
+/* BG/NBD predictions: what 0 P(alive), 1 conditional expected purchases in the next t.
+ * Gamma-Gamma (model = crm_gamma_gamma): what 2, the conditional expected average spend of a
+ * customer with x repeat purchases of mean value `tx` (age and t unused) */
+bool crm_pg_bg_nbd_predict(const crm_pg_model* model, int what, double x, double tx, double age, double t, double* out,
+                           bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
+
+/* ---- CLV (crm::try_customer_lifetime_value): transaction model `kind` (0 BG/NBD, 1 Pareto/NBD,
+ * 2 BG/BB with whole frequency, recency and age = periods), Gamma-Gamma `spend` for the expected
+ * spend of a customer with `frequency` repeat purchases of mean value `average_spend`;
  * horizon: periods, period length (model time units), discount rate per period, margin ---- */
-bool crm_pg_clv(int model, const double params[4], const double gg[3], double frequency, double recency, double age,
-                double average_spend, int64_t periods, double period_length, double discount_rate, double margin,
-                double* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
-/* Pareto/NBD predictions, params = r, alpha, s, beta; what: 0 P(alive), 1 conditional expected
- * purchases in the next t */
-bool crm_pg_pareto_nbd_predict(const double params[4], int what, double x, double tx, double age, double t,
-                               double* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_clv(int kind, const crm_pg_model* model, const crm_pg_model* spend, double frequency, double recency,
+                double age, double average_spend, int64_t periods, double period_length, double discount_rate,
+                double margin, double* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* Pareto/NBD predictions; what: 0 P(alive), 1 conditional expected purchases in the next t */
+bool crm_pg_pareto_nbd_predict(const crm_pg_model* model, int what, double x, double tx, double age, double t,
+                               double* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
-/* BG/BB predictions, params = alpha, beta, gamma, delta, for a customer with x repeat transactions,
- * the last at opportunity tx, of n (whole numbers); what: 0 P(alive at opportunity n + t) (t whole), 1 conditional
+/* BG/BB predictions, for a customer with x repeat transactions, the last at opportunity tx, of n
+ * (whole numbers); what: 0 P(alive at opportunity n + t) (t whole), 1 conditional
  * expected purchases in the next t opportunities, 2 discounted expected residual transactions at
  * discount rate t */
-bool crm_pg_bg_bb_predict(const double params[4], int what, double x, double tx, double n, double t, double* out,
-                          crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double tx, double n, double t, double* out,
+                          bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 /* ---- contractual retention: crm::sbg (weibull = 0, params alpha, beta) and crm::bdw (weibull = 1,
  * params alpha, beta, c) ---- */
 /* Fit to `cohorts` cohorts' survivors at periods 0, 1, ...: cohort i has lengths[i] counts, one after
  * another in `survivors`. Row: the parameters, their standard errors (same order), log-likelihood,
- * customers, iterations. */
+ * customers, iterations, then the boundary columns of crm_sbg / crm_bdw (docs/postgresql.md). */
 bool crm_pg_fit_contract(int weibull, const int64_t* survivors, const size_t* lengths, size_t cohorts, crm_pg_row* out,
                          crm_pg_error* err) CRM_PG_NOEXCEPT;
 /* what: 0 survival S(t), 1 churn probability P(T = t), 2 retention rate r(t) (t = n for these),
  * 3 expected lifetime, 7 expected lifetime over n periods, 4 DEL(d), 5 DERL(n renewals, d),
  * 6 residual lifetime value (n renewals, d, margin) */
-bool crm_pg_contract_value(int weibull, const double params[3], int what, int64_t n, double d, double margin,
-                           double* out, crm_pg_error* err) CRM_PG_NOEXCEPT;
+bool crm_pg_contract_value(int weibull, const crm_pg_model* model, int what, int64_t n, double d, double margin,
+                           double* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 #ifdef __cplusplus
 }

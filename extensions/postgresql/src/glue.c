@@ -49,6 +49,7 @@ static int crm_sqlstate(int status) {
     case CRM_PG_OUT_OF_MEMORY: return ERRCODE_OUT_OF_MEMORY;
     case CRM_PG_OVERFLOW: return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
     case CRM_PG_CANCELED: return ERRCODE_QUERY_CANCELED;
+    case CRM_PG_NOT_SUPPORTED: return ERRCODE_FEATURE_NOT_SUPPORTED;
     default: return ERRCODE_INTERNAL_ERROR;
   }
 }
@@ -140,6 +141,7 @@ static void crm_row_values(const crm_pg_row* row, Datum* v, bool* n) {
       case CRM_PG_NUMERIC:
         v[i] = DirectFunctionCall3(numeric_in, CStringGetDatum(row->text + c->i), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
         break;
+      case CRM_PG_TEXT: v[i] = CStringGetTextDatum(row->text + c->i); break;
       default: v[i] = (Datum)0; break;
     }
   }
@@ -1075,28 +1077,55 @@ Datum crm_rfm_one_fn(PG_FUNCTION_ARGS) {
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
 }
 
-/* ---- BG/NBD predictions ------------------------------------------------------------------------ */
-/* The float8 fields `names` of a composite argument; false when one is NULL. */
-static bool crm_model_params(FunctionCallInfo fcinfo, int argno, const char* const* names, int n, double* out) {
+/* ---- predictions from a model composite ---------------------------------------------------------- */
+/* A model composite (core.h, crm_pg_model): its float8 columns `names` (n of them, NULLs marked) and,
+ * with_boundary, its text column `boundary` (NULL for an interior fit). */
+static void crm_model_arg(FunctionCallInfo fcinfo, int argno, const char* const* names, int n, bool with_boundary,
+                          crm_pg_model* m) {
   HeapTupleHeader t = PG_GETARG_HEAPTUPLEHEADER(argno);
   int k;
+  bool null = false;
+  Datum d;
+  m->nulls = 0;
+  m->boundary = NULL;
   for (k = 0; k < n; ++k) {
-    bool null = false;
-    out[k] = DatumGetFloat8(GetAttributeByName(t, names[k], &null));
-    if (null) return false;
+    d = GetAttributeByName(t, names[k], &null);
+    m->v[k] = null ? 0.0 : DatumGetFloat8(d);
+    if (null) m->nulls |= 1u << k;
   }
-  return true;
+  if (with_boundary) {
+    d = GetAttributeByName(t, "boundary", &null);
+    if (!null) m->boundary = text_to_cstring(DatumGetTextPP(d));
+  }
 }
+/* Raises a prediction's error: one that the library cannot answer at the fit's boundary (0A000) under
+ * the SQL function `fn`; the others as crm_raise_as(err, where, fn, NULL, NULL) does. */
+static void crm_raise_prediction(const crm_pg_error* err, const char* where, const char* fn) pg_attribute_noreturn();
+static void crm_raise_prediction(const crm_pg_error* err, const char* where, const char* fn) {
+  if (err->status == CRM_PG_NOT_SUPPORTED) {
+    CHECK_FOR_INTERRUPTS();
+    ereport(ERROR, (errcode(crm_sqlstate(err->status)), errmsg("%s: %s", fn, err->message)));
+  }
+  if (where == NULL) crm_raise(err);
+  crm_raise_as(err, where, fn, NULL, NULL);
+}
+static const char* const crm_bg_nbd_names[5] = {"r", "alpha", "a", "b", "p"};
+static const char* const crm_pareto_names[5] = {"r", "alpha", "s", "beta", "mu"};
+static const char* const crm_gg_names[4] = {"p", "q", "gamma", "scale"};
+static const char* const crm_bg_bb_names[4] = {"alpha", "beta", "gamma", "delta"};
+static const char* crm_fn_name(FunctionCallInfo fcinfo) { return get_func_name(fcinfo->flinfo->fn_oid); }
+
+/* BG/NBD: what 0 P(alive), 1 expected purchases; Gamma-Gamma: what 2, the expected spend */
 static Datum crm_bg_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
-  static const char* const bg_names[4] = {"r", "alpha", "a", "b"};
-  static const char* const gg_names[3] = {"p", "q", "gamma"};
-  double params[4] = {0, 0, 0, 0};
+  crm_pg_model m;
   crm_pg_error err;
   double out = 0;
-  if (!crm_model_params(fcinfo, 0, what == 2 ? gg_names : bg_names, what == 2 ? 3 : 4, params)) PG_RETURN_NULL();
-  if (!crm_pg_bg_nbd_predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), what == 2 ? 0.0 : PG_GETARG_FLOAT8(3),
-                             what == 1 ? PG_GETARG_FLOAT8(4) : 0.0, &out, &err))
-    crm_raise(&err);
+  bool null = false;
+  crm_model_arg(fcinfo, 0, what == 2 ? crm_gg_names : crm_bg_nbd_names, what == 2 ? 4 : 5, true, &m);
+  if (!crm_pg_bg_nbd_predict(&m, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), what == 2 ? 0.0 : PG_GETARG_FLOAT8(3),
+                             what == 1 ? PG_GETARG_FLOAT8(4) : 0.0, &out, &null, &err))
+    crm_raise_prediction(&err, NULL, crm_fn_name(fcinfo));
+  if (null) PG_RETURN_NULL();
   PG_RETURN_FLOAT8(out);
 }
 PG_FUNCTION_INFO_V1(crm_bg_nbd_p_alive_fn);
@@ -1106,45 +1135,44 @@ Datum crm_bg_nbd_expected_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fc
 PG_FUNCTION_INFO_V1(crm_gamma_gamma_spend_fn);
 Datum crm_gamma_gamma_spend_fn(PG_FUNCTION_ARGS) { return crm_bg_nbd_predict_fn(fcinfo, 2); }
 
-/* ---- Pareto/NBD predictions and CLV ------------------------------------------------------------ */
-static const char* const crm_pareto_names[4] = {"r", "alpha", "s", "beta"};
-static const char* const crm_bg_bb_names[4] = {"alpha", "beta", "gamma", "delta"};
-
-/* A prediction of a four-parameter model: (model, frequency, recency, T [, t]) as float8. */
-typedef bool (*crm_predict4)(const double params[4], int what, double x, double tx, double age, double t, double* out,
-                             crm_pg_error* err);
-static Datum crm_predict4_fn(FunctionCallInfo fcinfo, const char* const* names, crm_predict4 predict, int what) {
-  double params[4];
+/* A prediction of a Pareto/NBD or BG/BB model: (model, frequency, recency, T [, t]) as float8. */
+typedef bool (*crm_predict4)(const crm_pg_model* model, int what, double x, double tx, double age, double t, double* out,
+                             bool* is_null, crm_pg_error* err);
+static Datum crm_predict4_fn(FunctionCallInfo fcinfo, const char* const* names, int n, bool with_boundary, crm_predict4 predict,
+                             int what) {
+  crm_pg_model m;
   double out = 0;
+  bool null = false;
   crm_pg_error err;
-  if (!crm_model_params(fcinfo, 0, names, 4, params)) PG_RETURN_NULL();
-  if (!predict(params, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_NARGS() > 4 ? PG_GETARG_FLOAT8(4) : 0.0,
-               &out, &err)) /* BG/BB's whole-number arguments (periods, ahead, ...) under the SQL function's name */
-    crm_raise_as(&err, "bg_bb", get_func_name(fcinfo->flinfo->fn_oid), NULL, NULL);
+  crm_model_arg(fcinfo, 0, names, n, with_boundary, &m);
+  if (!predict(&m, what, PG_GETARG_FLOAT8(1), PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_NARGS() > 4 ? PG_GETARG_FLOAT8(4) : 0.0,
+               &out, &null, &err)) /* BG/BB's whole-number arguments (periods, ahead, ...) under the SQL function's name */
+    crm_raise_prediction(&err, "bg_bb", crm_fn_name(fcinfo));
+  if (null) PG_RETURN_NULL();
   PG_RETURN_FLOAT8(out);
 }
 static Datum crm_pareto_nbd_predict_fn(FunctionCallInfo fcinfo, int what) {
-  return crm_predict4_fn(fcinfo, crm_pareto_names, crm_pg_pareto_nbd_predict, what);
+  return crm_predict4_fn(fcinfo, crm_pareto_names, 5, true, crm_pg_pareto_nbd_predict, what);
 }
 PG_FUNCTION_INFO_V1(crm_pareto_nbd_p_alive_fn);
 Datum crm_pareto_nbd_p_alive_fn(PG_FUNCTION_ARGS) { return crm_pareto_nbd_predict_fn(fcinfo, 0); }
 PG_FUNCTION_INFO_V1(crm_pareto_nbd_expected_fn);
 Datum crm_pareto_nbd_expected_fn(PG_FUNCTION_ARGS) { return crm_pareto_nbd_predict_fn(fcinfo, 1); }
 
-/* crm_clv(model crm_bg_nbd | crm_pareto_nbd, spend crm_gamma_gamma, frequency, recency, "T",
+/* crm_clv(model crm_bg_nbd | crm_pareto_nbd | crm_bg_bb, spend crm_gamma_gamma, frequency, recency, "T",
  * average_spend, periods int, period_length, discount_rate, margin) */
 static Datum crm_clv_common(FunctionCallInfo fcinfo, int model) {
-  static const char* const bg_names[4] = {"r", "alpha", "a", "b"};
-  static const char* const gg_names[3] = {"p", "q", "gamma"};
-  double params[4], gg[3];
+  crm_pg_model m, gg;
   double out = 0;
+  bool null = false;
   crm_pg_error err;
-  if (!crm_model_params(fcinfo, 0, model == 2 ? crm_bg_bb_names : model == 1 ? crm_pareto_names : bg_names, 4, params) ||
-      !crm_model_params(fcinfo, 1, gg_names, 3, gg))
-    PG_RETURN_NULL();
-  if (!crm_pg_clv(model, params, gg, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5),
-                  (int64_t)PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), PG_GETARG_FLOAT8(9), &out, &err))
-    crm_raise_as(&err, "customer_lifetime_value", "crm_clv", NULL, NULL); /* periods, period_length, ... */
+  crm_model_arg(fcinfo, 0, model == 2 ? crm_bg_bb_names : model == 1 ? crm_pareto_names : crm_bg_nbd_names, model == 2 ? 4 : 5,
+                model != 2, &m);
+  crm_model_arg(fcinfo, 1, crm_gg_names, 4, true, &gg);
+  if (!crm_pg_clv(model, &m, &gg, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5),
+                  (int64_t)PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), PG_GETARG_FLOAT8(9), &out, &null, &err))
+    crm_raise_prediction(&err, "customer_lifetime_value", "crm_clv"); /* periods, period_length, ... */
+  if (null) PG_RETURN_NULL();
   PG_RETURN_FLOAT8(out);
 }
 /* An fmgr entry point `fname` returning `expr` (of fcinfo). */
@@ -1156,9 +1184,9 @@ CRM_PG_FN(crm_clv_pareto_nbd_fn, crm_clv_common(fcinfo, 1))
 CRM_PG_FN(crm_clv_bg_bb_fn, crm_clv_common(fcinfo, 2))
 
 /* ---- BG/BB predictions: (model crm_bg_bb, frequency, recency, periods, t), whole numbers but t ---- */
-CRM_PG_FN(crm_bg_bb_p_alive_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, crm_pg_bg_bb_predict, 0))
-CRM_PG_FN(crm_bg_bb_expected_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, crm_pg_bg_bb_predict, 1))
-CRM_PG_FN(crm_bg_bb_dert_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, crm_pg_bg_bb_predict, 2))
+CRM_PG_FN(crm_bg_bb_p_alive_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 4, false, crm_pg_bg_bb_predict, 0))
+CRM_PG_FN(crm_bg_bb_expected_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 4, false, crm_pg_bg_bb_predict, 1))
+CRM_PG_FN(crm_bg_bb_dert_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 4, false, crm_pg_bg_bb_predict, 2))
 
 /* ---- contractual retention: sBG and BdW ------------------------------------------------------- */
 /* crm_fit_sbg(survivors bigint[]) / crm_fit_bdw(survivors bigint[]): one cohort's survivors at
@@ -1204,18 +1232,23 @@ CRM_PG_FN(crm_fit_bdw_fn, crm_fit_contract_fn(fcinfo, 1))
 /* crm_contract_value(model crm_sbg | crm_bdw, what int, n bigint, discount_rate float8, margin float8):
  * the value `what` of core.h's crm_pg_contract_value; the SQL functions crm_survival, ... call it */
 static Datum crm_contract_value_fn(FunctionCallInfo fcinfo, int weibull) {
-  static const char* const names[3] = {"alpha", "beta", "c"};
+  static const char* const names[3] = {"alpha", "beta", "c"}; /* (theta, k, tau: never predicted from) */
   /* the SQL function of each `what`, named in its errors, where the library's field "period" is t */
   static const char* const fns[8] = {"crm_survival", "crm_churn_probability", "crm_retention_rate", "crm_expected_lifetime",
                                      "crm_discounted_expected_lifetime", "crm_discounted_expected_residual_lifetime",
                                      "crm_residual_lifetime_value", "crm_expected_lifetime"};
   const int what = PG_GETARG_INT32(1);
-  double params[3] = {0, 0, 1};
+  const char* fn = what >= 0 && what < 8 ? fns[what] : "crm_contract_value";
+  crm_pg_model m;
   double out = 0;
+  bool null = false;
   crm_pg_error err;
-  if (!crm_model_params(fcinfo, 0, names, weibull ? 3 : 2, params)) PG_RETURN_NULL();
-  if (!crm_pg_contract_value(weibull, params, what, PG_GETARG_INT64(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), &out, &err))
-    crm_raise_as(&err, NULL, what >= 0 && what < 8 ? fns[what] : "crm_contract_value", "period", "t");
+  crm_model_arg(fcinfo, 0, names, weibull ? 3 : 2, true, &m);
+  if (!crm_pg_contract_value(weibull, &m, what, PG_GETARG_INT64(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), &out, &null, &err)) {
+    if (err.status == CRM_PG_NOT_SUPPORTED) crm_raise_prediction(&err, NULL, fn);
+    crm_raise_as(&err, NULL, fn, "period", "t");
+  }
+  if (null) PG_RETURN_NULL();
   PG_RETURN_FLOAT8(out);
 }
 CRM_PG_FN(crm_sbg_value_fn, crm_contract_value_fn(fcinfo, 0))

@@ -40,7 +40,7 @@ SELECT check_that(bool_and(abs(crm_clv(m, gg, x, tx, n, 20, 5, 1, 0.1, 0.3)
                                  * (SELECT sum((crm_bg_bb_expected_purchases(m, x, tx, n, i) - crm_bg_bb_expected_purchases(m, x, tx, n, i - 1))
                                                / 1.1 ^ i) FROM generate_series(1, 5) i)) < 1e-9), 'bg/bb CLV')
 FROM bb_refs, (SELECT row(1.204, 0.750, 0.657, 2.783, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb AS m,
-                      row(6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0)::crm_gamma_gamma AS gg) p
+                      row(6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma AS gg) p
 WHERE x > 0;
 
 -- bad input: 22023
@@ -51,7 +51,7 @@ SELECT check_error($$SELECT crm_fit_bg_bb(crm_rfm_state(1, '2024-01-01'::date, 1
 SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 2, 6)$$, '22023');
 SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 4, 6, -1)$$, '22023');
 SELECT check_error($$SELECT crm_bg_bb_expected_purchases(row(-1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 4, 6, 5)$$, '22023');
-SELECT check_error($$SELECT crm_clv(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, row(6, 4, 15, 0, 0, 0, 0, 0, 0)::crm_gamma_gamma,
+SELECT check_error($$SELECT crm_clv(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, row(6, 4, 15, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma,
                                     2, 3.5, 6, 10)$$, '22023');
 SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 2.5, 4, 6)$$, '22023',
                    'crm_bg_bb_p_alive: frequency is out of range (must be a whole number >= 0 (opportunities))');

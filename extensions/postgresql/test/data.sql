@@ -11,6 +11,12 @@ CREATE TABLE cdnow_summary (customer bigint PRIMARY KEY, x float8, t_x float8, b
 -- (frequency, recency, periods) rows, periods = 6 opportunities (1996-2001)
 CREATE TABLE donations (frequency bigint, recency bigint, periods bigint, weight float8);
 
+-- scripts/data/homogeneous_bg_nbd.csv, homogeneous_pareto_nbd.csv: 300 customers each generated from
+-- BG/NBD (r 0.5, alpha 2, a 3e5, b 7e5) and Pareto/NBD (r 0.5, alpha 2, s 1e6, beta 2e7), one drop-out
+-- probability or death rate for everyone (tests/models_homogeneous_test.cpp)
+CREATE TABLE homogeneous_bg (x float8, t_x float8, big_t float8);
+CREATE TABLE homogeneous_pareto (x float8, t_x float8, big_t float8);
+
 -- check(ok, what): raises with `what` unless ok is true.
 CREATE FUNCTION check_that(ok boolean, what text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN

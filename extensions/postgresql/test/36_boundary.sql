@@ -1,0 +1,176 @@
+-- Fits whose likelihood is maximised on a boundary of the parameter space (docs/postgresql.md, "A fit
+-- on the boundary"): the row names the boundary, shows the model in the limit (0 or Infinity at the
+-- limit, NULL where not identified, the nested model's estimates otherwise) and the likelihood-ratio
+-- test, and the predictions answer from the nested model or refuse (0A000) where the library has
+-- none. Each of these fits was an ERROR 22023 before. Expected values: SciPy,
+-- PY=$(bash scripts/scipy-env.sh) && cd scripts && "$PY" postgresql_boundary_reference.py
+-- (its header says how each is computed), or hand arithmetic written beside them.
+
+-- 100 customers who are never seen to drop out: every repeat customer bought at the end (t_x = T)
+CREATE TEMP TABLE nodrop AS
+  SELECT i AS customer, x, CASE WHEN x > 0 THEN big_t ELSE 0 END AS t_x, big_t
+  FROM (SELECT i, (CASE WHEN (7 * i) % 11 >= 4 THEN (7 * i) % 11 - 3 ELSE 0 END)::float8 AS x,
+               (20 + 5 * (i % 7))::float8 AS big_t
+        FROM generate_series(1, 100) i) s;
+
+-- BG/NBD: a -> 0, the NBD. reference "nbd": r 0.8204208135 (SE 0.189215), alpha 10.4399465722
+-- (2.791098), ln L -879.0012845051 (the BG/NBD ln L at a = 1e-9, b = 1 is -879.0012846: the limit is
+-- the supremum); a = 0, b not identified (NULL), p = lim a/(a+b) = 0; the LR statistic 0, p-value 1.
+CREATE TEMP TABLE bg AS SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM nodrop;
+SELECT check_that((m).boundary = 'a_to_zero' AND (m).a = 0 AND (m).b IS NULL AND (m).se_a IS NULL AND (m).se_b IS NULL
+                  AND (m).p = 0 AND (m).se_p IS NULL
+                  AND abs((m).r / 0.8204208135 - 1) < 1e-5 AND abs((m).alpha / 10.4399465722 - 1) < 1e-5
+                  AND abs((m).se_r / 0.189215 - 1) < 1e-3 AND abs((m).se_alpha / 2.791098 - 1) < 1e-3
+                  AND abs((m).log_likelihood - -879.0012845051) < 1e-8 AND (m).customers = 100
+                  AND (m).lr_statistic = 0 AND (m).lr_p_value = 1, 'BG/NBD at a -> 0: the NBD ' || (m)::text) FROM bg;
+-- its predictions are the NBD's: P(alive) = 1, E[Y(t) | x, T] = (r + x) t / (alpha + T); reference
+-- E[Y(10) | x = 2, T = 30] = 0.697434357010
+SELECT check_that(crm_bg_nbd_p_alive(m, 2, 30, 30) = 1 AND crm_bg_nbd_p_alive(m, 3, 10, 40) = 1
+                  AND abs(crm_bg_nbd_expected_purchases(m, 2, 30, 30, 10) / 0.697434357010 - 1) < 1e-6
+                  AND abs(crm_bg_nbd_expected_purchases(m, 2, 30, 30, 10) - ((m).r + 2) * 10 / ((m).alpha + 30)) < 1e-13,
+                  'BG/NBD at a -> 0 predicts from the NBD') FROM bg;
+-- the aggregate over a state and the fit of the RFM state agree
+SELECT check_that((crm_fit_bg_nbd(crm_fit_state(x, t_x, big_t))).boundary = 'a_to_zero', 'fit of a state') FROM nodrop;
+
+-- Pareto/NBD on the same rows: beta -> infinity (mean death rate s/beta -> 0), the same NBD; s is
+-- not identified there (NULL), mu = lim s/beta = 0
+CREATE TEMP TABLE pn AS SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM nodrop;
+SELECT check_that((m).boundary = 'beta_to_infinity' AND (m).s IS NULL AND (m).beta = 'Infinity' AND (m).mu = 0
+                  AND (m).se_s IS NULL AND (m).se_beta IS NULL AND (m).se_mu IS NULL
+                  AND abs((m).r / 0.8204208135 - 1) < 1e-5 AND abs((m).alpha / 10.4399465722 - 1) < 1e-5
+                  AND abs((m).log_likelihood - -879.0012845051) < 1e-8 AND (m).lr_p_value = 1,
+                  'Pareto/NBD at beta -> infinity: the NBD ' || (m)::text) FROM pn;
+SELECT check_that(crm_pareto_nbd_p_alive(m, 2, 30, 30) = 1
+                  AND abs(crm_pareto_nbd_expected_purchases(m, 2, 30, 30, 10) / 0.697434357010 - 1) < 1e-6,
+                  'Pareto/NBD at beta -> infinity predicts from the NBD') FROM pn;
+
+-- BG/NBD at homogeneous drop-out (scripts/data/homogeneous_bg_nbd.csv): the homogeneous BG/NBD, a and b
+-- Infinity. SciPy (scripts/homogeneous_reference.py, tests/models_homogeneous_test.cpp bg_ref): r
+-- 0.48927303663274685 (SE 0.05002903579026634), alpha 1.7559037585058719 (0.30299570237432244), p
+-- 0.295741901822225 (0.020724320356223885), ln L -2016.4185991381771
+CREATE TEMP TABLE hbg AS SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM homogeneous_bg;
+SELECT check_that((m).boundary = 'homogeneous_dropout' AND (m).a = 'Infinity' AND (m).b = 'Infinity'
+                  AND abs((m).r / 0.48927303663274685 - 1) < 1e-6 AND abs((m).alpha / 1.7559037585058719 - 1) < 1e-6
+                  AND abs((m).p / 0.295741901822225 - 1) < 1e-6 AND abs((m).se_r / 0.05002903579026634 - 1) < 1e-3
+                  AND abs((m).se_alpha / 0.30299570237432244 - 1) < 1e-3 AND abs((m).se_p / 0.020724320356223885 - 1) < 1e-3
+                  AND abs((m).log_likelihood - -2016.4185991381771) < 1e-8 AND (m).customers = 300,
+                  'BG/NBD at homogeneous drop-out ' || (m)::text) FROM hbg;
+-- the homogeneous BG/NBD's predictions (docs/models.md, "Predictions of the nested models"), written
+-- out from the row's r, alpha, p: P(alive | x, t_x, T) = 1 / (1 + p/(1-p) ((alpha+T)/(alpha+t_x))^(r+x))
+-- (x > 0), E[Y(t)] = P(alive) [1 - ((alpha+T)/(alpha+T+p t))^(r+x)] / p
+SELECT check_that(abs(crm_bg_nbd_p_alive(m, 2, 10, 40) - 1 / (1 + (m).p / (1 - (m).p) * (((m).alpha + 40) / ((m).alpha + 10)) ^ ((m).r + 2))) < 1e-12
+                  AND abs(crm_bg_nbd_expected_purchases(m, 2, 10, 40, 20)
+                          - crm_bg_nbd_p_alive(m, 2, 10, 40) * (1 - (((m).alpha + 40) / ((m).alpha + 40 + (m).p * 20)) ^ ((m).r + 2)) / (m).p) < 1e-12,
+                  'BG/NBD at homogeneous drop-out predicts from the homogeneous model') FROM hbg;
+
+-- Pareto/NBD at homogeneous death rate (scripts/data/homogeneous_pareto_nbd.csv): s, beta Infinity;
+-- SciPy (pareto_ref): r 0.37242773196295714 (SE 0.04682955522543359), alpha 1.7223431414159363
+-- (0.27296569116285313), mu 0.04075932609343711 (0.00432441018692067), ln L -2362.44267650384;
+-- E[Y(t)] = P(alive) (r+x)/(alpha+T) (1 - e^(-mu t))/mu
+CREATE TEMP TABLE hpn AS SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM homogeneous_pareto;
+SELECT check_that((m).boundary = 'homogeneous_death_rate' AND (m).s = 'Infinity' AND (m).beta = 'Infinity'
+                  AND abs((m).r / 0.37242773196295714 - 1) < 1e-6 AND abs((m).alpha / 1.7223431414159363 - 1) < 1e-6
+                  AND abs((m).mu / 0.04075932609343711 - 1) < 1e-6 AND abs((m).se_r / 0.04682955522543359 - 1) < 1e-3
+                  AND abs((m).se_alpha / 0.27296569116285313 - 1) < 1e-3 AND abs((m).se_mu / 0.00432441018692067 - 1) < 1e-3
+                  AND abs((m).log_likelihood - -2362.44267650384) < 1e-8,
+                  'Pareto/NBD at homogeneous death rate ' || (m)::text) FROM hpn;
+SELECT check_that(crm_pareto_nbd_p_alive(m, 2, 10, 40) > 0 AND crm_pareto_nbd_p_alive(m, 2, 10, 40) < 1
+                  AND abs(crm_pareto_nbd_expected_purchases(m, 2, 10, 40, 20)
+                          - crm_pareto_nbd_p_alive(m, 2, 10, 40) * ((m).r + 2) / ((m).alpha + 40) * (1 - exp(-(m).mu * 20)) / (m).mu) < 1e-12,
+                  'Pareto/NBD at homogeneous death rate predicts from the homogeneous model') FROM hpn;
+
+-- Gamma-Gamma at q -> infinity: (x, zbar) = (1, 10), (2, 20), (3, 15) as orders (a first purchase of
+-- 99, then x repeat purchases of zbar on separate days). Reference "gg_q": p 9.8092088617 (SE
+-- 7.926852), theta 1.6141295137 (1.321241), ln L -7.9734573778; q = gamma = Infinity, scale = theta;
+-- every customer's expected spend p theta = sum(x zbar) / sum(x) = 95/6 (hand arithmetic: the
+-- maximum-likelihood mean of Gamma(p x, theta / x) over the rows).
+CREATE TEMP TABLE spend_q AS
+  SELECT c AS customer, date '2020-01-01' + k AS day, (CASE WHEN k = 0 THEN 99 ELSE v END)::float8 AS amount
+  FROM (VALUES (1, 1, 10), (2, 2, 20), (3, 3, 15)) s(c, x, v), generate_series(0, x) k;
+CREATE TEMP TABLE ggq AS SELECT crm_fit_gamma_gamma(crm_rfm_state(customer, day, amount, '2020-12-31', 1)) AS m FROM spend_q;
+SELECT check_that((m).boundary = 'q_to_infinity' AND (m).q = 'Infinity' AND (m).gamma = 'Infinity'
+                  AND (m).se_q IS NULL AND (m).se_gamma IS NULL
+                  AND abs((m).p / 9.8092088617 - 1) < 1e-5 AND abs((m).scale / 1.6141295137 - 1) < 1e-5
+                  AND abs((m).se_p / 7.926852 - 1) < 1e-3 AND abs((m).se_scale / 1.321241 - 1) < 1e-3
+                  AND abs((m).log_likelihood - -7.9734573778) < 1e-8 AND (m).customers = 3 AND (m).lr_p_value = 1,
+                  'Gamma-Gamma at q -> infinity ' || (m)::text) FROM ggq;
+SELECT check_that(abs(crm_gamma_gamma_expected_spend(m, 2, 20) / (95.0 / 6) - 1) < 1e-6
+                  AND crm_gamma_gamma_expected_spend(m, 5, 100) = crm_gamma_gamma_expected_spend(m, 0, 0),
+                  'Gamma-Gamma at q -> infinity: p theta for everyone') FROM ggq;
+
+-- Gamma-Gamma at p -> infinity: (1, 5), (1, 50), (2, 8), (2, 80), (3, 6), (3, 60). Reference "gg_p":
+-- q 1.0085242705 (SE 0.513072), c 11.1885589278 (7.286065), ln L -27.2995058530; p = Infinity,
+-- gamma = 0, scale = c; a repeat customer's expected spend is its own mean, a new one's c/(q - 1) =
+-- 1312.5532471837 (q - 1 is small: to 1e-3)
+CREATE TEMP TABLE spend_p AS
+  SELECT c AS customer, date '2020-01-01' + k AS day, (CASE WHEN k = 0 THEN 99 ELSE v END)::float8 AS amount
+  FROM (VALUES (1, 1, 5), (2, 1, 50), (3, 2, 8), (4, 2, 80), (5, 3, 6), (6, 3, 60)) s(c, x, v), generate_series(0, x) k;
+CREATE TEMP TABLE ggp AS SELECT crm_fit_gamma_gamma(crm_rfm_state(customer, day, amount, '2020-12-31', 1)) AS m FROM spend_p;
+SELECT check_that((m).boundary = 'p_to_infinity' AND (m).p = 'Infinity' AND (m).gamma = 0 AND (m).se_p IS NULL
+                  AND abs((m).q / 1.0085242705 - 1) < 1e-5 AND abs((m).scale / 11.1885589278 - 1) < 1e-5
+                  AND abs((m).se_q / 0.513072 - 1) < 1e-3 AND abs((m).se_scale / 7.286065 - 1) < 1e-3
+                  AND abs((m).log_likelihood - -27.2995058530) < 1e-8 AND (m).customers = 6,
+                  'Gamma-Gamma at p -> infinity ' || (m)::text) FROM ggp;
+SELECT check_that(crm_gamma_gamma_expected_spend(m, 2, 80) = 80 AND crm_gamma_gamma_expected_spend(m, 1, 5) = 5
+                  AND abs(crm_gamma_gamma_expected_spend(m, 0, 0) / 1312.5532471837 - 1) < 1e-3,
+                  'Gamma-Gamma at p -> infinity: the own mean') FROM ggp;
+
+-- CLV from both nested models: the NBD's purchases per period are (r + x) L / (alpha + T), so
+-- CLV = margin x spend x (r + x) L / (alpha + T) x sum_{i=1..n} (1 + d)^-i (hand arithmetic), spend the
+-- nested p theta (95/6 above)
+SELECT check_that(abs(crm_clv(b.m, g.m, 2, 30, 30, 20, 12, 4, 0.01, 0.3)
+                      - 0.3 * crm_gamma_gamma_expected_spend(g.m, 2, 20) * ((b.m).r + 2) * 4 / ((b.m).alpha + 30)
+                        * (SELECT sum(1 / 1.01 ^ i) FROM generate_series(1, 12) i)) < 1e-9
+                  AND abs(crm_clv(p.m, g.m, 2, 30, 30, 20, 12, 4, 0.01, 0.3) / crm_clv(b.m, g.m, 2, 30, 30, 20, 12, 4, 0.01, 0.3) - 1) < 1e-5,
+                  'CLV from the NBD and the nested spend model')
+FROM bg b, pn p, ggq g;
+
+-- sBG at homogeneous churn: the geometric cohort 1000 x 0.9^t. The geometric model: theta = D/E =
+-- 522/5216 (D = 1000 - 478 churned, E = 1000 + 900 + 810 + 729 + 656 + 590 + 531 periods at risk), SE
+-- sqrt(theta (1 - theta) / E) = 0.00415528120916166, ln L = 522 ln theta + 4694 ln(1 - theta) =
+-- -1696.5115086636208 (hand arithmetic); alpha = beta = Infinity
+CREATE TEMP TABLE sbg AS SELECT crm_fit_sbg('{1000, 900, 810, 729, 656, 590, 531, 478}') AS m;
+SELECT check_that((m).boundary = 'homogeneous_churn' AND (m).alpha = 'Infinity' AND (m).beta = 'Infinity'
+                  AND (m).se_alpha IS NULL AND (m).se_beta IS NULL AND abs((m).theta / (522.0 / 5216) - 1) < 1e-12
+                  AND abs((m).se_theta / 0.00415528120916166 - 1) < 1e-9 AND abs((m).log_likelihood - -1696.5115086636208) < 1e-9
+                  AND (m).customers = 1000 AND (m).lr_statistic = 0 AND (m).lr_p_value = 1,
+                  'sBG at homogeneous churn: the geometric ' || (m)::text) FROM sbg;
+-- the library has no prediction from the geometric model: every contract value refuses, naming it
+SELECT check_error($$SELECT crm_survival(m, 3) FROM sbg$$, '0A000',
+                   'crm_survival: the fit is on the boundary homogeneous_churn (alpha, beta -> infinity with alpha/(alpha+beta) '
+                   'fixed: every customer has the same churn probability theta (homogeneous churn)), where the library has no '
+                   'nested model to predict from');
+SELECT check_error($$SELECT crm_residual_lifetime_value(m, 4, 0.1, 100) FROM sbg$$, '0A000');
+SELECT check_error($$SELECT crm_expected_lifetime(m) FROM sbg$$, '0A000');
+
+-- BdW at homogeneous churn: 1000 897 794 725 649 588 523 455, the discrete Weibull. Reference "dw":
+-- theta 0.1016170945 (SE 0.008624), c 1.0213415684 (0.044665), ln L -1741.9242595920
+CREATE TEMP TABLE bdw AS SELECT crm_fit_bdw('{1000, 897, 794, 725, 649, 588, 523, 455}') AS m;
+SELECT check_that((m).boundary = 'homogeneous_churn' AND (m).alpha = 'Infinity' AND (m).beta = 'Infinity'
+                  AND abs((m).theta / 0.1016170945 - 1) < 1e-6 AND abs((m).c / 1.0213415684 - 1) < 1e-6
+                  AND abs((m).se_theta / 0.008624 - 1) < 1e-3 AND abs((m).se_c / 0.044665 - 1) < 1e-3
+                  AND abs((m).log_likelihood - -1741.9242595920) < 1e-8
+                  AND (m).k IS NULL AND (m).tau IS NULL AND (m).se_k IS NULL AND (m).se_tau IS NULL,
+                  'BdW at homogeneous churn: the discrete Weibull ' || (m)::text) FROM bdw;
+SELECT check_error($$SELECT crm_survival(m, 3) FROM bdw$$, '0A000');
+
+-- interior fits: boundary and the columns after it NULL
+SELECT check_that((m).boundary IS NULL AND (m).p IS NULL AND (m).se_p IS NULL AND (m).lr_statistic IS NULL
+                  AND (m).lr_p_value IS NULL, 'interior BG/NBD fit') FROM (SELECT crm_fit_bg_nbd(x, t_x, big_t) m FROM cdnow_summary) f;
+SELECT check_that((m).boundary IS NULL AND (m).theta IS NULL AND (m).lr_statistic IS NULL, 'interior sBG fit')
+FROM (SELECT crm_fit_sbg('{1000, 631, 468, 382, 326, 289, 262, 241}') m) f;
+
+-- a composite built by hand: the boundaries without a nested model refuse (0A000), a name that is
+-- not one of the model's boundaries is bad input, a NULL column the model needs gives NULL
+SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'b_to_zero', 1, NULL, 0, 1)::crm_bg_nbd, 2, 3, 4)$$,
+                   '0A000', 'crm_bg_nbd_p_alive: the fit is on the boundary b_to_zero (b -> 0: every customer drops out at the '
+                   'first chance), where the library has no nested model to predict from');
+SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'a_and_b_to_zero', 0.3, NULL, 0, 1)::crm_bg_nbd, 2, 3, 4)$$, '0A000');
+SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 1, 1, NULL, NULL, NULL, NULL, -10, 10, 5, 's_to_zero', NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4)$$,
+                   '22023', 'crm::bg_nbd: boundary must be NULL (an interior fit) or one of a_to_zero, b_to_zero, '
+                   'a_and_b_to_zero, homogeneous_dropout, not "s_to_zero"');
+SELECT check_error($$SELECT crm_gamma_gamma_expected_spend((6, 4, 15, NULL, NULL, NULL, 0, 0, 0, 'nonsense', NULL, NULL, NULL, NULL)::crm_gamma_gamma, 2, 20)$$,
+                   '22023');
+SELECT check_that(crm_bg_nbd_p_alive((0.5, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 'a_to_zero', 0, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4) IS NULL
+                  AND crm_bg_nbd_p_alive((0.5, 5, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 'a_to_zero', 0, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4) = 1,
+                  'a NULL column the nested model needs gives NULL; one it does not need is not read');
