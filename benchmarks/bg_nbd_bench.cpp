@@ -6,6 +6,7 @@
 // --write-synthetic=FILE` writes the 1M-customer sample used here (seed 2026) as CSV and exits, so
 // that SciPy fits exactly the same data. Data: $CRM_METRICS_DATA_DIR, else ../shared/data.
 #include <crm/models/bg_nbd.hpp>
+#include <crm/models/clv.hpp>
 #include <crm/models/generate.hpp>
 
 #include <benchmark/benchmark.h>
@@ -98,6 +99,18 @@ void bg_nbd_two_fits_1m_2threads(benchmark::State& state) {
   }
 }
 BENCHMARK(bg_nbd_two_fits_1m_2threads)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// customer_lifetime_value: one conditional expectation (a 2F1) per period, so its time grows with
+// `periods` (docs/models.md, BG/BB "Work and limits"). The worked example's customer 1 (x = 2,
+// t_x = 30.43, T = 38.86; docs/models.md, "Worked example: CDNOW"), months of 4.345 weeks.
+void bg_nbd_clv_periods(benchmark::State& state) {
+  const crm::rfm_row<double> c{2, 30.43, 38.86};
+  const crm::clv_horizon<double> h{.periods = state.range(0), .period_length = 4.345, .discount_rate = 0.01, .margin = 0.3};
+  for (auto _ : state) benchmark::DoNotOptimize(crm::try_customer_lifetime_value(cdnow_bg, c, 24.66, h));
+  state.counters["per_period"] =
+      benchmark::Counter(static_cast<double>(state.range(0)), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(bg_nbd_clv_periods)->ArgName("periods")->Arg(12)->Arg(120)->Arg(1200)->Unit(benchmark::kMicrosecond);
 
 int write_synthetic(const char* path) {
   std::FILE* f = std::fopen(path, "w");
