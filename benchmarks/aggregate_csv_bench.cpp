@@ -3,6 +3,8 @@
 // pandas comparison (benchmarks/compare_duckdb_pandas.py).
 //
 //   aggregate_csv_bench                       Google Benchmark: parsers on 1M generated orders
+//                                             (CRM_BENCH_CSV_ORDERS=N: N orders, e.g. BM_read_peak_memory
+//                                             on the 10M-order, 286 MiB log)
 //   aggregate_csv_bench --write-orders FILE N M [seed]     writes the generated order log
 //   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M]
 //                       [--round-records N] [--round-bytes N]   (rounds of add_parallel / scan_csv_into)
@@ -22,6 +24,7 @@
 #include <charconv>
 #include <chrono>
 #include <cinttypes>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,10 +61,15 @@ using order = crm::order<double>;
 // ---------------------------------------------------------------------------------------------
 // Google Benchmark part: one generated file of 1M orders (about 30 MB), read several ways.
 
+// CRM_BENCH_CSV_ORDERS=N makes it N orders over N / 10 customers instead (10000000: the 286 MiB log
+// docs/aggregation.md's memory figures read), written once to the temporary directory.
 const std::string& bench_file() {
   static const std::string path = [] {
-    const std::string p = (std::filesystem::temp_directory_path() / "crm_aggregate_csv_bench_1M.csv").string();
-    if (!std::filesystem::exists(p)) crm_bench::write_orders_csv(crm_bench::generate_orders(1'000'000, 100'000), p);
+    const char* env = std::getenv("CRM_BENCH_CSV_ORDERS");
+    const std::uint64_t n = env != nullptr && *env != '\0' ? std::strtoull(env, nullptr, 10) : 1'000'000;
+    const std::string name = n == 1'000'000 ? "crm_aggregate_csv_bench_1M.csv" : "crm_aggregate_csv_bench_" + std::to_string(n) + ".csv";
+    const std::string p = (std::filesystem::temp_directory_path() / name).string();
+    if (!std::filesystem::exists(p)) crm_bench::write_orders_csv(crm_bench::generate_orders(n, n / 10), p);
     return p;
   }();
   return path;
@@ -164,6 +172,55 @@ void BM_input(benchmark::State& st) {
                        static_cast<std::int64_t>(std::filesystem::file_size(bench_file())));
 }
 BENCHMARK(BM_input)->Args({0, 0})->Args({1, 1024})->Args({1, 16384})->Args({2, 64})->Args({2, 1024})->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The whole read's peak memory: crm::scan_csv on arg threads, a running sum per thread as the
+// callback (docs/aggregation.md, "Threads and memory"). Before each pass the process's peak
+// resident size (VmHWM) is reset to its current size (writing 5 to /proc/self/clear_refs, Linux
+// 4.0 and later); after it, peak_growth_KiB = VmHWM - the resident size at the start: what the
+// pass added at its worst (the largest over the passes): the reader's windows, buffers and threads. peak_KiB is VmHWM itself,
+// the whole process (this program's own data included).
+std::int64_t status_kib(const char* field) {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return -1;
+  char line[256];
+  std::int64_t v = -1;
+  const std::size_t len = std::strlen(field);
+  while (std::fgets(line, sizeof line, f) != nullptr)
+    if (std::strncmp(line, field, len) == 0) v = std::strtoll(line + len, nullptr, 10);
+  std::fclose(f);
+  return v;
+}
+bool reset_peak_resident() {
+  std::FILE* f = std::fopen("/proc/self/clear_refs", "w");
+  if (f == nullptr) return false;
+  const bool ok = std::fputs("5", f) >= 0;
+  return std::fclose(f) == 0 && ok;
+}
+void BM_read_peak_memory(benchmark::State& st) {
+  const crm::csv_format f{.threads = static_cast<unsigned>(st.range(0))};
+  const std::string& file = bench_file();
+  std::int64_t growth = 0, peak = 0;
+  for (auto _ : st) {
+    st.PauseTiming();
+    if (!reset_peak_resident()) return st.SkipWithError("cannot reset VmHWM (/proc/self/clear_refs)");
+    const std::int64_t rss0 = status_kib("VmRSS:");
+    st.ResumeTiming();
+    std::vector<double> sums(f.threads, 0.0);
+    const crm::csv_summary s = crm::scan_csv<order>(file, crm::order_columns{}, f, [&](unsigned w, std::span<const order> b) {
+      for (const order& o : b) sums[w] += o.amount;
+    });
+    benchmark::DoNotOptimize(sums.data());
+    if (!s.ok()) return st.SkipWithError(s.message().c_str());
+    st.PauseTiming();
+    peak = status_kib("VmHWM:");
+    growth = std::max(growth, peak - rss0);
+    st.ResumeTiming();
+  }
+  st.counters["peak_growth_KiB"] = static_cast<double>(growth);
+  st.counters["peak_KiB"] = static_cast<double>(peak);
+  st.counters["file_MiB"] = static_cast<double>(std::filesystem::file_size(file)) / 1048576.0;
+}
+BENCHMARK(BM_read_peak_memory)->Arg(2)->ArgName("threads")->UseRealTime()->Unit(benchmark::kMillisecond);
 
 #ifdef CRM_BENCH_FCCP
 // fast-cpp-csv-parser (Debian libfccp-dev): its own line reader (a background thread reads ahead)
