@@ -222,10 +222,11 @@ template <number T = double>
 }
 
 /// Largest support (number of possible tables) fisher_exact_test sums over, for float, double and
-/// long double (at most about 0.1 s here).
+/// long double (double: 0.19 s at the bound, benchmarks/statistics_bench.cpp, docs/statistics.md).
 inline constexpr count_t fisher_exact_max_support = 10'000'000;
-/// The same for other number types (Boost.Multiprecision: a cpp_dec_float_50 logarithm costs about
-/// 0.1 ms, so 10^4 tables take about 2 s; the bound keeps every call's time bounded).
+/// The same for other number types (Boost.Multiprecision: a table costs about 0.14 ms in
+/// cpp_dec_float_50, so 10^4 tables take about 1.4 s, benchmarks/statistics_bench.cpp; the bound keeps
+/// every call's time bounded).
 inline constexpr count_t fisher_exact_max_support_multiprecision = 10'000;
 
 /**
