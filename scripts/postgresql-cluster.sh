@@ -16,7 +16,7 @@ pg_install_packages() {
 }
 
 # pg_build_extension ROOT [ubsan]: configures ROOT/build/postgresql (only the extension) and builds
-# it; with `ubsan`, ROOT/build/postgresql-ubsan with -fsanitize=undefined (a report aborts the
+# it and its core test (crm_metrics_pg_core_test, beside the stage directory); with `ubsan`, ROOT/build/postgresql-ubsan with -fsanitize=undefined (a report aborts the
 # backend); prints the stage directory (lib/crm_metrics.so, extension/*). AddressSanitizer is not
 # offered: its runtime must be preloaded into the server, and Debian's postgres then hangs at
 # startup (docs/postgresql.md, "Sanitizers").
@@ -33,7 +33,7 @@ pg_build_extension() {
   cmake -S "$root" -B "$build" "${flags[@]}" -DCRM_METRICS_BUILD_POSTGRESQL=ON \
     -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_BENCHMARKS=OFF \
     -DCRM_METRICS_BUILD_REPORT=OFF -DCRM_METRICS_INSTALL=OFF >/dev/null
-  cmake --build "$build" --target crm_metrics_pg -j "$(nproc 2>/dev/null || echo 2)" >&2
+  cmake --build "$build" --target crm_metrics_pg crm_metrics_pg_core_test -j "$(nproc 2>/dev/null || echo 2)" >&2
   echo "$build/extensions/postgresql/stage"
 }
 
