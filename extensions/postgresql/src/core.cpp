@@ -12,6 +12,7 @@
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/clv.hpp>
 #include <crm/models/contractual.hpp>
+#include <crm/models/contractual_nested.hpp>
 #include <crm/models/gamma_gamma.hpp>
 #include <crm/models/homogeneous.hpp>
 #include <crm/models/nbd.hpp>
@@ -1297,92 +1298,66 @@ bool no_nested_prediction(crm::fit_boundary where, crm_pg_error* err) {
                                            crm::describe(where) + "), where the library has no nested model to predict from");
   return false;
 }
-// Calls f with the model a crm_bg_nbd composite describes and stores its result in out: BG/NBD (interior),
-// the NBD (a_to_zero), the homogeneous BG/NBD (homogeneous_dropout); false with an error otherwise.
+// The prediction of the model a composite describes, into `out`: `pick(where, v)` calls it with the
+// model for `where` (none: the fitted model; a boundary of `nested`: its nested model) and returns its
+// result, or nullopt when a column that model needs is NULL (then *is_null: the prediction is NULL).
+// A boundary of `refused` (the library has no nested model there) is CRM_PG_NOT_SUPPORTED; any other
+// name an error listing the model's boundaries (in crm::fit_boundary's order).
+template <class Pick>
+bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<crm::fit_boundary> nested,
+                std::initializer_list<crm::fit_boundary> refused, Pick&& pick, bool& is_null, double& out, crm_pg_error* err) {
+  const auto in = [](std::initializer_list<crm::fit_boundary> l, crm::fit_boundary b) { return std::find(l.begin(), l.end(), b) != l.end(); };
+  std::string names;
+  for (int k = 1; k <= static_cast<int>(crm::fit_boundary::power_law_survival); ++k)
+    if (const auto b = static_cast<crm::fit_boundary>(k); in(nested, b) || in(refused, b))
+      names += (names.empty() ? "" : ", ") + std::string(crm::to_string(b));
+  crm::fit_boundary where{};
+  if (!boundary_of(m, model, names.c_str(), where, err)) return false;
+  if (in(refused, where)) return no_nested_prediction(where, err);
+  if (where != crm::fit_boundary::none && !in(nested, where)) return not_a_boundary_of(model, names.c_str(), m.boundary, err);
+  const std::optional<crm::result<double>> r = pick(where, m.v);
+  if ((is_null = !r)) return true;
+  if (!*r) return set_error(err, r->error()), false;
+  out = **r;
+  return true;
+}
+// f of the model a crm_bg_nbd composite describes: BG/NBD (interior), the NBD (a_to_zero), the
+// homogeneous BG/NBD (homogeneous_dropout); b_to_zero and a_and_b_to_zero have none.
 template <class F>
 bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
-  constexpr const char* names = "a_to_zero, b_to_zero, a_and_b_to_zero, homogeneous_dropout";
-  crm::fit_boundary where{};
-  if (!boundary_of(m, "bg_nbd", names, where, err)) return false;
-  const double* p = m.v;
-  crm::result<double> r = 0.0;
-  switch (where) {
-    case crm::fit_boundary::none:
-      if ((is_null = !has(m, 4))) return true;
-      r = f(crm::bg_nbd<double>{p[0], p[1], p[2], p[3]});
-      break;
-    case crm::fit_boundary::a_to_zero:
-      if ((is_null = !has(m, 2))) return true;
-      r = f(crm::nbd<double>{p[0], p[1]});
-      break;
-    case crm::fit_boundary::homogeneous_dropout:
-      if ((is_null = !has_all(m, {0, 1, 4}))) return true;
-      r = f(crm::homogeneous_bg_nbd<double>{p[0], p[1], p[4]});
-      break;
-    case crm::fit_boundary::b_to_zero:
-    case crm::fit_boundary::a_and_b_to_zero: return no_nested_prediction(where, err);
-    default: return not_a_boundary_of("bg_nbd", names, m.boundary, err);
-  }
-  if (!r) return set_error(err, r.error()), false;
-  out = *r;
-  return true;
+  using B = crm::fit_boundary;
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<double>> {
+    if (where == B::a_to_zero) return has(m, 2) ? std::optional(f(crm::nbd<double>{p[0], p[1]})) : std::nullopt;
+    if (where == B::homogeneous_dropout)
+      return has_all(m, {0, 1, 4}) ? std::optional(f(crm::homogeneous_bg_nbd<double>{p[0], p[1], p[4]})) : std::nullopt;
+    return has(m, 4) ? std::optional(f(crm::bg_nbd<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
+  };
+  return with_model(m, "bg_nbd", {B::a_to_zero, B::homogeneous_dropout}, {B::b_to_zero, B::a_and_b_to_zero}, pick, is_null, out, err);
 }
 // The same for crm_pareto_nbd: Pareto/NBD, the NBD (s_to_zero, beta_to_infinity), the homogeneous
 // Pareto/NBD (homogeneous_death_rate).
 template <class F>
 bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
-  constexpr const char* names = "s_to_zero, beta_to_infinity, homogeneous_death_rate";
-  crm::fit_boundary where{};
-  if (!boundary_of(m, "pareto_nbd", names, where, err)) return false;
-  const double* p = m.v;
-  crm::result<double> r = 0.0;
-  switch (where) {
-    case crm::fit_boundary::none:
-      if ((is_null = !has(m, 4))) return true;
-      r = f(crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]});
-      break;
-    case crm::fit_boundary::s_to_zero:
-    case crm::fit_boundary::beta_to_infinity:
-      if ((is_null = !has(m, 2))) return true;
-      r = f(crm::nbd<double>{p[0], p[1]});
-      break;
-    case crm::fit_boundary::homogeneous_death_rate:
-      if ((is_null = !has_all(m, {0, 1, 4}))) return true;
-      r = f(crm::homogeneous_pareto_nbd<double>{p[0], p[1], p[4]});
-      break;
-    default: return not_a_boundary_of("pareto_nbd", names, m.boundary, err);
-  }
-  if (!r) return set_error(err, r.error()), false;
-  out = *r;
-  return true;
+  using B = crm::fit_boundary;
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<double>> {
+    if (where == B::s_to_zero || where == B::beta_to_infinity) return has(m, 2) ? std::optional(f(crm::nbd<double>{p[0], p[1]})) : std::nullopt;
+    if (where == B::homogeneous_death_rate)
+      return has_all(m, {0, 1, 4}) ? std::optional(f(crm::homogeneous_pareto_nbd<double>{p[0], p[1], p[4]})) : std::nullopt;
+    return has(m, 4) ? std::optional(f(crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
+  };
+  return with_model(m, "pareto_nbd", {B::s_to_zero, B::beta_to_infinity, B::homogeneous_death_rate}, {}, pick, is_null, out, err);
 }
 // The same for crm_gamma_gamma: Gamma-Gamma (p, q, gamma), or crm::gamma_gamma_nested at p_to_infinity
 // (shape q, scale) and q_to_infinity (shape p, scale).
 template <class F>
 bool with_spend_model(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
-  constexpr const char* names = "p_to_infinity, q_to_infinity";
-  crm::fit_boundary where{};
-  if (!boundary_of(m, "gamma_gamma", names, where, err)) return false;
-  const double* p = m.v;
-  crm::result<double> r = 0.0;
-  switch (where) {
-    case crm::fit_boundary::none:
-      if ((is_null = !has(m, 3))) return true;
-      r = f(crm::gamma_gamma<double>{p[0], p[1], p[2]});
-      break;
-    case crm::fit_boundary::p_to_infinity:
-      if ((is_null = !has_all(m, {1, 3}))) return true;
-      r = f(crm::gamma_gamma_nested<double>{where, p[1], p[3]});
-      break;
-    case crm::fit_boundary::q_to_infinity:
-      if ((is_null = !has_all(m, {0, 3}))) return true;
-      r = f(crm::gamma_gamma_nested<double>{where, p[0], p[3]});
-      break;
-    default: return not_a_boundary_of("gamma_gamma", names, m.boundary, err);
-  }
-  if (!r) return set_error(err, r.error()), false;
-  out = *r;
-  return true;
+  using B = crm::fit_boundary;
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<double>> {
+    if (where == B::p_to_infinity) return has_all(m, {1, 3}) ? std::optional(f(crm::gamma_gamma_nested<double>{where, p[1], p[3]})) : std::nullopt;
+    if (where == B::q_to_infinity) return has_all(m, {0, 3}) ? std::optional(f(crm::gamma_gamma_nested<double>{where, p[0], p[3]})) : std::nullopt;
+    return has(m, 3) ? std::optional(f(crm::gamma_gamma<double>{p[0], p[1], p[2]})) : std::nullopt;
+  };
+  return with_model(m, "gamma_gamma", {B::p_to_infinity, B::q_to_infinity}, {}, pick, is_null, out, err);
 }
 
 bool survey_row(const state_base* st, int what, double level, row_builder& row, crm_pg_error* err) {
@@ -1564,23 +1539,27 @@ bool crm_pg_contract_value(int weibull, const crm_pg_model* model, int what, int
                                "must be 0 to 7, as listed in the sql file"};
     }
   };
-  return guard(err, [&] {
-    crm::fit_boundary where{};
-    const char* name = weibull ? "bdw" : "sbg";
-    if (!boundary_of(*model, name, weibull ? "homogeneous_churn, power_law_survival" : "homogeneous_churn", where, err)) return false;
-    if (where != crm::fit_boundary::none) {
-      if (where != crm::fit_boundary::homogeneous_churn && (!weibull || where != crm::fit_boundary::power_law_survival))
-        return not_a_boundary_of(name, weibull ? "homogeneous_churn, power_law_survival" : "homogeneous_churn", model->boundary, err);
-      // the library predicts from neither nested model (the geometric or discrete Weibull, the power law)
-      return no_nested_prediction(where, err);
+  // crm_sbg: alpha, beta, theta; crm_bdw: alpha, beta, c, theta, k, tau (core.h). At homogeneous_churn
+  // the discrete Weibull (theta, c; sBG: c = 1, the geometric), at BdW's power_law_survival the power law
+  // (k, tau): crm::try_nested_contract_model's models (crm/models/contractual_nested.hpp).
+  const auto pick = [&](crm::fit_boundary where, const double* p) -> std::optional<crm::result<double>> {
+    using B = crm::fit_boundary;
+    if (where == B::none) {
+      if (!has(*model, weibull ? 3 : 2)) return std::nullopt;
+      return weibull ? value(crm::bdw<double>{.alpha = p[0], .beta = p[1], .c = p[2]}) : value(crm::sbg<double>{.alpha = p[0], .beta = p[1]});
     }
-    if ((*is_null = !has(*model, weibull ? 3 : 2))) return true;
-    const double* p = model->v;
-    const auto r = weibull ? value(crm::bdw<double>{.alpha = p[0], .beta = p[1], .c = p[2]})
-                           : value(crm::sbg<double>{.alpha = p[0], .beta = p[1]});
-    if (!r) return set_error(err, r.error()), false;
-    *out = *r;
-    return true;
+    if (where == B::homogeneous_churn) {
+      if (!has_all(*model, weibull ? std::initializer_list<int>{2, 3} : std::initializer_list<int>{2})) return std::nullopt;
+      return value(crm::discrete_weibull_churn<double>{.theta = weibull ? p[3] : p[2], .c = weibull ? p[2] : 1.0});
+    }
+    if (!has_all(*model, {4, 5})) return std::nullopt;
+    return value(crm::power_law_survival<double>{.k = p[4], .tau = p[5]});
+  };
+  return guard(err, [&] {
+    if (weibull)
+      return with_model(*model, "bdw", {crm::fit_boundary::homogeneous_churn, crm::fit_boundary::power_law_survival}, {}, pick, *is_null,
+                        *out, err);
+    return with_model(*model, "sbg", {crm::fit_boundary::homogeneous_churn}, {}, pick, *is_null, *out, err);
   });
 }
 

@@ -1232,7 +1232,9 @@ CRM_PG_FN(crm_fit_bdw_fn, crm_fit_contract_fn(fcinfo, 1))
 /* crm_contract_value(model crm_sbg | crm_bdw, what int, n bigint, discount_rate float8, margin float8):
  * the value `what` of core.h's crm_pg_contract_value; the SQL functions crm_survival, ... call it */
 static Datum crm_contract_value_fn(FunctionCallInfo fcinfo, int weibull) {
-  static const char* const names[3] = {"alpha", "beta", "c"}; /* (theta, k, tau: never predicted from) */
+  /* crm_sbg alpha, beta, theta; crm_bdw alpha, beta, c, theta, k, tau (core.h, crm_pg_model) */
+  static const char* const sbg_names[3] = {"alpha", "beta", "theta"};
+  static const char* const bdw_names[6] = {"alpha", "beta", "c", "theta", "k", "tau"};
   /* the SQL function of each `what`, named in its errors, where the library's field "period" is t */
   static const char* const fns[8] = {"crm_survival", "crm_churn_probability", "crm_retention_rate", "crm_expected_lifetime",
                                      "crm_discounted_expected_lifetime", "crm_discounted_expected_residual_lifetime",
@@ -1243,7 +1245,7 @@ static Datum crm_contract_value_fn(FunctionCallInfo fcinfo, int weibull) {
   double out = 0;
   bool null = false;
   crm_pg_error err;
-  crm_model_arg(fcinfo, 0, names, weibull ? 3 : 2, true, &m);
+  crm_model_arg(fcinfo, 0, weibull ? bdw_names : sbg_names, weibull ? 6 : 3, true, &m);
   if (!crm_pg_contract_value(weibull, &m, what, PG_GETARG_INT64(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), &out, &null, &err)) {
     if (err.status == CRM_PG_NOT_SUPPORTED) crm_raise_prediction(&err, NULL, fn);
     crm_raise_as(&err, NULL, fn, "period", "t");

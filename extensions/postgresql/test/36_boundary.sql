@@ -2,7 +2,7 @@
 -- on the boundary"): the row names the boundary, shows the model in the limit (0 or Infinity at the
 -- limit, NULL where not identified, the nested model's estimates otherwise) and the likelihood-ratio
 -- test, and the predictions answer from the nested model or refuse (0A000) where the library has
--- none. Each of these fits was an ERROR 22023 before. Expected values: SciPy,
+-- none (BG/NBD's b_to_zero and a_and_b_to_zero). Each of these fits was an ERROR 22023 before. Expected values: SciPy,
 -- PY=$(bash scripts/scipy-env.sh) && cd scripts && "$PY" postgresql_boundary_reference.py
 -- (its header says how each is computed), or hand arithmetic written beside them.
 
@@ -135,13 +135,15 @@ SELECT check_that((m).boundary = 'homogeneous_churn' AND (m).alpha = 'Infinity' 
                   AND abs((m).se_theta / 0.00415528120916166 - 1) < 1e-9 AND abs((m).log_likelihood - -1696.5115086636208) < 1e-9
                   AND (m).customers = 1000 AND (m).lr_statistic = 0 AND (m).lr_p_value = 1,
                   'sBG at homogeneous churn: the geometric ' || (m)::text) FROM sbg;
--- the library has no prediction from the geometric model: every contract value refuses, naming it
-SELECT check_error($$SELECT crm_survival(m, 3) FROM sbg$$, '0A000',
-                   'crm_survival: the fit is on the boundary homogeneous_churn (alpha, beta -> infinity with alpha/(alpha+beta) '
-                   'fixed: every customer has the same churn probability theta (homogeneous churn)), where the library has no '
-                   'nested model to predict from');
-SELECT check_error($$SELECT crm_residual_lifetime_value(m, 4, 0.1, 100) FROM sbg$$, '0A000');
-SELECT check_error($$SELECT crm_expected_lifetime(m) FROM sbg$$, '0A000');
+-- its contract values are the geometric model's (crm::discrete_weibull_churn, c = 1), by hand:
+-- S(3) = (1 - theta)^3 = (4694/5216)^3, E[T] = sum_{t >= 0} (1 - theta)^t = 1/theta = 5216/522,
+-- DERL(4 renewals, 0.1) = (1 - theta)(1 + d)/(d + theta) (memoryless: the same after any renewals),
+-- the residual lifetime value 100 times that; r(t) = 1 - theta. Before 2026-12-05 each refused (0A000).
+SELECT check_that(abs(crm_survival(m, 3) / power(4694.0 / 5216, 3) - 1) < 1e-14
+                  AND abs(crm_expected_lifetime(m) / (5216.0 / 522) - 1) < 1e-14
+                  AND abs(crm_residual_lifetime_value(m, 4, 0.1, 100) / (100 * (4694.0 / 5216) * 1.1 / (0.1 + 522.0 / 5216)) - 1) < 1e-13
+                  AND abs(crm_retention_rate(m, 5) / (4694.0 / 5216) - 1) < 1e-14,
+                  'sBG at homogeneous churn predicts from the geometric model') FROM sbg;
 
 -- BdW at homogeneous churn: 1000 897 794 725 649 588 523 455, the discrete Weibull. Reference "dw":
 -- theta 0.1016170945 (SE 0.008624), c 1.0213415684 (0.044665), ln L -1741.9242595920
@@ -152,7 +154,14 @@ SELECT check_that((m).boundary = 'homogeneous_churn' AND (m).alpha = 'Infinity' 
                   AND abs((m).log_likelihood - -1741.9242595920) < 1e-8
                   AND (m).k IS NULL AND (m).tau IS NULL AND (m).se_k IS NULL AND (m).se_tau IS NULL,
                   'BdW at homogeneous churn: the discrete Weibull ' || (m)::text) FROM bdw;
-SELECT check_error($$SELECT crm_survival(m, 3) FROM bdw$$, '0A000');
+-- its values are the discrete Weibull's: S(3) = (1 - theta)^(3^c), from the row's theta and c
+SELECT check_that(abs(crm_survival(m, 3) / power(1 - (m).theta, power(3, (m).c)) - 1) < 1e-13,
+                  'BdW at homogeneous churn predicts from the discrete Weibull') FROM bdw;
+-- a composite on BdW's power-law boundary, built by hand (k = 2, tau = 1.5: S(t) = min(1, (1.5/t)^2)):
+-- S(3) = 0.25; E[T] = S(0) + S(1) + 2.25 sum_{t >= 2} 1/t^2 = 2 + 2.25 (pi^2/6 - 1) (hand arithmetic)
+SELECT check_that(abs(crm_survival(m, 3) - 0.25) < 1e-15 AND abs(crm_expected_lifetime(m) / (2 + 2.25 * (pi() ^ 2 / 6 - 1)) - 1) < 1e-13,
+                  'BdW on the power-law boundary predicts from the power law')
+FROM (SELECT (0, 0, 'Infinity', NULL, NULL, NULL, -10, 100, 5, 'power_law_survival', 0, NULL, 2, NULL, 1.5, NULL, 0, 1)::crm_bdw AS m) x;
 
 -- interior fits: boundary and the columns after it NULL
 SELECT check_that((m).boundary IS NULL AND (m).p IS NULL AND (m).se_p IS NULL AND (m).lr_statistic IS NULL
