@@ -547,7 +547,10 @@ TEST_CASE("fit_boundary: to_string names every enumerator, describe gives its ph
                                              {b::homogeneous_churn, "homogeneous_churn"},
                                              {b::p_to_infinity, "p_to_infinity"},
                                              {b::q_to_infinity, "q_to_infinity"},
-                                             {b::power_law_survival, "power_law_survival"}};
+                                             {b::power_law_survival, "power_law_survival"},
+                                             {b::bb_no_dropout, "bb_no_dropout"},
+                                             {b::bb_homogeneous_dropout, "bb_homogeneous_dropout"},
+                                             {b::bb_homogeneous_purchase, "bb_homogeneous_purchase"}};
   for (const auto& [where, name] : names) {
     CHECK(std::string(crm::to_string(where)) == name);
     CHECK(std::string(crm::describe(where)) != "unknown");

@@ -21,6 +21,7 @@
 #include <crm/models/detail/special.hpp>
 #include <crm/models/fit.hpp>
 #include <crm/models/generate.hpp>
+#include <crm/models/nbd.hpp>
 
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
@@ -263,6 +264,164 @@ template <class T>
                           : quiet_lgamma(a + K) - quiet_lgamma(a) + quiet_lgamma(c - T(1)) - quiet_lgamma(c - T(1) + K);
   return (c - T(1)) / (g - T(1)) * -std::expm1(log_ratio);
 }
+
+/// The drop-out process of bb_nested_row_ll: none (nobody drops out), theta ~ Beta(gamma, delta) (the full
+/// model's), or one theta for everybody (homogeneous drop-out).
+enum class bb_dropout { none, beta, point };
+
+/// ln L of one row of the BG/BB model or of a model nested at its boundaries, and optionally its gradient
+/// and curvature. L is a sum of terms P(j) D, one "still active after n" (j = n - x non-purchases, D the
+/// probability of surviving n drop-out chances) and, unless nobody drops out, n - t_x "inactive from
+/// t_x+i+1" terms (j = t_x - x + i, D the probability of surviving t_x + i chances and dropping at the next):
+///   purchases, BetaP:  P(j) = B(a+x, b+j)/B(a,b)        (p ~ Beta(a, b); parameters v0 = a, v1 = b)
+///              point:  P(j) = p^x (1-p)^j               (p = q/(1+q); v0 = q, the odds)
+///   drop-out,  beta:   D = B(g, d+k)/B(g,d), B(g+1, d+k)/B(g,d)   (theta ~ Beta(g, d); v2 = g, v3 = d)
+///              point:  D = (1-theta)^k, theta (1-theta)^k        (theta = u/(1+u); v2 = u, the odds)
+///              none:   D = 1 (the "active" term only: Beta-Bernoulli, t_x does not matter)
+/// Summed in log space with a running maximum. `grad` receives d ln L / d(v0, v1, v2, v3) (0 for unused
+/// slots); `curv` (point processes only) receives v(1-v)/2 * (d^2 L / dv^2) / L for v = p (curv[0]) and
+/// v = theta (curv[1]), the heterogeneity score's row term (crm::boundary_report).
+template <class T, bool BetaP, bb_dropout Drop>
+T bb_nested_row_ll(T v0, T v1, T v2, T v3, count_t x_, count_t tx_, count_t n_, std::array<T, 4>* grad,
+                   std::array<T, 2>* curv = nullptr) {
+  const T x = static_cast<T>(x_), tx = static_cast<T>(tx_), n = static_cast<T>(n_);
+  const bool g_on = grad != nullptr, c_on = curv != nullptr;
+  // purchase side
+  T lb_ab = 0, base_a = 0, base_b = 0, lq = 0, l1q = 0, p = 0;
+  if constexpr (BetaP) {
+    lb_ab = bb_lbeta(v0, v1);
+    if (g_on) {
+      const T dab = quiet_digamma(v0 + v1);
+      base_a = quiet_digamma(v0) - dab, base_b = quiet_digamma(v1) - dab;
+    }
+  } else {
+    lq = std::log(v0), l1q = std::log1p(v0), p = v0 / (T(1) + v0);
+  }
+  // ln P(j) and its derivatives
+  struct side {
+    T l = 0, d0 = 0, d1 = 0, psi_b = 0, psi_ab = 0;
+  };
+  const auto purchase_at = [&](T j) {
+    side s;
+    if constexpr (BetaP) {
+      s.l = bb_lbeta(v0 + x, v1 + j) - lb_ab;
+      if (g_on) {
+        s.psi_b = quiet_digamma(v1 + j), s.psi_ab = quiet_digamma(v0 + v1 + x + j);
+        s.d0 = quiet_digamma(v0 + x) - s.psi_ab - base_a;
+        s.d1 = s.psi_b - s.psi_ab - base_b;
+      }
+    } else {
+      s.l = x * lq - (x + j) * l1q;
+      s.d0 = x / v0 - (x + j) / (T(1) + v0);
+    }
+    return s;
+  };
+  const auto purchase_step = [&](side& s, T j) {  // j -> j + 1
+    if constexpr (BetaP) {
+      s.l += std::log((v1 + j) / (v0 + v1 + x + j));
+      if (g_on) {
+        s.psi_b += T(1) / (v1 + j), s.psi_ab += T(1) / (v0 + v1 + x + j);
+        const T psi_ax = s.d0 + s.psi_ab - T(1) / (v0 + v1 + x + j) + base_a;  // digamma(a+x), unchanged
+        s.d0 = psi_ax - s.psi_ab - base_a;
+        s.d1 = s.psi_b - s.psi_ab - base_b;
+      }
+    } else {
+      s.l -= l1q;
+      s.d0 -= T(1) / (T(1) + v0);
+    }
+  };
+  const auto purchase_curv = [&](T j) {  // p(1-p)/2 * [x(x-1)/p^2 - 2xj/(p(1-p)) + j(j-1)/(1-p)^2]
+    if constexpr (BetaP) {
+      return T(0);
+    } else {
+      const T u = T(1) - p;
+      return (x * (x - T(1)) * u / p - T(2) * x * j + j * (j - T(1)) * p / u) / T(2);
+    }
+  };
+  // drop-out side
+  T lb_gd = 0, base_g = 0, base_d = 0, lu = 0, l1u = 0, theta = 0;
+  if constexpr (Drop == bb_dropout::beta) {
+    lb_gd = bb_lbeta(v2, v3);
+    if (g_on) {
+      const T dgd = quiet_digamma(v2 + v3);
+      base_g = quiet_digamma(v2) - dgd, base_d = quiet_digamma(v3) - dgd;
+    }
+  } else if constexpr (Drop == bb_dropout::point) {
+    lu = std::log(v2), l1u = std::log1p(v2), theta = v2 / (T(1) + v2);
+  }
+  // online log-sum-exp of the terms with their gradients and curvatures
+  T mx = -std::numeric_limits<T>::infinity(), sum = 0;
+  std::array<T, 4> acc{};
+  std::array<T, 2> cacc{};
+  const auto add = [&](T l, T d0, T d1, T d2, T d3, T c0, T c1) {
+    if (!(l > -std::numeric_limits<T>::infinity())) return;
+    if (l > mx) {
+      const T scale = sum > T(0) ? std::exp(mx - l) : T(0);
+      sum *= scale;
+      for (T& v : acc) v *= scale;
+      for (T& v : cacc) v *= scale;
+      mx = l;
+    }
+    const T w = std::exp(l - mx);
+    sum += w;
+    acc[0] += w * d0, acc[1] += w * d1, acc[2] += w * d2, acc[3] += w * d3;
+    cacc[0] += w * c0, cacc[1] += w * c1;
+  };
+  {  // still active after n
+    const side s = purchase_at(n - x);
+    T l = s.l, d2 = 0, d3 = 0, c1 = 0;
+    if constexpr (Drop == bb_dropout::beta) {
+      l += bb_lbeta(v2, v3 + n) - lb_gd;
+      if (g_on) {
+        const T psi_gdn = quiet_digamma(v2 + v3 + n);
+        d2 = quiet_digamma(v2) - psi_gdn - base_g;
+        d3 = quiet_digamma(v3 + n) - psi_gdn - base_d;
+      }
+    } else if constexpr (Drop == bb_dropout::point) {
+      l -= n * l1u;
+      d2 = -n / (T(1) + v2);
+      c1 = theta * n * (n - T(1)) / (T(2) * (T(1) - theta));
+    }
+    add(l, s.d0, s.d1, d2, d3, c_on ? purchase_curv(n - x) : T(0), c1);
+  }
+  if constexpr (Drop != bb_dropout::none) {
+    const count_t m = n_ - tx_;
+    if (m > 0) {
+      side s = purchase_at(tx - x);
+      T ld = 0, psi_d = 0, psi_gd1 = 0, psi_g1 = 0;
+      if constexpr (Drop == bb_dropout::beta) {
+        ld = bb_lbeta(v2 + T(1), v3 + tx) - lb_gd;
+        if (g_on) psi_d = quiet_digamma(v3 + tx), psi_gd1 = quiet_digamma(v2 + v3 + T(1) + tx), psi_g1 = quiet_digamma(v2 + T(1));
+      } else {
+        ld = lu - (tx + T(1)) * l1u;
+      }
+      for (count_t i = 0; i < m; ++i) {
+        const T k = tx + static_cast<T>(i), j = tx - x + static_cast<T>(i);
+        T d2 = 0, d3 = 0, c1 = 0;
+        if constexpr (Drop == bb_dropout::beta) {
+          d2 = psi_g1 - psi_gd1 - base_g;
+          d3 = psi_d - psi_gd1 - base_d;
+        } else {
+          d2 = T(1) / v2 - (k + T(1)) / (T(1) + v2);
+          c1 = (k * (k - T(1)) * theta - T(2) * k * (T(1) - theta)) / (T(2) * (T(1) - theta));
+        }
+        add(s.l + ld, s.d0, s.d1, d2, d3, c_on ? purchase_curv(j) : T(0), c1);
+        purchase_step(s, j);
+        if constexpr (Drop == bb_dropout::beta) {
+          ld += std::log((v3 + k) / (v2 + v3 + T(1) + k));
+          if (g_on) psi_d += T(1) / (v3 + k), psi_gd1 += T(1) / (v2 + v3 + T(1) + k);
+        } else {
+          ld -= l1u;
+        }
+      }
+    }
+  }
+  if (g_on) {
+    for (std::size_t i = 0; i < 4; ++i) (*grad)[i] = acc[i] / sum;
+  }
+  if (c_on) *curv = {cacc[0] / sum, cacc[1] / sum};
+  return mx + std::log(sum);
+}
 }  // namespace detail
 
 /**
@@ -476,6 +635,113 @@ struct bg_bb {
   }
 };
 
+namespace detail {
+/// alpha + beta or gamma + delta from which a converged BG/BB fit is compared with the boundaries at
+/// infinity (a Beta there has a standard deviation below 10 % of sqrt(m (1-m)), m its mean: the fit is on
+/// its way to the ridge).
+inline constexpr double bg_bb_ridge_check_scale = 1e2;
+/// gamma/(gamma+delta) below which a converged BG/BB fit is compared with the no-drop-out boundary.
+inline constexpr double bg_bb_no_dropout_check = 1e-3;
+/// Where a restart from a boundary's direction begins: alpha + beta or gamma + delta (homogeneous limits),
+/// delta with gamma = 1 (no drop-out).
+inline constexpr double bg_bb_ridge_scale = 1e3;
+
+/// The models nested in BG/BB at its boundaries (see bb_nested_row_ll).
+enum class bb_nested_kind { no_dropout, homogeneous_dropout, homogeneous_purchase };
+
+/// A nested BG/BB fit: its maximum-likelihood parameters with standard errors (alpha, beta: the Beta of
+/// p, for no_dropout and homogeneous_dropout; theta, the common drop-out probability, for
+/// homogeneous_dropout, 0 otherwise; p, gamma, delta for homogeneous_purchase), ln L and the heterogeneity
+/// score (crm::boundary_report): no_dropout d ln L / d theta at theta = 0; the homogeneous ones
+/// d ln L / d e at e = 0, e = 1/(a+b+1) of the collapsed Beta.
+struct bb_nested_fit {
+  fit_boundary where = fit_boundary::none;
+  double alpha = 0.0, beta = 0.0, theta = 0.0, p = 0.0, gamma = 0.0, delta = 0.0;
+  double alpha_se = 0.0, beta_se = 0.0, theta_se = 0.0, p_se = 0.0, gamma_se = 0.0, delta_se = 0.0;
+  double log_likelihood = 0.0;
+  double heterogeneity_score = 0.0;
+  convergence report{};
+};
+
+/// Fits a nested BG/BB model by fit_positive over (alpha, beta) [no_dropout], (alpha, beta, theta/(1-theta))
+/// [homogeneous_dropout] or (p/(1-p), gamma, delta) [homogeneous_purchase]; a probability's SE by the
+/// delta method, d v / d odds = (1-v)^2. Errors: the fit's (not_converged, not_identifiable: e.g. a
+/// probability running to 0 or 1).
+template <std::floating_point T, bb_nested_kind Kind>
+[[nodiscard]] result<bb_nested_fit> fit_bb_nested(std::span<const discrete_row<T>> rows, const fit_options& opt, const char* name) {
+  constexpr std::size_t N = Kind == bb_nested_kind::no_dropout ? 2 : 3;
+  constexpr bool beta_p = Kind != bb_nested_kind::homogeneous_purchase;
+  constexpr bb_dropout drop = Kind == bb_nested_kind::no_dropout            ? bb_dropout::none
+                              : Kind == bb_nested_kind::homogeneous_dropout ? bb_dropout::point
+                                                                            : bb_dropout::beta;
+  // the model's (v0, v1, v2, v3) from the fitted vector, and which slot each fitted parameter is
+  static constexpr std::array<std::size_t, 3> slot = beta_p ? std::array<std::size_t, 3>{0, 1, 2} : std::array<std::size_t, 3>{0, 2, 3};
+  const auto row_ll = [](const vec<N>& th, const discrete_row<T>& c, std::array<T, 4>* gr, std::array<T, 2>* cv) {
+    std::array<T, 4> v{};
+    for (std::size_t i = 0; i < N; ++i) v[slot[i]] = static_cast<T>(th[i]);
+    return bb_nested_row_ll<T, beta_p, drop>(v[0], v[1], v[2], v[3], c.frequency, c.recency, c.periods, gr, cv);
+  };
+  double customers = 0.0;
+  for (const discrete_row<T>& c : rows) customers += static_cast<double>(c.weight);
+  const auto nll = [&rows, &row_ll](const vec<N>& th, vec<N>& grad) -> double {
+    T ll = 0;
+    std::array<T, 4> acc{};
+    for (const discrete_row<T>& c : rows) {
+      std::array<T, 4> gr{};
+      ll += c.weight * row_ll(th, c, &gr, nullptr);
+      for (std::size_t i = 0; i < 4; ++i) acc[i] += c.weight * gr[i];
+    }
+    for (std::size_t i = 0; i < N; ++i) grad[i] = -static_cast<double>(acc[slot[i]]);
+    const double v = -static_cast<double>(ll);
+    return std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
+  };
+  vec<N> start{};
+  start.fill(1.0);
+  if constexpr (Kind == bb_nested_kind::homogeneous_dropout) start[2] = 0.25;
+  const result<positive_fit<N>> f = fit_positive<N>(nll, start, customers, opt, name);
+  if (!f) return f.error();
+  bb_nested_fit out;
+  out.log_likelihood = f->log_likelihood;
+  out.report = f->report;
+  const auto prob = [&f](std::size_t i, double& v, double& se) {
+    const double q = f->theta[i];
+    v = q / (1.0 + q);
+    se = f->standard_errors[i] / ((1.0 + q) * (1.0 + q));
+  };
+  T score = 0;
+  if constexpr (Kind == bb_nested_kind::no_dropout) {
+    out.where = fit_boundary::bb_no_dropout;
+    out.alpha = f->theta[0], out.beta = f->theta[1], out.alpha_se = f->standard_errors[0], out.beta_se = f->standard_errors[1];
+    // d ln L / d theta at 0: sum_i B(a+x, b+t_x-x+i) / B(a+x, b+n-x) - n
+    const T a = static_cast<T>(out.alpha), b = static_cast<T>(out.beta);
+    for (const discrete_row<T>& c : rows) {
+      const T x = static_cast<T>(c.frequency), tx = static_cast<T>(c.recency), n = static_cast<T>(c.periods);
+      const T alive = bb_lbeta(a + x, b + n - x);
+      T s = 0;
+      for (count_t i = 0; i < c.periods - c.recency; ++i) s += std::exp(bb_lbeta(a + x, b + tx - x + static_cast<T>(i)) - alive);
+      score += c.weight * (s - n);
+    }
+  } else {
+    if constexpr (Kind == bb_nested_kind::homogeneous_dropout) {
+      out.where = fit_boundary::bb_homogeneous_dropout;
+      out.alpha = f->theta[0], out.beta = f->theta[1], out.alpha_se = f->standard_errors[0], out.beta_se = f->standard_errors[1];
+      prob(2, out.theta, out.theta_se);
+    } else {
+      out.where = fit_boundary::bb_homogeneous_purchase;
+      prob(0, out.p, out.p_se);
+      out.gamma = f->theta[1], out.delta = f->theta[2], out.gamma_se = f->standard_errors[1], out.delta_se = f->standard_errors[2];
+    }
+    for (const discrete_row<T>& c : rows) {
+      std::array<T, 2> cv{};
+      (void)row_ll(f->theta, c, nullptr, &cv);
+      score += c.weight * (Kind == bb_nested_kind::homogeneous_dropout ? cv[1] : cv[0]);
+    }
+  }
+  out.heterogeneity_score = static_cast<double>(score);
+  return out;
+}
+}  // namespace detail
+
 /**
  * @brief Maximum-likelihood fit of the BG/BB model to (frequency, recency, periods, weight) rows.
  * Maximises sum_i w_i ln L_i (see bg_bb::log_likelihood) over (alpha, beta, gamma, delta) with
@@ -483,9 +749,18 @@ struct bg_bb {
  * inverse Hessian of -ln L. Fader, Hardie & Shang (2010) report alpha = 1.204, beta = 0.750,
  * gamma = 0.657, delta = 2.783 on the weighted donations data. Deterministic (start at all ones).
  * Compress identical rows first (crm::compress) for speed; the result is the same.
+ * Boundary maxima: where the likelihood is maximised on a boundary of the parameter space (nobody seen
+ * to drop out: gamma/(gamma+delta) -> 0; one drop-out probability for all: gamma, delta -> infinity; one
+ * transaction probability for all: alpha, beta -> infinity) the fit returns `errc::not_identifiable`
+ * naming it (field "gamma" or "alpha"), or with fit_options::on_boundary = boundary_policy::report the
+ * fit with crm::boundary_report filled in (fit_boundary::bb_no_dropout, bb_homogeneous_dropout,
+ * bb_homogeneous_purchase: the nested model's estimates, SEs, ln L, heterogeneity score and LR test);
+ * crm::try_nested_bg_bb_model turns the first two into a crm::beta_bernoulli to predict from
+ * (docs/models.md, "BG/BB: boundary maxima").
  * Errors: an invalid row (crm::validate); nobody with a repeat transaction, or nobody without
  * one, or no opportunity at all (`errc::not_identifiable`); invalid options;
- * `errc::not_converged`; `errc::not_identifiable` when the Hessian is not positive definite.
+ * `errc::not_converged`; `errc::not_identifiable` when the Hessian is not positive definite (also at
+ * the corners not named: gamma, delta -> 0 together, the binomial).
  */
 template <std::floating_point T>
 [[nodiscard]] result<fit_result<bg_bb<T>>> try_fit_bg_bb(std::span<const discrete_row<T>> rows,
@@ -503,6 +778,7 @@ template <std::floating_point T>
     return error_info{errc::not_identifiable, name, "frequency", "nobody made a repeat transaction"};
   if (!no_repeat)
     return error_info{errc::not_identifiable, name, "frequency", "every customer transacted at every opportunity"};
+  if (const error_info e = detail::check_fit_options(name, options)) return e;
   const auto nll = [rows](const detail::vec<4>& th, detail::vec<4>& grad) -> double {
     const T a = static_cast<T>(th[0]), b = static_cast<T>(th[1]), g = static_cast<T>(th[2]), d = static_cast<T>(th[3]);
     T ll = 0;
@@ -515,17 +791,107 @@ template <std::floating_point T>
     for (std::size_t i = 0; i < 4; ++i) grad[i] = -static_cast<double>(acc[i]);
     return -static_cast<double>(ll);
   };
-  const result<detail::positive_fit<4>> f = detail::fit_positive<4>(nll, {1.0, 1.0, 1.0, 1.0}, customers, options, name);
-  if (!f) return f.error();
+  // the optimizer's last point when the fit fails (fit_positive passes it here before its error)
+  detail::vec<4> at{};
+  bool have_at = false;
+  const auto last_point = [&at, &have_at](const detail::vec<4>& th) -> error_info {
+    at = th, have_at = true;
+    return {};
+  };
+  convergence last{};
+  const result<detail::positive_fit<4>> f = detail::fit_positive<4>(nll, {1.0, 1.0, 1.0, 1.0}, customers, options, name, last_point, &last);
+  const auto make = [](const detail::vec<4>& v) {
+    return bg_bb<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
+  };
+  const auto plain = [&]() -> result<fit_result<bg_bb<T>>> {
+    if (!f) return f.error();
+    return detail::to_fit_result<bg_bb<T>>(*f, make);
+  };
+  // The boundaries (docs/models.md, "BG/BB: boundary maxima"): compared only after a failed fit (not an
+  // interrupted one, nor one stopped by max_iterations or at a non-finite point), or a converged one that
+  // is on its way to a boundary (gamma + delta or alpha + beta >= bg_bb_ridge_check_scale, or a mean
+  // drop-out probability gamma/(gamma+delta) below bg_bb_no_dropout_check) or whose first stop certified
+  // no stationary point; with a penalizer never (it keeps the parameters inside). An ordinary fit (the
+  // donations', at alpha + beta 2.0, gamma + delta 3.4) costs nothing more.
+  if (options.penalizer != 0.0 || last.reason == stop_reason::interrupted) return plain();
+  if (!f && (!have_at || f.error().code == errc::not_finite || last.reason == stop_reason::max_iterations)) return plain();
+  const detail::vec<4> point = f ? f->theta : at;
+  const bool toward = point[0] + point[1] >= detail::bg_bb_ridge_check_scale || point[2] + point[3] >= detail::bg_bb_ridge_check_scale ||
+                      point[2] / (point[2] + point[3]) < detail::bg_bb_no_dropout_check;
+  if (f && !f->function_change_stop && !toward) return plain();
+  detail::vec<4> g{};
+  const double ll_point = f ? f->log_likelihood : -nll(point, g);
+  if (!std::isfinite(ll_point)) return plain();
+  const double tol = 1e-9 * std::max(1.0, std::abs(ll_point));
+  const fit_options nested_options = options.interrupt_only();
+  // The nested models: nobody drops out (the Beta-Bernoulli); a common drop-out probability; a common
+  // purchase probability. The most likely of those whose heterogeneity score is <= 0 (a local maximum of
+  // the full likelihood) is the candidate; one with a score > 0 says a better interior point exists, and
+  // the optimizer starts again from its direction (scale bg_bb_ridge_scale).
+  const result<detail::bb_nested_fit> nd = detail::fit_bb_nested<T, detail::bb_nested_kind::no_dropout>(rows, nested_options, name);
+  const result<detail::bb_nested_fit> hd = detail::fit_bb_nested<T, detail::bb_nested_kind::homogeneous_dropout>(rows, nested_options, name);
+  const result<detail::bb_nested_fit> hp = detail::fit_bb_nested<T, detail::bb_nested_kind::homogeneous_purchase>(rows, nested_options, name);
+  const result<detail::bb_nested_fit>* best = nullptr;
+  for (const result<detail::bb_nested_fit>* c : {&nd, &hd, &hp})
+    if (*c && (best == nullptr || (*c)->log_likelihood > (*best)->log_likelihood)) best = c;
+  if (best == nullptr) return plain();
+  const detail::bb_nested_fit& b = **best;
+  if (f && f->log_likelihood > b.log_likelihood + tol) return plain();
+  if (b.heterogeneity_score > 0.0) {
+    detail::vec<4> start = point;
+    const double S = detail::bg_bb_ridge_scale;
+    if (b.where == fit_boundary::bb_no_dropout) start = {b.alpha, b.beta, 1.0, S};
+    if (b.where == fit_boundary::bb_homogeneous_dropout) start = {b.alpha, b.beta, b.theta * S, (1.0 - b.theta) * S};
+    if (b.where == fit_boundary::bb_homogeneous_purchase) start = {b.p * S, (1.0 - b.p) * S, b.gamma, b.delta};
+    const result<detail::positive_fit<4>> f2 = detail::fit_positive<4>(nll, start, customers, options, name);
+    if (f2 && f2->log_likelihood > b.log_likelihood + tol) {
+      detail::positive_fit<4> out = *f2;  // the report counts both runs
+      out.report.iterations += last.iterations;
+      out.report.function_evaluations += last.function_evaluations;
+      return detail::to_fit_result<bg_bb<T>>(out, make);
+    }
+    return plain();  // the score says the limit is no maximum: no boundary to name
+  }
+  if (!f && !(b.log_likelihood >= ll_point - tol)) return plain();
+  // The boundary named.
+  if (options.on_boundary == boundary_policy::error) {
+    switch (b.where) {
+      case fit_boundary::bb_no_dropout:
+        return error_info{errc::not_identifiable, name, "gamma",
+                          "the likelihood is maximised on the boundary gamma/(gamma+delta) -> 0: no drop-out visible in the data "
+                          "(the Beta-Bernoulli limit)"};
+      case fit_boundary::bb_homogeneous_dropout:
+        return error_info{errc::not_identifiable, name, "gamma",
+                          "the likelihood is maximised on the boundary gamma, delta -> infinity with gamma/(gamma+delta) fixed: every "
+                          "customer has the same drop-out probability (homogeneous drop-out)"};
+      default:
+        return error_info{errc::not_identifiable, name, "alpha",
+                          "the likelihood is maximised on the boundary alpha, beta -> infinity with alpha/(alpha+beta) fixed: every "
+                          "customer has the same transaction probability (homogeneous purchase probability)"};
+    }
+  }
   fit_result<bg_bb<T>> out;
-  out.params = {static_cast<T>(f->theta[0]), static_cast<T>(f->theta[1]), static_cast<T>(f->theta[2]),
-                static_cast<T>(f->theta[3])};
-  out.standard_errors = {static_cast<T>(f->standard_errors[0]), static_cast<T>(f->standard_errors[1]),
-                         static_cast<T>(f->standard_errors[2]), static_cast<T>(f->standard_errors[3])};
-  out.covariance = detail::to_parameter_covariance<4>(f->covariance);
-  out.log_likelihood = f->log_likelihood;
-  out.customers = f->customers;
-  out.report = f->report;
+  out.params = make(point);
+  const double inf = std::numeric_limits<double>::infinity();
+  out.standard_errors = make(detail::vec<4>{inf, inf, inf, inf});
+  out.log_likelihood = ll_point;
+  out.customers = customers;
+  out.report = f ? f->report : last;
+  boundary_report& r = out.boundary;
+  r.where = b.where;
+  r.description = describe(b.where);
+  r.nested_fitted = true;
+  r.nested_parameters = b.where == fit_boundary::bb_no_dropout ? 2 : 3;
+  r.nested_log_likelihood = b.log_likelihood;
+  r.heterogeneity_score = b.heterogeneity_score;
+  if (b.where == fit_boundary::bb_homogeneous_purchase) {
+    r.nested_r = b.gamma, r.nested_alpha = b.delta, r.nested_r_se = b.gamma_se, r.nested_alpha_se = b.delta_se;
+    r.nested_purchase = b.p, r.nested_purchase_se = b.p_se;
+  } else {
+    r.nested_r = b.alpha, r.nested_alpha = b.beta, r.nested_r_se = b.alpha_se, r.nested_alpha_se = b.beta_se;
+    r.nested_dropout = b.theta, r.nested_dropout_se = b.theta_se;
+  }
+  if (const auto lr = try_boundary_likelihood_ratio(ll_point, b.log_likelihood)) r.lr_statistic = lr->statistic, r.lr_p_value = lr->p_value;
   return out;
 }
 template <std::floating_point T>
@@ -541,6 +907,176 @@ template <std::floating_point T>
 template <std::floating_point T>
 [[nodiscard]] fit_result<bg_bb<T>> fit_bg_bb(const std::vector<discrete_row<T>>& rows, const fit_options& options = {}) {
   return try_fit_bg_bb(std::span<const discrete_row<T>>(rows), options).value();
+}
+
+/**
+ * @brief The model nested in BG/BB at its drop-out boundaries: p ~ Beta(alpha, beta) as in BG/BB, and one
+ * drop-out probability theta for every customer (bb_homogeneous_dropout: gamma, delta -> infinity with
+ * gamma/(gamma+delta) -> theta), theta = 0 for nobody dropping out (bb_no_dropout: the Beta-Bernoulli).
+ * With A(j) = B(alpha+x, beta+j)/B(alpha,beta) and u = 1 - theta:
+ *   L = A(n-x) u^n + sum_{i=0}^{n-t_x-1} A(t_x-x+i) theta u^(t_x+i)      (theta = 0: L = A(n-x))
+ *   P(alive at n+k) = A(n-x) u^(n+k) / L
+ *   E[X(n)] = alpha/(alpha+beta) sum_{t=1}^n u^t = alpha/(alpha+beta) u (1 - u^n)/theta   (n alpha/(alpha+beta) at 0)
+ *   E[X(n, n+n*) | x, t_x, n] = N sum_{k<n*} u^k,  N = (alpha+x)/(alpha+beta+n) A(n-x) u^(n+1) / L
+ *   P(X(n) = x) = C(n,x) A(n-x) u^n + sum_{i=x}^{n-1} C(i,x) A(i-x) theta u^i
+ *   DERT(d) = N sum_{k>=0} u^k / (1+d)^(k+1) = N / (d + theta)
+ * (the limits of bg_bb's formulas: B(g, d+k)/B(g,d) -> u^k, B(g+1, d+k)/B(g,d) -> theta u^k; docs/models.md).
+ * Errors: alpha, beta not finite or <= 0; theta not finite or outside [0, 1); the row and argument errors
+ * of crm::bg_bb's predictions.
+ */
+template <std::floating_point T = double>
+struct beta_bernoulli {
+  T alpha{};  ///< Beta(alpha, beta): transaction probability p of an active customer (> 0)
+  T beta{};   ///< (> 0)
+  T theta{};  ///< the drop-out probability before each opportunity, the same for everybody (0 <= theta < 1)
+
+  [[nodiscard]] constexpr error_info check(const char* name) const noexcept {
+    if (!detail::bb_finite(alpha)) return {errc::not_finite, name, "alpha"};
+    if (!(alpha > T(0))) return {errc::out_of_range, name, "alpha", "model parameters must be > 0"};
+    if (!detail::bb_finite(beta)) return {errc::not_finite, name, "beta"};
+    if (!(beta > T(0))) return {errc::out_of_range, name, "beta", "model parameters must be > 0"};
+    if (!detail::bb_finite(theta)) return {errc::not_finite, name, "theta"};
+    if (!(theta >= T(0) && theta < T(1))) return {errc::out_of_range, name, "theta", "a drop-out probability in [0, 1)"};
+    return {};
+  }
+  [[nodiscard]] constexpr bool ok() const noexcept { return !check("beta_bernoulli"); }
+
+  /// ln L of one customer (weight ignored); nats.
+  [[nodiscard]] result<T> try_log_likelihood(const discrete_row<T>& c) const noexcept {
+    constexpr const char* name = "beta_bernoulli.log_likelihood";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_discrete_row(c, name)) return e;
+    return finite(row_ll(c), name);
+  }
+  [[nodiscard]] T log_likelihood(const discrete_row<T>& c) const { return try_log_likelihood(c).value(); }
+
+  /// P(active at opportunity n + ahead | x, t_x, n); 1 when theta = 0.
+  [[nodiscard]] result<T> try_probability_alive(const discrete_row<T>& c, count_t ahead = 1) const noexcept {
+    constexpr const char* name = "beta_bernoulli.probability_alive";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_discrete_row(c, name)) return e;
+    if (ahead < 0) return error_info{errc::negative, name, "ahead"};
+    const T n = static_cast<T>(c.periods + ahead);
+    const result<T> v = finite(std::exp(log_alive(c) + n * std::log1p(-theta) - row_ll(c)), name);
+    if (!v) return v;
+    return std::min(*v, T(1));
+  }
+  [[nodiscard]] T probability_alive(const discrete_row<T>& c, count_t ahead = 1) const { return try_probability_alive(c, ahead).value(); }
+
+  /// E[X(n)] of a new customer; transactions. Errors: n negative, fractional, not finite or >= 1e15.
+  [[nodiscard]] result<T> try_expected_purchases(T n) const noexcept {
+    constexpr const char* name = "beta_bernoulli.expected_purchases";
+    if (const error_info e = check(name)) return e;
+    const result<T> k = whole(n, name, "periods");
+    if (!k) return k;
+    return finite(alpha / (alpha + beta) * geometric_sum(*k, T(1) - theta) * (T(1) - theta), name);
+  }
+  [[nodiscard]] T expected_purchases(T n) const { return try_expected_purchases(n).value(); }
+
+  /// Expected transactions in the next n* opportunities of a customer with history (x, t_x, n).
+  [[nodiscard]] result<T> try_conditional_expected_purchases(const discrete_row<T>& c, T future_periods) const noexcept {
+    constexpr const char* name = "beta_bernoulli.conditional_expected_purchases";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_discrete_row(c, name)) return e;
+    const result<T> k = whole(future_periods, name, "future_periods");
+    if (!k) return k;
+    return finite(std::exp(log_next(c)) * geometric_sum(*k, T(1) - theta), name);
+  }
+  [[nodiscard]] T conditional_expected_purchases(const discrete_row<T>& c, T future_periods) const {
+    return try_conditional_expected_purchases(c, future_periods).value();
+  }
+
+  /// P(X(n) = x) of a new customer. Errors: x or n negative; x > n.
+  [[nodiscard]] result<T> try_probability_of_purchases(count_t x, count_t n) const noexcept {
+    constexpr const char* name = "beta_bernoulli.probability_of_purchases";
+    if (const error_info e = check(name)) return e;
+    if (x < 0) return error_info{errc::negative, name, "purchases"};
+    if (n < 0) return error_info{errc::negative, name, "periods"};
+    if (x > n) return error_info{errc::part_exceeds_whole, name, "purchases", "must not exceed periods"};
+    using detail::bb_lbeta;
+    using detail::quiet_lgamma;
+    const T tx = static_cast<T>(x), tn = static_cast<T>(n), lb = bb_lbeta(alpha, beta), lu = std::log1p(-theta);
+    const auto lchoose = [](T top, T k) { return quiet_lgamma(top + T(1)) - quiet_lgamma(k + T(1)) - quiet_lgamma(top - k + T(1)); };
+    T v = std::exp(lchoose(tn, tx) + bb_lbeta(alpha + tx, beta + tn - tx) - lb + tn * lu);
+    if (theta > T(0))
+      for (count_t i = x; i < n; ++i) {
+        const T ti = static_cast<T>(i);
+        v += std::exp(lchoose(ti, tx) + bb_lbeta(alpha + tx, beta + ti - tx) - lb + std::log(theta) + ti * lu);
+      }
+    const result<T> r = finite(v, name);
+    if (!r) return r;
+    return std::min(*r, T(1));
+  }
+  [[nodiscard]] T probability_of_purchases(count_t x, count_t n) const { return try_probability_of_purchases(x, n).value(); }
+
+  /// DERT(d) = N / (d + theta) (see above); discounted transactions. Errors: discount_rate <= 0 or not finite.
+  [[nodiscard]] result<T> try_discounted_expected_residual_transactions(const discrete_row<T>& c, T discount_rate) const noexcept {
+    constexpr const char* name = "beta_bernoulli.discounted_expected_residual_transactions";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_discrete_row(c, name)) return e;
+    if (!detail::bb_finite(discount_rate)) return error_info{errc::not_finite, name, "discount_rate"};
+    if (!(discount_rate > T(0))) return error_info{errc::out_of_range, name, "discount_rate", "must be > 0"};
+    return finite(std::exp(log_next(c)) / (discount_rate + theta), name);
+  }
+  [[nodiscard]] T discounted_expected_residual_transactions(const discrete_row<T>& c, T discount_rate) const {
+    return try_discounted_expected_residual_transactions(c, discount_rate).value();
+  }
+
+  friend constexpr bool operator==(const beta_bernoulli&, const beta_bernoulli&) = default;
+
+ private:
+  [[nodiscard]] T row_ll(const discrete_row<T>& c) const noexcept {
+    if (theta == T(0)) return log_alive(c);
+    const T u = theta / (T(1) - theta);
+    return detail::bb_nested_row_ll<T, true, detail::bb_dropout::point>(alpha, beta, u, T(0), c.frequency, c.recency, c.periods, nullptr);
+  }
+  // ln A(n-x)
+  [[nodiscard]] T log_alive(const discrete_row<T>& c) const noexcept {
+    const T x = static_cast<T>(c.frequency), n = static_cast<T>(c.periods);
+    return detail::bb_lbeta(alpha + x, beta + n - x) - detail::bb_lbeta(alpha, beta);
+  }
+  // ln N = ln[(alpha+x)/(alpha+beta+n) A(n-x) u^(n+1) / L]
+  [[nodiscard]] T log_next(const discrete_row<T>& c) const noexcept {
+    const T x = static_cast<T>(c.frequency), n = static_cast<T>(c.periods);
+    return std::log((alpha + x) / (alpha + beta + n)) + log_alive(c) + (n + T(1)) * std::log1p(-theta) - row_ll(c);
+  }
+  // sum_{k<K} u^k = (1 - u^K)/(1 - u), K at u = 1
+  [[nodiscard]] T geometric_sum(T K, T u) const noexcept {
+    if (theta == T(0)) return K;
+    return -std::expm1(K * std::log(u)) / theta;
+  }
+  [[nodiscard]] static result<T> finite(T v, const char* name) noexcept {
+    if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
+    return v;
+  }
+  [[nodiscard]] static constexpr result<T> whole(T v, const char* name, const char* field) noexcept {
+    if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, field};
+    if (v < T(0)) return error_info{errc::negative, name, field};
+    if (!(v < T(1e15))) return error_info{errc::out_of_range, name, field, "more than 1e15 opportunities"};
+    if (std::floor(v) != v) return error_info{errc::malformed, name, field, "must be a whole number of opportunities"};
+    return v;
+  }
+};
+
+/**
+ * @brief The model to predict from when a BG/BB fit ended on a drop-out boundary (boundary_policy::report):
+ * bb_no_dropout gives crm::beta_bernoulli{alpha = nested_r, beta = nested_alpha, theta = 0},
+ * bb_homogeneous_dropout the same with theta = nested_dropout. Never throws.
+ * Errors (errc::out_of_range on "boundary"): the fit ended at no boundary (its params are the estimates)
+ * or on bb_homogeneous_purchase (no nested prediction model: use the boundary report's p, gamma, delta);
+ * the nested fit's error when it failed.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<beta_bernoulli<T>> try_nested_bg_bb_model(const fit_result<bg_bb<T>>& fit) noexcept {
+  constexpr const char* name = "nested_bg_bb_model";
+  const boundary_report& b = fit.boundary;
+  if (b.where != fit_boundary::bb_no_dropout && b.where != fit_boundary::bb_homogeneous_dropout)
+    return error_info{errc::out_of_range, name, "boundary", "the fit did not end on the boundary bb_no_dropout or bb_homogeneous_dropout"};
+  if (!b.nested_fitted) return b.nested_error;
+  const beta_bernoulli<T> m{static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha),
+                            b.where == fit_boundary::bb_no_dropout ? T(0) : static_cast<T>(b.nested_dropout)};
+  if (const error_info e = m.check(name)) return e;
+  return m;
 }
 
 /// How many customers to draw with how many opportunities each, and the seed.

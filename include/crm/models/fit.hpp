@@ -17,7 +17,7 @@
 
 CRM_METRICS_BEGIN_NAMESPACE
 
-/// What a fit of BG/NBD, the modified BG/NBD, Pareto/NBD, sBG, BdW or Gamma-Gamma does when its likelihood has no
+/// What a fit of BG/NBD, the modified BG/NBD, Pareto/NBD, BG/BB, sBG, BdW or Gamma-Gamma does when its likelihood has no
 /// interior maximum and the optimizer runs to a boundary of the parameter space.
 enum class boundary_policy {
   error,   ///< return errc::not_identifiable naming the boundary (the default; existing callers rely on it)
@@ -114,6 +114,15 @@ enum class fit_boundary {
   /// for t >= 1 (a share 1 - tau^k churns at period 1 when tau < 1; nobody churns before period tau
   /// otherwise), the discrete Pareto
   power_law_survival,
+  /// BG/BB: gamma/(gamma+delta) -> 0 (gamma -> 0, or delta -> infinity): the drop-out probabilities theta ~
+  /// Beta(gamma, delta) collapse to 0, nobody drops out; the purchases are Beta-Bernoulli, p ~ Beta(alpha, beta)
+  bb_no_dropout,
+  /// BG/BB: gamma, delta -> infinity with gamma/(gamma+delta) -> theta: every customer has the same drop-out
+  /// probability theta before each opportunity (homogeneous drop-out)
+  bb_homogeneous_dropout,
+  /// BG/BB: alpha, beta -> infinity with alpha/(alpha+beta) -> p: every active customer transacts with the same
+  /// probability p at each opportunity (homogeneous purchase probability)
+  bb_homogeneous_purchase,
 };
 
 /// The enumerator's name, e.g. "homogeneous_dropout" (a static string; for files and logs).
@@ -131,6 +140,9 @@ enum class fit_boundary {
     case fit_boundary::p_to_infinity: return "p_to_infinity";
     case fit_boundary::q_to_infinity: return "q_to_infinity";
     case fit_boundary::power_law_survival: return "power_law_survival";
+    case fit_boundary::bb_no_dropout: return "bb_no_dropout";
+    case fit_boundary::bb_homogeneous_dropout: return "bb_homogeneous_dropout";
+    case fit_boundary::bb_homogeneous_purchase: return "bb_homogeneous_purchase";
   }
   return "unknown";
 }
@@ -161,6 +173,14 @@ enum class fit_boundary {
     case fit_boundary::power_law_survival:
       return "alpha -> 0, c -> infinity with alpha c fixed: power-law survival S(t) = min(1, (tau/t)^k) (the discrete Pareto; "
              "a share churns at period 1, or nobody before period tau, the rest on a power law of tenure)";
+    case fit_boundary::bb_no_dropout:
+      return "gamma/(gamma+delta) -> 0: no drop-out visible in the data (the Beta-Bernoulli limit, p ~ Beta(alpha, beta))";
+    case fit_boundary::bb_homogeneous_dropout:
+      return "gamma, delta -> infinity with gamma/(gamma+delta) fixed: every customer has the same drop-out probability theta "
+             "(homogeneous drop-out)";
+    case fit_boundary::bb_homogeneous_purchase:
+      return "alpha, beta -> infinity with alpha/(alpha+beta) fixed: every active customer has the same transaction probability p "
+             "(homogeneous purchase probability)";
   }
   return "unknown";
 }
@@ -236,6 +256,16 @@ struct boundary_report {
   // (tau < 1; Euler's gamma times [n_2 2^-k/(1 - 2^-k) - those churning after period 2 - those active
   // after period 1], n_2 those churning at period 2): <= 0, the limit is a local maximum; > 0, a better
   // interior point; for tau >= 1 it is 0 (the full ln L approaches the limit faster than any power of alpha).
+  // BG/BB (crm::try_fit_bg_bb): bb_no_dropout: the Beta-Bernoulli, 2 parameters, alpha in nested_r and beta in
+  // nested_alpha with their SEs, nested_dropout 0; heterogeneity_score is d ln L / d theta at theta = 0 (a
+  // homogeneous drop-out probability theta entering), sum w (sum_i A_i / A - n), A_i / A the ratios of the
+  // drop-out terms of L to its "alive" term: <= 0, no drop-out is a local maximum in that direction.
+  // bb_homogeneous_dropout: 3 parameters, alpha, beta in nested_r, nested_alpha, theta in nested_dropout, with
+  // their SEs; heterogeneity_score d ln L / d e at e = 1/(gamma+delta+1) = 0. bb_homogeneous_purchase: 3
+  // parameters, p in nested_purchase, gamma, delta in nested_r, nested_alpha, with their SEs;
+  // heterogeneity_score d ln L / d e at e = 1/(alpha+beta+1) = 0. (See docs/models.md, BG/BB.)
+  double nested_purchase = 0.0;     ///< BG/BB's bb_homogeneous_purchase: the common transaction probability p; 0 otherwise
+  double nested_purchase_se = 0.0;  ///< its standard error
 };
 
 /// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).

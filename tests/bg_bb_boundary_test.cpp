@@ -1,0 +1,284 @@
+// Tests of the boundary maxima of the BG/BB fit (<crm/models/bg_bb.hpp>): the nested models at
+// gamma/(gamma+delta) -> 0 (no drop-out, the Beta-Bernoulli), gamma, delta -> infinity (homogeneous
+// drop-out) and alpha, beta -> infinity (homogeneous purchase probability), their report and the
+// prediction model crm::beta_bernoulli.
+//
+// Reference values marked "SciPy" come from scripts/bg_bb_boundary_reference.py (run with
+// PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/bg_bb_boundary_reference.py): the limit
+// likelihoods written out with scipy.special.betaln and maximised by scipy.optimize.minimize
+// (Nelder-Mead then BFGS), standard errors from a central-difference Hessian (scripts/numdiff.py),
+// the full BG/BB likelihood along each boundary, and the heterogeneity scores in closed form (and, as
+// a check, as difference quotients of the full likelihood approaching them).
+#include "catch.hpp"
+#include "data_path.hpp"
+
+#include <crm/models/bg_bb.hpp>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+using Catch::Matchers::WithinAbs;
+using Catch::Matchers::WithinRel;
+
+namespace {
+bool has(const char* text, const char* part) { return std::string(text).find(part) != std::string::npos; }
+using row = crm::discrete_row<double>;
+// every customer transacted at the last opportunity: nobody can be seen to drop out
+const std::vector<row> last_opportunity{{1, 6, 6, 10}, {3, 6, 6, 20}, {6, 6, 6, 5}, {2, 6, 6, 30}, {5, 6, 6, 7}};
+// crm::generate(bg_bb{1.204, 0.75, 300, 1500}, {.customers = 3000, .periods = 6, .seed = 1}), compressed:
+// Beta(300, 1500) drop-out probabilities, nearly all 1/6
+const std::vector<row> homogeneous_theta{
+    {0, 0, 6, 892}, {1, 1, 6, 349}, {1, 2, 6, 101}, {1, 3, 6, 51}, {1, 4, 6, 28},  {1, 5, 6, 21}, {1, 6, 6, 25}, {2, 2, 6, 220},
+    {2, 3, 6, 93},  {2, 4, 6, 44},  {2, 5, 6, 38},  {2, 6, 6, 45}, {3, 3, 6, 117}, {3, 4, 6, 73}, {3, 5, 6, 56}, {3, 6, 6, 63},
+    {4, 4, 6, 103}, {4, 5, 6, 73},  {4, 6, 6, 88},  {5, 5, 6, 83}, {5, 6, 6, 160}, {6, 6, 6, 277}};
+// crm::generate(bg_bb{4000, 6000, 0.657, 2.783}, {.customers = 3000, .periods = 6, .seed = 1}), compressed:
+// Beta(4000, 6000) transaction probabilities, nearly all 0.4
+const std::vector<row> homogeneous_p{
+    {0, 0, 6, 972}, {1, 1, 6, 291}, {1, 2, 6, 155}, {1, 3, 6, 88}, {1, 4, 6, 55},  {1, 5, 6, 47}, {1, 6, 6, 49},  {2, 2, 6, 91},
+    {2, 3, 6, 109}, {2, 4, 6, 134}, {2, 5, 6, 131}, {2, 6, 6, 139}, {3, 3, 6, 42}, {3, 4, 6, 79}, {3, 5, 6, 131}, {3, 6, 6, 208},
+    {4, 4, 6, 25},  {4, 5, 6, 61},  {4, 6, 6, 136}, {5, 5, 6, 13}, {5, 6, 6, 40},  {6, 6, 6, 4}};
+const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+
+double total_ll(const crm::bg_bb<double>& m, const std::vector<row>& rows) {
+  double s = 0.0;
+  for (const row& c : rows) s += c.weight * m.log_likelihood(c);
+  return s;
+}
+void check_boundary_fit(const crm::fit_result<crm::bg_bb<double>>& f, crm::fit_boundary where) {
+  CHECK(f.boundary.where == where);
+  CHECK(std::string(f.boundary.description) == crm::describe(where));
+  CHECK(f.boundary.nested_fitted);
+  CHECK_FALSE(f.params_are_estimates());
+  CHECK(f.params.ok());
+  CHECK(std::isinf(f.standard_errors.alpha));
+  CHECK(std::isinf(f.standard_errors.delta));
+  CHECK_FALSE(f.covariance.available());
+  // the fit's point is within the optimizer's tolerance of the supremum, the nested ln L
+  CHECK_THAT(f.log_likelihood, WithinAbs(f.boundary.nested_log_likelihood, 1e-5));
+  CHECK(f.boundary.lr_statistic >= 0.0);
+  CHECK(f.boundary.lr_statistic < 1e-4);
+  CHECK(f.boundary.lr_p_value > 0.49);
+  CHECK(f.boundary.heterogeneity_score <= 0.0);
+}
+}  // namespace
+
+TEST_CASE("bg_bb boundary: enumerators are named", "[bg_bb][boundary]") {
+  CHECK(std::string(crm::to_string(crm::fit_boundary::bb_no_dropout)) == "bb_no_dropout");
+  CHECK(std::string(crm::to_string(crm::fit_boundary::bb_homogeneous_dropout)) == "bb_homogeneous_dropout");
+  CHECK(std::string(crm::to_string(crm::fit_boundary::bb_homogeneous_purchase)) == "bb_homogeneous_purchase");
+  CHECK(has(crm::describe(crm::fit_boundary::bb_no_dropout), "Beta-Bernoulli"));
+  CHECK(has(crm::describe(crm::fit_boundary::bb_homogeneous_dropout), "gamma, delta -> infinity"));
+  CHECK(has(crm::describe(crm::fit_boundary::bb_homogeneous_purchase), "alpha, beta -> infinity"));
+}
+
+TEST_CASE("bg_bb boundary: nobody seen to drop out ends on gamma/(gamma+delta) -> 0, the Beta-Bernoulli", "[bg_bb][boundary]") {
+  // Before: errc::not_identifiable "the Hessian of the log-likelihood is not positive definite" (the
+  // optimizer at gamma = 8e-7, delta = 6e4).
+  const auto e = crm::try_fit_bg_bb(last_opportunity);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::not_identifiable);
+  CHECK(e.error().field == std::string("gamma"));
+  CHECK(has(e.error().detail, "gamma/(gamma+delta) -> 0"));
+  CHECK_THROWS_AS(crm::fit_bg_bb(last_opportunity), crm::metric_error);
+  const auto r = crm::try_fit_bg_bb(last_opportunity, report);
+  REQUIRE(r);
+  check_boundary_fit(*r, crm::fit_boundary::bb_no_dropout);
+  const crm::boundary_report& b = r->boundary;
+  CHECK(b.nested_parameters == 2);
+  // SciPy: alpha = 8.037227336 (SE 5.7315457), beta = 9.724259106 (SE 6.9918293); lnL = -295.991826074840
+  CHECK_THAT(b.nested_r, WithinRel(8.037227336, 1e-5));
+  CHECK_THAT(b.nested_alpha, WithinRel(9.724259106, 1e-5));
+  CHECK_THAT(b.nested_r_se, WithinRel(5.7315457, 2e-3));
+  CHECK_THAT(b.nested_alpha_se, WithinRel(6.9918293, 2e-3));
+  CHECK_THAT(b.nested_log_likelihood, WithinRel(-295.991826074840, 1e-10));
+  CHECK(b.nested_dropout == 0.0);
+  // SciPy: no-drop-out score sum w (sum_i A_i/A - n) = -432 (every t_x = n: no drop-out term, -n per customer)
+  CHECK_THAT(b.heterogeneity_score, WithinRel(-432.0, 1e-12));
+  // The full likelihood approaches the limit along the boundary. SciPy, at SciPy's (alpha, beta):
+  // gamma, delta = 1e-3, 1: -296.168172413388; 1e-6, 1: -295.992002474786; 1, 1e6: -295.992258073532.
+  const double a = 8.037227336, bb = 9.724259106;
+  const double l1 = total_ll({a, bb, 1e-3, 1.0}, last_opportunity), l2 = total_ll({a, bb, 1e-6, 1.0}, last_opportunity);
+  CHECK_THAT(l1, WithinRel(-296.168172413388, 1e-10));
+  CHECK_THAT(l2, WithinRel(-295.992002474786, 1e-10));
+  CHECK_THAT(total_ll({a, bb, 1.0, 1e6}, last_opportunity), WithinRel(-295.992258073532, 1e-10));
+  CHECK(l1 < l2);
+  CHECK(l2 < b.nested_log_likelihood);
+  // the prediction model
+  const auto m = crm::try_nested_bg_bb_model(*r);
+  REQUIRE(m);
+  CHECK(m->theta == 0.0);
+  CHECK(m->alpha == b.nested_r);
+  CHECK(m->probability_alive({2, 6, 6, 1}) == 1.0);
+}
+
+TEST_CASE("bg_bb boundary: one drop-out probability for all ends on gamma, delta -> infinity", "[bg_bb][boundary]") {
+  // Before: errc::not_converged, "line search failed ..." at gamma = 4e4, delta = 2.3e5.
+  const auto e = crm::try_fit_bg_bb(homogeneous_theta);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::not_identifiable);
+  CHECK(e.error().field == std::string("gamma"));
+  CHECK(has(e.error().detail, "gamma, delta -> infinity"));
+  const auto r = crm::try_fit_bg_bb(homogeneous_theta, report);
+  REQUIRE(r);
+  check_boundary_fit(*r, crm::fit_boundary::bb_homogeneous_dropout);
+  const crm::boundary_report& b = r->boundary;
+  CHECK(b.nested_parameters == 3);
+  // SciPy: alpha = 1.108298673 (SE 0.093074577), beta = 0.6755867568 (SE 0.044924016),
+  // theta = 0.161120088 (SE 0.0047095161); lnL = -8781.423077568408
+  CHECK_THAT(b.nested_r, WithinRel(1.108298673, 1e-5));
+  CHECK_THAT(b.nested_alpha, WithinRel(0.6755867568, 1e-5));
+  CHECK_THAT(b.nested_dropout, WithinRel(0.161120088, 1e-5));
+  CHECK_THAT(b.nested_r_se, WithinRel(0.093074577, 2e-3));
+  CHECK_THAT(b.nested_alpha_se, WithinRel(0.044924016, 2e-3));
+  CHECK_THAT(b.nested_dropout_se, WithinRel(0.0047095161, 2e-3));
+  CHECK_THAT(b.nested_log_likelihood, WithinRel(-8781.423077568408, 1e-11));
+  // SciPy: score, closed form: -0.4370898079 (difference quotients -0.86655 at gamma+delta = 1e4, -0.480018 at 1e5)
+  CHECK_THAT(b.heterogeneity_score, WithinRel(-0.4370898079, 1e-3));
+  // SciPy: full lnL at gamma + delta = 1000: -8781.427788422319; 1e4: -8781.423164214704 (rising to the limit)
+  const double a = 1.108298673, bb = 0.6755867568, th = 0.161120088;
+  const double l3 = total_ll({a, bb, th * 1e3, (1 - th) * 1e3}, homogeneous_theta);
+  const double l4 = total_ll({a, bb, th * 1e4, (1 - th) * 1e4}, homogeneous_theta);
+  CHECK_THAT(l3, WithinRel(-8781.427788422319, 1e-11));
+  CHECK_THAT(l4, WithinRel(-8781.423164214704, 1e-11));
+  CHECK(l3 < l4);
+  CHECK(l4 < -8781.423077568408);
+  const auto m = crm::try_nested_bg_bb_model(*r);
+  REQUIRE(m);
+  CHECK(m->theta == b.nested_dropout);
+  // the nested model's ln L is the limit's
+  double s = 0.0;
+  for (const row& c : homogeneous_theta) s += c.weight * m->log_likelihood(c);
+  CHECK_THAT(s, WithinRel(b.nested_log_likelihood, 1e-12));
+}
+
+TEST_CASE("bg_bb boundary: one transaction probability for all ends on alpha, beta -> infinity", "[bg_bb][boundary]") {
+  // Before: errc::not_converged, "line search failed ..." at alpha = 8.8e5, beta = 1.3e6.
+  const auto e = crm::try_fit_bg_bb(homogeneous_p);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::not_identifiable);
+  CHECK(e.error().field == std::string("alpha"));
+  CHECK(has(e.error().detail, "alpha, beta -> infinity"));
+  const auto r = crm::try_fit_bg_bb(homogeneous_p, report);
+  REQUIRE(r);
+  check_boundary_fit(*r, crm::fit_boundary::bb_homogeneous_purchase);
+  const crm::boundary_report& b = r->boundary;
+  CHECK(b.nested_parameters == 3);
+  // SciPy: p = 0.4031338586 (SE 0.0061696887), gamma = 0.632253321 (SE 0.11222416),
+  // delta = 2.818331665 (SE 0.64191297); lnL = -9469.512124658153
+  CHECK_THAT(b.nested_purchase, WithinRel(0.4031338586, 1e-5));
+  CHECK_THAT(b.nested_r, WithinRel(0.632253321, 1e-5));
+  CHECK_THAT(b.nested_alpha, WithinRel(2.818331665, 1e-5));
+  CHECK_THAT(b.nested_purchase_se, WithinRel(0.0061696887, 2e-3));
+  CHECK_THAT(b.nested_r_se, WithinRel(0.11222416, 2e-3));
+  CHECK_THAT(b.nested_alpha_se, WithinRel(0.64191297, 2e-3));
+  CHECK_THAT(b.nested_log_likelihood, WithinRel(-9469.512124658153, 1e-11));
+  // SciPy: score, closed form: -35.08392853 (difference quotients -35.8344 at alpha+beta = 1e4, -35.1416 at 1e5)
+  CHECK_THAT(b.heterogeneity_score, WithinRel(-35.08392853, 1e-3));
+  // SciPy: full lnL at alpha + beta = 1000: -9469.554627553558; 1e4: -9469.515707735491 (rising to the limit)
+  const double p = 0.4031338586, g = 0.632253321, d = 2.818331665;
+  const double l3 = total_ll({p * 1e3, (1 - p) * 1e3, g, d}, homogeneous_p);
+  const double l4 = total_ll({p * 1e4, (1 - p) * 1e4, g, d}, homogeneous_p);
+  CHECK_THAT(l3, WithinRel(-9469.554627553558, 1e-11));
+  CHECK_THAT(l4, WithinRel(-9469.515707735491, 1e-11));
+  CHECK(l3 < l4);
+  CHECK(l4 < -9469.512124658153);
+  // no prediction model of its own
+  const auto m = crm::try_nested_bg_bb_model(*r);
+  REQUIRE_FALSE(m);
+  CHECK(m.error().code == crm::errc::out_of_range);
+  CHECK(m.error().field == std::string("boundary"));
+}
+
+TEST_CASE("bg_bb boundary: the donations fit stays interior, and the try_ forms never throw", "[bg_bb][boundary][data]") {
+  const auto file = crm_test::data_file("donations/donations.csv");
+  CRM_REQUIRE_DATA(file);
+  const auto rows = crm::read_discrete_csv(file);
+  const auto r = crm::try_fit_bg_bb(rows, report);
+  REQUIRE(r);
+  CHECK(r->boundary.where == crm::fit_boundary::none);
+  CHECK(r->params_are_estimates());
+  // Fader, Hardie & Shang (2010): alpha 1.204, beta 0.750, gamma 0.657, delta 2.783
+  CHECK_THAT(r->params.alpha, WithinRel(1.204, 0.01));
+  CHECK_THAT(r->params.beta, WithinRel(0.750, 0.01));
+  CHECK_THAT(r->params.gamma, WithinRel(0.657, 0.01));
+  CHECK_THAT(r->params.delta, WithinRel(2.783, 0.01));
+  const auto m = crm::try_nested_bg_bb_model(*r);
+  REQUIRE_FALSE(m);
+  CHECK(m.error().code == crm::errc::out_of_range);
+  // the try_ forms on degenerate and tiny data: errors or reports, never exceptions
+  const std::vector<std::vector<row>> sets{last_opportunity, homogeneous_theta, homogeneous_p,
+                                           {{1, 1, 3, 1}, {0, 0, 3, 1}}, {{2, 3, 3, 1}, {0, 0, 3, 1}}, {{1, 2, 3, 1}, {2, 3, 3, 1}},
+                                           {{1, 6, 6, 1e-300}, {0, 0, 6, 1e300}}};
+  for (const auto& s : sets) {
+    for (const crm::fit_options& o : {crm::fit_options{}, report, crm::fit_options{.max_iterations = 3, .on_boundary = crm::boundary_policy::report}}) {
+      CHECK_NOTHROW((void)crm::try_fit_bg_bb(s, o));
+      const auto f = crm::try_fit_bg_bb(s, o);
+      if (f) CHECK_NOTHROW((void)crm::try_nested_bg_bb_model(*f));
+    }
+  }
+}
+
+TEST_CASE("bg_bb boundary: a penalized fit is never compared; corners are not named", "[bg_bb][boundary]") {
+  // docs/models.md: "A penalized fit is never compared" (the penalty keeps the parameters inside)
+  for (const auto* s : {&last_opportunity, &homogeneous_theta, &homogeneous_p}) {
+    const auto f = crm::try_fit_bg_bb(*s, {.penalizer = 1e-3, .on_boundary = crm::boundary_policy::report});
+    if (f) CHECK(f->boundary.where == crm::fit_boundary::none);
+    else CHECK_FALSE(has(f.error().detail, "boundary"));
+  }
+  // a corner: (1, 2, 3) and (2, 3, 3), the optimizer running to alpha, beta -> infinity with gamma -> 0 (the
+  // binomial): still the optimizer's error, no boundary named
+  const std::vector<row> corner{{1, 2, 3, 1}, {2, 3, 3, 1}};
+  const auto c = crm::try_fit_bg_bb(corner, report);
+  REQUIRE_FALSE(c);
+  CHECK_FALSE(has(c.error().detail, "boundary"));
+}
+
+TEST_CASE("bg_bb boundary: beta_bernoulli predictions by hand", "[bg_bb][boundary]") {
+  // theta = 0: the Beta-Bernoulli, alpha = 2, beta = 3 (mean p 0.4)
+  const crm::beta_bernoulli<double> b0{2.0, 3.0, 0.0};
+  CHECK_THAT(b0.expected_purchases(5.0), WithinRel(2.0, 1e-15));  // 5 * 2/5
+  // P(X(2) = 1) = C(2,1) B(3,4)/B(2,3) = 2 (1/60)/(1/12) = 0.4
+  CHECK_THAT(b0.probability_of_purchases(1, 2), WithinRel(0.4, 1e-13));
+  CHECK(b0.probability_alive({2, 3, 5, 1}) == 1.0);
+  // (x, t_x, n) = (2, 3, 5): next 4 opportunities 4 (2+2)/(2+3+5) = 1.6; DERT(10 %) = 0.4 / 0.1 = 4
+  CHECK_THAT(b0.conditional_expected_purchases({2, 3, 5, 1}, 4.0), WithinRel(1.6, 1e-13));
+  CHECK_THAT(b0.discounted_expected_residual_transactions({2, 3, 5, 1}, 0.1), WithinRel(4.0, 1e-13));
+  // ln L = ln B(4, 6)/B(2, 3) = ln[(6 120 / 362880) / (1/12)] = ln(1/42)
+  CHECK_THAT(b0.log_likelihood({2, 3, 5, 1}), WithinRel(std::log(1.0 / 42.0), 1e-13));
+  // theta = 0.2, row (1, 1, 2): A(1) = B(3,4)/B(2,3) = 0.2, A(0) = B(3,3)/B(2,3) = 0.4;
+  // L = 0.2 * 0.8^2 + 0.4 * 0.2 * 0.8 = 0.192; P(alive at 3) = 0.2 * 0.8^3 / 0.192 = 8/15;
+  // N = 3/7 * 8/15 = 8/35; next 2: 8/35 (1 + 0.8) = 0.411428...; DERT(10 %) = (8/35)/(0.1 + 0.2) = 16/21;
+  // E[X(3)] = 0.4 (0.8 + 0.64 + 0.512) = 0.7808; P(X(2) = 1) = 2 * 0.2 * 0.64 + 0.4 * 0.2 * 0.8 = 0.32
+  for (const crm::beta_bernoulli<double>& m : {crm::beta_bernoulli<double>{2.0, 3.0, 0.2}}) {
+    const row c{1, 1, 2, 1};
+    CHECK_THAT(m.log_likelihood(c), WithinRel(std::log(0.192), 1e-13));
+    CHECK_THAT(m.probability_alive(c), WithinRel(8.0 / 15.0, 1e-13));
+    CHECK_THAT(m.conditional_expected_purchases(c, 2.0), WithinRel(8.0 / 35.0 * 1.8, 1e-13));
+    CHECK_THAT(m.discounted_expected_residual_transactions(c, 0.1), WithinRel(16.0 / 21.0, 1e-13));
+    CHECK_THAT(m.expected_purchases(3.0), WithinRel(0.7808, 1e-13));
+    CHECK_THAT(m.probability_of_purchases(1, 2), WithinRel(0.32, 1e-13));
+  }
+  // long double
+  const crm::beta_bernoulli<long double> ml{2.0L, 3.0L, 0.2L};
+  CHECK_THAT(static_cast<double>(ml.probability_alive({1, 1, 2, 1.0L})), WithinRel(8.0 / 15.0, 1e-15));
+  // errors name the field; try_ forms do not throw
+  CHECK(crm::beta_bernoulli<double>{2.0, 3.0, 1.0}.try_expected_purchases(1.0).error().field == std::string("theta"));
+  CHECK(crm::beta_bernoulli<double>{2.0, -3.0, 0.0}.try_expected_purchases(1.0).error().field == std::string("beta"));
+  CHECK(crm::beta_bernoulli<double>{std::nan(""), 3.0, 0.0}.try_expected_purchases(1.0).error().code == crm::errc::not_finite);
+  CHECK(b0.try_expected_purchases(1.5).error().code == crm::errc::malformed);
+  CHECK(b0.try_discounted_expected_residual_transactions({2, 3, 5, 1}, 0.0).error().field == std::string("discount_rate"));
+  CHECK(b0.try_probability_of_purchases(3, 2).error().code == crm::errc::part_exceeds_whole);
+  CHECK(b0.try_probability_alive({2, 1, 5, 1}).error().code == crm::errc::part_exceeds_whole);
+  CHECK_THROWS_AS(b0.probability_alive({2, 1, 5, 1}), crm::metric_error);
+  // the limit of bg_bb at gamma + delta = 1e6, where it differs from it by O(1/(gamma+delta)) (a check
+  // of the formulas against bg_bb's, different code)
+  const crm::bg_bb<double> big{2.0, 3.0, 0.2e6, 0.8e6};
+  const crm::beta_bernoulli<double> m{2.0, 3.0, 0.2};
+  const row c{2, 4, 7, 1};
+  CHECK_THAT(m.probability_alive(c), WithinRel(big.probability_alive(c), 2e-5));
+  CHECK_THAT(m.conditional_expected_purchases(c, 5.0), WithinRel(big.conditional_expected_purchases(c, 5.0), 2e-5));
+  CHECK_THAT(m.discounted_expected_residual_transactions(c, 0.1), WithinRel(big.discounted_expected_residual_transactions(c, 0.1), 2e-5));
+  CHECK_THAT(m.probability_of_purchases(2, 7), WithinRel(big.probability_of_purchases(2, 7), 2e-5));
+}
