@@ -1176,8 +1176,13 @@ bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_erro
         return false;
       rows.push_back(r);
     }
-    // (BG/BB has no boundary report in the library: its fit keeps its errors)
-    return fit_row(crm::try_fit_bg_bb<double>(std::span<const crm::discrete_row<double>>(rows), pg_fit_options()),
+    // BG/BB's fit under the default boundary policy: a boundary maximum is an ERROR naming it. (The
+    // library reports BG/BB's boundaries since 2026-12-05; crm_bg_bb has no boundary columns yet, and
+    // under boundary_policy::report this row would show the optimizer's last point as if it were an
+    // estimate.)
+    crm::fit_options bb_options = pg_fit_options();
+    bb_options.on_boundary = crm::boundary_policy::error;
+    return fit_row(crm::try_fit_bg_bb<double>(std::span<const crm::discrete_row<double>>(rows), bb_options),
                    [](const crm::bg_bb<double>& m) { return std::vector<double>{m.alpha, m.beta, m.gamma, m.delta}; }, out, err);
   }
   if (what == CRM_PG_RESULT_GAMMA_GAMMA) {

@@ -66,3 +66,12 @@ SELECT check_that(abs(w.s / f.s - 1) < 1e-12, 'pareto/nbd fit of weighted rows')
 FROM (SELECT (crm_fit_pareto_nbd(x, t_x, big_t, n::float8)).* FROM (SELECT x, t_x, big_t, count(*) n FROM cdnow_summary GROUP BY 1, 2, 3) c) w,
      (SELECT (crm_fit_pareto_nbd(x, t_x, big_t)).* FROM cdnow_summary) f;
 SELECT check_error($$SELECT crm_fit_bg_nbd(1, 1, 2, 'NaN')$$, '22023');
+
+-- A BG/BB fit whose likelihood is maximised on a boundary (here nobody is seen to drop out: every
+-- buyer bought at the last of 6 opportunities) is an ERROR naming it: the library reports BG/BB's
+-- boundaries (crm::fit_boundary::bb_no_dropout, ...) but crm_bg_bb has no boundary columns, and
+-- under the report policy the row would show the optimizer's last point as an estimate.
+SELECT check_error($$SELECT crm_fit_bg_bb(x, t, n, w) FROM (VALUES (6, 6, 6, 10), (3, 6, 6, 20), (1, 6, 6, 15), (0, 0, 6, 30),
+                                                                (2, 6, 6, 12), (5, 6, 6, 8)) v(x, t, n, w)$$,
+                   '22023', 'crm::fit_bg_bb: gamma cannot identify the model (the likelihood is maximised on the boundary '
+                   'gamma/(gamma+delta) -> 0: no drop-out visible in the data (the Beta-Bernoulli limit))');
