@@ -204,21 +204,35 @@ int main() {
       std::printf("cancel: %zu asks in %.3f s of CPU, longest stretch without one %.3f s, the last %.3f s before the end\n",
                   ask_times.size(), end - start, std::max(longest, end - prev), end - prev);
     }
-    // cancels at 55 %, 70 % and 85 % of that: each call ends within a quarter of it after its cancel
-    // (stopped, or over before the cancel came), and at least one is stopped
+    // cancels at 55 %, 70 % and 85 % of an uncancelled call's CPU time, each measured right before it
+    // (a fresh process's first calls fault their pages in and run 2-3x longer than the next ones, and a
+    // CI machine's load moves them by as much: CI once saw 0.9 and 1.3 s, then calls of 0.3-0.5 s that
+    // ended before a cancel placed by the first two): each call ends within a quarter of its
+    // measurement after its cancel (stopped, or over before the cancel came), and at least one is
+    // stopped; a call over before its cancel is tried again, up to 5 times.
     int stopped = 0;
     for (const double at : {0.55, 0.70, 0.85}) {
-      const double start = cpu_seconds();
-      cancel_cpu = start + at * whole;
-      crm_pg_error cancelled{};
-      const bool ok = crm_pg_state_result(st, CRM_PG_RESULT_BG_NBD, 0, 0, &row, &cancelled);
-      const double end = cpu_seconds();
-      cancel_cpu = -1;
-      std::printf("cancel at %.3f s of CPU: \"%s\" after %.3f s\n", at * whole, cancelled.message, end - start);
-      check(!ok && (cancelled.status == CRM_PG_CANCELED || std::strstr(cancelled.message, "nobody made") != nullptr),
-            std::string("the fit's error: ") + cancelled.message);
-      stopped += cancelled.status == CRM_PG_CANCELED;
-      check(end - start - at * whole < whole / 4, "the call ran on for a quarter of its time after the cancel");
+      for (int attempt = 0; attempt < 5; ++attempt) {
+        double measured = cpu_seconds();
+        crm_pg_error plain{};
+        (void)crm_pg_state_result(st, CRM_PG_RESULT_BG_NBD, 0, 0, &row, &plain);
+        measured = std::min(cpu_seconds() - measured, whole);
+        const double start = cpu_seconds();
+        cancel_cpu = start + at * measured;
+        crm_pg_error cancelled{};
+        const bool ok = crm_pg_state_result(st, CRM_PG_RESULT_BG_NBD, 0, 0, &row, &cancelled);
+        const double end = cpu_seconds();
+        cancel_cpu = -1;
+        std::printf("cancel at %.3f s of CPU (a call took %.3f s): \"%s\" after %.3f s\n", at * measured, measured, cancelled.message,
+                    end - start);
+        check(!ok && (cancelled.status == CRM_PG_CANCELED || std::strstr(cancelled.message, "nobody made") != nullptr),
+              std::string("the fit's error: ") + cancelled.message);
+        check(end - start - at * measured < measured / 4, "the call ran on for a quarter of its time after the cancel");
+        if (cancelled.status == CRM_PG_CANCELED) {
+          ++stopped;
+          break;
+        }
+      }
     }
     check(stopped > 0, "no call was stopped by its cancel");
     crm_pg_state_free(st);
