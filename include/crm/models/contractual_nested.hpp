@@ -86,6 +86,65 @@ template <std::floating_point T, class LogTerm>
   return nested_not_converged(name);
 }
 
+/// The curve f(first), ..., f(first + size - 1) of a nested model (`check` its parameters' error):
+/// S(0..periods) (first 0, size periods + 1, periods >= 0) or r(1..periods) (first 1, size periods,
+/// periods >= 1); at most 1e7 periods ("periods").
+template <std::floating_point T, class F>
+[[nodiscard]] result<std::vector<T>> nested_curve(const error_info& check, count_t periods, bool retention, F f, const char* name) {
+  if (check) return check;
+  if (retention && periods < 1) return error_info{errc::out_of_range, name, "periods", "must be >= 1"};
+  if (periods < 0) return error_info{errc::negative, name, "periods"};
+  if (periods > contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
+  const std::size_t first = retention ? 1 : 0;
+  std::vector<T> out(static_cast<std::size_t>(periods) + 1 - first);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = f(static_cast<T>(i + first));
+  return out;
+}
+
+/// The arguments of a nested model's DERL: renewals in 0 .. 2^63 - 1 - 2e7 ("renewals"), the discount
+/// rate finite and > 0 ("discount_rate").
+template <std::floating_point T>
+[[nodiscard]] error_info check_nested_residual(count_t renewals, T discount_rate, const char* name) noexcept {
+  if (renewals < 0) return error_info{errc::negative, name, "renewals"};
+  if (renewals > std::numeric_limits<count_t>::max() - 2 * contract_max_terms)
+    return error_info{errc::out_of_range, name, "renewals", "at most 2^63 - 1 - 2e7"};
+  return contract_core<T>::check_discount(discount_rate, name);
+}
+
+/// E[RLV] = margin * DERL of a nested model `m` (errors: DERL's, under `name`; margin negative or not
+/// finite; a non-finite result).
+template <std::floating_point T, class M>
+[[nodiscard]] result<T> nested_residual_lifetime_value(const M& m, count_t renewals, T discount_rate, T margin, const char* name) noexcept {
+  if (!contract_finite(margin)) return error_info{errc::not_finite, name, "margin"};
+  if (margin < T(0)) return error_info{errc::negative, name, "margin"};
+  const result<T> derl = m.try_discounted_expected_residual_lifetime(renewals, discount_rate);
+  if (!derl) return error_info{derl.error().code, name, derl.error().field, derl.error().detail};
+  const T v = margin * *derl;
+  if (!contract_finite(v)) return error_info{errc::not_finite, name, "result"};
+  return v;
+}
+
+/// ln L of cohorts of survivor counts under a nested model: a customer active at her cohort's last
+/// period k adds ln S(k) = log_survival(k), a churn at t ln S(t-1) + ln(1 - r(t)) = log_churn(t)
+/// (errors: invalid cohorts, as crm::fit_sbg; a non-finite result, "the data are impossible under the
+/// model").
+template <std::floating_point T, class LogSurvival, class LogChurn>
+[[nodiscard]] result<T> nested_log_likelihood(const error_info& check, std::span<const std::vector<count_t>> cohorts, LogSurvival log_survival,
+                                              LogChurn log_churn, const char* name) {
+  if (check) return check;
+  const result<contract_counts<T>> counts = tally_cohorts<T>(cohorts, name);
+  if (!counts) return counts.error();
+  nested_sum<T> ll;
+  for (std::size_t i = 1; i < counts->churned.size(); ++i) {
+    const T t = static_cast<T>(i);
+    if (counts->censored[i] > T(0)) ll.add(counts->censored[i] * log_survival(t));
+    if (counts->churned[i] > T(0)) ll.add(counts->churned[i] * log_churn(t));
+  }
+  const T v = ll.value();
+  if (!contract_finite(v)) return error_info{errc::not_finite, name, "result", "the data are impossible under the model"};
+  return v;
+}
+
 }  // namespace detail
 
 /**
@@ -152,23 +211,13 @@ struct discrete_weibull_churn {
   /// S(0), ..., S(periods). Errors: periods < 0 or > 1e7 ("periods").
   [[nodiscard]] result<std::vector<T>> try_survival_curve(count_t periods) const {
     constexpr const char* name = "discrete_weibull_churn.survival_curve";
-    if (auto e = check(name)) return e;
-    if (periods < 0) return error_info{errc::negative, name, "periods"};
-    if (periods > detail::contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
-    std::vector<T> out(static_cast<std::size_t>(periods) + 1);
-    for (std::size_t t = 0; t < out.size(); ++t) out[t] = std::exp(-step(T(0), static_cast<T>(t)));
-    return out;
+    return detail::nested_curve<T>(check(name), periods, false, [&](T t) { return std::exp(-step(T(0), t)); }, name);
   }
   [[nodiscard]] std::vector<T> survival_curve(count_t periods) const { return try_survival_curve(periods).value(); }
   /// r(1), ..., r(periods). Errors: periods < 1 or > 1e7 ("periods").
   [[nodiscard]] result<std::vector<T>> try_retention_curve(count_t periods) const {
     constexpr const char* name = "discrete_weibull_churn.retention_curve";
-    if (auto e = check(name)) return e;
-    if (periods < 1) return error_info{errc::out_of_range, name, "periods", "must be >= 1"};
-    if (periods > detail::contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
-    std::vector<T> out(static_cast<std::size_t>(periods));
-    for (std::size_t t = 1; t <= out.size(); ++t) out[t - 1] = retention(static_cast<T>(t));
-    return out;
+    return detail::nested_curve<T>(check(name), periods, true, [&](T t) { return retention(t); }, name);
   }
   [[nodiscard]] std::vector<T> retention_curve(count_t periods) const { return try_retention_curve(periods).value(); }
 
@@ -265,10 +314,7 @@ struct discrete_weibull_churn {
   [[nodiscard]] result<T> try_discounted_expected_residual_lifetime(count_t renewals, T discount_rate) const noexcept {
     constexpr const char* name = "discrete_weibull_churn.discounted_expected_residual_lifetime";
     if (auto e = check(name)) return e;
-    if (renewals < 0) return error_info{errc::negative, name, "renewals"};
-    if (renewals > std::numeric_limits<count_t>::max() - 2 * detail::contract_max_terms)
-      return error_info{errc::out_of_range, name, "renewals", "at most 2^63 - 1 - 2e7"};
-    if (auto e = detail::contract_core<T>::check_discount(discount_rate, name)) return e;
+    if (auto e = detail::check_nested_residual(renewals, discount_rate, name)) return e;
     if (c == T(1)) return (T(1) - theta) * (T(1) + discount_rate) / (discount_rate + theta);
     return residual(renewals + 1, discount_rate, name);
   }
@@ -278,14 +324,7 @@ struct discrete_weibull_churn {
   /// E[RLV] = margin * DERL(d | renewals). Unit: money. Errors: those of DERL; margin negative or not
   /// finite ("margin"); a non-finite result.
   [[nodiscard]] result<T> try_residual_lifetime_value(count_t renewals, T discount_rate, T margin) const noexcept {
-    constexpr const char* name = "discrete_weibull_churn.residual_lifetime_value";
-    if (!detail::contract_finite(margin)) return error_info{errc::not_finite, name, "margin"};
-    if (margin < T(0)) return error_info{errc::negative, name, "margin"};
-    const result<T> derl = try_discounted_expected_residual_lifetime(renewals, discount_rate);
-    if (!derl) return error_info{derl.error().code, name, derl.error().field, derl.error().detail};
-    const T v = margin * *derl;
-    if (!detail::contract_finite(v)) return error_info{errc::not_finite, name, "result"};
-    return v;
+    return detail::nested_residual_lifetime_value(*this, renewals, discount_rate, margin, "discrete_weibull_churn.residual_lifetime_value");
   }
   [[nodiscard]] T residual_lifetime_value(count_t renewals, T discount_rate, T margin) const {
     return try_residual_lifetime_value(renewals, discount_rate, margin).value();
@@ -296,18 +335,9 @@ struct discrete_weibull_churn {
   /// Unit: nats. Errors: invalid cohorts (as crm::fit_sbg); a result that is not finite (`errc::not_finite`).
   [[nodiscard]] result<T> try_log_likelihood(std::span<const std::vector<count_t>> cohorts) const {
     constexpr const char* name = "discrete_weibull_churn.log_likelihood";
-    if (auto e = check(name)) return e;
-    const result<detail::contract_counts<T>> counts = detail::tally_cohorts<T>(cohorts, name);
-    if (!counts) return counts.error();
-    detail::nested_sum<T> ll;
-    for (std::size_t i = 1; i < counts->churned.size(); ++i) {
-      const T t = static_cast<T>(i);
-      if (counts->censored[i] > T(0)) ll.add(-counts->censored[i] * step(T(0), t));
-      if (counts->churned[i] > T(0)) ll.add(counts->churned[i] * (-step(T(0), t - T(1)) + std::log(-std::expm1(-step(t - T(1), t)))));
-    }
-    const T v = ll.value();
-    if (!detail::contract_finite(v)) return error_info{errc::not_finite, name, "result", "the data are impossible under the model"};
-    return v;
+    return detail::nested_log_likelihood<T>(
+        check(name), cohorts, [&](T t) { return -step(T(0), t); },
+        [&](T t) { return -step(T(0), t - T(1)) + std::log(-std::expm1(-step(t - T(1), t))); }, name);
   }
   [[nodiscard]] T log_likelihood(std::span<const std::vector<count_t>> cohorts) const { return try_log_likelihood(cohorts).value(); }
 
@@ -397,23 +427,13 @@ struct power_law_survival {
   /// S(0), ..., S(periods). Errors: periods < 0 or > 1e7.
   [[nodiscard]] result<std::vector<T>> try_survival_curve(count_t periods) const {
     constexpr const char* name = "power_law_survival.survival_curve";
-    if (auto e = check(name)) return e;
-    if (periods < 0) return error_info{errc::negative, name, "periods"};
-    if (periods > detail::contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
-    std::vector<T> out(static_cast<std::size_t>(periods) + 1);
-    for (std::size_t t = 0; t < out.size(); ++t) out[t] = std::exp(-k * log_ratio(g(static_cast<T>(t)), tau));
-    return out;
+    return detail::nested_curve<T>(check(name), periods, false, [&](T t) { return std::exp(-k * log_ratio(g(t), tau)); }, name);
   }
   [[nodiscard]] std::vector<T> survival_curve(count_t periods) const { return try_survival_curve(periods).value(); }
   /// r(1), ..., r(periods). Errors: periods < 1 or > 1e7.
   [[nodiscard]] result<std::vector<T>> try_retention_curve(count_t periods) const {
     constexpr const char* name = "power_law_survival.retention_curve";
-    if (auto e = check(name)) return e;
-    if (periods < 1) return error_info{errc::out_of_range, name, "periods", "must be >= 1"};
-    if (periods > detail::contract_max_terms) return error_info{errc::out_of_range, name, "periods", "at most 1e7 periods"};
-    std::vector<T> out(static_cast<std::size_t>(periods));
-    for (std::size_t t = 1; t <= out.size(); ++t) out[t - 1] = std::exp(log_retention(static_cast<T>(t)));
-    return out;
+    return detail::nested_curve<T>(check(name), periods, true, [&](T t) { return std::exp(log_retention(t)); }, name);
   }
   [[nodiscard]] std::vector<T> retention_curve(count_t periods) const { return try_retention_curve(periods).value(); }
 
@@ -499,10 +519,7 @@ struct power_law_survival {
   [[nodiscard]] result<T> try_discounted_expected_residual_lifetime(count_t renewals, T discount_rate) const noexcept {
     constexpr const char* name = "power_law_survival.discounted_expected_residual_lifetime";
     if (auto e = check(name)) return e;
-    if (renewals < 0) return error_info{errc::negative, name, "renewals"};
-    if (renewals > std::numeric_limits<count_t>::max() - 2 * detail::contract_max_terms)
-      return error_info{errc::out_of_range, name, "renewals", "at most 2^63 - 1 - 2e7"};
-    if (auto e = detail::contract_core<T>::check_discount(discount_rate, name)) return e;
+    if (auto e = detail::check_nested_residual(renewals, discount_rate, name)) return e;
     return residual(renewals + 1, discount_rate, name);
   }
   [[nodiscard]] T discounted_expected_residual_lifetime(count_t renewals, T discount_rate) const {
@@ -511,14 +528,7 @@ struct power_law_survival {
   /// E[RLV] = margin * DERL(d | renewals). Unit: money. Errors: those of DERL; margin negative or not
   /// finite ("margin"); a non-finite result.
   [[nodiscard]] result<T> try_residual_lifetime_value(count_t renewals, T discount_rate, T margin) const noexcept {
-    constexpr const char* name = "power_law_survival.residual_lifetime_value";
-    if (!detail::contract_finite(margin)) return error_info{errc::not_finite, name, "margin"};
-    if (margin < T(0)) return error_info{errc::negative, name, "margin"};
-    const result<T> derl = try_discounted_expected_residual_lifetime(renewals, discount_rate);
-    if (!derl) return error_info{derl.error().code, name, derl.error().field, derl.error().detail};
-    const T v = margin * *derl;
-    if (!detail::contract_finite(v)) return error_info{errc::not_finite, name, "result"};
-    return v;
+    return detail::nested_residual_lifetime_value(*this, renewals, discount_rate, margin, "power_law_survival.residual_lifetime_value");
   }
   [[nodiscard]] T residual_lifetime_value(count_t renewals, T discount_rate, T margin) const {
     return try_residual_lifetime_value(renewals, discount_rate, margin).value();
@@ -529,19 +539,9 @@ struct power_law_survival {
   /// tau) or another non-finite result (`errc::not_finite`, "the data are impossible under the model").
   [[nodiscard]] result<T> try_log_likelihood(std::span<const std::vector<count_t>> cohorts) const {
     constexpr const char* name = "power_law_survival.log_likelihood";
-    if (auto e = check(name)) return e;
-    const result<detail::contract_counts<T>> counts = detail::tally_cohorts<T>(cohorts, name);
-    if (!counts) return counts.error();
-    detail::nested_sum<T> ll;
-    for (std::size_t i = 1; i < counts->churned.size(); ++i) {
-      const T t = static_cast<T>(i);
-      if (counts->censored[i] > T(0)) ll.add(-counts->censored[i] * k * log_ratio(g(t), tau));
-      if (counts->churned[i] > T(0))
-        ll.add(counts->churned[i] * (-k * log_ratio(g(t - T(1)), tau) + std::log(-std::expm1(log_retention(t)))));
-    }
-    const T v = ll.value();
-    if (!detail::contract_finite(v)) return error_info{errc::not_finite, name, "result", "the data are impossible under the model"};
-    return v;
+    return detail::nested_log_likelihood<T>(
+        check(name), cohorts, [&](T t) { return -k * log_ratio(g(t), tau); },
+        [&](T t) { return -k * log_ratio(g(t - T(1)), tau) + std::log(-std::expm1(log_retention(t))); }, name);
   }
   [[nodiscard]] T log_likelihood(std::span<const std::vector<count_t>> cohorts) const { return try_log_likelihood(cohorts).value(); }
 
