@@ -1013,99 +1013,80 @@ bool unexpected_boundary(const crm::boundary_report& b, const char* model, crm_p
   return false;
 }
 
+// A fit's row: the library's error for a failed fit; nested_failed's for a boundary whose nested model
+// did not fit (where `needs_nested(where)`); else the columns `columns(params, ses, boundary)` gives,
+// nullopt for a boundary the extension does not show.
+template <class M, class NeedsNested, class Columns>
+bool boundary_fit_row(const crm::result<crm::fit_result<M>>& f, const char* model, NeedsNested needs_nested, Columns columns,
+                      row_builder& out, crm_pg_error* err) {
+  if (!f) return set_error(err, f.error()), false;
+  const crm::boundary_report& b = f->boundary;
+  if (b.where != crm::fit_boundary::none && !b.nested_fitted && needs_nested(b.where)) return nested_failed(b, model, err);
+  const std::optional<fit_columns> c = columns(f->params, f->standard_errors, b, f->log_likelihood);
+  if (!c) return unexpected_boundary(b, model, err);
+  write_fit(out, *c, f->customers, f->report.iterations, b);
+  return true;
+}
+constexpr auto every_boundary = [](crm::fit_boundary) { return true; };
+
 // crm_bg_nbd: r, alpha, a, b, SEs, ..., boundary, p, se_p, LR test. p = lim a/(a+b), the mean drop-out
 // probability per chance: 0 at a_to_zero (the NBD: nobody drops out; b is not identified there, NULL),
 // the homogeneous model's p at homogeneous_dropout (a = b = Infinity), 1 at b_to_zero, the share
 // dropping out at the first chance at a_and_b_to_zero; at those two, which have no nested model, r and
 // alpha are where the fit stopped (no SE).
 bool bg_nbd_row(const crm::result<crm::fit_result<crm::bg_nbd<double>>>& f, row_builder& out, crm_pg_error* err) {
-  constexpr const char* model = "fit_bg_nbd";
-  if (!f) return set_error(err, f.error()), false;
-  const auto& m = f->params;
-  const auto& se = f->standard_errors;
-  const crm::boundary_report& b = f->boundary;
-  fit_columns c;
-  switch (b.where) {
-    case crm::fit_boundary::none:
-      c = {{m.r, m.alpha, m.a, m.b}, {se.r, se.alpha, se.a, se.b}, {{}, {}}, f->log_likelihood, false};
-      break;
-    case crm::fit_boundary::a_to_zero:
-      if (!b.nested_fitted) return nested_failed(b, model, err);
-      c = {{b.nested_r, b.nested_alpha, 0.0, {}}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {0.0, {}}, b.nested_log_likelihood, true};
-      break;
-    case crm::fit_boundary::homogeneous_dropout:
-      if (!b.nested_fitted) return nested_failed(b, model, err);
-      c = {{b.nested_r, b.nested_alpha, inf, inf}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {b.nested_dropout, b.nested_dropout_se},
-           b.nested_log_likelihood, true};
-      break;
-    case crm::fit_boundary::b_to_zero:
-      c = {{m.r, m.alpha, {}, 0.0}, {{}, {}, {}, {}}, {1.0, {}}, f->log_likelihood, b.nested_fitted};
-      break;
-    case crm::fit_boundary::a_and_b_to_zero:
-      c = {{m.r, m.alpha, 0.0, 0.0}, {{}, {}, {}, {}}, {m.a / (m.a + m.b), {}}, f->log_likelihood, b.nested_fitted};
-      break;
-    default: return unexpected_boundary(b, model, err);
-  }
-  write_fit(out, c, f->customers, f->report.iterations, b);
-  return true;
+  using B = crm::fit_boundary;
+  const auto needs_nested = [](B where) { return where == B::a_to_zero || where == B::homogeneous_dropout; };
+  return boundary_fit_row(f, "fit_bg_nbd", needs_nested, [](const crm::bg_nbd<double>& m, const crm::bg_nbd<double>& se,
+                                                            const crm::boundary_report& b, double ll) -> std::optional<fit_columns> {
+    switch (b.where) {
+      case B::none: return fit_columns{{m.r, m.alpha, m.a, m.b}, {se.r, se.alpha, se.a, se.b}, {{}, {}}, ll, false};
+      case B::a_to_zero:
+        return fit_columns{{b.nested_r, b.nested_alpha, 0.0, {}}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {0.0, {}}, b.nested_log_likelihood, true};
+      case B::homogeneous_dropout:
+        return fit_columns{{b.nested_r, b.nested_alpha, inf, inf}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {b.nested_dropout, b.nested_dropout_se},
+                           b.nested_log_likelihood, true};
+      case B::b_to_zero: return fit_columns{{m.r, m.alpha, {}, 0.0}, {{}, {}, {}, {}}, {1.0, {}}, ll, b.nested_fitted};
+      case B::a_and_b_to_zero: return fit_columns{{m.r, m.alpha, 0.0, 0.0}, {{}, {}, {}, {}}, {m.a / (m.a + m.b), {}}, ll, b.nested_fitted};
+      default: return std::nullopt;
+    }
+  }, out, err);
 }
 
 // crm_pareto_nbd: r, alpha, s, beta, SEs, ..., boundary, mu, se_mu, LR test. mu = lim s/beta, the mean
 // death rate: 0 at the NBD limits s_to_zero (beta not identified, NULL) and beta_to_infinity (s NULL),
 // the homogeneous model's mu at homogeneous_death_rate (s = beta = Infinity).
 bool pareto_nbd_row(const crm::result<crm::fit_result<crm::pareto_nbd<double>>>& f, row_builder& out, crm_pg_error* err) {
-  constexpr const char* model = "fit_pareto_nbd";
-  if (!f) return set_error(err, f.error()), false;
-  const auto& m = f->params;
-  const auto& se = f->standard_errors;
-  const crm::boundary_report& b = f->boundary;
-  fit_columns c;
-  if (b.where != crm::fit_boundary::none && !b.nested_fitted) return nested_failed(b, model, err);
-  switch (b.where) {
-    case crm::fit_boundary::none:
-      c = {{m.r, m.alpha, m.s, m.beta}, {se.r, se.alpha, se.s, se.beta}, {{}, {}}, f->log_likelihood, false};
-      break;
-    case crm::fit_boundary::s_to_zero:
-      c = {{b.nested_r, b.nested_alpha, 0.0, {}}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {0.0, {}}, b.nested_log_likelihood, true};
-      break;
-    case crm::fit_boundary::beta_to_infinity:
-      c = {{b.nested_r, b.nested_alpha, {}, inf}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {0.0, {}}, b.nested_log_likelihood, true};
-      break;
-    case crm::fit_boundary::homogeneous_death_rate:
-      c = {{b.nested_r, b.nested_alpha, inf, inf}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {b.nested_dropout, b.nested_dropout_se},
-           b.nested_log_likelihood, true};
-      break;
-    default: return unexpected_boundary(b, model, err);
-  }
-  write_fit(out, c, f->customers, f->report.iterations, b);
-  return true;
+  using B = crm::fit_boundary;
+  return boundary_fit_row(f, "fit_pareto_nbd", every_boundary, [](const crm::pareto_nbd<double>& m, const crm::pareto_nbd<double>& se,
+                                                                 const crm::boundary_report& b, double ll) -> std::optional<fit_columns> {
+    const std::vector<cell> nbd_ses{b.nested_r_se, b.nested_alpha_se, {}, {}};
+    switch (b.where) {
+      case B::none: return fit_columns{{m.r, m.alpha, m.s, m.beta}, {se.r, se.alpha, se.s, se.beta}, {{}, {}}, ll, false};
+      case B::s_to_zero: return fit_columns{{b.nested_r, b.nested_alpha, 0.0, {}}, nbd_ses, {0.0, {}}, b.nested_log_likelihood, true};
+      case B::beta_to_infinity: return fit_columns{{b.nested_r, b.nested_alpha, {}, inf}, nbd_ses, {0.0, {}}, b.nested_log_likelihood, true};
+      case B::homogeneous_death_rate:
+        return fit_columns{{b.nested_r, b.nested_alpha, inf, inf}, nbd_ses, {b.nested_dropout, b.nested_dropout_se}, b.nested_log_likelihood, true};
+      default: return std::nullopt;
+    }
+  }, out, err);
 }
 
 // crm_gamma_gamma: p, q, gamma, SEs, ..., boundary, scale, se_scale, LR test: the nested model
 // crm::gamma_gamma_nested's scale. At p_to_infinity p = Infinity, gamma = 0, q the nested q, scale
 // c = lim p gamma; at q_to_infinity q = gamma = Infinity, p the nested p, scale theta = lim gamma/q.
 bool gamma_gamma_row(const crm::result<crm::fit_result<crm::gamma_gamma<double>>>& f, row_builder& out, crm_pg_error* err) {
-  constexpr const char* model = "fit_gamma_gamma";
-  if (!f) return set_error(err, f.error()), false;
-  const auto& m = f->params;
-  const auto& se = f->standard_errors;
-  const crm::boundary_report& b = f->boundary;
-  fit_columns c;
-  if (b.where != crm::fit_boundary::none && !b.nested_fitted) return nested_failed(b, model, err);
-  switch (b.where) {
-    case crm::fit_boundary::none:
-      c = {{m.p, m.q, m.gamma}, {se.p, se.q, se.gamma}, {{}, {}}, f->log_likelihood, false};
-      break;
-    case crm::fit_boundary::p_to_infinity:
-      c = {{inf, b.nested_r, 0.0}, {{}, b.nested_r_se, {}}, {b.nested_alpha, b.nested_alpha_se}, b.nested_log_likelihood, true};
-      break;
-    case crm::fit_boundary::q_to_infinity:
-      c = {{b.nested_r, inf, inf}, {b.nested_r_se, {}, {}}, {b.nested_alpha, b.nested_alpha_se}, b.nested_log_likelihood, true};
-      break;
-    default: return unexpected_boundary(b, model, err);
-  }
-  write_fit(out, c, f->customers, f->report.iterations, b);
-  return true;
+  using B = crm::fit_boundary;
+  return boundary_fit_row(f, "fit_gamma_gamma", every_boundary, [](const crm::gamma_gamma<double>& m, const crm::gamma_gamma<double>& se,
+                                                                  const crm::boundary_report& b, double ll) -> std::optional<fit_columns> {
+    const std::vector<cell> scale{b.nested_alpha, b.nested_alpha_se};
+    switch (b.where) {
+      case B::none: return fit_columns{{m.p, m.q, m.gamma}, {se.p, se.q, se.gamma}, {{}, {}}, ll, false};
+      case B::p_to_infinity: return fit_columns{{inf, b.nested_r, 0.0}, {{}, b.nested_r_se, {}}, scale, b.nested_log_likelihood, true};
+      case B::q_to_infinity: return fit_columns{{b.nested_r, inf, inf}, {b.nested_r_se, {}, {}}, scale, b.nested_log_likelihood, true};
+      default: return std::nullopt;
+    }
+  }, out, err);
 }
 
 // crm_sbg: alpha, beta, SEs, ..., boundary, theta, se_theta, LR test; crm_bdw: alpha, beta, c, SEs,
@@ -1117,42 +1098,34 @@ bool gamma_gamma_row(const crm::result<crm::fit_result<crm::gamma_gamma<double>>
 template <class M>
 bool contract_row(const crm::result<crm::fit_result<M>>& f, row_builder& out, crm_pg_error* err) {
   constexpr bool weibull = std::is_same_v<M, crm::bdw<double>>;
-  constexpr const char* model = weibull ? "fit_bdw" : "fit_sbg";
-  if (!f) return set_error(err, f.error()), false;
-  const auto& m = f->params;
-  const auto& se = f->standard_errors;
-  const crm::boundary_report& b = f->boundary;
-  fit_columns c;
-  if (b.where != crm::fit_boundary::none && !b.nested_fitted) return nested_failed(b, model, err);
-  const std::vector<cell> no_power_law = weibull ? std::vector<cell>(4) : std::vector<cell>();
-  const auto extra = [&](cell theta, cell theta_se, std::vector<cell> rest) {
-    std::vector<cell> e{theta, theta_se};
-    e.insert(e.end(), rest.begin(), rest.end());
-    return e;
-  };
-  switch (b.where) {
-    case crm::fit_boundary::none:
-      if constexpr (weibull) c = {{m.alpha, m.beta, m.c}, {se.alpha, se.beta, se.c}, extra({}, {}, no_power_law), f->log_likelihood, false};
-      else c = {{m.alpha, m.beta}, {se.alpha, se.beta}, extra({}, {}, no_power_law), f->log_likelihood, false};
-      break;
-    case crm::fit_boundary::homogeneous_churn:
-      if constexpr (weibull)
-        c = {{inf, inf, b.nested_shape}, {{}, {}, b.nested_shape_se}, extra(b.nested_dropout, b.nested_dropout_se, no_power_law),
-             b.nested_log_likelihood, true};
-      else c = {{inf, inf}, {{}, {}}, extra(b.nested_dropout, b.nested_dropout_se, no_power_law), b.nested_log_likelihood, true};
-      break;
-    case crm::fit_boundary::power_law_survival:
-      if constexpr (weibull) {
-        c = {{0.0, b.nested_alpha < 1.0 ? 0.0 : inf, inf}, {{}, {}, {}},
-             extra(b.nested_dropout, b.nested_dropout_se, {b.nested_shape, b.nested_shape_se, b.nested_alpha, b.nested_alpha_se}),
-             b.nested_log_likelihood, true};
-        break;
-      }
-      [[fallthrough]];
-    default: return unexpected_boundary(b, model, err);
-  }
-  write_fit(out, c, f->customers, f->report.iterations, b);
-  return true;
+  using B = crm::fit_boundary;
+  return boundary_fit_row(f, weibull ? "fit_bdw" : "fit_sbg", every_boundary, [](const M& m, const M& se, const crm::boundary_report& b,
+                                                                                 double ll) -> std::optional<fit_columns> {
+    // theta and its SE, then (BdW) k, se_k, tau, se_tau
+    const auto extra = [](cell theta, cell theta_se, std::vector<cell> power_law) {
+      std::vector<cell> e{theta, theta_se};
+      if (weibull) e.insert(e.end(), power_law.begin(), power_law.end());
+      return e;
+    };
+    const std::vector<cell> none4(4);
+    switch (b.where) {
+      case B::none:
+        if constexpr (weibull) return fit_columns{{m.alpha, m.beta, m.c}, {se.alpha, se.beta, se.c}, extra({}, {}, none4), ll, false};
+        else return fit_columns{{m.alpha, m.beta}, {se.alpha, se.beta}, extra({}, {}, none4), ll, false};
+      case B::homogeneous_churn:
+        if constexpr (weibull)
+          return fit_columns{{inf, inf, b.nested_shape}, {{}, {}, b.nested_shape_se}, extra(b.nested_dropout, b.nested_dropout_se, none4),
+                             b.nested_log_likelihood, true};
+        else return fit_columns{{inf, inf}, {{}, {}}, extra(b.nested_dropout, b.nested_dropout_se, none4), b.nested_log_likelihood, true};
+      case B::power_law_survival:
+        if constexpr (weibull)
+          return fit_columns{{0.0, b.nested_alpha < 1.0 ? 0.0 : inf, inf}, {{}, {}, {}},
+                             extra(b.nested_dropout, b.nested_dropout_se, {b.nested_shape, b.nested_shape_se, b.nested_alpha, b.nested_alpha_se}),
+                             b.nested_log_likelihood, true};
+        else return std::nullopt;
+      default: return std::nullopt;
+    }
+  }, out, err);
 }
 
 // A whole number of a BG/BB row (frequency, recency, periods, opportunities ahead), or an error naming it.
