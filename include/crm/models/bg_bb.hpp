@@ -159,6 +159,18 @@ template <std::floating_point T>
 }
 
 namespace detail {
+/// The arguments of P(X(n) = x): x, n >= 0 ("purchases", "periods"), x <= n.
+[[nodiscard]] constexpr error_info check_purchases_in(count_t x, count_t n, const char* name) noexcept {
+  if (x < 0) return error_info{errc::negative, name, "purchases"};
+  if (n < 0) return error_info{errc::negative, name, "periods"};
+  if (x > n) return error_info{errc::part_exceeds_whole, name, "purchases", "must not exceed periods"};
+  return {};
+}
+/// ln C(top, k) by lgamma (whole top >= k >= 0).
+template <class T>
+[[nodiscard]] T log_choose(T top, T k) noexcept {
+  return quiet_lgamma(top + T(1)) - quiet_lgamma(k + T(1)) - quiet_lgamma(top - k + T(1));
+}
 /// ln L of one row and, optionally, d ln L / d(alpha, beta, gamma, delta). The likelihood
 /// (Fader, Hardie & Shang 2010) is a sum of n - t_x + 1 terms
 ///   A   = B(a+x, b+n-x)/B(a,b) * B(g, d+n)/B(g,d)                 (still active after n)
@@ -558,18 +570,14 @@ struct bg_bb {
   [[nodiscard]] result<T> try_probability_of_purchases(count_t x, count_t n) const noexcept {
     constexpr const char* name = "bg_bb.probability_of_purchases";
     if (const error_info e = check(name)) return e;
-    if (x < 0) return error_info{errc::negative, name, "purchases"};
-    if (n < 0) return error_info{errc::negative, name, "periods"};
-    if (x > n) return error_info{errc::part_exceeds_whole, name, "purchases", "must not exceed periods"};
+    if (const error_info e = detail::check_purchases_in(x, n, name)) return e;
     using detail::bb_lbeta;
-    using detail::quiet_lgamma;
     const T tx = static_cast<T>(x), tn = static_cast<T>(n);
     const T lb_ab = bb_lbeta(alpha, beta), lb_gd = bb_lbeta(gamma, delta);
-    const auto lchoose = [](T top, T k) { return quiet_lgamma(top + T(1)) - quiet_lgamma(k + T(1)) - quiet_lgamma(top - k + T(1)); };
-    T v = std::exp(lchoose(tn, tx) + bb_lbeta(alpha + tx, beta + tn - tx) - lb_ab + bb_lbeta(gamma, delta + tn) - lb_gd);
+    T v = std::exp(detail::log_choose(tn, tx) + bb_lbeta(alpha + tx, beta + tn - tx) - lb_ab + bb_lbeta(gamma, delta + tn) - lb_gd);
     for (count_t i = x; i < n; ++i) {
       const T ti = static_cast<T>(i);
-      v += std::exp(lchoose(ti, tx) + bb_lbeta(alpha + tx, beta + ti - tx) - lb_ab + bb_lbeta(gamma + T(1), delta + ti) - lb_gd);
+      v += std::exp(detail::log_choose(ti, tx) + bb_lbeta(alpha + tx, beta + ti - tx) - lb_ab + bb_lbeta(gamma + T(1), delta + ti) - lb_gd);
     }
     if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
     return std::min(v, T(1));
@@ -990,18 +998,14 @@ struct beta_bernoulli {
   [[nodiscard]] result<T> try_probability_of_purchases(count_t x, count_t n) const noexcept {
     constexpr const char* name = "beta_bernoulli.probability_of_purchases";
     if (const error_info e = check(name)) return e;
-    if (x < 0) return error_info{errc::negative, name, "purchases"};
-    if (n < 0) return error_info{errc::negative, name, "periods"};
-    if (x > n) return error_info{errc::part_exceeds_whole, name, "purchases", "must not exceed periods"};
+    if (const error_info e = detail::check_purchases_in(x, n, name)) return e;
     using detail::bb_lbeta;
-    using detail::quiet_lgamma;
     const T tx = static_cast<T>(x), tn = static_cast<T>(n), lb = bb_lbeta(alpha, beta), lu = std::log1p(-theta);
-    const auto lchoose = [](T top, T k) { return quiet_lgamma(top + T(1)) - quiet_lgamma(k + T(1)) - quiet_lgamma(top - k + T(1)); };
-    T v = std::exp(lchoose(tn, tx) + bb_lbeta(alpha + tx, beta + tn - tx) - lb + tn * lu);
+    T v = std::exp(detail::log_choose(tn, tx) + bb_lbeta(alpha + tx, beta + tn - tx) - lb + tn * lu);
     if (theta > T(0))
       for (count_t i = x; i < n; ++i) {
         const T ti = static_cast<T>(i);
-        v += std::exp(lchoose(ti, tx) + bb_lbeta(alpha + tx, beta + ti - tx) - lb + std::log(theta) + ti * lu);
+        v += std::exp(detail::log_choose(ti, tx) + bb_lbeta(alpha + tx, beta + ti - tx) - lb + std::log(theta) + ti * lu);
       }
     const result<T> r = finite(v, name);
     if (!r) return r;
