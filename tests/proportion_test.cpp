@@ -19,7 +19,6 @@
 #include <crm/multiprecision.hpp>
 #include <crm/statistics.hpp>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -571,17 +570,16 @@ TEMPLATE_TEST_CASE("proportion_interval: Wilson's lower limit of few successes k
 }
 
 // decimal50 at n = 10^14: Boost's quantile took 115 s here (its time grows with n); the
-// Cornish-Fisher form is used from nu = 1e6 max(4, z^2) on and takes milliseconds. Its truncation error at
-// nu = 9e12 is far below the 25 digits of the mpmath reference (the {10^13, 10^14, 0.95} row).
-TEST_CASE("proportion_interval: decimal50 at n = 10^14 is fast and matches mpmath", "[statistics][proportion][limits]") {
+// Cornish-Fisher form is used from nu = 1e6 max(4, z^2) on and takes milliseconds (2.5 ms:
+// benchmarks/statistics_bench.cpp, clopper_pearson_decimal50; the project times nothing in its tests).
+// Its truncation error at nu = 9e12 is far below the 25 digits of the mpmath reference (the
+// {10^13, 10^14, 0.95} row).
+TEST_CASE("proportion_interval: decimal50 at n = 10^14 matches mpmath", "[statistics][proportion][limits]") {
   using D = crm::decimal50;
   const crm::proportion_sample s{.successes = 10'000'000'000'000, .trials = 100'000'000'000'000};
   const D level = D(95) / D(100);
-  const auto started = std::chrono::steady_clock::now();
   const auto cp = crm::proportion_interval(s, level, m::clopper_pearson);
   const auto j = crm::proportion_interval(s, level, m::jeffreys);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  CHECK(seconds < 5.0);
   const auto near = [](const D& got, const char* want) {
     INFO(got.str(30) << " vs " << want);
     CHECK(abs(D(got - D(want))) <= D("1e-22") * abs(D(want)));
