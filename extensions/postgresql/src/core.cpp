@@ -964,18 +964,8 @@ bool model_rows(const state_base* st, std::vector<crm::rfm_row<double>>& rows, c
   });
 }
 
-// parameters, their standard errors (same order), log-likelihood, customers, iterations
-template <class Fit, class Params>
-bool fit_row(const crm::result<Fit>& f, Params params, row_builder& out, crm_pg_error* err) {
-  if (!f) return set_error(err, f.error()), false;
-  for (const double v : params(f->params)) out.f8(v);
-  for (const double v : params(f->standard_errors)) out.f8(v);
-  out.f8(f->log_likelihood).f8(f->customers).i4(f->report.iterations);
-  return true;
-}
-
 // ---- fits on a boundary (docs/postgresql.md, "A fit on the boundary") ---------------------------
-// The row of a BG/NBD, Pareto/NBD, Gamma-Gamma, sBG or BdW fit: its parameter columns, their standard
+// The row of a BG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB, sBG or BdW fit: its parameter columns, their standard
 // errors, log-likelihood, customers, iterations, then `boundary` (crm::to_string(fit_boundary), NULL
 // for an interior fit), the type's columns of the nested model (`extra`: each a value and its SE) and
 // the likelihood-ratio test against it (lr_statistic, lr_p_value). At a boundary the parameter
@@ -1128,6 +1118,32 @@ bool contract_row(const crm::result<crm::fit_result<M>>& f, row_builder& out, cr
   }, out, err);
 }
 
+// crm_bg_bb: alpha, beta, gamma, delta, SEs, ..., boundary, theta, se_theta, p, se_p, LR test. theta =
+// lim gamma/(gamma+delta), the mean drop-out probability per opportunity: 0 at bb_no_dropout (the
+// Beta-Bernoulli; gamma 0, delta not identified, NULL), the common one at bb_homogeneous_dropout (gamma,
+// delta Infinity); p = lim alpha/(alpha+beta), the common transaction probability at
+// bb_homogeneous_purchase (alpha, beta Infinity; gamma, delta the nested model's).
+bool bg_bb_row(const crm::result<crm::fit_result<crm::bg_bb<double>>>& f, row_builder& out, crm_pg_error* err) {
+  using B = crm::fit_boundary;
+  return boundary_fit_row(f, "fit_bg_bb", every_boundary, [](const crm::bg_bb<double>& m, const crm::bg_bb<double>& se,
+                                                            const crm::boundary_report& b, double ll) -> std::optional<fit_columns> {
+    const std::vector<cell> nested_ses{b.nested_r_se, b.nested_alpha_se, {}, {}};
+    switch (b.where) {
+      case B::none:
+        return fit_columns{{m.alpha, m.beta, m.gamma, m.delta}, {se.alpha, se.beta, se.gamma, se.delta}, {{}, {}, {}, {}}, ll, false};
+      case B::bb_no_dropout:
+        return fit_columns{{b.nested_r, b.nested_alpha, 0.0, {}}, nested_ses, {0.0, {}, {}, {}}, b.nested_log_likelihood, true};
+      case B::bb_homogeneous_dropout:
+        return fit_columns{{b.nested_r, b.nested_alpha, inf, inf}, nested_ses, {b.nested_dropout, b.nested_dropout_se, {}, {}},
+                           b.nested_log_likelihood, true};
+      case B::bb_homogeneous_purchase:
+        return fit_columns{{inf, inf, b.nested_r, b.nested_alpha}, {{}, {}, b.nested_r_se, b.nested_alpha_se},
+                           {{}, {}, b.nested_purchase, b.nested_purchase_se}, b.nested_log_likelihood, true};
+      default: return std::nullopt;
+    }
+  }, out, err);
+}
+
 // A whole number of a BG/BB row (frequency, recency, periods, opportunities ahead), or an error naming it.
 bool whole(double v, const char* field, crm::count_t& out, crm_pg_error* err) {
   if (!(v >= 0) || v > 1e15 || v != std::floor(v))
@@ -1149,14 +1165,7 @@ bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_erro
         return false;
       rows.push_back(r);
     }
-    // BG/BB's fit under the default boundary policy: a boundary maximum is an ERROR naming it. (The
-    // library reports BG/BB's boundaries since 2026-12-05; crm_bg_bb has no boundary columns yet, and
-    // under boundary_policy::report this row would show the optimizer's last point as if it were an
-    // estimate.)
-    crm::fit_options bb_options = pg_fit_options();
-    bb_options.on_boundary = crm::boundary_policy::error;
-    return fit_row(crm::try_fit_bg_bb<double>(std::span<const crm::discrete_row<double>>(rows), bb_options),
-                   [](const crm::bg_bb<double>& m) { return std::vector<double>{m.alpha, m.beta, m.gamma, m.delta}; }, out, err);
+    return bg_bb_row(crm::try_fit_bg_bb<double>(std::span<const crm::discrete_row<double>>(rows), pg_fit_options()), out, err);
   }
   if (what == CRM_PG_RESULT_GAMMA_GAMMA) {
     return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "an RFM state", err, [&](const auto& a) {
@@ -1244,6 +1253,8 @@ void spend_rows(const crm::spend_accumulator<T>& a, bool by_period, bool numeric
 }
 
 // ---- the model of a prediction: the full one, or the nested one at the fit's boundary ------------
+// The last enumerator of crm::fit_boundary (the boundary names are looked up up to it).
+constexpr crm::fit_boundary last_boundary = crm::fit_boundary::bb_homogeneous_purchase;
 // Columns k of a model composite all non-NULL (the first n).
 bool has(const crm_pg_model& m, unsigned n) { return (m.nulls & ((1u << n) - 1u)) == 0; }
 bool has_all(const crm_pg_model& m, std::initializer_list<int> cols) {
@@ -1262,7 +1273,7 @@ bool not_a_boundary_of(const char* model, const char* names, const char* given, 
 bool boundary_of(const crm_pg_model& m, const char* model, const char* names, crm::fit_boundary& out, crm_pg_error* err) {
   out = crm::fit_boundary::none;
   if (m.boundary == nullptr) return true;
-  for (int k = 1; k <= static_cast<int>(crm::fit_boundary::power_law_survival); ++k)
+  for (int k = 1; k <= static_cast<int>(last_boundary); ++k)
     if (std::strcmp(m.boundary, crm::to_string(static_cast<crm::fit_boundary>(k))) == 0) {
       out = static_cast<crm::fit_boundary>(k);
       return true;
@@ -1286,7 +1297,7 @@ bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<
                 std::initializer_list<crm::fit_boundary> refused, Pick&& pick, bool& is_null, double& out, crm_pg_error* err) {
   const auto in = [](std::initializer_list<crm::fit_boundary> l, crm::fit_boundary b) { return std::find(l.begin(), l.end(), b) != l.end(); };
   std::string names;
-  for (int k = 1; k <= static_cast<int>(crm::fit_boundary::power_law_survival); ++k)
+  for (int k = 1; k <= static_cast<int>(last_boundary); ++k)
     if (const auto b = static_cast<crm::fit_boundary>(k); in(nested, b) || in(refused, b))
       names += (names.empty() ? "" : ", ") + std::string(crm::to_string(b));
   crm::fit_boundary where{};
@@ -1336,6 +1347,21 @@ bool with_spend_model(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F
     return has(m, 3) ? std::optional(f(crm::gamma_gamma<double>{p[0], p[1], p[2]})) : std::nullopt;
   };
   return with_model(m, "gamma_gamma", {B::p_to_infinity, B::q_to_infinity}, {}, pick, is_null, out, err);
+}
+
+// The same for crm_bg_bb: BG/BB (alpha, beta, gamma, delta), or crm::beta_bernoulli at bb_no_dropout
+// (alpha, beta; theta 0) and bb_homogeneous_dropout (alpha, beta, theta); bb_homogeneous_purchase has
+// no nested model that predicts.
+template <class F>
+bool with_bg_bb(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
+  using B = crm::fit_boundary;
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<double>> {
+    if (where == B::bb_no_dropout) return has(m, 2) ? std::optional(f(crm::beta_bernoulli<double>{p[0], p[1], 0.0})) : std::nullopt;
+    if (where == B::bb_homogeneous_dropout)
+      return has_all(m, {0, 1, 4}) ? std::optional(f(crm::beta_bernoulli<double>{p[0], p[1], p[4]})) : std::nullopt;
+    return has(m, 4) ? std::optional(f(crm::bg_bb<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
+  };
+  return with_model(m, "bg_bb", {B::bb_no_dropout, B::bb_homogeneous_dropout}, {B::bb_homogeneous_purchase}, pick, is_null, out, err);
 }
 
 bool survey_row(const state_base* st, int what, double level, row_builder& row, crm_pg_error* err) {
@@ -1466,25 +1492,16 @@ bool crm_pg_pareto_nbd_predict(const crm_pg_model* model, int what, double x, do
 bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double tx, double n, double t, double* out,
                           bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    if ((*is_null = !has(*model, 4))) return true;
-    const double* p = model->v;
-    const crm::bg_bb<double> m{.alpha = p[0], .beta = p[1], .gamma = p[2], .delta = p[3]};
     crm::discrete_row<double> c;
     if (!whole(x, "frequency", c.frequency, err) || !whole(tx, "recency", c.recency, err) || !whole(n, "periods", c.periods, err))
       return false;
-    crm::result<double> r = 0.0;
-    if (what == 0) {
-      crm::count_t ahead = 0;
-      if (!whole(t, "ahead", ahead, err)) return false;
-      r = m.try_probability_alive(c, ahead);
-    } else if (what == 1) {
-      r = m.try_conditional_expected_purchases(c, t);
-    } else {
-      r = m.try_discounted_expected_residual_transactions(c, t);
-    }
-    if (!r) return set_error(err, r.error()), false;
-    *out = *r;
-    return true;
+    crm::count_t ahead = 0;
+    if (what == 0 && !whole(t, "ahead", ahead, err)) return false;
+    return with_bg_bb(*model, *is_null, err, [&](const auto& m) -> crm::result<double> {
+      if (what == 0) return m.try_probability_alive(c, ahead);
+      if (what == 1) return m.try_conditional_expected_purchases(c, t);
+      return m.try_discounted_expected_residual_transactions(c, t);
+    }, *out);
   });
 }
 
@@ -1554,16 +1571,11 @@ bool crm_pg_clv(int kind, const crm_pg_model* model, const crm_pg_model* spend, 
     const crm::clv_horizon<double> h{.periods = periods, .period_length = period_length, .discount_rate = discount_rate,
                                      .margin = margin};
     if (kind == 2) {
-      if ((*is_null = !has(*model, 4))) return true;
-      const double* p = model->v;
       crm::discrete_row<double> d;
       if (!whole(frequency, "frequency", d.frequency, err) || !whole(recency, "recency", d.recency, err) ||
           !whole(age, "periods", d.periods, err))
         return false;
-      const auto r = crm::try_customer_lifetime_value(crm::bg_bb<double>{p[0], p[1], p[2], p[3]}, d, expected_spend, h);
-      if (!r) return set_error(err, r.error()), false;
-      *out = *r;
-      return true;
+      return with_bg_bb(*model, *is_null, err, [&](const auto& m) { return crm::try_customer_lifetime_value(m, d, expected_spend, h); }, *out);
     }
     const crm::rfm_row<double> row{frequency, recency, age, 1.0};
     const auto clv = [&](const auto& m) { return crm::try_customer_lifetime_value(m, row, expected_spend, h); };

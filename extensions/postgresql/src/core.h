@@ -193,7 +193,7 @@ bool crm_pg_cancel_requested(void) CRM_PG_NOEXCEPT;
 typedef struct crm_pg_model {
   /* the parameter columns in the order of the model's type:
    * crm_bg_nbd r, alpha, a, b, p; crm_pareto_nbd r, alpha, s, beta, mu; crm_gamma_gamma p, q, gamma, scale;
-   * crm_bg_bb alpha, beta, gamma, delta; crm_sbg alpha, beta, theta; crm_bdw alpha, beta, c, theta, k, tau */
+   * crm_bg_bb alpha, beta, gamma, delta, theta, p; crm_sbg alpha, beta, theta; crm_bdw alpha, beta, c, theta, k, tau */
   double v[CRM_PG_MODEL_FIELDS];
   unsigned nulls;       /* bit k set: column k is NULL */
   const char* boundary; /* the boundary column (crm::to_string(fit_boundary)); NULL for an interior fit */
@@ -202,9 +202,10 @@ typedef struct crm_pg_model {
 /* Every prediction below reads the model the composite describes: the full model for an interior fit
  * (boundary NULL), else the nested model the library predicts from at that boundary (the NBD at
  * a_to_zero, s_to_zero, beta_to_infinity; the homogeneous BG/NBD or Pareto/NBD at homogeneous_dropout,
- * homogeneous_death_rate; crm::gamma_gamma_nested at p_to_infinity, q_to_infinity), and fails with
- * CRM_PG_NOT_SUPPORTED at a boundary where the library has none (b_to_zero, a_and_b_to_zero,
- * homogeneous_churn, power_law_survival). *is_null is set when a column the model needs is NULL (the
+ * homogeneous_death_rate; crm::gamma_gamma_nested at p_to_infinity, q_to_infinity; crm::beta_bernoulli
+ * at bb_no_dropout, bb_homogeneous_dropout; crm::discrete_weibull_churn at homogeneous_churn,
+ * crm::power_law_survival at power_law_survival), and fails with CRM_PG_NOT_SUPPORTED at a boundary
+ * where the library has none (b_to_zero, a_and_b_to_zero, bb_homogeneous_purchase). *is_null is set when a column the model needs is NULL (the
  * SQL result is then NULL, as for a NULL argument). */
 
 /* BG/NBD predictions: what 0 P(alive), 1 conditional expected purchases in the next t.

@@ -1112,7 +1112,7 @@ static void crm_raise_prediction(const crm_pg_error* err, const char* where, con
 static const char* const crm_bg_nbd_names[5] = {"r", "alpha", "a", "b", "p"};
 static const char* const crm_pareto_names[5] = {"r", "alpha", "s", "beta", "mu"};
 static const char* const crm_gg_names[4] = {"p", "q", "gamma", "scale"};
-static const char* const crm_bg_bb_names[4] = {"alpha", "beta", "gamma", "delta"};
+static const char* const crm_bg_bb_names[6] = {"alpha", "beta", "gamma", "delta", "theta", "p"};
 static const char* crm_fn_name(FunctionCallInfo fcinfo) { return get_func_name(fcinfo->flinfo->fn_oid); }
 
 /* BG/NBD: what 0 P(alive), 1 expected purchases; Gamma-Gamma: what 2, the expected spend */
@@ -1166,8 +1166,8 @@ static Datum crm_clv_common(FunctionCallInfo fcinfo, int model) {
   double out = 0;
   bool null = false;
   crm_pg_error err;
-  crm_model_arg(fcinfo, 0, model == 2 ? crm_bg_bb_names : model == 1 ? crm_pareto_names : crm_bg_nbd_names, model == 2 ? 4 : 5,
-                model != 2, &m);
+  crm_model_arg(fcinfo, 0, model == 2 ? crm_bg_bb_names : model == 1 ? crm_pareto_names : crm_bg_nbd_names, model == 2 ? 6 : 5,
+                true, &m);
   crm_model_arg(fcinfo, 1, crm_gg_names, 4, true, &gg);
   if (!crm_pg_clv(model, &m, &gg, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5),
                   (int64_t)PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), PG_GETARG_FLOAT8(9), &out, &null, &err))
@@ -1184,9 +1184,9 @@ CRM_PG_FN(crm_clv_pareto_nbd_fn, crm_clv_common(fcinfo, 1))
 CRM_PG_FN(crm_clv_bg_bb_fn, crm_clv_common(fcinfo, 2))
 
 /* ---- BG/BB predictions: (model crm_bg_bb, frequency, recency, periods, t), whole numbers but t ---- */
-CRM_PG_FN(crm_bg_bb_p_alive_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 4, false, crm_pg_bg_bb_predict, 0))
-CRM_PG_FN(crm_bg_bb_expected_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 4, false, crm_pg_bg_bb_predict, 1))
-CRM_PG_FN(crm_bg_bb_dert_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 4, false, crm_pg_bg_bb_predict, 2))
+CRM_PG_FN(crm_bg_bb_p_alive_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 6, true, crm_pg_bg_bb_predict, 0))
+CRM_PG_FN(crm_bg_bb_expected_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 6, true, crm_pg_bg_bb_predict, 1))
+CRM_PG_FN(crm_bg_bb_dert_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 6, true, crm_pg_bg_bb_predict, 2))
 
 /* ---- contractual retention: sBG and BdW ------------------------------------------------------- */
 /* crm_fit_sbg(survivors bigint[]) / crm_fit_bdw(survivors bigint[]): one cohort's survivors at

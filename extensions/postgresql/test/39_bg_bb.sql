@@ -32,14 +32,14 @@ SELECT check_that(bool_and(abs(crm_bg_bb_p_alive(m, x, tx, n) / alive - 1) < 1e-
                            AND abs(crm_bg_bb_expected_purchases(m, x, tx, n, 5) / next5 - 1) < 1e-10
                            AND abs(crm_bg_bb_discounted_expected_residual_transactions(m, x, tx, n, 0.1) / dert10 - 1) < 1e-10),
                   'bg/bb predictions equal SciPy')
-FROM bb_refs, (SELECT row(1.204, 0.750, 0.657, 2.783, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb AS m) p;
+FROM bb_refs, (SELECT row(1.204, 0.750, 0.657, 2.783, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb AS m) p;
 -- CLV over opportunities: margin x E[spend] x sum over i = 1..H of (E[X(i)] - E[X(i - 1)]) / (1 + d)^i,
 -- summed in SQL from the prediction function (as 35_numeric_holdout_clv.sql checks the other models)
 SELECT check_that(bool_and(abs(crm_clv(m, gg, x, tx, n, 20, 5, 1, 0.1, 0.3)
                                - 0.3 * crm_gamma_gamma_expected_spend(gg, x, 20)
                                  * (SELECT sum((crm_bg_bb_expected_purchases(m, x, tx, n, i) - crm_bg_bb_expected_purchases(m, x, tx, n, i - 1))
                                                / 1.1 ^ i) FROM generate_series(1, 5) i)) < 1e-9), 'bg/bb CLV')
-FROM bb_refs, (SELECT row(1.204, 0.750, 0.657, 2.783, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb AS m,
+FROM bb_refs, (SELECT row(1.204, 0.750, 0.657, 2.783, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb AS m,
                       row(6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma AS gg) p
 WHERE x > 0;
 
@@ -48,12 +48,12 @@ SELECT check_error($$SELECT crm_fit_bg_bb(1.5, 2, 6)$$, '22023');  -- one row: n
 SELECT check_error($$SELECT crm_fit_bg_bb(frequency, recency + 0.5, periods) FROM donations$$, '22023');
 SELECT check_error($$SELECT crm_fit_bg_bb(frequency, recency, periods, -weight) FROM donations$$, '22023');
 SELECT check_error($$SELECT crm_fit_bg_bb(crm_rfm_state(1, '2024-01-01'::date, 1, '2024-12-31', 1))$$, '22P02');
-SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 2, 6)$$, '22023');
-SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 4, 6, -1)$$, '22023');
-SELECT check_error($$SELECT crm_bg_bb_expected_purchases(row(-1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 3, 4, 6, 5)$$, '22023');
-SELECT check_error($$SELECT crm_clv(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, row(6, 4, 15, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma,
+SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb, 3, 2, 6)$$, '22023');
+SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb, 3, 4, 6, -1)$$, '22023');
+SELECT check_error($$SELECT crm_bg_bb_expected_purchases(row(-1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb, 3, 4, 6, 5)$$, '22023');
+SELECT check_error($$SELECT crm_clv(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb, row(6, 4, 15, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma,
                                     2, 3.5, 6, 10)$$, '22023');
-SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 2.5, 4, 6)$$, '22023',
+SELECT check_error($$SELECT crm_bg_bb_p_alive(row(1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb, 2.5, 4, 6)$$, '22023',
                    'crm_bg_bb_p_alive: frequency is out of range (must be a whole number >= 0 (opportunities))');
 
 -- the weighted form of the other fits: the CDNOW summary compressed to its distinct (x, t_x, T) rows
@@ -67,11 +67,33 @@ FROM (SELECT (crm_fit_pareto_nbd(x, t_x, big_t, n::float8)).* FROM (SELECT x, t_
      (SELECT (crm_fit_pareto_nbd(x, t_x, big_t)).* FROM cdnow_summary) f;
 SELECT check_error($$SELECT crm_fit_bg_nbd(1, 1, 2, 'NaN')$$, '22023');
 
--- A BG/BB fit whose likelihood is maximised on a boundary (here nobody is seen to drop out: every
--- buyer bought at the last of 6 opportunities) is an ERROR naming it: the library reports BG/BB's
--- boundaries (crm::fit_boundary::bb_no_dropout, ...) but crm_bg_bb has no boundary columns, and
--- under the report policy the row would show the optimizer's last point as an estimate.
-SELECT check_error($$SELECT crm_fit_bg_bb(x, t, n, w) FROM (VALUES (6, 6, 6, 10), (3, 6, 6, 20), (1, 6, 6, 15), (0, 0, 6, 30),
-                                                                (2, 6, 6, 12), (5, 6, 6, 8)) v(x, t, n, w)$$,
-                   '22023', 'crm::fit_bg_bb: gamma cannot identify the model (the likelihood is maximised on the boundary '
-                   'gamma/(gamma+delta) -> 0: no drop-out visible in the data (the Beta-Bernoulli limit))');
+-- A BG/BB fit whose likelihood is maximised on a boundary: here nobody is seen to drop out (every
+-- buyer bought at the last of 6 opportunities), the Beta-Bernoulli (crm::fit_boundary::bb_no_dropout):
+-- gamma 0, delta not identified (NULL), theta = lim gamma/(gamma+delta) = 0, alpha and beta the
+-- Beta-Bernoulli's. SciPy (PY=$(bash scripts/scipy-env.sh)): maximising sum w (betaln(a+x, b+n-x) -
+-- betaln(a, b)) over ln a, ln b by Nelder-Mead then BFGS gives a 0.5187241617, b 0.9453753403,
+-- ln L -307.1808564859. Before 2026-12-05 an ERROR (the library had no BG/BB boundary report; then,
+-- for a moment, the default policy's error naming the boundary).
+CREATE TEMP TABLE bbnd AS
+  SELECT crm_fit_bg_bb(x, t, n, w) AS m FROM (VALUES (6, 6, 6, 10), (3, 6, 6, 20), (1, 6, 6, 15), (0, 0, 6, 30), (2, 6, 6, 12),
+                                                     (5, 6, 6, 8)) v(x, t, n, w);
+SELECT check_that((m).boundary = 'bb_no_dropout' AND (m).gamma = 0 AND (m).delta IS NULL AND (m).theta = 0 AND (m).p IS NULL
+                  AND abs((m).alpha / 0.5187241617 - 1) < 1e-6 AND abs((m).beta / 0.9453753403 - 1) < 1e-6
+                  AND abs((m).log_likelihood - -307.1808564859) < 1e-8 AND (m).lr_statistic = 0 AND (m).lr_p_value = 1,
+                  'bg/bb on the no-drop-out boundary: the Beta-Bernoulli ' || (m)::text) FROM bbnd;
+-- its predictions are the Beta-Bernoulli's (crm::beta_bernoulli, theta 0), by hand: P(alive) 1; the
+-- next 5 opportunities of a customer with 3 of 6 5 (a + 3)/(a + b + 6); DERT at 10 % (a + 3)/(a + b + 6)/0.1
+SELECT check_that(crm_bg_bb_p_alive(m, 3, 6, 6) = 1
+                  AND abs(crm_bg_bb_expected_purchases(m, 3, 6, 6, 5) / (5 * ((m).alpha + 3) / ((m).alpha + (m).beta + 6)) - 1) < 1e-13
+                  AND abs(crm_bg_bb_discounted_expected_residual_transactions(m, 3, 6, 6, 0.1)
+                          / (((m).alpha + 3) / ((m).alpha + (m).beta + 6) / 0.1) - 1) < 1e-13,
+                  'bg/bb on the no-drop-out boundary predicts from the Beta-Bernoulli') FROM bbnd;
+-- a composite on the homogeneous drop-out boundary, built by hand (alpha 2, beta 3, theta 0.2): a
+-- customer with no purchase in 1 opportunity was active at it with probability (1 - theta) b/(a + b) /
+-- ((1 - theta) b/(a + b) + theta) = 0.48/0.68, and at the next with (1 - theta) times that (hand arithmetic)
+SELECT check_that(abs(crm_bg_bb_p_alive(row(2, 3, 'Infinity', 'Infinity', NULL, NULL, NULL, NULL, 0, 0, 0, 'bb_homogeneous_dropout', 0.2,
+                                           NULL, NULL, NULL, 0, 1)::crm_bg_bb, 0, 0, 1) / (0.8 * 0.48 / 0.68) - 1) < 1e-14,
+                  'bg/bb on the homogeneous drop-out boundary predicts from it');
+-- the homogeneous purchase boundary has no nested model that predicts: 0A000
+SELECT check_error($$SELECT crm_bg_bb_p_alive(row('Infinity', 'Infinity', 0.6, 2.8, NULL, NULL, NULL, NULL, 0, 0, 0, 'bb_homogeneous_purchase',
+                                                 NULL, NULL, 0.4, NULL, 0, 1)::crm_bg_bb, 0, 0, 1)$$, '0A000');

@@ -105,7 +105,7 @@ SELECT check_error($$SELECT crm_survival((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL,
 SELECT check_error($$SELECT crm_retention_rate((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 0)$$, '22023',
                    'crm_retention_rate: t is out of range (must be >= 1)');
 SELECT check_error($$SELECT crm_expected_lifetime((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -1)$$, '22023', 'crm_expected_lifetime: horizon is negative');
-SELECT check_error($$SELECT crm_bg_bb_p_alive((1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0)::crm_bg_bb, 1, 1, 2, -1)$$, '22023',
+SELECT check_error($$SELECT crm_bg_bb_p_alive((1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb, 1, 1, 2, -1)$$, '22023',
                    'crm_bg_bb_p_alive: ahead is out of range (must be a whole number >= 0 (opportunities))');
 -- states of different kinds, or of different options, do not merge
 SELECT check_error($$SELECT crm_state_merge(s) FROM (SELECT crm_orders_state(customer, day, amount) s FROM o
