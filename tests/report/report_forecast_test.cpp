@@ -417,6 +417,35 @@ void write_generated_orders(const fs::path& file, const std::vector<crm::rfm_row
   }
   write(file, out.str());
 }
+
+/// A date of the report's JSON ("2024-05-31").
+std::chrono::sys_days report_date(const std::string& text) {
+  using namespace std::chrono;
+  int y = 0;
+  unsigned mo = 0, dd = 0;
+  REQUIRE(std::sscanf(text.c_str(), "%d-%u-%u", &y, &mo, &dd) == 3);
+  return sys_days{year{y} / month{mo} / day{dd}};
+}
+
+/// The RFM summary the report fitted on, rebuilt by the library from the order file and the report's
+/// JSON (its calibration end and last date; weeks).
+crm::rfm_accumulator<double> report_calibration(const fs::path& orders, const json& report) {
+  using namespace std::chrono;
+  const sys_days cal_end = report_date(report["forecast"]["calibration_end"].get<std::string>());
+  const auto read = crm::read_orders_csv<double>(crm::csv_input(orders), {.customer = "customer_id", .time = "date", .amount = "amount"});
+  crm::rfm_accumulator<double> cal({.calibration_end = cal_end, .observation_end = report_date(report["last_date"].get<std::string>()),
+                                    .time_unit = weeks{1}});
+  cal.add(read.records);
+  return cal;
+}
+
+/// The repeat customers of a summary with a positive average spend: what the report fits Gamma-Gamma on.
+std::vector<crm::spend_row<double>> report_spend_rows(const crm::rfm_accumulator<double>& cal) {
+  std::vector<crm::spend_row<double>> out;
+  for (const auto& s : crm::repeat_customers(cal.spend_rows()))
+    if (s.average_spend > 0) out.push_back(s);
+  return out;
+}
 }  // namespace
 
 TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (homogeneous drop-out, the NBD), named in the report",
@@ -443,17 +472,7 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
                    "customer has the same drop-out probability p (homogeneous drop-out)); the forecast is the nested model's, BG/NBD, "
                    "homogeneous drop-out (likelihood-ratio test against it: 0, p = 1)\n") != std::string::npos);
   // The nested fit is the library's on the report's calibration summary; p within 3 SE of the truth.
-  using namespace std::chrono;
-  const auto read = crm::read_orders_csv<double>(crm::csv_input(d / "homogeneous.csv"), {.customer = "customer_id", .time = "date", .amount = "amount"});
-  const auto date_of = [](const std::string& text) {
-    int y = 0;
-    unsigned mo = 0, dd = 0;
-    REQUIRE(std::sscanf(text.c_str(), "%d-%u-%u", &y, &mo, &dd) == 3);
-    return sys_days{year{y} / month{mo} / day{dd}};
-  };
-  const sys_days cal_end = date_of(f["calibration_end"].get<std::string>()), last_day = date_of(j["last_date"].get<std::string>());
-  crm::rfm_accumulator<double> cal({.calibration_end = cal_end, .observation_end = last_day, .time_unit = weeks{1}});
-  cal.add(read.records);
+  crm::rfm_accumulator<double> cal = report_calibration(d / "homogeneous.csv", j);
   const auto h = crm::try_fit_homogeneous_bg_nbd<double>(crm::compress(cal.model_rows()));
   REQUIRE(h);
   const crm::homogeneous_bg_nbd<double> m = h->fit.params;
@@ -493,10 +512,7 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
   CHECK(jn["forecast"]["model"] == "NBD (no drop-out)");
   CHECK(jn["forecast"]["boundary"]["where"] == "a_to_zero");
   CHECK(jn["forecast"]["mean_p_alive"].get<double>() == 1.0);
-  const auto nread = crm::read_orders_csv<double>(crm::csv_input(d / "nbd.csv"), {.customer = "customer_id", .time = "date", .amount = "amount"});
-  crm::rfm_accumulator<double> ncal({.calibration_end = date_of(jn["forecast"]["calibration_end"].get<std::string>()),
-                                     .observation_end = date_of(jn["last_date"].get<std::string>()), .time_unit = weeks{1}});
-  ncal.add(nread.records);
+  crm::rfm_accumulator<double> ncal = report_calibration(d / "nbd.csv", jn);
   const auto nb = crm::try_fit_nbd<double>(crm::compress(ncal.model_rows()));
   REQUIRE(nb);
   CHECK(near(jn["forecast"]["parameters"]["r"]["value"].get<double>(), nb->params.r, 1e-9));
@@ -512,20 +528,11 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
   // (with finite data some heterogeneity often fits a little better: of such data sets about 40 % end on
   // the boundary, docs/models.md; the test takes the first seed from 11 whose library fit does, and
   // checks that the report then forecasts with the nested spend model)
-  const auto spend_rows_of = [&](const fs::path& file, sys_days cal_end, sys_days last_of) {
-    const auto read = crm::read_orders_csv<double>(crm::csv_input(file), {.customer = "customer_id", .time = "date", .amount = "amount"});
-    crm::rfm_accumulator<double> acc({.calibration_end = cal_end, .observation_end = last_of, .time_unit = weeks{1}});
-    acc.add(read.records);
-    std::vector<crm::spend_row<double>> out;
-    for (const auto& s : crm::repeat_customers(acc.spend_rows()))
-      if (s.average_spend > 0) out.push_back(s);
-    return out;
-  };
-  const sys_days cal_end0 = date_of(f["calibration_end"].get<std::string>()), last0 = date_of(j["last_date"].get<std::string>());
+  const auto spend_rows_of = [&](const fs::path& file) { return report_spend_rows(report_calibration(file, j)); };
   std::uint64_t seed = 11;
   for (; seed < 61; ++seed) {
     write_generated_orders(d / "one_spend.csv", rows, 78.0, seed, true);
-    const auto fit = crm::try_fit_gamma_gamma(spend_rows_of(d / "one_spend.csv", cal_end0, last0), {.on_boundary = crm::boundary_policy::report});
+    const auto fit = crm::try_fit_gamma_gamma(spend_rows_of(d / "one_spend.csv"), {.on_boundary = crm::boundary_policy::report});
     if (fit && fit->boundary.where == crm::fit_boundary::q_to_infinity) break;
   }
   REQUIRE(seed < 61);
@@ -538,7 +545,7 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
   CHECK(fo["spend_boundary"]["where"] == "q_to_infinity");
   CHECK(fo["spend_boundary"]["fitted_model"] == "Gamma-Gamma");
   CHECK(o.out.find("Gamma-Gamma's likelihood is maximised on the boundary of its parameters") != std::string::npos);
-  const auto ogg = crm::try_fit_gamma_gamma(spend_rows_of(d / "one_spend.csv", cal_end0, last0), {.on_boundary = crm::boundary_policy::report});
+  const auto ogg = crm::try_fit_gamma_gamma(spend_rows_of(d / "one_spend.csv"), {.on_boundary = crm::boundary_policy::report});
   REQUIRE(ogg);
   const auto nested = crm::try_nested_spend_model(*ogg);
   REQUIRE(nested);
@@ -566,17 +573,7 @@ TEST_CASE("crm-report: a Pareto/NBD fit on the homogeneous-death-rate boundary f
   CHECK(f["boundary"]["fitted_model"] == "Pareto/NBD");
   CHECK(f["boundary"]["where"] == "homogeneous_death_rate");
   CHECK(f["model"] == "Pareto/NBD, homogeneous death rate");
-  using namespace std::chrono;
-  const auto date_of = [](const std::string& text) {
-    int y = 0;
-    unsigned mo = 0, dd = 0;
-    REQUIRE(std::sscanf(text.c_str(), "%d-%u-%u", &y, &mo, &dd) == 3);
-    return sys_days{year{y} / month{mo} / day{dd}};
-  };
-  const auto read = crm::read_orders_csv<double>(crm::csv_input(d / "orders.csv"), {.customer = "customer_id", .time = "date", .amount = "amount"});
-  crm::rfm_accumulator<double> cal({.calibration_end = date_of(f["calibration_end"].get<std::string>()),
-                                    .observation_end = date_of(j["last_date"].get<std::string>()), .time_unit = weeks{1}});
-  cal.add(read.records);
+  crm::rfm_accumulator<double> cal = report_calibration(d / "orders.csv", j);
   const auto h = crm::try_fit_homogeneous_pareto_nbd<double>(crm::compress(cal.model_rows()));
   REQUIRE(h);
   const crm::homogeneous_pareto_nbd<double> m = h->fit.params;
@@ -646,20 +643,8 @@ TEST_CASE("crm-report: the intervals come from the fits' own covariance: a flat 
   CHECK(f["expected_purchases_next_period_interval"].is_object());
 
   // The library's fits on the report's calibration summary, and its intervals from their covariance.
-  using namespace std::chrono;
-  const auto date_of = [](const std::string& text) {
-    int y = 0;
-    unsigned mo = 0, dd = 0;
-    REQUIRE(std::sscanf(text.c_str(), "%d-%u-%u", &y, &mo, &dd) == 3);
-    return sys_days{year{y} / month{mo} / day{dd}};
-  };
-  const sys_days cal_end = date_of(f["calibration_end"].get<std::string>()), last_day = date_of(j["last_date"].get<std::string>());
-  const auto read = crm::read_orders_csv<double>(crm::csv_input(d / "orders.csv"), {.customer = "customer_id", .time = "date", .amount = "amount"});
-  crm::rfm_accumulator<double> cal({.calibration_end = cal_end, .observation_end = last_day, .time_unit = weeks{1}});
-  cal.add(read.records);
-  std::vector<crm::spend_row<double>> spend;
-  for (const auto& s : crm::repeat_customers(cal.spend_rows()))
-    if (s.average_spend > 0) spend.push_back(s);
+  crm::rfm_accumulator<double> cal = report_calibration(d / "orders.csv", j);
+  const std::vector<crm::spend_row<double>> spend = report_spend_rows(cal);
   const auto gg = crm::try_fit_gamma_gamma(spend, {.on_boundary = crm::boundary_policy::report});
   REQUIRE(gg);
   REQUIRE(gg->boundary.where == crm::fit_boundary::none);
