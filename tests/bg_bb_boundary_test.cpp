@@ -220,7 +220,7 @@ TEST_CASE("bg_bb boundary: the donations fit stays interior, and the try_ forms 
   }
 }
 
-TEST_CASE("bg_bb boundary: a penalized fit is never compared; corners are not named", "[bg_bb][boundary]") {
+TEST_CASE("bg_bb boundary: a penalized fit is never compared, and corners are not named", "[bg_bb][boundary]") {
   // docs/models.md: "A penalized fit is never compared" (the penalty keeps the parameters inside)
   for (const auto* s : {&last_opportunity, &homogeneous_theta, &homogeneous_p}) {
     const auto f = crm::try_fit_bg_bb(*s, {.penalizer = 1e-3, .on_boundary = crm::boundary_policy::report});
