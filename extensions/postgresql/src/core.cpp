@@ -1263,22 +1263,13 @@ bool has_all(const crm_pg_model& m, std::initializer_list<int> cols) {
   return true;
 }
 // A boundary column that names no boundary of the model (a composite built by hand).
-bool not_a_boundary_of(const char* model, const char* names, const char* given, crm_pg_error* err) {
-  set_error(err, CRM_PG_BAD_INPUT, std::string("crm::") + model + ": boundary must be NULL (an interior fit) or one of " + names +
-                                       ", not \"" + (given ? given : "") + "\"");
-  return false;
-}
-// The boundary a model composite names (crm::to_string of a crm::fit_boundary; none for NULL), or an
-// error naming the model's boundaries.
-bool boundary_of(const crm_pg_model& m, const char* model, const char* names, crm::fit_boundary& out, crm_pg_error* err) {
-  out = crm::fit_boundary::none;
-  if (m.boundary == nullptr) return true;
+// The boundary a model composite names (crm::to_string of a crm::fit_boundary; none for NULL), or
+// nullopt for a name that is none of crm::fit_boundary's.
+std::optional<crm::fit_boundary> boundary_named(const crm_pg_model& m) noexcept {
+  if (m.boundary == nullptr) return crm::fit_boundary::none;
   for (int k = 1; k <= static_cast<int>(last_boundary); ++k)
-    if (std::strcmp(m.boundary, crm::to_string(static_cast<crm::fit_boundary>(k))) == 0) {
-      out = static_cast<crm::fit_boundary>(k);
-      return true;
-    }
-  return not_a_boundary_of(model, names, m.boundary, err);
+    if (std::strcmp(m.boundary, crm::to_string(static_cast<crm::fit_boundary>(k))) == 0) return static_cast<crm::fit_boundary>(k);
+  return std::nullopt;
 }
 // A prediction from a fit on a boundary where the library has no nested model that predicts (crm-report
 // refuses the forecast there too).
@@ -1296,15 +1287,19 @@ template <class Pick>
 bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<crm::fit_boundary> nested,
                 std::initializer_list<crm::fit_boundary> refused, Pick&& pick, bool& is_null, double& out, crm_pg_error* err) {
   const auto in = [](std::initializer_list<crm::fit_boundary> l, crm::fit_boundary b) { return std::find(l.begin(), l.end(), b) != l.end(); };
-  std::string names;
-  for (int k = 1; k <= static_cast<int>(last_boundary); ++k)
-    if (const auto b = static_cast<crm::fit_boundary>(k); in(nested, b) || in(refused, b))
-      names += (names.empty() ? "" : ", ") + std::string(crm::to_string(b));
-  crm::fit_boundary where{};
-  if (!boundary_of(m, model, names.c_str(), where, err)) return false;
-  if (in(refused, where)) return no_nested_prediction(where, err);
-  if (where != crm::fit_boundary::none && !in(nested, where)) return not_a_boundary_of(model, names.c_str(), m.boundary, err);
-  const std::optional<crm::result<double>> r = pick(where, m.v);
+  const std::optional<crm::fit_boundary> where = boundary_named(m);
+  if (where && in(refused, *where)) return no_nested_prediction(*where, err);
+  if (!where || (*where != crm::fit_boundary::none && !in(nested, *where))) {
+    // the error names the model's boundaries (built only here: a prediction runs once per SQL row)
+    std::string names;
+    for (int k = 1; k <= static_cast<int>(last_boundary); ++k)
+      if (const auto b = static_cast<crm::fit_boundary>(k); in(nested, b) || in(refused, b))
+        names += (names.empty() ? "" : ", ") + std::string(crm::to_string(b));
+    set_error(err, CRM_PG_BAD_INPUT, std::string("crm::") + model + ": boundary must be NULL (an interior fit) or one of " + names +
+                                         ", not \"" + (m.boundary ? m.boundary : "") + "\"");
+    return false;
+  }
+  const std::optional<crm::result<double>> r = pick(*where, m.v);
   if ((is_null = !r)) return true;
   if (!*r) return set_error(err, r->error()), false;
   out = **r;

@@ -166,10 +166,11 @@ namespace detail {
   if (x > n) return error_info{errc::part_exceeds_whole, name, "purchases", "must not exceed periods"};
   return {};
 }
-/// ln C(top, k) by lgamma (whole top >= k >= 0).
+/// ln C(top, k) = ln G(r+k)/(G(r) k!) with r = top - k + 1 (whole top >= k >= 0): the NBD's coefficient,
+/// detail::log_nb_coefficient.
 template <class T>
 [[nodiscard]] T log_choose(T top, T k) noexcept {
-  return quiet_lgamma(top + T(1)) - quiet_lgamma(k + T(1)) - quiet_lgamma(top - k + T(1));
+  return log_nb_coefficient(top - k + T(1), k);
 }
 /// ln L of one row and, optionally, d ln L / d(alpha, beta, gamma, delta). The likelihood
 /// (Fader, Hardie & Shang 2010) is a sum of n - t_x + 1 terms
