@@ -29,56 +29,75 @@ FROM generate_series(1, 2500000) i;
 
 CREATE TEMP TABLE whole_calls (query text PRIMARY KEY, seconds float8);
 CREATE TEMP TABLE cancelled_calls (query text, timeout_ms int, cancelled boolean, past_timeout float8);
-
--- the query run whole (after one run that warms the caches): its shortest time of three, in seconds
-CREATE FUNCTION pg_temp.time_whole_call(query text) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  started timestamptz;
-  best float8 := 'Infinity';
-BEGIN
-  EXECUTE query;
-  FOR i IN 1..3 LOOP
-    started := clock_timestamp();
-    EXECUTE query;
-    best := least(best, extract(epoch FROM clock_timestamp() - started));
-  END LOOP;
-  INSERT INTO whole_calls VALUES (query, best);
-END $$;
--- the query under the statement_timeout of this statement (timeout_ms): cancelled or not, and how long
--- it ran past the timeout
-CREATE FUNCTION pg_temp.time_cancelled_call(query text, timeout_ms int) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-  started timestamptz := clock_timestamp();
-  cancelled boolean := false;
-BEGIN
-  BEGIN
-    EXECUTE query;
-  EXCEPTION WHEN query_canceled THEN
-    cancelled := true;
-  END;
-  INSERT INTO cancelled_calls VALUES (query, timeout_ms, cancelled,
-                                      extract(epoch FROM clock_timestamp() - started) - timeout_ms / 1000.0);
-END $$;
-
-SELECT pg_temp.time_whole_call(q) FROM (VALUES
+CREATE TEMP TABLE probed (query text PRIMARY KEY);
+INSERT INTO probed VALUES
   -- one call each: a state read from its bytes, then a walk over it (customers(), stats())
   ('SELECT (crm_rfm_totals(s)).customers FROM whole_states WHERE kind = ''rfm'''),
   ('SELECT count(*) FROM whole_states, crm_period_rows(s) WHERE kind = ''cohort'''),
   -- a state read, a second merged into it from its bytes, the merged one written out
-  ('SELECT length(crm_state_merge(s)) FROM whole_states, generate_series(1, 2) WHERE kind = ''rfm''')) v(q);
--- the timed runs: SET statement_timeout, then the query, each a statement of its own (\gexec)
-SELECT format('SET statement_timeout = %s', t), format('SELECT pg_temp.time_cancelled_call(%L, %s)', query, t)
-FROM whole_calls, LATERAL (SELECT greatest(1, round(1000 * seconds * k / 8))::int AS t FROM generate_series(1, 4) k) x
-ORDER BY query, t \gexec
-RESET statement_timeout;
+  ('SELECT length(crm_state_merge(s)) FROM whole_states, generate_series(1, 2) WHERE kind = ''rfm''');
 
-SELECT check_that(count(*) FILTER (WHERE c.cancelled) >= 3,
-                  format('%s cancelled %s times of 4 (whole: %s s)', w.query, count(*) FILTER (WHERE c.cancelled), w.seconds))
+-- each query run whole (after one run that warms the caches): its shortest time of three, in seconds
+CREATE FUNCTION pg_temp.time_whole_calls() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  q text;
+  best float8;
+  r record;
+BEGIN
+  FOR q IN SELECT query FROM probed LOOP
+    EXECUTE q;
+    best := 'Infinity';
+    FOR i IN 1..3 LOOP
+      SELECT * INTO r FROM run_cancellable(q);
+      best := least(best, r.seconds);
+    END LOOP;
+    INSERT INTO whole_calls VALUES (q, best);
+  END LOOP;
+END $$;
+-- the timed runs: SET statement_timeout, then the query, each a statement of its own (\gexec)
+CREATE TEMP VIEW timed_runs AS
+SELECT format('SET statement_timeout = %s', t) AS set_timeout,
+       format('INSERT INTO cancelled_calls SELECT %L, %s, cancelled, seconds - %s FROM run_cancellable(%L)',
+              query, t, t / 1000.0, query) AS run
+FROM whole_calls, LATERAL (SELECT greatest(1, round(1000 * seconds * k / 8))::int AS t FROM generate_series(1, 4) k) x
+ORDER BY query, t;
+-- per query: how often cancelled, and the median time past the timeout
+CREATE TEMP VIEW verdicts AS
+SELECT w.query, w.seconds,
+       count(*) FILTER (WHERE c.cancelled) AS cancels,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY c.past_timeout) AS median_past,
+       string_agg(round(c.past_timeout::numeric, 2)::text, ', ' ORDER BY c.timeout_ms) AS past
 FROM whole_calls w JOIN cancelled_calls c USING (query) GROUP BY w.query, w.seconds;
-SELECT check_that(percentile_disc(0.5) WITHIN GROUP (ORDER BY c.past_timeout) < w.seconds / 4,
-                  format('%s ran past its timeouts by %s s (whole: %s s)', w.query,
-                         string_agg(round(c.past_timeout::numeric, 2)::text, ', ' ORDER BY c.timeout_ms), round(w.seconds::numeric, 2)))
-FROM whole_calls w JOIN cancelled_calls c USING (query) GROUP BY w.query, w.seconds;
+
+-- Up to three attempts: a stall of the shared machine fails one attempt (a CI run's compilers beside
+-- this test once kept crm_rfm_totals running 0.8 to 2 s past three of its four timeouts; it passed on
+-- a rerun), code that runs to the end of its call fails every one by a wide margin. Each attempt
+-- measures d again.
+SELECT pg_temp.time_whole_calls();
+SELECT set_timeout, run FROM timed_runs \gexec
+RESET statement_timeout;
+SELECT bool_and(cancels >= 3 AND median_past < seconds / 4) AS cancels_ok FROM verdicts \gset
+\if :cancels_ok
+\else
+  TRUNCATE whole_calls, cancelled_calls;
+  SELECT pg_temp.time_whole_calls();
+  SELECT set_timeout, run FROM timed_runs \gexec
+  RESET statement_timeout;
+  SELECT bool_and(cancels >= 3 AND median_past < seconds / 4) AS cancels_ok FROM verdicts \gset
+  \if :cancels_ok
+  \else
+    TRUNCATE whole_calls, cancelled_calls;
+    SELECT pg_temp.time_whole_calls();
+    SELECT set_timeout, run FROM timed_runs \gexec
+    RESET statement_timeout;
+  \endif
+\endif
+
+-- the last attempt's verdicts
+SELECT check_that(cancels >= 3, format('%s cancelled %s times of 4 (whole: %s s)', query, cancels, seconds)) FROM verdicts;
+SELECT check_that(median_past < seconds / 4,
+                  format('%s ran past its timeouts by %s s (whole: %s s)', query, past, round(seconds::numeric, 2)))
+FROM verdicts;
 
 -- the session goes on: the states read whole after the cancels
 SELECT check_that((SELECT (crm_rfm_totals(s)).customers FROM whole_states WHERE kind = 'rfm') = 2000000, 'an RFM state read after the cancels');

@@ -1,5 +1,5 @@
 -- Setup of the crm_metrics tests (run once by scripts/test-postgresql.sh before the numbered files):
--- the extension, the tables the data is loaded into, and two assertion helpers.
+-- the extension, the tables the data is loaded into, two assertion helpers and a cancel probe.
 CREATE EXTENSION crm_metrics;
 
 -- CDNOW_sample.txt (customer = the sample id 1..2357 of the published summaries)
@@ -39,4 +39,20 @@ BEGIN
   IF got_state <> state OR (message IS NOT NULL AND got_message <> message) THEN
     RAISE EXCEPTION 'check failed: % gave % "%", expected % "%"', sql, got_state, got_message, state, message;
   END IF;
+END $$;
+
+-- run_cancellable(sql): runs `sql` and says whether it was cancelled (statement_timeout,
+-- pg_cancel_backend) and how many seconds it ran. PL/pgSQL's WHEN OTHERS does not catch a cancel, so
+-- the block names query_canceled. (65_cancel.sql and 66_cancel_whole_states.sql.)
+CREATE FUNCTION run_cancellable(sql text, OUT cancelled boolean, OUT seconds float8) LANGUAGE plpgsql AS $$
+DECLARE
+  started timestamptz := clock_timestamp();
+BEGIN
+  cancelled := false;
+  BEGIN
+    EXECUTE sql;
+  EXCEPTION WHEN query_canceled THEN
+    cancelled := true;
+  END;
+  seconds := extract(epoch FROM clock_timestamp() - started);
 END $$;
