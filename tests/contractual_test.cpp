@@ -191,6 +191,40 @@ TEMPLATE_TEST_CASE("contractual: BdW expected lifetime over an infinite horizon 
   }
 }
 
+TEMPLATE_TEST_CASE("contractual: Gregory's end correction is bounded for completely monotone tails, where its last term is not", "[contractual]",
+                   double, long double) {
+  using T = TestType;
+  // f(t) = sum_i w_i e^(-s_i t), completely monotone; its tail from K: sum_{t >= K} f(t) =
+  // sum_i w_i e^(-s_i K) / (1 - e^(-s_i)), int_K^inf f = sum_i w_i e^(-s_i K) / s_i (hand arithmetic).
+  struct mixture {
+    std::vector<std::array<long double, 2>> terms;  // {w, s}
+  };
+  const mixture cases[] = {{{{1.0L, 0.01L}}}, {{{1.0L, 0.5L}}}, {{{1.0L, 3.0L}}}, {{{1.0L, 10.0L}}}, {{{0.3L, 0.2L}, {0.7L, 3.0L}}}};
+  constexpr long double K = 4;
+  for (const mixture& m : cases) {
+    std::array<T, 9> f{};
+    long double remainder = 0;  // exact - integral, before the correction
+    for (std::size_t i = 0; i < 9; ++i)
+      for (const auto& [w, s] : m.terms) f[i] += static_cast<T>(w * std::exp(-s * (K - 1 + static_cast<long double>(i))));
+    for (const auto& [w, s] : m.terms) remainder += w * std::exp(-s * K) * (1 / (1 - std::exp(-s)) - 1 / s);
+    const auto g = crm::detail::gregory_end_correction(f, T(4) * std::numeric_limits<T>::epsilon());
+    const long double error = remainder - static_cast<long double>(g.correction);
+    INFO("first rate " << static_cast<double>(m.terms[0][1]) << ", error " << static_cast<double>(error));
+    CHECK(error >= -1e-15L * remainder);  // the correction never overshoots (every left-out term is >= 0)
+    CHECK(error <= static_cast<long double>(g.monotone_bound));
+  }
+  // e^-3t: the remainder after the eight terms is 0.0384 e^-3K, the last term only 0.0065 e^-3K and the
+  // bound 0.105 e^-3K (mpmath, taylor of 1/log(1+z) - 1/z at z = e^-3 - 1)
+  std::array<T, 9> f{};
+  for (std::size_t i = 0; i < 9; ++i) f[i] = static_cast<T>(std::exp(-3.0L * (K - 1 + static_cast<long double>(i))));
+  const auto g = crm::detail::gregory_end_correction(f, T(0));
+  const long double scale = std::exp(-3.0L * K);
+  const long double error = scale * (1 / (1 - std::exp(-3.0L)) - 1.0L / 3) - static_cast<long double>(g.correction);
+  CHECK_THAT(static_cast<double>(error / scale), WithinRel(0.0383656, 1e-5));
+  CHECK_THAT(static_cast<double>(std::abs(g.last_term) / scale), WithinRel(0.00654428, 1e-5));
+  CHECK_THAT(static_cast<double>(g.monotone_bound / scale), WithinRel(0.105358, 1e-5));
+}
+
 TEST_CASE("contractual: closed forms agree with each other", "[contractual]") {
   for (const double a : {0.2, 0.7, 1.0, 3.0, 40.0})
     for (const double b : {0.3, 1.2, 5.0, 200.0}) {
