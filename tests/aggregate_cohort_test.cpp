@@ -6,6 +6,8 @@
 #include <crm/multiprecision.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -46,6 +48,20 @@ std::pair<int, int> iso_week(sys_days d) {
   return {y, w};
 }
 }  // namespace
+
+TEST_CASE("periods: period_start is defined for every int32, clamped to std::chrono's years", "[aggregate][cohort]") {
+  // before 2026-12-05 the ends of int32 overflowed an int (found by tests/fuzz/state_fuzz.cpp)
+  constexpr std::int32_t lo = std::numeric_limits<std::int32_t>::min(), hi = std::numeric_limits<std::int32_t>::max();
+  for (const period_unit u : {period_unit::month, period_unit::quarter, period_unit::year}) {
+    CHECK(crm::period_start(u, lo) == sys_days{year{-32767} / 1 / 1});
+    CHECK(crm::period_start(u, hi) == sys_days{year{32767} / 1 / 1});
+  }
+  CHECK(crm::period_start(period_unit::day, lo) == sys_days{days{lo}});
+  CHECK(crm::period_start(period_unit::week, hi) == sys_days{days{static_cast<long long>(hi) * 7 - 3}});
+  // inside the range nothing changed: the last month and quarter of year 32767 and the first of -32767
+  CHECK(crm::period_start(period_unit::month, (32767 - 1970) * 12 + 11) == sys_days{year{32767} / 12 / 1});
+  CHECK(crm::period_start(period_unit::quarter, (-32767 - 1970) * 4) == sys_days{year{-32767} / 1 / 1});
+}
 
 TEST_CASE("periods: numbering, first days and labels of every day 1990..2030", "[aggregate][cohort]") {
   for (sys_days d = sys_days{1990y / 1 / 1}; d < sys_days{2031y / 1 / 1}; d += days{1}) {

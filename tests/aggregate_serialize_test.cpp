@@ -253,6 +253,17 @@ TEST_CASE("serialize: impossible states behind a valid checksum are refused, mer
     CHECK(std::string(crm::period_accumulator<double>::try_deserialize(b).error().field) == "orders");
     put(b, 24 + 14, std::int64_t{3});
     CHECK(crm::period_accumulator<double>::try_deserialize(b).has_value());
+    // a first period outside 1900..2199 (found by tests/fuzz/state_fuzz.cpp: at the ends of int32 it
+    // overflowed in period_start, UB that UBSan reports; now refused before its start is computed)
+    for (const std::int32_t first : {std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max(),
+                                     std::int32_t{(1900 - 1970) * 12 - 1}, std::int32_t{(2200 - 1970) * 12}}) {
+      put(b, 24 + 1, first);  // after the unit
+      CHECK(std::string(crm::period_accumulator<double>::try_deserialize(b).error().field) == "first");
+    }
+    put(b, 24 + 1, std::int32_t{(1900 - 1970) * 12});  // 1900-01 and 2199-12: the ends of the range, read
+    CHECK(crm::period_accumulator<double>::try_deserialize(b).has_value());
+    put(b, 24 + 1, std::int32_t{(2200 - 1970) * 12 - 1});
+    CHECK(crm::period_accumulator<double>::try_deserialize(b).has_value());
   }
   {  // spend: a channel with more spend than the total (a merge then made it inf)
     crm::spend_accumulator<double> a;

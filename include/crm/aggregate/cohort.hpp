@@ -909,6 +909,10 @@ class period_accumulator : public detail::accumulator_base<period_accumulator<T>
     o.unit = static_cast<period_unit>(unit);
     o.cohort_revenue = (flags & 1) != 0;
     o.gaps = (flags & 2) != 0;
+    // the first period must lie in 1900 .. 2199 before its start is computed (found by
+    // tests/fuzz/state_fuzz.cpp: a first period near the ends of int32 overflowed in period_start)
+    if (first < period_of(o.unit, earliest_time) || first > period_of(o.unit, end_of_time - std::chrono::seconds{1}))
+      return r.fail(errc::malformed, "first", "is invalid (corrupted state)"), false;
     o.first = period_start(o.unit, first);
     if (const error_info oe = check_options(o)) return r.fail(errc::malformed, oe.field, "is invalid (corrupted state)"), false;
     return true;

@@ -67,22 +67,33 @@ inline constexpr time_point end_of_time{std::chrono::sys_days{std::chrono::year{
 /// The period that contains time point `t`.
 [[nodiscard]] constexpr std::int32_t period_of(period_unit u, time_point t) noexcept { return period_of_day(u, day_number(t)); }
 
-/// The first day of period `p`.
+/// The first day of period `p`. Any p: a month, quarter or year period of a year outside
+/// std::chrono's -32767..32767 starts at the first period of the nearest of those years (before
+/// 2026-12-05, p near the ends of int32 overflowed an int; a corrupted serialized state reached it,
+/// found by tests/fuzz/state_fuzz.cpp).
 [[nodiscard]] constexpr std::chrono::sys_days period_start(period_unit u, std::int32_t p) noexcept {
   using namespace std::chrono;
-  const auto floor_div = [](int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
+  const auto floor_div = [](std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
+  // the first day of month m of year 1970 + y; of the nearest representable year's first month when
+  // 1970 + y is outside -32767..32767
+  const auto start = [](std::int64_t y, unsigned m) {
+    constexpr std::int64_t lo = -32767, hi = 32767;
+    if (1970 + y < lo) return sys_days{year{static_cast<int>(lo)} / 1 / 1};
+    if (1970 + y > hi) return sys_days{year{static_cast<int>(hi)} / 1 / 1};
+    return sys_days{year{static_cast<int>(1970 + y)} / month{m} / 1};
+  };
   switch (u) {
     case period_unit::day: return sys_days{std::chrono::days{p}};
     case period_unit::week: return sys_days{std::chrono::days{static_cast<long long>(p) * 7 - 3}};
     case period_unit::month: {
-      const int y = floor_div(p, 12);
-      return sys_days{year{1970 + y} / month{static_cast<unsigned>(p - 12 * y + 1)} / 1};
+      const std::int64_t y = floor_div(p, 12);
+      return start(y, static_cast<unsigned>(p - 12 * y + 1));
     }
     case period_unit::quarter: {
-      const int y = floor_div(p, 4);
-      return sys_days{year{1970 + y} / month{static_cast<unsigned>(3 * (p - 4 * y) + 1)} / 1};
+      const std::int64_t y = floor_div(p, 4);
+      return start(y, static_cast<unsigned>(3 * (p - 4 * y) + 1));
     }
-    case period_unit::year: return sys_days{year{1970 + p} / 1 / 1};
+    case period_unit::year: return start(p, 1);
   }
   return sys_days{};
 }
