@@ -8,13 +8,13 @@
 # Builds the targets in build/fuzz (clang 14, -DCRM_METRICS_BUILD_FUZZERS=ON), starts each from its
 # seeds (written by its replay program) and the corpus kept in build/fuzz/corpus-<target> from earlier
 # runs, and stops at the first failure: the input is left in build/fuzz/findings/ (copy it to
-# tests/fuzz/regressions/<target>-<what> once the bug is fixed). Exit status 1 on a finding.
+# tests/fuzz/regressions/<target>/<what> once the bug is fixed). Exit status 1 on a finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(state_fuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(state_fuzz csv_fuzz)
 command -v clang++-14 >/dev/null || bash scripts/install-deps.sh clang-14
 out=build/fuzz
 cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DCRM_METRICS_BUILD_FUZZERS=ON \

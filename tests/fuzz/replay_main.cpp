@@ -1,6 +1,6 @@
 // crm-metrics fuzz replay: runs a fuzz target (LLVMFuzzerTestOneInput of the source linked with it)
 // without libFuzzer, with any compiler, on
-//  1. every seed (tests/fuzz/state_seeds.hpp) and a fixed set of mutations of each, chosen by a
+//  1. every seed of the target (crm_fuzz_seeds()) and a fixed set of mutations of each, chosen by a
 //     seeded generator (bit flips, bytes set to 0, 0xFF or a random value, cuts, copies of a span,
 //     inserted bytes, and up to eight such at once: the kinds of change libFuzzer makes), so the
 //     test suite runs the same checks on every build (ASan and UBSan in the clang preset);
@@ -8,7 +8,7 @@
 //     that once failed, kept so that they stay fixed).
 // `--write-seeds DIR` writes the seeds as files instead (scripts/fuzz.sh starts libFuzzer from them).
 // Exit status 0; a failed check aborts (the target's own abort, or ASan/UBSan's report).
-#include "state_seeds.hpp"
+#include "fuzz_seeds.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -19,13 +19,13 @@
 #include <string>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
-
 namespace {
 
-void run(const crm_fuzz::bytes& b) { LLVMFuzzerTestOneInput(b.data(), b.size()); }
+using bytes = std::vector<std::uint8_t>;
 
-crm_fuzz::bytes mutate(crm_fuzz::bytes b, std::mt19937_64& rng) {
+void run(const bytes& b) { LLVMFuzzerTestOneInput(b.data(), b.size()); }
+
+bytes mutate(bytes b, std::mt19937_64& rng) {
   const auto below = [&rng](std::size_t n) { return n == 0 ? std::size_t{0} : static_cast<std::size_t>(rng() % n); };
   const std::size_t changes = 1 + below(8);
   for (std::size_t c = 0; c < changes && b.size() > 1; ++c) {
@@ -38,7 +38,7 @@ crm_fuzz::bytes mutate(crm_fuzz::bytes b, std::mt19937_64& rng) {
       case 4: b.resize(at); break;
       case 5: {
         const std::size_t from = 1 + below(b.size() - 1), len = 1 + below(std::min<std::size_t>(16, b.size() - from));
-        const crm_fuzz::bytes span(b.begin() + static_cast<std::ptrdiff_t>(from), b.begin() + static_cast<std::ptrdiff_t>(from + len));
+        const bytes span(b.begin() + static_cast<std::ptrdiff_t>(from), b.begin() + static_cast<std::ptrdiff_t>(from + len));
         b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), span.begin(), span.end());
         break;
       }
@@ -48,7 +48,7 @@ crm_fuzz::bytes mutate(crm_fuzz::bytes b, std::mt19937_64& rng) {
   return b;
 }
 
-crm_fuzz::bytes read_file(const std::filesystem::path& p) {
+bytes read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -56,7 +56,7 @@ crm_fuzz::bytes read_file(const std::filesystem::path& p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<crm_fuzz::bytes> seeds = crm_fuzz::state_seeds();
+  const std::vector<bytes> seeds = crm_fuzz_seeds();
   if (argc == 3 && std::string(argv[1]) == "--write-seeds") {
     std::filesystem::create_directories(argv[2]);
     for (std::size_t i = 0; i < seeds.size(); ++i) {
@@ -67,11 +67,11 @@ int main(int argc, char** argv) {
   }
   std::mt19937_64 rng(20261205);
   std::size_t runs = 0;
-  for (const crm_fuzz::bytes& s : seeds) {
+  for (const bytes& s : seeds) {
     run(s);
-    crm_fuzz::bytes unframed = s;
-    unframed[0] = static_cast<std::uint8_t>(unframed[0] | 0x80);
-    run(unframed);
+    bytes high = s;  // the first byte's high bit set (state_fuzz: the input unframed)
+    high[0] = static_cast<std::uint8_t>(high[0] | 0x80);
+    run(high);
     for (int k = 0; k < 400; ++k) run(mutate(s, rng));
     runs += 402;
   }
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     const std::filesystem::path p(argv[a]);
     if (std::filesystem::is_directory(p)) {
       for (const auto& e : std::filesystem::directory_iterator(p))
-        if (e.is_regular_file() && e.path().extension() != ".md") run(read_file(e.path())), ++runs;
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.') run(read_file(e.path())), ++runs;
     } else {
       run(read_file(p)), ++runs;
     }

@@ -8,6 +8,9 @@
 // back into a state of the same serialized size (a state survives its round trip).
 // Built by -DCRM_METRICS_BUILD_FUZZERS=ON with clang (libFuzzer); with any compiler as a replay
 // program over files (tests/fuzz/replay_main.cpp), which the test suite runs on the seeds.
+#include "fuzz_seeds.hpp"
+#include "state_seeds.hpp"
+
 #include <crm/aggregate.hpp>
 #include <crm/multiprecision.hpp>
 
@@ -97,3 +100,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   return 0;
 }
+
+std::vector<std::vector<std::uint8_t>> crm_fuzz_seeds() { return crm_fuzz::state_seeds(); }
