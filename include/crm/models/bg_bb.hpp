@@ -58,6 +58,25 @@ template <class T>
 [[nodiscard]] inline T bb_lbeta(T a, T b) {
   return quiet_lgamma(a) + quiet_lgamma(b) - quiet_lgamma(a + b);
 }
+/// From what sum of Beta parameters (a+b, g+d) the ratios of Beta functions of bb_log_beta_ratio are summed
+/// term by term (and up to how many terms): there ln B - ln B by log-gamma functions cancels ~ ln G(a+b) ~
+/// (a+b) ln(a+b) down to values near 1 and keeps an absolute error of about eps (a+b) ln(a+b) (1e-10 at
+/// 1e6, times a row's weight: 1e-5 nats on 3,000 customers, more than a boundary comparison tolerates).
+inline constexpr double bb_ratio_sum_from = 64.0;
+inline constexpr count_t bb_ratio_sum_terms = 64;
+/// ln [B(p+i, q+j) / B(p, q)] = ln [(p)_i (q)_j / (p+q)_(i+j)] for whole i, j >= 0: with p + q >= 64 and
+/// i + j <= 64 as sum_{k<i} ln((p+k)/(p+q+k)) + sum_{k<j} ln((q+k)/(p+q+i+k)) (each ratio to a few ulp),
+/// else as bb_lbeta(p+i, q+j) - lb, lb = bb_lbeta(p, q) passed in (the form used before 2026-12-05: the same
+/// numbers where the parameters are small).
+template <class T>
+[[nodiscard]] inline T bb_log_beta_ratio(T p, T q, count_t i, count_t j, T lb) {
+  if (!(p + q >= T(bb_ratio_sum_from)) || i + j > bb_ratio_sum_terms)
+    return bb_lbeta(p + static_cast<T>(i), q + static_cast<T>(j)) - lb;
+  T s = 0;
+  for (count_t k = 0; k < i; ++k) s += std::log((p + static_cast<T>(k)) / (p + q + static_cast<T>(k)));
+  for (count_t k = 0; k < j; ++k) s += std::log((q + static_cast<T>(k)) / (p + q + static_cast<T>(i + k)));
+  return s;
+}
 template <class T>
 [[nodiscard]] constexpr bool bb_finite(T v) noexcept {
   return v == v && v <= std::numeric_limits<T>::max() && v >= std::numeric_limits<T>::lowest();
@@ -182,11 +201,14 @@ template <class T>
 T bg_bb_row_ll(T a, T b, T g, T d, count_t x_, count_t tx_, count_t n_, std::array<T, 4>* grad, T* log_alive = nullptr) {
   const T x = static_cast<T>(x_), tx = static_cast<T>(tx_), n = static_cast<T>(n_);
   const T lb_ab = bb_lbeta(a, b), lb_gd = bb_lbeta(g, d);
-  const T l_alive = bb_lbeta(a + x, b + n - x) - lb_ab + bb_lbeta(g, d + n) - lb_gd;
+  // ln B(g+1, d+k)/B(g,d) = ln B(g, d+k)/B(g,d) + ln(g/(g+d+k)) (bb_log_beta_ratio: accurate far out on a ridge)
+  const T l_alive = bb_log_beta_ratio(a, b, x_, n_ - x_, lb_ab) + bb_log_beta_ratio(g, d, 0, n_, lb_gd);
   if (log_alive != nullptr) *log_alive = l_alive;
   const count_t m = n_ - tx_;  // number of "dropped out" terms
   // log-sum-exp over the terms, first pass for the maximum
-  T l_i = bb_lbeta(a + x, b + tx - x) - lb_ab + bb_lbeta(g + T(1), d + tx) - lb_gd;
+  T l_i = bb_log_beta_ratio(a, b, x_, tx_ - x_, lb_ab) +
+          (g + d >= T(bb_ratio_sum_from) ? bb_log_beta_ratio(g, d, 0, tx_, lb_gd) + std::log(g / (g + d + tx))
+                                         : bb_lbeta(g + T(1), d + tx) - lb_gd);
   T mx = l_alive;
   {
     T l = l_i;
@@ -435,6 +457,46 @@ T bb_nested_row_ll(T v0, T v1, T v2, T v3, count_t x_, count_t tx_, count_t n_, 
   if (c_on) *curv = {cacc[0] / sum, cacc[1] / sum};
   return mx + std::log(sum);
 }
+/// A whole number of opportunities v (>= 0, < 1e15) as a count, or the error naming `field`.
+template <class T>
+[[nodiscard]] constexpr result<count_t> bb_whole_periods(T v, const char* name, const char* field) noexcept {
+  if (!bb_finite(v)) return error_info{errc::not_finite, name, field};
+  if (v < T(0)) return error_info{errc::negative, name, field};
+  if (!(v < T(1e15))) return error_info{errc::out_of_range, name, field, "more than 1e15 opportunities"};
+  const count_t k = static_cast<count_t>(v);
+  if (static_cast<T>(k) != v) return error_info{errc::malformed, name, field, "must be a whole number of opportunities"};
+  return k;
+}
+/// bb_survival_sum's refusal: more than 1e6 periods with gamma within 1e-3 of 1 (errc::out_of_range, "gamma").
+template <class T>
+[[nodiscard]] constexpr error_info bb_check_long_sum(T gamma, count_t periods, const char* name) noexcept {
+  if (periods > 1'000'000 && !(std::abs(gamma - T(1)) >= T(1e-3)))
+    return error_info{errc::out_of_range, name, "gamma", "within 1e-3 of 1, where more than 1e6 periods cannot be summed accurately"};
+  return {};
+}
+/// DERT's series sum_{k>=0} z^k prod_{j<k} (d+s+j)/(g+d+s+j) = 2F1(1, d+s; g+d+s; z), z = 1/(1+discount):
+/// term ratios below z, so the tail after a term t_k is at most t_k z/(1-z); stops when that bound is
+/// below half the unit roundoff of T times the partial sum. Errors: more than 1e8 terms (not_converged,
+/// "discount_rate").
+template <class T>
+[[nodiscard]] result<T> bb_dert_series(T g, T d, T s, T z, const char* name) noexcept {
+  T term = 1, sum = 0;
+  for (long long k = 0;; ++k) {
+    sum += term;
+    if (term * z / (T(1) - z) <= std::numeric_limits<T>::epsilon() / T(2) * sum) break;
+    if (k > 100'000'000) return error_info{errc::not_converged, name, "discount_rate", "the series needs more than 1e8 terms"};
+    const T j = static_cast<T>(k);
+    term *= z * (d + s + j) / (g + d + s + j);
+  }
+  return sum;
+}
+/// A discount rate of DERT: finite and > 0.
+template <class T>
+[[nodiscard]] constexpr error_info bb_check_discount(T discount_rate, const char* name) noexcept {
+  if (!bb_finite(discount_rate)) return error_info{errc::not_finite, name, "discount_rate"};
+  if (!(discount_rate > T(0))) return error_info{errc::out_of_range, name, "discount_rate", "must be > 0"};
+  return {};
+}
 }  // namespace detail
 
 /**
@@ -523,11 +585,10 @@ struct bg_bb {
   [[nodiscard]] result<T> try_expected_purchases(T n) const noexcept {
     constexpr const char* name = "bg_bb.expected_purchases";
     if (const error_info e = check(name)) return e;
-    const result<count_t> k = whole(n, name, "periods");
+    const result<count_t> k = detail::bb_whole_periods(n, name, "periods");
     if (!k) return k.error();
     // S_1 = B(g, d+1)/B(g, d) = d / (g + d); S_{t+1} / S_t = (d + t) / (g + d + t).
-    if (*k > 1'000'000 && !(std::abs(gamma - T(1)) >= T(1e-3)))
-      return error_info{errc::out_of_range, name, "gamma", "within 1e-3 of 1, where more than 1e6 periods cannot be summed accurately"};
+    if (const error_info e = detail::bb_check_long_sum(gamma, *k, name)) return e;
     const T v = alpha / (alpha + beta) * delta / (gamma + delta) * detail::bb_survival_sum(gamma, delta, T(1), *k);
     if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
     return v;
@@ -547,10 +608,9 @@ struct bg_bb {
     constexpr const char* name = "bg_bb.conditional_expected_purchases";
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
-    const result<count_t> k = whole(future_periods, name, "future_periods");
+    const result<count_t> k = detail::bb_whole_periods(future_periods, name, "future_periods");
     if (!k) return k.error();
-    if (*k > 1'000'000 && !(std::abs(gamma - T(1)) >= T(1e-3)))
-      return error_info{errc::out_of_range, name, "gamma", "within 1e-3 of 1, where more than 1e6 periods cannot be summed accurately"};
+    if (const error_info e = detail::bb_check_long_sum(gamma, *k, name)) return e;
     const T v = std::exp(log_next_transaction(c)) *
                 detail::bb_survival_sum(gamma, delta, static_cast<T>(c.periods + 1), *k);
     if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
@@ -601,19 +661,11 @@ struct bg_bb {
     constexpr const char* name = "bg_bb.discounted_expected_residual_transactions";
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
-    if (!detail::bb_finite(discount_rate)) return error_info{errc::not_finite, name, "discount_rate"};
-    if (!(discount_rate > T(0))) return error_info{errc::out_of_range, name, "discount_rate", "must be > 0"};
+    if (const error_info e = detail::bb_check_discount(discount_rate, name)) return e;
     const T z = T(1) / (T(1) + discount_rate);
-    const T s = static_cast<T>(c.periods + 1);
-    T term = 1, sum = 0;
-    for (long long k = 0;; ++k) {
-      sum += term;
-      if (term * z / (T(1) - z) <= std::numeric_limits<T>::epsilon() / T(2) * sum) break;
-      if (k > 100'000'000) return error_info{errc::not_converged, name, "discount_rate", "the series needs more than 1e8 terms"};
-      const T j = static_cast<T>(k);
-      term *= z * (delta + s + j) / (gamma + delta + s + j);
-    }
-    const T v = std::exp(log_next_transaction(c)) * z * sum;
+    const result<T> sum = detail::bb_dert_series(gamma, delta, static_cast<T>(c.periods + 1), z, name);
+    if (!sum) return sum;
+    const T v = std::exp(log_next_transaction(c)) * z * *sum;
     if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
     return v;
   }
@@ -633,14 +685,6 @@ struct bg_bb {
     const T ll = detail::bg_bb_row_ll<T>(alpha, beta, gamma, delta, c.frequency, c.recency, c.periods, nullptr, &alive_n);
     // B(a+x+1, b+n-x) / B(a+x, b+n-x) = (a+x)/(a+b+n); B(g, d+n+1) / B(g, d+n) = (d+n)/(g+d+n).
     return alive_n + std::log((alpha + x) / (alpha + beta + n) * (delta + n) / (gamma + delta + n)) - ll;
-  }
-  [[nodiscard]] static constexpr result<count_t> whole(T v, const char* name, const char* field) noexcept {
-    if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, field};
-    if (v < T(0)) return error_info{errc::negative, name, field};
-    if (!(v < T(1e15))) return error_info{errc::out_of_range, name, field, "more than 1e15 opportunities"};
-    const count_t k = static_cast<count_t>(v);
-    if (static_cast<T>(k) != v) return error_info{errc::malformed, name, field, "must be a whole number of opportunities"};
-    return k;
   }
 };
 
@@ -1068,18 +1112,192 @@ struct beta_bernoulli {
  * bb_no_dropout gives crm::beta_bernoulli{alpha = nested_r, beta = nested_alpha, theta = 0},
  * bb_homogeneous_dropout the same with theta = nested_dropout. Never throws.
  * Errors (errc::out_of_range on "boundary"): the fit ended at no boundary (its params are the estimates)
- * or on bb_homogeneous_purchase (no nested prediction model: use the boundary report's p, gamma, delta);
+ * or on bb_homogeneous_purchase (its model is crm::beta_geometric_bernoulli: crm::try_nested_bg_bb_purchase_model);
  * the nested fit's error when it failed.
  */
 template <std::floating_point T>
 [[nodiscard]] result<beta_bernoulli<T>> try_nested_bg_bb_model(const fit_result<bg_bb<T>>& fit) noexcept {
   constexpr const char* name = "nested_bg_bb_model";
   const boundary_report& b = fit.boundary;
+  if (b.where == fit_boundary::bb_homogeneous_purchase)
+    return error_info{errc::out_of_range, name, "boundary",
+                      "the fit ended on bb_homogeneous_purchase, whose model is crm::beta_geometric_bernoulli (crm::try_nested_bg_bb_purchase_model)"};
   if (b.where != fit_boundary::bb_no_dropout && b.where != fit_boundary::bb_homogeneous_dropout)
     return error_info{errc::out_of_range, name, "boundary", "the fit did not end on the boundary bb_no_dropout or bb_homogeneous_dropout"};
   if (!b.nested_fitted) return b.nested_error;
   const beta_bernoulli<T> m{static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha),
                             b.where == fit_boundary::bb_no_dropout ? T(0) : static_cast<T>(b.nested_dropout)};
+  if (const error_info e = m.check(name)) return e;
+  return m;
+}
+
+/**
+ * @brief The model nested in BG/BB at its purchase boundary bb_homogeneous_purchase (alpha, beta -> infinity
+ * with alpha/(alpha+beta) -> p): every active customer transacts with the same probability p at each
+ * opportunity, the drop-out probabilities theta ~ Beta(gamma, delta) as in BG/BB: the beta-geometric
+ * drop-out with Bernoulli purchases, BG/BB with the Beta taken off the Bernoulli (hence the name, after
+ * "beta-geometric/beta-Bernoulli"). gamma = 0 means nobody drops out: the binomial, X(n) ~ Binomial(n, p)
+ * (delta then plays no part). With S(k) = B(gamma, delta+k)/B(gamma,delta) = prod_{j<k} (delta+j)/(gamma+delta+j)
+ * (1 at gamma = 0) and D(k) = B(gamma+1, delta+k)/B(gamma,delta) = gamma/(gamma+delta+k) S(k), the limits of
+ * bg_bb's formulas under B(alpha+x, beta+j)/B(alpha,beta) -> p^x (1-p)^j (docs/models.md):
+ *   L = p^x (1-p)^(n-x) S(n) + sum_{i=0}^{n-t_x-1} p^x (1-p)^(t_x-x+i) D(t_x+i)
+ *   P(alive at n+k) = p^x (1-p)^(n-x) S(n+k) / L
+ *   E[X(n)] = p sum_{t=1}^n S(t)                                   (n p at gamma = 0)
+ *   E[X(n, n+n*) | x, t_x, n] = p^(x+1) (1-p)^(n-x) / L sum_{t=n+1}^{n+n*} S(t)
+ *   P(X(n) = x) = C(n,x) p^x (1-p)^(n-x) S(n) + sum_{i=x}^{n-1} C(i,x) p^x (1-p)^(i-x) D(i)
+ *   DERT(d) = p^(x+1) (1-p)^(n-x) S(n+1) / L / (1+d) 2F1(1, delta+n+1; gamma+delta+n+1; 1/(1+d))   (p/d at gamma = 0)
+ * Errors: p not finite or outside (0, 1); gamma not finite or < 0; delta not finite or <= 0; the row and
+ * argument errors of crm::bg_bb's predictions (and its refusal of more than 1e6 periods with gamma within
+ * 1e-3 of 1).
+ */
+template <std::floating_point T = double>
+struct beta_geometric_bernoulli {
+  T p{};      ///< the transaction probability of an active customer at each opportunity, the same for everybody (0 < p < 1)
+  T gamma{};  ///< Beta(gamma, delta): drop-out probability theta before each opportunity (>= 0; 0: nobody drops out)
+  T delta{};  ///< (> 0)
+
+  [[nodiscard]] constexpr error_info check(const char* name) const noexcept {
+    if (!detail::bb_finite(p)) return {errc::not_finite, name, "p"};
+    if (!(p > T(0) && p < T(1))) return {errc::out_of_range, name, "p", "a transaction probability in (0, 1)"};
+    if (!detail::bb_finite(gamma)) return {errc::not_finite, name, "gamma"};
+    if (!(gamma >= T(0))) return {errc::out_of_range, name, "gamma", "must be >= 0 (0: nobody drops out)"};
+    if (!detail::bb_finite(delta)) return {errc::not_finite, name, "delta"};
+    if (!(delta > T(0))) return {errc::out_of_range, name, "delta", "model parameters must be > 0"};
+    return {};
+  }
+  [[nodiscard]] constexpr bool ok() const noexcept { return !check("beta_geometric_bernoulli"); }
+
+  /// ln L of one customer (weight ignored); nats.
+  [[nodiscard]] result<T> try_log_likelihood(const discrete_row<T>& c) const noexcept {
+    constexpr const char* name = "beta_geometric_bernoulli.log_likelihood";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_discrete_row(c, name)) return e;
+    return finite(row_ll(c), name);
+  }
+  [[nodiscard]] T log_likelihood(const discrete_row<T>& c) const { return try_log_likelihood(c).value(); }
+
+  /// P(active at opportunity n + ahead | x, t_x, n); 1 when gamma = 0. Errors: ahead < 0.
+  [[nodiscard]] result<T> try_probability_alive(const discrete_row<T>& c, count_t ahead = 1) const noexcept {
+    constexpr const char* name = "beta_geometric_bernoulli.probability_alive";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_discrete_row(c, name)) return e;
+    if (ahead < 0) return error_info{errc::negative, name, "ahead"};
+    const result<T> v = finite(std::exp(log_purchases(c.frequency, c.periods - c.frequency) + log_survival(c.periods + ahead) - row_ll(c)), name);
+    if (!v) return v;
+    return std::min(*v, T(1));
+  }
+  [[nodiscard]] T probability_alive(const discrete_row<T>& c, count_t ahead = 1) const { return try_probability_alive(c, ahead).value(); }
+
+  /// E[X(n)] of a new customer; transactions. Errors: n negative, fractional, not finite or >= 1e15.
+  [[nodiscard]] result<T> try_expected_purchases(T n) const noexcept {
+    constexpr const char* name = "beta_geometric_bernoulli.expected_purchases";
+    if (const error_info e = check(name)) return e;
+    const result<count_t> k = detail::bb_whole_periods(n, name, "periods");
+    if (!k) return k.error();
+    if (gamma == T(0)) return finite(static_cast<T>(*k) * p, name);
+    if (const error_info e = detail::bb_check_long_sum(gamma, *k, name)) return e;
+    return finite(p * delta / (gamma + delta) * detail::bb_survival_sum(gamma, delta, T(1), *k), name);
+  }
+  [[nodiscard]] T expected_purchases(T n) const { return try_expected_purchases(n).value(); }
+
+  /// Expected transactions in the next n* opportunities of a customer with history (x, t_x, n).
+  [[nodiscard]] result<T> try_conditional_expected_purchases(const discrete_row<T>& c, T future_periods) const noexcept {
+    constexpr const char* name = "beta_geometric_bernoulli.conditional_expected_purchases";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_discrete_row(c, name)) return e;
+    const result<count_t> k = detail::bb_whole_periods(future_periods, name, "future_periods");
+    if (!k) return k.error();
+    if (gamma == T(0)) return finite(static_cast<T>(*k) * p, name);
+    if (const error_info e = detail::bb_check_long_sum(gamma, *k, name)) return e;
+    return finite(std::exp(log_next(c)) * detail::bb_survival_sum(gamma, delta, static_cast<T>(c.periods + 1), *k), name);
+  }
+  [[nodiscard]] T conditional_expected_purchases(const discrete_row<T>& c, T future_periods) const {
+    return try_conditional_expected_purchases(c, future_periods).value();
+  }
+
+  /// P(X(n) = x) of a new customer (the binomial at gamma = 0). Errors: x or n negative; x > n.
+  [[nodiscard]] result<T> try_probability_of_purchases(count_t x, count_t n) const noexcept {
+    constexpr const char* name = "beta_geometric_bernoulli.probability_of_purchases";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_purchases_in(x, n, name)) return e;
+    const T tx = static_cast<T>(x);
+    T v = std::exp(detail::log_choose(static_cast<T>(n), tx) + log_purchases(x, n - x) + log_survival(n));
+    if (gamma > T(0)) {
+      T ls = log_survival(x);  // ln S(i)
+      for (count_t i = x; i < n; ++i) {
+        const T ti = static_cast<T>(i);
+        v += std::exp(detail::log_choose(ti, tx) + log_purchases(x, i - x) + ls + std::log(gamma / (gamma + delta + ti)));
+        ls += std::log((delta + ti) / (gamma + delta + ti));
+      }
+    }
+    const result<T> r = finite(v, name);
+    if (!r) return r;
+    return std::min(*r, T(1));
+  }
+  [[nodiscard]] T probability_of_purchases(count_t x, count_t n) const { return try_probability_of_purchases(x, n).value(); }
+
+  /// DERT(d) (see above); discounted transactions. Errors: discount_rate <= 0 or not finite; the series
+  /// needing more than 1e8 terms (not_converged, "discount_rate").
+  [[nodiscard]] result<T> try_discounted_expected_residual_transactions(const discrete_row<T>& c, T discount_rate) const noexcept {
+    constexpr const char* name = "beta_geometric_bernoulli.discounted_expected_residual_transactions";
+    if (const error_info e = check(name)) return e;
+    if (const error_info e = detail::check_discrete_row(c, name)) return e;
+    if (const error_info e = detail::bb_check_discount(discount_rate, name)) return e;
+    if (gamma == T(0)) return finite(p / discount_rate, name);
+    const T z = T(1) / (T(1) + discount_rate);
+    const result<T> sum = detail::bb_dert_series(gamma, delta, static_cast<T>(c.periods + 1), z, name);
+    if (!sum) return sum;
+    return finite(std::exp(log_next(c)) * z * *sum, name);
+  }
+  [[nodiscard]] T discounted_expected_residual_transactions(const discrete_row<T>& c, T discount_rate) const {
+    return try_discounted_expected_residual_transactions(c, discount_rate).value();
+  }
+
+  friend constexpr bool operator==(const beta_geometric_bernoulli&, const beta_geometric_bernoulli&) = default;
+
+ private:
+  // ln [p^x (1-p)^j]
+  [[nodiscard]] T log_purchases(count_t x, count_t j) const noexcept {
+    return static_cast<T>(x) * std::log(p) + static_cast<T>(j) * std::log1p(-p);
+  }
+  // ln S(k) (0 at gamma = 0)
+  [[nodiscard]] T log_survival(count_t k) const noexcept {
+    if (gamma == T(0)) return T(0);
+    return detail::bb_log_beta_ratio(gamma, delta, 0, k, detail::bb_lbeta(gamma, delta));
+  }
+  [[nodiscard]] T row_ll(const discrete_row<T>& c) const noexcept {
+    if (gamma == T(0)) return log_purchases(c.frequency, c.periods - c.frequency);
+    // the terms p^x (1-p)^j S or D, summed in log space (detail::bb_nested_row_ll with p through its odds)
+    return detail::bb_nested_row_ll<T, false, detail::bb_dropout::beta>(p / (T(1) - p), T(0), gamma, delta, c.frequency, c.recency,
+                                                                          c.periods, nullptr);
+  }
+  // ln [p^(x+1) (1-p)^(n-x) S(n+1) / L]: the probability of a transaction at opportunity n+1 given the history
+  [[nodiscard]] T log_next(const discrete_row<T>& c) const noexcept {
+    const T n = static_cast<T>(c.periods);
+    return log_purchases(c.frequency + 1, c.periods - c.frequency) + log_survival(c.periods) + std::log((delta + n) / (gamma + delta + n)) -
+           row_ll(c);
+  }
+  [[nodiscard]] static result<T> finite(T v, const char* name) noexcept {
+    if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
+    return v;
+  }
+};
+
+/**
+ * @brief The model to predict from when a BG/BB fit ended on its purchase boundary (boundary_policy::report):
+ * bb_homogeneous_purchase gives crm::beta_geometric_bernoulli{p = nested_purchase, gamma = nested_r,
+ * delta = nested_alpha}. (A function of its own, not crm::try_nested_bg_bb_model, whose callers hold a
+ * crm::beta_bernoulli.) Never throws.
+ * Errors (errc::out_of_range on "boundary"): the fit ended on no such boundary; the nested fit's error when it failed.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<beta_geometric_bernoulli<T>> try_nested_bg_bb_purchase_model(const fit_result<bg_bb<T>>& fit) noexcept {
+  constexpr const char* name = "nested_bg_bb_purchase_model";
+  const boundary_report& b = fit.boundary;
+  if (b.where != fit_boundary::bb_homogeneous_purchase)
+    return error_info{errc::out_of_range, name, "boundary", "the fit did not end on the boundary bb_homogeneous_purchase"};
+  if (!b.nested_fitted) return b.nested_error;
+  const beta_geometric_bernoulli<T> m{static_cast<T>(b.nested_purchase), static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha)};
   if (const error_info e = m.check(name)) return e;
   return m;
 }
