@@ -189,3 +189,45 @@ HT2 = [(0, 0, 6, 902), (1, 1, 6, 380), (1, 2, 6, 83), (1, 3, 6, 61), (1, 4, 6, 2
 p, v, se = fit(lambda a, b, th: hd_ll(HT2, a, b, th), lambda u: (np.exp(u[0]), np.exp(u[1]), expit(u[2])), [0.0, 0.0, -1.0])
 show("HT2 homogeneous_dropout", ["alpha", "beta", "theta"], p, v, se)
 print(f"  score, closed form: {score(HT2, p[0], p[1], p[2], 0, 0, 0, 'theta'):.10g}")
+
+# ---- the binomial corner bb_binomial (alpha, beta -> inf with alpha/(alpha+beta) = p, gamma/(gamma+delta) -> 0):
+# L = p^x (1-p)^(n-x), maximised by scipy.optimize.minimize_scalar (bounded), SE from numdiff.hessian; the
+# two scores (a spread of p: sum w p(1-p)/2 L''(p)/L; a drop-out: d ln L/d theta at 0 of the homogeneous
+# drop-out model, by a one-sided difference quotient of hd_ll... with A(j) = p^x (1-p)^j) and the full BG/BB
+# ln L along the corner (scipy.special.betaln, full_ll above).
+from scipy.optimize import minimize_scalar
+
+BIN = [(2, 5, 6, 10), (3, 6, 6, 12), (4, 6, 6, 10), (3, 5, 6, 9), (5, 6, 6, 3)]
+
+
+def binom_ll(rows, p):
+    return sum(w * (x * np.log(p) + (n - x) * np.log1p(-p)) for x, tx, n, w in rows)
+
+
+def point_drop_ll(rows, p, th):  # homogeneous p and homogeneous theta: ll with A(j) = p^x (1-p)^j
+    return ll(rows, point_A(p), lambda k: k * np.log1p(-th), lambda k: np.log(th) + k * np.log1p(-th))
+
+
+r = minimize_scalar(lambda q: -binom_ll(BIN, q), bounds=(1e-9, 1 - 1e-9), method="bounded", options={"xatol": 1e-14})
+pb = r.x
+se_b = np.sqrt(1 / hessian(lambda q: -binom_ll(BIN, q[0]), np.array([pb]))[0, 0])
+print(f"BIN binomial: p = {pb:.12g} (SE {se_b:.10g}); lnL = {binom_ll(BIN, pb):.12f}")
+spread = score(BIN, 0, 0, 0, pb, 1e-300, 1.0, "p")  # gamma -> 0: the drop-out factors S = 1, D = 0 (betaln(g+1,..) - betaln(g,..) -> -inf)
+drop = (point_drop_ll(BIN, pb, 1e-7) - binom_ll(BIN, pb)) / 1e-7
+print(f"  score of a spread of p (closed form at gamma = 1e-300): {spread:.10g}; of a drop-out (difference quotient at theta = 1e-7): {drop:.8g}")
+# (in mpmath, 40 digits: betaln's differences at alpha + beta = 1e6 lose ~5e-8 nats here)
+
+
+def full_ll_mp(rows, a, b, g, d):
+    """mp.log(A(n-x) mp.beta(g, d+n)/mp.beta(g, d) + sum_i A(t_x-x+i) mp.beta(g+1, d+t_x+i)/mp.beta(g, d)), A(j) = mp.beta(a+x, b+j)/mp.beta(a, b)"""
+    tot = 0
+    for x, tx, n, w in rows:
+        A = lambda j: mp.beta(a + x, b + j) / mp.beta(a, b)
+        tot += w * mp.log(A(n - x) * mp.beta(g, d + n) / mp.beta(g, d) + sum(A(tx - x + i) * mp.beta(g + 1, d + tx + i) / mp.beta(g, d) for i in range(n - tx)))
+    return tot
+
+
+mp.mp.dps = 40
+pm = mp.mpf(138) / 264
+for S, g in [(10 ** 4, "1e-4"), (10 ** 6, "1e-6")]:
+    print(f"  full lnL at alpha + beta = {S:g}, gamma = {g}, delta = 1, p = 138/264: {mp.nstr(full_ll_mp(BIN, pm * S, (1 - pm) * S, mp.mpf(g), 1), 17)}")

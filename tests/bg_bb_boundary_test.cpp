@@ -231,19 +231,95 @@ TEST_CASE("bg_bb boundary: the donations fit stays interior, and the try_ forms 
   }
 }
 
-TEST_CASE("bg_bb boundary: a penalized fit is never compared, and corners are not named", "[bg_bb][boundary]") {
+TEST_CASE("bg_bb boundary: a penalized fit is never compared", "[bg_bb][boundary]") {
   // docs/models.md: "A penalized fit is never compared" (the penalty keeps the parameters inside)
   for (const auto* s : {&last_opportunity, &homogeneous_theta, &homogeneous_p}) {
     const auto f = crm::try_fit_bg_bb(*s, {.penalizer = 1e-3, .on_boundary = crm::boundary_policy::report});
     if (f) CHECK(f->boundary.where == crm::fit_boundary::none);
     else CHECK_FALSE(has(f.error().detail, "boundary"));
   }
-  // a corner: (1, 2, 3) and (2, 3, 3), the optimizer running to alpha, beta -> infinity with gamma -> 0 (the
-  // binomial): still the optimizer's error, no boundary named
-  const std::vector<row> corner{{1, 2, 3, 1}, {2, 3, 3, 1}};
-  const auto c = crm::try_fit_bg_bb(corner, report);
-  REQUIRE_FALSE(c);
-  CHECK_FALSE(has(c.error().detail, "boundary"));
+}
+
+TEST_CASE("bg_bb boundary: the binomial corner, alpha, beta -> infinity with gamma/(gamma+delta) -> 0, is named", "[bg_bb][boundary]") {
+  // Before: errc::not_identifiable "the Hessian of the log-likelihood is not positive definite" (the optimizer
+  // at alpha, beta ~ 9e6, gamma ~ 3e-8): every nested fit runs to a boundary of its own.
+  const std::vector<row> bin{{2, 5, 6, 10}, {3, 6, 6, 12}, {4, 6, 6, 10}, {3, 5, 6, 9}, {5, 6, 6, 3}};
+  const auto e = crm::try_fit_bg_bb(bin);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::not_identifiable);
+  CHECK(e.error().field == std::string("alpha"));
+  CHECK(has(e.error().detail, "(the binomial)"));
+  const auto r = crm::try_fit_bg_bb(bin, report);
+  REQUIRE(r);
+  check_boundary_fit(*r, crm::fit_boundary::bb_binomial);
+  const crm::boundary_report& b = r->boundary;
+  CHECK(b.nested_parameters == 1);
+  // SciPy (minimize_scalar, numdiff): p = 0.522727273352 (SE 0.03074106599); lnL = -182.718034403047 (by hand
+  // p = 138/264, the transactions over the opportunities)
+  CHECK_THAT(b.nested_purchase, WithinRel(138.0 / 264.0, 1e-14));
+  CHECK_THAT(b.nested_purchase, WithinRel(0.522727273352, 1e-8));
+  CHECK_THAT(b.nested_purchase_se, WithinRel(0.03074106599, 1e-6));
+  CHECK_THAT(b.nested_log_likelihood, WithinRel(-182.718034403047, 1e-11));
+  CHECK(b.nested_r == 0.0);
+  CHECK(b.nested_dropout == 0.0);
+  // SciPy: scores of a spread of p -69.50724638 and of a drop-out -224.19049 (difference quotient): the larger
+  CHECK_THAT(b.heterogeneity_score, WithinRel(-69.50724638, 1e-8));
+  // mpmath (40 digits): the full lnL along the corner: alpha + beta = 1e4, gamma = 1e-4, delta = 1:
+  // -182.73510114845931; 1e6, 1e-6: -182.71820507532406 (rising to the limit)
+  const double p = 138.0 / 264.0;
+  const double l4 = total_ll({p * 1e4, (1 - p) * 1e4, 1e-4, 1.0}, bin), l6 = total_ll({p * 1e6, (1 - p) * 1e6, 1e-6, 1.0}, bin);
+  CHECK_THAT(l4, WithinRel(-182.73510114845931, 1e-12));
+  CHECK_THAT(l6, WithinRel(-182.71820507532406, 1e-12));
+  CHECK(l4 < l6);
+  CHECK(l6 < b.nested_log_likelihood);
+  // its prediction model: crm::beta_geometric_bernoulli with gamma = 0 (nobody drops out)
+  const auto m = crm::try_nested_bg_bb_purchase_model(*r);
+  REQUIRE(m);
+  CHECK(m->p == b.nested_purchase);
+  CHECK(m->gamma == 0.0);
+  double s = 0.0;
+  for (const row& c : bin) s += c.weight * m->log_likelihood(c);
+  CHECK_THAT(s, WithinRel(b.nested_log_likelihood, 1e-14));
+  CHECK_FALSE(crm::try_nested_bg_bb_model(*r));
+  // (1, 2, 3) and (2, 3, 3), by hand: p = 3/6, ln L = 6 ln(1/2), SE sqrt(1/4 / 6); scores: spread
+  // [0 - 4 + 2]/2 + [2 - 4 + 0]/2 = -2, drop-out (1/(1/2) - 3) + (0 - 3) = -4
+  const auto c = crm::try_fit_bg_bb(std::vector<row>{{1, 2, 3, 1}, {2, 3, 3, 1}}, report);
+  REQUIRE(c);
+  CHECK(c->boundary.where == crm::fit_boundary::bb_binomial);
+  CHECK_THAT(c->boundary.nested_purchase, WithinRel(0.5, 1e-15));
+  CHECK_THAT(c->boundary.nested_log_likelihood, WithinRel(6.0 * std::log(0.5), 1e-15));
+  CHECK_THAT(c->boundary.nested_purchase_se, WithinRel(std::sqrt(0.25 / 6.0), 1e-14));
+  CHECK_THAT(c->boundary.heterogeneity_score, WithinRel(-2.0, 1e-14));
+  CHECK(std::string(crm::to_string(crm::fit_boundary::bb_binomial)) == "bb_binomial");
+  CHECK(has(crm::describe(crm::fit_boundary::bb_binomial), "the binomial"));
+}
+
+TEST_CASE("bg_bb boundary: the corners without a nested model fail with an error naming them", "[bg_bb][boundary]") {
+  // Before: the optimizer's error ("the Hessian of the log-likelihood is not positive definite at the optimum").
+  struct corner {
+    std::vector<row> rows;
+    const char* names;  // in the detail
+  };
+  const corner corners[] = {
+      // everybody transacting at every opportunity until dropping out: beta -> 0 (p -> 1), gamma, delta interior
+      {{{0, 0, 6, 10}, {1, 1, 6, 10}, {2, 2, 6, 8}, {3, 3, 6, 6}, {6, 6, 6, 20}, {4, 4, 6, 5}},
+       "beta/(alpha+beta) -> 0 (p -> 1: every active customer transacts at every opportunity)"},
+      // (1, 1, 3), (0, 0, 3): p -> 1 and one drop-out probability (2/3) for all
+      {{{1, 1, 3, 1}, {0, 0, 3, 1}}, "p -> 1: every active customer transacts at every opportunity) with gamma, delta -> infinity"},
+      // (2, 3, 3), (0, 0, 3): one p for all, and every drop-out probability 0 or 1 (the one without a
+      // transaction gone before the first opportunity)
+      {{{2, 3, 3, 1}, {0, 0, 3, 1}}, "alpha, beta -> infinity (one transaction probability for all) with gamma, delta -> 0 (every drop-out"},
+  };
+  for (const corner& c : corners) {
+    for (const crm::fit_options& o : {crm::fit_options{}, report}) {
+      const auto f = crm::try_fit_bg_bb(c.rows, o);
+      REQUIRE_FALSE(f);
+      CHECK(f.error().code == crm::errc::not_identifiable);
+      CHECK(f.error().field == std::string("alpha"));
+      CHECK(has(f.error().detail, "the optimizer ran to a corner of the parameter space"));
+      CHECK(has(f.error().detail, c.names));
+    }
+  }
 }
 
 TEST_CASE("bg_bb boundary: beta_bernoulli predictions by hand", "[bg_bb][boundary]") {
@@ -392,4 +468,10 @@ TEST_CASE("bg_bb boundary: the homogeneous-drop-out sample of seed 2 is named to
   CHECK_THAT(b.nested_dropout_se, WithinRel(0.0047235503, 2e-3));
   CHECK_THAT(b.nested_log_likelihood, WithinRel(-8832.843048644381, 1e-11));
   CHECK_THAT(b.heterogeneity_score, WithinRel(-3.208392811, 1e-3));
+  // the same for the sample of Beta(4000, 6000) purchase probabilities with seed 3 (before: the optimizer's
+  // error, "the Hessian ... not positive definite")
+  const auto hp3 = crm::compress(crm::generate(crm::bg_bb<double>{4000, 6000, 0.657, 2.783}, {.customers = 3000, .periods = 6, .seed = 3}));
+  const auto r3 = crm::try_fit_bg_bb(hp3, report);
+  REQUIRE(r3);
+  check_boundary_fit(*r3, crm::fit_boundary::bb_homogeneous_purchase);
 }

@@ -550,7 +550,8 @@ TEST_CASE("fit_boundary: to_string names every enumerator, describe gives its ph
                                              {b::power_law_survival, "power_law_survival"},
                                              {b::bb_no_dropout, "bb_no_dropout"},
                                              {b::bb_homogeneous_dropout, "bb_homogeneous_dropout"},
-                                             {b::bb_homogeneous_purchase, "bb_homogeneous_purchase"}};
+                                             {b::bb_homogeneous_purchase, "bb_homogeneous_purchase"},
+                                             {b::bb_binomial, "bb_binomial"}};
   for (const auto& [where, name] : names) {
     CHECK(std::string(crm::to_string(where)) == name);
     CHECK(std::string(crm::describe(where)) != "unknown");

@@ -1,6 +1,6 @@
-// Built with -fno-exceptions: the BG/BB fit's boundary reports (no drop-out, homogeneous drop-out),
-// the nested crm::beta_bernoulli model and crm::try_nested_bg_bb_model compute and reject bad input
-// without throwing.
+// Built with -fno-exceptions: the BG/BB fit's boundary reports (no drop-out, homogeneous drop-out, the
+// binomial corner, a corner's error), the nested crm::beta_bernoulli and crm::beta_geometric_bernoulli models
+// and crm::try_nested_bg_bb_model, try_nested_bg_bb_purchase_model compute and reject bad input without throwing.
 #include <crm/models/bg_bb.hpp>
 
 #include <vector>
@@ -26,5 +26,16 @@ int main() {
   if (h.try_conditional_expected_purchases({2, 1, 2, 1}, 1.0)) return fail("bad row accepted", 6);
   crm::fit_result<crm::bg_bb<double>> interior;
   if (crm::try_nested_bg_bb_model(interior)) return fail("interior fit has a nested model", 7);
+  // the model at bb_homogeneous_purchase and the binomial corner (crm::beta_geometric_bernoulli)
+  const crm::beta_geometric_bernoulli<double> g{0.4, 0.66, 2.8};
+  if (!g.try_probability_alive({2, 4, 7, 1}) || !g.try_discounted_expected_residual_transactions({2, 4, 7, 1}, 0.1) ||
+      !g.try_probability_of_purchases(2, 7) || !g.try_expected_purchases(7.0))
+    return fail("beta_geometric_bernoulli predictions", 8);
+  if (crm::beta_geometric_bernoulli<double>{1.0, 0.66, 2.8}.try_expected_purchases(1.0)) return fail("p = 1 accepted", 9);
+  if (crm::try_nested_bg_bb_purchase_model(interior)) return fail("interior fit has a purchase model", 10);
+  const auto b = crm::try_fit_bg_bb(std::vector<crm::discrete_row<double>>{{1, 2, 3, 1}, {2, 3, 3, 1}}, report);
+  if (!b || b->boundary.where != crm::fit_boundary::bb_binomial || !crm::try_nested_bg_bb_purchase_model(*b)) return fail("binomial", 11);
+  const auto c = crm::try_fit_bg_bb(std::vector<crm::discrete_row<double>>{{1, 1, 3, 1}, {0, 0, 3, 1}}, report);
+  if (c || c.error().code != crm::errc::not_identifiable) return fail("corner", 12);
   return 0;
 }

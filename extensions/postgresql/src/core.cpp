@@ -1122,7 +1122,8 @@ bool contract_row(const crm::result<crm::fit_result<M>>& f, row_builder& out, cr
 // lim gamma/(gamma+delta), the mean drop-out probability per opportunity: 0 at bb_no_dropout (the
 // Beta-Bernoulli; gamma 0, delta not identified, NULL), the common one at bb_homogeneous_dropout (gamma,
 // delta Infinity); p = lim alpha/(alpha+beta), the common transaction probability at
-// bb_homogeneous_purchase (alpha, beta Infinity; gamma, delta the nested model's).
+// bb_homogeneous_purchase (alpha, beta Infinity; gamma, delta the nested model's) and at the corner
+// bb_binomial (alpha, beta Infinity, gamma 0, delta not identified, NULL; theta 0).
 bool bg_bb_row(const crm::result<crm::fit_result<crm::bg_bb<double>>>& f, row_builder& out, crm_pg_error* err) {
   using B = crm::fit_boundary;
   return boundary_fit_row(f, "fit_bg_bb", every_boundary, [](const crm::bg_bb<double>& m, const crm::bg_bb<double>& se,
@@ -1139,6 +1140,9 @@ bool bg_bb_row(const crm::result<crm::fit_result<crm::bg_bb<double>>>& f, row_bu
       case B::bb_homogeneous_purchase:
         return fit_columns{{inf, inf, b.nested_r, b.nested_alpha}, {{}, {}, b.nested_r_se, b.nested_alpha_se},
                            {{}, {}, b.nested_purchase, b.nested_purchase_se}, b.nested_log_likelihood, true};
+      case B::bb_binomial:
+        return fit_columns{{inf, inf, 0.0, {}}, {{}, {}, {}, {}}, {0.0, {}, b.nested_purchase, b.nested_purchase_se},
+                           b.nested_log_likelihood, true};
       default: return std::nullopt;
     }
   }, out, err);
@@ -1254,7 +1258,7 @@ void spend_rows(const crm::spend_accumulator<T>& a, bool by_period, bool numeric
 
 // ---- the model of a prediction: the full one, or the nested one at the fit's boundary ------------
 // The last enumerator of crm::fit_boundary (the boundary names are looked up up to it).
-constexpr crm::fit_boundary last_boundary = crm::fit_boundary::bb_homogeneous_purchase;
+constexpr crm::fit_boundary last_boundary = crm::fit_boundary::bb_binomial;
 // Columns k of a model composite all non-NULL (the first n).
 bool has(const crm_pg_model& m, unsigned n) { return (m.nulls & ((1u << n) - 1u)) == 0; }
 bool has_all(const crm_pg_model& m, std::initializer_list<int> cols) {
@@ -1345,8 +1349,8 @@ bool with_spend_model(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F
 }
 
 // The same for crm_bg_bb: BG/BB (alpha, beta, gamma, delta), or crm::beta_bernoulli at bb_no_dropout
-// (alpha, beta; theta 0) and bb_homogeneous_dropout (alpha, beta, theta); bb_homogeneous_purchase has
-// no nested model that predicts.
+// (alpha, beta; theta 0) and bb_homogeneous_dropout (alpha, beta, theta), crm::beta_geometric_bernoulli at
+// bb_homogeneous_purchase (p, gamma, delta) and at the corner bb_binomial (p; gamma 0: nobody drops out).
 template <class F>
 bool with_bg_bb(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
   using B = crm::fit_boundary;
@@ -1354,9 +1358,13 @@ bool with_bg_bb(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, 
     if (where == B::bb_no_dropout) return has(m, 2) ? std::optional(f(crm::beta_bernoulli<double>{p[0], p[1], 0.0})) : std::nullopt;
     if (where == B::bb_homogeneous_dropout)
       return has_all(m, {0, 1, 4}) ? std::optional(f(crm::beta_bernoulli<double>{p[0], p[1], p[4]})) : std::nullopt;
+    if (where == B::bb_homogeneous_purchase)
+      return has_all(m, {2, 3, 5}) ? std::optional(f(crm::beta_geometric_bernoulli<double>{p[5], p[2], p[3]})) : std::nullopt;
+    if (where == B::bb_binomial) return has_all(m, {5}) ? std::optional(f(crm::beta_geometric_bernoulli<double>{p[5], 0.0, 1.0})) : std::nullopt;
     return has(m, 4) ? std::optional(f(crm::bg_bb<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
   };
-  return with_model(m, "bg_bb", {B::bb_no_dropout, B::bb_homogeneous_dropout}, {B::bb_homogeneous_purchase}, pick, is_null, out, err);
+  return with_model(m, "bg_bb", {B::bb_no_dropout, B::bb_homogeneous_dropout, B::bb_homogeneous_purchase, B::bb_binomial}, {}, pick,
+                    is_null, out, err);
 }
 
 bool survey_row(const state_base* st, int what, double level, row_builder& row, crm_pg_error* err) {

@@ -203,9 +203,10 @@ typedef struct crm_pg_model {
  * (boundary NULL), else the nested model the library predicts from at that boundary (the NBD at
  * a_to_zero, s_to_zero, beta_to_infinity; the homogeneous BG/NBD or Pareto/NBD at homogeneous_dropout,
  * homogeneous_death_rate; crm::gamma_gamma_nested at p_to_infinity, q_to_infinity; crm::beta_bernoulli
- * at bb_no_dropout, bb_homogeneous_dropout; crm::discrete_weibull_churn at homogeneous_churn,
+ * at bb_no_dropout, bb_homogeneous_dropout; crm::beta_geometric_bernoulli at bb_homogeneous_purchase,
+ * bb_binomial; crm::discrete_weibull_churn at homogeneous_churn,
  * crm::power_law_survival at power_law_survival), and fails with CRM_PG_NOT_SUPPORTED at a boundary
- * where the library has none (b_to_zero, a_and_b_to_zero, bb_homogeneous_purchase). *is_null is set when a column the model needs is NULL (the
+ * where the library has none (b_to_zero, a_and_b_to_zero). *is_null is set when a column the model needs is NULL (the
  * SQL result is then NULL, as for a NULL argument). */
 
 /* BG/NBD predictions: what 0 P(alive), 1 conditional expected purchases in the next t.

@@ -94,6 +94,26 @@ SELECT check_that(crm_bg_bb_p_alive(m, 3, 6, 6) = 1
 SELECT check_that(abs(crm_bg_bb_p_alive(row(2, 3, 'Infinity', 'Infinity', NULL, NULL, NULL, NULL, 0, 0, 0, 'bb_homogeneous_dropout', 0.2,
                                            NULL, NULL, NULL, 0, 1)::crm_bg_bb, 0, 0, 1) / (0.8 * 0.48 / 0.68) - 1) < 1e-14,
                   'bg/bb on the homogeneous drop-out boundary predicts from it');
--- the homogeneous purchase boundary has no nested model that predicts: 0A000
-SELECT check_error($$SELECT crm_bg_bb_p_alive(row('Infinity', 'Infinity', 0.6, 2.8, NULL, NULL, NULL, NULL, 0, 0, 0, 'bb_homogeneous_purchase',
-                                                 NULL, NULL, 0.4, NULL, 0, 1)::crm_bg_bb, 0, 0, 1)$$, '0A000');
+-- a composite on the homogeneous purchase boundary, built by hand (p 0.4, gamma 0.66, delta 2.8), predicts from
+-- crm::beta_geometric_bernoulli (before 2026-12-05: 0A000); mpmath (scripts/bg_bb_boundary_reference.py, mp.quad
+-- over theta of the individual-level model) for the customer (2, 4, 7): P(alive at 8) 0.49269385832124243,
+-- the next 5 opportunities 0.885590260471431, DERT at 10 % 1.4104269581151409
+SELECT check_that(abs(crm_bg_bb_p_alive(m, 2, 4, 7) / 0.49269385832124243 - 1) < 1e-13
+                  AND abs(crm_bg_bb_expected_purchases(m, 2, 4, 7, 5) / 0.885590260471431 - 1) < 1e-13
+                  AND abs(crm_bg_bb_discounted_expected_residual_transactions(m, 2, 4, 7, 0.1) / 1.4104269581151409 - 1) < 1e-13,
+                  'bg/bb on the homogeneous purchase boundary predicts from it')
+FROM (SELECT row('Infinity', 'Infinity', 0.66, 2.8, NULL, NULL, NULL, NULL, 0, 0, 0, 'bb_homogeneous_purchase',
+                 NULL, NULL, 0.4, NULL, 0, 1)::crm_bg_bb AS m) c;
+-- the binomial corner (crm::fit_boundary::bb_binomial): one transaction probability for all, nobody seen to drop
+-- out; p = 138/264 (the transactions over the opportunities, by hand), ln L -182.718034403047 (SciPy,
+-- tests/bg_bb_boundary_test.cpp); alpha, beta Infinity, gamma 0, delta NULL, theta 0. Its predictions by hand:
+-- P(alive) 1, the next 5 opportunities 5 p, DERT at 10 % p/0.1. Before 2026-12-05 an ERROR 22023.
+CREATE TEMP TABLE bbbin AS
+  SELECT crm_fit_bg_bb(x, t, n, w) AS m FROM (VALUES (2, 5, 6, 10), (3, 6, 6, 12), (4, 6, 6, 10), (3, 5, 6, 9), (5, 6, 6, 3)) v(x, t, n, w);
+SELECT check_that((m).boundary = 'bb_binomial' AND (m).alpha = 'Infinity' AND (m).beta = 'Infinity' AND (m).gamma = 0
+                  AND (m).delta IS NULL AND (m).theta = 0 AND abs((m).p / (138.0 / 264) - 1) < 1e-14
+                  AND abs((m).log_likelihood - -182.718034403047) < 1e-9,
+                  'bg/bb at the binomial corner ' || (m)::text) FROM bbbin;
+SELECT check_that(crm_bg_bb_p_alive(m, 3, 6, 6) = 1 AND abs(crm_bg_bb_expected_purchases(m, 3, 6, 6, 5) / (5 * 138.0 / 264) - 1) < 1e-14
+                  AND abs(crm_bg_bb_discounted_expected_residual_transactions(m, 3, 6, 6, 0.1) / (138.0 / 264 / 0.1) - 1) < 1e-13,
+                  'bg/bb at the binomial corner predicts from the binomial') FROM bbbin;

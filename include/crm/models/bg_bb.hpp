@@ -490,6 +490,12 @@ template <class T>
   }
   return sum;
 }
+/// v, or errc::not_finite on "result" (a prediction of the nested models).
+template <class T>
+[[nodiscard]] result<T> bb_result(T v, const char* name) noexcept {
+  if (!bb_finite(v)) return error_info{errc::not_finite, name, "result"};
+  return v;
+}
 /// A discount rate of DERT: finite and > 0.
 template <class T>
 [[nodiscard]] constexpr error_info bb_check_discount(T discount_rate, const char* name) noexcept {
@@ -793,6 +799,99 @@ template <std::floating_point T, bb_nested_kind Kind>
   out.heterogeneity_score = static_cast<double>(score);
   return out;
 }
+
+/// The binomial nested at BG/BB's corner bb_binomial (alpha, beta -> infinity, gamma/(gamma+delta) -> 0): one
+/// transaction probability p, nobody dropping out, L = p^x (1-p)^(n-x) (t_x does not matter). Closed form:
+/// p = sum w x / sum w n, SE sqrt(p(1-p) / sum w n) (the inverse of the information sum w n / (p(1-p))),
+/// ln L = sum w [x ln p + (n-x) ln(1-p)]. heterogeneity_score is the larger of the scores of the two ways out
+/// of the corner: a spread of p, d ln L / d e at e = 1/(alpha+beta+1) = 0, sum w [x(x-1)(1-p)/p - 2x(n-x) +
+/// (n-x)(n-x-1)p/(1-p)]/2; a drop-out, d ln L / d theta at theta = 0, sum w [sum_{i<n-t_x} (1-p)^(t_x+i-n) - n]
+/// (both <= 0: the corner is a local maximum in both). Errors: p not in (0, 1) (errc::not_identifiable).
+template <std::floating_point T>
+[[nodiscard]] result<bb_nested_fit> fit_bb_binomial(std::span<const discrete_row<T>> rows, const char* name) {
+  T sx = 0, sn = 0;
+  for (const discrete_row<T>& c : rows) sx += c.weight * static_cast<T>(c.frequency), sn += c.weight * static_cast<T>(c.periods);
+  const T p = sx / sn;
+  if (!(p > T(0) && p < T(1))) return error_info{errc::not_identifiable, name, "frequency", "the binomial's p is 0 or 1"};
+  const T lp = std::log(p), lq = std::log1p(-p);
+  T ll = 0, spread = 0, drop = 0;
+  for (const discrete_row<T>& c : rows) {
+    const T x = static_cast<T>(c.frequency), j = static_cast<T>(c.periods - c.frequency), n = static_cast<T>(c.periods);
+    ll += c.weight * (x * lp + j * lq);
+    spread += c.weight * (x * (x - T(1)) * (T(1) - p) / p - T(2) * x * j + j * (j - T(1)) * p / (T(1) - p)) / T(2);
+    T s = 0;
+    for (count_t i = 0; i < c.periods - c.recency; ++i) s += std::exp(static_cast<T>(c.recency + i - c.periods) * lq);
+    drop += c.weight * (s - n);
+  }
+  bb_nested_fit out;
+  out.where = fit_boundary::bb_binomial;
+  out.p = static_cast<double>(p);
+  out.p_se = static_cast<double>(std::sqrt(p * (T(1) - p) / sn));
+  out.log_likelihood = static_cast<double>(ll);
+  out.heterogeneity_score = static_cast<double>(std::max(spread, drop));
+  out.report.converged = true;
+  out.report.reason = stop_reason::gradient_small;
+  return out;
+}
+
+/// Where a BG/BB point (alpha, beta, gamma, delta) is headed, one side at a time: the Beta of p (interior;
+/// alpha, beta -> infinity: one p for all; beta/(alpha+beta) -> 0: p -> 1, every active customer transacts at
+/// every opportunity; alpha, beta -> 0: every p 0 or 1) and the Beta of theta (interior; gamma/(gamma+delta)
+/// -> 0: nobody drops out; gamma, delta -> infinity: one theta for all; gamma, delta -> 0: every theta 0 or 1).
+/// Thresholds: a sum of 100 or more (bg_bb_ridge_check_scale) or below 1e-2 (bg_bb_two_point_check), a
+/// share below 1e-3 (bg_bb_no_dropout_check).
+enum class bb_side { interior, homogeneous, extreme, two_point };
+inline constexpr double bg_bb_two_point_check = 1e-2;
+/// The Beta of p: extreme is beta/(alpha+beta) -> 0 (p -> 1).
+[[nodiscard]] inline bb_side bb_purchase_side(const vec<4>& v) noexcept {
+  const double s = v[0] + v[1];
+  if (v[1] / s < bg_bb_no_dropout_check) return bb_side::extreme;
+  if (s >= bg_bb_ridge_check_scale) return bb_side::homogeneous;
+  if (s < bg_bb_two_point_check) return bb_side::two_point;
+  return bb_side::interior;
+}
+/// The Beta of theta: extreme is gamma/(gamma+delta) -> 0 (nobody drops out).
+[[nodiscard]] inline bb_side bb_dropout_side(const vec<4>& v) noexcept {
+  const double s = v[2] + v[3];
+  if (v[2] / s < bg_bb_no_dropout_check) return bb_side::extreme;
+  if (s >= bg_bb_ridge_check_scale) return bb_side::homogeneous;
+  if (s < bg_bb_two_point_check) return bb_side::two_point;
+  return bb_side::interior;
+}
+/// The error detail of a corner, a point headed for a limit that no nested model names (indexed by
+/// bb_purchase_side, bb_dropout_side); nullptr for an interior point and for the three boundaries, whose nested
+/// fits are compared (a fit that ran there and was not named keeps the optimizer's error). The binomial corner
+/// has its nested fit too; a fit that ran there and was not named says so.
+[[nodiscard]] inline const char* bb_corner_detail(bb_side purchase, bb_side dropout) noexcept {
+#define CRM_BB_CORNER "the optimizer ran to a corner of the parameter space, a limit the fit does not name: "
+#define CRM_BB_P1 "alpha, beta -> infinity (one transaction probability for all)"
+#define CRM_BB_P2 "beta/(alpha+beta) -> 0 (p -> 1: every active customer transacts at every opportunity)"
+#define CRM_BB_P3 "alpha, beta -> 0 (every transaction probability 0 or 1)"
+#define CRM_BB_D1 "gamma, delta -> infinity (one drop-out probability for all)"
+#define CRM_BB_D2 "gamma/(gamma+delta) -> 0 (nobody drops out)"
+#define CRM_BB_D3 "gamma, delta -> 0 (every drop-out probability 0 or 1)"
+  static constexpr const char* table[4][4] = {
+      // purchase interior: the drop-out side alone
+      {nullptr, nullptr, nullptr, CRM_BB_CORNER CRM_BB_D3},
+      // alpha, beta -> infinity
+      {nullptr, CRM_BB_CORNER CRM_BB_P1 " with " CRM_BB_D1, "the optimizer ran to the corner " CRM_BB_P1 " with " CRM_BB_D2 " (the binomial), but the binomial is not the "
+                                                              "supremum there (less likely than the point, or a way out of the corner raises the likelihood)",
+       CRM_BB_CORNER CRM_BB_P1 " with " CRM_BB_D3},
+      // p -> 1
+      {CRM_BB_CORNER CRM_BB_P2, CRM_BB_CORNER CRM_BB_P2 " with " CRM_BB_D1, CRM_BB_CORNER CRM_BB_P2 " with " CRM_BB_D2,
+       CRM_BB_CORNER CRM_BB_P2 " with " CRM_BB_D3},
+      // alpha, beta -> 0
+      {CRM_BB_CORNER CRM_BB_P3, CRM_BB_CORNER CRM_BB_P3 " with " CRM_BB_D1, CRM_BB_CORNER CRM_BB_P3 " with " CRM_BB_D2,
+       CRM_BB_CORNER CRM_BB_P3 " with " CRM_BB_D3}};
+#undef CRM_BB_CORNER
+#undef CRM_BB_P1
+#undef CRM_BB_P2
+#undef CRM_BB_P3
+#undef CRM_BB_D1
+#undef CRM_BB_D2
+#undef CRM_BB_D3
+  return table[static_cast<int>(purchase)][static_cast<int>(dropout)];
+}
 }  // namespace detail
 
 /**
@@ -876,6 +975,70 @@ template <std::floating_point T>
   const double ll_point = f ? f->log_likelihood : -nll(point, g);
   if (!std::isfinite(ll_point)) return plain();
   const double tol = 1e-9 * std::max(1.0, std::abs(ll_point));
+  // The boundary named (the default policy's error, or the report).
+  const auto named = [&](const detail::bb_nested_fit& b) -> result<fit_result<bg_bb<T>>> {
+    if (options.on_boundary == boundary_policy::error) {
+      switch (b.where) {
+        case fit_boundary::bb_no_dropout:
+          return error_info{errc::not_identifiable, name, "gamma",
+                            "the likelihood is maximised on the boundary gamma/(gamma+delta) -> 0: no drop-out visible in the data "
+                            "(the Beta-Bernoulli limit)"};
+        case fit_boundary::bb_homogeneous_dropout:
+          return error_info{errc::not_identifiable, name, "gamma",
+                            "the likelihood is maximised on the boundary gamma, delta -> infinity with gamma/(gamma+delta) fixed: every "
+                            "customer has the same drop-out probability (homogeneous drop-out)"};
+        case fit_boundary::bb_binomial:
+          return error_info{errc::not_identifiable, name, "alpha",
+                            "the likelihood is maximised at the corner alpha, beta -> infinity with alpha/(alpha+beta) fixed and "
+                            "gamma/(gamma+delta) -> 0: every customer has the same transaction probability and nobody drops out "
+                            "(the binomial)"};
+        default:
+          return error_info{errc::not_identifiable, name, "alpha",
+                            "the likelihood is maximised on the boundary alpha, beta -> infinity with alpha/(alpha+beta) fixed: every "
+                            "customer has the same transaction probability (homogeneous purchase probability)"};
+      }
+    }
+    fit_result<bg_bb<T>> out;
+    out.params = make(point);
+    const double inf = std::numeric_limits<double>::infinity();
+    out.standard_errors = make(detail::vec<4>{inf, inf, inf, inf});
+    out.log_likelihood = ll_point;
+    out.customers = customers;
+    out.report = f ? f->report : last;
+    boundary_report& r = out.boundary;
+    r.where = b.where;
+    r.description = describe(b.where);
+    r.nested_fitted = true;
+    r.nested_parameters = b.where == fit_boundary::bb_binomial ? 1 : b.where == fit_boundary::bb_no_dropout ? 2 : 3;
+    r.nested_log_likelihood = b.log_likelihood;
+    r.heterogeneity_score = b.heterogeneity_score;
+    if (b.where == fit_boundary::bb_homogeneous_purchase || b.where == fit_boundary::bb_binomial) {
+      // (the binomial: gamma = 0, delta not identified: both 0)
+      r.nested_r = b.gamma, r.nested_alpha = b.delta, r.nested_r_se = b.gamma_se, r.nested_alpha_se = b.delta_se;
+      r.nested_purchase = b.p, r.nested_purchase_se = b.p_se;
+    } else {
+      r.nested_r = b.alpha, r.nested_alpha = b.beta, r.nested_r_se = b.alpha_se, r.nested_alpha_se = b.beta_se;
+      r.nested_dropout = b.theta, r.nested_dropout_se = b.theta_se;
+    }
+    if (const auto lr = try_boundary_likelihood_ratio(ll_point, b.log_likelihood)) r.lr_statistic = lr->statistic, r.lr_p_value = lr->p_value;
+    return out;
+  };
+  // A failed fit that ran to a corner (two limits at once, or p -> 1, or every p or theta 0 or 1) fails with
+  // an error naming the corner, not the optimizer's (detail::bb_corner_detail).
+  const detail::bb_side purchase_side = detail::bb_purchase_side(point), dropout_side = detail::bb_dropout_side(point);
+  const auto unnamed = [&]() -> result<fit_result<bg_bb<T>>> {
+    if (!f)
+      if (const char* corner = detail::bb_corner_detail(purchase_side, dropout_side))
+        return error_info{errc::not_identifiable, name, purchase_side != detail::bb_side::interior ? "alpha" : "gamma", corner};
+    return plain();
+  };
+  // The binomial corner (alpha, beta -> infinity, gamma/(gamma+delta) -> 0), where every other nested fit runs
+  // to a boundary of its own: named when the binomial is as likely as the point and no way out of the corner
+  // raises the likelihood (its score <= 0).
+  if (purchase_side == detail::bb_side::homogeneous && dropout_side == detail::bb_side::extreme) {
+    const result<detail::bb_nested_fit> bin = detail::fit_bb_binomial(rows, name);
+    if (bin && bin->heterogeneity_score <= 0.0 && bin->log_likelihood >= ll_point - tol) return named(*bin);
+  }
   const fit_options nested_options = options.interrupt_only();
   // The nested models: nobody drops out (the Beta-Bernoulli); a common drop-out probability; a common
   // purchase probability. The most likely of those whose heterogeneity score is <= 0 (a local maximum of
@@ -887,7 +1050,7 @@ template <std::floating_point T>
   const result<detail::bb_nested_fit>* best = nullptr;
   for (const result<detail::bb_nested_fit>* c : {&nd, &hd, &hp})
     if (*c && (best == nullptr || (*c)->log_likelihood > (*best)->log_likelihood)) best = c;
-  if (best == nullptr) return plain();
+  if (best == nullptr) return unnamed();
   const detail::bb_nested_fit& b = **best;
   if (f && f->log_likelihood > b.log_likelihood + tol) return plain();
   if (b.heterogeneity_score > 0.0) {
@@ -903,49 +1066,10 @@ template <std::floating_point T>
       out.report.function_evaluations += last.function_evaluations;
       return detail::to_fit_result<bg_bb<T>>(out, make);
     }
-    return plain();  // the score says the limit is no maximum: no boundary to name
+    return unnamed();  // the score says the limit is no maximum: no boundary to name
   }
-  if (!f && !(b.log_likelihood >= ll_point - tol)) return plain();
-  // The boundary named.
-  if (options.on_boundary == boundary_policy::error) {
-    switch (b.where) {
-      case fit_boundary::bb_no_dropout:
-        return error_info{errc::not_identifiable, name, "gamma",
-                          "the likelihood is maximised on the boundary gamma/(gamma+delta) -> 0: no drop-out visible in the data "
-                          "(the Beta-Bernoulli limit)"};
-      case fit_boundary::bb_homogeneous_dropout:
-        return error_info{errc::not_identifiable, name, "gamma",
-                          "the likelihood is maximised on the boundary gamma, delta -> infinity with gamma/(gamma+delta) fixed: every "
-                          "customer has the same drop-out probability (homogeneous drop-out)"};
-      default:
-        return error_info{errc::not_identifiable, name, "alpha",
-                          "the likelihood is maximised on the boundary alpha, beta -> infinity with alpha/(alpha+beta) fixed: every "
-                          "customer has the same transaction probability (homogeneous purchase probability)"};
-    }
-  }
-  fit_result<bg_bb<T>> out;
-  out.params = make(point);
-  const double inf = std::numeric_limits<double>::infinity();
-  out.standard_errors = make(detail::vec<4>{inf, inf, inf, inf});
-  out.log_likelihood = ll_point;
-  out.customers = customers;
-  out.report = f ? f->report : last;
-  boundary_report& r = out.boundary;
-  r.where = b.where;
-  r.description = describe(b.where);
-  r.nested_fitted = true;
-  r.nested_parameters = b.where == fit_boundary::bb_no_dropout ? 2 : 3;
-  r.nested_log_likelihood = b.log_likelihood;
-  r.heterogeneity_score = b.heterogeneity_score;
-  if (b.where == fit_boundary::bb_homogeneous_purchase) {
-    r.nested_r = b.gamma, r.nested_alpha = b.delta, r.nested_r_se = b.gamma_se, r.nested_alpha_se = b.delta_se;
-    r.nested_purchase = b.p, r.nested_purchase_se = b.p_se;
-  } else {
-    r.nested_r = b.alpha, r.nested_alpha = b.beta, r.nested_r_se = b.alpha_se, r.nested_alpha_se = b.beta_se;
-    r.nested_dropout = b.theta, r.nested_dropout_se = b.theta_se;
-  }
-  if (const auto lr = try_boundary_likelihood_ratio(ll_point, b.log_likelihood)) r.lr_statistic = lr->statistic, r.lr_p_value = lr->p_value;
-  return out;
+  if (!f && !(b.log_likelihood >= ll_point - tol)) return unnamed();
+  return named(b);
 }
 template <std::floating_point T>
 [[nodiscard]] result<fit_result<bg_bb<T>>> try_fit_bg_bb(const std::vector<discrete_row<T>>& rows,
@@ -999,7 +1123,7 @@ struct beta_bernoulli {
     constexpr const char* name = "beta_bernoulli.log_likelihood";
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
-    return finite(row_ll(c), name);
+    return detail::bb_result(row_ll(c), name);
   }
   [[nodiscard]] T log_likelihood(const discrete_row<T>& c) const { return try_log_likelihood(c).value(); }
 
@@ -1010,7 +1134,7 @@ struct beta_bernoulli {
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
     if (ahead < 0) return error_info{errc::negative, name, "ahead"};
     const T n = static_cast<T>(c.periods + ahead);
-    const result<T> v = finite(std::exp(log_alive(c) + n * std::log1p(-theta) - row_ll(c)), name);
+    const result<T> v = detail::bb_result(std::exp(log_alive(c) + n * std::log1p(-theta) - row_ll(c)), name);
     if (!v) return v;
     return std::min(*v, T(1));
   }
@@ -1020,9 +1144,9 @@ struct beta_bernoulli {
   [[nodiscard]] result<T> try_expected_purchases(T n) const noexcept {
     constexpr const char* name = "beta_bernoulli.expected_purchases";
     if (const error_info e = check(name)) return e;
-    const result<T> k = whole(n, name, "periods");
-    if (!k) return k;
-    return finite(alpha / (alpha + beta) * geometric_sum(*k, T(1) - theta) * (T(1) - theta), name);
+    const result<count_t> k = detail::bb_whole_periods(n, name, "periods");
+    if (!k) return k.error();
+    return detail::bb_result(alpha / (alpha + beta) * geometric_sum(static_cast<T>(*k), T(1) - theta) * (T(1) - theta), name);
   }
   [[nodiscard]] T expected_purchases(T n) const { return try_expected_purchases(n).value(); }
 
@@ -1031,9 +1155,9 @@ struct beta_bernoulli {
     constexpr const char* name = "beta_bernoulli.conditional_expected_purchases";
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
-    const result<T> k = whole(future_periods, name, "future_periods");
-    if (!k) return k;
-    return finite(std::exp(log_next(c)) * geometric_sum(*k, T(1) - theta), name);
+    const result<count_t> k = detail::bb_whole_periods(future_periods, name, "future_periods");
+    if (!k) return k.error();
+    return detail::bb_result(std::exp(log_next(c)) * geometric_sum(static_cast<T>(*k), T(1) - theta), name);
   }
   [[nodiscard]] T conditional_expected_purchases(const discrete_row<T>& c, T future_periods) const {
     return try_conditional_expected_purchases(c, future_periods).value();
@@ -1052,7 +1176,7 @@ struct beta_bernoulli {
         const T ti = static_cast<T>(i);
         v += std::exp(detail::log_choose(ti, tx) + bb_lbeta(alpha + tx, beta + ti - tx) - lb + std::log(theta) + ti * lu);
       }
-    const result<T> r = finite(v, name);
+    const result<T> r = detail::bb_result(v, name);
     if (!r) return r;
     return std::min(*r, T(1));
   }
@@ -1063,9 +1187,8 @@ struct beta_bernoulli {
     constexpr const char* name = "beta_bernoulli.discounted_expected_residual_transactions";
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
-    if (!detail::bb_finite(discount_rate)) return error_info{errc::not_finite, name, "discount_rate"};
-    if (!(discount_rate > T(0))) return error_info{errc::out_of_range, name, "discount_rate", "must be > 0"};
-    return finite(std::exp(log_next(c)) / (discount_rate + theta), name);
+    if (const error_info e = detail::bb_check_discount(discount_rate, name)) return e;
+    return detail::bb_result(std::exp(log_next(c)) / (discount_rate + theta), name);
   }
   [[nodiscard]] T discounted_expected_residual_transactions(const discrete_row<T>& c, T discount_rate) const {
     return try_discounted_expected_residual_transactions(c, discount_rate).value();
@@ -1093,17 +1216,6 @@ struct beta_bernoulli {
   [[nodiscard]] T geometric_sum(T K, T u) const noexcept {
     if (theta == T(0)) return K;
     return -std::expm1(K * std::log(u)) / theta;
-  }
-  [[nodiscard]] static result<T> finite(T v, const char* name) noexcept {
-    if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
-    return v;
-  }
-  [[nodiscard]] static constexpr result<T> whole(T v, const char* name, const char* field) noexcept {
-    if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, field};
-    if (v < T(0)) return error_info{errc::negative, name, field};
-    if (!(v < T(1e15))) return error_info{errc::out_of_range, name, field, "more than 1e15 opportunities"};
-    if (std::floor(v) != v) return error_info{errc::malformed, name, field, "must be a whole number of opportunities"};
-    return v;
   }
 };
 
@@ -1172,7 +1284,7 @@ struct beta_geometric_bernoulli {
     constexpr const char* name = "beta_geometric_bernoulli.log_likelihood";
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
-    return finite(row_ll(c), name);
+    return detail::bb_result(row_ll(c), name);
   }
   [[nodiscard]] T log_likelihood(const discrete_row<T>& c) const { return try_log_likelihood(c).value(); }
 
@@ -1182,7 +1294,7 @@ struct beta_geometric_bernoulli {
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
     if (ahead < 0) return error_info{errc::negative, name, "ahead"};
-    const result<T> v = finite(std::exp(log_purchases(c.frequency, c.periods - c.frequency) + log_survival(c.periods + ahead) - row_ll(c)), name);
+    const result<T> v = detail::bb_result(std::exp(log_purchases(c.frequency, c.periods - c.frequency) + log_survival(c.periods + ahead) - row_ll(c)), name);
     if (!v) return v;
     return std::min(*v, T(1));
   }
@@ -1194,9 +1306,9 @@ struct beta_geometric_bernoulli {
     if (const error_info e = check(name)) return e;
     const result<count_t> k = detail::bb_whole_periods(n, name, "periods");
     if (!k) return k.error();
-    if (gamma == T(0)) return finite(static_cast<T>(*k) * p, name);
+    if (gamma == T(0)) return detail::bb_result(static_cast<T>(*k) * p, name);
     if (const error_info e = detail::bb_check_long_sum(gamma, *k, name)) return e;
-    return finite(p * delta / (gamma + delta) * detail::bb_survival_sum(gamma, delta, T(1), *k), name);
+    return detail::bb_result(p * delta / (gamma + delta) * detail::bb_survival_sum(gamma, delta, T(1), *k), name);
   }
   [[nodiscard]] T expected_purchases(T n) const { return try_expected_purchases(n).value(); }
 
@@ -1207,9 +1319,9 @@ struct beta_geometric_bernoulli {
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
     const result<count_t> k = detail::bb_whole_periods(future_periods, name, "future_periods");
     if (!k) return k.error();
-    if (gamma == T(0)) return finite(static_cast<T>(*k) * p, name);
+    if (gamma == T(0)) return detail::bb_result(static_cast<T>(*k) * p, name);
     if (const error_info e = detail::bb_check_long_sum(gamma, *k, name)) return e;
-    return finite(std::exp(log_next(c)) * detail::bb_survival_sum(gamma, delta, static_cast<T>(c.periods + 1), *k), name);
+    return detail::bb_result(std::exp(log_next(c)) * detail::bb_survival_sum(gamma, delta, static_cast<T>(c.periods + 1), *k), name);
   }
   [[nodiscard]] T conditional_expected_purchases(const discrete_row<T>& c, T future_periods) const {
     return try_conditional_expected_purchases(c, future_periods).value();
@@ -1230,7 +1342,7 @@ struct beta_geometric_bernoulli {
         ls += std::log((delta + ti) / (gamma + delta + ti));
       }
     }
-    const result<T> r = finite(v, name);
+    const result<T> r = detail::bb_result(v, name);
     if (!r) return r;
     return std::min(*r, T(1));
   }
@@ -1243,11 +1355,11 @@ struct beta_geometric_bernoulli {
     if (const error_info e = check(name)) return e;
     if (const error_info e = detail::check_discrete_row(c, name)) return e;
     if (const error_info e = detail::bb_check_discount(discount_rate, name)) return e;
-    if (gamma == T(0)) return finite(p / discount_rate, name);
+    if (gamma == T(0)) return detail::bb_result(p / discount_rate, name);
     const T z = T(1) / (T(1) + discount_rate);
     const result<T> sum = detail::bb_dert_series(gamma, delta, static_cast<T>(c.periods + 1), z, name);
     if (!sum) return sum;
-    return finite(std::exp(log_next(c)) * z * *sum, name);
+    return detail::bb_result(std::exp(log_next(c)) * z * *sum, name);
   }
   [[nodiscard]] T discounted_expected_residual_transactions(const discrete_row<T>& c, T discount_rate) const {
     return try_discounted_expected_residual_transactions(c, discount_rate).value();
@@ -1277,16 +1389,13 @@ struct beta_geometric_bernoulli {
     return log_purchases(c.frequency + 1, c.periods - c.frequency) + log_survival(c.periods) + std::log((delta + n) / (gamma + delta + n)) -
            row_ll(c);
   }
-  [[nodiscard]] static result<T> finite(T v, const char* name) noexcept {
-    if (!detail::bb_finite(v)) return error_info{errc::not_finite, name, "result"};
-    return v;
-  }
 };
 
 /**
  * @brief The model to predict from when a BG/BB fit ended on its purchase boundary (boundary_policy::report):
  * bb_homogeneous_purchase gives crm::beta_geometric_bernoulli{p = nested_purchase, gamma = nested_r,
- * delta = nested_alpha}. (A function of its own, not crm::try_nested_bg_bb_model, whose callers hold a
+ * delta = nested_alpha}; the corner bb_binomial {p = nested_purchase, gamma = 0, delta = 1} (the binomial:
+ * nobody drops out, delta plays no part). (A function of its own, not crm::try_nested_bg_bb_model, whose callers hold a
  * crm::beta_bernoulli.) Never throws.
  * Errors (errc::out_of_range on "boundary"): the fit ended on no such boundary; the nested fit's error when it failed.
  */
@@ -1294,10 +1403,12 @@ template <std::floating_point T>
 [[nodiscard]] result<beta_geometric_bernoulli<T>> try_nested_bg_bb_purchase_model(const fit_result<bg_bb<T>>& fit) noexcept {
   constexpr const char* name = "nested_bg_bb_purchase_model";
   const boundary_report& b = fit.boundary;
-  if (b.where != fit_boundary::bb_homogeneous_purchase)
-    return error_info{errc::out_of_range, name, "boundary", "the fit did not end on the boundary bb_homogeneous_purchase"};
+  if (b.where != fit_boundary::bb_homogeneous_purchase && b.where != fit_boundary::bb_binomial)
+    return error_info{errc::out_of_range, name, "boundary", "the fit did not end on the boundary bb_homogeneous_purchase or bb_binomial"};
   if (!b.nested_fitted) return b.nested_error;
-  const beta_geometric_bernoulli<T> m{static_cast<T>(b.nested_purchase), static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha)};
+  const bool binomial = b.where == fit_boundary::bb_binomial;
+  const beta_geometric_bernoulli<T> m{static_cast<T>(b.nested_purchase), binomial ? T(0) : static_cast<T>(b.nested_r),
+                                      binomial ? T(1) : static_cast<T>(b.nested_alpha)};
   if (const error_info e = m.check(name)) return e;
   return m;
 }

@@ -123,6 +123,10 @@ enum class fit_boundary {
   /// BG/BB: alpha, beta -> infinity with alpha/(alpha+beta) -> p: every active customer transacts with the same
   /// probability p at each opportunity (homogeneous purchase probability)
   bb_homogeneous_purchase,
+  /// BG/BB: alpha, beta -> infinity with alpha/(alpha+beta) -> p, and gamma/(gamma+delta) -> 0: every customer
+  /// transacts with the same probability p at each opportunity and nobody drops out, X(n) ~ Binomial(n, p) (a
+  /// corner: the purchase and the drop-out boundaries at once). Appended after the values stored before.
+  bb_binomial,
 };
 
 /// The enumerator's name, e.g. "homogeneous_dropout" (a static string; for files and logs).
@@ -143,6 +147,7 @@ enum class fit_boundary {
     case fit_boundary::bb_no_dropout: return "bb_no_dropout";
     case fit_boundary::bb_homogeneous_dropout: return "bb_homogeneous_dropout";
     case fit_boundary::bb_homogeneous_purchase: return "bb_homogeneous_purchase";
+    case fit_boundary::bb_binomial: return "bb_binomial";
   }
   return "unknown";
 }
@@ -181,6 +186,9 @@ enum class fit_boundary {
     case fit_boundary::bb_homogeneous_purchase:
       return "alpha, beta -> infinity with alpha/(alpha+beta) fixed: every active customer has the same transaction probability p "
              "(homogeneous purchase probability)";
+    case fit_boundary::bb_binomial:
+      return "alpha, beta -> infinity with alpha/(alpha+beta) fixed and gamma/(gamma+delta) -> 0: every customer has the same "
+             "transaction probability p and nobody drops out (the binomial)";
   }
   return "unknown";
 }
@@ -263,8 +271,14 @@ struct boundary_report {
   // bb_homogeneous_dropout: 3 parameters, alpha, beta in nested_r, nested_alpha, theta in nested_dropout, with
   // their SEs; heterogeneity_score d ln L / d e at e = 1/(gamma+delta+1) = 0. bb_homogeneous_purchase: 3
   // parameters, p in nested_purchase, gamma, delta in nested_r, nested_alpha, with their SEs;
-  // heterogeneity_score d ln L / d e at e = 1/(alpha+beta+1) = 0. (See docs/models.md, BG/BB.)
-  double nested_purchase = 0.0;     ///< BG/BB's bb_homogeneous_purchase: the common transaction probability p; 0 otherwise
+  // heterogeneity_score d ln L / d e at e = 1/(alpha+beta+1) = 0; its prediction model is
+  // crm::beta_geometric_bernoulli (crm::try_nested_bg_bb_purchase_model). bb_binomial (a corner: alpha, beta -> infinity
+  // and gamma/(gamma+delta) -> 0): 1 parameter, p = sum w x / sum w n in nested_purchase with its SE, nested_r,
+  // nested_alpha 0 (gamma 0, delta not identified); heterogeneity_score the larger of the scores of a spread of p
+  // and of a drop-out (both <= 0 where it is named); predicted from crm::beta_geometric_bernoulli{p, 0, 1}. The other
+  // corners (p -> 1, every p or theta 0 or 1, two limits at once) are no boundary: the fit fails with
+  // errc::not_identifiable naming the corner. (See docs/models.md, BG/BB.)
+  double nested_purchase = 0.0;     ///< BG/BB's bb_homogeneous_purchase, bb_binomial: the common transaction probability p; 0 otherwise
   double nested_purchase_se = 0.0;  ///< its standard error
 };
 
