@@ -906,13 +906,16 @@ inline constexpr double bg_bb_two_point_check = 1e-2;
  * transaction probability for all: alpha, beta -> infinity) the fit returns `errc::not_identifiable`
  * naming it (field "gamma" or "alpha"), or with fit_options::on_boundary = boundary_policy::report the
  * fit with crm::boundary_report filled in (fit_boundary::bb_no_dropout, bb_homogeneous_dropout,
- * bb_homogeneous_purchase: the nested model's estimates, SEs, ln L, heterogeneity score and LR test);
- * crm::try_nested_bg_bb_model turns the first two into a crm::beta_bernoulli to predict from
+ * bb_homogeneous_purchase, and the corner bb_binomial: alpha, beta -> infinity with gamma/(gamma+delta) -> 0;
+ * the nested model's estimates, SEs, ln L, heterogeneity score and LR test);
+ * crm::try_nested_bg_bb_model turns the first two into a crm::beta_bernoulli to predict from,
+ * crm::try_nested_bg_bb_purchase_model the last two into a crm::beta_geometric_bernoulli
  * (docs/models.md, "BG/BB: boundary maxima").
  * Errors: an invalid row (crm::validate); nobody with a repeat transaction, or nobody without
  * one, or no opportunity at all (`errc::not_identifiable`); invalid options;
- * `errc::not_converged`; `errc::not_identifiable` when the Hessian is not positive definite (also at
- * the corners not named: gamma, delta -> 0 together, the binomial).
+ * `errc::not_converged`; `errc::not_identifiable` when the Hessian is not positive definite; a failed fit
+ * that ran to a corner with no nested model (p -> 1; every p or theta 0 or 1; two limits at once):
+ * `errc::not_identifiable` on "alpha" or "gamma", the detail naming the corner (detail::bb_corner_detail).
  */
 template <std::floating_point T>
 [[nodiscard]] result<fit_result<bg_bb<T>>> try_fit_bg_bb(std::span<const discrete_row<T>> rows,
