@@ -60,7 +60,7 @@ template <class T>
 }
 /// From what sum of Beta parameters (a+b, g+d) the ratios of Beta functions of bb_log_beta_ratio are summed
 /// term by term (and up to how many terms): there ln B - ln B by log-gamma functions cancels ~ ln G(a+b) ~
-/// (a+b) ln(a+b) down to values near 1 and keeps an absolute error of about eps (a+b) ln(a+b) (1e-10 at
+/// (a+b) ln(a+b) down to values near 1 and keeps an absolute error of about eps (a+b) ln(a+b) (1e-9 at
 /// 1e6, times a row's weight: 1e-5 nats on 3,000 customers, more than a boundary comparison tolerates).
 inline constexpr double bb_ratio_sum_from = 64.0;
 inline constexpr count_t bb_ratio_sum_terms = 64;
