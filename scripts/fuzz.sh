@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(state_fuzz csv_fuzz)
+[ ${#targets[@]} -gt 0 ] || targets=(state_fuzz csv_fuzz model_csv_fuzz)
 command -v clang++-14 >/dev/null || bash scripts/install-deps.sh clang-14
 out=build/fuzz
 cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DCRM_METRICS_BUILD_FUZZERS=ON \
