@@ -43,19 +43,21 @@ const std::filesystem::path& scratch() {
   return p;
 }
 
-// Data rows of the text: non-blank lines after the first (the header); for a text without quotes and
+// Data rows of the text: non-blank lines after the first non-blank one (the header); for a text without quotes and
 // carriage returns, where that count is certain (a quoted field may hold a line break).
 bool countable(std::string_view text) { return text.find_first_of("\"\r") == std::string_view::npos; }
 std::size_t data_lines(std::string_view text) {
-  std::size_t n = 0, line = 0;
+  std::size_t n = 0, line = 0;  // data rows, non-blank lines
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     std::string_view l = text.substr(start, end - start);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    if (line > 0 && l.find_first_not_of(" \t") != std::string_view::npos) ++n;
-    ++line;
+    if (l.find_first_not_of(" \t") != std::string_view::npos) {
+      if (line > 0) ++n;
+      ++line;  // counts the non-blank lines: the first is the header
+    }
     start = end + 1;
   }
   return n;
