@@ -9,6 +9,7 @@
 #include <crm/models/modified_bg_nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -198,6 +199,85 @@ TEST_CASE("fits on homogeneous drop-out data name the boundary at infinity", "[m
     CHECK(est->alpha == Approx(pareto_ref.alpha).epsilon(1e-5));
     CHECK(est->mu == Approx(pareto_ref.third).epsilon(1e-5));
   }
+}
+
+namespace {
+using cov3 = std::array<std::array<double, 3>, 3>;
+// scripts/nested_covariance_reference.py: inv(numdiff.hessian(-ln L of the nested model, SciPy maximum,
+// h = 1e-4; Pareto 1e-3)), rows r, alpha, p (mu), the "cov[i]" lines
+constexpr cov3 bg_cov{{{0.002502904940904674, 0.011860452990824543, 4.0572247019369834e-05},
+                       {0.011860452990824541, 0.0918064267354455, 1.4069534065915585e-05},
+                       {4.0572247019369834e-05, 1.4069534065915585e-05, 0.00042949746621692437}}};
+constexpr cov3 mbg_cov{{{0.005536618773691367, 0.02070375521249559, 0.0008607331009673064},
+                        {0.020703755212495588, 0.13362746658077898, 0.002073893783952001},
+                        {0.0008607331009673072, 0.0020738937839520077, 0.0005603523147422561}}};
+constexpr cov3 pareto_cov{{{0.0021930072426119343, 0.009536384585848993, 6.811771011394445e-05},
+                           {0.009536384585848994, 0.07451026855201412, 0.00022158055889348187},
+                           {6.811771011394449e-05, 0.00022158055889348187, 1.8700523464743262e-05}}};
+
+/// The report's nested covariance: each entry within 2e-4 sqrt(C_ii C_jj) of SciPy's (two finite-difference
+/// Hessians at optima 1e-5 apart), its diagonal the squares of the report's standard errors.
+void check_nested_covariance(const crm::boundary_report& b, const cov3& ref) {
+  REQUIRE(b.nested_covariance.size == 3);
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) {
+      CAPTURE(i, j);
+      CHECK(std::abs(b.nested_covariance(i, j) - ref[i][j]) <= 2e-4 * std::sqrt(ref[i][i] * ref[j][j]));
+      CHECK(b.nested_covariance(i, j) == b.nested_covariance(j, i));
+    }
+  const double se[3] = {b.nested_r_se, b.nested_alpha_se, b.nested_dropout_se};
+  for (std::size_t i = 0; i < 3; ++i) CHECK(std::sqrt(b.nested_covariance(i, i)) == Approx(se[i]).epsilon(1e-15));
+}
+}  // namespace
+
+TEST_CASE("boundary reports at infinity carry the nested model's covariance and its intervals", "[models][homogeneous]") {
+  crm::fit_options rep;
+  rep.on_boundary = crm::boundary_policy::report;
+  const auto bg = crm::try_fit_bg_nbd<double>(bg_data(), rep);
+  REQUIRE(bg);
+  check_nested_covariance(bg->boundary, bg_cov);
+  const auto mbg = crm::try_fit_modified_bg_nbd<double>(mbg_data(), rep);
+  REQUIRE(mbg);
+  check_nested_covariance(mbg->boundary, mbg_cov);
+  const auto pareto = crm::try_fit_pareto_nbd<double>(pareto_data(), rep);
+  REQUIRE(pareto);
+  check_nested_covariance(pareto->boundary, pareto_cov);
+
+  // The estimate of the nested model from the report: its standard errors are the report's.
+  const auto hp = crm::try_homogeneous_estimates(*pareto);
+  REQUIRE(hp);
+  const auto est = crm::try_parameter_estimate(*hp, pareto->boundary);
+  REQUIRE(est);
+  CHECK(est->standard_errors().mu == Approx(pareto->boundary.nested_dropout_se).epsilon(1e-14));
+  // E[X(52)] = (r/alpha)(1 - e^(-52 mu))/mu with its delta-method 90% interval: the script's hand
+  // gradient with SciPy's covariance gives f 4.668011100787351, se 0.5714920964925021, [3.8165927274788647,
+  // 5.7093667553750285] (z = norm.ppf(0.95)); ours at the C++ fit (1e-5 from SciPy's) with its covariance.
+  const auto e = crm::try_expected_purchases_interval(*est, 52.0);
+  REQUIRE(e);
+  CHECK(e->estimate == Approx(4.668011100787351).epsilon(1e-4));
+  CHECK(e->standard_error == Approx(0.5714920964925021).epsilon(1e-3));
+  CHECK(e->lower == Approx(3.8165927274788647).epsilon(1e-3));
+  CHECK(e->upper == Approx(5.7093667553750285).epsilon(1e-3));
+  const auto hb = crm::try_homogeneous_estimates(*bg);
+  REQUIRE(hb);
+  const auto eb = crm::parameter_estimate_from(*hb, bg->boundary);
+  const auto a = crm::try_probability_alive_interval(eb, row{3, 20, 40});
+  REQUIRE(a);
+  CHECK((a->lower < a->estimate && a->estimate < a->upper));
+
+  // Refusals: another boundary's report, another model's parameters, a report without covariance.
+  CHECK(crm::try_parameter_estimate(*hp, bg->boundary).error().field == std::string("boundary"));
+  CHECK(crm::try_parameter_estimate(crm::nbd<double>{hp->r, hp->alpha}, pareto->boundary).error().field == std::string("boundary"));
+  crm::homogeneous_pareto_nbd<double> moved = *hp;
+  moved.mu *= 2;
+  CHECK(crm::try_parameter_estimate(moved, pareto->boundary).error().field == std::string("parameters"));
+  crm::boundary_report without = pareto->boundary;
+  without.nested_covariance = {};
+  CHECK(crm::try_parameter_estimate(*hp, without).error().code == crm::errc::not_identifiable);
+  without.nested_fitted = false;
+  without.nested_error = {crm::errc::not_converged, "fit_homogeneous_pareto_nbd", "parameters"};
+  CHECK(crm::try_parameter_estimate(*hp, without).error().code == crm::errc::not_converged);
+  CHECK_THROWS_AS(crm::parameter_estimate_from(*hp, without), crm::metric_error);
 }
 
 TEST_CASE("BG/NBD-family likelihoods far out on the homogeneous drop-out ridge reach the nested model's", "[models][homogeneous]") {

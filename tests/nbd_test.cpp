@@ -3,6 +3,7 @@
 // on generated NBD data (no drop-out) and on small subsets of CDNOW, against an independent SciPy fit.
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/generate.hpp>
+#include <crm/models/intervals.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
 #include <crm/models/nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
@@ -158,6 +159,44 @@ TEST_CASE("fit_nbd and the BG/NBD boundary report on small CDNOW subsets match S
   const auto m10 = crm::try_fit_modified_bg_nbd(first10, reporting());
   REQUIRE(m10);
   CHECK(m10->boundary.where == crm::fit_boundary::none);
+}
+
+TEST_CASE("the BG/NBD boundary report carries the nested NBD's covariance and its intervals", "[models][nbd][data]") {
+  const auto f = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(f);
+  const auto cdnow = crm::read_rfm_csv(f);
+  const std::vector<row> first50(cdnow.begin(), cdnow.begin() + 50);
+  const auto bg = crm::try_fit_bg_nbd(first50, reporting());
+  REQUIRE(bg);
+  const crm::boundary_report& b = bg->boundary;
+  REQUIRE(b.where == crm::fit_boundary::a_and_b_to_zero);
+  // scripts/nested_covariance_reference.py: inv(numdiff.hessian(-ln L_NBD, SciPy maximum, h = 1e-5)),
+  // the "cdnow first 50 nbd: cov[i]" lines
+  const double ref[2][2] = {{0.009024636192789936, 0.329878549645416}, {0.3298785496454161, 20.958860787698224}};
+  REQUIRE(b.nested_covariance.size == 2);
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 2; ++j) {
+      CAPTURE(i, j);
+      CHECK(std::abs(b.nested_covariance(i, j) - ref[i][j]) <= 1e-3 * std::sqrt(ref[i][i] * ref[j][j]));
+    }
+  CHECK(std::sqrt(b.nested_covariance(0, 0)) == Approx(b.nested_r_se).epsilon(1e-15));
+  CHECK(std::sqrt(b.nested_covariance(1, 1)) == Approx(b.nested_alpha_se).epsilon(1e-15));
+  // E[Y(39) | x = 2, T = 38.86] = (r+x) t/(alpha+T) with its delta-method 90% interval: the script's hand
+  // gradient (t/(alpha+T), -(r+x) t/(alpha+T)^2) with SciPy's covariance gives f 1.8188850232153901, se
+  // 0.12393376735153028, [1.6260405296147402, 2.0346004096595918] (z = norm.ppf(0.95))
+  const crm::nbd<double> nested{b.nested_r, b.nested_alpha};
+  const auto est = crm::try_parameter_estimate(nested, b);
+  REQUIRE(est);
+  const auto e = crm::try_conditional_expected_purchases_interval(*est, row{2, 30.43, 38.86}, 39.0);
+  REQUIRE(e);
+  CHECK(e->estimate == Approx(1.8188850232153901).epsilon(1e-5));
+  CHECK(e->standard_error == Approx(0.12393376735153028).epsilon(1e-3));
+  CHECK(e->lower == Approx(1.6260405296147402).epsilon(1e-3));
+  CHECK(e->upper == Approx(2.0346004096595918).epsilon(1e-3));
+  // the NBD of the report at the boundary at infinity is refused (that report's model is the homogeneous one)
+  crm::boundary_report other = b;
+  other.where = crm::fit_boundary::homogeneous_dropout;
+  CHECK(crm::try_parameter_estimate(nested, other).error().code == crm::errc::out_of_range);
 }
 
 TEST_CASE("boundary reports on data generated without drop-out: the NBD limit of every model", "[models][nbd]") {

@@ -90,6 +90,30 @@ struct convergence {
   stop_reason reason = stop_reason::max_iterations;
 };
 
+/// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).
+inline constexpr std::size_t max_fit_parameters = 4;
+
+/**
+ * @brief The covariance matrix of a fit's parameters, in the natural parameters (not their
+ * logarithms) and in the model's own order (bg_nbd: r, alpha, a, b; see each model): the inverse of
+ * the Hessian of the unpenalised -ln L at the optimum (the observed information), whose diagonal's
+ * square roots are fit_result::standard_errors. Unit: product of the two parameters' units.
+ * `size` is the number of parameters, and 0 when there is no covariance: a fit on a boundary of the
+ * parameter space (fit_options::on_boundary = boundary_policy::report, standard errors +infinity:
+ * the information matrix is singular there) or a default-constructed fit_result. Entries beyond
+ * `size` are 0. crm::try_parameter_estimate(fit) (crm/models/intervals.hpp) turns it into the
+ * covariance of the log-parameters the prediction intervals use, C_u[i][j] = C[i][j] / (p_i p_j).
+ */
+struct parameter_covariance {
+  std::size_t size = 0;  ///< number of parameters; 0: unavailable
+  std::array<std::array<double, max_fit_parameters>, max_fit_parameters> values{};
+
+  /// true when the fit has a covariance (size > 0).
+  [[nodiscard]] constexpr bool available() const noexcept { return size != 0; }
+  /// Cov(p_i, p_j); i, j < size.
+  [[nodiscard]] constexpr double operator()(std::size_t i, std::size_t j) const noexcept { return values[i][j]; }
+};
+
 /// Which boundary of the parameter space a fit ran to (crm::boundary_report::where).
 enum class fit_boundary {
   none,              ///< an interior maximum: the ordinary fit
@@ -280,30 +304,15 @@ struct boundary_report {
   // errc::not_identifiable naming the corner. (See docs/models.md, BG/BB.)
   double nested_purchase = 0.0;     ///< BG/BB's bb_homogeneous_purchase, bb_binomial: the common transaction probability p; 0 otherwise
   double nested_purchase_se = 0.0;  ///< its standard error
-};
-
-/// The most parameters a fitted model of the library has (BG/NBD, Pareto/NBD, BG/BB: 4).
-inline constexpr std::size_t max_fit_parameters = 4;
-
-/**
- * @brief The covariance matrix of a fit's parameters, in the natural parameters (not their
- * logarithms) and in the model's own order (bg_nbd: r, alpha, a, b; see each model): the inverse of
- * the Hessian of the unpenalised -ln L at the optimum (the observed information), whose diagonal's
- * square roots are fit_result::standard_errors. Unit: product of the two parameters' units.
- * `size` is the number of parameters, and 0 when there is no covariance: a fit on a boundary of the
- * parameter space (fit_options::on_boundary = boundary_policy::report, standard errors +infinity:
- * the information matrix is singular there) or a default-constructed fit_result. Entries beyond
- * `size` are 0. crm::try_parameter_estimate(fit) (crm/models/intervals.hpp) turns it into the
- * covariance of the log-parameters the prediction intervals use, C_u[i][j] = C[i][j] / (p_i p_j).
- */
-struct parameter_covariance {
-  std::size_t size = 0;  ///< number of parameters; 0: unavailable
-  std::array<std::array<double, max_fit_parameters>, max_fit_parameters> values{};
-
-  /// true when the fit has a covariance (size > 0).
-  [[nodiscard]] constexpr bool available() const noexcept { return size != 0; }
-  /// Cov(p_i, p_j); i, j < size.
-  [[nodiscard]] constexpr double operator()(std::size_t i, std::size_t j) const noexcept { return values[i][j]; }
+  /// The nested model's full parameter covariance: the inverse Hessian of its unpenalised -ln L at its
+  /// maximum (natural parameters), in the nested model's own parameter order, whose diagonal's square
+  /// roots are the standard errors above. Filled (size 2 or 3) where the nested model predicts through
+  /// crm::try_parameter_estimate(model, boundary) (crm/models/intervals.hpp): the NBD (r, alpha) of the
+  /// BG/NBD family's and Pareto/NBD's boundaries a -> 0, b -> 0, a and b -> 0, s -> 0, beta -> infinity,
+  /// and the homogeneous models (r, alpha, p or mu) at homogeneous_dropout and homogeneous_death_rate.
+  /// size 0 (unavailable) for the other models' nested fits (BG/BB, sBG, BdW, Gamma-Gamma) and when the
+  /// nested fit failed. Added 2026-12; the fields above keep their meaning.
+  parameter_covariance nested_covariance{};
 };
 
 /// A fitted model: parameters, their standard errors (same struct, one SE per parameter),

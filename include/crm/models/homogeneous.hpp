@@ -719,6 +719,7 @@ void report_nested_homogeneous(boundary_report& rep, const result<homogeneous_fi
     rep.nested_dropout = static_cast<double>(f.params.p), rep.nested_dropout_se = static_cast<double>(f.standard_errors.p);
   }
   rep.nested_log_likelihood = f.log_likelihood;
+  rep.nested_covariance = f.covariance;  // (r, alpha, p or mu), the fit's inverse Hessian
   rep.heterogeneity_score = h->heterogeneity_score;
   const auto lr = try_boundary_likelihood_ratio(full_log_likelihood, f.log_likelihood);
   if (lr) rep.lr_statistic = lr->statistic, rep.lr_p_value = lr->p_value;

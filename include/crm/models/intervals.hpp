@@ -644,6 +644,81 @@ template <class Model>
   return try_parameter_estimate(fit).value();
 }
 
+namespace detail {
+/// The nested models whose boundary report carries their covariance (boundary_report::nested_covariance):
+/// at which boundaries, and their parameters as the report holds them, in model_parameters' order.
+template <class Model>
+struct nested_in_report;
+template <std::floating_point T>
+struct nested_in_report<nbd<T>> {
+  [[nodiscard]] static constexpr bool at(fit_boundary w) noexcept {
+    return w == fit_boundary::a_to_zero || w == fit_boundary::b_to_zero || w == fit_boundary::a_and_b_to_zero ||
+           w == fit_boundary::s_to_zero || w == fit_boundary::beta_to_infinity;
+  }
+  [[nodiscard]] static constexpr std::array<T, 2> values(const boundary_report& b) noexcept {
+    return {static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha)};
+  }
+};
+template <std::floating_point T, int Shift>
+struct nested_in_report<homogeneous_bgnbd_family<T, Shift>> {
+  [[nodiscard]] static constexpr bool at(fit_boundary w) noexcept { return w == fit_boundary::homogeneous_dropout; }
+  [[nodiscard]] static constexpr std::array<T, 3> values(const boundary_report& b) noexcept {
+    return {static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha), static_cast<T>(b.nested_dropout)};
+  }
+};
+template <std::floating_point T>
+struct nested_in_report<homogeneous_pareto_nbd<T>> {
+  [[nodiscard]] static constexpr bool at(fit_boundary w) noexcept { return w == fit_boundary::homogeneous_death_rate; }
+  [[nodiscard]] static constexpr std::array<T, 3> values(const boundary_report& b) noexcept {
+    return {static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha), static_cast<T>(b.nested_dropout)};
+  }
+};
+}  // namespace detail
+
+/**
+ * @brief The estimate of the nested model of a fit that ended on a boundary (fit_options::on_boundary =
+ * boundary_policy::report), with no likelihood evaluation: `nested` (crm::try_homogeneous_estimates(fit)
+ * at the boundary at infinity, crm::nbd{b.nested_r, b.nested_alpha} at the NBD limit) and the covariance
+ * its fit kept, boundary_report::nested_covariance (the inverse Hessian of the nested model's -ln L at
+ * its maximum), C_u[i][j] = C[i][j] / (p_i p_j): the delta-method and bootstrap intervals of the nested
+ * model's predictions, as try_parameter_estimate(fit) gives them for an interior fit. Models: crm::nbd
+ * (BG/NBD family's and Pareto/NBD's a_to_zero, b_to_zero, a_and_b_to_zero, s_to_zero, beta_to_infinity),
+ * crm::homogeneous_bg_nbd and crm::homogeneous_modified_bg_nbd (homogeneous_dropout),
+ * crm::homogeneous_pareto_nbd (homogeneous_death_rate).
+ * Errors: the report is of another boundary (`errc::out_of_range`, field "boundary"); its nested fit
+ * failed (that fit's error, boundary_report::nested_error); `nested`'s parameters are not the report's
+ * (`errc::out_of_range`, field "parameters"); no covariance of that size (`errc::not_identifiable`,
+ * field "covariance"); then those of try_parameter_estimate(model, covariance).
+ *
+ * **Example**
+ *     auto fit = crm::fit_pareto_nbd(rows, {.on_boundary = crm::boundary_policy::report});
+ *     auto nested = crm::try_homogeneous_estimates(fit);                      // at homogeneous_death_rate
+ *     auto est = crm::try_parameter_estimate(*nested, fit.boundary);          // then intervals, below
+ */
+template <class Model>
+  requires requires { detail::nested_in_report<Model>::at(fit_boundary::none); }
+[[nodiscard]] result<parameter_estimate<Model>> try_parameter_estimate(const Model& nested, const boundary_report& b) {
+  constexpr const char* name = "parameter_estimate";
+  constexpr std::size_t N = model_parameters<Model>::size;
+  using traits = detail::nested_in_report<Model>;
+  if (!traits::at(b.where)) return error_info{errc::out_of_range, name, "boundary", "the report's nested model is not of this kind"};
+  if (!b.nested_fitted) return b.nested_error;
+  if (model_parameters<Model>::get(nested) != traits::values(b))
+    return error_info{errc::out_of_range, name, "parameters", "must be the boundary report's nested model"};
+  if (b.nested_covariance.size != N)
+    return error_info{errc::not_identifiable, name, "covariance", "the boundary report has no covariance of the nested model"};
+  std::array<std::array<double, N>, N> c{};
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) c[i][j] = b.nested_covariance(i, j);
+  return try_parameter_estimate(nested, c);
+}
+/// Throwing form of try_parameter_estimate(nested, boundary) (crm::metric_error).
+template <class Model>
+  requires requires { detail::nested_in_report<Model>::at(fit_boundary::none); }
+[[nodiscard]] parameter_estimate<Model> parameter_estimate_from(const Model& nested, const boundary_report& b) {
+  return try_parameter_estimate(nested, b).value();
+}
+
 /**
  * @brief Interval of any prediction f(model) -> crm::result<T> (a unit of f's own): delta method or
  * parametric bootstrap (see the top of this header), `level` coverage (default 90 %).

@@ -233,6 +233,7 @@ void report_nested_nbd(boundary_report& rep, std::span<const rfm_row<T>> rows, d
   rep.nested_r = static_cast<double>(n->params.r), rep.nested_alpha = static_cast<double>(n->params.alpha);
   rep.nested_r_se = static_cast<double>(n->standard_errors.r), rep.nested_alpha_se = static_cast<double>(n->standard_errors.alpha);
   rep.nested_log_likelihood = n->log_likelihood;
+  rep.nested_covariance = n->covariance;  // (r, alpha), the fit's inverse Hessian
   const auto lr = try_boundary_likelihood_ratio(full_log_likelihood, n->log_likelihood);
   if (lr) rep.lr_statistic = lr->statistic, rep.lr_p_value = lr->p_value;
 }
