@@ -31,7 +31,9 @@
 #include <crm/models/data.hpp>
 #include <crm/models/detail/vector_math.hpp>
 #include <crm/models/gamma_gamma.hpp>
+#include <crm/models/homogeneous.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
+#include <crm/models/nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
 
 #include <algorithm>
@@ -1296,6 +1298,76 @@ template <class Model, std::floating_point T>
       [&](std::size_t i) { return m.try_probability_of_purchases(n[i], t[i]); });
 }
 
+// ---- the nested models (crm::nbd, the homogeneous models): the scalar functions row by row ---------
+
+/// The nested models of the boundaries (crm/models/nbd.hpp, crm/models/homogeneous.hpp): their
+/// scalar functions' names and whether a row's prediction is worth computing once per distinct
+/// (x, t_x, T) (`grouped`: the homogeneous Pareto/NBD's death-time integral) or is cheaper computed
+/// again than looked up (a few logarithms and exponentials: the NBD, the homogeneous BG/NBD family).
+struct nested_batch_names {
+  bool grouped;
+  const char* alive;
+  const char* expected;
+  const char* distribution;
+};
+template <class Model>
+struct nested_batch_traits;
+template <std::floating_point T>
+struct nested_batch_traits<nbd<T>> {
+  static constexpr nested_batch_names of{false, "nbd.probability_alive", "nbd.conditional_expected_purchases", "nbd.probability_of_purchases"};
+};
+template <std::floating_point T, int Shift>
+struct nested_batch_traits<homogeneous_bgnbd_family<T, Shift>> {
+  static constexpr nested_batch_names of =
+      Shift == 0 ? nested_batch_names{false, "homogeneous_bg_nbd.probability_alive", "homogeneous_bg_nbd.conditional_expected_purchases",
+                                      "homogeneous_bg_nbd.probability_of_purchases"}
+                 : nested_batch_names{false, "homogeneous_modified_bg_nbd.probability_alive",
+                                      "homogeneous_modified_bg_nbd.conditional_expected_purchases",
+                                      "homogeneous_modified_bg_nbd.probability_of_purchases"};
+};
+template <std::floating_point T>
+struct nested_batch_traits<homogeneous_pareto_nbd<T>> {
+  static constexpr nested_batch_names of{true, "homogeneous_pareto_nbd.probability_alive", "homogeneous_pareto_nbd.conditional_expected_purchases",
+                                         "homogeneous_pareto_nbd.probability_of_purchases"};
+};
+/// crm::nbd, crm::homogeneous_bg_nbd, crm::homogeneous_modified_bg_nbd or crm::homogeneous_pareto_nbd.
+template <class M>
+concept nested_model = requires { nested_batch_traits<M>::of; };
+
+/// out[i] = value(i) (a crm::result<T>: the scalar function of row i, which checks the row) for every
+/// row: over threads in contiguous chunks (run_chunks), or, for a `grouped` model, once per distinct
+/// (x, t_x, T) (memo_batch), with check(i) first on every row (the row's own error, which the key's
+/// first row does not give). Returns the first bad row's error.
+template <class M, std::floating_point T, class Check, class Value>
+[[nodiscard]] batch_result<std::span<T>> nested_rows(std::span<const rfm_row<T>> rows, std::span<T> out, const batch_options& opt,
+                                                     Check&& check, Value&& value) {
+  if constexpr (nested_batch_traits<M>::of.grouped) {
+    return memo_batch<T, 3>(
+        rows.size(), out, opt, check,
+        [&](std::size_t i) { return std::array<T, 3>{rows[i].frequency, rows[i].recency, rows[i].age}; }, value);
+  } else {
+    const batch_failure f = run_chunks(rows.size(), opt, [&](std::size_t begin, std::size_t end) -> batch_failure {
+      for (std::size_t i = begin; i < end; ++i) {
+        if (const error_info e = check(i)) return {e, i};
+        const result<T> r = value(i);
+        if (!r) return {r.error(), i};
+        out[i] = *r;
+      }
+      return {};
+    });
+    if (f) return {f.error, f.row};
+    return out;
+  }
+}
+/// The error of row i as the scalar function `scalar(row)` gives it (none for a valid row; the
+/// scalar function is called only for an invalid one, by crm::validate's rules).
+template <std::floating_point T, class Scalar>
+[[nodiscard]] error_info nested_row_error(const rfm_row<T>& c, Scalar&& scalar) {
+  if (rfm_row_ok(c)) return {};
+  const auto r = scalar(c);
+  return r ? error_info{} : r.error();
+}
+
 // ---- Gamma-Gamma --------------------------------------------------------------------------------
 
 /// Whether the n elements at `a` and the m at `b` share a byte (compared as integer addresses).
@@ -1858,6 +1930,106 @@ template <class Model, std::floating_point T>
                                                            const std::type_identity_t<clv_horizon<T>>& horizon,
                                                            const batch_options& opt = {}) {
   return try_batch_customer_lifetime_value(m, cols, expected_spend, horizon, opt).value();
+}
+
+// ---- the nested models ---------------------------------------------------------------------------
+
+/**
+ * @brief The batch forms of the nested models (crm::nbd, crm::homogeneous_bg_nbd,
+ * crm::homogeneous_modified_bg_nbd, crm::homogeneous_pareto_nbd: what a fit on a boundary predicts
+ * with, crm::try_homogeneous_estimates; docs/models.md): P(alive | x, t_x, T) of every row
+ * (probabilities), equal bit for bit to the model's try_probability_alive(row): the scalar function
+ * row by row in chunks over batch_options::threads, the homogeneous Pareto/NBD's (a death-time
+ * integral per row) once per distinct (x, t_x, T).
+ * Errors: a bad parameter (crm::no_row), empty input, `out` of another size, then the scalar
+ * function's error for the first bad row with its index.
+ */
+template <detail::nested_model M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_alive(const M& m, std::type_identity_t<std::span<const rfm_row<T>>> rows,
+                                                                     std::span<T> out, const batch_options& opt = {}) {
+  constexpr const char* name = detail::nested_batch_traits<M>::of.alive;
+  if (auto e = m.check(name)) return {e, no_row};
+  if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
+  const auto scalar = [&](const rfm_row<T>& c) { return m.try_probability_alive(c); };
+  return detail::nested_rows<M>(
+      rows, out, opt, [&](std::size_t i) { return detail::nested_row_error(rows[i], scalar); },
+      [&](std::size_t i) { return scalar(rows[i]); });
+}
+/**
+ * @brief The nested models: E[Y(t) | x, t_x, T] of every row (purchases in the next t), equal bit for
+ * bit to the model's try_conditional_expected_purchases(row, t), computed as try_batch_probability_alive
+ * for these models is.
+ * Errors: a bad parameter, then t negative or not finite (crm::no_row), empty input, `out` of another
+ * size, then the scalar function's error for the first bad row.
+ */
+template <detail::nested_model M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_conditional_expected_purchases(const M& m,
+                                                                                  std::type_identity_t<std::span<const rfm_row<T>>> rows,
+                                                                                  std::type_identity_t<T> t, std::span<T> out,
+                                                                                  const batch_options& opt = {}) {
+  constexpr const char* name = detail::nested_batch_traits<M>::of.expected;
+  if (auto e = m.check(name)) return {e, no_row};
+  if (auto e = detail::check_horizon(t, name)) return {e, no_row};
+  if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
+  const auto scalar = [&](const rfm_row<T>& c) { return m.try_conditional_expected_purchases(c, t); };
+  return detail::nested_rows<M>(
+      rows, out, opt, [&](std::size_t i) { return detail::nested_row_error(rows[i], scalar); },
+      [&](std::size_t i) { return scalar(rows[i]); });
+}
+/**
+ * @brief The nested models: P(X(t_i) = n_i) for pairs (n_i, t_i), equal bit for bit to the model's
+ * try_probability_of_purchases(n_i, t_i), once per distinct pair (as for the full models).
+ * Errors: the scalar function's for the first bad pair; n and t (and out) of different sizes; empty.
+ */
+template <detail::nested_model M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_probability_of_purchases(const M& m, std::span<const count_t> n,
+                                                                            std::type_identity_t<std::span<const T>> t,
+                                                                            std::span<T> out, const batch_options& opt = {}) {
+  return detail::batch_distribution(m, n, t, out, opt, detail::nested_batch_traits<M>::of.distribution);
+}
+/**
+ * @brief The nested models: the lifetime value of every row (money), equal bit for bit to
+ * crm::try_customer_lifetime_value(model, row, expected_spend[i], horizon): its discounted sum of the
+ * H scalar try_conditional_expected_purchases(row, i L) in the scalar function's order, times margin x
+ * spend; the sum once per distinct (x, t_x, T) for the homogeneous Pareto/NBD, row by row otherwise.
+ * Errors: a bad horizon, sizes (crm::no_row), a bad parameter (no_row), then for the first bad row its
+ * spend, the row (the scalar prediction's error), a result not finite.
+ */
+template <detail::nested_model M, std::floating_point T = detail::bgnbd_number<M>>
+[[nodiscard]] batch_result<std::span<T>> try_batch_customer_lifetime_value(const M& m, std::type_identity_t<std::span<const rfm_row<T>>> rows,
+                                                                           std::type_identity_t<std::span<const T>> expected_spend,
+                                                                           const std::type_identity_t<clv_horizon<T>>& h, std::span<T> out,
+                                                                           const batch_options& opt = {}) {
+  constexpr const char* name = "customer_lifetime_value";
+  if (auto e = h.check(name)) return {e, no_row};
+  if (auto e = detail::check_clv_rows_io(rows, expected_spend, out)) return {e, no_row};
+  if (auto e = m.check(detail::nested_batch_traits<M>::of.expected)) return {e, no_row};
+  const auto scalar = [&](const rfm_row<T>& c) { return m.try_conditional_expected_purchases(c, h.period_length); };
+  const auto check = [&](std::size_t i) -> error_info {
+    if (auto e = detail::check_clv_spend(expected_spend[i])) return e;
+    return detail::nested_row_error(rows[i], scalar);
+  };
+  // the discounted sum before "* margin * spend", by the scalar calls
+  const auto sum = [&](std::size_t i) -> result<T> {
+    error_info bad{};
+    const T v = detail::clv_sum(h.periods, h.discount_rate, [&](count_t p) {
+      if (bad) return T(0);
+      const result<T> r = m.try_conditional_expected_purchases(rows[i], static_cast<T>(p) * h.period_length);
+      if (!r) bad = r.error();
+      return r ? *r : T(0);
+    });
+    if (bad) return bad;
+    return v;
+  };
+  const batch_result<std::span<T>> sums = detail::nested_rows<M>(rows, out, opt, check, sum);
+  // the scalar function's last step, in its order, on the rows before the first bad one (filled): a
+  // result not finite there is the first bad row
+  const std::size_t limit = sums ? rows.size() : sums.row();
+  for (std::size_t i = 0; i < limit; ++i) {
+    out[i] *= h.margin * expected_spend[i];
+    if (!detail::clv_finite(out[i])) return {error_info{errc::not_finite, name, "result"}, i};
+  }
+  return sums;
 }
 
 CRM_METRICS_END_NAMESPACE
