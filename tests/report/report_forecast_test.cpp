@@ -589,6 +589,24 @@ TEST_CASE("crm-report: a Pareto/NBD fit on the homogeneous-death-rate boundary f
     CHECK(near(c["p_alive"].get<double>(), m.probability_alive(row), 1e-12));
   }
   CHECK(f["interval_note"] == "");
+  // The intervals are the nested model's from the covariance its boundary report carries
+  // (crm::try_parameter_estimate(model, boundary), the report's level 0.95); before 2026-12-06 they came
+  // from second differences of -ln L over the calibration summary, which differ from these by about 1e-4.
+  const auto full = crm::try_fit_pareto_nbd<double>(crm::compress(cal.model_rows()), {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(full);
+  const auto nested = crm::try_homogeneous_estimates(*full);
+  REQUIRE(nested);
+  const auto est = crm::try_parameter_estimate(*nested, full->boundary);
+  REQUIRE(est);
+  REQUIRE(!f["top_customers"].empty());
+  for (const json& c : f["top_customers"]) {
+    const crm::rfm_row<double> row{c["frequency"].get<double>(), c["recency"].get<double>(), c["age"].get<double>(), 1.0};
+    const auto e = crm::try_conditional_expected_purchases_interval(*est, row, f["horizon"].get<double>(), {.level = 0.95});
+    REQUIRE(e);
+    REQUIRE(c["expected_purchases_next_period_interval"].is_object());
+    CHECK(near(c["expected_purchases_next_period_interval"]["lower"].get<double>(), e->lower, 1e-9));
+    CHECK(near(c["expected_purchases_next_period_interval"]["upper"].get<double>(), e->upper, 1e-9));
+  }
 }
 
 TEST_CASE("crm-report: the intervals come from the fits' own covariance: a flat Gamma-Gamma fit keeps its CLV intervals",

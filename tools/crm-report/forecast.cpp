@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cmath>
 #include <span>
-#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -129,11 +128,13 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
   };
   std::vector<double> alive(n), expected(n), spend(has_spend ? n : 0), clv(has_spend ? n : 0);
   for (std::size_t i = 0; i < n && has_spend; ++i) spend[i] = spend_of(now_rows[i].frequency, now[i].monetary_value);
-  if constexpr (std::is_same_v<Model, crm::bg_nbd<double>> || std::is_same_v<Model, crm::pareto_nbd<double>>) {
+  {
     // The whole base at once (crm/models/batch.hpp): P(alive), E[Y(t) | x, t_x, T] and the CLV equal
     // the scalar functions' within the ulp bounds stated there (docs/batch.md); the 2F1 brackets once
-    // per distinct (x, T) instead of 13 times per customer. The top customers' figures are the scalar
-    // functions' again below, as their intervals' points are.
+    // per distinct (x, T) instead of 13 times per customer. The nested models' (homogeneous, NBD) batch
+    // forms are the scalar functions row by row (the homogeneous Pareto/NBD's once per distinct row),
+    // bit for bit. The top customers' figures are the scalar functions' again below, as their
+    // intervals' points are.
     const std::span<const crm::rfm_row<double>> rows(now_rows);
     const auto check = [](const auto& r) {
       if (!r) throw crm::batch_error(r.error(), r.row());
@@ -141,12 +142,6 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
     check(crm::try_batch_probability_alive(model, rows, std::span<double>(alive)));
     check(crm::try_batch_conditional_expected_purchases(model, rows, f.horizon, std::span<double>(expected)));
     if (has_spend) check(crm::try_batch_customer_lifetime_value(model, rows, std::span<const double>(spend), horizon, std::span<double>(clv)));
-  } else {  // the nested models (homogeneous, NBD): no batch forms
-    for (std::size_t i = 0; i < n; ++i) {
-      alive[i] = model.probability_alive(now_rows[i]);
-      expected[i] = model.conditional_expected_purchases(now_rows[i], f.horizon);
-      if (has_spend) clv[i] = crm::customer_lifetime_value(model, now_rows[i], spend[i], horizon);
-    }
   }
   std::vector<customer_forecast> all;
   all.reserve(n);
@@ -210,7 +205,9 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
 /// homogeneous model at the boundary at infinity (everyone drops out with the same probability, or
 /// dies at the same rate), the NBD where no drop-out is visible (a -> 0, s -> 0, beta -> infinity).
 /// Other boundaries (b -> 0, a and b -> 0: drop-out right at the first chance) have no nested model
-/// that forecasts: the forecast is not available, with the boundary named.
+/// that forecasts: the forecast is not available, with the boundary named. The intervals come from the
+/// nested model's covariance the boundary report carries (boundary_report::nested_covariance,
+/// crm::try_parameter_estimate(nested, boundary)), as an interior fit's come from its own.
 template <class Full, class Forecast>
 void nested_forecast(forecast_figures& f, const crm::fit_result<Full>& fit, Forecast&& forecast) {
   const crm::boundary_report& b = fit.boundary;
@@ -228,16 +225,18 @@ void nested_forecast(forecast_figures& f, const crm::fit_result<Full>& fit, Fore
       f.model += bg ? ", homogeneous drop-out" : ", homogeneous death rate";
       f.parameters = {{"r", b.nested_r, b.nested_r_se}, {"alpha", b.nested_alpha, b.nested_alpha_se},
                       {bg ? "p" : "mu", b.nested_dropout, b.nested_dropout_se}};
-      forecast(*model);
+      forecast(*model, crm::try_parameter_estimate(*model, b));
       return;
     }
     case crm::fit_boundary::a_to_zero:
     case crm::fit_boundary::s_to_zero:
-    case crm::fit_boundary::beta_to_infinity:
+    case crm::fit_boundary::beta_to_infinity: {
       f.model = "NBD (no drop-out)";
       f.parameters = {{"r", b.nested_r, b.nested_r_se}, {"alpha", b.nested_alpha, b.nested_alpha_se}};
-      forecast(crm::nbd<double>{b.nested_r, b.nested_alpha});
+      const crm::nbd<double> nbd{b.nested_r, b.nested_alpha};
+      forecast(nbd, crm::try_parameter_estimate(nbd, b));
       return;
+    }
     default:
       throw std::runtime_error(why);
   }
@@ -312,17 +311,17 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
   crm::fit_options fit_opt;
   fit_opt.on_boundary = crm::boundary_policy::report;
   // The estimate behind the intervals: the covariance the fit computed (crm::fit_result::covariance,
-  // crm::try_parameter_estimate(fit)); a nested model forecasting for a fit on the boundary has none
-  // in the boundary report (only standard errors), and gets the Hessian of -ln L from the calibration
-  // summary at its parameters (crm::try_parameter_estimate(model, rows)).
+  // crm::try_parameter_estimate(fit)); for a nested model forecasting for a fit on the boundary, the
+  // nested fit's covariance in the boundary report (boundary_report::nested_covariance). Before
+  // 2026-12-06 the report had only the nested standard errors, and the nested model's estimate was the
+  // Hessian of -ln L by second differences over the calibration summary at its parameters.
   const auto forecast_with = [&](const auto& model, const auto& est) {
     predictions(f, model, est, sm, calibration, whole, in, o, first, cal_end, last);
   };
-  const auto forecast = [&](const auto& model) { forecast_with(model, crm::try_parameter_estimate(model, compressed)); };
   // The fit's own parameters (r, alpha, then a, b or s, beta) when it is interior, else the nested model's.
   const auto fitted = [&](const auto& fit, const char* third, const char* fourth, auto third_of, auto fourth_of) {
     if (!fit) throw std::runtime_error(crm::message(fit.error()));
-    if (fit->boundary.where != crm::fit_boundary::none) return nested_forecast(f, *fit, forecast);
+    if (fit->boundary.where != crm::fit_boundary::none) return nested_forecast(f, *fit, forecast_with);
     const auto& p = fit->params;
     const auto& se = fit->standard_errors;
     f.parameters = {{"r", p.r, se.r}, {"alpha", p.alpha, se.alpha}, {third, third_of(p), third_of(se)}, {fourth, fourth_of(p), fourth_of(se)}};
