@@ -1359,11 +1359,13 @@ template <class M, std::floating_point T, class Check, class Value>
     return out;
   }
 }
-/// The error of row i as the scalar function `scalar(row)` gives it (none for a valid row; the
-/// scalar function is called only for an invalid one, by crm::validate's rules).
-template <std::floating_point T, class Scalar>
+/// nested_rows' check of a row for a `grouped` model: its error as the scalar function `scalar(row)`
+/// gives it (none for a valid row; the scalar function is called only for an invalid one, by
+/// crm::validate's rules). None for the other models, whose scalar function runs on every row and
+/// gives the row's error itself.
+template <class M, std::floating_point T, class Scalar>
 [[nodiscard]] error_info nested_row_error(const rfm_row<T>& c, Scalar&& scalar) {
-  if (rfm_row_ok(c)) return {};
+  if (!nested_batch_traits<M>::of.grouped || rfm_row_ok(c)) return {};
   const auto r = scalar(c);
   return r ? error_info{} : r.error();
 }
@@ -1952,7 +1954,7 @@ template <detail::nested_model M, std::floating_point T = detail::bgnbd_number<M
   if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
   const auto scalar = [&](const rfm_row<T>& c) { return m.try_probability_alive(c); };
   return detail::nested_rows<M>(
-      rows, out, opt, [&](std::size_t i) { return detail::nested_row_error(rows[i], scalar); },
+      rows, out, opt, [&](std::size_t i) { return detail::nested_row_error<M>(rows[i], scalar); },
       [&](std::size_t i) { return scalar(rows[i]); });
 }
 /**
@@ -1973,7 +1975,7 @@ template <detail::nested_model M, std::floating_point T = detail::bgnbd_number<M
   if (auto e = detail::check_batch_io(rows, out, name)) return {e, no_row};
   const auto scalar = [&](const rfm_row<T>& c) { return m.try_conditional_expected_purchases(c, t); };
   return detail::nested_rows<M>(
-      rows, out, opt, [&](std::size_t i) { return detail::nested_row_error(rows[i], scalar); },
+      rows, out, opt, [&](std::size_t i) { return detail::nested_row_error<M>(rows[i], scalar); },
       [&](std::size_t i) { return scalar(rows[i]); });
 }
 /**
@@ -2007,7 +2009,7 @@ template <detail::nested_model M, std::floating_point T = detail::bgnbd_number<M
   const auto scalar = [&](const rfm_row<T>& c) { return m.try_conditional_expected_purchases(c, h.period_length); };
   const auto check = [&](std::size_t i) -> error_info {
     if (auto e = detail::check_clv_spend(expected_spend[i])) return e;
-    return detail::nested_row_error(rows[i], scalar);
+    return detail::nested_row_error<M>(rows[i], scalar);
   };
   // the discounted sum before "* margin * spend", by the scalar calls
   const auto sum = [&](std::size_t i) -> result<T> {
