@@ -151,7 +151,11 @@ TEST_CASE("batch nested models on two threads equal those on one", "[models][bat
   std::vector<double> spend(rows.size(), 30.0);
   const crm::clv_horizon<double> h{.periods = 3, .period_length = 13.0};
   const crm::batch_options two{.threads = 2};
+  std::vector<crm::count_t> n;
+  std::vector<double> t;
+  for (const row& r : rows) n.push_back(static_cast<crm::count_t>(r.frequency) % 7), t.push_back(r.age);
   const auto same = [&](const auto& m) {
+    CHECK(crm::batch_probability_of_purchases(m, n, t, two) == crm::batch_probability_of_purchases(m, n, t));
     CHECK(crm::batch_probability_alive(m, rows, two) == crm::batch_probability_alive(m, rows));
     CHECK(crm::batch_conditional_expected_purchases(m, rows, 39.0, two) == crm::batch_conditional_expected_purchases(m, rows, 39.0));
     CHECK(crm::batch_customer_lifetime_value(m, rows, spend, h, two) == crm::batch_customer_lifetime_value(m, rows, spend, h));
