@@ -148,3 +148,5 @@ std::vector<std::vector<std::uint8_t>> crm_fuzz_seeds() {
       seed(5, 8, 0, "customer_id\tdate\tamount\n1\t2024-01-05\t10.5\n"),
   };
 }
+
+std::size_t crm_fuzz_mutations_per_seed() { return 400; }

@@ -47,6 +47,7 @@ const std::filesystem::path& scratch() {
 // carriage returns, where that count is certain (a quoted field may hold a line break).
 bool countable(std::string_view text) { return text.find_first_of("\"\r") == std::string_view::npos; }
 std::size_t data_lines(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte-order mark, which the readers skip
   std::size_t n = 0, line = 0;  // data rows, non-blank lines
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -140,3 +141,5 @@ std::vector<std::vector<std::uint8_t>> crm_fuzz_seeds() {
       seed(4, 2, "frequency\trecency\tperiods\tweights\r\n1\t2\t6\t10\r\n"),
   };
 }
+
+std::size_t crm_fuzz_mutations_per_seed() { return 400; }

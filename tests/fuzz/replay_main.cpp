@@ -1,6 +1,7 @@
 // crm-metrics fuzz replay: runs a fuzz target (LLVMFuzzerTestOneInput of the source linked with it)
 // without libFuzzer, with any compiler, on
-//  1. every seed of the target (crm_fuzz_seeds()) and a fixed set of mutations of each, chosen by a
+//  1. every seed of the target (crm_fuzz_seeds()) and a fixed set of mutations of each
+//     (crm_fuzz_mutations_per_seed()), chosen by a
 //     seeded generator (bit flips, bytes set to 0, 0xFF or a random value, cuts, copies of a span,
 //     inserted bytes, and up to eight such at once: the kinds of change libFuzzer makes), so the
 //     test suite runs the same checks on every build (ASan and UBSan in the clang preset);
@@ -72,8 +73,9 @@ int main(int argc, char** argv) {
     bytes high = s;  // the first byte's high bit set (state_fuzz: the input unframed)
     high[0] = static_cast<std::uint8_t>(high[0] | 0x80);
     run(high);
-    for (int k = 0; k < 400; ++k) run(mutate(s, rng));
-    runs += 402;
+    const std::size_t mutations = crm_fuzz_mutations_per_seed();
+    for (std::size_t k = 0; k < mutations; ++k) run(mutate(s, rng));
+    runs += 2 + mutations;
   }
   for (int a = 1; a < argc; ++a) {
     const std::filesystem::path p(argv[a]);

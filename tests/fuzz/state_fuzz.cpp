@@ -141,3 +141,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 }
 
 std::vector<std::vector<std::uint8_t>> crm_fuzz_seeds() { return crm_fuzz::state_seeds(); }
+
+std::size_t crm_fuzz_mutations_per_seed() { return 400; }

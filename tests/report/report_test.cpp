@@ -4,6 +4,7 @@
 #include "../catch.hpp"
 #include "../data_path.hpp"
 #include "report_helpers.hpp"
+#include "../../tools/crm-report/format_util.hpp"
 
 #include <crm/aggregate/cohort.hpp>
 #include <crm/aggregate/csv.hpp>
@@ -1026,4 +1027,40 @@ TEST_CASE("crm-report: a Russian-style export (columns Клиент, Дата, �
   CHECK(fp.code == 2);
   CHECK(fp.err.find("funnel_point.csv:3: column 7 'revenue' has a '.', but this file's amounts have a decimal comma") !=
         std::string::npos);
+}
+
+TEST_CASE("crm-report: text of a file that is not UTF-8 reaches the JSON and the page as U+FFFD, never an internal error",
+          "[report]") {
+  // A Windows-1251 export (1C): a rejected row's date field holds Cyrillic in single bytes ("март",
+  // 0xEC 0xE0 0xF0 0xF2). The rejection is quoted on both pages; the JSON dump refused the bytes and
+  // crm-report ended with "internal error", exit code 1 (found by tests/fuzz/report_fuzz.cpp).
+  const fs::path d = work_dir() / "cp1251";
+  fs::create_directories(d);
+  write(d / "orders.csv", std::string(three_orders) + "3,\xEC\xE0\xF0\xF2 2024,5\n");
+  const run_result r = run("cp1251/orders.csv --skip-bad-rows --json cp1251/out.json --html cp1251/out.html");
+  REQUIRE(r.code == 0);
+  const std::string replacement = "\xEF\xBF\xBD";
+  const json j = json::parse(slurp(work_dir() / "cp1251/out.json"));
+  const std::string rejection = j["inputs"][0]["first_rejections"][0];
+  CHECK(rejection.find("column 2 'date'") != std::string::npos);
+  CHECK(rejection.find(replacement) != std::string::npos);
+  const std::string page = slurp(work_dir() / "cp1251/out.html");
+  CHECK(page.find(replacement) != std::string::npos);
+  CHECK(page.find('\xEC') == std::string::npos);  // no byte of the file's encoding on the UTF-8 page
+}
+
+TEST_CASE("crm-report: valid_utf8 replaces each maximal invalid subpart by one U+FFFD, as Unicode recommends", "[report]") {
+  // The Unicode Standard, 3.9 "U+FFFD Substitution of Maximal Subparts" (table 3-8's cases): a
+  // truncated sequence is one U+FFFD, a byte that cannot start or continue one is one each.
+  using crm_report::valid_utf8;
+  const std::string r = "\xEF\xBF\xBD";
+  CHECK(valid_utf8("Клиент;Дата") == "Клиент;Дата");
+  CHECK(valid_utf8("\xF0\x9F\x98\x80 \xE2\x82\xAC") == "\xF0\x9F\x98\x80 \xE2\x82\xAC");  // 4- and 3-byte characters
+  CHECK(valid_utf8("\xEC\xE0\xF0\xF2") == r + r + r + r);                                  // "март" in Windows-1251
+  CHECK(valid_utf8("\xE2\x82x") == r + "x");                                               // truncated: one
+  CHECK(valid_utf8("\xF0\x9F\x98") == r);
+  CHECK(valid_utf8("\xC0\xAF") == r + r);            // overlong: C0 never starts a sequence
+  CHECK(valid_utf8("\xED\xA0\x80") == r + r + r);    // a surrogate: ED then A0 is no prefix
+  CHECK(valid_utf8("\xF4\x90\x80\x80") == r + r + r + r);  // beyond U+10FFFF
+  CHECK(valid_utf8("\x80x") == r + "x");
 }

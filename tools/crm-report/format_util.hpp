@@ -21,6 +21,42 @@ inline std::size_t display_width(const std::string& s) {
   return n;
 }
 
+/// `s` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD, the
+/// replacement character (each maximal invalid subpart by one, as Unicode's "U+FFFD substitution of
+/// maximal subparts" recommends). Text of the input files reaches the pages (a rejected row's value,
+/// a column or file name), and a file need not be UTF-8: a Windows-1251 export of 1C writes its
+/// Cyrillic in single bytes. The HTML page declares UTF-8; the JSON dump refuses invalid UTF-8 (it
+/// threw, and crm-report ended with "internal error": found by tests/fuzz/report_fuzz.cpp).
+inline std::string valid_utf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  const auto byte = [&s](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char b = byte(i);
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (b < 0x80) len = 1;
+    else if (b >= 0xC2 && b <= 0xDF) len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) len = 3, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+    else if (b >= 0xF0 && b <= 0xF4) len = 4, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+    std::size_t ok = len == 0 ? 0 : 1;  // bytes of a well-formed prefix
+    while (ok > 0 && ok < len && i + ok < s.size()) {
+      const unsigned char c = byte(i + ok);
+      if (ok == 1 ? (c < lo || c > hi) : (c < 0x80 || c > 0xBF)) break;
+      ++ok;
+    }
+    if (len != 0 && ok == len) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD in place of the maximal invalid subpart
+      i += ok == 0 ? 1 : ok;
+    }
+  }
+  return out;
+}
+
 /// "1234567" -> "1 234 567": a run of digits in groups of three from the right, with a plain space.
 inline std::string group_digits(const std::string& digits) {
   std::string out;

@@ -15,7 +15,8 @@
 namespace crm_report {
 namespace {
 
-std::string esc(const std::string& s) {
+std::string esc(const std::string& text) {
+  const std::string s = valid_utf8(text);  // the page is UTF-8 whatever the input files were
   std::string o;
   for (const char c : s) {
     switch (c) {

@@ -174,7 +174,9 @@ std::string to_json_text(const report& r) {
     j["forecast"] = nullptr;
     j["forecast_error"] = opt(r.forecast_error);
   }
-  return j.dump(2) + "\n";
+  // text of the input files that is not UTF-8 (a Windows-1251 export) with U+FFFD in place of each
+  // invalid sequence, as on the HTML page (dump() threw on it: found by tests/fuzz/report_fuzz.cpp)
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace crm_report
