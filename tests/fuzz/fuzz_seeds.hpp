@@ -4,7 +4,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
+#include <string>
 #include <vector>
+
+#if defined(__unix__)
+#include <unistd.h>
+#endif
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 /// The target's seeds: inputs that reach its readers' main paths (written as files by the replay
@@ -13,3 +19,14 @@ std::vector<std::vector<std::uint8_t>> crm_fuzz_seeds();
 /// How many fixed mutations of each seed the replay program runs (400 unless a target's inputs are
 /// slow: report_fuzz makes a whole report per input).
 std::size_t crm_fuzz_mutations_per_seed();
+
+/// A temporary file of this process for the targets whose readers take paths (its name holds the
+/// process id: libFuzzer's -jobs run several processes at once).
+inline const std::filesystem::path& crm_fuzz_scratch_file(const char* stem) {
+#if defined(__unix__)
+  static const std::filesystem::path p = std::filesystem::temp_directory_path() / (std::string(stem) + "_" + std::to_string(::getpid()) + ".csv");
+#else
+  static const std::filesystem::path p = std::filesystem::temp_directory_path() / (std::string(stem) + ".csv");
+#endif
+  return p;
+}

@@ -23,10 +23,6 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__unix__)
-#include <unistd.h>
-#endif
-
 namespace {
 
 [[noreturn]] void fail(const char* check) {
@@ -34,14 +30,7 @@ namespace {
   std::abort();
 }
 
-const std::filesystem::path& scratch() {
-#if defined(__unix__)
-  static const std::filesystem::path p = std::filesystem::temp_directory_path() / ("crm_model_csv_fuzz_" + std::to_string(::getpid()) + ".csv");
-#else
-  static const std::filesystem::path p = std::filesystem::temp_directory_path() / "crm_model_csv_fuzz.csv";
-#endif
-  return p;
-}
+const std::filesystem::path& scratch() { return crm_fuzz_scratch_file("crm_model_csv_fuzz"); }
 
 // Data rows of the text: non-blank lines after the first non-blank one (the header); for a text without quotes and
 // carriage returns, where that count is certain (a quoted field may hold a line break).

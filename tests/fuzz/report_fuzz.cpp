@@ -21,10 +21,6 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__unix__)
-#include <unistd.h>
-#endif
-
 namespace {
 
 [[noreturn]] void fail(const char* what) {
@@ -32,14 +28,7 @@ namespace {
   std::abort();
 }
 
-const std::filesystem::path& scratch() {
-#if defined(__unix__)
-  static const std::filesystem::path p = std::filesystem::temp_directory_path() / ("crm_report_fuzz_" + std::to_string(::getpid()) + ".csv");
-#else
-  static const std::filesystem::path p = std::filesystem::temp_directory_path() / "crm_report_fuzz.csv";
-#endif
-  return p;
-}
+const std::filesystem::path& scratch() { return crm_fuzz_scratch_file("crm_report_fuzz"); }
 
 }  // namespace
 
