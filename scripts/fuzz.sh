@@ -17,7 +17,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(state_fuzz csv_fuzz model_csv_fuzz report_fuzz)
 bash scripts/install-deps.sh  # clang 14 and its sanitizer runtime (libFuzzer), and what the tests and crm-report need
 out=build/fuzz
-cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DCRM_METRICS_BUILD_FUZZERS=ON \
+cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 -DCRM_METRICS_BUILD_FUZZERS=ON -DCRM_METRICS_FUZZ_REPLAY=ON \
   -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_BENCHMARKS=OFF >/dev/null
 mkdir -p "$out/findings"
 status=0

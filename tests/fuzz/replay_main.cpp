@@ -1,14 +1,15 @@
 // crm-metrics fuzz replay: runs a fuzz target (LLVMFuzzerTestOneInput of the source linked with it)
 // without libFuzzer, with any compiler, on
-//  1. every seed of the target (crm_fuzz_seeds()) and a fixed set of mutations of each
-//     (crm_fuzz_mutations_per_seed()), chosen by a
-//     seeded generator (bit flips, bytes set to 0, 0xFF or a random value, cuts, copies of a span,
-//     inserted bytes, and up to eight such at once: the kinds of change libFuzzer makes), so the
-//     test suite runs the same checks on every build (ASan and UBSan in the clang preset);
+//  1. every seed of the target (crm_fuzz_seeds()) and crm_fuzz_mutations_per_seed() mutations of
+//     each, chosen by a seeded generator (bit flips, bytes set to 0, 0xFF or a random value, cuts,
+//     copies of a span, inserted bytes, and up to eight such at once: the kinds of change libFuzzer
+//     makes), so the test suite runs the same checks on every build (ASan and UBSan in the clang
+//     preset);
 //  2. every file in the directories or files given as arguments (tests/fuzz/regressions: inputs
 //     that once failed, kept so that they stay fixed).
 // `--write-seeds DIR` writes the seeds as files instead (scripts/fuzz.sh starts libFuzzer from them).
-// Exit status 0; a failed check aborts (the target's own abort, or ASan/UBSan's report).
+// Exit status 0; 1 for a path that does not exist; a failed check aborts (the target's own abort, or
+// ASan/UBSan's report).
 #include "fuzz_seeds.hpp"
 
 #include <cstdint>
@@ -79,6 +80,10 @@ int main(int argc, char** argv) {
   }
   for (int a = 1; a < argc; ++a) {
     const std::filesystem::path p(argv[a]);
+    if (!std::filesystem::exists(p)) {
+      std::fprintf(stderr, "fuzz replay: %s does not exist\n", argv[a]);
+      return 1;
+    }
     if (std::filesystem::is_directory(p)) {
       for (const auto& e : std::filesystem::directory_iterator(p))
         if (e.is_regular_file() && e.path().filename().string()[0] != '.') run(read_file(e.path())), ++runs;
