@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 #if defined(__unix__)
@@ -21,12 +23,23 @@ std::vector<std::vector<std::uint8_t>> crm_fuzz_seeds();
 std::size_t crm_fuzz_mutations_per_seed();
 
 /// A temporary file of this process for the targets whose readers take paths (its name holds the
-/// process id: libFuzzer's -jobs run several processes at once).
+/// process id: libFuzzer's -jobs run several processes at once), removed when the process ends
+/// normally (the replay program, a fuzzing run that stops at its time limit; a crash leaves it).
 inline const std::filesystem::path& crm_fuzz_scratch_file(const char* stem) {
+  struct scratch {
+    std::filesystem::path path;
+    explicit scratch(std::filesystem::path p) : path(std::move(p)) {}
+    scratch(const scratch&) = delete;
+    scratch& operator=(const scratch&) = delete;
+    ~scratch() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  };
 #if defined(__unix__)
-  static const std::filesystem::path p = std::filesystem::temp_directory_path() / (std::string(stem) + "_" + std::to_string(::getpid()) + ".csv");
+  static const scratch s{std::filesystem::temp_directory_path() / (std::string(stem) + "_" + std::to_string(::getpid()) + ".csv")};
 #else
-  static const std::filesystem::path p = std::filesystem::temp_directory_path() / (std::string(stem) + ".csv");
+  static const scratch s{std::filesystem::temp_directory_path() / (std::string(stem) + ".csv")};
 #endif
-  return p;
+  return s.path;
 }
