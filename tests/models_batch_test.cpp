@@ -175,7 +175,7 @@ TEST_CASE("batch Pareto/NBD: rows whose closed form cancels take the scalar func
   std::uint64_t seed = 21;
   for (const crm::pareto_nbd<double>& m : models) {
     INFO("s " << m.s << ", beta " << m.beta);
-    rows_t<double> rows = base_for<double>(m, 600, seed++);
+    rows_t<double> rows = base_for<double>(m, 200, seed++);
     for (std::size_t i = 0; i < rows.size(); i += 3)
       if (rows[i].frequency > 0) rows[i].recency = rows[i].age * (1 - 1e-13);
     const auto pa = crm::batch_probability_alive(m, rows);
