@@ -241,7 +241,11 @@ TEST_CASE("columnar forms name the first bad customer and field as the scalar fu
   const double nan = std::nan(""), inf = std::numeric_limits<double>::infinity();
   // (x, t_x, T) that crm::validate refuses: each field of each kind
   const double bad[][3] = {{1, 40, 39}, {-1, 0, 39}, {1.5, 2, 39}, {0, 3, 39}, {1, 2, nan}, {nan, 2, 39}, {1, nan, 39}, {inf, 2, 39}, {1, -2, 39}, {1, 2, -inf}};
-  for (const auto& c : bad) {
+  for (std::size_t kind = 0; kind < std::size(bad); ++kind) {
+    const auto& c = bad[kind];
+    // Pareto/NBD's kernels (a 2F1 for each of up to 70 000 rows: most of this test's time under the
+    // sanitizers) on four of the kinds, the fields the same check names: recency, frequency, age, frequency
+    const bool pareto = kind == 0 || kind == 1 || kind == 4 || kind == 7;
     const auto want = bg.try_probability_alive(crm::rfm_row<double>{c[0], c[1], c[2]});
     REQUIRE(!want);
     for (const std::size_t at : {std::size_t{0}, std::size_t{255}, std::size_t{256}, std::size_t{40000}, good.x.size() - 1}) {
@@ -259,20 +263,27 @@ TEST_CASE("columnar forms name the first bad customer and field as the scalar fu
         const auto am = crm::try_batch_probability_alive(mbg, b.cols(), {.threads = th});
         CHECK((!am && am.row() == at && std::string(am.error().field) == want.error().field &&
                std::string(am.error().metric) == "modified_bg_nbd.probability_alive"));
-        const auto ap = crm::try_batch_probability_alive(pn, b.cols(), {.threads = th});
-        CHECK((!ap && ap.row() == at && std::string(ap.error().field) == want.error().field));
+        if (pareto) {
+          const auto ap = crm::try_batch_probability_alive(pn, b.cols(), {.threads = th});
+          CHECK((!ap && ap.row() == at && std::string(ap.error().field) == want.error().field));
+        }
         const auto ce = crm::try_batch_conditional_expected_purchases(mbg, b.cols(), 10.0, {.threads = th});
         CHECK((!ce && ce.row() == at && std::string(ce.error().field) == want.error().field &&
                std::string(ce.error().metric) == "modified_bg_nbd.conditional_expected_purchases"));
         // (the kernels below have no blocks: a bad customer first in the base, and one in the second thread's half)
         if (at != 0 && at != 40000) continue;
-        const auto cp = crm::try_batch_conditional_expected_purchases(pn, b.cols(), 10.0, {.threads = th});
-        CHECK((!cp && cp.row() == at && std::string(cp.error().field) == want.error().field &&
-               std::string(cp.error().metric) == "pareto_nbd.conditional_expected_purchases"));
+        if (pareto) {
+          const auto cp = crm::try_batch_conditional_expected_purchases(pn, b.cols(), 10.0, {.threads = th});
+          CHECK((!cp && cp.row() == at && std::string(cp.error().field) == want.error().field &&
+                 std::string(cp.error().metric) == "pareto_nbd.conditional_expected_purchases"));
+        }
         // the lifetime value names the prediction's check, as crm::try_customer_lifetime_value does
-        for (const auto& lv : {crm::try_batch_customer_lifetime_value(bg, b.cols(), spend_for(b), year, {.threads = th}),
-                               crm::try_batch_customer_lifetime_value(pn, b.cols(), spend_for(b), year, {.threads = th})})
-          CHECK((!lv && lv.row() == at && std::string(lv.error().field) == want.error().field));
+        const auto lb = crm::try_batch_customer_lifetime_value(bg, b.cols(), spend_for(b), year, {.threads = th});
+        CHECK((!lb && lb.row() == at && std::string(lb.error().field) == want.error().field));
+        if (pareto) {
+          const auto lp = crm::try_batch_customer_lifetime_value(pn, b.cols(), spend_for(b), year, {.threads = th});
+          CHECK((!lp && lp.row() == at && std::string(lp.error().field) == want.error().field));
+        }
       }
     }
   }
