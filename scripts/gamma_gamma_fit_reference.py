@@ -91,6 +91,18 @@ def large_p():
     print('FHL form in mpmath at the best: %s' % mp.nstr(ll_fhl(p, q, c / p), 15))
 
 
+def print_covariance_and_mean(C, at, f, dlnf, label):
+    """the nested model's covariance (boundary_report::nested_covariance) and the 90 % delta-method
+    interval of a prediction f on the log scale: dlnf = d ln f / d ln(parameter), by hand; se = f sqrt(g' C_u g),
+    C_u = C / (theta_i theta_j); [f exp(-z se/f), f exp(z se/f)], z = scipy.stats.norm.ppf(0.95)"""
+    from scipy.stats import norm
+    print('  covariance %r' % [[float(v) for v in row] for row in C])
+    Cu = np.array([[C[i][j] / (at[i] * at[j]) for j in range(2)] for i in range(2)])
+    g = f * np.array(dlnf)
+    se, zz = float(np.sqrt(g @ Cu @ g)), float(norm.ppf(0.95))
+    print('  %s %r se %r 90%% [%r, %r]' % (label, float(f), se, float(f * np.exp(-zz * se / f)), float(f * np.exp(zz * se / f))))
+
+
 def boundary():
     x, z = rows(300, 1294)
     ll, ll_fhl = model(x, z)
@@ -108,9 +120,11 @@ def boundary():
     for i, step in enumerate([1e-5 * q, 1e-5 * c]):
         e = np.zeros(2); e[i] = step
         h[i] = (grad(*(np.array([q, c]) + e)) - grad(*(np.array([q, c]) - e))) / (2 * step)
-    se = np.sqrt(np.diag(np.linalg.inv(0.5 * (h + h.T))))
+    C = np.linalg.inv(0.5 * (h + h.T))
+    se = np.sqrt(np.diag(C))
     A = np.sum((q * (q - 1) - 2 * q * c / z + (c / z) ** 2) / (2 * x))
     print('nested Inverse-Gamma(q, c) on zbar: q %.10g c %.10g (SE %.6g %.6g) lnL %.12f; score A = %.6g' % (q, c, se[0], se[1], -r.fun, A))
+    print_covariance_and_mean(C, [q, c], c / (q - 1), [-q / (q - 1), 1.0], 'population mean c/(q-1)')
     for lp in [2, 3, 4, 5, 6, 7, 9]:
         p = 10.0 ** lp
         rp = minimize(lambda v: -ll(p, *np.exp(v)), r.x, method='Nelder-Mead', options=dict(xatol=1e-11, fatol=1e-14, maxiter=4000))
@@ -165,11 +179,13 @@ def one_rate_model(x, z, label):
     for i, step in enumerate([1e-5 * p, 1e-5 * theta]):
         e = np.zeros(2); e[i] = step
         h[i] = -(grad_nested(*(np.array([p, theta]) + e)) - grad_nested(*(np.array([p, theta]) - e))) / (2 * step)
-    se = np.sqrt(np.diag(np.linalg.inv(0.5 * (h + h.T))))
+    C = np.linalg.inv(0.5 * (h + h.T))
+    se = np.sqrt(np.diag(C))
     B = np.sum(((p * x - x * z / theta) ** 2 - p * x) / 2)
     ll0 = ll_nested(p, theta)
     print('%s: nested Gamma(px, scale theta/x): p %.10g theta %.10g (SE %.6g %.6g) lnL %.12f; score B = %.6g' %
           (label, p, theta, se[0], se[1], ll0, B))
+    print_covariance_and_mean(C, [p, theta], p * theta, [1.0, 1.0], 'mean spend p theta')
     print('  scipy.stats.gamma.logpdf sum at the maximum: %.12f' % np.sum(gamma_dist.logpdf(z, p * x, scale=theta / x)))
 
     def ll_fhl(p, q, g):

@@ -8,11 +8,15 @@
 // likelihoods written out with scipy.special.betaln and maximised by scipy.optimize.minimize
 // (Nelder-Mead then BFGS), standard errors from a central-difference Hessian (scripts/numdiff.py),
 // the full BG/BB likelihood along each boundary, and the heterogeneity scores in closed form (and, as
-// a check, as difference quotients of the full likelihood approaching them).
+// a check, as difference quotients of the full likelihood approaching them). "SciPy covariance" values
+// come from scripts/nested_covariance_bb_contract_reference.py (the nested models' inverse Hessians and
+// delta-method intervals; run as above).
 #include "catch.hpp"
 #include "data_path.hpp"
+#include "nested_interval_checks.hpp"
 
 #include <crm/models/bg_bb.hpp>
+#include <crm/models/intervals.hpp>
 
 #include <cmath>
 #include <limits>
@@ -474,4 +478,129 @@ TEST_CASE("bg_bb boundary: the homogeneous-drop-out sample of seed 2 is named to
   const auto r3 = crm::try_fit_bg_bb(hp3, report);
   REQUIRE(r3);
   check_boundary_fit(*r3, crm::fit_boundary::bb_homogeneous_purchase);
+}
+
+namespace {
+using crm_test::check_covariance;
+void check_interval(const crm::result<crm::prediction_interval<double>>& r, double f, double se, double lower, double upper) {
+  crm_test::check_interval(r, f, se, lower, upper, 2e-4);
+}
+// the fit of `rows` on the boundary `where`, with its report
+crm::fit_result<crm::bg_bb<double>> fitted_on(const std::vector<row>& rows, crm::fit_boundary where) {
+  const auto r = crm::try_fit_bg_bb(rows, report);
+  REQUIRE(r);
+  REQUIRE(r->boundary.where == where);
+  return *r;
+}
+}  // namespace
+
+TEST_CASE("bg_bb boundary: the nested models carry their covariance, and their predictions get intervals", "[bg_bb][boundary][intervals]") {
+  // Before: boundary_report::nested_covariance was empty (size 0) for BG/BB, and
+  // crm::try_parameter_estimate(nested, boundary) did not accept crm::beta_bernoulli or
+  // crm::beta_geometric_bernoulli: no intervals for a fit on a boundary.
+  const crm::interval_options bootstrap{.method = crm::prediction_interval_method::bootstrap, .draws = 200};
+  SECTION("bb_no_dropout: the Beta-Bernoulli (alpha, beta), theta = 0 held") {
+    const auto r = fitted_on(last_opportunity, crm::fit_boundary::bb_no_dropout);
+    const crm::boundary_report& b = r.boundary;
+    // SciPy covariance at SciPy's (8.037227336, 9.724259106)
+    check_covariance(b.nested_covariance, {{32.88874497270514, 39.65811187783956}, {39.65811187783956, 48.94228052666328}}, 1e-3);
+    CHECK_THAT(std::sqrt(b.nested_covariance(0, 0)), WithinRel(b.nested_r_se, 1e-12));
+    CHECK_THAT(std::sqrt(b.nested_covariance(1, 1)), WithinRel(b.nested_alpha_se, 1e-12));
+    const auto m = crm::try_nested_bg_bb_model(r);
+    REQUIRE(m);
+    const auto est = crm::try_parameter_estimate(*m, b);
+    REQUIRE(est);
+    CHECK(est->standard_errors().theta == 0.0);  // held
+    CHECK(est->log_covariance[2][2] == 0.0);
+    CHECK_THAT(est->standard_errors().alpha, WithinRel(b.nested_r_se, 1e-12));
+    // SciPy covariance: E[X(10)] = 10 alpha/(alpha+beta) 4.525087110440442, se 0.2698676279586333, 90 % [4.102271611100467, 4.991481622442173]
+    check_interval(crm::try_expected_purchases_interval(*est, 10.0), 4.525087110440442, 0.2698676279586333, 4.102271611100467, 4.991481622442173);
+    // the bootstrap never moves theta from 0 (ln 0 = -infinity): P(alive) stays 1
+    const auto alive = crm::try_probability_alive_interval(*est, row{2, 4, 6, 1}, bootstrap);
+    REQUIRE(alive);
+    CHECK(alive->lower == 1.0);
+    CHECK(alive->upper == 1.0);
+    const auto boot = crm::try_conditional_expected_purchases_interval(*est, row{2, 4, 6, 1}, 5.0, bootstrap);
+    REQUIRE(boot);
+    CHECK(boot->lower < boot->estimate);
+    CHECK(boot->upper > boot->estimate);
+    // the wrong model, the wrong parameters
+    const auto wrong = crm::try_parameter_estimate(crm::beta_geometric_bernoulli<double>{0.4, 1.0, 1.0}, b);
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().code == crm::errc::out_of_range);
+    CHECK(wrong.error().field == std::string("boundary"));
+    const auto other = crm::try_parameter_estimate(crm::beta_bernoulli<double>{m->alpha, m->beta, 0.1}, b);
+    REQUIRE_FALSE(other);
+    CHECK(other.error().field == std::string("parameters"));
+  }
+  SECTION("bb_homogeneous_dropout: (alpha, beta, theta)") {
+    const auto r = fitted_on(homogeneous_theta, crm::fit_boundary::bb_homogeneous_dropout);
+    const crm::boundary_report& b = r.boundary;
+    check_covariance(b.nested_covariance,
+                     {{0.008663797820808661, 0.0035621451167522403, 0.00020027600259697284},
+                      {0.0035621451167522395, 0.002018313289982186, 5.507010904956607e-05},
+                      {0.00020027600259697287, 5.507010904956612e-05, 2.2180698483295872e-05}},
+                     1e-3);
+    CHECK_THAT(std::sqrt(b.nested_covariance(2, 2)), WithinRel(b.nested_dropout_se, 1e-12));
+    const auto m = crm::try_nested_bg_bb_model(r);
+    REQUIRE(m);
+    const auto est = crm::try_parameter_estimate(*m, b);
+    REQUIRE(est);
+    CHECK_THAT(est->standard_errors().theta, WithinRel(b.nested_dropout_se, 1e-12));
+    // SciPy covariance: E[X(10)] 2.676482527086444, se 0.05660918664410754, 90 % [2.5849697780453553, 2.7712349980415696]
+    check_interval(crm::try_expected_purchases_interval(*est, 10.0), 2.676482527086444, 0.05660918664410754, 2.5849697780453553, 2.7712349980415696);
+    const auto alive = crm::try_probability_alive_interval(*est, row{2, 3, 6, 1}, bootstrap);
+    REQUIRE(alive);
+    CHECK(alive->lower < alive->estimate);
+    CHECK(alive->upper > alive->estimate);
+    CHECK_FALSE(crm::try_parameter_estimate(crm::beta_geometric_bernoulli<double>{0.4, 1.0, 1.0}, b));
+  }
+  SECTION("bb_homogeneous_purchase: (p, gamma, delta)") {
+    const auto r = fitted_on(homogeneous_p, crm::fit_boundary::bb_homogeneous_purchase);
+    const crm::boundary_report& b = r.boundary;
+    check_covariance(b.nested_covariance,
+                     {{3.806559410465236e-05, 7.132659048434655e-05, 6.781716953169126e-05},
+                      {7.132659048434674e-05, 0.012619173737359424, 0.0706332511639878},
+                      {6.781716953169165e-05, 0.0706332511639878, 0.4128713916176881}},
+                     1e-3);
+    CHECK_THAT(std::sqrt(b.nested_covariance(0, 0)), WithinRel(b.nested_purchase_se, 1e-12));
+    CHECK_THAT(std::sqrt(b.nested_covariance(2, 2)), WithinRel(b.nested_alpha_se, 1e-12));
+    const auto m = crm::try_nested_bg_bb_purchase_model(r);
+    REQUIRE(m);
+    const auto est = crm::try_parameter_estimate(*m, b);
+    REQUIRE(est);
+    // SciPy covariance: E[X(10)] 2.1365939638770257, se 0.04604422874829123, 90 % [2.0621845367649745, 2.2136882927252857]
+    check_interval(crm::try_expected_purchases_interval(*est, 10.0), 2.1365939638770257, 0.04604422874829123, 2.0621845367649745, 2.2136882927252857);
+    const auto wrong = crm::try_parameter_estimate(crm::beta_bernoulli<double>{1.0, 1.0, 0.1}, b);
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().field == std::string("boundary"));
+  }
+  SECTION("bb_binomial: p, gamma = 0 and delta = 1 held") {
+    const std::vector<row> bin{{2, 5, 6, 10}, {3, 6, 6, 12}, {4, 6, 6, 10}, {3, 5, 6, 9}, {5, 6, 6, 3}};
+    const auto r = fitted_on(bin, crm::fit_boundary::bb_binomial);
+    const crm::boundary_report& b = r.boundary;
+    // by hand: p (1-p) / sum w n, p = 138/264 (SciPy covariance 0.000945013126880147)
+    REQUIRE(b.nested_covariance.size == 1);
+    CHECK_THAT(b.nested_covariance(0, 0), WithinRel(138.0 / 264.0 * (126.0 / 264.0) / 264.0, 1e-14));
+    CHECK_THAT(b.nested_covariance(0, 0), WithinRel(0.000945013126880147, 1e-7));
+    const auto m = crm::try_nested_bg_bb_purchase_model(r);
+    REQUIRE(m);
+    const auto est = crm::try_parameter_estimate(*m, b);
+    REQUIRE(est);
+    CHECK(est->standard_errors().gamma == 0.0);
+    CHECK(est->standard_errors().delta == 0.0);
+    // E[X(10)] = 10 p, se 10 SE(p) by hand; SciPy covariance 90 % [4.745313434090201, 5.758182371893848]
+    check_interval(crm::try_expected_purchases_interval(*est, 10.0), 1380.0 / 264.0, 0.3074106580493253, 4.745313434090201, 5.758182371893848);
+    const auto boot = crm::try_expected_purchases_interval(*est, 10.0, bootstrap);
+    REQUIRE(boot);
+    CHECK(boot->lower < boot->estimate);
+    CHECK(boot->upper > boot->estimate);
+    // the report without its covariance (a report of before) is refused, not given a zero variance
+    crm::boundary_report old = b;
+    old.nested_covariance = {};
+    const auto none = crm::try_parameter_estimate(*m, old);
+    REQUIRE_FALSE(none);
+    CHECK(none.error().code == crm::errc::not_identifiable);
+    CHECK(none.error().field == std::string("covariance"));
+  }
 }

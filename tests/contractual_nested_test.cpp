@@ -6,10 +6,15 @@
 // python3-mpmath, 30 digits: `python3 scripts/contractual_nested_reference.py`): the sums of S(t)
 // written from the definitions, by mpmath.nsum (discrete Weibull E[T], Euler-Maclaurin), mpmath.fsum
 // of a long direct sum, or 1 + floor(tau) + tau^k zeta(k, floor(tau) + 1) (the power law's E[T],
-// mpmath's Hurwitz zeta, checked by a direct sum). Closed forms by hand arithmetic beside them.
+// mpmath's Hurwitz zeta, checked by a direct sum). Closed forms by hand arithmetic beside them. Values
+// marked "SciPy covariance" come from scripts/nested_covariance_bb_contract_reference.py (PY=$(bash
+// scripts/scipy-env.sh) && "$PY" scripts/nested_covariance_bb_contract_reference.py): the nested models'
+// inverse Hessians of -ln L written from S(t), and delta-method intervals of S(12).
 #include "catch.hpp"
+#include "nested_interval_checks.hpp"
 
 #include <crm/models/contractual_nested.hpp>
+#include <crm/models/intervals.hpp>
 
 #include <cmath>
 #include <limits>
@@ -279,4 +284,120 @@ TEST_CASE("contractual nested: extreme parameters stay finite and right", "[cont
   CHECK_THAT(w.retention_rate(10), WithinRel(std::exp(-1.0 + std::pow(0.9, 300.0)), 1e-13));
   // a result beyond the type: an overflow error, not inf (E[T] about 2.2e58 in double)
   CHECK((crm::discrete_weibull_churn<float>{0.01f, 0.05f}).try_expected_lifetime().error().code == crm::errc::overflow);
+}
+
+namespace {
+using crm_test::check_covariance;
+void check_interval(const crm::result<crm::prediction_interval<double>>& r, double f, double se, double lower, double upper) {
+  crm_test::check_interval(r, f, se, lower, upper, 1e-3);
+}
+template <class Model, class Fit>
+crm::result<crm::parameter_estimate<Model>> nested_estimate(const Fit& fit) {
+  const auto nested = crm::try_nested_contract_model(fit);
+  REQUIRE(nested);
+  REQUIRE(std::holds_alternative<Model>(*nested));
+  return crm::try_parameter_estimate(std::get<Model>(*nested), fit.boundary);
+}
+const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+const crm::interval_options bootstrap{.method = crm::prediction_interval_method::bootstrap, .draws = 200};
+}  // namespace
+
+TEST_CASE("contractual nested: the boundary report carries the nested model's covariance, and its survival gets intervals",
+          "[contractual][nested][intervals]") {
+  // Before: boundary_report::nested_covariance was empty (size 0) for sBG and BdW, and
+  // crm::try_parameter_estimate(nested, boundary) did not accept their nested models.
+  SECTION("sBG, homogeneous churn: the geometric, theta; c = 1 held") {
+    const auto fit = crm::try_fit_sbg(std::span<const crm::count_t>(geometric_cohort), report);
+    REQUIRE(fit);
+    const crm::boundary_report& b = fit->boundary;
+    REQUIRE(b.where == crm::fit_boundary::homogeneous_churn);
+    // by hand: theta (1-theta) / E, theta = 522/5216, E = 5216 (SciPy covariance 1.7266361412818862e-05)
+    REQUIRE(b.nested_covariance.size == 1);
+    const double theta = 522.0 / 5216.0;
+    CHECK_THAT(b.nested_covariance(0, 0), WithinRel(theta * (1 - theta) / 5216.0, 1e-12));
+    CHECK_THAT(std::sqrt(b.nested_covariance(0, 0)), WithinRel(b.nested_dropout_se, 1e-12));
+    const auto est = nested_estimate<crm::discrete_weibull_churn<>>(*fit);
+    REQUIRE(est);
+    CHECK(est->standard_errors().c == 0.0);  // held
+    // SciPy covariance: S(12) = (1-theta)^12 0.2821408890215897, se 0.01563299495514121, 90 % [0.25715164072311714, 0.3085498656206472]
+    check_interval(crm::try_survival_interval(*est, 12), 0.2821408890215897, 0.01563299495514121, 0.25715164072311714, 0.3085498656206472);
+    // the bootstrap never moves c: the retention rate of the geometric stays 1 - theta in every draw
+    const auto r5 = crm::try_retention_rate_interval(*est, 5, bootstrap), r9 = crm::try_retention_rate_interval(*est, 9, bootstrap);
+    REQUIRE(r5);
+    REQUIRE(r9);
+    CHECK_THAT(r5->lower, WithinRel(r9->lower, 1e-12));
+    CHECK_THAT(r5->upper, WithinRel(r9->upper, 1e-12));
+    CHECK(r5->lower < 1 - theta);
+    const auto curve = crm::try_survival_curve_intervals(*est, 12);
+    REQUIRE(curve);
+    CHECK(curve->each.size() == 13);
+    // a model that is not the report's
+    const auto other = crm::try_parameter_estimate(crm::discrete_weibull_churn<>{theta, 1.1}, b);
+    REQUIRE_FALSE(other);
+    CHECK(std::string(other.error().field) == "parameters");
+    const auto wrong = crm::try_parameter_estimate(crm::power_law_survival<>{1.0, 1.0}, b);
+    REQUIRE_FALSE(wrong);
+    CHECK(wrong.error().code == crm::errc::out_of_range);
+    CHECK(std::string(wrong.error().field) == "boundary");
+  }
+  SECTION("BdW, homogeneous churn: the discrete Weibull, (theta, c)") {
+    const counts dw_ridge = {1000, 897, 794, 725, 649, 588, 523, 455};  // generate(bdw{1e11, 9e11, 1}, {1000, 7, 1})
+    const auto fit = crm::try_fit_bdw(std::span<const crm::count_t>(dw_ridge), report);
+    REQUIRE(fit);
+    const crm::boundary_report& b = fit->boundary;
+    REQUIRE(b.where == crm::fit_boundary::homogeneous_churn);
+    check_covariance(b.nested_covariance, {{7.438096251105315e-05, -0.0003382711190725507}, {-0.0003382711190725507, 0.001994962562844227}}, 1e-3);
+    CHECK_THAT(std::sqrt(b.nested_covariance(0, 0)), WithinRel(b.nested_dropout_se, 1e-12));
+    CHECK_THAT(std::sqrt(b.nested_covariance(1, 1)), WithinRel(b.nested_shape_se, 1e-12));
+    const auto est = nested_estimate<crm::discrete_weibull_churn<>>(*fit);
+    REQUIRE(est);
+    // SciPy covariance: S(12) 0.2577045596886823, se 0.01875657613082916, 90 % [0.22807479380613888, 0.2897387929832385]
+    check_interval(crm::try_survival_interval(*est, 12), 0.2577045596886823, 0.01875657613082916, 0.22807479380613888, 0.2897387929832385);
+    const auto boot = crm::try_survival_interval(*est, 12, bootstrap);
+    REQUIRE(boot);
+    CHECK(boot->lower < boot->estimate);
+    CHECK(boot->upper > boot->estimate);
+  }
+  SECTION("BdW, power-law survival: (k, tau), none at tau's kink") {
+    struct case_ {
+      counts n;
+      std::vector<std::vector<double>> cov;
+      double f, se, lower, upper;  // S(12)
+    };
+    // SciPy covariance
+    const case_ cases[] = {
+        {{13, 9, 3, 2, 1, 1, 1, 0},
+         {{0.30001689933361575, 0.034815681336752856}, {0.03481568133675286, 0.012595465991514196}},
+         0.013477965332649649, 0.01851305752444022, 0.0013813190817374055, 0.11889616732044532},
+        {{13, 13, 11, 7, 6, 6, 6, 6},
+         {{0.06420757041294983, 0.049926580608304884}, {0.04992658060830488, 0.1357198899649244}},
+         0.30719617396732934, 0.1441264582310476, 0.12706559497584127, 0.574598058341719},
+    };
+    for (const case_& x : cases) {
+      INFO("cohort " << x.n[1] << " " << x.n[2] << " " << x.n[3]);
+      const auto fit = crm::try_fit_bdw(std::span<const crm::count_t>(x.n), report);
+      REQUIRE(fit);
+      const crm::boundary_report& b = fit->boundary;
+      REQUIRE(b.where == crm::fit_boundary::power_law_survival);
+      check_covariance(b.nested_covariance, x.cov, 1e-3);
+      CHECK_THAT(std::sqrt(b.nested_covariance(0, 0)), WithinRel(b.nested_shape_se, 1e-12));
+      CHECK_THAT(std::sqrt(b.nested_covariance(1, 1)), WithinRel(b.nested_alpha_se, 1e-12));
+      const auto est = nested_estimate<crm::power_law_survival<>>(*fit);
+      REQUIRE(est);
+      check_interval(crm::try_survival_interval(*est, 12), x.f, x.se, x.lower, x.upper);
+      CHECK_FALSE(crm::try_parameter_estimate(crm::discrete_weibull_churn<>{0.1, 1.0}, b));
+    }
+    // tau at its kink 1 (nobody churned at period 1, and the likelihood peaks where S(1) reaches 1): not
+    // differentiable in tau, no covariance (tau's SE is reported 0)
+    const counts kink = {13, 13, 10, 9, 8, 7, 7, 7};
+    const auto fit = crm::try_fit_bdw(std::span<const crm::count_t>(kink), report);
+    REQUIRE(fit);
+    REQUIRE(fit->boundary.where == crm::fit_boundary::power_law_survival);
+    CHECK(fit->boundary.nested_alpha_se == 0.0);
+    CHECK(fit->boundary.nested_covariance.size == 0);
+    const auto none = nested_estimate<crm::power_law_survival<>>(*fit);
+    REQUIRE_FALSE(none);
+    CHECK(none.error().code == crm::errc::not_identifiable);
+    CHECK(std::string(none.error().field) == "covariance");
+  }
 }

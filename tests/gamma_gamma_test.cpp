@@ -6,8 +6,10 @@
 // scipy.optimize.minimize: an implementation independent of the closed forms tested here.
 #include "catch.hpp"
 #include "data_path.hpp"
+#include "nested_interval_checks.hpp"
 
 #include <crm/models/gamma_gamma.hpp>
+#include <crm/models/intervals.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -594,4 +596,62 @@ TEST_CASE("gamma_gamma_nested: the spend predictions of the boundary's nested mo
   const auto interior = crm::try_fit_gamma_gamma(rows, {.penalizer = 1e-4});
   REQUIRE(interior);
   CHECK(crm::try_nested_spend_model(*interior).error().code == crm::errc::out_of_range);
+}
+
+TEST_CASE("gamma_gamma_nested: the boundary report carries the nested model's covariance, and its spend gets intervals",
+          "[gamma_gamma][boundary][intervals]") {
+  // Before: boundary_report::nested_covariance was empty (size 0) for Gamma-Gamma, and
+  // crm::try_parameter_estimate(nested, boundary) did not accept crm::gamma_gamma_nested. SciPy:
+  // scripts/gamma_gamma_fit_reference.py boundary and small (the inverse of the central-difference
+  // Hessian of the nested -ln L, and the delta-method interval of the mean spend, its gradient by hand).
+  using Catch::Matchers::WithinRel;
+  SECTION("p -> infinity: zbar ~ Inverse-Gamma(q, c)") {
+    const auto rows = coverage_rows(300, 1294);
+    const auto f = crm::try_fit_gamma_gamma(rows, {.on_boundary = crm::boundary_policy::report});
+    REQUIRE(f);
+    const crm::boundary_report& b = f->boundary;
+    REQUIRE(b.where == crm::fit_boundary::p_to_infinity);
+    crm_test::check_covariance(b.nested_covariance, {{0.05226839771249821, 1.1406009999253448}, {1.1406009999253446, 29.574047872193233}}, 1e-4);
+    CHECK_THAT(std::sqrt(b.nested_covariance(0, 0)), WithinRel(b.nested_r_se, 1e-12));
+    CHECK_THAT(std::sqrt(b.nested_covariance(1, 1)), WithinRel(b.nested_alpha_se, 1e-12));
+    const auto m = crm::try_nested_spend_model(*f);
+    REQUIRE(m);
+    const auto est = crm::try_parameter_estimate(*m, b);
+    REQUIRE(est);
+    // SciPy: the population mean c/(q-1) 33.008354128466834, se 1.7174186750088851, 90 % [30.3009555745185, 35.95765947350282]
+    crm_test::check_interval(crm::try_expected_average_spend_interval(*est, 0.0, 0.0), 33.008354128466834, 1.7174186750088851, 30.3009555745185,
+                             35.95765947350282, 1e-4);
+    // a customer with purchases: her own mean, no parameter in it
+    const auto own = crm::try_expected_average_spend_interval(*est, 2.0, 25.0);
+    REQUIRE(own);
+    CHECK(own->lower == 25.0);
+    CHECK(own->upper == 25.0);
+    // the other boundary's model with the same numbers is refused
+    const auto other = crm::try_parameter_estimate(crm::gamma_gamma_nested<double>{crm::fit_boundary::q_to_infinity, m->shape, m->scale}, b);
+    REQUIRE_FALSE(other);
+    CHECK(other.error().code == crm::errc::out_of_range);
+    CHECK(std::string(other.error().field) == "boundary");
+  }
+  SECTION("q -> infinity: zbar ~ Gamma(p x, scale theta/x)") {
+    const std::vector<crm::spend_row<double>> rows{{1, 10, 1}, {2, 20, 1}, {3, 15, 1}};
+    const auto f = crm::try_fit_gamma_gamma(rows, {.on_boundary = crm::boundary_policy::report});
+    REQUIRE(f);
+    const crm::boundary_report& b = f->boundary;
+    REQUIRE(b.where == crm::fit_boundary::q_to_infinity);
+    crm_test::check_covariance(b.nested_covariance, {{62.84365101736202, -10.341078588739189}, {-10.341078588739189, 1.745918291940076}}, 1e-4);
+    const auto m = crm::try_nested_spend_model(*f);
+    REQUIRE(m);
+    const auto est = crm::try_parameter_estimate(*m, b);
+    REQUIRE(est);
+    CHECK(est->params.where == crm::fit_boundary::q_to_infinity);
+    CHECK(est->standard_errors().where == crm::fit_boundary::q_to_infinity);
+    // p theta = sum x zbar / sum x = 95/6 (by hand); SciPy: se 2.063857665259898, 90 % [12.777841523893121, 19.619466916437577]
+    crm_test::check_interval(crm::try_expected_average_spend_interval(*est, 1.0, 40.0), 95.0 / 6.0, 2.063857665259898, 12.777841523893121,
+                             19.619466916437577, 1e-4);
+    // the bootstrap keeps the model's boundary in every draw
+    const auto boot = crm::try_expected_average_spend_interval(*est, 1.0, 40.0, {.method = crm::prediction_interval_method::bootstrap, .draws = 200});
+    REQUIRE(boot);
+    CHECK(boot->lower < boot->estimate);
+    CHECK(boot->upper > boot->estimate);
+  }
 }

@@ -720,11 +720,15 @@ struct bb_nested_fit {
   double log_likelihood = 0.0;
   double heterogeneity_score = 0.0;
   convergence report{};
+  /// The inverse Hessian of -ln L at the maximum in the prediction model's parameter order
+  /// (boundary_report::nested_covariance): crm::beta_bernoulli's (alpha, beta[, theta]),
+  /// crm::beta_geometric_bernoulli's (p[, gamma, delta]); the square roots of its diagonal are the SEs above.
+  parameter_covariance covariance{};
 };
 
 /// Fits a nested BG/BB model by fit_positive over (alpha, beta) [no_dropout], (alpha, beta, theta/(1-theta))
-/// [homogeneous_dropout] or (p/(1-p), gamma, delta) [homogeneous_purchase]; a probability's SE by the
-/// delta method, d v / d odds = (1-v)^2. Errors: the fit's (not_converged, not_identifiable: e.g. a
+/// [homogeneous_dropout] or (p/(1-p), gamma, delta) [homogeneous_purchase]; a probability's SE and its
+/// rows of the covariance by the delta method, d v / d odds = (1-v)^2. Errors: the fit's (not_converged, not_identifiable: e.g. a
 /// probability running to 0 or 1).
 template <std::floating_point T, bb_nested_kind Kind>
 [[nodiscard]] result<bb_nested_fit> fit_bb_nested(std::span<const discrete_row<T>> rows, const fit_options& opt, const char* name) {
@@ -762,10 +766,13 @@ template <std::floating_point T, bb_nested_kind Kind>
   bb_nested_fit out;
   out.log_likelihood = f->log_likelihood;
   out.report = f->report;
-  const auto prob = [&f](std::size_t i, double& v, double& se) {
+  vec<N> jacobian{};
+  jacobian.fill(1.0);
+  const auto prob = [&f, &jacobian](std::size_t i, double& v, double& se) {
     const double q = f->theta[i];
     v = q / (1.0 + q);
-    se = f->standard_errors[i] / ((1.0 + q) * (1.0 + q));
+    jacobian[i] = 1.0 / ((1.0 + q) * (1.0 + q));
+    se = f->standard_errors[i] * jacobian[i];
   };
   T score = 0;
   if constexpr (Kind == bb_nested_kind::no_dropout) {
@@ -796,13 +803,15 @@ template <std::floating_point T, bb_nested_kind Kind>
       score += c.weight * (Kind == bb_nested_kind::homogeneous_dropout ? cv[1] : cv[0]);
     }
   }
+  out.covariance = to_parameter_covariance<N>(f->covariance, jacobian);  // (alpha, beta[, theta]) or (p, gamma, delta)
   out.heterogeneity_score = static_cast<double>(score);
   return out;
 }
 
 /// The binomial nested at BG/BB's corner bb_binomial (alpha, beta -> infinity, gamma/(gamma+delta) -> 0): one
 /// transaction probability p, nobody dropping out, L = p^x (1-p)^(n-x) (t_x does not matter). Closed form:
-/// p = sum w x / sum w n, SE sqrt(p(1-p) / sum w n) (the inverse of the information sum w n / (p(1-p))),
+/// p = sum w x / sum w n, SE sqrt(p(1-p) / sum w n) (the inverse of the information sum w n / (p(1-p)), the
+/// 1 x 1 covariance),
 /// ln L = sum w [x ln p + (n-x) ln(1-p)]. heterogeneity_score is the larger of the scores of the two ways out
 /// of the corner: a spread of p, d ln L / d e at e = 1/(alpha+beta+1) = 0, sum w [x(x-1)(1-p)/p - 2x(n-x) +
 /// (n-x)(n-x-1)p/(1-p)]/2; a drop-out, d ln L / d theta at theta = 0, sum w [sum_{i<n-t_x} (1-p)^(t_x+i-n) - n]
@@ -827,6 +836,8 @@ template <std::floating_point T>
   out.where = fit_boundary::bb_binomial;
   out.p = static_cast<double>(p);
   out.p_se = static_cast<double>(std::sqrt(p * (T(1) - p) / sn));
+  out.covariance.size = 1;
+  out.covariance.values[0][0] = static_cast<double>(p * (T(1) - p) / sn);
   out.log_likelihood = static_cast<double>(ll);
   out.heterogeneity_score = static_cast<double>(std::max(spread, drop));
   out.report.converged = true;
@@ -1015,6 +1026,7 @@ template <std::floating_point T>
     r.nested_parameters = b.where == fit_boundary::bb_binomial ? 1 : b.where == fit_boundary::bb_no_dropout ? 2 : 3;
     r.nested_log_likelihood = b.log_likelihood;
     r.heterogeneity_score = b.heterogeneity_score;
+    r.nested_covariance = b.covariance;
     if (b.where == fit_boundary::bb_homogeneous_purchase || b.where == fit_boundary::bb_binomial) {
       // (the binomial: gamma = 0, delta not identified: both 0)
       r.nested_r = b.gamma, r.nested_alpha = b.delta, r.nested_r_se = b.gamma_se, r.nested_alpha_se = b.delta_se;

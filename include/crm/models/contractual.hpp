@@ -803,6 +803,9 @@ struct homogeneous_churn_fit {
   double heterogeneity_score = 0.0;  ///< d ln L_full / d e at e = 0, e = 1/(alpha+beta+1) (see churn_heterogeneity_score)
   int parameters = 1;                ///< 1: geometric; 2: discrete Weibull
   convergence report{};              ///< the discrete Weibull's optimizer report (the geometric: closed form, converged)
+  /// The inverse Hessian of -ln L at the maximum (boundary_report::nested_covariance): theta's 1 x 1 for the
+  /// geometric, (theta, c) for the discrete Weibull; its diagonal's square roots are the SEs above.
+  parameter_covariance covariance{};
 };
 
 /// -ln L of the discrete Weibull S(t) = exp(-lambda t^c), lambda = -ln(1-theta) > 0, and its gradient
@@ -877,7 +880,8 @@ template <std::floating_point T>
 /// at risk (sum of t over those who churned at t and of k over those still active at their cohort's
 /// last period k); theta = D / E, and the observed information D/theta^2 + (E-D)/(1-theta)^2 = E /
 /// (theta (1-theta)) at the maximum gives SE = sqrt(theta (1-theta) / E).
-/// Discrete Weibull: theta = -expm1(-lambda), SE(theta) = (1-theta) SE(lambda) (delta method), started
+/// Discrete Weibull: theta = -expm1(-lambda), SE(theta) = (1-theta) SE(lambda) (delta method, and so the
+/// covariance: d theta / d lambda = 1 - theta), started
 /// from the geometric theta and c = 1. Errors: the discrete Weibull fit's (not_converged, not_identifiable).
 template <std::floating_point T, bool Weibull>
 [[nodiscard]] result<homogeneous_churn_fit> fit_homogeneous_churn(const contract_counts<T>& d, const fit_options& opt,
@@ -892,6 +896,8 @@ template <std::floating_point T, bool Weibull>
   out.theta = static_cast<double>(theta);
   out.theta_se = static_cast<double>(std::sqrt(theta * (T(1) - theta) / E));
   out.log_likelihood = static_cast<double>(D * std::log(theta) + (E - D) * std::log1p(-theta));
+  out.covariance.size = 1;
+  out.covariance.values[0][0] = static_cast<double>(theta * (T(1) - theta) / E);
   out.report.converged = true;
   out.report.reason = stop_reason::gradient_small;
   if constexpr (Weibull) {
@@ -908,6 +914,7 @@ template <std::floating_point T, bool Weibull>
     out.c = f->theta[1];
     out.theta_se = (1.0 - out.theta) * f->standard_errors[0];
     out.c_se = f->standard_errors[1];
+    out.covariance = to_parameter_covariance<2>(f->covariance, {1.0 - out.theta, 1.0});  // (theta, c)
     out.log_likelihood = f->log_likelihood;
     out.parameters = 2;
     out.report = f->report;
@@ -935,8 +942,12 @@ template <std::floating_point T, bool Weibull>
 ///   sum_{t >= m} n_t ln(min(1, (j/(t-1))^k) - (j/t)^k) - sum_{K >= m} a_K k ln(K/j),
 /// tau's SE 0. The heterogeneity score (tau < 1) from the expansion: gamma [n_2 2^-k/(1 - 2^-k) -
 /// sum_{t >= 3} n_t - sum_{K >= 2} a_K]; 0 for tau >= 1.
+/// The covariance of crm::power_law_survival's (k, tau): v and k are uncorrelated (ln L separates), so
+/// Var tau = tau_se^2, Cov(k, tau) = (d tau / d k) k_se^2 = -tau ln(v)/k^2 k_se^2; none (size 0) where tau
+/// sits at the kink j (its SE 0: the likelihood is not differentiable in tau there).
 struct power_law_fit {
   double tau = 0.0, k = 0.0, tau_se = 0.0, k_se = 0.0;
+  parameter_covariance covariance{};  ///< (k, tau); size 0 at the kink
   double churn_first = 0.0, churn_first_se = 0.0;  ///< 1 - S(1) = 1 - min(1, tau^k), the share churning at period 1
   double log_likelihood = 0.0;
   double heterogeneity_score = 0.0;  ///< d ln L / d alpha at the limit (tau < 1), 0 for tau >= 1
@@ -1013,6 +1024,10 @@ template <std::floating_point T>
   } else {  // delta method: d tau / dv = tau/(k v), d tau / dk = -tau ln(v)/k^2 (v and k uncorrelated)
     const double dv = out.tau / (out.k * v), dk = -out.tau * std::log(v) / (out.k * out.k);
     out.tau_se = std::sqrt(dv * dv * v_se * v_se + dk * dk * out.k_se * out.k_se);
+    out.covariance.size = 2;
+    out.covariance.values[0][0] = out.k_se * out.k_se;
+    out.covariance.values[0][1] = out.covariance.values[1][0] = dk * out.k_se * out.k_se;
+    out.covariance.values[1][1] = out.tau_se * out.tau_se;
   }
   if (m == 1) {
     out.churn_first = 1.0 - v, out.churn_first_se = v_se;
@@ -1177,6 +1192,7 @@ template <std::floating_point T, std::size_t N>
       b.nested_alpha = pl->tau, b.nested_alpha_se = pl->tau_se;
       b.nested_shape = pl->k, b.nested_shape_se = pl->k_se;
       b.nested_dropout = pl->churn_first, b.nested_dropout_se = pl->churn_first_se;
+      b.nested_covariance = pl->covariance;
       return out;
     }
   }
@@ -1209,6 +1225,7 @@ template <std::floating_point T, std::size_t N>
   boundary_report& b = out.boundary;
   b.nested_dropout = h->theta, b.nested_dropout_se = h->theta_se;
   b.nested_shape = h->c, b.nested_shape_se = h->c_se;
+  b.nested_covariance = h->covariance;
   return out;
 }
 

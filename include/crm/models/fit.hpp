@@ -305,13 +305,22 @@ struct boundary_report {
   double nested_purchase = 0.0;     ///< BG/BB's bb_homogeneous_purchase, bb_binomial: the common transaction probability p; 0 otherwise
   double nested_purchase_se = 0.0;  ///< its standard error
   /// The nested model's full parameter covariance: the inverse Hessian of its unpenalised -ln L at its
-  /// maximum (natural parameters), in the nested model's own parameter order, whose diagonal's square
-  /// roots are the standard errors above. Filled (size 2 or 3) where the nested model predicts through
-  /// crm::try_parameter_estimate(model, boundary) (crm/models/intervals.hpp): the NBD (r, alpha) of the
-  /// BG/NBD family's and Pareto/NBD's boundaries a -> 0, b -> 0, a and b -> 0, s -> 0, beta -> infinity,
-  /// and the homogeneous models (r, alpha, p or mu) at homogeneous_dropout and homogeneous_death_rate.
-  /// size 0 (unavailable) for the other models' nested fits (BG/BB, sBG, BdW, Gamma-Gamma) and when the
-  /// nested fit failed. Added 2026-12; the fields above keep their meaning.
+  /// maximum (natural parameters), in the order of the model it predicts through, whose diagonal's square
+  /// roots are the standard errors above; crm::try_parameter_estimate(model, boundary)
+  /// (crm/models/intervals.hpp) turns it into the estimate of the intervals. Filled at every boundary:
+  ///  - the NBD (r, alpha) of the BG/NBD family's and Pareto/NBD's boundaries a -> 0, b -> 0, a and b -> 0,
+  ///    s -> 0, beta -> infinity; the homogeneous models (r, alpha, p or mu) at homogeneous_dropout and
+  ///    homogeneous_death_rate;
+  ///  - BG/BB (added 2026-12-06): crm::beta_bernoulli's (alpha, beta) at bb_no_dropout (theta = 0 held),
+  ///    (alpha, beta, theta) at bb_homogeneous_dropout; crm::beta_geometric_bernoulli's (p, gamma, delta) at
+  ///    bb_homogeneous_purchase, (p) at bb_binomial (gamma = 0, delta = 1 held; delta is not identified);
+  ///  - sBG, BdW: crm::discrete_weibull_churn's (theta) (sBG, the geometric, c = 1 held) or (theta, c) (BdW) at
+  ///    homogeneous_churn; crm::power_law_survival's (k, tau) at power_law_survival;
+  ///  - Gamma-Gamma: crm::gamma_gamma_nested's (shape, scale): (q, c) at p_to_infinity, (p, theta) at
+  ///    q_to_infinity (the scale in the data's unit of money).
+  /// size 0 (unavailable) when the nested fit failed, and at power_law_survival where tau sits at its kink
+  /// (a whole period, nested_alpha_se 0: the likelihood is not differentiable in tau there). Added 2026-12;
+  /// the fields above keep their meaning.
   parameter_covariance nested_covariance{};
 };
 

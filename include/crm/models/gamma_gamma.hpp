@@ -504,6 +504,7 @@ inline constexpr double gamma_gamma_ridge_check_p = 1e2;
 struct gamma_gamma_limit {
   double q = 0, c = 0, q_se = 0, c_se = 0, log_likelihood = 0;
   double score = 0;  ///< d ln L / d(1/p) at 1/p = 0: sum w (q(q-1) - 2 q c/zbar + (c/zbar)^2) / (2x)
+  mat<2> covariance{};  ///< the inverse Hessian of -ln L at the maximum in (q, c), in the unit of the rows fitted
 };
 /// Maximum-likelihood fit of that limit (ln f = q ln c - ln G(q) - (q+1) ln zbar - c/zbar) and its score.
 template <class T>
@@ -525,6 +526,7 @@ template <class T>
   gamma_gamma_limit out;
   out.q = f->theta[0], out.c = f->theta[1], out.log_likelihood = f->log_likelihood;
   out.q_se = f->standard_errors[0], out.c_se = f->standard_errors[1];
+  out.covariance = f->covariance;
   for (const spend_row<T>& r : rows) {
     const double y = out.c / static_cast<double>(r.average_spend);
     out.score += static_cast<double>(r.weight) * (out.q * (out.q - 1.0) - 2.0 * out.q * y + y * y) / (2.0 * static_cast<double>(r.frequency));
@@ -577,6 +579,7 @@ template <class T>
   gamma_gamma_limit out;
   out.q = f->theta[0], out.c = f->theta[1], out.log_likelihood = f->log_likelihood;
   out.q_se = f->standard_errors[0], out.c_se = f->standard_errors[1];
+  out.covariance = f->covariance;
   for (const spend_row<T>& r : rows) {
     const double a = out.q * static_cast<double>(r.frequency), y = static_cast<double>(r.frequency * r.average_spend) / out.c;
     out.score += static_cast<double>(r.weight) * ((a - y) * (a - y) - a) / 2.0;
@@ -735,6 +738,7 @@ template <std::floating_point T>
       b.nested_parameters = 2;
       b.nested_r = lim.q, b.nested_alpha = lim.c;
       b.nested_r_se = lim.q_se, b.nested_alpha_se = lim.c_se;
+      b.nested_covariance = detail::to_parameter_covariance<2>(lim.covariance, {1.0, k});  // the scale in the data's unit
       b.nested_log_likelihood = lim.log_likelihood;
       b.heterogeneity_score = lim.score;
       if (const auto lr = try_boundary_likelihood_ratio(ll, lim.log_likelihood)) b.lr_statistic = lr->statistic, b.lr_p_value = lr->p_value;

@@ -26,6 +26,7 @@
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/clv.hpp>
 #include <crm/models/contractual.hpp>
+#include <crm/models/contractual_nested.hpp>
 #include <crm/models/data.hpp>
 #include <crm/models/detail/optimize.hpp>
 #include <crm/models/detail/special.hpp>
@@ -132,6 +133,63 @@ struct model_parameters<bdw<T>> {
   static constexpr std::array<T, 3> get(const bdw<T>& m) noexcept { return {m.alpha, m.beta, m.c}; }
   static constexpr bdw<T> make(const std::array<T, 3>& v) noexcept { return bdw<T>{v[0], v[1], v[2]}; }
 };
+// The nested models of BG/BB's and sBG/BdW's boundaries (crm/models/bg_bb.hpp,
+// crm/models/contractual_nested.hpp). A nested model with fewer parameters than its type holds them
+// fixed (held: no variance, never moved by the intervals): beta_bernoulli's theta = 0 at bb_no_dropout,
+// beta_geometric_bernoulli's gamma = 0, delta = 1 at bb_binomial, discrete_weibull_churn's c = 1 for sBG
+// (crm::try_parameter_estimate(nested, boundary)). Probabilities (theta, p) are drawn on the log scale as
+// the homogeneous BG/NBD's p: a bootstrap draw at or above 1 fails that interval (errc::out_of_range).
+template <std::floating_point T>
+struct model_parameters<beta_bernoulli<T>> {
+  using number = T;
+  static constexpr std::size_t size = 3;
+  static constexpr std::array<T, 3> get(const beta_bernoulli<T>& m) noexcept { return {m.alpha, m.beta, m.theta}; }
+  static constexpr beta_bernoulli<T> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
+};
+template <std::floating_point T>
+struct model_parameters<beta_geometric_bernoulli<T>> {
+  using number = T;
+  static constexpr std::size_t size = 3;
+  static constexpr std::array<T, 3> get(const beta_geometric_bernoulli<T>& m) noexcept { return {m.p, m.gamma, m.delta}; }
+  static constexpr beta_geometric_bernoulli<T> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
+};
+template <std::floating_point T>
+struct model_parameters<discrete_weibull_churn<T>> {
+  using number = T;
+  static constexpr std::size_t size = 2;
+  static constexpr std::array<T, 2> get(const discrete_weibull_churn<T>& m) noexcept { return {m.theta, m.c}; }
+  static constexpr discrete_weibull_churn<T> make(const std::array<T, 2>& v) noexcept { return {v[0], v[1]}; }
+};
+template <std::floating_point T>
+struct model_parameters<power_law_survival<T>> {
+  using number = T;
+  static constexpr std::size_t size = 2;
+  static constexpr std::array<T, 2> get(const power_law_survival<T>& m) noexcept { return {m.k, m.tau}; }
+  static constexpr power_law_survival<T> make(const std::array<T, 2>& v) noexcept { return {v[0], v[1]}; }
+};
+// Gamma-Gamma's nested spend model (crm/models/gamma_gamma.hpp): (shape, scale), its boundary kept from
+// the estimate's model (make(like, values): a model with fields that are not parameters).
+template <std::floating_point T>
+struct model_parameters<gamma_gamma_nested<T>> {
+  using number = T;
+  static constexpr std::size_t size = 2;
+  static constexpr std::array<T, 2> get(const gamma_gamma_nested<T>& m) noexcept { return {m.shape, m.scale}; }
+  static constexpr gamma_gamma_nested<T> make(const gamma_gamma_nested<T>& like, const std::array<T, 2>& v) noexcept {
+    return {like.where, v[0], v[1]};
+  }
+};
+
+namespace detail {
+/// model_parameters<Model>::make(like, values) where the model has one (fields that are not
+/// parameters, taken from `like`), else make(values).
+template <class Model, class Values>
+[[nodiscard]] constexpr Model make_like(const Model& like, const Values& v) noexcept {
+  if constexpr (requires { model_parameters<Model>::make(like, v); })
+    return model_parameters<Model>::make(like, v);
+  else
+    return model_parameters<Model>::make(v);
+}
+}  // namespace detail
 
 /**
  * @brief A model's parameters with the covariance of their logarithms: the asymptotic normal
@@ -155,7 +213,7 @@ struct parameter_estimate {
     const std::array<number, size> p = model_parameters<Model>::get(params);
     std::array<number, size> se{};
     for (std::size_t i = 0; i < size; ++i) se[i] = p[i] * static_cast<number>(std::sqrt(log_covariance[i][i]));
-    return model_parameters<Model>::make(se);
+    return detail::make_like(params, se);
   }
   /// Covariance of the natural parameters, p_i p_j C_ij.
   [[nodiscard]] std::array<std::array<double, size>, size> covariance() const {
@@ -177,7 +235,7 @@ struct parameter_estimate {
   [[nodiscard]] Model model_at(const std::array<double, size>& u) const {
     std::array<number, size> p{};
     for (std::size_t i = 0; i < size; ++i) p[i] = static_cast<number>(std::exp(u[i]));
-    return model_parameters<Model>::make(p);
+    return detail::make_like(params, p);
   }
 };
 
@@ -318,6 +376,34 @@ template <class T>
           static_cast<T>(std::sqrt(ss / static_cast<double>(draws.size() - 1)))};
 }
 
+/// Which parameters of a log-covariance are held (crm::model_parameters' note on the nested models):
+/// those whose row is exactly 0 (no variance, no correlation; a fitted covariance never has one).
+template <std::size_t N>
+[[nodiscard]] std::array<bool, N> held_parameters(const mat<N>& c) noexcept {
+  std::array<bool, N> held{};
+  for (std::size_t i = 0; i < N; ++i) held[i] = std::all_of(c[i].begin(), c[i].end(), [](double v) { return v == 0.0; });
+  return held;
+}
+/// cholesky_lower of the parameters not held, with the held rows and columns 0 (so a draw never moves
+/// them): the held diagonal entries set to the others' largest first, which factors them apart from
+/// the rest (their rows are 0), then zeroed. nullopt as cholesky_lower for the rest.
+template <std::size_t N>
+[[nodiscard]] std::optional<mat<N>> cholesky_lower_held(mat<N> a, const std::array<bool, N>& held) {
+  double scale = 0.0;
+  for (std::size_t i = 0; i < N; ++i)
+    if (!held[i]) scale = std::max(scale, std::abs(a[i][i]));
+  for (std::size_t i = 0; i < N; ++i)
+    if (held[i]) {
+      for (std::size_t j = 0; j < N; ++j) a[i][j] = a[j][i] = 0.0;
+      a[i][i] = scale > 0.0 ? scale : 1.0;
+    }
+  std::optional<mat<N>> l = cholesky_lower<N>(a);
+  if (l)
+    for (std::size_t i = 0; i < N; ++i)
+      if (held[i]) (*l)[i][i] = 0.0;
+  return l;
+}
+
 /// The core of every interval: f(model) -> result<std::vector<T>> (one entry per customer), the
 /// total weighted by `weights` (empty: all 1).
 template <class E, class F>
@@ -327,8 +413,9 @@ template <class E, class F>
   constexpr std::size_t N = E::size;
   if (const error_info e = opt.check(name)) return e;
   const std::array<double, N> u0 = est.log_values();
-  for (const double u : u0)
-    if (!std::isfinite(u)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
+  const std::array<bool, N> held = held_parameters<N>(est.log_covariance);
+  for (std::size_t i = 0; i < N; ++i)  // a held parameter may be 0 (ln 0 = -infinity, which no step or draw moves)
+    if (!std::isfinite(u0[i]) && !(held[i] && u0[i] < 0.0)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
   const result<std::vector<T>> y0 = f(est.model_at(u0));
   if (!y0) return y0.error();
   const std::size_t n = y0->size();
@@ -390,7 +477,7 @@ template <class E, class F>
   }
 
   // Parametric bootstrap: u = u0 + L z, z ~ N(0, I).
-  const std::optional<mat<N>> l = cholesky_lower<N>(est.log_covariance);
+  const std::optional<mat<N>> l = cholesky_lower_held<N>(est.log_covariance, held);
   if (!l) return error_info{errc::out_of_range, name, "log_covariance", "must be symmetric positive definite"};
   if (static_cast<double>(opt.draws) * static_cast<double>(n) > 1e8)
     return error_info{errc::overflow, name, "draws", "draws x predictions exceeds 10^8 stored values"};
@@ -575,6 +662,37 @@ template <class Model, class Row>
   return try_parameter_estimate(model, std::span<const Row>(rows)).value();
 }
 
+namespace detail {
+/// try_parameter_estimate(model, covariance) with the parameters from index `estimated` on held (a
+/// nested model's fixed ones, crm::model_parameters): finite and >= 0, their log-covariance rows 0
+/// whatever `covariance` holds there; the others as the public form checks them.
+template <class Model>
+[[nodiscard]] result<parameter_estimate<Model>> estimate_from_covariance(
+    const Model& model, const std::array<std::array<double, model_parameters<Model>::size>, model_parameters<Model>::size>& covariance,
+    std::size_t estimated, const char* name) {
+  constexpr std::size_t N = model_parameters<Model>::size;
+  parameter_estimate<Model> est{model, {}};
+  const auto p = model_parameters<Model>::get(model);
+  std::array<bool, N> held{};
+  for (std::size_t i = 0; i < N; ++i) {
+    held[i] = i >= estimated;
+    const double v = static_cast<double>(p[i]);
+    if (!(std::isfinite(v) && (v > 0.0 || (held[i] && v == 0.0))))
+      return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
+  }
+  for (std::size_t i = 0; i < estimated; ++i)
+    for (std::size_t j = 0; j < estimated; ++j) {
+      const double c = covariance[i][j];
+      if (!std::isfinite(c)) return error_info{errc::not_finite, name, "covariance"};
+      if (std::abs(c - covariance[j][i]) > 1e-9 * std::max(std::abs(c), std::abs(covariance[j][i])))
+        return error_info{errc::out_of_range, name, "covariance", "must be symmetric"};
+      est.log_covariance[i][j] = c / (static_cast<double>(p[i]) * static_cast<double>(p[j]));
+    }
+  if (!cholesky_lower_held<N>(est.log_covariance, held)) return error_info{errc::out_of_range, name, "covariance", "must be positive definite"};
+  return est;
+}
+}  // namespace detail
+
 /**
  * @brief An estimate from a covariance matrix of the natural parameters obtained elsewhere (a
  * published table, another program): C_u[i][j] = C[i][j] / (p_i p_j).
@@ -585,22 +703,7 @@ template <class Model, class Row>
 template <class Model>
 [[nodiscard]] result<parameter_estimate<Model>> try_parameter_estimate(
     const Model& model, const std::array<std::array<double, model_parameters<Model>::size>, model_parameters<Model>::size>& covariance) {
-  constexpr const char* name = "parameter_estimate";
-  constexpr std::size_t N = model_parameters<Model>::size;
-  parameter_estimate<Model> est{model, {}};
-  const auto p = model_parameters<Model>::get(model);
-  for (const auto v : p)
-    if (!(std::isfinite(static_cast<double>(v)) && v > 0)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
-  for (std::size_t i = 0; i < N; ++i)
-    for (std::size_t j = 0; j < N; ++j) {
-      const double c = covariance[i][j];
-      if (!std::isfinite(c)) return error_info{errc::not_finite, name, "covariance"};
-      if (std::abs(c - covariance[j][i]) > 1e-9 * std::max(std::abs(c), std::abs(covariance[j][i])))
-        return error_info{errc::out_of_range, name, "covariance", "must be symmetric"};
-      est.log_covariance[i][j] = c / (static_cast<double>(p[i]) * static_cast<double>(p[j]));
-    }
-  if (!detail::cholesky_lower<N>(est.log_covariance)) return error_info{errc::out_of_range, name, "covariance", "must be positive definite"};
-  return est;
+  return detail::estimate_from_covariance(model, covariance, model_parameters<Model>::size, "parameter_estimate");
 }
 template <class Model>
 [[nodiscard]] parameter_estimate<Model> parameter_estimate_from(
@@ -646,7 +749,8 @@ template <class Model>
 
 namespace detail {
 /// The nested models whose boundary report carries their covariance (boundary_report::nested_covariance):
-/// at which boundaries, and their parameters as the report holds them, in model_parameters' order.
+/// at which boundaries, their parameters as the report holds them, in model_parameters' order, and how
+/// many of them the nested fit estimated (the covariance's size; the rest are held at their values).
 template <class Model>
 struct nested_in_report;
 template <std::floating_point T>
@@ -658,6 +762,7 @@ struct nested_in_report<nbd<T>> {
   [[nodiscard]] static constexpr std::array<T, 2> values(const boundary_report& b) noexcept {
     return {static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha)};
   }
+  [[nodiscard]] static constexpr std::size_t estimated(const boundary_report&) noexcept { return 2; }
 };
 template <std::floating_point T, int Shift>
 struct nested_in_report<homogeneous_bgnbd_family<T, Shift>> {
@@ -665,6 +770,7 @@ struct nested_in_report<homogeneous_bgnbd_family<T, Shift>> {
   [[nodiscard]] static constexpr std::array<T, 3> values(const boundary_report& b) noexcept {
     return {static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha), static_cast<T>(b.nested_dropout)};
   }
+  [[nodiscard]] static constexpr std::size_t estimated(const boundary_report&) noexcept { return 3; }
 };
 template <std::floating_point T>
 struct nested_in_report<homogeneous_pareto_nbd<T>> {
@@ -672,6 +778,63 @@ struct nested_in_report<homogeneous_pareto_nbd<T>> {
   [[nodiscard]] static constexpr std::array<T, 3> values(const boundary_report& b) noexcept {
     return {static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha), static_cast<T>(b.nested_dropout)};
   }
+  [[nodiscard]] static constexpr std::size_t estimated(const boundary_report&) noexcept { return 3; }
+};
+// BG/BB: crm::try_nested_bg_bb_model's and crm::try_nested_bg_bb_purchase_model's models
+template <std::floating_point T>
+struct nested_in_report<beta_bernoulli<T>> {
+  [[nodiscard]] static constexpr bool at(fit_boundary w) noexcept {
+    return w == fit_boundary::bb_no_dropout || w == fit_boundary::bb_homogeneous_dropout;
+  }
+  [[nodiscard]] static constexpr std::array<T, 3> values(const boundary_report& b) noexcept {
+    return {static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha),
+            b.where == fit_boundary::bb_no_dropout ? T(0) : static_cast<T>(b.nested_dropout)};
+  }
+  [[nodiscard]] static constexpr std::size_t estimated(const boundary_report& b) noexcept {
+    return b.where == fit_boundary::bb_no_dropout ? 2 : 3;  // theta held at 0
+  }
+};
+template <std::floating_point T>
+struct nested_in_report<beta_geometric_bernoulli<T>> {
+  [[nodiscard]] static constexpr bool at(fit_boundary w) noexcept {
+    return w == fit_boundary::bb_homogeneous_purchase || w == fit_boundary::bb_binomial;
+  }
+  [[nodiscard]] static constexpr std::array<T, 3> values(const boundary_report& b) noexcept {
+    const bool binomial = b.where == fit_boundary::bb_binomial;
+    return {static_cast<T>(b.nested_purchase), binomial ? T(0) : static_cast<T>(b.nested_r), binomial ? T(1) : static_cast<T>(b.nested_alpha)};
+  }
+  [[nodiscard]] static constexpr std::size_t estimated(const boundary_report& b) noexcept {
+    return b.where == fit_boundary::bb_binomial ? 1 : 3;  // gamma = 0, delta = 1 held
+  }
+};
+// sBG, BdW: crm::try_nested_contract_model's models
+template <std::floating_point T>
+struct nested_in_report<discrete_weibull_churn<T>> {
+  [[nodiscard]] static constexpr bool at(fit_boundary w) noexcept { return w == fit_boundary::homogeneous_churn; }
+  [[nodiscard]] static constexpr std::array<T, 2> values(const boundary_report& b) noexcept {
+    return {static_cast<T>(b.nested_dropout), static_cast<T>(b.nested_shape)};
+  }
+  [[nodiscard]] static constexpr std::size_t estimated(const boundary_report& b) noexcept {
+    return b.nested_parameters == 1 ? 1 : 2;  // sBG: the geometric, c = 1 held
+  }
+};
+template <std::floating_point T>
+struct nested_in_report<power_law_survival<T>> {
+  [[nodiscard]] static constexpr bool at(fit_boundary w) noexcept { return w == fit_boundary::power_law_survival; }
+  [[nodiscard]] static constexpr std::array<T, 2> values(const boundary_report& b) noexcept {
+    return {static_cast<T>(b.nested_shape), static_cast<T>(b.nested_alpha)};
+  }
+  [[nodiscard]] static constexpr std::size_t estimated(const boundary_report&) noexcept { return 2; }
+};
+// Gamma-Gamma: crm::try_nested_spend_model's model, whose own boundary must be the report's (where_of)
+template <std::floating_point T>
+struct nested_in_report<gamma_gamma_nested<T>> {
+  [[nodiscard]] static constexpr bool at(fit_boundary w) noexcept { return w == fit_boundary::p_to_infinity || w == fit_boundary::q_to_infinity; }
+  [[nodiscard]] static constexpr std::array<T, 2> values(const boundary_report& b) noexcept {
+    return {static_cast<T>(b.nested_r), static_cast<T>(b.nested_alpha)};
+  }
+  [[nodiscard]] static constexpr std::size_t estimated(const boundary_report&) noexcept { return 2; }
+  [[nodiscard]] static constexpr fit_boundary where_of(const gamma_gamma_nested<T>& m) noexcept { return m.where; }
 };
 }  // namespace detail
 
@@ -684,11 +847,19 @@ struct nested_in_report<homogeneous_pareto_nbd<T>> {
  * model's predictions, as try_parameter_estimate(fit) gives them for an interior fit. Models: crm::nbd
  * (BG/NBD family's and Pareto/NBD's a_to_zero, b_to_zero, a_and_b_to_zero, s_to_zero, beta_to_infinity),
  * crm::homogeneous_bg_nbd and crm::homogeneous_modified_bg_nbd (homogeneous_dropout),
- * crm::homogeneous_pareto_nbd (homogeneous_death_rate).
+ * crm::homogeneous_pareto_nbd (homogeneous_death_rate); BG/BB's crm::beta_bernoulli (bb_no_dropout:
+ * alpha, beta, theta = 0 held; bb_homogeneous_dropout: alpha, beta, theta; crm::try_nested_bg_bb_model)
+ * and crm::beta_geometric_bernoulli (bb_homogeneous_purchase: p, gamma, delta; bb_binomial: p, with
+ * gamma = 0 and delta = 1 held; crm::try_nested_bg_bb_purchase_model); sBG's and BdW's
+ * crm::discrete_weibull_churn (homogeneous_churn: theta, c; sBG's geometric theta, c = 1 held) and BdW's
+ * crm::power_law_survival (power_law_survival: k, tau; none where tau sits at its kink, a whole period j:
+ * errc::not_identifiable on "covariance"; crm::try_nested_contract_model); Gamma-Gamma's
+ * crm::gamma_gamma_nested (p_to_infinity: q, c; q_to_infinity: p, theta; its `where` the report's;
+ * crm::try_nested_spend_model). A held parameter has no variance: no interval ever moves it.
  * Errors: the report is of another boundary (`errc::out_of_range`, field "boundary"); its nested fit
  * failed (that fit's error, boundary_report::nested_error); `nested`'s parameters are not the report's
- * (`errc::out_of_range`, field "parameters"); no covariance of that size (`errc::not_identifiable`,
- * field "covariance"); then those of try_parameter_estimate(model, covariance).
+ * (`errc::out_of_range`, field "parameters"); no covariance of the size the nested fit estimated
+ * (`errc::not_identifiable`, field "covariance"); then those of try_parameter_estimate(model, covariance).
  *
  * **Example**
  *     auto fit = crm::fit_pareto_nbd(rows, {.on_boundary = crm::boundary_policy::report});
@@ -702,15 +873,18 @@ template <class Model>
   constexpr std::size_t N = model_parameters<Model>::size;
   using traits = detail::nested_in_report<Model>;
   if (!traits::at(b.where)) return error_info{errc::out_of_range, name, "boundary", "the report's nested model is not of this kind"};
+  if constexpr (requires { traits::where_of(nested); })
+    if (traits::where_of(nested) != b.where) return error_info{errc::out_of_range, name, "boundary", "the report's nested model is not of this kind"};
   if (!b.nested_fitted) return b.nested_error;
   if (model_parameters<Model>::get(nested) != traits::values(b))
     return error_info{errc::out_of_range, name, "parameters", "must be the boundary report's nested model"};
-  if (b.nested_covariance.size != N)
+  const std::size_t n = traits::estimated(b);
+  if (b.nested_covariance.size != n)
     return error_info{errc::not_identifiable, name, "covariance", "the boundary report has no covariance of the nested model"};
   std::array<std::array<double, N>, N> c{};
-  for (std::size_t i = 0; i < N; ++i)
-    for (std::size_t j = 0; j < N; ++j) c[i][j] = b.nested_covariance(i, j);
-  return try_parameter_estimate(nested, c);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) c[i][j] = b.nested_covariance(i, j);
+  return detail::estimate_from_covariance(nested, c, n, name);
 }
 /// Throwing form of try_parameter_estimate(nested, boundary) (crm::metric_error).
 template <class Model>
@@ -860,22 +1034,30 @@ template <class Model, class Row, class T>
                                 rows.size());
 }
 
+/// The spend models in number type T: Gamma-Gamma and its nested model (crm::gamma_gamma_nested).
+template <class Model, class T>
+concept spend_model = std::same_as<typename model_parameters<Model>::number, T> && requires(const Model& m, T x) {
+  m.try_conditional_expected_average_spend(x, x);
+};
+
 /**
  * @brief Gamma-Gamma expected value of a customer's next transaction given x past transactions
- * averaging zbar, with its interval (log scale; money); x = 0 gives the population mean.
- * Errors: those of gamma_gamma::try_conditional_expected_average_spend and try_prediction_interval.
+ * averaging zbar, with its interval (log scale; money); x = 0 gives the population mean. Also of the
+ * nested spend model of a fit on a boundary (crm::gamma_gamma_nested, crm::try_parameter_estimate(nested,
+ * boundary); at p_to_infinity a customer with x > 0 has zbar itself, standard error 0).
+ * Errors: those of the model's try_conditional_expected_average_spend and try_prediction_interval.
  */
-template <std::floating_point T>
-[[nodiscard]] result<prediction_interval<T>> try_expected_average_spend_interval(const parameter_estimate<gamma_gamma<T>>& est, T frequency,
+template <std::floating_point T, spend_model<T> Spend>
+[[nodiscard]] result<prediction_interval<T>> try_expected_average_spend_interval(const parameter_estimate<Spend>& est, T frequency,
                                                                                   T average_spend, const interval_options& opt = {}) {
   return detail::interval(
-      est, [&](const gamma_gamma<T>& m) { return m.try_conditional_expected_average_spend(frequency, average_spend); }, prediction_scale::log,
-      opt, "expected_average_spend_interval");
+      est, [&](const Spend& m) { return m.try_conditional_expected_average_spend(frequency, average_spend); }, prediction_scale::log, opt,
+      "expected_average_spend_interval");
 }
 
 namespace detail {
-template <class TxModel, class T, class Row>
-[[nodiscard]] result<T> clv_of(const TxModel& tx, const gamma_gamma<T>& gg, const Row& row, T average_spend, const clv_horizon<T>& h) {
+template <class TxModel, class Spend, class T, class Row>
+[[nodiscard]] result<T> clv_of(const TxModel& tx, const Spend& gg, const Row& row, T average_spend, const clv_horizon<T>& h) {
   const result<T> spend = gg.try_conditional_expected_average_spend(static_cast<T>(row.frequency), average_spend);
   if (!spend) return spend.error();
   return try_customer_lifetime_value(tx, row, *spend, h);
@@ -892,12 +1074,12 @@ template <class TxModel, class T, class Row>
  * Errors: those of try_customer_lifetime_value, of the spend expectation and of
  * try_prediction_interval.
  */
-template <class TxModel, std::floating_point T, class Row>
+template <class TxModel, std::floating_point T, spend_model<T> Spend, class Row>
 [[nodiscard]] result<prediction_interval<T>> try_customer_lifetime_value_interval(const parameter_estimate<TxModel>& transactions,
-                                                                                   const parameter_estimate<gamma_gamma<T>>& spend, const Row& customer,
+                                                                                   const parameter_estimate<Spend>& spend, const Row& customer,
                                                                                    T average_spend, const clv_horizon<T>& horizon,
                                                                                    const interval_options& opt = {}) {
-  const detail::joint_estimate<parameter_estimate<TxModel>, parameter_estimate<gamma_gamma<T>>> est(transactions, spend);
+  const detail::joint_estimate<parameter_estimate<TxModel>, parameter_estimate<Spend>> est(transactions, spend);
   return detail::interval(
       est, [&](const auto& m) { return detail::clv_of(m.first, m.second, customer, average_spend, horizon); }, prediction_scale::log, opt,
       "customer_lifetime_value_interval");
@@ -905,15 +1087,15 @@ template <class TxModel, std::floating_point T, class Row>
 /// CLV of every customer (average_spends[i] for rows[i]) and of the whole base, sum_i w_i CLV_i,
 /// each with its interval. Errors as above; no rows; average_spends of another length
 /// (`errc::out_of_range`, field "average_spends").
-template <class TxModel, std::floating_point T, class Row>
+template <class TxModel, std::floating_point T, spend_model<T> Spend, class Row>
 [[nodiscard]] result<prediction_intervals<T>> try_customer_lifetime_value_intervals(const parameter_estimate<TxModel>& transactions,
-                                                                                    const parameter_estimate<gamma_gamma<T>>& spend,
+                                                                                    const parameter_estimate<Spend>& spend,
                                                                                     std::span<const Row> rows, std::span<const T> average_spends,
                                                                                     const clv_horizon<T>& horizon, const interval_options& opt = {}) {
   constexpr const char* name = "customer_lifetime_value_intervals";
   if (average_spends.size() != rows.size())
     return error_info{errc::out_of_range, name, "average_spends", "must have one entry per row"};
-  const detail::joint_estimate<parameter_estimate<TxModel>, parameter_estimate<gamma_gamma<T>>> est(transactions, spend);
+  const detail::joint_estimate<parameter_estimate<TxModel>, parameter_estimate<Spend>> est(transactions, spend);
   const std::vector<T> w = detail::row_weights<Row, T>(rows);
   const auto f = [&](const auto& m) -> result<std::vector<T>> {
     std::vector<T> out(rows.size());
@@ -927,31 +1109,40 @@ template <class TxModel, std::floating_point T, class Row>
   return detail::rows_intervals(est, f, prediction_scale::log, opt, std::span<const T>(w), name, rows.size());
 }
 
+/// The models with a survival curve: sBG, BdW and their nested models (crm::discrete_weibull_churn,
+/// crm::power_law_survival).
+template <class Model>
+concept survival_model = requires(const Model& m, count_t t) {
+  m.try_survival(t);
+  m.try_retention_rate(t);
+  m.try_survival_curve(t);
+};
+
 /**
  * @brief Projected survival S(t) of an sBG or BdW cohort (share still active after t periods) with
- * its interval (logit scale; S(0) = 1 has the interval [1, 1]).
+ * its interval (logit scale; S(0) = 1 has the interval [1, 1]); also of their nested models,
+ * crm::discrete_weibull_churn and crm::power_law_survival (crm::try_parameter_estimate(nested, boundary)).
  * Errors: those of the model's try_survival and of try_prediction_interval.
  */
-template <std::floating_point T, bool Weibull>
-[[nodiscard]] result<prediction_interval<T>> try_survival_interval(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t t,
-                                                                    const interval_options& opt = {}) {
-  return detail::interval(est, [&](const contractual_model<T, Weibull>& m) { return m.try_survival(t); }, prediction_scale::logit, opt,
-                          "survival_interval");
+template <survival_model Model>
+[[nodiscard]] result<prediction_interval<typename model_parameters<Model>::number>> try_survival_interval(const parameter_estimate<Model>& est,
+                                                                                                         count_t t, const interval_options& opt = {}) {
+  return detail::interval(est, [&](const Model& m) { return m.try_survival(t); }, prediction_scale::logit, opt, "survival_interval");
 }
 /// Projected retention rate r(t) = S(t)/S(t-1), t >= 1, with its interval (logit scale).
-template <std::floating_point T, bool Weibull>
-[[nodiscard]] result<prediction_interval<T>> try_retention_rate_interval(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t t,
-                                                                          const interval_options& opt = {}) {
-  return detail::interval(est, [&](const contractual_model<T, Weibull>& m) { return m.try_retention_rate(t); }, prediction_scale::logit, opt,
-                          "retention_rate_interval");
+template <survival_model Model>
+[[nodiscard]] result<prediction_interval<typename model_parameters<Model>::number>> try_retention_rate_interval(
+    const parameter_estimate<Model>& est, count_t t, const interval_options& opt = {}) {
+  return detail::interval(est, [&](const Model& m) { return m.try_retention_rate(t); }, prediction_scale::logit, opt, "retention_rate_interval");
 }
 /// The projected survival curve S(0..periods), each point with its interval (logit scale), and its
 /// sum, the expected lifetime within periods + 1 periods (sum_{t=0}^{periods} S(t)), with its interval.
-template <std::floating_point T, bool Weibull>
-[[nodiscard]] result<prediction_intervals<T>> try_survival_curve_intervals(const parameter_estimate<contractual_model<T, Weibull>>& est,
-                                                                            count_t periods, const interval_options& opt = {}) {
-  return detail::intervals(est, [&](const contractual_model<T, Weibull>& m) { return m.try_survival_curve(periods); }, prediction_scale::logit,
-                           opt, std::span<const T>{}, "survival_curve_intervals");
+template <survival_model Model>
+[[nodiscard]] result<prediction_intervals<typename model_parameters<Model>::number>> try_survival_curve_intervals(
+    const parameter_estimate<Model>& est, count_t periods, const interval_options& opt = {}) {
+  using T = typename model_parameters<Model>::number;
+  return detail::intervals(est, [&](const Model& m) { return m.try_survival_curve(periods); }, prediction_scale::logit, opt, std::span<const T>{},
+                           "survival_curve_intervals");
 }
 
 // Throwing forms of the named intervals above (crm::metric_error on any error of the try_ form).
@@ -977,37 +1168,34 @@ template <class Model, class Row, class T>
                                                             const interval_options& opt = {}) {
   return try_conditional_expected_purchases_intervals(est, rows, t, opt).value();
 }
-template <std::floating_point T>
-[[nodiscard]] prediction_interval<T> expected_average_spend_interval(const parameter_estimate<gamma_gamma<T>>& est, T frequency, T average_spend,
+template <std::floating_point T, spend_model<T> Spend>
+[[nodiscard]] prediction_interval<T> expected_average_spend_interval(const parameter_estimate<Spend>& est, T frequency, T average_spend,
                                                                      const interval_options& opt = {}) {
   return try_expected_average_spend_interval(est, frequency, average_spend, opt).value();
 }
-template <class TxModel, std::floating_point T, class Row>
+template <class TxModel, std::floating_point T, spend_model<T> Spend, class Row>
 [[nodiscard]] prediction_interval<T> customer_lifetime_value_interval(const parameter_estimate<TxModel>& transactions,
-                                                                      const parameter_estimate<gamma_gamma<T>>& spend, const Row& customer,
+                                                                      const parameter_estimate<Spend>& spend, const Row& customer,
                                                                       T average_spend, const clv_horizon<T>& horizon, const interval_options& opt = {}) {
   return try_customer_lifetime_value_interval(transactions, spend, customer, average_spend, horizon, opt).value();
 }
-template <class TxModel, std::floating_point T, class Row>
+template <class TxModel, std::floating_point T, spend_model<T> Spend, class Row>
 [[nodiscard]] prediction_intervals<T> customer_lifetime_value_intervals(const parameter_estimate<TxModel>& transactions,
-                                                                        const parameter_estimate<gamma_gamma<T>>& spend, std::span<const Row> rows,
+                                                                        const parameter_estimate<Spend>& spend, std::span<const Row> rows,
                                                                         std::span<const T> average_spends, const clv_horizon<T>& horizon,
                                                                         const interval_options& opt = {}) {
   return try_customer_lifetime_value_intervals(transactions, spend, rows, average_spends, horizon, opt).value();
 }
-template <std::floating_point T, bool Weibull>
-[[nodiscard]] prediction_interval<T> survival_interval(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t t,
-                                                       const interval_options& opt = {}) {
+template <survival_model Model>
+[[nodiscard]] auto survival_interval(const parameter_estimate<Model>& est, count_t t, const interval_options& opt = {}) {
   return try_survival_interval(est, t, opt).value();
 }
-template <std::floating_point T, bool Weibull>
-[[nodiscard]] prediction_interval<T> retention_rate_interval(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t t,
-                                                             const interval_options& opt = {}) {
+template <survival_model Model>
+[[nodiscard]] auto retention_rate_interval(const parameter_estimate<Model>& est, count_t t, const interval_options& opt = {}) {
   return try_retention_rate_interval(est, t, opt).value();
 }
-template <std::floating_point T, bool Weibull>
-[[nodiscard]] prediction_intervals<T> survival_curve_intervals(const parameter_estimate<contractual_model<T, Weibull>>& est, count_t periods,
-                                                               const interval_options& opt = {}) {
+template <survival_model Model>
+[[nodiscard]] auto survival_curve_intervals(const parameter_estimate<Model>& est, count_t periods, const interval_options& opt = {}) {
   return try_survival_curve_intervals(est, periods, opt).value();
 }
 

@@ -356,6 +356,17 @@ template <std::size_t N>
     for (std::size_t j = 0; j < N; ++j) out.values[i][j] = c[i][j];
   return out;
 }
+/// The same of parameters v_i = f_i(theta_i), each a function of one fitted parameter (a probability
+/// fitted through its odds, theta from lambda = -ln(1-theta)): Cov(v_i, v_j) = J_i J_j C_ij with
+/// J_i = dv_i / dtheta_i (the delta method, exact for the inverse Hessian at a maximum: a
+/// reparameterisation's Hessian there is J^-T H J^-1, the score being 0).
+template <std::size_t N>
+[[nodiscard]] constexpr parameter_covariance to_parameter_covariance(const mat<N>& c, const vec<N>& jacobian) noexcept {
+  parameter_covariance out = to_parameter_covariance<N>(c);
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) out.values[i][j] *= jacobian[i] * jacobian[j];
+  return out;
+}
 
 /// The fit_result of a model from fit_positive's output; `make(values)` builds a Model from N numbers
 /// (used for the parameters and for their standard errors).
