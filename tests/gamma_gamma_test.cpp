@@ -11,6 +11,7 @@
 #include <crm/models/gamma_gamma.hpp>
 #include <crm/models/intervals.hpp>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -653,5 +654,26 @@ TEST_CASE("gamma_gamma_nested: the boundary report carries the nested model's co
     REQUIRE(boot);
     CHECK(boot->lower < boot->estimate);
     CHECK(boot->upper > boot->estimate);
+    // CLV with the nested spend model: the spend p theta does not depend on the history, so CLV = spend x
+    // (the transaction model's discounted purchases), and with independent fits (a block-diagonal joint
+    // covariance) the relative variances add, (se/CLV)^2 = (se_spend/spend)^2 + (se_tx/CLV)^2 (hand
+    // arithmetic on the delta method's log scale), se_tx the interval of CLV at the spend held fixed
+    const crm::bg_nbd<double> tx{0.243, 4.414, 0.793, 2.426};
+    const std::array<std::array<double, 4>, 4> cov{{{1.5e-4, 1.1e-3, 0.0, 0.0}, {1.1e-3, 0.06, 0.0, 0.0}, {0.0, 0.0, 0.03, 0.08}, {0.0, 0.0, 0.08, 0.5}}};
+    const auto tx_est = crm::try_parameter_estimate(tx, cov);
+    REQUIRE(tx_est);
+    const crm::rfm_row<double> who{2, 30.43, 38.86, 1};
+    const crm::clv_horizon<double> horizon{};
+    const auto clv = crm::try_customer_lifetime_value_interval(*tx_est, *est, who, 40.0, horizon);
+    REQUIRE(clv);
+    const double spend = m->shape * m->scale;
+    const auto tx_only = crm::try_prediction_interval(
+        *tx_est, [&](const crm::bg_nbd<double>& t) { return crm::try_customer_lifetime_value(t, who, spend, horizon); }, crm::prediction_scale::log);
+    REQUIRE(tx_only);
+    const auto spend_only = crm::try_expected_average_spend_interval(*est, 1.0, 40.0);
+    REQUIRE(spend_only);
+    CHECK_THAT(clv->estimate, WithinRel(tx_only->estimate, 1e-12));
+    const double rel = std::hypot(spend_only->standard_error / spend_only->estimate, tx_only->standard_error / tx_only->estimate);
+    CHECK_THAT(clv->standard_error / clv->estimate, WithinRel(rel, 1e-6));
   }
 }
