@@ -196,7 +196,10 @@ template <class Model, class Values>
  * distribution of the maximum-likelihood estimate, u = ln(parameters) ~ N(ln(params), log_covariance).
  * Build it with crm::try_parameter_estimate: from a fit_result (the covariance the fit kept), from
  * the data at the fitted parameters, or from a covariance matrix of the natural parameters obtained
- * elsewhere.
+ * elsewhere, or for a nested model from a boundary report (try_parameter_estimate(nested, boundary)).
+ * A parameter whose row of log_covariance is exactly 0 is held: the delta method and the bootstrap
+ * never move it, and it may be 0 (ln 0 = -infinity; a nested model's theta = 0 or gamma = 0). Before
+ * 2026-12-06 such a row made the bootstrap fail ("must be symmetric positive definite").
  */
 template <class Model>
 struct parameter_estimate {
