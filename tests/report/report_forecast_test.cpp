@@ -523,8 +523,9 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
   CHECK(jn["forecast"]["spend_boundary"].is_null());
 
   // Every customer's transactions drawn from one value distribution: Gamma-Gamma's likelihood is
-  // maximised as q -> infinity; the spend is the nested model's, p theta for everyone, without CLV
-  // intervals (before: "no spend model", and no CLV at all).
+  // maximised as q -> infinity; the spend is the nested model's, p theta for everyone, with CLV
+  // intervals from the nested model's covariance (before 2026-12-06 none, "no CLV intervals: the spend
+  // model is Gamma-Gamma's nested model ..."; before that "no spend model", and no CLV at all).
   // (with finite data some heterogeneity often fits a little better: of such data sets about 40 % end on
   // the boundary, docs/models.md; the test takes the first seed from 11 whose library fit does, and
   // checks that the report then forecasts with the nested spend model)
@@ -553,8 +554,75 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
   CHECK(near(fo["spend_model"]["theta"]["value"].get<double>(), nested->scale, 1e-9));
   CHECK(std::abs(nested->expected_average_spend() - 30.0) < 1.0);  // the generator's mean, 30
   REQUIRE(fo["mean_clv"].is_number());
-  for (const json& c : fo["top_customers"]) CHECK(c["clv_interval"].is_null());
-  CHECK(fo["interval_note"] == "no CLV intervals: the spend model is Gamma-Gamma's nested model at the boundary of its parameters");
+  CHECK(fo["interval_note"] == "");
+  // Each top customer's CLV interval: the nested spend model's estimate (the covariance its boundary
+  // report carries, crm::try_parameter_estimate(nested, boundary)) with the transaction model's
+  // (the fit's own, or its nested model's at a boundary), at the report's level 0.95, 12 periods of
+  // one `horizon`, 1 % discount, margin 1.
+  const auto spend_est = crm::try_parameter_estimate(*nested, ogg->boundary);
+  REQUIRE(spend_est);
+  crm::rfm_accumulator<double> ocal = report_calibration(d / "one_spend.csv", jo);
+  const auto otx = crm::try_fit_bg_nbd<double>(crm::compress(ocal.model_rows()), {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(otx);
+  const crm::clv_horizon<double> clv_h{.periods = 12, .period_length = fo["horizon"].get<double>(), .discount_rate = 0.01, .margin = 1.0};
+  REQUIRE(fo["clv_periods"].get<double>() == 12.0);
+  REQUIRE(fo["clv_discount_rate"].get<double>() == 0.01);
+  std::size_t with_interval = 0;
+  const auto check_clv = [&](const auto& tx_est) {
+    REQUIRE(!fo["top_customers"].empty());
+    for (const json& c : fo["top_customers"]) {
+      const crm::rfm_row<double> row{c["frequency"].get<double>(), c["recency"].get<double>(), c["age"].get<double>(), 1.0};
+      const double zbar = row.frequency > 0 ? c["average_spend"].get<double>() : 0.0;
+      if (row.frequency > 0 && !(zbar > 0)) {  // repeat purchases all free: no interval (docs/report.md)
+        CHECK(c["clv_interval"].is_null());
+        continue;
+      }
+      REQUIRE(c["clv_interval"].is_object());
+      ++with_interval;
+      const json& ci = c["clv_interval"];
+      // (1) crm-report's wiring: the library's CLV interval called here on the same two estimates.
+      const auto e = crm::try_customer_lifetime_value_interval(tx_est, *spend_est, row, zbar, clv_h, {.level = 0.95});
+      REQUIRE(e);
+      CHECK(near(ci["lower"].get<double>(), e->lower, 1e-9));
+      CHECK(near(ci["upper"].get<double>(), e->upper, 1e-9));
+      CHECK(near(c["clv"].get<double>(), e->estimate, 1e-9));
+      // (2) the combination, by hand arithmetic: at q -> infinity the spend p theta does not depend on
+      // the history, CLV = spend x (discounted purchases), and the fits are independent (block-diagonal
+      // joint covariance), so on the delta method's log scale the relative variances add:
+      // ln(upper / lower) / (2 z) = hypot(se_spend / spend, se_tx / CLV), z = 1.959963984540054
+      // (scipy.stats.norm.ppf(0.975)); se_spend is the nested spend model's delta-method standard
+      // error (referenced against SciPy in tests/gamma_gamma_test.cpp, "gamma_gamma_nested: the boundary
+      // report carries ..."), se_tx that of CLV with the spend held at p theta.
+      const auto sp = crm::try_expected_average_spend_interval(*spend_est, row.frequency, zbar);
+      REQUIRE(sp);
+      CHECK(near(sp->estimate, nested->shape * nested->scale, 1e-12));
+      const auto tx_only = crm::try_prediction_interval(
+          tx_est, [&](const auto& t) { return crm::try_customer_lifetime_value(t, row, sp->estimate, clv_h); }, crm::prediction_scale::log);
+      REQUIRE(tx_only);
+      const double z = 1.959963984540054;
+      const double half_width = std::log(ci["upper"].get<double>() / ci["lower"].get<double>()) / (2 * z);
+      const double by_hand = std::hypot(sp->standard_error / sp->estimate, tx_only->standard_error / tx_only->estimate);
+      CHECK(std::abs(half_width / by_hand - 1) < 1e-6);
+      CHECK(sp->standard_error > 0);
+    }
+  };
+  if (otx->boundary.where == crm::fit_boundary::none) {
+    CHECK(fo["boundary"].is_null());
+    const auto tx_est = crm::try_parameter_estimate(*otx);
+    REQUIRE(tx_est);
+    check_clv(*tx_est);
+  } else {
+    REQUIRE(otx->boundary.where == crm::fit_boundary::homogeneous_dropout);
+    CHECK(fo["model"] == "BG/NBD, homogeneous drop-out");
+    const auto tx_model = crm::try_homogeneous_estimates(*otx);
+    REQUIRE(tx_model);
+    const auto tx_est = crm::try_parameter_estimate(*tx_model, otx->boundary);
+    REQUIRE(tx_est);
+    check_clv(*tx_est);
+  }
+  CHECK(with_interval > 0);
+  // the notes under the parameters no longer say "no CLV intervals"
+  CHECK(o.out.find("no CLV intervals") == std::string::npos);
 }
 
 TEST_CASE("crm-report: a Pareto/NBD fit on the homogeneous-death-rate boundary forecasts with the nested model", "[report]") {

@@ -73,14 +73,26 @@ void tracking_figures(forecast_figures& f, const Model& model, const report_inpu
     f.tracking.push_back({p.time, p.actual_cumulative, p.predicted_cumulative, p.actual_incremental, p.predicted_incremental});
 }
 
-/// The spend model: Gamma-Gamma's fit with the estimate behind the CLV intervals (the fit's own
-/// covariance), or when that ended on a boundary its nested model (no parameter estimate for the CLV
-/// intervals then), or neither.
+/// The spend model with the estimate behind the CLV intervals: Gamma-Gamma's fit (the fit's own
+/// covariance), or when that ended on a boundary its nested model (the nested fit's covariance, which
+/// the boundary report carries: boundary_report::nested_covariance), or neither.
 struct spend_models {
   std::optional<crm::gamma_gamma<double>> full;
   std::optional<crm::result<crm::parameter_estimate<crm::gamma_gamma<double>>>> full_estimate;
   std::optional<crm::gamma_gamma_nested<double>> nested;
+  std::optional<crm::result<crm::parameter_estimate<crm::gamma_gamma_nested<double>>>> nested_estimate;
 };
+
+/// The estimate of a spend model for the CLV intervals, or none (and "no CLV intervals: " with its
+/// error in `note`, if that is still empty).
+template <class Spend>
+std::optional<crm::parameter_estimate<Spend>> spend_estimate(const std::optional<crm::result<crm::parameter_estimate<Spend>>>& e,
+                                                             std::string& note) {
+  if (!e) return std::nullopt;
+  if (*e) return **e;
+  if (note.empty()) note = "no CLV intervals: " + crm::message(e->error());
+  return std::nullopt;
+}
 
 /// Predictions from each customer's whole history with the calibration fit, their intervals (from
 /// `est`, the estimate of the model's parameters), and the holdout diagnostics.
@@ -92,13 +104,10 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
   if (!est) f.interval_note = "no intervals: " + crm::message(est.error());
   const std::optional<crm::gamma_gamma<double>>& gg = sm.full;
   const bool has_spend = sm.full || sm.nested;
-  std::optional<crm::parameter_estimate<crm::gamma_gamma<double>>> gg_est;
-  if (gg && sm.full_estimate) {
-    if (*sm.full_estimate) gg_est = **sm.full_estimate;
-    else if (f.interval_note.empty()) f.interval_note = "no CLV intervals: " + crm::message(sm.full_estimate->error());
-  }
-  if (sm.nested && f.interval_note.empty())
-    f.interval_note = "no CLV intervals: the spend model is Gamma-Gamma's nested model at the boundary of its parameters";
+  // The spend model's estimate: Gamma-Gamma's, or its nested model's at a boundary (since 2026-12-06;
+  // before, the nested spend model had no CLV intervals).
+  const auto gg_est = spend_estimate(sm.full_estimate, f.interval_note);
+  const auto nested_est = spend_estimate(sm.nested_estimate, f.interval_note);
 
   const auto now = whole.rows();
   const auto now_rows = whole.model_rows();
@@ -175,9 +184,14 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
           kept(crm::try_conditional_expected_purchases_interval(*est, row, f.horizon, level), f.interval_note, "expected purchases");
       // The library's CLV takes the spend given (x, zbar): the same as above except for a repeat
       // customer whose repeat purchases were all free (zbar = 0), who has no interval.
-      if (gg_est && (cf.frequency == 0 || cf.average_spend > 0))
-        cf.clv_ci = kept(crm::try_customer_lifetime_value_interval(*est, *gg_est, row, cf.frequency > 0 ? cf.average_spend : 0.0, horizon, level),
+      const auto clv_interval = [&](const auto& spend_est) {
+        cf.clv_ci = kept(crm::try_customer_lifetime_value_interval(*est, spend_est, row, cf.frequency > 0 ? cf.average_spend : 0.0, horizon, level),
                          f.interval_note, "CLV");
+      };
+      if (cf.frequency == 0 || cf.average_spend > 0) {
+        if (gg_est) clv_interval(*gg_est);
+        else if (nested_est) clv_interval(*nested_est);
+      }
     }
   }
   f.top = std::move(all);
@@ -288,6 +302,9 @@ void forecast_figures_of(report& rep, const report_input& in, const report_optio
                             {"gamma", fit->params.gamma, fit->standard_errors.gamma}};
     } else if (const auto m = crm::try_nested_spend_model(*fit)) {
       sm.nested = *m;
+      // The estimate behind the CLV intervals: the nested fit's covariance in the boundary report (an
+      // error, and "no CLV intervals" with it, when that is not there).
+      sm.nested_estimate = crm::try_parameter_estimate(*m, b);
       const bool own = b.where == crm::fit_boundary::p_to_infinity;
       f.spend_parameters = {{own ? "q" : "p", b.nested_r, b.nested_r_se}, {own ? "c" : "theta", b.nested_alpha, b.nested_alpha_se}};
       f.spend_boundary = boundary_figures{"Gamma-Gamma", crm::to_string(b.where), b.description, b.lr_statistic, b.lr_p_value};

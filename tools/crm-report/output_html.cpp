@@ -405,7 +405,7 @@ std::string to_html(const report& r) {
                        f.boundary->lr_p_value);
     if (f.spend_boundary)
       s += fmt::format("<p class=\"note\" id=\"spend-boundary\">Gamma-Gamma's likelihood is maximised on the boundary of its parameters "
-                       "({}); the spend per transaction is the nested model's (no CLV intervals).</p>\n",
+                       "({}); the spend per transaction is the nested model's.</p>\n",
                        esc(f.spend_boundary->description));
     s += "<table id=\"parameters\">" + th_row({"parameter", "estimate", "standard error"});
     for (const parameter& p : f.parameters)

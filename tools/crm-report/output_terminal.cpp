@@ -158,7 +158,7 @@ void print_terminal(const report& r, bool color) {
                          f.boundary->fitted_model, f.boundary->description, f.model, f.boundary->lr_statistic, f.boundary->lr_p_value));
     if (f.spend_boundary)
       p.note(fmt::format("Gamma-Gamma's likelihood is maximised on the boundary of its parameters ({}); the spend per transaction is "
-                         "the nested model's (no CLV intervals)",
+                         "the nested model's",
                          f.spend_boundary->description));
     if (!f.converged) p.note("the fit did not converge: read the parameters with care");
     if (!f.spend_note.empty()) p.note("no spend model: " + f.spend_note);
