@@ -261,6 +261,30 @@ TEST_CASE("customer_table: agrees with std::unordered_map on adversarial ids", "
   }
 }
 
+TEST_CASE("customer_table: a part sized from another table's share probes within its own slots", "[aggregate][orders]") {
+  // prepare_merge(other) grows each part to its share of other's part: other's 64 parts of 4,496
+  // slots shared by this table's 1,024 parts give 4,496 >> 4 = 281 slots, which is not a whole
+  // number of the 4-slot groups that 16-byte slots are probed in; the part gets 288 (before the
+  // groups, any size did: a probe from the last group then ran past the part's array).
+  const auto key = [](std::uint64_t k) { return k * 0x9E3779B97F4A7C15ULL + 1; };
+  crm::customer_table<int> other(100000);
+  REQUIRE(other.part_count() == 64);
+  REQUIRE(other.capacity() == 64 * 4496);
+  for (std::uint64_t k = 1; k <= 20000; ++k) ++*other.try_emplace(key(k)).first;
+  crm::customer_table<int> t;
+  t.ensure_parts(10);
+  REQUIRE(t.part_count() == 1024);
+  t.prepare_merge(other);
+  CHECK(t.capacity() == 1024 * 288);
+  other.for_each([&t](crm::customer_id c, int n) { *t.try_emplace_in_part(c).first += n; });
+  CHECK(t.size() == 20000);
+  for (std::uint64_t k = 1; k <= 20000; ++k) {
+    const int* v = t.find(key(k));
+    REQUIRE(v != nullptr);
+    CHECK(*v == 1);
+  }
+}
+
 TEST_CASE("customer_table: a part's writer places every key where try_emplace_in_part does, growing alike",
           "[aggregate][orders]") {
   std::mt19937_64 rng(11);

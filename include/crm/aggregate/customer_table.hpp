@@ -28,6 +28,13 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#endif
+#if defined(__SSE4_1__)
+#include <smmintrin.h>
+#endif
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -619,12 +626,26 @@ class customer_table {
   // The bits after the part's select the home slot: their top 32 scaled to the capacity (any
   // capacity, not only powers of two, so a reserved table is 2/3 full rather than 3/8 to 3/4).
   [[nodiscard]] std::size_t home(const part& p, std::uint64_t h) const noexcept { return home_slot(h, bits_, p.cap); }
+  // Slots of 16 bytes (a key and a value of at most 8 bytes) are probed four at a time: a key's
+  // home is the first slot of the 4-slot group (one 64-byte line) its hash scales to.
+  static constexpr bool grouped = sizeof(slot) == 16;
   [[nodiscard]] static std::size_t home_slot(std::uint64_t h, int bits, std::size_t cap) noexcept {
-    return static_cast<std::size_t>((((h << bits) >> 32) * cap) >> 32);
+    const auto i = static_cast<std::size_t>((((h << bits) >> 32) * cap) >> 32);
+    if constexpr (grouped) return i & ~std::size_t{3};
+    return i;
   }
   // Linear probing from slot i of an array of `cap` slots for `key`, placed in the first empty slot
-  // (size counts the array's keys) when it is not there. The array has an empty slot.
+  // (size counts the array's keys) when it is not there. The array has an empty slot. With 16-byte
+  // slots on x86-64 a group of four is compared at once (SSE2), which gives the slot linear probing
+  // gives: with no erase, a key in the group has no empty slot before it, so "the key's slot in
+  // the group, else its first empty slot, else the next group" is the first slot, from the home
+  // slot on, that holds the key or is empty. Measured: no mispredicted branch per probed slot; a
+  // quarter to a third less time per key in parts held in the cache, about a tenth less CPU time in
+  // the repeat share's partitioned add (docs/aggregation.md, "The per-customer table").
   static std::pair<V*, bool> probe(slot* base, std::size_t cap, std::size_t i, customer_id key, std::size_t& size) noexcept {
+#if defined(__SSE2__) || defined(_M_X64)
+    if constexpr (grouped) return probe_groups(base, cap, i, key, size);
+#endif
     for (;;) {
       slot& s = base[i];
       if (s.key == key) return {&s.value, false};
@@ -636,6 +657,40 @@ class customer_table {
       i = i + 1 == cap ? 0 : i + 1;
     }
   }
+#if defined(__SSE2__) || defined(_M_X64)
+  // The keys of slots i, i + 1 as one vector (16-byte slots: the key in the first 8 bytes).
+  static __m128i two_keys(const slot* s) noexcept {
+    return _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&s[0].key)),
+                              _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&s[1].key)));
+  }
+  // A bit per 64-bit lane of a and b equal (bit 0: the low lane).
+  static unsigned equal_lanes(__m128i a, __m128i b) noexcept {
+#if defined(__SSE4_1__)
+    const __m128i e = _mm_cmpeq_epi64(a, b);
+#else
+    const __m128i e32 = _mm_cmpeq_epi32(a, b);  // both 32-bit halves equal
+    const __m128i e = _mm_and_si128(e32, _mm_shuffle_epi32(e32, _MM_SHUFFLE(2, 3, 0, 1)));
+#endif
+    return static_cast<unsigned>(_mm_movemask_pd(_mm_castsi128_pd(e)));
+  }
+  // probe() for 16-byte slots from the first slot i of a group (cap a multiple of 4).
+  static std::pair<V*, bool> probe_groups(slot* base, std::size_t cap, std::size_t i, customer_id key, std::size_t& size) noexcept {
+    const __m128i k = _mm_set1_epi64x(static_cast<long long>(key)), none = _mm_setzero_si128();
+    for (;;) {
+      const __m128i lo = two_keys(base + i), hi = two_keys(base + i + 2);
+      const unsigned found = equal_lanes(lo, k) | equal_lanes(hi, k) << 2;
+      const unsigned empty = equal_lanes(lo, none) | equal_lanes(hi, none) << 2;
+      if (found != 0) return {&base[i + static_cast<std::size_t>(std::countr_zero(found))].value, false};
+      if (empty != 0) {
+        slot& s = base[i + static_cast<std::size_t>(std::countr_zero(empty))];
+        s.key = key;
+        ++size;
+        return {&s.value, true};
+      }
+      i = i + 4 == cap ? 0 : i + 4;
+    }
+  }
+#endif
   [[nodiscard]] static std::size_t next(const part& p, std::size_t i) noexcept { return i + 1 == p.cap ? 0 : i + 1; }
 
   template <bool may_split>
@@ -667,6 +722,7 @@ class customer_table {
   // Moves part p into an array of its own of `cap` slots (its share of arena_, if any, stays unused
   // until the next rebuild).
   void rehash(part& p, std::size_t cap) {
+    cap = (std::max<std::size_t>(cap, 16) + 15) / 16 * 16;  // a multiple of 16 (of 4: probe_groups)
     std::vector<slot, detail::huge_page_allocator<slot>> old = std::move(p.own);
     slot* from = p.base;
     const std::size_t from_cap = p.cap;
@@ -704,7 +760,7 @@ class customer_table {
     std::size_t total = 0;
     for (std::size_t q = 0; q < n; ++q) {
       part& p = parts_[q];
-      p.cap = cap_of(q, count[q]);
+      p.cap = (std::max<std::size_t>(cap_of(q, count[q]), 16) + 15) / 16 * 16;  // a multiple of 16, as in rehash
       p.limit = limit_of(p.cap);
       p.offset = total;
       total += p.cap;
