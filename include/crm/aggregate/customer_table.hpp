@@ -31,9 +31,6 @@
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
 #endif
-#if defined(__SSE4_1__)
-#include <smmintrin.h>
-#endif
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -663,14 +660,12 @@ class customer_table {
     return _mm_unpacklo_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(&s[0].key)),
                               _mm_loadl_epi64(reinterpret_cast<const __m128i*>(&s[1].key)));
   }
-  // A bit per 64-bit lane of a and b equal (bit 0: the low lane).
+  // A bit per 64-bit lane of a and b equal (bit 0: the low lane): both 32-bit halves equal. SSE2
+  // alone, on every x86-64 build, so the tests run the code every build runs (SSE4.1's
+  // _mm_cmpeq_epi64 saved about 6 % of a level-1-resident kernel: not worth a path no test builds).
   static unsigned equal_lanes(__m128i a, __m128i b) noexcept {
-#if defined(__SSE4_1__)
-    const __m128i e = _mm_cmpeq_epi64(a, b);
-#else
-    const __m128i e32 = _mm_cmpeq_epi32(a, b);  // both 32-bit halves equal
+    const __m128i e32 = _mm_cmpeq_epi32(a, b);
     const __m128i e = _mm_and_si128(e32, _mm_shuffle_epi32(e32, _MM_SHUFFLE(2, 3, 0, 1)));
-#endif
     return static_cast<unsigned>(_mm_movemask_pd(_mm_castsi128_pd(e)));
   }
   // probe() for 16-byte slots from the first slot i of a group (cap a multiple of 4).
