@@ -574,6 +574,78 @@ void replicate(const char* what, std::uint64_t seed0, int max_failed, One one) {
 }
 }  // namespace
 
+namespace {
+/// An rfm_row under another type: try_customer_lifetime_value_intervals takes it row by row through
+/// the scalar functions (the models take it as its base), as it took every row before 2026-12-06.
+struct scalar_path_row : crm::rfm_row<double> {};
+
+/// The CLV intervals of `rows` through the batch forms (rfm_row) and row by row (scalar_path_row): every
+/// bound, each row's and the total's, the same within 1e-9 relative (the batch CLV equals the scalar
+/// one within its ulp bounds, docs/batch.md; the delta method's central differences at step
+/// cbrt(eps) = 6e-6 magnify a difference of a few ulps to about 1e-11 of a gradient).
+template <class TxModel, class Spend>
+void check_batch_path(const crm::parameter_estimate<TxModel>& tx, const crm::parameter_estimate<Spend>& spend,
+                      const std::vector<crm::rfm_row<double>>& rows, const std::vector<double>& zbar) {
+  std::vector<scalar_path_row> plain;
+  for (const auto& r : rows) plain.push_back({r});
+  const crm::clv_horizon<double> h{.periods = 12, .period_length = 4.35, .discount_rate = 0.01, .margin = 1.0};
+  const auto batch = crm::try_customer_lifetime_value_intervals(tx, spend, std::span<const crm::rfm_row<double>>(rows), std::span<const double>(zbar), h);
+  const auto scalar = crm::try_customer_lifetime_value_intervals(tx, spend, std::span<const scalar_path_row>(plain), std::span<const double>(zbar), h);
+  REQUIRE(batch);
+  REQUIRE(scalar);
+  REQUIRE(batch->each.size() == rows.size());
+  REQUIRE(scalar->each.size() == rows.size());
+  const auto same = [](const crm::prediction_interval<double>& a, const crm::prediction_interval<double>& b) {
+    CHECK_THAT(a.estimate, WithinRel(b.estimate, 1e-12));
+    CHECK_THAT(a.lower, WithinRel(b.lower, 1e-9));
+    CHECK_THAT(a.upper, WithinRel(b.upper, 1e-9));
+  };
+  for (std::size_t i = 0; i < rows.size(); ++i) same(batch->each[i], scalar->each[i]);
+  same(batch->total, scalar->total);
+  CHECK(batch->total.lower < batch->total.estimate);
+  // the same errors: a row whose recency is past its age, named as the scalar function names it
+  auto bad = rows;
+  bad[rows.size() / 2].recency = bad[rows.size() / 2].age + 1;
+  auto bad_plain = plain;
+  bad_plain[rows.size() / 2].recency = bad_plain[rows.size() / 2].age + 1;
+  const auto eb = crm::try_customer_lifetime_value_intervals(tx, spend, std::span<const crm::rfm_row<double>>(bad), std::span<const double>(zbar), h);
+  const auto es = crm::try_customer_lifetime_value_intervals(tx, spend, std::span<const scalar_path_row>(bad_plain), std::span<const double>(zbar), h);
+  REQUIRE_FALSE(eb);
+  REQUIRE_FALSE(es);
+  CHECK(eb.error().code == es.error().code);
+  CHECK(std::string(eb.error().field) == std::string(es.error().field));
+}
+}  // namespace
+
+TEST_CASE("prediction intervals: the CLV of many customers through the batch forms equals the scalar functions' row by row",
+          "[models][intervals]") {
+  // 400 customers of BG/NBD (0.5, 5, 0.8, 2.5), ages 20 to 52 weeks on whole days (repeated (x, T):
+  // the batch forms' groups), with average spends 5 + 40 u for the repeat customers, 0 for the others.
+  const auto rows = crm::generate(crm::bg_nbd<double>{0.5, 5.0, 0.8, 2.5},
+                                  crm::generate_options<double>{.customers = 400, .first_age = 20.0, .last_age = 52.0, .age_step = 1.0 / 7.0, .seed = 3});
+  std::vector<double> zbar;
+  for (std::size_t i = 0; i < rows.size(); ++i) zbar.push_back(rows[i].frequency > 0 ? 5.0 + 40.0 * static_cast<double>((i * 37) % 101) / 101.0 : 0.0);
+  std::array<std::array<double, 3>, 3> gcov{};
+  for (std::size_t i = 0; i < 3; ++i) gcov[i][i] = 0.01;
+  const auto gg = crm::parameter_estimate_from(crm::gamma_gamma<double>{6.25, 3.74, 15.44}, gcov);
+  SECTION("BG/NBD") { check_batch_path(crm::parameter_estimate_from(cdnow_p, natural_covariance()), gg, rows, zbar); }
+  SECTION("Pareto/NBD") {
+    std::array<std::array<double, 4>, 4> c{};
+    const std::array<double, 4> p = {0.55, 10.6, 0.61, 11.7};
+    for (std::size_t i = 0; i < 4; ++i) c[i][i] = 0.01 * p[i] * p[i];
+    check_batch_path(crm::parameter_estimate_from(crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]}, c), gg, rows, zbar);
+  }
+  SECTION("homogeneous BG/NBD (a nested model), with the nested spend model") {
+    std::array<std::array<double, 3>, 3> c{};
+    const std::array<double, 3> p = {0.5, 5.0, 0.3};
+    for (std::size_t i = 0; i < 3; ++i) c[i][i] = 0.01 * p[i] * p[i];
+    std::array<std::array<double, 2>, 2> sc{};
+    sc[0][0] = 0.04, sc[1][1] = 0.09;  // shape 6, scale 5: the spend's natural covariance
+    const auto nested = crm::parameter_estimate_from(crm::gamma_gamma_nested<double>{crm::fit_boundary::q_to_infinity, 6.0, 5.0}, sc);
+    check_batch_path(crm::parameter_estimate_from(crm::homogeneous_bg_nbd<double>{p[0], p[1], p[2]}, c), nested, rows, zbar);
+  }
+}
+
 TEST_CASE("prediction intervals: coverage on generated BG/NBD data and of CLV with Gamma-Gamma", "[models][intervals][coverage]") {
   const crm::bg_nbd<double> truth{1.0, 4.0, 0.8, 2.5};
   const crm::gamma_gamma<double> spend_truth{6.0, 4.0, 15.0};

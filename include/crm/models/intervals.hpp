@@ -23,6 +23,7 @@
 #include <crm/core/error.hpp>
 #include <crm/core/result.hpp>
 #include <crm/models/bg_bb.hpp>
+#include <crm/models/batch.hpp>
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/clv.hpp>
 #include <crm/models/contractual.hpp>
@@ -1089,7 +1090,14 @@ template <class TxModel, std::floating_point T, spend_model<T> Spend, class Row>
 }
 /// CLV of every customer (average_spends[i] for rows[i]) and of the whole base, sum_i w_i CLV_i,
 /// each with its interval. Errors as above; no rows; average_spends of another length
-/// (`errc::out_of_range`, field "average_spends").
+/// (`errc::out_of_range`, field "average_spends"). With rfm_row rows and a transaction model that
+/// has a batch CLV (crm::try_batch_customer_lifetime_value, crm/models/batch.hpp: BG/NBD, modified
+/// BG/NBD, Pareto/NBD and their nested models) each of the 1 + 2N evaluations of the delta method
+/// (N parameters of both models) computes the CLVs through it, equal to the scalar function's within
+/// its ulp bounds (docs/batch.md), the BG/NBD family's 2F1 brackets once per distinct (x, T) instead
+/// of H per row (since 2026-12-06; before, always row by row); then every row's spend is computed
+/// before any CLV, so of a row with a bad spend and an earlier row with a bad history the spend's
+/// error is returned.
 template <class TxModel, std::floating_point T, spend_model<T> Spend, class Row>
 [[nodiscard]] result<prediction_intervals<T>> try_customer_lifetime_value_intervals(const parameter_estimate<TxModel>& transactions,
                                                                                     const parameter_estimate<Spend>& spend,
@@ -1102,12 +1110,25 @@ template <class TxModel, std::floating_point T, spend_model<T> Spend, class Row>
   const std::vector<T> w = detail::row_weights<Row, T>(rows);
   const auto f = [&](const auto& m) -> result<std::vector<T>> {
     std::vector<T> out(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const result<T> v = detail::clv_of(m.first, m.second, rows[i], average_spends[i], horizon);
-      if (!v) return v.error();
-      out[i] = *v;
+    if constexpr (std::same_as<Row, rfm_row<T>> &&
+                  requires(std::span<const T> s, std::span<T> o) { try_batch_customer_lifetime_value(m.first, rows, s, horizon, o); }) {
+      std::vector<T> expected_spend(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const result<T> s = m.second.try_conditional_expected_average_spend(static_cast<T>(rows[i].frequency), average_spends[i]);
+        if (!s) return s.error();
+        expected_spend[i] = *s;
+      }
+      const auto b = try_batch_customer_lifetime_value(m.first, rows, std::span<const T>(expected_spend), horizon, std::span<T>(out));
+      if (!b) return b.error();
+      return out;
+    } else {
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        const result<T> v = detail::clv_of(m.first, m.second, rows[i], average_spends[i], horizon);
+        if (!v) return v.error();
+        out[i] = *v;
+      }
+      return out;
     }
-    return out;
   };
   return detail::rows_intervals(est, f, prediction_scale::log, opt, std::span<const T>(w), name, rows.size());
 }
