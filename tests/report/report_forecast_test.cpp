@@ -139,19 +139,41 @@ TEST_CASE("crm-report: the forecast on CDNOW_master.txt is the library's: fits, 
   // batch forms' ulp bounds (1e-12 relative here). (The top customers' figures are the scalar
   // functions': "intervals at --level" checks them equal to their intervals' points.)
   const crm::clv_horizon<double> horizon{.periods = 12, .period_length = month, .discount_rate = 0.01, .margin = 1.0};
-  double sum_alive = 0, sum_clv = 0;
+  double sum_alive = 0, sum_clv = 0, sum_base_clv = 0;
+  std::int64_t all_free = 0;
   const auto now = whole.rows();
   for (const auto& c : now) {
     const crm::rfm_row<double> row{static_cast<double>(c.frequency), c.recency, c.age, 1.0};
     sum_alive += bg.params.probability_alive(row);
     const double spend_x = c.monetary_value > 0 ? row.frequency : 0.0;  // all-free repeat buyers: the population mean
-    sum_clv += crm::customer_lifetime_value(bg.params, row, gg.params.conditional_expected_average_spend(spend_x, c.monetary_value), horizon);
+    const double clv = crm::customer_lifetime_value(bg.params, row, gg.params.conditional_expected_average_spend(spend_x, c.monetary_value), horizon);
+    sum_clv += clv;
+    if (row.frequency > 0 && !(c.monetary_value > 0)) ++all_free;  // not in the whole base's CLV (docs/report.md)
+    else sum_base_clv += clv;
   }
   CHECK(near(f["mean_p_alive"].get<double>(), sum_alive / static_cast<double>(now.size()), 1e-12));
   CHECK(near(f["mean_clv"].get<double>(), sum_clv / static_cast<double>(now.size()), 1e-12));
+
+  // The whole base's CLV (forecast.base_clv, since 2026-12-06; absent before): its value is the sum of
+  // the scalar crm::customer_lifetime_value over the customers it covers, every customer but the
+  // repeat customers whose repeat purchases were all free (Gamma-Gamma refuses an average spend of 0
+  // for x > 0, and the library's interval takes the spend given the row's own x), who are counted in
+  // base_clv_customers_left_out. The library sums the same scalar functions over weighted rows in
+  // another order: 1e-12 relative. (The interval against the library's called here: on the CDNOW
+  // sample, below; here the call would take seconds under ASan.)
+  REQUIRE(f.contains("base_clv"));
+  const json& bc = f["base_clv"];
+  REQUIRE(bc.is_object());
+  CHECK(f["base_clv_customers_left_out"].get<std::int64_t>() == all_free);
+  CHECK(all_free == 1);
+  CHECK(r.out.find("    without 1 repeat customer whose repeat purchases were all free\n") != std::string::npos);
+  CHECK(near(bc["value"].get<double>(), sum_base_clv, 1e-12));
+  CHECK(bc["lower"].get<double>() < bc["value"].get<double>());
+  CHECK(bc["upper"].get<double>() > bc["value"].get<double>());
 }
 
-TEST_CASE("crm-report: the published BG/NBD and Gamma-Gamma estimates appear for the CDNOW 2357-customer sample",
+TEST_CASE("crm-report: the published BG/NBD and Gamma-Gamma estimates appear for the CDNOW 2357-customer sample, and the whole "
+          "base's CLV interval is the library's",
           "[report][data]") {
   // Fader, Hardie & Lee (2005), "Counting your customers the easy way", section 4: r = 0.243,
   // alpha = 4.414, a = 0.793, b = 2.426, log L = -9582.4; "RFM and CLV" (2005): p = 6.25, q = 3.74,
@@ -177,6 +199,60 @@ TEST_CASE("crm-report: the published BG/NBD and Gamma-Gamma estimates appear for
   published(f["spend_model"]["p"], 6.25, 0.005);
   published(f["spend_model"]["q"], 3.74, 0.005);
   published(f["spend_model"]["gamma"], 15.44, 0.005);
+  // The whole base's CLV (forecast.base_clv, since 2026-12-06; absent before) is the library's
+  // crm::try_customer_lifetime_value_intervals called here on the same two estimates (the fits' own
+  // covariance, on the report's calibration summary) and the same customers, one row each (the report
+  // merges customers of the same x, t_x, T and average spend into weighted rows: the same total), at
+  // 12 periods of one month, 1 % discount, margin 1, level 0.95; its value the sum of the scalar
+  // crm::customer_lifetime_value over them. Repeat customers whose repeat purchases were all free are
+  // left out and counted (none in this file).
+  {
+    using namespace std::chrono;
+    const auto read = crm::read_orders_csv<double>(crm::csv_input(file), {.customer = "1", .time = "3", .amount = "5"},
+                                                   {.whitespace_separated = true, .header = false, .time = crm::time_format::yyyymmdd});
+    const sys_days end{year{1998} / 6 / 30};
+    crm::rfm_accumulator<double> cal({.calibration_end = sys_days{year{1997} / 9 / 30}, .observation_end = end, .time_unit = weeks{1}});
+    crm::rfm_accumulator<double> whole({.calibration_end = end, .observation_end = end, .time_unit = weeks{1}});
+    cal.add(read.records);
+    whole.add(read.records);
+    const auto bg = crm::fit_bg_nbd(crm::compress(cal.model_rows()));
+    std::vector<crm::spend_row<double>> spend;
+    for (const auto& s : crm::repeat_customers(cal.spend_rows()))
+      if (s.average_spend > 0) spend.push_back(s);
+    const auto gg = crm::fit_gamma_gamma(spend);
+    const crm::clv_horizon<double> horizon{.periods = 12, .period_length = 365.25 / 12.0 / 7.0, .discount_rate = 0.01, .margin = 1.0};
+    std::vector<crm::rfm_row<double>> rows;
+    std::vector<double> spends;
+    std::int64_t all_free = 0;
+    double sum = 0;
+    for (const auto& c : whole.rows()) {
+      const crm::rfm_row<double> row{static_cast<double>(c.frequency), c.recency, c.age, 1.0};
+      if (c.frequency > 0 && !(c.monetary_value > 0)) {
+        ++all_free;
+        continue;
+      }
+      rows.push_back(row);
+      spends.push_back(c.frequency > 0 ? c.monetary_value : 0.0);
+      sum += crm::customer_lifetime_value(bg.params, row, gg.params.conditional_expected_average_spend(row.frequency, spends.back()), horizon);
+    }
+    CHECK(rows.size() + static_cast<std::size_t>(all_free) == 2357);
+    REQUIRE(f.contains("base_clv"));
+    const json& bc = f["base_clv"];
+    REQUIRE(bc.is_object());
+    CHECK(f["base_clv_customers_left_out"].get<std::int64_t>() == all_free);
+    const auto ci = crm::try_customer_lifetime_value_intervals(crm::parameter_estimate_from(bg), crm::parameter_estimate_from(gg),
+                                                               std::span<const crm::rfm_row<double>>(rows), std::span<const double>(spends),
+                                                               horizon, {.level = 0.95});
+    REQUIRE(ci);
+    CHECK(near(bc["value"].get<double>(), ci->total.estimate, 1e-12));
+    CHECK(near(bc["value"].get<double>(), sum, 1e-12));
+    CHECK(near(bc["lower"].get<double>(), ci->total.lower, 1e-9));
+    CHECK(near(bc["upper"].get<double>(), ci->total.upper, 1e-9));
+    CHECK(bc["lower"].get<double>() < bc["value"].get<double>());
+    CHECK(bc["upper"].get<double>() > bc["value"].get<double>());
+    // the terminal's line next to the mean CLV
+    CHECK(r.out.find("  CLV of the whole base (12 months, 1% discount per month): $ ") != std::string::npos);
+  }
   // And close to a fit on the published per-customer summary file (whose t_x and T are rounded to
   // two decimals of a week, hence the tolerance).
   const auto summary = crm::read_rfm_csv<double>(crm_test::data_file("cdnow/cdnow_customers_summary.csv"));
@@ -361,6 +437,21 @@ TEST_CASE("crm-report: holdout groups without customers are left out, and withou
     CHECK(c["clv_interval"].is_null() == (c["customer"] == 61));
   }
   CHECK(f["interval_note"] == "");
+  // The whole base's CLV (since 2026-12-06) leaves customer 61 out and says so: the sum of the other
+  // 60 customers' CLVs (the scalar function's figures, every customer being a top customer here),
+  // within 1e-12 relative.
+  REQUIRE(f.contains("base_clv"));
+  REQUIRE(f["base_clv"].is_object());
+  CHECK(f["base_clv_customers_left_out"] == 1);
+  double others = 0;
+  for (const json& c : f["top_customers"])
+    if (c["customer"] != 61) others += c["clv"].get<double>();
+  CHECK(near(f["base_clv"]["value"].get<double>(), others, 1e-12));
+  CHECK(f["base_clv"]["lower"].get<double>() < others);
+  CHECK(f["base_clv"]["upper"].get<double>() > others);
+  CHECK(slurp(d / "out.html").find("The CLV of the whole base leaves out 1 repeat customer whose repeat purchases were all free.") !=
+        std::string::npos);
+  CHECK(r.out.find("    without 1 repeat customer whose repeat purchases were all free\n") != std::string::npos);
 
   // One order on day 2000 (2029-06-23): 286 weeks of data, a point every 2 weeks (143 points, at most 260).
   write(d / "long.csv", text + "1,2029-06-23,7.00\n");
@@ -437,6 +528,17 @@ crm::rfm_accumulator<double> report_calibration(const fs::path& orders, const js
                                     .time_unit = weeks{1}});
   cal.add(read.records);
   return cal;
+}
+
+/// The whole-history RFM summary the report predicts from (ages to the last day of the data, no holdout;
+/// weeks), rebuilt by the library from the order file and the report's JSON.
+crm::rfm_accumulator<double> report_whole(const fs::path& orders, const json& report) {
+  using namespace std::chrono;
+  const sys_days last = report_date(report["last_date"].get<std::string>());
+  const auto read = crm::read_orders_csv<double>(crm::csv_input(orders), {.customer = "customer_id", .time = "date", .amount = "amount"});
+  crm::rfm_accumulator<double> whole({.calibration_end = last, .observation_end = last, .time_unit = weeks{1}});
+  whole.add(read.records);
+  return whole;
 }
 
 /// The repeat customers of a summary with a positive average spend: what the report fits Gamma-Gamma on.
@@ -606,11 +708,46 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
       CHECK(sp->standard_error > 0);
     }
   };
+  // The whole base's CLV (forecast.base_clv, since 2026-12-06) by the same hand arithmetic: at
+  // q -> infinity every customer's spend is p theta whatever the history, so the total is p theta x
+  // sum_i D_i, D_i the CLV at a spend of 1 (discounted expected purchases), and on the log scale
+  // ln(upper / lower) / (2 z) = hypot(se_spend / spend, se_D / sum D), se_D the delta-method standard
+  // error of sum_i D_i p theta with the spend held. Every amount is >= 0.01: no customer left out.
+  const crm::rfm_accumulator<double> owhole = report_whole(d / "one_spend.csv", jo);
+  const auto check_base_clv = [&](const auto& tx_est) {
+    REQUIRE(fo.contains("base_clv"));
+    const json& bc = fo["base_clv"];
+    REQUIRE(bc.is_object());
+    CHECK(fo["base_clv_customers_left_out"] == 0);
+    const auto rows = owhole.model_rows();
+    REQUIRE(rows.size() == jo["headline"]["customers"].get<std::size_t>());  // every customer of the file
+    const auto sp = crm::try_expected_average_spend_interval(*spend_est, 0.0, 0.0);
+    REQUIRE(sp);
+    const auto total = [&](const auto& t) -> crm::result<double> {
+      double s = 0;
+      for (const crm::rfm_row<double>& row : rows) {
+        const auto v = crm::try_customer_lifetime_value(t, row, sp->estimate, clv_h);
+        if (!v) return v.error();
+        s += *v;
+      }
+      return s;
+    };
+    const auto tx_only = crm::try_prediction_interval(tx_est, total, crm::prediction_scale::log);
+    REQUIRE(tx_only);
+    CHECK(near(bc["value"].get<double>(), tx_only->estimate, 1e-12));
+    const double z = 1.959963984540054;  // scipy.stats.norm.ppf(0.975)
+    const double half_width = std::log(bc["upper"].get<double>() / bc["lower"].get<double>()) / (2 * z);
+    const double by_hand = std::hypot(sp->standard_error / sp->estimate, tx_only->standard_error / tx_only->estimate);
+    CHECK(std::abs(half_width / by_hand - 1) < 1e-6);
+    // and on the log scale the interval is symmetric about the value
+    CHECK(near(std::log(bc["upper"].get<double>() / bc["value"].get<double>()), z * by_hand, 1e-6));
+  };
   if (otx->boundary.where == crm::fit_boundary::none) {
     CHECK(fo["boundary"].is_null());
     const auto tx_est = crm::try_parameter_estimate(*otx);
     REQUIRE(tx_est);
     check_clv(*tx_est);
+    check_base_clv(*tx_est);
   } else {
     REQUIRE(otx->boundary.where == crm::fit_boundary::homogeneous_dropout);
     CHECK(fo["model"] == "BG/NBD, homogeneous drop-out");
@@ -619,6 +756,7 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
     const auto tx_est = crm::try_parameter_estimate(*tx_model, otx->boundary);
     REQUIRE(tx_est);
     check_clv(*tx_est);
+    check_base_clv(*tx_est);
   }
   CHECK(with_interval > 0);
   // the notes under the parameters no longer say "no CLV intervals"

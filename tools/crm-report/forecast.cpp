@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <span>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -164,6 +165,56 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
   }
   f.mean_p_alive = sum_alive / static_cast<double>(n);
   if (has_spend) f.mean_clv = sum_clv / static_cast<double>(n);
+  if (has_spend) {
+    // The whole base's CLV with its interval (since 2026-12-06; before, only the mean CLV, without an
+    // interval): sum_i w_i CLV_i and its delta-method interval from the same two estimates as the top
+    // customers' CLV intervals, over the whole-history summary with the customers of the same
+    // (x, t_x, T) and average spend merged into one row weighted by their number. A customer without
+    // repeat purchases enters with average spend 0 (the spend model's population mean, as above); a
+    // repeat customer whose repeat purchases were all free cannot enter (the library's CLV takes the
+    // spend given the row's own x, and Gamma-Gamma refuses an average spend of 0 for x > 0): left
+    // out, and counted. Without an interval the value is the batch forms' sum over the same customers.
+    struct keyed_row {
+      double frequency, recency, age, average_spend, weight;
+    };
+    std::vector<keyed_row> keyed;
+    keyed.reserve(n);
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const crm::rfm_row<double>& r = now_rows[i];
+      if (r.frequency > 0 && !(now[i].monetary_value > 0)) {
+        ++f.base_clv_customers_left_out;
+        continue;
+      }
+      keyed.push_back({r.frequency, r.recency, r.age, r.frequency > 0 ? now[i].monetary_value : 0.0, r.weight});
+      sum += r.weight * clv[i];
+    }
+    f.base_clv = sum;
+    const auto key = [](const keyed_row& k) { return std::tie(k.frequency, k.recency, k.age, k.average_spend); };
+    std::sort(keyed.begin(), keyed.end(), [&](const keyed_row& a, const keyed_row& b) { return key(a) < key(b); });
+    std::vector<crm::rfm_row<double>> clv_rows;
+    std::vector<double> clv_spends;
+    for (std::size_t k = 0; k < keyed.size(); ++k) {
+      if (k > 0 && key(keyed[k]) == key(keyed[k - 1])) {
+        clv_rows.back().weight += keyed[k].weight;
+        continue;
+      }
+      clv_rows.push_back({keyed[k].frequency, keyed[k].recency, keyed[k].age, keyed[k].weight});
+      clv_spends.push_back(keyed[k].average_spend);
+    }
+    const auto base_clv = [&](const auto& spend_est) {
+      const auto ci = crm::try_customer_lifetime_value_intervals(*est, spend_est, std::span<const crm::rfm_row<double>>(clv_rows),
+                                                                 std::span<const double>(clv_spends), horizon, level);
+      if (ci) {
+        f.base_clv = ci->total.estimate;
+        f.base_clv_ci = of(ci->total);
+      } else if (f.interval_note.empty()) {
+        f.interval_note = "CLV of the whole base: " + crm::message(ci.error());
+      }
+    };
+    if (est && gg_est) base_clv(*gg_est);
+    else if (est && nested_est) base_clv(*nested_est);
+  }
   const auto top = std::min(static_cast<std::size_t>(std::max(0, o.top)), all.size());
   std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(top), all.end(), [&](const auto& a, const auto& b) {
     return has_spend ? a.clv > b.clv : a.expected_purchases > b.expected_purchases;

@@ -426,7 +426,20 @@ std::string to_html(const report& r) {
     if (f.mean_clv)
       s += "<tr>" + td("mean CLV (12 periods, 1% discount)") + cell(money_text(*f.mean_clv, cur), "/forecast/mean_clv", *f.mean_clv) +
            "<td></td><td></td></tr>";
+    if (f.base_clv) {
+      s += "<tr>" + td("CLV of the whole base (12 periods, 1% discount)") +
+           cell(money_text(*f.base_clv, cur), "/forecast/base_clv/value", *f.base_clv);
+      if (const auto& i = f.base_clv_ci)
+        s += cell(money_text(i->lower, cur), "/forecast/base_clv/lower", i->lower) +
+             cell(money_text(i->upper, cur), "/forecast/base_clv/upper", i->upper);
+      else
+        s += td("–") + td("–");
+      s += "</tr>";
+    }
     s += "</table>\n";
+    if (f.base_clv && f.base_clv_customers_left_out > 0)
+      s += fmt::format("<p class=\"note\">The CLV of the whole base leaves out {} repeat {} whose repeat purchases were all free.</p>\n",
+                       count_text(f.base_clv_customers_left_out), f.base_clv_customers_left_out == 1 ? "customer" : "customers");
     if (!f.interval_note.empty()) s += "<p class=\"note\">" + esc(f.interval_note) + "</p>\n";
     s += "<h3>P(alive) of the customers</h3>\n" + p_alive_histogram(f) + "\n";
     if (f.holdout_length && !f.tracking.empty()) {

@@ -166,6 +166,8 @@ std::string to_json_text(const report& r) {
                      {"clv_periods", f.clv_horizon_periods},
                      {"clv_discount_rate", f.clv_discount_rate},
                      {"mean_clv", opt(f.mean_clv)},
+                     {"base_clv", f.base_clv ? with_bounds(*f.base_clv, f.base_clv_ci) : json(nullptr)},
+                     {"base_clv_customers_left_out", f.base_clv_customers_left_out},
                      {"top_customers", top},
                      {"holdout", holdout},
                      {"tracking", tracking}};

@@ -178,6 +178,13 @@ void print_terminal(const report& r, bool color) {
                           0.1 * static_cast<double>(k + 1), f.p_alive_histogram[k]);
     fmt::print("  P(alive) histogram: {}\n", hist);
     if (f.mean_clv) fmt::print("  mean CLV (12 {}s, 1% discount per {}): {}\n", r.period, r.period, money_text(*f.mean_clv, cur));
+    if (f.base_clv) {
+      fmt::print("  CLV of the whole base (12 {}s, 1% discount per {}): {}, {} {}\n", r.period, r.period, money_text(*f.base_clv, cur), ci,
+                 bounds_text(f.base_clv_ci, [&](double v) { return money_text(v, cur); }));
+      if (f.base_clv_customers_left_out > 0)
+        fmt::print("    without {} repeat {} whose repeat purchases were all free\n", f.base_clv_customers_left_out,
+                   f.base_clv_customers_left_out == 1 ? "customer" : "customers");
+    }
     rows.clear();
     for (const customer_forecast& c : f.top)
       rows.push_back({std::to_string(c.id), fixed(c.frequency, 0), fixed(c.recency, 1), fixed(c.age, 1), percent(c.p_alive),

@@ -199,6 +199,14 @@ struct forecast_figures {
   std::vector<customer_forecast> top;
   double clv_horizon_periods = 12, clv_discount_rate = 0.01;
   std::optional<double> mean_clv;
+  /// The whole base's CLV over the same clv_horizon_periods (crm::try_customer_lifetime_value_intervals
+  /// over the whole-history summary, identical customers weighted): none without a spend model; its
+  /// delta-method interval none when it cannot be computed (see interval_note). Repeat customers whose
+  /// repeat purchases were all free are not in it (the library's CLV takes the spend given the row's
+  /// own frequency, which refuses an average spend of 0): base_clv_customers_left_out counts them.
+  std::optional<double> base_clv;
+  std::optional<interval> base_clv_ci;
+  std::int64_t base_clv_customers_left_out = 0;
   // holdout
   std::optional<double> holdout_length;  ///< weeks of data after the calibration end
   std::vector<holdout_row> holdout;
