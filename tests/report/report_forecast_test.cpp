@@ -478,24 +478,31 @@ namespace {
 /// An order file of `rows` drawn by crm::generate (weeks; ages up to `span` weeks before
 /// 2024-01-01 + span): each customer's first purchase T weeks before the end, the last repeat at t_x,
 /// the other x - 1 repeats uniform on (0, t_x), on whole days; amounts m G / 6, G ~ Gamma(6, 1) (the
-/// Gamma-Gamma model's values with p = 6), m uniform on [10, 50] per customer (or 30 for everyone).
+/// Gamma-Gamma model's values with p = 6), m uniform on [10, 50] per customer (or 30 for everyone);
+/// with `one_value_per_customer` every order of a customer is m itself, m = 60 / G, G ~ Gamma(4, 1):
+/// Gamma-Gamma's nested model as p -> infinity (m ~ Inverse-Gamma(4, 60)), at most one order a day.
 void write_generated_orders(const fs::path& file, const std::vector<crm::rfm_row<double>>& rows, double span, std::uint64_t seed,
-                            bool same_spend_for_all = false) {
+                            bool same_spend_for_all = false, bool one_value_per_customer = false) {
   using namespace std::chrono;
   const sys_days start = year{2024} / January / 1, end = start + days{static_cast<int>(span * 7)};
   std::mt19937_64 g(seed);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   std::gamma_distribution<double> values(6.0, 1.0);  // a transaction's value / its customer's mean, x 6 (Gamma-Gamma, p = 6)
+  std::gamma_distribution<double> inverse_scale(4.0, 1.0);
   std::ostringstream out;
   out << "customer_id,date,amount\n";
   const auto on = [&](double weeks_before_end) { return end - days{static_cast<int>(std::lround(weeks_before_end * 7))}; };
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const crm::rfm_row<double>& c = rows[i];
     const double first = c.age;  // weeks before the end
-    const double mean_spend = same_spend_for_all ? 30.0 : 10.0 + 40.0 * u(g);
+    const double mean_spend = same_spend_for_all ? 30.0 : one_value_per_customer ? 60.0 / inverse_scale(g) : 10.0 + 40.0 * u(g);
+    std::vector<sys_days> used;
     const auto line = [&](sys_days d) {
+      // one order a day per customer with one value: two on a day would make a day's value 2 m
+      if (one_value_per_customer && std::find(used.begin(), used.end(), d) != used.end()) return;
+      used.push_back(d);
       char amount[32];
-      std::snprintf(amount, sizeof amount, "%.2f", std::max(0.01, mean_spend * values(g) / 6.0));
+      std::snprintf(amount, sizeof amount, "%.2f", one_value_per_customer ? mean_spend : std::max(0.01, mean_spend * values(g) / 6.0));
       const year_month_day ymd{d};
       char date[16];
       std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
@@ -520,14 +527,15 @@ std::chrono::sys_days report_date(const std::string& text) {
 
 /// The RFM summary the report fitted on, rebuilt by the library from the order file and the report's
 /// JSON (its calibration end and last date; weeks).
-crm::rfm_accumulator<double> report_calibration(const fs::path& orders, const json& report) {
+crm::rfm_accumulator<double> report_calibration_to(const fs::path& orders, const std::string& calibration_end, const std::string& last_date) {
   using namespace std::chrono;
-  const sys_days cal_end = report_date(report["forecast"]["calibration_end"].get<std::string>());
   const auto read = crm::read_orders_csv<double>(crm::csv_input(orders), {.customer = "customer_id", .time = "date", .amount = "amount"});
-  crm::rfm_accumulator<double> cal({.calibration_end = cal_end, .observation_end = report_date(report["last_date"].get<std::string>()),
-                                    .time_unit = weeks{1}});
+  crm::rfm_accumulator<double> cal({.calibration_end = report_date(calibration_end), .observation_end = report_date(last_date), .time_unit = weeks{1}});
   cal.add(read.records);
   return cal;
+}
+crm::rfm_accumulator<double> report_calibration(const fs::path& orders, const json& report) {
+  return report_calibration_to(orders, report["forecast"]["calibration_end"].get<std::string>(), report["last_date"].get<std::string>());
 }
 
 /// The whole-history RFM summary the report predicts from (ages to the last day of the data, no holdout;
@@ -761,6 +769,102 @@ TEST_CASE("crm-report: a fit on the boundary forecasts with the nested model (ho
   CHECK(with_interval > 0);
   // the notes under the parameters no longer say "no CLV intervals"
   CHECK(o.out.find("no CLV intervals") == std::string::npos);
+}
+
+TEST_CASE("crm-report: a Gamma-Gamma fit on the p -> infinity boundary (no spread of values within a customer) gives CLV intervals "
+          "from the nested spend model",
+          "[report]") {
+  // 800 customers of BG/NBD (0.5, 5, 0.8, 2.5), every order of a customer of one value m, m uniform on
+  // [10, 50] per customer: the data show no spread of values within a customer, and Gamma-Gamma's
+  // likelihood rises as p -> infinity (tests/gamma_gamma_test.cpp, "no spread of values within
+  // customers"). The report's spend is then the nested model's: a repeat customer's own mean, and for
+  // the others c / (q - 1). Before 2026-12-06 this path of tools/crm-report/forecast.cpp was untested.
+  // (with finite data a finite p often fits a little better; the test takes the first seed from 7 whose
+  // library fit ends on the boundary, and checks that the report then takes the nested spend model)
+  const fs::path d = test_dir("spend_p_infinity");
+  const auto rows = crm::generate(crm::bg_nbd<double>{0.5, 5.0, 0.8, 2.5},
+                                  crm::generate_options<double>{.customers = 800, .first_age = 52.0, .last_age = 78.0, .age_step = 1.0 / 7.0, .seed = 7});
+  std::uint64_t seed = 7;
+  for (; seed < 57; ++seed) {
+    write_generated_orders(d / "orders.csv", rows, 78.0, seed, false, true);
+    // the spend rows to the report's calibration end (the holdout's end does not change them)
+    const auto fit = crm::try_fit_gamma_gamma(report_spend_rows(report_calibration_to(d / "orders.csv", "2025-01-31", "2025-06-30")),
+                                              {.on_boundary = crm::boundary_policy::report});
+    if (fit && fit->boundary.where == crm::fit_boundary::p_to_infinity) break;
+  }
+  REQUIRE(seed < 57);
+  const run_result r = run("spend_p_infinity/orders.csv --calibration-end 2025-01-31 --json spend_p_infinity/orders.json");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "orders.json"));
+  const json& f = j["forecast"];
+  REQUIRE(f.is_object());
+  CHECK(f["calibration_end"] == "2025-01-31");
+  REQUIRE(f["spend_boundary"].is_object());
+  CHECK(f["spend_boundary"]["fitted_model"] == "Gamma-Gamma");
+  CHECK(f["spend_boundary"]["where"] == "p_to_infinity");
+  CHECK(f["spend_boundary"]["description"] == crm::describe(crm::fit_boundary::p_to_infinity));
+  CHECK(f["interval_note"] == "");
+  // The library's fits on the report's calibration summary.
+  crm::rfm_accumulator<double> cal = report_calibration(d / "orders.csv", j);
+  const auto gg = crm::try_fit_gamma_gamma(report_spend_rows(cal), {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(gg);
+  REQUIRE(gg->boundary.where == crm::fit_boundary::p_to_infinity);
+  const auto nested = crm::try_nested_spend_model(*gg);
+  REQUIRE(nested);
+  CHECK(near(f["spend_model"]["q"]["value"].get<double>(), nested->shape, 1e-9));
+  CHECK(near(f["spend_model"]["c"]["value"].get<double>(), nested->scale, 1e-9));
+  CHECK(near(f["spend_model"]["q"]["standard_error"].get<double>(), gg->boundary.nested_r_se, 1e-9));
+  const auto spend_est = crm::try_parameter_estimate(*nested, gg->boundary);
+  REQUIRE(spend_est);
+  const auto tx = crm::try_fit_bg_nbd<double>(crm::compress(cal.model_rows()), {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(tx);
+  REQUIRE(tx->boundary.where == crm::fit_boundary::none);
+  REQUIRE(f["boundary"].is_null());
+  const auto tx_est = crm::try_parameter_estimate(*tx);
+  REQUIRE(tx_est);
+  const crm::clv_horizon<double> h{.periods = 12, .period_length = f["horizon"].get<double>(), .discount_rate = 0.01, .margin = 1.0};
+  const double z = 1.959963984540054;  // scipy.stats.norm.ppf(0.975)
+  REQUIRE(f["top_customers"].size() == 10);
+  for (const json& c : f["top_customers"]) {
+    INFO("customer " << c["customer"]);
+    const crm::rfm_row<double> row{c["frequency"].get<double>(), c["recency"].get<double>(), c["age"].get<double>(), 1.0};
+    const double zbar = row.frequency > 0 ? c["average_spend"].get<double>() : 0.0;
+    REQUIRE(c["clv_interval"].is_object());
+    // (1) the library's CLV interval on the same two estimates
+    const auto e = crm::try_customer_lifetime_value_interval(*tx_est, *spend_est, row, zbar, h, {.level = 0.95});
+    REQUIRE(e);
+    CHECK(near(c["clv"].get<double>(), e->estimate, 1e-9));
+    CHECK(near(c["clv_interval"]["lower"].get<double>(), e->lower, 1e-9));
+    CHECK(near(c["clv_interval"]["upper"].get<double>(), e->upper, 1e-9));
+    // (2) by hand: at p -> infinity a repeat customer's spend is her own mean, with no parameter in it
+    // (standard error 0), so CLV = zbar x D(x, t_x, T) and its log-scale half-width is the
+    // transactions' alone, se_D / D, D the discounted expected purchases.
+    if (row.frequency > 0) {
+      const auto tx_only = crm::try_prediction_interval(
+          *tx_est, [&](const auto& t) { return crm::try_customer_lifetime_value(t, row, zbar, h); }, crm::prediction_scale::log);
+      REQUIRE(tx_only);
+      CHECK(near(c["clv"].get<double>(), tx_only->estimate, 1e-12));
+      const double half_width = std::log(c["clv_interval"]["upper"].get<double>() / c["clv_interval"]["lower"].get<double>()) / (2 * z);
+      CHECK(std::abs(half_width / (tx_only->standard_error / tx_only->estimate) - 1) < 1e-6);
+    }
+  }
+  // The whole base's CLV: the library's total on the same estimates, one row per customer.
+  const crm::rfm_accumulator<double> whole = report_whole(d / "orders.csv", j);
+  std::vector<crm::rfm_row<double>> base_rows;
+  std::vector<double> spends;
+  for (const auto& c : whole.rows()) {
+    base_rows.push_back({static_cast<double>(c.frequency), c.recency, c.age, 1.0});
+    spends.push_back(c.frequency > 0 ? c.monetary_value : 0.0);
+  }
+  const auto base = crm::try_customer_lifetime_value_intervals(*tx_est, *spend_est, std::span<const crm::rfm_row<double>>(base_rows),
+                                                               std::span<const double>(spends), h, {.level = 0.95});
+  REQUIRE(base);
+  REQUIRE(f.contains("base_clv"));
+  REQUIRE(f["base_clv"].is_object());
+  CHECK(f["base_clv_customers_left_out"] == 0);
+  CHECK(near(f["base_clv"]["value"].get<double>(), base->total.estimate, 1e-12));
+  CHECK(near(f["base_clv"]["lower"].get<double>(), base->total.lower, 1e-9));
+  CHECK(near(f["base_clv"]["upper"].get<double>(), base->total.upper, 1e-9));
 }
 
 TEST_CASE("crm-report: a Pareto/NBD fit on the homogeneous-death-rate boundary forecasts with the nested model", "[report]") {
