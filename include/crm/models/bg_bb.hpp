@@ -339,7 +339,7 @@ T bb_nested_row_ll(T v0, T v1, T v2, T v3, count_t x_, count_t tx_, count_t n_, 
   const auto purchase_at = [&](T j) {
     side s;
     if constexpr (BetaP) {
-      s.l = bb_lbeta(v0 + x, v1 + j) - lb_ab;
+      s.l = bb_log_beta_ratio(v0, v1, x_, static_cast<count_t>(j), lb_ab);  // (ratios far out: the limit's digits)
       if (g_on) {
         s.psi_b = quiet_digamma(v1 + j), s.psi_ab = quiet_digamma(v0 + v1 + x + j);
         s.d0 = quiet_digamma(v0 + x) - s.psi_ab - base_a;
@@ -406,7 +406,7 @@ T bb_nested_row_ll(T v0, T v1, T v2, T v3, count_t x_, count_t tx_, count_t n_, 
     const side s = purchase_at(n - x);
     T l = s.l, d2 = 0, d3 = 0, c1 = 0;
     if constexpr (Drop == bb_dropout::beta) {
-      l += bb_lbeta(v2, v3 + n) - lb_gd;
+      l += bb_log_beta_ratio(v2, v3, 0, n_, lb_gd);
       if (g_on) {
         const T psi_gdn = quiet_digamma(v2 + v3 + n);
         d2 = quiet_digamma(v2) - psi_gdn - base_g;
@@ -425,7 +425,8 @@ T bb_nested_row_ll(T v0, T v1, T v2, T v3, count_t x_, count_t tx_, count_t n_, 
       side s = purchase_at(tx - x);
       T ld = 0, psi_d = 0, psi_gd1 = 0, psi_g1 = 0;
       if constexpr (Drop == bb_dropout::beta) {
-        ld = bb_lbeta(v2 + T(1), v3 + tx) - lb_gd;
+        ld = v2 + v3 >= T(bb_ratio_sum_from) ? bb_log_beta_ratio(v2, v3, 0, tx_, lb_gd) + std::log(v2 / (v2 + v3 + tx))
+                                              : bb_lbeta(v2 + T(1), v3 + tx) - lb_gd;
         if (g_on) psi_d = quiet_digamma(v3 + tx), psi_gd1 = quiet_digamma(v2 + v3 + T(1) + tx), psi_g1 = quiet_digamma(v2 + T(1));
       } else {
         ld = lu - (tx + T(1)) * l1u;
@@ -726,12 +727,33 @@ struct bb_nested_fit {
   parameter_covariance covariance{};
 };
 
+/// Where the side of a BG/BB point is headed (bb_purchase_side, bb_dropout_side, below).
+enum class bb_side { interior, homogeneous, extreme, two_point };
+[[nodiscard]] inline bb_side bb_purchase_side(const vec<4>& v) noexcept;
+[[nodiscard]] inline bb_side bb_dropout_side(const vec<4>& v) noexcept;
+
+/// A nested BG/BB fit's estimate on a limit of its own: a Beta's sum at least bg_bb_nested_limit_sum, or a share or
+/// probability within bg_bb_nested_limit_share of 0 or 1 (far beyond the thresholds of a point, bb_purchase_side).
+inline constexpr double bg_bb_nested_limit_sum = 1e6;
+inline constexpr double bg_bb_nested_limit_share = 1e-6;
+/// Where a nested fit that failed was headed: its optimizer's last point as the BG/BB corner it stands for
+/// (the boundary's own side, and the side the nested model left free classified as bb_purchase_side /
+/// bb_dropout_side do: a probability p within 1e-3 of 1 is extreme (p -> 1), theta within 1e-3 of 0 extreme (nobody
+/// drops out)), and the nested ln L there (the limit of the full likelihood). `have` false: no such point
+/// (the fit converged, or stopped before one: interrupted, max_iterations, not finite).
+struct bb_nested_runoff {
+  bool have = false;
+  bb_side purchase = bb_side::interior, dropout = bb_side::interior;
+  double log_likelihood = 0.0;
+};
+
 /// Fits a nested BG/BB model by fit_positive over (alpha, beta) [no_dropout], (alpha, beta, theta/(1-theta))
 /// [homogeneous_dropout] or (p/(1-p), gamma, delta) [homogeneous_purchase]; a probability's SE and its
 /// rows of the covariance by the delta method, d v / d odds = (1-v)^2. Errors: the fit's (not_converged, not_identifiable: e.g. a
-/// probability running to 0 or 1).
+/// probability running to 0 or 1); then `runoff` (optional) receives where its optimizer was headed.
 template <std::floating_point T, bb_nested_kind Kind>
-[[nodiscard]] result<bb_nested_fit> fit_bb_nested(std::span<const discrete_row<T>> rows, const fit_options& opt, const char* name) {
+[[nodiscard]] result<bb_nested_fit> fit_bb_nested(std::span<const discrete_row<T>> rows, const fit_options& opt, const char* name,
+                                                  bb_nested_runoff* runoff = nullptr) {
   constexpr std::size_t N = Kind == bb_nested_kind::no_dropout ? 2 : 3;
   constexpr bool beta_p = Kind != bb_nested_kind::homogeneous_purchase;
   constexpr bb_dropout drop = Kind == bb_nested_kind::no_dropout            ? bb_dropout::none
@@ -761,8 +783,54 @@ template <std::floating_point T, bb_nested_kind Kind>
   vec<N> start{};
   start.fill(1.0);
   if constexpr (Kind == bb_nested_kind::homogeneous_dropout) start[2] = 0.25;
-  const result<positive_fit<N>> f = fit_positive<N>(nll, start, customers, opt, name);
-  if (!f) return f.error();
+  vec<N> at{};
+  bool have_at = false;
+  const auto last_point = [&at, &have_at](const vec<N>& th) -> error_info {
+    at = th, have_at = true;
+    return {};
+  };
+  convergence last{};
+  const result<positive_fit<N>> f = fit_positive<N>(nll, start, customers, opt, name, last_point, &last);
+  // the BG/BB corner a nested point stands for: the boundary's own side, the free side by its thresholds
+  const auto runoff_at = [&nll](const vec<N>& v) {
+    vec<N> g{};
+    bb_nested_runoff r;
+    r.log_likelihood = -nll(v, g);
+    r.have = std::isfinite(r.log_likelihood);
+    if constexpr (Kind == bb_nested_kind::homogeneous_purchase) {
+      r.purchase = 1.0 / (1.0 + v[0]) < bg_bb_no_dropout_check ? bb_side::extreme : bb_side::homogeneous;  // 1 - p < 1e-3
+      r.dropout = bb_dropout_side({1.0, 1.0, v[1], v[2]});
+    } else {
+      r.purchase = bb_purchase_side({v[0], v[1], 1.0, 1.0});
+      if constexpr (Kind == bb_nested_kind::no_dropout)
+        r.dropout = bb_side::extreme;
+      else
+        r.dropout = v[2] / (1.0 + v[2]) < bg_bb_no_dropout_check ? bb_side::extreme : bb_side::homogeneous;
+    }
+    return r;
+  };
+  if (!f) {
+    if (runoff != nullptr && have_at && last.reason != stop_reason::max_iterations && f.error().code != errc::not_finite) *runoff = runoff_at(at);
+    return f.error();
+  }
+  // A converged nested fit whose free side is far out on a limit of its own (a Beta's sum >= 1e6, a share or
+  // probability within 1e-6 of 0 or 1) has no estimate: the optimizer stopped where ln L is flat to its
+  // tolerance on the way to a corner (the tiny data sets: the Beta-Bernoulli at alpha + beta = 1e8 on the way to
+  // the binomial). Refused as a failed fit that ran there.
+  {
+    const vec<N>& v = f->theta;
+    const auto far = [](double a, double b) { return a + b >= bg_bb_nested_limit_sum || b / (a + b) < bg_bb_nested_limit_share; };
+    bool limit = false;
+    if constexpr (Kind == bb_nested_kind::homogeneous_purchase)
+      limit = 1.0 / (1.0 + v[0]) < bg_bb_nested_limit_share || v[1] + v[2] >= bg_bb_nested_limit_sum ||
+              v[1] / (v[1] + v[2]) < bg_bb_nested_limit_share;
+    else
+      limit = far(v[0], v[1]) || (Kind == bb_nested_kind::homogeneous_dropout && v[2] / (1.0 + v[2]) < bg_bb_nested_limit_share);
+    if (limit) {
+      if (runoff != nullptr) *runoff = runoff_at(v);
+      return error_info{errc::not_identifiable, name, "parameters", "the nested fit's estimate is on a limit of its own"};
+    }
+  }
   bb_nested_fit out;
   out.log_likelihood = f->log_likelihood;
   out.report = f->report;
@@ -779,12 +847,13 @@ template <std::floating_point T, bb_nested_kind Kind>
     out.where = fit_boundary::bb_no_dropout;
     out.alpha = f->theta[0], out.beta = f->theta[1], out.alpha_se = f->standard_errors[0], out.beta_se = f->standard_errors[1];
     // d ln L / d theta at 0: sum_i B(a+x, b+t_x-x+i) / B(a+x, b+n-x) - n
-    const T a = static_cast<T>(out.alpha), b = static_cast<T>(out.beta);
+    const T a = static_cast<T>(out.alpha), b = static_cast<T>(out.beta), lb = bb_lbeta(a, b);
     for (const discrete_row<T>& c : rows) {
-      const T x = static_cast<T>(c.frequency), tx = static_cast<T>(c.recency), n = static_cast<T>(c.periods);
-      const T alive = bb_lbeta(a + x, b + n - x);
+      const count_t x = c.frequency;
+      const T n = static_cast<T>(c.periods);
+      const T alive = bb_log_beta_ratio(a, b, x, c.periods - x, lb);
       T s = 0;
-      for (count_t i = 0; i < c.periods - c.recency; ++i) s += std::exp(bb_lbeta(a + x, b + tx - x + static_cast<T>(i)) - alive);
+      for (count_t i = 0; i < c.periods - c.recency; ++i) s += std::exp(bb_log_beta_ratio(a, b, x, c.recency - x + i, lb) - alive);
       score += c.weight * (s - n);
     }
   } else {
@@ -851,7 +920,6 @@ template <std::floating_point T>
 /// -> 0: nobody drops out; gamma, delta -> infinity: one theta for all; gamma, delta -> 0: every theta 0 or 1).
 /// Thresholds: a sum of 100 or more (bg_bb_ridge_check_scale) or below 1e-2 (bg_bb_two_point_check), a
 /// share below 1e-3 (bg_bb_no_dropout_check).
-enum class bb_side { interior, homogeneous, extreme, two_point };
 inline constexpr double bg_bb_two_point_check = 1e-2;
 /// The Beta of p: extreme is beta/(alpha+beta) -> 0 (p -> 1).
 [[nodiscard]] inline bb_side bb_purchase_side(const vec<4>& v) noexcept {
@@ -871,37 +939,55 @@ inline constexpr double bg_bb_two_point_check = 1e-2;
 }
 /// The error detail of a corner, a point headed for a limit that no nested model names (indexed by
 /// bb_purchase_side, bb_dropout_side); nullptr for an interior point and for the three boundaries, whose nested
-/// fits are compared (a fit that ran there and was not named keeps the optimizer's error). The binomial corner
-/// has its nested fit too; a fit that ran there and was not named says so.
-[[nodiscard]] inline const char* bb_corner_detail(bb_side purchase, bb_side dropout) noexcept {
-#define CRM_BB_CORNER "the optimizer ran to a corner of the parameter space, a limit the fit does not name: "
+/// fits are compared. The binomial corner has its nested fit too; a fit that ran there and was not named says so.
+/// `via_nested`: the corner where a failed nested fit ran (bb_nested_runoff), more likely than the optimizer's
+/// point; the detail says so, and is nullptr at the binomial corner too (its closed-form fit is compared only
+/// where the optimizer's point is).
+[[nodiscard]] inline const char* bb_corner_detail(bb_side purchase, bb_side dropout, bool via_nested = false) noexcept {
 #define CRM_BB_P1 "alpha, beta -> infinity (one transaction probability for all)"
 #define CRM_BB_P2 "beta/(alpha+beta) -> 0 (p -> 1: every active customer transacts at every opportunity)"
 #define CRM_BB_P3 "alpha, beta -> 0 (every transaction probability 0 or 1)"
 #define CRM_BB_D1 "gamma, delta -> infinity (one drop-out probability for all)"
 #define CRM_BB_D2 "gamma/(gamma+delta) -> 0 (nobody drops out)"
 #define CRM_BB_D3 "gamma, delta -> 0 (every drop-out probability 0 or 1)"
-  static constexpr const char* table[4][4] = {
-      // purchase interior: the drop-out side alone
-      {nullptr, nullptr, nullptr, CRM_BB_CORNER CRM_BB_D3},
-      // alpha, beta -> infinity
-      {nullptr, CRM_BB_CORNER CRM_BB_P1 " with " CRM_BB_D1, "the optimizer ran to the corner " CRM_BB_P1 " with " CRM_BB_D2 " (the binomial), but the binomial is not the "
-                                                              "supremum there (less likely than the point, or a way out of the corner raises the likelihood)",
-       CRM_BB_CORNER CRM_BB_P1 " with " CRM_BB_D3},
-      // p -> 1
-      {CRM_BB_CORNER CRM_BB_P2, CRM_BB_CORNER CRM_BB_P2 " with " CRM_BB_D1, CRM_BB_CORNER CRM_BB_P2 " with " CRM_BB_D2,
-       CRM_BB_CORNER CRM_BB_P2 " with " CRM_BB_D3},
-      // alpha, beta -> 0
-      {CRM_BB_CORNER CRM_BB_P3, CRM_BB_CORNER CRM_BB_P3 " with " CRM_BB_D1, CRM_BB_CORNER CRM_BB_P3 " with " CRM_BB_D2,
-       CRM_BB_CORNER CRM_BB_P3 " with " CRM_BB_D3}};
-#undef CRM_BB_CORNER
+#define CRM_BB_CORNERS(PREFIX, BINOMIAL)                                                                                     \
+  {{nullptr, nullptr, nullptr, PREFIX CRM_BB_D3},                                                                            \
+   {nullptr, PREFIX CRM_BB_P1 " with " CRM_BB_D1, BINOMIAL, PREFIX CRM_BB_P1 " with " CRM_BB_D3},                            \
+   {PREFIX CRM_BB_P2, PREFIX CRM_BB_P2 " with " CRM_BB_D1, PREFIX CRM_BB_P2 " with " CRM_BB_D2, PREFIX CRM_BB_P2 " with " CRM_BB_D3}, \
+   {PREFIX CRM_BB_P3, PREFIX CRM_BB_P3 " with " CRM_BB_D1, PREFIX CRM_BB_P3 " with " CRM_BB_D2, PREFIX CRM_BB_P3 " with " CRM_BB_D3}}
+  // rows: purchase interior (the drop-out side alone), alpha, beta -> infinity, p -> 1, alpha, beta -> 0
+  static constexpr const char* table[4][4] = CRM_BB_CORNERS(
+      "the optimizer ran to a corner of the parameter space, a limit the fit does not name: ",
+      "the optimizer ran to the corner " CRM_BB_P1 " with " CRM_BB_D2 " (the binomial), but the binomial is not the "
+      "supremum there (less likely than the point, or a way out of the corner raises the likelihood)");
+  static constexpr const char* nested[4][4] = CRM_BB_CORNERS(
+      "the likelihood rises toward a corner of the parameter space (where the fit nested at a boundary ran, more likely "
+      "than the optimizer's point), a limit the fit does not name: ",
+      nullptr);
+#undef CRM_BB_CORNERS
 #undef CRM_BB_P1
 #undef CRM_BB_P2
 #undef CRM_BB_P3
 #undef CRM_BB_D1
 #undef CRM_BB_D2
 #undef CRM_BB_D3
-  return table[static_cast<int>(purchase)][static_cast<int>(dropout)];
+  return (via_nested ? nested : table)[static_cast<int>(purchase)][static_cast<int>(dropout)];
+}
+/// The error detail of a point on one of the three boundaries (bb_no_dropout, bb_homogeneous_dropout,
+/// bb_homogeneous_purchase, by bb_purchase_side and bb_dropout_side) whose nested fit gives no estimate to name
+/// there; nullptr elsewhere.
+[[nodiscard]] inline const char* bb_boundary_failed_detail(bb_side purchase, bb_side dropout) noexcept {
+#define CRM_BB_WHY "gives no estimate that is the supremum (it failed, or is less likely than the optimizer's point, or a way out of the boundary raises the likelihood): no estimate"
+  if (purchase == bb_side::interior && dropout == bb_side::extreme)
+    return "the optimizer ran to the boundary gamma/(gamma+delta) -> 0 (nobody drops out), but the nested fit there (the Beta-Bernoulli) " CRM_BB_WHY;
+  if (purchase == bb_side::interior && dropout == bb_side::homogeneous)
+    return "the optimizer ran to the boundary gamma, delta -> infinity (one drop-out probability for all), but the nested fit there "
+           "(the Beta-Bernoulli with a common drop-out probability) " CRM_BB_WHY;
+  if (purchase == bb_side::homogeneous && dropout == bb_side::interior)
+    return "the optimizer ran to the boundary alpha, beta -> infinity (one transaction probability for all), but the nested fit there "
+           "(crm::beta_geometric_bernoulli) " CRM_BB_WHY;
+#undef CRM_BB_WHY
+  return nullptr;
 }
 }  // namespace detail
 
@@ -926,7 +1012,11 @@ inline constexpr double bg_bb_two_point_check = 1e-2;
  * one, or no opportunity at all (`errc::not_identifiable`); invalid options;
  * `errc::not_converged`; `errc::not_identifiable` when the Hessian is not positive definite; a failed fit
  * that ran to a corner with no nested model (p -> 1; every p or theta 0 or 1; two limits at once):
- * `errc::not_identifiable` on "alpha" or "gamma", the detail naming the corner (detail::bb_corner_detail).
+ * `errc::not_identifiable` on "alpha" or "gamma", the detail naming the corner (detail::bb_corner_detail); a
+ * failed fit on one of the three boundaries whose nested fit ran to such a corner of its own, at least as likely as
+ * the optimizer's point: the same, naming that corner ("the likelihood rises toward a corner ..."); else on one of
+ * the three boundaries with no nested estimate to name: `errc::not_identifiable`, "the optimizer ran to the
+ * boundary ..." (detail::bb_boundary_failed_detail). Never the optimizer's error at a boundary.
  */
 template <std::floating_point T>
 [[nodiscard]] result<fit_result<bg_bb<T>>> try_fit_bg_bb(std::span<const discrete_row<T>> rows,
@@ -1041,10 +1131,31 @@ template <std::floating_point T>
   // A failed fit that ran to a corner (two limits at once, or p -> 1, or every p or theta 0 or 1) fails with
   // an error naming the corner, not the optimizer's (detail::bb_corner_detail).
   const detail::bb_side purchase_side = detail::bb_purchase_side(point), dropout_side = detail::bb_dropout_side(point);
+  // Where the failed nested fits ran (detail::bb_nested_runoff), filled in below.
+  std::array<detail::bb_nested_runoff, 3> runoff{};
   const auto unnamed = [&]() -> result<fit_result<bg_bb<T>>> {
-    if (!f)
-      if (const char* corner = detail::bb_corner_detail(purchase_side, dropout_side))
-        return error_info{errc::not_identifiable, name, purchase_side != detail::bb_side::interior ? "alpha" : "gamma", corner};
+    if (f) return plain();
+    const auto field = [](detail::bb_side purchase) { return purchase != detail::bb_side::interior ? "alpha" : "gamma"; };
+    // A nested fit that ran to a corner of its own at least as likely as the optimizer's point: the likelihood
+    // rises toward that corner (three of the tiny data sets of tests/bg_bb_boundary_test.cpp: before 2026-12-06
+    // the optimizer's error). Named when the point is on no corner, or more likely than the point at the binomial
+    // corner (whose own detail says only that the binomial is not the supremum); else the point's corner.
+    const detail::bb_nested_runoff* up = nullptr;
+    for (const detail::bb_nested_runoff& r : runoff)
+      if (r.have && detail::bb_corner_detail(r.purchase, r.dropout, true) != nullptr && r.log_likelihood >= ll_point - tol &&
+          (up == nullptr || r.log_likelihood > up->log_likelihood))
+        up = &r;
+    const auto rises = [&]() -> error_info {
+      return {errc::not_identifiable, name, field(up->purchase), detail::bb_corner_detail(up->purchase, up->dropout, true)};
+    };
+    const bool at_binomial = purchase_side == detail::bb_side::homogeneous && dropout_side == detail::bb_side::extreme;
+    if (at_binomial && up != nullptr && up->log_likelihood > ll_point + tol) return rises();
+    if (const char* corner = detail::bb_corner_detail(purchase_side, dropout_side))
+      return error_info{errc::not_identifiable, name, field(purchase_side), corner};
+    if (up != nullptr) return rises();
+    // On one of the three boundaries with no nested estimate to name there: say so, not the optimizer's error.
+    if (const char* why = detail::bb_boundary_failed_detail(purchase_side, dropout_side))
+      return error_info{errc::not_identifiable, name, field(purchase_side), why};
     return plain();
   };
   // The binomial corner (alpha, beta -> infinity, gamma/(gamma+delta) -> 0), where every other nested fit runs
@@ -1059,9 +1170,11 @@ template <std::floating_point T>
   // purchase probability. The most likely of those whose heterogeneity score is <= 0 (a local maximum of
   // the full likelihood) is the candidate; one with a score > 0 says a better interior point exists, and
   // the optimizer starts again from its direction (scale bg_bb_ridge_scale).
-  const result<detail::bb_nested_fit> nd = detail::fit_bb_nested<T, detail::bb_nested_kind::no_dropout>(rows, nested_options, name);
-  const result<detail::bb_nested_fit> hd = detail::fit_bb_nested<T, detail::bb_nested_kind::homogeneous_dropout>(rows, nested_options, name);
-  const result<detail::bb_nested_fit> hp = detail::fit_bb_nested<T, detail::bb_nested_kind::homogeneous_purchase>(rows, nested_options, name);
+  const result<detail::bb_nested_fit> nd = detail::fit_bb_nested<T, detail::bb_nested_kind::no_dropout>(rows, nested_options, name, &runoff[0]);
+  const result<detail::bb_nested_fit> hd =
+      detail::fit_bb_nested<T, detail::bb_nested_kind::homogeneous_dropout>(rows, nested_options, name, &runoff[1]);
+  const result<detail::bb_nested_fit> hp =
+      detail::fit_bb_nested<T, detail::bb_nested_kind::homogeneous_purchase>(rows, nested_options, name, &runoff[2]);
   const result<detail::bb_nested_fit>* best = nullptr;
   for (const result<detail::bb_nested_fit>* c : {&nd, &hd, &hp})
     if (*c && (best == nullptr || (*c)->log_likelihood > (*best)->log_likelihood)) best = c;
