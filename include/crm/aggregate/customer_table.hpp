@@ -573,11 +573,13 @@ class customer_table {
     k ^= k >> 33;
     return k;
   }
-  // The smallest multiple of 16 (at least 16) that is at most 3/4 full with n + 1 entries.
-  [[nodiscard]] static std::size_t fit(std::size_t n) noexcept {
-    const std::size_t cap = (n + 1) + (n + 1) / 3 + 1;
-    return std::max<std::size_t>(16, (cap + 15) / 16 * 16);
+  // A part's size in slots: `cap` rounded up to a multiple of 16, at least 16 (the 4-slot groups of
+  // probe_groups never run past a part).
+  [[nodiscard]] static constexpr std::size_t rounded_part(std::size_t cap) noexcept {
+    return (std::max<std::size_t>(cap, 16) + 15) / 16 * 16;
   }
+  // The smallest multiple of 16 (at least 16) that is at most 3/4 full with n + 1 entries.
+  [[nodiscard]] static std::size_t fit(std::size_t n) noexcept { return rounded_part((n + 1) + (n + 1) / 3 + 1); }
   [[nodiscard]] static constexpr std::size_t limit_of(std::size_t cap) noexcept { return cap - cap / 4; }
   // Slots for a part expected to get `per` customers: a part's count is about Poisson(per), so four
   // standard deviations (and 16) above it leave every one of up to 1,024 parts within its room.
@@ -717,7 +719,7 @@ class customer_table {
   // Moves part p into an array of its own of `cap` slots (its share of arena_, if any, stays unused
   // until the next rebuild).
   void rehash(part& p, std::size_t cap) {
-    cap = (std::max<std::size_t>(cap, 16) + 15) / 16 * 16;  // a multiple of 16 (of 4: probe_groups)
+    cap = rounded_part(cap);
     std::vector<slot, detail::huge_page_allocator<slot>> old = std::move(p.own);
     slot* from = p.base;
     const std::size_t from_cap = p.cap;
@@ -755,7 +757,7 @@ class customer_table {
     std::size_t total = 0;
     for (std::size_t q = 0; q < n; ++q) {
       part& p = parts_[q];
-      p.cap = (std::max<std::size_t>(cap_of(q, count[q]), 16) + 15) / 16 * 16;  // a multiple of 16, as in rehash
+      p.cap = rounded_part(cap_of(q, count[q]));
       p.limit = limit_of(p.cap);
       p.offset = total;
       total += p.cap;

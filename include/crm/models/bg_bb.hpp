@@ -783,14 +783,9 @@ template <std::floating_point T, bb_nested_kind Kind>
   vec<N> start{};
   start.fill(1.0);
   if constexpr (Kind == bb_nested_kind::homogeneous_dropout) start[2] = 0.25;
-  vec<N> at{};
-  bool have_at = false;
-  const auto last_point = [&at, &have_at](const vec<N>& th) -> error_info {
-    at = th, have_at = true;
-    return {};
-  };
+  last_point_seen<N> last_point;
   convergence last{};
-  const result<positive_fit<N>> f = fit_positive<N>(nll, start, customers, opt, name, last_point, &last);
+  const result<positive_fit<N>> f = fit_positive<N>(nll, start, customers, opt, name, last_point.callback(), &last);
   // the BG/BB corner a nested point stands for: the boundary's own side, the free side by its thresholds
   const auto runoff_at = [&nll](const vec<N>& v) {
     vec<N> g{};
@@ -810,7 +805,8 @@ template <std::floating_point T, bb_nested_kind Kind>
     return r;
   };
   if (!f) {
-    if (runoff != nullptr && have_at && last.reason != stop_reason::max_iterations && f.error().code != errc::not_finite) *runoff = runoff_at(at);
+    if (runoff != nullptr && last_point.seen && last.reason != stop_reason::max_iterations && f.error().code != errc::not_finite)
+      *runoff = runoff_at(last_point.at);
     return f.error();
   }
   // A converged nested fit whose free side is far out on a limit of its own (a Beta's sum >= 1e6, a share or
@@ -1047,15 +1043,11 @@ template <std::floating_point T>
     for (std::size_t i = 0; i < 4; ++i) grad[i] = -static_cast<double>(acc[i]);
     return -static_cast<double>(ll);
   };
-  // the optimizer's last point when the fit fails (fit_positive passes it here before its error)
-  detail::vec<4> at{};
-  bool have_at = false;
-  const auto last_point = [&at, &have_at](const detail::vec<4>& th) -> error_info {
-    at = th, have_at = true;
-    return {};
-  };
+  detail::last_point_seen<4> last_point;
   convergence last{};
-  const result<detail::positive_fit<4>> f = detail::fit_positive<4>(nll, {1.0, 1.0, 1.0, 1.0}, customers, options, name, last_point, &last);
+  const result<detail::positive_fit<4>> f =
+      detail::fit_positive<4>(nll, {1.0, 1.0, 1.0, 1.0}, customers, options, name, last_point.callback(), &last);
+  const detail::vec<4>& at = last_point.at;
   const auto make = [](const detail::vec<4>& v) {
     return bg_bb<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
@@ -1070,7 +1062,7 @@ template <std::floating_point T>
   // no stationary point; with a penalizer never (it keeps the parameters inside). An ordinary fit (the
   // donations', at alpha + beta 2.0, gamma + delta 3.4) costs nothing more.
   if (options.penalizer != 0.0 || last.reason == stop_reason::interrupted) return plain();
-  if (!f && (!have_at || f.error().code == errc::not_finite || last.reason == stop_reason::max_iterations)) return plain();
+  if (!f && (!last_point.seen || f.error().code == errc::not_finite || last.reason == stop_reason::max_iterations)) return plain();
   const detail::vec<4> point = f ? f->theta : at;
   const bool toward = point[0] + point[1] >= detail::bg_bb_ridge_check_scale || point[2] + point[3] >= detail::bg_bb_ridge_check_scale ||
                       point[2] / (point[2] + point[3]) < detail::bg_bb_no_dropout_check;

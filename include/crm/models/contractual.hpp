@@ -1129,17 +1129,12 @@ template <std::floating_point T, std::size_t N>
   vec<N> start{};
   start.fill(1.0);
   const double customers = static_cast<double>(d.customers);
-  // the optimizer's last point when the fit fails (fit_positive passes it here before its error)
-  vec<N> at{};
-  bool have_at = false;
-  const auto last_point = [&at, &have_at](const vec<N>& th) -> error_info {
-    at = th, have_at = true;
-    return {};
-  };
+  last_point_seen<N> last_point;
+  const vec<N>& at = last_point.at;
   convergence last{};
   std::array<bool, N> in_own_unit{};
   in_own_unit[0] = in_own_unit[1] = true;
-  result<positive_fit<N>> f = fit_positive<N>(nll, start, customers, opt, name, last_point, &last, in_own_unit);
+  result<positive_fit<N>> f = fit_positive<N>(nll, start, customers, opt, name, last_point.callback(), &last, in_own_unit);
   const auto plain = [&f]() -> result<contract_fit<N>> {
     if (!f) return f.error();
     contract_fit<N> out;
@@ -1147,7 +1142,7 @@ template <std::floating_point T, std::size_t N>
     return out;
   };
   if (opt.penalizer != 0.0 || last.reason == stop_reason::interrupted) return plain();
-  if (!f && (!have_at || f.error().code == errc::not_finite)) return plain();
+  if (!f && (!last_point.seen || f.error().code == errc::not_finite)) return plain();
   if (f && !f->function_change_stop && f->theta[0] + f->theta[1] < contract_ridge_check_scale &&
       !(N == 3 && f->theta[N - 1] >= contract_valley_check_shape))
     return plain();

@@ -382,6 +382,20 @@ template <class Model, std::size_t N, class Make>
   return out;
 }
 
+/// The optimizer's last point when a fit fails: fit_positive passes it to callback() (as its
+/// `boundary` argument, which then names no boundary) before its error, for the caller to diagnose.
+template <std::size_t N>
+struct last_point_seen {
+  vec<N> at{};
+  bool seen = false;
+  [[nodiscard]] auto callback() noexcept {
+    return [this](const vec<N>& theta) -> error_info {
+      at = theta, seen = true;
+      return {};
+    };
+  }
+};
+
 /**
  * The maximum-likelihood fit shared by every model with N positive parameters.
  * `nll(theta, grad)` returns the total (weighted, unpenalised) negative log-likelihood and writes
