@@ -257,28 +257,30 @@ os.sched_setaffinity(0, set(range(os.cpu_count())))
 
 
 # ---- library timings: one thread pinned to core 0, two threads on both cores ----
-def bench(path, threads, pin):
+def bench(path, threads, pin, suffix=""):
     cmd = ([] if not pin else ["taskset", "-c", "0"]) + [
-        path, "--benchmark_filter=^(%s)/threads:%d/" % ("|".join(only), threads), "--benchmark_format=json",
+        path, "--benchmark_filter=^(%s)%s/threads:%d/" % ("|".join(only), suffix, threads), "--benchmark_format=json",
         "--benchmark_repetitions=%d" % args.reps] + (["--benchmark_report_aggregates_only=true"] if args.reps > 1 else []) + [
         "--benchmark_min_time=0.05"]
     out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
     res = {"vector_math": out["context"].get("vector_math", "?")}
     for b in out["benchmarks"]:
         if b.get("aggregate_name") == "median" or (args.reps == 1 and b.get("run_type") == "iteration"):
-            res[b["run_name"].split("/")[0]] = (b["real_time"], b["cpu_time"])
+            res[b["run_name"].split("/")[0].split("@")[0]] = (b["real_time"], b["cpu_time"])
     return res
 
 
 for label, path in builds:
     lib1 = bench(path, 1, True)
     lib2 = bench(path, 2, False)
+    lib2p = bench(path, 2, False, "@pool")  # the second thread's part on a crm::thread_pool kept between calls
     print("\n--- build %s: library vector math %s; load average at the start of the NumPy timings: %s, now: %s" %
           (label, lib1["vector_math"], " ".join(load_before), " ".join(open("/proc/loadavg").read().split()[:3])))
     print("medians of %d runs, ms: wall (CPU of the whole process); NumPy on one core, timed once for every build" % args.reps)
-    print("| prediction | NumPy/SciPy | crm, 1 thread | crm, 2 threads | NumPy / crm 1 thread, wall (CPU) | 1 thread / 2 threads, wall |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| prediction | NumPy/SciPy | crm, 1 thread | crm, 2 threads | NumPy / crm 1 thread, wall (CPU) | 1 thread / 2 threads, wall |"
+          " crm, 2 threads, pool | 1 thread / 2 threads, pool, wall |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in only:
-        n, a, b = np_times[COLUMNAR.get(name, name)], lib1[name], lib2[name]
-        print("| %s | %.1f (%.1f) | %.2f (%.2f) | %.2f (%.2f) | %.1f× (%.1f×) | %.2f× |" %
-              (CASES[name][0], n[0], n[1], a[0], a[1], b[0], b[1], n[0] / a[0], n[1] / a[1], a[0] / b[0]))
+        n, a, b, c = np_times[COLUMNAR.get(name, name)], lib1[name], lib2[name], lib2p[name]
+        print("| %s | %.1f (%.1f) | %.2f (%.2f) | %.2f (%.2f) | %.1f× (%.1f×) | %.2f× | %.2f (%.2f) | %.2f× |" %
+              (CASES[name][0], n[0], n[1], a[0], a[1], b[0], b[1], n[0] / a[0], n[1] / a[1], a[0] / b[0], c[0], c[1], a[0] / c[0]))

@@ -27,6 +27,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -135,81 +136,86 @@ const spend_cols& gg_cols() {
 }
 
 /// Every prediction, by name: fills `out` (1M values) with `threads` threads.
-using prediction = std::function<bool(std::span<double>, unsigned)>;
+using prediction = std::function<bool(std::span<double>, const crm::batch_options&)>;
 const std::map<std::string, prediction>& predictions() {
   static const std::map<std::string, prediction> p = {
-      {"bg_alive", [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(bg, bg_rows(), o, {th})); }},
+      {"bg_alive", [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_probability_alive(bg, bg_rows(), o, th)); }},
       {"bg_expected",
-       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_conditional_expected_purchases(bg, bg_rows(), horizon_weeks, o, {th})); }},
-      {"bg_pmf", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_probability_of_purchases(bg, bg_pairs().n, bg_pairs().t, o, {th}));
+       [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_conditional_expected_purchases(bg, bg_rows(), horizon_weeks, o, th)); }},
+      {"bg_pmf", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_probability_of_purchases(bg, bg_pairs().n, bg_pairs().t, o, th));
        }},
       {"bg_clv",
-       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_customer_lifetime_value(bg, bg_rows(), spend(), year, o, {th})); }},
-      {"mbg_alive", [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(mbg, mbg_rows(), o, {th})); }},
-      {"mbg_expected", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_conditional_expected_purchases(mbg, mbg_rows(), horizon_weeks, o, {th}));
+       [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_customer_lifetime_value(bg, bg_rows(), spend(), year, o, th)); }},
+      {"mbg_alive", [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_probability_alive(mbg, mbg_rows(), o, th)); }},
+      {"mbg_expected", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_conditional_expected_purchases(mbg, mbg_rows(), horizon_weeks, o, th));
        }},
-      {"mbg_pmf", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_probability_of_purchases(mbg, mbg_pairs().n, mbg_pairs().t, o, {th}));
+      {"mbg_pmf", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_probability_of_purchases(mbg, mbg_pairs().n, mbg_pairs().t, o, th));
        }},
-      {"pn_alive", [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(pn, pn_rows(), o, {th})); }},
+      {"pn_alive", [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_probability_alive(pn, pn_rows(), o, th)); }},
       {"pn_expected",
-       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_conditional_expected_purchases(pn, pn_rows(), horizon_weeks, o, {th})); }},
-      {"pn_pmf", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_probability_of_purchases(pn, pn_pairs().n, pn_pairs().t, o, {th}));
+       [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_conditional_expected_purchases(pn, pn_rows(), horizon_weeks, o, th)); }},
+      {"pn_pmf", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_probability_of_purchases(pn, pn_pairs().n, pn_pairs().t, o, th));
        }},
       {"pn_clv",
-       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_customer_lifetime_value(pn, pn_rows(), spend(), year, o, {th})); }},
-      {"bg_alive_cols", [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(bg, cols_of(bg_rows()).view(), o, {th})); }},
+       [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_customer_lifetime_value(pn, pn_rows(), spend(), year, o, th)); }},
+      {"bg_alive_cols", [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_probability_alive(bg, cols_of(bg_rows()).view(), o, th)); }},
       {"mbg_alive_cols",
-       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(mbg, cols_of(mbg_rows()).view(), o, {th})); }},
-      {"pn_alive_cols", [](std::span<double> o, unsigned th) { return bool(crm::try_batch_probability_alive(pn, cols_of(pn_rows()).view(), o, {th})); }},
-      {"bg_expected_cols", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_conditional_expected_purchases(bg, cols_of(bg_rows()).view(), horizon_weeks, o, {th}));
+       [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_probability_alive(mbg, cols_of(mbg_rows()).view(), o, th)); }},
+      {"pn_alive_cols", [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_probability_alive(pn, cols_of(pn_rows()).view(), o, th)); }},
+      {"bg_expected_cols", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_conditional_expected_purchases(bg, cols_of(bg_rows()).view(), horizon_weeks, o, th));
        }},
       {"mbg_clv",
-       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_customer_lifetime_value(mbg, mbg_rows(), spend(), year, o, {th})); }},
-      {"pn_expected_cols", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_conditional_expected_purchases(pn, cols_of(pn_rows()).view(), horizon_weeks, o, {th}));
+       [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_customer_lifetime_value(mbg, mbg_rows(), spend(), year, o, th)); }},
+      {"pn_expected_cols", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_conditional_expected_purchases(pn, cols_of(pn_rows()).view(), horizon_weeks, o, th));
        }},
-      {"bg_clv_cols", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_customer_lifetime_value(bg, cols_of(bg_rows()).view(), spend(), year, o, {th}));
+      {"bg_clv_cols", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_customer_lifetime_value(bg, cols_of(bg_rows()).view(), spend(), year, o, th));
        }},
-      {"mbg_clv_cols", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_customer_lifetime_value(mbg, cols_of(mbg_rows()).view(), spend(), year, o, {th}));
+      {"mbg_clv_cols", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_customer_lifetime_value(mbg, cols_of(mbg_rows()).view(), spend(), year, o, th));
        }},
-      {"pn_clv_cols", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_customer_lifetime_value(pn, cols_of(pn_rows()).view(), spend(), year, o, {th}));
+      {"pn_clv_cols", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_customer_lifetime_value(pn, cols_of(pn_rows()).view(), spend(), year, o, th));
        }},
-      {"gg_spend_cols", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_conditional_expected_average_spend(gg, gg_cols().view(), o, {th}));
+      {"gg_spend_cols", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_conditional_expected_average_spend(gg, gg_cols().view(), o, th));
        }},
       {"gg_spend",
-       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_conditional_expected_average_spend(gg, spend_rows(), o, {th})); }},
-      {"bb_alive", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_probability_alive(bb, bb_rows(), o, crm::count_t{1}, {th}));
+       [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_conditional_expected_average_spend(gg, spend_rows(), o, th)); }},
+      {"bb_alive", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_probability_alive(bb, bb_rows(), o, crm::count_t{1}, th));
        }},
       {"bb_expected",
-       [](std::span<double> o, unsigned th) { return bool(crm::try_batch_conditional_expected_purchases(bb, bb_rows(), 5.0, o, {th})); }},
-      {"bb_pmf", [](std::span<double> o, unsigned th) {
-         return bool(crm::try_batch_probability_of_purchases(bb, bb_pairs().first, bb_pairs().second, o, {th}));
+       [](std::span<double> o, const crm::batch_options& th) { return bool(crm::try_batch_conditional_expected_purchases(bb, bb_rows(), 5.0, o, th)); }},
+      {"bb_pmf", [](std::span<double> o, const crm::batch_options& th) {
+         return bool(crm::try_batch_probability_of_purchases(bb, bb_pairs().first, bb_pairs().second, o, th));
        }},
-      {"bb_clv", [](std::span<double> o, unsigned th) {
+      {"bb_clv", [](std::span<double> o, const crm::batch_options& th) {
          const std::vector<double> s(bb_rows().size(), 25.0);
-         return bool(crm::try_batch_customer_lifetime_value(bb, bb_rows(), s, donations_years, o, {th}));
+         return bool(crm::try_batch_customer_lifetime_value(bb, bb_rows(), s, donations_years, o, th));
        }},
   };
   return p;
 }
 
-void run(benchmark::State& state, const std::string& name) {
+// `pool`: the threads' parts go to a crm::thread_pool of threads - 1 threads kept between calls
+// (batch_options::executor) instead of threads started and joined in every call.
+void run(benchmark::State& state, const std::string& name, bool pool) {
   const prediction& f = predictions().at(name);
   std::vector<double> out(static_cast<std::size_t>(n_customers));
-  if (!f(out, 1)) return state.SkipWithError("prediction failed");  // also builds the data outside the timing
+  if (!f(out, crm::batch_options{})) return state.SkipWithError("prediction failed");  // also builds the data outside the timing
   const unsigned threads = static_cast<unsigned>(state.range(0));
+  std::optional<crm::thread_pool> workers;
+  if (pool) workers.emplace(threads - 1);
+  const crm::batch_options opt{.threads = threads, .executor = pool ? &*workers : nullptr};
   for (auto _ : state) {
-    const bool ok = f(out, threads);
+    const bool ok = f(out, opt);
     benchmark::DoNotOptimize(ok);
     benchmark::DoNotOptimize(out.data());
   }
@@ -250,7 +256,7 @@ void write_results(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   for (const auto& [name, f] : predictions()) {
     std::vector<double> out(static_cast<std::size_t>(n_customers));
-    if (!f(out, 1)) {
+    if (!f(out, crm::batch_options{})) {
       std::fprintf(stderr, "%s failed\n", name.c_str());
       std::exit(1);
     }
@@ -266,14 +272,22 @@ int main(int argc, char** argv) {
   }
   benchmark::AddCustomContext("vector_math", std::string(crm::detail::vector_math_name()) + ", " +
                                                 std::to_string(crm::detail::vector_math_lanes_now()) + " lanes");
-  for (const auto& [name, f] : predictions())
-    benchmark::RegisterBenchmark(name.c_str(), [n = name](benchmark::State& s) { run(s, n); })
+  for (const auto& [name, f] : predictions()) {
+    benchmark::RegisterBenchmark(name.c_str(), [n = name](benchmark::State& s) { run(s, n, false); })
         ->ArgName("threads")
         ->Arg(1)
         ->Arg(2)
         ->Unit(benchmark::kMillisecond)
         ->MeasureProcessCPUTime()
         ->UseRealTime();
+    // NAME@pool/threads:2: the same on a thread_pool (compare_numpy_models.py's last columns)
+    benchmark::RegisterBenchmark((name + "@pool").c_str(), [n = name](benchmark::State& s) { run(s, n, true); })
+        ->ArgName("threads")
+        ->Arg(2)
+        ->Unit(benchmark::kMillisecond)
+        ->MeasureProcessCPUTime()
+        ->UseRealTime();
+  }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

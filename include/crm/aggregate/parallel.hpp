@@ -12,6 +12,7 @@
 #include <crm/aggregate/customer_table.hpp>
 #include <crm/aggregate/detail/partitioned.hpp>
 #include <crm/aggregate/report.hpp>
+#include <crm/core/executor.hpp>
 #include <crm/core/result.hpp>
 
 #include <algorithm>
@@ -44,6 +45,10 @@ struct parallel_options {
   /// false: cut into chunks and merge even where the partitioned add applies (it needs buffers of
   /// round_records entries; the chunks need a table per thread instead).
   bool partitioned = true;
+  /// Where the threads' parts run: nullptr (the default) starts threads - 1 std::threads for each
+  /// phase; an executor (crm::thread_pool, or your own pool) gets them as tasks instead, and no
+  /// thread is started (crm/core/executor.hpp: the state is the same whatever it does with them).
+  crm::executor* executor = nullptr;
 };
 
 namespace detail {
@@ -74,9 +79,11 @@ concept partitioned_accumulator =
 /// of scan_csv that throws, std::bad_alloc) is caught on its thread; once every thread has been
 /// joined, the one of the lowest t is rethrown here, as one thread running f(0) .. f(k - 1) in turn
 /// would have let it out (before, it left its thread and std::terminate ended the process). A
-/// thread that cannot be started (std::system_error) leaves its f(t) to the calling thread.
+/// thread that cannot be started (std::system_error) leaves its f(t) to the calling thread. Inside
+/// an executor_scope with an executor (the options of the call), no thread is started: fork_join.
 template <class F>
 void on_threads(std::size_t k, F&& f) {
+  if (executor* ex = scoped_executor(); ex != nullptr && k > 1) return fork_join(*ex, k, f);
 #if CRM_METRICS_HAS_EXCEPTIONS
   std::vector<std::exception_ptr> errors(k);
   const auto run = [&f, &errors](std::size_t t) {
@@ -432,6 +439,7 @@ result<add_report> add_partitioned(Acc& acc, std::span<const Record> records, co
  */
 template <class Acc, class Record>
 [[nodiscard]] result<add_report> try_add_parallel(Acc& acc, std::span<const Record> records, const parallel_options& opt = {}) {
+  const detail::executor_scope on(opt.executor);
   const std::size_t n = records.size();
   std::size_t parts = opt.threads == 0 ? 1 : opt.threads;
   const std::size_t per = opt.min_records_per_thread == 0 ? 1 : opt.min_records_per_thread;

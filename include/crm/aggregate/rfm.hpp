@@ -273,8 +273,8 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
 
   /// The summary, one row per customer with a calibration purchase, sorted by customer id.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows() const { return rows(parallel_options{}); }
-  /// rows() on up to p.threads threads (the calling one and p.threads - 1 started here; fewer when
-  /// a thread would get fewer than p.min_records_per_thread customers). The same rows as rows(), in
+  /// rows() on up to p.threads threads (the calling one and p.threads - 1 started here, or tasks of
+  /// p.executor; fewer when a thread would get fewer than p.min_records_per_thread customers). The same rows as rows(), in
   /// any number type: each row is computed from its customer's state alone, and ids are distinct.
   /// How: each thread walks a range of the table's parts, builds the rows of its customers in slot
   /// order and writes each straight into the output, into the range of its bucket (the next bits of
@@ -283,6 +283,7 @@ class rfm_accumulator : public detail::accumulator_base<rfm_accumulator<T>, orde
   /// memory rows() adds is the output, plus, when some bucket holds many more rows than the
   /// others (ids that crowd into one range), a copy of that bucket.
   [[nodiscard]] std::vector<rfm_summary_row<T>> rows(const parallel_options& p) const {
+    const detail::executor_scope on(p.executor);
     const std::size_t k = row_threads(p);
     const std::size_t parts = table_.part_count();
     // calls f(id, state) for the summary's customers of thread t's range of parts, in slot order

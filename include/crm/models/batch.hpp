@@ -23,6 +23,7 @@
 #pragma once
 
 #include <crm/core/error.hpp>
+#include <crm/core/executor.hpp>
 #include <crm/core/number.hpp>
 #include <crm/core/result.hpp>
 #include <crm/models/bg_bb.hpp>
@@ -100,6 +101,10 @@ struct batch_options {
   unsigned threads = 1;
   /// Non-temporal stores or not (see store_policy).
   store_policy stores = store_policy::automatic;
+  /// Where the threads' parts run: nullptr (the default) starts threads - 1 std::threads per call;
+  /// an executor (crm::thread_pool, or your own pool) gets them as tasks instead, and no thread is
+  /// started (crm/core/executor.hpp: the results are the same whatever it does with them).
+  crm::executor* executor = nullptr;
 };
 
 namespace detail {
@@ -232,12 +237,17 @@ inline constexpr std::size_t batch_rows_per_thread = 16384;
 }
 
 /// Runs part(k, begin, end) for k < threads over contiguous slices of [0, n) (the calling thread does
-/// slice 0; a slice whose thread cannot be started runs on the calling thread).
+/// slice 0; a slice whose thread cannot be started runs on the calling thread; with an executor,
+/// slices 1 .. threads - 1 are its tasks or the calling thread's: fork_join).
 template <class Part>
-void run_parts(std::size_t n, std::size_t threads, Part&& part) {
+void run_parts(std::size_t n, std::size_t threads, Part&& part, executor* ex = nullptr) {
   threads = std::max<std::size_t>(1, std::min(threads, n));
   const auto bound = [&](std::size_t k) { return n / threads * k + std::min(k, n % threads); };
   if (threads == 1) return part(std::size_t{0}, std::size_t{0}, n);
+  if (ex != nullptr) {
+    auto slice = [&](std::size_t k) { part(k, bound(k), bound(k + 1)); };
+    return fork_join(*ex, threads, slice);
+  }
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
   for (std::size_t k = 1; k < threads; ++k) {
@@ -271,17 +281,20 @@ template <class Kernel>
   const std::size_t threads = thread_count(n, opt);
   if (threads <= 1) return kernel(std::size_t{0}, n);
   std::vector<batch_failure> failures(threads);
-  run_parts(n, threads, [&](std::size_t k, std::size_t begin, std::size_t end) { failures[k] = kernel(begin, end); });
+  run_parts(
+      n, threads, [&](std::size_t k, std::size_t begin, std::size_t end) { failures[k] = kernel(begin, end); }, opt.executor);
   return first_failure(failures);
 }
 
 /// Runs body(k, parts, sync) for k < parts on up to `threads` threads, the calling thread being part
 /// 0; `parts` is the number of threads actually started plus one (a thread that cannot be started
-/// leaves its share to the others). sync() returns when every part has called it (a barrier), so a
-/// computation in phases starts its threads once per call instead of once per phase.
+/// leaves its share to the others; with an executor, the tasks that joined in time: team_join).
+/// sync() returns when every part has called it (a barrier), so a computation in phases starts its
+/// threads once per call instead of once per phase.
 template <class Body>
-void run_team(std::size_t threads, Body&& body) {
+void run_team(std::size_t threads, Body&& body, executor* ex = nullptr) {
   if (threads <= 1) return body(std::size_t{0}, std::size_t{1}, [] {});
+  if (ex != nullptr) return team_join(*ex, threads, body);
   std::size_t parts = 1;
   std::optional<std::barrier<>> phase;
   std::latch go(1);
@@ -534,7 +547,7 @@ template <class E, std::size_t K, std::floating_point T, class Check, class Key,
         break;
       }
     }
-  });
+  }, opt.executor);
   finished.push_back(failure);
   return first_failure(finished);
 }
