@@ -15,6 +15,7 @@
 #include <crm/models/contractual_nested.hpp>
 #include <crm/models/gamma_gamma.hpp>
 #include <crm/models/homogeneous.hpp>
+#include <crm/models/intervals.hpp>
 #include <crm/models/nbd.hpp>
 #include <crm/models/pareto_nbd.hpp>
 #include <crm/multiprecision.hpp>
@@ -463,6 +464,13 @@ struct row_builder {
   row_builder& f8(double v) { return put(CRM_PG_FLOAT8, 0, v); }
   row_builder& date(int64_t days) { return put(CRM_PG_DATE, days, 0); }
   row_builder& null() { return put(CRM_PG_NULL, 0, 0); }
+  // A covariance matrix (float8[][], row-major), or NULL when the fit has none (size 0).
+  row_builder& matrix(const crm::parameter_covariance& c) {
+    if (!c.available()) return null();
+    for (std::size_t i = 0; i < c.size; ++i)
+      for (std::size_t j = 0; j < c.size; ++j) row.matrix[i * c.size + j] = c(i, j);
+    return put(CRM_PG_FLOAT8_MATRIX, static_cast<int64_t>(c.size), 0);
+  }
   // The value of a metric, or NULL when the library says it is undefined (e.g. zero orders).
   template <class R>
   row_builder& value_or_null(const R& r) { return r ? f8(static_cast<double>(r->value())) : null(); }
@@ -971,7 +979,12 @@ bool model_rows(const state_base* st, std::vector<crm::rfm_row<double>>& rows, c
 // the likelihood-ratio test against it (lr_statistic, lr_p_value). At a boundary the parameter
 // columns show the model in the limit, not the optimizer's last point: a parameter at its limit as 0
 // or Infinity (SE NULL), one the limit leaves unidentified NULL, the others the nested model's
-// estimates with their SEs, and log_likelihood the nested model's (the supremum).
+// estimates with their SEs, and log_likelihood the nested model's (the supremum). The last column,
+// `covariance`, is the covariance matrix of the natural parameters of the model the predictions use,
+// in that model's parameter order (crm::model_parameters): fit_result::covariance for an interior fit,
+// boundary_report::nested_covariance (the nested model's estimated parameters) at a boundary that
+// predicts from a nested model, NULL where there is none (BG/NBD's b_to_zero and a_and_b_to_zero, a
+// nested fit without one, BdW's power law at its kink); sqrt of its diagonal is the SE columns'.
 using cell = std::optional<double>;  // a float8 column, or NULL
 constexpr double inf = std::numeric_limits<double>::infinity();
 struct fit_columns {
@@ -979,7 +992,8 @@ struct fit_columns {
   double log_likelihood = 0;
   bool lr = false;  // the LR test columns filled
 };
-void write_fit(row_builder& out, const fit_columns& c, double customers, int iterations, const crm::boundary_report& b) {
+void write_fit(row_builder& out, const fit_columns& c, double customers, int iterations, const crm::boundary_report& b,
+               const crm::parameter_covariance& covariance) {
   const auto put = [&](const cell& v) { v ? out.f8(*v) : out.null(); };
   for (const cell& v : c.params) put(v);
   for (const cell& v : c.ses) put(v);
@@ -989,6 +1003,7 @@ void write_fit(row_builder& out, const fit_columns& c, double customers, int ite
   for (const cell& v : c.extra) put(v);
   if (c.lr) out.f8(b.lr_statistic).f8(b.lr_p_value);
   else out.null().null();
+  out.matrix(covariance);
 }
 // A boundary whose nested model failed to fit: the error crm-report gives (the nested model is what
 // would be predicted from).
@@ -1005,7 +1020,8 @@ bool unexpected_boundary(const crm::boundary_report& b, const char* model, crm_p
 
 // A fit's row: the library's error for a failed fit; nested_failed's for a boundary whose nested model
 // did not fit (where `needs_nested(where)`); else the columns `columns(params, ses, boundary)` gives,
-// nullopt for a boundary the extension does not show.
+// nullopt for a boundary the extension does not show. The covariance: the fit's (interior), the nested
+// model's where `needs_nested(where)` (a boundary predicted from its nested model), else none.
 template <class M, class NeedsNested, class Columns>
 bool boundary_fit_row(const crm::result<crm::fit_result<M>>& f, const char* model, NeedsNested needs_nested, Columns columns,
                       row_builder& out, crm_pg_error* err) {
@@ -1014,7 +1030,10 @@ bool boundary_fit_row(const crm::result<crm::fit_result<M>>& f, const char* mode
   if (b.where != crm::fit_boundary::none && !b.nested_fitted && needs_nested(b.where)) return nested_failed(b, model, err);
   const std::optional<fit_columns> c = columns(f->params, f->standard_errors, b, f->log_likelihood);
   if (!c) return unexpected_boundary(b, model, err);
-  write_fit(out, *c, f->customers, f->report.iterations, b);
+  const crm::parameter_covariance none{};
+  const crm::parameter_covariance& covariance =
+      b.where == crm::fit_boundary::none ? f->covariance : needs_nested(b.where) ? b.nested_covariance : none;
+  write_fit(out, *c, f->customers, f->report.iterations, b, covariance);
   return true;
 }
 constexpr auto every_boundary = [](crm::fit_boundary) { return true; };
@@ -1287,9 +1306,9 @@ bool no_nested_prediction(crm::fit_boundary where, crm_pg_error* err) {
 // result, or nullopt when a column that model needs is NULL (then *is_null: the prediction is NULL).
 // A boundary of `refused` (the library has no nested model there) is CRM_PG_NOT_SUPPORTED; any other
 // name an error listing the model's boundaries (in crm::fit_boundary's order).
-template <class Pick>
+template <class Pick, class Out>
 bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<crm::fit_boundary> nested,
-                std::initializer_list<crm::fit_boundary> refused, Pick&& pick, bool& is_null, double& out, crm_pg_error* err) {
+                std::initializer_list<crm::fit_boundary> refused, Pick&& pick, bool& is_null, Out& out, crm_pg_error* err) {
   const auto in = [](std::initializer_list<crm::fit_boundary> l, crm::fit_boundary b) { return std::find(l.begin(), l.end(), b) != l.end(); };
   const std::optional<crm::fit_boundary> where = boundary_named(m);
   if (where && in(refused, *where)) return no_nested_prediction(*where, err);
@@ -1303,7 +1322,7 @@ bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<
                                          ", not \"" + (m.boundary ? m.boundary : "") + "\"");
     return false;
   }
-  const std::optional<crm::result<double>> r = pick(*where, m.v);
+  const std::optional<crm::result<Out>> r = pick(*where, m.v);
   if ((is_null = !r)) return true;
   if (!*r) return set_error(err, r->error()), false;
   out = **r;
@@ -1311,10 +1330,10 @@ bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<
 }
 // f of the model a crm_bg_nbd composite describes: BG/NBD (interior), the NBD (a_to_zero), the
 // homogeneous BG/NBD (homogeneous_dropout); b_to_zero and a_and_b_to_zero have none.
-template <class F>
-bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
+template <class F, class Out>
+bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, Out& out) {
   using B = crm::fit_boundary;
-  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<double>> {
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<Out>> {
     if (where == B::a_to_zero) return has(m, 2) ? std::optional(f(crm::nbd<double>{p[0], p[1]})) : std::nullopt;
     if (where == B::homogeneous_dropout)
       return has_all(m, {0, 1, 4}) ? std::optional(f(crm::homogeneous_bg_nbd<double>{p[0], p[1], p[4]})) : std::nullopt;
@@ -1324,10 +1343,10 @@ bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f,
 }
 // The same for crm_pareto_nbd: Pareto/NBD, the NBD (s_to_zero, beta_to_infinity), the homogeneous
 // Pareto/NBD (homogeneous_death_rate).
-template <class F>
-bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
+template <class F, class Out>
+bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, Out& out) {
   using B = crm::fit_boundary;
-  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<double>> {
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<Out>> {
     if (where == B::s_to_zero || where == B::beta_to_infinity) return has(m, 2) ? std::optional(f(crm::nbd<double>{p[0], p[1]})) : std::nullopt;
     if (where == B::homogeneous_death_rate)
       return has_all(m, {0, 1, 4}) ? std::optional(f(crm::homogeneous_pareto_nbd<double>{p[0], p[1], p[4]})) : std::nullopt;
@@ -1337,10 +1356,10 @@ bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&
 }
 // The same for crm_gamma_gamma: Gamma-Gamma (p, q, gamma), or crm::gamma_gamma_nested at p_to_infinity
 // (shape q, scale) and q_to_infinity (shape p, scale).
-template <class F>
-bool with_spend_model(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
+template <class F, class Out>
+bool with_spend_model(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, Out& out) {
   using B = crm::fit_boundary;
-  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<double>> {
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<Out>> {
     if (where == B::p_to_infinity) return has_all(m, {1, 3}) ? std::optional(f(crm::gamma_gamma_nested<double>{where, p[1], p[3]})) : std::nullopt;
     if (where == B::q_to_infinity) return has_all(m, {0, 3}) ? std::optional(f(crm::gamma_gamma_nested<double>{where, p[0], p[3]})) : std::nullopt;
     return has(m, 3) ? std::optional(f(crm::gamma_gamma<double>{p[0], p[1], p[2]})) : std::nullopt;
@@ -1351,10 +1370,10 @@ bool with_spend_model(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F
 // The same for crm_bg_bb: BG/BB (alpha, beta, gamma, delta), or crm::beta_bernoulli at bb_no_dropout
 // (alpha, beta; theta 0) and bb_homogeneous_dropout (alpha, beta, theta), crm::beta_geometric_bernoulli at
 // bb_homogeneous_purchase (p, gamma, delta) and at the corner bb_binomial (p; gamma 0: nobody drops out).
-template <class F>
-bool with_bg_bb(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, double& out) {
+template <class F, class Out>
+bool with_bg_bb(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, Out& out) {
   using B = crm::fit_boundary;
-  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<double>> {
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<Out>> {
     if (where == B::bb_no_dropout) return has(m, 2) ? std::optional(f(crm::beta_bernoulli<double>{p[0], p[1], 0.0})) : std::nullopt;
     if (where == B::bb_homogeneous_dropout)
       return has_all(m, {0, 1, 4}) ? std::optional(f(crm::beta_bernoulli<double>{p[0], p[1], p[4]})) : std::nullopt;
@@ -1365,6 +1384,45 @@ bool with_bg_bb(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, 
   };
   return with_model(m, "bg_bb", {B::bb_no_dropout, B::bb_homogeneous_dropout, B::bb_homogeneous_purchase, B::bb_binomial}, {}, pick,
                     is_null, out, err);
+}
+
+// ---- prediction intervals (crm/models/intervals.hpp) ------------------------------------------------
+// A library-style error "crm::<metric>: <text>" (glue.c names the SQL function in place of its prefix).
+bool named_error(crm_pg_error* err, const char* metric, const std::string& text) {
+  set_error(err, CRM_PG_BAD_INPUT, std::string("crm::") + metric + ": " + text);
+  err->prefix = static_cast<int>(std::strlen("crm::") + std::strlen(metric) + 2);
+  return false;
+}
+// The estimate of `model` (the model a composite describes at `where`: the full one, or the nested one
+// at its boundary) from the composite's `covariance` column, the covariance of its natural parameters:
+// crm::try_parameter_estimate(model, covariance), C_u[i][j] = C[i][j] / (p_i p_j). A nested model with
+// parameters that its fit holds (crm::model_parameters: BG/BB's theta = 0 at bb_no_dropout, gamma = 0 and
+// delta = 1 at bb_binomial) has rows only for the estimated ones, as boundary_report::nested_covariance
+// (crm::detail::nested_in_report says how many); the held ones get no variance, as
+// crm::try_parameter_estimate(nested, boundary_report) gives them (crm::detail::estimate_from_covariance:
+// the library has no public form for a covariance of a nested model obtained elsewhere).
+// Errors: a NULL covariance; one of another size; then the library's (not symmetric, not positive definite).
+template <class M>
+crm::result<crm::parameter_estimate<M>> composite_estimate(const M& model, const crm_pg_model& pm, crm::fit_boundary where) {
+  constexpr std::size_t N = crm::model_parameters<M>::size;
+  std::size_t n = N;
+  if constexpr (requires(const crm::boundary_report& b) { crm::detail::nested_in_report<M>::estimated(b); }) {
+    crm::boundary_report b;
+    b.where = where;
+    n = crm::detail::nested_in_report<M>::estimated(b);
+  }
+  if (pm.covariance_size == 0)
+    return crm::error_info{crm::errc::empty_input, "parameter_estimate", "covariance",
+                           "NULL: the model has no covariance of its parameters, which an interval needs (crm_fit_* gives it, "
+                           "except on a boundary without one)"};
+  if (static_cast<std::size_t>(pm.covariance_size) != n)
+    return crm::error_info{crm::errc::out_of_range, "parameter_estimate", "covariance",
+                           "must be a square matrix with one row per estimated parameter of the model"};
+  std::array<std::array<double, N>, N> c{};
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) c[i][j] = pm.covariance[i * n + j];
+  if (n == N) return crm::try_parameter_estimate(model, c);
+  return crm::detail::estimate_from_covariance(model, c, n, "parameter_estimate");
 }
 
 bool survey_row(const state_base* st, int what, double level, row_builder& row, crm_pg_error* err) {
@@ -1505,6 +1563,55 @@ bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double 
       if (what == 1) return m.try_conditional_expected_purchases(c, t);
       return m.try_discounted_expected_residual_transactions(c, t);
     }, *out);
+  });
+}
+
+bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, double tx, double age, double t, double level,
+                     const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    crm::interval_options opt;  // the bootstrap: its default 2000 draws and seed 42
+    opt.level = level;
+    if (std::strcmp(method, "delta") == 0) opt.method = crm::prediction_interval_method::delta;
+    else if (std::strcmp(method, "bootstrap") == 0) opt.method = crm::prediction_interval_method::bootstrap;
+    else return named_error(err, "prediction_interval", std::string("method must be delta or bootstrap, not \"") + method + "\"");
+    using interval = crm::result<crm::prediction_interval<double>>;
+    const crm::fit_boundary where = boundary_named(*model).value_or(crm::fit_boundary::none);  // else with_model's error
+    crm::prediction_interval<double> r;
+    bool ok = false;
+    if (kind == 0 || kind == 1) {
+      const crm::rfm_row<double> row{x, tx, age, 1.0};
+      const auto f = [&](const auto& m) -> interval {
+        const auto est = composite_estimate(m, *model, where);
+        if (!est) return est.error();
+        if (what == 0) return crm::try_probability_alive_interval(*est, row, opt);
+        return crm::try_conditional_expected_purchases_interval(*est, row, t, opt);
+      };
+      ok = kind == 0 ? with_bg_nbd(*model, *is_null, err, f, r) : with_pareto_nbd(*model, *is_null, err, f, r);
+    } else if (kind == 2) {
+      crm::discrete_row<double> c;
+      if (!whole(x, "frequency", c.frequency, err) || !whole(tx, "recency", c.recency, err) || !whole(age, "periods", c.periods, err))
+        return false;
+      crm::count_t ahead = 0;
+      if (what == 0 && !whole(t, "ahead", ahead, err)) return false;
+      ok = with_bg_bb(*model, *is_null, err, [&](const auto& m) -> interval {
+        const auto est = composite_estimate(m, *model, where);
+        if (!est) return est.error();
+        // P(alive at n + ahead): the library's try_probability_alive_interval is this with ahead = 1
+        if (what == 0)
+          return crm::try_prediction_interval(*est, [&](const auto& mm) { return mm.try_probability_alive(c, ahead); },
+                                              crm::prediction_scale::logit, opt);
+        return crm::try_conditional_expected_purchases_interval(*est, c, t, opt);
+      }, r);
+    } else {
+      ok = with_spend_model(*model, *is_null, err, [&](const auto& m) -> interval {
+        const auto est = composite_estimate(m, *model, where);
+        if (!est) return est.error();
+        return crm::try_expected_average_spend_interval(*est, x, tx, opt);
+      }, r);
+    }
+    if (!ok || *is_null) return ok;
+    row_builder(*out).f8(r.estimate).f8(r.lower).f8(r.upper).f8(level);
+    return true;
   });
 }
 

@@ -54,21 +54,25 @@ bool crm_pg_metric(int metric, int numeric, const crm_pg_arg* args, double* out_
 
 /* ---- result rows: every composite result crosses as one generic row ---- */
 enum crm_pg_col_type {
-  CRM_PG_NULL = 0, CRM_PG_INT8 = 1, CRM_PG_FLOAT8 = 2, CRM_PG_DATE = 3, CRM_PG_INT4 = 4, CRM_PG_NUMERIC = 5, CRM_PG_TEXT = 6
+  CRM_PG_NULL = 0, CRM_PG_INT8 = 1, CRM_PG_FLOAT8 = 2, CRM_PG_DATE = 3, CRM_PG_INT4 = 4, CRM_PG_NUMERIC = 5, CRM_PG_TEXT = 6,
+  CRM_PG_FLOAT8_MATRIX = 7
 };
 typedef struct crm_pg_col {
   int type;  /* crm_pg_col_type; CRM_PG_DATE counts days since 1970-01-01 in i; CRM_PG_NUMERIC is the
-                text of a number at offset i of the row's text, CRM_PG_TEXT a text there */
+                text of a number at offset i of the row's text, CRM_PG_TEXT a text there;
+                CRM_PG_FLOAT8_MATRIX the i x i matrix in the row's `matrix` (row-major; one per row) */
   int64_t i;
   double f;
 } crm_pg_col;
 #define CRM_PG_MAX_COLS 20
 #define CRM_PG_ROW_TEXT 1024
+#define CRM_PG_MAX_PARAMETERS 4 /* crm::max_fit_parameters: the rows of a covariance matrix */
 typedef struct crm_pg_row {
   int n;
   crm_pg_col col[CRM_PG_MAX_COLS];
   int text_used;
   char text[CRM_PG_ROW_TEXT];
+  double matrix[CRM_PG_MAX_PARAMETERS * CRM_PG_MAX_PARAMETERS]; /* a CRM_PG_FLOAT8_MATRIX column's values */
 } crm_pg_row;
 
 /* ---- statistics (rows in the column order of the SQL types crm_estimate and crm_ab_result) ---- */
@@ -197,6 +201,10 @@ typedef struct crm_pg_model {
   double v[CRM_PG_MODEL_FIELDS];
   unsigned nulls;       /* bit k set: column k is NULL */
   const char* boundary; /* the boundary column (crm::to_string(fit_boundary)); NULL for an interior fit */
+  /* the `covariance` column, read only by the interval functions: an n x n matrix, row-major (n = 0:
+   * NULL, or not read) */
+  int covariance_size;
+  double covariance[CRM_PG_MAX_PARAMETERS * CRM_PG_MAX_PARAMETERS];
 } crm_pg_model;
 
 /* Every prediction below reads the model the composite describes: the full model for an interior fit
@@ -232,6 +240,23 @@ bool crm_pg_pareto_nbd_predict(const crm_pg_model* model, int what, double x, do
  * discount rate t */
 bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double tx, double n, double t, double* out,
                           bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
+
+/* ---- prediction intervals (crm/models/intervals.hpp; docs/postgresql.md, "Prediction intervals"): a row
+ * in the column order of crm_estimate (point, lower, upper, level). The estimate is
+ * crm::try_parameter_estimate of the model the composite describes (the full model, or the nested one at
+ * its boundary, as the predictions above) and of its `covariance` column (the covariance of that model's
+ * natural parameters; a nested model's held parameters, e.g. BG/BB's theta = 0 at bb_no_dropout, have no
+ * row); then the library's interval. kind: 0 BG/NBD, 1 Pareto/NBD (what 0 P(alive), 1 conditional
+ * expected purchases in the next t, of a customer (x, tx, age)); 2 BG/BB (what 0 P(alive at opportunity
+ * age + t), 1 conditional expected purchases in the next t opportunities; x, tx, age = periods, whole
+ * numbers); 3 Gamma-Gamma (what 0: conditional expected average spend of a customer with x repeat
+ * purchases of mean value tx). method "delta" or "bootstrap" (crm::interval_options' 2000 draws, seed 42).
+ * Errors: a NULL covariance ("covariance is NULL"), one of another size than the model's estimated
+ * parameters, the library's (level outside (0, 1), a covariance not positive definite, ...), and the
+ * predictions' (CRM_PG_NOT_SUPPORTED at a boundary without a nested model). *is_null as for the
+ * predictions. */
+bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, double tx, double age, double t, double level,
+                     const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 /* ---- contractual retention: crm::sbg (weibull = 0, params alpha, beta) and crm::bdw (weibull = 1,
  * params alpha, beta, c) ---- */

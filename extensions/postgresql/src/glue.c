@@ -142,6 +142,14 @@ static void crm_row_values(const crm_pg_row* row, Datum* v, bool* n) {
         v[i] = DirectFunctionCall3(numeric_in, CStringGetDatum(row->text + c->i), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
         break;
       case CRM_PG_TEXT: v[i] = CStringGetTextDatum(row->text + c->i); break;
+      case CRM_PG_FLOAT8_MATRIX: { /* an n x n float8[][] from the row's matrix (a fit's covariance) */
+        Datum e[CRM_PG_MAX_PARAMETERS * CRM_PG_MAX_PARAMETERS];
+        int dims[2], lbs[2] = {1, 1}, k, size = (int)c->i;
+        dims[0] = dims[1] = size;
+        for (k = 0; k < size * size; ++k) e[k] = Float8GetDatum(row->matrix[k]);
+        v[i] = PointerGetDatum(construct_md_array(e, NULL, 2, dims, lbs, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+        break;
+      }
       default: v[i] = (Datum)0; break;
     }
   }
@@ -1088,6 +1096,7 @@ static void crm_model_arg(FunctionCallInfo fcinfo, int argno, const char* const*
   Datum d;
   m->nulls = 0;
   m->boundary = NULL;
+  m->covariance_size = 0;
   for (k = 0; k < n; ++k) {
     d = GetAttributeByName(t, names[k], &null);
     m->v[k] = null ? 0.0 : DatumGetFloat8(d);
@@ -1108,6 +1117,29 @@ static void crm_raise_prediction(const crm_pg_error* err, const char* where, con
   }
   if (where == NULL) crm_raise(err);
   crm_raise_as(err, where, fn, NULL, NULL);
+}
+/* The `covariance` column of the model composite of argument `argno` into m (covariance_size 0 when
+ * NULL): a square float8[][] of at most CRM_PG_MAX_PARAMETERS rows without NULLs, else an ERROR 22023
+ * naming the SQL function. */
+static void crm_covariance_arg(FunctionCallInfo fcinfo, int argno, const char* fn, crm_pg_model* m) {
+  bool null = false;
+  Datum d = GetAttributeByName(PG_GETARG_HEAPTUPLEHEADER(argno), "covariance", &null);
+  ArrayType* a;
+  Datum* elems;
+  bool* nulls;
+  int n, k;
+  m->covariance_size = 0;
+  if (null) return;
+  a = DatumGetArrayTypeP(d);
+  deconstruct_array(a, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
+  if (ARR_NDIM(a) != 2 || ARR_DIMS(a)[0] != ARR_DIMS(a)[1] || ARR_DIMS(a)[0] > CRM_PG_MAX_PARAMETERS)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%s: covariance must be a square matrix (float8[][]) of at most %d rows", fn, CRM_PG_MAX_PARAMETERS)));
+  for (k = 0; k < n; ++k) {
+    if (nulls[k]) ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("%s: covariance has a NULL entry", fn)));
+    m->covariance[k] = DatumGetFloat8(elems[k]);
+  }
+  m->covariance_size = ARR_DIMS(a)[0];
 }
 static const char* const crm_bg_nbd_names[5] = {"r", "alpha", "a", "b", "p"};
 static const char* const crm_pareto_names[5] = {"r", "alpha", "s", "beta", "mu"};
@@ -1187,6 +1219,36 @@ CRM_PG_FN(crm_clv_bg_bb_fn, crm_clv_common(fcinfo, 2))
 CRM_PG_FN(crm_bg_bb_p_alive_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 6, true, crm_pg_bg_bb_predict, 0))
 CRM_PG_FN(crm_bg_bb_expected_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 6, true, crm_pg_bg_bb_predict, 1))
 CRM_PG_FN(crm_bg_bb_dert_fn, crm_predict4_fn(fcinfo, crm_bg_bb_names, 6, true, crm_pg_bg_bb_predict, 2))
+
+/* ---- prediction intervals: (model, the prediction's `args` float8 arguments, level float8, method text)
+ * -> crm_estimate; kind and what as core.h's crm_pg_interval; a library error names the SQL function ---- */
+static Datum crm_interval_fn(FunctionCallInfo fcinfo, int kind, int what, int args) {
+  const char* fn = crm_fn_name(fcinfo);
+  crm_pg_model m;
+  crm_pg_row r;
+  crm_pg_error err;
+  bool null = false;
+  double a[4] = {0, 0, 0, 0};
+  int k;
+  char* method = text_to_cstring(PG_GETARG_TEXT_PP(args + 2));
+  crm_model_arg(fcinfo, 0, kind == 3 ? crm_gg_names : kind == 2 ? crm_bg_bb_names : kind == 1 ? crm_pareto_names : crm_bg_nbd_names,
+                kind == 3 ? 4 : kind == 2 ? 6 : 5, true, &m);
+  crm_covariance_arg(fcinfo, 0, fn, &m);
+  for (k = 0; k < args && k < 4; ++k) a[k] = PG_GETARG_FLOAT8(k + 1);
+  if (!crm_pg_interval(kind, &m, what, a[0], a[1], a[2], a[3], PG_GETARG_FLOAT8(args + 1), method, &r, &null, &err)) {
+    if (err.status == CRM_PG_NOT_SUPPORTED) crm_raise_prediction(&err, NULL, fn);
+    crm_raise_as(&err, NULL, fn, NULL, NULL);
+  }
+  if (null) PG_RETURN_NULL();
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+CRM_PG_FN(crm_bg_nbd_p_alive_interval_fn, crm_interval_fn(fcinfo, 0, 0, 3))
+CRM_PG_FN(crm_bg_nbd_expected_interval_fn, crm_interval_fn(fcinfo, 0, 1, 4))
+CRM_PG_FN(crm_pareto_nbd_p_alive_interval_fn, crm_interval_fn(fcinfo, 1, 0, 3))
+CRM_PG_FN(crm_pareto_nbd_expected_interval_fn, crm_interval_fn(fcinfo, 1, 1, 4))
+CRM_PG_FN(crm_bg_bb_p_alive_interval_fn, crm_interval_fn(fcinfo, 2, 0, 4))
+CRM_PG_FN(crm_bg_bb_expected_interval_fn, crm_interval_fn(fcinfo, 2, 1, 4))
+CRM_PG_FN(crm_gamma_gamma_spend_interval_fn, crm_interval_fn(fcinfo, 3, 0, 2))
 
 /* ---- contractual retention: sBG and BdW ------------------------------------------------------- */
 /* crm_fit_sbg(survivors bigint[]) / crm_fit_bdw(survivors bigint[]): one cohort's survivors at

@@ -161,7 +161,7 @@ SELECT check_that(abs(crm_survival(m, 3) / power(1 - (m).theta, power(3, (m).c))
 -- S(3) = 0.25; E[T] = S(0) + S(1) + 2.25 sum_{t >= 2} 1/t^2 = 2 + 2.25 (pi^2/6 - 1) (hand arithmetic)
 SELECT check_that(abs(crm_survival(m, 3) - 0.25) < 1e-15 AND abs(crm_expected_lifetime(m) / (2 + 2.25 * (pi() ^ 2 / 6 - 1)) - 1) < 1e-13,
                   'BdW on the power-law boundary predicts from the power law')
-FROM (SELECT (0, 0, 'Infinity', NULL, NULL, NULL, -10, 100, 5, 'power_law_survival', 0, NULL, 2, NULL, 1.5, NULL, 0, 1)::crm_bdw AS m) x;
+FROM (SELECT (0, 0, 'Infinity', NULL, NULL, NULL, -10, 100, 5, 'power_law_survival', 0, NULL, 2, NULL, 1.5, NULL, 0, 1, NULL)::crm_bdw AS m) x;
 
 -- interior fits: boundary and the columns after it NULL
 SELECT check_that((m).boundary IS NULL AND (m).p IS NULL AND (m).se_p IS NULL AND (m).lr_statistic IS NULL
@@ -171,15 +171,15 @@ FROM (SELECT crm_fit_sbg('{1000, 631, 468, 382, 326, 289, 262, 241}') m) f;
 
 -- a composite built by hand: the boundaries without a nested model refuse (0A000), a name that is
 -- not one of the model's boundaries is bad input, a NULL column the model needs gives NULL
-SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'b_to_zero', 1, NULL, 0, 1)::crm_bg_nbd, 2, 3, 4)$$,
+SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'b_to_zero', 1, NULL, 0, 1, NULL)::crm_bg_nbd, 2, 3, 4)$$,
                    '0A000', 'crm_bg_nbd_p_alive: the fit is on the boundary b_to_zero (b -> 0: every customer drops out at the '
                    'first chance), where the library has no nested model to predict from');
-SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'a_and_b_to_zero', 0.3, NULL, 0, 1)::crm_bg_nbd, 2, 3, 4)$$, '0A000');
-SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 1, 1, NULL, NULL, NULL, NULL, -10, 10, 5, 's_to_zero', NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4)$$,
+SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'a_and_b_to_zero', 0.3, NULL, 0, 1, NULL)::crm_bg_nbd, 2, 3, 4)$$, '0A000');
+SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 1, 1, NULL, NULL, NULL, NULL, -10, 10, 5, 's_to_zero', NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4)$$,
                    '22023', 'crm::bg_nbd: boundary must be NULL (an interior fit) or one of a_to_zero, b_to_zero, '
                    'a_and_b_to_zero, homogeneous_dropout, not "s_to_zero"');
-SELECT check_error($$SELECT crm_gamma_gamma_expected_spend((6, 4, 15, NULL, NULL, NULL, 0, 0, 0, 'nonsense', NULL, NULL, NULL, NULL)::crm_gamma_gamma, 2, 20)$$,
+SELECT check_error($$SELECT crm_gamma_gamma_expected_spend((6, 4, 15, NULL, NULL, NULL, 0, 0, 0, 'nonsense', NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma, 2, 20)$$,
                    '22023');
-SELECT check_that(crm_bg_nbd_p_alive((0.5, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 'a_to_zero', 0, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4) IS NULL
-                  AND crm_bg_nbd_p_alive((0.5, 5, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 'a_to_zero', 0, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4) = 1,
+SELECT check_that(crm_bg_nbd_p_alive((0.5, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 'a_to_zero', 0, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4) IS NULL
+                  AND crm_bg_nbd_p_alive((0.5, 5, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 'a_to_zero', 0, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4) = 1,
                   'a NULL column the nested model needs gives NULL; one it does not need is not read');

@@ -48,7 +48,7 @@ FROM crm_fit_sbg('{{1000, 631, 468, 382, 326, 289, 262, 241}, {1000, 869, 743, 6
 -- predictions at the reference parameters: 1000 S(t) for t = 0..12, DEL(0.1), DERL(0.1 | 0, 4, 7
 -- renewals), the residual lifetime value = margin x DERL
 CREATE TEMP TABLE models AS
-  SELECT s.*, row(s.alpha, s.beta, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg AS m, row(s.w_alpha, s.w_beta, s.w_c, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bdw AS w
+  SELECT s.*, row(s.alpha, s.beta, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg AS m, row(s.w_alpha, s.w_beta, s.w_c, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bdw AS w
   FROM segments s;
 SELECT check_that(bool_and(abs(1000 * crm_survival(m, t) / projected[t + 1] - 1) < 1e-8
                            AND abs(1000 * crm_survival(w, t) / w_projected[t + 1] - 1) < 1e-8), 'S(t), t = 0..12')
@@ -72,11 +72,11 @@ SELECT check_that(bool_and(abs(crm_retention_rate(m, t) / (((m).beta + t - 1) / 
                            AND abs(crm_churn_probability(m, t) - (crm_survival(m, t - 1) - crm_survival(m, t))) < 1e-12),
                   'sBG closed forms')
 FROM models, generate_series(1, 30) t;
-SELECT check_that(abs(crm_expected_lifetime(row(3, 5, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg) - 3.5) < 1e-13, 'sBG expected lifetime (alpha + beta - 1)/(alpha - 1)');
+SELECT check_that(abs(crm_expected_lifetime(row(3, 5, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg) - 3.5) < 1e-13, 'sBG expected lifetime (alpha + beta - 1)/(alpha - 1)');
 -- SciPy quadrature (tests/contractual_test.cpp): BdW(0.7, 1.2, 0.8): S(5) and the sum of S(t), t < 10
 SELECT check_that(abs(crm_survival(w, 5) / 0.355694760572606 - 1) < 1e-11 AND abs(crm_expected_lifetime(w, 10) / 4.52139733341198 - 1) < 1e-11,
                   'BdW S(5), lifetime over 10 periods')
-FROM (SELECT row(0.7, 1.2, 0.8, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bdw AS w) x;
+FROM (SELECT row(0.7, 1.2, 0.8, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bdw AS w) x;
 
 -- bad input: 22023 with the library's message; NULL arguments give NULL (STRICT)
 SELECT check_error($$SELECT crm_fit_sbg('{1000, 1200, 900}')$$, '22023');
@@ -87,14 +87,14 @@ SELECT check_error($$SELECT crm_fit_sbg('{{{1000, 600}}}')$$, '22023');
 -- a cohort whose likelihood peaks on a boundary of the parameters gives the boundary's row (36_boundary.sql);
 -- one whose supremum the library refuses from the data (nobody churning after period 1) is an error
 SELECT check_error($$SELECT crm_fit_sbg('{1000, 600, 600, 600}')$$, '22023');
-SELECT check_error($$SELECT crm_survival(row(0, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 3)$$, '22023');
-SELECT check_error($$SELECT crm_survival(row(1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -1)$$, '22023');
-SELECT check_error($$SELECT crm_discounted_expected_lifetime(row(1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -0.1)$$, '22023');
-SELECT check_error($$SELECT crm_survival(row(1, 1, -2, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bdw, 3)$$, '22023');
+SELECT check_error($$SELECT crm_survival(row(0, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 3)$$, '22023');
+SELECT check_error($$SELECT crm_survival(row(1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -1)$$, '22023');
+SELECT check_error($$SELECT crm_discounted_expected_lifetime(row(1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -0.1)$$, '22023');
+SELECT check_error($$SELECT crm_survival(row(1, 1, -2, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bdw, 3)$$, '22023');
 -- the low-level crm_contract_value refuses a code it does not know (99 was answered as 6, the
 -- residual lifetime value)
-SELECT check_error($$SELECT crm_contract_value(row(1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 99, 3, 0.1, 1)$$, '22023',
+SELECT check_error($$SELECT crm_contract_value(row(1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 99, 3, 0.1, 1)$$, '22023',
                    'crm_contract_value: what is out of range (must be 0 to 7, as listed in the sql file)');
-SELECT check_error($$SELECT crm_contract_value(row(1, 1, -2, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bdw, -1, 3, 0.1, 1)$$, '22023');
-SELECT check_that(crm_survival(NULL::crm_sbg, 3) IS NULL AND crm_survival(row(1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, NULL) IS NULL
+SELECT check_error($$SELECT crm_contract_value(row(1, 1, -2, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bdw, -1, 3, 0.1, 1)$$, '22023');
+SELECT check_that(crm_survival(NULL::crm_sbg, 3) IS NULL AND crm_survival(row(1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, NULL) IS NULL
                   AND crm_fit_sbg(NULL) IS NULL, 'NULL in, NULL out');

@@ -97,15 +97,15 @@ SELECT check_error($$SELECT crm_email_funnel(1, 'bounce')$$, '22023',
                    'crm_email_funnel: kind is not an e-mail event kind (sent, delivered, hard_bounce, soft_bounce, open, click, unsubscribe, spam_complaint, conversion)');
 -- the periods of the scalar functions likewise (the contract values are SQL functions over
 -- crm_contract_value, each named by its own name; the library's period is their t)
-SELECT check_error($$SELECT crm_clv((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, (6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma,
+SELECT check_error($$SELECT crm_clv((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, (6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma,
                                     2, 30, 38, 35, 0)$$, '22023', 'crm_clv: periods is out of range (must be >= 1)');
-SELECT check_error($$SELECT crm_clv((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, (6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma,
+SELECT check_error($$SELECT crm_clv((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, (6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma,
                                     2, 30, 38, 35, 12, 0)$$, '22023', 'crm_clv: period_length is out of range (must be > 0)');
-SELECT check_error($$SELECT crm_survival((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -1)$$, '22023', 'crm_survival: t is negative');
-SELECT check_error($$SELECT crm_retention_rate((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 0)$$, '22023',
+SELECT check_error($$SELECT crm_survival((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -1)$$, '22023', 'crm_survival: t is negative');
+SELECT check_error($$SELECT crm_retention_rate((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 0)$$, '22023',
                    'crm_retention_rate: t is out of range (must be >= 1)');
-SELECT check_error($$SELECT crm_expected_lifetime((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -1)$$, '22023', 'crm_expected_lifetime: horizon is negative');
-SELECT check_error($$SELECT crm_bg_bb_p_alive((1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb, 1, 1, 2, -1)$$, '22023',
+SELECT check_error($$SELECT crm_expected_lifetime((1, 1, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, -1)$$, '22023', 'crm_expected_lifetime: horizon is negative');
+SELECT check_error($$SELECT crm_bg_bb_p_alive((1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_bb, 1, 1, 2, -1)$$, '22023',
                    'crm_bg_bb_p_alive: ahead is out of range (must be a whole number >= 0 (opportunities))');
 -- states of different kinds, or of different options, do not merge
 SELECT check_error($$SELECT crm_state_merge(s) FROM (SELECT crm_orders_state(customer, day, amount) s FROM o

@@ -1,0 +1,174 @@
+-- Prediction intervals (docs/postgresql.md, "Prediction intervals"): the `covariance` column of the
+-- model composites and the crm_*_interval functions. References: the mpmath values of
+-- scripts/intervals_diagnostics_reference.py, section delta (run: PY=$(bash scripts/scipy-env.sh) &&
+-- "$PY" scripts/intervals_diagnostics_reference.py delta; quoted and checked against the library in
+-- tests/model_intervals_test.cpp, mp_log_cov and "prediction intervals: BG/NBD delta method on CDNOW
+-- matches mpmath"): the BG/NBD likelihood of CDNOW in mpmath at 50 digits, at its SciPy fit rounded to
+-- P = (r 0.242593, alpha 4.41353, a 0.792886, b 2.42575); C_u = the inverse of the Hessian of -ln L in
+-- ln(parameters) (central differences, h = 1e-12), so the covariance of the natural parameters is
+-- p_i p_j C_u[i][j]; the 90 % delta intervals of customer 1 (x 2, t_x 30.43, T 38.86):
+--   probability_alive(2, 30.43, 38.86): estimate 0.726608981501 se 0.0162209431225 [0.699132921072, 0.752464255763]
+--   conditional_expected_purchases((2, 30.43, 38.86), 39): estimate 1.22591015652 se 0.0451897819948
+--     [1.15378815941, 1.30254041837]
+-- and the bootstrap of section "bootstrap" (NumPy, 400 000 draws of N(ln P, C_u)):
+--   probability_alive(2, 30.43, 38.86): 90% [0.7007010990410225, 0.7546686406128087]
+CREATE TEMP TABLE mp AS
+  SELECT ARRAY[0.242593, 4.41353, 0.792886, 2.42575]::float8[] AS p,
+         ARRAY[[0.00267940080337, 0.00346167239312, -0.000456668035585, 0.000111558186114],
+               [0.00346167239312, 0.00734378477738, -0.000818870771754, 0.000982837250268],
+               [-0.000456668035585, -0.000818870771754, 0.0548644664879, 0.0640526375267],
+               [0.000111558186114, 0.000982837250268, 0.0640526375267, 0.084549359171]]::float8[] AS cu;
+-- the natural covariance p_i p_j C_u[i][j] as a 4 x 4 float8[][]
+CREATE TEMP TABLE mp_cov AS
+  SELECT array_agg(r ORDER BY i) AS cov
+  FROM (SELECT i, array_agg(p[i] * p[j] * cu[i][j] ORDER BY j) AS r FROM mp, generate_series(1, 4) i, generate_series(1, 4) j GROUP BY i) x;
+
+-- (a) the covariance column of the CDNOW BG/NBD fit: a 4 x 4 matrix (r, alpha, a, b), symmetric, whose
+-- diagonal's square roots are the se_ columns, and each entry within 1e-4 sqrt(C_ii C_jj) of mpmath's at
+-- P (the fit is within 1e-5 of P; the tolerance tests/model_intervals_test.cpp uses for the library's fit)
+CREATE TEMP TABLE fit AS SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM cdnow_summary;
+SELECT check_that(array_dims((m).covariance) = '[1:4][1:4]', 'bg/nbd: a 4 x 4 covariance ' || array_dims((m).covariance)) FROM fit;
+SELECT check_that(abs((m).r / 0.242593 - 1) < 1e-5 AND abs((m).alpha / 4.41353 - 1) < 1e-5 AND abs((m).a / 0.792886 - 1) < 1e-5
+                  AND abs((m).b / 2.42575 - 1) < 1e-5, 'bg/nbd: the fit is at P') FROM fit;
+SELECT check_that(abs(sqrt((m).covariance[1][1]) / (m).se_r - 1) < 1e-12 AND abs(sqrt((m).covariance[2][2]) / (m).se_alpha - 1) < 1e-12
+                  AND abs(sqrt((m).covariance[3][3]) / (m).se_a - 1) < 1e-12 AND abs(sqrt((m).covariance[4][4]) / (m).se_b - 1) < 1e-12,
+                  'bg/nbd: sqrt of the covariance''s diagonal is the standard errors') FROM fit;
+SELECT check_that(bool_and((m).covariance[i][j] = (m).covariance[j][i]
+                           AND abs((m).covariance[i][j] - c.cov[i][j]) < 1e-4 * sqrt(c.cov[i][i] * c.cov[j][j])),
+                  'bg/nbd: the covariance is mpmath''s')
+FROM fit, mp_cov c, generate_series(1, 4) i, generate_series(1, 4) j;
+-- the other fits: the covariance of their parameters, sqrt of its diagonal their se_ columns
+SELECT check_that(array_dims(covariance) = '[1:3][1:3]' AND abs(sqrt(covariance[1][1]) / se_p - 1) < 1e-12
+                  AND abs(sqrt(covariance[2][2]) / se_q - 1) < 1e-12 AND abs(sqrt(covariance[3][3]) / se_gamma - 1) < 1e-12,
+                  'gamma-gamma: covariance and se')
+FROM (SELECT (crm_fit_gamma_gamma(crm_rfm_state(customer, day, amount, '1997-09-30', 7))).* FROM cdnow WHERE day <= '1997-09-30') f;
+SELECT check_that(array_dims(covariance) = '[1:4][1:4]' AND abs(sqrt(covariance[1][1]) / se_alpha - 1) < 1e-12
+                  AND abs(sqrt(covariance[2][2]) / se_beta - 1) < 1e-12 AND abs(sqrt(covariance[3][3]) / se_gamma - 1) < 1e-12
+                  AND abs(sqrt(covariance[4][4]) / se_delta - 1) < 1e-12, 'bg/bb: covariance and se')
+FROM (SELECT (crm_fit_bg_bb(frequency, recency, periods, weight)).* FROM donations) f;
+SELECT check_that(array_dims(s.covariance) = '[1:2][1:2]' AND abs(sqrt(s.covariance[1][1]) / s.se_alpha - 1) < 1e-12
+                  AND abs(sqrt(s.covariance[2][2]) / s.se_beta - 1) < 1e-12
+                  AND array_dims(w.covariance) = '[1:3][1:3]' AND abs(sqrt(w.covariance[1][1]) / w.se_alpha - 1) < 1e-12
+                  AND abs(sqrt(w.covariance[2][2]) / w.se_beta - 1) < 1e-12 AND abs(sqrt(w.covariance[3][3]) / w.se_c - 1) < 1e-12,
+                  'sbg, bdw: covariance and se')
+FROM crm_fit_sbg('{1000, 631, 468, 382, 326, 289, 262, 241}') s, crm_fit_bdw('{1000, 631, 468, 382, 326, 289, 262, 241}') w;
+
+-- (b) intervals. A model built by hand at P with mpmath's covariance: the delta intervals of customer 1
+-- are mpmath's (the library's gradient is a central difference with step cbrt(eps): within 1e-7)
+CREATE TEMP TABLE at_p AS
+  SELECT row(p[1], p[2], p[3], p[4], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c.cov)::crm_bg_nbd AS m
+  FROM mp, mp_cov c;
+SELECT check_that(abs((i).point - 0.726608981501) < 1e-9 AND abs((i).lower - 0.699132921072) < 1e-7
+                  AND abs((i).upper - 0.752464255763) < 1e-7 AND (i).level = 0.9, 'P(alive) interval is mpmath''s ' || i::text)
+FROM (SELECT crm_bg_nbd_p_alive_interval(m, 2, 30.43, 38.86) AS i FROM at_p) x;
+SELECT check_that(abs((i).point - 1.22591015652) < 1e-9 AND abs((i).lower - 1.15378815941) < 1e-7
+                  AND abs((i).upper - 1.30254041837) < 1e-7, 'expected purchases interval is mpmath''s ' || i::text)
+FROM (SELECT crm_bg_nbd_expected_purchases_interval(m, 2, 30.43, 38.86, 39) AS i FROM at_p) x;
+-- and hand arithmetic: g = d P(alive) / d ln(p_k) by central differences of crm_bg_nbd_p_alive (step
+-- h = 1e-5), se = sqrt(g' C_u g) with C_u = covariance[i][j] / (p_i p_j), the logit interval
+-- expit(logit P -+ z se / (P (1 - P))), z = 1.6448536269514722 (the standard normal's 95th percentile)
+CREATE TEMP TABLE grad AS
+  SELECT k, (crm_bg_nbd_p_alive(row(p[1] * exp(CASE k WHEN 1 THEN 1e-5 ELSE 0 END), p[2] * exp(CASE k WHEN 2 THEN 1e-5 ELSE 0 END),
+                                    p[3] * exp(CASE k WHEN 3 THEN 1e-5 ELSE 0 END), p[4] * exp(CASE k WHEN 4 THEN 1e-5 ELSE 0 END),
+                                    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 30.43, 38.86)
+           - crm_bg_nbd_p_alive(row(p[1] * exp(CASE k WHEN 1 THEN -1e-5 ELSE 0 END), p[2] * exp(CASE k WHEN 2 THEN -1e-5 ELSE 0 END),
+                                    p[3] * exp(CASE k WHEN 3 THEN -1e-5 ELSE 0 END), p[4] * exp(CASE k WHEN 4 THEN -1e-5 ELSE 0 END),
+                                    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 30.43, 38.86))
+          / 2e-5 AS g
+  FROM mp, generate_series(1, 4) k;
+CREATE TEMP TABLE hand AS
+  SELECT v, sqrt(se2) AS se, ln(v / (1 - v)) AS l, 1.6448536269514722 * sqrt(se2) / (v * (1 - v)) AS w
+  FROM (SELECT crm_bg_nbd_p_alive(m, 2, 30.43, 38.86) AS v,
+               (SELECT sum(gi.g * gj.g * (m).covariance[gi.k][gj.k] / (mp.p[gi.k] * mp.p[gj.k])) FROM grad gi, grad gj, mp) AS se2
+        FROM at_p) x;
+SELECT check_that(abs((i).point - v) < 1e-15 AND abs((i).lower - 1 / (1 + exp(-(l - w)))) < 1e-8
+                  AND abs((i).upper - 1 / (1 + exp(-(l + w)))) < 1e-8 AND abs(se - 0.0162209431225) < 1e-8,
+                  'P(alive) interval is the hand arithmetic ' || i::text || ' se ' || se)
+FROM hand, (SELECT crm_bg_nbd_p_alive_interval(m, 2, 30.43, 38.86) AS i FROM at_p) x;
+-- the level: a 95 % interval contains the 90 % one around the same point
+SELECT check_that((a).point = (b).point AND (b).lower < (a).lower AND (a).upper < (b).upper AND (b).level = 0.95, 'level 0.95')
+FROM (SELECT crm_bg_nbd_p_alive_interval(m, 2, 30.43, 38.86) a, crm_bg_nbd_p_alive_interval(m, 2, 30.43, 38.86, 0.95) b FROM at_p) x;
+-- the bootstrap (2000 draws, seed 42): reproducible, and its quantiles within 0.003 of NumPy's 400 000
+-- draws (the 5 % quantile of 2000 draws has a standard error of about 0.0008 here)
+SELECT check_that(a = b AND abs((a).point - 0.726608981501) < 1e-9 AND abs((a).lower - 0.7007010990410225) < 0.003
+                  AND abs((a).upper - 0.7546686406128087) < 0.003, 'bootstrap P(alive) ' || a::text)
+FROM (SELECT crm_bg_nbd_p_alive_interval(m, 2, 30.43, 38.86, method => 'bootstrap') a,
+             crm_bg_nbd_p_alive_interval(m, 2, 30.43, 38.86, 0.9, 'bootstrap') b FROM at_p) x;
+
+-- the fitted models: every interval holds its point prediction (the prediction function's) between
+-- its bounds, for a few customers. The point is the prediction at exp(ln(parameters)) (the library's
+-- interval evaluates it at the log-parameters it perturbs), which can differ from the prediction
+-- function's in the last digit: equal within 1e-13
+CREATE TEMP TABLE customers AS SELECT * FROM (VALUES (0, 0, 38.86), (2, 30.43, 38.86), (1, 1.71, 38.86), (7, 29.43, 38.86)) c(x, tx, big_t);
+-- (BG/NBD's P(alive) of a customer without repeat purchases is 1 at any parameters: [1, 1])
+SELECT check_that(bool_and(abs((i).point / crm_bg_nbd_p_alive(m, x, tx, big_t) - 1) < 1e-13
+                           AND CASE WHEN x = 0 THEN (i).lower = 1 AND (i).point = 1 AND (i).upper = 1 ELSE (i).lower < (i).point AND (i).point < (i).upper END
+                           AND abs((e).point / crm_bg_nbd_expected_purchases(m, x, tx, big_t, 39) - 1) < 1e-13 AND (e).lower < (e).point AND (e).point < (e).upper),
+                  'bg/nbd fit: intervals around the predictions')
+FROM (SELECT x, tx, big_t, m, crm_bg_nbd_p_alive_interval(m, x, tx, big_t) i, crm_bg_nbd_expected_purchases_interval(m, x, tx, big_t, 39) e
+      FROM fit, customers) y;
+-- and the fit's own covariance gives mpmath's interval of customer 1 within 1e-5 (the fit is not exactly P)
+SELECT check_that(abs((i).lower - 0.699132921072) < 1e-5 AND abs((i).upper - 0.752464255763) < 1e-5, 'bg/nbd fit: P(alive) interval ' || i::text)
+FROM (SELECT crm_bg_nbd_p_alive_interval(m, 2, 30.43, 38.86) i FROM fit) x;
+CREATE TEMP TABLE pfit AS SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM cdnow_summary;
+SELECT check_that(bool_and(abs((i).point / crm_pareto_nbd_p_alive(m, x, tx, big_t) - 1) < 1e-13 AND (i).lower < (i).point AND (i).point < (i).upper
+                           AND abs((e).point / crm_pareto_nbd_expected_purchases(m, x, tx, big_t, 39) - 1) < 1e-13 AND (e).lower < (e).point AND (e).point < (e).upper),
+                  'pareto/nbd fit: intervals around the predictions')
+FROM (SELECT x, tx, big_t, m, crm_pareto_nbd_p_alive_interval(m, x, tx, big_t) i, crm_pareto_nbd_expected_purchases_interval(m, x, tx, big_t, 39) e
+      FROM pfit, customers) y;
+SELECT check_that(bool_and(abs((i).point / crm_gamma_gamma_expected_spend(m, x, zbar) - 1) < 1e-13 AND (i).lower < (i).point AND (i).point < (i).upper),
+                  'gamma-gamma fit: intervals around the expected spend')
+FROM (SELECT x, zbar, m, crm_gamma_gamma_expected_spend_interval(m, x, zbar) i
+      FROM (SELECT crm_fit_gamma_gamma(crm_rfm_state(customer, day, amount, '1997-09-30', 7)) m FROM cdnow WHERE day <= '1997-09-30') g,
+           (VALUES (0, 0), (1, 20.5), (5, 35.0)) c(x, zbar)) y;
+SELECT check_that(bool_and(abs((i).point / crm_bg_bb_p_alive(m, x, tx, n) - 1) < 1e-13 AND (i).lower < (i).point AND (i).point < (i).upper
+                           AND abs((a).point / crm_bg_bb_p_alive(m, x, tx, n, 3) - 1) < 1e-13 AND (a).lower < (a).point AND (a).point < (a).upper
+                           AND abs((e).point / crm_bg_bb_expected_purchases(m, x, tx, n, 5) - 1) < 1e-13 AND (e).lower < (e).point AND (e).point < (e).upper),
+                  'bg/bb fit: intervals around the predictions')
+FROM (SELECT x, tx, n, m, crm_bg_bb_p_alive_interval(m, x, tx, n) i, crm_bg_bb_p_alive_interval(m, x, tx, n, 3) a,
+             crm_bg_bb_expected_purchases_interval(m, x, tx, n, 5) e
+      FROM (SELECT crm_fit_bg_bb(frequency, recency, periods, weight) m FROM donations) f,
+           (VALUES (0, 0, 6), (3, 4, 6), (1, 1, 6)) c(x, tx, n)) y;
+
+-- at a boundary: 100 customers never seen to drop out (as in 36_boundary.sql) fit the NBD (a -> 0); the
+-- covariance is the NBD's (r, alpha), sqrt of its diagonal se_r and se_alpha; P(alive) is 1 with no
+-- spread, the expected purchases get an interval from the NBD's estimate
+CREATE TEMP TABLE nodrop AS
+  SELECT x, CASE WHEN x > 0 THEN big_t ELSE 0 END AS t_x, big_t
+  FROM (SELECT (CASE WHEN (7 * i) % 11 >= 4 THEN (7 * i) % 11 - 3 ELSE 0 END)::float8 AS x, (20 + 5 * (i % 7))::float8 AS big_t
+        FROM generate_series(1, 100) i) s;
+CREATE TEMP TABLE bfit AS SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM nodrop;
+SELECT check_that((m).boundary = 'a_to_zero' AND array_dims((m).covariance) = '[1:2][1:2]'
+                  AND abs(sqrt((m).covariance[1][1]) / (m).se_r - 1) < 1e-12 AND abs(sqrt((m).covariance[2][2]) / (m).se_alpha - 1) < 1e-12,
+                  'bg/nbd at a -> 0: the NBD''s covariance ' || (m).covariance::text) FROM bfit;
+SELECT check_that((i).point = 1 AND (i).lower = 1 AND (i).upper = 1
+                  AND (e).point = crm_bg_nbd_expected_purchases(m, 2, 30, 30, 10) AND (e).lower < (e).point AND (e).point < (e).upper,
+                  'bg/nbd at a -> 0: intervals from the NBD ' || i::text || e::text)
+FROM (SELECT m, crm_bg_nbd_p_alive_interval(m, 2, 30, 30) i, crm_bg_nbd_expected_purchases_interval(m, 2, 30, 30, 10) e FROM bfit) x;
+
+-- (c) errors: a model without covariance, a bad level or method, a covariance of the wrong shape, a
+-- boundary without a nested model; a NULL argument gives NULL
+SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 30, 38)$$,
+                   '22023', 'crm_bg_nbd_p_alive_interval: covariance is empty (NULL: the model has no covariance of its parameters, which an '
+                            'interval needs (crm_fit_* gives it, except on a boundary without one))');
+SELECT check_error($$SELECT crm_gamma_gamma_expected_spend_interval((6.25, 3.74, 15.44, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_gamma_gamma, 2, 20)$$,
+                   '22023', 'crm_gamma_gamma_expected_spend_interval: covariance is empty (NULL: the model has no covariance of its parameters, '
+                            'which an interval needs (crm_fit_* gives it, except on a boundary without one))');
+SELECT check_error(format('SELECT crm_bg_nbd_p_alive_interval(%L::crm_bg_nbd, 2, 30, 38, %s)', m, l), '22023',
+                   'crm_bg_nbd_p_alive_interval: level is out of range (must lie strictly between 0 and 1)')
+FROM at_p, unnest(ARRAY['0', '1', '-0.5', '1.5']) l;
+SELECT check_error(format('SELECT crm_bg_nbd_expected_purchases_interval(%L::crm_bg_nbd, 2, 30, 38, 10, ''NaN'')', m), '22023',
+                   'crm_bg_nbd_expected_purchases_interval: level is not finite (NaN or infinity)') FROM at_p;
+SELECT check_error(format('SELECT crm_bg_nbd_p_alive_interval(%L::crm_bg_nbd, 2, 30, 38, 0.9, ''jackknife'')', m), '22023',
+                   'crm_bg_nbd_p_alive_interval: method must be delta or bootstrap, not "jackknife"') FROM at_p;
+SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, '{{1, 0}, {0, 1}}')::crm_bg_nbd, 2, 30, 38)$$,
+                   '22023', 'crm_bg_nbd_p_alive_interval: covariance is out of range (must be a square matrix with one row per estimated parameter of the model)');
+SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, '{1, 0, 0, 1}')::crm_bg_nbd, 2, 30, 38)$$,
+                   '22023', 'crm_bg_nbd_p_alive_interval: covariance must be a square matrix (float8[][]) of at most 4 rows');
+SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL,
+                                                         '{{1, 2, 0, 0}, {2, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}}')::crm_bg_nbd, 2, 30, 38)$$,
+                   '22023', 'crm_bg_nbd_p_alive_interval: covariance is out of range (must be positive definite)');
+SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.5, 5, NULL, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'b_to_zero', 1, NULL, 0, 1, NULL)::crm_bg_nbd, 2, 3, 4)$$,
+                   '0A000');
+SELECT check_that(crm_bg_nbd_p_alive_interval(m, 2, 30, 38, NULL) IS NULL AND crm_bg_nbd_p_alive_interval(m, NULL, 30, 38) IS NULL,
+                  'NULL arguments give NULL') FROM at_p;
