@@ -19,11 +19,20 @@
 //    here: 0.3 s, its longest stretch without an ask 0.04 s; a fresh process's first call, which faults
 //    its memory in, 0.8 s with 0.5 s in the allocation of the rows, which no ask can reach). Before,
 //    that sort was one std::sort in the library, asking nothing (the last 0.25 s of CPU of a 0.4 s
-//    call).
+//    call);
+// 3. prediction intervals: crm_pg_interval (the crm_*_interval SQL functions) gives exactly the
+//    library's interval (crm/models/intervals.hpp) of the estimate crm::try_parameter_estimate makes of
+//    the same parameters and covariance, for every model and prediction, delta method and bootstrap,
+//    and at a boundary (BG/BB's bb_no_dropout: the estimate crm::try_parameter_estimate(nested,
+//    boundary_report) makes of the nested model's covariance). Before, there was no crm_pg_interval.
 // SPDX-License-Identifier: MIT
 #include "../src/core.h"
 
+#include <crm/models/intervals.hpp>  // the library's intervals, compared with crm_pg_interval's
+
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -146,6 +155,46 @@ long long every_allocation_fails(const char* what, Call&& call) {
   check(n > 0, std::string(what) + ": the call allocates nothing to fail");
   return n;
 }
+// A model composite as the glue reads it: parameter columns v (NaN: NULL), its boundary and the
+// covariance of `n` parameters, p_i p_j C_u[i][j] with C_u 0.01 on the diagonal and 0.002 off it.
+crm_pg_model composite(std::initializer_list<double> v, const char* boundary, std::initializer_list<double> estimated) {
+  crm_pg_model m{};
+  int k = 0;
+  for (const double x : v) {
+    if (x != x) m.nulls |= 1u << k;
+    else m.v[k] = x;
+    ++k;
+  }
+  m.boundary = boundary;
+  const std::vector<double> p(estimated);
+  m.covariance_size = static_cast<int>(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i)
+    for (std::size_t j = 0; j < p.size(); ++j) m.covariance[i * p.size() + j] = p[i] * p[j] * (i == j ? 0.01 : 0.002);
+  return m;
+}
+// The covariance of a composite as the library's N x N matrix (rows beyond covariance_size 0).
+template <std::size_t N>
+std::array<std::array<double, N>, N> matrix_of(const crm_pg_model& m) {
+  std::array<std::array<double, N>, N> c{};
+  const auto n = static_cast<std::size_t>(m.covariance_size);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) c[i][j] = m.covariance[i * n + j];
+  return c;
+}
+// crm_pg_interval's row equals the library's interval `lib` at `level`, exactly.
+void same_interval(const char* what, int kind, const crm_pg_model& m, int pred, std::array<double, 4> args, double level, const char* method,
+                   const crm::result<crm::prediction_interval<double>>& lib) {
+  crm_pg_row row{};
+  crm_pg_error err{};
+  bool is_null = false;
+  const bool ok = crm_pg_interval(kind, &m, pred, args[0], args[1], args[2], args[3], level, method, &row, &is_null, &err);
+  check(ok && !is_null && lib.has_value(), std::string(what) + ": both give an interval (" + err.message + ")");
+  if (!ok || is_null || !lib) return;
+  check(row.n == 4 && row.col[0].f == lib->estimate && row.col[1].f == lib->lower && row.col[2].f == lib->upper && row.col[3].f == level,
+        std::string(what) + ": the library's interval " + std::to_string(lib->lower) + " " + std::to_string(lib->upper) + ", got " +
+            std::to_string(row.col[1].f) + " " + std::to_string(row.col[2].f));
+  check(lib->lower < lib->estimate && lib->estimate < lib->upper, std::string(what) + ": lower < point < upper");
+}
 }  // namespace
 
 int main() {
@@ -223,6 +272,62 @@ int main() {
       cancel_after = -1;
     }
     crm_pg_state_free(st);
+  }
+  // 3. prediction intervals: exactly the library's of the same estimate
+  {
+    using method = crm::prediction_interval_method;
+    const double nan = std::nan("");
+    const crm::interval_options delta{.level = 0.9}, boot{.level = 0.8, .method = method::bootstrap};  // 2000 draws, seed 42
+    const crm::rfm_row<double> c1{2, 30.43, 38.86};
+    // BG/NBD: r, alpha, a, b, p
+    const crm::bg_nbd<double> bg{0.242593, 4.41353, 0.792886, 2.42575};
+    const crm_pg_model mb = composite({bg.r, bg.alpha, bg.a, bg.b, nan}, nullptr, {bg.r, bg.alpha, bg.a, bg.b});
+    const auto eb = crm::try_parameter_estimate(bg, matrix_of<4>(mb));
+    check(eb.has_value(), "BG/NBD estimate");
+    same_interval("BG/NBD P(alive)", 0, mb, 0, {2, 30.43, 38.86, 0}, 0.9, "delta", crm::try_probability_alive_interval(*eb, c1, delta));
+    same_interval("BG/NBD P(alive) bootstrap", 0, mb, 0, {2, 30.43, 38.86, 0}, 0.8, "bootstrap", crm::try_probability_alive_interval(*eb, c1, boot));
+    same_interval("BG/NBD expected purchases", 0, mb, 1, {2, 30.43, 38.86, 39}, 0.9, "delta",
+                  crm::try_conditional_expected_purchases_interval(*eb, c1, 39.0, delta));
+    // Pareto/NBD: r, alpha, s, beta, mu
+    const crm::pareto_nbd<double> pn{0.553275, 10.577612, 0.606214, 11.667913};
+    const crm_pg_model mp = composite({pn.r, pn.alpha, pn.s, pn.beta, nan}, nullptr, {pn.r, pn.alpha, pn.s, pn.beta});
+    const auto ep = crm::try_parameter_estimate(pn, matrix_of<4>(mp));
+    check(ep.has_value(), "Pareto/NBD estimate");
+    same_interval("Pareto/NBD P(alive)", 1, mp, 0, {2, 30.43, 38.86, 0}, 0.9, "delta", crm::try_probability_alive_interval(*ep, c1, delta));
+    same_interval("Pareto/NBD expected purchases bootstrap", 1, mp, 1, {2, 30.43, 38.86, 39}, 0.8, "bootstrap",
+                  crm::try_conditional_expected_purchases_interval(*ep, c1, 39.0, boot));
+    // BG/BB: alpha, beta, gamma, delta, theta, p; a customer (x 3, t_x 4, n 6)
+    const crm::bg_bb<double> bb{1.204, 0.750, 0.657, 2.783};
+    crm::discrete_row<double> d;
+    d.frequency = 3, d.recency = 4, d.periods = 6;
+    const crm_pg_model mbb = composite({bb.alpha, bb.beta, bb.gamma, bb.delta, nan, nan}, nullptr, {bb.alpha, bb.beta, bb.gamma, bb.delta});
+    const auto ebb = crm::try_parameter_estimate(bb, matrix_of<4>(mbb));
+    check(ebb.has_value(), "BG/BB estimate");
+    same_interval("BG/BB P(alive)", 2, mbb, 0, {3, 4, 6, 1}, 0.9, "delta", crm::try_probability_alive_interval(*ebb, d, delta));
+    same_interval("BG/BB P(alive) 3 ahead", 2, mbb, 0, {3, 4, 6, 3}, 0.9, "delta",
+                  crm::try_prediction_interval(*ebb, [&](const crm::bg_bb<double>& m) { return m.try_probability_alive(d, 3); },
+                                               crm::prediction_scale::logit, delta));
+    same_interval("BG/BB expected purchases", 2, mbb, 1, {3, 4, 6, 5}, 0.9, "delta",
+                  crm::try_conditional_expected_purchases_interval(*ebb, d, 5.0, delta));
+    // Gamma-Gamma: p, q, gamma, scale
+    const crm::gamma_gamma<double> gg{6.25, 3.74, 15.44};
+    const crm_pg_model mg = composite({gg.p, gg.q, gg.gamma, nan}, nullptr, {gg.p, gg.q, gg.gamma});
+    const auto eg = crm::try_parameter_estimate(gg, matrix_of<3>(mg));
+    check(eg.has_value(), "Gamma-Gamma estimate");
+    same_interval("Gamma-Gamma expected spend", 3, mg, 0, {2, 20, 0, 0}, 0.9, "delta", crm::try_expected_average_spend_interval(*eg, 2.0, 20.0, delta));
+    // BG/BB at bb_no_dropout: the Beta-Bernoulli (alpha, beta; theta = 0 held), covariance 2 x 2
+    const crm_pg_model mn = composite({1.3, 0.8, 0, nan, 0, nan}, "bb_no_dropout", {1.3, 0.8});
+    crm::boundary_report b;
+    b.where = crm::fit_boundary::bb_no_dropout;
+    b.nested_fitted = true;
+    b.nested_r = 1.3, b.nested_alpha = 0.8;
+    b.nested_covariance.size = 2;
+    for (std::size_t i = 0; i < 2; ++i)
+      for (std::size_t j = 0; j < 2; ++j) b.nested_covariance.values[i][j] = mn.covariance[i * 2 + j];
+    const auto en = crm::try_parameter_estimate(crm::beta_bernoulli<double>{1.3, 0.8, 0.0}, b);
+    check(en.has_value(), "Beta-Bernoulli estimate");
+    same_interval("BG/BB at bb_no_dropout expected purchases", 2, mn, 1, {3, 4, 6, 5}, 0.9, "delta",
+                  crm::try_conditional_expected_purchases_interval(*en, d, 5.0, delta));
   }
   std::printf(failures == 0 ? "core_test: all checks passed\n" : "core_test: %d checks failed\n", failures);
   return failures == 0 ? 0 : 1;
