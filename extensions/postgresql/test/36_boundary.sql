@@ -183,3 +183,24 @@ SELECT check_error($$SELECT crm_gamma_gamma_expected_spend((6, 4, 15, NULL, NULL
 SELECT check_that(crm_bg_nbd_p_alive((0.5, NULL, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 'a_to_zero', 0, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4) IS NULL
                   AND crm_bg_nbd_p_alive((0.5, 5, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 'a_to_zero', 0, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4) = 1,
                   'a NULL column the nested model needs gives NULL; one it does not need is not read');
+
+-- The covariance column at a boundary (docs/postgresql.md, "Prediction intervals"): the nested model's,
+-- in its parameter order, sqrt of its diagonal the se_ columns of those parameters
+SELECT check_that(array_dims((b.m).covariance) = '[1:2][1:2]' AND array_dims((p.m).covariance) = '[1:2][1:2]'
+                  AND abs(sqrt((b.m).covariance[1][1]) / (b.m).se_r - 1) < 1e-12 AND abs(sqrt((b.m).covariance[2][2]) / (b.m).se_alpha - 1) < 1e-12
+                  AND abs(sqrt((p.m).covariance[1][1]) / (p.m).se_r - 1) < 1e-12 AND abs(sqrt((p.m).covariance[2][2]) / (p.m).se_alpha - 1) < 1e-12,
+                  'the NBD''s covariance (r, alpha) at a -> 0 and beta -> infinity') FROM bg b, pn p;
+SELECT check_that(array_dims((b.m).covariance) = '[1:3][1:3]' AND array_dims((p.m).covariance) = '[1:3][1:3]'
+                  AND abs(sqrt((b.m).covariance[1][1]) / (b.m).se_r - 1) < 1e-12 AND abs(sqrt((b.m).covariance[2][2]) / (b.m).se_alpha - 1) < 1e-12
+                  AND abs(sqrt((b.m).covariance[3][3]) / (b.m).se_p - 1) < 1e-12
+                  AND abs(sqrt((p.m).covariance[1][1]) / (p.m).se_r - 1) < 1e-12 AND abs(sqrt((p.m).covariance[2][2]) / (p.m).se_alpha - 1) < 1e-12
+                  AND abs(sqrt((p.m).covariance[3][3]) / (p.m).se_mu - 1) < 1e-12,
+                  'the homogeneous models'' covariance (r, alpha, p or mu)') FROM hbg b, hpn p;
+SELECT check_that(array_dims((q.m).covariance) = '[1:2][1:2]' AND array_dims((p.m).covariance) = '[1:2][1:2]'
+                  AND abs(sqrt((q.m).covariance[1][1]) / (q.m).se_p - 1) < 1e-12 AND abs(sqrt((q.m).covariance[2][2]) / (q.m).se_scale - 1) < 1e-12
+                  AND abs(sqrt((p.m).covariance[1][1]) / (p.m).se_q - 1) < 1e-12 AND abs(sqrt((p.m).covariance[2][2]) / (p.m).se_scale - 1) < 1e-12,
+                  'gamma-gamma''s nested covariance: (p, theta) at q -> infinity, (q, c) at p -> infinity') FROM ggq q, ggp p;
+SELECT check_that(array_dims((s.m).covariance) = '[1:1][1:1]' AND abs(sqrt((s.m).covariance[1][1]) / (s.m).se_theta - 1) < 1e-12
+                  AND array_dims((w.m).covariance) = '[1:2][1:2]' AND abs(sqrt((w.m).covariance[1][1]) / (w.m).se_theta - 1) < 1e-12
+                  AND abs(sqrt((w.m).covariance[2][2]) / (w.m).se_c - 1) < 1e-12,
+                  'sbg''s (theta) and bdw''s (theta, c) covariance at homogeneous churn') FROM sbg s, bdw w;

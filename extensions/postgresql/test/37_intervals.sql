@@ -111,6 +111,9 @@ FROM (SELECT x, tx, big_t, m, crm_bg_nbd_p_alive_interval(m, x, tx, big_t) i, cr
 SELECT check_that(abs((i).lower - 0.699132921072) < 1e-5 AND abs((i).upper - 0.752464255763) < 1e-5, 'bg/nbd fit: P(alive) interval ' || i::text)
 FROM (SELECT crm_bg_nbd_p_alive_interval(m, 2, 30.43, 38.86) i FROM fit) x;
 CREATE TEMP TABLE pfit AS SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM cdnow_summary;
+SELECT check_that(array_dims((m).covariance) = '[1:4][1:4]' AND abs(sqrt((m).covariance[1][1]) / (m).se_r - 1) < 1e-12
+                  AND abs(sqrt((m).covariance[2][2]) / (m).se_alpha - 1) < 1e-12 AND abs(sqrt((m).covariance[3][3]) / (m).se_s - 1) < 1e-12
+                  AND abs(sqrt((m).covariance[4][4]) / (m).se_beta - 1) < 1e-12, 'pareto/nbd: covariance and se') FROM pfit;
 SELECT check_that(bool_and(abs((i).point / crm_pareto_nbd_p_alive(m, x, tx, big_t) - 1) < 1e-13 AND (i).lower < (i).point AND (i).point < (i).upper
                            AND abs((e).point / crm_pareto_nbd_expected_purchases(m, x, tx, big_t, 39) - 1) < 1e-13 AND (e).lower < (e).point AND (e).point < (e).upper),
                   'pareto/nbd fit: intervals around the predictions')
@@ -146,6 +149,15 @@ SELECT check_that((i).point = 1 AND (i).lower = 1 AND (i).upper = 1
                   'bg/nbd at a -> 0: intervals from the NBD ' || i::text || e::text)
 FROM (SELECT m, crm_bg_nbd_p_alive_interval(m, 2, 30, 30) i, crm_bg_nbd_expected_purchases_interval(m, 2, 30, 30, 10) e FROM bfit) x;
 
+-- at the boundary at infinity (scripts/data/homogeneous_bg_nbd.csv, as in 36_boundary.sql): the homogeneous
+-- BG/NBD's (r, alpha, p) and their 3 x 3 covariance give the intervals
+SELECT check_that((m).boundary = 'homogeneous_dropout' AND (i).lower < (i).point AND (i).point < (i).upper
+                  AND abs((i).point / crm_bg_nbd_p_alive(m, 2, 20, 30) - 1) < 1e-13
+                  AND (e).lower < (e).point AND (e).point < (e).upper AND abs((e).point / crm_bg_nbd_expected_purchases(m, 2, 20, 30, 10) - 1) < 1e-13,
+                  'bg/nbd at homogeneous drop-out: intervals from the nested model ' || i::text || e::text)
+FROM (SELECT m, crm_bg_nbd_p_alive_interval(m, 2, 20, 30) i, crm_bg_nbd_expected_purchases_interval(m, 2, 20, 30, 10) e
+      FROM (SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM homogeneous_bg) f) x;
+
 -- (c) errors: a model without covariance, a bad level or method, a covariance of the wrong shape, a
 -- boundary without a nested model; a NULL argument gives NULL
 SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 30, 38)$$,
@@ -172,3 +184,10 @@ SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.5, 5, NULL, 0, NULL, 
                    '0A000');
 SELECT check_that(crm_bg_nbd_p_alive_interval(m, 2, 30, 38, NULL) IS NULL AND crm_bg_nbd_p_alive_interval(m, NULL, 30, 38) IS NULL,
                   'NULL arguments give NULL') FROM at_p;
+
+-- docs/postgresql.md's example of a model built by hand (Gamma-Gamma's CDNOW fit, its covariance rounded)
+SELECT check_that(abs((i).point / crm_gamma_gamma_expected_spend(m, 2, 20) - 1) < 1e-13 AND (i).lower < (i).point AND (i).point < (i).upper,
+                  'a Gamma-Gamma composite built by hand ' || i::text)
+FROM (SELECT m, crm_gamma_gamma_expected_spend_interval(m, 2, 20) i
+      FROM (SELECT (6.25, 3.74, 15.44, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                    '{{1.416, -0.232, -4.803}, {-0.232, 0.08418, 0.992}, {-4.803, 0.992, 17.3}}')::crm_gamma_gamma m) c) x;

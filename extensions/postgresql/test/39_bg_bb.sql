@@ -117,3 +117,17 @@ SELECT check_that((m).boundary = 'bb_binomial' AND (m).alpha = 'Infinity' AND (m
 SELECT check_that(crm_bg_bb_p_alive(m, 3, 6, 6) = 1 AND abs(crm_bg_bb_expected_purchases(m, 3, 6, 6, 5) / (5 * 138.0 / 264) - 1) < 1e-14
                   AND abs(crm_bg_bb_discounted_expected_residual_transactions(m, 3, 6, 6, 0.1) / (138.0 / 264 / 0.1) - 1) < 1e-13,
                   'bg/bb at the binomial corner predicts from the binomial') FROM bbbin;
+-- the covariance column at these boundaries (docs/postgresql.md, "Prediction intervals"): the Beta-Bernoulli's
+-- (alpha, beta), sqrt of its diagonal se_alpha, se_beta; the binomial's (p), by hand p (1 - p) / 264 (the
+-- binomial variance over the 264 opportunities). The binomial's interval of the next 5 opportunities'
+-- purchases, 5 p, by hand: d(5p)/d ln p = 5 p, se = 5 sqrt(Var p), on the log scale
+-- 5 p exp(-+ z se / (5 p)), z = 1.6448536269514722 (gamma 0 and delta 1 are held: no variance)
+SELECT check_that(array_dims((m).covariance) = '[1:2][1:2]' AND abs(sqrt((m).covariance[1][1]) / (m).se_alpha - 1) < 1e-12
+                  AND abs(sqrt((m).covariance[2][2]) / (m).se_beta - 1) < 1e-12, 'bg/bb no-drop-out covariance') FROM bbnd;
+SELECT check_that(array_dims((m).covariance) = '[1:1][1:1]' AND abs((m).covariance[1][1] / ((138.0 / 264) * (126.0 / 264) / 264) - 1) < 1e-12
+                  AND abs(sqrt((m).covariance[1][1]) / (m).se_p - 1) < 1e-12, 'bg/bb binomial covariance ' || (m).covariance::text) FROM bbbin;
+SELECT check_that(abs((i).point / (5 * 138.0 / 264) - 1) < 1e-14
+                  AND abs((i).lower / (5 * 138.0 / 264 * exp(-1.6448536269514722 * sqrt((m).covariance[1][1]) / (138.0 / 264))) - 1) < 1e-9
+                  AND abs((i).upper / (5 * 138.0 / 264 * exp(1.6448536269514722 * sqrt((m).covariance[1][1]) / (138.0 / 264))) - 1) < 1e-9,
+                  'bg/bb binomial: the interval of the expected purchases by hand ' || i::text)
+FROM (SELECT m, crm_bg_bb_expected_purchases_interval(m, 3, 6, 6, 5) i FROM bbbin) x;
