@@ -37,6 +37,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <tuple>
 #include <vector>
 
@@ -1403,7 +1404,8 @@ bool named_error(crm_pg_error* err, const char* metric, const std::string& text)
 // the library has no public form for a covariance of a nested model obtained elsewhere).
 // Errors: a NULL covariance; one of another size; then the library's (not symmetric, not positive definite).
 template <class M>
-crm::result<crm::parameter_estimate<M>> composite_estimate(const M& model, const crm_pg_model& pm, crm::fit_boundary where) {
+crm::result<crm::parameter_estimate<M>> composite_estimate(const M& model, const crm_pg_model& pm, crm::fit_boundary where,
+                                                           const char* field = "covariance") {
   constexpr std::size_t N = crm::model_parameters<M>::size;
   std::size_t n = N;
   if constexpr (requires(const crm::boundary_report& b) { crm::detail::nested_in_report<M>::estimated(b); }) {
@@ -1412,17 +1414,27 @@ crm::result<crm::parameter_estimate<M>> composite_estimate(const M& model, const
     n = crm::detail::nested_in_report<M>::estimated(b);
   }
   if (pm.covariance_size == 0)
-    return crm::error_info{crm::errc::empty_input, "parameter_estimate", "covariance",
+    return crm::error_info{crm::errc::empty_input, "parameter_estimate", field,
                            "NULL: the model has no covariance of its parameters, which an interval needs (crm_fit_* gives it, "
                            "except on a boundary without one)"};
   if (static_cast<std::size_t>(pm.covariance_size) != n)
-    return crm::error_info{crm::errc::out_of_range, "parameter_estimate", "covariance",
+    return crm::error_info{crm::errc::out_of_range, "parameter_estimate", field,
                            "must be a square matrix with one row per estimated parameter of the model"};
   std::array<std::array<double, N>, N> c{};
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) c[i][j] = pm.covariance[i * n + j];
   if (n == N) return crm::try_parameter_estimate(model, c);
   return crm::detail::estimate_from_covariance(model, c, n, "parameter_estimate");
+}
+
+// The interval options of a SQL call: `level`, method "delta" or "bootstrap" (crm::interval_options'
+// default 2000 draws and seed 42); another method is an error.
+bool interval_options_of(double level, const char* method, crm::interval_options& opt, crm_pg_error* err) {
+  opt.level = level;
+  if (std::strcmp(method, "delta") == 0) opt.method = crm::prediction_interval_method::delta;
+  else if (std::strcmp(method, "bootstrap") == 0) opt.method = crm::prediction_interval_method::bootstrap;
+  else return named_error(err, "prediction_interval", std::string("method must be delta or bootstrap, not \"") + method + "\"");
+  return true;
 }
 
 bool survey_row(const state_base* st, int what, double level, row_builder& row, crm_pg_error* err) {
@@ -1569,11 +1581,8 @@ bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double 
 bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, double tx, double age, double t, double level,
                      const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    crm::interval_options opt;  // the bootstrap: its default 2000 draws and seed 42
-    opt.level = level;
-    if (std::strcmp(method, "delta") == 0) opt.method = crm::prediction_interval_method::delta;
-    else if (std::strcmp(method, "bootstrap") == 0) opt.method = crm::prediction_interval_method::bootstrap;
-    else return named_error(err, "prediction_interval", std::string("method must be delta or bootstrap, not \"") + method + "\"");
+    crm::interval_options opt;
+    if (!interval_options_of(level, method, opt, err)) return false;
     using interval = crm::result<crm::prediction_interval<double>>;
     const crm::fit_boundary where = boundary_named(*model).value_or(crm::fit_boundary::none);  // else with_model's error
     crm::prediction_interval<double> r;
@@ -1608,6 +1617,49 @@ bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, do
         if (!est) return est.error();
         return crm::try_expected_average_spend_interval(*est, x, tx, opt);
       }, r);
+    }
+    if (!ok || *is_null) return ok;
+    row_builder(*out).f8(r.estimate).f8(r.lower).f8(r.upper).f8(level);
+    return true;
+  });
+}
+
+bool crm_pg_clv_interval(int kind, const crm_pg_model* model, const crm_pg_model* spend, double frequency, double recency, double age,
+                         double average_spend, int64_t periods, double period_length, double discount_rate, double margin, double level,
+                         const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    crm::interval_options opt;
+    if (!interval_options_of(level, method, opt, err)) return false;
+    // the spend model's estimate first (Gamma-Gamma, or its nested model at a boundary), then the
+    // transaction model's and crm::try_customer_lifetime_value_interval of both (block-diagonal)
+    using spend_estimate = std::variant<crm::parameter_estimate<crm::gamma_gamma<double>>, crm::parameter_estimate<crm::gamma_gamma_nested<double>>>;
+    spend_estimate se;
+    const crm::fit_boundary spend_where = boundary_named(*spend).value_or(crm::fit_boundary::none);
+    if (!with_spend_model(*spend, *is_null, err, [&](const auto& gg) -> crm::result<spend_estimate> {
+          auto e = composite_estimate(gg, *spend, spend_where, "spend.covariance");
+          if (!e) return e.error();
+          return spend_estimate{*e};
+        }, se))
+      return false;
+    if (*is_null) return true;
+    const crm::clv_horizon<double> h{.periods = periods, .period_length = period_length, .discount_rate = discount_rate, .margin = margin};
+    const crm::fit_boundary where = boundary_named(*model).value_or(crm::fit_boundary::none);
+    crm::prediction_interval<double> r;
+    const auto interval_of = [&](const auto& m, const auto& row) -> crm::result<crm::prediction_interval<double>> {
+      const auto e = composite_estimate(m, *model, where);
+      if (!e) return e.error();
+      return std::visit([&](const auto& s) { return crm::try_customer_lifetime_value_interval(*e, s, row, average_spend, h, opt); }, se);
+    };
+    bool ok = false;
+    if (kind == 2) {
+      crm::discrete_row<double> d;
+      if (!whole(frequency, "frequency", d.frequency, err) || !whole(recency, "recency", d.recency, err) || !whole(age, "periods", d.periods, err))
+        return false;
+      ok = with_bg_bb(*model, *is_null, err, [&](const auto& m) { return interval_of(m, d); }, r);
+    } else {
+      const crm::rfm_row<double> row{frequency, recency, age, 1.0};
+      const auto f = [&](const auto& m) { return interval_of(m, row); };
+      ok = kind == 0 ? with_bg_nbd(*model, *is_null, err, f, r) : with_pareto_nbd(*model, *is_null, err, f, r);
     }
     if (!ok || *is_null) return ok;
     row_builder(*out).f8(r.estimate).f8(r.lower).f8(r.upper).f8(level);

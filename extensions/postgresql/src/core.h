@@ -257,6 +257,13 @@ bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double 
  * predictions. */
 bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, double tx, double age, double t, double level,
                      const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* CLV with its interval (crm::try_customer_lifetime_value_interval): the arguments of crm_pg_clv, the
+ * estimates of both composites (the transaction model's and the spend model's, independent: a
+ * block-diagonal joint covariance), level and method as crm_pg_interval; a NULL covariance of the spend
+ * model is "spend.covariance is empty ...". Row: crm_estimate. */
+bool crm_pg_clv_interval(int kind, const crm_pg_model* model, const crm_pg_model* spend, double frequency, double recency, double age,
+                         double average_spend, int64_t periods, double period_length, double discount_rate, double margin, double level,
+                         const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 /* ---- contractual retention: crm::sbg (weibull = 0, params alpha, beta) and crm::bdw (weibull = 1,
  * params alpha, beta, c) ---- */

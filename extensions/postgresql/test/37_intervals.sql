@@ -158,6 +158,63 @@ SELECT check_that((m).boundary = 'homogeneous_dropout' AND (i).lower < (i).point
 FROM (SELECT m, crm_bg_nbd_p_alive_interval(m, 2, 20, 30) i, crm_bg_nbd_expected_purchases_interval(m, 2, 20, 30, 10) e
       FROM (SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM homogeneous_bg) f) x;
 
+-- CLV with its interval, from the BG/NBD at P with mpmath's covariance and the Gamma-Gamma built by hand
+-- above (independent estimates: the joint covariance is block-diagonal). By hand: the gradient of
+-- crm_clv in the 7 log-parameters (ln r, ln alpha, ln a, ln b, ln p, ln q, ln gamma) by central
+-- differences (step 1e-5), se = sqrt(g' C_u g) over both blocks, the interval on the log scale
+-- v exp(-+ z se / v), z = 1.6448536269514722
+CREATE FUNCTION pg_temp.bgm(p float8[], c float8[]) RETURNS crm_bg_nbd LANGUAGE sql
+  AS $$ SELECT row(p[1], p[2], p[3], p[4], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c)::crm_bg_nbd $$;
+CREATE FUNCTION pg_temp.ggm(p float8[], c float8[]) RETURNS crm_gamma_gamma LANGUAGE sql
+  AS $$ SELECT row(p[1], p[2], p[3], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, c)::crm_gamma_gamma $$;
+-- p with its k-th entry times exp(h) (no entry when k is outside p)
+CREATE FUNCTION pg_temp.shifted(p float8[], k int, h float8) RETURNS float8[] LANGUAGE sql
+  AS $$ SELECT array_agg(p[i] * exp(CASE WHEN i = k THEN h ELSE 0 END) ORDER BY i) FROM generate_subscripts(p, 1) i $$;
+CREATE TEMP TABLE clv_models AS
+  SELECT mp.p AS bp, c.cov AS bcov, ARRAY[6.25, 3.74, 15.44]::float8[] AS gp,
+         '{{1.416, -0.232, -4.803}, {-0.232, 0.08418, 0.992}, {-4.803, 0.992, 17.3}}'::float8[] AS gcov
+  FROM mp, mp_cov c;
+CREATE TEMP TABLE clv_grad AS
+  SELECT k, (crm_clv(pg_temp.bgm(pg_temp.shifted(bp, k, 1e-5), NULL), pg_temp.ggm(pg_temp.shifted(gp, k - 4, 1e-5), NULL), 2, 30.43, 38.86, 22.35)
+             - crm_clv(pg_temp.bgm(pg_temp.shifted(bp, k, -1e-5), NULL), pg_temp.ggm(pg_temp.shifted(gp, k - 4, -1e-5), NULL), 2, 30.43, 38.86, 22.35))
+            / 2e-5 AS g
+  FROM clv_models, generate_series(1, 7) k;
+CREATE TEMP TABLE clv_hand AS
+  SELECT v, sqrt(se2) AS se
+  FROM (SELECT crm_clv(pg_temp.bgm(bp, NULL), pg_temp.ggm(gp, NULL), 2, 30.43, 38.86, 22.35) AS v,
+               (SELECT sum(gi.g * gj.g * CASE WHEN gi.k <= 4 AND gj.k <= 4 THEN bcov[gi.k][gj.k] / (bp[gi.k] * bp[gj.k])
+                                              WHEN gi.k > 4 AND gj.k > 4 THEN gcov[gi.k - 4][gj.k - 4] / (gp[gi.k - 4] * gp[gj.k - 4])
+                                              ELSE 0 END)
+                FROM clv_grad gi, clv_grad gj) AS se2
+        FROM clv_models) x;
+SELECT check_that(abs((i).point / v - 1) < 1e-13 AND abs((i).lower / (v * exp(-1.6448536269514722 * se / v)) - 1) < 1e-8
+                  AND abs((i).upper / (v * exp(1.6448536269514722 * se / v)) - 1) < 1e-8 AND (i).level = 0.9,
+                  'CLV interval is the hand arithmetic ' || i::text || ' se ' || se)
+FROM clv_hand, (SELECT crm_clv_interval(pg_temp.bgm(bp, bcov), pg_temp.ggm(gp, gcov), 2, 30.43, 38.86, 22.35) i FROM clv_models) x;
+-- the fitted models: CLV intervals around crm_clv for BG/NBD, Pareto/NBD (CDNOW) and BG/BB (donations),
+-- 12 months of 4.345 weeks (BG/BB: 5 years of one opportunity), 1 % a period, margin 30 %
+CREATE TEMP TABLE ggfit AS
+  SELECT crm_fit_gamma_gamma(crm_rfm_state(customer, day, amount, '1997-09-30', 7)) AS m FROM cdnow WHERE day <= '1997-09-30';
+SELECT check_that(bool_and(abs((b).point / crm_clv(f.m, g.m, x, tx, big_t, zbar, 12, 4.345, 0.01, 0.3) - 1) < 1e-13
+                           AND (b).lower < (b).point AND (b).point < (b).upper
+                           AND abs((p).point / crm_clv(pf.m, g.m, x, tx, big_t, zbar, 12, 4.345, 0.01, 0.3) - 1) < 1e-13
+                           AND (p).lower < (p).point AND (p).point < (p).upper),
+                  'CLV intervals of the CDNOW fits')
+FROM fit f, pfit pf, ggfit g, (VALUES (2, 30.43, 38.86, 22.35), (0, 0, 38.86, 0), (7, 29.43, 38.86, 45.0)) c(x, tx, big_t, zbar),
+     LATERAL (SELECT crm_clv_interval(f.m, g.m, x, tx, big_t, zbar, 12, 4.345, 0.01, 0.3) b,
+                     crm_clv_interval(pf.m, g.m, x, tx, big_t, zbar, 12, 4.345, 0.01, 0.3) p) i;
+SELECT check_that(abs((i).point / crm_clv(b.m, g.m, 3, 4, 6, 30, 5) - 1) < 1e-13 AND (i).lower < (i).point AND (i).point < (i).upper,
+                  'CLV interval of the BG/BB fit ' || i::text)
+FROM (SELECT crm_fit_bg_bb(frequency, recency, periods, weight) m FROM donations) b, ggfit g,
+     LATERAL crm_clv_interval(b.m, g.m, 3, 4, 6, 30, 5) i;
+SELECT check_error(format('SELECT crm_clv_interval(%L::crm_bg_nbd, %L::crm_gamma_gamma, 2, 30, 38, 20)', m, pg_temp.ggm(gp, NULL)), '22023',
+                   'crm_clv_interval: spend.covariance is empty (NULL: the model has no covariance of its parameters, which an interval '
+                   'needs (crm_fit_* gives it, except on a boundary without one))')
+FROM at_p, clv_models;
+SELECT check_error(format('SELECT crm_clv_interval(%L::crm_bg_nbd, %L::crm_gamma_gamma, 2, 30, 38, 20, 0)', at_p.m, g.m), '22023',
+                   'crm_clv_interval: periods is out of range (must be >= 1)')
+FROM at_p, ggfit g;
+
 -- (c) errors: a model without covariance, a bad level or method, a covariance of the wrong shape, a
 -- boundary without a nested model; a NULL argument gives NULL
 SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 30, 38)$$,

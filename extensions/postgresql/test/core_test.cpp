@@ -24,7 +24,8 @@
 //    library's interval (crm/models/intervals.hpp) of the estimate crm::try_parameter_estimate makes of
 //    the same parameters and covariance, for every model and prediction, delta method and bootstrap,
 //    and at a boundary (BG/BB's bb_no_dropout: the estimate crm::try_parameter_estimate(nested,
-//    boundary_report) makes of the nested model's covariance). Before, there was no crm_pg_interval.
+//    boundary_report) makes of the nested model's covariance), and crm_pg_clv_interval
+//    crm::try_customer_lifetime_value_interval's. Before, there was neither.
 // SPDX-License-Identifier: MIT
 #include "../src/core.h"
 
@@ -315,6 +316,22 @@ int main() {
     const auto eg = crm::try_parameter_estimate(gg, matrix_of<3>(mg));
     check(eg.has_value(), "Gamma-Gamma estimate");
     same_interval("Gamma-Gamma expected spend", 3, mg, 0, {2, 20, 0, 0}, 0.9, "delta", crm::try_expected_average_spend_interval(*eg, 2.0, 20.0, delta));
+    // CLV of BG/NBD and Gamma-Gamma (12 periods of 4.345, 1 %, margin 0.3), and of BG/BB
+    {
+      const crm::clv_horizon<double> h{.periods = 12, .period_length = 4.345, .discount_rate = 0.01, .margin = 0.3};
+      crm_pg_row row{};
+      crm_pg_error err{};
+      bool is_null = false;
+      const auto lib = crm::try_customer_lifetime_value_interval(*eb, *eg, c1, 22.35, h, delta);
+      const bool ok = crm_pg_clv_interval(0, &mb, &mg, 2, 30.43, 38.86, 22.35, 12, 4.345, 0.01, 0.3, 0.9, "delta", &row, &is_null, &err);
+      check(ok && lib && row.col[0].f == lib->estimate && row.col[1].f == lib->lower && row.col[2].f == lib->upper && lib->lower < lib->estimate,
+            std::string("BG/NBD CLV interval: the library's ") + err.message);
+      const crm::clv_horizon<double> h5{.periods = 5, .period_length = 1, .discount_rate = 0.1, .margin = 1};
+      const auto lib_bb = crm::try_customer_lifetime_value_interval(*ebb, *eg, d, 30.0, h5, boot);
+      const bool ok_bb = crm_pg_clv_interval(2, &mbb, &mg, 3, 4, 6, 30, 5, 1, 0.1, 1, 0.8, "bootstrap", &row, &is_null, &err);
+      check(ok_bb && lib_bb && row.col[0].f == lib_bb->estimate && row.col[1].f == lib_bb->lower && row.col[2].f == lib_bb->upper,
+            std::string("BG/BB CLV bootstrap interval: the library's ") + err.message);
+    }
     // BG/BB at bb_no_dropout: the Beta-Bernoulli (alpha, beta; theta = 0 held), covariance 2 x 2
     const crm_pg_model mn = composite({1.3, 0.8, 0, nan, 0, nan}, "bb_no_dropout", {1.3, 0.8});
     crm::boundary_report b;
