@@ -1387,6 +1387,29 @@ bool with_bg_bb(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, 
                     is_null, out, err);
 }
 
+// The same for crm_sbg (weibull = 0: alpha, beta, theta) and crm_bdw (weibull = 1: alpha, beta, c, theta,
+// k, tau; core.h): sBG or BdW, at homogeneous_churn the discrete Weibull (theta, c; sBG: c = 1, the
+// geometric), at BdW's power_law_survival the power law (k, tau): crm::try_nested_contract_model's models
+// (crm/models/contractual_nested.hpp).
+template <class F, class Out>
+bool with_contract_model(int weibull, const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, Out& out) {
+  using B = crm::fit_boundary;
+  const auto pick = [&](B where, const double* p) -> std::optional<crm::result<Out>> {
+    if (where == B::none) {
+      if (!has(m, weibull ? 3 : 2)) return std::nullopt;
+      return weibull ? f(crm::bdw<double>{.alpha = p[0], .beta = p[1], .c = p[2]}) : f(crm::sbg<double>{.alpha = p[0], .beta = p[1]});
+    }
+    if (where == B::homogeneous_churn) {
+      if (!has_all(m, weibull ? std::initializer_list<int>{2, 3} : std::initializer_list<int>{2})) return std::nullopt;
+      return f(crm::discrete_weibull_churn<double>{.theta = weibull ? p[3] : p[2], .c = weibull ? p[2] : 1.0});
+    }
+    if (!has_all(m, {4, 5})) return std::nullopt;
+    return f(crm::power_law_survival<double>{.k = p[4], .tau = p[5]});
+  };
+  if (weibull) return with_model(m, "bdw", {B::homogeneous_churn, B::power_law_survival}, {}, pick, is_null, out, err);
+  return with_model(m, "sbg", {B::homogeneous_churn}, {}, pick, is_null, out, err);
+}
+
 // ---- prediction intervals (crm/models/intervals.hpp) ------------------------------------------------
 // A library-style error "crm::<metric>: <text>" (glue.c names the SQL function in place of its prefix).
 bool named_error(crm_pg_error* err, const char* metric, const std::string& text) {
@@ -1398,19 +1421,20 @@ bool named_error(crm_pg_error* err, const char* metric, const std::string& text)
 // at its boundary) from the composite's `covariance` column, the covariance of its natural parameters:
 // crm::try_parameter_estimate(model, covariance), C_u[i][j] = C[i][j] / (p_i p_j). A nested model with
 // parameters that its fit holds (crm::model_parameters: BG/BB's theta = 0 at bb_no_dropout, gamma = 0 and
-// delta = 1 at bb_binomial) has rows only for the estimated ones, as boundary_report::nested_covariance
+// delta = 1 at bb_binomial, sBG's c = 1 at homogeneous_churn) has rows only for the estimated ones, as boundary_report::nested_covariance
 // (crm::detail::nested_in_report says how many); the held ones get no variance, as
 // crm::try_parameter_estimate(nested, boundary_report) gives them (crm::detail::estimate_from_covariance:
 // the library has no public form for a covariance of a nested model obtained elsewhere).
 // Errors: a NULL covariance; one of another size; then the library's (not symmetric, not positive definite).
 template <class M>
 crm::result<crm::parameter_estimate<M>> composite_estimate(const M& model, const crm_pg_model& pm, crm::fit_boundary where,
-                                                           const char* field = "covariance") {
+                                                           const char* field = "covariance", int nested_parameters = 0) {
   constexpr std::size_t N = crm::model_parameters<M>::size;
   std::size_t n = N;
   if constexpr (requires(const crm::boundary_report& b) { crm::detail::nested_in_report<M>::estimated(b); }) {
     crm::boundary_report b;
     b.where = where;
+    b.nested_parameters = nested_parameters;  // the contract models' nested fit: 1 (sBG) or 2 (BdW)
     n = crm::detail::nested_in_report<M>::estimated(b);
   }
   if (pm.covariance_size == 0)
@@ -1696,27 +1720,25 @@ bool crm_pg_contract_value(int weibull, const crm_pg_model* model, int what, int
                                "must be 0 to 7, as listed in the sql file"};
     }
   };
-  // crm_sbg: alpha, beta, theta; crm_bdw: alpha, beta, c, theta, k, tau (core.h). At homogeneous_churn
-  // the discrete Weibull (theta, c; sBG: c = 1, the geometric), at BdW's power_law_survival the power law
-  // (k, tau): crm::try_nested_contract_model's models (crm/models/contractual_nested.hpp).
-  const auto pick = [&](crm::fit_boundary where, const double* p) -> std::optional<crm::result<double>> {
-    using B = crm::fit_boundary;
-    if (where == B::none) {
-      if (!has(*model, weibull ? 3 : 2)) return std::nullopt;
-      return weibull ? value(crm::bdw<double>{.alpha = p[0], .beta = p[1], .c = p[2]}) : value(crm::sbg<double>{.alpha = p[0], .beta = p[1]});
-    }
-    if (where == B::homogeneous_churn) {
-      if (!has_all(*model, weibull ? std::initializer_list<int>{2, 3} : std::initializer_list<int>{2})) return std::nullopt;
-      return value(crm::discrete_weibull_churn<double>{.theta = weibull ? p[3] : p[2], .c = weibull ? p[2] : 1.0});
-    }
-    if (!has_all(*model, {4, 5})) return std::nullopt;
-    return value(crm::power_law_survival<double>{.k = p[4], .tau = p[5]});
-  };
+  return guard(err, [&] { return with_contract_model(weibull, *model, *is_null, err, value, *out); });
+}
+
+bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, int64_t t, double level, const char* method, crm_pg_row* out,
+                              bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
-    if (weibull)
-      return with_model(*model, "bdw", {crm::fit_boundary::homogeneous_churn, crm::fit_boundary::power_law_survival}, {}, pick, *is_null,
-                        *out, err);
-    return with_model(*model, "sbg", {crm::fit_boundary::homogeneous_churn}, {}, pick, *is_null, *out, err);
+    crm::interval_options opt;
+    if (!interval_options_of(level, method, opt, err)) return false;
+    const crm::fit_boundary where = boundary_named(*model).value_or(crm::fit_boundary::none);
+    crm::prediction_interval<double> r;
+    const bool ok = with_contract_model(weibull, *model, *is_null, err, [&](const auto& m) -> crm::result<crm::prediction_interval<double>> {
+      // sBG's geometric at homogeneous_churn estimates theta alone (c = 1 held), BdW's discrete Weibull theta and c
+      const auto e = composite_estimate(m, *model, where, "covariance", weibull ? 2 : 1);
+      if (!e) return e.error();
+      return what == 0 ? crm::try_survival_interval(*e, t, opt) : crm::try_retention_rate_interval(*e, t, opt);
+    }, r);
+    if (!ok || *is_null) return ok;
+    row_builder(*out).f8(r.estimate).f8(r.lower).f8(r.upper).f8(level);
+    return true;
   });
 }
 

@@ -277,6 +277,11 @@ bool crm_pg_fit_contract(int weibull, const int64_t* survivors, const size_t* le
  * 6 residual lifetime value (n renewals, d, margin) */
 bool crm_pg_contract_value(int weibull, const crm_pg_model* model, int what, int64_t n, double d, double margin,
                            double* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* With its interval (crm::try_survival_interval, crm::try_retention_rate_interval; logit scale): what 0
+ * S(t), 2 r(t); the estimate of the model the composite describes from its covariance, level and method
+ * as crm_pg_interval. Row: crm_estimate. */
+bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, int64_t t, double level, const char* method,
+                              crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 #ifdef __cplusplus
 }

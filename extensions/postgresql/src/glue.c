@@ -1344,3 +1344,28 @@ static Datum crm_contract_value_fn(FunctionCallInfo fcinfo, int weibull) {
 }
 CRM_PG_FN(crm_sbg_value_fn, crm_contract_value_fn(fcinfo, 0))
 CRM_PG_FN(crm_bdw_value_fn, crm_contract_value_fn(fcinfo, 1))
+
+/* crm_survival_interval / crm_retention_rate_interval(model crm_sbg | crm_bdw, t bigint, level float8,
+ * method text) -> crm_estimate; what 0 S(t), 2 r(t) (core.h, crm_pg_contract_interval) */
+static Datum crm_contract_interval_fn(FunctionCallInfo fcinfo, int weibull, int what) {
+  static const char* const sbg_names[3] = {"alpha", "beta", "theta"};
+  static const char* const bdw_names[6] = {"alpha", "beta", "c", "theta", "k", "tau"};
+  const char* fn = crm_fn_name(fcinfo);
+  crm_pg_model m;
+  crm_pg_row r;
+  crm_pg_error err;
+  bool null = false;
+  char* method = text_to_cstring(PG_GETARG_TEXT_PP(3));
+  crm_model_arg(fcinfo, 0, weibull ? bdw_names : sbg_names, weibull ? 6 : 3, true, &m);
+  crm_covariance_arg(fcinfo, 0, fn, &m);
+  if (!crm_pg_contract_interval(weibull, &m, what, PG_GETARG_INT64(1), PG_GETARG_FLOAT8(2), method, &r, &null, &err)) {
+    if (err.status == CRM_PG_NOT_SUPPORTED) crm_raise_prediction(&err, NULL, fn);
+    crm_raise_as(&err, NULL, fn, "period", "t");
+  }
+  if (null) PG_RETURN_NULL();
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+CRM_PG_FN(crm_sbg_survival_interval_fn, crm_contract_interval_fn(fcinfo, 0, 0))
+CRM_PG_FN(crm_bdw_survival_interval_fn, crm_contract_interval_fn(fcinfo, 1, 0))
+CRM_PG_FN(crm_sbg_retention_interval_fn, crm_contract_interval_fn(fcinfo, 0, 2))
+CRM_PG_FN(crm_bdw_retention_interval_fn, crm_contract_interval_fn(fcinfo, 1, 2))

@@ -215,6 +215,56 @@ SELECT check_error(format('SELECT crm_clv_interval(%L::crm_bg_nbd, %L::crm_gamma
                    'crm_clv_interval: periods is out of range (must be >= 1)')
 FROM at_p, ggfit g;
 
+-- Contractual models: S(t) and r(t) with their intervals (logit scale). The sBG fit of the "regular"
+-- segment (38_contractual.sql) by hand: the gradient of crm_survival(m, 3) in (ln alpha, ln beta) by
+-- central differences (step 1e-5), se = sqrt(g' C_u g), expit(logit S -+ z se / (S (1 - S)))
+CREATE FUNCTION pg_temp.sbgm(p float8[]) RETURNS crm_sbg LANGUAGE sql
+  AS $$ SELECT row(p[1], p[2], NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg $$;
+CREATE TEMP TABLE regular AS SELECT crm_fit_sbg('{1000, 631, 468, 382, 326, 289, 262, 241}') AS m, crm_fit_bdw('{1000, 631, 468, 382, 326, 289, 262, 241}') AS w;
+CREATE TEMP TABLE sbg_hand AS
+  SELECT v, sqrt(se2) AS se
+  FROM (SELECT crm_survival(m, 3) AS v,
+               (SELECT sum(gi.g * gj.g * (m).covariance[gi.k][gj.k] / (p[gi.k] * p[gj.k]))
+                FROM (SELECT k, (crm_survival(pg_temp.sbgm(pg_temp.shifted(p, k, 1e-5)), 3)
+                                 - crm_survival(pg_temp.sbgm(pg_temp.shifted(p, k, -1e-5)), 3)) / 2e-5 AS g
+                      FROM generate_series(1, 2) k) gi,
+                     (SELECT k, (crm_survival(pg_temp.sbgm(pg_temp.shifted(p, k, 1e-5)), 3)
+                                 - crm_survival(pg_temp.sbgm(pg_temp.shifted(p, k, -1e-5)), 3)) / 2e-5 AS g
+                      FROM generate_series(1, 2) k) gj) AS se2
+        FROM (SELECT m, ARRAY[(m).alpha, (m).beta] AS p FROM regular) r) x;
+SELECT check_that(abs((i).point / v - 1) < 1e-13
+                  AND abs((i).lower - 1 / (1 + exp(-(ln(v / (1 - v)) - 1.6448536269514722 * se / (v * (1 - v)))))) < 1e-8
+                  AND abs((i).upper - 1 / (1 + exp(-(ln(v / (1 - v)) + 1.6448536269514722 * se / (v * (1 - v)))))) < 1e-8,
+                  'sBG S(3) interval is the hand arithmetic ' || i::text || ' se ' || se)
+FROM sbg_hand, (SELECT crm_survival_interval(m, 3) i FROM regular) x;
+SELECT check_that(abs((i).point / crm_retention_rate(w, 3) - 1) < 1e-13 AND (i).lower < (i).point AND (i).point < (i).upper
+                  AND abs((s).point / crm_survival(w, 5) - 1) < 1e-13 AND (s).lower < (s).point AND (s).point < (s).upper
+                  AND b = crm_survival_interval(w, 5, 0.9, 'bootstrap') AND (b).lower < (b).upper,
+                  'BdW r(3), S(5) intervals ' || i::text || s::text || b::text)
+FROM (SELECT w, crm_retention_rate_interval(w, 3) i, crm_survival_interval(w, 5) s, crm_survival_interval(w, 5, 0.9, 'bootstrap') b
+      FROM regular) x;
+-- sBG at homogeneous churn (the geometric cohort of 36_boundary.sql: theta = 522/5216, Var = theta (1 - theta)/5216,
+-- c = 1 held): by hand S(3) = (1 - theta)^3, d S / d ln theta = -3 theta (1 - theta)^2, so se = 3 (1 - theta)^2 sqrt(Var);
+-- r(3) = 1 - theta, se = theta sqrt(Var) / theta = sqrt(Var)
+CREATE TEMP TABLE geo AS
+  SELECT m, 522.0 / 5216 AS th, (522.0 / 5216) * (4694.0 / 5216) / 5216 AS var
+  FROM (SELECT crm_fit_sbg('{1000, 900, 810, 729, 656, 590, 531, 478}') AS m) f;
+SELECT check_that(array_dims((m).covariance) = '[1:1][1:1]' AND abs((m).covariance[1][1] / var - 1) < 1e-9
+                  AND abs((s).point / (1 - th) ^ 3 - 1) < 1e-13
+                  AND abs((s).lower - 1 / (1 + exp(-(ln((1 - th) ^ 3 / (1 - (1 - th) ^ 3)) - 1.6448536269514722 * 3 * (1 - th) ^ 2 * sqrt(var)
+                                                                                          / ((1 - th) ^ 3 * (1 - (1 - th) ^ 3)))))) < 1e-9
+                  AND abs((s).upper - 1 / (1 + exp(-(ln((1 - th) ^ 3 / (1 - (1 - th) ^ 3)) + 1.6448536269514722 * 3 * (1 - th) ^ 2 * sqrt(var)
+                                                                                          / ((1 - th) ^ 3 * (1 - (1 - th) ^ 3)))))) < 1e-9
+                  AND abs((r).point / (1 - th) - 1) < 1e-13
+                  AND abs((r).lower - 1 / (1 + exp(-(ln((1 - th) / th) - 1.6448536269514722 * sqrt(var) / (th * (1 - th)))))) < 1e-9
+                  AND abs((r).upper - 1 / (1 + exp(-(ln((1 - th) / th) + 1.6448536269514722 * sqrt(var) / (th * (1 - th)))))) < 1e-9,
+                  'sBG at homogeneous churn: the geometric''s intervals by hand ' || s::text || r::text)
+FROM (SELECT m, th, var, crm_survival_interval(m, 3) s, crm_retention_rate_interval(m, 3) r FROM geo) x;
+SELECT check_error(format('SELECT crm_survival_interval(%L::crm_sbg, -1)', m), '22023', 'crm_survival_interval: t is negative') FROM regular;
+SELECT check_error($$SELECT crm_retention_rate_interval((0.7, 1.2, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 3)$$, '22023',
+                   'crm_retention_rate_interval: covariance is empty (NULL: the model has no covariance of its parameters, which an '
+                   'interval needs (crm_fit_* gives it, except on a boundary without one))');
+
 -- (c) errors: a model without covariance, a bad level or method, a covariance of the wrong shape, a
 -- boundary without a nested model; a NULL argument gives NULL
 SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 30, 38)$$,

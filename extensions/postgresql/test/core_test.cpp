@@ -24,8 +24,10 @@
 //    library's interval (crm/models/intervals.hpp) of the estimate crm::try_parameter_estimate makes of
 //    the same parameters and covariance, for every model and prediction, delta method and bootstrap,
 //    and at a boundary (BG/BB's bb_no_dropout: the estimate crm::try_parameter_estimate(nested,
-//    boundary_report) makes of the nested model's covariance), and crm_pg_clv_interval
-//    crm::try_customer_lifetime_value_interval's. Before, there was neither.
+//    boundary_report) makes of the nested model's covariance; sBG's geometric at homogeneous_churn,
+//    c = 1 held), crm_pg_clv_interval crm::try_customer_lifetime_value_interval's and
+//    crm_pg_contract_interval crm::try_survival_interval's and crm::try_retention_rate_interval's.
+//    Before, there were none of them.
 // SPDX-License-Identifier: MIT
 #include "../src/core.h"
 
@@ -38,6 +40,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <ctime>
 #include <new>
 #include <string>
@@ -278,6 +281,7 @@ int main() {
   {
     using method = crm::prediction_interval_method;
     const double nan = std::nan("");
+    const double inf = std::numeric_limits<double>::infinity();
     const crm::interval_options delta{.level = 0.9}, boot{.level = 0.8, .method = method::bootstrap};  // 2000 draws, seed 42
     const crm::rfm_row<double> c1{2, 30.43, 38.86};
     // BG/NBD: r, alpha, a, b, p
@@ -331,6 +335,34 @@ int main() {
       const bool ok_bb = crm_pg_clv_interval(2, &mbb, &mg, 3, 4, 6, 30, 5, 1, 0.1, 1, 0.8, "bootstrap", &row, &is_null, &err);
       check(ok_bb && lib_bb && row.col[0].f == lib_bb->estimate && row.col[1].f == lib_bb->lower && row.col[2].f == lib_bb->upper,
             std::string("BG/BB CLV bootstrap interval: the library's ") + err.message);
+    }
+    // sBG and, at homogeneous_churn, its geometric (theta; c = 1 held, as the boundary report's nested_parameters 1)
+    {
+      const auto contract = [&](const char* what, const crm_pg_model& m, int pred, long long t, const crm::result<crm::prediction_interval<double>>& lib) {
+        crm_pg_row row{};
+        crm_pg_error err{};
+        bool is_null = false;
+        const bool ok = crm_pg_contract_interval(0, &m, pred, t, 0.9, "delta", &row, &is_null, &err);
+        check(ok && lib && row.col[0].f == lib->estimate && row.col[1].f == lib->lower && row.col[2].f == lib->upper && lib->lower < lib->upper,
+              std::string(what) + ": the library's interval " + err.message);
+      };
+      const crm::sbg<double> sb{.alpha = 0.7, .beta = 1.2};
+      const crm_pg_model ms = composite({sb.alpha, sb.beta, nan}, nullptr, {sb.alpha, sb.beta});
+      const auto es = crm::try_parameter_estimate(sb, matrix_of<2>(ms));
+      check(es.has_value(), "sBG estimate");
+      contract("sBG S(5)", ms, 0, 5, crm::try_survival_interval(*es, 5, delta));
+      contract("sBG r(3)", ms, 2, 3, crm::try_retention_rate_interval(*es, 3, delta));
+      const crm_pg_model mgeo = composite({inf, inf, 0.1}, "homogeneous_churn", {0.1});
+      crm::boundary_report g;
+      g.where = crm::fit_boundary::homogeneous_churn;
+      g.nested_fitted = true;
+      g.nested_parameters = 1;
+      g.nested_dropout = 0.1, g.nested_shape = 1.0;
+      g.nested_covariance.size = 1;
+      g.nested_covariance.values[0][0] = mgeo.covariance[0];
+      const auto eg1 = crm::try_parameter_estimate(crm::discrete_weibull_churn<double>{.theta = 0.1, .c = 1.0}, g);
+      check(eg1.has_value(), "the geometric's estimate");
+      contract("sBG at homogeneous_churn S(5)", mgeo, 0, 5, crm::try_survival_interval(*eg1, 5, delta));
     }
     // BG/BB at bb_no_dropout: the Beta-Bernoulli (alpha, beta; theta = 0 held), covariance 2 x 2
     const crm_pg_model mn = composite({1.3, 0.8, 0, nan, 0, nan}, "bb_no_dropout", {1.3, 0.8});
