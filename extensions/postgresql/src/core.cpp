@@ -1421,8 +1421,9 @@ bool named_error(crm_pg_error* err, const char* metric, const std::string& text)
 // at its boundary) from the composite's `covariance` column, the covariance of its natural parameters:
 // crm::try_parameter_estimate(model, covariance), C_u[i][j] = C[i][j] / (p_i p_j). A nested model with
 // parameters that its fit holds (crm::model_parameters: BG/BB's theta = 0 at bb_no_dropout, gamma = 0 and
-// delta = 1 at bb_binomial, sBG's c = 1 at homogeneous_churn) has rows only for the estimated ones, as boundary_report::nested_covariance
-// (crm::detail::nested_in_report says how many); the held ones get no variance, as
+// delta = 1 at bb_binomial, sBG's c = 1 at homogeneous_churn) has rows only for the estimated ones, as
+// boundary_report::nested_covariance (crm::detail::nested_in_report says how many, from `where` and, for
+// the contract models, `nested_parameters`); the held ones get no variance, as
 // crm::try_parameter_estimate(nested, boundary_report) gives them (crm::detail::estimate_from_covariance:
 // the library has no public form for a covariance of a nested model obtained elsewhere).
 // Errors: a NULL covariance; one of another size; then the library's (not symmetric, not positive definite).
