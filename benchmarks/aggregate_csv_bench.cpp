@@ -6,7 +6,7 @@
 //                                             (CRM_BENCH_CSV_ORDERS=N: N orders, e.g. BM_read_peak_memory
 //                                             on the 10M-order, 286 MiB log)
 //   aggregate_csv_bench --write-orders FILE N M [seed]     writes the generated order log
-//   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M]
+//   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M] [--pool]
 //                       [--round-records N] [--round-bytes N]   (rounds of add_parallel / scan_csv_into)
 //                       [--split input|customer]   (how add_parallel splits the orders in memory)
 //                       [--retained-limit BYTES]   (crm::set_retained_memory_limit; 0: keep no freed block)
@@ -31,6 +31,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -381,6 +382,7 @@ struct task_runner {
   crm::rfm_options rfm_opt;
   crm::period_options period_opt;
   std::size_t round_bytes = crm::csv_format{}.round_bytes;  // for scan_csv_into (from the CSV)
+  crm::executor* executor = nullptr;                          // --pool: a crm::thread_pool for both
 
   template <class Acc>
   void accumulate(Acc& acc) {
@@ -389,7 +391,7 @@ struct task_runner {
       return;
     }
     const crm::csv_summary s = crm::try_scan_csv_into<order>(file, crm::order_columns{},
-                                                            crm::csv_format{.threads = threads, .round_bytes = round_bytes}, acc);
+                                                            crm::csv_format{.threads = threads, .round_bytes = round_bytes, .executor = executor}, acc);
     if (!s.ok()) std::fprintf(stderr, "%s\n", s.message().c_str()), std::exit(2);
   }
   void average_check(results& r) {
@@ -479,6 +481,7 @@ int compare_main(int argc, char** argv) {
   std::size_t customers_hint = 1'000'000;  // room reserved in the per-customer tables
   std::size_t round_records = crm::parallel_options{}.round_records;  // add_parallel's rounds (memory)
   std::size_t round_bytes = crm::csv_format{}.round_bytes;            // scan_csv_into's rounds (csv)
+  bool use_pool = false;  // --pool: the threads' parts on a crm::thread_pool kept for the run (executor)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--compare" && i + 1 < argc) file = argv[++i];
@@ -491,6 +494,7 @@ int compare_main(int argc, char** argv) {
     else if (a == "--round-records" && i + 1 < argc) round_records = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--round-bytes" && i + 1 < argc) round_bytes = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--retained-limit" && i + 1 < argc) crm::set_retained_memory_limit(std::strtoull(argv[++i], nullptr, 10));
+    else if (a == "--pool") use_pool = true;
   }
   threads = std::max(1u, threads);
   // The first and last dates (the log is sorted by date: the last line has the last date, the
@@ -540,6 +544,11 @@ int compare_main(int argc, char** argv) {
   run.popts.threads = threads;
   run.popts.round_records = round_records;
   run.round_bytes = round_bytes;
+  std::optional<crm::thread_pool> pool;
+  if (use_pool && threads > 1) {
+    pool.emplace(threads - 1);
+    run.popts.executor = run.executor = &*pool;
+  }
   if (split == "customer" && !parallel_split_by_customer(run.popts))
     return std::fprintf(stderr, "this version of add_parallel has no split by customer\n"), 2;
   if (side == "memory" || side == "floor") {

@@ -85,14 +85,14 @@ struct csv_format {
   /// Threads that parse (the file is cut at line breaks). 1 = the calling thread only; the reader
   /// starts threads only when asked. Inputs under 1 MiB are parsed by one thread.
   unsigned threads = 1;
-  /// Where the threads' parts run: nullptr (the default) starts threads - 1 std::threads per round;
-  /// an executor (crm::thread_pool, or your own pool) gets them as tasks instead, and no thread is
-  /// started (crm/core/executor.hpp: the result is the same whatever it does with them).
-  crm::executor* executor = nullptr;
   /// scan_csv_into on several threads into an accumulator with a partitioned add (customers, RFM,
   /// periods): the file is read in rounds of about this many bytes, each round's purchases held as
   /// entries (16 to 24 bytes each) until its end. 0: one round.
   std::size_t round_bytes = std::size_t{64} << 20;
+  /// Where the threads' parts run: nullptr (the default) starts threads - 1 std::threads per round;
+  /// an executor (crm::thread_pool, or your own pool) gets them as tasks instead, and no thread is
+  /// started (crm/core/executor.hpp: the result is the same whatever it does with them).
+  crm::executor* executor = nullptr;
 };
 
 /// One rejected row (or a problem with the whole input: line 0 = the file, column 0 = no column).
