@@ -7,6 +7,7 @@
 //                                             on the 10M-order, 286 MiB log)
 //   aggregate_csv_bench --write-orders FILE N M [seed]     writes the generated order log
 //   aggregate_csv_bench --compare FILE --side memory|csv|floor [--threads K] [--reps R] [--customers M] [--pool]
+//                       [--window-bytes N: the CSV reader's pread window, 0: through the memory map]
 //                       [--round-records N] [--round-bytes N]   (rounds of add_parallel / scan_csv_into)
 //                       [--split input|customer]   (how add_parallel splits the orders in memory)
 //                       [--retained-limit BYTES]   (crm::set_retained_memory_limit; 0: keep no freed block)
@@ -495,6 +496,7 @@ int compare_main(int argc, char** argv) {
     else if (a == "--round-bytes" && i + 1 < argc) round_bytes = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--retained-limit" && i + 1 < argc) crm::set_retained_memory_limit(std::strtoull(argv[++i], nullptr, 10));
     else if (a == "--pool") use_pool = true;
+    else if (a == "--window-bytes" && i + 1 < argc) crm::detail::csv_window_bytes() = std::strtoull(argv[++i], nullptr, 10);
   }
   threads = std::max(1u, threads);
   // The first and last dates (the log is sorted by date: the last line has the last date, the

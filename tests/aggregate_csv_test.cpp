@@ -1628,3 +1628,54 @@ TEST_CASE("docs/aggregation.md: the csv_format defaults it states", "[aggregate]
   CHECK(r.records[0].time == crm::to_time(sys_days{year{2024} / 3 / 31}));
   CHECK(r.records[0].amount == 12.5);
 }
+
+TEST_CASE("csv: a file read through windows of any size gives the records and rejections of its text", "[csv][aggregate]") {
+  // Since 2026-12-06 a file's lines are read with pread, a window at a time (detail::csv_window_bytes):
+  // lines cut by a window's end, a line longer than the window, CRLF, quoted fields (the general
+  // path), bad rows and a last line without a line end, on one and two threads, equal the text's read.
+  std::string body = "customer_id,date,amount\r\n";
+  for (int i = 0; i < 60'000; ++i) {
+    const std::string id = std::to_string(1000 + (i * 7919) % 40'009);
+    const std::string day = "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10);
+    switch (i % 997) {
+      case 5: body += id + ",2024-13-01,1.00\n"; break;                         // a bad date
+      case 17: body += id + "," + day + "\n"; break;                            // a missing field
+      case 29: body += "\"" + id + "\"," + day + ",7.25\n"; break;               // quoted: the general path
+      case 41: body += id + "," + day + ",2.50," + std::string(3000, 'x') + "\n"; break;  // a long bad row
+      case 53: body += "\n"; break;                                             // a blank line
+      default: body += id + "," + day + "," + std::to_string(i % 500) + "." + std::to_string(10 + i % 90) + (i % 3 == 0 ? "\r\n" : "\n");
+    }
+  }
+  body += "77,2024-02-02,9.99";  // no line end
+  REQUIRE(body.size() > (std::size_t{1} << 20));  // two threads take two chunks
+  const temp_file file(body, "crm_csv_windows_test.csv");
+  struct restore {
+    std::size_t was = crm::detail::csv_window_bytes();
+    ~restore() { crm::detail::csv_window_bytes() = was; }
+  } keep_setting;
+  for (const unsigned threads : {1u, 2u}) {
+    const csv_format f{.on_bad_row = bad_rows::collect, .keep_rejections = 1000, .threads = threads};
+    const auto expected = crm::try_read_orders_csv(text(body), {}, f);
+    REQUIRE(expected.summary.rejected > 150);
+    for (const std::size_t window : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1000},
+                                     std::size_t{65'536}, std::size_t{256} << 10}) {
+      INFO("threads " << threads << ", window " << window);
+      crm::detail::csv_window_bytes() = window;
+      const auto r = crm::try_read_orders_csv(file.path, {}, f);
+      CHECK(r.summary.rows == expected.summary.rows);
+      CHECK(r.summary.used == expected.summary.used);
+      CHECK(r.summary.rejected == expected.summary.rejected);
+      REQUIRE(r.summary.rejections.size() == expected.summary.rejections.size());
+      for (std::size_t i = 0; i < r.summary.rejections.size(); ++i) {
+        CHECK(r.summary.rejections[i].line == expected.summary.rejections[i].line);
+        CHECK(r.summary.rejections[i].reason == expected.summary.rejections[i].reason);
+      }
+      REQUIRE(r.records.size() == expected.records.size());
+      bool same = true;
+      for (std::size_t i = 0; i < r.records.size(); ++i)
+        same = same && r.records[i].customer == expected.records[i].customer && r.records[i].time == expected.records[i].time &&
+               r.records[i].amount == expected.records[i].amount;
+      CHECK(same);
+    }
+  }
+}

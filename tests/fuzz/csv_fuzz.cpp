@@ -4,7 +4,9 @@
 // Checks, besides ASan/UBSan: every row is counted once (rows == used + rejected; as many records as
 // rows used), a stopped read names its reason first, rejections come in file order with lines inside
 // the text, and for orders in double the fast path (std::from_chars, the purpose-built line parser)
-// gives exactly the records and summary of the general path.
+// gives exactly the records and summary of the general path, and the same text read from a file,
+// with pread windows of 1 to 256 bytes (lines cut by every window end), the records and summary of the
+// text (the source's name aside).
 #include "fuzz_seeds.hpp"
 
 #include <crm/aggregate.hpp>
@@ -16,9 +18,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -66,6 +72,17 @@ bool same_summary(const crm::csv_summary& a, const crm::csv_summary& b) {
   return true;
 }
 
+// The summaries of one text read as text and from a file: the same but for the source's name.
+bool same_but_source(const crm::csv_summary& a, const crm::csv_summary& b) {
+  if (a.rows != b.rows || a.used != b.used || a.rejected != b.rejected || a.stopped != b.stopped || a.rejections.size() != b.rejections.size())
+    return false;
+  for (std::size_t i = 0; i < a.rejections.size(); ++i) {
+    const crm::csv_rejection &x = a.rejections[i], &y = b.rejections[i];
+    if (x.line != y.line || x.column != y.column || x.field != y.field || x.code != y.code || x.reason != y.reason) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -93,6 +110,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (slow.summary.stopped) slow.records.resize(std::min<std::size_t>(slow.records.size(), slow.summary.used));
       if (!same_summary(fast.summary, slow.summary)) fail("the fast path's summary differs from the general path's");
       if (!same_orders(fast.records, slow.records)) fail("the fast path's orders differ from the general path's");
+      {  // from a file, through small pread windows
+        static const std::filesystem::path file =
+            std::filesystem::temp_directory_path() / ("crm_csv_fuzz_" + std::to_string(static_cast<unsigned long>(::getpid())) + ".csv");
+        std::ofstream(file, std::ios::binary | std::ios::trunc).write(text.data(), static_cast<std::streamsize>(text.size()));
+        constexpr std::size_t windows[4] = {1, 3, 16, 256};
+        const std::size_t was = crm::detail::csv_window_bytes();
+        crm::detail::csv_window_bytes() = windows[(data[2] / 6) % 4];
+        const auto from_file = read<crm::order<double>>(crm::csv_input(file), crm::order_columns{}, f);
+        crm::detail::csv_window_bytes() = was;
+        std::filesystem::remove(file);
+        if (!same_but_source(fast.summary, from_file.summary)) fail("the file's summary differs from the text's");
+        if (!same_orders(fast.records, from_file.records)) fail("the file's orders differ from the text's");
+      }
       break;
     }
     case 1: {  // orders with channel and campaign, exact decimal amounts

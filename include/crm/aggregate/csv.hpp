@@ -374,8 +374,20 @@ struct csv_plan {
   std::size_t min_width = 0;         ///< 1 + the last column used
 };
 
-/// Parses the lines of [b, e), emitting records in batches to sink(worker, span).
-/// Fast = false turns the fixed-layout fast path off (tests compare the two paths).
+/// Bytes a parser reads from a file at a time (pread into a buffer of its own, reused through the
+/// chunk); 0 parses through the memory map instead. A setting for tests (small windows put lines
+/// across many window ends) and measurements; set it before a read, not during one.
+inline std::size_t& csv_window_bytes() noexcept {
+  static std::size_t n = std::size_t{256} << 10;
+  return n;
+}
+
+/// Parses the lines of [b, e), emitting records in batches to sink(worker, span). From a file
+/// (bytes.readable()) the bytes come by pread, a window of csv_window_bytes() at a time: the whole
+/// lines of each window are parsed, the part of a line at its end is carried to the next one (a
+/// line longer than the window doubles it); the map is read only around the chunks' cuts, and for
+/// the rest of a chunk after an I/O error of pread. Fast = false turns the fixed-layout fast path off
+/// (tests compare the two paths).
 template <class Record, bool Fast, class Schema, class Sink>
 void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_plan& plan, const csv_format& fmt,
                  unsigned worker, std::size_t chunk, const std::atomic<std::size_t>& first_failed_chunk,
@@ -438,108 +450,168 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
   if constexpr (fast_kind)
     fast = make_fast_order_layout(plan.role_of, plan.width, fmt.delimiter, fmt.quote, fmt.whitespace_separated,
                                   fmt.time, fmt.dates, fmt.decimal_comma);
+  const bool windowed = bytes.readable() && csv_window_bytes() > 0;
   auto flush = [&]() -> bool {  // hands the batch over; true: stop (this or an earlier chunk failed)
     hand_over();
-    if (b - released >= release_every) {
+    if (!windowed && b - released >= release_every) {
       bytes.release(released, b);
       released = b;
     }
     return st.stopped || (fail_fast && first_failed_chunk.load(std::memory_order_relaxed) < chunk);
   };
-  while (b < e) {
-    if constexpr (fast_kind) {
-      if (fast.enabled) {  // as many lines as the fast path takes, in locals (no aliasing with the text)
-        const char* p = b;
-        std::size_t at = filled;
-        std::uint64_t taken = 0;
-        while (at < batch_size) {
-          Record& r = batch[at];
-          r = Record{};
-          const char* next = fast_order_line(p, e, fast, r, cache);
-          if (next == nullptr) break;
-          ++taken;
-          if constexpr (reports) line_of[at] = st.lines + taken;
-          p = next;
-          ++at;
+  // the lines of [b, e); true: the read stops here (a stop, or an earlier chunk failed)
+  auto run_lines = [&]() -> bool {
+    bool halted = false;
+    while (b < e) {
+      if constexpr (fast_kind) {
+        if (fast.enabled) {  // as many lines as the fast path takes, in locals (no aliasing with the text)
+          const char* p = b;
+          std::size_t at = filled;
+          std::uint64_t taken = 0;
+          while (at < batch_size) {
+            Record& r = batch[at];
+            r = Record{};
+            const char* next = fast_order_line(p, e, fast, r, cache);
+            if (next == nullptr) break;
+            ++taken;
+            if constexpr (reports) line_of[at] = st.lines + taken;
+            p = next;
+            ++at;
+          }
+          b = p;
+          filled = at;
+          st.lines += taken;
+          st.rows += taken;
+          st.used += taken;
+          if (filled == batch_size) {
+            if (flush()) {
+              halted = true;
+              break;
+            }
+            continue;
+          }
+          if (taken != 0) continue;  // stopped at a line it does not take (or at the end): tried once more, then the general path
         }
-        b = p;
-        filled = at;
-        st.lines += taken;
-        st.rows += taken;
-        st.used += taken;
-        if (filled == batch_size) {
-          if (flush()) break;
-          continue;
-        }
-        if (taken != 0) continue;  // stopped at a line it does not take (or at the end): tried once more, then the general path
       }
-    }
-    const auto [le, next] = line_at(b, e);
-    ++st.lines;
-    const char* x = (le > b && le[-1] == '\r') ? le - 1 : le;
-    const char* line = b;
-    b = next;
-    if (x == line || blank_line(line, x)) continue;
-    ++st.rows;
-    Record r{};
-    std::size_t count = 0;
-    auto on_field = [&](std::size_t col, std::string_view s) -> field_failure {
-      if (col < ncols && roles[col] >= 0) return schema.parse(static_cast<std::size_t>(roles[col]), s, r, fmt, cache);
-      return {};
-    };
-    line_failure lf = split_line(line, x, dialect, on_field, count);
-    std::string_view bad_text;
-    const bool field_error = !lf.why.ok();
-    if (field_error) {
-      // recover the offending field's text for the message
-      std::size_t n = 0;
-      auto grab = [&](std::size_t col, std::string_view s) -> field_failure {
-        if (col == lf.column) bad_text = s;
+      const auto [le, next] = line_at(b, e);
+      ++st.lines;
+      const char* x = (le > b && le[-1] == '\r') ? le - 1 : le;
+      const char* line = b;
+      b = next;
+      if (x == line || blank_line(line, x)) continue;
+      ++st.rows;
+      Record r{};
+      std::size_t count = 0;
+      auto on_field = [&](std::size_t col, std::string_view s) -> field_failure {
+        if (col < ncols && roles[col] >= 0) return schema.parse(static_cast<std::size_t>(roles[col]), s, r, fmt, cache);
         return {};
       };
-      (void)split_line(line, x, dialect, grab, n);
-    } else if (count < plan.min_width || (plan.width != 0 && count != plan.width)) {
-      const std::size_t expected = plan.width != 0 ? plan.width : plan.min_width;
-      // a row of columns by position (no fixed width) names the first column it lacks that is read,
-      // the one asked for: a date in column 9 of a 3-field row is "column 9", not the unread column 4
-      std::size_t missing = count;
-      if (plan.width == 0)
-        while (missing + 1 < ncols && roles[missing] < 0) ++missing;
-      lf = count < expected ? line_failure{{errc::malformed, "is missing (the row has too few fields)"}, missing}
-                            : line_failure{{errc::malformed, "is an extra field (the row has too many fields)"},
-                                           expected};
-    } else {
-      lf = schema.check(r);
-      if (!lf.why.ok()) {
-        for (std::size_t c = 0; c < ncols; ++c)
-          if (roles[c] == static_cast<int>(lf.column)) {
-            lf.column = c;
-            break;
-          }
+      line_failure lf = split_line(line, x, dialect, on_field, count);
+      std::string_view bad_text;
+      const bool field_error = !lf.why.ok();
+      if (field_error) {
+        // recover the offending field's text for the message
+        std::size_t n = 0;
+        auto grab = [&](std::size_t col, std::string_view s) -> field_failure {
+          if (col == lf.column) bad_text = s;
+          return {};
+        };
+        (void)split_line(line, x, dialect, grab, n);
+      } else if (count < plan.min_width || (plan.width != 0 && count != plan.width)) {
+        const std::size_t expected = plan.width != 0 ? plan.width : plan.min_width;
+        // a row of columns by position (no fixed width) names the first column it lacks that is read,
+        // the one asked for: a date in column 9 of a 3-field row is "column 9", not the unread column 4
+        std::size_t missing = count;
+        if (plan.width == 0)
+          while (missing + 1 < ncols && roles[missing] < 0) ++missing;
+        lf = count < expected ? line_failure{{errc::malformed, "is missing (the row has too few fields)"}, missing}
+                              : line_failure{{errc::malformed, "is an extra field (the row has too many fields)"},
+                                             expected};
+      } else {
+        lf = schema.check(r);
+        if (!lf.why.ok()) {
+          for (std::size_t c = 0; c < ncols; ++c)
+            if (roles[c] == static_cast<int>(lf.column)) {
+              lf.column = c;
+              break;
+            }
+        }
       }
-    }
-    if (lf.why.ok()) {
-      ++st.used;
-      if constexpr (reports) line_of[filled] = st.lines;
-      batch[filled] = std::move(r);
-      if (++filled == batch_size && flush()) break;
-      continue;
-    }
-    if constexpr (reports) {  // the rows before this one first, so rejections stay in file order
-      if (filled != 0) hand_over();
-      if (st.stopped) {
-        --st.rows;  // this row comes after the stop: not read
+      if (lf.why.ok()) {
+        ++st.used;
+        if constexpr (reports) line_of[filled] = st.lines;
+        batch[filled] = std::move(r);
+        if (++filled == batch_size && flush()) {
+          halted = true;
+          break;
+        }
+        continue;
+      }
+      if constexpr (reports) {  // the rows before this one first, so rejections stay in file order
+        if (filled != 0) hand_over();
+        if (st.stopped) {
+          --st.rows;  // this row comes after the stop: not read
+          halted = true;
+          break;
+        }
+      }
+      ++st.rejected;
+      if (st.rejections.size() < keep) {
+        std::string text = field_error && !bad_text.empty() ? quote_text(bad_text) : std::string();
+        st.rejections.push_back({st.lines, lf.column, lf.why, std::move(text)});
+      }
+      if (fail_fast) {
+        st.stopped = true;
+        halted = true;
         break;
       }
     }
-    ++st.rejected;
-    if (st.rejections.size() < keep) {
-      std::string text = field_error && !bad_text.empty() ? quote_text(bad_text) : std::string();
-      st.rejections.push_back({st.lines, lf.column, lf.why, std::move(text)});
-    }
-    if (fail_fast) {
-      st.stopped = true;
-      break;
+    return halted;
+  };
+  if (!windowed) {
+    (void)run_lines();
+  } else {
+    const char* const last = e;  // the chunk's end in the view
+    const char* next = b;        // the next byte of the view to read
+    std::size_t window = std::min(csv_window_bytes(), static_cast<std::size_t>(last - next));
+    std::size_t size = window, carry = 0;  // the buffer's size; bytes of a line carried to its front
+    std::unique_ptr<char[]> buf(new char[size]);
+    while (next < last) {
+      const std::size_t n = std::min(window, static_cast<std::size_t>(last - next));
+      if (carry + n > size) {  // a line longer than the window: a larger buffer, the carry kept
+        size = carry + n;
+        std::unique_ptr<char[]> more(new char[size]);
+        std::memcpy(more.get(), buf.get(), carry);
+        buf = std::move(more);
+      }
+      if (!bytes.read_at(next, buf.get() + carry, n)) {  // an I/O error: the rest of the chunk from the map
+        b = next - carry;
+        e = last;
+        (void)run_lines();
+        break;
+      }
+      next += n;
+      const char* const from = buf.get();
+      const char* const to = from + carry + n;
+      const char* cut = to;  // the end of the window's whole lines
+      if (next < last) {
+        cut = from;
+        for (const char* q = to; q > from; --q)
+          if (q[-1] == '\n') {
+            cut = q;
+            break;
+          }
+      }
+      if (cut == from) {  // no line ends in the window: read on, twice as much at a time
+        carry += n;
+        window *= 2;
+        continue;
+      }
+      b = from;
+      e = cut;
+      if (run_lines()) break;
+      carry = static_cast<std::size_t>(to - cut);
+      std::memmove(buf.get(), cut, carry);
     }
   }
   if (filled != 0) hand_over();
