@@ -1452,6 +1452,11 @@ crm::result<crm::parameter_estimate<M>> composite_estimate(const M& model, const
   return crm::detail::estimate_from_covariance(model, c, n, "parameter_estimate");
 }
 
+// A crm_estimate row: the interval's point, bounds and level.
+void write_estimate(crm_pg_row& out, const crm::prediction_interval<double>& r, double level) {
+  row_builder(out).f8(r.estimate).f8(r.lower).f8(r.upper).f8(level);
+}
+
 // The interval options of a SQL call: `level`, method "delta" or "bootstrap" (crm::interval_options'
 // default 2000 draws and seed 42); another method is an error.
 bool interval_options_of(double level, const char* method, crm::interval_options& opt, crm_pg_error* err) {
@@ -1644,7 +1649,7 @@ bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, do
       }, r);
     }
     if (!ok || *is_null) return ok;
-    row_builder(*out).f8(r.estimate).f8(r.lower).f8(r.upper).f8(level);
+    write_estimate(*out, r, level);
     return true;
   });
 }
@@ -1687,7 +1692,7 @@ bool crm_pg_clv_interval(int kind, const crm_pg_model* model, const crm_pg_model
       ok = kind == 0 ? with_bg_nbd(*model, *is_null, err, f, r) : with_pareto_nbd(*model, *is_null, err, f, r);
     }
     if (!ok || *is_null) return ok;
-    row_builder(*out).f8(r.estimate).f8(r.lower).f8(r.upper).f8(level);
+    write_estimate(*out, r, level);
     return true;
   });
 }
@@ -1738,7 +1743,7 @@ bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, 
       return what == 0 ? crm::try_survival_interval(*e, t, opt) : crm::try_retention_rate_interval(*e, t, opt);
     }, r);
     if (!ok || *is_null) return ok;
-    row_builder(*out).f8(r.estimate).f8(r.lower).f8(r.upper).f8(level);
+    write_estimate(*out, r, level);
     return true;
   });
 }

@@ -149,6 +149,21 @@ class executor_scope {
   executor* previous_;
 };
 
+/// Hands `task` to `ex`: true when the executor took it. A task that cannot be made (out of memory)
+/// is not posted: its part stays the calling thread's.
+template <class Task>
+bool post(executor& ex, Task&& task) noexcept {
+#if CRM_METRICS_HAS_EXCEPTIONS
+  try {
+    return ex.execute(std::forward<Task>(task));
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+#else
+  return ex.execute(std::forward<Task>(task));
+#endif
+}
+
 /// The shared state of one fork_join: each part's state, the caller's function and each part's
 /// exception. Held by the call and by every task posted for it, so a task that runs after the call
 /// ended finds its part already taken and touches nothing else.
@@ -193,26 +208,16 @@ void fork_join(executor& ex, std::size_t k, F& f) {
   std::shared_ptr<fork_state> st = std::make_shared<fork_state>(k);
   st->fn = &f;
   st->call = [](void* p, std::size_t i) { (*static_cast<F*>(p))(i); };
-  for (std::size_t i = 1; i < k; ++i) {
-#if CRM_METRICS_HAS_EXCEPTIONS
-    try {
-      (void)ex.execute([st, i] { st->task(i); });
-    } catch (const std::bad_alloc&) {
-      // the task could not be made: the part stays free for the calling thread
-    }
-#else
-    (void)ex.execute([st, i] { st->task(i); });
-#endif
-  }
+  for (std::size_t i = 1; i < k; ++i) (void)post(ex, [st, i] { st->task(i); });
   st->run(0);
+  // every part no task has taken, then the wait for those that tasks run
   for (std::size_t i = 1; i < k; ++i) {
     int expected = fork_state::free_part;
-    if (st->parts[i].compare_exchange_strong(expected, fork_state::caller_runs, std::memory_order_acq_rel)) {
-      st->run(i);
-      continue;
-    }
-    for (int s = expected; s == fork_state::task_runs; s = st->parts[i].load(std::memory_order_acquire)) st->parts[i].wait(s);
+    if (st->parts[i].compare_exchange_strong(expected, fork_state::caller_runs, std::memory_order_acq_rel)) st->run(i);
   }
+  for (std::size_t i = 1; i < k; ++i)
+    for (int s = st->parts[i].load(std::memory_order_acquire); s == fork_state::task_runs; s = st->parts[i].load(std::memory_order_acquire))
+      st->parts[i].wait(s);
 #if CRM_METRICS_HAS_EXCEPTIONS
   for (const std::exception_ptr& e : st->errors)
     if (e) std::rethrow_exception(e);
@@ -267,16 +272,7 @@ void team_join(executor& ex, std::size_t threads, Body& body) {
     (*static_cast<Body*>(p))(k, parts, [&t] { t.phase->arrive_and_wait(); });
   };
   std::size_t posted = 0;
-  for (std::size_t i = 1; i < threads; ++i) {
-#if CRM_METRICS_HAS_EXCEPTIONS
-    try {
-      posted += ex.execute([st] { st->task(); }) ? 1 : 0;
-    } catch (const std::bad_alloc&) {
-    }
-#else
-    posted += ex.execute([st] { st->task(); }) ? 1 : 0;
-#endif
-  }
+  for (std::size_t i = 1; i < threads; ++i) posted += post(ex, [st] { st->task(); }) ? 1 : 0;
   {
     std::unique_lock<std::mutex> lock(st->m);
     st->joined_cv.wait_for(lock, team_join_window, [&] { return st->joined >= posted; });
