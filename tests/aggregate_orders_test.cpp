@@ -285,6 +285,66 @@ TEST_CASE("customer_table: a part sized from another table's share probes within
   }
 }
 
+// The SSE2 group probe (four 16-byte slots at once) runs on every x86-64 build; the slot-at-a-time
+// probe only on other targets and for other slot sizes. Both must place every key in the same slot
+// (the layout is the iteration order, and so the order of serialized states): each key is placed
+// by both, in arrays of 16 to 5,568 slots, up to the table's 3/4 limit, with keys crowded onto a
+// few homes and onto the last group (probes that wrap to slot 0).
+template <class V>
+void check_probes_agree(std::uint64_t seed) {
+  using probes = crm::detail::customer_table_probes<V>;
+  using slot = typename probes::slot;
+  STATIC_REQUIRE(sizeof(slot) == 16);
+  std::mt19937_64 rng(seed);
+  for (const std::size_t cap : {std::size_t{16}, std::size_t{32}, std::size_t{1008}, std::size_t{5568}}) {
+    for (const int bits : {0, 3}) {
+      for (int trial = 0; trial < 20; ++trial) {
+        std::vector<slot> a(cap), b(cap);
+        std::size_t size_a = 0, size_b = 0;
+        // trial % 4: 0 random keys; 1 and 2, up to 48 keys homed in one of two groups or in the last group
+        // (whose probes wrap to slot 0), 3 both, the rest random, all in random order
+        const std::size_t wanted0 = probes::home(rng() | 1, bits, cap) / 4 * 4, last_group = cap - 4;
+        const std::size_t limit = cap - cap / 4 - 1;  // the table's 3/4 limit, less the key placed past it
+        std::vector<std::uint64_t> keys;
+        for (std::size_t crowded = 0; crowded < (trial % 4 == 0 ? 0 : std::min<std::size_t>(48, limit / 2));) {
+          const std::uint64_t k = rng() | 1;
+          const std::size_t h = probes::home(k, bits, cap);
+          if ((trial % 4 != 2 && (h == wanted0 || h == (wanted0 + 4) % cap)) || (trial % 4 != 1 && h == last_group))
+            keys.push_back(k), ++crowded;
+        }
+        while (keys.size() < limit) keys.push_back(rng() | 1);
+        std::shuffle(keys.begin(), keys.end(), rng);
+        std::size_t differ = 0;  // keys placed or found in different slots (one CHECK per trial: fast under ASan)
+        std::unordered_map<std::uint64_t, V> placed;  // each distinct key's count
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+          const std::uint64_t k = i > 0 && i % 7 == 0 ? keys[rng() % i] : keys[i];  // some keys again: found, not placed
+          const std::size_t h = probes::home(k, bits, cap);
+          const auto [va, new_a] = probes::slots(a.data(), cap, h, k, size_a);
+          if constexpr (probes::has_groups) {
+            const auto [vb, new_b] = probes::groups(b.data(), cap, h, k, size_b);
+            differ += new_a != new_b || reinterpret_cast<const char*>(va) - reinterpret_cast<const char*>(a.data()) !=
+                                            reinterpret_cast<const char*>(vb) - reinterpret_cast<const char*>(b.data());
+            ++*vb;
+          }
+          ++*va;
+          differ += new_a != (++placed[k] == 1) || *va != placed[k];
+        }
+        CHECK(size_a == placed.size());
+        CHECK(differ == 0);
+        if constexpr (probes::has_groups) {
+          CHECK(size_a == size_b);
+          CHECK(std::equal(a.begin(), a.end(), b.begin(), [](const slot& x, const slot& y) { return x.key == y.key && x.value == y.value; }));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("customer_table: the slot-at-a-time probe places every key where the SSE2 group probe does", "[aggregate][orders]") {
+  check_probes_agree<std::uint32_t>(21);
+  check_probes_agree<long long>(22);
+}
+
 TEST_CASE("customer_table: a part's writer places every key where try_emplace_in_part does, growing alike",
           "[aggregate][orders]") {
   std::mt19937_64 rng(11);

@@ -249,6 +249,9 @@ void sort_by_customer(std::vector<R>& v, Key key) {
   sort_by_customer(ids, [](customer_id c) { return c; });
   return std::adjacent_find(ids.begin(), ids.end()) != ids.end();
 }
+
+template <class V>
+struct customer_table_probes;
 }  // namespace detail
 
 /**
@@ -267,6 +270,9 @@ void sort_by_customer(std::vector<R>& v, Key key) {
  */
 template <class V>
 class customer_table {
+  template <class>
+  friend struct detail::customer_table_probes;
+
  public:
   struct slot {
     customer_id key{};
@@ -645,6 +651,11 @@ class customer_table {
 #if defined(__SSE2__) || defined(_M_X64)
     if constexpr (grouped) return probe_groups(base, cap, i, key, size);
 #endif
+    return probe_slots(base, cap, i, key, size);
+  }
+  // probe() a slot at a time: every build without SSE2, and slots of other sizes. Tested against
+  // probe_groups on x86-64 (detail::customer_table_probes).
+  static std::pair<V*, bool> probe_slots(slot* base, std::size_t cap, std::size_t i, customer_id key, std::size_t& size) noexcept {
     for (;;) {
       slot& s = base[i];
       if (s.key == key) return {&s.value, false};
@@ -780,6 +791,32 @@ class customer_table {
   bool has_empty_key_ = false;
   V empty_key_value_{};
 };
+
+namespace detail {
+/// customer_table's two probes of an array of slots, side by side: the group probe (four 16-byte
+/// slots compared at once with SSE2, every x86-64 build) and the slot-at-a-time probe (builds
+/// without SSE2, other slot sizes), for the test that both place every key in the same slot.
+template <class V>
+struct customer_table_probes {
+  using table = customer_table<V>;
+  using slot = typename table::slot;
+  /// A key's first slot in an array of `cap` slots (a multiple of 16) of a table of 2^bits parts.
+  [[nodiscard]] static std::size_t home(customer_id key, int bits, std::size_t cap) noexcept {
+    return table::home_slot(table::mix(key), bits, cap);
+  }
+  static std::pair<V*, bool> slots(slot* base, std::size_t cap, std::size_t i, customer_id key, std::size_t& size) noexcept {
+    return table::probe_slots(base, cap, i, key, size);
+  }
+#if defined(__SSE2__) || defined(_M_X64)
+  static constexpr bool has_groups = table::grouped;
+  static std::pair<V*, bool> groups(slot* base, std::size_t cap, std::size_t i, customer_id key, std::size_t& size) noexcept {
+    return table::probe_groups(base, cap, i, key, size);
+  }
+#else
+  static constexpr bool has_groups = false;
+#endif
+};
+}  // namespace detail
 
 /**
  * @brief Memory the aggregation layer keeps for reuse: its large blocks (2 MiB or more: the
