@@ -372,6 +372,59 @@ TEMPLATE_TEST_CASE("prediction intervals: long double and float models give the 
   CHECK_THAT(static_cast<double>(pa->upper), WithinRel(0.752464255763, tol));
 }
 
+// An interval's estimate is the point prediction itself: it was evaluated at exp(ln p) of every
+// parameter, which is not p in the last bit for cdnow_p's r (nor for Gamma-Gamma's p = 6.25 and
+// gamma = 15.44), so the estimates differed from the predictions in their last digits.
+TEST_CASE("prediction intervals: the estimate of every interval is the point prediction, bit for bit", "[models][intervals]") {
+  const crm::bg_nbd<double> m = cdnow_p;
+  const crm::gamma_gamma<double> gg{6.25, 3.74, 15.44};
+  REQUIRE(std::exp(std::log(m.r)) != m.r);  // the case the old evaluation got wrong
+  REQUIRE(std::exp(std::log(gg.p)) != gg.p);
+  const auto est = crm::parameter_estimate_from(m, natural_covariance());
+  std::array<std::array<double, 3>, 3> gg_natural{};
+  for (std::size_t i = 0; i < 3; ++i) gg_natural[i][i] = 0.01;
+  const auto gg_est = crm::parameter_estimate_from(gg, gg_natural);
+  const crm::clv_horizon<double> year{.periods = 12, .period_length = 4.345, .discount_rate = 0.01};
+  std::vector<crm::rfm_row<double>> rows;
+  for (int x = 0; x <= 30; x += 3)
+    for (const double tx : {0.0, 5.5, 20.25, 38.0})
+      if ((x == 0) == (tx == 0.0)) rows.push_back({static_cast<double>(x), tx, 38.86, x % 2 == 0 ? 1.0 : 3.0});
+  std::vector<double> spends(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) spends[i] = rows[i].frequency > 0 ? 10.0 + 1.5 * static_cast<double>(i) : 0.0;
+  std::size_t differ = 0;  // one CHECK for all: the rows' estimates against the point predictions
+  double alive_total = 0.0, expected_total = 0.0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const crm::rfm_row<double>& c = rows[i];
+    const double alive = m.probability_alive(c), expected = m.conditional_expected_purchases(c, 39.0);
+    const double clv = crm::customer_lifetime_value(m, c, gg.conditional_expected_average_spend(c.frequency, spends[i]), year);
+    differ += crm::try_probability_alive_interval(est, c).value().estimate != alive;
+    differ += crm::try_conditional_expected_purchases_interval(est, c, 39.0).value().estimate != expected;
+    differ += crm::try_customer_lifetime_value_interval(est, gg_est, c, spends[i], year).value().estimate != clv;
+    alive_total += c.weight * alive, expected_total += c.weight * expected;
+  }
+  CHECK(differ == 0);
+  const std::span<const crm::rfm_row<double>> all(rows);
+  const auto alive_all = crm::try_probability_alive_intervals(est, all).value();
+  const auto expected_all = crm::try_conditional_expected_purchases_intervals(est, all, 39.0).value();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    differ += alive_all.each[i].estimate != m.probability_alive(rows[i]);
+    differ += expected_all.each[i].estimate != m.conditional_expected_purchases(rows[i], 39.0);
+  }
+  CHECK(differ == 0);
+  CHECK(alive_all.total.estimate == alive_total);
+  CHECK(expected_all.total.estimate == expected_total);
+  // the CLVs of many rfm_rows come from the batch forms (within their ulp bounds of the scalar
+  // function's, docs/batch.md): their estimates are those batch values
+  std::vector<double> spend_of(rows.size()), batch(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) spend_of[i] = gg.conditional_expected_average_spend(rows[i].frequency, spends[i]);
+  REQUIRE(crm::try_batch_customer_lifetime_value(m, all, std::span<const double>(spend_of), year, std::span<double>(batch)));
+  const auto clv_all = crm::try_customer_lifetime_value_intervals(est, gg_est, all, std::span<const double>(spends), year).value();
+  for (std::size_t i = 0; i < rows.size(); ++i) differ += clv_all.each[i].estimate != batch[i];
+  CHECK(differ == 0);
+  CHECK(crm::try_expected_purchases_interval(est, 39.0).value().estimate == m.expected_purchases(39.0));
+  CHECK(crm::try_expected_average_spend_interval(gg_est, 4.0, 30.0).value().estimate == gg.conditional_expected_average_spend(4.0, 30.0));
+}
+
 TEST_CASE("prediction intervals: errors are named and never NaN", "[models][intervals]") {
   const crm::bg_nbd<double> m = cdnow_p;
   std::array<std::array<double, 4>, 4> natural{};

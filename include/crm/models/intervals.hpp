@@ -325,6 +325,18 @@ struct joint_estimate {
   }
 };
 
+/// The estimate's own model(s), where the point prediction is evaluated: not model_at(log_values()),
+/// whose exp(ln p) can differ from p in the last bit, which made an interval's estimate differ from
+/// the point prediction in its last digits.
+template <class Model>
+[[nodiscard]] const Model& point_model(const parameter_estimate<Model>& e) noexcept {
+  return e.params;
+}
+template <class E1, class E2>
+[[nodiscard]] typename joint_estimate<E1, E2>::model_type point_model(const joint_estimate<E1, E2>& e) {
+  return {e.first.params, e.second.params};
+}
+
 /// Standard normal quantile z with P(|Z| <= z) = level.
 [[nodiscard]] inline double two_sided_z(double level) {
   return std::sqrt(2.0) * boost::math::erf_inv(level, quiet_math_policy());
@@ -420,7 +432,7 @@ template <class E, class F>
   const std::array<bool, N> held = held_parameters<N>(est.log_covariance);
   for (std::size_t i = 0; i < N; ++i)  // a held parameter may be 0 (ln 0 = -infinity, which no step or draw moves)
     if (!std::isfinite(u0[i]) && !(held[i] && u0[i] < 0.0)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
-  const result<std::vector<T>> y0 = f(est.model_at(u0));
+  const result<std::vector<T>> y0 = f(point_model(est));
   if (!y0) return y0.error();
   const std::size_t n = y0->size();
   if (n == 0) return error_info{errc::empty_input, name, "rows"};
