@@ -157,6 +157,50 @@ SELECT check_that((m).boundary = 'homogeneous_dropout' AND (i).lower < (i).point
 FROM (SELECT m, crm_bg_nbd_p_alive_interval(m, 2, 20, 30) i, crm_bg_nbd_expected_purchases_interval(m, 2, 20, 30, 10) e
       FROM (SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM homogeneous_bg) f) x;
 
+-- the other boundaries with a nested model (the data of 36_boundary.sql and 39_bg_bb.sql): each
+-- interval's point is the prediction function's value, to the last bit, between its bounds, and a
+-- prediction the nested model does not let the parameters move (P(alive) 1 where nobody drops out, a
+-- repeat customer's own mean spend at p -> infinity) has no spread
+SELECT check_that((m).boundary = 'beta_to_infinity' AND (i).point = 1 AND (i).lower = 1 AND (i).upper = 1
+                  AND (e).point = crm_pareto_nbd_expected_purchases(m, 2, 30, 30, 10) AND (e).lower < (e).point AND (e).point < (e).upper,
+                  'pareto/nbd at beta -> infinity: intervals from the NBD ' || i::text || e::text)
+FROM (SELECT m, crm_pareto_nbd_p_alive_interval(m, 2, 30, 30) i, crm_pareto_nbd_expected_purchases_interval(m, 2, 30, 30, 10) e
+      FROM (SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM nodrop) f) x;
+SELECT check_that((m).boundary = 'homogeneous_death_rate'
+                  AND (i).point = crm_pareto_nbd_p_alive(m, 2, 10, 40) AND (i).lower < (i).point AND (i).point < (i).upper
+                  AND (e).point = crm_pareto_nbd_expected_purchases(m, 2, 10, 40, 20) AND (e).lower < (e).point AND (e).point < (e).upper,
+                  'pareto/nbd at homogeneous death rate: intervals from the nested model ' || i::text || e::text)
+FROM (SELECT m, crm_pareto_nbd_p_alive_interval(m, 2, 10, 40) i, crm_pareto_nbd_expected_purchases_interval(m, 2, 10, 40, 20) e
+      FROM (SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM homogeneous_pareto) f) x;
+SELECT check_that((m).boundary = 'q_to_infinity' AND (i).point = crm_gamma_gamma_expected_spend(m, 2, 20)
+                  AND (i).lower < (i).point AND (i).point < (i).upper,
+                  'gamma-gamma at q -> infinity: the interval of p theta ' || i::text)
+FROM (SELECT m, crm_gamma_gamma_expected_spend_interval(m, 2, 20) i
+      FROM (SELECT crm_fit_gamma_gamma(crm_rfm_state(c, date '2020-01-01' + k, (CASE WHEN k = 0 THEN 99 ELSE v END)::float8, '2020-12-31', 1)) m
+            FROM (VALUES (1, 1, 10), (2, 2, 20), (3, 3, 15)) s(c, x, v), generate_series(0, x) k) f) y;
+SELECT check_that((m).boundary = 'p_to_infinity' AND (own).point = 80 AND (own).lower = 80 AND (own).upper = 80
+                  AND (new).point = crm_gamma_gamma_expected_spend(m, 0, 0) AND (new).lower < (new).point AND (new).point < (new).upper,
+                  'gamma-gamma at p -> infinity: a repeat customer''s own mean, a new customer''s c/(q - 1) ' || own::text || new::text)
+FROM (SELECT m, crm_gamma_gamma_expected_spend_interval(m, 2, 80) own, crm_gamma_gamma_expected_spend_interval(m, 0, 0) new
+      FROM (SELECT crm_fit_gamma_gamma(crm_rfm_state(c, date '2020-01-01' + k, (CASE WHEN k = 0 THEN 99 ELSE v END)::float8, '2020-12-31', 1)) m
+            FROM (VALUES (1, 1, 5), (2, 1, 50), (3, 2, 8), (4, 2, 80), (5, 3, 6), (6, 3, 60)) s(c, x, v), generate_series(0, x) k) f) y;
+SELECT check_that((m).boundary = 'bb_no_dropout' AND (i).point = 1 AND (i).lower = 1 AND (i).upper = 1
+                  AND (e).point = crm_bg_bb_expected_purchases(m, 3, 6, 6, 5) AND (e).lower < (e).point AND (e).point < (e).upper,
+                  'bg/bb on the no-drop-out boundary: intervals from the Beta-Bernoulli ' || i::text || e::text)
+FROM (SELECT m, crm_bg_bb_p_alive_interval(m, 3, 6, 6) i, crm_bg_bb_expected_purchases_interval(m, 3, 6, 6, 5) e
+      FROM (SELECT crm_fit_bg_bb(x, t, n, w) AS m FROM (VALUES (6, 6, 6, 10), (3, 6, 6, 20), (1, 6, 6, 15), (0, 0, 6, 30), (2, 6, 6, 12),
+                                                                (5, 6, 6, 8)) v(x, t, n, w)) f) y;
+SELECT check_that((m).boundary = 'bb_binomial' AND (i).point = 1 AND (i).lower = 1 AND (i).upper = 1
+                  AND (e).point = crm_bg_bb_expected_purchases(m, 3, 6, 6, 5) AND (e).lower < (e).point AND (e).point < (e).upper,
+                  'bg/bb at the binomial corner: intervals of 5 p ' || i::text || e::text)
+FROM (SELECT m, crm_bg_bb_p_alive_interval(m, 3, 6, 6) i, crm_bg_bb_expected_purchases_interval(m, 3, 6, 6, 5) e
+      FROM (SELECT crm_fit_bg_bb(x, t, n, w) AS m FROM (VALUES (2, 5, 6, 10), (3, 6, 6, 12), (4, 6, 6, 10), (3, 5, 6, 9), (5, 6, 6, 3)) v(x, t, n, w)) f) y;
+SELECT check_that((m).boundary = 'homogeneous_churn' AND (s).point = crm_survival(m, 3) AND (s).lower < (s).point AND (s).point < (s).upper
+                  AND (r).point = crm_retention_rate(m, 3) AND (r).lower < (r).point AND (r).point < (r).upper,
+                  'BdW at homogeneous churn: intervals from the discrete Weibull ' || s::text || r::text)
+FROM (SELECT m, crm_survival_interval(m, 3) s, crm_retention_rate_interval(m, 3) r
+      FROM (SELECT crm_fit_bdw('{1000, 897, 794, 725, 649, 588, 523, 455}') AS m) f) y;
+
 -- CLV with its interval, from the BG/NBD at P with mpmath's covariance and the Gamma-Gamma built by hand
 -- above (independent estimates: the joint covariance is block-diagonal). By hand: the gradient of
 -- crm_clv in the 7 log-parameters (ln r, ln alpha, ln a, ln b, ln p, ln q, ln gamma) by central
