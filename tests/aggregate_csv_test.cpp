@@ -43,6 +43,14 @@ crm::time_point ymd(int y, unsigned m, unsigned d) { return crm::to_time(sys_day
 
 csv_input text(const std::string& s) { return csv_input::from_text(s, "t.csv"); }
 
+bool same_order(const crm::order<double>& a, const crm::order<double>& b) {
+  return a.customer == b.customer && a.time == b.time && std::signbit(a.amount) == std::signbit(b.amount) &&
+         a.amount == b.amount && a.channel == b.channel && a.campaign == b.campaign;
+}
+bool same_orders(const std::vector<crm::order<double>>& a, const std::vector<crm::order<double>>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_order);
+}
+
 // The one rejection a read of `s` (one bad row) must produce, through both forms.
 struct expect_bad {
   std::uint64_t line;
@@ -948,11 +956,7 @@ TEST_CASE("csv: two threads read exactly what one reads, with the same line numb
   for (const unsigned t : {2u, 3u, 8u}) {
     const auto many = crm::read_orders_csv(text(s), {}, {.threads = t});
     REQUIRE(many.records.size() == one.records.size());
-    bool same = true;
-    for (std::size_t i = 0; i < one.records.size(); ++i)
-      same = same && one.records[i].customer == many.records[i].customer && one.records[i].time == many.records[i].time &&
-             one.records[i].amount == many.records[i].amount;
-    CHECK(same);
+    CHECK(same_orders(many.records, one.records));
     const auto b = crm::try_read_orders_csv(text(bad), {}, {.threads = t});
     REQUIRE(b.summary.stopped);
     CHECK(b.summary.rejections.at(0).line == bad_line);
@@ -1323,10 +1327,6 @@ fuzz_log make_fuzz_log(int layout, std::uint64_t seed, int lines) {
   return f;
 }
 
-bool same_order(const crm::order<double>& a, const crm::order<double>& b) {
-  return a.customer == b.customer && a.time == b.time && std::signbit(a.amount) == std::signbit(b.amount) &&
-         a.amount == b.amount && a.channel == b.channel && a.campaign == b.campaign;
-}
 }  // namespace
 
 TEST_CASE("csv: the fixed-layout fast path reads every line as the general path does", "[aggregate][csv]") {
@@ -1671,11 +1671,7 @@ TEST_CASE("csv: a file read through windows of any size gives the records and re
         CHECK(r.summary.rejections[i].reason == expected.summary.rejections[i].reason);
       }
       REQUIRE(r.records.size() == expected.records.size());
-      bool same = true;
-      for (std::size_t i = 0; i < r.records.size(); ++i)
-        same = same && r.records[i].customer == expected.records[i].customer && r.records[i].time == expected.records[i].time &&
-               r.records[i].amount == expected.records[i].amount;
-      CHECK(same);
+      CHECK(same_orders(r.records, expected.records));
     }
   }
 }

@@ -461,7 +461,6 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
   };
   // the lines of [b, e); true: the read stops here (a stop, or an earlier chunk failed)
   auto run_lines = [&]() -> bool {
-    bool halted = false;
     while (b < e) {
       if constexpr (fast_kind) {
         if (fast.enabled) {  // as many lines as the fast path takes, in locals (no aliasing with the text)
@@ -484,10 +483,7 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
           st.rows += taken;
           st.used += taken;
           if (filled == batch_size) {
-            if (flush()) {
-              halted = true;
-              break;
-            }
+            if (flush()) return true;
             continue;
           }
           if (taken != 0) continue;  // stopped at a line it does not take (or at the end): tried once more, then the general path
@@ -541,18 +537,14 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
         ++st.used;
         if constexpr (reports) line_of[filled] = st.lines;
         batch[filled] = std::move(r);
-        if (++filled == batch_size && flush()) {
-          halted = true;
-          break;
-        }
+        if (++filled == batch_size && flush()) return true;
         continue;
       }
       if constexpr (reports) {  // the rows before this one first, so rejections stay in file order
         if (filled != 0) hand_over();
         if (st.stopped) {
           --st.rows;  // this row comes after the stop: not read
-          halted = true;
-          break;
+          return true;
         }
       }
       ++st.rejected;
@@ -562,11 +554,10 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
       }
       if (fail_fast) {
         st.stopped = true;
-        halted = true;
-        break;
+        return true;
       }
     }
-    return halted;
+    return false;
   };
   if (!windowed) {
     (void)run_lines();
@@ -593,14 +584,10 @@ void parse_chunk(const char* b, const char* e, const Schema& schema, const csv_p
       next += n;
       const char* const from = buf.get();
       const char* const to = from + carry + n;
-      const char* cut = to;  // the end of the window's whole lines
+      const char* cut = to;  // the end of the window's whole lines (from: none ends in it)
       if (next < last) {
-        cut = from;
-        for (const char* q = to; q > from; --q)
-          if (q[-1] == '\n') {
-            cut = q;
-            break;
-          }
+        const std::size_t nl = std::string_view(from, carry + n).rfind('\n');
+        cut = nl == std::string_view::npos ? from : from + nl + 1;
       }
       if (cut == from) {  // no line ends in the window: read on, twice as much at a time
         carry += n;
