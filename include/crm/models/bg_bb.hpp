@@ -917,6 +917,12 @@ template <std::floating_point T>
 /// Thresholds: a sum of 100 or more (bg_bb_ridge_check_scale) or below 1e-2 (bg_bb_two_point_check), a
 /// share below 1e-3 (bg_bb_no_dropout_check).
 inline constexpr double bg_bb_two_point_check = 1e-2;
+/// Where a failed BG/BB fit at a corner starts again (try_fit_bg_bb): (alpha, beta, gamma, delta) toward each
+/// corner where both Betas collapse, a Beta's sum 1e-2 (toward a two-point mass) or 2e3 (toward a point mass).
+inline constexpr std::array<vec<4>, 4> bg_bb_corner_starts{{{5e-3, 5e-3, 5e-3, 5e-3}, {5e-3, 5e-3, 1e3, 1e3}, {1e3, 1e3, 5e-3, 5e-3}, {1e3, 1e3, 1e3, 1e3}}};
+/// How much more likely (relative to max(1, |ln L|)) a restart's corner must be than the optimizer's first point to be
+/// the one named: two approaches of one supremum from different sides differ by up to a few 1e-7 nats.
+inline constexpr double bg_bb_corner_gain = 1e-6;
 /// The Beta of p: extreme is beta/(alpha+beta) -> 0 (p -> 1).
 [[nodiscard]] inline bb_side bb_purchase_side(const vec<4>& v) noexcept {
   const double s = v[0] + v[1];
@@ -1008,7 +1014,9 @@ inline constexpr double bg_bb_two_point_check = 1e-2;
  * one, or no opportunity at all (`errc::not_identifiable`); invalid options;
  * `errc::not_converged`; `errc::not_identifiable` when the Hessian is not positive definite; a failed fit
  * that ran to a corner with no nested model (p -> 1; every p or theta 0 or 1; two limits at once):
- * `errc::not_identifiable` on "alpha" or "gamma", the detail naming the corner (detail::bb_corner_detail); a
+ * `errc::not_identifiable` on "alpha" or "gamma", the detail naming the corner (detail::bb_corner_detail), the most
+ * likely of the optimizer's and those of its restarts toward the four corners (detail::bg_bb_corner_starts; a
+ * restart that converges inside, more likely, is the fit); a
  * failed fit on one of the three boundaries whose nested fit ran to such a corner of its own, at least as likely as
  * the optimizer's point: the same, naming that corner ("the likelihood rises toward a corner ..."); else on one of
  * the three boundaries with no nested estimate to name: `errc::not_identifiable`, "the optimizer ran to the
@@ -1128,6 +1136,39 @@ template <std::floating_point T>
   const auto unnamed = [&]() -> result<fit_result<bg_bb<T>>> {
     if (f) return plain();
     const auto field = [](detail::bb_side purchase) { return purchase != detail::bb_side::interior ? "alpha" : "gamma"; };
+    // The optimizer started again from the directions of the four corners where both Betas collapse
+    // (detail::bg_bb_corner_starts): a point and a corner may each be a local supremum only (two of the tiny
+    // data sets run from (1, 1, 1, 1) to p -> 1 with one drop-out probability, ln L -3.3651 and -4.1879, while
+    // the supremum is every p 0 or 1 with one drop-out probability, -3.2958 and -4.1589). A restart that
+    // converges inside, more likely than the point, is the fit; one that runs to a corner with no nested model
+    // at least bg_bb_corner_gain more likely than the point (and than any nested fit's corner) is the corner named.
+    detail::bb_nested_runoff again{};
+    for (const detail::vec<4>& start : detail::bg_bb_corner_starts) {
+      detail::last_point_seen<4> seen;
+      convergence stop{};
+      const result<detail::positive_fit<4>> f2 = detail::fit_positive<4>(nll, start, customers, options, name, seen.callback(), &stop);
+      if (stop.reason == stop_reason::interrupted) return f2 ? plain() : result<fit_result<bg_bb<T>>>(f2.error());
+      const detail::vec<4> end = f2 ? f2->theta : seen.at;
+      if (f2) {
+        const bool edge = end[0] + end[1] >= detail::bg_bb_ridge_check_scale || end[2] + end[3] >= detail::bg_bb_ridge_check_scale ||
+                          end[2] / (end[2] + end[3]) < detail::bg_bb_no_dropout_check;
+        if (!f2->function_change_stop && !edge && f2->log_likelihood > ll_point + tol) return detail::to_fit_result<bg_bb<T>>(*f2, make);
+        continue;
+      }
+      if (!seen.seen || stop.reason == stop_reason::max_iterations || f2.error().code == errc::not_finite) continue;
+      detail::vec<4> g2{};
+      const double ll2 = -nll(end, g2);
+      const detail::bb_side ps = detail::bb_purchase_side(end), ds = detail::bb_dropout_side(end);
+      const bool binomial = ps == detail::bb_side::homogeneous && ds == detail::bb_side::extreme;
+      if (std::isfinite(ll2) && !binomial && detail::bb_corner_detail(ps, ds) != nullptr && (!again.have || ll2 > again.log_likelihood))
+        again = {true, ps, ds, ll2};
+    }
+    const double gain = detail::bg_bb_corner_gain * std::max(1.0, std::abs(ll_point));
+    bool again_best = again.have && again.log_likelihood > ll_point + gain;
+    for (const detail::bb_nested_runoff& r : runoff)
+      if (again_best && r.have && detail::bb_corner_detail(r.purchase, r.dropout, true) != nullptr && r.log_likelihood + gain >= again.log_likelihood)
+        again_best = false;
+    if (again_best) return error_info{errc::not_identifiable, name, field(again.purchase), detail::bb_corner_detail(again.purchase, again.dropout)};
     // A nested fit that ran to a corner of its own at least as likely as the optimizer's point: the likelihood
     // rises toward that corner (three of the tiny data sets of tests/bg_bb_boundary_test.cpp: before 2026-12-06
     // the optimizer's error). Named when the point is on no corner, or more likely than the point at the binomial
