@@ -32,8 +32,10 @@ pg_build_extension() {
   fi
   cmake -S "$root" -B "$build" "${flags[@]}" -DCRM_METRICS_BUILD_POSTGRESQL=ON \
     -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_BENCHMARKS=OFF \
-    -DCRM_METRICS_BUILD_REPORT=OFF -DCRM_METRICS_INSTALL=OFF >/dev/null
-  cmake --build "$build" --target crm_metrics_pg crm_metrics_pg_core_test -j "$(nproc 2>/dev/null || echo 2)" >&2
+    -DCRM_METRICS_BUILD_REPORT=OFF -DCRM_METRICS_INSTALL=OFF >/dev/null || return 1
+  # `|| return 1`: called as stage=$(pg_build_extension ...), where set -e does not reach (a command
+  # substitution does not inherit it), a failed build went on to test the build before it
+  cmake --build "$build" --target crm_metrics_pg crm_metrics_pg_core_test -j "$(nproc 2>/dev/null || echo 2)" >&2 || return 1
   echo "$build/extensions/postgresql/stage"
 }
 

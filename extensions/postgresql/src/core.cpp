@@ -1489,6 +1489,23 @@ bool survey_row(const state_base* st, int what, double level, row_builder& row, 
 }
 }  // namespace
 
+// The contract value `what` of crm_pg_contract_value (core.h) of an sBG or BdW model or of a nested one.
+template <class M>
+static crm::result<double> contract_value_of(const M& m, int what, int64_t n, double d, double margin) noexcept {
+  switch (what) {
+    case 0: return m.try_survival(n);
+    case 1: return m.try_churn_probability(n);
+    case 2: return m.try_retention_rate(n);
+    case 3: return m.try_expected_lifetime();
+    case 7: return m.try_expected_lifetime(n);
+    case 4: return m.try_discounted_expected_lifetime(d);
+    case 5: return m.try_discounted_expected_residual_lifetime(n, d);
+    case 6: return m.try_residual_lifetime_value(n, d, margin);
+    default:  // an unknown code was answered as 6 (found by an audit)
+      return crm::error_info{crm::errc::out_of_range, "contract_value", "what", "must be 0 to 7, as listed in the sql file"};
+  }
+}
+
 extern "C" {
 
 bool crm_pg_state_result(const void* state, int what, int numeric, double param, crm_pg_row* out,
@@ -1639,6 +1656,9 @@ bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, do
         if (what == 0)
           return crm::try_prediction_interval(*est, [&](const auto& mm) { return mm.try_probability_alive(c, ahead); },
                                               crm::prediction_scale::logit, opt);
+        if (what == 2)  // DERT at discount rate t
+          return crm::try_prediction_interval(*est, [&](const auto& mm) { return mm.try_discounted_expected_residual_transactions(c, t); },
+                                              crm::prediction_scale::log, opt);
         return crm::try_conditional_expected_purchases_interval(*est, c, t, opt);
       }, r);
     } else {
@@ -1711,26 +1731,12 @@ bool crm_pg_fit_contract(int weibull, const int64_t* survivors, const size_t* le
 
 bool crm_pg_contract_value(int weibull, const crm_pg_model* model, int what, int64_t n, double d, double margin,
                            double* out, bool* is_null, crm_pg_error* err) noexcept {
-  const auto value = [&](const auto& m) -> crm::result<double> {
-    switch (what) {
-      case 0: return m.try_survival(n);
-      case 1: return m.try_churn_probability(n);
-      case 2: return m.try_retention_rate(n);
-      case 3: return m.try_expected_lifetime();
-      case 7: return m.try_expected_lifetime(n);
-      case 4: return m.try_discounted_expected_lifetime(d);
-      case 5: return m.try_discounted_expected_residual_lifetime(n, d);
-      case 6: return m.try_residual_lifetime_value(n, d, margin);
-      default:  // an unknown code was answered as 6 (found by an audit)
-        return crm::error_info{crm::errc::out_of_range, "contract_value", "what",
-                               "must be 0 to 7, as listed in the sql file"};
-    }
-  };
+  const auto value = [&](const auto& m) { return contract_value_of(m, what, n, d, margin); };
   return guard(err, [&] { return with_contract_model(weibull, *model, *is_null, err, value, *out); });
 }
 
-bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, int64_t t, double level, const char* method, crm_pg_row* out,
-                              bool* is_null, crm_pg_error* err) noexcept {
+bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, int64_t n, double d, double margin, double level,
+                              const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
     crm::interval_options opt;
     if (!interval_options_of(level, method, opt, err)) return false;
@@ -1740,7 +1746,12 @@ bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, 
       // sBG's geometric at homogeneous_churn estimates theta alone (c = 1 held), BdW's discrete Weibull theta and c
       const auto e = composite_estimate(m, *model, where, "covariance", weibull ? 2 : 1);
       if (!e) return e.error();
-      return what == 0 ? crm::try_survival_interval(*e, t, opt) : crm::try_retention_rate_interval(*e, t, opt);
+      if (what == 0) return crm::try_survival_interval(*e, n, opt);
+      if (what == 2) return crm::try_retention_rate_interval(*e, n, opt);
+      // the others (a probability on the logit scale, lifetimes and values on the log scale) through the library's
+      // interval of any prediction
+      const crm::prediction_scale scale = what == 1 ? crm::prediction_scale::logit : crm::prediction_scale::log;
+      return crm::try_prediction_interval(*e, [&](const auto& mm) { return contract_value_of(mm, what, n, d, margin); }, scale, opt);
     }, r);
     if (!ok || *is_null) return ok;
     write_estimate(*out, r, level);

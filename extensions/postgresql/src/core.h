@@ -248,8 +248,8 @@ bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double 
  * natural parameters; a nested model's held parameters, e.g. BG/BB's theta = 0 at bb_no_dropout, have no
  * row); then the library's interval. kind: 0 BG/NBD, 1 Pareto/NBD (what 0 P(alive), 1 conditional
  * expected purchases in the next t, of a customer (x, tx, age)); 2 BG/BB (what 0 P(alive at opportunity
- * age + t), 1 conditional expected purchases in the next t opportunities; x, tx, age = periods, whole
- * numbers); 3 Gamma-Gamma (what 0: conditional expected average spend of a customer with x repeat
+ * age + t), 1 conditional expected purchases in the next t opportunities, 2 DERT at discount rate t; x, tx,
+ * age = periods, whole numbers); 3 Gamma-Gamma (what 0: conditional expected average spend of a customer with x repeat
  * purchases of mean value tx). method "delta" or "bootstrap" (crm::interval_options' 2000 draws, seed 42).
  * Errors: a NULL covariance ("covariance is NULL"), one of another size than the model's estimated
  * parameters, the library's (level outside (0, 1), a covariance not positive definite, ...), and the
@@ -277,11 +277,12 @@ bool crm_pg_fit_contract(int weibull, const int64_t* survivors, const size_t* le
  * 6 residual lifetime value (n renewals, d, margin) */
 bool crm_pg_contract_value(int weibull, const crm_pg_model* model, int what, int64_t n, double d, double margin,
                            double* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
-/* With its interval (crm::try_survival_interval, crm::try_retention_rate_interval; logit scale): what 0
- * S(t), 2 r(t); the estimate of the model the composite describes from its covariance, level and method
- * as crm_pg_interval. Row: crm_estimate. */
-bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, int64_t t, double level, const char* method,
-                              crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* The value `what` of crm_pg_contract_value (n, d, margin as there) with its interval: S(t) and r(t) by
+ * crm::try_survival_interval and crm::try_retention_rate_interval, the others by crm::try_prediction_interval
+ * of the same value, P(T = t) on the logit scale, lifetimes and values on the log scale; the estimate of the
+ * model the composite describes from its covariance, level and method as crm_pg_interval. Row: crm_estimate. */
+bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, int64_t n, double d, double margin, double level,
+                              const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 #ifdef __cplusplus
 }

@@ -1248,6 +1248,7 @@ CRM_PG_FN(crm_pareto_nbd_p_alive_interval_fn, crm_interval_fn(fcinfo, 1, 0, 3))
 CRM_PG_FN(crm_pareto_nbd_expected_interval_fn, crm_interval_fn(fcinfo, 1, 1, 4))
 CRM_PG_FN(crm_bg_bb_p_alive_interval_fn, crm_interval_fn(fcinfo, 2, 0, 4))
 CRM_PG_FN(crm_bg_bb_expected_interval_fn, crm_interval_fn(fcinfo, 2, 1, 4))
+CRM_PG_FN(crm_bg_bb_dert_interval_fn, crm_interval_fn(fcinfo, 2, 2, 4))
 CRM_PG_FN(crm_gamma_gamma_spend_interval_fn, crm_interval_fn(fcinfo, 3, 0, 2))
 
 /* crm_clv_interval(model crm_bg_nbd | crm_pareto_nbd | crm_bg_bb, spend crm_gamma_gamma, the arguments of
@@ -1345,27 +1346,39 @@ static Datum crm_contract_value_fn(FunctionCallInfo fcinfo, int weibull) {
 CRM_PG_FN(crm_sbg_value_fn, crm_contract_value_fn(fcinfo, 0))
 CRM_PG_FN(crm_bdw_value_fn, crm_contract_value_fn(fcinfo, 1))
 
-/* crm_survival_interval / crm_retention_rate_interval(model crm_sbg | crm_bdw, t bigint, level float8,
- * method text) -> crm_estimate; what 0 S(t), 2 r(t) (core.h, crm_pg_contract_interval) */
-static Datum crm_contract_interval_fn(FunctionCallInfo fcinfo, int weibull, int what) {
+/* A contract value with its interval (core.h, crm_pg_contract_interval): what as crm_contract_value_fn;
+ * `generic`: the arguments (model, what int, n bigint, discount_rate float8, margin float8, level float8,
+ * method text) of crm_contract_interval, which the SQL functions crm_churn_probability_interval,
+ * crm_expected_lifetime_interval, ... call (errors name them by `what`); else (model, t bigint, level float8,
+ * method text) of crm_survival_interval and crm_retention_rate_interval -> crm_estimate */
+static Datum crm_contract_interval_fn(FunctionCallInfo fcinfo, int weibull, int what, bool generic) {
   static const char* const sbg_names[3] = {"alpha", "beta", "theta"};
   static const char* const bdw_names[6] = {"alpha", "beta", "c", "theta", "k", "tau"};
-  const char* fn = crm_fn_name(fcinfo);
+  static const char* const fns[8] = {"crm_survival_interval", "crm_churn_probability_interval", "crm_retention_rate_interval",
+                                     "crm_expected_lifetime_interval", "crm_discounted_expected_lifetime_interval",
+                                     "crm_discounted_expected_residual_lifetime_interval", "crm_residual_lifetime_value_interval",
+                                     "crm_contract_interval"}; /* 7, within n periods: no named function */
+  const int w = generic ? PG_GETARG_INT32(1) : what;
+  const char* fn = !generic ? crm_fn_name(fcinfo) : w >= 0 && w < 8 ? fns[w] : "crm_contract_interval";
+  const int at = generic ? 5 : 2; /* level, then method */
   crm_pg_model m;
   crm_pg_row r;
   crm_pg_error err;
   bool null = false;
-  char* method = text_to_cstring(PG_GETARG_TEXT_PP(3));
+  char* method = text_to_cstring(PG_GETARG_TEXT_PP(at + 1));
   crm_model_arg(fcinfo, 0, weibull ? bdw_names : sbg_names, weibull ? 6 : 3, true, &m);
   crm_covariance_arg(fcinfo, 0, fn, &m);
-  if (!crm_pg_contract_interval(weibull, &m, what, PG_GETARG_INT64(1), PG_GETARG_FLOAT8(2), method, &r, &null, &err)) {
+  if (!crm_pg_contract_interval(weibull, &m, w, PG_GETARG_INT64(generic ? 2 : 1), generic ? PG_GETARG_FLOAT8(3) : 0,
+                                generic ? PG_GETARG_FLOAT8(4) : 1, PG_GETARG_FLOAT8(at), method, &r, &null, &err)) {
     if (err.status == CRM_PG_NOT_SUPPORTED) crm_raise_prediction(&err, NULL, fn);
     crm_raise_as(&err, NULL, fn, "period", "t");
   }
   if (null) PG_RETURN_NULL();
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
 }
-CRM_PG_FN(crm_sbg_survival_interval_fn, crm_contract_interval_fn(fcinfo, 0, 0))
-CRM_PG_FN(crm_bdw_survival_interval_fn, crm_contract_interval_fn(fcinfo, 1, 0))
-CRM_PG_FN(crm_sbg_retention_interval_fn, crm_contract_interval_fn(fcinfo, 0, 2))
-CRM_PG_FN(crm_bdw_retention_interval_fn, crm_contract_interval_fn(fcinfo, 1, 2))
+CRM_PG_FN(crm_sbg_survival_interval_fn, crm_contract_interval_fn(fcinfo, 0, 0, false))
+CRM_PG_FN(crm_bdw_survival_interval_fn, crm_contract_interval_fn(fcinfo, 1, 0, false))
+CRM_PG_FN(crm_sbg_retention_interval_fn, crm_contract_interval_fn(fcinfo, 0, 2, false))
+CRM_PG_FN(crm_bdw_retention_interval_fn, crm_contract_interval_fn(fcinfo, 1, 2, false))
+CRM_PG_FN(crm_sbg_value_interval_fn, crm_contract_interval_fn(fcinfo, 0, 0, true))
+CRM_PG_FN(crm_bdw_value_interval_fn, crm_contract_interval_fn(fcinfo, 1, 0, true))

@@ -303,6 +303,69 @@ SELECT check_that(array_dims((m).covariance) = '[1:1][1:1]' AND abs((m).covarian
                   AND abs((r).upper - 1 / (1 + exp(-(ln((1 - th) / th) + 1.6448536269514722 * sqrt(var) / (th * (1 - th)))))) < 1e-9,
                   'sBG at homogeneous churn: the geometric''s intervals by hand ' || s::text || r::text)
 FROM (SELECT m, th, var, crm_survival_interval(m, 3) s, crm_retention_rate_interval(m, 3) r FROM geo) x;
+-- The other contract values with their intervals (since 2026-12-06; crm_contract_interval, the library's
+-- crm::try_prediction_interval of the same value): DERL of the "regular" sBG (4 renewals, 10 %) by hand as
+-- S(3) above, on the log scale v exp(-+ z se / v)
+CREATE TEMP TABLE derl_grad AS
+  SELECT k, (crm_discounted_expected_residual_lifetime(pg_temp.sbgm(pg_temp.shifted(p, k, 1e-5)), 4, 0.1)
+             - crm_discounted_expected_residual_lifetime(pg_temp.sbgm(pg_temp.shifted(p, k, -1e-5)), 4, 0.1)) / 2e-5 AS g
+  FROM (SELECT ARRAY[(m).alpha, (m).beta] AS p FROM regular) r, generate_series(1, 2) k;
+CREATE TEMP TABLE derl_hand AS
+  SELECT crm_discounted_expected_residual_lifetime(m, 4, 0.1) AS v,
+         sqrt((SELECT sum(gi.g * gj.g * (m).covariance[gi.k][gj.k] / (p[gi.k] * p[gj.k])) FROM derl_grad gi, derl_grad gj)) AS se
+  FROM (SELECT m, ARRAY[(m).alpha, (m).beta] AS p FROM regular) r;
+SELECT check_that((i).point = v AND abs((i).lower / (v * exp(-1.6448536269514722 * se / v)) - 1) < 1e-8
+                  AND abs((i).upper / (v * exp(1.6448536269514722 * se / v)) - 1) < 1e-8 AND (i).level = 0.9,
+                  'sBG DERL interval is the hand arithmetic ' || i::text || ' se ' || se)
+FROM derl_hand, (SELECT crm_discounted_expected_residual_lifetime_interval(m, 4, 0.1) i FROM regular) x;
+-- each point is the value function's, bit for bit, inside its bounds; the residual lifetime value is margin x DERL,
+-- and so is its interval; the bootstrap gives the same interval every time; BdW's too
+SELECT check_that((c).point = crm_churn_probability(m, 4) AND (c).lower < (c).point AND (c).point < (c).upper AND (c).upper < 1
+                  AND (l).point = crm_discounted_expected_lifetime(m, 0.1) AND (l).lower < (l).point AND (l).point < (l).upper
+                  AND (v).point = crm_residual_lifetime_value(m, 4, 0.1, 100)
+                  AND abs((v).lower / (100 * (d).lower) - 1) < 1e-12 AND abs((v).upper / (100 * (d).upper) - 1) < 1e-12
+                  AND b = crm_discounted_expected_residual_lifetime_interval(m, 4, 0.1, 0.9, 'bootstrap') AND (b).lower < (b).upper
+                  AND (w4).point = crm_discounted_expected_residual_lifetime(w, 4, 0.1) AND (w4).lower < (w4).point AND (w4).point < (w4).upper,
+                  'sBG P(T = 4), DEL, residual lifetime value and BdW DERL intervals ' || c::text || l::text || v::text || b::text || w4::text)
+FROM (SELECT m, w, crm_churn_probability_interval(m, 4) c, crm_discounted_expected_lifetime_interval(m, 0.1) l,
+             crm_residual_lifetime_value_interval(m, 4, 0.1, 100) v, crm_discounted_expected_residual_lifetime_interval(m, 4, 0.1) d,
+             crm_discounted_expected_residual_lifetime_interval(m, 4, 0.1, 0.9, 'bootstrap') b,
+             crm_discounted_expected_residual_lifetime_interval(w, 4, 0.1) w4
+      FROM regular) x;
+-- the geometric at sBG's homogeneous churn by hand: E[T] = 1/theta, se of its log sqrt(Var)/theta; DEL(d) =
+-- (1 + d)/(d + theta), se of its log sqrt(Var)/(d + theta)
+SELECT check_that(abs((e).point * th - 1) < 1e-13
+                  AND abs((e).lower / ((1 / th) * exp(-1.6448536269514722 * sqrt(var) / th)) - 1) < 1e-9
+                  AND abs((e).upper / ((1 / th) * exp(1.6448536269514722 * sqrt(var) / th)) - 1) < 1e-9
+                  AND abs((l).point / (1.1 / (0.1 + th)) - 1) < 1e-13
+                  AND abs((l).lower / ((1.1 / (0.1 + th)) * exp(-1.6448536269514722 * sqrt(var) / (0.1 + th))) - 1) < 1e-9
+                  AND abs((l).upper / ((1.1 / (0.1 + th)) * exp(1.6448536269514722 * sqrt(var) / (0.1 + th))) - 1) < 1e-9,
+                  'sBG at homogeneous churn: the geometric''s E[T] and DEL intervals by hand ' || e::text || l::text)
+FROM (SELECT th, var, crm_expected_lifetime_interval(m) e, crm_discounted_expected_lifetime_interval(m, 0.1) l FROM geo) x;
+-- BG/BB's DERT (the donations fit; customer (3, 4, 6), 10 %): the point is the prediction's, inside its bounds
+SELECT check_that((i).point = crm_bg_bb_discounted_expected_residual_transactions(m, 3, 4, 6, 0.1) AND (i).lower < (i).point
+                  AND (i).point < (i).upper AND b = crm_bg_bb_discounted_expected_residual_transactions_interval(m, 3, 4, 6, 0.1, 0.9, 'bootstrap'),
+                  'BG/BB DERT interval ' || i::text || b::text)
+FROM (SELECT m, crm_bg_bb_discounted_expected_residual_transactions_interval(m, 3, 4, 6, 0.1) i,
+             crm_bg_bb_discounted_expected_residual_transactions_interval(m, 3, 4, 6, 0.1, 0.9, 'bootstrap') b
+      FROM (SELECT crm_fit_bg_bb(frequency, recency, periods, weight) m FROM donations) f) x;
+SELECT check_error(format('SELECT crm_expected_lifetime_interval(%L::crm_sbg)', m), '22023',
+                   'crm_expected_lifetime_interval: alpha is out of range (the expected lifetime is infinite unless alpha > 1)') FROM regular;
+SELECT check_error(format('SELECT crm_discounted_expected_lifetime_interval(%L::crm_bdw, 0)', w), '22023',
+                   'crm_discounted_expected_lifetime_interval: discount_rate is out of range (must be > 0 (without discounting use expected_lifetime))')
+FROM regular;
+SELECT check_error(format('SELECT crm_churn_probability_interval(%L::crm_sbg, 0)', m), '22023',
+                   'crm_churn_probability_interval: t is out of range (must be >= 1)') FROM regular;
+SELECT check_error(format('SELECT crm_residual_lifetime_value_interval(%L::crm_sbg, 4, 0.1, -1)', m), '22023',
+                   'crm_residual_lifetime_value_interval: margin is negative') FROM regular;
+SELECT check_error(format('SELECT crm_contract_interval(%L::crm_sbg, 9, 1, 0.1, 1, 0.9, ''delta'')', m), '22023',
+                   'crm_contract_interval: what is out of range (must be 0 to 7, as listed in the sql file)') FROM regular;
+SELECT check_error($$SELECT crm_discounted_expected_residual_lifetime_interval((0.7, 1.2, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 4, 0.1)$$,
+                   '22023', 'crm_discounted_expected_residual_lifetime_interval: covariance is empty (NULL: the model has no covariance of its '
+                            'parameters, which an interval needs (crm_fit_* gives it, except on a boundary without one))');
+SELECT check_error('SELECT crm_bg_bb_discounted_expected_residual_transactions_interval(m, 3, 4, 6, -0.1) '
+                   'FROM (SELECT crm_fit_bg_bb(frequency, recency, periods, weight) m FROM donations) f', '22023',
+                   'crm_bg_bb_discounted_expected_residual_transactions_interval: discount_rate is out of range (must be > 0)');
 SELECT check_error(format('SELECT crm_survival_interval(%L::crm_sbg, -1)', m), '22023', 'crm_survival_interval: t is negative') FROM regular;
 SELECT check_error($$SELECT crm_retention_rate_interval((0.7, 1.2, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_sbg, 3)$$, '22023',
                    'crm_retention_rate_interval: covariance is empty (NULL: the model has no covariance of its parameters, which an '

@@ -26,7 +26,9 @@
 //    and at a boundary (BG/BB's bb_no_dropout: the estimate crm::try_parameter_estimate(nested,
 //    boundary_report) makes of the nested model's covariance; sBG's geometric at homogeneous_churn,
 //    c = 1 held), crm_pg_clv_interval crm::try_customer_lifetime_value_interval's and
-//    crm_pg_contract_interval crm::try_survival_interval's and crm::try_retention_rate_interval's.
+//    crm_pg_contract_interval crm::try_survival_interval's and crm::try_retention_rate_interval's, and for the
+//    other contract values (P(T = t), expected lifetimes, DEL, DERL, the residual lifetime value) and BG/BB's
+//    DERT crm::try_prediction_interval's of the same value (since 2026-12-06).
 //    Before, there were none of them.
 // SPDX-License-Identifier: MIT
 #include "../src/core.h"
@@ -314,6 +316,9 @@ int main() {
                                                crm::prediction_scale::logit, delta));
     same_interval("BG/BB expected purchases", 2, mbb, 1, {3, 4, 6, 5}, 0.9, "delta",
                   crm::try_conditional_expected_purchases_interval(*ebb, d, 5.0, delta));
+    same_interval("BG/BB DERT (bootstrap)", 2, mbb, 2, {3, 4, 6, 0.1}, 0.8, "bootstrap",
+                  crm::try_prediction_interval(*ebb, [&](const crm::bg_bb<double>& m) { return m.try_discounted_expected_residual_transactions(d, 0.1); },
+                                               crm::prediction_scale::log, boot));
     // Gamma-Gamma: p, q, gamma, scale
     const crm::gamma_gamma<double> gg{6.25, 3.74, 15.44};
     const crm_pg_model mg = composite({gg.p, gg.q, gg.gamma, nan}, nullptr, {gg.p, gg.q, gg.gamma});
@@ -338,11 +343,12 @@ int main() {
     }
     // sBG and, at homogeneous_churn, its geometric (theta; c = 1 held, as the boundary report's nested_parameters 1)
     {
-      const auto contract = [&](const char* what, const crm_pg_model& m, int pred, long long t, const crm::result<crm::prediction_interval<double>>& lib) {
+      const auto contract = [&](const char* what, const crm_pg_model& m, int pred, long long t, const crm::result<crm::prediction_interval<double>>& lib,
+                                double d = 0, double margin = 1) {
         crm_pg_row row{};
         crm_pg_error err{};
         bool is_null = false;
-        const bool ok = crm_pg_contract_interval(0, &m, pred, t, 0.9, "delta", &row, &is_null, &err);
+        const bool ok = crm_pg_contract_interval(0, &m, pred, t, d, margin, 0.9, "delta", &row, &is_null, &err);
         check(ok && lib && row.col[0].f == lib->estimate && row.col[1].f == lib->lower && row.col[2].f == lib->upper && lib->lower < lib->upper,
               std::string(what) + ": the library's interval " + err.message);
       };
@@ -352,6 +358,23 @@ int main() {
       check(es.has_value(), "sBG estimate");
       contract("sBG S(5)", ms, 0, 5, crm::try_survival_interval(*es, 5, delta));
       contract("sBG r(3)", ms, 2, 3, crm::try_retention_rate_interval(*es, 3, delta));
+      // the other contract values (since 2026-12-06): the library's interval of the same value, P(T = t) on the
+      // logit scale, lifetimes and values on the log scale
+      const auto any = [&](auto f, crm::prediction_scale scale) { return crm::try_prediction_interval(*es, f, scale, delta); };
+      contract("sBG P(T = 4)", ms, 1, 4, any([](const auto& m) { return m.try_churn_probability(4); }, crm::prediction_scale::logit));
+      contract("sBG DEL(10 %)", ms, 4, 0, any([](const auto& m) { return m.try_discounted_expected_lifetime(0.1); }, crm::prediction_scale::log),
+               0.1);
+      contract("sBG DERL(4 renewals, 10 %)", ms, 5, 4,
+               any([](const auto& m) { return m.try_discounted_expected_residual_lifetime(4, 0.1); }, crm::prediction_scale::log), 0.1);
+      contract("sBG residual lifetime value", ms, 6, 4,
+               any([](const auto& m) { return m.try_residual_lifetime_value(4, 0.1, 100.0); }, crm::prediction_scale::log), 0.1, 100);
+      contract("sBG E[T] within 12 periods", ms, 7, 12, any([](const auto& m) { return m.try_expected_lifetime(12); }, crm::prediction_scale::log));
+      const crm::sbg<double> sb2{.alpha = 3.8, .beta = 2.5};  // alpha > 1: a finite expected lifetime
+      const crm_pg_model ms2 = composite({sb2.alpha, sb2.beta, nan}, nullptr, {sb2.alpha, sb2.beta});
+      const auto es2 = crm::try_parameter_estimate(sb2, matrix_of<2>(ms2));
+      check(es2.has_value(), "sBG estimate, alpha > 1");
+      contract("sBG E[T]", ms2, 3, 0,
+               crm::try_prediction_interval(*es2, [](const auto& m) { return m.try_expected_lifetime(); }, crm::prediction_scale::log, delta));
       const crm_pg_model mgeo = composite({inf, inf, 0.1}, "homogeneous_churn", {0.1});
       crm::boundary_report g;
       g.where = crm::fit_boundary::homogeneous_churn;
@@ -377,6 +400,9 @@ int main() {
     check(en.has_value(), "Beta-Bernoulli estimate");
     same_interval("BG/BB at bb_no_dropout expected purchases", 2, mn, 1, {3, 4, 6, 5}, 0.9, "delta",
                   crm::try_conditional_expected_purchases_interval(*en, d, 5.0, delta));
+    same_interval("BG/BB at bb_no_dropout DERT", 2, mn, 2, {3, 4, 6, 0.1}, 0.9, "delta",
+                  crm::try_prediction_interval(*en, [&](const auto& mm) { return mm.try_discounted_expected_residual_transactions(d, 0.1); },
+                                               crm::prediction_scale::log, delta));
   }
   std::printf(failures == 0 ? "core_test: all checks passed\n" : "core_test: %d checks failed\n", failures);
   return failures == 0 ? 0 : 1;
