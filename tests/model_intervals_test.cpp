@@ -356,6 +356,46 @@ TEST_CASE("prediction intervals: whole-base bootstrap agrees with the delta meth
     }
 }
 
+TEST_CASE("prediction intervals: a whole-base interval asks the thread's interrupt hook before each evaluation", "[models][intervals][data]") {
+  // crm/core/interrupt.hpp: 2 x 4 evaluations after the first for the delta method, one per draw for the bootstrap;
+  // a hook answering true stops the call with crm::interrupted (before 2026-12-06 a whole base's bootstrap, 2000
+  // evaluations over every customer, could not be stopped: a PostgreSQL backend ignored a cancel for its length)
+  const auto file = crm_test::data_file("cdnow/cdnow_customers_summary.csv");
+  CRM_REQUIRE_DATA(file);
+  const auto rows = crm::compress(cdnow());
+  const auto est = crm::parameter_estimate_from(cdnow_p, rows);
+  const std::span<const crm::rfm_row<double>> span(rows);
+  struct counting {
+    std::size_t asks = 0, stop_at = 0;  // stop_at 0: never
+    static bool ask(void* c) noexcept {
+      auto* h = static_cast<counting*>(c);
+      return ++h->asks, h->stop_at != 0 && h->asks >= h->stop_at;
+    }
+  };
+  const crm::interval_options boot{.method = crm::prediction_interval_method::bootstrap, .draws = 50};
+  const auto plain = crm::try_conditional_expected_purchases_intervals(est, span, 39.0).value();
+  const auto plain_boot = crm::try_conditional_expected_purchases_intervals(est, span, 39.0, boot).value();
+  {
+    counting c;
+    const crm::scoped_interrupt_hook hook({&counting::ask, &c});
+    const auto delta = crm::try_conditional_expected_purchases_intervals(est, span, 39.0).value();
+    CHECK(c.asks == 8);
+    CHECK(delta.total.lower == plain.total.lower);
+    CHECK(delta.total.upper == plain.total.upper);
+    c.asks = 0;
+    const auto b = crm::try_conditional_expected_purchases_intervals(est, span, 39.0, boot).value();
+    CHECK(c.asks == 50);
+    CHECK(b.total.lower == plain_boot.total.lower);
+    CHECK(b.total.upper == plain_boot.total.upper);
+  }
+  for (const std::size_t stop_at : {1U, 8U, 30U}) {
+    counting c{.stop_at = stop_at};
+    const crm::scoped_interrupt_hook hook({&counting::ask, &c});
+    CHECK_THROWS_AS(crm::try_probability_alive_intervals(est, span, stop_at == 8 ? crm::interval_options{} : boot), crm::interrupted);
+    CHECK(c.asks == stop_at);
+  }
+}
+
 TEMPLATE_TEST_CASE("prediction intervals: long double and float models give the double intervals", "[models][intervals]", float, long double) {
   using T = TestType;
   const crm::bg_nbd<T> m{T(0.242593), T(4.41353), T(0.792886), T(2.42575)};

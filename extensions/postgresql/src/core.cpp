@@ -1176,19 +1176,25 @@ bool whole(double v, const char* field, crm::count_t& out, crm_pg_error* err) {
   return true;
 }
 
+// The (frequency, recency, periods) rows of a fit state as BG/BB's rows (whole numbers).
+bool bg_bb_rows(const state_base* st, std::vector<crm::discrete_row<double>>& rows, crm_pg_error* err) {
+  if (st->kind != CRM_PG_FIT)
+    return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not a fit state (another kind of state)"), false;
+  for (const auto& [k, w] : static_cast<const fit_state*>(st)->rows) {
+    check_cancel(rows.size());
+    crm::discrete_row<double> r{.weight = w};
+    if (!whole(std::get<0>(k), "frequency", r.frequency, err) || !whole(std::get<1>(k), "recency", r.recency, err) ||
+        !whole(std::get<2>(k), "periods", r.periods, err))
+      return false;
+    rows.push_back(r);
+  }
+  return true;
+}
+
 bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_error* err) {
   if (what == CRM_PG_RESULT_BG_BB) {
-    if (st->kind != CRM_PG_FIT)
-      return set_error(err, CRM_PG_BAD_STATE, "crm_metrics: state is not a fit state (another kind of state)"), false;
     std::vector<crm::discrete_row<double>> rows;
-    for (const auto& [k, w] : static_cast<const fit_state*>(st)->rows) {
-      check_cancel(rows.size());
-      crm::discrete_row<double> r{.weight = w};
-      if (!whole(std::get<0>(k), "frequency", r.frequency, err) || !whole(std::get<1>(k), "recency", r.recency, err) ||
-          !whole(std::get<2>(k), "periods", r.periods, err))
-        return false;
-      rows.push_back(r);
-    }
+    if (!bg_bb_rows(st, rows, err)) return false;
     return bg_bb_row(crm::try_fit_bg_bb<double>(std::span<const crm::discrete_row<double>>(rows), pg_fit_options()), out, err);
   }
   if (what == CRM_PG_RESULT_GAMMA_GAMMA) {
@@ -1753,6 +1759,43 @@ bool crm_pg_contract_interval(int weibull, const crm_pg_model* model, int what, 
       const crm::prediction_scale scale = what == 1 ? crm::prediction_scale::logit : crm::prediction_scale::log;
       return crm::try_prediction_interval(*e, [&](const auto& mm) { return contract_value_of(mm, what, n, d, margin); }, scale, opt);
     }, r);
+    if (!ok || *is_null) return ok;
+    write_estimate(*out, r, level);
+    return true;
+  });
+}
+
+bool crm_pg_total_interval(int kind, const crm_pg_model* model, const void* state, int what, double t, double level, const char* method,
+                           crm_pg_row* out, bool* is_null, crm_pg_error* err) noexcept {
+  return guard(err, [&] {
+    crm::interval_options opt;
+    if (!interval_options_of(level, method, opt, err)) return false;
+    const state_base* st = ready(state, err);
+    if (st == nullptr) return false;
+    using interval = crm::result<crm::prediction_interval<double>>;
+    const crm::fit_boundary where = boundary_named(*model).value_or(crm::fit_boundary::none);  // else with_model's error
+    // the total of the library's whole-base intervals (sum of weight x prediction over the rows, its interval with
+    // the correlation through the parameters); the library asks the interrupt hook before each evaluation
+    const auto total = [&](const auto& m, auto rows) -> interval {
+      const auto est = composite_estimate(m, *model, where);
+      if (!est) return est.error();
+      const auto r = what == 0 ? crm::try_probability_alive_intervals(*est, rows, opt)
+                               : crm::try_conditional_expected_purchases_intervals(*est, rows, t, opt);
+      if (!r) return r.error();
+      return r->total;
+    };
+    crm::prediction_interval<double> r;
+    bool ok = false;
+    if (kind == 2) {
+      std::vector<crm::discrete_row<double>> rows;
+      if (!bg_bb_rows(st, rows, err)) return false;
+      ok = with_bg_bb(*model, *is_null, err, [&](const auto& m) { return total(m, std::span<const crm::discrete_row<double>>(rows)); }, r);
+    } else {
+      std::vector<crm::rfm_row<double>> rows;
+      if (!model_rows(st, rows, err)) return false;
+      const auto f = [&](const auto& m) { return total(m, std::span<const crm::rfm_row<double>>(rows)); };
+      ok = kind == 0 ? with_bg_nbd(*model, *is_null, err, f, r) : with_pareto_nbd(*model, *is_null, err, f, r);
+    }
     if (!ok || *is_null) return ok;
     write_estimate(*out, r, level);
     return true;

@@ -257,6 +257,16 @@ bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double 
  * predictions. */
 bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, double tx, double age, double t, double level,
                      const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
+/* The whole base's prediction with its interval (the `total` of crm::try_probability_alive_intervals and
+ * crm::try_conditional_expected_purchases_intervals: the sum over the customers, each row counted `weight`
+ * times, its interval accounting for the correlation through the shared parameters): of the rows of a fit
+ * state (crm_fit_state) or, for BG/NBD and Pareto/NBD, of an RFM state (its customers' (x, t_x, T) as the fits
+ * take them). kind as crm_pg_interval (0 BG/NBD, 1 Pareto/NBD, 2 BG/BB: rows of whole numbers); what 0 the
+ * expected number of active customers (sum of P(alive)), 1 the expected purchases in the next t; level and
+ * method as crm_pg_interval. Errors: crm_pg_interval's, the state's kind (CRM_PG_BAD_STATE), no rows; a
+ * cancel before any evaluation of the predictions (CRM_PG_CANCELED). Row: crm_estimate. */
+bool crm_pg_total_interval(int kind, const crm_pg_model* model, const void* state, int what, double t, double level,
+                           const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
 /* CLV with its interval (crm::try_customer_lifetime_value_interval): the arguments of crm_pg_clv, the
  * estimates of both composites (the transaction model's and the spend model's, independent: a
  * block-diagonal joint covariance), level and method as crm_pg_interval; a NULL covariance of the spend

@@ -1251,6 +1251,34 @@ CRM_PG_FN(crm_bg_bb_expected_interval_fn, crm_interval_fn(fcinfo, 2, 1, 4))
 CRM_PG_FN(crm_bg_bb_dert_interval_fn, crm_interval_fn(fcinfo, 2, 2, 4))
 CRM_PG_FN(crm_gamma_gamma_spend_interval_fn, crm_interval_fn(fcinfo, 3, 0, 2))
 
+/* ---- whole-base intervals: (model, state bytea (crm_fit_state's; an RFM state for BG/NBD and Pareto/NBD),
+ * [t float8,] level float8, method text) -> crm_estimate; kind as crm_interval_fn, what 0 the expected number
+ * of active customers, 1 the expected purchases of the base in the next t (core.h, crm_pg_total_interval) ---- */
+static Datum crm_total_interval_fn(FunctionCallInfo fcinfo, int kind, int what) {
+  const char* fn = crm_fn_name(fcinfo);
+  const int at = what == 1 ? 3 : 2; /* level, then method */
+  crm_pg_model m;
+  crm_pg_row r;
+  crm_pg_error err;
+  bool null = false;
+  char* method = text_to_cstring(PG_GETARG_TEXT_PP(at + 1));
+  crm_model_arg(fcinfo, 0, kind == 2 ? crm_bg_bb_names : kind == 1 ? crm_pareto_names : crm_bg_nbd_names, kind == 2 ? 6 : 5, true, &m);
+  crm_covariance_arg(fcinfo, 0, fn, &m);
+  if (!crm_pg_total_interval(kind, &m, crm_state_arg(fcinfo, 1, kind == 2 ? CRM_PG_FIT : 0), what, what == 1 ? PG_GETARG_FLOAT8(2) : 0,
+                             PG_GETARG_FLOAT8(at), method, &r, &null, &err)) {
+    if (err.status == CRM_PG_NOT_SUPPORTED) crm_raise_prediction(&err, NULL, fn);
+    crm_raise_as(&err, NULL, fn, NULL, NULL);
+  }
+  if (null) PG_RETURN_NULL();
+  PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
+}
+CRM_PG_FN(crm_bg_nbd_active_total_interval_fn, crm_total_interval_fn(fcinfo, 0, 0))
+CRM_PG_FN(crm_bg_nbd_purchases_total_interval_fn, crm_total_interval_fn(fcinfo, 0, 1))
+CRM_PG_FN(crm_pareto_nbd_active_total_interval_fn, crm_total_interval_fn(fcinfo, 1, 0))
+CRM_PG_FN(crm_pareto_nbd_purchases_total_interval_fn, crm_total_interval_fn(fcinfo, 1, 1))
+CRM_PG_FN(crm_bg_bb_active_total_interval_fn, crm_total_interval_fn(fcinfo, 2, 0))
+CRM_PG_FN(crm_bg_bb_purchases_total_interval_fn, crm_total_interval_fn(fcinfo, 2, 1))
+
 /* crm_clv_interval(model crm_bg_nbd | crm_pareto_nbd | crm_bg_bb, spend crm_gamma_gamma, the arguments of
  * crm_clv, level float8, method text) -> crm_estimate */
 static Datum crm_clv_interval_common(FunctionCallInfo fcinfo, int model) {

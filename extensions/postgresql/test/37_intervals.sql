@@ -371,6 +371,54 @@ SELECT check_error($$SELECT crm_retention_rate_interval((0.7, 1.2, 0, 0, 0, 0, 0
                    'crm_retention_rate_interval: covariance is empty (NULL: the model has no covariance of its parameters, which an '
                    'interval needs (crm_fit_* gives it, except on a boundary without one))');
 
+-- The whole base's predictions with their intervals (since 2026-12-06; the total of the library's whole-base
+-- intervals over a state's rows, the correlation through the parameters included). At P with mpmath's
+-- covariance the expected purchases of the 2357 CDNOW customers in the next 39 weeks are mpmath's ("sum of
+-- conditional_expected_purchases", tests/model_intervals_test.cpp: 1653.42305363 [1535.5418281,
+-- 1780.35384269]); the state compresses identical rows, and its total is the sum of the per-customer
+-- predictions; an RFM state of the orders to 1997-09-30 (exact ages, where the summary file rounds to two
+-- decimals) gives nearly the same
+CREATE TEMP TABLE cdnow_rows AS SELECT crm_fit_state(x, t_x, big_t) AS s FROM cdnow_summary;
+SELECT check_that(abs((b).point / 1653.42305363 - 1) < 1e-10 AND abs((b).lower / 1535.5418281 - 1) < 1e-8
+                  AND abs((b).upper / 1780.35384269 - 1) < 1e-8 AND (b).level = 0.9,
+                  'the whole base''s expected purchases: mpmath''s interval ' || b::text)
+FROM (SELECT crm_bg_nbd_expected_base_purchases_interval(m, s, 39) b FROM at_p, cdnow_rows) x;
+SELECT check_that(abs((a).point / sum_alive - 1) < 1e-12 AND (a).lower < (a).point AND (a).point < (a).upper AND (a).upper < 2357
+                  AND abs((e).point / sum_expected - 1) < 1e-12 AND (e).lower < (e).point AND (e).point < (e).upper
+                  AND abs((r).point / (e).point - 1) < 1e-3 AND abs((r).upper / (e).upper - 1) < 1e-3
+                  AND bt = crm_bg_nbd_expected_active_customers_interval(m, s, 0.8, 'bootstrap') AND (bt).lower < (bt).upper,
+                  'the whole base''s BG/NBD predictions: the sums of the customers'' ' || a::text || e::text || r::text || bt::text)
+FROM (SELECT m, s, crm_bg_nbd_expected_active_customers_interval(m, s) a, crm_bg_nbd_expected_base_purchases_interval(m, s, 39) e,
+             crm_bg_nbd_expected_active_customers_interval(m, s, 0.8, 'bootstrap') bt,
+             crm_bg_nbd_expected_base_purchases_interval(m, (SELECT crm_rfm_state(customer, day, amount, '1997-09-30', 7) FROM cdnow
+                                                             WHERE day <= '1997-09-30'), 39) r,
+             (SELECT sum(crm_bg_nbd_p_alive(m, x, t_x, big_t)) FROM cdnow_summary) sum_alive,
+             (SELECT sum(crm_bg_nbd_expected_purchases(m, x, t_x, big_t, 39)) FROM cdnow_summary) sum_expected
+      FROM fit, cdnow_rows) x;
+SELECT check_that(abs((a).point / (SELECT sum(crm_pareto_nbd_p_alive(m, x, t_x, big_t)) FROM cdnow_summary) - 1) < 1e-12
+                  AND (a).lower < (a).point AND (a).point < (a).upper
+                  AND abs((e).point / (SELECT sum(crm_pareto_nbd_expected_purchases(m, x, t_x, big_t, 39)) FROM cdnow_summary) - 1) < 1e-12
+                  AND (e).lower < (e).point AND (e).point < (e).upper,
+                  'the whole base''s Pareto/NBD predictions ' || a::text || e::text)
+FROM (SELECT m, crm_pareto_nbd_expected_active_customers_interval(m, s) a, crm_pareto_nbd_expected_base_purchases_interval(m, s, 39) e
+      FROM pfit, cdnow_rows) x;
+-- BG/BB on the donations' 11,104 donors (rows with weights)
+SELECT check_that(abs((a).point / (SELECT sum(weight * crm_bg_bb_p_alive(m, frequency, recency, periods)) FROM donations) - 1) < 1e-12
+                  AND (a).lower < (a).point AND (a).point < (a).upper
+                  AND abs((e).point / (SELECT sum(weight * crm_bg_bb_expected_purchases(m, frequency, recency, periods, 5)) FROM donations) - 1) < 1e-12
+                  AND (e).lower < (e).point AND (e).point < (e).upper,
+                  'the whole base''s BG/BB predictions ' || a::text || e::text)
+FROM (SELECT m, crm_bg_bb_expected_active_customers_interval(m, s) a, crm_bg_bb_expected_base_purchases_interval(m, s, 5) e
+      FROM (SELECT crm_fit_bg_bb(frequency, recency, periods, weight) m, crm_fit_state(frequency, recency, periods, weight) s FROM donations) f) x;
+SELECT check_error('SELECT crm_bg_bb_expected_active_customers_interval(m, (SELECT crm_rfm_state(customer, day, amount, ''1997-09-30'', 7) '
+                   'FROM cdnow WHERE day <= ''1997-09-30'')) FROM (SELECT crm_fit_bg_bb(frequency, recency, periods, weight) m FROM donations) f',
+                   '22P02', 'crm_metrics: state names another kind of accumulator (kind field)');
+SELECT check_error(format('SELECT crm_bg_nbd_expected_base_purchases_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, '
+                          'NULL, NULL, NULL, NULL)::crm_bg_nbd, %L::bytea, 39)', s), '22023',
+                   'crm_bg_nbd_expected_base_purchases_interval: covariance is empty (NULL: the model has no covariance of its parameters, '
+                   'which an interval needs (crm_fit_* gives it, except on a boundary without one))')
+FROM cdnow_rows;
+
 -- (c) errors: a model without covariance, a bad level or method, a covariance of the wrong shape, a
 -- boundary without a nested model; a NULL argument gives NULL
 SELECT check_error($$SELECT crm_bg_nbd_p_alive_interval((0.24, 4.4, 0.79, 2.4, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 30, 38)$$,

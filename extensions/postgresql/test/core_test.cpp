@@ -30,6 +30,8 @@
 //    other contract values (P(T = t), expected lifetimes, DEL, DERL, the residual lifetime value) and BG/BB's
 //    DERT crm::try_prediction_interval's of the same value (since 2026-12-06).
 //    Before, there were none of them.
+// 4. whole-base intervals: crm_pg_total_interval is the total of the library's whole-base intervals of a fit
+//    state's rows, and a cancel at any of its asks stops it at the next.
 // SPDX-License-Identifier: MIT
 #include "../src/core.h"
 
@@ -46,6 +48,7 @@
 #include <ctime>
 #include <new>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -122,14 +125,14 @@ void* single_purchases(int customers) {
   return st;
 }
 
-// A fit state of a few rows that BG/NBD fits (x, t_x, T; some customers repeat).
+// A fit state of a few rows that BG/NBD fits (x, t_x, T; some customers repeat; whole numbers, so BG/BB's rows too).
+constexpr double small_fit_rows[12][3] = {{0, 0, 30}, {1, 10, 30}, {2, 25, 38}, {0, 0, 38}, {3, 33, 36}, {1, 2, 40}, {5, 30, 31}, {0, 0, 25},
+                                          {2, 12, 30}, {1, 20, 26}, {4, 34, 35}, {0, 0, 33}};
 void* small_fit_state() {
   crm_pg_options o{};
   crm_pg_error err{};
   void* st = crm_pg_state_new(CRM_PG_FIT, &o, &err);
-  const double rows[][3] = {{0, 0, 30}, {1, 10, 30}, {2, 25, 38}, {0, 0, 38}, {3, 33, 36}, {1, 2, 40}, {5, 30, 31}, {0, 0, 25},
-                            {2, 12, 30}, {1, 20, 26}, {4, 34, 35}, {0, 0, 33}};
-  for (const auto& row : rows) {
+  for (const auto& row : small_fit_rows) {
     crm_pg_record r{};
     r.x = row[0], r.tx = row[1], r.age = row[2], r.weight = 1;
     if (!crm_pg_state_add(st, &r, &err)) std::printf("add: %s\n", err.message);
@@ -403,6 +406,53 @@ int main() {
     same_interval("BG/BB at bb_no_dropout DERT", 2, mn, 2, {3, 4, 6, 0.1}, 0.9, "delta",
                   crm::try_prediction_interval(*en, [&](const auto& mm) { return mm.try_discounted_expected_residual_transactions(d, 0.1); },
                                                crm::prediction_scale::log, delta));
+
+    // 4. whole-base intervals (since 2026-12-06): crm_pg_total_interval of a fit state is the total of the
+    // library's whole-base intervals of its rows (in the state's order: sorted by (x, t_x, T)), for BG/NBD,
+    // Pareto/NBD and BG/BB, P(alive) and expected purchases, delta and bootstrap; a cancel at any of its asks
+    // (one as it reads the state's rows, then one before each evaluation after the first) stops it
+    void* fit = small_fit_state();
+    std::vector<crm::rfm_row<double>> rows;
+    std::vector<crm::discrete_row<double>> drows;
+    for (const auto& r : small_fit_rows) rows.push_back({r[0], r[1], r[2], 1.0});
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.frequency, a.recency, a.age) < std::tie(b.frequency, b.recency, b.age);
+    });
+    for (const auto& r : rows)
+      drows.push_back({.frequency = static_cast<crm::count_t>(r.frequency), .recency = static_cast<crm::count_t>(r.recency),
+                       .periods = static_cast<crm::count_t>(r.age), .weight = 1.0});
+    const std::span<const crm::rfm_row<double>> rs(rows);
+    const std::span<const crm::discrete_row<double>> ds(drows);
+    const auto whole = [&](const char* what, int kind, const crm_pg_model& m, int pred, double t, double level, const char* method,
+                           const crm::result<crm::prediction_intervals<double>>& lib) {
+      crm_pg_row row{};
+      crm_pg_error err{};
+      bool is_null = false;
+      const bool ok = crm_pg_total_interval(kind, &m, fit, pred, t, level, method, &row, &is_null, &err);
+      check(ok && !is_null && lib.has_value(), std::string(what) + ": both give an interval (" + err.message + ")");
+      if (!ok || is_null || !lib) return;
+      check(row.col[0].f == lib->total.estimate && row.col[1].f == lib->total.lower && row.col[2].f == lib->total.upper && row.col[3].f == level &&
+                lib->total.lower < lib->total.estimate && lib->total.estimate < lib->total.upper,
+            std::string(what) + ": the library's total");
+    };
+    whole("BG/NBD active customers", 0, mb, 0, 0, 0.9, "delta", crm::try_probability_alive_intervals(*eb, rs, delta));
+    whole("BG/NBD base purchases", 0, mb, 1, 39, 0.8, "bootstrap", crm::try_conditional_expected_purchases_intervals(*eb, rs, 39.0, boot));
+    whole("Pareto/NBD active customers", 1, mp, 0, 0, 0.8, "bootstrap", crm::try_probability_alive_intervals(*ep, rs, boot));
+    whole("Pareto/NBD base purchases", 1, mp, 1, 39, 0.9, "delta", crm::try_conditional_expected_purchases_intervals(*ep, rs, 39.0, delta));
+    whole("BG/BB active customers", 2, mbb, 0, 0, 0.9, "delta", crm::try_probability_alive_intervals(*ebb, ds, delta));
+    whole("BG/BB base purchases", 2, mbb, 1, 5, 0.9, "delta", crm::try_conditional_expected_purchases_intervals(*ebb, ds, 5.0, delta));
+    for (long long after = 0; after <= 8; ++after) {
+      crm_pg_row row{};
+      crm_pg_error err{};
+      bool is_null = false;
+      asks = 0;
+      cancel_after = after;
+      const bool ok = crm_pg_total_interval(1, &mp, fit, 1, 39, 0.9, "delta", &row, &is_null, &err);
+      cancel_after = -1;
+      check(!ok && err.status == CRM_PG_CANCELED && asks == after + 1,
+            "a whole-base interval canceled after " + std::to_string(after) + " asks stops at the next (" + std::to_string(asks) + ")");
+    }
+    crm_pg_state_free(fit);
   }
   std::printf(failures == 0 ? "core_test: all checks passed\n" : "core_test: %d checks failed\n", failures);
   return failures == 0 ? 0 : 1;

@@ -16,11 +16,15 @@
 //     crm/models/generate.hpp).
 // Whole-base predictions (a vector of per-customer predictions) get an interval per customer and
 // one for their weighted total, with the correlation through the shared parameters accounted for.
+// Every evaluation of the predictions after the first (2N for the delta method, `draws` for the
+// bootstrap: each over every customer for a whole base) first asks the thread's interrupt hook
+// (crm/core/interrupt.hpp), and leaves with crm::interrupted when it answers true.
 //
 // Customization point: crm::model_parameters<Model> (size, get, make) for a model of your own.
 #pragma once
 
 #include <crm/core/error.hpp>
+#include <crm/core/interrupt.hpp>
 #include <crm/core/result.hpp>
 #include <crm/models/bg_bb.hpp>
 #include <crm/models/batch.hpp>
@@ -457,8 +461,10 @@ template <class E, class F>
     for (std::size_t k = 0; k < N; ++k) {
       std::array<double, N> up = u0, down = u0;
       up[k] += h, down[k] -= h;
+      check_interrupt();
       const result<std::vector<T>> yu = f(est.model_at(up));
       if (!yu) return yu.error();
+      check_interrupt();
       const result<std::vector<T>> yd = f(est.model_at(down));
       if (!yd) return yd.error();
       if (yu->size() != n || yd->size() != n) return error_info{errc::out_of_range, name, "prediction", "changed length with the parameters"};
@@ -505,6 +511,7 @@ template <class E, class F>
     for (double& v : zs) v = draw_normal(gen);
     for (std::size_t a = 0; a < N; ++a)
       for (std::size_t b = 0; b <= a; ++b) u[a] += (*l)[a][b] * zs[b];
+    check_interrupt();
     const result<std::vector<T>> y = f(est.model_at(u));
     if (!y) return y.error();
     if (y->size() != n) return error_info{errc::out_of_range, name, "prediction", "changed length with the parameters"};
