@@ -338,6 +338,26 @@ TEST_CASE("compress: merges identical rows and sums weights", "[models][data]") 
   CHECK(out[2] == row{1, 2, 5, 3});
 }
 
+TEST_CASE("compress: rows with their average spends merge only where the spend is identical too", "[models][data]") {
+  using row = crm::rfm_row<double>;
+  const std::vector<row> in = {{1, 2, 5, 1}, {0, 0, 5, 1}, {1, 2, 5, 2}, {0, 0, 5, 1}, {1, 2, 5, 1}, {0, 0, 4, 1}};
+  const std::vector<double> spend = {20, 0, 20, 0, 25, 0};
+  const auto out = crm::try_compress(std::span<const row>(in), std::span<const double>(spend));
+  REQUIRE(out);
+  REQUIRE(out->rows.size() == 4);
+  REQUIRE(out->average_spends.size() == 4);
+  CHECK(out->rows[0] == row{0, 0, 4, 1});
+  CHECK(out->rows[1] == row{0, 0, 5, 2});
+  CHECK(out->rows[2] == row{1, 2, 5, 3});  // the spend of 20 twice, weights 1 and 2
+  CHECK(out->average_spends[2] == 20);
+  CHECK(out->rows[3] == row{1, 2, 5, 1});
+  CHECK(out->average_spends[3] == 25);
+  const auto bad = crm::try_compress(std::span<const row>(in), std::span<const double>(spend).first(5));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code == crm::errc::out_of_range);
+  CHECK(bad.error().field == std::string("average_spends"));
+}
+
 TEST_CASE("models: value types are plain aggregates, trivially copyable for double", "[models][data]") {
   STATIC_REQUIRE(std::is_aggregate_v<crm::rfm_row<double>>);
   STATIC_REQUIRE(std::is_trivially_copyable_v<crm::rfm_row<double>>);

@@ -174,11 +174,10 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
     // repeat customer whose repeat purchases were all free cannot enter (the library's CLV takes the
     // spend given the row's own x, and Gamma-Gamma refuses an average spend of 0 for x > 0): left
     // out, and counted. Without an interval the value is the batch forms' sum over the same customers.
-    struct keyed_row {
-      double frequency, recency, age, average_spend, weight;
-    };
-    std::vector<keyed_row> keyed;
-    keyed.reserve(n);
+    std::vector<crm::rfm_row<double>> kept;
+    std::vector<double> kept_spends;
+    kept.reserve(n);
+    kept_spends.reserve(n);
     double sum = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const crm::rfm_row<double>& r = now_rows[i];
@@ -186,25 +185,16 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
         ++f.base_clv_customers_left_out;
         continue;
       }
-      keyed.push_back({r.frequency, r.recency, r.age, r.frequency > 0 ? now[i].monetary_value : 0.0, r.weight});
+      kept.push_back(r);
+      kept_spends.push_back(r.frequency > 0 ? now[i].monetary_value : 0.0);
       sum += r.weight * clv[i];
     }
     f.base_clv = sum;
-    const auto key = [](const keyed_row& k) { return std::tie(k.frequency, k.recency, k.age, k.average_spend); };
-    std::sort(keyed.begin(), keyed.end(), [&](const keyed_row& a, const keyed_row& b) { return key(a) < key(b); });
-    std::vector<crm::rfm_row<double>> clv_rows;
-    std::vector<double> clv_spends;
-    for (std::size_t k = 0; k < keyed.size(); ++k) {
-      if (k > 0 && key(keyed[k]) == key(keyed[k - 1])) {
-        clv_rows.back().weight += keyed[k].weight;
-        continue;
-      }
-      clv_rows.push_back({keyed[k].frequency, keyed[k].recency, keyed[k].age, keyed[k].weight});
-      clv_spends.push_back(keyed[k].average_spend);
-    }
+    const crm::rows_with_spend<double> merged =
+        crm::try_compress(std::span<const crm::rfm_row<double>>(kept), std::span<const double>(kept_spends)).value();  // same lengths
     const auto base_clv = [&](const auto& spend_est) {
-      const auto ci = crm::try_customer_lifetime_value_intervals(*est, spend_est, std::span<const crm::rfm_row<double>>(clv_rows),
-                                                                 std::span<const double>(clv_spends), horizon, level);
+      const auto ci = crm::try_customer_lifetime_value_intervals(*est, spend_est, std::span<const crm::rfm_row<double>>(merged.rows),
+                                                                 std::span<const double>(merged.average_spends), horizon, level);
       if (ci) {
         f.base_clv = ci->total.estimate;
         f.base_clv_ci = of(ci->total);

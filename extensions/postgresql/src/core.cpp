@@ -1191,6 +1191,36 @@ bool bg_bb_rows(const state_base* st, std::vector<crm::discrete_row<double>>& ro
   return true;
 }
 
+// The customers of an RFM state for the whole base's CLV: (x, t_x, T) and the average spend of the repeat
+// purchases (0 without any), identical ones merged; refused when a repeat customer's repeat purchases were all
+// free (the spend model refuses an average spend of 0 after repeat purchases: nothing is left out unsaid).
+bool clv_base_rows(const state_base* st, crm::rows_with_spend<double>& out, crm_pg_error* err) {
+  return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "an RFM state", err, [&](const auto& a) {
+    if (const auto free = a.zero_spend_repeaters(); free > 0) {
+      constexpr const char* metric = "crm::customer_lifetime_value: ";
+      set_error(err, CRM_PG_BAD_INPUT,
+                std::string(metric) + "monetary_value is out of range (" + std::to_string(free) +
+                    " repeat customers of the state made only free repeat purchases: an average spend of 0, which the spend model refuses)");
+      err->prefix = static_cast<int>(std::strlen(metric));
+      return false;
+    }
+    const auto summary = a.rows();
+    std::vector<crm::rfm_row<double>> rows;
+    std::vector<double> spends;
+    rows.reserve(summary.size());
+    spends.reserve(summary.size());
+    for (const auto& c : summary) {
+      check_cancel(rows.size());
+      rows.push_back({static_cast<double>(c.frequency), static_cast<double>(c.recency), static_cast<double>(c.age), 1.0});
+      spends.push_back(c.frequency > 0 ? static_cast<double>(c.monetary_value) : 0.0);
+    }
+    auto merged = crm::try_compress(std::span<const crm::rfm_row<double>>(rows), std::span<const double>(spends));
+    if (!merged) return set_error(err, merged.error()), false;
+    out = std::move(*merged);
+    return true;
+  });
+}
+
 bool model_fit_row(const state_base* st, int what, row_builder& out, crm_pg_error* err) {
   if (what == CRM_PG_RESULT_BG_BB) {
     std::vector<crm::discrete_row<double>> rows;
@@ -1680,12 +1710,17 @@ bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, do
   });
 }
 
-bool crm_pg_clv_interval(int kind, const crm_pg_model* model, const crm_pg_model* spend, double frequency, double recency, double age,
-                         double average_spend, int64_t periods, double period_length, double discount_rate, double margin, double level,
-                         const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) noexcept {
+bool crm_pg_clv_interval(int kind, const crm_pg_model* model, const crm_pg_model* spend, const void* state, double frequency,
+                         double recency, double age, double average_spend, int64_t periods, double period_length, double discount_rate,
+                         double margin, double level, const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
     crm::interval_options opt;
     if (!interval_options_of(level, method, opt, err)) return false;
+    crm::rows_with_spend<double> base;  // the whole base's customers, with `state`
+    if (state != nullptr) {
+      const state_base* st = ready(state, err);
+      if (st == nullptr || !clv_base_rows(st, base, err)) return false;
+    }
     // the spend model's estimate first (Gamma-Gamma, or its nested model at a boundary), then the
     // transaction model's and crm::try_customer_lifetime_value_interval of both (block-diagonal)
     using spend_estimate = std::variant<crm::parameter_estimate<crm::gamma_gamma<double>>, crm::parameter_estimate<crm::gamma_gamma_nested<double>>>;
@@ -1704,13 +1739,24 @@ bool crm_pg_clv_interval(int kind, const crm_pg_model* model, const crm_pg_model
     const auto interval_of = [&](const auto& m, const auto& row) -> crm::result<crm::prediction_interval<double>> {
       const auto e = composite_estimate(m, *model, where);
       if (!e) return e.error();
-      return std::visit([&](const auto& s) { return crm::try_customer_lifetime_value_interval(*e, s, row, average_spend, h, opt); }, se);
+      return std::visit([&](const auto& s) -> crm::result<crm::prediction_interval<double>> {
+        if constexpr (std::is_same_v<std::decay_t<decltype(row)>, crm::rfm_row<double>>) {  // the whole base: BG/NBD, Pareto/NBD
+          if (state != nullptr) {
+            const auto all = crm::try_customer_lifetime_value_intervals(*e, s, std::span<const crm::rfm_row<double>>(base.rows),
+                                                                        std::span<const double>(base.average_spends), h, opt);
+            if (!all) return all.error();
+            return all->total;
+          }
+        }
+        return crm::try_customer_lifetime_value_interval(*e, s, row, average_spend, h, opt);
+      }, se);
     };
     bool ok = false;
     if (kind == 2) {
       crm::discrete_row<double> d;
       if (!whole(frequency, "frequency", d.frequency, err) || !whole(recency, "recency", d.recency, err) || !whole(age, "periods", d.periods, err))
         return false;
+      // (no whole-base form: a fit state keeps no spends, and an RFM state's rows are not BG/BB's opportunities)
       ok = with_bg_bb(*model, *is_null, err, [&](const auto& m) { return interval_of(m, d); }, r);
     } else {
       const crm::rfm_row<double> row{frequency, recency, age, 1.0};

@@ -270,10 +270,16 @@ bool crm_pg_total_interval(int kind, const crm_pg_model* model, const void* stat
 /* CLV with its interval (crm::try_customer_lifetime_value_interval): the arguments of crm_pg_clv, the
  * estimates of both composites (the transaction model's and the spend model's, independent: a
  * block-diagonal joint covariance), level and method as crm_pg_interval; a NULL covariance of the spend
- * model is "spend.covariance is empty ...". Row: crm_estimate. */
-bool crm_pg_clv_interval(int kind, const crm_pg_model* model, const crm_pg_model* spend, double frequency, double recency, double age,
-                         double average_spend, int64_t periods, double period_length, double discount_rate, double margin, double level,
-                         const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;
+ * model is "spend.covariance is empty ...". With `state` (an RFM state; kind 0 or 1) the whole base's CLV
+ * instead, the total of crm::try_customer_lifetime_value_intervals over its customers (frequency, recency,
+ * age, average_spend ignored): each customer's (x, t_x, T) and average spend of repeat purchases (0 without
+ * any: the spend model's population mean), identical customers merged (crm::try_compress); a state with
+ * repeat customers whose repeat purchases were all free is refused (out_of_range, "monetary_value": the
+ * spend model refuses an average spend of 0 after repeat purchases). Row: crm_estimate. */
+bool crm_pg_clv_interval(int kind, const crm_pg_model* model, const crm_pg_model* spend, const void* state, double frequency,
+                         double recency, double age, double average_spend, int64_t periods, double period_length, double discount_rate,
+                         double margin, double level, const char* method, crm_pg_row* out, bool* is_null,
+                         crm_pg_error* err) CRM_PG_NOEXCEPT;
 
 /* ---- contractual retention: crm::sbg (weibull = 0, params alpha, beta) and crm::bdw (weibull = 1,
  * params alpha, beta, c) ---- */

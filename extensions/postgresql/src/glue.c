@@ -1280,31 +1280,37 @@ CRM_PG_FN(crm_bg_bb_active_total_interval_fn, crm_total_interval_fn(fcinfo, 2, 0
 CRM_PG_FN(crm_bg_bb_purchases_total_interval_fn, crm_total_interval_fn(fcinfo, 2, 1))
 
 /* crm_clv_interval(model crm_bg_nbd | crm_pareto_nbd | crm_bg_bb, spend crm_gamma_gamma, the arguments of
- * crm_clv, level float8, method text) -> crm_estimate */
-static Datum crm_clv_interval_common(FunctionCallInfo fcinfo, int model) {
+ * crm_clv, level float8, method text) -> crm_estimate; `base`: crm_clv_base_interval(model crm_bg_nbd |
+ * crm_pareto_nbd, spend, state bytea (an RFM state), periods int, period_length, discount_rate, margin,
+ * level, method), the whole base's (core.h) */
+static Datum crm_clv_interval_common(FunctionCallInfo fcinfo, int model, bool base) {
   const char* fn = crm_fn_name(fcinfo);
+  const int h = base ? 3 : 6; /* periods, then period_length, discount_rate, margin, level, method */
   crm_pg_model m, gg;
   crm_pg_row r;
   crm_pg_error err;
   bool null = false;
-  char* method = text_to_cstring(PG_GETARG_TEXT_PP(11));
+  char* method = text_to_cstring(PG_GETARG_TEXT_PP(h + 5));
   crm_model_arg(fcinfo, 0, model == 2 ? crm_bg_bb_names : model == 1 ? crm_pareto_names : crm_bg_nbd_names, model == 2 ? 6 : 5,
                 true, &m);
   crm_covariance_arg(fcinfo, 0, fn, &m);
   crm_model_arg(fcinfo, 1, crm_gg_names, 4, true, &gg);
   crm_covariance_arg(fcinfo, 1, fn, &gg);
-  if (!crm_pg_clv_interval(model, &m, &gg, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4), PG_GETARG_FLOAT8(5),
-                           (int64_t)PG_GETARG_INT32(6), PG_GETARG_FLOAT8(7), PG_GETARG_FLOAT8(8), PG_GETARG_FLOAT8(9),
-                           PG_GETARG_FLOAT8(10), method, &r, &null, &err)) {
+  if (!crm_pg_clv_interval(model, &m, &gg, base ? crm_state_arg(fcinfo, 2, CRM_PG_RFM) : NULL, base ? 0 : PG_GETARG_FLOAT8(2),
+                           base ? 0 : PG_GETARG_FLOAT8(3), base ? 0 : PG_GETARG_FLOAT8(4), base ? 0 : PG_GETARG_FLOAT8(5),
+                           (int64_t)PG_GETARG_INT32(h), PG_GETARG_FLOAT8(h + 1), PG_GETARG_FLOAT8(h + 2), PG_GETARG_FLOAT8(h + 3),
+                           PG_GETARG_FLOAT8(h + 4), method, &r, &null, &err)) {
     if (err.status == CRM_PG_NOT_SUPPORTED) crm_raise_prediction(&err, NULL, fn);
     crm_raise_as(&err, NULL, fn, NULL, NULL);
   }
   if (null) PG_RETURN_NULL();
   PG_RETURN_DATUM(crm_row_tuple(fcinfo, &r));
 }
-CRM_PG_FN(crm_clv_interval_bg_nbd_fn, crm_clv_interval_common(fcinfo, 0))
-CRM_PG_FN(crm_clv_interval_pareto_nbd_fn, crm_clv_interval_common(fcinfo, 1))
-CRM_PG_FN(crm_clv_interval_bg_bb_fn, crm_clv_interval_common(fcinfo, 2))
+CRM_PG_FN(crm_clv_interval_bg_nbd_fn, crm_clv_interval_common(fcinfo, 0, false))
+CRM_PG_FN(crm_clv_interval_pareto_nbd_fn, crm_clv_interval_common(fcinfo, 1, false))
+CRM_PG_FN(crm_clv_interval_bg_bb_fn, crm_clv_interval_common(fcinfo, 2, false))
+CRM_PG_FN(crm_clv_base_interval_bg_nbd_fn, crm_clv_interval_common(fcinfo, 0, true))
+CRM_PG_FN(crm_clv_base_interval_pareto_nbd_fn, crm_clv_interval_common(fcinfo, 1, true))
 
 /* ---- contractual retention: sBG and BdW ------------------------------------------------------- */
 /* crm_fit_sbg(survivors bigint[]) / crm_fit_bdw(survivors bigint[]): one cohort's survivors at

@@ -402,6 +402,31 @@ SELECT check_that(abs((a).point / (SELECT sum(crm_pareto_nbd_p_alive(m, x, t_x, 
                   'the whole base''s Pareto/NBD predictions ' || a::text || e::text)
 FROM (SELECT m, crm_pareto_nbd_expected_active_customers_interval(m, s) a, crm_pareto_nbd_expected_base_purchases_interval(m, s, 39) e
       FROM pfit, cdnow_rows) x;
+-- The whole base's CLV (crm_clv_base_interval: every customer of an RFM state, 12 periods of 4.345 weeks, 1 %,
+-- margin 0.3): the sum of crm_clv over the state's customers (their average spend 0 without repeat purchases),
+-- inside its bounds; the same from Pareto/NBD
+CREATE TEMP TABLE cdnow_state AS
+  SELECT crm_rfm_state(customer, day, amount, '1997-09-30', 7) AS s FROM cdnow WHERE day <= '1997-09-30';
+CREATE TEMP TABLE cdnow_rfm AS
+  SELECT crm_rfm(customer, day, amount, '1997-09-30', 7) AS r FROM cdnow WHERE day <= '1997-09-30' GROUP BY customer;
+SELECT check_that(abs((b).point / (SELECT sum(crm_clv(f.m, g.m, (r).frequency, (r).recency, (r)."T",
+                                                      CASE WHEN (r).frequency > 0 THEN (r).monetary_value ELSE 0 END, 12, 4.345, 0.01, 0.3))
+                                   FROM cdnow_rfm) - 1) < 1e-12
+                  AND (b).lower < (b).point AND (b).point < (b).upper AND (b).level = 0.9
+                  AND abs((p).point / (SELECT sum(crm_clv(pf.m, g.m, (r).frequency, (r).recency, (r)."T",
+                                                          CASE WHEN (r).frequency > 0 THEN (r).monetary_value ELSE 0 END, 12, 4.345, 0.01, 0.3))
+                                       FROM cdnow_rfm) - 1) < 1e-12
+                  AND (p).lower < (p).point AND (p).point < (p).upper,
+                  'the whole base''s CLV: the sum of the customers'' ' || b::text || p::text)
+FROM fit f, pfit pf, ggfit g, cdnow_state c,
+     LATERAL (SELECT crm_clv_base_interval(f.m, g.m, c.s, 12, 4.345, 0.01, 0.3) b, crm_clv_base_interval(pf.m, g.m, c.s, 12, 4.345, 0.01, 0.3) p) x;
+-- a repeat customer whose repeat purchases were all free: refused, not left out
+SELECT check_error(format('SELECT crm_clv_base_interval(%L::crm_bg_nbd, %L::crm_gamma_gamma, '
+                          '(SELECT crm_rfm_state(c, d, a, ''2020-12-31'', 7) FROM (VALUES (1, date ''2020-01-01'', 10.0), '
+                          '(1, date ''2020-02-01'', 0.0), (2, date ''2020-01-05'', 5.0)) v(c, d, a)))', f.m, g.m), '22023',
+                   'crm_clv_base_interval: monetary_value is out of range (1 repeat customers of the state made only free repeat purchases: '
+                   'an average spend of 0, which the spend model refuses)')
+FROM fit f, ggfit g;
 -- BG/BB on the donations' 11,104 donors (rows with weights)
 SELECT check_that(abs((a).point / (SELECT sum(weight * crm_bg_bb_p_alive(m, frequency, recency, periods)) FROM donations) - 1) < 1e-12
                   AND (a).lower < (a).point AND (a).point < (a).upper

@@ -335,12 +335,12 @@ int main() {
       crm_pg_error err{};
       bool is_null = false;
       const auto lib = crm::try_customer_lifetime_value_interval(*eb, *eg, c1, 22.35, h, delta);
-      const bool ok = crm_pg_clv_interval(0, &mb, &mg, 2, 30.43, 38.86, 22.35, 12, 4.345, 0.01, 0.3, 0.9, "delta", &row, &is_null, &err);
+      const bool ok = crm_pg_clv_interval(0, &mb, &mg, nullptr, 2, 30.43, 38.86, 22.35, 12, 4.345, 0.01, 0.3, 0.9, "delta", &row, &is_null, &err);
       check(ok && lib && row.col[0].f == lib->estimate && row.col[1].f == lib->lower && row.col[2].f == lib->upper && lib->lower < lib->estimate,
             std::string("BG/NBD CLV interval: the library's ") + err.message);
       const crm::clv_horizon<double> h5{.periods = 5, .period_length = 1, .discount_rate = 0.1, .margin = 1};
       const auto lib_bb = crm::try_customer_lifetime_value_interval(*ebb, *eg, d, 30.0, h5, boot);
-      const bool ok_bb = crm_pg_clv_interval(2, &mbb, &mg, 3, 4, 6, 30, 5, 1, 0.1, 1, 0.8, "bootstrap", &row, &is_null, &err);
+      const bool ok_bb = crm_pg_clv_interval(2, &mbb, &mg, nullptr, 3, 4, 6, 30, 5, 1, 0.1, 1, 0.8, "bootstrap", &row, &is_null, &err);
       check(ok_bb && lib_bb && row.col[0].f == lib_bb->estimate && row.col[1].f == lib_bb->lower && row.col[2].f == lib_bb->upper,
             std::string("BG/BB CLV bootstrap interval: the library's ") + err.message);
     }

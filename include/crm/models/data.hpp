@@ -9,6 +9,7 @@
 #pragma once
 
 #include <crm/core/error.hpp>
+#include <crm/core/result.hpp>
 #include <crm/models/detail/csv.hpp>
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <span>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -156,6 +158,40 @@ template <std::floating_point T>
 template <std::floating_point T>
 [[nodiscard]] std::vector<rfm_row<T>> compress(const std::vector<rfm_row<T>>& rows) {
   return compress(std::span<const rfm_row<T>>(rows));
+}
+
+/// Rows with the average spend of each (the input of crm::try_customer_lifetime_value_intervals over a
+/// whole base), identical (frequency, recency, age, average spend) merged: try_compress's result.
+template <std::floating_point T>
+struct rows_with_spend {
+  std::vector<rfm_row<T>> rows;
+  std::vector<T> average_spends;  ///< average_spends[i] belongs to rows[i]
+};
+/**
+ * @brief Merges the rows whose (frequency, recency, age) and average spend are all identical, summing
+ * their weights: a whole-base CLV over the result equals the one over the input, with fewer rows.
+ * Output order: sorted by (frequency, recency, age, average spend). Allocates the result.
+ * Errors: average_spends of another length than rows (`errc::out_of_range`, field "average_spends").
+ */
+template <std::floating_point T>
+[[nodiscard]] result<rows_with_spend<T>> try_compress(std::span<const rfm_row<T>> rows, std::span<const T> average_spends) {
+  if (average_spends.size() != rows.size())
+    return error_info{errc::out_of_range, "compress", "average_spends", "must have one entry per row"};
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto key = [&](std::size_t i) { return std::tie(rows[i].frequency, rows[i].recency, rows[i].age, average_spends[i]); };
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  rows_with_spend<T> out;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const std::size_t i = order[k];
+    if (k > 0 && key(i) == key(order[k - 1])) {
+      out.rows.back().weight += rows[i].weight;
+      continue;
+    }
+    out.rows.push_back(rows[i]);
+    out.average_spends.push_back(average_spends[i]);
+  }
+  return out;
 }
 
 CRM_METRICS_END_NAMESPACE
