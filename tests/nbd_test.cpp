@@ -263,6 +263,45 @@ TEST_CASE("boundary reports on data generated without drop-out: the NBD limit of
   CHECK(std::string(fit->boundary.description).empty());
 }
 
+TEST_CASE("fit_nbd: counts no more dispersed than a Poisson's have no NBD estimate, and the boundary reports say why", "[models][nbd]") {
+  // Before 2026-12-06 fit_nbd returned r = 1.2e7, alpha = 1.2e8 (standard errors 8e7, 8e8) on these 50 customers,
+  // and BG/NBD's and Pareto/NBD's NBD limit reported it as the nested estimate. The supremum is the Poisson at
+  // r, alpha -> infinity: lambda = sum x / sum T = 150 / 1500 = 0.1, ln L = sum (x ln lambda - lambda T)
+  // = 150 ln 0.1 - 150 = -495.38776... (by hand); the NBD's ln L only approaches it.
+  const std::vector<crm::rfm_row<double>> alike = {{3, 30, 30, 10}, {2, 29, 30, 10}, {4, 30, 30, 10}, {3, 28, 30, 10}, {3, 30, 30, 10}};
+  const double poisson = 150 * std::log(0.1) - 150;
+  CHECK_THAT(poisson, Catch::Matchers::WithinAbs(-495.387763, 1e-6));
+  const auto n = crm::try_fit_nbd(alike);
+  REQUIRE_FALSE(n);
+  CHECK(n.error().code == crm::errc::not_identifiable);
+  CHECK(n.error().field == std::string("r"));
+  CHECK(std::string(n.error().detail).find("no more dispersed than a Poisson's") != std::string::npos);
+  // the NBD's ln L rises toward it: at r = 10, 100, 1e4 (lambda = 0.1) it is below and increasing
+  double last = -1e300;
+  for (const double r : {10.0, 100.0, 1e4}) {
+    const crm::nbd<double> m{r, r / 0.1};
+    double ll = 0;
+    for (const auto& c : alike) ll += c.weight * m.log_likelihood(c);
+    CHECK(ll < poisson);
+    CHECK(ll > last);
+    last = ll;
+  }
+  // a penalized fit keeps its (finite) estimate
+  CHECK(crm::try_fit_nbd(alike, {.penalizer = 0.01}));
+  // BG/NBD and Pareto/NBD end on their NBD limits, whose nested fit names the reason instead of an estimate
+  const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+  const auto b = crm::try_fit_bg_nbd(alike, report);
+  REQUIRE(b);
+  CHECK(b->boundary.where == crm::fit_boundary::a_to_zero);
+  CHECK_FALSE(b->boundary.nested_fitted);
+  CHECK(b->boundary.nested_error.field == std::string("r"));
+  const auto p = crm::try_fit_pareto_nbd(alike, report);
+  REQUIRE(p);
+  CHECK(p->boundary.where == crm::fit_boundary::beta_to_infinity);
+  CHECK_FALSE(p->boundary.nested_fitted);
+  CHECK(std::string(p->boundary.nested_error.detail).find("no more dispersed than a Poisson's") != std::string::npos);
+}
+
 TEST_CASE("fit_pareto_nbd: the NBD limit of data on which the series budget used to stop the fit", "[models][nbd]") {
   // NBD data (r 0.3, alpha 1, ages 50-52): the 2F1 series slow down as beta grows; the fit's term budget
   // used to end it at s/beta * 52 = 0.049 (then called the NBD limit because the NBD fit was more likely).
