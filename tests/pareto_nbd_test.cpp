@@ -1,5 +1,6 @@
 // crm-metrics tests: the Pareto/NBD model: CDNOW fit against an independent SciPy fit, predictions,
 // the 2F1 series, errors, extremes, parameter recovery.
+#include <crm/models/bg_nbd.hpp>
 #include <crm/models/generate.hpp>
 #include <crm/models/pareto_nbd.hpp>
 
@@ -1147,4 +1148,38 @@ TEST_CASE("pareto_nbd: P(X(t) = n)'s closed form with a prefactor below the smal
   CHECK(rel(m.probability_of_purchases(10, 1.2), 3.0860651142279495027e-30) <= 1e-11);
   CHECK(rel(m.probability_of_purchases(14, 1.2), 4.3442245124005675763e-41) <= 1e-11);
   CHECK(rel(m.probability_of_purchases(22, 1.2), 1.075272305141842538e-61) <= 1e-11);
+}
+
+TEST_CASE("fit_pareto_nbd: the purchase-rate ridge, r, alpha -> infinity, is no estimate", "[pareto_nbd][boundary]") {
+  // Before 2026-12-06 this fit converged to r = 1.4e6, alpha = 1.2e7 (SE of r 1.5e8) and returned it as an
+  // interior estimate. SciPy (scripts/purchase_ridge_reference.py): the supremum is the limit with one purchase
+  // rate for all, ln L = -29.1692499150 at lambda = 0.11348165, s = 1.49093640, beta = 22.42511379, and the full
+  // ln L at alpha = r / lambda (Fader, Hardie & Lee 2005's closed form) rises toward it: -29.4092130234 at r = 10,
+  // -29.2574383373 at 30, -29.1967820785 at 100.
+  const std::vector<crm::rfm_row<double>> rows = {{2, 10, 40, 1}, {0, 0, 40, 1}, {5, 35, 40, 1}, {1, 3, 40, 1}};
+  for (const crm::fit_options& o : {crm::fit_options{}, crm::fit_options{.on_boundary = crm::boundary_policy::report}}) {
+    const auto f = crm::try_fit_pareto_nbd(rows, o);
+    REQUIRE_FALSE(f);
+    CHECK(f.error().code == crm::errc::not_identifiable);
+    CHECK(f.error().field == std::string("r"));
+    CHECK(std::string(f.error().detail).find("rises toward r, alpha -> infinity with r/alpha fixed") != std::string::npos);
+  }
+  const double lambda = 0.11348165, s = 1.49093640, beta = 22.42511379;
+  const auto ll_at = [&](double r) {
+    const crm::pareto_nbd<double> m{r, r / lambda, s, beta};
+    double ll = 0;
+    for (const auto& c : rows) ll += m.log_likelihood(c);
+    return ll;
+  };
+  CHECK_THAT(ll_at(10), Catch::Matchers::WithinAbs(-29.4092130234, 1e-8));
+  CHECK_THAT(ll_at(30), Catch::Matchers::WithinAbs(-29.2574383373, 1e-8));
+  CHECK_THAT(ll_at(100), Catch::Matchers::WithinAbs(-29.1967820785, 1e-8));
+  // and reaches the limit's supremum far out (about 3/r nats below it: 2.8e-4 at r = 1e4)
+  CHECK(ll_at(1e4) < -29.1692499150);
+  CHECK(ll_at(1e6) < -29.1692499150);
+  CHECK(ll_at(1e6) > -29.1692499150 - 1e-5);
+  // BG/NBD's maximum on the same customers is interior (r = 1.19): the check costs an ordinary fit nothing
+  const auto b = crm::try_fit_bg_nbd(rows);
+  REQUIRE(b);
+  CHECK(b->params.r < 2);
 }

@@ -684,6 +684,8 @@ template <std::floating_point T, int Shift, class Model>
       return name_ridge(f->theta, ll, f->report, h);
     }
   }
+  if (opt.penalizer == 0.0)
+    if (const error_info e = purchase_rate_ridge(nll, f->theta, f->log_likelihood, model)) return e;
   return to_fit_result<Model>(*f, make);
 }
 

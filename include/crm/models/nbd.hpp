@@ -209,6 +209,26 @@ struct likelihood_ratio {
 }
 
 namespace detail {
+/// The purchase-rate ridge of BG/NBD, the modified BG/NBD and Pareto/NBD: r, alpha -> infinity with r/alpha
+/// fixed (one purchase rate for all customers, whose Gamma has a coefficient of variation 1/sqrt(r)). A
+/// converged unpenalised fit with r >= purchase_ridge_check_r is on it when ln L at (10 r, 10 alpha), the
+/// other parameters unchanged, is at least its own (within 1e-9 relative): the likelihood is flat or rises
+/// toward the limit, where the model has no estimate (errc::not_identifiable, field "r"). `nll(theta, grad)`
+/// is the fit's objective, -ln L at natural parameters.
+inline constexpr double purchase_ridge_check_r = 100.0;
+template <class Nll>
+[[nodiscard]] error_info purchase_rate_ridge(Nll&& nll, const vec<4>& theta, double log_likelihood, const char* model) {
+  if (!(theta[0] >= purchase_ridge_check_r)) return {};
+  vec<4> out = theta, g{};
+  out[0] *= 10.0, out[1] *= 10.0;
+  const double v = -nll(out, g);
+  if (std::isfinite(v) && v >= log_likelihood - 1e-9 * std::max(1.0, std::abs(log_likelihood)))
+    return {errc::not_identifiable, model, "r",
+            "the likelihood rises toward r, alpha -> infinity with r/alpha fixed (one purchase rate for all customers), a limit "
+            "the fit does not name: no estimate"};
+  return {};
+}
+
 /// Fills the nested-NBD part of a boundary report: the NBD fitted to the same rows, its standard
 /// errors and log-likelihood, and the likelihood-ratio comparison with the full model's ln L.
 template <std::floating_point T>

@@ -995,6 +995,10 @@ template <std::floating_point T>
                       "the likelihood needed more than its work bound of hypergeometric series terms and death-integral "
                       "steps, max(4e6, 4e4 per distinct row) (the parameters drift towards a boundary of the parameter space)"};
   if (!f) return f.error();
+  if (opt.penalizer == 0.0)
+    if (const error_info e = purchase_rate_ridge([&d](const vec<4>& th, vec<4>& g) { return pareto_nbd_nll<T>(d, th, g); }, f->theta,
+                                                 f->log_likelihood, model))
+      return e;
   return to_fit_result<pareto_nbd<T>>(*f, make);
 }
 }  // namespace detail
