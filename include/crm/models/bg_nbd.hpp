@@ -601,6 +601,7 @@ template <std::floating_point T, int Shift, class Model>
   const auto make = [](const vec<4>& v) {
     return Model{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
+  if (ran_along_purchase_ridge(!f, at, last, opt)) return purchase_ridge_error(model, where == fit_boundary::a_to_zero);
   if (!f && where != fit_boundary::none && opt.on_boundary == boundary_policy::report) {
     vec<4> g{};
     return boundary_fit_result<Model, T>(at, -nll(at, g), rows, static_cast<double>(d.customers), last, where, make);

@@ -229,6 +229,27 @@ template <class Nll>
   return {};
 }
 
+/// A failed fit (not interrupted, not stopped by max_iterations or a non-finite point) or a fit stopped on a
+/// boundary whose last point has r >= purchase_ridge_name_r (the purchase rates' Gamma with a coefficient of
+/// variation below 1 %) ran along the purchase-rate ridge: purchase_ridge_error names it, or with a drop-out
+/// boundary (`no_dropout`: a -> 0, s -> 0, beta -> infinity) the corner with the Poisson, instead of the
+/// optimizer's error or a boundary report whose nested NBD has no estimate (and whose ln L at r = 1e21 had lost
+/// every digit: reported as 0).
+inline constexpr double purchase_ridge_name_r = 1e4;
+[[nodiscard]] inline error_info purchase_ridge_error(const char* model, bool no_dropout) noexcept {
+  if (no_dropout)
+    return {errc::not_identifiable, model, "r",
+            "the optimizer ran to r, alpha -> infinity with r/alpha fixed and no drop-out (one purchase rate for all customers and "
+            "nobody dropping out: the Poisson), a corner the fit does not name: no estimate"};
+  return {errc::not_identifiable, model, "r",
+          "the optimizer ran to r, alpha -> infinity with r/alpha fixed (one purchase rate for all customers), a limit the fit does "
+          "not name: no estimate"};
+}
+[[nodiscard]] inline bool ran_along_purchase_ridge(bool failed, const vec<4>& last_point, const convergence& last, const fit_options& opt) noexcept {
+  return failed && opt.penalizer == 0.0 && last.reason != stop_reason::interrupted && last.reason != stop_reason::max_iterations &&
+         last.reason != stop_reason::not_finite && last_point[0] >= purchase_ridge_name_r;
+}
+
 /// Fills the nested-NBD part of a boundary report: the NBD fitted to the same rows, its standard
 /// errors and log-likelihood, and the likelihood-ratio comparison with the full model's ln L.
 template <std::floating_point T>

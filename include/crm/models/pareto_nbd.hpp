@@ -940,6 +940,7 @@ template <std::floating_point T>
   const auto make = [](const vec<4>& v) {
     return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
+  if (ran_along_purchase_ridge(!f, at, last, opt)) return purchase_ridge_error(model, where != fit_boundary::none);
   // The work bound may still stop the optimizer before the test above holds. Then the NBD itself decides: when it is at least as likely as the last point
   // (within 1e-9 relative) and that point's death rate s/beta times the longest age is below 0.05, the
   // maximum is at the NBD limit.
