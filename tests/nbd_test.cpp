@@ -263,7 +263,7 @@ TEST_CASE("boundary reports on data generated without drop-out: the NBD limit of
   CHECK(std::string(fit->boundary.description).empty());
 }
 
-TEST_CASE("fit_nbd: counts no more dispersed than a Poisson's have no NBD estimate, and the boundary reports say why", "[models][nbd]") {
+TEST_CASE("fit_nbd: counts no more dispersed than a Poisson's have no NBD estimate, and the models name the corner with the Poisson", "[models][nbd]") {
   // Before 2026-12-06 fit_nbd returned r = 1.2e7, alpha = 1.2e8 (standard errors 8e7, 8e8) on these 50 customers,
   // and BG/NBD's and Pareto/NBD's NBD limit reported it as the nested estimate. The supremum is the Poisson at
   // r, alpha -> infinity: lambda = sum x / sum T = 150 / 1500 = 0.1, ln L = sum (x ln lambda - lambda T)
@@ -288,6 +288,13 @@ TEST_CASE("fit_nbd: counts no more dispersed than a Poisson's have no NBD estima
   }
   // a penalized fit keeps its (finite) estimate
   CHECK(crm::try_fit_nbd(alike, {.penalizer = 0.01}));
+  // a boundary report's nested NBD on such rows: not fitted, and nested_error says why
+  crm::boundary_report rep;
+  crm::detail::report_nested_nbd<double>(rep, std::span<const crm::rfm_row<double>>(alike), -495.0);
+  CHECK_FALSE(rep.nested_fitted);
+  CHECK(rep.nested_error.code == crm::errc::not_identifiable);
+  CHECK(rep.nested_error.field == std::string("r"));
+  CHECK(rep.nested_covariance.size == 0);
   // BG/NBD, the modified BG/NBD and Pareto/NBD run to their NBD limits and along the purchase-rate ridge at once
   // (r = 2.4e8, 1e22, 1.8e7 at their last points): the corner with the Poisson is named under both policies
   // (before 2026-12-06 a boundary report with the NBD at r = 1.2e7 as the nested estimate; the modified BG/NBD's with
