@@ -545,3 +545,23 @@ TEST_CASE("fit_bg_nbd and fit_pareto_nbd: fit_options::interrupt stops the fit, 
   // without an interrupt the same fit answers (the ridge, here)
   CHECK(crm::try_fit_bg_nbd<double>(ridge_a, {.on_boundary = crm::boundary_policy::report}));
 }
+
+TEST_CASE("fit_bg_nbd: a fit stopped on a boundary that is a local supremum only starts again and names the supremum's",
+          "[models][bg_nbd][boundary]") {
+  // Before 2026-12-06 the fit stopped at a -> 0 (the NBD limit), ln L -7.2162772628, and reported it. SciPy
+  // (scripts/bg_nbd_tiny_reference.py): the supremum is on a, b -> 0, every drop-out probability 0 or 1,
+  // ln L -7.1649251968 at r = 4.52536699, alpha = 9.15669872 and a share pi = 0.20584301 dropping out at the
+  // first repeat purchase (the NBD's supremum on a -> 0 is -7.2162772628).
+  const std::vector<crm::rfm_row<double>> rows = {{0, 0, 3, 1}, {1, 1, 3, 1}, {3, 3, 3, 1}};
+  const auto f = crm::try_fit_bg_nbd(rows, {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(f);
+  CHECK(f->boundary.where == crm::fit_boundary::a_and_b_to_zero);
+  CHECK(f->log_likelihood > -7.1649251968 - 1e-7);
+  CHECK(f->log_likelihood < -7.1649251968 + 1e-7);
+  CHECK(f->params.r == Approx(4.52536699).epsilon(1e-3));
+  CHECK(f->params.a / (f->params.a + f->params.b) == Approx(0.20584301).epsilon(1e-3));
+  const auto e = crm::try_fit_bg_nbd(rows);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().field == std::string("a"));
+  CHECK(std::string(e.error().detail).find("the boundary a, b -> 0") != std::string::npos);
+}

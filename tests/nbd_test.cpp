@@ -201,9 +201,10 @@ TEST_CASE("the BG/NBD boundary report carries the nested NBD's covariance and it
 
 TEST_CASE("boundary reports on data generated without drop-out: the NBD limit of every model", "[models][nbd]") {
   const double r = 0.8, alpha = 8.0;
-  // Seeds whose BG/NBD likelihood is maximised at a -> 0 (under no drop-out about half of the data
-  // sets are: that is the 0.5 chi2_0 of the mixture; seed 4 has an interior maximum, a = 0.0135).
-  for (const std::uint64_t seed : {1ULL, 2ULL, 6ULL}) {
+  // Seeds whose BG/NBD likelihood is maximised at a -> 0 (SciPy, L-BFGS-B from 6 starts on the same rows, no point
+  // more likely than the NBD: seed 6 -20353.8468677, seed 9 -20606.6209270 against the NBD's -20353.8468575 and
+  // -20606.6208765). Seeds 1 and 2 were here until 2026-12-06, when the fit stopped at a -> 0 for them too: below.
+  for (const std::uint64_t seed : {6ULL, 9ULL}) {
     CAPTURE(seed);
     const auto rows = nbd_customers(r, alpha, 2000, seed);
     const auto nbd = crm::fit_nbd(rows);
@@ -227,10 +228,10 @@ TEST_CASE("boundary reports on data generated without drop-out: the NBD limit of
     CHECK(bg->boundary.lr_statistic == 0.0);
     CHECK(bg->boundary.lr_p_value == 1.0);
 
+    // the modified BG/NBD: at least as likely as its own NBD limit (seed 6: interior, seed 9: a, b -> 0)
     const auto mbg = crm::try_fit_modified_bg_nbd(rows, reporting());
     REQUIRE(mbg);
-    CHECK(mbg->boundary.where == crm::fit_boundary::a_to_zero);
-    CHECK(mbg->boundary.nested_r == nbd.params.r);
+    CHECK(mbg->log_likelihood >= nbd.log_likelihood - 1e-6);
 
     // Pareto/NBD: the death rate vanishes (beta -> infinity); named by default, reported on request.
     const auto pr = crm::try_fit_pareto_nbd(rows);
@@ -248,6 +249,23 @@ TEST_CASE("boundary reports on data generated without drop-out: the NBD limit of
     CHECK(p->log_likelihood == Approx(nbd.log_likelihood).epsilon(1e-6));
     CHECK(p->boundary.lr_statistic == 0.0);
     CHECK(p->boundary.lr_p_value == 1.0);
+  }
+  // Seeds 1 and 2: the fit stopped at a -> 0 (the NBD's ln L, -21403.4806815 and -21164.5672097) and reported it
+  // until 2026-12-06; it now starts again toward the other boundaries. SciPy on the same rows: seed 1's maximum is
+  // interior, ln L -21403.368107472677 at (r, alpha, a, b) = (0.838266, 8.18011, 0.00104251, 0.237905); seed 2's
+  // supremum is on a, b -> 0, -21164.307759529573 at (0.742434, 7.15975, 7.2e-7, 9.9e-5) (L-BFGS-B stops short of
+  // the limit: the library's point there is 1.3e-4 nats above it).
+  {
+    const auto one = crm::try_fit_bg_nbd(nbd_customers(r, alpha, 2000, 1), reporting());
+    REQUIRE(one);
+    CHECK(one->boundary.where == crm::fit_boundary::none);
+    CHECK(std::abs(one->log_likelihood - -21403.368107472677) < 1e-6);
+    CHECK(one->params.a == Approx(0.00104251).epsilon(1e-3));
+    const auto two = crm::try_fit_bg_nbd(nbd_customers(r, alpha, 2000, 2), reporting());
+    REQUIRE(two);
+    CHECK(two->boundary.where == crm::fit_boundary::a_and_b_to_zero);
+    CHECK(two->log_likelihood >= -21164.307759529573 - 1e-6);
+    CHECK(two->log_likelihood < -21164.307759529573 + 1e-3);
   }
   // seed 4: no drop-out either, but the sample's maximum is interior
   const auto interior = crm::try_fit_bg_nbd(nbd_customers(r, alpha, 2000, 4), reporting());
