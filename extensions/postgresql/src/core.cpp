@@ -1196,23 +1196,26 @@ bool bg_bb_rows(const state_base* st, std::vector<crm::discrete_row<double>>& ro
 // free (the spend model refuses an average spend of 0 after repeat purchases: nothing is left out unsaid).
 bool clv_base_rows(const state_base* st, crm::rows_with_spend<double>& out, crm_pg_error* err) {
   return visit_money<crm::rfm_accumulator, CRM_PG_RFM>(st, "an RFM state", err, [&](const auto& a) {
-    if (const auto free = a.zero_spend_repeaters(); free > 0) {
+    const auto summary = a.rows();  // one walk of the state (zero_spend_repeaters() would be a second)
+    std::vector<crm::rfm_row<double>> rows;
+    std::vector<double> spends;
+    rows.reserve(summary.size());
+    spends.reserve(summary.size());
+    std::size_t free = 0;
+    for (const auto& c : summary) {
+      check_cancel(rows.size());
+      const double spend = static_cast<double>(c.monetary_value);
+      free += c.frequency > 0 && !(spend > 0);
+      rows.push_back({static_cast<double>(c.frequency), static_cast<double>(c.recency), static_cast<double>(c.age), 1.0});
+      spends.push_back(c.frequency > 0 ? spend : 0.0);
+    }
+    if (free > 0) {
       constexpr const char* metric = "crm::customer_lifetime_value: ";
       set_error(err, CRM_PG_BAD_INPUT,
                 std::string(metric) + "monetary_value is out of range (" + std::to_string(free) +
                     " repeat customers of the state made only free repeat purchases: an average spend of 0, which the spend model refuses)");
       err->prefix = static_cast<int>(std::strlen(metric));
       return false;
-    }
-    const auto summary = a.rows();
-    std::vector<crm::rfm_row<double>> rows;
-    std::vector<double> spends;
-    rows.reserve(summary.size());
-    spends.reserve(summary.size());
-    for (const auto& c : summary) {
-      check_cancel(rows.size());
-      rows.push_back({static_cast<double>(c.frequency), static_cast<double>(c.recency), static_cast<double>(c.age), 1.0});
-      spends.push_back(c.frequency > 0 ? static_cast<double>(c.monetary_value) : 0.0);
     }
     auto merged = crm::try_compress(std::span<const crm::rfm_row<double>>(rows), std::span<const double>(spends));
     if (!merged) return set_error(err, merged.error()), false;
