@@ -281,6 +281,79 @@ TEST_CASE("boundary reports on data generated without drop-out: the NBD limit of
   CHECK(std::string(fit->boundary.description).empty());
 }
 
+TEST_CASE("the whole drop-out boundary at zero: its limit fitted, local maxima left, the Hessian failure named", "[models][nbd]") {
+  // scripts/bg_nbd_zero_limit_reference.py re-implements nbd_customers (std::mt19937_64 and the library's samplers) and
+  // fits, with SciPy's L-BFGS-B, the limit at a, b -> 0 (r, alpha and the share pi whose drop-out probability is 1)
+  // and the full 4-parameter likelihood from 16 starts. Same rows: the sums it prints.
+  struct sums {
+    std::uint64_t seed;
+    double x, tx, T;
+  };
+  for (const sums& s : {sums{10, 7072, 38172.47636459455, 69966.65532201207}, sums{12, 7161, 38506.451518531365, 70083.221012813956},
+                        sums{13, 7062, 37797.944777182493, 69880.079300267651}, sums{18, 7162, 38078.951746114508, 70114.329491863667},
+                        sums{22, 6937, 37743.502634823657, 70144.24864264694}}) {
+    CAPTURE(s.seed);
+    double x = 0, tx = 0, age = 0;
+    for (const row& c : nbd_customers(0.8, 8.0, 2000, s.seed)) x += c.frequency, tx += c.recency, age += c.age;
+    CHECK(x == s.x);
+    CHECK(tx == Approx(s.tx).epsilon(1e-13));
+    CHECK(age == Approx(s.T).epsilon(1e-13));
+  }
+  // BG/NBD, seed 13: the fit stopped at a = 0.0046, b = 32.5 with a Hessian not positive definite and was refused
+  // ("the Hessian of the log-likelihood is not positive definite at the optimum") until 2026-12-06. SciPy: the
+  // limit at a, b -> 0 is 0.62 nats more likely, -21207.456343806160 at r = 0.823031, alpha = 8.068428, pi =
+  // 0.0110834, and no point of the full model is more likely (best of 16 starts -21207.456360148186, on its way there).
+  const auto thirteen = nbd_customers(0.8, 8.0, 2000, 13);
+  const auto refused = crm::try_fit_bg_nbd(thirteen);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == crm::errc::not_identifiable);
+  CHECK(std::string(refused.error().detail).find("a, b -> 0") != std::string::npos);
+  const auto b13 = crm::try_fit_bg_nbd(thirteen, reporting());
+  REQUIRE(b13);
+  CHECK(b13->boundary.where == crm::fit_boundary::a_and_b_to_zero);
+  CHECK(std::abs(b13->log_likelihood - -21207.456343806160) < 1e-5);
+  CHECK(b13->params.r == Approx(0.823031).epsilon(1e-5));
+  CHECK(b13->params.alpha == Approx(8.068428).epsilon(1e-5));
+  CHECK(b13->params.a / (b13->params.a + b13->params.b) == Approx(0.0110834).epsilon(1e-3));
+  CHECK(b13->params.a < 1e-5);
+  CHECK(b13->params.b < 1e-5);
+  REQUIRE(b13->boundary.nested_fitted);
+  CHECK(b13->boundary.lr_statistic == Approx(2 * (b13->log_likelihood - b13->boundary.nested_log_likelihood)).epsilon(1e-9));
+  // BG/NBD, seed 12: named a -> 0 (the NBD, -21255.9035326) until 2026-12-06; SciPy's limit at a, b -> 0 is
+  // -21255.900919890315 at r = 0.776570, alpha = 7.589147, pi = 0.000708561 (the library's point is 2e-6 nats below,
+  // pi = 0.00069: ln L is that flat in pi), the full model's best -21255.902363743022.
+  const auto b12 = crm::try_fit_bg_nbd(nbd_customers(0.8, 8.0, 2000, 12), reporting());
+  REQUIRE(b12);
+  CHECK(b12->boundary.where == crm::fit_boundary::a_and_b_to_zero);
+  CHECK(std::abs(b12->log_likelihood - -21255.900919890315) < 1e-5);
+  CHECK(b12->log_likelihood > -21255.9035326 + 1e-3);
+  // The modified BG/NBD: its fit stopped at local maxima (seeds 10 and 18: interior points 1.10 and 1.11 nats below
+  // the maximum), was refused (seed 13, the Hessian) or named the ridge at infinity (seed 22: 0.079 nats below). In
+  // each the limit at zero is more likely than where the fit stopped, and the optimizer started again from that limit
+  // inward finds SciPy's best point of the full model (an interior maximum, above the limit).
+  struct interior {
+    std::uint64_t seed;
+    double ll, r, alpha, a, b, limit;
+  };
+  for (const interior& m : {interior{10, -21266.770476283666, 0.971447, 8.949955, 0.00854905, 0.140882, -21267.500971202535},
+                            interior{13, -21207.873786132026, 0.864047, 8.318241, 0.00533724, 0.262257, -21208.050875721594},
+                            interior{18, -21314.799423366072, 0.912081, 8.329993, 0.00428737, 0.0690363, -21315.072768854119},
+                            interior{22, -20896.503849927009, 0.831028, 8.218710, 0.00136199, 0.075333, -20896.519029572781}}) {
+    CAPTURE(m.seed);
+    const auto f = crm::try_fit_modified_bg_nbd(nbd_customers(0.8, 8.0, 2000, m.seed));
+    REQUIRE(f);
+    CHECK(f->boundary.where == crm::fit_boundary::none);
+    CHECK(f->report.converged);
+    CHECK(std::abs(f->log_likelihood - m.ll) < 1e-6);
+    CHECK(f->log_likelihood > m.limit);
+    CHECK(f->params.r == Approx(m.r).epsilon(1e-4));
+    CHECK(f->params.alpha == Approx(m.alpha).epsilon(1e-4));
+    CHECK(f->params.a == Approx(m.a).epsilon(1e-3));
+    CHECK(f->params.b == Approx(m.b).epsilon(1e-3));
+    CHECK(std::isfinite(f->standard_errors.a));
+  }
+}
+
 TEST_CASE("fit_nbd: counts no more dispersed than a Poisson's have no NBD estimate, and the models name the corner with the Poisson", "[models][nbd]") {
   // Before 2026-12-06 fit_nbd returned r = 1.2e7, alpha = 1.2e8 (standard errors 8e7, 8e8) on these 50 customers,
   // and BG/NBD's and Pareto/NBD's NBD limit reported it as the nested estimate. The supremum is the Poisson at

@@ -560,6 +560,126 @@ inline constexpr double bgnbd_ridge_check_scale = 1e2;
 /// Where a BG/NBD-family fit that stopped on a drop-out boundary starts again (a, b; r and alpha as at the first
 /// start): toward a, b -> 0, a -> 0 and b -> 0.
 inline constexpr std::array<vec<2>, 3> bgnbd_boundary_restarts{{{1e-3, 1e-3}, {1e-3, 1.0}, {1.0, 1e-3}}};
+
+/// The supremum of a BG/NBD-family likelihood over its whole drop-out boundary at zero (a -> 0, b -> 0, or
+/// both), found as a fit of the limit itself rather than by running the 4-parameter optimizer into it.
+/// There Beta(a, b) tends to pi delta_1 + (1 - pi) delta_0 (pi = lim a/(a+b), every drop-out probability
+/// 0 or 1), E[(1-p)^m] -> (1-pi) + pi [m = 0] and E[p (1-p)^(m-1)] -> pi [m = 1], so with m = x + Shift
+/// (FHL 2005 eq. 6; Batislam et al. 2007) the likelihood of a customer tends to
+///   A_T (m = 0),  (1 - pi) A_T + pi A_tx (m = 1),  (1 - pi) A_T (m >= 2),
+///   A_s = Gamma(r+x) alpha^r / (Gamma(r) (alpha+s)^(r+x)).
+/// pi = 0 is the NBD (the a -> 0 face), pi = 1 the b -> 0 face, 0 < pi < 1 the corner a, b -> 0: the
+/// three faces the optimizer may run to are one family with three parameters. For fixed (r, alpha), ln L
+/// is concave in pi, maximised where sum_{m=1} w (rho-1)/(1 + pi (rho-1)) = W_{m>=2}/(1 - pi), rho =
+/// A_tx/A_T = ((alpha+T)/(alpha+tx))^(r+x) >= 1 (Newton's method kept in a shrinking bracket); (r, alpha) are
+/// fitted on that profile (its gradient is the partial one at the best pi). The best pi is 1 only when
+/// nobody has m >= 2. Errors: those of the 2-parameter fit (not_converged, not_identifiable, interrupted).
+struct bgnbd_zero_limit {
+  double r = 0, alpha = 0, pi = 0, log_likelihood = 0;
+  convergence report;
+};
+template <std::floating_point T, int Shift>
+[[nodiscard]] result<bgnbd_zero_limit> fit_bgnbd_zero_limit(const grouped_rfm<T>& d, const fit_options& opt, const vec<2>& start,
+                                                            const char* model, convergence* last_report = nullptr) {
+  const T k = static_cast<T>(Shift);
+  double pi_best = 0;
+  // the rows with m = 1 (their index) and the weight of those with m >= 2; per evaluation: log(alpha + T) per
+  // distinct age, and q = rho - 1 per m = 1 row
+  std::vector<std::size_t> ones;
+  T more = 0;
+  for (const auto& g : d.groups)
+    for (std::size_t i = g.begin; i < g.end; ++i) {
+      if (g.x + k == T(1)) ones.push_back(i);
+      if (g.x + k >= T(2)) more += d.weight[i];
+    }
+  std::vector<T> log_age(d.ages.size()), inv_age(d.ages.size()), q(ones.size()), log_rho(ones.size()), log_tx(ones.size());
+  const T x1 = T(1) - k;  // the frequency of the m = 1 rows
+  // -ln L of the limit at (r, alpha) with pi at its best for them (kept in pi_best), and the gradient
+  const auto profile = [&](const vec<2>& th, vec<2>& grad) -> double {
+    const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]);
+    const T log_alpha = std::log(alpha), dg_r = digamma(r), lg_r = log_gamma(r);
+    for (std::size_t j = 0; j < d.ages.size(); ++j) log_age[j] = std::log(alpha + d.ages[j]), inv_age[j] = T(1) / (alpha + d.ages[j]);
+    T ll = 0, gr = 0, galpha = 0;
+    for (const auto& g : d.groups) {
+      const T x = g.x;
+      const T a1 = log_gamma(r + x) - lg_r + r * log_alpha, d1_r = digamma(r + x) - dg_r + log_alpha;
+      T sw = 0, s_age = 0, s_inv = 0;
+      for (std::size_t i = g.begin; i < g.end; ++i) {
+        const T w = d.weight[i];
+        sw += w, s_age += w * log_age[d.age_index[i]], s_inv += w * inv_age[d.age_index[i]];
+      }
+      ll += sw * a1 - (r + x) * s_age;
+      gr += sw * d1_r - s_age;
+      galpha += sw * r / alpha - (r + x) * s_inv;
+    }
+    // the best pi: 0 when its slope at 0, sum_{m=1} w q - W_{m>=2}, is not positive; 1 when nobody has m >= 2;
+    // else the root of the slope (decreasing), by Newton's method kept inside a shrinking bracket
+    T lead = 0;
+    for (std::size_t j = 0; j < ones.size(); ++j) {
+      const std::size_t i = ones[j];
+      log_tx[j] = std::log(alpha + d.recency[i]);
+      log_rho[j] = (r + x1) * (log_age[d.age_index[i]] - log_tx[j]);
+      q[j] = std::expm1(log_rho[j]);
+      lead += d.weight[ones[j]] * q[j];
+    }
+    T pi = 0;
+    if (lead - more > T(0) && std::isfinite(lead)) {
+      if (more == T(0)) {
+        pi = 1;
+      } else {
+        T lo = 0, hi = 1;
+        pi = pi_best > 0.0 && pi_best < 1.0 ? static_cast<T>(pi_best) : T(0.5);  // (the last evaluation's: close)
+        for (int it = 0; it < 200; ++it) {
+          T sl = -more / (T(1) - pi), dsl = -more / ((T(1) - pi) * (T(1) - pi));
+          for (std::size_t j = 0; j < ones.size(); ++j) {
+            const T v = q[j] / (T(1) + pi * q[j]);
+            sl += d.weight[ones[j]] * v, dsl -= d.weight[ones[j]] * v * v;
+          }
+          (sl > T(0) ? lo : hi) = pi;
+          T next = pi - sl / dsl;
+          if (!(next > lo && next < hi)) next = lo + (hi - lo) / 2;
+          if (next == pi || hi - lo <= std::numeric_limits<T>::epsilon() * hi) break;
+          pi = next;
+        }
+      }
+    }
+    if (pi > T(0)) {
+      for (std::size_t j = 0; j < ones.size(); ++j) {
+        const std::size_t i = ones[j];
+        const T w = d.weight[i], l_age = log_age[d.age_index[i]], l_tx = log_tx[j];
+        // log((1 - pi) + pi rho) and the share of the second term, pi rho / ((1 - pi) + pi rho)
+        const log_sum_weights<T> sh = pi < T(1) ? log_add_exp_weights(std::log1p(-pi), std::log(pi) + log_rho[j])
+                                                : log_sum_weights<T>{log_rho[j], T(0), T(1)};
+        ll += w * sh.log_sum;
+        gr += w * sh.second * (l_age - l_tx);
+        galpha += w * sh.second * (r + x1) * (inv_age[d.age_index[i]] - T(1) / (alpha + d.recency[i]));
+      }
+      if (more > T(0)) ll += more * std::log1p(-pi);
+    }
+    pi_best = static_cast<double>(pi);
+    grad = {-static_cast<double>(gr), -static_cast<double>(galpha)};
+    const double v = -static_cast<double>(ll);
+    return std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
+  };
+  const result<positive_fit<2>> f = fit_positive<2>(profile, start, static_cast<double>(d.customers),
+                                                    opt.interrupt_only(), model, nullptr, last_report, {false, true});
+  if (!f) return f.error();
+  vec<2> g{};
+  bgnbd_zero_limit out;
+  out.log_likelihood = -profile(f->theta, g);  // (sets pi_best at the optimum)
+  out.r = f->theta[0], out.alpha = f->theta[1], out.pi = pi_best, out.report = f->report;
+  if (!std::isfinite(out.log_likelihood)) return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
+  return out;
+}
+/// The point of the 4-parameter model that stands for a limit of fit_bgnbd_zero_limit in a boundary report
+/// (a, b below the 1e-5 that names a boundary): pi = 0 as a = 1e-12, b = 1 (the NBD), pi = 1 as a = 1,
+/// b = 1e-12, else a = pi 1e-10, b = (1 - pi) 1e-10.
+[[nodiscard]] inline vec<4> bgnbd_zero_limit_point(const bgnbd_zero_limit& z) noexcept {
+  constexpr double s = 1e-10;
+  if (!(z.pi > 1e-280)) return {z.r, z.alpha, 1e-12, 1.0};
+  if (!(z.pi < 1.0)) return {z.r, z.alpha, 1.0, 1e-12};
+  return {z.r, z.alpha, z.pi * s, (1.0 - z.pi) * s};
+}
 /// Shared fit of the BG/NBD family.
 template <std::floating_point T, int Shift, class Model>
 [[nodiscard]] result<fit_result<Model>> fit_bgnbd_family(std::span<const rfm_row<T>> rows, const fit_options& opt,
@@ -638,18 +758,91 @@ template <std::floating_point T, int Shift, class Model>
     else if (improved) f = boundary(best_at), last = best_last;  // that boundary's error; sets where and at
     else where = first_where, at = first_at, last = first_last;
   }
+  // The whole drop-out boundary at zero, fitted as its own limit (fit_bgnbd_zero_limit: r, alpha and the share
+  // pi of customers whose drop-out probability is 1). The restarts above are not exhaustive: on 2000 customers
+  // generated without drop-out (tests/nbd_test.cpp, seed 13) the fit stopped at a = 0.0046, b = 32.5 with a
+  // Hessian not positive definite and was refused, 0.62 nats below a, b -> 0; on seed 12 it named a -> 0, 0.0026
+  // nats below a, b -> 0 (SciPy, scripts/bg_nbd_zero_limit_reference.py). The limit's supremum replaces
+  // - a boundary the optimizer ran to (it is that face's supremum, and names the face: a -> 0 when pi = 0,
+  //   b -> 0 when pi = 1, both otherwise);
+  // - a failed fit's point, when more likely by max(1e-4, 1e-9 |ln L|) nats (unless the homogeneous ridge is
+  //   more likely still: named below), and that ridge itself when more likely by as much;
+  // - a converged interior fit, when more likely by as much (a local maximum only);
+  // each time after a search inward from the limit (below) found no interior maximum more likely than it.
+  bool have_zero = false, zero_named = false;
+  bgnbd_zero_limit zero{};
+  vec<4> zero_at{};
+  if (opt.penalizer == 0.0 && last.reason != stop_reason::interrupted && (f || f.error().code != errc::not_finite)) {
+    convergence zr{};
+    // (from the fit's r and alpha when it converged: the limit's are near them and the search is shorter)
+    const vec<2> from = f && f->theta[0] < purchase_ridge_check_r ? vec<2>{f->theta[0], f->theta[1]} : vec<2>{start[0], start[1]};
+    result<bgnbd_zero_limit> z = fit_bgnbd_zero_limit<T, Shift>(d, opt, from, model, &zr);
+    if (zr.reason == stop_reason::interrupted) return z.error();
+    if (z) have_zero = true, zero = *z, zero_at = bgnbd_zero_limit_point(zero);
+  }
+  const double zero_gain = std::max(1e-4, 1e-9 * std::abs(zero.log_likelihood));
+  // A point below the limit's supremum is not the maximum; one may still lie inside, near that face (the
+  // modified BG/NBD on seeds 10, 13 and 18: an interior maximum 0.18 to 1.1 nats above the limit, with a
+  // = 0.004-0.009, b = 0.07-0.26): the optimizer starts again from the limit, a = pi s and b = (1 - pi) s
+  // for s = 1, 0.1, 0.01, and a fit that converges more likely than the limit is the maximum.
+  bool inward_interrupted = false;
+  const auto inward = [&]() -> result<positive_fit<4>> {
+    result<positive_fit<4>> best = error_info{errc::not_converged, model, "parameters"};
+    const double pi = std::min(std::max(zero.pi, 1e-6), 1.0 - 1e-6);
+    for (const double sc : {1.0, 0.1, 0.01}) {
+      convergence again{};
+      const fit_boundary keep_where = where;
+      const vec<4> keep_at = at;
+      result<positive_fit<4>> f2 = fit_positive<4>(nll, {zero.r, zero.alpha, pi * sc, (1.0 - pi) * sc}, static_cast<double>(d.customers), opt,
+                                                   model, boundary, &again, {false, true, false, false});
+      where = keep_where, at = keep_at;  // (the boundary callback of a failed restart changes nothing)
+      if (again.reason == stop_reason::interrupted) return inward_interrupted = true, f2.error();
+      if (f2 && !f2->unit_rescued && f2->log_likelihood > zero.log_likelihood + zero_gain && (!best || f2->log_likelihood > best->log_likelihood))
+        best = std::move(f2);
+    }
+    return best;
+  };
+  // (a fit stopped by fit_options::max_iterations inside keeps that error: the caller capped the search)
+  if (!f && have_zero && (where != fit_boundary::none || last.reason != stop_reason::max_iterations)) {
+    vec<4> g{};
+    const double here = -nll(at, g);
+    const double tol = 1e-9 * std::max(1.0, std::abs(zero.log_likelihood));
+    const bool better = where != fit_boundary::none ? !(zero.log_likelihood < here - tol) : !(zero.log_likelihood <= here + zero_gain);
+    bool ridge_better = false;
+    if (better && where == fit_boundary::none) {
+      const auto h = fit_homogeneous_bgnbd<T, Shift>(rows, opt.interrupt_only(), model);
+      ridge_better = h && h->fit.log_likelihood > zero.log_likelihood + tol;
+    }
+    if (better && !ridge_better) {
+      result<positive_fit<4>> f2 = inward();
+      if (inward_interrupted) return f2.error();
+      if (f2) f = std::move(f2), last = f->report, where = fit_boundary::none;
+      else f = boundary(zero_at), last = zero.report, zero_named = true;  // sets where and at
+    }
+  }
   const auto make = [](const vec<4>& v) {
     return Model{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
   if (ran_along_purchase_ridge(!f, at, last, opt)) return purchase_ridge_error(model, where == fit_boundary::a_to_zero);
   if (!f && where != fit_boundary::none && opt.on_boundary == boundary_policy::report) {
     vec<4> g{};
-    return boundary_fit_result<Model, T>(at, -nll(at, g), rows, static_cast<double>(d.customers), last, where, make);
+    return boundary_fit_result<Model, T>(at, zero_named ? zero.log_likelihood : -nll(at, g), rows, static_cast<double>(d.customers), last,
+                                         where, make);
   }
+  // The limit at zero is more likely than the point the fit would name: a fit inward from it, or the limit.
+  const auto zero_wins = [&]() -> result<fit_result<Model>> {
+    result<positive_fit<4>> f2 = inward();
+    if (inward_interrupted) return f2.error();
+    if (f2) return to_fit_result<Model>(*f2, make);
+    const error_info e = boundary(zero_at);  // sets where and at
+    if (opt.on_boundary == boundary_policy::error) return e;
+    return boundary_fit_result<Model, T>(at, zero.log_likelihood, rows, static_cast<double>(d.customers), zero.report, where, make);
+  };
   // The ridge at infinity named: the error under boundary_policy::error, else the fit's point and ln L
-  // with the homogeneous model as the nested one.
+  // with the homogeneous model as the nested one (unless the limit at zero is more likely).
   const auto name_ridge = [&](const vec<4>& theta, double ll, const convergence& report,
                               const auto& h) -> result<fit_result<Model>> {
+    if (have_zero && zero.log_likelihood > std::max(ll, static_cast<double>(h->fit.log_likelihood)) + zero_gain) return zero_wins();
     if (opt.on_boundary == boundary_policy::error)
       return error_info{errc::not_identifiable, model, "a",
                         "the likelihood is maximised on the boundary a, b -> infinity with a/(a+b) fixed: every customer has "
@@ -727,6 +920,7 @@ template <std::floating_point T, int Shift, class Model>
   }
   if (opt.penalizer == 0.0)
     if (const error_info e = purchase_rate_ridge(nll, f->theta, f->log_likelihood, model)) return e;
+  if (have_zero && zero.log_likelihood > f->log_likelihood + zero_gain) return zero_wins();  // an interior local maximum only
   return to_fit_result<Model>(*f, make);
 }
 
@@ -826,7 +1020,10 @@ struct bg_nbd {
  * field "a" or "b", detail "... boundary a, b -> 0 ...", "a -> 0" (the NBD limit) or "b -> 0"), or,
  * with fit_options::on_boundary = boundary_policy::report, the result says so in its `boundary`
  * member: which boundary, the nested NBD fit (r, alpha, standard errors, ln L) and the
- * likelihood-ratio test against it (crm::boundary_report). The boundary at infinity (a, b -> infinity,
+ * likelihood-ratio test against it (crm::boundary_report). An unpenalized fit also fits that boundary's
+ * limit (r, alpha and the share pi whose drop-out probability is 1) and names it, or searches inward
+ * from it, when it is more likely than where the optimizer stopped (docs/models.md, "The whole boundary
+ * at zero"). The boundary at infinity (a, b -> infinity,
  * a/(a+b) = p: homogeneous drop-out, field "a") likewise, with the homogeneous model as the nested one;
  * it is compared after a failed fit and after a converged one whose stop certified no stationary point
  * or with a + b >= 100 (docs/models.md, "The boundary at infinity").
