@@ -16,11 +16,22 @@
 #   A(x, t) = Gamma(r + x)/Gamma(r) alpha^r/(alpha + t)^(r + x);
 # and the best point of the full 4-parameter likelihood from a grid of starts (L-BFGS-B on log parameters in
 # [-30, 30]), for comparison: where the limit is the supremum the full fit only approaches it.
+#
+# Pareto/NBD (tests/pareto_nbd_test.cpp, and tests/nbd_test.cpp for seeds 6 and 9 of nbd_customers, where the corner
+# is more likely than the NBD too): zi_customers(0.8, 8.0, 0.3, 2000, seed), the same NBD customers of whom
+# each makes no purchase at all with probability 0.3 (one more uniform draw per customer, after the age). As s,
+# beta -> 0 with s ln(1/beta) -> kappa, Gamma(s, beta) tends to (1 - pi) delta_0 + pi delta_inf, pi = 1 - e^-kappa,
+# and each customer's likelihood to (1 - pi) A(x, T) + pi [x = 0]: the modified BG/NBD's limit above (m = x + 1).
+# Printed: that limit's supremum, and the Pareto/NBD likelihood at its (r, alpha) with s = 0.1, 0.02, 0.01 and
+# beta = e^(-kappa/s), from the integral form L = A(x, T) (beta/(beta+T))^s + int_{t_x}^T s beta^s (beta+tau)^-(s+1)
+# A(x, tau) dtau (lambda integrated out; scipy.integrate.quad over u = ln(beta + tau)), approaching it from below;
+# and, on zero-inflated seed 4, a point near the corner more likely than the limit.
 # Run: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/bg_nbd_zero_limit_reference.py
 import itertools
 import math
 
 import numpy as np
+from scipy.integrate import quad
 from scipy.optimize import minimize
 from scipy.special import betaln, expit, gammaln
 
@@ -92,14 +103,17 @@ def draw_gamma(g, shape, rate):
             return d * v / rate
 
 
-def nbd_customers(r, alpha, n, seed, first=30.0, last=40.0):
+def nbd_customers(r, alpha, n, seed, first=30.0, last=40.0, none_share=None):
+    """The tests' generators: nbd_customers (tests/nbd_test.cpp) and, with none_share, zero_inflated_customers
+    (tests/pareto_nbd_test.cpp: one more uniform draw per customer, after the age; below none_share, no purchase)."""
     g = MT19937_64(seed)
     out = []
     for _ in range(n):
         lam = draw_gamma(g, r, alpha)
         age = first + (last - first) * uniform01(g)
+        dead = none_share is not None and uniform01(g) < none_share
         t = latest = x = 0.0
-        while True:
+        while not dead:
             t += draw_exponential(g, lam)
             if t > age:
                 break
@@ -107,6 +121,27 @@ def nbd_customers(r, alpha, n, seed, first=30.0, last=40.0):
             latest = t
         out.append((x, latest, age))
     return np.array(out)
+
+
+def zi_customers(r, alpha, pi, n, seed):
+    return nbd_customers(r, alpha, n, seed, none_share=pi)
+
+
+def pareto_ll(r, alpha, s, beta, rows):
+    """Pareto/NBD ln L from its integral form, the death time tau as u = ln(beta + tau) (smooth for beta -> 0)."""
+    total = 0.0
+    lb = math.log(beta)
+    for x, tx, T in rows:
+        c = gammaln(r + x) - gammaln(r) + r * math.log(alpha)
+
+        def a(tau):
+            return math.exp(c - (r + x) * math.log(alpha + tau))
+        alive = a(T) * math.exp(s * (lb - math.log(beta + T)))
+        # s beta^s (beta + tau)^-(s+1) dtau = s e^(s (ln beta - u)) du
+        died, _ = quad(lambda u: s * math.exp(s * (lb - u)) * a(max(math.exp(u) - beta, 0.0)), math.log(beta + tx),
+                       math.log(beta + T), limit=400, epsabs=0.0, epsrel=1e-12)
+        total += math.log(alive + died)
+    return total
 
 
 def log_a(r, alpha, x, t):
@@ -161,5 +196,32 @@ def main():
               f"b = {b:.6g}")
 
 
+def pareto_main():
+    for kind, seed in (("zero-inflated", 1), ("zero-inflated", 2), ("nbd", 6), ("nbd", 9)):
+        rows = zi_customers(0.8, 8.0, 0.3, 2000, seed) if kind == "zero-inflated" else nbd_customers(0.8, 8.0, 2000, seed)
+        print(f"Pareto/NBD, {kind} seed {seed}: sum x = {rows[:, 0].sum():.17g}, sum t_x = {rows[:, 1].sum():.17g}, "
+              f"sum T = {rows[:, 2].sum():.17g}")
+        z = best_of(lambda u: zero_limit(u, rows, 1), [[0.0, 2.0, p] for p in (-4.0, 0.0, 4.0)], [(-10, 10), (-10, 10), (-40, 40)])
+        r, alpha = np.exp(z.x[:2])
+        pi = expit(z.x[2])
+        print(f"  corner s, beta -> 0: ln L = {-z.fun:.12f} at r = {r:.6f}, alpha = {alpha:.6f}, pi = {pi:.6g}")
+        kappa = -math.log1p(-pi)
+        if kind == "nbd":  # the NBD (pi = 0) for comparison
+            n = best_of(lambda u: np.sum(log_a(np.exp(u[0]), np.exp(u[1]), rows[:, 0], rows[:, 2])), [[0.0, 2.0]],
+                        [(-10, 10), (-10, 10)])
+            print(f"  the NBD: ln L = {-n.fun:.12f}")
+            continue
+        for s in (0.1, 0.02, 0.01):
+            print(f"  Pareto/NBD at s = {s}, beta = e^(-kappa/s) = {math.exp(-kappa / s):.6g}: ln L = "
+                  f"{pareto_ll(r, alpha, s, math.exp(-kappa / s), rows):.8f}")
+    # zero-inflated seed 4: the point near the corner where the library's fit stops at its work bound is more likely
+    # than the corner's limit
+    rows = zi_customers(0.8, 8.0, 0.3, 2000, 4)
+    z = best_of(lambda u: zero_limit(u, rows, 1), [[0.0, 2.0, p] for p in (-4.0, 0.0, 4.0)], [(-10, 10), (-10, 10), (-40, 40)])
+    print(f"Pareto/NBD, zero-inflated seed 4: corner s, beta -> 0: ln L = {-z.fun:.12f}; Pareto/NBD at (r, alpha, s, beta) = "
+          f"(0.980048, 8.98557, 0.00142563, 1.74362e-126): ln L = {pareto_ll(0.980048, 8.98557, 0.00142563, 1.74362e-126, rows):.8f}")
+
+
 if __name__ == "__main__":
     main()
+    pareto_main()

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -1182,4 +1184,85 @@ TEST_CASE("fit_pareto_nbd: the purchase-rate ridge, r, alpha -> infinity, is no 
   const auto b = crm::try_fit_bg_nbd(rows);
   REQUIRE(b);
   CHECK(b->params.r < 2);
+}
+
+namespace {
+/// n NBD customers (lambda ~ Gamma(r, alpha), ages uniform in [30, 40]) of whom each makes no purchase at all with
+/// probability pi: the portable samplers, as scripts/bg_nbd_zero_limit_reference.py's zi_customers.
+std::vector<row> zero_inflated_customers(double r, double alpha, double pi, int n, std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::vector<row> out;
+  for (int i = 0; i < n; ++i) {
+    const double lambda = crm::detail::draw_gamma(g, r, alpha), age = 30.0 + 10.0 * crm::detail::uniform01(g);
+    const bool dead = crm::detail::uniform01(g) < pi;
+    double t = 0.0, latest = 0.0, x = 0.0;
+    while (!dead) {
+      t += crm::detail::draw_exponential(g, lambda);
+      if (t > age) break;
+      x += 1.0, latest = t;
+    }
+    out.push_back({x, latest, age});
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("fit_pareto_nbd: the corner s, beta -> 0 (a share dies at once: a zero-inflated NBD), against SciPy", "[models][pareto_nbd]") {
+  // scripts/bg_nbd_zero_limit_reference.py (pareto_main): the same rows (their sums), the supremum of the limit
+  // (1 - pi) A(x, T) + pi [x = 0] over (r, alpha, pi) by L-BFGS-B, and the Pareto/NBD likelihood at its (r, alpha),
+  // s = 0.01, beta = e^(-kappa/s) (kappa = -ln(1 - pi)) by scipy.integrate.quad over the death time. Until 2026-12-06
+  // the fit named beta -> infinity here, ln L -15778.784 (seed 1) and -14991.286 (seed 2): 18 and 15 nats below.
+  struct expected {
+    std::uint64_t seed;
+    double x, tx, T, ll, r, alpha, pi, at_001;
+  };
+  for (const expected& e : {expected{1, 5156, 26981.292577398319, 69932.445260538778, -15760.671482623584, 0.829179, 7.718240, 0.311017,
+                                     -15762.08677137},
+                            expected{2, 4836, 26296.740031283214, 69949.329620531964, -14976.028690391624, 0.772236, 7.601016, 0.317966,
+                                     -14979.49338101}}) {
+    CAPTURE(e.seed);
+    const auto rows = zero_inflated_customers(0.8, 8.0, 0.3, 2000, e.seed);
+    double x = 0, tx = 0, age = 0;
+    for (const row& c : rows) x += c.frequency, tx += c.recency, age += c.age;
+    CHECK(x == e.x);
+    CHECK(tx == Approx(e.tx).epsilon(1e-13));
+    CHECK(age == Approx(e.T).epsilon(1e-13));
+    // the Pareto/NBD likelihood on the way to the corner, below the limit (the library's, against the integral form)
+    const double kappa = -std::log1p(-e.pi);
+    const crm::pareto_nbd<double> near{e.r, e.alpha, 0.01, std::exp(-kappa / 0.01)};
+    double ll = 0;
+    for (const row& c : rows) ll += near.log_likelihood(c);
+    CHECK(ll == Approx(e.at_001).epsilon(1e-8));
+    CHECK(ll < e.ll);
+    // named by default ...
+    const auto refused = crm::try_fit_pareto_nbd(rows);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == crm::errc::not_identifiable);
+    CHECK(std::string(refused.error().field) == "s");
+    CHECK(std::string(refused.error().detail).find("s, beta -> 0") != std::string::npos);
+    // ... and reported on request: (r, alpha) of the limit, s = kappa/300 and beta = e^-300 a point on the way
+    crm::fit_options report;
+    report.on_boundary = crm::boundary_policy::report;
+    const auto f = crm::try_fit_pareto_nbd(rows, report);
+    REQUIRE(f);
+    CHECK(f->boundary.where == crm::fit_boundary::s_and_beta_to_zero);
+    CHECK(std::string(crm::to_string(f->boundary.where)) == "s_and_beta_to_zero");
+    CHECK(std::abs(f->log_likelihood - e.ll) < 1e-5);
+    CHECK(f->params.r == Approx(e.r).epsilon(1e-5));
+    CHECK(f->params.alpha == Approx(e.alpha).epsilon(1e-5));
+    CHECK(1.0 - std::exp(-300.0 * f->params.s) == Approx(e.pi).epsilon(1e-4));
+    CHECK(f->params.beta == std::exp(-300.0));
+    REQUIRE(f->boundary.nested_fitted);  // the NBD, pi = 0: the likelihood-ratio test of the share
+    CHECK(f->boundary.lr_statistic == Approx(2 * (f->log_likelihood - f->boundary.nested_log_likelihood)).epsilon(1e-9));
+    CHECK(f->boundary.lr_p_value < 1e-6);
+  }
+  // Not resolved (docs/models.md): on zero-inflated seed 4 the fit stops at its work bound near the corner, at a point
+  // more likely than the corner's limit (SciPy: -15749.36251734 there, the limit -15749.695251008034), so the limit is
+  // not named. The library's likelihood at that point agrees with the integral form.
+  const auto four = zero_inflated_customers(0.8, 8.0, 0.3, 2000, 4);
+  const crm::pareto_nbd<double> there{0.980048, 8.98557, 0.00142563, 1.74362e-126};
+  double ll4 = 0;
+  for (const row& c : four) ll4 += there.log_likelihood(c);
+  CHECK(ll4 == Approx(-15749.36251734).epsilon(1e-8));
+  CHECK(ll4 > -15749.695251008034);
 }

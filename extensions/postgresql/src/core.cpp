@@ -1077,6 +1077,8 @@ bool pareto_nbd_row(const crm::result<crm::fit_result<crm::pareto_nbd<double>>>&
       case B::beta_to_infinity: return fit_columns{{b.nested_r, b.nested_alpha, {}, inf}, nbd_ses, {0.0, {}}, b.nested_log_likelihood, true};
       case B::homogeneous_death_rate:
         return fit_columns{{b.nested_r, b.nested_alpha, inf, inf}, nbd_ses, {b.nested_dropout, b.nested_dropout_se}, b.nested_log_likelihood, true};
+      // the corner where a share 1 - e^(-300 s) dies at once: r, alpha of the limit, s = beta = 0, mu = Infinity
+      case B::s_and_beta_to_zero: return fit_columns{{m.r, m.alpha, 0.0, 0.0}, {{}, {}, {}, {}}, {inf, {}}, ll, b.nested_fitted};
       default: return std::nullopt;
     }
   }, out, err);
@@ -1317,7 +1319,7 @@ void spend_rows(const crm::spend_accumulator<T>& a, bool by_period, bool numeric
 
 // ---- the model of a prediction: the full one, or the nested one at the fit's boundary ------------
 // The last enumerator of crm::fit_boundary (the boundary names are looked up up to it).
-constexpr crm::fit_boundary last_boundary = crm::fit_boundary::bb_binomial;
+constexpr crm::fit_boundary last_boundary = crm::fit_boundary::s_and_beta_to_zero;
 // Columns k of a model composite all non-NULL (the first n).
 bool has(const crm_pg_model& m, unsigned n) { return (m.nulls & ((1u << n) - 1u)) == 0; }
 bool has_all(const crm_pg_model& m, std::initializer_list<int> cols) {
@@ -1382,7 +1384,7 @@ bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f,
   return with_model(m, "bg_nbd", {B::a_to_zero, B::homogeneous_dropout}, {B::b_to_zero, B::a_and_b_to_zero}, pick, is_null, out, err);
 }
 // The same for crm_pareto_nbd: Pareto/NBD, the NBD (s_to_zero, beta_to_infinity), the homogeneous
-// Pareto/NBD (homogeneous_death_rate).
+// Pareto/NBD (homogeneous_death_rate); s_and_beta_to_zero has none.
 template <class F, class Out>
 bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, Out& out) {
   using B = crm::fit_boundary;
@@ -1392,7 +1394,8 @@ bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&
       return has_all(m, {0, 1, 4}) ? std::optional(f(crm::homogeneous_pareto_nbd<double>{p[0], p[1], p[4]})) : std::nullopt;
     return has(m, 4) ? std::optional(f(crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
   };
-  return with_model(m, "pareto_nbd", {B::s_to_zero, B::beta_to_infinity, B::homogeneous_death_rate}, {}, pick, is_null, out, err);
+  return with_model(m, "pareto_nbd", {B::s_to_zero, B::beta_to_infinity, B::homogeneous_death_rate}, {B::s_and_beta_to_zero}, pick, is_null,
+                    out, err);
 }
 // The same for crm_gamma_gamma: Gamma-Gamma (p, q, gamma), or crm::gamma_gamma_nested at p_to_infinity
 // (shape q, scale) and q_to_infinity (shape p, scale).

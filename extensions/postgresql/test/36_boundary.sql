@@ -32,17 +32,26 @@ SELECT check_that(crm_bg_nbd_p_alive(m, 2, 30, 30) = 1 AND crm_bg_nbd_p_alive(m,
 -- the aggregate over a state and the fit of the RFM state agree
 SELECT check_that((crm_fit_bg_nbd(crm_fit_state(x, t_x, big_t))).boundary = 'a_to_zero', 'fit of a state') FROM nodrop;
 
--- Pareto/NBD on the same rows: beta -> infinity (mean death rate s/beta -> 0), the same NBD; s is
--- not identified there (NULL), mu = lim s/beta = 0
+-- Pareto/NBD on the same rows: beta -> infinity (the NBD) until 2026-12-06; the corner s, beta -> 0, where a share
+-- pi of the customers dies at once (a zero-inflated NBD, docs/models.md), is more likely: SciPy (L-BFGS-B on the
+-- limit's ln L over r, alpha, pi, as scripts/bg_nbd_zero_limit_reference.py's zero_limit with m = x + 1, on these
+-- 100 rows) ln L -869.6352390795 at r 7.0805283573, alpha 62.6144379076, pi 0.3238; the LR test against the
+-- NBD's -879.0012845051, 0.5 scipy.stats.chi2.sf(2 (-869.6352390795 + 879.0012845051), 1) = 7.521474063e-06.
+-- The row: s = beta = 0, mu Infinity, no standard errors; its predictions refuse (0A000: no nested model).
 CREATE TEMP TABLE pn AS SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM nodrop;
-SELECT check_that((m).boundary = 'beta_to_infinity' AND (m).s IS NULL AND (m).beta = 'Infinity' AND (m).mu = 0
-                  AND (m).se_s IS NULL AND (m).se_beta IS NULL AND (m).se_mu IS NULL
-                  AND abs((m).r / 0.8204208135 - 1) < 1e-5 AND abs((m).alpha / 10.4399465722 - 1) < 1e-5
-                  AND abs((m).log_likelihood - -879.0012845051) < 1e-8 AND (m).lr_p_value = 1,
-                  'Pareto/NBD at beta -> infinity: the NBD ' || (m)::text) FROM pn;
+SELECT check_that((m).boundary = 's_and_beta_to_zero' AND (m).s = 0 AND (m).beta = 0 AND (m).mu = 'Infinity'
+                  AND (m).se_s IS NULL AND (m).se_beta IS NULL AND (m).se_mu IS NULL AND (m).se_r IS NULL
+                  AND abs((m).r / 7.0805283573 - 1) < 1e-4 AND abs((m).alpha / 62.6144379076 - 1) < 1e-4
+                  AND abs((m).log_likelihood - -869.6352390795) < 1e-6 AND abs((m).lr_p_value / 7.521474063e-06 - 1) < 1e-5,
+                  'Pareto/NBD at s, beta -> 0: the zero-inflated NBD ' || (m)::text) FROM pn;
+SELECT check_error($$SELECT crm_pareto_nbd_p_alive(m, 2, 30, 30) FROM pn$$, '0A000');
+-- a row at beta -> infinity (the NBD of the BG/NBD fit above) predicts from the NBD
+CREATE TEMP TABLE pnb AS
+  SELECT ROW((b.m).r, (b.m).alpha, NULL, 'Infinity', (b.m).se_r, (b.m).se_alpha, NULL, NULL, (b.m).log_likelihood,
+             (b.m).customers, (b.m).iterations, 'beta_to_infinity', 0, NULL, 0, 1, (b.m).covariance)::crm_pareto_nbd AS m FROM bg b;
 SELECT check_that(crm_pareto_nbd_p_alive(m, 2, 30, 30) = 1
                   AND abs(crm_pareto_nbd_expected_purchases(m, 2, 30, 30, 10) / 0.697434357010 - 1) < 1e-6,
-                  'Pareto/NBD at beta -> infinity predicts from the NBD') FROM pn;
+                  'Pareto/NBD at beta -> infinity predicts from the NBD') FROM pnb;
 
 -- BG/NBD at homogeneous drop-out (scripts/data/homogeneous_bg_nbd.csv): the homogeneous BG/NBD, a and b
 -- Infinity. SciPy (scripts/homogeneous_reference.py, tests/models_homogeneous_test.cpp bg_ref): r
@@ -123,7 +132,7 @@ SELECT check_that(abs(crm_clv(b.m, g.m, 2, 30, 30, 20, 12, 4, 0.01, 0.3)
                         * (SELECT sum(1 / 1.01 ^ i) FROM generate_series(1, 12) i)) < 1e-9
                   AND abs(crm_clv(p.m, g.m, 2, 30, 30, 20, 12, 4, 0.01, 0.3) / crm_clv(b.m, g.m, 2, 30, 30, 20, 12, 4, 0.01, 0.3) - 1) < 1e-5,
                   'CLV from the NBD and the nested spend model')
-FROM bg b, pn p, ggq g;
+FROM bg b, pnb p, ggq g;
 
 -- sBG at homogeneous churn: the geometric cohort 1000 x 0.9^t. The geometric model: theta = D/E =
 -- 522/5216 (D = 1000 - 478 churned, E = 1000 + 900 + 810 + 729 + 656 + 590 + 531 periods at risk), SE
@@ -175,6 +184,10 @@ SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NUL
                    '0A000', 'crm_bg_nbd_p_alive: the fit is on the boundary b_to_zero (b -> 0: every customer drops out at the '
                    'first chance), where the library has no nested model to predict from');
 SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'a_and_b_to_zero', 0.3, NULL, 0, 1, NULL)::crm_bg_nbd, 2, 3, 4)$$, '0A000');
+SELECT check_error($$SELECT crm_pareto_nbd_p_alive((0.8, 8, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 's_and_beta_to_zero', 'Infinity', NULL, 30, 0, NULL)::crm_pareto_nbd, 2, 3, 4)$$,
+                   '0A000', 'crm_pareto_nbd_p_alive: the fit is on the boundary s_and_beta_to_zero (s, beta -> 0 with s ln(1/beta) fixed: a '
+                   'share of the customers dies at once (no repeat purchase), the rest never (a zero-inflated NBD)), where the library '
+                   'has no nested model to predict from');
 SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 1, 1, NULL, NULL, NULL, NULL, -10, 10, 5, 's_to_zero', NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4)$$,
                    '22023', 'crm::bg_nbd: boundary must be NULL (an interior fit) or one of a_to_zero, b_to_zero, '
                    'a_and_b_to_zero, homogeneous_dropout, not "s_to_zero"');
@@ -186,10 +199,9 @@ SELECT check_that(crm_bg_nbd_p_alive((0.5, NULL, 0, NULL, NULL, NULL, NULL, NULL
 
 -- The covariance column at a boundary (docs/postgresql.md, "Prediction intervals"): the nested model's,
 -- in its parameter order, sqrt of its diagonal the se_ columns of those parameters
-SELECT check_that(array_dims((b.m).covariance) = '[1:2][1:2]' AND array_dims((p.m).covariance) = '[1:2][1:2]'
-                  AND abs(sqrt((b.m).covariance[1][1]) / (b.m).se_r - 1) < 1e-12 AND abs(sqrt((b.m).covariance[2][2]) / (b.m).se_alpha - 1) < 1e-12
-                  AND abs(sqrt((p.m).covariance[1][1]) / (p.m).se_r - 1) < 1e-12 AND abs(sqrt((p.m).covariance[2][2]) / (p.m).se_alpha - 1) < 1e-12,
-                  'the NBD''s covariance (r, alpha) at a -> 0 and beta -> infinity') FROM bg b, pn p;
+SELECT check_that(array_dims((b.m).covariance) = '[1:2][1:2]'
+                  AND abs(sqrt((b.m).covariance[1][1]) / (b.m).se_r - 1) < 1e-12 AND abs(sqrt((b.m).covariance[2][2]) / (b.m).se_alpha - 1) < 1e-12,
+                  'the NBD''s covariance (r, alpha) at a -> 0') FROM bg b;
 SELECT check_that(array_dims((b.m).covariance) = '[1:3][1:3]' AND array_dims((p.m).covariance) = '[1:3][1:3]'
                   AND abs(sqrt((b.m).covariance[1][1]) / (b.m).se_r - 1) < 1e-12 AND abs(sqrt((b.m).covariance[2][2]) / (b.m).se_alpha - 1) < 1e-12
                   AND abs(sqrt((b.m).covariance[3][3]) / (b.m).se_p - 1) < 1e-12

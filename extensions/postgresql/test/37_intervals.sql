@@ -165,7 +165,11 @@ SELECT check_that((m).boundary = 'beta_to_infinity' AND (i).point = 1 AND (i).lo
                   AND (e).point = crm_pareto_nbd_expected_purchases(m, 2, 30, 30, 10) AND (e).lower < (e).point AND (e).point < (e).upper,
                   'pareto/nbd at beta -> infinity: intervals from the NBD ' || i::text || e::text)
 FROM (SELECT m, crm_pareto_nbd_p_alive_interval(m, 2, 30, 30) i, crm_pareto_nbd_expected_purchases_interval(m, 2, 30, 30, 10) e
-      FROM (SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM nodrop) f) x;
+      -- (a crm_pareto_nbd row at beta -> infinity built from the NBD of the BG/NBD fit above: since 2026-12-06 Pareto/NBD's
+      -- own fit on these rows names the corner s, beta -> 0, 36_boundary.sql)
+      FROM (SELECT ROW((b.m).r, (b.m).alpha, NULL, 'Infinity', (b.m).se_r, (b.m).se_alpha, NULL, NULL, (b.m).log_likelihood,
+                       (b.m).customers, (b.m).iterations, 'beta_to_infinity', 0, NULL, 0, 1, (b.m).covariance)::crm_pareto_nbd AS m
+            FROM bfit b) f) x;
 SELECT check_that((m).boundary = 'homogeneous_death_rate'
                   AND (i).point = crm_pareto_nbd_p_alive(m, 2, 10, 40) AND (i).lower < (i).point AND (i).point < (i).upper
                   AND (e).point = crm_pareto_nbd_expected_purchases(m, 2, 10, 40, 20) AND (e).lower < (e).point AND (e).point < (e).upper,

@@ -151,6 +151,10 @@ enum class fit_boundary {
   /// transacts with the same probability p at each opportunity and nobody drops out, X(n) ~ Binomial(n, p) (a
   /// corner: the purchase and the drop-out boundaries at once). Appended after the values stored before.
   bb_binomial,
+  /// Pareto/NBD: s, beta -> 0 with s ln(1/beta) -> -ln(1 - pi): Gamma(s, beta) tends to (1 - pi) delta_0 +
+  /// pi delta_infinity, a share pi of the customers dies at once (no repeat purchase), the rest never (a
+  /// zero-inflated NBD). Appended after the values stored before.
+  s_and_beta_to_zero,
 };
 
 /// The enumerator's name, e.g. "homogeneous_dropout" (a static string; for files and logs).
@@ -172,6 +176,7 @@ enum class fit_boundary {
     case fit_boundary::bb_homogeneous_dropout: return "bb_homogeneous_dropout";
     case fit_boundary::bb_homogeneous_purchase: return "bb_homogeneous_purchase";
     case fit_boundary::bb_binomial: return "bb_binomial";
+    case fit_boundary::s_and_beta_to_zero: return "s_and_beta_to_zero";
   }
   return "unknown";
 }
@@ -213,6 +218,9 @@ enum class fit_boundary {
     case fit_boundary::bb_binomial:
       return "alpha, beta -> infinity with alpha/(alpha+beta) fixed and gamma/(gamma+delta) -> 0: every customer has the same "
              "transaction probability p and nobody drops out (the binomial)";
+    case fit_boundary::s_and_beta_to_zero:
+      return "s, beta -> 0 with s ln(1/beta) fixed: a share of the customers dies at once (no repeat purchase), the rest never "
+             "(a zero-inflated NBD)";
   }
   return "unknown";
 }

@@ -29,6 +29,7 @@
 #include <concepts>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -941,6 +942,58 @@ template <std::floating_point T>
     return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
   if (ran_along_purchase_ridge(!f, at, last, opt)) return purchase_ridge_error(model, where != fit_boundary::none);
+  // The corner s, beta -> 0 with s ln(1/beta) -> kappa: Gamma(s, beta)'s distribution function at any fixed rate
+  // tends to e^-kappa, so a share pi = 1 - e^-kappa of the customers dies at once (no repeat purchase) and the rest
+  // never, and each customer's likelihood tends to (1 - pi) A(x, T) + pi [x = 0], A(x, T) the NBD's: the limit
+  // of the modified BG/NBD at a, b -> 0 (fit_bgnbd_zero_limit with Shift 1 fits it). The optimizer cannot run
+  // there (beta has to fall like e^(-kappa/s)): on 2000 NBD customers of whom 30 % made no repeat purchase by
+  // construction (tests/pareto_nbd_test.cpp) it named beta -> infinity 12 to 20 nats below this limit, the
+  // homogeneous death rate 12 nats below it, or stopped at its work bound. Wherever the fit would end (a named
+  // boundary, a failure, a converged point: its ln L, or that of the best point it evaluated) the limit is fitted
+  // (after a converged fit screened first, as for the BG/NBD family) and, when more likely by max(1e-4, 1e-9
+  // |ln L|) nats with pi > 0, the optimizer starts again inward from it (s = 0.5 and 0.1 with beta =
+  // e^(-kappa/s), within a quarter of the fit's work bound): a fit that converges more likely than the limit is
+  // the maximum, else the corner is named.
+  const auto corner = [&](double here, bool screen) -> std::optional<result<fit_result<pareto_nbd<T>>>> {
+    if (opt.penalizer != 0.0 || last.reason == stop_reason::interrupted) return std::nullopt;
+    convergence zr{};
+    const vec<2> from = f && f->theta[0] < purchase_ridge_check_r ? vec<2>{f->theta[0], f->theta[1]} : vec<2>{start[0], start[1]};
+    result<bgnbd_zero_limit> z = fit_bgnbd_zero_limit<T, 1>(d, opt, from, model, &zr, screen);
+    if (zr.reason == stop_reason::interrupted) return std::optional(result<fit_result<pareto_nbd<T>>>(z.error()));
+    const auto gain = [](double ll) { return std::max(1e-4, 1e-9 * std::abs(ll)); };
+    if (!z || !(z->pi > 0.0) || !(z->log_likelihood > here + gain(z->log_likelihood))) return std::nullopt;
+    if (screen) {
+      z = fit_bgnbd_zero_limit<T, 1>(d, opt, {z->r, z->alpha}, model, &zr);
+      if (zr.reason == stop_reason::interrupted) return std::optional(result<fit_result<pareto_nbd<T>>>(z.error()));
+      if (!z || !(z->pi > 0.0) || !(z->log_likelihood > here + gain(z->log_likelihood))) return std::nullopt;
+    }
+    const double kappa = -std::log1p(-std::min(z->pi, 1.0 - 1e-16));
+    long long steps = 0;  // the restarts' own work bound: a quarter of the fit's (near the corner the series are slow)
+    const auto nll_inward = [&](const vec<4>& th, vec<4>& g) {
+      return steps > budget / 4 ? std::numeric_limits<double>::infinity() : pareto_nbd_nll<T>(d, th, g, &steps);
+    };
+    std::optional<positive_fit<4>> best_inward;
+    for (const double s0 : {0.5, 0.1}) {
+      convergence again{};
+      result<positive_fit<4>> f2 = fit_positive<4>(nll_inward, {z->r, z->alpha, s0, std::exp(-kappa / s0)}, static_cast<double>(d.customers),
+                                                   opt, model, nullptr, &again, {false, true, false, true});
+      if (again.reason == stop_reason::interrupted) return std::optional(result<fit_result<pareto_nbd<T>>>(f2.error()));
+      if (f2 && !f2->unit_rescued && f2->log_likelihood > z->log_likelihood + gain(z->log_likelihood) &&
+          (!best_inward || f2->log_likelihood > best_inward->log_likelihood))
+        best_inward = *f2;
+    }
+    if (work_out != nullptr) *work_out += steps;
+    if (best_inward) return std::optional(result<fit_result<pareto_nbd<T>>>(to_fit_result<pareto_nbd<T>>(*best_inward, make)));
+    if (opt.on_boundary == boundary_policy::error)
+      return std::optional(result<fit_result<pareto_nbd<T>>>(error_info{
+          errc::not_identifiable, model, "s",
+          "the likelihood is maximised on the boundary s, beta -> 0 with s ln(1/beta) fixed: a share of the customers dies at once (no "
+          "repeat purchase), the rest never (a zero-inflated NBD)"}));
+    // (r, alpha) of the limit; s and beta a point on the way: s = kappa/300, beta = e^-300
+    const vec<4> point = {z->r, z->alpha, std::max(kappa / 300.0, std::numeric_limits<double>::min()), std::exp(-300.0)};
+    return std::optional(result<fit_result<pareto_nbd<T>>>(boundary_fit_result<pareto_nbd<T>, T>(
+        point, z->log_likelihood, rows, static_cast<double>(d.customers), z->report, fit_boundary::s_and_beta_to_zero, make)));
+  };
   // The work bound may still stop the optimizer before the test above holds. Then the NBD itself decides: when it is at least as likely as the last point
   // (within 1e-9 relative) and that point's death rate s/beta times the longest age is below 0.05, the
   // maximum is at the NBD limit.
@@ -949,6 +1002,7 @@ template <std::floating_point T>
     const double ll_last = -pareto_nbd_nll<T>(d, at, g);
     const auto nested = try_fit_nbd<T>(rows);
     if (std::isfinite(ll_last) && nested && nested->log_likelihood >= ll_last - 1e-9 * std::abs(ll_last)) {
+      if (auto c = corner(nested->log_likelihood, false)) return std::move(*c);
       where = fit_boundary::beta_to_infinity;
       if (opt.on_boundary == boundary_policy::error)
         return error_info{errc::not_identifiable, model, "beta",
@@ -975,6 +1029,7 @@ template <std::floating_point T>
     const bool stopped_by_user = !f && terms <= budget && last.reason == stop_reason::max_iterations;
     if (homog && (ridge_stop || far ||
                   (!stopped_by_user && homog->fit.log_likelihood >= ll_best - 1e-9 * std::max(1.0, std::abs(ll_best))))) {
+      if (auto c = corner(std::max(ll_best, static_cast<double>(homog->fit.log_likelihood)), false)) return std::move(*c);
       if (opt.on_boundary == boundary_policy::error)
         return error_info{errc::not_identifiable, model, "s",
                           "the likelihood is maximised on the boundary s, beta -> infinity with s/beta fixed: every customer has "
@@ -986,11 +1041,15 @@ template <std::floating_point T>
     }
   }
   if (!f && where != fit_boundary::none) {
-    if (opt.on_boundary == boundary_policy::error) return f.error();
     vec<4> g{};
-    return boundary_fit_result<pareto_nbd<T>, T>(at, -pareto_nbd_nll<T>(d, at, g), rows, static_cast<double>(d.customers),
-                                                         last, where, make);
+    const double ll_at = -pareto_nbd_nll<T>(d, at, g);
+    if (auto c = corner(ll_at, false)) return std::move(*c);
+    if (opt.on_boundary == boundary_policy::error) return f.error();
+    return boundary_fit_result<pareto_nbd<T>, T>(at, ll_at, rows, static_cast<double>(d.customers), last, where, make);
   }
+  // (a fit stopped by fit_options::max_iterations keeps that error: the caller capped the search)
+  if ((terms > budget || (!f && last.reason != stop_reason::max_iterations)) && std::isfinite(best))
+    if (auto c = corner(-best, false)) return std::move(*c);
   if (terms > budget)
     return error_info{errc::not_converged, model, "parameters",
                       "the likelihood needed more than its work bound of hypergeometric series terms and death-integral "
@@ -1000,6 +1059,7 @@ template <std::floating_point T>
     if (const error_info e = purchase_rate_ridge([&d](const vec<4>& th, vec<4>& g) { return pareto_nbd_nll<T>(d, th, g); }, f->theta,
                                                  f->log_likelihood, model))
       return e;
+  if (auto c = corner(f->log_likelihood, true)) return std::move(*c);  // a local maximum only
   return to_fit_result<pareto_nbd<T>>(*f, make);
 }
 }  // namespace detail
@@ -1015,7 +1075,9 @@ template <std::floating_point T>
  * times the longest age below 0.05 when the work bound stopped the fit and the NBD is at least as
  * likely as its last point) the error names it (errc::not_identifiable), or, with fit_options::on_boundary =
  * boundary_policy::report, the result says so in its `boundary` member (crm::boundary_report: the
- * nested NBD fit and the likelihood-ratio test against it). Bounded work: near z = 1 (on the way to
+ * nested NBD fit and the likelihood-ratio test against it). The corner s, beta -> 0 where a share of the
+ * customers dies at once (a zero-inflated NBD, fit_boundary::s_and_beta_to_zero, field "s") is fitted as its
+ * own limit and named when it is more likely than where the fit ends (docs/models.md). Bounded work: near z = 1 (on the way to
  * the NBD limit) a row's likelihood takes at most 2 x 100 series terms and then the death integral
  * with its gradient (12 120 steps), the whole fit at most max(4e6, 4e4 x distinct rows) such steps
  * (beyond: errc::not_converged, naming the work bound); docs/models.md.
