@@ -1077,8 +1077,9 @@ bool pareto_nbd_row(const crm::result<crm::fit_result<crm::pareto_nbd<double>>>&
       case B::beta_to_infinity: return fit_columns{{b.nested_r, b.nested_alpha, {}, inf}, nbd_ses, {0.0, {}}, b.nested_log_likelihood, true};
       case B::homogeneous_death_rate:
         return fit_columns{{b.nested_r, b.nested_alpha, inf, inf}, nbd_ses, {b.nested_dropout, b.nested_dropout_se}, b.nested_log_likelihood, true};
-      // the corner where a share 1 - e^(-300 s) dies at once: r, alpha of the limit, s = beta = 0, mu = Infinity
-      case B::s_and_beta_to_zero: return fit_columns{{m.r, m.alpha, 0.0, 0.0}, {{}, {}, {}, {}}, {inf, {}}, ll, b.nested_fitted};
+      // the corner where a share pi = 1 - e^(-300 s) dies at once: r, alpha of the limit, s and beta the library's point on
+      // the way (s = -ln(1 - pi)/300, beta = e^-300), mu = lim s/beta = Infinity
+      case B::s_and_beta_to_zero: return fit_columns{{m.r, m.alpha, m.s, m.beta}, {{}, {}, {}, {}}, {inf, {}}, ll, b.nested_fitted};
       default: return std::nullopt;
     }
   }, out, err);
@@ -1339,8 +1340,12 @@ std::optional<crm::fit_boundary> boundary_named(const crm_pg_model& m) noexcept 
 // A prediction from a fit on a boundary where the library has no nested model that predicts (crm-report
 // refuses the forecast there too).
 bool no_nested_prediction(crm::fit_boundary where, crm_pg_error* err) {
-  set_error(err, CRM_PG_NOT_SUPPORTED, std::string("the fit is on the boundary ") + crm::to_string(where) + " (" +
-                                           crm::describe(where) + "), where the library has no nested model to predict from");
+  // (at Pareto/NBD's corner the zero-inflated NBD gives the point predictions, crm_pg_pareto_nbd_predict)
+  const char* why = where == crm::fit_boundary::s_and_beta_to_zero
+                        ? "), where the library's model (the zero-inflated NBD) gives point predictions only (no covariance of r, alpha "
+                          "and pi for intervals, CLV or whole-base sums)"
+                        : "), where the library has no nested model to predict from";
+  set_error(err, CRM_PG_NOT_SUPPORTED, std::string("the fit is on the boundary ") + crm::to_string(where) + " (" + crm::describe(where) + why);
   return false;
 }
 // The prediction of the model a composite describes, into `out`: `pick(where, v)` calls it with the
@@ -1645,6 +1650,16 @@ bool crm_pg_pareto_nbd_predict(const crm_pg_model* model, int what, double x, do
                                double* out, bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
     const crm::rfm_row<double> row{x, tx, age, 1.0};
+    // At the corner s, beta -> 0 the point predictions are the zero-inflated NBD's (crm::try_zero_inflated_estimates:
+    // pi = 1 - e^(-300 s)); its intervals, CLV and whole-base sums are refused (0A000) by with_pareto_nbd below.
+    if (boundary_named(*model) == crm::fit_boundary::s_and_beta_to_zero) {
+      if ((*is_null = !has(*model, 3))) return true;
+      const crm::zero_inflated_nbd<double> z{model->v[0], model->v[1], -std::expm1(-300.0 * model->v[2])};
+      const crm::result<double> r = what == 0 ? z.try_probability_alive(row) : z.try_conditional_expected_purchases(row, t);
+      if (!r) return set_error(err, r.error()), false;
+      *out = *r;
+      return true;
+    }
     return with_pareto_nbd(*model, *is_null, err, [&](const auto& m) {
       return what == 0 ? m.try_probability_alive(row) : m.try_conditional_expected_purchases(row, t);
     }, *out);

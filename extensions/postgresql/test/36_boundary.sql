@@ -37,14 +37,28 @@ SELECT check_that((crm_fit_bg_nbd(crm_fit_state(x, t_x, big_t))).boundary = 'a_t
 -- limit's ln L over r, alpha, pi, as scripts/bg_nbd_zero_limit_reference.py's zero_limit with m = x + 1, on these
 -- 100 rows) ln L -869.6352390795 at r 7.0805283573, alpha 62.6144379076, pi 0.3238; the LR test against the
 -- NBD's -879.0012845051, 0.5 scipy.stats.chi2.sf(2 (-869.6352390795 + 879.0012845051), 1) = 7.521474063e-06.
--- The row: s = beta = 0, mu Infinity, no standard errors; its predictions refuse (0A000: no nested model).
+-- The row: s and beta the library's point on the way (s = -ln(1 - pi)/300, beta = e^-300), mu Infinity, no
+-- standard errors. Its point predictions are the zero-inflated NBD's (Python's math on the SciPy estimates:
+-- P(alive | x = 0, T = 30) = 0.7 A / (0.7 A + 0.3) with pi for 0.3 and A = (alpha/(alpha+30))^r, 0.11553840538;
+-- E[Y(10) | x = 0, T = 30] = that r 10/(alpha+30), 0.08833103932; E[Y(10) | x = 2, t_x = T = 30] = (r+2) 10/(alpha+30),
+-- 0.98046574189); its intervals refuse (0A000: no covariance of r, alpha and pi).
 CREATE TEMP TABLE pn AS SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM nodrop;
-SELECT check_that((m).boundary = 's_and_beta_to_zero' AND (m).s = 0 AND (m).beta = 0 AND (m).mu = 'Infinity'
+SELECT check_that((m).boundary = 's_and_beta_to_zero' AND abs(1 - exp(-300 * (m).s) - 0.3238157852) < 1e-4
+                  AND abs((m).beta / exp(-300::float8) - 1) < 1e-15 AND (m).mu = 'Infinity'
                   AND (m).se_s IS NULL AND (m).se_beta IS NULL AND (m).se_mu IS NULL AND (m).se_r IS NULL
                   AND abs((m).r / 7.0805283573 - 1) < 1e-4 AND abs((m).alpha / 62.6144379076 - 1) < 1e-4
                   AND abs((m).log_likelihood - -869.6352390795) < 1e-6 AND abs((m).lr_p_value / 7.521474063e-06 - 1) < 1e-5,
                   'Pareto/NBD at s, beta -> 0: the zero-inflated NBD ' || (m)::text) FROM pn;
-SELECT check_error($$SELECT crm_pareto_nbd_p_alive(m, 2, 30, 30) FROM pn$$, '0A000');
+SELECT check_that(abs(crm_pareto_nbd_p_alive(m, 0, 0, 30) / 0.11553840538 - 1) < 1e-3
+                  AND abs(crm_pareto_nbd_expected_purchases(m, 0, 0, 30, 10) / 0.08833103932 - 1) < 1e-3
+                  AND abs(crm_pareto_nbd_expected_purchases(m, 2, 30, 30, 10) / 0.98046574189 - 1) < 1e-4
+                  AND crm_pareto_nbd_p_alive(m, 2, 30, 30) = 1,
+                  'Pareto/NBD at s, beta -> 0 predicts from the zero-inflated NBD') FROM pn;
+SELECT check_error($$SELECT crm_pareto_nbd_p_alive_interval(m, 0, 0, 30) FROM pn$$, '0A000',
+                   'crm_pareto_nbd_p_alive_interval: the fit is on the boundary s_and_beta_to_zero (s, beta -> 0 with s ln(1/beta) '
+                   'fixed: a share of the customers dies at once (no repeat purchase), the rest never (a zero-inflated NBD)), where '
+                   'the library''s model (the zero-inflated NBD) gives point predictions only (no covariance of r, alpha and pi for '
+                   'intervals, CLV or whole-base sums)');
 -- a row at beta -> infinity (the NBD of the BG/NBD fit above) predicts from the NBD
 CREATE TEMP TABLE pnb AS
   SELECT ROW((b.m).r, (b.m).alpha, NULL, 'Infinity', (b.m).se_r, (b.m).se_alpha, NULL, NULL, (b.m).log_likelihood,
@@ -184,10 +198,11 @@ SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NUL
                    '0A000', 'crm_bg_nbd_p_alive: the fit is on the boundary b_to_zero (b -> 0: every customer drops out at the '
                    'first chance), where the library has no nested model to predict from');
 SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'a_and_b_to_zero', 0.3, NULL, 0, 1, NULL)::crm_bg_nbd, 2, 3, 4)$$, '0A000');
-SELECT check_error($$SELECT crm_pareto_nbd_p_alive((0.8, 8, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 's_and_beta_to_zero', 'Infinity', NULL, 30, 0, NULL)::crm_pareto_nbd, 2, 3, 4)$$,
-                   '0A000', 'crm_pareto_nbd_p_alive: the fit is on the boundary s_and_beta_to_zero (s, beta -> 0 with s ln(1/beta) fixed: a '
-                   'share of the customers dies at once (no repeat purchase), the rest never (a zero-inflated NBD)), where the library '
-                   'has no nested model to predict from');
+-- a corner row built by hand: pi = 0.3 as s = -ln(0.7)/300; P(alive | x = 0, T = 30) of the zero-inflated NBD
+-- (r 0.8, alpha 8): 0.7 A / (0.7 A + 0.3), A = (8/38)^0.8, 0.4015002781593775 (Python's math, as tests/nbd_test.cpp)
+SELECT check_that(abs(crm_pareto_nbd_p_alive((0.8, 8, 0.0011889164797957749, exp(-300::float8), NULL, NULL, NULL, NULL, -10, 10, 5,
+                                              's_and_beta_to_zero', 'Infinity', NULL, 30, 0, NULL)::crm_pareto_nbd, 0, 0, 30)
+                      - 0.4015002781593775) < 1e-13, 'a corner row built by hand predicts from the zero-inflated NBD');
 SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 1, 1, NULL, NULL, NULL, NULL, -10, 10, 5, 's_to_zero', NULL, NULL, NULL, NULL, NULL)::crm_bg_nbd, 2, 3, 4)$$,
                    '22023', 'crm::bg_nbd: boundary must be NULL (an interior fit) or one of a_to_zero, b_to_zero, '
                    'a_and_b_to_zero, homogeneous_dropout, not "s_to_zero"');

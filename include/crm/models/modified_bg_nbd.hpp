@@ -122,4 +122,18 @@ template <std::floating_point T>
   return try_fit_modified_bg_nbd<T>(std::span<const rfm_row<T>>(rows), opt).value();
 }
 
+/**
+ * @brief The model a modified BG/NBD fit names at a, b -> 0 (fit_boundary::a_and_b_to_zero, with
+ * boundary_policy::report): there a share pi = a/(a+b) drops out at time 0 and makes no purchase, the rest
+ * never drop out, which is the zero-inflated NBD with the fitted limit's r and alpha (the fit's a and b are
+ * a point on the way, a = pi 1e-10, b = (1 - pi) 1e-10: predict from this model instead). Errors: the fit
+ * did not end there (errc::out_of_range on "boundary").
+ */
+template <std::floating_point T>
+[[nodiscard]] result<zero_inflated_nbd<T>> try_zero_inflated_estimates(const fit_result<modified_bg_nbd<T>>& fit) {
+  if (fit.boundary.where != fit_boundary::a_and_b_to_zero)
+    return error_info{errc::out_of_range, "zero_inflated_estimates", "boundary", "the fit did not end on the corner a, b -> 0"};
+  return zero_inflated_nbd<T>{fit.params.r, fit.params.alpha, fit.params.a / (fit.params.a + fit.params.b)};
+}
+
 CRM_METRICS_END_NAMESPACE

@@ -108,6 +108,89 @@ struct nbd {
   [[nodiscard]] static error_info check_horizon(T t, const char* m) noexcept { return detail::check_horizon(t, m); }
 };
 
+/**
+ * @brief The zero-inflated NBD: a share pi of the customers dies at once (makes no repeat purchase at all),
+ * the rest buy as the NBD (lambda ~ Gamma(r, alpha)) and never drop out. It is the limit of Pareto/NBD at
+ * s, beta -> 0 with s ln(1/beta) -> -ln(1 - pi) (fit_boundary::s_and_beta_to_zero) and of the modified
+ * BG/NBD at a, b -> 0 with a/(a+b) -> pi (a_and_b_to_zero): the model those fits name there, to predict
+ * from (crm::try_zero_inflated_estimates; docs/models.md, "The whole boundary at zero"). Each prediction
+ * has a throwing and a `try_` form; errors: r or alpha not finite or <= 0, pi not finite or outside
+ * [0, 1) (field "pi"), an invalid customer row (crm::validate), a negative or non-finite horizon t, n < 0.
+ */
+template <std::floating_point T = double>
+struct zero_inflated_nbd {
+  T r{}, alpha{}, pi{};
+
+  [[nodiscard]] error_info check(const char* model) const noexcept {
+    if (auto e = nbd<T>{r, alpha}.check(model)) return e;
+    if (!std::isfinite(pi) || !(pi >= T(0)) || !(pi < T(1))) return {errc::out_of_range, model, "pi", "must be finite, >= 0 and < 1"};
+    return {};
+  }
+
+  /// log L of one customer (weight ignored): ln((1 - pi) (alpha/(alpha+T))^r + pi) without repeat purchases,
+  /// ln(1 - pi) + the NBD's log L (crm::nbd::log_likelihood) with x > 0; nats.
+  [[nodiscard]] result<T> try_log_likelihood(const rfm_row<T>& c) const {
+    constexpr const char* m = "zero_inflated_nbd.log_likelihood";
+    if (auto e = check_row(c, m)) return e;
+    if (c.frequency > T(0)) return std::log1p(-pi) + *nbd<T>{r, alpha}.try_log_likelihood(c);
+    return std::log((T(1) - pi) * none(c.age) + pi);
+  }
+  [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
+
+  /// P(alive | x, t_x, T): 1 after a repeat purchase; without one, the posterior share of the NBD's buyers,
+  /// (1 - pi) A / ((1 - pi) A + pi) with A = (alpha/(alpha+T))^r, the NBD's P(no purchase in (0, T]).
+  [[nodiscard]] result<T> try_probability_alive(const rfm_row<T>& c) const {
+    if (auto e = check_row(c, "zero_inflated_nbd.probability_alive")) return e;
+    return alive(c);
+  }
+  [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
+
+  /// E[X(t)] = (1 - pi) r t / alpha: expected repeat purchases of a new customer in (0, t].
+  [[nodiscard]] result<T> try_expected_purchases(T t) const {
+    constexpr const char* m = "zero_inflated_nbd.expected_purchases";
+    if (auto e = check(m)) return e;
+    if (auto e = detail::check_horizon(t, m)) return e;
+    const T v = (T(1) - pi) * (r / alpha * t);
+    if (!std::isfinite(v)) return error_info{errc::overflow, m, "result"};
+    return v;
+  }
+  [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
+
+  /// E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) (r+x) t / (alpha+T): the NBD's posterior mean rate for the
+  /// customers who buy at all.
+  [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    constexpr const char* m = "zero_inflated_nbd.conditional_expected_purchases";
+    if (auto e = check_row(c, m)) return e;
+    if (auto e = detail::check_horizon(t, m)) return e;
+    const T v = alive(c) * ((r + c.frequency) / (alpha + c.age) * t);
+    if (!std::isfinite(v)) return error_info{errc::overflow, m, "result"};
+    return v;
+  }
+  [[nodiscard]] T conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    return try_conditional_expected_purchases(c, t).value();
+  }
+
+  /// P(X(t) = n) = (1 - pi) NBD(n; r, alpha/(alpha+t)) + pi [n = 0]: purchases of a new customer in (0, t].
+  [[nodiscard]] result<T> try_probability_of_purchases(count_t n, T t) const {
+    constexpr const char* m = "zero_inflated_nbd.probability_of_purchases";
+    if (auto e = check(m)) return e;
+    const result<T> p = nbd<T>{r, alpha}.try_probability_of_purchases(n, t);
+    if (!p) return error_info{p.error().code, m, p.error().field, p.error().detail};
+    return (T(1) - pi) * *p + (n == 0 ? pi : T(0));
+  }
+  [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
+
+ private:
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept { return detail::check_model_row(*this, c, m); }
+  /// (alpha/(alpha+T))^r, the NBD's probability of no purchase in (0, T]
+  [[nodiscard]] T none(T age) const noexcept { return std::exp(-r * std::log1p(age / alpha)); }
+  [[nodiscard]] T alive(const rfm_row<T>& c) const noexcept {
+    if (c.frequency > T(0)) return T(1);
+    const T buyers = (T(1) - pi) * none(c.age);
+    return buyers / (buyers + pi);
+  }
+};
+
 namespace detail {
 /// Total negative log-likelihood of the NBD and its gradient in (r, alpha).
 template <std::floating_point T>

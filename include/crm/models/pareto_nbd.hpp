@@ -1090,6 +1090,20 @@ template <std::floating_point T = double>
 [[nodiscard]] fit_result<pareto_nbd<T>> fit_pareto_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
   return try_fit_pareto_nbd<T>(rows, opt).value();
 }
+
+/**
+ * @brief The model a Pareto/NBD fit names at its corner s, beta -> 0 (fit_boundary::s_and_beta_to_zero, with
+ * boundary_policy::report): the zero-inflated NBD with the fitted limit's r and alpha and the share pi = 1 -
+ * e^(-300 s) that dies at once (the fit's s and beta are a point on the way to the corner, s = -ln(1 - pi)/300,
+ * beta = e^-300: predict from this model instead). Errors: the fit did not end there (errc::out_of_range on
+ * "boundary").
+ */
+template <std::floating_point T>
+[[nodiscard]] result<zero_inflated_nbd<T>> try_zero_inflated_estimates(const fit_result<pareto_nbd<T>>& fit) {
+  if (fit.boundary.where != fit_boundary::s_and_beta_to_zero)
+    return error_info{errc::out_of_range, "zero_inflated_estimates", "boundary", "the fit did not end on the corner s, beta -> 0"};
+  return zero_inflated_nbd<T>{fit.params.r, fit.params.alpha, -std::expm1(T(-300) * fit.params.s)};
+}
 template <std::floating_point T>
 [[nodiscard]] result<fit_result<pareto_nbd<T>>> try_fit_pareto_nbd(const std::vector<rfm_row<T>>& rows, const fit_options& opt = {}) {
   return try_fit_pareto_nbd<T>(std::span<const rfm_row<T>>(rows), opt);
