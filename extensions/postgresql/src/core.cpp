@@ -1654,7 +1654,7 @@ bool crm_pg_pareto_nbd_predict(const crm_pg_model* model, int what, double x, do
     // pi = 1 - e^(-300 s)); its intervals, CLV and whole-base sums are refused (0A000) by with_pareto_nbd below.
     if (boundary_named(*model) == crm::fit_boundary::s_and_beta_to_zero) {
       if ((*is_null = !has(*model, 3))) return true;
-      const crm::zero_inflated_nbd<double> z{model->v[0], model->v[1], -std::expm1(-300.0 * model->v[2])};
+      const crm::zero_inflated_nbd<double> z{model->v[0], model->v[1], crm::detail::pareto_corner_share(model->v[2])};
       const crm::result<double> r = what == 0 ? z.try_probability_alive(row) : z.try_conditional_expected_purchases(row, t);
       if (!r) return set_error(err, r.error()), false;
       *out = *r;

@@ -561,6 +561,10 @@ inline constexpr double bgnbd_ridge_check_scale = 1e2;
 /// start): toward a, b -> 0, a -> 0 and b -> 0.
 inline constexpr std::array<vec<2>, 3> bgnbd_boundary_restarts{{{1e-3, 1e-3}, {1e-3, 1.0}, {1.0, 1e-3}}};
 
+/// How much more likely (nats) a limit or a restart must be than the point it replaces, at ln L `ll`: beyond
+/// where a stop at a parameter of 1e-5 leaves a limit's ln L, and beyond the rounding of ln L.
+[[nodiscard]] inline double limit_gain(double ll) noexcept { return std::max(1e-4, 1e-9 * std::abs(ll)); }
+
 /// The supremum of a BG/NBD-family likelihood over its whole drop-out boundary at zero (a -> 0, b -> 0, or
 /// both), found as a fit of the limit itself rather than by running the 4-parameter optimizer into it.
 /// There Beta(a, b) tends to pi delta_1 + (1 - pi) delta_0 (pi = lim a/(a+b), every drop-out probability
@@ -777,7 +781,7 @@ template <std::floating_point T, int Shift, class Model>
     vec<4> best_at = at;
     convergence best_last = last;
     for (const vec<2>& ab : bgnbd_boundary_restarts) {
-      const double gain = std::max(1e-4, 1e-9 * std::abs(best));  // beyond where a stop at a or b < 1e-5 leaves a limit's ln L
+      const double gain = limit_gain(best);
       convergence again{};
       where = fit_boundary::none;
       result<positive_fit<4>> f2 = fit_positive<4>(nll, {start[0], start[1], ab[0], ab[1]}, static_cast<double>(d.customers), opt, model,
@@ -820,7 +824,7 @@ template <std::floating_point T, int Shift, class Model>
     if (zr.reason == stop_reason::interrupted) return z.error();
     bool keep = z.has_value();
     if (f && keep) {
-      keep = z->log_likelihood > f->log_likelihood + std::max(1e-4, 1e-9 * std::abs(z->log_likelihood));
+      keep = z->log_likelihood > f->log_likelihood + limit_gain(z->log_likelihood);
       if (keep) {
         z = fit_bgnbd_zero_limit<T, Shift>(d, opt, {z->r, z->alpha}, model, &zr);
         if (zr.reason == stop_reason::interrupted) return z.error();
@@ -829,7 +833,7 @@ template <std::floating_point T, int Shift, class Model>
     }
     if (keep) have_zero = true, zero = *z, zero_at = bgnbd_zero_limit_point(zero);
   }
-  const double zero_gain = std::max(1e-4, 1e-9 * std::abs(zero.log_likelihood));
+  const double zero_gain = limit_gain(zero.log_likelihood);
   // A point below the limit's supremum is not the maximum; one may still lie inside, near that face (the
   // modified BG/NBD on seeds 10, 13 and 18: an interior maximum 0.18 to 1.1 nats above the limit, with a
   // = 0.004-0.009, b = 0.07-0.26): the optimizer starts again from the limit, a = pi s and b = (1 - pi) s

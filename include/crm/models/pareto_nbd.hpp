@@ -857,6 +857,19 @@ template <std::floating_point T>
 }  // namespace detail
 
 namespace detail {
+/// How a Pareto/NBD fit at the corner s, beta -> 0 writes the share pi that dies at once into its parameters:
+/// s = -ln(1 - pi)/pareto_corner_scale and beta = e^-pareto_corner_scale, a point on the way to the corner
+/// (the fit's report, crm::try_zero_inflated_estimates and the PostgreSQL rows all read pi back from s).
+inline constexpr double pareto_corner_scale = 300.0;
+/// The share that dies at once, from the s of a fit at the corner: 1 - e^(-pareto_corner_scale s).
+template <std::floating_point T>
+[[nodiscard]] T pareto_corner_share(T s) noexcept {
+  return -std::expm1(T(-pareto_corner_scale) * s);
+}
+/// The s and beta that stand for the share pi = 1 - e^-kappa at the corner.
+[[nodiscard]] inline vec<2> pareto_corner_point(double kappa) noexcept {
+  return {std::max(kappa / pareto_corner_scale, std::numeric_limits<double>::min()), std::exp(-pareto_corner_scale)};
+}
 /// The s from which a Pareto/NBD fit tests the homogeneous-death-rate ridge (once, while it runs):
 /// Gamma(s, beta) with a coefficient of variation 1/sqrt(s) below 0.32.
 inline constexpr double pareto_ridge_check_s = 10.0;
@@ -960,12 +973,11 @@ template <std::floating_point T>
     const vec<2> from = f && f->theta[0] < purchase_ridge_check_r ? vec<2>{f->theta[0], f->theta[1]} : vec<2>{start[0], start[1]};
     result<bgnbd_zero_limit> z = fit_bgnbd_zero_limit<T, 1>(d, opt, from, model, &zr, screen);
     if (zr.reason == stop_reason::interrupted) return std::optional(result<fit_result<pareto_nbd<T>>>(z.error()));
-    const auto gain = [](double ll) { return std::max(1e-4, 1e-9 * std::abs(ll)); };
-    if (!z || !(z->pi > 0.0) || !(z->log_likelihood > here + gain(z->log_likelihood))) return std::nullopt;
+    if (!z || !(z->pi > 0.0) || !(z->log_likelihood > here + limit_gain(z->log_likelihood))) return std::nullopt;
     if (screen) {
       z = fit_bgnbd_zero_limit<T, 1>(d, opt, {z->r, z->alpha}, model, &zr);
       if (zr.reason == stop_reason::interrupted) return std::optional(result<fit_result<pareto_nbd<T>>>(z.error()));
-      if (!z || !(z->pi > 0.0) || !(z->log_likelihood > here + gain(z->log_likelihood))) return std::nullopt;
+      if (!z || !(z->pi > 0.0) || !(z->log_likelihood > here + limit_gain(z->log_likelihood))) return std::nullopt;
     }
     const double kappa = -std::log1p(-std::min(z->pi, 1.0 - 1e-16));
     long long steps = 0;  // the restarts' own work bound: a quarter of the fit's (near the corner the series are slow)
@@ -978,7 +990,7 @@ template <std::floating_point T>
       result<positive_fit<4>> f2 = fit_positive<4>(nll_inward, {z->r, z->alpha, s0, std::exp(-kappa / s0)}, static_cast<double>(d.customers),
                                                    opt, model, nullptr, &again, {false, true, false, true});
       if (again.reason == stop_reason::interrupted) return std::optional(result<fit_result<pareto_nbd<T>>>(f2.error()));
-      if (f2 && !f2->unit_rescued && f2->log_likelihood > z->log_likelihood + gain(z->log_likelihood) &&
+      if (f2 && !f2->unit_rescued && f2->log_likelihood > z->log_likelihood + limit_gain(z->log_likelihood) &&
           (!best_inward || f2->log_likelihood > best_inward->log_likelihood))
         best_inward = *f2;
     }
@@ -989,8 +1001,9 @@ template <std::floating_point T>
           errc::not_identifiable, model, "s",
           "the likelihood is maximised on the boundary s, beta -> 0 with s ln(1/beta) fixed: a share of the customers dies at once (no "
           "repeat purchase), the rest never (a zero-inflated NBD)"}));
-    // (r, alpha) of the limit; s and beta a point on the way: s = kappa/300, beta = e^-300
-    const vec<4> point = {z->r, z->alpha, std::max(kappa / 300.0, std::numeric_limits<double>::min()), std::exp(-300.0)};
+    // (r, alpha) of the limit; s and beta a point on the way (pareto_corner_point)
+    const vec<2> sb = pareto_corner_point(kappa);
+    const vec<4> point = {z->r, z->alpha, sb[0], sb[1]};
     return std::optional(result<fit_result<pareto_nbd<T>>>(boundary_fit_result<pareto_nbd<T>, T>(
         point, z->log_likelihood, rows, static_cast<double>(d.customers), z->report, fit_boundary::s_and_beta_to_zero, make)));
   };
@@ -1102,7 +1115,7 @@ template <std::floating_point T>
 [[nodiscard]] result<zero_inflated_nbd<T>> try_zero_inflated_estimates(const fit_result<pareto_nbd<T>>& fit) {
   if (fit.boundary.where != fit_boundary::s_and_beta_to_zero)
     return error_info{errc::out_of_range, "zero_inflated_estimates", "boundary", "the fit did not end on the corner s, beta -> 0"};
-  return zero_inflated_nbd<T>{fit.params.r, fit.params.alpha, -std::expm1(T(-300) * fit.params.s)};
+  return zero_inflated_nbd<T>{fit.params.r, fit.params.alpha, detail::pareto_corner_share(fit.params.s)};
 }
 template <std::floating_point T>
 [[nodiscard]] result<fit_result<pareto_nbd<T>>> try_fit_pareto_nbd(const std::vector<rfm_row<T>>& rows, const fit_options& opt = {}) {
