@@ -797,10 +797,11 @@ TEST_CASE("prediction intervals: coverage on generated BG/NBD data and of CLV wi
 
 namespace {
 /// Coverage of P(alive) and of the conditional expectation of one history for a model of the
-/// BG/NBD family or Pareto/NBD, fitted by `fit` to `customers` generated customers per replication.
+/// BG/NBD family, Pareto/NBD or the zero-inflated NBD, fitted by `fit` to `customers` generated customers per
+/// replication.
 template <class Model, class Fit>
-void transaction_model_coverage(const char* name, const Model& truth, crm::count_t customers, int max_failed, Fit fit) {
-  const crm::rfm_row<double> who{3, 20.0, 52.0};
+void transaction_model_coverage(const char* name, const Model& truth, crm::count_t customers, int max_failed, Fit fit,
+                                const crm::rfm_row<double>& who = {3, 20.0, 52.0}) {
   const double true_pa = truth.probability_alive(who), true_ce = truth.conditional_expected_purchases(who, 26.0);
   tally pa, pa_b, ce, ce_b;
   replicate(name, 5000, max_failed, [&](std::uint64_t seed) {
@@ -838,6 +839,78 @@ TEST_CASE("prediction intervals: coverage on generated Pareto/NBD data", "[model
   // and 200 customers keep the case within a few seconds under ASan
   transaction_model_coverage("Pareto/NBD", crm::pareto_nbd<double>{2.0, 10.0, 1.2, 12.0}, 200, 10,
                              [](const std::vector<crm::rfm_row<double>>& rows) { return crm::try_fit_pareto_nbd(rows); });
+}
+
+TEST_CASE("prediction intervals: coverage on generated zero-inflated NBD data", "[models][intervals][coverage]") {
+  // a customer without purchases (with one, P(alive) is 1): the true P(alive) 0.143, E[Y(26) | history] 0.066
+  transaction_model_coverage("zero-inflated NBD", crm::zero_inflated_nbd<double>{1.0, 4.0, 0.3}, 300, 0,
+                             [](const std::vector<crm::rfm_row<double>>& rows) { return crm::try_fit_zero_inflated_nbd(rows); },
+                             {0, 0, 52.0});
+}
+
+TEST_CASE("prediction intervals: the zero-inflated NBD of a corner, from the covariance in its boundary report", "[models][intervals]") {
+  // 1000 zero-inflated NBD customers on which the modified BG/NBD names a, b -> 0 (seed 1)
+  const auto rows = crm::generate(crm::zero_inflated_nbd<double>{1.0, 4.0, 0.3}, {.customers = 1000, .first_age = 40, .last_age = 60, .seed = 1});
+  crm::fit_options report;
+  report.on_boundary = crm::boundary_policy::report;
+  const auto f = crm::try_fit_modified_bg_nbd(rows, report);
+  REQUIRE(f);
+  REQUIRE(f->boundary.where == crm::fit_boundary::a_and_b_to_zero);
+  const auto zi = crm::try_zero_inflated_estimates(*f);
+  REQUIRE(zi);
+  const auto est = crm::try_parameter_estimate(*zi, f->boundary);
+  REQUIRE(est);
+  // the same as the zero-inflated NBD's own fit and as the Hessian of ln L from the data (log-parameters, second
+  // differences): each entry within 2e-4 of sqrt(C_ii C_jj), as for the other models' fits above
+  const auto own = crm::try_fit_zero_inflated_nbd(rows);
+  REQUIRE(own);
+  const auto from_fit = crm::try_parameter_estimate(*own);
+  const auto from_data = crm::try_parameter_estimate(*zi, rows);
+  REQUIRE(from_fit);
+  REQUIRE(from_data);
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) {
+      const double scale = std::sqrt(est->log_covariance[i][i] * est->log_covariance[j][j]);
+      CHECK(std::abs(est->log_covariance[i][j] - from_fit->log_covariance[i][j]) < 2e-4 * scale);
+      CHECK(std::abs(est->log_covariance[i][j] - from_data->log_covariance[i][j]) < 2e-4 * scale);
+    }
+  // intervals of its predictions, around the point predictions
+  const crm::rfm_row<double> none{0, 0, 52}, some{4, 30, 52};
+  const auto alive = crm::try_probability_alive_interval(*est, none);
+  const auto expected = crm::try_conditional_expected_purchases_interval(*est, some, 26.0);
+  REQUIRE(alive);
+  REQUIRE(expected);
+  CHECK(alive->estimate == zi->probability_alive(none));
+  CHECK(expected->estimate == zi->conditional_expected_purchases(some, 26.0));
+  CHECK(alive->lower < alive->estimate);
+  CHECK(alive->upper > alive->estimate);
+  CHECK(expected->lower < expected->estimate);
+  // not a corner's report, or one without the covariance: refused by name
+  CHECK(crm::try_parameter_estimate(*zi, crm::boundary_report{}).error().code == crm::errc::out_of_range);
+  crm::boundary_report bare = f->boundary;
+  bare.limit_covariance = {};
+  CHECK(crm::try_parameter_estimate(*zi, bare).error().code == crm::errc::not_identifiable);
+  CHECK(std::string(crm::try_parameter_estimate(*zi, bare).error().field) == "covariance");
+  // pi = 0 held (every customer repeats: the NBD): intervals equal the NBD's own
+  std::vector<crm::rfm_row<double>> repeaters;
+  for (const auto& r : crm::generate(crm::zero_inflated_nbd<double>{1.0, 4.0, 0.0}, {.customers = 600, .first_age = 40, .last_age = 60, .seed = 2}))
+    if (r.frequency > 0) repeaters.push_back(r);
+  const auto z0 = crm::try_fit_zero_inflated_nbd(repeaters);
+  const auto n0 = crm::try_fit_nbd(repeaters);
+  REQUIRE(z0);
+  REQUIRE(n0);
+  REQUIRE(z0->params.pi == 0.0);
+  const auto e0 = crm::try_parameter_estimate(*z0);
+  const auto en = crm::try_parameter_estimate(*n0);
+  REQUIRE(e0);
+  REQUIRE(en);
+  const auto i0 = crm::try_expected_purchases_interval(*e0, 26.0);
+  const auto in = crm::try_expected_purchases_interval(*en, 26.0);
+  REQUIRE(i0);
+  REQUIRE(in);
+  CHECK_THAT(i0->estimate, WithinRel(in->estimate, 1e-6));
+  CHECK_THAT(i0->lower, WithinRel(in->lower, 1e-4));
+  CHECK_THAT(i0->upper, WithinRel(in->upper, 1e-4));
 }
 
 TEST_CASE("prediction intervals: coverage on generated BG/BB data", "[models][intervals][coverage]") {

@@ -25,13 +25,17 @@ using row = crm::rfm_row<double>;
 
 /// n customers of an NBD (lambda ~ Gamma(r, alpha), nobody drops out), ages uniform in [first, last]:
 /// every repeat purchase simulated in continuous time with the library's portable samplers.
-std::vector<row> nbd_customers(double r, double alpha, int n, std::uint64_t seed, double first = 30.0, double last = 40.0) {
+/// With none_share >= 0 each customer makes no purchase at all with that probability (one more uniform draw after
+/// the age: scripts/bg_nbd_zero_limit_reference.py's zi_customers, and tests/pareto_nbd_test.cpp's).
+std::vector<row> nbd_customers(double r, double alpha, int n, std::uint64_t seed, double first = 30.0, double last = 40.0,
+                               double none_share = -1.0) {
   std::mt19937_64 g(seed);
   std::vector<row> out;
   for (int i = 0; i < n; ++i) {
     const double lambda = crm::detail::draw_gamma(g, r, alpha), age = first + (last - first) * crm::detail::uniform01(g);
+    const bool none = none_share >= 0.0 && crm::detail::uniform01(g) < none_share;
     double t = 0.0, latest = 0.0, x = 0.0;
-    while (true) {
+    while (!none) {
       t += crm::detail::draw_exponential(g, lambda);
       if (t > age) break;
       x += 1.0, latest = t;
@@ -427,6 +431,99 @@ TEST_CASE("zero_inflated_nbd: the estimates of the fits at their corners carry t
   const auto interior = crm::try_fit_modified_bg_nbd(nbd_customers(0.8, 8.0, 2000, 6), reporting());
   REQUIRE(interior);
   CHECK(crm::try_zero_inflated_estimates(*interior).error().code == crm::errc::out_of_range);
+}
+
+TEST_CASE("try_fit_zero_inflated_nbd: estimates, standard errors and the corners' covariance against SciPy", "[models][nbd]") {
+  // scripts/bg_nbd_zero_limit_reference.py --covariance: SciPy's maximum of the limit (L-BFGS-B, polished by Newton
+  // steps) and the inverse of its Hessian in (r, alpha, pi), the derivatives by central differences of ln L in mpmath
+  // at 40 digits, on the rows of
+  // nbd_customers(0.8, 8, 2000, seed) with 30 % making no purchase (zero-inflated seeds 1, 2) and without (seed 9,
+  // where the modified BG/NBD names a, b -> 0 with a small pi)
+  struct expected {
+    std::uint64_t seed;
+    double none_share, ll, r, alpha, pi, se_r, se_alpha, se_pi, corr_r_alpha, corr_r_pi;
+  };
+  for (const expected& e : {expected{1, 0.3, -15760.671482623560, 0.82917938, 7.71823748, 0.31101743, 0.0929424, 0.668647, 0.0280756, 0.904363, 0.828120},
+                            expected{2, 0.3, -14976.028690391424, 0.77223576, 7.60100695, 0.31796562, 0.092394, 0.681825, 0.0310556, 0.902065, 0.850265},
+                            expected{9, -1.0, -20606.582847938491, 0.82988348, 8.46643182, 0.0095853596, 0.0824702, 0.63811, 0.034123, 0.909118,
+                                     0.896209}}) {
+    CAPTURE(e.seed);
+    const auto rows = nbd_customers(0.8, 8.0, 2000, e.seed, 30.0, 40.0, e.none_share);
+    const auto f = crm::try_fit_zero_inflated_nbd(rows);
+    REQUIRE(f);
+    CHECK(std::abs(f->log_likelihood - e.ll) < 1e-5);
+    CHECK(f->params.r == Approx(e.r).epsilon(1e-5));
+    CHECK(f->params.alpha == Approx(e.alpha).epsilon(1e-5));
+    CHECK(f->params.pi == Approx(e.pi).epsilon(1e-5));
+    CHECK(f->standard_errors.r == Approx(e.se_r).epsilon(1e-4));
+    CHECK(f->standard_errors.alpha == Approx(e.se_alpha).epsilon(1e-4));
+    CHECK(f->standard_errors.pi == Approx(e.se_pi).epsilon(1e-4));
+    const crm::parameter_covariance& c = f->covariance;
+    REQUIRE(c.size == 3);
+    CHECK(c(0, 1) / std::sqrt(c(0, 0) * c(1, 1)) == Approx(e.corr_r_alpha).epsilon(1e-4));
+    CHECK(c(0, 2) / std::sqrt(c(0, 0) * c(2, 2)) == Approx(e.corr_r_pi).epsilon(1e-4));
+    if (e.seed == 9) {
+      // the modified BG/NBD's corner a, b -> 0 carries the same covariance (boundary_report::limit_covariance)
+      const auto mbg = crm::try_fit_modified_bg_nbd(rows, reporting());
+      REQUIRE(mbg);
+      REQUIRE(mbg->boundary.where == crm::fit_boundary::a_and_b_to_zero);
+      REQUIRE(mbg->boundary.limit_covariance.size == 3);
+      for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 3; ++j) CHECK(mbg->boundary.limit_covariance(i, j) == Approx(c(i, j)).epsilon(1e-4));
+    }
+  }
+}
+
+TEST_CASE("try_fit_zero_inflated_nbd: at pi = 0 the NBD with pi held, and bad input named", "[models][nbd]") {
+  // every customer repeats: no excess of customers without purchases, the maximum is at pi = 0, the NBD
+  std::vector<row> rows;
+  for (const row& c : nbd_customers(0.8, 8.0, 2000, 3))
+    if (c.frequency > 0) rows.push_back(c);
+  const auto f = crm::try_fit_zero_inflated_nbd(rows);
+  const auto n = crm::try_fit_nbd(rows);
+  REQUIRE(f);
+  REQUIRE(n);
+  CHECK(f->params.pi == 0.0);
+  CHECK(f->standard_errors.pi == 0.0);
+  CHECK(f->params.r == Approx(n->params.r).epsilon(1e-6));
+  CHECK(f->params.alpha == Approx(n->params.alpha).epsilon(1e-6));
+  CHECK(f->log_likelihood == Approx(n->log_likelihood).epsilon(1e-12));
+  CHECK(f->standard_errors.r == Approx(n->standard_errors.r).epsilon(1e-4));
+  CHECK(f->standard_errors.alpha == Approx(n->standard_errors.alpha).epsilon(1e-4));
+  CHECK(f->covariance(2, 0) == 0.0);
+  CHECK(f->covariance(2, 2) == 0.0);
+  // bad input
+  const std::vector<row> nobody{{0, 0, 30}, {0, 0, 35}};
+  CHECK(crm::try_fit_zero_inflated_nbd(nobody).error().code == crm::errc::not_identifiable);
+  CHECK(std::string(crm::try_fit_zero_inflated_nbd(nobody).error().field) == "frequency");
+  crm::fit_options penalized;
+  penalized.penalizer = 0.1;
+  CHECK(std::string(crm::try_fit_zero_inflated_nbd(rows, penalized).error().field) == "fit_options.penalizer");
+  CHECK(crm::try_fit_zero_inflated_nbd(std::vector<row>{{2, 40, 30}}).error().code == crm::errc::part_exceeds_whole);
+  CHECK(crm::try_fit_zero_inflated_nbd(std::vector<row>{}).error().code == crm::errc::empty_input);
+}
+
+TEST_CASE("generate(zero_inflated_nbd): a share pi makes no purchase, the rest buy as the NBD", "[models][nbd]") {
+  // 20 000 customers with ages 30 to 40: the share without purchases and the mean frequency within 4 standard
+  // errors of the model's P(X(T) = 0) and E[X(T)] averaged over the ages drawn
+  const crm::zero_inflated_nbd<double> m{0.8, 8.0, 0.3};
+  const auto rows = crm::generate(m, {.customers = 20000, .first_age = 30, .last_age = 40, .seed = 7});
+  REQUIRE(rows.size() == 20000);
+  double none = 0, p_none = 0, x = 0, ex = 0, ex2 = 0;
+  for (const row& c : rows) {
+    none += c.frequency == 0 ? 1 : 0;
+    x += c.frequency;
+    p_none += m.probability_of_purchases(0, c.age);
+    const double mean = m.expected_purchases(c.age);
+    ex += mean;
+    // Var X(T) = (1 - pi) (r/alpha T + r/alpha^2 T^2) + pi (1 - pi) (r/alpha T)^2 for the mixture
+    const double nb = 0.8 / 8.0 * c.age;
+    ex2 += 0.7 * (nb + 0.8 / 64.0 * c.age * c.age) + 0.3 * 0.7 * nb * nb;
+  }
+  const double n = 20000;
+  CHECK(std::abs(none / n - p_none / n) < 4 * std::sqrt(0.5 * 0.5 / n));
+  CHECK(std::abs(x - ex) < 4 * std::sqrt(ex2));
+  CHECK(crm::try_generate(crm::zero_inflated_nbd<double>{0.8, 8.0, 1.0}, {.customers = 10}).error().code == crm::errc::out_of_range);
 }
 
 TEST_CASE("fit_nbd: counts no more dispersed than a Poisson's have no NBD estimate, and the models name the corner with the Poisson", "[models][nbd]") {

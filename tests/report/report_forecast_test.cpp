@@ -919,6 +919,63 @@ TEST_CASE("crm-report: a Pareto/NBD fit on the homogeneous-death-rate boundary f
   }
 }
 
+TEST_CASE("crm-report: a Pareto/NBD fit at its corner s, beta -> 0 forecasts with the zero-inflated NBD, with intervals", "[report]") {
+  // 300 customers of whom 40 % never buy again (crm::generate of the zero-inflated NBD, r = 0.8, alpha = 8): the
+  // Pareto/NBD's likelihood is maximised at the corner s, beta -> 0 (a share dies at once), whose limit is the
+  // zero-inflated NBD. Before 2026-12-06 the report refused the forecast there ("forecast": null).
+  const fs::path d = test_dir("corner_pareto");
+  const auto rows = crm::generate(crm::zero_inflated_nbd<double>{0.8, 8.0, 0.4},
+                                  crm::generate_options<double>{.customers = 300, .first_age = 52.0, .last_age = 78.0, .age_step = 1.0 / 7.0, .seed = 3});
+  write_generated_orders(d / "orders.csv", rows, 78.0, 3);
+  const run_result r = run("corner_pareto/orders.csv --model pareto --json corner_pareto/orders.json");
+  REQUIRE(r.code == 0);
+  const json j = json::parse(slurp(d / "orders.json"));
+  REQUIRE(j["forecast"].is_object());
+  const json& f = j["forecast"];
+  REQUIRE(f["boundary"].is_object());
+  CHECK(f["boundary"]["fitted_model"] == "Pareto/NBD");
+  CHECK(f["boundary"]["where"] == "s_and_beta_to_zero");
+  CHECK(f["model"] == "zero-inflated NBD (a share never buys again)");
+  // the line docs/report.md quotes ("A fit on the boundary")
+  CHECK(r.out.find("Pareto/NBD's likelihood is maximised on the boundary of its parameters (s, beta -> 0 with s ln(1/beta) fixed: a "
+                   "share of the customers dies at once (no repeat purchase), the rest never (a zero-inflated NBD)); the forecast is "
+                   "that limit's model, zero-inflated NBD (a share never buys again) (likelihood-ratio test of the share that never "
+                   "buys again, against the NBD: 16.2, p = 2.88e-05)\n") != std::string::npos);
+  // the library's fit on the calibration summary, its zero-inflated NBD and the estimate from its boundary report
+  crm::rfm_accumulator<double> cal = report_calibration(d / "orders.csv", j);
+  const auto full = crm::try_fit_pareto_nbd<double>(crm::compress(cal.model_rows()), {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(full);
+  REQUIRE(full->boundary.where == crm::fit_boundary::s_and_beta_to_zero);
+  const auto m = crm::try_zero_inflated_estimates(*full);
+  REQUIRE(m);
+  CHECK(near(f["parameters"]["r"]["value"].get<double>(), m->r, 1e-12));
+  CHECK(near(f["parameters"]["alpha"]["value"].get<double>(), m->alpha, 1e-12));
+  CHECK(near(f["parameters"]["pi"]["value"].get<double>(), m->pi, 1e-12));
+  CHECK(near(f["parameters"]["pi"]["standard_error"].get<double>(), std::sqrt(full->boundary.limit_covariance(2, 2)), 1e-12));
+  CHECK(std::abs(m->pi - 0.4) < 3 * std::sqrt(full->boundary.limit_covariance(2, 2)));
+  CHECK(near(f["log_likelihood"].get<double>(), full->log_likelihood, 1e-12));
+  double predicted = 0;
+  for (const auto& row : cal.model_rows()) predicted += m->conditional_expected_purchases(row, cal.holdout_duration());
+  CHECK(near(f["holdout"]["predicted_total"].get<double>(), predicted, 1e-9));
+  CHECK(f["interval_note"] == "");
+  CHECK(f["expected_purchases_next_period_interval"].is_object());
+  REQUIRE(f["base_clv"].is_object());
+  CHECK(f["base_clv"]["lower"].is_number());
+  const auto est = crm::try_parameter_estimate(*m, full->boundary);
+  REQUIRE(est);
+  REQUIRE(!f["top_customers"].empty());
+  for (const json& c : f["top_customers"]) {
+    const crm::rfm_row<double> row{c["frequency"].get<double>(), c["recency"].get<double>(), c["age"].get<double>(), 1.0};
+    CHECK(near(c["p_alive"].get<double>(), m->probability_alive(row), 1e-12));
+    const auto e = crm::try_conditional_expected_purchases_interval(*est, row, f["horizon"].get<double>(), {.level = 0.95});
+    REQUIRE(e);
+    REQUIRE(c["expected_purchases_next_period_interval"].is_object());
+    CHECK(near(c["expected_purchases_next_period_interval"]["lower"].get<double>(), e->lower, 1e-9));
+    CHECK(near(c["expected_purchases_next_period_interval"]["upper"].get<double>(), e->upper, 1e-9));
+    CHECK(c["clv_interval"].is_object());
+  }
+}
+
 TEST_CASE("crm-report: the intervals come from the fits' own covariance: a flat Gamma-Gamma fit keeps its CLV intervals",
           "[report]") {
   // 20 000 customers (BG/NBD r = 1, alpha = 10, a = 0.5, b = 3 by crm::generate, seed 15), each

@@ -398,11 +398,7 @@ std::string to_html(const report& r) {
     s += fmt::format("<h2>Forecast: {} + Gamma-Gamma</h2>\n<p class=\"note\">Fitted on {} customers' orders to {} "
                      "(time unit: weeks); predictions use each customer's whole history.</p>\n",
                      esc(f.model), f.customers, esc(f.calibration_end));
-    if (f.boundary)
-      s += fmt::format("<p class=\"note\" id=\"boundary\">{}'s likelihood is maximised on the boundary of its parameters ({}); "
-                       "the forecast is the nested model's, {} (likelihood-ratio test against it: {:.3g}, p = {:.3g}).</p>\n",
-                       esc(f.boundary->fitted_model), esc(f.boundary->description), esc(f.model), f.boundary->lr_statistic,
-                       f.boundary->lr_p_value);
+    if (f.boundary) s += fmt::format("<p class=\"note\" id=\"boundary\">{}.</p>\n", esc(boundary_note(f)));
     if (f.spend_boundary)
       s += fmt::format("<p class=\"note\" id=\"spend-boundary\">Gamma-Gamma's likelihood is maximised on the boundary of its parameters "
                        "({}); the spend per transaction is the nested model's.</p>\n",

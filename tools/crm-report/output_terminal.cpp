@@ -152,10 +152,7 @@ void print_terminal(const report& r, bool color) {
     for (const parameter& x : f.parameters) rows.push_back({x.name, fixed(x.value, 3), fixed(x.standard_error, 3)});
     for (const parameter& x : f.spend_parameters) rows.push_back({x.name + " (spend)", fixed(x.value, 3), fixed(x.standard_error, 3)});
     p.table({"parameter", "estimate", "std. error"}, rows);
-    if (f.boundary)
-      p.note(fmt::format("{}'s likelihood is maximised on the boundary of its parameters ({}); the forecast is the nested "
-                         "model's, {} (likelihood-ratio test against it: {:.3g}, p = {:.3g})",
-                         f.boundary->fitted_model, f.boundary->description, f.model, f.boundary->lr_statistic, f.boundary->lr_p_value));
+    if (f.boundary) p.note(boundary_note(f));
     if (f.spend_boundary)
       p.note(fmt::format("Gamma-Gamma's likelihood is maximised on the boundary of its parameters ({}); the spend per transaction is "
                          "the nested model's",

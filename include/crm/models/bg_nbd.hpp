@@ -581,9 +581,14 @@ inline constexpr std::array<vec<2>, 3> bgnbd_boundary_restarts{{{1e-3, 1e-3}, {1
 /// `screen`: BFGS only, from `start`, without certifying the stop or computing a Hessian (about half the
 /// evaluations); its ln L is that of a point of the limit, a lower bound of the supremum, which is all
 /// that deciding "a converged fit is less likely than the limit" needs.
+/// `covariance` (not after a screen): of (r, alpha, pi), the inverse of the Hessian of the limit's -ln L in those
+/// natural parameters (central differences of its analytic gradient) at the maximum, for 0 < pi < 1; at pi = 0 (the
+/// NBD face) that of (r, alpha) with pi held (its row and column 0); size 0 at pi = 1 or where the Hessian is not
+/// positive definite.
 struct bgnbd_zero_limit {
   double r = 0, alpha = 0, pi = 0, log_likelihood = 0;
   convergence report;
+  parameter_covariance covariance{};
 };
 template <std::floating_point T, int Shift>
 [[nodiscard]] result<bgnbd_zero_limit> fit_bgnbd_zero_limit(const grouped_rfm<T>& d, const fit_options& opt, const vec<2>& start,
@@ -618,8 +623,9 @@ template <std::floating_point T, int Shift>
     }
   }
   const T x1 = T(1) - k;  // the frequency of the m = 1 rows
-  // -ln L of the limit at (r, alpha) with pi at its best for them (kept in pi_best), and the gradient
-  const auto profile = [&](const vec<2>& th, vec<2>& grad) -> double {
+  // -ln L of the limit at (r, alpha) with pi at its best for them (kept in pi_best), or at `fixed_pi`, and the
+  // gradient in (r, alpha); with `grad_pi`, d(-ln L)/d pi there too
+  const auto limit_nll = [&](const vec<2>& th, vec<2>& grad, const T* fixed_pi, T* grad_pi) -> double {
     const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]);
     const T log_alpha = std::log(alpha), dg_r = digamma(r), lg_r = log_gamma(r);
     for (std::size_t j = 0; j < d.ages.size(); ++j) log_age[j] = std::log(alpha + d.ages[j]), inv_age[j] = T(1) / (alpha + d.ages[j]);
@@ -646,8 +652,10 @@ template <std::floating_point T, int Shift>
       q[j] = std::expm1(log_rho[j]);
       lead += d.weight[ones[j]] * q[j];
     }
-    T pi = 0;
-    if (lead - more > T(0) && std::isfinite(lead)) {
+    T pi = 0, g_pi = 0;
+    if (fixed_pi != nullptr) {
+      pi = *fixed_pi;
+    } else if (lead - more > T(0) && std::isfinite(lead)) {
       if (more == T(0)) {
         pi = 1;
       } else {
@@ -675,16 +683,19 @@ template <std::floating_point T, int Shift>
         const log_sum_weights<T> sh = pi < T(1) ? log_add_exp_weights(std::log1p(-pi), std::log(pi) + log_rho[j])
                                                 : log_sum_weights<T>{log_rho[j], T(0), T(1)};
         ll += w * sh.log_sum;
+        g_pi += w * q[j] / (T(1) + pi * q[j]);
         gr += w * sh.second * (l_age - l_tx);
         galpha += w * sh.second * (r + x1) * (inv_age[d.age_index[i]] - T(1) / (alpha + d.recency[i]));
       }
       if (more > T(0)) ll += more * std::log1p(-pi);
     }
-    pi_best = static_cast<double>(pi);
+    if (grad_pi != nullptr) *grad_pi = -(g_pi - more / (T(1) - pi));
+    if (fixed_pi == nullptr) pi_best = static_cast<double>(pi);
     grad = {-static_cast<double>(gr), -static_cast<double>(galpha)};
     const double v = -static_cast<double>(ll);
     return std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
   };
+  const auto profile = [&](const vec<2>& th, vec<2>& grad) { return limit_nll(th, grad, nullptr, nullptr); };
   vec<2> g{};
   bgnbd_zero_limit out;
   if (screen) {  // BFGS alone, no certification and no Hessian: the point it stops at bounds the supremum from below
@@ -712,6 +723,34 @@ template <std::floating_point T, int Shift>
   out.log_likelihood = -profile(f->theta, g);  // (sets pi_best at the optimum)
   out.r = f->theta[0], out.alpha = f->theta[1], out.pi = pi_best, out.report = f->report;
   if (!std::isfinite(out.log_likelihood)) return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
+  // the covariance: the Hessian in (r, alpha, pi) by central differences of the analytic gradient (for 0 < pi < 1),
+  // in (r, alpha) with pi held at 0 on the NBD face
+  if (out.pi > 0.0 && out.pi < 1.0) {
+    const auto nll3 = [&](const vec<3>& th, vec<3>& g3) {
+      const T pi = static_cast<T>(th[2]);
+      if (!(pi > T(0) && pi < T(1))) return std::numeric_limits<double>::infinity();
+      vec<2> g2{};
+      T gp = 0;
+      const double v = limit_nll({th[0], th[1]}, g2, &pi, &gp);
+      g3 = {g2[0], g2[1], static_cast<double>(gp)};
+      return v;
+    };
+    const std::optional<mat<3>> c = invert_spd<3>(objective_hessian<3>(nll3, vec<3>{out.r, out.alpha, out.pi}));
+    if (c) {
+      out.covariance.size = 3;
+      for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 3; ++j) out.covariance.values[i][j] = (*c)[i][j];
+    }
+  } else if (out.pi == 0.0) {
+    const T zero = 0;
+    const auto nll2 = [&](const vec<2>& th, vec<2>& g2) { return limit_nll(th, g2, &zero, nullptr); };
+    const std::optional<mat<2>> c = invert_spd<2>(objective_hessian<2>(nll2, vec<2>{out.r, out.alpha}));
+    if (c) {
+      out.covariance.size = 3;
+      for (std::size_t i = 0; i < 2; ++i)
+        for (std::size_t j = 0; j < 2; ++j) out.covariance.values[i][j] = (*c)[i][j];
+    }
+  }
   return out;
 }
 /// The point of the 4-parameter model that stands for a limit of fit_bgnbd_zero_limit in a boundary report
@@ -877,10 +916,17 @@ template <std::floating_point T, int Shift, class Model>
     return Model{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
   if (ran_along_purchase_ridge(!f, at, last, opt)) return purchase_ridge_error(model, where == fit_boundary::a_to_zero);
+  // The modified BG/NBD's corner a, b -> 0 named from the limit: its model, the zero-inflated NBD, has the limit's
+  // covariance (boundary_report::limit_covariance; the BG/NBD's limit there is no model the library predicts from)
+  const auto with_limit = [&](fit_result<Model> out) {
+    if (Shift == 1 && out.boundary.where == fit_boundary::a_and_b_to_zero) out.boundary.limit_covariance = zero.covariance;
+    return out;
+  };
   if (!f && where != fit_boundary::none && opt.on_boundary == boundary_policy::report) {
     vec<4> g{};
-    return boundary_fit_result<Model, T>(at, zero_named ? zero.log_likelihood : -nll(at, g), rows, static_cast<double>(d.customers), last,
-                                         where, make);
+    fit_result<Model> out = boundary_fit_result<Model, T>(at, zero_named ? zero.log_likelihood : -nll(at, g), rows,
+                                                          static_cast<double>(d.customers), last, where, make);
+    return zero_named ? with_limit(std::move(out)) : out;
   }
   // The limit at zero is more likely than the point the fit would name: a fit inward from it, or the limit.
   const auto zero_wins = [&]() -> result<fit_result<Model>> {
@@ -889,7 +935,7 @@ template <std::floating_point T, int Shift, class Model>
     if (f2) return to_fit_result<Model>(*f2, make);
     const error_info e = boundary(zero_at);  // sets where and at
     if (opt.on_boundary == boundary_policy::error) return e;
-    return boundary_fit_result<Model, T>(at, zero.log_likelihood, rows, static_cast<double>(d.customers), zero.report, where, make);
+    return with_limit(boundary_fit_result<Model, T>(at, zero.log_likelihood, rows, static_cast<double>(d.customers), zero.report, where, make));
   };
   // The ridge at infinity named: the error under boundary_policy::error, else the fit's point and ln L
   // with the homogeneous model as the nested one (unless the limit at zero is more likely).

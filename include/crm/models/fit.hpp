@@ -330,6 +330,13 @@ struct boundary_report {
   /// (a whole period, nested_alpha_se 0: the likelihood is not differentiable in tau there). Added 2026-12;
   /// the fields above keep their meaning.
   parameter_covariance nested_covariance{};
+  /// At a corner whose limit is itself the model to predict from, the zero-inflated NBD (crm::zero_inflated_nbd:
+  /// Pareto/NBD's s_and_beta_to_zero and the modified BG/NBD's a_and_b_to_zero; crm::try_zero_inflated_estimates):
+  /// the covariance of its (r, alpha, pi), the inverse Hessian of the limit's -ln L at its maximum (natural
+  /// parameters), which crm::try_parameter_estimate(zero_inflated_nbd, boundary) turns into the estimate of its
+  /// intervals. size 0 elsewhere, and where that Hessian is not positive definite. The nested_* fields above stay
+  /// the NBD's (pi = 0), the likelihood-ratio test's null. Added 2026-12-06.
+  parameter_covariance limit_covariance{};
 };
 
 /// A fitted model: parameters, their standard errors (same struct, one SE per parameter),

@@ -147,6 +147,18 @@ template <std::floating_point T, int Shift>
   }
   return {static_cast<T>(x), static_cast<T>(last), age, T(1)};
 }
+/// A customer of age `age` who buys at rate lambda until `end` (<= age) and never after: Poisson purchases in
+/// continuous time on (0, end], as the row (x, t_x of the last, age).
+template <std::floating_point T>
+[[nodiscard]] rfm_row<T> draw_poisson_customer(std::mt19937_64& g, double lambda, double end, T age) {
+  double t = 0.0, last = 0.0, x = 0.0;
+  while (true) {
+    t += draw_exponential(g, lambda);
+    if (t > end) break;
+    x += 1.0, last = t;
+  }
+  return {static_cast<T>(x), static_cast<T>(last), age, T(1)};
+}
 /// The BG/NBD family's generator (K = 0: BG/NBD, K = 1: modified BG/NBD, which may also drop out at
 /// the first purchase): validates, then draws o.customers customers with the seeded engine.
 template <std::floating_point T, int K>
@@ -210,18 +222,39 @@ template <std::floating_point T>
     const double lambda = detail::draw_gamma(g, static_cast<double>(m.r), static_cast<double>(m.alpha));
     const double mu = detail::draw_gamma(g, static_cast<double>(m.s), static_cast<double>(m.beta));
     const double end = std::min(detail::draw_exponential(g, mu), static_cast<double>(age));
-    double t = 0.0, last = 0.0, x = 0.0;
-    while (true) {
-      t += detail::draw_exponential(g, lambda);
-      if (t > end) break;
-      x += 1.0, last = t;
-    }
-    out.push_back({static_cast<T>(x), static_cast<T>(last), age, T(1)});
+    out.push_back(detail::draw_poisson_customer(g, lambda, end, age));
   }
   return out;
 }
 template <std::floating_point T>
 [[nodiscard]] std::vector<rfm_row<T>> generate(const pareto_nbd<T>& m, const generate_options<T>& o) {
+  return try_generate(m, o).value();
+}
+
+/**
+ * @brief Draws customers from the zero-inflated NBD (crm::zero_inflated_nbd): lambda ~ Gamma(r, alpha); with
+ * probability pi the customer makes no repeat purchase at all, else Poisson purchases at rate lambda over the
+ * whole age (nobody drops out later), simulated in continuous time. Deterministic for a seed. Errors: invalid
+ * parameters or options.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const zero_inflated_nbd<T>& m, const generate_options<T>& o) {
+  constexpr const char* name = "generate(zero_inflated_nbd)";
+  if (auto e = m.check(name)) return e;
+  if (auto e = detail::check_generate_options(name, o)) return e;
+  std::mt19937_64 g(o.seed);
+  std::vector<rfm_row<T>> out;
+  if (auto e = detail::reserve_rows(out, o.customers, name)) return e;
+  for (count_t i = 0; i < o.customers; ++i) {
+    const T age = detail::draw_age(g, o);
+    const double lambda = detail::draw_gamma(g, static_cast<double>(m.r), static_cast<double>(m.alpha));
+    const bool none = detail::uniform01(g) < static_cast<double>(m.pi);
+    out.push_back(none ? rfm_row<T>{T(0), T(0), age, T(1)} : detail::draw_poisson_customer(g, lambda, static_cast<double>(age), age));
+  }
+  return out;
+}
+template <std::floating_point T>
+[[nodiscard]] std::vector<rfm_row<T>> generate(const zero_inflated_nbd<T>& m, const generate_options<T>& o) {
   return try_generate(m, o).value();
 }
 

@@ -110,6 +110,16 @@ struct model_parameters<homogeneous_pareto_nbd<T>> {
   static constexpr std::array<T, 3> get(const homogeneous_pareto_nbd<T>& m) noexcept { return {m.r, m.alpha, m.mu}; }
   static constexpr homogeneous_pareto_nbd<T> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
 };
+// The zero-inflated NBD (crm/models/nbd.hpp) of the corners s, beta -> 0 and a, b -> 0, and of
+// crm::try_fit_zero_inflated_nbd: pi is a probability, drawn on the log scale as p above (a draw at or above 1
+// fails that interval); pi = 0 (the NBD face of its fit) is held.
+template <std::floating_point T>
+struct model_parameters<zero_inflated_nbd<T>> {
+  using number = T;
+  static constexpr std::size_t size = 3;
+  static constexpr std::array<T, 3> get(const zero_inflated_nbd<T>& m) noexcept { return {m.r, m.alpha, m.pi}; }
+  static constexpr zero_inflated_nbd<T> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
+};
 template <std::floating_point T>
 struct model_parameters<bg_bb<T>> {
   using number = T;
@@ -762,7 +772,16 @@ template <class Model>
   std::array<std::array<double, N>, N> c{};
   for (std::size_t i = 0; i < N; ++i)
     for (std::size_t j = 0; j < N; ++j) c[i][j] = fit.covariance(i, j);
-  return try_parameter_estimate(fit.params, c);
+  // a last parameter fitted at exactly 0 with its covariance row 0 is held (crm::try_fit_zero_inflated_nbd's pi = 0)
+  std::size_t estimated = N;
+  const auto p = model_parameters<Model>::get(fit.params);
+  const auto zero_row = [&](std::size_t i) {
+    for (std::size_t j = 0; j < N; ++j)
+      if (c[i][j] != 0.0) return false;
+    return true;
+  };
+  while (estimated > 1 && p[estimated - 1] == 0 && zero_row(estimated - 1)) --estimated;
+  return detail::estimate_from_covariance(fit.params, c, estimated, name);
 }
 /// Throwing form of try_parameter_estimate(fit) (crm::metric_error).
 template <class Model>
@@ -914,6 +933,38 @@ template <class Model>
   requires requires { detail::nested_in_report<Model>::at(fit_boundary::none); }
 [[nodiscard]] parameter_estimate<Model> parameter_estimate_from(const Model& nested, const boundary_report& b) {
   return try_parameter_estimate(nested, b).value();
+}
+
+/**
+ * @brief The estimate of the zero-inflated NBD a fit names at its corner (Pareto/NBD's s_and_beta_to_zero, the
+ * modified BG/NBD's a_and_b_to_zero; `model` = crm::try_zero_inflated_estimates(fit)) from the covariance of its
+ * (r, alpha, pi) the boundary report carries (boundary_report::limit_covariance), with no likelihood evaluation:
+ * the delta-method and bootstrap intervals of its predictions. Errors: the report is of another boundary
+ * (`errc::out_of_range`, field "boundary"); no covariance of three parameters (`errc::not_identifiable`, field
+ * "covariance"); then those of try_parameter_estimate(model, covariance).
+ *
+ * **Example**
+ *     auto fit = crm::fit_pareto_nbd(rows, {.on_boundary = crm::boundary_policy::report});
+ *     auto zi = crm::try_zero_inflated_estimates(fit);                       // at s_and_beta_to_zero
+ *     auto est = crm::try_parameter_estimate(*zi, fit.boundary);             // then intervals, below
+ */
+template <std::floating_point T>
+[[nodiscard]] result<parameter_estimate<zero_inflated_nbd<T>>> try_parameter_estimate(const zero_inflated_nbd<T>& model,
+                                                                                     const boundary_report& b) {
+  constexpr const char* name = "parameter_estimate";
+  if (b.where != fit_boundary::s_and_beta_to_zero && b.where != fit_boundary::a_and_b_to_zero)
+    return error_info{errc::out_of_range, name, "boundary", "the report is not of a corner whose limit is the zero-inflated NBD"};
+  if (b.limit_covariance.size != 3)
+    return error_info{errc::not_identifiable, name, "covariance", "the boundary report has no covariance of the zero-inflated NBD"};
+  std::array<std::array<double, 3>, 3> c{};
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) c[i][j] = b.limit_covariance(i, j);
+  return detail::estimate_from_covariance(model, c, 3, name);
+}
+/// Throwing form of try_parameter_estimate(zero_inflated_nbd, boundary) (crm::metric_error).
+template <std::floating_point T>
+[[nodiscard]] parameter_estimate<zero_inflated_nbd<T>> parameter_estimate_from(const zero_inflated_nbd<T>& model, const boundary_report& b) {
+  return try_parameter_estimate(model, b).value();
 }
 
 /**

@@ -136,4 +136,60 @@ template <std::floating_point T>
   return zero_inflated_nbd<T>{fit.params.r, fit.params.alpha, fit.params.a / (fit.params.a + fit.params.b)};
 }
 
+/**
+ * @brief Maximum-likelihood fit of the zero-inflated NBD (crm::zero_inflated_nbd): a share pi of the customers
+ * makes no repeat purchase at all, the rest buy as the NBD, lambda ~ Gamma(r, alpha), and never drop out; the
+ * limit the modified BG/NBD (a, b -> 0) and Pareto/NBD (s, beta -> 0) name at their corners, fitted by the same
+ * code: for fixed (r, alpha) ln L is concave in pi and pi is found by Newton's method in a bracket, (r, alpha)
+ * are fitted on that profile (BFGS, then the fit's Newton certification). Standard errors and `covariance`: the
+ * inverse Hessian of -ln L in (r, alpha, pi) at the maximum (central differences of the analytic gradient). Where
+ * the maximum has pi = 0 (no more customers without repeat purchases than the NBD expects), pi is 0 with standard
+ * error 0 and its row and column of `covariance` 0 (held: the intervals never move it), r and alpha the NBD's.
+ * ln L in nats (crm::zero_inflated_nbd::log_likelihood summed with the rows' weights).
+ * fit_options: the interrupt only (the profile's fit runs with the library's tolerances); a penalizer is refused.
+ * Errors: invalid rows (crm::validate) or fit_options, a penalizer > 0 (`errc::out_of_range`, field
+ * "fit_options.penalizer"); nobody made a repeat purchase (`errc::not_identifiable`, field "frequency": r and
+ * alpha are not identified); no convergence; a Hessian that is not positive definite (`errc::not_identifiable`,
+ * field "parameters").
+ */
+template <std::floating_point T = double>
+[[nodiscard]] result<fit_result<zero_inflated_nbd<T>>> try_fit_zero_inflated_nbd(std::span<const rfm_row<T>> rows,
+                                                                                const fit_options& opt = {}) {
+  constexpr const char* model = "fit_zero_inflated_nbd";
+  if (auto e = validate(rows, model)) return e;
+  if (auto e = detail::check_fit_options(model, opt)) return e;
+  if (opt.penalizer != 0.0) return error_info{errc::out_of_range, model, "fit_options.penalizer", "must be 0 (no penalised form)"};
+  const detail::grouped_rfm<T> d(rows);
+  if (!(d.repeaters() > T(0))) return error_info{errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
+  double mean_age = 0;
+  for (std::size_t i = 0; i < d.age.size(); ++i) mean_age += static_cast<double>(d.age[i] * d.weight[i]);
+  mean_age /= static_cast<double>(d.customers);
+  const result<detail::bgnbd_zero_limit> z = detail::fit_bgnbd_zero_limit<T, 1>(d, opt, {1.0, std::max(mean_age, 1e-6)}, model);
+  if (!z) return z.error();
+  if (z->covariance.size != 3)
+    return error_info{errc::not_identifiable, model, "parameters", "the Hessian of -ln L is not positive definite at the maximum"};
+  fit_result<zero_inflated_nbd<T>> out;
+  out.params = {static_cast<T>(z->r), static_cast<T>(z->alpha), static_cast<T>(z->pi)};
+  out.covariance = z->covariance;
+  const auto se = [&](std::size_t i) { return static_cast<T>(std::sqrt(z->covariance(i, i))); };
+  out.standard_errors = {se(0), se(1), se(2)};
+  out.log_likelihood = z->log_likelihood;
+  out.customers = static_cast<double>(d.customers);
+  out.report = z->report;
+  return out;
+}
+template <std::floating_point T = double>
+[[nodiscard]] fit_result<zero_inflated_nbd<T>> fit_zero_inflated_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
+  return try_fit_zero_inflated_nbd<T>(rows, opt).value();
+}
+template <std::floating_point T>
+[[nodiscard]] result<fit_result<zero_inflated_nbd<T>>> try_fit_zero_inflated_nbd(const std::vector<rfm_row<T>>& rows,
+                                                                                const fit_options& opt = {}) {
+  return try_fit_zero_inflated_nbd<T>(std::span<const rfm_row<T>>(rows), opt);
+}
+template <std::floating_point T>
+[[nodiscard]] fit_result<zero_inflated_nbd<T>> fit_zero_inflated_nbd(const std::vector<rfm_row<T>>& rows, const fit_options& opt = {}) {
+  return try_fit_zero_inflated_nbd<T>(std::span<const rfm_row<T>>(rows), opt).value();
+}
+
 CRM_METRICS_END_NAMESPACE

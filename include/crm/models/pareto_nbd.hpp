@@ -1004,8 +1004,10 @@ template <std::floating_point T>
     // (r, alpha) of the limit; s and beta a point on the way (pareto_corner_point)
     const vec<2> sb = pareto_corner_point(kappa);
     const vec<4> point = {z->r, z->alpha, sb[0], sb[1]};
-    return std::optional(result<fit_result<pareto_nbd<T>>>(boundary_fit_result<pareto_nbd<T>, T>(
-        point, z->log_likelihood, rows, static_cast<double>(d.customers), z->report, fit_boundary::s_and_beta_to_zero, make)));
+    fit_result<pareto_nbd<T>> out = boundary_fit_result<pareto_nbd<T>, T>(point, z->log_likelihood, rows, static_cast<double>(d.customers),
+                                                                          z->report, fit_boundary::s_and_beta_to_zero, make);
+    out.boundary.limit_covariance = z->covariance;  // of the zero-inflated NBD's (r, alpha, pi)
+    return std::optional(result<fit_result<pareto_nbd<T>>>(std::move(out)));
   };
   // The work bound may still stop the optimizer before the test above holds. Then the NBD itself decides: when it is at least as likely as the last point
   // (within 1e-9 relative) and that point's death rate s/beta times the longest age is below 0.05, the
