@@ -16,8 +16,15 @@
 #          Inverse-Gamma(q, scale c), minimize of -sum scipy.stats.invgamma.logpdf(zbar, q, scale=c);
 #          the nested prediction c / (q - 1) for a customer without repeat purchases;
 #   dw:    the discrete Weibull S(t) = (1-theta)^(t^c) on the cohort 1000 897 794 725 649 588 523 455
-#          (BdW's homogeneous churn), minimize of -ln L over logit(theta), log(c).
-# Run: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/postgresql_boundary_reference.py
+#          (BdW's homogeneous churn), minimize of -ln L over logit(theta), log(c);
+#   corner: Pareto/NBD's corner s, beta -> 0 on the nbd rows: the zero-inflated NBD (r, alpha, pi), its
+#          maximum by L-BFGS-B (scripts/bg_nbd_zero_limit_reference.py's zero_limit, m = x + 1) polished by
+#          Newton steps and its covariance (the inverse Hessian), both by central differences of ln L in mpmath
+#          at 40 digits (that script's zero_limit_mp, mp_gradient_hessian); the 90 % delta-method intervals of
+#          P(alive | x = 0, T = 30) on the logit scale and of E[Y(10) | x = 2, t_x = T = 30] on the log scale,
+#          with the analytic gradients of logit P = ln(1 - pi) + r ln(alpha/(alpha+30)) - ln pi and of
+#          ln E = ln(r + 2) + ln 10 - ln(alpha + 30).
+# Run (Debian python3-mpmath too): PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/postgresql_boundary_reference.py
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import betaln, expit, gammaln, logit
@@ -87,3 +94,38 @@ u = fit(lambda v: -dw_ll(expit(v[0]), np.exp(v[1])), [logit(0.1), 0.0])
 th, cc = expit(u[0]), np.exp(u[1])
 se = np.sqrt(np.diag(np.linalg.inv(hessian(lambda v: -dw_ll(v[0], v[1]), [th, cc]))))
 print(f"dw: theta {th:.10f} ({se[0]:.6f}) c {cc:.10f} ({se[1]:.6f}) lnL {dw_ll(th, cc):.10f}")
+
+
+# corner: the zero-inflated NBD on the nbd rows
+import math  # noqa: E402
+
+import mpmath  # noqa: E402
+from scipy.stats import norm  # noqa: E402
+
+from bg_nbd_zero_limit_reference import mp_gradient_hessian, zero_limit, zero_limit_mp  # noqa: E402
+
+rows = np.column_stack([X, TX, T])
+z = minimize(lambda v: -zero_limit(v, rows, 1), np.array([0.0, 2.0, 0.0]), method="L-BFGS-B",
+             bounds=[(-10, 10), (-10, 10), (-40, 40)], options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10})
+pt = [mpmath.mpf(math.exp(z.x[0])), mpmath.mpf(math.exp(z.x[1])), mpmath.mpf(float(expit(z.x[2])))]
+data = [(mpmath.mpf(float(a)), mpmath.mpf(float(b))) for a, b in zip(X, T)]
+nll = lambda q: -zero_limit_mp(q, data)
+for _ in range(3):
+    g, h = mp_gradient_hessian(nll, pt)
+    step = mpmath.lu_solve(h, g)
+    pt = [pt[k] - step[k] for k in range(3)]
+g, h = mp_gradient_hessian(nll, pt)
+cov = np.array((h ** -1).tolist(), dtype=float)
+r, alpha, pi = (float(v) for v in pt)
+se = np.sqrt(np.diag(cov))
+print(f"corner: r {r:.10f} ({se[0]:.6f}) alpha {alpha:.10f} ({se[1]:.6f}) pi {pi:.10f} ({se[2]:.6f}) lnL {-float(nll(pt)):.10f}")
+zq = norm.ppf(0.95)
+a30 = (alpha / (alpha + 30)) ** r
+p_alive = (1 - pi) * a30 / ((1 - pi) * a30 + pi)
+grad = np.array([math.log(alpha / (alpha + 30)), r * (1 / alpha - 1 / (alpha + 30)), -1 / (1 - pi) - 1 / pi])
+half = zq * math.sqrt(grad @ cov @ grad)
+print(f"  P(alive | 0, 0, 30) {p_alive:.12f}, 90 % [{expit(logit(p_alive) - half):.10f}, {expit(logit(p_alive) + half):.10f}]")
+e = (r + 2) * 10 / (alpha + 30)
+grad = np.array([1 / (r + 2), -1 / (alpha + 30), 0.0])
+half = zq * math.sqrt(grad @ cov @ grad)
+print(f"  E[Y(10) | 2, 30, 30] {e:.12f}, 90 % [{e * math.exp(-half):.10f}, {e * math.exp(half):.10f}]")

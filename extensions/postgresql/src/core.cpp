@@ -1021,8 +1021,9 @@ bool unexpected_boundary(const crm::boundary_report& b, const char* model, crm_p
 
 // A fit's row: the library's error for a failed fit; nested_failed's for a boundary whose nested model
 // did not fit (where `needs_nested(where)`); else the columns `columns(params, ses, boundary)` gives,
-// nullopt for a boundary the extension does not show. The covariance: the fit's (interior), the nested
-// model's where `needs_nested(where)` (a boundary predicted from its nested model), else none.
+// nullopt for a boundary the extension does not show. The covariance: the fit's (interior), the limit's at a corner
+// whose limit predicts (boundary_report::limit_covariance: the zero-inflated NBD's r, alpha, pi), the nested model's
+// where `needs_nested(where)` (a boundary predicted from its nested model), else none.
 template <class M, class NeedsNested, class Columns>
 bool boundary_fit_row(const crm::result<crm::fit_result<M>>& f, const char* model, NeedsNested needs_nested, Columns columns,
                       row_builder& out, crm_pg_error* err) {
@@ -1032,8 +1033,11 @@ bool boundary_fit_row(const crm::result<crm::fit_result<M>>& f, const char* mode
   const std::optional<fit_columns> c = columns(f->params, f->standard_errors, b, f->log_likelihood);
   if (!c) return unexpected_boundary(b, model, err);
   const crm::parameter_covariance none{};
-  const crm::parameter_covariance& covariance =
-      b.where == crm::fit_boundary::none ? f->covariance : needs_nested(b.where) ? b.nested_covariance : none;
+  // (at a corner whose limit is itself the model that predicts, the zero-inflated NBD: that limit's covariance)
+  const crm::parameter_covariance& covariance = b.where == crm::fit_boundary::none ? f->covariance
+                                                : b.limit_covariance.available() ? b.limit_covariance
+                                                : needs_nested(b.where)          ? b.nested_covariance
+                                                                                 : none;
   write_fit(out, *c, f->customers, f->report.iterations, b, covariance);
   return true;
 }
@@ -1068,8 +1072,10 @@ bool bg_nbd_row(const crm::result<crm::fit_result<crm::bg_nbd<double>>>& f, row_
 // the homogeneous model's mu at homogeneous_death_rate (s = beta = Infinity).
 bool pareto_nbd_row(const crm::result<crm::fit_result<crm::pareto_nbd<double>>>& f, row_builder& out, crm_pg_error* err) {
   using B = crm::fit_boundary;
-  return boundary_fit_row(f, "fit_pareto_nbd", every_boundary, [](const crm::pareto_nbd<double>& m, const crm::pareto_nbd<double>& se,
-                                                                 const crm::boundary_report& b, double ll) -> std::optional<fit_columns> {
+  // (the corner predicts from its limit; its nested NBD is only the likelihood-ratio test's null)
+  const auto needs_nested = [](B where) { return where != B::s_and_beta_to_zero; };
+  return boundary_fit_row(f, "fit_pareto_nbd", needs_nested, [](const crm::pareto_nbd<double>& m, const crm::pareto_nbd<double>& se,
+                                                                const crm::boundary_report& b, double ll) -> std::optional<fit_columns> {
     const std::vector<cell> nbd_ses{b.nested_r_se, b.nested_alpha_se, {}, {}};
     switch (b.where) {
       case B::none: return fit_columns{{m.r, m.alpha, m.s, m.beta}, {se.r, se.alpha, se.s, se.beta}, {{}, {}}, ll, false};
@@ -1077,9 +1083,14 @@ bool pareto_nbd_row(const crm::result<crm::fit_result<crm::pareto_nbd<double>>>&
       case B::beta_to_infinity: return fit_columns{{b.nested_r, b.nested_alpha, {}, inf}, nbd_ses, {0.0, {}}, b.nested_log_likelihood, true};
       case B::homogeneous_death_rate:
         return fit_columns{{b.nested_r, b.nested_alpha, inf, inf}, nbd_ses, {b.nested_dropout, b.nested_dropout_se}, b.nested_log_likelihood, true};
-      // the corner where a share pi = 1 - e^(-300 s) dies at once: r, alpha of the limit, s and beta the library's point on
-      // the way (s = -ln(1 - pi)/300, beta = e^-300), mu = lim s/beta = Infinity
-      case B::s_and_beta_to_zero: return fit_columns{{m.r, m.alpha, m.s, m.beta}, {{}, {}, {}, {}}, {inf, {}}, ll, b.nested_fitted};
+      // the corner where a share pi = 1 - e^(-300 s) dies at once: r, alpha of the limit with their SEs (the
+      // zero-inflated NBD's covariance, whose third row is pi's), s and beta the library's point on the way
+      // (s = -ln(1 - pi)/300, beta = e^-300), mu = lim s/beta = Infinity
+      case B::s_and_beta_to_zero: {
+        const crm::parameter_covariance& c = b.limit_covariance;
+        const cell se_r = c.available() ? cell(std::sqrt(c(0, 0))) : cell(), se_alpha = c.available() ? cell(std::sqrt(c(1, 1))) : cell();
+        return fit_columns{{m.r, m.alpha, m.s, m.beta}, {se_r, se_alpha, {}, {}}, {inf, {}}, ll, b.nested_fitted};
+      }
       default: return std::nullopt;
     }
   }, out, err);
@@ -1340,12 +1351,8 @@ std::optional<crm::fit_boundary> boundary_named(const crm_pg_model& m) noexcept 
 // A prediction from a fit on a boundary where the library has no nested model that predicts (crm-report
 // refuses the forecast there too).
 bool no_nested_prediction(crm::fit_boundary where, crm_pg_error* err) {
-  // (at Pareto/NBD's corner the zero-inflated NBD gives the point predictions, crm_pg_pareto_nbd_predict)
-  const char* why = where == crm::fit_boundary::s_and_beta_to_zero
-                        ? "), where the library's model (the zero-inflated NBD) gives point predictions only (no covariance of r, alpha "
-                          "and pi for intervals, CLV or whole-base sums)"
-                        : "), where the library has no nested model to predict from";
-  set_error(err, CRM_PG_NOT_SUPPORTED, std::string("the fit is on the boundary ") + crm::to_string(where) + " (" + crm::describe(where) + why);
+  set_error(err, CRM_PG_NOT_SUPPORTED, std::string("the fit is on the boundary ") + crm::to_string(where) + " (" + crm::describe(where) +
+                                           "), where the library has no nested model to predict from");
   return false;
 }
 // The prediction of the model a composite describes, into `out`: `pick(where, v)` calls it with the
@@ -1389,7 +1396,9 @@ bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f,
   return with_model(m, "bg_nbd", {B::a_to_zero, B::homogeneous_dropout}, {B::b_to_zero, B::a_and_b_to_zero}, pick, is_null, out, err);
 }
 // The same for crm_pareto_nbd: Pareto/NBD, the NBD (s_to_zero, beta_to_infinity), the homogeneous
-// Pareto/NBD (homogeneous_death_rate); s_and_beta_to_zero has none.
+// Pareto/NBD (homogeneous_death_rate), the zero-inflated NBD at the corner s_and_beta_to_zero (its limit:
+// r, alpha, pi = 1 - e^(-300 s), crm::try_zero_inflated_estimates; since 2026-12-06 with intervals, CLV and
+// whole-base sums, before point predictions only).
 template <class F, class Out>
 bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, Out& out) {
   using B = crm::fit_boundary;
@@ -1397,10 +1406,12 @@ bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&
     if (where == B::s_to_zero || where == B::beta_to_infinity) return has(m, 2) ? std::optional(f(crm::nbd<double>{p[0], p[1]})) : std::nullopt;
     if (where == B::homogeneous_death_rate)
       return has_all(m, {0, 1, 4}) ? std::optional(f(crm::homogeneous_pareto_nbd<double>{p[0], p[1], p[4]})) : std::nullopt;
+    if (where == B::s_and_beta_to_zero)
+      return has(m, 3) ? std::optional(f(crm::zero_inflated_nbd<double>{p[0], p[1], crm::detail::pareto_corner_share(p[2])})) : std::nullopt;
     return has(m, 4) ? std::optional(f(crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
   };
-  return with_model(m, "pareto_nbd", {B::s_to_zero, B::beta_to_infinity, B::homogeneous_death_rate}, {B::s_and_beta_to_zero}, pick, is_null,
-                    out, err);
+  return with_model(m, "pareto_nbd", {B::s_to_zero, B::beta_to_infinity, B::homogeneous_death_rate, B::s_and_beta_to_zero}, {}, pick,
+                    is_null, out, err);
 }
 // The same for crm_gamma_gamma: Gamma-Gamma (p, q, gamma), or crm::gamma_gamma_nested at p_to_infinity
 // (shape q, scale) and q_to_infinity (shape p, scale).
@@ -1650,16 +1661,6 @@ bool crm_pg_pareto_nbd_predict(const crm_pg_model* model, int what, double x, do
                                double* out, bool* is_null, crm_pg_error* err) noexcept {
   return guard(err, [&] {
     const crm::rfm_row<double> row{x, tx, age, 1.0};
-    // At the corner s, beta -> 0 the point predictions are the zero-inflated NBD's (crm::try_zero_inflated_estimates:
-    // pi = 1 - e^(-300 s)); its intervals, CLV and whole-base sums are refused (0A000) by with_pareto_nbd below.
-    if (boundary_named(*model) == crm::fit_boundary::s_and_beta_to_zero) {
-      if ((*is_null = !has(*model, 3))) return true;
-      const crm::zero_inflated_nbd<double> z{model->v[0], model->v[1], crm::detail::pareto_corner_share(model->v[2])};
-      const crm::result<double> r = what == 0 ? z.try_probability_alive(row) : z.try_conditional_expected_purchases(row, t);
-      if (!r) return set_error(err, r.error()), false;
-      *out = *r;
-      return true;
-    }
     return with_pareto_nbd(*model, *is_null, err, [&](const auto& m) {
       return what == 0 ? m.try_probability_alive(row) : m.try_conditional_expected_purchases(row, t);
     }, *out);

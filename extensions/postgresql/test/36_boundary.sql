@@ -1,8 +1,8 @@
 -- Fits whose likelihood is maximised on a boundary of the parameter space (docs/postgresql.md, "A fit
 -- on the boundary"): the row names the boundary, shows the model in the limit (0 or Infinity at the
 -- limit, NULL where not identified, the nested model's estimates otherwise) and the likelihood-ratio
--- test, and the predictions answer from the nested model or refuse (0A000) where the library has
--- none (BG/NBD's b_to_zero and a_and_b_to_zero). Each of these fits was an ERROR 22023 before. Expected values: SciPy,
+-- test, and the predictions answer from the nested model (at Pareto/NBD's corner s_and_beta_to_zero from its limit,
+-- the zero-inflated NBD) or refuse (0A000) where the library has none (BG/NBD's b_to_zero and a_and_b_to_zero). Each of these fits was an ERROR 22023 before. Expected values: SciPy,
 -- PY=$(bash scripts/scipy-env.sh) && cd scripts && "$PY" postgresql_boundary_reference.py
 -- (its header says how each is computed), or hand arithmetic written beside them.
 
@@ -37,15 +37,23 @@ SELECT check_that((crm_fit_bg_nbd(crm_fit_state(x, t_x, big_t))).boundary = 'a_t
 -- limit's ln L over r, alpha, pi, as scripts/bg_nbd_zero_limit_reference.py's zero_limit with m = x + 1, on these
 -- 100 rows) ln L -869.6352390795 at r 7.0805283573, alpha 62.6144379076, pi 0.3238; the LR test against the
 -- NBD's -879.0012845051, 0.5 scipy.stats.chi2.sf(2 (-869.6352390795 + 879.0012845051), 1) = 7.521474063e-06.
--- The row: s and beta the library's point on the way (s = -ln(1 - pi)/300, beta = e^-300), mu Infinity, no
--- standard errors. Its point predictions are the zero-inflated NBD's (Python's math on the SciPy estimates:
+-- The row: s and beta the library's point on the way (s = -ln(1 - pi)/300, beta = e^-300), mu Infinity; the standard
+-- errors of r and alpha and the covariance of (r, alpha, pi) are the zero-inflated NBD's (since 2026-12-06; before,
+-- none): scripts/postgresql_boundary_reference.py "corner" (the maximum and the inverse Hessian from central
+-- differences of ln L in mpmath): r 7.0805202675 (4.674332), alpha 62.6143656884 (41.226774), pi 0.3238157021
+-- (0.052437). Its point predictions are the zero-inflated NBD's (Python's math on the SciPy estimates:
 -- P(alive | x = 0, T = 30) = 0.7 A / (0.7 A + 0.3) with pi for 0.3 and A = (alpha/(alpha+30))^r, 0.11553840538;
 -- E[Y(10) | x = 0, T = 30] = that r 10/(alpha+30), 0.08833103932; E[Y(10) | x = 2, t_x = T = 30] = (r+2) 10/(alpha+30),
--- 0.98046574189); its intervals refuse (0A000: no covariance of r, alpha and pi).
+-- 0.98046574189), and so are its intervals (the same script: the 90 % delta intervals with the analytic gradients
+-- of logit P(alive) and ln E[Y], P(alive | 0, 0, 30) [0.0540363560, 0.2300191023], E[Y(10) | 2, 30, 30]
+-- [0.8423478356, 1.1412302813]; before 2026-12-06 they refused, 0A000).
 CREATE TEMP TABLE pn AS SELECT crm_fit_pareto_nbd(x, t_x, big_t) AS m FROM nodrop;
 SELECT check_that((m).boundary = 's_and_beta_to_zero' AND abs(1 - exp(-300 * (m).s) - 0.3238157852) < 1e-4
                   AND abs((m).beta / exp(-300::float8) - 1) < 1e-15 AND (m).mu = 'Infinity'
-                  AND (m).se_s IS NULL AND (m).se_beta IS NULL AND (m).se_mu IS NULL AND (m).se_r IS NULL
+                  AND (m).se_s IS NULL AND (m).se_beta IS NULL AND (m).se_mu IS NULL
+                  AND abs((m).se_r / 4.674332 - 1) < 1e-3 AND abs((m).se_alpha / 41.226774 - 1) < 1e-3
+                  AND array_length((m).covariance, 1) = 3 AND array_length((m).covariance, 2) = 3
+                  AND abs(sqrt((m).covariance[3][3]) / 0.052437 - 1) < 1e-3
                   AND abs((m).r / 7.0805283573 - 1) < 1e-4 AND abs((m).alpha / 62.6144379076 - 1) < 1e-4
                   AND abs((m).log_likelihood - -869.6352390795) < 1e-6 AND abs((m).lr_p_value / 7.521474063e-06 - 1) < 1e-5,
                   'Pareto/NBD at s, beta -> 0: the zero-inflated NBD ' || (m)::text) FROM pn;
@@ -54,11 +62,28 @@ SELECT check_that(abs(crm_pareto_nbd_p_alive(m, 0, 0, 30) / 0.11553840538 - 1) <
                   AND abs(crm_pareto_nbd_expected_purchases(m, 2, 30, 30, 10) / 0.98046574189 - 1) < 1e-4
                   AND crm_pareto_nbd_p_alive(m, 2, 30, 30) = 1,
                   'Pareto/NBD at s, beta -> 0 predicts from the zero-inflated NBD') FROM pn;
-SELECT check_error($$SELECT crm_pareto_nbd_p_alive_interval(m, 0, 0, 30) FROM pn$$, '0A000',
-                   'crm_pareto_nbd_p_alive_interval: the fit is on the boundary s_and_beta_to_zero (s, beta -> 0 with s ln(1/beta) '
-                   'fixed: a share of the customers dies at once (no repeat purchase), the rest never (a zero-inflated NBD)), where '
-                   'the library''s model (the zero-inflated NBD) gives point predictions only (no covariance of r, alpha and pi for '
-                   'intervals, CLV or whole-base sums)');
+SELECT check_that(abs((i).lower / 0.0540363560 - 1) < 2e-3 AND abs((i).upper / 0.2300191023 - 1) < 2e-3
+                  AND (i).point = crm_pareto_nbd_p_alive(m, 0, 0, 30) AND (i).level = 0.9,
+                  'Pareto/NBD at s, beta -> 0: the P(alive) interval of the zero-inflated NBD ' || (i)::text)
+  FROM (SELECT m, crm_pareto_nbd_p_alive_interval(m, 0, 0, 30) AS i FROM pn) q;
+SELECT check_that(abs((i).lower / 0.8423478356 - 1) < 1e-4 AND abs((i).upper / 1.1412302813 - 1) < 1e-4,
+                  'Pareto/NBD at s, beta -> 0: the interval of E[Y(10)] of the zero-inflated NBD ' || (i)::text)
+  FROM (SELECT crm_pareto_nbd_expected_purchases_interval(m, 2, 30, 30, 10) AS i FROM pn) q;
+-- the whole base's sums and CLV at the corner: their points are the per-customer predictions' sums (CLV with a
+-- Gamma-Gamma built by hand, p 6.25, q 3.74, gamma 15.44 and a covariance), between their bounds
+CREATE TEMP TABLE pn_gg AS
+  SELECT row(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+             '{{1.416, -0.232, -4.803}, {-0.232, 0.08418, 0.992}, {-4.803, 0.992, 17.3}}'::float8[])::crm_gamma_gamma AS g;
+SELECT check_that(abs((a).point / (SELECT sum(crm_pareto_nbd_p_alive(m, x, t_x, big_t)) FROM nodrop) - 1) < 1e-12
+                  AND (a).lower < (a).point AND (a).point < (a).upper
+                  AND abs((e).point / (SELECT sum(crm_pareto_nbd_expected_purchases(m, x, t_x, big_t, 10)) FROM nodrop) - 1) < 1e-12
+                  AND (e).lower < (e).point AND (e).point < (e).upper
+                  AND (c).point = crm_clv(m, g, 2, 30, 30, 20) AND (c).lower < (c).point AND (c).point < (c).upper,
+                  'Pareto/NBD at s, beta -> 0: whole-base and CLV intervals of the zero-inflated NBD ' || a::text || e::text || c::text)
+  FROM (SELECT m, g, crm_pareto_nbd_expected_active_customers_interval(m, (SELECT crm_fit_state(x, t_x, big_t) FROM nodrop)) a,
+               crm_pareto_nbd_expected_base_purchases_interval(m, (SELECT crm_fit_state(x, t_x, big_t) FROM nodrop), 10) e,
+               crm_clv_interval(m, g, 2, 30, 30, 20) c
+        FROM pn, pn_gg) q;
 -- a row at beta -> infinity (the NBD of the BG/NBD fit above) predicts from the NBD
 CREATE TEMP TABLE pnb AS
   SELECT ROW((b.m).r, (b.m).alpha, NULL, 'Infinity', (b.m).se_r, (b.m).se_alpha, NULL, NULL, (b.m).log_likelihood,
