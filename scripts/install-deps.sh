@@ -6,10 +6,11 @@
 #   Google Benchmark (libbenchmark-dev, for benchmarks/), pkg-config (for the pkg-config check),
 #   clang 14 with its sanitizer runtime (clang-14, libclang-rt-14-dev: the clang preset),
 #   SLEEF (libsleef-dev: the tests of the optional SLEEF path of the batch predictions; the library
-#   itself never needs it).
+#   itself never needs it), LLVM's linker (lld: links the project's own programs four times faster,
+#   CRM_METRICS_USE_LLD in CMakeLists.txt; optional).
 set -euo pipefail
 pkgs=(g++ clang-14 libclang-rt-14-dev cmake make libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config
-      libcli11-dev nlohmann-json3-dev libsleef-dev)
+      libcli11-dev nlohmann-json3-dev libsleef-dev lld)
 if [ -n "${CI:-}" ]; then pkgs+=(chromium); fi  # CI opens crm-report's HTML page in it (tests/report)
 pkgs+=("$@")  # extra packages a benchmark script needs (scripts/bench-*.sh), same install path
 missing=()
