@@ -29,7 +29,7 @@
 #
 # The zero-inflated NBD's standard errors (tests/nbd_test.cpp, "try_fit_zero_inflated_nbd"; the covariance the corners'
 # boundary reports carry): on zero-inflated seeds 1 and 2 and on nbd_customers seed 9 (where the modified BG/NBD names
-# the corner with a small pi), the inverse of the Hessian of -ln L of the limit (m = x + 1) in the natural parameters
+# the corner with a small pi), and BG/NBD's limit (m = x: crm::first_repeat_dropout_nbd) on seed 13, the inverse of the Hessian of -ln L of the limit in the natural parameters
 # (r, alpha, pi) at SciPy's maximum polished by Newton steps, the derivatives by central differences of ln L in mpmath
 # at 40 digits.
 # Run (Debian python3-mpmath too): PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/bg_nbd_zero_limit_reference.py
@@ -231,14 +231,22 @@ def pareto_main():
           f"(0.980048, 8.98557, 0.00142563, 1.74362e-126): ln L = {pareto_ll(0.980048, 8.98557, 0.00142563, 1.74362e-126, rows):.8f}")
 
 
-def zero_limit_mp(p, data):
-    """ln L of the limit with m = x + 1 (the zero-inflated NBD) in mpmath, at natural parameters (r, alpha, pi)."""
+def zero_limit_mp(p, data, shift=1):
+    """ln L of the limit in mpmath at natural parameters (r, alpha, pi), rows (x, t_x, T): m = x + 1 the zero-inflated
+    NBD, m = x BG/NBD's limit (a share drops out right after its first repeat purchase)."""
     r, alpha, pi = p
     c = -mpmath.loggamma(r) + r * mpmath.log(alpha)
     total = mpmath.mpf(0)
-    for x, t in data:
+    for x, tx, t in data:
         at = mpmath.loggamma(r + x) + c - (r + x) * mpmath.log(alpha + t)
-        total += mpmath.log((1 - pi) * mpmath.exp(at) + pi) if x == 0 else mpmath.log(1 - pi) + at
+        m = x + shift
+        if m == 0:
+            total += at
+        elif m == 1:
+            atx = mpmath.loggamma(r + x) + c - (r + x) * mpmath.log(alpha + tx)
+            total += mpmath.log((1 - pi) * mpmath.exp(at) + pi * mpmath.exp(atx))
+        else:
+            total += mpmath.log(1 - pi) + at
     return total
 
 
@@ -265,16 +273,16 @@ def mp_gradient_hessian(f, p, rel=mpmath.mpf("1e-12")):
 
 
 def covariance_main():
-    for kind, seed in (("zero-inflated", 1), ("zero-inflated", 2), ("nbd", 9)):
+    for kind, seed, shift in (("zero-inflated", 1, 1), ("zero-inflated", 2, 1), ("nbd", 9, 1), ("nbd", 13, 0)):
         rows = zi_customers(0.8, 8.0, 0.3, 2000, seed) if kind == "zero-inflated" else nbd_customers(0.8, 8.0, 2000, seed)
-        z = best_of(lambda u: zero_limit(u, rows, 1), [[0.0, 2.0, p] for p in (-4.0, 0.0, 4.0)], [(-10, 10), (-10, 10), (-40, 40)])
+        z = best_of(lambda u: zero_limit(u, rows, shift), [[0.0, 2.0, p] for p in (-4.0, 0.0, 4.0)], [(-10, 10), (-10, 10), (-40, 40)])
         # L-BFGS-B stops where the likelihood is flat in pi (seed 9: SE 0.03 against pi 0.0096) up to 3e-4 short in pi,
         # and double-precision second differences of ln L drown in its rounding along pi there: the derivatives are
         # taken in mpmath at 40 digits (central differences, steps 1e-12 relative), three Newton steps polish the
         # maximum, and the Hessian there is inverted
         p = [mpmath.mpf(math.exp(z.x[0])), mpmath.mpf(math.exp(z.x[1])), mpmath.mpf(float(expit(z.x[2])))]
-        data = [(mpmath.mpf(float(x)), mpmath.mpf(float(t))) for x, _, t in rows]
-        nll = lambda q: -zero_limit_mp(q, data)
+        data = [(mpmath.mpf(float(x)), mpmath.mpf(float(tx)), mpmath.mpf(float(t))) for x, tx, t in rows]
+        nll = lambda q: -zero_limit_mp(q, data, shift)
         for _ in range(3):
             g, h = mp_gradient_hessian(nll, p)
             step = mpmath.lu_solve(h, g)
@@ -284,7 +292,7 @@ def covariance_main():
         z.fun = float(nll(p))
         p = np.array([float(v) for v in p])
         se = np.sqrt(np.diag(cov))
-        print(f"zero-inflated NBD, {kind} seed {seed}: ln L = {-z.fun:.12f} at r = {p[0]:.8f}, alpha = {p[1]:.8f}, pi = {p[2]:.8g}; "
+        print(f"{'zero-inflated NBD' if shift else 'BG/NBD limit (first-repeat drop-out)'}, {kind} seed {seed}: ln L = {-z.fun:.12f} at r = {p[0]:.8f}, alpha = {p[1]:.8f}, pi = {p[2]:.8g}; "
               f"SE r = {se[0]:.6g}, SE alpha = {se[1]:.6g}, SE pi = {se[2]:.6g}, corr(r, alpha) = {cov[0, 1] / se[0] / se[1]:.6f}, "
               f"corr(r, pi) = {cov[0, 2] / se[0] / se[2]:.6f}")
 

@@ -108,7 +108,7 @@ rows = np.column_stack([X, TX, T])
 z = minimize(lambda v: -zero_limit(v, rows, 1), np.array([0.0, 2.0, 0.0]), method="L-BFGS-B",
              bounds=[(-10, 10), (-10, 10), (-40, 40)], options={"maxiter": 5000, "ftol": 1e-15, "gtol": 1e-10})
 pt = [mpmath.mpf(math.exp(z.x[0])), mpmath.mpf(math.exp(z.x[1])), mpmath.mpf(float(expit(z.x[2])))]
-data = [(mpmath.mpf(float(a)), mpmath.mpf(float(b))) for a, b in zip(X, T)]
+data = [(mpmath.mpf(float(a)), mpmath.mpf(float(b)), mpmath.mpf(float(c))) for a, b, c in zip(X, TX, T)]
 nll = lambda q: -zero_limit_mp(q, data)
 for _ in range(3):
     g, h = mp_gradient_hessian(nll, pt)

@@ -913,6 +913,38 @@ TEST_CASE("prediction intervals: the zero-inflated NBD of a corner, from the cov
   CHECK_THAT(i0->upper, WithinRel(in->upper, 1e-4));
 }
 
+TEST_CASE("prediction intervals: BG/NBD's limit at b -> 0 holds pi = 1 and takes the uncertainty of r and alpha alone", "[models][intervals]") {
+  // 500 customers who all drop out right after their first repeat purchase (crm::first_repeat_dropout_nbd, pi = 1):
+  // BG/NBD names b -> 0, whose limit has pi = 1 held (its covariance row 0). The delta interval of E[Y(10) | x = 0,
+  // T = 50] = 1 - ((alpha+50)/(alpha+60))^r on the log scale is the hand arithmetic: the gradient of ln E in (r, alpha)
+  // by central differences of that closed form, se^2 = g' C g over the (r, alpha) block of the report's covariance.
+  // Before 2026-12-06 the delta method stepped the held pi too, to e^(+-h) > 1, and the model refused it.
+  const auto rows = crm::generate(crm::first_repeat_dropout_nbd<double>{1.0, 4.0, 1.0}, {.customers = 500, .first_age = 40, .last_age = 60, .seed = 1});
+  crm::fit_options report;
+  report.on_boundary = crm::boundary_policy::report;
+  const auto f = crm::try_fit_bg_nbd(rows, report);
+  REQUIRE(f);
+  REQUIRE(f->boundary.where == crm::fit_boundary::b_to_zero);
+  const auto m = crm::try_first_repeat_dropout_estimates(*f);
+  REQUIRE(m);
+  CHECK(m->pi == 1.0);
+  const crm::parameter_covariance& c = f->boundary.limit_covariance;
+  REQUIRE(c.size == 3);
+  CHECK(c(2, 2) == 0.0);
+  const auto est = crm::try_parameter_estimate(*m, f->boundary);
+  REQUIRE(est);
+  const auto i = crm::try_conditional_expected_purchases_interval(*est, crm::rfm_row<double>{0, 0, 50}, 10.0);
+  REQUIRE(i);
+  const auto e = [](double r, double alpha) { return std::log(-std::expm1(r * std::log((alpha + 50) / (alpha + 60)))); };
+  const double hr = 1e-6 * m->r, ha = 1e-6 * m->alpha;
+  const double gr = (e(m->r + hr, m->alpha) - e(m->r - hr, m->alpha)) / (2 * hr), ga = (e(m->r, m->alpha + ha) - e(m->r, m->alpha - ha)) / (2 * ha);
+  const double se = std::sqrt(gr * gr * c(0, 0) + 2 * gr * ga * c(0, 1) + ga * ga * c(1, 1));
+  const double z = 1.6448536269514722;  // the 90 % interval
+  CHECK_THAT(i->estimate, WithinRel(std::exp(e(m->r, m->alpha)), 1e-12));
+  CHECK_THAT(i->lower, WithinRel(i->estimate * std::exp(-z * se), 1e-6));
+  CHECK_THAT(i->upper, WithinRel(i->estimate * std::exp(z * se), 1e-6));
+}
+
 TEST_CASE("prediction intervals: coverage on generated BG/BB data", "[models][intervals][coverage]") {
   const crm::bg_bb<double> truth{1.2, 0.75, 0.66, 2.8};
   const crm::discrete_row<double> who{3, 5, 6};

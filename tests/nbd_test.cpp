@@ -329,6 +329,23 @@ TEST_CASE("the whole drop-out boundary at zero: its limit fitted, local maxima l
   CHECK(b13->params.b < 1e-5);
   REQUIRE(b13->boundary.nested_fitted);
   CHECK(b13->boundary.lr_statistic == Approx(2 * (b13->log_likelihood - b13->boundary.nested_log_likelihood)).epsilon(1e-9));
+  // the limit's model (crm::first_repeat_dropout_nbd: a share drops out right after its first repeat purchase) with the
+  // covariance of its (r, alpha, pi): scripts/bg_nbd_zero_limit_reference.py --covariance (SciPy's maximum polished in
+  // mpmath, the inverse Hessian from central differences of ln L at 40 digits): SE r 0.0356226, alpha 0.41442, pi
+  // 0.0102357, corr(r, alpha) 0.832030; and the model's ln L summed over the rows is the fit's
+  const auto frd = crm::try_first_repeat_dropout_estimates(*b13);
+  REQUIRE(frd);
+  double ll13 = 0;
+  for (const row& c : thirteen) ll13 += frd->log_likelihood(c);
+  CHECK(ll13 == Approx(b13->log_likelihood).epsilon(1e-11));
+  const crm::parameter_covariance& c13 = b13->boundary.limit_covariance;
+  REQUIRE(c13.size == 3);
+  CHECK(std::sqrt(c13(0, 0)) == Approx(0.0356226).epsilon(1e-4));
+  CHECK(std::sqrt(c13(1, 1)) == Approx(0.41442).epsilon(1e-4));
+  CHECK(std::sqrt(c13(2, 2)) == Approx(0.0102357).epsilon(1e-4));
+  CHECK(c13(0, 1) / std::sqrt(c13(0, 0) * c13(1, 1)) == Approx(0.832030).epsilon(1e-4));
+  CHECK(crm::try_first_repeat_dropout_estimates(*crm::try_fit_bg_nbd(nbd_customers(0.8, 8.0, 2000, 4), reporting())).error().code ==
+        crm::errc::out_of_range);
   // BG/NBD, seed 12: named a -> 0 (the NBD, -21255.9035326) until 2026-12-06; SciPy's limit at a, b -> 0 is
   // -21255.900919890315 at r = 0.776570, alpha = 7.589147, pi = 0.000708561 (the library's point is 2e-6 nats below,
   // pi = 0.00069: ln L is that flat in pi), the full model's best -21255.902363743022.
@@ -389,6 +406,47 @@ TEMPLATE_TEST_CASE("zero_inflated_nbd: the limit of the corners, by its closed f
   CHECK(std::string(crm::zero_inflated_nbd<T>{T(0.8), T(8), T(1)}.try_expected_purchases(T(1)).error().field) == "pi");
   CHECK(std::string(crm::zero_inflated_nbd<T>{T(0.8), T(8), T(-0.1)}.try_probability_alive(none).error().field) == "pi");
   CHECK(m.try_expected_purchases(T(-1)).error().code == crm::errc::negative);
+  CHECK(m.try_probability_of_purchases(-1, T(1)).error().code == crm::errc::negative);
+  CHECK(m.try_log_likelihood({1, T(40), T(30)}).error().code == crm::errc::part_exceeds_whole);
+}
+
+TEMPLATE_TEST_CASE("first_repeat_dropout_nbd: BG/NBD's limit at a, b -> 0, by its closed forms", "[models][nbd]", double, long double) {
+  // r 0.8, alpha 8, pi 0.3; Python's math (lgamma, log, exp): ln A(x, s) = lgamma(r+x) - lgamma(r) + r log(alpha) -
+  // (r+x) log(alpha+s); ln L(0, 0, 30) = ln A(0, 30); ln L(1, 12, 30) = log(0.7 exp(ln A(1, 30)) + 0.3 exp(ln A(1, 12)));
+  // ln L(3, 20, 30) = log(0.7) + ln A(3, 30); P(alive | 1, 12, 30) = 0.7 A(1, 30) / (0.7 A(1, 30) + 0.3 A(1, 12));
+  // E[Y(10) | 0, 0, 30] = 0.7 r 10/38 + 0.3 (1 - (38/48)^r); E[Y(10) | 1, 12, 30] = P(alive) (r+1) 10/38;
+  // E[X(10)] = 0.7 r 10/8 + 0.3 (1 - (8/18)^r); P(X(10) = n) = 0.7 NB(n) + 0.3 (P0 [n = 0] + (1 - P0) [n = 1])
+  using T = TestType;
+  const crm::first_repeat_dropout_nbd<T> m{T(0.8), T(8), T(0.3)};
+  const crm::rfm_row<T> none{0, 0, 30}, one{1, 12, 30}, three{3, 20, 30};
+  const auto near = [](T v, double want) { return std::abs(static_cast<double>(v) / want - 1) < 1e-14; };
+  CHECK(near(m.log_likelihood(none), -1.24651569443724));
+  CHECK(near(m.log_likelihood(one), -4.604939187948521));
+  CHECK(near(m.log_likelihood(three), -11.121686586786062));
+  CHECK(m.probability_alive(none) == T(1));
+  CHECK(near(m.probability_alive(one), 0.42359343585496456));
+  CHECK(m.probability_alive(three) == T(1));
+  CHECK(near(m.conditional_expected_purchases(none, T(10)), 0.19850839508072665));
+  CHECK(near(m.conditional_expected_purchases(one, T(10)), 0.20064952224708849));
+  CHECK(near(m.conditional_expected_purchases(three, T(10)), 1.0));
+  CHECK(near(m.expected_purchases(T(10)), 0.8431894636633768));
+  CHECK(near(m.probability_of_purchases(0, T(10)), 0.5227017877887437));
+  CHECK(near(m.probability_of_purchases(1, T(10)), 0.3058077976420972));
+  CHECK(near(m.probability_of_purchases(2, T(10)), 0.0813091669893602));
+  // pi = 0 is the NBD; pi = 1 (b -> 0): after one repeat purchase nobody is alive, and two are impossible
+  const crm::first_repeat_dropout_nbd<T> plain{T(0.8), T(8), T(0)}, all{T(0.8), T(8), T(1)};
+  const crm::nbd<T> nb{T(0.8), T(8)};
+  CHECK(plain.log_likelihood(three) == nb.log_likelihood(three));
+  CHECK(near(plain.conditional_expected_purchases(one, T(10)), static_cast<double>(nb.conditional_expected_purchases(one, T(10)))));
+  CHECK(all.probability_alive(one) == T(0));
+  CHECK(all.try_log_likelihood(three).value() == -std::numeric_limits<T>::infinity());
+  CHECK(all.probability_of_purchases(2, T(10)) == T(0));
+  CHECK(all.try_probability_alive(three).error().code == crm::errc::out_of_range);
+  CHECK(std::string(all.try_conditional_expected_purchases(three, T(10)).error().field) == "frequency");
+  // bad input named
+  CHECK(std::string(crm::first_repeat_dropout_nbd<T>{T(0.8), T(8), T(1.1)}.try_expected_purchases(T(1)).error().field) == "pi");
+  CHECK(std::string(crm::first_repeat_dropout_nbd<T>{T(0), T(8), T(0.3)}.try_probability_alive(none).error().field) == "r");
+  CHECK(m.try_conditional_expected_purchases(one, T(-1)).error().code == crm::errc::negative);
   CHECK(m.try_probability_of_purchases(-1, T(1)).error().code == crm::errc::negative);
   CHECK(m.try_log_likelihood({1, T(40), T(30)}).error().code == crm::errc::part_exceeds_whole);
 }

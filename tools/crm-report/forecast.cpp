@@ -265,27 +265,34 @@ void predictions(forecast_figures& f, const Model& model, const crm::result<crm:
 /// nested model's covariance the boundary report carries (boundary_report::nested_covariance,
 /// crm::try_parameter_estimate(nested, boundary)), as an interior fit's come from its own.
 /// At Pareto/NBD's corner s, beta -> 0 (a share dies at once) the limit is itself a model, the zero-inflated NBD
-/// (crm::try_zero_inflated_estimates), with the covariance of its r, alpha, pi in the boundary report
-/// (boundary_report::limit_covariance, crm::try_parameter_estimate(model, boundary)); the nested NBD is then only
-/// the likelihood-ratio test's null (since 2026-12-06; before, the forecast was refused there).
+/// (crm::try_zero_inflated_estimates), and so is BG/NBD's at a, b -> 0 and b -> 0 (a share drops out right after its
+/// first repeat purchase: crm::try_first_repeat_dropout_estimates), each with the covariance of its r, alpha, pi in
+/// the boundary report (boundary_report::limit_covariance, crm::try_parameter_estimate(model, boundary)); the nested
+/// NBD is then only the likelihood-ratio test's null (since 2026-12-06; before, the forecast was refused there).
 template <class Full, class Forecast>
 void nested_forecast(forecast_figures& f, const crm::fit_result<Full>& fit, Forecast&& forecast) {
   const crm::boundary_report& b = fit.boundary;
   const std::string why = f.model + "'s likelihood is maximised on the boundary of its parameters: " + b.description;
+  // the forecast from a corner's limit (r, alpha, pi), named `name`
+  const auto from_limit = [&](const auto& model, const char* name) {
+    if (!model) throw std::runtime_error(why + ": " + crm::message(model.error()));
+    f.boundary = boundary_figures{f.model, crm::to_string(b.where), b.description, b.lr_statistic, b.lr_p_value};
+    f.log_likelihood = fit.log_likelihood;
+    f.converged = true;
+    f.model = name;
+    const crm::parameter_covariance& c = b.limit_covariance;
+    const auto se = [&](std::size_t i) { return c.size == 3 ? std::sqrt(c(i, i)) : std::numeric_limits<double>::quiet_NaN(); };
+    f.parameters = {{"r", model->r, se(0)}, {"alpha", model->alpha, se(1)}, {"pi", model->pi, se(2)}};
+    forecast(*model, crm::try_parameter_estimate(*model, b));
+  };
   if constexpr (requires { crm::try_zero_inflated_estimates(fit); }) {
-    if (b.where == crm::fit_boundary::s_and_beta_to_zero) {
-      const auto model = crm::try_zero_inflated_estimates(fit);
-      if (!model) throw std::runtime_error(why + ": " + crm::message(model.error()));
-      f.boundary = boundary_figures{f.model, crm::to_string(b.where), b.description, b.lr_statistic, b.lr_p_value};
-      f.log_likelihood = fit.log_likelihood;
-      f.converged = true;
-      f.model = "zero-inflated NBD (a share never buys again)";
-      const crm::parameter_covariance& c = b.limit_covariance;
-      const auto se = [&](std::size_t i) { return c.size == 3 ? std::sqrt(c(i, i)) : std::numeric_limits<double>::quiet_NaN(); };
-      f.parameters = {{"r", model->r, se(0)}, {"alpha", model->alpha, se(1)}, {"pi", model->pi, se(2)}};
-      forecast(*model, crm::try_parameter_estimate(*model, b));
-      return;
-    }
+    if (b.where == crm::fit_boundary::s_and_beta_to_zero)
+      return from_limit(crm::try_zero_inflated_estimates(fit), "zero-inflated NBD (a share never buys again)");
+  }
+  // BG/NBD's a, b -> 0 and b -> 0: a share (all at b -> 0) drops out right after its first repeat purchase
+  if constexpr (requires { crm::try_first_repeat_dropout_estimates(fit); }) {
+    if (b.where == crm::fit_boundary::a_and_b_to_zero || b.where == crm::fit_boundary::b_to_zero)
+      return from_limit(crm::try_first_repeat_dropout_estimates(fit), "NBD with drop-out at the first repeat purchase");
   }
   if (!b.nested_fitted) throw std::runtime_error(why + "; the nested model's fit failed: " + crm::message(b.nested_error));
   f.boundary = boundary_figures{f.model, crm::to_string(b.where), b.description, b.lr_statistic, b.lr_p_value};

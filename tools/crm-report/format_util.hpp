@@ -15,14 +15,16 @@
 namespace crm_report {
 
 /// The note under the parameters of a forecast from a fit on the boundary (plain text: the terminal's, and the
-/// page's after escaping). At Pareto/NBD's corner s, beta -> 0 the forecast is the limit itself, the zero-inflated
-/// NBD, tested against the NBD (pi = 0); elsewhere it is the nested model's, tested against the fitted model.
+/// page's after escaping). At Pareto/NBD's corner s, beta -> 0 and BG/NBD's a, b -> 0 and b -> 0 the forecast is the
+/// limit itself, tested against the NBD (pi = 0); elsewhere it is the nested model's, tested against the fitted model.
 inline std::string boundary_note(const forecast_figures& f) {
   const boundary_figures& b = *f.boundary;
-  if (b.where == "s_and_beta_to_zero")
+  const bool pareto_corner = b.where == "s_and_beta_to_zero";
+  if (pareto_corner || b.where == "a_and_b_to_zero" || b.where == "b_to_zero")
     return fmt::format("{}'s likelihood is maximised on the boundary of its parameters ({}); the forecast is that limit's model, {} "
-                       "(likelihood-ratio test of the share that never buys again, against the NBD: {:.3g}, p = {:.3g})",
-                       b.fitted_model, b.description, f.model, b.lr_statistic, b.lr_p_value);
+                       "(likelihood-ratio test of the share that {}, against the NBD: {:.3g}, p = {:.3g})",
+                       b.fitted_model, b.description, f.model, pareto_corner ? "never buys again" : "drops out at its first repeat purchase",
+                       b.lr_statistic, b.lr_p_value);
   return fmt::format("{}'s likelihood is maximised on the boundary of its parameters ({}); the forecast is the nested model's, {} "
                      "(likelihood-ratio test against it: {:.3g}, p = {:.3g})",
                      b.fitted_model, b.description, f.model, b.lr_statistic, b.lr_p_value);

@@ -39,6 +39,7 @@
 #include <string_view>
 #include <variant>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -1043,11 +1044,19 @@ bool boundary_fit_row(const crm::result<crm::fit_result<M>>& f, const char* mode
 }
 constexpr auto every_boundary = [](crm::fit_boundary) { return true; };
 
+// The standard errors of a corner's limit (boundary_report::limit_covariance: r, alpha, pi): r's and alpha's, the
+// two others NULL; with `with_pi` pi's third. All NULL without that covariance.
+std::vector<cell> limit_ses(const crm::boundary_report& b, bool with_pi) {
+  const crm::parameter_covariance& c = b.limit_covariance;
+  if (!c.available()) return {{}, {}, {}, {}};
+  return {std::sqrt(c(0, 0)), std::sqrt(c(1, 1)), with_pi && c(2, 2) > 0 ? cell(std::sqrt(c(2, 2))) : cell(), {}};
+}
+
 // crm_bg_nbd: r, alpha, a, b, SEs, ..., boundary, p, se_p, LR test. p = lim a/(a+b), the mean drop-out
 // probability per chance: 0 at a_to_zero (the NBD: nobody drops out; b is not identified there, NULL),
 // the homogeneous model's p at homogeneous_dropout (a = b = Infinity), 1 at b_to_zero, the share
-// dropping out at the first chance at a_and_b_to_zero; at those two, which have no nested model, r and
-// alpha are where the fit stopped (no SE).
+// dropping out at the first chance at a_and_b_to_zero; at those two r and alpha are the limit's, whose model
+// (crm::first_repeat_dropout_nbd, pi = p) predicts, with the limit's SEs and covariance (since 2026-12-06).
 bool bg_nbd_row(const crm::result<crm::fit_result<crm::bg_nbd<double>>>& f, row_builder& out, crm_pg_error* err) {
   using B = crm::fit_boundary;
   const auto needs_nested = [](B where) { return where == B::a_to_zero || where == B::homogeneous_dropout; };
@@ -1060,8 +1069,11 @@ bool bg_nbd_row(const crm::result<crm::fit_result<crm::bg_nbd<double>>>& f, row_
       case B::homogeneous_dropout:
         return fit_columns{{b.nested_r, b.nested_alpha, inf, inf}, {b.nested_r_se, b.nested_alpha_se, {}, {}}, {b.nested_dropout, b.nested_dropout_se},
                            b.nested_log_likelihood, true};
-      case B::b_to_zero: return fit_columns{{m.r, m.alpha, {}, 0.0}, {{}, {}, {}, {}}, {1.0, {}}, ll, b.nested_fitted};
-      case B::a_and_b_to_zero: return fit_columns{{m.r, m.alpha, 0.0, 0.0}, {{}, {}, {}, {}}, {m.a / (m.a + m.b), {}}, ll, b.nested_fitted};
+      // the limit's model (crm::first_repeat_dropout_nbd): r, alpha with their SEs and p = pi with its SE from the limit's
+      // covariance (pi = 1 held at b_to_zero)
+      case B::b_to_zero: return fit_columns{{m.r, m.alpha, {}, 0.0}, limit_ses(b, false), {1.0, {}}, ll, b.nested_fitted};
+      case B::a_and_b_to_zero:
+        return fit_columns{{m.r, m.alpha, 0.0, 0.0}, limit_ses(b, false), {m.a / (m.a + m.b), limit_ses(b, true)[2]}, ll, b.nested_fitted};
       default: return std::nullopt;
     }
   }, out, err);
@@ -1086,11 +1098,7 @@ bool pareto_nbd_row(const crm::result<crm::fit_result<crm::pareto_nbd<double>>>&
       // the corner where a share pi = 1 - e^(-300 s) dies at once: r, alpha of the limit with their SEs (the
       // zero-inflated NBD's covariance, whose third row is pi's), s and beta the library's point on the way
       // (s = -ln(1 - pi)/300, beta = e^-300), mu = lim s/beta = Infinity
-      case B::s_and_beta_to_zero: {
-        const crm::parameter_covariance& c = b.limit_covariance;
-        const cell se_r = c.available() ? cell(std::sqrt(c(0, 0))) : cell(), se_alpha = c.available() ? cell(std::sqrt(c(1, 1))) : cell();
-        return fit_columns{{m.r, m.alpha, m.s, m.beta}, {se_r, se_alpha, {}, {}}, {inf, {}}, ll, b.nested_fitted};
-      }
+      case B::s_and_beta_to_zero: return fit_columns{{m.r, m.alpha, m.s, m.beta}, limit_ses(b, false), {inf, {}}, ll, b.nested_fitted};
       default: return std::nullopt;
     }
   }, out, err);
@@ -1348,29 +1356,22 @@ std::optional<crm::fit_boundary> boundary_named(const crm_pg_model& m) noexcept 
     if (std::strcmp(m.boundary, crm::to_string(static_cast<crm::fit_boundary>(k))) == 0) return static_cast<crm::fit_boundary>(k);
   return std::nullopt;
 }
-// A prediction from a fit on a boundary where the library has no nested model that predicts (crm-report
-// refuses the forecast there too).
-bool no_nested_prediction(crm::fit_boundary where, crm_pg_error* err) {
-  set_error(err, CRM_PG_NOT_SUPPORTED, std::string("the fit is on the boundary ") + crm::to_string(where) + " (" + crm::describe(where) +
-                                           "), where the library has no nested model to predict from");
-  return false;
-}
 // The prediction of the model a composite describes, into `out`: `pick(where, v)` calls it with the
 // model for `where` (none: the fitted model; a boundary of `nested`: its nested model) and returns its
 // result, or nullopt when a column that model needs is NULL (then *is_null: the prediction is NULL).
-// A boundary of `refused` (the library has no nested model there) is CRM_PG_NOT_SUPPORTED; any other
-// name an error listing the model's boundaries (in crm::fit_boundary's order).
+// Any other name is an error listing the model's boundaries (in crm::fit_boundary's order). (Since
+// 2026-12-06 every boundary of every model predicts: BG/NBD's b_to_zero and a_and_b_to_zero, the last
+// without, were answered with 0A000 before.)
 template <class Pick, class Out>
-bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<crm::fit_boundary> nested,
-                std::initializer_list<crm::fit_boundary> refused, Pick&& pick, bool& is_null, Out& out, crm_pg_error* err) {
+bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<crm::fit_boundary> nested, Pick&& pick, bool& is_null,
+                Out& out, crm_pg_error* err) {
   const auto in = [](std::initializer_list<crm::fit_boundary> l, crm::fit_boundary b) { return std::find(l.begin(), l.end(), b) != l.end(); };
   const std::optional<crm::fit_boundary> where = boundary_named(m);
-  if (where && in(refused, *where)) return no_nested_prediction(*where, err);
   if (!where || (*where != crm::fit_boundary::none && !in(nested, *where))) {
     // the error names the model's boundaries (built only here: a prediction runs once per SQL row)
     std::string names;
     for (int k = 1; k <= static_cast<int>(last_boundary); ++k)
-      if (const auto b = static_cast<crm::fit_boundary>(k); in(nested, b) || in(refused, b))
+      if (const auto b = static_cast<crm::fit_boundary>(k); in(nested, b))
         names += (names.empty() ? "" : ", ") + std::string(crm::to_string(b));
     set_error(err, CRM_PG_BAD_INPUT, std::string("crm::") + model + ": boundary must be NULL (an interior fit) or one of " + names +
                                          ", not \"" + (m.boundary ? m.boundary : "") + "\"");
@@ -1383,7 +1384,9 @@ bool with_model(const crm_pg_model& m, const char* model, std::initializer_list<
   return true;
 }
 // f of the model a crm_bg_nbd composite describes: BG/NBD (interior), the NBD (a_to_zero), the
-// homogeneous BG/NBD (homogeneous_dropout); b_to_zero and a_and_b_to_zero have none.
+// homogeneous BG/NBD (homogeneous_dropout), the limit's model at b_to_zero and a_and_b_to_zero
+// (crm::first_repeat_dropout_nbd with pi = p: a share drops out right after its first repeat purchase; since
+// 2026-12-06, before 0A000).
 template <class F, class Out>
 bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, Out& out) {
   using B = crm::fit_boundary;
@@ -1391,9 +1394,11 @@ bool with_bg_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f,
     if (where == B::a_to_zero) return has(m, 2) ? std::optional(f(crm::nbd<double>{p[0], p[1]})) : std::nullopt;
     if (where == B::homogeneous_dropout)
       return has_all(m, {0, 1, 4}) ? std::optional(f(crm::homogeneous_bg_nbd<double>{p[0], p[1], p[4]})) : std::nullopt;
+    if (where == B::b_to_zero || where == B::a_and_b_to_zero)
+      return has_all(m, {0, 1, 4}) ? std::optional(f(crm::first_repeat_dropout_nbd<double>{p[0], p[1], p[4]})) : std::nullopt;
     return has(m, 4) ? std::optional(f(crm::bg_nbd<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
   };
-  return with_model(m, "bg_nbd", {B::a_to_zero, B::homogeneous_dropout}, {B::b_to_zero, B::a_and_b_to_zero}, pick, is_null, out, err);
+  return with_model(m, "bg_nbd", {B::a_to_zero, B::homogeneous_dropout, B::b_to_zero, B::a_and_b_to_zero}, pick, is_null, out, err);
 }
 // The same for crm_pareto_nbd: Pareto/NBD, the NBD (s_to_zero, beta_to_infinity), the homogeneous
 // Pareto/NBD (homogeneous_death_rate), the zero-inflated NBD at the corner s_and_beta_to_zero (its limit:
@@ -1410,7 +1415,7 @@ bool with_pareto_nbd(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&
       return has(m, 3) ? std::optional(f(crm::zero_inflated_nbd<double>{p[0], p[1], crm::detail::pareto_corner_share(p[2])})) : std::nullopt;
     return has(m, 4) ? std::optional(f(crm::pareto_nbd<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
   };
-  return with_model(m, "pareto_nbd", {B::s_to_zero, B::beta_to_infinity, B::homogeneous_death_rate, B::s_and_beta_to_zero}, {}, pick,
+  return with_model(m, "pareto_nbd", {B::s_to_zero, B::beta_to_infinity, B::homogeneous_death_rate, B::s_and_beta_to_zero}, pick,
                     is_null, out, err);
 }
 // The same for crm_gamma_gamma: Gamma-Gamma (p, q, gamma), or crm::gamma_gamma_nested at p_to_infinity
@@ -1423,7 +1428,7 @@ bool with_spend_model(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F
     if (where == B::q_to_infinity) return has_all(m, {0, 3}) ? std::optional(f(crm::gamma_gamma_nested<double>{where, p[0], p[3]})) : std::nullopt;
     return has(m, 3) ? std::optional(f(crm::gamma_gamma<double>{p[0], p[1], p[2]})) : std::nullopt;
   };
-  return with_model(m, "gamma_gamma", {B::p_to_infinity, B::q_to_infinity}, {}, pick, is_null, out, err);
+  return with_model(m, "gamma_gamma", {B::p_to_infinity, B::q_to_infinity}, pick, is_null, out, err);
 }
 
 // The same for crm_bg_bb: BG/BB (alpha, beta, gamma, delta), or crm::beta_bernoulli at bb_no_dropout
@@ -1441,7 +1446,7 @@ bool with_bg_bb(const crm_pg_model& m, bool& is_null, crm_pg_error* err, F&& f, 
     if (where == B::bb_binomial) return has_all(m, {5}) ? std::optional(f(crm::beta_geometric_bernoulli<double>{p[5], 0.0, 1.0})) : std::nullopt;
     return has(m, 4) ? std::optional(f(crm::bg_bb<double>{p[0], p[1], p[2], p[3]})) : std::nullopt;
   };
-  return with_model(m, "bg_bb", {B::bb_no_dropout, B::bb_homogeneous_dropout, B::bb_homogeneous_purchase, B::bb_binomial}, {}, pick,
+  return with_model(m, "bg_bb", {B::bb_no_dropout, B::bb_homogeneous_dropout, B::bb_homogeneous_purchase, B::bb_binomial}, pick,
                     is_null, out, err);
 }
 
@@ -1464,8 +1469,8 @@ bool with_contract_model(int weibull, const crm_pg_model& m, bool& is_null, crm_
     if (!has_all(m, {4, 5})) return std::nullopt;
     return f(crm::power_law_survival<double>{.k = p[4], .tau = p[5]});
   };
-  if (weibull) return with_model(m, "bdw", {B::homogeneous_churn, B::power_law_survival}, {}, pick, is_null, out, err);
-  return with_model(m, "sbg", {B::homogeneous_churn}, {}, pick, is_null, out, err);
+  if (weibull) return with_model(m, "bdw", {B::homogeneous_churn, B::power_law_survival}, pick, is_null, out, err);
+  return with_model(m, "sbg", {B::homogeneous_churn}, pick, is_null, out, err);
 }
 
 // ---- prediction intervals (crm/models/intervals.hpp) ------------------------------------------------
@@ -1506,6 +1511,9 @@ crm::result<crm::parameter_estimate<M>> composite_estimate(const M& model, const
   std::array<std::array<double, N>, N> c{};
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) c[i][j] = pm.covariance[i * n + j];
+  // BG/NBD's b_to_zero: pi = 1 held, its row 0 (boundary_report::limit_covariance)
+  if constexpr (std::is_same_v<M, crm::first_repeat_dropout_nbd<double>>)
+    if (c[2][0] == 0.0 && c[2][1] == 0.0 && c[2][2] == 0.0) return crm::detail::estimate_from_covariance(model, c, 2, "parameter_estimate");
   if (n == N) return crm::try_parameter_estimate(model, c);
   return crm::detail::estimate_from_covariance(model, c, n, "parameter_estimate");
 }

@@ -28,7 +28,7 @@ enum crm_pg_status {
   CRM_PG_INTERNAL = 5,      /* XX000 */
   CRM_PG_CANCELED = 6,      /* 57014 query_canceled: a long call saw crm_pg_cancel_requested() */
   CRM_PG_NOT_SUPPORTED = 7  /* 0A000 feature_not_supported: a prediction from a fit on a boundary where the
-                               library has no nested model to predict from */
+                               library has no model to predict from (none since 2026-12-06: kept for the C glue) */
 };
 
 typedef struct crm_pg_error {
@@ -213,8 +213,8 @@ typedef struct crm_pg_model {
  * homogeneous_death_rate; crm::gamma_gamma_nested at p_to_infinity, q_to_infinity; crm::beta_bernoulli
  * at bb_no_dropout, bb_homogeneous_dropout; crm::beta_geometric_bernoulli at bb_homogeneous_purchase,
  * bb_binomial; crm::discrete_weibull_churn at homogeneous_churn,
- * crm::power_law_survival at power_law_survival), and fails with CRM_PG_NOT_SUPPORTED at a boundary
- * where the library has none (b_to_zero, a_and_b_to_zero). *is_null is set when a column the model needs is NULL (the
+ * crm::power_law_survival at power_law_survival; at the corners their limits, crm::first_repeat_dropout_nbd at
+ * b_to_zero and a_and_b_to_zero, crm::zero_inflated_nbd at s_and_beta_to_zero). *is_null is set when a column the model needs is NULL (the
  * SQL result is then NULL, as for a NULL argument). */
 
 /* BG/NBD predictions: what 0 P(alive), 1 conditional expected purchases in the next t.
@@ -253,7 +253,7 @@ bool crm_pg_bg_bb_predict(const crm_pg_model* model, int what, double x, double 
  * purchases of mean value tx). method "delta" or "bootstrap" (crm::interval_options' 2000 draws, seed 42).
  * Errors: a NULL covariance ("covariance is NULL"), one of another size than the model's estimated
  * parameters, the library's (level outside (0, 1), a covariance not positive definite, ...), and the
- * predictions' (CRM_PG_NOT_SUPPORTED at a boundary without a nested model). *is_null as for the
+ * predictions'. *is_null as for the
  * predictions. */
 bool crm_pg_interval(int kind, const crm_pg_model* model, int what, double x, double tx, double age, double t, double level,
                      const char* method, crm_pg_row* out, bool* is_null, crm_pg_error* err) CRM_PG_NOEXCEPT;

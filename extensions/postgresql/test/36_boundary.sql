@@ -1,8 +1,9 @@
 -- Fits whose likelihood is maximised on a boundary of the parameter space (docs/postgresql.md, "A fit
 -- on the boundary"): the row names the boundary, shows the model in the limit (0 or Infinity at the
 -- limit, NULL where not identified, the nested model's estimates otherwise) and the likelihood-ratio
--- test, and the predictions answer from the nested model (at Pareto/NBD's corner s_and_beta_to_zero from its limit,
--- the zero-inflated NBD) or refuse (0A000) where the library has none (BG/NBD's b_to_zero and a_and_b_to_zero). Each of these fits was an ERROR 22023 before. Expected values: SciPy,
+-- test, and the predictions answer from the nested model, or at a corner from its limit (Pareto/NBD's
+-- s_and_beta_to_zero: the zero-inflated NBD; BG/NBD's b_to_zero and a_and_b_to_zero: drop-out at the first repeat
+-- purchase; before 2026-12-06 BG/NBD's refused there, 0A000). Each of these fits was an ERROR 22023 before. Expected values: SciPy,
 -- PY=$(bash scripts/scipy-env.sh) && cd scripts && "$PY" postgresql_boundary_reference.py
 -- (its header says how each is computed), or hand arithmetic written beside them.
 
@@ -217,12 +218,19 @@ SELECT check_that((m).boundary IS NULL AND (m).p IS NULL AND (m).se_p IS NULL AN
 SELECT check_that((m).boundary IS NULL AND (m).theta IS NULL AND (m).lr_statistic IS NULL, 'interior sBG fit')
 FROM (SELECT crm_fit_sbg('{1000, 631, 468, 382, 326, 289, 262, 241}') m) f;
 
--- a composite built by hand: the boundaries without a nested model refuse (0A000), a name that is
--- not one of the model's boundaries is bad input, a NULL column the model needs gives NULL
+-- composites built by hand: BG/NBD's b_to_zero and a_and_b_to_zero predict from their limit, a share p that drops
+-- out right after its first repeat purchase (crm::first_repeat_dropout_nbd; 0A000 before 2026-12-06): at b_to_zero
+-- (p = 1) P(alive) is 0 after one repeat purchase and a second is impossible (22023); at a_and_b_to_zero with p 0.3,
+-- r 0.5, alpha 5, P(alive | x = 1, t_x = 3, T = 4) = 1 / (1 + 0.3/0.7 (9/8)^1.5) = 0.6616427139931603 (Python's math);
+-- a name that is not one of the model's boundaries is bad input, a NULL column the model needs gives NULL
+SELECT check_that(crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'b_to_zero', 1, NULL, 0, 1, NULL)::crm_bg_nbd, 1, 3, 4) = 0
+                  AND crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'b_to_zero', 1, NULL, 0, 1, NULL)::crm_bg_nbd, 0, 0, 4) = 1,
+                  'BG/NBD at b -> 0 predicts from its limit');
 SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'b_to_zero', 1, NULL, 0, 1, NULL)::crm_bg_nbd, 2, 3, 4)$$,
-                   '0A000', 'crm_bg_nbd_p_alive: the fit is on the boundary b_to_zero (b -> 0: every customer drops out at the '
-                   'first chance), where the library has no nested model to predict from');
-SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'a_and_b_to_zero', 0.3, NULL, 0, 1, NULL)::crm_bg_nbd, 2, 3, 4)$$, '0A000');
+                   '22023', 'crm::first_repeat_dropout_nbd.probability_alive: frequency is out of range (must be 0 or 1 when pi = 1 '
+                   '(every customer drops out at the first repeat purchase))');
+SELECT check_that(abs(crm_bg_nbd_p_alive((0.5, 5, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'a_and_b_to_zero', 0.3, NULL, 0, 1, NULL)::crm_bg_nbd, 1, 3, 4)
+                      - 0.6616427139931603) < 1e-14, 'BG/NBD at a, b -> 0 predicts from its limit');
 -- a corner row built by hand: pi = 0.3 as s = -ln(0.7)/300; P(alive | x = 0, T = 30) of the zero-inflated NBD
 -- (r 0.8, alpha 8): 0.7 A / (0.7 A + 0.3), A = (8/38)^0.8, 0.4015002781593775 (Python's math, as tests/nbd_test.cpp)
 SELECT check_that(abs(crm_pareto_nbd_p_alive((0.8, 8, 0.0011889164797957749, exp(-300::float8), NULL, NULL, NULL, NULL, -10, 10, 5,

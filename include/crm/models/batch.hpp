@@ -1349,8 +1349,15 @@ struct nested_batch_traits<zero_inflated_nbd<T>> {
   static constexpr nested_batch_names of{false, "zero_inflated_nbd.probability_alive", "zero_inflated_nbd.conditional_expected_purchases",
                                          "zero_inflated_nbd.probability_of_purchases"};
 };
-/// crm::nbd, crm::homogeneous_bg_nbd, crm::homogeneous_modified_bg_nbd, crm::homogeneous_pareto_nbd or
-/// crm::zero_inflated_nbd.
+// (BG/NBD's limit at a, b -> 0: as cheap)
+template <std::floating_point T>
+struct nested_batch_traits<first_repeat_dropout_nbd<T>> {
+  static constexpr nested_batch_names of{false, "first_repeat_dropout_nbd.probability_alive",
+                                         "first_repeat_dropout_nbd.conditional_expected_purchases",
+                                         "first_repeat_dropout_nbd.probability_of_purchases"};
+};
+/// crm::nbd, crm::homogeneous_bg_nbd, crm::homogeneous_modified_bg_nbd, crm::homogeneous_pareto_nbd,
+/// crm::zero_inflated_nbd or crm::first_repeat_dropout_nbd.
 template <class M>
 concept nested_model = requires { nested_batch_traits<M>::of; };
 
@@ -1959,8 +1966,9 @@ template <class Model, std::floating_point T>
 /**
  * @brief The batch forms of the nested models (crm::nbd, crm::homogeneous_bg_nbd,
  * crm::homogeneous_modified_bg_nbd, crm::homogeneous_pareto_nbd: what a fit on a boundary predicts
- * with, crm::try_homogeneous_estimates; docs/models.md) and of crm::zero_inflated_nbd (the corners'
- * model, crm::try_zero_inflated_estimates): P(alive | x, t_x, T) of every row
+ * with, crm::try_homogeneous_estimates; docs/models.md) and of crm::zero_inflated_nbd and
+ * crm::first_repeat_dropout_nbd (the corners' models, crm::try_zero_inflated_estimates,
+ * crm::try_first_repeat_dropout_estimates): P(alive | x, t_x, T) of every row
  * (probabilities), equal bit for bit to the model's try_probability_alive(row): the scalar function
  * row by row in chunks over batch_options::threads, the homogeneous Pareto/NBD's (a death-time
  * integral per row) once per distinct (x, t_x, T).

@@ -583,8 +583,8 @@ inline constexpr std::array<vec<2>, 3> bgnbd_boundary_restarts{{{1e-3, 1e-3}, {1
 /// that deciding "a converged fit is less likely than the limit" needs.
 /// `covariance` (not after a screen): of (r, alpha, pi), the inverse of the Hessian of the limit's -ln L in those
 /// natural parameters (central differences of its analytic gradient) at the maximum, for 0 < pi < 1; at pi = 0 (the
-/// NBD face) that of (r, alpha) with pi held (its row and column 0); size 0 at pi = 1 or where the Hessian is not
-/// positive definite.
+/// NBD face) or pi = 1 (the b -> 0 face) that of (r, alpha) with pi held (its row and column 0); size 0 where the
+/// Hessian is not positive definite.
 struct bgnbd_zero_limit {
   double r = 0, alpha = 0, pi = 0, log_likelihood = 0;
   convergence report;
@@ -741,9 +741,9 @@ template <std::floating_point T, int Shift>
       for (std::size_t i = 0; i < 3; ++i)
         for (std::size_t j = 0; j < 3; ++j) out.covariance.values[i][j] = (*c)[i][j];
     }
-  } else if (out.pi == 0.0) {
-    const T zero = 0;
-    const auto nll2 = [&](const vec<2>& th, vec<2>& g2) { return limit_nll(th, g2, &zero, nullptr); };
+  } else if (out.pi == 0.0 || out.pi == 1.0) {
+    const T held = static_cast<T>(out.pi);
+    const auto nll2 = [&](const vec<2>& th, vec<2>& g2) { return limit_nll(th, g2, &held, nullptr); };
     const std::optional<mat<2>> c = invert_spd<2>(objective_hessian<2>(nll2, vec<2>{out.r, out.alpha}));
     if (c) {
       out.covariance.size = 3;
@@ -916,10 +916,12 @@ template <std::floating_point T, int Shift, class Model>
     return Model{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
   if (ran_along_purchase_ridge(!f, at, last, opt)) return purchase_ridge_error(model, where == fit_boundary::a_to_zero);
-  // The modified BG/NBD's corner a, b -> 0 named from the limit: its model, the zero-inflated NBD, has the limit's
-  // covariance (boundary_report::limit_covariance; the BG/NBD's limit there is no model the library predicts from)
+  // A corner named from the limit whose limit is the model to predict from carries the limit's covariance
+  // (boundary_report::limit_covariance): the modified BG/NBD's a, b -> 0 (the zero-inflated NBD), BG/NBD's a, b -> 0
+  // and b -> 0 (crm::first_repeat_dropout_nbd, pi = 1 at b -> 0)
   const auto with_limit = [&](fit_result<Model> out) {
-    if (Shift == 1 && out.boundary.where == fit_boundary::a_and_b_to_zero) out.boundary.limit_covariance = zero.covariance;
+    const fit_boundary w = out.boundary.where;
+    if (w == fit_boundary::a_and_b_to_zero || (Shift == 0 && w == fit_boundary::b_to_zero)) out.boundary.limit_covariance = zero.covariance;
     return out;
   };
   if (!f && where != fit_boundary::none && opt.on_boundary == boundary_policy::report) {
@@ -1142,6 +1144,23 @@ template <std::floating_point T>
 template <std::floating_point T>
 [[nodiscard]] fit_result<bg_nbd<T>> fit_bg_nbd(const std::vector<rfm_row<T>>& rows, const fit_options& opt = {}) {
   return try_fit_bg_nbd<T>(std::span<const rfm_row<T>>(rows), opt).value();
+}
+
+/**
+ * @brief The model a BG/NBD fit names at a, b -> 0 (fit_boundary::a_and_b_to_zero) or b -> 0 (b_to_zero), with
+ * boundary_policy::report: there every drop-out probability is 0 or 1, so a share pi = a/(a+b) (1 at b -> 0) drops
+ * out right after its first repeat purchase and the rest never, crm::first_repeat_dropout_nbd with the fitted
+ * limit's r and alpha (the fit's a and b are a point on the way: predict from this model instead; the covariance of
+ * its r, alpha, pi for intervals is boundary_report::limit_covariance, crm::try_parameter_estimate(model, boundary)).
+ * Errors: the fit did not end there (errc::out_of_range on "boundary").
+ */
+template <std::floating_point T>
+[[nodiscard]] result<first_repeat_dropout_nbd<T>> try_first_repeat_dropout_estimates(const fit_result<bg_nbd<T>>& fit) {
+  const fit_boundary w = fit.boundary.where;
+  if (w != fit_boundary::a_and_b_to_zero && w != fit_boundary::b_to_zero)
+    return error_info{errc::out_of_range, "first_repeat_dropout_estimates", "boundary", "the fit did not end on a, b -> 0 or b -> 0"};
+  const T pi = w == fit_boundary::b_to_zero ? T(1) : fit.params.a / (fit.params.a + fit.params.b);
+  return first_repeat_dropout_nbd<T>{fit.params.r, fit.params.alpha, pi};
 }
 
 CRM_METRICS_END_NAMESPACE

@@ -159,6 +159,21 @@ template <std::floating_point T>
   }
   return {static_cast<T>(x), static_cast<T>(last), age, T(1)};
 }
+/// A generator's frame: validates the model and the options, then draws o.customers rows with the seeded engine,
+/// each `draw(g, age)` after the customer's age.
+template <std::floating_point T, class Model, class Draw>
+[[nodiscard]] result<std::vector<rfm_row<T>>> generate_each(const char* name, const Model& m, const generate_options<T>& o, Draw&& draw) {
+  if (auto e = m.check(name)) return e;
+  if (auto e = check_generate_options(name, o)) return e;
+  std::mt19937_64 g(o.seed);
+  std::vector<rfm_row<T>> out;
+  if (auto e = reserve_rows(out, o.customers, name)) return e;
+  for (count_t i = 0; i < o.customers; ++i) {
+    const T age = draw_age(g, o);
+    out.push_back(draw(g, age));
+  }
+  return out;
+}
 /// The BG/NBD family's generator (K = 0: BG/NBD, K = 1: modified BG/NBD, which may also drop out at
 /// the first purchase): validates, then draws o.customers customers with the seeded engine.
 template <std::floating_point T, int K>
@@ -211,20 +226,12 @@ template <std::floating_point T>
  */
 template <std::floating_point T>
 [[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const pareto_nbd<T>& m, const generate_options<T>& o) {
-  constexpr const char* name = "generate(pareto_nbd)";
-  if (auto e = m.check(name)) return e;
-  if (auto e = detail::check_generate_options(name, o)) return e;
-  std::mt19937_64 g(o.seed);
-  std::vector<rfm_row<T>> out;
-  if (auto e = detail::reserve_rows(out, o.customers, name)) return e;
-  for (count_t i = 0; i < o.customers; ++i) {
-    const T age = detail::draw_age(g, o);
+  return detail::generate_each("generate(pareto_nbd)", m, o, [&](std::mt19937_64& g, T age) {
     const double lambda = detail::draw_gamma(g, static_cast<double>(m.r), static_cast<double>(m.alpha));
     const double mu = detail::draw_gamma(g, static_cast<double>(m.s), static_cast<double>(m.beta));
     const double end = std::min(detail::draw_exponential(g, mu), static_cast<double>(age));
-    out.push_back(detail::draw_poisson_customer(g, lambda, end, age));
-  }
-  return out;
+    return detail::draw_poisson_customer(g, lambda, end, age);
+  });
 }
 template <std::floating_point T>
 [[nodiscard]] std::vector<rfm_row<T>> generate(const pareto_nbd<T>& m, const generate_options<T>& o) {
@@ -239,22 +246,33 @@ template <std::floating_point T>
  */
 template <std::floating_point T>
 [[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const zero_inflated_nbd<T>& m, const generate_options<T>& o) {
-  constexpr const char* name = "generate(zero_inflated_nbd)";
-  if (auto e = m.check(name)) return e;
-  if (auto e = detail::check_generate_options(name, o)) return e;
-  std::mt19937_64 g(o.seed);
-  std::vector<rfm_row<T>> out;
-  if (auto e = detail::reserve_rows(out, o.customers, name)) return e;
-  for (count_t i = 0; i < o.customers; ++i) {
-    const T age = detail::draw_age(g, o);
+  return detail::generate_each("generate(zero_inflated_nbd)", m, o, [&](std::mt19937_64& g, T age) {
     const double lambda = detail::draw_gamma(g, static_cast<double>(m.r), static_cast<double>(m.alpha));
     const bool none = detail::uniform01(g) < static_cast<double>(m.pi);
-    out.push_back(none ? rfm_row<T>{T(0), T(0), age, T(1)} : detail::draw_poisson_customer(g, lambda, static_cast<double>(age), age));
-  }
-  return out;
+    return none ? rfm_row<T>{T(0), T(0), age, T(1)} : detail::draw_poisson_customer(g, lambda, static_cast<double>(age), age);
+  });
 }
 template <std::floating_point T>
 [[nodiscard]] std::vector<rfm_row<T>> generate(const zero_inflated_nbd<T>& m, const generate_options<T>& o) {
+  return try_generate(m, o).value();
+}
+
+/**
+ * @brief Draws customers from BG/NBD's limit at a, b -> 0 (crm::first_repeat_dropout_nbd): lambda ~ Gamma(r,
+ * alpha), Poisson purchases in continuous time; with probability pi the customer drops out right after the first
+ * repeat purchase, else never. Deterministic for a seed. Errors: invalid parameters or options.
+ */
+template <std::floating_point T>
+[[nodiscard]] result<std::vector<rfm_row<T>>> try_generate(const first_repeat_dropout_nbd<T>& m, const generate_options<T>& o) {
+  return detail::generate_each("generate(first_repeat_dropout_nbd)", m, o, [&](std::mt19937_64& g, T age) {
+    const double lambda = detail::draw_gamma(g, static_cast<double>(m.r), static_cast<double>(m.alpha));
+    if (!(detail::uniform01(g) < static_cast<double>(m.pi))) return detail::draw_poisson_customer(g, lambda, static_cast<double>(age), age);
+    const double t = detail::draw_exponential(g, lambda);  // (one repeat purchase at most)
+    return t <= static_cast<double>(age) ? rfm_row<T>{T(1), static_cast<T>(t), age, T(1)} : rfm_row<T>{T(0), T(0), age, T(1)};
+  });
+}
+template <std::floating_point T>
+[[nodiscard]] std::vector<rfm_row<T>> generate(const first_repeat_dropout_nbd<T>& m, const generate_options<T>& o) {
   return try_generate(m, o).value();
 }
 

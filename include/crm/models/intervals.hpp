@@ -120,6 +120,14 @@ struct model_parameters<zero_inflated_nbd<T>> {
   static constexpr std::array<T, 3> get(const zero_inflated_nbd<T>& m) noexcept { return {m.r, m.alpha, m.pi}; }
   static constexpr zero_inflated_nbd<T> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
 };
+// BG/NBD's limit at a, b -> 0 (crm::first_repeat_dropout_nbd): pi as the zero-inflated NBD's; pi = 1 (b -> 0) held.
+template <std::floating_point T>
+struct model_parameters<first_repeat_dropout_nbd<T>> {
+  using number = T;
+  static constexpr std::size_t size = 3;
+  static constexpr std::array<T, 3> get(const first_repeat_dropout_nbd<T>& m) noexcept { return {m.r, m.alpha, m.pi}; }
+  static constexpr first_repeat_dropout_nbd<T> make(const std::array<T, 3>& v) noexcept { return {v[0], v[1], v[2]}; }
+};
 template <std::floating_point T>
 struct model_parameters<bg_bb<T>> {
   using number = T;
@@ -464,11 +472,14 @@ template <class E, class F>
   out.each.resize(n);
 
   if (opt.method == prediction_interval_method::delta) {
-    // g_i = df/du_i by central differences, per prediction and for the total.
+    // g_i = df/du_i by central differences, per prediction and for the total. A held parameter has no variance and
+    // is never moved (its g stays 0): a step would leave its range, e.g. crm::first_repeat_dropout_nbd's pi = 1
+    // held at BG/NBD's b -> 0 (ln pi = 0, one step up and pi > 1 is refused).
     const double h = std::cbrt(static_cast<double>(std::numeric_limits<T>::epsilon()));
     std::vector<std::array<double, N>> g(n);
     std::array<double, N> gt{};
     for (std::size_t k = 0; k < N; ++k) {
+      if (held[k]) continue;
       std::array<double, N> up = u0, down = u0;
       up[k] += h, down[k] -= h;
       check_interrupt();
@@ -948,22 +959,52 @@ template <class Model>
  *     auto zi = crm::try_zero_inflated_estimates(fit);                       // at s_and_beta_to_zero
  *     auto est = crm::try_parameter_estimate(*zi, fit.boundary);             // then intervals, below
  */
-template <std::floating_point T>
-[[nodiscard]] result<parameter_estimate<zero_inflated_nbd<T>>> try_parameter_estimate(const zero_inflated_nbd<T>& model,
-                                                                                     const boundary_report& b) {
+namespace detail {
+/// The estimate of a corner's limit model (r, alpha, pi) from boundary_report::limit_covariance, for a report of
+/// boundary `at` or `or_at` (`what`: the report's other boundaries' error); pi held where its row is 0.
+template <class Model>
+[[nodiscard]] result<parameter_estimate<Model>> limit_estimate(const Model& model, const boundary_report& b, fit_boundary at, fit_boundary or_at,
+                                                               const char* what) {
   constexpr const char* name = "parameter_estimate";
-  if (b.where != fit_boundary::s_and_beta_to_zero && b.where != fit_boundary::a_and_b_to_zero)
-    return error_info{errc::out_of_range, name, "boundary", "the report is not of a corner whose limit is the zero-inflated NBD"};
+  if (b.where != at && b.where != or_at) return error_info{errc::out_of_range, name, "boundary", what};
   if (b.limit_covariance.size != 3)
-    return error_info{errc::not_identifiable, name, "covariance", "the boundary report has no covariance of the zero-inflated NBD"};
+    return error_info{errc::not_identifiable, name, "covariance", "the boundary report has no covariance of the limit's model"};
   std::array<std::array<double, 3>, 3> c{};
   for (std::size_t i = 0; i < 3; ++i)
     for (std::size_t j = 0; j < 3; ++j) c[i][j] = b.limit_covariance(i, j);
-  return detail::estimate_from_covariance(model, c, 3, name);
+  const bool held = c[2][0] == 0.0 && c[2][1] == 0.0 && c[2][2] == 0.0;
+  return estimate_from_covariance(model, c, held ? 2 : 3, name);
+}
+}  // namespace detail
+template <std::floating_point T>
+[[nodiscard]] result<parameter_estimate<zero_inflated_nbd<T>>> try_parameter_estimate(const zero_inflated_nbd<T>& model,
+                                                                                     const boundary_report& b) {
+  return detail::limit_estimate(model, b, fit_boundary::s_and_beta_to_zero, fit_boundary::a_and_b_to_zero,
+                                "the report is not of a corner whose limit is the zero-inflated NBD");
 }
 /// Throwing form of try_parameter_estimate(zero_inflated_nbd, boundary) (crm::metric_error).
 template <std::floating_point T>
 [[nodiscard]] parameter_estimate<zero_inflated_nbd<T>> parameter_estimate_from(const zero_inflated_nbd<T>& model, const boundary_report& b) {
+  return try_parameter_estimate(model, b).value();
+}
+
+/**
+ * @brief The same for the model a BG/NBD fit names at a, b -> 0 or b -> 0 (`model` =
+ * crm::try_first_repeat_dropout_estimates(fit)): the covariance of its (r, alpha, pi) in the boundary report; at
+ * b -> 0 pi = 1 is held (its row 0: no interval moves it). Errors: the report is of another boundary
+ * (`errc::out_of_range`, field "boundary"); no covariance of three parameters (`errc::not_identifiable`, field
+ * "covariance"); then those of try_parameter_estimate(model, covariance).
+ */
+template <std::floating_point T>
+[[nodiscard]] result<parameter_estimate<first_repeat_dropout_nbd<T>>> try_parameter_estimate(const first_repeat_dropout_nbd<T>& model,
+                                                                                             const boundary_report& b) {
+  return detail::limit_estimate(model, b, fit_boundary::a_and_b_to_zero, fit_boundary::b_to_zero,
+                                "the report is not of BG/NBD's a, b -> 0 or b -> 0");
+}
+/// Throwing form of try_parameter_estimate(first_repeat_dropout_nbd, boundary) (crm::metric_error).
+template <std::floating_point T>
+[[nodiscard]] parameter_estimate<first_repeat_dropout_nbd<T>> parameter_estimate_from(const first_repeat_dropout_nbd<T>& model,
+                                                                                     const boundary_report& b) {
   return try_parameter_estimate(model, b).value();
 }
 

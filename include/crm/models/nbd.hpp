@@ -191,6 +191,105 @@ struct zero_inflated_nbd {
   }
 };
 
+/**
+ * @brief The NBD with drop-out at the first repeat purchase: a share pi of the customers drops out right after
+ * their first repeat purchase (they make at most one), the rest buy as the NBD (lambda ~ Gamma(r, alpha)) and never
+ * drop out. It is the limit of BG/NBD at a, b -> 0 with a/(a+b) -> pi (fit_boundary::a_and_b_to_zero; pi = 1 at
+ * b_to_zero), where every drop-out probability is 0 or 1 and BG/NBD drops out only after repeat purchases (FHL
+ * 2005): the model those fits name there, to predict from (crm::try_first_repeat_dropout_estimates; docs/models.md,
+ * "The whole boundary at zero"). Each prediction has a throwing and a `try_` form; errors: r or alpha not finite or
+ * <= 0, pi not finite or outside [0, 1] (field "pi"), an invalid customer row (crm::validate), at pi = 1 a customer
+ * with two or more repeat purchases (impossible there: errc::out_of_range on "frequency"), a negative or non-finite
+ * horizon t, n < 0.
+ */
+template <std::floating_point T = double>
+struct first_repeat_dropout_nbd {
+  T r{}, alpha{}, pi{};
+
+  [[nodiscard]] error_info check(const char* model) const noexcept {
+    if (auto e = nbd<T>{r, alpha}.check(model)) return e;
+    if (!std::isfinite(pi) || !(pi >= T(0)) || !(pi <= T(1))) return {errc::out_of_range, model, "pi", "must be finite and in [0, 1]"};
+    return {};
+  }
+
+  /// log L of one customer (weight ignored), A_s = G(r+x)/G(r) alpha^r/(alpha+s)^(r+x): ln A_T without repeat
+  /// purchases, ln((1 - pi) A_T + pi A_tx) with one, ln(1 - pi) + ln A_T with more (-infinity at pi = 1: impossible); nats.
+  [[nodiscard]] result<T> try_log_likelihood(const rfm_row<T>& c) const {
+    constexpr const char* m = "first_repeat_dropout_nbd.log_likelihood";
+    if (auto e = detail::check_model_row(*this, c, m)) return e;
+    const T at = *nbd<T>{r, alpha}.try_log_likelihood(c);
+    if (c.frequency == T(0)) return at;
+    if (c.frequency > T(1)) return std::log1p(-pi) + at;
+    return detail::log_add_exp(std::log1p(-pi) + at, std::log(pi) + at + (r + T(1)) * (std::log(alpha + c.age) - std::log(alpha + c.recency)));
+  }
+  [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
+
+  /// P(alive | x, t_x, T): 1 without a repeat purchase (nobody has dropped out yet) and after two or more; after
+  /// one, the posterior share of the NBD's buyers, (1 - pi) A_T / ((1 - pi) A_T + pi A_tx).
+  [[nodiscard]] result<T> try_probability_alive(const rfm_row<T>& c) const {
+    if (auto e = check_row(c, "first_repeat_dropout_nbd.probability_alive")) return e;
+    return alive(c);
+  }
+  [[nodiscard]] T probability_alive(const rfm_row<T>& c) const { return try_probability_alive(c).value(); }
+
+  /// E[X(t)] = (1 - pi) r t / alpha + pi (1 - (alpha/(alpha+t))^r): expected repeat purchases of a new customer
+  /// in (0, t] (those who drop out make one if they buy at all).
+  [[nodiscard]] result<T> try_expected_purchases(T t) const {
+    constexpr const char* m = "first_repeat_dropout_nbd.expected_purchases";
+    if (auto e = check(m)) return e;
+    if (auto e = detail::check_horizon(t, m)) return e;
+    const T v = (T(1) - pi) * (r / alpha * t) + pi * -std::expm1(-r * std::log1p(t / alpha));
+    if (!std::isfinite(v)) return error_info{errc::overflow, m, "result"};
+    return v;
+  }
+  [[nodiscard]] T expected_purchases(T t) const { return try_expected_purchases(t).value(); }
+
+  /// E[Y(t) | x, t_x, T]: (r+x) t/(alpha+T) after two or more repeat purchases, P(alive) (r+1) t/(alpha+T) after
+  /// one, and without any (1 - pi) r t/(alpha+T) + pi (1 - ((alpha+T)/(alpha+T+t))^r) (both kinds equally likely
+  /// given no purchase; lambda's posterior Gamma(r, alpha+T)).
+  [[nodiscard]] result<T> try_conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    constexpr const char* m = "first_repeat_dropout_nbd.conditional_expected_purchases";
+    if (auto e = check_row(c, m)) return e;
+    if (auto e = detail::check_horizon(t, m)) return e;
+    const T rate = t / (alpha + c.age);
+    const T v = c.frequency > T(0) ? alive(c) * ((r + c.frequency) * rate)
+                                   : (T(1) - pi) * (r * rate) + pi * -std::expm1(-r * std::log1p(rate));
+    if (!std::isfinite(v)) return error_info{errc::overflow, m, "result"};
+    return v;
+  }
+  [[nodiscard]] T conditional_expected_purchases(const rfm_row<T>& c, T t) const {
+    return try_conditional_expected_purchases(c, t).value();
+  }
+
+  /// P(X(t) = n) = (1 - pi) NBD(n) + pi (P0 [n = 0] + (1 - P0) [n = 1]), P0 = (alpha/(alpha+t))^r: purchases of a
+  /// new customer in (0, t].
+  [[nodiscard]] result<T> try_probability_of_purchases(count_t n, T t) const {
+    constexpr const char* m = "first_repeat_dropout_nbd.probability_of_purchases";
+    if (auto e = check(m)) return e;
+    const result<T> p = nbd<T>{r, alpha}.try_probability_of_purchases(n, t);
+    if (!p) return error_info{p.error().code, m, p.error().field, p.error().detail};
+    const T none = std::exp(-r * std::log1p(t / alpha));
+    return (T(1) - pi) * *p + pi * (n == 0 ? none : n == 1 ? T(1) - none : T(0));
+  }
+  [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
+
+ private:
+  /// The row's checks, and at pi = 1 (everyone drops out at the first repeat purchase) a second repeat purchase is
+  /// impossible: no posterior to predict from.
+  [[nodiscard]] error_info check_row(const rfm_row<T>& c, const char* m) const noexcept {
+    if (auto e = detail::check_model_row(*this, c, m)) return e;
+    if (pi == T(1) && c.frequency > T(1))
+      return {errc::out_of_range, m, "frequency", "must be 0 or 1 when pi = 1 (every customer drops out at the first repeat purchase)"};
+    return {};
+  }
+  [[nodiscard]] T alive(const rfm_row<T>& c) const noexcept {
+    if (c.frequency != T(1) || pi == T(0)) return T(1);
+    if (pi == T(1)) return T(0);
+    // (1 - pi) A_T / ((1 - pi) A_T + pi A_tx) = 1 / (1 + pi/(1 - pi) ((alpha+T)/(alpha+t_x))^(r+1))
+    return T(1) / (T(1) + pi / (T(1) - pi) * std::exp((r + T(1)) * (std::log(alpha + c.age) - std::log(alpha + c.recency))));
+  }
+};
+
 namespace detail {
 /// Total negative log-likelihood of the NBD and its gradient in (r, alpha).
 template <std::floating_point T>
