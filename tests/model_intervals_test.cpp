@@ -848,6 +848,14 @@ TEST_CASE("prediction intervals: coverage on generated zero-inflated NBD data", 
                              {0, 0, 52.0});
 }
 
+TEST_CASE("prediction intervals: coverage on generated first-repeat drop-out data", "[models][intervals][coverage]") {
+  // BG/NBD's limit at a, b -> 0 (crm::first_repeat_dropout_nbd) fitted as its own model; a customer with one repeat
+  // purchase, whose P(alive) is the posterior share of those who stay (the truth 0.300), E[Y(26) | history] 0.279
+  transaction_model_coverage("first-repeat drop-out NBD", crm::first_repeat_dropout_nbd<double>{1.0, 4.0, 0.3}, 300, 0,
+                             [](const std::vector<crm::rfm_row<double>>& rows) { return crm::try_fit_first_repeat_dropout_nbd(rows); },
+                             {1, 20.0, 52.0});
+}
+
 TEST_CASE("prediction intervals: the zero-inflated NBD of a corner, from the covariance in its boundary report", "[models][intervals]") {
   // 1000 zero-inflated NBD customers on which the modified BG/NBD names a, b -> 0 (seed 1)
   const auto rows = crm::generate(crm::zero_inflated_nbd<double>{1.0, 4.0, 0.3}, {.customers = 1000, .first_age = 40, .last_age = 60, .seed = 1});

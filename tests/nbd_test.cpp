@@ -346,6 +346,16 @@ TEST_CASE("the whole drop-out boundary at zero: its limit fitted, local maxima l
   CHECK(c13(0, 1) / std::sqrt(c13(0, 0) * c13(1, 1)) == Approx(0.832030).epsilon(1e-4));
   CHECK(crm::try_first_repeat_dropout_estimates(*crm::try_fit_bg_nbd(nbd_customers(0.8, 8.0, 2000, 4), reporting())).error().code ==
         crm::errc::out_of_range);
+  // the model's own fit (crm::try_fit_first_repeat_dropout_nbd) reaches the same limit: the script's r 0.82303137,
+  // alpha 8.06842556, pi 0.011083833, ln L -21207.456343805439
+  const auto own13 = crm::try_fit_first_repeat_dropout_nbd(thirteen);
+  REQUIRE(own13);
+  CHECK(std::abs(own13->log_likelihood - -21207.456343805439) < 1e-6);
+  CHECK(own13->params.r == Approx(0.82303137).epsilon(1e-6));
+  CHECK(own13->params.alpha == Approx(8.06842556).epsilon(1e-6));
+  CHECK(own13->params.pi == Approx(0.011083833).epsilon(1e-5));
+  CHECK(own13->standard_errors.pi == Approx(0.0102357).epsilon(1e-4));
+  CHECK(std::string(crm::try_fit_first_repeat_dropout_nbd(std::vector<row>{{0, 0, 30}}).error().field) == "frequency");
   // BG/NBD, seed 12: named a -> 0 (the NBD, -21255.9035326) until 2026-12-06; SciPy's limit at a, b -> 0 is
   // -21255.900919890315 at r = 0.776570, alpha = 7.589147, pi = 0.000708561 (the library's point is 2e-6 nats below,
   // pi = 0.00069: ln L is that flat in pi), the full model's best -21255.902363743022.

@@ -762,6 +762,34 @@ template <std::floating_point T, int Shift>
   if (!(z.pi < 1.0)) return {z.r, z.alpha, 1.0, 1e-12};
   return {z.r, z.alpha, z.pi * s, (1.0 - z.pi) * s};
 }
+/// The fit of a limit at zero as a model of its own (Shift 1: crm::zero_inflated_nbd, Shift 0:
+/// crm::first_repeat_dropout_nbd): fit_bgnbd_zero_limit from r = 1, alpha = the mean age, with its covariance
+/// (pi held at 0 or 1) as the fit's; errors as crm::try_fit_zero_inflated_nbd documents.
+template <std::floating_point T, int Shift, class Model>
+[[nodiscard]] result<fit_result<Model>> fit_zero_limit_model(std::span<const rfm_row<T>> rows, const fit_options& opt, const char* model) {
+  if (auto e = validate(rows, model)) return e;
+  if (auto e = check_fit_options(model, opt)) return e;
+  if (opt.penalizer != 0.0) return error_info{errc::out_of_range, model, "fit_options.penalizer", "must be 0 (no penalised form)"};
+  const grouped_rfm<T> d(rows);
+  if (!(d.repeaters() > T(0))) return error_info{errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
+  double mean_age = 0;
+  for (std::size_t i = 0; i < d.age.size(); ++i) mean_age += static_cast<double>(d.age[i] * d.weight[i]);
+  mean_age /= static_cast<double>(d.customers);
+  const result<bgnbd_zero_limit> z = fit_bgnbd_zero_limit<T, Shift>(d, opt, {1.0, std::max(mean_age, 1e-6)}, model);
+  if (!z) return z.error();
+  if (z->covariance.size != 3)
+    return error_info{errc::not_identifiable, model, "parameters", "the Hessian of -ln L is not positive definite at the maximum"};
+  fit_result<Model> out;
+  out.params = {static_cast<T>(z->r), static_cast<T>(z->alpha), static_cast<T>(z->pi)};
+  out.covariance = z->covariance;
+  const auto se = [&](std::size_t i) { return static_cast<T>(std::sqrt(z->covariance(i, i))); };
+  out.standard_errors = {se(0), se(1), se(2)};
+  out.log_likelihood = z->log_likelihood;
+  out.customers = static_cast<double>(d.customers);
+  out.report = z->report;
+  return out;
+}
+
 /// Shared fit of the BG/NBD family.
 template <std::floating_point T, int Shift, class Model>
 [[nodiscard]] result<fit_result<Model>> fit_bgnbd_family(std::span<const rfm_row<T>> rows, const fit_options& opt,
@@ -1154,6 +1182,25 @@ template <std::floating_point T>
  * its r, alpha, pi for intervals is boundary_report::limit_covariance, crm::try_parameter_estimate(model, boundary)).
  * Errors: the fit did not end there (errc::out_of_range on "boundary").
  */
+/**
+ * @brief Maximum-likelihood fit of crm::first_repeat_dropout_nbd (BG/NBD's limit at a, b -> 0) as a model of its
+ * own, by the code BG/NBD's corner uses; as crm::try_fit_zero_inflated_nbd (<crm/models/modified_bg_nbd.hpp>) in
+ * everything else: the covariance of (r, alpha, pi), pi = 0 (the NBD) or 1 (nobody made two repeat purchases: every
+ * customer drops out at the first) held, the interrupt the only fit_option used, a penalizer refused.
+ * Errors: invalid rows or fit_options, a penalizer > 0, nobody made a repeat purchase (`errc::not_identifiable`,
+ * field "frequency"), no convergence, a Hessian that is not positive definite (field "parameters").
+ */
+template <std::floating_point T = double>
+[[nodiscard]] result<fit_result<first_repeat_dropout_nbd<T>>> try_fit_first_repeat_dropout_nbd(std::span<const rfm_row<T>> rows,
+                                                                                              const fit_options& opt = {}) {
+  return detail::fit_zero_limit_model<T, 0, first_repeat_dropout_nbd<T>>(rows, opt, "fit_first_repeat_dropout_nbd");
+}
+template <std::floating_point T>
+[[nodiscard]] result<fit_result<first_repeat_dropout_nbd<T>>> try_fit_first_repeat_dropout_nbd(const std::vector<rfm_row<T>>& rows,
+                                                                                              const fit_options& opt = {}) {
+  return try_fit_first_repeat_dropout_nbd<T>(std::span<const rfm_row<T>>(rows), opt);
+}
+
 template <std::floating_point T>
 [[nodiscard]] result<first_repeat_dropout_nbd<T>> try_first_repeat_dropout_estimates(const fit_result<bg_nbd<T>>& fit) {
   const fit_boundary w = fit.boundary.where;

@@ -783,15 +783,15 @@ template <class Model>
   std::array<std::array<double, N>, N> c{};
   for (std::size_t i = 0; i < N; ++i)
     for (std::size_t j = 0; j < N; ++j) c[i][j] = fit.covariance(i, j);
-  // a last parameter fitted at exactly 0 with its covariance row 0 is held (crm::try_fit_zero_inflated_nbd's pi = 0)
+  // a last parameter with its covariance row 0 is held (crm::try_fit_zero_inflated_nbd's pi = 0,
+  // crm::try_fit_first_repeat_dropout_nbd's pi = 0 or 1)
   std::size_t estimated = N;
-  const auto p = model_parameters<Model>::get(fit.params);
   const auto zero_row = [&](std::size_t i) {
     for (std::size_t j = 0; j < N; ++j)
       if (c[i][j] != 0.0) return false;
     return true;
   };
-  while (estimated > 1 && p[estimated - 1] == 0 && zero_row(estimated - 1)) --estimated;
+  while (estimated > 1 && zero_row(estimated - 1)) --estimated;
   return detail::estimate_from_covariance(fit.params, c, estimated, name);
 }
 /// Throwing form of try_parameter_estimate(fit) (crm::metric_error).

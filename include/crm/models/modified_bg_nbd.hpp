@@ -155,28 +155,7 @@ template <std::floating_point T>
 template <std::floating_point T = double>
 [[nodiscard]] result<fit_result<zero_inflated_nbd<T>>> try_fit_zero_inflated_nbd(std::span<const rfm_row<T>> rows,
                                                                                 const fit_options& opt = {}) {
-  constexpr const char* model = "fit_zero_inflated_nbd";
-  if (auto e = validate(rows, model)) return e;
-  if (auto e = detail::check_fit_options(model, opt)) return e;
-  if (opt.penalizer != 0.0) return error_info{errc::out_of_range, model, "fit_options.penalizer", "must be 0 (no penalised form)"};
-  const detail::grouped_rfm<T> d(rows);
-  if (!(d.repeaters() > T(0))) return error_info{errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
-  double mean_age = 0;
-  for (std::size_t i = 0; i < d.age.size(); ++i) mean_age += static_cast<double>(d.age[i] * d.weight[i]);
-  mean_age /= static_cast<double>(d.customers);
-  const result<detail::bgnbd_zero_limit> z = detail::fit_bgnbd_zero_limit<T, 1>(d, opt, {1.0, std::max(mean_age, 1e-6)}, model);
-  if (!z) return z.error();
-  if (z->covariance.size != 3)
-    return error_info{errc::not_identifiable, model, "parameters", "the Hessian of -ln L is not positive definite at the maximum"};
-  fit_result<zero_inflated_nbd<T>> out;
-  out.params = {static_cast<T>(z->r), static_cast<T>(z->alpha), static_cast<T>(z->pi)};
-  out.covariance = z->covariance;
-  const auto se = [&](std::size_t i) { return static_cast<T>(std::sqrt(z->covariance(i, i))); };
-  out.standard_errors = {se(0), se(1), se(2)};
-  out.log_likelihood = z->log_likelihood;
-  out.customers = static_cast<double>(d.customers);
-  out.report = z->report;
-  return out;
+  return detail::fit_zero_limit_model<T, 1, zero_inflated_nbd<T>>(rows, opt, "fit_zero_inflated_nbd");
 }
 template <std::floating_point T = double>
 [[nodiscard]] fit_result<zero_inflated_nbd<T>> fit_zero_inflated_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
