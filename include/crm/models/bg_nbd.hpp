@@ -724,7 +724,7 @@ template <std::floating_point T, int Shift>
   out.r = f->theta[0], out.alpha = f->theta[1], out.pi = pi_best, out.report = f->report;
   if (!std::isfinite(out.log_likelihood)) return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
   // the covariance: the Hessian in (r, alpha, pi) by central differences of the analytic gradient (for 0 < pi < 1),
-  // in (r, alpha) with pi held at 0 on the NBD face
+  // in (r, alpha) with pi held at 0 (the NBD face) or 1 (the b -> 0 face)
   if (out.pi > 0.0 && out.pi < 1.0) {
     const auto nll3 = [&](const vec<3>& th, vec<3>& g3) {
       const T pi = static_cast<T>(th[2]);
@@ -1175,14 +1175,6 @@ template <std::floating_point T>
 }
 
 /**
- * @brief The model a BG/NBD fit names at a, b -> 0 (fit_boundary::a_and_b_to_zero) or b -> 0 (b_to_zero), with
- * boundary_policy::report: there every drop-out probability is 0 or 1, so a share pi = a/(a+b) (1 at b -> 0) drops
- * out right after its first repeat purchase and the rest never, crm::first_repeat_dropout_nbd with the fitted
- * limit's r and alpha (the fit's a and b are a point on the way: predict from this model instead; the covariance of
- * its r, alpha, pi for intervals is boundary_report::limit_covariance, crm::try_parameter_estimate(model, boundary)).
- * Errors: the fit did not end there (errc::out_of_range on "boundary").
- */
-/**
  * @brief Maximum-likelihood fit of crm::first_repeat_dropout_nbd (BG/NBD's limit at a, b -> 0) as a model of its
  * own, by the code BG/NBD's corner uses; as crm::try_fit_zero_inflated_nbd (<crm/models/modified_bg_nbd.hpp>) in
  * everything else: the covariance of (r, alpha, pi), pi = 0 (the NBD) or 1 (nobody made two repeat purchases: every
@@ -1200,7 +1192,24 @@ template <std::floating_point T>
                                                                                               const fit_options& opt = {}) {
   return try_fit_first_repeat_dropout_nbd<T>(std::span<const rfm_row<T>>(rows), opt);
 }
+template <std::floating_point T = double>
+[[nodiscard]] fit_result<first_repeat_dropout_nbd<T>> fit_first_repeat_dropout_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
+  return try_fit_first_repeat_dropout_nbd<T>(rows, opt).value();
+}
+template <std::floating_point T>
+[[nodiscard]] fit_result<first_repeat_dropout_nbd<T>> fit_first_repeat_dropout_nbd(const std::vector<rfm_row<T>>& rows,
+                                                                                  const fit_options& opt = {}) {
+  return try_fit_first_repeat_dropout_nbd<T>(std::span<const rfm_row<T>>(rows), opt).value();
+}
 
+/**
+ * @brief The model a BG/NBD fit names at a, b -> 0 (fit_boundary::a_and_b_to_zero) or b -> 0 (b_to_zero), with
+ * boundary_policy::report: there every drop-out probability is 0 or 1, so a share pi = a/(a+b) (1 at b -> 0) drops
+ * out right after its first repeat purchase and the rest never, crm::first_repeat_dropout_nbd with the fitted
+ * limit's r and alpha (the fit's a and b are a point on the way: predict from this model instead; the covariance of
+ * its r, alpha, pi for intervals is boundary_report::limit_covariance, crm::try_parameter_estimate(model, boundary)).
+ * Errors: the fit did not end there (errc::out_of_range on "boundary").
+ */
 template <std::floating_point T>
 [[nodiscard]] result<first_repeat_dropout_nbd<T>> try_first_repeat_dropout_estimates(const fit_result<bg_nbd<T>>& fit) {
   const fit_boundary w = fit.boundary.where;
