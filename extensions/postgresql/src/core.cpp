@@ -1023,7 +1023,8 @@ bool unexpected_boundary(const crm::boundary_report& b, const char* model, crm_p
 // A fit's row: the library's error for a failed fit; nested_failed's for a boundary whose nested model
 // did not fit (where `needs_nested(where)`); else the columns `columns(params, ses, boundary)` gives,
 // nullopt for a boundary the extension does not show. The covariance: the fit's (interior), the limit's at a corner
-// whose limit predicts (boundary_report::limit_covariance: the zero-inflated NBD's r, alpha, pi), the nested model's
+// whose limit predicts (boundary_report::limit_covariance: r, alpha, pi of the zero-inflated NBD at Pareto/NBD's
+// s_and_beta_to_zero, of crm::first_repeat_dropout_nbd at BG/NBD's a_and_b_to_zero and b_to_zero), the nested model's
 // where `needs_nested(where)` (a boundary predicted from its nested model), else none.
 template <class M, class NeedsNested, class Columns>
 bool boundary_fit_row(const crm::result<crm::fit_result<M>>& f, const char* model, NeedsNested needs_nested, Columns columns,
@@ -1034,7 +1035,7 @@ bool boundary_fit_row(const crm::result<crm::fit_result<M>>& f, const char* mode
   const std::optional<fit_columns> c = columns(f->params, f->standard_errors, b, f->log_likelihood);
   if (!c) return unexpected_boundary(b, model, err);
   const crm::parameter_covariance none{};
-  // (at a corner whose limit is itself the model that predicts, the zero-inflated NBD: that limit's covariance)
+  // (at a corner whose limit is itself the model that predicts: that limit's covariance)
   const crm::parameter_covariance& covariance = b.where == crm::fit_boundary::none ? f->covariance
                                                 : b.limit_covariance.available() ? b.limit_covariance
                                                 : needs_nested(b.where)          ? b.nested_covariance
