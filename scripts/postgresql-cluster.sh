@@ -28,7 +28,10 @@ pg_build_extension() {
     flags=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_C_FLAGS=$san" "-DCMAKE_CXX_FLAGS=$san"
            "-DCMAKE_MODULE_LINKER_FLAGS=-fsanitize=undefined")
   else
-    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+    # -O2 with line tables only (-g1: backtraces keep function names and lines), not RelWithDebInfo's full -g: the
+    # extension's one large translation unit compiled in 93 s against 140 s (g++ 12, 2026-12-06), time CI spends
+    # beside the clang preset's build
+    flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
   fi
   cmake -S "$root" -B "$build" "${flags[@]}" -DCRM_METRICS_BUILD_POSTGRESQL=ON \
     -DCRM_METRICS_BUILD_TESTS=OFF -DCRM_METRICS_BUILD_EXAMPLES=OFF -DCRM_METRICS_BUILD_BENCHMARKS=OFF \

@@ -42,6 +42,7 @@ for p in $presets; do
   stamp "preset $p: configure and build"
   cmake --preset "$p" >/dev/null
   cmake --build --preset "$p" -j "$jobs" || { pg_finish; exit 1; }
+  stamp "preset $p: built"  # (apart from the PostgreSQL job's end, which pg_finish stamps after waiting for it)
   pg_finish
   stamp "preset $p: ctest"
   ctest --preset "$p" -j "$jobs" || status=1
