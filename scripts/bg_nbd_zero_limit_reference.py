@@ -272,6 +272,17 @@ def mp_gradient_hessian(f, p, rel=mpmath.mpf("1e-12")):
     return grad, hess
 
 
+def mp_polished_covariance(nll, p):
+    """Three Newton steps from p on nll (mpmath, mp_gradient_hessian), and the inverse Hessian there (float):
+    the polished maximum and its covariance."""
+    for _ in range(3):
+        g, h = mp_gradient_hessian(nll, p)
+        step = mpmath.lu_solve(h, g)
+        p = [p[k] - step[k] for k in range(len(p))]
+    _, h = mp_gradient_hessian(nll, p)
+    return p, np.array((h ** -1).tolist(), dtype=float)
+
+
 def covariance_main():
     for kind, seed, shift in (("zero-inflated", 1, 1), ("zero-inflated", 2, 1), ("nbd", 9, 1), ("nbd", 13, 0)):
         rows = zi_customers(0.8, 8.0, 0.3, 2000, seed) if kind == "zero-inflated" else nbd_customers(0.8, 8.0, 2000, seed)
@@ -283,12 +294,7 @@ def covariance_main():
         p = [mpmath.mpf(math.exp(z.x[0])), mpmath.mpf(math.exp(z.x[1])), mpmath.mpf(float(expit(z.x[2])))]
         data = [(mpmath.mpf(float(x)), mpmath.mpf(float(tx)), mpmath.mpf(float(t))) for x, tx, t in rows]
         nll = lambda q: -zero_limit_mp(q, data, shift)
-        for _ in range(3):
-            g, h = mp_gradient_hessian(nll, p)
-            step = mpmath.lu_solve(h, g)
-            p = [p[i] - step[i] for i in range(3)]
-        g, h = mp_gradient_hessian(nll, p)
-        cov = np.array((h ** -1).tolist(), dtype=float)
+        p, cov = mp_polished_covariance(nll, p)
         z.fun = float(nll(p))
         p = np.array([float(v) for v in p])
         se = np.sqrt(np.diag(cov))

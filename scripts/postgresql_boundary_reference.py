@@ -20,7 +20,7 @@
 #   corner: Pareto/NBD's corner s, beta -> 0 on the nbd rows: the zero-inflated NBD (r, alpha, pi), its
 #          maximum by L-BFGS-B (scripts/bg_nbd_zero_limit_reference.py's zero_limit, m = x + 1) polished by
 #          Newton steps and its covariance (the inverse Hessian), both by central differences of ln L in mpmath
-#          at 40 digits (that script's zero_limit_mp, mp_gradient_hessian); the 90 % delta-method intervals of
+#          at 40 digits (that script's zero_limit_mp, mp_polished_covariance); the 90 % delta-method intervals of
 #          P(alive | x = 0, T = 30) on the logit scale and of E[Y(10) | x = 2, t_x = T = 30] on the log scale,
 #          with the analytic gradients of logit P = ln(1 - pi) + r ln(alpha/(alpha+30)) - ln pi and of
 #          ln E = ln(r + 2) + ln 10 - ln(alpha + 30).
@@ -102,7 +102,7 @@ import math  # noqa: E402
 import mpmath  # noqa: E402
 from scipy.stats import norm  # noqa: E402
 
-from bg_nbd_zero_limit_reference import mp_gradient_hessian, zero_limit, zero_limit_mp  # noqa: E402
+from bg_nbd_zero_limit_reference import mp_polished_covariance, zero_limit, zero_limit_mp  # noqa: E402
 
 rows = np.column_stack([X, TX, T])
 z = minimize(lambda v: -zero_limit(v, rows, 1), np.array([0.0, 2.0, 0.0]), method="L-BFGS-B",
@@ -110,12 +110,7 @@ z = minimize(lambda v: -zero_limit(v, rows, 1), np.array([0.0, 2.0, 0.0]), metho
 pt = [mpmath.mpf(math.exp(z.x[0])), mpmath.mpf(math.exp(z.x[1])), mpmath.mpf(float(expit(z.x[2])))]
 data = [(mpmath.mpf(float(a)), mpmath.mpf(float(b)), mpmath.mpf(float(c))) for a, b, c in zip(X, TX, T)]
 nll = lambda q: -zero_limit_mp(q, data)
-for _ in range(3):
-    g, h = mp_gradient_hessian(nll, pt)
-    step = mpmath.lu_solve(h, g)
-    pt = [pt[k] - step[k] for k in range(3)]
-g, h = mp_gradient_hessian(nll, pt)
-cov = np.array((h ** -1).tolist(), dtype=float)
+pt, cov = mp_polished_covariance(nll, pt)
 r, alpha, pi = (float(v) for v in pt)
 se = np.sqrt(np.diag(cov))
 print(f"corner: r {r:.10f} ({se[0]:.6f}) alpha {alpha:.10f} ({se[1]:.6f}) pi {pi:.10f} ({se[2]:.6f}) lnL {-float(nll(pt)):.10f}")

@@ -1512,9 +1512,9 @@ crm::result<crm::parameter_estimate<M>> composite_estimate(const M& model, const
   std::array<std::array<double, N>, N> c{};
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) c[i][j] = pm.covariance[i * n + j];
-  // BG/NBD's b_to_zero: pi = 1 held, its row 0 (boundary_report::limit_covariance)
+  // BG/NBD's b_to_zero: pi = 1 held, its row 0 (boundary_report::limit_covariance), as the library's fits hold it
   if constexpr (std::is_same_v<M, crm::first_repeat_dropout_nbd<double>>)
-    if (c[2][0] == 0.0 && c[2][1] == 0.0 && c[2][2] == 0.0) return crm::detail::estimate_from_covariance(model, c, 2, "parameter_estimate");
+    return crm::detail::estimate_from_covariance(model, c, crm::detail::estimated_parameters<N>(c), "parameter_estimate");
   if (n == N) return crm::try_parameter_estimate(model, c);
   return crm::detail::estimate_from_covariance(model, c, n, "parameter_estimate");
 }

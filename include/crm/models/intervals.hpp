@@ -422,6 +422,15 @@ template <std::size_t N>
   for (std::size_t i = 0; i < N; ++i) held[i] = std::all_of(c[i].begin(), c[i].end(), [](double v) { return v == 0.0; });
   return held;
 }
+/// How many leading parameters a covariance estimates: N less its trailing held ones (at least 1), e.g. 2 for a
+/// limit's (r, alpha, pi) with pi held at 0 or 1.
+template <std::size_t N>
+[[nodiscard]] std::size_t estimated_parameters(const mat<N>& c) noexcept {
+  const std::array<bool, N> held = held_parameters<N>(c);
+  std::size_t n = N;
+  while (n > 1 && held[n - 1]) --n;
+  return n;
+}
 /// cholesky_lower of the parameters not held, with the held rows and columns 0 (so a draw never moves
 /// them): the held diagonal entries set to the others' largest first, which factors them apart from
 /// the rest (their rows are 0), then zeroed. nullopt as cholesky_lower for the rest.
@@ -785,14 +794,7 @@ template <class Model>
     for (std::size_t j = 0; j < N; ++j) c[i][j] = fit.covariance(i, j);
   // a last parameter with its covariance row 0 is held (crm::try_fit_zero_inflated_nbd's pi = 0,
   // crm::try_fit_first_repeat_dropout_nbd's pi = 0 or 1)
-  std::size_t estimated = N;
-  const auto zero_row = [&](std::size_t i) {
-    for (std::size_t j = 0; j < N; ++j)
-      if (c[i][j] != 0.0) return false;
-    return true;
-  };
-  while (estimated > 1 && zero_row(estimated - 1)) --estimated;
-  return detail::estimate_from_covariance(fit.params, c, estimated, name);
+  return detail::estimate_from_covariance(fit.params, c, detail::estimated_parameters<N>(c), name);
 }
 /// Throwing form of try_parameter_estimate(fit) (crm::metric_error).
 template <class Model>
@@ -972,8 +974,7 @@ template <class Model>
   std::array<std::array<double, 3>, 3> c{};
   for (std::size_t i = 0; i < 3; ++i)
     for (std::size_t j = 0; j < 3; ++j) c[i][j] = b.limit_covariance(i, j);
-  const bool held = c[2][0] == 0.0 && c[2][1] == 0.0 && c[2][2] == 0.0;
-  return estimate_from_covariance(model, c, held ? 2 : 3, name);
+  return estimate_from_covariance(model, c, estimated_parameters<3>(c), name);
 }
 }  // namespace detail
 template <std::floating_point T>
