@@ -24,6 +24,10 @@
 #include <limits>
 #include <string>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace ab_test_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -304,3 +308,5 @@ TEMPLATE_TEST_CASE("A/B tests: counts up to 2^63 - 1 in both arms, against mpmat
   CHECK(crm::try_two_proportion_z_test<T>({max, max}, {max, max}).error().code == crm::errc::zero_denominator);
   CHECK(crm::try_chi_square_test<T>({0, max}, {0, max}).error().code == crm::errc::zero_denominator);
 }
+
+}  // namespace ab_test_test

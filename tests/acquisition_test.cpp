@@ -16,6 +16,10 @@
 #include <string>
 #include <type_traits>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace acquisition_test {
+
 using Catch::Matchers::WithinRel;
 
 namespace {
@@ -405,3 +409,5 @@ TEST_CASE("new_customers: the largest counts give the balance without overflowin
   CHECK(crm::try_new_customers({.customers_at_start = kMaxCount, .customers_at_end = 0, .customers_lost = 1}).error().code ==
         crm::errc::out_of_range);
 }
+
+}  // namespace acquisition_test

@@ -17,6 +17,10 @@
 #include "catch.hpp"
 #include "merge_serialized_helpers.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_cohort_test {
+
 using namespace std::chrono;
 using crm::order;
 using crm::period_unit;
@@ -353,3 +357,5 @@ TEST_CASE("period_accumulator: try_merge_serialized reads a part straight from i
   CHECK(twice == twice_before);
   CHECK(a == before);
 }
+
+}  // namespace aggregate_cohort_test

@@ -22,6 +22,10 @@
 #include "data_path.hpp"
 #include "number_helpers.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_csv_test {
+
 using namespace std::chrono;
 using crm::bad_rows;
 using crm::csv_format;
@@ -1675,3 +1679,5 @@ TEST_CASE("csv: a file read through windows of any size gives the records and re
     }
   }
 }
+
+}  // namespace aggregate_csv_test

@@ -14,6 +14,10 @@
 
 #include "catch.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_email_test {
+
 using namespace std::chrono;
 using K = crm::email_event_kind;
 using ev = crm::email_event<double>;
@@ -263,3 +267,5 @@ TEST_CASE("email_accumulator: impossible serialized states are refused, reachabl
   CHECK(back->campaign(4).revenue == 19.5);
   CHECK(crm::email_accumulator<double>::try_deserialize(crm::email_accumulator<double>{}.serialize()).has_value());
 }
+
+}  // namespace aggregate_email_test

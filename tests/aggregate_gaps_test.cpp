@@ -19,6 +19,10 @@
 #include "catch.hpp"
 #include "random_merge.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_gaps_test {
+
 using namespace std::chrono;
 using crm::order;
 using crm::period_unit;
@@ -399,3 +403,5 @@ TEST_CASE("period gaps: a customer with more than 2^32 - 1 purchases in a period
   CHECK(merged.gap_totals()[0].gaps == static_cast<crm::count_t>(many) + 2);
   CHECK(merged.gap_totals()[0].seconds == 7 * day_s);
 }
+
+}  // namespace aggregate_gaps_test

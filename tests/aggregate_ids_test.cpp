@@ -7,6 +7,10 @@
 
 #include "catch.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_ids_test {
+
 TEST_CASE("hash_id: FNV-1a 64 + fmix64, values from scripts/aggregate_hash_id_reference.py", "[aggregate][ids]") {
   STATIC_REQUIRE(crm::hash_id("") == 0xefd01f60ba992926ULL);
   CHECK(crm::hash_id("a") == 0x82a2a958a9bece5bULL);
@@ -39,3 +43,5 @@ TEST_CASE("customer_dictionary: dense ids in order of first use, names back, cop
   CHECK(moved.id("c5") == 7);
   CHECK(std::string(moved.name(10002)) == "new");  // std::string: Catch2 2.13 built by clang 14 lacks StringMaker<string_view>
 }
+
+}  // namespace aggregate_ids_test

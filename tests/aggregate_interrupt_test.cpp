@@ -15,6 +15,10 @@
 
 #include "catch.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_interrupt_test {
+
 using namespace std::chrono;
 
 namespace {
@@ -186,3 +190,5 @@ TEST_CASE("interrupt hook: the calling thread's own, and put back by scoped_inte
   CHECK(replaced.context == &outer);
   CHECK(rfm.rows().size() == customers);
 }
+
+}  // namespace aggregate_interrupt_test

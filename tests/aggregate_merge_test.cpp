@@ -18,6 +18,10 @@
 #include "catch.hpp"
 #include "random_merge.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_merge_test {
+
 using namespace std::chrono;
 using dec = crm::decimal50;
 
@@ -485,3 +489,5 @@ TEST_CASE("add_parallel: RFM without the day log reports out-of-order days as on
     }
   }
 }
+
+}  // namespace aggregate_merge_test

@@ -1,5 +1,6 @@
 // crm-metrics tests: order accumulators (revenue and orders; per-customer repeat share, purchase
 // frequency, time between purchases), the per-customer table, and bad records.
+#include <crm/aggregate.hpp>  // the umbrella: the docs/aggregation.md cases below
 #include <crm/aggregate/orders.hpp>
 #include <crm/aggregate/parallel.hpp>
 #include <crm/metrics/retention.hpp>
@@ -26,6 +27,10 @@
 using Catch::Approx;
 #endif
 #include "number_helpers.hpp"
+
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_orders_test {
 
 using namespace std::chrono;
 using crm::order;
@@ -478,7 +483,6 @@ TEST_CASE("order accumulators: bad records are rejected by index and field, coun
 
 // docs/aggregation.md quotes the output of examples/aggregate.cpp; these are the same records and
 // the values worked out by hand (the comments give the arithmetic).
-#include <crm/aggregate.hpp>
 TEST_CASE("docs/aggregation.md: the example's numbers, worked out by hand", "[aggregate][orders][docs]") {
   const auto day = [](year_month_day d) { return crm::to_time(sys_days{d}); };
   const std::vector<order<double>> orders = {
@@ -716,3 +720,5 @@ TEST_CASE("docs/aggregation.md: the defaults it states, and the first eight reje
   CHECK(s.rejected == 1);
   CHECK(s.unread == 19);
 }
+
+}  // namespace aggregate_orders_test

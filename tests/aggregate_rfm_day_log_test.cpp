@@ -13,6 +13,10 @@
 
 #include "catch.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_rfm_day_log_test {
+
 using namespace std::chrono;
 
 TEST_CASE("detail::day_log: every (index, day) pushed comes back, 1900-01-01 .. 2199-12-31, indices in any block",
@@ -171,3 +175,5 @@ TEST_CASE("rfm_accumulator: 20 000 one-customer states merged one by one equal t
   CHECK(from_bytes.day_log_size() == direct.day_log_size());
   CHECK(crm::rfm_accumulator<double>::deserialize(from_bytes.serialize()) == direct);
 }
+
+}  // namespace aggregate_rfm_day_log_test

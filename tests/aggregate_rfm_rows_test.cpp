@@ -20,6 +20,10 @@
 #include "catch.hpp"
 #include "random_merge.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_rfm_rows_test {
+
 using namespace std::chrono;
 using dec = crm::decimal50;
 
@@ -211,3 +215,5 @@ TEST_CASE("rfm_accumulator: recounted distinct days equal a std::set count of th
     }
   }
 }
+
+}  // namespace aggregate_rfm_rows_test

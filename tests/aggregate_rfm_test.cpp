@@ -23,6 +23,10 @@
 #include "merge_serialized_helpers.hpp"
 #include "number_helpers.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_rfm_test {
+
 using namespace std::chrono;
 
 namespace {
@@ -382,3 +386,5 @@ TEST_CASE("rfm_accumulator: try_merge_serialized reads a part straight from its 
   CHECK(crm::message(a.try_merge_serialized(bytes)) == "crm::rfm_accumulator: customer is malformed (appears twice (corrupted state))");
   CHECK(a == before);
 }
+
+}  // namespace aggregate_rfm_test

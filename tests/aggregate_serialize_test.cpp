@@ -16,6 +16,10 @@
 
 #include "catch.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_serialize_test {
+
 using namespace std::chrono;
 
 namespace {
@@ -386,3 +390,5 @@ TEMPLATE_TEST_CASE("serialize: the frame's kind, number type, digits and reserve
   frame(crm::nps_accumulator{}.serialize(), 6, 2, 53);
   frame(crm::csat_accumulator({.lowest = 1, .highest = 5, .satisfied_from = 4}).serialize(), 7, 2, 53);
 }
+
+}  // namespace aggregate_serialize_test

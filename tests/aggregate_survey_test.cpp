@@ -14,6 +14,10 @@
 
 #include "catch.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace aggregate_survey_test {
+
 using namespace std::chrono;
 
 namespace {
@@ -158,3 +162,5 @@ TEST_CASE("spend_accumulator: a serialized state without periods and with a unit
     CHECK(crm::spend_accumulator<double>::deserialize(p.serialize()) == p);
   }
 }
+
+}  // namespace aggregate_survey_test

@@ -19,6 +19,10 @@
 #include <string>
 #include <type_traits>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace bayes_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -337,3 +341,5 @@ TEST_CASE("probability_b_beats_a: a sweep of trials and rates: automatic within 
           }
   CHECK(compared > 1000);
 }
+
+}  // namespace bayes_test

@@ -23,6 +23,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace bg_bb_boundary_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -779,3 +783,5 @@ TEST_CASE("bg_bb boundary: a point on a boundary with no nested estimate to name
   }
   CHECK_THAT(total_ll({3.71123048, 6.19751649, 188.343846, 6222.09435}, ridge), WithinAbs(-11.253923171572, 1e-8));
 }
+
+}  // namespace bg_bb_boundary_test

@@ -16,6 +16,10 @@
 #include <limits>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace bg_bb_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -294,3 +298,5 @@ TEST_CASE("bg_bb: parameter recovery on 1M generated customers within 3 standard
     CHECK(std::abs(f.params.delta - truth.delta) < 3 * f.standard_errors.delta);
   }
 }
+
+}  // namespace bg_bb_test

@@ -10,6 +10,10 @@
 
 #include "catch.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace bg_nbd_expectation_test {
+
 namespace {
 struct reference {
   double a, b, r, alpha, x, age, t;
@@ -193,3 +197,5 @@ TEST_CASE("bg_nbd expected purchases: the work of one call is bounded (terms cou
   CHECK(slow.work > crm::detail::bgnbd_series_max_terms);
   CHECK(slow.work <= crm::detail::bgnbd_expectation_max_work);
 }
+
+}  // namespace bg_nbd_expectation_test

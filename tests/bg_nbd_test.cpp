@@ -17,6 +17,10 @@
 
 #include "catch.hpp"
 #include "data_path.hpp"
+
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace bg_nbd_test {
 #if defined(CRM_METRICS_CATCH2_V3)
 using Catch::Approx;
 #endif
@@ -565,3 +569,5 @@ TEST_CASE("fit_bg_nbd: a fit stopped on a boundary that is a local supremum only
   CHECK(e.error().field == std::string("a"));
   CHECK(std::string(e.error().detail).find("the boundary a, b -> 0") != std::string::npos);
 }
+
+}  // namespace bg_nbd_test

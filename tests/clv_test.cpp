@@ -9,6 +9,10 @@
 #include <cmath>
 #include <limits>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace clv_test {
+
 using Catch::Matchers::WithinRel;
 
 namespace {
@@ -108,3 +112,5 @@ TEST_CASE("customer_lifetime_value: bad horizon, spend or model prediction is an
   CHECK_THROWS_AS(crm::customer_lifetime_value(bb, crm::discrete_row<double>{1, 2, 6, 1}, 10.0, {.period_length = 0.5}),
                   crm::metric_error);
 }
+
+}  // namespace clv_test

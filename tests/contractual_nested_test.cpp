@@ -23,6 +23,10 @@
 #include <variant>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace contractual_nested_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -401,3 +405,5 @@ TEST_CASE("contractual nested: the boundary report carries the nested model's co
     CHECK(std::string(none.error().field) == "covariance");
   }
 }
+
+}  // namespace contractual_nested_test

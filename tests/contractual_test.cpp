@@ -23,6 +23,10 @@
 #include <type_traits>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace contractual_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -1018,3 +1022,5 @@ TEST_CASE("contractual: BdW fits of 200 small cohorts end in an estimate, a name
   CHECK(boundaries > 40);
   CHECK(refused < 5);
 }
+
+}  // namespace contractual_test

@@ -12,6 +12,10 @@
 #include <string>
 #include <type_traits>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace core_test {
+
 // House style 4: the public API lives in the inline ABI namespace crm::v0.
 static_assert(std::is_same_v<crm::rate<double>, crm::v0::rate<double>>);
 static_assert(std::is_trivially_copyable_v<crm::rate<double>>);
@@ -332,3 +336,5 @@ TEST_CASE("result: an rvalue's value is moved out by *, value() and value_or, no
   CHECK(copies == 1);
   (void)x, (void)y, (void)z, (void)w;
 }
+
+}  // namespace core_test

@@ -15,6 +15,10 @@
 #include <limits>
 #include <string>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace email_test {
+
 namespace {
 
 // |a - b| <= 64 ulp-ish of T, relative to max(1, |b|).
@@ -357,3 +361,5 @@ TEMPLATE_TEST_CASE("email: counts and money at the limits of the number types", 
   const crm::email_campaign<T> huge{.revenue = crm_test::largest<T>(), .cost = crm_test::smallest<T>()};
   crm_test::check_overflow(crm::try_email_roi(huge), [&] { return crm::email_roi(huge); }, "email_roi", "result");
 }
+
+}  // namespace email_test

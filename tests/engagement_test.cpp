@@ -21,6 +21,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace engagement_test {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -216,3 +220,5 @@ TEMPLATE_TEST_CASE("engagement: counts and times at the limits of the number typ
   const crm::interaction_times<T> total{.total_interaction_time = crm::seconds<T>(big), .interactions = 1};
   CHECK(crm::average_interaction_time(total).count() == big);
 }
+
+}  // namespace engagement_test

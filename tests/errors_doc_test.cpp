@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace errors_doc_test {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -165,3 +169,5 @@ TEST_CASE("docs/errors.md: metric_error's parts make up its message", "[errors][
   }
 }
 
+
+}  // namespace errors_doc_test

@@ -24,6 +24,10 @@
 
 #include "catch.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace executor_test {
+
 using namespace std::chrono;
 
 namespace {
@@ -269,3 +273,5 @@ TEST_CASE("thread_pool: runs every task posted before it is destroyed", "[execut
   crm::thread_pool zero(0);  // at least one thread
   CHECK(zero.size() == 1);
 }
+
+}  // namespace executor_test

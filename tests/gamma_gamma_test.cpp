@@ -22,6 +22,10 @@
 #include <vector>
 #include <cstdint>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace gamma_gamma_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -677,3 +681,5 @@ TEST_CASE("gamma_gamma_nested: the boundary report carries the nested model's co
     CHECK_THAT(clv->standard_error / clv->estimate, WithinRel(rel, 1e-6));
   }
 }
+
+}  // namespace gamma_gamma_test

@@ -12,6 +12,10 @@
 using Catch::Approx;
 #endif
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace generate_test {
+
 namespace {
 using row = crm::rfm_row<double>;
 struct moments {
@@ -157,3 +161,5 @@ TEST_CASE("generate: ages on a day grid (age_step) with purchases still in conti
   o.age_step = -1.0;
   CHECK(std::string(crm::try_generate(m, o).error().field) == "age_step");
 }
+
+}  // namespace generate_test

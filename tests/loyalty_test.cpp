@@ -20,6 +20,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace loyalty_test {
+
 namespace {
 template <class T>
 bool close(const T& a, const T& b) {
@@ -254,3 +258,5 @@ TEMPLATE_TEST_CASE("nps: counts at the limits of count_t", "[loyalty][limits]", 
   CHECK(crm::try_nps<T>(last).error().code == crm::errc::overflow);
   CHECK(crm::csat<T>({.satisfied = kMaxCount, .respondents = kMaxCount}).fraction == T(1));
 }
+
+}  // namespace loyalty_test

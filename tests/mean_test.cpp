@@ -22,6 +22,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace mean_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -323,3 +327,5 @@ TEST_CASE("running_stats: values near the limits of double, float and long doubl
   CHECK(std::string(e.field) == "count");
   CHECK(doubling.count() == crm::count_t{1} << 62);  // nothing merged
 }
+
+}  // namespace mean_test

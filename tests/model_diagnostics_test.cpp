@@ -29,6 +29,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace model_diagnostics_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -296,3 +300,5 @@ TEST_CASE("diagnostics: bad input is a named error", "[models][diagnostics]") {
     CHECK_THROWS_AS(crm::purchase_tracking(m, first, repeats, unsorted), crm::metric_error);
   }
 }
+
+}  // namespace model_diagnostics_test

@@ -29,6 +29,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace model_intervals_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -1043,3 +1047,5 @@ TEST_CASE("prediction intervals: the delta method keeps the uncertainty of tiny 
   CHECK(b->upper / b->lower > 10.0);
   CHECK(d->upper / d->lower > 10.0);  // both see orders of magnitude
 }
+
+}  // namespace model_intervals_test

@@ -14,6 +14,10 @@
 #include "catch.hpp"
 #include "data_path.hpp"
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace models_data_test {
+
 namespace {
 // A temporary CSV file removed at scope exit.
 struct temp_csv {
@@ -368,3 +372,5 @@ TEST_CASE("models: value types are plain aggregates, trivially copyable for doub
   STATIC_REQUIRE(!crm::detail::check_fit_options("m", crm::fit_options{}));
   STATIC_REQUIRE(crm::detail::check_fit_options("m", crm::fit_options{.penalizer = -1.0}).code == crm::errc::out_of_range);
 }
+
+}  // namespace models_data_test

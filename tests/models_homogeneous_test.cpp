@@ -21,6 +21,10 @@
 #include <vector>
 
 #include "catch.hpp"
+
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace models_homogeneous_test {
 #if defined(CRM_METRICS_CATCH2_V3)
 using Catch::Approx;
 #endif
@@ -758,3 +762,5 @@ TEST_CASE("homogeneous Pareto/NBD: P(X(t) = n) refuses bad input by name and nev
             if (!v) CHECK(v.error().code == crm::errc::not_converged);
           }
 }
+
+}  // namespace models_homogeneous_test

@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace models_robustness_test {
+
 namespace {
 using row = crm::rfm_row<double>;
 
@@ -324,3 +328,5 @@ TEST_CASE("models robustness: Pareto/NBD expectations beyond double are overflow
   CHECK(e.error().code == crm::errc::overflow);
   CHECK(crm::pareto_nbd<double>{0.55, 10.58, 0.61, 11.67}.try_expected_purchases(39.0).has_value());
 }
+
+}  // namespace models_robustness_test

@@ -9,6 +9,10 @@
 
 #include "catch.hpp"
 #include "data_path.hpp"
+
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace modified_bg_nbd_test {
 #if defined(CRM_METRICS_CATCH2_V3)
 using Catch::Approx;
 #endif
@@ -257,3 +261,5 @@ TEST_CASE("fit_modified_bg_nbd: below the ridge with a positive heterogeneity sc
   CHECK(d->log_likelihood >= -1894172.349577582);  // at least the ridge's (SciPy)
   CHECK(std::abs(d->log_likelihood - (-1894172.2735964396)) < 1e-5);  // mpmath at the returned point
 }
+
+}  // namespace modified_bg_nbd_test

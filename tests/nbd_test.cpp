@@ -16,6 +16,10 @@
 
 #include "catch.hpp"
 #include "data_path.hpp"
+
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace nbd_test {
 #if defined(CRM_METRICS_CATCH2_V3)
 using Catch::Approx;
 #endif
@@ -667,3 +671,5 @@ TEST_CASE("fit_pareto_nbd: the NBD limit of data on which the series budget used
   CHECK(p->boundary.lr_p_value > 0.4);
   // The first 3 CDNOW customers stop far from it (s/beta * age ~ 2): still "did not converge".
 }
+
+}  // namespace nbd_test

@@ -16,6 +16,10 @@
 #include <limits>
 #include <string>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace nps_statistics_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -209,3 +213,5 @@ TEMPLATE_TEST_CASE("nps_interval and compare_nps: the score and the difference f
     }
   }
 }
+
+}  // namespace nps_statistics_test

@@ -13,6 +13,10 @@
 using Catch::Approx;
 #endif
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace optimize_test {
+
 using crm::detail::vec;
 
 TEST_CASE("optimize: Rosenbrock from (-1.2, 1) reaches (1, 1)", "[models][optimize]") {
@@ -358,3 +362,5 @@ TEST_CASE("optimize: fit_positive certifies an objective-change stop as the maxi
   CHECK_FALSE(plain->function_change_stop);
   CHECK(plain->report.reason == crm::stop_reason::gradient_small);
 }
+
+}  // namespace optimize_test

@@ -14,6 +14,10 @@
 
 #include "catch.hpp"
 #include "data_path.hpp"
+
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace pareto_nbd_test {
 #if defined(CRM_METRICS_CATCH2_V3)
 using Catch::Approx;
 #endif
@@ -1274,3 +1278,5 @@ TEST_CASE("fit_pareto_nbd: the corner s, beta -> 0 (a share dies at once: a zero
   CHECK(ll4 == Approx(-15749.36251734).epsilon(1e-8));
   CHECK(ll4 > -15749.695251008034);
 }
+
+}  // namespace pareto_nbd_test

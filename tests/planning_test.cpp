@@ -20,6 +20,10 @@
 #include <limits>
 #include <string>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace planning_test {
+
 using Catch::Matchers::WithinRel;
 
 TEMPLATE_TEST_CASE("sample_size_per_arm: R's power.prop.test n, exact and rounded up", "[statistics][planning]", double,
@@ -213,3 +217,5 @@ TEST_CASE("planning: ok() agrees with the functions' validation over a grid of p
   STATIC_REQUIRE(crm::sample_size_plan<double>{.baseline = 0.05, .minimum_detectable_effect = 0.01}.ok());
   STATIC_REQUIRE_FALSE(crm::power_plan<double>{}.ok());
 }
+
+}  // namespace planning_test

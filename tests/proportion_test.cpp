@@ -24,6 +24,10 @@
 #include <limits>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace proportion_test {
+
 using Catch::Matchers::WithinAbs;
 using Catch::Matchers::WithinRel;
 
@@ -590,3 +594,5 @@ TEST_CASE("proportion_interval: decimal50 at n = 10^14 matches mpmath", "[statis
   near(D(j.upper.fraction - j.point.fraction), "5.879893111342511569730284e-8");
   CHECK(cp.point.fraction == D(1) / D(10));
 }
+
+}  // namespace proportion_test

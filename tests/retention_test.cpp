@@ -21,6 +21,10 @@
 #include <type_traits>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace retention_test {
+
 using Catch::Matchers::WithinRel;
 
 namespace {
@@ -458,3 +462,5 @@ TEMPLATE_TEST_CASE("customer_lifetime: a subnormal churn whose reciprocal exceed
   crm_test::check_overflow(crm::try_customer_lifetime(in), [&] { return crm::customer_lifetime(in); }, "customer_lifetime",
                            "result");
 }
+
+}  // namespace retention_test

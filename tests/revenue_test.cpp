@@ -19,6 +19,10 @@
 #include <string>
 #include <type_traits>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace revenue_test {
+
 using Catch::Matchers::WithinRel;
 
 namespace {
@@ -693,3 +697,5 @@ TEST_CASE("revenue: a braced call computes in double unless the number type is n
   CHECK(in_double.fraction == (static_cast<double>(0.3f) - static_cast<double>(0.1f)) / static_cast<double>(0.1f));
   CHECK(in_float.fraction == (0.3f - 0.1f) / 0.1f);
 }
+
+}  // namespace revenue_test

@@ -6,6 +6,10 @@
 
 #include <limits>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace samples_test {
+
 TEST_CASE("samples: the observed rate of each sample equals the library's metric", "[statistics][samples]") {
   crm::email_campaign<double> c;
   c.sent = 10'000;
@@ -49,3 +53,5 @@ TEST_CASE("samples: the observed rate of each sample equals the library's metric
   CHECK(crm::try_proportion_interval(crm::retention_sample(wild)).error().code == crm::errc::part_exceeds_whole);
 }
 
+
+}  // namespace samples_test

@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace service_test {
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -215,3 +219,5 @@ TEMPLATE_TEST_CASE("service: counts, money and times at the limits of the number
                            [&] { return crm::average_lead_processing_time(long_ones); }, "average_lead_processing_time",
                            "processing_times");
 }
+
+}  // namespace service_test

@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+// The file's own namespace: CMake may compile several test files as one translation unit
+// (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
+namespace statistics_format_test {
+
 TEST_CASE("statistics format: a rate estimate prints in percent with its interval and level", "[statistics][format]") {
   // Wilson interval of 81 of 263 (R: 0.25528851987827428, 0.36620957698280016).
   const auto e = crm::proportion_interval({.successes = 81, .trials = 263});
@@ -129,3 +133,5 @@ TEST_CASE("statistics format: the outputs quoted in docs/statistics.md and the h
   CHECK(fmt::format("{:.3g}", extreme.standard_deviation()) == "1.41e+308");
   CHECK(extreme.try_variance().error().code == crm::errc::overflow);
 }
+
+}  // namespace statistics_format_test
