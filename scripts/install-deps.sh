@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what crm-metrics needs on Debian bookworm / Ubuntu (apt-get), only what is missing;
 # arguments name extra packages (the benchmark scripts pass theirs).
-#   compiler + cmake, fmt 9 (libfmt-dev), Boost 1.81 headers (libboost1.81-dev), Catch2 (catch2),
+#   compiler + cmake (with make, and Ninja: scripts/test.sh builds with it), fmt 9 (libfmt-dev), Boost 1.81 headers (libboost1.81-dev), Catch2 (catch2),
 #   CLI11 and nlohmann-json (libcli11-dev, nlohmann-json3-dev: tools/crm-report),
 #   Google Benchmark (libbenchmark-dev, for benchmarks/), pkg-config (for the pkg-config check),
 #   clang 14 with its sanitizer runtime (clang-14, libclang-rt-14-dev: the clang preset),
@@ -9,7 +9,7 @@
 #   itself never needs it), LLVM's linker (lld: links the project's own programs four times faster,
 #   CRM_METRICS_USE_LLD in CMakeLists.txt; optional).
 set -euo pipefail
-pkgs=(g++ clang-14 libclang-rt-14-dev cmake make libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config
+pkgs=(g++ clang-14 libclang-rt-14-dev cmake make ninja-build libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config
       libcli11-dev nlohmann-json3-dev libsleef-dev lld)
 if [ -n "${CI:-}" ]; then pkgs+=(chromium); fi  # CI opens crm-report's HTML page in it (tests/report)
 pkgs+=("$@")  # extra packages a benchmark script needs (scripts/bench-*.sh), same install path
