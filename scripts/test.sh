@@ -40,8 +40,9 @@ pg_finish() {
 }
 # Ninja when it is installed (scripts/install-deps.sh installs ninja-build): it keeps both cores busy
 # to the end of the build, where make left the longest compiles (the grouped test files'
-# translation units, CRM_METRICS_TEST_UNITY) running alone: the clang preset's build took 832 s with
-# make and about 720 s with Ninja (docs/testing.md). A build tree configured before keeps its generator.
+# translation units, CRM_METRICS_TEST_UNITY) running alone at the end (docs/testing.md: the clang
+# preset's build, PostgreSQL beside it, took 832 s with make and 758 s with Ninja in the same slow
+# hours of the VM). A build tree configured before keeps its generator.
 for p in $presets; do
   stamp "preset $p: configure and build"
   generator=()
