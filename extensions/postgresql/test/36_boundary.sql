@@ -231,6 +231,32 @@ SELECT check_error($$SELECT crm_bg_nbd_p_alive((0.5, 5, NULL, 0, NULL, NULL, NUL
                    '(every customer drops out at the first repeat purchase))');
 SELECT check_that(abs(crm_bg_nbd_p_alive((0.5, 5, 0, 0, NULL, NULL, NULL, NULL, -10, 10, 5, 'a_and_b_to_zero', 0.3, NULL, 0, 1, NULL)::crm_bg_nbd, 1, 3, 4)
                       - 0.6616427139931603) < 1e-14, 'BG/NBD at a, b -> 0 predicts from its limit');
+-- the same boundary from a fit, not built by hand: three customers (x, t_x, T) = (0, 0, 3), (1, 1, 3), (3, 3, 3), the
+-- case of tests/bg_nbd_test.cpp "a fit stopped on a boundary that is a local supremum only starts again". SciPy
+-- (scripts/bg_nbd_tiny_reference.py): the supremum is on a, b -> 0, ln L -7.1649251968 at r 4.52536699, alpha
+-- 9.15669872 and a share pi 0.20584301 that drops out at its first repeat purchase. The row: a = b = 0, p = pi with its
+-- standard error, the covariance of (r, alpha, pi). P(alive) is the limit's (the formula above): 1 at x = 0 and at
+-- x >= 2 (no one of the dropping share makes a second repeat purchase), and at x = 1
+-- 1 / (1 + pi/(1 - pi) ((alpha + T)/(alpha + t_x))^(r + 1)), 1 - pi at t_x = T; at SciPy's estimates (Python's math)
+-- P(alive | 1, 1, 3) = 0.5883139825789718. Its 90 % interval is around it, inside (0, 1) and inside the 95 % one.
+CREATE TEMP TABLE tiny AS
+  SELECT crm_fit_bg_nbd(x, t_x, big_t) AS m FROM (VALUES (0::float8, 0::float8, 3::float8), (1, 1, 3), (3, 3, 3)) v(x, t_x, big_t);
+SELECT check_that((m).boundary = 'a_and_b_to_zero' AND (m).a = 0 AND (m).b = 0 AND (m).customers = 3
+                  AND abs((m).log_likelihood - -7.1649251968) < 1e-7
+                  AND abs((m).r / 4.52536699 - 1) < 1e-3 AND abs((m).alpha / 9.15669872 - 1) < 1e-3
+                  AND abs((m).p / 0.20584301 - 1) < 1e-3
+                  AND array_length((m).covariance, 1) = 3 AND abs(sqrt((m).covariance[3][3]) / (m).se_p - 1) < 1e-12,
+                  'BG/NBD fitted at a, b -> 0 ' || (m)::text) FROM tiny;
+SELECT check_that(crm_bg_nbd_p_alive(m, 0, 0, 3) = 1 AND crm_bg_nbd_p_alive(m, 3, 3, 3) = 1
+                  AND abs(crm_bg_nbd_p_alive(m, 1, 3, 3) - (1 - (m).p)) < 1e-12
+                  AND abs(crm_bg_nbd_p_alive(m, 1, 1, 3)
+                          - 1 / (1 + (m).p / (1 - (m).p) * (((m).alpha + 3) / ((m).alpha + 1)) ^ ((m).r + 1))) < 1e-12
+                  AND abs(crm_bg_nbd_p_alive(m, 1, 1, 3) - 0.5883139825789718) < 1e-3,
+                  'a fitted BG/NBD at a, b -> 0 predicts from its limit') FROM tiny;
+SELECT check_that((i).point = crm_bg_nbd_p_alive(m, 1, 1, 3) AND 0 < (i).lower AND (i).lower < (i).point
+                  AND (i).point < (i).upper AND (i).upper < 1 AND (w).lower < (i).lower AND (i).upper < (w).upper,
+                  'the fitted limit''s P(alive) interval ' || (i)::text || ' ' || (w)::text)
+FROM (SELECT m, crm_bg_nbd_p_alive_interval(m, 1, 1, 3) AS i, crm_bg_nbd_p_alive_interval(m, 1, 1, 3, 0.95) AS w FROM tiny) x;
 -- a corner row built by hand: pi = 0.3 as s = -ln(0.7)/300; P(alive | x = 0, T = 30) of the zero-inflated NBD
 -- (r 0.8, alpha 8): 0.7 A / (0.7 A + 0.3), A = (8/38)^0.8, 0.4015002781593775 (Python's math, as tests/nbd_test.cpp)
 SELECT check_that(abs(crm_pareto_nbd_p_alive((0.8, 8, 0.0011889164797957749, exp(-300::float8), NULL, NULL, NULL, NULL, -10, 10, 5,
