@@ -259,7 +259,9 @@ TEST_CASE("bg_nbd: extremes stay finite: x > 1000, long histories, tiny and huge
 TEST_CASE("fit_bg_nbd: recovers the parameters of 1M simulated customers within 3 standard errors",
           "[models][bg_nbd][recovery]") {
   const crm::bg_nbd<double> truth{0.243, 4.414, 0.793, 2.426};
-  for (const std::uint64_t seed : {1ULL, 2ULL, 3ULL}) {
+  // One simulated base, as for the other models' recoveries (three took 24 s of the clang preset's
+  // ctest; the coverage of the intervals, tests/model_intervals_test.cpp, replicates many bases).
+  for (const std::uint64_t seed : {1ULL}) {
     CAPTURE(seed);
     const crm::generate_options<double> o{.customers = 1'000'000, .first_age = 27.0, .last_age = 39.0, .seed = seed};
     const auto fit = crm::fit_bg_nbd(crm::compress(crm::generate(truth, o)));
