@@ -390,7 +390,8 @@ TEST_CASE("homogeneous Pareto/NBD fit: the purchase-rate ridge is named after li
   // the likelihood rises toward r, alpha -> infinity. The fit used to run its optimizer along that ridge
   // to r of about 1.2e5, where the death integrals fail at neighbouring points, until its whole work
   // bound of 4e6 integrand steps (0.33 s at -O2) and end "not converged"; the full Pareto/NBD fit of
-  // these rows tests the homogeneous model once on its way, so it took 0.46 s, now 0.15 s.
+  // these rows tests the homogeneous model once on its way, so it took 0.46 s (0.02 s now, with its own test
+  // of the ridge on the way, docs/models.md).
   std::vector<row> rows;
   for (const auto& [x, tx, t] : std::vector<std::array<double, 3>>{
            {0, 0, 234}, {0, 0, 14}, {2, 51, 65}, {1, 44, 109}, {2, 51, 160}, {1, 42, 202}, {1, 26, 228}, {1, 44, 52}, {1, 25, 77},
