@@ -633,33 +633,22 @@ template <std::floating_point T>
   const std::span<const rfm_row<T>> s(v);
   long long work = 0;
   const long long budget = std::max(homogeneous_pareto_fit_max_work, homogeneous_pareto_fit_work_per_row * static_cast<long long>(v.size()));
-  // The purchase-rate ridge (r, alpha -> infinity with r/alpha fixed). Out there the death integrals take
-  // their most work and their error estimates fail at neighbouring points, so the optimizer used to spend
-  // its whole work bound in line searches (on 19 customers: 190 evaluations around r = 1.2e5, 4e6
-  // integrand steps, 0.33 s at -O2; beyond r of about 2e5 the integrals fail there). At a finite point with
-  // r >= purchase_ridge_name_r (the purchase rates' Gamma with a coefficient of variation below 1 %) at
-  // least as likely as every point before it, ln L at (r/10, alpha/10) is computed (the direction of the
-  // full fits' purchase_rate_ridge test, taken inward where the integrals hold): when it is no larger
-  // (within 1e-9 relative), ln L rises toward the limit, every later evaluation is +inf and the ridge is
-  // named, as the full fits name it (purchase_ridge_error). At most three such tests.
+  // The purchase-rate ridge (purchase_ridge_on_the_way): out there the death integrals take their most
+  // work and fail at neighbouring points (beyond r of about 2e5), and the optimizer used to spend its
+  // whole work bound in line searches (on 19 customers: 190 evaluations around r = 1.2e5, 4e6 integrand
+  // steps, 0.33 s at -O2).
   int ridge_tests = 0;
   bool ridge = false;
   double best = std::numeric_limits<double>::infinity();
-  const auto nll = [s, &work, budget, &ridge_tests, &ridge, &best](const vec<3>& th, vec<3>& g) {
+  const auto objective = [s, &work](const vec<3>& th, vec<3>& g) { return homogeneous_pareto_nll<T>(s, th, g, &work); };
+  const auto nll = [&objective, &work, budget, &ridge_tests, &ridge, &best](const vec<3>& th, vec<3>& g) {
     if (work > budget || ridge) return std::numeric_limits<double>::infinity();
-    const double here = homogeneous_pareto_nll<T>(s, th, g, &work);
-    if (!std::isfinite(here)) return here;
-    const double tol = 1e-9 * std::max(1.0, std::abs(here));
-    if (ridge_tests < 3 && th[0] >= purchase_ridge_name_r && here <= best + tol) {
-      ++ridge_tests;
-      vec<3> inward_grad{};
-      const double inward = homogeneous_pareto_nll<T>(s, {th[0] / 10.0, th[1] / 10.0, th[2]}, inward_grad, &work);
-      if (std::isfinite(inward) && here <= inward + tol) {
-        ridge = true;
-        return std::numeric_limits<double>::infinity();
-      }
+    const double here = objective(th, g);
+    if (purchase_ridge_on_the_way(objective, th, here, best, ridge_tests)) {
+      ridge = true;
+      return std::numeric_limits<double>::infinity();
     }
-    best = std::min(best, here);
+    if (std::isfinite(here)) best = std::min(best, here);
     return here;
   };
   const double start_age = std::max(mean_age<T>(s), 1e-6);
@@ -667,10 +656,7 @@ template <std::floating_point T>
   const auto f = fit_positive<3>(nll, {1.0, start_age, 1.0 / start_age}, static_cast<double>(customers), opt, model, nullptr, &last,
                                 {false, true, true});
   if (work_out != nullptr) *work_out += work;
-  if (ridge && last.reason != stop_reason::interrupted)
-    return error_info{errc::not_identifiable, model, "r",
-                      "the optimizer ran to r, alpha -> infinity with r/alpha fixed (one purchase rate for all customers), a "
-                      "limit the fit does not name: no estimate"};
+  if (ridge && last.reason != stop_reason::interrupted) return purchase_ridge_error(model, false);
   if (work > budget)
     return error_info{errc::not_converged, model, "parameters",
                       "the likelihood needed more than its work bound of death-integral steps, max(4e6, 4e4 per distinct row)"};

@@ -427,6 +427,23 @@ inline constexpr double purchase_ridge_name_r = 1e4;
           "the optimizer ran to r, alpha -> infinity with r/alpha fixed (one purchase rate for all customers), a limit the fit does "
           "not name: no estimate"};
 }
+/// The same ridge tested on the way (Pareto/NBD and its homogeneous model, whose likelihoods out there
+/// cost the most and lose their digits, so an optimizer run on spends its evaluations in line searches):
+/// at a finite point `theta` (r, alpha first) with r >= purchase_ridge_name_r whose objective `here`
+/// (-ln L) is within 1e-9 relative of the least seen so far, `best`, the objective at (r/10, alpha/10),
+/// the rest unchanged, is computed (inward, where the terms keep their digits); true when it is no
+/// smaller (ln L rises toward the limit): the fit stops there and names the ridge. At most three tests
+/// per fit (`tests` counts them).
+template <std::size_t N, class Nll>
+[[nodiscard]] bool purchase_ridge_on_the_way(Nll&& nll, const vec<N>& theta, double here, double best, int& tests) {
+  const double tol = 1e-9 * std::max(1.0, std::abs(here));
+  if (tests >= 3 || !std::isfinite(here) || !(theta[0] >= purchase_ridge_name_r) || here > best + tol) return false;
+  ++tests;
+  vec<N> inward = theta, g{};
+  inward[0] /= 10.0, inward[1] /= 10.0;
+  const double v = nll(inward, g);
+  return std::isfinite(v) && here <= v + tol;
+}
 [[nodiscard]] inline bool ran_along_purchase_ridge(bool failed, const vec<4>& last_point, const convergence& last, const fit_options& opt) noexcept {
   return failed && opt.penalizer == 0.0 && last.reason != stop_reason::interrupted && last.reason != stop_reason::max_iterations &&
          last.reason != stop_reason::not_finite && last_point[0] >= purchase_ridge_name_r;
