@@ -262,4 +262,38 @@ TEST_CASE("fit_modified_bg_nbd: below the ridge with a positive heterogeneity sc
   CHECK(std::abs(d->log_likelihood - (-1894172.2735964396)) < 1e-5);  // mpmath at the returned point
 }
 
+TEST_CASE("fit_modified_bg_nbd: the corner of both ridges is named", "[models][modified_bg_nbd][boundary]") {
+  // 23 customers (found by an audit of small generated data sets, 2026-12-07) on which the optimizer runs to
+  // a, b -> infinity (a + b of 1e18) while the homogeneous model runs to r, alpha -> infinity: the corner of one
+  // drop-out probability and one purchase rate. Before, "line search failed to decrease the objective ...".
+  // Reference: python3 scripts/homogeneous_limits_reference.py, data E: the corner's likelihood
+  // lambda^x [(1-p)^(x+1) e^(-lambda T) + p (1-p)^x e^(-lambda t_x)] is largest at lambda 4.504854347578988,
+  // p 0.44230769334464115, ln L -21.04721597435406 (Nelder-Mead).
+  const std::vector<row> e = {
+      {2, 0.7142, 44.6870}, {1, 0.0449, 15.0641}, {1, 0.0025, 50.3269}, {1, 0.5367, 22.1762}, {1, 0.1431, 11.1361}, {1, 0.0185, 19.1177},
+      {1, 0.1340, 34.5506}, {1, 0.0854, 31.4836}, {3, 0.6749, 31.3760}, {1, 0.1816, 39.8424}, {2, 0.1506, 37.6651}, {1, 0.5921, 11.8939},
+      {1, 0.0484, 18.4023}, {3, 0.7404, 17.9039}, {1, 0.0540, 49.0720}, {1, 0.4703, 48.5862}, {1, 0.4258, 21.0520}, {1, 0.9476, 33.8425},
+      {1, 0.0354, 14.5204}, {1, 0.2305, 19.1161}, {1, 0.0015, 47.3381}, {1, 0.0774, 25.7876}, {1, 0.1277, 44.1679}};
+  for (const crm::fit_options& o : {crm::fit_options{}, crm::fit_options{.on_boundary = crm::boundary_policy::report}}) {
+    const auto f = crm::try_fit_modified_bg_nbd<double>(e, o);
+    REQUIRE_FALSE(f);
+    CHECK(f.error().code == crm::errc::not_identifiable);
+    CHECK(std::string(f.error().field) == "a");
+    CHECK(std::string(f.error().detail).find("a, b -> infinity with a/(a+b) fixed and r, alpha -> infinity") != std::string::npos);
+  }
+  // the model's likelihood climbs toward the corner's supremum along both ridges at once
+  const double lambda = 4.504854347578988, p = 0.44230769334464115, sup = -21.04721597435406;
+  double previous = -1e300;
+  for (const double k : {1e2, 1e4, 1e6}) {
+    const crm::modified_bg_nbd<double> m{k, k / lambda, p * k * k, (1 - p) * k * k};
+    double ll = 0;
+    for (const row& c : e) ll += m.log_likelihood(c);
+    CAPTURE(k, ll);
+    CHECK(ll < sup);
+    CHECK(ll > previous);
+    previous = ll;
+  }
+  CHECK(previous > sup - 1e-4);
+}
+
 }  // namespace modified_bg_nbd_test

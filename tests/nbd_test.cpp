@@ -3,6 +3,7 @@
 // on generated NBD data (no drop-out) and on small subsets of CDNOW, against an independent SciPy fit.
 #include <crm/models/bg_nbd.hpp>
 #include <crm/models/generate.hpp>
+#include <crm/models/homogeneous.hpp>
 #include <crm/models/intervals.hpp>
 #include <crm/models/modified_bg_nbd.hpp>
 #include <crm/models/nbd.hpp>
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -649,6 +651,101 @@ TEST_CASE("fit_nbd: counts no more dispersed than a Poisson's have no NBD estima
       CHECK(std::string(e.detail).find("the optimizer ran to r, alpha -> infinity with r/alpha fixed") != std::string::npos);
     }
   }
+}
+
+TEST_CASE("fit_nbd: an optimizer that failed on the Poisson ridge names the Poisson, and ln L keeps its digits there", "[models][nbd]") {
+  // 5 customers of one Poisson rate (3 a week) who never drop out. Before 2026-12-07 the fit ended "line search
+  // failed to decrease the objective, and the point not certified as a maximum": the optimizer ran out along
+  // r, alpha -> infinity, where ln L (lgamma(r+x) - lgamma(r) + r ln alpha - ..., each term of the size of r ln r)
+  // had lost its digits and stood 0.037 nats above the Poisson limit it tends to, so no check could compare.
+  // Reference: python3 scripts/homogeneous_limits_reference.py (mpmath 1.3.0, 50 digits), data A.
+  const std::vector<row> a = {{33, 12.89, 13}, {67, 19.89, 21}, {63, 20.62, 21}, {104, 37.65, 38}, {99, 36.65, 37}};
+  const double lambda = 2.8153846153846154, poisson = 12.846191158156882;
+  const auto limit = crm::detail::nbd_poisson_limit<double>(std::span<const row>(a), 366.0, 130.0);
+  CHECK(limit.lambda == Approx(lambda).epsilon(1e-15));
+  CHECK(limit.log_likelihood == Approx(poisson).epsilon(1e-13));
+  // mpmath's derivative of the NBD's ln L in 1/r at 0 (lambda fixed): the overdispersion score
+  CHECK(limit.overdispersion_score == Approx(-120.16733727810651).epsilon(1e-12));
+  // ln L at r = 1e12, alpha = r / lambda: mpmath 12.846191158036714 (the Poisson's plus score / r); the old
+  // form was off by about 1e-2 here
+  crm::detail::vec<2> g{};
+  CHECK(-crm::detail::nbd_nll<double>(std::span<const row>(a), {1e12, 1e12 / lambda}, g) ==
+        Approx(12.846191158036714).epsilon(1e-13));
+  double model_ll = 0;
+  for (const row& c : a) model_ll += crm::nbd<double>{1e12, 1e12 / lambda}.log_likelihood(c);
+  CHECK(model_ll == Approx(12.846191158036714).epsilon(1e-13));
+  const auto n = crm::try_fit_nbd(a);
+  REQUIRE_FALSE(n);
+  CHECK(n.error().code == crm::errc::not_identifiable);
+  CHECK(n.error().field == std::string("r"));
+  CHECK(std::string(n.error().detail).find("no more dispersed than a Poisson's") != std::string::npos);
+  // counts a little over-dispersed (one customer's 33 purchases made 3): the score is positive and the Poisson
+  // is not named whatever the optimizer does
+  std::vector<row> b = a;
+  b[0].frequency = 3;
+  CHECK(crm::detail::nbd_poisson_limit<double>(std::span<const row>(b), 336.0, 130.0).overdispersion_score > 0);
+  const auto nb = crm::try_fit_nbd(b);
+  CHECK((nb || std::string(nb.error().detail).find("Poisson") == std::string::npos));
+}
+
+TEST_CASE("BG/NBD family: the NBD limit reached with b -> infinity is named as a -> 0", "[models][nbd]") {
+  // 20 customers of one low Poisson rate (0.05 a week) who never drop out. The optimizer ran to a = 5e-4,
+  // b = 1.9e4 (the mean drop-out probability a/(a+b) 2.7e-8: Beta(a, b) concentrated at 0, the NBD), where
+  // the Hessian is singular, and the fits were refused "the Hessian of the log-likelihood is not positive
+  // definite at the optimum" before 2026-12-07. Reference: python3 scripts/homogeneous_limits_reference.py,
+  // data C: the NBD's maximum r 8.876215487463115, alpha 998.8046749019096, ln L -28.588651452141953; BG/NBD's
+  // likelihood (FHL 2005 eq. 6) maximised by L-BFGS-B from five starts ends at a/(a+b) = 3.4e-6 with
+  // ln L -28.588652457672104, below the NBD's.
+  const std::vector<row> c = {{0, 0, 21}, {0, 0, 21}, {1, 10.35, 28}, {0, 0, 19}, {0, 0, 34}, {0, 0, 20}, {0, 0, 15},
+                              {1, 26.33, 45}, {0, 0, 29}, {0, 0, 42}, {0, 0, 14}, {2, 28.78, 43}, {0, 0, 33}, {1, 8.77, 25},
+                              {0, 0, 49}, {0, 0, 20}, {0, 0, 25}, {0, 0, 37}, {0, 0, 12}, {0, 0, 28}};
+  for (const auto& e : {crm::try_fit_bg_nbd(c).error(), crm::try_fit_modified_bg_nbd(c).error()}) {
+    CAPTURE(e.detail);
+    CHECK(e.code == crm::errc::not_identifiable);
+    CHECK(e.field == std::string("a"));
+    CHECK(std::string(e.detail).find("a -> 0: no drop-out visible in the data (the NBD limit)") != std::string::npos);
+  }
+  const crm::fit_options report{.on_boundary = crm::boundary_policy::report};
+  const auto check_report = [](const auto& f) {
+    REQUIRE(f);
+    CHECK(f->boundary.where == crm::fit_boundary::a_to_zero);
+    REQUIRE(f->boundary.nested_fitted);
+    CHECK(f->boundary.nested_log_likelihood == Approx(-28.588651452141953).epsilon(1e-11));
+    CHECK(f->boundary.nested_r == Approx(8.876215487463115).epsilon(1e-4));
+    CHECK(f->boundary.nested_alpha == Approx(998.8046749019096).epsilon(1e-4));
+    CHECK(f->log_likelihood <= f->boundary.nested_log_likelihood + 1e-9);
+    CHECK(f->log_likelihood > -28.588652457672104 - 1e-6);  // at least as close to the supremum as SciPy's end
+  };
+  check_report(crm::try_fit_bg_nbd(c, report));
+  check_report(crm::try_fit_modified_bg_nbd(c, report));
+}
+
+TEST_CASE("BG/NBD family: nobody at a second repeat purchase, the likelihood is maximised at b -> 0 (p -> 1)", "[models][nbd]") {
+  // With x <= 1 for every customer BG/NBD's likelihood depends on a and b only through pi = a/(a+b), flat along
+  // every (a, b) of one mean, and rises with pi (each x = 1 term (1 - pi) A_T + pi A_tx, A_tx >= A_T). Before
+  // 2026-12-07 the fits on these 8 customers ended "the Hessian of the log-likelihood is not positive definite
+  // at the optimum" (BG/NBD and its homogeneous model alike). Reference: python3
+  // scripts/homogeneous_limits_reference.py, data D: L-BFGS-B over (r, alpha, pi in [1e-9, 1]) ends at pi = 1,
+  // r 0.5003098622504429, alpha 16.741246651159887, ln L -14.859474414052801.
+  const std::vector<row> d = {{0, 0, 41}, {0, 0, 37}, {0, 0, 10}, {1, 15.17, 47}, {0, 0, 40}, {1, 2.69, 12}, {1, 11.82, 38}, {0, 0, 13}};
+  const auto e = crm::try_fit_bg_nbd(d);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == crm::errc::not_identifiable);
+  CHECK(e.error().field == std::string("b"));
+  const auto f = crm::try_fit_bg_nbd(d, {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(f);
+  CHECK(f->boundary.where == crm::fit_boundary::b_to_zero);
+  CHECK(f->log_likelihood == Approx(-14.859474414052801).epsilon(1e-10));
+  const auto limit = crm::try_first_repeat_dropout_estimates(*f);
+  REQUIRE(limit);
+  CHECK(limit->pi == 1.0);
+  CHECK(limit->r == Approx(0.5003098622504429).epsilon(1e-4));
+  CHECK(limit->alpha == Approx(16.741246651159887).epsilon(1e-4));
+  const auto h = crm::try_fit_homogeneous_bg_nbd(d);
+  REQUIRE_FALSE(h);
+  CHECK(h.error().code == crm::errc::not_identifiable);
+  CHECK(h.error().field == std::string("p"));
+  CHECK(std::string(h.error().detail).find("maximised at p -> 1") != std::string::npos);
 }
 
 TEST_CASE("fit_pareto_nbd: the NBD limit of data on which the series budget used to stop the fit", "[models][nbd]") {

@@ -117,7 +117,7 @@ struct parameter_covariance {
 /// Which boundary of the parameter space a fit ran to (crm::boundary_report::where).
 enum class fit_boundary {
   none,              ///< an interior maximum: the ordinary fit
-  a_to_zero,         ///< BG/NBD family: a -> 0, p ~ Beta(a, b) concentrates at 0: no drop-out, the NBD limit
+  a_to_zero,         ///< BG/NBD family: a -> 0 (or b -> infinity: the mean a/(a+b) -> 0), p ~ Beta(a, b) concentrates at 0: no drop-out, the NBD limit
   b_to_zero,         ///< BG/NBD family: b -> 0: every customer drops out at the first chance
   a_and_b_to_zero,   ///< BG/NBD family: a, b -> 0: every drop-out probability is 0 or 1
   s_to_zero,         ///< Pareto/NBD: s -> 0: the death rate mu ~ Gamma(s, beta) vanishes, the NBD limit

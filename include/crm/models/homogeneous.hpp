@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -60,17 +61,35 @@ template <std::floating_point T, int Shift>
   const T m = x + static_cast<T>(Shift);
   const T l1q = std::log1p(q);  // -log(1-p)
   const T p = q / (T(1) + q);
-  const T la = std::log(alpha + age);
-  const T a3 = -(r + x) * la;
-  T w3 = 1, w4 = 0, lse = a3, lt = 0;
-  if (m > T(0)) {
-    lt = std::log(alpha + tx);
-    const log_sum_weights<T> sw = log_add_exp_weights(a3, std::log(q) - (r + x) * lt);
-    lse = sw.log_sum, w3 = sw.first, w4 = sw.second;
+  T w3 = 1, w4 = 0;
+  if (r >= T(100)) {
+    // On the purchase-rate ridge (r, alpha -> infinity) lgamma(r) and r ln alpha are of the size of r ln r and
+    // their differences lose every digit beyond r of about 1e14 (nbd_nll): each term in its small parts,
+    // r ln alpha - (r+x) ln(alpha+t) = -r log1p(t/alpha) - x ln(alpha+t), and the rising factorial's log.
+    const T l1 = std::log1p(age / alpha), lx = x > T(0) ? x * std::log(alpha + age) : T(0);
+    const T a3 = -r * l1 - lx;
+    T lse = a3, l1t = 0;
+    if (m > T(0)) {
+      l1t = std::log1p(tx / alpha);
+      const log_sum_weights<T> sw = log_add_exp_weights(a3, std::log(q) - r * l1t - (x > T(0) ? x * std::log(alpha + tx) : T(0)));
+      lse = sw.log_sum, w3 = sw.first, w4 = sw.second;
+    }
+    out.log_likelihood = log_rising_large(r, x) - m * l1q + lse;
+    out.d_r = digamma_rising_large(r, x) - w3 * l1 - w4 * l1t;
+    out.d_alpha = w3 * (r * age - x * alpha) / (alpha * (alpha + age)) + w4 * (r * tx - x * alpha) / (alpha * (alpha + tx));
+  } else {
+    const T la = std::log(alpha + age);
+    const T a3 = -(r + x) * la;
+    T lse = a3, lt = 0;
+    if (m > T(0)) {
+      lt = std::log(alpha + tx);
+      const log_sum_weights<T> sw = log_add_exp_weights(a3, std::log(q) - (r + x) * lt);
+      lse = sw.log_sum, w3 = sw.first, w4 = sw.second;
+    }
+    out.log_likelihood = log_gamma(r + x) - lg_r + r * std::log(alpha) - m * l1q + lse;
+    out.d_r = digamma(r + x) - dg_r + std::log(alpha) - w3 * la - w4 * lt;
+    out.d_alpha = r / alpha - (r + x) * (w3 / (alpha + age) + (m > T(0) ? w4 / (alpha + tx) : T(0)));
   }
-  out.log_likelihood = log_gamma(r + x) - lg_r + r * std::log(alpha) - m * l1q + lse;
-  out.d_r = digamma(r + x) - dg_r + std::log(alpha) - w3 * la - w4 * lt;
-  out.d_alpha = r / alpha - (r + x) * (w3 / (alpha + age) + (m > T(0) ? w4 / (alpha + tx) : T(0)));
   out.d_q = -m / (T(1) + q) + (m > T(0) ? w4 / q : T(0));
   const T q1 = T(1) - p;
   out.f2_over_f = w3 * m * (m - T(1)) / (q1 * q1) + (m > T(0) ? w4 * (m - T(1)) * (m * p - T(2)) / (p * q1 * q1) : T(0));
@@ -589,6 +608,115 @@ template <std::floating_point T>
   return {};
 }
 
+/// The model a homogeneous fit nests at p -> 0 (BG/NBD family) or mu -> 0 (Pareto/NBD): nobody drops out,
+/// the NBD, or where the NBD's own fit names it (counts no more dispersed than a Poisson's), its limit the
+/// Poisson with rate lambda. `found` false: the NBD fit failed otherwise (nothing to compare with).
+template <std::floating_point T>
+struct no_dropout_limit {
+  bool found = false;
+  bool poisson = false;
+  T r{}, alpha{}, lambda{};
+  double log_likelihood = 0.0;
+  /// ((alpha+T)/(alpha+t_x))^k, or e^(lambda (T - t_x)) at the Poisson limit (k = r + x there), as its log
+  [[nodiscard]] T log_growth(const rfm_row<T>& c, T k) const {
+    if (poisson) return lambda * (c.age - c.recency);
+    return k * std::log1p((c.age - c.recency) / (alpha + c.recency));
+  }
+};
+template <std::floating_point T>
+[[nodiscard]] no_dropout_limit<T> fit_no_dropout_limit(std::span<const rfm_row<T>> rows) {
+  no_dropout_limit<T> out;
+  const auto f = try_fit_nbd<T>(rows);
+  if (f) {
+    out.found = true, out.r = f->params.r, out.alpha = f->params.alpha, out.log_likelihood = f->log_likelihood;
+  } else if (f.error().code == errc::not_identifiable && f.error().detail == nbd_poisson_detail) {
+    T purchases = 0, exposure = 0;
+    for (const rfm_row<T>& c : rows) purchases += c.weight * c.frequency, exposure += c.weight * c.age;
+    const auto p = nbd_poisson_limit<T>(rows, purchases, exposure);
+    out.found = out.poisson = true, out.lambda = p.lambda, out.log_likelihood = static_cast<double>(p.log_likelihood);
+  }
+  return out;
+}
+/// The drop-out score at that limit: the derivative of the homogeneous model's ln L in p (mu) at 0, the
+/// purchase parameters at the limit's (the NBD's score in them is 0 there, so it is the profile's):
+///   BG/NBD family, m = x + Shift: S = sum w (-m + [m > 0] ((alpha+T)/(alpha+t_x))^(r+x));
+///   Pareto/NBD: S = sum w (-T + J0 / A), J0 / A = (alpha+T) ((alpha+T)/(alpha+t_x))^(c-1) - 1) / (c-1), c = r + x
+///   (the death integral at mu = 0 over the alive term; the Poisson: (e^(lambda (T - t_x)) - 1) / lambda).
+/// S <= 0: no small drop-out (death) rate raises the likelihood above the limit's.
+template <std::floating_point T, int Shift>
+[[nodiscard]] T dropout_score(std::span<const rfm_row<T>> rows, const no_dropout_limit<T>& n) {
+  T s = 0;
+  for (const rfm_row<T>& c : rows) {
+    const T m = c.frequency + static_cast<T>(Shift);
+    s += c.weight * (m > T(0) ? std::exp(n.log_growth(c, n.r + c.frequency)) - m : T(0));
+  }
+  return s;
+}
+template <std::floating_point T>
+[[nodiscard]] T death_score(std::span<const rfm_row<T>> rows, const no_dropout_limit<T>& n) {
+  T s = 0;
+  for (const rfm_row<T>& c : rows) {
+    T ratio;  // J0 / A
+    if (n.poisson) {
+      ratio = std::expm1(n.lambda * (c.age - c.recency)) / n.lambda;
+    } else {
+      const T k = n.r + c.frequency - T(1), l = std::log1p((c.age - c.recency) / (n.alpha + c.recency));
+      ratio = (n.alpha + c.age) * (std::abs(k * l) < T(1e-8) ? l : std::expm1(k * l) / k);
+    }
+    s += c.weight * (ratio - c.age);
+  }
+  return s;
+}
+/// A failed homogeneous fit's diagnosis (unpenalised, not interrupted): the no-drop-out limit `n` at least
+/// as likely as every point the optimizer reached (`best`: the least -ln L) with a drop-out score
+/// `score` <= 0 names that limit (errc::not_identifiable on `field`, "p" or "mu"); else a last point with
+/// r >= purchase_ridge_name_r names the purchase-rate ridge; else nothing (the optimizer's error stands).
+template <std::floating_point T>
+[[nodiscard]] error_info homogeneous_limit_error(const no_dropout_limit<T>& n, T score, double best, double last_r, const char* model,
+                                                 const char* field) {
+  if (n.found && std::isfinite(best) && limit_as_likely(-best, n.log_likelihood) && !(score > T(0))) {
+    const bool death = std::string_view(field) == "mu";
+    if (n.poisson)
+      return {errc::not_identifiable, model, field,
+              death ? "the likelihood is maximised at mu -> 0 and r, alpha -> infinity with r/alpha fixed (nobody dies and one purchase "
+                      "rate for all customers: the Poisson), a corner where the model has no estimate"
+                    : "the likelihood is maximised at p -> 0 and r, alpha -> infinity with r/alpha fixed (nobody drops out and one "
+                      "purchase rate for all customers: the Poisson), a corner where the model has no estimate"};
+    return {errc::not_identifiable, model, field,
+            death ? "the likelihood is maximised at mu -> 0: nobody dies (the NBD nested there, crm::try_fit_nbd), where the model has "
+                    "no estimate"
+                  : "the likelihood is maximised at p -> 0: nobody drops out (the NBD nested there, crm::try_fit_nbd), where the model "
+                    "has no estimate"};
+  }
+  if (last_r >= purchase_ridge_name_r) return purchase_ridge_error(model, false);
+  return {};
+}
+
+/// A homogeneous fit that failed and named the limit where nobody drops out tried one start, and that test is
+/// local (no small drop-out raises the likelihood at the limit, which is at least as likely as every point
+/// reached): the likelihood may still have a maximum inside. Two more starts, from the limit's r and alpha (the
+/// first start's at the Poisson) with the drop-out parameter at each of `dropout`: the first that converges to a
+/// point more likely than the limit (by 1e-9 relative) is the fit; a restart that reached such a point without
+/// converging leaves no diagnosis (errc::not_converged); otherwise `named` stands. `fit(from, report)` runs the
+/// optimizer from `from` (no diagnosis of its own); `best` is the least -ln L any run reached.
+template <std::floating_point T, class Fit>
+[[nodiscard]] result<positive_fit<3>> restart_inside(Fit&& fit, const no_dropout_limit<T>& n, const vec<3>& start,
+                                                     const std::array<double, 2>& dropout, const error_info& named, const double& best,
+                                                     const char* model) {
+  for (const double d : dropout) {
+    const vec<3> from = n.poisson ? vec<3>{start[0], start[1], d} : vec<3>{static_cast<double>(n.r), static_cast<double>(n.alpha), d};
+    convergence again{};
+    result<positive_fit<3>> f = fit(from, &again);
+    if (again.reason == stop_reason::interrupted) return f;
+    if (f && !limit_as_likely(f->log_likelihood, n.log_likelihood)) return f;
+  }
+  if (!limit_as_likely(-best, n.log_likelihood))
+    return error_info{errc::not_converged, model, "parameters",
+                      "no maximum found: the optimizer failed, and a restart reached points more likely than the limit where nobody "
+                      "drops out without converging"};
+  return named;
+}
+
 template <std::floating_point T, int Shift>
 [[nodiscard]] result<homogeneous_fit<homogeneous_bgnbd_family<T, Shift>>> fit_homogeneous_bgnbd(std::span<const rfm_row<T>> rows,
                                                                                                 const fit_options& opt, const char* model) {
@@ -596,9 +724,42 @@ template <std::floating_point T, int Shift>
   T customers = 0;
   if (auto e = homogeneous_fit_rows<T>(rows, opt, model, v, customers)) return e;
   const std::span<const rfm_row<T>> s(v);
-  const auto nll = [s](const vec<3>& th, vec<3>& g) { return homogeneous_bgnbd_nll<T, Shift>(s, th, g); };
-  const auto f = fit_positive<3>(nll, {1.0, std::max(mean_age<T>(s), 1e-6), 0.25}, static_cast<double>(customers), opt, model, nullptr,
-                                nullptr, {false, true, false});
+  double best = std::numeric_limits<double>::infinity();  // the least -ln L the optimizer reached
+  const auto nll = [s, &best](const vec<3>& th, vec<3>& g) {
+    const double here = homogeneous_bgnbd_nll<T, Shift>(s, th, g);
+    best = std::min(best, here);
+    return here;
+  };
+  // A fit that fails (or whose Hessian is not positive definite) names the limit it ran to, when it can
+  // (homogeneous_limit_error, restart_inside: before 2026-12-07 one Poisson rate and nobody dropping out gave the
+  // optimizer's error).
+  no_dropout_limit<T> nested{};
+  bool named = false;
+  const auto limit = [&](const vec<3>& at) -> error_info {
+    if (opt.penalizer != 0.0) return {};
+    nested = fit_no_dropout_limit<T>(s);
+    const error_info e = homogeneous_limit_error<T>(nested, nested.found ? dropout_score<T, Shift>(s, nested) : T(0), best, at[0], model, "p");
+    named = e && std::string_view(e.field) == "p";
+    // The other end, p -> 1: with nobody at two repeat purchases BG/NBD's homogeneous model is
+    // crm::first_repeat_dropout_nbd with pi = p, whose likelihood rises with p (each x = 1 term (1-p) A_T + p A_tx,
+    // A_tx >= A_T: see fit_bgnbd_family), so its supremum is p -> 1 (before 2026-12-07: "the Hessian ... is not
+    // positive definite", 7 of 300 small generated data sets).
+    if (!e && Shift == 0 && std::all_of(v.begin(), v.end(), [](const rfm_row<T>& c) { return c.frequency <= T(1); }))
+      return {errc::not_identifiable, model, "p",
+              "the likelihood is maximised at p -> 1: every customer drops out at the first repeat purchase (nobody made a second "
+              "one), where the model has no estimate (crm::try_fit_first_repeat_dropout_nbd fits that limit, pi = 1)"};
+    return e;
+  };
+  const vec<3> start = {1.0, std::max(mean_age<T>(s), 1e-6), 0.25};
+  convergence last{};
+  result<positive_fit<3>> f = fit_positive<3>(nll, start, static_cast<double>(customers), opt, model, limit, &last, {false, true, false});
+  if (!f && named && last.reason != stop_reason::interrupted) {
+    // (odds q = p/(1-p) of p = 0.05 and 0.5)
+    const auto again = [&](const vec<3>& from, convergence* report) {
+      return fit_positive<3>(nll, from, static_cast<double>(customers), opt, model, nullptr, report, {false, true, false});
+    };
+    f = restart_inside<T>(again, nested, start, {0.05 / 0.95, 1.0}, f.error(), best, model);
+  }
   if (!f) return f.error();
   // (r, alpha, q) -> (r, alpha, p), p = q/(1+q), dp/dq = 1/(1+q)^2
   const double q = f->theta[2], jac[3] = {1.0, 1.0, 1.0 / ((1.0 + q) * (1.0 + q))};
@@ -653,11 +814,36 @@ template <std::floating_point T>
   };
   const double start_age = std::max(mean_age<T>(s), 1e-6);
   convergence last{};
-  const auto f = fit_positive<3>(nll, {1.0, start_age, 1.0 / start_age}, static_cast<double>(customers), opt, model, nullptr, &last,
-                                {false, true, true});
+  // (on the purchase-rate ridge with nobody dying: the Poisson corner, named as the BG/NBD family's)
+  no_dropout_limit<T> nested{};
+  bool named = false;
+  const auto limit = [&](const vec<3>& at) -> error_info {
+    if (opt.penalizer != 0.0 || work > budget) return {};
+    nested = fit_no_dropout_limit<T>(s);
+    const error_info e =
+        homogeneous_limit_error<T>(nested, nested.found ? death_score<T>(s, nested) : T(0), best, ridge ? purchase_ridge_name_r : at[0], model, "mu");
+    named = e && std::string_view(e.field) == "mu";
+    return e;
+  };
+  const vec<3> start = {1.0, start_age, 1.0 / start_age};
+  result<positive_fit<3>> f = fit_positive<3>(nll, start, static_cast<double>(customers), opt, model, limit, &last, {false, true, true});
+  if (!f && named && !ridge && last.reason != stop_reason::interrupted) {
+    // (mu of a tenth and of three lifetimes per mean age; within the same work bound)
+    const auto again = [&](const vec<3>& from, convergence* report) {
+      return fit_positive<3>(nll, from, static_cast<double>(customers), opt, model, nullptr, report, {false, true, true});
+    };
+    f = restart_inside<T>(again, nested, start, {0.1 / start_age, 3.0 / start_age}, f.error(), best, model);
+    // (a restart stopped by the work bound that reached nothing more likely than the limit leaves it named)
+    named = !f && std::string_view(f.error().field) == "mu";
+  } else {
+    named = false;
+  }
   if (work_out != nullptr) *work_out += work;
-  if (ridge && last.reason != stop_reason::interrupted) return purchase_ridge_error(model, false);
-  if (work > budget)
+  if (ridge && last.reason != stop_reason::interrupted) {
+    const error_info e = limit(vec<3>{});
+    return e ? e : purchase_ridge_error(model, false);
+  }
+  if (work > budget && !named)
     return error_info{errc::not_converged, model, "parameters",
                       "the likelihood needed more than its work bound of death-integral steps, max(4e6, 4e4 per distinct row)"};
   if (!f) return f.error();
@@ -684,9 +870,12 @@ template <std::floating_point T>
  * its log-odds, its standard error by the delta method, dp/d odds = (1-p)^2), (r, alpha, mu) for
  * Pareto/NBD. Errors: invalid rows, empty input, nobody repeats (errc::not_identifiable), no
  * convergence (errc::not_converged; Pareto/NBD also after its work bound, max(4e6, 4e4 x distinct rows)
- * integrand evaluations), a singular Hessian (errc::not_identifiable; e.g. p -> 0, the NBD); Pareto/NBD:
- * the purchase-rate ridge r, alpha -> infinity (errc::not_identifiable, field "r": the optimizer reached
- * r >= 1e4 at a point as likely as any before it and at least as likely as (r/10, alpha/10)).
+ * integrand evaluations), a singular Hessian (errc::not_identifiable); a failed fit (or one whose Hessian
+ * is not positive definite) that ran to a limit names it (errc::not_identifiable): nobody drops out, field
+ * "p" or "mu" (the NBD, or with r, alpha -> infinity the Poisson, at least as likely as every point reached,
+ * drop-out score <= 0: detail::homogeneous_limit_error), else a last point with r >= 1e4, field "r" (the
+ * purchase-rate ridge); Pareto/NBD also tests that ridge on the way (the optimizer reached r >= 1e4 at a point
+ * as likely as any before it and at least as likely as (r/10, alpha/10)).
  */
 template <std::floating_point T = double>
 [[nodiscard]] result<homogeneous_fit<homogeneous_bg_nbd<T>>> try_fit_homogeneous_bg_nbd(std::span<const rfm_row<T>> rows, const fit_options& opt = {}) {
