@@ -440,7 +440,7 @@ TEST_CASE("homogeneous fits name the limit where nobody drops out, and its corne
   const auto has = [](const crm::error_info& e, std::string_view field, std::string_view text) {
     CAPTURE(e.field, e.detail);
     CHECK(e.code == crm::errc::not_identifiable);
-    CHECK(std::string_view(e.field) == field);
+    CHECK(std::string(e.field) == std::string(field));
     CHECK(std::string_view(e.detail).find(text) != std::string_view::npos);
   };
   // Data B: the NBD's maximum is interior (SciPy Nelder-Mead: r 93.97834550593126, alpha 203.24546226685678,
@@ -554,7 +554,7 @@ TEST_CASE("homogeneous fits: restarts inside before the limit where nobody drops
   froms.clear();
   f = crm::detail::restart_inside<double>(run(-100.0, true), n, start, {0.05, 1.0}, named, best, "m");
   REQUIRE_FALSE(f);
-  CHECK(std::string_view(f.error().detail) == "named");
+  CHECK(std::string(f.error().detail) == "named");
   CHECK(froms.size() == 2);
   // a restart that reached a point more likely than the limit without converging: no diagnosis
   best = 99.5;
@@ -567,7 +567,7 @@ TEST_CASE("homogeneous fits: restarts inside before the limit where nobody drops
   n.poisson = true;
   f = crm::detail::restart_inside<double>(run(0.0, false, crm::stop_reason::interrupted), n, start, {0.05, 1.0}, named, best, "m");
   REQUIRE_FALSE(f);
-  CHECK(std::string_view(f.error().detail) == "x");
+  CHECK(std::string(f.error().detail) == "x");
   REQUIRE(froms.size() == 1);
   CHECK(froms[0][0] == 1.0);
   CHECK(froms[0][1] == 30.0);
