@@ -977,7 +977,7 @@ template <std::floating_point T, int Shift, class Model>
   // BG/NBD's customers without repeat purchases already depend on both (m = x + 1).
   if constexpr (Shift == 0)
     if (!f && where == fit_boundary::none && have_zero && std::string_view(f.error().field) == "parameters" &&
-        std::all_of(rows.begin(), rows.end(), [](const rfm_row<T>& c) { return c.frequency <= T(1); }))
+        at_most_one_repeat<T>(rows))
       f = boundary(zero_at), last = zero.report, zero_named = true;  // sets where and at
   if (!f && where != fit_boundary::none && opt.on_boundary == boundary_policy::report) {
     vec<4> g{};

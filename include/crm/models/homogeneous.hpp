@@ -608,6 +608,12 @@ template <std::floating_point T>
   return {};
 }
 
+/// Whether nobody made a second repeat purchase (every frequency at most 1): BG/NBD's likelihood then depends on
+/// a and b only through a/(a+b) and is largest at a/(a+b) -> 1 (fit_bgnbd_family), its homogeneous model's at p -> 1.
+template <std::floating_point T>
+[[nodiscard]] bool at_most_one_repeat(std::span<const rfm_row<T>> rows) noexcept {
+  return std::all_of(rows.begin(), rows.end(), [](const rfm_row<T>& c) { return c.frequency <= T(1); });
+}
 /// The model a homogeneous fit nests at p -> 0 (BG/NBD family) or mu -> 0 (Pareto/NBD): nobody drops out,
 /// the NBD, or where the NBD's own fit names it (counts no more dispersed than a Poisson's), its limit the
 /// Poisson with rate lambda. `found` false: the NBD fit failed otherwise (nothing to compare with).
@@ -744,7 +750,7 @@ template <std::floating_point T, int Shift>
     // crm::first_repeat_dropout_nbd with pi = p, whose likelihood rises with p (each x = 1 term (1-p) A_T + p A_tx,
     // A_tx >= A_T: see fit_bgnbd_family), so its supremum is p -> 1 (before 2026-12-07: "the Hessian ... is not
     // positive definite", 7 of 300 small generated data sets).
-    if (!e && Shift == 0 && std::all_of(v.begin(), v.end(), [](const rfm_row<T>& c) { return c.frequency <= T(1); }))
+    if (!e && Shift == 0 && at_most_one_repeat<T>(s))
       return {errc::not_identifiable, model, "p",
               "the likelihood is maximised at p -> 1: every customer drops out at the first repeat purchase (nobody made a second "
               "one), where the model has no estimate (crm::try_fit_first_repeat_dropout_nbd fits that limit, pi = 1)"};
@@ -816,14 +822,16 @@ template <std::floating_point T>
   convergence last{};
   // (on the purchase-rate ridge with nobody dying: the Poisson corner, named as the BG/NBD family's)
   no_dropout_limit<T> nested{};
-  bool named = false;
+  bool named = false, limit_tested = false;
+  error_info limit_error{};
   const auto limit = [&](const vec<3>& at) -> error_info {
     if (opt.penalizer != 0.0 || work > budget) return {};
     nested = fit_no_dropout_limit<T>(s);
-    const error_info e =
+    limit_error =
         homogeneous_limit_error<T>(nested, nested.found ? death_score<T>(s, nested) : T(0), best, ridge ? purchase_ridge_name_r : at[0], model, "mu");
-    named = e && std::string_view(e.field) == "mu";
-    return e;
+    limit_tested = true;
+    named = limit_error && std::string_view(limit_error.field) == "mu";
+    return limit_error;
   };
   const vec<3> start = {1.0, start_age, 1.0 / start_age};
   result<positive_fit<3>> f = fit_positive<3>(nll, start, static_cast<double>(customers), opt, model, limit, &last, {false, true, true});
@@ -840,7 +848,8 @@ template <std::floating_point T>
   }
   if (work_out != nullptr) *work_out += work;
   if (ridge && last.reason != stop_reason::interrupted) {
-    const error_info e = limit(vec<3>{});
+    // (the failed fit's callback has tested the limit already, as on the ridge)
+    const error_info e = limit_tested ? limit_error : limit(vec<3>{});
     return e ? e : purchase_ridge_error(model, false);
   }
   if (work > budget && !named)
