@@ -991,6 +991,18 @@ inline constexpr double bg_bb_corner_gain = 1e-6;
 #undef CRM_BB_WHY
   return nullptr;
 }
+
+/// The proportions a BG/BB data set can determine: over each distinct number of opportunities n, the
+/// patterns (x, t_x) number 1 + n(n+1)/2 and their probabilities sum to 1, so sum over distinct n of n(n+1)/2.
+/// Below 4 (every customer with n = 1, or every one with n = 2) the model's four parameters are not
+/// identifiable: a fit that fails there says so (try_fit_bg_bb).
+template <std::floating_point T>
+[[nodiscard]] bool bg_bb_too_few_proportions(std::span<const discrete_row<T>> rows) noexcept {
+  const count_t n = rows.empty() ? 0 : rows.front().periods;
+  return n <= 2 && std::all_of(rows.begin(), rows.end(), [n](const discrete_row<T>& c) { return c.periods == n; });
+}
+template <std::floating_point T>
+[[nodiscard]] result<fit_result<bg_bb<T>>> fit_bg_bb_rows(std::span<const discrete_row<T>> rows, const fit_options& options);
 }  // namespace detail
 
 /**
@@ -1025,22 +1037,7 @@ inline constexpr double bg_bb_corner_gain = 1e-6;
  * most 3 proportions for 4 parameters: detail::bg_bb_too_few_proportions).
  */
 template <std::floating_point T>
-[[nodiscard]] result<fit_result<bg_bb<T>>> try_fit_bg_bb(std::span<const discrete_row<T>> rows, const fit_options& options = {});
-namespace detail {
-/// The proportions a BG/BB data set can determine: over each distinct number of opportunities n, the
-/// patterns (x, t_x) number 1 + n(n+1)/2 and their probabilities sum to 1, so sum over distinct n of n(n+1)/2.
-/// Below 4 (every customer with n = 1, or every one with n = 2) the model's four parameters are not
-/// identifiable: a fit that fails there says so (try_fit_bg_bb).
-template <std::floating_point T>
-[[nodiscard]] bool bg_bb_too_few_proportions(std::span<const discrete_row<T>> rows) noexcept {
-  const count_t n = rows.empty() ? 0 : rows.front().periods;
-  return n <= 2 && std::all_of(rows.begin(), rows.end(), [n](const discrete_row<T>& c) { return c.periods == n; });
-}
-template <std::floating_point T>
-[[nodiscard]] result<fit_result<bg_bb<T>>> fit_bg_bb_rows(std::span<const discrete_row<T>> rows, const fit_options& options);
-}  // namespace detail
-template <std::floating_point T>
-[[nodiscard]] result<fit_result<bg_bb<T>>> try_fit_bg_bb(std::span<const discrete_row<T>> rows, const fit_options& options) {
+[[nodiscard]] result<fit_result<bg_bb<T>>> try_fit_bg_bb(std::span<const discrete_row<T>> rows, const fit_options& options = {}) {
   result<fit_result<bg_bb<T>>> f = detail::fit_bg_bb_rows<T>(rows, options);
   // (found by an audit of small random data sets, 2026-12-07: 14 of 300 ended "the Hessian ... is not positive
   // definite", every one with all customers over 1 or 2 opportunities)

@@ -666,7 +666,7 @@ template <std::floating_point T>
     if (n.poisson) {
       ratio = std::expm1(n.lambda * (c.age - c.recency)) / n.lambda;
     } else {
-      const T k = n.r + c.frequency - T(1), l = std::log1p((c.age - c.recency) / (n.alpha + c.recency));
+      const T k = n.r + c.frequency - T(1), l = n.log_growth(c, T(1));
       ratio = (n.alpha + c.age) * (std::abs(k * l) < T(1e-8) ? l : std::expm1(k * l) / k);
     }
     s += c.weight * (ratio - c.age);
@@ -821,11 +821,12 @@ template <std::floating_point T>
   const double start_age = std::max(mean_age<T>(s), 1e-6);
   convergence last{};
   // (on the purchase-rate ridge with nobody dying: the Poisson corner, named as the BG/NBD family's)
+  // (tested once: the ridge branch below takes the failed fit's answer)
   no_dropout_limit<T> nested{};
   bool named = false, limit_tested = false;
   error_info limit_error{};
   const auto limit = [&](const vec<3>& at) -> error_info {
-    if (opt.penalizer != 0.0 || work > budget) return {};
+    if (limit_tested || opt.penalizer != 0.0 || work > budget) return limit_error;
     nested = fit_no_dropout_limit<T>(s);
     limit_error =
         homogeneous_limit_error<T>(nested, nested.found ? death_score<T>(s, nested) : T(0), best, ridge ? purchase_ridge_name_r : at[0], model, "mu");
@@ -841,18 +842,14 @@ template <std::floating_point T>
       return fit_positive<3>(nll, from, static_cast<double>(customers), opt, model, nullptr, report, {false, true, true});
     };
     f = restart_inside<T>(again, nested, start, {0.1 / start_age, 3.0 / start_age}, f.error(), best, model);
-    // (a restart stopped by the work bound that reached nothing more likely than the limit leaves it named)
-    named = !f && std::string_view(f.error().field) == "mu";
-  } else {
-    named = false;
   }
   if (work_out != nullptr) *work_out += work;
   if (ridge && last.reason != stop_reason::interrupted) {
-    // (the failed fit's callback has tested the limit already, as on the ridge)
-    const error_info e = limit_tested ? limit_error : limit(vec<3>{});
+    const error_info e = limit(vec<3>{});
     return e ? e : purchase_ridge_error(model, false);
   }
-  if (work > budget && !named)
+  // (a restart stopped by the work bound that reached nothing more likely than the limit leaves it named)
+  if (work > budget && (f || std::string_view(f.error().field) != "mu"))
     return error_info{errc::not_converged, model, "parameters",
                       "the likelihood needed more than its work bound of death-integral steps, max(4e6, 4e4 per distinct row)"};
   if (!f) return f.error();

@@ -335,9 +335,7 @@ template <std::floating_point T>
   const double v = -static_cast<double>(ll);
   return std::isfinite(v) ? v : std::numeric_limits<double>::infinity();
 }
-}  // namespace detail
 
-namespace detail {
 /// The Poisson limit of the NBD (r, alpha -> infinity with r/alpha = lambda: one purchase rate for all
 /// customers): lambda = sum w x / sum w T, its ln L = sum w (x ln lambda - lambda T) (the limit of the NBD's
 /// ln L, which has no x! terms), and the score for overdispersion there, the derivative of the NBD's ln L
