@@ -352,6 +352,30 @@ def hessian():
                 H[i, j] = mp.diff(f, (a, b, c), tuple(order))
         cov = H ** -1
         print("   standard errors sqrt(diag(H^-1)): %s" % ", ".join(mp.nstr(mp.sqrt(cov[i, i]), 12) for i in range(k)))
+    # The ridge cohort's maximum itself (the point above is where the fit stopped before 2026-12-07, 0.3 %
+    # off along the flat ridge, gradient 4e-5 in the log-parameters): findroot of the gradient of ln L in
+    # the log-parameters (mp.diff) from the round start (184, 3390, 1.0045), and the standard errors there.
+    f = lambda x, y, z: -ll([RIDGE], x, y, z)
+    def grad_log(u, v, w):
+        th = (mp.exp(u), mp.exp(v), mp.exp(w))
+        out = []
+        for i in range(3):
+            order = [0, 0, 0]
+            order[i] = 1
+            out.append(th[i] * mp.diff(f, th, tuple(order)))
+        return out
+    u = mp.findroot(grad_log, (mp.log(184), mp.log(3390), mp.log(mp.mpf("1.0045"))), tol=mp.mpf(10) ** -40, verify=False)
+    th = tuple(mp.exp(v) for v in u)
+    H = mp.matrix(3, 3)
+    for i in range(3):
+        for j in range(3):
+            order = [0, 0, 0]
+            order[i] += 1
+            order[j] += 1
+            H[i, j] = mp.diff(f, th, tuple(order))
+    cov = H ** -1
+    print("BdW ridge cohort seed 28, the maximum: (%s) -ln L %s; standard errors %s" %
+          (", ".join(mp.nstr(v, 12) for v in th), mp.nstr(f(*th), 20), ", ".join(mp.nstr(mp.sqrt(cov[i, i]), 12) for i in range(3))))
 
 def valley():
     # Small cohorts of BdW(0.46, 0.78, 1.28) (tests/contractual_test.cpp, "valley toward the power-law

@@ -3,7 +3,7 @@
 # or at the boundary p -> infinity (tests/gamma_gamma_test.cpp).
 # Run:
 #   PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/gamma_gamma_fit_reference.py large-p|boundary
-#   "$PY" scripts/gamma_gamma_fit_reference.py one-rate|small
+#   "$PY" scripts/gamma_gamma_fit_reference.py one-rate|small|near-constant
 #   "$PY" scripts/gamma_gamma_fit_reference.py cdnow-covariance [path of cdnow_customers_summary_with_transactions.csv [p q gamma]]
 # Data: scripts/data/gamma_gamma_coverage_seeds.csv, the spend rows of the prediction-interval coverage
 # test written out with %.17g from
@@ -222,7 +222,81 @@ def one_rate():
 def small():
     one_rate_model(np.array([1.0, 2.0]), np.array([10.0, 20.0]), '2 customers (1, 10), (2, 20)')
     one_rate_model(np.array([1.0, 2.0, 3.0]), np.array([10.0, 20.0, 15.0]), '3 customers (1, 10), (2, 20), (3, 15)')
+    # both limits for (4, 8.18), (6, 27.14): q -> infinity above (and below) p -> infinity, the Inverse-Gamma(q, c)
+    x, z = np.array([4.0, 6.0]), np.array([8.18, 27.14])
+    one_rate_model(x, z, '2 customers (4, 8.18), (6, 27.14)')
+    r = minimize(lambda v: -np.sum(np.exp(v[0]) * v[1] - gammaln(np.exp(v[0])) - (np.exp(v[0]) + 1) * np.log(z) - np.exp(v[1]) / z),
+                 np.array([0.0, np.log(np.mean(z))]), method='Nelder-Mead', options=dict(xatol=1e-13, fatol=1e-15, maxiter=8000))
+    q, c = np.exp(r.x)
+    A = np.sum((q * (q - 1) - 2 * q * c / z + (c / z) ** 2) / (2 * x))
+    print('  the limit p -> infinity, Inverse-Gamma(q, c): q %.10g c %.10g lnL %.12f; score A = %.6g' % (q, c, -r.fun, A))
+
+
+def flat_maximum(x, zs, start, label):
+    """An interior maximum far out in p, in a direction the data barely see: solved by mpmath at 50 digits,
+    findroot of FHL's gradient in the log-parameters from a round start; the observed information by
+    mp.diff of that gradient, its inverse the covariance; the information in the log-parameters and its
+    eigenvalues (mp.eigsy); ln L at the maximum and at the boundary p -> infinity (the nested
+    Inverse-Gamma(q, c) model, maximised by findroot as well)."""
+    mp.mp.dps = 50
+    z = [mp.mpf(v) for v in zs]
+
+    def ll(p, q, g):
+        return sum(mp.loggamma(p * xi + q) - mp.loggamma(p * xi) - mp.loggamma(q) + q * mp.log(g) + (p * xi - 1) * mp.log(zi) +
+                   p * xi * mp.log(xi) - (p * xi + q) * mp.log(g + xi * zi) for xi, zi in zip(x, z))
+
+    def grad(p, q, g):
+        return [sum(xi * (mp.digamma(p * xi + q) - mp.digamma(p * xi) + mp.log(xi * zi) - mp.log(g + xi * zi)) for xi, zi in zip(x, z)),
+                sum(mp.digamma(p * xi + q) - mp.digamma(q) + mp.log(g) - mp.log(g + xi * zi) for xi, zi in zip(x, z)),
+                sum(q / g - (p * xi + q) / (g + xi * zi) for xi, zi in zip(x, z))]
+
+    def grad_log(u, v, w):  # in the log-parameters, where the steps are of one size
+        a, b, c = mp.exp(u), mp.exp(v), mp.exp(w)
+        return [t * d for t, d in zip((a, b, c), grad(a, b, c))]
+    u = mp.findroot(grad_log, tuple(mp.log(mp.mpf(v)) for v in start), tol=mp.mpf(10) ** -60, maxsteps=400, verify=False)
+    p, q, g = (mp.exp(u[i]) for i in range(3))
+    print('%s: MLE p %s q %s gamma %s' % (label, mp.nstr(p, 12), mp.nstr(q, 12), mp.nstr(g, 12)))
+    print('  ln L %s, gradient %s' % (mp.nstr(ll(p, q, g), 15), [mp.nstr(v, 3) for v in grad(p, q, g)]))
+    th = [p, q, g]
+    H = mp.matrix(3, 3)
+    for j in range(3):
+        def gj(t, j=j):
+            a = list(th)
+            a[j] = t
+            return grad(*a)
+        for i in range(3):
+            H[i, j] = -mp.diff(lambda t, i=i, j=j: gj(t)[i], th[j])
+    C = H ** -1
+    print('  standard errors p %s q %s gamma %s' % tuple(mp.nstr(mp.sqrt(C[i, i]), 6) for i in range(3)))
+    S = mp.matrix(3, 3)
+    for i in range(3):
+        for j in range(3):
+            S[i, j] = H[i, j] * th[i] * th[j]
+    print('  eigenvalues of the information in ln(p, q, gamma): %s' % [mp.nstr(e, 4) for e in mp.eigsy(S)[0]])
+
+    # the boundary p -> infinity with c = p gamma fixed: zbar ~ Inverse-Gamma(q, scale c)
+    def ll_ig(q, c):
+        return sum(q * mp.log(c) - mp.loggamma(q) - (q + 1) * mp.log(zi) - c / zi for zi in z)
+    n = len(z)
+    c0 = q * n / sum(1 / zi for zi in z)
+    ub = mp.findroot(lambda u, v: [n * (v - mp.digamma(mp.exp(u))) - sum(mp.log(zi) for zi in z), n * mp.exp(u - v) - sum(1 / zi for zi in z)],
+                     (mp.log(q), mp.log(c0)), tol=mp.mpf(10) ** -60, maxsteps=400, verify=False)
+    qb, cb = mp.exp(ub[0]), mp.exp(ub[1])
+    print('  boundary p -> infinity: q %s c %s ln L %s (the maximum is %s nats above)' %
+          (mp.nstr(qb, 8), mp.nstr(cb, 8), mp.nstr(ll_ig(qb, cb), 15), mp.nstr(ll(p, q, g) - ll_ig(qb, cb), 6)))
+
+
+def near_constant():
+    # six customers of one price plus rounding (coefficient of variation 0.05 %)
+    flat_maximum([1, 3, 4, 4, 1, 3], ('54.09', '54.07', '54.12', '54.06', '54.16', '54.15'), ('1e7', '2e6', str(54.1 * (2e6 - 1) / 1e7)),
+                 'near-constant spends, 6 customers')
+    # twenty customers whose spends vary by 5 % (a random small set: the maximum 4e-7 nats above the boundary)
+    flat_maximum([5, 2, 5, 2, 4, 1, 2, 1, 4, 2, 1, 5, 4, 1, 6, 2, 2, 3, 3, 4],
+                 ('190.64', '176.40', '180.87', '187.07', '207.20', '179.60', '197.25', '194.50', '197.88', '203.32', '179.45',
+                  '170.56', '192.32', '172.40', '190.58', '173.49', '183.70', '191.00', '201.90', '204.46'),
+                 ('3e5', '291', '0.18'), 'spends within 5 %, 20 customers')
 
 
 if __name__ == '__main__':
-    {'large-p': large_p, 'boundary': boundary, 'one-rate': one_rate, 'small': small, 'cdnow-covariance': cdnow_covariance}[sys.argv[1] if len(sys.argv) > 1 else 'large-p']()
+    {'large-p': large_p, 'boundary': boundary, 'one-rate': one_rate, 'small': small, 'cdnow-covariance': cdnow_covariance,
+     'near-constant': near_constant}[sys.argv[1] if len(sys.argv) > 1 else 'large-p']()

@@ -417,6 +417,33 @@ class gamma_gamma_objective {
   }
   [[nodiscard]] T customers() const noexcept { return sum_w_; }
 
+  /// The Hessian of ln L in (p, q, gamma), analytic. With a = p x, s = x zbar and pi = s/(gamma + s),
+  /// FHL's density of zbar is a beta density in pi, ln f = -ln B(a, q) + a ln pi + q ln(1 - pi) - ln zbar, so
+  ///   d2/dp2 = sum w x^2 (psi'(a+q) - psi'(a)), d2/dp dq = sum w x psi'(a+q), d2/dq2 = sum w (psi'(a+q) - psi'(q)),
+  ///   d2/dp dgamma = -sum w x/(gamma+s), d2/dq dgamma = sum w s/(gamma (gamma+s)),
+  ///   d2/dgamma2 = sum w (a/(gamma+s)^2 - q s (2 gamma + s)/(gamma^2 (gamma+s)^2)),
+  /// every sum without cancellation (the trigamma differences by detail::trigamma_difference). Central
+  /// differences of the gradient (the Hessian before 2026-12-07) lose the weak direction where the spends
+  /// barely vary: at the maximum p ~ 1.4e7, q ~ 2.2e6 of tests/gamma_gamma_test.cpp's six customers the
+  /// information in the log-parameters has eigenvalues 3.6e7, 1.9 and 0.0024, and differences of a
+  /// gradient of that size came out not positive definite.
+  [[nodiscard]] std::array<std::array<T, 3>, 3> hessian(T p, T q, T g) const {
+    T pp = 0, pq = 0, qq = 0, pg = 0, qg = 0, gg = 0;
+    for (std::size_t i = 0; i < gx_.size(); ++i) {
+      const T a = p * gx_[i];
+      pp += gw_[i] * gx_[i] * gx_[i] * trigamma_difference(a, q);
+      pq += gw_[i] * gx_[i] * quiet_trigamma(a + q);
+      qq += gw_[i] * trigamma_difference(q, a);
+    }
+    for (std::size_t i = 0; i < x_.size(); ++i) {
+      const T gs = g + s_[i], r = T(1) / gs;
+      pg -= w_[i] * x_[i] * r;
+      qg += w_[i] * s_[i] * r / g;
+      gg += w_[i] * r * r * (p * x_[i] - q * s_[i] * (T(2) * g + s_[i]) / (g * g));
+    }
+    return {{{pp, pq, pg}, {pq, qq, qg}, {pg, qg, gg}}};
+  }
+
   /// Weighted log-likelihood at (p, q, gamma); `grad` receives d/dp, d/dq, d/dgamma. Where q >= 32 and
   /// q > p x for every x, in the form for large q (gg_uses_large_q_form).
   T operator()(T p, T q, T g, std::array<T, 3>* grad) const {
@@ -614,15 +641,28 @@ template <class W, class T>
     out.rows.push_back(spend_row<W>{W(c.frequency), std::exp(std::log(W(c.average_spend)) - out.log_unit), W(c.weight)});
   return out;
 }
-/// -ln L and its gradient in (p, q, gamma) as the optimizer and detail::objective_hessian take them.
+/// -ln L and its gradient in (p, q, gamma) as the optimizer takes them, and its analytic Hessian
+/// (gamma_gamma_objective::hessian; detail::objective_hessian takes it).
 template <class W>
-[[nodiscard]] auto gamma_gamma_nll(const gamma_gamma_objective<W>& objective) {
-  return [&objective](const vec<3>& th, vec<3>& grad) -> double {
+struct gamma_gamma_nll_fn {
+  const gamma_gamma_objective<W>* objective;
+  double operator()(const vec<3>& th, vec<3>& grad) const {
     std::array<W, 3> g{};
-    const W ll = objective(static_cast<W>(th[0]), static_cast<W>(th[1]), static_cast<W>(th[2]), &g);
+    const W ll = (*objective)(static_cast<W>(th[0]), static_cast<W>(th[1]), static_cast<W>(th[2]), &g);
     for (std::size_t i = 0; i < 3; ++i) grad[i] = -static_cast<double>(g[i]);
     return -static_cast<double>(ll);
-  };
+  }
+  [[nodiscard]] mat<3> hessian(const vec<3>& th) const {
+    const auto h = objective->hessian(static_cast<W>(th[0]), static_cast<W>(th[1]), static_cast<W>(th[2]));
+    mat<3> out{};
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t j = 0; j < 3; ++j) out[i][j] = -static_cast<double>(h[i][j]);
+    return out;
+  }
+};
+template <class W>
+[[nodiscard]] gamma_gamma_nll_fn<W> gamma_gamma_nll(const gamma_gamma_objective<W>& objective) {
+  return {&objective};
 }
 }  // namespace detail
 
@@ -704,11 +744,11 @@ template <std::floating_point T>
       if (!std::isfinite(ll) || !(lim.score <= 0.0) || !(lim.log_likelihood >= ll - tol)) return std::nullopt;
       return lim;
     };
-    std::optional<detail::gamma_gamma_limit> at_p, at_q;
-    if (!f || f->theta[0] >= detail::gamma_gamma_ridge_check_p)
-      at_p = candidate(detail::fit_gamma_gamma_limit(data, options.interrupt_only(), name));
-    if (!f || f->theta[1] >= detail::gamma_gamma_ridge_check_q)
-      at_q = candidate(detail::fit_gamma_gamma_q_limit(data, options.interrupt_only(), name));
+    // (both limits, whichever parameter is out: a fit certified far out along p -> infinity can have the
+    // limit q -> infinity more likely still; (x, zbar) = (4, 8.18), (6, 27.14) by 0.095 nats, and only
+    // the first was looked at when the fit converged there)
+    const std::optional<detail::gamma_gamma_limit> at_p = candidate(detail::fit_gamma_gamma_limit(data, options.interrupt_only(), name));
+    const std::optional<detail::gamma_gamma_limit> at_q = candidate(detail::fit_gamma_gamma_q_limit(data, options.interrupt_only(), name));
     const bool p_side = at_p && !(at_q && at_q->log_likelihood > at_p->log_likelihood);
     if (at_p || at_q) {
       const detail::gamma_gamma_limit& lim = p_side ? *at_p : *at_q;

@@ -643,9 +643,11 @@ template <class Model, class Data>
   return est;
 }
 
-/// Gamma-Gamma from its spend rows: the Hessian its fit takes (detail::objective_hessian: central
-/// differences of the analytic gradient of -ln L, in the unit of the spends' weighted geometric mean),
-/// not second differences of ln L in the data's unit. Those drowned in the rounding of ln L on a flat
+/// Gamma-Gamma from its spend rows: the Hessian its fit takes (detail::objective_hessian: the analytic
+/// Hessian of -ln L, gamma_gamma_objective::hessian, in the unit of the spends' weighted geometric mean;
+/// central differences of its analytic gradient before 2026-12-07), inverted in the log-parameters as the
+/// fit's own test does (in (p, q, gamma) the pivot of p ~ 1e7 is 1e-18 against 1e7), not second
+/// differences of ln L in the data's unit. Those drowned in the rounding of ln L on a flat
 /// fit (q ~ 1e4, gamma ~ 5e10 in a minor unit: the information's smallest eigenvalue in the
 /// log-parameters 0.0166, the rounding of ln L's second differences about 60) and were not positive
 /// definite, or off by 15 % (q ~ 1 400); found by crm-report's tests, 2026-12-05.
@@ -663,13 +665,15 @@ template <class T, class Data>
   auto nll = gamma_gamma_nll(objective);
   vec<3> g{};
   if (!std::isfinite(nll(at, g))) return error_info{errc::not_finite, name, "log-likelihood", "not finite at these parameters"};
-  const std::optional<mat<3>> cov = invert_spd<3>(objective_hessian<3>(nll, at));
+  // the information in ln(p, q, gamma), H_ij theta_i theta_j, the same in any unit of gamma
+  mat<3> h = objective_hessian<3>(nll, at);
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) h[i][j] *= at[i] * at[j];
+  const std::optional<mat<3>> cov = invert_spd<3>(h);
   if (!cov)
     return error_info{errc::not_identifiable, name, "parameters",
                       "the Hessian of -ln L is not positive definite here (evaluate at the maximum-likelihood estimate)"};
-  // the covariance of ln(p, q, gamma): C_ij / (theta_i theta_j), the same in any unit of gamma
-  for (std::size_t i = 0; i < 3; ++i)
-    for (std::size_t j = 0; j < 3; ++j) est.log_covariance[i][j] = (*cov)[i][j] / (at[i] * at[j]);
+  est.log_covariance = *cov;
   return est;
 }
 
@@ -679,8 +683,8 @@ template <class T, class Data>
  * @brief The asymptotic normal distribution of a fitted model's parameters, from its data: the
  * covariance of ln(parameters) is the inverse of the observed information, the Hessian of the
  * total -ln L (weights counted) in the log-parameters, by central second differences (step
- * eps^(1/4) on the log scale); for Gamma-Gamma the Hessian its fit takes (central differences of
- * the analytic gradient, in the unit of the spends' geometric mean). Call it at the fitted parameters
+ * eps^(1/4) on the log scale); for Gamma-Gamma the Hessian its fit takes (analytic, in the unit of
+ * the spends' geometric mean). Call it at the fitted parameters
  * (`fit.params`): there it gives the standard errors the fit reports. Rows: crm::rfm_row (BG/NBD, modified BG/NBD, Pareto/NBD),
  * crm::spend_row (Gamma-Gamma), crm::discrete_row (BG/BB); cohorts of survivors (sBG, BdW).
  * Errors: the model's own errors for invalid parameters or rows; empty data (`errc::empty_input`,
