@@ -272,7 +272,7 @@ def flat_maximum(x, zs, start, label):
     for i in range(3):
         for j in range(3):
             S[i, j] = H[i, j] * th[i] * th[j]
-    print('  eigenvalues of the information in ln(p, q, gamma): %s' % [mp.nstr(e, 4) for e in mp.eigsy(S)[0]])
+    print('  eigenvalues of the information in ln(p, q, gamma): %s' % [mp.nstr(e, 6) for e in mp.eigsy(S)[0]])
 
     # the boundary p -> infinity with c = p gamma fixed: zbar ~ Inverse-Gamma(q, scale c)
     def ll_ig(q, c):

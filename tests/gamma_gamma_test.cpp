@@ -683,6 +683,27 @@ TEST_CASE("gamma_gamma_nested: the boundary report carries the nested model's co
   }
 }
 
+// The information (the analytic Hessian of -ln L) in ln(p, q, gamma) at `at` against the eigenvalues l1 <= l2
+// <= l3 of a reference: its trace, the sum of its principal 2x2 minors and its determinant (from the Cholesky
+// factor, backward stable where cofactors of large entries cancel to noise) are their sum, the sum of their
+// pairwise products and their product; the last fixes l1, the flat direction's curvature.
+void check_information(const std::vector<crm::spend_row<double>>& rows, const crm::gamma_gamma<double>& m, double l1, double l2,
+                       double l3) {
+  const crm::detail::gamma_gamma_objective<double> objective{std::span<const crm::spend_row<double>>(rows)};
+  const crm::detail::vec<3> at{m.p, m.q, m.gamma};
+  const auto h = crm::detail::gamma_gamma_nll(objective).hessian(at);
+  crm::detail::mat<3> s{};
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) s[i][j] = h[i][j] * at[i] * at[j];
+  const double minors = s[0][0] * s[1][1] - s[0][1] * s[1][0] + s[0][0] * s[2][2] - s[0][2] * s[2][0] + s[1][1] * s[2][2] - s[1][2] * s[2][1];
+  const auto chol = crm::detail::cholesky_lower<3>(s);
+  REQUIRE(chol);
+  const double det = std::pow((*chol)[0][0] * (*chol)[1][1] * (*chol)[2][2], 2);
+  CHECK_THAT(s[0][0] + s[1][1] + s[2][2], WithinRel(l1 + l2 + l3, 1e-5));
+  CHECK_THAT(minors, WithinRel(l1 * l2 + l1 * l3 + l2 * l3, 1e-4));
+  CHECK_THAT(det, WithinRel(l1 * l2 * l3, 1e-3));
+}
+
 TEST_CASE("gamma_gamma: spends that barely vary: the interior maximum at p ~ 1e7 is found, with its standard errors",
           "[gamma_gamma][fit]") {
   // Six customers of one price plus rounding (coefficient of variation 0.05 %): the likelihood's maximum
@@ -695,7 +716,8 @@ TEST_CASE("gamma_gamma: spends that barely vary: the interior maximum at p ~ 1e7
   // mpmath at 50 digits: scripts/gamma_gamma_fit_reference.py near-constant (findroot of FHL's gradient
   // in the log-parameters from (1e7, 2e6, 54.1 (2e6-1)/1e7); the covariance from mp.diff of that
   // gradient): p 13657304.7434, q 2194043.88144, gamma 8.69239379246, ln L 11.1036889891057; standard
-  // errors 1.90838e8, 2.81846e6, 131.331; boundary p -> infinity ln L 11.1010064459197.
+  // errors 1.90838e8, 2.81846e6, 131.331; boundary p -> infinity ln L 11.1010064459197; the information's
+  // eigenvalues in the log-parameters 0.00235493, 1.86021, 3.64935e7.
   const std::vector<crm::spend_row<double>> rows = {{1, 54.09}, {3, 54.07}, {4, 54.12}, {4, 54.06}, {1, 54.16}, {3, 54.15}};
   const auto f = crm::try_fit_gamma_gamma(rows);
   REQUIRE(f);
@@ -714,6 +736,8 @@ TEST_CASE("gamma_gamma: spends that barely vary: the interior maximum at p ~ 1e7
   REQUIRE(est);
   CHECK_THAT(std::sqrt(est->log_covariance[0][0]) * f->params.p, WithinRel(1.90838e8, 1e-3));
   CHECK_THAT(std::sqrt(est->log_covariance[2][2]) * f->params.gamma, WithinRel(131.331, 1e-3));
+  // the information in ln(p, q, gamma) at the fit: mpmath's eigenvalues there (the script above, mp.eigsy)
+  check_information(rows, f->params, 0.00235493, 1.86021, 3.64935e7);
   // and a prediction: the weight on the customer's own mean, p x / (p x + q - 1), is 0.862 at x = 1
   CHECK_THAT(f->params.conditional_expected_average_spend(1.0, 54.09),
              WithinRel((f->params.p * f->params.gamma + 54.09 * f->params.p) / (f->params.p + f->params.q - 1.0), 1e-12));
@@ -740,7 +764,8 @@ TEST_CASE("gamma_gamma: a maximum 4e-7 nats above the boundary, where the Hessia
   // go on to the maximum.
   // mpmath at 50 digits: scripts/gamma_gamma_fit_reference.py near-constant (second set; findroot from
   // (3e5, 291, 0.18)): p 272100.942293, q 291.113090036, gamma 0.201226143394, ln L -76.4301884181232;
-  // standard errors 3.04987e8, 188.427, 225.662; the boundary's ln L -76.4301888162517.
+  // standard errors 3.04987e8, 188.427, 225.662; the boundary's ln L -76.4301888162517; the information's
+  // eigenvalues in the log-parameters 3.97781e-7, 6.66965, 17461.2.
   const std::vector<crm::spend_row<double>> rows = {{5, 190.64}, {2, 176.40}, {5, 180.87}, {2, 187.07}, {4, 207.20},
                                                     {1, 179.60}, {2, 197.25}, {1, 194.50}, {4, 197.88}, {2, 203.32},
                                                     {1, 179.45}, {5, 170.56}, {4, 192.32}, {1, 172.40}, {6, 190.58},
@@ -757,6 +782,7 @@ TEST_CASE("gamma_gamma: a maximum 4e-7 nats above the boundary, where the Hessia
   CHECK_THAT(f->standard_errors.p, WithinRel(3.04987e8, 1e-3));
   CHECK_THAT(f->standard_errors.q, WithinRel(188.427, 1e-3));
   CHECK_THAT(f->standard_errors.gamma, WithinRel(225.662, 1e-3));
+  check_information(rows, f->params, 3.97781e-7, 6.66965, 17461.2);
 }
 
 TEST_CASE("gamma_gamma: small random spend sets end in a fit or a named boundary, never a Hessian not positive definite",
