@@ -513,7 +513,10 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
       for (std::size_t i = 0; i < N; ++i)
         for (std::size_t j = 0; j < N; ++j) hs[i][j] = th[i] * th[j] * (h[i][j] + (i == j ? 2.0 * pen * customers : 0.0));
       for (std::size_t i = 0; i < N; ++i) top = std::max(top, std::abs(hs[i][i]));
-      if (invert_spd<N>(hs)) return h_last = h, h_at = th, have_h = true;
+      if (invert_spd<N>(hs)) {
+        h_last = h, h_at = th, have_h = true;
+        return true;
+      }
       if (step == analytic_newton_steps || opt.interrupted() || !(top > 0.0) || !std::isfinite(top)) return false;
       std::optional<mat<N>> inv;
       for (double mu = 1e-12 * top; !inv && mu <= 1e2 * top; mu *= 10.0) {
