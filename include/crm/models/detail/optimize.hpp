@@ -474,10 +474,15 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
   bool have_h = false, not_pd = false;
   // The inverse of S (H + 2 pen C I) S at theta (none when not positive definite) and the Newton
   // decrement of the objective's gradient g_u there (infinite without the inverse).
-  const auto newton_decrement = [&](const vec<N>& theta, const mat<N>& h, const vec<N>& g) {
+  // S (H + 2 pen C I) S: the Hessian of the penalised -ln L in u (times C), without the score term.
+  const auto in_log_parameters = [pen, customers](const vec<N>& theta, const mat<N>& h) {
     mat<N> hs{};
     for (std::size_t i = 0; i < N; ++i)
       for (std::size_t j = 0; j < N; ++j) hs[i][j] = theta[i] * theta[j] * (h[i][j] + (i == j ? 2.0 * pen * customers : 0.0));
+    return hs;
+  };
+  const auto newton_decrement = [&](const vec<N>& theta, const mat<N>& h, const vec<N>& g) {
+    const mat<N> hs = in_log_parameters(theta, h);
     std::pair<std::optional<mat<N>>, double> r{invert_spd<N>(hs), std::numeric_limits<double>::infinity()};
     if (r.first) {
       r.second = 0.0;
@@ -508,10 +513,8 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
       vec<N> th{};
       for (std::size_t i = 0; i < N; ++i) th[i] = std::exp(m.x[i]);
       const mat<N> h = objective_hessian<N>(nll, th);
-      mat<N> hs{};
+      const mat<N> hs = in_log_parameters(th, h);
       double top = 0.0;
-      for (std::size_t i = 0; i < N; ++i)
-        for (std::size_t j = 0; j < N; ++j) hs[i][j] = th[i] * th[j] * (h[i][j] + (i == j ? 2.0 * pen * customers : 0.0));
       for (std::size_t i = 0; i < N; ++i) top = std::max(top, std::abs(hs[i][i]));
       if (invert_spd<N>(hs)) {
         h_last = h, h_at = th, have_h = true;
