@@ -24,6 +24,9 @@
 # pi = a/(a+b), maximised by L-BFGS-B over (r, alpha, pi in [1e-9, 1]) from three starts: it ends at pi = 1.
 # Data E, 23 customers on which the modified BG/NBD runs to a, b -> infinity and r, alpha -> infinity at once: the
 # supremum of that corner's likelihood (Poisson purchases, one drop-out probability), by Nelder-Mead.
+# Data F, 31 customers of whom one made a repeat purchase: Pareto/NBD runs to s, beta -> infinity and r, alpha ->
+# infinity at once, its homogeneous model to r, alpha -> infinity; the supremum of that corner's likelihood (Poisson
+# purchases at rate lambda, exponential lifetimes at rate mu), by Nelder-Mead from twelve starts.
 # Run: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/homogeneous_limits_reference.py
 import mpmath as mp
 import numpy as np
@@ -225,8 +228,29 @@ def corner_e():
           repr(1 / (1 + np.exp(-best.x[1]))), "ln L", repr(-best.fun))
 
 
+F = [(0, 0, T) for T in (13.75, 30.15, 42.6, 27.86, 50.7, 43.1, 24.47, 18.6, 25.08, 19.8, 31.35, 48.79, 16.01, 50.23, 29.15, 35.8, 13.47,
+                         21.02, 21.33, 12.12, 34.61, 26.53, 23.7, 15.75, 43.09, 18.29, 42.38, 12.75, 20.88, 29.97)] + [(1, 6.1, 19.48)]
+
+
+def corner_f():
+    # Pareto/NBD's corner of both ridges: L = lambda^x [lambda e^(-(lambda+mu) T) + mu e^(-(lambda+mu) t_x)] / (lambda+mu)
+    def ll(lam, mu):
+        return sum(x * np.log(lam) + np.logaddexp(np.log(lam) - (lam + mu) * t, np.log(mu) - (lam + mu) * tx) - np.log(lam + mu)
+                   for x, tx, t in F)
+    best = None
+    for l0 in (0.01, 0.1, 1):
+        for m0 in (0.01, 0.1, 1, 10):
+            g = minimize(lambda v: -ll(np.exp(v[0]), np.exp(v[1])), [np.log(l0), np.log(m0)], method="Nelder-Mead",
+                         options=dict(xatol=1e-12, fatol=1e-14, maxiter=20000, maxfev=40000))
+            if best is None or g.fun < best.fun:
+                best = g
+    print("F: the corner (Poisson purchases, exponential lifetimes): lambda", repr(np.exp(best.x[0])), "mu", repr(np.exp(best.x[1])),
+          "ln L", repr(-best.fun))
+
+
 poisson_a()
 limit_b()
 limit_c()
 limit_d()
 corner_e()
+corner_f()

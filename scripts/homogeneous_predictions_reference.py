@@ -73,3 +73,15 @@ for (x, tx, T) in rows:
     print(f"  x={x} tx={mp.nstr(tx, 6)} T={mp.nstr(T, 6)}: P(alive) {mp.nstr(A, 17)}  E[Y(t)] {mp.nstr(A * c / (al + T) * (1 - exp(-mu * t)) / mu, 17)}"
           f"  (J {mp.nstr(J, 15)}, subdivided quad {mp.nstr(Jq, 15)})")
 print("  E[X(t)]", mp.nstr(r / al * (1 - exp(-mu * t)) / mu, 17))
+
+# Far along the purchase-rate ridge, r = 2e5, alpha = 8e6 (one purchase rate, r/alpha = 0.025), mu = 0.145: alpha is
+# 2e5 times the ages, so (alpha+tau)^-(r+x) ~ e^(-0.025 tau); J by mpmath.quad on 18 subintervals (the closed form's
+# gammainc(1 - c, .) at c = 2e5 is not used), E[Y(t)] as above.
+r, al, mu = mpf(200000), mpf(8000000), mpf('0.145')
+print("homogeneous Pareto/NBD (r 2e5, alpha 8e6, mu 0.145), t = 39")
+for (x, tx, T) in rows:
+    c = r + x
+    E = exp(-mu * T) * (al + T) ** (-c)
+    J = quad(lambda tau: exp(-mu * tau) * (al + tau) ** (-c), linspace(tx, T, 19)) if T > tx else mpf(0)
+    A = E / (E + mu * J)
+    print(f"  x={x} tx={mp.nstr(tx, 6)} T={mp.nstr(T, 6)}: P(alive) {mp.nstr(A, 17)}  E[Y(t)] {mp.nstr(A * c / (al + T) * (1 - exp(-mu * t)) / mu, 17)}")

@@ -12,6 +12,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <random>
 #include <string>
@@ -432,6 +433,51 @@ TEST_CASE("homogeneous Pareto/NBD fit: the purchase-rate ridge is named after li
   CHECK(std::string(full.error().field) == "r");
 }
 
+TEST_CASE("Pareto/NBD where nearly nobody repeats: the corner of one purchase rate and one death rate is named", "[models][homogeneous]") {
+  // 31 customers, one repeat purchase among them (found by an audit of small generated data sets, 2026-12-07): the
+  // homogeneous Pareto/NBD runs to r, alpha -> infinity with alpha 2e5 times the ages, where the death integrals in
+  // log(alpha + tau) lost their digits at every point; it used to end "the likelihood needed more than its work bound
+  // of death-integral steps" (and the full fit of 60 such customers "the Hessian ... is not positive definite").
+  // The full model runs to both ridges at once: s, beta -> infinity too.
+  std::vector<row> rows;
+  for (const double t : {13.75, 30.15, 42.6, 27.86, 50.7, 43.1, 24.47, 18.6, 25.08, 19.8, 31.35, 48.79, 16.01, 50.23, 29.15, 35.8,
+                         13.47, 21.02, 21.33, 12.12, 34.61, 26.53, 23.7, 15.75, 43.09, 18.29, 42.38, 12.75, 20.88, 29.97})
+    rows.push_back({0, 0, t});
+  rows.push_back({1, 6.1, 19.48});
+  long long work = 0;
+  const auto h = crm::detail::fit_homogeneous_pareto<double>(std::span<const row>(rows), {}, &work);
+  REQUIRE_FALSE(h);
+  CHECK(h.error().code == crm::errc::not_identifiable);
+  CHECK(std::string(h.error().field) == "r");
+  CHECK(work < crm::detail::homogeneous_pareto_fit_max_work / 10);
+  for (const crm::fit_options& o : {crm::fit_options{}, crm::fit_options{.on_boundary = crm::boundary_policy::report}}) {
+    const auto full = crm::try_fit_pareto_nbd<double>(rows, o);
+    REQUIRE_FALSE(full);
+    CHECK(full.error().code == crm::errc::not_identifiable);
+    CHECK(std::string(full.error().field) == "s");
+    CHECK(std::string(full.error().detail).find("s, beta -> infinity with s/beta fixed and r, alpha -> infinity") != std::string::npos);
+  }
+  // Both likelihoods climb toward the corner's supremum: python3 scripts/homogeneous_limits_reference.py, data F,
+  // lambda^x [lambda e^(-(lambda+mu) T) + mu e^(-(lambda+mu) t_x)] / (lambda+mu) is largest at lambda 0.0047068944050417515,
+  // mu 0.13847747066171692, ln L -7.216309567524991 (Nelder-Mead); the full model at r = s = k, alpha = k/lambda, beta = k/mu.
+  const double lambda = 0.0047068944050417515, mu = 0.13847747066171692, sup = -7.216309567524991;
+  double previous_h = -1e300, previous_full = -1e300;
+  for (const double k : {1e2, 1e4, 1e6}) {
+    const crm::homogeneous_pareto_nbd<double> hm{k, k / lambda, mu};
+    const crm::pareto_nbd<double> m{k, k / lambda, k, k / mu};
+    double llh = 0, ll = 0;
+    for (const row& c : rows) llh += hm.log_likelihood(c), ll += m.log_likelihood(c);
+    CAPTURE(k, llh, ll);
+    CHECK(llh < sup);
+    CHECK(ll < sup);
+    CHECK(llh > previous_h);
+    CHECK(ll > previous_full);
+    previous_h = llh, previous_full = ll;
+  }
+  CHECK(previous_h > sup - 1e-5);
+  CHECK(previous_full > sup - 1e-4);
+}
+
 TEST_CASE("homogeneous fits name the limit where nobody drops out, and its corner with the Poisson", "[models][homogeneous]") {
   // Reference: python3 scripts/homogeneous_limits_reference.py (SciPy 1.10, mpmath 1.3.0), data B and A.
   // Before 2026-12-07 these fits ended with the optimizer's error ("the Hessian of the log-likelihood is not
@@ -627,6 +673,19 @@ struct expected_row {
   row customer;
   double alive, conditional;
 };
+// P(alive) and E[Y(t) | history] of each row against its reference, to a relative `tolerance`.
+template <class Model>
+void check_rows(const Model& m, std::initializer_list<expected_row> rows, double t, double tolerance) {
+  for (const expected_row& e : rows) {
+    INFO("x = " << e.customer.frequency);
+    const auto alive = m.try_probability_alive(e.customer);
+    const auto conditional = m.try_conditional_expected_purchases(e.customer, t);
+    REQUIRE(alive);
+    REQUIRE(conditional);
+    CHECK(*alive == Approx(e.alive).epsilon(tolerance));
+    CHECK(*conditional == Approx(e.conditional).epsilon(tolerance));
+  }
+}
 }  // namespace
 
 TEST_CASE("homogeneous models: predictions match mpmath", "[models][homogeneous]") {
@@ -634,13 +693,9 @@ TEST_CASE("homogeneous models: predictions match mpmath", "[models][homogeneous]
   const row c0{0, 0, 38.86}, c2{2, 30.43, 38.86}, c5{5, 10, 38.86}, c50{50, 30, 39};
   SECTION("BG/NBD") {
     const crm::homogeneous_bg_nbd<double> m{0.243, 4.414, 0.3};
-    for (const expected_row& e : {expected_row{c0, 1.0, 0.18831136765966132}, expected_row{c2, 0.58935623441476726, 0.81599441319337304},
-                                  expected_row{c5, 0.0072707041853781821, 0.017324556834704242},
-                                  expected_row{c50, 1.9893828458634014e-5, 6.6312349613400178e-5}}) {
-      INFO("x = " << e.customer.frequency);
-      CHECK(m.probability_alive(e.customer) == Approx(e.alive).epsilon(1e-14));
-      CHECK(m.conditional_expected_purchases(e.customer, t) == Approx(e.conditional).epsilon(1e-14));
-    }
+    check_rows(m, {expected_row{c0, 1.0, 0.18831136765966132}, expected_row{c2, 0.58935623441476726, 0.81599441319337304},
+                   expected_row{c5, 0.0072707041853781821, 0.017324556834704242},
+                   expected_row{c50, 1.9893828458634014e-5, 6.6312349613400178e-5}}, t, 1e-14);
     CHECK(m.expected_purchases(t) == Approx(0.89988245007822345).epsilon(1e-14));
     CHECK(m.probability_of_purchases(0, t) == Approx(0.57378635209600941).epsilon(1e-13));
     CHECK(m.probability_of_purchases(1, t) == Approx(0.21554183153362674).epsilon(1e-13));
@@ -649,14 +704,10 @@ TEST_CASE("homogeneous models: predictions match mpmath", "[models][homogeneous]
   }
   SECTION("modified BG/NBD") {
     const crm::homogeneous_modified_bg_nbd<double> m{0.243, 4.414, 0.3};
-    for (const expected_row& e : {expected_row{c0, 0.57262876380264307, 0.10783250567293688},
-                                  expected_row{c2, 0.58935623441476726, 0.81599441319337304},
-                                  expected_row{c5, 0.0072707041853781821, 0.017324556834704242},
-                                  expected_row{c50, 1.9893828458634014e-5, 6.6312349613400178e-5}}) {
-      INFO("x = " << e.customer.frequency);
-      CHECK(m.probability_alive(e.customer) == Approx(e.alive).epsilon(1e-14));
-      CHECK(m.conditional_expected_purchases(e.customer, t) == Approx(e.conditional).epsilon(1e-14));
-    }
+    check_rows(m, {expected_row{c0, 0.57262876380264307, 0.10783250567293688},
+                   expected_row{c2, 0.58935623441476726, 0.81599441319337304},
+                   expected_row{c5, 0.0072707041853781821, 0.017324556834704242},
+                   expected_row{c50, 1.9893828458634014e-5, 6.6312349613400178e-5}}, t, 1e-14);
     CHECK(m.expected_purchases(t) == Approx(0.62991771505475642).epsilon(1e-14));
     CHECK(m.probability_of_purchases(0, t) == Approx(0.70165044646720658).epsilon(1e-13));
     CHECK(m.probability_of_purchases(1, t) == Approx(0.15087928207353871).epsilon(1e-13));
@@ -665,16 +716,23 @@ TEST_CASE("homogeneous models: predictions match mpmath", "[models][homogeneous]
   }
   SECTION("Pareto/NBD") {
     const crm::homogeneous_pareto_nbd<double> m{0.55, 10.58, 0.02};
-    for (const expected_row& e : {expected_row{c0, 0.36343027375493857, 0.10948362496607448},
-                                  expected_row{c2, 0.80964065422451821, 1.1308314157502104},
-                                  expected_row{c5, 0.051016580408520171, 0.15508496831032682},
-                                  expected_row{c50, 0.0020714398314444548, 0.057191409520997545}}) {
-      INFO("x = " << e.customer.frequency);
-      CHECK(m.probability_alive(e.customer) == Approx(e.alive).epsilon(1e-11));
-      CHECK(m.conditional_expected_purchases(e.customer, t) == Approx(e.conditional).epsilon(1e-11));
-    }
+    check_rows(m, {expected_row{c0, 0.36343027375493857, 0.10948362496607448},
+                   expected_row{c2, 0.80964065422451821, 1.1308314157502104},
+                   expected_row{c5, 0.051016580408520171, 0.15508496831032682},
+                   expected_row{c50, 0.0020714398314444548, 0.057191409520997545}}, t, 1e-11);
     CHECK(m.expected_purchases(t) == Approx(1.4077348477416212).epsilon(1e-14));
     CHECK(m.probability_alive(row{3, 20, 20}) == 1.0);  // bought at the end of its observation
+  }
+  SECTION("Pareto/NBD far along the purchase-rate ridge") {
+    // alpha 2e5 times the ages: the death integral in log(alpha + tau) had a window 5e-6 wide at 16 and lost its
+    // digits ("the death-time integral did not reach 1e-9" before 2026-12-07); in log((alpha+tau)/(alpha+t_x)) it
+    // starts at 0, and the terms (r + x) log(alpha + ...) of size 3e6 that cancel between the alive and the dead
+    // term are no longer formed (with them: 5e-10 off). mpmath: the same script, "r 2e5, alpha 8e6, mu 0.145".
+    const crm::homogeneous_pareto_nbd<double> m{2e5, 8e6, 0.145};
+    check_rows(m, {expected_row{c0, 0.0015846905572156349, 0.00027226491590669904},
+                   expected_row{c2, 0.26865027298980208, 0.046157134647686901},
+                   expected_row{c5, 0.0086653505130319288, 0.0014888268878508151},
+                   expected_row{c50, 0.24472626038202223, 0.042056810919307881}}, t, 1e-11);
   }
 }
 

@@ -468,10 +468,10 @@ namespace detail {
 /// toward the limit, where the model has no estimate (errc::not_identifiable, field "r"). `nll(theta, grad)`
 /// is the fit's objective, -ln L at natural parameters.
 inline constexpr double purchase_ridge_check_r = 100.0;
-template <class Nll>
-[[nodiscard]] error_info purchase_rate_ridge(Nll&& nll, const vec<4>& theta, double log_likelihood, const char* model) {
+template <std::size_t N, class Nll>
+[[nodiscard]] error_info purchase_rate_ridge(Nll&& nll, const vec<N>& theta, double log_likelihood, const char* model) {
   if (!(theta[0] >= purchase_ridge_check_r)) return {};
-  vec<4> out = theta, g{};
+  vec<N> out = theta, g{};
   out[0] *= 10.0, out[1] *= 10.0;
   const double v = -nll(out, g);
   if (std::isfinite(v) && v >= log_likelihood - 1e-9 * std::max(1.0, std::abs(log_likelihood)))

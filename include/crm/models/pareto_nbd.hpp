@@ -31,6 +31,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 CRM_METRICS_BEGIN_NAMESPACE
@@ -967,11 +968,18 @@ template <std::floating_point T>
   const auto make = [](const vec<4>& v) {
     return pareto_nbd<T>{static_cast<T>(v[0]), static_cast<T>(v[1]), static_cast<T>(v[2]), static_cast<T>(v[3])};
   };
+  // The corner of both ridges, s, beta -> infinity and r, alpha -> infinity (one death rate and one purchase rate for
+  // all customers: Poisson purchases, exponential lifetimes), named below too.
+  const error_info both_ridges{errc::not_identifiable, model, "s",
+                               "the optimizer ran to s, beta -> infinity with s/beta fixed and r, alpha -> infinity with r/alpha fixed (one "
+                               "death rate and one purchase rate for all customers), a corner the fit does not name: no estimate"};
   if (purchase_stop && last.reason != stop_reason::interrupted) {
     (void)boundary(purchase_at);  // a drop-out boundary at that point too: the Poisson corner
+    if (where == fit_boundary::none && purchase_at[2] >= pareto_ridge_scale) return both_ridges;
     return purchase_ridge_error(model, where != fit_boundary::none);
   }
-  if (ran_along_purchase_ridge(!f, at, last, opt)) return purchase_ridge_error(model, where != fit_boundary::none);
+  if (ran_along_purchase_ridge(!f, at, last, opt))
+    return where == fit_boundary::none && at[2] >= pareto_ridge_scale ? both_ridges : purchase_ridge_error(model, where != fit_boundary::none);
   // The corner s, beta -> 0 with s ln(1/beta) -> kappa: Gamma(s, beta)'s distribution function at any fixed rate
   // tends to e^-kappa, so a share pi = 1 - e^-kappa of the customers dies at once (no repeat purchase) and the rest
   // never, and each customer's likelihood tends to (1 - pi) A(x, T) + pi [x = 0], A(x, T) the NBD's: the limit
@@ -1070,6 +1078,13 @@ template <std::floating_point T>
           best_at, ll_best, rows, static_cast<double>(d.customers), last, fit_boundary::homogeneous_death_rate, make);
       report_nested_homogeneous(out.boundary, homog, ll_best);
       return out;
+    }
+    // The corner of both ridges: far along the first, the homogeneous model runs along the second (found by an audit
+    // of small generated data sets, 2026-12-07: 60 customers of whom one made a repeat purchase, the fit at s = 3e8
+    // with r = 6e3 refused "the Hessian ... is not positive definite"), as for the BG/NBD family.
+    if (far && !homog && homog.error().code == errc::not_identifiable && std::string_view(homog.error().field) == "r") {
+      if (auto c = corner(ll_best, false)) return std::move(*c);
+      return both_ridges;
     }
   }
   if (!f && where != fit_boundary::none) {
