@@ -619,6 +619,45 @@ TEST_CASE("homogeneous fits: restarts inside before the limit where nobody drops
   CHECK(froms[0][1] == 30.0);
 }
 
+TEST_CASE("homogeneous fits: the end of the fit is tested for the purchase-rate ridge", "[models][homogeneous]") {
+  // detail::homogeneous_purchase_ridge's decisions with stand-in objectives (-ln L): one that falls without end along
+  // r, alpha -> infinity (ln L rises toward the limit) and one with its maximum at r = 500. On the data where an audit
+  // found them (1 901 and 1 202 generated customers, too many to list here): the homogeneous Pareto/NBD converged at
+  // r = 3.1e3, 4e-5 nats below the limit, and stopped at r = 8.2e3 with "the Hessian ... is not positive definite".
+  using crm::detail::vec;
+  const auto rising = [](const vec<3>& th, vec<3>& g) { return g = {}, 10.0 + 1.0 / th[0]; };
+  const auto peaked = [](const vec<3>& th, vec<3>& g) { return g = {}, 10.0 + std::pow(std::log(th[0] / 500.0), 2.0); };
+  const auto converged_at = [](const auto& nll, const vec<3>& th) {
+    crm::detail::positive_fit<3> f;
+    vec<3> g{};
+    f.theta = th, f.log_likelihood = -nll(th, g);
+    return crm::result<crm::detail::positive_fit<3>>(f);
+  };
+  const crm::result<crm::detail::positive_fit<3>> not_pd =
+      crm::error_info{crm::errc::not_identifiable, "m", "parameters", "the Hessian of the log-likelihood is not positive definite at the optimum"};
+  const crm::result<crm::detail::positive_fit<3>> named = crm::error_info{crm::errc::not_identifiable, "m", "mu", "named"};
+  crm::convergence ok{}, stopped{}, interrupted{}, capped{};
+  ok.reason = crm::stop_reason::gradient_small, stopped.reason = crm::stop_reason::line_search_failed;
+  interrupted.reason = crm::stop_reason::interrupted, capped.reason = crm::stop_reason::max_iterations;
+  const vec<3> far = {3118.81, 87605.6, 4.22978}, near = {50.0, 1400.0, 4.2};
+  const auto ridge = [](const crm::error_info& e) {
+    return e && e.code == crm::errc::not_identifiable && std::string(e.field) == "r" &&
+           std::string(e.detail).find("rises toward r, alpha -> infinity with r/alpha fixed") != std::string::npos;
+  };
+  // a converged fit with r >= 100: named where the likelihood rises along the ridge, kept where it does not
+  CHECK(ridge(crm::detail::homogeneous_purchase_ridge(rising, converged_at(rising, far), far, ok, {}, "m")));
+  CHECK_FALSE(crm::detail::homogeneous_purchase_ridge(peaked, converged_at(peaked, far), far, ok, {}, "m"));
+  CHECK_FALSE(crm::detail::homogeneous_purchase_ridge(rising, converged_at(rising, near), near, ok, {}, "m"));  // r < 100
+  // a failed fit: the optimizer's own error at its last point is tested the same way
+  CHECK(ridge(crm::detail::homogeneous_purchase_ridge(rising, not_pd, far, stopped, {}, "m")));
+  CHECK_FALSE(crm::detail::homogeneous_purchase_ridge(peaked, not_pd, far, stopped, {}, "m"));
+  // ... but not a limit already named, a capped or interrupted run, or a penalised fit
+  CHECK_FALSE(crm::detail::homogeneous_purchase_ridge(rising, named, far, stopped, {}, "m"));
+  CHECK_FALSE(crm::detail::homogeneous_purchase_ridge(rising, not_pd, far, capped, {}, "m"));
+  CHECK_FALSE(crm::detail::homogeneous_purchase_ridge(rising, not_pd, far, interrupted, {}, "m"));
+  CHECK_FALSE(crm::detail::homogeneous_purchase_ridge(rising, converged_at(rising, far), far, ok, {.penalizer = 0.1}, "m"));
+}
+
 TEST_CASE("no try_ form throws on homogeneous, small or odd data", "[models][homogeneous][robustness]") {
   std::mt19937_64 g(2026);
   std::vector<std::vector<row>> sets;

@@ -329,4 +329,55 @@ TEST_CASE("models robustness: Pareto/NBD expectations beyond double are overflow
   CHECK(crm::pareto_nbd<double>{0.55, 10.58, 0.61, 11.67}.try_expected_purchases(39.0).has_value());
 }
 
+TEST_CASE("fits whose likelihood has a density in t_x refuse a repeat purchase at recency 0: the likelihood is unbounded",
+          "[models][robustness]") {
+  // x > 0 with t_x = 0 (a repeat purchase at the first one's time: probability 0 in continuous time, e.g. recency
+  // rounded to whole weeks). The row's term grows like r alpha^-x as r, alpha -> 0, so these likelihoods have no
+  // maximum; before 2026-12-07 the fits of these five customers ended "line search failed ..." (BG/NBD) and "the
+  // optimizer ran to r, alpha -> infinity ..." (the modified BG/NBD, Pareto/NBD), the wrong way.
+  using row = crm::rfm_row<double>;
+  const std::vector<row> rows = {{0, 0, 10}, {2, 5, 10}, {1, 0, 10}, {0, 0, 20}, {3, 12, 20}};
+  const auto refused = [](const auto& f) {
+    REQUIRE_FALSE(f);
+    CHECK(f.error().code == crm::errc::malformed);
+    CHECK(std::string(f.error().field) == "recency");
+    CHECK(std::string(f.error().detail).find("a repeat purchase at recency 0") != std::string::npos);
+  };
+  refused(crm::try_fit_bg_nbd<double>(rows));
+  refused(crm::try_fit_modified_bg_nbd<double>(rows));
+  refused(crm::try_fit_pareto_nbd<double>(rows));
+  refused(crm::try_fit_first_repeat_dropout_nbd<double>(rows));
+  refused(crm::try_fit_homogeneous_bg_nbd<double>(rows));
+  refused(crm::try_fit_homogeneous_modified_bg_nbd<double>(rows));
+  // ... and the likelihoods do grow without bound: at r = 1/ln(1/alpha)^2 with a = b = 1 (Pareto/NBD: s = 0.01,
+  // beta = alpha) past 50 nats at alpha = 1e-64 and rising
+  double bg = -1e300, mbg = -1e300, pnbd = -1e300;
+  for (const double alpha : {1e-16, 1e-32, 1e-64}) {
+    const double r = 1.0 / std::pow(std::log(1.0 / alpha), 2.0);
+    double lb = 0, lm = 0, lp = 0;
+    for (const row& c : rows) {
+      lb += crm::bg_nbd<double>{r, alpha, 1, 1}.log_likelihood(c);
+      lm += crm::modified_bg_nbd<double>{r, alpha, 1, 1}.log_likelihood(c);
+      lp += crm::pareto_nbd<double>{r, alpha, 0.01, alpha}.log_likelihood(c);
+    }
+    CAPTURE(alpha, lb, lm, lp);
+    CHECK(lb > bg);
+    CHECK(lm > mbg);
+    CHECK(lp > pnbd);
+    bg = lb, mbg = lm, pnbd = lp;
+  }
+  CHECK(bg > 50);
+  CHECK(mbg > 50);
+  CHECK(pnbd > 50);
+  // The NBD's and the zero-inflated NBD's likelihoods do not depend on t_x: they are not refused.
+  CHECK(crm::try_fit_nbd<double>(rows));
+  const auto zero_inflated = crm::try_fit_zero_inflated_nbd<double>(rows);
+  CHECK((zero_inflated || std::string(zero_inflated.error().field) != "recency"));
+  // With one death rate for all (the homogeneous Pareto/NBD) the row's term grows like min(r/alpha, mu), which a
+  // repeater with t_x > 0 bounds (e^(-mu t_x)): refused only when every repeater is at recency 0.
+  const auto homogeneous = crm::try_fit_homogeneous_pareto_nbd<double>(rows);
+  CHECK((homogeneous || std::string(homogeneous.error().field) != "recency"));
+  refused(crm::try_fit_homogeneous_pareto_nbd<double>(std::vector<row>{{0, 0, 10}, {1, 0, 10}, {0, 0, 20}, {2, 0, 30}}));
+}
+
 }  // namespace models_robustness_test

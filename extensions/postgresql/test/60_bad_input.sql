@@ -57,6 +57,13 @@ SELECT check_error($$SELECT crm_cohort_state(1, '1997-01-01'::date, 1, 'fortnigh
 SELECT check_error($$SELECT crm_cohort_state(1, '1999-01-01'::date, 1, 'month', '1997-01-01', 12)$$, '22023');
 SELECT check_error('SELECT crm_fit_bg_nbd(-1, 0, 1)', '22023');
 SELECT check_error('SELECT crm_fit_bg_nbd(1, 2, 1)', '22023');
+-- a repeat purchase at recency 0: the fits of models with a density in t_x have no maximum (docs/models.md, "Data")
+SELECT check_error($$SELECT crm_fit_bg_nbd(x, tx, t) FROM (VALUES (1, 0, 10), (2, 5, 10), (0, 0, 20)) v(x, tx, t)$$, '22023',
+                   'crm::fit_bg_nbd: recency is malformed (a repeat purchase at recency 0 (frequency > 0 with recency 0): the likelihood '
+                   'has no maximum with such a row (it grows without bound as alpha -> 0, the purchase rates spreading without limit); '
+                   'measure recency in a finer unit than the periods that count repeat purchases (crm::rfm_accumulator counts them in '
+                   'distinct periods after the first))');
+SELECT check_error($$SELECT crm_fit_pareto_nbd(x, tx, t) FROM (VALUES (1, 0, 10), (2, 5, 10), (0, 0, 20)) v(x, tx, t)$$, '22023');
 SELECT check_error($$SELECT crm_rfm(customer, day, amount, '1997-09-30', 7) FROM o WHERE day <= '1997-09-30'$$, '22023');
 -- A bad unit, period or other option of an aggregate names the SQL function and its argument, with
 -- the accepted values; it named the library's class and field (`crm_spend(..., 'fortnight')` gave

@@ -770,6 +770,8 @@ template <std::floating_point T, int Shift>
 template <std::floating_point T, int Shift, class Model>
 [[nodiscard]] result<fit_result<Model>> fit_zero_limit_model(std::span<const rfm_row<T>> rows, const fit_options& opt, const char* model) {
   if (auto e = validate(rows, model)) return e;
+  if constexpr (Shift == 0)  // (the zero-inflated NBD's likelihood does not depend on t_x)
+    if (auto e = check_no_repeat_at_zero(rows, model)) return e;
   if (auto e = check_fit_options(model, opt)) return e;
   if (opt.penalizer != 0.0) return error_info{errc::out_of_range, model, "fit_options.penalizer", "must be 0 (no penalised form)"};
   const grouped_rfm<T> d(rows);
@@ -797,6 +799,7 @@ template <std::floating_point T, int Shift, class Model>
 [[nodiscard]] result<fit_result<Model>> fit_bgnbd_family(std::span<const rfm_row<T>> rows, const fit_options& opt,
                                                          const char* model) {
   if (auto e = validate(rows, model)) return e;
+  if (auto e = check_no_repeat_at_zero(rows, model)) return e;
   if (auto e = check_fit_options(model, opt)) return e;
   const grouped_rfm<T> d(rows);
   if (!(d.repeaters() > T(0)))

@@ -68,6 +68,28 @@ template <std::floating_point T>
 }
 
 namespace detail {
+/// The check the fits of models whose likelihood has a density in t_x add to crm::validate (BG/NBD, the
+/// modified BG/NBD, Pareto/NBD, the first-repeat drop-out NBD, the homogeneous BG/NBD family): a row with
+/// repeat purchases at recency 0 (x > 0, t_x = 0, a repeat purchase at the first one's time, which continuous
+/// time gives probability 0) makes the likelihood unbounded: its term grows like r alpha^-x as r, alpha -> 0
+/// (with r ln(1/alpha) -> 0 the other rows' terms fall no faster than powers of r), so the fit has no maximum
+/// and used to end on a misleading limit or a failed line search. Error: errc::malformed, field "recency".
+/// `every_repeater` (the homogeneous Pareto/NBD, one death rate mu for all): only when every customer with repeat
+/// purchases has recency 0; such a term grows like min(r/alpha, mu), and a repeater with t_x > 0 bounds mu by
+/// e^(-mu t_x).
+template <std::floating_point T>
+[[nodiscard]] error_info check_no_repeat_at_zero(std::span<const rfm_row<T>> rows, const char* model, bool every_repeater = false) noexcept {
+  bool at_zero = false, after_zero = false;
+  for (const rfm_row<T>& c : rows)
+    if (c.frequency > T(0)) (c.recency == T(0) ? at_zero : after_zero) = true;
+  if (at_zero && !(every_repeater && after_zero))
+    return {errc::malformed, model, "recency",
+            "a repeat purchase at recency 0 (frequency > 0 with recency 0): the likelihood has no maximum with such a row (it grows "
+            "without bound as alpha -> 0, the purchase rates spreading without limit); measure recency in a finer unit than the "
+            "periods that count repeat purchases (crm::rfm_accumulator counts them in distinct periods after the first)"};
+  return {};
+}
+
 /// The checks every prediction of a customer-base model starts with: the model's parameters
 /// (model.check(name)), then the customer's row (crm::validate).
 template <class Model, std::floating_point T>

@@ -759,6 +759,7 @@ template <std::floating_point T, int Shift>
   std::vector<rfm_row<T>> v;
   T customers = 0;
   if (auto e = homogeneous_fit_rows<T>(rows, opt, model, v, customers)) return e;
+  if (auto e = check_no_repeat_at_zero(rows, model)) return e;
   const std::span<const rfm_row<T>> s(v);
   double best = std::numeric_limits<double>::infinity();  // the least -ln L the optimizer reached
   const auto nll = [s, &best](const vec<3>& th, vec<3>& g) {
@@ -831,6 +832,7 @@ template <std::floating_point T>
   std::vector<rfm_row<T>> v;
   T customers = 0;
   if (auto e = homogeneous_fit_rows<T>(rows, opt, model, v, customers)) return e;
+  if (auto e = check_no_repeat_at_zero(rows, model, true)) return e;
   const std::span<const rfm_row<T>> s(v);
   long long work = 0;
   const long long budget = std::max(homogeneous_pareto_fit_max_work, homogeneous_pareto_fit_work_per_row * static_cast<long long>(v.size()));

@@ -884,6 +884,7 @@ template <std::floating_point T>
                                                                       long long* work_out) {
   constexpr const char* model = "fit_pareto_nbd";
   if (auto e = validate(rows, model)) return e;
+  if (auto e = check_no_repeat_at_zero(rows, model)) return e;
   if (auto e = check_fit_options(model, opt)) return e;
   const grouped_rfm<T> d(rows);
   if (!(d.repeaters() > T(0))) return error_info{errc::not_identifiable, model, "frequency", "nobody made a repeat purchase"};
