@@ -335,7 +335,6 @@ TEST_CASE("fits whose likelihood has a density in t_x refuse a repeat purchase a
   // rounded to whole weeks). The row's term grows like r alpha^-x as r, alpha -> 0, so these likelihoods have no
   // maximum; before 2026-12-07 the fits of these five customers ended "line search failed ..." (BG/NBD) and "the
   // optimizer ran to r, alpha -> infinity ..." (the modified BG/NBD, Pareto/NBD), the wrong way.
-  using row = crm::rfm_row<double>;
   const std::vector<row> rows = {{0, 0, 10}, {2, 5, 10}, {1, 0, 10}, {0, 0, 20}, {3, 12, 20}};
   const auto refused = [](const auto& f) {
     REQUIRE_FALSE(f);
