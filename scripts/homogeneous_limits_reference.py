@@ -27,6 +27,8 @@
 # Data F, 31 customers of whom one made a repeat purchase: Pareto/NBD runs to s, beta -> infinity and r, alpha ->
 # infinity at once, its homogeneous model to r, alpha -> infinity; the supremum of that corner's likelihood (Poisson
 # purchases at rate lambda, exponential lifetimes at rate mu), by Nelder-Mead from twelve starts.
+# Data G, 21 customers on which the zero-inflated NBD (the modified BG/NBD's limit a, b -> 0) runs to r, alpha ->
+# infinity: the supremum of the zero-inflated Poisson, L = (1 - pi) lambda^x e^(-lambda T) + pi [x = 0], by Nelder-Mead.
 # Run: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/homogeneous_limits_reference.py
 import mpmath as mp
 import numpy as np
@@ -248,9 +250,29 @@ def corner_f():
           "ln L", repr(-best.fun))
 
 
+G = [(0, 0, T) for T in (47.2, 39.65, 41.9, 41.11, 35.38, 16.21, 21.37, 14.01, 17.08, 34.05)] + [
+    (1, 28.66, 43.84), (2, 19.04, 30.33), (1, 25.68, 35.73), (1, 18.82, 23.52), (1, 24.86, 26.21), (1, 11.67, 13.55), (1, 1.45, 15.32),
+    (1, 14.51, 36.3), (1, 30.2, 41.62), (1, 5.51, 28.88), (1, 18.07, 37.9)]
+
+
+def corner_g():
+    # the zero-inflated Poisson: a share pi never buys, the rest buy at one Poisson rate lambda
+    def ll(lam, pi):
+        return sum(np.log((1 - pi) * lam ** x * np.exp(-lam * t) + (pi if x == 0 else 0.0)) for x, tx, t in G)
+    best = None
+    for l0 in (0.01, 0.1):
+        for p0 in (0.01, 0.1, 0.5):
+            g = minimize(lambda v: -ll(np.exp(v[0]), 1 / (1 + np.exp(-v[1]))), [np.log(l0), np.log(p0 / (1 - p0))], method="Nelder-Mead",
+                         options=dict(xatol=1e-12, fatol=1e-14, maxiter=20000, maxfev=40000))
+            if best is None or g.fun < best.fun:
+                best = g
+    print("G: the zero-inflated Poisson: lambda", repr(np.exp(best.x[0])), "pi", repr(1 / (1 + np.exp(-best.x[1]))), "ln L", repr(-best.fun))
+
+
 poisson_a()
 limit_b()
 limit_c()
 limit_d()
 corner_e()
 corner_f()
+corner_g()

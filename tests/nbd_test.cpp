@@ -577,6 +577,39 @@ TEST_CASE("try_fit_zero_inflated_nbd: at pi = 0 the NBD with pi held, and bad in
   CHECK(crm::try_fit_zero_inflated_nbd(std::vector<row>{}).error().code == crm::errc::empty_input);
 }
 
+TEST_CASE("try_fit_zero_inflated_nbd: the purchase-rate ridge is named, not returned as an estimate", "[models][nbd]") {
+  // 21 customers (an audit of small generated data sets, 2026-12-07) on which the zero-inflated NBD's likelihood rises
+  // toward r, alpha -> infinity: the fit returned r = 1.5e6, alpha = 8.1e7, pi = 0 as an estimate (on 65 such customers
+  // "the Hessian ... is not positive definite"). Its end is now tested as the full fits' is (r >= 100 and the point 10
+  // times farther along the ridge at least as likely).
+  std::vector<row> rows;
+  for (const double t : {47.2, 39.65, 41.9, 41.11, 35.38, 16.21, 21.37, 14.01, 17.08, 34.05}) rows.push_back({0, 0, t});
+  for (const row& c : std::vector<row>{{1, 28.66, 43.84}, {2, 19.04, 30.33}, {1, 25.68, 35.73}, {1, 18.82, 23.52}, {1, 24.86, 26.21},
+                                       {1, 11.67, 13.55}, {1, 1.45, 15.32}, {1, 14.51, 36.3}, {1, 30.2, 41.62}, {1, 5.51, 28.88},
+                                       {1, 18.07, 37.9}})
+    rows.push_back(c);
+  const auto f = crm::try_fit_zero_inflated_nbd<double>(rows);
+  REQUIRE_FALSE(f);
+  CHECK(f.error().code == crm::errc::not_identifiable);
+  CHECK(std::string(f.error().field) == "r");
+  CHECK(std::string(f.error().detail).find("r, alpha -> infinity with r/alpha fixed") != std::string::npos);
+  // The supremum is the Poisson (pi -> 0): python3 scripts/homogeneous_limits_reference.py, data G, the zero-inflated
+  // Poisson (1 - pi) lambda^x e^(-lambda T) + pi [x = 0] is largest at lambda 0.018716077409041444, pi 1e-15,
+  // ln L -59.74046863163615 (Nelder-Mead). The model's likelihood at pi = 0 climbs toward it along the ridge.
+  const double lambda = 0.018716077409041444, sup = -59.74046863163615;
+  double previous = -1e300;
+  for (const double k : {1e2, 1e4, 1e6}) {
+    const crm::zero_inflated_nbd<double> m{k, k / lambda, 0.0};
+    double ll = 0;
+    for (const row& c : rows) ll += m.log_likelihood(c);
+    CAPTURE(k, ll);
+    CHECK(ll < sup + 1e-9);
+    CHECK(ll > previous);
+    previous = ll;
+  }
+  CHECK(previous > sup - 1e-5);
+}
+
 TEST_CASE("generate(zero_inflated_nbd): a share pi makes no purchase, the rest buy as the NBD", "[models][nbd]") {
   // 20 000 customers with ages 30 to 40: the share without purchases and the mean frequency within 4 standard
   // errors of the model's P(X(T) = 0) and E[X(T)] averaged over the ages drawn

@@ -719,8 +719,28 @@ template <std::floating_point T, int Shift>
     if (!std::isfinite(out.log_likelihood)) return error_info{errc::not_finite, model, "log-likelihood", "not finite where the search stopped"};
     return out;
   }
-  const result<positive_fit<2>> f = fit_positive<2>(profile, start, static_cast<double>(d.customers),
-                                                    opt.interrupt_only(), model, nullptr, last_report, {false, true});
+  vec<2> last_at{};
+  convergence report{};
+  const result<positive_fit<2>> f =
+      fit_positive<2>(profile, start, static_cast<double>(d.customers), opt.interrupt_only(), model,
+                      [&last_at](const vec<2>& th) {
+                        last_at = th;
+                        return error_info{};
+                      },
+                      &report, {false, true});
+  if (last_report != nullptr) *last_report = report;
+  // The purchase-rate ridge, r, alpha -> infinity with r/alpha fixed (the zero-inflated Poisson; pi = 0: the Poisson), tested
+  // at the end as the full fits test it (purchase_rate_ridge): a converged fit with r >= 100, or one that failed with the
+  // optimizer's own error there (an audit, 2026-12-07: the zero-inflated NBD of 65 customers stopped at r = 2.3e5 with
+  // "the Hessian ... is not positive definite").
+  if (report.reason != stop_reason::interrupted &&
+      (f || (std::string_view(f.error().field) == "parameters" && report.reason != stop_reason::max_iterations &&
+             report.reason != stop_reason::not_finite))) {
+    const vec<2> end = f ? f->theta : last_at;
+    const double here = -profile(end, g);
+    if (std::isfinite(here))
+      if (const error_info e = purchase_rate_ridge(profile, end, here, model)) return e;
+  }
   if (!f) return f.error();
   out.log_likelihood = -profile(f->theta, g);  // (sets pi_best at the optimum)
   out.r = f->theta[0], out.alpha = f->theta[1], out.pi = pi_best, out.report = f->report;
