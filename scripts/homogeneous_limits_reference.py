@@ -29,6 +29,7 @@
 # purchases at rate lambda, exponential lifetimes at rate mu), by Nelder-Mead from twelve starts.
 # Data G, 21 customers on which the zero-inflated NBD (the modified BG/NBD's limit a, b -> 0) runs to r, alpha ->
 # infinity: the supremum of the zero-inflated Poisson, L = (1 - pi) lambda^x e^(-lambda T) + pi [x = 0], by Nelder-Mead.
+# Data H, 13 customers on which Pareto/NBD's limit s, beta -> 0 (the same zero-inflated NBD) runs there: the same.
 # Run: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/homogeneous_limits_reference.py
 import mpmath as mp
 import numpy as np
@@ -255,10 +256,14 @@ G = [(0, 0, T) for T in (47.2, 39.65, 41.9, 41.11, 35.38, 16.21, 21.37, 14.01, 1
     (1, 14.51, 36.3), (1, 30.2, 41.62), (1, 5.51, 28.88), (1, 18.07, 37.9)]
 
 
-def corner_g():
+H = [(0, 0, 43.2064), (5, 44.2817, 48.1487), (1, 9.6557, 28.5197), (0, 0, 13.8701), (2, 11.0857, 25.4526), (0, 0, 13.0142),
+     (3, 30.5222, 31.5008), (2, 29.5216, 33.6629), (0, 0, 15.6152), (0, 0, 45.192), (0, 0, 46.4598), (0, 0, 44.1323), (0, 0, 19.2724)]
+
+
+def zero_inflated_poisson(name, data):
     # the zero-inflated Poisson: a share pi never buys, the rest buy at one Poisson rate lambda
     def ll(lam, pi):
-        return sum(np.log((1 - pi) * lam ** x * np.exp(-lam * t) + (pi if x == 0 else 0.0)) for x, tx, t in G)
+        return sum(np.log((1 - pi) * lam ** x * np.exp(-lam * t) + (pi if x == 0 else 0.0)) for x, tx, t in data)
     best = None
     for l0 in (0.01, 0.1):
         for p0 in (0.01, 0.1, 0.5):
@@ -266,7 +271,8 @@ def corner_g():
                          options=dict(xatol=1e-12, fatol=1e-14, maxiter=20000, maxfev=40000))
             if best is None or g.fun < best.fun:
                 best = g
-    print("G: the zero-inflated Poisson: lambda", repr(np.exp(best.x[0])), "pi", repr(1 / (1 + np.exp(-best.x[1]))), "ln L", repr(-best.fun))
+    print(name + ": the zero-inflated Poisson: lambda", repr(np.exp(best.x[0])), "pi", repr(1 / (1 + np.exp(-best.x[1]))), "ln L",
+          repr(-best.fun))
 
 
 poisson_a()
@@ -275,4 +281,5 @@ limit_c()
 limit_d()
 corner_e()
 corner_f()
-corner_g()
+zero_inflated_poisson("G", G)
+zero_inflated_poisson("H", H)

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "ridge_helpers.hpp"
 
 // The file's own namespace: CMake may compile several test files as one translation unit
 // (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
@@ -461,21 +462,8 @@ TEST_CASE("Pareto/NBD where nearly nobody repeats: the corner of one purchase ra
   // lambda^x [lambda e^(-(lambda+mu) T) + mu e^(-(lambda+mu) t_x)] / (lambda+mu) is largest at lambda 0.0047068944050417515,
   // mu 0.13847747066171692, ln L -7.216309567524991 (Nelder-Mead); the full model at r = s = k, alpha = k/lambda, beta = k/mu.
   const double lambda = 0.0047068944050417515, mu = 0.13847747066171692, sup = -7.216309567524991;
-  double previous_h = -1e300, previous_full = -1e300;
-  for (const double k : {1e2, 1e4, 1e6}) {
-    const crm::homogeneous_pareto_nbd<double> hm{k, k / lambda, mu};
-    const crm::pareto_nbd<double> m{k, k / lambda, k, k / mu};
-    double llh = 0, ll = 0;
-    for (const row& c : rows) llh += hm.log_likelihood(c), ll += m.log_likelihood(c);
-    CAPTURE(k, llh, ll);
-    CHECK(llh < sup);
-    CHECK(ll < sup);
-    CHECK(llh > previous_h);
-    CHECK(ll > previous_full);
-    previous_h = llh, previous_full = ll;
-  }
-  CHECK(previous_h > sup - 1e-5);
-  CHECK(previous_full > sup - 1e-4);
+  crm_test::check_climbs_toward([&](double k) { return crm::homogeneous_pareto_nbd<double>{k, k / lambda, mu}; }, rows, sup, 1e-5);
+  crm_test::check_climbs_toward([&](double k) { return crm::pareto_nbd<double>{k, k / lambda, k, k / mu}; }, rows, sup, 1e-4);
 }
 
 TEST_CASE("homogeneous fits name the limit where nobody drops out, and its corner with the Poisson", "[models][homogeneous]") {

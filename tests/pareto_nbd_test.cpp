@@ -14,6 +14,7 @@
 
 #include "catch.hpp"
 #include "data_path.hpp"
+#include "ridge_helpers.hpp"
 
 // The file's own namespace: CMake may compile several test files as one translation unit
 // (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
@@ -1214,6 +1215,27 @@ std::vector<row> zero_inflated_customers(double r, double alpha, double pi, int 
   return out;
 }
 }  // namespace
+
+TEST_CASE("fit_pareto_nbd: the corner s, beta -> 0 with r, alpha -> infinity (a zero-inflated Poisson) is named", "[models][pareto_nbd]") {
+  // 13 customers (an audit of small generated data sets, 2026-12-07): the limit s, beta -> 0 (the zero-inflated NBD) is
+  // more likely than where the fit stops, and its own supremum is far along r, alpha -> infinity; the fit named
+  // s_and_beta_to_zero with the limit's point at r = 7.3e6, alpha = 1.1e8 as the nested estimate.
+  const std::vector<row> rows = {{0, 0, 43.2064},       {5, 44.2817, 48.1487}, {1, 9.6557, 28.5197}, {0, 0, 13.8701}, {2, 11.0857, 25.4526},
+                                 {0, 0, 13.0142},       {3, 30.5222, 31.5008}, {2, 29.5216, 33.6629}, {0, 0, 15.6152}, {0, 0, 45.192},
+                                 {0, 0, 46.4598},       {0, 0, 44.1323},       {0, 0, 19.2724}};
+  for (const crm::fit_options& o : {crm::fit_options{}, crm::fit_options{.on_boundary = crm::boundary_policy::report}}) {
+    const auto f = crm::try_fit_pareto_nbd<double>(rows, o);
+    REQUIRE_FALSE(f);
+    CHECK(f.error().code == crm::errc::not_identifiable);
+    CHECK(std::string(f.error().field) == "s");
+    CHECK(std::string(f.error().detail).find("s, beta -> 0 with s ln(1/beta) fixed and r, alpha -> infinity") != std::string::npos);
+  }
+  // The limit's likelihood climbs toward the zero-inflated Poisson's supremum: python3 scripts/homogeneous_limits_reference.py,
+  // data H, (1 - pi) lambda^x e^(-lambda T) + pi [x = 0] is largest at lambda 0.0689950631852568, pi 0.5313206494012388,
+  // ln L -53.91897837774207 (Nelder-Mead).
+  const double lambda = 0.0689950631852568, pi = 0.5313206494012388, sup = -53.91897837774207;
+  crm_test::check_climbs_toward([&](double k) { return crm::zero_inflated_nbd<double>{k, k / lambda, pi}; }, rows, sup, 1e-5);
+}
 
 TEST_CASE("fit_pareto_nbd: the corner s, beta -> 0 (a share dies at once: a zero-inflated NBD), against SciPy", "[models][pareto_nbd]") {
   // scripts/bg_nbd_zero_limit_reference.py (pareto_main): the same rows (their sums), the supremum of the limit

@@ -591,6 +591,9 @@ struct bgnbd_zero_limit {
   double r = 0, alpha = 0, pi = 0, log_likelihood = 0;
   convergence report;
   parameter_covariance covariance{};
+  /// converged with r >= 100 where the point 10 times farther along r, alpha -> infinity is at least as likely: the
+  /// limit's supremum is on that ridge too (the zero-inflated Poisson), and the point only a step on the way
+  bool on_purchase_ridge = false;
 };
 template <std::floating_point T, int Shift>
 [[nodiscard]] result<bgnbd_zero_limit> fit_bgnbd_zero_limit(const grouped_rfm<T>& d, const fit_options& opt, const vec<2>& start,
@@ -736,17 +739,22 @@ template <std::floating_point T, int Shift>
   // audit, 2026-12-07: the zero-inflated NBD of 65 customers stopped at r = 2.3e5 with "the Hessian ... is not positive
   // definite", of 21 returned r = 1.5e6, pi = 0). The full fits' corners keep the face such a point is on (s, beta -> 0
   // for Pareto/NBD: named from it, that face is 0.4 to 1.6 nats more likely than the NBD limit on three generated sets).
-  if (name_purchase_ridge && report.reason != stop_reason::interrupted &&
+  // Otherwise a converged point there is marked (bgnbd_zero_limit::on_purchase_ridge) for the corners to name.
+  bool on_ridge = false;
+  if (report.reason != stop_reason::interrupted &&
       (f || (std::string_view(f.error().field) == "parameters" && report.reason != stop_reason::max_iterations &&
              report.reason != stop_reason::not_finite))) {
     const vec<2> end = f ? f->theta : last_at;
     const double here = -profile(end, g);
     if (std::isfinite(here))
-      if (const error_info e = purchase_rate_ridge(profile, end, here, model)) return e;
+      if (const error_info e = purchase_rate_ridge(profile, end, here, model)) {
+        if (name_purchase_ridge) return e;
+        on_ridge = f.has_value();
+      }
   }
   if (!f) return f.error();
   out.log_likelihood = -profile(f->theta, g);  // (sets pi_best at the optimum)
-  out.r = f->theta[0], out.alpha = f->theta[1], out.pi = pi_best, out.report = f->report;
+  out.r = f->theta[0], out.alpha = f->theta[1], out.pi = pi_best, out.report = f->report, out.on_purchase_ridge = on_ridge;
   if (!std::isfinite(out.log_likelihood)) return error_info{errc::not_finite, model, "log-likelihood", "not finite at the optimum"};
   // the covariance: the Hessian in (r, alpha, pi) by central differences of the analytic gradient (for 0 < pi < 1),
   // in (r, alpha) with pi held at 0 (the NBD face) or 1 (the b -> 0 face)
@@ -943,6 +951,12 @@ template <std::floating_point T, int Shift, class Model>
     if (keep) have_zero = true, zero = *z, zero_at = bgnbd_zero_limit_point(zero);
   }
   const double zero_gain = limit_gain(zero.log_likelihood);
+  // The limit at zero named from a point far along its own purchase-rate ridge with 0 < pi < 1: the corner of both
+  // (2026-12-07; at pi = 0 or 1 the face is a -> 0 or b -> 0, and the purchase-rate ridge is named below from that point)
+  const bool zero_on_ridge = zero.on_purchase_ridge && zero.pi > 0.0 && zero.pi < 1.0;
+  const error_info zero_ridge_corner{errc::not_identifiable, model, "a",
+                                     "the likelihood rises toward a, b -> 0 (every drop-out probability 0 or 1) and r, alpha -> infinity "
+                                     "with r/alpha fixed (one purchase rate for all customers), a corner the fit does not name: no estimate"};
   // A point below the limit's supremum is not the maximum; one may still lie inside, near that face (the
   // modified BG/NBD on seeds 10, 13 and 18: an interior maximum 0.18 to 1.1 nats above the limit, with a
   // = 0.004-0.009, b = 0.07-0.26): the optimizer starts again from the limit, a = pi s and b = (1 - pi) s
@@ -980,6 +994,7 @@ template <std::floating_point T, int Shift, class Model>
       if (inward_interrupted) return f2.error();
       if (f2) f = std::move(f2), last = f->report, where = fit_boundary::none;
       else f = boundary(zero_at), last = zero.report, zero_named = true;  // sets where and at
+      if (zero_named && zero_on_ridge) return zero_ridge_corner;
     }
   }
   const auto make = [](const vec<4>& v) {
@@ -1003,8 +1018,10 @@ template <std::floating_point T, int Shift, class Model>
   // BG/NBD's customers without repeat purchases already depend on both (m = x + 1).
   if constexpr (Shift == 0)
     if (!f && where == fit_boundary::none && have_zero && std::string_view(f.error().field) == "parameters" &&
-        at_most_one_repeat<T>(rows))
+        at_most_one_repeat<T>(rows)) {
+      if (zero_on_ridge) return zero_ridge_corner;
       f = boundary(zero_at), last = zero.report, zero_named = true;  // sets where and at
+    }
   if (!f && where != fit_boundary::none && opt.on_boundary == boundary_policy::report) {
     vec<4> g{};
     fit_result<Model> out = boundary_fit_result<Model, T>(at, zero_named ? zero.log_likelihood : -nll(at, g), rows,
@@ -1016,6 +1033,7 @@ template <std::floating_point T, int Shift, class Model>
     result<positive_fit<4>> f2 = inward();
     if (inward_interrupted) return f2.error();
     if (f2) return to_fit_result<Model>(*f2, make);
+    if (zero_on_ridge) return zero_ridge_corner;
     const error_info e = boundary(zero_at);  // sets where and at
     if (opt.on_boundary == boundary_policy::error) return e;
     return with_limit(boundary_fit_result<Model, T>(at, zero.log_likelihood, rows, static_cast<double>(d.customers), zero.report, where, make));

@@ -1022,6 +1022,14 @@ template <std::floating_point T>
     }
     if (work_out != nullptr) *work_out += steps;
     if (best_inward) return std::optional(result<fit_result<pareto_nbd<T>>>(to_fit_result<pareto_nbd<T>>(*best_inward, make)));
+    // the limit's own supremum far along r, alpha -> infinity: the corner of both (2026-12-07; before, the report
+    // carried the limit's point at r of 1e6 to 1e7 as the nested estimate)
+    if (z->on_purchase_ridge)
+      return std::optional(result<fit_result<pareto_nbd<T>>>(error_info{
+          errc::not_identifiable, model, "s",
+          "the likelihood rises toward s, beta -> 0 with s ln(1/beta) fixed and r, alpha -> infinity with r/alpha fixed (a share of "
+          "the customers dies at once, the rest never and buy at one purchase rate: a zero-inflated Poisson), a corner the fit does "
+          "not name: no estimate"}));
     if (opt.on_boundary == boundary_policy::error)
       return std::optional(result<fit_result<pareto_nbd<T>>>(error_info{
           errc::not_identifiable, model, "s",
