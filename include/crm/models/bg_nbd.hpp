@@ -737,9 +737,9 @@ template <std::floating_point T, int Shift>
   // at the end as the full fits test it (purchase_rate_ridge) when the limit is fitted as a model of its own
   // (`name_purchase_ridge`): a converged fit with r >= 100, or one that failed with the optimizer's own error there (an
   // audit, 2026-12-07: the zero-inflated NBD of 65 customers stopped at r = 2.3e5 with "the Hessian ... is not positive
-  // definite", of 21 returned r = 1.5e6, pi = 0). The full fits' corners keep the face such a point is on (s, beta -> 0
-  // for Pareto/NBD: named from it, that face is 0.4 to 1.6 nats more likely than the NBD limit on three generated sets).
-  // Otherwise a converged point there is marked (bgnbd_zero_limit::on_purchase_ridge) for the corners to name.
+  // definite", of 21 returned r = 1.5e6, pi = 0). For the full fits' corners a converged point there is marked instead
+  // (bgnbd_zero_limit::on_purchase_ridge) and they name the corner of both: refused here, the limit dropped out of their
+  // comparisons, and Pareto/NBD named the NBD limit, 0.4 to 1.6 nats less likely, on three generated sets.
   bool on_ridge = false;
   if (report.reason != stop_reason::interrupted &&
       (f || (std::string_view(f.error().field) == "parameters" && report.reason != stop_reason::max_iterations &&
