@@ -451,13 +451,8 @@ TEST_CASE("Pareto/NBD where nearly nobody repeats: the corner of one purchase ra
   CHECK(h.error().code == crm::errc::not_identifiable);
   CHECK(std::string(h.error().field) == "r");
   CHECK(work < crm::detail::homogeneous_pareto_fit_max_work / 10);
-  for (const crm::fit_options& o : {crm::fit_options{}, crm::fit_options{.on_boundary = crm::boundary_policy::report}}) {
-    const auto full = crm::try_fit_pareto_nbd<double>(rows, o);
-    REQUIRE_FALSE(full);
-    CHECK(full.error().code == crm::errc::not_identifiable);
-    CHECK(std::string(full.error().field) == "s");
-    CHECK(std::string(full.error().detail).find("s, beta -> infinity with s/beta fixed and r, alpha -> infinity") != std::string::npos);
-  }
+  crm_test::check_named_under_both_policies([&](const crm::fit_options& o) { return crm::try_fit_pareto_nbd<double>(rows, o); }, "s",
+                                             "s, beta -> infinity with s/beta fixed and r, alpha -> infinity");
   // Both likelihoods climb toward the corner's supremum: python3 scripts/homogeneous_limits_reference.py, data F,
   // lambda^x [lambda e^(-(lambda+mu) T) + mu e^(-(lambda+mu) t_x)] / (lambda+mu) is largest at lambda 0.0047068944050417515,
   // mu 0.13847747066171692, ln L -7.216309567524991 (Nelder-Mead); the full model at r = s = k, alpha = k/lambda, beta = k/mu.

@@ -3,6 +3,10 @@
 
 #include "catch.hpp"
 
+#include <crm/core/error.hpp>
+#include <crm/models/fit.hpp>
+
+#include <string>
 #include <vector>
 
 namespace crm_test {
@@ -22,6 +26,19 @@ void check_climbs_toward(ModelAt&& model_at, const std::vector<Row>& rows, doubl
     previous = ll;
   }
   CHECK(previous > sup - reach);
+}
+
+/// fit(options) fails with errc::not_identifiable on `field`, its detail containing `phrase`, under both boundary
+/// policies (a limit the fit names without an estimate).
+template <class Fit>
+void check_named_under_both_policies(Fit&& fit, const std::string& field, const std::string& phrase) {
+  for (const crm::fit_options& o : {crm::fit_options{}, crm::fit_options{.on_boundary = crm::boundary_policy::report}}) {
+    const auto f = fit(o);
+    REQUIRE_FALSE(f);
+    CHECK(f.error().code == crm::errc::not_identifiable);
+    CHECK(std::string(f.error().field) == field);
+    CHECK(std::string(f.error().detail).find(phrase) != std::string::npos);
+  }
 }
 
 }  // namespace crm_test
