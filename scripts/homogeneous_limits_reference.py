@@ -30,6 +30,7 @@
 # Data G, 21 customers on which the zero-inflated NBD (the modified BG/NBD's limit a, b -> 0) runs to r, alpha ->
 # infinity: the supremum of the zero-inflated Poisson, L = (1 - pi) lambda^x e^(-lambda T) + pi [x = 0], by Nelder-Mead.
 # Data H, 13 customers on which Pareto/NBD's limit s, beta -> 0 (the same zero-inflated NBD) runs there: the same.
+# Data I, 7 customers on which the homogeneous fits converged at p (mu) -> 0: as data B.
 # Run: PY=$(bash scripts/scipy-env.sh) && "$PY" scripts/homogeneous_limits_reference.py
 import mpmath as mp
 import numpy as np
@@ -127,25 +128,25 @@ def pareto_ll(r, alpha, mu, rows):
     return total
 
 
-def limit_b():
+def limit_at_zero(name, data, nbd_start):
     opt = dict(xatol=1e-12, fatol=1e-14, maxiter=20000, maxfev=40000)
-    f = minimize(lambda u: -nbd_ll(np.exp(u[0]), np.exp(u[1]), B), [0.0, 0.0], method="Nelder-Mead", options=opt)
+    f = minimize(lambda u: -nbd_ll(np.exp(u[0]), np.exp(u[1]), data), nbd_start, method="Nelder-Mead", options=opt)
     r, alpha = np.exp(f.x)
-    print("B: NBD fit r", repr(r), "alpha", repr(alpha), "ln L", repr(-f.fun))
+    print(name + ": NBD fit r", repr(r), "alpha", repr(alpha), "ln L", repr(-f.fun))
     for shift in (0, 1):
-        g = minimize(lambda v: -bg_ll(np.exp(v[0]), np.exp(v[1]), v[2], B, shift), [np.log(r), np.log(alpha), 0.1], method="L-BFGS-B",
+        g = minimize(lambda v: -bg_ll(np.exp(v[0]), np.exp(v[1]), v[2], data, shift), [np.log(r), np.log(alpha), 0.1], method="L-BFGS-B",
                      bounds=[(-10, 10), (-10, 10), (0.0, 0.999)])
-        print("B: homogeneous shift", shift, "bounded maximum at p", g.x[2], "ln L", repr(-g.fun))
-    g = minimize(lambda v: -pareto_ll(np.exp(v[0]), np.exp(v[1]), v[2], B), [np.log(r), np.log(alpha), 0.05], method="L-BFGS-B",
+        print(name + ": homogeneous shift", shift, "bounded maximum at p", g.x[2], "ln L", repr(-g.fun))
+    g = minimize(lambda v: -pareto_ll(np.exp(v[0]), np.exp(v[1]), v[2], data), [np.log(r), np.log(alpha), 0.05], method="L-BFGS-B",
                  bounds=[(-10, 10), (-10, 10), (0.0, 10.0)])
-    print("B: homogeneous Pareto bounded maximum at mu", g.x[2], "ln L", repr(-g.fun))
+    print(name + ": homogeneous Pareto bounded maximum at mu", g.x[2], "ln L", repr(-g.fun))
     rm, am = mp.mpf(r), mp.mpf(alpha)
-    rows = mpf_rows(B)
+    rows = mpf_rows(data)
     def nbd(x, t):
         return (am + t) ** (-(rm + x))
     for shift in (0, 1):
-        print("B: drop-out score at the NBD fit, shift", shift, mp.nstr(dropout_score(rows, shift, nbd), 17))
-    print("B: death score at the NBD fit", mp.nstr(death_score(rows, nbd), 17))
+        print(name + ": drop-out score at the NBD fit, shift", shift, mp.nstr(dropout_score(rows, shift, nbd), 17))
+    print(name + ": death score at the NBD fit", mp.nstr(death_score(rows, nbd), 17))
 
 
 C = [(0, 0, 21), (0, 0, 21), (1, 10.35, 28), (0, 0, 19), (0, 0, 34), (0, 0, 20), (0, 0, 15), (1, 26.33, 45), (0, 0, 29), (0, 0, 42),
@@ -258,6 +259,10 @@ G = [(0, 0, T) for T in (47.2, 39.65, 41.9, 41.11, 35.38, 16.21, 21.37, 14.01, 1
 
 H = [(0, 0, 43.2064), (5, 44.2817, 48.1487), (1, 9.6557, 28.5197), (0, 0, 13.8701), (2, 11.0857, 25.4526), (0, 0, 13.0142),
      (3, 30.5222, 31.5008), (2, 29.5216, 33.6629), (0, 0, 15.6152), (0, 0, 45.192), (0, 0, 46.4598), (0, 0, 44.1323), (0, 0, 19.2724)]
+# Data I, 7 customers of whom one made repeat purchases: the homogeneous fits used to converge at p (mu) of 1e-11 to
+# 4e-10 and return it as an estimate; their likelihoods, maximised with the drop-out parameter bounded below by 0, end
+# there with the NBD's ln L, and the scores at the NBD's maximum are negative (as for data B).
+I = [(0, 0, 35.94), (3, 38.18, 49.24), (0, 0, 44.65), (0, 0, 40.44), (0, 0, 36.47), (0, 0, 18.33), (0, 0, 18.40)]
 
 
 def zero_inflated_poisson(name, data):
@@ -276,10 +281,11 @@ def zero_inflated_poisson(name, data):
 
 
 poisson_a()
-limit_b()
+limit_at_zero("B", B, [0.0, 0.0])
 limit_c()
 limit_d()
 corner_e()
 corner_f()
 zero_inflated_poisson("G", G)
 zero_inflated_poisson("H", H)
+limit_at_zero("I", I, [0.0, 2.0])

@@ -461,17 +461,31 @@ TEST_CASE("Pareto/NBD where nearly nobody repeats: the corner of one purchase ra
   crm_test::check_climbs_toward([&](double k) { return crm::pareto_nbd<double>{k, k / lambda, k, k / mu}; }, rows, sup, 1e-4);
 }
 
+namespace {
+/// A limit named: errc::not_identifiable on `field`, a detail that contains `text`.
+void check_named_limit(const crm::error_info& e, std::string_view field, std::string_view text) {
+  CAPTURE(e.field, e.detail);
+  CHECK(e.code == crm::errc::not_identifiable);
+  CHECK(std::string(e.field) == std::string(field));
+  CHECK(std::string_view(e.detail).find(text) != std::string_view::npos);
+}
+/// The drop-out scores (BG/NBD, modified BG/NBD) and the death score (Pareto/NBD) at the NBD's (r, alpha) against
+/// mpmath's one-sided derivatives at 0 (`want`, in that order).
+void check_scores_at_nbd(std::span<const row> rows, double r, double alpha, const std::array<double, 3>& want) {
+  crm::detail::no_dropout_limit<double> at;
+  at.found = true, at.r = r, at.alpha = alpha;
+  CHECK(crm::detail::dropout_score<double, 0>(rows, at) == Approx(want[0]).epsilon(1e-9));
+  CHECK(crm::detail::dropout_score<double, 1>(rows, at) == Approx(want[1]).epsilon(1e-9));
+  CHECK(crm::detail::death_score<double>(rows, at) == Approx(want[2]).epsilon(1e-9));
+}
+}  // namespace
+
 TEST_CASE("homogeneous fits name the limit where nobody drops out, and its corner with the Poisson", "[models][homogeneous]") {
   // Reference: python3 scripts/homogeneous_limits_reference.py (SciPy 1.10, mpmath 1.3.0), data B and A.
   // Before 2026-12-07 these fits ended with the optimizer's error ("the Hessian of the log-likelihood is not
   // positive definite at the optimum", "line search failed ..."), or for Pareto/NBD on A "the optimizer ran to r,
   // alpha -> infinity ... a limit the fit does not name".
-  const auto has = [](const crm::error_info& e, std::string_view field, std::string_view text) {
-    CAPTURE(e.field, e.detail);
-    CHECK(e.code == crm::errc::not_identifiable);
-    CHECK(std::string(e.field) == std::string(field));
-    CHECK(std::string_view(e.detail).find(text) != std::string_view::npos);
-  };
+  const auto has = check_named_limit;
   // Data B: the NBD's maximum is interior (SciPy Nelder-Mead: r 93.97834550593126, alpha 203.24546226685678,
   // ln L -105.4593174226705); SciPy's L-BFGS-B over (r, alpha, p in [0, 0.999]) and (r, alpha, mu in [0, 10])
   // ends at p = 0 (mu = 0) with that ln L (-105.45931742269318, -105.45931742269164, -105.45931742268988).
@@ -488,12 +502,7 @@ TEST_CASE("homogeneous fits name the limit where nobody drops out, and its corne
   has(crm::try_fit_homogeneous_pareto_nbd(b).error(), "mu", "maximised at mu -> 0: nobody dies");
   // The drop-out scores at SciPy's NBD maximum against mpmath's one-sided derivatives of the likelihoods at p = 0
   // (mu = 0): -36.030093017410544 (BG/NBD), -41.030093017410544 (modified), -88.07983191838136 (Pareto/NBD).
-  const std::span<const row> sb(b);
-  crm::detail::no_dropout_limit<double> at_b;
-  at_b.found = true, at_b.r = 93.97834550593126, at_b.alpha = 203.24546226685678;
-  CHECK(crm::detail::dropout_score<double, 0>(sb, at_b) == Approx(-36.030093017410544).epsilon(1e-9));
-  CHECK(crm::detail::dropout_score<double, 1>(sb, at_b) == Approx(-41.030093017410544).epsilon(1e-9));
-  CHECK(crm::detail::death_score<double>(sb, at_b) == Approx(-88.07983191838136).epsilon(1e-9));
+  check_scores_at_nbd(b, 93.97834550593126, 203.24546226685678, {-36.030093017410544, -41.030093017410544, -88.07983191838136});
 
   // Data A: one Poisson rate, nobody dropping out: the NBD names the Poisson (tests/nbd_test.cpp), and so do the
   // homogeneous models, at their corner. mpmath: the scores at the Poisson limit (lambda = 366/130)
@@ -521,6 +530,59 @@ TEST_CASE("homogeneous fits name the limit where nobody drops out, and its corne
   // a penalized fit is not diagnosed (its objective is not the likelihood)
   const auto pen = crm::try_fit_homogeneous_bg_nbd(b, {.penalizer = 0.01});
   CHECK((pen || std::string_view(pen.error().detail).find("nobody drops out") == std::string_view::npos));
+}
+
+TEST_CASE("homogeneous fits converged at p -> 0 name the limit where nobody drops out, and so do the full fits along it", "[models][homogeneous]") {
+  // Found by an audit of small generated data sets (2026-12-07): a homogeneous fit that converged there returned p (mu)
+  // of 1e-13 to 2e-6 as an estimate (on 21 of 250 sets for the homogeneous BG/NBD, 17 for the Pareto/NBD), with a
+  // standard error far larger than the estimate. Reference: python3 scripts/homogeneous_limits_reference.py (SciPy 1.10,
+  // mpmath 1.3.0), data I: the NBD's maximum r 0.14352637678686728, alpha 14.653488869722452, ln L
+  // -14.708789835639932 (Nelder-Mead); L-BFGS-B over (r, alpha, p in [0, 0.999]) and (r, alpha, mu in [0, 10]) ends at
+  // p = 0 (mu = 0) with ln L -14.70878983564199, -14.708789856456999, -14.70878987067556; the drop-out scores at the
+  // NBD's maximum -1.1824362381695821 (BG/NBD), -1.1124772499710552 (modified), -20.005768209187479 (Pareto/NBD).
+  // Before, the three fits converged at p = 3.5e-11, p = 3.7e-10 and mu = 6.8e-12.
+  const std::vector<row> i = {{0, 0, 35.94}, {3, 38.18, 49.24}, {0, 0, 44.65}, {0, 0, 40.44}, {0, 0, 36.47}, {0, 0, 18.33}, {0, 0, 18.40}};
+  const auto nbd = crm::try_fit_nbd(i);
+  REQUIRE(nbd);
+  CHECK(nbd->log_likelihood == Approx(-14.708789835639932).epsilon(1e-11));
+  CHECK(nbd->params.r == Approx(0.14352637678686728).epsilon(1e-5));
+  CHECK(nbd->params.alpha == Approx(14.653488869722452).epsilon(1e-5));
+  const auto named = [](const auto& f, std::string_view field, std::string_view text) {
+    REQUIRE_FALSE(f);
+    check_named_limit(f.error(), field, text);
+  };
+  named(crm::try_fit_homogeneous_bg_nbd(i), "p", "maximised at p -> 0: nobody drops out (the NBD nested there");
+  named(crm::try_fit_homogeneous_modified_bg_nbd(i), "p", "maximised at p -> 0: nobody drops out (the NBD nested there");
+  named(crm::try_fit_homogeneous_pareto_nbd(i), "mu", "maximised at mu -> 0: nobody dies (the NBD nested there");
+  check_scores_at_nbd(i, 0.14352637678686728, 14.653488869722452, {-1.1824362381695821, -1.1124772499710552, -20.005768209187479});
+  // a penalized fit is not diagnosed (its objective is not the likelihood)
+  CHECK(crm::try_fit_homogeneous_bg_nbd(i, {.penalizer = 0.01}).has_value());
+
+  // The full BG/NBD on 129 customers of the audit (regenerated from its exact parameters and seed): its fit stopped at a =
+  // 0.0057, b = 406 (a/(a+b) = 1.4e-5), 7e-7 nats below the NBD, and named the homogeneous ridge a, b -> infinity with the
+  // homogeneous model's p = 1.3e-5 as the nested estimate; the homogeneous model's own supremum is the NBD, and so the
+  // fit names a -> 0 with the NBD nested.
+  const crm::generate_options<double> o{.customers = 129, .first_age = 10, .last_age = 52, .seed = 535980496025747737ULL};
+  const std::vector<row> g =
+      crm::generate(crm::bg_nbd<double>{0.15073925818549394, 74.942768018327087, 13.988794041121634, 4.7533071655674721}, o);
+  REQUIRE(g.size() == 129);
+  // (the audit's data: its first customer, and 6 repeat purchases in all)
+  CHECK(g[0].frequency == 0.0);
+  CHECK(g[0].age == Approx(50.248038585439332).epsilon(1e-15));
+  double purchases = 0;
+  for (const row& c : g) purchases += c.frequency;
+  CHECK(purchases == 6.0);
+  named(crm::try_fit_homogeneous_bg_nbd(g), "p", "maximised at p -> 0: nobody drops out (the NBD nested there");
+  named(crm::try_fit_bg_nbd(g), "a", "the likelihood is maximised on the boundary a -> 0: no drop-out visible in the data (the NBD limit)");
+  const auto nbd_g = crm::try_fit_nbd(g);
+  REQUIRE(nbd_g);
+  const auto rep = crm::try_fit_bg_nbd(g, {.on_boundary = crm::boundary_policy::report});
+  REQUIRE(rep);
+  CHECK(rep->boundary.where == crm::fit_boundary::a_to_zero);
+  CHECK(rep->boundary.nested_fitted);
+  CHECK(rep->boundary.nested_log_likelihood == Approx(nbd_g->log_likelihood).epsilon(1e-12));
+  CHECK(rep->log_likelihood <= nbd_g->log_likelihood + 1e-9 * std::abs(nbd_g->log_likelihood));
+  CHECK(rep->params.a / (rep->params.a + rep->params.b) < 1e-3);
 }
 
 TEST_CASE("homogeneous and NBD fits on customers of one Poisson rate who never drop out: an estimate or a named limit", "[models][homogeneous][robustness]") {

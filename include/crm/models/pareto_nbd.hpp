@@ -946,14 +946,15 @@ template <std::floating_point T>
   for (const T a : d.ages) max_age = std::max(max_age, static_cast<double>(a));
   fit_boundary where = fit_boundary::none;
   vec<4> at{};
-  const auto boundary = [max_age, &where, &at](const vec<4>& th) -> error_info {
+  const error_info beta_limit{errc::not_identifiable, model, "beta",
+                              "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD limit)"};
+  const auto boundary = [max_age, &where, &at, &beta_limit](const vec<4>& th) -> error_info {
     constexpr double tiny = 1e-5;
     at = th;
     // The mean death rate first: s and beta often go together (s -> 0 as beta -> infinity).
     if (th[2] / th[3] * std::max(max_age, 1e-300) < 1e-3) {
       where = fit_boundary::beta_to_infinity;
-      return {errc::not_identifiable, model, "beta",
-              "the likelihood is maximised on the boundary beta -> infinity: no death visible in the data (the NBD limit)"};
+      return beta_limit;
     }
     if (th[2] < tiny) {
       where = fit_boundary::s_to_zero;
@@ -1087,6 +1088,19 @@ template <std::floating_point T>
           best_at, ll_best, rows, static_cast<double>(d.customers), last, fit_boundary::homogeneous_death_rate, make);
       report_nested_homogeneous(out.boundary, homog, ll_best);
       return out;
+    }
+    // The homogeneous model's own supremum at mu -> 0, the NBD (fit_homogeneous_pareto names it, field "mu"): along the
+    // ridge the likelihood rises toward s/beta -> 0, the full model's NBD limit, named when the NBD is at least as likely
+    // as the best point (as for the BG/NBD family; before 2026-12-07 the homogeneous fit returned mu of 1e-12 to 1e-8 as
+    // an estimate there, and the ridge was named with it as the nested model).
+    if (!homog && !stopped_by_user && homog.error().code == errc::not_identifiable && std::string_view(homog.error().field) == "mu") {
+      const auto nested = try_fit_nbd<T>(rows);
+      if (nested && nested->log_likelihood >= ll_best - 1e-9 * std::max(1.0, std::abs(ll_best))) {
+        if (auto c = corner(nested->log_likelihood, false)) return std::move(*c);
+        if (opt.on_boundary == boundary_policy::error) return beta_limit;
+        return boundary_fit_result<pareto_nbd<T>, T>(best_at, ll_best, rows, static_cast<double>(d.customers), last,
+                                                     fit_boundary::beta_to_infinity, make);
+      }
     }
     // The corner of both ridges: far along the first, the homogeneous model runs along the second (found by an audit
     // of small generated data sets, 2026-12-07: 60 customers of whom one made a repeat purchase, the fit at s = 3e8
