@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, then builds and runs the whole suite with both
+# The README's test command: installs what is missing, then builds and checks the whole suite with both
 # compilers users build it with: the clang preset (clang 14 + libstdc++, AddressSanitizer + UBSan,
-# warnings as errors) and the dev preset (g++ 12, warnings as errors, plus the packaging checks:
-# header self-containment, include orders, must-not-compile, consumers). Ends with ctest's summary
-# line. CRM_TEST_PRESETS="dev" runs one preset only; "asan" is g++ under the sanitizers.
+# warnings as errors) builds and runs every test; the dev preset (g++ 12, warnings as errors) checks
+# that they compile, runs what clang leaves out and the packaging checks (header self-containment,
+# include orders, must-not-compile, consumers, the README's first command). Ends with ctest's summary
+# line. CRM_TEST_PRESETS="dev" runs one preset only (and builds and runs every test with g++);
+# "asan" is g++ under the sanitizers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Each phase is stamped with the seconds since the start, so a slow CI run shows where its time went.
