@@ -22,37 +22,32 @@ status=0
 # first preset's build (its own build is one large translation unit, which left a core idle for
 # about 100 s when it ran alone); its log is printed whole after that build, so that the log still
 # ends with ctest's summary. CRM_TEST_POSTGRESQL=0 skips it.
-pg_log=""
-pg_pid=""
+# Jobs beside a build: bg_start KEY LABEL COMMAND... runs COMMAND in the background with its output in a
+# file; bg_finish KEY waits for it, stamps its end and prints its log (a failure fails the run).
+declare -A bg_pid=() bg_log=() bg_label=()
+bg_start() {
+  local key=$1 label=$2
+  shift 2
+  stamp "$label: started in the background"
+  bg_label[$key]=$label
+  bg_log[$key]=$(mktemp)
+  "$@" > "${bg_log[$key]}" 2>&1 &
+  bg_pid[$key]=$!
+}
+bg_finish() {
+  local key=$1 rc=0
+  [ -n "${bg_pid[$key]:-}" ] || return 0
+  wait "${bg_pid[$key]}" || rc=$?
+  stamp "${bg_label[$key]}: finished (exit status $rc); its log:"
+  cat "${bg_log[$key]}"
+  rm -f "${bg_log[$key]}"
+  bg_pid[$key]=""
+  [ "$rc" = 0 ] || status=1
+}
 if [ "${CRM_TEST_POSTGRESQL:-1}" != 0 ]; then
-  stamp "PostgreSQL extension: started in the background"
-  pg_log=$(mktemp)
-  bash scripts/test-postgresql.sh > "$pg_log" 2>&1 &
-  pg_pid=$!
+  bg_start pg "PostgreSQL extension" bash scripts/test-postgresql.sh
 fi
-pg_finish() {
-  [ -n "$pg_pid" ] || return 0
-  local rc=0
-  wait "$pg_pid" || rc=$?
-  stamp "PostgreSQL extension: finished (exit status $rc); its log:"
-  cat "$pg_log"
-  rm -f "$pg_log"
-  pg_pid=""
-  [ "$rc" = 0 ] || status=1
-}
 first_command="^report: the README's first command"
-first_pid=""
-first_log=""
-first_finish() {
-  [ -n "$first_pid" ] || return 0
-  local rc=0
-  wait "$first_pid" || rc=$?
-  stamp "the README's first command: finished (exit status $rc); its ctest log:"
-  cat "$first_log"
-  rm -f "$first_log"
-  first_pid=""
-  [ "$rc" = 0 ] || status=1
-}
 # Ninja when it is installed (scripts/install-deps.sh installs ninja-build): it keeps both cores busy
 # to the end of the build, where make left the longest compiles (the grouped test files'
 # translation units, CRM_METRICS_TEST_UNITY) running alone at the end (docs/testing.md: the clang
@@ -78,21 +73,17 @@ for p in $presets; do
   # release build in a clone, about 220 s of CPU) starts beside this build, as PostgreSQL does beside the
   # clang preset's: run after it, with the few other dev tests beside it, its serial steps left a core
   # idle (docs/testing.md). Its log is printed after the build; the ctest after it runs the rest.
-  first_pid=""
   exclude=()
   if [ "$p" = dev ] && ctest --preset "$p" -N -R "$first_command" 2>/dev/null | grep -q "Total Tests: 1$"; then
-    stamp "preset $p: the README's first command started in the background"
-    first_log=$(mktemp)
-    ctest --preset "$p" -R "$first_command" > "$first_log" 2>&1 &
-    first_pid=$!
+    bg_start first "preset $p: the README's first command" ctest --preset "$p" -R "$first_command"
     exclude=(-E "$first_command")
   fi
-  cmake --build --preset "$p" -j "$jobs" || { pg_finish; first_finish; exit 1; }
-  stamp "preset $p: built"  # (apart from the background jobs' ends, which pg_finish and first_finish stamp)
-  pg_finish
-  first_finish
+  cmake --build --preset "$p" -j "$jobs" || { bg_finish pg; bg_finish first; exit 1; }
+  stamp "preset $p: built"  # (apart from the background jobs' ends, which bg_finish stamps after waiting)
+  bg_finish pg
+  bg_finish first
   stamp "preset $p: ctest"
   ctest --preset "$p" -j "$jobs" "${exclude[@]}" || status=1
 done
-pg_finish
+bg_finish pg
 exit $status

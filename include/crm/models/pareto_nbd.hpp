@@ -1095,7 +1095,7 @@ template <std::floating_point T>
     // an estimate there, and the ridge was named with it as the nested model).
     if (!homog && !stopped_by_user && homog.error().code == errc::not_identifiable && std::string_view(homog.error().field) == "mu") {
       const auto nested = try_fit_nbd<T>(rows);
-      if (nested && nested->log_likelihood >= ll_best - 1e-9 * std::max(1.0, std::abs(ll_best))) {
+      if (nested && limit_as_likely(ll_best, nested->log_likelihood)) {
         if (auto c = corner(nested->log_likelihood, false)) return std::move(*c);
         if (opt.on_boundary == boundary_policy::error) return beta_limit;
         return boundary_fit_result<pareto_nbd<T>, T>(best_at, ll_best, rows, static_cast<double>(d.customers), last,
