@@ -86,7 +86,10 @@ inline std::string group_digits(const std::string& digits) {
 /// 1234567 -> "1 234 567"; every int64 value, INT64_MIN included (its magnitude taken unsigned).
 inline std::string count_text(std::int64_t v) {
   const std::uint64_t magnitude = v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-  return (v < 0 ? "-" : "") + group_digits(std::to_string(magnitude));
+  // fmt, not `"-" + std::string`: g++ 12 at -O2 and above warns (-Wrestrict) on that operator+ in
+  // the user's first build (a false positive of libstdc++ 12's inlined copy; the README's first
+  // command's test requires a build without warnings)
+  return fmt::format("{}{}", v < 0 ? "-" : "", group_digits(std::to_string(magnitude)));
 }
 
 /// The text of a number that rounds to zero without its sign ("-0.0" -> "0.0", "+0.0%" -> "0.0%"), as
@@ -119,8 +122,8 @@ inline std::string percent(double fraction) { return fmt::format("{:.1}", crm::r
 /// "+12.5%", "-3.0%"; "0.0%" for a value that rounds to zero.
 inline std::string signed_percent(double fraction) {
   std::string s = percent(fraction);
-  return s.front() != '-' && s.find_first_of("123456789") != std::string::npos ? "+" + s : s;
+  return s.front() != '-' && s.find_first_of("123456789") != std::string::npos ? fmt::format("+{}", s) : s;
 }
-inline std::string interval_text(const interval& i) { return "[" + percent(i.lower) + ", " + percent(i.upper) + "]"; }
+inline std::string interval_text(const interval& i) { return fmt::format("[{}, {}]", percent(i.lower), percent(i.upper)); }
 
 }  // namespace crm_report
