@@ -63,6 +63,20 @@ TEST_CASE("csat_accumulator and spend_accumulator: tallies, sums, bad records", 
   CHECK(crm::message(r.first_error()) == "crm::csat_accumulator: score is out of range (must lie on the survey's scale) (record 1)");
   CHECK(ten.tally().satisfied == 2);
   CHECK(crm::csat_accumulator::try_create({.lowest = 5, .highest = 1, .satisfied_from = 3}).error().field == std::string("scale"));
+  // a scale at either end of int: the tally's loop ran past INT_MAX (signed overflow, then a read far
+  // outside the counts) before 2026-12-07
+  constexpr int top = std::numeric_limits<int>::max(), bottom = std::numeric_limits<int>::min();
+  crm::csat_accumulator high({.lowest = top - 4, .highest = top, .satisfied_from = top - 1});
+  for (const int s : {top - 4, top - 1, top, top, top - 2}) high.add(crm::survey_answer{1, t0, s});
+  CHECK(high.tally().satisfied == 3);
+  CHECK(high.tally().respondents == 5);
+  const auto high_back = crm::csat_accumulator::try_deserialize(high.serialize());
+  REQUIRE(high_back);
+  CHECK(high_back->tally().satisfied == 3);
+  crm::csat_accumulator low({.lowest = bottom, .highest = bottom + 4, .satisfied_from = bottom + 3});
+  for (const int s : {bottom, bottom + 3, bottom + 4, bottom + 1}) low.add(crm::survey_answer{1, t0, s});
+  CHECK(low.tally().satisfied == 2);
+  CHECK(low.tally().respondents == 4);
   crm::nps_accumulator nps;
   CHECK(nps.try_add(crm::survey_answer{1, t0, 11}).code == crm::errc::out_of_range);
   CHECK(crm::try_nps(nps.tally()).error().code == crm::errc::zero_denominator);  // empty input

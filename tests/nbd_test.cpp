@@ -82,6 +82,32 @@ TEMPLATE_TEST_CASE("nbd: predictions match SciPy", "[models][nbd]", double, long
   CHECK_THROWS_AS(m.expected_purchases(T(INFINITY)), crm::metric_error);
 }
 
+#if defined(__GLIBC__) && defined(__USE_MISC)
+// glibc's std::lgamma stores the sign of Gamma(x) in the global signgam on every call, and the batch
+// calls run the models' functions on several threads: a data race on that int (found by clang-tidy's
+// concurrency-mt-unsafe, 2026-12-07). The models' log-gamma (detail::log_gamma: lgamma_r) keeps the
+// sign to itself; before, each call below set signgam to 1.
+TEMPLATE_TEST_CASE("the NBD and Pareto/NBD functions, their fits and batch forms leave glibc's signgam alone", "[models][nbd]",
+                   double, long double) {
+  using T = TestType;
+  signgam = 12345;
+  const crm::nbd<T> m{T(0.55), T(10.58)};
+  CHECK(double(m.log_likelihood({2, T(30.43), T(38.86)})) == Approx(-8.80908860881894).epsilon(1e-12));  // as above
+  CHECK(double(m.probability_of_purchases(5, T(39))) == Approx(0.037681833357603965).epsilon(1e-11));
+  const crm::pareto_nbd<T> pn{T(0.55), T(10.58), T(0.61), T(11.67)};  // CDNOW (Fader, Hardie & Lee 2005)
+  CHECK(std::isfinite(double(pn.log_likelihood({2, T(30.43), T(38.86)}))));
+  CHECK(std::isfinite(double(pn.probability_of_purchases(3, T(39)))));
+  CHECK(signgam == 12345);
+  if constexpr (std::is_same_v<T, double>) {
+    const auto rows = crm::generate(crm::pareto_nbd<double>{0.55, 10.58, 0.61, 11.67}, {.customers = 200, .seed = 5});
+    CHECK(crm::try_fit_nbd(rows));
+    const crm::batch_options two{.threads = 2};
+    CHECK(crm::try_batch_conditional_expected_purchases(pn, rows, 39.0, two));
+    CHECK(signgam == 12345);
+  }
+}
+#endif
+
 TEST_CASE("boundary_likelihood_ratio: the 0.5 chi2_0 + 0.5 chi2_1 mixture (Self & Liang 1987)", "[models][nbd]") {
   // 0.5 * scipy.stats.chi2.sf(c, 1) (scripts/nbd_boundary_reference.py)
   CHECK(crm::boundary_likelihood_ratio(-10.0, -10.25).p_value == Approx(0.23975006109347669).epsilon(1e-12));

@@ -100,8 +100,11 @@ class answer_tally : public accumulator_base<Derived, survey_answer, double> {
     total_ = 0;
   }
   [[nodiscard]] count_t sum(int from, int to) const noexcept {
+    // in long long: a scale may end at INT_MAX, where an int `s <= highest_; ++s` never ended (it
+    // overflowed and read outside counts_; found by clang-tidy's review, 2026-12-07)
+    const long long lo = std::max<long long>(from, lowest_), hi = std::min<long long>(to, highest_);
     count_t n = 0;
-    for (int s = std::max(from, lowest_); s <= std::min(to, highest_); ++s) n += counts_[static_cast<std::size_t>(s - lowest_)];
+    for (long long s = lo; s <= hi; ++s) n += counts_[static_cast<std::size_t>(s - lowest_)];
     return n;
   }
 

@@ -68,7 +68,7 @@ struct nbd {
     constexpr const char* m = "nbd.log_likelihood";
     if (auto e = check_row(c, m)) return e;
     if (r >= T(100)) return detail::nbd_log_likelihood_large_r(r, alpha, c.frequency, c.age);  // (its comment)
-    return std::lgamma(r + c.frequency) - std::lgamma(r) + r * std::log(alpha) - (r + c.frequency) * std::log(alpha + c.age);
+    return detail::log_gamma(r + c.frequency) - detail::log_gamma(r) + r * std::log(alpha) - (r + c.frequency) * std::log(alpha + c.age);
   }
   [[nodiscard]] T log_likelihood(const rfm_row<T>& c) const { return try_log_likelihood(c).value(); }
 
@@ -114,7 +114,7 @@ struct nbd {
     if (auto e = check_horizon(t, m)) return e;
     if (t == T(0)) return n_count == 0 ? T(1) : T(0);
     const T n = to_number<T>(n_count);
-    return std::exp(std::lgamma(r + n) - std::lgamma(r) - std::lgamma(n + T(1)) + r * (std::log(alpha) - std::log(alpha + t)) +
+    return std::exp(detail::log_gamma(r + n) - detail::log_gamma(r) - detail::log_gamma(n + T(1)) + r * (std::log(alpha) - std::log(alpha + t)) +
                     n * (std::log(t) - std::log(alpha + t)));
   }
   [[nodiscard]] T probability_of_purchases(count_t n, T t) const { return try_probability_of_purchases(n, t).value(); }
@@ -323,10 +323,10 @@ template <std::floating_point T>
       galpha += c.weight * ((r * c.age - x * alpha) / (alpha * (alpha + c.age)));
     }
   } else {
-    const T lg_r = std::lgamma(r), dg_r = digamma(r), log_alpha = std::log(alpha);
+    const T lg_r = detail::log_gamma(r), dg_r = digamma(r), log_alpha = std::log(alpha);
     for (const rfm_row<T>& c : rows) {
       const T x = c.frequency, la = std::log(alpha + c.age);
-      ll += c.weight * (std::lgamma(r + x) - lg_r + r * log_alpha - (r + x) * la);
+      ll += c.weight * (detail::log_gamma(r + x) - lg_r + r * log_alpha - (r + x) * la);
       gr += c.weight * (digamma(r + x) - dg_r + log_alpha - la);
       galpha += c.weight * (r / alpha - (r + x) / (alpha + c.age));
     }

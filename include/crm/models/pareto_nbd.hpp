@@ -492,7 +492,7 @@ struct pareto_nbd {
     const detail::pareto_death_term<T> dt = detail::pareto_log_death_term<T>(r, alpha, s, beta, x, c.recency, c.age);
     if (!dt.ok) return error_info{errc::not_converged, m, "parameters", "the death term did not reach 1e-9 within its work bound"};
     const T alive = detail::pareto_log_alive_part(r, alpha, s, beta, x, c.age);
-    const T g = std::lgamma(r + x) - std::lgamma(r);
+    const T g = detail::log_gamma(r + x) - detail::log_gamma(r);
     if (dt.log_odds == -std::numeric_limits<T>::infinity()) return g + alive;
     // series: alive + log(1 + odds); integral: its own death part (accurate where it dominates)
     if (!dt.quadrature) return g + alive + detail::softplus(dt.log_odds);
@@ -582,14 +582,14 @@ struct pareto_nbd {
     T scale = h1.log_value, braces = 1, braces_abs = 1, rounding = hyp_size(h1, r + s, z1, T(0));
     const T log_ratio = -std::log1p(t / d);  // log(d/(d+t))
     // log((a)_j) = lgamma(a+j) - lgamma(a), by Stirling's series from a = 100 (detail::log_rising_large)
-    const auto log_rising = [](T a, T j) { return a < T(100) ? std::lgamma(a + j) - std::lgamma(a) : detail::log_rising_large(a, j); };
+    const auto log_rising = [](T a, T j) { return a < T(100) ? detail::log_gamma(a + j) - detail::log_gamma(a) : detail::log_rising_large(a, j); };
     const T z2 = diff / (d + t);
     for (count_t j = 0; closed && j <= n_count; ++j) {
       const T jj = to_number<T>(j);
       const detail::hyp2f1_value<T> h2 = detail::log_hyp2f1<T>(r + s + jj, bb, cc, z2, false, std::max(budget, 1LL));
       budget -= h2.terms;
       closed = h2.converged && budget > 0;
-      const T rise = log_rising(r + s, jj), fact = std::lgamma(jj + T(1)), lr = (r + s) * log_ratio;
+      const T rise = log_rising(r + s, jj), fact = detail::log_gamma(jj + T(1)), lr = (r + s) * log_ratio;
       const T lt = j > 0 ? -jj * std::log1p(d / t) : T(0);
       const T log_term = (rise - fact) + (lr + lt) + h2.log_value;
       if (log_term > scale) {
@@ -810,13 +810,13 @@ template <std::floating_point T>
   const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]), s = static_cast<T>(th[2]), beta = static_cast<T>(th[3]);
   T ll = 0, g[4] = {0, 0, 0, 0};
   bool ok = true;
-  const T lg_r = std::lgamma(r), dg_r = digamma(r), ls = std::log(s);
+  const T lg_r = detail::log_gamma(r), dg_r = digamma(r), ls = std::log(s);
   const bool alpha_ge = alpha >= beta;
   const T dd = alpha_ge ? alpha : beta, diff = alpha_ge ? alpha - beta : beta - alpha;
   pareto_group_series<T> poly;
   long long work = 0;
   for (const auto& grp : d.groups) {
-    const T lgr_x = std::lgamma(r + grp.x) - lg_r, dgr_x = digamma(r + grp.x) - dg_r;
+    const T lgr_x = detail::log_gamma(r + grp.x) - lg_r, dgr_x = digamma(r + grp.x) - dg_r;
     const T la = std::log(r + s + grp.x), lc = ls - la, lc_mag = std::abs(ls) + std::abs(la);
     // rows are sorted by recency within the group: the first has the largest z
     poly.build(r + s + grp.x, alpha_ge ? s + T(1) : r + grp.x, diff / (dd + d.recency[grp.begin]));

@@ -522,7 +522,9 @@ template <std::size_t N, class NLL, class Boundary = std::nullptr_t>
       }
       if (step == analytic_newton_steps || opt.interrupted() || !(top > 0.0) || !std::isfinite(top)) return false;
       std::optional<mat<N>> inv;
-      for (double mu = 1e-12 * top; !inv && mu <= 1e2 * top; mu *= 10.0) {
+      // mu finite too: where 1e2 * top overflows (top above 1.8e306) mu <= inf held for ever once mu
+      // was inf, and the loop never ended (found by clang-tidy's cert-flp30-c, 2026-12-07)
+      for (double mu = 1e-12 * top; !inv && mu <= 1e2 * top && std::isfinite(mu); mu *= 10.0) {
         mat<N> t = hs;
         for (std::size_t i = 0; i < N; ++i) t[i][i] += mu;
         inv = invert_spd<N>(t);

@@ -76,9 +76,21 @@ template <class T>
   return sum;
 }
 
+/// ln|Gamma(x)|, as std::lgamma computes it but without its store of the sign into the global
+/// `signgam` (C99/POSIX): glibc's lgamma writes it on every call, so the threads of a batch call
+/// (crm/models/batch.hpp) wrote one int at once, a data race (found by clang-tidy's
+/// concurrency-mt-unsafe, 2026-12-07). On glibc the reentrant lgamma_r family, the same computation
+/// with the sign kept in a local; elsewhere std::lgamma.
 template <std::floating_point T>
 [[nodiscard]] inline T log_gamma(T x) noexcept {
+#if defined(__GLIBC__) && defined(__USE_MISC)
+  int sign = 0;
+  if constexpr (std::is_same_v<T, float>) return ::lgammaf_r(x, &sign);
+  else if constexpr (std::is_same_v<T, double>) return ::lgamma_r(x, &sign);
+  else return ::lgammal_r(x, &sign);
+#else
   return std::lgamma(x);
+#endif
 }
 /// digamma through the quiet policy: a pole or overflow comes back as a value (inf/NaN) that the
 /// caller's finiteness checks turn into a named error; it never throws.
@@ -89,7 +101,7 @@ template <std::floating_point T>
 /// log of the beta function B(a, b).
 template <std::floating_point T>
 [[nodiscard]] inline T log_beta(T a, T b) noexcept {
-  return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
+  return log_gamma(a) + log_gamma(b) - log_gamma(a + b);
 }
 /// lgamma(z + n) - lgamma(z) for z >= 100, n >= 0 (the log of the rising factorial (z)_n), without
 /// subtracting two lgammas of the size of z ln z: by Stirling's series (Abramowitz & Stegun 6.1.41)
