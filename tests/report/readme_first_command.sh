@@ -10,8 +10,7 @@
 #   - the HTML page and the JSON the command announces were written, and the JSON's customer count
 #     is the one on the screen;
 #   - its build printed no compiler or CMake warning (the release preset has no -Werror: g++ 12's
-#     -Wrestrict false positives on `"-" + std::string` in crm-report's formatting were on the user's
-#     screen until 2026-12-07).
+#     -Wrestrict false positives, GCC bug 105329, were on the user's screen until 2026-12-07).
 # Prints CRM-SKIP: (ctest shows Skipped) when SOURCE_DIR is not a git work tree (e.g. a tarball).
 set -euo pipefail
 src=$1
