@@ -86,9 +86,6 @@ inline std::string group_digits(const std::string& digits) {
 /// 1234567 -> "1 234 567"; every int64 value, INT64_MIN included (its magnitude taken unsigned).
 inline std::string count_text(std::int64_t v) {
   const std::uint64_t magnitude = v < 0 ? std::uint64_t{0} - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
-  // fmt, not `"-" + std::string`: g++ 12 at -O2 and above warns (-Wrestrict) on that operator+ in
-  // the user's first build (a false positive of libstdc++ 12's inlined copy; the README's first
-  // command's test requires a build without warnings)
   return fmt::format("{}{}", v < 0 ? "-" : "", group_digits(std::to_string(magnitude)));
 }
 
