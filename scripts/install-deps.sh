@@ -7,10 +7,11 @@
 #   clang 14 with its sanitizer runtime (clang-14, libclang-rt-14-dev: the clang preset),
 #   SLEEF (libsleef-dev: the tests of the optional SLEEF path of the batch predictions; the library
 #   itself never needs it), LLVM's linker (lld: links the project's own programs four times faster,
-#   CRM_METRICS_USE_LLD in CMakeLists.txt; optional).
+#   CRM_METRICS_USE_LLD in CMakeLists.txt; optional), LLVM's libc++ (libc++-14-dev, libc++abi-14-dev:
+#   the libc++ check of tests/libcxx).
 set -euo pipefail
 pkgs=(g++ clang-14 libclang-rt-14-dev cmake make ninja-build libfmt-dev libboost1.81-dev catch2 libbenchmark-dev pkg-config
-      libcli11-dev nlohmann-json3-dev libsleef-dev lld)
+      libcli11-dev nlohmann-json3-dev libsleef-dev lld libc++-14-dev libc++abi-14-dev)
 if [ -n "${CI:-}" ]; then pkgs+=(chromium); fi  # CI opens crm-report's HTML page in it (tests/report)
 pkgs+=("$@")  # extra packages a benchmark script needs (scripts/bench-*.sh), same install path
 missing=()

@@ -3,10 +3,14 @@
 // wrong-kind and wrong-type buffers refused with a clear error and never read out of bounds
 // (run under ASan+UBSan); corrupted payloads behind a valid checksum refused or read safely.
 #include <crm/aggregate.hpp>
+#include <crm/detail/charconv.hpp>
 #include <crm/multiprecision.hpp>
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -392,3 +396,67 @@ TEMPLATE_TEST_CASE("serialize: the frame's kind, number type, digits and reserve
 }
 
 }  // namespace aggregate_serialize_test
+
+// A long double is stored as std::to_chars's hexadecimal text and read back with std::from_chars
+// (exact). Where the standard library has no such conversions for long double (libc++: none to read,
+// and its std::to_chars rounds a long double to double), the library writes the same text through
+// snprintf's %La in the "C" locale and reads it with strtold_l (crm/detail/charconv.hpp). Expected
+// texts: libstdc++ 12's std::to_chars(first, last, v, chars_format::hex) and glibc's %La, printed by a
+// throwaway g++ 12 program on 2026-12-07 (x86-64, 64-bit significand); elsewhere the round trip.
+TEST_CASE("serialize: a long double's text is the same with and without the standard library's conversions",
+          "[aggregate][serialize]") {
+  const auto text = [](long double v) {
+    char buf[64];
+    const std::to_chars_result r = crm::detail::long_double_to_hex(buf, buf + sizeof buf, v);
+    REQUIRE(r.ec == std::errc{});
+    return std::string(buf, r.ptr);
+  };
+  const auto read = [](const std::string& s) {
+    long double v = -7.0L;
+    const std::from_chars_result r = crm::detail::long_double_from_hex(s.data(), s.data() + s.size(), v);
+    REQUIRE(r.ec == std::errc{});
+    REQUIRE(r.ptr == s.data() + s.size());
+    return v;
+  };
+  if constexpr (std::numeric_limits<long double>::digits == 64 && std::numeric_limits<long double>::max_exponent == 16384) {
+    CHECK(text(1.0L) == "8p-3");
+    CHECK(text(0.1L) == "c.ccccccccccccccdp-7");
+    CHECK(text(-3.5L) == "-ep-2");
+    CHECK(text(0.0L) == "0p+0");
+    CHECK(text(-0.0L) == "-0p+0");
+    CHECK(text(1.0L / 3) == "a.aaaaaaaaaaaaaabp-5");
+    CHECK(text(1e-4940L) == "0.000000663278e62p-16385");  // subnormal
+    CHECK(text(1e4000L) == "d.1ba8323fe558c61p+13284");
+  }
+  // the round trip, exact, over pseudo-random values of every exponent (subnormals included)
+  std::uint64_t x = 0x2545F4914F6CDD1DULL;
+  auto next = [&x] { return x ^= x << 13, x ^= x >> 7, x ^= x << 17; };
+  constexpr int lo = std::numeric_limits<long double>::min_exponent - std::numeric_limits<long double>::digits,
+                hi = std::numeric_limits<long double>::max_exponent - 1;
+  for (int i = 0; i < 20000; ++i) {
+    const long double m = static_cast<long double>(next()) / 18446744073709551616.0L;  // [0, 1), 64 random bits
+    long double v = std::ldexp(m, lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1)));
+    if (next() % 2) v = -v;
+    CAPTURE(text(v));
+    CHECK(read(text(v)) == v);
+#if CRM_METRICS_FLOAT_CHARCONV && CRM_METRICS_DETAIL_C_LOCALE_CHARCONV
+    // the conversions of the other standard libraries, compared here with libstdc++'s
+    char buf[64];
+    const std::to_chars_result c = crm::detail::c_locale_to_hex(buf, buf + sizeof buf, v);
+    REQUIRE(c.ec == std::errc{});
+    CHECK(std::string(buf, c.ptr) == text(v));
+    long double back = -7.0L;
+    const std::string s = text(v);
+    const std::from_chars_result f = crm::detail::c_locale_from_hex(s.data(), s.data() + s.size(), back);
+    CHECK(f.ec == std::errc{});
+    CHECK(f.ptr == s.data() + s.size());
+    CHECK(back == v);
+#endif
+  }
+  CHECK(std::isinf(read("inf")));
+  CHECK(std::isnan(read("nan")));
+  long double v = -7.0L;
+  const std::string junk = "p+3";
+  CHECK(crm::detail::long_double_from_hex(junk.data(), junk.data() + junk.size(), v).ec == std::errc::invalid_argument);
+  CHECK(v == -7.0L);
+}

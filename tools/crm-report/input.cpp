@@ -4,6 +4,7 @@
 #include "report.hpp"
 
 #include <crm/aggregate/csv.hpp>
+#include <crm/detail/charconv.hpp>
 
 #include <algorithm>
 #include <array>
@@ -406,8 +407,12 @@ crm::csv_records<crm::order<double>> read_orders_with_progress(const std::string
 template <class V>
 std::string parse_number(const std::string& text, V& out) {
   if (text.empty()) return "is empty";
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  if (ec != std::errc{} || end != text.data() + text.size())
+  std::from_chars_result r;
+  if constexpr (std::is_floating_point_v<V>)
+    r = crm::detail::floating_from_chars(text.data(), text.data() + text.size(), out);  // libc++ has no floating from_chars
+  else
+    r = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (r.ec != std::errc{} || r.ptr != text.data() + text.size())
     return std::is_integral_v<V> ? "is not a whole number" : "is not a number";
   if (out < V(0)) return "is negative";
   if constexpr (std::is_floating_point_v<V>)

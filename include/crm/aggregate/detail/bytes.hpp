@@ -19,6 +19,7 @@
 #include <crm/core/error.hpp>
 #include <crm/core/interrupt.hpp>
 #include <crm/core/number.hpp>
+#include <crm/detail/charconv.hpp>
 
 #include <bit>
 #include <charconv>
@@ -120,7 +121,7 @@ class byte_writer {
       put(std::bit_cast<std::uint64_t>(v));
     } else if constexpr (std::is_same_v<T, long double>) {
       char buf[64];
-      const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::hex);
+      const auto r = detail::long_double_to_hex(buf, buf + sizeof buf, v);  // std::to_chars's hex text
       put_text(buf, static_cast<std::size_t>(r.ptr - buf));
     } else {
       static_assert(requires { v.str(std::streamsize(0), std::ios_base::scientific); },
@@ -182,7 +183,7 @@ class byte_reader {
       pos_ += n;
       if constexpr (std::is_same_v<T, long double>) {
         long double v = 0;
-        const auto r = std::from_chars(s, s + n, v, std::chars_format::hex);
+        const auto r = detail::long_double_from_hex(s, s + n, v);
         if (r.ec != std::errc() || r.ptr != s + n) fail(errc::malformed, field, "is not a number");
         return v;
       } else {

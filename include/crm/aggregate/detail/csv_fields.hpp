@@ -11,6 +11,7 @@
 #include <crm/aggregate/records.hpp>
 #include <crm/core/error.hpp>
 #include <crm/core/number.hpp>
+#include <crm/detail/charconv.hpp>
 #include <crm/detail/decimal_text.hpp>
 
 #include <bit>
@@ -216,7 +217,8 @@ inline bool exact_decimal_double(std::string_view s, double& out) noexcept {
 }
 
 /// An amount in T. Built-in floating types: std::from_chars (the nearest value; see
-/// docs/aggregation.md for why not fast_float). Other types (decimal money): validated as a plain
+/// docs/aggregation.md for why not fast_float; where the standard library has no floating
+/// std::from_chars, as libc++, strtod_l in the "C" locale with its rules: detail::floating_from_chars). Other types (decimal money): validated as a plain
 /// decimal, then T's string constructor, so "19.99" is exactly 19.99 in cpp_dec_float_50.
 template <number T>
 field_failure parse_amount(std::string_view s, T& out) {
@@ -228,7 +230,7 @@ field_failure parse_amount(std::string_view s, T& out) {
     const char* b = s.data();
     const char* e = b + s.size();
     if (*b == '+' && ++b != e && *b == '-') return {errc::malformed, "is not a number"};
-    const auto [p, ec] = std::from_chars(b, e, out, std::chars_format::general);
+    const auto [p, ec] = detail::floating_from_chars(b, e, out);  // std::from_chars where the standard library has it
     if (ec == std::errc::result_out_of_range) return {errc::out_of_range, out_of_range_reason(s)};
     if (ec != std::errc{} || p != e) return {errc::malformed, "is not a number"};
     if (!std::isfinite(out)) return {errc::not_finite, "is not finite (NaN or infinity)"};
