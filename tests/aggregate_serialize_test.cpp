@@ -6,6 +6,7 @@
 #include <crm/detail/charconv.hpp>
 #include <crm/multiprecision.hpp>
 
+#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -205,8 +206,14 @@ TEST_CASE("serialize: repeat_purchase_accumulator refuses a state whose counts d
 TEST_CASE("serialize: impossible states behind a valid checksum are refused, merges of extreme counts refuse, never overflow",
           "[aggregate][serialize]") {
   const auto t0 = crm::to_time(sys_days{2024y / 1 / 1});
+  // a value written little-endian, as the format is (a memcpy wrote it big-endian on s390x: the
+  // cross-compiled run of docs/testing.md, "Big-endian")
   const auto put = [](std::vector<std::byte>& b, std::size_t at, auto v) {
-    std::memcpy(b.data() + at, &v, sizeof v);
+    using V = decltype(v);
+    std::uint64_t u = 0;
+    if constexpr (std::is_same_v<V, double>) u = std::bit_cast<std::uint64_t>(v);
+    else u = static_cast<std::make_unsigned_t<V>>(v);
+    for (std::size_t k = 0; k < sizeof v; ++k) b[at + k] = static_cast<std::byte>((u >> (8 * k)) & 0xFFU);
     reseal(b);
   };
   {  // NPS: counts whose sum passes 2^63 - 1 (tally() added them in signed arithmetic)

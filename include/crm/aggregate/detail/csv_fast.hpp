@@ -59,12 +59,11 @@ struct time_cache {
 };
 
 /// The run of ASCII digits at the start of the eight bytes at p: returns its length (0..8) and
-/// stores its value in v. Little-endian SWAR: a byte is a digit when its high nibble is 3 and adding
+/// stores its value in v. SWAR on a little-endian load (load_le64, any byte order): a byte is a digit when its high nibble is 3 and adding
 /// 6 keeps it there; carries only reach bytes after the first non-digit, which are not used.
 inline unsigned digit_run8(const char* p, std::uint64_t& v) noexcept {
   constexpr std::uint64_t hi = 0xF0F0F0F0F0F0F0F0ULL, threes = 0x3030303030303030ULL;
-  std::uint64_t w = 0;
-  std::memcpy(&w, p, 8);
+  const std::uint64_t w = load_le64(p);
   const std::uint64_t m = ((w & hi) ^ threes) | (((w + 0x0606060606060606ULL) & hi) ^ threes);
   const std::uint64_t flags = (((m & 0x7F7F7F7F7F7F7F7FULL) + 0x7F7F7F7F7F7F7F7FULL) | m) & 0x8080808080808080ULL;
   const unsigned n = flags == 0 ? 8u : static_cast<unsigned>(std::countr_zero(flags)) >> 3;

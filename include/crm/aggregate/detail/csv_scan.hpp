@@ -195,16 +195,12 @@ class csv_bytes {
 /// The first c in [p, e), or e: eight bytes at a time (a zero-byte test on the XOR with c), then
 /// byte by byte for the last few. Reads only inside [p, e).
 inline const char* find_byte(const char* p, const char* e, char c) noexcept {
-  if constexpr (std::endian::native == std::endian::little) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    const std::uint64_t pattern = ones * static_cast<unsigned char>(c);
-    for (; e - p >= 8; p += 8) {
-      std::uint64_t w = 0;
-      std::memcpy(&w, p, 8);
-      const std::uint64_t x = w ^ pattern;
-      const std::uint64_t t = (x - ones) & ~x & (ones << 7);
-      if (t != 0) return p + (std::countr_zero(t) >> 3);  // the lowest flagged byte is always a match
-    }
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  const std::uint64_t pattern = ones * static_cast<unsigned char>(c);
+  for (; e - p >= 8; p += 8) {
+    const std::uint64_t x = load_le64(p) ^ pattern;  // the first byte lowest, on any byte order
+    const std::uint64_t t = (x - ones) & ~x & (ones << 7);
+    if (t != 0) return p + (std::countr_zero(t) >> 3);  // the lowest flagged byte is always a match
   }
   while (p < e && *p != c) ++p;
   return p;
