@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "le_bytes.hpp"
 
 // The file's own namespace: CMake may compile several test files as one translation unit
 // (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
@@ -212,9 +213,9 @@ TEST_CASE("email_accumulator: merges with different declarations are refused bot
 TEST_CASE("email_accumulator: impossible serialized states are refused, reachable ones read back", "[aggregate][email][serialize]") {
   const auto reseal = [](std::vector<std::byte>& b) {
     const std::uint64_t len = b.size() - 32;
-    std::memcpy(b.data() + 16, &len, 8);
+    crm_test::put_le(b, 16, len);
     const std::uint64_t sum = crm::detail::checksum(std::span<const std::byte>(b).subspan(24, len));
-    std::memcpy(b.data() + b.size() - 8, &sum, 8);
+    crm_test::put_le(b, b.size() - 8, sum);
   };
   const auto field_of = [](const std::vector<std::byte>& b) {
     const auto r = crm::email_accumulator<double>::try_deserialize(b);
@@ -230,13 +231,13 @@ TEST_CASE("email_accumulator: impossible serialized states are refused, reachabl
   const double seven = 7.0;
   {
     auto b = bytes;
-    std::memcpy(b.data() + cost_at, &seven, 8);  // a cost on a campaign never declared
+    crm_test::put_le(b, cost_at, seven);  // a cost on a campaign never declared
     reseal(b);
     CHECK(field_of(b) == "campaign");
   }
   {
     auto b = bytes;
-    std::memcpy(b.data() + revenue_at, &seven, 8);  // revenue, and no recipient converted
+    crm_test::put_le(b, revenue_at, seven);  // revenue, and no recipient converted
     reseal(b);
     CHECK(field_of(b) == "revenue");
   }

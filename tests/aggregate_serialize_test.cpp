@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "le_bytes.hpp"
 
 // The file's own namespace: CMake may compile several test files as one translation unit
 // (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
@@ -206,14 +207,8 @@ TEST_CASE("serialize: repeat_purchase_accumulator refuses a state whose counts d
 TEST_CASE("serialize: impossible states behind a valid checksum are refused, merges of extreme counts refuse, never overflow",
           "[aggregate][serialize]") {
   const auto t0 = crm::to_time(sys_days{2024y / 1 / 1});
-  // a value written little-endian, as the format is (a memcpy wrote it big-endian on s390x: the
-  // cross-compiled run of docs/testing.md, "Big-endian")
   const auto put = [](std::vector<std::byte>& b, std::size_t at, auto v) {
-    using V = decltype(v);
-    std::uint64_t u = 0;
-    if constexpr (std::is_same_v<V, double>) u = std::bit_cast<std::uint64_t>(v);
-    else u = static_cast<std::make_unsigned_t<V>>(v);
-    for (std::size_t k = 0; k < sizeof v; ++k) b[at + k] = static_cast<std::byte>((u >> (8 * k)) & 0xFFU);
+    crm_test::put_le(b, at, v);  // little-endian on every machine, as the format is
     reseal(b);
   };
   {  // NPS: counts whose sum passes 2^63 - 1 (tally() added them in signed arithmetic)

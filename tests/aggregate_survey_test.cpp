@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catch.hpp"
+#include "le_bytes.hpp"
 
 // The file's own namespace: CMake may compile several test files as one translation unit
 // (CRM_METRICS_TEST_UNITY in tests/CMakeLists.txt).
@@ -113,9 +114,9 @@ TEST_CASE("survey accumulators: an answer past 2^63 - 1 answers is refused, the 
   constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
   const auto full = [&](auto acc, std::size_t counts_at) {  // the state with its first tally set to 2^63 - 1
     auto b = acc.serialize();
-    std::memcpy(b.data() + counts_at, &most, sizeof most);
+    crm_test::put_le(b, counts_at, most);
     const std::uint64_t sum = crm::detail::checksum(std::span<const std::byte>(b).subspan(24, b.size() - 32));
-    std::memcpy(b.data() + b.size() - 8, &sum, sizeof sum);
+    crm_test::put_le(b, b.size() - 8, sum);
     return decltype(acc)::deserialize(b);
   };
   const std::size_t counts_at = 24 + 12;  // after the frame: lowest, highest, scale (3 x int32), then the tallies
@@ -164,7 +165,7 @@ TEST_CASE("spend_accumulator: a serialized state without periods and with a unit
     auto b = bytes;
     b[24 + 1] = static_cast<std::byte>(u);  // payload: u8 "by period", u8 unit, ...
     const std::uint64_t sum = crm::detail::checksum(std::span<const std::byte>(b).subspan(24, b.size() - 32));
-    std::memcpy(b.data() + b.size() - 8, &sum, sizeof sum);
+    crm_test::put_le(b, b.size() - 8, sum);
     const auto r = crm::spend_accumulator<double>::try_deserialize(b);
     REQUIRE_FALSE(r.has_value());
     CHECK(std::string(r.error().field) == "unit");
