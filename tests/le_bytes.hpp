@@ -1,7 +1,7 @@
 // crm-metrics tests: writing a value into a serialized state's bytes as the format stores it,
 // little-endian on every machine (docs/aggregation.md, "Serialized states"). A memcpy of the value
 // wrote it in the machine's order, which on s390x made the tests' edited states unreadable for the
-// wrong reason (scripts/check-cross.sh, docs/testing.md "Big-endian").
+// wrong reason (scripts/check-cross.sh, docs/testing.md "Other CPUs").
 #pragma once
 
 #include <bit>

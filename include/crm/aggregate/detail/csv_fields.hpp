@@ -71,7 +71,7 @@ constexpr int digits_value(const char* p, std::size_t n) noexcept {
 /// The eight bytes at p as a little-endian integer (the first byte lowest), on any byte order: one
 /// load, and on a big-endian machine a byte swap. The SWAR loops of the reader read text through it,
 /// so they run the same on both orders (before 2026-12-07 the fast path's digit runs loaded natively
-/// and read digits wrongly on s390x: docs/testing.md, "Big-endian").
+/// and read digits wrongly on s390x: docs/testing.md, "Other CPUs").
 inline std::uint64_t load_le64(const char* p) noexcept {
   std::uint64_t w = 0;
   std::memcpy(&w, p, 8);
