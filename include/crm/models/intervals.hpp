@@ -7,7 +7,8 @@
 // library works on the logarithms of the parameters, and so does this header: the covariance is
 // held for u = ln(parameters), the gradients of predictions are taken with respect to u, and the
 // bootstrap draws u ~ N(u_hat, C_u), so every drawn parameter is positive.
-//   - delta method: Var[f] = g' C_u g with g = df/du by central differences (step cbrt(eps));
+//   - delta method: Var[f] = g' C_u g with g = df/du by central differences (step cbrt(eps), eps at least
+//     double's: u and the differences are doubles);
 //     the interval is built on a scale where f is unbounded (ln f for counts and money, logit f for
 //     probabilities) and mapped back, so it never leaves the range of the prediction;
 //   - parametric bootstrap: f at `draws` parameter vectors drawn from N(u_hat, C_u) (no refits),
@@ -484,7 +485,10 @@ template <class E, class F>
     // g_i = df/du_i by central differences, per prediction and for the total. A held parameter has no variance and
     // is never moved (its g stays 0): a step would leave its range, e.g. crm::first_repeat_dropout_nbd's pi = 1
     // held at BG/NBD's b -> 0 (ln pi = 0, one step up and pi > 1 is refused).
-    const double h = std::cbrt(static_cast<double>(std::numeric_limits<T>::epsilon()));
+    // The step moves u, a double, and the differences are taken in double: below double's epsilon a
+    // smaller T's (IEEE quad long double: arm64 and s390x Linux) made a step of 6e-12 that u + h rounds
+    // by 4e-5 of itself, and the gradient was off by as much (scripts/check-cross.sh --arch arm64)
+    const double h = std::cbrt(std::max(static_cast<double>(std::numeric_limits<T>::epsilon()), std::numeric_limits<double>::epsilon()));
     std::vector<std::array<double, N>> g(n);
     std::array<double, N> gt{};
     for (std::size_t k = 0; k < N; ++k) {
@@ -608,7 +612,8 @@ template <class Model, class Data>
   const std::array<double, N> u0 = est.log_values();
   for (const double u : u0)
     if (!std::isfinite(u)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
-  const double h = std::pow(static_cast<double>(std::numeric_limits<T>::epsilon()), 0.25);
+  // (the step moves u, a double, and ln L is summed in double: at least double's epsilon, as above)
+  const double h = std::pow(std::max(static_cast<double>(std::numeric_limits<T>::epsilon()), std::numeric_limits<double>::epsilon()), 0.25);
   const auto f = [&](std::array<double, N> u, std::size_t i, double di, std::size_t j, double dj) -> result<double> {
     u[i] += di * h, u[j] += dj * h;
     return total_negative_log_likelihood(est.model_at(u), data);
