@@ -501,8 +501,14 @@ template <std::floating_point T, int Shift>
 [[nodiscard]] double bgnbd_nll(const grouped_rfm<T>& d, const vec<4>& th, vec<4>& grad) {
   const T r = static_cast<T>(th[0]), alpha = static_cast<T>(th[1]), a = static_cast<T>(th[2]), b = static_cast<T>(th[3]);
   const T k = static_cast<T>(Shift);
-  const T log_alpha = std::log(alpha), dg_ab = digamma(a + b), dg_b = digamma(b), dg_r = digamma(r);
-  const T lg_r = log_gamma(r), log_a = std::log(a);
+  // From r = 100 on (toward the purchase-rate ridge, r, alpha -> infinity) the NBD part in small parts, as
+  // nbd_log_likelihood_large_r: log_rising_large(r, x) - r log1p(T/alpha) - x ln(alpha+T) for the first term,
+  // with t_x for the second, and the derivatives likewise: the plain form subtracts terms of the size of r ln r
+  // and lost every digit out there (on arm64 the modified BG/NBD ran to r = 1.4e37 where it read ln L = +9.7e24,
+  // scripts/check-cross.sh, 2026-12-07). The two terms' difference, and so their weights, are unchanged.
+  const bool large = r >= T(100);
+  const T log_alpha = std::log(alpha), dg_ab = digamma(a + b), dg_b = digamma(b), dg_r = large ? T(0) : digamma(r);
+  const T lg_r = large ? T(0) : log_gamma(r), log_a = std::log(a);
   // log(alpha + T) and 1 / (alpha + T) once per distinct age
   const std::size_t n_ages = d.ages.size();
   T* const log_age = d.scratch.data();
@@ -511,9 +517,9 @@ template <std::floating_point T, int Shift>
   T ll = 0, gr = 0, galpha = 0, ga = 0, gb = 0;
   for (const auto& g : d.groups) {
     const T x = g.x;
-    const T a1 = log_gamma(r + x) - lg_r + r * log_alpha;
+    const T a1 = large ? log_rising_large(r, x) : log_gamma(r + x) - lg_r + r * log_alpha;
     const T a2 = log_beta_step(a, b, x + k);
-    const T d1_r = digamma(r + x) - dg_r + log_alpha;
+    const T d1_r = large ? digamma_rising_large(r, x) : digamma(r + x) - dg_r + log_alpha;
     const T d2_a = dg_ab - digamma(a + b + x + k);
     const T d2_b = dg_ab + digamma(b + x + k) - dg_b - digamma(a + b + x + k);
     const bool two = x + k > T(0);
@@ -524,26 +530,35 @@ template <std::floating_point T, int Shift>
       const T w = d.weight[i];
       const std::uint32_t ai = d.age_index[i];
       const T l_age = log_age[ai];
-      const T a3 = -(r + x) * l_age;
+      const T l1_age = large ? std::log1p(d.ages[ai] / alpha) : T(0);
+      const T a3 = large ? -r * l1_age - x * l_age : -(r + x) * l_age;
       T w3 = 1, w4 = 0, lse = a3;
-      T l_tx = 0;
+      T l_tx = 0, l1_tx = 0;
       if (two) {
         l_tx = std::log(alpha + d.recency[i]);
-        const T a4 = c4 - (r + x) * l_tx;
+        if (large) l1_tx = std::log1p(d.recency[i] / alpha);
+        const T a4 = large ? c4 - r * l1_tx - x * l_tx : c4 - (r + x) * l_tx;
         // softmax weights of the two terms
         const log_sum_weights<T> sw34 = log_add_exp_weights(a3, a4);
         lse = sw34.log_sum, w3 = sw34.first, w4 = sw34.second;
       }
       sw += w;
       s_ll += w * lse;
-      s_r += w * (-w3 * l_age - w4 * l_tx);
-      s_alpha += w * (-(r + x) * (w3 * inv_age[ai] + (two ? w4 / (alpha + d.recency[i]) : T(0))));
+      if (large) {
+        // r/alpha - (r+x)/(alpha+u) = (r u/alpha - x)/(alpha+u), with w3 + w4 = 1 (the r/alpha term is here)
+        const T age = d.ages[ai], tx = d.recency[i];
+        s_r += w * (-w3 * l1_age - w4 * l1_tx);
+        s_alpha += w * (w3 * (r * age / alpha - x) / (alpha + age) + (two ? w4 * (r * tx / alpha - x) / (alpha + tx) : T(0)));
+      } else {
+        s_r += w * (-w3 * l_age - w4 * l_tx);
+        s_alpha += w * (-(r + x) * (w3 * inv_age[ai] + (two ? w4 / (alpha + d.recency[i]) : T(0))));
+      }
       s_a += w * w4;
       s_b += w * w4;
     }
     ll += sw * (a1 + a2) + s_ll;
     gr += sw * d1_r + s_r;
-    galpha += sw * r / alpha + s_alpha;
+    galpha += (large ? T(0) : sw * r / alpha) + s_alpha;
     ga += sw * d2_a + s_a / a;
     gb += sw * d2_b + s_b * d4_b;
   }
