@@ -46,13 +46,10 @@ std::uint64_t rd64(const std::vector<std::byte>& b, std::size_t at) {
   for (std::size_t k = 0; k < 8; ++k) v |= std::uint64_t(std::to_integer<unsigned>(b[at + k])) << (8 * k);
   return v;
 }
-void wr64(std::vector<std::byte>& b, std::size_t at, std::uint64_t v) {
-  for (std::size_t k = 0; k < 8; ++k) b[at + k] = static_cast<std::byte>((v >> (8 * k)) & 0xFF);
-}
 // Re-seals a payload changed on purpose: new checksum, so the payload validators are exercised.
 void reseal(std::vector<std::byte>& b) {
   const std::size_t len = b.size() - 32;
-  wr64(b, b.size() - 8, crm::detail::checksum(std::span<const std::byte>(b).subspan(24, len)));
+  crm_test::put_le(b, b.size() - 8, crm::detail::checksum(std::span<const std::byte>(b).subspan(24, len)));
 }
 
 template <class Acc>
@@ -166,7 +163,7 @@ TEST_CASE("serialize: surveys, wrong kind and number type are refused", "[aggreg
   // A corrupted count with a valid checksum is refused before anything is allocated.
   std::vector<std::byte> big = bytes;
   const std::size_t count_at = 24 + 8 + 8 + 8 + 8;  // after revenue, returned, orders, returns
-  wr64(big, count_at, ~0ULL);
+  crm_test::put_le(big, count_at, ~0ULL);
   reseal(big);
   CHECK(std::string(crm::customer_accumulator<double>::try_deserialize(big).error().field) == "customers");
 }
@@ -300,7 +297,7 @@ TEST_CASE("serialize: one more order or return past 2^63 - 1 read back is refuse
   const auto full = [&](const auto& acc, std::size_t at, std::uint64_t now) {
     std::vector<std::byte> b = acc.serialize();
     REQUIRE(rd64(b, at) == now);
-    wr64(b, at, most);
+    crm_test::put_le(b, at, most);
     reseal(b);
     auto r = std::remove_cvref_t<decltype(acc)>::try_deserialize(b);
     REQUIRE(r);

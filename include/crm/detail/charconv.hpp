@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <type_traits>
 
@@ -98,10 +99,10 @@ inline std::size_t general_float_prefix(const char* first, const char* last, boo
 
 /// strtof_l / strtod_l / strtold_l in the "C" locale of the NUL-terminated text s (the nearest value).
 template <class F>
-F c_strto(const char* s, char** end) noexcept {
-  if constexpr (std::is_same_v<F, float>) return ::strtof_l(s, end, c_locale());
-  else if constexpr (std::is_same_v<F, double>) return ::strtod_l(s, end, c_locale());
-  else return ::strtold_l(s, end, c_locale());
+F c_strto(const char* s) noexcept {
+  if constexpr (std::is_same_v<F, float>) return ::strtof_l(s, nullptr, c_locale());
+  else if constexpr (std::is_same_v<F, double>) return ::strtod_l(s, nullptr, c_locale());
+  else return ::strtold_l(s, nullptr, c_locale());
 }
 
 /// Calls f(text) with [first, first + n) as a NUL-terminated string: on the stack when short.
@@ -134,7 +135,7 @@ std::from_chars_result c_locale_from_chars(const char* first, const char* last, 
   const char* end = first + n;
   const char* s = *first == '-' ? first + 1 : first;
   const bool word = (*s | 0x20) == 'i' || (*s | 0x20) == 'n';
-  const F v = with_c_string<F>(first, n, [](const char* z) { return c_strto<F>(z, nullptr); });
+  const F v = with_c_string<F>(first, n, [](const char* z) { return c_strto<F>(z); });
   if (!word && (std::isinf(v) || (v == F(0) && nonzero))) return {end, std::errc::result_out_of_range};
   value = v;
   return {end, std::errc{}};
@@ -149,14 +150,13 @@ inline std::to_chars_result c_locale_to_hex(char* first, char* last, long double
   const int len = std::snprintf(buf, sizeof buf, "%La", v);
   ::uselocale(old);
   if (len <= 0 || static_cast<std::size_t>(len) >= sizeof buf) return {last, std::errc::value_too_large};
-  std::size_t at = 0, out = 0;
-  const auto n = static_cast<std::size_t>(len);
-  char text[96];
-  if (buf[at] == '-') text[out++] = buf[at++];
-  if (at + 1 < n && buf[at] == '0' && (buf[at + 1] == 'x' || buf[at + 1] == 'X')) at += 2;
-  while (at < n) text[out++] = buf[at++];
+  const std::string_view text(buf, static_cast<std::size_t>(len));
+  const std::size_t sign = text.front() == '-' ? 1 : 0;
+  const std::size_t skip = text.substr(sign, 2) == "0x" || text.substr(sign, 2) == "0X" ? 2 : 0;  // the prefix
+  const std::size_t out = text.size() - skip;
   if (out > static_cast<std::size_t>(last - first)) return {last, std::errc::value_too_large};
-  std::memcpy(first, text, out);
+  if (sign != 0) *first = '-';
+  std::memcpy(first + sign, text.data() + sign + skip, out - sign);
   return {first + out, std::errc{}};
 }
 

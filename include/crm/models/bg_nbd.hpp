@@ -393,7 +393,7 @@ struct grouped_rfm {
     ages.erase(std::unique(ages.begin(), ages.end()), ages.end());
     for (const T a : age)
       age_index.push_back(static_cast<std::uint32_t>(std::lower_bound(ages.begin(), ages.end(), a) - ages.begin()));
-    scratch.resize(2 * ages.size());
+    scratch.resize(3 * ages.size());
   }
   [[nodiscard]] T repeaters() const noexcept {
     T w = 0;
@@ -509,11 +509,15 @@ template <std::floating_point T, int Shift>
   const bool large = r >= T(100);
   const T log_alpha = std::log(alpha), dg_ab = digamma(a + b), dg_b = digamma(b), dg_r = large ? T(0) : digamma(r);
   const T lg_r = large ? T(0) : log_gamma(r), log_a = std::log(a);
-  // log(alpha + T) and 1 / (alpha + T) once per distinct age
+  // log(alpha + T) and 1 / (alpha + T) once per distinct age, and log1p(T/alpha) from r = 100 on
   const std::size_t n_ages = d.ages.size();
   T* const log_age = d.scratch.data();
   T* const inv_age = log_age + n_ages;
-  for (std::size_t j = 0; j < n_ages; ++j) log_age[j] = std::log(alpha + d.ages[j]), inv_age[j] = T(1) / (alpha + d.ages[j]);
+  T* const log1p_age = inv_age + n_ages;
+  for (std::size_t j = 0; j < n_ages; ++j) {
+    log_age[j] = std::log(alpha + d.ages[j]), inv_age[j] = T(1) / (alpha + d.ages[j]);
+    if (large) log1p_age[j] = std::log1p(d.ages[j] / alpha);
+  }
   T ll = 0, gr = 0, galpha = 0, ga = 0, gb = 0;
   for (const auto& g : d.groups) {
     const T x = g.x;
@@ -530,7 +534,7 @@ template <std::floating_point T, int Shift>
       const T w = d.weight[i];
       const std::uint32_t ai = d.age_index[i];
       const T l_age = log_age[ai];
-      const T l1_age = large ? std::log1p(d.ages[ai] / alpha) : T(0);
+      const T l1_age = large ? log1p_age[ai] : T(0);
       const T a3 = large ? -r * l1_age - x * l_age : -(r + x) * l_age;
       T w3 = 1, w4 = 0, lse = a3;
       T l_tx = 0, l1_tx = 0;

@@ -452,6 +452,15 @@ template <std::size_t N>
   return l;
 }
 
+/// The epsilon a difference step in u = ln(parameters) is scaled from: T's, but at least double's. The step
+/// moves u, a double, and the differences are taken in double: with a smaller epsilon (IEEE quad long
+/// double, Linux on arm64 and s390x) the delta method's step was 6e-12, which u + h rounded by 4e-5 of
+/// itself, and every gradient was off by as much (scripts/check-cross.sh --arch arm64, 2026-12-07).
+template <class T>
+[[nodiscard]] constexpr double step_epsilon() noexcept {
+  return std::max(static_cast<double>(std::numeric_limits<T>::epsilon()), std::numeric_limits<double>::epsilon());
+}
+
 /// The core of every interval: f(model) -> result<std::vector<T>> (one entry per customer), the
 /// total weighted by `weights` (empty: all 1).
 template <class E, class F>
@@ -485,10 +494,7 @@ template <class E, class F>
     // g_i = df/du_i by central differences, per prediction and for the total. A held parameter has no variance and
     // is never moved (its g stays 0): a step would leave its range, e.g. crm::first_repeat_dropout_nbd's pi = 1
     // held at BG/NBD's b -> 0 (ln pi = 0, one step up and pi > 1 is refused).
-    // The step moves u, a double, and the differences are taken in double: below double's epsilon a
-    // smaller T's (IEEE quad long double: arm64 and s390x Linux) made a step of 6e-12 that u + h rounds
-    // by 4e-5 of itself, and the gradient was off by as much (scripts/check-cross.sh --arch arm64)
-    const double h = std::cbrt(std::max(static_cast<double>(std::numeric_limits<T>::epsilon()), std::numeric_limits<double>::epsilon()));
+    const double h = std::cbrt(step_epsilon<T>());
     std::vector<std::array<double, N>> g(n);
     std::array<double, N> gt{};
     for (std::size_t k = 0; k < N; ++k) {
@@ -612,8 +618,7 @@ template <class Model, class Data>
   const std::array<double, N> u0 = est.log_values();
   for (const double u : u0)
     if (!std::isfinite(u)) return error_info{errc::out_of_range, name, "parameters", "must be finite and > 0"};
-  // (the step moves u, a double, and ln L is summed in double: at least double's epsilon, as above)
-  const double h = std::pow(std::max(static_cast<double>(std::numeric_limits<T>::epsilon()), std::numeric_limits<double>::epsilon()), 0.25);
+  const double h = std::pow(step_epsilon<T>(), 0.25);  // (ln L is summed in double too)
   const auto f = [&](std::array<double, N> u, std::size_t i, double di, std::size_t j, double dj) -> result<double> {
     u[i] += di * h, u[j] += dj * h;
     return total_negative_log_likelihood(est.model_at(u), data);
